@@ -1,0 +1,82 @@
+/**
+ * What the Apex runtime needs from the org it runs in. The local platform implements this for each
+ * org; the runtime never reaches the store directly, so it can be tested with a small in-memory host.
+ * Every call that may touch the network or disk is async.
+ */
+
+/** A record as Salesforce serializes it: fields plus `attributes: { type, url? }`. */
+export type SObjectRecord = Record<string, unknown> & { attributes?: { type: string; url?: string } };
+
+export interface ApexUser {
+  id: string;
+  username: string;
+  name: string;
+  email: string;
+  profileName: string;
+  orgId: string;
+}
+
+export interface QueryOptions {
+  /** `WITH USER_MODE` (or AccessLevel.USER_MODE): object and field permissions of the running user apply. */
+  userMode: boolean;
+  /** Values for `:name` bind expressions, already evaluated by the runtime. */
+  binds: Record<string, unknown>;
+}
+
+export interface HttpCallout {
+  method: string;
+  endpoint: string;
+  headers: Record<string, string>;
+  body: string | Buffer;
+  timeoutMs: number;
+}
+
+export interface HttpCalloutResult {
+  statusCode: number;
+  status: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface ApexClassSource {
+  name: string;
+  body: string;
+}
+
+export interface ApexHost {
+  readonly orgId: string;
+  /** Instance URL of this org, e.g. http://127.0.0.1:6101 */
+  readonly instanceUrl: string;
+  readonly user: ApexUser;
+
+  /** Deployed Apex classes of the org (for compilation and type lookup). */
+  listClasses(): Promise<ApexClassSource[]>;
+
+  /** Runs SOQL (including custom metadata types, `__mdt`) and returns records in Salesforce JSON shape. */
+  query(soql: string, options: QueryOptions): Promise<SObjectRecord[]>;
+  insert(records: SObjectRecord[], options: { userMode: boolean }): Promise<string[]>;
+  update(records: SObjectRecord[], options: { userMode: boolean }): Promise<void>;
+  delete(ids: string[], options: { userMode: boolean }): Promise<void>;
+
+  /**
+   * Real HTTP. The host enforces Remote Site Settings and throws the Salesforce message
+   * `Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = <url>`.
+   * `callout:Name/path` endpoints are resolved by the host from Named Credentials.
+   */
+  callout(request: HttpCallout): Promise<HttpCalloutResult>;
+
+  /** Signs with the private key of the org's certificate `certDevName` (Crypto.signWithCertificate). */
+  signWithCertificate(algorithm: string, data: Buffer, certDevName: string): Promise<Buffer>;
+
+  /** Platform Cache, org partition. `partition` is `local.Name` or undefined for the default. */
+  cacheGet(key: string): Promise<unknown | undefined>;
+  cachePut(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  cacheRemove(key: string): Promise<boolean>;
+  /** Capacity in MB of the org cache partition; 0 makes Cache.Org.put throw Cache.Org.OrgCacheException. */
+  cacheCapacityMb(partition?: string): Promise<number>;
+
+  /** Transaction boundaries: the runtime calls these around each request, test method and anonymous block. */
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
