@@ -1,0 +1,67 @@
+/**
+ * Seams between the parts of the local platform, so each can be built and tested on its own:
+ * - the server and store (tools/local-platform/*) own orgs, users, sObject records, OAuth and REST;
+ * - the Metadata API (tools/local-platform/metadata/) owns deployed components and their lookups;
+ * - the Apex routes (tools/local-platform/apex/) run Apex through tools/apex.
+ * Change a signature here only together with every implementer.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApexHost } from '../apex/host.ts';
+
+export interface OrgInfo {
+  id: string; // 00D… (18 chars)
+  name: string;
+  kind: 'devhub' | 'scratch';
+  instanceUrl: string; // http://127.0.0.1:<port>
+  port: number;
+  edition: string;
+  features: string[];
+  settings: Record<string, unknown>;
+}
+
+/** sObject rows that other parts write (PermissionSet, ApexClass, custom metadata records, …). */
+export interface RecordStore {
+  /** Inserts or updates the record whose `keyField` equals `fields[keyField]`; returns its Id. */
+  upsert(orgId: string, sobject: string, keyField: string, fields: Record<string, unknown>): string;
+  deleteWhere(orgId: string, sobject: string, field: string, value: unknown): number;
+  find(orgId: string, sobject: string, field: string, value: unknown): Record<string, unknown> | undefined;
+}
+
+export interface RequestContext {
+  db: DatabaseSync;
+  org: OrgInfo;
+  records: RecordStore;
+  /** The authenticated user of the request (Bearer token / SOAP sessionId), if any. */
+  userId?: string;
+  /** Builds the Apex host for a user of this org (the runtime's window on the org). */
+  apexHost(userId: string): ApexHost;
+}
+
+/** Each part mounts one handler; it returns false for requests that are not its own. */
+export type RouteHandler = (ctx: RequestContext, req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
+
+/** What the OAuth token endpoint needs to know about a deployed External Client App or Connected App. */
+export interface OAuthApp {
+  kind: 'ExternalClientApplication' | 'ConnectedApp';
+  name: string;
+  consumerKey: string;
+  /** PEM certificate that JWT bearer assertions must verify against; undefined = no JWT flow. */
+  certificatePem?: string;
+  adminApproved: boolean;
+  profiles: string[];
+  permissionSets: string[];
+  /** When the app was (re)deployed, for the propagation-delay setting. */
+  deployedAt: number;
+  sessionTimeoutMinutes?: number;
+}
+
+export interface PermissionSetInfo {
+  name: string;
+  label: string;
+  objectPermissions: Record<string, { read: boolean; create: boolean; edit: boolean; delete: boolean }>;
+  /** `Account.Name` → readable/editable */
+  fieldPermissions: Record<string, { readable: boolean; editable: boolean }>;
+  classAccesses: string[];
+  userPermissions: string[]; // e.g. ApiEnabled
+}
