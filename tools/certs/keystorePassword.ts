@@ -31,6 +31,12 @@ export function resolveNewKeystorePassword(env: NodeJS.ProcessEnv = process.env)
         `Use a longer ${PASSWORD_ENV}, or unset it to let the tool generate one.`,
       );
     }
+    if (!/^[\x21-\x7e]+$/.test(fromEnv)) {
+      throw certErrors.invalidOption(
+        `${PASSWORD_ENV} must be printable ASCII without spaces: Java's PKCS#12 refuses other characters.`,
+        `Choose another ${PASSWORD_ENV}, or unset it to let the tool generate one.`,
+      );
+    }
     return { value: fromEnv, source: 'env' };
   }
   return { value: generatePassword(), source: 'generated' };

@@ -72,6 +72,11 @@ export function writeCertificateSet(outDir: string, material: KeyMaterial, passw
 
   const existing = Object.values(paths).filter((p) => existsSync(p) || isDanglingLink(p));
   if (existing.length > 0 && !options.force) throw certErrors.outputExists(existing);
+  // With --force a rename must not fail half-way: every target that exists has to be a plain file.
+  const blocked = existing.filter((p) => !lstatSync(p).isFile());
+  if (blocked.length > 0) {
+    throw certErrors.invalidOption(`Cannot replace ${blocked.join(', ')}: not a regular file.`, 'Remove or rename it, or choose another --out folder.');
+  }
 
   // Encode everything before touching the disk: a bad key or certificate fails here, with nothing written.
   const planned: Planned[] = [
