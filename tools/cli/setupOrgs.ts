@@ -1,0 +1,56 @@
+/** `npm run setup:orgs`: from nothing to Org A showing Org B's latest Accounts. */
+import { parseArgs } from 'node:util';
+import { createProgress } from '../provisioning/progress.ts';
+import { readProjectConfig } from '../provisioning/projectConfig.ts';
+import { runSetup, statePath, type SetupResult } from '../provisioning/setupFlow.ts';
+import { loadState } from '../provisioning/setupState.ts';
+import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
+
+const { values } = parseArgs({
+  options: {
+    'dev-hub': { type: 'string' },
+    local: { type: 'boolean', default: false },
+    cert: { type: 'string' },
+    app: { type: 'string' },
+    auth: { type: 'string' },
+    'duration-days': { type: 'string' },
+    'token-wait-minutes': { type: 'string' },
+    serial: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const json = values.json ?? false;
+await runCommand(
+  json,
+  async () => {
+    const config = readProjectConfig();
+    const waitMinutes = values['token-wait-minutes'];
+    const options = {
+      devHub: values['dev-hub'],
+      local: values.local ?? false,
+      cert: choiceFlag('cert', values.cert, ['org', 'local'] as const, 'org'),
+      app: choiceFlag('app', values.app, ['eca', 'connected-app'] as const, 'eca'),
+      auth: choiceFlag('auth', values.auth, ['apex-jwt', 'named-credential'] as const, 'apex-jwt'),
+      durationDays: intFlag('duration-days', values['duration-days'], 7, 1, 30),
+      tokenWaitMs: waitMinutes === undefined ? undefined : intFlag('token-wait-minutes', waitMinutes, 15, 0, 120) * 60_000,
+      serial: values.serial ?? false,
+      providerAlias: config.providerAlias,
+      consumerAlias: config.consumerAlias,
+      workDir: config.workDir,
+      sf: {},
+      progress: createProgress(json ? 'silent' : process.stderr.isTTY ? 'tty' : 'plain'),
+    };
+    const started = performance.now();
+    const result = await runSetup(options, await loadState(statePath(options)));
+    return { ...result, totalMs: Math.round(performance.now() - started) };
+  },
+  (r: SetupResult & { totalMs: number }) =>
+    [
+      `Org B (provider): ${r.provider.alias} ${r.provider.username} ${r.provider.instanceUrl}`,
+      `Org A (consumer): ${r.consumer.alias} ${r.consumer.username} ${r.consumer.instanceUrl}`,
+      `A signs as ${r.integrationUsername} with consumer key ${r.consumerKey}; certificate SHA-256 ${r.certificateFingerprint}`,
+      `Verified: A got B's latest ${r.verify.accounts.length} Accounts (${r.verify.legs.map((l) => `${l.name} ${l.ms} ms`).join(', ')}).`,
+      `Done in ${(r.totalMs / 1000).toFixed(1)} s. Open A with: npx sf org open --target-org ${r.consumer.alias} --path lightning/n/Org_B_Accounts`,
+    ].join('\n'),
+);

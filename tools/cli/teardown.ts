@@ -1,0 +1,31 @@
+/** `npm run teardown`: deletes both scratch orgs and the rendered files; keeps keys unless `--purge`. */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { deleteScratchOrg } from '../provisioning/orgOps.ts';
+import { readProjectConfig } from '../provisioning/projectConfig.ts';
+import { projectRoot } from '../provisioning/sfCli.ts';
+import { runCommand } from './runCommand.ts';
+
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, purge: { type: 'boolean', default: false } } });
+
+await runCommand(
+  values.json ?? false,
+  async () => {
+    const config = readProjectConfig();
+    const deleted: string[] = [];
+    const kept: string[] = [];
+    for (const alias of [config.providerAlias, config.consumerAlias]) {
+      try {
+        await deleteScratchOrg(alias, {});
+        deleted.push(alias);
+      } catch (error) {
+        kept.push(`${alias} (${error instanceof Error ? error.message : String(error)})`);
+      }
+    }
+    await rm(config.workDir, { recursive: true, force: true });
+    if (values.purge) await rm(join(projectRoot, '.local', 'certs'), { recursive: true, force: true });
+    return { deleted, notDeleted: kept, removed: [config.workDir, ...(values.purge ? ['.local/certs'] : [])] };
+  },
+  (r) => [`Deleted: ${r.deleted.join(', ') || 'none'}`, ...(r.notDeleted.length ? [`Not deleted: ${r.notDeleted.join('; ')}`] : []), `Removed ${r.removed.join(', ')}`].join('\n'),
+);

@@ -1,0 +1,39 @@
+/** `npm run verify`: A calls B now; on failure, checks each piece of the wiring and names the cause. */
+import { parseArgs } from 'node:util';
+import { ToolError } from '../core/ToolError.ts';
+import { diagnose, type Check } from '../provisioning/diagnose.ts';
+import { readProjectConfig } from '../provisioning/projectConfig.ts';
+import { statePath } from '../provisioning/setupFlow.ts';
+import { loadState } from '../provisioning/setupState.ts';
+import { verifyCallout, type VerifyReport } from '../provisioning/verifyCallout.ts';
+import { runCommand } from './runCommand.ts';
+
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
+const json = values.json ?? false;
+
+await runCommand(
+  json,
+  async () => {
+    const config = readProjectConfig();
+    const state = await loadState(statePath({ workDir: config.workDir } as never));
+    if (!state.consumer || !state.provider) {
+      throw new ToolError('Nothing to verify: no orgs are recorded.', 'NotSetUp', ['Run npm run setup:orgs first (or npm run configure for existing orgs).']);
+    }
+    const report = await verifyCallout({ consumerAlias: state.consumer.alias, providerAlias: state.provider.alias }, {});
+    const checks = report.ok ? [] : await diagnose(state, {});
+    if (!report.ok) {
+      const problems = checks.filter((c) => !c.ok);
+      throw new ToolError(`A could not read B's Accounts: ${report.failure?.message}`, 'VerifyFailed', [
+        ...(report.failure?.cause ? [`Cause: ${report.failure.cause}`] : []),
+        ...(report.failure?.actions ?? []),
+        ...problems.map((c) => `${c.name}: ${c.detail}${c.fix ? ` Fix: ${c.fix}` : ''}`),
+      ]);
+    }
+    return { ...report, checks };
+  },
+  (r: VerifyReport & { checks: Check[] }) =>
+    [
+      ...r.legs.map((l) => `${l.ok ? '✔' : '✖'} ${l.name} (${l.ms} ms)${l.detail ? `: ${l.detail}` : ''}`),
+      ...r.accounts.map((a) => `  ${a.createdDate}  ${a.name}`),
+    ].join('\n'),
+);

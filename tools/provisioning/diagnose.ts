@@ -1,0 +1,110 @@
+/**
+ * When verify fails: check each piece of the wiring against the other org and say which one is off.
+ * Every check is independent and reports ok / problem + fix; one failing check never hides the others.
+ */
+import { X509Certificate } from 'node:crypto';
+import { query, retrieveComponent } from './orgOps.ts';
+import { APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET } from './render.ts';
+import type { SetupState } from './setupState.ts';
+import type { SfOptions } from './sfCli.ts';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+export async function diagnose(state: SetupState, options: SfOptions): Promise<Check[]> {
+  const a = state.consumer;
+  const b = state.provider;
+  if (!a || !b) {
+    return [{ name: 'orgs', ok: false, detail: 'No provisioned orgs recorded.', fix: 'Run npm run setup:orgs (or npm run configure for existing orgs).' }];
+  }
+  const checks = await Promise.all([
+    guard('certificate', () => checkCertificate(state, options)),
+    guard('remote sites', () => checkRemoteSites(state, options)),
+    guard('integration user', () => checkIntegrationUser(state, options)),
+  ]);
+  return checks;
+}
+
+async function guard(name: string, fn: () => Promise<Check>): Promise<Check> {
+  try {
+    return await fn();
+  } catch (error) {
+    return { name, ok: false, detail: `could not check: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+function fingerprint(pem: string): string | undefined {
+  try {
+    return new X509Certificate(pem).fingerprint256;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A's certificate (public half, retrieved) against the one B's app trusts. */
+async function checkCertificate(state: SetupState, options: SfOptions): Promise<Check> {
+  const aFiles = await retrieveComponent(state.consumer!.alias, `Certificate:${CERTIFICATE_NAME}`, options);
+  const aPrint = fingerprint(aFiles.get(`${CERTIFICATE_NAME}.crt`)?.toString('utf8') ?? '');
+  if (!aPrint) return { name: 'certificate', ok: false, detail: `A has no certificate ${CERTIFICATE_NAME}.`, fix: 'Deploy force-app/consumer/main/default/certs to A.' };
+  let bPrint = state.certificate?.fingerprintSha256;
+  let source = 'the certificate setup:orgs rendered into B';
+  try {
+    const bFiles = await retrieveComponent(state.provider!.alias, `ExtlClntAppGlobalOauthSettings:${APP_NAME}_glbloauth`, options);
+    const xml = [...bFiles.values()][0]?.toString('utf8') ?? '';
+    const pem = /<certificate>([\s\S]*?)<\/certificate>/.exec(xml)?.[1];
+    if (pem) {
+      bPrint = fingerprint(pem) ?? fingerprint(Buffer.from(pem, 'base64').toString('utf8'));
+      source = "B's External Client App";
+    }
+  } catch {
+    // Real orgs hide global OAuth settings unless "Allow access to consumer secrets via Metadata API" is on.
+  }
+  if (aPrint === bPrint) return { name: 'certificate', ok: true, detail: `A signs with ${aPrint}, which B trusts.` };
+  return {
+    name: 'certificate',
+    ok: false,
+    detail: `A signs with ${aPrint} but ${source} has ${bPrint ?? 'none'}.`,
+    fix: "Put A's current certificate into B's app: re-run npm run setup:orgs after deleting the 'certificate' entry of .local/setup/setup-state.json, or paste it in Setup.",
+  };
+}
+
+async function checkRemoteSites(state: SetupState, options: SfOptions): Promise<Check> {
+  const files = await retrieveComponent(state.consumer!.alias, 'RemoteSiteSetting', options);
+  const active = [...files.values()]
+    .map((f) => f.toString('utf8'))
+    .filter((xml) => /<isActive>true<\/isActive>/.test(xml))
+    .map((xml) => /<url>([^<]+)<\/url>/.exec(xml)?.[1])
+    .filter((u): u is string => Boolean(u))
+    .map((u) => new URL(u).origin);
+  const needed = [...new Set([new URL(state.provider!.loginUrl).origin, new URL(state.provider!.instanceUrl).origin])];
+  const missing = needed.filter((n) => !active.includes(n));
+  if (missing.length === 0) return { name: 'remote sites', ok: true, detail: `A may call ${needed.join(' and ')}.` };
+  return {
+    name: 'remote sites',
+    ok: false,
+    detail: `A has no active Remote Site Setting for ${missing.join(', ')}.`,
+    fix: 'Deploy the rendered consumer config (npm run setup:orgs) or add them in Setup → Remote Site Settings.',
+  };
+}
+
+async function checkIntegrationUser(state: SetupState, options: SfOptions): Promise<Check> {
+  const username = state.integrationUsername ?? '';
+  const users = await query<{ Id: string; IsActive: boolean }>(state.provider!.alias, `SELECT Id, IsActive FROM User WHERE Username = '${username}'`, options);
+  if (users.length === 0) return { name: 'integration user', ok: false, detail: `B has no user ${username}.`, fix: 'Set Username__c in A to an existing B user.' };
+  if (!users[0].IsActive) return { name: 'integration user', ok: false, detail: `${username} is inactive in B.`, fix: 'Activate the user in B.' };
+  const permsets = await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`, options);
+  const assigned = permsets.length
+    ? await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${users[0].Id}' AND PermissionSetId = '${permsets[0].Id}'`, options)
+    : [];
+  if (assigned.length > 0) return { name: 'integration user', ok: true, detail: `${username} is active and holds ${INTEGRATION_PERMSET}.` };
+  return {
+    name: 'integration user',
+    ok: false,
+    detail: `${username} lacks ${INTEGRATION_PERMSET}, so B's app does not pre-authorize it.`,
+    fix: `sf org assign permset --name ${INTEGRATION_PERMSET} --on-behalf-of ${username} --target-org ${state.provider!.alias}`,
+  };
+}

@@ -1,0 +1,295 @@
+/**
+ * `setup:orgs` as a flow of small steps. Each step says what it needs, records what it produced in the
+ * state file, and is skipped on a re-run once done; a step that runs again invalidates the ones after it.
+ */
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { join } from 'node:path';
+import { ToolError } from '../core/ToolError.ts';
+import { chooseDevHub } from './devHub.ts';
+import {
+  assignPermissionSet, createRecord, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent,
+} from './orgOps.ts';
+import type { Progress } from './progress.ts';
+import {
+  APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET, VIEWER_PERMSET, renderConnectedApp, renderConsumerConfig,
+  renderExternalClientApp, writeRendered,
+} from './render.ts';
+import { saveState, type OrgRef, type SetupState } from './setupState.ts';
+import { projectRoot, type SfOptions } from './sfCli.ts';
+import { waitForToken, verifyCallout, type VerifyReport } from './verifyCallout.ts';
+
+export interface SetupOptions {
+  devHub?: string;
+  local: boolean;
+  cert: 'org' | 'local';
+  app: 'eca' | 'connected-app';
+  auth: 'apex-jwt' | 'named-credential';
+  durationDays: number;
+  serial: boolean;
+  /** How long to wait for B's app to accept A's token, in ms (15 minutes on real orgs). */
+  tokenWaitMs?: number;
+  providerAlias: string;
+  consumerAlias: string;
+  /** Folder for the state file and rendered metadata (git-ignored). */
+  workDir: string;
+  sf: SfOptions;
+  progress: Progress;
+}
+
+export interface SetupResult {
+  devHub: { alias: string; local: boolean };
+  provider: OrgRef;
+  consumer: OrgRef;
+  integrationUsername: string;
+  consumerKey: string;
+  certificateFingerprint: string;
+  verify: VerifyReport;
+  timings: Record<string, number>;
+  warnings: string[];
+}
+
+interface Step {
+  id: string;
+  title: string;
+  /** Extra check beyond the state file, e.g. the orgs still exist. */
+  stillDone?: (ctx: Ctx) => Promise<boolean>;
+  run: (ctx: Ctx) => Promise<string | void>;
+}
+
+interface Ctx {
+  options: SetupOptions;
+  state: SetupState;
+  warnings: string[];
+}
+
+const statePath = (o: SetupOptions) => join(o.workDir, 'setup-state.json');
+const renderedDir = (o: SetupOptions, role: string) => join(o.workDir, 'rendered', role);
+
+const steps: Step[] = [
+  {
+    id: 'dev-hub',
+    title: 'Dev Hub',
+    async run(ctx) {
+      const choice = await chooseDevHub(ctx.options.devHub, ctx.options.local, ctx.options.sf);
+      ctx.state.devHub = { alias: choice.alias, local: choice.local };
+      ctx.options.progress.info(
+        choice.local
+          ? `Using the LOCAL Salesforce platform (Dev Hub ${choice.alias} on this machine): these are not real orgs.`
+          : `Using the Dev Hub ${choice.alias} (from ${choice.source === 'flag' ? '--dev-hub' : 'sf config target-dev-hub'}): real scratch orgs.`,
+      );
+      return choice.alias;
+    },
+  },
+  {
+    id: 'orgs',
+    title: 'Scratch orgs B (provider) and A (consumer)',
+    async stillDone(ctx) {
+      const [b, a] = await Promise.all([displayOrg(ctx.options.providerAlias, ctx.options.sf), displayOrg(ctx.options.consumerAlias, ctx.options.sf)]);
+      return Boolean(b && a && b.orgId === ctx.state.provider?.orgId && a.orgId === ctx.state.consumer?.orgId);
+    },
+    async run(ctx) {
+      const o = ctx.options;
+      const devHub = ctx.state.devHub!.alias;
+      const create = (alias: string, def: string) =>
+        createScratchOrg({ devHub, alias, definitionFile: join(projectRoot, 'config', def), durationDays: o.durationDays, waitMinutes: 15 }, o.sf);
+      if (o.serial) {
+        ctx.state.provider = await create(o.providerAlias, 'provider-scratch-def.json');
+        ctx.state.consumer = await create(o.consumerAlias, 'consumer-scratch-def.json');
+      } else {
+        [ctx.state.provider, ctx.state.consumer] = await Promise.all([
+          create(o.providerAlias, 'provider-scratch-def.json'),
+          create(o.consumerAlias, 'consumer-scratch-def.json'),
+        ]);
+      }
+      return `${ctx.state.provider.username}, ${ctx.state.consumer.username}`;
+    },
+  },
+  {
+    id: 'certificate',
+    title: "A's signing certificate",
+    async run(ctx) {
+      const o = ctx.options;
+      if (o.cert === 'local') {
+        throw new ToolError('--cert local is not wired into setup:orgs yet.', 'NotImplemented', [
+          'Use the default --cert org, or follow the README section "Bring your own key" to import a JKS by hand.',
+        ]);
+      }
+      // The org generates the key pair; only the public certificate comes back.
+      await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer', 'main', 'default', 'certs')], o.sf);
+      const files = await retrieveComponent(o.consumerAlias, `Certificate:${CERTIFICATE_NAME}`, o.sf);
+      const pem = files.get(`${CERTIFICATE_NAME}.crt`)?.toString('utf8') ?? '';
+      const fingerprint = fingerprintOf(pem);
+      ctx.state.certificate = { source: 'org', pem, fingerprintSha256: fingerprint, name: CERTIFICATE_NAME };
+      return `SHA-256 ${fingerprint}`;
+    },
+  },
+  {
+    id: 'provider',
+    title: 'B: integration user, External Client App, sample Accounts',
+    async run(ctx) {
+      const o = ctx.options;
+      const b = ctx.state.provider!;
+      ctx.state.integrationUsername = await ensureIntegrationUser(ctx);
+      const consumerKey = ctx.state.app?.consumerKey ?? newConsumerKey();
+      const appInput = { certificatePem: ctx.state.certificate!.pem, consumerKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
+      const files = o.app === 'eca' ? renderExternalClientApp(appInput) : renderConnectedApp(appInput);
+      const dir = renderedDir(o, 'provider');
+      await writeRendered(dir, files);
+      // The app's policy names the permission set, so both go in one deploy.
+      await deploySource(o.providerAlias, [join(projectRoot, 'force-app', 'provider'), dir], o.sf);
+      ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey };
+      await assignPermissionSet(o.providerAlias, INTEGRATION_PERMSET, ctx.state.integrationUsername, o.sf);
+      // Imported once: a re-run adds none.
+      if (!(await hasSampleAccounts(ctx))) {
+        await importTree(o.providerAlias, join(projectRoot, 'config', 'data', 'sample-accounts.json'), o.sf);
+      }
+      return `app ${APP_NAME} (${o.app}), user ${ctx.state.integrationUsername} on ${b.instanceUrl}`;
+    },
+  },
+  {
+    id: 'consumer',
+    title: 'A: remote sites, connection record, viewer permission set',
+    async run(ctx) {
+      const o = ctx.options;
+      const b = ctx.state.provider!;
+      const dir = renderedDir(o, 'consumer');
+      await writeRendered(
+        dir,
+        renderConsumerConfig({
+          loginUrl: b.loginUrl,
+          instanceUrl: b.instanceUrl,
+          consumerKey: ctx.state.app!.consumerKey,
+          username: ctx.state.integrationUsername!,
+          certificateName: CERTIFICATE_NAME,
+        }),
+      );
+      await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer'), dir], o.sf);
+      await assignPermissionSet(o.consumerAlias, VIEWER_PERMSET, undefined, o.sf);
+      ctx.state.auth = o.auth;
+    },
+  },
+  {
+    id: 'token',
+    title: 'B issues A a token (waits for the app to propagate)',
+    async run(ctx) {
+      const o = ctx.options;
+      const waitMs = o.tokenWaitMs ?? (ctx.state.devHub?.local ? 60_000 : 15 * 60_000);
+      const attempts = await waitForToken(o.consumerAlias, waitMs, o.sf, (line) => o.progress.info(`  ${line}`));
+      return attempts > 1 ? `after ${attempts} attempts` : undefined;
+    },
+  },
+];
+
+/** Runs the flow from the first unfinished step, then always verifies. */
+export async function runSetup(options: SetupOptions, state: SetupState): Promise<SetupResult> {
+  const ctx: Ctx = { options, state, warnings: [] };
+  const timings: Record<string, number> = {};
+  let rerun = false;
+  for (const step of steps) {
+    const recorded = state.done[step.id];
+    if (!rerun && recorded && (!step.stillDone || (await step.stillDone(ctx)))) {
+      options.progress.skip(step.title, 'already done');
+      continue;
+    }
+    rerun = true;
+    options.progress.start(step.title);
+    const started = performance.now();
+    try {
+      const detail = await step.run(ctx);
+      const ms = performance.now() - started;
+      timings[step.id] = Math.round(ms);
+      state.done[step.id] = { at: new Date().toISOString(), ms: Math.round(ms) };
+      for (const later of steps.slice(steps.indexOf(step) + 1)) delete state.done[later.id];
+      await saveState(statePath(options), state);
+      options.progress.succeed(step.title, ms, detail || undefined);
+    } catch (error) {
+      options.progress.fail(step.title, performance.now() - started);
+      await saveState(statePath(options), state);
+      throw error;
+    }
+  }
+  options.progress.start('Verify: A calls B and gets B\'s latest Accounts');
+  const started = performance.now();
+  const verify = await verifyCallout({ consumerAlias: options.consumerAlias, providerAlias: options.providerAlias }, options.sf);
+  timings.verify = Math.round(performance.now() - started);
+  if (!verify.ok) {
+    options.progress.fail('Verify', timings.verify);
+    throw new ToolError(`Verification failed: ${verify.failure?.message ?? 'unknown'}`, 'VerifyFailed', verify.failure?.actions ?? ['Run npm run verify for diagnostics.']);
+  }
+  options.progress.succeed('Verify', timings.verify, verify.legs.map((l) => `${l.name} ${l.ms} ms`).join(', '));
+  return {
+    devHub: state.devHub!,
+    provider: state.provider!,
+    consumer: state.consumer!,
+    integrationUsername: state.integrationUsername!,
+    consumerKey: state.app!.consumerKey,
+    certificateFingerprint: state.certificate!.fingerprintSha256,
+    verify,
+    timings,
+    warnings: ctx.warnings,
+  };
+}
+
+export function fingerprintOf(pem: string): string {
+  try {
+    return new X509Certificate(pem).fingerprint256;
+  } catch {
+    throw new ToolError("The certificate retrieved from Org A is not a PEM certificate.", 'BadCertificate', [
+      `Check that Certificate ${CERTIFICATE_NAME} deployed to Org A (Setup → Certificate and Key Management).`,
+    ]);
+  }
+}
+
+/** Salesforce consumer keys: 8–256 alphanumerics, globally unique, so a fresh random one per app. */
+export function newConsumerKey(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(64);
+  let key = '3MVG';
+  for (let i = 0; key.length < 64; i++) key += alphabet[bytes[i] % alphabet.length];
+  return key;
+}
+
+async function hasSampleAccounts(ctx: Ctx): Promise<boolean> {
+  const rows = await query<{ Id: string }>(ctx.options.providerAlias, "SELECT Id FROM Account WHERE Name LIKE 'Org B Sample Account%' LIMIT 1", ctx.options.sf);
+  return rows.length > 0;
+}
+
+/**
+ * A dedicated API-only user for B's side: least privilege, pre-authorized through the permission set.
+ * Falls back to B's admin, with a warning, when the org refuses to create users.
+ */
+async function ensureIntegrationUser(ctx: Ctx): Promise<string> {
+  const o = ctx.options;
+  const b = ctx.state.provider!;
+  const username = `integration.${b.orgId.slice(0, 15).toLowerCase()}@orgb.example`;
+  const existing = await query<{ Id: string }>(o.providerAlias, `SELECT Id FROM User WHERE Username = '${username}'`, o.sf);
+  if (existing.length > 0) return username;
+  try {
+    const profiles = await query<{ Id: string; Name: string }>(
+      o.providerAlias,
+      "SELECT Id, Name FROM Profile WHERE Name IN ('Minimum Access - API Only Integrations', 'Minimum Access - Salesforce', 'Standard User')",
+      o.sf,
+    );
+    const order = ['Minimum Access - API Only Integrations', 'Minimum Access - Salesforce', 'Standard User'];
+    const profile = order.map((n) => profiles.find((p) => p.Name === n)).find(Boolean);
+    if (!profile) throw new ToolError('No suitable profile for an integration user.', 'NoProfile');
+    await createRecord(
+      o.providerAlias,
+      'User',
+      {
+        Username: username, LastName: 'Integration', FirstName: 'Org A', Email: 'integration@orgb.example', Alias: 'orgaint',
+        ProfileId: profile.Id, TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US',
+      },
+      o.sf,
+    );
+    return username;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const warning = `Could not create a dedicated integration user in B (${reason}); using B's admin ${b.username} instead. Create an API-only user and re-run for least privilege.`;
+    ctx.warnings.push(warning);
+    o.progress.warn(warning);
+    return b.username;
+  }
+}
+
+export { statePath };

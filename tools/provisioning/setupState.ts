@@ -1,0 +1,48 @@
+/**
+ * The state file that makes `setup:orgs` resumable: each step records what it produced, so a re-run
+ * skips finished steps and continues from the one that failed. Written atomically; holds no secret.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export interface OrgRef {
+  alias: string;
+  username: string;
+  orgId: string;
+  instanceUrl: string;
+  /** Login URL used for the JWT audience and token host: B's My Domain URL. */
+  loginUrl: string;
+}
+
+export interface SetupState {
+  version: 1;
+  devHub?: { alias: string; local: boolean };
+  provider?: OrgRef;
+  consumer?: OrgRef;
+  certificate?: { source: 'org' | 'local'; pem: string; fingerprintSha256: string; name: string };
+  app?: { kind: 'eca' | 'connected-app'; name: string; consumerKey: string };
+  integrationUsername?: string;
+  auth?: 'apex-jwt' | 'named-credential';
+  done: Record<string, { at: string; ms: number }>;
+}
+
+export function emptyState(): SetupState {
+  return { version: 1, done: {} };
+}
+
+export async function loadState(path: string): Promise<SetupState> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as SetupState;
+    return parsed.version === 1 ? parsed : emptyState();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+    throw error;
+  }
+}
+
+export async function saveState(path: string, state: SetupState): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.tmp-${process.pid}`;
+  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await rename(temp, path);
+}

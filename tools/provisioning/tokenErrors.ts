@@ -1,0 +1,118 @@
+/**
+ * What each token-endpoint error means for this setup and what to change. Strings are Salesforce's own
+ * (../shared/reference/salesforce-facts.md §1.5); the local platform answers the same ones.
+ */
+export interface TokenDiagnosis {
+  error: string;
+  description: string;
+  cause: string;
+  fix: string;
+  /** Worth retrying: the app or user may still be propagating. */
+  transient: boolean;
+}
+
+interface Rule {
+  error: string;
+  description: RegExp;
+  cause: string;
+  fix: string;
+  transient: boolean;
+}
+
+const rules: Rule[] = [
+  {
+    error: 'invalid_client_id',
+    description: /client identifier invalid/i,
+    cause: "The JWT's iss (Consumer_Key__c in A's Org_B_Connection__mdt) is not the consumer key of an app in Org B, or the app is still propagating.",
+    fix: "Set Consumer_Key__c to the consumer key of B's External Client App (npm run setup:orgs renders both from one value); a new app can take up to 10 minutes to propagate.",
+    transient: true,
+  },
+  {
+    error: 'invalid_grant',
+    description: /user hasn't approved this consumer/i,
+    cause: "B's app does not pre-authorize the JWT's sub user: the user lacks the permission set the app's policy names, the policy is not 'Admin approved users are pre-authorized', or the app is still propagating.",
+    fix: "Assign Account_Retriever_Integration to B's integration user and keep permittedUsersPolicyType=AdminApprovedPreAuthorized with that permission set; after a fresh deploy wait a few minutes.",
+    transient: true,
+  },
+  {
+    error: 'invalid_grant',
+    description: /audience is invalid|audience validation failed/i,
+    cause: "The JWT's aud (Login_Url__c) is not a login URL Org B accepts.",
+    fix: "Set Login_Url__c to B's My Domain URL (https://<domain>.my.salesforce.com, or …scratch.my.salesforce.com); use the same host for the token endpoint.",
+    transient: false,
+  },
+  {
+    error: 'invalid_grant',
+    description: /expired authorization code/i,
+    cause: "The JWT's exp is in the past: a clock problem or exp computed in the wrong unit.",
+    fix: 'exp must be seconds since the epoch, at most 180 s ahead; check the signing org clock.',
+    transient: false,
+  },
+  {
+    error: 'invalid_grant',
+    description: /invalid assertion/i,
+    cause: "The JWT's signature does not verify against the certificate in B's app: A signs with a different key (Certificate_Name__c) than the one B trusts.",
+    fix: "Put A's current certificate (Setup → Certificate and Key Management → the one named in Certificate_Name__c) into B's External Client App, or re-run npm run setup:orgs.",
+    transient: false,
+  },
+  {
+    error: 'invalid_app_access',
+    description: /not admin approved/i,
+    cause: "B's app is admin-approved but the user has neither a pre-authorized profile nor permission set.",
+    fix: "Assign Account_Retriever_Integration to B's integration user.",
+    transient: false,
+  },
+  {
+    error: 'unsupported_grant_type',
+    description: /grant type not supported/i,
+    cause: 'The token request did not send grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer.',
+    fix: 'Post the form with that exact grant_type (the Jwt class does).',
+    transient: false,
+  },
+  {
+    error: 'OAUTH_AUTHORIZATION_BLOCKED',
+    description: /cross-org oauth/i,
+    cause: "The app in B is a local External Client App but sub is not a user of Org B.",
+    fix: "Set Username__c to a user of Org B.",
+    transient: false,
+  },
+  {
+    error: '',
+    description: /external client app is not installed/i,
+    cause: 'The consumer key belongs to an External Client App of another org.',
+    fix: "Use the consumer key of the app deployed to Org B and B's own login URL.",
+    transient: false,
+  },
+];
+
+/** Finds the error/description pair in any text (an Apex exception, a JSON body) and explains it. */
+export function diagnoseTokenError(text: string): TokenDiagnosis | undefined {
+  for (const rule of rules) {
+    const match = rule.description.exec(text);
+    if (!match) continue;
+    if (rule.error && !text.includes(rule.error) && rule.error !== 'invalid_grant') continue;
+    return { error: rule.error, description: match[0], cause: rule.cause, fix: rule.fix, transient: rule.transient };
+  }
+  return undefined;
+}
+
+/** Other failures seen when A calls B, outside the token endpoint. */
+export function diagnoseCalloutError(text: string): { cause: string; fix: string } | undefined {
+  if (/Unauthorized endpoint/i.test(text)) {
+    const endpoint = /endpoint = (\S+)/.exec(text)?.[1] ?? "B's URL";
+    return {
+      cause: `A has no active Remote Site Setting for ${endpoint}.`,
+      fix: "Deploy remote site settings for B's token host and instance URL (npm run setup:orgs renders them).",
+    };
+  }
+  if (/INVALID_SESSION_ID|Session expired or invalid/i.test(text)) {
+    return { cause: "B rejected the access token.", fix: "Clear A's token cache (Platform Cache partition OrgBTokens) and retry." };
+  }
+  if (/Could not find a match for URL|NOT_FOUND/i.test(text)) {
+    return { cause: "B has no Apex REST resource at Resource_Path__c.", fix: 'Deploy force-app/provider to Org B and check Resource_Path__c.' };
+  }
+  if (/Read timed out|timed out/i.test(text)) {
+    return { cause: 'The callout to B timed out.', fix: "Check B's instance URL and that B answers; raise the timeout if B is slow." };
+  }
+  return undefined;
+}

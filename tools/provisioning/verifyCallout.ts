@@ -1,0 +1,104 @@
+/**
+ * Step 7 of setup and the core of `verify`: anonymous Apex in A asks B for a token and for the latest
+ * Accounts; the tool reads B directly and compares. Each leg is timed.
+ */
+import { ToolError } from '../core/ToolError.ts';
+import { debugValue, query, runAnonymousApex, type ApexRunResult } from './orgOps.ts';
+import type { SfOptions } from './sfCli.ts';
+import { diagnoseCalloutError, diagnoseTokenError } from './tokenErrors.ts';
+
+export interface VerifyLeg {
+  name: 'token' | 'callout' | 'data match';
+  ok: boolean;
+  ms: number;
+  detail?: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  legs: VerifyLeg[];
+  accounts: Array<{ id: string; name: string; createdDate: string }>;
+  failure?: { message: string; cause?: string; actions: string[] };
+}
+
+const TOKEN_SCRIPT = `OrgBAccountsClient.Settings s = OrgBAccountsClient.loadSettings(OrgBAccountsClient.DEFAULT_CONNECTION);
+Jwt.AccessToken t = new Jwt(s.loginUrl, s.consumerKey, s.username, s.certificateName).requestAccessToken();
+System.debug(LoggingLevel.ERROR, 'VERIFY_TOKEN ' + t.instanceUrl);`;
+
+const CALLOUT_SCRIPT = `List<OrgBAccountsClient.RemoteAccount> accounts = OrgBAccountsClient.getLatestAccounts();
+System.debug(LoggingLevel.ERROR, 'VERIFY_ACCOUNTS ' + JSON.serialize(accounts));`;
+
+/** Asks B for a token from A until it works or `waitMs` passes (app propagation); returns the attempts made. */
+export async function waitForToken(consumerAlias: string, waitMs: number, options: SfOptions, say: (line: string) => void): Promise<number> {
+  const deadline = Date.now() + waitMs;
+  const errors: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const run = await runAnonymousApex(consumerAlias, TOKEN_SCRIPT, options);
+    if (run.success) return attempt;
+    const message = apexFailure(run);
+    const diagnosis = diagnoseTokenError(message);
+    errors.push(`attempt ${attempt}: ${message}`);
+    const delay = Math.min(2_000 * 2 ** (attempt - 1), 60_000);
+    if (!diagnosis?.transient || Date.now() + delay > deadline) {
+      throw new ToolError(`B did not issue a token to A: ${message}`, 'TokenRequestFailed', [
+        ...(diagnosis ? [diagnosis.cause, diagnosis.fix] : []),
+        ...(errors.length > 1 ? [`Errors seen while waiting:\n${errors.join('\n')}`] : []),
+        'Run npm run verify for a full diagnosis.',
+      ]);
+    }
+    say(`waiting for B's app (${diagnosis.description}); retry in ${Math.round(delay / 1000)} s`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+export async function verifyCallout(orgs: { consumerAlias: string; providerAlias: string }, options: SfOptions): Promise<VerifyReport> {
+  const legs: VerifyLeg[] = [];
+  const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+    const started = performance.now();
+    const value = await fn();
+    return [value, Math.round(performance.now() - started)];
+  };
+
+  const [tokenRun, tokenMs] = await timed(() => runAnonymousApex(orgs.consumerAlias, TOKEN_SCRIPT, options));
+  legs.push({ name: 'token', ok: tokenRun.success, ms: tokenMs, detail: debugValue(tokenRun.logs, 'VERIFY_TOKEN') });
+  if (!tokenRun.success) return failed(legs, apexFailure(tokenRun));
+
+  const [calloutRun, calloutMs] = await timed(() => runAnonymousApex(orgs.consumerAlias, CALLOUT_SCRIPT, options));
+  const raw = debugValue(calloutRun.logs, 'VERIFY_ACCOUNTS');
+  legs.push({ name: 'callout', ok: calloutRun.success && raw !== undefined, ms: calloutMs });
+  if (!calloutRun.success || raw === undefined) return failed(legs, calloutRun.success ? 'A printed no result' : apexFailure(calloutRun));
+  const accounts = (JSON.parse(raw) as Array<{ id: string; name: string; createdDate: string }>).map((a) => ({
+    id: a.id, name: a.name, createdDate: a.createdDate,
+  }));
+
+  const [direct, matchMs] = await timed(() =>
+    query<{ Id: string; Name: string }>(orgs.providerAlias, 'SELECT Id, Name, CreatedDate FROM Account ORDER BY CreatedDate DESC, Id DESC LIMIT 10', options),
+  );
+  const same = direct.length === accounts.length && direct.every((r, i) => sameId(r.Id, accounts[i].id) && r.Name === accounts[i].name);
+  legs.push({ name: 'data match', ok: same, ms: matchMs, detail: `${accounts.length} Accounts` });
+  if (!same) {
+    return failed(legs, `A got ${accounts.length} Accounts that differ from B's latest ${direct.length} (${direct.map((r) => r.Name).join(', ')})`);
+  }
+  return { ok: true, legs, accounts };
+}
+
+function failed(legs: VerifyLeg[], message: string): VerifyReport {
+  const token = diagnoseTokenError(message);
+  const callout = token ? undefined : diagnoseCalloutError(message);
+  const diagnosis = token ?? callout;
+  return {
+    ok: false,
+    legs,
+    accounts: [],
+    failure: { message, cause: diagnosis?.cause, actions: diagnosis ? [diagnosis.fix] : ['Run npm run verify for diagnostics.'] },
+  };
+}
+
+function apexFailure(run: ApexRunResult): string {
+  if (!run.compiled) return `Anonymous Apex did not compile: ${run.compileProblem ?? 'unknown problem'} (is force-app/consumer deployed to A?)`;
+  return run.exceptionMessage ?? 'Anonymous Apex failed without a message';
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.slice(0, 15) === b.slice(0, 15);
+}
