@@ -1,0 +1,275 @@
+/**
+ * The deploy: read the zip, validate every component against this deploy and the org, then apply all of
+ * them in one SQLite transaction, or none (rollbackOnError, the CLI's default). `checkOnly` (the CLI's
+ * --dry-run) validates and reports without applying. The result has the DeployResult shape of the
+ * Metadata API so `sf project deploy start` prints it as it prints Salesforce's.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import type { OrgInfo, RecordStore } from '../contracts.ts';
+import { tx } from '../store.ts';
+import { PackageError, readDeployZip, type DeployComponent, type DeployPackage } from './readDeployZip.ts';
+import { parentOfChildType } from './metadataRegistry.ts';
+import type { Problem } from './metadataXml.ts';
+import type { DeployEnv, Handler, Prepared, StoredComponent } from './types/handler.ts';
+import { handlerFor, afterApply } from './handlers.ts';
+import { getStoredComponent, deleteStoredComponent } from './componentStore.ts';
+
+export interface DeployOptions {
+  checkOnly?: boolean;
+  rollbackOnError?: boolean;
+  ignoreWarnings?: boolean;
+  testLevel?: string;
+  runTests?: string[];
+  purgeOnDelete?: boolean;
+  singlePackage?: boolean;
+  allowMissingFiles?: boolean;
+}
+
+export interface DeployMessage {
+  changed: boolean;
+  columnNumber?: number;
+  componentType: string;
+  created: boolean;
+  createdDate: string;
+  deleted: boolean;
+  fileName: string;
+  fullName: string;
+  lineNumber?: number;
+  problem?: string;
+  problemType?: 'Error' | 'Warning';
+  success: boolean;
+}
+
+export interface DeployResult {
+  id: string;
+  checkOnly: boolean;
+  completedDate: string;
+  createdBy: string;
+  createdByName: string;
+  createdDate: string;
+  details: {
+    componentSuccesses: DeployMessage[];
+    componentFailures: DeployMessage[];
+    runTestResult: { numFailures: number; numTestsRun: number; totalTime: number; successes: unknown[]; failures: unknown[]; codeCoverage: unknown[]; codeCoverageWarnings: unknown[] };
+  };
+  done: boolean;
+  errorMessage?: string;
+  errorStatusCode?: string;
+  ignoreWarnings: boolean;
+  lastModifiedDate: string;
+  numberComponentErrors: number;
+  numberComponentsDeployed: number;
+  numberComponentsTotal: number;
+  numberTestErrors: number;
+  numberTestsCompleted: number;
+  numberTestsTotal: number;
+  rollbackOnError: boolean;
+  runTestsEnabled: boolean;
+  startDate: string;
+  status: 'Pending' | 'InProgress' | 'Succeeded' | 'SucceededPartial' | 'Failed' | 'Canceling' | 'Canceled';
+  success: boolean;
+  testLevel?: string;
+}
+
+export interface DeployCaller {
+  db: DatabaseSync;
+  org: OrgInfo;
+  records: RecordStore;
+  userId?: string;
+  userName?: string;
+}
+
+/** Salesforce-shaped Id with a key prefix (0Af = deploy request, 09S = retrieve request). */
+export function newAsyncId(prefix: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let s = prefix + '000';
+  for (const b of randomBytes(12)) s += alphabet[b % alphabet.length];
+  return s.slice(0, 18);
+}
+
+export async function deployZip(caller: DeployCaller, zip: Buffer, options: DeployOptions = {}, id = newAsyncId('0Af')): Promise<DeployResult> {
+  const started = new Date();
+  const checkOnly = !!options.checkOnly;
+  const rollbackOnError = options.rollbackOnError !== false;
+  const testLevel = options.testLevel ?? 'NoTestRun';
+  const base = (): DeployResult => ({
+    id,
+    checkOnly,
+    completedDate: new Date().toISOString(),
+    createdBy: caller.userId ?? '',
+    createdByName: caller.userName ?? '',
+    createdDate: started.toISOString(),
+    details: {
+      componentSuccesses: [],
+      componentFailures: [],
+      runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0, successes: [], failures: [], codeCoverage: [], codeCoverageWarnings: [] },
+    },
+    done: true,
+    ignoreWarnings: !!options.ignoreWarnings,
+    lastModifiedDate: new Date().toISOString(),
+    numberComponentErrors: 0,
+    numberComponentsDeployed: 0,
+    numberComponentsTotal: 0,
+    numberTestErrors: 0,
+    numberTestsCompleted: 0,
+    numberTestsTotal: 0,
+    rollbackOnError,
+    runTestsEnabled: testLevel !== 'NoTestRun',
+    startDate: started.toISOString(),
+    status: 'Failed',
+    success: false,
+    testLevel,
+  });
+
+  let pkg: DeployPackage;
+  try {
+    pkg = await readDeployZip(zip);
+  } catch (e) {
+    if (!(e instanceof PackageError)) throw e;
+    return { ...base(), errorMessage: e.message, errorStatusCode: 'UNKNOWN_EXCEPTION' };
+  }
+
+  const stamp = started.toISOString();
+  const msg = (c: { type: string; fullName: string; fileName: string }, extra: Partial<DeployMessage>): DeployMessage => ({
+    changed: false,
+    componentType: c.type,
+    created: false,
+    createdDate: stamp,
+    deleted: false,
+    fileName: c.fileName,
+    fullName: c.fullName,
+    success: true,
+    ...extra,
+  });
+
+  const failures: DeployMessage[] = [];
+  // Members named in package.xml must be in the zip (Salesforce's own wording).
+  const inZip = new Map(pkg.components.map((c) => [`${c.type}#${c.fullName}`, c]));
+  const selected: DeployComponent[] = [];
+  for (const c of pkg.components) {
+    const members = pkg.manifest.get(c.type);
+    if (members && (members.includes('*') || members.includes(c.fullName))) selected.push(c);
+  }
+  for (const [type, members] of pkg.manifest) {
+    for (const member of members) {
+      if (member === '*') continue;
+      const parent = parentOfChildType(type);
+      const found = parent ? inZip.has(`${parent.parent}#${member.split('.')[0]}`) : inZip.has(`${type}#${member}`);
+      if (!found && !pkg.destructive.has(type)) {
+        failures.push(msg({ type, fullName: member, fileName: 'package.xml' }, {
+          success: false,
+          problemType: 'Error',
+          problem: `An object '${member}' of type ${type} was named in package.xml, but was not found in zipped directory`,
+        }));
+      }
+    }
+  }
+
+  const batch = new Map(selected.map((c) => [`${c.type}#${c.fullName}`, c]));
+  const storedCache = new Map<string, StoredComponent | undefined>();
+  const env: DeployEnv = {
+    db: caller.db,
+    org: caller.org,
+    now: started.getTime(),
+    batch,
+    stored: (type, fullName) => {
+      const k = `${type}#${fullName}`;
+      if (!storedCache.has(k)) storedCache.set(k, getStoredComponent(caller.db, caller.org.id, type, fullName));
+      return storedCache.get(k);
+    },
+    exists: (type, fullName) => batch.has(`${type}#${fullName}`) || !!env.stored(type, fullName),
+  };
+
+  const prepared: { c: DeployComponent; p: Prepared }[] = [];
+  for (const c of selected) {
+    const handler: Handler = handlerFor(c.type);
+    let p: Prepared;
+    try {
+      p = await handler(c, env);
+    } catch (e) {
+      p = { problems: [{ problem: `An unexpected error occurred while validating this component: ${(e as Error).message}` }] };
+    }
+    const errors = p.problems.filter((x) => x.problemType !== 'Warning');
+    for (const problem of errors) failures.push(toFailure(c, problem, stamp));
+    prepared.push({ c, p });
+  }
+
+  const good = prepared.filter(({ p }) => p.problems.every((x) => x.problemType === 'Warning'));
+  const deletions: { type: string; fullName: string }[] = [];
+  for (const [type, members] of pkg.destructive) for (const m of members) deletions.push({ type, fullName: m });
+
+  const result = base();
+  result.numberComponentsTotal = selected.length + deletions.length;
+  result.details.componentFailures = failures;
+  result.numberComponentErrors = failures.length;
+  const applyAll = failures.length === 0 || !rollbackOnError;
+  const successes: DeployMessage[] = [];
+  if (applyAll) {
+    for (const { c, p } of good) {
+      const before = env.stored(c.type, c.fullName);
+      const files = p.files ?? c.files;
+      const changed = !!before && !sameFiles(before.files, files);
+      successes.push(msg(c, { created: !before, changed }));
+    }
+    for (const d of deletions) {
+      const exists = !!env.stored(d.type, d.fullName);
+      successes.push(msg({ ...d, fileName: `${d.type}/${d.fullName}` }, exists ? { deleted: true } : { problemType: 'Warning', problem: `No ${d.type} named: ${d.fullName} found` }));
+    }
+    if (!checkOnly) {
+      try {
+        tx(caller.db, () => {
+          for (const { c, p } of good) {
+            writeComponent(caller.db, caller.org.id, c, p, env.now);
+            p.apply?.(caller.db, caller.records);
+            afterApply(c, p, caller.db, caller.org.id);
+          }
+          for (const d of deletions) deleteStoredComponent(caller.db, caller.records, caller.org.id, d.type, d.fullName);
+        });
+      } catch (e) {
+        return { ...result, errorMessage: `The deploy could not be saved: ${(e as Error).message}`, errorStatusCode: 'UNKNOWN_EXCEPTION' };
+      }
+    }
+  }
+  // Salesforce lists package.xml among the successes.
+  if (failures.length === 0) successes.push(msg({ type: '', fullName: 'package.xml', fileName: 'package.xml' }, { changed: true }));
+  result.details.componentSuccesses = successes;
+  result.numberComponentsDeployed = applyAll ? good.length + deletions.length : 0;
+  result.success = failures.length === 0;
+  result.status = failures.length === 0 ? 'Succeeded' : applyAll && good.length > 0 ? 'SucceededPartial' : 'Failed';
+  result.completedDate = new Date().toISOString();
+  result.lastModifiedDate = result.completedDate;
+  return result;
+}
+
+function toFailure(c: DeployComponent, p: Problem, stamp: string): DeployMessage {
+  return {
+    changed: false,
+    componentType: c.type,
+    created: false,
+    createdDate: stamp,
+    deleted: false,
+    fileName: p.fileName ?? c.fileName,
+    fullName: c.fullName,
+    success: false,
+    problemType: 'Error',
+    problem: p.problem,
+    ...(p.lineNumber !== undefined ? { lineNumber: p.lineNumber } : {}),
+    ...(p.columnNumber !== undefined ? { columnNumber: p.columnNumber } : {}),
+  };
+}
+
+function sameFiles(stored: Record<string, string>, files: Map<string, Buffer>): boolean {
+  if (Object.keys(stored).length !== files.size) return false;
+  for (const [k, v] of files) if (stored[k] !== v.toString('base64')) return false;
+  return true;
+}
+
+function writeComponent(db: DatabaseSync, orgId: string, c: DeployComponent, p: Prepared, now: number): void {
+  const files: Record<string, string> = {};
+  for (const [k, v] of p.files ?? c.files) files[k] = v.toString('base64');
+  db.prepare(
+    `INSERT INTO md_components (org_id, type, full_name, files, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (org_id, type, full_name) DO UPDATE SET files = excluded.files, data = excluded.data, updated_at = excluded.updated_at`,
+  ).run(orgId, c.type, c.fullName, JSON.stringify(files), JSON.stringify(p.data ?? {}), now, now);
+}

@@ -1,0 +1,71 @@
+/**
+ * Setup → Certificate and Key Management → "Import from Keystore", which Salesforce offers in the UI only
+ * (salesforce-facts §3.2). The JKS is decoded by tools/certs (decodeJks), which applies Salesforce's import
+ * rules and exact messages (no PrivateKey entry, not RSA, not PKCS#8, key size, key/chain mismatch, key
+ * password ≠ store password). Each private-key entry becomes a Certificate whose Unique Name is its alias;
+ * the key is kept in md_certificate_keys, the public certificate is retrievable like any Certificate.
+ * An alias that is already a certificate of the org is refused (wording unverified).
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { X509Certificate } from 'node:crypto';
+import { decodeJks } from '../../certs/jks.ts';
+import { assertValidApiName } from '../../certs/apiName.ts';
+import { ToolError } from '../../core/ToolError.ts';
+import { tx } from '../store.ts';
+import { ensureMetadataSchema } from './ensureMetadataSchema.ts';
+import { buildMetadataXml } from './metadataXml.ts';
+
+export interface ImportKeystoreInput {
+  jks: Buffer;
+  password: string;
+  /** Master label of the imported certificate(s); defaults to the alias. */
+  label?: string;
+}
+
+export interface ImportedCertificate {
+  name: string;
+  label: string;
+  keySize: number;
+  expirationDate: string;
+}
+
+export function importKeystore(db: DatabaseSync, orgId: string, input: ImportKeystoreInput): ImportedCertificate[] {
+  ensureMetadataSchema(db);
+  const entries = decodeJks(input.jks, input.password);
+  const out: ImportedCertificate[] = [];
+  for (const e of entries) assertValidApiName(e.alias);
+  for (const e of entries) {
+    const taken = db.prepare("SELECT 1 FROM md_components WHERE org_id = ? AND type = 'Certificate' AND lower(full_name) = lower(?)").get(orgId, e.alias);
+    if (taken) {
+      throw new ToolError(`A certificate with the Unique Name ${e.alias} already exists in this org.`, 'DuplicateCertificate', [
+        'Import the keystore under a different alias (keytool -changealias), or delete the existing certificate first.',
+      ]);
+    }
+  }
+  const now = Date.now();
+  tx(db, () => {
+    for (const e of entries) {
+      const cert = new X509Certificate(e.certificatePem);
+      const label = (input.label ?? e.alias).slice(0, 64);
+      const meta = buildMetadataXml('Certificate', {
+        caSigned: cert.issuer !== cert.subject,
+        expirationDate: new Date(cert.validTo).toISOString(),
+        keySize: e.bits,
+        masterLabel: label,
+        privateKeyExportable: true,
+      });
+      const files = {
+        [`certs/${e.alias}.crt`]: Buffer.from(e.certificatePem, 'utf8').toString('base64'),
+        [`certs/${e.alias}.crt-meta.xml`]: Buffer.from(meta, 'utf8').toString('base64'),
+      };
+      db.prepare(
+        `INSERT INTO md_certificate_keys (org_id, dev_name, certificate_pem, private_key_pem, key_size, source, created_at) VALUES (?, ?, ?, ?, ?, 'keystore', ?)`,
+      ).run(orgId, e.alias, e.certificatePem, e.privateKeyPem, e.bits, now);
+      db.prepare(
+        `INSERT INTO md_components (org_id, type, full_name, files, data, created_at, updated_at) VALUES (?, 'Certificate', ?, ?, ?, ?, ?)`,
+      ).run(orgId, e.alias, JSON.stringify(files), JSON.stringify({ masterLabel: label, keySize: e.bits, expirationDate: cert.validTo, imported: true }), now, now);
+      out.push({ name: e.alias, label, keySize: e.bits, expirationDate: new Date(cert.validTo).toISOString() });
+    }
+  });
+  return out;
+}
