@@ -1,0 +1,65 @@
+/**
+ * `npm run configure -- --provider-org X --consumer-org Y`: the setup:orgs wiring for orgs that already
+ * exist (sandboxes, Developer Edition orgs): no Dev Hub, no scratch orgs, same steps after that.
+ */
+import { parseArgs } from 'node:util';
+import { ToolError } from '../core/ToolError.ts';
+import { displayOrg } from '../provisioning/orgOps.ts';
+import { createProgress } from '../provisioning/progress.ts';
+import { readProjectConfig } from '../provisioning/projectConfig.ts';
+import { runSetup, statePath } from '../provisioning/setupFlow.ts';
+import { loadState } from '../provisioning/setupState.ts';
+import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
+
+const { values } = parseArgs({
+  options: {
+    'provider-org': { type: 'string' },
+    'consumer-org': { type: 'string' },
+    app: { type: 'string' },
+    auth: { type: 'string' },
+    'token-wait-minutes': { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const json = values.json ?? false;
+
+await runCommand(
+  json,
+  async () => {
+    const providerAlias = values['provider-org'];
+    const consumerAlias = values['consumer-org'];
+    if (!providerAlias || !consumerAlias) {
+      throw new ToolError('Both --provider-org and --consumer-org are required.', 'MissingFlag', [
+        'Log in to each org first (sf org login web --alias X) and pass the aliases.',
+      ]);
+    }
+    const [provider, consumer] = await Promise.all([displayOrg(providerAlias, {}), displayOrg(consumerAlias, {})]);
+    for (const [alias, org] of [[providerAlias, provider], [consumerAlias, consumer]] as const) {
+      if (!org) throw new ToolError(`sf knows no org ${alias}.`, 'UnknownOrg', [`Run sf org login web --alias ${alias} --instance-url https://<MyDomain>.my.salesforce.com`]);
+    }
+    const config = readProjectConfig();
+    const options = {
+      local: false,
+      cert: 'org' as const,
+      app: choiceFlag('app', values.app, ['eca', 'connected-app'] as const, 'eca'),
+      auth: choiceFlag('auth', values.auth, ['apex-jwt', 'named-credential'] as const, 'apex-jwt'),
+      durationDays: 1,
+      serial: false,
+      tokenWaitMs: intFlag('token-wait-minutes', values['token-wait-minutes'], 15, 0, 120) * 60_000,
+      providerAlias,
+      consumerAlias,
+      workDir: `${config.workDir}-${providerAlias}-${consumerAlias}`,
+      sf: {},
+      progress: createProgress(json ? 'silent' : process.stderr.isTTY ? 'tty' : 'plain'),
+    };
+    const state = await loadState(statePath(options));
+    const now = { at: new Date().toISOString(), ms: 0 };
+    if (state.provider?.orgId !== provider!.orgId || state.consumer?.orgId !== consumer!.orgId) {
+      Object.assign(state, { done: {}, devHub: { alias: '', local: false }, provider, consumer });
+    }
+    state.done['dev-hub'] = state.done['dev-hub'] ?? now;
+    state.done.orgs = state.done.orgs ?? now;
+    return runSetup(options, state);
+  },
+  (r) => `Verified: ${r.consumer.alias} reads ${r.verify.accounts.length} Accounts from ${r.provider.alias}.`,
+);
