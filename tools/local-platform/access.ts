@@ -1,0 +1,104 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { PermissionSetInfo } from './contracts.ts';
+import type { MetadataModule } from './neighbours.ts';
+import { invalidField, invalidType, ApiError } from './errors.ts';
+import { getRecord } from './store.ts';
+
+/**
+ * Object and field permissions for `WITH USER_MODE` and user-mode DML. The System Administrator
+ * profile sees everything ("Modify All Data"); other users get what their profile grants plus the
+ * union of their assigned permission sets, as deployed through the Metadata API (the Metadata
+ * module's `findPermissionSet`). Setup objects every API user can read are always readable.
+ */
+let metadata: MetadataModule = {};
+export function setMetadataModule(m: MetadataModule): void {
+  metadata = m;
+}
+
+export const ADMIN_PROFILE = 'System Administrator';
+const ALWAYS_READABLE = new Set(['user', 'profile', 'organization', 'permissionset', 'permissionsetassignment']);
+/** The object permissions the Standard User profile has out of the box (read/create/edit, no delete). */
+const STANDARD_USER_OBJECTS = new Set(['account', 'contact']);
+
+type Op = 'read' | 'create' | 'edit' | 'delete';
+
+export function profileNameOf(db: DatabaseSync, orgId: string, userId: string): string | undefined {
+  const user = getRecord(db, orgId, userId);
+  const profile = user ? getRecord(db, orgId, String(user.fields.ProfileId)) : undefined;
+  return profile?.fields.Name as string | undefined;
+}
+
+/** Names of the permission sets assigned to a user. */
+export function permissionSetNamesOf(db: DatabaseSync, orgId: string, userId: string): string[] {
+  const rows = db
+    .prepare(
+      `SELECT json_extract(p.fields,'$.Name') AS name FROM records a JOIN records p ON p.id = json_extract(a.fields,'$.PermissionSetId')
+       WHERE a.org_id = ? AND a.sobject = 'PermissionSetAssignment' AND json_extract(a.fields,'$.AssigneeId') = ?`,
+    )
+    .all(orgId, userId) as { name: string }[];
+  return rows.map((r) => r.name);
+}
+
+function permissionSets(db: DatabaseSync, orgId: string, userId: string): PermissionSetInfo[] {
+  const out: PermissionSetInfo[] = [];
+  for (const name of permissionSetNamesOf(db, orgId, userId)) {
+    const info = metadata.findPermissionSet?.(db, orgId, name);
+    if (info) out.push(info);
+  }
+  return out;
+}
+
+function lookupCI<T>(map: Record<string, T>, key: string): T | undefined {
+  const lower = key.toLowerCase();
+  for (const [k, v] of Object.entries(map)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+export function hasObjectAccess(db: DatabaseSync, orgId: string, userId: string, sobject: string, op: Op): boolean {
+  const profile = profileNameOf(db, orgId, userId);
+  if (profile === ADMIN_PROFILE) return true;
+  if (op === 'read' && ALWAYS_READABLE.has(sobject.toLowerCase())) return true;
+  if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase()) && op !== 'delete') return true;
+  if (sobject.endsWith('__mdt') && op === 'read') {
+    // Custom metadata types are readable by users with "View Setup"/"Customize Application";
+    // USER_MODE on __mdt is allowed for users who can see the type — treat as readable.
+    return true;
+  }
+  return permissionSets(db, orgId, userId).some((ps) => {
+    const p = lookupCI(ps.objectPermissions, sobject);
+    return !!p && (op === 'read' ? p.read : op === 'create' ? p.create : op === 'edit' ? p.edit : p.delete);
+  });
+}
+
+export function checkObjectAccess(db: DatabaseSync, orgId: string, userId: string, sobject: string, op: Op): void {
+  if (hasObjectAccess(db, orgId, userId, sobject, op)) return;
+  if (op === 'read') throw invalidType(sobject);
+  throw new ApiError(403, 'INSUFFICIENT_ACCESS_OR_READONLY', `insufficient access rights on object id`);
+}
+
+const ALWAYS_FIELDS = new Set(['id', 'name', 'createddate', 'lastmodifieddate', 'systemmodstamp', 'createdbyid', 'lastmodifiedbyid', 'isdeleted', 'ownerid']);
+
+/** Throws INVALID_FIELD for the first field the user cannot read (names as written in the query). */
+export function checkFieldAccess(db: DatabaseSync, orgId: string, userId: string, sobject: string, fields: string[]): void {
+  const profile = profileNameOf(db, orgId, userId);
+  if (profile === ADMIN_PROFILE || ALWAYS_READABLE.has(sobject.toLowerCase()) || sobject.endsWith('__mdt')) return;
+  if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase())) return;
+  const sets = permissionSets(db, orgId, userId);
+  for (const f of fields) {
+    if (ALWAYS_FIELDS.has(f.toLowerCase()) || f.includes('.')) continue;
+    const ok = sets.some((ps) => lookupCI(ps.fieldPermissions, `${sobject}.${f}`)?.readable);
+    if (!ok) throw invalidField(f, sobject);
+  }
+}
+
+export function checkFieldEdit(db: DatabaseSync, orgId: string, userId: string, sobject: string, fields: string[]): void {
+  const profile = profileNameOf(db, orgId, userId);
+  if (profile === ADMIN_PROFILE) return;
+  if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase())) return;
+  const sets = permissionSets(db, orgId, userId);
+  for (const f of fields) {
+    if (ALWAYS_FIELDS.has(f.toLowerCase()) || f === 'attributes') continue;
+    const ok = sets.some((ps) => lookupCI(ps.fieldPermissions, `${sobject}.${f}`)?.editable);
+    if (!ok) throw new ApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${f}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [f]);
+  }
+}

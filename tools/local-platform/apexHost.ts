@@ -1,0 +1,205 @@
+import { sign as cryptoSign, createPrivateKey } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord, ApexClassSource } from '../apex/host.ts';
+import type { RecordStore } from './contracts.ts';
+import type { MetadataModule } from './neighbours.ts';
+import { runSoql } from './soql.ts';
+import { deleteRecord, getRecord, insertRecord, updateRecord, tx, type StoredOrg } from './store.ts';
+import { checkFieldEdit, checkObjectAccess, profileNameOf } from './access.ts';
+import { ApiError } from './errors.ts';
+
+/**
+ * The Apex runtime's window on one org and user (tools/apex/host.ts): SOQL and DML through the
+ * store with user-mode checks, real HTTP callouts gated by Remote Site Settings, certificate signing
+ * with keys the Metadata module keeps, and the org's Platform Cache in SQLite.
+ */
+export interface ApexHostDeps {
+  db: DatabaseSync;
+  org: StoredOrg;
+  userId: string;
+  metadata: MetadataModule;
+  records: RecordStore;
+  /** fetch used for callouts (tests may pass a wrapper; default the global fetch). */
+  fetchImpl?: typeof fetch;
+}
+
+export const unauthorizedEndpoint = (url: string): string =>
+  `Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = ${url}`;
+
+const SIGN_ALGORITHMS: Record<string, string> = {
+  RSA: 'sha1', 'RSA-SHA1': 'sha1', 'RSA-SHA256': 'sha256', 'RSA-SHA384': 'sha384', 'RSA-SHA512': 'sha512',
+};
+
+/** Is `endpoint` covered by an active Remote Site Setting? Scheme, host and port must match; the path is a prefix. */
+export function remoteSiteAllows(sites: { url: string; isActive: boolean; disableProtocolSecurity?: boolean }[], endpoint: string): boolean {
+  let target: URL;
+  try {
+    target = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  return sites.some((s) => {
+    if (!s.isActive) return false;
+    try {
+      const site = new URL(s.url);
+      const protocolOk = site.protocol === target.protocol || !!s.disableProtocolSecurity;
+      return protocolOk && site.hostname.toLowerCase() === target.hostname.toLowerCase() && site.port === target.port && target.pathname.startsWith(site.pathname.replace(/\/$/, '') || '/');
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function createApexHost(deps: ApexHostDeps): ApexHost {
+  const { db, org, userId, metadata } = deps;
+  const fetchImpl = deps.fetchImpl ?? fetch;
+  const u = getRecord(db, org.id, userId);
+  if (!u) throw new ApiError(404, 'NOT_FOUND', `No user ${userId} in org ${org.id}`);
+  const user: ApexUser = {
+    id: u.id, username: String(u.fields.Username), name: String(u.fields.Name ?? ''), email: String(u.fields.Email ?? ''),
+    profileName: profileNameOf(db, org.id, userId) ?? '', orgId: org.id,
+  };
+  const savepoints: string[] = [];
+  let counter = 0;
+  const partitionName = (key: string): { partition: string; key: string } => {
+    const parts = key.split('.');
+    return parts.length >= 3 ? { partition: `${parts[0]}.${parts[1]}`, key: parts.slice(2).join('.') } : { partition: '', key };
+  };
+  const capacity = (partition?: string): number => {
+    const p = metadata.findCachePartition?.(db, org.id, partition?.replace(/^local\./, ''));
+    if (p) return p.orgCapacityMb;
+    const s = org.settings.platformCache as { orgCapacityMb?: number } | undefined;
+    return s?.orgCapacityMb ?? 0;
+  };
+
+  return {
+    orgId: org.id,
+    instanceUrl: org.instanceUrl,
+    user,
+    async listClasses(): Promise<ApexClassSource[]> {
+      const rows = db.prepare("SELECT fields FROM records WHERE org_id = ? AND sobject = 'ApexClass'").all(org.id) as { fields: string }[];
+      return rows.map((r) => JSON.parse(r.fields)).map((f: Record<string, unknown>) => ({ name: String(f.Name), body: String(f.Body ?? '') }));
+    },
+    async query(soql, options) {
+      return runSoql(db, org.id, soql, { userMode: options.userMode, userId, binds: options.binds, instanceUrl: org.instanceUrl }).records as SObjectRecord[];
+    },
+    async insert(recs, options) {
+      return tx(db, () =>
+        recs.map((r) => {
+          const type = r.attributes?.type;
+          if (!type) throw new ApiError(400, 'INVALID_TYPE', 'Record has no attributes.type');
+          const { attributes: _a, ...fields } = r;
+          if (options.userMode) {
+            checkObjectAccess(db, org.id, userId, type, 'create');
+            checkFieldEdit(db, org.id, userId, type, Object.keys(fields));
+          }
+          return insertRecord(db, org.id, type, fields, { userId });
+        }),
+      );
+    },
+    async update(recs, options) {
+      tx(db, () => {
+        for (const r of recs) {
+          const { attributes: _a, Id, ...fields } = r;
+          if (typeof Id !== 'string') throw new ApiError(400, 'MISSING_ARGUMENT', 'Id not specified in an update call');
+          const existing = getRecord(db, org.id, Id);
+          if (!existing) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+          if (options.userMode) {
+            checkObjectAccess(db, org.id, userId, existing.sobject, 'edit');
+            checkFieldEdit(db, org.id, userId, existing.sobject, Object.keys(fields));
+          }
+          updateRecord(db, org.id, existing.sobject, Id, fields, { userId });
+        }
+      });
+    },
+    async delete(ids, options) {
+      tx(db, () => {
+        for (const id of ids) {
+          const existing = getRecord(db, org.id, id);
+          if (!existing) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+          if (options.userMode) checkObjectAccess(db, org.id, userId, existing.sobject, 'delete');
+          deleteRecord(db, org.id, existing.sobject, id);
+        }
+      });
+    },
+    async callout(request: HttpCallout): Promise<HttpCalloutResult> {
+      let endpoint = request.endpoint;
+      const named = /^callout:([A-Za-z0-9_]+)(.*)$/.exec(endpoint);
+      if (named) {
+        const nc = metadata.findNamedCredential?.(db, org.id, named[1]);
+        if (!nc) throw new Error(`The callout couldn't access the endpoint. You might not have the required permissions, or the named credential "${named[1]}" might not exist.`);
+        endpoint = nc.endpoint.replace(/\/$/, '') + named[2];
+      } else {
+        const sites = metadata.findRemoteSites?.(db, org.id) ?? [];
+        if (!remoteSiteAllows(sites, endpoint)) throw new Error(unauthorizedEndpoint(endpoint));
+      }
+      const timeoutMs = Math.min(Math.max(request.timeoutMs || 10_000, 1), 120_000);
+      const method = request.method.toUpperCase();
+      const res = await fetchImpl(endpoint, {
+        method,
+        headers: request.headers,
+        body: method === 'GET' || method === 'HEAD' ? undefined : typeof request.body === 'string' ? request.body : new Uint8Array(request.body),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+      const headers: Record<string, string> = {};
+      res.headers.forEach((v, k) => (headers[k] = v));
+      return { statusCode: res.status, status: res.statusText, headers, body: Buffer.from(await res.arrayBuffer()) };
+    },
+    async signWithCertificate(algorithm, data, certDevName) {
+      const cert = metadata.findCertificate?.(db, org.id, certDevName);
+      if (!cert) throw new Error(`Invalid Certificate name: ${certDevName}`);
+      const hash = SIGN_ALGORITHMS[algorithm.toUpperCase()];
+      if (!hash) throw new Error(`Invalid algorithm: ${algorithm}`);
+      return cryptoSign(hash, data, createPrivateKey(cert.privateKeyPem));
+    },
+    async cacheGet(fullKey) {
+      const { partition, key } = partitionName(fullKey);
+      const r = db.prepare('SELECT value, expires_at FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').get(org.id, partition, key) as { value: string; expires_at: number } | undefined;
+      if (!r || r.expires_at < Date.now()) return undefined;
+      return JSON.parse(r.value);
+    },
+    async cachePut(fullKey, value, ttlSeconds) {
+      const { partition, key } = partitionName(fullKey);
+      const cap = capacity(partition || undefined) * 1024 * 1024;
+      if (cap <= 0) throw new Error('Cache.Org.OrgCacheException: Failed Cache.Org.put() for key ' + fullKey + ': no cache capacity is allocated to the partition');
+      const json = JSON.stringify(value ?? null);
+      const ttl = Math.min(Math.max(ttlSeconds || 86_400, 300), 172_800);
+      tx(db, () => {
+        db.prepare('INSERT OR REPLACE INTO cache_entries (org_id, partition, key, value, size, expires_at) VALUES (?,?,?,?,?,?)').run(org.id, partition, key, json, Buffer.byteLength(json), Date.now() + ttl * 1000);
+        // Over capacity: evict the entries closest to expiry ("cache misses can happen").
+        let used = (db.prepare('SELECT coalesce(sum(size),0) AS n FROM cache_entries WHERE org_id = ? AND partition = ?').get(org.id, partition) as { n: number }).n;
+        while (used > cap) {
+          const victim = db.prepare('SELECT key, size FROM cache_entries WHERE org_id = ? AND partition = ? AND key != ? ORDER BY expires_at LIMIT 1').get(org.id, partition, key) as { key: string; size: number } | undefined;
+          if (!victim) break;
+          db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, victim.key);
+          used -= victim.size;
+        }
+      });
+    },
+    async cacheRemove(fullKey) {
+      const { partition, key } = partitionName(fullKey);
+      return Number(db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, key).changes) > 0;
+    },
+    async cacheCapacityMb(partition) {
+      return capacity(partition);
+    },
+    async begin() {
+      const name = `apex${++counter}`;
+      db.exec(db.isTransaction ? `SAVEPOINT ${name}` : `BEGIN IMMEDIATE; SAVEPOINT ${name}`);
+      savepoints.push(name);
+    },
+    async commit() {
+      const name = savepoints.pop();
+      if (!name) return;
+      db.exec(`RELEASE ${name}`);
+      if (savepoints.length === 0 && db.isTransaction) db.exec('COMMIT');
+    },
+    async rollback() {
+      const name = savepoints.pop();
+      if (!name) return;
+      db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+      if (savepoints.length === 0 && db.isTransaction) db.exec('COMMIT');
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import { ApiError } from './errors.ts';
+import { getOrg, getRecord, insertRecord, nowIso, tx, type StoredOrg } from './store.ts';
+import { createOrg } from './orgs.ts';
+import { findApp, insertApp } from './oauth.ts';
+import { issueToken } from './tokens.ts';
+import { to15 } from './ids.ts';
+import { ADMIN_PROFILE } from './access.ts';
+import type { MetadataModule } from './neighbours.ts';
+
+/**
+ * Dev Hub behaviour: a ScratchOrgInfo insert signs up a scratch org (synchronously, so the CLI's
+ * first poll already sees Status = Active), an ActiveScratchOrg delete tears it down. Allocation
+ * limits are enforced like a hub's ActiveScratchOrgs / DailyScratchOrgs.
+ */
+export const EDITIONS = ['Developer', 'Enterprise', 'Group', 'Professional', 'Partner Developer', 'Partner Enterprise', 'Partner Group', 'Partner Professional'];
+
+export interface ScratchLimits {
+  maxActive: number;
+  maxDaily: number;
+}
+
+export interface SignupDeps {
+  db: DatabaseSync;
+  metadata: MetadataModule;
+  limits: ScratchLimits;
+  /** Opens a listener on a free loopback port and returns it; `attach` binds it to the new org. */
+  openPort(): Promise<{ port: number; attach(orgId: string): void; close(): Promise<void> }>;
+  closeOrg(orgId: string): Promise<void>;
+}
+
+export function scratchUsage(db: DatabaseSync, hubId: string): { active: number; daily: number } {
+  const active = (db.prepare("SELECT count(*) AS n FROM orgs WHERE hub_id = ? AND status = 'Active'").get(hubId) as { n: number }).n;
+  const since = nowIso(new Date(Date.now() - 86_400_000));
+  const daily = (db.prepare('SELECT count(*) AS n FROM orgs WHERE hub_id = ? AND created_at > ?').get(hubId, since) as { n: number }).n;
+  return { active, daily };
+}
+
+export function hubLimits(db: DatabaseSync, org: StoredOrg, limits: ScratchLimits): Record<string, { Max: number; Remaining: number }> {
+  if (org.kind !== 'devhub') return {};
+  const u = scratchUsage(db, org.id);
+  return {
+    ActiveScratchOrgs: { Max: limits.maxActive, Remaining: Math.max(0, limits.maxActive - u.active) },
+    DailyScratchOrgs: { Max: limits.maxDaily, Remaining: Math.max(0, limits.maxDaily - u.daily) },
+  };
+}
+
+function dateOnly(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Validates and records a ScratchOrgInfo, creates the org and returns the ScratchOrgInfo Id. */
+export async function signUpScratchOrg(deps: SignupDeps, hubId: string, input: Record<string, unknown>, userId: string): Promise<string> {
+  const { db } = deps;
+  const hub = getOrg(db, hubId)!;
+  const get = (name: string) => {
+    const k = Object.keys(input).find((x) => x.toLowerCase() === name.toLowerCase());
+    return k === undefined ? undefined : input[k];
+  };
+  const edition = String(get('Edition') ?? '');
+  if (!edition) throw new ApiError(400, 'REQUIRED_FIELD_MISSING', 'Required fields are missing: [Edition]', ['Edition']);
+  const canonicalEdition = EDITIONS.find((e) => e.toLowerCase() === edition.toLowerCase());
+  if (!canonicalEdition) {
+    throw new ApiError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Edition: bad value for restricted picklist field: ${edition}`, ['Edition']);
+  }
+  const usage = scratchUsage(db, hubId);
+  // Wording of these two refusals is unverified (Salesforce reports them as signup errors).
+  if (usage.active >= deps.limits.maxActive) {
+    throw new ApiError(400, 'LIMIT_EXCEEDED', `The signup request failed because this organization has reached its active scratch org limit (${deps.limits.maxActive}).`);
+  }
+  if (usage.daily >= deps.limits.maxDaily) {
+    throw new ApiError(400, 'LIMIT_EXCEEDED', `The signup request failed because this organization has reached its daily scratch org signup limit (${deps.limits.maxDaily}).`);
+  }
+  const features = String(get('Features') ?? '')
+    .split(/[;,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const duration = Math.min(30, Math.max(1, Number(get('DurationDays') ?? 7) || 7));
+  const expires = new Date(Date.now() + duration * 86_400_000);
+  const username = String(get('Username') ?? `test-${randomBytes(6).toString('hex')}@example.com`).toLowerCase();
+  const adminEmail = String(get('AdminEmail') ?? get('SignupEmail') ?? 'admin@example.com');
+  const orgName = String(get('OrgName') ?? 'Company');
+  const consumerKey = get('ConnectedAppConsumerKey') as string | undefined;
+
+  const listener = await deps.openPort();
+  try {
+    const soiId = tx(db, () => {
+      const settings: Record<string, unknown> = {};
+      // Feature PlatformCache "enables Platform Cache and allocates a 3 MB cache" (facts §5.7).
+      if (features.some((f) => f.toLowerCase() === 'platformcache')) settings.platformCache = { orgCapacityMb: 3 };
+      const { org, adminId } = createOrg(db, {
+        name: orgName, kind: 'scratch', port: listener.port, edition: canonicalEdition, features, settings, hubId,
+        expiresAt: nowIso(expires), admin: { username, email: adminEmail, firstName: 'User', lastName: 'User' },
+        country: get('Country') as string | undefined, language: get('Language') as string | undefined,
+      });
+      // The hub's CLI app is replicated into the scratch org, pre-authorized for its admin (as Salesforce
+      // does for the app named in ConnectedAppConsumerKey).
+      if (consumerKey) {
+        const hubApp = findApp(db, hubId, consumerKey, deps.metadata);
+        insertApp(db, org.id, {
+          kind: hubApp?.kind ?? 'ConnectedApp', name: hubApp?.name ?? 'SalesforceCLI', consumerKey, certificatePem: hubApp?.certificatePem,
+          adminApproved: true, profiles: [ADMIN_PROFILE], permissionSets: [], deployedAt: Date.now(), sessionTimeoutMinutes: hubApp?.sessionTimeoutMinutes,
+        });
+      }
+      const authCode = issueToken(db, 'code', org.id, adminId, consumerKey, 15 * 60);
+      const fields: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(input)) if (k !== 'attributes') fields[k] = v;
+      Object.assign(fields, {
+        Edition: canonicalEdition, OrgName: orgName, Status: 'Active', ScratchOrg: to15(org.id), SignupUsername: username, Username: username,
+        LoginUrl: org.instanceUrl, AuthCode: authCode, SignupInstance: null, ExpirationDate: dateOnly(expires), DurationDays: duration,
+        Features: features.join(';') || null, ErrorCode: null,
+      });
+      const id = insertRecord(db, hubId, 'ScratchOrgInfo', fields, { trusted: true, userId });
+      insertRecord(
+        db, hubId, 'ActiveScratchOrg',
+        { Name: `${orgName}`, ScratchOrg: to15(org.id), SignupUsername: username, Edition: canonicalEdition, ExpirationDate: dateOnly(expires), OrgName: orgName, ScratchOrgInfoId: id, Features: features.join(';') || null, Description: get('Description') ?? null },
+        { trusted: true, userId },
+      );
+      return { id, orgId: org.id };
+    });
+    listener.attach(soiId.orgId);
+    void hub;
+    return soiId.id;
+  } catch (e) {
+    await listener.close();
+    throw e;
+  }
+}
+
+/** Every table with an org_id column loses the org's rows (ours and the neighbours'). */
+export function purgeOrgData(db: DatabaseSync, orgId: string): void {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+  for (const { name } of tables) {
+    if (name === 'orgs') continue;
+    const cols = db.prepare(`PRAGMA table_info(${JSON.stringify(name)})`).all() as { name: string }[];
+    if (cols.some((c) => c.name === 'org_id')) db.prepare(`DELETE FROM ${JSON.stringify(name)} WHERE org_id = ?`).run(orgId);
+  }
+}
+
+/** Deletes a scratch org through its ActiveScratchOrg row: data purged, listener closed, SOI marked Deleted. */
+export async function deleteScratchOrg(deps: SignupDeps, hubId: string, asoId: string): Promise<void> {
+  const { db } = deps;
+  const aso = getRecord(db, hubId, asoId);
+  if (!aso || aso.sobject !== 'ActiveScratchOrg') throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+  const scratch = db.prepare("SELECT id FROM orgs WHERE hub_id = ? AND substr(id,1,15) = ?").get(hubId, String(aso.fields.ScratchOrg)) as { id: string } | undefined;
+  tx(db, () => {
+    db.prepare('DELETE FROM records WHERE id = ?').run(aso.id);
+    const soiId = aso.fields.ScratchOrgInfoId as string | undefined;
+    if (soiId) {
+      const soi = getRecord(db, hubId, soiId);
+      if (soi) db.prepare('UPDATE records SET fields = ? WHERE id = ?').run(JSON.stringify({ ...soi.fields, Status: 'Deleted', AuthCode: null }), soi.id);
+    }
+    if (scratch) {
+      purgeOrgData(db, scratch.id);
+      db.prepare("UPDATE orgs SET status = 'Deleted' WHERE id = ?").run(scratch.id);
+    }
+  });
+  if (scratch) await deps.closeOrg(scratch.id);
+}

@@ -1,0 +1,44 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from './errors.ts';
+
+/** Small response helpers shared by the routes; every error body has Salesforce's shape. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendApiError(res: ServerResponse, e: ApiError): void {
+  sendJson(res, e.status, e.body());
+}
+
+export function sendOAuthError(res: ServerResponse, status: number, error: string, description: string): void {
+  sendJson(res, status, { error, error_description: description });
+}
+
+/** Parses a JSON request body or throws JSON_PARSER_ERROR as the REST API does. */
+export function parseJsonBody(req: IncomingMessage, body: Buffer): unknown {
+  const type = String(req.headers['content-type'] ?? 'application/json').toLowerCase();
+  if (body.length > 0 && !type.includes('json') && !type.includes('text/plain')) {
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type '${type}' is not supported; send application/json.`);
+  }
+  if (body.length === 0) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body is empty; send a JSON object.');
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new ApiError(400, 'JSON_PARSER_ERROR', `Unexpected character in JSON body: ${(e as Error).message}`);
+  }
+}
+
+export function parseForm(body: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(body.toString('utf8'))) out[k] = v;
+  return out;
+}
+
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(h);
+  return m ? m[1].trim() : undefined;
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Salesforce record Ids: 15 case-sensitive characters plus a 3-character suffix that makes the
+ * 18-character form case-insensitive. Tools (sf CLI, jsforce) compare and trim these, so the
+ * suffix must be the real checksum, not random text.
+ */
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const SUFFIX = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+
+/** Key prefixes of the objects this platform stores; custom objects get a00/m00. */
+export const KEY_PREFIXES: Record<string, string> = {
+  Account: '001',
+  Contact: '003',
+  User: '005',
+  Profile: '00e',
+  Organization: '00D',
+  PermissionSet: '0PS',
+  PermissionSetAssignment: '0Pa',
+  ScratchOrgInfo: '2SR',
+  ActiveScratchOrg: '2AS',
+  ApexClass: '01p',
+  Certificate: '0P1',
+  RemoteProxy: '0rp',
+  NamedCredential: '0XA',
+  ConnectedApplication: '0H4',
+  ExternalClientApplication: '0xI',
+  PlatformCachePartition: '0Ev',
+};
+
+/** The 3-character checksum suffix of a 15-character Id. */
+export function idSuffix(id15: string): string {
+  let out = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) {
+      const c = id15.charAt(chunk * 5 + i);
+      if (c >= 'A' && c <= 'Z') bits |= 1 << i;
+    }
+    out += SUFFIX.charAt(bits);
+  }
+  return out;
+}
+
+export function to18(id: string): string {
+  return id.length === 15 ? id + idSuffix(id) : id;
+}
+
+export function to15(id: string): string {
+  return id.length === 18 ? id.slice(0, 15) : id;
+}
+
+/** True for a well-formed 15- or 18-character Id whose suffix (if any) matches. */
+export function isValidId(id: string): boolean {
+  if (!/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(id)) return false;
+  return id.length === 15 || idSuffix(id.slice(0, 15)) === id.slice(15);
+}
+
+export function keyPrefixFor(sobject: string): string {
+  if (KEY_PREFIXES[sobject]) return KEY_PREFIXES[sobject];
+  if (sobject.endsWith('__mdt')) return 'm00';
+  return 'a00';
+}
+
+/** A new 18-character Id: prefix, pod "0L", then random base62. */
+export function newId(sobject: string): string {
+  const bytes = randomBytes(10);
+  let body = '';
+  for (const b of bytes) body += BASE62.charAt(b % 62);
+  return to18(keyPrefixFor(sobject) + '0L' + body);
+}
+
+/** Case-insensitive Id equality (15 vs 18 characters). */
+export function sameId(a: string, b: string): boolean {
+  return to15(a) === to15(b);
+}

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DatabaseSync } from 'node:sqlite';
+import type { OAuthApp, PermissionSetInfo, RouteHandler } from './contracts.ts';
+
+/**
+ * What this server expects from its neighbours, loaded lazily so the platform runs (and says
+ * "not supported yet") before they exist. The Metadata module (./metadata/index.ts) is expected to
+ * export any of:
+ *   metadataRoutes: RouteHandler                                   — /services/Soap/m/*, /services/data/vXX/tooling/* it owns, keystore import
+ *   findOAuthApp(db, orgId, consumerKey): OAuthApp | undefined      — deployed ECAs / Connected Apps
+ *   findPermissionSet(db, orgId, name): PermissionSetInfo | undefined
+ *   findRemoteSites(db, orgId): { name: string; url: string; isActive: boolean; disableProtocolSecurity: boolean }[]
+ *   findNamedCredential(db, orgId, name): { name: string; endpoint: string } | undefined
+ *   findCertificate(db, orgId, devName): { certificatePem: string; privateKeyPem: string } | undefined
+ *   findCachePartition(db, orgId, name?): { name: string; isDefault: boolean; orgCapacityMb: number } | undefined
+ * The Apex module (./apex/index.ts) is expected to export `apexRoutes: RouteHandler`.
+ */
+export interface MetadataModule {
+  metadataRoutes?: RouteHandler;
+  findOAuthApp?(db: DatabaseSync, orgId: string, consumerKey: string): OAuthApp | undefined;
+  findPermissionSet?(db: DatabaseSync, orgId: string, name: string): PermissionSetInfo | undefined;
+  findRemoteSites?(db: DatabaseSync, orgId: string): { name: string; url: string; isActive: boolean; disableProtocolSecurity?: boolean }[];
+  findNamedCredential?(db: DatabaseSync, orgId: string, name: string): { name: string; endpoint: string } | undefined;
+  findCertificate?(db: DatabaseSync, orgId: string, devName: string): { certificatePem: string; privateKeyPem: string } | undefined;
+  findCachePartition?(db: DatabaseSync, orgId: string, name?: string): { name: string; isDefault: boolean; orgCapacityMb: number } | undefined;
+}
+
+export interface ApexModule {
+  apexRoutes?: RouteHandler;
+}
+
+export interface Neighbours {
+  metadata: MetadataModule;
+  apex: ApexModule;
+  /** Why a module could not be loaded, for the log. */
+  problems: string[];
+}
+
+async function load<T>(rel: string, problems: string[]): Promise<T> {
+  const url = new URL(rel, import.meta.url);
+  if (!existsSync(fileURLToPath(url))) return {} as T;
+  try {
+    return (await import(url.href)) as T;
+  } catch (e) {
+    problems.push(`${rel}: ${(e as Error).message}`);
+    return {} as T;
+  }
+}
+
+let loaded: Promise<Neighbours> | undefined;
+export function loadNeighbours(): Promise<Neighbours> {
+  loaded ??= (async () => {
+    const problems: string[] = [];
+    const metadata = await load<MetadataModule>('./metadata/index.ts', problems);
+    const apex = await load<ApexModule>('./apex/index.ts', problems);
+    return { metadata, apex, problems };
+  })();
+  return loaded;
+}

@@ -1,0 +1,63 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { newId } from './ids.ts';
+import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from './store.ts';
+import { ADMIN_PROFILE } from './access.ts';
+
+/**
+ * Creating an org: its row, its Organization record, the standard profiles and its admin user.
+ * Shared by the Dev Hub bootstrap and scratch org signup.
+ */
+export const STANDARD_PROFILES = [ADMIN_PROFILE, 'Standard User', 'Minimum Access - Salesforce'];
+
+export interface NewOrg {
+  name: string;
+  kind: 'devhub' | 'scratch';
+  port: number;
+  edition: string;
+  features?: string[];
+  settings?: Record<string, unknown>;
+  hubId?: string;
+  expiresAt?: string;
+  admin: { username: string; email: string; firstName?: string; lastName: string };
+  country?: string;
+  language?: string;
+}
+
+export function createOrg(db: DatabaseSync, spec: NewOrg): { org: StoredOrg; adminId: string } {
+  return tx(db, () => {
+    const id = newId('Organization');
+    insertOrg(db, {
+      id, name: spec.name, kind: spec.kind, port: spec.port, instanceUrl: `http://127.0.0.1:${spec.port}`,
+      edition: spec.edition, features: spec.features ?? [], settings: spec.settings ?? {}, hubId: spec.hubId, expiresAt: spec.expiresAt,
+    });
+    const profileIds: Record<string, string> = {};
+    for (const p of STANDARD_PROFILES) profileIds[p] = insertRecord(db, id, 'Profile', { Name: p, UserType: 'Standard' }, { trusted: true });
+    const adminId = insertRecord(
+      db, id, 'User',
+      {
+        Username: spec.admin.username, Email: spec.admin.email, FirstName: spec.admin.firstName ?? null, LastName: spec.admin.lastName,
+        Alias: spec.admin.lastName.slice(0, 8).toLowerCase(), IsActive: true, ProfileId: profileIds[ADMIN_PROFILE],
+        TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: spec.language ?? 'en_US', UserType: 'Standard',
+      },
+      { trusted: true },
+    );
+    insertRecord(
+      db, id, 'Organization',
+      {
+        Id: id, Name: spec.name,
+        OrganizationType: spec.kind === 'devhub' ? 'Developer Edition' : `${spec.edition} Edition`.replace(/^Developer Edition$/, 'Developer Edition'),
+        InstanceName: 'LOCAL0', IsSandbox: spec.kind === 'scratch', TrialExpirationDate: spec.kind === 'scratch' ? spec.expiresAt ?? null : null,
+        NamespacePrefix: null, Country: spec.country ?? 'US', LanguageLocaleKey: spec.language ?? 'en_US', TimeZoneSidKey: 'America/Los_Angeles',
+        DefaultLocaleSidKey: 'en_US', IsReadOnly: false, CreatedDate: nowIso(),
+      },
+      { trusted: true, userId: adminId },
+    );
+    return { org: getOrg(db, id)!, adminId };
+  });
+}
+
+/** Id of a profile by name in an org. */
+export function profileId(db: DatabaseSync, orgId: string, name: string): string | undefined {
+  const r = db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'Profile' AND json_extract(fields,'$.Name') = ?").get(orgId, name) as { id: string } | undefined;
+  return r?.id;
+}

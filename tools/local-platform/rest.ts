@@ -1,0 +1,241 @@
+import { randomBytes } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import type { RequestContext, RouteHandler } from './contracts.ts';
+import { ApiError, invalidType, notFound } from './errors.ts';
+import { parseJsonBody, sendApiError, sendJson } from './http.ts';
+import { deleteRecord, getRecord, insertRecord, objectDef, tx, updateRecord, type StoredOrg } from './store.ts';
+import { getObjectDef, listObjects, findField } from './schema.ts';
+import { runSoql, soqlColumns } from './soql.ts';
+import { describeObject, describeSummary } from './describe.ts';
+import { checkFieldEdit, checkObjectAccess } from './access.ts';
+
+/**
+ * The REST data API under /services/data: versions, resources, limits, describe, sObject CRUD,
+ * composite tree (sf data import tree), query and queryMore. Dev Hub objects get their side effects
+ * (signup on ScratchOrgInfo insert, teardown on ActiveScratchOrg delete) through `hooks`.
+ */
+export const API_VERSIONS = Array.from({ length: 66 - 31 + 1 }, (_, i) => `${31 + i}.0`);
+export const LATEST_API = API_VERSIONS[API_VERSIONS.length - 1];
+
+export interface DataHooks {
+  /** A ScratchOrgInfo insert: validate, create the org, return the ScratchOrgInfo Id. */
+  createScratchOrgInfo(hubId: string, input: Record<string, unknown>, userId: string): Promise<string>;
+  /** Before an ActiveScratchOrg row is deleted: tear the org down. */
+  beforeActiveScratchOrgDelete(hubId: string, asoId: string): Promise<void>;
+  limits(org: StoredOrg): Record<string, { Max: number; Remaining: number }>;
+}
+
+const locators = new Map<string, { orgId: string; records: Record<string, unknown>[]; expires: number }>();
+const BATCH = 2000;
+
+function pageQuery(org: StoredOrg, v: string, all: { totalSize: number; records: Record<string, unknown>[] }, batch: number, offset = 0, locatorId?: string): Record<string, unknown> {
+  const records = all.records.slice(offset, offset + batch);
+  const next = offset + batch;
+  const done = next >= all.records.length;
+  const out: Record<string, unknown> = { totalSize: all.totalSize, done, records };
+  if (!done) {
+    const id = locatorId ?? `01g${randomBytes(6).toString('hex')}`;
+    locators.set(id, { orgId: org.id, records: all.records, expires: Date.now() + 15 * 60_000 });
+    out.nextRecordsUrl = `/services/data/v${v}/query/${id}-${next}`;
+  }
+  return out;
+}
+
+function batchSize(ctx: RequestContext, headerValue: string | string[] | undefined): number {
+  void ctx;
+  const m = /batchSize=(\d+)/i.exec(String(headerValue ?? ''));
+  return m ? Math.min(Math.max(Number(m[1]), 200), BATCH) : BATCH;
+}
+
+function userOf(ctx: RequestContext): string {
+  if (!ctx.userId) throw new ApiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+  return ctx.userId;
+}
+
+function requireDml(db: DatabaseSync, orgId: string, userId: string, sobject: string, op: 'create' | 'edit' | 'delete', fields: string[]): void {
+  checkObjectAccess(db, orgId, userId, sobject, op);
+  if (op !== 'delete') checkFieldEdit(db, orgId, userId, sobject, fields);
+}
+
+export function dataRoutes(hooks: DataHooks): RouteHandler {
+  return async (ctx, req, res, body) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path !== '/services/data' && !path.startsWith('/services/data/')) return false;
+    const org = ctx.org as StoredOrg;
+    const db = ctx.db;
+    const method = req.method ?? 'GET';
+    try {
+      if (path === '/services/data') {
+        sendJson(res, 200, API_VERSIONS.map((version) => ({ label: `v${version}`, url: `/services/data/v${version}`, version })));
+        return true;
+      }
+      const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(path);
+      if (!m || !API_VERSIONS.includes(m[1])) throw notFound('The requested resource does not exist');
+      const v = m[1];
+      const rest = m[2] ?? '';
+      const userId = userOf(ctx);
+      if (rest === '') {
+        const base = `/services/data/v${v}`;
+        sendJson(res, 200, Object.fromEntries(['sobjects', 'query', 'queryAll', 'limits', 'composite', 'tooling', 'search'].map((k) => [k, `${base}/${k}`])));
+        return true;
+      }
+      if (rest === '/limits') {
+        sendJson(res, 200, {
+          DailyApiRequests: { Max: 15000, Remaining: 15000 },
+          DataStorageMB: { Max: 200, Remaining: 200 },
+          FileStorageMB: { Max: 50, Remaining: 50 },
+          ...hooks.limits(org),
+        });
+        return true;
+      }
+      if (rest === '/query' || rest === '/queryAll') {
+        const q = url.searchParams.get('q');
+        if (!q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+        if (url.searchParams.get('columns') === 'true') {
+          sendJson(res, 200, soqlColumns(db, org.id, q));
+          return true;
+        }
+        const all = runSoql(db, org.id, q, { userMode: true, userId, apiVersion: v, instanceUrl: org.instanceUrl });
+        sendJson(res, 200, pageQuery(org, v, all, batchSize(ctx, req.headers['sforce-query-options'])));
+        return true;
+      }
+      const more = /^\/query(?:All)?\/(01g[0-9a-f]+)-(\d+)$/.exec(rest);
+      if (more) {
+        const loc = locators.get(more[1]);
+        if (!loc || loc.orgId !== org.id || loc.expires < Date.now()) throw new ApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+        sendJson(res, 200, pageQuery(org, v, { totalSize: loc.records.length, records: loc.records }, batchSize(ctx, req.headers['sforce-query-options']), Number(more[2]), more[1]));
+        return true;
+      }
+      if (rest === '/sobjects') {
+        sendJson(res, 200, { encoding: 'UTF-8', maxBatchSize: 200, sobjects: listObjects(db, org.id, org.kind).map((d) => describeSummary(d, v)) });
+        return true;
+      }
+      const tree = /^\/composite\/tree\/([A-Za-z0-9_]+)$/.exec(rest);
+      if (tree && method === 'POST') {
+        const payload = parseJsonBody(req, body) as { records?: unknown };
+        if (!payload || !Array.isArray(payload.records)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be {"records": [...]}');
+        if (payload.records.length > 200) throw new ApiError(400, 'LIMIT_EXCEEDED', 'Number of records in the request exceeds the limit of 200');
+        const result = compositeTree(db, org.id, userId, tree[1], payload.records as Record<string, unknown>[]);
+        sendJson(res, result.hasErrors ? 400 : 201, result);
+        return true;
+      }
+      const so = /^\/sobjects\/([A-Za-z0-9_]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(rest);
+      if (so) {
+        const def = getObjectDef(db, org.id, org.kind, so[1]);
+        if (!def) throw new ApiError(404, 'NOT_FOUND', `The requested resource does not exist`);
+        const [, , idOrDescribe, extra] = so;
+        if (idOrDescribe === 'describe' && !extra && method === 'GET') {
+          checkObjectAccess(db, org.id, userId, def.name, 'read');
+          sendJson(res, 200, describeObject(def, v));
+          return true;
+        }
+        if (!idOrDescribe) {
+          if (method === 'GET') {
+            sendJson(res, 200, { objectDescribe: describeSummary(def, v), recentItems: [] });
+            return true;
+          }
+          if (method === 'POST') {
+            const input = parseJsonBody(req, body);
+            if (!input || typeof input !== 'object' || Array.isArray(input)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
+            requireDml(db, org.id, userId, def.name, 'create', Object.keys(input));
+            const id =
+              def.name === 'ScratchOrgInfo'
+                ? await hooks.createScratchOrgInfo(org.id, input as Record<string, unknown>, userId)
+                : tx(db, () => insertRecord(db, org.id, def.name, input as Record<string, unknown>, { userId }));
+            sendJson(res, 201, { id, success: true, errors: [] });
+            return true;
+          }
+          throw new ApiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,HEAD,POST`);
+        }
+        if (extra) throw notFound();
+        const id = idOrDescribe;
+        if (method === 'GET') {
+          checkObjectAccess(db, org.id, userId, def.name, 'read');
+          const rec = getRecord(db, org.id, id);
+          if (!rec || rec.sobject !== def.name) throw notFound('The requested resource does not exist');
+          const wanted = url.searchParams.get('fields');
+          const fieldNames = wanted ? wanted.split(',').map((s) => s.trim()).filter(Boolean) : def.fields.map((f) => f.name);
+          const soql = `SELECT ${fieldNames.join(', ')} FROM ${def.name} WHERE Id = '${rec.id}'`;
+          const r = runSoql(db, org.id, soql, { userMode: true, userId, apiVersion: v });
+          sendJson(res, 200, r.records[0]);
+          return true;
+        }
+        if (method === 'PATCH') {
+          const input = parseJsonBody(req, body);
+          if (!input || typeof input !== 'object' || Array.isArray(input)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
+          requireDml(db, org.id, userId, def.name, 'edit', Object.keys(input));
+          tx(db, () => updateRecord(db, org.id, def.name, id, input as Record<string, unknown>, { userId }));
+          res.writeHead(204).end();
+          return true;
+        }
+        if (method === 'DELETE') {
+          requireDml(db, org.id, userId, def.name, 'delete', []);
+          const rec = getRecord(db, org.id, id);
+          if (!rec || rec.sobject !== def.name) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+          if (def.name === 'ActiveScratchOrg') await hooks.beforeActiveScratchOrgDelete(org.id, rec.id);
+          else tx(db, () => deleteRecord(db, org.id, def.name, id));
+          res.writeHead(204).end();
+          return true;
+        }
+        throw new ApiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are HEAD,GET,PATCH,DELETE`);
+      }
+      return false;
+    } catch (e) {
+      if (e instanceof ApiError) {
+        sendApiError(res, e);
+        return true;
+      }
+      throw e;
+    }
+  };
+}
+
+/** Inserts an sObject tree (records with nested child lists) all-or-nothing. */
+export function compositeTree(db: DatabaseSync, orgId: string, userId: string, sobject: string, records: Record<string, unknown>[]) {
+  const results: { referenceId: string; id?: string; errors?: unknown[] }[] = [];
+  const root = getObjectDef(db, orgId, 'scratch', sobject) ?? getObjectDef(db, orgId, 'devhub', sobject);
+  if (!root) throw invalidType(sobject);
+  try {
+    tx(db, () => {
+      const insert = (type: string, rec: Record<string, unknown>, parent?: { field: string; id: string }) => {
+        const attrs = (rec.attributes ?? {}) as { type?: string; referenceId?: string };
+        const refId = attrs.referenceId ?? '';
+        const def = objectDef(db, orgId, attrs.type ?? type);
+        const fields: Record<string, unknown> = {};
+        const children: [string, Record<string, unknown>[]][] = [];
+        for (const [k, v] of Object.entries(rec)) {
+          if (k === 'attributes') continue;
+          if (v && typeof v === 'object' && Array.isArray((v as { records?: unknown }).records)) children.push([k, (v as { records: Record<string, unknown>[] }).records]);
+          else fields[k] = v;
+        }
+        if (parent) fields[parent.field] = parent.id;
+        try {
+          requireDml(db, orgId, userId, def.name, 'create', Object.keys(fields));
+          const id = insertRecord(db, orgId, def.name, fields, { userId });
+          results.push({ referenceId: refId, id });
+          for (const [rel, kids] of children) {
+            const childType = (kids[0]?.attributes as { type?: string } | undefined)?.type;
+            if (!childType) throw new ApiError(400, 'INVALID_FIELD', `Child relationship ${rel} needs attributes.type`);
+            const childDef = objectDef(db, orgId, childType);
+            const link = childDef.fields.find((f) => f.referenceTo === def.name);
+            if (!link) throw new ApiError(400, 'INVALID_FIELD', `No such relationship ${rel} on ${def.name}`);
+            for (const kid of kids) insert(childType, kid, { field: link.name, id });
+          }
+        } catch (e) {
+          if (e instanceof ApiError) {
+            results.length = 0;
+            results.push({ referenceId: refId, errors: [{ statusCode: e.errorCode, message: e.message, fields: e.fields }] });
+          }
+          throw e;
+        }
+      };
+      for (const rec of records) insert(root.name, rec);
+    });
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    return { hasErrors: true, results };
+  }
+  void findField;
+  return { hasErrors: false, results };
+}

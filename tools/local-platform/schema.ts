@@ -1,0 +1,163 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/**
+ * Field definitions of the sObjects this platform serves. Standard objects are fixed here; custom
+ * objects and custom metadata types are registered at run time (by the Metadata API module, or
+ * inferred when a record of an unknown `__c`/`__mdt` type is written through the RecordStore).
+ * SOQL and DML validate names against these, case-insensitively, as Salesforce does.
+ */
+export type FieldType =
+  | 'id' | 'string' | 'textarea' | 'boolean' | 'int' | 'double' | 'currency' | 'date' | 'datetime'
+  | 'reference' | 'email' | 'phone' | 'url' | 'picklist';
+
+export interface FieldDef {
+  name: string;
+  type: FieldType;
+  referenceTo?: string;
+  relationshipName?: string;
+  /** Set by the platform only (Id, CreatedDate, …). */
+  system?: boolean;
+  required?: boolean;
+}
+
+export interface ObjectDef {
+  name: string;
+  label: string;
+  fields: FieldDef[];
+  /** Dev Hub only objects (ScratchOrgInfo, ActiveScratchOrg). */
+  devHubOnly?: boolean;
+  /** Accepts fields not listed (ScratchOrgInfo takes any definition-file option). */
+  open?: boolean;
+  custom?: boolean;
+}
+
+const sys = (name: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type, system: true, ...extra });
+const f = (name: string, type: FieldType = 'string', extra: Partial<FieldDef> = {}): FieldDef => ({ name, type, ...extra });
+const ref = (name: string, to: string, rel: string, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type: 'reference', referenceTo: to, relationshipName: rel, ...extra });
+
+const audit = (): FieldDef[] => [
+  sys('Id', 'id'),
+  sys('IsDeleted', 'boolean'),
+  sys('CreatedDate', 'datetime'),
+  ref('CreatedById', 'User', 'CreatedBy', { system: true }),
+  sys('LastModifiedDate', 'datetime'),
+  ref('LastModifiedById', 'User', 'LastModifiedBy', { system: true }),
+  sys('SystemModstamp', 'datetime'),
+];
+
+export const STANDARD_OBJECTS: ObjectDef[] = [
+  {
+    name: 'Account', label: 'Account',
+    fields: [...audit(), f('Name', 'string', { required: true }), f('Type', 'picklist'), f('Industry', 'picklist'), f('Phone', 'phone'), f('Website', 'url'),
+      f('AccountNumber'), f('BillingStreet'), f('BillingCity'), f('BillingState'), f('BillingPostalCode'), f('BillingCountry'),
+      f('NumberOfEmployees', 'int'), f('AnnualRevenue', 'currency'), f('Description', 'textarea'), f('Rating', 'picklist'),
+      ref('ParentId', 'Account', 'Parent'), ref('OwnerId', 'User', 'Owner')],
+  },
+  {
+    name: 'Contact', label: 'Contact',
+    fields: [...audit(), f('FirstName'), f('LastName', 'string', { required: true }), sys('Name', 'string'), f('Email', 'email'), f('Phone', 'phone'), f('Title'),
+      ref('AccountId', 'Account', 'Account'), ref('OwnerId', 'User', 'Owner')],
+  },
+  {
+    name: 'User', label: 'User',
+    fields: [...audit(), f('Username', 'string', { required: true }), f('FirstName'), f('LastName', 'string', { required: true }), sys('Name', 'string'),
+      f('Email', 'email', { required: true }), f('Alias'), f('CommunityNickname'), f('IsActive', 'boolean'), ref('ProfileId', 'Profile', 'Profile', { required: true }),
+      f('TimeZoneSidKey', 'picklist'), f('LocaleSidKey', 'picklist'), f('EmailEncodingKey', 'picklist'), f('LanguageLocaleKey', 'picklist'), f('UserType', 'picklist'),
+      f('Title'), f('Department')],
+  },
+  { name: 'Profile', label: 'Profile', fields: [...audit(), f('Name', 'string', { required: true }), f('Description', 'textarea'), f('UserType', 'picklist')] },
+  {
+    name: 'PermissionSet', label: 'Permission Set',
+    fields: [...audit(), f('Name', 'string', { required: true }), f('Label', 'string', { required: true }), f('Description', 'textarea'), f('NamespacePrefix'),
+      f('IsOwnedByProfile', 'boolean'), ref('ProfileId', 'Profile', 'Profile'), f('Type', 'picklist'), f('IsCustom', 'boolean')],
+  },
+  {
+    name: 'PermissionSetAssignment', label: 'Permission Set Assignment',
+    fields: [sys('Id', 'id'), sys('SystemModstamp', 'datetime'), sys('IsDeleted', 'boolean'), ref('AssigneeId', 'User', 'Assignee', { required: true }),
+      ref('PermissionSetId', 'PermissionSet', 'PermissionSet', { required: true }), ref('PermissionSetGroupId', 'PermissionSet', 'PermissionSetGroup'), f('IsActive', 'boolean')],
+  },
+  {
+    name: 'Organization', label: 'Organization',
+    fields: [...audit(), f('Name'), f('OrganizationType', 'picklist'), f('InstanceName'), f('IsSandbox', 'boolean'), f('TrialExpirationDate', 'datetime'),
+      f('NamespacePrefix'), f('Country'), f('LanguageLocaleKey', 'picklist'), f('TimeZoneSidKey', 'picklist'), f('DefaultLocaleSidKey', 'picklist'), f('IsReadOnly', 'boolean')],
+  },
+  {
+    name: 'ApexClass', label: 'Apex Class',
+    fields: [...audit(), f('Name', 'string', { required: true }), f('Body', 'textarea'), f('ApiVersion', 'double'), f('Status', 'picklist'), f('IsValid', 'boolean'),
+      f('LengthWithoutComments', 'int'), f('NamespacePrefix')],
+  },
+  {
+    name: 'ScratchOrgInfo', label: 'Scratch Org Info', devHubOnly: true, open: true,
+    fields: [...audit(), f('OrgName'), f('Edition', 'picklist', { required: true }), f('Status', 'picklist'), f('ErrorCode'), f('ScratchOrg'), f('SignupUsername'),
+      f('Username'), f('LoginUrl', 'url'), f('AuthCode'), f('SignupInstance'), f('ConnectedAppConsumerKey'), f('ConnectedAppCallbackUrl', 'url'), f('Features', 'textarea'),
+      f('DurationDays', 'int'), f('ExpirationDate', 'date'), f('AdminEmail', 'email'), f('SignupEmail', 'email'), f('Description', 'textarea'), f('Country'), f('Language'),
+      f('HasSampleData', 'boolean'), f('Release'), f('Namespace'), f('Snapshot'), f('SourceOrg'), f('Package2AncestorIds', 'textarea'), ref('OwnerId', 'User', 'Owner')],
+  },
+  {
+    name: 'ActiveScratchOrg', label: 'Active Scratch Org', devHubOnly: true,
+    fields: [...audit(), f('Name'), f('ScratchOrg'), f('SignupUsername'), f('Edition', 'picklist'), f('ExpirationDate', 'date'), f('OrgName'), f('Description', 'textarea'),
+      ref('ScratchOrgInfoId', 'ScratchOrgInfo', 'ScratchOrgInfo'), f('Namespace'), f('Features', 'textarea'), ref('OwnerId', 'User', 'Owner')],
+  },
+];
+
+const STANDARD = new Map(STANDARD_OBJECTS.map((o) => [o.name.toLowerCase(), o]));
+
+/** The object definition visible in an org (standard + registered custom), or undefined. */
+export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | 'scratch', name: string): ObjectDef | undefined {
+  const std = STANDARD.get(name.toLowerCase());
+  if (std) return std.devHubOnly && kind !== 'devhub' ? undefined : std;
+  const rows = db
+    .prepare('SELECT sobject, name, type, reference_to FROM sobject_fields WHERE org_id = ? AND lower(sobject) = lower(?) ORDER BY rowid')
+    .all(orgId, name) as { sobject: string; name: string; type: FieldType; reference_to: string | null }[];
+  if (rows.length === 0) return undefined;
+  const apiName = rows[0].sobject;
+  const fields: FieldDef[] = [...audit()];
+  if (!apiName.endsWith('__mdt')) fields.push(ref('OwnerId', 'User', 'Owner'));
+  for (const r of rows) {
+    if (fields.some((x) => x.name.toLowerCase() === r.name.toLowerCase())) continue;
+    fields.push(r.reference_to ? ref(r.name, r.reference_to, r.name.replace(/__c$/, '__r')) : f(r.name, r.type));
+  }
+  return { name: apiName, label: apiName.replace(/__(c|mdt)$/, '').replace(/_/g, ' '), fields, custom: true };
+}
+
+/** Lists every object an org can use (global describe). */
+export function listObjects(db: DatabaseSync, orgId: string, kind: 'devhub' | 'scratch'): ObjectDef[] {
+  const custom = db.prepare('SELECT DISTINCT sobject FROM sobject_fields WHERE org_id = ?').all(orgId) as { sobject: string }[];
+  return [
+    ...STANDARD_OBJECTS.filter((o) => !o.devHubOnly || kind === 'devhub'),
+    ...custom.map((c) => getObjectDef(db, orgId, kind, c.sobject)!).filter(Boolean),
+  ];
+}
+
+/**
+ * Registers (or extends) a custom object or custom metadata type. Idempotent: re-registering a
+ * field updates its type. Custom metadata types always get Label, DeveloperName, MasterLabel,
+ * QualifiedApiName, NamespacePrefix, Language as Salesforce does.
+ */
+export function registerObject(db: DatabaseSync, orgId: string, sobject: string, fields: { name: string; type?: FieldType; referenceTo?: string }[]): void {
+  const all = [...fields];
+  if (sobject.endsWith('__mdt')) {
+    for (const n of ['DeveloperName', 'MasterLabel', 'Label', 'QualifiedApiName', 'NamespacePrefix', 'Language']) all.unshift({ name: n, type: 'string' });
+  } else all.unshift({ name: 'Name', type: 'string' });
+  const stmt = db.prepare(
+    'INSERT INTO sobject_fields (org_id, sobject, name, type, reference_to) VALUES (?, ?, ?, ?, ?) ON CONFLICT(org_id, sobject, name) DO UPDATE SET type = excluded.type, reference_to = excluded.reference_to',
+  );
+  for (const fd of all) stmt.run(orgId, sobject, fd.name, fd.type ?? 'string', fd.referenceTo ?? null);
+}
+
+/** Infers a field type from a JSON value (for records written before their type is registered). */
+export function inferType(value: unknown): FieldType {
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
+  return 'string';
+}
+
+export function findField(def: ObjectDef, name: string): FieldDef | undefined {
+  const lower = name.toLowerCase();
+  return def.fields.find((x) => x.name.toLowerCase() === lower);
+}
+
+export function findRelationship(def: ObjectDef, rel: string): FieldDef | undefined {
+  const lower = rel.toLowerCase();
+  return def.fields.find((x) => x.relationshipName?.toLowerCase() === lower);
+}

@@ -1,0 +1,290 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import type { OrgInfo, RecordStore, RequestContext, RouteHandler } from './contracts.ts';
+import { createRecordStore, getDevHub, getOrg, listOrgs, openDatabase, tx, type StoredOrg } from './store.ts';
+import { createOrg } from './orgs.ts';
+import { generateSelfSigned, newConsumerKey, writeKeyFiles } from './cliApp.ts';
+import { insertApp, oauthRoutes, type OAuthSettings } from './oauth.ts';
+import { dataRoutes } from './rest.ts';
+import { deleteScratchOrg, hubLimits, signUpScratchOrg, type ScratchLimits, type SignupDeps } from './devhub.ts';
+import { loadNeighbours, type Neighbours } from './neighbours.ts';
+import { setMetadataModule, ADMIN_PROFILE } from './access.ts';
+import { lookupToken } from './tokens.ts';
+import { ApiError, invalidSession, notFound } from './errors.ts';
+import { sendApiError, sendJson } from './http.ts';
+import { createApexHost } from './apexHost.ts';
+
+/**
+ * The local Salesforce platform: one process, one SQLite file, one loopback HTTP listener per org
+ * (the Dev Hub on its configured port, each scratch org on a port allocated at signup and reopened
+ * after a restart). Requests pass through a small route registry: OAuth, the REST data API, then
+ * the Metadata and Apex modules' handlers, then a Salesforce-shaped 404.
+ */
+export const DEFAULT_PORT = 6100;
+export const MAX_BODY_BYTES = 50 * 1024 * 1024;
+export const DEVHUB_ADMIN = 'admin@devhub.local';
+
+export interface PlatformOptions {
+  /** State folder; default env LOCAL_SF_HOME or <cwd>/.local/platform. */
+  home?: string;
+  /** Dev Hub port; default env LOCAL_SF_PORT or 6100; 0 picks a free port (tests). */
+  port?: number;
+  /** Seconds a newly deployed app stays "unreplicated"; default env LOCAL_SF_PROPAGATION_SECONDS or 0. */
+  propagationSeconds?: number;
+  limits?: Partial<ScratchLimits>;
+  /** Extra handlers tried before the neighbours' (tests, future parts). */
+  routes?: { name: string; handler: RouteHandler }[];
+  log?: (line: string) => void;
+}
+
+export interface CliAppInfo {
+  clientId: string;
+  keyPath: string;
+  certPath: string;
+}
+
+export interface RunningPlatform {
+  home: string;
+  url: string;
+  devHub: OrgInfo;
+  adminUsername: string;
+  cliApp: CliAppInfo;
+  db: DatabaseSync;
+  records: RecordStore;
+  settings: { propagationSeconds: number };
+  /** Orgs with an open listener (Dev Hub first). */
+  orgs(): StoredOrg[];
+  /** Handlers in the order they are tried, with where each came from. */
+  routeNames(): string[];
+  close(): Promise<void>;
+}
+
+export function defaultHome(): string {
+  return resolve(process.env.LOCAL_SF_HOME ?? join(process.cwd(), '.local', 'platform'));
+}
+
+function envNumber(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
+  return n;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const onError = (e: Error) => reject(e);
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolvePort((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function notSupported(what: string, soap: boolean, res: ServerResponse): void {
+  const message = `${what} is not supported yet by the local platform`;
+  if (soap) {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com"><soapenv:Body><soapenv:Fault><faultcode>sf:UNSUPPORTED_API_VERSION</faultcode><faultstring>UNSUPPORTED: ${message}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
+    res.writeHead(500, { 'Content-Type': 'text/xml;charset=UTF-8' }).end(xml);
+    return;
+  }
+  sendJson(res, 501, [{ message, errorCode: 'NOT_SUPPORTED' }]);
+}
+
+const SOAP_SESSION = /<(?:\w+:)?sessionId>([^<]+)<\/(?:\w+:)?sessionId>/;
+
+/** Starts the platform in this process (the CLI's background server and tests both use this). */
+export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
+  const home = resolve(options.home ?? defaultHome());
+  const log = options.log ?? (() => {});
+  const db = openDatabase(home);
+  const records = createRecordStore(db);
+  const neighbours: Neighbours = await loadNeighbours();
+  for (const p of neighbours.problems) log(`neighbour module failed to load: ${p}`);
+  setMetadataModule(neighbours.metadata);
+  (neighbours.metadata as { ensureMetadataSchema?: (db: DatabaseSync) => void }).ensureMetadataSchema?.(db);
+  const settings = { propagationSeconds: options.propagationSeconds ?? envNumber('LOCAL_SF_PROPAGATION_SECONDS') ?? 0 };
+  const limits: ScratchLimits = {
+    maxActive: options.limits?.maxActive ?? envNumber('LOCAL_SF_ACTIVE_SCRATCH_ORGS') ?? 20,
+    maxDaily: options.limits?.maxDaily ?? envNumber('LOCAL_SF_DAILY_SCRATCH_ORGS') ?? 40,
+  };
+  const servers = new Map<string, Server>();
+  const oauthSettings = (): OAuthSettings => ({ propagationSeconds: settings.propagationSeconds, metadata: neighbours.metadata });
+
+  const newServer = (getOrgId: () => string | undefined) => createServer((req, res) => void handle(getOrgId(), req, res));
+
+  const signupDeps: SignupDeps = {
+    db,
+    metadata: neighbours.metadata,
+    limits,
+    async openPort() {
+      let orgId: string | undefined;
+      const server = newServer(() => orgId);
+      const port = await listen(server, 0);
+      return {
+        port,
+        attach(id: string) {
+          orgId = id;
+          servers.set(id, server);
+        },
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      };
+    },
+    async closeOrg(orgId: string) {
+      const s = servers.get(orgId);
+      servers.delete(orgId);
+      if (s) {
+        s.closeAllConnections();
+        await new Promise<void>((r) => s.close(() => r()));
+      }
+    },
+  };
+
+  const registry: { name: string; handler: RouteHandler }[] = [
+    { name: 'oauth', handler: oauthRoutes(oauthSettings) },
+    {
+      name: 'data',
+      handler: dataRoutes({
+        createScratchOrgInfo: (hubId, input, userId) => signUpScratchOrg(signupDeps, hubId, input, userId),
+        beforeActiveScratchOrgDelete: (hubId, asoId) => deleteScratchOrg(signupDeps, hubId, asoId),
+        limits: (org) => hubLimits(db, org, limits),
+      }),
+    },
+    ...(options.routes ?? []),
+  ];
+  if (neighbours.metadata.metadataRoutes) registry.push({ name: 'metadata', handler: neighbours.metadata.metadataRoutes });
+  if (neighbours.apex.apexRoutes) registry.push({ name: 'apex', handler: neighbours.apex.apexRoutes });
+
+  async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) return 'too-large';
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) return 'too-large';
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  async function handle(orgId: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const body = await readBody(req);
+      if (body === 'too-large') {
+        res.setHeader('Connection', 'close');
+        sendJson(res, 413, [{ message: `Request body exceeds the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`, errorCode: 'REQUEST_ENTITY_TOO_LARGE' }]);
+        req.resume();
+        return;
+      }
+      const org = orgId ? getOrg(db, orgId) : undefined;
+      if (!org || org.status !== 'Active') {
+        sendApiError(res, notFound('This org no longer exists'));
+        return;
+      }
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const isSoap = path.startsWith('/services/Soap/');
+      let raw: string | undefined;
+      const bearer = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(req.headers.authorization ?? '');
+      if (bearer) raw = bearer[1].trim();
+      else if (isSoap) raw = SOAP_SESSION.exec(body.toString('utf8'))?.[1];
+      const row = raw ? lookupToken(db, raw, 'access') : undefined;
+      const userId = row && row.org_id === org.id ? row.user_id : undefined;
+      const ctx: RequestContext = { db, org, records, userId, apexHost: (uid: string) => createApexHost({ db, org, userId: uid, metadata: neighbours.metadata, records }) };
+      const needsSession = path.startsWith('/services/apexrest') || /^\/services\/data\/v[\d.]+\/(tooling|sobjects|query|composite|limits)/.test(path);
+      if (needsSession && !userId) {
+        sendApiError(res, invalidSession());
+        return;
+      }
+      for (const { handler } of registry) {
+        if (await handler(ctx, req, res, body)) return;
+      }
+      if (path.startsWith('/services/Soap/m/') || path.startsWith('/services/Soap/u/') || path.startsWith('/services/Soap/c/')) return notSupported('The Metadata and SOAP APIs', true, res);
+      if (path.startsWith('/services/Soap/s/')) return notSupported('Anonymous Apex (Apex SOAP API)', true, res);
+      if (path.startsWith('/services/apexrest')) return notSupported('Apex REST (the Apex runtime)', false, res);
+      if (/^\/services\/data\/v[\d.]+\/tooling\//.test(path)) return notSupported('The Tooling API (anonymous Apex, tests, metadata)', false, res);
+      sendApiError(res, notFound('The requested resource does not exist'));
+    } catch (e) {
+      if (e instanceof ApiError) return sendApiError(res, e);
+      log(`500 ${req.method} ${req.url}: ${(e as Error).stack ?? e}`);
+      if (!res.headersSent) sendJson(res, 500, [{ message: `An unexpected error occurred: ${(e as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }]);
+      else res.end();
+    }
+  }
+
+  // Dev Hub: bootstrap once, then listen on the configured port (recorded so URLs stay stable).
+  const wantedPort = options.port ?? envNumber('LOCAL_SF_PORT') ?? DEFAULT_PORT;
+  const hubServerOrg: { id?: string } = {};
+  const hubServer = newServer(() => hubServerOrg.id);
+  const existing = getDevHub(db);
+  const hubPort = await listen(hubServer, wantedPort);
+  let hub = existing;
+  let cliApp: CliAppInfo;
+  const keyPath = join(home, 'keys', 'devhub-cli.key');
+  const certPath = join(home, 'keys', 'devhub-cli.crt');
+  if (!hub) {
+    const key = generateSelfSigned('Local Dev Hub CLI');
+    writeKeyFiles(home, 'devhub-cli', key);
+    const clientId = newConsumerKey();
+    hub = tx(db, () => {
+      const { org } = createOrg(db, {
+        name: 'Local Dev Hub', kind: 'devhub', port: hubPort, edition: 'Developer', features: ['DevHub'],
+        admin: { username: DEVHUB_ADMIN, email: DEVHUB_ADMIN, firstName: 'DevHub', lastName: 'Admin' },
+      });
+      insertApp(db, org.id, {
+        kind: 'ExternalClientApplication', name: 'LocalCLI', consumerKey: clientId, certificatePem: key.certificatePem,
+        adminApproved: true, profiles: [ADMIN_PROFILE], permissionSets: [], deployedAt: 0,
+      });
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('cli_client_id', ?)").run(clientId);
+      return org;
+    });
+    log(`bootstrapped Dev Hub ${hub.id}`);
+  } else if (hub.port !== hubPort) {
+    db.prepare('UPDATE orgs SET port = ?, instance_url = ? WHERE id = ?').run(hubPort, `http://127.0.0.1:${hubPort}`, hub.id);
+    hub = getOrg(db, hub.id)!;
+  }
+  if (!existsSync(keyPath)) log(`warning: the CLI app key ${keyPath} is missing; run reset --force to regenerate`);
+  const clientId = (db.prepare("SELECT value FROM meta WHERE key = 'cli_client_id'").get() as { value: string }).value;
+  cliApp = { clientId, keyPath, certPath };
+  hubServerOrg.id = hub.id;
+  servers.set(hub.id, hubServer);
+
+  // Reopen every active scratch org on its recorded port.
+  for (const org of listOrgs(db)) {
+    if (org.kind !== 'scratch') continue;
+    let id: string | undefined = org.id;
+    const s = newServer(() => id);
+    try {
+      await listen(s, org.port);
+      servers.set(org.id, s);
+    } catch (e) {
+      id = undefined;
+      log(`scratch org ${org.id} could not reopen port ${org.port}: ${(e as Error).message}`);
+    }
+  }
+  const devHub = hub;
+  return {
+    home,
+    url: devHub.instanceUrl,
+    devHub,
+    adminUsername: DEVHUB_ADMIN,
+    cliApp,
+    db,
+    records,
+    settings,
+    orgs: () => [...servers.keys()].map((id) => getOrg(db, id)!).filter(Boolean),
+    routeNames: () => registry.map((r) => r.name),
+    async close() {
+      for (const s of servers.values()) {
+        s.closeAllConnections();
+        await new Promise<void>((r) => s.close(() => r()));
+      }
+      servers.clear();
+      db.close();
+    },
+  };
+}

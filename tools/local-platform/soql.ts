@@ -1,0 +1,342 @@
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import { parseQuery, type Query, type WhereClause, type Condition, type FieldType as SoqlField } from '@jetstreamapp/soql-parser-js';
+import { ApiError, invalidField, invalidType } from './errors.ts';
+import { findField, findRelationship, type ObjectDef } from './schema.ts';
+import { objectDef, getRecord } from './store.ts';
+import { to15, to18 } from './ids.ts';
+import { checkFieldAccess, checkObjectAccess } from './access.ts';
+
+/**
+ * SOQL over the `records` table: the query is parsed with @jetstreamapp/soql-parser-js, names are
+ * checked against the object definitions (case-insensitively, with Salesforce's INVALID_FIELD /
+ * INVALID_TYPE messages), WHERE / ORDER BY / LIMIT / OFFSET become SQL over json_extract, and
+ * parent relationship fields (Owner.Name, PermissionSet.Name) become correlated subqueries.
+ * `WITH USER_MODE` (or `userMode`) applies the running user's object and field permissions.
+ */
+export interface SoqlOptions {
+  userMode?: boolean;
+  userId?: string;
+  binds?: Record<string, unknown>;
+  instanceUrl?: string;
+  apiVersion?: string;
+}
+
+export interface SoqlResult {
+  totalSize: number;
+  done: boolean;
+  records: Record<string, unknown>[];
+}
+
+type Ctx = { db: DatabaseSync; orgId: string; params: SQLInputValue[]; binds: Record<string, unknown>; touched: Map<string, Set<string>> };
+
+function malformed(message: string): ApiError {
+  return new ApiError(400, 'MALFORMED_QUERY', message);
+}
+
+export function parseSoql(soql: string): Query {
+  try {
+    return parseQuery(soql, { allowApexBindVariables: true }) as Query;
+  } catch (e) {
+    const first = (e as Error).message.split('\n')[0];
+    throw malformed(`unexpected token in query: ${soql.length > 200 ? soql.slice(0, 200) + '…' : soql} (${first})`);
+  }
+}
+
+/** SQL expression of a (possibly dotted) field path on the root object, validated. */
+function fieldExpr(ctx: Ctx, def: ObjectDef, path: string, alias = 'r', depth = 0): { sql: string; type: string } {
+  const parts = path.split('.');
+  // A leading object name qualifier (Account.Name in FROM Account) is allowed.
+  if (parts.length > 1 && parts[0].toLowerCase() === def.name.toLowerCase() && !findRelationship(def, parts[0])) parts.shift();
+  touch(ctx, def.name, parts[0]);
+  if (parts.length === 1) {
+    const fd = findField(def, parts[0]);
+    if (!fd) throw invalidField(parts[0], def.name);
+    if (fd.name === 'Id') return { sql: `${alias}.id`, type: 'id' };
+    return { sql: `json_extract(${alias}.fields, '$.${fd.name}')`, type: fd.type };
+  }
+  const rel = findRelationship(def, parts[0]);
+  if (!rel || !rel.referenceTo) throw invalidField(parts[0], def.name);
+  const parentDef = objectDef(ctx.db, ctx.orgId, rel.referenceTo);
+  const p = `p${depth}`;
+  const inner = fieldExpr(ctx, parentDef, parts.slice(1).join('.'), p, depth + 1);
+  return {
+    sql: `(SELECT ${inner.sql} FROM records ${p} WHERE ${p}.id = json_extract(${alias}.fields, '$.${rel.name}'))`,
+    type: inner.type,
+  };
+}
+
+function touch(ctx: Ctx, sobject: string, field: string): void {
+  const set = ctx.touched.get(sobject) ?? new Set<string>();
+  set.add(field);
+  ctx.touched.set(sobject, set);
+}
+
+function literal(ctx: Ctx, value: unknown, literalType: string | string[] | undefined, type: string): SQLInputValue {
+  const lt = Array.isArray(literalType) ? literalType[0] : literalType;
+  if (lt === 'APEX_BIND_VARIABLE') {
+    const name = String(value);
+    if (!(name in ctx.binds)) throw new ApiError(400, 'MALFORMED_QUERY', `Variable does not exist: ${name}`);
+    return toSql(ctx.binds[name], type);
+  }
+  if (lt === 'NULL') return null;
+  if (lt === 'BOOLEAN') return String(value).toUpperCase() === 'TRUE' ? 1 : 0;
+  if (lt === 'INTEGER' || lt === 'DECIMAL') return Number(value);
+  if (lt === 'DATE_LITERAL' || lt === 'DATE_N_LITERAL') throw malformed(`date literal ${String(value)} is not supported by the local platform`);
+  if (lt === 'STRING') return unquote(String(value));
+  return toSql(String(value), type);
+}
+
+function unquote(s: string): string {
+  if (s.startsWith("'") && s.endsWith("'")) s = s.slice(1, -1);
+  return s.replace(/\\(.)/g, (_m, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c);
+}
+
+function toSql(v: unknown, type: string): SQLInputValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number' || typeof v === 'bigint') return v as SQLInputValue;
+  if (v instanceof Date) return v.toISOString().replace('Z', '+0000');
+  if (type === 'id' || type === 'reference') return to18(String(v));
+  return String(v);
+}
+
+const isText = (type: string) => !['boolean', 'int', 'double', 'currency'].includes(type);
+
+function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
+  if (!('field' in c) || !c.field) {
+    if ('fn' in c && c.fn) throw malformed('functions in WHERE are not supported by the local platform');
+    throw malformed('unsupported condition');
+  }
+  const { sql, type } = fieldExpr(ctx, def, c.field);
+  const op = (c.operator ?? '=').toUpperCase();
+  if ('valueQuery' in c && c.valueQuery) throw malformed('semi-join subqueries are not supported by the local platform');
+  const nocase = isText(type) && type !== 'id' && type !== 'reference' ? ' COLLATE NOCASE' : '';
+  const value = (c as { value?: unknown }).value;
+  const lt = (c as { literalType?: string | string[] }).literalType;
+  if (op === 'IN' || op === 'NOT IN') {
+    let values: unknown[];
+    if (lt === 'APEX_BIND_VARIABLE' || (Array.isArray(lt) && lt[0] === 'APEX_BIND_VARIABLE' && !Array.isArray(value))) {
+      const bound = ctx.binds[String(value)];
+      values = Array.isArray(bound) ? bound : bound instanceof Set ? [...bound] : [bound];
+      values = values.map((v) => toSql(v, type));
+    } else {
+      values = (Array.isArray(value) ? value : [value]).map((v, i) => literal(ctx, v, Array.isArray(lt) ? lt[i] : lt, type));
+    }
+    if (values.length === 0) return op === 'IN' ? '0' : '1';
+    const idMatch = type === 'id' || type === 'reference';
+    const list = values.map((v) => {
+      ctx.params.push(idMatch && typeof v === 'string' ? to15(v) : (v as SQLInputValue));
+      return '?';
+    });
+    const lhs = idMatch ? `substr(${sql},1,15)` : sql;
+    return `${lhs}${nocase} ${op} (${list.join(', ')})`;
+  }
+  if (op === 'INCLUDES' || op === 'EXCLUDES') throw malformed('INCLUDES/EXCLUDES are not supported by the local platform');
+  const v = literal(ctx, value, lt, type);
+  if (v === null) {
+    if (op === '=') return `${sql} IS NULL`;
+    if (op === '!=' || op === '<>') return `${sql} IS NOT NULL`;
+    throw malformed(`invalid operator ${op} with null`);
+  }
+  if (op === 'LIKE') {
+    ctx.params.push(v);
+    return `${sql} LIKE ? ESCAPE '\\'`;
+  }
+  const sqlOp = op === '<>' ? '!=' : op;
+  if (!['=', '!=', '<', '<=', '>', '>='].includes(sqlOp)) throw malformed(`unexpected operator ${op}`);
+  if ((type === 'id' || type === 'reference') && typeof v === 'string') {
+    ctx.params.push(to15(v));
+    return `substr(${sql},1,15) ${sqlOp} ?`;
+  }
+  ctx.params.push(v);
+  // Salesforce treats null as "not equal" to a value: `Name != 'x'` includes null names.
+  if (sqlOp === '!=') return `(${sql}${nocase} != ? OR ${sql} IS NULL)`;
+  return `${sql}${nocase} ${sqlOp} ?`;
+}
+
+/** The parser gives a flat chain with paren counts; SQL has the same precedence, so emit tokens in order. */
+function where(ctx: Ctx, def: ObjectDef, w: WhereClause | undefined): string {
+  let out = '';
+  type Node = { left?: unknown; operator?: string; right?: Node };
+  let node = w as unknown as Node | undefined;
+  while (node) {
+    const left = node.left as (Condition & { openParen?: number; closeParen?: number }) | null;
+    if (left?.openParen) out += '('.repeat(left.openParen);
+    if (node.operator === 'NOT') {
+      out += ' NOT ';
+      node = node.right;
+      continue;
+    }
+    if (left && ('field' in left || 'fn' in left)) out += condition(ctx, def, left as Condition);
+    if (left?.closeParen) out += ')'.repeat(left.closeParen);
+    if (node.operator && node.right) out += ` ${node.operator} `;
+    node = node.right;
+  }
+  return out;
+}
+
+interface Selected {
+  kind: 'field' | 'count' | 'countField';
+  path: string[];
+  alias?: string;
+}
+
+/** Builds the Salesforce JSON shape of one record for the selected paths. */
+function shape(ctx: Ctx, def: ObjectDef, rec: { id: string; fields: Record<string, unknown> }, paths: string[][], instanceUrl: string, apiVersion: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { attributes: { type: def.name, url: `/services/data/v${apiVersion}/sobjects/${def.name}/${rec.id}` } };
+  const groups = new Map<string, string[][]>();
+  for (const p of paths) {
+    if (p.length === 1) {
+      const fd = findField(def, p[0])!;
+      out[fd.name] = fd.name === 'Id' ? rec.id : (rec.fields[fd.name] ?? null);
+    } else {
+      const rel = findRelationship(def, p[0])!;
+      const g = groups.get(rel.relationshipName!) ?? [];
+      g.push(p.slice(1));
+      groups.set(rel.relationshipName!, g);
+    }
+  }
+  for (const [relName, sub] of groups) {
+    const rel = findRelationship(def, relName)!;
+    const parentId = rec.fields[rel.name] as string | undefined;
+    const parent = parentId ? getRecord(ctx.db, ctx.orgId, parentId) : undefined;
+    out[rel.relationshipName!] = parent ? shape(ctx, objectDef(ctx.db, ctx.orgId, rel.referenceTo!), { id: parent.id, fields: parent.fields }, sub, instanceUrl, apiVersion) : null;
+  }
+  void instanceUrl;
+  return out;
+}
+
+function normalisePath(def: ObjectDef, raw: string): string[] {
+  const parts = raw.split('.');
+  if (parts.length > 1 && parts[0].toLowerCase() === def.name.toLowerCase() && !findRelationship(def, parts[0])) parts.shift();
+  return parts;
+}
+
+/**
+ * Runs one SOQL query for a user of an org and returns every matching record (paging is the
+ * caller's concern). The Apex runtime calls this through ApexHost.query.
+ */
+export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: SoqlOptions = {}): SoqlResult {
+  const q = parseSoql(soql);
+  if (!q.sObject) throw malformed('missing FROM');
+  let def: ObjectDef;
+  try {
+    def = objectDef(db, orgId, q.sObject);
+  } catch {
+    throw invalidType(q.sObject);
+  }
+  const ctx: Ctx = { db, orgId, params: [orgId, def.name], binds: options.binds ?? {}, touched: new Map() };
+  const apiVersion = (options.apiVersion ?? '66.0').replace(/^v/, '');
+  const selected: Selected[] = [];
+  for (const f of q.fields ?? []) {
+    const fld = f as SoqlField & { field?: string; rawValue?: string; functionName?: string; parameters?: unknown[]; alias?: string };
+    if (fld.type === 'Field') {
+      fieldExpr(ctx, def, fld.field!);
+      selected.push({ kind: 'field', path: normalisePath(def, fld.field!) });
+    } else if (fld.type === 'FieldRelationship') {
+      fieldExpr(ctx, def, fld.rawValue!);
+      selected.push({ kind: 'field', path: normalisePath(def, fld.rawValue!) });
+    } else if (fld.type === 'FieldFunctionExpression' && fld.functionName?.toUpperCase() === 'COUNT') {
+      if (fld.parameters && fld.parameters.length) {
+        fieldExpr(ctx, def, String(fld.parameters[0]));
+        selected.push({ kind: 'countField', path: [String(fld.parameters[0])], alias: fld.alias });
+      } else selected.push({ kind: 'count', path: [] });
+    } else if (fld.type === 'FieldFunctionExpression' && fld.functionName?.toUpperCase() === 'FIELDS') {
+      for (const fd of def.fields) selected.push({ kind: 'field', path: [fd.name] });
+    } else {
+      throw malformed(`${fld.type}${fld.functionName ? ' ' + fld.functionName : ''} is not supported by the local platform`);
+    }
+  }
+  if (selected.length === 0) throw malformed('no fields selected');
+  if (q.groupBy) throw malformed('GROUP BY is not supported by the local platform');
+  const userMode = options.userMode || (q as { withAccessLevel?: string }).withAccessLevel?.toUpperCase() === 'USER_MODE';
+
+  let sql = 'SELECT r.id AS id, r.fields AS fields FROM records r WHERE r.org_id = ? AND r.sobject = ?';
+  const w = where(ctx, def, q.where);
+  if (w.trim()) sql += ` AND (${w})`;
+  if (q.orderBy) {
+    const orders = (Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy]).map((o) => {
+      const ob = o as { field?: string; order?: string; nulls?: string };
+      if (!ob.field) throw malformed('ORDER BY functions are not supported by the local platform');
+      const { sql: e, type } = fieldExpr(ctx, def, ob.field);
+      const dir = (ob.order ?? 'ASC').toUpperCase() === 'DESC' ? 'DESC' : 'ASC';
+      // Salesforce default: nulls first for ASC, last for DESC.
+      const nulls = ob.nulls ? ob.nulls.toUpperCase() : dir === 'ASC' ? 'FIRST' : 'LAST';
+      return `${e}${isText(type) ? ' COLLATE NOCASE' : ''} ${dir} NULLS ${nulls}`;
+    });
+    sql += ` ORDER BY ${orders.join(', ')}`;
+  } else sql += ' ORDER BY r.rowid';
+  if (userMode) {
+    if (!options.userId) throw new ApiError(400, 'INVALID_OPERATION', 'USER_MODE requires a running user');
+    for (const [obj, fields] of ctx.touched) {
+      checkObjectAccess(db, orgId, options.userId, obj, 'read');
+      checkFieldAccess(db, orgId, options.userId, obj, [...fields]);
+    }
+  }
+  const hasCount = selected.some((s) => s.kind !== 'field');
+  if (!hasCount) {
+    if (q.limit !== undefined) sql += ` LIMIT ${Number(q.limit)}`;
+    if (q.offset !== undefined) sql += `${q.limit === undefined ? ' LIMIT -1' : ''} OFFSET ${Number(q.offset)}`;
+  }
+  const rows = db.prepare(sql).all(...ctx.params) as { id: string; fields: string }[];
+  if (hasCount) {
+    if (selected.some((s) => s.kind === 'field')) throw malformed('Field must be grouped or aggregated');
+    if (selected.length === 1 && selected[0].kind === 'count') return { totalSize: rows.length, done: true, records: [] };
+    const agg: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
+    selected.forEach((s, i) => {
+      const fdName = findField(def, s.path[0])!.name;
+      const n = rows.filter((r) => fdName === 'Id' || JSON.parse(r.fields)[fdName] != null).length;
+      agg[s.alias ?? `expr${i}`] = n;
+    });
+    return { totalSize: 1, done: true, records: [agg] };
+  }
+  const paths = selected.map((s) => s.path);
+  const records = rows.map((r) => shape(ctx, def, { id: r.id, fields: JSON.parse(r.fields) }, paths, options.instanceUrl ?? '', apiVersion));
+  return { totalSize: records.length, done: true, records };
+}
+
+/** The `columns=true` answer of the query resource (the sf CLI reads it to lay out its table). */
+export function soqlColumns(db: DatabaseSync, orgId: string, soql: string): Record<string, unknown> {
+  const q = parseSoql(soql);
+  const def = objectDef(db, orgId, q.sObject ?? '');
+  const col = (name: string, joins: unknown[] = [], aggregate = false, display = name) => ({
+    aggregate, apexType: null, booleanType: false, columnName: name, custom: name.endsWith('__c'), displayName: display,
+    foreignKeyName: null, insertable: !aggregate, joinColumns: joins, numberType: aggregate, textType: !aggregate, updatable: !aggregate,
+  });
+  const columns: Record<string, unknown>[] = [];
+  let expr = 0;
+  const byRel = new Map<string, Record<string, unknown>>();
+  for (const f of q.fields ?? []) {
+    const fld = f as { type: string; field?: string; rawValue?: string; functionName?: string; alias?: string };
+    if (fld.type === 'Field') {
+      const fd = findField(def, fld.field!);
+      if (!fd) throw invalidField(fld.field!, def.name);
+      columns.push(col(fd.name));
+    } else if (fld.type === 'FieldRelationship') {
+      const parts = normalisePath(def, fld.rawValue!);
+      // Nest join columns per relationship, as the real endpoint does.
+      let current: Record<string, unknown> | undefined;
+      let currentDef = def;
+      for (let i = 0; i < parts.length - 1; i++) {
+        const rel = findRelationship(currentDef, parts[i]);
+        if (!rel) throw invalidField(parts[i], currentDef.name);
+        const key = parts.slice(0, i + 1).join('.').toLowerCase();
+        let node = byRel.get(key);
+        if (!node) {
+          node = col(rel.relationshipName!);
+          byRel.set(key, node);
+          if (current) (current.joinColumns as unknown[]).push(node);
+          else columns.push(node);
+        }
+        current = node;
+        currentDef = objectDef(db, orgId, rel.referenceTo!);
+      }
+      const leaf = findField(currentDef, parts[parts.length - 1]);
+      if (!leaf) throw invalidField(parts[parts.length - 1], currentDef.name);
+      (current!.joinColumns as unknown[]).push(col(leaf.name));
+    } else if (fld.type === 'FieldFunctionExpression') {
+      columns.push(col(fld.alias ?? `expr${expr++}`, [], true, fld.rawValue ?? fld.functionName));
+    }
+  }
+  return { columnMetadata: columns, entityName: def.name, groupBy: false, idSelected: columns.some((c) => c.columnName === 'Id'), keyPrefix: null };
+}
