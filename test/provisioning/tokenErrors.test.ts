@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { diagnoseCalloutError, diagnoseTokenError } from '../../tools/provisioning/tokenErrors.ts';
+
+// Every row of the error table in shared/reference/salesforce-facts.md §1.5, as Apex surfaces it.
+const cases: Array<[string, string, boolean]> = [
+  ['Jwt.TokenException: invalid_client_id: client identifier invalid', 'Consumer_Key__c', true],
+  ["Jwt.TokenException: invalid_grant: user hasn't approved this consumer", 'Account_Retriever_Integration', true],
+  ['Jwt.TokenException: invalid_grant: audience is invalid', 'Login_Url__c', false],
+  ['Jwt.TokenException: invalid_grant: expired authorization code', 'seconds', false],
+  ['Jwt.TokenException: invalid_grant: invalid assertion', 'Certificate_Name__c', false],
+  ['invalid_app_access: user is not admin approved to access this app', 'Account_Retriever_Integration', false],
+  ['unsupported_grant_type: grant type not supported', 'grant_type', false],
+  ['OAUTH_AUTHORIZATION_BLOCKED: Cross-org OAuth flows are not supported for this external client app', 'Username__c', false],
+  ['External client app is not installed in this org', 'consumer key', false],
+];
+
+describe('diagnoseTokenError', () => {
+  it.each(cases)('explains %s', (text, fixMentions, transient) => {
+    const d = diagnoseTokenError(text);
+    expect(d, text).toBeDefined();
+    expect(`${d!.cause} ${d!.fix}`).toContain(fixMentions);
+    expect(d!.transient).toBe(transient);
+  });
+
+  it('says nothing about text that is not a token error', () => {
+    expect(diagnoseTokenError('System.NullPointerException: Attempt to de-reference a null object')).toBeUndefined();
+  });
+});
+
+describe('diagnoseCalloutError', () => {
+  it('names the endpoint that lacks a remote site', () => {
+    const d = diagnoseCalloutError('System.CalloutException: Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = http://127.0.0.1:6102/services/apexrest/AccountRetriever');
+    expect(d?.cause).toContain('http://127.0.0.1:6102/services/apexrest/AccountRetriever');
+  });
+});
