@@ -27,7 +27,8 @@ export function listAll(dir: string): string[] {
 
 /** keytool with the password passed through the environment (`-storepass:env PW`), never argv. */
 export function keytool(args: string[], password?: string, extraEnv: Record<string, string> = {}): Promise<Result> {
-  return execa('keytool', args, { env: { PW: password ?? '', ...extraEnv }, reject: false });
+  // stdin closed: keytool prompts for a password it cannot use, and must fail instead of waiting.
+  return execa('keytool', args, { env: { PW: password ?? '', ...extraEnv }, reject: false, stdin: 'ignore', timeout: 60_000 });
 }
 
 export function openssl(args: string[], password?: string, input?: string): Promise<Result> {
