@@ -77,6 +77,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     instanceUrl: org.instanceUrl,
     user,
     async listClasses(): Promise<ApexClassSource[]> {
+      if (metadata.listApexClasses) return metadata.listApexClasses(db, org.id);
       const rows = db.prepare("SELECT fields FROM records WHERE org_id = ? AND sobject = 'ApexClass'").all(org.id) as { fields: string }[];
       return rows.map((r) => JSON.parse(r.fields)).map((f: Record<string, unknown>) => ({ name: String(f.Name), body: String(f.Body ?? '') }));
     },

@@ -14,6 +14,7 @@ import type { OAuthApp, PermissionSetInfo, RouteHandler } from './contracts.ts';
  *   findNamedCredential(db, orgId, name): { name: string; endpoint: string } | undefined
  *   findCertificate(db, orgId, devName): { certificatePem: string; privateKeyPem: string } | undefined
  *   findCachePartition(db, orgId, name?): { name: string; isDefault: boolean; orgCapacityMb: number } | undefined
+ *   listApexClasses(db, orgId): { name, body }[]                    — deployed Apex sources
  * The Apex module (./apex/index.ts) is expected to export `apexRoutes: RouteHandler`.
  */
 export interface MetadataModule {
@@ -24,6 +25,7 @@ export interface MetadataModule {
   findNamedCredential?(db: DatabaseSync, orgId: string, name: string): { name: string; endpoint: string } | undefined;
   findCertificate?(db: DatabaseSync, orgId: string, devName: string): { certificatePem: string; privateKeyPem: string } | undefined;
   findCachePartition?(db: DatabaseSync, orgId: string, name?: string): { name: string; isDefault: boolean; orgCapacityMb: number } | undefined;
+  listApexClasses?(db: DatabaseSync, orgId: string): { name: string; body: string }[];
 }
 
 export interface ApexModule {

@@ -1,0 +1,184 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DatabaseSync } from 'node:sqlite';
+import { execa } from 'execa';
+import { ToolError } from '../core/ToolError.ts';
+import { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome } from './server.ts';
+
+/**
+ * What `npm run local-orgs -- start|stop|status|reset` does: run the platform as a detached
+ * background process (pid and log files in its home), wait until it answers, log the sf CLI into
+ * the Dev Hub, report, stop, and wipe state on request.
+ */
+export const DEVHUB_ALIAS = 'local-devhub';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface StartInfo {
+  instanceUrl: string;
+  username: string;
+  clientId: string;
+  keyPath: string;
+}
+
+export interface DaemonOptions {
+  home?: string;
+  port?: number;
+}
+
+function paths(opts: DaemonOptions) {
+  const home = resolve(opts.home ?? defaultHome());
+  return { home, pidFile: join(home, 'server.pid'), logFile: join(home, 'server.log'), db: join(home, 'platform.db') };
+}
+
+function portOf(opts: DaemonOptions): number {
+  return opts.port ?? (process.env.LOCAL_SF_PORT ? Number(process.env.LOCAL_SF_PORT) : DEFAULT_PORT);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function runningPid(opts: DaemonOptions = {}): number | undefined {
+  const { pidFile } = paths(opts);
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const r = await fetch(`${url}/services/data`, { signal: AbortSignal.timeout(1000) });
+    return r.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads the Dev Hub's identity from the store (read-only; the server may be running). */
+export function readHubInfo(opts: DaemonOptions = {}): StartInfo | undefined {
+  const p = paths(opts);
+  if (!existsSync(p.db)) return undefined;
+  const db = new DatabaseSync(p.db, { readOnly: true });
+  try {
+    const hub = db.prepare("SELECT instance_url FROM orgs WHERE kind = 'devhub'").get() as { instance_url: string } | undefined;
+    const cid = db.prepare("SELECT value FROM meta WHERE key = 'cli_client_id'").get() as { value: string } | undefined;
+    if (!hub || !cid) return undefined;
+    return { instanceUrl: hub.instance_url, username: DEVHUB_ADMIN, clientId: cid.value, keyPath: join(p.home, 'keys', 'devhub-cli.key') };
+  } finally {
+    db.close();
+  }
+}
+
+export function listOrgSummaries(opts: DaemonOptions = {}): { id: string; kind: string; instanceUrl: string; status: string; name: string }[] {
+  const p = paths(opts);
+  if (!existsSync(p.db)) return [];
+  const db = new DatabaseSync(p.db, { readOnly: true });
+  try {
+    return (db.prepare("SELECT id, kind, instance_url AS instanceUrl, status, name FROM orgs WHERE status = 'Active' ORDER BY created_at").all() as never[]);
+  } finally {
+    db.close();
+  }
+}
+
+/** Starts the background server unless it already runs; resolves once it answers HTTP. */
+export async function startServer(opts: DaemonOptions = {}): Promise<{ info: StartInfo; pid: number; alreadyRunning: boolean; logFile: string }> {
+  const p = paths(opts);
+  const port = portOf(opts);
+  const existing = runningPid(opts);
+  if (existing) {
+    const info = readHubInfo(opts);
+    if (info && (await answers(info.instanceUrl))) return { info, pid: existing, alreadyRunning: true, logFile: p.logFile };
+  }
+  mkdirSync(p.home, { recursive: true, mode: 0o700 });
+  const out = openSync(p.logFile, 'a', 0o600);
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  const child = spawn(tsx, [fileURLToPath(new URL('./main.ts', import.meta.url))], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, LOCAL_SF_HOME: p.home, LOCAL_SF_PORT: String(port) },
+    cwd: ROOT,
+  });
+  closeSync(out);
+  child.unref();
+  if (!child.pid) throw new ToolError('Could not spawn the local platform server.', 'LocalPlatformSpawnError', [`Check ${p.logFile}.`]);
+  writeFileSync(p.pidFile, String(child.pid), { mode: 0o600 });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (!alive(child.pid)) break;
+    if (await answers(url)) {
+      const info = readHubInfo(opts);
+      if (info) return { info, pid: child.pid, alreadyRunning: false, logFile: p.logFile };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const tail = existsSync(p.logFile) ? readFileSync(p.logFile, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
+  if (alive(child.pid)) process.kill(child.pid, 'SIGTERM');
+  rmSync(p.pidFile, { force: true });
+  throw new ToolError(`The local platform did not start on port ${port}: ${tail || 'no output'}`, 'LocalPlatformStartError', [
+    `Is port ${port} in use? Set LOCAL_SF_PORT to another port.`,
+    `Read ${p.logFile} for details.`,
+  ]);
+}
+
+/** Logs the project's sf CLI into the Dev Hub (alias local-devhub, default Dev Hub). */
+export async function loginDevHub(info: StartInfo, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const sf = join(ROOT, 'node_modules', '.bin', 'sf');
+  const r = await execa(
+    sf,
+    ['org', 'login', 'jwt', '--instance-url', info.instanceUrl, '--client-id', info.clientId, '--jwt-key-file', info.keyPath, '--username', info.username, '--alias', DEVHUB_ALIAS, '--set-default-dev-hub', '--json'],
+    { env: { SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true', ...env }, reject: false, cwd: ROOT },
+  );
+  if (r.exitCode !== 0) {
+    let message = String(r.stderr || r.stdout).trim();
+    try {
+      message = JSON.parse(String(r.stdout)).message ?? message;
+    } catch {
+      /* keep the raw text */
+    }
+    throw new ToolError(`sf org login jwt failed: ${message.split('\n')[0]}`, 'LocalDevHubLoginError', [
+      `Run it yourself: sf org login jwt --instance-url ${info.instanceUrl} --client-id ${info.clientId} --jwt-key-file ${info.keyPath} --username ${info.username} --alias ${DEVHUB_ALIAS} --set-default-dev-hub`,
+    ]);
+  }
+}
+
+export async function stopServer(opts: DaemonOptions = {}): Promise<{ stopped: boolean; pid?: number }> {
+  const p = paths(opts);
+  const pid = runningPid(opts);
+  if (!pid) {
+    rmSync(p.pidFile, { force: true });
+    return { stopped: false };
+  }
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(p.pidFile, { force: true });
+  return { stopped: true, pid };
+}
+
+export async function serverStatus(opts: DaemonOptions = {}) {
+  const p = paths(opts);
+  const pid = runningPid(opts);
+  const info = readHubInfo(opts);
+  const responding = info ? await answers(info.instanceUrl) : false;
+  return { running: !!pid && responding, pid: pid ?? null, home: p.home, logFile: p.logFile, devHub: info ?? null, orgs: listOrgSummaries(opts) };
+}
+
+/** Deletes all state (orgs, data, keys). Refuses without `force`. */
+export async function resetState(opts: DaemonOptions & { force?: boolean } = {}): Promise<{ home: string; stopped: boolean }> {
+  const p = paths(opts);
+  if (!opts.force) {
+    throw new ToolError(`reset deletes every local org, record and key in ${p.home}.`, 'ResetNeedsForce', ['Run again with --force to confirm: npm run local-orgs -- reset --force']);
+  }
+  const { stopped } = await stopServer(opts);
+  rmSync(p.home, { recursive: true, force: true });
+  return { home: p.home, stopped };
+}

@@ -1,0 +1,22 @@
+/**
+ * Entry point of the background server that `local-orgs start` spawns: starts the platform with
+ * settings from the environment (LOCAL_SF_HOME, LOCAL_SF_PORT, LOCAL_SF_PROPAGATION_SECONDS) and
+ * closes cleanly on SIGTERM/SIGINT so the SQLite file is left consistent.
+ */
+import { startPlatform } from './server.ts';
+
+const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+try {
+  const platform = await startPlatform({ log });
+  log(`listening: Dev Hub ${platform.devHub.id} at ${platform.url}; ${platform.orgs().length - 1} scratch org(s); routes ${platform.routeNames().join(', ')}`);
+  const stop = async (signal: string) => {
+    log(`${signal}: stopping`);
+    await platform.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+} catch (e) {
+  log(`failed to start: ${(e as Error).message}`);
+  process.exit(1);
+}
