@@ -14,6 +14,7 @@ import type { Problem } from './metadataXml.ts';
 import type { DeployEnv, Handler, Prepared, StoredComponent } from './types/handler.ts';
 import { handlerFor, afterApply } from './handlers.ts';
 import { getStoredComponent, deleteStoredComponent } from './componentStore.ts';
+import { recordSourceMembers } from './sourceTracking.ts';
 
 export interface DeployOptions {
   checkOnly?: boolean;
@@ -225,6 +226,14 @@ export async function deployZip(caller: DeployCaller, zip: Buffer, options: Depl
             afterApply(c, p, caller.db, caller.org.id);
           }
           for (const d of deletions) deleteStoredComponent(caller.db, caller.records, caller.org.id, d.type, d.fullName);
+          if (caller.org.kind === 'scratch') {
+            const members = good.flatMap(({ c, p }) => [
+              { type: c.type, name: c.fullName, created: !env.stored(c.type, c.fullName) },
+              ...childMembers(c, p).map((name) => ({ type: 'CustomField', name, created: !env.stored(c.type, c.fullName) })),
+            ]);
+            for (const d of deletions) members.push({ type: d.type, name: d.fullName, created: false, deleted: true } as (typeof members)[number]);
+            recordSourceMembers(caller.db, caller.org.id, members, caller.userId);
+          }
         });
       } catch (e) {
         return { ...result, errorMessage: `The deploy could not be saved: ${(e as Error).message}`, errorStatusCode: 'UNKNOWN_EXCEPTION' };
@@ -272,4 +281,11 @@ function writeComponent(db: DatabaseSync, orgId: string, c: DeployComponent, p: 
     `INSERT INTO md_components (org_id, type, full_name, files, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (org_id, type, full_name) DO UPDATE SET files = excluded.files, data = excluded.data, updated_at = excluded.updated_at`,
   ).run(orgId, c.type, c.fullName, JSON.stringify(files), JSON.stringify(p.data ?? {}), now, now);
+}
+
+/** Custom fields of a deployed CustomObject, as `Object.Field` (Salesforce tracks them as their own members). */
+function childMembers(c: DeployComponent, p: Prepared): string[] {
+  if (c.type !== 'CustomObject') return [];
+  const fields = (p.data as { fields?: { name: string }[] } | undefined)?.fields ?? [];
+  return fields.filter((f) => f.name).map((f) => `${c.fullName}.${f.name}`);
 }

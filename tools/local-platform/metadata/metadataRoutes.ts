@@ -18,6 +18,7 @@ import { listStoredComponents } from './componentStore.ts';
 import { allTypes, parentOfChildType } from './metadataRegistry.ts';
 import { importKeystore } from './importKeystore.ts';
 import { ToolError } from '../../core/ToolError.ts';
+import { sourceMemberRoute } from './sourceTracking.ts';
 
 const SOAP_PATH = /^\/services\/Soap\/m\/(\d+\.\d+)(\/[A-Za-z0-9]+)?\/?$/;
 const ADMIN_PROFILE = 'System Administrator';
@@ -37,7 +38,7 @@ export const metadataRoutes: RouteHandler = async (ctx, req, res, body) => {
     return true;
   }
   const m = SOAP_PATH.exec(path);
-  if (!m) return false;
+  if (!m) return sourceMemberRoute(ctx, req, res);
   if (req.method !== 'POST') {
     sendSoapFault(res, 'soapenv:Client', 'The Metadata API accepts POST requests only');
     return true;
