@@ -1,0 +1,92 @@
+import { createSign, generateKeyPairSync, createHmac, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPlatform, type RunningPlatform, type PlatformOptions } from '../../tools/local-platform/server.ts';
+
+/** Shared helpers for the local platform suites: a platform in a temp home on free ports, JWT minting. */
+export async function startTestPlatform(opts: Partial<PlatformOptions> = {}): Promise<RunningPlatform & { cleanup(): Promise<void> }> {
+  const home = mkdtempSync(join(tmpdir(), 'lp-test-'));
+  const p = await startPlatform({ home, port: 0, ...opts });
+  return Object.assign(p, {
+    async cleanup() {
+      await p.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  });
+}
+
+export const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+
+export function signRs256(header: Record<string, unknown>, claims: Record<string, unknown>, privateKeyPem: string | KeyObject): string {
+  const input = `${b64(header)}.${b64(claims)}`;
+  const sig = createSign('RSA-SHA256').update(input).sign(privateKeyPem).toString('base64url');
+  return `${input}.${sig}`;
+}
+
+export function signHs256(claims: Record<string, unknown>, secret: string): string {
+  const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+export function otherKey(): string {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+export function cliKey(p: RunningPlatform): string {
+  return readFileSync(p.cliApp.keyPath, 'utf8');
+}
+
+export async function postToken(instanceUrl: string, form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const r = await fetch(`${instanceUrl}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+}
+
+export const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/** Environment that keeps the sf CLI away from the real user's ~/.sf. */
+export function isolatedSfEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    HOME: home,
+    USERPROFILE: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    SF_DISABLE_TELEMETRY: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    SF_SKIP_NEW_VERSION_CHECK: 'true',
+    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    SF_DISABLE_AUTOUPDATE: 'true',
+    SF_CONTENT_TYPE: 'JSON',
+    SFDX_DISABLE_DNS_CHECK: 'true',
+    NODE_NO_WARNINGS: '1',
+  };
+}
+
+export async function api(url: string, token: string | undefined, path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  const r = await fetch(`${url}${path}`, {
+    ...init,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...(init.headers ?? {}) },
+  });
+  const text = await r.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* keep text */
+  }
+  return { status: r.status, body };
+}
+
+/** An access token for the Dev Hub admin through the real JWT grant. */
+export async function adminToken(p: RunningPlatform, instanceUrl = p.url, username = p.adminUsername): Promise<string> {
+  const jwt = signRs256({ alg: 'RS256' }, { iss: p.cliApp.clientId, sub: username, aud: 'https://login.salesforce.com', exp: Math.floor(Date.now() / 1000) + 120 }, cliKey(p));
+  const r = await postToken(instanceUrl, { grant_type: JWT_GRANT, assertion: jwt });
+  if (r.status !== 200) throw new Error(`token: ${JSON.stringify(r.body)}`);
+  return r.body.access_token as string;
+}
