@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
 import { listAll, keytool, openssl, pemBody, removeDir, runCli, tempDir, type CliRun } from './helpers.ts';
 
 let root: string;
@@ -127,6 +128,22 @@ describe('cert create: bad input', () => {
     const run = await runCli(['create', '--out', target]);
     expectOneLineError(run, 'OutputInsideForceApp');
     expect(listAll(join(root, 'proj'))).toEqual([]);
+  });
+
+  it('a folder git would commit (inside a work tree, not ignored); an ignored one is fine', async () => {
+    const repo = join(root, 'repo');
+    mkdirSync(repo);
+    await execa('git', ['init', '-q', repo]);
+    writeFileSync(join(repo, '.gitignore'), '.local/\n');
+    const run = await runCli(['create', '--out', 'keys'], { cwd: repo });
+    expectOneLineError(run, 'OutputNotIgnored');
+    expect(run.stderr).toContain('Try this: Write them to a git-ignored folder');
+    expect(listAll(repo)).toEqual(['.git', '.gitignore']);
+    const ok = await runCli(['create', '--json'], { cwd: repo }); // default --out .local/certs
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).paths.jks).toBe(join(repo, '.local', 'certs', 'orga_jwt_signing.jks'));
+    const status = await execa('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: repo });
+    expect(String(status.stdout).trim()).toBe('?? .gitignore');
   });
 
   it('an alias that is not a Salesforce API name', async () => {

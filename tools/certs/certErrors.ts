@@ -87,6 +87,10 @@ export const certErrors = {
     new ToolError(`Refusing to write keys inside force-app/ (${dir}): it is deployed and committed.`, 'OutputInsideForceApp', [
       'Write them to a git-ignored folder: --out .local/certs',
     ]),
+  notIgnored: (dir: string) =>
+    new ToolError(`Refusing to write keys to ${dir}: git does not ignore it, so they could be committed.`, 'OutputNotIgnored', [
+      'Write them to a git-ignored folder: --out .local/certs (or add the folder to .gitignore)',
+    ]),
   missingPassword: (file: string) =>
     new ToolError(`No password for ${file}.`, 'KeystorePasswordMissing', [
       'Set KEYSTORE_PASSWORD, or keep the .password file the tool wrote beside the keystore.',

@@ -2,9 +2,9 @@
  * `cert create` as a library call: new key material written as a complete certificate set. Returns only
  * what may be shown; the password stays with the caller.
  */
-import { createKeyMaterial, type KeyMaterialOptions } from './keyMaterial.ts';
+import { createKeyMaterial, DEFAULT_ALIAS, type KeyMaterialOptions } from './keyMaterial.ts';
 import type { KeystorePassword } from './keystorePassword.ts';
-import { assertOutsideForceApp, certificateSetPaths, writeCertificateSet, type CertificateSet } from './writeCertificateSet.ts';
+import { assertNotCommittable, assertOutsideForceApp, certificateSetPaths, writeCertificateSet, type CertificateSet } from './writeCertificateSet.ts';
 import { certErrors } from './certErrors.ts';
 import { existsSync } from 'node:fs';
 import { assertValidApiName } from './apiName.ts';
@@ -29,13 +29,16 @@ export interface CreateOptions extends KeyMaterialOptions {
 export async function createCertificateSet(outDir: string, password: KeystorePassword, options: CreateOptions = {}): Promise<CertificateSetResult> {
   // Cheap refusals first, before spending time on a key pair.
   assertOutsideForceApp(outDir);
-  if (options.alias !== undefined) assertValidApiName(options.alias);
-  if (!options.force && options.alias !== undefined) {
-    const existing = Object.values(certificateSetPaths(outDir, options.alias.toLowerCase())).filter((p) => existsSync(p));
+  const alias = options.alias ?? DEFAULT_ALIAS;
+  assertValidApiName(alias);
+  const paths = certificateSetPaths(outDir, alias.toLowerCase());
+  assertNotCommittable(paths.privateKey);
+  if (!options.force) {
+    const existing = Object.values(paths).filter((p) => existsSync(p));
     if (existing.length > 0) throw certErrors.outputExists(existing);
   }
   const material = await createKeyMaterial(options);
-  const paths = writeCertificateSet(outDir, material, password, { force: options.force });
+  const written = writeCertificateSet(outDir, material, password, { force: options.force });
   return {
     alias: material.alias,
     cn: material.cn,
@@ -44,6 +47,6 @@ export async function createCertificateSet(outDir: string, password: KeystorePas
     serialHex: material.serialHex,
     notBefore: material.notBefore.toISOString(),
     notAfter: material.notAfter.toISOString(),
-    paths,
+    paths: written,
   };
 }

@@ -5,6 +5,7 @@
  * committed) and existing outputs are only replaced with `force`.
  */
 import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { certErrors } from './certErrors.ts';
@@ -55,6 +56,20 @@ export function assertOutsideForceApp(outDir: string): void {
   }
 }
 
+/**
+ * Inside a git work tree, the key must land in an ignored path (like .local/), or one `git add -A` would
+ * commit it. Outside a repository, or without git, there is nothing to check.
+ */
+export function assertNotCommittable(filePath: string): void {
+  const abs = resolve(filePath);
+  let dir = dirname(abs);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  const inside = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, encoding: 'utf8' });
+  if (inside.status !== 0 || inside.stdout.trim() !== 'true') return;
+  const ignored = spawnSync('git', ['check-ignore', '-q', abs], { cwd: dir });
+  if (ignored.status === 1) throw certErrors.notIgnored(dirname(abs));
+}
+
 interface Planned {
   path: string;
   data: string | Buffer;
@@ -68,6 +83,7 @@ export interface WriteOptions {
 export function writeCertificateSet(outDir: string, material: KeyMaterial, password: KeystorePassword, options: WriteOptions = {}): CertificateSet {
   assertOutsideForceApp(outDir);
   const paths = certificateSetPaths(outDir, material.alias);
+  assertNotCommittable(paths.privateKey);
   const generated = password.source === 'generated';
 
   const existing = Object.values(paths).filter((p) => existsSync(p) || isDanglingLink(p));
