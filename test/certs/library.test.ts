@@ -2,7 +2,7 @@
  * The library pieces the command builds on: the atomic writer (nothing half-written, exact modes),
  * the force-app guard through symlinks, alias rules, rotation names, and inspect's validity arithmetic.
  */
-import { createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,12 @@ describe('inspectFile', () => {
     const later = inspectFile(path, { now: new Date(material.notAfter.getTime() + 3 * 86_400_000) }).entries[0]!;
     expect(later.expired).toBe(true);
     expect(later.daysLeft).toBe(-3);
+  });
+
+  it('reads a DER certificate (binary .cer) as a certificate, not as a PKCS#12', () => {
+    const path = join(root, 'lib.cer');
+    writeFileSync(path, new X509Certificate(material.certificatePem).raw);
+    expect(inspectFile(path)).toMatchObject({ kind: 'certificate', entries: [{ fingerprintSha256: material.fingerprintSha256, keyBits: 2048 }] });
   });
 
   it('reports a PKCS#1 key as such (it must be converted before use)', () => {

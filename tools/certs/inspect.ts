@@ -70,12 +70,23 @@ export function inspectFile(file: string, options: InspectOptions = {}): Inspect
   const text = data.toString('utf8');
   if (text.includes('-----BEGIN ')) return inspectPem(file, text, options, now);
   if (data[0] === 0x30) {
+    const der = tryCertificate(data);
+    if (der) return { file, kind: 'certificate', entries: [describePair(der, undefined, undefined, now)] };
     const p12 = decodePkcs12(data, readKeystorePassword(file, env), file);
     const cert = p12.certificatePem ? new X509Certificate(p12.certificatePem) : undefined;
     const key = p12.privateKeyPem ? createPrivateKey(p12.privateKeyPem) : undefined;
     return { file, kind: 'pkcs12', entries: [{ alias: p12.alias, ...describePair(cert, key, 'pkcs8', now) }] };
   }
   throw certErrors.unreadable(file, 'not PEM, JKS or PKCS#12');
+}
+
+/** A DER (.cer/.crt binary) certificate, or undefined when the bytes are something else (PKCS#12). */
+function tryCertificate(data: Buffer): X509Certificate | undefined {
+  try {
+    return new X509Certificate(data);
+  } catch {
+    return undefined;
+  }
 }
 
 function inspectPem(file: string, text: string, options: InspectOptions, now: Date): InspectReport {
