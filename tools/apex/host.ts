@@ -75,6 +75,12 @@ export interface ApexHost {
   /** Capacity in MB of the org cache partition; 0 makes Cache.Org.put throw Cache.Org.OrgCacheException. */
   cacheCapacityMb(partition?: string): Promise<number>;
 
+  /**
+   * Optional (added by the Apex runtime for System.runAs): a host for another user of the same org,
+   * sharing this host's transaction. Hosts without it run the runAs block as the current user.
+   */
+  withUser?(user: { id?: string; username?: string }): Promise<ApexHost>;
+
   /** Transaction boundaries: the runtime calls these around each request, test method and anonymous block. */
   begin(): Promise<void>;
   commit(): Promise<void>;

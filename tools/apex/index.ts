@@ -1,8 +1,21 @@
 /**
  * Public entry points of the Apex runtime. The local platform calls these; everything else in
- * tools/apex is internal. Each call runs one Apex transaction against the org behind `host`.
+ * tools/apex is internal. Each call runs Apex transactions against the org behind `host`.
  */
 import type { ApexHost } from './host.ts';
+import { loadProgram, runInTransaction, describeFailure, type ApexFailure } from './runtime.ts';
+import { Compiler } from './compiler.ts';
+import { parseApex } from './parse.ts';
+import { CompileError } from './errors.ts';
+import { ClassDef, type MethodDef } from './classModel.ts';
+import type { Program } from './program.ts';
+import type { Coverage, Transaction } from './transaction.ts';
+import { invoke, ensureStaticInit } from './ops.ts';
+import { ApexList, ApexMap, Blob } from './values.ts';
+import { newRestRequest, newRestResponse } from './lib/web.ts';
+import { serialize, parseJson, typed } from './lib/json.ts';
+import type { NObj } from './lib/registry.ts';
+import type { Site } from './compiler.ts';
 
 export type { ApexHost } from './host.ts';
 
@@ -13,6 +26,7 @@ export interface ApexRestRequest {
   params: Record<string, string>;
   headers: Record<string, string>;
   body: Buffer | string;
+  remoteAddress?: string;
 }
 
 export interface ApexRestResponse {
@@ -58,6 +72,8 @@ export interface TestRunResult {
   totalTimeMs: number;
   tests: TestMethodResult[];
   coverage: ClassCoverage[];
+  /** Classes that did not compile (their tests are reported as CompileFail). */
+  compileErrors: { className: string; message: string; line: number; column: number }[];
 }
 
 export interface RunTestsOptions {
@@ -66,20 +82,241 @@ export interface RunTestsOptions {
   methodNames?: string[];
 }
 
+const JSON_CT = 'application/json;charset=UTF-8';
+
+function restError(status: number, errorCode: string, message: string): ApexRestResponse {
+  return { statusCode: status, headers: { 'Content-Type': JSON_CT }, body: JSON.stringify([{ errorCode, message }]) };
+}
+
+function failureText(f: ApexFailure): string {
+  return f.stackTrace ? `${f.message}\n\n${f.stackTrace}` : f.message;
+}
+
+/** Apex REST urlMapping match: exact first, then the longest wildcard pattern; case-sensitive. */
+export function matchUrlMapping(mappings: { pattern: string; cls: ClassDef }[], uri: string): ClassDef | undefined {
+  const exact = mappings.find((m) => m.pattern === uri);
+  if (exact) return exact.cls;
+  let best: { len: number; cls: ClassDef } | undefined;
+  for (const m of mappings) {
+    if (!m.pattern.includes('*')) continue;
+    const rx = new RegExp('^' + m.pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    const alt = m.pattern.endsWith('/*') ? m.pattern.slice(0, -2) : undefined;
+    if (rx.test(uri) || alt === uri) {
+      const len = m.pattern.length;
+      if (!best || len > best.len) best = { len, cls: m.cls };
+    }
+  }
+  return best?.cls;
+}
+
+const VERBS: Record<string, string> = { GET: 'httpget', POST: 'httppost', PUT: 'httpput', PATCH: 'httppatch', DELETE: 'httpdelete' };
+
+/** Runs the @RestResource method for one /services/apexrest request, as Salesforce answers it. */
 export async function runApexRest(host: ApexHost, request: ApexRestRequest): Promise<ApexRestResponse> {
-  void host;
-  void request;
-  throw new Error('not implemented yet');
+  const program = await loadProgram(host);
+  const mappings: { pattern: string; cls: ClassDef }[] = [];
+  for (const cls of program.classes.values()) {
+    const a = cls.annotations.find((x) => x.name === 'restresource');
+    const pattern = a?.params['urlmapping'];
+    if (typeof pattern === 'string') mappings.push({ pattern, cls });
+  }
+  const cls = matchUrlMapping(mappings, request.requestUri);
+  if (!cls) return restError(404, 'NOT_FOUND', 'Could not find a match for URL');
+  const verb = request.method.toUpperCase();
+  const ann = VERBS[verb];
+  let method: MethodDef | undefined;
+  const allowed: string[] = [];
+  for (const list of cls.methods.values())
+    for (const m of list)
+      for (const [v, a] of Object.entries(VERBS))
+        if (m.annotations.some((x) => x.name === a)) {
+          allowed.push(v);
+          if (a === ann) method = m;
+        }
+  if (!method) return restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${verb}' not allowed. Allowed are ${allowed.join(',')}`);
+  const coverage: Coverage = new Map();
+  const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
+  const m = method;
+  const result = await runInTransaction(host, program, coverage, cls, {}, async (tx, frame) => {
+    const req = newRestRequest();
+    req.set('requestURI', request.requestUri);
+    req.set('httpMethod', verb);
+    req.set('resourcePath', '/services/apexrest' + (cls.annotations.find((x) => x.name === 'restresource')!.params['urlmapping'] as string));
+    req.set('remoteAddress', request.remoteAddress ?? '127.0.0.1');
+    req.set('requestBody', new Blob(body));
+    for (const [k, v] of Object.entries(request.params)) req.get<ApexMap>('params').put(k, v);
+    for (const [k, v] of Object.entries(request.headers)) req.get<ApexMap>('headers').put(k, v);
+    const res = newRestResponse();
+    tx.cacheLocal.set('rest.request', req);
+    tx.cacheLocal.set('rest.response', res);
+    const site: Site = { file: cls.fileName, line: m.line, col: 1, cls };
+    const args: unknown[] = [];
+    if (m.params.length) {
+      const json = body.length ? parseJson(frame, body.toString('utf8')) : {};
+      const obj = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, never>) : {};
+      const lower = new Map(Object.entries(obj).map(([k, v]) => [k.toLowerCase(), v]));
+      for (const p of m.params) args.push(typed(frame, lower.get(p.name.toLowerCase()) ?? null, p.type, site, false));
+    }
+    await ensureStaticInit(frame, cls);
+    const value = await invoke(frame, m, null, args, site);
+    return { value, res, frame, site };
+  });
+  if (!result.ok) {
+    if (result.failure.kind === 'exception' || result.failure.kind === 'unsupported' || result.failure.kind === 'internal')
+      return restError(500, 'APEX_ERROR', failureText(result.failure));
+    return restError(500, 'APEX_ERROR', result.failure.message);
+  }
+  const { value, res, frame, site } = result.value;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of res.get<ApexMap>('headers').map.values()) headers[String(k)] = String(v);
+  const status = res.get<number | null>('statusCode') ?? 200;
+  let out = '';
+  const rb = res.get<Blob | null>('responseBody');
+  if (m.returnType) {
+    out = value === null ? '' : serialize(frame, value, { suppressNulls: true, dropAllNulls: true }, site);
+    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = JSON_CT;
+  } else if (rb) out = rb.buf.toString('utf8');
+  return { statusCode: status, headers, body: out };
 }
 
+function debugLogText(source: string, tx: Transaction | undefined, failure?: ApexFailure): string {
+  const t = () => new Date().toISOString().slice(11, 23);
+  const lines = ['65.0 APEX_CODE,DEBUG;APEX_PROFILING,INFO;CALLOUT,INFO;DB,INFO;SYSTEM,DEBUG;VALIDATION,INFO;WORKFLOW,INFO'];
+  for (const l of source.split(/\r?\n/)) lines.push('Execute Anonymous: ' + l);
+  lines.push(`${t()} (0)|EXECUTION_STARTED`, `${t()} (0)|CODE_UNIT_STARTED|[EXTERNAL]|execute_anonymous_apex`);
+  if (tx) lines.push(...tx.debugLines);
+  if (failure) lines.push(`${t()} (0)|FATAL_ERROR|${failure.message}`);
+  lines.push(`${t()} (0)|CODE_UNIT_FINISHED|execute_anonymous_apex`, `${t()} (0)|EXECUTION_FINISHED`);
+  return lines.join('\n') + '\n';
+}
+
+/** Anonymous Apex as the Tooling/SOAP executeAnonymous calls return it. */
 export async function executeAnonymous(host: ApexHost, source: string): Promise<ExecuteAnonymousResult> {
-  void host;
-  void source;
-  throw new Error('not implemented yet');
+  const program = await loadProgram(host);
+  let anon: { cls: ClassDef; main: MethodDef };
+  try {
+    const tree = parseApex(source, 'anonymous', 'AnonymousBlock');
+    anon = new Compiler('AnonymousBlock', source).compileAnonymous(tree);
+    program.linkAll(anon.cls);
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    return { compiled: false, compileProblem: e.message, line: e.line, column: e.column, success: false, debugLog: '' };
+  }
+  const coverage: Coverage = new Map();
+  const r = await runInTransaction(host, program, coverage, anon.cls, {}, async (tx, frame) => {
+    await invoke(frame, anon.main, null, [], { file: 'AnonymousBlock', line: 1, col: 1, cls: anon.cls });
+  });
+  if (r.ok) return { compiled: true, line: -1, column: -1, success: true, debugLog: debugLogText(source, r.tx) };
+  const fl = r.failure;
+  if (fl.kind === 'compile')
+    return { compiled: false, compileProblem: fl.message, line: fl.line, column: fl.column, success: false, debugLog: '' };
+  return {
+    compiled: true,
+    line: fl.line,
+    column: fl.column,
+    success: false,
+    exceptionMessage: fl.message,
+    exceptionStackTrace: fl.stackTrace,
+    debugLog: debugLogText(source, r.tx, fl),
+  };
 }
 
-export async function runTests(host: ApexHost, options: RunTestsOptions = {}): Promise<TestRunResult> {
-  void host;
-  void options;
-  throw new Error('not implemented yet');
+function isTestMethod(m: MethodDef): boolean {
+  return m.annotations.some((a) => a.name === 'istest') || m.modifiers.includes('testmethod');
 }
+
+/** Runs @IsTest methods; each method gets its own transaction, rolled back afterwards. */
+export async function runTests(host: ApexHost, options: RunTestsOptions = {}): Promise<TestRunResult> {
+  const t0 = Date.now();
+  const program = await loadProgram(host);
+  const coverage: Coverage = new Map();
+  const tests: TestMethodResult[] = [];
+  const wantClasses = options.classNames?.map((c) => c.toLowerCase());
+  const wantMethods = options.methodNames?.map((m) => m.toLowerCase());
+  const compileErrors = program.errors.map((e) => ({ className: e.fileName.replace(/\.cls$/, ''), message: e.message, line: e.line, column: e.column }));
+  for (const e of compileErrors) {
+    if (wantClasses && !wantClasses.includes(e.className.toLowerCase())) continue;
+    if (/test/i.test(e.className)) tests.push({ className: e.className, methodName: '<compile>', outcome: 'CompileFail', message: `${e.message} (line ${e.line}, column ${e.column})`, runTimeMs: 0 });
+  }
+  const testClasses = [...program.classes.values()].filter((c) => c.isTest).sort((a, b) => a.name.localeCompare(b.name));
+  for (const cls of testClasses) {
+    if (wantClasses && !wantClasses.includes(cls.key) && !wantMethods?.some((m) => m.startsWith(cls.key + '.'))) continue;
+    const methods = [...cls.methods.values()].flat();
+    const setup = methods.filter((m) => m.annotations.some((a) => a.name === 'testsetup'));
+    for (const m of methods.filter(isTestMethod).sort((a, b) => a.line - b.line)) {
+      if (wantMethods && !wantClasses?.includes(cls.key) && !wantMethods.includes(cls.key + '.' + m.key)) continue;
+      const start = Date.now();
+      await host.begin();
+      let failure: ApexFailure | undefined;
+      try {
+        for (const s of setup) {
+          const r = await runOne(host, program, coverage, cls, s);
+          if (!r.ok) {
+            failure = r.failure;
+            break;
+          }
+        }
+        if (!failure) {
+          const r = await runOne(host, program, coverage, cls, m);
+          if (!r.ok) failure = r.failure;
+        }
+      } catch (e) {
+        failure = describeFailure(e);
+      } finally {
+        await host.rollback();
+      }
+      tests.push({
+        className: cls.name,
+        methodName: m.name,
+        outcome: failure ? 'Fail' : 'Pass',
+        message: failure?.message,
+        stackTrace: failure?.stackTrace,
+        runTimeMs: Date.now() - start,
+      });
+    }
+  }
+  const cov = computeCoverage(program, coverage);
+  const failing = tests.filter((t) => t.outcome === 'Fail' || t.outcome === 'CompileFail').length;
+  return {
+    outcome: failing ? 'Failed' : 'Passed',
+    testsRan: tests.length,
+    passing: tests.filter((t) => t.outcome === 'Pass').length,
+    failing,
+    skipped: 0,
+    totalTimeMs: Date.now() - t0,
+    tests,
+    coverage: cov,
+    compileErrors,
+  };
+}
+
+async function runOne(host: ApexHost, program: Program, coverage: Coverage, cls: ClassDef, m: MethodDef) {
+  return runInTransaction(host, program, coverage, cls, { isTest: true, manageTransaction: false }, async (tx, frame) => {
+    await ensureStaticInit(frame, cls);
+    await invoke(frame, m, null, [], { file: cls.fileName, line: m.line, col: 1, cls });
+  });
+}
+
+/** Lines covered per top-level non-test class (inner classes count toward their file). */
+export function computeCoverage(program: Program, coverage: Coverage): ClassCoverage[] {
+  const out: ClassCoverage[] = [];
+  for (const top of program.classes.values()) {
+    if (top.isTest) continue;
+    const exec = new Set<number>();
+    const hit = new Set<number>();
+    const walk = (c: ClassDef) => {
+      for (const l of c.executableLines) exec.add(l);
+      for (const l of coverage.get(c) ?? []) hit.add(l);
+      for (const i of c.inner.values()) walk(i);
+    };
+    walk(top);
+    if (!exec.size) continue;
+    const covered = [...exec].filter((l) => hit.has(l)).sort((a, b) => a - b);
+    const uncovered = [...exec].filter((l) => !hit.has(l)).sort((a, b) => a - b);
+    out.push({ className: top.name, coveredLines: covered, uncoveredLines: uncovered, percent: Math.round((covered.length / exec.size) * 100) });
+  }
+  return out.sort((a, b) => a.className.localeCompare(b.className));
+}
+
+export { ApexList };
+export type { NObj };

@@ -1,0 +1,299 @@
+/**
+ * List, Set, Map, SObject and the static side of sObject types (custom metadata getInstance/getAll,
+ * Schema.SObjectType basics).
+ */
+import { defineNative, NObj } from './registry.ts';
+import { ApexList, ApexMap, ApexSet, Dec, SObject, hashKey, stringValueOf, type TypeRef } from '../values.ts';
+import { throwEx, throwNpe, valueEquals, runSoql, sobjectGet, unsupported, recordToSObject, sobjectToRecord } from '../ops.ts';
+import { compareValues } from './primitives.ts';
+import type { Frame } from '../frame.ts';
+import type { Site } from '../compiler.ts';
+
+const n = (v: unknown): number => (v instanceof Dec ? v.n : Number(v));
+
+function bounds(f: Frame, l: ApexList, i: number, inclusiveEnd = false): void {
+  if (i < 0 || i > l.items.length || (!inclusiveEnd && i === l.items.length)) throwEx(f, 'ListException', `List index out of bounds: ${i}`);
+}
+
+async function sortItems(f: Frame, items: unknown[], site: Site): Promise<unknown[]> {
+  // merge sort with an async comparator (Comparable.compareTo may be Apex)
+  if (items.length < 2) return items;
+  const mid = items.length >> 1;
+  const a = await sortItems(f, items.slice(0, mid), site);
+  const b = await sortItems(f, items.slice(mid), site);
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if ((await compareValues(f, a[i], b[j], site)) <= 0) out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out.concat(a.slice(i), b.slice(j));
+}
+
+defineNative({
+  name: 'List',
+  methods: {
+    add: (f, l: ApexList, args) => {
+      if (args.length === 2) {
+        bounds(f, l, n(args[0]), true);
+        l.items.splice(n(args[0]), 0, args[1]);
+      } else l.items.push(args[0]);
+      return null;
+    },
+    addAll: (f, l: ApexList, [o]) => {
+      if (o === null) throwNpe(f);
+      l.items.push(...(o instanceof ApexList ? o.items : (o as ApexSet).values()));
+      return null;
+    },
+    get: (f, l: ApexList, [i]) => {
+      bounds(f, l, n(i));
+      return l.items[n(i)];
+    },
+    set: (f, l: ApexList, [i, v]) => {
+      bounds(f, l, n(i));
+      l.items[n(i)] = v;
+      return null;
+    },
+    remove: (f, l: ApexList, [i]) => {
+      bounds(f, l, n(i));
+      return l.items.splice(n(i), 1)[0];
+    },
+    size: (f, l: ApexList) => l.items.length,
+    isEmpty: (f, l: ApexList) => l.items.length === 0,
+    clear: (f, l: ApexList) => {
+      l.items.length = 0;
+      return null;
+    },
+    contains: (f, l: ApexList, [v]) => l.items.some((x) => hashKey(x) === hashKey(v) || valueEquals(x, v, true)),
+    indexOf: (f, l: ApexList, [v]) => l.items.findIndex((x) => valueEquals(x, v, true)),
+    clone: (f, l: ApexList) => new ApexList(l.items.slice(), l.elemType),
+    deepClone: (f, l: ApexList) =>
+      new ApexList(
+        l.items.map((x) => {
+          if (!(x instanceof SObject)) return x;
+          const c = new SObject(x.type);
+          for (const fv of x.fields.values()) c.put(fv.name, fv.value);
+          return c;
+        }),
+        l.elemType,
+      ),
+    sort: async (f, l: ApexList, args, site) => {
+      if (args.length) return unsupported(f, 'List.sort(Comparator)', site);
+      l.items = await sortItems(f, l.items, site);
+      return null;
+    },
+    equals: (f, l: ApexList, [o]) => valueEquals(l, o, true),
+    hashCode: () => 0,
+    tostring: (f, l: ApexList) => stringValueOf(l),
+    iterator: (f, l: ApexList) => {
+      const it = new NObj('ListIterator');
+      it.set('items', l.items.slice());
+      it.set('pos', 0);
+      return it;
+    },
+    getSObjectType: (f, l: ApexList) => (l.elemType ? l.elemType.name : null),
+  },
+}, 'System.List');
+
+defineNative({
+  name: 'ListIterator',
+  methods: {
+    hasNext: (f, it: NObj) => it.get<number>('pos') < it.get<unknown[]>('items').length,
+    next: (f, it: NObj) => {
+      const items = it.get<unknown[]>('items');
+      const p = it.get<number>('pos');
+      if (p >= items.length) throwEx(f, 'NoSuchElementException', 'Iterator has no more elements.');
+      it.set('pos', p + 1);
+      return items[p];
+    },
+  },
+});
+
+defineNative({
+  name: 'Set',
+  methods: {
+    add: (f, s: ApexSet, [v]) => s.add(v),
+    addAll: (f, s: ApexSet, [o]) => {
+      let changed = false;
+      for (const v of o instanceof ApexList ? o.items : (o as ApexSet).values()) changed = s.add(v) || changed;
+      return changed;
+    },
+    contains: (f, s: ApexSet, [v]) => s.has(v),
+    containsAll: (f, s: ApexSet, [o]) => (o instanceof ApexList ? o.items : (o as ApexSet).values()).every((v) => s.has(v)),
+    remove: (f, s: ApexSet, [v]) => s.map.delete(hashKey(v)),
+    removeAll: (f, s: ApexSet, [o]) => {
+      let changed = false;
+      for (const v of o instanceof ApexList ? o.items : (o as ApexSet).values()) changed = s.map.delete(hashKey(v)) || changed;
+      return changed;
+    },
+    retainAll: (f, s: ApexSet, [o]) => {
+      const keep = new Set((o instanceof ApexList ? o.items : (o as ApexSet).values()).map(hashKey));
+      let changed = false;
+      for (const k of [...s.map.keys()])
+        if (!keep.has(k)) {
+          s.map.delete(k);
+          changed = true;
+        }
+      return changed;
+    },
+    size: (f, s: ApexSet) => s.map.size,
+    isEmpty: (f, s: ApexSet) => s.map.size === 0,
+    clear: (f, s: ApexSet) => {
+      s.map.clear();
+      return null;
+    },
+    clone: (f, s: ApexSet) => {
+      const c = new ApexSet(s.elemType);
+      for (const v of s.values()) c.add(v);
+      return c;
+    },
+    equals: (f, s: ApexSet, [o]) => valueEquals(s, o, true),
+    hashCode: () => 0,
+    tostring: (f, s: ApexSet) => stringValueOf(s),
+  },
+}, 'System.Set');
+
+defineNative({
+  name: 'Map',
+  methods: {
+    get: (f, m: ApexMap, [k]) => m.get(k),
+    put: (f, m: ApexMap, [k, v]) => m.put(k, v),
+    putAll: (f, m: ApexMap, [o]) => {
+      if (o instanceof ApexMap) for (const [k, v] of o.map.values()) m.put(k, v);
+      else if (o instanceof ApexList) for (const so of o.items) if (so instanceof SObject) m.put(so.get('Id'), so);
+      return null;
+    },
+    containsKey: (f, m: ApexMap, [k]) => m.has(k),
+    remove: (f, m: ApexMap, [k]) => {
+      const v = m.get(k);
+      m.map.delete(hashKey(k));
+      return v;
+    },
+    keySet: (f, m: ApexMap) => {
+      const s = new ApexSet(m.keyType);
+      for (const k of m.keys()) s.add(k);
+      return s;
+    },
+    values: (f, m: ApexMap) => new ApexList(m.values(), m.valueType),
+    size: (f, m: ApexMap) => m.map.size,
+    isEmpty: (f, m: ApexMap) => m.map.size === 0,
+    clear: (f, m: ApexMap) => {
+      m.map.clear();
+      return null;
+    },
+    clone: (f, m: ApexMap) => {
+      const c = new ApexMap(m.keyType, m.valueType);
+      for (const [k, v] of m.map.values()) c.put(k, v);
+      return c;
+    },
+    equals: (f, m: ApexMap, [o]) => valueEquals(m, o, true),
+    hashCode: () => 0,
+    tostring: (f, m: ApexMap) => stringValueOf(m),
+  },
+}, 'System.Map');
+
+function sobjectType(name: string): NObj {
+  const t = new NObj('Schema.SObjectType');
+  t.set('name', name);
+  return t;
+}
+
+defineNative({
+  name: 'SObject',
+  methods: {
+    get: (f, so: SObject, [k]) => sobjectGet(f, so, String(k instanceof NObj ? k.get('name') : k)),
+    put: (f, so: SObject, [k, v]) => so.put(String(k instanceof NObj ? k.get('name') : k), v),
+    getSObject: (f, so: SObject, [k]) => so.get(String(k)),
+    getSObjects: (f, so: SObject, [k]) => so.get(String(k)),
+    getSObjectType: (f, so: SObject) => sobjectType(so.type),
+    getPopulatedFieldsAsMap: (f, so: SObject) => {
+      const m = new ApexMap({ name: 'String', args: [], array: 0 }, { name: 'Object', args: [], array: 0 });
+      for (const fv of so.fields.values()) m.put(fv.name, fv.value);
+      return m;
+    },
+    isSet: (f, so: SObject, [k]) => so.has(String(k)),
+    clone: (f, so: SObject, args) => {
+      const c = new SObject(so.type);
+      const preserveId = args[0] === true;
+      for (const fv of so.fields.values()) if (preserveId || fv.name.toLowerCase() !== 'id') c.put(fv.name, fv.value);
+      return c;
+    },
+    addError: (f, so: SObject, [msg]) => throwEx(f, 'DmlException', String(msg)),
+    equals: (f, so: SObject, [o]) => valueEquals(so, o, true),
+    hashCode: () => 0,
+    tostring: (f, so: SObject) => stringValueOf(so),
+    Id: (f, so: SObject) => so.get('Id'),
+  },
+  instanceOf: (v) => v instanceof SObject,
+}, 'Schema.SObject', 'System.SObject');
+
+defineNative({
+  name: 'Schema.SObjectType',
+  construct: (f, [name]) => sobjectType(String(name)),
+  methods: {
+    getDescribe: (f, t: NObj) => {
+      const d = new NObj('Schema.DescribeSObjectResult');
+      d.set('name', t.get('name'));
+      return d;
+    },
+    newSObject: (f, t: NObj) => new SObject(t.get<string>('name')),
+    tostring: (f, t: NObj) => t.get('name'),
+    equals: (f, t: NObj, [o]) => o instanceof NObj && String(o.get('name')).toLowerCase() === String(t.get('name')).toLowerCase(),
+    hashCode: () => 0,
+  },
+});
+defineNative({
+  name: 'Schema.DescribeSObjectResult',
+  methods: {
+    getName: (f, d: NObj) => d.get('name'),
+    getLabel: (f, d: NObj) => d.get('name'),
+    isAccessible: () => true,
+    isCreateable: () => true,
+    isUpdateable: () => true,
+    isDeletable: () => true,
+  },
+});
+defineNative({
+  name: 'Schema.SObjectField',
+  methods: {
+    tostring: (f, d: NObj) => d.get('name'),
+    getDescribe: (f, d: NObj) => {
+      const r = new NObj('Schema.DescribeFieldResult');
+      r.set('name', d.get('name'));
+      return r;
+    },
+  },
+});
+defineNative({
+  name: 'Schema.DescribeFieldResult',
+  methods: { getName: (f, d: NObj) => d.get('name'), isAccessible: () => true },
+});
+
+const STRING: TypeRef = { name: 'String', args: [], array: 0 };
+
+/** Static methods on sObject types: custom metadata `X__mdt.getInstance/getAll`. */
+defineNative({
+  name: '$sobjectstatics',
+  statics: {
+    getInstance: async (f, [type, name], site) => {
+      const t = String(type);
+      if (!/__mdt$/i.test(t)) return unsupported(f, `${t}.getInstance`, site);
+      const list = (await runSoql(f, `SELECT FIELDS(ALL) FROM ${t} WHERE DeveloperName = :name LIMIT 1`, { userMode: false, binds: { name }, sobject: t, isCount: false }, site)) as ApexList;
+      f.tx.counts.queries--; // custom metadata reads do not count against SOQL limits
+      return list.items[0] ?? null;
+    },
+    getAll: async (f, [type], site) => {
+      const t = String(type);
+      if (!/__mdt$/i.test(t)) return unsupported(f, `${t}.getAll`, site);
+      const list = (await runSoql(f, `SELECT FIELDS(ALL) FROM ${t}`, { userMode: false, binds: {}, sobject: t, isCount: false }, site)) as ApexList;
+      f.tx.counts.queries--;
+      const m = new ApexMap(STRING, { name: t, args: [], array: 0 });
+      for (const so of list.items as SObject[]) m.put(so.get('DeveloperName'), so);
+      return m;
+    },
+    getSObjectType: (f, [type]) => sobjectType(String(type)),
+  },
+});
+
+export { recordToSObject, sobjectToRecord };

@@ -1,0 +1,6 @@
+/** Loads every system library module (each registers its types on import). */
+import './primitives.ts';
+import './collections.ts';
+import './system.ts';
+import './json.ts';
+import './web.ts';

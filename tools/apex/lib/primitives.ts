@@ -1,0 +1,486 @@
+/**
+ * String, the number types, Boolean, Id, Blob, Date, Datetime, Math, enums and System.Type.
+ */
+import { defineNative, natives } from './registry.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexObject, Blob, Dec, EnumValue, TypeValue, stringValueOf, type TypeRef } from '../values.ts';
+import { throwEx, throwNpe, unsupported, resolveTypeName, construct, runtimeTypeName, callMethod } from '../ops.ts';
+import type { Frame } from '../frame.ts';
+import type { Site } from '../compiler.ts';
+
+const str = (v: unknown): string => stringValueOf(v);
+const n = (v: unknown): number => (v instanceof Dec ? v.n : Number(v));
+const req = (f: Frame, v: unknown): unknown => (v === null || v === undefined ? throwNpe(f) : v);
+
+function jsRegex(pattern: string): RegExp {
+  // Java regex → JS: inline flags and possessive quantifiers are rare; keep as is.
+  return new RegExp(pattern, 'g');
+}
+
+/** Java replacement string ($1, \$) → JS replacement. */
+function jsReplacement(r: string): string {
+  return r.replace(/\\\$/g, '$$$$');
+}
+
+function escapeSingleQuotes(s: string): string {
+  return s.replace(/'/g, "\\'");
+}
+
+function formatPattern(pattern: string, args: unknown[]): string {
+  // MessageFormat: {0}, '' for a quote
+  return pattern.replace(/''/g, '\u0000').replace(/\{(\d+)\}/g, (_, i) => str(args[Number(i)] ?? '{' + i + '}')).replace(/\u0000/g, "'");
+}
+
+function listItems(v: unknown): unknown[] {
+  if (v instanceof ApexList) return v.items;
+  if (v && typeof v === 'object' && 'values' in v && typeof (v as { values: () => unknown[] }).values === 'function')
+    return (v as { values: () => unknown[] }).values();
+  return [];
+}
+
+defineNative({
+  name: 'String',
+  statics: {
+    valueof: (f, [v]) => (v === null ? null : str(v)),
+    valueOfGmt: (f, [v]) => (v instanceof ApexDatetime ? v.toString() : str(v)),
+    isBlank: (f, [v]) => v === null || String(v).trim() === '',
+    isNotBlank: (f, [v]) => !(v === null || String(v).trim() === ''),
+    isEmpty: (f, [v]) => v === null || v === '',
+    isNotEmpty: (f, [v]) => !(v === null || v === ''),
+    join: (f, [l, sep]) => listItems(req(f, l)).map(str).join(str(sep ?? '')),
+    format: (f, [p, args]) => formatPattern(str(p), listItems(args)),
+    escapeSingleQuotes: (f, [s]) => escapeSingleQuotes(str(req(f, s))),
+    fromCharArray: (f, [l]) => String.fromCharCode(...listItems(l).map(n)),
+    isEmptyOrNull: (f, [v]) => v === null || v === '',
+  },
+  methods: {
+    length: (f, s: string) => s.length,
+    substring: (f, s: string, [a, b]) => {
+      const start = n(a);
+      const end = b === undefined ? s.length : n(b);
+      if (start < 0 || end > s.length || start > end)
+        throwEx(f, 'StringException', `Starting position out of bounds: ${start}`);
+      return s.substring(start, end);
+    },
+    indexOf: (f, s: string, [x, from]) => s.indexOf(str(x), from === undefined ? 0 : n(from)),
+    lastIndexOf: (f, s: string, [x]) => s.lastIndexOf(str(x)),
+    indexOfIgnoreCase: (f, s: string, [x]) => s.toLowerCase().indexOf(str(x).toLowerCase()),
+    contains: (f, s: string, [x]) => s.includes(str(req(f, x))),
+    containsIgnoreCase: (f, s: string, [x]) => s.toLowerCase().includes(str(x).toLowerCase()),
+    containsAny: (f, s: string, [x]) => [...str(x)].some((c) => s.includes(c)),
+    containsWhitespace: (f, s: string) => /\s/.test(s),
+    startsWith: (f, s: string, [x]) => s.startsWith(str(req(f, x))),
+    endsWith: (f, s: string, [x]) => s.endsWith(str(req(f, x))),
+    startsWithIgnoreCase: (f, s: string, [x]) => s.toLowerCase().startsWith(str(x).toLowerCase()),
+    endsWithIgnoreCase: (f, s: string, [x]) => s.toLowerCase().endsWith(str(x).toLowerCase()),
+    toLowerCase: (f, s: string) => s.toLowerCase(),
+    toUpperCase: (f, s: string) => s.toUpperCase(),
+    trim: (f, s: string) => s.trim(),
+    normalizeSpace: (f, s: string) => s.trim().replace(/\s+/g, ' '),
+    deleteWhitespace: (f, s: string) => s.replace(/\s+/g, ''),
+    split: (f, s: string, [re, limit]) => {
+      let parts = s.split(new RegExp(str(re)));
+      if (limit !== undefined && n(limit) > 0 && parts.length > n(limit)) {
+        const l = n(limit);
+        // Java split with limit: keep the remainder intact
+        const rx = new RegExp(str(re), 'g');
+        const out: string[] = [];
+        let last = 0;
+        let m: RegExpExecArray | null;
+        while (out.length < l - 1 && (m = rx.exec(s))) {
+          out.push(s.slice(last, m.index));
+          last = m.index + m[0].length;
+          if (m[0].length === 0) rx.lastIndex++;
+        }
+        out.push(s.slice(last));
+        parts = out;
+      } else while (parts.length && parts[parts.length - 1] === '') parts.pop();
+      return new ApexList(parts, { name: 'String', args: [], array: 0 });
+    },
+    replace: (f, s: string, [a, b]) => s.split(str(a)).join(str(b)),
+    replaceAll: (f, s: string, [a, b]) => s.replace(jsRegex(str(a)), jsReplacement(str(b))),
+    replaceFirst: (f, s: string, [a, b]) => s.replace(new RegExp(str(a)), jsReplacement(str(b))),
+    equals: (f, s: string, [x]) => s === x,
+    equalsIgnoreCase: (f, s: string, [x]) => typeof x === 'string' && s.toLowerCase() === x.toLowerCase(),
+    compareTo: (f, s: string, [x]) => (s < str(x) ? -1 : s > str(x) ? 1 : 0),
+    isBlank: (f, s: string) => s.trim() === '',
+    isNotBlank: (f, s: string) => s.trim() !== '',
+    isEmpty: (f, s: string) => s === '',
+    isNotEmpty: (f, s: string) => s !== '',
+    isNumeric: (f, s: string) => /^\d+$/.test(s),
+    isAlpha: (f, s: string) => /^[A-Za-z]+$/.test(s),
+    isAlphanumeric: (f, s: string) => /^[A-Za-z0-9]+$/.test(s),
+    charAt: (f, s: string, [i]) => s.charCodeAt(n(i)),
+    left: (f, s: string, [i]) => s.slice(0, n(i)),
+    right: (f, s: string, [i]) => (n(i) <= 0 ? '' : s.slice(-n(i))),
+    mid: (f, s: string, [a, b]) => s.substr(n(a), n(b)),
+    abbreviate: (f, s: string, [w]) => (s.length <= n(w) ? s : s.slice(0, n(w) - 3) + '...'),
+    capitalize: (f, s: string) => s.charAt(0).toUpperCase() + s.slice(1),
+    uncapitalize: (f, s: string) => s.charAt(0).toLowerCase() + s.slice(1),
+    repeat: (f, s: string, [a, b]) => (b === undefined ? s.repeat(n(a)) : Array(n(b)).fill(s).join(str(a))),
+    reverse: (f, s: string) => [...s].reverse().join(''),
+    leftPad: (f, s: string, [w, p]) => s.padStart(n(w), p === undefined ? ' ' : str(p)),
+    rightPad: (f, s: string, [w, p]) => s.padEnd(n(w), p === undefined ? ' ' : str(p)),
+    removeStart: (f, s: string, [x]) => (s.startsWith(str(x)) ? s.slice(str(x).length) : s),
+    removeEnd: (f, s: string, [x]) => (s.endsWith(str(x)) ? s.slice(0, -str(x).length) : s),
+    substringBefore: (f, s: string, [x]) => (s.indexOf(str(x)) < 0 ? s : s.slice(0, s.indexOf(str(x)))),
+    substringAfter: (f, s: string, [x]) => (s.indexOf(str(x)) < 0 ? '' : s.slice(s.indexOf(str(x)) + str(x).length)),
+    substringBeforeLast: (f, s: string, [x]) => (s.lastIndexOf(str(x)) < 0 ? s : s.slice(0, s.lastIndexOf(str(x)))),
+    substringAfterLast: (f, s: string, [x]) => (s.lastIndexOf(str(x)) < 0 ? '' : s.slice(s.lastIndexOf(str(x)) + str(x).length)),
+    substringBetween: (f, s: string, [a, b]) => {
+      const i = s.indexOf(str(a));
+      if (i < 0) return null;
+      const j = s.indexOf(str(b ?? a), i + str(a).length);
+      return j < 0 ? null : s.slice(i + str(a).length, j);
+    },
+    countMatches: (f, s: string, [x]) => (str(x) === '' ? 0 : s.split(str(x)).length - 1),
+    escapeSingleQuotes: (f, s: string) => escapeSingleQuotes(s),
+    escapeJava: (f, s: string) => JSON.stringify(s).slice(1, -1),
+    escapeHtml4: (f, s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
+    escapeEcmaScript: (f, s: string) => JSON.stringify(s).slice(1, -1).replace(/'/g, "\\'"),
+    format: (f, s: string, [args]) => formatPattern(s, listItems(args)),
+    hashCode: (f, s: string) => {
+      let h = 0;
+      for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+      return h;
+    },
+    getChars: (f, s: string) => new ApexList([...s].map((c) => c.charCodeAt(0))),
+    matches: (f, s: string, [re]) => new RegExp('^(?:' + str(re) + ')$').test(s),
+    tostring: (f, s: string) => s,
+    intValue: (f, s: string) => parseInt(s, 10),
+    unescapeJava: (f, s: string) => JSON.parse('"' + s.replace(/"/g, '\\"') + '"'),
+  },
+  instanceOf: (v) => typeof v === 'string',
+});
+
+function parseIntStrict(f: Frame, v: unknown, type: 'Integer' | 'Long'): number {
+  if (v === null) throwNpe(f);
+  if (typeof v === 'number') return v;
+  if (v instanceof Dec) return Math.trunc(v.n);
+  const s = str(v).trim();
+  if (!/^[-+]?\d+$/.test(s)) throwEx(f, 'TypeException', `Invalid ${type.toLowerCase()}: ${str(v)}`);
+  return Number(s);
+}
+
+function parseDec(f: Frame, v: unknown, dbl: boolean): Dec {
+  if (v === null) throwNpe(f);
+  if (v instanceof Dec) return new Dec(v.n, dbl ? undefined : v.scale, dbl);
+  if (typeof v === 'number') return new Dec(v, dbl ? undefined : 0, dbl);
+  const s = str(v).trim();
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) throwEx(f, 'TypeException', `Invalid decimal: ${s}`);
+  const dot = s.indexOf('.');
+  return new Dec(Number(s), dbl || dot < 0 || /e/i.test(s) ? (dbl ? undefined : 0) : s.length - dot - 1, dbl);
+}
+
+const numMethods = {
+  intValue: (f: Frame, v: unknown) => Math.trunc(n(v)),
+  longValue: (f: Frame, v: unknown) => Math.trunc(n(v)),
+  doubleValue: (f: Frame, v: unknown) => new Dec(n(v), undefined, true),
+  decimalValue: (f: Frame, v: unknown) => new Dec(n(v)),
+  format: (f: Frame, v: unknown) => n(v).toLocaleString('en-US', { maximumFractionDigits: 3 }),
+  tostring: (f: Frame, v: unknown) => str(v),
+  abs: (f: Frame, v: unknown) => (v instanceof Dec ? new Dec(Math.abs(v.n), v.scale, v.isDouble) : Math.abs(n(v))),
+  setScale: (f: Frame, v: unknown, [s]: unknown[]) => {
+    const sc = n(s);
+    const m = Math.pow(10, sc);
+    return new Dec(Math.round(n(v) * m) / m, sc);
+  },
+  scale: (f: Frame, v: unknown) => (v instanceof Dec ? (v.scale ?? 0) : 0),
+  round: (f: Frame, v: unknown) => Math.round(n(v)),
+  stripTrailingZeros: (f: Frame, v: unknown) => new Dec(n(v)),
+  precision: (f: Frame, v: unknown) => String(Math.abs(n(v))).replace('.', '').replace(/^0+/, '').length,
+  pow: (f: Frame, v: unknown, [e]: unknown[]) => new Dec(Math.pow(n(v), n(e))),
+  divide: (f: Frame, v: unknown, [d, s]: unknown[]) => {
+    if (n(d) === 0) throwEx(f, 'MathException', 'Divide by 0');
+    const sc = n(s ?? 0);
+    const m = Math.pow(10, sc);
+    return new Dec(Math.round((n(v) / n(d)) * m) / m, sc);
+  },
+};
+
+defineNative({
+  name: 'Integer',
+  statics: { valueof: (f, [v]) => (v === null ? null : parseIntStrict(f, v, 'Integer')) },
+  methods: numMethods,
+  instanceOf: (v) => typeof v === 'number' && Number.isInteger(v),
+});
+defineNative({
+  name: 'Long',
+  statics: { valueof: (f, [v]) => (v === null ? null : parseIntStrict(f, v, 'Long')) },
+  methods: numMethods,
+});
+defineNative({
+  name: 'Decimal',
+  statics: { valueof: (f, [v]) => (v === null ? null : parseDec(f, v, false)) },
+  methods: numMethods,
+});
+defineNative({
+  name: 'Double',
+  statics: { valueof: (f, [v]) => (v === null ? null : parseDec(f, v, true)) },
+  methods: numMethods,
+});
+defineNative({
+  name: 'Boolean',
+  statics: { valueof: (f, [v]) => (v === null ? null : typeof v === 'boolean' ? v : str(v).toLowerCase() === 'true') },
+  methods: { tostring: (f, v) => str(v) },
+});
+defineNative({
+  name: 'Id',
+  statics: {
+    valueof: (f, [v]) => {
+      const s = str(v);
+      if (!/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(s)) throwEx(f, 'StringException', `Invalid id: ${s}`);
+      return s;
+    },
+  },
+});
+defineNative({
+  name: 'Object',
+  statics: {},
+});
+
+defineNative({
+  name: 'Blob',
+  statics: {
+    valueof: (f, [s]) => new Blob(Buffer.from(str(req(f, s)), 'utf8')),
+    toPdf: (f, [s]) => unsupported(f, 'Blob.toPdf', { file: 'Blob', line: 0, col: 0, cls: f.cls }),
+  },
+  methods: {
+    tostring: (f, b: Blob) => b.buf.toString('utf8'),
+    size: (f, b: Blob) => b.buf.length,
+  },
+});
+
+// ---------------------------------------------------------------- dates
+
+const pad = (x: number, w = 2) => String(x).padStart(w, '0');
+
+/** Java SimpleDateFormat subset, in GMT (the local runtime's user time zone). */
+export function formatDate(ms: number, pattern: string): string {
+  const d = new Date(ms);
+  const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+  return pattern.replace(/'([^']*)'|y+|M+|d+|H+|h+|m+|s+|S+|a|E+|Z|X+|z/g, (t, lit) => {
+    if (lit !== undefined) return lit;
+    const c = t[0];
+    const w = t.length;
+    switch (c) {
+      case 'y':
+        return w === 2 ? pad(d.getUTCFullYear() % 100) : pad(d.getUTCFullYear(), w);
+      case 'M':
+        return w >= 4 ? MONTHS[d.getUTCMonth()] : w === 3 ? MONTHS[d.getUTCMonth()].slice(0, 3) : pad(d.getUTCMonth() + 1, w);
+      case 'd':
+        return pad(d.getUTCDate(), w);
+      case 'H':
+        return pad(d.getUTCHours(), w);
+      case 'h':
+        return pad(d.getUTCHours() % 12 || 12, w);
+      case 'm':
+        return pad(d.getUTCMinutes(), w);
+      case 's':
+        return pad(d.getUTCSeconds(), w);
+      case 'S':
+        return pad(d.getUTCMilliseconds(), 3).slice(0, w);
+      case 'a':
+        return d.getUTCHours() < 12 ? 'AM' : 'PM';
+      case 'E':
+        return w >= 4 ? DAYS[d.getUTCDay()] : DAYS[d.getUTCDay()].slice(0, 3);
+      case 'Z':
+        return '+0000';
+      case 'X':
+        return 'Z';
+      case 'z':
+        return 'GMT';
+    }
+    return t;
+  });
+}
+
+function parseDatetime(f: Frame, s: string): ApexDatetime {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(s.trim());
+  if (!m) throwEx(f, 'TypeException', `Invalid date/time: ${s}`);
+  return new ApexDatetime(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)));
+}
+
+function addMonths(ms: number, k: number): number {
+  const d = new Date(ms);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + k);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return d.getTime();
+}
+
+defineNative({
+  name: 'Date',
+  statics: {
+    today: () => {
+      const d = new Date();
+      return ApexDate.of(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+    },
+    newInstance: (f, [y, m, d]) => ApexDate.of(n(y), n(m), n(d)),
+    valueof: (f, [v]) => {
+      if (v instanceof ApexDatetime) return new ApexDate(Math.floor(v.ms / 86400000) * 86400000);
+      const dt = parseDatetime(f, str(v));
+      return new ApexDate(Math.floor(dt.ms / 86400000) * 86400000);
+    },
+    parse: (f, [v]) => {
+      const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(str(v));
+      if (!m) throwEx(f, 'TypeException', `Invalid date: ${str(v)}`);
+      return ApexDate.of(+m[3], +m[1], +m[2]);
+    },
+    isLeapYear: (f, [y]) => new Date(Date.UTC(n(y), 1, 29)).getUTCMonth() === 1,
+    daysInMonth: (f, [y, m]) => new Date(Date.UTC(n(y), n(m), 0)).getUTCDate(),
+  },
+  methods: {
+    year: (f, d: ApexDate) => d.y,
+    month: (f, d: ApexDate) => d.m,
+    day: (f, d: ApexDate) => d.d,
+    addDays: (f, d: ApexDate, [k]) => new ApexDate(d.ms + n(k) * 86400000),
+    addMonths: (f, d: ApexDate, [k]) => new ApexDate(addMonths(d.ms, n(k))),
+    addYears: (f, d: ApexDate, [k]) => new ApexDate(addMonths(d.ms, 12 * n(k))),
+    daysBetween: (f, d: ApexDate, [o]) => Math.round(((o as ApexDate).ms - d.ms) / 86400000),
+    format: (f, d: ApexDate) => `${d.m}/${d.d}/${d.y}`,
+    isSameDay: (f, d: ApexDate, [o]) => d.ms === (o as ApexDate).ms,
+    dayOfYear: (f, d: ApexDate) => Math.round((d.ms - Date.UTC(d.y, 0, 1)) / 86400000) + 1,
+    toStartOfMonth: (f, d: ApexDate) => ApexDate.of(d.y, d.m, 1),
+    toStartOfWeek: (f, d: ApexDate) => new ApexDate(d.ms - new Date(d.ms).getUTCDay() * 86400000),
+    monthsBetween: (f, d: ApexDate, [o]) => ((o as ApexDate).y - d.y) * 12 + (o as ApexDate).m - d.m,
+  },
+});
+
+defineNative({
+  name: 'Datetime',
+  statics: {
+    now: () => new ApexDatetime(Date.now()),
+    newInstance: (f, args) => {
+      if (args.length === 1) return new ApexDatetime(n(args[0]));
+      if (args.length === 2) return new ApexDatetime((args[0] as ApexDate).ms + ((args[1] as { ms: number })?.ms ?? 0));
+      const [y, mo, d, h, mi, s] = args.map((a) => n(a ?? 0));
+      return new ApexDatetime(Date.UTC(y, mo - 1, d, h || 0, mi || 0, s || 0));
+    },
+    newInstanceGmt: (f, args) => {
+      if (args.length === 1) return new ApexDatetime(n(args[0]));
+      const [y, mo, d, h, mi, s] = args.map((a) => n(a ?? 0));
+      return new ApexDatetime(Date.UTC(y, mo - 1, d, h || 0, mi || 0, s || 0));
+    },
+    valueof: (f, [v]) => (typeof v === 'number' ? new ApexDatetime(v) : parseDatetime(f, str(v))),
+    valueOfGmt: (f, [v]) => parseDatetime(f, str(v)),
+    parse: (f, [v]) => parseDatetime(f, str(v)),
+  },
+  methods: {
+    getTime: (f, d: ApexDatetime) => d.ms,
+    addSeconds: (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 1000),
+    addMinutes: (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 60000),
+    addHours: (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 3600000),
+    addDays: (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 86400000),
+    addMonths: (f, d: ApexDatetime, [k]) => new ApexDatetime(addMonths(d.ms, n(k))),
+    addYears: (f, d: ApexDatetime, [k]) => new ApexDatetime(addMonths(d.ms, 12 * n(k))),
+    year: (f, d: ApexDatetime) => new Date(d.ms).getUTCFullYear(),
+    month: (f, d: ApexDatetime) => new Date(d.ms).getUTCMonth() + 1,
+    day: (f, d: ApexDatetime) => new Date(d.ms).getUTCDate(),
+    hour: (f, d: ApexDatetime) => new Date(d.ms).getUTCHours(),
+    minute: (f, d: ApexDatetime) => new Date(d.ms).getUTCMinutes(),
+    second: (f, d: ApexDatetime) => new Date(d.ms).getUTCSeconds(),
+    millisecond: (f, d: ApexDatetime) => new Date(d.ms).getUTCMilliseconds(),
+    yearGmt: (f, d: ApexDatetime) => new Date(d.ms).getUTCFullYear(),
+    monthGmt: (f, d: ApexDatetime) => new Date(d.ms).getUTCMonth() + 1,
+    dayGmt: (f, d: ApexDatetime) => new Date(d.ms).getUTCDate(),
+    hourGmt: (f, d: ApexDatetime) => new Date(d.ms).getUTCHours(),
+    date: (f, d: ApexDatetime) => new ApexDate(Math.floor(d.ms / 86400000) * 86400000),
+    dateGmt: (f, d: ApexDatetime) => new ApexDate(Math.floor(d.ms / 86400000) * 86400000),
+    format: (f, d: ApexDatetime, [p]) => (p === undefined ? formatDate(d.ms, 'M/d/yyyy h:mm a') : formatDate(d.ms, str(p))),
+    formatGmt: (f, d: ApexDatetime, [p]) => formatDate(d.ms, str(p)),
+    formatLong: (f, d: ApexDatetime) => formatDate(d.ms, 'M/d/yyyy h:mm:ss a z'),
+    isSameDay: (f, d: ApexDatetime, [o]) => Math.floor(d.ms / 86400000) === Math.floor((o as ApexDatetime).ms / 86400000),
+  },
+});
+
+// ---------------------------------------------------------------- Math
+
+const dec = (x: number) => new Dec(x);
+defineNative({
+  name: 'Math',
+  statics: {
+    abs: (f, [v]) => (v instanceof Dec ? new Dec(Math.abs(v.n), v.scale, v.isDouble) : Math.abs(n(v))),
+    max: (f, [a, b]) => (n(a) >= n(b) ? a : b),
+    min: (f, [a, b]) => (n(a) <= n(b) ? a : b),
+    mod: (f, [a, b]) => {
+      if (n(b) === 0) throwEx(f, 'MathException', 'Divide by 0');
+      return n(a) % n(b);
+    },
+    pow: (f, [a, b]) => new Dec(Math.pow(n(a), n(b)), undefined, true),
+    sqrt: (f, [a]) => new Dec(Math.sqrt(n(a)), undefined, true),
+    floor: (f, [a]) => new Dec(Math.floor(n(a)), undefined, true),
+    ceil: (f, [a]) => new Dec(Math.ceil(n(a)), undefined, true),
+    round: (f, [a]) => Math.round(n(a)),
+    roundToLong: (f, [a]) => Math.round(n(a)),
+    random: () => new Dec(Math.random(), undefined, true),
+    exp: (f, [a]) => dec(Math.exp(n(a))),
+    log: (f, [a]) => dec(Math.log(n(a))),
+    log10: (f, [a]) => dec(Math.log10(n(a))),
+    signum: (f, [a]) => dec(Math.sign(n(a))),
+    sin: (f, [a]) => dec(Math.sin(n(a))),
+    cos: (f, [a]) => dec(Math.cos(n(a))),
+  },
+  props: { pi: { get: () => new Dec(Math.PI, undefined, true) }, e: { get: () => new Dec(Math.E, undefined, true) } },
+});
+
+// ---------------------------------------------------------------- enums and Type
+
+defineNative({
+  name: '$enum',
+  methods: {
+    name: (f, e: EnumValue) => e.name,
+    ordinal: (f, e: EnumValue) => e.ordinal,
+    tostring: (f, e: EnumValue) => e.name,
+    equals: (f, e: EnumValue, [o]) => e === o,
+    hashCode: (f, e: EnumValue) => e.ordinal,
+  },
+});
+
+function typeFor(f: Frame, name: string): TypeValue | null {
+  const r = resolveTypeName(f, name);
+  if (!r) return null;
+  const ref: TypeRef = { name: r.kind === 'class' ? r.cls.fullName : name, args: [], array: 0 };
+  return new TypeValue(ref, r.kind === 'class' ? r.cls.fullName : r.kind === 'native' ? r.nt.name : name);
+}
+
+defineNative({
+  name: 'Type',
+  statics: {
+    forName: (f, args) => typeFor(f, str(args.length === 2 ? (args[0] ? args[0] + '.' + args[1] : args[1]) : args[0])),
+  },
+  methods: {
+    getName: (f, t: TypeValue) => t.display,
+    tostring: (f, t: TypeValue) => t.display,
+    newInstance: async (f, t: TypeValue, _a, site: Site) => {
+      const r = resolveTypeName(f, t.ref.name);
+      if (r?.kind === 'class') return construct(f, r.cls, [], site);
+      return unsupported(f, `Type.newInstance for ${t.display}`, site);
+    },
+    equals: (f, t: TypeValue, [o]) => o instanceof TypeValue && o.display.toLowerCase() === t.display.toLowerCase(),
+    hashCode: () => 0,
+    isAssignableFrom: (f, t: TypeValue, [o]) => {
+      const a = resolveTypeName(f, t.ref.name);
+      const b = resolveTypeName(f, (o as TypeValue).ref.name);
+      return a?.kind === 'class' && b?.kind === 'class' ? b.cls.isSubclassOf(a.cls) : t.display === (o as TypeValue).display;
+    },
+  },
+}, 'System.Type');
+
+// Comparable helper used by List.sort
+export async function compareValues(f: Frame, a: unknown, b: unknown, site: Site): Promise<number> {
+  if (a === null && b === null) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  if (a instanceof ApexObject) return n(await callMethod(f, a, 'compareTo', [b], site));
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (a instanceof EnumValue && b instanceof EnumValue) return a.ordinal - b.ordinal;
+  const x = a instanceof ApexDate || a instanceof ApexDatetime ? a.ms : n(a);
+  const y = b instanceof ApexDate || b instanceof ApexDatetime ? b.ms : n(b);
+  if (Number.isNaN(x) || Number.isNaN(y)) unsupported(f, `sorting ${runtimeTypeName(a)}`, site);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export { natives };

@@ -1,0 +1,58 @@
+/**
+ * Registry of system types implemented in TypeScript. Each entry lists static methods, static
+ * properties, a constructor and instance methods; names are matched case-insensitively.
+ */
+import type { Frame } from '../frame.ts';
+import type { Site } from '../compiler.ts';
+import { NativeObject, type TypeRef } from '../values.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type NativeFn = (f: Frame, args: any[], site: Site) => unknown;
+export type NativeMethod = (f: Frame, self: any, args: any[], site: Site) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface NativeType {
+  /** Display name, e.g. 'HttpRequest', 'Auth.JWT'. */
+  name: string;
+  statics?: Record<string, NativeFn>;
+  props?: Record<string, { get: (f: Frame) => unknown; set?: (f: Frame, v: unknown) => void }>;
+  construct?: (f: Frame, args: unknown[], site: Site, type: TypeRef) => unknown;
+  methods?: Record<string, NativeMethod>;
+  /** Public instance fields (lower-case → display) for objects like RestRequest. */
+  fields?: string[];
+  instanceOf?: (v: unknown) => boolean;
+}
+
+export const natives = new Map<string, NativeType>();
+
+/** Registers a type under its name and aliases (e.g. 'System.HttpRequest', 'HttpRequest'). */
+export function defineNative(t: NativeType, ...aliases: string[]): NativeType {
+  const lower = (o?: Record<string, unknown>) => {
+    if (!o) return;
+    for (const k of Object.keys(o))
+      if (k !== k.toLowerCase()) {
+        (o as Record<string, unknown>)[k.toLowerCase()] = o[k];
+        delete (o as Record<string, unknown>)[k];
+      }
+  };
+  lower(t.statics);
+  lower(t.props);
+  lower(t.methods);
+  natives.set(t.name.toLowerCase(), t);
+  for (const a of aliases) natives.set(a.toLowerCase(), t);
+  if (!t.name.includes('.')) natives.set('system.' + t.name.toLowerCase(), t);
+  return t;
+}
+
+/** A system object with public fields (RestRequest, HttpResponse internals, Auth.JWT …). */
+export class NObj extends NativeObject {
+  fields = new Map<string, unknown>();
+  constructor(readonly typeName: string) {
+    super();
+  }
+  get<T = unknown>(k: string): T {
+    return (this.fields.get(k.toLowerCase()) ?? null) as T;
+  }
+  set(k: string, v: unknown): void {
+    this.fields.set(k.toLowerCase(), v);
+  }
+}

@@ -1,0 +1,381 @@
+/**
+ * System, Assert, Limits, UserInfo, Test, Database, LoggingLevel and Platform Cache.
+ */
+import { defineNative, NObj } from './registry.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexObject, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../values.ts';
+import { throwEx, throwNpe, valueEquals, instanceOf, runtimeTypeName, dml, runSoql, unsupported, limitEx } from '../ops.ts';
+import { LIMITS } from '../transaction.ts';
+import type { Frame } from '../frame.ts';
+import type { Site } from '../compiler.ts';
+import { compileDynamicSoql } from './dynamicSoql.ts';
+
+const str = (v: unknown) => stringValueOf(v);
+
+const LEVELS = ['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'FINE', 'FINER', 'FINEST'];
+defineNative({
+  name: 'LoggingLevel',
+  props: Object.fromEntries(LEVELS.map((l, i) => [l.toLowerCase(), { get: () => new EnumValue('LoggingLevel', l, i) }])),
+});
+
+function assertFail(f: Frame, msg: string, custom: unknown): never {
+  throwEx(f, 'AssertException', custom === undefined || custom === null ? msg : `${msg}${str(custom)}`);
+}
+
+function equalsMsg(expected: unknown, actual: unknown): string {
+  return `Expected: ${str(expected)}, Actual: ${str(actual)}`;
+}
+
+/** System.assertEquals message: 'Assertion Failed: <msg>: Expected: x, Actual: y' (custom message first). */
+function assertEquals(f: Frame, exp: unknown, act: unknown, msg: unknown, negate: boolean): null {
+  const eq = valueEquals(exp, act, true, f);
+  if (eq === negate) {
+    const base = negate ? `Same value: ${str(act)}` : equalsMsg(exp, act);
+    throwEx(f, 'AssertException', msg === undefined || msg === null ? `Assertion Failed: ${base}` : `Assertion Failed: ${str(msg)}: ${base}`);
+  }
+  return null;
+}
+
+defineNative({
+  name: 'System',
+  statics: {
+    debug: (f, args) => {
+      const [a, b] = args;
+      const level = args.length === 2 && a instanceof EnumValue ? a.name : 'DEBUG';
+      const v = args.length === 2 ? b : a;
+      f.tx.debug(f.tx.currentLine(), level, str(v));
+      return null;
+    },
+    now: () => new ApexDatetime(Date.now()),
+    today: () => {
+      const d = new Date();
+      return ApexDate.of(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+    },
+    currentTimeMillis: () => Date.now(),
+    assert: (f, [c, msg]) => {
+      if (c !== true) throwEx(f, 'AssertException', msg === undefined ? 'Assertion Failed' : `Assertion Failed: ${str(msg)}`);
+      return null;
+    },
+    assertEquals: (f, [e, a, m]) => assertEquals(f, e, a, m, false),
+    assertNotEquals: (f, [e, a, m]) => assertEquals(f, e, a, m, true),
+    isBatch: () => false,
+    isFuture: () => false,
+    isQueueable: () => false,
+    isScheduled: () => false,
+    requestVersion: () => '65.0',
+    hashCode: () => 0,
+    enqueueJob: (f, a, site) => unsupported(f, 'System.enqueueJob', site),
+    schedule: (f, a, site) => unsupported(f, 'System.schedule', site),
+    getQuiddity: (f) => new EnumValue('Quiddity', f.tx.isTest ? 'RUNTEST_SYNC' : 'ANONYMOUS', 0),
+  },
+}, 'System.System');
+
+defineNative({
+  name: 'Assert',
+  statics: {
+    areEqual: (f, [e, a, m]) => {
+      if (!valueEquals(e, a, true, f)) assertFail(f, `Assertion Failed: ${equalsMsg(e, a)}`, m === undefined ? undefined : `: ${str(m)}`);
+      return null;
+    },
+    areNotEqual: (f, [e, a, m]) => {
+      if (valueEquals(e, a, true, f)) assertFail(f, `Assertion Failed: Same value: ${str(a)}`, m === undefined ? undefined : `: ${str(m)}`);
+      return null;
+    },
+    isTrue: (f, [c, m]) => {
+      if (c !== true) assertFail(f, 'Assertion Failed: Expected: true, Actual: ' + str(c), m === undefined ? undefined : `: ${str(m)}`);
+      return null;
+    },
+    isFalse: (f, [c, m]) => {
+      if (c !== false) assertFail(f, 'Assertion Failed: Expected: false, Actual: ' + str(c), m === undefined ? undefined : `: ${str(m)}`);
+      return null;
+    },
+    isNull: (f, [v, m]) => {
+      if (v !== null) assertFail(f, 'Assertion Failed: Expected: null, Actual: ' + str(v), m === undefined ? undefined : `: ${str(m)}`);
+      return null;
+    },
+    isNotNull: (f, [v, m]) => {
+      if (v === null) assertFail(f, 'Assertion Failed: Expected: not null, Actual: null', m === undefined ? undefined : `: ${str(m)}`);
+      return null;
+    },
+    fail: (f, [m]) => assertFail(f, m === undefined ? 'Assertion Failed' : `Assertion Failed: ${str(m)}`, undefined),
+    isInstanceOfType: (f, [v, t, m], site) => {
+      if (!(t instanceof TypeValue) || !instanceOf(f, v, t.ref, site))
+        assertFail(f, `Assertion Failed: Expected instance of ${t}, Actual: ${runtimeTypeName(v)}`, m === undefined ? undefined : `: ${str(m)}`);
+      return null;
+    },
+    isNotInstanceOfType: (f, [v, t, m], site) => {
+      if (t instanceof TypeValue && instanceOf(f, v, t.ref, site))
+        assertFail(f, `Assertion Failed: Unexpected instance of ${t}`, m === undefined ? undefined : `: ${str(m)}`);
+      return null;
+    },
+  },
+}, 'System.Assert');
+
+const limitFns: Record<string, [(f: Frame) => number, number]> = {
+  queries: [(f) => f.tx.counts.queries, LIMITS.queries],
+  queryrows: [(f) => f.tx.counts.queryRows, LIMITS.queryRows],
+  dmlstatements: [(f) => f.tx.counts.dml, LIMITS.dmlStatements],
+  dmlrows: [(f) => f.tx.counts.dmlRows, LIMITS.dmlRows],
+  callouts: [(f) => f.tx.counts.callouts, LIMITS.callouts],
+  cputime: [(f) => f.tx.cpuMs(), LIMITS.cpuMs],
+  heapsize: [() => 0, LIMITS.heap],
+};
+const limitStatics: Record<string, (f: Frame) => number> = {};
+for (const [k, [get, max]] of Object.entries(limitFns)) {
+  limitStatics['get' + k] = (f) => get(f);
+  limitStatics['getlimit' + k] = () => max;
+}
+defineNative({ name: 'Limits', statics: limitStatics as never });
+
+defineNative({
+  name: 'UserInfo',
+  statics: {
+    getUserId: (f) => f.tx.host.user.id,
+    getUserName: (f) => f.tx.host.user.username,
+    getName: (f) => f.tx.host.user.name,
+    getFirstName: (f) => f.tx.host.user.name.split(' ')[0],
+    getLastName: (f) => f.tx.host.user.name.split(' ').slice(1).join(' '),
+    getUserEmail: (f) => f.tx.host.user.email,
+    getOrganizationId: (f) => f.tx.host.orgId,
+    getOrganizationName: (f) => f.tx.host.orgId,
+    getProfileId: () => null,
+    getUserType: () => 'Standard',
+    getLanguage: () => 'en_US',
+    getLocale: () => 'en_US',
+    getTimeZone: () => {
+      const tz = new NObj('TimeZone');
+      tz.set('id', 'GMT');
+      return tz;
+    },
+    isCurrentUserLicensed: () => true,
+  },
+});
+defineNative({ name: 'TimeZone', methods: { getID: (f, t: NObj) => t.get('id'), getDisplayName: () => 'Greenwich Mean Time' } });
+
+function requireTest(f: Frame, what: string, site: Site): void {
+  if (!f.tx.isTest) unsupported(f, `${what} outside a test`, site);
+}
+
+defineNative({
+  name: 'Test',
+  statics: {
+    isRunningTest: (f) => f.tx.isTest,
+    startTest: (f, _a, site) => {
+      requireTest(f, 'Test.startTest', site);
+      if (f.tx.testStarted) throwEx(f, 'FinalException', 'Testing already started');
+      f.tx.testStarted = true;
+      f.tx.savedCounts = { ...f.tx.counts };
+      f.tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0 };
+      f.tx.pendingDml = false;
+      return null;
+    },
+    stopTest: (f, _a, site) => {
+      requireTest(f, 'Test.stopTest', site);
+      if (f.tx.testStopped) throwEx(f, 'FinalException', 'Testing already stopped');
+      f.tx.testStopped = true;
+      if (f.tx.savedCounts) f.tx.counts = f.tx.savedCounts;
+      return null;
+    },
+    setMock: (f, [type, mock], site) => {
+      requireTest(f, 'Test.setMock', site);
+      const t = type instanceof TypeValue ? type.display.toLowerCase() : '';
+      if (!t.endsWith('httpcalloutmock')) return unsupported(f, `Test.setMock(${type})`, site);
+      if (!(mock instanceof ApexObject)) throwNpe(f);
+      f.tx.mock = mock as ApexObject;
+      return null;
+    },
+    getStandardPricebookId: (f, a, site) => unsupported(f, 'Test.getStandardPricebookId', site),
+    loadData: (f, a, site) => unsupported(f, 'Test.loadData', site),
+    setFixedSearchResults: (f, a, site) => unsupported(f, 'Test.setFixedSearchResults', site),
+    getEventBus: (f, a, site) => unsupported(f, 'Test.getEventBus', site),
+  },
+});
+
+defineNative({
+  name: 'Auth.HttpCalloutMockUtil',
+  statics: {
+    setHttpMock: (f, [mock], site) => {
+      requireTest(f, 'Auth.HttpCalloutMockUtil.setHttpMock', site);
+      f.tx.authMock = mock as ApexObject;
+      return null;
+    },
+  },
+});
+
+// ---------------------------------------------------------------- Database
+
+function saveResults(f: Frame, rows: { id: string | null; success: boolean; created?: boolean }[], type: string): ApexList {
+  return new ApexList(
+    rows.map((r) => {
+      const o = new NObj(type);
+      o.set('id', r.id);
+      o.set('success', r.success);
+      o.set('created', !!r.created);
+      return o;
+    }),
+    { name: type, args: [], array: 0 },
+  );
+}
+
+async function dbDml(f: Frame, op: 'insert' | 'update' | 'upsert' | 'delete', args: unknown[], site: Site, type: string) {
+  const [records, opt] = args;
+  const userMode = args.some((a) => a instanceof EnumValue && a.name === 'USER_MODE');
+  const allOrNone = typeof opt === 'boolean' ? opt : true;
+  if (!allOrNone) {
+    // partial success: runs row by row and reports errors per row
+    const list = records instanceof ApexList ? records.items : [records];
+    const out: NObj[] = [];
+    for (const r of list) {
+      const o = new NObj(type);
+      try {
+        const [res] = await dml(f, op, r, { userMode, allOrNone }, site);
+        o.set('id', res?.id ?? null);
+        o.set('success', true);
+        o.set('created', !!res?.created);
+      } catch (e) {
+        const ex = (e as { ex?: ApexObject }).ex;
+        if (!ex || ex.cls.name !== 'DmlException') throw e;
+        o.set('success', false);
+        const err = new NObj('Database.Error');
+        err.set('message', ex.fields.get('__message'));
+        o.set('errors', new ApexList([err]));
+      }
+      out.push(o);
+    }
+    const l = new ApexList(out, { name: type, args: [], array: 0 });
+    return records instanceof ApexList ? l : l.items[0];
+  }
+  const rows = await dml(f, op, records, { userMode, allOrNone }, site);
+  const l = saveResults(f, rows, type);
+  return records instanceof ApexList ? l : l.items[0];
+}
+
+defineNative({
+  name: 'Database',
+  statics: {
+    insert: (f, a, site) => dbDml(f, 'insert', a, site, 'Database.SaveResult'),
+    update: (f, a, site) => dbDml(f, 'update', a, site, 'Database.SaveResult'),
+    upsert: (f, a, site) => dbDml(f, 'upsert', a, site, 'Database.UpsertResult'),
+    delete: (f, a, site) => dbDml(f, 'delete', a, site, 'Database.DeleteResult'),
+    query: async (f, [q, mode], site) => {
+      const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
+      const c = compileDynamicSoql(str(q));
+      return runSoql(f, c.soql, { userMode: userMode || c.userMode, binds: {}, sobject: c.sobject, isCount: c.isCount }, site);
+    },
+    queryWithBinds: async (f, [q, binds, mode], site) => {
+      const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
+      const c = compileDynamicSoql(str(q));
+      const b: Record<string, unknown> = {};
+      if (binds && typeof binds === 'object' && 'map' in binds)
+        for (const [k, v] of (binds as { map: Map<unknown, [unknown, unknown]> }).map.values()) b[str(k)] = v;
+      return runSoql(f, c.soql, { userMode: userMode || c.userMode, binds: b, sobject: c.sobject, isCount: c.isCount }, site);
+    },
+    countQuery: async (f, [q, mode], site) => {
+      const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
+      const c = compileDynamicSoql(str(q));
+      return runSoql(f, c.soql, { userMode, binds: {}, sobject: c.sobject, isCount: true }, site);
+    },
+    setSavepoint: (f, a, site) => unsupported(f, 'Database.setSavepoint', site),
+    rollback: (f, a, site) => unsupported(f, 'Database.rollback', site),
+  },
+});
+for (const t of ['Database.SaveResult', 'Database.UpsertResult', 'Database.DeleteResult'])
+  defineNative({
+    name: t,
+    methods: {
+      getId: (f, o: NObj) => o.get('id'),
+      isSuccess: (f, o: NObj) => o.get('success'),
+      isCreated: (f, o: NObj) => o.get('created'),
+      getErrors: (f, o: NObj) => o.get('errors') ?? new ApexList([]),
+    },
+  });
+defineNative({ name: 'Database.Error', methods: { getMessage: (f, o: NObj) => o.get('message'), getStatusCode: () => null, getFields: () => new ApexList([]) } });
+defineNative({
+  name: 'AccessLevel',
+  props: { user_mode: { get: () => new EnumValue('AccessLevel', 'USER_MODE', 0) }, system_mode: { get: () => new EnumValue('AccessLevel', 'SYSTEM_MODE', 1) } },
+}, 'System.AccessLevel');
+
+// ---------------------------------------------------------------- Platform Cache
+
+const CACHE_KEY = /^[a-zA-Z0-9]{1,50}$/;
+
+function cacheKey(f: Frame, partition: string | null, key: unknown): string {
+  const k = str(key);
+  const parts = k.split('.');
+  const bare = parts[parts.length - 1];
+  if (!CACHE_KEY.test(bare)) throwEx(f, 'IllegalArgumentException', `Key must be alphanumeric: ${k}`);
+  if (partition) return partition + '.' + bare;
+  return k;
+}
+
+function partitionOf(full: string): string | undefined {
+  const parts = full.split('.');
+  return parts.length >= 3 ? parts.slice(0, 2).join('.') : undefined;
+}
+
+/** Cache values cross transactions as JSON-free deep copies is not possible; keep Apex values. */
+async function cachePut(f: Frame, partition: string | null, args: unknown[]): Promise<null> {
+  const [key, value, ttl] = args;
+  const k = cacheKey(f, partition, key);
+  const cap = await f.tx.hostCall(() => f.tx.host.cacheCapacityMb(partition ?? partitionOf(k)));
+  if (cap <= 0)
+    throwEx(f, 'Cache.Org.OrgCacheException', `Failed Cache.Org.put() for key '${str(key)}': exceeds cache capacity or the partition has no allocated capacity. Allocate capacity to the partition in Setup.`);
+  // unverified: exact OrgCacheException text for a 0 MB partition; the type is documented.
+  let seconds = typeof ttl === 'number' ? ttl : 86400;
+  if (seconds < 300) seconds = 300;
+  if (seconds > 172800) seconds = 172800;
+  await f.tx.hostCall(() => f.tx.host.cachePut(k, value, seconds));
+  return null;
+}
+
+function cacheOps(partition: (self: NObj | null) => string | null) {
+  return {
+    get: async (f: Frame, self: NObj | null, [key]: unknown[]) => {
+      const v = await f.tx.hostCall(() => f.tx.host.cacheGet(cacheKey(f, partition(self), key)));
+      return v === undefined ? null : v;
+    },
+    put: (f: Frame, self: NObj | null, args: unknown[]) => cachePut(f, partition(self), args),
+    remove: (f: Frame, self: NObj | null, [key]: unknown[]) => f.tx.hostCall(() => f.tx.host.cacheRemove(cacheKey(f, partition(self), key))),
+    contains: async (f: Frame, self: NObj | null, [key]: unknown[]) =>
+      (await f.tx.hostCall(() => f.tx.host.cacheGet(cacheKey(f, partition(self), key)))) !== undefined,
+    getCapacity: async (f: Frame, self: NObj | null) => f.tx.hostCall(() => f.tx.host.cacheCapacityMb(partition(self) ?? undefined)),
+  };
+}
+const staticOps = cacheOps(() => null);
+const partOps = cacheOps((self) => self!.get<string>('name'));
+defineNative({
+  name: 'Cache.Org',
+  statics: {
+    get: (f, a) => staticOps.get(f, null, a),
+    put: (f, a) => staticOps.put(f, null, a),
+    remove: (f, a) => staticOps.remove(f, null, a),
+    contains: (f, a) => staticOps.contains(f, null, a),
+    getPartition: (f, [name]) => {
+      const p = new NObj('Cache.OrgPartition');
+      p.set('name', str(name));
+      return p;
+    },
+    getCapacity: (f) => staticOps.getCapacity(f, null),
+  },
+});
+defineNative({
+  name: 'Cache.OrgPartition',
+  methods: {
+    get: partOps.get,
+    put: partOps.put,
+    remove: partOps.remove,
+    contains: partOps.contains,
+    getCapacity: partOps.getCapacity,
+    getName: (f, p: NObj) => p.get('name'),
+  },
+});
+defineNative({
+  name: 'Cache.Visibility',
+  props: { all: { get: () => new EnumValue('Cache.Visibility', 'ALL', 0) }, namespace: { get: () => new EnumValue('Cache.Visibility', 'NAMESPACE', 1) } },
+});
+defineNative({
+  name: 'Cache.Session',
+  statics: { get: (f, a, site) => unsupported(f, 'Cache.Session', site), put: (f, a, site) => unsupported(f, 'Cache.Session', site) },
+});
+
+// Decimal helpers used by Limits CPU checks
+export const _unused = [Dec, SObject, limitEx];

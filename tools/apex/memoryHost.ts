@@ -1,0 +1,314 @@
+/**
+ * A small in-memory ApexHost for the runtime's own tests, the `apex-test` command and benchmarks:
+ * records in maps, a SOQL subset evaluated over them (fields, parent fields, WHERE with
+ * AND/OR/NOT, =, !=, <, >, <=, >=, LIKE, IN, NOT IN, binds, ORDER BY, LIMIT, OFFSET, COUNT()),
+ * nested begin/rollback snapshots, a cache, real signing with PEM keys, and callouts through a
+ * handler (real HTTP by default).
+ */
+import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
+import { parseQuery } from '@jetstreamapp/soql-parser-js';
+import type { ApexClassSource, ApexHost, ApexUser, HttpCallout, HttpCalloutResult, QueryOptions, SObjectRecord } from './host.ts';
+
+type Rec = Record<string, unknown> & { Id: string };
+
+export interface MemoryHostOptions {
+  orgId?: string;
+  instanceUrl?: string;
+  user?: Partial<ApexUser>;
+  classes?: ApexClassSource[];
+  /** certificate developer name → PEM private key */
+  certificates?: Record<string, string>;
+  cacheCapacityMb?: number;
+  callout?: (req: HttpCallout) => Promise<HttpCalloutResult>;
+}
+
+const KEY_PREFIX: Record<string, string> = { account: '001', contact: '003', user: '005', opportunity: '006', lead: '00Q', case: '500' };
+
+function prefixFor(type: string): string {
+  return KEY_PREFIX[type.toLowerCase()] ?? (/__mdt$/i.test(type) ? 'm00' : 'a00');
+}
+
+/** Turns an Apex/SOQL LIKE pattern into a case-insensitive RegExp. */
+function likeToRegex(p: string): RegExp {
+  return new RegExp('^' + p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', 'i');
+}
+
+function literal(value: unknown, type: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => literal(v, type));
+  if (type === 'NULL') return null;
+  if (type === 'STRING' && typeof value === 'string') return value.replace(/^'(.*)'$/s, '$1').replace(/\\'/g, "'");
+  if (type === 'INTEGER' || type === 'DECIMAL') return Number(value);
+  if (type === 'BOOLEAN') return String(value).toUpperCase() === 'TRUE';
+  return value;
+}
+
+function cmp(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0;
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+function eq(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' && typeof b === 'string') {
+    if (/^[a-zA-Z0-9]{15,18}$/.test(a) && /^[a-zA-Z0-9]{15,18}$/.test(b)) return a.slice(0, 15) === b.slice(0, 15);
+    return a.toLowerCase() === b.toLowerCase();
+  }
+  return a === b || (a === undefined && b === null);
+}
+
+export class MemoryHost implements ApexHost {
+  readonly orgId: string;
+  readonly instanceUrl: string;
+  readonly user: ApexUser;
+  classes: ApexClassSource[];
+  /** sobject (lower) → id → record */
+  data = new Map<string, Map<string, Rec>>();
+  snapshots: Map<string, Map<string, Rec>>[] = [];
+  cache = new Map<string, { value: unknown; expires: number }>();
+  certificates: Record<string, string>;
+  capacityMb: number;
+  calloutHandler?: (req: HttpCallout) => Promise<HttpCalloutResult>;
+  calloutLog: HttpCallout[] = [];
+  queryLog: { soql: string; options: QueryOptions }[] = [];
+  private seq = 0;
+
+  constructor(o: MemoryHostOptions = {}) {
+    this.orgId = o.orgId ?? '00D000000000001AAA';
+    this.instanceUrl = o.instanceUrl ?? 'http://127.0.0.1:6100';
+    this.user = {
+      id: '005000000000001AAA',
+      username: 'admin@local.test',
+      name: 'Local Admin',
+      email: 'admin@local.test',
+      profileName: 'System Administrator',
+      orgId: this.orgId,
+      ...o.user,
+    };
+    this.classes = o.classes ?? [];
+    this.certificates = o.certificates ?? {};
+    this.capacityMb = o.cacheCapacityMb ?? 0;
+    this.calloutHandler = o.callout;
+  }
+
+  async listClasses(): Promise<ApexClassSource[]> {
+    return this.classes;
+  }
+
+  table(type: string): Map<string, Rec> {
+    let t = this.data.get(type.toLowerCase());
+    if (!t) this.data.set(type.toLowerCase(), (t = new Map()));
+    return t;
+  }
+
+  /** Test helper: puts records straight into the store. */
+  seed(type: string, records: Record<string, unknown>[]): string[] {
+    return records.map((r) => {
+      const id = (r.Id as string) ?? this.newId(type);
+      this.table(type).set(id, { ...r, Id: id, attributes: { type } } as Rec);
+      return id;
+    });
+  }
+
+  newId(type: string): string {
+    const n = String(++this.seq).padStart(12, '0');
+    return prefixFor(type) + n + 'AAA';
+  }
+
+  private findById(id: string): Rec | undefined {
+    for (const t of this.data.values()) {
+      const r = t.get(id) ?? [...t.values()].find((x) => x.Id.slice(0, 15) === id.slice(0, 15));
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  private getPath(rec: Rec, path: string[]): unknown {
+    let cur: Rec | undefined = rec;
+    for (let i = 0; i < path.length - 1; i++) {
+      const rel = path[i];
+      const fk = this.field(cur!, rel.endsWith('__r') ? rel.replace(/__r$/, '__c') : rel + 'Id');
+      cur = typeof fk === 'string' ? this.findById(fk) : undefined;
+      if (!cur) return null;
+    }
+    return this.field(cur!, path[path.length - 1]);
+  }
+
+  private field(rec: Rec, name: string): unknown {
+    const k = Object.keys(rec).find((x) => x.toLowerCase() === name.toLowerCase());
+    return k === undefined ? null : rec[k];
+  }
+
+  async query(soql: string, options: QueryOptions): Promise<SObjectRecord[]> {
+    this.queryLog.push({ soql, options });
+    // soql-parser-js has no WITH USER_MODE/SYSTEM_MODE in every position; it is passed as a flag.
+    const q = parseQuery(soql.replace(/\bWITH\s+(USER_MODE|SYSTEM_MODE|SECURITY_ENFORCED)\b/i, ''), { allowApexBindVariables: true }) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const type: string = q.sObject;
+    let rows = [...this.table(type).values()];
+    if (q.where) rows = rows.filter((r) => this.evalWhere(r, q.where, options.binds));
+    if (q.orderBy) {
+      const obs = Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy];
+      rows.sort((a, b) => {
+        for (const ob of obs) {
+          const c = cmp(this.getPath(a, ob.field.split('.')), this.getPath(b, ob.field.split('.')));
+          if (c) return ob.order === 'DESC' ? -c : c;
+        }
+        return 0;
+      });
+    }
+    if (q.offset) rows = rows.slice(Number(q.offset));
+    if (q.limit !== undefined) rows = rows.slice(0, Number(q.limit));
+    return rows.map((r) => this.project(r, q, type));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private project(r: Rec, q: any, type: string): SObjectRecord {
+    const out: SObjectRecord = { attributes: { type, url: `/services/data/v65.0/sobjects/${type}/${r.Id}` } };
+    for (const fld of q.fields) {
+      if (fld.type === 'Field') {
+        const name = Object.keys(r).find((k) => k.toLowerCase() === fld.field.toLowerCase()) ?? fld.field;
+        out[name] = r[name] ?? null;
+      } else if (fld.type === 'FieldRelationship') {
+        const path = [...fld.relationships, fld.field];
+        let target: Record<string, unknown> = out;
+        for (const rel of fld.relationships) {
+          if (!target[rel]) target[rel] = { attributes: { type: rel } };
+          target = target[rel] as Record<string, unknown>;
+        }
+        target[fld.field] = this.getPath(r, path);
+      } else if (fld.type === 'FieldFunctionExpression' && fld.functionName === 'FIELDS') {
+        for (const [k, v] of Object.entries(r)) if (k !== 'attributes') out[k] = v;
+      } else if (fld.type === 'FieldFunctionExpression' && fld.functionName === 'COUNT') {
+        continue;
+      } else throw new Error(`The in-memory host does not support ${fld.type} in SOQL`);
+    }
+    if (!('Id' in out)) out.Id = r.Id;
+    return out;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private evalWhere(r: Rec, w: any, binds: Record<string, unknown>): boolean {
+    if (!w) return true;
+    let left: boolean;
+    if (w.left && w.left.field === undefined && w.operator === 'NOT') left = true;
+    else left = w.left ? this.evalCond(r, w.left, binds) : true;
+    if (w.operator === 'NOT' && w.right) return !this.evalWhere(r, w.right, binds);
+    if (!w.right) return left;
+    const right = this.evalWhere(r, w.right, binds);
+    return w.operator === 'OR' ? left || right : left && right;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private evalCond(r: Rec, c: any, binds: Record<string, unknown>): boolean {
+    const v = this.getPath(r, String(c.field).split('.'));
+    let rhs: unknown = c.literalType === 'APEX_BIND_VARIABLE' ? binds[c.value] : literal(c.value, Array.isArray(c.literalType) ? 'STRING' : c.literalType);
+    if (c.literalType === 'APEX_BIND_VARIABLE' && !(c.value in binds)) throw new Error(`Variable does not exist: ${c.value}`);
+    const op = String(c.operator).toUpperCase();
+    if (rhs === 'NULL') rhs = null;
+    switch (op) {
+      case '=':
+        return Array.isArray(rhs) ? rhs.some((x) => eq(v, x)) : rhs === null ? v === null || v === undefined : eq(v, rhs);
+      case '!=':
+      case '<>':
+        return rhs === null ? v !== null && v !== undefined : !eq(v, rhs);
+      case '<':
+        return v !== null && cmp(v, rhs) < 0;
+      case '>':
+        return v !== null && cmp(v, rhs) > 0;
+      case '<=':
+        return v !== null && cmp(v, rhs) <= 0;
+      case '>=':
+        return v !== null && cmp(v, rhs) >= 0;
+      case 'LIKE':
+        return typeof v === 'string' && likeToRegex(String(rhs)).test(v);
+      case 'IN':
+        return (rhs as unknown[]).some((x) => eq(v, x));
+      case 'NOT IN':
+        return !(rhs as unknown[]).some((x) => eq(v, x));
+    }
+    throw new Error(`The in-memory host does not support the SOQL operator ${op}`);
+  }
+
+  async insert(records: SObjectRecord[]): Promise<string[]> {
+    return records.map((r) => {
+      const type = r.attributes!.type;
+      if (/__mdt$/i.test(type)) throw Object.assign(new Error('DML operation Insert not allowed on ' + type), { code: 'INVALID_TYPE_FOR_OPERATION' });
+      if (type.toLowerCase() === 'account' && !r.Name) throw Object.assign(new Error('Required fields are missing: [Name]'), { code: 'REQUIRED_FIELD_MISSING', fields: ['Name'] });
+      const id = this.newId(type);
+      const now = new Date().toISOString().replace('Z', '+0000');
+      const { attributes, ...fields } = r;
+      void attributes;
+      this.table(type).set(id, { CreatedDate: now, LastModifiedDate: now, ...fields, Id: id } as Rec);
+      return id;
+    });
+  }
+
+  async update(records: SObjectRecord[]): Promise<void> {
+    for (const r of records) {
+      const existing = this.findById(String(r.Id));
+      if (!existing) throw Object.assign(new Error('entity is deleted'), { code: 'ENTITY_IS_DELETED' });
+      const { attributes, ...fields } = r;
+      void attributes;
+      Object.assign(existing, fields, { LastModifiedDate: new Date().toISOString().replace('Z', '+0000') });
+    }
+  }
+
+  async delete(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      let found = false;
+      for (const t of this.data.values()) if (t.delete(id)) found = true;
+      if (!found) throw Object.assign(new Error('entity is deleted'), { code: 'ENTITY_IS_DELETED' });
+    }
+  }
+
+  async callout(req: HttpCallout): Promise<HttpCalloutResult> {
+    this.calloutLog.push(req);
+    if (this.calloutHandler) return this.calloutHandler(req);
+    const res = await fetch(req.endpoint, {
+      method: req.method,
+      headers: req.headers,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
+      signal: AbortSignal.timeout(req.timeoutMs),
+    });
+    const headers: Record<string, string> = {};
+    res.headers.forEach((v, k) => (headers[k] = v));
+    return { statusCode: res.status, status: res.statusText, headers, body: Buffer.from(await res.arrayBuffer()) };
+  }
+
+  async signWithCertificate(algorithm: string, data: Buffer, certDevName: string): Promise<Buffer> {
+    const pem = this.certificates[certDevName];
+    if (!pem) throw new Error(`Invalid Certificate name: ${certDevName}`);
+    const hash = { 'RSA-SHA256': 'sha256', 'RSA-SHA1': 'sha1', RSA: 'sha1', 'RSA-SHA384': 'sha384', 'RSA-SHA512': 'sha512' }[algorithm.toUpperCase()];
+    if (!hash) throw new Error(`Unsupported signing algorithm: ${algorithm}`);
+    return cryptoSign(hash, data, createPrivateKey(pem));
+  }
+
+  async cacheGet(key: string): Promise<unknown | undefined> {
+    const e = this.cache.get(key);
+    if (!e || e.expires < Date.now()) return undefined;
+    return e.value;
+  }
+  async cachePut(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    this.cache.set(key, { value, expires: Date.now() + ttlSeconds * 1000 });
+  }
+  async cacheRemove(key: string): Promise<boolean> {
+    return this.cache.delete(key);
+  }
+  async cacheCapacityMb(): Promise<number> {
+    return this.capacityMb;
+  }
+
+  async begin(): Promise<void> {
+    const snap = new Map<string, Map<string, Rec>>();
+    for (const [k, t] of this.data) snap.set(k, new Map([...t].map(([id, r]) => [id, structuredClone(r)])));
+    this.snapshots.push(snap);
+  }
+  async commit(): Promise<void> {
+    this.snapshots.pop();
+  }
+  async rollback(): Promise<void> {
+    const snap = this.snapshots.pop();
+    if (snap) this.data = snap;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * A compiled set of Apex classes (an org's deployed classes, or the project's for local tests):
+ * compiles each source, links superclasses and interfaces, and resolves type names the way Apex
+ * does (inner classes of the current class and its outers, then top-level classes, then System).
+ */
+import { ClassDef, type MethodDef } from './classModel.ts';
+import { Compiler } from './compiler.ts';
+import { parseApex, sourceHash } from './parse.ts';
+import type { TypeRef } from './values.ts';
+import type { ApexClassSource } from './host.ts';
+import { CompileError } from './errors.ts';
+
+/** Built-in exception classes: `Exception` and the System.* family plus namespaced ones. */
+export const builtinExceptions = new Map<string, ClassDef>();
+const exceptionBase = new ClassDef('Exception', 'System');
+exceptionBase.builtin = true;
+exceptionBase.namespace = 'System';
+exceptionBase.linked = true;
+builtinExceptions.set('exception', exceptionBase);
+builtinExceptions.set('system.exception', exceptionBase);
+
+function defineException(name: string, namespace = 'System'): ClassDef {
+  const c = new ClassDef(name, namespace);
+  c.builtin = true;
+  c.namespace = namespace;
+  c.superClass = exceptionBase;
+  c.linked = true;
+  builtinExceptions.set((namespace + '.' + name).toLowerCase(), c);
+  if (namespace === 'System') builtinExceptions.set(name.toLowerCase(), c);
+  return c;
+}
+for (const n of [
+  'NullPointerException',
+  'ListException',
+  'QueryException',
+  'JSONException',
+  'CalloutException',
+  'TypeException',
+  'StringException',
+  'MathException',
+  'DmlException',
+  'LimitException',
+  'AssertException',
+  'IllegalArgumentException',
+  'NoDataFoundException',
+  'SObjectException',
+  'FinalException',
+  'SerializationException',
+  'UnexpectedException',
+  'HandledException',
+  'NoAccessException',
+  'SecurityException',
+  'InvalidParameterValueException',
+  'XmlException',
+  'CryptoException',
+  'AsyncException',
+  'EmailException',
+  'RequiredFeatureMissingException',
+  'SearchException',
+  'InvalidHeaderException',
+  'NoSuchElementException',
+  'UnsupportedOperationException',
+])
+  defineException(n);
+defineException('OrgCacheException', 'Cache.Org');
+defineException('SessionCacheException', 'Cache.Session');
+defineException('JWTBearerTokenExchangeException', 'Auth.JWTBearerTokenExchange');
+defineException('AuthProviderPluginException', 'Auth');
+
+export function exceptionClass(qualified: string): ClassDef {
+  const c = builtinExceptions.get(qualified.toLowerCase());
+  if (!c) throw new Error('unknown builtin exception ' + qualified);
+  return c;
+}
+
+export class Program {
+  readonly classes = new Map<string, ClassDef>();
+  readonly errors: CompileError[] = [];
+
+  /** Compiles every class; a class that fails to compile is reported, the rest still run. */
+  constructor(sources: ApexClassSource[]) {
+    for (const s of sources) {
+      try {
+        const tree = parseApex(s.body, 'class', s.name + '.cls');
+        const cls = new Compiler(s.name + '.cls', s.body).compileUnit(tree);
+        this.classes.set(cls.key, cls);
+      } catch (e) {
+        if (e instanceof CompileError) this.errors.push(e);
+        else throw e;
+      }
+    }
+    for (const c of this.classes.values()) this.linkAll(c);
+  }
+
+  linkAll(c: ClassDef): void {
+    this.link(c);
+    for (const i of c.inner.values()) this.linkAll(i);
+  }
+
+  link(c: ClassDef): void {
+    if (c.linked) return;
+    c.linked = true;
+    if (c.superRef) {
+      const s = this.findClass(c.superRef.name, c.outer ?? c);
+      if (!s)
+        this.errors.push(new CompileError(`Invalid type: ${c.superRef.name}`, c.fileName, 1, 1));
+      else {
+        this.link(s);
+        c.superClass = s;
+      }
+    }
+    for (const r of c.interfaceRefs) {
+      const i = this.findClass(r.name, c.outer ?? c);
+      if (i) {
+        this.link(i);
+        c.interfaces.push(i);
+      }
+    }
+  }
+
+  /** Apex class lookup from inside `from` (may be undefined for top level). Case-insensitive. */
+  findClass(name: string, from?: ClassDef): ClassDef | undefined {
+    const parts = name.toLowerCase().split('.');
+    // relative: inner classes of from, its supers, its outers
+    for (let scope: ClassDef | undefined = from; scope; scope = scope.outer) {
+      for (let s: ClassDef | undefined = scope; s; s = s.superClass) {
+        if (s.key === parts[0] && parts.length > 1) {
+          const r = this.walkInner(s, parts.slice(1));
+          if (r) return r;
+        }
+        const hit = s.inner.get(parts[0]);
+        if (hit) {
+          const r = this.walkInner(hit, parts.slice(1));
+          if (r) return r;
+        }
+        if (s.key === parts[0] && parts.length === 1) return s;
+      }
+    }
+    const top = this.classes.get(parts[0]);
+    if (top) return this.walkInner(top, parts.slice(1));
+    return builtinExceptions.get(name.toLowerCase());
+  }
+
+  private walkInner(c: ClassDef, rest: string[]): ClassDef | undefined {
+    let cur: ClassDef | undefined = c;
+    for (const p of rest) {
+      cur = cur?.inner.get(p);
+      if (!cur) return undefined;
+    }
+    return cur;
+  }
+
+  /** All classes including inner ones. */
+  *allClasses(): Generator<ClassDef> {
+    const walk = function* (c: ClassDef): Generator<ClassDef> {
+      yield c;
+      for (const i of c.inner.values()) yield* walk(i);
+    };
+    for (const c of this.classes.values()) yield* walk(c);
+  }
+}
+
+const programCache = new Map<string, Program>();
+
+/** Programs are cached by the hash of all their sources: deploys produce a new program. */
+export function programFor(sources: ApexClassSource[]): Program {
+  const key = sourceHash(
+    [...sources]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => s.name + '\u0000' + s.body)
+      .join('\u0001'),
+  );
+  let p = programCache.get(key);
+  if (!p) {
+    p = new Program(sources);
+    if (programCache.size > 50) programCache.clear();
+    programCache.set(key, p);
+  }
+  return p;
+}
+
+export type { MethodDef, TypeRef };

@@ -1,0 +1,92 @@
+/**
+ * Runs one Apex transaction against a host: begin, run, commit on success or roll back on failure,
+ * and turn whatever escaped into the text Salesforce would show ("System.X: msg" + stack trace).
+ */
+import './lib/index.ts';
+import type { ApexHost } from './host.ts';
+import { programFor, type Program } from './program.ts';
+import { Transaction, type Coverage } from './transaction.ts';
+import { Frame } from './frame.ts';
+import { ApexThrow, CompileError, UnsupportedError } from './errors.ts';
+import { limitEx } from './ops.ts';
+import { stringValueOf } from './values.ts';
+import type { ClassDef } from './classModel.ts';
+
+export interface ApexFailure {
+  kind: 'exception' | 'unsupported' | 'compile' | 'internal';
+  /** `System.NullPointerException: Attempt to de-reference a null object` */
+  message: string;
+  typeName?: string;
+  stackTrace: string;
+  line: number;
+  column: number;
+}
+
+export async function loadProgram(host: ApexHost): Promise<Program> {
+  return programFor(await host.listClasses());
+}
+
+/** Describes an error that escaped Apex code. */
+export function describeFailure(err: unknown, tx?: Transaction): ApexFailure {
+  if (err instanceof ApexThrow) {
+    const ex = err.ex;
+    const msg = ex.fields.get('__message');
+    const typeName = ex.cls.typeName;
+    return {
+      kind: 'exception',
+      typeName,
+      message: msg === null || msg === undefined ? typeName : `${typeName}: ${stringValueOf(msg)}`,
+      stackTrace: ex.stackTrace ?? '',
+      line: ex.line ?? 0,
+      column: ex.column ?? 0,
+    };
+  }
+  const top = tx?.stack[tx.stack.length - 1];
+  if (err instanceof CompileError)
+    return { kind: 'compile', message: err.message, stackTrace: '', line: err.line, column: err.column };
+  if (err instanceof UnsupportedError)
+    return { kind: 'unsupported', message: err.message, stackTrace: tx?.stackTrace() ?? '', line: top?.line ?? 0, column: top?.col ?? 0 };
+  const e = err as Error;
+  return {
+    kind: 'internal',
+    message: `Internal error in the local Apex runtime: ${e?.message ?? String(err)}`,
+    stackTrace: tx?.stackTrace() ?? '',
+    line: top?.line ?? 0,
+    column: top?.col ?? 0,
+  };
+}
+
+export interface TxOptions {
+  isTest?: boolean;
+  /** Leave transaction control (begin/commit/rollback) to the caller. */
+  manageTransaction?: boolean;
+}
+
+/**
+ * Runs `body` inside a fresh Transaction. Returns the result or the failure; never throws for Apex
+ * errors. Stack depth is tracked from here.
+ */
+export async function runInTransaction<T>(
+  host: ApexHost,
+  program: Program,
+  coverage: Coverage,
+  entryCls: ClassDef,
+  opts: TxOptions,
+  body: (tx: Transaction, frame: Frame) => Promise<T>,
+): Promise<{ ok: true; value: T; tx: Transaction } | { ok: false; failure: ApexFailure; tx: Transaction }> {
+  const tx = new Transaction(host, program, coverage);
+  tx.isTest = !!opts.isTest;
+  const frame = new Frame(tx, entryCls, null, 0);
+  tx.onCpuLimit = () => limitEx(frame, 'Apex CPU time limit exceeded');
+  const manage = opts.manageTransaction !== false;
+  if (manage) await host.begin();
+  try {
+    const value = await body(tx, frame);
+    if (manage) await host.commit();
+    return { ok: true, value, tx };
+  } catch (err) {
+    const failure = describeFailure(err, tx);
+    if (manage) await host.rollback();
+    return { ok: false, failure, tx };
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * One Apex transaction: governor limits, static variables, the call stack for stack traces, the
+ * debug log and line coverage. Limits use Salesforce's synchronous values and LimitException texts.
+ */
+import type { ApexHost } from './host.ts';
+import type { ClassDef } from './classModel.ts';
+import type { Program } from './program.ts';
+import type { ApexObject } from './values.ts';
+
+export const LIMITS = {
+  queries: 100,
+  dmlStatements: 150,
+  callouts: 100,
+  calloutMs: 120_000,
+  cpuMs: 10_000,
+  queryRows: 50_000,
+  dmlRows: 10_000,
+  heap: 6_000_000,
+};
+
+export interface StackEntry {
+  cls: ClassDef;
+  method: string;
+  line: number;
+  col: number;
+}
+
+/** Lines hit per class, shared across the transactions of a test run. */
+export type Coverage = Map<ClassDef, Set<number>>;
+
+export class Transaction {
+  statics = new Map<ClassDef, Map<string, unknown>>();
+  staticInitDone = new Set<ClassDef>();
+  stack: StackEntry[] = [];
+  debugLines: string[] = [];
+  counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0 };
+  /** Time spent waiting for the host (SOQL, DML, callouts) is not CPU time. */
+  hostMs = 0;
+  startedAt = Date.now();
+  ticks = 0;
+  pendingDml = false;
+  isTest = false;
+  mock: ApexObject | null = null;
+  authMock: ApexObject | null = null;
+  testStarted = false;
+  testStopped = false;
+  savedCounts?: Transaction['counts'];
+  host: ApexHost;
+  cacheLocal = new Map<string, unknown>();
+  /** Raised when the CPU limit is hit; the LimitException factory lives in ops. */
+  onCpuLimit?: () => never;
+
+  constructor(
+    host: ApexHost,
+    readonly program: Program,
+    readonly coverage: Coverage,
+  ) {
+    this.host = host;
+  }
+
+  /** Called before each statement: coverage, current line, CPU limit. */
+  tick(cls: ClassDef, line: number, col: number): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top) {
+      top.line = line;
+      top.col = col;
+    }
+    let set = this.coverage.get(cls);
+    if (!set) this.coverage.set(cls, (set = new Set()));
+    set.add(line);
+    if ((++this.ticks & 1023) === 0 && this.cpuMs() > LIMITS.cpuMs && this.onCpuLimit) this.onCpuLimit();
+  }
+
+  cpuMs(): number {
+    return Date.now() - this.startedAt - this.hostMs;
+  }
+
+  /** Runs a host call outside the CPU clock. */
+  async hostCall<T>(p: () => Promise<T>): Promise<T> {
+    const t0 = Date.now();
+    try {
+      return await p();
+    } finally {
+      this.hostMs += Date.now() - t0;
+    }
+  }
+
+  debug(line: number, level: string, message: string): void {
+    const now = new Date();
+    const ts = now.toISOString().slice(11, 23);
+    const nanos = (Date.now() - this.startedAt) * 1_000_000;
+    this.debugLines.push(`${ts} (${nanos})|USER_DEBUG|[${line}]|${level}|${message}`);
+  }
+
+  currentLine(): number {
+    return this.stack[this.stack.length - 1]?.line ?? 0;
+  }
+
+  /** Salesforce stack trace text, innermost first. */
+  stackTrace(): string {
+    const out: string[] = [];
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const e = this.stack[i];
+      if (e.cls.name === 'AnonymousBlock') out.push(`AnonymousBlock: line ${e.line}, column ${e.col}`);
+      else out.push(`Class.${e.cls.fullName}.${e.method}: line ${e.line}, column ${e.col}`);
+    }
+    return out.join('\n');
+  }
+}
