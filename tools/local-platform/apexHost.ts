@@ -185,6 +185,14 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     async cacheCapacityMb(partition) {
       return capacity(partition);
     },
+    async withUser(who) {
+      const row = who.id
+        ? getRecord(db, org.id, who.id)
+        : (db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?)").get(org.id, who.username ?? '') as { id: string } | undefined);
+      if (!row) throw new ApiError(404, 'NOT_FOUND', `No user ${who.id ?? who.username} in org ${org.id}`);
+      // Same connection, so DML of the runAs host joins this host's open transaction.
+      return createApexHost({ ...deps, userId: row.id });
+    },
     async begin() {
       const name = `apex${++counter}`;
       db.exec(db.isTransaction ? `SAVEPOINT ${name}` : `BEGIN IMMEDIATE; SAVEPOINT ${name}`);

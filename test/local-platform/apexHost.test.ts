@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVerify, X509Certificate } from 'node:crypto';
+import { startTestPlatform } from './helpers.ts';
+import { createApexHost, remoteSiteAllows, unauthorizedEndpoint } from '../../tools/local-platform/apexHost.ts';
+import { createOrg } from '../../tools/local-platform/orgs.ts';
+import { generateSelfSigned } from '../../tools/local-platform/cliApp.ts';
+import { getOrg, type StoredOrg } from '../../tools/local-platform/store.ts';
+import type { MetadataModule } from '../../tools/local-platform/neighbours.ts';
+
+/** The ApexHost the platform gives the Apex runtime: SOQL/DML, transactions, callouts, signing, cache. */
+let p: Awaited<ReturnType<typeof startTestPlatform>>;
+let cacheOrg: StoredOrg;
+let cacheAdmin: string;
+const key = generateSelfSigned('Org_A_Signing');
+
+beforeAll(async () => {
+  p = await startTestPlatform();
+  const made = createOrg(p.db, {
+    name: 'Cache org', kind: 'scratch', port: 1, edition: 'Developer', features: ['PlatformCache'], settings: { platformCache: { orgCapacityMb: 3 } },
+    admin: { username: 'cache@scratch.local', email: 'cache@scratch.local', lastName: 'Cache' },
+  });
+  cacheOrg = made.org;
+  cacheAdmin = made.adminId;
+});
+afterAll(async () => {
+  await p?.cleanup();
+});
+
+function hubHost(metadata: MetadataModule = {}) {
+  const hub = getOrg(p.db, p.devHub.id)!;
+  const admin = p.db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND json_extract(fields,'$.Username') = ?").get(hub.id, p.adminUsername) as { id: string };
+  return createApexHost({ db: p.db, org: hub, userId: admin.id, metadata, records: p.records });
+}
+
+describe('ApexHost', () => {
+  it('runs SOQL and DML, and rolls back a transaction', async () => {
+    const host = hubHost();
+    expect(host.user.profileName).toBe('System Administrator');
+    await host.begin();
+    const [id] = await host.insert([{ attributes: { type: 'Account' }, Name: 'Rolled back' }], { userMode: true });
+    expect((await host.query(`SELECT Name FROM Account WHERE Id = '${id}'`, { userMode: true, binds: {} }))[0].Name).toBe('Rolled back');
+    await host.rollback();
+    expect(await host.query("SELECT Id FROM Account WHERE Name = 'Rolled back'", { userMode: false, binds: {} })).toHaveLength(0);
+    await host.begin();
+    const [kept] = await host.insert([{ attributes: { type: 'Account' }, Name: 'Kept' }], { userMode: false });
+    await host.update([{ attributes: { type: 'Account' }, Id: kept, Name: 'Kept 2' }], { userMode: false });
+    await host.commit();
+    const rows = await host.query('SELECT Id, Name FROM Account WHERE Name = :n', { userMode: false, binds: { n: 'Kept 2' } });
+    expect(rows).toHaveLength(1);
+    await host.delete([kept], { userMode: false });
+    expect(await host.query('SELECT Id FROM Account WHERE Name = :n', { userMode: false, binds: { n: 'Kept 2' } })).toHaveLength(0);
+  });
+
+  it('refuses callouts to hosts without a Remote Site Setting, with Salesforce\'s message', async () => {
+    const host = hubHost({ findRemoteSites: () => [] });
+    const endpoint = `${p.url}/services/data`;
+    await expect(host.callout({ method: 'GET', endpoint, headers: {}, body: '', timeoutMs: 5000 })).rejects.toThrow(unauthorizedEndpoint(endpoint));
+    expect(unauthorizedEndpoint('https://x.test/a')).toBe('Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = https://x.test/a');
+  });
+
+  it('makes real loopback HTTP callouts to a registered remote site', async () => {
+    const host = hubHost({ findRemoteSites: () => [{ name: 'Self', url: p.url, isActive: true }] });
+    const r = await host.callout({ method: 'GET', endpoint: `${p.url}/services/data`, headers: {}, body: '', timeoutMs: 5000 });
+    expect(r.statusCode).toBe(200);
+    expect(JSON.parse(r.body.toString()).at(-1).version).toBe('66.0');
+  });
+
+  it('matches remote sites by scheme, host, port and path prefix; inactive sites do not count', () => {
+    const sites = [{ url: 'https://b.example.com/services', isActive: true }, { url: 'https://off.example.com', isActive: false }];
+    expect(remoteSiteAllows(sites, 'https://b.example.com/services/apexrest/x')).toBe(true);
+    expect(remoteSiteAllows(sites, 'https://b.example.com/other')).toBe(false);
+    expect(remoteSiteAllows(sites, 'http://b.example.com/services/x')).toBe(false);
+    expect(remoteSiteAllows(sites, 'https://b.example.com:8443/services/x')).toBe(false);
+    expect(remoteSiteAllows(sites, 'https://off.example.com/')).toBe(false);
+  });
+
+  it('signs with a certificate\'s private key (RSA-SHA256), verifiable with its public certificate', async () => {
+    const host = hubHost({ findCertificate: (_db, _org, name) => (name === 'Org_A_Signing' ? key : undefined) });
+    const data = Buffer.from('header.payload');
+    const sig = await host.signWithCertificate('RSA-SHA256', data, 'Org_A_Signing');
+    expect(createVerify('RSA-SHA256').update(data).verify(new X509Certificate(key.certificatePem).publicKey, sig)).toBe(true);
+    await expect(host.signWithCertificate('RSA-SHA256', data, 'Missing')).rejects.toThrow('Missing');
+  });
+
+  it('gives a PlatformCache scratch org 3 MB of org cache and a Developer hub none', async () => {
+    const host = createApexHost({ db: p.db, org: cacheOrg, userId: cacheAdmin, metadata: {}, records: p.records });
+    expect(await host.cacheCapacityMb()).toBe(3);
+    await host.cachePut('token', { access_token: 'abc' }, 600);
+    expect(await host.cacheGet('token')).toEqual({ access_token: 'abc' });
+    expect(await host.cacheRemove('token')).toBe(true);
+    expect(await host.cacheGet('token')).toBeUndefined();
+    const hub = hubHost();
+    expect(await hub.cacheCapacityMb()).toBe(0);
+    await expect(hub.cachePut('token', 'x', 600)).rejects.toThrow('OrgCacheException');
+  });
+
+  it('runs as another user of the same org (System.runAs)', async () => {
+    const host = hubHost();
+    const other = await host.withUser!({ username: p.adminUsername });
+    expect(other.user.username).toBe(p.adminUsername);
+    await expect(host.withUser!({ username: 'nobody@x.test' })).rejects.toThrow('nobody@x.test');
+  });
+});
