@@ -11,8 +11,18 @@ import * as pmdEngine from '@salesforce/code-analyzer-pmd-engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, relative, sourceFiles } from './projectFiles.ts';
 
-/** What must stay clean: every Security and ErrorProne rule, and the two highest BestPractices severities. */
-const RULE_SELECTORS = ['pmd:Security', 'pmd:ErrorProne', 'pmd:BestPractices:1', 'pmd:BestPractices:2'];
+/**
+ * What must stay clean: every Security and ErrorProne rule, the two highest BestPractices severities, and
+ * two house rules from STYLE.md: ApexDoc on every class and public method, a message on every assertion.
+ */
+const RULE_SELECTORS = [
+  'pmd:Security',
+  'pmd:ErrorProne',
+  'pmd:BestPractices:1',
+  'pmd:BestPractices:2',
+  'pmd:ApexDoc',
+  'pmd:ApexAssertionsShouldIncludeMessage',
+];
 
 /** Rules switched off for the whole project, each with its reason. */
 const DISABLED_RULES: Record<string, string> = {
@@ -32,6 +42,15 @@ const CANARY = `public without sharing class CanaryLeak {
 }
 `;
 
+const CANARY_TEST = `@IsTest
+private class CanaryLeakTest {
+  @IsTest
+  static void findsNothing() {
+    Assert.areEqual(null, CanaryLeak.find('x'));
+  }
+}
+`;
+
 interface Finding {
   rule: string;
   tags: string[];
@@ -43,6 +62,7 @@ interface Finding {
 
 let findings: Finding[] = [];
 let canaryFile = '';
+let canaryTestFile = '';
 let workDir = '';
 
 beforeAll(async () => {
@@ -51,6 +71,8 @@ beforeAll(async () => {
   canaryFile = path.join(canaryDir, 'classes', 'CanaryLeak.cls');
   await import('node:fs').then((fs) => fs.mkdirSync(path.dirname(canaryFile), { recursive: true }));
   writeFileSync(canaryFile, CANARY);
+  canaryTestFile = path.join(path.dirname(canaryFile), 'CanaryLeakTest.cls');
+  writeFileSync(canaryTestFile, CANARY_TEST);
 
   const rules = Object.fromEntries(Object.keys(DISABLED_RULES).map((rule) => [rule, { disabled: true }]));
   const config = CodeAnalyzerConfig.fromObject(
@@ -86,11 +108,14 @@ describe('Code Analyzer (PMD)', () => {
     const canaryRules = findings.filter((f) => f.file === canaryFile).map((f) => f.rule);
     expect(canaryRules).toContain('ApexSOQLInjection');
     expect(canaryRules).toContain('EmptyCatchBlock');
+    expect(canaryRules).toContain('ApexDoc');
+    const canaryTestRules = findings.filter((f) => f.file === canaryTestFile).map((f) => f.rule);
+    expect(canaryTestRules).toContain('ApexAssertionsShouldIncludeMessage');
   });
 
-  it('finds no Security, ErrorProne or severe BestPractices violation in force-app', () => {
+  it('finds no Security, ErrorProne, severe BestPractices, ApexDoc or assertion-message violation in force-app', () => {
     const ours = findings
-      .filter((f) => f.file !== canaryFile)
+      .filter((f) => f.file !== canaryFile && f.file !== canaryTestFile)
       .map((f) => `${relative(f.file)}:${f.line} ${f.rule} [${f.tags.join(',')}] sev ${f.severity}: ${f.message}`);
     expect(ours).toEqual([]);
   });
