@@ -3,7 +3,7 @@
  * is read by an independent implementation, and keystores made by keytool are read by our decoder with
  * Salesforce's Import from Keystore messages for everything Setup rejects.
  */
-import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -269,6 +269,21 @@ describe('our decoder reads keystores keytool made, the way Import from Keystore
 
   it('a PKCS12 keystore (keytool default since Java 9) is named as such, not called corrupt', () => {
     expectToolError(() => decodeJks(readFileSync(made.pkcs12!), PASSWORD), 'KeystoreNotJks');
+  });
+
+  it('a key stored as PKCS#1 instead of PKCS#8: Salesforce PKCS#8 message', () => {
+    // Hand-assembled JKS (independent of encodeJks) whose protected key is an RSAPrivateKey (PKCS#1).
+    const pkcs1 = createPrivateKey(material.privateKeyPem).export({ format: 'der', type: 'pkcs1' });
+    const certDer = new X509Certificate(material.certificatePem).raw;
+    const u32 = (n: number) => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
+    const utf = (t: string) => Buffer.concat([Buffer.from([0, t.length]), Buffer.from(t, 'ascii')]);
+    const protectedKey = protectKey(pkcs1, PASSWORD);
+    const body = Buffer.concat([
+      u32(0xfeedfeed), u32(2), u32(1), u32(1), utf('pkcs1_key'), Buffer.alloc(8),
+      u32(protectedKey.length), protectedKey, u32(1), utf('X.509'), u32(certDer.length), certDer,
+    ]);
+    const digest = createHash('sha1').update(passwordBytes(PASSWORD)).update('Mighty Aphrodite').update(body).digest();
+    expectToolError(() => decodeJks(Buffer.concat([body, digest]), PASSWORD), 'KeyNotPkcs8', SALESFORCE_IMPORT_MESSAGES.notPkcs8);
   });
 
   it('wrong store password', () => {
