@@ -1,4 +1,4 @@
-import { createPublicKey, createVerify, X509Certificate, createHmac, randomBytes } from 'node:crypto';
+import { createPublicKey, createVerify, X509Certificate, createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { OAuthApp, RequestContext, RouteHandler } from './contracts.ts';
 import type { StoredOrg } from './store.ts';
@@ -54,6 +54,18 @@ export function insertApp(db: DatabaseSync, orgId: string, app: OAuthApp): void 
   db.prepare(
     'INSERT OR REPLACE INTO oauth_apps (org_id, consumer_key, name, kind, certificate_pem, admin_approved, profiles, permission_sets, deployed_at, session_timeout_minutes) VALUES (?,?,?,?,?,?,?,?,?,?)',
   ).run(orgId, app.consumerKey, app.name, app.kind, app.certificatePem ?? null, app.adminApproved ? 1 : 0, JSON.stringify(app.profiles), JSON.stringify(app.permissionSets), app.deployedAt, app.sessionTimeoutMinutes ?? null);
+}
+
+const keyCache = new Map<string, KeyObject>();
+/** Parsed public keys by certificate PEM (parsing dominates the cost of a verification). */
+function publicKeyOf(pem: string): KeyObject {
+  let key = keyCache.get(pem);
+  if (!key) {
+    key = createPublicKey(new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'pem' }));
+    if (keyCache.size > 500) keyCache.clear();
+    keyCache.set(pem, key);
+  }
+  return key;
 }
 
 function b64json(part: string): Record<string, unknown> | undefined {
@@ -118,7 +130,7 @@ export function verifyJwtAssertion(
   if (age < window / 2) return fail('invalid_client_id', 'client identifier invalid');
   if (!app.certificatePem) return fail('invalid_grant', 'invalid assertion');
   try {
-    const key = createPublicKey(new X509Certificate(app.certificatePem).publicKey.export({ type: 'spki', format: 'pem' }));
+    const key = publicKeyOf(app.certificatePem);
     const ok = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(key, Buffer.from(parts[2], 'base64url'));
     if (!ok) return fail('invalid_grant', 'invalid assertion');
   } catch {

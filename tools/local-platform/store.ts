@@ -49,7 +49,8 @@ export function openDatabase(home: string): DatabaseSync {
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const file = join(home, 'platform.db');
   const db = new DatabaseSync(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  // WAL + synchronous=NORMAL: a crash can lose the last commits but never corrupts the file.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
   db.exec(SCHEMA);
   try {
     chmodSync(file, 0o600);
