@@ -96,7 +96,7 @@ function normType(t: TypeRef): TypeRef {
 }
 
 function parseAnnotation(n: N, evalConst: (e: N) => unknown): Annotation {
-  const name = text(rule(n, 'qualifiedName')).toLowerCase();
+  const name = text(rule(n, 'qualifiedName') ?? rule(n, 'id')).toLowerCase();
   const params: Record<string, unknown> = {};
   const pairs = rule(n, 'elementValuePairs');
   if (pairs)
@@ -1174,7 +1174,8 @@ export class Compiler {
       };
     }
     // new Account(Name = 'x', Industry = 'y'): name=value pairs
-    const named = exprs.length > 0 && exprs.every((e) => cname(e) === 'AssignExpressionContext' && this.plainChain(rule(e, 'expression'), scope)?.length === 1);
+    const isId = (e: N) => cname(e) === 'PrimaryExpressionContext' && cname(kids(e)[0]) === 'IdPrimaryContext';
+    const named = exprs.length > 0 && exprs.every((e) => cname(e) === 'AssignExpressionContext' && kids(e)[1].getText() === '=' && isId(rule(e, 'expression')));
     if (named) {
       const pairsC = exprs.map((e) => {
         const [l, r] = rules(e, 'expression');

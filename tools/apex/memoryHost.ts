@@ -18,11 +18,14 @@ export interface MemoryHostOptions {
   classes?: ApexClassSource[];
   /** certificate developer name → PEM private key */
   certificates?: Record<string, string>;
+  /** Capacity of partition-less (default partition) keys. */
   cacheCapacityMb?: number;
+  /** Deployed cache partitions: name (without `local.`) → org capacity in MB. */
+  cachePartitions?: Record<string, number>;
   callout?: (req: HttpCallout) => Promise<HttpCalloutResult>;
 }
 
-const KEY_PREFIX: Record<string, string> = { account: '001', contact: '003', user: '005', opportunity: '006', lead: '00Q', case: '500' };
+const KEY_PREFIX: Record<string, string> = { account: '001', contact: '003', user: '005', opportunity: '006', lead: '00Q', case: '500', profile: '00e', permissionset: '0PS' };
 
 function prefixFor(type: string): string {
   return KEY_PREFIX[type.toLowerCase()] ?? (/__mdt$/i.test(type) ? 'm00' : 'a00');
@@ -69,6 +72,7 @@ export class MemoryHost implements ApexHost {
   cache = new Map<string, { value: unknown; expires: number }>();
   certificates: Record<string, string>;
   capacityMb: number;
+  partitions: Record<string, number>;
   calloutHandler?: (req: HttpCallout) => Promise<HttpCalloutResult>;
   calloutLog: HttpCallout[] = [];
   queryLog: { soql: string; options: QueryOptions }[] = [];
@@ -89,6 +93,10 @@ export class MemoryHost implements ApexHost {
     this.classes = o.classes ?? [];
     this.certificates = o.certificates ?? {};
     this.capacityMb = o.cacheCapacityMb ?? 0;
+    this.partitions = o.cachePartitions ?? {};
+    // What every org has: the running user and the standard profiles.
+    const profiles = this.seed('Profile', [{ Name: 'System Administrator' }, { Name: 'Standard User' }, { Name: 'Minimum Access - Salesforce' }]);
+    this.seed('User', [{ Id: this.user.id, Username: this.user.username, Name: this.user.name, Email: this.user.email, ProfileId: profiles[0], IsActive: true }]);
     this.calloutHandler = o.callout;
   }
 
@@ -295,8 +303,11 @@ export class MemoryHost implements ApexHost {
   async cacheRemove(key: string): Promise<boolean> {
     return this.cache.delete(key);
   }
-  async cacheCapacityMb(): Promise<number> {
-    return this.capacityMb;
+  async cacheCapacityMb(partition?: string): Promise<number> {
+    if (!partition) return this.capacityMb;
+    const name = partition.replace(/^local\./i, '');
+    const hit = Object.keys(this.partitions).find((p) => p.toLowerCase() === name.toLowerCase());
+    return hit ? this.partitions[hit] : 0;
   }
 
   async begin(): Promise<void> {

@@ -283,10 +283,14 @@ export type NameResolution =
 
 export function resolveName(f: Frame, parts: string[], site: Site): NameResolution {
   const head = parts[0].toLowerCase();
+  // Instance fields are visible only from the class's own instance code; outer classes and
+  // static contexts see static fields only (Apex inner classes are like Java static nested ones).
   for (let scope: ClassDef | undefined = f.cls; scope; scope = scope.outer) {
     for (let s: ClassDef | undefined = scope; s; s = s.superClass) {
       const fd = s.fieldMap.get(head);
-      if (fd) return fd.isStatic ? { kind: 'static', cls: s, consumed: 1 } : { kind: 'field', consumed: 1 };
+      if (!fd) continue;
+      if (fd.isStatic) return { kind: 'static', cls: s, consumed: 1 };
+      if (scope === f.cls && f.self) return { kind: 'field', consumed: 1 };
     }
   }
   for (let i = parts.length; i >= 1; i--) {
@@ -339,6 +343,7 @@ export async function ensureStaticInit(f: Frame, cls: ClassDef): Promise<void> {
     for (const step of cls.staticInit) {
       if ('field' in step) {
         const fd = step.field;
+        if (fd.init) tx.tick(cls, fd.line, 1);
         store.set(fd.key, fd.init ? coerce(frame, await fd.init(frame), fd.type, siteOf(cls, fd.line)) : null);
       } else await step.block(frame);
     }
@@ -825,6 +830,8 @@ async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[]
       else msg = args[0];
     } else if (args.length === 2) [msg, cause] = args;
     if (cause instanceof ApexObject && msg === null) msg = stringValueOf(cause);
+    // AuraHandledException keeps its text for the client; getMessage() says 'Script-thrown exception' until setMessage.
+    if (cls.name === 'AuraHandledException' && args.length) msg = 'Script-thrown exception';
     obj.fields.set('__message', msg);
     obj.fields.set('__cause', cause);
     return;
@@ -865,6 +872,7 @@ async function runInstanceInit(f: Frame, cls: ClassDef, obj: ApexObject): Promis
   for (const step of cls.instanceInit) {
     if ('field' in step) {
       const fd = step.field;
+      if (fd.init) f.tx.tick(cls, fd.line, 1);
       const v = fd.init ? await fd.init(frame) : null;
       obj.fields.set(fd.key, v === null ? null : coerce(frame, v, fd.type, siteOf(cls, fd.line)));
     } else await step.block(frame);

@@ -60,6 +60,7 @@ for (const n of [
   'InvalidHeaderException',
   'NoSuchElementException',
   'UnsupportedOperationException',
+  'AuraHandledException',
 ])
   defineException(n);
 defineException('OrgCacheException', 'Cache.Org');

@@ -1,7 +1,7 @@
 /**
  * String, the number types, Boolean, Id, Blob, Date, Datetime, Math, enums and System.Type.
  */
-import { defineNative, natives } from './registry.ts';
+import { defineNative, natives, NObj as NObjP } from './registry.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexObject, Blob, Dec, EnumValue, TypeValue, stringValueOf, type TypeRef } from '../values.ts';
 import { throwEx, throwNpe, unsupported, resolveTypeName, construct, runtimeTypeName, callMethod } from '../ops.ts';
 import type { Frame } from '../frame.ts';
@@ -482,5 +482,71 @@ export async function compareValues(f: Frame, a: unknown, b: unknown, site: Site
   if (Number.isNaN(x) || Number.isNaN(y)) unsupported(f, `sorting ${runtimeTypeName(a)}`, site);
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+// ---------------------------------------------------------------- Pattern / Matcher (Java regex subset)
+
+function toJsRegex(f: Frame, p: string, flags = ''): RegExp {
+  try {
+    return new RegExp(p.replace(/\(\?i\)/g, () => ((flags += flags.includes('i') ? '' : 'i'), '')), flags);
+  } catch (e) {
+    return throwEx(f, 'StringException', `Invalid regex: ${(e as Error).message}`);
+  }
+}
+defineNative({
+  name: 'Pattern',
+  statics: {
+    compile: (f, [p]) => {
+      const o = new NObjP('System.Pattern');
+      o.set('pattern', str(req(f, p)));
+      return o;
+    },
+    matches: (f, [p, s]) => toJsRegex(f, '^(?:' + str(req(f, p)) + ')$').test(str(req(f, s))),
+    quote: (f, [s]) => str(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  },
+  methods: {
+    matcher: (f, p: NObjP, [s]) => {
+      const m = new NObjP('System.Matcher');
+      m.set('pattern', p.get('pattern'));
+      m.set('input', str(req(f, s)));
+      m.set('last', null);
+      m.set('pos', 0);
+      return m;
+    },
+    pattern: (f, p: NObjP) => p.get('pattern'),
+    split: (f, p: NObjP, [s]) => new ApexList(str(s).split(toJsRegex(f, p.get<string>('pattern'))), { name: 'String', args: [], array: 0 }),
+  },
+}, 'System.Pattern');
+defineNative({
+  name: 'System.Matcher',
+  methods: {
+    matches: (f, m: NObjP) => {
+      const r = toJsRegex(f, '^(?:' + m.get<string>('pattern') + ')$').exec(m.get<string>('input'));
+      m.set('last', r);
+      return !!r;
+    },
+    find: (f, m: NObjP) => {
+      const rx = toJsRegex(f, m.get<string>('pattern'), 'g');
+      rx.lastIndex = m.get<number>('pos');
+      const r = rx.exec(m.get<string>('input'));
+      m.set('last', r);
+      if (r) m.set('pos', r.index + Math.max(1, r[0].length));
+      return !!r;
+    },
+    group: (f, m: NObjP, [i]) => {
+      const r = m.get<RegExpExecArray | null>('last');
+      if (!r) throwEx(f, 'StringException', 'No match found');
+      return r[i === undefined ? 0 : n(i)] ?? null;
+    },
+    groupCount: (f, m: NObjP) => (m.get<RegExpExecArray | null>('last')?.length ?? 1) - 1,
+    start: (f, m: NObjP) => m.get<RegExpExecArray>('last')?.index ?? -1,
+    end: (f, m: NObjP) => {
+      const r = m.get<RegExpExecArray | null>('last');
+      return r ? r.index + r[0].length : -1;
+    },
+    replaceAll: (f, m: NObjP, [r]) => m.get<string>('input').replace(toJsRegex(f, m.get<string>('pattern'), 'g'), str(r)),
+    replaceFirst: (f, m: NObjP, [r]) => m.get<string>('input').replace(toJsRegex(f, m.get<string>('pattern')), str(r)),
+    hitEnd: (f, m: NObjP) => m.get<number>('pos') >= m.get<string>('input').length,
+  },
+}, 'Matcher');
 
 export { natives };

@@ -183,6 +183,13 @@ defineNative({
       f.tx.mock = mock as ApexObject;
       return null;
     },
+    setCreatedDate: async (f, [id, dt], site) => {
+      requireTest(f, 'Test.setCreatedDate', site);
+      if (id === null || !(dt instanceof ApexDatetime)) throwNpe(f);
+      const iso = new Date((dt as ApexDatetime).ms).toISOString().replace('Z', '+0000');
+      await f.tx.hostCall(() => f.tx.host.update([{ Id: id as string, CreatedDate: iso }], { userMode: false }));
+      return null;
+    },
     getStandardPricebookId: (f, a, site) => unsupported(f, 'Test.getStandardPricebookId', site),
     loadData: (f, a, site) => unsupported(f, 'Test.loadData', site),
     setFixedSearchResults: (f, a, site) => unsupported(f, 'Test.setFixedSearchResults', site),

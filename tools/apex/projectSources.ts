@@ -1,0 +1,52 @@
+/**
+ * Reads the project's Apex classes (force-app/**\/classes/*.cls) and certificate names, so the
+ * project's tests can run locally without an org.
+ */
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import type { ApexClassSource } from './host.ts';
+import { MemoryHost } from './memoryHost.ts';
+
+function walk(dir: string, out: string[] = []): string[] {
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir)) {
+    if (e === 'node_modules' || e.startsWith('.')) continue;
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+export function readProjectClasses(sourceDirs: string[]): ApexClassSource[] {
+  const files = sourceDirs.flatMap((d) => walk(d)).filter((f) => /\/classes\/[^/]+\.cls$/.test(f));
+  return files.sort().map((f) => ({ name: basename(f, '.cls'), body: readFileSync(f, 'utf8') }));
+}
+
+export function readCertificateNames(sourceDirs: string[]): string[] {
+  return sourceDirs
+    .flatMap((d) => walk(d))
+    .filter((f) => /\/certs\/[^/]+\.crt$/.test(f))
+    .map((f) => basename(f, '.crt'));
+}
+
+/**
+ * An in-memory org holding the project's classes; each certificate of the project gets a throwaway
+ * RSA key (the real private key never leaves the real org, so local tests sign with a stand-in).
+ */
+export function projectHost(sourceDirs: string[]): MemoryHost {
+  const certificates: Record<string, string> = {};
+  for (const name of readCertificateNames(sourceDirs)) {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    certificates[name] = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  }
+  const cachePartitions: Record<string, number> = {};
+  for (const f of sourceDirs.flatMap((d) => walk(d)).filter((x) => /\/cachePartitions\/[^/]+\.cachePartition-meta\.xml$/.test(x))) {
+    const xml = readFileSync(f, 'utf8');
+    const block = xml.split('<platformCachePartitionTypes>').find((b) => b.includes('<cacheType>Organization</cacheType>'));
+    const cap = block ? /<allocatedCapacity>(\d+)<\/allocatedCapacity>/.exec(block) : null;
+    cachePartitions[basename(f).replace(/\.cachePartition-meta\.xml$/, '')] = cap ? Number(cap[1]) : 0;
+  }
+  return new MemoryHost({ classes: readProjectClasses(sourceDirs), certificates, cacheCapacityMb: 0, cachePartitions });
+}

@@ -1,0 +1,57 @@
+/**
+ * `npm run apex-test [-- --json] [--junit FILE] [--class-names A,B] [--tests A.m,B.n] [--source-dir DIR]`:
+ * runs the project's Apex tests on the local Apex runtime (in-memory org) and prints sf-style results
+ * with coverage per class. Exit code 1 when a test fails.
+ */
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { ToolError } from '../core/ToolError.ts';
+import { runTests } from '../apex/index.ts';
+import { projectHost } from '../apex/projectSources.ts';
+import { testRunHuman, testRunJson, testRunJunit } from '../apex/testFormatters.ts';
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        json: { type: 'boolean', default: false },
+        junit: { type: 'string' },
+        'class-names': { type: 'string', short: 'n' },
+        tests: { type: 'string', short: 't' },
+        'source-dir': { type: 'string', short: 'd', multiple: true },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    throw new ToolError((e as Error).message.split('\n')[0]!, 'InvalidOption', ['Run: npm run apex-test -- --help']);
+  }
+  if (args.help) {
+    process.stdout.write('Usage: npm run apex-test -- [--json] [--junit FILE] [--class-names A,B] [--tests Class.method,...] [--source-dir force-app]\n');
+    return 0;
+  }
+  const dirs = args['source-dir']?.length ? args['source-dir'] : ['force-app'];
+  const host = projectHost(dirs);
+  if (!host.classes.length) throw new ToolError(`No Apex classes found under ${dirs.join(', ')}.`, 'NoApexClasses', ['Pass --source-dir pointing at a folder with classes/*.cls']);
+  const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+  const result = await runTests(host, { classNames: split(args['class-names']), methodNames: split(args.tests) });
+  const meta = { orgId: host.orgId, username: host.user.username };
+  if (args.junit) writeFileSync(args.junit, testRunJunit(result));
+  if (args.json) process.stdout.write(JSON.stringify({ status: result.outcome === 'Passed' ? 0 : 100, result: testRunJson(result, meta) }, null, 2) + '\n');
+  else process.stdout.write(testRunHuman(result, meta));
+  return result.outcome === 'Passed' ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof ToolError) {
+      process.stderr.write(`Error (${e.name}): ${e.message}\n${e.actions.map((a) => `  Try: ${a}\n`).join('')}`);
+      process.exit(e.exitCode);
+    }
+    process.stderr.write(`Error: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);
