@@ -173,6 +173,8 @@ describe('cert create: bad input', () => {
     expectOneLineError(await runCli(['create', '--out', join(root, 'days'), '--days', '0']), 'InvalidOption', '--days');
     expectOneLineError(await runCli(['create', '--out', join(root, 'days'), '--days', 'ten']), 'InvalidOption', '--days');
     expectOneLineError(await runCli(['create', '--bogus']), 'InvalidOption');
+    expectOneLineError(await runCli(['create', '--key', 'x.pem']), 'InvalidOption', '--key does not apply to create');
+    expectOneLineError(await runCli(['launch']), 'InvalidOption', "Unknown subcommand 'launch'");
     expect(listAll(join(root, 'days'))).toEqual([]);
   });
 

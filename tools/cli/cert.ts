@@ -30,6 +30,12 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+const ALLOWED: Record<string, string[]> = {
+  create: ['out', 'cn', 'alias', 'bits', 'days', 'force', 'json', 'show-password', 'help'],
+  rotate: ['out', 'cn', 'alias', 'bits', 'days', 'json', 'show-password', 'help'],
+  inspect: ['key', 'json', 'help'],
+};
+
 function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new ToolError(`--${flag} must be a whole number, got '${value}'.`, 'InvalidOption', [`Pass e.g. --${flag} ${flag === 'bits' ? 2048 : 365}`]);
@@ -55,10 +61,17 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { values, positionals } = parse(argv);
     const [command, ...rest] = positionals;
-    if (values.help || command === undefined || command === 'help') {
+    if (values.help || command === 'help') {
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined && !values.help ? 1 : 0;
+      return 0;
     }
+    if (command === undefined) {
+      process.stderr.write(`${USAGE}\n`);
+      return 1;
+    }
+    const allowed = ALLOWED[command];
+    const misplaced = allowed && Object.keys(values).find((flag) => !allowed.includes(flag) && values[flag as keyof typeof values] !== false);
+    if (misplaced) throw new ToolError(`--${misplaced} does not apply to ${command}.`, 'InvalidOption', ['Run: npm run cert -- --help']);
     const out = values.out ?? DEFAULT_OUT_DIR;
     const common = { alias: values.alias, cn: values.cn, bits: integer('bits', values.bits), days: integer('days', values.days) };
     if (command !== 'inspect' && rest.length > 0) throw new ToolError(`Unexpected argument '${rest[0]}'.`, 'InvalidOption', ['Run: npm run cert -- --help']);
