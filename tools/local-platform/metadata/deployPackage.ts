@@ -229,7 +229,7 @@ export async function deployZip(caller: DeployCaller, zip: Buffer, options: Depl
           if (caller.org.kind === 'scratch') {
             const members = good.flatMap(({ c, p }) => [
               { type: c.type, name: c.fullName, created: !env.stored(c.type, c.fullName) },
-              ...childMembers(c, p).map((name) => ({ type: 'CustomField', name, created: !env.stored(c.type, c.fullName) })),
+              ...childMembers(c, p).map((m) => ({ ...m, created: !env.stored(c.type, c.fullName) })),
             ]);
             for (const d of deletions) members.push({ type: d.type, name: d.fullName, created: false, deleted: true } as (typeof members)[number]);
             recordSourceMembers(caller.db, caller.org.id, members, caller.userId);
@@ -283,9 +283,17 @@ function writeComponent(db: DatabaseSync, orgId: string, c: DeployComponent, p: 
   ).run(orgId, c.type, c.fullName, JSON.stringify(files), JSON.stringify(p.data ?? {}), now, now);
 }
 
-/** Custom fields of a deployed CustomObject, as `Object.Field` (Salesforce tracks them as their own members). */
-function childMembers(c: DeployComponent, p: Prepared): string[] {
-  if (c.type !== 'CustomObject') return [];
-  const fields = (p.data as { fields?: { name: string }[] } | undefined)?.fields ?? [];
-  return fields.filter((f) => f.name).map((f) => `${c.fullName}.${f.name}`);
+/**
+ * Members Salesforce tracks beside the component itself: each custom field (`Object.Field`) and each file of
+ * an LWC or Aura bundle (`LightningComponentResource` / `AuraDefinition`, named `bundle/file`) — the keys
+ * the CLI's source tracking polls for after a deploy.
+ */
+function childMembers(c: DeployComponent, p: Prepared): { type: string; name: string }[] {
+  if (c.type === 'CustomObject') {
+    const fields = (p.data as { fields?: { name: string }[] } | undefined)?.fields ?? [];
+    return fields.filter((f) => f.name).map((f) => ({ type: 'CustomField', name: `${c.fullName}.${f.name}` }));
+  }
+  const resourceType = c.type === 'LightningComponentBundle' ? 'LightningComponentResource' : c.type === 'AuraDefinitionBundle' ? 'AuraDefinition' : undefined;
+  if (!resourceType) return [];
+  return [...(p.files ?? c.files).keys()].map((path) => ({ type: resourceType, name: path.split('/').slice(1).join('/') }));
 }

@@ -38,7 +38,7 @@ export const metadataRoutes: RouteHandler = async (ctx, req, res, body) => {
     return true;
   }
   const m = SOAP_PATH.exec(path);
-  if (!m) return sourceMemberRoute(ctx, req, res);
+  if (!m) return sourceMemberRoute(ctx, req, res, body);
   if (req.method !== 'POST') {
     sendSoapFault(res, 'soapenv:Client', 'The Metadata API accepts POST requests only');
     return true;

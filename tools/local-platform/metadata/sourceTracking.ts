@@ -5,13 +5,14 @@
  * non-scratch orgs answer 404 NOT_FOUND "The requested resource does not exist", which is how the CLI
  * tells), and `tooling/query` with `SELECT … FROM SourceMember WHERE RevisionCounter > n` / `<= n`.
  */
+import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../contracts.ts';
 
 export function ensureSourceMemberTable(db: DatabaseSync): void {
   db.exec(`CREATE TABLE IF NOT EXISTS md_source_members (
-    org_id TEXT NOT NULL, member_type TEXT NOT NULL, member_name TEXT NOT NULL,
+    id TEXT NOT NULL, org_id TEXT NOT NULL, member_type TEXT NOT NULL, member_name TEXT NOT NULL,
     revision_counter INTEGER NOT NULL, is_name_obsolete INTEGER NOT NULL DEFAULT 0, is_new_member INTEGER NOT NULL DEFAULT 0,
     changed_by TEXT, last_modified TEXT NOT NULL,
     PRIMARY KEY (org_id, member_type, member_name))`);
@@ -29,12 +30,19 @@ export function recordSourceMembers(
   let rev = max;
   const now = new Date().toISOString().replace('Z', '+0000');
   const stmt = db.prepare(
-    `INSERT INTO md_source_members (org_id, member_type, member_name, revision_counter, is_name_obsolete, is_new_member, changed_by, last_modified)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO md_source_members (id, org_id, member_type, member_name, revision_counter, is_name_obsolete, is_new_member, changed_by, last_modified)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (org_id, member_type, member_name) DO UPDATE SET revision_counter = excluded.revision_counter,
        is_name_obsolete = excluded.is_name_obsolete, changed_by = excluded.changed_by, last_modified = excluded.last_modified`,
   );
-  for (const m of members) stmt.run(orgId, m.type, m.name, ++rev, m.deleted ? 1 : 0, m.created ? 1 : 0, changedBy ?? null, now);
+  for (const m of members) stmt.run(sourceMemberId(), orgId, m.type, m.name, ++rev, m.deleted ? 1 : 0, m.created ? 1 : 0, changedBy ?? null, now);
+}
+
+function sourceMemberId(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let s = '0MZ000';
+  for (const b of randomBytes(12)) s += alphabet[b % alphabet.length];
+  return s;
 }
 
 const QUERY = /^\s*SELECT\s+([\w\s,]+?)\s+FROM\s+SourceMember(?:\s+WHERE\s+RevisionCounter\s*(>=|<=|>|<|=)\s*(\d+))?\s*$/i;
@@ -45,7 +53,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** Handles the SourceMember Tooling API calls; false for anything else. */
-export function sourceMemberRoute(ctx: RequestContext, req: IncomingMessage, res: ServerResponse): boolean {
+export function sourceMemberRoute(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, body: Buffer): boolean {
   const url = new URL(req.url ?? '/', 'http://x');
   const base = /^\/services\/data\/v(\d+\.\d+)\/tooling\//.exec(url.pathname);
   if (!base) return false;
@@ -63,6 +71,29 @@ export function sourceMemberRoute(ctx: RequestContext, req: IncomingMessage, res
       fields: fields.map((n) => ({ name: n, label: n, type: n === 'Id' ? 'id' : n.startsWith('Is') ? 'boolean' : n === 'RevisionCounter' ? 'int' : 'string' })),
       urls: { describe: `/services/data/v${version}/tooling/sobjects/SourceMember/describe` },
     });
+    return true;
+  }
+  const patch = /^sobjects\/SourceMember\/([A-Za-z0-9]{15,18})\/?$/i.exec(rest);
+  if (patch && req.method === 'PATCH' && tracks) {
+    // The CLI resets RevisionCounter to 0 after creating a scratch org (sfdx-core updateRevisionCounterToZero).
+    ensureSourceMemberTable(ctx.db);
+    let input: { RevisionCounter?: unknown };
+    try {
+      input = JSON.parse(body.toString('utf8')) as typeof input;
+    } catch {
+      json(res, 400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'The request body is not valid JSON.' }]);
+      return true;
+    }
+    if (typeof input.RevisionCounter !== 'number' || !Number.isInteger(input.RevisionCounter)) {
+      json(res, 400, [{ errorCode: 'INVALID_FIELD', message: 'Only RevisionCounter (an integer) can be updated on SourceMember.' }]);
+      return true;
+    }
+    const r = ctx.db.prepare('UPDATE md_source_members SET revision_counter = ? WHERE org_id = ? AND id = ?').run(input.RevisionCounter, ctx.org.id, patch[1]!);
+    if (Number(r.changes) === 0) json(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    else {
+      res.writeHead(204);
+      res.end();
+    }
     return true;
   }
   if (!/^query\/?$/.test(rest)) return false;
@@ -84,14 +115,14 @@ export function sourceMemberRoute(ctx: RequestContext, req: IncomingMessage, res
   const rows = (op
     ? ctx.db.prepare(`SELECT * FROM md_source_members WHERE org_id = ? AND revision_counter ${op} ? ORDER BY revision_counter`).all(ctx.org.id, n)
     : ctx.db.prepare('SELECT * FROM md_source_members WHERE org_id = ? ORDER BY revision_counter').all(ctx.org.id)) as {
-    member_type: string; member_name: string; revision_counter: number; is_name_obsolete: number; is_new_member: number; changed_by: string | null; last_modified: string;
+    id: string; member_type: string; member_name: string; revision_counter: number; is_name_obsolete: number; is_new_member: number; changed_by: string | null; last_modified: string;
   }[];
   const records = rows.map((r) => {
     const all: Record<string, unknown> = {
-      MemberIdOrName: r.member_name, MemberType: r.member_type, MemberName: r.member_name, IsNameObsolete: !!r.is_name_obsolete,
+      Id: r.id, MemberIdOrName: r.member_name, MemberType: r.member_type, MemberName: r.member_name, IsNameObsolete: !!r.is_name_obsolete,
       RevisionCounter: r.revision_counter, IsNewMember: !!r.is_new_member, ChangedBy: r.changed_by, LastModifiedDate: r.last_modified,
     };
-    const out: Record<string, unknown> = { attributes: { type: 'SourceMember' } };
+    const out: Record<string, unknown> = { attributes: { type: 'SourceMember', url: `/services/data/v${version}/tooling/sobjects/SourceMember/${r.id}` } };
     for (const f of fields) {
       const key = Object.keys(all).find((k) => k.toLowerCase() === f.toLowerCase());
       out[key ?? f] = key ? all[key] : null;

@@ -1,0 +1,118 @@
+/**
+ * The real `sf` CLI against the local platform: `project deploy start` of this repository's provider and
+ * consumer sources (into the Dev Hub and into a scratch org created with `org create scratch`), a broken
+ * class that fails with its line, a dry run, and `project retrieve start` bringing back the generated
+ * certificate as public PEM. HOME is a temp folder so the CLI's auth files never touch the user's.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/server.ts';
+import { getCertificate, listApexClasses, getCachePartitions } from '../../../tools/local-platform/metadata/index.ts';
+
+const repo = resolve(import.meta.dirname, '../../..');
+const sfBin = join(repo, 'node_modules/.bin/sf');
+const work = mkdtempSync(join(tmpdir(), 'md-sf-'));
+const project = join(work, 'project');
+const env = {
+  HOME: join(work, 'home'),
+  SF_DISABLE_TELEMETRY: 'true',
+  SF_AUTOUPDATE_DISABLE: 'true',
+  SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+  SF_SKIP_NEW_VERSION_CHECK: 'true',
+  PATH: `${join(repo, 'node_modules/.bin')}:${process.env.PATH}`,
+};
+let platform: RunningPlatform;
+let scratchOrgId = '';
+
+async function sf(args: string[]): Promise<{ exitCode: number; json: { status: number; result: Record<string, unknown>; message?: string; warnings?: string[] } }> {
+  const r = await execa(sfBin, [...args, '--json'], { cwd: project, env, reject: false, extendEnv: true });
+  try {
+    return { exitCode: r.exitCode ?? 1, json: JSON.parse(r.stdout) };
+  } catch {
+    throw new Error(`sf ${args.join(' ')} printed no JSON: ${r.stdout}\n${r.stderr}`);
+  }
+}
+
+beforeAll(async () => {
+  mkdirSync(env.HOME, { recursive: true });
+  platform = await startPlatform({ home: join(work, 'platform'), port: 0, log: () => {} });
+  mkdirSync(join(project, 'broken'), { recursive: true });
+  cpSync(join(repo, 'force-app'), join(project, 'force-app'), { recursive: true });
+  cpSync(join(repo, 'config'), join(project, 'config'), { recursive: true });
+  if (existsSync(join(repo, '.forceignore'))) cpSync(join(repo, '.forceignore'), join(project, '.forceignore'));
+  writeFileSync(
+    join(project, 'sfdx-project.json'),
+    JSON.stringify({
+      packageDirectories: [{ path: 'force-app/provider', default: false }, { path: 'force-app/consumer', default: true }, { path: 'broken', default: false }],
+      name: 'md-e2e',
+      namespace: '',
+      sourceApiVersion: '66.0',
+    }),
+  );
+  const login = await sf([
+    'org', 'login', 'jwt', '--username', platform.adminUsername, '--client-id', platform.cliApp.clientId,
+    '--jwt-key-file', platform.cliApp.keyPath, '--instance-url', platform.url, '--alias', 'hub', '--set-default-dev-hub',
+  ]);
+  expect(login.exitCode, JSON.stringify(login.json)).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  await platform?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('sf project deploy start / retrieve start', () => {
+  it('deploys force-app/provider into the Dev Hub', async () => {
+    const r = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/provider', '--target-org', 'hub']);
+    expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
+    expect(r.json.result['status']).toBe('Succeeded');
+    const names = listApexClasses(platform.db, platform.devHub.id).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['AccountRetriever']));
+  }, 120_000);
+
+  it('fails a broken class with its file and line, and leaves the org unchanged', async () => {
+    mkdirSync(join(project, 'broken/classes'), { recursive: true });
+    writeFileSync(join(project, 'broken/classes/Broken.cls'), 'public with sharing class Broken {\n    public static Integer twice(Integer n) {\n        return n * 2\n    }\n}\n');
+    writeFileSync(join(project, 'broken/classes/Broken.cls-meta.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n');
+    writeFileSync(join(project, 'broken/classes/Sibling.cls'), 'public with sharing class Sibling {}\n');
+    writeFileSync(join(project, 'broken/classes/Sibling.cls-meta.xml'), readFileSync(join(project, 'broken/classes/Broken.cls-meta.xml')));
+    const r = await sf(['project', 'deploy', 'start', '--source-dir', 'broken', '--target-org', 'hub']);
+    expect(r.exitCode).not.toBe(0);
+    const files = (r.json.result['files'] ?? (r.json as unknown as { data?: { files?: unknown[] } }).data?.files) as { fullName: string; state: string; lineNumber?: number; columnNumber?: number; error?: string; filePath?: string }[];
+    const failed = files.filter((f) => f.state === 'Failed');
+    expect(failed).toEqual([expect.objectContaining({ fullName: 'Broken', lineNumber: 4, columnNumber: 5, error: "Missing ';' at '}' (4:5)" })]);
+    expect(failed[0]!.filePath).toMatch(/broken\/classes\/Broken\.cls$/);
+    expect(listApexClasses(platform.db, platform.devHub.id).map((c) => c.name)).not.toContain('Sibling');
+  }, 120_000);
+
+  it('deploys force-app/consumer into a scratch org made by `sf org create scratch`, with source tracking', async () => {
+    const created = await sf(['org', 'create', 'scratch', '--definition-file', 'config/consumer-scratch-def.json', '--target-dev-hub', 'hub', '--alias', 'orga', '--wait', '5']);
+    expect(created.exitCode, JSON.stringify(created.json)).toBe(0);
+    const orgId = created.json.result['orgId'] as string;
+    scratchOrgId = orgId;
+    const dry = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga', '--dry-run']);
+    expect(dry.exitCode, JSON.stringify(dry.json)).toBe(0);
+    expect(getCertificate(platform.db, orgId, 'OrgA_JWT_Signing')).toBeUndefined();
+
+    const r = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga']);
+    expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
+    expect(r.json.warnings ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/SourceMembers/)]));
+    expect(getCertificate(platform.db, orgId, 'OrgA_JWT_Signing')?.privateKeyPem).toContain('PRIVATE KEY');
+    expect(getCachePartitions(platform.db, orgId).map((p) => p.name)).toEqual(['OrgBTokens']);
+  }, 180_000);
+
+  it('retrieves the generated certificate as public PEM only', async () => {
+    const crt = join(project, 'force-app/consumer/main/default/certs/OrgA_JWT_Signing.crt');
+    expect(readFileSync(crt, 'utf8')).toBe('');
+    const r = await sf(['project', 'retrieve', 'start', '--metadata', 'Certificate:OrgA_JWT_Signing', '--metadata', 'ApexClass:Jwt', '--target-org', 'orga']);
+    expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
+    const pem = readFileSync(crt, 'utf8');
+    expect(pem).not.toMatch(/PRIVATE KEY/);
+    expect(new X509Certificate(pem).subject).toContain('CN=OrgA_JWT_Signing');
+    expect(new X509Certificate(pem).fingerprint256).toBe(new X509Certificate(getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem).fingerprint256);
+  }, 120_000);
+});
