@@ -276,7 +276,7 @@ export class MemoryHost implements ApexHost {
     const res = await fetch(req.endpoint, {
       method: req.method,
       headers: req.headers,
-      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
+      body: req.method === "GET" || req.method === "HEAD" ? undefined : new Uint8Array(Buffer.from(req.body)),
       signal: AbortSignal.timeout(req.timeoutMs),
     });
     const headers: Record<string, string> = {};
