@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,12 @@ beforeAll(async () => {
   p = await startTestPlatform();
   work = mkdtempSync(join(tmpdir(), 'lp-sf-'));
   env = isolatedSfEnv(join(work, 'home'));
+  // A tiny SFDX project so `sf project deploy/retrieve start` have something to move.
+  writeFileSync(join(work, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }));
+  const classes = join(work, 'force-app', 'main', 'default', 'classes');
+  mkdirSync(classes, { recursive: true });
+  writeFileSync(join(classes, 'Hello.cls'), "public with sharing class Hello {\n  public static String hi() {\n    return 'hi';\n  }\n}\n");
+  writeFileSync(join(classes, 'Hello.cls-meta.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n  <apiVersion>66.0</apiVersion>\n  <status>Active</status>\n</ApexClass>\n');
   writeFileSync(join(work, 'def.json'), JSON.stringify({ orgName: 'Provider', edition: 'Developer', features: ['API', 'AuthorApex', 'PlatformCache'] }));
   writeFileSync(
     join(work, 'accounts.json'),
@@ -90,6 +96,20 @@ describe('sf CLI against the local Dev Hub', () => {
     expect(r.result.successes).toHaveLength(1);
     const n = p.db.prepare("SELECT count(*) AS n FROM records WHERE org_id = ? AND sobject = 'PermissionSetAssignment'").get(scratchOrgId) as { n: number };
     expect(n.n).toBe(1);
+  });
+
+  it('sf project deploy start and sf project retrieve start move an Apex class through the Metadata API', async () => {
+    const dep = await sf('project', 'deploy', 'start', '--target-org', 'so');
+    expect(dep.status, dep.raw).toBe(0);
+    expect(dep.result.files.map((f: { fullName: string; state: string }) => `${f.fullName}:${f.state}`)).toContain('Hello:Created');
+    const q = await sf('data', 'query', '--query', "SELECT Name FROM ApexClass WHERE Name = 'Hello'", '--target-org', 'so');
+    expect(q.result.totalSize).toBe(1);
+    const file = join(work, 'force-app', 'main', 'default', 'classes', 'Hello.cls');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, '// changed locally\n');
+    const ret = await sf('project', 'retrieve', 'start', '--metadata', 'ApexClass:Hello', '--target-org', 'so', '--ignore-conflicts');
+    expect(ret.status, ret.raw).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(original);
   });
 
   it('sf org delete scratch deletes the org: data purged, port closed, ScratchOrgInfo Deleted', async () => {
