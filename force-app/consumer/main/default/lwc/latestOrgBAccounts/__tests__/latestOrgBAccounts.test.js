@@ -19,7 +19,7 @@ const APEX_ERROR = {
   status: 500,
   body: {
     message:
-      "Could not load the Accounts of Org B. Org B refused the access token request: invalid_grant: user hasn't approved this consumer"
+      "Could not load the Accounts of Org B. Org B did not issue an access token: invalid_grant: user hasn't approved this consumer"
   }
 };
 
