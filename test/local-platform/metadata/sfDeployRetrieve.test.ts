@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/server.ts';
-import { getCertificate, listApexClasses, getCachePartitions } from '../../../tools/local-platform/metadata/index.ts';
+import { getCertificate, listApexClasses, getCachePartitions, findOAuthApp, listRemoteSites } from '../../../tools/local-platform/metadata/index.ts';
+import { renderConsumerConfig, renderExternalClientApp, writeRendered } from '../../../tools/provisioning/render.ts';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const sfBin = join(repo, 'node_modules/.bin/sf');
@@ -40,14 +41,14 @@ async function sf(args: string[]): Promise<{ exitCode: number; json: { status: n
 beforeAll(async () => {
   mkdirSync(env.HOME, { recursive: true });
   platform = await startPlatform({ home: join(work, 'platform'), port: 0, log: () => {} });
-  mkdirSync(join(project, 'broken'), { recursive: true });
+  for (const d of ['broken', 'rendered/provider', 'rendered/consumer']) mkdirSync(join(project, d), { recursive: true });
   cpSync(join(repo, 'force-app'), join(project, 'force-app'), { recursive: true });
   cpSync(join(repo, 'config'), join(project, 'config'), { recursive: true });
   if (existsSync(join(repo, '.forceignore'))) cpSync(join(repo, '.forceignore'), join(project, '.forceignore'));
   writeFileSync(
     join(project, 'sfdx-project.json'),
     JSON.stringify({
-      packageDirectories: [{ path: 'force-app/provider', default: false }, { path: 'force-app/consumer', default: true }, { path: 'broken', default: false }],
+      packageDirectories: [{ path: 'force-app/provider', default: false }, { path: 'force-app/consumer', default: true }, { path: 'broken', default: false }, { path: 'rendered/provider', default: false }, { path: 'rendered/consumer', default: false }],
       name: 'md-e2e',
       namespace: '',
       sourceApiVersion: '66.0',
@@ -115,4 +116,30 @@ describe('sf project deploy start / retrieve start', () => {
     expect(new X509Certificate(pem).subject).toContain('CN=OrgA_JWT_Signing');
     expect(new X509Certificate(pem).fingerprint256).toBe(new X509Certificate(getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem).fingerprint256);
   }, 120_000);
+
+  it("deploys the provisioning tool's rendered External Client App (Dev Hub) and consumer config (scratch org)", async () => {
+    const pem = readFileSync(join(project, 'force-app/consumer/main/default/certs/OrgA_JWT_Signing.crt'), 'utf8');
+    const consumerKey = 'LocalE2eKey' + Date.now();
+    await writeRendered(join(project, 'rendered/provider'), renderExternalClientApp({ certificatePem: pem, consumerKey, contactEmail: 'ci@example.com', permissionSet: 'Account_Retriever_Integration' }));
+    await writeRendered(join(project, 'rendered/consumer'), renderConsumerConfig({ loginUrl: platform.url, instanceUrl: platform.url, consumerKey, username: platform.adminUsername, certificateName: 'OrgA_JWT_Signing' }));
+    const provider = await sf(['project', 'deploy', 'start', '--source-dir', 'rendered/provider', '--target-org', 'hub']);
+    expect(provider.exitCode, JSON.stringify(provider.json)).toBe(0);
+    const app = findOAuthApp(platform.db, platform.devHub.id, consumerKey);
+    expect(app).toMatchObject({ kind: 'ExternalClientApplication', name: 'OrgA_Account_Reader', adminApproved: true, permissionSets: ['Account_Retriever_Integration'], sessionTimeoutMinutes: 60 });
+    expect(new X509Certificate(app!.certificatePem!).fingerprint256).toBe(new X509Certificate(pem).fingerprint256);
+
+    const consumer = await sf(['project', 'deploy', 'start', '--source-dir', 'rendered/consumer', '--target-org', 'orga']);
+    expect(consumer.exitCode, JSON.stringify(consumer.json)).toBe(0);
+    expect(platform.records.find(scratchOrgId, 'Org_B_Connection__mdt', 'DeveloperName', 'Default')).toMatchObject({
+      Consumer_Key__c: consumerKey, Certificate_Name__c: 'OrgA_JWT_Signing', Named_Credential__c: null,
+    });
+    expect(listRemoteSites(platform.db, scratchOrgId)).toEqual([expect.objectContaining({ url: platform.url, isActive: true, disableProtocolSecurity: true })]);
+  }, 120_000);
+
+  it('answers a Metadata API call without a valid session with the INVALID_SESSION_ID fault jsforce refreshes on', async () => {
+    const envelope = '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>not-a-token</sessionId></SessionHeader></soapenv:Header><soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata"><describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadata></soapenv:Body></soapenv:Envelope>';
+    const res = await fetch(`${platform.url}/services/Soap/m/66.0`, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: '""' }, body: envelope });
+    expect(res.status).toBe(500);
+    expect(await res.text()).toMatch(/<faultcode>sf:INVALID_SESSION_ID<\/faultcode>/);
+  });
 });
