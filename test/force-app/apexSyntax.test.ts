@@ -42,6 +42,20 @@ describe('Apex sources', () => {
     expect(source, 'not formatted: run the prettier --write command in this file\'s header').toBe(formatted);
   });
 
+  it('keep test-only behaviour out of production classes and org values out of the code', () => {
+    const problems: string[] = [];
+    for (const file of apexFiles) {
+      const source = readFileSync(file, 'utf8');
+      const isTestClass = /^@IsTest\b/im.test(source);
+      if (!isTestClass && /Test\.isRunningTest\s*\(/.test(source)) {
+        problems.push(`${relative(file)}: Test.isRunningTest() in production code; use a seam instead`);
+      }
+      // Consumer keys of connected apps and External Client Apps start with 3MVG; they belong in Org_B_Connection__mdt.
+      if (!isTestClass && /'3MVG/.test(source)) problems.push(`${relative(file)}: hard-coded consumer key`);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('rejects a class with a syntax error, naming the problem', async () => {
     const broken = 'public with sharing class Broken {\n  public void run() {\n    Integer x = ;\n  }\n}\n';
     await expect(prettier.format(broken, APEX_OPTIONS)).rejects.toThrow("Unexpected token ';'");
