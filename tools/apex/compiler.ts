@@ -205,6 +205,8 @@ export class Compiler {
         stmts.push({ anonymousLocal: decl });
         continue;
       }
+      // Members of anonymous Apex are static (there is no instance of the block).
+      if (!mods.mods.includes('static') && cname(decl) !== 'ClassDeclarationContext') mods.mods.push('static');
       this.compileMember(cls, decl, mods);
     }
     const scope = new Scope(cls, 'execute', true);

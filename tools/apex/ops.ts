@@ -248,7 +248,7 @@ export function coerce(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
   if (v === null || v === undefined) return null;
   const n = t.name.toLowerCase();
   if (n === 'decimal' || n === 'double') {
-    if (typeof v === 'number') return new Dec(v, undefined, n === 'double');
+    if (typeof v === 'number') return new Dec(v, n === 'double' ? undefined : 0, n === 'double');
     if (v instanceof Dec && n === 'double' && !v.isDouble) return new Dec(v.n, undefined, true);
     return v;
   }
