@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { adminToken, api, cliKey, JWT_GRANT, otherKey, postToken, signHs256, signRs256, startTestPlatform, b64 } from './helpers.ts';
-import { insertApp } from '../../tools/local-platform/oauth.ts';
+import { insertApp, sessionMinutes } from '../../tools/local-platform/oauth.ts';
 import { generateSelfSigned } from '../../tools/local-platform/cliApp.ts';
 import { profileId } from '../../tools/local-platform/orgs.ts';
-import { insertRecord, tx } from '../../tools/local-platform/store.ts';
+import { getOrg, insertRecord, tx } from '../../tools/local-platform/store.ts';
 
 /** Every rule of the JWT bearer grant, each with Salesforce's exact error (salesforce-facts §1.5). */
 let p: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -151,6 +151,16 @@ describe('tokens', () => {
     const after = await api(p.url, token, '/services/data/v66.0/limits');
     expect(after.status).toBe(401);
     expect(after.body).toEqual([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+  });
+  it('expires tokens with the session timeout (Session Settings, default 2 hours)', async () => {
+    const token = await adminToken(p);
+    const row = p.db.prepare("SELECT expires_at FROM tokens WHERE kind = 'access' ORDER BY rowid DESC LIMIT 1").get() as { expires_at: number };
+    expect(Math.round((row.expires_at - Date.now()) / 60_000)).toBe(120);
+    expect(sessionMinutes(getOrg(p.db, p.devHub.id)!, undefined, { sessionSettings: { sessionTimeout: 'FifteenMinutes' } })).toBe(15);
+    p.db.prepare('UPDATE tokens SET expires_at = ? WHERE expires_at = ?').run(Date.now() - 1, row.expires_at);
+    const r = await api(p.url, token, '/services/data/v66.0/limits');
+    expect(r.status).toBe(401);
+    expect(r.body[0].errorCode).toBe('INVALID_SESSION_ID');
   });
   it('stores only hashes of tokens', async () => {
     const token = await adminToken(p);

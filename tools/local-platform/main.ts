@@ -1,13 +1,14 @@
 /**
  * Entry point of the background server that `local-orgs start` spawns: starts the platform with
- * settings from the environment (LOCAL_SF_HOME, LOCAL_SF_PORT, LOCAL_SF_PROPAGATION_SECONDS) and
+ * settings from the environment (LOCAL_SF_HOME, LOCAL_SF_PORT, LOCAL_SF_PROPAGATION_SECONDS,
+ * LOCAL_SF_ACTIVE_SCRATCH_ORGS, LOCAL_SF_DAILY_SCRATCH_ORGS, LOCAL_SF_LOG_REQUESTS=0 to silence) and
  * closes cleanly on SIGTERM/SIGINT so the SQLite file is left consistent.
  */
 import { startPlatform } from './server.ts';
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 try {
-  const platform = await startPlatform({ log });
+  const platform = await startPlatform({ log, logRequests: process.env.LOCAL_SF_LOG_REQUESTS !== '0' });
   log(`listening: Dev Hub ${platform.devHub.id} at ${platform.url}; ${platform.orgs().length - 1} scratch org(s); routes ${platform.routeNames().join(', ')}`);
   const stop = async (signal: string) => {
     log(`${signal}: stopping`);

@@ -15,6 +15,7 @@ import type { OAuthApp, PermissionSetInfo, RouteHandler } from './contracts.ts';
  *   findCertificate(db, orgId, devName): { certificatePem: string; privateKeyPem: string } | undefined
  *   findCachePartition(db, orgId, name?): { name: string; isDefault: boolean; orgCapacityMb: number } | undefined
  *   listApexClasses(db, orgId): { name, body }[]                    — deployed Apex sources
+ *   getSettings(db, orgId, 'Security'): deployed *Settings values    — e.g. the session timeout
  * The Apex module (./apex/index.ts) is expected to export `apexRoutes: RouteHandler`.
  */
 export interface MetadataModule {
@@ -26,6 +27,7 @@ export interface MetadataModule {
   findCertificate?(db: DatabaseSync, orgId: string, devName: string): { certificatePem: string; privateKeyPem: string } | undefined;
   findCachePartition?(db: DatabaseSync, orgId: string, name?: string): { name: string; isDefault: boolean; orgCapacityMb: number } | undefined;
   listApexClasses?(db: DatabaseSync, orgId: string): { name: string; body: string }[];
+  getSettings?(db: DatabaseSync, orgId: string, name: string): Record<string, unknown> | undefined;
 }
 
 export interface ApexModule {

@@ -95,10 +95,16 @@ function findUserByUsername(db: DatabaseSync, orgId: string, username: string): 
   return r ? { id: r.id, fields: JSON.parse(r.fields) } : undefined;
 }
 
-export function sessionMinutes(org: StoredOrg, app?: OAuthApp): number {
+/**
+ * Session timeout in minutes: the app's own, else the org's Session Settings (deployed SecuritySettings,
+ * e.g. from a scratch definition's settings, or recorded on the org), else Salesforce's default 2 hours.
+ */
+export function sessionMinutes(org: StoredOrg, app?: OAuthApp, deployed?: Record<string, unknown>): number {
   if (app?.sessionTimeoutMinutes) return app.sessionTimeoutMinutes;
-  const s = (org.settings.securitySettings as { sessionSettings?: { sessionTimeout?: string } } | undefined)?.sessionSettings?.sessionTimeout;
+  const fromDeploy = (deployed?.sessionSettings as { sessionTimeout?: string } | undefined)?.sessionTimeout;
+  const fromOrg = (org.settings.securitySettings as { sessionSettings?: { sessionTimeout?: string } } | undefined)?.sessionSettings?.sessionTimeout;
   const named: Record<string, number> = { FifteenMinutes: 15, ThirtyMinutes: 30, SixtyMinutes: 60, TwoHours: 120, FourHours: 240, EightHours: 480, TwelveHours: 720, TwentyFourHours: 1440 };
+  const s = fromDeploy ?? fromOrg;
   return (s && named[s]) || DEFAULT_SESSION_MINUTES;
 }
 
@@ -165,8 +171,8 @@ function identityUrl(org: StoredOrg, userId: string): string {
   return `${org.instanceUrl}/id/${org.id}/${userId}`;
 }
 
-function tokenResponse(db: DatabaseSync, org: StoredOrg, userId: string, app: OAuthApp | undefined, clientId: string | undefined, withRefresh: boolean): Record<string, unknown> {
-  const minutes = sessionMinutes(org, app);
+function tokenResponse(db: DatabaseSync, org: StoredOrg, userId: string, app: OAuthApp | undefined, clientId: string | undefined, withRefresh: boolean, metadata?: MetadataModule): Record<string, unknown> {
+  const minutes = sessionMinutes(org, app, metadata?.getSettings?.(db, org.id, 'Security'));
   const access = issueToken(db, 'access', org.id, userId, clientId, minutes * 60);
   const issuedAt = String(Date.now());
   const id = identityUrl(org, userId);
@@ -242,7 +248,7 @@ export function oauthRoutes(settings: () => OAuthSettings): RouteHandler {
         const r = verifyJwtAssertion(db, org, form.assertion, settings());
         if ('error' in r) return (sendOAuthError(res, r.status, r.error, r.error_description), true);
         // JWT bearer issues no refresh token (facts §1.4).
-        const out = tx(db, () => tokenResponse(db, org, r.userId, r.app, r.app.consumerKey, false));
+        const out = tx(db, () => tokenResponse(db, org, r.userId, r.app, r.app.consumerKey, false, settings().metadata));
         sendJson(res, 200, out);
         return true;
       }
@@ -253,7 +259,7 @@ export function oauthRoutes(settings: () => OAuthSettings): RouteHandler {
         const out = tx(db, () => {
           revokeToken(db, form.code);
           const app = code.client_id ? findApp(db, org.id, code.client_id, settings().metadata) : undefined;
-          return tokenResponse(db, org, code.user_id, app, code.client_id ?? undefined, true);
+          return tokenResponse(db, org, code.user_id, app, code.client_id ?? undefined, true, settings().metadata);
         });
         sendJson(res, 200, out);
         return true;
@@ -263,7 +269,7 @@ export function oauthRoutes(settings: () => OAuthSettings): RouteHandler {
         if (!rt || rt.org_id !== org.id) return (sendOAuthError(res, 400, 'invalid_grant', 'expired access/refresh token'), true);
         const out = tx(db, () => {
           const app = rt.client_id ? findApp(db, org.id, rt.client_id, settings().metadata) : undefined;
-          const r = tokenResponse(db, org, rt.user_id, app, rt.client_id ?? undefined, false);
+          const r = tokenResponse(db, org, rt.user_id, app, rt.client_id ?? undefined, false, settings().metadata);
           return r;
         });
         sendJson(res, 200, out);

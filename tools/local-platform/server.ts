@@ -38,6 +38,8 @@ export interface PlatformOptions {
   /** Extra handlers tried before the neighbours' (tests, future parts). */
   routes?: { name: string; handler: RouteHandler }[];
   log?: (line: string) => void;
+  /** Log one line per request (method, path without query, status, ms) through `log`. */
+  logRequests?: boolean;
 }
 
 export interface CliAppInfo {
@@ -173,6 +175,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   }
 
   async function handle(orgId: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (options.logRequests) {
+      const started = performance.now();
+      // Path only: query strings may carry tokens (revoke) or data (SOQL).
+      res.on('finish', () => log(`${req.socket.localPort} ${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
+    }
     try {
       const body = await readBody(req);
       if (body === 'too-large') {
