@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, api, postToken, startTestPlatform } from './helpers.ts';
+import { getOrg } from '../../tools/local-platform/store.ts';
+import { isValidId, to18 } from '../../tools/local-platform/ids.ts';
+
+/** Dev Hub signup over the REST API (what the sf CLI does), the auth-code and refresh-token grants, limits, teardown. */
+let p: Awaited<ReturnType<typeof startTestPlatform>>;
+let token: string;
+const V = '/services/data/v66.0';
+
+beforeAll(async () => {
+  p = await startTestPlatform({ limits: { maxActive: 1, maxDaily: 5 } });
+  token = await adminToken(p);
+});
+afterAll(async () => {
+  await p?.cleanup();
+});
+
+describe('ScratchOrgInfo signup', () => {
+  let soi: Record<string, any>;
+
+  it('creates an Active scratch org with its own port, org Id, admin user and auth code', async () => {
+    const c = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, {
+      method: 'POST',
+      body: JSON.stringify({ Edition: 'developer', OrgName: 'Signup', Features: 'API;PlatformCache', ConnectedAppConsumerKey: p.cliApp.clientId, ConnectedAppCallbackUrl: 'http://localhost:1717/OauthRedirect', DurationDays: 3 }),
+    });
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    soi = (await api(p.url, token, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body;
+    expect(soi).toMatchObject({ Status: 'Active', Edition: 'Developer', OrgName: 'Signup', Features: 'API;PlatformCache' });
+    expect(soi.ScratchOrg).toHaveLength(15);
+    expect(isValidId(to18(soi.ScratchOrg))).toBe(true);
+    expect(soi.LoginUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(soi.LoginUrl).not.toBe(p.url);
+    expect(soi.SignupUsername).toMatch(/@example\.com$/);
+    const org = getOrg(p.db, soi.ScratchOrg)!;
+    expect(org.kind).toBe('scratch');
+    expect(org.expiresAt!.slice(0, 10)).toBe(soi.ExpirationDate);
+  });
+
+  it('lists the org as an ActiveScratchOrg and counts it against the limits', async () => {
+    const q = await api(p.url, token, `${V}/query?q=${encodeURIComponent(`SELECT Id, SignupUsername FROM ActiveScratchOrg WHERE ScratchOrg = '${soi.ScratchOrg}'`)}`);
+    expect(q.body.records).toHaveLength(1);
+    const l = await api(p.url, token, `${V}/limits`);
+    expect(l.body.ActiveScratchOrgs).toEqual({ Max: 1, Remaining: 0 });
+    const over = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer' }) });
+    expect(over.status).toBe(400);
+    expect(over.body[0].errorCode).toBe('LIMIT_EXCEEDED');
+    const bad = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Galactic' }) });
+    expect(bad.body[0].errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+  });
+
+  it('trades the auth code once for access and refresh tokens; the refresh token mints new access tokens', async () => {
+    const bad = await postToken(soi.LoginUrl, { grant_type: 'authorization_code', code: soi.AuthCode, client_id: 'someone-else', redirect_uri: 'http://localhost:1717/OauthRedirect' });
+    expect(bad.body).toEqual({ error: 'invalid_client_id', error_description: 'client identifier invalid' });
+    const r = await postToken(soi.LoginUrl, { grant_type: 'authorization_code', code: soi.AuthCode, client_id: p.cliApp.clientId, redirect_uri: 'http://localhost:1717/OauthRedirect' });
+    expect(r.status).toBe(200);
+    expect(r.body.instance_url).toBe(soi.LoginUrl);
+    const again = await postToken(soi.LoginUrl, { grant_type: 'authorization_code', code: soi.AuthCode, client_id: p.cliApp.clientId });
+    expect(again.body).toEqual({ error: 'invalid_grant', error_description: 'invalid authorization code' });
+    const info = await api(soi.LoginUrl, r.body.access_token as string, '/services/oauth2/userinfo');
+    expect(info.body.preferred_username).toBe(soi.SignupUsername);
+    const refreshed = await postToken(soi.LoginUrl, { grant_type: 'refresh_token', refresh_token: r.body.refresh_token as string, client_id: p.cliApp.clientId });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.access_token).not.toBe(r.body.access_token);
+    // A scratch org is not a Dev Hub: ScratchOrgInfo does not exist there (the CLI checks this).
+    const notHub = await api(soi.LoginUrl, refreshed.body.access_token as string, `${V}/query?q=${encodeURIComponent('SELECT Id FROM ScratchOrgInfo')}`);
+    expect(notHub.body[0].errorCode).toBe('INVALID_TYPE');
+    // Tokens of one org are no good at another.
+    expect((await api(p.url, refreshed.body.access_token as string, `${V}/limits`)).status).toBe(401);
+  });
+
+  it('accepts the Dev Hub CLI app JWT in the scratch org for its admin (replicated app)', async () => {
+    const t = await adminToken(p, soi.LoginUrl, soi.SignupUsername);
+    expect((await api(soi.LoginUrl, t, `${V}/limits`)).status).toBe(200);
+  });
+
+  it('deletes the org through ActiveScratchOrg: port closed, allocation freed', async () => {
+    const aso = (await api(p.url, token, `${V}/query?q=${encodeURIComponent(`SELECT Id FROM ActiveScratchOrg WHERE SignupUsername = '${soi.SignupUsername}'`)}`)).body.records[0];
+    expect((await api(p.url, token, `${V}/sobjects/ActiveScratchOrg/${aso.Id}`, { method: 'DELETE' })).status).toBe(204);
+    await expect(fetch(`${soi.LoginUrl}/services/data`)).rejects.toThrow();
+    expect((await api(p.url, token, `${V}/limits`)).body.ActiveScratchOrgs.Remaining).toBe(1);
+    expect((await api(p.url, token, `${V}/sobjects/ScratchOrgInfo/${soi.Id}`)).body.Status).toBe('Deleted');
+  });
+});
