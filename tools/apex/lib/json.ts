@@ -175,7 +175,7 @@ function describe(j: J): string {
   return 'VALUE_' + String(j).toUpperCase();
 }
 
-export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean): unknown {
+export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, from?: ClassDef): unknown {
   if (j === null) return null;
   const n = t.name.toLowerCase().replace(/^system\./, '');
   switch (n) {
@@ -226,7 +226,7 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean): 
     case 'set': {
       if (!Array.isArray(j)) throwEx(f, 'JSONException', `Cannot deserialize instance of ${n} from ${describe(j)} value`);
       const et = t.args[0] ?? { name: 'Object', args: [], array: 0 };
-      const items = j.map((x) => typed(f, x, et, site, strict));
+      const items = j.map((x) => typed(f, x, et, site, strict, from));
       if (n === 'list') return new ApexList(items, et);
       const s = new ApexSet(et);
       for (const x of items) s.add(x);
@@ -237,11 +237,11 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean): 
       const kt = t.args[0] ?? { name: 'String', args: [], array: 0 };
       const vt = t.args[1] ?? { name: 'Object', args: [], array: 0 };
       const m = new ApexMap(kt, vt);
-      for (const [k, v] of Object.entries(j)) m.put(typed(f, k, kt, site, strict), typed(f, v, vt, site, strict));
+      for (const [k, v] of Object.entries(j)) m.put(typed(f, k, kt, site, strict, from), typed(f, v, vt, site, strict, from));
       return m;
     }
   }
-  const r = resolveTypeName(f, t.name);
+  const r = resolveTypeName(f, t.name, from ?? f.cls);
   if (!r) throwEx(f, 'JSONException', `Type not found: ${t.name}`);
   if (r.kind === 'sobject' || (r.kind === 'native' && n === 'sobject')) {
     if (typeof j !== 'object' || Array.isArray(j) || j instanceof Num) throwEx(f, 'JSONException', `Cannot deserialize instance of ${t.name} from ${describe(j)} value`);
@@ -273,7 +273,7 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean): 
         if (strict) throwEx(f, 'JSONException', `No such column '${k}' on object of type ${cls.fullName}`);
         continue;
       }
-      obj.fields.set(fd.key, typed(f, v, fd.type, site, strict));
+      obj.fields.set(fd.key, typed(f, v, fd.type, site, strict, fd.owner ?? cls));
     }
     return obj;
   }

@@ -55,4 +55,9 @@ export class NObj extends NativeObject {
   set(k: string, v: unknown): void {
     this.fields.set(k.toLowerCase(), v);
   }
+  /** String.valueOf uses the type's own toString when it has one (Schema.SObjectType → 'Account'). */
+  toString(): string {
+    const m = natives.get(this.typeName.toLowerCase())?.methods?.['tostring'];
+    return m ? String(m(undefined as never, this, [], undefined as never)) : super.toString();
+  }
 }
