@@ -185,6 +185,13 @@ describe('bad input', () => {
     expect(runSoql(p.db, p.devHub.id, "SELECT COUNT() FROM Account WHERE Name LIKE 'Tree%'").totalSize).toBe(0);
     expect(runSoql(p.db, p.devHub.id, 'SELECT COUNT() FROM Contact').totalSize).toBe(before);
   });
+  it('serves Tooling API queries from the same store and INVALID_TYPE for unknown tooling objects', async () => {
+    const t = await api(p.url, token, `${V}/tooling/query?q=${encodeURIComponent("SELECT Username FROM User WHERE Username = 'admin@devhub.local'")}`);
+    expect(t.body).toMatchObject({ totalSize: 1, entityTypeName: 'User' });
+    const u = await api(p.url, token, `${V}/tooling/query?q=${encodeURIComponent('SELECT Id FROM NoSuchToolingThing')}`);
+    expect(u.body[0].errorCode).toBe('INVALID_TYPE');
+    expect((await api(p.url, undefined, `${V}/tooling/query?q=x`)).status).toBe(401);
+  });
   it('answers "not supported yet" for Apex routes when the Apex runtime is not mounted', async () => {
     if (p.routeNames().includes('apex')) return;
     const r = await api(p.url, token, '/services/apexrest/accounts');

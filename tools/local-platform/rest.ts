@@ -239,3 +239,42 @@ export function compositeTree(db: DatabaseSync, orgId: string, userId: string, s
   void findField;
   return { hasErrors: false, results };
 }
+
+/**
+ * Tooling API queries over the same store (ApexClass, User, …), tried after the Metadata and Apex
+ * modules so they can own what they know better (ApexTestResult, SourceMember, …). Unknown tooling
+ * objects get INVALID_TYPE; executeAnonymous and runTests* answer "not supported yet" until the Apex
+ * module handles them.
+ */
+export function toolingRoutes(): RouteHandler {
+  return async (ctx, req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const m = /^\/services\/data\/v(\d+\.\d)\/tooling(\/.*)$/.exec(url.pathname.replace(/\/+$/, ''));
+    if (!m) return false;
+    const [, v, rest] = m;
+    if (/^\/(executeAnonymous|runTests)/.test(rest)) return false;
+    try {
+      if ((rest === '/query' || rest === '/queryAll') && req.method === 'GET') {
+        const q = url.searchParams.get('q');
+        if (!q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+        const all = runSoql(ctx.db, ctx.org.id, q, { userMode: true, userId: userOf(ctx), apiVersion: v });
+        sendJson(res, 200, { ...pageQuery(ctx.org as StoredOrg, v, all, BATCH), entityTypeName: all.records[0] ? (all.records[0].attributes as { type: string }).type : null });
+        return true;
+      }
+      const d = /^\/sobjects\/([A-Za-z0-9_]+)\/describe$/.exec(rest);
+      if (d && req.method === 'GET') {
+        const def = getObjectDef(ctx.db, ctx.org.id, (ctx.org as StoredOrg).kind, d[1]);
+        if (!def) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+        sendJson(res, 200, describeObject(def, v));
+        return true;
+      }
+      return false;
+    } catch (e) {
+      if (e instanceof ApiError) {
+        sendApiError(res, e);
+        return true;
+      }
+      throw e;
+    }
+  };
+}

@@ -8,7 +8,7 @@ import { createRecordStore, getDevHub, getOrg, listOrgs, openDatabase, tx, type 
 import { createOrg } from './orgs.ts';
 import { generateSelfSigned, newConsumerKey, writeKeyFiles } from './cliApp.ts';
 import { insertApp, oauthRoutes, type OAuthSettings } from './oauth.ts';
-import { dataRoutes } from './rest.ts';
+import { dataRoutes, toolingRoutes } from './rest.ts';
 import { deleteScratchOrg, hubLimits, signUpScratchOrg, type ScratchLimits, type SignupDeps } from './devhub.ts';
 import { loadNeighbours, type Neighbours } from './neighbours.ts';
 import { setMetadataModule, ADMIN_PROFILE } from './access.ts';
@@ -160,6 +160,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   ];
   if (neighbours.metadata.metadataRoutes) registry.push({ name: 'metadata', handler: neighbours.metadata.metadataRoutes });
   if (neighbours.apex.apexRoutes) registry.push({ name: 'apex', handler: neighbours.apex.apexRoutes });
+  registry.push({ name: 'tooling', handler: toolingRoutes() });
 
   async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     const declared = Number(req.headers['content-length'] ?? 0);
