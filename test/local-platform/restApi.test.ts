@@ -192,11 +192,10 @@ describe('bad input', () => {
     expect(u.body[0].errorCode).toBe('INVALID_TYPE');
     expect((await api(p.url, undefined, `${V}/tooling/query?q=x`)).status).toBe(401);
   });
-  it('answers "not supported yet" for Apex routes when the Apex runtime is not mounted', async () => {
-    if (p.routeNames().includes('apex')) return;
-    const r = await api(p.url, token, '/services/apexrest/accounts');
+  it('answers "not supported yet" in Salesforce\'s shape for endpoints no module serves (async test runs)', async () => {
+    const r = await api(p.url, token, `${V}/tooling/runTestsAsynchronous`, { method: 'POST', body: JSON.stringify({ classNames: 'X' }) });
     expect(r.status).toBe(501);
-    expect(r.body[0].errorCode).toBe('NOT_SUPPORTED');
+    expect(r.body).toEqual([{ errorCode: 'NOT_SUPPORTED', message: expect.stringContaining('not supported yet') }]);
   });
 });
 
