@@ -15,6 +15,8 @@ import type { DeployEnv, Handler, Prepared, StoredComponent } from './types/hand
 import { handlerFor, afterApply } from './handlers.ts';
 import { getStoredComponent, deleteStoredComponent } from './componentStore.ts';
 import { recordSourceMembers } from './sourceTracking.ts';
+import { runDeployTests, TEST_RUNNING_LEVELS, type RunTestResult } from './deployTests.ts';
+import type { ApexHost } from '../../apex/host.ts';
 
 export interface DeployOptions {
   checkOnly?: boolean;
@@ -52,7 +54,7 @@ export interface DeployResult {
   details: {
     componentSuccesses: DeployMessage[];
     componentFailures: DeployMessage[];
-    runTestResult: { numFailures: number; numTestsRun: number; totalTime: number; successes: unknown[]; failures: unknown[]; codeCoverage: unknown[]; codeCoverageWarnings: unknown[] };
+    runTestResult: RunTestResult;
   };
   done: boolean;
   errorMessage?: string;
@@ -79,6 +81,8 @@ export interface DeployCaller {
   records: RecordStore;
   userId?: string;
   userName?: string;
+  /** The Apex runtime's window on the org, for test levels that run tests. */
+  apexHost?: () => ApexHost;
 }
 
 /** Salesforce-shaped Id with a key prefix (0Af = deploy request, 09S = retrieve request). */
@@ -204,6 +208,27 @@ export async function deployZip(caller: DeployCaller, zip: Buffer, options: Depl
   result.numberComponentsTotal = selected.length + deletions.length;
   result.details.componentFailures = failures;
   result.numberComponentErrors = failures.length;
+
+  let testsFailed = false;
+  if (failures.length === 0 && TEST_RUNNING_LEVELS.includes(testLevel)) {
+    if (!caller.apexHost) {
+      return { ...result, errorMessage: `Test level ${testLevel} needs the Apex runtime, which this platform was started without; deploy with --test-level NoTestRun.`, errorStatusCode: 'UNKNOWN_EXCEPTION' };
+    }
+    const batchClasses = good
+      .filter(({ c }) => c.type === 'ApexClass')
+      .map(({ c }) => ({ name: c.fullName, body: c.files.get(c.fileName)!.toString('utf8') }));
+    const outcome = await runDeployTests(caller.apexHost(), batchClasses, testLevel, options.runTests ?? []);
+    result.details.runTestResult = outcome.runTestResult;
+    result.numberTestsTotal = outcome.runTestResult.numTestsRun;
+    result.numberTestsCompleted = outcome.runTestResult.numTestsRun - outcome.runTestResult.numFailures;
+    result.numberTestErrors = outcome.runTestResult.numFailures;
+    testsFailed = outcome.failed;
+  }
+  if (testsFailed) {
+    result.completedDate = new Date().toISOString();
+    result.lastModifiedDate = result.completedDate;
+    return result; // status Failed, success false: nothing applied
+  }
   const applyAll = failures.length === 0 || !rollbackOnError;
   const successes: DeployMessage[] = [];
   if (applyAll) {

@@ -177,7 +177,13 @@ function readDeployOptions(o: XmlNode): DeployOptions {
 
 async function runDeploy(ctx: RequestContext, zip: Buffer, options: DeployOptions): Promise<string> {
   const id = newAsyncId('0Af');
-  const result = await deployZip({ db: ctx.db, org: ctx.org, records: ctx.records, userId: ctx.userId, userName: userName(ctx) }, zip, options, id);
+  const userId = ctx.userId;
+  const result = await deployZip(
+    { db: ctx.db, org: ctx.org, records: ctx.records, userId, userName: userName(ctx), apexHost: userId ? () => ctx.apexHost(userId) : undefined },
+    zip,
+    options,
+    id,
+  );
   ctx.db
     .prepare("INSERT INTO md_async_results (id, org_id, kind, status, test_level, check_only, result, zip, created_at) VALUES (?, ?, 'deploy', ?, ?, ?, ?, ?, ?)")
     .run(id, ctx.org.id, result.status, result.testLevel ?? null, options.checkOnly ? 1 : 0, JSON.stringify(result), options.checkOnly ? zip : null, Date.now());
