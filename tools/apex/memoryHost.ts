@@ -10,6 +10,8 @@ import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { ApexClassSource, ApexHost, ApexUser, HttpCallout, HttpCalloutResult, QueryOptions, SObjectRecord } from './host.ts';
 
 type Rec = Record<string, unknown> & { Id: string };
+/** soql-parser-js takes ~100 ms per parse; queries repeat, so parses are kept. */
+const parsedQueries = new Map<string, any>(); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface MemoryHostOptions {
   orgId?: string;
@@ -151,7 +153,11 @@ export class MemoryHost implements ApexHost {
   async query(soql: string, options: QueryOptions): Promise<SObjectRecord[]> {
     this.queryLog.push({ soql, options });
     // soql-parser-js has no WITH USER_MODE/SYSTEM_MODE in every position; it is passed as a flag.
-    const q = parseQuery(soql.replace(/\bWITH\s+(USER_MODE|SYSTEM_MODE|SECURITY_ENFORCED)\b/i, ''), { allowApexBindVariables: true }) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let q = parsedQueries.get(soql);
+    if (!q) {
+      q = parseQuery(soql.replace(/\bWITH\s+(USER_MODE|SYSTEM_MODE|SECURITY_ENFORCED)\b/i, ''), { allowApexBindVariables: true });
+      parsedQueries.set(soql, q);
+    }
     const type: string = q.sObject;
     let rows = [...this.table(type).values()];
     if (q.where) rows = rows.filter((r) => this.evalWhere(r, q.where, options.binds));

@@ -253,7 +253,7 @@ export function coerce(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
     return v;
   }
   if (n === 'long') return v instanceof Dec ? Math.trunc(v.n) : v;
-  if (v instanceof ApexList && v.fromQuery && isSObjectName(n)) {
+  if (v instanceof ApexList && v.fromQuery && (isSObjectName(n) || n === 'sobject')) {
     if (v.items.length === 0) throwEx(f, 'QueryException', 'List has no rows for assignment to SObject');
     if (v.items.length > 1) throwEx(f, 'QueryException', 'List has more than 1 row for assignment to SObject');
     return v.items[0];
@@ -461,6 +461,8 @@ export async function getMember(f: Frame, target: unknown, name: string, site: S
   if (target === null || target === undefined) throwNpe(f, site);
   if (target instanceof ApexObject) return getField(f, target, name, site);
   if (target instanceof SObject) return sobjectGet(f, target, name);
+  // [SELECT Name FROM Account WHERE …].Name reads the single row
+  if (target instanceof ApexList && target.fromQuery) return sobjectGet(f, coerce(f, target, { name: 'SObject', args: [], array: 0 }, site) as SObject, name);
   if (target instanceof NObj) {
     const nt = natives.get(target.typeName.toLowerCase());
     const key = name.toLowerCase();
@@ -1082,7 +1084,6 @@ export async function runSoql(
   let q = soql.replace(/\b(LIMIT|OFFSET)\s*:\s*([A-Za-z_][A-Za-z0-9_]*)/gi, (m, kw: string, name: string) => {
     const v = binds[name];
     if (typeof v !== 'number') throwEx(f, 'QueryException', `${kw.toUpperCase()} bind variable must be an Integer: ${name}`);
-    delete binds[name];
     return `${kw} ${Math.trunc(v)}`;
   });
   if (opts.isCount) q = soql.replace(/^\s*select\s+count\(\s*\)\s+from/i, 'SELECT Id FROM');
