@@ -47,6 +47,10 @@ describe('ApexHost', () => {
     await host.commit();
     const rows = await host.query('SELECT Id, Name FROM Account WHERE Name = :n', { userMode: false, binds: { n: 'Kept 2' } });
     expect(rows).toHaveLength(1);
+    // Test.setCreatedDate: an update of CreatedDate alone is accepted; other system fields are not.
+    await host.update([{ Id: kept, CreatedDate: '2026-01-01T00:00:00.000+0000' }], { userMode: false });
+    expect((await host.query('SELECT CreatedDate FROM Account WHERE Id = :id LIMIT :n', { userMode: true, binds: { id: kept, n: 1 } }))[0].CreatedDate).toBe('2026-01-01T00:00:00.000+0000');
+    await expect(host.update([{ Id: kept, CreatedById: host.user.id, Name: 'x' }], { userMode: false })).rejects.toThrow('CreatedById');
     await host.delete([kept], { userMode: false });
     expect(await host.query('SELECT Id FROM Account WHERE Name = :n', { userMode: false, binds: { n: 'Kept 2' } })).toHaveLength(0);
   });

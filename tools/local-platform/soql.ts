@@ -217,6 +217,12 @@ function normalisePath(def: ObjectDef, raw: string): string[] {
  * caller's concern). The Apex runtime calls this through ApexHost.query.
  */
 export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: SoqlOptions = {}): SoqlResult {
+  // LIMIT/OFFSET binds (`LIMIT :rowLimit`) are inlined: the parser only takes literals there.
+  soql = soql.replace(/\b(LIMIT|OFFSET)\s*:\s*([A-Za-z_]\w*)/gi, (m, kw: string, name: string) => {
+    const v = options.binds?.[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ApiError(400, 'MALFORMED_QUERY', `${kw.toUpperCase()} bind :${name} must be a non-negative Integer`);
+    return `${kw} ${v}`;
+  });
   const q = parseSoql(soql);
   if (!q.sObject) throw malformed('missing FROM');
   let def: ObjectDef;
