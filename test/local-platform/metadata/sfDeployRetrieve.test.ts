@@ -29,8 +29,8 @@ const env = {
 let platform: RunningPlatform;
 let scratchOrgId = '';
 
-async function sf(args: string[]): Promise<{ exitCode: number; json: { status: number; result: Record<string, unknown>; message?: string; warnings?: string[] } }> {
-  const r = await execa(sfBin, [...args, '--json'], { cwd: project, env, reject: false, extendEnv: true });
+async function sf(args: string[], extraEnv: Record<string, string> = {}): Promise<{ exitCode: number; json: { status: number; result: Record<string, unknown>; message?: string; warnings?: string[] } }> {
+  const r = await execa(sfBin, [...args, '--json'], { cwd: project, env: { ...env, ...extraEnv }, reject: false, extendEnv: true });
   try {
     return { exitCode: r.exitCode ?? 1, json: JSON.parse(r.stdout) };
   } catch {
@@ -95,8 +95,10 @@ describe('sf project deploy start / retrieve start', () => {
     expect(created.exitCode, JSON.stringify(created.json)).toBe(0);
     const orgId = created.json.result['orgId'] as string;
     scratchOrgId = orgId;
-    const dry = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga', '--dry-run']);
+    // the dry run goes through the REST deploy endpoint (the CLI's org-metadata-rest-deploy setting)
+    const dry = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga', '--dry-run'], { SF_ORG_METADATA_REST_DEPLOY: 'true' });
     expect(dry.exitCode, JSON.stringify(dry.json)).toBe(0);
+    expect(dry.json.result).toMatchObject({ checkOnly: true, status: 'Succeeded' });
     expect(getCertificate(platform.db, orgId, 'OrgA_JWT_Signing')).toBeUndefined();
 
     const r = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga']);

@@ -19,6 +19,7 @@ import { allTypes, parentOfChildType } from './metadataRegistry.ts';
 import { importKeystore } from './importKeystore.ts';
 import { ToolError } from '../../core/ToolError.ts';
 import { sourceMemberRoute } from './sourceTracking.ts';
+import { restDeployRoute } from './restDeploy.ts';
 
 const SOAP_PATH = /^\/services\/Soap\/m\/(\d+\.\d+)(\/[A-Za-z0-9]+)?\/?$/;
 const ADMIN_PROFILE = 'System Administrator';
@@ -38,7 +39,16 @@ export const metadataRoutes: RouteHandler = async (ctx, req, res, body) => {
     return true;
   }
   const m = SOAP_PATH.exec(path);
-  if (!m) return sourceMemberRoute(ctx, req, res, body);
+  if (!m) {
+    if (/^\/services\/data\/v[\d.]+\/metadata\/deployRequest/.test(path)) {
+      schema(ctx.db);
+      return restDeployRoute(ctx, req, res, body, {
+        runDeploy: (zip, options) => runDeploy(ctx, zip, options),
+        load: (id) => loadResult<DeployResult>(ctx, id, 'deploy'),
+      });
+    }
+    return sourceMemberRoute(ctx, req, res, body);
+  }
   if (req.method !== 'POST') {
     sendSoapFault(res, 'soapenv:Client', 'The Metadata API accepts POST requests only');
     return true;
