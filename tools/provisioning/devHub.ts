@@ -17,9 +17,13 @@ export interface DevHubChoice {
 
 export async function chooseDevHub(flag: string | undefined, forceLocal: boolean, options: SfOptions): Promise<DevHubChoice> {
   if (forceLocal) return { alias: await startLocalPlatform(options), local: true, source: 'local' };
-  if (flag) return { alias: flag, local: flag === LOCAL_DEVHUB_ALIAS, source: 'flag' };
+  // The local alias always goes through start: it is a no-op when the platform runs, and it (re)logs
+  // sf in, which a new HOME or a reset platform needs.
+  if (flag === LOCAL_DEVHUB_ALIAS) return { alias: await startLocalPlatform(options), local: true, source: 'flag' };
+  if (flag) return { alias: flag, local: false, source: 'flag' };
   const configured = await configuredDevHub(options);
-  if (configured) return { alias: configured, local: configured === LOCAL_DEVHUB_ALIAS, source: 'config' };
+  if (configured === LOCAL_DEVHUB_ALIAS) return { alias: await startLocalPlatform(options), local: true, source: 'config' };
+  if (configured) return { alias: configured, local: false, source: 'config' };
   return { alias: await startLocalPlatform(options), local: true, source: 'local' };
 }
 

@@ -2,11 +2,11 @@
  * The org operations provisioning needs, each one `sf` command. Same calls against the local platform
  * and real orgs; only the Dev Hub differs.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
-import { sf, type SfOptions } from './sfCli.ts';
+import { projectRoot, sf, type SfOptions } from './sfCli.ts';
 import type { OrgRef } from './setupState.ts';
 
 interface DisplayResult {
@@ -52,15 +52,36 @@ export async function deleteScratchOrg(alias: string, options: SfOptions): Promi
   await sf(['org', 'delete', 'scratch', '--target-org', alias, '--no-prompt'], options);
 }
 
-/** Deploys source folders together (one transaction in the org). */
+/**
+ * Deploys source folders together (one transaction in the org). They are copied into a throwaway
+ * project first: rendered folders live outside force-app (and under the ignored .local), and sf
+ * deploys only paths inside its project.
+ */
 export async function deploySource(alias: string, sourceDirs: string[], options: SfOptions): Promise<void> {
-  const args = ['project', 'deploy', 'start', '--target-org', alias, '--wait', '30', '--ignore-conflicts'];
-  for (const dir of sourceDirs) args.push('--source-dir', dir);
+  const dir = await throwawayProject(sourceDirs.length);
   try {
-    await sf(args, options);
+    const args = ['project', 'deploy', 'start', '--target-org', alias, '--wait', '30', '--ignore-conflicts'];
+    for (const [i, source] of sourceDirs.entries()) {
+      await cp(source, join(dir, `pkg${i}`), { recursive: true });
+      args.push('--source-dir', `pkg${i}`);
+    }
+    await sf(args, { ...options, cwd: dir });
   } catch (error) {
     throw describeDeployFailure(error, alias);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A temp SFDX project with this project's API version and .forceignore and `count` package folders. */
+async function throwawayProject(count: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sfdx-'));
+  const project = JSON.parse(await readFile(join(projectRoot, 'sfdx-project.json'), 'utf8')) as { sourceApiVersion: string };
+  const packageDirectories = Array.from({ length: Math.max(count, 1) }, (_, i) => ({ path: `pkg${i}`, default: i === 0 }));
+  await writeFile(join(dir, 'sfdx-project.json'), JSON.stringify({ packageDirectories, sourceApiVersion: project.sourceApiVersion }));
+  await cp(join(projectRoot, '.forceignore'), join(dir, '.forceignore')).catch(() => undefined);
+  await mkdir(join(dir, 'pkg0'), { recursive: true });
+  return dir;
 }
 
 function describeDeployFailure(error: unknown, alias: string): unknown {
@@ -74,13 +95,13 @@ function describeDeployFailure(error: unknown, alias: string): unknown {
   ]);
 }
 
-/** Retrieves one component in source format into a temp folder and returns the files' contents by name. */
+/** Retrieves components in source format (in a throwaway project) and returns the files' contents by name. */
 export async function retrieveComponent(alias: string, metadata: string, options: SfOptions): Promise<Map<string, Buffer>> {
-  const dir = await mkdtemp(join(tmpdir(), 'retrieve-'));
+  const dir = await throwawayProject(1);
   try {
-    await sf(['project', 'retrieve', 'start', '--target-org', alias, '--metadata', metadata, '--output-dir', dir], options);
+    await sf(['project', 'retrieve', 'start', '--target-org', alias, '--metadata', metadata, '--output-dir', 'out'], { ...options, cwd: dir });
     const files = new Map<string, Buffer>();
-    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    for (const entry of await readdir(join(dir, 'out'), { recursive: true, withFileTypes: true })) {
       if (entry.isFile()) files.set(entry.name, await readFile(join(entry.parentPath, entry.name)));
     }
     return files;

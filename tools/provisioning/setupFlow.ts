@@ -130,14 +130,16 @@ const steps: Step[] = [
       const o = ctx.options;
       const b = ctx.state.provider!;
       ctx.state.integrationUsername = await ensureIntegrationUser(ctx);
+      // Saved before the deploy: a consumer key can't change once the app exists, so a retry must reuse it.
       const consumerKey = ctx.state.app?.consumerKey ?? newConsumerKey();
+      ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey };
+      await saveState(statePath(o), ctx.state);
       const appInput = { certificatePem: ctx.state.certificate!.pem, consumerKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
       const files = o.app === 'eca' ? renderExternalClientApp(appInput) : renderConnectedApp(appInput);
       const dir = renderedDir(o, 'provider');
       await writeRendered(dir, files);
       // The app's policy names the permission set, so both go in one deploy.
       await deploySource(o.providerAlias, [join(projectRoot, 'force-app', 'provider'), dir], o.sf);
-      ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey };
       await assignPermissionSet(o.providerAlias, INTEGRATION_PERMSET, ctx.state.integrationUsername, o.sf);
       // Imported once: a re-run adds none.
       if (!(await hasSampleAccounts(ctx))) {
