@@ -102,6 +102,46 @@ export class MemoryHost implements ApexHost {
     this.calloutHandler = o.callout;
   }
 
+  /**
+   * Object access of a user, for `WITH USER_MODE`: System Administrator and Standard User profiles
+   * read and write standard objects; 'Minimum Access - Salesforce' has nothing; assigned permission
+   * sets (PermissionSet.ObjectPermissions, a JSON map seeded by the caller) add access. Field-level
+   * security and sharing are not modelled.
+   */
+  hasObjectAccess(userId: string, sobject: string, access: 'read' | 'create' | 'edit' | 'delete'): boolean {
+    const user = this.table('User').get(userId) ?? [...this.table('User').values()].find((u) => u.Id.slice(0, 15) === userId.slice(0, 15));
+    if (!user) return true;
+    const profile = user.ProfileId ? this.table('Profile').get(String(user.ProfileId)) : undefined;
+    const pname = String(profile?.Name ?? 'System Administrator');
+    if (pname === 'System Administrator') return true;
+    if (pname === 'Standard User' && !/__/.test(sobject)) return true;
+    for (const psa of this.table('PermissionSetAssignment').values()) {
+      if (String(psa.AssigneeId).slice(0, 15) !== userId.slice(0, 15)) continue;
+      const ps = this.table('PermissionSet').get(String(psa.PermissionSetId));
+      const perms = (ps?.ObjectPermissions ?? {}) as Record<string, Record<string, boolean>>;
+      const hit = Object.entries(perms).find(([o]) => o.toLowerCase() === sobject.toLowerCase());
+      if (hit?.[1][access]) return true;
+    }
+    return false;
+  }
+
+  /** System.runAs: the same store seen as another user (by Id or Username). */
+  async withUser(who: { id?: string; username?: string }): Promise<ApexHost> {
+    const users = [...this.table('User').values()];
+    const u = who.id ? users.find((x) => x.Id.slice(0, 15) === who.id!.slice(0, 15)) : users.find((x) => String(x.Username).toLowerCase() === String(who.username).toLowerCase());
+    if (!u) throw new Error(`No user ${who.id ?? who.username} in this org`);
+    const user: ApexUser = { ...this.user, id: u.Id, username: String(u.Username ?? ''), name: String(u.Name ?? u.LastName ?? ''), email: String(u.Email ?? '') };
+    const parent = this;
+    return new Proxy(this, {
+      get(target, prop, receiver) {
+        if (prop === 'user') return user;
+        if (prop === 'query') return (soql: string, o: QueryOptions) => parent.queryAs(user.id, soql, o);
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+  }
+
   async listClasses(): Promise<ApexClassSource[]> {
     return this.classes;
   }
@@ -151,6 +191,10 @@ export class MemoryHost implements ApexHost {
   }
 
   async query(soql: string, options: QueryOptions): Promise<SObjectRecord[]> {
+    return this.queryAs(this.user.id, soql, options);
+  }
+
+  async queryAs(userId: string, soql: string, options: QueryOptions): Promise<SObjectRecord[]> {
     this.queryLog.push({ soql, options });
     // soql-parser-js has no WITH USER_MODE/SYSTEM_MODE in every position; it is passed as a flag.
     let q = parsedQueries.get(soql);
@@ -159,6 +203,8 @@ export class MemoryHost implements ApexHost {
       parsedQueries.set(soql, q);
     }
     const type: string = q.sObject;
+    if (options.userMode && !this.hasObjectAccess(userId, type, 'read'))
+      throw new Error(`sObject type '${type}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
     let rows = [...this.table(type).values()];
     if (q.where) rows = rows.filter((r) => this.evalWhere(r, q.where, options.binds));
     if (q.orderBy) {

@@ -48,5 +48,18 @@ export function projectHost(sourceDirs: string[]): MemoryHost {
     const cap = block ? /<allocatedCapacity>(\d+)<\/allocatedCapacity>/.exec(block) : null;
     cachePartitions[basename(f).replace(/\.cachePartition-meta\.xml$/, '')] = cap ? Number(cap[1]) : 0;
   }
-  return new MemoryHost({ classes: readProjectClasses(sourceDirs), certificates, cacheCapacityMb: 0, cachePartitions });
+  const host = new MemoryHost({ classes: readProjectClasses(sourceDirs), certificates, cacheCapacityMb: 0, cachePartitions });
+  // Permission sets of the project, with their object permissions, as an org would have them deployed.
+  for (const f of sourceDirs.flatMap((d) => walk(d)).filter((x) => /\/permissionsets\/[^/]+\.permissionset-meta\.xml$/.test(x))) {
+    const xml = readFileSync(f, 'utf8');
+    const perms: Record<string, Record<string, boolean>> = {};
+    for (const block of xml.split('<objectPermissions>').slice(1)) {
+      const get = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(block)?.[1];
+      const obj = get('object');
+      if (obj) perms[obj] = { read: get('allowRead') === 'true', create: get('allowCreate') === 'true', edit: get('allowEdit') === 'true', delete: get('allowDelete') === 'true' };
+    }
+    const name = basename(f).replace(/\.permissionset-meta\.xml$/, '');
+    host.seed('PermissionSet', [{ Name: name, Label: /<label>([^<]*)<\/label>/.exec(xml)?.[1] ?? name, ObjectPermissions: perms }]);
+  }
+  return host;
 }
