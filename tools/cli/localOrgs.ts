@@ -3,7 +3,13 @@
  * Thin command over tools/local-platform/daemon.ts. Prints paths and ids, never key contents.
  */
 import { ToolError } from '../core/ToolError.ts';
-import { DEVHUB_ALIAS, loginDevHub, resetState, serverStatus, startServer, stopServer } from '../local-platform/daemon.ts';
+
+// node:sqlite prints an ExperimentalWarning on load; keep stderr for real problems (callers show its first line).
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (w.name !== 'ExperimentalWarning') process.stderr.write(`${w.name}: ${w.message}\n`);
+});
+const { DEVHUB_ALIAS, loginDevHub, resetState, serverStatus, startServer, stopServer } = await import('../local-platform/daemon.ts');
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -4,7 +4,11 @@
  * LOCAL_SF_ACTIVE_SCRATCH_ORGS, LOCAL_SF_DAILY_SCRATCH_ORGS, LOCAL_SF_LOG_REQUESTS=0 to silence) and
  * closes cleanly on SIGTERM/SIGINT so the SQLite file is left consistent.
  */
-import { startPlatform } from './server.ts';
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (w.name !== 'ExperimentalWarning') process.stdout.write(`${new Date().toISOString()} warning ${w.name}: ${w.message}\n`);
+});
+const { startPlatform } = await import('./server.ts');
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 try {
