@@ -144,4 +144,16 @@ describe('sf project deploy start / retrieve start', () => {
     expect(res.status).toBe(500);
     expect(await res.text()).toMatch(/<faultcode>sf:INVALID_SESSION_ID<\/faultcode>/);
   });
+
+  it('imports a keytool-made JKS into the scratch org with `local-orgs import-keystore` (password from KEYSTORE_PASSWORD, never argv)', async () => {
+    const jks = join(work, 'import.jks');
+    await execa('keytool', ['-genkeypair', '-alias', 'OrgA_From_Keystore', '-keyalg', 'RSA', '-keysize', '3072', '-storetype', 'JKS', '-keystore', jks, '-storepass', 'pass-e2e-1', '-keypass', 'pass-e2e-1', '-dname', 'CN=e2e', '-validity', '10']);
+    const r = await execa(join(repo, 'node_modules/.bin/tsx'), [join(repo, 'tools/cli/importKeystore.ts'), '--target-org', 'orga', '--file', jks, '--json'], {
+      cwd: project, env: { ...env, KEYSTORE_PASSWORD: 'pass-e2e-1' }, reject: false,
+    });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).result.imported).toEqual([expect.objectContaining({ name: 'orga_from_keystore', keySize: 3072 })]);
+    expect(r.stdout).not.toContain('pass-e2e-1');
+    expect(getCertificate(platform.db, scratchOrgId, 'orga_from_keystore')?.privateKeyPem).toContain('PRIVATE KEY');
+  }, 60_000);
 });
