@@ -289,3 +289,32 @@ describe('retrieve', () => {
     expect(await zip.file('unpackaged/package.xml')!.async('string')).toContain('<members>Hello</members>');
   });
 });
+
+describe('redeploys and deletions', () => {
+  it('keeps deployedAt of an unchanged app (the propagation delay counts from real changes)', async () => {
+    const key = (platform.db.prepare('SELECT consumer_key FROM md_consumer_keys WHERE org_id = ?').get(other.id) as { consumer_key: string }).consumer_key;
+    const before = findOAuthApp(platform.db, other.id, key)!.deployedAt;
+    await new Promise((r) => setTimeout(r, 5));
+    const files = ecaFiles({ cert: `<certificate>${Buffer.from(certPem).toString('base64')}</certificate>` });
+    expect((await deploy(await zipOf(files, ecaManifest), {}, other)).status).toBe('Succeeded');
+    expect(findOAuthApp(platform.db, other.id, key)!.deployedAt).toBe(before);
+    // a real change (the session timeout) moves it
+    const changed = { ...files, 'extlClntAppOauthPolicies/OrgB_App_plcy.ecaOauthPlcy': files['extlClntAppOauthPolicies/OrgB_App_plcy.ecaOauthPlcy'].replace('>30<', '>45<') };
+    expect((await deploy(await zipOf(changed, ecaManifest), {}, other)).status).toBe('Succeeded');
+    expect(findOAuthApp(platform.db, other.id, key)).toMatchObject({ sessionTimeoutMinutes: 45 });
+    expect(findOAuthApp(platform.db, other.id, key)!.deployedAt).toBeGreaterThan(before);
+  });
+
+  it('deletes components named in destructiveChanges.xml, with their sObject rows', async () => {
+    await deploy(await zipOf({ 'classes/Doomed.cls': 'public class Doomed {}', 'classes/Doomed.cls-meta.xml': classMeta }, { ApexClass: ['Doomed'] }));
+    expect(platform.records.find(org.id, 'ApexClass', 'Name', 'Doomed')).toBeDefined();
+    const zip = new JSZip();
+    zip.file('package.xml', `<Package ${MD}><version>62.0</version></Package>`);
+    zip.file('destructiveChanges.xml', `<Package ${MD}><types><members>Doomed</members><name>ApexClass</name></types><version>62.0</version></Package>`);
+    const r = await deploy(await zip.generateAsync({ type: 'nodebuffer' }));
+    expect(r.status).toBe('Succeeded');
+    expect(r.details.componentSuccesses).toContainEqual(expect.objectContaining({ fullName: 'Doomed', deleted: true }));
+    expect(listApexClasses(platform.db, org.id).map((c) => c.name)).not.toContain('Doomed');
+    expect(platform.records.find(org.id, 'ApexClass', 'Name', 'Doomed')).toBeUndefined();
+  });
+});

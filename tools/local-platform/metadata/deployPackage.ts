@@ -299,12 +299,14 @@ function sameFiles(stored: Record<string, string>, files: Map<string, Buffer>): 
   return true;
 }
 
+/** Upserts the component; an unchanged redeploy keeps updated_at (what the propagation delay counts from). */
 function writeComponent(db: DatabaseSync, orgId: string, c: DeployComponent, p: Prepared, now: number): void {
   const files: Record<string, string> = {};
   for (const [k, v] of p.files ?? c.files) files[k] = v.toString('base64');
   db.prepare(
     `INSERT INTO md_components (org_id, type, full_name, files, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (org_id, type, full_name) DO UPDATE SET files = excluded.files, data = excluded.data, updated_at = excluded.updated_at`,
+     ON CONFLICT (org_id, type, full_name) DO UPDATE SET files = excluded.files, data = excluded.data, updated_at = excluded.updated_at
+     WHERE md_components.files != excluded.files OR md_components.data != excluded.data`,
   ).run(orgId, c.type, c.fullName, JSON.stringify(files), JSON.stringify(p.data ?? {}), now, now);
 }
 
