@@ -93,6 +93,13 @@ describe('ApexHost', () => {
     expect(await host.cacheGet('token')).toEqual({ access_token: 'abc' });
     expect(await host.cacheRemove('token')).toBe(true);
     expect(await host.cacheGet('token')).toBeUndefined();
+    // The runtime's own values (cyclic object graphs) are kept as given, by this process.
+    const cyclic: Record<string, unknown> = { token: 'abc' };
+    cyclic.self = cyclic;
+    await host.cachePut('apexValue', cyclic, 600);
+    expect(await host.cacheGet('apexValue')).toBe(cyclic);
+    const again = createApexHost({ db: p.db, org: cacheOrg, userId: cacheAdmin, metadata: {}, records: p.records });
+    expect(await again.cacheGet('apexValue')).toBe(cyclic);
     const hub = hubHost();
     expect(await hub.cacheCapacityMb()).toBe(0);
     await expect(hub.cachePut('token', 'x', 600)).rejects.toThrow('OrgCacheException');

@@ -50,6 +50,22 @@ export function remoteSiteAllows(sites: { url: string; isActive: boolean; disabl
   });
 }
 
+/** Platform Cache values as the runtime gave them, per org/partition/key (this process only). */
+const liveCache = new Map<string, { value: unknown; expires: number; size: number }>();
+const cacheId = (orgId: string, partition: string, key: string) => `${orgId}\u0000${partition}\u0000${key}`;
+
+/** Rough byte size of a value that JSON cannot serialize (cycles): counts strings and numbers once. */
+function approxSize(value: unknown, seen = new WeakSet<object>()): number {
+  if (value === null || value === undefined) return 4;
+  if (typeof value === 'string') return value.length + 2;
+  if (typeof value !== 'object') return 8;
+  if (seen.has(value)) return 0;
+  seen.add(value);
+  let n = 2;
+  for (const v of Object.values(value as Record<string, unknown>)) n += approxSize(v, seen) + 1;
+  return n;
+}
+
 export function createApexHost(deps: ApexHostDeps): ApexHost {
   const { db, org, userId, metadata } = deps;
   const fetchImpl = deps.fetchImpl ?? fetch;
@@ -158,6 +174,11 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     },
     async cacheGet(fullKey) {
       const { partition, key } = partitionName(fullKey);
+      const live = liveCache.get(cacheId(org.id, partition, key));
+      if (live) {
+        if (live.expires >= Date.now()) return live.value;
+        liveCache.delete(cacheId(org.id, partition, key));
+      }
       const r = db.prepare('SELECT value, expires_at FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').get(org.id, partition, key) as { value: string; expires_at: number } | undefined;
       if (!r || r.expires_at < Date.now()) return undefined;
       return JSON.parse(r.value);
@@ -166,23 +187,42 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       const { partition, key } = partitionName(fullKey);
       const cap = capacity(partition || undefined) * 1024 * 1024;
       if (cap <= 0) throw new Error('Cache.Org.OrgCacheException: Failed Cache.Org.put() for key ' + fullKey + ': no cache capacity is allocated to the partition');
-      const json = JSON.stringify(value ?? null);
       const ttl = Math.min(Math.max(ttlSeconds || 86_400, 300), 172_800);
+      const expires = Date.now() + ttl * 1000;
+      // The Apex runtime hands over its own values (objects with class references), which only live in
+      // this process; plain JSON values are also written to SQLite so they survive a restart.
+      let json: string | undefined;
+      try {
+        json = JSON.stringify(value ?? null);
+      } catch {
+        json = undefined;
+      }
+      const size = json !== undefined ? Buffer.byteLength(json) : approxSize(value);
+      liveCache.set(cacheId(org.id, partition, key), { value, expires, size });
       tx(db, () => {
-        db.prepare('INSERT OR REPLACE INTO cache_entries (org_id, partition, key, value, size, expires_at) VALUES (?,?,?,?,?,?)').run(org.id, partition, key, json, Buffer.byteLength(json), Date.now() + ttl * 1000);
-        // Over capacity: evict the entries closest to expiry ("cache misses can happen").
-        let used = (db.prepare('SELECT coalesce(sum(size),0) AS n FROM cache_entries WHERE org_id = ? AND partition = ?').get(org.id, partition) as { n: number }).n;
-        while (used > cap) {
-          const victim = db.prepare('SELECT key, size FROM cache_entries WHERE org_id = ? AND partition = ? AND key != ? ORDER BY expires_at LIMIT 1').get(org.id, partition, key) as { key: string; size: number } | undefined;
-          if (!victim) break;
-          db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, victim.key);
-          used -= victim.size;
+        if (json !== undefined) {
+          db.prepare('INSERT OR REPLACE INTO cache_entries (org_id, partition, key, value, size, expires_at) VALUES (?,?,?,?,?,?)').run(org.id, partition, key, json, size, expires);
+        } else {
+          db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, key);
         }
       });
+      // Over capacity: evict the entries closest to expiry ("cache misses can happen").
+      const prefix = cacheId(org.id, partition, '');
+      const entries = [...liveCache.entries()].filter(([id]) => id.startsWith(prefix));
+      let used = entries.reduce((n, [, e]) => n + e.size, 0);
+      for (const [id, e] of entries.sort((a, b) => a[1].expires - b[1].expires)) {
+        if (used <= cap) break;
+        if (id === cacheId(org.id, partition, key)) continue;
+        liveCache.delete(id);
+        db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, id.slice(prefix.length));
+        used -= e.size;
+      }
     },
     async cacheRemove(fullKey) {
       const { partition, key } = partitionName(fullKey);
-      return Number(db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, key).changes) > 0;
+      const wasLive = liveCache.delete(cacheId(org.id, partition, key));
+      const changes = Number(db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, key).changes);
+      return wasLive || changes > 0;
     },
     async cacheCapacityMb(partition) {
       return capacity(partition);
