@@ -318,3 +318,28 @@ describe('redeploys and deletions', () => {
     expect(platform.records.find(org.id, 'ApexClass', 'Name', 'Doomed')).toBeUndefined();
   });
 });
+
+describe('CustomTab and LWC', () => {
+  const bundle = {
+    'lwc/accountsView/accountsView.js': "import { LightningElement } from 'lwc';\nexport default class AccountsView extends LightningElement {}\n",
+    'lwc/accountsView/accountsView.html': '<template></template>',
+    'lwc/accountsView/accountsView.js-meta.xml': `<LightningComponentBundle ${MD}><apiVersion>66.0</apiVersion><isExposed>true</isExposed><targets><target>lightning__Tab</target></targets></LightningComponentBundle>`,
+  };
+  const tab = `<CustomTab ${MD}><label>Accounts</label><lwcComponent>accountsView</lwcComponent><motif>Custom1: Heart</motif></CustomTab>`;
+
+  it('fails a tab whose component is missing, and deploys it with its bundle', async () => {
+    expect(failures(await deploy(await zipOf({ 'tabs/Accounts_View.tab': tab }, { CustomTab: ['Accounts_View'] })))).toEqual([
+      'CustomTab:Accounts_View: In field: lwcComponent - no LightningComponentBundle named accountsView found',
+    ]);
+    const r = await deploy(await zipOf({ ...bundle, 'tabs/Accounts_View.tab': tab }, { CustomTab: ['Accounts_View'], LightningComponentBundle: ['accountsView'] }));
+    expect(failures(r)).toEqual([]);
+  });
+
+  it('fails a bundle without its js-meta.xml fields right', async () => {
+    const broken = { ...bundle, 'lwc/accountsView/accountsView.js-meta.xml': `<LightningComponentBundle ${MD}><isExposed>maybe</isExposed></LightningComponentBundle>` };
+    expect(failures(await deploy(await zipOf(broken, { LightningComponentBundle: ['accountsView'] })))).toEqual([
+      'LightningComponentBundle:accountsView: Required field is missing: apiVersion',
+      "LightningComponentBundle:accountsView: 'maybe' is not a valid value for the type xsd:boolean",
+    ]);
+  });
+});

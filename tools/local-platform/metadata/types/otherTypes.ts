@@ -44,16 +44,22 @@ export const generic: Handler = (c) => {
   return { problems, data: {} };
 };
 
-export const customTab: Handler = (c) => {
+export const customTab: Handler = (c, env) => {
   const xml = readXml(c, 'CustomTab');
   if ('problems' in xml) return { problems: xml.problems };
   const r = xml.reader;
   const motif = r.string('motif');
   const targets = ['customObject', 'lwcComponent', 'flexiPage', 'url', 'page', 'auraComponent'].filter((k) => r.node[k] !== undefined);
   if (targets.length === 0) r.fail('A tab needs one of customObject, lwcComponent, flexiPage, url, page or auraComponent.');
-  if (r.node['lwcComponent'] !== undefined) {
-    const lwc = r.string('lwcComponent')!;
-    if (!lwc) r.fail('Required field is missing: lwcComponent');
+  const refs: [string, string][] = [
+    ['lwcComponent', 'LightningComponentBundle'],
+    ['flexiPage', 'FlexiPage'],
+    ['auraComponent', 'AuraDefinitionBundle'],
+  ];
+  for (const [field, type] of refs) {
+    if (r.node[field] === undefined) continue;
+    const name = r.string(field, { required: true });
+    if (name && !env.exists(type, name)) r.fail(`In field: ${field} - no ${type} named ${name} found`, field);
   }
   return { problems: r.problems.map((p) => ({ ...p, fileName: c.xmlFileName })), data: { motif, targets } };
 };
