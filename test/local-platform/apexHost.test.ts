@@ -55,6 +55,20 @@ describe('ApexHost', () => {
     expect(await host.query('SELECT Id FROM Account WHERE Name = :n', { userMode: false, binds: { n: 'Kept 2' } })).toHaveLength(0);
   });
 
+  it('keeps interleaved transactions of two orgs apart (Org A awaiting a callout that Org B serves)', async () => {
+    const a = hubHost();
+    const b = createApexHost({ db: p.db, org: cacheOrg, userId: cacheAdmin, metadata: {}, records: p.records });
+    await a.begin();
+    await a.insert([{ attributes: { type: 'Account' }, Name: 'A before callout' }], { userMode: false });
+    await b.begin();
+    await b.insert([{ attributes: { type: 'Account' }, Name: 'B committed' }], { userMode: false });
+    await b.commit();
+    await a.insert([{ attributes: { type: 'Account' }, Name: 'A after callout' }], { userMode: false });
+    await a.rollback();
+    expect(await a.query("SELECT Id FROM Account WHERE Name LIKE 'A %callout'", { userMode: false, binds: {} })).toHaveLength(0);
+    expect(await b.query("SELECT Name FROM Account WHERE Name = 'B committed'", { userMode: false, binds: {} })).toHaveLength(1);
+  });
+
   it('refuses callouts to hosts without a Remote Site Setting, with Salesforce\'s message', async () => {
     const host = hubHost({ findRemoteSites: () => [] });
     const endpoint = `${p.url}/services/data`;

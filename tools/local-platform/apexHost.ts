@@ -21,7 +21,26 @@ export interface ApexHostDeps {
   records: RecordStore;
   /** fetch used for callouts (tests may pass a wrapper; default the global fetch). */
   fetchImpl?: typeof fetch;
+  /** Shared with runAs hosts so their DML joins this host's transaction. */
+  journal?: Journal;
 }
+
+interface RawRow {
+  id: string; org_id: string; sobject: string; fields: string; created_at: string; updated_at: string;
+}
+
+/**
+ * Apex transactions as an undo journal rather than an open SQLite transaction: an Apex request can
+ * await a callout that this same process serves (Org A calling Org B), so a connection-wide
+ * transaction would interleave with the other org's. Each DML statement commits at once; `rollback`
+ * undoes this host's statements since the matching `begin`. Other requests of the same org may see
+ * uncommitted Apex writes meanwhile (a local-platform simplification).
+ */
+export interface Journal {
+  entries: ({ kind: 'insert'; id: string } | { kind: 'update' | 'delete'; row: RawRow })[];
+  marks: number[];
+}
+const newJournal = (): Journal => ({ entries: [], marks: [] });
 
 export const unauthorizedEndpoint = (url: string): string =>
   `Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = ${url}`;
@@ -75,8 +94,8 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     id: u.id, username: String(u.fields.Username), name: String(u.fields.Name ?? ''), email: String(u.fields.Email ?? ''),
     profileName: profileNameOf(db, org.id, userId) ?? '', orgId: org.id,
   };
-  const savepoints: string[] = [];
-  let counter = 0;
+  const journal = deps.journal ?? newJournal();
+  const rowOf = (id: string) => db.prepare('SELECT * FROM records WHERE id = ?').get(id) as RawRow | undefined;
   const partitionName = (key: string): { partition: string; key: string } => {
     const parts = key.split('.');
     return parts.length >= 3 ? { partition: `${parts[0]}.${parts[1]}`, key: parts.slice(2).join('.') } : { partition: '', key };
@@ -110,7 +129,9 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
             checkObjectAccess(db, org.id, userId, type, 'create');
             checkFieldEdit(db, org.id, userId, type, Object.keys(fields));
           }
-          return insertRecord(db, org.id, type, fields, { userId });
+          const id = insertRecord(db, org.id, type, fields, { userId });
+          if (journal.marks.length) journal.entries.push({ kind: 'insert', id });
+          return id;
         }),
       );
     },
@@ -127,6 +148,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           }
           // Test.setCreatedDate arrives as an update of CreatedDate alone: the one system field tests may set.
           const onlyCreatedDate = Object.keys(fields).length === 1 && 'CreatedDate' in fields;
+          if (journal.marks.length) journal.entries.push({ kind: 'update', row: rowOf(existing.id)! });
           updateRecord(db, org.id, existing.sobject, Id, fields, { userId, trusted: onlyCreatedDate });
         }
       });
@@ -137,6 +159,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           const existing = getRecord(db, org.id, id);
           if (!existing) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
           if (options.userMode) checkObjectAccess(db, org.id, userId, existing.sobject, 'delete');
+          if (journal.marks.length) journal.entries.push({ kind: 'delete', row: rowOf(existing.id)! });
           deleteRecord(db, org.id, existing.sobject, id);
         }
       });
@@ -233,24 +256,25 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
         : (db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?)").get(org.id, who.username ?? '') as { id: string } | undefined);
       if (!row) throw new ApiError(404, 'NOT_FOUND', `No user ${who.id ?? who.username} in org ${org.id}`);
       // Same connection, so DML of the runAs host joins this host's open transaction.
-      return createApexHost({ ...deps, userId: row.id });
+      return createApexHost({ ...deps, userId: row.id, journal });
     },
     async begin() {
-      const name = `apex${++counter}`;
-      db.exec(db.isTransaction ? `SAVEPOINT ${name}` : `BEGIN IMMEDIATE; SAVEPOINT ${name}`);
-      savepoints.push(name);
+      journal.marks.push(journal.entries.length);
     },
     async commit() {
-      const name = savepoints.pop();
-      if (!name) return;
-      db.exec(`RELEASE ${name}`);
-      if (savepoints.length === 0 && db.isTransaction) db.exec('COMMIT');
+      journal.marks.pop();
+      if (journal.marks.length === 0) journal.entries.length = 0;
     },
     async rollback() {
-      const name = savepoints.pop();
-      if (!name) return;
-      db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
-      if (savepoints.length === 0 && db.isTransaction) db.exec('COMMIT');
+      const mark = journal.marks.pop() ?? 0;
+      const undo = journal.entries.splice(mark).reverse();
+      tx(db, () => {
+        for (const u of undo) {
+          if (u.kind === 'insert') db.prepare('DELETE FROM records WHERE id = ?').run(u.id);
+          else if (u.kind === 'update') db.prepare('UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(u.row.fields, u.row.updated_at, u.row.id);
+          else db.prepare('INSERT OR REPLACE INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(u.row.id, u.row.org_id, u.row.sobject, u.row.fields, u.row.created_at, u.row.updated_at);
+        }
+      });
     },
   };
 }
