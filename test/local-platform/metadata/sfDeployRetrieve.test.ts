@@ -136,6 +136,13 @@ describe('sf project deploy start / retrieve start', () => {
       Consumer_Key__c: consumerKey, Certificate_Name__c: 'OrgA_JWT_Signing', Named_Credential__c: null,
     });
     expect(listRemoteSites(platform.db, scratchOrgId)).toEqual([expect.objectContaining({ url: platform.url, isActive: true, disableProtocolSecurity: true })]);
+
+    // the record is queryable like Salesforce's custom metadata, and the deployed permission set assignable
+    const q = await sf(['data', 'query', '--query', "SELECT DeveloperName, Consumer_Key__c, Named_Credential__c FROM Org_B_Connection__mdt WHERE DeveloperName = 'Default'", '--target-org', 'orga']);
+    expect(q.exitCode, JSON.stringify(q.json)).toBe(0);
+    expect(q.json.result['records']).toEqual([expect.objectContaining({ DeveloperName: 'Default', Consumer_Key__c: consumerKey, Named_Credential__c: null })]);
+    const assign = await sf(['org', 'assign', 'permset', '--name', 'Org_B_Accounts_Viewer', '--target-org', 'orga']);
+    expect(assign.exitCode, JSON.stringify(assign.json)).toBe(0);
   }, 120_000);
 
   it('answers a Metadata API call without a valid session with the INVALID_SESSION_ID fault jsforce refreshes on', async () => {
