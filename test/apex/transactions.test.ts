@@ -291,6 +291,7 @@ private class GreeterTest {
 
   it('runs @IsTest methods with @TestSetup, mocks and per-method rollback, and measures coverage', async () => {
     const host = new MemoryHost({ classes });
+    host.seed('Account', [{ Name: 'Org data the tests must not see' }]);
     const r = await runTests(host);
     const byName = Object.fromEntries(r.tests.map((t) => [t.methodName, t]));
     expect(byName.greetsPositive.outcome).toBe('Pass');
@@ -305,7 +306,7 @@ private class GreeterTest {
     });
     expect(r).toMatchObject({ testsRan: 6, passing: 4, failing: 2, outcome: 'Failed' });
     expect(r.coverage).toEqual([{ className: 'Greeter', coveredLines: [3, 4, 6, 7, 10, 11], uncoveredLines: [], percent: 100 }]);
-    expect([...host.table('Account').values()]).toHaveLength(0);
+    expect([...host.table('Account').values()].map((a) => a.Name)).toEqual(['Org data the tests must not see']);
   });
 
   it('filters by class and method name', async () => {

@@ -1280,13 +1280,30 @@ export class Compiler {
       for (const c of kids(node)) if (!isTerm(c)) walk(c);
     };
     walk(q);
-    let soql = '';
-    let pos = start;
-    for (const b of binds) {
-      soql += this.source.slice(pos, b.from) + ':' + b.name;
-      pos = b.to + 1;
-    }
-    soql += this.source.slice(pos, stop + 1);
+    type Edit = { from: number; to: number; text: string };
+    const build = (extra: Edit[]): string => {
+      const edits: Edit[] = [...binds.map((b) => ({ from: b.from, to: b.to, text: ':' + b.name })), ...extra].sort((a, b) => a.from - b.from || a.to - b.to);
+      let out = '';
+      let pos = start;
+      for (const e of edits) {
+        out += this.source.slice(pos, e.from) + e.text;
+        pos = e.to + 1;
+      }
+      return out + this.source.slice(pos, stop + 1);
+    };
+    const soql = build([]);
+    // Test isolation: in a test, data rows that existed before it are invisible. The variant adds
+    // `Id IN :bind__testIds` (rows the test inserted) to the WHERE clause.
+    const wh = rule(q, 'whereClause');
+    const anchor = rule(q, 'usingScope') ?? rule(q, 'fromNameList');
+    let isolated: string | undefined;
+    if (wh) {
+      const cond = kids(wh)[1];
+      isolated = build([
+        { from: cond.start.start, to: cond.start.start - 1, text: 'Id IN :bind__testIds AND (' },
+        { from: cond.stop.stop + 1, to: cond.stop.stop, text: ')' },
+      ]);
+    } else if (anchor) isolated = build([{ from: anchor.stop.stop + 1, to: anchor.stop.stop, text: ' WHERE Id IN :bind__testIds' }]);
     const wc = rule(q, 'withClause');
     const userMode = !!wc && hasTok(wc, 'USER_MODE');
     const from = rule(q, 'fromNameList');
@@ -1295,6 +1312,11 @@ export class Compiler {
     return async (f) => {
       const values: Record<string, unknown> = {};
       for (const b of binds) values[b.name] = await b.ex(f);
+      const testIds = f.tx.testDataIds;
+      if (testIds && isolated && ops.isTestDataObject(sobject)) {
+        values['bind__testIds'] = [...testIds];
+        return ops.runSoql(f, isolated, { userMode, binds: values, sobject, isCount }, site);
+      }
       return ops.runSoql(f, soql, { userMode, binds: values, sobject, isCount }, site);
     };
   }

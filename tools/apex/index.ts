@@ -248,16 +248,19 @@ export async function runTests(host: ApexHost, options: RunTestsOptions = {}): P
       const start = Date.now();
       await host.begin();
       let failure: ApexFailure | undefined;
+      // @IsTest(SeeAllData=true) sees the org's rows; other tests only the rows they insert.
+      const seeAll = [cls.annotations, m.annotations].some((as) => as.some((a) => a.name === 'istest' && a.params['seealldata'] === true));
+      const ids = seeAll ? undefined : new Set<string>();
       try {
         for (const s of setup) {
-          const r = await runOne(host, program, coverage, cls, s);
+          const r = await runOne(host, program, coverage, cls, s, ids);
           if (!r.ok) {
             failure = r.failure;
             break;
           }
         }
         if (!failure) {
-          const r = await runOne(host, program, coverage, cls, m);
+          const r = await runOne(host, program, coverage, cls, m, ids);
           if (!r.ok) failure = r.failure;
         }
       } catch (e) {
@@ -290,8 +293,8 @@ export async function runTests(host: ApexHost, options: RunTestsOptions = {}): P
   };
 }
 
-async function runOne(host: ApexHost, program: Program, coverage: Coverage, cls: ClassDef, m: MethodDef) {
-  return runInTransaction(host, program, coverage, cls, { isTest: true, manageTransaction: false }, async (tx, frame) => {
+async function runOne(host: ApexHost, program: Program, coverage: Coverage, cls: ClassDef, m: MethodDef, testDataIds?: Set<string>) {
+  return runInTransaction(host, program, coverage, cls, { isTest: true, manageTransaction: false, testDataIds }, async (tx, frame) => {
     await ensureStaticInit(frame, cls);
     await invoke(frame, m, null, [], { file: cls.fileName, line: m.line, col: 1, cls });
   });

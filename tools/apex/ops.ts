@@ -120,6 +120,17 @@ export function isSObjectName(name: string): boolean {
   return STANDARD_SOBJECTS.has(n) || /__(c|mdt|e|x|b|share|history|feed)$/.test(n) || n === 'sobject';
 }
 
+/** Setup objects and custom metadata stay visible in tests; other rows only when the test made them. */
+const TEST_VISIBLE = new Set(
+  'user profile userrole recordtype organization permissionset permissionsetassignment permissionsetgroup group groupmember apexclass apextrigger apexpage asyncapexjob crontrigger businesshours certificate namedcredential externalcredential remotesitesetting customPermission setupentityaccess aggregateresult'
+    .toLowerCase()
+    .split(' '),
+);
+export function isTestDataObject(sobject: string): boolean {
+  const n = sobject.toLowerCase();
+  return !TEST_VISIBLE.has(n) && !n.endsWith('__mdt');
+}
+
 const NAMESPACES = new Set(['system', 'auth', 'cache', 'schema', 'database', 'messaging', 'dom', 'reflection']);
 
 /** Resolves a (possibly dotted) type name as seen from class `from`. */
@@ -1142,6 +1153,7 @@ export async function dml(f: Frame, op: 'insert' | 'update' | 'upsert' | 'delete
       const ids = await tx.hostCall(() => tx.host.insert(sobjs.map(sobjectToRecord), { userMode: opts.userMode }));
       sobjs.forEach((so, i) => {
         so.put('Id', ids[i]);
+        tx.testDataIds?.add(ids[i]);
         results.push({ id: ids[i], success: true, errors: [], created: true });
       });
     } else if (op === 'update') {
@@ -1155,7 +1167,10 @@ export async function dml(f: Frame, op: 'insert' | 'update' | 'upsert' | 'delete
       if (upd.length) await tx.hostCall(() => tx.host.update(upd.map(sobjectToRecord), { userMode: opts.userMode }));
       if (ins.length) {
         const ids = await tx.hostCall(() => tx.host.insert(ins.map(sobjectToRecord), { userMode: opts.userMode }));
-        ins.forEach((so, i) => so.put('Id', ids[i]));
+        ins.forEach((so, i) => {
+          so.put('Id', ids[i]);
+          tx.testDataIds?.add(ids[i]);
+        });
       }
       for (const so of sobjs) results.push({ id: so.get('Id') as string, success: true, errors: [], created: ins.includes(so) });
     } else {

@@ -60,6 +60,8 @@ export interface TxOptions {
   isTest?: boolean;
   /** Leave transaction control (begin/commit/rollback) to the caller. */
   manageTransaction?: boolean;
+  /** Test isolation: shared by a test method and its @TestSetup (see Transaction.testDataIds). */
+  testDataIds?: Set<string>;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function runInTransaction<T>(
 ): Promise<{ ok: true; value: T; tx: Transaction } | { ok: false; failure: ApexFailure; tx: Transaction }> {
   const tx = new Transaction(host, program, coverage);
   tx.isTest = !!opts.isTest;
+  tx.testDataIds = opts.testDataIds;
   const frame = new Frame(tx, entryCls, null, 0);
   tx.onCpuLimit = () => limitEx(frame, 'Apex CPU time limit exceeded');
   const manage = opts.manageTransaction !== false;

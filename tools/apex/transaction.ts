@@ -47,6 +47,8 @@ export class Transaction {
   savedCounts?: Transaction['counts'];
   host: ApexHost;
   cacheLocal = new Map<string, unknown>();
+  /** In tests: Ids of the rows the test (and its @TestSetup) inserted; only those are visible to SOQL. */
+  testDataIds?: Set<string>;
   /** Raised when the CPU limit is hit; the LimitException factory lives in ops. */
   onCpuLimit?: () => never;
 
