@@ -96,6 +96,23 @@ describe('SOQL', () => {
     const u = await q(`SELECT Username, Profile.Name FROM User WHERE Profile.Name = 'System Administrator'`);
     expect(u.body.records[0].Profile).toMatchObject({ attributes: { type: 'Profile' }, Name: 'System Administrator' });
   });
+  it('runs parent-to-child subqueries (null when a parent has none)', async () => {
+    tx(p.db, () => {
+      const a = insertRecord(p.db, p.devHub.id, 'Account', { Name: 'Parent With Kids' }, {});
+      insertRecord(p.db, p.devHub.id, 'Contact', { LastName: 'Zed', AccountId: a }, {});
+      insertRecord(p.db, p.devHub.id, 'Contact', { LastName: 'Abe', AccountId: a }, {});
+      insertRecord(p.db, p.devHub.id, 'Account', { Name: 'Parent Alone' }, {});
+    });
+    const r = await q("SELECT Name, (SELECT LastName FROM Contacts ORDER BY LastName) FROM Account WHERE Name LIKE 'Parent%' ORDER BY Name DESC");
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.records[0].Contacts).toMatchObject({ totalSize: 2, done: true });
+    expect(r.body.records[0].Contacts.records.map((c: { LastName: string }) => c.LastName)).toEqual(['Abe', 'Zed']);
+    expect(r.body.records[1].Contacts).toBeNull();
+    const cols = await api(p.url, token, `${V}/query?columns=true&q=${encodeURIComponent('SELECT Name, (SELECT LastName FROM Contacts) FROM Account')}`);
+    expect(cols.body.columnMetadata[1]).toMatchObject({ columnName: 'Contacts', aggregate: true, joinColumns: [{ columnName: 'LastName' }] });
+    const bad = await q('SELECT Name, (SELECT Id FROM Kids) FROM Account');
+    expect(bad.body[0]).toMatchObject({ errorCode: 'INVALID_TYPE', message: expect.stringContaining("Didn't understand relationship 'Kids'") });
+  });
   it('pages with nextRecordsUrl (queryMore)', async () => {
     const first = await api(p.url, token, `${V}/query?q=${encodeURIComponent("SELECT Name FROM Account WHERE Name LIKE 'Bulk%' ORDER BY Name")}`, { headers: { 'Sforce-Query-Options': 'batchSize=200' } });
     expect(first.body).toMatchObject({ totalSize: 450, done: false });

@@ -152,6 +152,22 @@ export function inferType(value: unknown): FieldType {
   return 'string';
 }
 
+/** Parent-to-child relationship names (SELECT …, (SELECT … FROM Contacts) FROM Account). */
+const CHILD_RELATIONSHIPS: Record<string, { name: string; childSObject: string; field: string }[]> = {
+  account: [{ name: 'Contacts', childSObject: 'Contact', field: 'AccountId' }, { name: 'ChildAccounts', childSObject: 'Account', field: 'ParentId' }],
+  permissionset: [{ name: 'Assignments', childSObject: 'PermissionSetAssignment', field: 'PermissionSetId' }],
+  user: [{ name: 'PermissionSetAssignments', childSObject: 'PermissionSetAssignment', field: 'AssigneeId' }],
+  profile: [{ name: 'Users', childSObject: 'User', field: 'ProfileId' }],
+};
+
+export function childRelationships(def: ObjectDef): { name: string; childSObject: string; field: string }[] {
+  return CHILD_RELATIONSHIPS[def.name.toLowerCase()] ?? [];
+}
+
+export function findChildRelationship(def: ObjectDef, name: string): { name: string; childSObject: string; field: string } | undefined {
+  return childRelationships(def).find((c) => c.name.toLowerCase() === name.toLowerCase());
+}
+
 export function findField(def: ObjectDef, name: string): FieldDef | undefined {
   const lower = name.toLowerCase();
   return def.fields.find((x) => x.name.toLowerCase() === lower);

@@ -1,7 +1,8 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { parseQuery, type Query, type WhereClause, type Condition, type FieldType as SoqlField } from '@jetstreamapp/soql-parser-js';
 import { ApiError, invalidField, invalidType } from './errors.ts';
-import { findField, findRelationship, type ObjectDef } from './schema.ts';
+import { findChildRelationship, findField, findRelationship, type ObjectDef } from './schema.ts';
+import { composeQuery } from '@jetstreamapp/soql-parser-js';
 import { objectDef, getRecord } from './store.ts';
 import { to15, to18 } from './ids.ts';
 import { checkFieldAccess, checkObjectAccess } from './access.ts';
@@ -19,6 +20,8 @@ export interface SoqlOptions {
   binds?: Record<string, unknown>;
   instanceUrl?: string;
   apiVersion?: string;
+  /** Internal: restricts a child subquery to one parent. */
+  parentFilter?: { field: string; id: string };
 }
 
 export interface SoqlResult {
@@ -176,9 +179,10 @@ function where(ctx: Ctx, def: ObjectDef, w: WhereClause | undefined): string {
 }
 
 interface Selected {
-  kind: 'field' | 'count' | 'countField';
+  kind: 'field' | 'count' | 'countField' | 'subquery';
   path: string[];
   alias?: string;
+  subquery?: { relationship: string; childSObject: string; field: string; soql: string };
 }
 
 /** Builds the Salesforce JSON shape of one record for the selected paths. */
@@ -247,6 +251,15 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
         fieldExpr(ctx, def, String(fld.parameters[0]));
         selected.push({ kind: 'countField', path: [String(fld.parameters[0])], alias: fld.alias });
       } else selected.push({ kind: 'count', path: [] });
+    } else if (fld.type === 'FieldSubquery') {
+      const sub = (fld as unknown as { subquery: Query & { relationshipName: string } }).subquery;
+      const rel = findChildRelationship(def, sub.relationshipName);
+      if (!rel) throw new ApiError(400, 'INVALID_TYPE', `Didn't understand relationship '${sub.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
+      const { relationshipName: _r, ...rest } = sub;
+      const soqlText = composeQuery({ ...rest, sObject: rel.childSObject } as Query);
+      // Validate now so a bad subquery fails the whole query, as Salesforce does.
+      runSoql(db, orgId, soqlText, { ...options, parentFilter: { field: rel.field, id: '000000000000000AAA' } });
+      selected.push({ kind: 'subquery', path: [rel.name], subquery: { relationship: rel.name, childSObject: rel.childSObject, field: rel.field, soql: soqlText } });
     } else if (fld.type === 'FieldFunctionExpression' && fld.functionName?.toUpperCase() === 'FIELDS') {
       for (const fd of def.fields) selected.push({ kind: 'field', path: [fd.name] });
     } else {
@@ -260,6 +273,11 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
   let sql = 'SELECT r.id AS id, r.fields AS fields FROM records r WHERE r.org_id = ? AND r.sobject = ?';
   const w = where(ctx, def, q.where);
   if (w.trim()) sql += ` AND (${w})`;
+  if (options.parentFilter) {
+    const fd = findField(def, options.parentFilter.field)!;
+    sql += ` AND json_extract(r.fields, '$.${fd.name}') = ?`;
+    ctx.params.push(to18(options.parentFilter.id));
+  }
   if (q.orderBy) {
     const orders = (Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy]).map((o) => {
       const ob = o as { field?: string; order?: string; nulls?: string };
@@ -279,14 +297,14 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
       checkFieldAccess(db, orgId, options.userId, obj, [...fields]);
     }
   }
-  const hasCount = selected.some((s) => s.kind !== 'field');
+  const hasCount = selected.some((s) => s.kind === 'count' || s.kind === 'countField');
   if (!hasCount) {
     if (q.limit !== undefined) sql += ` LIMIT ${Number(q.limit)}`;
     if (q.offset !== undefined) sql += `${q.limit === undefined ? ' LIMIT -1' : ''} OFFSET ${Number(q.offset)}`;
   }
   const rows = db.prepare(sql).all(...ctx.params) as { id: string; fields: string }[];
   if (hasCount) {
-    if (selected.some((s) => s.kind === 'field')) throw malformed('Field must be grouped or aggregated');
+    if (selected.some((s) => s.kind === 'field' || s.kind === 'subquery')) throw malformed('Field must be grouped or aggregated');
     if (selected.length === 1 && selected[0].kind === 'count') return { totalSize: rows.length, done: true, records: [] };
     const agg: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
     selected.forEach((s, i) => {
@@ -296,8 +314,18 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
     });
     return { totalSize: 1, done: true, records: [agg] };
   }
-  const paths = selected.map((s) => s.path);
-  const records = rows.map((r) => shape(ctx, def, { id: r.id, fields: JSON.parse(r.fields) }, paths, options.instanceUrl ?? '', apiVersion));
+  const paths = selected.filter((s) => s.kind === 'field').map((s) => s.path);
+  const subqueries = selected.filter((s) => s.kind === 'subquery');
+  const records = rows.map((r) => {
+    const out = shape(ctx, def, { id: r.id, fields: JSON.parse(r.fields) }, paths, options.instanceUrl ?? '', apiVersion);
+    for (const s of subqueries) {
+      const sq = s.subquery!;
+      const children = runSoql(db, orgId, sq.soql, { ...options, parentFilter: { field: sq.field, id: r.id } });
+      // Salesforce sends null, not an empty result, when a parent has no children.
+      out[sq.relationship] = children.totalSize ? children : null;
+    }
+    return out;
+  });
   return { totalSize: records.length, done: true, records };
 }
 
@@ -342,6 +370,13 @@ export function soqlColumns(db: DatabaseSync, orgId: string, soql: string): Reco
       (current!.joinColumns as unknown[]).push(col(leaf.name));
     } else if (fld.type === 'FieldFunctionExpression') {
       columns.push(col(fld.alias ?? `expr${expr++}`, [], true, fld.rawValue ?? fld.functionName));
+    } else if (fld.type === 'FieldSubquery') {
+      const sub = (fld as unknown as { subquery: Query & { relationshipName: string } }).subquery;
+      const rel = findChildRelationship(def, sub.relationshipName);
+      if (!rel) throw invalidField(sub.relationshipName, def.name);
+      const { relationshipName: _r, ...rest } = sub;
+      const child = soqlColumns(db, orgId, composeQuery({ ...rest, sObject: rel.childSObject } as Query)) as { columnMetadata: unknown[] };
+      columns.push(col(rel.name, child.columnMetadata, true));
     }
   }
   return { columnMetadata: columns, entityName: def.name, groupBy: false, idSelected: columns.some((c) => c.columnName === 'Id'), keyPrefix: null };
