@@ -14,6 +14,7 @@ import {
   APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET, VIEWER_PERMSET, renderConnectedApp, renderConsumerConfig,
   renderExternalClientApp, writeRendered,
 } from './render.ts';
+import { ensureLocalKeyPair, importIntoConsumer } from './localCertificate.ts';
 import { saveState, type OrgRef, type SetupState } from './setupState.ts';
 import { projectRoot, type SfOptions } from './sfCli.ts';
 import { waitForToken, verifyCallout, type VerifyReport } from './verifyCallout.ts';
@@ -110,9 +111,10 @@ const steps: Step[] = [
     async run(ctx) {
       const o = ctx.options;
       if (o.cert === 'local') {
-        throw new ToolError('--cert local is not wired into setup:orgs yet.', 'NotImplemented', [
-          'Use the default --cert org, or follow the README section "Bring your own key" to import a JKS by hand.',
-        ]);
+        const cert = await ensureLocalKeyPair(join(o.workDir, 'certs'));
+        await importIntoConsumer(cert, { alias: o.consumerAlias, local: Boolean(ctx.state.devHub?.local) }, 30 * 60_000, o.sf, o.progress);
+        ctx.state.certificate = { source: 'local', pem: cert.pem, fingerprintSha256: cert.fingerprintSha256, name: cert.name };
+        return `SHA-256 ${cert.fingerprintSha256} (made here, imported from ${cert.jksPath})`;
       }
       // The org generates the key pair; only the public certificate comes back.
       await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer', 'main', 'default', 'certs')], o.sf);
@@ -162,7 +164,7 @@ const steps: Step[] = [
           instanceUrl: b.instanceUrl,
           consumerKey: ctx.state.app!.consumerKey,
           username: ctx.state.integrationUsername!,
-          certificateName: CERTIFICATE_NAME,
+          certificateName: ctx.state.certificate!.name,
         }),
       );
       await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer'), dir], o.sf);
