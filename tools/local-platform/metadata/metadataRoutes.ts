@@ -11,10 +11,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext, RouteHandler } from '../contracts.ts';
 import { ensureMetadataSchema } from './ensureMetadataSchema.ts';
 import { parseSoapRequest, sendSoapFault, sendSoapResult, type SoapCall } from './soapEnvelope.ts';
-import { asArray, text, type XmlNode } from './metadataXml.ts';
+import { asArray, parseXml, text, type XmlNode } from './metadataXml.ts';
 import { deployZip, newAsyncId, type DeployOptions, type DeployResult } from './deployPackage.ts';
 import { retrieveComponents, toRetrieveRequest, type RetrieveResult } from './retrievePackage.ts';
-import { listStoredComponents } from './componentStore.ts';
+import { getStoredComponent, listStoredComponents } from './componentStore.ts';
 import { allTypes, parentOfChildType } from './metadataRegistry.ts';
 import { importKeystore } from './importKeystore.ts';
 import { ToolError } from '../../core/ToolError.ts';
@@ -165,10 +165,50 @@ async function dispatch(ctx: RequestContext, call: SoapCall, res: ServerResponse
         }));
       return sendSoapResult(res, 'describeMetadata', { metadataObjects, organizationNamespace: '', partialSaveAllowed: true, testRequired: false });
     }
+    case 'readMetadata': {
+      const type = text(a['type']) ?? '';
+      const records = asArray(a['fullNames'])
+        .map((n) => text(n) ?? '')
+        .map((fullName) => readComponent(ctx, type, fullName))
+        .filter((r): r is Record<string, unknown> => !!r);
+      return sendSoapResult(res, 'readMetadata', { records });
+    }
     default:
       void version;
       return sendSoapFault(res, 'soapenv:Client', `No operation available for request {http://soap.sforce.com/2006/04/metadata}${call.method}`);
   }
+}
+
+/**
+ * readMetadata: the stored XML as the Metadata API's typed record (`xsi:type` + fields). Content types
+ * carry `content` as base64 like Salesforce; certificates only ever hold their public PEM here.
+ */
+function readComponent(ctx: RequestContext, type: string, fullName: string): Record<string, unknown> | undefined {
+  const c = getStoredComponent(ctx.db, ctx.org.id, type, fullName);
+  if (!c) return undefined;
+  const paths = Object.keys(c.files);
+  const xmlPath = paths.find((p) => p.endsWith('-meta.xml')) ?? (paths.length === 1 ? paths[0] : undefined);
+  let fields: Record<string, unknown> = {};
+  if (xmlPath) {
+    const doc = parseXml(Buffer.from(c.files[xmlPath]!, 'base64').toString('utf8'));
+    const root = Object.entries(doc).find(([k]) => k !== '?xml')?.[1];
+    if (root && typeof root === 'object') fields = plain(root) as Record<string, unknown>;
+  }
+  const content = paths.find((p) => p !== xmlPath);
+  return { '@xsi:type': type, fullName, ...fields, ...(content && xmlPath ? { content: c.files[content] } : {}) };
+}
+
+/** Parsed XML without attributes: `{ '#text': v, '@_x': … }` becomes `v`, recursively. */
+function plain(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object') {
+    const o = v as XmlNode;
+    if ('#text' in o) return o['#text'];
+    const entries = Object.entries(o).filter(([k]) => !k.startsWith('@_'));
+    if (entries.length === 0 && Object.keys(o).some((k) => /nil$/.test(k))) return null;
+    return Object.fromEntries(entries.map(([k, x]) => [k, plain(x)]));
+  }
+  return v;
 }
 
 function readDeployOptions(o: XmlNode): DeployOptions {
