@@ -81,4 +81,16 @@ describe('ScratchOrgInfo signup', () => {
     expect((await api(p.url, token, `${V}/limits`)).body.ActiveScratchOrgs.Remaining).toBe(1);
     expect((await api(p.url, token, `${V}/sobjects/ScratchOrgInfo/${soi.Id}`)).body.Status).toBe('Deleted');
   });
+
+  it('expires scratch orgs past their ExpirationDate', async () => {
+    const c = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer', DurationDays: 1 }) });
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    // Runs after the first org's deletion freed the single allocation.
+    const info = (await api(p.url, token, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body;
+    expect(await p.expireScratchOrgs()).toBe(0);
+    p.db.prepare('UPDATE orgs SET expires_at = ? WHERE substr(id,1,15) = ?').run('2000-01-01T00:00:00.000+0000', info.ScratchOrg);
+    expect(await p.expireScratchOrgs()).toBe(1);
+    expect(getOrg(p.db, info.ScratchOrg)!.status).toBe('Expired');
+    await expect(fetch(`${info.LoginUrl}/services/data`)).rejects.toThrow();
+  });
 });

@@ -139,7 +139,7 @@ export function purgeOrgData(db: DatabaseSync, orgId: string): void {
 }
 
 /** Deletes a scratch org through its ActiveScratchOrg row: data purged, listener closed, SOI marked Deleted. */
-export async function deleteScratchOrg(deps: SignupDeps, hubId: string, asoId: string): Promise<void> {
+export async function deleteScratchOrg(deps: SignupDeps, hubId: string, asoId: string, finalStatus: 'Deleted' | 'Expired' = 'Deleted'): Promise<void> {
   const { db } = deps;
   const aso = getRecord(db, hubId, asoId);
   if (!aso || aso.sobject !== 'ActiveScratchOrg') throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
@@ -153,8 +153,26 @@ export async function deleteScratchOrg(deps: SignupDeps, hubId: string, asoId: s
     }
     if (scratch) {
       purgeOrgData(db, scratch.id);
-      db.prepare("UPDATE orgs SET status = 'Deleted' WHERE id = ?").run(scratch.id);
+      db.prepare('UPDATE orgs SET status = ? WHERE id = ?').run(finalStatus, scratch.id);
     }
   });
   if (scratch) await deps.closeOrg(scratch.id);
+}
+
+/** Deletes every active scratch org past its ExpirationDate (as Salesforce does); returns how many. */
+export async function expireScratchOrgs(deps: SignupDeps, now = new Date()): Promise<number> {
+  const { db } = deps;
+  const due = db.prepare("SELECT id, hub_id FROM orgs WHERE kind = 'scratch' AND status = 'Active' AND expires_at IS NOT NULL AND expires_at < ?").all(nowIso(now)) as { id: string; hub_id: string }[];
+  for (const o of due) {
+    const aso = db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'ActiveScratchOrg' AND json_extract(fields,'$.ScratchOrg') = ?").get(o.hub_id, to15(o.id)) as { id: string } | undefined;
+    if (aso) await deleteScratchOrg(deps, o.hub_id, aso.id, 'Expired');
+    else {
+      tx(db, () => {
+        purgeOrgData(db, o.id);
+        db.prepare("UPDATE orgs SET status = 'Expired' WHERE id = ?").run(o.id);
+      });
+      await deps.closeOrg(o.id);
+    }
+  }
+  return due.length;
 }

@@ -9,7 +9,7 @@ import { createOrg } from './orgs.ts';
 import { generateSelfSigned, newConsumerKey, writeKeyFiles } from './cliApp.ts';
 import { insertApp, oauthRoutes, type OAuthSettings } from './oauth.ts';
 import { dataRoutes, toolingRoutes } from './rest.ts';
-import { deleteScratchOrg, hubLimits, signUpScratchOrg, type ScratchLimits, type SignupDeps } from './devhub.ts';
+import { deleteScratchOrg, expireScratchOrgs, hubLimits, signUpScratchOrg, type ScratchLimits, type SignupDeps } from './devhub.ts';
 import { loadNeighbours, type Neighbours } from './neighbours.ts';
 import { setMetadataModule, ADMIN_PROFILE } from './access.ts';
 import { lookupToken } from './tokens.ts';
@@ -61,6 +61,8 @@ export interface RunningPlatform {
   orgs(): StoredOrg[];
   /** Handlers in the order they are tried, with where each came from. */
   routeNames(): string[];
+  /** Deletes scratch orgs past their expiration date now (also runs at start and every minute). */
+  expireScratchOrgs(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -261,7 +263,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   hubServerOrg.id = hub.id;
   servers.set(hub.id, hubServer);
 
-  // Reopen every active scratch org on its recorded port.
+  // Expired scratch orgs are gone; reopen every other active one on its recorded port.
+  await expireScratchOrgs(signupDeps);
   for (const org of listOrgs(db)) {
     if (org.kind !== 'scratch') continue;
     let id: string | undefined = org.id;
@@ -275,6 +278,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     }
   }
   const devHub = hub;
+  const sweeper = setInterval(() => void expireScratchOrgs(signupDeps).catch((e: Error) => log(`expiry sweep failed: ${e.message}`)), 60_000);
+  sweeper.unref();
   return {
     home,
     url: devHub.instanceUrl,
@@ -286,7 +291,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     settings,
     orgs: () => [...servers.keys()].map((id) => getOrg(db, id)!).filter(Boolean),
     routeNames: () => registry.map((r) => r.name),
+    expireScratchOrgs: () => expireScratchOrgs(signupDeps),
     async close() {
+      clearInterval(sweeper);
       for (const s of servers.values()) {
         s.closeAllConnections();
         await new Promise<void>((r) => s.close(() => r()));
