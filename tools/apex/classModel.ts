@@ -6,9 +6,10 @@
 import type { TypeRef } from './values.ts';
 import type { Frame } from './frame.ts';
 
-export type Ex = (f: Frame) => Promise<unknown>;
-/** Statement result: 0 normal, 1 break, 2 continue, 3 return (value in frame.ret). */
-export type St = (f: Frame) => Promise<number>;
+/** A compiled expression; `sync` is set when it can be evaluated without awaiting (no calls, no I/O). */
+export type Ex = ((f: Frame) => Promise<unknown>) & { sync?: (f: Frame) => unknown };
+/** Statement result: 0 normal, 1 break, 2 continue, 3 return (value in frame.ret); sync when possible. */
+export type St = (f: Frame) => Promise<number> | number;
 
 export interface Annotation {
   name: string; // lower-case

@@ -18,6 +18,19 @@ export interface Site {
   cls: ClassDef;
 }
 
+/** Builds an expression that also offers a synchronous evaluator (saves a microtask per node). */
+function syncEx(fn: (f: Frame) => unknown): Ex {
+  const ex = (async (f: Frame) => fn(f)) as Ex;
+  ex.sync = fn;
+  return ex;
+}
+
+/** Runs a statement and awaits only when it did not finish synchronously. */
+async function runSt(st: St, f: Frame): Promise<number> {
+  const r = st(f);
+  return typeof r === 'number' ? r : await r;
+}
+
 const NORMAL = 0,
   BREAK = 1,
   CONTINUE = 2,
@@ -165,6 +178,8 @@ class Scope {
 interface LValue {
   get: Ex;
   set: (f: Frame, v: unknown) => Promise<void>;
+  syncGet?: (f: Frame) => unknown;
+  syncSet?: (f: Frame, v: unknown) => void;
 }
 
 export class Compiler {
@@ -473,7 +488,8 @@ export class Compiler {
     if (compiled.length === 1) return compiled[0];
     return async (f) => {
       for (let i = 0; i < compiled.length; i++) {
-        const r = await compiled[i](f);
+        let r = compiled[i](f);
+        if (typeof r !== 'number') r = await r;
         if (r !== NORMAL) return r;
       }
       return NORMAL;
@@ -502,6 +518,12 @@ export class Compiler {
         return this.localVarDecl(rule(n, 'localVariableDeclaration'), scope);
       case 'ExpressionStatementContext': {
         const e = this.expr(rule(n, 'expression'), scope);
+        const se = e.sync;
+        if (se)
+          return (f) => {
+            se(f);
+            return NORMAL;
+          };
         return async (f) => {
           await e(f);
           return NORMAL;
@@ -513,6 +535,14 @@ export class Compiler {
         const thenS = this.scoped(sts[0], scope);
         const elseS = sts[1] ? this.scoped(sts[1], scope) : undefined;
         const site = this.site(n, cls);
+        const sc = cond.sync;
+        if (sc)
+          return (f) => {
+            const c = sc(f);
+            if (c === null) ops.throwNpe(f, site);
+            if (c) return thenS(f);
+            return elseS ? elseS(f) : NORMAL;
+          };
         return async (f) => {
           const c = await cond(f);
           if (c === null) ops.throwNpe(f, site);
@@ -524,9 +554,10 @@ export class Compiler {
         const cond = this.expr(rule(rule(n, 'parExpression'), 'expression'), scope);
         const st = rule(n, 'statement');
         const body = st ? this.scoped(st, scope) : async () => NORMAL;
+        const sc = cond.sync;
         return async (f) => {
-          while (await cond(f)) {
-            const r = await body(f);
+          while (sc ? sc(f) : await cond(f)) {
+            const r = await runSt(body, f);
             if (r === BREAK) break;
             if (r === RETURN) return r;
           }
@@ -599,7 +630,7 @@ export class Compiler {
         const site = this.site(n, cls);
         return async (f) => {
           const user = args.length ? await args[0](f) : null;
-          return ops.runAs(f, user, () => body(f), site);
+          return ops.runAs(f, user, () => runSt(body, f), site);
         };
       }
     }
@@ -674,7 +705,7 @@ export class Compiler {
           const seq = isListVar && coll instanceof ApexList && coll.fromQuery ? [coll] : items;
           for (let i = 0; i < seq.length; i++) {
             f.locals[slot] = seq[i];
-            const r = await body(f);
+            const r = await runSt(body, f);
             if (r === BREAK) break;
             if (r === RETURN) return r;
           }
@@ -699,14 +730,18 @@ export class Compiler {
       const fu = rule(fc, 'forUpdate');
       const upd = fu ? rules(rule(fu, 'expressionList'), 'expression').map((e: N) => this.expr(e, scope)) : [];
       const body = st ? this.scoped(st, scope) : async () => NORMAL;
+      const sc = cond?.sync;
+      const su = upd.every((u) => u.sync) ? upd.map((u) => u.sync!) : undefined;
       return async (f) => {
-        if (init) await init(f);
+        if (init) await runSt(init, f);
         for (;;) {
-          if (cond && !(await cond(f))) break;
-          const r = await body(f);
+          if (cond && !(sc ? sc(f) : await cond(f))) break;
+          let r = body(f);
+          if (typeof r !== 'number') r = await r;
           if (r === BREAK) break;
           if (r === RETURN) return r;
-          for (let i = 0; i < upd.length; i++) await upd[i](f);
+          if (su) for (let i = 0; i < su.length; i++) su[i](f);
+          else for (let i = 0; i < upd.length; i++) await upd[i](f);
         }
         return NORMAL;
       };
@@ -854,6 +889,14 @@ export class Compiler {
       case 'CondExpressionContext': {
         const [c, a, b] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
         const site = this.site(n, cls);
+        if (c.sync && a.sync && b.sync) {
+          const [cs, as, bs] = [c.sync, a.sync, b.sync];
+          return syncEx((f) => {
+            const cv = cs(f);
+            if (cv === null) ops.throwNpe(f, site);
+            return cv ? as(f) : bs(f);
+          });
+        }
         return async (f) => {
           const cv = await c(f);
           if (cv === null) ops.throwNpe(f, site);
@@ -862,6 +905,13 @@ export class Compiler {
       }
       case 'CoalExpressionContext': {
         const [a, b] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
+        if (a.sync && b.sync) {
+          const [as, bs] = [a.sync, b.sync];
+          return syncEx((f) => {
+            const v = as(f);
+            return v === null || v === undefined ? bs(f) : v;
+          });
+        }
         return async (f) => {
           const v = await a(f);
           return v === null || v === undefined ? b(f) : v;
@@ -872,6 +922,17 @@ export class Compiler {
         const [a, b] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
         const isAnd = k === 'LogAndExpressionContext';
         const site = this.site(n, cls);
+        if (a.sync && b.sync) {
+          const [as, bs] = [a.sync, b.sync];
+          return syncEx((f) => {
+            const av = as(f);
+            if (av === null) ops.throwNpe(f, site);
+            if (isAnd ? !av : av) return av;
+            const bv = bs(f);
+            if (bv === null) ops.throwNpe(f, site);
+            return bv;
+          });
+        }
         return async (f) => {
           const av = await a(f);
           if (av === null) ops.throwNpe(f, site);
@@ -885,11 +946,13 @@ export class Compiler {
         const e = this.expr(rule(n, 'expression'), scope);
         const op = kids(n)[0].getText();
         const site = this.site(n, cls);
-        return async (f) => {
-          const v = await e(f);
+        const neg = (f: Frame, v: unknown) => {
           if (v === null) ops.throwNpe(f, site);
           return op === '!' ? !v : ~(v as number);
         };
+        const es = e.sync;
+        if (es) return syncEx((f) => neg(f, es(f)));
+        return async (f) => neg(f, await e(f));
       }
       case 'PreOpExpressionContext':
       case 'PostOpExpressionContext': {
@@ -898,6 +961,8 @@ export class Compiler {
         const site = this.site(n, cls);
         if (op === '+' || op === '-') {
           const e = this.expr(en, scope);
+          const es = e.sync;
+          if (es) return syncEx((f) => (op === '-' ? ops.negate(f, es(f), site) : es(f)));
           return async (f) => {
             const v = await e(f);
             return op === '-' ? ops.negate(f, v, site) : v;
@@ -906,6 +971,16 @@ export class Compiler {
         const lv = this.lvalue(en, scope);
         const delta = op === '++' ? 1 : -1;
         const post = k === 'PostOpExpressionContext';
+        if (lv.syncGet && lv.syncSet) {
+          const [g, st] = [lv.syncGet, lv.syncSet];
+          return syncEx((f) => {
+            const old = g(f);
+            if (old === null) ops.throwNpe(f, site);
+            const nv = ops.arith(f, '+', old, delta, site);
+            st(f, nv);
+            return post ? old : nv;
+          });
+        }
         return async (f) => {
           const old = await lv.get(f);
           if (old === null) ops.throwNpe(f, site);
@@ -928,13 +1003,17 @@ export class Compiler {
           .map((t: N) => t.getText())
           .join('');
         const site = this.site(n, cls);
+        let fn: (f: Frame, x: unknown, y: unknown) => unknown;
         if (k === 'EqualityExpressionContext') {
-          if (op === '===' || op === '!==') return async (f) => ops.refEquals(await a(f), await b(f)) === (op === '===');
-          const neg = op !== '==';
-          return async (f) => ops.valueEquals(await a(f), await b(f), false, f) !== neg;
+          const neg = op === '!==' || op !== '==' && op !== '===';
+          fn = op === '===' || op === '!==' ? (f, x, y) => ops.refEquals(x, y) !== neg : (f, x, y) => ops.valueEquals(x, y, false, f) !== neg;
+        } else if (k === 'CmpExpressionContext') fn = (f, x, y) => ops.compare(f, op, x, y, site);
+        else fn = (f, x, y) => ops.arith(f, op, x, y, site);
+        if (a.sync && b.sync) {
+          const [as, bs] = [a.sync, b.sync];
+          return syncEx((f) => fn(f, as(f), bs(f)));
         }
-        if (k === 'CmpExpressionContext') return async (f) => ops.compare(f, op, await a(f), await b(f), site);
-        return async (f) => ops.arith(f, op, await a(f), await b(f), site);
+        return async (f) => fn(f, await a(f), await b(f));
       }
       case 'AssignExpressionContext': {
         const [ln, rn] = rules(n, 'expression');
@@ -942,13 +1021,30 @@ export class Compiler {
         const lv = this.lvalue(ln, scope);
         const r = this.expr(rn, scope);
         const site = this.site(n, cls);
+        const bop = op.slice(0, -1);
+        if (lv.syncGet && lv.syncSet && r.sync) {
+          const [g, st, rs] = [lv.syncGet, lv.syncSet, r.sync];
+          if (op === '=')
+            return syncEx((f) => {
+              const v = rs(f);
+              st(f, v);
+              return v;
+            });
+          return syncEx((f) => {
+            const old = g(f);
+            const rv = rs(f);
+            if (old === null && !(bop === '+' && typeof rv === 'string')) ops.throwNpe(f, site);
+            const nv = ops.arith(f, bop, old, rv, site);
+            st(f, nv);
+            return nv;
+          });
+        }
         if (op === '=')
           return async (f) => {
             const v = await r(f);
             await lv.set(f, v);
             return v;
           };
-        const bop = op.slice(0, -1);
         return async (f) => {
           const old = await lv.get(f);
           const rv = await r(f);
@@ -975,7 +1071,7 @@ export class Compiler {
       case 'IdPrimaryContext': {
         const name = text(rule(p, 'id'));
         const slot = scope.lookup(name);
-        if (slot !== undefined) return async (f) => f.locals[slot];
+        if (slot !== undefined) return syncEx((f) => f.locals[slot]);
         return this.nameChain([name], scope, site);
       }
       case 'TypeRefPrimaryContext': {
@@ -1020,7 +1116,7 @@ export class Compiler {
       default:
         v = null;
     }
-    return async () => v;
+    return syncEx(() => v);
   }
 
   /** Identifiers a.b.c whose head is not a local: fields, statics, types, resolved at run time. */
@@ -1206,18 +1302,20 @@ export class Compiler {
       const slot = scope.lookup(name);
       if (slot !== undefined) {
         const type = scope.slotTypes[slot];
-        if (type && !ops.isPlainType(type))
-          return {
-            get: async (f) => f.locals[slot],
-            set: async (f, v) => {
-              f.locals[slot] = ops.coerce(f, v, type, site);
-            },
-          };
+        const syncGet = (f: Frame) => f.locals[slot];
+        const syncSet =
+          type && !ops.isPlainType(type)
+            ? (f: Frame, v: unknown) => {
+                f.locals[slot] = ops.coerce(f, v, type, site);
+              }
+            : (f: Frame, v: unknown) => {
+                f.locals[slot] = v;
+              };
         return {
           get: async (f) => f.locals[slot],
-          set: async (f, v) => {
-            f.locals[slot] = v;
-          },
+          set: async (f, v) => syncSet(f, v),
+          syncGet,
+          syncSet,
         };
       }
     }
