@@ -7,6 +7,7 @@ import { runSoql } from './soql.ts';
 import { deleteRecord, getRecord, insertRecord, updateRecord, tx, type StoredOrg } from './store.ts';
 import { checkFieldEdit, checkObjectAccess, profileNameOf } from './access.ts';
 import { ApiError } from './errors.ts';
+import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
 
 /**
  * The Apex runtime's window on one org and user (tools/apex/host.ts): SOQL and DML through the
@@ -165,21 +166,19 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       });
     },
     async callout(request: HttpCallout): Promise<HttpCalloutResult> {
-      let endpoint = request.endpoint;
-      const named = /^callout:([A-Za-z0-9_]+)(.*)$/.exec(endpoint);
-      if (named) {
-        const nc = metadata.findNamedCredential?.(db, org.id, named[1]);
-        if (!nc) throw new Error(`The callout couldn't access the endpoint. You might not have the required permissions, or the named credential "${named[1]}" might not exist.`);
-        endpoint = nc.endpoint.replace(/\/$/, '') + named[2];
-      } else {
-        const sites = metadata.findRemoteSites?.(db, org.id) ?? [];
-        if (!remoteSiteAllows(sites, endpoint)) throw new Error(unauthorizedEndpoint(endpoint));
-      }
+      const send = (endpoint: string, headers: Record<string, string>) => sendHttp(endpoint, headers);
+      // callout:Name/… — Named/External Credentials resolve, authenticate and send (tools/local-platform/namedCredentials.ts); no remote site check.
+      if (parseCalloutEndpoint(request.endpoint)) return calloutThroughNamedCredential({ db, orgId: org.id, userId, fetchImpl }, request, send);
+      const endpoint = request.endpoint;
+      const sites = metadata.findRemoteSites?.(db, org.id) ?? [];
+      if (!remoteSiteAllows(sites, endpoint)) throw new Error(unauthorizedEndpoint(endpoint));
+      return send(endpoint, request.headers);
+      async function sendHttp(endpoint: string, requestHeaders: Record<string, string>): Promise<HttpCalloutResult> {
       const timeoutMs = Math.min(Math.max(request.timeoutMs || 10_000, 1), 120_000);
       const method = request.method.toUpperCase();
       const res = await fetchImpl(endpoint, {
         method,
-        headers: request.headers,
+        headers: requestHeaders,
         body: method === 'GET' || method === 'HEAD' ? undefined : typeof request.body === 'string' ? request.body : new Uint8Array(request.body),
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'manual',
@@ -187,6 +186,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       const headers: Record<string, string> = {};
       res.headers.forEach((v, k) => (headers[k] = v));
       return { statusCode: res.status, status: res.statusText, headers, body: Buffer.from(await res.arrayBuffer()) };
+      }
     },
     async signWithCertificate(algorithm, data, certDevName) {
       const cert = metadata.findCertificate?.(db, org.id, certDevName);
