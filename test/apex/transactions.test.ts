@@ -79,6 +79,22 @@ describe('SOQL and DML on the local runtime', () => {
     expect(host.queryLog.find((q) => q.soql.includes('LIKE'))?.options).toMatchObject({ userMode: false, binds: { prefix: 'Acc%' } });
   });
 
+  it('runs dynamic SOQL with binds to locals and Database DML methods', async () => {
+    const out = await debugOf(`
+      List<Database.SaveResult> rs = Database.insert(new List<Account>{ new Account(Name = 'Dyn'), new Account() }, false);
+      System.debug(rs[0].isSuccess() + ' ' + rs[1].isSuccess() + ' ' + rs[1].getErrors()[0].getMessage());
+      String wanted = 'Dyn';
+      List<Account> found = Database.query('SELECT Id, Name FROM Account WHERE Name = :wanted');
+      System.debug(found.size() + ' ' + found[0].Name);
+      System.debug(Database.countQuery('SELECT COUNT() FROM Account'));
+    `);
+    expect(out).toEqual([
+      'true false Required fields are missing: [Name]',
+      '1 Dyn',
+      '1',
+    ]);
+  });
+
   it('rolls back the transaction when the block fails', async () => {
     const host = new MemoryHost();
     const r = await run(`insert new Account(Name = 'Temp'); Integer x = 1 / 0;`, { host });

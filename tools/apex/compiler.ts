@@ -16,6 +16,8 @@ export interface Site {
   line: number;
   col: number;
   cls: ClassDef;
+  /** Locals visible at the site (name → slot), kept for dynamic SOQL binds (Database.query). */
+  locals?: Map<string, number>;
 }
 
 /** Builds an expression that also offers a synchronous evaluator (saves a microtask per node). */
@@ -1166,6 +1168,7 @@ export class Compiler {
       };
     }
     const mname = text(rule(dmc, 'anyId'));
+    if (/^(query|countquery|getquerylocator)$/i.test(mname)) site.locals = new Map(scope.scopes.flatMap((m) => [...m]));
     const el = rule(dmc, 'expressionList');
     const args: Ex[] = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
     const evalArgs = async (f: Frame): Promise<unknown[]> => {

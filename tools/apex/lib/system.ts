@@ -3,7 +3,7 @@
  */
 import { defineNative, NObj } from './registry.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexObject, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../values.ts';
-import { throwEx, throwNpe, valueEquals, instanceOf, runtimeTypeName, dml, runSoql, unsupported, limitEx } from '../ops.ts';
+import { throwEx, throwNpe, valueEquals, instanceOf, runtimeTypeName, dml, runSoql, unsupported, limitEx, evalName, resolveName } from '../ops.ts';
 import { LIMITS } from '../transaction.ts';
 import type { Frame } from '../frame.ts';
 import type { Site } from '../compiler.ts';
@@ -243,7 +243,11 @@ async function dbDml(f: Frame, op: 'insert' | 'update' | 'upsert' | 'delete', ar
         if (!ex || ex.cls.name !== 'DmlException') throw e;
         o.set('success', false);
         const err = new NObj('Database.Error');
-        err.set('message', ex.fields.get('__message'));
+        // Database.Error carries the row's own message and status code, not the DmlException text.
+        const full = String(ex.fields.get('__message') ?? '');
+        const m = /first error: ([A-Z_]+), (.*?)(?:: \[[^\]]*\])?$/s.exec(full);
+        err.set('message', m ? m[2] : full);
+        err.set('statusCode', m ? m[1] : null);
         o.set('errors', new ApexList([err]));
       }
       out.push(o);
@@ -256,6 +260,17 @@ async function dbDml(f: Frame, op: 'insert' | 'update' | 'upsert' | 'delete', ar
   return records instanceof ApexList ? l : l.items[0];
 }
 
+/** `:name` binds of dynamic SOQL read the caller's locals, then its fields and statics. */
+async function dynamicBinds(f: Frame, names: string[], site: Site): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const slot = site.locals?.get(name.toLowerCase());
+    if (slot !== undefined) out[name] = f.locals[slot];
+    else out[name] = await evalName(f, resolveName(f, [name], site), [name], site);
+  }
+  return out;
+}
+
 defineNative({
   name: 'Database',
   statics: {
@@ -266,7 +281,7 @@ defineNative({
     query: async (f, [q, mode], site) => {
       const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
       const c = compileDynamicSoql(str(q));
-      return runSoql(f, c.soql, { userMode: userMode || c.userMode, binds: {}, sobject: c.sobject, isCount: c.isCount }, site);
+      return runSoql(f, c.soql, { userMode: userMode || c.userMode, binds: await dynamicBinds(f, c.bindNames, site), sobject: c.sobject, isCount: c.isCount }, site);
     },
     queryWithBinds: async (f, [q, binds, mode], site) => {
       const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
@@ -279,7 +294,7 @@ defineNative({
     countQuery: async (f, [q, mode], site) => {
       const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
       const c = compileDynamicSoql(str(q));
-      return runSoql(f, c.soql, { userMode, binds: {}, sobject: c.sobject, isCount: true }, site);
+      return runSoql(f, c.soql, { userMode, binds: await dynamicBinds(f, c.bindNames, site), sobject: c.sobject, isCount: true }, site);
     },
     setSavepoint: (f, a, site) => unsupported(f, 'Database.setSavepoint', site),
     rollback: (f, a, site) => unsupported(f, 'Database.rollback', site),
@@ -295,7 +310,7 @@ for (const t of ['Database.SaveResult', 'Database.UpsertResult', 'Database.Delet
       getErrors: (f, o: NObj) => o.get('errors') ?? new ApexList([]),
     },
   });
-defineNative({ name: 'Database.Error', methods: { getMessage: (f, o: NObj) => o.get('message'), getStatusCode: () => null, getFields: () => new ApexList([]) } });
+defineNative({ name: 'Database.Error', methods: { getMessage: (f, o: NObj) => o.get('message'), getStatusCode: (f, o: NObj) => o.get('statusCode'), getFields: () => new ApexList([]) } });
 defineNative({
   name: 'AccessLevel',
   props: { user_mode: { get: () => new EnumValue('AccessLevel', 'USER_MODE', 0) }, system_mode: { get: () => new EnumValue('AccessLevel', 'SYSTEM_MODE', 1) } },
