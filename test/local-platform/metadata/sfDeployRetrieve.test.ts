@@ -143,6 +143,14 @@ describe('sf project deploy start / retrieve start', () => {
     expect(q.json.result['records']).toEqual([expect.objectContaining({ DeveloperName: 'Default', Consumer_Key__c: consumerKey, Named_Credential__c: null })]);
     const assign = await sf(['org', 'assign', 'permset', '--name', 'Org_B_Accounts_Viewer', '--target-org', 'orga']);
     expect(assign.exitCode, JSON.stringify(assign.json)).toBe(0);
+
+    // The deployed ECA trusts Org A's generated certificate: its private key logs a pre-authorised user in.
+    const hubAssign = await sf(['org', 'assign', 'permset', '--name', 'Account_Retriever_Integration', '--target-org', 'hub']);
+    expect(hubAssign.exitCode, JSON.stringify(hubAssign.json)).toBe(0);
+    const keyFile = join(work, 'orga-signing.key');
+    writeFileSync(keyFile, getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.privateKeyPem, { mode: 0o600 });
+    const login = await sf(['org', 'login', 'jwt', '--username', platform.adminUsername, '--client-id', consumerKey, '--jwt-key-file', keyFile, '--instance-url', platform.url, '--alias', 'via-eca']);
+    expect(login.exitCode, JSON.stringify(login.json)).toBe(0);
   }, 120_000);
 
   it('answers a Metadata API call without a valid session with the INVALID_SESSION_ID fault jsforce refreshes on', async () => {
