@@ -33,7 +33,7 @@ await runCommand(
         'Log in to each org first (sf org login web --alias X) and pass the aliases.',
       ]);
     }
-    const [provider, consumer] = await Promise.all([displayOrg(providerAlias, {}), displayOrg(consumerAlias, {})]);
+    const [provider, consumer] = await Promise.all([displayOrg(providerAlias), displayOrg(consumerAlias)]);
     for (const [alias, org] of [[providerAlias, provider], [consumerAlias, consumer]] as const) {
       if (!org) throw new ToolError(`sf knows no org ${alias}.`, 'UnknownOrg', [`Run sf org login web --alias ${alias} --instance-url https://<MyDomain>.my.salesforce.com`]);
     }
@@ -49,7 +49,6 @@ await runCommand(
       providerAlias,
       consumerAlias,
       workDir: `${config.workDir}-${providerAlias}-${consumerAlias}`,
-      sf: {},
       progress: createProgress(json ? 'silent' : process.stderr.isTTY ? 'tty' : 'plain'),
     };
     const state = await loadState(statePath(options));

@@ -21,6 +21,14 @@ const { values } = parseArgs({
 });
 
 const json = values.json ?? false;
+// The libraries warn through process warnings (e.g. plain http on the loopback platform); show each once, as a line.
+process.removeAllListeners('warning');
+const seenWarnings = new Set<string>();
+process.on('warning', (w) => {
+  if (json || seenWarnings.has(w.message) || /insecure protocol: http: on url: http:\/\/127\.0\.0\.1/.test(w.message)) return;
+  seenWarnings.add(w.message);
+  process.stderr.write(`Warning: ${w.message.split('\n')[0]}\n`);
+});
 await runCommand(
   json,
   async () => {
@@ -38,7 +46,6 @@ await runCommand(
       providerAlias: config.providerAlias,
       consumerAlias: config.consumerAlias,
       workDir: config.workDir,
-      sf: {},
       progress: createProgress(json ? 'silent' : process.stderr.isTTY ? 'tty' : 'plain'),
     };
     const started = performance.now();

@@ -17,7 +17,7 @@ await runCommand(
     const kept: string[] = [];
     for (const alias of [config.providerAlias, config.consumerAlias]) {
       try {
-        await deleteScratchOrg(alias, {});
+        await deleteScratchOrg(alias);
         deleted.push(alias);
       } catch (error) {
         kept.push(`${alias} (${error instanceof Error ? error.message : String(error)})`);

@@ -19,8 +19,8 @@ await runCommand(
     if (!state.consumer || !state.provider) {
       throw new ToolError('Nothing to verify: no orgs are recorded.', 'NotSetUp', ['Run npm run setup:orgs first (or npm run configure for existing orgs).']);
     }
-    const report = await verifyCallout({ consumerAlias: state.consumer.alias, providerAlias: state.provider.alias }, {});
-    const checks = report.ok ? [] : await diagnose(state, {});
+    const report = await verifyCallout({ consumerAlias: state.consumer.alias, providerAlias: state.provider.alias });
+    const checks = report.ok ? [] : await diagnose(state);
     if (!report.ok) {
       const problems = checks.filter((c) => !c.ok);
       throw new ToolError(`A could not read B's Accounts: ${report.failure?.message}`, 'VerifyFailed', [

@@ -6,7 +6,6 @@ import { X509Certificate } from 'node:crypto';
 import { query, retrieveComponent } from './orgOps.ts';
 import { APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET } from './render.ts';
 import type { SetupState } from './setupState.ts';
-import type { SfOptions } from './sfCli.ts';
 
 export interface Check {
   name: string;
@@ -15,16 +14,16 @@ export interface Check {
   fix?: string;
 }
 
-export async function diagnose(state: SetupState, options: SfOptions): Promise<Check[]> {
+export async function diagnose(state: SetupState): Promise<Check[]> {
   const a = state.consumer;
   const b = state.provider;
   if (!a || !b) {
     return [{ name: 'orgs', ok: false, detail: 'No provisioned orgs recorded.', fix: 'Run npm run setup:orgs (or npm run configure for existing orgs).' }];
   }
   const checks = await Promise.all([
-    guard('certificate', () => checkCertificate(state, options)),
-    guard('remote sites', () => checkRemoteSites(state, options)),
-    guard('integration user', () => checkIntegrationUser(state, options)),
+    guard('certificate', () => checkCertificate(state)),
+    guard('remote sites', () => checkRemoteSites(state)),
+    guard('integration user', () => checkIntegrationUser(state)),
   ]);
   return checks;
 }
@@ -46,14 +45,14 @@ function fingerprint(pem: string): string | undefined {
 }
 
 /** A's certificate (public half, retrieved) against the one B's app trusts. */
-async function checkCertificate(state: SetupState, options: SfOptions): Promise<Check> {
-  const aFiles = await retrieveComponent(state.consumer!.alias, `Certificate:${CERTIFICATE_NAME}`, options);
+async function checkCertificate(state: SetupState): Promise<Check> {
+  const aFiles = await retrieveComponent(state.consumer!.alias, `Certificate:${CERTIFICATE_NAME}`);
   const aPrint = fingerprint(aFiles.get(`${CERTIFICATE_NAME}.crt`)?.toString('utf8') ?? '');
   if (!aPrint) return { name: 'certificate', ok: false, detail: `A has no certificate ${CERTIFICATE_NAME}.`, fix: 'Deploy force-app/consumer/main/default/certs to A.' };
   let bPrint = state.certificate?.fingerprintSha256;
   let source = 'the certificate setup:orgs rendered into B';
   try {
-    const bFiles = await retrieveComponent(state.provider!.alias, `ExtlClntAppGlobalOauthSettings:${APP_NAME}_glbloauth`, options);
+    const bFiles = await retrieveComponent(state.provider!.alias, `ExtlClntAppGlobalOauthSettings:${APP_NAME}_glbloauth`);
     const xml = [...bFiles.values()][0]?.toString('utf8') ?? '';
     const pem = /<certificate>([\s\S]*?)<\/certificate>/.exec(xml)?.[1];
     if (pem) {
@@ -72,8 +71,8 @@ async function checkCertificate(state: SetupState, options: SfOptions): Promise<
   };
 }
 
-async function checkRemoteSites(state: SetupState, options: SfOptions): Promise<Check> {
-  const files = await retrieveComponent(state.consumer!.alias, 'RemoteSiteSetting', options);
+async function checkRemoteSites(state: SetupState): Promise<Check> {
+  const files = await retrieveComponent(state.consumer!.alias, 'RemoteSiteSetting');
   const active = [...files.values()]
     .map((f) => f.toString('utf8'))
     .filter((xml) => /<isActive>true<\/isActive>/.test(xml))
@@ -91,14 +90,14 @@ async function checkRemoteSites(state: SetupState, options: SfOptions): Promise<
   };
 }
 
-async function checkIntegrationUser(state: SetupState, options: SfOptions): Promise<Check> {
+async function checkIntegrationUser(state: SetupState): Promise<Check> {
   const username = state.integrationUsername ?? '';
-  const users = await query<{ Id: string; IsActive: boolean }>(state.provider!.alias, `SELECT Id, IsActive FROM User WHERE Username = '${username}'`, options);
+  const users = await query<{ Id: string; IsActive: boolean }>(state.provider!.alias, `SELECT Id, IsActive FROM User WHERE Username = '${username}'`);
   if (users.length === 0) return { name: 'integration user', ok: false, detail: `B has no user ${username}.`, fix: 'Set Username__c in A to an existing B user.' };
   if (!users[0].IsActive) return { name: 'integration user', ok: false, detail: `${username} is inactive in B.`, fix: 'Activate the user in B.' };
-  const permsets = await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`, options);
+  const permsets = await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`);
   const assigned = permsets.length
-    ? await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${users[0].Id}' AND PermissionSetId = '${permsets[0].Id}'`, options)
+    ? await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${users[0].Id}' AND PermissionSetId = '${permsets[0].Id}'`)
     : [];
   if (assigned.length > 0) return { name: 'integration user', ok: true, detail: `${username} is active and holds ${INTEGRATION_PERMSET}.` };
   return {

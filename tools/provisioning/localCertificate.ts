@@ -11,7 +11,7 @@ import { importKeystoreIntoOrg } from '../cli/importKeystore.ts';
 import { ToolError } from '../core/ToolError.ts';
 import { retrieveComponent } from './orgOps.ts';
 import type { Progress } from './progress.ts';
-import { sf, type SfOptions } from './sfCli.ts';
+import { sf } from './sfCli.ts';
 
 /** JKS aliases are lower case (keytool stores them so), and the alias becomes the certificate's Unique Name. */
 export const LOCAL_CERTIFICATE_ALIAS = 'orga_jwt_local';
@@ -40,7 +40,6 @@ export async function importIntoConsumer(
   cert: LocalCertificate,
   org: { alias: string; local: boolean },
   waitMs: number,
-  sfOptions: SfOptions,
   progress: Progress,
 ): Promise<void> {
   if (org.local) {
@@ -56,10 +55,10 @@ export async function importIntoConsumer(
       `Waiting until certificate ${cert.name} appears in Org A…`,
     ].join('\n'),
   );
-  await sf(['org', 'open', '--target-org', org.alias, '--path', 'lightning/setup/CertificatesAndKeysManagement/home'], sfOptions).catch(() => undefined);
+  await sf(['org', 'open', '--target-org', org.alias, '--path', 'lightning/setup/CertificatesAndKeysManagement/home']).catch(() => undefined);
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
-    const files = await retrieveComponent(org.alias, `Certificate:${cert.name}`, sfOptions).catch(() => new Map<string, Buffer>());
+    const files = await retrieveComponent(org.alias, `Certificate:${cert.name}`).catch(() => new Map<string, Buffer>());
     if (files.size > 0) return;
     await new Promise((r) => setTimeout(r, 10_000));
   }

@@ -1,107 +1,104 @@
 /**
- * The org operations provisioning needs, each one `sf` command. Same calls against the local platform
- * and real orgs; only the Dev Hub differs.
+ * The org operations provisioning needs, in-process through the libraries the `sf` CLI itself runs
+ * (@salesforce/core, @salesforce/source-deploy-retrieve, @salesforce/apex-node): the same calls and
+ * the same auth files as `sf`, without paying the CLI's start-up for each of some twenty steps.
+ * Local platform and real orgs take the same path; only the Dev Hub differs.
  */
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ExecuteService } from '@salesforce/apex-node';
+import { Org, PermissionSetAssignment, StateAggregator, scratchOrgCreate, type Connection } from '@salesforce/core';
+import { Duration } from '@salesforce/kit';
+import { ComponentSet, RequestStatus } from '@salesforce/source-deploy-retrieve';
 import { ToolError } from '../core/ToolError.ts';
-import { projectRoot, sf, type SfOptions } from './sfCli.ts';
+import { projectRoot } from './sfCli.ts';
 import type { OrgRef } from './setupState.ts';
 
-interface DisplayResult {
-  username: string;
-  id: string;
-  instanceUrl: string;
-  alias?: string;
+async function connect(alias: string): Promise<{ org: Org; conn: Connection }> {
+  const org = await Org.create({ aliasOrUsername: alias });
+  return { org, conn: org.getConnection() };
 }
 
-/** Creates a scratch org from a definition file and returns how to reach it. */
-export async function createScratchOrg(
-  input: { devHub: string; definitionFile: string; alias: string; durationDays: number; waitMinutes: number },
-  options: SfOptions,
-): Promise<OrgRef> {
-  await sf(
-    [
-      'org', 'create', 'scratch',
-      '--target-dev-hub', input.devHub,
-      '--definition-file', input.definitionFile,
-      '--alias', input.alias,
-      '--duration-days', String(input.durationDays),
-      '--wait', String(input.waitMinutes),
-    ],
-    options,
-  );
-  const org = await displayOrg(input.alias, options);
-  if (!org) throw new ToolError(`Scratch org ${input.alias} was created but sf cannot display it.`, 'ScratchOrgMissing');
+let cachedApiVersion: string | undefined;
+/** The project's sourceApiVersion, so deploys match what an admin's `sf project deploy start` sends. */
+function apiVersion(): string {
+  cachedApiVersion ??= (JSON.parse(readFileSync(join(projectRoot, 'sfdx-project.json'), 'utf8')) as { sourceApiVersion: string }).sourceApiVersion;
+  return cachedApiVersion;
+}
+
+/** Creates a scratch org from a definition file (as `sf org create scratch`) and returns how to reach it. */
+export async function createScratchOrg(input: {
+  devHub: string;
+  definitionFile: string;
+  alias: string;
+  durationDays: number;
+  waitMinutes: number;
+}): Promise<OrgRef> {
+  const hubOrg = await Org.create({ aliasOrUsername: input.devHub });
+  const orgConfig = JSON.parse(await readFile(input.definitionFile, 'utf8')) as Record<string, unknown>;
+  const result = await scratchOrgCreate({
+    hubOrg,
+    orgConfig,
+    alias: input.alias,
+    durationDays: input.durationDays,
+    wait: Duration.minutes(input.waitMinutes),
+    apiversion: apiVersion(),
+    tracksSource: false,
+  });
+  if (!result.username) throw new ToolError(`Scratch org ${input.alias} was not created.`, 'ScratchOrgMissing', result.warnings);
+  const org = await displayOrg(input.alias);
+  if (!org) throw new ToolError(`Scratch org ${input.alias} was created but cannot be reached.`, 'ScratchOrgMissing');
   return org;
 }
 
 /** The org behind an alias, or undefined when it is gone (expired, deleted, logged out). */
-export async function displayOrg(alias: string, options: SfOptions): Promise<OrgRef | undefined> {
+export async function displayOrg(alias: string): Promise<OrgRef | undefined> {
   try {
-    const result = await sf<DisplayResult>(['org', 'display', '--target-org', alias], options);
-    return { alias, username: result.username, orgId: result.id, instanceUrl: result.instanceUrl, loginUrl: result.instanceUrl };
-  } catch (error) {
-    if (error instanceof ToolError) return undefined;
-    throw error;
+    const { org, conn } = await connect(alias);
+    // A cheap authenticated call: proves the org still exists and the auth still works.
+    await conn.query('SELECT Id FROM Organization LIMIT 1');
+    return { alias, username: org.getUsername()!, orgId: org.getOrgId(), instanceUrl: conn.instanceUrl, loginUrl: conn.instanceUrl };
+  } catch {
+    return undefined;
   }
 }
 
-export async function deleteScratchOrg(alias: string, options: SfOptions): Promise<void> {
-  await sf(['org', 'delete', 'scratch', '--target-org', alias, '--no-prompt'], options);
+export async function deleteScratchOrg(alias: string): Promise<void> {
+  const { org } = await connect(alias);
+  await org.delete();
+  const state = await StateAggregator.getInstance();
+  await state.aliases.unsetAndSave(alias).catch(() => undefined);
 }
 
-/**
- * Deploys source folders together (one transaction in the org). They are copied into a throwaway
- * project first: rendered folders live outside force-app (and under the ignored .local), and sf
- * deploys only paths inside its project.
- */
-export async function deploySource(alias: string, sourceDirs: string[], options: SfOptions): Promise<void> {
-  const dir = await throwawayProject(sourceDirs.length);
-  try {
-    const args = ['project', 'deploy', 'start', '--target-org', alias, '--wait', '30', '--ignore-conflicts'];
-    for (const [i, source] of sourceDirs.entries()) {
-      await cp(source, join(dir, `pkg${i}`), { recursive: true });
-      args.push('--source-dir', `pkg${i}`);
-    }
-    await sf(args, { ...options, cwd: dir });
-  } catch (error) {
-    throw describeDeployFailure(error, alias);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** A temp SFDX project with this project's API version and .forceignore and `count` package folders. */
-async function throwawayProject(count: number): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sfdx-'));
-  const project = JSON.parse(await readFile(join(projectRoot, 'sfdx-project.json'), 'utf8')) as { sourceApiVersion: string };
-  const packageDirectories = Array.from({ length: Math.max(count, 1) }, (_, i) => ({ path: `pkg${i}`, default: i === 0 }));
-  await writeFile(join(dir, 'sfdx-project.json'), JSON.stringify({ packageDirectories, sourceApiVersion: project.sourceApiVersion }));
-  await cp(join(projectRoot, '.forceignore'), join(dir, '.forceignore')).catch(() => undefined);
-  await mkdir(join(dir, 'pkg0'), { recursive: true });
-  return dir;
-}
-
-function describeDeployFailure(error: unknown, alias: string): unknown {
-  if (!(error instanceof ToolError)) return error;
-  const result = (error as ToolError & { result?: { files?: Array<{ state: string; fullName: string; type: string; error?: string; filePath?: string; lineNumber?: number }>; details?: { componentFailures?: unknown } } }).result;
-  const failures = (result?.files ?? []).filter((f) => f.state === 'Failed');
-  if (failures.length === 0) return error;
-  const lines = failures.map((f) => `${f.type} ${f.fullName}${f.lineNumber ? ` (line ${f.lineNumber})` : ''}: ${f.error ?? 'failed'}`);
-  return new ToolError(`Deploy to ${alias} failed: ${lines.join('; ')}`, 'DeployFailed', [
+/** Deploys source folders together: one deploy, one transaction in the org. */
+export async function deploySource(alias: string, sourceDirs: string[]): Promise<void> {
+  const { conn } = await connect(alias);
+  const components = ComponentSet.fromSource(sourceDirs);
+  const deploy = await components.deploy({ usernameOrConnection: conn, apiVersion: apiVersion() });
+  const result = await deploy.pollStatus({ frequency: Duration.milliseconds(250), timeout: Duration.minutes(30) });
+  if (result.response.status === RequestStatus.Succeeded) return;
+  const failures = result.getFileResponses().filter((f) => f.state === 'Failed') as Array<{ type: string; fullName: string; error?: string; lineNumber?: number }>;
+  const detail = failures.length
+    ? failures.map((f) => `${f.type} ${f.fullName}${f.lineNumber ? ` (line ${f.lineNumber})` : ''}: ${f.error ?? 'failed'}`).join('; ')
+    : (result.response.errorMessage ?? result.response.status);
+  throw new ToolError(`Deploy to ${alias} failed: ${detail}`, 'DeployFailed', [
     'Fix the components named above and run the command again; nothing of this deploy was saved.',
   ]);
 }
 
-/** Retrieves components in source format (in a throwaway project) and returns the files' contents by name. */
-export async function retrieveComponent(alias: string, metadata: string, options: SfOptions): Promise<Map<string, Buffer>> {
-  const dir = await throwawayProject(1);
+/** Retrieves components (`Type:Name` or `Type`) in source format and returns the files' contents by name. */
+export async function retrieveComponent(alias: string, metadata: string): Promise<Map<string, Buffer>> {
+  const { conn } = await connect(alias);
+  const [type, fullName = '*'] = metadata.split(':');
+  const dir = await mkdtemp(join(tmpdir(), 'retrieve-'));
   try {
-    await sf(['project', 'retrieve', 'start', '--target-org', alias, '--metadata', metadata, '--output-dir', 'out'], { ...options, cwd: dir });
+    const components = new ComponentSet([{ type, fullName }]);
+    const retrieve = await components.retrieve({ usernameOrConnection: conn, output: dir, merge: false, apiVersion: apiVersion() });
+    await retrieve.pollStatus({ frequency: Duration.milliseconds(250), timeout: Duration.minutes(10) });
     const files = new Map<string, Buffer>();
-    for (const entry of await readdir(join(dir, 'out'), { recursive: true, withFileTypes: true })) {
+    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
       if (entry.isFile()) files.set(entry.name, await readFile(join(entry.parentPath, entry.name)));
     }
     return files;
@@ -110,30 +107,45 @@ export async function retrieveComponent(alias: string, metadata: string, options
   }
 }
 
-export async function query<T = Record<string, unknown>>(alias: string, soql: string, options: SfOptions): Promise<T[]> {
-  const result = await sf<{ records: T[] }>(['data', 'query', '--target-org', alias, '--query', soql], options);
-  return result.records;
+export async function query<T = Record<string, unknown>>(alias: string, soql: string): Promise<T[]> {
+  const { conn } = await connect(alias);
+  const result = await conn.query<T & Record<string, unknown>>(soql, { autoFetch: true });
+  return result.records as T[];
 }
 
-export async function assignPermissionSet(alias: string, permissionSet: string, onBehalfOf: string | undefined, options: SfOptions): Promise<void> {
-  const args = ['org', 'assign', 'permset', '--target-org', alias, '--name', permissionSet];
-  if (onBehalfOf) args.push('--on-behalf-of', onBehalfOf);
+/** Assigns a permission set (as `sf org assign permset`); an existing assignment counts as done. */
+export async function assignPermissionSet(alias: string, permissionSet: string, onBehalfOf: string | undefined): Promise<void> {
+  const { org, conn } = await connect(alias);
+  const username = onBehalfOf ?? org.getUsername()!;
+  const users = await conn.query<{ Id: string }>(`SELECT Id FROM User WHERE Username = '${username.replace(/'/g, "\\'")}'`);
+  if (users.records.length === 0) throw new ToolError(`No user ${username} in ${alias}.`, 'UserNotFound');
   try {
-    await sf(args, options);
+    await (await PermissionSetAssignment.init(org)).create(users.records[0].Id, permissionSet);
   } catch (error) {
-    // Re-assigning fails with "Duplicate PermissionSetAssignment"; the goal state already holds.
-    if (error instanceof ToolError && /duplicate/i.test(`${error.message} ${JSON.stringify((error as { result?: unknown }).result ?? '')}`)) return;
+    if (/duplicate/i.test(error instanceof Error ? error.message : String(error))) return;
     throw error;
   }
 }
 
-export async function importTree(alias: string, file: string, options: SfOptions): Promise<void> {
-  await sf(['data', 'import', 'tree', '--target-org', alias, '--files', file], options);
+/** Imports an sObject tree file (as `sf data import tree --files`). */
+export async function importTree(alias: string, file: string): Promise<void> {
+  const { conn } = await connect(alias);
+  const tree = JSON.parse(await readFile(file, 'utf8')) as { records: Array<{ attributes: { type: string } }> };
+  const type = tree.records[0]?.attributes.type;
+  if (!type) return;
+  const result = await conn.request<{ hasErrors: boolean; results: unknown[] }>({
+    method: 'POST',
+    url: `/services/data/v${conn.getApiVersion()}/composite/tree/${type}`,
+    body: JSON.stringify(tree),
+    headers: { 'content-type': 'application/json' },
+  });
+  if (result.hasErrors) throw new ToolError(`Importing ${file} into ${alias} failed: ${JSON.stringify(result.results)}`, 'ImportFailed');
 }
 
-export async function createRecord(alias: string, sobject: string, values: Record<string, string>, options: SfOptions): Promise<string> {
-  const pairs = Object.entries(values).map(([k, v]) => `${k}='${v.replace(/'/g, "\\'")}'`);
-  const result = await sf<{ id: string }>(['data', 'create', 'record', '--target-org', alias, '--sobject', sobject, '--values', pairs.join(' ')], options);
+export async function createRecord(alias: string, sobject: string, values: Record<string, string>): Promise<string> {
+  const { conn } = await connect(alias);
+  const result = await conn.sobject(sobject).create(values);
+  if (!result.success) throw new ToolError(`Creating ${sobject} in ${alias} failed: ${JSON.stringify(result.errors)}`, 'CreateFailed');
   return result.id;
 }
 
@@ -146,25 +158,22 @@ export interface ApexRunResult {
   logs?: string;
 }
 
-/** Runs anonymous Apex (from a temp file, so nothing goes on argv) and returns sf's result, failed or not. */
-export async function runAnonymousApex(alias: string, code: string, options: SfOptions): Promise<ApexRunResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'apex-'));
-  const file = join(dir, 'run.apex');
-  try {
-    await writeFile(file, code);
-    try {
-      return await sf<ApexRunResult>(['apex', 'run', '--target-org', alias, '--file', file], options);
-    } catch (error) {
-      const result = (error as { result?: ApexRunResult }).result;
-      if (result && typeof result === 'object' && 'success' in result) return result;
-      throw error;
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** Runs anonymous Apex through the SOAP API with the debug log (as `sf apex run`). */
+export async function runAnonymousApex(alias: string, code: string): Promise<ApexRunResult> {
+  const { conn } = await connect(alias);
+  const response = await new ExecuteService(conn).executeAnonymous({ apexCode: code });
+  const diagnostic = response.diagnostic?.[0];
+  return {
+    success: response.success,
+    compiled: response.compiled,
+    compileProblem: response.compiled ? undefined : diagnostic?.compileProblem,
+    exceptionMessage: response.success ? undefined : diagnostic?.exceptionMessage,
+    exceptionStackTrace: response.success ? undefined : diagnostic?.exceptionStackTrace,
+    logs: response.logs,
+  };
 }
 
-/** Lines a verify script printed with `System.debug(LoggingLevel.ERROR, '<marker> ' + …)`. */
+/** The value a script printed with `System.debug(LoggingLevel.ERROR, '<marker> ' + …)`. */
 export function debugValue(log: string | undefined, marker: string): string | undefined {
   if (!log) return undefined;
   for (const line of log.split('\n')) {

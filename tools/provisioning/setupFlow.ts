@@ -11,10 +11,10 @@ import {
 } from './orgOps.ts';
 import type { Progress } from './progress.ts';
 import {
-  APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET, VIEWER_PERMSET, renderConnectedApp, renderConsumerConfig,
-  renderExternalClientApp, writeRendered,
+  APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET, renderConnectedApp, renderExternalClientApp, writeRendered,
 } from './render.ts';
 import { ensureLocalKeyPair, importIntoConsumer } from './localCertificate.ts';
+import { consumerPermissionSets, renderConsumerFor } from './consumerAuthPath.ts';
 import { saveState, type OrgRef, type SetupState } from './setupState.ts';
 import { projectRoot, type SfOptions } from './sfCli.ts';
 import { waitForToken, verifyCallout, type VerifyReport } from './verifyCallout.ts';
@@ -33,7 +33,6 @@ export interface SetupOptions {
   consumerAlias: string;
   /** Folder for the state file and rendered metadata (git-ignored). */
   workDir: string;
-  sf: SfOptions;
   progress: Progress;
 }
 
@@ -71,7 +70,7 @@ const steps: Step[] = [
     id: 'dev-hub',
     title: 'Dev Hub',
     async run(ctx) {
-      const choice = await chooseDevHub(ctx.options.devHub, ctx.options.local, ctx.options.sf);
+      const choice = await chooseDevHub(ctx.options.devHub, ctx.options.local);
       ctx.state.devHub = { alias: choice.alias, local: choice.local };
       ctx.options.progress.info(
         choice.local
@@ -85,14 +84,14 @@ const steps: Step[] = [
     id: 'orgs',
     title: 'Scratch orgs B (provider) and A (consumer)',
     async stillDone(ctx) {
-      const [b, a] = await Promise.all([displayOrg(ctx.options.providerAlias, ctx.options.sf), displayOrg(ctx.options.consumerAlias, ctx.options.sf)]);
+      const [b, a] = await Promise.all([displayOrg(ctx.options.providerAlias), displayOrg(ctx.options.consumerAlias)]);
       return Boolean(b && a && b.orgId === ctx.state.provider?.orgId && a.orgId === ctx.state.consumer?.orgId);
     },
     async run(ctx) {
       const o = ctx.options;
       const devHub = ctx.state.devHub!.alias;
       const create = (alias: string, def: string) =>
-        createScratchOrg({ devHub, alias, definitionFile: join(projectRoot, 'config', def), durationDays: o.durationDays, waitMinutes: 15 }, o.sf);
+        createScratchOrg({ devHub, alias, definitionFile: join(projectRoot, 'config', def), durationDays: o.durationDays, waitMinutes: 15 });
       if (o.serial) {
         ctx.state.provider = await create(o.providerAlias, 'provider-scratch-def.json');
         ctx.state.consumer = await create(o.consumerAlias, 'consumer-scratch-def.json');
@@ -112,13 +111,13 @@ const steps: Step[] = [
       const o = ctx.options;
       if (o.cert === 'local') {
         const cert = await ensureLocalKeyPair(join(o.workDir, 'certs'));
-        await importIntoConsumer(cert, { alias: o.consumerAlias, local: Boolean(ctx.state.devHub?.local) }, 30 * 60_000, o.sf, o.progress);
+        await importIntoConsumer(cert, { alias: o.consumerAlias, local: Boolean(ctx.state.devHub?.local) }, 30 * 60_000, o.progress);
         ctx.state.certificate = { source: 'local', pem: cert.pem, fingerprintSha256: cert.fingerprintSha256, name: cert.name };
         return `SHA-256 ${cert.fingerprintSha256} (made here, imported from ${cert.jksPath})`;
       }
       // The org generates the key pair; only the public certificate comes back.
-      await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer', 'main', 'default', 'certs')], o.sf);
-      const files = await retrieveComponent(o.consumerAlias, `Certificate:${CERTIFICATE_NAME}`, o.sf);
+      await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer', 'main', 'default', 'certs')]);
+      const files = await retrieveComponent(o.consumerAlias, `Certificate:${CERTIFICATE_NAME}`);
       const pem = files.get(`${CERTIFICATE_NAME}.crt`)?.toString('utf8') ?? '';
       const fingerprint = fingerprintOf(pem);
       ctx.state.certificate = { source: 'org', pem, fingerprintSha256: fingerprint, name: CERTIFICATE_NAME };
@@ -141,11 +140,11 @@ const steps: Step[] = [
       const dir = renderedDir(o, 'provider');
       await writeRendered(dir, files);
       // The app's policy names the permission set, so both go in one deploy.
-      await deploySource(o.providerAlias, [join(projectRoot, 'force-app', 'provider'), dir], o.sf);
-      await assignPermissionSet(o.providerAlias, INTEGRATION_PERMSET, ctx.state.integrationUsername, o.sf);
+      await deploySource(o.providerAlias, [join(projectRoot, 'force-app', 'provider'), dir]);
+      await assignPermissionSet(o.providerAlias, INTEGRATION_PERMSET, ctx.state.integrationUsername);
       // Imported once: a re-run adds none.
       if (!(await hasSampleAccounts(ctx))) {
-        await importTree(o.providerAlias, join(projectRoot, 'config', 'data', 'sample-accounts.json'), o.sf);
+        await importTree(o.providerAlias, join(projectRoot, 'config', 'data', 'sample-accounts.json'));
       }
       return `app ${APP_NAME} (${o.app}), user ${ctx.state.integrationUsername} on ${b.instanceUrl}`;
     },
@@ -153,13 +152,15 @@ const steps: Step[] = [
   {
     id: 'consumer',
     title: 'A: remote sites, connection record, viewer permission set',
+    // --auth apex-jwt|named-credential decides what A gets (consumerAuthPath.ts); another --auth on a re-run redoes A's side.
+    stillDone: async (ctx) => (ctx.state.auth ?? 'apex-jwt') === ctx.options.auth,
     async run(ctx) {
       const o = ctx.options;
       const b = ctx.state.provider!;
       const dir = renderedDir(o, 'consumer');
       await writeRendered(
         dir,
-        renderConsumerConfig({
+        renderConsumerFor(o.auth, {
           loginUrl: b.loginUrl,
           instanceUrl: b.instanceUrl,
           consumerKey: ctx.state.app!.consumerKey,
@@ -167,8 +168,8 @@ const steps: Step[] = [
           certificateName: ctx.state.certificate!.name,
         }),
       );
-      await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer'), dir], o.sf);
-      await assignPermissionSet(o.consumerAlias, VIEWER_PERMSET, undefined, o.sf);
+      await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer'), dir]);
+      for (const permissionSet of consumerPermissionSets(o.auth)) await assignPermissionSet(o.consumerAlias, permissionSet, undefined);
       ctx.state.auth = o.auth;
     },
   },
@@ -178,7 +179,7 @@ const steps: Step[] = [
     async run(ctx) {
       const o = ctx.options;
       const waitMs = o.tokenWaitMs ?? (ctx.state.devHub?.local ? 60_000 : 15 * 60_000);
-      const attempts = await waitForToken(o.consumerAlias, waitMs, o.sf, (line) => o.progress.info(`  ${line}`));
+      const attempts = await waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${line}`));
       return attempts > 1 ? `after ${attempts} attempts` : undefined;
     },
   },
@@ -214,7 +215,7 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
   }
   options.progress.start('Verify: A calls B and gets B\'s latest Accounts');
   const started = performance.now();
-  const verify = await verifyCallout({ consumerAlias: options.consumerAlias, providerAlias: options.providerAlias }, options.sf);
+  const verify = await verifyCallout({ consumerAlias: options.consumerAlias, providerAlias: options.providerAlias });
   timings.verify = Math.round(performance.now() - started);
   if (!verify.ok) {
     options.progress.fail('Verify', timings.verify);
@@ -254,7 +255,7 @@ export function newConsumerKey(): string {
 }
 
 async function hasSampleAccounts(ctx: Ctx): Promise<boolean> {
-  const rows = await query<{ Id: string }>(ctx.options.providerAlias, "SELECT Id FROM Account WHERE Name LIKE 'Org B Sample Account%' LIMIT 1", ctx.options.sf);
+  const rows = await query<{ Id: string }>(ctx.options.providerAlias, "SELECT Id FROM Account WHERE Name LIKE 'Org B Sample Account%' LIMIT 1");
   return rows.length > 0;
 }
 
@@ -266,13 +267,12 @@ async function ensureIntegrationUser(ctx: Ctx): Promise<string> {
   const o = ctx.options;
   const b = ctx.state.provider!;
   const username = `integration.${b.orgId.slice(0, 15).toLowerCase()}@orgb.example`;
-  const existing = await query<{ Id: string }>(o.providerAlias, `SELECT Id FROM User WHERE Username = '${username}'`, o.sf);
+  const existing = await query<{ Id: string }>(o.providerAlias, `SELECT Id FROM User WHERE Username = '${username}'`);
   if (existing.length > 0) return username;
   try {
     const profiles = await query<{ Id: string; Name: string }>(
       o.providerAlias,
       "SELECT Id, Name FROM Profile WHERE Name IN ('Minimum Access - API Only Integrations', 'Minimum Access - Salesforce', 'Standard User')",
-      o.sf,
     );
     const order = ['Minimum Access - API Only Integrations', 'Minimum Access - Salesforce', 'Standard User'];
     const profile = order.map((n) => profiles.find((p) => p.Name === n)).find(Boolean);
@@ -284,7 +284,6 @@ async function ensureIntegrationUser(ctx: Ctx): Promise<string> {
         Username: username, LastName: 'Integration', FirstName: 'Org A', Email: 'integration@orgb.example', Alias: 'orgaint',
         ProfileId: profile.Id, TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US',
       },
-      o.sf,
     );
     return username;
   } catch (error) {

@@ -83,6 +83,15 @@ const rules: Rule[] = [
     fix: "Use the consumer key of the app deployed to Org B and B's own login URL.",
     transient: false,
   },
+  {
+    // Named Credential path: Salesforce reports a failed exchange without B's reason (text per issue 7, unverified),
+    // so this rule only applies when no rule above found B's error in the text. A new app may still be propagating.
+    error: '',
+    description: /Unable to complete the JWT token exchange/i,
+    cause: "A's Named Credential could not trade its JWT at B's token endpoint: B's app does not know the issuer yet (propagation), does not trust A's signing certificate, or does not pre-authorize the subject.",
+    fix: "Check the External Credential Org_B_JWT (AuthProviderUrl = B's /services/oauth2/token, iss = B's consumer key, sub = B's integration user, aud = B's login URL, SigningCertificate = the certificate in B's app); re-run npm run setup:orgs -- --auth named-credential.",
+    transient: true,
+  },
 ];
 
 /** Finds the error/description pair in any text (an Apex exception, a JSON body) and explains it. */
@@ -98,6 +107,8 @@ export function diagnoseTokenError(text: string): TokenDiagnosis | undefined {
 
 /** Other failures seen when A calls B, outside the token endpoint. */
 export function diagnoseCalloutError(text: string): { cause: string; fix: string } | undefined {
+  const namedCredential = diagnoseNamedCredentialError(text);
+  if (namedCredential) return namedCredential;
   if (/Unauthorized endpoint/i.test(text)) {
     const endpoint = /endpoint = (\S+)/.exec(text)?.[1] ?? "B's URL";
     return {
@@ -113,6 +124,25 @@ export function diagnoseCalloutError(text: string): { cause: string; fix: string
   }
   if (/Read timed out|timed out/i.test(text)) {
     return { cause: 'The callout to B timed out.', fix: "Check B's instance URL and that B answers; raise the timeout if B is slow." };
+  }
+  return undefined;
+}
+
+/** Failures of the Named Credential path (tools/local-platform/namedCredentials.ts has the texts and their sources). */
+export function diagnoseNamedCredentialError(text: string): { cause: string; fix: string } | undefined {
+  const missing = /couldn't access the endpoint.*named credential "([^"]+)"/i.exec(text);
+  if (missing) {
+    return {
+      cause: `A's running user cannot use the Named Credential ${missing[1]}: it is not deployed, or the user lacks the External Credential principal access.`,
+      fix: 'Deploy the rendered consumer folder (npm run setup:orgs -- --auth named-credential) and assign the permission set Org_B_Named_Credential_Access to the user that calls B.',
+    };
+  }
+  const disabled = /named credential "([^"]+)" is not enabled for callouts/i.exec(text);
+  if (disabled) return { cause: `The Named Credential ${disabled[1]} is disabled for callouts.`, fix: 'Set calloutStatus to Enabled (Setup → Named Credentials → Enabled for Callouts).' };
+  const incomplete = /external credential "([^"]+)" isn't configured for callouts: (.*)/i.exec(text);
+  if (incomplete) return { cause: `The External Credential ${incomplete[1]} is incomplete: ${incomplete[2]}.`, fix: 'Re-render and deploy it (npm run setup:orgs -- --auth named-credential).' };
+  if (/Named Credential \S+ answered 401|did not authenticate; check its External Credential/i.test(text)) {
+    return { cause: "B refused the token the Named Credential obtained.", fix: "Check that B's integration user is API-enabled (permission set Account_Retriever_Integration)." };
   }
   return undefined;
 }

@@ -4,8 +4,8 @@
  */
 import { ToolError } from '../core/ToolError.ts';
 import { debugValue, query, runAnonymousApex, type ApexRunResult } from './orgOps.ts';
-import type { SfOptions } from './sfCli.ts';
 import { diagnoseCalloutError, diagnoseTokenError } from './tokenErrors.ts';
+import { VERIFY_TOKEN_SCRIPT } from './consumerAuthPath.ts';
 
 export interface VerifyLeg {
   name: 'token' | 'callout' | 'data match';
@@ -21,19 +21,18 @@ export interface VerifyReport {
   failure?: { message: string; cause?: string; actions: string[] };
 }
 
-const TOKEN_SCRIPT = `OrgBAccountsClient.Settings s = OrgBAccountsClient.loadSettings(OrgBAccountsClient.DEFAULT_CONNECTION);
-Jwt.AccessToken t = new Jwt(s.loginUrl, s.consumerKey, s.username, s.certificateName).requestAccessToken();
-System.debug(LoggingLevel.ERROR, 'VERIFY_TOKEN ' + t.instanceUrl);`;
+// Either path: the script reads Named_Credential__c and checks the Apex token or the Named Credential's exchange.
+const TOKEN_SCRIPT = VERIFY_TOKEN_SCRIPT;
 
 const CALLOUT_SCRIPT = `List<OrgBAccountsClient.RemoteAccount> accounts = OrgBAccountsClient.getLatestAccounts();
 System.debug(LoggingLevel.ERROR, 'VERIFY_ACCOUNTS ' + JSON.serialize(accounts));`;
 
 /** Asks B for a token from A until it works or `waitMs` passes (app propagation); returns the attempts made. */
-export async function waitForToken(consumerAlias: string, waitMs: number, options: SfOptions, say: (line: string) => void): Promise<number> {
+export async function waitForToken(consumerAlias: string, waitMs: number, say: (line: string) => void): Promise<number> {
   const deadline = Date.now() + waitMs;
   const errors: string[] = [];
   for (let attempt = 1; ; attempt++) {
-    const run = await runAnonymousApex(consumerAlias, TOKEN_SCRIPT, options);
+    const run = await runAnonymousApex(consumerAlias, TOKEN_SCRIPT);
     if (run.success) return attempt;
     const message = apexFailure(run);
     const diagnosis = diagnoseTokenError(message);
@@ -51,7 +50,7 @@ export async function waitForToken(consumerAlias: string, waitMs: number, option
   }
 }
 
-export async function verifyCallout(orgs: { consumerAlias: string; providerAlias: string }, options: SfOptions): Promise<VerifyReport> {
+export async function verifyCallout(orgs: { consumerAlias: string; providerAlias: string }): Promise<VerifyReport> {
   const legs: VerifyLeg[] = [];
   const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
     const started = performance.now();
@@ -59,11 +58,11 @@ export async function verifyCallout(orgs: { consumerAlias: string; providerAlias
     return [value, Math.round(performance.now() - started)];
   };
 
-  const [tokenRun, tokenMs] = await timed(() => runAnonymousApex(orgs.consumerAlias, TOKEN_SCRIPT, options));
+  const [tokenRun, tokenMs] = await timed(() => runAnonymousApex(orgs.consumerAlias, TOKEN_SCRIPT));
   legs.push({ name: 'token', ok: tokenRun.success, ms: tokenMs, detail: debugValue(tokenRun.logs, 'VERIFY_TOKEN') });
   if (!tokenRun.success) return failed(legs, apexFailure(tokenRun));
 
-  const [calloutRun, calloutMs] = await timed(() => runAnonymousApex(orgs.consumerAlias, CALLOUT_SCRIPT, options));
+  const [calloutRun, calloutMs] = await timed(() => runAnonymousApex(orgs.consumerAlias, CALLOUT_SCRIPT));
   const raw = debugValue(calloutRun.logs, 'VERIFY_ACCOUNTS');
   legs.push({ name: 'callout', ok: calloutRun.success && raw !== undefined, ms: calloutMs });
   if (!calloutRun.success || raw === undefined) return failed(legs, calloutRun.success ? 'A printed no result' : apexFailure(calloutRun));
@@ -72,7 +71,7 @@ export async function verifyCallout(orgs: { consumerAlias: string; providerAlias
   }));
 
   const [direct, matchMs] = await timed(() =>
-    query<{ Id: string; Name: string }>(orgs.providerAlias, 'SELECT Id, Name, CreatedDate FROM Account ORDER BY CreatedDate DESC, Id DESC LIMIT 10', options),
+    query<{ Id: string; Name: string }>(orgs.providerAlias, 'SELECT Id, Name, CreatedDate FROM Account ORDER BY CreatedDate DESC, Id DESC LIMIT 10'),
   );
   const same = direct.length === accounts.length && direct.every((r, i) => sameId(r.Id, accounts[i].id) && r.Name === accounts[i].name);
   legs.push({ name: 'data match', ok: same, ms: matchMs, detail: `${accounts.length} Accounts` });

@@ -1,0 +1,48 @@
+/**
+ * What `--auth apex-jwt|named-credential` changes on Org A's side, kept out of the setup flow so the flow
+ * stays one line per decision. Both paths share the connection record and the caller
+ * (OrgBAccountsClient); only who authenticates differs.
+ * - apex-jwt: the Apex `Jwt` class signs and trades the token; A needs Remote Site Settings for B's hosts.
+ * - named-credential: the platform does the exchange through `callout:Org_B`; the record's
+ *   Named_Credential__c names it, no Remote Site Setting is rendered (Salesforce needs none for
+ *   named-credential callouts), and A's users need the principal-access permission set.
+ */
+import { renderConsumerConfig, VIEWER_PERMSET, type ConsumerInput, type RenderedFiles } from './render.ts';
+import { NAMED_CREDENTIAL, NAMED_CREDENTIAL_PERMSET, renderLegacyJwtExchange, renderNamedCredential } from './renderNamedCredential.ts';
+
+export type AuthPath = 'apex-jwt' | 'named-credential';
+
+/**
+ * Org A's rendered folder for the chosen path. `legacy` renders the deprecated JwtExchange Named
+ * Credential instead of the External Credential (then no principal-access permission set is needed).
+ */
+export function renderConsumerFor(auth: AuthPath | undefined, input: Omit<ConsumerInput, 'namedCredential'>, legacy = false): RenderedFiles {
+  if (auth !== 'named-credential') return renderConsumerConfig(input);
+  const config = renderConsumerConfig({ ...input, namedCredential: NAMED_CREDENTIAL });
+  const withoutRemoteSites = Object.fromEntries(Object.entries(config).filter(([path]) => !path.includes('/remoteSiteSettings/')));
+  return { ...withoutRemoteSites, ...(legacy ? renderLegacyJwtExchange(input) : renderNamedCredential(input)) };
+}
+
+/** Permission sets A's running user needs on this path (assigned after the deploy). */
+export function consumerPermissionSets(auth: AuthPath | undefined, legacy = false): string[] {
+  return auth === 'named-credential' && !legacy ? [VIEWER_PERMSET, NAMED_CREDENTIAL_PERMSET] : [VIEWER_PERMSET];
+}
+
+/**
+ * Anonymous Apex for the token leg of `verify`, for either path (it reads which one from the connection
+ * record): the Apex path asks B for a token with `Jwt`; the Named Credential path makes one callout
+ * through the credential to B's userinfo endpoint, which needs the platform's JWT exchange to succeed.
+ */
+export const VERIFY_TOKEN_SCRIPT = `OrgBAccountsClient.Settings s = OrgBAccountsClient.loadSettings(OrgBAccountsClient.DEFAULT_CONNECTION);
+if (String.isBlank(s.namedCredential)) {
+  Jwt.AccessToken t = new Jwt(s.loginUrl, s.consumerKey, s.username, s.certificateName).requestAccessToken();
+  System.debug(LoggingLevel.ERROR, 'VERIFY_TOKEN ' + t.instanceUrl);
+} else {
+  HttpRequest req = new HttpRequest();
+  req.setEndpoint('callout:' + s.namedCredential + '/services/oauth2/userinfo');
+  req.setMethod('GET');
+  req.setTimeout(10000);
+  HttpResponse res = new Http().send(req);
+  Assert.areEqual(200, res.getStatusCode(), 'Named Credential ' + s.namedCredential + ' answered ' + res.getStatusCode() + ': ' + res.getBody());
+  System.debug(LoggingLevel.ERROR, 'VERIFY_TOKEN callout:' + s.namedCredential);
+}`;
