@@ -21,7 +21,7 @@ export interface ImportKeystoreFlags {
 export interface ImportKeystoreResult {
   orgId: string;
   instanceUrl: string;
-  imported: { name: string; label: string; keySize: number; expirationDate: string }[];
+  imported: { name: string; label: string; keySize: number; expirationDate: string; unchanged?: boolean }[];
 }
 
 const USAGE = 'npm run local-orgs -- import-keystore --target-org <alias> --file <keystore.jks> [--label <label>] [--json]';
@@ -82,7 +82,7 @@ export async function importKeystoreIntoOrg(flags: ImportKeystoreFlags, env: Nod
 export function importedHuman(r: ImportKeystoreResult): string {
   return [
     `Imported into ${r.orgId} (${r.instanceUrl}):`,
-    ...r.imported.map((c) => `  ${c.name}  "${c.label}"  RSA ${c.keySize}  expires ${c.expirationDate}`),
+    ...r.imported.map((c) => `  ${c.name}  "${c.label}"  RSA ${c.keySize}  expires ${c.expirationDate}${c.unchanged ? "  (already imported, unchanged)" : ""}`),
     'Apex signs with it by that name (Crypto.signWithCertificate / Auth.JWS).',
   ].join('\n');
 }

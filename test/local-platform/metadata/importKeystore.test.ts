@@ -46,7 +46,11 @@ describe('Import from Keystore', () => {
     const zip = await JSZip.loadAsync(Buffer.from(r.zipFile, 'base64'));
     expect(await zip.file('unpackaged/certs/orga_imported.crt')!.async('string')).toContain('BEGIN CERTIFICATE');
     for (const f of Object.values(zip.files)) expect(await f.async('string')).not.toMatch(/PRIVATE KEY/);
-    expect(() => importKeystore(platform.db, org.id, { jks, password: PASS })).toThrow(/already exists/);
+    // the same keystore again changes nothing; another key under the same alias is refused
+    expect(importKeystore(platform.db, org.id, { jks, password: PASS })).toEqual([expect.objectContaining({ name: 'orga_imported', unchanged: true })]);
+    expect(getCertificate(platform.db, org.id, 'orga_imported')!.privateKeyPem).toBe(kp.privateKeyPem);
+    const other = genKey('other.jks', 'OrgA_Imported');
+    expect(() => importKeystore(platform.db, org.id, { jks: other, password: PASS })).toThrow(/already exists/);
   });
 
   it('refuses a key password that differs from the store password, with Salesforce message', () => {

@@ -4,7 +4,8 @@
  * rules and exact messages (no PrivateKey entry, not RSA, not PKCS#8, key size, key/chain mismatch, key
  * password ≠ store password). Each private-key entry becomes a Certificate whose Unique Name is its alias;
  * the key is kept in md_certificate_keys, the public certificate is retrievable like any Certificate.
- * An alias that is already a certificate of the org is refused (wording unverified).
+ * An alias that is already a certificate of the org is refused (wording unverified), unless it is the very
+ * same certificate (a re-run), which changes nothing.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { X509Certificate } from 'node:crypto';
@@ -27,6 +28,8 @@ export interface ImportedCertificate {
   label: string;
   keySize: number;
   expirationDate: string;
+  /** The same key pair was already imported under this name: nothing changed. */
+  unchanged?: boolean;
 }
 
 export function importKeystore(db: DatabaseSync, orgId: string, input: ImportKeystoreInput): ImportedCertificate[] {
@@ -34,17 +37,29 @@ export function importKeystore(db: DatabaseSync, orgId: string, input: ImportKey
   const entries = decodeJks(input.jks, input.password);
   const out: ImportedCertificate[] = [];
   for (const e of entries) assertValidApiName(e.alias);
+  const fresh: typeof entries = [];
   for (const e of entries) {
     const taken = db.prepare("SELECT 1 FROM md_components WHERE org_id = ? AND type = 'Certificate' AND lower(full_name) = lower(?)").get(orgId, e.alias);
-    if (taken) {
+    if (!taken) {
+      fresh.push(e);
+      continue;
+    }
+    // Importing the very same key pair again changes nothing (so provisioning can re-run); anything else is refused.
+    const stored = db.prepare('SELECT certificate_pem, private_key_pem FROM md_certificate_keys WHERE org_id = ? AND lower(dev_name) = lower(?)').get(orgId, e.alias) as
+      | { certificate_pem: string; private_key_pem: string }
+      | undefined;
+    const same = stored && new X509Certificate(stored.certificate_pem).fingerprint256 === new X509Certificate(e.certificatePem).fingerprint256;
+    if (!same) {
       throw new ToolError(`A certificate with the Unique Name ${e.alias} already exists in this org.`, 'DuplicateCertificate', [
         'Import the keystore under a different alias (keytool -changealias), or delete the existing certificate first.',
       ]);
     }
+    const cert = new X509Certificate(e.certificatePem);
+    out.push({ name: e.alias, label: input.label ?? e.alias, keySize: e.bits, expirationDate: new Date(cert.validTo).toISOString(), unchanged: true });
   }
   const now = Date.now();
   tx(db, () => {
-    for (const e of entries) {
+    for (const e of fresh) {
       const cert = new X509Certificate(e.certificatePem);
       const label = (input.label ?? e.alias).slice(0, 64);
       const meta = buildMetadataXml('Certificate', {
