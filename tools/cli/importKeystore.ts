@@ -82,7 +82,7 @@ export async function importKeystoreIntoOrg(flags: ImportKeystoreFlags, env: Nod
 export function importedHuman(r: ImportKeystoreResult): string {
   return [
     `Imported into ${r.orgId} (${r.instanceUrl}):`,
-    ...r.imported.map((c) => `  ${c.name}  "${c.label}"  RSA ${c.keySize}  expires ${c.expirationDate}${c.unchanged ? "  (already imported, unchanged)" : ""}`),
+    ...r.imported.map((c) => `  ${c.name}  "${c.label}"  RSA ${c.keySize}  expires ${c.expirationDate}${c.unchanged ? '  (already imported, unchanged)' : ''}`),
     'Apex signs with it by that name (Crypto.signWithCertificate / Auth.JWS).',
   ].join('\n');
 }
