@@ -343,3 +343,25 @@ describe('CustomTab and LWC', () => {
     ]);
   });
 });
+
+describe('hostile zips', () => {
+  it('never stores a path that climbs out of the package, and refuses bad class names', async () => {
+    const zip = new JSZip();
+    zip.file('package.xml', `<Package ${MD}><types><members>*</members><name>ApexClass</name></types><version>62.0</version></Package>`);
+    zip.file('classes/../../evil.cls', 'public class evil {}');
+    await deploy(await zip.generateAsync({ type: 'nodebuffer' }));
+    const paths = (platform.db.prepare('SELECT files FROM md_components WHERE org_id = ?').all(org.id) as { files: string }[]).flatMap((r) => Object.keys(JSON.parse(r.files)));
+    expect(paths.filter((p) => p.includes('..') || p.startsWith('/'))).toEqual([]);
+    expect(listApexClasses(platform.db, org.id).map((c) => c.name)).not.toContain('evil');
+    const bad = await deploy(await zipOf({ 'classes/Bad Name.cls': 'public class X {}', 'classes/Bad Name.cls-meta.xml': classMeta }, { ApexClass: ['*'] }));
+    expect(failures(bad)[0]).toMatch(/^ApexClass:Bad Name: Invalid class name Bad Name/);
+  });
+
+  it('refuses more files than a deploy may hold, before inflating any', async () => {
+    const zip = new JSZip();
+    zip.file('package.xml', `<Package ${MD}><version>62.0</version></Package>`);
+    for (let i = 0; i <= 10_000; i++) zip.file(`staticresources/R${i}.resource`, '');
+    const r = await deploy(await zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' }));
+    expect(r).toMatchObject({ status: 'Failed', errorMessage: 'The zip file contains 10002 files; a deploy can hold at most 10000.' });
+  }, 60_000);
+});

@@ -28,6 +28,9 @@ export interface DeployPackage {
 
 export class PackageError extends Error {}
 
+const MAX_FILES = 10_000;
+const MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024;
+
 export async function readDeployZip(zipBuffer: Buffer): Promise<DeployPackage> {
   let zip: JSZip;
   try {
@@ -36,6 +39,13 @@ export async function readDeployZip(zipBuffer: Buffer): Promise<DeployPackage> {
     throw new PackageError(`The zip file is not valid: ${(e as Error).message}`);
   }
   const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir);
+  // Metadata API limits: 10,000 files and 600 MB uncompressed per deploy. The sizes come from the zip's
+  // directory, so a zip bomb is refused before anything is inflated.
+  if (names.length > MAX_FILES) throw new PackageError(`The zip file contains ${names.length} files; a deploy can hold at most ${MAX_FILES}.`);
+  const declared = names.reduce((n, name) => n + ((zip.files[name] as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0), 0);
+  if (declared > MAX_UNCOMPRESSED_BYTES) throw new PackageError(`The zip file expands to ${Math.round(declared / 1048576)} MB; a deploy can hold at most 600 MB uncompressed.`);
+  const unsafe = names.find((n) => n.startsWith('/') || n.split('/').includes('..') || n.includes('\\'));
+  if (unsafe) throw new PackageError(`The zip file contains an invalid path: ${unsafe}`);
   // The package root is the folder holding package.xml (SDR zips have it at the top; mdapi folders may nest it).
   const manifestPath = names.filter((n) => n === 'package.xml' || n.endsWith('/package.xml')).sort((a, b) => a.length - b.length)[0];
   if (!manifestPath) throw new PackageError('No package.xml found');

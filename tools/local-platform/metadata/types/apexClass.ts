@@ -52,6 +52,10 @@ export const apexClass: Handler = (c, env) => {
   const apiVersion = r.string('apiVersion', { required: true });
   const status = r.enumValue('status', 'ApexCodeUnitStatus', ['Active', 'Inactive', 'Deleted'] as const) ?? 'Active';
   const problems: Problem[] = r.problems.map((p) => ({ ...p, fileName: c.xmlFileName }));
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(c.fullName) || c.fullName.includes('__') || c.fullName.length > 40) {
+    problems.push({ problem: `Invalid class name ${c.fullName}: up to 40 letters, digits and single underscores, starting with a letter.`, fileName: c.fileName });
+    return { problems };
+  }
   const bodyBuf = c.files.get(c.fileName);
   if (!bodyBuf || c.fileName === c.xmlFileName) {
     problems.push({ problem: `Missing source file ${c.fullName}.cls`, fileName: c.fileName });
