@@ -1,0 +1,85 @@
+/**
+ * `setup:orgs --auth named-credential` end to end on the local platform: the real command in a child
+ * process with its own HOME, platform home and port; A reaches B through `callout:Org_B`, whose JWT
+ * exchange the platform performs. Then the principal access is taken away with the real sf CLI and
+ * `verify` must name that cause.
+ */
+import { readdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+let base: string;
+let env: Record<string, string>;
+
+async function cli(command: string, args: string[] = []) {
+  const child = await execa(bin('tsx'), [join(root, 'tools', 'cli', `${command}.ts`), ...args, '--json'], { cwd: root, env, reject: false, timeout: 240_000 });
+  try {
+    return { exitCode: child.exitCode ?? -1, json: JSON.parse(child.stdout) as { status: number; result?: any; message?: string; actions?: string[] } };
+  } catch {
+    throw new Error(`${command} printed no JSON (exit ${child.exitCode}): ${child.stdout}\n${child.stderr}`);
+  }
+}
+
+async function sf(args: string[]): Promise<any> {
+  const child = await execa(bin('sf'), [...args, '--json'], { cwd: root, env, reject: false, timeout: 120_000 });
+  return JSON.parse(child.stdout);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name).slice(dir.length + 1)).sort();
+}
+
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'nc-e2e-'));
+  env = {
+    HOME: join(base, 'home'),
+    LOCAL_SF_HOME: join(base, 'platform'),
+    LOCAL_SF_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+    ORG_A_TO_B_WORKDIR: join(base, 'work'),
+    SF_DISABLE_TELEMETRY: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    CI: 'true',
+  };
+});
+
+afterAll(async () => {
+  await execa(bin('tsx'), [join(root, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: root, env, reject: false });
+  await rm(base, { recursive: true, force: true });
+});
+
+describe('setup:orgs --auth named-credential on the local platform', () => {
+  it('ends with a verified callout through callout:Org_B, with no Remote Site Setting rendered for A', async () => {
+    const r = await cli('setupOrgs', ['--local', '--auth', 'named-credential']);
+    expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
+    expect(r.json.result.verify.ok).toBe(true);
+    expect(r.json.result.verify.legs.map((l: { name: string; ok: boolean }) => `${l.name}:${l.ok}`)).toEqual(['token:true', 'callout:true', 'data match:true']);
+    expect(r.json.result.verify.legs[0].detail).toBe('callout:Org_B');
+    expect(r.json.result.verify.accounts.length).toBeGreaterThan(0);
+
+    const consumer = join(base, 'work', 'rendered', 'consumer');
+    expect(await filesUnder(consumer)).toEqual([
+      'main/default/customMetadata/Org_B_Connection.Default.md-meta.xml',
+      'main/default/externalCredentials/Org_B_JWT.externalCredential-meta.xml',
+      'main/default/namedCredentials/Org_B.namedCredential-meta.xml',
+      'main/default/permissionsets/Org_B_Named_Credential_Access.permissionset-meta.xml',
+    ]);
+    expect(await readFile(join(consumer, 'main/default/customMetadata/Org_B_Connection.Default.md-meta.xml'), 'utf8')).toContain('<value xsi:type="xsd:string">Org_B</value>');
+    const state = JSON.parse(await readFile(join(base, 'work', 'setup-state.json'), 'utf8'));
+    expect(state.auth).toBe('named-credential');
+  }, 240_000);
+
+  it("verify names the missing principal access once A's user loses the permission set", async () => {
+    const q = await sf(['data', 'query', '-o', 'orga-consumer', '-q', "SELECT Id FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Org_B_Named_Credential_Access'"]);
+    const id = q.result.records[0].Id as string;
+    expect((await sf(['data', 'delete', 'record', '-o', 'orga-consumer', '-s', 'PermissionSetAssignment', '-i', id])).status).toBe(0);
+    const v = await cli('verify');
+    expect(v.exitCode).not.toBe(0);
+    expect(v.json.message).toContain('The callout couldn\'t access the endpoint. You might not have the required permissions, or the named credential "Org_B" might not exist.');
+    expect(v.json.actions?.join('\n')).toContain('principal access');
+  }, 240_000);
+});
