@@ -22,7 +22,11 @@ async function freePort(): Promise<number> {
 }
 
 async function localOrgs(...args: string[]) {
-  const r = await execa(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'tools/cli/localOrgs.ts'), ...args], { env, cwd: ROOT, reject: false, timeout: 90_000 });
+  return localOrgsWith({}, ...args);
+}
+
+async function localOrgsWith(extra: NodeJS.ProcessEnv, ...args: string[]) {
+  const r = await execa(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'tools/cli/localOrgs.ts'), ...args], { env: { ...env, ...extra }, cwd: ROOT, reject: false, timeout: 90_000 });
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
@@ -56,6 +60,19 @@ describe('local-orgs command', () => {
     const s = JSON.parse(r.stdout);
     expect(s.running).toBe(true);
     expect(s.orgs.map((o: { kind: string }) => o.kind)).toEqual(['devhub']);
+  });
+
+  it('import-keystore imports a JKS into a local org with the password from the environment, and reports a wrong one', async () => {
+    const jks = join(work, 'signing.jks');
+    await execa('keytool', ['-genkeypair', '-alias', 'Imported_Cert', '-keyalg', 'RSA', '-keysize', '2048', '-keystore', jks, '-storepass', 'secret123', '-keypass', 'secret123', '-dname', 'CN=Imported', '-validity', '30', '-storetype', 'JKS']);
+    const ok = await localOrgsWith({ LOCAL_SF_KEYSTORE_PASSWORD: 'secret123' }, 'import-keystore', '--target-org', 'local-devhub', '--file', jks, '--json');
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    // JKS stores aliases in lower case, so the certificate's Unique Name is imported_cert.
+    expect(JSON.parse(ok.stdout).imported).toEqual([expect.objectContaining({ name: 'imported_cert', keySize: 2048 })]);
+    const bad = await localOrgsWith({ LOCAL_SF_KEYSTORE_PASSWORD: 'wrong-password' }, 'import-keystore', '--target-org', 'local-devhub', '--file', jks);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/Error \(/);
+    expect(bad.stderr).not.toContain('wrong-password');
   });
 
   it('reset refuses without --force and leaves the state alone', async () => {

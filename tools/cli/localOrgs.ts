@@ -1,5 +1,7 @@
 /**
  * npm run local-orgs -- start|stop|status|reset [--json] [--force] [--no-login]
+ * npm run local-orgs -- import-keystore --target-org <alias> --file <x.jks> [--label <label>] [--json]
+ *   (password from LOCAL_SF_KEYSTORE_PASSWORD or stdin, never argv)
  * Thin command over tools/local-platform/daemon.ts. Prints paths and ids, never key contents.
  */
 import { ToolError } from '../core/ToolError.ts';
@@ -13,7 +15,11 @@ const { DEVHUB_ALIAS, loginDevHub, resetState, serverStatus, startServer, stopSe
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const command = args.find((a) => !a.startsWith('--'));
+const command = args[0] && !args[0].startsWith('--') ? args[0] : undefined;
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] && !args[i + 1].startsWith('--') ? args[i + 1] : undefined;
+};
 
 function print(human: string, data: unknown): void {
   process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : human + '\n');
@@ -58,8 +64,17 @@ async function main(): Promise<void> {
       print(`Deleted ${r.home}${r.stopped ? ' after stopping the server' : ''}.`, r);
       return;
     }
+    case 'import-keystore': {
+      const { importKeystoreIntoOrg, readKeystorePassword } = await import('../local-platform/importKeystoreCommand.ts');
+      const targetOrg = flag('target-org') ?? flag('o');
+      const file = flag('file') ?? flag('f');
+      if (!targetOrg || !file) throw new ToolError('import-keystore needs --target-org and --file.', 'UsageError', ['npm run local-orgs -- import-keystore --target-org <alias> --file <keystore.jks> [--label <label>]']);
+      const r = await importKeystoreIntoOrg({ targetOrg, file, password: await readKeystorePassword(), label: flag('label') });
+      print(`Imported into ${r.orgId}: ${JSON.stringify(r.imported)}`, r);
+      return;
+    }
     default:
-      throw new ToolError(`Unknown command "${command ?? ''}".`, 'UsageError', ['Use: npm run local-orgs -- start|stop|status|reset [--json] [--force] [--no-login]']);
+      throw new ToolError(`Unknown command "${command ?? ''}".`, 'UsageError', ['Use: npm run local-orgs -- start|stop|status|reset [--json] [--force] [--no-login] | import-keystore --target-org <alias> --file <x.jks>']);
   }
 }
 
