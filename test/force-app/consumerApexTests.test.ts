@@ -13,7 +13,7 @@ import { runTests, type TestRunResult } from '../../tools/apex/index.ts';
 import { projectRoot } from './projectFiles.ts';
 
 const CLASSES_DIR = path.join(projectRoot, 'force-app/consumer/main/default/classes');
-const TEST_CLASSES = ['JwtTest', 'OrgBAccountsClientTest', 'OrgBAccountsControllerTest'];
+const TEST_CLASSES = ['JwtTest', 'OrgBAccountsClientTest', 'OrgBAccountsClientNamedCredentialTest', 'OrgBAccountsControllerTest'];
 const PRODUCTION_CLASSES = ['Jwt', 'OrgBAccountsClient', 'OrgBAccountsController', 'PlatformHttpTransport'];
 
 /** An org with the consumer classes, an empty database, a 1 MB OrgBTokens partition and no certificates. */

@@ -27,6 +27,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'Jwt',
       'JwtTest',
       'OrgBAccountsClient',
+      'OrgBAccountsClientNamedCredentialTest',
       'OrgBAccountsClientTest',
       'OrgBAccountsController',
       'OrgBAccountsControllerTest',
