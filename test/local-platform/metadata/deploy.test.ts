@@ -365,3 +365,17 @@ describe('hostile zips', () => {
     expect(r).toMatchObject({ status: 'Failed', errorMessage: 'The zip file contains 10002 files; a deploy can hold at most 10000.' });
   }, 60_000);
 });
+
+describe('Apex types across classes', () => {
+  it('fails a class whose superclass exists neither in the deploy nor in the org', async () => {
+    const r = await deploy(await zipOf({ 'classes/Child.cls': 'public class Child\n    extends MissingBase {\n}', 'classes/Child.cls-meta.xml': classMeta }, { ApexClass: ['Child'] }));
+    expect(r.details.componentFailures).toEqual([expect.objectContaining({ fullName: 'Child', problem: 'Invalid type: MissingBase', lineNumber: 2, columnNumber: 5 })]);
+    const ok = await deploy(
+      await zipOf(
+        { 'classes/Child.cls': 'public class Child extends MissingBase {}', 'classes/Child.cls-meta.xml': classMeta, 'classes/MissingBase.cls': 'public virtual class MissingBase {}', 'classes/MissingBase.cls-meta.xml': classMeta },
+        { ApexClass: ['Child', 'MissingBase'] },
+      ),
+    );
+    expect(failures(ok)).toEqual([]);
+  });
+});

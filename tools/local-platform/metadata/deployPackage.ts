@@ -15,6 +15,8 @@ import type { DeployEnv, Handler, Prepared, StoredComponent } from './types/hand
 import { handlerFor, afterApply } from './handlers.ts';
 import { getStoredComponent, deleteStoredComponent } from './componentStore.ts';
 import { recordSourceMembers } from './sourceTracking.ts';
+import { checkApexTypes } from './types/apexClass.ts';
+import { listApexClasses as listApexClassesFromStore } from './lookups.ts';
 import { runDeployTests, TEST_RUNNING_LEVELS, type RunTestResult } from './deployTests.ts';
 import type { ApexHost } from '../../apex/host.ts';
 
@@ -198,6 +200,21 @@ export async function deployZip(caller: DeployCaller, zip: Buffer, options: Depl
     const errors = p.problems.filter((x) => x.problemType !== 'Warning');
     for (const problem of errors) failures.push(toFailure(c, problem, stamp));
     prepared.push({ c, p });
+  }
+
+  // Superclasses must exist among the org's classes as this deploy leaves them.
+  const apexOk = prepared.filter(({ c, p }) => c.type === 'ApexClass' && p.problems.length === 0);
+  if (apexOk.length > 0) {
+    const storedClasses = listApexClassesFromStore(caller.db, caller.org.id);
+    const typeProblems = await checkApexTypes(
+      apexOk.map(({ c }) => ({ name: c.fullName, body: c.files.get(c.fileName)!.toString('utf8'), fileName: c.fileName })),
+      storedClasses,
+    );
+    for (const { name, problem } of typeProblems) {
+      const entry = apexOk.find(({ c }) => c.fullName === name)!;
+      entry.p.problems.push(problem);
+      failures.push(toFailure(entry.c, problem, stamp));
+    }
   }
 
   const good = prepared.filter(({ p }) => p.problems.every((x) => x.problemType === 'Warning'));

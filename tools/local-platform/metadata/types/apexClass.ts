@@ -98,3 +98,37 @@ function upsertUnlessUnknownType(records: RecordStore, orgId: string, sobject: s
     if ((e as { errorCode?: string }).errorCode !== 'INVALID_TYPE') throw e;
   }
 }
+
+/**
+ * Cross-class checks the platform compiler makes and the local Apex runtime can answer at compile time:
+ * a superclass must exist (`Invalid type: X`). Runs over the org's classes as the deploy would leave them;
+ * only problems in this deploy's classes are reported. Anything the runtime cannot compile is left to
+ * the syntax check above, so an unsupported construct never fails a deploy.
+ */
+export async function checkApexTypes(
+  batch: { name: string; body: string; fileName: string }[],
+  stored: { name: string; body: string }[],
+): Promise<{ name: string; problem: Problem }[]> {
+  if (batch.length === 0) return [];
+  let errors: { message: string; fileName: string }[];
+  try {
+    const { programFor } = await import('../../../apex/program.ts');
+    const byName = new Map(stored.map((c) => [c.name.toLowerCase(), c]));
+    for (const c of batch) byName.set(c.name.toLowerCase(), c);
+    errors = programFor([...byName.values()].map(({ name, body }) => ({ name, body }))).errors;
+  } catch {
+    return [];
+  }
+  const out: { name: string; problem: Problem }[] = [];
+  for (const e of errors) {
+    const m = /^Invalid type: (.+)$/.exec(e.message);
+    const cls = batch.find((c) => `${c.name}.cls`.toLowerCase() === e.fileName.toLowerCase());
+    if (!m || !cls) continue;
+    const at = cls.body.search(new RegExp(`\\bextends\\s+${m[1]!.replace(/[.]/g, '\\.')}\\b`, 'i'));
+    const before = at >= 0 ? cls.body.slice(0, at) : '';
+    const lineNumber = at >= 0 ? before.split('\n').length : 1;
+    const columnNumber = at >= 0 ? at - before.lastIndexOf('\n') : 1;
+    out.push({ name: cls.name, problem: { problem: e.message, fileName: cls.fileName, lineNumber, columnNumber } });
+  }
+  return out;
+}
