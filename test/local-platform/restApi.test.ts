@@ -181,6 +181,11 @@ describe('bad input', () => {
     expect(unknown.body).toEqual([{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
     const big = await fetch(`${p.url}${V}/sobjects/Account`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: Buffer.alloc(51 * 1024 * 1024, 32) });
     expect(big.status).toBe(413);
+    // Chunked (no Content-Length) over the cap: still a 413, not a dropped connection.
+    const chunk = Buffer.alloc(1024 * 1024, 32);
+    const stream = new ReadableStream({ start(c) { for (let i = 0; i < 51; i++) c.enqueue(chunk); c.close(); } });
+    const chunked = await fetch(`${p.url}${V}/sobjects/Account`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    expect(chunked.status).toBe(413);
     const field = await api(p.url, token, `${V}/sobjects/Account`, { method: 'POST', body: JSON.stringify({ Name: 'x', Bogus__c: 1 }) });
     expect(field.body[0].errorCode).toBe('INVALID_FIELD');
     const req = await api(p.url, token, `${V}/sobjects/Account`, { method: 'POST', body: JSON.stringify({ Phone: '1' }) });
@@ -209,10 +214,13 @@ describe('bad input', () => {
     expect(u.body[0].errorCode).toBe('INVALID_TYPE');
     expect((await api(p.url, undefined, `${V}/tooling/query?q=x`)).status).toBe(401);
   });
-  it('answers "not supported yet" in Salesforce\'s shape for endpoints no module serves (async test runs)', async () => {
-    const r = await api(p.url, token, `${V}/tooling/runTestsAsynchronous`, { method: 'POST', body: JSON.stringify({ classNames: 'X' }) });
+  it('answers "not supported yet" in Salesforce\'s shape for APIs no module serves (REST and SOAP)', async () => {
+    const r = await api(p.url, token, `${V}/tooling/completions?type=apex`);
     expect(r.status).toBe(501);
     expect(r.body).toEqual([{ errorCode: 'NOT_SUPPORTED', message: expect.stringContaining('not supported yet') }]);
+    const soap = await fetch(`${p.url}/services/Soap/c/66.0`, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: 'query' }, body: '<Envelope/>' });
+    expect(soap.status).toBe(500);
+    expect(await soap.text()).toMatch(/<faultstring>[^<]*not supported yet/);
   });
 });
 

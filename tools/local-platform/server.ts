@@ -169,12 +169,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     if (declared > MAX_BODY_BYTES) return 'too-large';
     const chunks: Buffer[] = [];
     let size = 0;
+    // Keep draining past the cap (breaking out would destroy the socket before the 413 is sent).
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) return 'too-large';
-      chunks.push(chunk as Buffer);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+      else chunks.length = 0;
     }
-    return Buffer.concat(chunks);
+    return size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks);
   }
 
   async function handle(orgId: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
