@@ -42,7 +42,7 @@ const CASES = [
     packageDir: 'force-app/consumer',
     org: 'Org A',
     features: ['API', 'AuthorApex', 'PlatformCache'],
-    tests: 45,
+    tests: 52, // 45 + 7 in OrgBAccountsClientNamedCredentialTest
     covered: ['Jwt', 'OrgBAccountsClient', 'OrgBAccountsController', 'PlatformHttpTransport'],
   },
 ];
