@@ -90,6 +90,14 @@ describe('SOQL', () => {
     expect(runSoql(p.db, p.devHub.id, "SELECT Id FROM Account WHERE NOT Name LIKE 'Bulk%'").totalSize).toBe(0);
     expect(runSoql(p.db, p.devHub.id, 'SELECT Id FROM Account WHERE NumberOfEmployees IN :n', { binds: { n: [1, 2, 3] } }).totalSize).toBe(3);
   });
+  it('understands date literals (TODAY, LAST_N_DAYS:n, THIS_YEAR, …)', async () => {
+    const n = runSoql(p.db, p.devHub.id, "SELECT COUNT() FROM Account WHERE Name LIKE 'Bulk%' AND CreatedDate = TODAY").totalSize;
+    expect(n).toBe(450);
+    expect(runSoql(p.db, p.devHub.id, "SELECT COUNT() FROM Account WHERE Name LIKE 'Bulk%' AND CreatedDate = LAST_N_DAYS:3").totalSize).toBe(450);
+    expect(runSoql(p.db, p.devHub.id, "SELECT COUNT() FROM Account WHERE Name LIKE 'Bulk%' AND CreatedDate < YESTERDAY").totalSize).toBe(0);
+    expect(runSoql(p.db, p.devHub.id, "SELECT COUNT() FROM Account WHERE Name LIKE 'Bulk%' AND CreatedDate > THIS_YEAR").totalSize).toBe(0);
+    expect(() => runSoql(p.db, p.devHub.id, 'SELECT Id FROM Account WHERE CreatedDate = LAST_FISCAL_QUARTER')).toThrow('not supported');
+  });
   it('counts, and follows parent relationships', async () => {
     expect((await q("SELECT COUNT() FROM Account WHERE Name LIKE 'Bulk%'")).body).toMatchObject({ totalSize: 450, records: [] });
     expect((await q("SELECT COUNT(Id) n FROM Account WHERE Name LIKE 'Bulk%'")).body.records[0].n).toBe(450);

@@ -84,7 +84,7 @@ function literal(ctx: Ctx, value: unknown, literalType: string | string[] | unde
   if (lt === 'NULL') return null;
   if (lt === 'BOOLEAN') return String(value).toUpperCase() === 'TRUE' ? 1 : 0;
   if (lt === 'INTEGER' || lt === 'DECIMAL') return Number(value);
-  if (lt === 'DATE_LITERAL' || lt === 'DATE_N_LITERAL') throw malformed(`date literal ${String(value)} is not supported by the local platform`);
+  if (lt === 'DATE_LITERAL' || lt === 'DATE_N_LITERAL') throw malformed(`date literal ${String(value)} cannot be used with this operator`);
   if (lt === 'STRING') return unquote(String(value));
   return toSql(String(value), type);
 }
@@ -135,6 +135,7 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
     return `${lhs}${nocase} ${op} (${list.join(', ')})`;
   }
   if (op === 'INCLUDES' || op === 'EXCLUDES') throw malformed('INCLUDES/EXCLUDES are not supported by the local platform');
+  if (lt === 'DATE_LITERAL' || lt === 'DATE_N_LITERAL') return dateLiteralCondition(ctx, sql, type, op, String(value));
   const v = literal(ctx, value, lt, type);
   if (v === null) {
     if (op === '=') return `${sql} IS NULL`;
@@ -155,6 +156,47 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
   // Salesforce treats null as "not equal" to a value: `Name != 'x'` includes null names.
   if (sqlOp === '!=') return `(${sql}${nocase} != ? OR ${sql} IS NULL)`;
   return `${sql}${nocase} ${sqlOp} ?`;
+}
+
+/** [start, end) of a SOQL date literal in UTC (TODAY, LAST_N_DAYS:7, THIS_MONTH, …). */
+export function dateLiteralRange(literal: string, now = new Date()): [Date, Date] {
+  const [name, nRaw] = literal.toUpperCase().split(':');
+  const n = nRaw === undefined ? 0 : Number(nRaw);
+  const day = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset));
+  const month = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
+  const year = (offset: number) => new Date(Date.UTC(now.getUTCFullYear() + offset, 0, 1));
+  switch (name) {
+    case 'TODAY': return [day(0), day(1)];
+    case 'YESTERDAY': return [day(-1), day(0)];
+    case 'TOMORROW': return [day(1), day(2)];
+    case 'LAST_N_DAYS': return [day(-n), day(1)];
+    case 'NEXT_N_DAYS': return [day(1), day(1 + n)];
+    case 'N_DAYS_AGO': return [day(-n), day(-n + 1)];
+    case 'THIS_MONTH': return [month(0), month(1)];
+    case 'LAST_MONTH': return [month(-1), month(0)];
+    case 'NEXT_MONTH': return [month(1), month(2)];
+    case 'THIS_YEAR': return [year(0), year(1)];
+    case 'LAST_YEAR': return [year(-1), year(0)];
+    case 'NEXT_YEAR': return [year(1), year(2)];
+    default: throw malformed(`date literal ${literal} is not supported by the local platform`);
+  }
+}
+
+function dateLiteralCondition(ctx: Ctx, sql: string, type: string, op: string, literal: string): string {
+  const [start, end] = dateLiteralRange(literal);
+  const fmt = (d: Date) => (type === 'date' ? d.toISOString().slice(0, 10) : d.toISOString().replace('Z', '+0000'));
+  const s = fmt(start);
+  const e = fmt(end);
+  const p = (v: string) => (ctx.params.push(v), '?');
+  switch (op) {
+    case '=': return `(${sql} >= ${p(s)} AND ${sql} < ${p(e)})`;
+    case '!=': case '<>': return `(${sql} IS NULL OR ${sql} < ${p(s)} OR ${sql} >= ${p(e)})`;
+    case '<': return `${sql} < ${p(s)}`;
+    case '<=': return `${sql} < ${p(e)}`;
+    case '>': return `${sql} >= ${p(e)}`;
+    case '>=': return `${sql} >= ${p(s)}`;
+    default: throw malformed(`operator ${op} cannot be used with ${literal}`);
+  }
 }
 
 /** The parser gives a flat chain with paren counts; SQL has the same precedence, so emit tokens in order. */
