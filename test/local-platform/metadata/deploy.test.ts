@@ -11,6 +11,7 @@ import {
   listRemoteSites,
   getNamedCredential,
   getCachePartitions,
+  getCustomObject,
   retrieveComponents,
   PRIVATE_KEY_IMPORT_REFUSED,
   CONNECTED_APP_RESTRICTED,
@@ -377,5 +378,18 @@ describe('Apex types across classes', () => {
       ),
     );
     expect(failures(ok)).toEqual([]);
+  });
+});
+
+describe('child-only deploys', () => {
+  it('merges a deploy of one CustomField into the stored object, keeping the other fields', async () => {
+    const obj = (fields: string) => `<CustomObject ${MD}>${fields}<label>Cfg</label><pluralLabel>Cfgs</pluralLabel><visibility>Public</visibility></CustomObject>`;
+    const field = (name: string, len: number) => `<fields><fullName>${name}</fullName><label>${name}</label><length>${len}</length><type>Text</type></fields>`;
+    expect((await deploy(await zipOf({ 'objects/Cfg__mdt.object': obj(field('A__c', 10) + field('B__c', 20)) }, { CustomObject: ['Cfg__mdt'] }))).status).toBe('Succeeded');
+    // what SDR sends for `-m CustomField:Cfg__mdt.B__c`: the object file with only that field, and only the child in package.xml
+    const r = await deploy(await zipOf({ 'objects/Cfg__mdt.object': `<CustomObject ${MD}>${field('B__c', 99)}</CustomObject>` }, { CustomField: ['Cfg__mdt.B__c'] }));
+    expect(failures(r)).toEqual([]);
+    const fields = getCustomObject(platform.db, org.id, 'Cfg__mdt')!.fields.map((f) => `${f.name}:${f.length}`);
+    expect(fields).toEqual(['A__c:10', 'B__c:99']);
   });
 });

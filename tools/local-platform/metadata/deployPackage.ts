@@ -156,7 +156,14 @@ export async function deployZip(caller: DeployCaller, zip: Buffer, options: Depl
   const selected: DeployComponent[] = [];
   for (const c of pkg.components) {
     const members = pkg.manifest.get(c.type);
-    if (members && (members.includes('*') || members.includes(c.fullName))) selected.push(c);
+    if (members && (members.includes('*') || members.includes(c.fullName))) {
+      selected.push(c);
+      continue;
+    }
+    // Only child members named (CustomField: Obj.Field__c, as a tracked deploy of one changed field sends):
+    // they are merged into the object the org already has, as Salesforce does.
+    const childOnly = c.type === 'CustomObject' && [...pkg.manifest].some(([t, ms]) => parentOfChildType(t)?.parent === 'CustomObject' && ms.some((m) => m.split('.')[0] === c.fullName));
+    if (childOnly) selected.push(mergeIntoStoredObject(caller.db, caller.org.id, c));
   }
   for (const [type, members] of pkg.manifest) {
     for (const member of members) {
@@ -340,4 +347,30 @@ function childMembers(c: DeployComponent, p: Prepared): { type: string; name: st
   const resourceType = c.type === 'LightningComponentBundle' ? 'LightningComponentResource' : c.type === 'AuraDefinitionBundle' ? 'AuraDefinition' : undefined;
   if (!resourceType) return [];
   return [...(p.files ?? c.files).keys()].map((path) => ({ type: resourceType, name: path.split('/').slice(1).join('/') }));
+}
+
+/**
+ * An object file that carries only some children (fields, list views…): those children replace the stored
+ * ones with the same fullName and the rest of the stored object stays.
+ */
+function mergeIntoStoredObject(db: DatabaseSync, orgId: string, c: DeployComponent): DeployComponent {
+  const stored = getStoredComponent(db, orgId, 'CustomObject', c.fullName);
+  const xmlPath = c.xmlFileName;
+  if (!stored || !xmlPath) return c;
+  const storedPath = Object.keys(stored.files).find((p) => p.endsWith('.object')) ?? Object.keys(stored.files)[0]!;
+  const base = Buffer.from(stored.files[storedPath]!, 'base64').toString('utf8');
+  const incoming = c.files.get(xmlPath)!.toString('utf8');
+  const blocks = (xml: string) => [...xml.matchAll(/<(fields|listViews|validationRules|recordTypes|webLinks|fieldSets|compactLayouts|businessProcesses)>[\s\S]*?<\/\1>/g)];
+  const nameOf = (block: string) => /<fullName>([^<]*)<\/fullName>/.exec(block)?.[1] ?? '';
+  const replaced = new Map(blocks(incoming).map((m) => [`${m[1]}#${nameOf(m[0])}`, m[0]]));
+  let merged = base.replace(/<(fields|listViews|validationRules|recordTypes|webLinks|fieldSets|compactLayouts|businessProcesses)>[\s\S]*?<\/\1>/g, (block, tag: string) => {
+    const key = `${tag}#${nameOf(block)}`;
+    const next = replaced.get(key);
+    replaced.delete(key);
+    return next ?? block;
+  });
+  if (replaced.size > 0) merged = merged.replace(/(<\/CustomObject>\s*)$/, `${[...replaced.values()].join('\n')}\n$1`);
+  const files = new Map(c.files);
+  files.set(xmlPath, Buffer.from(merged, 'utf8'));
+  return { ...c, files };
 }
