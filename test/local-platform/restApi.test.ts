@@ -233,7 +233,9 @@ describe('bad input', () => {
 });
 
 describe('restart', () => {
-  it('keeps orgs, records, tokens and the Dev Hub port across a restart', async () => {
+  it('keeps orgs, records, tokens, the Dev Hub port and scratch org ports across a restart', async () => {
+    const c = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer' }) });
+    const scratchUrl = (await api(p.url, token, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body.LoginUrl as string;
     const port = p.devHub.port;
     await p.close();
     p = await startPlatform({ home, port });
@@ -242,5 +244,7 @@ describe('restart', () => {
     expect(p.url).toBe(`http://127.0.0.1:${port}`);
     const r = await q("SELECT COUNT() FROM Account WHERE Name LIKE 'Bulk%'");
     expect(r.body.totalSize).toBe(450);
+    expect(p.orgs().map((o) => o.instanceUrl)).toContain(scratchUrl);
+    expect((await fetch(`${scratchUrl}/services/data`)).status).toBe(200);
   });
 });
