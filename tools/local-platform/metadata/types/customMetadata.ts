@@ -51,7 +51,7 @@ export const customObject: Handler = (c) => {
   const r = xml.reader;
   const isCustom = /__(c|mdt|e|b|x)$/.test(c.fullName);
   const label = r.string('label', { required: isCustom });
-  const pluralLabel = r.string('pluralLabel', { required: isCustom && !c.fullName.endsWith('__mdt') ? true : false });
+  const pluralLabel = r.string('pluralLabel', { required: isCustom && !c.fullName.endsWith('__mdt') });
   if (isCustom) {
     const base = c.fullName.replace(/__(c|mdt|e|b|x)$/, '');
     if (!isApiName(base)) r.fail(`Invalid object name ${c.fullName}: use letters, digits and single underscores, starting with a letter.`);
@@ -68,10 +68,7 @@ export const customObject: Handler = (c) => {
     if (type && !(isMdt ? MDT_FIELD_TYPES : FIELD_TYPES).includes(type)) {
       f.fail(`'${type}' is not a valid value for the enum 'FieldType'${isMdt ? ` on a custom metadata type` : ''}`, 'type');
     }
-    if (type === 'Text') {
-      const len = f.int('length', { required: true, min: 1, max: 255 });
-      void len;
-    }
+    if (type === 'Text') f.int('length', { required: true, min: 1, max: 255 });
     if (type === 'Number' || type === 'Percent' || type === 'Currency') {
       const precision = f.int('precision', { min: 1, max: 18 });
       const scale = f.int('scale', { min: 0 });

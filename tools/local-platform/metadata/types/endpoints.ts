@@ -113,6 +113,16 @@ export const externalCredential: Handler = (c, env) => {
   for (const p of parameters) {
     if (p.certificate && !env.exists('Certificate', p.certificate)) r.fail(`In field: certificate - no Certificate named ${p.certificate} found`);
   }
+  if (authenticationProtocol === 'Oauth') {
+    // Wording from a deploy error seen by a third party for "Oauth ClientCredentialsClientSecretBasic" (unverified for other variants).
+    const types = new Set(parameters.map((p) => p.type));
+    const variant = parameters.find((p) => p.type === 'AuthProtocolVariant')?.value;
+    if (!types.has('AuthProtocolVariant') || !types.has('AuthProviderUrl')) {
+      r.fail(`The authentication protocol "Oauth${variant ? ` ${variant}` : ''}" requires the following external credential parameter types: AuthProtocolVariant, AuthProviderUrl.`);
+    }
+    const url = parameters.find((p) => p.type === 'AuthProviderUrl')?.value;
+    if (url && !validUrl(url)) r.fail(`Invalid URL: ${url}`, 'parameterValue'); // wording unverified
+  }
   return { problems: r.problems.map((p) => ({ ...p, fileName: c.xmlFileName })), data: { label, authenticationProtocol, parameters } };
 };
 

@@ -74,6 +74,13 @@ export const permissionSet: Handler = (c, env) => {
     principal: p.string('externalCredentialPrincipal'),
     enabled: p.bool('enabled'),
   }));
+  // Named Credential path: each principal access must name `<ExternalCredential>-<principal>` of a deployed or deployed-now
+  // External Credential (name format from retrieved permission sets, message wording ours — unverified).
+  for (const access of externalCredentialPrincipals) {
+    if (access.principal && !externalCredentialPrincipalExists(env, access.principal)) {
+      r.fail(`In field: externalCredentialPrincipal - no ExternalCredentialPrincipal named ${access.principal} found`, 'externalCredentialPrincipal');
+    }
+  }
   return {
     problems: r.problems.map((p) => ({ ...p, fileName: c.xmlFileName })),
     data: { ...info, description, tabSettings, externalCredentialPrincipals },
@@ -89,3 +96,20 @@ export const permissionSet: Handler = (c, env) => {
     },
   };
 };
+
+/** `Ec-Principal` (or `Ec - Principal`): does External Credential `Ec` (in this deploy or the org) define that principal? */
+function externalCredentialPrincipalExists(env: Parameters<Handler>[1], access: string): boolean {
+  const m = /^([A-Za-z][A-Za-z0-9_]*)\s*-\s*(.+)$/.exec(access.trim());
+  if (!m) return false;
+  const [, ec, principal] = m as unknown as [string, string, string];
+  const pending = env.batch.get(`ExternalCredential#${ec}`);
+  if (pending) {
+    const xml = pending.xmlFileName ? pending.files.get(pending.xmlFileName)?.toString('utf8') ?? '' : '';
+    return [...xml.matchAll(/<externalCredentialParameters>([\s\S]*?)<\/externalCredentialParameters>/g)].some(
+      ([, body]) => /<parameterType>(NamedPrincipal|PerUserPrincipal)<\/parameterType>/.test(body!) && body!.includes(`<parameterName>${principal.trim()}</parameterName>`),
+    );
+  }
+  const stored = env.stored('ExternalCredential', ec);
+  const params = (stored?.data as { parameters?: { name?: string; type?: string }[] } | undefined)?.parameters ?? [];
+  return params.some((p) => (p.type === 'NamedPrincipal' || p.type === 'PerUserPrincipal') && p.name === principal.trim());
+}
