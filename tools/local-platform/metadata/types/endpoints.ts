@@ -181,7 +181,15 @@ export const settings: Handler = (c) => {
   return { problems: [], data: { values: simplify(xml.reader) } };
 };
 
+/** The settings as plain values: no attributes (`@_xmlns`), `{ '#text': v }` as `v`. */
 function simplify(r: unknown): unknown {
-  const node = (r as { node: unknown }).node;
-  return JSON.parse(JSON.stringify(node, (_k, v) => (typeof v === 'object' && v && '#text' in v ? text(v) : v)));
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      if ('#text' in v) return text(v);
+      return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('@_')).map(([k, x]) => [k, walk(x)]));
+    }
+    return v;
+  };
+  return walk((r as { node: unknown }).node);
 }
