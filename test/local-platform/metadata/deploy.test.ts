@@ -12,6 +12,7 @@ import {
   getNamedCredential,
   getCachePartitions,
   getCustomObject,
+  getSettings,
   retrieveComponents,
   PRIVATE_KEY_IMPORT_REFUSED,
   CONNECTED_APP_RESTRICTED,
@@ -391,5 +392,15 @@ describe('child-only deploys', () => {
     expect(failures(r)).toEqual([]);
     const fields = getCustomObject(platform.db, org.id, 'Cfg__mdt')!.fields.map((f) => `${f.name}:${f.length}`);
     expect(fields).toEqual(['A__c:10', 'B__c:99']);
+  });
+});
+
+describe('Settings', () => {
+  it('stores deployed settings as plain values for the platform to read (e.g. the session timeout)', async () => {
+    const r = await deploy(await zipOf({ 'settings/Security.settings': `<?xml version="1.0" encoding="UTF-8"?><SecuritySettings ${MD}><sessionSettings><sessionTimeout>TwoHours</sessionTimeout></sessionSettings></SecuritySettings>` }, { Settings: ['Security'] }));
+    expect(failures(r)).toEqual([]);
+    expect(getSettings(platform.db, org.id, 'Security')).toEqual({ sessionSettings: { sessionTimeout: 'TwoHours' } });
+    const wrongRoot = await deploy(await zipOf({ 'settings/Security.settings': `<SharingSettings ${MD}/>` }, { Settings: ['Security'] }));
+    expect(failures(wrongRoot)[0]).toMatch(/expected root element SecuritySettings but found SharingSettings/);
   });
 });
