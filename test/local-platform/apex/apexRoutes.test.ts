@@ -143,6 +143,23 @@ describe('Apex on the local platform through the sf CLI', () => {
     expect(await r.json()).toEqual({ line: -1, column: -1, compiled: true, success: true, compileProblem: null, exceptionStackTrace: null, exceptionMessage: null });
   });
 
+  it('sf apex run test (asynchronous, --wait) reports results and code coverage', { timeout: 240_000 }, async () => {
+    const r = await sf('apex', 'run', 'test', '--class-names', 'InventoryTest', '--wait', '5', '--code-coverage', '--target-org', 'so');
+    expect(r.result?.summary, r.raw).toBeDefined();
+    expect(r.result.summary).toMatchObject({ outcome: 'Failed', testsRan: 2, passing: 1, failing: 1, orgWideCoverage: '21%' });
+    expect(r.result.tests.map((t: { FullName: string; Outcome: string }) => `${t.FullName}:${t.Outcome}`).sort()).toEqual([
+      'InventoryTest.totalFailsNegative:Fail',
+      'InventoryTest.totalPositive:Pass',
+    ]);
+    expect(r.result.coverage.coverage.find((c: { name: string }) => c.name === 'Inventory')).toMatchObject({ coveredPercent: expect.any(Number) });
+    const runId = r.result.summary.testRunId;
+    expect(runId).toMatch(/^707/);
+    // `sf apex get test` waits on the Streaming API (/cometd), which the local platform does not serve.
+    const one = await sf('apex', 'run', 'test', '--tests', 'InventoryTest.totalPositive', '--wait', '5', '--target-org', 'so');
+    expect(one.status, one.raw).toBe(0);
+    expect(one.result.summary).toMatchObject({ outcome: 'Passed', testsRan: 1 });
+  });
+
   it('sf apex run test --synchronous runs the deployed tests, which see only their own data', async () => {
     const r = await sf('apex', 'run', 'test', '--class-names', 'InventoryTest', '--synchronous', '--target-org', 'so');
     expect(r.result?.summary, r.raw).toBeDefined();

@@ -5,8 +5,10 @@
  *   `sf apex run --file` calls, see @salesforce/apex-node executeService.js);
  * - `GET /services/data/v<v>/tooling/executeAnonymous/?anonymousBody=…` (Tooling REST);
  * - `POST /services/data/v<v>/tooling/runTestsSynchronous` (what `sf apex run test --synchronous` calls).
- * Asynchronous test runs (runTestsAsynchronous + ApexTestRunResult queries + streaming) are not
- * served here; the server answers them as not supported.
+ * - `POST …/tooling/runTestsAsynchronous` (what `sf apex run test` calls): the run completes before
+ *   the answer and is kept in memory; tooling queries of ApexTestRunResult, ApexTestQueueItem,
+ *   ApexTestResult, ApexCodeCoverage(Aggregate), ApexOrgWideCoverage and AsyncApexJob are answered
+ *   from it (what `sf apex run test --wait`, `sf apex get test` and `--code-coverage` read).
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -70,7 +72,22 @@ export function executeAnonymousJson(r: ExecuteAnonymousResult): Record<string, 
   };
 }
 
-const classId = (name: string) => '01p' + createHash('sha1').update(name.toLowerCase()).digest('hex').slice(0, 12).toUpperCase() + 'AAA';
+const hashId = (prefix: string, seed: string) => prefix + createHash('sha1').update(seed).digest('hex').slice(0, 12).toUpperCase() + 'AAA';
+let idOfClass: (name: string) => string = (name) => hashId('01p', name.toLowerCase());
+const classId = (name: string) => idOfClass(name);
+
+/** The ApexClass Id the Metadata module stored for `name`, so results join with ApexClass queries. */
+function classIdResolver(ctx: RequestContext): (name: string) => string {
+  return (name) => {
+    try {
+      const row = ctx.records.find(ctx.org.id, 'ApexClass', 'Name', name) as { Id?: string } | undefined;
+      if (row?.Id) return row.Id;
+    } catch {
+      // no ApexClass object in this org's schema: fall back to a stable made-up Id
+    }
+    return hashId('01p', name.toLowerCase());
+  };
+}
 
 /** Tooling runTestsSynchronous response (RunTestsResult). */
 export function runTestsResultJson(r: TestRunResult): Record<string, unknown> {
@@ -108,6 +125,173 @@ export function runTestsResultJson(r: TestRunResult): Record<string, unknown> {
     flowCoverage: [],
     flowCoverageWarnings: [],
   };
+}
+
+// ---------------------------------------------------------------- asynchronous test runs
+
+type Rec = Record<string, unknown>;
+interface StoredRun {
+  jobId: string;
+  runResult: Rec;
+  queueItems: Rec[];
+  testResults: Rec[];
+  coverage: Rec[];
+  classCoverage: Rec[];
+  orgWide: number;
+}
+/** Test runs per org, kept in memory for the life of the platform process. */
+const runsByOrg = new Map<string, Map<string, StoredRun>>();
+let runSeq = 0;
+
+function storeRun(ctx: RequestContext, r: TestRunResult, started: Date): StoredRun {
+  const seq = ++runSeq;
+  const jobId = hashId('707', `${ctx.org.id}:${seq}:${Date.now()}`);
+  const runResultId = hashId('05m', jobId);
+  const classes = [...new Set(r.tests.map((t) => t.className))];
+  const queueItems = classes.map((c) => ({
+    attributes: { type: 'ApexTestQueueItem' },
+    Id: hashId('709', jobId + c),
+    Status: 'Completed',
+    ApexClassId: classId(c),
+    TestRunResultId: runResultId,
+    ParentJobId: jobId,
+  }));
+  const qiOf = (c: string) => queueItems[classes.indexOf(c)].Id;
+  const iso = (d: Date) => d.toISOString().replace('Z', '+0000');
+  const testResults = r.tests.map((t) => ({
+    attributes: { type: 'ApexTestResult' },
+    Id: hashId('07M', jobId + t.className + t.methodName),
+    QueueItemId: qiOf(t.className),
+    StackTrace: t.stackTrace ?? null,
+    Message: t.message ?? null,
+    RunTime: t.runTimeMs,
+    TestTimestamp: iso(started),
+    AsyncApexJobId: jobId,
+    MethodName: t.methodName,
+    Outcome: t.outcome === 'Pass' ? 'Pass' : t.outcome === 'CompileFail' ? 'CompileFail' : 'Fail',
+    ApexLogId: null,
+    IsTestSetup: false,
+    ApexClass: { attributes: { type: 'ApexClass' }, Id: classId(t.className), Name: t.className, NamespacePrefix: null },
+  }));
+  const coverage = r.coverage.map((c) => ({
+    attributes: { type: 'ApexCodeCoverageAggregate' },
+    ApexClassOrTriggerId: classId(c.className),
+    ApexClassOrTrigger: { attributes: { type: 'Name' }, Id: classId(c.className), Name: c.className },
+    NumLinesCovered: c.coveredLines.length,
+    NumLinesUncovered: c.uncoveredLines.length,
+    Coverage: { coveredLines: c.coveredLines, uncoveredLines: c.uncoveredLines },
+  }));
+  const classCoverage = r.coverage.flatMap((c) =>
+    classes.map((tc) => ({
+      attributes: { type: 'ApexCodeCoverage' },
+      ApexTestClassId: classId(tc),
+      ApexClassOrTriggerId: classId(c.className),
+      ApexClassOrTrigger: { attributes: { type: 'Name' }, Id: classId(c.className), Name: c.className },
+      TestMethodName: r.tests.find((t) => t.className === tc)?.methodName ?? null,
+      NumLinesCovered: c.coveredLines.length,
+      NumLinesUncovered: c.uncoveredLines.length,
+      Coverage: { coveredLines: c.coveredLines, uncoveredLines: c.uncoveredLines },
+    })),
+  );
+  let covered = 0;
+  let total = 0;
+  for (const c of r.coverage) {
+    covered += c.coveredLines.length;
+    total += c.coveredLines.length + c.uncoveredLines.length;
+  }
+  const run: StoredRun = {
+    jobId,
+    runResult: {
+      attributes: { type: 'ApexTestRunResult' },
+      Id: runResultId,
+      AsyncApexJobId: jobId,
+      Status: 'Completed',
+      ClassesCompleted: classes.length,
+      ClassesEnqueued: classes.length,
+      MethodsEnqueued: r.testsRan,
+      MethodsCompleted: r.testsRan,
+      MethodsFailed: r.failing,
+      StartTime: iso(started),
+      EndTime: iso(new Date(started.getTime() + r.totalTimeMs)),
+      TestTime: r.totalTimeMs,
+      TestSetupTime: 0,
+      UserId: ctx.userId ?? null,
+    },
+    queueItems,
+    testResults,
+    coverage,
+    classCoverage,
+    orgWide: total ? Math.round((covered / total) * 100) : 0,
+  };
+  let m = runsByOrg.get(ctx.org.id);
+  if (!m) runsByOrg.set(ctx.org.id, (m = new Map()));
+  m.set(jobId, run);
+  return run;
+}
+
+const TEST_OBJECTS = /\bFROM\s+(ApexTestRunResult|ApexTestQueueItem|ApexTestResult|ApexCodeCoverageAggregate|ApexCodeCoverage|ApexOrgWideCoverage|AsyncApexJob)\b/i;
+
+/** Tooling queries over test-run objects, answered from the runs this module stored. */
+function testObjectQuery(ctx: RequestContext, soql: string): Rec[] | undefined {
+  const m = TEST_OBJECTS.exec(soql);
+  if (!m) return undefined;
+  const runs = [...(runsByOrg.get(ctx.org.id)?.values() ?? [])];
+  const ids = new Set([...soql.matchAll(/'([A-Za-z0-9]{15,18})'/g)].map((x) => x[1]));
+  const pick = (rows: Rec[], ...fields: string[]) =>
+    ids.size === 0 ? rows : rows.filter((r) => fields.some((fl) => ids.has(String(r[fl] ?? (r as { ApexClassOrTrigger?: Rec }).ApexClassOrTrigger?.Id))));
+  const latest = runs[runs.length - 1];
+  switch (m[1].toLowerCase()) {
+    case 'apextestrunresult':
+      return pick(runs.map((r) => r.runResult), 'AsyncApexJobId', 'Id');
+    case 'apextestqueueitem':
+      return pick(runs.flatMap((r) => r.queueItems), 'ParentJobId', 'Id');
+    case 'apextestresult':
+      return pick(runs.flatMap((r) => r.testResults), 'QueueItemId', 'AsyncApexJobId', 'Id');
+    case 'asyncapexjob':
+      return pick(runs.map((r) => ({ attributes: { type: 'AsyncApexJob' }, Id: r.jobId, Status: 'Completed', JobType: 'TestRequest' })), 'Id');
+    case 'apexcodecoverageaggregate':
+      return pick(latest?.coverage ?? [], 'ApexClassOrTriggerId');
+    case 'apexcodecoverage':
+      return pick(latest?.classCoverage ?? [], 'ApexTestClassId', 'ApexClassOrTriggerId');
+    case 'apexorgwidecoverage':
+      return latest ? [{ attributes: { type: 'ApexOrgWideCoverage' }, PercentCovered: latest.orgWide }] : [];
+  }
+  return undefined;
+}
+
+/** Which tests a runTests* payload names (tests[], classNames, classids, testLevel). */
+async function selection(ctx: RequestContext, payload: Rec): Promise<{ classNames?: string[]; methodNames?: string[] } | string> {
+  const classNames: string[] = [];
+  const methodNames: string[] = [];
+  const nameOfId = (id: string): string | undefined => {
+    try {
+      const row = ctx.records.find(ctx.org.id, 'ApexClass', 'Id', id) as { Name?: string } | undefined;
+      if (row?.Name) return row.Name;
+    } catch {
+      // fall through to the made-up Ids
+    }
+    return undefined;
+  };
+  const host = ctx.apexHost(ctx.userId!);
+  const all = (await host.listClasses()).map((c) => c.name);
+  const byId = (id: string) => nameOfId(id) ?? all.find((n) => hashId('01p', n.toLowerCase()).slice(0, 15) === id.slice(0, 15));
+  for (const t of (payload.tests as { className?: string; classId?: string; testMethods?: string[] }[] | undefined) ?? []) {
+    const name = t.className ?? (t.classId ? byId(t.classId) : undefined);
+    if (!name) return `No Apex class with Id ${t.classId}`;
+    if (t.testMethods?.length) for (const m of t.testMethods) methodNames.push(`${name}.${m}`);
+    else classNames.push(name);
+  }
+  if (typeof payload.classNames === 'string') classNames.push(...payload.classNames.split(',').map((x) => x.trim()).filter(Boolean));
+  if (typeof payload.classids === 'string')
+    for (const id of payload.classids.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const name = byId(id);
+      if (!name) return `No Apex class with Id ${id}`;
+      classNames.push(name);
+    }
+  if (classNames.length || methodNames.length) return { classNames: classNames.length ? classNames : undefined, methodNames: methodNames.length ? methodNames : undefined };
+  const level = String(payload.testLevel ?? '');
+  if (/^(RunLocalTests|RunAllTestsInOrg)$/.test(level)) return {};
+  return 'Name the tests to run (tests, classNames, classids or testLevel RunLocalTests)';
 }
 
 function headersOf(req: IncomingMessage): Record<string, string> {
@@ -154,9 +338,38 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
     send(res, 200, executeAnonymousSoap(result), { 'Content-Type': 'text/xml;charset=UTF-8' });
     return true;
   }
-  const tooling = /^\/services\/data\/v[\d.]+\/tooling\/(executeAnonymous|runTestsSynchronous)\/?$/.exec(path);
+  if (/^\/services\/data\/v[\d.]+\/tooling\/query(All)?\/?$/.test(path) && req.method === 'GET' && ctx.userId) {
+    const q = url.searchParams.get('q') ?? '';
+    const rows = testObjectQuery(ctx, q);
+    if (!rows) return false; // other objects: the platform's tooling query
+    const type = TEST_OBJECTS.exec(q)![1];
+    send(res, 200, JSON.stringify({ size: rows.length, totalSize: rows.length, done: true, queryLocator: null, entityTypeName: type, records: rows }), { 'Content-Type': JSON_CT });
+    return true;
+  }
+  const tooling = /^\/services\/data\/v[\d.]+\/tooling\/(executeAnonymous|runTestsSynchronous|runTestsAsynchronous)\/?$/.exec(path);
   if (tooling && ctx.userId) {
+    idOfClass = classIdResolver(ctx);
     const host = ctx.apexHost(ctx.userId);
+    if (tooling[1] === 'runTestsAsynchronous' && req.method === 'POST') {
+      let payload: Rec;
+      try {
+        payload = JSON.parse(body.toString('utf8') || '{}');
+      } catch (e) {
+        send(res, 400, JSON.stringify([{ errorCode: 'JSON_PARSER_ERROR', message: (e as Error).message }]), { 'Content-Type': JSON_CT });
+        return true;
+      }
+      const sel = await selection(ctx, payload);
+      if (typeof sel === 'string') {
+        send(res, 400, JSON.stringify([{ errorCode: 'INVALID_INPUT', message: sel }]), { 'Content-Type': JSON_CT });
+        return true;
+      }
+      // The run completes before the answer: polling clients see Status 'Completed' at once.
+      const started = new Date();
+      const r = await runTests(host, sel);
+      const stored = storeRun(ctx, r, started);
+      send(res, 200, JSON.stringify(stored.jobId), { 'Content-Type': JSON_CT });
+      return true;
+    }
     if (tooling[1] === 'executeAnonymous' && req.method === 'GET') {
       const source = url.searchParams.get('anonymousBody');
       if (source === null) {
