@@ -51,6 +51,14 @@ describe('Apex language on the local runtime', () => {
     ).toEqual(['3', '3.5', '1.0', '3000000001', '2.75', '1 9 4', '15', '83']);
   });
 
+  it('wraps Integer overflow at 32 bits and keeps Long', async () => {
+    expect(await debugOf(`Integer i = 2147483647; i++; System.debug(i); Long l = 2147483647L; l++; System.debug(l); Integer m = 65536; m = m * 65536; System.debug(m);`)).toEqual([
+      '-2147483648',
+      '2147483648',
+      '0',
+    ]);
+  });
+
   it('concatenates strings with null and non-strings', async () => {
     expect(await debugOf(`String s; System.debug('a' + s + 1 + true + 2.5);`)).toEqual(['anull1true2.5']);
   });

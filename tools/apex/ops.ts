@@ -169,7 +169,7 @@ export function typeValue(f: Frame, t: TypeRef, site: Site): TypeValue {
 /** Names whose values need no coercion on assignment. */
 export function isPlainType(t: TypeRef): boolean {
   const n = t.name.toLowerCase();
-  if (n === 'decimal' || n === 'double' || n === 'long') return false;
+  if (n === 'decimal' || n === 'double' || n === 'long' || n === 'integer') return false;
   if (isSObjectName(n) && n !== 'sobject') return false;
   if (n === 'sobject') return false;
   return true;
@@ -264,6 +264,8 @@ export function coerce(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
     return v;
   }
   if (n === 'long') return v instanceof Dec ? Math.trunc(v.n) : v;
+  // Integer is 32-bit: a value that left the range while stored as Integer wraps like Java's int.
+  if (n === 'integer') return typeof v === 'number' && (v > 2147483647 || v < -2147483648) ? v | 0 : v;
   if (v instanceof ApexList && v.fromQuery && (isSObjectName(n) || n === 'sobject')) {
     if (v.items.length === 0) throwEx(f, 'QueryException', 'List has no rows for assignment to SObject');
     if (v.items.length > 1) throwEx(f, 'QueryException', 'List has more than 1 row for assignment to SObject');
