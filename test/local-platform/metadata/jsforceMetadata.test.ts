@@ -64,6 +64,14 @@ describe('Metadata API over jsforce', () => {
     expect((await conn.metadata.list([{ type: 'ApexClass' }])).map((f) => f.fullName)).toContain('Quick');
   });
 
+  it('validates without saving through the REST deploy endpoint (deployRequest)', async () => {
+    const zip = await zipOf({ 'classes/ViaRest.cls': 'public class ViaRest {}', 'classes/ViaRest.cls-meta.xml': classMeta }, { ApexClass: ['ViaRest'] });
+    const result = await conn.metadata.deployRest(zip, { checkOnly: true }).complete(true);
+    expect(result).toMatchObject({ done: true, success: true, checkOnly: true, status: 'Succeeded' });
+    expect(result.details?.componentSuccesses).toEqual(expect.arrayContaining([expect.objectContaining({ fullName: 'ViaRest', created: true })]));
+    expect((await conn.metadata.list([{ type: 'ApexClass' }])).map((f) => f.fullName)).not.toContain('ViaRest');
+  });
+
   it('fails a broken zip with an error message instead of crashing', async () => {
     const result = await conn.metadata.deploy(Buffer.from('not a zip'), {}).complete(true);
     expect(result).toMatchObject({ done: true, success: false, status: 'Failed' });

@@ -95,13 +95,8 @@ describe('sf project deploy start / retrieve start', () => {
     expect(created.exitCode, JSON.stringify(created.json)).toBe(0);
     const orgId = created.json.result['orgId'] as string;
     scratchOrgId = orgId;
-    // the dry run goes through the REST deploy endpoint (the CLI's org-metadata-rest-deploy setting)
-    const dry = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga', '--dry-run'], { SF_ORG_METADATA_REST_DEPLOY: 'true' });
-    expect(dry.exitCode, JSON.stringify(dry.json)).toBe(0);
-    expect(dry.json.result).toMatchObject({ checkOnly: true, status: 'Succeeded' });
-    expect(getCertificate(platform.db, orgId, 'OrgA_JWT_Signing')).toBeUndefined();
-
-    const r = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga']);
+    // through the REST deploy endpoint (the CLI's org-metadata-rest-deploy setting)
+    const r = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga'], { SF_ORG_METADATA_REST_DEPLOY: 'true' });
     expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
     expect(r.json.warnings ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/SourceMembers/)]));
     expect(getCertificate(platform.db, orgId, 'OrgA_JWT_Signing')?.privateKeyPem).toContain('PRIVATE KEY');
