@@ -11,12 +11,15 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { runTests } from '../../tools/apex/index.ts';
 import { projectHost } from '../../tools/apex/projectSources.ts';
+import { testRunHuman } from '../../tools/apex/testFormatters.ts';
 
 const hasProject = existsSync('force-app');
 
 describe.runIf(hasProject)("the project's Apex tests on the local runtime", () => {
+  let result: Awaited<ReturnType<typeof runTests>> | undefined;
+
   it('compiles every class and runs every test without unsupported constructs', { timeout: 60_000 }, async () => {
-    const r = await runTests(projectHost(['force-app']));
+    const r = (result = await runTests(projectHost(['force-app'])));
     expect(r.compileErrors).toEqual([]);
     expect(r.testsRan).toBeGreaterThan(0);
     const runtimeProblems = r.tests.filter((t) => /not supported by the local runtime|Internal error in the local Apex runtime|Variable does not exist|Method does not exist/.test(t.message ?? ''));
@@ -25,14 +28,19 @@ describe.runIf(hasProject)("the project's Apex tests on the local runtime", () =
     expect(r.coverage.length).toBeGreaterThan(0);
   });
 
-  it('npm run apex-test prints results and coverage, and writes --json and --junit', { timeout: 60_000 }, async () => {
+  it('formats results the way sf does: summary, results, coverage by class', () => {
+    const r = result!;
+    const human = testRunHuman(r, { orgId: '00D000000000001AAA', username: 'u@x' });
+    expect(human).toContain('=== Test Summary');
+    expect(human).toMatch(/Org Wide Coverage\s+\d+%/);
+    expect(human).toContain('=== Apex Code Coverage by Class');
+    for (const c of r.coverage) expect(human).toMatch(new RegExp(`${c.className}\\s+${c.percent}%`));
+    expect(human).toMatch(/JwtTest\.\w+\s+(Pass|Fail)/);
+  });
+
+  it('npm run apex-test writes --json and --junit and exits 1 on bad input', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'apex-test-'));
     const junit = join(dir, 'junit.xml');
-    const human = await execa('node_modules/.bin/tsx', ['tools/cli/apexTest.ts', '--class-names', 'JwtTest'], { reject: false });
-    expect(human.stdout).toContain('=== Test Summary');
-    expect(human.stdout).toMatch(/Org Wide Coverage\s+\d+%/);
-    expect(human.stdout).toContain('=== Apex Code Coverage by Class');
-    expect(human.stdout).toMatch(/JwtTest\.\w+\s+(Pass|Fail)/);
     const json = await execa('node_modules/.bin/tsx', ['tools/cli/apexTest.ts', '--json', '--class-names', 'JwtTest', '--junit', junit], { reject: false });
     const parsed = JSON.parse(json.stdout);
     expect(parsed.result.summary.testsRan).toBeGreaterThan(0);
