@@ -23,6 +23,8 @@ import {
   TypeValue,
   stringValueOf,
   typeRefToString,
+  definesEquality,
+  UnsupportedEquality,
   type TypeRef,
 } from './values.ts';
 import { exceptionClass } from './program.ts';
@@ -915,6 +917,7 @@ export function valueEquals(a: unknown, b: unknown, caseSensitive: boolean, f?: 
   if (a instanceof ApexSet && b instanceof ApexSet) return a.map.size === b.map.size && [...a.map.keys()].every((k) => b.map.has(k));
   if (a instanceof ApexMap && b instanceof ApexMap)
     return a.map.size === b.map.size && [...a.map.entries()].every(([k, [, v]]) => b.map.has(k) && valueEquals(v, b.map.get(k)![1], caseSensitive, f));
+  if (a instanceof ApexObject && a !== b && definesEquality(a)) throw new UnsupportedEquality(a.cls.fullName);
   if (a instanceof SObject && b instanceof SObject) {
     if (a.type.toLowerCase() !== b.type.toLowerCase() || a.fields.size !== b.fields.size) return false;
     for (const [k, fv] of a.fields) {

@@ -9,7 +9,7 @@ import { Transaction, type Coverage } from './transaction.ts';
 import { Frame } from './frame.ts';
 import { ApexThrow, CompileError, UnsupportedError } from './errors.ts';
 import { limitEx } from './ops.ts';
-import { stringValueOf } from './values.ts';
+import { stringValueOf, UnsupportedEquality } from './values.ts';
 import type { ClassDef } from './classModel.ts';
 
 export interface ApexFailure {
@@ -44,7 +44,7 @@ export function describeFailure(err: unknown, tx?: Transaction): ApexFailure {
   const top = tx?.stack[tx.stack.length - 1];
   if (err instanceof CompileError)
     return { kind: 'compile', message: err.message, stackTrace: '', line: err.line, column: err.column };
-  if (err instanceof UnsupportedError)
+  if (err instanceof UnsupportedError || err instanceof UnsupportedEquality)
     return { kind: 'unsupported', message: err.message, stackTrace: tx?.stackTrace() ?? '', line: top?.line ?? 0, column: top?.col ?? 0 };
   const e = err as Error;
   return {

@@ -91,6 +91,21 @@ export class ApexList {
   ) {}
 }
 
+/** A class that overrides equals/hashCode: the local runtime does not call them for Set/Map/==. */
+export function definesEquality(o: ApexObject): boolean {
+  for (let c: import('./classModel.ts').ClassDef | undefined = o.cls; c; c = c.superClass)
+    if (c.methods.has('equals') || c.methods.has('hashcode')) return true;
+  return false;
+}
+
+/** Thrown instead of silently using reference equality for classes with their own equals/hashCode. */
+export class UnsupportedEquality extends Error {
+  constructor(readonly className: string) {
+    super(`not supported by the local runtime: equals/hashCode of ${className} in ==, Set or Map`);
+    this.name = 'UnsupportedError';
+  }
+}
+
 /** Key used for Set/Map buckets: primitives by value, sObjects and collections by content. */
 export function hashKey(v: unknown): unknown {
   if (v === null || v === undefined) return null;
@@ -99,6 +114,7 @@ export function hashKey(v: unknown): unknown {
   if (v instanceof ApexDate || v instanceof ApexDatetime || v instanceof ApexTime) return v.constructor.name + v.ms;
   if (v instanceof Blob) return 'blob:' + v.buf.toString('base64');
   if (v instanceof EnumValue) return v;
+  if (v instanceof ApexObject && definesEquality(v)) throw new UnsupportedEquality(v.cls.fullName);
   if (v instanceof SObject || v instanceof ApexList || v instanceof ApexSet || v instanceof ApexMap)
     return 'struct:' + stringValueOf(v);
   return v;
