@@ -10,6 +10,7 @@ import { profileId } from '../../tools/local-platform/orgs.ts';
 import { isValidId, idSuffix, to15 } from '../../tools/local-platform/ids.ts';
 import { setMetadataModule } from '../../tools/local-platform/access.ts';
 import { loadNeighbours } from '../../tools/local-platform/neighbours.ts';
+import { setCustomObjectSource } from '../../tools/local-platform/schema.ts';
 
 /** REST data API and SOQL: shapes, errors, paging, transactions, user mode, bad input, restarts. */
 let home: string;
@@ -143,6 +144,27 @@ describe('SOQL', () => {
     expect(field.body).toEqual([{ errorCode: 'INVALID_FIELD', message: expect.stringContaining("No such column 'Nope__c' on entity 'Account'") }]);
     const type = await q('SELECT Id FROM Nope__c');
     expect(type.body[0]).toMatchObject({ errorCode: 'INVALID_TYPE', message: expect.stringContaining("sObject type 'Nope__c' is not supported") });
+  });
+});
+
+describe('deployed custom objects', () => {
+  it('knows a deployed custom metadata type before it has records, and custom fields on standard objects', async () => {
+    const neighbours = await loadNeighbours();
+    setCustomObjectSource((_db, _org, name) =>
+      name.toLowerCase() === 'conn__mdt'
+        ? { name: 'Conn__mdt', label: 'Conn', fields: [{ name: 'Endpoint__c', type: 'Url' }, { name: 'Enabled__c', type: 'Checkbox' }] }
+        : name === 'Account'
+          ? { name: 'Account', fields: [{ name: 'Tier__c', type: 'Number' }] }
+          : undefined,
+    );
+    try {
+      expect(runSoql(p.db, p.devHub.id, 'SELECT DeveloperName, Endpoint__c FROM Conn__mdt WHERE Enabled__c = true').records).toEqual([]);
+      const d = await api(p.url, token, `${V}/sobjects/Account/describe`);
+      expect(d.body.fields.find((f: { name: string }) => f.name === 'Tier__c')).toMatchObject({ type: 'double', custom: true });
+      expect(() => runSoql(p.db, p.devHub.id, 'SELECT Nope__c FROM Conn__mdt')).toThrow("No such column 'Nope__c' on entity 'Conn__mdt'");
+    } finally {
+      setCustomObjectSource(neighbours.metadata.getCustomObject?.bind(neighbours.metadata));
+    }
   });
 });
 

@@ -16,6 +16,7 @@ import type { OAuthApp, PermissionSetInfo, RouteHandler } from './contracts.ts';
  *   findCachePartition(db, orgId, name?): { name: string; isDefault: boolean; orgCapacityMb: number } | undefined
  *   listApexClasses(db, orgId): { name, body }[]                    — deployed Apex sources
  *   getSettings(db, orgId, 'Security'): deployed *Settings values    — e.g. the session timeout
+ *   getCustomObject(db, orgId, name): { name, label, fields[] }      — deployed custom objects / __mdt types
  * The Apex module (./apex/index.ts) is expected to export `apexRoutes: RouteHandler`.
  */
 export interface MetadataModule {
@@ -28,6 +29,7 @@ export interface MetadataModule {
   findCachePartition?(db: DatabaseSync, orgId: string, name?: string): { name: string; isDefault: boolean; orgCapacityMb: number } | undefined;
   listApexClasses?(db: DatabaseSync, orgId: string): { name: string; body: string }[];
   getSettings?(db: DatabaseSync, orgId: string, name: string): Record<string, unknown> | undefined;
+  getCustomObject?(db: DatabaseSync, orgId: string, name: string): { name: string; label?: string; fields: { name: string; type?: string; referenceTo?: string; required?: boolean }[] } | undefined;
 }
 
 export interface ApexModule {

@@ -102,22 +102,59 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
 
 const STANDARD = new Map(STANDARD_OBJECTS.map((o) => [o.name.toLowerCase(), o]));
 
-/** The object definition visible in an org (standard + registered custom), or undefined. */
+/** Deployed CustomObject definitions (the Metadata module's getCustomObject), set by the server. */
+type CustomObjectSource = (db: DatabaseSync, orgId: string, name: string) => { name: string; label?: string; fields: { name: string; type?: string; referenceTo?: string; required?: boolean }[] } | undefined;
+let customObjects: CustomObjectSource | undefined;
+export function setCustomObjectSource(source: CustomObjectSource | undefined): void {
+  customObjects = source;
+}
+
+const METADATA_TYPES: Record<string, FieldType> = {
+  checkbox: 'boolean', number: 'double', percent: 'double', currency: 'currency', date: 'date', datetime: 'datetime', email: 'email',
+  phone: 'phone', url: 'url', picklist: 'picklist', lookup: 'reference', masterdetail: 'reference', textarea: 'textarea', longtextarea: 'textarea',
+  metadatarelationship: 'string', text: 'string',
+};
+
+function deployedFields(db: DatabaseSync, orgId: string, name: string): { label?: string; apiName: string; fields: FieldDef[] } | undefined {
+  const d = customObjects?.(db, orgId, name);
+  if (!d) return undefined;
+  return {
+    label: d.label,
+    apiName: d.name,
+    fields: d.fields
+      .filter((x) => x.name)
+      .map((x) => {
+        const type = METADATA_TYPES[(x.type ?? 'text').toLowerCase()] ?? 'string';
+        return type === 'reference' && x.referenceTo ? ref(x.name, x.referenceTo, x.name.replace(/__c$/, '__r')) : f(x.name, type);
+      }),
+  };
+}
+
+/** The object definition visible in an org (standard + deployed/registered custom), or undefined. */
 export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | 'scratch', name: string): ObjectDef | undefined {
   const std = STANDARD.get(name.toLowerCase());
-  if (std) return std.devHubOnly && kind !== 'devhub' ? undefined : std;
+  if (std) {
+    if (std.devHubOnly && kind !== 'devhub') return undefined;
+    // Custom fields deployed on a standard object (Account.Foo__c) join its standard fields.
+    const extra = deployedFields(db, orgId, std.name)?.fields.filter((x) => x.name.endsWith('__c') && !findField(std, x.name)) ?? [];
+    return extra.length ? { ...std, fields: [...std.fields, ...extra] } : std;
+  }
   const rows = db
     .prepare('SELECT sobject, name, type, reference_to FROM sobject_fields WHERE org_id = ? AND lower(sobject) = lower(?) ORDER BY rowid')
     .all(orgId, name) as { sobject: string; name: string; type: FieldType; reference_to: string | null }[];
-  if (rows.length === 0) return undefined;
-  const apiName = rows[0].sobject;
+  const deployed = /__(c|mdt)$/i.test(name) ? deployedFields(db, orgId, name) : undefined;
+  if (rows.length === 0 && !deployed) return undefined;
+  const apiName = deployed?.apiName ?? rows[0].sobject;
   const fields: FieldDef[] = [...audit()];
-  if (!apiName.endsWith('__mdt')) fields.push(ref('OwnerId', 'User', 'Owner'));
+  if (apiName.endsWith('__mdt')) {
+    for (const n of ['DeveloperName', 'MasterLabel', 'Label', 'QualifiedApiName', 'NamespacePrefix', 'Language']) fields.push(f(n));
+  } else fields.push(f('Name'), ref('OwnerId', 'User', 'Owner'));
+  for (const d of deployed?.fields ?? []) if (!fields.some((x) => x.name.toLowerCase() === d.name.toLowerCase())) fields.push(d);
   for (const r of rows) {
     if (fields.some((x) => x.name.toLowerCase() === r.name.toLowerCase())) continue;
     fields.push(r.reference_to ? ref(r.name, r.reference_to, r.name.replace(/__c$/, '__r')) : f(r.name, r.type));
   }
-  return { name: apiName, label: apiName.replace(/__(c|mdt)$/, '').replace(/_/g, ' '), fields, custom: true };
+  return { name: apiName, label: deployed?.label ?? apiName.replace(/__(c|mdt)$/, '').replace(/_/g, ' '), fields, custom: true };
 }
 
 /** Lists every object an org can use (global describe). */

@@ -11,6 +11,7 @@ import { insertApp, oauthRoutes, type OAuthSettings } from './oauth.ts';
 import { dataRoutes, toolingRoutes } from './rest.ts';
 import { deleteScratchOrg, expireScratchOrgs, hubLimits, signUpScratchOrg, type ScratchLimits, type SignupDeps } from './devhub.ts';
 import { loadNeighbours, type Neighbours } from './neighbours.ts';
+import { setCustomObjectSource } from './schema.ts';
 import { setMetadataModule, ADMIN_PROFILE } from './access.ts';
 import { lookupToken } from './tokens.ts';
 import { ApiError, invalidSession, notFound } from './errors.ts';
@@ -110,6 +111,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const neighbours: Neighbours = await loadNeighbours();
   for (const p of neighbours.problems) log(`neighbour module failed to load: ${p}`);
   setMetadataModule(neighbours.metadata);
+  setCustomObjectSource(neighbours.metadata.getCustomObject?.bind(neighbours.metadata));
   (neighbours.metadata as { ensureMetadataSchema?: (db: DatabaseSync) => void }).ensureMetadataSchema?.(db);
   const settings = { propagationSeconds: options.propagationSeconds ?? envNumber('LOCAL_SF_PROPAGATION_SECONDS') ?? 0 };
   const limits: ScratchLimits = {
