@@ -73,8 +73,8 @@ export function executeAnonymousJson(r: ExecuteAnonymousResult): Record<string, 
 }
 
 const hashId = (prefix: string, seed: string) => prefix + createHash('sha1').update(seed).digest('hex').slice(0, 12).toUpperCase() + 'AAA';
-let idOfClass: (name: string) => string = (name) => hashId('01p', name.toLowerCase());
-const classId = (name: string) => idOfClass(name);
+type ClassIdOf = (name: string) => string;
+const madeUpClassId: ClassIdOf = (name) => hashId('01p', name.toLowerCase());
 
 /** The ApexClass Id the Metadata module stored for `name`, so results join with ApexClass queries. */
 function classIdResolver(ctx: RequestContext): (name: string) => string {
@@ -90,7 +90,7 @@ function classIdResolver(ctx: RequestContext): (name: string) => string {
 }
 
 /** Tooling runTestsSynchronous response (RunTestsResult). */
-export function runTestsResultJson(r: TestRunResult): Record<string, unknown> {
+export function runTestsResultJson(r: TestRunResult, classId: ClassIdOf = madeUpClassId): Record<string, unknown> {
   return {
     numTestsRun: r.testsRan,
     numFailures: r.failing,
@@ -143,7 +143,7 @@ interface StoredRun {
 const runsByOrg = new Map<string, Map<string, StoredRun>>();
 let runSeq = 0;
 
-function storeRun(ctx: RequestContext, r: TestRunResult, started: Date): StoredRun {
+function storeRun(ctx: RequestContext, r: TestRunResult, started: Date, classId: ClassIdOf): StoredRun {
   const seq = ++runSeq;
   const jobId = hashId('707', `${ctx.org.id}:${seq}:${Date.now()}`);
   const runResultId = hashId('05m', jobId);
@@ -348,7 +348,7 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
   }
   const tooling = /^\/services\/data\/v[\d.]+\/tooling\/(executeAnonymous|runTestsSynchronous|runTestsAsynchronous)\/?$/.exec(path);
   if (tooling && ctx.userId) {
-    idOfClass = classIdResolver(ctx);
+    const classId = classIdResolver(ctx);
     const host = ctx.apexHost(ctx.userId);
     if (tooling[1] === 'runTestsAsynchronous' && req.method === 'POST') {
       let payload: Rec;
@@ -366,7 +366,7 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
       // The run completes before the answer: polling clients see Status 'Completed' at once.
       const started = new Date();
       const r = await runTests(host, sel);
-      const stored = storeRun(ctx, r, started);
+      const stored = storeRun(ctx, r, started, classId);
       send(res, 200, JSON.stringify(stored.jobId), { 'Content-Type': JSON_CT });
       return true;
     }
@@ -401,7 +401,7 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
         return true;
       }
       const r = await runTests(host, { classNames: classNames.length ? classNames : undefined, methodNames: methodNames.length ? methodNames : undefined });
-      send(res, 200, JSON.stringify(runTestsResultJson(r)), { 'Content-Type': JSON_CT });
+      send(res, 200, JSON.stringify(runTestsResultJson(r, classId)), { 'Content-Type': JSON_CT });
       return true;
     }
   }
