@@ -132,14 +132,13 @@ describe('sf project deploy start / retrieve start', () => {
     });
     expect(listRemoteSites(platform.db, scratchOrgId)).toEqual([expect.objectContaining({ url: platform.url, isActive: true, disableProtocolSecurity: true })]);
 
-    // the record is queryable like Salesforce's custom metadata, and the deployed permission set assignable
+    // the record is queryable like Salesforce's custom metadata
     const q = await sf(['data', 'query', '--query', "SELECT DeveloperName, Consumer_Key__c, Named_Credential__c FROM Org_B_Connection__mdt WHERE DeveloperName = 'Default'", '--target-org', 'orga']);
     expect(q.exitCode, JSON.stringify(q.json)).toBe(0);
     expect(q.json.result['records']).toEqual([expect.objectContaining({ DeveloperName: 'Default', Consumer_Key__c: consumerKey, Named_Credential__c: null })]);
-    const assign = await sf(['org', 'assign', 'permset', '--name', 'Org_B_Accounts_Viewer', '--target-org', 'orga']);
-    expect(assign.exitCode, JSON.stringify(assign.json)).toBe(0);
 
-    // The deployed ECA trusts Org A's generated certificate: its private key logs a pre-authorised user in.
+    // The deployed ECA trusts Org A's generated certificate: its private key logs a pre-authorised user in
+    // (pre-authorised through the deployed permission set, assigned with `sf org assign permset`).
     const hubAssign = await sf(['org', 'assign', 'permset', '--name', 'Account_Retriever_Integration', '--target-org', 'hub']);
     expect(hubAssign.exitCode, JSON.stringify(hubAssign.json)).toBe(0);
     const keyFile = join(work, 'orga-signing.key');
