@@ -94,7 +94,8 @@ async function checkIntegrationUser(state: SetupState): Promise<Check> {
   const username = state.integrationUsername ?? '';
   const users = await query<{ Id: string; IsActive: boolean }>(state.provider!.alias, `SELECT Id, IsActive FROM User WHERE Username = '${username}'`);
   if (users.length === 0) return { name: 'integration user', ok: false, detail: `B has no user ${username}.`, fix: 'Set Username__c in A to an existing B user.' };
-  if (!users[0].IsActive) return { name: 'integration user', ok: false, detail: `${username} is inactive in B.`, fix: 'Activate the user in B.' };
+  // Salesforce never returns null for a checkbox; treat only an explicit false as inactive.
+  if (users[0].IsActive === false) return { name: 'integration user', ok: false, detail: `${username} is inactive in B.`, fix: 'Activate the user in B.' };
   const permsets = await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`);
   const assigned = permsets.length
     ? await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${users[0].Id}' AND PermissionSetId = '${permsets[0].Id}'`)

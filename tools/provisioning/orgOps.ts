@@ -46,6 +46,9 @@ export async function createScratchOrg(input: {
     wait: Duration.minutes(input.waitMinutes),
     apiversion: apiVersion(),
     tracksSource: false,
+    // A hub authorized with JWT authorizes the new org with the same app, which the new org may not have
+    // replicated yet ("user hasn't approved this consumer"); sfdx-core retries over SFDX_JWT_AUTH_RETRY_TIMEOUT (300 s).
+    retry: 10,
   });
   if (!result.username) throw new ToolError(`Scratch org ${input.alias} was not created.`, 'ScratchOrgMissing', result.warnings);
   const org = await displayOrg(input.alias);

@@ -90,6 +90,10 @@ const steps: Step[] = [
     async run(ctx) {
       const o = ctx.options;
       const devHub = ctx.state.devHub!.alias;
+      // What later steps made belongs to the old orgs (a consumer key is unique platform-wide).
+      delete ctx.state.app;
+      delete ctx.state.certificate;
+      delete ctx.state.integrationUsername;
       const create = (alias: string, def: string) =>
         createScratchOrg({ devHub, alias, definitionFile: join(projectRoot, 'config', def), durationDays: o.durationDays, waitMinutes: 15 });
       if (o.serial) {

@@ -1,0 +1,227 @@
+/**
+ * setup:orgs, verify and teardown end to end on the local platform, through the same code path as
+ * real orgs: the real command in a child process with its own HOME (sf auth files), platform home and
+ * port, and the real sf CLI libraries underneath.
+ */
+import { X509Certificate } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKeyMaterial } from '../../tools/certs/index.ts';
+import { renderConsumerConfig, renderExternalClientApp, writeRendered } from '../../tools/provisioning/render.ts';
+import type { SetupState } from '../../tools/provisioning/setupState.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+let base: string;
+let env: Record<string, string>;
+
+interface CliResult {
+  exitCode: number;
+  json: { status: number; result?: Record<string, any>; name?: string; message?: string; actions?: string[] };
+}
+
+async function cli(command: string, args: string[] = [], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  const child = await execa(tsx, [join(root, 'tools', 'cli', `${command}.ts`), ...args, '--json'], {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    reject: false,
+    timeout: 240_000,
+  });
+  try {
+    return { exitCode: child.exitCode ?? -1, json: JSON.parse(child.stdout) };
+  } catch {
+    throw new Error(`${command} printed no JSON (exit ${child.exitCode}): ${child.stdout}\n${child.stderr}`);
+  }
+}
+
+const statePath = () => join(base, 'work', 'setup-state.json');
+const readState = async () => JSON.parse(await readFile(statePath(), 'utf8')) as SetupState;
+
+/** Forgets `step` and every later one, as if the run had stopped right before it. */
+async function interruptBefore(step: string): Promise<void> {
+  const state = await readState();
+  const order = ['dev-hub', 'orgs', 'certificate', 'provider', 'consumer', 'token'];
+  for (const id of order.slice(order.indexOf(step))) delete state.done[id];
+  await writeFile(statePath(), JSON.stringify(state));
+}
+
+/** Runs code with the sf libraries in a child process with the test's HOME (auth files live there). */
+async function inOrgs(script: string): Promise<void> {
+  // Inside the project, so the script resolves the project's packages.
+  const file = join(root, '.local', `e2e-script-${process.pid}-${Date.now()}.mts`);
+  await writeFile(file, script);
+  const child = await execa(tsx, [file], { cwd: root, env, reject: false }).finally(() => rm(file, { force: true }));
+  if (child.exitCode !== 0) throw new Error(`script failed: ${child.stderr}`);
+}
+
+const ops = (body: string) =>
+  `import * as ops from ${JSON.stringify(join(root, 'tools', 'provisioning', 'orgOps.ts'))};\n${body}\n`;
+
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'setup-e2e-'));
+  await mkdir(join(root, '.local'), { recursive: true });
+  env = {
+    HOME: join(base, 'home'),
+    LOCAL_SF_HOME: join(base, 'platform'),
+    LOCAL_SF_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+    ORG_A_TO_B_WORKDIR: join(base, 'work'),
+    SF_DISABLE_TELEMETRY: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    CI: 'true',
+  };
+});
+
+afterAll(async () => {
+  await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: root, env, reject: false });
+  await rm(base, { recursive: true, force: true });
+});
+
+let first: Record<string, any>;
+
+describe('setup:orgs on the local platform', () => {
+
+  it('provisions both orgs from nothing and verifies the callout', async () => {
+    const run = await cli('setupOrgs');
+    expect(run.json.status, JSON.stringify(run.json)).toBe(0);
+    first = run.json.result!;
+    expect(first.devHub).toEqual({ alias: 'local-devhub', local: true });
+    expect(first.verify.ok).toBe(true);
+    expect(first.verify.legs.map((l: { name: string; ok: boolean }) => [l.name, l.ok])).toEqual([
+      ['token', true],
+      ['callout', true],
+      ['data match', true],
+    ]);
+    expect(first.verify.accounts).toHaveLength(10);
+    expect(Object.keys(first.timings)).toEqual(['dev-hub', 'orgs', 'certificate', 'provider', 'consumer', 'token', 'verify']);
+    const state = await readState();
+    // What B trusts is what A holds, and the state file carries no secret.
+    expect(new X509Certificate(state.certificate!.pem).fingerprint256).toBe(first.certificateFingerprint);
+    expect(JSON.stringify(state)).not.toMatch(/PRIVATE KEY|access_token|accessToken/);
+  });
+
+  it('changes nothing on a second run and verifies again', async () => {
+    const run = await cli('setupOrgs');
+    expect(run.json.status).toBe(0);
+    expect(Object.keys(run.json.result!.timings)).toEqual(['verify']);
+    expect(run.json.result!.provider.orgId).toBe(first.provider.orgId);
+    expect(run.json.result!.consumerKey).toBe(first.consumerKey);
+    expect(run.json.result!.verify.accounts).toEqual(first.verify.accounts); // no second import of sample data
+  });
+
+  it.each(['token', 'consumer', 'provider', 'certificate'])('resumes a run interrupted before %s', async (step) => {
+    await interruptBefore(step);
+    const run = await cli('setupOrgs');
+    expect(run.json.status, JSON.stringify(run.json)).toBe(0);
+    const order = ['certificate', 'provider', 'consumer', 'token'];
+    expect(Object.keys(run.json.result!.timings)).toEqual([...order.slice(order.indexOf(step)), 'verify']);
+    expect(run.json.result!.provider.orgId).toBe(first.provider.orgId);
+    expect(run.json.result!.verify.accounts.map((a: { id: string }) => a.id)).toEqual(first.verify.accounts.map((a: { id: string }) => a.id));
+  });
+
+  it('rejects a bad flag with the fix and touches nothing', async () => {
+    const before = await readFile(statePath(), 'utf8');
+    const run = await cli('setupOrgs', ['--app', 'saml']);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.json.message).toBe('--app must be one of eca, connected-app, not "saml".');
+    expect(await readFile(statePath(), 'utf8')).toBe(before);
+  });
+});
+
+describe('verify names the cause of each wiring fault', () => {
+  const restore = async (step: string) => {
+    await interruptBefore(step);
+    const run = await cli('setupOrgs');
+    expect(run.json.status, JSON.stringify(run.json)).toBe(0);
+  };
+  const failedVerify = async () => {
+    const run = await cli('verify');
+    expect(run.exitCode).not.toBe(0);
+    return `${run.json.message}\n${(run.json.actions ?? []).join('\n')}`;
+  };
+
+  it('a certificate B does not trust', async () => {
+    const state = await readState();
+    const other = await createKeyMaterial({ alias: 'other_cert', cn: 'Someone else' });
+    const dir = join(base, 'fault-cert');
+    await writeRendered(dir, renderExternalClientApp({ certificatePem: other.certificatePem, consumerKey: state.app!.consumerKey, contactEmail: 'a@example.com', permissionSet: 'Account_Retriever_Integration' }));
+    await inOrgs(ops(`await ops.deploySource(${JSON.stringify(state.provider!.alias)}, [${JSON.stringify(dir)}]);`));
+    const text = await failedVerify();
+    expect(text).toContain('invalid assertion');
+    expect(text).toMatch(/certificate: A signs with [0-9A-F:]+ but B's External Client App has [0-9A-F:]+/);
+    await restore('provider');
+  });
+
+  it('a missing remote site', async () => {
+    const state = await readState();
+    const files = renderConsumerConfig({ loginUrl: state.provider!.loginUrl, instanceUrl: state.provider!.instanceUrl, consumerKey: state.app!.consumerKey, username: state.integrationUsername!, certificateName: state.certificate!.name });
+    for (const path of Object.keys(files)) if (path.includes('remoteSite')) files[path] = files[path].replace('<isActive>true</isActive>', '<isActive>false</isActive>');
+    const dir = join(base, 'fault-site');
+    await writeRendered(dir, files);
+    await inOrgs(ops(`await ops.deploySource(${JSON.stringify(state.consumer!.alias)}, [${JSON.stringify(dir)}]);`));
+    const text = await failedVerify();
+    expect(text).toContain('Unauthorized endpoint');
+    expect(text).toContain(`remote sites: A has no active Remote Site Setting for ${new URL(state.provider!.instanceUrl).origin}`);
+    await restore('consumer');
+  });
+
+  it('a user the app does not pre-authorize', async () => {
+    const state = await readState();
+    await inOrgs(
+      ops(`
+import { Org } from '@salesforce/core';
+const conn = (await Org.create({ aliasOrUsername: ${JSON.stringify(state.provider!.alias)} })).getConnection();
+const rows = await conn.query("SELECT Id FROM PermissionSetAssignment WHERE Assignee.Username = '${state.integrationUsername}' AND PermissionSet.Name = 'Account_Retriever_Integration'");
+if (rows.records.length !== 1) throw new Error('expected one assignment, got ' + rows.records.length);
+await conn.sobject('PermissionSetAssignment').destroy(rows.records[0].Id);`),
+    );
+    const text = await failedVerify();
+    expect(text).toContain("user hasn't approved this consumer");
+    expect(text).toContain(`integration user: ${state.integrationUsername} lacks Account_Retriever_Integration`);
+    await restore('provider');
+  });
+
+  it('a consumer key B does not know', async () => {
+    const state = await readState();
+    const files = renderConsumerConfig({ loginUrl: state.provider!.loginUrl, instanceUrl: state.provider!.instanceUrl, consumerKey: '3MVGnotTheRightKey123', username: state.integrationUsername!, certificateName: state.certificate!.name });
+    const dir = join(base, 'fault-key');
+    await writeRendered(dir, files);
+    await inOrgs(ops(`await ops.deploySource(${JSON.stringify(state.consumer!.alias)}, [${JSON.stringify(dir)}]);`));
+    const text = await failedVerify();
+    expect(text).toContain('client identifier invalid');
+    expect(text).toContain('Consumer_Key__c');
+    await restore('consumer');
+  });
+
+  it('a new app still propagating: setup waits and retries until B answers', async () => {
+    const restart = async (extra: Record<string, string>) => {
+      await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: root, env, reject: false });
+      await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'start', '--no-login'], { cwd: root, env: { ...env, ...extra } });
+    };
+    await restart({ LOCAL_SF_PROPAGATION_SECONDS: '12' });
+    try {
+      // New orgs, so B's app is new and answers invalid_client_id, then user hasn't approved, for 12 s.
+      await interruptBefore('orgs');
+      // sfdx-core's retries of the new orgs' JWT login, spread over 30 s instead of 300 s.
+      const run = await cli('setupOrgs', [], { SFDX_JWT_AUTH_RETRY_TIMEOUT: '30' });
+      expect(run.json.status, JSON.stringify(run.json)).toBe(0);
+      expect(run.json.result!.verify.ok).toBe(true);
+      expect(run.json.result!.provider.orgId).not.toBe(first.provider.orgId);
+      expect(run.json.result!.timings.token).toBeGreaterThan(1_500); // it waited for the app
+    } finally {
+      await restart({});
+    }
+  });
+});
+
+describe('teardown', () => {
+  it('deletes both orgs and the rendered files', async () => {
+    const run = await cli('teardown');
+    expect(run.json.status, JSON.stringify(run.json)).toBe(0);
+    expect(run.json.result!.deleted.sort()).toEqual(['orga-consumer', 'orgb-provider']);
+    const verify = await cli('verify');
+    expect(verify.json.name).toBe('NotSetUp');
+  });
+});
