@@ -86,6 +86,21 @@ describe('Apex system library on the local runtime', () => {
     ]);
   });
 
+  it('sorts with Comparable and with a Comparator', async () => {
+    const classes = [
+      { name: 'ByLen', body: 'public class ByLen implements Comparator<String> { public Integer compare(String a, String b) { return a.length() - b.length(); } }' },
+      { name: 'Score', body: 'public class Score implements Comparable { public Integer v; public Score(Integer v) { this.v = v; } public Integer compareTo(Object o) { return v - ((Score) o).v; } }' },
+    ];
+    expect(
+      await debugOf(
+        `List<String> words = new List<String>{'ccc', 'a', 'bb'}; words.sort(new ByLen()); System.debug(words);
+         List<Score> s = new List<Score>{ new Score(3), new Score(1), new Score(2) }; s.sort(); System.debug(s[0].v + ' ' + s[2].v);
+         Time t = Time.newInstance(23, 30, 0, 0); System.debug(t.addMinutes(45).hour());`,
+        { classes },
+      ),
+    ).toEqual(['(a, bb, ccc)', '1 3', '0']);
+  });
+
   it('treats sObject fields case-insensitively and supports get/put', async () => {
     expect(
       await debugOf(`

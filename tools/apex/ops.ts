@@ -749,6 +749,7 @@ function nativeTypeOf(v: unknown): NativeType | undefined {
   if (v instanceof Blob) return natives.get('blob');
   if (v instanceof ApexDate) return natives.get('date');
   if (v instanceof ApexDatetime) return natives.get('datetime');
+  if (v instanceof ApexTime) return natives.get('time');
   if (v instanceof EnumValue) return natives.get('$enum');
   if (v instanceof TypeValue) return natives.get('system.type');
   if (v instanceof NativeObject) return natives.get(v.typeName.toLowerCase());

@@ -3,8 +3,8 @@
  * Schema.SObjectType basics).
  */
 import { defineNative, NObj } from './registry.ts';
-import { ApexList, ApexMap, ApexSet, Dec, SObject, hashKey, stringValueOf, type TypeRef } from '../values.ts';
-import { throwEx, throwNpe, valueEquals, runSoql, sobjectGet, unsupported, recordToSObject, sobjectToRecord } from '../ops.ts';
+import { ApexList, ApexMap, ApexObject, ApexSet, Dec, SObject, hashKey, stringValueOf, type TypeRef } from '../values.ts';
+import { throwEx, throwNpe, valueEquals, runSoql, sobjectGet, unsupported, recordToSObject, sobjectToRecord, callMethod } from '../ops.ts';
 import { compareValues } from './primitives.ts';
 import type { Frame } from '../frame.ts';
 import type { Site } from '../compiler.ts';
@@ -15,17 +15,20 @@ function bounds(f: Frame, l: ApexList, i: number, inclusiveEnd = false): void {
   if (i < 0 || i > l.items.length || (!inclusiveEnd && i === l.items.length)) throwEx(f, 'ListException', `List index out of bounds: ${i}`);
 }
 
-async function sortItems(f: Frame, items: unknown[], site: Site): Promise<unknown[]> {
-  // merge sort with an async comparator (Comparable.compareTo may be Apex)
+async function sortItems(f: Frame, items: unknown[], site: Site, comparator?: ApexObject): Promise<unknown[]> {
+  // stable merge sort with an async comparator (Comparable.compareTo / Comparator.compare may be Apex)
   if (items.length < 2) return items;
   const mid = items.length >> 1;
-  const a = await sortItems(f, items.slice(0, mid), site);
-  const b = await sortItems(f, items.slice(mid), site);
+  const a = await sortItems(f, items.slice(0, mid), site, comparator);
+  const b = await sortItems(f, items.slice(mid), site, comparator);
+  const order = comparator
+    ? async (x: unknown, y: unknown) => n(await callMethod(f, comparator, 'compare', [x, y], site))
+    : (x: unknown, y: unknown) => compareValues(f, x, y, site);
   const out: unknown[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
-    if ((await compareValues(f, a[i], b[j], site)) <= 0) out.push(a[i++]);
+    if ((await order(a[i], b[j])) <= 0) out.push(a[i++]);
     else out.push(b[j++]);
   }
   return out.concat(a.slice(i), b.slice(j));
@@ -79,8 +82,9 @@ defineNative({
         l.elemType,
       ),
     sort: async (f, l: ApexList, args, site) => {
-      if (args.length) return unsupported(f, 'List.sort(Comparator)', site);
-      l.items = await sortItems(f, l.items, site);
+      const cmp = args[0];
+      if (cmp !== undefined && !(cmp instanceof ApexObject)) return unsupported(f, 'List.sort with this argument', site);
+      l.items = await sortItems(f, l.items, site, cmp as ApexObject | undefined);
       return null;
     },
     equals: (f, l: ApexList, [o]) => valueEquals(l, o, true),

@@ -2,7 +2,7 @@
  * String, the number types, Boolean, Id, Blob, Date, Datetime, Math, enums and System.Type.
  */
 import { defineNative, natives, NObj as NObjP } from './registry.ts';
-import { ApexDate, ApexDatetime, ApexList, ApexObject, Blob, Dec, EnumValue, TypeValue, stringValueOf, type TypeRef } from '../values.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexObject, ApexTime, Blob, Dec, EnumValue, TypeValue, stringValueOf, type TypeRef } from '../values.ts';
 import { throwEx, throwNpe, unsupported, resolveTypeName, construct, runtimeTypeName, callMethod } from '../ops.ts';
 import type { Frame } from '../frame.ts';
 import type { Site } from '../compiler.ts';
@@ -393,6 +393,23 @@ defineNative({
     formatGmt: (f, d: ApexDatetime, [p]) => formatDate(d.ms, str(p)),
     formatLong: (f, d: ApexDatetime) => formatDate(d.ms, 'M/d/yyyy h:mm:ss a z'),
     isSameDay: (f, d: ApexDatetime, [o]) => Math.floor(d.ms / 86400000) === Math.floor((o as ApexDatetime).ms / 86400000),
+  },
+});
+
+defineNative({
+  name: 'Time',
+  statics: {
+    newInstance: (f, [h, m, s, ms]) => new ApexTime(((n(h) * 60 + n(m)) * 60 + n(s)) * 1000 + n(ms ?? 0)),
+  },
+  methods: {
+    hour: (f, t: ApexTime) => Math.floor(t.ms / 3600000) % 24,
+    minute: (f, t: ApexTime) => Math.floor(t.ms / 60000) % 60,
+    second: (f, t: ApexTime) => Math.floor(t.ms / 1000) % 60,
+    millisecond: (f, t: ApexTime) => t.ms % 1000,
+    addHours: (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k) * 3600000) % 86400000) + 86400000) % 86400000),
+    addMinutes: (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k) * 60000) % 86400000) + 86400000) % 86400000),
+    addSeconds: (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k) * 1000) % 86400000) + 86400000) % 86400000),
+    addMilliseconds: (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k)) % 86400000) + 86400000) % 86400000),
   },
 });
 

@@ -30,7 +30,7 @@ function implementsIface(name: string) {
     return walk(v.cls);
   };
 }
-for (const i of ['HttpCalloutMock', 'Comparable', 'Schedulable', 'Queueable', 'Database.Batchable', 'Database.AllowsCallouts', 'Database.Stateful', 'Cache.CacheBuilder', 'Iterable', 'Iterator', 'StubProvider', 'WebServiceMock', 'Callable'])
+for (const i of ['HttpCalloutMock', 'Comparable', 'Comparator', 'Schedulable', 'Queueable', 'Database.Batchable', 'Database.AllowsCallouts', 'Database.Stateful', 'Cache.CacheBuilder', 'Iterable', 'Iterator', 'StubProvider', 'WebServiceMock', 'Callable'])
   defineNative({ name: i, instanceOf: implementsIface(i.split('.').pop()!) });
 
 // ---------------------------------------------------------------- HttpRequest / HttpResponse
