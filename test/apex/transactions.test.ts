@@ -95,6 +95,25 @@ describe('SOQL and DML on the local runtime', () => {
     ]);
   });
 
+  it('rolls back to a savepoint and keeps the work before it', async () => {
+    const host = new MemoryHost();
+    const out = await debugOf(
+      `
+      insert new Account(Name = 'Before');
+      Savepoint sp = Database.setSavepoint();
+      insert new Account(Name = 'After');
+      System.debug([SELECT COUNT() FROM Account]);
+      Database.rollback(sp);
+      System.debug([SELECT COUNT() FROM Account]);
+      insert new Account(Name = 'Again');
+    `,
+      { host },
+    );
+    expect(out).toEqual(['2', '1']);
+    expect([...host.table('Account').values()].map((a) => a.Name).sort()).toEqual(['Again', 'Before']);
+    expect(host.snapshots).toHaveLength(0);
+  });
+
   it('rolls back the transaction when the block fails', async () => {
     const host = new MemoryHost();
     const r = await run(`insert new Account(Name = 'Temp'); Integer x = 1 / 0;`, { host });

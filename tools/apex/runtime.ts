@@ -85,10 +85,12 @@ export async function runInTransaction<T>(
   if (manage) await host.begin();
   try {
     const value = await body(tx, frame);
+    for (; tx.savepointDepth > 0; tx.savepointDepth--) await tx.host.commit();
     if (manage) await host.commit();
     return { ok: true, value, tx };
   } catch (err) {
     const failure = describeFailure(err, tx);
+    for (; tx.savepointDepth > 0; tx.savepointDepth--) await tx.host.rollback();
     if (manage) await host.rollback();
     return { ok: false, failure, tx };
   }

@@ -47,6 +47,8 @@ export class Transaction {
   savedCounts?: Transaction['counts'];
   host: ApexHost;
   cacheLocal = new Map<string, unknown>();
+  /** Open Database.setSavepoint levels (nested host transactions) to close when the transaction ends. */
+  savepointDepth = 0;
   /** In tests: Ids of the rows the test (and its @TestSetup) inserted; only those are visible to SOQL. */
   testDataIds?: Set<string>;
   /** Raised when the CPU limit is hit; the LimitException factory lives in ops. */

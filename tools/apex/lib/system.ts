@@ -296,10 +296,31 @@ defineNative({
       const c = compileDynamicSoql(str(q));
       return runSoql(f, c.soql, { userMode, binds: await dynamicBinds(f, c.bindNames, site), sobject: c.sobject, isCount: true }, site);
     },
-    setSavepoint: (f, a, site) => unsupported(f, 'Database.setSavepoint', site),
-    rollback: (f, a, site) => unsupported(f, 'Database.rollback', site),
+    // Savepoints are nested host transactions; they count as DML statements as on Salesforce.
+    setSavepoint: async (f) => {
+      if (++f.tx.counts.dml > 150) limitEx(f, `Too many DML statements: ${f.tx.counts.dml}`);
+      await f.tx.hostCall(() => f.tx.host.begin());
+      const sp = new NObj('System.Savepoint');
+      sp.set('depth', ++f.tx.savepointDepth);
+      return sp;
+    },
+    rollback: async (f, [sp]) => {
+      if (!(sp instanceof NObj)) throwNpe(f);
+      const depth = (sp as NObj).get<number>('depth');
+      if (depth > f.tx.savepointDepth) throwEx(f, 'TypeException', 'Savepoint does not exist in this context');
+      if (++f.tx.counts.dml > 150) limitEx(f, `Too many DML statements: ${f.tx.counts.dml}`);
+      while (f.tx.savepointDepth >= depth) {
+        await f.tx.hostCall(() => f.tx.host.rollback());
+        f.tx.savepointDepth--;
+      }
+      // the savepoint stays usable after a rollback to it
+      await f.tx.hostCall(() => f.tx.host.begin());
+      f.tx.savepointDepth = depth;
+      return null;
+    },
   },
 });
+defineNative({ name: 'System.Savepoint' }, 'Savepoint');
 for (const t of ['Database.SaveResult', 'Database.UpsertResult', 'Database.DeleteResult'])
   defineNative({
     name: t,
