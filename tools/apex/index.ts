@@ -180,13 +180,15 @@ export async function runApexRest(host: ApexHost, request: ApexRestRequest): Pro
 }
 
 function debugLogText(source: string, tx: Transaction | undefined, failure?: ApexFailure): string {
-  const t = () => new Date().toISOString().slice(11, 23);
+  const start = tx?.startedAt ?? Date.now();
+  const at = (ms: number) => `${new Date(ms).toISOString().slice(11, 23)} (${(ms - start) * 1_000_000})`;
+  const end = Date.now();
   const lines = ['65.0 APEX_CODE,DEBUG;APEX_PROFILING,INFO;CALLOUT,INFO;DB,INFO;SYSTEM,DEBUG;VALIDATION,INFO;WORKFLOW,INFO'];
   for (const l of source.split(/\r?\n/)) lines.push('Execute Anonymous: ' + l);
-  lines.push(`${t()} (0)|EXECUTION_STARTED`, `${t()} (0)|CODE_UNIT_STARTED|[EXTERNAL]|execute_anonymous_apex`);
+  lines.push(`${at(start)}|EXECUTION_STARTED`, `${at(start)}|CODE_UNIT_STARTED|[EXTERNAL]|execute_anonymous_apex`);
   if (tx) lines.push(...tx.debugLines);
-  if (failure) lines.push(`${t()} (0)|FATAL_ERROR|${failure.message}`);
-  lines.push(`${t()} (0)|CODE_UNIT_FINISHED|execute_anonymous_apex`, `${t()} (0)|EXECUTION_FINISHED`);
+  if (failure) lines.push(`${at(end)}|FATAL_ERROR|${failure.message}`);
+  lines.push(`${at(end)}|CODE_UNIT_FINISHED|execute_anonymous_apex`, `${at(end)}|EXECUTION_FINISHED`);
   return lines.join('\n') + '\n';
 }
 
