@@ -218,6 +218,10 @@ export function insertRecord(db: DatabaseSync, orgId: string, sobject: string, i
   }
   const missing = def.fields.filter((fd) => fd.required && (fields[fd.name] === undefined || fields[fd.name] === null)).map((fd) => fd.name);
   if (missing.length) throw new ApiError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+  // A checkbox is never null on Salesforce: false unless the field defaults to true (User.IsActive).
+  for (const fd of def.fields) {
+    if (fd.type === 'boolean' && !fd.system && fields[fd.name] === undefined) fields[fd.name] = def.name === 'User' && fd.name === 'IsActive';
+  }
   const id = (opts.trusted && typeof input.Id === 'string' ? input.Id : undefined) ?? newId(def.name);
   const now = nowIso();
   fields.Id = id;
