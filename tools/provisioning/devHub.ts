@@ -2,8 +2,8 @@
  * Which Dev Hub creates the scratch orgs: the flag, else the sf config's target-dev-hub, else the
  * embedded local platform (started if needed). Announced in one line by the caller.
  */
-import { ConfigAggregator } from '@salesforce/core';
-import { DEVHUB_ALIAS, loginDevHub, startServer } from '../local-platform/daemon.ts';
+import { AuthInfo, AuthRemover, ConfigAggregator } from '@salesforce/core';
+import { DEVHUB_ALIAS, startServer } from '../local-platform/daemon.ts';
 
 export const LOCAL_DEVHUB_ALIAS = DEVHUB_ALIAS;
 
@@ -31,9 +31,23 @@ async function configuredDevHub(): Promise<string | undefined> {
   return value || undefined;
 }
 
-/** Starts the local platform (a no-op when it runs) and logs the sf CLI into its Dev Hub. */
+/**
+ * Starts the local platform (a no-op when it runs) and logs sf into its Dev Hub the way
+ * `sf org login jwt` does (same library, same auth files), in-process to spare the CLI's start-up.
+ */
 export async function startLocalPlatform(): Promise<string> {
   const { info } = await startServer();
-  await loginDevHub(info);
+  const options = {
+    username: info.username,
+    oauth2Options: { clientId: info.clientId, privateKeyFile: info.keyPath, loginUrl: info.instanceUrl },
+  };
+  // As `sf org login jwt`: an auth file left from an earlier (reset) platform is replaced, not an error.
+  const authInfo = await AuthInfo.create(options).catch(async (error: Error) => {
+    if (error.name !== 'AuthInfoOverwriteError') throw error;
+    await (await AuthRemover.create()).removeAuth(info.username);
+    return AuthInfo.create(options);
+  });
+  await authInfo.save();
+  await authInfo.handleAliasAndDefaultSettings({ alias: LOCAL_DEVHUB_ALIAS, setDefault: false, setDefaultDevHub: true });
   return LOCAL_DEVHUB_ALIAS;
 }

@@ -1,0 +1,61 @@
+/**
+ * `setup:orgs` on the local platform from a cold start (no platform running, no sf auth, no state),
+ * parallel and serial, in one run. Targets: under 30 s on this 2-core machine; parallel at most 0.7x
+ * serial. Each run gets its own HOME, platform home and port, and is torn down after.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { projectRoot } from '../provisioning/sfCli.ts';
+
+const RUNS = Number(process.env.BENCH_SETUP_RUNS ?? 2);
+const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
+
+async function coldRun(serial: boolean): Promise<{ totalMs: number; steps: Record<string, number> }> {
+  const base = await mkdtemp(join(tmpdir(), 'bench-setup-'));
+  const env = {
+    HOME: join(base, 'home'),
+    LOCAL_SF_HOME: join(base, 'platform'),
+    LOCAL_SF_PORT: String(30_000 + Math.floor(Math.random() * 20_000)),
+    ORG_A_TO_B_WORKDIR: join(base, 'work'),
+    SF_DISABLE_TELEMETRY: 'true',
+  };
+  try {
+    const started = performance.now();
+    const child = await execa(tsx, [join(projectRoot, 'tools', 'cli', 'setupOrgs.ts'), '--json', ...(serial ? ['--serial'] : [])], {
+      cwd: projectRoot,
+      env,
+      reject: false,
+    });
+    const totalMs = performance.now() - started;
+    const out = JSON.parse(child.stdout) as { status: number; result?: { timings: Record<string, number> }; message?: string };
+    if (out.status !== 0) throw new Error(`setup:orgs failed: ${out.message}`);
+    return { totalMs, steps: out.result!.timings };
+  } finally {
+    await execa(tsx, [join(projectRoot, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: projectRoot, env, reject: false });
+    await rm(base, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export async function run(): Promise<void> {
+  const parallel: Array<{ totalMs: number; steps: Record<string, number> }> = [];
+  const serial: typeof parallel = [];
+  // Interleaved, so both modes see the same machine state.
+  for (let i = 0; i < RUNS; i++) {
+    parallel.push(await coldRun(false));
+    serial.push(await coldRun(true));
+  }
+  const p = median(parallel.map((r) => r.totalMs));
+  const q = median(serial.map((r) => r.totalMs));
+  console.log(`setup:orgs cold on the local platform, median of ${RUNS} (whole command, process start to exit):`);
+  console.log(`  parallel: ${s(p)}   (runs: ${parallel.map((r) => s(r.totalMs)).join(', ')})`);
+  console.log(`  serial:   ${s(q)}   (runs: ${serial.map((r) => s(r.totalMs)).join(', ')})`);
+  console.log(`  parallel/serial: ${(p / q).toFixed(2)}x (target <= 0.70); target under 30 s: ${p < 30_000 ? 'met' : 'NOT met'}`);
+  const steps = Object.keys(parallel[0].steps);
+  console.log(`  steps (parallel, last run): ${steps.map((k) => `${k} ${s(parallel.at(-1)!.steps[k])}`).join(', ')}`);
+  console.log(`  steps (serial, last run):   ${steps.map((k) => `${k} ${s(serial.at(-1)!.steps[k])}`).join(', ')}`);
+}
