@@ -197,12 +197,14 @@ export interface WriteOptions {
   trusted?: boolean;
 }
 
-/** Validates and inserts one record; returns its 18-character Id. Call inside `tx`. */
-export function insertRecord(db: DatabaseSync, orgId: string, sobject: string, input: Record<string, unknown>, opts: WriteOptions = {}): string {
-  const def = objectDef(db, orgId, sobject);
-  const fields: Record<string, unknown> = {};
+/**
+ * Copies the caller's values onto `fields` by their canonical names, coerced to the field types;
+ * unknown fields and system fields (unless trusted) fail as Salesforce fails them. An update names
+ * its record by Id, so there Id is skipped; an insert that sets it fails like any system field.
+ */
+function applyInput(def: ObjectDef, fields: Record<string, unknown>, input: Record<string, unknown>, opts: WriteOptions, isUpdate: boolean): Record<string, unknown> {
   for (const [k, v] of Object.entries(input)) {
-    if (k === 'attributes') continue;
+    if (k === 'attributes' || (isUpdate && k === 'Id')) continue;
     const fd = findField(def, k);
     if (!fd) {
       if (def.open) {
@@ -216,6 +218,13 @@ export function insertRecord(db: DatabaseSync, orgId: string, sobject: string, i
     }
     fields[fd.name] = coerce(def, fd.name, v);
   }
+  return fields;
+}
+
+/** Validates and inserts one record; returns its 18-character Id. Call inside `tx`. */
+export function insertRecord(db: DatabaseSync, orgId: string, sobject: string, input: Record<string, unknown>, opts: WriteOptions = {}): string {
+  const def = objectDef(db, orgId, sobject);
+  const fields = applyInput(def, {}, input, opts, false);
   const missing = def.fields.filter((fd) => fd.required && (fields[fd.name] === undefined || fields[fd.name] === null)).map((fd) => fd.name);
   if (missing.length) throw new ApiError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
   // A checkbox is never null on Salesforce: false unless the field defaults to true (User.IsActive).
@@ -265,22 +274,7 @@ export function updateRecord(db: DatabaseSync, orgId: string, sobject: string | 
   const existing = getRecord(db, orgId, id);
   if (!existing || (sobject && existing.sobject.toLowerCase() !== sobject.toLowerCase())) throw notFound('Provided external ID field does not exist or is not accessible: ' + id);
   const def = objectDef(db, orgId, existing.sobject);
-  const fields = { ...existing.fields };
-  for (const [k, v] of Object.entries(input)) {
-    if (k === 'attributes' || k === 'Id') continue;
-    const fd = findField(def, k);
-    if (!fd) {
-      if (def.open) {
-        fields[k] = v;
-        continue;
-      }
-      throw invalidField(k, def.name);
-    }
-    if (fd.system && !opts.trusted) {
-      throw new ApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${fd.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [fd.name]);
-    }
-    fields[fd.name] = coerce(def, fd.name, v);
-  }
+  const fields = applyInput(def, { ...existing.fields }, input, opts, true);
   const now = nowIso();
   if (findField(def, 'LastModifiedDate')) {
     fields.LastModifiedDate = now;
