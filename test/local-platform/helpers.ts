@@ -2,6 +2,8 @@ import { createSign, generateKeyPairSync, createHmac, type KeyObject } from 'nod
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { startPlatform, type RunningPlatform, type PlatformOptions } from '../../tools/local-platform/server.ts';
 
 /** Shared helpers for the local platform suites: a platform in a temp home on free ports, JWT minting. */
@@ -89,4 +91,18 @@ export async function adminToken(p: RunningPlatform, instanceUrl = p.url, userna
   const r = await postToken(instanceUrl, { grant_type: JWT_GRANT, assertion: jwt });
   if (r.status !== 200) throw new Error(`token: ${JSON.stringify(r.body)}`);
   return r.body.access_token as string;
+}
+
+const SF = fileURLToPath(new URL('../../node_modules/.bin/sf', import.meta.url));
+
+/** Runs the project's real sf CLI with `--json` in an isolated env; never throws on a failed command. */
+export async function runSfJson(args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 120_000): Promise<{ status: number; result: any; message?: string; raw: string }> {
+  const r = await execa(SF, [...args, '--json'], { env, cwd, reject: false, timeout: timeoutMs });
+  const raw = String(r.stdout);
+  try {
+    const j = JSON.parse(raw);
+    return { status: j.status, result: j.result, message: j.message, raw };
+  } catch {
+    return { status: r.exitCode ?? -1, result: undefined, message: String(r.stderr), raw };
+  }
 }

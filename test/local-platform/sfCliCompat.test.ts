@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { Connection, OAuth2 } from '@jsforce/jsforce-node';
-import { cliKey, isolatedSfEnv, JWT_GRANT, signRs256, startTestPlatform } from './helpers.ts';
+import { cliKey, isolatedSfEnv, JWT_GRANT, runSfJson, signRs256, startTestPlatform } from './helpers.ts';
 import { getOrg } from '../../tools/local-platform/store.ts';
 
 /**
@@ -13,21 +11,11 @@ import { getOrg } from '../../tools/local-platform/store.ts';
  * isolated in a temp HOME. One scratch org goes through its whole life: create, import, query,
  * assign a permission set, delete.
  */
-const SF = fileURLToPath(new URL('../../node_modules/.bin/sf', import.meta.url));
 let p: Awaited<ReturnType<typeof startTestPlatform>>;
 let work: string;
 let env: NodeJS.ProcessEnv;
 
-async function sf(...args: string[]): Promise<{ status: number; result: any; message?: string; raw: string }> {
-  const r = await execa(SF, [...args, '--json'], { env, cwd: work, reject: false, timeout: 90_000 });
-  const raw = String(r.stdout);
-  try {
-    const j = JSON.parse(raw);
-    return { status: j.status, result: j.result, message: j.message, raw };
-  } catch {
-    return { status: r.exitCode ?? -1, result: undefined, message: String(r.stderr), raw };
-  }
-}
+const sf = (...args: string[]) => runSfJson(args, env, work, 90_000);
 
 beforeAll(async () => {
   p = await startTestPlatform();

@@ -7,27 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
-import { isolatedSfEnv, startTestPlatform } from '../helpers.ts';
+import { isolatedSfEnv, runSfJson, startTestPlatform } from '../helpers.ts';
 import { issueToken } from '../../../tools/local-platform/tokens.ts';
 
-const SF = fileURLToPath(new URL('../../../node_modules/.bin/sf', import.meta.url));
 let p: Awaited<ReturnType<typeof startTestPlatform>>;
 let work: string;
 let env: NodeJS.ProcessEnv;
 let org: { instanceUrl: string; accessToken: string };
 
-async function sf(...args: string[]): Promise<{ status: number; result: any; message?: string; raw: string }> {
-  const r = await execa(SF, [...args, '--json'], { env, cwd: work, reject: false, timeout: 120_000 });
-  const raw = String(r.stdout);
-  try {
-    const j = JSON.parse(raw);
-    return { status: j.status, result: j.result, message: j.message, raw };
-  } catch {
-    return { status: r.exitCode ?? -1, result: undefined, message: String(r.stderr), raw };
-  }
-}
+const sf = (...args: string[]) => runSfJson(args, env, work, 120_000);
 
 const META = '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n  <apiVersion>65.0</apiVersion>\n  <status>Active</status>\n</ApexClass>\n';
 const CLASSES: Record<string, string> = {
