@@ -216,6 +216,36 @@ await conn.sobject('PermissionSetAssignment').destroy(rows.records[0].Id);`),
   });
 });
 
+describe('other ways in', () => {
+  it('configure wires orgs that already exist and verifies', async () => {
+    const run = await cli('configure', ['--provider-org', 'orgb-provider', '--consumer-org', 'orga-consumer']);
+    expect(run.json.status, JSON.stringify(run.json)).toBe(0);
+    expect(run.json.result!.verify.ok).toBe(true);
+    // The app exists already: its consumer key is found and kept, never replaced.
+    expect(run.json.result!.consumerKey).toBe((await readState()).app!.consumerKey);
+    expect(Object.keys(run.json.result!.timings)).toEqual(['certificate', 'provider', 'consumer', 'token', 'verify']);
+  });
+
+  it('configure without both orgs names the flags', async () => {
+    const run = await cli('configure', ['--provider-org', 'orgb-provider']);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.json.message).toBe('Both --provider-org and --consumer-org are required.');
+  });
+
+  it('--app connected-app renders a Connected App; an org that blocks new ones says so and keeps its app', async () => {
+    const before = await readState();
+    const run = await cli('setupOrgs', ['--app', 'connected-app']);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.json.name).toBe('DeployFailed');
+    expect(run.json.message).toContain("ConnectedApp OrgA_Account_Reader: Connected apps creation is restricted as of Spring '26");
+    // Nothing of the failed deploy was saved: the External Client App still serves A.
+    const verify = await cli('verify');
+    expect(verify.json.status, JSON.stringify(verify.json)).toBe(0);
+    expect(verify.json.result!.accounts.map((a: { id: string }) => a.id)).toHaveLength(10);
+    expect((await readState()).provider!.orgId).toBe(before.provider!.orgId);
+  });
+});
+
 describe('teardown', () => {
   it('deletes both orgs and the rendered files', async () => {
     const run = await cli('teardown');

@@ -131,12 +131,14 @@ const steps: Step[] = [
   {
     id: 'provider',
     title: 'B: integration user, External Client App, sample Accounts',
+    // Asking for the other kind of app (--app) renders and deploys B's side again.
+    stillDone: async (ctx) => ctx.state.app?.kind === ctx.options.app,
     async run(ctx) {
       const o = ctx.options;
       const b = ctx.state.provider!;
       ctx.state.integrationUsername = await ensureIntegrationUser(ctx);
       // Saved before the deploy: a consumer key can't change once the app exists, so a retry must reuse it.
-      const consumerKey = ctx.state.app?.consumerKey ?? newConsumerKey();
+      const consumerKey = ctx.state.app?.consumerKey ?? (await existingConsumerKey(o.providerAlias, o.app)) ?? newConsumerKey();
       ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey };
       await saveState(statePath(o), ctx.state);
       const appInput = { certificatePem: ctx.state.certificate!.pem, consumerKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
@@ -256,6 +258,21 @@ export function newConsumerKey(): string {
   let key = '3MVG';
   for (let i = 0; key.length < 64; i++) key += alphabet[bytes[i] % alphabet.length];
   return key;
+}
+
+/**
+ * The key of an app this flow deployed before (a lost state file, `configure` on wired orgs): a key
+ * can't change once the app exists. Real orgs return it only with "Allow access to OAuth consumer
+ * secrets via Metadata API"; without it this finds nothing and the deploy names the problem.
+ */
+async function existingConsumerKey(alias: string, kind: 'eca' | 'connected-app'): Promise<string | undefined> {
+  const member = kind === 'eca' ? `ExtlClntAppGlobalOauthSettings:${APP_NAME}_glbloauth` : `ConnectedApp:${APP_NAME}`;
+  const files = await retrieveComponent(alias, member).catch(() => new Map<string, Buffer>());
+  for (const content of files.values()) {
+    const key = /<consumerKey>([^<]+)<\/consumerKey>/.exec(content.toString('utf8'))?.[1];
+    if (key) return key;
+  }
+  return undefined;
 }
 
 async function hasSampleAccounts(ctx: Ctx): Promise<boolean> {
