@@ -65,11 +65,11 @@ describe('local-orgs command', () => {
   it('import-keystore imports a JKS into a local org with the password from the environment, and reports a wrong one', async () => {
     const jks = join(work, 'signing.jks');
     await execa('keytool', ['-genkeypair', '-alias', 'Imported_Cert', '-keyalg', 'RSA', '-keysize', '2048', '-keystore', jks, '-storepass', 'secret123', '-keypass', 'secret123', '-dname', 'CN=Imported', '-validity', '30', '-storetype', 'JKS']);
-    const ok = await localOrgsWith({ LOCAL_SF_KEYSTORE_PASSWORD: 'secret123' }, 'import-keystore', '--target-org', 'local-devhub', '--file', jks, '--json');
+    const ok = await localOrgsWith({ KEYSTORE_PASSWORD: 'secret123' }, 'import-keystore', '--target-org', 'local-devhub', '--file', jks, '--json');
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     // JKS stores aliases in lower case, so the certificate's Unique Name is imported_cert.
     expect(JSON.parse(ok.stdout).imported).toEqual([expect.objectContaining({ name: 'imported_cert', keySize: 2048 })]);
-    const bad = await localOrgsWith({ LOCAL_SF_KEYSTORE_PASSWORD: 'wrong-password' }, 'import-keystore', '--target-org', 'local-devhub', '--file', jks);
+    const bad = await localOrgsWith({ KEYSTORE_PASSWORD: 'wrong-password' }, 'import-keystore', '--target-org', 'local-devhub', '--file', jks);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/Error \(/);
     expect(bad.stderr).not.toContain('wrong-password');

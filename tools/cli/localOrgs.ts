@@ -1,7 +1,7 @@
 /**
  * npm run local-orgs -- start|stop|status|reset [--json] [--force] [--no-login]
  * npm run local-orgs -- import-keystore --target-org <alias> --file <x.jks> [--label <label>] [--json]
- *   (password from LOCAL_SF_KEYSTORE_PASSWORD or stdin, never argv)
+ *   (password from KEYSTORE_PASSWORD or the keystore's .password file, never argv)
  * Thin command over tools/local-platform/daemon.ts. Prints paths and ids, never key contents.
  */
 import { ToolError } from '../core/ToolError.ts';
@@ -65,12 +65,10 @@ async function main(): Promise<void> {
       return;
     }
     case 'import-keystore': {
-      const { importKeystoreIntoOrg, readKeystorePassword } = await import('../local-platform/importKeystoreCommand.ts');
-      const targetOrg = flag('target-org') ?? flag('o');
-      const file = flag('file') ?? flag('f');
-      if (!targetOrg || !file) throw new ToolError('import-keystore needs --target-org and --file.', 'UsageError', ['npm run local-orgs -- import-keystore --target-org <alias> --file <keystore.jks> [--label <label>]']);
-      const r = await importKeystoreIntoOrg({ targetOrg, file, password: await readKeystorePassword(), label: flag('label') });
-      print(`Imported into ${r.orgId}: ${JSON.stringify(r.imported)}`, r);
+      // Same password rules as `npm run cert`: KEYSTORE_PASSWORD or the .password file beside the keystore.
+      const { importKeystoreIntoOrg, importedHuman, parseImportKeystoreFlags } = await import('./importKeystore.ts');
+      const r = await importKeystoreIntoOrg(parseImportKeystoreFlags(args.slice(1)));
+      print(importedHuman(r), r);
       return;
     }
     default:
