@@ -16,10 +16,6 @@ const { DEVHUB_ALIAS, loginDevHub, resetState, serverStatus, startServer, stopSe
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const command = args[0] && !args[0].startsWith('--') ? args[0] : undefined;
-const flag = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] && !args[i + 1].startsWith('--') ? args[i + 1] : undefined;
-};
 
 function print(human: string, data: unknown): void {
   process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : human + '\n');
