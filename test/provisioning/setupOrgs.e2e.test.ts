@@ -226,6 +226,25 @@ describe('other ways in', () => {
     expect(Object.keys(run.json.result!.timings)).toEqual(['certificate', 'provider', 'consumer', 'token', 'verify']);
   });
 
+  it('--cert local makes the key here, imports the keystore into A and re-trusts B', async () => {
+    const before = await readState();
+    const run = await cli('setupOrgs', ['--cert', 'local']);
+    expect(run.json.status, JSON.stringify(run.json)).toBe(0);
+    expect(Object.keys(run.json.result!.timings)).toEqual(['certificate', 'provider', 'consumer', 'token', 'verify']);
+    const after = await readState();
+    expect(after.certificate).toMatchObject({ source: 'local', name: 'orga_jwt_local' });
+    expect(after.certificate!.fingerprintSha256).not.toBe(before.certificate!.fingerprintSha256);
+    expect(run.json.result!.certificateFingerprint).toBe(after.certificate!.fingerprintSha256);
+    // The private key stays in the git-ignored work folder, owner-only.
+    const { statSync } = await import('node:fs');
+    expect(statSync(join(base, 'work', 'certs', 'orga_jwt_local.key.pem')).mode & 0o777).toBe(0o600);
+    expect(JSON.stringify(run.json)).not.toMatch(/PRIVATE KEY/);
+    // And back to a key generated in the org.
+    const back = await cli('setupOrgs', ['--cert', 'org']);
+    expect(back.json.status, JSON.stringify(back.json)).toBe(0);
+    expect((await readState()).certificate!.source).toBe('org');
+  });
+
   it('configure without both orgs names the flags', async () => {
     const run = await cli('configure', ['--provider-org', 'orgb-provider']);
     expect(run.exitCode).not.toBe(0);

@@ -111,6 +111,8 @@ const steps: Step[] = [
   {
     id: 'certificate',
     title: "A's signing certificate",
+    // Asking for the other source (--cert) makes or imports A's key again; B's app then trusts the new one.
+    stillDone: async (ctx) => ctx.state.certificate?.source === ctx.options.cert,
     async run(ctx) {
       const o = ctx.options;
       if (o.cert === 'local') {
@@ -147,6 +149,17 @@ const steps: Step[] = [
       await writeRendered(dir, files);
       // The app's policy names the permission set, so both go in one deploy.
       await deploySource(o.providerAlias, [join(projectRoot, 'force-app', 'provider'), dir]);
+      // Whether Salesforce keeps a consumer key set on create is unverified for External Client Apps
+      // (the Connected App doc says it does): read back what the org holds and use that.
+      const actual = await existingConsumerKey(o.providerAlias, o.app);
+      if (actual && actual !== consumerKey) {
+        ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey: actual };
+        o.progress.info(`  B generated its own consumer key for ${APP_NAME}; using it.`);
+      } else if (!actual) {
+        const warning = `Could not read the consumer key back from B (enable "Allow access to OAuth consumer secrets via Metadata API"); assuming ${APP_NAME} kept the one deployed.`;
+        ctx.warnings.push(warning);
+        o.progress.warn(warning);
+      }
       await assignPermissionSet(o.providerAlias, INTEGRATION_PERMSET, ctx.state.integrationUsername);
       // Imported once: a re-run adds none.
       if (!(await hasSampleAccounts(ctx))) {
