@@ -18,6 +18,7 @@ import { recordSourceMembers } from './sourceTracking.ts';
 import { checkApexTypes } from './types/apexClass.ts';
 import { listApexClasses as listApexClassesFromStore } from './lookups.ts';
 import { runDeployTests, TEST_RUNNING_LEVELS, type RunTestResult } from './deployTests.ts';
+import { applyWithUndo, undoApply, type UndoLog } from './applyWithUndo.ts';
 import type { ApexHost } from '../../apex/host.ts';
 
 export interface DeployOptions {
@@ -95,7 +96,29 @@ export function newAsyncId(prefix: string): string {
   return s.slice(0, 18);
 }
 
+/**
+ * One deploy at a time per org, as Salesforce queues them: a deploy that runs tests keeps its components
+ * applied while the tests run and may undo them afterwards, which must not interleave with another deploy
+ * of the same org (its undo would put back rows the other wrote).
+ */
+const orgQueues = new Map<string, Promise<unknown>>();
+
 export async function deployZip(caller: DeployCaller, zip: Buffer, options: DeployOptions = {}, id = newAsyncId('0Af')): Promise<DeployResult> {
+  const orgId = caller.org.id;
+  const previous = orgQueues.get(orgId) ?? Promise.resolve();
+  const run = previous.then(
+    () => deployNow(caller, zip, options, id),
+    () => deployNow(caller, zip, options, id),
+  );
+  const settled = run.catch(() => undefined);
+  orgQueues.set(orgId, settled);
+  void settled.then(() => {
+    if (orgQueues.get(orgId) === settled) orgQueues.delete(orgId);
+  });
+  return run;
+}
+
+async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptions, id: string): Promise<DeployResult> {
   const started = new Date();
   const checkOnly = !!options.checkOnly;
   const rollbackOnError = options.rollbackOnError !== false;
@@ -233,27 +256,12 @@ export async function deployZip(caller: DeployCaller, zip: Buffer, options: Depl
   result.details.componentFailures = failures;
   result.numberComponentErrors = failures.length;
 
-  let testsFailed = false;
-  if (failures.length === 0 && TEST_RUNNING_LEVELS.includes(testLevel)) {
-    if (!caller.apexHost) {
-      return { ...result, errorMessage: `Test level ${testLevel} needs the Apex runtime, which this platform was started without; deploy with --test-level NoTestRun.`, errorStatusCode: 'UNKNOWN_EXCEPTION' };
-    }
-    const batchClasses = good
-      .filter(({ c }) => c.type === 'ApexClass')
-      .map(({ c }) => ({ name: c.fullName, body: c.files.get(c.fileName)!.toString('utf8') }));
-    const outcome = await runDeployTests(caller.apexHost(), batchClasses, testLevel, options.runTests ?? []);
-    result.details.runTestResult = outcome.runTestResult;
-    result.numberTestsTotal = outcome.runTestResult.numTestsRun;
-    result.numberTestsCompleted = outcome.runTestResult.numTestsRun - outcome.runTestResult.numFailures;
-    result.numberTestErrors = outcome.runTestResult.numFailures;
-    testsFailed = outcome.failed;
-  }
-  if (testsFailed) {
-    result.completedDate = new Date().toISOString();
-    result.lastModifiedDate = result.completedDate;
-    return result; // status Failed, success false: nothing applied
+  const runTests = failures.length === 0 && TEST_RUNNING_LEVELS.includes(testLevel);
+  if (runTests && !caller.apexHost) {
+    return { ...result, errorMessage: `Test level ${testLevel} needs the Apex runtime, which this platform was started without; deploy with --test-level NoTestRun.`, errorStatusCode: 'UNKNOWN_EXCEPTION' };
   }
   const applyAll = failures.length === 0 || !rollbackOnError;
+  // What each component becomes, judged against the org as it was before this deploy writes anything.
   const successes: DeployMessage[] = [];
   if (applyAll) {
     for (const { c, p } of good) {
@@ -266,26 +274,58 @@ export async function deployZip(caller: DeployCaller, zip: Buffer, options: Depl
       const exists = !!env.stored(d.type, d.fullName);
       successes.push(msg({ ...d, fileName: `${d.type}/${d.fullName}` }, exists ? { deleted: true } : { problemType: 'Warning', problem: `No ${d.type} named: ${d.fullName} found` }));
     }
-    if (!checkOnly) {
-      try {
-        tx(caller.db, () => {
-          for (const { c, p } of good) {
-            writeComponent(caller.db, caller.org.id, c, p, env.now);
-            p.apply?.(caller.db, caller.records);
-            afterApply(c, p, caller.db, caller.org.id);
-          }
-          for (const d of deletions) deleteStoredComponent(caller.db, caller.records, caller.org.id, d.type, d.fullName);
-          if (caller.org.kind === 'scratch') {
-            const members = good.flatMap(({ c, p }) => [
-              { type: c.type, name: c.fullName, created: !env.stored(c.type, c.fullName) },
-              ...childMembers(c, p).map((m) => ({ ...m, created: !env.stored(c.type, c.fullName) })),
-            ]);
-            for (const d of deletions) members.push({ type: d.type, name: d.fullName, created: false, deleted: true } as (typeof members)[number]);
-            recordSourceMembers(caller.db, caller.org.id, members, caller.userId);
-          }
+    const createdBefore = new Map(good.map(({ c }) => [`${c.type}#${c.fullName}`, !env.stored(c.type, c.fullName)]));
+    const apply = () => {
+      for (const { c, p } of good) {
+        writeComponent(caller.db, caller.org.id, c, p, env.now);
+        p.apply?.(caller.db, caller.records);
+        afterApply(c, p, caller.db, caller.org.id);
+      }
+      for (const d of deletions) deleteStoredComponent(caller.db, caller.records, caller.org.id, d.type, d.fullName);
+      if (caller.org.kind === 'scratch') {
+        const members = good.flatMap(({ c, p }) => {
+          const created = createdBefore.get(`${c.type}#${c.fullName}`)!;
+          return [{ type: c.type, name: c.fullName, created }, ...childMembers(c, p).map((m) => ({ ...m, created }))];
         });
+        for (const d of deletions) members.push({ type: d.type, name: d.fullName, created: false, deleted: true } as (typeof members)[number]);
+        recordSourceMembers(caller.db, caller.org.id, members, caller.userId);
+      }
+    };
+    const saveFailed = (e: unknown): DeployResult => ({ ...result, errorMessage: `The deploy could not be saved: ${(e as Error).message}`, errorStatusCode: 'UNKNOWN_EXCEPTION' });
+    if (runTests) {
+      // Tests run against the org as this deploy leaves it (every component, not only the classes), as
+      // on Salesforce; the deploy is undone if they fail or if it is only a validation (checkOnly).
+      let undo: UndoLog;
+      try {
+        undo = applyWithUndo(caller.db, apply);
       } catch (e) {
-        return { ...result, errorMessage: `The deploy could not be saved: ${(e as Error).message}`, errorStatusCode: 'UNKNOWN_EXCEPTION' };
+        return saveFailed(e);
+      }
+      let outcome: Awaited<ReturnType<typeof runDeployTests>>;
+      try {
+        const batchClasses = good
+          .filter(({ c }) => c.type === 'ApexClass')
+          .map(({ c }) => ({ name: c.fullName, body: c.files.get(c.fileName)!.toString('utf8') }));
+        outcome = await runDeployTests(caller.apexHost!(), batchClasses, testLevel, options.runTests ?? []);
+      } catch (e) {
+        undoApply(caller.db, undo);
+        throw e;
+      }
+      if (outcome.failed || checkOnly) undoApply(caller.db, undo);
+      result.details.runTestResult = outcome.runTestResult;
+      result.numberTestsTotal = outcome.runTestResult.numTestsRun;
+      result.numberTestsCompleted = outcome.runTestResult.numTestsRun - outcome.runTestResult.numFailures;
+      result.numberTestErrors = outcome.runTestResult.numFailures;
+      if (outcome.failed) {
+        result.completedDate = new Date().toISOString();
+        result.lastModifiedDate = result.completedDate;
+        return result; // status Failed, success false: everything undone
+      }
+    } else if (!checkOnly) {
+      try {
+        tx(caller.db, apply);
+      } catch (e) {
+        return saveFailed(e);
       }
     }
   }

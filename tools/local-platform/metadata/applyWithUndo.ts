@@ -1,0 +1,93 @@
+/**
+ * A deploy that runs Apex tests must apply its components first (the tests see the deployed state, as on
+ * Salesforce) and keep them only if the tests pass. The tests are async and the platform has one SQLite
+ * connection that keeps serving other requests meanwhile (Apex callouts between orgs of this process
+ * among them), so the deploy cannot hold a SQLite transaction open across them — the same reason Apex
+ * transactions use an undo journal (apexHost.ts). Instead the apply runs in a short synchronous
+ * transaction while temporary triggers record the prior value of every row it inserts, updates or
+ * deletes, in any table; `undoApply` puts those rows back, newest first, in another synchronous
+ * transaction. Exactly the apply's writes are undone; what other requests wrote meanwhile stays (unless
+ * it touched the very rows the apply wrote — those get their pre-deploy values back).
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { tx } from '../store.ts';
+
+export interface UndoEntry {
+  table: string;
+  /** I: the apply inserted row `rid`; U: it updated it (old values in `old`); D: it deleted it. */
+  op: 'I' | 'U' | 'D';
+  rid: number;
+  old: Record<string, unknown> | null;
+}
+
+export type UndoLog = UndoEntry[];
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** Rowid tables of the main database whose rows JSON can carry (no BLOB columns — only md_async_results has one). */
+function journaledTables(db: DatabaseSync): { name: string; columns: string[] }[] {
+  const tables = db.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string; sql: string }[];
+  const out: { name: string; columns: string[] }[] = [];
+  for (const t of tables) {
+    if (/WITHOUT\s+ROWID/i.test(t.sql)) continue;
+    const cols = db.prepare(`PRAGMA main.table_info(${quote(t.name)})`).all() as { name: string; type: string }[];
+    if (cols.some((c) => /BLOB/i.test(c.type))) continue;
+    out.push({ name: t.name, columns: cols.map((c) => c.name) });
+  }
+  return out;
+}
+
+/** Runs `fn` in one SQLite transaction and returns what undoes its writes. Nothing is written if `fn` throws. */
+export function applyWithUndo(db: DatabaseSync, fn: () => void): UndoLog {
+  const tables = journaledTables(db);
+  const recursive = (db.prepare('PRAGMA recursive_triggers').get() as { recursive_triggers: number }).recursive_triggers;
+  // INSERT OR REPLACE deletes the row it replaces; only with recursive triggers on do delete triggers see that.
+  db.exec('PRAGMA recursive_triggers = ON');
+  try {
+    return tx(db, () => {
+      db.exec('CREATE TEMP TABLE deploy_undo (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL, rid INTEGER NOT NULL, old TEXT)');
+      for (const t of tables) {
+        const old = `json_object(${t.columns.map((c) => `${literal(c)}, OLD.${quote(c)}`).join(', ')})`;
+        const tbl = literal(t.name);
+        db.exec(`
+          CREATE TEMP TRIGGER ${quote(`deploy_undo_i_${t.name}`)} AFTER INSERT ON main.${quote(t.name)}
+          BEGIN INSERT INTO deploy_undo (tbl, op, rid, old) VALUES (${tbl}, 'I', NEW.rowid, NULL); END;
+          CREATE TEMP TRIGGER ${quote(`deploy_undo_u_${t.name}`)} AFTER UPDATE ON main.${quote(t.name)}
+          BEGIN INSERT INTO deploy_undo (tbl, op, rid, old) VALUES (${tbl}, 'U', NEW.rowid, ${old}); END;
+          CREATE TEMP TRIGGER ${quote(`deploy_undo_d_${t.name}`)} AFTER DELETE ON main.${quote(t.name)}
+          BEGIN INSERT INTO deploy_undo (tbl, op, rid, old) VALUES (${tbl}, 'D', OLD.rowid, ${old}); END;`);
+      }
+      try {
+        fn();
+        const rows = db.prepare('SELECT tbl, op, rid, old FROM temp.deploy_undo ORDER BY seq').all() as { tbl: string; op: UndoEntry['op']; rid: number; old: string | null }[];
+        return rows.map((r) => ({ table: r.tbl, op: r.op, rid: Number(r.rid), old: r.old === null ? null : (JSON.parse(r.old) as Record<string, unknown>) }));
+      } finally {
+        for (const t of tables) for (const k of ['i', 'u', 'd']) db.exec(`DROP TRIGGER IF EXISTS temp.${quote(`deploy_undo_${k}_${t.name}`)}`);
+        db.exec('DROP TABLE IF EXISTS temp.deploy_undo');
+      }
+    });
+  } finally {
+    db.exec(`PRAGMA recursive_triggers = ${recursive ? 'ON' : 'OFF'}`);
+  }
+}
+
+/** Puts back every row `log` recorded, newest change first, in one SQLite transaction. */
+export function undoApply(db: DatabaseSync, log: UndoLog): void {
+  tx(db, () => {
+    for (const e of [...log].reverse()) {
+      const t = quote(e.table);
+      if (e.op === 'I') {
+        db.prepare(`DELETE FROM main.${t} WHERE rowid = ?`).run(e.rid);
+        continue;
+      }
+      const cols = Object.keys(e.old!);
+      const values = cols.map((c) => e.old![c] as string | number | null);
+      if (e.op === 'U') {
+        db.prepare(`UPDATE main.${t} SET ${cols.map((c) => `${quote(c)} = ?`).join(', ')} WHERE rowid = ?`).run(...values, e.rid);
+      } else {
+        db.prepare(`INSERT OR REPLACE INTO main.${t} (rowid, ${cols.map(quote).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`).run(e.rid, ...values);
+      }
+    }
+  });
+}
