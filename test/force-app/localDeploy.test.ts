@@ -71,12 +71,8 @@ describe('package directories on the local platform', () => {
       userId: adminId,
       apexHost: () => createApexHost({ db, org, userId: adminId, metadata: metadataModule, records }),
     };
-    // The local platform runs deploy-time tests before it saves anything, so the tests could not yet
-    // see a permission set or custom metadata type that arrives in the same deploy (on Salesforce they
-    // can). Deploy the metadata first, then deploy again with the tests.
-    const plain = await metadata.deployZip(caller, zip, {});
-    expect(plain.details.componentFailures).toEqual([]);
-
+    // One deploy, as on Salesforce: the tests see the permission sets, custom metadata and partitions
+    // that arrive with them.
     const result = await metadata.deployZip(caller, zip, { testLevel: 'RunLocalTests' });
     const run = result.details.runTestResult as {
       numTestsRun: number;
