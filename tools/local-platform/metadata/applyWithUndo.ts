@@ -8,9 +8,15 @@
  * deletes, in any table; `undoApply` puts those rows back, newest first, in another synchronous
  * transaction. Exactly the apply's writes are undone; what other requests wrote meanwhile stays (unless
  * it touched the very rows the apply wrote — those get their pre-deploy values back).
+ *
+ * The log is also written to `md_deploy_undo` in the apply's transaction and removed when the deploy is
+ * kept or undone, so a deploy the process died in the middle of (tests still running) is undone the next
+ * time the process opens the database (`undoInterruptedDeploys`, run once per connection by
+ * ensureMetadataSchema).
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { tx } from '../store.ts';
+import { ensureMetadataSchema } from './ensureMetadataSchema.ts';
 
 export interface UndoEntry {
   table: string;
@@ -20,7 +26,11 @@ export interface UndoEntry {
   old: Record<string, unknown> | null;
 }
 
-export type UndoLog = UndoEntry[];
+export interface UndoLog {
+  /** The deploy's id: the key of its rows in md_deploy_undo. */
+  id: string;
+  entries: UndoEntry[];
+}
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -30,7 +40,7 @@ function journaledTables(db: DatabaseSync): { name: string; columns: string[] }[
   const tables = db.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string; sql: string }[];
   const out: { name: string; columns: string[] }[] = [];
   for (const t of tables) {
-    if (/WITHOUT\s+ROWID/i.test(t.sql)) continue;
+    if (/WITHOUT\s+ROWID/i.test(t.sql) || t.name === 'md_deploy_undo') continue;
     const cols = db.prepare(`PRAGMA main.table_info(${quote(t.name)})`).all() as { name: string; type: string }[];
     if (cols.some((c) => /BLOB/i.test(c.type))) continue;
     out.push({ name: t.name, columns: cols.map((c) => c.name) });
@@ -39,7 +49,8 @@ function journaledTables(db: DatabaseSync): { name: string; columns: string[] }[
 }
 
 /** Runs `fn` in one SQLite transaction and returns what undoes its writes. Nothing is written if `fn` throws. */
-export function applyWithUndo(db: DatabaseSync, fn: () => void): UndoLog {
+export function applyWithUndo(db: DatabaseSync, id: string, fn: () => void): UndoLog {
+  ensureMetadataSchema(db);
   const tables = journaledTables(db);
   const recursive = (db.prepare('PRAGMA recursive_triggers').get() as { recursive_triggers: number }).recursive_triggers;
   // INSERT OR REPLACE deletes the row it replaces; only with recursive triggers on do delete triggers see that.
@@ -58,24 +69,33 @@ export function applyWithUndo(db: DatabaseSync, fn: () => void): UndoLog {
           CREATE TEMP TRIGGER ${quote(`deploy_undo_d_${t.name}`)} AFTER DELETE ON main.${quote(t.name)}
           BEGIN INSERT INTO deploy_undo (tbl, op, rid, old) VALUES (${tbl}, 'D', OLD.rowid, ${old}); END;`);
       }
+      let rows: { seq: number; tbl: string; op: UndoEntry['op']; rid: number; old: string | null }[];
       try {
         fn();
-        const rows = db.prepare('SELECT tbl, op, rid, old FROM temp.deploy_undo ORDER BY seq').all() as { tbl: string; op: UndoEntry['op']; rid: number; old: string | null }[];
-        return rows.map((r) => ({ table: r.tbl, op: r.op, rid: Number(r.rid), old: r.old === null ? null : (JSON.parse(r.old) as Record<string, unknown>) }));
+        rows = db.prepare('SELECT seq, tbl, op, rid, old FROM temp.deploy_undo ORDER BY seq').all() as typeof rows;
       } finally {
         for (const t of tables) for (const k of ['i', 'u', 'd']) db.exec(`DROP TRIGGER IF EXISTS temp.${quote(`deploy_undo_${k}_${t.name}`)}`);
         db.exec('DROP TABLE IF EXISTS temp.deploy_undo');
       }
+      const save = db.prepare('INSERT INTO md_deploy_undo (deploy_id, seq, tbl, op, rid, old) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const r of rows) save.run(id, r.seq, r.tbl, r.op, r.rid, r.old);
+      return { id, entries: rows.map((r) => ({ table: r.tbl, op: r.op, rid: Number(r.rid), old: r.old === null ? null : (JSON.parse(r.old) as Record<string, unknown>) })) };
     });
   } finally {
     db.exec(`PRAGMA recursive_triggers = ${recursive ? 'ON' : 'OFF'}`);
   }
 }
 
+/** The deploy stays: forgets its undo log. */
+export function keepApply(db: DatabaseSync, log: UndoLog): void {
+  db.prepare('DELETE FROM md_deploy_undo WHERE deploy_id = ?').run(log.id);
+}
+
 /** Puts back every row `log` recorded, newest change first, in one SQLite transaction. */
 export function undoApply(db: DatabaseSync, log: UndoLog): void {
   tx(db, () => {
-    for (const e of [...log].reverse()) {
+    db.prepare('DELETE FROM md_deploy_undo WHERE deploy_id = ?').run(log.id);
+    for (const e of [...log.entries].reverse()) {
       const t = quote(e.table);
       if (e.op === 'I') {
         db.prepare(`DELETE FROM main.${t} WHERE rowid = ?`).run(e.rid);
@@ -90,4 +110,21 @@ export function undoApply(db: DatabaseSync, log: UndoLog): void {
       }
     }
   });
+}
+
+/**
+ * Undoes the deploys a previous process left between apply and verdict (it stopped while their tests ran).
+ * Only safe before this connection applies a deploy of its own: ensureMetadataSchema runs it once per
+ * connection, and every deploy goes through ensureMetadataSchema before it applies.
+ */
+export function undoInterruptedDeploys(db: DatabaseSync): string[] {
+  const rows = db.prepare('SELECT deploy_id, tbl, op, rid, old FROM md_deploy_undo ORDER BY deploy_id, seq').all() as { deploy_id: string; tbl: string; op: UndoEntry['op']; rid: number; old: string | null }[];
+  const logs = new Map<string, UndoLog>();
+  for (const r of rows) {
+    const log = logs.get(r.deploy_id) ?? { id: r.deploy_id, entries: [] };
+    log.entries.push({ table: r.tbl, op: r.op, rid: Number(r.rid), old: r.old === null ? null : (JSON.parse(r.old) as Record<string, unknown>) });
+    logs.set(r.deploy_id, log);
+  }
+  for (const log of logs.values()) undoApply(db, log);
+  return [...logs.keys()];
 }

@@ -18,7 +18,7 @@ import { recordSourceMembers } from './sourceTracking.ts';
 import { checkApexTypes } from './types/apexClass.ts';
 import { listApexClasses as listApexClassesFromStore } from './lookups.ts';
 import { runDeployTests, TEST_RUNNING_LEVELS, type RunTestResult } from './deployTests.ts';
-import { applyWithUndo, undoApply, type UndoLog } from './applyWithUndo.ts';
+import { applyWithUndo, keepApply, undoApply, type UndoLog } from './applyWithUndo.ts';
 import type { ApexHost } from '../../apex/host.ts';
 
 export interface DeployOptions {
@@ -297,7 +297,7 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
       // on Salesforce; the deploy is undone if they fail or if it is only a validation (checkOnly).
       let undo: UndoLog;
       try {
-        undo = applyWithUndo(caller.db, apply);
+        undo = applyWithUndo(caller.db, id, apply);
       } catch (e) {
         return saveFailed(e);
       }
@@ -312,6 +312,7 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
         throw e;
       }
       if (outcome.failed || checkOnly) undoApply(caller.db, undo);
+      else keepApply(caller.db, undo);
       result.details.runTestResult = outcome.runTestResult;
       result.numberTestsTotal = outcome.runTestResult.numTestsRun;
       result.numberTestsCompleted = outcome.runTestResult.numTestsRun - outcome.runTestResult.numFailures;

@@ -4,6 +4,9 @@
  * keys live apart from the components in `md_certificate_keys` and never leave through the API.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { undoInterruptedDeploys } from './applyWithUndo.ts';
+
+const recovered = new WeakSet<DatabaseSync>();
 
 export function ensureMetadataSchema(db: DatabaseSync): void {
   db.exec(`
@@ -48,5 +51,20 @@ export function ensureMetadataSchema(db: DatabaseSync): void {
       zip         BLOB,
       created_at  INTEGER NOT NULL
     );
+    -- The undo log of a deploy whose tests are running (applyWithUndo.ts); empty between deploys.
+    CREATE TABLE IF NOT EXISTS md_deploy_undo (
+      deploy_id TEXT NOT NULL,
+      seq       INTEGER NOT NULL,
+      tbl       TEXT NOT NULL,
+      op        TEXT NOT NULL, -- 'I' | 'U' | 'D'
+      rid       INTEGER NOT NULL,
+      old       TEXT, -- JSON of the row before the change
+      PRIMARY KEY (deploy_id, seq)
+    );
   `);
+  // The first call on a connection comes before any deploy of this process applies anything.
+  if (!recovered.has(db)) {
+    recovered.add(db);
+    undoInterruptedDeploys(db);
+  }
 }
