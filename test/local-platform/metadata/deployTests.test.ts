@@ -177,4 +177,35 @@ private class GateTest {
     expect(dump()).toEqual(before);
     expect(platform.records.find(gateOrg.id, 'PermissionSet', 'Name', 'Gate_Access')).toMatchObject({ Label: 'Gate Access' });
   });
+
+  it('deploys to one org queue: one sent while another runs its tests lands after that one is undone', async () => {
+    // The second deploy is sent once the first has applied and its tests start, and the tests are slow.
+    let plain: Promise<Awaited<ReturnType<typeof deployGate>>> | undefined;
+    const plainZip = await zipOf({ 'permissionsets/Gate_Access.permissionset': permSet('Gate Access plain') }, { PermissionSet: ['Gate_Access'] });
+    const failing = metadata.deployZip(
+      {
+        db: platform.db,
+        org: gateOrg,
+        records: platform.records,
+        userId: gateAdmin,
+        apexHost: () => {
+          plain = deployGate(plainZip, {});
+          const host = createApexHost({ db: platform.db, org: getOrg(platform.db, gateOrg.id)!, userId: gateAdmin, metadata, records: platform.records });
+          const listClasses = host.listClasses.bind(host);
+          host.listClasses = async () => {
+            await new Promise((r) => setTimeout(r, 300));
+            return listClasses();
+          };
+          return host;
+        },
+      },
+      await zipOf(files(8), manifest),
+      { testLevel: 'RunLocalTests' },
+    );
+    const f = await failing;
+    const p = await plain!;
+    expect(f).toMatchObject({ status: 'Failed', numberTestErrors: 1 });
+    expect(p).toMatchObject({ status: 'Succeeded' });
+    expect(platform.records.find(gateOrg.id, 'PermissionSet', 'Name', 'Gate_Access')).toMatchObject({ Label: 'Gate Access plain' });
+  });
 });
