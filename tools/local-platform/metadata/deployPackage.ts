@@ -1,7 +1,9 @@
 /**
  * The deploy: read the zip, validate every component against this deploy and the org, then apply all of
  * them in one SQLite transaction, or none (rollbackOnError, the CLI's default). `checkOnly` (the CLI's
- * --dry-run) validates and reports without applying. The result has the DeployResult shape of the
+ * --dry-run) validates and reports without applying. With a test level the components are applied first,
+ * the tests run against that state (as inside Salesforce's deploy transaction) and the apply is undone
+ * (applyWithUndo.ts) if they fail or the deploy is checkOnly. The result has the DeployResult shape of the
  * Metadata API so `sf project deploy start` prints it as it prints Salesforce's.
  */
 import { randomBytes } from 'node:crypto';

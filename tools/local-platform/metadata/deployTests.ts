@@ -1,9 +1,10 @@
 /**
  * Apex tests during a deploy (`--test-level RunSpecifiedTests|RunLocalTests|RunAllTestsInOrg`), run by the
- * local Apex runtime (tools/apex runTests) over the org's classes as the deploy would leave them — before
- * anything is saved, so a failing test or too little coverage fails the deploy with nothing applied, as on
- * Salesforce. Coverage rules and their messages: 75% per deployed class with RunSpecifiedTests, 75% across
- * the org otherwise.
+ * local Apex runtime (tools/apex runTests). The deploy has already applied its components when this runs
+ * (deployPackage.ts undoes them if the tests fail), so the tests see the permission sets, objects, custom
+ * metadata and classes of the same deploy; the batch's classes are still laid over the stored ones so the
+ * run never depends on that order. Coverage rules and their messages: 75% per deployed class with
+ * RunSpecifiedTests, 75% across the org otherwise.
  */
 import type { ApexHost, ApexClassSource } from '../../apex/host.ts';
 
