@@ -11,7 +11,7 @@ afterAll(() => platform.cleanup());
 
 const rows = (db = platform.db) =>
   Object.fromEntries(
-    ['records', 'md_components', 'sobject_fields', 'oauth_apps'].map((t) => [t, (db.prepare(`SELECT rowid AS r, * FROM ${t}`).all() as object[]).map((x) => JSON.stringify(x)).sort()]),
+    ['records', 'md_components', 'sobject_fields', 'oauth_apps', 'md_async_results'].map((t) => [t, (db.prepare(`SELECT rowid AS r, * FROM ${t}`).all() as object[]).map((x) => JSON.stringify(x)).sort()]),
   );
 const write = (tag: string) => {
   const db = platform.db;
@@ -20,7 +20,11 @@ const write = (tag: string) => {
   db.prepare("DELETE FROM records WHERE org_id = ? AND sobject = 'Profile' AND json_extract(fields, '$.Name') = 'Standard User'").run(org.id);
   db.prepare("INSERT OR REPLACE INTO sobject_fields (org_id, sobject, name, type) VALUES (?, 'W__c', 'A__c', 'string')").run(org.id);
   db.prepare("INSERT OR REPLACE INTO sobject_fields (org_id, sobject, name, type) VALUES (?, 'W__c', 'A__c', 'double')").run(org.id);
+  db.prepare("UPDATE md_async_results SET zip = ?, status = 'Changed'").run(Buffer.from(tag));
 };
+platform.db
+  .prepare("INSERT INTO md_async_results (id, org_id, kind, status, check_only, result, zip, created_at) VALUES ('0Af000000000009AAA', ?, 'deploy', 'Succeeded', 1, '{}', ?, 1)")
+  .run(org.id, Buffer.from([0, 1, 2, 255]));
 
 describe('applyWithUndo', () => {
   it('undoes inserts, updates, deletes and INSERT OR REPLACE exactly, rowids included', () => {

@@ -35,18 +35,22 @@ export interface UndoLog {
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** Rowid tables of the main database whose rows JSON can carry (no BLOB columns — only md_async_results has one). */
+/** The ordinary (rowid, not virtual) tables of the main database, with their columns. */
 function journaledTables(db: DatabaseSync): { name: string; columns: string[] }[] {
   const tables = db.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string; sql: string }[];
   const out: { name: string; columns: string[] }[] = [];
   for (const t of tables) {
-    if (/WITHOUT\s+ROWID/i.test(t.sql) || t.name === 'md_deploy_undo') continue;
-    const cols = db.prepare(`PRAGMA main.table_info(${quote(t.name)})`).all() as { name: string; type: string }[];
-    if (cols.some((c) => /BLOB/i.test(c.type))) continue;
+    if (/WITHOUT\s+ROWID/i.test(t.sql) || /^CREATE\s+VIRTUAL/i.test(t.sql) || t.name === 'md_deploy_undo') continue;
+    const cols = db.prepare(`PRAGMA main.table_info(${quote(t.name)})`).all() as { name: string }[];
     out.push({ name: t.name, columns: cols.map((c) => c.name) });
   }
   return out;
 }
+
+/** A column's old value as JSON; BLOBs (which JSON cannot hold) as `{"$blob": "<hex>"}`. */
+const oldValue = (c: string) => `CASE typeof(OLD.${quote(c)}) WHEN 'blob' THEN json_object('$blob', hex(OLD.${quote(c)})) ELSE OLD.${quote(c)} END`;
+const fromJson = (v: unknown): string | number | null | Uint8Array =>
+  v !== null && typeof v === 'object' && '$blob' in v ? Buffer.from(String((v as { $blob: string }).$blob), 'hex') : (v as string | number | null);
 
 /** Runs `fn` in one SQLite transaction and returns what undoes its writes. Nothing is written if `fn` throws. */
 export function applyWithUndo(db: DatabaseSync, id: string, fn: () => void): UndoLog {
@@ -59,7 +63,7 @@ export function applyWithUndo(db: DatabaseSync, id: string, fn: () => void): Und
     return tx(db, () => {
       db.exec('CREATE TEMP TABLE deploy_undo (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL, rid INTEGER NOT NULL, old TEXT)');
       for (const t of tables) {
-        const old = `json_object(${t.columns.map((c) => `${literal(c)}, OLD.${quote(c)}`).join(', ')})`;
+        const old = `json_object(${t.columns.map((c) => `${literal(c)}, ${oldValue(c)}`).join(', ')})`;
         const tbl = literal(t.name);
         db.exec(`
           CREATE TEMP TRIGGER ${quote(`deploy_undo_i_${t.name}`)} AFTER INSERT ON main.${quote(t.name)}
@@ -102,7 +106,7 @@ export function undoApply(db: DatabaseSync, log: UndoLog): void {
         continue;
       }
       const cols = Object.keys(e.old!);
-      const values = cols.map((c) => e.old![c] as string | number | null);
+      const values = cols.map((c) => fromJson(e.old![c]));
       if (e.op === 'U') {
         db.prepare(`UPDATE main.${t} SET ${cols.map((c) => `${quote(c)} = ?`).join(', ')} WHERE rowid = ?`).run(...values, e.rid);
       } else {
