@@ -7,8 +7,8 @@ import { ToolError } from '../core/ToolError.ts';
 import { displayOrg } from '../provisioning/orgOps.ts';
 import { createProgress } from '../provisioning/progress.ts';
 import { readProjectConfig } from '../provisioning/projectConfig.ts';
-import { runSetup, statePath } from '../provisioning/setupFlow.ts';
-import { loadState } from '../provisioning/setupState.ts';
+import { runSetup } from '../provisioning/setupFlow.ts';
+import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
 
 const { values } = parseArgs({
@@ -51,7 +51,7 @@ await runCommand(
       workDir: `${config.workDir}-${providerAlias}-${consumerAlias}`,
       progress: createProgress(json ? 'silent' : process.stderr.isTTY ? 'tty' : 'plain'),
     };
-    const state = await loadState(statePath(options));
+    const state = await loadState(statePathIn(options.workDir));
     const now = { at: new Date().toISOString(), ms: 0 };
     if (state.provider?.orgId !== provider!.orgId || state.consumer?.orgId !== consumer!.orgId) {
       Object.assign(state, { done: {}, devHub: { alias: '', local: false }, provider, consumer });

@@ -2,8 +2,8 @@
 import { parseArgs } from 'node:util';
 import { createProgress } from '../provisioning/progress.ts';
 import { readProjectConfig } from '../provisioning/projectConfig.ts';
-import { runSetup, statePath, type SetupResult } from '../provisioning/setupFlow.ts';
-import { loadState } from '../provisioning/setupState.ts';
+import { runSetup, type SetupResult } from '../provisioning/setupFlow.ts';
+import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
 
 const { values } = parseArgs({
@@ -49,7 +49,7 @@ await runCommand(
       progress: createProgress(json ? 'silent' : process.stderr.isTTY ? 'tty' : 'plain'),
     };
     const started = performance.now();
-    const result = await runSetup(options, await loadState(statePath(options)));
+    const result = await runSetup(options, await loadState(statePathIn(options.workDir)));
     return { ...result, totalMs: Math.round(performance.now() - started) };
   },
   (r: SetupResult & { totalMs: number }) =>

@@ -3,8 +3,7 @@ import { parseArgs } from 'node:util';
 import { ToolError } from '../core/ToolError.ts';
 import { diagnose, type Check } from '../provisioning/diagnose.ts';
 import { readProjectConfig } from '../provisioning/projectConfig.ts';
-import { statePath } from '../provisioning/setupFlow.ts';
-import { loadState } from '../provisioning/setupState.ts';
+import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { verifyCallout, type VerifyReport } from '../provisioning/verifyCallout.ts';
 import { runCommand } from './runCommand.ts';
 
@@ -15,7 +14,7 @@ await runCommand(
   json,
   async () => {
     const config = readProjectConfig();
-    const state = await loadState(statePath({ workDir: config.workDir } as never));
+    const state = await loadState(statePathIn(config.workDir));
     if (!state.consumer || !state.provider) {
       throw new ToolError('Nothing to verify: no orgs are recorded.', 'NotSetUp', ['Run npm run setup:orgs first (or npm run configure for existing orgs).']);
     }

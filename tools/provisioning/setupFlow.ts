@@ -15,8 +15,8 @@ import {
 } from './render.ts';
 import { ensureLocalKeyPair, importIntoConsumer } from './localCertificate.ts';
 import { consumerPermissionSets, renderConsumerFor } from './consumerAuthPath.ts';
-import { saveState, type OrgRef, type SetupState } from './setupState.ts';
-import { projectRoot, type SfOptions } from './sfCli.ts';
+import { saveState, statePathIn, type OrgRef, type SetupState } from './setupState.ts';
+import { projectRoot } from './sfCli.ts';
 import { waitForToken, verifyCallout, type VerifyReport } from './verifyCallout.ts';
 
 export interface SetupOptions {
@@ -62,7 +62,6 @@ interface Ctx {
   warnings: string[];
 }
 
-const statePath = (o: SetupOptions) => join(o.workDir, 'setup-state.json');
 const renderedDir = (o: SetupOptions, role: string) => join(o.workDir, 'rendered', role);
 
 const steps: Step[] = [
@@ -142,7 +141,7 @@ const steps: Step[] = [
       // Saved before the deploy: a consumer key can't change once the app exists, so a retry must reuse it.
       const consumerKey = ctx.state.app?.consumerKey ?? (await existingConsumerKey(o.providerAlias, o.app)) ?? newConsumerKey();
       ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey };
-      await saveState(statePath(o), ctx.state);
+      await saveState(statePathIn(o.workDir), ctx.state);
       const appInput = { certificatePem: ctx.state.certificate!.pem, consumerKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
       const files = o.app === 'eca' ? renderExternalClientApp(appInput) : renderConnectedApp(appInput);
       const dir = renderedDir(o, 'provider');
@@ -224,11 +223,11 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
       timings[step.id] = Math.round(ms);
       state.done[step.id] = { at: new Date().toISOString(), ms: Math.round(ms) };
       for (const later of steps.slice(steps.indexOf(step) + 1)) delete state.done[later.id];
-      await saveState(statePath(options), state);
+      await saveState(statePathIn(options.workDir), state);
       options.progress.succeed(step.title, ms, detail || undefined);
     } catch (error) {
       options.progress.fail(step.title, performance.now() - started);
-      await saveState(statePath(options), state);
+      await saveState(statePathIn(options.workDir), state);
       throw error;
     }
   }
@@ -329,4 +328,3 @@ async function ensureIntegrationUser(ctx: Ctx): Promise<string> {
   }
 }
 
-export { statePath };

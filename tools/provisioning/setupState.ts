@@ -3,7 +3,7 @@
  * skips finished steps and continues from the one that failed. Written atomically; holds no secret.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface OrgRef {
   alias: string;
@@ -24,6 +24,11 @@ export interface SetupState {
   integrationUsername?: string;
   auth?: 'apex-jwt' | 'named-credential';
   done: Record<string, { at: string; ms: number }>;
+}
+
+/** Where a work folder keeps its state file. */
+export function statePathIn(workDir: string): string {
+  return join(workDir, 'setup-state.json');
 }
 
 export function emptyState(): SetupState {
