@@ -21,8 +21,6 @@ export interface VerifyReport {
   failure?: { message: string; cause?: string; actions: string[] };
 }
 
-// Either path: the script reads Named_Credential__c and checks the Apex token or the Named Credential's exchange.
-const TOKEN_SCRIPT = VERIFY_TOKEN_SCRIPT;
 
 const CALLOUT_SCRIPT = `List<OrgBAccountsClient.RemoteAccount> accounts = OrgBAccountsClient.getLatestAccounts();
 System.debug(LoggingLevel.ERROR, 'VERIFY_ACCOUNTS ' + JSON.serialize(accounts));`;
@@ -30,18 +28,19 @@ System.debug(LoggingLevel.ERROR, 'VERIFY_ACCOUNTS ' + JSON.serialize(accounts));
 /** Asks B for a token from A until it works or `waitMs` passes (app propagation); returns the attempts made. */
 export async function waitForToken(consumerAlias: string, waitMs: number, say: (line: string) => void): Promise<number> {
   const deadline = Date.now() + waitMs;
-  const errors: string[] = [];
+  // Each distinct answer once, with how often it came: a wait of ten identical refusals is one line.
+  const errors = new Map<string, number>();
   for (let attempt = 1; ; attempt++) {
-    const run = await runAnonymousApex(consumerAlias, TOKEN_SCRIPT);
+    const run = await runAnonymousApex(consumerAlias, VERIFY_TOKEN_SCRIPT);
     if (run.success) return attempt;
     const message = apexFailure(run);
     const diagnosis = diagnoseTokenError(message);
-    errors.push(`attempt ${attempt}: ${message}`);
+    errors.set(message, (errors.get(message) ?? 0) + 1);
     const delay = Math.min(2_000 * 2 ** (attempt - 1), 60_000);
     if (!diagnosis?.transient || Date.now() + delay > deadline) {
       throw new ToolError(`B did not issue a token to A: ${message}`, 'TokenRequestFailed', [
         ...(diagnosis ? [diagnosis.cause, diagnosis.fix] : []),
-        ...(errors.length > 1 ? [`Errors seen while waiting:\n${errors.join('\n')}`] : []),
+        ...(attempt > 1 ? [`Answers while waiting (${attempt} attempts):\n${[...errors].map(([m, n]) => `${n}x ${m}`).join('\n')}`] : []),
         'Run npm run verify for a full diagnosis.',
       ]);
     }
@@ -58,7 +57,7 @@ export async function verifyCallout(orgs: { consumerAlias: string; providerAlias
     return [value, Math.round(performance.now() - started)];
   };
 
-  const [tokenRun, tokenMs] = await timed(() => runAnonymousApex(orgs.consumerAlias, TOKEN_SCRIPT));
+  const [tokenRun, tokenMs] = await timed(() => runAnonymousApex(orgs.consumerAlias, VERIFY_TOKEN_SCRIPT));
   legs.push({ name: 'token', ok: tokenRun.success, ms: tokenMs, detail: debugValue(tokenRun.logs, 'VERIFY_TOKEN') });
   if (!tokenRun.success) return failed(legs, apexFailure(tokenRun));
 
