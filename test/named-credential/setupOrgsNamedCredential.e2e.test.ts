@@ -4,25 +4,17 @@
  * exchange the platform performs. Then the principal access is taken away with the real sf CLI and
  * `verify` must name that cause.
  */
-import { readdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedWorld, root, type Isolated } from '../provisioning/commandHarness.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+let world: Isolated;
 let base: string;
 let env: Record<string, string>;
-
-async function cli(command: string, args: string[] = []) {
-  const child = await execa(bin('tsx'), [join(root, 'tools', 'cli', `${command}.ts`), ...args, '--json'], { cwd: root, env, reject: false, timeout: 240_000 });
-  try {
-    return { exitCode: child.exitCode ?? -1, json: JSON.parse(child.stdout) as { status: number; result?: any; message?: string; actions?: string[] } };
-  } catch {
-    throw new Error(`${command} printed no JSON (exit ${child.exitCode}): ${child.stdout}\n${child.stderr}`);
-  }
-}
+const cli = (command: string, args: string[] = []) => world.cli(command, args);
 
 async function sf(args: string[]): Promise<any> {
   const child = await execa(bin('sf'), [...args, '--json'], { cwd: root, env, reject: false, timeout: 120_000 });
@@ -34,32 +26,20 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  base = await mkdtemp(join(tmpdir(), 'nc-e2e-'));
-  env = {
-    HOME: join(base, 'home'),
-    LOCAL_SF_HOME: join(base, 'platform'),
-    LOCAL_SF_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
-    ORG_A_TO_B_WORKDIR: join(base, 'work'),
-    SF_DISABLE_TELEMETRY: 'true',
-    SF_AUTOUPDATE_DISABLE: 'true',
-    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-    CI: 'true',
-  };
+  world = await isolatedWorld('nc-e2e-');
+  ({ base, env } = world);
 });
 
-afterAll(async () => {
-  await execa(bin('tsx'), [join(root, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: root, env, reject: false });
-  await rm(base, { recursive: true, force: true });
-});
+afterAll(async () => world.cleanup());
 
 describe('setup:orgs --auth named-credential on the local platform', () => {
   it('ends with a verified callout through callout:Org_B, with no Remote Site Setting rendered for A', async () => {
     const r = await cli('setupOrgs', ['--local', '--auth', 'named-credential']);
     expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
-    expect(r.json.result.verify.ok).toBe(true);
-    expect(r.json.result.verify.legs.map((l: { name: string; ok: boolean }) => `${l.name}:${l.ok}`)).toEqual(['token:true', 'callout:true', 'data match:true']);
-    expect(r.json.result.verify.legs[0].detail).toBe('callout:Org_B');
-    expect(r.json.result.verify.accounts.length).toBeGreaterThan(0);
+    expect(r.json.result!.verify.ok).toBe(true);
+    expect(r.json.result!.verify.legs.map((l: { name: string; ok: boolean }) => `${l.name}:${l.ok}`)).toEqual(['token:true', 'callout:true', 'data match:true']);
+    expect(r.json.result!.verify.legs[0].detail).toBe('callout:Org_B');
+    expect(r.json.result!.verify.accounts.length).toBeGreaterThan(0);
 
     const consumer = join(base, 'work', 'rendered', 'consumer');
     expect(await filesUnder(consumer)).toEqual([

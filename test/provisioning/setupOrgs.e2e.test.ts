@@ -4,38 +4,19 @@
  * port, and the real sf CLI libraries underneath.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyMaterial } from '../../tools/certs/index.ts';
 import { renderConsumerConfig, renderExternalClientApp, writeRendered } from '../../tools/provisioning/render.ts';
 import type { SetupState } from '../../tools/provisioning/setupState.ts';
+import { isolatedWorld, root, tsx, type Isolated } from './commandHarness.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
+let world: Isolated;
 let base: string;
 let env: Record<string, string>;
-
-interface CliResult {
-  exitCode: number;
-  json: { status: number; result?: Record<string, any>; name?: string; message?: string; actions?: string[] };
-}
-
-async function cli(command: string, args: string[] = [], extraEnv: Record<string, string> = {}): Promise<CliResult> {
-  const child = await execa(tsx, [join(root, 'tools', 'cli', `${command}.ts`), ...args, '--json'], {
-    cwd: root,
-    env: { ...env, ...extraEnv },
-    reject: false,
-    timeout: 240_000,
-  });
-  try {
-    return { exitCode: child.exitCode ?? -1, json: JSON.parse(child.stdout) };
-  } catch {
-    throw new Error(`${command} printed no JSON (exit ${child.exitCode}): ${child.stdout}\n${child.stderr}`);
-  }
-}
+const cli = (command: string, args: string[] = [], extraEnv: Record<string, string> = {}) => world.cli(command, args, extraEnv);
 
 const statePath = () => join(base, 'work', 'setup-state.json');
 const readState = async () => JSON.parse(await readFile(statePath(), 'utf8')) as SetupState;
@@ -61,23 +42,12 @@ const ops = (body: string) =>
   `import * as ops from ${JSON.stringify(join(root, 'tools', 'provisioning', 'orgOps.ts'))};\n${body}\n`;
 
 beforeAll(async () => {
-  base = await mkdtemp(join(tmpdir(), 'setup-e2e-'));
+  world = await isolatedWorld('setup-e2e-');
+  ({ base, env } = world);
   await mkdir(join(root, '.local'), { recursive: true });
-  env = {
-    HOME: join(base, 'home'),
-    LOCAL_SF_HOME: join(base, 'platform'),
-    LOCAL_SF_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
-    ORG_A_TO_B_WORKDIR: join(base, 'work'),
-    SF_DISABLE_TELEMETRY: 'true',
-    SF_AUTOUPDATE_DISABLE: 'true',
-    CI: 'true',
-  };
 });
 
-afterAll(async () => {
-  await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: root, env, reject: false });
-  await rm(base, { recursive: true, force: true });
-});
+afterAll(async () => world.cleanup());
 
 let first: Record<string, any>;
 
