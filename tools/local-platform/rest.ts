@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { RequestContext, RouteHandler } from './contracts.ts';
 import { ApiError, invalidType, notFound } from './errors.ts';
-import { parseJsonBody, sendApiError, sendJson } from './http.ts';
+import { parseJsonBody, sendJson } from './http.ts';
 import { deleteRecord, getRecord, insertRecord, objectDef, tx, updateRecord, type StoredOrg } from './store.ts';
 import { getObjectDef, listObjects, findField } from './schema.ts';
 import { runSoql, soqlColumns } from './soql.ts';
@@ -65,129 +65,121 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
     const org = ctx.org as StoredOrg;
     const db = ctx.db;
     const method = req.method ?? 'GET';
-    try {
-      if (path === '/services/data') {
-        sendJson(res, 200, API_VERSIONS.map((version) => ({ label: `v${version}`, url: `/services/data/v${version}`, version })));
+    if (path === '/services/data') {
+      sendJson(res, 200, API_VERSIONS.map((version) => ({ label: `v${version}`, url: `/services/data/v${version}`, version })));
+      return true;
+    }
+    const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(path);
+    if (!m || !API_VERSIONS.includes(m[1])) throw notFound('The requested resource does not exist');
+    const v = m[1];
+    const rest = m[2] ?? '';
+    const userId = userOf(ctx);
+    if (rest === '') {
+      const base = `/services/data/v${v}`;
+      sendJson(res, 200, Object.fromEntries(['sobjects', 'query', 'queryAll', 'limits', 'composite', 'tooling', 'search'].map((k) => [k, `${base}/${k}`])));
+      return true;
+    }
+    if (rest === '/limits') {
+      sendJson(res, 200, {
+        DailyApiRequests: { Max: 15000, Remaining: 15000 },
+        DataStorageMB: { Max: 200, Remaining: 200 },
+        FileStorageMB: { Max: 50, Remaining: 50 },
+        ...hooks.limits(org),
+      });
+      return true;
+    }
+    if (rest === '/query' || rest === '/queryAll') {
+      const q = url.searchParams.get('q');
+      if (!q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+      if (url.searchParams.get('columns') === 'true') {
+        sendJson(res, 200, soqlColumns(db, org.id, q));
         return true;
       }
-      const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(path);
-      if (!m || !API_VERSIONS.includes(m[1])) throw notFound('The requested resource does not exist');
-      const v = m[1];
-      const rest = m[2] ?? '';
-      const userId = userOf(ctx);
-      if (rest === '') {
-        const base = `/services/data/v${v}`;
-        sendJson(res, 200, Object.fromEntries(['sobjects', 'query', 'queryAll', 'limits', 'composite', 'tooling', 'search'].map((k) => [k, `${base}/${k}`])));
+      const all = runSoql(db, org.id, q, { userMode: true, userId, apiVersion: v, instanceUrl: org.instanceUrl });
+      sendJson(res, 200, pageQuery(org, v, all, batchSize(ctx, req.headers['sforce-query-options'])));
+      return true;
+    }
+    const more = /^\/query(?:All)?\/(01g[0-9a-f]+)-(\d+)$/.exec(rest);
+    if (more) {
+      const loc = locators.get(more[1]);
+      if (!loc || loc.orgId !== org.id || loc.expires < Date.now()) throw new ApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+      sendJson(res, 200, pageQuery(org, v, { totalSize: loc.records.length, records: loc.records }, batchSize(ctx, req.headers['sforce-query-options']), Number(more[2]), more[1]));
+      return true;
+    }
+    if (rest === '/sobjects') {
+      sendJson(res, 200, { encoding: 'UTF-8', maxBatchSize: 200, sobjects: listObjects(db, org.id, org.kind).map((d) => describeSummary(d, v)) });
+      return true;
+    }
+    const tree = /^\/composite\/tree\/([A-Za-z0-9_]+)$/.exec(rest);
+    if (tree && method === 'POST') {
+      const payload = parseJsonBody(req, body) as { records?: unknown };
+      if (!payload || !Array.isArray(payload.records)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be {"records": [...]}');
+      if (payload.records.length > 200) throw new ApiError(400, 'LIMIT_EXCEEDED', 'Number of records in the request exceeds the limit of 200');
+      const result = compositeTree(db, org.id, userId, tree[1], payload.records as Record<string, unknown>[]);
+      sendJson(res, result.hasErrors ? 400 : 201, result);
+      return true;
+    }
+    const so = /^\/sobjects\/([A-Za-z0-9_]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(rest);
+    if (so) {
+      const def = getObjectDef(db, org.id, org.kind, so[1]);
+      if (!def) throw new ApiError(404, 'NOT_FOUND', `The requested resource does not exist`);
+      const [, , idOrDescribe, extra] = so;
+      if (idOrDescribe === 'describe' && !extra && method === 'GET') {
+        checkObjectAccess(db, org.id, userId, def.name, 'read');
+        sendJson(res, 200, describeObject(def, v));
         return true;
       }
-      if (rest === '/limits') {
-        sendJson(res, 200, {
-          DailyApiRequests: { Max: 15000, Remaining: 15000 },
-          DataStorageMB: { Max: 200, Remaining: 200 },
-          FileStorageMB: { Max: 50, Remaining: 50 },
-          ...hooks.limits(org),
-        });
-        return true;
-      }
-      if (rest === '/query' || rest === '/queryAll') {
-        const q = url.searchParams.get('q');
-        if (!q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-        if (url.searchParams.get('columns') === 'true') {
-          sendJson(res, 200, soqlColumns(db, org.id, q));
-          return true;
-        }
-        const all = runSoql(db, org.id, q, { userMode: true, userId, apiVersion: v, instanceUrl: org.instanceUrl });
-        sendJson(res, 200, pageQuery(org, v, all, batchSize(ctx, req.headers['sforce-query-options'])));
-        return true;
-      }
-      const more = /^\/query(?:All)?\/(01g[0-9a-f]+)-(\d+)$/.exec(rest);
-      if (more) {
-        const loc = locators.get(more[1]);
-        if (!loc || loc.orgId !== org.id || loc.expires < Date.now()) throw new ApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
-        sendJson(res, 200, pageQuery(org, v, { totalSize: loc.records.length, records: loc.records }, batchSize(ctx, req.headers['sforce-query-options']), Number(more[2]), more[1]));
-        return true;
-      }
-      if (rest === '/sobjects') {
-        sendJson(res, 200, { encoding: 'UTF-8', maxBatchSize: 200, sobjects: listObjects(db, org.id, org.kind).map((d) => describeSummary(d, v)) });
-        return true;
-      }
-      const tree = /^\/composite\/tree\/([A-Za-z0-9_]+)$/.exec(rest);
-      if (tree && method === 'POST') {
-        const payload = parseJsonBody(req, body) as { records?: unknown };
-        if (!payload || !Array.isArray(payload.records)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be {"records": [...]}');
-        if (payload.records.length > 200) throw new ApiError(400, 'LIMIT_EXCEEDED', 'Number of records in the request exceeds the limit of 200');
-        const result = compositeTree(db, org.id, userId, tree[1], payload.records as Record<string, unknown>[]);
-        sendJson(res, result.hasErrors ? 400 : 201, result);
-        return true;
-      }
-      const so = /^\/sobjects\/([A-Za-z0-9_]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(rest);
-      if (so) {
-        const def = getObjectDef(db, org.id, org.kind, so[1]);
-        if (!def) throw new ApiError(404, 'NOT_FOUND', `The requested resource does not exist`);
-        const [, , idOrDescribe, extra] = so;
-        if (idOrDescribe === 'describe' && !extra && method === 'GET') {
-          checkObjectAccess(db, org.id, userId, def.name, 'read');
-          sendJson(res, 200, describeObject(def, v));
-          return true;
-        }
-        if (!idOrDescribe) {
-          if (method === 'GET') {
-            sendJson(res, 200, { objectDescribe: describeSummary(def, v), recentItems: [] });
-            return true;
-          }
-          if (method === 'POST') {
-            const input = parseJsonBody(req, body);
-            if (!input || typeof input !== 'object' || Array.isArray(input)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
-            requireDml(db, org.id, userId, def.name, 'create', Object.keys(input));
-            const id =
-              def.name === 'ScratchOrgInfo'
-                ? await hooks.createScratchOrgInfo(org.id, input as Record<string, unknown>, userId)
-                : tx(db, () => insertRecord(db, org.id, def.name, input as Record<string, unknown>, { userId }));
-            sendJson(res, 201, { id, success: true, errors: [] });
-            return true;
-          }
-          throw new ApiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,HEAD,POST`);
-        }
-        if (extra) throw notFound();
-        const id = idOrDescribe;
+      if (!idOrDescribe) {
         if (method === 'GET') {
-          checkObjectAccess(db, org.id, userId, def.name, 'read');
-          const rec = getRecord(db, org.id, id);
-          if (!rec || rec.sobject !== def.name) throw notFound('The requested resource does not exist');
-          const wanted = url.searchParams.get('fields');
-          const fieldNames = wanted ? wanted.split(',').map((s) => s.trim()).filter(Boolean) : def.fields.map((f) => f.name);
-          const soql = `SELECT ${fieldNames.join(', ')} FROM ${def.name} WHERE Id = '${rec.id}'`;
-          const r = runSoql(db, org.id, soql, { userMode: true, userId, apiVersion: v });
-          sendJson(res, 200, r.records[0]);
+          sendJson(res, 200, { objectDescribe: describeSummary(def, v), recentItems: [] });
           return true;
         }
-        if (method === 'PATCH') {
+        if (method === 'POST') {
           const input = parseJsonBody(req, body);
           if (!input || typeof input !== 'object' || Array.isArray(input)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
-          requireDml(db, org.id, userId, def.name, 'edit', Object.keys(input));
-          tx(db, () => updateRecord(db, org.id, def.name, id, input as Record<string, unknown>, { userId }));
-          res.writeHead(204).end();
+          requireDml(db, org.id, userId, def.name, 'create', Object.keys(input));
+          const id =
+            def.name === 'ScratchOrgInfo'
+              ? await hooks.createScratchOrgInfo(org.id, input as Record<string, unknown>, userId)
+              : tx(db, () => insertRecord(db, org.id, def.name, input as Record<string, unknown>, { userId }));
+          sendJson(res, 201, { id, success: true, errors: [] });
           return true;
         }
-        if (method === 'DELETE') {
-          requireDml(db, org.id, userId, def.name, 'delete', []);
-          const rec = getRecord(db, org.id, id);
-          if (!rec || rec.sobject !== def.name) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
-          if (def.name === 'ActiveScratchOrg') await hooks.beforeActiveScratchOrgDelete(org.id, rec.id);
-          else tx(db, () => deleteRecord(db, org.id, def.name, id));
-          res.writeHead(204).end();
-          return true;
-        }
-        throw new ApiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are HEAD,GET,PATCH,DELETE`);
+        throw new ApiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,HEAD,POST`);
       }
-      return false;
-    } catch (e) {
-      if (e instanceof ApiError) {
-        sendApiError(res, e);
+      if (extra) throw notFound();
+      const id = idOrDescribe;
+      if (method === 'GET') {
+        checkObjectAccess(db, org.id, userId, def.name, 'read');
+        const rec = getRecord(db, org.id, id);
+        if (!rec || rec.sobject !== def.name) throw notFound('The requested resource does not exist');
+        const wanted = url.searchParams.get('fields');
+        const fieldNames = wanted ? wanted.split(',').map((s) => s.trim()).filter(Boolean) : def.fields.map((f) => f.name);
+        const soql = `SELECT ${fieldNames.join(', ')} FROM ${def.name} WHERE Id = '${rec.id}'`;
+        const r = runSoql(db, org.id, soql, { userMode: true, userId, apiVersion: v });
+        sendJson(res, 200, r.records[0]);
         return true;
       }
-      throw e;
+      if (method === 'PATCH') {
+        const input = parseJsonBody(req, body);
+        if (!input || typeof input !== 'object' || Array.isArray(input)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
+        requireDml(db, org.id, userId, def.name, 'edit', Object.keys(input));
+        tx(db, () => updateRecord(db, org.id, def.name, id, input as Record<string, unknown>, { userId }));
+        res.writeHead(204).end();
+        return true;
+      }
+      if (method === 'DELETE') {
+        requireDml(db, org.id, userId, def.name, 'delete', []);
+        const rec = getRecord(db, org.id, id);
+        if (!rec || rec.sobject !== def.name) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+        if (def.name === 'ActiveScratchOrg') await hooks.beforeActiveScratchOrgDelete(org.id, rec.id);
+        else tx(db, () => deleteRecord(db, org.id, def.name, id));
+        res.writeHead(204).end();
+        return true;
+      }
+      throw new ApiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are HEAD,GET,PATCH,DELETE`);
     }
+    return false;
   };
 }
 
@@ -253,28 +245,20 @@ export function toolingRoutes(): RouteHandler {
     if (!m) return false;
     const [, v, rest] = m;
     if (/^\/(executeAnonymous|runTests)/.test(rest)) return false;
-    try {
-      if ((rest === '/query' || rest === '/queryAll') && req.method === 'GET') {
-        const q = url.searchParams.get('q');
-        if (!q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-        const all = runSoql(ctx.db, ctx.org.id, q, { userMode: true, userId: userOf(ctx), apiVersion: v });
-        sendJson(res, 200, { ...pageQuery(ctx.org as StoredOrg, v, all, BATCH), entityTypeName: all.records[0] ? (all.records[0].attributes as { type: string }).type : null });
-        return true;
-      }
-      const d = /^\/sobjects\/([A-Za-z0-9_]+)\/describe$/.exec(rest);
-      if (d && req.method === 'GET') {
-        const def = getObjectDef(ctx.db, ctx.org.id, (ctx.org as StoredOrg).kind, d[1]);
-        if (!def) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
-        sendJson(res, 200, describeObject(def, v));
-        return true;
-      }
-      return false;
-    } catch (e) {
-      if (e instanceof ApiError) {
-        sendApiError(res, e);
-        return true;
-      }
-      throw e;
+    if ((rest === '/query' || rest === '/queryAll') && req.method === 'GET') {
+      const q = url.searchParams.get('q');
+      if (!q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+      const all = runSoql(ctx.db, ctx.org.id, q, { userMode: true, userId: userOf(ctx), apiVersion: v });
+      sendJson(res, 200, { ...pageQuery(ctx.org as StoredOrg, v, all, BATCH), entityTypeName: all.records[0] ? (all.records[0].attributes as { type: string }).type : null });
+      return true;
     }
+    const d = /^\/sobjects\/([A-Za-z0-9_]+)\/describe$/.exec(rest);
+    if (d && req.method === 'GET') {
+      const def = getObjectDef(ctx.db, ctx.org.id, (ctx.org as StoredOrg).kind, d[1]);
+      if (!def) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+      sendJson(res, 200, describeObject(def, v));
+      return true;
+    }
+    return false;
   };
 }
