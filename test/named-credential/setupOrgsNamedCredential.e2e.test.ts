@@ -41,7 +41,7 @@ describe('setup:orgs --auth named-credential on the local platform', () => {
     expect(r.json.result!.verify.legs[0].detail).toBe('callout:Org_B');
     expect(r.json.result!.verify.accounts.length).toBeGreaterThan(0);
 
-    const consumer = join(base, 'work', 'rendered', 'consumer');
+    const consumer = join(world.work, 'rendered', 'consumer');
     expect(await filesUnder(consumer)).toEqual([
       'main/default/customMetadata/Org_B_Connection.Default.md-meta.xml',
       'main/default/externalCredentials/Org_B_JWT.externalCredential-meta.xml',
@@ -49,7 +49,7 @@ describe('setup:orgs --auth named-credential on the local platform', () => {
       'main/default/permissionsets/Org_B_Named_Credential_Access.permissionset-meta.xml',
     ]);
     expect(await readFile(join(consumer, 'main/default/customMetadata/Org_B_Connection.Default.md-meta.xml'), 'utf8')).toContain('<value xsi:type="xsd:string">Org_B</value>');
-    const state = JSON.parse(await readFile(join(base, 'work', 'setup-state.json'), 'utf8'));
+    const state = JSON.parse(await readFile(join(world.work, 'setup-state.json'), 'utf8'));
     expect(state.auth).toBe('named-credential');
   }, 240_000);
 

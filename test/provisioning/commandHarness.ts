@@ -2,7 +2,7 @@
  * Runs the project's commands end to end as a user would, each suite in its own world: a temp HOME
  * (sf auth files), local platform home and port, and work folder; torn down with the platform after.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -17,6 +17,8 @@ export interface CommandResult {
 
 export interface Isolated {
   base: string;
+  /** The work folder (state file, rendered metadata, local keys), inside the project's .local. */
+  work: string;
   env: Record<string, string>;
   /** `tools/cli/<command>.ts … --json` in a child process; its one JSON object, parsed. */
   cli(command: string, args?: string[], extraEnv?: Record<string, string>): Promise<CommandResult>;
@@ -26,11 +28,17 @@ export interface Isolated {
 
 export async function isolatedWorld(prefix: string): Promise<Isolated> {
   const base = await mkdtemp(join(tmpdir(), prefix));
+  // The work folder sits inside the project, as the default .local/setup does, so the project's own
+  // files (.forceignore, sfdx-project.json) act on rendering and deploys exactly as for a user.
+  await mkdir(join(root, '.local'), { recursive: true });
+  const workParent = await mkdtemp(join(root, '.local', prefix));
+  // configure keeps its state beside it (`<work>-<provider>-<consumer>`), also inside workParent.
+  const work = join(workParent, 'setup');
   const env = {
     HOME: join(base, 'home'),
     LOCAL_SF_HOME: join(base, 'platform'),
     LOCAL_SF_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
-    ORG_A_TO_B_WORKDIR: join(base, 'work'),
+    ORG_A_TO_B_WORKDIR: work,
     SF_DISABLE_TELEMETRY: 'true',
     SF_AUTOUPDATE_DISABLE: 'true',
     SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
@@ -38,6 +46,7 @@ export async function isolatedWorld(prefix: string): Promise<Isolated> {
   };
   return {
     base,
+    work,
     env,
     async cli(command, args = [], extraEnv = {}) {
       const child = await execa(tsx, [join(root, 'tools', 'cli', `${command}.ts`), ...args, '--json'], {
@@ -55,6 +64,7 @@ export async function isolatedWorld(prefix: string): Promise<Isolated> {
     async cleanup() {
       await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: root, env, reject: false });
       await rm(base, { recursive: true, force: true });
+      await rm(workParent, { recursive: true, force: true });
     },
   };
 }

@@ -18,7 +18,7 @@ let base: string;
 let env: Record<string, string>;
 const cli = (command: string, args: string[] = [], extraEnv: Record<string, string> = {}) => world.cli(command, args, extraEnv);
 
-const statePath = () => join(base, 'work', 'setup-state.json');
+const statePath = () => join(world.work, 'setup-state.json');
 const readState = async () => JSON.parse(await readFile(statePath(), 'utf8')) as SetupState;
 
 /** Forgets `step` and every later one, as if the run had stopped right before it. */
@@ -207,7 +207,7 @@ describe('other ways in', () => {
     expect(run.json.result!.certificateFingerprint).toBe(after.certificate!.fingerprintSha256);
     // The private key stays in the git-ignored work folder, owner-only.
     const { statSync } = await import('node:fs');
-    expect(statSync(join(base, 'work', 'certs', 'orga_jwt_local.key.pem')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(world.work, 'certs', 'orga_jwt_local.key.pem')).mode & 0o777).toBe(0o600);
     expect(JSON.stringify(run.json)).not.toMatch(/PRIVATE KEY/);
     // And back to a key generated in the org.
     const back = await cli('setupOrgs', ['--cert', 'org']);

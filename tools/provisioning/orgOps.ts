@@ -5,13 +5,13 @@
  * Local platform and real orgs take the same path; only the Dev Hub differs.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { ExecuteService } from '@salesforce/apex-node';
 import { Org, PermissionSetAssignment, StateAggregator, scratchOrgCreate, type Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
-import { ComponentSet, RequestStatus } from '@salesforce/source-deploy-retrieve';
+import { ComponentSet, RequestStatus, type DeployResult } from '@salesforce/source-deploy-retrieve';
 import { ToolError } from '../core/ToolError.ts';
 import { projectRoot } from './sfCli.ts';
 import type { OrgRef } from './setupState.ts';
@@ -78,15 +78,35 @@ export async function deleteScratchOrg(alias: string): Promise<void> {
 /** Deploys source folders together: one deploy, one transaction in the org. */
 export async function deploySource(alias: string, sourceDirs: string[]): Promise<void> {
   const { conn } = await connect(alias);
-  const components = ComponentSet.fromSource(sourceDirs);
-  const deploy = await components.deploy({ usernameOrConnection: conn, apiVersion: apiVersion() });
-  const result = await deploy.pollStatus({ frequency: Duration.milliseconds(250), timeout: Duration.minutes(30) });
-  if (result.response.status === RequestStatus.Succeeded) return;
+  const staging = await mkdtemp(join(tmpdir(), 'deploy-'));
+  try {
+    const paths = await Promise.all(sourceDirs.map((dir, i) => stageIfHidden(dir, join(staging, `src${i}`))));
+    const deploy = await ComponentSet.fromSource(paths).deploy({ usernameOrConnection: conn, apiVersion: apiVersion() });
+    const result = await deploy.pollStatus({ frequency: Duration.milliseconds(250), timeout: Duration.minutes(30) });
+    if (result.response.status !== RequestStatus.Succeeded) throw deployFailure(alias, result);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * SDR skips every path inside a dot-folder of the project (its built-in `**\/.*` ignore), which is
+ * where the rendered metadata lives (.local/setup/rendered): such folders are deployed from a copy.
+ */
+async function stageIfHidden(dir: string, copy: string): Promise<string> {
+  const inProject = relative(projectRoot, resolve(dir));
+  const hidden = !inProject.startsWith('..') && inProject.split(sep).some((part) => part.startsWith('.'));
+  if (!hidden) return dir;
+  await cp(dir, copy, { recursive: true });
+  return copy;
+}
+
+function deployFailure(alias: string, result: DeployResult): ToolError {
   const failures = result.getFileResponses().filter((f) => f.state === 'Failed') as Array<{ type: string; fullName: string; error?: string; lineNumber?: number }>;
   const detail = failures.length
     ? failures.map((f) => `${f.type} ${f.fullName}${f.lineNumber ? ` (line ${f.lineNumber})` : ''}: ${f.error ?? 'failed'}`).join('; ')
     : (result.response.errorMessage ?? result.response.status);
-  throw new ToolError(`Deploy to ${alias} failed: ${detail}`, 'DeployFailed', [
+  return new ToolError(`Deploy to ${alias} failed: ${detail}`, 'DeployFailed', [
     'Fix the components named above and run the command again; nothing of this deploy was saved.',
   ]);
 }
