@@ -20,6 +20,7 @@ import { permissionSetNamesOf } from './access.ts';
 import { ensureMetadataSchema } from './metadata/ensureMetadataSchema.ts';
 import { getStoredComponent } from './metadata/componentStore.ts';
 import { getCertificate, getExternalCredential, getNamedCredential, type ExternalCredentialInfo, type NamedCredentialInfo } from './metadata/lookups.ts';
+import { directJwtFromExternal, directJwtFromLegacy, DirectJwtProblem, isLoopbackUrl, mintDirectJwt, type DirectJwtConfig } from './directJwt.ts';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Salesforce's default JWT lifetime for external credentials: "a default of two minutes in the future" (Help: nc_jwt_claims). */
@@ -33,6 +34,9 @@ export const namedCredentialErrors = {
   disabled: (name: string) => `The named credential "${name}" is not enabled for callouts.`,
   exchangeFailed: 'Unable to complete the JWT token exchange.',
   notConfigured: (name: string, what: string) => `The external credential "${name}" isn't configured for callouts: ${what}`,
+  /** Ours: the local platform keeps its orgs' keys on this machine (see directJwt.ts). */
+  notLoopback: (name: string, url: string) =>
+    `The named credential "${name}" sends a JWT signed with this org's certificate to ${url}; the local platform sends such tokens only to loopback hosts (127.0.0.1, localhost).`,
 };
 
 /** Thrown for every failure; the Apex runtime turns the message into a System.CalloutException. */
@@ -72,6 +76,8 @@ export interface ResolvedNamedCredential {
   generateAuthorizationHeader: boolean;
   /** Undefined: the credential adds no authentication (e.g. NoAuthentication). */
   exchange?: JwtExchangeConfig;
+  /** Protocol JWT: a token minted per callout and sent as is (directJwt.ts). */
+  jwt?: DirectJwtConfig;
   /** New model: the external credential principal the running user reached it through. */
   principal?: string;
 }
@@ -134,6 +140,7 @@ export function resolveNamedCredential(db: DatabaseSync, orgId: string, userId: 
 }
 
 function resolveLegacy(nc: NamedCredentialInfo, orgId: string, endpoint: string, generateAuthorizationHeader: boolean): ResolvedNamedCredential {
+  if (nc.protocol === 'Jwt') return { name: nc.name, endpoint, generateAuthorizationHeader, jwt: directJwt(nc.name, () => directJwtFromLegacy(nc)) };
   if (nc.protocol !== 'JwtExchange') return { name: nc.name, endpoint, generateAuthorizationHeader };
   const j = nc.jwt;
   const missing = [
@@ -168,6 +175,9 @@ function resolveExternal(
   const access = principalAccessOf(db, orgId, userId);
   const principal = principals.find((p) => access.has(normalizePrincipal(`${ec.name}-${p.name}`)));
   if (!principal) throw new NamedCredentialError(namedCredentialErrors.notAccessible(nc.name), 'NOT_ACCESSIBLE');
+  if (ec.authenticationProtocol === 'Jwt') {
+    return { name: nc.name, endpoint, generateAuthorizationHeader, principal: principal.name, jwt: directJwt(ec.name, () => directJwtFromExternal(ec, principal.name!)) };
+  }
   if (ec.authenticationProtocol !== 'Oauth') return { name: nc.name, endpoint, generateAuthorizationHeader, principal: principal.name };
   const param = (type: string, name?: string) =>
     ec.parameters.find((p) => p.type === type && (name === undefined || p.name === name) && (p.group === principal.name)) ??
@@ -202,6 +212,15 @@ function resolveExternal(
       scope: param('AuthParameter', 'Scope')?.value,
     },
   };
+}
+
+function directJwt(name: string, read: () => DirectJwtConfig): DirectJwtConfig {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof DirectJwtProblem) throw new NamedCredentialError(namedCredentialErrors.notConfigured(name, e.message), 'NOT_CONFIGURED');
+    throw e;
+  }
 }
 
 /** Access tokens per credential (and principal), in this process: Salesforce keeps them until the target says 401. */
@@ -282,6 +301,7 @@ export async function calloutThroughNamedCredential(ctx: NamedCalloutContext, re
   if (!parsed) throw new NamedCredentialError(namedCredentialErrors.notAccessible(request.endpoint), 'NOT_ACCESSIBLE');
   const nc = resolveNamedCredential(ctx.db, ctx.orgId, ctx.userId, parsed.name);
   const url = nc.endpoint + parsed.rest;
+  if (nc.jwt) return sendWithDirectJwt(ctx, nc, nc.jwt, url, request, send);
   if (!nc.exchange || !nc.generateAuthorizationHeader) {
     if (nc.exchange && !nc.generateAuthorizationHeader) await tokenFor(ctx, nc.exchange, false);
     return send(url, request.headers);
@@ -299,6 +319,15 @@ export async function calloutThroughNamedCredential(ctx: NamedCalloutContext, re
     }
   }
   return res;
+}
+
+/** Protocol JWT: a fresh token per callout (no cache: each carries its own jti), loopback only. */
+async function sendWithDirectJwt(ctx: NamedCalloutContext, nc: ResolvedNamedCredential, config: DirectJwtConfig, url: string, request: HttpCallout, send: SendHttp): Promise<HttpCalloutResult> {
+  if (!isLoopbackUrl(url)) throw new NamedCredentialError(namedCredentialErrors.notLoopback(nc.name, url), 'NOT_CONFIGURED');
+  if (!nc.generateAuthorizationHeader) return send(url, request.headers);
+  const cert = getCertificate(ctx.db, ctx.orgId, config.certificate);
+  if (!cert) throw new NamedCredentialError(namedCredentialErrors.notConfigured(nc.name, `no certificate named ${config.certificate} in this org`), 'NOT_CONFIGURED');
+  return send(url, { ...withoutAuthorization(request.headers), Authorization: `Bearer ${mintDirectJwt(config, cert.privateKeyPem)}` });
 }
 
 async function tokenFor(ctx: NamedCalloutContext, config: JwtExchangeConfig, fresh: boolean): Promise<string> {

@@ -123,6 +123,10 @@ export const externalCredential: Handler = (c, env) => {
     const url = parameters.find((p) => p.type === 'AuthProviderUrl')?.value;
     if (url && !validUrl(url)) r.fail(`Invalid URL: ${url}`, 'parameterValue'); // wording unverified
   }
+  if (authenticationProtocol === 'Jwt' && !parameters.some((p) => p.type === 'SigningCertificate' && (p.certificate || p.value))) {
+    // A JWT credential signs with a certificate (Help: Create or Edit a JWT External Credential); wording modelled on the Oauth one, unverified.
+    r.fail('The authentication protocol "Jwt" requires the following external credential parameter types: SigningCertificate.');
+  }
   return { problems: r.problems.map((p) => ({ ...p, fileName: c.xmlFileName })), data: { label, authenticationProtocol, parameters } };
 };
 
