@@ -74,6 +74,8 @@ export interface ApexHost {
   cacheRemove(key: string): Promise<boolean>;
   /** Capacity in MB of the org cache partition; 0 makes Cache.Org.put throw Cache.Org.OrgCacheException. */
   cacheCapacityMb(partition?: string): Promise<number>;
+  /** Optional: session cache capacity in MB of a partition (default partition when undefined); absent means 0. */
+  sessionCacheCapacityMb?(partition?: string): Promise<number>;
 
   /**
    * Optional (added by the Apex runtime for System.runAs): a host for another user of the same org,

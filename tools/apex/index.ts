@@ -137,7 +137,7 @@ export async function runApexRest(host: ApexHost, request: ApexRestRequest): Pro
   const coverage: Coverage = new Map();
   const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
   const m = method;
-  const result = await runInTransaction(host, program, coverage, cls, {}, async (tx, frame) => {
+  const result = await runInTransaction(host, program, coverage, cls, { quiddity: 'REST' }, async (tx, frame) => {
     const req = newRestRequest();
     req.set('requestURI', request.requestUri);
     req.set('httpMethod', verb);
@@ -205,7 +205,7 @@ export async function executeAnonymous(host: ApexHost, source: string): Promise<
     return { compiled: false, compileProblem: e.message, line: e.line, column: e.column, success: false, debugLog: '' };
   }
   const coverage: Coverage = new Map();
-  const r = await runInTransaction(host, program, coverage, anon.cls, {}, async (tx, frame) => {
+  const r = await runInTransaction(host, program, coverage, anon.cls, { quiddity: 'ANONYMOUS' }, async (tx, frame) => {
     await invoke(frame, anon.main, null, [], { file: 'AnonymousBlock', line: 1, col: 1, cls: anon.cls });
   });
   if (r.ok) return { compiled: true, line: -1, column: -1, success: true, debugLog: debugLogText(source, r.tx) };

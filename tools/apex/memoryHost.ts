@@ -24,6 +24,8 @@ export interface MemoryHostOptions {
   cacheCapacityMb?: number;
   /** Deployed cache partitions: name (without `local.`) → org capacity in MB. */
   cachePartitions?: Record<string, number>;
+  /** Deployed cache partitions: name → session capacity in MB. */
+  sessionPartitions?: Record<string, number>;
   callout?: (req: HttpCallout) => Promise<HttpCalloutResult>;
 }
 
@@ -75,6 +77,7 @@ export class MemoryHost implements ApexHost {
   certificates: Record<string, string>;
   capacityMb: number;
   partitions: Record<string, number>;
+  sessionPartitions: Record<string, number>;
   calloutHandler?: (req: HttpCallout) => Promise<HttpCalloutResult>;
   calloutLog: HttpCallout[] = [];
   queryLog: { soql: string; options: QueryOptions }[] = [];
@@ -96,6 +99,7 @@ export class MemoryHost implements ApexHost {
     this.certificates = o.certificates ?? {};
     this.capacityMb = o.cacheCapacityMb ?? 0;
     this.partitions = o.cachePartitions ?? {};
+    this.sessionPartitions = o.sessionPartitions ?? {};
     // What every org has: the running user and the standard profiles.
     const profiles = this.seed('Profile', [{ Name: 'System Administrator' }, { Name: 'Standard User' }, { Name: 'Minimum Access - Salesforce' }]);
     this.seed('User', [{ Id: this.user.id, Username: this.user.username, Name: this.user.name, Email: this.user.email, ProfileId: profiles[0], IsActive: true }]);
@@ -360,6 +364,13 @@ export class MemoryHost implements ApexHost {
     const name = partition.replace(/^local\./i, '');
     const hit = Object.keys(this.partitions).find((p) => p.toLowerCase() === name.toLowerCase());
     return hit ? this.partitions[hit] : 0;
+  }
+
+  async sessionCacheCapacityMb(partition?: string): Promise<number> {
+    if (!partition) return 0;
+    const name = partition.replace(/^local\./i, '');
+    const hit = Object.keys(this.sessionPartitions).find((p) => p.toLowerCase() === name.toLowerCase());
+    return hit ? this.sessionPartitions[hit] : 0;
   }
 
   async begin(): Promise<void> {

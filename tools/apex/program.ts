@@ -65,6 +65,7 @@ for (const n of [
   defineException(n);
 defineException('OrgCacheException', 'Cache.Org');
 defineException('SessionCacheException', 'Cache.Session');
+defineException('InvalidCacheBuilderException', 'Cache');
 defineException('JWTBearerTokenExchangeException', 'Auth.JWTBearerTokenExchange');
 defineException('AuthProviderPluginException', 'Auth');
 

@@ -42,13 +42,19 @@ export function projectHost(sourceDirs: string[]): MemoryHost {
     certificates[name] = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   }
   const cachePartitions: Record<string, number> = {};
+  const sessionPartitions: Record<string, number> = {};
   for (const f of sourceDirs.flatMap((d) => walk(d)).filter((x) => /\/cachePartitions\/[^/]+\.cachePartition-meta\.xml$/.test(x))) {
     const xml = readFileSync(f, 'utf8');
-    const block = xml.split('<platformCachePartitionTypes>').find((b) => b.includes('<cacheType>Organization</cacheType>'));
-    const cap = block ? /<allocatedCapacity>(\d+)<\/allocatedCapacity>/.exec(block) : null;
-    cachePartitions[basename(f).replace(/\.cachePartition-meta\.xml$/, '')] = cap ? Number(cap[1]) : 0;
+    const capacity = (type: string) => {
+      const block = xml.split('<platformCachePartitionTypes>').find((b) => b.includes(`<cacheType>${type}</cacheType>`));
+      const cap = block ? /<allocatedCapacity>(\d+)<\/allocatedCapacity>/.exec(block) : null;
+      return cap ? Number(cap[1]) : 0;
+    };
+    const name = basename(f).replace(/\.cachePartition-meta\.xml$/, '');
+    cachePartitions[name] = capacity('Organization');
+    sessionPartitions[name] = capacity('Session');
   }
-  const host = new MemoryHost({ classes: readProjectClasses(sourceDirs), certificates, cacheCapacityMb: 0, cachePartitions });
+  const host = new MemoryHost({ classes: readProjectClasses(sourceDirs), certificates, cacheCapacityMb: 0, cachePartitions, sessionPartitions });
   // Permission sets of the project, with their object permissions, as an org would have them deployed.
   for (const f of sourceDirs.flatMap((d) => walk(d)).filter((x) => /\/permissionsets\/[^/]+\.permissionset-meta\.xml$/.test(x))) {
     const xml = readFileSync(f, 'utf8');

@@ -58,6 +58,8 @@ export function describeFailure(err: unknown, tx?: Transaction): ApexFailure {
 
 export interface TxOptions {
   isTest?: boolean;
+  /** System.Quiddity of the transaction (Request.getCurrent().getQuiddity()); tests default to RUNTEST_SYNC. */
+  quiddity?: string;
   /** Leave transaction control (begin/commit/rollback) to the caller. */
   manageTransaction?: boolean;
   /** Test isolation: shared by a test method and its @TestSetup (see Transaction.testDataIds). */
@@ -78,6 +80,7 @@ export async function runInTransaction<T>(
 ): Promise<{ ok: true; value: T; tx: Transaction } | { ok: false; failure: ApexFailure; tx: Transaction }> {
   const tx = new Transaction(host, program, coverage);
   tx.isTest = !!opts.isTest;
+  tx.quiddity = opts.quiddity ?? (opts.isTest ? 'RUNTEST_SYNC' : 'SYNCHRONOUS');
   tx.testDataIds = opts.testDataIds;
   const frame = new Frame(tx, entryCls, null, 0);
   tx.onCpuLimit = () => limitEx(frame, 'Apex CPU time limit exceeded');

@@ -2,6 +2,7 @@
  * One Apex transaction: governor limits, static variables, the call stack for stack traces, the
  * debug log and line coverage. Limits use Salesforce's synchronous values and LimitException texts.
  */
+import { randomUUID } from 'node:crypto';
 import type { ApexHost } from './host.ts';
 import type { ClassDef } from './classModel.ts';
 import type { Program } from './program.ts';
@@ -40,6 +41,10 @@ export class Transaction {
   ticks = 0;
   pendingDml = false;
   isTest = false;
+  /** System.Quiddity name of this request (REST, ANONYMOUS, RUNTEST_SYNC, QUEUEABLE, …). */
+  quiddity = 'SYNCHRONOUS';
+  /** Request.getCurrent().getRequestId(): one id per transaction. */
+  readonly requestId = randomUUID().replace(/-/g, '').slice(0, 22);
   mock: ApexObject | null = null;
   authMock: ApexObject | null = null;
   testStarted = false;

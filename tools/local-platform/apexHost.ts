@@ -250,6 +250,9 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     async cacheCapacityMb(partition) {
       return capacity(partition);
     },
+    async sessionCacheCapacityMb(partition) {
+      return metadata.findCachePartition?.(db, org.id, partition?.replace(/^local\./, ''))?.sessionCapacityMb ?? 0;
+    },
     async withUser(who) {
       const row = who.id
         ? getRecord(db, org.id, who.id)

@@ -26,7 +26,7 @@ export interface MetadataModule {
   findRemoteSites?(db: DatabaseSync, orgId: string): { name: string; url: string; isActive: boolean; disableProtocolSecurity?: boolean }[];
   findNamedCredential?(db: DatabaseSync, orgId: string, name: string): { name: string; endpoint: string } | undefined;
   findCertificate?(db: DatabaseSync, orgId: string, devName: string): { certificatePem: string; privateKeyPem: string } | undefined;
-  findCachePartition?(db: DatabaseSync, orgId: string, name?: string): { name: string; isDefault: boolean; orgCapacityMb: number } | undefined;
+  findCachePartition?(db: DatabaseSync, orgId: string, name?: string): { name: string; isDefault: boolean; orgCapacityMb: number; sessionCapacityMb?: number } | undefined;
   listApexClasses?(db: DatabaseSync, orgId: string): { name: string; body: string }[];
   getSettings?(db: DatabaseSync, orgId: string, name: string): Record<string, unknown> | undefined;
   getCustomObject?(db: DatabaseSync, orgId: string, name: string): { name: string; label?: string; fields: { name: string; type?: string; referenceTo?: string; required?: boolean }[] } | undefined;

@@ -4,7 +4,7 @@
  */
 import type { Frame } from '../frame.ts';
 import type { Site } from '../compiler.ts';
-import { NativeObject, type TypeRef } from '../values.ts';
+import { ApexList, EnumValue, NativeObject, type TypeRef } from '../values.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type NativeFn = (f: Frame, args: any[], site: Site) => unknown;
@@ -60,4 +60,25 @@ export class NObj extends NativeObject {
     const m = natives.get(this.typeName.toLowerCase())?.methods?.['tostring'];
     return m ? String(m(undefined as never, this, [], undefined as never)) : super.toString();
   }
+}
+
+/**
+ * A system enum (Quiddity, Schema.DisplayType …): one EnumValue per constant, so `==`, Set and Map
+ * compare them by identity as they do user enums; `values()` and `valueOf()` as on any enum.
+ */
+export function defineEnum(name: string, constants: string[], ...aliases: string[]): Map<string, EnumValue> {
+  const byName = new Map(constants.map((c, i) => [c.toLowerCase(), new EnumValue(name, c, i)]));
+  defineNative(
+    {
+      name,
+      props: Object.fromEntries([...byName].map(([k, v]) => [k, { get: () => v }])),
+      statics: {
+        values: () => new ApexList([...byName.values()], { name, args: [], array: 0 }),
+        valueOf: (_f: Frame, args: unknown[]) => (typeof args[0] === 'string' ? byName.get(args[0].toLowerCase()) ?? null : null),
+      },
+      instanceOf: (v) => v instanceof EnumValue && v.enumType === name,
+    },
+    ...aliases,
+  );
+  return byName;
 }

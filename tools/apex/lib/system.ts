@@ -1,9 +1,9 @@
 /**
  * System, Assert, Limits, UserInfo, Test, Database, LoggingLevel and Platform Cache.
  */
-import { defineNative, NObj } from './registry.ts';
+import { defineEnum, defineNative, NObj } from './registry.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexObject, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../values.ts';
-import { throwEx, throwNpe, valueEquals, instanceOf, runtimeTypeName, dml, runSoql, unsupported, limitEx, evalName, resolveName } from '../ops.ts';
+import { throwEx, throwNpe, valueEquals, instanceOf, runtimeTypeName, dml, runSoql, unsupported, limitEx, evalName, resolveName, newObject, callVirtual } from '../ops.ts';
 import { LIMITS } from '../transaction.ts';
 import type { Frame } from '../frame.ts';
 import type { Site } from '../compiler.ts';
@@ -65,9 +65,26 @@ defineNative({
     hashCode: () => 0,
     enqueueJob: (f, a, site) => unsupported(f, 'System.enqueueJob', site),
     schedule: (f, a, site) => unsupported(f, 'System.schedule', site),
-    getQuiddity: (f) => new EnumValue('Quiddity', f.tx.isTest ? 'RUNTEST_SYNC' : 'ANONYMOUS', 0),
   },
 }, 'System.System');
+
+// ---------------------------------------------------------------- Request and Quiddity
+
+const QUIDDITY = defineEnum(
+  'System.Quiddity',
+  ('ANONYMOUS AURA BATCH_ACS BATCH_APEX BATCH_CHUNK_PARALLEL BATCH_CHUNK_SERIAL BULK_API COMMERCE_INTEGRATION DISCOVERY ' +
+    'FUNCTION_CALLBACK FUTURE INVOCABLE_ACTION IOT PLATFORM_EVENT_PUBLISH_CALLBACK POST_INSTALL_SCRIPT QUEUEABLE QUICK_ACTION ' +
+    'REMOTE_ACTION REST RUNTEST_ASYNC RUNTEST_DEPLOY RUNTEST_SYNC SCHEDULED SOAP SYNCHRONOUS TRANSACTION_FINALIZER_QUEUEABLE VF').split(' '),
+  'Quiddity',
+);
+defineNative({
+  name: 'System.Request',
+  statics: { getCurrent: () => new NObj('System.Request') },
+  methods: {
+    getRequestId: (f) => f.tx.requestId,
+    getQuiddity: (f) => QUIDDITY.get(f.tx.quiddity.toLowerCase()) ?? null,
+  },
+}, 'Request');
 
 defineNative({
   name: 'Assert',
@@ -388,7 +405,7 @@ const partOps = cacheOps((self) => self!.get<string>('name'));
 defineNative({
   name: 'Cache.Org',
   statics: {
-    get: (f, a) => staticOps.get(f, null, a),
+    get: (f, a, site) => viaBuilder(f, staticOps, null, a, site),
     put: (f, a) => staticOps.put(f, null, a),
     remove: (f, a) => staticOps.remove(f, null, a),
     contains: (f, a) => staticOps.contains(f, null, a),
@@ -403,7 +420,7 @@ defineNative({
 defineNative({
   name: 'Cache.OrgPartition',
   methods: {
-    get: partOps.get,
+    get: (f, p: NObj, a, site) => viaBuilder(f, partOps, p, a, site),
     put: partOps.put,
     remove: partOps.remove,
     contains: partOps.contains,
@@ -415,9 +432,104 @@ defineNative({
   name: 'Cache.Visibility',
   props: { all: { get: () => new EnumValue('Cache.Visibility', 'ALL', 0) }, namespace: { get: () => new EnumValue('Cache.Visibility', 'NAMESPACE', 1) } },
 });
+// ---------------------------------------------------------------- Session cache
+
+/**
+ * Session cache, kept per user for the life of the runtime's transaction (a local simplification:
+ * Salesforce keeps it for the login session; a miss is always allowed, so callers must cope). The
+ * capacity is the partition's Session allocation; 0 throws SessionCacheException.
+ */
+async function sessionPut(f: Frame, partition: string | null, args: unknown[]): Promise<null> {
+  const [key, value, ttl] = args;
+  const k = cacheKey(f, partition, key);
+  const cap = await f.tx.hostCall(async () => (f.tx.host.sessionCacheCapacityMb ? f.tx.host.sessionCacheCapacityMb(partition ?? partitionOf(k)) : 0));
+  if (cap <= 0)
+    // unverified: exact SessionCacheException text for a partition without session capacity.
+    throwEx(f, 'Cache.Session.SessionCacheException', `Failed Cache.Session.put() for key '${str(key)}': the partition has no allocated session cache capacity. Allocate capacity to the partition in Setup.`);
+  let seconds = typeof ttl === 'number' ? ttl : 28800;
+  if (seconds < 300) seconds = 300;
+  if (seconds > 28800) seconds = 28800;
+  sessionStore(f).set(k, { value, expires: Date.now() + seconds * 1000 });
+  return null;
+}
+
+function sessionStore(f: Frame): Map<string, { value: unknown; expires: number }> {
+  const id = 'session.' + f.tx.host.user.id;
+  let m = f.tx.cacheLocal.get(id) as Map<string, { value: unknown; expires: number }> | undefined;
+  if (!m) f.tx.cacheLocal.set(id, (m = new Map()));
+  return m;
+}
+
+function sessionOps(partition: (self: NObj | null) => string | null) {
+  const read = (f: Frame, self: NObj | null, key: unknown) => {
+    const e = sessionStore(f).get(cacheKey(f, partition(self), key));
+    return e && e.expires >= Date.now() ? e : undefined;
+  };
+  return {
+    get: (f: Frame, self: NObj | null, [key]: unknown[]) => read(f, self, key)?.value ?? null,
+    put: (f: Frame, self: NObj | null, args: unknown[]) => sessionPut(f, partition(self), args),
+    remove: (f: Frame, self: NObj | null, [key]: unknown[]) => sessionStore(f).delete(cacheKey(f, partition(self), key)),
+    contains: (f: Frame, self: NObj | null, [key]: unknown[]) => read(f, self, key) !== undefined,
+    getCapacity: async (f: Frame, self: NObj | null) =>
+      f.tx.hostCall(async () => (f.tx.host.sessionCacheCapacityMb ? f.tx.host.sessionCacheCapacityMb(partition(self) ?? undefined) : 0)),
+  };
+}
+const sessionStatic = sessionOps(() => null);
+const sessionPart = sessionOps((self) => self!.get<string>('name'));
+
+/** get(Type cacheBuilder, key): a miss runs the CacheBuilder's doLoad(key) and stores its result. */
+async function viaBuilder(
+  f: Frame,
+  ops: { get: (f: Frame, s: NObj | null, a: unknown[]) => unknown; put: (f: Frame, s: NObj | null, a: unknown[]) => Promise<unknown> },
+  self: NObj | null,
+  args: unknown[],
+  site: Site,
+): Promise<unknown> {
+  const [type, key] = args;
+  if (!(type instanceof TypeValue)) return ops.get(f, self, args);
+  const hit = await ops.get(f, self, [key]);
+  if (hit !== null) return hit;
+  const builder = await newObject(f, type.ref, [], site);
+  if (!(builder instanceof ApexObject) || !instanceOf(f, builder, { name: 'Cache.CacheBuilder', args: [], array: 0 }, site))
+    throwEx(f, 'Cache.InvalidCacheBuilderException', `${type.display} does not implement Cache.CacheBuilder`);
+  const v = await callVirtual(f, builder as ApexObject, 'doLoad', [key], site);
+  if (v !== null) await ops.put(f, self, [key, v]);
+  return v;
+}
+
 defineNative({
   name: 'Cache.Session',
-  statics: { get: (f, a, site) => unsupported(f, 'Cache.Session', site), put: (f, a, site) => unsupported(f, 'Cache.Session', site) },
+  statics: {
+    get: (f, a, site) => viaBuilder(f, sessionStatic, null, a, site),
+    put: (f, a) => sessionStatic.put(f, null, a),
+    remove: (f, a) => sessionStatic.remove(f, null, a),
+    contains: (f, a) => sessionStatic.contains(f, null, a),
+    getCapacity: (f) => sessionStatic.getCapacity(f, null),
+    isAvailable: () => true,
+    getPartition: (f, [name]) => {
+      if (name === null) throwNpe(f);
+      const p = new NObj('Cache.SessionPartition');
+      p.set('name', str(name));
+      return p;
+    },
+  },
+});
+defineNative({
+  name: 'Cache.SessionPartition',
+  methods: {
+    get: (f, p: NObj, a, site) => viaBuilder(f, sessionPart, p, a, site),
+    put: sessionPart.put,
+    remove: sessionPart.remove,
+    contains: sessionPart.contains,
+    getCapacity: sessionPart.getCapacity,
+    getName: (f, p: NObj) => p.get('name'),
+    isAvailable: () => true,
+  },
+});
+/** The common supertype of OrgPartition and SessionPartition. */
+defineNative({
+  name: 'Cache.Partition',
+  instanceOf: (v) => v instanceof NObj && (v.typeName === 'Cache.OrgPartition' || v.typeName === 'Cache.SessionPartition'),
 });
 
 // Decimal helpers used by Limits CPU checks

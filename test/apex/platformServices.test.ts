@@ -1,0 +1,113 @@
+/**
+ * Platform services community Apex leans on, run as Apex test classes on the local runtime:
+ * Cache.Session and Cache.CacheBuilder, Request/Quiddity, Crypto.verifyHMAC.
+ */
+import { describe, expect, it } from 'vitest';
+import { runTests } from '../../tools/apex/index.ts';
+import { MemoryHost } from '../../tools/apex/memoryHost.ts';
+import { run } from './helpers.ts';
+
+async function apexTests(classes: Record<string, string>, opts: ConstructorParameters<typeof MemoryHost>[0] = {}) {
+  const host = new MemoryHost({ ...opts, classes: Object.entries(classes).map(([name, body]) => ({ name, body })) });
+  const r = await runTests(host);
+  return Object.fromEntries(r.tests.map((t) => [`${t.className}.${t.methodName}`, t.outcome === 'Pass' ? 'Pass' : `${t.outcome}: ${t.message}`]));
+}
+
+describe('Cache.Session', () => {
+  const classes = {
+    Loader: `public class Loader implements Cache.CacheBuilder {
+      public static Integer loads = 0;
+      public Object doLoad(String key) { loads++; return 'loaded ' + key; }
+    }`,
+    SessionCacheTest: `@IsTest private class SessionCacheTest {
+      @IsTest static void putGetRemove() {
+        Cache.SessionPartition p = Cache.Session.getPartition('local.Main');
+        p.put('greeting', 'hi');
+        Assert.isTrue(p.contains('greeting'));
+        Assert.areEqual('hi', p.get('greeting'));
+        Assert.areEqual('hi', Cache.Session.get('local.Main.greeting'));
+        Assert.isTrue(p.remove('greeting'));
+        Assert.isNull(p.get('greeting'));
+        Assert.isTrue(Cache.Session.isAvailable());
+      }
+      @IsTest static void cacheBuilderLoadsOnceOnAMiss() {
+        Cache.Partition p = Cache.Session.getPartition('local.Main');
+        Assert.areEqual('loaded k1', p.get(Loader.class, 'k1'));
+        Assert.areEqual('loaded k1', p.get(Loader.class, 'k1'));
+        Assert.areEqual(1, Loader.loads);
+      }
+      @IsTest static void aPartitionWithoutSessionCapacityRefusesPuts() {
+        try {
+          Cache.Session.getPartition('local.OrgOnly').put('k', 1);
+          Assert.fail('expected SessionCacheException');
+        } catch (Cache.Session.SessionCacheException e) {
+          Assert.isTrue(e.getMessage().contains('k'), e.getMessage());
+        }
+      }
+      @IsTest static void keysMustBeAlphanumeric() {
+        try {
+          Cache.Session.getPartition('local.Main').put('bad-key', 1);
+          Assert.fail('expected IllegalArgumentException');
+        } catch (IllegalArgumentException e) {
+          Assert.areEqual('Key must be alphanumeric: bad-key', e.getMessage());
+        }
+      }
+    }`,
+  };
+
+  it('stores, reads and removes per partition, loads through a CacheBuilder, and needs session capacity', async () => {
+    expect(await apexTests(classes, { sessionPartitions: { Main: 2, OrgOnly: 0 } })).toEqual({
+      'SessionCacheTest.putGetRemove': 'Pass',
+      'SessionCacheTest.cacheBuilderLoadsOnceOnAMiss': 'Pass',
+      'SessionCacheTest.aPartitionWithoutSessionCapacityRefusesPuts': 'Pass',
+      'SessionCacheTest.keysMustBeAlphanumeric': 'Pass',
+    });
+  });
+
+  it('does not carry values from one transaction to the next', async () => {
+    const host = new MemoryHost({ sessionPartitions: { Main: 1 } });
+    const first = await run(`Cache.Session.getPartition('local.Main').put('k', 'v'); System.debug(Cache.Session.get('local.Main.k'));`, { host });
+    const second = await run(`System.debug(Cache.Session.get('local.Main.k'));`, { host });
+    expect([first.debug, second.debug]).toEqual([['v'], ['null']]);
+  });
+});
+
+describe('Request and Quiddity', () => {
+  it('names the kind of request: RUNTEST_SYNC in tests, ANONYMOUS in anonymous Apex', async () => {
+    const results = await apexTests({
+      QuiddityTest: `@IsTest private class QuiddityTest {
+        @IsTest static void runsAsSyncTest() {
+          Request r = Request.getCurrent();
+          Assert.areEqual(Quiddity.RUNTEST_SYNC, r.getQuiddity());
+          Assert.areEqual(System.Quiddity.RUNTEST_SYNC, System.Request.getCurrent().getQuiddity());
+          Assert.areNotEqual(Quiddity.QUEUEABLE, r.getQuiddity());
+          Assert.isTrue(new Set<Quiddity>{ Quiddity.RUNTEST_SYNC, Quiddity.RUNTEST_ASYNC }.contains(r.getQuiddity()));
+          Assert.areEqual(r.getRequestId(), Request.getCurrent().getRequestId());
+          Assert.areEqual('FUTURE', Quiddity.FUTURE.name());
+          Assert.areEqual(Quiddity.REST, Quiddity.valueOf('REST'));
+        }
+      }`,
+    });
+    expect(results).toEqual({ 'QuiddityTest.runsAsSyncTest': 'Pass' });
+    const anon = await run(`System.debug(Request.getCurrent().getQuiddity()); System.debug(Request.getCurrent().getRequestId().length() > 0);`);
+    expect(anon.debug).toEqual(['ANONYMOUS', 'true']);
+  });
+});
+
+describe('Crypto.verifyHMAC', () => {
+  it('accepts the MAC generateMac made and refuses one of other data or key', async () => {
+    const r = await run(`
+      Blob key = Blob.valueOf('secret');
+      Blob data = Blob.valueOf('payload');
+      Blob mac = Crypto.generateMac('hmacSHA256', data, key);
+      System.debug(Crypto.verifyHMAC('hmacSHA256', data, key, mac));
+      System.debug(Crypto.verifyHMAC('hmacSHA256', Blob.valueOf('payloaX'), key, mac));
+      System.debug(Crypto.verifyHMAC('hmacSHA256', data, Blob.valueOf('other'), mac));
+      System.debug(Crypto.verifyHMAC('hmacSHA512', data, key, Crypto.generateMac('hmacSHA512', data, key)));
+      System.debug(EncodingUtil.convertToHex(Crypto.generateDigest('SHA512', Blob.valueOf('abc'))).left(16));
+      Crypto.verifyHMAC('hmacSHA999', data, key, mac);
+    `);
+    expect(r.debug).toEqual(['true', 'false', 'false', 'true', 'ddaf35a193617aba']);
+    expect(r.exceptionMessage).toBe('System.InvalidParameterValueException: Invalid algorithm: hmacSHA999');
+  });
+});
