@@ -83,6 +83,12 @@ export interface ApexHost {
    */
   withUser?(user: { id?: string; username?: string }): Promise<ApexHost>;
 
+  /**
+   * Optional: may the running user invoke this Apex class as an entry point (Apex REST)? Profiles and
+   * permission sets grant it (`classAccesses`). Hosts without it allow every class.
+   */
+  canAccessClass?(className: string): Promise<boolean>;
+
   /** Transaction boundaries: the runtime calls these around each request, test method and anonymous block. */
   begin(): Promise<void>;
   commit(): Promise<void>;

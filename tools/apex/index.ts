@@ -122,6 +122,7 @@ export async function runApexRest(host: ApexHost, request: ApexRestRequest): Pro
   }
   const cls = matchUrlMapping(mappings, request.requestUri);
   if (!cls) return restError(404, 'NOT_FOUND', 'Could not find a match for URL');
+  if (host.canAccessClass && !(await host.canAccessClass(cls.name))) return restError(403, 'FORBIDDEN', `You do not have access to the Apex class named: ${cls.name}`);
   const verb = request.method.toUpperCase();
   const ann = VERBS[verb];
   let method: MethodDef | undefined;

@@ -16,6 +16,56 @@ export function setMetadataModule(m: MetadataModule): void {
 }
 
 export const ADMIN_PROFILE = 'System Administrator';
+export const API_ONLY_PROFILE = 'Minimum Access - API Only Integrations';
+
+/**
+ * System permissions of the standard profiles, by their Metadata API names (`userPermissions`).
+ * System Administrator: everything this platform gates. Standard User: "API Enabled" is on by default
+ * (field report, salesforcedictionary.com "API_DISABLED_FOR_ORG"). Minimum Access - API Only
+ * Integrations: API only (Help `platform.integration_user.htm`). Minimum Access - Salesforce: none.
+ * Unverified: the exact default lists beyond these gates; a custom profile grants nothing here.
+ */
+const PROFILE_PERMISSIONS: Record<string, string[]> = {
+  [ADMIN_PROFILE]: ['ApiEnabled', 'AuthorApex', 'ModifyAllData', 'ViewAllData', 'ModifyMetadata', 'CustomizeApplication', 'ViewSetup', 'ManageUsers'],
+  'Standard User': ['ApiEnabled'],
+  [API_ONLY_PROFILE]: ['ApiEnabled', 'ApiUserOnly'],
+  'Minimum Access - Salesforce': [],
+};
+
+/** The user's system permissions: the profile's plus every assigned permission set's. */
+export function userPermissionsOf(db: DatabaseSync, orgId: string, userId: string): Set<string> {
+  const out = new Set<string>(PROFILE_PERMISSIONS[profileNameOf(db, orgId, userId) ?? ''] ?? []);
+  for (const ps of permissionSets(db, orgId, userId)) for (const p of ps.userPermissions) out.add(p);
+  return out;
+}
+
+export function hasUserPermission(db: DatabaseSync, orgId: string, userId: string, ...anyOf: string[]): boolean {
+  const perms = userPermissionsOf(db, orgId, userId);
+  return anyOf.some((p) => perms.has(p));
+}
+
+/** Apex class access (profile or permission set `classAccesses`); Author Apex / Modify All Data see every class. */
+export function hasClassAccess(db: DatabaseSync, orgId: string, userId: string, className: string): boolean {
+  if (hasUserPermission(db, orgId, userId, 'ModifyAllData', 'AuthorApex')) return true;
+  const lower = className.toLowerCase();
+  return permissionSets(db, orgId, userId).some((ps) => ps.classAccesses.some((c) => c.toLowerCase() === lower));
+}
+
+/** Field-level security: can the user read this field? (Admins and "View All Data" read every field.) */
+export function canReadField(db: DatabaseSync, orgId: string, userId: string, sobject: string, field: string): boolean {
+  try {
+    checkFieldAccess(db, orgId, userId, sobject, [field]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** REST `API_CURRENTLY_DISABLED` (field report: "API_CURRENTLY_DISABLED: API is disabled for this User"; HTTP status unverified, 403 chosen). */
+export const apiDisabled = (): ApiError => new ApiError(403, 'API_CURRENTLY_DISABLED', 'API is disabled for this User');
+
+/** Metadata API without Modify All Data / Modify Metadata (field-reported SOAP fault text). */
+export const METADATA_ACCESS_MESSAGE = 'INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions';
 const ALWAYS_READABLE = new Set(['user', 'profile', 'organization', 'permissionset', 'permissionsetassignment']);
 /** The object permissions the Standard User profile has out of the box (read/create/edit, no delete). */
 const STANDARD_USER_OBJECTS = new Set(['account', 'contact']);
@@ -57,6 +107,8 @@ function lookupCI<T>(map: Record<string, T>, key: string): T | undefined {
 export function hasObjectAccess(db: DatabaseSync, orgId: string, userId: string, sobject: string, op: Op): boolean {
   const profile = profileNameOf(db, orgId, userId);
   if (profile === ADMIN_PROFILE) return true;
+  const perms = userPermissionsOf(db, orgId, userId);
+  if (perms.has('ModifyAllData') || (op === 'read' && perms.has('ViewAllData'))) return true;
   if (op === 'read' && ALWAYS_READABLE.has(sobject.toLowerCase())) return true;
   if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase()) && op !== 'delete') return true;
   if (sobject.endsWith('__mdt') && op === 'read') {
@@ -82,6 +134,8 @@ const ALWAYS_FIELDS = new Set(['id', 'name', 'createddate', 'lastmodifieddate', 
 export function checkFieldAccess(db: DatabaseSync, orgId: string, userId: string, sobject: string, fields: string[]): void {
   const profile = profileNameOf(db, orgId, userId);
   if (profile === ADMIN_PROFILE || ALWAYS_READABLE.has(sobject.toLowerCase()) || sobject.endsWith('__mdt')) return;
+  // Unverified: "View All Data" is treated as reading every field (Salesforce still applies FLS to it).
+  if (hasUserPermission(db, orgId, userId, 'ModifyAllData', 'ViewAllData')) return;
   if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase())) return;
   const sets = permissionSets(db, orgId, userId);
   for (const f of fields) {
@@ -93,7 +147,7 @@ export function checkFieldAccess(db: DatabaseSync, orgId: string, userId: string
 
 export function checkFieldEdit(db: DatabaseSync, orgId: string, userId: string, sobject: string, fields: string[]): void {
   const profile = profileNameOf(db, orgId, userId);
-  if (profile === ADMIN_PROFILE) return;
+  if (profile === ADMIN_PROFILE || hasUserPermission(db, orgId, userId, 'ModifyAllData')) return;
   if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase())) return;
   const sets = permissionSets(db, orgId, userId);
   for (const f of fields) {

@@ -5,7 +5,7 @@ import type { RecordStore } from './contracts.ts';
 import type { MetadataModule } from './neighbours.ts';
 import { runSoql } from './soql.ts';
 import { deleteRecord, getRecord, insertRecord, updateRecord, tx, type StoredOrg } from './store.ts';
-import { checkFieldEdit, checkObjectAccess, profileNameOf } from './access.ts';
+import { checkFieldEdit, checkObjectAccess, hasClassAccess, profileNameOf } from './access.ts';
 import { ApiError } from './errors.ts';
 import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
 
@@ -252,6 +252,9 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     },
     async sessionCacheCapacityMb(partition) {
       return metadata.findCachePartition?.(db, org.id, partition?.replace(/^local\./, ''))?.sessionCapacityMb ?? 0;
+    },
+    async canAccessClass(className) {
+      return hasClassAccess(db, org.id, userId, className);
     },
     async withUser(who) {
       const row = who.id

@@ -42,3 +42,10 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(h);
   return m ? m[1].trim() : undefined;
 }
+
+/** A SOAP fault as Salesforce's partner, Apex and Metadata endpoints send them (HTTP 500). */
+export function sendSoapFault(res: ServerResponse, code: string, message: string): void {
+  const esc = message.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const xml = `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com"><soapenv:Body><soapenv:Fault><faultcode>sf:${code}</faultcode><faultstring>${esc}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
+  res.writeHead(500, { 'Content-Type': 'text/xml;charset=UTF-8', 'Content-Length': String(Buffer.byteLength(xml)) }).end(xml);
+}

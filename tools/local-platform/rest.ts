@@ -4,10 +4,10 @@ import type { RequestContext, RouteHandler } from './contracts.ts';
 import { ApiError, invalidType, notFound } from './errors.ts';
 import { parseJsonBody, sendJson } from './http.ts';
 import { deleteRecord, getRecord, insertRecord, objectDef, tx, updateRecord, type StoredOrg } from './store.ts';
-import { getObjectDef, listObjects, findField } from './schema.ts';
+import { getObjectDef, listObjects, findField, type ObjectDef } from './schema.ts';
 import { runSoql, soqlColumns } from './soql.ts';
 import { describeObject, describeSummary } from './describe.ts';
-import { checkFieldEdit, checkObjectAccess } from './access.ts';
+import { canReadField, checkFieldEdit, checkObjectAccess, hasObjectAccess } from './access.ts';
 
 /**
  * The REST data API under /services/data: versions, resources, limits, describe, sObject CRUD,
@@ -55,6 +55,11 @@ function userOf(ctx: RequestContext): string {
 function requireDml(db: DatabaseSync, orgId: string, userId: string, sobject: string, op: 'create' | 'edit' | 'delete', fields: string[]): void {
   checkObjectAccess(db, orgId, userId, sobject, op);
   if (op !== 'delete') checkFieldEdit(db, orgId, userId, sobject, fields);
+}
+
+/** The object definition as the user sees it: fields hidden by field-level security are left out. */
+function readableFields(db: DatabaseSync, orgId: string, userId: string, def: ObjectDef): ObjectDef {
+  return { ...def, fields: def.fields.filter((f) => canReadField(db, orgId, userId, def.name, f.name)) };
 }
 
 export function dataRoutes(hooks: DataHooks): RouteHandler {
@@ -107,7 +112,8 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
       return true;
     }
     if (rest === '/sobjects') {
-      sendJson(res, 200, { encoding: 'UTF-8', maxBatchSize: 200, sobjects: listObjects(db, org.id, org.kind).map((d) => describeSummary(d, v)) });
+      const visible = listObjects(db, org.id, org.kind).filter((d) => hasObjectAccess(db, org.id, userId, d.name, 'read'));
+      sendJson(res, 200, { encoding: 'UTF-8', maxBatchSize: 200, sobjects: visible.map((d) => describeSummary(d, v)) });
       return true;
     }
     const tree = /^\/composite\/tree\/([A-Za-z0-9_]+)$/.exec(rest);
@@ -126,7 +132,7 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
       const [, , idOrDescribe, extra] = so;
       if (idOrDescribe === 'describe' && !extra && method === 'GET') {
         checkObjectAccess(db, org.id, userId, def.name, 'read');
-        sendJson(res, 200, describeObject(def, v));
+        sendJson(res, 200, describeObject(readableFields(db, org.id, userId, def), v));
         return true;
       }
       if (!idOrDescribe) {
@@ -154,7 +160,8 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
         const rec = getRecord(db, org.id, id);
         if (!rec || rec.sobject !== def.name) throw notFound('The requested resource does not exist');
         const wanted = url.searchParams.get('fields');
-        const fieldNames = wanted ? wanted.split(',').map((s) => s.trim()).filter(Boolean) : def.fields.map((f) => f.name);
+        // Named fields the user cannot read fail (400); without `fields`, unreadable ones are left out.
+        const fieldNames = wanted ? wanted.split(',').map((s) => s.trim()).filter(Boolean) : readableFields(db, org.id, userId, def).fields.map((f) => f.name);
         const soql = `SELECT ${fieldNames.join(', ')} FROM ${def.name} WHERE Id = '${rec.id}'`;
         const r = runSoql(db, org.id, soql, { userMode: true, userId, apiVersion: v });
         sendJson(res, 200, r.records[0]);

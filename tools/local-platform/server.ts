@@ -12,10 +12,10 @@ import { dataRoutes, toolingRoutes } from './rest.ts';
 import { deleteScratchOrg, expireScratchOrgs, hubLimits, signUpScratchOrg, type ScratchLimits, type SignupDeps } from './devhub.ts';
 import { loadNeighbours, type Neighbours } from './neighbours.ts';
 import { setCustomObjectSource } from './schema.ts';
-import { setMetadataModule, ADMIN_PROFILE } from './access.ts';
+import { setMetadataModule, ADMIN_PROFILE, apiDisabled, hasUserPermission } from './access.ts';
 import { lookupToken } from './tokens.ts';
 import { ApiError, invalidSession, notFound } from './errors.ts';
-import { sendApiError, sendJson } from './http.ts';
+import { sendApiError, sendJson, sendSoapFault } from './http.ts';
 import { createApexHost } from './apexHost.ts';
 
 /**
@@ -211,6 +211,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       const needsSession = path.startsWith('/services/apexrest') || /^\/services\/data\/v[\d.]+\/(tooling|sobjects|query|composite|limits)/.test(path);
       if (needsSession && !userId) {
         sendApiError(res, invalidSession());
+        return;
+      }
+      // Every API needs the user's "API Enabled" permission (profile or permission set).
+      const isApi = isSoap || path.startsWith('/services/apexrest') || /^\/services\/data\/v[\d.]+\//.test(path);
+      if (userId && isApi && !hasUserPermission(db, org.id, userId, 'ApiEnabled')) {
+        if (isSoap) sendSoapFault(res, 'API_CURRENTLY_DISABLED', 'API_CURRENTLY_DISABLED: API is disabled for this User');
+        else sendApiError(res, apiDisabled());
         return;
       }
       for (const { handler } of registry) {

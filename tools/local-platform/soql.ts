@@ -5,7 +5,7 @@ import { findChildRelationship, findField, findRelationship, type ObjectDef } fr
 import { composeQuery } from '@jetstreamapp/soql-parser-js';
 import { objectDef, getRecord } from './store.ts';
 import { to15, to18 } from './ids.ts';
-import { checkFieldAccess, checkObjectAccess } from './access.ts';
+import { canReadField, checkFieldAccess, checkObjectAccess } from './access.ts';
 
 /**
  * SOQL over the `records` table: the query is parsed with @jetstreamapp/soql-parser-js, names are
@@ -50,8 +50,8 @@ function fieldExpr(ctx: Ctx, def: ObjectDef, path: string, alias = 'r', depth = 
   const parts = path.split('.');
   // A leading object name qualifier (Account.Name in FROM Account) is allowed.
   if (parts.length > 1 && parts[0].toLowerCase() === def.name.toLowerCase() && !findRelationship(def, parts[0])) parts.shift();
-  touch(ctx, def.name, parts[0]);
   if (parts.length === 1) {
+    touch(ctx, def.name, parts[0]);
     const fd = findField(def, parts[0]);
     if (!fd) throw invalidField(parts[0], def.name);
     if (fd.name === 'Id') return { sql: `${alias}.id`, type: 'id' };
@@ -59,6 +59,8 @@ function fieldExpr(ctx: Ctx, def: ObjectDef, path: string, alias = 'r', depth = 
   }
   const rel = findRelationship(def, parts[0]);
   if (!rel || !rel.referenceTo) throw invalidField(parts[0], def.name);
+  // A relationship is as readable as its lookup field (Owner → OwnerId, Parent__r → Parent__c).
+  touch(ctx, def.name, rel.name);
   const parentDef = objectDef(ctx.db, ctx.orgId, rel.referenceTo);
   const p = `p${depth}`;
   const inner = fieldExpr(ctx, parentDef, parts.slice(1).join('.'), p, depth + 1);
@@ -280,6 +282,7 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
   const ctx: Ctx = { db, orgId, params: [orgId, def.name], binds: options.binds ?? {}, touched: new Map() };
   const apiVersion = (options.apiVersion ?? '66.0').replace(/^v/, '');
   const selected: Selected[] = [];
+  const userMode = options.userMode || (q as { withAccessLevel?: string }).withAccessLevel?.toUpperCase() === 'USER_MODE';
   for (const f of q.fields ?? []) {
     const fld = f as SoqlField & { field?: string; rawValue?: string; functionName?: string; parameters?: unknown[]; alias?: string };
     if (fld.type === 'Field') {
@@ -303,14 +306,20 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
       runSoql(db, orgId, soqlText, { ...options, parentFilter: { field: rel.field, id: '000000000000000AAA' } });
       selected.push({ kind: 'subquery', path: [rel.name], subquery: { relationship: rel.name, childSObject: rel.childSObject, field: rel.field, soql: soqlText } });
     } else if (fld.type === 'FieldFunctionExpression' && fld.functionName?.toUpperCase() === 'FIELDS') {
-      for (const fd of def.fields) selected.push({ kind: 'field', path: [fd.name] });
+      // FIELDS() "respects field-level security, so it only shows the fields that you have permission to access".
+      const group = String(fld.parameters?.[0] ?? 'ALL').toUpperCase();
+      touch(ctx, def.name, 'Id'); // the object itself must still be readable
+      for (const fd of def.fields) {
+        if ((group === 'CUSTOM' && !fd.name.endsWith('__c')) || (group === 'STANDARD' && fd.name.endsWith('__c'))) continue;
+        if (userMode && options.userId && !canReadField(db, orgId, options.userId, def.name, fd.name)) continue;
+        selected.push({ kind: 'field', path: [fd.name] });
+      }
     } else {
       throw malformed(`${fld.type}${fld.functionName ? ' ' + fld.functionName : ''} is not supported by the local platform`);
     }
   }
   if (selected.length === 0) throw malformed('no fields selected');
   if (q.groupBy) throw malformed('GROUP BY is not supported by the local platform');
-  const userMode = options.userMode || (q as { withAccessLevel?: string }).withAccessLevel?.toUpperCase() === 'USER_MODE';
 
   let sql = 'SELECT r.id AS id, r.fields AS fields FROM records r WHERE r.org_id = ? AND r.sobject = ?';
   const w = where(ctx, def, q.where);

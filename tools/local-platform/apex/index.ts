@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext, RouteHandler } from '../contracts.ts';
+import { hasUserPermission } from '../access.ts';
 import { executeAnonymous, runApexRest, runTests, type ExecuteAnonymousResult, type TestRunResult } from '../../apex/index.ts';
 
 const JSON_CT = 'application/json;charset=UTF-8';
@@ -315,6 +316,16 @@ async function apexRest(ctx: RequestContext, req: IncomingMessage, res: ServerRe
   send(res, out.statusCode, out.body, out.headers);
 }
 
+/**
+ * Anonymous Apex and Apex tests need "Author Apex" (Modify All Data implies it here). Salesforce's
+ * Apex guide allows "restricted access" to anonymous Apex through the API without it; what that
+ * restriction is, and the error text, are unverified, so the local platform refuses outright.
+ */
+const AUTHOR_APEX_MESSAGE = 'INSUFFICIENT_ACCESS: executing anonymous Apex or Apex tests requires the Author Apex permission';
+function canAuthorApex(ctx: RequestContext): boolean {
+  return !!ctx.userId && hasUserPermission(ctx.db, ctx.org.id, ctx.userId, 'AuthorApex', 'ModifyAllData');
+}
+
 export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
   const url = new URL(req.url ?? '/', 'http://local');
   const path = url.pathname;
@@ -327,6 +338,10 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
     const xml = body.toString('utf8');
     if (!ctx.userId) {
       soapFault(res, 'INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session');
+      return true;
+    }
+    if (!canAuthorApex(ctx)) {
+      soapFault(res, 'INSUFFICIENT_ACCESS', AUTHOR_APEX_MESSAGE);
       return true;
     }
     const m = /<(?:\w+:)?executeAnonymous\b[^>]*>[\s\S]*?<(?:\w+:)?apexcode>([\s\S]*?)<\/(?:\w+:)?apexcode>/.exec(xml);
@@ -348,6 +363,10 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
   }
   const tooling = /^\/services\/data\/v[\d.]+\/tooling\/(executeAnonymous|runTestsSynchronous|runTestsAsynchronous)\/?$/.exec(path);
   if (tooling && ctx.userId) {
+    if (!canAuthorApex(ctx)) {
+      send(res, 403, JSON.stringify([{ errorCode: 'INSUFFICIENT_ACCESS', message: AUTHOR_APEX_MESSAGE.replace(/^INSUFFICIENT_ACCESS: /, '') }]), { 'Content-Type': JSON_CT });
+      return true;
+    }
     const classId = classIdResolver(ctx);
     const host = ctx.apexHost(ctx.userId);
     if (tooling[1] === 'runTestsAsynchronous' && req.method === 'POST') {

@@ -20,9 +20,15 @@ import { importKeystore } from './importKeystore.ts';
 import { ToolError } from '../../core/ToolError.ts';
 import { sourceMemberRoute } from './sourceTracking.ts';
 import { restDeployRoute } from './restDeploy.ts';
+import { hasUserPermission, METADATA_ACCESS_MESSAGE } from '../access.ts';
 
 const SOAP_PATH = /^\/services\/Soap\/m\/(\d+\.\d+)(\/[A-Za-z0-9]+)?\/?$/;
 const ADMIN_PROFILE = 'System Administrator';
+
+/** Deploy, retrieve and every other Metadata API call need "Modify All Data" or "Modify Metadata". */
+function canUseMetadataApi(ctx: RequestContext): boolean {
+  return !!ctx.userId && hasUserPermission(ctx.db, ctx.org.id, ctx.userId, 'ModifyAllData', 'ModifyMetadata');
+}
 
 const ready = new WeakSet<DatabaseSync>();
 function schema(db: DatabaseSync): void {
@@ -41,6 +47,10 @@ export const metadataRoutes: RouteHandler = async (ctx, req, res, body) => {
   const m = SOAP_PATH.exec(path);
   if (!m) {
     if (/^\/services\/data\/v[\d.]+\/metadata\/deployRequest/.test(path)) {
+      if (ctx.userId && !canUseMetadataApi(ctx)) {
+        sendJson(res, 403, [{ errorCode: 'INSUFFICIENT_ACCESS', message: METADATA_ACCESS_MESSAGE.replace(/^INSUFFICIENT_ACCESS: /, '') }]);
+        return true;
+      }
       schema(ctx.db);
       return restDeployRoute(ctx, req, res, body, {
         runDeploy: (zip, options) => runDeploy(ctx, zip, options),
@@ -62,6 +72,10 @@ export const metadataRoutes: RouteHandler = async (ctx, req, res, body) => {
   }
   if (!ctx.userId) {
     sendSoapFault(res, 'sf:INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
+    return true;
+  }
+  if (!canUseMetadataApi(ctx)) {
+    sendSoapFault(res, 'sf:INSUFFICIENT_ACCESS', METADATA_ACCESS_MESSAGE);
     return true;
   }
   schema(ctx.db);

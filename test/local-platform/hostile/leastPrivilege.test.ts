@@ -1,0 +1,114 @@
+/**
+ * Least privilege as Salesforce checks it, probed with the integration user's own token (the one Org A
+ * can mint at will): it reads the latest Accounts through AccountRetriever and nothing more.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connection } from '@jsforce/jsforce-node';
+import { zipOf, classMeta } from '../metadata/fixtures.ts';
+import { anonymousApexSoap, call, startWorld, V, type World } from './world.ts';
+
+let w: World;
+beforeAll(async () => {
+  w = await startWorld();
+}, 120_000);
+afterAll(async () => w?.p.cleanup());
+
+const METADATA_DENIED = 'INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions';
+
+describe('the integration user (Minimum Access - API Only Integrations + Account_Retriever_Integration)', () => {
+  it('reads the latest Accounts through AccountRetriever', async () => {
+    const r = await call(w.p.url, w.integrationToken, '/services/apexrest/AccountRetriever');
+    expect(r.status).toBe(200);
+    expect(r.body).toHaveLength(10);
+    expect(Object.keys(r.body[0]).sort()).toEqual(['CreatedDate', 'Id', 'Name']);
+  });
+
+  it('cannot call an Apex REST class its permission set does not grant', async () => {
+    const r = await call(w.p.url, w.integrationToken, '/services/apexrest/Other');
+    expect(r.status).toBe(403);
+    expect(r.body).toEqual([{ errorCode: 'FORBIDDEN', message: 'You do not have access to the Apex class named: OtherResource' }]);
+  });
+
+  it('cannot run anonymous Apex or Apex tests, over SOAP or the Tooling API', async () => {
+    const soap = await anonymousApexSoap(w.p.url, w.integrationToken, "insert new Account(Name='pwned');");
+    expect(soap.status).toBe(500);
+    expect(soap.text).toContain('<faultcode>sf:INSUFFICIENT_ACCESS</faultcode>');
+    const tooling = await call(w.p.url, w.integrationToken, `${V}/tooling/executeAnonymous/?anonymousBody=${encodeURIComponent("delete [SELECT Id FROM Account];")}`);
+    expect(tooling.status).toBe(403);
+    expect(tooling.body[0].errorCode).toBe('INSUFFICIENT_ACCESS');
+    const tests = await call(w.p.url, w.integrationToken, `${V}/tooling/runTestsSynchronous`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tests: [{ className: 'AccountRetriever' }] }) });
+    expect(tests.status).toBe(403);
+    const count = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT COUNT() FROM Account WHERE Name = 'pwned'")}`);
+    expect(count.body.totalSize).toBe(0);
+  });
+
+  it('cannot deploy or retrieve through the Metadata API (SOAP or REST)', async () => {
+    const conn = new Connection({ instanceUrl: w.p.url, accessToken: w.integrationToken, version: '66.0' });
+    const zip = await zipOf({ 'classes/Backdoor.cls': 'public class Backdoor {}', 'classes/Backdoor.cls-meta.xml': classMeta }, { ApexClass: ['Backdoor'] });
+    await expect(conn.metadata.deploy(zip, {}).complete(true)).rejects.toThrow(METADATA_DENIED);
+    await expect(conn.metadata.retrieve({ unpackaged: { types: [{ name: 'ApexClass', members: ['*'] }], version: '66.0' } } as never).complete()).rejects.toThrow(METADATA_DENIED);
+    await expect(conn.metadata.list([{ type: 'ApexClass' }])).rejects.toThrow(METADATA_DENIED);
+    const form = new FormData();
+    form.append('json', new Blob([JSON.stringify({ deployOptions: {} })], { type: 'application/json' }));
+    form.append('file', new Blob([zip]), 'deploy.zip');
+    const rest = await call(w.p.url, w.integrationToken, `${V}/metadata/deployRequest`, { method: 'POST', body: form });
+    expect(rest.status).toBe(403);
+    expect(w.p.records.find(w.org, 'ApexClass', 'Name', 'Backdoor')).toBeUndefined();
+  });
+
+  it('sees only the Account fields it is granted, on every read path', async () => {
+    const q = (soql: string) => call(w.p.url, w.integrationToken, `${V}/query?q=${encodeURIComponent(soql)}`);
+    for (const group of ['ALL', 'STANDARD']) {
+      const r = await q(`SELECT FIELDS(${group}) FROM Account LIMIT 5`);
+      expect(r.status).toBe(200);
+      expect(r.body.records[0]).toHaveProperty('Name');
+      expect(r.body.records[0]).not.toHaveProperty('Description');
+      expect(r.body.records[0]).not.toHaveProperty('Phone');
+    }
+    expect((await q('SELECT Description FROM Account')).body[0].errorCode).toBe('INVALID_FIELD');
+    expect((await q('SELECT Parent.Phone FROM Account')).body[0]).toMatchObject({ errorCode: 'INVALID_FIELD' });
+    expect((await q('SELECT Id FROM Contact')).body[0].errorCode).toBe('INVALID_TYPE');
+    const describe = await call(w.p.url, w.integrationToken, `${V}/sobjects/Account/describe`);
+    const names = describe.body.fields.map((f: { name: string }) => f.name);
+    expect(names).toContain('Name');
+    expect(names).not.toContain('Description');
+    const global = await call(w.p.url, w.integrationToken, `${V}/sobjects`);
+    expect(global.body.sobjects.map((s: { name: string }) => s.name)).not.toContain('Contact');
+    const id = (await q('SELECT Id FROM Account LIMIT 1')).body.records[0].Id;
+    const rec = await call(w.p.url, w.integrationToken, `${V}/sobjects/Account/${id}`);
+    expect(rec.status).toBe(200);
+    expect(rec.body.Name).toMatch(/^Hostile/);
+    expect(rec.body).not.toHaveProperty('Description');
+    expect((await call(w.p.url, w.integrationToken, `${V}/sobjects/Account/${id}?fields=Description`)).status).toBe(400);
+  });
+
+  it('cannot create, update or delete records', async () => {
+    const json = { 'Content-Type': 'application/json' };
+    const id = (await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 1')}`)).body.records[0].Id;
+    const create = await call(w.p.url, w.integrationToken, `${V}/sobjects/Account`, { method: 'POST', headers: json, body: JSON.stringify({ Name: 'x' }) });
+    const update = await call(w.p.url, w.integrationToken, `${V}/sobjects/Account/${id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ Name: 'x' }) });
+    const del = await call(w.p.url, w.integrationToken, `${V}/sobjects/Account/${id}`, { method: 'DELETE' });
+    for (const r of [create, update, del]) expect(r.body[0].errorCode).toBe('INSUFFICIENT_ACCESS_OR_READONLY');
+  });
+});
+
+describe('"API Enabled"', () => {
+  it('a user without it gets API_CURRENTLY_DISABLED from REST, SOAP and Apex REST', async () => {
+    const rest = await call(w.p.url, w.bareToken, `${V}/query?q=${encodeURIComponent('SELECT Id FROM User')}`);
+    expect(rest.status).toBe(403);
+    expect(rest.body).toEqual([{ errorCode: 'API_CURRENTLY_DISABLED', message: 'API is disabled for this User' }]);
+    expect((await call(w.p.url, w.bareToken, '/services/apexrest/AccountRetriever')).body[0].errorCode).toBe('API_CURRENTLY_DISABLED');
+    const soap = await anonymousApexSoap(w.p.url, w.bareToken, 'System.debug(1);');
+    expect(soap.text).toContain('<faultcode>sf:API_CURRENTLY_DISABLED</faultcode>');
+  });
+});
+
+describe('the System Administrator', () => {
+  it('keeps every permission setup:orgs uses: anonymous Apex, Metadata API, all fields', async () => {
+    const soap = await anonymousApexSoap(w.p.url, w.adminToken, "System.debug('ok');");
+    expect(soap.text).toContain('<success>true</success>');
+    expect((await w.admin.metadata.list([{ type: 'ApexClass' }])).map((f) => f.fullName)).toContain('AccountRetriever');
+    const all = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent('SELECT FIELDS(ALL) FROM Account LIMIT 1')}`);
+    expect(all.body.records[0]).toHaveProperty('Description');
+  });
+});
