@@ -50,7 +50,7 @@ describe('the integration user (Minimum Access - API Only Integrations + Account
     await expect(conn.metadata.list([{ type: 'ApexClass' }])).rejects.toThrow(METADATA_DENIED);
     const form = new FormData();
     form.append('json', new Blob([JSON.stringify({ deployOptions: {} })], { type: 'application/json' }));
-    form.append('file', new Blob([zip]), 'deploy.zip');
+    form.append('file', new Blob([new Uint8Array(zip)]), 'deploy.zip');
     const rest = await call(w.p.url, w.integrationToken, `${V}/metadata/deployRequest`, { method: 'POST', body: form });
     expect(rest.status).toBe(403);
     expect(w.p.records.find(w.org, 'ApexClass', 'Name', 'Backdoor')).toBeUndefined();
