@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { debugOf, run } from './helpers.ts';
 import { MemoryHost } from '../../tools/apex/memoryHost.ts';
 import { matchUrlMapping, runApexRest, runTests } from '../../tools/apex/index.ts';
-import type { ClassDef } from '../../tools/apex/classModel.ts';
+import type { ClassDef } from '../../tools/apex/lower/classModel.ts';
 
 let server: Server;
 let base: string;

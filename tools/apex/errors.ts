@@ -3,7 +3,7 @@
  * (catchable unless it is a LimitException/AssertException); UnsupportedError marks a construct the
  * local runtime does not implement, so it fails loudly instead of giving a wrong result.
  */
-import type { ApexObject } from './values.ts';
+import type { ApexObject } from './run/values.ts';
 
 export class ApexThrow extends Error {
   constructor(readonly ex: ApexObject) {

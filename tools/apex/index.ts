@@ -3,19 +3,18 @@
  * tools/apex is internal. Each call runs Apex transactions against the org behind `host`.
  */
 import type { ApexHost } from './host.ts';
-import { loadProgram, runInTransaction, describeFailure, type ApexFailure } from './runtime.ts';
-import { Compiler } from './compiler.ts';
-import { parseApex } from './parse.ts';
+import { loadProgram, runInTransaction, describeFailure, type ApexFailure } from './run/runtime.ts';
+import { Lowering } from './lower/declarations.ts';
+import { parseApex } from './parse/parse.ts';
 import { CompileError } from './errors.ts';
-import { ClassDef, type MethodDef } from './classModel.ts';
-import type { Program } from './program.ts';
-import type { Coverage, Transaction } from './transaction.ts';
-import { invoke, ensureStaticInit } from './ops.ts';
-import { ApexList, ApexMap, Blob } from './values.ts';
+import { ClassDef, type MethodDef, type Site } from './lower/classModel.ts';
+import type { Program } from './check/program.ts';
+import type { Coverage, Transaction } from './run/transaction.ts';
+import { invoke, ensureStaticInit } from './run/calls.ts';
+import { ApexList, ApexMap, Blob } from './run/values.ts';
 import { newRestRequest, newRestResponse } from './lib/web.ts';
 import { serialize, parseJson, typed } from './lib/json.ts';
 import type { NObj } from './lib/registry.ts';
-import type { Site } from './compiler.ts';
 
 export type { ApexHost } from './host.ts';
 
@@ -199,7 +198,7 @@ export async function executeAnonymous(host: ApexHost, source: string): Promise<
   let anon: { cls: ClassDef; main: MethodDef };
   try {
     const tree = parseApex(source, 'anonymous', 'AnonymousBlock');
-    anon = new Compiler('AnonymousBlock', source).compileAnonymous(tree);
+    anon = new Lowering('AnonymousBlock', source).compileAnonymous(tree);
     program.linkAll(anon.cls);
   } catch (e) {
     if (!(e instanceof CompileError)) throw e;

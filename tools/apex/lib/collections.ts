@@ -3,11 +3,15 @@
  * Schema.SObjectType basics).
  */
 import { defineNative, NObj } from './registry.ts';
-import { ApexList, ApexMap, ApexObject, ApexSet, Dec, SObject, hashKey, stringValueOf, type TypeRef } from '../values.ts';
-import { throwEx, throwNpe, valueEquals, runSoql, sobjectGet, unsupported, recordToSObject, sobjectToRecord, callMethod } from '../ops.ts';
+import { ApexList, ApexMap, ApexObject, ApexSet, Dec, SObject, hashKey, stringValueOf, type TypeRef } from '../run/values.ts';
+import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
+import { valueEquals } from '../run/operators.ts';
+import { runSoql, recordToSObject, sobjectToRecord } from '../run/data.ts';
+import { sobjectGet } from '../run/members.ts';
+import { callMethod } from '../run/calls.ts';
 import { compareValues } from './primitives.ts';
-import type { Frame } from '../frame.ts';
-import type { Site } from '../compiler.ts';
+import type { Frame } from '../run/frame.ts';
+import type { Site } from '../lower/classModel.ts';
 
 const n = (v: unknown): number => (v instanceof Dec ? v.n : Number(v));
 

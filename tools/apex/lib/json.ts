@@ -4,27 +4,11 @@
  * deserialization into Apex classes, sObjects and collections; JSONParser/JSONToken/JSONGenerator.
  */
 import { defineNative, NObj } from './registry.ts';
-import {
-  ApexDate,
-  ApexDatetime,
-  ApexList,
-  ApexMap,
-  ApexObject,
-  ApexSet,
-  ApexTime,
-  Blob,
-  Dec,
-  EnumValue,
-  NativeObject,
-  SObject,
-  TypeValue,
-  stringValueOf,
-  type TypeRef,
-} from '../values.ts';
-import { throwEx, unsupported, resolveTypeName, isSObjectName, enumValue, runtimeTypeName } from '../ops.ts';
-import { Frame } from '../frame.ts';
-import type { Site } from '../compiler.ts';
-import type { ClassDef } from '../classModel.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Blob, Dec, EnumValue, NativeObject, SObject, TypeValue, stringValueOf, type TypeRef } from '../run/values.ts';
+import { throwEx, unsupported } from '../run/exceptions.ts';
+import { resolveTypeName, isSObjectName, enumValue, runtimeTypeName } from '../run/types.ts';
+import { Frame } from '../run/frame.ts';
+import type { Site, ClassDef } from '../lower/classModel.ts';
 
 export const API_VERSION = '65.0';
 

@@ -2,10 +2,12 @@
  * String, the number types, Boolean, Id, Blob, Date, Datetime, Math, enums and System.Type.
  */
 import { defineNative, natives, NObj as NObjP } from './registry.ts';
-import { ApexDate, ApexDatetime, ApexList, ApexObject, ApexTime, Blob, Dec, EnumValue, TypeValue, stringValueOf, type TypeRef } from '../values.ts';
-import { throwEx, throwNpe, unsupported, resolveTypeName, construct, runtimeTypeName, callMethod } from '../ops.ts';
-import type { Frame } from '../frame.ts';
-import type { Site } from '../compiler.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexObject, ApexTime, Blob, Dec, EnumValue, TypeValue, stringValueOf, type TypeRef } from '../run/values.ts';
+import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
+import { resolveTypeName, runtimeTypeName } from '../run/types.ts';
+import { construct, callMethod } from '../run/calls.ts';
+import type { Frame } from '../run/frame.ts';
+import type { Site } from '../lower/classModel.ts';
 
 const str = (v: unknown): string => stringValueOf(v);
 const n = (v: unknown): number => (v instanceof Dec ? v.n : Number(v));

@@ -2,9 +2,9 @@
  * Registry of system types implemented in TypeScript. Each entry lists static methods, static
  * properties, a constructor and instance methods; names are matched case-insensitively.
  */
-import type { Frame } from '../frame.ts';
-import type { Site } from '../compiler.ts';
-import { ApexList, EnumValue, NativeObject, type TypeRef } from '../values.ts';
+import type { Frame } from '../run/frame.ts';
+import type { Site } from '../lower/classModel.ts';
+import { ApexList, EnumValue, NativeObject, type TypeRef } from '../run/values.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type NativeFn = (f: Frame, args: any[], site: Site) => unknown;

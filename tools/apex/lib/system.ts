@@ -2,11 +2,16 @@
  * System, Assert, Limits, UserInfo, Test, Database, LoggingLevel and Platform Cache.
  */
 import { defineEnum, defineNative, NObj } from './registry.ts';
-import { ApexDate, ApexDatetime, ApexList, ApexObject, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../values.ts';
-import { throwEx, throwNpe, valueEquals, instanceOf, runtimeTypeName, dml, runSoql, unsupported, limitEx, evalName, resolveName, newObject, callVirtual } from '../ops.ts';
-import { LIMITS } from '../transaction.ts';
-import type { Frame } from '../frame.ts';
-import type { Site } from '../compiler.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexObject, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../run/values.ts';
+import { newObject, callVirtual } from '../run/calls.ts';
+import { throwEx, throwNpe, unsupported, limitEx } from '../run/exceptions.ts';
+import { valueEquals } from '../run/operators.ts';
+import { instanceOf, runtimeTypeName } from '../run/types.ts';
+import { dml, runSoql } from '../run/data.ts';
+import { evalName, resolveName } from '../run/members.ts';
+import { LIMITS } from '../run/transaction.ts';
+import type { Frame } from '../run/frame.ts';
+import type { Site } from '../lower/classModel.ts';
 import { compileDynamicSoql } from './dynamicSoql.ts';
 
 const str = (v: unknown) => stringValueOf(v);

@@ -5,11 +5,12 @@
  */
 import { createHash, createHmac, createPrivateKey, createSign, createVerify, createPublicKey, randomBytes, randomInt, timingSafeEqual, createCipheriv, createDecipheriv } from 'node:crypto';
 import { defineNative, NObj, natives } from './registry.ts';
-import { ApexList, ApexMap, ApexObject, Blob, Dec, stringValueOf, type TypeRef } from '../values.ts';
-import { throwEx, throwNpe, callMethod, limitEx } from '../ops.ts';
-import { LIMITS } from '../transaction.ts';
-import type { Frame } from '../frame.ts';
-import type { Site } from '../compiler.ts';
+import { ApexList, ApexMap, ApexObject, Blob, Dec, stringValueOf, type TypeRef } from '../run/values.ts';
+import { throwEx, throwNpe, limitEx } from '../run/exceptions.ts';
+import { callMethod } from '../run/calls.ts';
+import { LIMITS } from '../run/transaction.ts';
+import type { Frame } from '../run/frame.ts';
+import type { Site } from '../lower/classModel.ts';
 import { serialize, parseJson, untyped } from './json.ts';
 
 const str = (v: unknown) => stringValueOf(v);

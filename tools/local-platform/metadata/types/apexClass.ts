@@ -112,7 +112,7 @@ export async function checkApexTypes(
   if (batch.length === 0) return [];
   let errors: { message: string; fileName: string }[];
   try {
-    const { programFor } = await import('../../../apex/program.ts');
+    const { programFor } = await import('../../../apex/check/program.ts');
     const byName = new Map(stored.map((c) => [c.name.toLowerCase(), c]));
     for (const c of batch) byName.set(c.name.toLowerCase(), c);
     errors = programFor([...byName.values()].map(({ name, body }) => ({ name, body }))).errors;

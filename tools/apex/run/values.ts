@@ -93,7 +93,7 @@ export class ApexList {
 
 /** A class that overrides equals/hashCode: the local runtime does not call them for Set/Map/==. */
 export function definesEquality(o: ApexObject): boolean {
-  for (let c: import('./classModel.ts').ClassDef | undefined = o.cls; c; c = c.superClass)
+  for (let c: import('../lower/classModel.ts').ClassDef | undefined = o.cls; c; c = c.superClass)
     if (c.methods.has('equals') || c.methods.has('hashcode')) return true;
   return false;
 }
@@ -190,7 +190,7 @@ export class ApexObject {
   stackTrace?: string;
   line?: number;
   column?: number;
-  constructor(readonly cls: import('./classModel.ts').ClassDef) {}
+  constructor(readonly cls: import('../lower/classModel.ts').ClassDef) {}
 }
 
 export class EnumValue {

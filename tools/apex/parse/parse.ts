@@ -4,10 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
+import { CompileError } from '../errors.ts';
+
 /** ANTLR rule context (typed loosely: the runtime walks it generically by rule class name). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ParserRuleContext = any;
-import { CompileError } from './errors.ts';
 
 class Collect extends ApexErrorListener {
   errors: { line: number; column: number; msg: string }[] = [];

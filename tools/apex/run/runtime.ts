@@ -2,15 +2,15 @@
  * Runs one Apex transaction against a host: begin, run, commit on success or roll back on failure,
  * and turn whatever escaped into the text Salesforce would show ("System.X: msg" + stack trace).
  */
-import './lib/index.ts';
-import type { ApexHost } from './host.ts';
-import { programFor, type Program } from './program.ts';
+import '../lib/index.ts';
+import type { ApexHost } from '../host.ts';
+import { programFor, type Program } from '../check/program.ts';
 import { Transaction, type Coverage } from './transaction.ts';
 import { Frame } from './frame.ts';
-import { ApexThrow, CompileError, UnsupportedError } from './errors.ts';
-import { limitEx } from './ops.ts';
+import { ApexThrow, CompileError, UnsupportedError } from '../errors.ts';
+import { limitEx } from './exceptions.ts';
 import { stringValueOf, UnsupportedEquality } from './values.ts';
-import type { ClassDef } from './classModel.ts';
+import type { ClassDef } from '../lower/classModel.ts';
 
 export interface ApexFailure {
   kind: 'exception' | 'unsupported' | 'compile' | 'internal';

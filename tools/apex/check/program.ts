@@ -3,77 +3,13 @@
  * compiles each source, links superclasses and interfaces, and resolves type names the way Apex
  * does (inner classes of the current class and its outers, then top-level classes, then System).
  */
-import { ClassDef, type MethodDef } from './classModel.ts';
-import { Compiler } from './compiler.ts';
-import { parseApex, sourceHash } from './parse.ts';
-import type { TypeRef } from './values.ts';
-import type { ApexClassSource } from './host.ts';
-import { CompileError } from './errors.ts';
-
-/** Built-in exception classes: `Exception` and the System.* family plus namespaced ones. */
-export const builtinExceptions = new Map<string, ClassDef>();
-const exceptionBase = new ClassDef('Exception', 'System');
-exceptionBase.builtin = true;
-exceptionBase.namespace = 'System';
-exceptionBase.linked = true;
-builtinExceptions.set('exception', exceptionBase);
-builtinExceptions.set('system.exception', exceptionBase);
-
-function defineException(name: string, namespace = 'System'): ClassDef {
-  const c = new ClassDef(name, namespace);
-  c.builtin = true;
-  c.namespace = namespace;
-  c.superClass = exceptionBase;
-  c.linked = true;
-  builtinExceptions.set((namespace + '.' + name).toLowerCase(), c);
-  if (namespace === 'System') builtinExceptions.set(name.toLowerCase(), c);
-  return c;
-}
-for (const n of [
-  'NullPointerException',
-  'ListException',
-  'QueryException',
-  'JSONException',
-  'CalloutException',
-  'TypeException',
-  'StringException',
-  'MathException',
-  'DmlException',
-  'LimitException',
-  'AssertException',
-  'IllegalArgumentException',
-  'NoDataFoundException',
-  'SObjectException',
-  'FinalException',
-  'SerializationException',
-  'UnexpectedException',
-  'HandledException',
-  'NoAccessException',
-  'SecurityException',
-  'InvalidParameterValueException',
-  'XmlException',
-  'CryptoException',
-  'AsyncException',
-  'EmailException',
-  'RequiredFeatureMissingException',
-  'SearchException',
-  'InvalidHeaderException',
-  'NoSuchElementException',
-  'UnsupportedOperationException',
-  'AuraHandledException',
-])
-  defineException(n);
-defineException('OrgCacheException', 'Cache.Org');
-defineException('SessionCacheException', 'Cache.Session');
-defineException('InvalidCacheBuilderException', 'Cache');
-defineException('JWTBearerTokenExchangeException', 'Auth.JWTBearerTokenExchange');
-defineException('AuthProviderPluginException', 'Auth');
-
-export function exceptionClass(qualified: string): ClassDef {
-  const c = builtinExceptions.get(qualified.toLowerCase());
-  if (!c) throw new Error('unknown builtin exception ' + qualified);
-  return c;
-}
+import { ClassDef, type MethodDef } from '../lower/classModel.ts';
+import { Lowering } from '../lower/declarations.ts';
+import { builtinExceptions } from '../lib/exceptions.ts';
+import { parseApex, sourceHash } from '../parse/parse.ts';
+import type { TypeRef } from '../run/values.ts';
+import type { ApexClassSource } from '../host.ts';
+import { CompileError } from '../errors.ts';
 
 export class Program {
   readonly classes = new Map<string, ClassDef>();
@@ -84,7 +20,7 @@ export class Program {
     for (const s of sources) {
       try {
         const tree = parseApex(s.body, 'class', s.name + '.cls');
-        const cls = new Compiler(s.name + '.cls', s.body).compileUnit(tree);
+        const cls = new Lowering(s.name + '.cls', s.body).compileUnit(tree);
         this.classes.set(cls.key, cls);
       } catch (e) {
         if (e instanceof CompileError) this.errors.push(e);

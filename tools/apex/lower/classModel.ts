@@ -3,8 +3,8 @@
  * closures. ClassDefs are built once per program (a set of class sources) and hold no transaction
  * state; statics live in the Transaction.
  */
-import type { TypeRef } from './values.ts';
-import type { Frame } from './frame.ts';
+import type { TypeRef } from '../run/values.ts';
+import type { Frame } from '../run/frame.ts';
 
 /** A compiled expression; `sync` is set when it can be evaluated without awaiting (no calls, no I/O). */
 export type Ex = ((f: Frame) => Promise<unknown>) & { sync?: (f: Frame) => unknown };
@@ -157,4 +157,14 @@ export class ClassDef {
     if (list) list.push(m);
     else this.methods.set(m.key, [m]);
   }
+}
+
+/** Where a compiled node sits in its source: for stack traces, errors and dynamic SOQL binds. */
+export interface Site {
+  file: string;
+  line: number;
+  col: number;
+  cls: ClassDef;
+  /** Locals visible at the site (name → slot), kept for dynamic SOQL binds (Database.query). */
+  locals?: Map<string, number>;
 }

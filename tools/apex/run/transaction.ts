@@ -3,9 +3,9 @@
  * debug log and line coverage. Limits use Salesforce's synchronous values and LimitException texts.
  */
 import { randomUUID } from 'node:crypto';
-import type { ApexHost } from './host.ts';
-import type { ClassDef } from './classModel.ts';
-import type { Program } from './program.ts';
+import type { ApexHost } from '../host.ts';
+import type { ClassDef } from '../lower/classModel.ts';
+import type { Program } from '../check/program.ts';
 import type { ApexObject } from './values.ts';
 
 export const LIMITS = {
@@ -56,7 +56,7 @@ export class Transaction {
   savepointDepth = 0;
   /** In tests: Ids of the rows the test (and its @TestSetup) inserted; only those are visible to SOQL. */
   testDataIds?: Set<string>;
-  /** Raised when the CPU limit is hit; the LimitException factory lives in ops. */
+  /** Raised when the CPU limit is hit; the LimitException factory lives in run/exceptions.ts. */
   onCpuLimit?: () => never;
 
   constructor(

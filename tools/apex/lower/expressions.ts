@@ -1,0 +1,596 @@
+/**
+ * Lowering of expressions to closures: operators, names, calls, construction, inline SOQL.
+ */
+import { ApexList, ApexMap, Dec, type TypeRef } from '../run/values.ts';
+import { ClassDef, type Ex, type Site } from './classModel.ts';
+import { Frame } from '../run/frame.ts';
+import { type LValue, Scope, syncEx } from './scope.ts';
+import { type NameResolution, assignName, evalName, getMember, index, resolveName, setIndex, setMember } from '../run/members.ts';
+import { arith, compare, negate, refEquals, valueEquals } from '../run/operators.ts';
+import { callMethod, callStatic, callSuper, callUnqualified, newCollection, newCollectionFrom, newObject, newWithFields } from '../run/calls.ts';
+import { cast, coerce, instanceOf, isPlainType, isTestDataObject, typeValue } from '../run/types.ts';
+import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
+import { normType, parseTypeRef, unescapeApex } from '../parse/syntax.ts';
+import { runSoql } from '../run/data.ts';
+import { throwNpe, unsupported } from '../run/exceptions.ts';
+import type { ParserRuleContext as N } from '../parse/parse.ts';
+
+export class ExpressionLowering {
+  constructor(
+    readonly fileName: string,
+    readonly source: string,
+  ) {}
+
+  site(n: N, cls: ClassDef): Site {
+    return { file: this.fileName, line: n.start?.line ?? 0, col: (n.start?.column ?? 0) + 1, cls };
+  }
+
+  /** `expected` is the declared type the value flows into, used by SOQL single-row assignment. */
+  expr(n: N, scope: Scope, expected?: TypeRef): Ex {
+    const k = cname(n);
+    const cls = scope.cls;
+    switch (k) {
+      case 'PrimaryExpressionContext':
+        return this.primary(kids(n)[0], scope);
+      case 'SubExpressionContext':
+        return this.expr(rule(n, 'expression'), scope, expected);
+      case 'DotExpressionContext':
+        return this.dotExpr(n, scope);
+      case 'MethodCallExpressionContext':
+        return this.methodCall(rule(n, 'methodCall'), scope);
+      case 'ArrayExpressionContext': {
+        const [a, i] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
+        const site = this.site(n, cls);
+        return async (f) => index(f, await a(f), await i(f), site);
+      }
+      case 'NewExpressionContext':
+        return this.creator(rule(n, 'creator'), scope);
+      case 'CastExpressionContext': {
+        const type = parseTypeRef(rule(n, 'typeRef'));
+        const e = this.expr(rule(n, 'expression'), scope);
+        const site = this.site(n, cls);
+        return async (f) => cast(f, await e(f), type, site);
+      }
+      case 'InstanceOfExpressionContext': {
+        const type = parseTypeRef(rule(n, 'typeRef'));
+        const e = this.expr(rule(n, 'expression'), scope);
+        const site = this.site(n, cls);
+        return async (f) => {
+          const v = await e(f);
+          return v !== null && instanceOf(f, v, type, site);
+        };
+      }
+      case 'CondExpressionContext': {
+        const [c, a, b] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
+        const site = this.site(n, cls);
+        if (c.sync && a.sync && b.sync) {
+          const [cs, as, bs] = [c.sync, a.sync, b.sync];
+          return syncEx((f) => {
+            const cv = cs(f);
+            if (cv === null) throwNpe(f, site);
+            return cv ? as(f) : bs(f);
+          });
+        }
+        return async (f) => {
+          const cv = await c(f);
+          if (cv === null) throwNpe(f, site);
+          return cv ? a(f) : b(f);
+        };
+      }
+      case 'CoalExpressionContext': {
+        const [a, b] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
+        if (a.sync && b.sync) {
+          const [as, bs] = [a.sync, b.sync];
+          return syncEx((f) => {
+            const v = as(f);
+            return v === null || v === undefined ? bs(f) : v;
+          });
+        }
+        return async (f) => {
+          const v = await a(f);
+          return v === null || v === undefined ? b(f) : v;
+        };
+      }
+      case 'LogAndExpressionContext':
+      case 'LogOrExpressionContext': {
+        const [a, b] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
+        const isAnd = k === 'LogAndExpressionContext';
+        const site = this.site(n, cls);
+        if (a.sync && b.sync) {
+          const [as, bs] = [a.sync, b.sync];
+          return syncEx((f) => {
+            const av = as(f);
+            if (av === null) throwNpe(f, site);
+            if (isAnd ? !av : av) return av;
+            const bv = bs(f);
+            if (bv === null) throwNpe(f, site);
+            return bv;
+          });
+        }
+        return async (f) => {
+          const av = await a(f);
+          if (av === null) throwNpe(f, site);
+          if (isAnd ? !av : av) return av;
+          const bv = await b(f);
+          if (bv === null) throwNpe(f, site);
+          return bv;
+        };
+      }
+      case 'NegExpressionContext': {
+        const e = this.expr(rule(n, 'expression'), scope);
+        const op = kids(n)[0].getText();
+        const site = this.site(n, cls);
+        const neg = (f: Frame, v: unknown) => {
+          if (v === null) throwNpe(f, site);
+          return op === '!' ? !v : ~(v as number);
+        };
+        const es = e.sync;
+        if (es) return syncEx((f) => neg(f, es(f)));
+        return async (f) => neg(f, await e(f));
+      }
+      case 'PreOpExpressionContext':
+      case 'PostOpExpressionContext': {
+        const en = rule(n, 'expression');
+        const op = kids(n)[k === 'PreOpExpressionContext' ? 0 : 1].getText();
+        const site = this.site(n, cls);
+        if (op === '+' || op === '-') {
+          const e = this.expr(en, scope);
+          const es = e.sync;
+          if (es) return syncEx((f) => (op === '-' ? negate(f, es(f), site) : es(f)));
+          return async (f) => {
+            const v = await e(f);
+            return op === '-' ? negate(f, v, site) : v;
+          };
+        }
+        const lv = this.lvalue(en, scope);
+        const delta = op === '++' ? 1 : -1;
+        const post = k === 'PostOpExpressionContext';
+        if (lv.syncGet && lv.syncSet) {
+          const [g, st] = [lv.syncGet, lv.syncSet];
+          return syncEx((f) => {
+            const old = g(f);
+            if (old === null) throwNpe(f, site);
+            const nv = arith(f, '+', old, delta, site);
+            st(f, nv);
+            return post ? old : nv;
+          });
+        }
+        return async (f) => {
+          const old = await lv.get(f);
+          if (old === null) throwNpe(f, site);
+          const nv = arith(f, '+', old, delta, site);
+          await lv.set(f, nv);
+          return post ? old : nv;
+        };
+      }
+      case 'Arth1ExpressionContext':
+      case 'Arth2ExpressionContext':
+      case 'BitExpressionContext':
+      case 'BitAndExpressionContext':
+      case 'BitOrExpressionContext':
+      case 'BitNotExpressionContext':
+      case 'CmpExpressionContext':
+      case 'EqualityExpressionContext': {
+        const [a, b] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
+        const op = kids(n)
+          .filter(isTerm)
+          .map((t: N) => t.getText())
+          .join('');
+        const site = this.site(n, cls);
+        let fn: (f: Frame, x: unknown, y: unknown) => unknown;
+        if (k === 'EqualityExpressionContext') {
+          const neg = op === '!==' || op !== '==' && op !== '===';
+          fn = op === '===' || op === '!==' ? (f, x, y) => refEquals(x, y) !== neg : (f, x, y) => valueEquals(x, y, false, f) !== neg;
+        } else if (k === 'CmpExpressionContext') fn = (f, x, y) => compare(f, op, x, y, site);
+        else fn = (f, x, y) => arith(f, op, x, y, site);
+        if (a.sync && b.sync) {
+          const [as, bs] = [a.sync, b.sync];
+          return syncEx((f) => fn(f, as(f), bs(f)));
+        }
+        return async (f) => fn(f, await a(f), await b(f));
+      }
+      case 'AssignExpressionContext': {
+        const [ln, rn] = rules(n, 'expression');
+        const op = kids(n)[1].getText();
+        const lv = this.lvalue(ln, scope);
+        const r = this.expr(rn, scope);
+        const site = this.site(n, cls);
+        const bop = op.slice(0, -1);
+        if (lv.syncGet && lv.syncSet && r.sync) {
+          const [g, st, rs] = [lv.syncGet, lv.syncSet, r.sync];
+          if (op === '=')
+            return syncEx((f) => {
+              const v = rs(f);
+              st(f, v);
+              return v;
+            });
+          return syncEx((f) => {
+            const old = g(f);
+            const rv = rs(f);
+            if (old === null && !(bop === '+' && typeof rv === 'string')) throwNpe(f, site);
+            const nv = arith(f, bop, old, rv, site);
+            st(f, nv);
+            return nv;
+          });
+        }
+        if (op === '=')
+          return async (f) => {
+            const v = await r(f);
+            await lv.set(f, v);
+            return v;
+          };
+        return async (f) => {
+          const old = await lv.get(f);
+          const rv = await r(f);
+          if (old === null && !(bop === '+' && typeof rv === 'string')) throwNpe(f, site);
+          const nv = arith(f, bop, old, rv, site);
+          await lv.set(f, nv);
+          return nv;
+        };
+      }
+    }
+    const site = this.site(n, cls);
+    return async (f) => unsupported(f, k.replace('Context', ''), site);
+  }
+
+  primary(p: N, scope: Scope): Ex {
+    const k = cname(p);
+    const cls = scope.cls;
+    const site = this.site(p, cls);
+    switch (k) {
+      case 'LiteralPrimaryContext':
+        return this.literal(rule(p, 'literal'));
+      case 'ThisPrimaryContext':
+        return async (f) => f.self;
+      case 'IdPrimaryContext': {
+        const name = text(rule(p, 'id'));
+        const slot = scope.lookup(name);
+        if (slot !== undefined) return syncEx((f) => f.locals[slot]);
+        return this.nameChain([name], scope, site);
+      }
+      case 'TypeRefPrimaryContext': {
+        const type = parseTypeRef(rule(p, 'typeRef'));
+        return async (f) => typeValue(f, type, site);
+      }
+      case 'SoqlPrimaryContext':
+        return this.soql(rule(p, 'soqlLiteral'), scope);
+      case 'SuperPrimaryContext':
+        return async (f) => f.self;
+    }
+    return async (f) => unsupported(f, k.replace('PrimaryContext', '') === 'Sosl' ? 'SOSL' : k, site);
+  }
+
+  literal(l: N): Ex {
+    const t = kids(l)[0];
+    const s: string = t.getText();
+    const type = t.symbol.type;
+    let v: unknown;
+    switch (type) {
+      case 198: // IntegerLiteral
+        v = Number(s);
+        break;
+      case 199: // LongLiteral
+        v = Number(s.slice(0, -1));
+        break;
+      case 200: {
+        // NumberLiteral
+        const isDouble = /[dD]$/.test(s);
+        const num = s.replace(/[dD]$/, '');
+        const dot = num.indexOf('.');
+        v = new Dec(Number(num), isDouble || dot < 0 ? undefined : num.length - dot - 1, isDouble);
+        break;
+      }
+      case 201:
+        v = s.toLowerCase() === 'true';
+        break;
+      case 202:
+      case 203:
+        v = unescapeApex(s);
+        break;
+      default:
+        v = null;
+    }
+    return syncEx(() => v);
+  }
+
+  /** Identifiers a.b.c whose head is not a local: fields, statics, types, resolved at run time. */
+  nameChain(parts: string[], scope: Scope, site: Site): Ex {
+    let cache: NameResolution | undefined;
+    return async (f) => {
+      if (!cache) cache = resolveName(f, parts, site);
+      return evalName(f, cache, parts, site);
+    };
+  }
+
+  plainChain(n: N, scope: Scope): string[] | undefined {
+    const k = cname(n);
+    if (k === 'PrimaryExpressionContext') {
+      const p = kids(n)[0];
+      if (cname(p) !== 'IdPrimaryContext') return undefined;
+      const name = text(rule(p, 'id'));
+      if (scope.lookup(name) !== undefined) return undefined;
+      return [name];
+    }
+    if (k === 'DotExpressionContext' && !rule(n, 'dotMethodCall') && !hasTok(n, '?.')) {
+      const left = this.plainChain(rule(n, 'expression'), scope);
+      if (!left) return undefined;
+      return [...left, text(rule(n, 'anyId'))];
+    }
+    return undefined;
+  }
+
+  isSuper(n: N): boolean {
+    return cname(n) === 'PrimaryExpressionContext' && cname(kids(n)[0]) === 'SuperPrimaryContext';
+  }
+
+  dotExpr(n: N, scope: Scope): Ex {
+    const site = this.site(n, scope.cls);
+    const leftN = rule(n, 'expression');
+    const safe = hasTok(n, '?.');
+    const dmc = rule(n, 'dotMethodCall');
+    if (!dmc) {
+      const chain = this.plainChain(n, scope);
+      if (chain) return this.nameChain(chain, scope, site);
+      const left = this.expr(leftN, scope);
+      const name = text(rule(n, 'anyId'));
+      return async (f) => {
+        const t = await left(f);
+        if (t === null && safe) return null;
+        return getMember(f, t, name, site);
+      };
+    }
+    const mname = text(rule(dmc, 'anyId'));
+    if (/^(query|countquery|getquerylocator)$/i.test(mname)) site.locals = new Map(scope.scopes.flatMap((m) => [...m]));
+    const el = rule(dmc, 'expressionList');
+    const args: Ex[] = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
+    const evalArgs = async (f: Frame): Promise<unknown[]> => {
+      const out = new Array(args.length);
+      for (let i = 0; i < args.length; i++) out[i] = await args[i](f);
+      return out;
+    };
+    if (this.isSuper(leftN)) {
+      return async (f) => callSuper(f, mname, await evalArgs(f), site);
+    }
+    const chain = this.plainChain(leftN, scope);
+    if (chain) {
+      let res: NameResolution | undefined;
+      return async (f) => {
+        if (!res) res = resolveName(f, chain, site);
+        if (res.kind === 'type' && res.consumed === chain.length)
+          return callStatic(f, res.type, mname, await evalArgs(f), site);
+        const t = await evalName(f, res, chain, site);
+        if (t === null && safe) return null;
+        return callMethod(f, t, mname, await evalArgs(f), site);
+      };
+    }
+    const left = this.expr(leftN, scope);
+    return async (f) => {
+      const t = await left(f);
+      if (t === null && safe) return null;
+      return callMethod(f, t, mname, await evalArgs(f), site);
+    };
+  }
+
+  methodCall(mc: N, scope: Scope): Ex {
+    const site = this.site(mc, scope.cls);
+    const head = kids(mc)[0];
+    const el = rule(mc, 'expressionList');
+    const args: Ex[] = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
+    if (isTerm(head)) return async (f) => unsupported(f, head.getText() + '(...) outside a constructor start', site);
+    const name = text(head);
+    return async (f) => {
+      const out = new Array(args.length);
+      for (let i = 0; i < args.length; i++) out[i] = await args[i](f);
+      return callUnqualified(f, name, out, site);
+    };
+  }
+
+  creator(c: N, scope: Scope): Ex {
+    const site = this.site(c, scope.cls);
+    const cn = rule(c, 'createdName');
+    const pairs = rules(cn, 'idCreatedNamePair');
+    const name = pairs.map((p: N) => text(rule(p, 'anyId'))).join('.');
+    const last = pairs[pairs.length - 1];
+    const tl = rule(last, 'typeList');
+    const args = tl ? rules(tl, 'typeRef').map(parseTypeRef) : [];
+    const type = normType({ name, args, array: 0 });
+    const low = type.name.toLowerCase();
+    const rest = kids(c)[1];
+    const rk = cname(rest);
+    if (rk === 'NoRestContext') {
+      return async (f) => newCollection(f, type, [], site);
+    }
+    if (rk === 'ArrayCreatorRestContext') {
+      // new String[3] or new String[]{...}
+      const sizeE = rule(rest, 'expression');
+      const listType: TypeRef = { name: 'List', args: [type], array: 0 };
+      if (sizeE) {
+        const se = this.expr(sizeE, scope);
+        return async (f) => new ApexList(new Array(Number(await se(f))).fill(null), type);
+      }
+      const ai = rule(rest, 'arrayInitializer');
+      const items = ai ? rules(ai, 'expression').map((e: N) => this.expr(e, scope)) : [];
+      return async (f) => {
+        const vals = [];
+        for (const e of items) vals.push(await e(f));
+        return newCollection(f, listType, vals, site);
+      };
+    }
+    if (rk === 'MapCreatorRestContext') {
+      const ps = rules(rest, 'mapCreatorRestPair').map((p: N) =>
+        rules(p, 'expression').map((e: N) => this.expr(e, scope)),
+      );
+      return async (f) => {
+        const m = newCollection(f, type, [], site) as ApexMap;
+        for (const [k, v] of ps) m.put(await k(f), await v(f));
+        return m;
+      };
+    }
+    if (rk === 'SetCreatorRestContext') {
+      const items = rules(rest, 'expression').map((e: N) => this.expr(e, scope));
+      return async (f) => {
+        const vals = [];
+        for (const e of items) vals.push(await e(f));
+        return newCollection(f, type, vals, site);
+      };
+    }
+    // classCreatorRest: arguments
+    const argsN = rule(rest, 'arguments');
+    const el = rule(argsN, 'expressionList');
+    const exprs: N[] = el ? rules(el, 'expression') : [];
+    if (low === 'list' || low === 'set' || low === 'map') {
+      const a = exprs.map((e) => this.expr(e, scope));
+      return async (f) => {
+        const vals = [];
+        for (const e of a) vals.push(await e(f));
+        return newCollectionFrom(f, type, vals, site);
+      };
+    }
+    // new Account(Name = 'x', Industry = 'y'): name=value pairs
+    const isId = (e: N) => cname(e) === 'PrimaryExpressionContext' && cname(kids(e)[0]) === 'IdPrimaryContext';
+    const named = exprs.length > 0 && exprs.every((e) => cname(e) === 'AssignExpressionContext' && kids(e)[1].getText() === '=' && isId(rule(e, 'expression')));
+    if (named) {
+      const pairsC = exprs.map((e) => {
+        const [l, r] = rules(e, 'expression');
+        return { field: text(l), value: this.expr(r, scope) };
+      });
+      return async (f) => {
+        const vals: [string, unknown][] = [];
+        for (const p of pairsC) vals.push([p.field, await p.value(f)]);
+        return newWithFields(f, type, vals, site);
+      };
+    }
+    const a = exprs.map((e) => this.expr(e, scope));
+    return async (f) => {
+      const vals = [];
+      for (const e of a) vals.push(await e(f));
+      return newObject(f, type, vals, site);
+    };
+  }
+
+  lvalue(n: N, scope: Scope): LValue {
+    const k = cname(n);
+    const site = this.site(n, scope.cls);
+    if (k === 'SubExpressionContext') return this.lvalue(rule(n, 'expression'), scope);
+    if (k === 'PrimaryExpressionContext' && cname(kids(n)[0]) === 'IdPrimaryContext') {
+      const name = text(rule(kids(n)[0], 'id'));
+      const slot = scope.lookup(name);
+      if (slot !== undefined) {
+        const type = scope.slotTypes[slot];
+        const syncGet = (f: Frame) => f.locals[slot];
+        const syncSet =
+          type && !isPlainType(type)
+            ? (f: Frame, v: unknown) => {
+                f.locals[slot] = coerce(f, v, type, site);
+              }
+            : (f: Frame, v: unknown) => {
+                f.locals[slot] = v;
+              };
+        return {
+          get: async (f) => f.locals[slot],
+          set: async (f, v) => syncSet(f, v),
+          syncGet,
+          syncSet,
+        };
+      }
+    }
+    const chain = this.plainChain(n, scope);
+    if (chain) {
+      let res: NameResolution | undefined;
+      return {
+        get: async (f) => {
+          if (!res) res = resolveName(f, chain, site);
+          return evalName(f, res, chain, site);
+        },
+        set: async (f, v) => {
+          if (!res) res = resolveName(f, chain, site);
+          await assignName(f, res, chain, v, site);
+        },
+      };
+    }
+    if (k === 'DotExpressionContext' && !rule(n, 'dotMethodCall')) {
+      const left = this.expr(rule(n, 'expression'), scope);
+      const name = text(rule(n, 'anyId'));
+      return {
+        get: async (f) => getMember(f, await left(f), name, site),
+        set: async (f, v) => setMember(f, await left(f), name, v, site),
+      };
+    }
+    if (k === 'ArrayExpressionContext') {
+      const [a, i] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
+      return {
+        get: async (f) => index(f, await a(f), await i(f), site),
+        set: async (f, v) => setIndex(f, await a(f), await i(f), v, site),
+      };
+    }
+    const e = this.expr(n, scope);
+    return {
+      get: e,
+      set: async (f) => {
+        unsupported(f, 'assignment to ' + k.replace('Context', ''), site);
+      },
+    };
+  }
+
+  /** Inline SOQL: the query text is sent as written; bind expressions become named binds. */
+  soql(lit: N, scope: Scope): Ex {
+    const site = this.site(lit, scope.cls);
+    const q = rule(lit, 'query');
+    const start: number = q.start.start;
+    const stop: number = q.stop.stop;
+    const binds: { from: number; to: number; name: string; ex: Ex }[] = [];
+    let i = 0;
+    const walk = (node: N): void => {
+      if (cname(node) === 'BoundExpressionContext') {
+        const e = rule(node, 'expression');
+        const chain = this.plainChain(e, scope);
+        const plain = cname(e) === 'PrimaryExpressionContext' && cname(kids(e)[0]) === 'IdPrimaryContext';
+        const name = plain ? text(e) : `bind__${i++}`;
+        binds.push({ from: node.start.start, to: node.stop.stop, name, ex: this.expr(e, scope) });
+        void chain;
+        return;
+      }
+      for (const c of kids(node)) if (!isTerm(c)) walk(c);
+    };
+    walk(q);
+    type Edit = { from: number; to: number; text: string };
+    const build = (extra: Edit[]): string => {
+      const edits: Edit[] = [...binds.map((b) => ({ from: b.from, to: b.to, text: ':' + b.name })), ...extra].sort((a, b) => a.from - b.from || a.to - b.to);
+      let out = '';
+      let pos = start;
+      for (const e of edits) {
+        out += this.source.slice(pos, e.from) + e.text;
+        pos = e.to + 1;
+      }
+      return out + this.source.slice(pos, stop + 1);
+    };
+    const soql = build([]);
+    // Test isolation: in a test, data rows that existed before it are invisible. The variant adds
+    // `Id IN :bind__testIds` (rows the test inserted) to the WHERE clause.
+    const wh = rule(q, 'whereClause');
+    const anchor = rule(q, 'usingScope') ?? rule(q, 'fromNameList');
+    let isolated: string | undefined;
+    if (wh) {
+      const cond = kids(wh)[1];
+      isolated = build([
+        { from: cond.start.start, to: cond.start.start - 1, text: 'Id IN :bind__testIds AND (' },
+        { from: cond.stop.stop + 1, to: cond.stop.stop, text: ')' },
+      ]);
+    } else if (anchor) isolated = build([{ from: anchor.stop.stop + 1, to: anchor.stop.stop, text: ' WHERE Id IN :bind__testIds' }]);
+    const wc = rule(q, 'withClause');
+    const userMode = !!wc && hasTok(wc, 'USER_MODE');
+    const from = rule(q, 'fromNameList');
+    const sobject = from ? text(kids(from)[0]) : 'SObject';
+    const isCount = /^\s*select\s+count\(\s*\)\s+from/i.test(soql);
+    return async (f) => {
+      const values: Record<string, unknown> = {};
+      for (const b of binds) values[b.name] = await b.ex(f);
+      const testIds = f.tx.testDataIds;
+      if (testIds && isolated && isTestDataObject(sobject)) {
+        values['bind__testIds'] = [...testIds];
+        return runSoql(f, isolated, { userMode, binds: values, sobject, isCount }, site);
+      }
+      return runSoql(f, soql, { userMode, binds: values, sobject, isCount }, site);
+    };
+  }
+}

@@ -1,0 +1,189 @@
+/** SOQL and DML against the host, and System.runAs. */
+import { ApexDate, ApexDatetime, ApexList, ApexSet, Blob, Dec, EnumValue, SObject } from './values.ts';
+import { ApexThrow, UnsupportedError } from '../errors.ts';
+import { Frame } from './frame.ts';
+import { LIMITS } from './transaction.ts';
+import type { SObjectRecord } from '../host.ts';
+import type { Site } from '../lower/classModel.ts';
+import { limitEx, throwEx, unsupported } from './exceptions.ts';
+import { runtimeTypeName } from './types.ts';
+
+/** Turns Apex values into plain JSON-able bind values for the host's SOQL engine. */
+export function toPlain(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Dec) return v.n;
+  if (v instanceof ApexDate) return v.toString();
+  if (v instanceof ApexDatetime) return new Date(v.ms).toISOString();
+  if (v instanceof ApexList) return v.items.map((x) => (x instanceof SObject ? x.get('Id') : toPlain(x)));
+  if (v instanceof ApexSet) return v.values().map(toPlain);
+  if (v instanceof SObject) return v.get('Id');
+  if (v instanceof EnumValue) return v.name;
+  if (v instanceof Blob) return v.buf.toString('base64');
+  return v;
+}
+
+/** Record JSON from the host → SObject, recursively (parents and child subqueries). */
+export function recordToSObject(rec: SObjectRecord, fallbackType: string, queried = true): SObject {
+  const type = rec.attributes?.type ?? fallbackType;
+  const so = new SObject(type);
+  for (const [k, v] of Object.entries(rec)) {
+    if (k === 'attributes') continue;
+    so.put(k, fromRecordValue(v, k));
+  }
+  if (queried) (so as SObject & { queried?: boolean }).queried = true;
+  return so;
+}
+
+function fromRecordValue(v: unknown, field: string): unknown {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return new ApexList(v.map((x) => fromRecordValue(x, field)));
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.records)) {
+      const l = new ApexList((o.records as SObjectRecord[]).map((r) => recordToSObject(r, field)));
+      return l;
+    }
+    if (o.attributes) return recordToSObject(o as SObjectRecord, field);
+    return v;
+  }
+  if (typeof v === 'number') return Number.isInteger(v) ? v : new Dec(v);
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(v)) return new ApexDatetime(Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return new ApexDate(Date.parse(v + 'T00:00:00Z'));
+  return v;
+}
+
+/** SObject → record JSON for DML. */
+export function sobjectToRecord(so: SObject): SObjectRecord {
+  const rec: SObjectRecord = { attributes: { type: so.type } };
+  for (const { name, value } of so.fields.values()) {
+    if (value instanceof SObject || value instanceof ApexList) continue;
+    rec[name] = toPlain(value);
+  }
+  return rec;
+}
+
+export async function runSoql(
+  f: Frame,
+  soql: string,
+  opts: { userMode: boolean; binds: Record<string, unknown>; sobject: string; isCount: boolean },
+  site: Site,
+): Promise<unknown> {
+  const tx = f.tx;
+  if (++tx.counts.queries > LIMITS.queries) limitEx(f, `Too many SOQL queries: ${tx.counts.queries}`);
+  const binds: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts.binds)) binds[k] = toPlain(v);
+  // LIMIT/OFFSET binds are inlined: SOQL parsers (and the API) take literals there.
+  let q = soql.replace(/\b(LIMIT|OFFSET)\s*:\s*([A-Za-z_][A-Za-z0-9_]*)/gi, (m, kw: string, name: string) => {
+    const v = binds[name];
+    if (typeof v !== 'number') throwEx(f, 'QueryException', `${kw.toUpperCase()} bind variable must be an Integer: ${name}`);
+    return `${kw} ${Math.trunc(v)}`;
+  });
+  if (opts.isCount) q = soql.replace(/^\s*select\s+count\(\s*\)\s+from/i, 'SELECT Id FROM');
+  let rows: SObjectRecord[];
+  try {
+    rows = await tx.hostCall(() => tx.host.query(q, { userMode: opts.userMode, binds }));
+  } catch (e) {
+    throwEx(f, 'QueryException', (e as Error).message);
+  }
+  tx.counts.queryRows += rows.length;
+  if (tx.counts.queryRows > LIMITS.queryRows) limitEx(f, `Too many query rows: ${tx.counts.queryRows}`);
+  if (opts.isCount) return rows.length;
+  const list = new ApexList(rows.map((r) => recordToSObject(r, opts.sobject)), { name: opts.sobject, args: [], array: 0 });
+  list.fromQuery = true;
+  void site;
+  return list;
+}
+
+export interface DmlOptions {
+  userMode: boolean;
+  extField?: string;
+  allOrNone: boolean;
+}
+
+export interface DmlRowResult {
+  id: string | null;
+  success: boolean;
+  errors: { statusCode: string; message: string; fields: string[] }[];
+  created?: boolean;
+}
+
+/** insert/update/upsert/delete of one sObject or a list; returns per-row results. */
+export async function dml(f: Frame, op: 'insert' | 'update' | 'upsert' | 'delete', v: unknown, opts: DmlOptions, site: Site): Promise<DmlRowResult[]> {
+  const tx = f.tx;
+  if (v === null) throwEx(f, 'DmlException', `${cap(op)} failed. First exception on row 0; first error: REQUIRED_ARGUMENT_MISSING, Required argument is missing: []`);
+  const list: unknown[] = v instanceof ApexList ? v.items : [v];
+  if (++tx.counts.dml > LIMITS.dmlStatements) limitEx(f, `Too many DML statements: ${tx.counts.dml}`);
+  tx.counts.dmlRows += list.length;
+  if (tx.counts.dmlRows > LIMITS.dmlRows) limitEx(f, `Too many DML rows: ${tx.counts.dmlRows}`);
+  const sobjs: SObject[] = [];
+  for (const x of list) {
+    if (op === 'delete' && typeof x === 'string') {
+      const so = new SObject('SObject');
+      so.put('Id', x);
+      sobjs.push(so);
+    } else if (x instanceof SObject) sobjs.push(x);
+    else unsupported(f, `DML on ${runtimeTypeName(x)}`, site);
+  }
+  if (!sobjs.length) return [];
+  tx.pendingDml = true;
+  const results: DmlRowResult[] = [];
+  try {
+    if (op === 'insert') {
+      for (const so of sobjs)
+        if (so.get('Id')) throwEx(f, 'DmlException', `Insert failed. First exception on row 0 with id ${so.get('Id')}; first error: INVALID_FIELD_FOR_INSERT_UPDATE, cannot specify Id in an insert call: [Id]`);
+      const ids = await tx.hostCall(() => tx.host.insert(sobjs.map(sobjectToRecord), { userMode: opts.userMode }));
+      sobjs.forEach((so, i) => {
+        so.put('Id', ids[i]);
+        tx.testDataIds?.add(ids[i]);
+        results.push({ id: ids[i], success: true, errors: [], created: true });
+      });
+    } else if (op === 'update') {
+      for (const so of sobjs) if (!so.get('Id')) throwEx(f, 'DmlException', 'Update failed. First exception on row 0; first error: MISSING_ARGUMENT, Id not specified in an update call: []');
+      await tx.hostCall(() => tx.host.update(sobjs.map(sobjectToRecord), { userMode: opts.userMode }));
+      for (const so of sobjs) results.push({ id: so.get('Id') as string, success: true, errors: [] });
+    } else if (op === 'upsert') {
+      if (opts.extField && !/^id$/i.test(opts.extField)) unsupported(f, `upsert on external id field ${opts.extField}`, site);
+      const ins = sobjs.filter((s) => !s.get('Id'));
+      const upd = sobjs.filter((s) => s.get('Id'));
+      if (upd.length) await tx.hostCall(() => tx.host.update(upd.map(sobjectToRecord), { userMode: opts.userMode }));
+      if (ins.length) {
+        const ids = await tx.hostCall(() => tx.host.insert(ins.map(sobjectToRecord), { userMode: opts.userMode }));
+        ins.forEach((so, i) => {
+          so.put('Id', ids[i]);
+          tx.testDataIds?.add(ids[i]);
+        });
+      }
+      for (const so of sobjs) results.push({ id: so.get('Id') as string, success: true, errors: [], created: ins.includes(so) });
+    } else {
+      const ids = sobjs.map((s) => s.get('Id') as string);
+      if (ids.some((x) => !x)) throwEx(f, 'DmlException', 'Delete failed. First exception on row 0; first error: MISSING_ARGUMENT, Id not specified in a delete call: []');
+      await tx.hostCall(() => tx.host.delete(ids, { userMode: opts.userMode }));
+      for (const id of ids) results.push({ id, success: true, errors: [] });
+    }
+  } catch (e) {
+    if (e instanceof ApexThrow || e instanceof UnsupportedError) throw e;
+    const err = e as Error & { code?: string; errorCode?: string; fields?: string[] };
+    const code = err.code ?? err.errorCode ?? 'UNKNOWN_EXCEPTION';
+    throwEx(f, 'DmlException', `${cap(op)} failed. First exception on row 0; first error: ${code}, ${err.message}: [${(err.fields ?? []).join(', ')}]`);
+  }
+  return results;
+}
+
+function cap(s: string): string {
+  return s[0].toUpperCase() + s.slice(1);
+}
+
+/** System.runAs: switches the host's user when the host supports it. */
+export async function runAs(f: Frame, user: unknown, body: () => Promise<number>, site: Site): Promise<number> {
+  const tx = f.tx;
+  if (!tx.isTest) unsupported(f, 'System.runAs outside a test', site);
+  const before = tx.host;
+  if (user instanceof SObject && tx.host.withUser) {
+    tx.host = await tx.host.withUser({ id: (user.get('Id') as string) ?? undefined, username: (user.get('Username') as string) ?? undefined });
+  }
+  try {
+    return await body();
+  } finally {
+    tx.host = before;
+  }
+}

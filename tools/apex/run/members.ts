@@ -1,0 +1,224 @@
+/** Names, fields, statics and indexing: reading and writing what an expression names. */
+import { ApexList, ApexObject, ApexSet, Dec, SObject, TypeValue } from './values.ts';
+import { ClassDef, type Site } from '../lower/classModel.ts';
+import { CompileError } from '../errors.ts';
+import { Frame } from './frame.ts';
+import { NObj, natives } from '../lib/registry.ts';
+import { type Resolved, coerce, enumValue, isPlainType, resolveTypeName, runtimeTypeName, typeValue } from './types.ts';
+import { ensureStaticInit, invoke } from './calls.ts';
+import { throwEx, throwNpe, unsupported } from './exceptions.ts';
+
+export type NameResolution =
+  | { kind: 'field'; consumed: number }
+  | { kind: 'static'; cls: ClassDef; consumed: number }
+  | { kind: 'type'; type: Resolved; consumed: number };
+
+export function resolveName(f: Frame, parts: string[], site: Site): NameResolution {
+  const head = parts[0].toLowerCase();
+  // Instance fields are visible only from the class's own instance code; outer classes and
+  // static contexts see static fields only (Apex inner classes are like Java static nested ones).
+  for (let scope: ClassDef | undefined = f.cls; scope; scope = scope.outer) {
+    for (let s: ClassDef | undefined = scope; s; s = s.superClass) {
+      const fd = s.fieldMap.get(head);
+      if (!fd) continue;
+      if (fd.isStatic) return { kind: 'static', cls: s, consumed: 1 };
+      if (scope === f.cls && f.self) return { kind: 'field', consumed: 1 };
+    }
+  }
+  for (let i = parts.length; i >= 1; i--) {
+    const r = resolveTypeName(f, parts.slice(0, i).join('.'));
+    if (r) return { kind: 'type', type: r, consumed: i };
+  }
+  throw new CompileError(`Variable does not exist: ${parts[0]}`, site.file, site.line, site.col);
+}
+
+export async function evalName(f: Frame, res: NameResolution, parts: string[], site: Site): Promise<unknown> {
+  let v: unknown;
+  let i = res.consumed;
+  if (res.kind === 'field') {
+    if (!f.self) throw new CompileError(`Variable does not exist: ${parts[0]}`, site.file, site.line, site.col);
+    v = await getField(f, f.self, parts[0], site);
+  } else if (res.kind === 'static') {
+    v = await getStatic(f, res.cls, parts[0].toLowerCase(), site);
+  } else {
+    if (i === parts.length) return typeValue(f, { name: parts.join('.'), args: [], array: 0 }, site);
+    v = await getStaticMember(f, res.type, parts[i], site);
+    i++;
+  }
+  for (; i < parts.length; i++) v = await getMember(f, v, parts[i], site);
+  return v;
+}
+
+export async function assignName(f: Frame, res: NameResolution, parts: string[], v: unknown, site: Site): Promise<void> {
+  if (parts.length === res.consumed && res.kind !== 'type') {
+    if (res.kind === 'field') return setField(f, f.self!, parts[0], v, site);
+    return setStatic(f, res.cls, parts[0].toLowerCase(), v, site);
+  }
+  if (res.kind === 'type' && parts.length === res.consumed + 1) return setStaticMember(f, res.type, parts[res.consumed], v, site);
+  const target = await evalName(f, res, parts.slice(0, -1), site);
+  return setMember(f, target, parts[parts.length - 1], v, site);
+}
+
+async function getStatic(f: Frame, cls: ClassDef, key: string, site: Site): Promise<unknown> {
+  await ensureStaticInit(f, cls);
+  const fd = cls.fieldMap.get(key)!;
+  if (fd?.getter && f.method?.propertyOf !== key) return invoke(f, fd.getter, null, [], site);
+  const v = f.tx.statics.get(cls)!.get(key);
+  return v === undefined ? null : v;
+}
+
+async function setStatic(f: Frame, cls: ClassDef, key: string, v: unknown, site: Site): Promise<void> {
+  await ensureStaticInit(f, cls);
+  const fd = cls.fieldMap.get(key)!;
+  if (fd?.setter && f.method?.propertyOf !== key) {
+    await invoke(f, fd.setter, null, [v], site);
+    return;
+  }
+  f.tx.statics.get(cls)!.set(key, fd ? coerce(f, v, fd.type, site) : v);
+}
+
+export async function getStaticMember(f: Frame, t: Resolved, name: string, site: Site): Promise<unknown> {
+  const key = name.toLowerCase();
+  if (t.kind === 'class') {
+    const cls = t.cls;
+    if (cls.kind === 'enum') {
+      const idx = cls.enumValues.findIndex((e) => e.toLowerCase() === key);
+      if (idx >= 0) return enumValue(cls, idx);
+    }
+    for (let s: ClassDef | undefined = cls; s; s = s.superClass) {
+      const fd = s.fieldMap.get(key);
+      if (fd && fd.isStatic) return getStatic(f, s, key, site);
+    }
+    throw new CompileError(`Variable does not exist: ${name}`, site.file, site.line, site.col);
+  }
+  if (t.kind === 'native') {
+    const p = t.nt.props?.[key];
+    if (p) return p.get(f);
+  }
+  if (t.kind === 'sobject') {
+    const sot = natives.get('schema.sobjecttype')!;
+    if (key === 'sobjecttype') return sot.construct!(f, [t.name], site, { name: t.name, args: [], array: 0 });
+    const sf = new NObj('Schema.SObjectField');
+    sf.set('name', name);
+    sf.set('sobject', t.name);
+    return sf;
+  }
+  if (t.kind === 'namespace') {
+    const r = resolveTypeName(f, t.name + '.' + name);
+    if (r) return typeValue(f, { name: t.name + '.' + name, args: [], array: 0 }, site);
+  }
+  return unsupported(f, `${t.kind === 'native' ? t.nt.name : t.kind === 'namespace' ? t.name : 'type'}.${name}`, site);
+}
+
+async function setStaticMember(f: Frame, t: Resolved, name: string, v: unknown, site: Site): Promise<void> {
+  const key = name.toLowerCase();
+  if (t.kind === 'class') {
+    for (let s: ClassDef | undefined = t.cls; s; s = s.superClass) {
+      const fd = s.fieldMap.get(key);
+      if (fd && fd.isStatic) return setStatic(f, s, key, v, site);
+    }
+  }
+  if (t.kind === 'native') {
+    const p = t.nt.props?.[key];
+    if (p?.set) return p.set(f, v);
+  }
+  unsupported(f, `assignment to static ${name}`, site);
+}
+
+export async function getField(f: Frame, obj: ApexObject, name: string, site: Site): Promise<unknown> {
+  const key = name.toLowerCase();
+  const fd = obj.cls.findField(key);
+  if (!fd) {
+    throw new CompileError(`Variable does not exist: ${name}`, site.file, site.line, site.col);
+  }
+  if (fd.isStatic) return getStatic(f, fd.owner ?? obj.cls, key, site);
+  if (fd.getter && !(f.method?.propertyOf === key && f.self === obj)) return invoke(f, fd.getter, obj, [], site);
+  const v = obj.fields.get(key);
+  return v === undefined ? null : v;
+}
+
+export async function setField(f: Frame, obj: ApexObject, name: string, v: unknown, site: Site): Promise<void> {
+  const key = name.toLowerCase();
+  const fd = obj.cls.findField(key);
+  if (!fd) throw new CompileError(`Variable does not exist: ${name}`, site.file, site.line, site.col);
+  if (fd.setter && !(f.method?.propertyOf === key && f.self === obj)) {
+    await invoke(f, fd.setter, obj, [v], site);
+    return;
+  }
+  obj.fields.set(key, isPlainType(fd.type) ? v : coerce(f, v, fd.type, site));
+}
+
+export async function getMember(f: Frame, target: unknown, name: string, site: Site): Promise<unknown> {
+  if (target === null || target === undefined) throwNpe(f, site);
+  if (target instanceof ApexObject) return getField(f, target, name, site);
+  if (target instanceof SObject) return sobjectGet(f, target, name);
+  // [SELECT Name FROM Account WHERE …].Name reads the single row
+  if (target instanceof ApexList && target.fromQuery) return sobjectGet(f, coerce(f, target, { name: 'SObject', args: [], array: 0 }, site) as SObject, name);
+  if (target instanceof NObj) {
+    const nt = natives.get(target.typeName.toLowerCase());
+    const key = name.toLowerCase();
+    if (nt?.fields?.includes(key) || target.fields.has(key)) return target.get(key);
+  }
+  if (target instanceof TypeValue) {
+    const r = resolveTypeName(f, target.ref.name);
+    if (r) return getStaticMember(f, r, name, site);
+  }
+  return unsupported(f, `field ${name} on ${runtimeTypeName(target)}`, site);
+}
+
+export function sobjectGet(f: Frame, so: SObject, name: string): unknown {
+  const queried = (so as SObject & { queried?: boolean }).queried;
+  if (queried && !so.has(name) && !/^id$/i.test(name))
+    throwEx(
+      f,
+      'SObjectException',
+      `SObject row was retrieved via SOQL without querying the requested field: ${so.type}.${name}`,
+    );
+  return so.get(name);
+}
+
+export async function setMember(f: Frame, target: unknown, name: string, v: unknown, site: Site): Promise<void> {
+  if (target === null || target === undefined) throwNpe(f, site);
+  if (target instanceof ApexObject) return setField(f, target, name, v, site);
+  if (target instanceof SObject) {
+    target.put(name, v);
+    return;
+  }
+  if (target instanceof NObj) {
+    const nt = natives.get(target.typeName.toLowerCase());
+    if (nt?.fields?.includes(name.toLowerCase())) {
+      target.set(name, v);
+      return;
+    }
+  }
+  unsupported(f, `assignment to field ${name} of ${runtimeTypeName(target)}`, site);
+}
+
+export function index(f: Frame, list: unknown, i: unknown, _site: Site): unknown {
+  if (list === null) throwNpe(f);
+  if (i === null) throwNpe(f);
+  if (list instanceof ApexList) {
+    const n = Number(i instanceof Dec ? i.n : i);
+    if (n < 0 || n >= list.items.length) throwEx(f, 'ListException', `List index out of bounds: ${n}`);
+    return list.items[n];
+  }
+  return unsupported(f, `indexing ${runtimeTypeName(list)}`, _site);
+}
+
+export function setIndex(f: Frame, list: unknown, i: unknown, v: unknown, site: Site): void {
+  if (list === null) throwNpe(f);
+  if (list instanceof ApexList) {
+    const n = Number(i);
+    if (n < 0 || n >= list.items.length) throwEx(f, 'ListException', `List index out of bounds: ${n}`);
+    list.items[n] = v;
+    return;
+  }
+  unsupported(f, `indexing ${runtimeTypeName(list)}`, site);
+}
+
+export function iterate(f: Frame, coll: unknown, site: Site): unknown[] {
+  if (coll === null) throwNpe(f, site);
+  if (coll instanceof ApexList) return coll.items.slice();
+  if (coll instanceof ApexSet) return coll.values();
+  return unsupported(f, `iteration over ${runtimeTypeName(coll)}`, site);
+}

@@ -1,0 +1,208 @@
+/** Types at run time: name resolution, instanceof, assignability, coercion and casts. */
+import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, EnumValue, NativeObject, SObject, type TypeRef, TypeValue, typeRefToString } from './values.ts';
+import { ClassDef, type Site } from '../lower/classModel.ts';
+import { CompileError } from '../errors.ts';
+import { Frame } from './frame.ts';
+import { type NativeType, natives } from '../lib/registry.ts';
+import { throwEx } from './exceptions.ts';
+
+export type Resolved =
+  | { kind: 'class'; cls: ClassDef }
+  | { kind: 'native'; nt: NativeType }
+  | { kind: 'sobject'; name: string }
+  | { kind: 'namespace'; name: string };
+
+const STANDARD_SOBJECTS = new Set(
+  (
+    'Account Contact Lead Opportunity Case User Profile Organization Task Event Campaign CampaignMember Product2 Pricebook2 ' +
+    'PricebookEntry Order OrderItem Asset Contract Note Attachment ContentVersion ContentDocument ContentDocumentLink Group ' +
+    'GroupMember PermissionSet PermissionSetAssignment RecordType ApexClass ApexTrigger AsyncApexJob CronTrigger EmailMessage ' +
+    'UserRole Document Folder AggregateResult OpportunityLineItem OpportunityContactRole AccountContactRelation ' +
+    'Certificate NamedCredential RemoteProxy ExternalDataSource CustomPermission SetupEntityAccess FeedItem Topic Period ' +
+    'BusinessHours Holiday Entitlement ServiceContract WorkOrder Quote QuoteLineItem Individual ConnectedApplication'
+  )
+    .split(' ')
+    .map((s) => s.toLowerCase()),
+);
+
+export function isSObjectName(name: string): boolean {
+  const n = name.toLowerCase().replace(/^schema\./, '');
+  return STANDARD_SOBJECTS.has(n) || /__(c|mdt|e|x|b|share|history|feed)$/.test(n) || n === 'sobject';
+}
+
+/** Setup objects and custom metadata stay visible in tests; other rows only when the test made them. */
+const TEST_VISIBLE = new Set(
+  'user profile userrole recordtype organization permissionset permissionsetassignment permissionsetgroup group groupmember apexclass apextrigger apexpage asyncapexjob crontrigger businesshours certificate namedcredential externalcredential remotesitesetting customPermission setupentityaccess aggregateresult'
+    .toLowerCase()
+    .split(' '),
+);
+export function isTestDataObject(sobject: string): boolean {
+  const n = sobject.toLowerCase();
+  return !TEST_VISIBLE.has(n) && !n.endsWith('__mdt');
+}
+
+const NAMESPACES = new Set(['system', 'auth', 'cache', 'schema', 'database', 'messaging', 'dom', 'reflection']);
+
+/** Resolves a (possibly dotted) type name as seen from class `from`. */
+export function resolveTypeName(f: Frame, name: string, from: ClassDef = f.cls): Resolved | undefined {
+  const low = name.toLowerCase();
+  const cls = f.tx.program.findClass(name, from);
+  if (cls) return { kind: 'class', cls };
+  const nt = natives.get(low);
+  if (nt) return { kind: 'native', nt };
+  if (isSObjectName(low)) return { kind: 'sobject', name: canonicalSObjectName(name) };
+  if (NAMESPACES.has(low)) return { kind: 'namespace', name: low };
+  return undefined;
+}
+
+function canonicalSObjectName(name: string): string {
+  const n = name.replace(/^schema\./i, '');
+  const std = [...STANDARD_SOBJECTS].find((s) => s === n.toLowerCase());
+  if (std) return n[0].toUpperCase() + n.slice(1);
+  return n;
+}
+
+export function resolveTypeRef(f: Frame, t: TypeRef, site: Site): Resolved {
+  const r = resolveTypeName(f, t.name);
+  if (!r) throw new CompileError(`Invalid type: ${t.name}`, site.file, site.line, site.col);
+  return r;
+}
+
+export function typeValue(f: Frame, t: TypeRef, site: Site): TypeValue {
+  const low = t.name.toLowerCase();
+  if (low === 'list' || low === 'set' || low === 'map') return new TypeValue(t, typeRefToString(t));
+  const r = resolveTypeRef(f, t, site);
+  const display = r.kind === 'class' ? r.cls.fullName : r.kind === 'native' ? r.nt.name : r.kind === 'sobject' ? r.name : t.name;
+  return new TypeValue({ ...t, name: r.kind === 'class' ? r.cls.fullName : t.name }, display);
+}
+
+/** Names whose values need no coercion on assignment. */
+export function isPlainType(t: TypeRef): boolean {
+  const n = t.name.toLowerCase();
+  if (n === 'decimal' || n === 'double' || n === 'long' || n === 'integer') return false;
+  if (isSObjectName(n) && n !== 'sobject') return false;
+  if (n === 'sobject') return false;
+  return true;
+}
+
+export function runtimeTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return 'String';
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) <= 2147483647 ? 'Integer' : 'Long';
+  if (typeof v === 'boolean') return 'Boolean';
+  if (v instanceof Dec) return v.isDouble ? 'Double' : 'Decimal';
+  if (v instanceof ApexList) return `List<${v.elemType ? typeRefToString(v.elemType) : 'ANY'}>`;
+  if (v instanceof ApexSet) return `Set<${v.elemType ? typeRefToString(v.elemType) : 'ANY'}>`;
+  if (v instanceof ApexMap) return `Map<${v.keyType ? typeRefToString(v.keyType) : 'ANY'},${v.valueType ? typeRefToString(v.valueType) : 'ANY'}>`;
+  if (v instanceof SObject) return v.type;
+  if (v instanceof ApexObject) return v.cls.typeName;
+  if (v instanceof ApexDate) return 'Date';
+  if (v instanceof ApexDatetime) return 'Datetime';
+  if (v instanceof ApexTime) return 'Time';
+  if (v instanceof Blob) return 'Blob';
+  if (v instanceof EnumValue) return v.enumType;
+  if (v instanceof TypeValue) return 'System.Type';
+  if (v instanceof NativeObject) return v.typeName;
+  return 'Object';
+}
+
+const ID_RE = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
+
+export function instanceOf(f: Frame, v: unknown, t: TypeRef, site: Site): boolean {
+  if (v === null || v === undefined) return false;
+  const n = t.name.toLowerCase().replace(/^system\./, '');
+  switch (n) {
+    case 'object':
+      return true;
+    case 'string':
+      return typeof v === 'string';
+    case 'id':
+      return typeof v === 'string' && ID_RE.test(v);
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 2147483648;
+    case 'long':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'decimal':
+    case 'double':
+      return v instanceof Dec;
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'blob':
+      return v instanceof Blob;
+    case 'date':
+      return v instanceof ApexDate;
+    case 'datetime':
+      return v instanceof ApexDatetime;
+    case 'time':
+      return v instanceof ApexTime;
+    case 'list':
+      return v instanceof ApexList;
+    case 'set':
+      return v instanceof ApexSet;
+    case 'map':
+      return v instanceof ApexMap;
+    case 'sobject':
+      return v instanceof SObject;
+    case 'type':
+      return v instanceof TypeValue;
+  }
+  const r = resolveTypeRef(f, t, site);
+  if (r.kind === 'class') return v instanceof ApexObject && v.cls.isSubclassOf(r.cls);
+  if (r.kind === 'sobject') return v instanceof SObject && v.type.toLowerCase() === r.name.toLowerCase();
+  if (r.kind === 'native') {
+    if (r.nt.instanceOf) return r.nt.instanceOf(v);
+    return v instanceof NativeObject && v.typeName.toLowerCase() === r.nt.name.toLowerCase();
+  }
+  return false;
+}
+
+/** Widening used for overload choice and parameter binding (Integer → Long/Decimal). */
+export function assignable(f: Frame, v: unknown, t: TypeRef, site: Site): boolean {
+  if (v === null) return true;
+  const n = t.name.toLowerCase();
+  if (typeof v === 'number' && (n === 'long' || n === 'decimal' || n === 'double')) return true;
+  if (n === 'id' && typeof v === 'string') return true;
+  return instanceOf(f, v, t, site);
+}
+
+export function coerce(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
+  if (v === null || v === undefined) return null;
+  const n = t.name.toLowerCase();
+  if (n === 'decimal' || n === 'double') {
+    if (typeof v === 'number') return new Dec(v, n === 'double' ? undefined : 0, n === 'double');
+    if (v instanceof Dec && n === 'double' && !v.isDouble) return new Dec(v.n, undefined, true);
+    return v;
+  }
+  if (n === 'long') return v instanceof Dec ? Math.trunc(v.n) : v;
+  // Integer is 32-bit: a value that left the range while stored as Integer wraps like Java's int.
+  if (n === 'integer') return typeof v === 'number' && (v > 2147483647 || v < -2147483648) ? v | 0 : v;
+  if (v instanceof ApexList && v.fromQuery && (isSObjectName(n) || n === 'sobject')) {
+    if (v.items.length === 0) throwEx(f, 'QueryException', 'List has no rows for assignment to SObject');
+    if (v.items.length > 1) throwEx(f, 'QueryException', 'List has more than 1 row for assignment to SObject');
+    return v.items[0];
+  }
+  void site;
+  return v;
+}
+
+export function cast(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
+  if (v === null) return null;
+  const n = t.name.toLowerCase();
+  if ((n === 'decimal' || n === 'double') && typeof v === 'number') return new Dec(v, undefined, n === 'double');
+  if ((n === 'integer' || n === 'long') && v instanceof Dec) throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${t.name}`);
+  if (v instanceof ApexList && v.fromQuery && isSObjectName(n)) return coerce(f, v, t, site);
+  if (!assignable(f, v, t, site))
+    throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeRefToString(t)}`);
+  if (v instanceof ApexList && t.args.length && !v.elemType) v.elemType = t.args[0];
+  return v;
+}
+
+const enumCache = new WeakMap<ClassDef, EnumValue[]>();
+export function enumValue(cls: ClassDef, idx: number): EnumValue {
+  let list = enumCache.get(cls);
+  if (!list) {
+    list = cls.enumValues.map((n, i) => new EnumValue(cls.fullName, n, i));
+    enumCache.set(cls, list);
+  }
+  return list[idx];
+}
