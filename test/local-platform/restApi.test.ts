@@ -122,6 +122,26 @@ describe('SOQL', () => {
     const bad = await q('SELECT Name, (SELECT Id FROM Kids) FROM Account');
     expect(bad.body[0]).toMatchObject({ errorCode: 'INVALID_TYPE', message: expect.stringContaining("Didn't understand relationship 'Kids'") });
   });
+  it('groups with aggregates, aliases, exprN, HAVING and ORDER BY, in AggregateResult records', async () => {
+    const r = await q("SELECT Industry, COUNT(Id) n, SUM(NumberOfEmployees), MAX(Name) FROM Account WHERE Name LIKE 'Bulk%' GROUP BY Industry HAVING COUNT(Id) > 1 ORDER BY Industry NULLS LAST");
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ totalSize: 2, done: true });
+    expect(r.body.records[0]).toEqual({ attributes: { type: 'AggregateResult' }, Industry: 'Tech', n: 225, expr0: 225 * 225, expr1: 'Bulk 449' });
+    expect(r.body.records[1]).toMatchObject({ Industry: null, n: 225 });
+    const bad = await q('SELECT Name, COUNT(Id) FROM Account GROUP BY Industry');
+    expect(bad.body[0]).toMatchObject({ errorCode: 'MALFORMED_QUERY', message: 'Field must be grouped or aggregated: Name' });
+    const sumText = await q('SELECT SUM(Name) FROM Account');
+    expect(sumText.body[0]).toMatchObject({ errorCode: 'INVALID_FIELD', message: 'field Name does not support aggregate operator SUM' });
+  });
+  it('keeps deleted records in the recycle bin: queryAll sees them with IsDeleted, query does not', async () => {
+    const id = tx(p.db, () => insertRecord(p.db, p.devHub.id, 'Account', { Name: 'Recycled One' }, {}));
+    expect((await api(p.url, token, `${V}/sobjects/Account/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await q("SELECT Id FROM Account WHERE Name = 'Recycled One'")).body.totalSize).toBe(0);
+    const all = await api(p.url, token, `${V}/queryAll?q=${encodeURIComponent("SELECT Id, IsDeleted FROM Account WHERE Name = 'Recycled One'")}`);
+    expect(all.body.records).toMatchObject([{ Id: id, IsDeleted: true }]);
+    expect((await api(p.url, token, `${V}/sobjects/Account/${id}`, { method: 'DELETE' })).body[0]).toMatchObject({ errorCode: 'ENTITY_IS_DELETED' });
+    expect((await q("SELECT Id FROM Account WHERE Name = 'Recycled One' ALL ROWS")).body[0].errorCode).toBe('MALFORMED_QUERY');
+  });
   it('pages with nextRecordsUrl (queryMore)', async () => {
     const first = await api(p.url, token, `${V}/query?q=${encodeURIComponent("SELECT Name FROM Account WHERE Name LIKE 'Bulk%' ORDER BY Name")}`, { headers: { 'Sforce-Query-Options': 'batchSize=200' } });
     expect(first.body).toMatchObject({ totalSize: 450, done: false });

@@ -43,6 +43,13 @@ export interface ApexClassSource {
   body: string;
 }
 
+export interface ApexTriggerSource {
+  name: string;
+  body: string;
+  /** `Inactive` triggers are deployed but never fire. */
+  status?: 'Active' | 'Inactive';
+}
+
 export interface ApexHost {
   readonly orgId: string;
   /** Instance URL of this org, e.g. http://127.0.0.1:6101 */
@@ -56,7 +63,15 @@ export interface ApexHost {
   query(soql: string, options: QueryOptions): Promise<SObjectRecord[]>;
   insert(records: SObjectRecord[], options: { userMode: boolean }): Promise<string[]>;
   update(records: SObjectRecord[], options: { userMode: boolean }): Promise<void>;
+  /** Deleted records go to the recycle bin (IsDeleted = true, visible to `ALL ROWS`). */
   delete(ids: string[], options: { userMode: boolean }): Promise<void>;
+  /**
+   * Optional: brings records back from the recycle bin (`undelete`, Database.undelete). Fails with
+   * code UNDELETE_FAILED "Entity is not in the recycle bin" for a live record.
+   */
+  undelete?(ids: string[], options: { userMode: boolean }): Promise<void>;
+  /** Optional: the org's Apex triggers (`.trigger` sources); a host without it has none. */
+  listTriggers?(): Promise<ApexTriggerSource[]>;
 
   /**
    * Real HTTP. The host enforces Remote Site Settings and throws the Salesforce message

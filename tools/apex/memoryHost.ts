@@ -1,13 +1,14 @@
 /**
  * A small in-memory ApexHost for the runtime's own tests, the `apex-test` command and benchmarks:
- * records in maps, a SOQL subset evaluated over them (fields, parent fields, WHERE with
- * AND/OR/NOT, =, !=, <, >, <=, >=, LIKE, IN, NOT IN, binds, ORDER BY, LIMIT, OFFSET, COUNT()),
- * nested begin/rollback snapshots, a cache, real signing with PEM keys, and callouts through a
- * handler (real HTTP by default).
+ * records in maps, a SOQL subset evaluated over them (fields, parent fields, child subqueries,
+ * WHERE with AND/OR/NOT, =, !=, <, >, <=, >=, LIKE, IN, NOT IN, binds, ORDER BY, LIMIT, OFFSET,
+ * aggregates with GROUP BY/HAVING, ALL ROWS), a recycle bin for undelete, nested begin/rollback
+ * snapshots, a cache, real signing with PEM keys, and callouts through a handler (real HTTP by default).
  */
 import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
-import type { ApexClassSource, ApexHost, ApexUser, HttpCallout, HttpCalloutResult, QueryOptions, SObjectRecord } from './host.ts';
+import type { ApexClassSource, ApexHost, ApexTriggerSource, ApexUser, HttpCallout, HttpCalloutResult, QueryOptions, SObjectRecord } from './host.ts';
+import { aggregateRecords, isAggregateQuery, isPlainCount } from './soqlAggregate.ts';
 
 type Rec = Record<string, unknown> & { Id: string };
 /** soql-parser-js takes ~100 ms per parse; queries repeat, so parses are kept. */
@@ -18,6 +19,9 @@ export interface MemoryHostOptions {
   instanceUrl?: string;
   user?: Partial<ApexUser>;
   classes?: ApexClassSource[];
+  triggers?: ApexTriggerSource[];
+  /** Lookups of the project's objects: parent → child relationship (`Things__r` → Thing__c.Parent__c). */
+  childRelationships?: ChildRelationship[];
   /** certificate developer name → PEM private key */
   certificates?: Record<string, string>;
   /** Capacity of partition-less (default partition) keys. */
@@ -28,6 +32,25 @@ export interface MemoryHostOptions {
   sessionPartitions?: Record<string, number>;
   callout?: (req: HttpCallout) => Promise<HttpCalloutResult>;
 }
+
+export interface ChildRelationship {
+  parent: string;
+  name: string;
+  child: string;
+  field: string;
+}
+
+/** Standard parent-to-child relationships (the project's own lookups come from MemoryHostOptions). */
+const STANDARD_CHILDREN: ChildRelationship[] = [
+  ['Account', 'Contacts', 'Contact', 'AccountId'], ['Account', 'Opportunities', 'Opportunity', 'AccountId'], ['Account', 'Cases', 'Case', 'AccountId'],
+  ['Account', 'ChildAccounts', 'Account', 'ParentId'], ['Account', 'Tasks', 'Task', 'WhatId'], ['Account', 'Events', 'Event', 'WhatId'],
+  ['Account', 'Notes', 'Note', 'ParentId'], ['Account', 'Attachments', 'Attachment', 'ParentId'], ['Account', 'AccountContactRelations', 'AccountContactRelation', 'AccountId'],
+  ['Contact', 'Cases', 'Case', 'ContactId'], ['Contact', 'Tasks', 'Task', 'WhoId'], ['Contact', 'Events', 'Event', 'WhoId'], ['Contact', 'OpportunityContactRoles', 'OpportunityContactRole', 'ContactId'],
+  ['Opportunity', 'OpportunityLineItems', 'OpportunityLineItem', 'OpportunityId'], ['Opportunity', 'OpportunityContactRoles', 'OpportunityContactRole', 'OpportunityId'],
+  ['Opportunity', 'Tasks', 'Task', 'WhatId'], ['Case', 'CaseComments', 'CaseComment', 'ParentId'], ['Case', 'Tasks', 'Task', 'WhatId'],
+  ['User', 'PermissionSetAssignments', 'PermissionSetAssignment', 'AssigneeId'], ['PermissionSet', 'Assignments', 'PermissionSetAssignment', 'PermissionSetId'],
+  ['Profile', 'Users', 'User', 'ProfileId'],
+].map(([parent, name, child, field]) => ({ parent, name, child, field }));
 
 const KEY_PREFIX: Record<string, string> = { account: '001', contact: '003', user: '005', opportunity: '006', lead: '00Q', case: '500', profile: '00e', permissionset: '0PS' };
 
@@ -70,9 +93,13 @@ export class MemoryHost implements ApexHost {
   readonly instanceUrl: string;
   readonly user: ApexUser;
   classes: ApexClassSource[];
+  triggers: ApexTriggerSource[];
+  childRelationships: ChildRelationship[];
   /** sobject (lower) → id → record */
   data = new Map<string, Map<string, Rec>>();
-  snapshots: Map<string, Map<string, Rec>>[] = [];
+  /** Deleted records by Id, with IsDeleted = true, until undelete. */
+  recycleBin = new Map<string, Rec>();
+  snapshots: { data: Map<string, Map<string, Rec>>; bin: Map<string, Rec> }[] = [];
   cache = new Map<string, { value: unknown; expires: number }>();
   certificates: Record<string, string>;
   capacityMb: number;
@@ -96,6 +123,8 @@ export class MemoryHost implements ApexHost {
       ...o.user,
     };
     this.classes = o.classes ?? [];
+    this.triggers = o.triggers ?? [];
+    this.childRelationships = [...STANDARD_CHILDREN, ...(o.childRelationships ?? [])];
     this.certificates = o.certificates ?? {};
     this.capacityMb = o.cacheCapacityMb ?? 0;
     this.partitions = o.cachePartitions ?? {};
@@ -150,6 +179,10 @@ export class MemoryHost implements ApexHost {
     return this.classes;
   }
 
+  async listTriggers(): Promise<ApexTriggerSource[]> {
+    return this.triggers;
+  }
+
   table(type: string): Map<string, Rec> {
     let t = this.data.get(type.toLowerCase());
     if (!t) this.data.set(type.toLowerCase(), (t = new Map()));
@@ -200,17 +233,30 @@ export class MemoryHost implements ApexHost {
 
   async queryAs(userId: string, soql: string, options: QueryOptions): Promise<SObjectRecord[]> {
     this.queryLog.push({ soql, options });
-    // soql-parser-js has no WITH USER_MODE/SYSTEM_MODE in every position; it is passed as a flag.
+    // soql-parser-js has no WITH USER_MODE/SYSTEM_MODE in every position, nor Apex's ALL ROWS; both are flags.
+    const allRows = /\s+ALL\s+ROWS\s*$/i.test(soql);
     let q = parsedQueries.get(soql);
     if (!q) {
-      q = parseQuery(soql.replace(/\bWITH\s+(USER_MODE|SYSTEM_MODE|SECURITY_ENFORCED)\b/i, ''), { allowApexBindVariables: true });
+      q = parseQuery(soql.replace(/\bWITH\s+(USER_MODE|SYSTEM_MODE|SECURITY_ENFORCED)\b/i, '').replace(/\s+ALL\s+ROWS\s*$/i, ''), { allowApexBindVariables: true });
       parsedQueries.set(soql, q);
     }
     const type: string = q.sObject;
     if (options.userMode && !this.hasObjectAccess(userId, type, 'read'))
       throw new Error(`sObject type '${type}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
+    return this.select(q, type, options, allRows);
+  }
+
+  /** Runs a parsed query (also a child subquery, with `within` restricting it to one parent). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private select(q: any, type: string, options: QueryOptions, allRows: boolean, within?: { field: string; id: string }): SObjectRecord[] {
     let rows = [...this.table(type).values()];
+    if (allRows) rows.push(...[...this.recycleBin.values()].filter((r) => String((r.attributes as { type?: string } | undefined)?.type ?? '').toLowerCase() === type.toLowerCase()));
+    if (within) rows = rows.filter((r) => eq(this.field(r, within.field), within.id));
     if (q.where) rows = rows.filter((r) => this.evalWhere(r, q.where, options.binds));
+    if (isAggregateQuery(q)) {
+      if (isPlainCount(q)) return rows.map((r) => ({ attributes: { type }, Id: r.Id }));
+      return aggregateRecords(q, { rows, value: (r, path) => this.getPath(r, path.split('.')) }) as SObjectRecord[];
+    }
     if (q.orderBy) {
       const obs = Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy];
       rows.sort((a, b) => {
@@ -223,11 +269,21 @@ export class MemoryHost implements ApexHost {
     }
     if (q.offset) rows = rows.slice(Number(q.offset));
     if (q.limit !== undefined) rows = rows.slice(0, Number(q.limit));
-    return rows.map((r) => this.project(r, q, type));
+    return rows.map((r) => this.project(r, q, type, options, allRows));
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private project(r: Rec, q: any, type: string): SObjectRecord {
+  private subquery(parent: Rec, parentType: string, sub: any, options: QueryOptions, allRows: boolean): unknown {
+    const rel = this.childRelationships.find((c) => c.parent.toLowerCase() === parentType.toLowerCase() && c.name.toLowerCase() === String(sub.relationshipName).toLowerCase());
+    if (!rel)
+      throw new Error(`Didn't understand relationship '${sub.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
+    const records = this.select({ ...sub, sObject: rel.child }, rel.child, options, allRows, { field: rel.field, id: parent.Id });
+    // Apex sees an empty list for a parent without children (the REST API sends null there).
+    return { totalSize: records.length, done: true, records };
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private project(r: Rec, q: any, type: string, options: QueryOptions, allRows: boolean): SObjectRecord {
     const out: SObjectRecord = { attributes: { type, url: `/services/data/v65.0/sobjects/${type}/${r.Id}` } };
     for (const fld of q.fields) {
       if (fld.type === 'Field') {
@@ -243,8 +299,8 @@ export class MemoryHost implements ApexHost {
         target[fld.field] = this.getPath(r, path);
       } else if (fld.type === 'FieldFunctionExpression' && fld.functionName === 'FIELDS') {
         for (const [k, v] of Object.entries(r)) if (k !== 'attributes') out[k] = v;
-      } else if (fld.type === 'FieldFunctionExpression' && fld.functionName === 'COUNT') {
-        continue;
+      } else if (fld.type === 'FieldSubquery') {
+        out[fld.subquery.relationshipName] = this.subquery(r, type, fld.subquery, options, allRows);
       } else throw new Error(`The in-memory host does not support ${fld.type} in SOQL`);
     }
     if (!('Id' in out)) out.Id = r.Id;
@@ -303,7 +359,7 @@ export class MemoryHost implements ApexHost {
       const now = new Date().toISOString().replace('Z', '+0000');
       const { attributes, ...fields } = r;
       void attributes;
-      this.table(type).set(id, { CreatedDate: now, LastModifiedDate: now, ...fields, Id: id } as Rec);
+      this.table(type).set(id, { CreatedDate: now, LastModifiedDate: now, IsDeleted: false, ...fields, Id: id } as Rec);
       return id;
     });
   }
@@ -320,9 +376,24 @@ export class MemoryHost implements ApexHost {
 
   async delete(ids: string[]): Promise<void> {
     for (const id of ids) {
-      let found = false;
-      for (const t of this.data.values()) if (t.delete(id)) found = true;
-      if (!found) throw Object.assign(new Error('entity is deleted'), { code: 'ENTITY_IS_DELETED' });
+      const rec = this.findById(id);
+      if (!rec) throw Object.assign(new Error('entity is deleted'), { code: 'ENTITY_IS_DELETED' });
+      for (const [type, t] of this.data) {
+        if (!t.delete(rec.Id)) continue;
+        this.recycleBin.set(rec.Id, { ...rec, IsDeleted: true, attributes: { type: String((rec.attributes as { type?: string } | undefined)?.type ?? type) } });
+      }
+    }
+  }
+
+  async undelete(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const rec = this.recycleBin.get(id) ?? [...this.recycleBin.values()].find((x) => x.Id.slice(0, 15) === id.slice(0, 15));
+      if (!rec) {
+        if (this.findById(id)) throw Object.assign(new Error('Entity is not in the recycle bin'), { code: 'UNDELETE_FAILED' });
+        throw Object.assign(new Error('invalid cross reference id'), { code: 'INVALID_CROSS_REFERENCE_KEY' });
+      }
+      this.recycleBin.delete(rec.Id);
+      this.table(String((rec.attributes as { type: string }).type)).set(rec.Id, { ...rec, IsDeleted: false });
     }
   }
 
@@ -374,15 +445,18 @@ export class MemoryHost implements ApexHost {
   }
 
   async begin(): Promise<void> {
-    const snap = new Map<string, Map<string, Rec>>();
-    for (const [k, t] of this.data) snap.set(k, new Map([...t].map(([id, r]) => [id, structuredClone(r)])));
-    this.snapshots.push(snap);
+    const data = new Map<string, Map<string, Rec>>();
+    for (const [k, t] of this.data) data.set(k, new Map([...t].map(([id, r]) => [id, structuredClone(r)])));
+    this.snapshots.push({ data, bin: new Map([...this.recycleBin].map(([id, r]) => [id, structuredClone(r)])) });
   }
   async commit(): Promise<void> {
     this.snapshots.pop();
   }
   async rollback(): Promise<void> {
     const snap = this.snapshots.pop();
-    if (snap) this.data = snap;
+    if (snap) {
+      this.data = snap.data;
+      this.recycleBin = snap.bin;
+    }
   }
 }

@@ -3,8 +3,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord, ApexClassSource } from '../apex/host.ts';
 import type { RecordStore } from './contracts.ts';
 import type { MetadataModule } from './neighbours.ts';
-import { runSoql } from './soql.ts';
-import { deleteRecord, getRecord, insertRecord, updateRecord, tx, type StoredOrg } from './store.ts';
+import { runSoql, splitAllRows } from './soql.ts';
+import { deleteRecord, getDeletedRecord, getRecord, insertRecord, moveToRecycleBin, undeleteRecord, updateRecord, tx, type StoredOrg } from './store.ts';
 import { checkFieldEdit, checkObjectAccess, hasClassAccess, profileNameOf } from './access.ts';
 import { ApiError } from './errors.ts';
 import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
@@ -38,7 +38,7 @@ interface RawRow {
  * uncommitted Apex writes meanwhile (a local-platform simplification).
  */
 export interface Journal {
-  entries: ({ kind: 'insert'; id: string } | { kind: 'update' | 'delete'; row: RawRow })[];
+  entries: ({ kind: 'insert'; id: string } | { kind: 'undelete'; id: string } | { kind: 'update'; row: RawRow } | { kind: 'delete'; row: RawRow })[];
   marks: number[];
 }
 const newJournal = (): Journal => ({ entries: [], marks: [] });
@@ -117,8 +117,12 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       const rows = db.prepare("SELECT fields FROM records WHERE org_id = ? AND sobject = 'ApexClass'").all(org.id) as { fields: string }[];
       return rows.map((r) => JSON.parse(r.fields)).map((f: Record<string, unknown>) => ({ name: String(f.Name), body: String(f.Body ?? '') }));
     },
+    async listTriggers() {
+      return metadata.listApexTriggers?.(db, org.id) ?? [];
+    },
     async query(soql, options) {
-      return runSoql(db, org.id, soql, { userMode: options.userMode, userId, binds: options.binds, instanceUrl: org.instanceUrl }).records as SObjectRecord[];
+      const { soql: text, allRows } = splitAllRows(soql);
+      return runSoql(db, org.id, text, { userMode: options.userMode, userId, binds: options.binds, instanceUrl: org.instanceUrl, allRows, emptyChildLists: true }).records as SObjectRecord[];
     },
     async insert(recs, options) {
       return tx(db, () =>
@@ -162,6 +166,16 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           if (options.userMode) checkObjectAccess(db, org.id, userId, existing.sobject, 'delete');
           if (journal.marks.length) journal.entries.push({ kind: 'delete', row: rowOf(existing.id)! });
           deleteRecord(db, org.id, existing.sobject, id);
+        }
+      });
+    },
+    async undelete(ids, options) {
+      tx(db, () => {
+        for (const id of ids) {
+          const bin = getDeletedRecord(db, org.id, id);
+          if (bin && options.userMode) checkObjectAccess(db, org.id, userId, bin.sobject, 'delete');
+          const back = undeleteRecord(db, org.id, id);
+          if (journal.marks.length) journal.entries.push({ kind: 'undelete', id: back.id });
         }
       });
     },
@@ -277,8 +291,12 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       tx(db, () => {
         for (const u of undo) {
           if (u.kind === 'insert') db.prepare('DELETE FROM records WHERE id = ?').run(u.id);
+          else if (u.kind === 'undelete') moveToRecycleBin(db, u.id);
           else if (u.kind === 'update') db.prepare('UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(u.row.fields, u.row.updated_at, u.row.id);
-          else db.prepare('INSERT OR REPLACE INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(u.row.id, u.row.org_id, u.row.sobject, u.row.fields, u.row.created_at, u.row.updated_at);
+          else {
+            db.prepare('INSERT OR REPLACE INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(u.row.id, u.row.org_id, u.row.sobject, u.row.fields, u.row.created_at, u.row.updated_at);
+            db.prepare('DELETE FROM recycle_bin WHERE id = ?').run(u.row.id);
+          }
         }
       });
     },

@@ -15,6 +15,7 @@ import type { OAuthApp, PermissionSetInfo, RouteHandler } from './contracts.ts';
  *   findCertificate(db, orgId, devName): { certificatePem: string; privateKeyPem: string } | undefined
  *   findCachePartition(db, orgId, name?): { name: string; isDefault: boolean; orgCapacityMb: number } | undefined
  *   listApexClasses(db, orgId): { name, body }[]                    — deployed Apex sources
+ *   listApexTriggers(db, orgId): { name, body, status }[]           — deployed Apex triggers
  *   getSettings(db, orgId, 'Security'): deployed *Settings values    — e.g. the session timeout
  *   getCustomObject(db, orgId, name): { name, label, fields[] }      — deployed custom objects / __mdt types
  * The Apex module (./apex/index.ts) is expected to export `apexRoutes: RouteHandler`.
@@ -28,8 +29,9 @@ export interface MetadataModule {
   findCertificate?(db: DatabaseSync, orgId: string, devName: string): { certificatePem: string; privateKeyPem: string } | undefined;
   findCachePartition?(db: DatabaseSync, orgId: string, name?: string): { name: string; isDefault: boolean; orgCapacityMb: number; sessionCapacityMb?: number } | undefined;
   listApexClasses?(db: DatabaseSync, orgId: string): { name: string; body: string }[];
+  listApexTriggers?(db: DatabaseSync, orgId: string): { name: string; body: string; status?: 'Active' | 'Inactive' }[];
   getSettings?(db: DatabaseSync, orgId: string, name: string): Record<string, unknown> | undefined;
-  getCustomObject?(db: DatabaseSync, orgId: string, name: string): { name: string; label?: string; fields: { name: string; type?: string; referenceTo?: string; required?: boolean }[] } | undefined;
+  getCustomObject?(db: DatabaseSync, orgId: string, name: string): { name: string; label?: string; fields: { name: string; type?: string; referenceTo?: string; relationshipName?: string; required?: boolean }[] } | undefined;
 }
 
 export interface ApexModule {

@@ -100,7 +100,7 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
         sendJson(res, 200, soqlColumns(db, org.id, q));
         return true;
       }
-      const all = runSoql(db, org.id, q, { userMode: true, userId, apiVersion: v, instanceUrl: org.instanceUrl });
+      const all = runSoql(db, org.id, q, { userMode: true, userId, apiVersion: v, instanceUrl: org.instanceUrl, allRows: rest === '/queryAll' });
       sendJson(res, 200, pageQuery(org, v, all, batchSize(ctx, req.headers['sforce-query-options'])));
       return true;
     }

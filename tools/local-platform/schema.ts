@@ -15,6 +15,8 @@ export interface FieldDef {
   type: FieldType;
   referenceTo?: string;
   relationshipName?: string;
+  /** Lookups: the parent's name for the list of children (`Contacts`, `Things__r`). */
+  childRelationshipName?: string;
   /** Set by the platform only (Id, CreatedDate, …). */
   system?: boolean;
   required?: boolean;
@@ -87,6 +89,13 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('LengthWithoutComments', 'int'), f('NamespacePrefix')],
   },
   {
+    name: 'ApexTrigger', label: 'Apex Trigger',
+    fields: [...audit(), f('Name', 'string', { required: true }), f('Body', 'textarea'), f('TableEnumOrId', 'picklist'), f('ApiVersion', 'double'), f('Status', 'picklist'),
+      f('IsValid', 'boolean'), f('LengthWithoutComments', 'int'), f('NamespacePrefix'), f('UsageBeforeInsert', 'boolean'), f('UsageAfterInsert', 'boolean'),
+      f('UsageBeforeUpdate', 'boolean'), f('UsageAfterUpdate', 'boolean'), f('UsageBeforeDelete', 'boolean'), f('UsageAfterDelete', 'boolean'), f('UsageAfterUndelete', 'boolean'),
+      f('UsageIsBulk', 'boolean')],
+  },
+  {
     name: 'ScratchOrgInfo', label: 'Scratch Org Info', devHubOnly: true, open: true,
     fields: [...audit(), f('OrgName'), f('Edition', 'picklist', { required: true }), f('Status', 'picklist'), f('ErrorCode'), f('ScratchOrg'), f('SignupUsername'),
       f('Username'), f('LoginUrl', 'url'), f('AuthCode'), f('SignupInstance'), f('ConnectedAppConsumerKey'), f('ConnectedAppCallbackUrl', 'url'), f('Features', 'textarea'),
@@ -103,7 +112,7 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
 const STANDARD = new Map(STANDARD_OBJECTS.map((o) => [o.name.toLowerCase(), o]));
 
 /** Deployed CustomObject definitions (the Metadata module's getCustomObject), set by the server. */
-type CustomObjectSource = (db: DatabaseSync, orgId: string, name: string) => { name: string; label?: string; fields: { name: string; type?: string; referenceTo?: string; required?: boolean }[] } | undefined;
+type CustomObjectSource = (db: DatabaseSync, orgId: string, name: string) => { name: string; label?: string; fields: { name: string; type?: string; referenceTo?: string; relationshipName?: string; required?: boolean }[] } | undefined;
 let customObjects: CustomObjectSource | undefined;
 export function setCustomObjectSource(source: CustomObjectSource | undefined): void {
   customObjects = source;
@@ -125,7 +134,8 @@ function deployedFields(db: DatabaseSync, orgId: string, name: string): { label?
       .filter((x) => x.name)
       .map((x) => {
         const type = METADATA_TYPES[(x.type ?? 'text').toLowerCase()] ?? 'string';
-        return type === 'reference' && x.referenceTo ? ref(x.name, x.referenceTo, x.name.replace(/__c$/, '__r')) : f(x.name, type);
+        if (type !== 'reference' || !x.referenceTo) return f(x.name, type);
+        return ref(x.name, x.referenceTo, x.name.replace(/__c$/, '__r'), x.relationshipName ? { childRelationshipName: `${x.relationshipName}__r` } : {});
       }),
   };
 }
@@ -189,20 +199,38 @@ export function inferType(value: unknown): FieldType {
   return 'string';
 }
 
-/** Parent-to-child relationship names (SELECT …, (SELECT … FROM Contacts) FROM Account). */
-const CHILD_RELATIONSHIPS: Record<string, { name: string; childSObject: string; field: string }[]> = {
+/** Parent-to-child relationship names of standard objects (SELECT …, (SELECT … FROM Contacts) FROM Account). */
+const CHILD_RELATIONSHIPS: Record<string, ChildRelationship[]> = {
   account: [{ name: 'Contacts', childSObject: 'Contact', field: 'AccountId' }, { name: 'ChildAccounts', childSObject: 'Account', field: 'ParentId' }],
   permissionset: [{ name: 'Assignments', childSObject: 'PermissionSetAssignment', field: 'PermissionSetId' }],
   user: [{ name: 'PermissionSetAssignments', childSObject: 'PermissionSetAssignment', field: 'AssigneeId' }],
   profile: [{ name: 'Users', childSObject: 'User', field: 'ProfileId' }],
 };
 
-export function childRelationships(def: ObjectDef): { name: string; childSObject: string; field: string }[] {
-  return CHILD_RELATIONSHIPS[def.name.toLowerCase()] ?? [];
+export interface ChildRelationship {
+  name: string;
+  childSObject: string;
+  field: string;
 }
 
-export function findChildRelationship(def: ObjectDef, name: string): { name: string; childSObject: string; field: string } | undefined {
-  return childRelationships(def).find((c) => c.name.toLowerCase() === name.toLowerCase());
+/**
+ * The child relationships of an object: the standard ones, plus every deployed lookup or
+ * master-detail field pointing at it with a `relationshipName` (`Things` → `Things__r`).
+ */
+export function childRelationships(db: DatabaseSync, orgId: string, kind: 'devhub' | 'scratch', def: ObjectDef): ChildRelationship[] {
+  const out = [...(CHILD_RELATIONSHIPS[def.name.toLowerCase()] ?? [])];
+  for (const listed of listObjects(db, orgId, kind)) {
+    // Custom lookups deployed on a standard object (Contact.Thing__c) live in its full definition.
+    const child = listed.custom ? listed : (getObjectDef(db, orgId, kind, listed.name) ?? listed);
+    for (const fd of child.fields) {
+      if (fd.childRelationshipName && fd.referenceTo?.toLowerCase() === def.name.toLowerCase()) out.push({ name: fd.childRelationshipName, childSObject: child.name, field: fd.name });
+    }
+  }
+  return out;
+}
+
+export function findChildRelationship(db: DatabaseSync, orgId: string, kind: 'devhub' | 'scratch', def: ObjectDef, name: string): ChildRelationship | undefined {
+  return childRelationships(db, orgId, kind, def).find((c) => c.name.toLowerCase() === name.toLowerCase());
 }
 
 export function findField(def: ObjectDef, name: string): FieldDef | undefined {

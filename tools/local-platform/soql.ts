@@ -3,9 +3,10 @@ import { parseQuery, type Query, type WhereClause, type Condition, type FieldTyp
 import { ApiError, invalidField, invalidType } from './errors.ts';
 import { findChildRelationship, findField, findRelationship, type ObjectDef } from './schema.ts';
 import { composeQuery } from '@jetstreamapp/soql-parser-js';
-import { objectDef, getRecord } from './store.ts';
+import { objectDef, getRecord, orgKind } from './store.ts';
 import { to15, to18 } from './ids.ts';
 import { canReadField, checkFieldAccess, checkObjectAccess } from './access.ts';
+import { aggregatePaths, aggregateRecords, AggregateQueryError, isAggregateQuery, isPlainCount } from '../apex/soqlAggregate.ts';
 
 /**
  * SOQL over the `records` table: the query is parsed with @jetstreamapp/soql-parser-js, names are
@@ -20,6 +21,10 @@ export interface SoqlOptions {
   binds?: Record<string, unknown>;
   instanceUrl?: string;
   apiVersion?: string;
+  /** `ALL ROWS` / the queryAll resource: records in the recycle bin too (IsDeleted = true). */
+  allRows?: boolean;
+  /** Apex: a parent without children gets an empty child list (REST sends null). */
+  emptyChildLists?: boolean;
   /** Internal: restricts a child subquery to one parent. */
   parentFilter?: { field: string; id: string };
 }
@@ -223,7 +228,7 @@ function where(ctx: Ctx, def: ObjectDef, w: WhereClause | undefined): string {
 }
 
 interface Selected {
-  kind: 'field' | 'count' | 'countField' | 'subquery';
+  kind: 'field' | 'subquery';
   path: string[];
   alias?: string;
   subquery?: { relationship: string; childSObject: string; field: string; soql: string };
@@ -260,6 +265,92 @@ function normalisePath(def: ObjectDef, raw: string): string[] {
   return parts;
 }
 
+/** The WHERE of the records scan: org, object, the query's conditions, the parent of a child subquery. */
+function filter(ctx: Ctx, def: ObjectDef, q: Query, options: SoqlOptions): string {
+  let sql = 'r.org_id = ? AND r.sobject = ?';
+  const w = where(ctx, def, q.where);
+  if (w.trim()) sql += ` AND (${w})`;
+  if (options.parentFilter) {
+    const fd = findField(def, options.parentFilter.field)!;
+    sql += ` AND json_extract(r.fields, '$.${fd.name}') = ?`;
+    ctx.params.push(to18(options.parentFilter.id));
+  }
+  return sql;
+}
+
+/** Apex's `ALL ROWS` suffix (not SOQL of the API, where it is a syntax error) → the query and the flag. */
+export function splitAllRows(soql: string): { soql: string; allRows: boolean } {
+  const stripped = soql.replace(/\s+ALL\s+ROWS\s*$/i, '');
+  return { soql: stripped, allRows: stripped !== soql };
+}
+
+/** The rows a query scans: live records, or with ALL ROWS the recycle bin after them. */
+function source(options: SoqlOptions): string {
+  if (!options.allRows) return 'records';
+  return '(SELECT rowid AS rowid, id, org_id, sobject, fields FROM records UNION ALL SELECT rowid + 1000000000000 AS rowid, id, org_id, sobject, fields FROM recycle_bin)';
+}
+
+/** `WITH USER_MODE` (or the caller's user mode): read access to every object and field the query touched. */
+function checkUserMode(ctx: Ctx, q: Query, options: SoqlOptions): void {
+  const userMode = options.userMode || (q as { withAccessLevel?: string }).withAccessLevel?.toUpperCase() === 'USER_MODE';
+  if (!userMode) return;
+  if (!options.userId) throw new ApiError(400, 'INVALID_OPERATION', 'USER_MODE requires a running user');
+  for (const [obj, fields] of ctx.touched) {
+    checkObjectAccess(ctx.db, ctx.orgId, options.userId, obj, 'read');
+    checkFieldAccess(ctx.db, ctx.orgId, options.userId, obj, [...fields]);
+  }
+}
+
+const NUMERIC = new Set(['int', 'double', 'currency']);
+
+/**
+ * Aggregate queries: the WHERE runs in SQL, each field the query reads becomes one column, and the
+ * grouping runs in JS (tools/apex/soqlAggregate.ts, shared with the in-memory host).
+ * `SELECT COUNT() FROM …` answers with totalSize only, as Salesforce does.
+ */
+function runAggregate(ctx: Ctx, def: ObjectDef, q: Query, options: SoqlOptions): SoqlResult {
+  const paths = aggregatePaths(q);
+  const exprs = paths.map((p) => fieldExpr(ctx, def, p));
+  const where = filter(ctx, def, q, options);
+  checkUserMode(ctx, q, options);
+  const cols = exprs.length ? exprs.map((e, i) => `${e.sql} AS c${i}`).join(', ') : 'r.id AS c0';
+  const rows = ctx.db.prepare(`SELECT ${cols} FROM ${source(options)} r WHERE ${where}`).all(...ctx.params) as Record<string, unknown>[];
+  if (isPlainCount(q)) return { totalSize: rows.length, done: true, records: [] };
+  const index = new Map(paths.map((p, i) => [p.toLowerCase(), i]));
+  const value = (row: Record<string, unknown>, path: string) => {
+    const i = index.get(path.toLowerCase())!;
+    const v = row[`c${i}`];
+    return exprs[i].type === 'boolean' && v !== null ? v === 1 || v === true : v;
+  };
+  try {
+    const records = aggregateRecords(q, {
+      rows,
+      value,
+      fieldName: (path) => normalisePath(def, path).map((part, i, all) => (i === all.length - 1 ? canonicalLeaf(ctx, def, all) : part)).join('.'),
+      checkFunction: (fn, path) => {
+        const type = exprs[index.get(path.toLowerCase())!].type;
+        const bad = ((fn === 'SUM' || fn === 'AVG') && !NUMERIC.has(type)) || ((fn === 'MIN' || fn === 'MAX') && ['boolean', 'textarea'].includes(type));
+        if (bad) throw new ApiError(400, 'INVALID_FIELD', `field ${path} does not support aggregate operator ${fn}`);
+      },
+    });
+    return { totalSize: records.length, done: true, records };
+  } catch (e) {
+    if (e instanceof AggregateQueryError) throw new ApiError(400, e.code, e.message);
+    throw e;
+  }
+}
+
+/** The schema's spelling of the last field of a path (Salesforce names grouped fields that way). */
+function canonicalLeaf(ctx: Ctx, def: ObjectDef, parts: string[]): string {
+  let d = def;
+  for (const rel of parts.slice(0, -1)) {
+    const r = findRelationship(d, rel);
+    if (!r?.referenceTo) return parts[parts.length - 1];
+    d = objectDef(ctx.db, ctx.orgId, r.referenceTo);
+  }
+  return findField(d, parts[parts.length - 1])?.name ?? parts[parts.length - 1];
+}
+
 /**
  * Runs one SOQL query for a user of an org and returns every matching record (paging is the
  * caller's concern). The Apex runtime calls this through ApexHost.query.
@@ -280,6 +371,7 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
     throw invalidType(q.sObject);
   }
   const ctx: Ctx = { db, orgId, params: [orgId, def.name], binds: options.binds ?? {}, touched: new Map() };
+  if (isAggregateQuery(q)) return runAggregate(ctx, def, q, options);
   const apiVersion = (options.apiVersion ?? '66.0').replace(/^v/, '');
   const selected: Selected[] = [];
   const userMode = options.userMode || (q as { withAccessLevel?: string }).withAccessLevel?.toUpperCase() === 'USER_MODE';
@@ -291,14 +383,9 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
     } else if (fld.type === 'FieldRelationship') {
       fieldExpr(ctx, def, fld.rawValue!);
       selected.push({ kind: 'field', path: normalisePath(def, fld.rawValue!) });
-    } else if (fld.type === 'FieldFunctionExpression' && fld.functionName?.toUpperCase() === 'COUNT') {
-      if (fld.parameters && fld.parameters.length) {
-        fieldExpr(ctx, def, String(fld.parameters[0]));
-        selected.push({ kind: 'countField', path: [String(fld.parameters[0])], alias: fld.alias });
-      } else selected.push({ kind: 'count', path: [] });
     } else if (fld.type === 'FieldSubquery') {
       const sub = (fld as unknown as { subquery: Query & { relationshipName: string } }).subquery;
-      const rel = findChildRelationship(def, sub.relationshipName);
+      const rel = findChildRelationship(db, orgId, orgKind(db, orgId), def, sub.relationshipName);
       if (!rel) throw new ApiError(400, 'INVALID_TYPE', `Didn't understand relationship '${sub.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
       const { relationshipName: _r, ...rest } = sub;
       const soqlText = composeQuery({ ...rest, sObject: rel.childSObject } as Query);
@@ -319,16 +406,7 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
     }
   }
   if (selected.length === 0) throw malformed('no fields selected');
-  if (q.groupBy) throw malformed('GROUP BY is not supported by the local platform');
-
-  let sql = 'SELECT r.id AS id, r.fields AS fields FROM records r WHERE r.org_id = ? AND r.sobject = ?';
-  const w = where(ctx, def, q.where);
-  if (w.trim()) sql += ` AND (${w})`;
-  if (options.parentFilter) {
-    const fd = findField(def, options.parentFilter.field)!;
-    sql += ` AND json_extract(r.fields, '$.${fd.name}') = ?`;
-    ctx.params.push(to18(options.parentFilter.id));
-  }
+  let sql = `SELECT r.id AS id, r.fields AS fields FROM ${source(options)} r WHERE ${filter(ctx, def, q, options)}`;
   if (q.orderBy) {
     const orders = (Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy]).map((o) => {
       const ob = o as { field?: string; order?: string; nulls?: string };
@@ -341,30 +419,10 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
     });
     sql += ` ORDER BY ${orders.join(', ')}`;
   } else sql += ' ORDER BY r.rowid';
-  if (userMode) {
-    if (!options.userId) throw new ApiError(400, 'INVALID_OPERATION', 'USER_MODE requires a running user');
-    for (const [obj, fields] of ctx.touched) {
-      checkObjectAccess(db, orgId, options.userId, obj, 'read');
-      checkFieldAccess(db, orgId, options.userId, obj, [...fields]);
-    }
-  }
-  const hasCount = selected.some((s) => s.kind === 'count' || s.kind === 'countField');
-  if (!hasCount) {
-    if (q.limit !== undefined) sql += ` LIMIT ${Number(q.limit)}`;
-    if (q.offset !== undefined) sql += `${q.limit === undefined ? ' LIMIT -1' : ''} OFFSET ${Number(q.offset)}`;
-  }
+  checkUserMode(ctx, q, options);
+  if (q.limit !== undefined) sql += ` LIMIT ${Number(q.limit)}`;
+  if (q.offset !== undefined) sql += `${q.limit === undefined ? ' LIMIT -1' : ''} OFFSET ${Number(q.offset)}`;
   const rows = db.prepare(sql).all(...ctx.params) as { id: string; fields: string }[];
-  if (hasCount) {
-    if (selected.some((s) => s.kind === 'field' || s.kind === 'subquery')) throw malformed('Field must be grouped or aggregated');
-    if (selected.length === 1 && selected[0].kind === 'count') return { totalSize: rows.length, done: true, records: [] };
-    const agg: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
-    selected.forEach((s, i) => {
-      const fdName = findField(def, s.path[0])!.name;
-      const n = rows.filter((r) => fdName === 'Id' || JSON.parse(r.fields)[fdName] != null).length;
-      agg[s.alias ?? `expr${i}`] = n;
-    });
-    return { totalSize: 1, done: true, records: [agg] };
-  }
   const paths = selected.filter((s) => s.kind === 'field').map((s) => s.path);
   const subqueries = selected.filter((s) => s.kind === 'subquery');
   const records = rows.map((r) => {
@@ -372,8 +430,8 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
     for (const s of subqueries) {
       const sq = s.subquery!;
       const children = runSoql(db, orgId, sq.soql, { ...options, parentFilter: { field: sq.field, id: r.id } });
-      // Salesforce sends null, not an empty result, when a parent has no children.
-      out[sq.relationship] = children.totalSize ? children : null;
+      // The REST API sends null, not an empty result, when a parent has no children; Apex sees an empty list.
+      out[sq.relationship] = children.totalSize || options.emptyChildLists ? children : null;
     }
     return out;
   });
@@ -423,7 +481,7 @@ export function soqlColumns(db: DatabaseSync, orgId: string, soql: string): Reco
       columns.push(col(fld.alias ?? `expr${expr++}`, [], true, fld.rawValue ?? fld.functionName));
     } else if (fld.type === 'FieldSubquery') {
       const sub = (fld as unknown as { subquery: Query & { relationshipName: string } }).subquery;
-      const rel = findChildRelationship(def, sub.relationshipName);
+      const rel = findChildRelationship(db, orgId, orgKind(db, orgId), def, sub.relationshipName);
       if (!rel) throw invalidField(sub.relationshipName, def.name);
       const { relationshipName: _r, ...rest } = sub;
       const child = soqlColumns(db, orgId, composeQuery({ ...rest, sObject: rel.childSObject } as Query)) as { columnMetadata: unknown[] };

@@ -25,6 +25,10 @@ CREATE TABLE IF NOT EXISTS records (
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS records_by_object ON records (org_id, sobject);
+CREATE TABLE IF NOT EXISTS recycle_bin (
+  id TEXT PRIMARY KEY, org_id TEXT NOT NULL, sobject TEXT NOT NULL, fields TEXT NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, deleted_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS sobject_fields (
   org_id TEXT NOT NULL, sobject TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, reference_to TEXT,
   PRIMARY KEY (org_id, sobject, name)
@@ -291,8 +295,46 @@ export function deleteRecord(db: DatabaseSync, orgId: string, sobject: string | 
   if (!existing || (sobject && existing.sobject.toLowerCase() !== sobject.toLowerCase())) {
     throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
   }
-  db.prepare('DELETE FROM records WHERE id = ?').run(existing.id);
+  moveToRecycleBin(db, existing.id);
   return existing;
+}
+
+/**
+ * Deleted records go to the recycle bin with IsDeleted = true, where `ALL ROWS`, queryAll and
+ * undelete find them (Salesforce keeps them 15 days; here until the org is deleted).
+ */
+export function moveToRecycleBin(db: DatabaseSync, id: string): void {
+  db.prepare(
+    "INSERT OR REPLACE INTO recycle_bin (id, org_id, sobject, fields, created_at, updated_at, deleted_at) SELECT id, org_id, sobject, json_set(fields, '$.IsDeleted', json('true')), created_at, updated_at, ? FROM records WHERE id = ?",
+  ).run(nowIso(), id);
+  db.prepare('DELETE FROM records WHERE id = ?').run(id);
+}
+
+/** A record in the recycle bin, by 15- or 18-character Id. */
+export function getDeletedRecord(db: DatabaseSync, orgId: string, id: string): StoredRecord | undefined {
+  if (!isValidId(id)) return undefined;
+  const r = db.prepare('SELECT id, sobject, fields FROM recycle_bin WHERE org_id = ? AND substr(id,1,15) = ?').get(orgId, to15(id)) as
+    | { id: string; sobject: string; fields: string }
+    | undefined;
+  return r ? { id: r.id, sobject: r.sobject, fields: JSON.parse(r.fields) } : undefined;
+}
+
+/**
+ * Undelete: the record comes back from the recycle bin with IsDeleted = false. A live record fails
+ * with UNDELETE_FAILED "Entity is not in the recycle bin", an unknown Id with
+ * INVALID_CROSS_REFERENCE_KEY, as Salesforce answers.
+ */
+export function undeleteRecord(db: DatabaseSync, orgId: string, id: string): StoredRecord {
+  const deleted = getDeletedRecord(db, orgId, id);
+  if (!deleted) {
+    if (getRecord(db, orgId, id)) throw new ApiError(400, 'UNDELETE_FAILED', 'Entity is not in the recycle bin');
+    throw new ApiError(400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
+  }
+  db.prepare(
+    "INSERT INTO records (id, org_id, sobject, fields, created_at, updated_at) SELECT id, org_id, sobject, json_set(fields, '$.IsDeleted', json('false')), created_at, updated_at FROM recycle_bin WHERE id = ?",
+  ).run(deleted.id);
+  db.prepare('DELETE FROM recycle_bin WHERE id = ?').run(deleted.id);
+  return { ...deleted, fields: { ...deleted.fields, IsDeleted: false } };
 }
 
 /** The RecordStore of the contracts: what the Metadata and Apex modules use to write sObject rows. */

@@ -8,6 +8,7 @@ import {
   getCertificate,
   getPermissionSet,
   listApexClasses,
+  listApexTriggers,
   listRemoteSites,
   getNamedCredential,
   getCachePartitions,
@@ -49,6 +50,41 @@ const ecaManifest = {
   ExtlClntAppOauthSettings: ['OrgB_App_oauth'],
   ExtlClntAppOauthConfigurablePolicies: ['OrgB_App_plcy'],
 };
+
+describe('ApexTrigger', () => {
+  const triggerMeta = `<?xml version="1.0" encoding="UTF-8"?><ApexTrigger ${MD}><apiVersion>62.0</apiVersion><status>Active</status></ApexTrigger>`;
+  const trig = (name: string, body: string) => ({ [`triggers/${name}.trigger`]: body, [`triggers/${name}.trigger-meta.xml`]: triggerMeta });
+
+  it('stores a trigger for the runtime and upserts the ApexTrigger row with its object and events', async () => {
+    const body = 'trigger AccountNames on Account (before insert, after update) {\n  for (Account a : Trigger.new) a.Description = a.Name;\n}';
+    const r = await deploy(await zipOf(trig('AccountNames', body), { ApexTrigger: ['AccountNames'] }));
+    expect(r.status, JSON.stringify(r.details.componentFailures)).toBe('Succeeded');
+    expect(listApexTriggers(platform.db, org.id)).toEqual([{ name: 'AccountNames', body, status: 'Active' }]);
+    expect(platform.records.find(org.id, 'ApexTrigger', 'Name', 'AccountNames')).toMatchObject({ TableEnumOrId: 'Account', UsageBeforeInsert: true, UsageAfterUpdate: true, UsageAfterInsert: false });
+  });
+
+  it('refuses a syntax error, a name that is not its file, before undelete, and a custom object that does not exist', async () => {
+    const r = await deploy(
+      await zipOf(
+        {
+          ...trig('Broken', 'trigger Broken on Account (before insert) {\n  Integer x = 1\n}'),
+          ...trig('Misnamed', 'trigger Other on Account (after insert) { }'),
+          ...trig('NoSuchEvent', 'trigger NoSuchEvent on Account (before undelete) { }'),
+          ...trig('Ghost', 'trigger Ghost on Ghost__c (after insert) { }'),
+        },
+        { ApexTrigger: ['Broken', 'Misnamed', 'NoSuchEvent', 'Ghost'] },
+      ),
+    );
+    expect(r.status).toBe('Failed');
+    expect(failures(r).sort()).toEqual([
+      "ApexTrigger:Broken: Unexpected token '}'.",
+      'ApexTrigger:Ghost: Invalid type: Ghost__c',
+      'ApexTrigger:Misnamed: Invalid trigger name: Other, expected Misnamed',
+      'ApexTrigger:NoSuchEvent: Invalid trigger event: before undelete',
+    ]);
+    expect(r.details.componentFailures.find((f) => f.fullName === 'Broken')).toMatchObject({ fileName: 'triggers/Broken.trigger', lineNumber: 3, columnNumber: 1 });
+  });
+});
 
 describe('ApexClass', () => {
   it('reports a syntax error with its file, line and column, and applies nothing of the deploy', async () => {

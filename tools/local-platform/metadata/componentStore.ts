@@ -36,6 +36,7 @@ export function deleteStoredComponent(db: DatabaseSync, records: RecordStore, or
   db.prepare('DELETE FROM md_consumer_keys WHERE org_id = ? AND type = ? AND full_name = ?').run(orgId, type, fullName);
   if (type === 'Certificate') db.prepare('DELETE FROM md_certificate_keys WHERE org_id = ? AND dev_name = ?').run(orgId, fullName);
   if (type === 'ApexClass') records.deleteWhere(orgId, 'ApexClass', 'Name', fullName);
+  if (type === 'ApexTrigger') records.deleteWhere(orgId, 'ApexTrigger', 'Name', fullName);
   if (type === 'PermissionSet') records.deleteWhere(orgId, 'PermissionSet', 'Name', fullName);
   if (type === 'CustomMetadata') {
     const d = stored.data as { type?: string; developerName?: string };

@@ -6,6 +6,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Handler, Prepared } from './types/handler.ts';
 import type { DeployComponent } from './readDeployZip.ts';
 import { apexClass } from './types/apexClass.ts';
+import { apexTrigger } from './types/apexTrigger.ts';
 import { certificate } from './types/certificate.ts';
 import { connectedApp } from './types/connectedApp.ts';
 import { customMetadata, customObject, type CustomObjectInfo } from './types/customMetadata.ts';
@@ -22,6 +23,7 @@ import { registerObject, type FieldType } from '../schema.ts';
 
 const HANDLERS: Record<string, Handler> = {
   ApexClass: apexClass,
+  ApexTrigger: apexTrigger,
   Certificate: certificate,
   ConnectedApp: connectedApp,
   CustomMetadata: customMetadata,

@@ -20,6 +20,7 @@ export {
   findCachePartition,
   orgCacheCapacityMb,
   listApexClasses,
+  listApexTriggers,
   getCustomObject,
   listCustomObjects,
   getSettings,

@@ -180,6 +180,15 @@ export function listApexClasses(db: DatabaseSync, orgId: string): { name: string
   });
 }
 
+/** Deployed triggers; the runtime fires the Active ones on DML. */
+export function listApexTriggers(db: DatabaseSync, orgId: string): { name: string; body: string; status: 'Active' | 'Inactive' }[] {
+  return listStoredComponents(prepared(db), orgId, 'ApexTrigger').map((c) => {
+    const file = Object.keys(c.files).find((p) => p.endsWith('.trigger'));
+    const status = (c.data as { status?: string }).status === 'Active' ? 'Active' : 'Inactive';
+    return { name: c.fullName, body: file ? Buffer.from(c.files[file]!, 'base64').toString('utf8') : '', status };
+  });
+}
+
 export function getCustomObject(db: DatabaseSync, orgId: string, name: string): CustomObjectInfo | undefined {
   const c = getStoredComponent(prepared(db), orgId, 'CustomObject', name);
   return c ? (c.data as unknown as CustomObjectInfo) : undefined;

@@ -17,6 +17,8 @@ export interface CustomFieldInfo {
   scale?: number;
   required?: boolean;
   referenceTo?: string;
+  /** Lookup/master-detail: the child relationship name on the parent (`Contacts` → `Contacts__r`). */
+  relationshipName?: string;
 }
 
 export interface CustomObjectInfo {
@@ -42,6 +44,7 @@ function readFields(root: XmlNode): CustomFieldInfo[] {
     scale: text(f['scale']) ? Number(text(f['scale'])) : undefined,
     required: text(f['required']) === 'true',
     referenceTo: text(f['referenceTo']),
+    relationshipName: text(f['relationshipName']),
   }));
 }
 
