@@ -9,7 +9,7 @@ import type { Handler } from './handler.ts';
 import { readXml } from './handler.ts';
 import type { Problem } from '../metadataXml.ts';
 import { toSalesforceMessage } from './apexClass.ts';
-import { readTriggerHeader } from '../../../apex/triggerSource.ts';
+import { readTriggerHeader } from '../../../apex/parse/triggerSource.ts';
 import { getObjectDef } from '../../schema.ts';
 
 export const apexTrigger: Handler = (c, env) => {
