@@ -23,6 +23,9 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   'force-app/consumer': {
     ApexClass: [
       'AccessTokenSource',
+      'ExternalServiceClient',
+      'ExternalServiceClientTest',
+      'ExternalServiceController',
       'HttpTransport',
       'Jwt',
       'JwtTest',
@@ -45,7 +48,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     ],
     CustomObject: ['Org_B_Connection__mdt'],
     CustomTab: ['Org_B_Accounts'],
-    LightningComponentBundle: ['latestOrgBAccounts'],
+    LightningComponentBundle: ['externalServiceUsers', 'latestOrgBAccounts'],
     PermissionSet: ['Org_B_Accounts_Viewer'],
     PlatformCachePartition: ['OrgBTokens'],
   },

@@ -1,10 +1,16 @@
 import { createElement } from "lwc";
 import LatestOrgBAccounts from "c/latestOrgBAccounts";
 import getLatestAccounts from "@salesforce/apex/OrgBAccountsController.getLatestAccounts";
+import getExternalServiceUsers from "@salesforce/apex/ExternalServiceController.getUsers";
 
 jest.mock(
   "@salesforce/apex/OrgBAccountsController.getLatestAccounts",
   () => ({ default: jest.fn() }),
+  { virtual: true }
+);
+jest.mock(
+  "@salesforce/apex/ExternalServiceController.getUsers",
+  () => ({ default: jest.fn(() => Promise.resolve({ configured: false, users: [] })) }),
   { virtual: true }
 );
 
@@ -124,5 +130,32 @@ describe("c-latest-org-b-accounts", () => {
     expect(find(element, "error").textContent).toBe(
       "Unknown error while loading the Accounts of Org B."
     );
+  });
+
+  it("shows the external service's card below the Accounts once it is set up", async () => {
+    getLatestAccounts.mockResolvedValue(TWO_ACCOUNTS);
+    getExternalServiceUsers.mockResolvedValueOnce({
+      configured: true,
+      callerSubject: "admin@orga.example",
+      users: [{ id: 1, name: "Ada Lovelace", email: "ada@example.com" }]
+    });
+
+    const element = mount();
+    await flush();
+
+    const child = find(element, "external-service");
+    expect(child).not.toBeNull();
+    expect(child.shadowRoot.querySelector('[data-id="table"]').data).toHaveLength(1);
+    expect(find(element, "table").data).toEqual(TWO_ACCOUNTS);
+  });
+
+  it("keeps the external service's card hidden while it is not set up", async () => {
+    getLatestAccounts.mockResolvedValue(TWO_ACCOUNTS);
+
+    const element = mount();
+    await flush();
+
+    expect(getExternalServiceUsers).toHaveBeenCalledTimes(1);
+    expect(find(element, "external-service").shadowRoot.querySelector('[data-id="card"]')).toBeNull();
   });
 });
