@@ -42,8 +42,8 @@ const CASES = [
     packageDir: 'force-app/consumer',
     org: 'Org A',
     features: ['API', 'AuthorApex', 'PlatformCache'],
-    tests: 52, // 45 + 7 in OrgBAccountsClientNamedCredentialTest
-    covered: ['Jwt', 'OrgBAccountsClient', 'OrgBAccountsController', 'PlatformHttpTransport'],
+    tests: 62, // 45 + 7 in OrgBAccountsClientNamedCredentialTest + 10 in ExternalServiceClientTest
+    covered: ['ExternalServiceClient', 'ExternalServiceController', 'Jwt', 'OrgBAccountsClient', 'OrgBAccountsController', 'PlatformHttpTransport'],
   },
 ];
 

@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedWorld, root, type Isolated } from '../provisioning/commandHarness.ts';
+import { readServiceConfig } from '../../tools/external-service/config.ts';
+import { startExternalService } from '../../tools/external-service/server.ts';
+import { readWiring } from '../../tools/provisioning/externalServiceSetup.ts';
+import { stopLocalService } from '../../tools/provisioning/externalServiceProcess.ts';
 
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 let world: Isolated;
@@ -30,7 +34,10 @@ beforeAll(async () => {
   ({ base, env } = world);
 });
 
-afterAll(async () => world.cleanup());
+afterAll(async () => {
+  if (world) await stopLocalService(world.work);
+  await world?.cleanup();
+});
 
 describe('setup:orgs --auth named-credential on the local platform', () => {
   it('ends with a verified callout through callout:Org_B, with no Remote Site Setting rendered for A', async () => {
@@ -51,6 +58,54 @@ describe('setup:orgs --auth named-credential on the local platform', () => {
     expect(await readFile(join(consumer, 'main/default/customMetadata/Org_B_Connection.Default.md-meta.xml'), 'utf8')).toContain('<value xsi:type="xsd:string">Org_B</value>');
     const state = JSON.parse(await readFile(join(world.work, 'setup-state.json'), 'utf8'));
     expect(state.auth).toBe('named-credential');
+  }, 240_000);
+
+  // Same world, one more command: Org A now also calls the reference external service with a JWT the
+  // platform mints (protocol JWT), and the service verifies it.
+  it('setup:orgs --external-service starts the service, deploys A\'s JWT credential and verifies the call', async () => {
+    const r = await cli('setupOrgs', ['--local', '--auth', 'named-credential', '--external-service']);
+    expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
+    const e = r.json.result!.externalService;
+    expect(e).toMatchObject({ mode: 'local', subject: r.json.result!.consumer.username, audience: e.url, certificateName: 'OrgA_JWT_Signing' });
+    expect(e.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(e.verified).toMatchObject({ users: 3, callerSubject: r.json.result!.consumer.username });
+    expect(await filesUnder(join(world.work, 'rendered', 'external-service'))).toEqual([
+      'main/default/externalCredentials/External_Service_JWT.externalCredential-meta.xml',
+      'main/default/namedCredentials/External_Service.namedCredential-meta.xml',
+      'main/default/permissionsets/External_Service_Access.permissionset-meta.xml',
+    ]);
+    const log = await readFile(join(world.work, 'external-service', 'service.log'), 'utf8');
+    expect(log).toMatch(/"path":"\/users","status":200,"token":"[0-9a-f]{16}","sub":"[^"]+"/);
+    expect(log).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+  }, 240_000);
+
+  it('verify names the cause when the service refuses: a service expecting another audience', async () => {
+    const wiring = readWiring(world.work)!;
+    await stopLocalService(world.work);
+    const port = Number(new URL(wiring.url).port);
+    const config = readServiceConfig({
+      EXTERNAL_SERVICE_PORT: String(port),
+      EXTERNAL_SERVICE_ISSUER: wiring.issuer,
+      EXTERNAL_SERVICE_SUBJECTS: wiring.subject,
+      EXTERNAL_SERVICE_CERT_FILE: wiring.certificateFile,
+      EXTERNAL_SERVICE_AUDIENCE: 'https://another-service.example',
+    });
+    let impostor;
+    for (let i = 0; !impostor; i++) {
+      impostor = await startExternalService(config).catch(async (err) => {
+        if (i > 50) throw err;
+        await new Promise((r) => setTimeout(r, 100)); // the stopped service frees its port
+        return undefined;
+      });
+    }
+    try {
+      const v = await cli('verify');
+      expect(v.exitCode).not.toBe(0);
+      expect(v.json.message).toContain("wrong audience: aud '" + wiring.url + "', this service accepts 'https://another-service.example'");
+      expect(v.json.actions?.join('\n')).toContain('Cause: wrong audience');
+    } finally {
+      await impostor.close();
+    }
   }, 240_000);
 
   it("verify names the missing principal access once A's user loses the permission set", async () => {

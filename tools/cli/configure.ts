@@ -10,9 +10,13 @@ import { readProjectConfig } from '../provisioning/projectConfig.ts';
 import { runSetup } from '../provisioning/setupFlow.ts';
 import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
+import { setupExternalService } from '../provisioning/externalServiceSetup.ts';
+import { withExternalServiceDefault } from './externalServiceFlag.ts';
 
 const { values } = parseArgs({
+  args: withExternalServiceDefault(process.argv.slice(2)),
   options: {
+    'external-service': { type: 'string' },
     'provider-org': { type: 'string' },
     'consumer-org': { type: 'string' },
     app: { type: 'string' },
@@ -58,7 +62,19 @@ await runCommand(
     }
     state.done['dev-hub'] = state.done['dev-hub'] ?? now;
     state.done.orgs = state.done.orgs ?? now;
-    return runSetup(options, state);
+    const result = await runSetup(options, state);
+    const target = values['external-service'];
+    const externalService = target ? await setupExternalService({ target, consumerAlias, workDir: options.workDir, progress: options.progress }, state) : undefined;
+    return { ...result, externalService };
   },
-  (r) => `Verified: ${r.consumer.alias} reads ${r.verify.accounts.length} Accounts from ${r.provider.alias}.`,
+  (r) =>
+    [
+      `Verified: ${r.consumer.alias} reads ${r.verify.accounts.length} Accounts from ${r.provider.alias}.`,
+      ...(r.externalService
+        ? [
+            `Verified: ${r.consumer.alias} calls ${r.externalService.url} with a Salesforce-minted JWT (${r.externalService.verified.users} users).`,
+            ...Object.entries(r.externalService.serviceSettings ?? {}).map(([k, v]) => `  service setting ${k}=${v}`),
+          ]
+        : []),
+    ].join('\n'),
 );

@@ -5,9 +5,13 @@ import { readProjectConfig } from '../provisioning/projectConfig.ts';
 import { runSetup, type SetupResult } from '../provisioning/setupFlow.ts';
 import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
+import { setupExternalService, type ExternalServiceReport } from '../provisioning/externalServiceSetup.ts';
+import { withExternalServiceDefault } from './externalServiceFlag.ts';
 
 const { values } = parseArgs({
+  args: withExternalServiceDefault(process.argv.slice(2)),
   options: {
+    'external-service': { type: 'string' },
     'dev-hub': { type: 'string' },
     local: { type: 'boolean', default: false },
     cert: { type: 'string' },
@@ -49,15 +53,35 @@ await runCommand(
       progress: createProgress(json ? 'silent' : process.stderr.isTTY ? 'tty' : 'plain'),
     };
     const started = performance.now();
-    const result = await runSetup(options, await loadState(statePathIn(options.workDir)));
-    return { ...result, totalMs: Math.round(performance.now() - started) };
+    const state = await loadState(statePathIn(options.workDir));
+    const result = await runSetup(options, state);
+    let externalService: ExternalServiceReport | undefined;
+    if (values['external-service']) {
+      options.progress.start('External service: A calls it with a JWT Salesforce mints');
+      const at = performance.now();
+      externalService = await setupExternalService({ target: values['external-service'], consumerAlias: options.consumerAlias, workDir: options.workDir, progress: options.progress }, state).catch((e) => {
+        options.progress.fail('External service', performance.now() - at);
+        throw e;
+      });
+      options.progress.succeed('External service', performance.now() - at, `${externalService.verified.users} users from ${externalService.url}`);
+    }
+    return { ...result, externalService, totalMs: Math.round(performance.now() - started) };
   },
-  (r: SetupResult & { totalMs: number }) =>
+  (r: SetupResult & { externalService?: ExternalServiceReport; totalMs: number }) =>
     [
       `Org B (provider): ${r.provider.alias} ${r.provider.username} ${r.provider.instanceUrl}`,
       `Org A (consumer): ${r.consumer.alias} ${r.consumer.username} ${r.consumer.instanceUrl}`,
       `A signs as ${r.integrationUsername} with consumer key ${r.consumerKey}; certificate SHA-256 ${r.certificateFingerprint}`,
       `Verified: A got B's latest ${r.verify.accounts.length} Accounts (${r.verify.legs.map((l) => `${l.name} ${l.ms} ms`).join(', ')}).`,
+      ...externalServiceLines(r.externalService),
       `Done in ${(r.totalMs / 1000).toFixed(1)} s. Open A with: npx sf org open --target-org ${r.consumer.alias} --path lightning/n/Org_B_Accounts`,
     ].join('\n'),
 );
+
+function externalServiceLines(e: ExternalServiceReport | undefined): string[] {
+  if (!e) return [];
+  return [
+    `External service (${e.mode}) ${e.url}: A's Salesforce-minted JWT (iss ${e.issuer}, sub ${e.subject}, aud ${e.audience}) accepted; ${e.verified.users} users in ${e.verified.ms} ms.`,
+    ...Object.entries(e.serviceSettings ?? {}).map(([k, v]) => `  service setting ${k}=${v}`),
+  ];
+}

@@ -6,6 +6,7 @@ import { deleteScratchOrg } from '../provisioning/orgOps.ts';
 import { readProjectConfig } from '../provisioning/projectConfig.ts';
 import { projectRoot } from '../provisioning/sfCli.ts';
 import { runCommand } from './runCommand.ts';
+import { stopLocalService } from '../provisioning/externalServiceProcess.ts';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, purge: { type: 'boolean', default: false } } });
 
@@ -23,6 +24,7 @@ await runCommand(
         kept.push(`${alias} (${error instanceof Error ? error.message : String(error)})`);
       }
     }
+    await stopLocalService(config.workDir);
     await rm(config.workDir, { recursive: true, force: true });
     if (values.purge) await rm(join(projectRoot, '.local', 'certs'), { recursive: true, force: true });
     return { deleted, notDeleted: kept, removed: [config.workDir, ...(values.purge ? ['.local/certs'] : [])] };

@@ -6,6 +6,7 @@ import { readProjectConfig } from '../provisioning/projectConfig.ts';
 import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { verifyCallout, type VerifyReport } from '../provisioning/verifyCallout.ts';
 import { runCommand } from './runCommand.ts';
+import { readWiring, verifyExternalService } from '../provisioning/externalServiceSetup.ts';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
 const json = values.json ?? false;
@@ -28,11 +29,15 @@ await runCommand(
         ...problems.map((c) => `${c.name}: ${c.detail}${c.fix ? ` Fix: ${c.fix}` : ''}`),
       ]);
     }
-    return { ...report, checks };
+    // Set up with --external-service: A's call to the service, whose refusal names its cause.
+    const wiring = readWiring(config.workDir);
+    const externalService = wiring ? { url: wiring.url, ...(await verifyExternalService(state.consumer.alias, wiring)) } : undefined;
+    return { ...report, checks, externalService };
   },
-  (r: VerifyReport & { checks: Check[] }) =>
+  (r: VerifyReport & { checks: Check[]; externalService?: { url: string; users: number; callerSubject: string; ms: number } }) =>
     [
       ...r.legs.map((l) => `${l.ok ? '✔' : '✖'} ${l.name} (${l.ms} ms)${l.detail ? `: ${l.detail}` : ''}`),
+      ...(r.externalService ? [`✔ external service (${r.externalService.ms} ms): ${r.externalService.users} users from ${r.externalService.url} as ${r.externalService.callerSubject}`] : []),
       ...r.accounts.map((a) => `  ${a.createdDate}  ${a.name}`),
     ].join('\n'),
 );
