@@ -16,6 +16,9 @@ export interface ServiceConfig {
   issuer: string;
   /** Expected `aud`: this service. */
   audience: string;
+  /** True when publicUrl/audience were derived from host and port (then port 0 resolves at start). */
+  publicUrlDefaulted?: boolean;
+  audienceDefaulted?: boolean;
   /** `sub` values allowed to call. */
   allowedSubjects: string[];
   /** Org A's certificate (public PEM), or … */
@@ -95,6 +98,8 @@ export function readServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     publicUrl,
     issuer,
     audience,
+    publicUrlDefaulted: !env[ENV.publicUrl],
+    audienceDefaulted: !env[ENV.audience],
     allowedSubjects,
     certificatePem,
     jwksUrl,

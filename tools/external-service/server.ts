@@ -83,11 +83,11 @@ export function createRequestHandler(config: ServiceConfig, verifier: TokenVerif
   };
 }
 
-/** Starts the service; `port` 0 picks a free one (tests). */
+/** Starts the service; `port` 0 picks a free one, and a derived public URL and audience follow it. */
 export async function startExternalService(config: ServiceConfig, log: (line: LogLine) => void = () => {}): Promise<ExternalService> {
-  const verifier = await createTokenVerifier(config);
-  const handle = createRequestHandler(config, verifier, log);
+  let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   const server = createServer((req, res) => {
+    if (!handle) return send(res, 503, { error: 'temporarily_unavailable', error_description: 'starting' });
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, { error: 'server_error' });
     });
@@ -99,6 +99,15 @@ export async function startExternalService(config: ServiceConfig, log: (line: Lo
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const effective = config.publicUrlDefaulted ? { ...config, publicUrl: url, audience: config.audienceDefaulted ? url : config.audience } : config;
+  let verifier: TokenVerifier;
+  try {
+    verifier = await createTokenVerifier(effective);
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+  handle = createRequestHandler(effective, verifier, log);
   return {
     server,
     url,
