@@ -1,6 +1,7 @@
 /**
- * Reads the project's Apex classes (force-app/**\/classes/*.cls) and certificate names, so the
- * project's tests can run locally without an org.
+ * Reads the project's Apex classes and certificate names, so the project's tests can run locally
+ * without an org. Classes are found by suffix in any folder of a package directory, as
+ * source-deploy-retrieve finds them (`classes/<Group>/X.cls`, `tests/X.cls`).
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
@@ -20,7 +21,7 @@ function walk(dir: string, out: string[] = []): string[] {
 }
 
 export function readProjectClasses(sourceDirs: string[]): ApexClassSource[] {
-  const files = sourceDirs.flatMap((d) => walk(d)).filter((f) => /\/classes\/[^/]+\.cls$/.test(f));
+  const files = sourceDirs.flatMap((d) => walk(d)).filter((f) => f.endsWith('.cls'));
   return files.sort().map((f) => ({ name: basename(f, '.cls'), body: readFileSync(f, 'utf8') }));
 }
 

@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const dirs = args['source-dir']?.length ? args['source-dir'] : ['force-app'];
   const host = projectHost(dirs);
-  if (!host.classes.length) throw new ToolError(`No Apex classes found under ${dirs.join(', ')}.`, 'NoApexClasses', ['Pass --source-dir pointing at a folder with classes/*.cls']);
+  if (!host.classes.length) throw new ToolError(`No Apex classes found under ${dirs.join(', ')}.`, 'NoApexClasses', ['Pass --source-dir pointing at a package directory holding .cls files (any folder depth)']);
   const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
   const result = await runTests(host, { classNames: split(args['class-names']), methodNames: split(args.tests) });
   const meta = { orgId: host.orgId, username: host.user.username };

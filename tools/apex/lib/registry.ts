@@ -1,6 +1,8 @@
 /**
- * Registry of system types implemented in TypeScript. Each entry lists static methods, static
- * properties, a constructor and instance methods; names are matched case-insensitively.
+ * Registry of system types implemented in TypeScript: one declaration per type holds each member's
+ * Apex signature and its implementation, so the compile phase (checker, overloads) and the runtime
+ * read the same facts. Names are matched case-insensitively. See tools/apex/README.md, "Declaring a
+ * system type".
  */
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../lower/classModel.ts';
@@ -20,23 +22,110 @@ export interface NativeType {
   /** Public instance fields (lower-case → display) for objects like RestRequest. */
   fields?: string[];
   instanceOf?: (v: unknown) => boolean;
+  /**
+   * Every member is declared with its signature: a call of an unknown member, or one whose
+   * arguments fit no signature, is a compile error (Salesforce's own text). Without it an unknown
+   * member deploys and fails when it runs ("not supported by the local runtime").
+   */
+  complete?: boolean;
+  /** Signatures parsed from the member keys (filled by defineNative), lower-case name → overloads. */
+  signatures?: { statics: Map<string, Signature[]>; methods: Map<string, Signature[]> };
+}
+
+/** One overload of a system method: `String substring(Integer, Integer?)` → two signatures. */
+export interface Signature {
+  name: string;
+  returns: TypeRef;
+  params: TypeRef[];
 }
 
 export const natives = new Map<string, NativeType>();
 
+/** Parses an Apex type as written in a signature: `Map<String, List<Object>>`, `String[]`, `T`. */
+export function parseTypeString(s: string): TypeRef {
+  let pos = 0;
+  const read = (): TypeRef => {
+    const m = /^\s*([A-Za-z_][\w.]*)/.exec(s.slice(pos));
+    if (!m) throw new Error(`bad type in signature: ${s}`);
+    pos += m[0].length;
+    const args: TypeRef[] = [];
+    if (s[pos] === '<') {
+      pos++;
+      for (;;) {
+        args.push(read());
+        while (s[pos] === ' ') pos++;
+        if (s[pos++] === '>') break;
+      }
+    }
+    let t: TypeRef = { name: m[1], args, array: 0 };
+    while (s.slice(pos, pos + 2) === '[]') {
+      pos += 2;
+      t = { name: 'List', args: [t], array: 0 };
+    }
+    return t;
+  };
+  return read();
+}
+
+const SIGNATURE = /^\s*(.+?)\s+([A-Za-z_]\w*)\s*\((.*)\)\s*$/;
+
+/** Splits `a, Map<K, V>, c` at top-level commas. */
+function splitParams(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '<') depth++;
+    if (ch === '>') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/**
+ * A member key is either a bare name (`substring`: the checker knows the name, not its types) or
+ * Apex signatures (`String substring(Integer, Integer?)`): a trailing `?` marks an optional
+ * parameter, and `|` separates overloads that share the implementation
+ * (`Integer abs(Integer) | Decimal abs(Decimal)`).
+ */
+export function parseMemberKey(key: string): { name: string; signatures: Signature[] } {
+  const signatures: Signature[] = [];
+  let name = key;
+  for (const one of key.split('|')) {
+    const m = SIGNATURE.exec(one);
+    if (!m) return { name: key, signatures: [] };
+    const [, ret, n, paramText] = m;
+    name = n;
+    const params = splitParams(paramText);
+    const required = params.filter((p) => !p.endsWith('?')).length;
+    const types = params.map((p) => parseTypeString(p.replace(/\?$/, '')));
+    for (let k = required; k <= types.length; k++) signatures.push({ name, returns: parseTypeString(ret), params: types.slice(0, k) });
+  }
+  return { name, signatures };
+}
+
 /** Registers a type under its name and aliases (e.g. 'System.HttpRequest', 'HttpRequest'). */
 export function defineNative(t: NativeType, ...aliases: string[]): NativeType {
-  const lower = (o?: Record<string, unknown>) => {
+  t.signatures = { statics: new Map(), methods: new Map() };
+  const lower = (o?: Record<string, unknown>, sigs?: Map<string, Signature[]>) => {
     if (!o) return;
-    for (const k of Object.keys(o))
-      if (k !== k.toLowerCase()) {
-        (o as Record<string, unknown>)[k.toLowerCase()] = o[k];
-        delete (o as Record<string, unknown>)[k];
-      }
+    for (const k of Object.keys(o)) {
+      const { name, signatures } = parseMemberKey(k);
+      const low = name.toLowerCase();
+      if (sigs) sigs.set(low, [...(sigs.get(low) ?? []), ...signatures]);
+      if (k === low) continue;
+      // The runtime dispatches by name: overloads belong under one key (`|`), sharing one implementation.
+      (o as Record<string, unknown>)[low] = o[k];
+      delete (o as Record<string, unknown>)[k];
+    }
   };
-  lower(t.statics);
+  lower(t.statics, t.signatures.statics);
   lower(t.props);
-  lower(t.methods);
+  lower(t.methods, t.signatures.methods);
   natives.set(t.name.toLowerCase(), t);
   for (const a of aliases) natives.set(a.toLowerCase(), t);
   if (!t.name.includes('.')) natives.set('system.' + t.name.toLowerCase(), t);
