@@ -325,3 +325,4 @@ export function computeCoverage(program: Program, coverage: Coverage): ClassCove
 
 export { ApexList };
 export type { NObj };
+export { runAuraAction, type AuraActionRequest, type AuraActionResult, type AuraErrorBody } from './aura.ts';

@@ -17,6 +17,7 @@ import { lookupToken } from './tokens.ts';
 import { ApiError, invalidSession, notFound } from './errors.ts';
 import { sendApiError, sendJson, sendSoapFault } from './http.ts';
 import { createApexHost } from './apexHost.ts';
+import { lightningRoutes } from './lightning/index.ts';
 
 /**
  * The local Salesforce platform: one process, one SQLite file, one loopback HTTP listener per org
@@ -152,6 +153,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
 
   const registry: { name: string; handler: RouteHandler }[] = [
     { name: 'oauth', handler: oauthRoutes(oauthSettings) },
+    // sf org open (front door), the login page, Lightning pages of LWC tabs and their /aura endpoint.
+    { name: 'lightning', handler: lightningRoutes({ home }) },
     {
       name: 'data',
       handler: dataRoutes({

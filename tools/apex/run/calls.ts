@@ -335,7 +335,10 @@ async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[]
     } else if (args.length === 2) [msg, cause] = args;
     if (cause instanceof ApexObject && msg === null) msg = stringValueOf(cause);
     // AuraHandledException keeps its text for the client; getMessage() says 'Script-thrown exception' until setMessage.
-    if (cls.name === 'AuraHandledException' && args.length) msg = 'Script-thrown exception';
+    if (cls.name === 'AuraHandledException' && args.length) {
+      obj.fields.set('__clientMessage', msg);
+      msg = 'Script-thrown exception';
+    }
     obj.fields.set('__message', msg);
     obj.fields.set('__cause', cause);
     return;
