@@ -33,7 +33,7 @@ export function renderPage(p: PageParts): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(p.title)}</title>
 <link rel="stylesheet" href="${SLDS_BASE}/styles/salesforce-lightning-design-system.min.css">
-<style>body{background:#f3f3f3}main{padding:.75rem}.lp-error{white-space:pre-wrap}</style></head>
+<style>html,body{background:#f3f3f3;min-height:100%}main{padding:.75rem}.lp-error{white-space:pre-wrap}</style></head>
 <body class="slds-scope">${p.orgName ? header(p.orgName, p.tabLabel) : ''}<main>${p.body}</main>${boot}</body></html>`;
 }
 
