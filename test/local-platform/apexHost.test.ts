@@ -125,4 +125,22 @@ describe('ApexHost', () => {
     expect(other.user.username).toBe(p.adminUsername);
     await expect(host.withUser!({ username: 'nobody@x.test' })).rejects.toThrow('nobody@x.test');
   });
+
+  it("describes the org's objects for the host's user: an admin edits every field, a Standard User cannot delete or see custom objects", async () => {
+    const admin = createApexHost({ db: p.db, org: cacheOrg, userId: cacheAdmin, metadata: {}, records: p.records });
+    const account = (await admin.describeSObject!('account'))!;
+    expect([account.name, account.keyPrefix, account.accessible, account.deletable]).toEqual(['Account', '001', true, true]);
+    const industry = account.fields.find((f) => f.name === 'Industry')!;
+    expect([industry.type, industry.accessible, industry.updateable, industry.picklistValues[0].value]).toEqual(['picklist', true, true, 'Agriculture']);
+    expect(account.fields.find((f) => f.name === 'Id')!.updateable).toBe(false);
+    expect(account.childRelationships.map((c) => c.relationshipName)).toContain('Contacts');
+    expect(await admin.describeSObject!('NoSuchObject__c')).toBeUndefined();
+    expect((await admin.describeGlobal!()).find((o) => o.name === 'Contact')?.keyPrefix).toBe('003');
+
+    const profileId = (p.db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'Profile' AND json_extract(fields,'$.Name') = 'Standard User'").get(cacheOrg.id) as { id: string }).id;
+    const userId = p.records.upsert(cacheOrg.id, 'User', 'Username', { Username: 'std@scratch.local', LastName: 'Std', Email: 'std@scratch.local', ProfileId: profileId });
+    const std = await admin.withUser!({ id: userId });
+    const asStd = (await std.describeSObject!('Account'))!;
+    expect([asStd.accessible, asStd.createable, asStd.deletable]).toEqual([true, true, false]);
+  });
 });

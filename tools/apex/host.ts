@@ -50,6 +50,68 @@ export interface ApexTriggerSource {
   status?: 'Active' | 'Inactive';
 }
 
+/** A picklist value as describe returns it. */
+export interface PicklistValue {
+  value: string;
+  label: string;
+  active: boolean;
+  defaultValue: boolean;
+}
+
+/** One field as describe shows it to the running user (REST describe's names and types). */
+export interface FieldDescribe {
+  name: string;
+  label: string;
+  /** REST describe type: id, string, textarea, boolean, int, double, currency, percent, date, datetime, reference, email, phone, url, picklist, multipicklist, … */
+  type: string;
+  length: number;
+  precision: number;
+  scale: number;
+  digits: number;
+  /** Field-level security of the running user. */
+  accessible: boolean;
+  createable: boolean;
+  updateable: boolean;
+  nillable: boolean;
+  custom: boolean;
+  autoNumber: boolean;
+  calculated: boolean;
+  unique: boolean;
+  externalId: boolean;
+  idLookup: boolean;
+  nameField: boolean;
+  defaultedOnCreate: boolean;
+  filterable: boolean;
+  sortable: boolean;
+  groupable: boolean;
+  cascadeDelete: boolean;
+  referenceTo: string[];
+  relationshipName: string | null;
+  picklistValues: PicklistValue[];
+  defaultValue: string | null;
+  inlineHelpText: string | null;
+}
+
+/** One object as describe shows it to the running user. */
+export interface SObjectDescribe {
+  name: string;
+  label: string;
+  labelPlural: string;
+  keyPrefix: string | null;
+  custom: boolean;
+  customSetting: boolean;
+  /** Object permissions of the running user. */
+  accessible: boolean;
+  createable: boolean;
+  updateable: boolean;
+  deletable: boolean;
+  undeletable: boolean;
+  queryable: boolean;
+  searchable: boolean;
+  fields: FieldDescribe[];
+  childRelationships: { childSObject: string; field: string; relationshipName: string | null; cascadeDelete: boolean }[];
+}
+
 export interface ApexHost {
   readonly orgId: string;
   /** Instance URL of this org, e.g. http://127.0.0.1:6101 */
@@ -103,6 +165,14 @@ export interface ApexHost {
    * permission sets grant it (`classAccesses`). Hosts without it allow every class.
    */
   canAccessClass?(className: string): Promise<boolean>;
+
+  /**
+   * Optional: describe of an object as the host's user sees it (Schema describe, Security.stripInaccessible);
+   * undefined for an object the org does not have. Hosts without it make describe calls fail as unsupported.
+   */
+  describeSObject?(name: string): Promise<SObjectDescribe | undefined>;
+  /** Optional: every object of the org with its key prefix (Schema.getGlobalDescribe, Id.getSObjectType). */
+  describeGlobal?(): Promise<{ name: string; keyPrefix: string | null }[]>;
 
   /** Transaction boundaries: the runtime calls these around each request, test method and anonymous block. */
   begin(): Promise<void>;

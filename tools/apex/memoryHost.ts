@@ -7,8 +7,11 @@
  */
 import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
-import type { ApexClassSource, ApexHost, ApexTriggerSource, ApexUser, HttpCallout, HttpCalloutResult, QueryOptions, SObjectRecord } from './host.ts';
+import type { ApexClassSource, ApexHost, ApexTriggerSource, ApexUser, HttpCallout, HttpCalloutResult, QueryOptions, SObjectDescribe, SObjectRecord } from './host.ts';
 import { aggregateRecords, isAggregateQuery, isPlainCount } from './soqlAggregate.ts';
+import { childRelationshipsOf, describeObject, type ObjectAccess, type SchemaObject } from './describe.ts';
+import { STANDARD_OBJECTS } from '../local-platform/schema.ts';
+import { KEY_PREFIXES } from '../local-platform/ids.ts';
 
 type Rec = Record<string, unknown> & { Id: string };
 /** soql-parser-js takes ~100 ms per parse; queries repeat, so parses are kept. */
@@ -31,6 +34,8 @@ export interface MemoryHostOptions {
   /** Deployed cache partitions: name → session capacity in MB. */
   sessionPartitions?: Record<string, number>;
   callout?: (req: HttpCallout) => Promise<HttpCalloutResult>;
+  /** Custom objects, and custom fields of standard objects, beside the platform's standard objects (describe). */
+  objects?: SchemaObject[];
 }
 
 export interface ChildRelationship {
@@ -52,10 +57,18 @@ const STANDARD_CHILDREN: ChildRelationship[] = [
   ['Profile', 'Users', 'User', 'ProfileId'],
 ].map(([parent, name, child, field]) => ({ parent, name, child, field }));
 
-const KEY_PREFIX: Record<string, string> = { account: '001', contact: '003', user: '005', opportunity: '006', lead: '00Q', case: '500', profile: '00e', permissionset: '0PS' };
+const KEY_PREFIX = new Map(Object.entries(KEY_PREFIXES).map(([k, v]) => [k.toLowerCase(), v]));
 
-function prefixFor(type: string): string {
-  return KEY_PREFIX[type.toLowerCase()] ?? (/__mdt$/i.test(type) ? 'm00' : 'a00');
+/** Standard objects of a scratch org (the platform's list) merged with the project's objects and fields. */
+function mergeSchema(extra: SchemaObject[]): SchemaObject[] {
+  const out = new Map<string, SchemaObject>();
+  for (const o of STANDARD_OBJECTS) if (!o.devHubOnly) out.set(o.name.toLowerCase(), { ...o, custom: false, fields: [...o.fields] });
+  for (const o of extra) {
+    const std = out.get(o.name.toLowerCase());
+    if (std) std.fields.push(...o.fields.filter((x) => !std.fields.some((y) => y.name.toLowerCase() === x.name.toLowerCase())));
+    else out.set(o.name.toLowerCase(), { ...o, fields: [...o.fields] });
+  }
+  return [...out.values()];
 }
 
 /** Turns an Apex/SOQL LIKE pattern into a case-insensitive RegExp. */
@@ -109,6 +122,9 @@ export class MemoryHost implements ApexHost {
   calloutLog: HttpCallout[] = [];
   queryLog: { soql: string; options: QueryOptions }[] = [];
   private seq = 0;
+  schema: SchemaObject[];
+  /** Key prefixes of objects without a standard one: a00, a01, … (m00, m01 … for custom metadata), in order of first use. */
+  private customPrefixes = new Map<string, string>();
 
   constructor(o: MemoryHostOptions = {}) {
     this.orgId = o.orgId ?? '00D000000000001AAA';
@@ -133,6 +149,77 @@ export class MemoryHost implements ApexHost {
     const profiles = this.seed('Profile', [{ Name: 'System Administrator' }, { Name: 'Standard User' }, { Name: 'Minimum Access - Salesforce' }]);
     this.seed('User', [{ Id: this.user.id, Username: this.user.username, Name: this.user.name, Email: this.user.email, ProfileId: profiles[0], IsActive: true }]);
     this.calloutHandler = o.callout;
+    this.schema = mergeSchema(o.objects ?? []);
+  }
+
+  prefixFor(type: string): string {
+    const low = type.toLowerCase();
+    const std = KEY_PREFIX.get(low);
+    if (std) return std;
+    let p = this.customPrefixes.get(low);
+    if (!p) {
+      const lead = /__mdt$/i.test(type) ? 'm' : 'a';
+      const n = [...this.customPrefixes.values()].filter((x) => x[0] === lead).length;
+      this.customPrefixes.set(low, (p = lead + n.toString(36).toUpperCase().padStart(2, '0')));
+    }
+    return p;
+  }
+
+  private profileOf(userId: string): string {
+    const user = this.table('User').get(userId) ?? [...this.table('User').values()].find((u) => u.Id.slice(0, 15) === userId.slice(0, 15));
+    const profile = user?.ProfileId ? this.table('Profile').get(String(user.ProfileId)) : undefined;
+    return String(profile?.Name ?? 'System Administrator');
+  }
+
+  private permissionSetsOf(userId: string): Rec[] {
+    const out: Rec[] = [];
+    for (const psa of this.table('PermissionSetAssignment').values()) {
+      if (String(psa.AssigneeId).slice(0, 15) !== userId.slice(0, 15)) continue;
+      const ps = this.table('PermissionSet').get(String(psa.PermissionSetId));
+      if (ps) out.push(ps);
+    }
+    return out;
+  }
+
+  /**
+   * Field-level security: System Administrator edits every field; Standard User every field of a
+   * standard object; other profiles only what an assigned permission set's FieldPermissions grant.
+   */
+  fieldAccess(userId: string, sobject: string, field: string): { read: boolean; edit: boolean } {
+    const pname = this.profileOf(userId);
+    if (pname === 'System Administrator' || (pname === 'Standard User' && !/__/.test(sobject))) return { read: true, edit: true };
+    const key = `${sobject}.${field}`.toLowerCase();
+    let read = false;
+    let edit = false;
+    for (const ps of this.permissionSetsOf(userId)) {
+      const perms = (ps.FieldPermissions ?? {}) as Record<string, { readable?: boolean; editable?: boolean }>;
+      const hit = Object.entries(perms).find(([k]) => k.toLowerCase() === key)?.[1];
+      read ||= !!hit?.readable || !!hit?.editable;
+      edit ||= !!hit?.editable;
+    }
+    return { read, edit };
+  }
+
+  describeAs(userId: string, name: string): SObjectDescribe | undefined {
+    const o = this.schema.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    if (!o) return undefined;
+    const object: ObjectAccess = {
+      read: this.hasObjectAccess(userId, o.name, 'read'),
+      create: this.hasObjectAccess(userId, o.name, 'create'),
+      edit: this.hasObjectAccess(userId, o.name, 'edit'),
+      delete: this.hasObjectAccess(userId, o.name, 'delete'),
+    };
+    const known = this.childRelationships.filter((c) => c.parent.toLowerCase() === o.name.toLowerCase()).map((c) => ({ name: c.name, childSObject: c.child, field: c.field }));
+    const children = childRelationshipsOf(o.name, this.schema, known);
+    return describeObject({ ...o, keyPrefix: this.prefixFor(o.name) }, { object, field: (f) => this.fieldAccess(userId, o.name, f) }, children);
+  }
+
+  async describeSObject(name: string): Promise<SObjectDescribe | undefined> {
+    return this.describeAs(this.user.id, name);
+  }
+
+  async describeGlobal(): Promise<{ name: string; keyPrefix: string | null }[]> {
+    return this.schema.map((o) => ({ name: o.name, keyPrefix: this.prefixFor(o.name) }));
   }
 
   /**
@@ -169,6 +256,7 @@ export class MemoryHost implements ApexHost {
       get(target, prop, receiver) {
         if (prop === 'user') return user;
         if (prop === 'query') return (soql: string, o: QueryOptions) => parent.queryAs(user.id, soql, o);
+        if (prop === 'describeSObject') return async (name: string) => parent.describeAs(user.id, name);
         const v = Reflect.get(target, prop, receiver);
         return typeof v === 'function' ? v.bind(target) : v;
       },
@@ -200,7 +288,7 @@ export class MemoryHost implements ApexHost {
 
   newId(type: string): string {
     const n = String(++this.seq).padStart(12, '0');
-    return prefixFor(type) + n + 'AAA';
+    return this.prefixFor(type) + n + 'AAA';
   }
 
   private findById(id: string): Rec | undefined {

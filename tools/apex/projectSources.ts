@@ -8,6 +8,7 @@ import { join, basename } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import type { ApexClassSource } from './host.ts';
 import { MemoryHost } from './memoryHost.ts';
+import { readProjectObjects } from './projectObjects.ts';
 
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
@@ -55,7 +56,8 @@ export function projectHost(sourceDirs: string[]): MemoryHost {
     cachePartitions[name] = capacity('Organization');
     sessionPartitions[name] = capacity('Session');
   }
-  const host = new MemoryHost({ classes: readProjectClasses(sourceDirs), certificates, cacheCapacityMb: 0, cachePartitions, sessionPartitions });
+  const objects = readProjectObjects(sourceDirs.flatMap((d) => walk(d)));
+  const host = new MemoryHost({ classes: readProjectClasses(sourceDirs), certificates, cacheCapacityMb: 0, cachePartitions, sessionPartitions, objects });
   // Permission sets of the project, with their object permissions, as an org would have them deployed.
   for (const f of sourceDirs.flatMap((d) => walk(d)).filter((x) => /\/permissionsets\/[^/]+\.permissionset-meta\.xml$/.test(x))) {
     const xml = readFileSync(f, 'utf8');
@@ -65,8 +67,14 @@ export function projectHost(sourceDirs: string[]): MemoryHost {
       const obj = get('object');
       if (obj) perms[obj] = { read: get('allowRead') === 'true', create: get('allowCreate') === 'true', edit: get('allowEdit') === 'true', delete: get('allowDelete') === 'true' };
     }
+    const fields: Record<string, { readable: boolean; editable: boolean }> = {};
+    for (const block of xml.split('<fieldPermissions>').slice(1)) {
+      const get = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(block)?.[1];
+      const field = get('field');
+      if (field) fields[field] = { readable: get('readable') === 'true', editable: get('editable') === 'true' };
+    }
     const name = basename(f).replace(/\.permissionset-meta\.xml$/, '');
-    host.seed('PermissionSet', [{ Name: name, Label: /<label>([^<]*)<\/label>/.exec(xml)?.[1] ?? name, ObjectPermissions: perms }]);
+    host.seed('PermissionSet', [{ Name: name, Label: /<label>([^<]*)<\/label>/.exec(xml)?.[1] ?? name, ObjectPermissions: perms, FieldPermissions: fields }]);
   }
   return host;
 }

@@ -156,3 +156,18 @@ export function checkFieldEdit(db: DatabaseSync, orgId: string, userId: string, 
     if (!ok) throw new ApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${f}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [f]);
   }
 }
+
+/** Field-level security of one field for a user, as describe reports it (Apex Schema describe). */
+export function fieldPermission(db: DatabaseSync, orgId: string, userId: string, sobject: string, field: string): { read: boolean; edit: boolean } {
+  const profile = profileNameOf(db, orgId, userId);
+  if (profile === ADMIN_PROFILE || ALWAYS_FIELDS.has(field.toLowerCase()) || hasUserPermission(db, orgId, userId, 'ModifyAllData')) return { read: true, edit: true };
+  if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase())) return { read: true, edit: true };
+  let read = false;
+  let edit = false;
+  for (const ps of permissionSets(db, orgId, userId)) {
+    const p = lookupCI(ps.fieldPermissions, `${sobject}.${field}`);
+    read ||= !!p?.readable || !!p?.editable;
+    edit ||= !!p?.editable;
+  }
+  return { read, edit };
+}

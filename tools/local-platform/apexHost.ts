@@ -5,7 +5,10 @@ import type { RecordStore } from './contracts.ts';
 import type { MetadataModule } from './neighbours.ts';
 import { runSoql, splitAllRows } from './soql.ts';
 import { deleteRecord, getDeletedRecord, getRecord, insertRecord, moveToRecycleBin, undeleteRecord, updateRecord, tx, type StoredOrg } from './store.ts';
-import { checkFieldEdit, checkObjectAccess, hasClassAccess, profileNameOf } from './access.ts';
+import { checkFieldEdit, checkObjectAccess, fieldPermission, hasClassAccess, hasObjectAccess, profileNameOf } from './access.ts';
+import { childRelationships, getObjectDef, listObjects } from './schema.ts';
+import { keyPrefixFor } from './ids.ts';
+import { describeObject } from '../apex/describe.ts';
 import { ApiError } from './errors.ts';
 import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
 
@@ -96,6 +99,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     profileName: profileNameOf(db, org.id, userId) ?? '', orgId: org.id,
   };
   const journal = deps.journal ?? newJournal();
+  const kind = org.kind === 'devhub' ? 'devhub' : 'scratch';
   const rowOf = (id: string) => db.prepare('SELECT * FROM records WHERE id = ?').get(id) as RawRow | undefined;
   const partitionName = (key: string): { partition: string; key: string } => {
     const parts = key.split('.');
@@ -269,6 +273,17 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     },
     async canAccessClass(className) {
       return hasClassAccess(db, org.id, userId, className);
+    },
+    async describeSObject(name) {
+      const def = getObjectDef(db, org.id, kind, name);
+      if (!def) return undefined;
+      const can = (op: 'read' | 'create' | 'edit' | 'delete') => hasObjectAccess(db, org.id, userId, def.name, op);
+      const object = { read: can('read'), create: can('create'), edit: can('edit'), delete: can('delete') };
+      const children = childRelationships(db, org.id, kind, def).map((c) => ({ childSObject: c.childSObject, field: c.field, relationshipName: c.name, cascadeDelete: false }));
+      return describeObject({ ...def, keyPrefix: keyPrefixFor(def.name) }, { object, field: (f) => fieldPermission(db, org.id, userId, def.name, f) }, children);
+    },
+    async describeGlobal() {
+      return listObjects(db, org.id, kind).map((o) => ({ name: o.name, keyPrefix: keyPrefixFor(o.name) }));
     },
     async withUser(who) {
       const row = who.id

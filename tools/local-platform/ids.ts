@@ -8,10 +8,15 @@ import { randomBytes } from 'node:crypto';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const SUFFIX = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
-/** Key prefixes of the objects this platform stores; custom objects get a00/m00. */
+/** Key prefixes of the objects this platform stores; custom objects get a prefix from their name (keyPrefixFor). */
 export const KEY_PREFIXES: Record<string, string> = {
   Account: '001',
   Contact: '003',
+  Opportunity: '006',
+  Lead: '00Q',
+  Case: '500',
+  Campaign: '701',
+  Task: '00T',
   User: '005',
   Profile: '00e',
   Organization: '00D',
@@ -58,8 +63,11 @@ export function isValidId(id: string): boolean {
 
 export function keyPrefixFor(sobject: string): string {
   if (KEY_PREFIXES[sobject]) return KEY_PREFIXES[sobject];
-  if (sobject.endsWith('__mdt')) return 'm00';
-  return 'a00';
+  // Custom objects: 'a' ('m' for custom metadata) plus two base62 characters from the name, so each
+  // object has its own prefix and Id.getSObjectType can tell them apart (as Salesforce's a0X… prefixes do).
+  let h = 0;
+  for (const c of sobject.toLowerCase()) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+  return (sobject.endsWith('__mdt') ? 'm' : 'a') + BASE62.charAt(h % 62) + BASE62.charAt(Math.floor(h / 62) % 62);
 }
 
 /** A new 18-character Id: prefix, pod "0L", then random base62. */

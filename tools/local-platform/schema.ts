@@ -20,6 +20,9 @@ export interface FieldDef {
   /** Set by the platform only (Id, CreatedDate, …). */
   system?: boolean;
   required?: boolean;
+  /** Standard picklist values in their default order (describe's picklistValues). */
+  picklistValues?: string[];
+  autoNumber?: boolean;
 }
 
 export interface ObjectDef {
@@ -37,6 +40,21 @@ const sys = (name: string, type: FieldType, extra: Partial<FieldDef> = {}): Fiel
 const f = (name: string, type: FieldType = 'string', extra: Partial<FieldDef> = {}): FieldDef => ({ name, type, ...extra });
 const ref = (name: string, to: string, rel: string, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type: 'reference', referenceTo: to, relationshipName: rel, ...extra });
 
+const pick = (name: string, values: string[]): FieldDef => ({ name, type: 'picklist', picklistValues: values });
+const address = (prefix: string): FieldDef[] => [
+  f(prefix + 'Street', 'textarea'), f(prefix + 'City'), f(prefix + 'State'), f(prefix + 'PostalCode'), f(prefix + 'Country'), f(prefix + 'Latitude', 'double'), f(prefix + 'Longitude', 'double'),
+];
+const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
+const ACCOUNT_TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'];
+const INDUSTRIES = (
+  'Agriculture,Apparel,Banking,Biotechnology,Chemicals,Communications,Construction,Consulting,Education,Electronics,Energy,Engineering,' +
+  'Entertainment,Environmental,Finance,Food & Beverage,Government,Healthcare,Hospitality,Insurance,Machinery,Manufacturing,Media,' +
+  'Not For Profit,Recreation,Retail,Shipping,Technology,Telecommunications,Transportation,Utilities,Other'
+).split(',');
+const OPPORTUNITY_STAGES = [
+  'Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost',
+];
+
 const audit = (): FieldDef[] => [
   sys('Id', 'id'),
   sys('IsDeleted', 'boolean'),
@@ -50,15 +68,55 @@ const audit = (): FieldDef[] => [
 export const STANDARD_OBJECTS: ObjectDef[] = [
   {
     name: 'Account', label: 'Account',
-    fields: [...audit(), f('Name', 'string', { required: true }), f('Type', 'picklist'), f('Industry', 'picklist'), f('Phone', 'phone'), f('Website', 'url'),
-      f('AccountNumber'), f('BillingStreet'), f('BillingCity'), f('BillingState'), f('BillingPostalCode'), f('BillingCountry'),
-      f('NumberOfEmployees', 'int'), f('AnnualRevenue', 'currency'), f('Description', 'textarea'), f('Rating', 'picklist'),
+    fields: [...audit(), f('Name', 'string', { required: true }), pick('Type', ACCOUNT_TYPES), pick('Industry', INDUSTRIES), f('Phone', 'phone'), f('Fax', 'phone'), f('Website', 'url'),
+      f('AccountNumber'), f('Site'), f('TickerSymbol'), pick('Ownership', ['Public', 'Private', 'Subsidiary', 'Other']), f('Sic'), pick('AccountSource', LEAD_SOURCES),
+      ...address('Billing'), ...address('Shipping'),
+      f('NumberOfEmployees', 'int'), f('AnnualRevenue', 'currency'), f('Description', 'textarea'), pick('Rating', ['Hot', 'Warm', 'Cold']),
       ref('ParentId', 'Account', 'Parent'), ref('OwnerId', 'User', 'Owner')],
   },
   {
     name: 'Contact', label: 'Contact',
-    fields: [...audit(), f('FirstName'), f('LastName', 'string', { required: true }), sys('Name', 'string'), f('Email', 'email'), f('Phone', 'phone'), f('Title'),
-      ref('AccountId', 'Account', 'Account'), ref('OwnerId', 'User', 'Owner')],
+    fields: [...audit(), pick('Salutation', ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.']), f('FirstName'), f('LastName', 'string', { required: true }), sys('Name', 'string'), f('Email', 'email'),
+      f('Phone', 'phone'), f('MobilePhone', 'phone'), f('HomePhone', 'phone'), f('Fax', 'phone'), f('Title'), f('Department'), f('Birthdate', 'date'), pick('LeadSource', LEAD_SOURCES),
+      ...address('Mailing'), f('Description', 'textarea'), f('HasOptedOutOfEmail', 'boolean'), f('DoNotCall', 'boolean'),
+      ref('AccountId', 'Account', 'Account'), ref('ReportsToId', 'Contact', 'ReportsTo'), ref('OwnerId', 'User', 'Owner')],
+  },
+  {
+    name: 'Opportunity', label: 'Opportunity',
+    fields: [...audit(), f('Name', 'string', { required: true }), ref('AccountId', 'Account', 'Account'), f('StageName', 'picklist', { required: true, picklistValues: OPPORTUNITY_STAGES }),
+      f('CloseDate', 'date', { required: true }), f('Amount', 'currency'), f('Probability', 'double'), pick('Type', ['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade', 'New Customer']),
+      pick('LeadSource', LEAD_SOURCES), f('NextStep'), f('Description', 'textarea'), sys('IsClosed', 'boolean'), sys('IsWon', 'boolean'), pick('ForecastCategoryName', ['Omitted', 'Pipeline', 'Best Case', 'Commit', 'Closed']),
+      ref('CampaignId', 'Campaign', 'Campaign'), ref('ContactId', 'Contact', 'Contact'), ref('OwnerId', 'User', 'Owner')],
+  },
+  {
+    name: 'Lead', label: 'Lead',
+    fields: [...audit(), pick('Salutation', ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.']), f('FirstName'), f('LastName', 'string', { required: true }), sys('Name', 'string'), f('Company', 'string', { required: true }),
+      f('Title'), f('Email', 'email'), f('Phone', 'phone'), f('MobilePhone', 'phone'), f('Website', 'url'), pick('LeadSource', LEAD_SOURCES), pick('Industry', INDUSTRIES), pick('Rating', ['Hot', 'Warm', 'Cold']),
+      f('Status', 'picklist', { picklistValues: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'] }),
+      ...address(''), f('NumberOfEmployees', 'int'), f('AnnualRevenue', 'currency'), f('Description', 'textarea'), sys('IsConverted', 'boolean'),
+      ref('ConvertedAccountId', 'Account', 'ConvertedAccount', { system: true }), ref('ConvertedContactId', 'Contact', 'ConvertedContact', { system: true }),
+      ref('ConvertedOpportunityId', 'Opportunity', 'ConvertedOpportunity', { system: true }), ref('OwnerId', 'User', 'Owner')],
+  },
+  {
+    name: 'Case', label: 'Case',
+    fields: [...audit(), sys('CaseNumber', 'string', { autoNumber: true }), f('Subject'), f('Description', 'textarea'), pick('Status', ['New', 'Working', 'Escalated', 'Closed']),
+      pick('Priority', ['High', 'Medium', 'Low']), pick('Origin', ['Phone', 'Email', 'Web']), pick('Type', ['Mechanical', 'Electrical', 'Electronic', 'Structural', 'Other']),
+      pick('Reason', ['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other']), f('SuppliedName'), f('SuppliedEmail', 'email'),
+      f('SuppliedPhone', 'phone'), sys('IsClosed', 'boolean'), f('IsEscalated', 'boolean'), sys('ClosedDate', 'datetime'),
+      ref('AccountId', 'Account', 'Account'), ref('ContactId', 'Contact', 'Contact'), ref('ParentId', 'Case', 'Parent'), ref('OwnerId', 'User', 'Owner')],
+  },
+  {
+    name: 'Campaign', label: 'Campaign',
+    fields: [...audit(), f('Name', 'string', { required: true }), pick('Type', ['Conference', 'Webinar', 'Trade Show', 'Public Relations', 'Partners', 'Referral Program', 'Advertisement', 'Banner Ads', 'Direct Mail', 'Email', 'Telemarketing', 'Other']),
+      pick('Status', ['Planned', 'In Progress', 'Completed', 'Aborted']), f('StartDate', 'date'), f('EndDate', 'date'), f('BudgetedCost', 'currency'), f('ActualCost', 'currency'),
+      f('ExpectedRevenue', 'currency'), f('ExpectedResponse', 'double'), f('NumberSent', 'double'), f('IsActive', 'boolean'), f('Description', 'textarea'),
+      ref('ParentId', 'Campaign', 'Parent'), ref('OwnerId', 'User', 'Owner')],
+  },
+  {
+    name: 'Task', label: 'Task',
+    fields: [...audit(), f('Subject', 'string'), f('Status', 'picklist', { picklistValues: ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'] }),
+      pick('Priority', ['High', 'Normal', 'Low']), f('ActivityDate', 'date'), f('Description', 'textarea'), sys('IsClosed', 'boolean'),
+      pick('Type', ['Call', 'Email', 'Meeting', 'Other']), ref('WhoId', 'Contact', 'Who'), ref('WhatId', 'Account', 'What'), ref('OwnerId', 'User', 'Owner')],
   },
   {
     name: 'User', label: 'User',
@@ -201,7 +259,14 @@ export function inferType(value: unknown): FieldType {
 
 /** Parent-to-child relationship names of standard objects (SELECT …, (SELECT … FROM Contacts) FROM Account). */
 const CHILD_RELATIONSHIPS: Record<string, ChildRelationship[]> = {
-  account: [{ name: 'Contacts', childSObject: 'Contact', field: 'AccountId' }, { name: 'ChildAccounts', childSObject: 'Account', field: 'ParentId' }],
+  account: [
+    { name: 'Contacts', childSObject: 'Contact', field: 'AccountId' }, { name: 'ChildAccounts', childSObject: 'Account', field: 'ParentId' },
+    { name: 'Opportunities', childSObject: 'Opportunity', field: 'AccountId' }, { name: 'Cases', childSObject: 'Case', field: 'AccountId' },
+    { name: 'Tasks', childSObject: 'Task', field: 'WhatId' },
+  ],
+  contact: [{ name: 'Cases', childSObject: 'Case', field: 'ContactId' }, { name: 'Opportunities', childSObject: 'Opportunity', field: 'ContactId' }, { name: 'Tasks', childSObject: 'Task', field: 'WhoId' }],
+  campaign: [{ name: 'Opportunities', childSObject: 'Opportunity', field: 'CampaignId' }, { name: 'ChildCampaigns', childSObject: 'Campaign', field: 'ParentId' }],
+  case: [{ name: 'Cases', childSObject: 'Case', field: 'ParentId' }],
   permissionset: [{ name: 'Assignments', childSObject: 'PermissionSetAssignment', field: 'PermissionSetId' }],
   user: [{ name: 'PermissionSetAssignments', childSObject: 'PermissionSetAssignment', field: 'AssigneeId' }],
   profile: [{ name: 'Users', childSObject: 'User', field: 'ProfileId' }],

@@ -10,6 +10,8 @@ import { runSoql, recordToSObject, sobjectToRecord } from '../run/data.ts';
 import { sobjectGet } from '../run/members.ts';
 import { callMethod } from '../run/calls.ts';
 import { compareValues } from './primitives.ts';
+import { sobjectTypeToken } from './schema.ts';
+import { isSObjectName } from '../run/types.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../lower/classModel.ts';
 
@@ -100,7 +102,7 @@ defineNative({
       it.set('pos', 0);
       return it;
     },
-    getSObjectType: (f, l: ApexList) => (l.elemType ? l.elemType.name : null),
+    getSObjectType: (f, l: ApexList) => (l.elemType && isSObjectName(l.elemType.name) ? sobjectTypeToken(l.elemType.name) : null),
   },
 }, 'System.List');
 
@@ -201,11 +203,7 @@ defineNative({
   },
 }, 'System.Map');
 
-function sobjectType(name: string): NObj {
-  const t = new NObj('Schema.SObjectType');
-  t.set('name', name);
-  return t;
-}
+const sobjectType = (name: string): NObj => sobjectTypeToken(name);
 
 defineNative({
   name: 'SObject',
@@ -235,48 +233,6 @@ defineNative({
   },
   instanceOf: (v) => v instanceof SObject,
 }, 'Schema.SObject', 'System.SObject');
-
-defineNative({
-  name: 'Schema.SObjectType',
-  construct: (f, [name]) => sobjectType(String(name)),
-  methods: {
-    getDescribe: (f, t: NObj) => {
-      const d = new NObj('Schema.DescribeSObjectResult');
-      d.set('name', t.get('name'));
-      return d;
-    },
-    newSObject: (f, t: NObj) => new SObject(t.get<string>('name')),
-    tostring: (f, t: NObj) => t.get('name'),
-    equals: (f, t: NObj, [o]) => o instanceof NObj && String(o.get('name')).toLowerCase() === String(t.get('name')).toLowerCase(),
-    hashCode: () => 0,
-  },
-});
-defineNative({
-  name: 'Schema.DescribeSObjectResult',
-  methods: {
-    getName: (f, d: NObj) => d.get('name'),
-    getLabel: (f, d: NObj) => d.get('name'),
-    isAccessible: () => true,
-    isCreateable: () => true,
-    isUpdateable: () => true,
-    isDeletable: () => true,
-  },
-});
-defineNative({
-  name: 'Schema.SObjectField',
-  methods: {
-    tostring: (f, d: NObj) => d.get('name'),
-    getDescribe: (f, d: NObj) => {
-      const r = new NObj('Schema.DescribeFieldResult');
-      r.set('name', d.get('name'));
-      return r;
-    },
-  },
-});
-defineNative({
-  name: 'Schema.DescribeFieldResult',
-  methods: { getName: (f, d: NObj) => d.get('name'), isAccessible: () => true },
-});
 
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };
 

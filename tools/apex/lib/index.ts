@@ -1,6 +1,7 @@
 /** Loads every system library module (each registers its types on import). */
 import './primitives.ts';
 import './collections.ts';
+import './schema.ts';
 import './system.ts';
 import './json.ts';
 import './web.ts';

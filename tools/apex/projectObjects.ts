@@ -1,0 +1,128 @@
+/**
+ * Reads a Salesforce DX project's object metadata (objects/<Obj>/<Obj>.object-meta.xml and
+ * fields/*.field-meta.xml) into describe schemas for the in-memory org: custom objects with their
+ * standard fields, and custom fields added to standard objects.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SchemaField, SchemaObject } from './describe.ts';
+
+const TYPES: Record<string, string> = {
+  Text: 'string', TextArea: 'textarea', LongTextArea: 'textarea', Html: 'textarea', Checkbox: 'boolean', Number: 'double', Currency: 'currency',
+  Percent: 'percent', Date: 'date', DateTime: 'datetime', Time: 'time', Email: 'email', Phone: 'phone', Url: 'url', Picklist: 'picklist',
+  MultiselectPicklist: 'multipicklist', Lookup: 'reference', MasterDetail: 'reference', Hierarchy: 'reference', AutoNumber: 'string',
+  Summary: 'double', EncryptedText: 'encryptedstring', Location: 'location', MetadataRelationship: 'string', ExternalLookup: 'reference',
+};
+
+const tag = (xml: string, name: string): string | undefined => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml)?.[1]?.trim();
+const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+
+export function readField(xml: string): SchemaField {
+  const name = tag(xml, 'fullName') ?? '';
+  const mdType = tag(xml, 'type') ?? 'Text';
+  const type = TYPES[mdType] ?? 'string';
+  const num = (t: string) => (tag(xml, t) === undefined ? undefined : Number(tag(xml, t)));
+  const values: SchemaField['picklistValues'] = [];
+  const set = tag(xml, 'valueSetDefinition');
+  if (set)
+    for (const m of set.matchAll(/<value>([\s\S]*?)<\/value>/g)) {
+      const v = unescape(tag(m[1], 'fullName') ?? '');
+      values.push({ value: v, label: unescape(tag(m[1], 'label') ?? v), default: tag(m[1], 'default') === 'true', active: tag(m[1], 'isActive') !== 'false' });
+    }
+  return {
+    name,
+    type,
+    label: tag(xml, 'label') === undefined ? undefined : unescape(tag(xml, 'label')!),
+    referenceTo: tag(xml, 'referenceTo'),
+    relationshipName: type === 'reference' ? name.replace(/__c$/i, '__r') : undefined,
+    childRelationshipName: tag(xml, 'relationshipName'),
+    required: tag(xml, 'required') === 'true' || mdType === 'MasterDetail',
+    masterDetail: mdType === 'MasterDetail',
+    length: num('length'),
+    precision: num('precision'),
+    scale: num('scale'),
+    unique: tag(xml, 'unique') === 'true',
+    externalId: tag(xml, 'externalId') === 'true',
+    autoNumber: mdType === 'AutoNumber',
+    formula: tag(xml, 'formula') !== undefined || mdType === 'Summary',
+    picklistValues: values,
+    defaultValue: tag(xml, 'defaultValue'),
+    helpText: tag(xml, 'inlineHelpText'),
+  };
+}
+
+const AUDIT: SchemaField[] = [
+  { name: 'Id', type: 'id', system: true },
+  { name: 'IsDeleted', type: 'boolean', system: true },
+  { name: 'CreatedDate', type: 'datetime', system: true },
+  { name: 'CreatedById', type: 'reference', referenceTo: 'User', relationshipName: 'CreatedBy', system: true },
+  { name: 'LastModifiedDate', type: 'datetime', system: true },
+  { name: 'LastModifiedById', type: 'reference', referenceTo: 'User', relationshipName: 'LastModifiedBy', system: true },
+  { name: 'SystemModstamp', type: 'datetime', system: true },
+];
+
+/** The standard fields every object of this kind has, before its custom fields. */
+function baseFields(name: string, objectXml: string, fields: SchemaField[]): SchemaField[] {
+  if (/__mdt$/i.test(name))
+    return [
+      { name: 'Id', type: 'id', system: true },
+      ...['DeveloperName', 'MasterLabel', 'Label', 'QualifiedApiName', 'NamespacePrefix', 'Language'].map((n) => ({ name: n, type: 'string', required: n === 'DeveloperName' || n === 'MasterLabel' })),
+    ];
+  if (/__e$/i.test(name))
+    return [
+      { name: 'ReplayId', type: 'string', system: true },
+      { name: 'EventUuid', type: 'string', system: true },
+      { name: 'CreatedDate', type: 'datetime', system: true },
+      { name: 'CreatedById', type: 'reference', referenceTo: 'User', relationshipName: 'CreatedBy', system: true },
+    ];
+  const nameField = tag(objectXml, 'nameField') ?? '';
+  const autoNumber = tag(nameField, 'type') === 'AutoNumber';
+  const out: SchemaField[] = [...AUDIT, { name: 'Name', type: 'string', label: tag(nameField, 'label'), autoNumber, length: 80 }];
+  // a detail object of a master-detail has no owner
+  if (!fields.some((x) => x.masterDetail)) out.push({ name: 'OwnerId', type: 'reference', referenceTo: 'User', relationshipName: 'Owner' });
+  return out;
+}
+
+/** Objects under each `objects/` folder of the source dirs (custom ones complete, standard ones as added fields). */
+export function readProjectObjects(files: string[]): SchemaObject[] {
+  const byObject = new Map<string, { xml: string; fields: SchemaField[] }>();
+  for (const f of files) {
+    let m = /\/objects\/([^/]+)\/[^/]+\.object-meta\.xml$/.exec(f);
+    if (m) {
+      const e = byObject.get(m[1]) ?? { xml: '', fields: [] };
+      e.xml = readFileSync(f, 'utf8');
+      byObject.set(m[1], e);
+      continue;
+    }
+    m = /\/objects\/([^/]+)\/fields\/[^/]+\.field-meta\.xml$/.exec(f);
+    if (m) {
+      const e = byObject.get(m[1]) ?? { xml: '', fields: [] };
+      e.fields.push(readField(readFileSync(f, 'utf8')));
+      byObject.set(m[1], e);
+    }
+  }
+  const out: SchemaObject[] = [];
+  for (const [name, { xml, fields }] of byObject) {
+    const custom = /__(c|mdt|e|b|x)$/i.test(name);
+    out.push({
+      name,
+      label: tag(xml, 'label'),
+      labelPlural: tag(xml, 'pluralLabel'),
+      custom,
+      customSetting: tag(xml, 'customSettingsType') !== undefined,
+      fields: custom ? [...baseFields(name, xml, fields), ...fields.filter((x) => x.name)] : fields.filter((x) => x.name),
+    });
+  }
+  return out;
+}
+
+export function walkFiles(dir: string, out: string[] = []): string[] {
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir)) {
+    if (e === 'node_modules' || e.startsWith('.')) continue;
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) walkFiles(p, out);
+    else out.push(p);
+  }
+  return out;
+}
