@@ -33,7 +33,8 @@ export class DirectJwtProblem extends Error {}
 
 const FORMULA = /\{!/;
 
-function audienceOf(value: string): string | string[] {
+/** Legacy `jwtAudience` is JSON: `"aud1"` or `["aud1","aud2"]` (META NamedCredential); a bare URL is taken as is. */
+export function parseAudience(value: string): string | string[] {
   const v = value.trim();
   if (v.startsWith('"') || v.startsWith('[')) {
     try {
@@ -56,7 +57,7 @@ export function directJwtFromLegacy(nc: NamedCredentialInfo): DirectJwtConfig {
   if (missing.length) throw new DirectJwtProblem(`missing ${missing.join(', ')}`);
   return {
     certificate: j.signingCertificate!,
-    claims: { iss: j.issuer!, sub: j.subject!, aud: audienceOf(j.audience!) },
+    claims: { iss: j.issuer!, sub: j.subject!, aud: parseAudience(j.audience!) },
     header: {},
     validitySeconds: j.validitySeconds ?? DEFAULT_DIRECT_JWT_SECONDS,
   };
@@ -85,7 +86,7 @@ export function directJwtFromExternal(ec: ExternalCredentialInfo, principal: str
       continue;
     }
     if (p.name === 'iat') continue; // set at minting, not editable (JWT claims reference)
-    claims[p.name] = p.name === 'aud' ? audienceOf(p.value) : p.value;
+    claims[p.name] = p.name === 'aud' ? parseAudience(p.value) : p.value;
   }
   const header: Record<string, string> = {};
   for (const p of rows('JwtHeaderClaim')) if (p.name && p.name !== 'alg' && p.value !== undefined) header[p.name] = p.value;

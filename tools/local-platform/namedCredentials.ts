@@ -20,7 +20,7 @@ import { permissionSetNamesOf } from './access.ts';
 import { ensureMetadataSchema } from './metadata/ensureMetadataSchema.ts';
 import { getStoredComponent } from './metadata/componentStore.ts';
 import { getCertificate, getExternalCredential, getNamedCredential, type ExternalCredentialInfo, type NamedCredentialInfo } from './metadata/lookups.ts';
-import { directJwtFromExternal, directJwtFromLegacy, DirectJwtProblem, isLoopbackUrl, mintDirectJwt, type DirectJwtConfig } from './directJwt.ts';
+import { directJwtFromExternal, directJwtFromLegacy, DirectJwtProblem, isLoopbackUrl, mintDirectJwt, parseAudience, type DirectJwtConfig } from './directJwt.ts';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Salesforce's default JWT lifetime for external credentials: "a default of two minutes in the future" (Help: nc_jwt_claims). */
@@ -93,21 +93,6 @@ function tag(xml: string, name: string): string | undefined {
   return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1]?.trim();
 }
 
-/** Legacy `jwtAudience` is JSON: `"aud1"` or `["aud1","aud2"]` (META NamedCredential); a bare URL is accepted too. */
-function parseAudience(value: string | undefined): string | string[] | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (v.startsWith('"') || v.startsWith('[')) {
-    try {
-      const parsed = JSON.parse(v) as unknown;
-      if (typeof parsed === 'string' || (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string'))) return parsed as string | string[];
-    } catch {
-      /* fall through: treat as the literal audience */
-    }
-  }
-  return v;
-}
-
 const normalizePrincipal = (s: string) => s.replace(/\s*-\s*/, '-').toLowerCase();
 
 /** The enabled `externalCredentialPrincipalAccesses` of the user's permission sets, as `ec-principal` (lowercase). */
@@ -157,7 +142,7 @@ function resolveLegacy(nc: NamedCredentialInfo, orgId: string, endpoint: string,
       tokenEndpoint: j.tokenEndpointUrl!,
       issuer: j.issuer!,
       subject: j.subject!,
-      audience: parseAudience(j.audience)!,
+      audience: parseAudience(j.audience!),
       certificate: j.signingCertificate!,
       validitySeconds: j.validitySeconds ?? DEFAULT_JWT_VALIDITY_SECONDS,
     },
@@ -190,7 +175,8 @@ function resolveExternal(
   const certificate = param('SigningCertificate')?.certificate ?? param('SigningCertificate')?.value;
   const issuer = param('JwtBodyClaim', 'iss')?.value;
   const subject = param('JwtBodyClaim', 'sub')?.value;
-  const audience = parseAudience(param('JwtBodyClaim', 'aud')?.value);
+  const audValue = param('JwtBodyClaim', 'aud')?.value;
+  const audience = audValue ? parseAudience(audValue) : undefined;
   const exp = Number(param('AuthParameter', 'JwtExpiration')?.value ?? param('JwtBodyClaim', 'exp')?.value);
   const missing = [
     ['AuthProviderUrl', tokenEndpoint], ['SigningCertificate', certificate], ['JwtBodyClaim iss', issuer], ['JwtBodyClaim sub', subject], ['JwtBodyClaim aud', audience],

@@ -21,6 +21,7 @@
  */
 import { ToolError } from '../core/ToolError.ts';
 import { escapeXml, type RenderedFiles } from './render.ts';
+import { parameter as param, tags, trimSlash } from './renderNamedCredential.ts';
 
 export const SERVICE_NAMED_CREDENTIAL = 'External_Service';
 export const SERVICE_EXTERNAL_CREDENTIAL = 'External_Service_JWT';
@@ -45,7 +46,6 @@ export interface ExternalServiceInput {
 const xmlHead = '<?xml version="1.0" encoding="UTF-8"?>\n';
 const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
 const base = 'main/default';
-const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 export const servicePrincipalAccess = (): string => `${SERVICE_EXTERNAL_CREDENTIAL}-${SERVICE_PRINCIPAL}`;
 
@@ -65,8 +65,6 @@ function check(input: ExternalServiceInput): void {
   }
 }
 
-const tags = (indent: string, body: Array<[string, string | number | boolean]>) => body.map(([k, v]) => `${indent}<${k}>${escapeXml(String(v))}</${k}>`).join('\n');
-const param = (fields: Array<[string, string | number]>) => `    <externalCredentialParameters>\n${tags('        ', fields)}\n    </externalCredentialParameters>`;
 
 /** The current form: External Credential (JWT), Named Credential, principal-access permission set. */
 export function renderExternalServiceCredential(input: ExternalServiceInput): RenderedFiles {

@@ -55,7 +55,7 @@ export const principalAccessName = (externalCredential = EXTERNAL_CREDENTIAL, pr
 /** Token endpoint of B: `<loginUrl>/services/oauth2/token`. */
 export const tokenEndpointOf = (loginUrl: string): string => `${trimSlash(loginUrl)}/services/oauth2/token`;
 
-function trimSlash(url: string): string {
+export function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
@@ -77,14 +77,15 @@ function checkInput(input: NamedCredentialInput): void {
   }
 }
 
-function tags(indent: string, body: Array<[string, string | number | boolean | undefined]>): string {
+/** XML elements, one a line (undefined values left out); shared with renderExternalService.ts. */
+export function tags(indent: string, body: Array<[string, string | number | boolean | undefined]>): string {
   return body
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${indent}<${k}>${escapeXml(String(v))}</${k}>`)
     .join('\n');
 }
 
-function parameter(fields: Array<[string, string | number | undefined]>): string {
+export function parameter(fields: Array<[string, string | number | undefined]>): string {
   return `    <externalCredentialParameters>\n${tags('        ', fields)}\n    </externalCredentialParameters>`;
 }
 
