@@ -78,12 +78,15 @@ export async function ensureLocalService(workDir: string, settings: LocalService
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = openSync(join(dir, 'service.log'), 'a');
-  const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'tools', 'external-service', 'main.ts')], {
+  // This Node (the project's 22) with tsx's loader; only what the service needs in its environment, so no
+  // secret of this shell (a keystore password, tokens) lives on in a background process.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'tools', 'external-service', 'main.ts')], {
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', log, log],
     env: {
-      ...process.env,
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
       [ENV.host]: '127.0.0.1',
       [ENV.port]: String(port),
       [ENV.issuer]: settings.issuer,
@@ -116,7 +119,7 @@ export async function stopLocalService(workDir: string): Promise<boolean> {
   rmSync(infoFile(workDir), { force: true });
   if (!alive(info.pid)) return false;
   try {
-    // Detached: the pid leads its own process group (tsx and the node it runs).
+    // Detached: the pid leads its own process group.
     process.kill(-info.pid, 'SIGTERM');
   } catch {
     process.kill(info.pid, 'SIGTERM');
