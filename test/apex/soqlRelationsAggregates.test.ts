@@ -30,6 +30,22 @@ describe('SOQL parent-child subqueries', () => {
   });
 });
 
+describe('SOQL semi-joins and comments', () => {
+  it('filters with IN / NOT IN a subquery, and ignores comments inside inline SOQL', async () => {
+    const out = await debugOf(`${seed}
+      List<Account> withContacts = [SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE LastName != 'Cat') ORDER BY Name];
+      List<Account> without = [
+        SELECT Name
+        FROM Account
+        /* accounts nobody works for */
+        WHERE Id NOT IN (SELECT AccountId FROM Contact) // any contact
+        ORDER BY Name
+      ];
+      System.debug(withContacts.size() + ' ' + withContacts[0].Name + ' ' + without.size() + ' ' + without[0].Name);`);
+    expect(out).toEqual(['1 Acme 2 Core']);
+  });
+});
+
 describe('SOQL aggregates', () => {
   it('groups with COUNT, SUM, AVG, MIN, MAX, aliases and exprN names, HAVING and ORDER BY', async () => {
     const out = await debugOf(`${seed}

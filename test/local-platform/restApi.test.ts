@@ -119,6 +119,10 @@ describe('SOQL', () => {
     expect(r.body.records[1].Contacts).toBeNull();
     const cols = await api(p.url, token, `${V}/query?columns=true&q=${encodeURIComponent('SELECT Name, (SELECT LastName FROM Contacts) FROM Account')}`);
     expect(cols.body.columnMetadata[1]).toMatchObject({ columnName: 'Contacts', aggregate: true, joinColumns: [{ columnName: 'LastName' }] });
+    const semi = await q("SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE LastName = 'Abe') AND Name LIKE 'Parent%'");
+    expect(semi.body.records.map((a: { Name: string }) => a.Name)).toEqual(['Parent With Kids']);
+    const anti = await q("SELECT Name FROM Account WHERE Id NOT IN (SELECT AccountId FROM Contact) AND Name LIKE 'Parent%'");
+    expect(anti.body.records.map((a: { Name: string }) => a.Name)).toEqual(['Parent Alone']);
     const bad = await q('SELECT Name, (SELECT Id FROM Kids) FROM Account');
     expect(bad.body[0]).toMatchObject({ errorCode: 'INVALID_TYPE', message: expect.stringContaining("Didn't understand relationship 'Kids'") });
   });

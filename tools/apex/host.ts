@@ -132,6 +132,12 @@ export interface ApexHost {
    * code UNDELETE_FAILED "Entity is not in the recycle bin" for a live record.
    */
   undelete?(ids: string[], options: { userMode: boolean }): Promise<void>;
+  /**
+   * Optional: whole records by Id (all fields, `attributes.type` set), from the recycle bin when
+   * `deleted`; unknown Ids are left out. Triggers read Trigger.old and undeleted rows with it; a
+   * host without it runs no update/delete/undelete triggers.
+   */
+  retrieve?(ids: string[], options?: { deleted?: boolean }): Promise<SObjectRecord[]>;
   /** Optional: the org's Apex triggers (`.trigger` sources); a host without it has none. */
   listTriggers?(): Promise<ApexTriggerSource[]>;
 

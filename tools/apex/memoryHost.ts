@@ -410,6 +410,11 @@ export class MemoryHost implements ApexHost {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private evalCond(r: Rec, c: any, binds: Record<string, unknown>): boolean {
     const v = this.getPath(r, String(c.field).split('.'));
+    if (c.valueQuery) {
+      const op = String(c.operator).toUpperCase();
+      const hit = this.semiJoin(c.valueQuery, binds).some((x) => eq(v, x));
+      return op === 'NOT IN' ? !hit : hit;
+    }
     let rhs: unknown = c.literalType === 'APEX_BIND_VARIABLE' ? binds[c.value] : literal(c.value, Array.isArray(c.literalType) ? 'STRING' : c.literalType);
     if (c.literalType === 'APEX_BIND_VARIABLE' && !(c.value in binds)) throw new Error(`Variable does not exist: ${c.value}`);
     const op = String(c.operator).toUpperCase();
@@ -438,6 +443,21 @@ export class MemoryHost implements ApexHost {
     throw new Error(`The in-memory host does not support the SOQL operator ${op}`);
   }
 
+  private semiJoins = new WeakMap<object, WeakMap<object, unknown[]>>();
+
+  /** `Id IN (SELECT AccountId FROM Contact …)`: the subquery's values, once per query and binds. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private semiJoin(sub: any, binds: Record<string, unknown>): unknown[] {
+    let byBinds = this.semiJoins.get(sub);
+    if (!byBinds) this.semiJoins.set(sub, (byBinds = new WeakMap()));
+    const hit = byBinds.get(binds);
+    if (hit) return hit;
+    const field = String(sub.fields?.[0]?.field ?? sub.fields?.[0]?.rawValue ?? 'Id');
+    const values = this.select(sub, sub.sObject, { userMode: false, binds }, false).map((rec) => this.getPath(rec as Rec, field.split('.')));
+    byBinds.set(binds, values);
+    return values;
+  }
+
   async insert(records: SObjectRecord[]): Promise<string[]> {
     return records.map((r) => {
       const type = r.attributes!.type;
@@ -447,7 +467,7 @@ export class MemoryHost implements ApexHost {
       const now = new Date().toISOString().replace('Z', '+0000');
       const { attributes, ...fields } = r;
       void attributes;
-      this.table(type).set(id, { CreatedDate: now, LastModifiedDate: now, IsDeleted: false, ...fields, Id: id } as Rec);
+      this.table(type).set(id, { CreatedDate: now, LastModifiedDate: now, IsDeleted: false, ...fields, Id: id, attributes: { type } } as Rec);
       return id;
     });
   }
@@ -471,6 +491,15 @@ export class MemoryHost implements ApexHost {
         this.recycleBin.set(rec.Id, { ...rec, IsDeleted: true, attributes: { type: String((rec.attributes as { type?: string } | undefined)?.type ?? type) } });
       }
     }
+  }
+
+  async retrieve(ids: string[], options: { deleted?: boolean } = {}): Promise<SObjectRecord[]> {
+    const out: SObjectRecord[] = [];
+    for (const id of ids) {
+      const rec = options.deleted ? (this.recycleBin.get(id) ?? [...this.recycleBin.values()].find((x) => x.Id.slice(0, 15) === id.slice(0, 15))) : this.findById(id);
+      if (rec) out.push(structuredClone(rec) as SObjectRecord);
+    }
+    return out;
   }
 
   async undelete(ids: string[]): Promise<void> {

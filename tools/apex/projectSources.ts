@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import type { ApexClassSource } from './host.ts';
-import { MemoryHost } from './memoryHost.ts';
+import type { ApexClassSource, ApexTriggerSource } from './host.ts';
+import { MemoryHost, type ChildRelationship } from './memoryHost.ts';
 import { readProjectObjects } from './projectObjects.ts';
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -24,6 +24,29 @@ function walk(dir: string, out: string[] = []): string[] {
 export function readProjectClasses(sourceDirs: string[]): ApexClassSource[] {
   const files = sourceDirs.flatMap((d) => walk(d)).filter((f) => f.endsWith('.cls'));
   return files.sort().map((f) => ({ name: basename(f, '.cls'), body: readFileSync(f, 'utf8') }));
+}
+
+/** `.trigger` files anywhere in the source folders (as SDR finds them), Inactive per their -meta.xml. */
+export function readProjectTriggers(sourceDirs: string[]): ApexTriggerSource[] {
+  const files = sourceDirs.flatMap((d) => walk(d)).filter((f) => f.endsWith('.trigger'));
+  return files.sort().map((f) => {
+    const meta = existsSync(f + '-meta.xml') ? readFileSync(f + '-meta.xml', 'utf8') : '';
+    return { name: basename(f, '.trigger'), body: readFileSync(f, 'utf8'), status: /<status>\s*Inactive\s*<\/status>/.test(meta) ? 'Inactive' : 'Active' };
+  });
+}
+
+/** Lookups and master-details of the project's objects with a relationshipName: the parent's child relationships. */
+export function readChildRelationships(sourceDirs: string[]): ChildRelationship[] {
+  const out: ChildRelationship[] = [];
+  for (const f of sourceDirs.flatMap((d) => walk(d))) {
+    const m = /\/objects\/([^/]+)\/fields\/([^/]+)\.field-meta\.xml$/.exec(f);
+    if (!m) continue;
+    const xml = readFileSync(f, 'utf8');
+    const parent = /<referenceTo>([^<]+)<\/referenceTo>/.exec(xml)?.[1];
+    const rel = /<relationshipName>([^<]+)<\/relationshipName>/.exec(xml)?.[1];
+    if (parent && rel) out.push({ parent: parent.trim(), name: `${rel.trim()}__r`, child: m[1], field: m[2] });
+  }
+  return out;
 }
 
 export function readCertificateNames(sourceDirs: string[]): string[] {
@@ -57,7 +80,16 @@ export function projectHost(sourceDirs: string[]): MemoryHost {
     sessionPartitions[name] = capacity('Session');
   }
   const objects = readProjectObjects(sourceDirs.flatMap((d) => walk(d)));
-  const host = new MemoryHost({ classes: readProjectClasses(sourceDirs), certificates, cacheCapacityMb: 0, cachePartitions, sessionPartitions, objects });
+  const host = new MemoryHost({
+    classes: readProjectClasses(sourceDirs),
+    triggers: readProjectTriggers(sourceDirs),
+    childRelationships: readChildRelationships(sourceDirs),
+    certificates,
+    cacheCapacityMb: 0,
+    cachePartitions,
+    sessionPartitions,
+    objects,
+  });
   // Permission sets of the project, with their object permissions, as an org would have them deployed.
   for (const f of sourceDirs.flatMap((d) => walk(d)).filter((x) => /\/permissionsets\/[^/]+\.permissionset-meta\.xml$/.test(x))) {
     const xml = readFileSync(f, 'utf8');

@@ -173,6 +173,14 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
         }
       });
     },
+    async retrieve(ids, options = {}) {
+      const out: SObjectRecord[] = [];
+      for (const id of ids) {
+        const r = options.deleted ? getDeletedRecord(db, org.id, id) : getRecord(db, org.id, id);
+        if (r) out.push({ ...r.fields, Id: r.id, attributes: { type: r.sobject } });
+      }
+      return out;
+    },
     async undelete(ids, options) {
       tx(db, () => {
         for (const id of ids) {

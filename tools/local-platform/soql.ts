@@ -119,7 +119,7 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
   }
   const { sql, type } = fieldExpr(ctx, def, c.field);
   const op = (c.operator ?? '=').toUpperCase();
-  if ('valueQuery' in c && c.valueQuery) throw malformed('semi-join subqueries are not supported by the local platform');
+  if ('valueQuery' in c && c.valueQuery) return semiJoin(ctx, sql, type, op, c.valueQuery as Query);
   const nocase = isText(type) && type !== 'id' && type !== 'reference' ? ' COLLATE NOCASE' : '';
   const value = (c as { value?: unknown }).value;
   const lt = (c as { literalType?: string | string[] }).literalType;
@@ -163,6 +163,26 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
   // Salesforce treats null as "not equal" to a value: `Name != 'x'` includes null names.
   if (sqlOp === '!=') return `(${sql}${nocase} != ? OR ${sql} IS NULL)`;
   return `${sql}${nocase} ${sqlOp} ?`;
+}
+
+/**
+ * `Id IN (SELECT AccountId FROM Contact WHERE …)` and NOT IN: the subquery is independent of the
+ * outer row in SOQL, so it runs first and its values become the list.
+ */
+function semiJoin(ctx: Ctx, sql: string, type: string, op: string, sub: Query): string {
+  if (op !== 'IN' && op !== 'NOT IN') throw malformed(`semi-join subqueries need IN or NOT IN, not ${op}`);
+  const field = (sub.fields?.[0] as { field?: string; rawValue?: string } | undefined);
+  const path = field?.field ?? field?.rawValue;
+  if (!path || (sub.fields?.length ?? 0) !== 1) throw malformed('a semi-join subquery selects exactly one field');
+  const rows = runSoql(ctx.db, ctx.orgId, composeQuery(sub), { binds: ctx.binds }).records;
+  const values = rows.map((r) => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[Object.keys(o).find((x) => x.toLowerCase() === k.toLowerCase()) ?? k] : null), r)).filter((v) => v !== null && v !== undefined);
+  if (values.length === 0) return op === 'IN' ? '0' : '1';
+  const idMatch = type === 'id' || type === 'reference';
+  const list = values.map((v) => {
+    ctx.params.push(idMatch ? to15(String(v)) : (v as SQLInputValue));
+    return '?';
+  });
+  return `${idMatch ? `substr(${sql},1,15)` : sql} ${op} (${list.join(', ')})`;
 }
 
 /** [start, end) of a SOQL date literal in UTC (TODAY, LAST_N_DAYS:7, THIS_MONTH, …). */

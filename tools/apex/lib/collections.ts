@@ -12,6 +12,8 @@ import { callMethod } from '../run/calls.ts';
 import { compareValues } from './primitives.ts';
 import { sobjectTypeToken } from './schema.ts';
 import { isSObjectName } from '../run/types.ts';
+import { dmlError } from './system.ts';
+import { addSObjectError } from '../run/dml.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../lower/classModel.ts';
 
@@ -209,7 +211,10 @@ defineNative({
   name: 'SObject',
   methods: {
     get: (f, so: SObject, [k]) => sobjectGet(f, so, String(k instanceof NObj ? k.get('name') : k)),
-    put: (f, so: SObject, [k, v]) => so.put(String(k instanceof NObj ? k.get('name') : k), v),
+    put: (f, so: SObject, [k, v]) => {
+      if (so.readOnly) throwEx(f, 'FinalException', 'Record is read-only');
+      return so.put(String(k instanceof NObj ? k.get('name') : k), v);
+    },
     getSObject: (f, so: SObject, [k]) => so.get(String(k)),
     getSObjects: (f, so: SObject, [k]) => so.get(String(k)),
     getSObjectType: (f, so: SObject) => sobjectType(so.type),
@@ -225,7 +230,11 @@ defineNative({
       for (const fv of so.fields.values()) if (preserveId || fv.name.toLowerCase() !== 'id') c.put(fv.name, fv.value);
       return c;
     },
-    addError: (f, so: SObject, [msg]) => throwEx(f, 'DmlException', String(msg)),
+    // addError(msg), addError(msg, escape), addError(Exception), addError(field, msg): marks the record;
+    // its DML row fails with FIELD_CUSTOM_VALIDATION_EXCEPTION (run/dml.ts).
+    addError: (f, so: SObject, args) => addSObjectError(so, args),
+    hasErrors: (f, so: SObject) => !!so.errors?.length,
+    getErrors: (f, so: SObject) => new ApexList((so.errors ?? []).map((e) => dmlError({ statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', ...e })), { name: 'Database.Error', args: [], array: 0 }),
     equals: (f, so: SObject, [o]) => valueEquals(so, o, true),
     hashCode: () => 0,
     tostring: (f, so: SObject) => stringValueOf(so),

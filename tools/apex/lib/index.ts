@@ -5,3 +5,4 @@ import './schema.ts';
 import './system.ts';
 import './json.ts';
 import './web.ts';
+import './trigger.ts';

@@ -7,7 +7,8 @@ import { newObject, callVirtual } from '../run/calls.ts';
 import { throwEx, throwNpe, unsupported, limitEx } from '../run/exceptions.ts';
 import { valueEquals } from '../run/operators.ts';
 import { instanceOf, runtimeTypeName } from '../run/types.ts';
-import { dml, runSoql } from '../run/data.ts';
+import { runSoql } from '../run/data.ts';
+import { dml, type DmlOp, type DmlRowError } from '../run/dml.ts';
 import { evalName, resolveName } from '../run/members.ts';
 import { LIMITS } from '../run/transaction.ts';
 import type { Frame } from '../run/frame.ts';
@@ -232,53 +233,41 @@ defineNative({
 
 // ---------------------------------------------------------------- Database
 
-function saveResults(f: Frame, rows: { id: string | null; success: boolean; created?: boolean }[], type: string): ApexList {
-  return new ApexList(
-    rows.map((r) => {
-      const o = new NObj(type);
-      o.set('id', r.id);
-      o.set('success', r.success);
-      o.set('created', !!r.created);
-      return o;
-    }),
-    { name: type, args: [], array: 0 },
-  );
+/** Salesforce's StatusCode values the local platform reports (Database.Error.getStatusCode). */
+const STATUS_CODES = defineEnum('System.StatusCode', [
+  'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', 'DELETE_FAILED', 'DUPLICATE_DEVELOPER_NAME', 'DUPLICATE_USERNAME', 'DUPLICATE_VALUE', 'ENTITY_IS_DELETED',
+  'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY', 'INSUFFICIENT_ACCESS_OR_READONLY', 'INVALID_CROSS_REFERENCE_KEY',
+  'INVALID_FIELD', 'INVALID_FIELD_FOR_INSERT_UPDATE', 'INVALID_OPERATION', 'INVALID_TYPE', 'INVALID_TYPE_FOR_OPERATION', 'MALFORMED_ID', 'MISSING_ARGUMENT',
+  'REQUIRED_ARGUMENT_MISSING', 'REQUIRED_FIELD_MISSING', 'STRING_TOO_LONG', 'UNDELETE_FAILED', 'UNKNOWN_EXCEPTION',
+], 'StatusCode');
+
+export function statusCode(code: string): EnumValue {
+  return STATUS_CODES.get(code.toLowerCase()) ?? new EnumValue('System.StatusCode', code, -1);
 }
 
-async function dbDml(f: Frame, op: 'insert' | 'update' | 'upsert' | 'delete', args: unknown[], site: Site, type: string) {
+/** Database.Error of one failed row: its own message, status code and fields, not the DmlException text. */
+export function dmlError(e: DmlRowError): NObj {
+  const err = new NObj('Database.Error');
+  err.set('message', e.message);
+  err.set('statusCode', statusCode(e.statusCode));
+  err.set('fields', new ApexList(e.fields, { name: 'String', args: [], array: 0 }));
+  return err;
+}
+
+async function dbDml(f: Frame, op: DmlOp, args: unknown[], site: Site, type: string) {
   const [records, opt] = args;
   const userMode = args.some((a) => a instanceof EnumValue && a.name === 'USER_MODE');
   const allOrNone = typeof opt === 'boolean' ? opt : true;
-  if (!allOrNone) {
-    // partial success: runs row by row and reports errors per row
-    const list = records instanceof ApexList ? records.items : [records];
-    const out: NObj[] = [];
-    for (const r of list) {
-      const o = new NObj(type);
-      try {
-        const [res] = await dml(f, op, r, { userMode, allOrNone }, site);
-        o.set('id', res?.id ?? null);
-        o.set('success', true);
-        o.set('created', !!res?.created);
-      } catch (e) {
-        const ex = (e as { ex?: ApexObject }).ex;
-        if (!ex || ex.cls.name !== 'DmlException') throw e;
-        o.set('success', false);
-        const err = new NObj('Database.Error');
-        // Database.Error carries the row's own message and status code, not the DmlException text.
-        const full = String(ex.fields.get('__message') ?? '');
-        const m = /first error: ([A-Z_]+), (.*?)(?:: \[[^\]]*\])?$/s.exec(full);
-        err.set('message', m ? m[2] : full);
-        err.set('statusCode', m ? m[1] : null);
-        o.set('errors', new ApexList([err]));
-      }
-      out.push(o);
-    }
-    const l = new ApexList(out, { name: type, args: [], array: 0 });
-    return records instanceof ApexList ? l : l.items[0];
-  }
   const rows = await dml(f, op, records, { userMode, allOrNone }, site);
-  const l = saveResults(f, rows, type);
+  const out = rows.map((r) => {
+    const o = new NObj(type);
+    o.set('id', r.id);
+    o.set('success', r.success);
+    o.set('created', !!r.created);
+    o.set('errors', new ApexList(r.errors.map(dmlError), { name: 'Database.Error', args: [], array: 0 }));
+    return o;
+  });
+  const l = new ApexList(out, { name: type, args: [], array: 0 });
   return records instanceof ApexList ? l : l.items[0];
 }
 
@@ -300,6 +289,7 @@ defineNative({
     update: (f, a, site) => dbDml(f, 'update', a, site, 'Database.SaveResult'),
     upsert: (f, a, site) => dbDml(f, 'upsert', a, site, 'Database.UpsertResult'),
     delete: (f, a, site) => dbDml(f, 'delete', a, site, 'Database.DeleteResult'),
+    undelete: (f, a, site) => dbDml(f, 'undelete', a, site, 'Database.UndeleteResult'),
     query: async (f, [q, mode], site) => {
       const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
       const c = compileDynamicSoql(str(q));
@@ -343,7 +333,7 @@ defineNative({
   },
 });
 defineNative({ name: 'System.Savepoint' }, 'Savepoint');
-for (const t of ['Database.SaveResult', 'Database.UpsertResult', 'Database.DeleteResult'])
+for (const t of ['Database.SaveResult', 'Database.UpsertResult', 'Database.DeleteResult', 'Database.UndeleteResult'])
   defineNative({
     name: t,
     methods: {
@@ -353,7 +343,7 @@ for (const t of ['Database.SaveResult', 'Database.UpsertResult', 'Database.Delet
       getErrors: (f, o: NObj) => o.get('errors') ?? new ApexList([]),
     },
   });
-defineNative({ name: 'Database.Error', methods: { getMessage: (f, o: NObj) => o.get('message'), getStatusCode: (f, o: NObj) => o.get('statusCode'), getFields: () => new ApexList([]) } });
+defineNative({ name: 'Database.Error', methods: { getMessage: (f, o: NObj) => o.get('message'), getStatusCode: (f, o: NObj) => o.get('statusCode'), getFields: (f, o: NObj) => o.get('fields') ?? new ApexList([]) } });
 defineNative({
   name: 'AccessLevel',
   props: { user_mode: { get: () => new EnumValue('AccessLevel', 'USER_MODE', 0) }, system_mode: { get: () => new EnumValue('AccessLevel', 'SYSTEM_MODE', 1) } },

@@ -81,6 +81,8 @@ export class ClassDef {
   modifiers: string[] = [];
   /** Lines holding statements, for coverage. */
   executableLines = new Set<number>();
+  /** The body of an Apex trigger (stack traces say `Trigger.Name`). */
+  trigger = false;
   /** True for built-in System exceptions and Exception itself. */
   builtin = false;
   /** Namespace prefix for built-ins, e.g. 'System' → getTypeName 'System.NullPointerException'. */

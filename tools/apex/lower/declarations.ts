@@ -21,8 +21,8 @@ export class Lowering extends StatementLowering {
   }
 
   /** Anonymous Apex: members go on a synthetic class, statements into its `execute` method. */
-  compileAnonymous(tree: N): { cls: ClassDef; main: MethodDef } {
-    const cls = new ClassDef('AnonymousBlock', this.fileName);
+  compileAnonymous(tree: N, name = 'AnonymousBlock'): { cls: ClassDef; main: MethodDef } {
+    const cls = new ClassDef(name, this.fileName);
     cls.modifiers = ['without sharing'];
     const block = rule(tree, 'anonymousBlock');
     const stmts: (N | { anonymousLocal: N })[] = [];

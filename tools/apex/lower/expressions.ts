@@ -1,7 +1,7 @@
 /**
  * Lowering of expressions to closures: operators, names, calls, construction, inline SOQL.
  */
-import { ApexList, ApexMap, Dec, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexMap, Dec, SObject, type TypeRef } from '../run/values.ts';
 import { ClassDef, type Ex, type Site } from './classModel.ts';
 import { Frame } from '../run/frame.ts';
 import { type LValue, Scope, syncEx } from './scope.ts';
@@ -12,6 +12,7 @@ import { cast, coerce, instanceOf, isPlainType, isTestDataObject, typeValue } fr
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
 import { normType, parseTypeRef, unescapeApex } from '../parse/syntax.ts';
 import { runSoql } from '../run/data.ts';
+import { addSObjectError } from '../run/dml.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 
@@ -340,6 +341,9 @@ export class ExpressionLowering {
       };
     }
     const mname = text(rule(dmc, 'anyId'));
+    if (mname.toLowerCase() === 'adderror' && cname(leftN) === 'DotExpressionContext' && !rule(leftN, 'dotMethodCall') && !hasTok(leftN, '?.')) {
+      return this.fieldAddError(leftN, dmc, scope, site);
+    }
     if (/^(query|countquery|getquerylocator)$/i.test(mname)) site.locals = new Map(scope.scopes.flatMap((m) => [...m]));
     const el = rule(dmc, 'expressionList');
     const args: Ex[] = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
@@ -368,6 +372,21 @@ export class ExpressionLowering {
       const t = await left(f);
       if (t === null && safe) return null;
       return callMethod(f, t, mname, await evalArgs(f), site);
+    };
+  }
+
+  /** `acc.Name.addError('…')`: a field-level error on the record, not a call on the field's value. */
+  fieldAddError(leftN: N, dmc: N, scope: Scope, site: Site): Ex {
+    const owner = this.expr(rule(leftN, 'expression'), scope);
+    const field = text(rule(leftN, 'anyId'));
+    const el = rule(dmc, 'expressionList');
+    const args: Ex[] = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
+    return async (f) => {
+      const so = await owner(f);
+      const a: unknown[] = [];
+      for (const x of args) a.push(await x(f));
+      if (so instanceof SObject) return addSObjectError(so, [field, ...a]);
+      return callMethod(f, await getMember(f, so, field, site), 'addError', a, site);
     };
   }
 
@@ -562,7 +581,8 @@ export class ExpressionLowering {
         out += this.source.slice(pos, e.from) + e.text;
         pos = e.to + 1;
       }
-      return out + this.source.slice(pos, stop + 1);
+      // Comments inside inline SOQL compile on Salesforce; the query text sent on has none.
+      return stripComments(out + this.source.slice(pos, stop + 1));
     };
     const soql = build([]);
     // Test isolation: in a test, data rows that existed before it are invisible. The variant adds
@@ -593,4 +613,9 @@ export class ExpressionLowering {
       return runSoql(f, soql, { userMode, binds: values, sobject, isCount }, site);
     };
   }
+}
+
+/** Removes Apex comments from a query, leaving string literals alone. */
+function stripComments(s: string): string {
+  return s.replace(/'(?:\\.|[^'\\])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => (m.startsWith("'") ? m : ' '));
 }

@@ -5,7 +5,8 @@ import type { Ex, Site, St } from './classModel.ts';
 import { ExpressionLowering } from './expressions.ts';
 import { cname, hasTok, kids, rule, rules, text } from '../parse/tree.ts';
 import { coerce, instanceOf, isPlainType } from '../run/types.ts';
-import { dml, runAs } from '../run/data.ts';
+import { runAs } from '../run/data.ts';
+import { dml } from '../run/dml.ts';
 import { iterate } from '../run/members.ts';
 import { matchCatch, throwNpe, throwValue, unsupported } from '../run/exceptions.ts';
 import { parseTypeRef, unescapeApex } from '../parse/syntax.ts';
@@ -153,7 +154,7 @@ export class StatementLowering extends ExpressionLowering {
         const qn = rule(n, 'qualifiedName');
         const extField = qn ? text(qn) : undefined;
         const site = this.site(n, cls);
-        if (op === 'undelete' || op === 'merge') return this.unsupportedSt(op.toUpperCase() + ' statement', site);
+        if (op === 'merge') return this.unsupportedSt('MERGE statement', site);
         return async (f) => {
           const v = await exprs[0](f);
           await dml(f, op as 'insert', v, { userMode, extField, allOrNone: true }, site);

@@ -3,7 +3,7 @@ import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTim
 import { ClassDef, type MethodDef, type Site } from '../lower/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { Frame } from './frame.ts';
-import { type NativeType, natives } from '../lib/registry.ts';
+import { type NativeType, NObj, natives } from '../lib/registry.ts';
 import { type Resolved, assignable, coerce, enumValue, instanceOf, isPlainType, resolveTypeRef, runtimeTypeName } from './types.ts';
 import { limitEx, stampTrace, throwNpe, unsupported } from './exceptions.ts';
 import { valueEquals } from './operators.ts';
@@ -184,11 +184,13 @@ async function exceptionMethod(f: Frame, ex: ApexObject, key: string, args: unkn
     case 'tostring':
       return stringValueOf(ex);
     case 'getdmlmessage':
-      return ex.fields.get('__message') ?? null;
-    case 'getnumdml':
-      return 1;
     case 'getdmltype':
-      return null;
+    case 'getdmlfieldnames':
+    case 'getdmlfields':
+    case 'getdmlid':
+    case 'getdmlindex':
+    case 'getnumdml':
+      return dmlRowInfo(f, ex, key, args);
   }
   return objectMethod(f, ex, key, args, site);
 }
@@ -240,6 +242,23 @@ function nativeTypeOf(v: unknown): NativeType | undefined {
   if (v instanceof TypeValue) return natives.get('system.type');
   if (v instanceof NativeObject) return natives.get(v.typeName.toLowerCase());
   return undefined;
+}
+
+/** DmlException.getDml*(i): the failed rows run/dml.ts recorded on the exception. */
+function dmlRowInfo(f: Frame, ex: ApexObject, key: string, args: unknown[]): unknown {
+  const rows = (ex.fields.get('__dmlrows') ?? []) as { index: number; id: string | null; statusCode: string; message: string; fields: string[] }[];
+  if (key === 'getnumdml') return rows.length || 1;
+  const row = rows[Number(args[0] ?? 0)];
+  const strings = (xs: string[]) => new ApexList(xs, { name: 'String', args: [], array: 0 });
+  switch (key) {
+    case 'getdmlmessage': return row ? row.message : (ex.fields.get('__message') ?? null);
+    case 'getdmltype': return row ? (natives.get('system.statuscode')?.props?.[row.statusCode.toLowerCase()]?.get(f) ?? null) : null;
+    case 'getdmlfieldnames': return strings(row?.fields ?? []);
+    case 'getdmlfields': return new ApexList((row?.fields ?? []).map((name) => { const t = new NObj('Schema.SObjectField'); t.set('name', name); return t; }), { name: 'Schema.SObjectField', args: [], array: 0 });
+    case 'getdmlid': return row?.id ?? null;
+    case 'getdmlindex': return row?.index ?? null;
+  }
+  return null;
 }
 
 /** Calls a method of an Apex object from TypeScript (mocks, Comparable, CacheBuilder …). */

@@ -181,6 +181,7 @@ export async function setMember(f: Frame, target: unknown, name: string, v: unkn
   if (target === null || target === undefined) throwNpe(f, site);
   if (target instanceof ApexObject) return setField(f, target, name, v, site);
   if (target instanceof SObject) {
+    if (target.readOnly) throwEx(f, 'FinalException', 'Record is read-only');
     target.put(name, v);
     return;
   }

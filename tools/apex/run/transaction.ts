@@ -7,6 +7,7 @@ import type { ApexHost } from '../host.ts';
 import type { ClassDef } from '../lower/classModel.ts';
 import type { Program } from '../check/program.ts';
 import type { ApexObject } from './values.ts';
+import type { TriggerContext } from './triggers.ts';
 
 export const LIMITS = {
   queries: 100,
@@ -56,6 +57,8 @@ export class Transaction {
   savepointDepth = 0;
   /** In tests: Ids of the rows the test (and its @TestSetup) inserted; only those are visible to SOQL. */
   testDataIds?: Set<string>;
+  /** Trigger contexts, innermost last (the `Trigger` variables read the top one). */
+  triggerStack: TriggerContext[] = [];
   /** Raised when the CPU limit is hit; the LimitException factory lives in run/exceptions.ts. */
   onCpuLimit?: () => never;
 
@@ -111,6 +114,7 @@ export class Transaction {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const e = this.stack[i];
       if (e.cls.name === 'AnonymousBlock') out.push(`AnonymousBlock: line ${e.line}, column ${e.col}`);
+      else if (e.cls.trigger) out.push(`Trigger.${e.cls.name}: line ${e.line}, column ${e.col}`);
       else out.push(`Class.${e.cls.fullName}.${e.method}: line ${e.line}, column ${e.col}`);
     }
     return out.join('\n');

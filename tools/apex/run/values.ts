@@ -167,6 +167,10 @@ export class ApexMap {
 /** An sObject: field names case-insensitive, original spelling kept for JSON. */
 export class SObject {
   fields = new Map<string, { name: string; value: unknown }>();
+  /** Trigger.new in after triggers and Trigger.old: assignments fail with "Record is read-only". */
+  readOnly = false;
+  /** `addError` calls: a record with errors fails its DML row. */
+  errors?: { message: string; fields: string[] }[];
   constructor(public type: string) {}
   get(name: string): unknown {
     const f = this.fields.get(name.toLowerCase());

@@ -1,0 +1,300 @@
+/**
+ * DML (`insert`, `update`, `upsert`, `delete`, `undelete` and the Database methods) with triggers:
+ * records are handled per sObject type in chunks of 200 as Salesforce does: before triggers see
+ * copies of the caller's records (field changes they make are saved, but not copied back to the
+ * caller, who gets only the new Ids), then each row is written, then after triggers see the saved
+ * rows read-only. `addError`, a host refusal or an exception a trigger does not catch fails the row;
+ * with allOrNone the whole statement is undone and a DmlException names the first failed row.
+ */
+import { ApexList, ApexObject, SObject } from './values.ts';
+import { NObj } from '../lib/registry.ts';
+import { ApexThrow, UnsupportedError } from '../errors.ts';
+import type { Frame } from './frame.ts';
+import { LIMITS } from './transaction.ts';
+import type { Site } from '../lower/classModel.ts';
+import { limitEx, makeEx, unsupported } from './exceptions.ts';
+import { runtimeTypeName } from './types.ts';
+import { recordToSObject, sobjectToRecord } from './data.ts';
+import { fireTriggers, orgTriggers, triggersFor, type CompiledTrigger, type TriggerEvent } from './triggers.ts';
+
+export type DmlOp = 'insert' | 'update' | 'upsert' | 'delete' | 'undelete';
+
+export interface DmlOptions {
+  userMode: boolean;
+  extField?: string;
+  allOrNone: boolean;
+}
+
+export interface DmlRowError {
+  statusCode: string;
+  message: string;
+  fields: string[];
+}
+
+export interface DmlRowResult {
+  id: string | null;
+  success: boolean;
+  errors: DmlRowError[];
+  created?: boolean;
+}
+
+const CHUNK = 200;
+const id15 = (id: unknown) => String(id ?? '').slice(0, 15);
+const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
+
+/** A copy of a record for a trigger: its own fields, no related records. */
+function copyOf(so: SObject): SObject {
+  const c = new SObject(so.type);
+  for (const { name, value } of so.fields.values()) if (!(value instanceof SObject) && !(value instanceof ApexList)) c.put(name, value);
+  return c;
+}
+
+interface Row {
+  i: number;
+  so: SObject;
+  type: string;
+  old?: SObject;
+  /** The record triggers see in Trigger.new. */
+  rec?: SObject;
+}
+
+class Statement {
+  readonly results: DmlRowResult[];
+  constructor(
+    readonly f: Frame,
+    readonly op: DmlOp,
+    readonly opts: DmlOptions,
+    readonly triggers: CompiledTrigger[],
+    n: number,
+  ) {
+    this.results = Array.from({ length: n }, () => ({ id: null, success: true, errors: [] }));
+  }
+
+  fail(row: Row, statusCode: string, message: string, fields: string[] = []): void {
+    const r = this.results[row.i];
+    // A row inserted and then failed (after trigger) is not saved: no Id in its result.
+    if (r.created) Object.assign(r, { id: null, created: false });
+    r.success = false;
+    r.errors.push({ statusCode, message, fields });
+  }
+
+  ok = (row: Row) => this.results[row.i].success;
+
+  /** Rows whose record got `addError` in a trigger fail with FIELD_CUSTOM_VALIDATION_EXCEPTION. */
+  collectErrors(rows: Row[], pick: (r: Row) => SObject | undefined): void {
+    for (const row of rows) {
+      const rec = pick(row);
+      for (const e of rec?.errors ?? []) this.fail(row, 'FIELD_CUSTOM_VALIDATION_EXCEPTION', e.message, e.fields);
+      if (rec) rec.errors = undefined;
+    }
+  }
+
+  async fire(event: TriggerEvent, type: string, rows: Row[], useNew: boolean, useOld: boolean): Promise<void> {
+    const triggers = triggersFor(this.triggers, type, event);
+    if (!triggers.length || !rows.length) return;
+    const old = useOld && rows.every((r) => r.old) ? rows.map((r) => r.old!) : null;
+    const failure = await fireTriggers(this.f, triggers, event, type, useNew ? rows.map((r) => r.rec!) : null, old);
+    if (failure) for (const r of rows) this.fail(r, 'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', failure.message);
+    this.collectErrors(rows, (r) => (useNew ? r.rec : r.old));
+  }
+
+  /** One host write; a refusal fails the row with the host's code, message and fields. */
+  async write(row: Row, call: () => Promise<unknown>): Promise<unknown> {
+    const tx = this.f.tx;
+    try {
+      return await tx.hostCall(call);
+    } catch (e) {
+      if (e instanceof ApexThrow || e instanceof UnsupportedError) throw e;
+      const err = e as Error & { code?: string; errorCode?: string; fields?: string[] };
+      this.fail(row, err.code ?? err.errorCode ?? 'UNKNOWN_EXCEPTION', err.message, err.fields ?? []);
+      return undefined;
+    }
+  }
+
+  get stop(): boolean {
+    return this.opts.allOrNone && this.results.some((r) => !r.success);
+  }
+
+  async insert(type: string, rows: Row[]): Promise<void> {
+    const tx = this.f.tx;
+    for (const row of rows) {
+      if (row.so.get('Id')) {
+        this.results[row.i].id = row.so.get('Id') as string;
+        this.fail(row, 'INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']);
+      }
+      row.rec = copyOf(row.so);
+    }
+    let live = rows.filter(this.ok);
+    await this.fire('before insert', type, live, true, false);
+    if (this.stop) return;
+    for (const row of live.filter(this.ok)) {
+      const ids = (await this.write(row, () => tx.host.insert([sobjectToRecord(row.rec!)], { userMode: this.opts.userMode }))) as string[] | undefined;
+      if (!ids) continue;
+      row.rec!.put('Id', ids[0]);
+      row.so.put('Id', ids[0]);
+      tx.testDataIds?.add(ids[0]);
+      Object.assign(this.results[row.i], { id: ids[0], created: true });
+    }
+    if (this.stop) return;
+    live = live.filter(this.ok);
+    for (const r of live) r.rec!.readOnly = true;
+    await this.fire('after insert', type, live, true, false);
+  }
+
+  async update(type: string, rows: Row[]): Promise<void> {
+    const tx = this.f.tx;
+    const before = new Map<Row, Map<string, unknown>>();
+    for (const row of rows) {
+      const rec = row.old ? copyOf(row.old) : new SObject(type);
+      for (const { name, value } of row.so.fields.values()) if (!(value instanceof SObject) && !(value instanceof ApexList)) rec.put(name, value);
+      row.rec = rec;
+      before.set(row, new Map([...rec.fields].map(([k, v]) => [k, v.value])));
+      this.results[row.i].id = (row.so.get('Id') as string | null) ?? null;
+    }
+    let live = rows.filter(this.ok);
+    await this.fire('before update', type, live, true, true);
+    if (this.stop) return;
+    for (const row of live.filter(this.ok)) {
+      // Written: what the caller set, plus what before triggers changed.
+      const out = new SObject(type);
+      for (const { name, value } of row.so.fields.values()) out.put(name, value);
+      const snap = before.get(row)!;
+      for (const [k, { name, value }] of row.rec!.fields) if (snap.get(k) !== value) out.put(name, value);
+      await this.write(row, () => tx.host.update([sobjectToRecord(out)], { userMode: this.opts.userMode }));
+    }
+    if (this.stop) return;
+    live = live.filter(this.ok);
+    for (const r of live) r.rec!.readOnly = true;
+    await this.fire('after update', type, live, true, true);
+  }
+
+  async delete(type: string, rows: Row[]): Promise<void> {
+    const tx = this.f.tx;
+    for (const row of rows) this.results[row.i].id = (row.so.get('Id') as string | null) ?? null;
+    let live = rows.filter(this.ok);
+    await this.fire('before delete', type, live, false, true);
+    if (this.stop) return;
+    for (const row of live.filter(this.ok)) await this.write(row, () => tx.host.delete([String(row.so.get('Id'))], { userMode: this.opts.userMode }));
+    if (this.stop) return;
+    live = live.filter(this.ok);
+    await this.fire('after delete', type, live, false, true);
+  }
+
+  async undelete(type: string, rows: Row[], site: Site): Promise<void> {
+    const tx = this.f.tx;
+    const host = tx.host;
+    if (!host.undelete) unsupported(this.f, 'undelete on this org', site);
+    for (const row of rows) {
+      this.results[row.i].id = String(row.so.get('Id'));
+      await this.write(row, () => host.undelete!([String(row.so.get('Id'))], { userMode: this.opts.userMode }));
+    }
+    if (this.stop) return;
+    const live = rows.filter(this.ok);
+    if (!triggersFor(this.triggers, type, 'after undelete').length || !host.retrieve) return;
+    const back = await tx.hostCall(() => host.retrieve!(live.map((r) => String(r.so.get('Id')))));
+    const byId = new Map(back.map((r) => [id15(r.Id), recordToSObject(r, type, false)]));
+    for (const r of live) {
+      r.rec = byId.get(id15(r.so.get('Id'))) ?? copyOf(r.so);
+      r.rec.readOnly = true;
+    }
+    await this.fire('after undelete', type, live, true, false);
+  }
+}
+
+/** The DmlException Salesforce throws for the first failed row, with every failed row for getDml*(i). */
+function dmlException(f: Frame, op: DmlOp, results: DmlRowResult[]) {
+  const failed = results.map((r, i) => ({ r, i })).filter(({ r }) => !r.success);
+  const { r, i } = failed[0];
+  const e = r.errors[0];
+  const withId = r.id ? ` with id ${r.id}` : '';
+  const ex = makeEx(f, 'DmlException', `${cap(op)} failed. First exception on row ${i}${withId}; first error: ${e.statusCode}, ${e.message}: [${e.fields.join(', ')}]`);
+  ex.fields.set('__dmlrows', failed.map(({ r: row, i: index }) => ({ index, id: row.id, ...row.errors[0] })));
+  return new ApexThrow(ex);
+}
+
+/** insert/update/upsert/delete/undelete of one sObject (or Id) or a list; returns per-row results. */
+export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, site: Site): Promise<DmlRowResult[]> {
+  const tx = f.tx;
+  if (v === null) throw dmlException(f, op, [{ id: null, success: false, errors: [{ statusCode: 'REQUIRED_ARGUMENT_MISSING', message: 'Required argument is missing', fields: [] }] }]);
+  const list: unknown[] = v instanceof ApexList ? v.items : [v];
+  if (++tx.counts.dml > LIMITS.dmlStatements) limitEx(f, `Too many DML statements: ${tx.counts.dml}`);
+  tx.counts.dmlRows += list.length;
+  if (tx.counts.dmlRows > LIMITS.dmlRows) limitEx(f, `Too many DML rows: ${tx.counts.dmlRows}`);
+  if (op === 'upsert' && opts.extField && !/^id$/i.test(opts.extField)) unsupported(f, `upsert on external id field ${opts.extField}`, site);
+  const sobjs: SObject[] = list.map((x) => {
+    if ((op === 'delete' || op === 'undelete') && typeof x === 'string') {
+      const so = new SObject('SObject');
+      so.put('Id', x);
+      return so;
+    }
+    if (x instanceof SObject) return x;
+    return unsupported(f, `DML on ${runtimeTypeName(x)}`, site);
+  });
+  if (!sobjs.length) return [];
+  tx.pendingDml = true;
+  const triggers = await orgTriggers(f);
+  const st = new Statement(f, op, opts, triggers, sobjs.length);
+  const rows: Row[] = sobjs.map((so, i) => ({ i, so, type: so.type }));
+  const kinds: [Exclude<DmlOp, 'upsert'>, Row[]][] = op === 'upsert' ? [['insert', rows.filter((r) => !r.so.get('Id'))], ['update', rows.filter((r) => r.so.get('Id'))]] : [[op, rows]];
+  // Several host writes (or triggers) make one statement: a savepoint undoes all of them on failure.
+  const savepoint = sobjs.length > 1 || triggers.length > 0;
+  if (savepoint) await tx.hostCall(() => tx.host.begin());
+  try {
+    for (const [kind, krows] of kinds) {
+      if (kind !== 'insert') {
+        for (const row of krows) if (!row.so.get('Id')) st.fail(row, 'MISSING_ARGUMENT', `Id not specified in ${kind === 'update' || kind === 'undelete' ? 'an' : 'a'} ${kind} call`);
+        await readOld(f, kind, krows.filter(st.ok), triggers, st);
+      }
+      const byType = new Map<string, Row[]>();
+      for (const r of krows) byType.set(r.type.toLowerCase(), [...(byType.get(r.type.toLowerCase()) ?? []), r]);
+      for (const group of byType.values()) {
+        for (let s = 0; s < group.length && !st.stop; s += CHUNK) {
+          const chunk = group.slice(s, s + CHUNK);
+          const type = chunk[0].type;
+          if (kind === 'undelete') await st.undelete(type, chunk, site);
+          else await st[kind](type, chunk);
+        }
+      }
+      if (op === 'upsert') for (const r of krows) if (st.results[r.i].success) st.results[r.i].created = kind === 'insert';
+    }
+    if (st.stop || (opts.allOrNone && st.results.some((r) => !r.success))) throw dmlException(f, op, st.results);
+  } catch (e) {
+    if (savepoint) await tx.hostCall(() => tx.host.rollback());
+    throw e;
+  }
+  if (savepoint) await tx.hostCall(() => tx.host.commit());
+  return st.results;
+}
+
+/**
+ * Trigger.old (and the type of rows given as bare Ids): read from the org before the write, when a
+ * trigger could need them. A row whose record is gone fails with ENTITY_IS_DELETED.
+ */
+async function readOld(f: Frame, kind: 'update' | 'delete' | 'undelete', rows: Row[], triggers: CompiledTrigger[], st: Statement): Promise<void> {
+  const host = f.tx.host;
+  const wanted = triggers.some((t) => [...t.events].some((e) => e.endsWith(kind)));
+  if (!wanted || !host.retrieve || !rows.length) return;
+  const recs = await f.tx.hostCall(() => host.retrieve!(rows.map((r) => String(r.so.get('Id'))), { deleted: kind === 'undelete' }));
+  const byId = new Map(recs.map((r) => [id15(r.Id), r]));
+  for (const row of rows) {
+    const rec = byId.get(id15(row.so.get('Id')));
+    if (!rec) {
+      if (kind === 'undelete') continue; // the host answers why (not in the recycle bin, unknown id)
+      st.fail(row, 'ENTITY_IS_DELETED', 'entity is deleted');
+      continue;
+    }
+    row.old = recordToSObject(rec, rec.attributes?.type ?? row.type, false);
+    row.old.readOnly = true;
+    row.type = row.old.type;
+  }
+}
+
+/** Records an `addError` on a record (field-level when a field name or token comes first). */
+export function addSObjectError(so: SObject, args: unknown[]): null {
+  const text = (v: unknown) => (v instanceof ApexObject ? String(v.fields.get('__message') ?? '') : String(v));
+  const fieldArg = args.length >= 2 && (typeof args[1] === 'string' || args[1] instanceof ApexObject) ? args[0] : undefined;
+  const field = fieldArg instanceof NObj ? String(fieldArg.get('name')) : typeof fieldArg === 'string' ? fieldArg : undefined;
+  const message = text(field !== undefined ? args[1] : args[0]);
+  (so.errors ??= []).push({ message, fields: field ? [field] : [] });
+  return null;
+}
