@@ -136,6 +136,11 @@ describe('Schema describe', () => {
           Assert.areEqual('Project__c', String.valueOf(p.getSObjectType()));
           Set<Schema.SObjectType> types = new Set<Schema.SObjectType>{ Account.SObjectType, a.getSObjectType() };
           Assert.areEqual(1, types.size());
+          Assert.areEqual(Account.Name, Account.name);
+          Assert.areEqual('Account', Schema.SObjectType.Account.getName());
+          Assert.areEqual(Account.Industry, Schema.SObjectType.Account.fields.Industry.getSObjectField());
+          Map<Schema.SObjectField, String> byField = new Map<Schema.SObjectField, String>{ Account.Phone => 'p' };
+          Assert.areEqual('p', byField.get(Account.SObjectType.getDescribe().fields.getMap().get('phone')));
           SObject fresh = Account.SObjectType.newSObject();
           Assert.isTrue(fresh instanceof Account);
         }

@@ -6,3 +6,4 @@ import './system.ts';
 import './json.ts';
 import './web.ts';
 import './trigger.ts';
+import './async.ts';

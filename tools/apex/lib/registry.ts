@@ -22,6 +22,8 @@ export interface NativeType {
   /** Public instance fields (lower-case → display) for objects like RestRequest. */
   fields?: string[];
   instanceOf?: (v: unknown) => boolean;
+  /** Static members that are not fixed names (`Schema.SObjectType.Account`): asked after `props`. */
+  staticMember?: (f: Frame, name: string, site: Site) => unknown;
   /**
    * Every member is declared with its signature: a call of an unknown member, or one whose
    * arguments fit no signature, is a compile error (Salesforce's own text). Without it an unknown

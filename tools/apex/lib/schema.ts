@@ -165,6 +165,8 @@ defineNative(
   {
     name: 'Schema.SObjectType',
     construct: (f, [name]) => sobjectTypeToken(str(name)),
+    // `Schema.SObjectType.Account` is Account's DescribeSObjectResult
+    staticMember: async (f, name, site) => objectResult(f, await requireDescribe(f, name, site)),
     methods: {
       getDescribe: async (f, t: NObj, _a, site) => objectResult(f, await requireDescribe(f, t.get('name'), site)),
       newSObject: (f, t: NObj, args) => {
@@ -183,6 +185,7 @@ defineNative(
 defineNative(
   {
     name: 'Schema.SObjectField',
+    construct: (f, [sobject, field]) => fieldToken(str(sobject), str(field)),
     methods: {
       tostring: (f, t: NObj) => t.get('name'),
       getDescribe: async (f, t: NObj, _a, site) => {

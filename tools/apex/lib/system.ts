@@ -3,7 +3,7 @@
  */
 import { defineEnum, defineNative, NObj } from './registry.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexObject, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../run/values.ts';
-import { newObject, callVirtual } from '../run/calls.ts';
+import { newObject, callVirtual, asyncHooks } from '../run/calls.ts';
 import { throwEx, throwNpe, unsupported, limitEx } from '../run/exceptions.ts';
 import { valueEquals } from '../run/operators.ts';
 import { instanceOf, runtimeTypeName } from '../run/types.ts';
@@ -63,13 +63,10 @@ defineNative({
     },
     assertEquals: (f, [e, a, m]) => assertEquals(f, e, a, m, false),
     assertNotEquals: (f, [e, a, m]) => assertEquals(f, e, a, m, true),
-    isBatch: () => false,
-    isFuture: () => false,
-    isQueueable: () => false,
+    // isBatch, isFuture, isQueueable, enqueueJob: lib/async.ts
     isScheduled: () => false,
     requestVersion: () => '65.0',
     hashCode: () => 0,
-    enqueueJob: (f, a, site) => unsupported(f, 'System.enqueueJob', site),
     schedule: (f, a, site) => unsupported(f, 'System.schedule', site),
   },
 }, 'System.System');
@@ -191,10 +188,12 @@ defineNative({
       f.tx.pendingDml = false;
       return null;
     },
-    stopTest: (f, _a, site) => {
+    stopTest: async (f, _a, site) => {
       requireTest(f, 'Test.stopTest', site);
       if (f.tx.testStopped) throwEx(f, 'FinalException', 'Testing already stopped');
       f.tx.testStopped = true;
+      // async Apex queued since startTest runs now, synchronously (Queueable, @future, Batch)
+      await asyncHooks.runQueued?.(f);
       if (f.tx.savedCounts) f.tx.counts = f.tx.savedCounts;
       return null;
     },

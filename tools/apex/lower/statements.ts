@@ -1,5 +1,6 @@
 /** Lowering of statements to closures that return NORMAL, BREAK, CONTINUE or RETURN. */
-import { ApexList, Dec, EnumValue, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexObject, Dec, EnumValue, type TypeRef } from '../run/values.ts';
+import { callMethod } from '../run/calls.ts';
 import { BREAK, CONTINUE, NORMAL, RETURN, Scope, runSt } from './scope.ts';
 import type { Ex, Site, St } from './classModel.ts';
 import { ExpressionLowering } from './expressions.ts';
@@ -238,6 +239,17 @@ export class StatementLowering extends ExpressionLowering {
         const isListVar = type.name === 'List';
         return async (f) => {
           const coll = await src(f);
+          // a user class implementing Iterable<T>: iterator(), then hasNext()/next() until done
+          if (coll instanceof ApexObject) {
+            const it = await callMethod(f, coll, 'iterator', [], site);
+            while ((await callMethod(f, it, 'hasNext', [], site)) === true) {
+              f.locals[slot] = await callMethod(f, it, 'next', [], site);
+              const r = await runSt(body, f);
+              if (r === BREAK) break;
+              if (r === RETURN) return r;
+            }
+            return NORMAL;
+          }
           const items = iterate(f, coll, site);
           // SOQL for with a List<T> variable iterates in one chunk
           const seq = isListVar && coll instanceof ApexList && coll.fromQuery ? [coll] : items;

@@ -76,8 +76,16 @@ export function findMethod(f: Frame, cls: ClassDef, key: string, args: unknown[]
 
 const MAX_DEPTH = 1000;
 
+/** Set by lib/async.ts: a call of an @future method queues it instead of running it. */
+export const asyncHooks: {
+  future?: (f: Frame, m: MethodDef, args: unknown[], site: Site) => unknown;
+  /** Test.stopTest: runs the async Apex queued so far. */
+  runQueued?: (f: Frame) => Promise<void>;
+} = {};
+
 export async function invoke(f: Frame, m: MethodDef, self: ApexObject | null, args: unknown[], site: Site): Promise<unknown> {
   if (m.native) return m.native(f, self, args);
+  if (asyncHooks.future && m.isStatic && m.annotations.some((a) => a.name === 'future')) return asyncHooks.future(f, m, args, site);
   if (!m.body) unsupported(f, `call of abstract method ${m.name}`, site);
   const tx = f.tx;
   if (tx.stack.length >= MAX_DEPTH) limitEx(f, `Maximum stack depth reached: ${MAX_DEPTH + 1}`);
@@ -199,6 +207,7 @@ export async function callMethod(f: Frame, target: unknown, name: string, args: 
   if (target === null || target === undefined) throwNpe(f, site);
   const key = name.toLowerCase();
   if (target instanceof ApexObject) {
+    if (target.stubCall) return target.stubCall(f, name, args, site);
     const m = findMethod(f, target.cls, key, args, site);
     if (m) return invoke(f, m, m.isStatic ? null : target, args, site);
     if (target.cls.isException) return exceptionMethod(f, target, key, args, site);

@@ -94,14 +94,12 @@ export async function getStaticMember(f: Frame, t: Resolved, name: string, site:
   if (t.kind === 'native') {
     const p = t.nt.props?.[key];
     if (p) return p.get(f);
+    if (t.nt.staticMember) return t.nt.staticMember(f, name, site);
   }
   if (t.kind === 'sobject') {
-    const sot = natives.get('schema.sobjecttype')!;
-    if (key === 'sobjecttype') return sot.construct!(f, [t.name], site, { name: t.name, args: [], array: 0 });
-    const sf = new NObj('Schema.SObjectField');
-    sf.set('name', name);
-    sf.set('sobject', t.name);
-    return sf;
+    // tokens come from lib/schema.ts, interned so that `==`, Set and Map compare them by identity
+    if (key === 'sobjecttype') return natives.get('schema.sobjecttype')!.construct!(f, [t.name], site, { name: t.name, args: [], array: 0 });
+    return natives.get('schema.sobjectfield')!.construct!(f, [t.name, name], site, { name: 'Schema.SObjectField', args: [], array: 0 });
   }
   if (t.kind === 'namespace') {
     const r = resolveTypeName(f, t.name + '.' + name);

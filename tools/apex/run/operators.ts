@@ -1,5 +1,5 @@
 /** Apex operators: equality, arithmetic with Integer/Long/Decimal/Double rules, comparisons. */
-import { Blob, ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, SObject, UnsupportedEquality, definesEquality, stringValueOf } from './values.ts';
+import { Blob, ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, SObject, UnsupportedEquality, definesEquality, stringValueOf, TypeValue } from './values.ts';
 import { Frame } from './frame.ts';
 import type { Site } from '../lower/classModel.ts';
 import { runtimeTypeName } from './types.ts';
@@ -19,6 +19,8 @@ export function valueEquals(a: unknown, b: unknown, caseSensitive: boolean, f?: 
   if (typeof an === 'number' && typeof bn === 'number') return an === bn;
   if ((a instanceof ApexDate && b instanceof ApexDate) || (a instanceof ApexDatetime && b instanceof ApexDatetime)) return a.ms === b.ms;
   if (a instanceof Blob && b instanceof Blob) return a.buf.equals(b.buf);
+  // System.Type values (`String.class`, a StubProvider's returnType) are equal when they name the same type
+  if (a instanceof TypeValue && b instanceof TypeValue) return a.display.toLowerCase() === b.display.toLowerCase();
   if (a instanceof ApexList && b instanceof ApexList)
     return a.items.length === b.items.length && a.items.every((x, i) => valueEquals(x, b.items[i], caseSensitive, f));
   if (a instanceof ApexSet && b instanceof ApexSet) return a.map.size === b.map.size && [...a.map.keys()].every((k) => b.map.has(k));

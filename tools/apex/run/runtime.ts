@@ -60,6 +60,8 @@ export interface TxOptions {
   isTest?: boolean;
   /** System.Quiddity of the transaction (Request.getCurrent().getQuiddity()); tests default to RUNTEST_SYNC. */
   quiddity?: string;
+  /** How many async jobs queued this one (a job enqueued by a job is one deeper). */
+  chainDepth?: number;
   /** Leave transaction control (begin/commit/rollback) to the caller. */
   manageTransaction?: boolean;
   /** Test isolation: shared by a test method and its @TestSetup (see Transaction.testDataIds). */
@@ -82,6 +84,7 @@ export async function runInTransaction<T>(
   tx.isTest = !!opts.isTest;
   tx.quiddity = opts.quiddity ?? (opts.isTest ? 'RUNTEST_SYNC' : 'SYNCHRONOUS');
   tx.testDataIds = opts.testDataIds;
+  tx.chainDepth = opts.chainDepth ?? 0;
   const frame = new Frame(tx, entryCls, null, 0);
   tx.onCpuLimit = () => limitEx(frame, 'Apex CPU time limit exceeded');
   const manage = opts.manageTransaction !== false;
@@ -90,6 +93,11 @@ export async function runInTransaction<T>(
     const value = await body(tx, frame);
     for (; tx.savepointDepth > 0; tx.savepointDepth--) await tx.host.commit();
     if (manage) await host.commit();
+    // Async Apex starts once its transaction has committed (a rolled-back one never enqueued it). Locally
+    // each job runs right away, in its own transaction, before the entry point returns.
+    if (manage)
+      for (const job of tx.asyncJobs.splice(0))
+        await runInTransaction(host, program, coverage, entryCls, { quiddity: job.quiddity, chainDepth: tx.chainDepth + 1 }, (_t, jf) => job.run(jf));
     return { ok: true, value, tx };
   } catch (err) {
     const failure = describeFailure(err, tx);

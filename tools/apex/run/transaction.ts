@@ -30,6 +30,13 @@ export interface StackEntry {
 /** Lines hit per class, shared across the transactions of a test run. */
 export type Coverage = Map<ClassDef, Set<number>>;
 
+export interface AsyncJob {
+  id: string;
+  /** System.Quiddity of the job's execution (QUEUEABLE, FUTURE, BATCH_APEX). */
+  quiddity: string;
+  run: (f: import('./frame.ts').Frame) => Promise<unknown>;
+}
+
 export class Transaction {
   statics = new Map<ClassDef, Map<string, unknown>>();
   staticInitDone = new Set<ClassDef>();
@@ -44,6 +51,13 @@ export class Transaction {
   isTest = false;
   /** System.Quiddity name of this request (REST, ANONYMOUS, RUNTEST_SYNC, QUEUEABLE, …). */
   quiddity = 'SYNCHRONOUS';
+  /**
+   * Async Apex queued by this transaction (System.enqueueJob, @future, Database.executeBatch): run at
+   * Test.stopTest() in tests, otherwise each in its own transaction once this one commits.
+   */
+  asyncJobs: AsyncJob[] = [];
+  /** 0 for a request or test; n for a job queued by a chain of n transactions. */
+  chainDepth = 0;
   /** Request.getCurrent().getRequestId(): one id per transaction. */
   readonly requestId = randomUUID().replace(/-/g, '').slice(0, 22);
   mock: ApexObject | null = null;

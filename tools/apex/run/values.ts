@@ -114,6 +114,7 @@ export function hashKey(v: unknown): unknown {
   if (v instanceof ApexDate || v instanceof ApexDatetime || v instanceof ApexTime) return v.constructor.name + v.ms;
   if (v instanceof Blob) return 'blob:' + v.buf.toString('base64');
   if (v instanceof EnumValue) return v;
+  if (v instanceof TypeValue) return 'type:' + v.display.toLowerCase();
   if (v instanceof ApexObject && definesEquality(v)) throw new UnsupportedEquality(v.cls.fullName);
   if (v instanceof SObject || v instanceof ApexList || v instanceof ApexSet || v instanceof ApexMap)
     return 'struct:' + stringValueOf(v);
@@ -194,6 +195,8 @@ export class ApexObject {
   stackTrace?: string;
   line?: number;
   column?: number;
+  /** Test.createStub: every method call goes to the StubProvider (set by lib/system.ts). */
+  stubCall?: (f: import('./frame.ts').Frame, name: string, args: unknown[], site: import('../lower/classModel.ts').Site) => Promise<unknown>;
   constructor(readonly cls: import('../lower/classModel.ts').ClassDef) {}
 }
 

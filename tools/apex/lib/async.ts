@@ -1,0 +1,184 @@
+/**
+ * Async Apex and test doubles: System.enqueueJob (Queueable), @future methods, Database.executeBatch
+ * (Batchable with a QueryLocator or an Iterable), run at Test.stopTest() in tests and after the
+ * enqueuing transaction commits elsewhere; Test.createStub with a System.StubProvider.
+ */
+import { randomBytes } from 'node:crypto';
+import './system.ts'; // System, Database and Test, which this file extends
+import { defineNative, natives, NObj } from './registry.ts';
+import { ApexList, ApexObject, TypeValue, stringValueOf, type TypeRef } from '../run/values.ts';
+import { asyncHooks, callMethod, callVirtual, invoke } from '../run/calls.ts';
+import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
+import { coerce, instanceOf, resolveTypeRef, runtimeTypeName, typeValue } from '../run/types.ts';
+import { Frame } from '../run/frame.ts';
+import type { AsyncJob } from '../run/transaction.ts';
+import type { ClassDef, MethodDef, Site } from '../lower/classModel.ts';
+
+const ref = (name: string, ...args: TypeRef[]): TypeRef => ({ name, args, array: 0 });
+
+/** AsyncApexJob Ids (prefix 707). */
+function jobId(): string {
+  return '7070L' + randomBytes(8).toString('hex').slice(0, 10).toUpperCase() + 'AAA';
+}
+
+/**
+ * Chained jobs: Developer Edition and scratch orgs allow a chain depth of 5; tests cannot chain at
+ * all. unverified: the exact AsyncException text in both cases.
+ */
+function queue(f: Frame, job: AsyncJob): string {
+  if (f.tx.isTest && f.tx.quiddity !== 'RUNTEST_SYNC' && f.tx.quiddity !== 'RUNTEST_ASYNC' && job.quiddity === 'QUEUEABLE')
+    throwEx(f, 'AsyncException', 'Maximum stack depth has been reached.');
+  if (f.tx.chainDepth >= 5 && job.quiddity === 'QUEUEABLE') throwEx(f, 'AsyncException', 'Maximum stack depth has been reached.');
+  f.tx.asyncJobs.push(job);
+  return job.id;
+}
+
+/** Runs the jobs queued so far (Test.stopTest), each with fresh limits and its own quiddity. */
+asyncHooks.runQueued = async (f: Frame): Promise<void> => {
+  const saved = { counts: f.tx.counts, quiddity: f.tx.quiddity };
+  try {
+    while (f.tx.asyncJobs.length) {
+      const job = f.tx.asyncJobs.shift()!;
+      f.tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0 };
+      f.tx.quiddity = job.quiddity;
+      await job.run(new Frame(f.tx, f.cls, null, 0));
+    }
+  } finally {
+    f.tx.counts = saved.counts;
+    f.tx.quiddity = saved.quiddity;
+  }
+};
+
+function context(type: string, id: string): NObj {
+  const c = new NObj(type);
+  c.set('jobId', id);
+  return c;
+}
+for (const t of ['System.QueueableContext', 'Database.BatchableContext', 'System.FinalizerContext'])
+  defineNative({ name: t, methods: { getJobId: (f, c: NObj) => c.get('jobId'), getChildJobId: (f, c: NObj) => c.get('jobId') } }, t.split('.')[1]);
+
+const system = natives.get('system')!;
+Object.assign(system.statics!, {
+  enqueuejob: (f: Frame, [job]: unknown[], site: Site) => {
+    if (job === null) throwNpe(f);
+    if (!instanceOf(f, job, ref('Queueable'), site)) throwEx(f, 'AsyncException', `${runtimeTypeName(job)} does not implement Queueable`);
+    const id = jobId();
+    return queue(f, { id, quiddity: 'QUEUEABLE', run: (jf) => callVirtual(jf, job as ApexObject, 'execute', [context('System.QueueableContext', id)], site) });
+  },
+  isqueueable: (f: Frame) => f.tx.quiddity === 'QUEUEABLE',
+  isfuture: (f: Frame) => f.tx.quiddity === 'FUTURE',
+  isbatch: (f: Frame) => f.tx.quiddity.startsWith('BATCH'),
+});
+
+/** A call of an @future method: queued with its arguments; calling one from future or batch code is an error. */
+asyncHooks.future = (f: Frame, m: MethodDef, args: unknown[], site: Site) => {
+  if (f.tx.quiddity === 'FUTURE' || f.tx.quiddity.startsWith('BATCH'))
+    throwEx(f, 'AsyncException', `Future method cannot be called from a future or batch method: ${m.cls.fullName}.${m.name}(${m.params.map((p) => p.type.name).join(', ')})`);
+  const now: MethodDef = { ...m, annotations: m.annotations.filter((a) => a.name !== 'future') };
+  queue(f, { id: jobId(), quiddity: 'FUTURE', run: (jf) => invoke(jf, now, null, args, site) });
+  return null;
+};
+
+// ---------------------------------------------------------------- Batch Apex
+
+const database = natives.get('database')!;
+Object.assign(database.statics!, {
+  getquerylocator: async (f: Frame, [q]: unknown[], site: Site) => {
+    const records = q instanceof ApexList ? q : await database.statics!['query'](f, [q], site);
+    const loc = new NObj('Database.QueryLocator');
+    loc.set('records', records);
+    loc.set('query', q instanceof ApexList ? null : stringValueOf(q));
+    return loc;
+  },
+  executebatch: (f: Frame, [batch, size]: unknown[], site: Site) => {
+    if (batch === null) throwNpe(f);
+    if (!instanceOf(f, batch, ref('Database.Batchable'), site)) throwEx(f, 'AsyncException', `${runtimeTypeName(batch)} does not implement Database.Batchable`);
+    const scope = size === undefined || size === null ? 200 : Number(size);
+    if (scope < 1 || scope > 2000) throwEx(f, 'InvalidParameterValueException', `Batchable scope must be between 1 and 2000: ${scope}`);
+    const id = jobId();
+    return queue(f, { id, quiddity: 'BATCH_APEX', run: (jf) => runBatch(jf, batch as ApexObject, scope, id, site) });
+  },
+});
+defineNative({
+  name: 'Database.QueryLocator',
+  methods: {
+    getQuery: (f, l: NObj) => l.get('query'),
+    iterator: (f, l: NObj, _a, site) => callMethod(f, l.get('records'), 'iterator', [], site),
+  },
+});
+
+async function runBatch(f: Frame, batch: ApexObject, scope: number, id: string, site: Site): Promise<void> {
+  const ctx = context('Database.BatchableContext', id);
+  const start = await callVirtual(f, batch, 'start', [ctx], site);
+  let items: unknown[];
+  if (start instanceof NObj && start.typeName === 'Database.QueryLocator') items = start.get<ApexList>('records').items;
+  else if (start instanceof ApexList) items = start.items;
+  else if (start instanceof ApexObject) {
+    items = [];
+    const it = await callMethod(f, start, 'iterator', [], site);
+    while ((await callMethod(f, it, 'hasNext', [], site)) === true) items.push(await callMethod(f, it, 'next', [], site));
+  } else return unsupported(f, `Database.Batchable start() returning ${runtimeTypeName(start)}`, site);
+  const quiddity = f.tx.quiddity;
+  for (let i = 0; i < items.length; i += scope) {
+    f.tx.quiddity = 'BATCH_CHUNK_SERIAL';
+    await callVirtual(f, batch, 'execute', [ctx, new ApexList(items.slice(i, i + scope))], site);
+  }
+  f.tx.quiddity = quiddity;
+  await callVirtual(f, batch, 'finish', [ctx], site);
+}
+
+// ---------------------------------------------------------------- Test.createStub
+
+/** The instance method a stubbed call means: declared on the class, its superclasses or its interfaces. */
+function stubbedMethod(f: Frame, cls: ClassDef, key: string, args: unknown[], site: Site): MethodDef | undefined {
+  const seen = new Set<ClassDef>();
+  const cands: MethodDef[] = [];
+  const walk = (c: ClassDef | undefined) => {
+    if (!c || seen.has(c)) return;
+    seen.add(c);
+    for (const m of c.methods.get(key) ?? []) if (!m.isStatic && m.params.length === args.length) cands.push(m);
+    walk(c.superClass);
+    c.interfaces.forEach(walk);
+  };
+  walk(cls);
+  const fits = (m: MethodDef) => m.params.every((p, i) => args[i] === null || instanceOf(new Frame(f.tx, m.cls, null, 0), args[i], p.type, site) || typeof args[i] === 'number');
+  return cands.find(fits) ?? cands[0];
+}
+
+function typeOf(f: Frame, m: MethodDef, t: TypeRef | null, site: Site): TypeValue {
+  if (!t || t.name.toLowerCase() === 'void') return new TypeValue(ref('void'), 'void');
+  try {
+    return typeValue(new Frame(f.tx, m.cls, null, 0), t, site);
+  } catch {
+    return new TypeValue(t, t.name);
+  }
+}
+
+natives.get('test')!.statics!['createstub'] = (f: Frame, [type, provider]: unknown[], site: Site) => {
+  if (!f.tx.isTest) unsupported(f, 'Test.createStub outside a test', site);
+  if (!(type instanceof TypeValue) || provider === null) throwNpe(f);
+  const r = resolveTypeRef(f, (type as TypeValue).ref, site);
+  if (r.kind !== 'class') return unsupported(f, `Test.createStub of ${type}`, site);
+  if (!instanceOf(f, provider, ref('System.StubProvider'), site)) throwEx(f, 'TypeException', `${runtimeTypeName(provider)} does not implement System.StubProvider`);
+  const stub = new ApexObject(r.cls);
+  stub.stubCall = async (cf, name, args, cs) => {
+    const m = stubbedMethod(cf, r.cls, name.toLowerCase(), args, cs);
+    if (!m) {
+      const low = name.toLowerCase();
+      if (low === 'equals' && args.length === 1) return stub === args[0];
+      if (low === 'hashcode' && args.length === 0) return 0;
+      if (low === 'tostring' && args.length === 0) return `${r.cls.fullName}:[stub]`;
+      return unsupported(cf, `method ${name} on stub of ${r.cls.fullName}`, cs);
+    }
+    const result = await callVirtual(cf, provider as ApexObject, 'handleMethodCall', [
+      stub,
+      m.name,
+      typeOf(cf, m, m.returnType, cs),
+      new ApexList(m.params.map((p) => typeOf(cf, m, p.type, cs)), ref('System.Type')),
+      new ApexList(m.params.map((p) => p.name), ref('String')),
+      new ApexList([...args], ref('Object')),
+    ], cs);
+    return m.returnType && m.returnType.name.toLowerCase() !== 'void' ? coerce(cf, result, m.returnType, cs) : null;
+  };
+  return stub;
+};
