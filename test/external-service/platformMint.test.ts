@@ -14,6 +14,7 @@ import { deployZip, getCertificate } from '../../tools/local-platform/metadata/i
 import * as metadataModule from '../../tools/local-platform/metadata/index.ts';
 import { namedCredentialErrors } from '../../tools/local-platform/namedCredentials.ts';
 import { readServiceConfig } from '../../tools/external-service/config.ts';
+import { createKeyMaterial } from '../../tools/certs/index.ts';
 import { startExternalService, type ExternalService } from '../../tools/external-service/server.ts';
 import {
   renderExternalServiceCredential, renderLegacyExternalServiceCredential, SERVICE_NAMED_CREDENTIAL, SERVICE_PERMSET, type ExternalServiceInput,
@@ -112,6 +113,27 @@ describe('callout:External_Service (protocol JWT) on the local platform', () => 
     const res = await call();
     expect(res.statusCode, res.body.toString()).toBe(200);
     expect(decodeJwt(sent[0]!.Authorization!.replace(/^Bearer /, ''))).toMatchObject({ iss: orgA.instanceUrl, aud: 'urn:external-service:test' });
+  });
+
+  it("the service's refusals reach A as 401s naming the cause: a clock ahead of A's, a certificate it does not trust", async () => {
+    const trusted = getCertificate(p.db, orgA.id, 'OrgA_JWT_Signing')!.certificatePem;
+    const base = { EXTERNAL_SERVICE_PORT: '0', EXTERNAL_SERVICE_ISSUER: orgA.instanceUrl, EXTERNAL_SERVICE_AUDIENCE: input.audience, EXTERNAL_SERVICE_SUBJECTS: 'admin@orga.local' };
+    const cases = [
+      // Ten minutes ahead: A's two-minute token has expired on the service's clock.
+      { config: { ...base, EXTERNAL_SERVICE_CERT_PEM: trusted }, now: () => Date.now() + 600_000, cause: /clock skew or expired token/ },
+      { config: { ...base, EXTERNAL_SERVICE_CERT_PEM: (await createKeyMaterial({ alias: 'Other' })).certificatePem }, now: Date.now, cause: /untrusted certificate/ },
+    ];
+    for (const c of cases) {
+      const other = await startExternalService(readServiceConfig(c.config), () => {}, c.now);
+      try {
+        expect((await deploy(renderLegacyExternalServiceCredential({ ...input, serviceUrl: other.url }))).status).toBe('Succeeded');
+        const r = await call();
+        expect(r.statusCode).toBe(401);
+        expect(r.headers['www-authenticate']).toMatch(c.cause);
+      } finally {
+        await other.close();
+      }
+    }
   });
 
   it('sends such tokens only to loopback hosts', async () => {

@@ -83,8 +83,11 @@ export function createRequestHandler(config: ServiceConfig, verifier: TokenVerif
   };
 }
 
-/** Starts the service; `port` 0 picks a free one, and a derived public URL and audience follow it. */
-export async function startExternalService(config: ServiceConfig, log: (line: LogLine) => void = () => {}): Promise<ExternalService> {
+/**
+ * Starts the service; `port` 0 picks a free one, and a derived public URL and audience follow it. `now`
+ * is the service's clock (tests set one that runs ahead or behind).
+ */
+export async function startExternalService(config: ServiceConfig, log: (line: LogLine) => void = () => {}, now: () => number = Date.now): Promise<ExternalService> {
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   const server = createServer((req, res) => {
     if (!handle) return send(res, 503, { error: 'temporarily_unavailable', error_description: 'starting' });
@@ -102,7 +105,7 @@ export async function startExternalService(config: ServiceConfig, log: (line: Lo
   const effective = config.publicUrlDefaulted ? { ...config, publicUrl: url, audience: config.audienceDefaulted ? url : config.audience } : config;
   let verifier: TokenVerifier;
   try {
-    verifier = await createTokenVerifier(effective);
+    verifier = await createTokenVerifier(effective, now);
   } catch (e) {
     server.close();
     throw e;
