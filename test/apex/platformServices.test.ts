@@ -44,6 +44,12 @@ describe('Cache.Session', () => {
           Assert.isTrue(e.getMessage().contains('k'), e.getMessage());
         }
       }
+      @IsTest static void listsKeysPerPartition() {
+        Cache.SessionPartition p = Cache.Session.getPartition('local.Main');
+        p.put('a', 1);
+        p.put('b', 2);
+        Assert.areEqual(new Set<String>{ 'a', 'b' }, p.getKeys());
+      }
       @IsTest static void keysMustBeAlphanumeric() {
         try {
           Cache.Session.getPartition('local.Main').put('bad-key', 1);
@@ -60,6 +66,7 @@ describe('Cache.Session', () => {
       'SessionCacheTest.putGetRemove': 'Pass',
       'SessionCacheTest.cacheBuilderLoadsOnceOnAMiss': 'Pass',
       'SessionCacheTest.aPartitionWithoutSessionCapacityRefusesPuts': 'Pass',
+      'SessionCacheTest.listsKeysPerPartition': 'Pass',
       'SessionCacheTest.keysMustBeAlphanumeric': 'Pass',
     });
   });
@@ -69,6 +76,50 @@ describe('Cache.Session', () => {
     const first = await run(`Cache.Session.getPartition('local.Main').put('k', 'v'); System.debug(Cache.Session.get('local.Main.k'));`, { host });
     const second = await run(`System.debug(Cache.Session.get('local.Main.k'));`, { host });
     expect([first.debug, second.debug]).toEqual([['v'], ['null']]);
+  });
+});
+
+describe('Cache.Org in tests', () => {
+  it('starts each test method with an empty org cache and lists keys per partition', async () => {
+    const host = new MemoryHost({ cachePartitions: { Main: 1 } });
+    await host.cachePut('local.Main.left', 'from before', 3600);
+    const results = await apexTests(
+      {
+        OrgCacheTest: `@IsTest private class OrgCacheTest {
+          @IsTest static void a() { check(); }
+          @IsTest static void b() { check(); }
+          static void check() {
+            Cache.OrgPartition p = Cache.Org.getPartition('local.Main');
+            Assert.isFalse(p.contains('left'));
+            Assert.isFalse(p.contains('mine'), 'not seen from the other test method');
+            p.put('mine', 'x');
+            Assert.areEqual(new Set<String>{ 'mine' }, p.getKeys());
+          }
+        }`,
+      },
+      { cachePartitions: { Main: 1 } },
+    );
+    expect(results).toEqual({ 'OrgCacheTest.a': 'Pass', 'OrgCacheTest.b': 'Pass' });
+    const outside = await run(`System.debug(Cache.Org.getPartition('local.Main').getKeys());`, { host });
+    expect(outside.debug).toEqual(['{left}']);
+  });
+});
+
+describe('ConnectApi', () => {
+  it("throws Salesforce's UnsupportedOperationException in data-siloed tests", async () => {
+    const results = await apexTests({
+      ConnectTest: `@IsTest private class ConnectTest {
+        @IsTest static void siloed() {
+          try {
+            ConnectApi.ChatterUsers.getFollowings(null, UserInfo.getUserId());
+            Assert.fail('expected UnsupportedOperationException');
+          } catch (UnsupportedOperationException e) {
+            Assert.areEqual('ConnectApi methods are not supported in data siloed tests. Please use @IsTest(SeeAllData=true).', e.getMessage());
+          }
+        }
+      }`,
+    });
+    expect(results).toEqual({ 'ConnectTest.siloed': 'Pass' });
   });
 });
 

@@ -155,6 +155,8 @@ export interface ApexHost {
   cacheGet(key: string): Promise<unknown | undefined>;
   cachePut(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   cacheRemove(key: string): Promise<boolean>;
+  /** Optional: every live org cache key, fully qualified (`local.Partition.key`) or bare (Cache.Org getKeys). */
+  cacheKeys?(): Promise<string[]>;
   /** Capacity in MB of the org cache partition; 0 makes Cache.Org.put throw Cache.Org.OrgCacheException. */
   cacheCapacityMb(partition?: string): Promise<number>;
   /** Optional: session cache capacity in MB of a partition (default partition when undefined); absent means 0. */

@@ -544,6 +544,9 @@ export class MemoryHost implements ApexHost {
   async cachePut(key: string, value: unknown, ttlSeconds: number): Promise<void> {
     this.cache.set(key, { value, expires: Date.now() + ttlSeconds * 1000 });
   }
+  async cacheKeys(): Promise<string[]> {
+    return [...this.cache.entries()].filter(([, e]) => e.expires >= Date.now()).map(([k]) => k);
+  }
   async cacheRemove(key: string): Promise<boolean> {
     return this.cache.delete(key);
   }

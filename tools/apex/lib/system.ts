@@ -2,7 +2,7 @@
  * System, Assert, Limits, UserInfo, Test, Database, LoggingLevel and Platform Cache.
  */
 import { defineEnum, defineNative, NObj } from './registry.ts';
-import { ApexDate, ApexDatetime, ApexList, ApexObject, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../run/values.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexObject, ApexSet, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../run/values.ts';
 import { newObject, callVirtual, asyncHooks } from '../run/calls.ts';
 import { throwEx, throwNpe, unsupported, limitEx } from '../run/exceptions.ts';
 import { valueEquals } from '../run/operators.ts';
@@ -75,8 +75,8 @@ defineNative({
 
 const QUIDDITY = defineEnum(
   'System.Quiddity',
-  ('ANONYMOUS AURA BATCH_ACS BATCH_APEX BATCH_CHUNK_PARALLEL BATCH_CHUNK_SERIAL BULK_API COMMERCE_INTEGRATION DISCOVERY ' +
-    'FUNCTION_CALLBACK FUTURE INVOCABLE_ACTION IOT PLATFORM_EVENT_PUBLISH_CALLBACK POST_INSTALL_SCRIPT QUEUEABLE QUICK_ACTION ' +
+  ('ANONYMOUS AURA BATCH_ACS BATCH_APEX BATCH_CHUNK_PARALLEL BATCH_CHUNK_SERIAL BULK_API COMMERCE_INTEGRATION DISCOVERABLE_LOGIN DISCOVERY ' +
+    'FUNCTION_CALLBACK FUTURE INBOUND_EMAIL_SERVICE INVOCABLE_ACTION IOT PLATFORM_EVENT_PUBLISH_CALLBACK POST_INSTALL_SCRIPT QUEUEABLE QUICK_ACTION ' +
     'REMOTE_ACTION REST RUNTEST_ASYNC RUNTEST_DEPLOY RUNTEST_SYNC SCHEDULED SOAP SYNCHRONOUS TRANSACTION_FINALIZER_QUEUEABLE VF').split(' '),
   'Quiddity',
 );
@@ -88,6 +88,23 @@ defineNative({
     getQuiddity: (f) => QUIDDITY.get(f.tx.quiddity.toLowerCase()) ?? null,
   },
 }, 'Request');
+
+// ---------------------------------------------------------------- ConnectApi
+
+/**
+ * Connect in Apex needs real org data: in a data-siloed test every method throws Salesforce's
+ * UnsupportedOperationException (code that probes for SeeAllData relies on it); elsewhere it is not
+ * supported by the local runtime.
+ */
+function connectApi(name: string): void {
+  const any = (f: Frame, _a: unknown[], site: Site) => {
+    if (f.tx.isTest && f.tx.testDataIds) throwEx(f, 'UnsupportedOperationException', 'ConnectApi methods are not supported in data siloed tests. Please use @IsTest(SeeAllData=true).');
+    return unsupported(f, name, site);
+  };
+  defineNative({ name, statics: new Proxy({}, { get: () => any }) });
+}
+for (const c of ['ChatterUsers', 'ChatterFeeds', 'ChatterGroups', 'ChatterMessages', 'Communities', 'Organization', 'RecordUi', 'UserProfiles', 'Topics', 'Mentions'])
+  connectApi('ConnectApi.' + c);
 
 defineNative({
   name: 'Assert',
@@ -377,21 +394,55 @@ async function cachePut(f: Frame, partition: string | null, args: unknown[]): Pr
   let seconds = typeof ttl === 'number' ? ttl : 86400;
   if (seconds < 300) seconds = 300;
   if (seconds > 172800) seconds = 172800;
-  await f.tx.hostCall(() => f.tx.host.cachePut(k, value, seconds));
+  if (f.tx.isTest) testCache(f).set(k, value);
+  else await f.tx.hostCall(() => f.tx.host.cachePut(k, value, seconds));
   return null;
+}
+
+/**
+ * In tests the org cache starts empty and what a test puts stays with it: apex-recipes' tests, green
+ * on real orgs, expect a miss for a key another test method put. unverified beyond that suite.
+ */
+function testCache(f: Frame): Map<string, unknown> {
+  let m = f.tx.cacheLocal.get('orgcache.test') as Map<string, unknown> | undefined;
+  if (!m) f.tx.cacheLocal.set('orgcache.test', (m = new Map()));
+  return m;
+}
+
+async function orgGet(f: Frame, k: string): Promise<unknown> {
+  if (f.tx.isTest) return testCache(f).get(k);
+  return f.tx.hostCall(() => f.tx.host.cacheGet(k));
+}
+
+/** Keys of a partition without their `namespace.partition.` prefix. */
+function keysIn(all: Iterable<string>, partition: string | null): ApexSet {
+  const out = new ApexSet({ name: 'String', args: [], array: 0 });
+  const prefix = partition ? partition.toLowerCase() + '.' : null;
+  for (const k of all) {
+    if (prefix ? k.toLowerCase().startsWith(prefix) : partitionOf(k) === undefined) out.add(prefix ? k.slice(prefix.length) : k);
+  }
+  return out;
 }
 
 function cacheOps(partition: (self: NObj | null) => string | null) {
   return {
     get: async (f: Frame, self: NObj | null, [key]: unknown[]) => {
-      const v = await f.tx.hostCall(() => f.tx.host.cacheGet(cacheKey(f, partition(self), key)));
+      const v = await orgGet(f, cacheKey(f, partition(self), key));
       return v === undefined ? null : v;
     },
     put: (f: Frame, self: NObj | null, args: unknown[]) => cachePut(f, partition(self), args),
-    remove: (f: Frame, self: NObj | null, [key]: unknown[]) => f.tx.hostCall(() => f.tx.host.cacheRemove(cacheKey(f, partition(self), key))),
-    contains: async (f: Frame, self: NObj | null, [key]: unknown[]) =>
-      (await f.tx.hostCall(() => f.tx.host.cacheGet(cacheKey(f, partition(self), key)))) !== undefined,
+    remove: async (f: Frame, self: NObj | null, [key]: unknown[]) => {
+      const k = cacheKey(f, partition(self), key);
+      return f.tx.isTest ? testCache(f).delete(k) : f.tx.hostCall(() => f.tx.host.cacheRemove(k));
+    },
+    contains: async (f: Frame, self: NObj | null, [key]: unknown[]) => (await orgGet(f, cacheKey(f, partition(self), key))) !== undefined,
     getCapacity: async (f: Frame, self: NObj | null) => f.tx.hostCall(() => f.tx.host.cacheCapacityMb(partition(self) ?? undefined)),
+    getKeys: async (f: Frame, self: NObj | null, _a: unknown[], site: Site) => {
+      if (f.tx.isTest) return keysIn(testCache(f).keys(), partition(self));
+      const host = f.tx.host;
+      if (!host.cacheKeys) return unsupported(f, 'Cache.Org getKeys on this org', site);
+      return keysIn(await f.tx.hostCall(() => host.cacheKeys!()), partition(self));
+    },
   };
 }
 const staticOps = cacheOps(() => null);
@@ -409,6 +460,7 @@ defineNative({
       return p;
     },
     getCapacity: (f) => staticOps.getCapacity(f, null),
+    getKeys: (f, a, site) => staticOps.getKeys(f, null, a, site),
   },
 });
 defineNative({
@@ -419,6 +471,7 @@ defineNative({
     remove: partOps.remove,
     contains: partOps.contains,
     getCapacity: partOps.getCapacity,
+    getKeys: partOps.getKeys,
     getName: (f, p: NObj) => p.get('name'),
   },
 });
@@ -464,6 +517,7 @@ function sessionOps(partition: (self: NObj | null) => string | null) {
     put: (f: Frame, self: NObj | null, args: unknown[]) => sessionPut(f, partition(self), args),
     remove: (f: Frame, self: NObj | null, [key]: unknown[]) => sessionStore(f).delete(cacheKey(f, partition(self), key)),
     contains: (f: Frame, self: NObj | null, [key]: unknown[]) => read(f, self, key) !== undefined,
+    getKeys: (f: Frame, self: NObj | null) => keysIn(sessionStore(f).keys(), partition(self)),
     getCapacity: async (f: Frame, self: NObj | null) =>
       f.tx.hostCall(async () => (f.tx.host.sessionCacheCapacityMb ? f.tx.host.sessionCacheCapacityMb(partition(self) ?? undefined) : 0)),
   };
@@ -499,6 +553,7 @@ defineNative({
     remove: (f, a) => sessionStatic.remove(f, null, a),
     contains: (f, a) => sessionStatic.contains(f, null, a),
     getCapacity: (f) => sessionStatic.getCapacity(f, null),
+    getKeys: (f) => sessionStatic.getKeys(f, null),
     isAvailable: () => true,
     getPartition: (f, [name]) => {
       if (name === null) throwNpe(f);
@@ -516,6 +571,7 @@ defineNative({
     remove: sessionPart.remove,
     contains: sessionPart.contains,
     getCapacity: sessionPart.getCapacity,
+    getKeys: sessionPart.getKeys,
     getName: (f, p: NObj) => p.get('name'),
     isAvailable: () => true,
   },
