@@ -162,3 +162,11 @@ describe('Crypto.verifyHMAC', () => {
     expect(r.exceptionMessage).toBe('System.InvalidParameterValueException: Invalid algorithm: hmacSHA999');
   });
 });
+
+describe('ApexClass rows', () => {
+  it("lists the in-memory org's classes as ApexClass records with their bodies", async () => {
+    const host = new MemoryHost({ classes: [{ name: 'Foo', body: 'public class Foo {}' }] });
+    const r = await run(`ApexClass k = [SELECT Name, Body, Status FROM ApexClass WHERE Name = 'Foo']; System.debug(k.Body + ' ' + k.Status);`, { host });
+    expect(r.debug).toEqual(['public class Foo {} Active']);
+  });
+});
