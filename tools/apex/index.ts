@@ -197,9 +197,7 @@ export async function executeAnonymous(host: ApexHost, source: string): Promise<
   const program = await loadProgram(host);
   let anon: { cls: ClassDef; main: MethodDef };
   try {
-    const tree = parseApex(source, 'anonymous', 'AnonymousBlock');
-    anon = new Lowering('AnonymousBlock', source).compileAnonymous(tree);
-    program.linkAll(anon.cls);
+    anon = program.compileAnonymous(source);
   } catch (e) {
     if (!(e instanceof CompileError)) throw e;
     return { compiled: false, compileProblem: e.message, line: e.line, column: e.column, success: false, debugLog: '' };

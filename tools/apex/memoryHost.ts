@@ -101,6 +101,9 @@ function eq(a: unknown, b: unknown): boolean {
   return a === b || (a === undefined && b === null);
 }
 
+/** Standard field spellings a new record's fields are matched against (case-insensitively). */
+const STANDARD_FIELD_NAMES = ['Id', 'Name', 'OwnerId', 'ProfileId', 'UserRoleId', 'AccountId', 'ContactId', 'ParentId', 'FirstName', 'LastName', 'Email', 'Username', 'Alias', 'Phone', 'Industry', 'Type', 'Description', 'Subject', 'Status', 'StageName', 'CloseDate', 'Amount', 'IsActive', 'TimeZoneSidKey', 'LocaleSidKey', 'EmailEncodingKey', 'LanguageLocaleKey', 'Title', 'Website', 'BillingCity', 'BillingStreet', 'ShippingStreet', 'RecordTypeId', 'WhatId', 'WhoId'];
+
 export class MemoryHost implements ApexHost {
   readonly orgId: string;
   readonly instanceUrl: string;
@@ -460,15 +463,29 @@ export class MemoryHost implements ApexHost {
     return values;
   }
 
+  /**
+   * Field names are case-insensitive in Apex (`new Account(name = 'x')`, `profileId`): a record keeps
+   * one spelling per field, the one the org already uses (a stored row's, else a standard field's).
+   */
+  private canonicalFields(type: string, input: Record<string, unknown>, existing?: Rec): Record<string, unknown> {
+    const known = new Map(STANDARD_FIELD_NAMES.map((n) => [n.toLowerCase(), n]));
+    const sample = existing ?? (type ? this.table(type).values().next().value : undefined);
+    for (const k of Object.keys(sample ?? {})) known.set(k.toLowerCase(), k);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(input)) out[known.get(k.toLowerCase()) ?? k] = v;
+    return out;
+  }
+
   async insert(records: SObjectRecord[]): Promise<string[]> {
     return records.map((r) => {
       const type = r.attributes!.type;
       if (/__mdt$/i.test(type)) throw Object.assign(new Error('DML operation Insert not allowed on ' + type), { code: 'INVALID_TYPE_FOR_OPERATION' });
-      if (type.toLowerCase() === 'account' && !r.Name) throw Object.assign(new Error('Required fields are missing: [Name]'), { code: 'REQUIRED_FIELD_MISSING', fields: ['Name'] });
+      const { attributes, ...input } = r;
+      void attributes;
+      const fields = this.canonicalFields(type, input);
+      if (type.toLowerCase() === 'account' && !fields.Name) throw Object.assign(new Error('Required fields are missing: [Name]'), { code: 'REQUIRED_FIELD_MISSING', fields: ['Name'] });
       const id = this.newId(type);
       const now = new Date().toISOString().replace('Z', '+0000');
-      const { attributes, ...fields } = r;
-      void attributes;
       this.table(type).set(id, { CreatedDate: now, LastModifiedDate: now, IsDeleted: false, ...fields, Id: id, attributes: { type } } as Rec);
       return id;
     });
@@ -478,8 +495,9 @@ export class MemoryHost implements ApexHost {
     for (const r of records) {
       const existing = this.findById(String(r.Id));
       if (!existing) throw Object.assign(new Error('entity is deleted'), { code: 'ENTITY_IS_DELETED' });
-      const { attributes, ...fields } = r;
+      const { attributes, ...input } = r;
       void attributes;
+      const fields = this.canonicalFields('', input, existing);
       Object.assign(existing, fields, { LastModifiedDate: new Date().toISOString().replace('Z', '+0000') });
     }
   }

@@ -6,7 +6,9 @@
 import { ClassDef, type MethodDef } from '../lower/classModel.ts';
 import { Lowering } from '../lower/declarations.ts';
 import { builtinExceptions } from '../lib/exceptions.ts';
-import { parseApex, sourceHash } from '../parse/parse.ts';
+import { parseApex, sourceHash, type ParserRuleContext } from '../parse/parse.ts';
+import { Checker } from './checker.ts';
+import type { Site } from '../lower/classModel.ts';
 import type { TypeRef } from '../run/values.ts';
 import type { ApexClassSource } from '../host.ts';
 import { CompileError } from '../errors.ts';
@@ -14,13 +16,15 @@ import { CompileError } from '../errors.ts';
 export class Program {
   readonly classes = new Map<string, ClassDef>();
   readonly errors: CompileError[] = [];
+  /** Call sites by parse node, bound to their overloads by the check phase. */
+  readonly sites = new Map<ParserRuleContext, Site>();
 
   /** Compiles every class; a class that fails to compile is reported, the rest still run. */
   constructor(sources: ApexClassSource[]) {
     for (const s of sources) {
       try {
         const tree = parseApex(s.body, 'class', s.name + '.cls');
-        const cls = new Lowering(s.name + '.cls', s.body).compileUnit(tree);
+        const cls = new Lowering(s.name + '.cls', s.body, this.sites).compileUnit(tree);
         this.classes.set(cls.key, cls);
       } catch (e) {
         if (e instanceof CompileError) this.errors.push(e);
@@ -28,6 +32,21 @@ export class Program {
       }
     }
     for (const c of this.classes.values()) this.linkAll(c);
+    const checker = new Checker(this, this.sites);
+    for (const c of this.classes.values()) checker.checkClass(c);
+    this.errors.push(...checker.errors);
+  }
+
+  /** Anonymous Apex against this program: lowered, linked and checked; throws its first compile error. */
+  compileAnonymous(source: string): { cls: ClassDef; main: MethodDef } {
+    const tree = parseApex(source, 'anonymous', 'AnonymousBlock');
+    const sites = new Map<ParserRuleContext, Site>();
+    const anon = new Lowering('AnonymousBlock', source, sites).compileAnonymous(tree);
+    this.linkAll(anon.cls);
+    const checker = new Checker(this, sites);
+    checker.checkAnonymous(anon.cls, anon.main);
+    if (checker.errors.length) throw checker.errors[0];
+    return anon;
   }
 
   linkAll(c: ClassDef): void {

@@ -5,6 +5,7 @@
  */
 import type { TypeRef } from '../run/values.ts';
 import type { Frame } from '../run/frame.ts';
+import type { ParserRuleContext as N } from '../parse/parse.ts';
 
 /** A compiled expression; `sync` is set when it can be evaluated without awaiting (no calls, no I/O). */
 export type Ex = ((f: Frame) => Promise<unknown>) & { sync?: (f: Frame) => unknown };
@@ -35,6 +36,10 @@ export interface MethodDef {
   native?: (f: Frame, self: unknown, args: unknown[]) => Promise<unknown> | unknown;
   /** Set on property accessors: the field key they belong to. */
   propertyOf?: string;
+  /** The body as parsed, for the check phase. */
+  node?: N;
+  /** Anonymous Apex: its statements and top-level locals, in order. */
+  anonymousNodes?: (N | { anonymousLocal: N })[];
 }
 
 export interface FieldDef {
@@ -48,6 +53,8 @@ export interface FieldDef {
   annotations: Annotation[];
   line: number;
   init?: Ex;
+  /** The initializer as parsed, for the check phase. */
+  initNode?: N;
   getter?: MethodDef;
   setter?: MethodDef;
   isProperty: boolean;
@@ -75,6 +82,8 @@ export class ClassDef {
   /** Slots for locals of init blocks. */
   staticInitSlots = 0;
   instanceInitSlots = 0;
+  /** Initializer blocks as parsed, for the check phase. */
+  initBlocks: { node: N; isStatic: boolean }[] = [];
   inner = new Map<string, ClassDef>();
   enumValues: string[] = [];
   annotations: Annotation[] = [];
@@ -169,4 +178,9 @@ export interface Site {
   cls: ClassDef;
   /** Locals visible at the site (name → slot), kept for dynamic SOQL binds (Database.query). */
   locals?: Map<string, number>;
+  /**
+   * Set by the check phase on a call site: the parameter types (lower-case, comma-separated) of the
+   * overload chosen by the arguments' static types; the runtime dispatches to that signature.
+   */
+  signature?: string;
 }

@@ -64,6 +64,7 @@ export class Lowering extends StatementLowering {
       return NORMAL;
     };
     const main: MethodDef = {
+      anonymousNodes: stmts,
       name: 'execute',
       key: 'execute',
       params: [],
@@ -120,6 +121,7 @@ export class Lowering extends StatementLowering {
       // init blocks share one slot space per class side
       scope.nSlots = isStatic ? cls.staticInitSlots : cls.instanceInitSlots;
       const st = this.block(block, scope);
+      cls.initBlocks.push({ node: block, isStatic });
       if (isStatic) {
         cls.staticInit.push({ block: st });
         cls.staticInitSlots = scope.nSlots;
@@ -182,6 +184,7 @@ export class Lowering extends StatementLowering {
             const scope = new Scope(cls, isStatic ? '<clinit>' : '<init>', isStatic);
             scope.nSlots = isStatic ? cls.staticInitSlots : cls.instanceInitSlots;
             f.init = this.expr(init, scope, type);
+            f.initNode = init;
             cls.executableLines.add(vd.start.line);
             if (isStatic) cls.staticInitSlots = scope.nSlots;
             else cls.instanceInitSlots = scope.nSlots;
@@ -268,6 +271,7 @@ export class Lowering extends StatementLowering {
   }
 
   methodBody(m: MethodDef, block: N, isCtor = false): void {
+    m.node = block;
     const scope = new Scope(m.cls, m.name, m.isStatic);
     for (const p of m.params) scope.declare(p.name, p.type);
     let stmts: N[] = rules(block, 'statement');

@@ -20,10 +20,14 @@ export class ExpressionLowering {
   constructor(
     readonly fileName: string,
     readonly source: string,
+    /** Call sites by parse node, so the check phase can bind them to their overload. */
+    readonly sites = new Map<N, Site>(),
   ) {}
 
   site(n: N, cls: ClassDef): Site {
-    return { file: this.fileName, line: n.start?.line ?? 0, col: (n.start?.column ?? 0) + 1, cls };
+    const s: Site = { file: this.fileName, line: n.start?.line ?? 0, col: (n.start?.column ?? 0) + 1, cls };
+    this.sites.set(n, s);
+    return s;
   }
 
   /** `expected` is the declared type the value flows into, used by SOQL single-row assignment. */

@@ -38,6 +38,11 @@ function siteOf(cls: ClassDef, line: number): Site {
 function pickMethod(f: Frame, cands: MethodDef[], args: unknown[], site: Site): MethodDef | undefined {
   const byArity = cands.filter((m) => m.params.length === args.length);
   if (byArity.length <= 1) return byArity[0];
+  // The check phase chose the overload by the arguments' static types, as Salesforce's compiler does.
+  if (site.signature !== undefined) {
+    const bound = byArity.find((m) => m.params.map((p) => p.type.name.toLowerCase()).join(',') === site.signature);
+    if (bound) return bound;
+  }
   let best: MethodDef | undefined;
   let bestScore = -1;
   for (const m of byArity) {
@@ -351,6 +356,11 @@ export async function construct(f: Frame, cls: ClassDef, args: unknown[], site: 
   return obj;
 }
 
+/** `this(...)`/`super(...)` reuse the caller's site for traces, not its bound overload. */
+function unbound(site: Site): Site {
+  return site.signature === undefined ? site : { ...site, signature: undefined };
+}
+
 async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[], site: Site): Promise<void> {
   const tx = f.tx;
   if (cls.builtin) {
@@ -376,7 +386,7 @@ async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[]
     const implicit = cls.ctors.length === 0 && (args.length === 0 || cls.isException);
     if (!implicit)
       throw new CompileError(`Constructor not defined: [${cls.fullName}].<Constructor>(${args.map(runtimeTypeName).join(', ')})`, site.file, site.line, site.col);
-    if (cls.superClass) await runCtor(f, cls.superClass, obj, cls.isException ? args : [], site);
+    if (cls.superClass) await runCtor(f, cls.superClass, obj, cls.isException ? args : [], unbound(site));
     await runInstanceInit(f, cls, obj);
     return;
   }
@@ -388,11 +398,11 @@ async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[]
     if (d && d.kind === 'this') {
       const dargs = [];
       for (const a of d.args) dargs.push(await a(frame));
-      await runCtor(f, cls, obj, dargs, site);
+      await runCtor(f, cls, obj, dargs, unbound(site));
     } else {
       const sargs = [];
       if (d) for (const a of d.args) sargs.push(await a(frame));
-      if (cls.superClass) await runCtor(f, cls.superClass, obj, sargs, site);
+      if (cls.superClass) await runCtor(f, cls.superClass, obj, sargs, unbound(site));
       await runInstanceInit(f, cls, obj);
     }
     await ctor.body!(frame);

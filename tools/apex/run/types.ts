@@ -147,6 +147,7 @@ export function instanceOf(f: Frame, v: unknown, t: TypeRef, site: Site): boolea
       return v instanceof TypeValue;
   }
   const r = resolveTypeRef(f, t, site);
+  if (r.kind === 'class' && r.cls.kind === 'enum') return v instanceof EnumValue && v.enumType.toLowerCase() === r.cls.fullName.toLowerCase();
   if (r.kind === 'class') return v instanceof ApexObject && v.cls.isSubclassOf(r.cls);
   if (r.kind === 'sobject') return v instanceof SObject && v.type.toLowerCase() === r.name.toLowerCase();
   if (r.kind === 'native') {

@@ -100,17 +100,18 @@ function upsertUnlessUnknownType(records: RecordStore, orgId: string, sobject: s
 }
 
 /**
- * Cross-class checks the platform compiler makes and the local Apex runtime can answer at compile time:
- * a superclass must exist (`Invalid type: X`). Runs over the org's classes as the deploy would leave them;
- * only problems in this deploy's classes are reported. Anything the runtime cannot compile is left to
- * the syntax check above, so an unsupported construct never fails a deploy.
+ * The compile phase of the local Apex runtime over the org's classes as the deploy would leave them:
+ * Salesforce's compile errors (unknown variables and methods, illegal assignments, missing returns,
+ * duplicate locals, invalid types …) with line and column. Only problems in this deploy's classes are
+ * reported. The phase refuses only what Salesforce certainly refuses (tools/apex/README.md); if the
+ * runtime itself fails on a class, the syntax check above stands alone, so a runtime gap never fails a deploy.
  */
 export async function checkApexTypes(
   batch: { name: string; body: string; fileName: string }[],
   stored: { name: string; body: string }[],
 ): Promise<{ name: string; problem: Problem }[]> {
   if (batch.length === 0) return [];
-  let errors: { message: string; fileName: string }[];
+  let errors: { message: string; fileName: string; line: number; column: number }[];
   try {
     const { programFor } = await import('../../../apex/check/program.ts');
     const byName = new Map(stored.map((c) => [c.name.toLowerCase(), c]));
@@ -121,13 +122,18 @@ export async function checkApexTypes(
   }
   const out: { name: string; problem: Problem }[] = [];
   for (const e of errors) {
-    const m = /^Invalid type: (.+)$/.exec(e.message);
     const cls = batch.find((c) => `${c.name}.cls`.toLowerCase() === e.fileName.toLowerCase());
-    if (!m || !cls) continue;
-    const at = cls.body.search(new RegExp(`\\bextends\\s+${m[1]!.replace(/[.]/g, '\\.')}\\b`, 'i'));
-    const before = at >= 0 ? cls.body.slice(0, at) : '';
-    const lineNumber = at >= 0 ? before.split('\n').length : 1;
-    const columnNumber = at >= 0 ? at - before.lastIndexOf('\n') : 1;
+    // A construct the runtime cannot lower is its gap, not the class's fault.
+    if (!cls || /^(no type declaration|unexpected member)/.test(e.message)) continue;
+    let { line: lineNumber, column: columnNumber } = e;
+    const superType = /^Invalid type: (.+)$/.exec(e.message);
+    if (superType && lineNumber === 1 && columnNumber === 1) {
+      // Linking reports a missing superclass without a position: point at its `extends`.
+      const at = cls.body.search(new RegExp(`\\bextends\\s+${superType[1]!.replace(/[.]/g, '\\.')}\\b`, 'i'));
+      const before = at >= 0 ? cls.body.slice(0, at) : '';
+      lineNumber = at >= 0 ? before.split('\n').length : 1;
+      columnNumber = at >= 0 ? at - before.lastIndexOf('\n') : 1;
+    }
     out.push({ name: cls.name, problem: { problem: e.message, fileName: cls.fileName, lineNumber, columnNumber } });
   }
   return out;

@@ -1,0 +1,666 @@
+/**
+ * The check phase: walks every method body of a linked program with the static type of each local,
+ * field and expression, reports Salesforce's compile errors (with line and column) and binds call
+ * sites to the overload their arguments' static types select. It refuses only what Salesforce
+ * certainly refuses: a name or type it cannot know (an incomplete system library, a standard
+ * object's fields) is accepted and left to the runtime.
+ */
+import type { ClassDef, FieldDef, MethodDef, Site } from '../lower/classModel.ts';
+import type { ParserRuleContext as N } from '../parse/parse.ts';
+import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
+import { normType, parseTypeRef } from '../parse/syntax.ts';
+import { CompileError } from '../errors.ts';
+import { natives, type Signature } from '../lib/registry.ts';
+import { isSObjectName } from '../run/types.ts';
+import type { TypeRef } from '../run/values.ts';
+import type { Program } from './program.ts';
+import { NULL_TYPE, T, fitDistance, illegalAssignment, isNumeric, resolveStatic, typeText, widerNumeric, type SType } from './staticTypes.ts';
+
+type Ty = SType | undefined;
+
+/** Block scopes of one method body: local name → declared type. */
+class Locals {
+  private scopes: Map<string, Ty>[] = [new Map()];
+  push(): void {
+    this.scopes.push(new Map());
+  }
+  pop(): void {
+    this.scopes.pop();
+  }
+  has(name: string): boolean {
+    return this.scopes.some((s) => s.has(name.toLowerCase()));
+  }
+  get(name: string): { found: boolean; type: Ty } {
+    const k = name.toLowerCase();
+    for (let i = this.scopes.length - 1; i >= 0; i--) if (this.scopes[i].has(k)) return { found: true, type: this.scopes[i].get(k) };
+    return { found: false, type: undefined };
+  }
+  declare(name: string, type: Ty): void {
+    this.scopes[this.scopes.length - 1].set(name.toLowerCase(), type);
+  }
+}
+
+interface Ctx {
+  cls: ClassDef;
+  isStatic: boolean;
+  locals: Locals;
+  returnType?: Ty;
+}
+
+/** Apex methods every exception has (System.Exception's members). */
+const EXCEPTION_METHODS = new Set(['getmessage', 'setmessage', 'getcause', 'initcause', 'gettypename', 'getlinenumber', 'getstacktracestring', 'tostring', 'getdmlmessage', 'getnumdml', 'getdmltype', 'getdmlfieldnames', 'getdmlfields', 'getdmlid', 'getdmlindex', 'getdmlstatuscode']);
+const OBJECT_METHODS = new Set(['tostring', 'equals', 'hashcode']);
+
+export class Checker {
+  readonly errors: CompileError[] = [];
+
+  constructor(
+    private readonly program: Program,
+    private readonly sites: Map<N, Site>,
+  ) {}
+
+  /** Checks one top-level class and its inner classes; returns its errors. */
+  checkClass(cls: ClassDef): void {
+    this.currentFile = cls.fileName;
+    for (const f of cls.fields) if (f.initNode) this.guard(cls, () => this.fieldInit(f, cls));
+    for (const b of cls.initBlocks) this.guard(cls, () => this.block(b.node, this.ctx(cls, b.isStatic)));
+    const methods = [...[...cls.methods.values()].flat(), ...cls.ctors, ...cls.fields.flatMap((f) => [f.getter, f.setter].filter((m): m is MethodDef => !!m))];
+    for (const m of methods) this.guard(cls, () => this.method(m));
+    for (const inner of cls.inner.values()) this.checkClass(inner);
+  }
+
+  private fieldInit(f: FieldDef, cls: ClassDef): void {
+    this.currentFile = cls.fileName;
+    const type = this.declared(f.type, cls, f.initNode);
+    const vt = this.expr(f.initNode, this.ctx(cls, f.isStatic));
+    if (illegalAssignment(vt, type) && !this.isQuery(f.initNode)) this.fail(`Illegal assignment from ${typeText(vt)} to ${typeText(type)}`, f.initNode);
+  }
+
+  /** Anonymous Apex: its statements run as one static method. */
+  checkAnonymous(cls: ClassDef, main: MethodDef): void {
+    const ctx = this.ctx(cls, true);
+    this.currentFile = cls.fileName;
+    this.guard(cls, () => {
+      for (const s of main.anonymousNodes ?? []) {
+        if ('anonymousLocal' in s) this.localVars(s.anonymousLocal, ctx);
+        else this.stmt(s, ctx);
+      }
+    });
+    for (const m of [...cls.methods.values()].flat()) this.guard(cls, () => this.method(m));
+  }
+
+  /** The first error of a member stops its check (as Salesforce reports one per location). */
+  private guard(cls: ClassDef, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof CompileError) this.errors.push(e);
+      else throw e;
+    }
+  }
+
+  private ctx(cls: ClassDef, isStatic: boolean): Ctx {
+    return { cls, isStatic, locals: new Locals() };
+  }
+
+  private fail(message: string, n: N): never {
+    throw new CompileError(message, this.fileOf(n), n.start?.line ?? 0, (n.start?.column ?? 0) + 1);
+  }
+
+  private currentFile = '';
+  private fileOf(_n: N): string {
+    return this.currentFile;
+  }
+
+  private method(m: MethodDef): void {
+    if (!m.node) return;
+    this.currentFile = m.cls.fileName;
+    const ctx = this.ctx(m.cls, m.isStatic);
+    const ret = m.returnType && m.returnType.name.toLowerCase() !== 'void' ? this.declared(m.returnType, m.cls, m.node) : undefined;
+    ctx.returnType = ret;
+    for (const p of m.params) {
+      if (ctx.locals.has(p.name)) this.fail(`Duplicate variable: ${p.name}`, m.node);
+      ctx.locals.declare(p.name, this.declared(p.type, m.cls, m.node));
+    }
+    if (m.propertyOf && m.key.startsWith('set_') && !m.params.length) ctx.locals.declare('value', undefined);
+    const completes = this.blockBody(m.node, ctx);
+    const isVoid = !m.returnType || m.returnType.name.toLowerCase() === 'void';
+    if (completes && !isVoid && m.key !== '<init>' && !m.propertyOf)
+      this.fail(`Missing return statement required return type: ${typeText({ ref: m.returnType! })}`, m.node);
+  }
+
+  /** A declared type: `Invalid type: X` only where the program knows the type cannot exist. */
+  private declared(ref: TypeRef, from: ClassDef, at: N): Ty {
+    const st = resolveStatic(this.program, ref, from);
+    if (!st) this.checkTypeExists(ref, from, at);
+    for (const a of ref.args) this.declared(a, from, at);
+    return st;
+  }
+
+  private checkTypeExists(ref: TypeRef, from: ClassDef, at: N): void {
+    const parts = ref.name.split('.');
+    if (parts.length > 1) {
+      // Outer.Missing: the outer type is the project's, so its inner types are known in full.
+      const head = this.program.findClass(parts[0], from);
+      if (head && !head.builtin) this.fail(`Invalid type: ${ref.name}`, at);
+    }
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  /** Returns whether the block can complete normally (for `Missing return statement`). */
+  private blockBody(n: N, ctx: Ctx): boolean {
+    let completes = true;
+    for (const s of rules(n, 'statement')) if (!this.stmt(s, ctx)) completes = false;
+    return completes;
+  }
+
+  private block(n: N, ctx: Ctx): boolean {
+    ctx.locals.push();
+    try {
+      return this.blockBody(n, ctx);
+    } finally {
+      ctx.locals.pop();
+    }
+  }
+
+  private scoped(n: N | undefined, ctx: Ctx): boolean {
+    if (!n) return true;
+    ctx.locals.push();
+    try {
+      return this.stmt(n, ctx);
+    } finally {
+      ctx.locals.pop();
+    }
+  }
+
+  private stmt(n: N, ctx: Ctx): boolean {
+    const inner = kids(n)[0];
+    const k = cname(inner);
+    const e = (x: N | undefined) => (x ? this.expr(x, ctx) : undefined);
+    switch (k) {
+      case 'BlockContext':
+        return this.block(inner, ctx);
+      case 'LocalVariableDeclarationStatementContext':
+        this.localVars(rule(inner, 'localVariableDeclaration'), ctx);
+        return true;
+      case 'ExpressionStatementContext':
+        e(rule(inner, 'expression'));
+        return true;
+      case 'IfStatementContext': {
+        e(rule(rule(inner, 'parExpression'), 'expression'));
+        const sts = rules(inner, 'statement');
+        const a = this.scoped(sts[0], ctx);
+        const b = sts[1] ? this.scoped(sts[1], ctx) : true;
+        return a || b;
+      }
+      case 'WhileStatementContext': {
+        const cond = rule(rule(inner, 'parExpression'), 'expression');
+        e(cond);
+        this.scoped(rule(inner, 'statement'), ctx);
+        return !/^true$/i.test(text(cond));
+      }
+      case 'DoWhileStatementContext': {
+        const cond = rule(rule(inner, 'parExpression'), 'expression');
+        this.block(rule(inner, 'block'), ctx);
+        e(cond);
+        return !/^true$/i.test(text(cond));
+      }
+      case 'ForStatementContext':
+        return this.forStmt(inner, ctx);
+      case 'ReturnStatementContext': {
+        const v = e(rule(inner, 'expression'));
+        void v;
+        return false;
+      }
+      case 'ThrowStatementContext':
+        e(rule(inner, 'expression'));
+        return false;
+      case 'TryStatementContext': {
+        let completes = this.block(rule(inner, 'block'), ctx);
+        for (const cc of rules(inner, 'catchClause')) {
+          ctx.locals.push();
+          ctx.locals.declare(text(rule(cc, 'id')), resolveStatic(this.program, { name: text(rule(cc, 'qualifiedName')), args: [], array: 0 }, ctx.cls));
+          if (this.block(rule(cc, 'block'), ctx)) completes = true;
+          ctx.locals.pop();
+        }
+        const fb = rule(inner, 'finallyBlock');
+        if (fb && !this.block(rule(fb, 'block'), ctx)) return false;
+        return completes;
+      }
+      case 'SwitchStatementContext':
+        return this.switchStmt(inner, ctx);
+      case 'InsertStatementContext':
+      case 'UpdateStatementContext':
+      case 'DeleteStatementContext':
+      case 'UpsertStatementContext':
+      case 'UndeleteStatementContext':
+      case 'MergeStatementContext':
+        for (const x of rules(inner, 'expression')) e(x);
+        return true;
+      case 'RunAsStatementContext': {
+        const el = rule(inner, 'expressionList');
+        if (el) for (const x of rules(el, 'expression')) e(x);
+        return this.block(rule(inner, 'block'), ctx);
+      }
+    }
+    return true;
+  }
+
+  private localVars(n: N, ctx: Ctx): void {
+    const tr = rule(n, 'typeRef');
+    const type = this.declared(parseTypeRef(tr), ctx.cls, tr);
+    for (const vd of rules(rule(n, 'variableDeclarators'), 'variableDeclarator')) {
+      const idn = rule(vd, 'id');
+      const name = text(idn);
+      if (ctx.locals.has(name)) this.fail(`Duplicate variable: ${name}`, idn);
+      const init = rule(vd, 'expression');
+      if (init) {
+        const vt = this.expr(init, ctx);
+        if (illegalAssignment(vt, type) && !this.isQuery(init)) this.fail(`Illegal assignment from ${typeText(vt)} to ${typeText(type)}`, vd);
+      }
+      ctx.locals.declare(name, type);
+    }
+  }
+
+  private isQuery(n: N): boolean {
+    return /^\[\s*select\b/i.test(text(n));
+  }
+
+  private forStmt(n: N, ctx: Ctx): boolean {
+    const fc = rule(n, 'forControl');
+    ctx.locals.push();
+    try {
+      const efc = rule(fc, 'enhancedForControl');
+      if (efc) {
+        const tr = rule(efc, 'typeRef');
+        const type = this.declared(parseTypeRef(tr), ctx.cls, tr);
+        this.expr(rule(efc, 'expression'), ctx);
+        const idn = rule(efc, 'id');
+        if (ctx.locals.has(text(idn))) this.fail(`Duplicate variable: ${text(idn)}`, idn);
+        ctx.locals.declare(text(idn), type);
+      } else {
+        const fi = rule(fc, 'forInit');
+        if (fi) {
+          const lvd = rule(fi, 'localVariableDeclaration');
+          if (lvd) this.localVars(lvd, ctx);
+          else for (const x of rules(rule(fi, 'expressionList'), 'expression')) this.expr(x, ctx);
+        }
+        const ce = rule(fc, 'expression');
+        if (ce) this.expr(ce, ctx);
+        const fu = rule(fc, 'forUpdate');
+        if (fu) for (const x of rules(rule(fu, 'expressionList'), 'expression')) this.expr(x, ctx);
+        if (!ce && !text(n).toLowerCase().includes('break')) return false;
+      }
+      this.scoped(rule(n, 'statement'), ctx);
+      return true;
+    } finally {
+      ctx.locals.pop();
+    }
+  }
+
+  private switchStmt(n: N, ctx: Ctx): boolean {
+    this.expr(rule(n, 'expression'), ctx);
+    let completes = false;
+    let hasElse = false;
+    for (const wc of rules(n, 'whenControl')) {
+      const wv = rule(wc, 'whenValue');
+      ctx.locals.push();
+      if (hasTok(wv, 'else')) hasElse = true;
+      const tr = rule(wv, 'typeRef');
+      if (tr) ctx.locals.declare(text(rule(wv, 'id')), this.declared(parseTypeRef(tr), ctx.cls, tr));
+      if (this.block(rule(wc, 'block'), ctx)) completes = true;
+      ctx.locals.pop();
+    }
+    return completes || !hasElse;
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private expr(n: N, ctx: Ctx): Ty {
+    const k = cname(n);
+    const sub = () => rules(n, 'expression') as N[];
+    switch (k) {
+      case 'PrimaryExpressionContext':
+        return this.primary(kids(n)[0], ctx, false);
+      case 'SubExpressionContext':
+        return this.expr(rule(n, 'expression'), ctx);
+      case 'DotExpressionContext':
+        return this.dot(n, ctx);
+      case 'MethodCallExpressionContext':
+        return this.unqualifiedCall(rule(n, 'methodCall'), ctx);
+      case 'ArrayExpressionContext': {
+        const [a, i] = sub().map((x) => this.expr(x, ctx));
+        void i;
+        return a && a.ref.name.toLowerCase() === 'list' && a.ref.args[0] ? resolveStatic(this.program, a.ref.args[0], ctx.cls) : undefined;
+      }
+      case 'NewExpressionContext':
+        return this.creator(rule(n, 'creator'), ctx);
+      case 'CastExpressionContext': {
+        const tr = rule(n, 'typeRef');
+        this.expr(rule(n, 'expression'), ctx);
+        return this.declared(parseTypeRef(tr), ctx.cls, tr);
+      }
+      case 'InstanceOfExpressionContext': {
+        const tr = rule(n, 'typeRef');
+        this.expr(rule(n, 'expression'), ctx);
+        this.declared(parseTypeRef(tr), ctx.cls, tr);
+        return T.Boolean;
+      }
+      case 'CondExpressionContext': {
+        const [, a, b] = sub().map((x) => this.expr(x, ctx));
+        return a && b && typeText(a) === typeText(b) ? a : a === NULL_TYPE ? b : b === NULL_TYPE ? a : undefined;
+      }
+      case 'CoalExpressionContext': {
+        const [a, b] = sub().map((x) => this.expr(x, ctx));
+        return a && b && typeText(a) === typeText(b) ? a : undefined;
+      }
+      case 'LogAndExpressionContext':
+      case 'LogOrExpressionContext':
+      case 'CmpExpressionContext':
+      case 'EqualityExpressionContext':
+        for (const x of sub()) this.expr(x, ctx);
+        return T.Boolean;
+      case 'NegExpressionContext': {
+        const v = this.expr(rule(n, 'expression'), ctx);
+        return kids(n)[0].getText() === '!' ? T.Boolean : v;
+      }
+      case 'PreOpExpressionContext':
+      case 'PostOpExpressionContext':
+        return this.expr(rule(n, 'expression'), ctx);
+      case 'Arth1ExpressionContext':
+      case 'Arth2ExpressionContext': {
+        const [a, b] = sub().map((x) => this.expr(x, ctx));
+        const op = kids(n).filter(isTerm).map((x: N) => x.getText()).join('');
+        if (op === '+' && ((a && a.ref.name === 'String') || (b && b.ref.name === 'String'))) return T.String;
+        if (isNumeric(a) && isNumeric(b)) return widerNumeric(a!, b!);
+        return undefined;
+      }
+      case 'BitExpressionContext':
+      case 'BitAndExpressionContext':
+      case 'BitOrExpressionContext':
+      case 'BitNotExpressionContext': {
+        const [a] = sub().map((x) => this.expr(x, ctx));
+        return a;
+      }
+      case 'AssignExpressionContext': {
+        const [l, r] = sub();
+        const lt = this.expr(l, ctx);
+        const rt = this.expr(r, ctx);
+        if (kids(n)[1].getText() === '=' && illegalAssignment(rt, lt) && !this.isQuery(r)) this.fail(`Illegal assignment from ${typeText(rt)} to ${typeText(lt)}`, n);
+        return lt;
+      }
+    }
+    for (const x of sub()) this.expr(x, ctx);
+    return undefined;
+  }
+
+  private primary(p: N, ctx: Ctx, isQualifier: boolean): Ty {
+    switch (cname(p)) {
+      case 'LiteralPrimaryContext':
+        return this.literal(rule(p, 'literal'));
+      case 'ThisPrimaryContext':
+        return { ref: { name: ctx.cls.fullName, args: [], array: 0 }, cls: ctx.cls };
+      case 'SuperPrimaryContext':
+        return ctx.cls.superClass ? { ref: { name: ctx.cls.superClass.fullName, args: [], array: 0 }, cls: ctx.cls.superClass } : undefined;
+      case 'IdPrimaryContext': {
+        const idn = rule(p, 'id');
+        const name = text(idn);
+        const local = ctx.locals.get(name);
+        if (local.found) return local.type;
+        const field = this.findField(ctx.cls, name);
+        if (field) return this.fieldType(field);
+        if (isQualifier || !this.knowsAllFields(ctx.cls)) return undefined;
+        this.fail(`Variable does not exist: ${name}`, idn);
+      }
+      // falls through (fail never returns)
+      case 'TypeRefPrimaryContext':
+        return { ref: { name: 'System.Type', args: [], array: 0 } };
+      case 'SoqlPrimaryContext':
+        this.soqlBinds(p, ctx);
+        return undefined;
+    }
+    return undefined;
+  }
+
+  private literal(l: N): Ty {
+    const tok = kids(l)[0];
+    const s: string = tok.getText();
+    if (/^'/.test(s)) return T.String;
+    if (/^(true|false)$/i.test(s)) return T.Boolean;
+    if (/^null$/i.test(s)) return NULL_TYPE;
+    if (/^\d+$/.test(s)) return T.Integer;
+    if (/^\d+[lL]$/.test(s)) return T.Long;
+    if (/[dD]$/.test(s)) return T.Double;
+    if (/^[\d.]+$/.test(s)) return T.Decimal;
+    return undefined;
+  }
+
+  private soqlBinds(p: N, ctx: Ctx): void {
+    const walk = (node: N): void => {
+      if (cname(node) === 'BoundExpressionContext') {
+        this.expr(rule(node, 'expression'), ctx);
+        return;
+      }
+      for (const c of kids(node)) if (!isTerm(c)) walk(c);
+    };
+    walk(p);
+  }
+
+  /** Fields visible by simple name from `cls`: its own and inherited ones, and those of outer classes. */
+  private findField(cls: ClassDef, name: string): FieldDef | undefined {
+    const key = name.toLowerCase();
+    for (let scope: ClassDef | undefined = cls; scope; scope = scope.outer) {
+      const f = scope.findField(key);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  /** Every supertype of `cls` and of its outer classes is the project's (or Exception): names are known in full. */
+  private knowsAllFields(cls: ClassDef): boolean {
+    for (let scope: ClassDef | undefined = cls; scope; scope = scope.outer)
+      for (let s: ClassDef | undefined = scope; s; s = s.superClass) if (s.superRef && !s.superClass) return false;
+    return true;
+  }
+
+  private fieldType(f: FieldDef): Ty {
+    return f.owner ? resolveStatic(this.program, f.type, f.owner) : undefined;
+  }
+
+  // ---------------------------------------------------------------- members and calls
+
+  private dot(n: N, ctx: Ctx): Ty {
+    const leftN = rule(n, 'expression');
+    const dmc = rule(n, 'dotMethodCall');
+    const left = this.qualifier(leftN, ctx);
+    if (!dmc) {
+      const name = text(rule(n, 'anyId'));
+      return this.memberType(left, name, ctx);
+    }
+    const el = rule(dmc, 'expressionList');
+    const args = el ? (rules(el, 'expression') as N[]).map((x) => this.expr(x, ctx)) : [];
+    const name = text(rule(dmc, 'anyId'));
+    if (!left) return undefined;
+    if (left.kind === 'type' && left.cls) return this.callOn(left.cls, name, args, n, dmc, true, ctx);
+    if (left.kind === 'value' && left.type?.cls) return this.callOn(left.type.cls, name, args, n, dmc, false, ctx);
+    if (left.kind === 'value' && left.type) return this.nativeCall(left.type, name, args, false);
+    if (left.kind === 'type' && left.native) return this.nativeCall({ ref: { name: left.native, args: [], array: 0 } }, name, args, true);
+    return undefined;
+  }
+
+  /** The left of a dot: a value of some type, or a type (for statics), or unknown. */
+  private qualifier(n: N, ctx: Ctx): { kind: 'value'; type: Ty } | { kind: 'type'; cls?: ClassDef; native?: string } | undefined {
+    if (cname(n) === 'PrimaryExpressionContext' && cname(kids(n)[0]) === 'IdPrimaryContext') {
+      const name = text(rule(kids(n)[0], 'id'));
+      const local = ctx.locals.get(name);
+      if (local.found) return { kind: 'value', type: local.type };
+      const field = this.findField(ctx.cls, name);
+      if (field) return { kind: 'value', type: this.fieldType(field) };
+      const cls = this.program.findClass(name, ctx.cls);
+      if (cls) return { kind: 'type', cls };
+      if (natives.has(name.toLowerCase())) return { kind: 'type', native: name };
+      return undefined;
+    }
+    if (cname(n) === 'DotExpressionContext' && !rule(n, 'dotMethodCall')) {
+      const left = this.qualifier(rule(n, 'expression'), ctx);
+      const name = text(rule(n, 'anyId'));
+      if (left?.kind === 'type' && left.cls) {
+        const inner = left.cls.inner.get(name.toLowerCase());
+        if (inner) return { kind: 'type', cls: inner };
+      }
+      if (left?.kind === 'type' && left.native) {
+        const q = `${left.native}.${name}`;
+        if (natives.has(q.toLowerCase())) return { kind: 'type', native: q };
+      }
+      if (!left) return undefined;
+      return { kind: 'value', type: this.memberType(left, name, ctx) };
+    }
+    return { kind: 'value', type: this.expr(n, ctx) };
+  }
+
+  private memberType(left: ReturnType<Checker['qualifier']>, name: string, ctx: Ctx): Ty {
+    void ctx;
+    if (!left) return undefined;
+    const cls = left.kind === 'type' ? left.cls : left.type?.cls;
+    if (!cls) return undefined;
+    if (cls.kind === 'enum' && left.kind === 'type' && cls.enumValues.some((v) => v.toLowerCase() === name.toLowerCase())) return { ref: { name: cls.fullName, args: [], array: 0 }, cls };
+    const f = cls.findField(name.toLowerCase());
+    return f ? this.fieldType(f) : undefined;
+  }
+
+  private unqualifiedCall(mc: N, ctx: Ctx): Ty {
+    const head = kids(mc)[0];
+    const el = rule(mc, 'expressionList');
+    const args = el ? (rules(el, 'expression') as N[]).map((x) => this.expr(x, ctx)) : [];
+    if (isTerm(head)) return undefined; // this(...) / super(...)
+    const name = text(head);
+    const key = name.toLowerCase();
+    for (let scope: ClassDef | undefined = ctx.cls; scope; scope = scope.outer) {
+      const cands = this.methodsNamed(scope, key);
+      if (cands.length) return this.bind(cands, args, name, scope, mc, mc);
+    }
+    if (!this.knowsAllMethods(ctx.cls)) return undefined;
+    for (let scope: ClassDef | undefined = ctx.cls; scope; scope = scope.outer)
+      if (scope.isException && (EXCEPTION_METHODS.has(key) || OBJECT_METHODS.has(key))) return undefined;
+    if (OBJECT_METHODS.has(key)) return undefined;
+    this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${ctx.cls.fullName}`, head);
+  }
+
+  private callOn(cls: ClassDef, name: string, args: Ty[], n: N, dmc: N, isStatic: boolean, ctx: Ctx): Ty {
+    void ctx;
+    const key = name.toLowerCase();
+    if (cls.kind === 'enum' && (key === 'values' || key === 'valueof' || key === 'name' || key === 'ordinal')) return undefined;
+    if (cls.builtin) return undefined;
+    const cands = this.methodsNamed(cls, key).filter((m) => !isStatic || m.isStatic);
+    if (cands.length) return this.bind(cands, args, name, cls, n, rule(dmc, 'anyId'));
+    if (!this.knowsAllMethods(cls) || cls.isException || OBJECT_METHODS.has(key)) return undefined;
+    if (cls.kind === 'interface' || cls.modifiers.includes('abstract')) return undefined;
+    this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${cls.fullName}`, rule(dmc, 'anyId'));
+  }
+
+  /** Methods named `key` in the class, its superclasses and (for abstract/interface types) interfaces. */
+  private methodsNamed(cls: ClassDef, key: string): MethodDef[] {
+    const out: MethodDef[] = [];
+    const seen = new Set<ClassDef>();
+    const walk = (c: ClassDef | undefined) => {
+      if (!c || seen.has(c)) return;
+      seen.add(c);
+      out.push(...(c.methods.get(key) ?? []));
+      walk(c.superClass);
+      for (const i of c.interfaces) walk(i);
+    };
+    walk(cls);
+    return out;
+  }
+
+  private knowsAllMethods(cls: ClassDef): boolean {
+    const seen = new Set<ClassDef>();
+    const known = (c: ClassDef | undefined): boolean => {
+      if (!c || seen.has(c)) return true;
+      seen.add(c);
+      if (c.superRef && !c.superClass) return false;
+      if (c.interfaceRefs.length !== c.interfaces.length) return false;
+      return known(c.superClass) && c.interfaces.every(known);
+    };
+    for (let s: ClassDef | undefined = cls; s; s = s.outer) if (!known(s)) return false;
+    return true;
+  }
+
+  /** Overload resolution by static types: the closest fit wins; no fit is Salesforce's error. */
+  private bind(cands: MethodDef[], args: Ty[], name: string, owner: ClassDef, siteNode: N, at: N): Ty {
+    const byArity = cands.filter((m) => m.params.length === args.length);
+    const best = this.closest(byArity, args);
+    if (!best) {
+      if ((byArity.length && args.some((a) => !a)) || !this.knowsAllMethods(owner)) return undefined;
+      this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${owner.fullName}`, at);
+    }
+    const site = this.sites.get(siteNode);
+    if (site && byArity.length > 1) site.signature = best.params.map((p) => p.type.name.toLowerCase()).join(',');
+    return best.returnType && best.returnType.name.toLowerCase() !== 'void' ? resolveStatic(this.program, best.returnType, best.cls) : undefined;
+  }
+
+  /** The overload whose parameters are closest to the arguments' static types (first on a tie). */
+  private closest(cands: MethodDef[], args: Ty[]): MethodDef | undefined {
+    let best: MethodDef | undefined;
+    let bestScore = Infinity;
+    for (const m of cands) {
+      let score = 0;
+      for (let i = 0; i < args.length && score >= 0; i++) {
+        const d = fitDistance(args[i], resolveStatic(this.program, m.params[i].type, m.cls));
+        score = d < 0 ? -1 : score + d;
+      }
+      if (score >= 0 && score < bestScore) {
+        best = m;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  /** System members declared with signatures give their return type; type variables bind to the receiver's arguments. */
+  private nativeCall(recv: SType, name: string, args: Ty[], isStatic: boolean): Ty {
+    const nt = natives.get(recv.ref.name.toLowerCase());
+    const sigs: Signature[] | undefined = nt?.signatures?.[isStatic ? 'statics' : 'methods'].get(name.toLowerCase());
+    if (!sigs?.length) return undefined;
+    const fit = sigs.filter((s) => s.params.length === args.length);
+    if (fit.length !== 1 && new Set(fit.map((s) => typeText({ ref: s.returns }))).size !== 1) return undefined;
+    const ret = fit[0]?.returns;
+    if (!ret || /^[TKV]$/.test(ret.name) || ret.name.toLowerCase() === 'void') return undefined;
+    return resolveStatic(this.program, ret, undefined);
+  }
+
+  private creator(c: N, ctx: Ctx): Ty {
+    const cn = rule(c, 'createdName');
+    const pairs = rules(cn, 'idCreatedNamePair');
+    const name = pairs.map((p: N) => text(rule(p, 'anyId'))).join('.');
+    const last = pairs[pairs.length - 1];
+    const tl = rule(last, 'typeList');
+    const targs = tl ? rules(tl, 'typeRef').map(parseTypeRef) : [];
+    const ref = normType({ name, args: targs, array: 0 });
+    const rest = kids(c)[1];
+    const type = this.declared(ref, ctx.cls, cn);
+    const el = rule(rule(rest, 'arguments'), 'expressionList');
+    const exprs: N[] = el ? rules(el, 'expression') : [];
+    const named = exprs.length > 0 && exprs.every((e) => cname(e) === 'AssignExpressionContext' && kids(e)[1].getText() === '=');
+    // `new X(Field = value)`: name=value pairs of an sObject (any type that is not the project's class).
+    if (named && (isSObjectName(name) || !type?.cls)) {
+      for (const e of exprs) this.expr(rules(e, 'expression')[1], ctx);
+    } else {
+      for (const e of exprs) this.expr(e, ctx);
+      for (const e of rules(rest, 'expression')) this.expr(e, ctx);
+      const ai = rule(rest, 'arrayInitializer');
+      if (ai) for (const e of rules(ai, 'expression')) this.expr(e, ctx);
+      for (const p of rules(rest, 'mapCreatorRestPair')) for (const e of rules(p, 'expression')) this.expr(e, ctx);
+    }
+    if (cname(rest) === 'ArrayCreatorRestContext') return { ref: { name: 'List', args: [ref], array: 0 } };
+    const ctors = type?.cls && !type.cls.builtin ? type.cls.ctors.filter((m) => m.params.length === exprs.length) : [];
+    if (ctors.length > 1 && !named) {
+      const argTypes = exprs.map((e) => this.expr(e, ctx));
+      const site = this.sites.get(c);
+      const best = this.closest(ctors, argTypes);
+      if (site && best) site.signature = best.params.map((p) => p.type.name.toLowerCase()).join(',');
+    }
+    return type;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Static types for the check phase: what an expression's type is known to be, and Apex's rules for
+ * assigning one type to another (numeric widening, Id and String, sObjects, classes, collections).
+ * A type the checker cannot know is `undefined`, and every rule accepts it: only what Salesforce
+ * certainly refuses is refused.
+ */
+import type { ClassDef } from '../lower/classModel.ts';
+import type { TypeRef } from '../run/values.ts';
+import { natives } from '../lib/registry.ts';
+import { isSObjectName } from '../run/types.ts';
+import type { Program } from './program.ts';
+
+/** A static type: a TypeRef, or a user class the program knows (for subtyping). */
+export interface SType {
+  ref: TypeRef;
+  cls?: ClassDef;
+}
+
+export const NULL_TYPE: SType = { ref: { name: 'null', args: [], array: 0 } };
+const t = (name: string, args: TypeRef[] = []): SType => ({ ref: { name, args, array: 0 } });
+export const T = {
+  Integer: t('Integer'),
+  Long: t('Long'),
+  Decimal: t('Decimal'),
+  Double: t('Double'),
+  String: t('String'),
+  Boolean: t('Boolean'),
+  Id: t('Id'),
+  Object: t('Object'),
+  Date: t('Date'),
+  Datetime: t('Datetime'),
+  Time: t('Time'),
+  Blob: t('Blob'),
+};
+
+/** Types whose value set the checker knows exactly (assignments between them are decidable). */
+const SCALARS = new Map(['integer', 'long', 'decimal', 'double', 'string', 'boolean', 'id', 'blob', 'date', 'datetime', 'time'].map((n) => [n, n[0].toUpperCase() + n.slice(1)]));
+SCALARS.set('datetime', 'Datetime');
+const NUMERIC_RANK: Record<string, number> = { integer: 0, long: 1, decimal: 2, double: 3 };
+const COLLECTIONS = new Set(['list', 'set', 'map']);
+
+const low = (s: SType): string => s.ref.name.toLowerCase().replace(/^system\./, '');
+
+export function isNumeric(s: SType | undefined): boolean {
+  return !!s && low(s) in NUMERIC_RANK;
+}
+
+/** Result type of + - * / on two numbers: the wider of the two (Integer < Long < Decimal < Double). */
+export function widerNumeric(a: SType, b: SType): SType {
+  return NUMERIC_RANK[low(a)] >= NUMERIC_RANK[low(b)] ? canonical(a) : canonical(b);
+}
+
+function canonical(s: SType): SType {
+  const c = SCALARS.get(low(s));
+  return c ? t(c) : s;
+}
+
+/** Resolves a declared type from inside `from`; undefined when the checker cannot know it. */
+export function resolveStatic(program: Program, ref: TypeRef, from: ClassDef | undefined): SType | undefined {
+  const n = ref.name.toLowerCase().replace(/^system\./, '');
+  if (SCALARS.has(n)) return t(SCALARS.get(n)!);
+  if (n === 'object') return T.Object;
+  if (COLLECTIONS.has(n)) return { ref };
+  const cls = program.findClass(ref.name, from);
+  if (cls) return { ref: { name: cls.fullName, args: [], array: 0 }, cls };
+  if (isSObjectName(n)) return { ref: { name: ref.name.replace(/^schema\./i, ''), args: [], array: 0 } };
+  if (natives.has(n)) return { ref };
+  return undefined;
+}
+
+/** The printed form Salesforce uses in messages: `List<String>`, `Map<Id,Account>`. */
+export function typeText(s: SType | undefined): string {
+  if (!s) return 'Object';
+  if (s === NULL_TYPE) return 'NULL';
+  const r = (x: TypeRef): string => (x.args.length ? `${x.name}<${x.args.map(r).join(',')}>` : x.name);
+  return r(s.ref);
+}
+
+/** Is `from` certainly not assignable to `to`? Unknown types never are. */
+export function illegalAssignment(from: SType | undefined, to: SType | undefined): boolean {
+  if (!from || !to || from === NULL_TYPE) return false;
+  const f = low(from);
+  const d = low(to);
+  if (d === 'object' || f === d) return f === d && COLLECTIONS.has(f) ? illegalCollection(from, to) : false;
+  if (f in NUMERIC_RANK && d in NUMERIC_RANK) return NUMERIC_RANK[f] > NUMERIC_RANK[d] && !(f === 'double' && d === 'decimal');
+  if ((f === 'id' && d === 'string') || (f === 'string' && d === 'id')) return false;
+  // Date → Datetime converts implicitly.
+  if (f === 'date' && d === 'datetime') return false;
+  const fKnown = SCALARS.has(f) || COLLECTIONS.has(f) || f === 'object' || !!from.cls;
+  const dKnown = SCALARS.has(d) || COLLECTIONS.has(d) || !!to.cls;
+  if (from.cls && to.cls) return !from.cls.isSubclassOf(to.cls) && linkedFully(from.cls);
+  if (f === 'object') return SCALARS.has(d) || COLLECTIONS.has(d) || !!to.cls;
+  return fKnown && dKnown && (SCALARS.has(f) || SCALARS.has(d) || COLLECTIONS.has(f) !== COLLECTIONS.has(d));
+}
+
+/** Collections: only a different element kind between scalar types is certain (List<String> to List<Integer>). */
+function illegalCollection(from: SType, to: SType): boolean {
+  const a = from.ref.args;
+  const b = to.ref.args;
+  if (a.length !== b.length) return false;
+  return a.some((x, i) => {
+    const xs = SCALARS.get(x.name.toLowerCase());
+    const ys = SCALARS.get(b[i].name.toLowerCase());
+    return !!xs && !!ys && xs !== ys && !(xs === 'Id' && ys === 'String') && !(xs === 'String' && ys === 'Id');
+  });
+}
+
+/** A class whose whole supertype chain is in the program (so subtyping is known). */
+function linkedFully(c: ClassDef): boolean {
+  for (let s: ClassDef | undefined = c; s; s = s.superClass) if (s.superRef && !s.superClass) return false;
+  return c.interfaceRefs.length === c.interfaces.length;
+}
+
+/** How well an argument of static type `arg` fits parameter `param`: lower is closer, -1 does not fit. */
+export function fitDistance(arg: SType | undefined, param: SType | undefined): number {
+  if (!arg || !param) return 50;
+  if (arg === NULL_TYPE) return 10;
+  const a = low(arg);
+  const p = low(param);
+  if (a === p && !COLLECTIONS.has(a)) return 0;
+  if (a === p) return illegalCollection(arg, param) ? -1 : 1;
+  if (illegalAssignment(arg, param)) return -1;
+  if (p === 'object') return 40;
+  if (a in NUMERIC_RANK && p in NUMERIC_RANK) return NUMERIC_RANK[p] - NUMERIC_RANK[a];
+  if (arg.cls && param.cls) {
+    let d = 1;
+    for (let s = arg.cls.superClass; s && s !== param.cls; s = s.superClass) d++;
+    return d;
+  }
+  if (p === 'sobject') return 5;
+  return 20;
+}
