@@ -50,6 +50,12 @@ interface Ctx {
 /** Apex methods every exception has (System.Exception's members). */
 const EXCEPTION_METHODS = new Set(['getmessage', 'setmessage', 'getcause', 'initcause', 'gettypename', 'getlinenumber', 'getstacktracestring', 'tostring', 'getdmlmessage', 'getnumdml', 'getdmltype', 'getdmlfieldnames', 'getdmlfields', 'getdmlid', 'getdmlindex', 'getdmlstatuscode']);
 const OBJECT_METHODS = new Set(['tostring', 'equals', 'hashcode']);
+/** Salesforce's Apex namespaces (Apex Reference Guide): their types are never the project's. */
+const SYSTEM_NAMESPACES = new Set(
+  'appLauncher approval auth cache canvas chatteranswers commercepayments commercetax communities compression connectapi database datasource datacloud datetime dataweave dom eventbus flow formula functions invocable kbmanagement lxscheduler messaging metadata process quickaction reports richmessaging schema search sfc site slack support system territorymgmt txnsecurity userprovisioning visualeditor wave'
+    .toLowerCase()
+    .split(' '),
+);
 
 export class Checker {
   readonly errors: CompileError[] = [];
@@ -141,8 +147,9 @@ export class Checker {
     const parts = ref.name.split('.');
     if (parts.length > 1) {
       // Outer.Missing: the outer type is the project's, so its inner types are known in full.
+      // A project class named like a system namespace (`Database`, `Approval`) does not hide it.
       const head = this.program.findClass(parts[0], from);
-      if (head && !head.builtin) this.fail(`Invalid type: ${ref.name}`, at);
+      if (head && !head.builtin && !SYSTEM_NAMESPACES.has(parts[0].toLowerCase()) && !natives.has(parts[0].toLowerCase())) this.fail(`Invalid type: ${ref.name}`, at);
     }
   }
 

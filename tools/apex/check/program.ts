@@ -59,9 +59,10 @@ export class Program {
     c.linked = true;
     if (c.superRef) {
       const s = this.findClass(c.superRef.name, c.outer ?? c);
-      if (!s)
+      // A qualified system supertype (VisualEditor.DynamicPickList) is unknown here, not invalid.
+      if (!s && !c.superRef.name.includes('.'))
         this.errors.push(new CompileError(`Invalid type: ${c.superRef.name}`, c.fileName, 1, 1));
-      else {
+      else if (s) {
         this.link(s);
         c.superClass = s;
       }
