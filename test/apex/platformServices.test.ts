@@ -170,3 +170,27 @@ describe('ApexClass rows', () => {
     expect(r.debug).toEqual(['public class Foo {} Active']);
   });
 });
+
+describe('Set and Map keys with their own equals/hashCode', () => {
+  it('find equal keys through hashCode() then equals(), as Salesforce does', async () => {
+    const r = await run(`
+      public class Point {
+        public Integer x; public Integer y;
+        public Point(Integer x, Integer y) { this.x = x; this.y = y; }
+        public Boolean equals(Object o) { return o instanceof Point && ((Point) o).x == x && ((Point) o).y == y; }
+        public Integer hashCode() { return 31 * x + y; }
+      }
+      Map<Point, String> names = new Map<Point, String>();
+      names.put(new Point(1, 2), 'a');
+      names.put(new Point(1, 2), 'b');
+      names.put(new Point(2, 1), 'c');
+      System.debug(names.size() + ' ' + names.get(new Point(1, 2)) + ' ' + names.containsKey(new Point(2, 1)) + ' ' + names.containsKey(new Point(9, 9)));
+      System.debug(names.keySet().contains(new Point(2, 1)));
+      System.debug(names.remove(new Point(1, 2)) + ' ' + names.size());
+      Set<Point> s = new Set<Point>();
+      System.debug(s.add(new Point(3, 3)) + ' ' + s.add(new Point(3, 3)) + ' ' + s.size() + ' ' + s.contains(new Point(3, 3)));
+    `);
+    expect(r.compileProblem ?? r.exceptionMessage).toBeUndefined();
+    expect(r.debug).toEqual(['2 b true false', 'true', 'b 1', 'true false 1 true']);
+  });
+});

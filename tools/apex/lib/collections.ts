@@ -3,7 +3,7 @@
  * Schema.SObjectType basics).
  */
 import { defineNative, NObj } from './registry.ts';
-import { ApexList, ApexMap, ApexObject, ApexSet, Dec, SObject, hashKey, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexMap, ApexObject, ApexSet, Dec, SObject, definesEquality, hashKey, stringValueOf, type TypeRef } from '../run/values.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { valueEquals } from '../run/operators.ts';
 import { runSoql, recordToSObject, sobjectToRecord } from '../run/data.ts';
@@ -122,18 +122,44 @@ defineNative({
   },
 });
 
+// ---------------------------------------------------------------- keys with their own equals/hashCode
+
+/** A user object whose class overrides equals or hashCode: Set and Map find it through them. */
+const userKeyed = (v: unknown): v is ApexObject => v instanceof ApexObject && definesEquality(v);
+let userKeySeq = 0;
+
+/**
+ * The bucket of `k` in `store`: its hashCode(), then equals() against the keys of the same hash, as
+ * Salesforce's Set and Map do for classes that override them.
+ */
+async function userKey(f: Frame, store: Map<unknown, unknown>, k: ApexObject, storedKey: (e: unknown) => unknown, site: Site): Promise<string> {
+  const h = await callMethod(f, k, 'hashCode', [], site);
+  const prefix = `eq:${String(h)}:`;
+  for (const [hk, e] of store)
+    if (typeof hk === 'string' && hk.startsWith(prefix) && (await callMethod(f, k, 'equals', [storedKey(e)], site)) === true) return hk;
+  return prefix + ++userKeySeq;
+}
+const mapKey = (f: Frame, m: ApexMap, k: ApexObject, site: Site) => userKey(f, m.map, k, (e) => (e as [unknown, unknown])[0], site);
+const setKey = (f: Frame, s: ApexSet, v: ApexObject, site: Site) => userKey(f, s.map, v, (e) => e, site);
+
 defineNative({
   name: 'Set',
   methods: {
-    add: (f, s: ApexSet, [v]) => s.add(v),
+    add: async (f, s: ApexSet, [v], site) => {
+      if (!userKeyed(v)) return s.add(v);
+      const hk = await setKey(f, s, v, site);
+      if (s.map.has(hk)) return false;
+      s.map.set(hk, v);
+      return true;
+    },
     addAll: (f, s: ApexSet, [o]) => {
       let changed = false;
       for (const v of o instanceof ApexList ? o.items : (o as ApexSet).values()) changed = s.add(v) || changed;
       return changed;
     },
-    contains: (f, s: ApexSet, [v]) => s.has(v),
+    contains: async (f, s: ApexSet, [v], site) => (userKeyed(v) ? s.map.has(await setKey(f, s, v, site)) : s.has(v)),
     containsAll: (f, s: ApexSet, [o]) => (o instanceof ApexList ? o.items : (o as ApexSet).values()).every((v) => s.has(v)),
-    remove: (f, s: ApexSet, [v]) => s.map.delete(hashKey(v)),
+    remove: async (f, s: ApexSet, [v], site) => s.map.delete(userKeyed(v) ? await setKey(f, s, v, site) : hashKey(v)),
     removeAll: (f, s: ApexSet, [o]) => {
       let changed = false;
       for (const v of o instanceof ApexList ? o.items : (o as ApexSet).values()) changed = s.map.delete(hashKey(v)) || changed;
@@ -169,22 +195,30 @@ defineNative({
 defineNative({
   name: 'Map',
   methods: {
-    get: (f, m: ApexMap, [k]) => m.get(k),
-    put: (f, m: ApexMap, [k, v]) => m.put(k, v),
+    get: async (f, m: ApexMap, [k], site) => (userKeyed(k) ? (m.map.get(await mapKey(f, m, k, site))?.[1] ?? null) : m.get(k)),
+    put: async (f, m: ApexMap, [k, v], site) => {
+      if (!userKeyed(k)) return m.put(k, v);
+      const hk = await mapKey(f, m, k, site);
+      const old = m.map.get(hk);
+      m.map.set(hk, [k, v]);
+      return old === undefined ? null : old[1];
+    },
     putAll: (f, m: ApexMap, [o]) => {
       if (o instanceof ApexMap) for (const [k, v] of o.map.values()) m.put(k, v);
       else if (o instanceof ApexList) for (const so of o.items) if (so instanceof SObject) m.put(so.get('Id'), so);
       return null;
     },
-    containsKey: (f, m: ApexMap, [k]) => m.has(k),
-    remove: (f, m: ApexMap, [k]) => {
-      const v = m.get(k);
-      m.map.delete(hashKey(k));
-      return v;
+    containsKey: async (f, m: ApexMap, [k], site) => (userKeyed(k) ? m.map.has(await mapKey(f, m, k, site)) : m.has(k)),
+    remove: async (f, m: ApexMap, [k], site) => {
+      const hk = userKeyed(k) ? await mapKey(f, m, k, site) : hashKey(k);
+      const old = m.map.get(hk);
+      m.map.delete(hk);
+      return old === undefined ? null : old[1];
     },
     keySet: (f, m: ApexMap) => {
+      // same buckets as the map, so keys with their own equals/hashCode stay findable
       const s = new ApexSet(m.keyType);
-      for (const k of m.keys()) s.add(k);
+      for (const [hk, [k]] of m.map) s.map.set(hk, k);
       return s;
     },
     values: (f, m: ApexMap) => new ApexList(m.values(), m.valueType),
