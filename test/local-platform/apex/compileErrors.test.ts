@@ -1,0 +1,108 @@
+/**
+ * Salesforce's compile errors through the real `sf` CLI: `sf project deploy start` refuses each broken
+ * class with a component failure carrying its file, line and column, deploys the valid ones (classes
+ * grouped in folders too), and `sf apex run` reports a compile problem. One platform and one org (the
+ * Dev Hub) serve every case; HOME is a temp folder so the CLI's auth files never touch the user's.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/server.ts';
+import { listApexClasses } from '../../../tools/local-platform/metadata/index.ts';
+
+const repo = resolve(import.meta.dirname, '../../..');
+const sfBin = join(repo, 'node_modules/.bin/sf');
+const work = mkdtempSync(join(tmpdir(), 'apex-compile-'));
+const project = join(work, 'project');
+const env = {
+  HOME: join(work, 'home'),
+  SF_DISABLE_TELEMETRY: 'true',
+  SF_AUTOUPDATE_DISABLE: 'true',
+  SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+  SF_SKIP_NEW_VERSION_CHECK: 'true',
+  PATH: `${join(repo, 'node_modules/.bin')}:${process.env.PATH}`,
+};
+
+/** Each broken class, its Salesforce message and where the compiler points. */
+const broken: { cls: string; body: string; problem: string; line: number; column: number }[] = [
+  { cls: 'UnknownVar', body: 'public class UnknownVar {\n  public static void m() {\n    if (false) { x = 1; }\n  }\n}', problem: 'Variable does not exist: x', line: 3, column: 18 },
+  { cls: 'WrongArg', body: "public class WrongArg {\n  static void f(Integer i) {}\n  static void m() { f('a'); }\n}", problem: 'Method does not exist or incorrect signature: void f(String) from the type WrongArg', line: 3, column: 21 },
+  { cls: 'BadAssign', body: 'public class BadAssign {\n  static void m() {\n    String s = 5;\n  }\n}', problem: 'Illegal assignment from Integer to String', line: 3, column: 12 },
+  { cls: 'BadType', body: 'public class BadType {\n  static void m() {\n    BadType.Missing x;\n  }\n}', problem: 'Invalid type: BadType.Missing', line: 3, column: 5 },
+  { cls: 'NoReturn', body: 'public class NoReturn {\n  static Integer m(Boolean b) {\n    if (b) { return 1; }\n  }\n}', problem: 'Missing return statement required return type: Integer', line: 2, column: 31 },
+  { cls: 'DupLocal', body: "public class DupLocal {\n  static void m() {\n    Integer a = 1;\n    if (a > 0) { String a = 'x'; }\n  }\n}", problem: 'Duplicate variable: a', line: 4, column: 25 },
+];
+
+let platform: RunningPlatform;
+let deploy: { exitCode: number; json: { status: number; result: Record<string, unknown> } };
+
+async function sf(args: string[]): Promise<{ exitCode: number; json: { status: number; result: Record<string, unknown> } }> {
+  const r = await execa(sfBin, [...args, '--json'], { cwd: project, env, reject: false, extendEnv: true });
+  try {
+    return { exitCode: r.exitCode ?? 1, json: JSON.parse(r.stdout) };
+  } catch {
+    throw new Error(`sf ${args.join(' ')} printed no JSON: ${r.stdout}\n${r.stderr}`);
+  }
+}
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(join(project, path)), { recursive: true });
+  writeFileSync(join(project, path), text);
+}
+
+const meta = '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata"><apiVersion>62.0</apiVersion><status>Active</status></ApexClass>\n';
+
+beforeAll(async () => {
+  mkdirSync(env.HOME, { recursive: true });
+  platform = await startPlatform({ home: join(work, 'platform'), port: 0, log: () => {} });
+  write('sfdx-project.json', JSON.stringify({ packageDirectories: [{ path: 'src', default: true }], name: 'compile-errors', namespace: '', sourceApiVersion: '62.0' }));
+  for (const b of broken) {
+    write(`src/main/default/classes/Broken/${b.cls}.cls`, b.body);
+    write(`src/main/default/classes/Broken/${b.cls}.cls-meta.xml`, meta);
+  }
+  // Valid Apex in grouped folders, as source-deploy-retrieve finds it: it must deploy.
+  write('src/main/default/classes/Shapes/Overloads.cls', "public class Overloads {\n  public enum Kind { READ, EDIT }\n  public static String f(Object o) { return 'Object'; }\n  public static String f(String s) { return 'String'; }\n  public static String g(Kind k) { return 'Kind ' + k; }\n}");
+  write('src/main/default/classes/Shapes/Overloads.cls-meta.xml', meta);
+  write('src/tests/OverloadsTest.cls', "@IsTest\nprivate class OverloadsTest {\n  @IsTest static void staticTypesChooseTheOverload() {\n    Object o = 'x';\n    Assert.areEqual('Object', Overloads.f(o));\n    Assert.areEqual('String', Overloads.f((String) null));\n    Assert.areEqual('Kind EDIT', Overloads.g(Overloads.Kind.EDIT));\n  }\n}");
+  write('src/tests/OverloadsTest.cls-meta.xml', meta);
+  const login = await sf(['org', 'login', 'jwt', '--username', platform.adminUsername, '--client-id', platform.cliApp.clientId, '--jwt-key-file', platform.cliApp.keyPath, '--instance-url', platform.url, '--alias', 'hub', '--set-default']);
+  expect(login.exitCode, JSON.stringify(login.json)).toBe(0);
+  deploy = await sf(['project', 'deploy', 'start', '--source-dir', 'src', '--target-org', 'hub']);
+}, 180_000);
+
+afterAll(async () => {
+  await platform?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('sf project deploy start refuses Apex that Salesforce would not compile', () => {
+  const failures = () => (((deploy.json.result['details'] as Record<string, unknown>)?.['componentFailures'] ?? []) as Record<string, unknown>[]);
+
+  it.each(broken)('$problem', (b) => {
+    expect(deploy.exitCode).not.toBe(0);
+    const f = failures().find((x) => x['fullName'] === b.cls);
+    expect(f, JSON.stringify(failures())).toMatchObject({ problem: b.problem, problemType: 'Error', lineNumber: b.line, columnNumber: b.column });
+    expect(String(f!['fileName'])).toMatch(new RegExp(`classes/${b.cls}\\.cls$`));
+  });
+
+  it('saves nothing of a refused deploy, and the valid grouped classes deploy alone with their test passing', async () => {
+    expect(listApexClasses(platform.db, platform.devHub.id).map((c) => c.name)).not.toContain('UnknownVar');
+    const ok = await sf(['project', 'deploy', 'start', '--source-dir', 'src/main/default/classes/Shapes', '--source-dir', 'src/tests', '--target-org', 'hub', '--test-level', 'RunSpecifiedTests', '--tests', 'OverloadsTest']);
+    expect(ok.exitCode, JSON.stringify(ok.json)).toBe(0);
+    expect(listApexClasses(platform.db, platform.devHub.id).map((c) => c.name)).toEqual(expect.arrayContaining(['Overloads', 'OverloadsTest']));
+  }, 120_000);
+});
+
+describe('sf apex run reports a compile problem', () => {
+  it('names the problem, its line and column, and runs nothing', async () => {
+    write('anon.apex', "System.debug('ran');\nString s = 5;\n");
+    const r = await sf(['apex', 'run', '--file', 'anon.apex', '--target-org', 'hub']);
+    expect(r.exitCode).not.toBe(0);
+    const json = r.json as unknown as { name: string; message: string; data: Record<string, unknown> };
+    expect(json.name).toBe('executeCompileFailure');
+    expect(json.data).toMatchObject({ compiled: false, success: false, compileProblem: 'Illegal assignment from Integer to String', line: '2', column: '8', logs: '' });
+    expect(json.message).toBe('Compilation failed at Line 2 column 8 with the error:\n\nIllegal assignment from Integer to String');
+  }, 120_000);
+});
