@@ -11,6 +11,11 @@ import { ClassDef, type MethodDef, type Site } from './lower/classModel.ts';
 import type { Program } from './check/program.ts';
 import type { Coverage, Transaction } from './run/transaction.ts';
 import { invoke, ensureStaticInit } from './run/calls.ts';
+import { compiledTriggers } from './run/triggers.ts';
+import { dml } from './run/dml.ts';
+import { recordToSObject } from './run/data.ts';
+import { ApexThrow } from './errors.ts';
+import type { SObjectRecord } from './host.ts';
 import { ApexList, ApexMap, Blob } from './run/values.ts';
 import { newRestRequest, newRestResponse } from './lib/web.ts';
 import { serialize, parseJson, typed } from './lib/json.ts';
@@ -56,6 +61,8 @@ export interface TestMethodResult {
 
 export interface ClassCoverage {
   className: string;
+  /** Triggers are covered like classes (Salesforce's ApexTrigger coverage rows). */
+  kind?: 'Class' | 'Trigger';
   coveredLines: number[];
   uncoveredLines: number[];
   /** 0..100 */
@@ -318,9 +325,48 @@ export function computeCoverage(program: Program, coverage: Coverage): ClassCove
     const uncovered = [...exec].filter((l) => !hit.has(l)).sort((a, b) => a - b);
     out.push({ className: top.name, coveredLines: covered, uncoveredLines: uncovered, percent: Math.round((covered.length / exec.size) * 100) });
   }
+  for (const t of compiledTriggers(program)) {
+    const exec = [...t.cls.executableLines].sort((a, b) => a - b);
+    if (!exec.length) continue;
+    const hit = coverage.get(t.cls) ?? new Set<number>();
+    const covered = exec.filter((l) => hit.has(l));
+    out.push({ className: t.name, kind: 'Trigger', coveredLines: covered, uncoveredLines: exec.filter((l) => !hit.has(l)), percent: Math.round((covered.length / exec.length) * 100) });
+  }
   return out.sort((a, b) => a.className.localeCompare(b.className));
 }
 
 export { ApexList };
 export type { NObj };
 export { runAuraAction, type AuraActionRequest, type AuraActionResult, type AuraErrorBody } from './aura.ts';
+
+export interface ApiDmlOutcome {
+  ok: boolean;
+  id: string | null;
+  /** The failed row's error (ok false): status code, message, fields, as the REST API answers it. */
+  error?: { statusCode: string; message: string; fields: string[] };
+}
+
+/**
+ * A record write from outside Apex (the REST API) as its own transaction through the runtime's DML,
+ * so the org's triggers fire as they do for Salesforce's API writes. When the row fails (addError,
+ * an exception in a trigger, the host's refusal), everything the triggers did is rolled back.
+ */
+export async function runApiDml(host: ApexHost, op: 'insert' | 'update' | 'delete' | 'undelete', record: SObjectRecord): Promise<ApiDmlOutcome> {
+  const program = await loadProgram(host);
+  const cls = new ClassDef('ApiRequest', 'ApiRequest');
+  const site: Site = { file: 'ApiRequest', line: 1, col: 1, cls };
+  let failedRow: ApiDmlOutcome['error'];
+  const r = await runInTransaction(host, program, new Map(), cls, { quiddity: 'SYNCHRONOUS' }, async (tx, frame) => {
+    const so = recordToSObject(record, record.attributes?.type ?? 'SObject', false);
+    try {
+      const [row] = await dml(frame, op, so, { userMode: false, allOrNone: true }, site);
+      return row?.id ?? null;
+    } catch (e) {
+      const rows = e instanceof ApexThrow ? (e.ex.fields.get('__dmlrows') as { statusCode: string; message: string; fields: string[] }[] | undefined) : undefined;
+      if (rows?.length) failedRow = { statusCode: rows[0].statusCode, message: rows[0].message, fields: rows[0].fields };
+      throw e;
+    }
+  });
+  if (r.ok) return { ok: true, id: r.value };
+  return { ok: false, id: null, error: failedRow ?? { statusCode: 'UNKNOWN_EXCEPTION', message: r.failure.message, fields: [] } };
+}

@@ -153,6 +153,7 @@ export class MemoryHost implements ApexHost {
     this.seed('User', [{ Id: this.user.id, Username: this.user.username, Name: this.user.name, Email: this.user.email, ProfileId: profiles[0], IsActive: true }]);
     // The org's Apex classes are rows of ApexClass too (SELECT Name, Body FROM ApexClass).
     this.seed('ApexClass', this.classes.map((c) => ({ Name: c.name, Body: c.body, ApiVersion: 65.0, Status: 'Active', IsValid: true, NamespacePrefix: null, LengthWithoutComments: c.body.length })));
+    this.seed('ApexTrigger', this.triggers.map((t) => ({ Name: t.name, Body: t.body, ApiVersion: 65.0, Status: t.status ?? 'Active', IsValid: true, NamespacePrefix: null, LengthWithoutComments: t.body.length })));
     this.calloutHandler = o.callout;
     this.schema = mergeSchema(o.objects ?? []);
   }

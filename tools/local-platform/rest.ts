@@ -147,7 +147,9 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
           const id =
             def.name === 'ScratchOrgInfo'
               ? await hooks.createScratchOrgInfo(org.id, input as Record<string, unknown>, userId)
-              : tx(db, () => insertRecord(db, org.id, def.name, input as Record<string, unknown>, { userId }));
+              : hasActiveTriggers(db, org.id, def.name)
+                ? await writeThroughApex(ctx, userId, 'insert', { ...(input as Record<string, unknown>), attributes: { type: def.name } })
+                : tx(db, () => insertRecord(db, org.id, def.name, input as Record<string, unknown>, { userId }));
           sendJson(res, 201, { id, success: true, errors: [] });
           return true;
         }
@@ -171,7 +173,11 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
         const input = parseJsonBody(req, body);
         if (!input || typeof input !== 'object' || Array.isArray(input)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
         requireDml(db, org.id, userId, def.name, 'edit', Object.keys(input));
-        tx(db, () => updateRecord(db, org.id, def.name, id, input as Record<string, unknown>, { userId }));
+        if (hasActiveTriggers(db, org.id, def.name)) {
+          const rec = getRecord(db, org.id, id);
+          if (!rec || rec.sobject !== def.name) throw notFound('Provided external ID field does not exist or is not accessible: ' + id);
+          await writeThroughApex(ctx, userId, 'update', { ...(input as Record<string, unknown>), Id: rec.id, attributes: { type: def.name } });
+        } else tx(db, () => updateRecord(db, org.id, def.name, id, input as Record<string, unknown>, { userId }));
         res.writeHead(204).end();
         return true;
       }
@@ -180,6 +186,7 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
         const rec = getRecord(db, org.id, id);
         if (!rec || rec.sobject !== def.name) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
         if (def.name === 'ActiveScratchOrg') await hooks.beforeActiveScratchOrgDelete(org.id, rec.id);
+        else if (hasActiveTriggers(db, org.id, def.name)) await writeThroughApex(ctx, userId, 'delete', { Id: rec.id, attributes: { type: def.name } });
         else tx(db, () => deleteRecord(db, org.id, def.name, id));
         res.writeHead(204).end();
         return true;
@@ -188,6 +195,24 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
     }
     return false;
   };
+}
+
+/** Does the org have an active trigger on this object (the ApexTrigger rows its deploys wrote)? */
+function hasActiveTriggers(db: DatabaseSync, orgId: string, sobject: string): boolean {
+  return !!db
+    .prepare("SELECT 1 FROM records WHERE org_id = ? AND sobject = 'ApexTrigger' AND lower(json_extract(fields, '$.TableEnumOrId')) = lower(?) AND json_extract(fields, '$.Status') = 'Active' LIMIT 1")
+    .get(orgId, sobject);
+}
+
+/**
+ * A record write the org's triggers must see: run as an Apex DML transaction (tools/apex runApiDml).
+ * A failed row answers as Salesforce's REST API does: 400 with the row's status code, message, fields.
+ */
+async function writeThroughApex(ctx: RequestContext, userId: string, op: 'insert' | 'update' | 'delete', record: Record<string, unknown>): Promise<string> {
+  const { runApiDml } = await import('../apex/index.ts');
+  const r = await runApiDml(ctx.apexHost(userId), op, record as Parameters<typeof runApiDml>[2]);
+  if (!r.ok) throw new ApiError(400, r.error!.statusCode, r.error!.message, r.error!.fields);
+  return r.id ?? '';
 }
 
 /** Inserts an sObject tree (records with nested child lists) all-or-nothing. */

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/server.ts';
-import { getCertificate, listApexClasses, getCachePartitions, findOAuthApp, listRemoteSites } from '../../../tools/local-platform/metadata/index.ts';
+import { runSoql } from '../../../tools/local-platform/soql.ts';
+import { adminToken, api } from '../helpers.ts';
+import { getCertificate, listApexClasses, listApexTriggers, getCachePartitions, findOAuthApp, listRemoteSites } from '../../../tools/local-platform/metadata/index.ts';
 import { renderConsumerConfig, renderExternalClientApp, writeRendered } from '../../../tools/provisioning/render.ts';
 
 const repo = resolve(import.meta.dirname, '../../..');
@@ -41,14 +43,14 @@ async function sf(args: string[], extraEnv: Record<string, string> = {}): Promis
 beforeAll(async () => {
   mkdirSync(env.HOME, { recursive: true });
   platform = await startPlatform({ home: join(work, 'platform'), port: 0, log: () => {} });
-  for (const d of ['broken', 'rendered/provider', 'rendered/consumer']) mkdirSync(join(project, d), { recursive: true });
+  for (const d of ['broken', 'triggers', 'rendered/provider', 'rendered/consumer']) mkdirSync(join(project, d), { recursive: true });
   cpSync(join(repo, 'force-app'), join(project, 'force-app'), { recursive: true });
   cpSync(join(repo, 'config'), join(project, 'config'), { recursive: true });
   if (existsSync(join(repo, '.forceignore'))) cpSync(join(repo, '.forceignore'), join(project, '.forceignore'));
   writeFileSync(
     join(project, 'sfdx-project.json'),
     JSON.stringify({
-      packageDirectories: [{ path: 'force-app/provider', default: false }, { path: 'force-app/consumer', default: true }, { path: 'broken', default: false }, { path: 'rendered/provider', default: false }, { path: 'rendered/consumer', default: false }],
+      packageDirectories: [{ path: 'force-app/provider', default: false }, { path: 'force-app/consumer', default: true }, { path: 'broken', default: false }, { path: 'triggers', default: false }, { path: 'rendered/provider', default: false }, { path: 'rendered/consumer', default: false }],
       name: 'md-e2e',
       namespace: '',
       sourceApiVersion: '66.0',
@@ -88,6 +90,52 @@ describe('sf project deploy start / retrieve start', () => {
     expect(failed).toEqual([expect.objectContaining({ fullName: 'Broken', lineNumber: 4, columnNumber: 5, error: "Missing ';' at '}' (4:5)" })]);
     expect(failed[0]!.filePath).toMatch(/broken\/classes\/Broken\.cls$/);
     expect(listApexClasses(platform.db, platform.devHub.id).map((c) => c.name)).not.toContain('Sibling');
+  }, 120_000);
+
+  it('deploys a trigger with its test (RunSpecifiedTests): the test sees it fire and fail a row with addError', async () => {
+    const meta = (type: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</${type}>\n`;
+    mkdirSync(join(project, 'triggers/main/triggers'), { recursive: true });
+    mkdirSync(join(project, 'triggers/main/classes'), { recursive: true });
+    writeFileSync(
+      join(project, 'triggers/main/triggers/AccountDescriber.trigger'),
+      "trigger AccountDescriber on Account (before insert) {\n    for (Account a : Trigger.new) {\n        if (a.Name == 'Nope') a.addError('Nope is not a name');\n        a.Description = 'Described: ' + a.Name;\n    }\n}\n",
+    );
+    writeFileSync(join(project, 'triggers/main/triggers/AccountDescriber.trigger-meta.xml'), meta('ApexTrigger'));
+    writeFileSync(
+      join(project, 'triggers/main/classes/AccountDescriberTest.cls'),
+      `@IsTest
+private class AccountDescriberTest {
+    @IsTest
+    static void describesAndRefuses() {
+        Account a = new Account(Name = 'Acme');
+        insert a;
+        Assert.areEqual('Described: Acme', [SELECT Description FROM Account WHERE Id = :a.Id].Description, 'the before insert trigger sets it');
+        try {
+            insert new Account(Name = 'Nope');
+            Assert.fail('the trigger refuses Nope');
+        } catch (DmlException e) {
+            Assert.areEqual('Nope is not a name', e.getDmlMessage(0), 'the addError message');
+            Assert.areEqual(StatusCode.FIELD_CUSTOM_VALIDATION_EXCEPTION, e.getDmlType(0), 'the status code');
+        }
+    }
+}
+`,
+    );
+    writeFileSync(join(project, 'triggers/main/classes/AccountDescriberTest.cls-meta.xml'), meta('ApexClass'));
+    const r = await sf(['project', 'deploy', 'start', '--source-dir', 'triggers', '--target-org', 'hub', '--test-level', 'RunSpecifiedTests', '--tests', 'AccountDescriberTest']);
+    expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
+    const tests = (r.json.result['details'] as { runTestResult: { numTestsRun: number; numFailures: number; codeCoverage: { name: string; type: string; numLocationsNotCovered: number }[] } }).runTestResult;
+    expect(tests).toMatchObject({ numTestsRun: 1, numFailures: 0 });
+    expect(tests.codeCoverage).toContainEqual(expect.objectContaining({ name: 'AccountDescriber', type: 'Trigger', numLocationsNotCovered: 0 }));
+    expect(listApexTriggers(platform.db, platform.devHub.id).map((t) => t.name)).toContain('AccountDescriber');
+    // REST writes fire triggers too (what `sf data create record` sends).
+    const token = await adminToken(platform);
+    const post = (name: string) => api(platform.url, token, '/services/data/v66.0/sobjects/Account', { method: 'POST', body: JSON.stringify({ Name: name }), headers: { 'Content-Type': 'application/json' } });
+    const refused = await post('Nope');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual([{ errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Nope is not a name' }]);
+    expect((await post('ViaRest')).status).toBe(201);
+    expect(runSoql(platform.db, platform.devHub.id, "SELECT Description FROM Account WHERE Name = 'ViaRest'").records[0]).toMatchObject({ Description: 'Described: ViaRest' });
   }, 120_000);
 
   it('deploys force-app/consumer into a scratch org made by `sf org create scratch`, with source tracking', async () => {

@@ -64,6 +64,11 @@ export function compileTrigger(program: Program, name: string, source: string): 
   return t;
 }
 
+/** Every trigger compiled for a program so far (for coverage). */
+export function compiledTriggers(program: Program): CompiledTrigger[] {
+  return [...(compiled.get(program)?.values() ?? [])];
+}
+
 /** The active triggers of the transaction's org, compiled once per transaction. */
 export async function orgTriggers(f: Frame): Promise<CompiledTrigger[]> {
   const tx = f.tx;

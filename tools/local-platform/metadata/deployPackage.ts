@@ -308,7 +308,8 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
         const batchClasses = good
           .filter(({ c }) => c.type === 'ApexClass')
           .map(({ c }) => ({ name: c.fullName, body: c.files.get(c.fileName)!.toString('utf8') }));
-        outcome = await runDeployTests(caller.apexHost!(), batchClasses, testLevel, options.runTests ?? []);
+        const batchTriggers = good.filter(({ c }) => c.type === 'ApexTrigger').map(({ c }) => c.fullName);
+        outcome = await runDeployTests(caller.apexHost!(), batchClasses, testLevel, options.runTests ?? [], batchTriggers);
       } catch (e) {
         undoApply(caller.db, undo);
         throw e;

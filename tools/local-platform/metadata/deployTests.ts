@@ -43,7 +43,7 @@ function hostWithClasses(host: ApexHost, batch: ApexClassSource[]): ApexHost {
   });
 }
 
-export async function runDeployTests(host: ApexHost, batch: ApexClassSource[], testLevel: string, runTests: string[]): Promise<DeployTestOutcome> {
+export async function runDeployTests(host: ApexHost, batch: ApexClassSource[], testLevel: string, runTests: string[], batchTriggers: string[] = []): Promise<DeployTestOutcome> {
   const { runTests: run } = await import('../../apex/index.ts');
   const specified = testLevel === 'RunSpecifiedTests';
   const classNames = specified ? runTests.filter((t) => !t.includes('.')) : undefined;
@@ -62,7 +62,7 @@ export async function runDeployTests(host: ApexHost, batch: ApexClassSource[], t
     namespace: null,
     numLocations: c.coveredLines.length + c.uncoveredLines.length,
     numLocationsNotCovered: c.uncoveredLines.length,
-    type: 'Class',
+    type: c.kind ?? 'Class',
   }));
   const warnings: { message: string; name?: string; namespace: null }[] = [];
   if (specified) {
@@ -77,6 +77,11 @@ export async function runDeployTests(host: ApexHost, batch: ApexClassSource[], t
     const total = result.coverage.reduce((n, c) => n + c.coveredLines.length + c.uncoveredLines.length, 0);
     const pct = total === 0 ? 100 : Math.floor((covered / total) * 100);
     if (pct < 75) warnings.push({ message: `Average test coverage across all Apex Classes and Triggers is ${pct}%, at least 75% test coverage is required.`, namespace: null });
+  }
+  // Every deployed trigger needs some coverage (Salesforce's 1% rule for triggers).
+  for (const name of batchTriggers) {
+    const c = result.coverage.find((x) => x.kind === 'Trigger' && x.className.toLowerCase() === name.toLowerCase());
+    if (!c || c.coveredLines.length === 0) warnings.push({ message: 'Test coverage of selected Apex Trigger is 0%, at least 1% test coverage is required', name, namespace: null });
   }
   return {
     runTestResult: {
