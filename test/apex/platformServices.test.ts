@@ -189,8 +189,12 @@ describe('Set and Map keys with their own equals/hashCode', () => {
       System.debug(names.remove(new Point(1, 2)) + ' ' + names.size());
       Set<Point> s = new Set<Point>();
       System.debug(s.add(new Point(3, 3)) + ' ' + s.add(new Point(3, 3)) + ' ' + s.size() + ' ' + s.contains(new Point(3, 3)));
+      List<Point> pts = new List<Point>{ new Point(0, 0), new Point(4, 5) };
+      System.debug(pts.contains(new Point(4, 5)) + ' ' + pts.indexOf(new Point(4, 5)) + ' ' + pts.indexOf(new Point(5, 4)));
+      Assert.areEqual(new Point(7, 7), new Point(7, 7));
+      System.assertNotEquals(new Point(7, 7), new Point(7, 8));
     `);
     expect(r.compileProblem ?? r.exceptionMessage).toBeUndefined();
-    expect(r.debug).toEqual(['2 b true false', 'true', 'b 1', 'true false 1 true']);
+    expect(r.debug).toEqual(['2 b true false', 'true', 'b 1', 'true false 1 true', 'true 1 -1']);
   });
 });

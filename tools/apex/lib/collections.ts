@@ -76,8 +76,8 @@ defineNative({
       l.items.length = 0;
       return null;
     },
-    contains: (f, l: ApexList, [v]) => l.items.some((x) => hashKey(x) === hashKey(v) || valueEquals(x, v, true)),
-    indexOf: (f, l: ApexList, [v]) => l.items.findIndex((x) => valueEquals(x, v, true)),
+    contains: async (f, l: ApexList, [v], site) => (userKeyed(v) ? (await indexOfAsync(f, l, v, site)) >= 0 : l.items.some((x) => hashKey(x) === hashKey(v) || valueEquals(x, v, true))),
+    indexOf: (f, l: ApexList, [v], site) => indexOfAsync(f, l, v, site),
     clone: (f, l: ApexList) => new ApexList(l.items.slice(), l.elemType),
     deepClone: (f, l: ApexList) =>
       new ApexList(
@@ -126,6 +126,17 @@ defineNative({
 
 /** A user object whose class overrides equals or hashCode: Set and Map find it through them. */
 const userKeyed = (v: unknown): v is ApexObject => v instanceof ApexObject && definesEquality(v);
+
+/** Value equality that calls a user class's own equals() (Assert, List.contains/indexOf). */
+export async function equalsAsync(f: Frame, a: unknown, b: unknown, site: Site): Promise<boolean> {
+  if (userKeyed(a) && a !== b) return (await callMethod(f, a, 'equals', [b], site)) === true;
+  return valueEquals(a, b, true, f);
+}
+
+async function indexOfAsync(f: Frame, l: ApexList, v: unknown, site: Site): Promise<number> {
+  for (let i = 0; i < l.items.length; i++) if (userKeyed(v) || userKeyed(l.items[i]) ? await equalsAsync(f, v, l.items[i], site) : valueEquals(l.items[i], v, true)) return i;
+  return -1;
+}
 let userKeySeq = 0;
 
 /**

@@ -14,6 +14,7 @@ import { LIMITS } from '../run/transaction.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../lower/classModel.ts';
 import { compileDynamicSoql } from './dynamicSoql.ts';
+import { equalsAsync } from './collections.ts';
 
 const str = (v: unknown) => stringValueOf(v);
 
@@ -32,8 +33,8 @@ function equalsMsg(expected: unknown, actual: unknown): string {
 }
 
 /** System.assertEquals message: 'Assertion Failed: <msg>: Expected: x, Actual: y' (custom message first). */
-function assertEquals(f: Frame, exp: unknown, act: unknown, msg: unknown, negate: boolean): null {
-  const eq = valueEquals(exp, act, true, f);
+async function assertEquals(f: Frame, exp: unknown, act: unknown, msg: unknown, negate: boolean, site: Site): Promise<null> {
+  const eq = await equalsAsync(f, exp, act, site);
   if (eq === negate) {
     const base = negate ? `Same value: ${str(act)}` : equalsMsg(exp, act);
     throwEx(f, 'AssertException', msg === undefined || msg === null ? `Assertion Failed: ${base}` : `Assertion Failed: ${str(msg)}: ${base}`);
@@ -61,8 +62,8 @@ defineNative({
       if (c !== true) throwEx(f, 'AssertException', msg === undefined ? 'Assertion Failed' : `Assertion Failed: ${str(msg)}`);
       return null;
     },
-    assertEquals: (f, [e, a, m]) => assertEquals(f, e, a, m, false),
-    assertNotEquals: (f, [e, a, m]) => assertEquals(f, e, a, m, true),
+    assertEquals: (f, [e, a, m], site) => assertEquals(f, e, a, m, false, site),
+    assertNotEquals: (f, [e, a, m], site) => assertEquals(f, e, a, m, true, site),
     // isBatch, isFuture, isQueueable, enqueueJob: lib/async.ts
     isScheduled: () => false,
     requestVersion: () => '65.0',
@@ -109,12 +110,12 @@ for (const c of ['ChatterUsers', 'ChatterFeeds', 'ChatterGroups', 'ChatterMessag
 defineNative({
   name: 'Assert',
   statics: {
-    areEqual: (f, [e, a, m]) => {
-      if (!valueEquals(e, a, true, f)) assertFail(f, `Assertion Failed: ${equalsMsg(e, a)}`, m === undefined ? undefined : `: ${str(m)}`);
+    areEqual: async (f, [e, a, m], site) => {
+      if (!(await equalsAsync(f, e, a, site))) assertFail(f, `Assertion Failed: ${equalsMsg(e, a)}`, m === undefined ? undefined : `: ${str(m)}`);
       return null;
     },
-    areNotEqual: (f, [e, a, m]) => {
-      if (valueEquals(e, a, true, f)) assertFail(f, `Assertion Failed: Same value: ${str(a)}`, m === undefined ? undefined : `: ${str(m)}`);
+    areNotEqual: async (f, [e, a, m], site) => {
+      if (await equalsAsync(f, e, a, site)) assertFail(f, `Assertion Failed: Same value: ${str(a)}`, m === undefined ? undefined : `: ${str(m)}`);
       return null;
     },
     isTrue: (f, [c, m]) => {
