@@ -1,10 +1,11 @@
-import { sign as cryptoSign, createPrivateKey } from 'node:crypto';
+import { sign as cryptoSign, createPrivateKey, randomUUID } from 'node:crypto';
+import { journalCommit, journalNextSeq, journalRollback, journalWrite, type RawRow } from './apexJournal.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord, ApexClassSource } from '../apex/host.ts';
 import type { RecordStore } from './contracts.ts';
 import type { MetadataModule } from './neighbours.ts';
 import { runSoql, splitAllRows } from './soql.ts';
-import { deleteRecord, getDeletedRecord, getRecord, insertRecord, moveToRecycleBin, undeleteRecord, updateRecord, tx, type StoredOrg } from './store.ts';
+import { deleteRecord, getDeletedRecord, getRecord, insertRecord, undeleteRecord, updateRecord, tx, type StoredOrg } from './store.ts';
 import { checkFieldEdit, checkObjectAccess, fieldPermission, hasClassAccess, hasObjectAccess, profileNameOf } from './access.ts';
 import { childRelationships, getObjectDef, listObjects } from './schema.ts';
 import { keyPrefixFor } from './ids.ts';
@@ -29,22 +30,26 @@ export interface ApexHostDeps {
   journal?: Journal;
 }
 
-interface RawRow {
-  id: string; org_id: string; sobject: string; fields: string; created_at: string; updated_at: string;
-}
-
 /**
  * Apex transactions as an undo journal rather than an open SQLite transaction: an Apex request can
  * await a callout that this same process serves (Org A calling Org B), so a connection-wide
- * transaction would interleave with the other org's. Each DML statement commits at once; `rollback`
- * undoes this host's statements since the matching `begin`. Other requests of the same org may see
- * uncommitted Apex writes meanwhile (a local-platform simplification).
+ * transaction would interleave with the other org's. Each DML statement commits at once together
+ * with its undo entry in `apex_tx_journal` (apexJournal.ts); `rollback` undoes this host's statements
+ * since the matching `begin`, and the platform undoes whatever a dead process left open when it next
+ * starts. Other requests of the same org may see uncommitted Apex writes meanwhile (a local-platform
+ * simplification).
  */
 export interface Journal {
-  entries: ({ kind: 'insert'; id: string } | { kind: 'undelete'; id: string } | { kind: 'update'; row: RawRow } | { kind: 'delete'; row: RawRow })[];
+  txId: string;
+  /** Per open level: the first journal seq that belongs to it. */
   marks: number[];
 }
-const newJournal = (): Journal => ({ entries: [], marks: [] });
+let journalPrefix = 'main:';
+/** Tags this thread's transactions (an Apex worker's), so a dead worker's open ones can be undone. */
+export function setJournalPrefix(prefix: string): void {
+  journalPrefix = prefix;
+}
+const newJournal = (): Journal => ({ txId: journalPrefix + randomUUID(), marks: [] });
 
 export const unauthorizedEndpoint = (url: string): string =>
   `Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = ${url}`;
@@ -139,7 +144,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
             checkFieldEdit(db, org.id, userId, type, Object.keys(fields));
           }
           const id = insertRecord(db, org.id, type, fields, { userId });
-          if (journal.marks.length) journal.entries.push({ kind: 'insert', id });
+          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'insert', id });
           return id;
         }),
       );
@@ -157,7 +162,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           }
           // Test.setCreatedDate arrives as an update of CreatedDate alone: the one system field tests may set.
           const onlyCreatedDate = Object.keys(fields).length === 1 && 'CreatedDate' in fields;
-          if (journal.marks.length) journal.entries.push({ kind: 'update', row: rowOf(existing.id)! });
+          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'update', row: rowOf(existing.id)! });
           updateRecord(db, org.id, existing.sobject, Id, fields, { userId, trusted: onlyCreatedDate });
         }
       });
@@ -168,7 +173,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           const existing = getRecord(db, org.id, id);
           if (!existing) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
           if (options.userMode) checkObjectAccess(db, org.id, userId, existing.sobject, 'delete');
-          if (journal.marks.length) journal.entries.push({ kind: 'delete', row: rowOf(existing.id)! });
+          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'delete', row: rowOf(existing.id)! });
           deleteRecord(db, org.id, existing.sobject, id);
         }
       });
@@ -187,7 +192,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           const bin = getDeletedRecord(db, org.id, id);
           if (bin && options.userMode) checkObjectAccess(db, org.id, userId, bin.sobject, 'delete');
           const back = undeleteRecord(db, org.id, id);
-          if (journal.marks.length) journal.entries.push({ kind: 'undelete', id: back.id });
+          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'undelete', id: back.id });
         }
       });
     },
@@ -302,26 +307,15 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       return createApexHost({ ...deps, userId: row.id, journal });
     },
     async begin() {
-      journal.marks.push(journal.entries.length);
+      journal.marks.push(journalNextSeq(db));
     },
     async commit() {
       journal.marks.pop();
-      if (journal.marks.length === 0) journal.entries.length = 0;
+      if (journal.marks.length === 0) tx(db, () => journalCommit(db, journal.txId));
     },
     async rollback() {
       const mark = journal.marks.pop() ?? 0;
-      const undo = journal.entries.splice(mark).reverse();
-      tx(db, () => {
-        for (const u of undo) {
-          if (u.kind === 'insert') db.prepare('DELETE FROM records WHERE id = ?').run(u.id);
-          else if (u.kind === 'undelete') moveToRecycleBin(db, u.id);
-          else if (u.kind === 'update') db.prepare('UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(u.row.fields, u.row.updated_at, u.row.id);
-          else {
-            db.prepare('INSERT OR REPLACE INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(u.row.id, u.row.org_id, u.row.sobject, u.row.fields, u.row.created_at, u.row.updated_at);
-            db.prepare('DELETE FROM recycle_bin WHERE id = ?').run(u.row.id);
-          }
-        }
-      });
+      tx(db, () => journalRollback(db, journal.txId, mark));
     },
   };
 }

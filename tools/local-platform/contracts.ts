@@ -36,6 +36,13 @@ export interface RequestContext {
   userId?: string;
   /** Builds the Apex host for a user of this org (the runtime's window on the org). */
   apexHost(userId: string): ApexHost;
+  /**
+   * Runs an entry point of tools/apex/index.ts (`executeAnonymous`, `runApexRest`, `runTests`, …: any
+   * export taking the host first) for a user of this org on an Apex worker thread, so a runaway
+   * transaction cannot stall the server. Arguments and result must be structured-cloneable. Absent
+   * when the platform runs Apex in-process.
+   */
+  runApex?<T>(entry: string, userId: string, args: unknown[]): Promise<T>;
 }
 
 /** Each part mounts one handler; it returns false for requests that are not its own. */

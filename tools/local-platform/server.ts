@@ -18,6 +18,8 @@ import { ApiError, invalidSession, notFound } from './errors.ts';
 import { sendApiError, sendJson, sendSoapFault } from './http.ts';
 import { createApexHost } from './apexHost.ts';
 import { lightningRoutes } from './lightning/index.ts';
+import { recoverApexTransactions } from './apexJournal.ts';
+import { ApexPool } from './apexPool.ts';
 
 /**
  * The local Salesforce platform: one process, one SQLite file, one loopback HTTP listener per org
@@ -42,6 +44,8 @@ export interface PlatformOptions {
   log?: (line: string) => void;
   /** Log one line per request (method, path without query, status, ms) through `log`. */
   logRequests?: boolean;
+  /** Run Apex on worker threads (default; env LOCAL_SF_APEX_WORKERS=0 runs it on the server's event loop). */
+  apexWorkers?: boolean;
 }
 
 export interface CliAppInfo {
@@ -63,6 +67,8 @@ export interface RunningPlatform {
   orgs(): StoredOrg[];
   /** Handlers in the order they are tried, with where each came from. */
   routeNames(): string[];
+  /** Apex worker threads running a transaction right now. */
+  apexBusy(): number;
   /** Deletes scratch orgs past their expiration date now (also runs at start and every minute). */
   expireScratchOrgs(): Promise<number>;
   close(): Promise<void>;
@@ -108,6 +114,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const home = resolve(options.home ?? defaultHome());
   const log = options.log ?? (() => {});
   const db = openDatabase(home);
+  // Apex transactions a dead process left open are undone before anything else runs (apexJournal.ts).
+  const undone = recoverApexTransactions(db);
+  if (undone) log(`undid ${undone} write(s) of Apex transactions left open by a stopped process`);
   const records = createRecordStore(db);
   const neighbours: Neighbours = await loadNeighbours();
   for (const p of neighbours.problems) log(`neighbour module failed to load: ${p}`);
@@ -120,9 +129,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     maxDaily: options.limits?.maxDaily ?? envNumber('LOCAL_SF_DAILY_SCRATCH_ORGS') ?? 40,
   };
   const servers = new Map<string, Server>();
+  const apexPool = (options.apexWorkers ?? process.env.LOCAL_SF_APEX_WORKERS !== '0') ? new ApexPool(home, db, log) : undefined;
   const oauthSettings = (): OAuthSettings => ({ propagationSeconds: settings.propagationSeconds, metadata: neighbours.metadata });
 
-  const newServer = (getOrgId: () => string | undefined) => createServer((req, res) => void handle(getOrgId(), req, res));
+  const newServer = (getOrgId: () => string | undefined) => {
+    const server = createServer((req, res) => void handle(getOrgId(), req, res));
+    // Longer than a client's pause between calls, so a reused keep-alive socket is never closed under it (ECONNRESET).
+    server.keepAliveTimeout = 65_000;
+    return server;
+  };
 
   const signupDeps: SignupDeps = {
     db,
@@ -210,7 +225,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       else if (isSoap) raw = SOAP_SESSION.exec(body.toString('utf8'))?.[1];
       const row = raw ? lookupToken(db, raw, 'access') : undefined;
       const userId = row && row.org_id === org.id ? row.user_id : undefined;
-      const ctx: RequestContext = { db, org, records, userId, apexHost: (uid: string) => createApexHost({ db, org, userId: uid, metadata: neighbours.metadata, records }) };
+      const ctx: RequestContext = {
+        db, org, records, userId,
+        apexHost: (uid: string) => createApexHost({ db, org, userId: uid, metadata: neighbours.metadata, records }),
+        runApex: apexPool ? <T>(entry: string, uid: string, args: unknown[]) => apexPool.run<T>(entry, org.id, uid, args) : undefined,
+      };
       const needsSession = path.startsWith('/services/apexrest') || /^\/services\/data\/v[\d.]+\/(tooling|sobjects|query|composite|limits)/.test(path);
       if (needsSession && !userId) {
         sendApiError(res, invalidSession());
@@ -305,8 +324,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     orgs: () => [...servers.keys()].map((id) => getOrg(db, id)!).filter(Boolean),
     routeNames: () => registry.map((r) => r.name),
     expireScratchOrgs: () => expireScratchOrgs(signupDeps),
+    apexBusy: () => apexPool?.busy() ?? 0,
     async close() {
       clearInterval(sweeper);
+      await apexPool?.close();
       for (const s of servers.values()) {
         s.closeAllConnections();
         await new Promise<void>((r) => s.close(() => r()));

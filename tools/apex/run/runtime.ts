@@ -47,6 +47,8 @@ export function describeFailure(err: unknown, tx?: Transaction): ApexFailure {
   if (err instanceof UnsupportedError || err instanceof UnsupportedEquality)
     return { kind: 'unsupported', message: err.message, stackTrace: tx?.stackTrace() ?? '', line: top?.line ?? 0, column: top?.col ?? 0 };
   const e = err as Error;
+  if (e instanceof RangeError && /Invalid (string|array|typed array) length|allocation failed/i.test(e.message))
+    return { kind: 'exception', typeName: 'System.LimitException', message: 'System.LimitException: Apex heap size too large', stackTrace: tx?.stackTrace() ?? '', line: top?.line ?? 0, column: top?.col ?? 0 };
   return {
     kind: 'internal',
     message: `Internal error in the local Apex runtime: ${e?.message ?? String(err)}`,
@@ -87,6 +89,7 @@ export async function runInTransaction<T>(
   tx.chainDepth = opts.chainDepth ?? 0;
   const frame = new Frame(tx, entryCls, null, 0);
   tx.onCpuLimit = () => limitEx(frame, 'Apex CPU time limit exceeded');
+  tx.onHeapLimit = () => limitEx(frame, 'Apex heap size too large');
   const manage = opts.manageTransaction !== false;
   if (manage) await host.begin();
   try {

@@ -20,6 +20,14 @@ export const LIMITS = {
   heap: 6_000_000,
 };
 
+/**
+ * Optional heap gauge, set by hosts that run each transaction on its own V8 isolate (the local
+ * platform's Apex workers): `used()` is that isolate's live heap in bytes, `collect()` a full GC.
+ * The runtime's objects are bigger than Salesforce's accounting of the same Apex values, so growth is
+ * divided by `scale` before it is compared with the 6 MB limit (an approximation, unverified).
+ */
+export const heapGauge: { used?: () => number; collect?: () => void; scale: number } = { scale: 4 };
+
 export interface StackEntry {
   cls: ClassDef;
   method: string;
@@ -75,6 +83,9 @@ export class Transaction {
   triggerStack: TriggerContext[] = [];
   /** Raised when the CPU limit is hit; the LimitException factory lives in run/exceptions.ts. */
   onCpuLimit?: () => never;
+  /** Raised when the heap limit is hit ('Apex heap size too large'). */
+  onHeapLimit?: () => never;
+  private heapBase = heapGauge.used?.() ?? 0;
 
   constructor(
     host: ApexHost,
@@ -94,7 +105,19 @@ export class Transaction {
     let set = this.coverage.get(cls);
     if (!set) this.coverage.set(cls, (set = new Set()));
     set.add(line);
-    if ((++this.ticks & 1023) === 0 && this.cpuMs() > LIMITS.cpuMs && this.onCpuLimit) this.onCpuLimit();
+    if ((++this.ticks & 255) !== 0) return;
+    if (this.heapExceeded() && this.onHeapLimit) this.onHeapLimit();
+    if ((this.ticks & 1023) === 0 && this.cpuMs() > LIMITS.cpuMs && this.onCpuLimit) this.onCpuLimit();
+  }
+
+  /** Live heap grown past the limit since the transaction began (garbage collected before judging). */
+  heapExceeded(): boolean {
+    const used = heapGauge.used;
+    if (!used) return false;
+    const over = () => (used() - this.heapBase) / heapGauge.scale > LIMITS.heap;
+    if (!over()) return false;
+    heapGauge.collect?.();
+    return over();
   }
 
   cpuMs(): number {

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext, RouteHandler } from '../contracts.ts';
 import { hasUserPermission } from '../access.ts';
-import { executeAnonymous, runApexRest, runTests, type ExecuteAnonymousResult, type TestRunResult } from '../../apex/index.ts';
+import { executeAnonymous, runApexRest, runTests, type ApexHost, type ApexRestRequest, type ExecuteAnonymousResult, type TestRunResult } from '../../apex/index.ts';
 
 const JSON_CT = 'application/json;charset=UTF-8';
 
@@ -302,18 +302,23 @@ function headersOf(req: IncomingMessage): Record<string, string> {
 }
 
 async function apexRest(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, body: Buffer, url: URL): Promise<void> {
-  const host = ctx.apexHost(ctx.userId!);
   const params: Record<string, string> = {};
   for (const [k, v] of url.searchParams) params[k] = v;
-  const out = await runApexRest(host, {
+  const request: ApexRestRequest = {
     method: req.method ?? 'GET',
     requestUri: decodeURIComponent(url.pathname.slice('/services/apexrest'.length)) || '/',
     params,
     headers: headersOf(req),
     body,
     remoteAddress: req.socket.remoteAddress ?? '127.0.0.1',
-  });
+  };
+  const out = await isolated(ctx, 'runApexRest', [request], (host) => runApexRest(host, request));
   send(res, out.statusCode, out.body, out.headers);
+}
+
+/** Runs an Apex entry point on a worker thread when the platform has them, else here. */
+function isolated<T>(ctx: RequestContext, entry: string, args: unknown[], here: (host: ApexHost) => Promise<T>): Promise<T> {
+  return ctx.runApex ? ctx.runApex<T>(entry, ctx.userId!, args) : here(ctx.apexHost(ctx.userId!));
 }
 
 /**
@@ -349,7 +354,8 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
       soapFault(res, 'INVALID_OPERATION', 'Only executeAnonymous is served by the local Apex SOAP API');
       return true;
     }
-    const result = await executeAnonymous(ctx.apexHost(ctx.userId), xmlUnescape(m[1]));
+    const code = xmlUnescape(m[1]);
+    const result = await isolated(ctx, 'executeAnonymous', [code], (host) => executeAnonymous(host, code));
     send(res, 200, executeAnonymousSoap(result), { 'Content-Type': 'text/xml;charset=UTF-8' });
     return true;
   }
@@ -368,7 +374,6 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
       return true;
     }
     const classId = classIdResolver(ctx);
-    const host = ctx.apexHost(ctx.userId);
     if (tooling[1] === 'runTestsAsynchronous' && req.method === 'POST') {
       let payload: Rec;
       try {
@@ -384,7 +389,7 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
       }
       // The run completes before the answer: polling clients see Status 'Completed' at once.
       const started = new Date();
-      const r = await runTests(host, sel);
+      const r = await isolated(ctx, 'runTests', [sel], (h) => runTests(h, sel));
       const stored = storeRun(ctx, r, started, classId);
       send(res, 200, JSON.stringify(stored.jobId), { 'Content-Type': JSON_CT });
       return true;
@@ -395,7 +400,7 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
         send(res, 400, JSON.stringify([{ errorCode: 'MISSING_ARGUMENT', message: 'anonymousBody: required parameter missing' }]), { 'Content-Type': JSON_CT });
         return true;
       }
-      const r = await executeAnonymous(host, source);
+      const r = await isolated(ctx, 'executeAnonymous', [source], (h) => executeAnonymous(h, source));
       send(res, 200, JSON.stringify(executeAnonymousJson(r)), { 'Content-Type': JSON_CT });
       return true;
     }
@@ -419,7 +424,8 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
         send(res, 400, JSON.stringify([{ errorCode: 'INVALID_INPUT', message: 'Name the test class (tests[].className) to run synchronously' }]), { 'Content-Type': JSON_CT });
         return true;
       }
-      const r = await runTests(host, { classNames: classNames.length ? classNames : undefined, methodNames: methodNames.length ? methodNames : undefined });
+      const opts = { classNames: classNames.length ? classNames : undefined, methodNames: methodNames.length ? methodNames : undefined };
+      const r = await isolated(ctx, 'runTests', [opts], (h) => runTests(h, opts));
       send(res, 200, JSON.stringify(runTestsResultJson(r, classId)), { 'Content-Type': JSON_CT });
       return true;
     }

@@ -24,7 +24,9 @@ async function runAction(ctx: RequestContext, userId: string, action: AuraAction
   }
   const p = action.params ?? {};
   if (!p.classname || !p.method) return error('An Apex action needs params.classname and params.method.');
-  const result: AuraActionResult = await runAuraAction(ctx.apexHost(userId), { className: p.classname, methodName: p.method, params: p.params ?? {}, cacheable: p.cacheable === true });
+  const request = { className: p.classname, methodName: p.method, params: p.params ?? {}, cacheable: p.cacheable === true };
+  // On an Apex worker thread when the platform has them (apexPool.ts), so a runaway action stalls no other request.
+  const result: AuraActionResult = ctx.runApex ? await ctx.runApex<AuraActionResult>('runAuraAction', userId, [request]) : await runAuraAction(ctx.apexHost(userId), request);
   if (result.ok) return { id, state: 'SUCCESS', returnValue: { returnValue: result.returnValue, cacheable: result.cacheable }, error: [] };
   return { id, state: 'ERROR', returnValue: null, error: [result.error] };
 }

@@ -8,6 +8,14 @@ import { undoInterruptedDeploys } from './applyWithUndo.ts';
 
 const recovered = new WeakSet<DatabaseSync>();
 
+/**
+ * For a second connection to a database another connection is live on (the Apex workers): its first
+ * ensureMetadataSchema must not "recover" a deploy that is merely still running on the other one.
+ */
+export function skipDeployRecovery(db: DatabaseSync): void {
+  recovered.add(db);
+}
+
 export function ensureMetadataSchema(db: DatabaseSync): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS md_components (

@@ -1,0 +1,69 @@
+/**
+ * One Apex worker thread (apexPool.ts): its own V8 isolate, event loop and SQLite connection, so a
+ * runaway transaction stalls only this thread. It runs one Apex entry point at a time — any function
+ * of tools/apex/index.ts taking the host first — against a host built here exactly as the server
+ * builds it, and measures its isolate's heap for the Apex heap limit.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import * as apex from '../apex/index.ts';
+import { heapGauge } from '../apex/run/transaction.ts';
+import { createRecordStore, getOrg, openDatabase } from './store.ts';
+import { createApexHost, setJournalPrefix } from './apexHost.ts';
+import { loadNeighbours } from './neighbours.ts';
+import { setMetadataModule } from './access.ts';
+import { setCustomObjectSource } from './schema.ts';
+import { skipDeployRecovery } from './metadata/ensureMetadataSchema.ts';
+import { ApiError } from './errors.ts';
+
+export interface ApexJob {
+  id: number;
+  entry: string;
+  orgId: string;
+  userId: string;
+  args: unknown[];
+}
+
+const { home, prefix } = workerData as { home: string; prefix: string };
+setJournalPrefix(prefix);
+const db = openDatabase(home);
+skipDeployRecovery(db); // the main thread owns recovery; a deploy may be running there right now
+const neighbours = await loadNeighbours();
+setMetadataModule(neighbours.metadata);
+setCustomObjectSource(neighbours.metadata.getCustomObject?.bind(neighbours.metadata));
+(neighbours.metadata as { ensureMetadataSchema?: (d: typeof db) => void }).ensureMetadataSchema?.(db);
+const records = createRecordStore(db);
+
+v8.setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+heapGauge.used = () => {
+  const h = v8.getHeapStatistics() as v8.HeapInfo & { external_memory?: number };
+  return h.used_heap_size + (h.external_memory ?? 0); // Blob bodies live outside the JS heap
+};
+heapGauge.collect = gc;
+
+/** Structured clone turns Buffers into Uint8Arrays; the entry points expect Buffers (request bodies). */
+function revive(v: unknown): unknown {
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x instanceof Uint8Array ? revive(x) : x]));
+  return v;
+}
+
+parentPort!.on('message', async (job: ApexJob) => {
+  try {
+    const org = getOrg(db, job.orgId);
+    if (!org) throw new ApiError(404, 'NOT_FOUND', 'This org no longer exists');
+    const host = createApexHost({ db, org, userId: job.userId, metadata: neighbours.metadata, records });
+    const fn = (apex as unknown as Record<string, unknown>)[job.entry];
+    if (typeof fn !== 'function') throw new Error(`No Apex entry point ${job.entry}`);
+    const value = await (fn as (...a: unknown[]) => Promise<unknown>)(host, ...job.args.map(revive));
+    parentPort!.postMessage({ id: job.id, ok: true, value });
+  } catch (e) {
+    const err = e as Partial<ApiError> & Error;
+    parentPort!.postMessage({ id: job.id, ok: false, error: { message: err.message, status: err.status, errorCode: err.errorCode, fields: err.fields } });
+  } finally {
+    gc(); // a clean baseline for the next transaction's heap accounting
+  }
+});
+parentPort!.postMessage({ ready: true });
