@@ -43,6 +43,11 @@ export class ApexPool {
     }) as Promise<T>;
   }
 
+  /** Starts one worker ahead of the first request (loading the runtime takes seconds). */
+  warm(): void {
+    if (!this.closed && this.slots.length === 0) this.spawn();
+  }
+
   /** Workers running a transaction now. */
   busy(): number {
     return this.slots.filter((s) => s.job).length;

@@ -130,6 +130,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   };
   const servers = new Map<string, Server>();
   const apexPool = (options.apexWorkers ?? process.env.LOCAL_SF_APEX_WORKERS !== '0') ? new ApexPool(home, db, log) : undefined;
+  apexPool?.warm();
   const oauthSettings = (): OAuthSettings => ({ propagationSeconds: settings.propagationSeconds, metadata: neighbours.metadata });
 
   const newServer = (getOrgId: () => string | undefined) => {
