@@ -163,11 +163,12 @@ describe('Crypto.verifyHMAC', () => {
   });
 });
 
-describe('ApexClass rows', () => {
-  it("lists the in-memory org's classes as ApexClass records with their bodies", async () => {
+describe('ApexClass and Organization rows', () => {
+  it("lists the in-memory org's classes as ApexClass records and has its Organization row", async () => {
     const host = new MemoryHost({ classes: [{ name: 'Foo', body: 'public class Foo {}' }] });
-    const r = await run(`ApexClass k = [SELECT Name, Body, Status FROM ApexClass WHERE Name = 'Foo']; System.debug(k.Body + ' ' + k.Status);`, { host });
-    expect(r.debug).toEqual(['public class Foo {} Active']);
+    const r = await run(`ApexClass k = [SELECT Name, Body, Status FROM ApexClass WHERE Name = 'Foo']; System.debug(k.Body + ' ' + k.Status);
+      Organization o = [SELECT Id, IsSandbox FROM Organization LIMIT 1]; System.debug((o.Id == UserInfo.getOrganizationId()) + ' ' + o.IsSandbox);`, { host });
+    expect(r.debug).toEqual(['public class Foo {} Active', 'true false']);
   });
 });
 

@@ -151,6 +151,9 @@ export class MemoryHost implements ApexHost {
     // What every org has: the running user and the standard profiles.
     const profiles = this.seed('Profile', [{ Name: 'System Administrator' }, { Name: 'Standard User' }, { Name: 'Minimum Access - Salesforce' }]);
     this.seed('User', [{ Id: this.user.id, Username: this.user.username, Name: this.user.name, Email: this.user.email, ProfileId: profiles[0], IsActive: true }]);
+    // Every org has its Organization row (SELECT … FROM Organization), Id = the org Id.
+    this.seed('Organization', [{ Id: this.orgId, Name: 'Local Org', OrganizationType: 'Developer Edition', IsSandbox: false, InstanceName: 'LOCAL', NamespacePrefix: null,
+      TimeZoneSidKey: 'GMT', LanguageLocaleKey: 'en_US', DefaultLocaleSidKey: 'en_US', Country: 'US', TrialExpirationDate: null, IsReadOnly: false }]);
     // The org's Apex classes are rows of ApexClass too (SELECT Name, Body FROM ApexClass).
     this.seed('ApexClass', this.classes.map((c) => ({ Name: c.name, Body: c.body, ApiVersion: 65.0, Status: 'Active', IsValid: true, NamespacePrefix: null, LengthWithoutComments: c.body.length })));
     this.seed('ApexTrigger', this.triggers.map((t) => ({ Name: t.name, Body: t.body, ApiVersion: 65.0, Status: t.status ?? 'Active', IsValid: true, NamespacePrefix: null, LengthWithoutComments: t.body.length })));
