@@ -3,35 +3,26 @@
  * runs the project's Apex tests on the local Apex runtime (in-memory org) and prints sf-style results
  * with coverage per class. Exit code 1 when a test fails.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from './flags.ts';
 import { writeFileSync } from 'node:fs';
 import { ToolError } from '../core/ToolError.ts';
 import { runTests } from '../apex/index.ts';
 import { projectHost } from '../apex/projectSources.ts';
 import { testRunHuman, testRunJson, testRunJunit } from '../apex/testFormatters.ts';
 
+const USAGE = 'Usage: npm run apex-test -- [--json] [--junit FILE] [--class-names A,B] [--tests Class.method,...] [--source-dir force-app]';
+
 async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean', default: false },
-        junit: { type: 'string' },
-        'class-names': { type: 'string', short: 'n' },
-        tests: { type: 'string', short: 't' },
-        'source-dir': { type: 'string', short: 'd', multiple: true },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    throw new ToolError((e as Error).message.split('\n')[0]!, 'InvalidOption', ['Run: npm run apex-test -- --help']);
-  }
-  if (args.help) {
-    process.stdout.write('Usage: npm run apex-test -- [--json] [--junit FILE] [--class-names A,B] [--tests Class.method,...] [--source-dir force-app]\n');
-    return 0;
-  }
+  const args = parseFlags(USAGE, {
+    args: argv,
+    options: {
+      json: { type: 'boolean', default: false },
+      junit: { type: 'string' },
+      'class-names': { type: 'string', short: 'n' },
+      tests: { type: 'string', short: 't' },
+      'source-dir': { type: 'string', short: 'd', multiple: true },
+    },
+  }).values;
   const dirs = args['source-dir']?.length ? args['source-dir'] : ['force-app'];
   const host = projectHost(dirs);
   if (!host.classes.length) throw new ToolError(`No Apex classes found under ${dirs.join(', ')}.`, 'NoApexClasses', ['Pass --source-dir pointing at a package directory holding .cls files (any folder depth)']);

@@ -2,7 +2,7 @@
  * `npm run configure -- --provider-org X --consumer-org Y`: the setup:orgs wiring for orgs that already
  * exist (sandboxes, Developer Edition orgs): no Dev Hub, no scratch orgs, same steps after that.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from './flags.ts';
 import { ToolError } from '../core/ToolError.ts';
 import { displayOrg } from '../provisioning/orgOps.ts';
 import { createProgress } from '../provisioning/progress.ts';
@@ -13,7 +13,10 @@ import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
 import { setupExternalService } from '../provisioning/externalServiceSetup.ts';
 import { withExternalServiceDefault } from './externalServiceFlag.ts';
 
-const { values } = parseArgs({
+const USAGE = `Usage: npm run configure -- --provider-org ALIAS --consumer-org ALIAS [--app eca|connected-app]
+         [--auth apex-jwt|named-credential] [--external-service [URL]] [--token-wait-minutes N] [--json]`;
+
+const { values } = parseFlags(USAGE, {
   args: withExternalServiceDefault(process.argv.slice(2)),
   options: {
     'external-service': { type: 'string' },

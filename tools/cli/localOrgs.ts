@@ -5,17 +5,41 @@
  * Thin command over tools/local-platform/daemon.ts. Prints paths and ids, never key contents.
  */
 import { ToolError } from '../core/ToolError.ts';
+import { exitWithFlagError, flagError, parseFlags } from './flags.ts';
 
-// node:sqlite prints an ExperimentalWarning on load; keep stderr for real problems (callers show its first line).
-process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (w.name !== 'ExperimentalWarning') process.stderr.write(`${w.name}: ${w.message}\n`);
-});
-const { DEVHUB_ALIAS, loginDevHub, resetState, serverStatus, startServer, stopServer } = await import('../local-platform/daemon.ts');
+import { DEVHUB_ALIAS, loginDevHub, resetState, serverStatus, startServer, stopServer } from '../local-platform/daemon.ts';
+
+const USAGE = `Usage: npm run local-orgs -- start [--no-login] [--json] | stop [--json] | status [--json] | reset --force [--json]
+       npm run local-orgs -- import-keystore --target-org ALIAS --file KEYSTORE.jks [--label LABEL] [--json]`;
+/** The flags each command takes; any other is refused with the usage. */
+const COMMAND_FLAGS: Record<string, string[]> = {
+  start: ['json', 'no-login'],
+  stop: ['json'],
+  status: ['json'],
+  reset: ['json', 'force'],
+  'import-keystore': ['json', 'target-org', 'file', 'label'],
+};
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const command = args[0] && !args[0].startsWith('--') ? args[0] : undefined;
+const { values, positionals } = parseFlags(USAGE, {
+  args,
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean' },
+    force: { type: 'boolean' },
+    'no-login': { type: 'boolean' },
+    'target-org': { type: 'string' },
+    file: { type: 'string' },
+    label: { type: 'string' },
+  },
+});
+const command = positionals[0];
+if (command === undefined || !COMMAND_FLAGS[command] || positionals.length > 1) {
+  exitWithFlagError(flagError(command === undefined ? 'Name a command.' : positionals.length > 1 ? `Unexpected argument '${positionals[1]}'.` : `Unknown command '${command}'.`, USAGE), json);
+}
+const misplaced = Object.keys(values).find((flag) => !COMMAND_FLAGS[command]!.includes(flag));
+if (misplaced) exitWithFlagError(flagError(`--${misplaced} does not apply to ${command}.`, USAGE), json);
 
 function print(human: string, data: unknown): void {
   process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : human + '\n');
@@ -63,7 +87,7 @@ async function main(): Promise<void> {
     case 'import-keystore': {
       // Same password rules as `npm run cert`: KEYSTORE_PASSWORD or the .password file beside the keystore.
       const { importKeystoreIntoOrg, importedHuman, parseImportKeystoreFlags } = await import('./importKeystore.ts');
-      const r = await importKeystoreIntoOrg(parseImportKeystoreFlags(args.slice(1)));
+      const r = await importKeystoreIntoOrg(parseImportKeystoreFlags(args.filter((a) => a !== 'import-keystore')));
       print(importedHuman(r), r);
       return;
     }

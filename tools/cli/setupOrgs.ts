@@ -1,5 +1,5 @@
 /** `npm run setup:orgs`: from nothing to Org A showing Org B's latest Accounts. */
-import { parseArgs } from 'node:util';
+import { parseFlags } from './flags.ts';
 import { createProgress } from '../provisioning/progress.ts';
 import { readProjectConfig } from '../provisioning/projectConfig.ts';
 import { runSetup, type SetupResult } from '../provisioning/setupFlow.ts';
@@ -8,7 +8,11 @@ import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
 import { setupExternalService, type ExternalServiceReport } from '../provisioning/externalServiceSetup.ts';
 import { withExternalServiceDefault } from './externalServiceFlag.ts';
 
-const { values } = parseArgs({
+export const USAGE = `Usage: npm run setup:orgs -- [--dev-hub ALIAS] [--local] [--cert org|local] [--app eca|connected-app]
+         [--auth apex-jwt|named-credential] [--external-service [URL]] [--duration-days N] [--serial]
+         [--token-wait-minutes N] [--json]`;
+
+const { values } = parseFlags(USAGE, {
   args: withExternalServiceDefault(process.argv.slice(2)),
   options: {
     'external-service': { type: 'string' },

@@ -1,14 +1,14 @@
 /** `npm run teardown`: deletes both scratch orgs and the rendered files; keeps keys unless `--purge`. */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags } from './flags.ts';
 import { deleteScratchOrg } from '../provisioning/orgOps.ts';
 import { readProjectConfig } from '../provisioning/projectConfig.ts';
 import { projectRoot } from '../provisioning/sfCli.ts';
 import { runCommand } from './runCommand.ts';
 import { stopLocalService } from '../provisioning/externalServiceProcess.ts';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, purge: { type: 'boolean', default: false } } });
+const { values } = parseFlags('Usage: npm run teardown -- [--purge] [--json]', { options: { json: { type: 'boolean', default: false }, purge: { type: 'boolean', default: false } } });
 
 await runCommand(
   values.json ?? false,

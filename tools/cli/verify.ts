@@ -1,5 +1,5 @@
 /** `npm run verify`: A calls B now; on failure, checks each piece of the wiring and names the cause. */
-import { parseArgs } from 'node:util';
+import { parseFlags } from './flags.ts';
 import { ToolError } from '../core/ToolError.ts';
 import { diagnose, type Check } from '../provisioning/diagnose.ts';
 import { readProjectConfig } from '../provisioning/projectConfig.ts';
@@ -8,7 +8,7 @@ import { verifyCallout, type VerifyReport } from '../provisioning/verifyCallout.
 import { runCommand } from './runCommand.ts';
 import { readWiring, verifyExternalService } from '../provisioning/externalServiceSetup.ts';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
+const { values } = parseFlags('Usage: npm run verify -- [--json]', { options: { json: { type: 'boolean', default: false } } });
 const json = values.json ?? false;
 
 await runCommand(

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync } from '../core/sqlite.ts';
 import { execa } from 'execa';
 import { ToolError } from '../core/ToolError.ts';
 import { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome } from './server.ts';

@@ -4,10 +4,9 @@
  * LOCAL_SF_ACTIVE_SCRATCH_ORGS, LOCAL_SF_DAILY_SCRATCH_ORGS, LOCAL_SF_LOG_REQUESTS=0 to silence) and
  * closes cleanly on SIGTERM/SIGINT so the SQLite file is left consistent.
  */
+// Warnings go to the log as one line each (node:sqlite's experimental notice is silenced at its load, tools/core/sqlite.ts).
 process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (w.name !== 'ExperimentalWarning') process.stdout.write(`${new Date().toISOString()} warning ${w.name}: ${w.message}\n`);
-});
+process.on('warning', (w) => process.stdout.write(`${new Date().toISOString()} warning ${w.name}: ${w.message}\n`));
 const { startPlatform } = await import('./server.ts');
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);

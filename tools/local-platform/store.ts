@@ -1,4 +1,4 @@
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync } from '../core/sqlite.ts';
 import { mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrgInfo, RecordStore } from './contracts.ts';
