@@ -17,7 +17,11 @@ import { salesforceModules, type OrgModuleLookups } from './salesforceModules.ts
 
 const HERE = import.meta.dirname;
 const OVERRIDES = join(HERE, 'modules');
-const LBC_ANCHOR = join(dirname(createRequire(import.meta.url).resolve('lightning-base-components/package.json')), 'src', 'lightning', 'primitiveIcon', 'primitiveIcon.js');
+// Absolute, so the resolver finds it from a cache folder outside the project too.
+const packageDir = (name: string) => dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+const LBC = packageDir('lightning-base-components');
+const LWC_RUNTIME = ['@lwc/engine-dom', '@lwc/synthetic-shadow', '@lwc/wire-service'].map((name) => ({ npm: packageDir(name) }));
+const LBC_ANCHOR = join(LBC, 'src', 'lightning', 'primitiveIcon', 'primitiveIcon.js');
 const COMPILER = 'lwc 9.4.3 / lightning-base-components 1.28.15-alpha / local-1';
 
 export interface CompiledBundle {
@@ -89,6 +93,8 @@ async function build(bundles: Bundle[], component: string, cacheDir: string, key
       await writeFile(file, content);
     }
   }
+  // The LWC resolver looks for a package with an lwc config above each module; the cache may live outside any project.
+  await writeFile(join(src, 'package.json'), JSON.stringify({ name: 'lp-deployed-components', private: true, lwc: { modules: [] } }));
   const problems: string[] = [];
   const entry = '\0lp-entry';
   try {
@@ -115,9 +121,11 @@ async function build(bundles: Bundle[], component: string, cacheDir: string, key
           },
         },
         lwc({
-          rootDir: src,
+          // Package resolution (lightning-base-components, @lwc/*) from this project, wherever the cache is.
+          rootDir: HERE,
           // Ours first: lightning/primitiveIcon drawn from the SLDS sprites (see its source).
-          modules: [{ dir: src }, { dir: OVERRIDES }, { npm: 'lightning-base-components' }],
+          modules: [{ dir: src }, { dir: OVERRIDES }, { npm: LBC }],
+          defaultModules: LWC_RUNTIME,
           enableDynamicComponents: true,
         }),
         // After the LWC compiler, so generated code is covered too.
