@@ -36,7 +36,7 @@ const COMMANDS: [string, string][] = [
 ];
 
 // Each case is a separate process that mostly waits on module loading: run them side by side.
-describe.concurrent('a bad flag', () => {
+describe.concurrent('a bad flag', { timeout: 240_000 }, () => {
   it.each(COMMANDS)('%s answers with one Error line and its usage', async (command, usage) => {
     const r = await run(command, command === 'localOrgs' ? ['status', '--no-such-flag'] : ['--no-such-flag']);
     expect(r.exitCode).toBe(2);
@@ -69,7 +69,7 @@ describe.concurrent('a bad flag', () => {
   });
 });
 
-describe.concurrent("Node's SQLite warning", () => {
+describe.concurrent("Node's SQLite warning", { timeout: 240_000 }, () => {
   it('is not printed by setup:orgs, which loads the platform store', async () => {
     const r = await run('setupOrgs', ['--app', 'saml']);
     expect(r.exitCode).not.toBe(0);

@@ -78,7 +78,8 @@ await runCommand(
       `A signs as ${r.integrationUsername} with consumer key ${r.consumerKey}; certificate SHA-256 ${r.certificateFingerprint}`,
       `Verified: A got B's latest ${r.verify.accounts.length} Accounts (${r.verify.legs.map((l) => `${l.name} ${l.ms} ms`).join(', ')}).`,
       ...externalServiceLines(r.externalService),
-      `Done in ${(r.totalMs / 1000).toFixed(1)} s. Open A with: npx sf org open --target-org ${r.consumer.alias} --path lightning/n/Org_B_Accounts`,
+      // Local orgs live at http://127.0.0.1:<port>, where sf's wait for a Lightning domain (DNS, up to 240 s) can never succeed.
+      `Done in ${(r.totalMs / 1000).toFixed(1)} s. Open A with: ${r.devHub.local ? 'SF_DOMAIN_RETRY=0 ' : ''}npx sf org open --target-org ${r.consumer.alias} --path lightning/n/Org_B_Accounts`,
     ].join('\n'),
 );
 

@@ -23,8 +23,8 @@ export function safeStartPath(raw: string | null | undefined, instanceUrl: strin
   if (!raw) return HOME_PATH;
   let candidate = raw.trim();
   if (/^[a-z][a-z0-9+.-]*:/i.test(candidate)) {
-    const u = new URL(candidate);
-    if (u.origin !== new URL(instanceUrl).origin) return undefined;
+    const u = URL.canParse(candidate) ? new URL(candidate) : undefined;
+    if (!u || u.origin !== new URL(instanceUrl).origin) return undefined;
     candidate = u.pathname + u.search + u.hash;
   }
   if (!candidate.startsWith('/')) candidate = `/${candidate}`;
