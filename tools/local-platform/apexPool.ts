@@ -114,5 +114,6 @@ function crashAnswer(entry: string, reason: string): unknown {
   const message = reason.includes('memory') ? HEAP_TEXT : `Internal error in the local Apex runtime: the worker stopped (${reason})`;
   if (entry === 'executeAnonymous') return { compiled: true, success: false, line: 0, column: 0, exceptionMessage: message, exceptionStackTrace: '', debugLog: '' };
   if (entry === 'runApexRest') return { statusCode: 500, headers: { 'Content-Type': 'application/json;charset=UTF-8' }, body: JSON.stringify([{ errorCode: 'APEX_ERROR', message }]) };
+  if (entry === 'runAuraAction') return { ok: false, error: { message, exceptionType: message === HEAP_TEXT ? 'System.LimitException' : '', isUserDefinedException: false, stackTrace: '' } };
   return undefined;
 }

@@ -55,6 +55,7 @@ export function lightningRoutes(deps: LightningDeps): RouteHandler {
     if (path === '/services/oauth2/singleaccess' && method === 'GET') return (singleAccess(ctx, url, res), true);
     if (path === '/secur/frontdoor.jsp' && method === 'GET') return (frontDoor(ctx, url, res), true);
     if (path.startsWith('/assets/') && method === 'GET') return serveAsset(path, res);
+    if (path === '/favicon.ico') return (res.writeHead(204).end(), true);
     if (path === '/' && method === 'GET') {
       const start = safeStartPath(url.searchParams.get('startURL'), ctx.org.instanceUrl) ?? HOME_PATH;
       if (sessionOf(ctx, req)) return (redirect(res, start), true);
