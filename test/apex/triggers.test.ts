@@ -151,6 +151,22 @@ describe('recursion', () => {
   });
 });
 
+describe('DML relationships by external Id', () => {
+  it('sets the foreign key from a parent named by an external Id, inserted earlier in the same statement', async () => {
+    const out = await debugOf(`
+      Contact c = new Contact(LastName = 'Kid');
+      c.Account = new Account(AccountNumber = 'EXT-1');
+      List<SObject> rows = new List<SObject>{ new Account(Name = 'Parent', AccountNumber = 'EXT-1'), c };
+      insert rows;
+      System.debug([SELECT Account.Name FROM Contact WHERE Id = :c.Id].Account.Name);
+      Contact orphan = new Contact(LastName = 'Orphan');
+      orphan.Account = new Account(AccountNumber = 'NOPE');
+      Database.SaveResult r = Database.insert(orphan, false);
+      System.debug(r.getErrors()[0].getStatusCode() + ': ' + r.getErrors()[0].getMessage());`);
+    expect(out).toEqual(['Parent', 'INVALID_FIELD: Foreign key external ID: NOPE not found for field AccountNumber in entity Account']);
+  });
+});
+
 describe('undelete and the recycle bin', () => {
   it('keeps deleted rows for ALL ROWS, brings them back, and refuses a row that is not deleted', async () => {
     const out = await debugOf(`

@@ -115,8 +115,34 @@ class Statement {
     return this.opts.allOrNone && this.results.some((r) => !r.success);
   }
 
+  /**
+   * `contact.Account = new Account(Ext__c = 'x')`: a parent named by an external Id becomes the
+   * foreign key (AccountId) before the write, looked up after earlier rows of the statement are saved.
+   */
+  async resolveParents(rows: Row[]): Promise<void> {
+    const tx = this.f.tx;
+    for (const row of rows) {
+      for (const { name, value } of [...row.so.fields.values()]) {
+        if (!(value instanceof SObject)) continue;
+        const fk = /__r$/i.test(name) ? name.replace(/__r$/i, '__c') : `${name}Id`;
+        if (row.so.get(fk)) continue;
+        if (value.get('Id')) {
+          row.so.put(fk, value.get('Id'));
+          continue;
+        }
+        const keys = [...value.fields.values()].filter((x) => x.value !== null && x.value !== undefined);
+        if (keys.length !== 1) continue;
+        const [{ name: field, value: key }] = keys;
+        const found = await tx.hostCall(() => tx.host.query(`SELECT Id FROM ${value.type} WHERE ${field} = :key`, { userMode: false, binds: { key } }));
+        if (found.length === 1) row.so.put(fk, found[0].Id);
+        else this.fail(row, 'INVALID_FIELD', `Foreign key external ID: ${String(key)} not found for field ${field} in entity ${value.type}`, [field]);
+      }
+    }
+  }
+
   async insert(type: string, rows: Row[]): Promise<void> {
     const tx = this.f.tx;
+    await this.resolveParents(rows);
     for (const row of rows) {
       if (row.so.get('Id')) {
         this.results[row.i].id = row.so.get('Id') as string;
@@ -143,6 +169,7 @@ class Statement {
 
   async update(type: string, rows: Row[]): Promise<void> {
     const tx = this.f.tx;
+    await this.resolveParents(rows);
     const before = new Map<Row, Map<string, unknown>>();
     for (const row of rows) {
       const rec = row.old ? copyOf(row.old) : new SObject(type);
