@@ -156,8 +156,6 @@ export class MemoryHost implements ApexHost {
       TimeZoneSidKey: 'GMT', LanguageLocaleKey: 'en_US', DefaultLocaleSidKey: 'en_US', Country: 'US', TrialExpirationDate: null, IsReadOnly: false }]);
     // The org's Apex classes are rows of ApexClass too (SELECT Name, Body FROM ApexClass).
     this.seed('ApexClass', this.classes.map((c) => ({ Name: c.name, Body: c.body, ApiVersion: 65.0, Status: 'Active', IsValid: true, NamespacePrefix: null, LengthWithoutComments: c.body.length })));
-    // The Organization row every org has (OrgShape-style code reads it with FIELDS(STANDARD)).
-    this.seed('Organization', [{ Id: this.orgId, Name: 'Local Org', OrganizationType: 'Developer Edition', IsSandbox: false, InstanceName: 'LOCAL', NamespacePrefix: null, TrialExpirationDate: null, Country: 'US', LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'GMT', DefaultLocaleSidKey: 'en_US', IsReadOnly: false, MultiCurrency: false }]);
     this.seed('ApexTrigger', this.triggers.map((t) => ({ Name: t.name, Body: t.body, ApiVersion: 65.0, Status: t.status ?? 'Active', IsValid: true, NamespacePrefix: null, LengthWithoutComments: t.body.length })));
     this.calloutHandler = o.callout;
     this.schema = mergeSchema(o.objects ?? []);
