@@ -160,6 +160,20 @@ export function objectDef(db: DatabaseSync, orgId: string, sobject: string): Obj
   return def;
 }
 
+/** Text lengths as describe reports them (describe.ts): 255 for text-like fields, 32,000 for text areas. */
+const MAX_LENGTH: Record<string, number> = { string: 255, picklist: 255, email: 255, phone: 255, url: 255, textarea: 32_000 };
+
+/**
+ * Salesforce refuses an over-long value: `STRING_TOO_LONG` "<field>: data value too large: <value> (max
+ * length=N)" (REST; Apex DML raises the same). Platform writes (trusted) are not limited here.
+ */
+function checkLength(def: ObjectDef, fd: { name: string; type: string }, value: unknown): void {
+  const max = MAX_LENGTH[fd.type];
+  if (max === undefined || typeof value !== 'string' || value.length <= max) return;
+  const shown = value.length > 80 ? `${value.slice(0, 80)}...` : value;
+  throw new ApiError(400, 'STRING_TOO_LONG', `${def.label} ${fd.name}: data value too large: ${shown} (max length=${max})`, [fd.name]);
+}
+
 /** Converts an incoming JSON value to the stored representation for a field type, or throws. */
 function coerce(def: ObjectDef, name: string, value: unknown): unknown {
   const fd = findField(def, name)!;
@@ -221,6 +235,7 @@ function applyInput(def: ObjectDef, fields: Record<string, unknown>, input: Reco
       throw new ApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${fd.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [fd.name]);
     }
     fields[fd.name] = coerce(def, fd.name, v);
+    if (!opts.trusted) checkLength(def, fd, fields[fd.name]);
   }
   return fields;
 }

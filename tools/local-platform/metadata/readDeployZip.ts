@@ -31,6 +31,36 @@ export class PackageError extends Error {}
 const MAX_FILES = 10_000;
 const MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024;
 
+/**
+ * Inflates one entry, counting the bytes actually produced: a zip may declare 1,000 bytes and hold a
+ * bomb, so the declared sizes above are only a first filter. Stops at the deploy's remaining budget.
+ */
+function inflateCapped(file: JSZip.JSZipObject, name: string, budget: () => number, add: (n: number) => void): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const stream = (file as unknown as { internalStream(t: 'nodebuffer'): { on(e: string, f: (x: never) => void): unknown; pause(): void; resume(): void } }).internalStream('nodebuffer');
+    let failed = false;
+    stream.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      add(chunk.length);
+      if (budget() < 0) {
+        failed = true;
+        stream.pause();
+        chunks.length = 0;
+        reject(new PackageError(`The zip file expands past 600 MB (at ${name}); a deploy can hold at most 600 MB uncompressed.`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('error', (e: Error) => !failed && reject(new PackageError(`The zip file is not valid: ${e.message}`)));
+    stream.on('end', () => !failed && resolve(Buffer.concat(chunks)));
+    stream.resume();
+  });
+}
+
+/** Bytes a deploy may inflate to (Metadata API limit); a parameter for tests. */
+export const limits = { maxUncompressedBytes: MAX_UNCOMPRESSED_BYTES };
+
 export async function readDeployZip(zipBuffer: Buffer): Promise<DeployPackage> {
   let zip: JSZip;
   try {
@@ -43,7 +73,7 @@ export async function readDeployZip(zipBuffer: Buffer): Promise<DeployPackage> {
   // directory, so a zip bomb is refused before anything is inflated.
   if (names.length > MAX_FILES) throw new PackageError(`The zip file contains ${names.length} files; a deploy can hold at most ${MAX_FILES}.`);
   const declared = names.reduce((n, name) => n + ((zip.files[name] as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0), 0);
-  if (declared > MAX_UNCOMPRESSED_BYTES) throw new PackageError(`The zip file expands to ${Math.round(declared / 1048576)} MB; a deploy can hold at most 600 MB uncompressed.`);
+  if (declared > limits.maxUncompressedBytes) throw new PackageError(`The zip file expands to ${Math.round(declared / 1048576)} MB; a deploy can hold at most 600 MB uncompressed.`);
   const unsafe = names.find((n) => n.startsWith('/') || n.split('/').includes('..') || n.includes('\\'));
   if (unsafe) throw new PackageError(`The zip file contains an invalid path: ${unsafe}`);
   // The package root is the folder holding package.xml (SDR zips have it at the top; mdapi folders may nest it).
@@ -52,9 +82,10 @@ export async function readDeployZip(zipBuffer: Buffer): Promise<DeployPackage> {
   const root = manifestPath.slice(0, -'package.xml'.length);
 
   const files = new Map<string, Buffer>();
+  let produced = 0;
   for (const n of names) {
     if (!n.startsWith(root)) continue;
-    files.set(n.slice(root.length), await zip.files[n]!.async('nodebuffer'));
+    files.set(n.slice(root.length), await inflateCapped(zip.files[n]!, n, () => limits.maxUncompressedBytes - produced, (k) => (produced += k)));
   }
   const manifest = readManifest(files.get('package.xml')!, 'package.xml');
   const destructive = new Map<string, string[]>();
