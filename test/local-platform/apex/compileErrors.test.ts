@@ -32,6 +32,14 @@ const broken: { cls: string; body: string; problem: string; line: number; column
   { cls: 'BadAssign', body: 'public class BadAssign {\n  static void m() {\n    String s = 5;\n  }\n}', problem: 'Illegal assignment from Integer to String', line: 3, column: 12 },
   { cls: 'BadType', body: 'public class BadType {\n  static void m() {\n    BadType.Missing x;\n  }\n}', problem: 'Invalid type: BadType.Missing', line: 3, column: 5 },
   { cls: 'NoReturn', body: 'public class NoReturn {\n  static Integer m(Boolean b) {\n    if (b) { return 1; }\n  }\n}', problem: 'Missing return statement required return type: Integer', line: 2, column: 31 },
+  { cls: 'BadField', body: "public class BadField {\n  static void m() {\n    Account a = new Account(Name = 'x', Nope__c = 'y');\n  }\n}", problem: 'Invalid field Nope__c for Account', line: 3, column: 41 },
+  {
+    cls: 'BadColumn',
+    body: 'public class BadColumn {\n  static void m() {\n    List<Widget__c> ws = [SELECT Id, Size__c, Colour__c FROM Widget__c];\n  }\n}',
+    problem: "No such column 'Colour__c' on entity 'Widget__c'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
+    line: 3,
+    column: 26,
+  },
   { cls: 'DupLocal', body: "public class DupLocal {\n  static void m() {\n    Integer a = 1;\n    if (a > 0) { String a = 'x'; }\n  }\n}", problem: 'Duplicate variable: a', line: 4, column: 25 },
 ];
 
@@ -65,8 +73,13 @@ beforeAll(async () => {
   // Valid Apex in grouped folders, as source-deploy-retrieve finds it: it must deploy.
   write('src/main/default/classes/Shapes/Overloads.cls', "public class Overloads {\n  public enum Kind { READ, EDIT }\n  public static String f(Object o) { return 'Object'; }\n  public static String f(String s) { return 'String'; }\n  public static String g(Kind k) { return 'Kind ' + k; }\n}");
   write('src/main/default/classes/Shapes/Overloads.cls-meta.xml', meta);
-  write('src/tests/OverloadsTest.cls', "@IsTest\nprivate class OverloadsTest {\n  @IsTest static void staticTypesChooseTheOverload() {\n    Object o = 'x';\n    Assert.areEqual('Object', Overloads.f(o));\n    Assert.areEqual('String', Overloads.f((String) null));\n    Assert.areEqual('Kind EDIT', Overloads.g(Overloads.Kind.EDIT));\n  }\n}");
+  write('src/tests/OverloadsTest.cls', "@IsTest\nprivate class OverloadsTest {\n  @IsTest static void staticTypesChooseTheOverload() {\n    Object o = 'x';\n    Assert.areEqual('Object', Overloads.f(o));\n    Assert.areEqual('String', Overloads.f((String) null));\n    Assert.areEqual('Kind EDIT', Overloads.g(Overloads.Kind.EDIT));\n  }\n  @IsTest static void customFieldsOfTheSameDeploy() {\n    Assert.areEqual(1, Widgets.count());\n  }\n}");
   write('src/tests/OverloadsTest.cls-meta.xml', meta);
+  // A custom object deployed with the Apex that names its field.
+  write('src/main/default/objects/Widget__c/Widget__c.object-meta.xml', '<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata"><label>Widget</label><pluralLabel>Widgets</pluralLabel><nameField><label>Widget Name</label><type>Text</type></nameField><deploymentStatus>Deployed</deploymentStatus><sharingModel>ReadWrite</sharingModel></CustomObject>\n');
+  write('src/main/default/objects/Widget__c/fields/Size__c.field-meta.xml', '<?xml version="1.0" encoding="UTF-8"?>\n<CustomField xmlns="http://soap.sforce.com/2006/04/metadata"><fullName>Size__c</fullName><label>Size</label><type>Number</type><precision>5</precision><scale>0</scale></CustomField>\n');
+  write('src/main/default/classes/Shapes/Widgets.cls', "public class Widgets {\n  public static Integer count() {\n    insert new Widget__c(Name = 'w', Size__c = 3);\n    return [SELECT Id, Size__c FROM Widget__c].size();\n  }\n}");
+  write('src/main/default/classes/Shapes/Widgets.cls-meta.xml', meta);
   const login = await sf(['org', 'login', 'jwt', '--username', platform.adminUsername, '--client-id', platform.cliApp.clientId, '--jwt-key-file', platform.cliApp.keyPath, '--instance-url', platform.url, '--alias', 'hub', '--set-default']);
   expect(login.exitCode, JSON.stringify(login.json)).toBe(0);
   deploy = await sf(['project', 'deploy', 'start', '--source-dir', 'src', '--target-org', 'hub']);
@@ -89,9 +102,9 @@ describe('sf project deploy start refuses Apex that Salesforce would not compile
 
   it('saves nothing of a refused deploy, and the valid grouped classes deploy alone with their test passing', async () => {
     expect(listApexClasses(platform.db, platform.devHub.id).map((c) => c.name)).not.toContain('UnknownVar');
-    const ok = await sf(['project', 'deploy', 'start', '--source-dir', 'src/main/default/classes/Shapes', '--source-dir', 'src/tests', '--target-org', 'hub', '--test-level', 'RunSpecifiedTests', '--tests', 'OverloadsTest']);
+    const ok = await sf(['project', 'deploy', 'start', '--source-dir', 'src/main/default/classes/Shapes', '--source-dir', 'src/main/default/objects', '--source-dir', 'src/tests', '--target-org', 'hub', '--test-level', 'RunSpecifiedTests', '--tests', 'OverloadsTest']);
     expect(ok.exitCode, JSON.stringify(ok.json)).toBe(0);
-    expect(listApexClasses(platform.db, platform.devHub.id).map((c) => c.name)).toEqual(expect.arrayContaining(['Overloads', 'OverloadsTest']));
+    expect(listApexClasses(platform.db, platform.devHub.id).map((c) => c.name)).toEqual(expect.arrayContaining(['Overloads', 'OverloadsTest', 'Widgets']));
   }, 120_000);
 });
 

@@ -18,6 +18,18 @@ import { NULL_TYPE, T, fitDistance, illegalAssignment, isNumeric, resolveStatic,
 
 type Ty = SType | undefined;
 
+/**
+ * The org's custom fields, where the caller knows them (a deploy knows the objects stored and being
+ * deployed): lower-case `__c` field names of an object, or undefined for an object it does not know.
+ * Standard fields are never judged: the local schema does not list them in full.
+ */
+export interface SchemaOracle {
+  customFields(sobject: string): Set<string> | undefined;
+}
+
+const NO_SUCH_COLUMN = (field: string, entity: string) =>
+  `No such column '${field}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
+
 /** Block scopes of one method body: local name → declared type. */
 class Locals {
   private scopes: Map<string, Ty>[] = [new Map()];
@@ -424,6 +436,7 @@ export class Checker {
       case 'TypeRefPrimaryContext':
         return { ref: { name: 'System.Type', args: [], array: 0 } };
       case 'SoqlPrimaryContext':
+        this.soqlColumns(p);
         this.soqlBinds(p, ctx);
         return undefined;
     }
@@ -441,6 +454,25 @@ export class Checker {
     if (/[dD]$/.test(s)) return T.Double;
     if (/^[\d.]+$/.test(s)) return T.Decimal;
     return undefined;
+  }
+
+  private unknownCustomField(sobject: string, field: string): boolean {
+    if (!/__c$/i.test(field) || field.includes('.')) return false;
+    const known = this.program.schema?.customFields(sobject.replace(/^schema\./i, ''));
+    return !!known && !known.has(field.toLowerCase());
+  }
+
+  /** Selected custom fields of the queried object must exist (Salesforce points at the query). */
+  private soqlColumns(p: N): void {
+    const q = rule(rule(p, 'soqlLiteral'), 'query');
+    const from = rule(q, 'fromNameList');
+    const list = rule(q, 'selectList');
+    if (!from || !list) return;
+    const entity = text(kids(from)[0]);
+    for (const entry of rules(list, 'selectEntry')) {
+      const fn = rule(entry, 'fieldName');
+      if (fn && kids(entry).length === 1 && this.unknownCustomField(entity, text(fn))) this.fail(NO_SUCH_COLUMN(text(fn), entity), p);
+    }
   }
 
   private soqlBinds(p: N, ctx: Ctx): void {
@@ -652,7 +684,11 @@ export class Checker {
     const named = exprs.length > 0 && exprs.every((e) => cname(e) === 'AssignExpressionContext' && kids(e)[1].getText() === '=');
     // `new X(Field = value)`: name=value pairs of an sObject (any type that is not the project's class).
     if (named && (isSObjectName(name) || !type?.cls)) {
-      for (const e of exprs) this.expr(rules(e, 'expression')[1], ctx);
+      for (const e of exprs) {
+        const fieldNode = rules(e, 'expression')[0];
+        if (this.unknownCustomField(name, text(fieldNode))) this.fail(`Invalid field ${text(fieldNode)} for ${name}`, fieldNode);
+        this.expr(rules(e, 'expression')[1], ctx);
+      }
     } else {
       for (const e of exprs) this.expr(e, ctx);
       for (const e of rules(rest, 'expression')) this.expr(e, ctx);

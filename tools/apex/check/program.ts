@@ -7,7 +7,7 @@ import { ClassDef, type MethodDef } from '../lower/classModel.ts';
 import { Lowering } from '../lower/declarations.ts';
 import { builtinExceptions } from '../lib/exceptions.ts';
 import { parseApex, sourceHash, type ParserRuleContext } from '../parse/parse.ts';
-import { Checker } from './checker.ts';
+import { Checker, type SchemaOracle } from './checker.ts';
 import type { Site } from '../lower/classModel.ts';
 import type { TypeRef } from '../run/values.ts';
 import type { ApexClassSource } from '../host.ts';
@@ -19,8 +19,14 @@ export class Program {
   /** Call sites by parse node, bound to their overloads by the check phase. */
   readonly sites = new Map<ParserRuleContext, Site>();
 
-  /** Compiles every class; a class that fails to compile is reported, the rest still run. */
-  constructor(sources: ApexClassSource[]) {
+  /**
+   * Compiles every class; a class that fails to compile is reported, the rest still run. `schema`
+   * (the org's custom fields, when the caller knows them) lets the check phase refuse unknown ones.
+   */
+  constructor(
+    sources: ApexClassSource[],
+    readonly schema?: SchemaOracle,
+  ) {
     for (const s of sources) {
       try {
         const tree = parseApex(s.body, 'class', s.name + '.cls');

@@ -9,7 +9,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { OrgInfo, RecordStore } from '../contracts.ts';
-import { tx } from '../store.ts';
+import { orgKind, tx } from '../store.ts';
+import { getObjectDef } from '../schema.ts';
+import type { SchemaOracle } from '../../apex/check/checker.ts';
 import { PackageError, readDeployZip, type DeployComponent, type DeployPackage } from './readDeployZip.ts';
 import { parentOfChildType } from './metadataRegistry.ts';
 import type { Problem } from './metadataXml.ts';
@@ -241,6 +243,7 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
     const typeProblems = await checkApexTypes(
       apexOk.map(({ c }) => ({ name: c.fullName, body: c.files.get(c.fileName)!.toString('utf8'), fileName: c.fileName })),
       storedClasses,
+      customFieldsOracle(caller.db, caller.org.id, selected),
     );
     for (const { name, problem } of typeProblems) {
       const entry = apexOk.find(({ c }) => c.fullName === name)!;
@@ -417,4 +420,23 @@ function mergeIntoStoredObject(db: DatabaseSync, orgId: string, c: DeployCompone
   const files = new Map(c.files);
   files.set(xmlPath, Buffer.from(merged, 'utf8'));
   return { ...c, files };
+}
+
+/**
+ * The custom fields Apex in this deploy may name: those the org has (stored objects, custom fields on
+ * standard objects) plus those of the CustomObjects deployed with it.
+ */
+function customFieldsOracle(db: DatabaseSync, orgId: string, selected: DeployComponent[]): SchemaOracle {
+  const kind = orgKind(db, orgId);
+  return {
+    customFields(sobject) {
+      const def = getObjectDef(db, orgId, kind, sobject);
+      const deployed = selected.find((c) => c.type === 'CustomObject' && c.fullName.toLowerCase() === sobject.toLowerCase());
+      if (!def && !deployed) return undefined;
+      const names = new Set((def?.fields ?? []).map((f) => f.name.toLowerCase()).filter((n) => n.endsWith('__c')));
+      const xml = deployed?.files.get(deployed.fileName)?.toString('utf8') ?? '';
+      for (const m of xml.matchAll(/<fields>\s*<fullName>([^<]+)<\/fullName>/g)) names.add(m[1].toLowerCase());
+      return names;
+    },
+  };
 }

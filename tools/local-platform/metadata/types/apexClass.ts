@@ -10,6 +10,7 @@ import type { RecordStore } from '../../contracts.ts';
 import type { Handler } from './handler.ts';
 import { readXml } from './handler.ts';
 import type { Problem } from '../metadataXml.ts';
+import type { SchemaOracle } from '../../../apex/check/checker.ts';
 
 class FirstError extends ApexErrorListener {
   error?: { line: number; column: number; msg: string; token?: string };
@@ -109,14 +110,15 @@ function upsertUnlessUnknownType(records: RecordStore, orgId: string, sobject: s
 export async function checkApexTypes(
   batch: { name: string; body: string; fileName: string }[],
   stored: { name: string; body: string }[],
+  schema?: SchemaOracle,
 ): Promise<{ name: string; problem: Problem }[]> {
   if (batch.length === 0) return [];
   let errors: { message: string; fileName: string; line: number; column: number }[];
   try {
-    const { programFor } = await import('../../../apex/check/program.ts');
+    const { Program } = await import('../../../apex/check/program.ts');
     const byName = new Map(stored.map((c) => [c.name.toLowerCase(), c]));
     for (const c of batch) byName.set(c.name.toLowerCase(), c);
-    errors = programFor([...byName.values()].map(({ name, body }) => ({ name, body }))).errors;
+    errors = new Program([...byName.values()].map(({ name, body }) => ({ name, body })), schema).errors;
   } catch {
     return [];
   }
