@@ -7,7 +7,7 @@ import type { ApexHost } from './host.ts';
 import { loadProgram, runInTransaction } from './run/runtime.ts';
 import { ApexThrow } from './errors.ts';
 import { invoke, ensureStaticInit } from './run/calls.ts';
-import { serialize, typed } from './lib/json.ts';
+import { parseJson, serialize, typed } from './lib/json.ts';
 import { stringValueOf } from './run/values.ts';
 import type { Site } from './lower/classModel.ts';
 import type { Coverage } from './run/transaction.ts';
@@ -48,7 +48,9 @@ export async function runAuraAction(host: ApexHost, request: AuraActionRequest):
   const coverage: Coverage = new Map();
   const result = await runInTransaction(host, program, coverage, cls, {}, async (_tx, frame) => {
     const site: Site = { file: cls.fileName, line: method.line, col: 1, cls };
-    const args = method.params.map((p) => typed(frame, (request.params[p.name] ?? null) as never, p.type, site, false));
+    // Through Apex's JSON reader, so numbers keep their text (Integer vs Decimal) as in Apex REST.
+    const params = parseJson(frame, JSON.stringify(request.params ?? {})) as Record<string, unknown>;
+    const args = method.params.map((p) => typed(frame, (params[p.name] ?? null) as never, p.type, site, false));
     await ensureStaticInit(frame, cls);
     try {
       const value = await invoke(frame, method, null, args, site);
