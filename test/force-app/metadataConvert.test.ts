@@ -37,7 +37,6 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'OrgBCalloutTestSupport',
       'PlatformHttpTransport',
     ],
-    Certificate: ['OrgA_JWT_Signing'],
     CustomField: [
       'Org_B_Connection__mdt.Certificate_Name__c',
       'Org_B_Connection__mdt.Consumer_Key__c',
@@ -69,7 +68,7 @@ const textXml = new XMLParser({
 async function convert(packageDir: string): Promise<string> {
   const components = ComponentSet.fromSource(path.join(projectRoot, packageDir));
   components.sourceApiVersion = project.sourceApiVersion;
-  const outputDirectory = path.join(outputRoot, path.basename(packageDir));
+  const outputDirectory = path.join(outputRoot, packageDir.replace(/\//g, '_'));
   await new MetadataConverter().convert(components, 'metadata', {
     type: 'directory',
     outputDirectory,
@@ -97,11 +96,17 @@ describe('metadata conversion', () => {
     expect(manifest.Package.version).toBe(project.sourceApiVersion);
   });
 
-  it('keeps the certificate empty so the org generates the key pair, and leaves LWC tests out', async () => {
-    const out = await convert('force-app/consumer');
+  it('keeps the certificate empty (the org generates the key pair) and outside every package directory (a redeploy renews it)', async () => {
+    const out = await convert('deploy-once/consumer');
+    expect(filesBelow(out).sort()).toEqual(['certs/OrgA_JWT_Signing.crt', 'certs/OrgA_JWT_Signing.crt-meta.xml', 'package.xml']);
     expect(readFileSync(path.join(out, 'certs/OrgA_JWT_Signing.crt'), 'utf8')).toBe('');
     const certificate = xml.parse(readFileSync(path.join(out, 'certs/OrgA_JWT_Signing.crt-meta.xml'), 'utf8'));
     expect(certificate.Certificate).toMatchObject({ caSigned: false, keySize: 2048, privateKeyExportable: false });
+    expect(packageDirectories().some((dir) => dir.startsWith('deploy-once'))).toBe(false);
+  });
+
+  it('leaves LWC tests out', async () => {
+    const out = await convert('force-app/consumer');
     const files = filesBelow(out);
     expect(files.filter((f) => f.includes('__tests__'))).toEqual([]);
     expect(files).toContain('lwc/latestOrgBAccounts/latestOrgBAccounts.js');

@@ -48,7 +48,7 @@ function fingerprint(pem: string): string | undefined {
 async function checkCertificate(state: SetupState): Promise<Check> {
   const aFiles = await retrieveComponent(state.consumer!.alias, `Certificate:${CERTIFICATE_NAME}`);
   const aPrint = fingerprint(aFiles.get(`${CERTIFICATE_NAME}.crt`)?.toString('utf8') ?? '');
-  if (!aPrint) return { name: 'certificate', ok: false, detail: `A has no certificate ${CERTIFICATE_NAME}.`, fix: 'Deploy force-app/consumer/main/default/certs to A.' };
+  if (!aPrint) return { name: 'certificate', ok: false, detail: `A has no certificate ${CERTIFICATE_NAME}.`, fix: "Deploy deploy-once/consumer to A once (sf project deploy start --source-dir deploy-once/consumer), then re-render B's app: npm run setup:orgs." };
   let bPrint = state.certificate?.fingerprintSha256;
   let source = 'the certificate setup:orgs rendered into B';
   try {

@@ -136,6 +136,13 @@ export async function query<T = Record<string, unknown>>(alias: string, soql: st
   return result.records as T[];
 }
 
+/** A Tooling API query (objects like Certificate that the data API does not serve). */
+export async function toolingQuery<T = Record<string, unknown>>(alias: string, soql: string): Promise<T[]> {
+  const { conn } = await connect(alias);
+  const result = await conn.tooling.query<T & Record<string, unknown>>(soql);
+  return result.records as T[];
+}
+
 /** Assigns a permission set (as `sf org assign permset`); an existing assignment counts as done. */
 export async function assignPermissionSet(alias: string, permissionSet: string, onBehalfOf: string | undefined): Promise<void> {
   const { org, conn } = await connect(alias);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
 import { chooseDevHub } from './devHub.ts';
 import {
-  assignPermissionSet, createRecord, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent,
+  assignPermissionSet, createRecord, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent, toolingQuery,
 } from './orgOps.ts';
 import type { Progress } from './progress.ts';
 import {
@@ -61,6 +61,9 @@ interface Ctx {
   state: SetupState;
   warnings: string[];
 }
+
+/** A's empty certificate lives outside every package directory: a redeploy of it would renew A's key. */
+export const CERTIFICATE_SOURCE = join(projectRoot, 'deploy-once', 'consumer');
 
 const renderedDir = (o: SetupOptions, role: string) => join(o.workDir, 'rendered', role);
 
@@ -120,13 +123,15 @@ const steps: Step[] = [
         ctx.state.certificate = { source: 'local', pem: cert.pem, fingerprintSha256: cert.fingerprintSha256, name: cert.name };
         return `SHA-256 ${cert.fingerprintSha256} (made here, imported from ${cert.jksPath})`;
       }
-      // The org generates the key pair; only the public certificate comes back.
-      await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer', 'main', 'default', 'certs')]);
+      // The org generates the key pair; only the public certificate comes back. Deploying over an existing
+      // certificate renews its key pair (facts C3) and breaks B's trust, so it is deployed only when absent.
+      const existing = await toolingQuery(o.consumerAlias, `SELECT Id FROM Certificate WHERE DeveloperName = '${CERTIFICATE_NAME}'`);
+      if (existing.length === 0) await deploySource(o.consumerAlias, [CERTIFICATE_SOURCE]);
       const files = await retrieveComponent(o.consumerAlias, `Certificate:${CERTIFICATE_NAME}`);
       const pem = files.get(`${CERTIFICATE_NAME}.crt`)?.toString('utf8') ?? '';
       const fingerprint = fingerprintOf(pem);
       ctx.state.certificate = { source: 'org', pem, fingerprintSha256: fingerprint, name: CERTIFICATE_NAME };
-      return `SHA-256 ${fingerprint}`;
+      return `SHA-256 ${fingerprint}${existing.length ? ' (already in A, kept)' : ' (generated in A)'}`;
     },
   },
   {

@@ -235,7 +235,7 @@ describe('Certificate', () => {
     expect(failures(r)).toEqual([`Certificate:Signer: ${PRIVATE_KEY_IMPORT_REFUSED}`]);
   });
 
-  it('generates a key pair for an empty .crt, keeps it on redeploy, and retrieves only the public PEM', async () => {
+  it('generates a key pair for an empty .crt, retrieves only the public PEM, and renews the pair on every redeploy', async () => {
     expect((await deploy(await zipOf(files(''), { Certificate: ['Signer'] }))).status).toBe('Succeeded');
     const kp = getCertificate(platform.db, org.id, 'Signer')!;
     expect(kp.privateKeyPem).toContain('BEGIN PRIVATE KEY');
@@ -249,10 +249,14 @@ describe('Certificate', () => {
     expect(new X509Certificate(crt).fingerprint256).toBe(x509.fingerprint256);
     for (const f of Object.values(zip.files)) expect(await f.async('string')).not.toMatch(/PRIVATE KEY/);
 
-    // a retrieve round trip (public PEM) and an empty .crt both keep the key
-    expect((await deploy(await zipOf(files(crt), { Certificate: ['Signer'] }))).status).toBe('Succeeded');
+    // "You can also use this procedure to renew a certificate. A new private+public key pair is created":
+    // an empty .crt over the existing one, and a retrieve round trip (its own public PEM), both rotate the key.
     expect((await deploy(await zipOf(files(''), { Certificate: ['Signer'] }))).status).toBe('Succeeded');
-    expect(getCertificate(platform.db, org.id, 'Signer')!.privateKeyPem).toBe(kp.privateKeyPem);
+    const renewed = getCertificate(platform.db, org.id, 'Signer')!;
+    expect(renewed.privateKeyPem).not.toBe(kp.privateKeyPem);
+    expect(new X509Certificate(renewed.certificatePem).fingerprint256).not.toBe(x509.fingerprint256);
+    expect((await deploy(await zipOf(files(renewed.certificatePem), { Certificate: ['Signer'] }))).status).toBe('Succeeded');
+    expect(new X509Certificate(getCertificate(platform.db, org.id, 'Signer')!.certificatePem).fingerprint256).not.toBe(new X509Certificate(renewed.certificatePem).fingerprint256);
   });
 });
 

@@ -46,6 +46,7 @@ beforeAll(async () => {
   for (const d of ['broken', 'triggers', 'rendered/provider', 'rendered/consumer']) mkdirSync(join(project, d), { recursive: true });
   cpSync(join(repo, 'force-app'), join(project, 'force-app'), { recursive: true });
   cpSync(join(repo, 'config'), join(project, 'config'), { recursive: true });
+  cpSync(join(repo, 'deploy-once'), join(project, 'deploy-once'), { recursive: true });
   if (existsSync(join(repo, '.forceignore'))) cpSync(join(repo, '.forceignore'), join(project, '.forceignore'));
   writeFileSync(
     join(project, 'sfdx-project.json'),
@@ -147,13 +148,33 @@ private class AccountDescriberTest {
     const r = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga'], { SF_ORG_METADATA_REST_DEPLOY: 'true' });
     expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
     expect(r.json.warnings ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/SourceMembers/)]));
-    expect(getCertificate(platform.db, orgId, 'OrgA_JWT_Signing')?.privateKeyPem).toContain('PRIVATE KEY');
     expect(getCachePartitions(platform.db, orgId).map((p) => p.name)).toEqual(['OrgBTokens']);
+    // the certificate is not in force-app/consumer: it is deployed once, from outside every package directory
+    expect(getCertificate(platform.db, orgId, 'OrgA_JWT_Signing')).toBeUndefined();
+    const cert = await sf(['project', 'deploy', 'start', '--source-dir', 'deploy-once/consumer', '--target-org', 'orga']);
+    expect(cert.exitCode, JSON.stringify(cert.json)).toBe(0);
+    expect(getCertificate(platform.db, orgId, 'OrgA_JWT_Signing')?.privateKeyPem).toContain('PRIVATE KEY');
+  }, 180_000);
+
+  it('renews the key pair when the empty certificate is deployed again (new fingerprint), and Tooling Certificate finds it', async () => {
+    const before = new X509Certificate(getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem).fingerprint256;
+    const q = await sf(['data', 'query', '--use-tooling-api', '--query', "SELECT Id, DeveloperName FROM Certificate WHERE DeveloperName = 'OrgA_JWT_Signing'", '--target-org', 'orga']);
+    expect(q.exitCode, JSON.stringify(q.json)).toBe(0);
+    expect(q.json.result['records']).toEqual([expect.objectContaining({ DeveloperName: 'OrgA_JWT_Signing', Id: expect.stringMatching(/^0P1\w{15}$/) })]);
+    const again = await sf(['project', 'deploy', 'start', '--source-dir', 'deploy-once/consumer', '--target-org', 'orga']);
+    expect(again.exitCode, JSON.stringify(again.json)).toBe(0);
+    expect(new X509Certificate(getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem).fingerprint256).not.toBe(before);
+    // redeploying the package directory leaves it alone
+    const current = getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem;
+    const code = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga']);
+    expect(code.exitCode, JSON.stringify(code.json)).toBe(0);
+    expect(getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem).toBe(current);
   }, 180_000);
 
   it('retrieves the generated certificate as public PEM only', async () => {
+    // Not in any package directory of the project, so sf writes it into the default one.
     const crt = join(project, 'force-app/consumer/main/default/certs/OrgA_JWT_Signing.crt');
-    expect(readFileSync(crt, 'utf8')).toBe('');
+    expect(existsSync(crt)).toBe(false);
     const r = await sf(['project', 'retrieve', 'start', '--metadata', 'Certificate:OrgA_JWT_Signing', '--metadata', 'ApexClass:Jwt', '--target-org', 'orga']);
     expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
     const pem = readFileSync(crt, 'utf8');

@@ -19,6 +19,7 @@ import { allTypes, parentOfChildType } from './metadataRegistry.ts';
 import { importKeystore } from './importKeystore.ts';
 import { ToolError } from '../../core/ToolError.ts';
 import { sourceMemberRoute } from './sourceTracking.ts';
+import { certificateToolingRoute } from './certificateTooling.ts';
 import { restDeployRoute } from './restDeploy.ts';
 import { hasUserPermission, METADATA_ACCESS_MESSAGE } from '../access.ts';
 
@@ -57,7 +58,8 @@ export const metadataRoutes: RouteHandler = async (ctx, req, res, body) => {
         load: (id) => loadResult<DeployResult>(ctx, id, 'deploy'),
       });
     }
-    return sourceMemberRoute(ctx, req, res, body);
+    if (/\/tooling\/query/.test(path)) schema(ctx.db);
+    return sourceMemberRoute(ctx, req, res, body) || certificateToolingRoute(ctx, req, res);
   }
   if (req.method !== 'POST') {
     sendSoapFault(res, 'soapenv:Client', 'The Metadata API accepts POST requests only');

@@ -3,8 +3,11 @@
  * Salesforce doesn't allow the import or export of the private key via the API." So an empty `.crt`
  * makes the org generate an RSA key pair of `keySize` and a self-signed certificate; the private key stays
  * in md_certificate_keys and the stored `.crt` becomes the public PEM, which is all retrieve returns.
- * Re-deploying an existing certificate (empty or with its own public PEM, as a retrieve round trip gives)
- * keeps its key, so redeploying a project doesn't break apps that trust it — that choice is unverified.
+ * Deploying over an existing certificate renews it: the Usage section of the Metadata API Certificate page
+ * says "You can also use this procedure to renew a certificate. A new private+public key pair is created
+ * with a new certificate" (facts C3). So an empty `.crt`, and also the certificate's own public PEM (a
+ * retrieve round trip; unverified whether Salesforce renews then too, renewing is what protects a real
+ * run), gets a new key pair and a new fingerprint: every app that trusted the old one stops accepting it.
  * Any other content is refused with the documented sentence.
  */
 import { generateKeyPair, X509Certificate } from 'node:crypto';
@@ -83,27 +86,23 @@ export const certificate: Handler = async (c, env) => {
   if (problems.length > 0) return { problems };
 
   const crtPath = c.fileName !== c.xmlFileName ? c.fileName : c.xmlFileName!.replace(/-meta\.xml$/, '');
-  let generated: GeneratedCertificate | undefined;
-  let certificatePem = existing?.certificate_pem;
-  if (!existing) {
-    generated = await generateSelfSigned(c.fullName, env.org.id, keySize);
-    certificatePem = generated.certificatePem;
-  }
+  const generated = await generateSelfSigned(c.fullName, env.org.id, keySize);
+  const certificatePem = generated.certificatePem;
   const files = new Map(c.files);
-  files.set(crtPath, Buffer.from(certificatePem!, 'utf8'));
-  const expirationDate = new X509Certificate(certificatePem!).validTo;
+  files.set(crtPath, Buffer.from(certificatePem, 'utf8'));
+  const expirationDate = new X509Certificate(certificatePem).validTo;
   return {
     problems,
     data: { masterLabel, keySize, expirationDate },
     files,
-    apply: generated
-      ? (db) => {
-          db.prepare(
-            `INSERT INTO md_certificate_keys (org_id, dev_name, certificate_pem, private_key_pem, key_size, source, created_at)
-             VALUES (?, ?, ?, ?, ?, 'generated', ?)`,
-          ).run(env.org.id, c.fullName, generated.certificatePem, generated.privateKeyPem, keySize, env.now);
-        }
-      : undefined,
+    apply: (db) => {
+      // Delete, then insert: the deploy's undo journal sees both (a REPLACE's implicit delete fires no trigger).
+      db.prepare('DELETE FROM md_certificate_keys WHERE org_id = ? AND dev_name = ?').run(env.org.id, c.fullName);
+      db.prepare(
+        `INSERT INTO md_certificate_keys (org_id, dev_name, certificate_pem, private_key_pem, key_size, source, created_at)
+         VALUES (?, ?, ?, ?, ?, 'generated', ?)`,
+      ).run(env.org.id, c.fullName, generated.certificatePem, generated.privateKeyPem, keySize, env.now);
+    },
   };
 };
 
