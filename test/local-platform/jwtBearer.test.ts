@@ -129,6 +129,24 @@ describe('JWT bearer grant: rejected assertions', () => {
       p.settings.propagationSeconds = 0;
     }
   });
+  it('answers app_not_found for an External Client App with the login/test host as audience, and (LOCAL_SF_PROPAGATION_ERROR) while it propagates', async () => {
+    const key = generateSelfSigned('eca audience');
+    insertApp(p.db, p.devHub.id, { kind: 'ExternalClientApplication', name: 'AudApp', consumerKey: '3MVG9AudApp00001', certificatePem: key.certificatePem, adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: 0 });
+    const mint = (aud: string) => signRs256({ alg: 'RS256' }, { iss: '3MVG9AudApp00001', sub: p.adminUsername, aud, exp: secs() + 60 }, key.privateKeyPem);
+    for (const aud of ['https://login.salesforce.com', 'https://test.salesforce.com']) {
+      expectError(await grant(mint(aud)), 'app_not_found', 'External client app is not installed in this org');
+    }
+    expect((await grant(mint(p.url))).status).toBe(200);
+    p.settings.propagationSeconds = 2;
+    (p.settings as { propagationError?: string }).propagationError = 'app_not_found';
+    try {
+      insertApp(p.db, p.devHub.id, { kind: 'ExternalClientApplication', name: 'AudApp', consumerKey: '3MVG9AudApp00001', certificatePem: key.certificatePem, adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: Date.now() });
+      expectError(await grant(mint(p.url)), 'app_not_found', 'External client app is not installed in this org');
+    } finally {
+      p.settings.propagationSeconds = 0;
+      (p.settings as { propagationError?: string }).propagationError = 'invalid_client_id';
+    }
+  });
   it('rejects unsupported grant types and non-form bodies', async () => {
     expectError(await postToken(p.url, { grant_type: 'password', username: 'a', password: 'b' }), 'unsupported_grant_type', 'grant type not supported');
     const r = await fetch(`${p.url}/services/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });

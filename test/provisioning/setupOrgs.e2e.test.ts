@@ -38,6 +38,12 @@ async function inOrgs(script: string): Promise<void> {
   if (child.exitCode !== 0) throw new Error(`script failed: ${child.stderr}`);
 }
 
+/** The real sf CLI in this world (its HOME holds the orgs' auth files). */
+async function sf(args: string[]): Promise<{ status: number; result?: any; message?: string }> {
+  const child = await execa(join(root, 'node_modules', '.bin', 'sf'), [...args, '--json'], { cwd: root, env, reject: false, timeout: 240_000 });
+  return JSON.parse(child.stdout) as { status: number; result?: any; message?: string };
+}
+
 const ops = (body: string) =>
   `import * as ops from ${JSON.stringify(join(root, 'tools', 'provisioning', 'orgOps.ts'))};\n${body}\n`;
 
@@ -70,6 +76,21 @@ describe('setup:orgs on the local platform', () => {
     // What B trusts is what A holds, and the state file carries no secret.
     expect(new X509Certificate(state.certificate!.pem).fingerprint256).toBe(first.certificateFingerprint);
     expect(JSON.stringify(state)).not.toMatch(/PRIVATE KEY|access_token|accessToken/);
+    // B's integration user is on the API-only profile and holds its permission set license (facts C1).
+    const user = await sf(['data', 'query', '--query', `SELECT Id, Profile.Name FROM User WHERE Username = '${state.integrationUsername}'`, '--target-org', 'orgb-provider']);
+    expect(user.result.records[0].Profile.Name).toBe('Minimum Access - API Only Integrations');
+    const psl = await sf(['data', 'query', '--query', "SELECT Id FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'", '--target-org', 'orgb-provider']);
+    const held = await sf(['data', 'query', '--query', `SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${user.result.records[0].Id}' AND PermissionSetLicenseId = '${psl.result.records[0].Id}'`, '--target-org', 'orgb-provider']);
+    expect(held.result.records).toHaveLength(1);
+  });
+
+  it("survives an admin's redeploy of force-app/consumer: the certificate is not in it, so A keeps its key", async () => {
+    const deployed = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga-consumer']);
+    expect(deployed.status, JSON.stringify(deployed)).toBe(0);
+    const verify = await cli('verify');
+    expect(verify.json.status, JSON.stringify(verify.json)).toBe(0);
+    const files = await sf(['data', 'query', '--use-tooling-api', '--query', "SELECT Id FROM Certificate WHERE DeveloperName = 'OrgA_JWT_Signing'", '--target-org', 'orga-consumer']);
+    expect(files.result.records).toHaveLength(1);
   });
 
   it('changes nothing on a second run and verifies again', async () => {
@@ -116,7 +137,8 @@ describe('verify names the cause of each wiring fault', () => {
     const state = await readState();
     const other = await createKeyMaterial({ alias: 'other_cert', cn: 'Someone else' });
     const dir = join(base, 'fault-cert');
-    await writeRendered(dir, renderExternalClientApp({ certificatePem: other.certificatePem, consumerKey: state.app!.consumerKey, contactEmail: 'a@example.com', permissionSet: 'Account_Retriever_Integration' }));
+    // The app exists: its consumer key stays out of the redeploy (facts C5).
+    await writeRendered(dir, renderExternalClientApp({ certificatePem: other.certificatePem, contactEmail: 'a@example.com', permissionSet: 'Account_Retriever_Integration' }));
     await inOrgs(ops(`await ops.deploySource(${JSON.stringify(state.provider!.alias)}, [${JSON.stringify(dir)}]);`));
     const text = await failedVerify();
     expect(text).toContain('invalid assertion');
@@ -153,6 +175,23 @@ await conn.sobject('PermissionSetAssignment').destroy(rows.records[0].Id);`),
     await restore('provider');
   });
 
+  it('an integration user without its permission set license', async () => {
+    const state = await readState();
+    await inOrgs(
+      ops(`
+import { Org } from '@salesforce/core';
+const conn = (await Org.create({ aliasOrUsername: ${JSON.stringify(state.provider!.alias)} })).getConnection();
+const user = (await conn.query("SELECT Id FROM User WHERE Username = '${state.integrationUsername}'")).records[0];
+const psa = await conn.query("SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '" + user.Id + "'");
+for (const r of psa.records) await conn.sobject('PermissionSetAssignment').destroy(r.Id);
+const psla = await conn.query("SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '" + user.Id + "'");
+for (const r of psla.records) await conn.sobject('PermissionSetLicenseAssign').destroy(r.Id);`),
+    );
+    const text = await failedVerify();
+    expect(text).toContain(`integration user: ${state.integrationUsername} (Minimum Access - API Only Integrations) lacks the permission set license SalesforceAPIIntegrationPsl`);
+    await restore('provider');
+  });
+
   it('a consumer key B does not know', async () => {
     const state = await readState();
     const files = renderConsumerConfig({ loginUrl: state.provider!.loginUrl, instanceUrl: state.provider!.instanceUrl, consumerKey: '3MVGnotTheRightKey123', username: state.integrationUsername!, certificateName: state.certificate!.name });
@@ -165,14 +204,15 @@ await conn.sobject('PermissionSetAssignment').destroy(rows.records[0].Id);`),
     await restore('consumer');
   });
 
-  it('a new app still propagating: setup waits and retries until B answers', async () => {
+  it('a new app still propagating (app_not_found, then not approved): setup waits and retries until B answers', async () => {
     const restart = async (extra: Record<string, string>) => {
       await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: root, env, reject: false });
       await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'start', '--no-login'], { cwd: root, env: { ...env, ...extra } });
     };
-    await restart({ LOCAL_SF_PROPAGATION_SECONDS: '12' });
+    await restart({ LOCAL_SF_PROPAGATION_SECONDS: '12', LOCAL_SF_PROPAGATION_ERROR: 'app_not_found' });
     try {
-      // New orgs, so B's app is new and answers invalid_client_id, then user hasn't approved, for 12 s.
+      // New orgs, so B's app is new and answers "External client app is not installed in this org" (app_not_found,
+      // facts C4), then user hasn't approved, for 12 s: both are retried as propagation.
       await interruptBefore('orgs');
       // sfdx-core's retries of the new orgs' JWT login, spread over 30 s instead of 300 s.
       const run = await cli('setupOrgs', [], { SFDX_JWT_AUTH_RETRY_TIMEOUT: '30' });

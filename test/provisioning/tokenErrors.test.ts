@@ -11,7 +11,7 @@ const cases: Array<[string, string, boolean]> = [
   ['invalid_app_access: user is not admin approved to access this app', 'Account_Retriever_Integration', false],
   ['unsupported_grant_type: grant type not supported', 'grant_type', false],
   ['OAUTH_AUTHORIZATION_BLOCKED: Cross-org OAuth flows are not supported for this external client app', 'Username__c', false],
-  ['External client app is not installed in this org', 'consumer key', false],
+  ['External client app is not installed in this org', 'consumer key', true],
 ];
 
 describe('diagnoseTokenError', () => {
@@ -20,6 +20,17 @@ describe('diagnoseTokenError', () => {
     expect(d, text).toBeDefined();
     expect(`${d!.cause} ${d!.fix}`).toContain(fixMentions);
     expect(d!.transient).toBe(transient);
+  });
+
+  it("retries app_not_found as propagation while the audience is B's My Domain, never for the login/test hosts", () => {
+    const text = 'Jwt.TokenException: app_not_found: External client app is not installed in this org';
+    expect(diagnoseTokenError(text, 'https://orgb-dev-ed.scratch.my.salesforce.com')?.transient).toBe(true);
+    expect(diagnoseTokenError(text, 'http://127.0.0.1:6102')?.transient).toBe(true);
+    for (const host of ['https://login.salesforce.com', 'https://test.salesforce.com/']) {
+      const d = diagnoseTokenError(text, host)!;
+      expect(d.transient).toBe(false);
+      expect(d.fix).toContain("B's My Domain URL for Login_Url__c");
+    }
   });
 
   it('says nothing about text that is not a token error', () => {

@@ -7,7 +7,7 @@ import { ToolError } from '../core/ToolError.ts';
 import { displayOrg } from '../provisioning/orgOps.ts';
 import { createProgress } from '../provisioning/progress.ts';
 import { readProjectConfig } from '../provisioning/projectConfig.ts';
-import { runSetup } from '../provisioning/setupFlow.ts';
+import { REAL_TOKEN_WAIT_MINUTES, runSetup } from '../provisioning/setupFlow.ts';
 import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
 import { setupExternalService } from '../provisioning/externalServiceSetup.ts';
@@ -52,7 +52,7 @@ await runCommand(
       auth: choiceFlag('auth', values.auth, ['apex-jwt', 'named-credential'] as const, 'apex-jwt'),
       durationDays: 1,
       serial: false,
-      tokenWaitMs: intFlag('token-wait-minutes', values['token-wait-minutes'], 15, 0, 120) * 60_000,
+      tokenWaitMs: intFlag('token-wait-minutes', values['token-wait-minutes'], REAL_TOKEN_WAIT_MINUTES, 0, 120) * 60_000,
       providerAlias,
       consumerAlias,
       workDir: `${config.workDir}-${providerAlias}-${consumerAlias}`,

@@ -2,7 +2,7 @@
 import { parseFlags } from './flags.ts';
 import { createProgress } from '../provisioning/progress.ts';
 import { readProjectConfig } from '../provisioning/projectConfig.ts';
-import { runSetup, type SetupResult } from '../provisioning/setupFlow.ts';
+import { REAL_TOKEN_WAIT_MINUTES, runSetup, type SetupResult } from '../provisioning/setupFlow.ts';
 import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
 import { setupExternalService, type ExternalServiceReport } from '../provisioning/externalServiceSetup.ts';
@@ -49,7 +49,7 @@ await runCommand(
       app: choiceFlag('app', values.app, ['eca', 'connected-app'] as const, 'eca'),
       auth: choiceFlag('auth', values.auth, ['apex-jwt', 'named-credential'] as const, 'apex-jwt'),
       durationDays: intFlag('duration-days', values['duration-days'], 7, 1, 30),
-      tokenWaitMs: waitMinutes === undefined ? undefined : intFlag('token-wait-minutes', waitMinutes, 15, 0, 120) * 60_000,
+      tokenWaitMs: waitMinutes === undefined ? undefined : intFlag('token-wait-minutes', waitMinutes, REAL_TOKEN_WAIT_MINUTES, 0, 120) * 60_000,
       serial: values.serial ?? false,
       providerAlias: config.providerAlias,
       consumerAlias: config.consumerAlias,

@@ -171,3 +171,8 @@ export function fieldPermission(db: DatabaseSync, orgId: string, userId: string,
   }
   return { read, edit };
 }
+
+/** A deployed permission set's permissions by name (the Metadata module's), for rules outside this file. */
+export function permissionSetInfo(db: DatabaseSync, orgId: string, name: string): PermissionSetInfo | undefined {
+  return metadata.findPermissionSet?.(db, orgId, name);
+}

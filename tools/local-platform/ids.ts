@@ -22,6 +22,8 @@ export const KEY_PREFIXES: Record<string, string> = {
   Organization: '00D',
   PermissionSet: '0PS',
   PermissionSetAssignment: '0Pa',
+  PermissionSetLicense: '0PL',
+  PermissionSetLicenseAssign: '2LA',
   ScratchOrgInfo: '2SR',
   ActiveScratchOrg: '2AS',
   ApexClass: '01p',

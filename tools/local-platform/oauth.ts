@@ -27,10 +27,26 @@ export interface OAuthFailure {
 export interface OAuthSettings {
   /** A newly deployed app is not yet "replicated" for this many seconds. */
   propagationSeconds: number;
+  /**
+   * What a new External Client App answers in the first half of that window: `invalid_client_id` (default)
+   * or `app_not_found`, which Salesforce also answers right after an app is created (facts C4).
+   */
+  propagationError?: 'invalid_client_id' | 'app_not_found';
   metadata: MetadataModule;
 }
 
 const fail = (error: string, description: string, status = 400): OAuthFailure => ({ status, error, error_description: description });
+const APP_NOT_FOUND = fail('app_not_found', 'External client app is not installed in this org');
+
+function isOtherOrgsEca(db: DatabaseSync, orgId: string, consumerKey: string): boolean {
+  if (!consumerKey) return false;
+  try {
+    const owner = db.prepare('SELECT org_id, type FROM md_consumer_keys WHERE consumer_key = ?').get(consumerKey) as { org_id: string; type: string } | undefined;
+    return !!owner && owner.org_id !== orgId && owner.type === 'ExtlClntAppGlobalOauthSettings';
+  } catch {
+    return false; // no Metadata tables: no deployed apps at all
+  }
+}
 
 interface AppRow {
   consumer_key: string; name: string; kind: string; certificate_pem: string | null; admin_approved: number;
@@ -129,11 +145,14 @@ export function verifyJwtAssertion(
   if (header.alg !== 'RS256' || !parts[2]) return fail('invalid_grant', 'invalid assertion');
   const iss = typeof claims.iss === 'string' ? claims.iss : '';
   const app = iss ? findApp(db, org.id, iss, settings.metadata) : undefined;
-  if (!app) return fail('invalid_client_id', 'client identifier invalid');
+  // The key of another org's External Client App: "External client app is not installed in this org" (facts §1.5).
+  if (!app) return isOtherOrgsEca(db, org.id, iss) ? APP_NOT_FOUND : fail('invalid_client_id', 'client identifier invalid');
   const age = (now - app.deployedAt) / 1000;
   const window = settings.propagationSeconds;
   // Propagation: first half of the window the app is unknown, second half its approvals are not replicated.
-  if (age < window / 2) return fail('invalid_client_id', 'client identifier invalid');
+  if (age < window / 2) {
+    return settings.propagationError === 'app_not_found' && app.kind === 'ExternalClientApplication' ? APP_NOT_FOUND : fail('invalid_client_id', 'client identifier invalid');
+  }
   if (!app.certificatePem) return fail('invalid_grant', 'invalid assertion');
   try {
     const key = publicKeyOf(app.certificatePem);
@@ -145,6 +164,9 @@ export function verifyJwtAssertion(
   const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const audOk = auds.some((a) => typeof a === 'string' && (ACCEPTED_AUDIENCES.some((x) => sameOrigin(a, x)) || sameOrigin(a, org.instanceUrl)));
   if (!audOk) return fail('invalid_grant', 'audience is invalid');
+  // Since Spring '26 External Client Apps refuse the login/test hosts as audience with app_not_found (facts C4,
+  // a field report): only the org's own My Domain (here its instance URL) is taken.
+  if (app.kind === 'ExternalClientApplication' && !auds.some((a) => typeof a === 'string' && sameOrigin(a, org.instanceUrl))) return APP_NOT_FOUND;
   // exp in seconds per the spec; the sf CLI sends Date.now() + 300 (milliseconds) and Salesforce accepts
   // it (facts §1.2). A value above 1e11 cannot be seconds (year 5138), so read it as milliseconds.
   const rawExp = typeof claims.exp === 'string' && /^\d+$/.test(claims.exp) ? Number(claims.exp) : claims.exp;

@@ -2,12 +2,13 @@ import type { DatabaseSync } from 'node:sqlite';
 import { newId } from './ids.ts';
 import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from './store.ts';
 import { ADMIN_PROFILE } from './access.ts';
+import { INTEGRATION_PROFILE, seedPermissionSetLicenses } from './licenses.ts';
 
 /**
  * Creating an org: its row, its Organization record, the standard profiles and its admin user.
  * Shared by the Dev Hub bootstrap and scratch org signup.
  */
-export const STANDARD_PROFILES = [ADMIN_PROFILE, 'Standard User', 'Minimum Access - Salesforce'];
+export const STANDARD_PROFILES = [ADMIN_PROFILE, 'Standard User', 'Minimum Access - Salesforce', INTEGRATION_PROFILE];
 
 export interface NewOrg {
   name: string;
@@ -32,6 +33,7 @@ export function createOrg(db: DatabaseSync, spec: NewOrg): { org: StoredOrg; adm
     });
     const profileIds: Record<string, string> = {};
     for (const p of STANDARD_PROFILES) profileIds[p] = insertRecord(db, id, 'Profile', { Name: p, UserType: 'Standard' }, { trusted: true });
+    seedPermissionSetLicenses(db, id);
     const adminId = insertRecord(
       db, id, 'User',
       {

@@ -137,6 +137,15 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       ref('PermissionSetId', 'PermissionSet', 'PermissionSet', { required: true }), ref('PermissionSetGroupId', 'PermissionSet', 'PermissionSetGroup'), f('IsActive', 'boolean')],
   },
   {
+    name: 'PermissionSetLicense', label: 'Permission Set License',
+    fields: [...audit(), f('DeveloperName', 'string', { required: true }), f('MasterLabel', 'string', { required: true }), f('Status', 'picklist'),
+      f('TotalLicenses', 'int'), f('UsedLicenses', 'int'), f('ExpirationDate', 'date'), f('PermissionSetLicenseKey')],
+  },
+  {
+    name: 'PermissionSetLicenseAssign', label: 'Permission Set License Assignment',
+    fields: [...audit(), ref('AssigneeId', 'User', 'Assignee', { required: true }), ref('PermissionSetLicenseId', 'PermissionSetLicense', 'PermissionSetLicense', { required: true })],
+  },
+  {
     name: 'Organization', label: 'Organization',
     fields: [...audit(), f('Name'), f('OrganizationType', 'picklist'), f('InstanceName'), f('IsSandbox', 'boolean'), f('TrialExpirationDate', 'datetime'),
       f('NamespacePrefix'), f('Country'), f('LanguageLocaleKey', 'picklist'), f('TimeZoneSidKey', 'picklist'), f('DefaultLocaleSidKey', 'picklist'), f('IsReadOnly', 'boolean')],

@@ -123,7 +123,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   setMetadataModule(neighbours.metadata);
   setCustomObjectSource(neighbours.metadata.getCustomObject?.bind(neighbours.metadata));
   (neighbours.metadata as { ensureMetadataSchema?: (db: DatabaseSync) => void }).ensureMetadataSchema?.(db);
-  const settings = { propagationSeconds: options.propagationSeconds ?? envNumber('LOCAL_SF_PROPAGATION_SECONDS') ?? 0 };
+  const settings = {
+    propagationSeconds: options.propagationSeconds ?? envNumber('LOCAL_SF_PROPAGATION_SECONDS') ?? 0,
+    propagationError: process.env.LOCAL_SF_PROPAGATION_ERROR === 'app_not_found' ? ('app_not_found' as const) : ('invalid_client_id' as const),
+  };
   const limits: ScratchLimits = {
     maxActive: options.limits?.maxActive ?? envNumber('LOCAL_SF_ACTIVE_SCRATCH_ORGS') ?? 20,
     maxDaily: options.limits?.maxDaily ?? envNumber('LOCAL_SF_DAILY_SCRATCH_ORGS') ?? 40,
@@ -131,7 +134,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const servers = new Map<string, Server>();
   const apexPool = (options.apexWorkers ?? process.env.LOCAL_SF_APEX_WORKERS !== '0') ? new ApexPool(home, db, log) : undefined;
   apexPool?.warm();
-  const oauthSettings = (): OAuthSettings => ({ propagationSeconds: settings.propagationSeconds, metadata: neighbours.metadata });
+  const oauthSettings = (): OAuthSettings => ({ propagationSeconds: settings.propagationSeconds, propagationError: settings.propagationError, metadata: neighbours.metadata });
 
   const newServer = (getOrgId: () => string | undefined) => {
     const server = createServer((req, res) => void handle(getOrgId(), req, res));
@@ -278,8 +281,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
         name: 'Local Dev Hub', kind: 'devhub', port: hubPort, edition: 'Developer', features: ['DevHub'],
         admin: { username: DEVHUB_ADMIN, email: DEVHUB_ADMIN, firstName: 'DevHub', lastName: 'Admin' },
       });
+      // A Connected App, as a Dev Hub's CI app must be: scratch sign-up cannot replicate an External Client App
+      // (C-1016, forcedotcom/cli#3515; facts C7).
       insertApp(db, org.id, {
-        kind: 'ExternalClientApplication', name: 'LocalCLI', consumerKey: clientId, certificatePem: key.certificatePem,
+        kind: 'ConnectedApp', name: 'LocalCLI', consumerKey: clientId, certificatePem: key.certificatePem,
         adminApproved: true, profiles: [ADMIN_PROFILE], permissionSets: [], deployedAt: 0,
       });
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('cli_client_id', ?)").run(clientId);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { OrgInfo, RecordStore } from './contracts.ts';
 import { newId, to15, to18, isValidId } from './ids.ts';
 import { ApiError, invalidField, invalidType, notFound } from './errors.ts';
+import { checkAssignmentLicense, checkLicenseAssignment } from './licenses.ts';
 import { findField, getObjectDef, inferType, registerObject, type ObjectDef } from './schema.ts';
 
 /**
@@ -282,7 +283,9 @@ function checkUnique(db: DatabaseSync, orgId: string, sobject: string, fields: R
       .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSetAssignment' AND json_extract(fields,'$.AssigneeId') = ? AND json_extract(fields,'$.PermissionSetId') = ? AND id != ?")
       .get(orgId, fields.AssigneeId as string, fields.PermissionSetId as string, id);
     if (clash) throw new ApiError(400, 'DUPLICATE_VALUE', `Duplicate PermissionSetAssignment. Assignee: ${String(fields.AssigneeId)}; Permission Set: ${String(fields.PermissionSetId)}`);
+    checkAssignmentLicense(db, orgId, fields);
   }
+  if (sobject === 'PermissionSetLicenseAssign') checkLicenseAssignment(db, orgId, fields, id);
   if (sobject === 'PermissionSet' && typeof fields.Name === 'string') {
     const clash = db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSet' AND json_extract(fields,'$.Name') = ? AND id != ?").get(orgId, fields.Name, id);
     if (clash) throw new ApiError(400, 'DUPLICATE_DEVELOPER_NAME', 'The API Name you entered is already in use. Enter a unique name.', ['Name']);

@@ -3,8 +3,8 @@
  * Every check is independent and reports ok / problem + fix; one failing check never hides the others.
  */
 import { X509Certificate } from 'node:crypto';
-import { query, retrieveComponent } from './orgOps.ts';
-import { APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET } from './render.ts';
+import { API_INTEGRATION_PSL, query, retrieveComponent } from './orgOps.ts';
+import { APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET, INTEGRATION_PROFILE } from './render.ts';
 import type { SetupState } from './setupState.ts';
 
 export interface Check {
@@ -90,12 +90,30 @@ async function checkRemoteSites(state: SetupState): Promise<Check> {
   };
 }
 
+/** Facts C1: on the API-only profile, Account read needs the Salesforce API Integration permission set license. */
+async function checkLicense(alias: string, username: string, userId: string, profile: string | undefined): Promise<Check | undefined> {
+  if (profile !== INTEGRATION_PROFILE) return undefined;
+  const licenses = await query<{ Id: string }>(alias, `SELECT Id FROM PermissionSetLicense WHERE DeveloperName = '${API_INTEGRATION_PSL}'`);
+  const held = licenses.length
+    ? await query<{ Id: string }>(alias, `SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${userId}' AND PermissionSetLicenseId = '${licenses[0]!.Id}'`)
+    : [];
+  if (held.length > 0) return undefined;
+  return {
+    name: 'integration user',
+    ok: false,
+    detail: `${username} (${INTEGRATION_PROFILE}) lacks the permission set license ${API_INTEGRATION_PSL}, so ${INTEGRATION_PERMSET} cannot grant it Read on Account.`,
+    fix: `Assign the license, then the permission set: sf data create record --sobject PermissionSetLicenseAssign --values "AssigneeId=${userId} PermissionSetLicenseId=<Id of ${API_INTEGRATION_PSL}>" --target-org ${alias} (or re-run npm run setup:orgs).`,
+  };
+}
+
 async function checkIntegrationUser(state: SetupState): Promise<Check> {
   const username = state.integrationUsername ?? '';
-  const users = await query<{ Id: string; IsActive: boolean }>(state.provider!.alias, `SELECT Id, IsActive FROM User WHERE Username = '${username}'`);
+  const users = await query<{ Id: string; IsActive: boolean; Profile?: { Name?: string } }>(state.provider!.alias, `SELECT Id, IsActive, Profile.Name FROM User WHERE Username = '${username}'`);
   if (users.length === 0) return { name: 'integration user', ok: false, detail: `B has no user ${username}.`, fix: 'Set Username__c in A to an existing B user.' };
   // Salesforce never returns null for a checkbox; treat only an explicit false as inactive.
   if (users[0].IsActive === false) return { name: 'integration user', ok: false, detail: `${username} is inactive in B.`, fix: 'Activate the user in B.' };
+  const license = await checkLicense(state.provider!.alias, username, users[0].Id, users[0].Profile?.Name);
+  if (license) return license;
   const permsets = await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`);
   const assigned = permsets.length
     ? await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${users[0].Id}' AND PermissionSetId = '${permsets[0].Id}'`)

@@ -152,9 +152,37 @@ export async function assignPermissionSet(alias: string, permissionSet: string, 
   try {
     await (await PermissionSetAssignment.init(org)).create(users.records[0].Id, permissionSet);
   } catch (error) {
-    if (/duplicate/i.test(error instanceof Error ? error.message : String(error))) return;
+    const message = error instanceof Error ? error.message : String(error);
+    if (/duplicate/i.test(message)) return;
+    if (/user license doesn't allow the permission/i.test(message)) {
+      throw new ToolError(`Assigning ${permissionSet} to ${username} in ${alias} failed: ${message}`, 'PermissionSetLicenseMissing', [
+        `The user's license needs a permission set license first; for the Minimum Access - API Only Integrations profile that is ${API_INTEGRATION_PSL}: sf data create record --sobject PermissionSetLicenseAssign --values "AssigneeId=${users.records[0].Id} PermissionSetLicenseId=<Id of SELECT Id FROM PermissionSetLicense WHERE DeveloperName = '${API_INTEGRATION_PSL}'>" --target-org ${alias}`,
+        'Then run the command again.',
+      ]);
+    }
     throw error;
   }
+}
+
+export const API_INTEGRATION_PSL = 'SalesforceAPIIntegrationPsl';
+
+/** Assigns a permission set license (a PermissionSetLicenseAssign); an existing assignment counts as done. */
+export async function assignPermissionSetLicense(alias: string, developerName: string, username: string): Promise<void> {
+  const { conn } = await connect(alias);
+  const users = await conn.query<{ Id: string }>(`SELECT Id FROM User WHERE Username = '${username.replace(/'/g, "\\'")}'`);
+  if (users.records.length === 0) throw new ToolError(`No user ${username} in ${alias}.`, 'UserNotFound');
+  const licenses = await conn.query<{ Id: string }>(`SELECT Id FROM PermissionSetLicense WHERE DeveloperName = '${developerName}'`);
+  if (licenses.records.length === 0) {
+    throw new ToolError(`${alias} has no permission set license ${developerName}.`, 'PermissionSetLicenseUnavailable', [
+      'The org needs the Salesforce Integration user license (Developer Edition and scratch orgs include it); check Setup → Company Information → Permission Set Licenses.',
+    ]);
+  }
+  const assigneeId = users.records[0]!.Id;
+  const licenseId = licenses.records[0]!.Id;
+  const existing = await conn.query(`SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${assigneeId}' AND PermissionSetLicenseId = '${licenseId}'`);
+  if (existing.records.length > 0) return;
+  const result = await conn.sobject('PermissionSetLicenseAssign').create({ AssigneeId: assigneeId, PermissionSetLicenseId: licenseId });
+  if (!result.success) throw new ToolError(`Assigning ${developerName} to ${username} in ${alias} failed: ${JSON.stringify(result.errors)}`, 'PermissionSetLicenseAssignFailed');
 }
 
 /** Imports an sObject tree file (as `sf data import tree --files`). */

@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 
 export const APP_NAME = 'OrgA_Account_Reader';
 export const INTEGRATION_PERMSET = 'Account_Retriever_Integration';
+/** The Salesforce Integration license's profile; its users need the SalesforceAPIIntegrationPsl license. */
+export const INTEGRATION_PROFILE = 'Minimum Access - API Only Integrations';
 export const VIEWER_PERMSET = 'Org_B_Accounts_Viewer';
 export const CERTIFICATE_NAME = 'OrgA_JWT_Signing';
 export const CONNECTION_TYPE = 'Org_B_Connection';
@@ -14,7 +16,8 @@ export const RESOURCE_PATH = '/services/apexrest/AccountRetriever';
 
 export interface ProviderAppInput {
   certificatePem: string;
-  consumerKey: string;
+  /** Only when the app is created: a redeploy carrying the key may be refused (facts C5). */
+  consumerKey?: string;
   contactEmail: string;
   /** Scratch orgs: the policy pre-authorizes this permission set. */
   permissionSet: string;
@@ -101,7 +104,7 @@ export function renderConnectedApp(input: ProviderAppInput): RenderedFiles {
     '    <oauthConfig>',
     '        <callbackUrl>https://login.salesforce.com/services/oauth2/success</callbackUrl>',
     `        <certificate>${escapeXml(input.certificatePem.trim())}</certificate>`,
-    `        <consumerKey>${escapeXml(input.consumerKey)}</consumerKey>`,
+    ...(input.consumerKey ? [`        <consumerKey>${escapeXml(input.consumerKey)}</consumerKey>`] : []),
     '        <isAdminApproved>true</isAdminApproved>',
     '        <scopes>Api</scopes>',
     '        <scopes>RefreshToken</scopes>',

@@ -7,17 +7,20 @@ import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
 import { chooseDevHub } from './devHub.ts';
 import {
-  assignPermissionSet, createRecord, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent, toolingQuery,
+  API_INTEGRATION_PSL, assignPermissionSet, assignPermissionSetLicense, createRecord, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent, toolingQuery,
 } from './orgOps.ts';
 import type { Progress } from './progress.ts';
 import {
-  APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET, renderConnectedApp, renderExternalClientApp, writeRendered,
+  APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET, INTEGRATION_PROFILE, renderConnectedApp, renderExternalClientApp, writeRendered,
 } from './render.ts';
 import { ensureLocalKeyPair, importIntoConsumer } from './localCertificate.ts';
 import { consumerPermissionSets, renderConsumerFor } from './consumerAuthPath.ts';
 import { saveState, statePathIn, type OrgRef, type SetupState } from './setupState.ts';
 import { projectRoot } from './sfCli.ts';
 import { waitForToken, verifyCallout, type VerifyReport } from './verifyCallout.ts';
+
+/** How long setup waits for a new app on real orgs by default: public samples report up to 30 minutes. */
+export const REAL_TOKEN_WAIT_MINUTES = 30;
 
 export interface SetupOptions {
   devHub?: string;
@@ -27,7 +30,7 @@ export interface SetupOptions {
   auth: 'apex-jwt' | 'named-credential';
   durationDays: number;
   serial: boolean;
-  /** How long to wait for B's app to accept A's token, in ms (15 minutes on real orgs). */
+  /** How long to wait for B's app to accept A's token, in ms (30 minutes on real orgs). */
   tokenWaitMs?: number;
   providerAlias: string;
   consumerAlias: string;
@@ -143,24 +146,31 @@ const steps: Step[] = [
       const o = ctx.options;
       const b = ctx.state.provider!;
       ctx.state.integrationUsername = await ensureIntegrationUser(ctx);
-      // Saved before the deploy: a consumer key can't change once the app exists, so a retry must reuse it.
-      const consumerKey = ctx.state.app?.consumerKey ?? (await existingConsumerKey(o.providerAlias, o.app)) ?? newConsumerKey();
-      ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey };
+      // The license first: without it the permission set's Account read is refused (facts C1).
+      await licenseIntegrationUser(ctx, ctx.state.integrationUsername);
+      // The permission set the app pre-authorizes goes in first (facts C6), then the app.
+      await deploySource(o.providerAlias, [join(projectRoot, 'force-app', 'provider')]);
+      // The consumer key is deployed only when the app is created (facts C5): a redeploy leaves it out.
+      const existingApp = await appExists(o.providerAlias, o.app);
+      const createKey = existingApp ? undefined : ((ctx.state.app?.kind === o.app ? ctx.state.app.consumerKey : undefined) ?? newConsumerKey());
+      const knownKey = createKey ?? (await existingConsumerKey(o.providerAlias, o.app)) ?? (ctx.state.app?.kind === o.app ? ctx.state.app.consumerKey : undefined);
+      if (!knownKey) throw unknownConsumerKey(o.app);
+      // Saved before the deploy: if the deploy creates the app and a later step fails, a retry knows the key.
+      ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey: knownKey };
       await saveState(statePathIn(o.workDir), ctx.state);
-      const appInput = { certificatePem: ctx.state.certificate!.pem, consumerKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
+      const appInput = { certificatePem: ctx.state.certificate!.pem, consumerKey: createKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
       const files = o.app === 'eca' ? renderExternalClientApp(appInput) : renderConnectedApp(appInput);
       const dir = renderedDir(o, 'provider');
       await writeRendered(dir, files);
-      // The app's policy names the permission set, so both go in one deploy.
-      await deploySource(o.providerAlias, [join(projectRoot, 'force-app', 'provider'), dir]);
+      await deploySource(o.providerAlias, [dir]);
       // Whether Salesforce keeps a consumer key set on create is unverified for External Client Apps
       // (the Connected App doc says it does): read back what the org holds and use that.
       const actual = await existingConsumerKey(o.providerAlias, o.app);
-      if (actual && actual !== consumerKey) {
+      if (actual && actual !== knownKey) {
         ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey: actual };
         o.progress.info(`  B generated its own consumer key for ${APP_NAME}; using it.`);
       } else if (!actual) {
-        const warning = `Could not read the consumer key back from B (enable "Allow access to OAuth consumer secrets via Metadata API"); assuming ${APP_NAME} kept the one deployed.`;
+        const warning = `Could not read the consumer key back from B (enable "Allow access to OAuth consumer secrets via Metadata API"); assuming ${APP_NAME} kept ${createKey ? 'the one deployed' : 'the one recorded'}.`;
         ctx.warnings.push(warning);
         o.progress.warn(warning);
       }
@@ -201,8 +211,9 @@ const steps: Step[] = [
     title: 'B issues A a token (waits for the app to propagate)',
     async run(ctx) {
       const o = ctx.options;
-      const waitMs = o.tokenWaitMs ?? (ctx.state.devHub?.local ? 60_000 : 15 * 60_000);
-      const attempts = await waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${line}`));
+      // A new External Client App can take up to 30 minutes on real orgs (facts C4); local ones, LOCAL_SF_PROPAGATION_SECONDS.
+      const waitMs = o.tokenWaitMs ?? (ctx.state.devHub?.local ? 60_000 : REAL_TOKEN_WAIT_MINUTES * 60_000);
+      const attempts = await waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${line}`), ctx.state.provider!.loginUrl);
       return attempts > 1 ? `after ${attempts} attempts` : undefined;
     },
   },
@@ -292,6 +303,29 @@ async function existingConsumerKey(alias: string, kind: 'eca' | 'connected-app')
   return undefined;
 }
 
+/** Whether B already has the app (then its consumer key must not be deployed again). */
+async function appExists(alias: string, kind: 'eca' | 'connected-app'): Promise<boolean> {
+  const member = kind === 'eca' ? `ExternalClientApplication:${APP_NAME}` : `ConnectedApp:${APP_NAME}`;
+  const files = await retrieveComponent(alias, member).catch(() => new Map<string, Buffer>());
+  return files.size > 0;
+}
+
+function unknownConsumerKey(kind: 'eca' | 'connected-app'): ToolError {
+  const where = kind === 'eca' ? 'External Client App Manager → OrgA_Account_Reader → Settings → OAuth Settings → Consumer Key and Secret' : 'App Manager → OrgA_Account_Reader → View → Manage Consumer Details';
+  return new ToolError(`B already has ${APP_NAME}, but its consumer key is neither readable nor recorded in the state file.`, 'ConsumerKeyUnknown', [
+    'Enable "Allow access to OAuth consumer secrets via Metadata API" in B (scratch definition settings.externalClientAppSettings) and run the command again,',
+    `or copy the key from B's Setup (${where}) into the state file's app.consumerKey,`,
+    `or delete ${APP_NAME} in B and run the command again (a new app gets a new key).`,
+  ]);
+}
+
+/** The API-only profile gives object permissions only with its permission set license (facts C1). */
+async function licenseIntegrationUser(ctx: Ctx, username: string): Promise<void> {
+  const rows = await query<{ Profile?: { Name?: string } }>(ctx.options.providerAlias, `SELECT Profile.Name FROM User WHERE Username = '${username}'`);
+  if (rows[0]?.Profile?.Name !== INTEGRATION_PROFILE) return;
+  await assignPermissionSetLicense(ctx.options.providerAlias, API_INTEGRATION_PSL, username);
+}
+
 async function hasSampleAccounts(ctx: Ctx): Promise<boolean> {
   const rows = await query<{ Id: string }>(ctx.options.providerAlias, "SELECT Id FROM Account WHERE Name LIKE 'Org B Sample Account%' LIMIT 1");
   return rows.length > 0;
@@ -312,7 +346,7 @@ async function ensureIntegrationUser(ctx: Ctx): Promise<string> {
       o.providerAlias,
       "SELECT Id, Name FROM Profile WHERE Name IN ('Minimum Access - API Only Integrations', 'Minimum Access - Salesforce', 'Standard User')",
     );
-    const order = ['Minimum Access - API Only Integrations', 'Minimum Access - Salesforce', 'Standard User'];
+    const order = [INTEGRATION_PROFILE, 'Minimum Access - Salesforce', 'Standard User'];
     const profile = order.map((n) => profiles.find((p) => p.Name === n)).find(Boolean);
     if (!profile) throw new ToolError('No suitable profile for an integration user.', 'NoProfile');
     await createRecord(

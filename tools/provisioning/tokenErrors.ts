@@ -17,6 +17,18 @@ interface Rule {
   cause: string;
   fix: string;
   transient: boolean;
+  /** Not worth retrying for this audience (the JWT's aud), although the error can be transient. */
+  finalFor?: (audience: string | undefined) => boolean;
+}
+
+/** login.salesforce.com / test.salesforce.com: generic hosts, not an org's My Domain. */
+export function isLoginHost(audience: string | undefined): boolean {
+  if (!audience) return false;
+  try {
+    return ['login.salesforce.com', 'test.salesforce.com'].includes(new URL(audience).hostname.toLowerCase());
+  } catch {
+    return false;
+  }
 }
 
 const rules: Rule[] = [
@@ -77,11 +89,15 @@ const rules: Rule[] = [
     transient: false,
   },
   {
+    // Facts C4: also answered for a while right after an app is created (forcedotcom/cli#3482, #3638; up to 30
+    // minutes reported), and always for the login/test hosts as audience (Spring '26). So it is propagation
+    // while the audience is B's My Domain, and final otherwise.
     error: '',
     description: /external client app is not installed/i,
-    cause: 'The consumer key belongs to an External Client App of another org.',
-    fix: "Use the consumer key of the app deployed to Org B and B's own login URL.",
-    transient: false,
+    cause: "B does not know the app yet (a new External Client App propagates for up to 30 minutes), the consumer key belongs to an app of another org, or the JWT's aud is login.salesforce.com/test.salesforce.com, which External Client Apps refuse since Spring '26.",
+    fix: "Use B's My Domain URL for Login_Url__c (aud and token host) and the consumer key of the app deployed to Org B; after creating the app, wait up to 30 minutes.",
+    transient: true,
+    finalFor: (audience) => isLoginHost(audience),
   },
   {
     // Named Credential path: Salesforce reports a failed exchange without B's reason (text per issue 7, unverified),
@@ -94,13 +110,17 @@ const rules: Rule[] = [
   },
 ];
 
-/** Finds the error/description pair in any text (an Apex exception, a JSON body) and explains it. */
-export function diagnoseTokenError(text: string): TokenDiagnosis | undefined {
+/**
+ * Finds the error/description pair in any text (an Apex exception, a JSON body) and explains it.
+ * `audience` is the JWT's aud (A's Login_Url__c), for errors whose meaning depends on it.
+ */
+export function diagnoseTokenError(text: string, audience?: string): TokenDiagnosis | undefined {
   for (const rule of rules) {
     const match = rule.description.exec(text);
     if (!match) continue;
     if (rule.error && !text.includes(rule.error) && rule.error !== 'invalid_grant') continue;
-    return { error: rule.error, description: match[0], cause: rule.cause, fix: rule.fix, transient: rule.transient };
+    const transient = rule.transient && !(rule.finalFor?.(audience) ?? false);
+    return { error: rule.error, description: match[0], cause: rule.cause, fix: rule.fix, transient };
   }
   return undefined;
 }

@@ -202,6 +202,27 @@ describe('External Client App', () => {
     const r = await deploy(await zipOf(ecaFiles({ permSet: 'Missing_Set' }), ecaManifest));
     expect(failures(r)).toContain('ExtlClntAppOauthConfigurablePolicies:OrgB_App_plcy: In field: commaSeparatedPermissionSet - no PermissionSet named Missing_Set found');
   });
+
+  it('takes a consumer key only on create: a redeploy with the same or another key is refused, one without it keeps the key', async () => {
+    const third = platform.addOrg({ name: 'Org C' }).org;
+    const key = `KeyOnCreate${Date.now()}`;
+    expect(failures(await deploy(await zipOf(ecaFiles({ key }), ecaManifest), {}, third))).toEqual([]);
+    const again = failures(await deploy(await zipOf(ecaFiles({ key }), ecaManifest), {}, third));
+    expect(again).toEqual([expect.stringMatching(/^ExtlClntAppGlobalOauthSettings:OrgB_App_glbloauth: The consumer key is already in use by this app/)]);
+    const changed = failures(await deploy(await zipOf(ecaFiles({ key: `${key}X` }), ecaManifest), {}, third));
+    expect(changed).toEqual(["ExtlClntAppGlobalOauthSettings:OrgB_App_glbloauth: The consumer key can't be changed after the app is created."]);
+    expect(failures(await deploy(await zipOf(ecaFiles(), ecaManifest), {}, third))).toEqual([]);
+    expect(findOAuthApp(platform.db, third.id, key)).toMatchObject({ name: 'OrgB_App' });
+  });
+
+  it('refuses to pre-authorise a permission set deployed with the app: it must be in the org first', async () => {
+    const fourth = platform.addOrg({ name: 'Org D' }).org;
+    const permSet = { 'permissionsets/Reader.permissionset': `<PermissionSet ${MD}><label>Reader</label></PermissionSet>` };
+    const together = await deploy(await zipOf({ ...ecaFiles({ permSet: 'Reader' }), ...permSet }, { ...ecaManifest, PermissionSet: ['Reader'] }), {}, fourth);
+    expect(failures(together)).toEqual(['ExtlClntAppOauthConfigurablePolicies:OrgB_App_plcy: In field: commaSeparatedPermissionSet - no PermissionSet named Reader found (deploy the permission set before the app that pre-authorizes it)']);
+    expect(failures(await deploy(await zipOf(permSet, { PermissionSet: ['Reader'] }), {}, fourth))).toEqual([]);
+    expect(failures(await deploy(await zipOf(ecaFiles({ permSet: 'Reader' }), ecaManifest), {}, fourth))).toEqual([]);
+  });
 });
 
 describe('ConnectedApp', () => {

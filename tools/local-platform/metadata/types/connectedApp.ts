@@ -75,8 +75,11 @@ export const connectedApp: Handler = (c, env) => {
     // Doc: "To use this field, the isAdminApproved field on the ConnectedAppOauthConfig subtype must be set to true."
     problems.push({ problem: 'profileName and permissionSetName require oauthConfig.isAdminApproved to be true.' });
   }
+  // As for External Client Apps: the permission set must be in the org before the app (facts C6, unverified).
   for (const ps of permissionSets) {
-    if (!env.exists('PermissionSet', ps)) problems.push({ problem: `In field: permissionSetName - no PermissionSet named ${ps} found` });
+    if (env.stored('PermissionSet', ps)) continue;
+    const sameDeploy = env.exists('PermissionSet', ps) ? ' (deploy the permission set before the app that pre-authorizes it)' : '';
+    problems.push({ problem: `In field: permissionSetName - no PermissionSet named ${ps} found${sameDeploy}` });
   }
   const before = env.stored(c.type, c.fullName);
   if (!before && !connectedAppCreationAllowed(env.org)) problems.push({ problem: CONNECTED_APP_RESTRICTED });

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 
 export const CONSUMER_KEY_TAKEN = 'The consumer key is already taken';
+/** Our wording for a redeploy that carries an existing app's key (facts C5; Salesforce's text is unverified). */
+export const CONSUMER_KEY_IN_USE = 'The consumer key is already in use by this app: it can be set only when the app is created.';
 
 /** A key shaped like Salesforce's (`3MVG9…`, 85 characters), alphanumeric so it fits every rule. */
 export function generateConsumerKey(): string {

@@ -8,7 +8,7 @@ import type { Handler, DeployEnv, Prepared } from './handler.ts';
 import { readXml } from './handler.ts';
 import type { Problem } from '../metadataXml.ts';
 import { normaliseCertificate } from './certificatePem.ts';
-import { CONSUMER_KEY_TAKEN, claimConsumerKey, generateConsumerKey, isKeyTakenByOther } from './consumerKeys.ts';
+import { CONSUMER_KEY_IN_USE, CONSUMER_KEY_TAKEN, claimConsumerKey, generateConsumerKey, isKeyTakenByOther } from './consumerKeys.ts';
 
 function withFile(problems: Problem[], fileName?: string): Problem[] {
   return problems.map((p) => ({ ...p, fileName: p.fileName ?? fileName }));
@@ -66,6 +66,11 @@ export const extlClntAppGlobalOauthSettings: Handler = (c, env) => {
   if (consumerKey && before && consumerKey !== before && !rotate) {
     // Mirrors ConnectedApp's "settable only during creation" rule; for ECAs this is unverified.
     problems.push({ problem: "The consumer key can't be changed after the app is created." });
+  } else if (consumerKey && before && !rotate) {
+    // Facts C5: a redeploy carrying the key "may be refused once the app exists" (sfdx-hardis reads "consumer
+    // key … already in use" as "the app exists"). Unverified which redeploys Salesforce refuses; refusing every
+    // one protects a real run: deploy the key only on create, leave it out afterwards.
+    problems.push({ problem: `${CONSUMER_KEY_IN_USE} Deploy ${c.fullName} without consumerKey once the app exists.` });
   }
   if (rotate || !consumerKey) consumerKey = rotate || !before ? generateConsumerKey() : before;
   if (isKeyTakenByOther(env.db, consumerKey, env.org.id, c.type, c.fullName)) problems.push({ problem: CONSUMER_KEY_TAKEN });
@@ -127,10 +132,13 @@ export const extlClntAppOauthConfigurablePolicies: Handler = (c, env) => {
   checkAppRef(env, app, problems);
   // The docs say "Permission set IDs"; deploys seen in the field use names. Names are checked against
   // the org and this deploy; IDs are kept as given. Profiles are not checked (the store owns them).
+  // A permission set of the same deploy counts as missing (facts C6: the field deploys the permission set
+  // first, then the app; unverified that Salesforce refuses the single deploy, refusing protects a real run).
   for (const ps of permissionSets) {
     if (/^0PS[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(ps)) continue;
-    if (!env.exists('PermissionSet', ps)) {
-      problems.push({ problem: `In field: commaSeparatedPermissionSet - no PermissionSet named ${ps} found` });
+    if (!env.stored('PermissionSet', ps)) {
+      const sameDeploy = env.exists('PermissionSet', ps) ? ' (deploy the permission set before the app that pre-authorizes it)' : '';
+      problems.push({ problem: `In field: commaSeparatedPermissionSet - no PermissionSet named ${ps} found${sameDeploy}` });
     }
   }
   return {
