@@ -47,6 +47,11 @@ describe('scratch definitions', () => {
     expect(provider.features).toEqual(expect.arrayContaining(['API', 'AuthorApex']));
   });
 
+  it("follow Salesforce's recipe for External Client Apps in B, without the deprecated consumer-secret setting", () => {
+    expect(provider.features).toEqual(expect.arrayContaining(['ExternalClientApps', 'ExtlClntAppSecretExposeCtl']));
+    expect(provider.settings?.externalClientAppSettings).toEqual({ enableExternalClientApps: true });
+  });
+
   it('give Org A the API, Apex and Platform Cache its caller needs', () => {
     expect(consumer.edition).toBe('Developer');
     expect(consumer.features).toEqual(expect.arrayContaining(['API', 'AuthorApex', 'PlatformCache']));

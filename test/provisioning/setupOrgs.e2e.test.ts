@@ -40,7 +40,9 @@ async function inOrgs(script: string): Promise<void> {
 
 /** The real sf CLI in this world (its HOME holds the orgs' auth files). */
 async function sf(args: string[]): Promise<{ status: number; result?: any; message?: string }> {
-  const child = await execa(join(root, 'node_modules', '.bin', 'sf'), [...args, '--json'], { cwd: root, env, reject: false, timeout: 240_000 });
+  const child = await execa(join(root, 'node_modules', '.bin', 'sf'), [...args, '--json'], {
+    cwd: root, env: { ...env, SF_DISABLE_AUTOUPDATE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true' }, reject: false, timeout: 240_000,
+  });
   return JSON.parse(child.stdout) as { status: number; result?: any; message?: string };
 }
 
@@ -76,13 +78,16 @@ describe('setup:orgs on the local platform', () => {
     // What B trusts is what A holds, and the state file carries no secret.
     expect(new X509Certificate(state.certificate!.pem).fingerprint256).toBe(first.certificateFingerprint);
     expect(JSON.stringify(state)).not.toMatch(/PRIVATE KEY|access_token|accessToken/);
-    // B's integration user is on the API-only profile and holds its permission set license (facts C1).
+  }, 240_000);
+
+  it("gives B's API-only integration user its permission set license (sf data query)", async () => {
+    const state = await readState();
     const user = await sf(['data', 'query', '--query', `SELECT Id, Profile.Name FROM User WHERE Username = '${state.integrationUsername}'`, '--target-org', 'orgb-provider']);
     expect(user.result.records[0].Profile.Name).toBe('Minimum Access - API Only Integrations');
     const psl = await sf(['data', 'query', '--query', "SELECT Id FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'", '--target-org', 'orgb-provider']);
     const held = await sf(['data', 'query', '--query', `SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${user.result.records[0].Id}' AND PermissionSetLicenseId = '${psl.result.records[0].Id}'`, '--target-org', 'orgb-provider']);
     expect(held.result.records).toHaveLength(1);
-  });
+  }, 240_000);
 
   it("survives an admin's redeploy of force-app/consumer: the certificate is not in it, so A keeps its key", async () => {
     const deployed = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga-consumer']);
@@ -91,7 +96,7 @@ describe('setup:orgs on the local platform', () => {
     expect(verify.json.status, JSON.stringify(verify.json)).toBe(0);
     const files = await sf(['data', 'query', '--use-tooling-api', '--query', "SELECT Id FROM Certificate WHERE DeveloperName = 'OrgA_JWT_Signing'", '--target-org', 'orga-consumer']);
     expect(files.result.records).toHaveLength(1);
-  });
+  }, 300_000);
 
   it('changes nothing on a second run and verifies again', async () => {
     const run = await cli('setupOrgs');
@@ -204,13 +209,21 @@ for (const r of psla.records) await conn.sobject('PermissionSetLicenseAssign').d
     await restore('consumer');
   });
 
-  it('a new app still propagating (app_not_found, then not approved): setup waits and retries until B answers', async () => {
+  it('a daily sign-up limit names the reset; then a new app still propagating (app_not_found, then not approved): setup waits and retries until B answers', async () => {
     const restart = async (extra: Record<string, string>) => {
       await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: root, env, reject: false });
       await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'start', '--no-login'], { cwd: root, env: { ...env, ...extra } });
     };
-    await restart({ LOCAL_SF_PROPAGATION_SECONDS: '12', LOCAL_SF_PROPAGATION_ERROR: 'app_not_found' });
+    // Two sign-ups a day: this world's first run used them up.
+    await restart({ LOCAL_SF_PROPAGATION_SECONDS: '12', LOCAL_SF_PROPAGATION_ERROR: 'app_not_found', LOCAL_SF_DAILY_SCRATCH_ORGS: '2' });
     try {
+      await interruptBefore('orgs');
+      const limited = await cli('setupOrgs');
+      expect(limited.json.name, JSON.stringify(limited.json)).toBe('DailyScratchOrgLimit');
+      expect(limited.json.message).toMatch(/reached its daily scratch org signup limit \(2\)/);
+      expect(limited.json.actions?.[0]).toContain('npm run local-orgs -- reset-limits');
+      const reset = await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'reset-limits', '--json'], { cwd: root, env });
+      expect(JSON.parse(reset.stdout)).toMatchObject({ daily: 0 });
       // New orgs, so B's app is new and answers "External client app is not installed in this org" (app_not_found,
       // facts C4), then user hasn't approved, for 12 s: both are retried as propagation.
       await interruptBefore('orgs');
@@ -223,7 +236,7 @@ for (const r of psla.records) await conn.sobject('PermissionSetLicenseAssign').d
     } finally {
       await restart({});
     }
-  });
+  }, 480_000);
 });
 
 describe('other ways in', () => {

@@ -1,5 +1,5 @@
 /**
- * npm run local-orgs -- start|stop|status|reset [--json] [--force] [--no-login]
+ * npm run local-orgs -- start|stop|status|reset|reset-limits [--json] [--force] [--no-login]
  * npm run local-orgs -- import-keystore --target-org <alias> --file <x.jks> [--label <label>] [--json]
  *   (password from KEYSTORE_PASSWORD or the keystore's .password file, never argv)
  * Thin command over tools/local-platform/daemon.ts. Prints paths and ids, never key contents.
@@ -7,9 +7,9 @@
 import { ToolError } from '../core/ToolError.ts';
 import { exitWithFlagError, flagError, parseFlags } from './flags.ts';
 
-import { DEVHUB_ALIAS, loginDevHub, resetState, serverStatus, startServer, stopServer } from '../local-platform/daemon.ts';
+import { DEVHUB_ALIAS, loginDevHub, resetScratchLimits, resetState, serverStatus, startServer, stopServer } from '../local-platform/daemon.ts';
 
-const USAGE = `Usage: npm run local-orgs -- start [--no-login] [--json] | stop [--json] | status [--json] | reset --force [--json]
+const USAGE = `Usage: npm run local-orgs -- start [--no-login] [--json] | stop [--json] | status [--json] | reset --force [--json] | reset-limits [--json]
        npm run local-orgs -- import-keystore --target-org ALIAS --file KEYSTORE.jks [--label LABEL] [--json]`;
 /** The flags each command takes; any other is refused with the usage. */
 const COMMAND_FLAGS: Record<string, string[]> = {
@@ -17,6 +17,7 @@ const COMMAND_FLAGS: Record<string, string[]> = {
   stop: ['json'],
   status: ['json'],
   reset: ['json', 'force'],
+  'reset-limits': ['json'],
   'import-keystore': ['json', 'target-org', 'file', 'label'],
 };
 
@@ -84,6 +85,12 @@ async function main(): Promise<void> {
       print(`Deleted ${r.home}${r.stopped ? ' after stopping the server' : ''}.`, r);
       return;
     }
+    case 'reset-limits': {
+      // The local stand-in for Salesforce's rolling 24-hour window: today's sign-ups stop counting.
+      const r = await resetScratchLimits();
+      print(`Reset the daily scratch org sign-up counter (${r.home}). Counting now: ${r.daily} sign-ups today, ${r.active} active orgs (delete orgs to free active ones).`, r);
+      return;
+    }
     case 'import-keystore': {
       // Same password rules as `npm run cert`: KEYSTORE_PASSWORD or the .password file beside the keystore.
       const { importKeystoreIntoOrg, importedHuman, parseImportKeystoreFlags } = await import('./importKeystore.ts');
@@ -92,7 +99,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new ToolError(`Unknown command "${command ?? ''}".`, 'UsageError', ['Use: npm run local-orgs -- start|stop|status|reset [--json] [--force] [--no-login] | import-keystore --target-org <alias> --file <x.jks>']);
+      throw new ToolError(`Unknown command "${command ?? ''}".`, 'UsageError', ['Use: npm run local-orgs -- start|stop|status|reset|reset-limits [--json] [--force] [--no-login] | import-keystore --target-org <alias> --file <x.jks>']);
   }
 }
 

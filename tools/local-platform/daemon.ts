@@ -87,6 +87,26 @@ export function listOrgSummaries(opts: DaemonOptions = {}): { id: string; kind: 
   }
 }
 
+/**
+ * Resets the Dev Hub's daily sign-up counter (the running server sees it on its next sign-up: same SQLite
+ * file). Returns the allocations left afterwards as `/limits` would report them.
+ */
+export async function resetScratchLimits(opts: DaemonOptions = {}): Promise<{ home: string; active: number; daily: number }> {
+  const p = paths(opts);
+  if (!existsSync(p.db)) throw new ToolError(`No local platform in ${p.home}.`, 'NoLocalPlatform', ['npm run local-orgs -- start']);
+  const { resetDailySignups, scratchUsage } = await import('./devhub.ts');
+  const db = new DatabaseSync(p.db);
+  try {
+    db.exec('PRAGMA busy_timeout = 5000');
+    resetDailySignups(db);
+    const hub = db.prepare("SELECT id FROM orgs WHERE kind = 'devhub'").get() as { id: string } | undefined;
+    const usage = hub ? scratchUsage(db, hub.id) : { active: 0, daily: 0 };
+    return { home: p.home, ...usage };
+  } finally {
+    db.close();
+  }
+}
+
 /** Starts the background server unless it already runs; resolves once it answers HTTP. */
 export async function startServer(opts: DaemonOptions = {}): Promise<{ info: StartInfo; pid: number; alreadyRunning: boolean; logFile: string }> {
   const p = paths(opts);

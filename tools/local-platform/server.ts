@@ -38,6 +38,8 @@ export interface PlatformOptions {
   port?: number;
   /** Seconds a newly deployed app stays "unreplicated"; default env LOCAL_SF_PROPAGATION_SECONDS or 0. */
   propagationSeconds?: number;
+  /** How long a scratch org sign-up takes (LOCAL_SF_SIGNUP_SECONDS), as Salesforce's take minutes. */
+  signupSeconds?: number;
   limits?: Partial<ScratchLimits>;
   /** Extra handlers tried before the neighbours' (tests, future parts). */
   routes?: { name: string; handler: RouteHandler }[];
@@ -147,6 +149,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     db,
     metadata: neighbours.metadata,
     limits,
+    signupSeconds: options.signupSeconds ?? envNumber('LOCAL_SF_SIGNUP_SECONDS') ?? 0,
     async openPort() {
       let orgId: string | undefined;
       const server = newServer(() => orgId);

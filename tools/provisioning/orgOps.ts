@@ -9,7 +9,7 @@ import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { ExecuteService } from '@salesforce/apex-node';
-import { Org, PermissionSetAssignment, StateAggregator, scratchOrgCreate, type Connection } from '@salesforce/core';
+import { Lifecycle, Org, PermissionSetAssignment, StateAggregator, scratchOrgCreate, type Connection } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { ComponentSet, RequestStatus, type DeployResult } from '@salesforce/source-deploy-retrieve';
 import { ToolError } from '../core/ToolError.ts';
@@ -35,6 +35,8 @@ export async function createScratchOrg(input: {
   alias: string;
   durationDays: number;
   waitMinutes: number;
+  /** The embedded local platform: its limits have a reset command instead of a 24-hour wait. */
+  local?: boolean;
 }): Promise<OrgRef> {
   const hubOrg = await Org.create({ aliasOrUsername: input.devHub });
   const orgConfig = JSON.parse(await readFile(input.definitionFile, 'utf8')) as Record<string, unknown>;
@@ -49,11 +51,58 @@ export async function createScratchOrg(input: {
     // A hub authorized with JWT authorizes the new org with the same app, which the new org may not have
     // replicated yet ("user hasn't approved this consumer"); sfdx-core retries over SFDX_JWT_AUTH_RETRY_TIMEOUT (300 s).
     retry: 10,
+  }).catch((error: unknown) => {
+    throw signupFailure(error, input.devHub, Boolean(input.local)) ?? error;
   });
   if (!result.username) throw new ToolError(`Scratch org ${input.alias} was not created.`, 'ScratchOrgMissing', result.warnings);
   const org = await displayOrg(input.alias);
   if (!org) throw new ToolError(`Scratch org ${input.alias} was created but cannot be reached.`, 'ScratchOrgMissing');
   return org;
+}
+
+/**
+ * Runs `fn` and collects the warnings the sf libraries emit meanwhile (Lifecycle warnings), which would
+ * otherwise go to process.emitWarning and print as "(node) Warning: …" — alarming for a mere note.
+ */
+export async function collectSfWarnings<T>(fn: () => Promise<T>): Promise<{ value: T; warnings: string[] }> {
+  const lifecycle = Lifecycle.getInstance();
+  const warnings: string[] = [];
+  lifecycle.onWarning(async (warning) => {
+    warnings.push(warning);
+  });
+  try {
+    return { value: await fn(), warnings };
+  } finally {
+    lifecycle.removeAllListeners('warning');
+  }
+}
+
+/**
+ * Dev Hub refusals that need the user to act, as named errors with the way out (facts §6.2: daily
+ * sign-ups count in a rolling 24-hour window; an active allocation frees when an org is deleted or
+ * expires; §6.3 / C7: a hub authorized through an External Client App gets C-1016).
+ */
+export function signupFailure(error: unknown, devHub: string, local: boolean): ToolError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  const check = `Check the allocations: sf limits api display --target-org ${devHub} (DailyScratchOrgs, ActiveScratchOrgs).`;
+  if (/daily scratch org signup limit/i.test(message)) {
+    return new ToolError(message, 'DailyScratchOrgLimit', local
+      ? ['Reset the local counter: npm run local-orgs -- reset-limits (or raise LOCAL_SF_DAILY_SCRATCH_ORGS and restart: npm run local-orgs -- stop, then start).', 'Then run the command again.']
+      : ['Salesforce counts sign-ups over a rolling 24-hour window: run again once the oldest sign-up of the last 24 hours is a day old, or use another Dev Hub (--dev-hub).', check]);
+  }
+  if (/active scratch org limit/i.test(message)) {
+    return new ToolError(message, 'ActiveScratchOrgLimit', [
+      `Delete scratch orgs you no longer need: sf org list --all, then sf org delete scratch --target-org <alias> --no-prompt (or npm run teardown for this project's two).`,
+      local ? 'Or raise LOCAL_SF_ACTIVE_SCRATCH_ORGS and restart the local platform (npm run local-orgs -- stop, then start).' : check,
+    ]);
+  }
+  if (/C-1016/.test(message)) {
+    return new ToolError(message, 'ScratchSignupAppBlocked', [
+      'A Dev Hub authorized through an External Client App cannot sign up scratch orgs with its own app (forcedotcom/cli#3515). Use Salesforce\'s built-in app for the sign-up:',
+      'export SF_SCRATCH_SIGNUP_CONNECTED_APP=PlatformCLI SF_SCRATCH_SIGNUP_CALLBACK_URL=http://localhost:1717/OauthRedirect, then run the command again (or authorize the Dev Hub through a Connected App).',
+    ]);
+  }
+  return undefined;
 }
 
 /** The org behind an alias, or undefined when it is gone (expired, deleted, logged out). */

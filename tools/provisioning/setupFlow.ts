@@ -3,11 +3,12 @@
  * state file, and is skipped on a re-run once done; a step that runs again invalidates the ones after it.
  */
 import { randomBytes, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
 import { chooseDevHub } from './devHub.ts';
 import {
-  API_INTEGRATION_PSL, assignPermissionSet, assignPermissionSetLicense, createRecord, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent, toolingQuery,
+  API_INTEGRATION_PSL, assignPermissionSet, assignPermissionSetLicense, collectSfWarnings, createRecord, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent, toolingQuery,
 } from './orgOps.ts';
 import type { Progress } from './progress.ts';
 import {
@@ -100,17 +101,20 @@ const steps: Step[] = [
       delete ctx.state.certificate;
       delete ctx.state.integrationUsername;
       const create = (alias: string, def: string) =>
-        createScratchOrg({ devHub, alias, definitionFile: join(projectRoot, 'config', def), durationDays: o.durationDays, waitMinutes: 15 });
-      if (o.serial) {
-        ctx.state.provider = await create(o.providerAlias, 'provider-scratch-def.json');
-        ctx.state.consumer = await create(o.consumerAlias, 'consumer-scratch-def.json');
-      } else {
-        [ctx.state.provider, ctx.state.consumer] = await Promise.all([
-          create(o.providerAlias, 'provider-scratch-def.json'),
-          create(o.consumerAlias, 'consumer-scratch-def.json'),
-        ]);
-      }
-      return `${ctx.state.provider.username}, ${ctx.state.consumer.username}`;
+        createScratchOrg({ devHub, alias, definitionFile: join(projectRoot, 'config', def), durationDays: o.durationDays, waitMinutes: 15, local: Boolean(ctx.state.devHub?.local) });
+      const { warnings } = await collectSfWarnings(async () => {
+        if (o.serial) {
+          ctx.state.provider = await create(o.providerAlias, 'provider-scratch-def.json');
+          ctx.state.consumer = await create(o.consumerAlias, 'consumer-scratch-def.json');
+        } else {
+          [ctx.state.provider, ctx.state.consumer] = await Promise.all([
+            create(o.providerAlias, 'provider-scratch-def.json'),
+            create(o.consumerAlias, 'consumer-scratch-def.json'),
+          ]);
+        }
+      });
+      reportDefinitionWarnings(ctx, warnings, ['provider-scratch-def.json', 'consumer-scratch-def.json'].map((d) => join(projectRoot, 'config', d)));
+      return `${ctx.state.provider!.username}, ${ctx.state.consumer!.username}`;
     },
   },
   {
@@ -301,6 +305,43 @@ async function existingConsumerKey(alias: string, kind: 'eca' | 'connected-app')
     if (key) return key;
   }
   return undefined;
+}
+
+/**
+ * @salesforce/core warns `features.N: Invalid input` for features missing from its own list, and sends the
+ * definition unchanged (facts C2). Salesforce's recipe for External Client Apps needs two such features, so
+ * that warning is expected: it becomes an info line naming them. Any other warning stays a warning.
+ */
+function reportDefinitionWarnings(ctx: Ctx, warnings: string[], definitionFiles: string[]): void {
+  const unknownFeatures = new Set<string>();
+  for (const warning of new Set(warnings)) {
+    const issues = warning.split('\n').slice(1);
+    const indices = issues.map((line) => /^features\.(\d+): Invalid input/.exec(line)?.[1]);
+    // The warning names its source ("orgConfig"), not the file: the first definition that has those indices.
+    const features = /^Scratch org definition validation issues in /.test(warning) && indices.every(Boolean)
+      ? definitionFiles.map(readFeatures).find((f) => f && indices.every((i) => Number(i) < f.length))
+      : undefined;
+    if (features) {
+      for (const i of indices) unknownFeatures.add(features[Number(i)]!);
+      continue;
+    }
+    ctx.warnings.push(warning);
+    ctx.options.progress.warn(warning);
+  }
+  if (unknownFeatures.size > 0) {
+    ctx.options.progress.info(
+      `  Note: the sf libraries' own feature list lacks ${[...unknownFeatures].join(', ')} (Salesforce's recipe for External Client Apps); the definition was sent unchanged and the Dev Hub accepted it.`,
+    );
+  }
+}
+
+function readFeatures(file: string): string[] | undefined {
+  try {
+    const def = JSON.parse(readFileSync(file, 'utf8')) as { features?: unknown };
+    return Array.isArray(def.features) ? def.features.map(String) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether B already has the app (then its consumer key must not be deployed again). */
