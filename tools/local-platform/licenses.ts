@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { ApiError } from './errors.ts';
 import { insertRecord } from './store.ts';
 import { getRecord } from './store.ts';
-import { permissionSetInfo, profileNameOf } from './access.ts';
+import { API_ONLY_PROFILE, permissionSetInfo, profileNameOf } from './access.ts';
 
 /**
  * Permission set licenses (facts C1). The Salesforce Integration user license "makes the Minimum Access -
@@ -13,7 +13,7 @@ import { permissionSetInfo, profileNameOf } from './access.ts';
  * "The user license doesn't allow the permission: Read Accounts" (the sentence before it and the error
  * code are unverified; FIELD_INTEGRITY_EXCEPTION is our choice).
  */
-export const INTEGRATION_PROFILE = 'Minimum Access - API Only Integrations';
+export const INTEGRATION_PROFILE = API_ONLY_PROFILE;
 export const API_INTEGRATION_PSL = 'SalesforceAPIIntegrationPsl';
 
 /** The licenses every org gets; Developer Edition orgs come with five Salesforce Integration users. */
