@@ -88,6 +88,10 @@ describe('permission set licenses', () => {
     expect(twice.body[0].errorCode).toBe('DUPLICATE_VALUE');
 
     expect((await insert('PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: reader!.Id })).status).toBe(201);
+    // Parent relationships, as a user's tooling would ask.
+    expect(await q(`SELECT Assignee.Profile.Name, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId = '${userId}'`)).toEqual([
+      expect.objectContaining({ Assignee: expect.objectContaining({ Profile: expect.objectContaining({ Name: 'Minimum Access - API Only Integrations' }) }), PermissionSetLicense: expect.objectContaining({ DeveloperName: 'SalesforceAPIIntegrationPsl' }) }),
+    ]);
   }, 120_000);
 
   it('needs no license for a Standard User', async () => {

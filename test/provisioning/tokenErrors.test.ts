@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseCalloutError, diagnoseTokenError } from '../../tools/provisioning/tokenErrors.ts';
+import { waitForToken } from '../../tools/provisioning/verifyCallout.ts';
+import type { ApexRunResult } from '../../tools/provisioning/orgOps.ts';
 
 // Every row of the error table in shared/reference/salesforce-facts.md §1.5, as Apex surfaces it.
 const cases: Array<[string, string, boolean]> = [
@@ -42,5 +44,30 @@ describe('diagnoseCalloutError', () => {
   it('names the endpoint that lacks a remote site', () => {
     const d = diagnoseCalloutError('System.CalloutException: Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = http://127.0.0.1:6102/services/apexrest/AccountRetriever');
     expect(d?.cause).toContain('http://127.0.0.1:6102/services/apexrest/AccountRetriever');
+  });
+});
+
+describe('waitForToken', () => {
+  const APP_NOT_FOUND = 'Jwt.TokenException: app_not_found: External client app is not installed in this org';
+  /** Answers as A's anonymous Apex would: the given failures in turn, then a token. */
+  const answers = (...failures: string[]) => {
+    let n = 0;
+    return async (): Promise<ApexRunResult> => {
+      const message = failures[n++];
+      return message === undefined ? { success: true, compiled: true } : { success: false, compiled: true, exceptionMessage: message };
+    };
+  };
+
+  it("retries app_not_found as propagation while the audience is B's My Domain", async () => {
+    const said: string[] = [];
+    const attempts = await waitForToken('orga', 5_000, (l) => said.push(l), 'https://orgb.my.salesforce.com', answers(APP_NOT_FOUND, APP_NOT_FOUND), 10);
+    expect(attempts).toBe(3);
+    expect(said).toEqual([expect.stringContaining('External client app is not installed'), expect.stringContaining('External client app is not installed')]);
+  });
+
+  it('stops at once on app_not_found when the audience is login.salesforce.com, naming the fix', async () => {
+    const failure = await waitForToken('orga', 5_000, () => {}, 'https://login.salesforce.com', answers(APP_NOT_FOUND), 10).catch((e: Error & { actions?: string[] }) => e);
+    expect(failure).toMatchObject({ name: 'TokenRequestFailed' });
+    expect((failure as { actions: string[] }).actions.join('\n')).toContain("B's My Domain URL for Login_Url__c");
   });
 });

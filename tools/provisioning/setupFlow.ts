@@ -155,9 +155,10 @@ const steps: Step[] = [
       // The permission set the app pre-authorizes goes in first (facts C6), then the app.
       await deploySource(o.providerAlias, [join(projectRoot, 'force-app', 'provider')]);
       // The consumer key is deployed only when the app is created (facts C5): a redeploy leaves it out.
-      const existingApp = await appExists(o.providerAlias, o.app);
-      const createKey = existingApp ? undefined : ((ctx.state.app?.kind === o.app ? ctx.state.app.consumerKey : undefined) ?? newConsumerKey());
-      const knownKey = createKey ?? (await existingConsumerKey(o.providerAlias, o.app)) ?? (ctx.state.app?.kind === o.app ? ctx.state.app.consumerKey : undefined);
+      const existing = await existingApp(o.providerAlias, o.app);
+      const recorded = ctx.state.app?.kind === o.app ? ctx.state.app.consumerKey : undefined;
+      const createKey = existing.exists ? undefined : (recorded ?? newConsumerKey());
+      const knownKey = createKey ?? existing.consumerKey ?? recorded;
       if (!knownKey) throw unknownConsumerKey(o.app);
       // Saved before the deploy: if the deploy creates the app and a later step fails, a retry knows the key.
       ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey: knownKey };
@@ -169,7 +170,7 @@ const steps: Step[] = [
       await deploySource(o.providerAlias, [dir]);
       // Whether Salesforce keeps a consumer key set on create is unverified for External Client Apps
       // (the Connected App doc says it does): read back what the org holds and use that.
-      const actual = await existingConsumerKey(o.providerAlias, o.app);
+      const actual = (await existingApp(o.providerAlias, o.app)).consumerKey;
       if (actual && actual !== knownKey) {
         ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey: actual };
         o.progress.info(`  B generated its own consumer key for ${APP_NAME}; using it.`);
@@ -293,18 +294,18 @@ export function newConsumerKey(): string {
 }
 
 /**
- * The key of an app this flow deployed before (a lost state file, `configure` on wired orgs): a key
- * can't change once the app exists. Real orgs return it only with "Allow access to OAuth consumer
- * secrets via Metadata API"; without it this finds nothing and the deploy names the problem.
+ * Whether B has the app this flow deploys, and its consumer key when B shows it: real orgs return the
+ * key only with "Allow access to OAuth consumer secrets via Metadata API". The ECA's global OAuth settings
+ * exist exactly when the app does (they are deployed together).
  */
-async function existingConsumerKey(alias: string, kind: 'eca' | 'connected-app'): Promise<string | undefined> {
+async function existingApp(alias: string, kind: 'eca' | 'connected-app'): Promise<{ exists: boolean; consumerKey?: string }> {
   const member = kind === 'eca' ? `ExtlClntAppGlobalOauthSettings:${APP_NAME}_glbloauth` : `ConnectedApp:${APP_NAME}`;
   const files = await retrieveComponent(alias, member).catch(() => new Map<string, Buffer>());
   for (const content of files.values()) {
     const key = /<consumerKey>([^<]+)<\/consumerKey>/.exec(content.toString('utf8'))?.[1];
-    if (key) return key;
+    if (key) return { exists: true, consumerKey: key };
   }
-  return undefined;
+  return { exists: files.size > 0 };
 }
 
 /**
@@ -344,17 +345,10 @@ function readFeatures(file: string): string[] | undefined {
   }
 }
 
-/** Whether B already has the app (then its consumer key must not be deployed again). */
-async function appExists(alias: string, kind: 'eca' | 'connected-app'): Promise<boolean> {
-  const member = kind === 'eca' ? `ExternalClientApplication:${APP_NAME}` : `ConnectedApp:${APP_NAME}`;
-  const files = await retrieveComponent(alias, member).catch(() => new Map<string, Buffer>());
-  return files.size > 0;
-}
-
 function unknownConsumerKey(kind: 'eca' | 'connected-app'): ToolError {
   const where = kind === 'eca' ? 'External Client App Manager → OrgA_Account_Reader → Settings → OAuth Settings → Consumer Key and Secret' : 'App Manager → OrgA_Account_Reader → View → Manage Consumer Details';
   return new ToolError(`B already has ${APP_NAME}, but its consumer key is neither readable nor recorded in the state file.`, 'ConsumerKeyUnknown', [
-    'Enable "Allow access to OAuth consumer secrets via Metadata API" in B (scratch definition settings.externalClientAppSettings) and run the command again,',
+    'Let B show the key to the Metadata API (Setup → External Client App Settings: allow access to consumer secrets) and run the command again,',
     `or copy the key from B's Setup (${where}) into the state file's app.consumerKey,`,
     `or delete ${APP_NAME} in B and run the command again (a new app gets a new key).`,
   ]);

@@ -29,17 +29,24 @@ System.debug(LoggingLevel.ERROR, 'VERIFY_ACCOUNTS ' + JSON.serialize(accounts));
  * Asks B for a token from A until it works or `waitMs` passes (app propagation); returns the attempts made.
  * `audience` is B's login URL as rendered into A (the JWT's aud): some errors are propagation only with My Domain.
  */
-export async function waitForToken(consumerAlias: string, waitMs: number, say: (line: string) => void, audience?: string): Promise<number> {
+export async function waitForToken(
+  consumerAlias: string,
+  waitMs: number,
+  say: (line: string) => void,
+  audience?: string,
+  ask: (alias: string, code: string) => Promise<ApexRunResult> = runAnonymousApex,
+  firstDelayMs = 2_000,
+): Promise<number> {
   const deadline = Date.now() + waitMs;
   // Each distinct answer once, with how often it came: a wait of ten identical refusals is one line.
   const errors = new Map<string, number>();
   for (let attempt = 1; ; attempt++) {
-    const run = await runAnonymousApex(consumerAlias, VERIFY_TOKEN_SCRIPT);
+    const run = await ask(consumerAlias, VERIFY_TOKEN_SCRIPT);
     if (run.success) return attempt;
     const message = apexFailure(run);
     const diagnosis = diagnoseTokenError(message, audience);
     errors.set(message, (errors.get(message) ?? 0) + 1);
-    const delay = Math.min(2_000 * 2 ** (attempt - 1), 60_000);
+    const delay = Math.min(firstDelayMs * 2 ** (attempt - 1), 60_000);
     if (!diagnosis?.transient || Date.now() + delay > deadline) {
       throw new ToolError(`B did not issue a token to A: ${message}`, 'TokenRequestFailed', [
         ...(diagnosis ? [diagnosis.cause, diagnosis.fix] : []),
