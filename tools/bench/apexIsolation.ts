@@ -29,7 +29,7 @@ export async function run(): Promise<void> {
     const adminId = p.records.find(p.devHub.id, 'User', 'Username', p.adminUsername)!['Id'] as string;
     const hubToken = issueToken(p.db, 'access', p.devHub.id, adminId, undefined, 3600);
     const json = { Authorization: `Bearer ${hubToken}`, 'Content-Type': 'application/json' };
-    const c = (await (await fetch(`${p.url}${V}/sobjects/ScratchOrgInfo`, { method: 'POST', headers: json, body: JSON.stringify({ Edition: 'Developer', OrgName: 'B' }) })).json()) as { id: string };
+    const c = (await (await fetch(`${p.url}${V}/sobjects/ScratchOrgInfo`, { method: 'POST', headers: json, body: JSON.stringify({ Edition: 'Developer', OrgName: 'B', ConnectedAppConsumerKey: p.cliApp.clientId, ConnectedAppCallbackUrl: 'http://localhost:1717/OauthRedirect' }) })).json()) as { id: string };
     const soi = (await (await fetch(`${p.url}${V}/sobjects/ScratchOrgInfo/${c.id}`, { headers: json })).json()) as { ScratchOrg: string; SignupUsername: string };
     const b = getOrg(p.db, soi.ScratchOrg)!;
     const bToken = issueToken(p.db, 'access', b.id, p.records.find(b.id, 'User', 'Username', soi.SignupUsername)!['Id'] as string, undefined, 3600);
@@ -45,8 +45,10 @@ export async function run(): Promise<void> {
     for (let i = 0; i < SAMPLES; i++) idle.push(await grant());
     const busyStarted = performance.now();
     const soap = `<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:a="http://soap.sforce.com/2006/08/apex"><soapenv:Header><a:SessionHeader><a:sessionId>${bToken}</a:sessionId></a:SessionHeader></soapenv:Header><soapenv:Body><a:executeAnonymous><a:apexcode>while (true) {}</a:apexcode></a:executeAnonymous></soapenv:Body></soapenv:Envelope>`;
-    const busy = fetch(`${b.instanceUrl}/services/Soap/s/66.0`, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: '""' }, body: soap }).then((r) => r.text());
-    while (p.apexBusy() === 0) await new Promise((r) => setTimeout(r, 10));
+    let settled = false;
+    const busy = fetch(`${b.instanceUrl}/services/Soap/s/66.0`, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: '""' }, body: soap }).then((r) => r.text()).finally(() => (settled = true));
+    while (p.apexBusy() === 0 && !settled) await new Promise((r) => setTimeout(r, 10));
+    if (settled) throw new Error(`B's transaction ended before it was seen running: ${await busy}`);
     const during: number[] = [];
     for (let i = 0; i < SAMPLES; i++) during.push(await grant());
     const stillBusy = p.apexBusy() === 1;
