@@ -43,7 +43,7 @@ export class ApexPool {
     }) as Promise<T>;
   }
 
-  /** Starts one worker ahead of the first request (loading the runtime takes seconds). */
+  /** Starts one worker ahead of the first request (loading the runtime takes seconds); pump keeps one spare. */
   warm(): void {
     if (!this.closed && this.slots.length === 0) this.spawn();
   }
@@ -61,6 +61,7 @@ export class ApexPool {
   }
 
   private pump(): void {
+    const hadWork = this.queue.length > 0;
     while (this.queue.length) {
       let slot = this.slots.find((s) => !s.job);
       if (!slot && this.slots.length < this.max) slot = this.spawn();
@@ -71,6 +72,11 @@ export class ApexPool {
       slot.worker.ref();
       slot.worker.postMessage({ id, ...next.job });
     }
+    // Keep one idle worker ready: a callout from one org's Apex to another's Apex REST needs a second
+    // worker at once, and a cold one takes seconds to load the runtime (longer than a callout timeout
+    // on a busy machine).
+    // Only after handing out work, so a worker that cannot start is not respawned in a loop.
+    if (hadWork && !this.closed && this.slots.length < this.max && !this.slots.some((s) => !s.job)) this.spawn();
   }
 
   private spawn(): Slot {
