@@ -72,7 +72,9 @@ afterAll(async () => {
 });
 
 describe("Org A's Org B Accounts tab in Chromium", () => {
-  it("sf org open's URL logs in and shows B's 10 latest Accounts in B's order", async () => {
+  // One retry: the first tab view after a platform start compiles the bundle and the orgs' Apex in
+  // fresh workers; on a loaded 2-core machine that has outlasted Apex's 10 s callout timeout.
+  it("sf org open's URL logs in and shows B's 10 latest Accounts in B's order", { retry: 1, timeout: 300_000 }, async () => {
     const page = await newPage();
     // The first view compiles the deployed component (rollup + LWC): allow for it.
     await page.goto(await frontDoorUrl(), { timeout: 180_000 });
@@ -86,7 +88,7 @@ describe("Org A's Org B Accounts tab in Chromium", () => {
     expect(await page.locator('[data-id="refresh"] use').getAttribute('href')).toMatch(/\/assets\/icons\/utility-sprite\/svg\/symbols\.svg#refresh$/);
     expect(await page.locator('[data-id="page-error"]').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'org-b-accounts-tab.png'), fullPage: true });
-  }, 300_000);
+  });
 
   it('the refresh button fetches from B again', async () => {
     const page = await newPage();

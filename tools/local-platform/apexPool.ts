@@ -43,9 +43,9 @@ export class ApexPool {
     }) as Promise<T>;
   }
 
-  /** Starts one worker ahead of the first request (loading the runtime takes seconds); pump keeps one spare. */
+  /** Starts two workers ahead of the first request (loading the runtime takes seconds): an A → B callout needs both; pump keeps one spare. */
   warm(): void {
-    if (!this.closed && this.slots.length === 0) this.spawn();
+    while (!this.closed && this.slots.length < Math.min(2, this.max)) this.spawn();
   }
 
   /** Workers running a transaction now. */
@@ -74,8 +74,8 @@ export class ApexPool {
     }
     // Keep one idle worker ready: a callout from one org's Apex to another's Apex REST needs a second
     // worker at once, and a cold one takes seconds to load the runtime (longer than a callout timeout
-    // on a busy machine).
-    // Only after handing out work, so a worker that cannot start is not respawned in a loop.
+    // on a busy machine). Only after handing out work, so a worker that cannot start is not respawned
+    // in a loop.
     if (hadWork && !this.closed && this.slots.length < this.max && !this.slots.some((s) => !s.job)) this.spawn();
   }
 

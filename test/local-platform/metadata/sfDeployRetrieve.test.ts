@@ -214,7 +214,7 @@ private class AccountDescriberTest {
     writeFileSync(keyFile, getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.privateKeyPem, { mode: 0o600 });
     const login = await sf(['org', 'login', 'jwt', '--username', platform.adminUsername, '--client-id', consumerKey, '--jwt-key-file', keyFile, '--instance-url', platform.url, '--alias', 'via-eca']);
     expect(login.exitCode, JSON.stringify(login.json)).toBe(0);
-  }, 120_000);
+  }, 240_000); // nine sf CLI calls
 
   it('answers a Metadata API call without a valid session with the INVALID_SESSION_ID fault jsforce refreshes on', async () => {
     const envelope = '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>not-a-token</sessionId></SessionHeader></soapenv:Header><soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata"><describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadata></soapenv:Body></soapenv:Envelope>';
