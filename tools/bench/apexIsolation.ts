@@ -44,7 +44,7 @@ export async function run(): Promise<void> {
     const idle: number[] = [];
     for (let i = 0; i < SAMPLES; i++) idle.push(await grant());
     const busyStarted = performance.now();
-    const soap = `<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:a="http://soap.sforce.com/2006/08/apex"><soapenv:Header><a:SessionHeader><a:sessionId>${bToken}</a:sessionId></a:SessionHeader></soapenv:Header><soapenv:Body><a:executeAnonymous><a:apexcode>while (true) {}</a:apexcode></a:executeAnonymous></soapenv:Body></soapenv:Envelope>`;
+    const soap = `<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:a="http://soap.sforce.com/2006/08/apex"><soapenv:Header><a:SessionHeader><a:sessionId>${bToken}</a:sessionId></a:SessionHeader></soapenv:Header><soapenv:Body><a:executeAnonymous><a:apexcode>Integer i = 0; while (true) { i++; }</a:apexcode></a:executeAnonymous></soapenv:Body></soapenv:Envelope>`;
     let settled = false;
     const busy = fetch(`${b.instanceUrl}/services/Soap/s/66.0`, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: '""' }, body: soap }).then((r) => r.text()).finally(() => (settled = true));
     while (p.apexBusy() === 0 && !settled) await new Promise((r) => setTimeout(r, 10));
