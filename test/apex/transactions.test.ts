@@ -142,6 +142,11 @@ describe('SOQL and DML on the local runtime', () => {
     const r = await run(`Integer i = 0; while (true) { i++; }`);
     expect(r.exceptionMessage).toBe('System.LimitException: Apex CPU time limit exceeded');
   });
+
+  it('stops a runaway loop with an empty body too (no statement in it to count)', { timeout: 30_000 }, async () => {
+    const r = await run(`while (true) {}`);
+    expect(r.exceptionMessage).toBe('System.LimitException: Apex CPU time limit exceeded');
+  });
 });
 
 describe('HTTP callouts on the local runtime', () => {

@@ -94,8 +94,12 @@ export class StatementLowering extends ExpressionLowering {
         const st = rule(n, 'statement');
         const body = st ? this.scoped(st, scope) : async () => NORMAL;
         const sc = cond.sync;
+        const line = n.start.line;
+        const col = n.start.column + 1;
         return async (f) => {
           while (sc ? sc(f) : await cond(f)) {
+            // Each iteration counts, so an empty body (`while (true) {}`) still meets the CPU limit.
+            f.tx.tick(cls, line, col);
             const r = await runSt(body, f);
             if (r === BREAK) break;
             if (r === RETURN) return r;
@@ -106,8 +110,11 @@ export class StatementLowering extends ExpressionLowering {
       case 'DoWhileStatementContext': {
         const cond = this.expr(rule(rule(n, 'parExpression'), 'expression'), scope);
         const body = this.block(rule(n, 'block'), scope);
+        const line = n.start.line;
+        const col = n.start.column + 1;
         return async (f) => {
           do {
+            f.tx.tick(cls, line, col);
             const r = await body(f);
             if (r === BREAK) break;
             if (r === RETURN) return r;
@@ -227,6 +234,9 @@ export class StatementLowering extends ExpressionLowering {
   forStmt(n: N, scope: Scope): St {
     const fc = rule(n, 'forControl');
     const st = rule(n, 'statement');
+    const cls = scope.cls;
+    const line = n.start.line;
+    const col = n.start.column + 1;
     scope.push();
     try {
       const efc = rule(fc, 'enhancedForControl');
@@ -286,6 +296,7 @@ export class StatementLowering extends ExpressionLowering {
         if (init) await runSt(init, f);
         for (;;) {
           if (cond && !(sc ? sc(f) : await cond(f))) break;
+          f.tx.tick(cls, line, col);
           let r = body(f);
           if (typeof r !== 'number') r = await r;
           if (r === BREAK) break;
