@@ -13,7 +13,6 @@ import { API_ONLY_PROFILE, permissionSetInfo, profileNameOf } from './access.ts'
  * "The user license doesn't allow the permission: Read Accounts" (the sentence before it and the error
  * code are unverified; FIELD_INTEGRITY_EXCEPTION is our choice).
  */
-export const INTEGRATION_PROFILE = API_ONLY_PROFILE;
 export const API_INTEGRATION_PSL = 'SalesforceAPIIntegrationPsl';
 
 /** The licenses every org gets; Developer Edition orgs come with five Salesforce Integration users. */
@@ -50,7 +49,7 @@ function firstObjectPermission(objectPermissions: Record<string, { read: boolean
 /** Refuses a PermissionSetAssignment the assignee's license does not allow; called before the insert. */
 export function checkAssignmentLicense(db: DatabaseSync, orgId: string, fields: Record<string, unknown>): void {
   const userId = String(fields.AssigneeId ?? '');
-  if (profileNameOf(db, orgId, userId) !== INTEGRATION_PROFILE || pslAssigned(db, orgId, userId, API_INTEGRATION_PSL)) return;
+  if (profileNameOf(db, orgId, userId) !== API_ONLY_PROFILE || pslAssigned(db, orgId, userId, API_INTEGRATION_PSL)) return;
   const ps = getRecord(db, orgId, String(fields.PermissionSetId ?? ''));
   const name = ps?.fields.Name as string | undefined;
   const info = name ? permissionSetInfo(db, orgId, name) : undefined;

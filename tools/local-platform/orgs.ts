@@ -1,14 +1,14 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { newId } from './ids.ts';
 import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from './store.ts';
-import { ADMIN_PROFILE } from './access.ts';
-import { INTEGRATION_PROFILE, seedPermissionSetLicenses } from './licenses.ts';
+import { ADMIN_PROFILE, API_ONLY_PROFILE } from './access.ts';
+import { seedPermissionSetLicenses } from './licenses.ts';
 
 /**
  * Creating an org: its row, its Organization record, the standard profiles and its admin user.
  * Shared by the Dev Hub bootstrap and scratch org signup.
  */
-export const STANDARD_PROFILES = [ADMIN_PROFILE, 'Standard User', 'Minimum Access - Salesforce', INTEGRATION_PROFILE];
+export const STANDARD_PROFILES = [ADMIN_PROFILE, 'Standard User', 'Minimum Access - Salesforce', API_ONLY_PROFILE];
 
 export interface NewOrg {
   name: string;
