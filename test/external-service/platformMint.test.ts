@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import JSZip from 'jszip';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { startTestPlatform } from '../local-platform/helpers.ts';
+import { addScratchOrg, startTestPlatform } from '../local-platform/helpers.ts';
 import { createApexHost } from '../../tools/local-platform/apexHost.ts';
-import { createOrg } from '../../tools/local-platform/orgs.ts';
 import { insertRecord, tx, type StoredOrg } from '../../tools/local-platform/store.ts';
 import { deployZip, getCertificate } from '../../tools/local-platform/metadata/index.ts';
 import * as metadataModule from '../../tools/local-platform/metadata/index.ts';
@@ -56,10 +55,7 @@ const call = (endpoint = `callout:${SERVICE_NAMED_CREDENTIAL}/users`) =>
 
 beforeAll(async () => {
   p = await startTestPlatform();
-  const made = createOrg(p.db, {
-    name: 'Org A', kind: 'scratch', port: 1, edition: 'Developer', features: [], settings: {},
-    admin: { username: 'admin@orga.local', email: 'admin@orga.local', lastName: 'Admin' },
-  });
+  const made = addScratchOrg(p, 'Org A', 'admin@orga.local');
   orgA = made.org;
   adminA = made.adminId;
   const crt = `<Certificate ${MD}><caSigned>false</caSigned><keySize>2048</keySize><masterLabel>OrgA_JWT_Signing</masterLabel><privateKeyExportable>false</privateKeyExportable></Certificate>`;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerify, X509Certificate } from 'node:crypto';
-import { startTestPlatform } from './helpers.ts';
+import { addScratchOrg, startTestPlatform } from './helpers.ts';
 import { createApexHost, remoteSiteAllows, unauthorizedEndpoint } from '../../tools/local-platform/apexHost.ts';
-import { createOrg } from '../../tools/local-platform/orgs.ts';
 import { generateSelfSigned } from '../../tools/local-platform/cliApp.ts';
 import { getOrg, type StoredOrg } from '../../tools/local-platform/store.ts';
 import type { MetadataModule } from '../../tools/local-platform/neighbours.ts';
@@ -15,10 +14,7 @@ const key = generateSelfSigned('Org_A_Signing');
 
 beforeAll(async () => {
   p = await startTestPlatform();
-  const made = createOrg(p.db, {
-    name: 'Cache org', kind: 'scratch', port: 1, edition: 'Developer', features: ['PlatformCache'], settings: { platformCache: { orgCapacityMb: 3 } },
-    admin: { username: 'cache@scratch.local', email: 'cache@scratch.local', lastName: 'Cache' },
-  });
+  const made = addScratchOrg(p, 'Cache org', 'cache@scratch.local', { features: ['PlatformCache'], settings: { platformCache: { orgCapacityMb: 3 } } });
   cacheOrg = made.org;
   cacheAdmin = made.adminId;
 });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { startPlatform, type RunningPlatform, type PlatformOptions } from '../../tools/local-platform/server.ts';
+import { createOrg, type NewOrg } from '../../tools/local-platform/orgs.ts';
+import type { StoredOrg } from '../../tools/local-platform/store.ts';
 
 /** Shared helpers for the local platform suites: a platform in a temp home on free ports, JWT minting. */
 export async function startTestPlatform(opts: Partial<PlatformOptions> = {}): Promise<RunningPlatform & { cleanup(): Promise<void> }> {
@@ -15,6 +17,15 @@ export async function startTestPlatform(opts: Partial<PlatformOptions> = {}): Pr
       await p.close();
       rmSync(home, { recursive: true, force: true });
     },
+  });
+}
+
+/** A scratch org made directly in the test platform's store (no sign-up), with its admin user. */
+export function addScratchOrg(p: RunningPlatform, name: string, username: string, extra: Partial<NewOrg> = {}): { org: StoredOrg; adminId: string } {
+  return createOrg(p.db, {
+    name, kind: 'scratch', port: 1, edition: 'Developer', features: [], settings: {},
+    admin: { username, email: username, lastName: 'Admin' },
+    ...extra,
   });
 }
 

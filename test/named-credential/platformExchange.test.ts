@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVerify, X509Certificate } from 'node:crypto';
 import JSZip from 'jszip';
-import { startTestPlatform } from '../local-platform/helpers.ts';
+import { addScratchOrg, startTestPlatform } from '../local-platform/helpers.ts';
 import { createApexHost } from '../../tools/local-platform/apexHost.ts';
-import { createOrg, profileId } from '../../tools/local-platform/orgs.ts';
+import { profileId } from '../../tools/local-platform/orgs.ts';
 import { insertApp } from '../../tools/local-platform/oauth.ts';
 import { getOrg, insertRecord, tx, type StoredOrg } from '../../tools/local-platform/store.ts';
 import { deployZip, getCertificate } from '../../tools/local-platform/metadata/index.ts';
@@ -69,10 +69,7 @@ const tokenPosts = () => calls.filter((c) => c.url.endsWith('/services/oauth2/to
 
 beforeAll(async () => {
   p = await startTestPlatform();
-  const made = createOrg(p.db, {
-    name: 'Org A', kind: 'scratch', port: 1, edition: 'Developer', features: [], settings: {},
-    admin: { username: 'admin@orga.local', email: 'admin@orga.local', lastName: 'Admin' },
-  });
+  const made = addScratchOrg(p, 'Org A', 'admin@orga.local');
   orgA = made.org;
   adminA = made.adminId;
   input = { loginUrl: p.url, instanceUrl: p.url, consumerKey: CONSUMER_KEY, username: p.adminUsername, certificateName: 'OrgA_JWT_Signing' };
