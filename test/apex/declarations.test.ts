@@ -1,6 +1,6 @@
 /** System types are declared once (signature + implementation): what the checker and the runtime read. */
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../tools/apex/lib/index.ts';
@@ -42,11 +42,15 @@ describe('system type declarations', () => {
 describe('project sources', () => {
   it('finds classes in any folder of a package directory, as source-deploy-retrieve does', () => {
     const dir = mkdtempSync(join(tmpdir(), 'apex-folders-'));
-    for (const [folder, name] of [['main/default/classes/Group A', 'Grouped'], ['tests/Group A', 'GroupedTest'], ['main/default/classes', 'Flat']]) {
-      mkdirSync(join(dir, folder), { recursive: true });
-      writeFileSync(join(dir, folder, `${name}.cls`), `public class ${name} {}`);
-      writeFileSync(join(dir, folder, `${name}.cls-meta.xml`), '<ApexClass/>');
+    try {
+      for (const [folder, name] of [['main/default/classes/Group A', 'Grouped'], ['tests/Group A', 'GroupedTest'], ['main/default/classes', 'Flat']]) {
+        mkdirSync(join(dir, folder), { recursive: true });
+        writeFileSync(join(dir, folder, `${name}.cls`), `public class ${name} {}`);
+        writeFileSync(join(dir, folder, `${name}.cls-meta.xml`), '<ApexClass/>');
+      }
+      expect(readProjectClasses([dir]).map((c) => c.name).sort()).toEqual(['Flat', 'Grouped', 'GroupedTest']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    expect(readProjectClasses([dir]).map((c) => c.name).sort()).toEqual(['Flat', 'Grouped', 'GroupedTest']);
   });
 });

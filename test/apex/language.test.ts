@@ -227,13 +227,6 @@ describe('Apex language on the local runtime', () => {
     expect(r2.exceptionMessage).toBe('not supported by the local runtime: String.toAscii at AnonymousBlock:2');
   });
 
-  it('refuses to guess equality for classes with their own equals/hashCode', async () => {
-    const classes = [{ name: 'Money', body: 'public class Money { public Integer cents; public Boolean equals(Object o) { return o instanceof Money && ((Money) o).cents == cents; } public Integer hashCode() { return cents; } }' }];
-    const r = await run(`Money a = new Money(); Set<Money> s = new Set<Money>{ a };`, { classes });
-    expect(r.exceptionMessage).toBe('not supported by the local runtime: equals/hashCode of Money in ==, Set or Map');
-    expect((await run(`Money a = new Money(); System.debug(a == a); System.debug(a.equals(a));`, { classes })).debug).toEqual(['true', 'true']);
-  });
-
   it('uses properties with custom accessors and initializer blocks', async () => {
     const classes = [
       {

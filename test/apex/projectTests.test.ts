@@ -5,7 +5,7 @@
  * internal error — and that `npm run apex-test` prints sf-style results with coverage.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -40,15 +40,19 @@ describe.runIf(hasProject)("the project's Apex tests on the local runtime", () =
 
   it('npm run apex-test writes --json and --junit and exits 1 on bad input', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'apex-test-'));
-    const junit = join(dir, 'junit.xml');
-    const json = await execa('node_modules/.bin/tsx', ['tools/cli/apexTest.ts', '--json', '--class-names', 'JwtTest', '--junit', junit], { reject: false });
-    const parsed = JSON.parse(json.stdout);
-    expect(parsed.result.summary.testsRan).toBeGreaterThan(0);
-    expect(parsed.result.tests.every((t: { FullName: string }) => t.FullName.startsWith('JwtTest.'))).toBe(true);
-    expect(json.exitCode).toBe(parsed.result.summary.outcome === 'Passed' ? 0 : 1);
-    expect(readFileSync(junit, 'utf8')).toMatch(/<testsuite name="force.apex"[^>]* tests="\d+"/);
-    const bad = await execa('node_modules/.bin/tsx', ['tools/cli/apexTest.ts', '--source-dir', dir], { reject: false });
-    expect(bad.exitCode).toBe(1);
-    expect(bad.stderr).toContain('No Apex classes found');
+    try {
+      const junit = join(dir, 'junit.xml');
+      const json = await execa('node_modules/.bin/tsx', ['tools/cli/apexTest.ts', '--json', '--class-names', 'JwtTest', '--junit', junit], { reject: false });
+      const parsed = JSON.parse(json.stdout);
+      expect(parsed.result.summary.testsRan).toBeGreaterThan(0);
+      expect(parsed.result.tests.every((t: { FullName: string }) => t.FullName.startsWith('JwtTest.'))).toBe(true);
+      expect(json.exitCode).toBe(parsed.result.summary.outcome === 'Passed' ? 0 : 1);
+      expect(readFileSync(junit, 'utf8')).toMatch(/<testsuite name="force.apex"[^>]* tests="\d+"/);
+      const bad = await execa('node_modules/.bin/tsx', ['tools/cli/apexTest.ts', '--source-dir', dir], { reject: false });
+      expect(bad.exitCode).toBe(1);
+      expect(bad.stderr).toContain('No Apex classes found');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -180,6 +180,11 @@ export class MemoryHost implements ApexHost {
     return String(profile?.Name ?? 'System Administrator');
   }
 
+  /** ObjectPermissions / FieldPermissions rows of a permission set. */
+  private permissionRows(sobject: 'ObjectPermissions' | 'FieldPermissions', permissionSetId: string): Rec[] {
+    return [...this.table(sobject).values()].filter((r) => String(r.ParentId).slice(0, 15) === permissionSetId.slice(0, 15));
+  }
+
   private permissionSetsOf(userId: string): Rec[] {
     const out: Rec[] = [];
     for (const psa of this.table('PermissionSetAssignment').values()) {
@@ -205,6 +210,12 @@ export class MemoryHost implements ApexHost {
       const hit = Object.entries(perms).find(([k]) => k.toLowerCase() === key)?.[1];
       read ||= !!hit?.readable || !!hit?.editable;
       edit ||= !!hit?.editable;
+      // FieldPermissions rows inserted by Apex (Field = 'Contact.Email')
+      for (const fp of this.permissionRows('FieldPermissions', ps.Id)) {
+        if (String(fp.Field).toLowerCase() !== key) continue;
+        read ||= fp.PermissionsRead === true || fp.PermissionsEdit === true;
+        edit ||= fp.PermissionsEdit === true;
+      }
     }
     return { read, edit };
   }
@@ -234,7 +245,7 @@ export class MemoryHost implements ApexHost {
   /**
    * Object access of a user, for `WITH USER_MODE`: System Administrator and Standard User profiles
    * read and write standard objects; 'Minimum Access - Salesforce' has nothing; assigned permission
-   * sets (PermissionSet.ObjectPermissions, a JSON map seeded by the caller) add access. Field-level
+   * sets (PermissionSet.ObjectPermissions, a JSON map seeded by the caller, and ObjectPermissions rows) add access. Field-level
    * security and sharing are not modelled.
    */
   hasObjectAccess(userId: string, sobject: string, access: 'read' | 'create' | 'edit' | 'delete'): boolean {
@@ -244,12 +255,13 @@ export class MemoryHost implements ApexHost {
     const pname = String(profile?.Name ?? 'System Administrator');
     if (pname === 'System Administrator') return true;
     if (pname === 'Standard User' && !/__/.test(sobject)) return true;
-    for (const psa of this.table('PermissionSetAssignment').values()) {
-      if (String(psa.AssigneeId).slice(0, 15) !== userId.slice(0, 15)) continue;
-      const ps = this.table('PermissionSet').get(String(psa.PermissionSetId));
-      const perms = (ps?.ObjectPermissions ?? {}) as Record<string, Record<string, boolean>>;
+    const column = { read: 'PermissionsRead', create: 'PermissionsCreate', edit: 'PermissionsEdit', delete: 'PermissionsDelete' }[access];
+    for (const ps of this.permissionSetsOf(userId)) {
+      const perms = (ps.ObjectPermissions ?? {}) as Record<string, Record<string, boolean>>;
       const hit = Object.entries(perms).find(([o]) => o.toLowerCase() === sobject.toLowerCase());
       if (hit?.[1][access]) return true;
+      // ObjectPermissions rows inserted by Apex
+      if (this.permissionRows('ObjectPermissions', ps.Id).some((op) => String(op.SobjectType).toLowerCase() === sobject.toLowerCase() && op[column] === true)) return true;
     }
     return false;
   }

@@ -33,6 +33,12 @@ export const KEY_PREFIXES: Record<string, string> = {
   ConnectedApplication: '0H4',
   ExternalClientApplication: '0xI',
   PlatformCachePartition: '0Ev',
+  ObjectPermissions: '110',
+  FieldPermissions: '01k',
+  Product2: '01t',
+  Pricebook2: '01s',
+  PricebookEntry: '01u',
+  OpportunityLineItem: '00k',
 };
 
 /** The 3-character checksum suffix of a 15-character Id. */

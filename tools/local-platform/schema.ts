@@ -146,6 +146,36 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     fields: [...audit(), ref('AssigneeId', 'User', 'Assignee', { required: true }), ref('PermissionSetLicenseId', 'PermissionSetLicense', 'PermissionSetLicense', { required: true })],
   },
   {
+    name: 'ObjectPermissions', label: 'Object Permissions',
+    fields: [...audit(), ref('ParentId', 'PermissionSet', 'Parent', { required: true }), f('SobjectType', 'picklist', { required: true }), f('PermissionsCreate', 'boolean'),
+      f('PermissionsRead', 'boolean'), f('PermissionsEdit', 'boolean'), f('PermissionsDelete', 'boolean'), f('PermissionsViewAllRecords', 'boolean'), f('PermissionsModifyAllRecords', 'boolean')],
+  },
+  {
+    name: 'FieldPermissions', label: 'Field Permissions',
+    fields: [...audit(), ref('ParentId', 'PermissionSet', 'Parent', { required: true }), f('SobjectType', 'picklist', { required: true }), f('Field', 'picklist', { required: true }),
+      f('PermissionsRead', 'boolean'), f('PermissionsEdit', 'boolean')],
+  },
+  {
+    name: 'Product2', label: 'Product',
+    fields: [...audit(), f('Name', 'string', { required: true }), f('ProductCode'), f('Description', 'textarea'), f('IsActive', 'boolean'), pick('Family', ['None']),
+      f('StockKeepingUnit'), f('QuantityUnitOfMeasure', 'picklist'), f('ExternalId'), f('DisplayUrl', 'url'), f('IsArchived', 'boolean', { system: true })],
+  },
+  {
+    name: 'Pricebook2', label: 'Price Book',
+    fields: [...audit(), f('Name', 'string', { required: true }), f('Description', 'textarea'), f('IsActive', 'boolean'), sys('IsStandard', 'boolean'), f('IsArchived', 'boolean', { system: true })],
+  },
+  {
+    name: 'PricebookEntry', label: 'Price Book Entry',
+    fields: [...audit(), sys('Name', 'string'), ref('Pricebook2Id', 'Pricebook2', 'Pricebook2', { required: true }), ref('Product2Id', 'Product2', 'Product2', { required: true }),
+      f('UnitPrice', 'currency', { required: true }), f('IsActive', 'boolean'), f('UseStandardPrice', 'boolean'), sys('ProductCode', 'string'), f('IsArchived', 'boolean', { system: true })],
+  },
+  {
+    name: 'OpportunityLineItem', label: 'Opportunity Product',
+    fields: [...audit(), sys('Name', 'string'), ref('OpportunityId', 'Opportunity', 'Opportunity', { required: true }), ref('PricebookEntryId', 'PricebookEntry', 'PricebookEntry'),
+      ref('Product2Id', 'Product2', 'Product2'), f('Quantity', 'double', { required: true }), f('UnitPrice', 'currency'), f('TotalPrice', 'currency'), sys('ListPrice', 'currency'),
+      f('Discount', 'double'), f('ServiceDate', 'date'), f('Description', 'textarea'), sys('ProductCode', 'string'), f('SortOrder', 'int')],
+  },
+  {
     name: 'Organization', label: 'Organization',
     fields: [...audit(), f('Name'), f('OrganizationType', 'picklist'), f('InstanceName'), f('IsSandbox', 'boolean'), f('TrialExpirationDate', 'datetime'),
       f('NamespacePrefix'), f('Country'), f('LanguageLocaleKey', 'picklist'), f('TimeZoneSidKey', 'picklist'), f('DefaultLocaleSidKey', 'picklist'), f('IsReadOnly', 'boolean')],
@@ -276,7 +306,13 @@ const CHILD_RELATIONSHIPS: Record<string, ChildRelationship[]> = {
   contact: [{ name: 'Cases', childSObject: 'Case', field: 'ContactId' }, { name: 'Opportunities', childSObject: 'Opportunity', field: 'ContactId' }, { name: 'Tasks', childSObject: 'Task', field: 'WhoId' }],
   campaign: [{ name: 'Opportunities', childSObject: 'Opportunity', field: 'CampaignId' }, { name: 'ChildCampaigns', childSObject: 'Campaign', field: 'ParentId' }],
   case: [{ name: 'Cases', childSObject: 'Case', field: 'ParentId' }],
-  permissionset: [{ name: 'Assignments', childSObject: 'PermissionSetAssignment', field: 'PermissionSetId' }],
+  permissionset: [
+    { name: 'Assignments', childSObject: 'PermissionSetAssignment', field: 'PermissionSetId' }, { name: 'ObjectPerms', childSObject: 'ObjectPermissions', field: 'ParentId' },
+    { name: 'FieldPerms', childSObject: 'FieldPermissions', field: 'ParentId' },
+  ],
+  opportunity: [{ name: 'OpportunityLineItems', childSObject: 'OpportunityLineItem', field: 'OpportunityId' }],
+  product2: [{ name: 'PricebookEntries', childSObject: 'PricebookEntry', field: 'Product2Id' }],
+  pricebook2: [{ name: 'PricebookEntries', childSObject: 'PricebookEntry', field: 'Pricebook2Id' }],
   user: [{ name: 'PermissionSetAssignments', childSObject: 'PermissionSetAssignment', field: 'AssigneeId' }],
   profile: [{ name: 'Users', childSObject: 'User', field: 'ProfileId' }],
 };

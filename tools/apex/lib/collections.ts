@@ -3,7 +3,8 @@
  * Schema.SObjectType basics).
  */
 import { defineNative, NObj } from './registry.ts';
-import { ApexList, ApexMap, ApexObject, ApexSet, Dec, SObject, definesEquality, hashKey, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexMap, ApexObject, ApexSet, Dec, SObject, hashKey, stringValueOf, type TypeRef } from '../run/values.ts';
+import { apexEquals, apexHashCode, apexString, mapBucket, mapPut, needsApexEquality, setAdd, setBucket } from '../run/equality.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { valueEquals } from '../run/operators.ts';
 import { runSoql, recordToSObject, sobjectToRecord } from '../run/data.ts';
@@ -53,8 +54,7 @@ defineNative({
       return null;
     },
     addAll: (f, l: ApexList, [o]) => {
-      if (o === null) throwNpe(f);
-      l.items.push(...(o instanceof ApexList ? o.items : (o as ApexSet).values()));
+      l.items.push(...elements(f, o));
       return null;
     },
     get: (f, l: ApexList, [i]) => {
@@ -76,7 +76,7 @@ defineNative({
       l.items.length = 0;
       return null;
     },
-    contains: async (f, l: ApexList, [v], site) => (userKeyed(v) ? (await indexOfAsync(f, l, v, site)) >= 0 : l.items.some((x) => hashKey(x) === hashKey(v) || valueEquals(x, v, true))),
+    contains: async (f, l: ApexList, [v], site) => (needsApexEquality(v) || needsApexEquality(l) ? (await indexOfAsync(f, l, v, site)) >= 0 : l.items.some((x) => hashKey(x) === hashKey(v) || valueEquals(x, v, true))),
     indexOf: (f, l: ApexList, [v], site) => indexOfAsync(f, l, v, site),
     clone: (f, l: ApexList) => new ApexList(l.items.slice(), l.elemType),
     deepClone: (f, l: ApexList) =>
@@ -95,9 +95,9 @@ defineNative({
       l.items = await sortItems(f, l.items, site, cmp as ApexObject | undefined);
       return null;
     },
-    equals: (f, l: ApexList, [o]) => valueEquals(l, o, true),
-    hashCode: () => 0,
-    tostring: (f, l: ApexList) => stringValueOf(l),
+    equals: (f, l: ApexList, [o], site) => apexEquals(f, l, o, true, site),
+    hashCode: (f, l: ApexList, _a, site) => apexHashCode(f, l, site),
+    tostring: (f, l: ApexList, _a, site) => apexString(f, l, site),
     iterator: (f, l: ApexList) => {
       const it = new NObj('ListIterator');
       it.set('items', l.items.slice());
@@ -124,63 +124,47 @@ defineNative({
 
 // ---------------------------------------------------------------- keys with their own equals/hashCode
 
-/** A user object whose class overrides equals or hashCode: Set and Map find it through them. */
-const userKeyed = (v: unknown): v is ApexObject => v instanceof ApexObject && definesEquality(v);
-
-/** Value equality that calls a user class's own equals() (Assert, List.contains/indexOf). */
-export async function equalsAsync(f: Frame, a: unknown, b: unknown, site: Site): Promise<boolean> {
-  if (userKeyed(a) && a !== b) return (await callMethod(f, a, 'equals', [b], site)) === true;
-  return valueEquals(a, b, true, f);
-}
+/** Value equality that calls a class's own equals() (Assert, List.contains/indexOf). */
+export const equalsAsync = (f: Frame, a: unknown, b: unknown, site: Site): Promise<boolean> => apexEquals(f, a, b, true, site);
 
 async function indexOfAsync(f: Frame, l: ApexList, v: unknown, site: Site): Promise<number> {
-  for (let i = 0; i < l.items.length; i++) if (userKeyed(v) || userKeyed(l.items[i]) ? await equalsAsync(f, v, l.items[i], site) : valueEquals(l.items[i], v, true)) return i;
+  if (!needsApexEquality(v) && !needsApexEquality(l)) return l.items.findIndex((x) => valueEquals(x, v, true));
+  for (let i = 0; i < l.items.length; i++) if (await equalsAsync(f, v, l.items[i], site)) return i;
   return -1;
 }
-let userKeySeq = 0;
 
-/**
- * The bucket of `k` in `store`: its hashCode(), then equals() against the keys of the same hash, as
- * Salesforce's Set and Map do for classes that override them.
- */
-async function userKey(f: Frame, store: Map<unknown, unknown>, k: ApexObject, storedKey: (e: unknown) => unknown, site: Site): Promise<string> {
-  const h = await callMethod(f, k, 'hashCode', [], site);
-  const prefix = `eq:${String(h)}:`;
-  for (const [hk, e] of store)
-    if (typeof hk === 'string' && hk.startsWith(prefix) && (await callMethod(f, k, 'equals', [storedKey(e)], site)) === true) return hk;
-  return prefix + ++userKeySeq;
+/** Elements of a List or Set argument; null is a NullPointerException. */
+function elements(f: Frame, o: unknown): unknown[] {
+  if (o === null || o === undefined) throwNpe(f);
+  return o instanceof ApexList ? o.items : (o as ApexSet).values();
 }
-const mapKey = (f: Frame, m: ApexMap, k: ApexObject, site: Site) => userKey(f, m.map, k, (e) => (e as [unknown, unknown])[0], site);
-const setKey = (f: Frame, s: ApexSet, v: ApexObject, site: Site) => userKey(f, s.map, v, (e) => e, site);
 
 defineNative({
   name: 'Set',
   methods: {
-    add: async (f, s: ApexSet, [v], site) => {
-      if (!userKeyed(v)) return s.add(v);
-      const hk = await setKey(f, s, v, site);
-      if (s.map.has(hk)) return false;
-      s.map.set(hk, v);
+    add: (f, s: ApexSet, [v], site) => setAdd(f, s, v, site),
+    addAll: async (f, s: ApexSet, [o], site) => {
+      let changed = false;
+      for (const v of elements(f, o)) changed = (await setAdd(f, s, v, site)) || changed;
+      return changed;
+    },
+    contains: async (f, s: ApexSet, [v], site) => (await setBucket(f, s, v, site)) !== undefined,
+    containsAll: async (f, s: ApexSet, [o], site) => {
+      for (const v of elements(f, o)) if ((await setBucket(f, s, v, site)) === undefined) return false;
       return true;
     },
-    addAll: (f, s: ApexSet, [o]) => {
+    remove: async (f, s: ApexSet, [v], site) => s.map.delete(await setBucket(f, s, v, site)),
+    removeAll: async (f, s: ApexSet, [o], site) => {
       let changed = false;
-      for (const v of o instanceof ApexList ? o.items : (o as ApexSet).values()) changed = s.add(v) || changed;
+      for (const v of elements(f, o)) changed = s.map.delete(await setBucket(f, s, v, site)) || changed;
       return changed;
     },
-    contains: async (f, s: ApexSet, [v], site) => (userKeyed(v) ? s.map.has(await setKey(f, s, v, site)) : s.has(v)),
-    containsAll: (f, s: ApexSet, [o]) => (o instanceof ApexList ? o.items : (o as ApexSet).values()).every((v) => s.has(v)),
-    remove: async (f, s: ApexSet, [v], site) => s.map.delete(userKeyed(v) ? await setKey(f, s, v, site) : hashKey(v)),
-    removeAll: (f, s: ApexSet, [o]) => {
+    retainAll: async (f, s: ApexSet, [o], site) => {
+      const other = new ApexSet();
+      for (const v of elements(f, o)) await setAdd(f, other, v, site);
       let changed = false;
-      for (const v of o instanceof ApexList ? o.items : (o as ApexSet).values()) changed = s.map.delete(hashKey(v)) || changed;
-      return changed;
-    },
-    retainAll: (f, s: ApexSet, [o]) => {
-      const keep = new Set((o instanceof ApexList ? o.items : (o as ApexSet).values()).map(hashKey));
-      let changed = false;
-      for (const k of [...s.map.keys()])
-        if (!keep.has(k)) {
+      for (const [k, v] of [...s.map])
+        if ((await setBucket(f, other, v, site)) === undefined) {
           s.map.delete(k);
           changed = true;
         }
@@ -194,37 +178,42 @@ defineNative({
     },
     clone: (f, s: ApexSet) => {
       const c = new ApexSet(s.elemType);
-      for (const v of s.values()) c.add(v);
+      c.map = new Map(s.map);
       return c;
     },
-    equals: (f, s: ApexSet, [o]) => valueEquals(s, o, true),
-    hashCode: () => 0,
-    tostring: (f, s: ApexSet) => stringValueOf(s),
+    equals: (f, s: ApexSet, [o], site) => apexEquals(f, s, o, true, site),
+    hashCode: (f, s: ApexSet, _a, site) => apexHashCode(f, s, site),
+    tostring: (f, s: ApexSet, _a, site) => apexString(f, s, site),
+    iterator: (f, s: ApexSet) => {
+      const it = new NObj('ListIterator');
+      it.set('items', s.values());
+      it.set('pos', 0);
+      return it;
+    },
   },
 }, 'System.Set');
 
 defineNative({
   name: 'Map',
   methods: {
-    get: async (f, m: ApexMap, [k], site) => (userKeyed(k) ? (m.map.get(await mapKey(f, m, k, site))?.[1] ?? null) : m.get(k)),
-    put: async (f, m: ApexMap, [k, v], site) => {
-      if (!userKeyed(k)) return m.put(k, v);
-      const hk = await mapKey(f, m, k, site);
-      const old = m.map.get(hk);
-      m.map.set(hk, [k, v]);
-      return old === undefined ? null : old[1];
+    get: async (f, m: ApexMap, [k], site) => {
+      const hk = await mapBucket(f, m, k, site);
+      return hk === undefined ? null : m.map.get(hk)![1];
     },
-    putAll: (f, m: ApexMap, [o]) => {
-      if (o instanceof ApexMap) for (const [k, v] of o.map.values()) m.put(k, v);
+    put: (f, m: ApexMap, [k, v], site) => mapPut(f, m, k, v, site),
+    putAll: async (f, m: ApexMap, [o], site) => {
+      if (o === null || o === undefined) throwNpe(f);
+      if (o instanceof ApexMap) for (const [k, v] of o.map.values()) await mapPut(f, m, k, v, site);
       else if (o instanceof ApexList) for (const so of o.items) if (so instanceof SObject) m.put(so.get('Id'), so);
       return null;
     },
-    containsKey: async (f, m: ApexMap, [k], site) => (userKeyed(k) ? m.map.has(await mapKey(f, m, k, site)) : m.has(k)),
+    containsKey: async (f, m: ApexMap, [k], site) => (await mapBucket(f, m, k, site)) !== undefined,
     remove: async (f, m: ApexMap, [k], site) => {
-      const hk = userKeyed(k) ? await mapKey(f, m, k, site) : hashKey(k);
-      const old = m.map.get(hk);
+      const hk = await mapBucket(f, m, k, site);
+      if (hk === undefined) return null;
+      const old = m.map.get(hk)!;
       m.map.delete(hk);
-      return old === undefined ? null : old[1];
+      return old[1];
     },
     keySet: (f, m: ApexMap) => {
       // same buckets as the map, so keys with their own equals/hashCode stay findable
@@ -241,12 +230,12 @@ defineNative({
     },
     clone: (f, m: ApexMap) => {
       const c = new ApexMap(m.keyType, m.valueType);
-      for (const [k, v] of m.map.values()) c.put(k, v);
+      c.map = new Map(m.map);
       return c;
     },
-    equals: (f, m: ApexMap, [o]) => valueEquals(m, o, true),
-    hashCode: () => 0,
-    tostring: (f, m: ApexMap) => stringValueOf(m),
+    equals: (f, m: ApexMap, [o], site) => apexEquals(f, m, o, true, site),
+    hashCode: (f, m: ApexMap, _a, site) => apexHashCode(f, m, site),
+    tostring: (f, m: ApexMap, _a, site) => apexString(f, m, site),
   },
 }, 'System.Map');
 

@@ -4,8 +4,9 @@
 import { defineNative, natives, NObj as NObjP } from './registry.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexObject, ApexTime, Blob, Dec, EnumValue, TypeValue, stringValueOf, type TypeRef } from '../run/values.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
-import { resolveTypeName, runtimeTypeName } from '../run/types.ts';
-import { construct, callMethod } from '../run/calls.ts';
+import { parseTypeString, resolveTypeName, runtimeTypeName, typeDisplayName, typeResolves } from '../run/types.ts';
+import { construct, callMethod, newCollection } from '../run/calls.ts';
+import { apexHashCode, apexString } from '../run/equality.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../lower/classModel.ts';
 
@@ -42,7 +43,7 @@ function listItems(v: unknown): unknown[] {
 defineNative({
   name: 'String',
   statics: {
-    'String valueOf(Object)': (f, [v]) => (v === null ? null : str(v)),
+    'String valueOf(Object)': (f, [v], site) => (v === null ? null : apexString(f, v, site)),
     'String valueOfGmt(Datetime)': (f, [v]) => (v instanceof ApexDatetime ? v.toString() : str(v)),
     'Boolean isBlank(String)': (f, [v]) => v === null || String(v).trim() === '',
     'Boolean isNotBlank(String)': (f, [v]) => !(v === null || String(v).trim() === ''),
@@ -459,6 +460,11 @@ defineNative({
 });
 
 function typeFor(f: Frame, name: string): TypeValue | null {
+  if (/[<\[]/.test(name)) {
+    // a collection type: Type.forName('Map<Id,Account>')
+    const t = parseTypeString(name);
+    return t && typeResolves(f, t) ? new TypeValue(t, typeDisplayName(f, t)) : null;
+  }
   const r = resolveTypeName(f, name);
   if (!r) return null;
   const ref: TypeRef = { name: r.kind === 'class' ? r.cls.fullName : name, args: [], array: 0 };
@@ -474,12 +480,13 @@ defineNative({
     getName: (f, t: TypeValue) => t.display,
     tostring: (f, t: TypeValue) => t.display,
     newInstance: async (f, t: TypeValue, _a, site: Site) => {
+      if (/^(list|set|map)$/i.test(t.ref.name)) return newCollection(f, t.ref, [], site);
       const r = resolveTypeName(f, t.ref.name);
       if (r?.kind === 'class') return construct(f, r.cls, [], site);
       return unsupported(f, `Type.newInstance for ${t.display}`, site);
     },
     equals: (f, t: TypeValue, [o]) => o instanceof TypeValue && o.display.toLowerCase() === t.display.toLowerCase(),
-    hashCode: () => 0,
+    hashCode: (f, t: TypeValue, _a, site) => apexHashCode(f, t, site),
     isAssignableFrom: (f, t: TypeValue, [o]) => {
       const a = resolveTypeName(f, t.ref.name);
       const b = resolveTypeName(f, (o as TypeValue).ref.name);

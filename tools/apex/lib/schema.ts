@@ -20,14 +20,11 @@ const str = (v: unknown) => stringValueOf(v);
 /** Maps whose String keys Salesforce matches case-insensitively (getGlobalDescribe, fields.getMap()). */
 class CaseInsensitiveMap extends ApexMap {
   private low = (k: unknown) => (typeof k === 'string' ? k.toLowerCase() : k);
-  get(k: unknown): unknown {
-    return super.get(this.low(k));
+  bucketKey(k: unknown): unknown {
+    return super.bucketKey(this.low(k));
   }
   put(k: unknown, v: unknown): unknown {
     return super.put(this.low(k), v);
-  }
-  has(k: unknown): boolean {
-    return super.has(this.low(k));
   }
 }
 

@@ -15,6 +15,7 @@ import type { Frame } from '../run/frame.ts';
 import type { Site } from '../lower/classModel.ts';
 import { compileDynamicSoql } from './dynamicSoql.ts';
 import { equalsAsync } from './collections.ts';
+import { apexString } from '../run/equality.ts';
 
 const str = (v: unknown) => stringValueOf(v);
 
@@ -28,15 +29,15 @@ function assertFail(f: Frame, msg: string, custom: unknown): never {
   throwEx(f, 'AssertException', custom === undefined || custom === null ? msg : `${msg}${str(custom)}`);
 }
 
-function equalsMsg(expected: unknown, actual: unknown): string {
-  return `Expected: ${str(expected)}, Actual: ${str(actual)}`;
+async function equalsMsg(f: Frame, expected: unknown, actual: unknown, site: Site): Promise<string> {
+  return `Expected: ${await apexString(f, expected, site)}, Actual: ${await apexString(f, actual, site)}`;
 }
 
 /** System.assertEquals message: 'Assertion Failed: <msg>: Expected: x, Actual: y' (custom message first). */
 async function assertEquals(f: Frame, exp: unknown, act: unknown, msg: unknown, negate: boolean, site: Site): Promise<null> {
   const eq = await equalsAsync(f, exp, act, site);
   if (eq === negate) {
-    const base = negate ? `Same value: ${str(act)}` : equalsMsg(exp, act);
+    const base = negate ? `Same value: ${await apexString(f, act, site)}` : await equalsMsg(f, exp, act, site);
     throwEx(f, 'AssertException', msg === undefined || msg === null ? `Assertion Failed: ${base}` : `Assertion Failed: ${str(msg)}: ${base}`);
   }
   return null;
@@ -45,11 +46,12 @@ async function assertEquals(f: Frame, exp: unknown, act: unknown, msg: unknown, 
 defineNative({
   name: 'System',
   statics: {
-    debug: (f, args) => {
+    debug: async (f, args, site) => {
       const [a, b] = args;
       const level = args.length === 2 && a instanceof EnumValue ? a.name : 'DEBUG';
       const v = args.length === 2 ? b : a;
-      f.tx.debug(f.tx.currentLine(), level, str(v));
+      const line = f.tx.currentLine();
+      f.tx.debug(line, level, await apexString(f, v, site));
       return null;
     },
     now: () => new ApexDatetime(Date.now()),
@@ -111,11 +113,11 @@ defineNative({
   name: 'Assert',
   statics: {
     areEqual: async (f, [e, a, m], site) => {
-      if (!(await equalsAsync(f, e, a, site))) assertFail(f, `Assertion Failed: ${equalsMsg(e, a)}`, m === undefined ? undefined : `: ${str(m)}`);
+      if (!(await equalsAsync(f, e, a, site))) assertFail(f, `Assertion Failed: ${await equalsMsg(f, e, a, site)}`, m === undefined ? undefined : `: ${str(m)}`);
       return null;
     },
     areNotEqual: async (f, [e, a, m], site) => {
-      if (await equalsAsync(f, e, a, site)) assertFail(f, `Assertion Failed: Same value: ${str(a)}`, m === undefined ? undefined : `: ${str(m)}`);
+      if (await equalsAsync(f, e, a, site)) assertFail(f, `Assertion Failed: Same value: ${await apexString(f, a, site)}`, m === undefined ? undefined : `: ${str(m)}`);
       return null;
     },
     isTrue: (f, [c, m]) => {

@@ -7,8 +7,12 @@ import type { TypeRef } from '../run/values.ts';
 import type { Frame } from '../run/frame.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 
-/** A compiled expression; `sync` is set when it can be evaluated without awaiting (no calls, no I/O). */
-export type Ex = ((f: Frame) => Promise<unknown>) & { sync?: (f: Frame) => unknown };
+/**
+ * A compiled expression; `sync` is set when it can be evaluated without awaiting (no calls, no I/O).
+ * `plain`: its value is never an object whose class has its own equals/toString (a literal, a local
+ * of a primitive or sObject type, an operator's result), so `==` and `+` need no Apex call.
+ */
+export type Ex = ((f: Frame) => Promise<unknown>) & { sync?: (f: Frame) => unknown; plain?: boolean; isNull?: boolean };
 /** Statement result: 0 normal, 1 break, 2 continue, 3 return (value in frame.ret); sync when possible. */
 export type St = (f: Frame) => Promise<number> | number;
 

@@ -8,13 +8,36 @@ import { type LValue, Scope, syncEx } from './scope.ts';
 import { type NameResolution, assignName, evalName, getMember, index, resolveName, setIndex, setMember } from '../run/members.ts';
 import { arith, compare, negate, refEquals, valueEquals } from '../run/operators.ts';
 import { callMethod, callStatic, callSuper, callUnqualified, newCollection, newCollectionFrom, newObject, newWithFields } from '../run/calls.ts';
-import { cast, coerce, instanceOf, isPlainType, isTestDataObject, typeValue } from '../run/types.ts';
+import { cast, coerce, instanceOf, isPlainType, isSObjectName, isTestDataObject, typeValue } from '../run/types.ts';
+import { apexEquals, apexString, mapPut, needsApexEquality, needsApexString } from '../run/equality.ts';
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
 import { normType, parseTypeRef, unescapeApex } from '../parse/syntax.ts';
 import { runSoql } from '../run/data.ts';
 import { addSObjectError } from '../run/dml.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
+
+/** Operators whose result is a Boolean, a number, a String or a date: never a user object. */
+const PLAIN_RESULTS = new Set(
+  'Arth1 Arth2 Bit BitAnd BitOr BitNot Cmp Equality LogAnd LogOr Neg PreOp PostOp InstanceOf'.split(' ').map((k) => k + 'ExpressionContext'),
+);
+const PRIMITIVES = new Set('integer long decimal double string id boolean date datetime time blob'.split(' '));
+
+/** A declared type whose values never have their own equals/toString: primitives, sObjects, collections of them. */
+function plainType(t: TypeRef | undefined): boolean {
+  if (!t) return false;
+  if (t.array) return plainType({ ...t, array: 0 });
+  const n = t.name.toLowerCase().replace(/^system\./, '');
+  if (n === 'list' || n === 'set' || n === 'map') return t.args.length > 0 && t.args.every(plainType);
+  return PRIMITIVES.has(n) || (isSObjectName(n) && !t.args.length);
+}
+
+/** String concatenation where an operand's class may have its own toString(). */
+async function concat(f: Frame, x: unknown, y: unknown, site: Site): Promise<unknown> {
+  if ((typeof x === 'string' || typeof y === 'string') && (needsApexString(x) || needsApexString(y)))
+    return (await apexString(f, x, site)) + (await apexString(f, y, site));
+  return arith(f, '+', x, y, site);
+}
 
 export class ExpressionLowering {
   constructor(
@@ -32,6 +55,12 @@ export class ExpressionLowering {
 
   /** `expected` is the declared type the value flows into, used by SOQL single-row assignment. */
   expr(n: N, scope: Scope, expected?: TypeRef): Ex {
+    const ex = this.exprOf(n, scope, expected);
+    if (PLAIN_RESULTS.has(cname(n))) ex.plain = true;
+    return ex;
+  }
+
+  private exprOf(n: N, scope: Scope, expected?: TypeRef): Ex {
     const k = cname(n);
     const cls = scope.cls;
     switch (k) {
@@ -183,16 +212,31 @@ export class ExpressionLowering {
           .join('');
         const site = this.site(n, cls);
         let fn: (f: Frame, x: unknown, y: unknown) => unknown;
+        // `==` may call a class's equals(), `+` a class's toString(): only plain operands stay synchronous
+        let apex: ((f: Frame, x: unknown, y: unknown) => unknown) | undefined;
         if (k === 'EqualityExpressionContext') {
           const neg = op === '!==' || op !== '==' && op !== '===';
-          fn = op === '===' || op === '!==' ? (f, x, y) => refEquals(x, y) !== neg : (f, x, y) => valueEquals(x, y, false, f) !== neg;
+          if (op === '===' || op === '!==') fn = (f, x, y) => refEquals(x, y) !== neg;
+          else {
+            fn = (f, x, y) => valueEquals(x, y, false, f) !== neg;
+            if (!(a.plain && b.plain) && !a.isNull && !b.isNull)
+              apex = (f, x, y) => (needsApexEquality(x) || needsApexEquality(y) ? apexEquals(f, x, y, false, site).then((r) => r !== neg) : fn(f, x, y));
+          }
         } else if (k === 'CmpExpressionContext') fn = (f, x, y) => compare(f, op, x, y, site);
-        else fn = (f, x, y) => arith(f, op, x, y, site);
-        if (a.sync && b.sync) {
-          const [as, bs] = [a.sync, b.sync];
-          return syncEx((f) => fn(f, as(f), bs(f)));
+        else {
+          fn = (f, x, y) => arith(f, op, x, y, site);
+          if (op === '+' && !(a.plain && b.plain)) apex = (f, x, y) => concat(f, x, y, site);
         }
-        return async (f) => fn(f, await a(f), await b(f));
+        let ex: Ex;
+        if (a.sync && b.sync && !apex) {
+          const [as, bs] = [a.sync, b.sync];
+          ex = syncEx((f) => fn(f, as(f), bs(f)));
+        } else if (apex) {
+          const g = apex;
+          ex = async (f) => g(f, await a(f), await b(f));
+        } else ex = async (f) => fn(f, await a(f), await b(f));
+        ex.plain = true;
+        return ex;
       }
       case 'AssignExpressionContext': {
         const [ln, rn] = rules(n, 'expression');
@@ -201,7 +245,9 @@ export class ExpressionLowering {
         const r = this.expr(rn, scope);
         const site = this.site(n, cls);
         const bop = op.slice(0, -1);
-        if (lv.syncGet && lv.syncSet && r.sync) {
+        // `s += o` may call o's own toString()
+        const combine = bop === '+' && !r.plain ? (f: Frame, x: unknown, y: unknown) => concat(f, x, y, site) : (f: Frame, x: unknown, y: unknown) => arith(f, bop, x, y, site);
+        if (lv.syncGet && lv.syncSet && r.sync && (op === '=' || bop !== '+' || r.plain)) {
           const [g, st, rs] = [lv.syncGet, lv.syncSet, r.sync];
           if (op === '=')
             return syncEx((f) => {
@@ -228,7 +274,7 @@ export class ExpressionLowering {
           const old = await lv.get(f);
           const rv = await r(f);
           if (old === null && !(bop === '+' && typeof rv === 'string')) throwNpe(f, site);
-          const nv = arith(f, bop, old, rv, site);
+          const nv = await combine(f, old, rv);
           await lv.set(f, nv);
           return nv;
         };
@@ -250,7 +296,11 @@ export class ExpressionLowering {
       case 'IdPrimaryContext': {
         const name = text(rule(p, 'id'));
         const slot = scope.lookup(name);
-        if (slot !== undefined) return syncEx((f) => f.locals[slot]);
+        if (slot !== undefined) {
+          const ex = syncEx((f) => f.locals[slot]);
+          ex.plain = plainType(scope.slotTypes[slot]);
+          return ex;
+        }
         return this.nameChain([name], scope, site);
       }
       case 'TypeRefPrimaryContext': {
@@ -295,7 +345,10 @@ export class ExpressionLowering {
       default:
         v = null;
     }
-    return syncEx(() => v);
+    const ex = syncEx(() => v);
+    ex.plain = true;
+    ex.isNull = v === null;
+    return ex;
   }
 
   /** Identifiers a.b.c whose head is not a local: fields, statics, types, resolved at run time. */
@@ -445,7 +498,7 @@ export class ExpressionLowering {
       );
       return async (f) => {
         const m = newCollection(f, type, [], site) as ApexMap;
-        for (const [k, v] of ps) m.put(await k(f), await v(f));
+        for (const [k, v] of ps) await mapPut(f, m, await k(f), await v(f), site);
         return m;
       };
     }

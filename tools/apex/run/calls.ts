@@ -6,7 +6,7 @@ import { Frame } from './frame.ts';
 import { type NativeType, NObj, natives } from '../lib/registry.ts';
 import { type Resolved, assignable, coerce, enumValue, instanceOf, isPlainType, resolveTypeRef, runtimeTypeName } from './types.ts';
 import { limitEx, stampTrace, throwNpe, unsupported } from './exceptions.ts';
-import { valueEquals } from './operators.ts';
+import { apexEquals, apexHashCode, apexString, setAdd, userKeyed } from './equality.ts';
 
 export async function ensureStaticInit(f: Frame, cls: ClassDef): Promise<void> {
   const tx = f.tx;
@@ -170,6 +170,7 @@ export async function callStatic(f: Frame, t: Resolved, name: string, args: unkn
 
 /** Methods every object has: toString, equals, hashCode. */
 async function objectMethod(f: Frame, obj: ApexObject, key: string, args: unknown[], site: Site): Promise<unknown> {
+  // no override here (callMethod found none): Object's own toString, reference equality and hash
   if (key === 'tostring' && args.length === 0) return stringValueOf(obj);
   if (key === 'equals' && args.length === 1) return obj === args[0];
   if (key === 'hashcode' && args.length === 0) return 0;
@@ -228,9 +229,9 @@ export async function callMethod(f: Frame, target: unknown, name: string, args: 
   const nt = nativeTypeOf(target);
   const fn = nt?.methods?.[key];
   if (fn) return fn(f, target, args, site);
-  if (key === 'equals' && args.length === 1) return valueEquals(target, args[0], true, f);
-  if (key === 'hashcode') return 0;
-  if (key === 'tostring') return stringValueOf(target);
+  if (key === 'equals' && args.length === 1) return apexEquals(f, target, args[0], true, site);
+  if (key === 'hashcode') return apexHashCode(f, target, site);
+  if (key === 'tostring') return apexString(f, target, site);
   return unsupported(f, `${nt?.name ?? runtimeTypeName(target)}.${name}`, site);
 }
 
@@ -308,12 +309,23 @@ export function newCollection(f: Frame, t: TypeRef, vals: unknown[], site: Site)
   const n = t.name.toLowerCase();
   if (n === 'list') return new ApexList(vals.map((v) => (t.args[0] && !isPlainType(t.args[0]) ? coerce(f, v, t.args[0], site) : v)), t.args[0]);
   if (n === 'set') {
-    const s = new ApexSet(t.args[0]);
-    for (const v of vals) s.add(v);
-    return s;
+    return setOf(f, t, vals, site);
   }
   if (n === 'map') return new ApexMap(t.args[0], t.args[1]);
   return unsupported(f, `new ${t.name}{}`, site);
+}
+
+/** A new Set of `vals`; elements with their own equals/hashCode go through them (asynchronously). */
+function setOf(f: Frame, t: TypeRef, vals: unknown[], site: Site): ApexSet | Promise<ApexSet> {
+  const s = new ApexSet(t.args[0]);
+  if (!vals.some(userKeyed)) {
+    for (const v of vals) s.add(v);
+    return s;
+  }
+  return (async () => {
+    for (const v of vals) await setAdd(f, s, v, site);
+    return s;
+  })();
 }
 
 export function newCollectionFrom(f: Frame, t: TypeRef, args: unknown[], site: Site): unknown {
@@ -326,16 +338,13 @@ export function newCollectionFrom(f: Frame, t: TypeRef, args: unknown[], site: S
     if (typeof src === 'number') return new ApexList([], t.args[0]);
   }
   if (n === 'set') {
-    if (src instanceof ApexList || src instanceof ApexSet) {
-      const s = new ApexSet(t.args[0]);
-      for (const v of src instanceof ApexList ? src.items : src.values()) s.add(v);
-      return s;
-    }
+    if (src instanceof ApexList || src instanceof ApexSet) return setOf(f, t, src instanceof ApexList ? src.items : src.values(), site);
   }
   if (n === 'map') {
     const m = new ApexMap(t.args[0], t.args[1]);
     if (src instanceof ApexMap) {
-      for (const [k, v] of src.map.values()) m.put(k, v);
+      // the same buckets: keys with their own equals/hashCode stay findable
+      m.map = new Map(src.map);
       return m;
     }
     if (src instanceof ApexList) {

@@ -68,6 +68,62 @@ export function resolveTypeRef(f: Frame, t: TypeRef, site: Site): Resolved {
   return r;
 }
 
+/** A type written as a string (`Type.forName('Map<Id,Account>')`), arrays as Lists; undefined when malformed. */
+export function parseTypeString(text: string): TypeRef | undefined {
+  let s = text.replace(/\s+/g, '');
+  let array = 0;
+  while (s.endsWith('[]')) {
+    s = s.slice(0, -2);
+    array++;
+  }
+  const wrap = (t: TypeRef): TypeRef => {
+    if (/^(list|set|map)$/i.test(t.name)) t.name = t.name[0].toUpperCase() + t.name.slice(1).toLowerCase();
+    for (let i = 0; i < array; i++) t = { name: 'List', args: [t], array: 0 };
+    return t;
+  };
+  const lt = s.indexOf('<');
+  if (lt < 0) return /^[A-Za-z_][\w.]*$/.test(s) ? wrap({ name: s, args: [], array: 0 }) : undefined;
+  if (!s.endsWith('>')) return undefined;
+  const args: TypeRef[] = [];
+  let depth = 0;
+  let start = lt + 1;
+  for (let i = start; i < s.length - 1; i++) {
+    if (s[i] === '<') depth++;
+    else if (s[i] === '>') depth--;
+    else if (s[i] === ',' && depth === 0) {
+      const a = parseTypeString(s.slice(start, i));
+      if (!a) return undefined;
+      args.push(a);
+      start = i + 1;
+    }
+  }
+  const last = parseTypeString(s.slice(start, -1));
+  if (!last || depth !== 0) return undefined;
+  args.push(last);
+  return wrap({ name: s.slice(0, lt), args, array: 0 });
+}
+
+/** Whether every name in the type resolves (a user class, a system type, an sObject). */
+export function typeResolves(f: Frame, t: TypeRef): boolean {
+  const low = t.name.toLowerCase();
+  const arity = low === 'list' || low === 'set' ? 1 : low === 'map' ? 2 : 0;
+  if (t.args.length !== arity) return false;
+  return (arity > 0 || resolveTypeName(f, t.name) !== undefined) && t.args.every((a) => typeResolves(f, a));
+}
+
+/** A type as Salesforce names it in messages: `(DateTime) x` fails with "… to Datetime". */
+export function typeDisplayName(f: Frame, t: TypeRef): string {
+  const low = t.name.toLowerCase();
+  let s: string;
+  if (low === 'list' || low === 'set' || low === 'map') s = t.name[0].toUpperCase() + low.slice(1) + (t.args.length ? '<' + t.args.map((a) => typeDisplayName(f, a)).join(',') + '>' : '');
+  else {
+    const r = resolveTypeName(f, t.name);
+    s = r?.kind === 'class' ? r.cls.fullName : r?.kind === 'native' ? r.nt.name : r?.kind === 'sobject' ? r.name : t.name;
+  }
+  for (let i = 0; i < t.array; i++) s = 'List<' + s + '>';
+  return s;
+}
+
 export function typeValue(f: Frame, t: TypeRef, site: Site): TypeValue {
   const low = t.name.toLowerCase();
   if (low === 'list' || low === 'set' || low === 'map') return new TypeValue(t, typeRefToString(t));
@@ -190,10 +246,10 @@ export function cast(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
   if (v === null) return null;
   const n = t.name.toLowerCase();
   if ((n === 'decimal' || n === 'double') && typeof v === 'number') return new Dec(v, undefined, n === 'double');
-  if ((n === 'integer' || n === 'long') && v instanceof Dec) throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${t.name}`);
+  if ((n === 'integer' || n === 'long') && v instanceof Dec) throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeDisplayName(f, t)}`);
   if (v instanceof ApexList && v.fromQuery && isSObjectName(n)) return coerce(f, v, t, site);
   if (!assignable(f, v, t, site))
-    throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeRefToString(t)}`);
+    throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeDisplayName(f, t)}`);
   if (v instanceof ApexList && t.args.length && !v.elemType) v.elemType = t.args[0];
   return v;
 }

@@ -144,18 +144,22 @@ export class ApexMap {
     public keyType?: TypeRef,
     public valueType?: TypeRef,
   ) {}
+  /** The bucket of a key (subclasses may match keys case-insensitively). */
+  bucketKey(k: unknown): unknown {
+    return hashKey(k);
+  }
   get(k: unknown): unknown {
-    const e = this.map.get(hashKey(k));
+    const e = this.map.get(this.bucketKey(k));
     return e === undefined ? null : e[1];
   }
   put(k: unknown, v: unknown): unknown {
-    const hk = hashKey(k);
+    const hk = this.bucketKey(k);
     const old = this.map.get(hk);
     this.map.set(hk, [k, v]);
     return old === undefined ? null : old[1];
   }
   has(k: unknown): boolean {
-    return this.map.has(hashKey(k));
+    return this.map.has(this.bucketKey(k));
   }
   keys(): unknown[] {
     return [...this.map.values()].map((e) => e[0]);
