@@ -78,6 +78,8 @@ export function isolatedSfEnv(home: string): NodeJS.ProcessEnv {
     SF_CONTENT_TYPE: 'JSON',
     SFDX_DISABLE_DNS_CHECK: 'true',
     NODE_NO_WARNINGS: '1',
+    // A local platform started through this env ends with the test run, even if its clean-up never runs.
+    LOCAL_SF_EXIT_WITH_PID: String(process.pid),
   };
 }
 

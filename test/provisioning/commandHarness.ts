@@ -43,6 +43,8 @@ export async function isolatedWorld(prefix: string): Promise<Isolated> {
     SF_AUTOUPDATE_DISABLE: 'true',
     SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
     CI: 'true',
+    // The world's background servers end with the test run, even if cleanup() never runs.
+    LOCAL_SF_EXIT_WITH_PID: String(process.pid),
   };
   return {
     base,

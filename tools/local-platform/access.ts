@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { PermissionSetInfo } from './contracts.ts';
 import type { MetadataModule } from './neighbours.ts';
-import { invalidField, invalidType, ApiError } from './errors.ts';
+import { invalidField, invalidType, noSuchColumnOnWrite, ApiError } from './errors.ts';
 import { getRecord } from './store.ts';
 
 /**
@@ -134,8 +134,8 @@ const ALWAYS_FIELDS = new Set(['id', 'name', 'createddate', 'lastmodifieddate', 
 export function checkFieldAccess(db: DatabaseSync, orgId: string, userId: string, sobject: string, fields: string[]): void {
   const profile = profileNameOf(db, orgId, userId);
   if (profile === ADMIN_PROFILE || ALWAYS_READABLE.has(sobject.toLowerCase()) || sobject.endsWith('__mdt')) return;
-  // Unverified: "View All Data" is treated as reading every field (Salesforce still applies FLS to it).
-  if (hasUserPermission(db, orgId, userId, 'ModifyAllData', 'ViewAllData')) return;
+  // "View All Data" opens every object's records, not hidden fields: field-level security still applies.
+  if (hasUserPermission(db, orgId, userId, 'ModifyAllData')) return;
   if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase())) return;
   const sets = permissionSets(db, orgId, userId);
   for (const f of fields) {
@@ -152,8 +152,11 @@ export function checkFieldEdit(db: DatabaseSync, orgId: string, userId: string, 
   const sets = permissionSets(db, orgId, userId);
   for (const f of fields) {
     if (ALWAYS_FIELDS.has(f.toLowerCase()) || f === 'attributes') continue;
-    const ok = sets.some((ps) => lookupCI(ps.fieldPermissions, `${sobject}.${f}`)?.editable);
-    if (!ok) throw new ApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${f}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [f]);
+    const granted = sets.map((ps) => lookupCI(ps.fieldPermissions, `${sobject}.${f}`));
+    if (granted.some((p) => p?.editable)) continue;
+    // A field the user cannot see does not exist for them; one they only read is refused as read-only.
+    if (!granted.some((p) => p?.readable)) throw noSuchColumnOnWrite(f, sobject);
+    throw new ApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${f}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [f]);
   }
 }
 

@@ -84,7 +84,8 @@ export class ApexPool {
     const worker = new Worker(BOOT, { workerData: { home: this.home, prefix }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 1024 } });
     const slot: Slot = { worker, prefix };
     worker.unref();
-    worker.on('message', (m: { id?: number; ok?: boolean; value?: unknown; error?: { message: string; status?: number; errorCode?: string; fields?: string[] } }) => {
+    worker.on('message', (m: { ready?: boolean; id?: number; ok?: boolean; value?: unknown; error?: { message: string; status?: number; errorCode?: string; fields?: string[] } }) => {
+      if (m.ready) this.log(`Apex worker ${prefix} ready`);
       if (!slot.job || m.id !== slot.job.id) return;
       const job = slot.job;
       slot.job = undefined;

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatabaseSync } from '../core/sqlite.ts';
 import { execa } from 'execa';
 import { ToolError } from '../core/ToolError.ts';
+import { isAlive as alive, spawnBackground, stopBackground } from '../core/background.ts';
 import { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome } from './server.ts';
 
 /**
@@ -34,15 +34,6 @@ function paths(opts: DaemonOptions) {
 
 function portOf(opts: DaemonOptions): number {
   return opts.port ?? (process.env.LOCAL_SF_PORT ? Number(process.env.LOCAL_SF_PORT) : DEFAULT_PORT);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function runningPid(opts: DaemonOptions = {}): number | undefined {
@@ -117,30 +108,29 @@ export async function startServer(opts: DaemonOptions = {}): Promise<{ info: Sta
     if (info && (await answers(info.instanceUrl))) return { info, pid: existing, alreadyRunning: true, logFile: p.logFile };
   }
   mkdirSync(p.home, { recursive: true, mode: 0o700 });
-  const out = openSync(p.logFile, 'a', 0o600);
-  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [fileURLToPath(new URL('./main.ts', import.meta.url))], {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: { ...process.env, LOCAL_SF_HOME: p.home, LOCAL_SF_PORT: String(port) },
-    cwd: ROOT,
-  });
-  closeSync(out);
-  child.unref();
-  if (!child.pid) throw new ToolError('Could not spawn the local platform server.', 'LocalPlatformSpawnError', [`Check ${p.logFile}.`]);
-  writeFileSync(p.pidFile, String(child.pid), { mode: 0o600 });
+  let pid: number;
+  try {
+    pid = spawnBackground(fileURLToPath(new URL('./main.ts', import.meta.url)), {
+      cwd: ROOT,
+      env: { ...process.env, LOCAL_SF_HOME: p.home, LOCAL_SF_PORT: String(port) },
+      logFile: p.logFile,
+    });
+  } catch {
+    throw new ToolError('Could not spawn the local platform server.', 'LocalPlatformSpawnError', [`Check ${p.logFile}.`]);
+  }
+  writeFileSync(p.pidFile, String(pid), { mode: 0o600 });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (!alive(child.pid)) break;
+    if (!alive(pid)) break;
     if (await answers(url)) {
       const info = readHubInfo(opts);
-      if (info) return { info, pid: child.pid, alreadyRunning: false, logFile: p.logFile };
+      if (info) return { info, pid, alreadyRunning: false, logFile: p.logFile };
     }
     await new Promise((r) => setTimeout(r, 250));
   }
   const tail = existsSync(p.logFile) ? readFileSync(p.logFile, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
-  if (alive(child.pid)) process.kill(child.pid, 'SIGTERM');
+  await stopBackground(pid, 5_000);
   rmSync(p.pidFile, { force: true });
   throw new ToolError(`The local platform did not start on port ${port}: ${tail || 'no output'}`, 'LocalPlatformStartError', [
     `Is port ${port} in use? Set LOCAL_SF_PORT to another port.`,
@@ -176,10 +166,8 @@ export async function stopServer(opts: DaemonOptions = {}): Promise<{ stopped: b
     rmSync(p.pidFile, { force: true });
     return { stopped: false };
   }
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 10_000;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  // The server ends itself within 5 s of SIGTERM (main.ts); SIGKILL of its group is the fallback.
+  await stopBackground(pid, 10_000);
   rmSync(p.pidFile, { force: true });
   return { stopped: true, pid };
 }

@@ -1,4 +1,4 @@
-import type { ObjectDef, FieldDef } from './schema.ts';
+import { maxLength, type ObjectDef, type FieldDef } from './schema.ts';
 import { keyPrefixFor } from './ids.ts';
 
 /** Describe results in the REST API's shape, for the fields tools read (sf data, jsforce, SDR). */
@@ -14,7 +14,7 @@ function describeField(fd: FieldDef): Record<string, unknown> {
     label: fd.name.replace(/__c$/, '').replace(/Id$/, (m) => (fd.type === 'reference' ? ' ID' : m)),
     type: fd.type,
     soapType: SOAP[fd.type] ?? 'xsd:string',
-    length: ['string', 'picklist', 'email', 'phone', 'url'].includes(fd.type) ? 255 : fd.type === 'textarea' ? 32000 : fd.type === 'id' || fd.type === 'reference' ? 18 : 0,
+    length: maxLength(fd) ?? (fd.type === 'id' || fd.type === 'reference' ? 18 : 0),
     nillable: !fd.required && fd.type !== 'boolean' && fd.name !== 'Id',
     createable: !fd.system,
     updateable: !fd.system && updateable,

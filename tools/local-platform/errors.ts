@@ -32,6 +32,10 @@ export const invalidField = (field: string, sobject: string): ApiError =>
     `No such column '${field}' on entity '${sobject}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
   );
 
+/** A write naming a field the object lacks, or one hidden from the user (REST create/update; field reports). */
+export const noSuchColumnOnWrite = (field: string, sobject: string): ApiError =>
+  new ApiError(400, 'INVALID_FIELD', `No such column '${field}' on sobject of type ${sobject}`, [field]);
+
 export const notFound = (message = 'The requested resource does not exist'): ApiError => new ApiError(404, 'NOT_FOUND', message);
 
 export const invalidSession = (): ApiError => new ApiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');

@@ -2,24 +2,43 @@
  * Entry point of the background server that `local-orgs start` spawns: starts the platform with
  * settings from the environment (LOCAL_SF_HOME, LOCAL_SF_PORT, LOCAL_SF_PROPAGATION_SECONDS,
  * LOCAL_SF_ACTIVE_SCRATCH_ORGS, LOCAL_SF_DAILY_SCRATCH_ORGS, LOCAL_SF_LOG_REQUESTS=0 to silence) and
- * closes cleanly on SIGTERM/SIGINT so the SQLite file is left consistent.
+ * closes cleanly on SIGTERM/SIGINT so the SQLite file is left consistent. A stop always ends the
+ * process: after 5 s, or on a second signal, it exits whatever is still closing (the Apex journal
+ * undoes an unfinished transaction at the next start).
  */
 // Warnings go to the log as one line each (node:sqlite's experimental notice is silenced at its load, tools/core/sqlite.ts).
 process.removeAllListeners('warning');
 process.on('warning', (w) => process.stdout.write(`${new Date().toISOString()} warning ${w.name}: ${w.message}\n`));
 const { startPlatform } = await import('./server.ts');
+const { exitWithParent } = await import('../core/background.ts');
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 try {
   const platform = await startPlatform({ log, logRequests: process.env.LOCAL_SF_LOG_REQUESTS !== '0' });
   log(`listening: Dev Hub ${platform.devHub.id} at ${platform.url}; ${platform.orgs().length - 1} scratch org(s); routes ${platform.routeNames().join(', ')}`);
-  const stop = async (signal: string) => {
-    log(`${signal}: stopping`);
-    await platform.close();
-    process.exit(0);
+  let stopping = false;
+  const stop = (why: string) => {
+    if (stopping) {
+      log(`${why} while stopping: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    log(`${why}: stopping`);
+    setTimeout(() => {
+      log('stopping took over 5 s: exiting');
+      process.exit(1);
+    }, 5000).unref();
+    platform.close().then(
+      () => process.exit(0),
+      (e: Error) => {
+        log(`stop failed: ${e.message}`);
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  exitWithParent(() => stop('the process that started this one is gone'));
 } catch (e) {
   log(`failed to start: ${(e as Error).message}`);
   process.exit(1);

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { ApiError } from './errors.ts';
 
 /**
  * Field definitions of the sObjects this platform serves. Standard objects are fixed here; custom
@@ -23,6 +24,18 @@ export interface FieldDef {
   /** Standard picklist values in their default order (describe's picklistValues). */
   picklistValues?: string[];
   autoNumber?: boolean;
+  /** Text length when it differs from the type's (see maxLength). */
+  length?: number;
+}
+
+/**
+ * A text field's maximum length: its own, else its type's. Phone 40 and Email 80 as Salesforce's
+ * standard fields have them; text, picklist and URL 255; a (long) text area 32,000 (SOAP API Object
+ * Reference, e.g. Account: AccountNumber 40, BillingCity 40, Name 255, Description 32,000).
+ */
+export function maxLength(fd: FieldDef): number | undefined {
+  if (fd.length !== undefined) return fd.length;
+  return ({ string: 255, picklist: 255, email: 80, phone: 40, url: 255, textarea: 32_000 } as Record<string, number>)[fd.type];
 }
 
 export interface ObjectDef {
@@ -41,8 +54,10 @@ const f = (name: string, type: FieldType = 'string', extra: Partial<FieldDef> = 
 const ref = (name: string, to: string, rel: string, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type: 'reference', referenceTo: to, relationshipName: rel, ...extra });
 
 const pick = (name: string, values: string[]): FieldDef => ({ name, type: 'picklist', picklistValues: values });
+const len = (length: number): Partial<FieldDef> => ({ length });
 const address = (prefix: string): FieldDef[] => [
-  f(prefix + 'Street', 'textarea'), f(prefix + 'City'), f(prefix + 'State'), f(prefix + 'PostalCode'), f(prefix + 'Country'), f(prefix + 'Latitude', 'double'), f(prefix + 'Longitude', 'double'),
+  f(prefix + 'Street', 'textarea', len(255)), f(prefix + 'City', 'string', len(40)), f(prefix + 'State', 'string', len(80)), f(prefix + 'PostalCode', 'string', len(20)),
+  f(prefix + 'Country', 'string', len(80)), f(prefix + 'Latitude', 'double'), f(prefix + 'Longitude', 'double'),
 ];
 const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
 const ACCOUNT_TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'];
@@ -69,29 +84,29 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
   {
     name: 'Account', label: 'Account',
     fields: [...audit(), f('Name', 'string', { required: true }), pick('Type', ACCOUNT_TYPES), pick('Industry', INDUSTRIES), f('Phone', 'phone'), f('Fax', 'phone'), f('Website', 'url'),
-      f('AccountNumber'), f('Site'), f('TickerSymbol'), pick('Ownership', ['Public', 'Private', 'Subsidiary', 'Other']), f('Sic'), pick('AccountSource', LEAD_SOURCES),
+      f('AccountNumber', 'string', len(40)), f('Site', 'string', len(80)), f('TickerSymbol', 'string', len(20)), pick('Ownership', ['Public', 'Private', 'Subsidiary', 'Other']), f('Sic', 'string', len(20)), pick('AccountSource', LEAD_SOURCES),
       ...address('Billing'), ...address('Shipping'),
       f('NumberOfEmployees', 'int'), f('AnnualRevenue', 'currency'), f('Description', 'textarea'), pick('Rating', ['Hot', 'Warm', 'Cold']),
       ref('ParentId', 'Account', 'Parent'), ref('OwnerId', 'User', 'Owner')],
   },
   {
     name: 'Contact', label: 'Contact',
-    fields: [...audit(), pick('Salutation', ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.']), f('FirstName'), f('LastName', 'string', { required: true }), sys('Name', 'string'), f('Email', 'email'),
-      f('Phone', 'phone'), f('MobilePhone', 'phone'), f('HomePhone', 'phone'), f('Fax', 'phone'), f('Title'), f('Department'), f('Birthdate', 'date'), pick('LeadSource', LEAD_SOURCES),
+    fields: [...audit(), pick('Salutation', ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.']), f('FirstName', 'string', len(40)), f('LastName', 'string', { required: true, length: 80 }), sys('Name', 'string', len(121)), f('Email', 'email'),
+      f('Phone', 'phone'), f('MobilePhone', 'phone'), f('HomePhone', 'phone'), f('Fax', 'phone'), f('Title', 'string', len(128)), f('Department', 'string', len(80)), f('Birthdate', 'date'), pick('LeadSource', LEAD_SOURCES),
       ...address('Mailing'), f('Description', 'textarea'), f('HasOptedOutOfEmail', 'boolean'), f('DoNotCall', 'boolean'),
       ref('AccountId', 'Account', 'Account'), ref('ReportsToId', 'Contact', 'ReportsTo'), ref('OwnerId', 'User', 'Owner')],
   },
   {
     name: 'Opportunity', label: 'Opportunity',
-    fields: [...audit(), f('Name', 'string', { required: true }), ref('AccountId', 'Account', 'Account'), f('StageName', 'picklist', { required: true, picklistValues: OPPORTUNITY_STAGES }),
+    fields: [...audit(), f('Name', 'string', { required: true, length: 120 }), ref('AccountId', 'Account', 'Account'), f('StageName', 'picklist', { required: true, picklistValues: OPPORTUNITY_STAGES }),
       f('CloseDate', 'date', { required: true }), f('Amount', 'currency'), f('Probability', 'double'), pick('Type', ['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade', 'New Customer']),
       pick('LeadSource', LEAD_SOURCES), f('NextStep'), f('Description', 'textarea'), sys('IsClosed', 'boolean'), sys('IsWon', 'boolean'), pick('ForecastCategoryName', ['Omitted', 'Pipeline', 'Best Case', 'Commit', 'Closed']),
       ref('CampaignId', 'Campaign', 'Campaign'), ref('ContactId', 'Contact', 'Contact'), ref('OwnerId', 'User', 'Owner')],
   },
   {
     name: 'Lead', label: 'Lead',
-    fields: [...audit(), pick('Salutation', ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.']), f('FirstName'), f('LastName', 'string', { required: true }), sys('Name', 'string'), f('Company', 'string', { required: true }),
-      f('Title'), f('Email', 'email'), f('Phone', 'phone'), f('MobilePhone', 'phone'), f('Website', 'url'), pick('LeadSource', LEAD_SOURCES), pick('Industry', INDUSTRIES), pick('Rating', ['Hot', 'Warm', 'Cold']),
+    fields: [...audit(), pick('Salutation', ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.']), f('FirstName', 'string', len(40)), f('LastName', 'string', { required: true, length: 80 }), sys('Name', 'string', len(121)), f('Company', 'string', { required: true }),
+      f('Title', 'string', len(128)), f('Email', 'email'), f('Phone', 'phone'), f('MobilePhone', 'phone'), f('Website', 'url'), pick('LeadSource', LEAD_SOURCES), pick('Industry', INDUSTRIES), pick('Rating', ['Hot', 'Warm', 'Cold']),
       f('Status', 'picklist', { picklistValues: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'] }),
       ...address(''), f('NumberOfEmployees', 'int'), f('AnnualRevenue', 'currency'), f('Description', 'textarea'), sys('IsConverted', 'boolean'),
       ref('ConvertedAccountId', 'Account', 'ConvertedAccount', { system: true }), ref('ConvertedContactId', 'Contact', 'ConvertedContact', { system: true }),
@@ -101,13 +116,13 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     name: 'Case', label: 'Case',
     fields: [...audit(), sys('CaseNumber', 'string', { autoNumber: true }), f('Subject'), f('Description', 'textarea'), pick('Status', ['New', 'Working', 'Escalated', 'Closed']),
       pick('Priority', ['High', 'Medium', 'Low']), pick('Origin', ['Phone', 'Email', 'Web']), pick('Type', ['Mechanical', 'Electrical', 'Electronic', 'Structural', 'Other']),
-      pick('Reason', ['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other']), f('SuppliedName'), f('SuppliedEmail', 'email'),
+      pick('Reason', ['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other']), f('SuppliedName', 'string', len(80)), f('SuppliedEmail', 'email'),
       f('SuppliedPhone', 'phone'), sys('IsClosed', 'boolean'), f('IsEscalated', 'boolean'), sys('ClosedDate', 'datetime'),
       ref('AccountId', 'Account', 'Account'), ref('ContactId', 'Contact', 'Contact'), ref('ParentId', 'Case', 'Parent'), ref('OwnerId', 'User', 'Owner')],
   },
   {
     name: 'Campaign', label: 'Campaign',
-    fields: [...audit(), f('Name', 'string', { required: true }), pick('Type', ['Conference', 'Webinar', 'Trade Show', 'Public Relations', 'Partners', 'Referral Program', 'Advertisement', 'Banner Ads', 'Direct Mail', 'Email', 'Telemarketing', 'Other']),
+    fields: [...audit(), f('Name', 'string', { required: true, length: 80 }), pick('Type', ['Conference', 'Webinar', 'Trade Show', 'Public Relations', 'Partners', 'Referral Program', 'Advertisement', 'Banner Ads', 'Direct Mail', 'Email', 'Telemarketing', 'Other']),
       pick('Status', ['Planned', 'In Progress', 'Completed', 'Aborted']), f('StartDate', 'date'), f('EndDate', 'date'), f('BudgetedCost', 'currency'), f('ActualCost', 'currency'),
       f('ExpectedRevenue', 'currency'), f('ExpectedResponse', 'double'), f('NumberSent', 'double'), f('IsActive', 'boolean'), f('Description', 'textarea'),
       ref('ParentId', 'Campaign', 'Parent'), ref('OwnerId', 'User', 'Owner')],
@@ -120,15 +135,15 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
   },
   {
     name: 'User', label: 'User',
-    fields: [...audit(), f('Username', 'string', { required: true }), f('FirstName'), f('LastName', 'string', { required: true }), sys('Name', 'string'),
-      f('Email', 'email', { required: true }), f('Alias'), f('CommunityNickname'), f('IsActive', 'boolean'), ref('ProfileId', 'Profile', 'Profile', { required: true }),
+    fields: [...audit(), f('Username', 'string', { required: true, length: 80 }), f('FirstName', 'string', len(40)), f('LastName', 'string', { required: true, length: 80 }), sys('Name', 'string', len(121)),
+      f('Email', 'email', { required: true, length: 128 }), f('Alias', 'string', len(8)), f('CommunityNickname', 'string', len(40)), f('IsActive', 'boolean'), ref('ProfileId', 'Profile', 'Profile', { required: true }),
       f('TimeZoneSidKey', 'picklist'), f('LocaleSidKey', 'picklist'), f('EmailEncodingKey', 'picklist'), f('LanguageLocaleKey', 'picklist'), f('UserType', 'picklist'),
-      f('Title'), f('Department')],
+      f('Title', 'string', len(80)), f('Department', 'string', len(80))],
   },
   { name: 'Profile', label: 'Profile', fields: [...audit(), f('Name', 'string', { required: true }), f('Description', 'textarea'), f('UserType', 'picklist')] },
   {
     name: 'PermissionSet', label: 'Permission Set',
-    fields: [...audit(), f('Name', 'string', { required: true }), f('Label', 'string', { required: true }), f('Description', 'textarea'), f('NamespacePrefix'),
+    fields: [...audit(), f('Name', 'string', { required: true, length: 80 }), f('Label', 'string', { required: true, length: 80 }), f('Description', 'textarea', len(255)), f('NamespacePrefix'),
       f('IsOwnedByProfile', 'boolean'), ref('ProfileId', 'Profile', 'Profile'), f('Type', 'picklist'), f('IsCustom', 'boolean')],
   },
   {
@@ -208,8 +223,11 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
 
 const STANDARD = new Map(STANDARD_OBJECTS.map((o) => [o.name.toLowerCase(), o]));
 
+/** What an object or field name may look like anywhere it is used (SQL JSON paths, SOQL). */
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
+
 /** Deployed CustomObject definitions (the Metadata module's getCustomObject), set by the server. */
-type CustomObjectSource = (db: DatabaseSync, orgId: string, name: string) => { name: string; label?: string; fields: { name: string; type?: string; referenceTo?: string; relationshipName?: string; required?: boolean }[] } | undefined;
+type CustomObjectSource = (db: DatabaseSync, orgId: string, name: string) => { name: string; label?: string; fields: { name: string; type?: string; length?: number; referenceTo?: string; relationshipName?: string; required?: boolean }[] } | undefined;
 let customObjects: CustomObjectSource | undefined;
 export function setCustomObjectSource(source: CustomObjectSource | undefined): void {
   customObjects = source;
@@ -221,17 +239,26 @@ const METADATA_TYPES: Record<string, FieldType> = {
   metadatarelationship: 'string', text: 'string',
 };
 
+/** A deployed custom field's length: its own (Text, LongTextArea), else what its metadata type fixes (TextArea 255). */
+function deployedLength(type: string, length: number | undefined): number | undefined {
+  const t = type.toLowerCase();
+  if (t === 'text' || t === 'longtextarea' || t === 'html') return length ?? (t === 'text' ? 255 : 32_768);
+  return t === 'textarea' ? 255 : undefined;
+}
+
 function deployedFields(db: DatabaseSync, orgId: string, name: string): { label?: string; apiName: string; fields: FieldDef[] } | undefined {
   const d = customObjects?.(db, orgId, name);
   if (!d) return undefined;
   return {
     label: d.label,
     apiName: d.name,
+    // A name Salesforce would refuse (deployed before names were checked) is left out, never handed to SQL.
     fields: d.fields
-      .filter((x) => x.name)
+      .filter((x) => x.name && IDENTIFIER.test(x.name))
       .map((x) => {
         const type = METADATA_TYPES[(x.type ?? 'text').toLowerCase()] ?? 'string';
-        if (type !== 'reference' || !x.referenceTo) return f(x.name, type);
+        const length = deployedLength(x.type ?? 'text', x.length);
+        if (type !== 'reference' || !x.referenceTo) return f(x.name, type, length === undefined ? {} : { length });
         return ref(x.name, x.referenceTo, x.name.replace(/__c$/, '__r'), x.relationshipName ? { childRelationshipName: `${x.relationshipName}__r` } : {});
       }),
   };
@@ -255,7 +282,7 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
   const fields: FieldDef[] = [...audit()];
   if (apiName.endsWith('__mdt')) {
     for (const n of ['DeveloperName', 'MasterLabel', 'Label', 'QualifiedApiName', 'NamespacePrefix', 'Language']) fields.push(f(n));
-  } else fields.push(f('Name'), ref('OwnerId', 'User', 'Owner'));
+  } else fields.push(f('Name', 'string', len(80)), ref('OwnerId', 'User', 'Owner'));
   for (const d of deployed?.fields ?? []) if (!fields.some((x) => x.name.toLowerCase() === d.name.toLowerCase())) fields.push(d);
   for (const r of rows) {
     if (fields.some((x) => x.name.toLowerCase() === r.name.toLowerCase())) continue;
@@ -279,6 +306,8 @@ export function listObjects(db: DatabaseSync, orgId: string, kind: 'devhub' | 's
  * QualifiedApiName, NamespacePrefix, Language as Salesforce does.
  */
 export function registerObject(db: DatabaseSync, orgId: string, sobject: string, fields: { name: string; type?: FieldType; referenceTo?: string }[]): void {
+  const bad = [sobject, ...fields.map((x) => x.name)].find((n) => !IDENTIFIER.test(n));
+  if (bad !== undefined) throw new ApiError(400, 'INVALID_FIELD', `Invalid name ${JSON.stringify(bad)}: letters, digits and underscores only, starting with a letter.`);
   const all = [...fields];
   if (sobject.endsWith('__mdt')) {
     for (const n of ['DeveloperName', 'MasterLabel', 'Label', 'QualifiedApiName', 'NamespacePrefix', 'Language']) all.unshift({ name: n, type: 'string' });

@@ -15,7 +15,7 @@ import { setCustomObjectSource } from './schema.ts';
 import { setMetadataModule, ADMIN_PROFILE, apiDisabled, hasUserPermission } from './access.ts';
 import { lookupToken } from './tokens.ts';
 import { ApiError, invalidSession, notFound } from './errors.ts';
-import { sendApiError, sendJson, sendSoapFault } from './http.ts';
+import { DOCTYPE_REFUSED, hasDoctype, sendApiError, sendJson, sendSoapFault } from './http.ts';
 import { createApexHost } from './apexHost.ts';
 import { lightningRoutes } from './lightning/index.ts';
 import { recoverApexTransactions } from './apexJournal.ts';
@@ -167,8 +167,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       const s = servers.get(orgId);
       servers.delete(orgId);
       if (s) {
+        const closed = new Promise<void>((r) => s.close(() => r()));
         s.closeAllConnections();
-        await new Promise<void>((r) => s.close(() => r()));
+        await closed;
       }
     },
   };
@@ -226,6 +227,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       }
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const isSoap = path.startsWith('/services/Soap/');
+      if (isSoap && hasDoctype(body)) return sendSoapFault(res, 'soapenv:Client', DOCTYPE_REFUSED);
       let raw: string | undefined;
       const bearer = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(req.headers.authorization ?? '');
       if (bearer) raw = bearer[1].trim();
@@ -337,10 +339,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     async close() {
       clearInterval(sweeper);
       await apexPool?.close();
-      for (const s of servers.values()) {
+      // Stop listening first, then end every connection (idle keep-alive sockets and requests in flight).
+      await Promise.all([...servers.values()].map((s) => {
+        const closed = new Promise<void>((r) => s.close(() => r()));
         s.closeAllConnections();
-        await new Promise<void>((r) => s.close(() => r()));
-      }
+        return closed;
+      }));
       servers.clear();
       db.close();
     },

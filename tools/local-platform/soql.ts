@@ -60,7 +60,7 @@ function fieldExpr(ctx: Ctx, def: ObjectDef, path: string, alias = 'r', depth = 
     const fd = findField(def, parts[0]);
     if (!fd) throw invalidField(parts[0], def.name);
     if (fd.name === 'Id') return { sql: `${alias}.id`, type: 'id' };
-    return { sql: `json_extract(${alias}.fields, '$.${fd.name}')`, type: fd.type };
+    return { sql: fieldPath(alias, fd.name), type: fd.type };
   }
   const rel = findRelationship(def, parts[0]);
   if (!rel || !rel.referenceTo) throw invalidField(parts[0], def.name);
@@ -70,9 +70,15 @@ function fieldExpr(ctx: Ctx, def: ObjectDef, path: string, alias = 'r', depth = 
   const p = `p${depth}`;
   const inner = fieldExpr(ctx, parentDef, parts.slice(1).join('.'), p, depth + 1);
   return {
-    sql: `(SELECT ${inner.sql} FROM records ${p} WHERE ${p}.id = json_extract(${alias}.fields, '$.${rel.name}'))`,
+    sql: `(SELECT ${inner.sql} FROM records ${p} WHERE ${p}.id = ${fieldPath(alias, rel.name)})`,
     type: inner.type,
   };
+}
+
+/** A field's value as SQL. Names come from object definitions; still, only an identifier may reach the SQL text. */
+function fieldPath(alias: string, name: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new ApiError(400, 'INVALID_FIELD', `Invalid field name ${JSON.stringify(name)}`);
+  return `json_extract(${alias}.fields, '$.${name}')`;
 }
 
 function touch(ctx: Ctx, sobject: string, field: string): void {
@@ -112,15 +118,26 @@ function toSql(v: unknown, type: string): SQLInputValue {
 
 const isText = (type: string) => !['boolean', 'int', 'double', 'currency'].includes(type);
 
+/**
+ * SQLite's LIKE and NOCASE comparisons stop reading a value at a NUL character; Salesforce keeps and
+ * compares the whole text (field reports of NUL in stored values). A value holding a NUL (found byte-wise)
+ * goes through `sf_text` (store.ts), and the query's values too, with NUL as U+E000, a private-use
+ * character no real text carries: `=`, `!=`, IN and LIKE (`_` included) see every character.
+ */
+const nulSafeSql = (sql: string) => `(CASE WHEN instr(CAST(${sql} AS BLOB), x'00') > 0 THEN sf_text(CAST(${sql} AS BLOB)) ELSE ${sql} END)`;
+const nulSafe = (v: SQLInputValue): SQLInputValue => (typeof v === 'string' && v.includes('\0') ? v.replaceAll('\0', '\uE000') : v);
+
 function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
   if (!('field' in c) || !c.field) {
     if ('fn' in c && c.fn) throw malformed('functions in WHERE are not supported by the local platform');
     throw malformed('unsupported condition');
   }
-  const { sql, type } = fieldExpr(ctx, def, c.field);
+  const field = fieldExpr(ctx, def, c.field);
+  const type = field.type;
   const op = (c.operator ?? '=').toUpperCase();
-  if ('valueQuery' in c && c.valueQuery) return semiJoin(ctx, sql, type, op, c.valueQuery as Query);
+  if ('valueQuery' in c && c.valueQuery) return semiJoin(ctx, field.sql, type, op, c.valueQuery as Query);
   const nocase = isText(type) && type !== 'id' && type !== 'reference' ? ' COLLATE NOCASE' : '';
+  const sql = nocase && type !== 'date' && type !== 'datetime' ? nulSafeSql(field.sql) : field.sql;
   const value = (c as { value?: unknown }).value;
   const lt = (c as { literalType?: string | string[] }).literalType;
   if (op === 'IN' || op === 'NOT IN') {
@@ -135,7 +152,7 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
     if (values.length === 0) return op === 'IN' ? '0' : '1';
     const idMatch = type === 'id' || type === 'reference';
     const list = values.map((v) => {
-      ctx.params.push(idMatch && typeof v === 'string' ? to15(v) : (v as SQLInputValue));
+      ctx.params.push(idMatch && typeof v === 'string' ? to15(v) : nulSafe(v as SQLInputValue));
       return '?';
     });
     const lhs = idMatch ? `substr(${sql},1,15)` : sql;
@@ -145,12 +162,12 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
   if (lt === 'DATE_LITERAL' || lt === 'DATE_N_LITERAL') return dateLiteralCondition(ctx, sql, type, op, String(value));
   const v = literal(ctx, value, lt, type);
   if (v === null) {
-    if (op === '=') return `${sql} IS NULL`;
-    if (op === '!=' || op === '<>') return `${sql} IS NOT NULL`;
+    if (op === '=') return `${field.sql} IS NULL`;
+    if (op === '!=' || op === '<>') return `${field.sql} IS NOT NULL`;
     throw malformed(`invalid operator ${op} with null`);
   }
   if (op === 'LIKE') {
-    ctx.params.push(v);
+    ctx.params.push(nulSafe(v));
     return `${sql} LIKE ? ESCAPE '\\'`;
   }
   const sqlOp = op === '<>' ? '!=' : op;
@@ -159,9 +176,9 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
     ctx.params.push(to15(v));
     return `substr(${sql},1,15) ${sqlOp} ?`;
   }
-  ctx.params.push(v);
+  ctx.params.push(nulSafe(v));
   // Salesforce treats null as "not equal" to a value: `Name != 'x'` includes null names.
-  if (sqlOp === '!=') return `(${sql}${nocase} != ? OR ${sql} IS NULL)`;
+  if (sqlOp === '!=') return `(${sql}${nocase} != ? OR ${field.sql} IS NULL)`;
   return `${sql}${nocase} ${sqlOp} ?`;
 }
 
@@ -292,7 +309,7 @@ function filter(ctx: Ctx, def: ObjectDef, q: Query, options: SoqlOptions): strin
   if (w.trim()) sql += ` AND (${w})`;
   if (options.parentFilter) {
     const fd = findField(def, options.parentFilter.field)!;
-    sql += ` AND json_extract(r.fields, '$.${fd.name}') = ?`;
+    sql += ` AND ${fieldPath('r', fd.name)} = ?`;
     ctx.params.push(to18(options.parentFilter.id));
   }
   return sql;

@@ -3,9 +3,9 @@ import { mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrgInfo, RecordStore } from './contracts.ts';
 import { newId, to15, to18, isValidId } from './ids.ts';
-import { ApiError, invalidField, invalidType, notFound } from './errors.ts';
+import { ApiError, invalidField, invalidType, noSuchColumnOnWrite, notFound } from './errors.ts';
 import { checkAssignmentLicense, checkLicenseAssignment } from './licenses.ts';
-import { findField, getObjectDef, inferType, registerObject, type ObjectDef } from './schema.ts';
+import { findField, getObjectDef, inferType, maxLength, registerObject, type FieldDef, type ObjectDef } from './schema.ts';
 
 /**
  * The platform's state: one SQLite file. Orgs, OAuth apps and tokens have their own tables; every
@@ -57,6 +57,9 @@ export function openDatabase(home: string): DatabaseSync {
   // WAL + synchronous=NORMAL: a crash can lose the last commits but never corrupts the file.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
   db.exec(SCHEMA);
+  // SOQL's NUL-safe text comparisons (soql.ts): SQLite's text functions stop at a NUL, so the value comes as bytes.
+  const utf8 = new TextDecoder();
+  db.function('sf_text', { deterministic: true }, (v) => (v instanceof Uint8Array ? utf8.decode(v).replaceAll('\0', '\uE000') : v));
   try {
     chmodSync(file, 0o600);
   } catch {
@@ -161,15 +164,12 @@ export function objectDef(db: DatabaseSync, orgId: string, sobject: string): Obj
   return def;
 }
 
-/** Text lengths as describe reports them (describe.ts): 255 for text-like fields, 32,000 for text areas. */
-const MAX_LENGTH: Record<string, number> = { string: 255, picklist: 255, email: 255, phone: 255, url: 255, textarea: 32_000 };
-
 /**
  * Salesforce refuses an over-long value: `STRING_TOO_LONG` "<field>: data value too large: <value> (max
  * length=N)" (REST; Apex DML raises the same). Platform writes (trusted) are not limited here.
  */
-function checkLength(def: ObjectDef, fd: { name: string; type: string }, value: unknown): void {
-  const max = MAX_LENGTH[fd.type];
+function checkLength(def: ObjectDef, fd: FieldDef, value: unknown): void {
+  const max = maxLength(fd); // as describe reports it (describe.ts)
   if (max === undefined || typeof value !== 'string' || value.length <= max) return;
   const shown = value.length > 80 ? `${value.slice(0, 80)}...` : value;
   throw new ApiError(400, 'STRING_TOO_LONG', `${def.label} ${fd.name}: data value too large: ${shown} (max length=${max})`, [fd.name]);
@@ -230,7 +230,7 @@ function applyInput(def: ObjectDef, fields: Record<string, unknown>, input: Reco
         fields[k] = v;
         continue;
       }
-      throw invalidField(k, def.name);
+      throw noSuchColumnOnWrite(k, def.name);
     }
     if (fd.system && !opts.trusted) {
       throw new ApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${fd.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [fd.name]);

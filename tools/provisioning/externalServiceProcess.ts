@@ -4,11 +4,11 @@
  * in the environment, its pid, settings and log in `<work>/external-service/`, reused by a re-run with
  * the same settings, stopped by `teardown`. The certificate it trusts is A's public PEM (no secret).
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
+import { EXIT_WITH_PID, isAlive as alive, spawnBackground, stopBackground } from '../core/background.ts';
 import { ENV } from '../external-service/config.ts';
 import { projectRoot } from './sfCli.ts';
 
@@ -28,15 +28,6 @@ export interface LocalServiceInfo {
 
 const folder = (workDir: string) => join(workDir, 'external-service');
 const infoFile = (workDir: string) => join(folder(workDir), 'service.json');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -77,13 +68,11 @@ export async function ensureLocalService(workDir: string, settings: LocalService
   writeFileSync(certFile, settings.certificatePem);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const log = openSync(join(dir, 'service.log'), 'a');
   // This Node (the project's 22) with tsx's loader; only what the service needs in its environment, so no
   // secret of this shell (a keystore password, tokens) lives on in a background process.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'tools', 'external-service', 'main.ts')], {
+  const pid = spawnBackground(join(projectRoot, 'tools', 'external-service', 'main.ts'), {
     cwd: projectRoot,
-    detached: true,
-    stdio: ['ignore', log, log],
+    logFile: join(dir, 'service.log'),
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
@@ -93,11 +82,10 @@ export async function ensureLocalService(workDir: string, settings: LocalService
       [ENV.subjects]: settings.subjects.join(','),
       [ENV.certFile]: certFile,
       [ENV.audience]: url,
+      ...(process.env[EXIT_WITH_PID] ? { [EXIT_WITH_PID]: process.env[EXIT_WITH_PID] } : {}),
     },
   });
-  closeSync(log);
-  child.unref();
-  const info: LocalServiceInfo = { pid: child.pid!, url, issuer: settings.issuer, subjects: settings.subjects, fingerprint };
+  const info: LocalServiceInfo = { pid, url, issuer: settings.issuer, subjects: settings.subjects, fingerprint };
   writeFileSync(infoFile(workDir), `${JSON.stringify(info, null, 2)}\n`);
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
@@ -118,11 +106,6 @@ export async function stopLocalService(workDir: string): Promise<boolean> {
   const info = JSON.parse(readFileSync(infoFile(workDir), 'utf8')) as LocalServiceInfo;
   rmSync(infoFile(workDir), { force: true });
   if (!alive(info.pid)) return false;
-  try {
-    // Detached: the pid leads its own process group.
-    process.kill(-info.pid, 'SIGTERM');
-  } catch {
-    process.kill(info.pid, 'SIGTERM');
-  }
+  await stopBackground(info.pid, 5_000);
   return true;
 }

@@ -3,11 +3,9 @@
  * the interrupted work left nothing behind and the work committed before it is all there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DatabaseSync } from 'node:sqlite';
 import { Connection } from '@jsforce/jsforce-node';
 import { getDevHub, openDatabase } from '../../../tools/local-platform/store.ts';
@@ -15,34 +13,30 @@ import { startPlatform } from '../../../tools/local-platform/server.ts';
 import { issueToken } from '../../../tools/local-platform/tokens.ts';
 import { runSoql } from '../../../tools/local-platform/soql.ts';
 import { zipOf, classMeta } from '../metadata/fixtures.ts';
-import { anonymousApexSoap } from './world.ts';
+import { startServer } from '../../../tools/local-platform/daemon.ts';
+import { EXIT_WITH_PID, isAlive, stopBackground } from '../../../tools/core/background.ts';
+import { anonymousApexSoap, freePort } from './world.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'lp-crash-'));
-let child: ChildProcess;
+let pid: number | undefined;
 let db: DatabaseSync;
 let url: string;
 let token: string;
 
+/** The platform as `local-orgs start` runs it: a background process whose recorded pid is the server itself. */
 async function startChild(): Promise<void> {
-  child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'tools/local-platform/main.ts')], {
-    env: { ...process.env, LOCAL_SF_HOME: home, LOCAL_SF_PORT: '0', LOCAL_SF_LOG_REQUESTS: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('listening:')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`platform exited ${code}: ${out}`)));
-  });
+  process.env[EXIT_WITH_PID] = String(process.pid); // gone with this test run, even if afterAll never runs
+  const started = await startServer({ home, port: await freePort() });
+  pid = started.pid;
+  url = started.info.instanceUrl;
 }
 
+/** kill -9 of the recorded pid: afterwards nothing of that platform may still answer. */
 async function killChild(): Promise<void> {
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await gone;
+  process.kill(pid!, 'SIGKILL');
+  while (isAlive(pid!)) await new Promise((r) => setTimeout(r, 20));
+  pid = undefined;
+  await expect(fetch(`${url}/services/data`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
 }
 
 const count = (soql: string) => runSoql(db, getDevHub(db)!.id, soql).totalSize;
@@ -59,7 +53,7 @@ beforeAll(async () => {
   token = issueToken(db, 'access', hub.id, admin, undefined, 3600);
 }, 120_000);
 afterAll(async () => {
-  if (child.exitCode === null && child.signalCode === null) await killChild().catch(() => {});
+  if (pid) await stopBackground(pid, 2000);
   db?.close();
   rmSync(home, { recursive: true, force: true });
 });
@@ -83,7 +77,7 @@ describe('kill -9', () => {
 
   it('during a deploy\'s tests: neither the components nor the tests\' rows survive', async () => {
     await startChild();
-    const conn = new Connection({ instanceUrl: url.replace(/:\d+$/, `:${getDevHub(db)!.port}`), accessToken: token, version: '66.0' });
+    const conn = new Connection({ instanceUrl: url, accessToken: token, version: '66.0' });
     const zip = await zipOf(
       {
         'classes/Doomed.cls': 'public class Doomed {}',

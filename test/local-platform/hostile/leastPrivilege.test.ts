@@ -112,3 +112,91 @@ describe('the System Administrator', () => {
     expect(all.body.records[0]).toHaveProperty('Description');
   });
 });
+
+describe('field-level security on writes (REST and user-mode Apex DML)', () => {
+  const JSON_HEADERS = { 'Content-Type': 'application/json' };
+  let editor: string;
+  beforeAll(async () => {
+    // Account create/edit; Phone read/write, Description read-only, every other field hidden.
+    const fieldPermission = (field: string, editable: boolean) => `<fieldPermissions><editable>${editable}</editable><field>Account.${field}</field><readable>true</readable></fieldPermissions>`;
+    const zip = await zipOf(
+      {
+        'permissionsets/Field_Editor.permissionset': `<?xml version="1.0" encoding="UTF-8"?><PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">${fieldPermission('Description', false)}${fieldPermission('Phone', true)}<hasActivationRequired>false</hasActivationRequired><label>Field Editor</label><objectPermissions><allowCreate>true</allowCreate><allowDelete>false</allowDelete><allowEdit>true</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Account</object><viewAllRecords>false</viewAllRecords></objectPermissions><userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions></PermissionSet>`,
+        'permissionsets/Apex_Author.permissionset': `<?xml version="1.0" encoding="UTF-8"?><PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata"><hasActivationRequired>false</hasActivationRequired><label>Apex Author</label><userPermissions><enabled>true</enabled><name>AuthorApex</name></userPermissions></PermissionSet>`,
+      },
+      { PermissionSet: ['Field_Editor', 'Apex_Author'] },
+    );
+    const r = await w.admin.metadata.deploy(zip, { rollbackOnError: true, singlePackage: true }).complete(true);
+    if (!r.success) throw new Error(JSON.stringify(r.details));
+    editor = w.tokenFor(w.userWith('editor@orgb.hostile', 'Minimum Access - Salesforce', ['Field_Editor']));
+  });
+
+  it('creates and updates with editable fields; a read-only field is INVALID_FIELD_FOR_INSERT_UPDATE, a hidden one does not exist', async () => {
+    const post = (fields: Record<string, unknown>) => call(w.p.url, editor, `${V}/sobjects/Account`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(fields) });
+    const ok = await post({ Name: 'Edited', Phone: '555-0199' });
+    expect(ok.status).toBe(201);
+    const readOnly = await post({ Name: 'Edited', Description: 'x' });
+    expect(readOnly.status).toBe(400);
+    expect(readOnly.body).toEqual([{ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['Description'], message: 'Unable to create/update fields: Description. Please check the security settings of this field and verify that it is read/write for your profile or permission set.' }]);
+    const hidden = await call(w.p.url, editor, `${V}/sobjects/Account/${ok.body.id}`, { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify({ AnnualRevenue: 1 }) });
+    expect(hidden.body).toEqual([{ errorCode: 'INVALID_FIELD', fields: ['AnnualRevenue'], message: "No such column 'AnnualRevenue' on sobject of type Account" }]);
+    const after = await call(w.p.url, w.adminToken, `${V}/sobjects/Account/${ok.body.id}`);
+    expect([after.body.Phone, after.body.Description, after.body.AnnualRevenue]).toEqual(['555-0199', null, null]);
+  });
+
+  it('user-mode Apex DML refuses the read-only field; system mode writes it', async () => {
+    const author = w.tokenFor(w.userWith('author@orgb.hostile', 'Minimum Access - Salesforce', ['Field_Editor', 'Apex_Author']));
+    const r = await anonymousApexSoap(
+      w.p.url,
+      author,
+      "try {\n  insert as user new Account(Name = 'Dml', Description = 'no');\n} catch (DmlException e) {\n  System.debug('refused: ' + e.getMessage());\n}\ninsert new Account(Name = 'Dml', Description = 'system');",
+    );
+    expect(r.text).toContain('<success>true</success>');
+    expect(r.text).toContain('refused: Insert failed. First exception on row 0; first error: INVALID_FIELD_FOR_INSERT_UPDATE, Unable to create/update fields: Description.');
+    const rows = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT Description FROM Account WHERE Name = 'Dml'")}`);
+    expect(rows.body.records.map((x: { Description: string }) => x.Description)).toEqual(['system']);
+  });
+});
+
+describe('auth boundaries that hold', () => {
+  const q = `${V}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 1')}`;
+
+  it('refuses no token, a made-up token, a revoked token and another org\'s token with INVALID_SESSION_ID', async () => {
+    const revoked = w.tokenFor(w.adminId);
+    const r = await fetch(`${w.p.url}/services/oauth2/revoke`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: revoked }) });
+    expect(r.status).toBe(200);
+    const other = await w.otherOrg();
+    for (const token of [undefined, 'not-a-token', revoked, other.token]) {
+      const res = await call(w.p.url, token, q);
+      expect(res.status, String(token)).toBe(401);
+      expect(res.body).toEqual([{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
+    }
+    // and the hub's token on the other org
+    expect((await call(other.url, w.adminToken, q)).status).toBe(401);
+    expect((await call(other.url, other.token, q)).status).toBe(200);
+  });
+
+  it('keeps SOQL injection through the REST query inside the query language', async () => {
+    const soql = (s: string) => call(w.p.url, w.integrationToken, `${V}/query?q=${encodeURIComponent(s)}`);
+    const injected = await soql("SELECT Id FROM Account WHERE Name = 'x' OR Name != 'x'); DROP TABLE records; --'");
+    expect(injected.status).toBe(400);
+    expect(injected.body[0].errorCode).toBe('MALFORMED_QUERY');
+    const quoted = await soql("SELECT Id FROM Account WHERE Name = 'x\\' OR Name != \\'x'");
+    expect(quoted.status).toBe(200);
+    expect(quoted.body.totalSize).toBe(0); // the quote stays part of the value
+    expect((await soql('SELECT Id, Description FROM Account WHERE Description != null')).body[0].errorCode).toBe('INVALID_FIELD'); // no filtering on a hidden field either
+    expect((await call(w.p.url, w.adminToken, q)).status).toBe(200);
+  });
+
+  it('refuses a deploy zip whose paths leave the package', async () => {
+    const JSZip = (await import('jszip')).default;
+    for (const path of ['../classes/Evil.cls', 'classes/../../Evil.cls', '/etc/Evil.cls']) {
+      const zip = new JSZip();
+      zip.file('package.xml', '<?xml version="1.0"?><Package xmlns="http://soap.sforce.com/2006/04/metadata"><version>66.0</version></Package>');
+      zip.file(path, 'public class Evil {}');
+      const r = await w.admin.metadata.deploy(await zip.generateAsync({ type: 'nodebuffer' }), { singlePackage: true }).complete(true);
+      expect(r.success, path).toBe(false);
+      expect(JSON.stringify(r), path).toContain('invalid path');
+    }
+  });
+});

@@ -5,10 +5,11 @@
  * user (API-only profile + that permission set) with a live session.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { Connection } from '@jsforce/jsforce-node';
 import { startTestPlatform } from '../helpers.ts';
 import { issueToken } from '../../../tools/local-platform/tokens.ts';
-import { insertRecord, tx } from '../../../tools/local-platform/store.ts';
+import { getOrg, insertRecord, tx } from '../../../tools/local-platform/store.ts';
 import { profileId } from '../../../tools/local-platform/orgs.ts';
 const API_ONLY_PROFILE = 'Minimum Access - API Only Integrations';
 import { zipOf, classMeta } from '../metadata/fixtures.ts';
@@ -53,7 +54,24 @@ export async function startWorld() {
     insertRecord(p.db, org, 'User', { Username: 'bare@orgb.hostile', LastName: 'Bare', Email: 'b@x.test', IsActive: true, ProfileId: profileId(p.db, org, 'Minimum Access - Salesforce')! }, { trusted: true }),
   );
   const bareToken = issueToken(p.db, 'access', org, bareId, undefined, 3600);
-  return { p, org, adminId, adminToken, admin, integrationId, integrationToken, bareToken };
+  /** A user on `profile` with the named (deployed) permission sets. */
+  const userWith = (username: string, profile: string, permissionSets: string[]) =>
+    tx(p.db, () => {
+      const userId = insertRecord(p.db, org, 'User', { Username: username, LastName: username.split('@')[0], Email: 'u@x.test', IsActive: true, ProfileId: profileId(p.db, org, profile)! }, { trusted: true });
+      for (const name of permissionSets) insertRecord(p.db, org, 'PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: p.records.find(org, 'PermissionSet', 'Name', name)!['Id'] }, { trusted: true });
+      return userId;
+    });
+  const tokenFor = (userId: string) => issueToken(p.db, 'access', org, userId, undefined, 3600);
+  /** A scratch org signed up from this Dev Hub, with its admin's token: another org's session. */
+  const otherOrg = async () => {
+    const json = { 'Content-Type': 'application/json' };
+    const soi = await call(p.url, adminToken, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', headers: json, body: JSON.stringify({ Edition: 'Developer', OrgName: 'Other', ConnectedAppConsumerKey: p.cliApp.clientId, ConnectedAppCallbackUrl: 'http://localhost:1717/OauthRedirect' }) });
+    const info = (await call(p.url, adminToken, `${V}/sobjects/ScratchOrgInfo/${soi.body.id}`)).body;
+    const other = getOrg(p.db, info.ScratchOrg)!;
+    const admin = p.records.find(other.id, 'User', 'Username', info.SignupUsername)!['Id'] as string;
+    return { url: other.instanceUrl, token: issueToken(p.db, 'access', other.id, admin, undefined, 3600) };
+  };
+  return { p, org, adminId, adminToken, admin, integrationId, integrationToken, bareToken, userWith, tokenFor, otherOrg };
 }
 
 /** A raw request; JSON bodies parsed, anything else as text. */
@@ -82,5 +100,15 @@ export async function anonymousApexSoap(url: string, token: string, code: string
     method: 'POST',
     headers: { 'Content-Type': 'text/xml', SOAPAction: '""' },
     body: soapEnvelope(APEX_NS, token, `<x:executeAnonymous><x:apexcode>${esc}</x:apexcode></x:executeAnonymous>`),
+  });
+}
+
+/** A port free right now on 127.0.0.1 (for platforms started as background processes). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
   });
 }

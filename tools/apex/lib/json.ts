@@ -9,6 +9,7 @@ import { throwEx, unsupported } from '../run/exceptions.ts';
 import { resolveTypeName, isSObjectName, enumValue, runtimeTypeName } from '../run/types.ts';
 import { Frame } from '../run/frame.ts';
 import type { Site, ClassDef } from '../lower/classModel.ts';
+import { jsonTooDeep, jsonTooDeepMessage } from '../../core/jsonDepth.ts';
 
 export const API_VERSION = '65.0';
 
@@ -20,6 +21,7 @@ class Num {
 type J = null | string | boolean | Num | J[] | { [k: string]: J };
 
 export function parseJson(f: Frame, s: string): J {
+  if (jsonTooDeep(s)) throwEx(f, 'JSONException', jsonTooDeepMessage());
   try {
     return JSON.parse(s, function (this: unknown, _k: string, v: unknown, ctx?: { source?: string }) {
       if (typeof v === 'number') return new Num(ctx?.source ?? String(v));

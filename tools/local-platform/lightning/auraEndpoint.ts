@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../contracts.ts';
-import { parseForm, sendJson } from '../http.ts';
+import { parseForm, parseJsonText, sendJson } from '../http.ts';
 import { runAuraAction, type AuraActionResult } from '../../apex/index.ts';
 import type { BrowserSession } from './uiSessions.ts';
 
@@ -38,7 +38,7 @@ export async function auraEndpoint(ctx: RequestContext, session: BrowserSession 
   if (form['aura.token'] !== session.csrf) return sendJson(res, 403, { event: { descriptor: 'markup://aura:clientOutOfSync', message: 'Invalid aura.token: reload the page.' } });
   let actions: AuraAction[];
   try {
-    actions = (JSON.parse(form.message ?? '') as { actions?: AuraAction[] }).actions ?? [];
+    actions = (parseJsonText(form.message ?? '') as { actions?: AuraAction[] }).actions ?? [];
   } catch {
     return sendJson(res, 400, { message: 'The form field message must be JSON with an actions array.' });
   }

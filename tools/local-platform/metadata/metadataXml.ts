@@ -4,6 +4,7 @@
  * parser reports it), and a plain object tree. Values stay strings; each type decides what they mean.
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { DOCTYPE_REFUSED, hasDoctype } from '../http.ts';
 
 export const MD_NS = 'http://soap.sforce.com/2006/04/metadata';
 
@@ -30,6 +31,7 @@ const parser = new XMLParser({
 
 /** Parses a metadata file whose root element must be `rootName`; returns the root's children or a Problem. */
 export function parseMetadataXml(text: string, rootName: string): { root: XmlNode } | { problem: Problem } {
+  if (hasDoctype(text)) return { problem: { problem: `Error parsing file: ${DOCTYPE_REFUSED}`, ...positionOf(text, '!DOCTYPE') } };
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: true });
   if (valid !== true) {
     return {
@@ -40,7 +42,13 @@ export function parseMetadataXml(text: string, rootName: string): { root: XmlNod
       },
     };
   }
-  const doc = parser.parse(text) as XmlNode;
+  let doc: XmlNode;
+  try {
+    // fast-xml-parser refuses more than 100 nested elements (maxNestedTags): a bounded depth, as a problem.
+    doc = parser.parse(text) as XmlNode;
+  } catch (e) {
+    return { problem: { problem: `Error parsing file: ${(e as Error).message}` } };
+  }
   const rootKeys = Object.keys(doc).filter((k) => k !== '?xml');
   if (rootKeys.length !== 1 || rootKeys[0] !== rootName) {
     const found = rootKeys[0] ?? '(none)';
@@ -57,6 +65,7 @@ export function parseMetadataXml(text: string, rootName: string): { root: XmlNod
 
 /** Parses any XML (SOAP envelopes, package.xml) without a root check; throws on malformed input. */
 export function parseXml(text: string): XmlNode {
+  if (hasDoctype(text)) throw new Error(DOCTYPE_REFUSED);
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new Error(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
   return parser.parse(text) as XmlNode;

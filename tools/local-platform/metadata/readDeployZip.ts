@@ -74,7 +74,9 @@ export async function readDeployZip(zipBuffer: Buffer): Promise<DeployPackage> {
   if (names.length > MAX_FILES) throw new PackageError(`The zip file contains ${names.length} files; a deploy can hold at most ${MAX_FILES}.`);
   const declared = names.reduce((n, name) => n + ((zip.files[name] as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0), 0);
   if (declared > limits.maxUncompressedBytes) throw new PackageError(`The zip file expands to ${Math.round(declared / 1048576)} MB; a deploy can hold at most 600 MB uncompressed.`);
-  const unsafe = names.find((n) => n.startsWith('/') || n.split('/').includes('..') || n.includes('\\'));
+  // JSZip resolves `../` in names as it loads (keeping what the zip said as unsafeOriginalName): judge the original.
+  const original = (n: string) => (zip.files[n] as unknown as { unsafeOriginalName?: string }).unsafeOriginalName ?? n;
+  const unsafe = names.map(original).find((n) => n.startsWith('/') || n.split('/').includes('..') || n.includes('\\'));
   if (unsafe) throw new PackageError(`The zip file contains an invalid path: ${unsafe}`);
   // The package root is the folder holding package.xml (SDR zips have it at the top; mdapi folders may nest it).
   const manifestPath = names.filter((n) => n === 'package.xml' || n.endsWith('/package.xml')).sort((a, b) => a.length - b.length)[0];

@@ -5,7 +5,7 @@
  * does on Salesforce. Field and type references are checked against this deploy and the org.
  */
 import type { DeployEnv, Handler } from './handler.ts';
-import { isApiName, readXml } from './handler.ts';
+import { badApiName, customNameProblem, isApiName, MAX_API_NAME, readXml } from './handler.ts';
 import { asArray, parseMetadataXml, text, type XmlNode } from '../metadataXml.ts';
 
 export interface CustomFieldInfo {
@@ -56,9 +56,9 @@ export const customObject: Handler = (c) => {
   const label = r.string('label', { required: isCustom });
   const pluralLabel = r.string('pluralLabel', { required: isCustom && !c.fullName.endsWith('__mdt') });
   if (isCustom) {
-    const base = c.fullName.replace(/__(c|mdt|e|b|x)$/, '');
-    if (!isApiName(base)) r.fail(`Invalid object name ${c.fullName}: use letters, digits and single underscores, starting with a letter.`);
-  }
+    const problem = customNameProblem(c.fullName, 'Object Name', 'Object');
+    if (problem) r.fail(problem);
+  } else if (!/^[A-Za-z][A-Za-z0-9]*$/.test(c.fullName)) r.fail(badApiName('Object Name', 'Object'));
   const isMdt = c.fullName.endsWith('__mdt');
   const seen = new Set<string>();
   for (const f of r.subs('fields', 'CustomField')) {
@@ -66,6 +66,12 @@ export const customObject: Handler = (c) => {
     const type = f.string('type');
     f.string('label', { required: /__c$/.test(name) });
     if (name && !/__c$/.test(name) && isCustom) f.fail(`Invalid field name ${name}: custom field names end with __c.`, 'fullName');
+    else if (/__c$/.test(name)) {
+      const problem = customNameProblem(name, 'Field Name', 'Field');
+      if (problem) f.fail(problem, 'fullName');
+    } else if (name && !/^[A-Za-z][A-Za-z0-9]*$/.test(name)) f.fail(badApiName('Field Name', 'Field'), 'fullName'); // a standard field's name
+    const relationshipName = f.string('relationshipName');
+    if (relationshipName && !isApiName(relationshipName)) f.fail(badApiName('Child Relationship Name', 'Relationship'), 'relationshipName');
     if (seen.has(name.toLowerCase())) f.fail(`Duplicate field ${name} on ${c.fullName}.`, 'fullName');
     seen.add(name.toLowerCase());
     if (type && !(isMdt ? MDT_FIELD_TYPES : FIELD_TYPES).includes(type)) {
@@ -123,9 +129,9 @@ export const customMetadata: Handler = (c, env) => {
   const objectName = `${typeBase}__mdt`;
   const label = r.string('label', { required: true, max: 40 });
   const isProtected = r.bool('protected', { default: false });
-  if (!isApiName(developerName) || developerName.length > 40) {
-    r.fail(`Invalid DeveloperName ${developerName}: up to 40 letters, digits and single underscores, starting with a letter.`);
-  }
+  // Both texts as a live deploy gives them (field report).
+  if (!isApiName(developerName)) r.fail(badApiName('Custom Metadata Record Name', objectName));
+  else if (developerName.length > MAX_API_NAME) r.fail(`Value too long for field: fullName maximum length is:${MAX_API_NAME}`);
   const type = typeBase ? objectInfo(env, objectName) : undefined;
   const values: Record<string, unknown> = {};
   if (!type) {

@@ -53,3 +53,26 @@ export function readXml(c: DeployComponent, rootName: string = c.type): { reader
 export function isApiName(name: string): boolean {
   return /^[A-Za-z][A-Za-z0-9_]*$/.test(name) && !name.includes('__') && !name.endsWith('_');
 }
+
+/**
+ * Salesforce's refusal of a bad API name: "<what>: The <entity> API Name can only contain underscores and
+ * alphanumeric characters. It must be unique, …" (the sentence is Salesforce's, seen for Group, Action,
+ * Custom Metadata records; the "<what>: The <entity>" prefix for fields and objects is unverified).
+ */
+export function badApiName(what: string, entity: string): string {
+  return `${what}: The ${entity} API Name can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores.`;
+}
+
+/** Custom object and field names (without `__c`, namespace prefix allowed) are at most 40 characters. */
+export const MAX_API_NAME = 40;
+
+/**
+ * The problem with a custom object's or field's API name (`Thing__c`, `ns__Thing__c`), or undefined. The
+ * name reaches SQL paths and SOQL, so only what Salesforce accepts may pass.
+ */
+export function customNameProblem(fullName: string, what: string, entity: string): string | undefined {
+  const m = /^(?:([A-Za-z][A-Za-z0-9]{0,14})__)?(.*)__(c|mdt|e|b|x)$/.exec(fullName);
+  if (!m || !isApiName(m[2])) return badApiName(what, entity);
+  if (m[2].length > MAX_API_NAME) return `Value too long for field: fullName maximum length is:${MAX_API_NAME}`;
+  return undefined;
+}
