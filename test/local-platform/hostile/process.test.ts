@@ -1,24 +1,47 @@
 /**
- * The platform as a background process (`local-orgs start`): idle, it burns no CPU (no busy timers,
- * no spinning workers), and SIGTERM ends it within seconds even while an Apex worker spins, with its
- * port closed. Platforms left behind by test runs used CPU for hours; these cases keep that from
- * coming back.
+ * The platform as a background process (`local-orgs start`), as users and CI run it:
+ * - idle, it burns no CPU (no busy timers, no spinning workers); SIGTERM ends it within seconds even while
+ *   an Apex worker spins, and frees its port (platforms left behind by test runs used CPU for hours);
+ * - kill -9 in the middle of an Apex transaction, or of a deploy's tests: nothing of that platform keeps
+ *   running, and after a restart the interrupted work left nothing behind while the work committed
+ *   before it is all there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../../../tools/local-platform/daemon.ts';
+import type { DatabaseSync } from 'node:sqlite';
+import { Connection } from '@jsforce/jsforce-node';
 import { getDevHub, openDatabase } from '../../../tools/local-platform/store.ts';
+import { startPlatform } from '../../../tools/local-platform/server.ts';
+import { startServer } from '../../../tools/local-platform/daemon.ts';
 import { issueToken } from '../../../tools/local-platform/tokens.ts';
 import { runSoql } from '../../../tools/local-platform/soql.ts';
 import { EXIT_WITH_PID, isAlive, stopBackground } from '../../../tools/core/background.ts';
+import { zipOf, classMeta } from '../metadata/fixtures.ts';
 import { anonymousApexSoap, freePort } from './world.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'lp-process-'));
 let pid: number | undefined;
+let db: DatabaseSync;
 let url: string;
 let token: string;
+
+/** The platform as `local-orgs start` runs it: a background process whose recorded pid is the server itself. */
+async function startChild(): Promise<void> {
+  process.env[EXIT_WITH_PID] = String(process.pid); // gone with this test run, even if afterAll never runs
+  const started = await startServer({ home, port: await freePort() });
+  pid = started.pid;
+  url = started.info.instanceUrl;
+}
+
+/** kill -9 of the recorded pid: afterwards nothing of that platform may still answer. */
+async function killChild(): Promise<void> {
+  process.kill(pid!, 'SIGKILL');
+  while (isAlive(pid!)) await new Promise((r) => setTimeout(r, 20));
+  pid = undefined;
+  await expect(fetch(`${url}/services/data`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+}
 
 /** CPU seconds (user + system, all threads) the process has used, from /proc (clock ticks of 1/100 s). */
 function cpuSeconds(p: number): number {
@@ -28,35 +51,29 @@ function cpuSeconds(p: number): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+const count = (soql: string) => runSoql(db, getDevHub(db)!.id, soql).totalSize;
+async function until(cond: () => boolean, timeoutMs = 60_000, what = 'the condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
+    await sleep(25);
   }
 }
 
 beforeAll(async () => {
-  process.env[EXIT_WITH_PID] = String(process.pid); // the server ends with this test run, even if afterAll never runs
-  const started = await startServer({ home, port: await freePort() });
-  pid = started.pid;
-  url = started.info.instanceUrl;
-  const db = openDatabase(home);
-  try {
-    const hub = getDevHub(db)!;
-    const admin = runSoql(db, hub.id, "SELECT Id FROM User WHERE Username = 'admin@devhub.local'").records[0].Id as string;
-    token = issueToken(db, 'access', hub.id, admin, undefined, 3600);
-  } finally {
-    db.close();
-  }
+  await startChild();
+  db = openDatabase(home);
+  const hub = getDevHub(db)!;
+  const admin = runSoql(db, hub.id, "SELECT Id FROM User WHERE Username = 'admin@devhub.local'").records[0].Id as string;
+  token = issueToken(db, 'access', hub.id, admin, undefined, 3600);
 }, 120_000);
 afterAll(async () => {
   if (pid) await stopBackground(pid, 2000);
+  db?.close();
   rmSync(home, { recursive: true, force: true });
 });
 
-describe('the background platform', () => {
+describe('idle and SIGTERM', () => {
   it('idles at close to no CPU once its Apex workers are warm', async () => {
     const log = () => readFileSync(join(home, 'server.log'), 'utf8');
     await until(() => (log().match(/Apex worker \S+ ready/g) ?? []).length >= 2, 90_000, 'two warm Apex workers');
@@ -72,18 +89,62 @@ describe('the background platform', () => {
       (r) => r.status,
       () => 'connection closed',
     );
-    // Busy: the process burns CPU (the worker spins) while the request is unanswered.
-    let last = cpuSeconds(pid!);
-    await until(() => {
-      const now = cpuSeconds(pid!);
-      const busy = now - last > 0.02;
-      last = now;
-      return busy;
-    }, 60_000, 'the Apex worker to spin');
+    // Busy: the process burns over half a core (the worker spins) while the request is unanswered.
+    for (let busy = false, deadline = Date.now() + 60_000; !busy; ) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the Apex worker to spin');
+      const before = cpuSeconds(pid!);
+      await sleep(200);
+      busy = cpuSeconds(pid!) - before > 0.1;
+    }
     process.kill(pid!, 'SIGTERM');
     await until(() => !isAlive(pid!), 8000, 'the process to end within 8 s of SIGTERM');
     pid = undefined;
     expect(await spinning).toBeDefined(); // answered or cut off, never left hanging
     await expect(fetch(`${url}/services/data`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+  }, 120_000);
+});
+
+describe('kill -9', () => {
+  it('during an Apex transaction: loses nothing committed before, adds nothing of the interrupted one', async () => {
+    await startChild();
+    const kept = await anonymousApexSoap(url, token, "insert new Account(Name = 'kept-1');");
+    expect(kept.text).toContain('<success>true</success>');
+    void anonymousApexSoap(url, token, "insert new Account(Name = 'crash-1');\ninsert new Account(Name = 'crash-2');\nwhile (true) {}").catch(() => undefined);
+    await until(() => count("SELECT Id FROM Account WHERE Name LIKE 'crash-%'") === 2);
+    await killChild();
+
+    const p = await startPlatform({ home, port: 0, log: () => {} });
+    try {
+      expect(count("SELECT Id FROM Account WHERE Name LIKE 'crash-%'")).toBe(0);
+      expect(count("SELECT Id FROM Account WHERE Name = 'kept-1'")).toBe(1);
+    } finally {
+      await p.close();
+    }
+  }, 120_000);
+
+  it('during a deploy\'s tests: neither the components nor the tests\' rows survive', async () => {
+    await startChild();
+    const conn = new Connection({ instanceUrl: url, accessToken: token, version: '66.0' });
+    const zip = await zipOf(
+      {
+        'classes/Doomed.cls': 'public class Doomed {}',
+        'classes/Doomed.cls-meta.xml': classMeta,
+        'classes/DoomedTest.cls': "@IsTest private class DoomedTest {\n  @IsTest static void spins() {\n    insert new Account(Name = 'crash-test-1');\n    while (true) {}\n  }\n}",
+        'classes/DoomedTest.cls-meta.xml': classMeta,
+      },
+      { ApexClass: ['Doomed', 'DoomedTest'] },
+    );
+    void conn.metadata.deploy(zip, { testLevel: 'RunSpecifiedTests', runTests: ['DoomedTest'] } as never).complete(true).catch(() => undefined);
+    await until(() => count("SELECT Id FROM Account WHERE Name = 'crash-test-1'") === 1);
+    await killChild();
+
+    const p = await startPlatform({ home, port: 0, log: () => {} });
+    try {
+      expect(count("SELECT Id FROM Account WHERE Name LIKE 'crash-test-%'")).toBe(0);
+      expect(count("SELECT Id FROM ApexClass WHERE Name IN ('Doomed', 'DoomedTest')")).toBe(0);
+      expect(count("SELECT Id FROM Account WHERE Name = 'kept-1'")).toBe(1);
+    } finally {
+      await p.close();
+    }
   }, 120_000);
 });
