@@ -11,6 +11,16 @@ import { closeSync, openSync } from 'node:fs';
 /** Tests set this to their own pid: a background process ends once that process is gone (exitWithParent). */
 export const EXIT_WITH_PID = 'LOCAL_SF_EXIT_WITH_PID';
 
+/**
+ * The environment a background server starts with: what Node, tsx and the locale need and the
+ * LOCAL_SF_* settings, plus `extra`; nothing else of the starting shell (a keystore password, tokens)
+ * lives on in a long-running process.
+ */
+export function backgroundEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const keep = /^(PATH|HOME|TMPDIR|TMP|TEMP|TZ|LANG|LC_[A-Z]+|NODE_[A-Z_]+|TSX_[A-Z_]+|LOCAL_SF_[A-Z_]+)$/;
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => keep.test(k))), ...extra };
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DatabaseSync } from '../core/sqlite.ts';
 import { execa } from 'execa';
 import { ToolError } from '../core/ToolError.ts';
-import { isAlive as alive, spawnBackground, stopBackground } from '../core/background.ts';
+import { backgroundEnv, isAlive as alive, spawnBackground, stopBackground } from '../core/background.ts';
 import { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome } from './server.ts';
 
 /**
@@ -112,7 +112,7 @@ export async function startServer(opts: DaemonOptions = {}): Promise<{ info: Sta
   try {
     pid = spawnBackground(fileURLToPath(new URL('./main.ts', import.meta.url)), {
       cwd: ROOT,
-      env: { ...process.env, LOCAL_SF_HOME: p.home, LOCAL_SF_PORT: String(port) },
+      env: backgroundEnv({ LOCAL_SF_HOME: p.home, LOCAL_SF_PORT: String(port) }),
       logFile: p.logFile,
     });
   } catch {

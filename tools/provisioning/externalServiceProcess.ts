@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
-import { EXIT_WITH_PID, isAlive as alive, spawnBackground, stopBackground } from '../core/background.ts';
+import { backgroundEnv, isAlive as alive, spawnBackground, stopBackground } from '../core/background.ts';
 import { ENV } from '../external-service/config.ts';
 import { projectRoot } from './sfCli.ts';
 
@@ -68,22 +68,18 @@ export async function ensureLocalService(workDir: string, settings: LocalService
   writeFileSync(certFile, settings.certificatePem);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // This Node (the project's 22) with tsx's loader; only what the service needs in its environment, so no
-  // secret of this shell (a keystore password, tokens) lives on in a background process.
+  // This Node (the project's 22) with tsx's loader; only what the service needs in its environment.
   const pid = spawnBackground(join(projectRoot, 'tools', 'external-service', 'main.ts'), {
     cwd: projectRoot,
     logFile: join(dir, 'service.log'),
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
+    env: backgroundEnv({
       [ENV.host]: '127.0.0.1',
       [ENV.port]: String(port),
       [ENV.issuer]: settings.issuer,
       [ENV.subjects]: settings.subjects.join(','),
       [ENV.certFile]: certFile,
       [ENV.audience]: url,
-      ...(process.env[EXIT_WITH_PID] ? { [EXIT_WITH_PID]: process.env[EXIT_WITH_PID] } : {}),
-    },
+    }),
   });
   const info: LocalServiceInfo = { pid, url, issuer: settings.issuer, subjects: settings.subjects, fingerprint };
   writeFileSync(infoFile(workDir), `${JSON.stringify(info, null, 2)}\n`);

@@ -61,7 +61,11 @@ async function until(cond: () => boolean, timeoutMs = 60_000, what = 'the condit
 }
 
 beforeAll(async () => {
+  const saved = process.env.KEYSTORE_PASSWORD;
+  process.env.KEYSTORE_PASSWORD = 'shell-secret-1234'; // a secret of the starting shell
   await startChild();
+  if (saved === undefined) delete process.env.KEYSTORE_PASSWORD;
+  else process.env.KEYSTORE_PASSWORD = saved;
   db = openDatabase(home);
   const hub = getDevHub(db)!;
   const admin = runSoql(db, hub.id, "SELECT Id FROM User WHERE Username = 'admin@devhub.local'").records[0].Id as string;
@@ -74,6 +78,13 @@ afterAll(async () => {
 });
 
 describe('idle and SIGTERM', () => {
+  it('keeps no secret of the shell that started it in its environment', () => {
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    expect(environ).toContain(`LOCAL_SF_HOME=${home}`);
+    expect(environ.join('\n')).not.toContain('shell-secret-1234');
+  });
+
+
   it('idles at close to no CPU once its Apex workers are warm', async () => {
     const log = () => readFileSync(join(home, 'server.log'), 'utf8');
     await until(() => (log().match(/Apex worker \S+ ready/g) ?? []).length >= 2, 90_000, 'two warm Apex workers');
