@@ -58,6 +58,73 @@ describe('compile errors', () => {
   });
 });
 
+describe('system types declared in full', () => {
+  it.each([
+    ['a String method that does not exist', "public class C {\n  static void m() {\n    'abc'.foo();\n  }\n}", 'Method does not exist or incorrect signature: void foo() from the type String (3:11)'],
+    ['an argument no overload of a List takes', 'public class C {\n  static void m() {\n    List<String> l = new List<String>();\n    l.add(5);\n  }\n}', 'Method does not exist or incorrect signature: void add(Integer) from the type List<String> (4:7)'],
+    ['an instance method called on the type', 'public class C {\n  static void m() {\n    Integer n = String.length();\n  }\n}', 'Non static method cannot be referenced from a static context: Integer String.length() (3:24)'],
+    ['a static method called on a value', "public class C {\n  static void m() {\n    Boolean b = 'x'.isBlank('y');\n  }\n}", 'Static method cannot be referenced from a non static context: Boolean String.isBlank(String) (3:21)'],
+    ['a return type that flows into an assignment', "public class C {\n  static void m() {\n    String s = 'abc'.length();\n  }\n}", 'Illegal assignment from Integer to String (3:12)'],
+    ['a type variable bound to the receiver', "public class C {\n  static void m() {\n    Map<String, Integer> counts = new Map<String, Integer>();\n    String s = counts.get('a');\n  }\n}", 'Illegal assignment from Integer to String (4:12)'],
+    ['a Math overload the arguments do not fit', "public class C {\n  static void m() {\n    Math.max('a', 'b');\n  }\n}", "Method does not exist or incorrect signature: void max(String, String) from the type Math (3:10)"],
+  ])('refuses %s', (_what, body, expected) => {
+    expect(errorsOf(body)).toEqual([expected]);
+  });
+
+  it('accepts their valid use, Object methods and sObject field values of unknown type', () => {
+    const body = `public class C {
+  static void m(Account a, Map<String, Object> m) {
+    List<String> parts = 'a,b'.split(',');
+    String first = parts.get(0).toUpperCase().substringAfter('A').leftPad(3, '0');
+    Set<Id> ids = new Set<Id>{ a.Id };
+    ids.addAll(new Map<Id, Account>(new List<Account>{ a }).keySet());
+    Integer n = 'x'.length() + parts.size() + Math.mod(7, 2) + Integer.valueOf('3');
+    Decimal d = Decimal.valueOf('1.5').setScale(2); Long l = d.round(); Double x = Math.sqrt(4);
+    Datetime dt = Datetime.now().addDays(1); Date day = dt.date().addMonths(1); Time t = dt.time();
+    String json = JSON.serialize(m, true); Object back = JSON.deserializeUntyped(json);
+    Boolean same = first.equals(json) && 'a'.hashCode() == 97 && parts.toString() != null && a.Name.length() > 0;
+    Blob b = Blob.valueOf(json); Integer size = b.size();
+  }
+}`;
+    expect(errorsOf(body)).toEqual([]);
+  });
+
+  it('runs the members it declares and fails only when a member it lacks the implementation of runs', async () => {
+    expect(await debugOf("System.debug('Hello World'.swapCase() + ' ' + 'abc'.center(7, '*') + ' ' + Math.tan(0) + ' ' + Datetime.newInstanceGmt(2024, 3, 1).dayOfYear());")).toEqual(['hELLO wORLD **abc** 0 61']);
+    const r = await run("String s = 'x';\nSystem.debug(s.splitByCharacterType());");
+    expect(r.exceptionMessage).toMatch(/not supported by the local runtime: String.splitByCharacterType at AnonymousBlock:2/);
+  });
+});
+
+describe('more compile errors', () => {
+  it.each([
+    ['an ambiguous overload', "public class C {\n  static void f(String s) {}\n  static void f(Boolean b) {}\n  static void m() { f(null); }\n}", 'Ambiguous method signature: void f(NULL) (4:21)'],
+    ['a returned value of the wrong type', "public class C {\n  static Integer m() {\n    return 'x';\n  }\n}", 'Illegal conversion from String to Integer (3:12)'],
+    ['a value returned from a void method', 'public class C {\n  static void m() {\n    return 1;\n  }\n}', 'Void method must not return a value (3:12)'],
+    ['a return without the value the method needs', 'public class C {\n  static Integer m() {\n    return;\n  }\n}', 'Return value must be of type: Integer (3:5)'],
+    ['an instance method called from a static one', 'public class C {\n  void inst() {}\n  static void m() { inst(); }\n}', 'Non static method cannot be referenced from a static context: void C.inst() (3:21)'],
+  ])('%s', (_what, body, expected) => {
+    expect(errorsOf(body)).toEqual([expected]);
+  });
+
+  it('refuses private members from another class, and allows them inside the class, its inner classes and @TestVisible from tests', () => {
+    const d = { name: 'D', body: 'public class D {\n  private static void p() {}\n  Integer x;\n  @TestVisible private static Integer seen;\n  public class Inner { void m() { p(); } }\n  protected void prot() {}\n}' };
+    const errs = (body: string, name = 'C') => programFor([d, { name, body }]).errors.map((e) => `${e.message} (${e.line}:${e.column})`);
+    expect(errs('public class C {\n  static void m() {\n    D.p();\n  }\n}')).toEqual(['Method is not visible: void D.p() (3:7)']);
+    expect(errs('public class C {\n  static void m() {\n    Integer y = new D().x;\n  }\n}')).toEqual(['Variable is not visible: x (3:25)']);
+    expect(errs('public class C {\n  static void m() {\n    new D().prot();\n  }\n}')).toEqual(['Method is not visible: void D.prot() (3:13)']);
+    expect(errs('@IsTest\nprivate class CTest {\n  @IsTest static void t() { Integer s = D.seen; }\n}', 'CTest')).toEqual([]);
+    const base = { name: 'B', body: 'public virtual class B {\n  protected void prot() {}\n}' };
+    expect(programFor([base, { name: 'E', body: 'public class E extends B {\n  void m() { new E().prot(); }\n}' }]).errors).toEqual([]);
+  });
+
+  it('warns about what the local runtime does not know, and deploys it', async () => {
+    const p = programFor([{ name: 'C', body: "public class C {\n  static void m() {\n    Wave.QueryBuilder.load('x');\n    Cache.Org.put('k', 1);\n  }\n}" }]);
+    expect(p.errors).toEqual([]);
+    expect(p.warnings.map((w) => `${w.message} (${w.line}:${w.column})`)).toEqual(['not supported by the local runtime: Wave.QueryBuilder.load (it deploys; running it fails) (3:23)']);
+  });
+});
+
 describe('overloads follow static types', () => {
   const classes = [
     {

@@ -34,7 +34,7 @@ describe('system type declarations', () => {
     const string = natives.get('string')!;
     expect(string.signatures!.methods.get('substring')!.map((s) => s.params.length)).toEqual([1, 2]);
     expect(typeof string.methods!['substring']).toBe('function');
-    expect(natives.get('math')!.signatures!.statics.get('max')!.map((s) => s.returns.name)).toEqual(['Integer', 'Long', 'Decimal', 'Double']);
+    expect(natives.get('math')!.signatures!.statics.get('max')!.map((s) => s.returns.name)).toEqual(['Integer', 'Long', 'Decimal', 'Decimal', 'Double']);
     expect(await debugOf("System.debug('abcdef'.substring(2) + 'abcdef'.substring(1, 3) + Math.max(2, 5));")).toEqual(['cdefbc5']);
   });
 });

@@ -1,5 +1,5 @@
 import { createSign, generateKeyPairSync, createHmac, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,4 +118,41 @@ export async function runSfJson(args: string[], env: NodeJS.ProcessEnv, cwd: str
   } catch {
     return { status: r.exitCode ?? -1, result: undefined, message: String(r.stderr), raw };
   }
+}
+
+/** What `sf … --json` printed, with its exit code. */
+export interface SfJson {
+  exitCode: number;
+  json: { status: number; result: Record<string, unknown>; message?: string; warnings?: string[]; name?: string; data?: Record<string, unknown> };
+}
+
+/**
+ * A temp folder with an sf project (`project/`) and its own HOME, so the CLI's auth files never touch
+ * the user's; `sf(args)` runs the real CLI there with `--json`, and `loginJwt` logs it into a platform.
+ */
+export function sfWorkspace(prefix: string) {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const project = join(work, 'project');
+  const env = {
+    HOME: join(work, 'home'),
+    SF_DISABLE_TELEMETRY: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    SF_SKIP_NEW_VERSION_CHECK: 'true',
+    PATH: `${join(fileURLToPath(new URL('../../node_modules/.bin', import.meta.url)))}:${process.env.PATH}`,
+  };
+  mkdirSync(env.HOME, { recursive: true });
+  mkdirSync(project, { recursive: true });
+  async function sf(args: string[], extraEnv: Record<string, string> = {}): Promise<SfJson> {
+    const r = await execa(SF, [...args, '--json'], { cwd: project, env: { ...env, ...extraEnv }, reject: false, extendEnv: true });
+    try {
+      return { exitCode: r.exitCode ?? 1, json: JSON.parse(r.stdout) };
+    } catch {
+      throw new Error(`sf ${args.join(' ')} printed no JSON: ${r.stdout}\n${r.stderr}`);
+    }
+  }
+  /** `sf org login jwt` as the platform's admin through its CLI app, under `alias`. */
+  const loginJwt = (p: RunningPlatform, alias: string, defaultFlag: '--set-default' | '--set-default-dev-hub') =>
+    sf(['org', 'login', 'jwt', '--username', p.adminUsername, '--client-id', p.cliApp.clientId, '--jwt-key-file', p.cliApp.keyPath, '--instance-url', p.url, '--alias', alias, defaultFlag]);
+  return { work, project, env, sf, loginJwt, remove: () => rmSync(work, { recursive: true, force: true }) };
 }

@@ -80,6 +80,8 @@ export interface TestRunResult {
   coverage: ClassCoverage[];
   /** Classes that did not compile (their tests are reported as CompileFail). */
   compileErrors: { className: string; message: string; line: number; column: number }[];
+  /** Names the local runtime does not know: the classes compile, and a run that reaches one fails. */
+  compileWarnings: { className: string; message: string; line: number; column: number }[];
 }
 
 export interface RunTestsOptions {
@@ -240,7 +242,8 @@ export async function runTests(host: ApexHost, options: RunTestsOptions = {}): P
   const tests: TestMethodResult[] = [];
   const wantClasses = options.classNames?.map((c) => c.toLowerCase());
   const wantMethods = options.methodNames?.map((m) => m.toLowerCase());
-  const compileErrors = program.errors.map((e) => ({ className: e.fileName.replace(/\.cls$/, ''), message: e.message, line: e.line, column: e.column }));
+  const located = (e: CompileError) => ({ className: e.fileName.replace(/\.cls$/, ''), message: e.message, line: e.line, column: e.column });
+  const compileErrors = program.errors.map(located);
   for (const e of compileErrors) {
     if (wantClasses && !wantClasses.includes(e.className.toLowerCase())) continue;
     if (/test/i.test(e.className)) tests.push({ className: e.className, methodName: '<compile>', outcome: 'CompileFail', message: `${e.message} (line ${e.line}, column ${e.column})`, runTimeMs: 0 });
@@ -297,6 +300,7 @@ export async function runTests(host: ApexHost, options: RunTestsOptions = {}): P
     tests,
     coverage: cov,
     compileErrors,
+    compileWarnings: program.warnings.map(located),
   };
 }
 

@@ -56,6 +56,10 @@ export function testRunHuman(r: TestRunResult, meta: { orgId: string; username: 
     out.push('', '=== Compile Errors');
     for (const e of r.compileErrors) out.push(`${e.className} (line ${e.line}, column ${e.column}): ${e.message}`);
   }
+  if (r.compileWarnings?.length) {
+    out.push('', '=== Warnings');
+    for (const w of r.compileWarnings) out.push(`${w.className} (line ${w.line}, column ${w.column}): ${w.message}`);
+  }
   return out.join('\n') + '\n';
 }
 
@@ -95,6 +99,7 @@ export function testRunJson(r: TestRunResult, meta: { orgId: string; username: s
       })),
     },
     compileErrors: r.compileErrors,
+    compileWarnings: r.compileWarnings,
   };
 }
 

@@ -6,42 +6,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/server.ts';
 import { runSoql } from '../../../tools/local-platform/soql.ts';
-import { adminToken, api } from '../helpers.ts';
+import { adminToken, api, sfWorkspace } from '../helpers.ts';
 import { getCertificate, listApexClasses, listApexTriggers, getCachePartitions, findOAuthApp, listRemoteSites } from '../../../tools/local-platform/metadata/index.ts';
 import { renderConsumerConfig, renderExternalClientApp, writeRendered } from '../../../tools/provisioning/render.ts';
 
 const repo = resolve(import.meta.dirname, '../../..');
-const sfBin = join(repo, 'node_modules/.bin/sf');
-const work = mkdtempSync(join(tmpdir(), 'md-sf-'));
-const project = join(work, 'project');
-const env = {
-  HOME: join(work, 'home'),
-  SF_DISABLE_TELEMETRY: 'true',
-  SF_AUTOUPDATE_DISABLE: 'true',
-  SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-  SF_SKIP_NEW_VERSION_CHECK: 'true',
-  PATH: `${join(repo, 'node_modules/.bin')}:${process.env.PATH}`,
-};
+const { work, project, env, sf, loginJwt, remove } = sfWorkspace('md-sf-');
 let platform: RunningPlatform;
 let scratchOrgId = '';
 
-async function sf(args: string[], extraEnv: Record<string, string> = {}): Promise<{ exitCode: number; json: { status: number; result: Record<string, unknown>; message?: string; warnings?: string[] } }> {
-  const r = await execa(sfBin, [...args, '--json'], { cwd: project, env: { ...env, ...extraEnv }, reject: false, extendEnv: true });
-  try {
-    return { exitCode: r.exitCode ?? 1, json: JSON.parse(r.stdout) };
-  } catch {
-    throw new Error(`sf ${args.join(' ')} printed no JSON: ${r.stdout}\n${r.stderr}`);
-  }
-}
-
 beforeAll(async () => {
-  mkdirSync(env.HOME, { recursive: true });
   platform = await startPlatform({ home: join(work, 'platform'), port: 0, log: () => {} });
   for (const d of ['broken', 'triggers', 'rendered/provider', 'rendered/consumer']) mkdirSync(join(project, d), { recursive: true });
   cpSync(join(repo, 'force-app'), join(project, 'force-app'), { recursive: true });
@@ -57,16 +36,13 @@ beforeAll(async () => {
       sourceApiVersion: '66.0',
     }),
   );
-  const login = await sf([
-    'org', 'login', 'jwt', '--username', platform.adminUsername, '--client-id', platform.cliApp.clientId,
-    '--jwt-key-file', platform.cliApp.keyPath, '--instance-url', platform.url, '--alias', 'hub', '--set-default-dev-hub',
-  ]);
+  const login = await loginJwt(platform, 'hub', '--set-default-dev-hub');
   expect(login.exitCode, JSON.stringify(login.json)).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
   await platform?.close();
-  rmSync(work, { recursive: true, force: true });
+  remove();
 });
 
 describe('sf project deploy start / retrieve start', () => {

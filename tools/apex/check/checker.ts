@@ -14,7 +14,7 @@ import { natives, type Signature } from '../lib/registry.ts';
 import { isSObjectName } from '../run/types.ts';
 import type { TypeRef } from '../run/values.ts';
 import type { Program } from './program.ts';
-import { NULL_TYPE, T, fitDistance, illegalAssignment, isNumeric, resolveStatic, typeText, widerNumeric, type SType } from './staticTypes.ts';
+import { NULL_TYPE, T, fitDistance, illegalAssignment, isNumeric, resolveStatic, surelyFits, typeText, widerNumeric, type SType } from './staticTypes.ts';
 
 type Ty = SType | undefined;
 
@@ -57,6 +57,8 @@ interface Ctx {
   isStatic: boolean;
   locals: Locals;
   returnType?: Ty;
+  /** A method declared `void` (a constructor, initializer or anonymous block is not). */
+  isVoid?: boolean;
 }
 
 /** Apex methods every exception has (System.Exception's members). */
@@ -71,6 +73,8 @@ const SYSTEM_NAMESPACES = new Set(
 
 export class Checker {
   readonly errors: CompileError[] = [];
+  /** Names the local runtime does not know (not a compile error: they deploy, and fail if they run). */
+  readonly warnings: CompileError[] = [];
 
   constructor(
     private readonly program: Program,
@@ -125,6 +129,13 @@ export class Checker {
     throw new CompileError(message, this.fileOf(n), n.start?.line ?? 0, (n.start?.column ?? 0) + 1);
   }
 
+  /** Once per file and name: `X.m` is unknown to the local runtime, so a run that reaches it fails. */
+  private warn(what: string, n: N): void {
+    const message = `not supported by the local runtime: ${what} (it deploys; running it fails)`;
+    if (this.warnings.some((w) => w.fileName === this.currentFile && w.message === message)) return;
+    this.warnings.push(new CompileError(message, this.currentFile, n.start?.line ?? 0, (n.start?.column ?? 0) + 1));
+  }
+
   private currentFile = '';
   private fileOf(_n: N): string {
     return this.currentFile;
@@ -136,6 +147,7 @@ export class Checker {
     const ctx = this.ctx(m.cls, m.isStatic);
     const ret = m.returnType && m.returnType.name.toLowerCase() !== 'void' ? this.declared(m.returnType, m.cls, m.node) : undefined;
     ctx.returnType = ret;
+    ctx.isVoid = !m.propertyOf && m.key !== '<init>' && (!m.returnType || m.returnType.name.toLowerCase() === 'void');
     for (const p of m.params) {
       if (ctx.locals.has(p.name)) this.fail(`Duplicate variable: ${p.name}`, m.node);
       ctx.locals.declare(p.name, this.declared(p.type, m.cls, m.node));
@@ -228,8 +240,12 @@ export class Checker {
       case 'ForStatementContext':
         return this.forStmt(inner, ctx);
       case 'ReturnStatementContext': {
-        const v = e(rule(inner, 'expression'));
-        void v;
+        const valueN = rule(inner, 'expression');
+        const v = e(valueN);
+        // Texts as Salesforce's compiler words them; the positions (the value, or `return`) are unverified.
+        if (valueN && ctx.isVoid) this.fail('Void method must not return a value', valueN);
+        if (!valueN && ctx.returnType) this.fail(`Return value must be of type: ${typeText(ctx.returnType)}`, inner);
+        if (valueN && illegalAssignment(v, ctx.returnType) && !this.isQuery(valueN)) this.fail(`Illegal conversion from ${typeText(v)} to ${typeText(ctx.returnType)}`, valueN);
         return false;
       }
       case 'ThrowStatementContext':
@@ -515,16 +531,21 @@ export class Checker {
     const left = this.qualifier(leftN, ctx);
     if (!dmc) {
       const name = text(rule(n, 'anyId'));
-      return this.memberType(left, name, ctx);
+      return this.memberType(left, name, ctx, rule(n, 'anyId'));
     }
     const el = rule(dmc, 'expressionList');
     const args = el ? (rules(el, 'expression') as N[]).map((x) => this.expr(x, ctx)) : [];
     const name = text(rule(dmc, 'anyId'));
-    if (!left) return undefined;
+    const at = rule(dmc, 'anyId');
+    if (!left) {
+      const unknown = this.unknownName(leftN, ctx);
+      if (unknown) this.warn(`${unknown}.${name}`, at);
+      return undefined;
+    }
     if (left.kind === 'type' && left.cls) return this.callOn(left.cls, name, args, n, dmc, true, ctx);
     if (left.kind === 'value' && left.type?.cls) return this.callOn(left.type.cls, name, args, n, dmc, false, ctx);
-    if (left.kind === 'value' && left.type) return this.nativeCall(left.type, name, args, false);
-    if (left.kind === 'type' && left.native) return this.nativeCall({ ref: { name: left.native, args: [], array: 0 } }, name, args, true);
+    if (left.kind === 'value' && left.type) return this.nativeCall(left.type, name, args, false, at);
+    if (left.kind === 'type' && left.native) return this.nativeCall({ ref: { name: left.native, args: [], array: 0 } }, name, args, true, at);
     return undefined;
   }
 
@@ -533,8 +554,10 @@ export class Checker {
     if (cname(n) === 'PrimaryExpressionContext' && cname(kids(n)[0]) === 'IdPrimaryContext') {
       const name = text(rule(kids(n)[0], 'id'));
       const local = ctx.locals.get(name);
+      const field = local.found ? undefined : this.findField(ctx.cls, name);
+      // A variable named like a type (`String json; JSON.serialize(…)`): which one Salesforce takes is not known here.
+      if ((local.found || field) && (natives.has(name.toLowerCase()) || this.program.findClass(name, ctx.cls))) return undefined;
       if (local.found) return { kind: 'value', type: local.type };
-      const field = this.findField(ctx.cls, name);
       if (field) return { kind: 'value', type: this.fieldType(field) };
       const cls = this.program.findClass(name, ctx.cls);
       if (cls) return { kind: 'type', cls };
@@ -558,14 +581,52 @@ export class Checker {
     return { kind: 'value', type: this.expr(n, ctx) };
   }
 
-  private memberType(left: ReturnType<Checker['qualifier']>, name: string, ctx: Ctx): Ty {
-    void ctx;
+  /**
+   * A dotted name none of whose parts the program knows (`Messaging.sendEmail`, `EventBus.publish`):
+   * a system class the local library lacks. Undefined when the head is a local, field, class, sObject
+   * or system type the library declares.
+   */
+  private unknownName(n: N, ctx: Ctx): string | undefined {
+    const parts: string[] = [];
+    let cur = n;
+    while (cname(cur) === 'DotExpressionContext' && !rule(cur, 'dotMethodCall') && !hasTok(cur, '?.')) {
+      parts.unshift(text(rule(cur, 'anyId')));
+      cur = rule(cur, 'expression');
+    }
+    if (cname(cur) !== 'PrimaryExpressionContext' || cname(kids(cur)[0]) !== 'IdPrimaryContext') return undefined;
+    const head = text(rule(kids(cur)[0], 'id'));
+    if (ctx.locals.get(head).found || this.findField(ctx.cls, head) || this.program.findClass(head, ctx.cls) || isSObjectName(head.toLowerCase())) return undefined;
+    if (!this.knowsAllFields(ctx.cls)) return undefined; // an inherited field of an unknown supertype
+    for (let k = parts.length; k >= 0; k--) if (natives.has([head, ...parts.slice(0, k)].join('.').toLowerCase())) return undefined;
+    return [head, ...parts].join('.');
+  }
+
+  private memberType(left: ReturnType<Checker['qualifier']>, name: string, ctx: Ctx, at?: N): Ty {
     if (!left) return undefined;
     const cls = left.kind === 'type' ? left.cls : left.type?.cls;
     if (!cls) return undefined;
     if (cls.kind === 'enum' && left.kind === 'type' && cls.enumValues.some((v) => v.toLowerCase() === name.toLowerCase())) return { ref: { name: cls.fullName, args: [], array: 0 }, cls };
     const f = cls.findField(name.toLowerCase());
+    if (f && at && !this.visible(f.owner ?? cls, f.modifiers, f.annotations, ctx.cls)) this.fail(`Variable is not visible: ${f.name}`, at);
     return f ? this.fieldType(f) : undefined;
+  }
+
+  /**
+   * Apex access: public and global members are visible everywhere; private (the default) ones within
+   * the top-level class that declares them (its inner classes too); protected ones there and in
+   * subclasses; `@TestVisible` ones in test classes too.
+   */
+  private visible(owner: ClassDef, modifiers: string[], annotations: { name: string }[], from: ClassDef): boolean {
+    if (owner.kind === 'interface' || owner.builtin || modifiers.some((m) => m === 'public' || m === 'global' || m === 'webservice')) return true;
+    const top = (c: ClassDef) => {
+      let t = c;
+      while (t.outer) t = t.outer;
+      return t;
+    };
+    if (top(owner) === top(from)) return true;
+    if (annotations.some((a) => a.name === 'testvisible') && top(from).isTest) return true;
+    if (modifiers.includes('protected')) for (let c: ClassDef | undefined = from; c; c = c.outer) if (c.isSubclassOf(owner)) return true;
+    return false;
   }
 
   private unqualifiedCall(mc: N, ctx: Ctx): Ty {
@@ -577,7 +638,12 @@ export class Checker {
     const key = name.toLowerCase();
     for (let scope: ClassDef | undefined = ctx.cls; scope; scope = scope.outer) {
       const cands = this.methodsNamed(scope, key);
-      if (cands.length) return this.bind(cands, args, name, scope, mc, mc);
+      if (!cands.length) continue;
+      const best = this.bind(cands, args, name, scope, mc, mc);
+      // A static member (or anonymous Apex) calling an instance method of its own class by name.
+      if (best && !best.isStatic && ctx.isStatic && scope === ctx.cls && !this.isAnonymous(ctx.cls))
+        this.fail(`Non static method cannot be referenced from a static context: ${this.signatureText(best)}`, head);
+      return this.returnOf(best);
     }
     if (!this.knowsAllMethods(ctx.cls)) return undefined;
     for (let scope: ClassDef | undefined = ctx.cls; scope; scope = scope.outer)
@@ -587,12 +653,23 @@ export class Checker {
   }
 
   private callOn(cls: ClassDef, name: string, args: Ty[], n: N, dmc: N, isStatic: boolean, ctx: Ctx): Ty {
-    void ctx;
     const key = name.toLowerCase();
+    const at = rule(dmc, 'anyId');
     if (cls.kind === 'enum' && (key === 'values' || key === 'valueof' || key === 'name' || key === 'ordinal')) return undefined;
     if (cls.builtin) return undefined;
-    const cands = this.methodsNamed(cls, key).filter((m) => !isStatic || m.isStatic);
-    if (cands.length) return this.bind(cands, args, name, cls, n, rule(dmc, 'anyId'));
+    const named = this.methodsNamed(cls, key);
+    const cands = named.filter((m) => !isStatic || m.isStatic);
+    if (!cands.length && named.length) {
+      const best = this.bind(named, args, name, cls, n, at);
+      if (best) this.fail(`Non static method cannot be referenced from a static context: ${this.signatureText(best)}`, at);
+      return undefined;
+    }
+    if (cands.length) {
+      const best = this.bind(cands, args, name, cls, n, at);
+      if (best && !this.visible(best.cls, best.modifiers, best.annotations, ctx.cls)) this.fail(`Method is not visible: ${this.signatureText(best)}`, at);
+      if (best && best.isStatic && !isStatic) this.fail(`Static method cannot be referenced from a non static context: ${this.signatureText(best)}`, at);
+      return this.returnOf(best);
+    }
     if (!this.knowsAllMethods(cls) || cls.isException || OBJECT_METHODS.has(key)) return undefined;
     if (cls.kind === 'interface' || cls.modifiers.includes('abstract')) return undefined;
     this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${cls.fullName}`, rule(dmc, 'anyId'));
@@ -626,47 +703,125 @@ export class Checker {
     return true;
   }
 
-  /** Overload resolution by static types: the closest fit wins; no fit is Salesforce's error. */
-  private bind(cands: MethodDef[], args: Ty[], name: string, owner: ClassDef, siteNode: N, at: N): Ty {
+  /** Overload resolution by static types: the most specific fit wins; no fit, or two unrelated ones, is Salesforce's error. */
+  private bind(cands: MethodDef[], args: Ty[], name: string, owner: ClassDef, siteNode: N, at: N): MethodDef | undefined {
     const byArity = cands.filter((m) => m.params.length === args.length);
-    const best = this.closest(byArity, args);
+    const best = this.closest(byArity, args, name, at);
     if (!best) {
       if ((byArity.length && args.some((a) => !a)) || !this.knowsAllMethods(owner)) return undefined;
       this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${owner.fullName}`, at);
     }
     const site = this.sites.get(siteNode);
     if (site && byArity.length > 1) site.signature = best.params.map((p) => p.type.name.toLowerCase()).join(',');
-    return best.returnType && best.returnType.name.toLowerCase() !== 'void' ? resolveStatic(this.program, best.returnType, best.cls) : undefined;
-  }
-
-  /** The overload whose parameters are closest to the arguments' static types (first on a tie). */
-  private closest(cands: MethodDef[], args: Ty[]): MethodDef | undefined {
-    let best: MethodDef | undefined;
-    let bestScore = Infinity;
-    for (const m of cands) {
-      let score = 0;
-      for (let i = 0; i < args.length && score >= 0; i++) {
-        const d = fitDistance(args[i], resolveStatic(this.program, m.params[i].type, m.cls));
-        score = d < 0 ? -1 : score + d;
-      }
-      if (score >= 0 && score < bestScore) {
-        best = m;
-        bestScore = score;
-      }
-    }
     return best;
   }
 
-  /** System members declared with signatures give their return type; type variables bind to the receiver's arguments. */
-  private nativeCall(recv: SType, name: string, args: Ty[], isStatic: boolean): Ty {
+  private returnOf(m: MethodDef | undefined): Ty {
+    return m?.returnType && m.returnType.name.toLowerCase() !== 'void' ? resolveStatic(this.program, m.returnType, m.cls) : undefined;
+  }
+
+  /** `void C.m(String, Integer)`, as Salesforce names a method in its messages. */
+  private signatureText(m: MethodDef): string {
+    const ret = m.returnType ? typeText({ ref: m.returnType }) : 'void';
+    return `${ret} ${m.cls.fullName}.${m.name}(${m.params.map((p) => typeText({ ref: p.type })).join(', ')})`;
+  }
+
+  private isAnonymous(cls: ClassDef): boolean {
+    return cls.fileName === 'AnonymousBlock';
+  }
+
+  /**
+   * The overload for the arguments' static types: among those that fit, the one whose parameters all
+   * fit every other's (String over Object for null). Two that fit and neither fits the other
+   * (`f(String)` and `f(Boolean)` called with null) are ambiguous; where a type is unknown, the
+   * closest fit wins instead.
+   */
+  private closest(cands: MethodDef[], args: Ty[], name?: string, at?: N): MethodDef | undefined {
+    const params = (m: MethodDef) => m.params.map((p) => resolveStatic(this.program, p.type, m.cls));
+    const fits: { m: MethodDef; score: number; ps: Ty[] }[] = [];
+    for (const m of cands) {
+      const ps = params(m);
+      let score = 0;
+      for (let i = 0; i < args.length && score >= 0; i++) {
+        const d = fitDistance(args[i], ps[i]);
+        score = d < 0 ? -1 : score + d;
+      }
+      if (score >= 0) fits.push({ m, score, ps });
+    }
+    if (fits.length <= 1) return fits[0]?.m;
+    // a fits b: every parameter of a may be passed where b's is expected.
+    const fitsInto = (a: Ty[], b: Ty[]) => a.every((p, i) => !illegalAssignment(p, b[i]));
+    const maximal = fits.filter((a) => !fits.some((b) => b !== a && fitsInto(b.ps, a.ps) && !fitsInto(a.ps, b.ps)));
+    const known = maximal.every((x) => x.ps.every((p, i) => surelyFits(args[i], p)));
+    const unrelated = maximal.length > 1 && maximal.every((a) => maximal.every((b) => a === b || (!fitsInto(a.ps, b.ps) && !fitsInto(b.ps, a.ps))));
+    if (known && unrelated && name && at) this.fail(`Ambiguous method signature: void ${name}(${args.map(typeText).join(', ')})`, at);
+    return (maximal.length ? maximal : fits).reduce((x, y) => (y.score < x.score ? y : x)).m;
+  }
+
+  /**
+   * A call on a system type: its declared signatures choose the overload and give the return type,
+   * with the type variables T, K and V bound to the receiver's arguments (`List<String>.get` is a
+   * String). On a type declared `complete`, a member it lacks, or arguments no signature takes, is
+   * Salesforce's compile error; on another type an undeclared member is only warned about.
+   */
+  private nativeCall(recv: SType, name: string, args: Ty[], isStatic: boolean, at: N): Ty {
     const nt = natives.get(recv.ref.name.toLowerCase());
-    const sigs: Signature[] | undefined = nt?.signatures?.[isStatic ? 'statics' : 'methods'].get(name.toLowerCase());
-    if (!sigs?.length) return undefined;
-    const fit = sigs.filter((s) => s.params.length === args.length);
-    if (fit.length !== 1 && new Set(fit.map((s) => typeText({ ref: s.returns }))).size !== 1) return undefined;
-    const ret = fit[0]?.returns;
-    if (!ret || /^[TKV]$/.test(ret.name) || ret.name.toLowerCase() === 'void') return undefined;
-    return resolveStatic(this.program, ret, undefined);
+    if (!nt) return undefined;
+    const key = name.toLowerCase();
+    const side = isStatic ? 'statics' : 'methods';
+    const sigs: Signature[] = nt.signatures?.[side].get(key) ?? [];
+    const typeName = typeText(recv);
+    if (!sigs.length) {
+      if (nt.bare?.[side].has(key) || (!isStatic && OBJECT_METHODS.has(key))) return undefined;
+      if (!nt.complete) {
+        // An instance call runs on the value's own type, which may be a subtype (Cache.OrgPartition for a
+        // Cache.Partition, a ListIterator for an Iterator): warn only when no system type has the method.
+        const anywhere = !isStatic && [...natives.values()].some((t) => t.methods?.[key]);
+        if (!nt[side]?.[key] && !anywhere) this.warn(`${nt.name}.${name}`, at);
+        return undefined;
+      }
+      const other = nt.signatures?.[isStatic ? 'methods' : 'statics'].get(key)?.find((x) => x.params.length === args.length);
+      if (other) {
+        const sig = `${typeText({ ref: other.returns })} ${typeName.replace(/<.*$/, '')}.${other.name}(${other.params.map((p) => typeText({ ref: p })).join(', ')})`;
+        this.fail(isStatic ? `Non static method cannot be referenced from a static context: ${sig}` : `Static method cannot be referenced from a non static context: ${sig}`, at);
+      }
+      this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${typeName}`, at);
+    }
+    const vars = this.typeVars(recv);
+    const bound = (r: TypeRef): TypeRef | undefined => {
+      if (/^[TKV]$/.test(r.name)) return vars.get(r.name);
+      const a = r.args.map(bound);
+      return a.every((x) => !!x) ? { ...r, args: a as TypeRef[] } : undefined;
+    };
+    const st = (r: TypeRef): Ty => {
+      const b = bound(r);
+      return b ? resolveStatic(this.program, b, undefined) : undefined;
+    };
+    let best: { sig: Signature; score: number } | undefined;
+    for (const sig of sigs.filter((x) => x.params.length === args.length)) {
+      let score = 0;
+      for (let i = 0; i < args.length && score >= 0; i++) {
+        const d = fitDistance(args[i], st(sig.params[i]));
+        score = d < 0 ? -1 : score + d;
+      }
+      if (score >= 0 && (!best || score < best.score)) best = { sig, score };
+    }
+    if (!best) {
+      if (nt.complete && args.every((a) => !!a) && !OBJECT_METHODS.has(key))
+        this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${typeName}`, at);
+      return undefined;
+    }
+    const ret = best.sig.returns;
+    return ret.name.toLowerCase() === 'void' ? undefined : st(ret);
+  }
+
+  /** T of List<T> and Set<T>, K and V of Map<K, V>, from the receiver's static type. */
+  private typeVars(recv: SType): Map<string, TypeRef> {
+    const n = recv.ref.name.toLowerCase().replace(/^system\./, '');
+    const a = recv.ref.args;
+    if ((n === 'list' || n === 'set') && a[0]) return new Map([['T', a[0]]]);
+    if (n === 'map' && a.length === 2) return new Map([['K', a[0]], ['V', a[1]]]);
+    return new Map();
   }
 
   private creator(c: N, ctx: Ctx): Ty {
@@ -679,6 +834,8 @@ export class Checker {
     const ref = normType({ name, args: targs, array: 0 });
     const rest = kids(c)[1];
     const type = this.declared(ref, ctx.cls, cn);
+    // A namespaced type the library lacks (Messaging.SingleEmailMessage); a bare unknown name is most likely a standard sObject.
+    if (!type && name.includes('.') && !isSObjectName(name)) this.warn(name, cn);
     const el = rule(rule(rest, 'arguments'), 'expressionList');
     const exprs: N[] = el ? rules(el, 'expression') : [];
     const named = exprs.length > 0 && exprs.every((e) => cname(e) === 'AssignExpressionContext' && kids(e)[1].getText() === '=');

@@ -16,6 +16,8 @@ import { CompileError } from '../errors.ts';
 export class Program {
   readonly classes = new Map<string, ClassDef>();
   readonly errors: CompileError[] = [];
+  /** Names the local runtime does not know: they deploy, and a run that reaches one fails. */
+  readonly warnings: CompileError[] = [];
   /** Call sites by parse node, bound to their overloads by the check phase. */
   readonly sites = new Map<ParserRuleContext, Site>();
 
@@ -41,6 +43,7 @@ export class Program {
     const checker = new Checker(this, this.sites);
     for (const c of this.classes.values()) checker.checkClass(c);
     this.errors.push(...checker.errors);
+    this.warnings.push(...checker.warnings);
   }
 
   /** Anonymous Apex against this program: lowered, linked and checked; throws its first compile error. */

@@ -130,3 +130,15 @@ export function fitDistance(arg: SType | undefined, param: SType | undefined): n
   if (p === 'sobject') return 5;
   return 20;
 }
+
+/** Does an argument of static type `arg` certainly fit parameter `param`? (Unknown types never do.) */
+export function surelyFits(arg: SType | undefined, param: SType | undefined): boolean {
+  if (!arg || !param) return false;
+  if (arg === NULL_TYPE) return true;
+  const a = low(arg);
+  const p = low(param);
+  if (p === 'object' || (a === p && !COLLECTIONS.has(a))) return true;
+  if (a in NUMERIC_RANK && p in NUMERIC_RANK) return NUMERIC_RANK[a] <= NUMERIC_RANK[p];
+  if ((a === 'id' && p === 'string') || (a === 'string' && p === 'id')) return true;
+  return !!arg.cls && !!param.cls && arg.cls.isSubclassOf(param.cls);
+}

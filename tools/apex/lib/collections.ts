@@ -43,68 +43,66 @@ async function sortItems(f: Frame, items: unknown[], site: Site, comparator?: Ap
   return out.concat(a.slice(i), b.slice(j));
 }
 
+function copySObject(x: SObject): SObject {
+  const c = new SObject(x.type);
+  for (const fv of x.fields.values()) c.put(fv.name, fv.value);
+  return c;
+}
+
 defineNative({
   name: 'List',
+  complete: true,
   methods: {
-    add: (f, l: ApexList, args) => {
+    'void add(T) | void add(Integer, T)': (f, l: ApexList, args) => {
       if (args.length === 2) {
         bounds(f, l, n(args[0]), true);
         l.items.splice(n(args[0]), 0, args[1]);
       } else l.items.push(args[0]);
       return null;
     },
-    addAll: (f, l: ApexList, [o]) => {
+    'void addAll(List<T>) | void addAll(Set<T>)': (f, l: ApexList, [o]) => {
       l.items.push(...elements(f, o));
       return null;
     },
-    get: (f, l: ApexList, [i]) => {
+    'T get(Integer)': (f, l: ApexList, [i]) => {
       bounds(f, l, n(i));
       return l.items[n(i)];
     },
-    set: (f, l: ApexList, [i, v]) => {
+    'void set(Integer, T)': (f, l: ApexList, [i, v]) => {
       bounds(f, l, n(i));
       l.items[n(i)] = v;
       return null;
     },
-    remove: (f, l: ApexList, [i]) => {
+    'T remove(Integer)': (f, l: ApexList, [i]) => {
       bounds(f, l, n(i));
       return l.items.splice(n(i), 1)[0];
     },
-    size: (f, l: ApexList) => l.items.length,
-    isEmpty: (f, l: ApexList) => l.items.length === 0,
-    clear: (f, l: ApexList) => {
+    'Integer size()': (f, l: ApexList) => l.items.length,
+    'Boolean isEmpty()': (f, l: ApexList) => l.items.length === 0,
+    'void clear()': (f, l: ApexList) => {
       l.items.length = 0;
       return null;
     },
-    contains: async (f, l: ApexList, [v], site) => (needsApexEquality(v) || needsApexEquality(l) ? (await indexOfAsync(f, l, v, site)) >= 0 : l.items.some((x) => hashKey(x) === hashKey(v) || valueEquals(x, v, true))),
-    indexOf: (f, l: ApexList, [v], site) => indexOfAsync(f, l, v, site),
-    clone: (f, l: ApexList) => new ApexList(l.items.slice(), l.elemType),
-    deepClone: (f, l: ApexList) =>
-      new ApexList(
-        l.items.map((x) => {
-          if (!(x instanceof SObject)) return x;
-          const c = new SObject(x.type);
-          for (const fv of x.fields.values()) c.put(fv.name, fv.value);
-          return c;
-        }),
-        l.elemType,
-      ),
-    sort: async (f, l: ApexList, args, site) => {
+    'Boolean contains(T)': async (f, l: ApexList, [v], site) => (needsApexEquality(v) || needsApexEquality(l) ? (await indexOfAsync(f, l, v, site)) >= 0 : l.items.some((x) => hashKey(x) === hashKey(v) || valueEquals(x, v, true))),
+    'Integer indexOf(T)': (f, l: ApexList, [v], site) => indexOfAsync(f, l, v, site),
+    'List<T> clone()': (f, l: ApexList) => new ApexList(l.items.slice(), l.elemType),
+    'List<T> deepClone(Boolean?, Boolean?, Boolean?)': (f, l: ApexList) => new ApexList(l.items.map((x) => (x instanceof SObject ? copySObject(x) : x)), l.elemType),
+    'void sort(System.Comparator<T>?)': async (f, l: ApexList, args, site) => {
       const cmp = args[0];
       if (cmp !== undefined && !(cmp instanceof ApexObject)) return unsupported(f, 'List.sort with this argument', site);
       l.items = await sortItems(f, l.items, site, cmp as ApexObject | undefined);
       return null;
     },
-    equals: (f, l: ApexList, [o], site) => apexEquals(f, l, o, true, site),
-    hashCode: (f, l: ApexList, _a, site) => apexHashCode(f, l, site),
-    tostring: (f, l: ApexList, _a, site) => apexString(f, l, site),
-    iterator: (f, l: ApexList) => {
+    'Boolean equals(List<T>)': (f, l: ApexList, [o], site) => apexEquals(f, l, o, true, site),
+    'Integer hashCode()': (f, l: ApexList, _a, site) => apexHashCode(f, l, site),
+    'String toString()': (f, l: ApexList, _a, site) => apexString(f, l, site),
+    'System.Iterator<T> iterator()': (f, l: ApexList) => {
       const it = new NObj('ListIterator');
       it.set('items', l.items.slice());
       it.set('pos', 0);
       return it;
     },
-    getSObjectType: (f, l: ApexList) => (l.elemType && isSObjectName(l.elemType.name) ? sobjectTypeToken(l.elemType.name) : null),
+    'Schema.SObjectType getSObjectType()': (f, l: ApexList) => (l.elemType && isSObjectName(l.elemType.name) ? sobjectTypeToken(l.elemType.name) : null),
   },
 }, 'System.List');
 
@@ -141,25 +139,26 @@ function elements(f: Frame, o: unknown): unknown[] {
 
 defineNative({
   name: 'Set',
+  complete: true,
   methods: {
-    add: (f, s: ApexSet, [v], site) => setAdd(f, s, v, site),
-    addAll: async (f, s: ApexSet, [o], site) => {
+    'Boolean add(T)': (f, s: ApexSet, [v], site) => setAdd(f, s, v, site),
+    'Boolean addAll(List<T>) | Boolean addAll(Set<T>)': async (f, s: ApexSet, [o], site) => {
       let changed = false;
       for (const v of elements(f, o)) changed = (await setAdd(f, s, v, site)) || changed;
       return changed;
     },
-    contains: async (f, s: ApexSet, [v], site) => (await setBucket(f, s, v, site)) !== undefined,
-    containsAll: async (f, s: ApexSet, [o], site) => {
+    'Boolean contains(T)': async (f, s: ApexSet, [v], site) => (await setBucket(f, s, v, site)) !== undefined,
+    'Boolean containsAll(List<T>) | Boolean containsAll(Set<T>)': async (f, s: ApexSet, [o], site) => {
       for (const v of elements(f, o)) if ((await setBucket(f, s, v, site)) === undefined) return false;
       return true;
     },
-    remove: async (f, s: ApexSet, [v], site) => s.map.delete(await setBucket(f, s, v, site)),
-    removeAll: async (f, s: ApexSet, [o], site) => {
+    'Boolean remove(T)': async (f, s: ApexSet, [v], site) => s.map.delete(await setBucket(f, s, v, site)),
+    'Boolean removeAll(List<T>) | Boolean removeAll(Set<T>)': async (f, s: ApexSet, [o], site) => {
       let changed = false;
       for (const v of elements(f, o)) changed = s.map.delete(await setBucket(f, s, v, site)) || changed;
       return changed;
     },
-    retainAll: async (f, s: ApexSet, [o], site) => {
+    'Boolean retainAll(List<T>) | Boolean retainAll(Set<T>)': async (f, s: ApexSet, [o], site) => {
       const other = new ApexSet();
       for (const v of elements(f, o)) await setAdd(f, other, v, site);
       let changed = false;
@@ -170,21 +169,21 @@ defineNative({
         }
       return changed;
     },
-    size: (f, s: ApexSet) => s.map.size,
-    isEmpty: (f, s: ApexSet) => s.map.size === 0,
-    clear: (f, s: ApexSet) => {
+    'Integer size()': (f, s: ApexSet) => s.map.size,
+    'Boolean isEmpty()': (f, s: ApexSet) => s.map.size === 0,
+    'void clear()': (f, s: ApexSet) => {
       s.map.clear();
       return null;
     },
-    clone: (f, s: ApexSet) => {
+    'Set<T> clone()': (f, s: ApexSet) => {
       const c = new ApexSet(s.elemType);
       c.map = new Map(s.map);
       return c;
     },
-    equals: (f, s: ApexSet, [o], site) => apexEquals(f, s, o, true, site),
-    hashCode: (f, s: ApexSet, _a, site) => apexHashCode(f, s, site),
-    tostring: (f, s: ApexSet, _a, site) => apexString(f, s, site),
-    iterator: (f, s: ApexSet) => {
+    'Boolean equals(Set<T>)': (f, s: ApexSet, [o], site) => apexEquals(f, s, o, true, site),
+    'Integer hashCode()': (f, s: ApexSet, _a, site) => apexHashCode(f, s, site),
+    'String toString()': (f, s: ApexSet, _a, site) => apexString(f, s, site),
+    'System.Iterator<T> iterator()': (f, s: ApexSet) => {
       const it = new NObj('ListIterator');
       it.set('items', s.values());
       it.set('pos', 0);
@@ -195,47 +194,54 @@ defineNative({
 
 defineNative({
   name: 'Map',
+  complete: true,
   methods: {
-    get: async (f, m: ApexMap, [k], site) => {
+    'V get(K)': async (f, m: ApexMap, [k], site) => {
       const hk = await mapBucket(f, m, k, site);
       return hk === undefined ? null : m.map.get(hk)![1];
     },
-    put: (f, m: ApexMap, [k, v], site) => mapPut(f, m, k, v, site),
-    putAll: async (f, m: ApexMap, [o], site) => {
+    'V put(K, V)': (f, m: ApexMap, [k, v], site) => mapPut(f, m, k, v, site),
+    'void putAll(Map<K, V>) | void putAll(List<SObject>)': async (f, m: ApexMap, [o], site) => {
       if (o === null || o === undefined) throwNpe(f);
       if (o instanceof ApexMap) for (const [k, v] of o.map.values()) await mapPut(f, m, k, v, site);
       else if (o instanceof ApexList) for (const so of o.items) if (so instanceof SObject) m.put(so.get('Id'), so);
       return null;
     },
-    containsKey: async (f, m: ApexMap, [k], site) => (await mapBucket(f, m, k, site)) !== undefined,
-    remove: async (f, m: ApexMap, [k], site) => {
+    'Boolean containsKey(K)': async (f, m: ApexMap, [k], site) => (await mapBucket(f, m, k, site)) !== undefined,
+    'V remove(K)': async (f, m: ApexMap, [k], site) => {
       const hk = await mapBucket(f, m, k, site);
       if (hk === undefined) return null;
       const old = m.map.get(hk)!;
       m.map.delete(hk);
       return old[1];
     },
-    keySet: (f, m: ApexMap) => {
+    'Set<K> keySet()': (f, m: ApexMap) => {
       // same buckets as the map, so keys with their own equals/hashCode stay findable
       const s = new ApexSet(m.keyType);
       for (const [hk, [k]] of m.map) s.map.set(hk, k);
       return s;
     },
-    values: (f, m: ApexMap) => new ApexList(m.values(), m.valueType),
-    size: (f, m: ApexMap) => m.map.size,
-    isEmpty: (f, m: ApexMap) => m.map.size === 0,
-    clear: (f, m: ApexMap) => {
+    'List<V> values()': (f, m: ApexMap) => new ApexList(m.values(), m.valueType),
+    'Integer size()': (f, m: ApexMap) => m.map.size,
+    'Boolean isEmpty()': (f, m: ApexMap) => m.map.size === 0,
+    'void clear()': (f, m: ApexMap) => {
       m.map.clear();
       return null;
     },
-    clone: (f, m: ApexMap) => {
+    'Map<K, V> deepClone()': (f, m: ApexMap) => {
+      const c = new ApexMap(m.keyType, m.valueType);
+      c.map = new Map([...m.map].map(([hk, [k, v]]) => [hk, [k, v instanceof SObject ? copySObject(v) : v]]));
+      return c;
+    },
+    'Schema.SObjectType getSObjectType()': (f, m: ApexMap) => (m.valueType && isSObjectName(m.valueType.name) ? sobjectTypeToken(m.valueType.name) : null),
+    'Map<K, V> clone()': (f, m: ApexMap) => {
       const c = new ApexMap(m.keyType, m.valueType);
       c.map = new Map(m.map);
       return c;
     },
-    equals: (f, m: ApexMap, [o], site) => apexEquals(f, m, o, true, site),
-    hashCode: (f, m: ApexMap, _a, site) => apexHashCode(f, m, site),
-    tostring: (f, m: ApexMap, _a, site) => apexString(f, m, site),
+    'Boolean equals(Map<K, V>)': (f, m: ApexMap, [o], site) => apexEquals(f, m, o, true, site),
+    'Integer hashCode()': (f, m: ApexMap, _a, site) => apexHashCode(f, m, site),
+    'String toString()': (f, m: ApexMap, _a, site) => apexString(f, m, site),
   },
 }, 'System.Map');
 

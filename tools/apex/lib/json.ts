@@ -468,20 +468,21 @@ defineNative({
 
 defineNative({
   name: 'JSON',
+  complete: true,
   statics: {
-    serialize: (f, [v, suppress], site) => serialize(f, v, { suppressNulls: suppress === true }, site),
-    serializePretty: (f, [v, suppress], site) => serialize(f, v, { suppressNulls: suppress === true, pretty: true }, site),
-    deserialize: (f, [s, t], site) => {
+    'String serialize(Object, Boolean?)': (f, [v, suppress], site) => serialize(f, v, { suppressNulls: suppress === true }, site),
+    'String serializePretty(Object, Boolean?)': (f, [v, suppress], site) => serialize(f, v, { suppressNulls: suppress === true, pretty: true }, site),
+    'Object deserialize(String, System.Type)': (f, [s, t], site) => {
       if (s === null) throwEx(f, 'NullPointerException', 'Argument cannot be null.');
       return typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, false);
     },
-    deserializeStrict: (f, [s, t], site) => typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, true),
-    deserializeUntyped: (f, [s]) => {
+    'Object deserializeStrict(String, System.Type)': (f, [s, t], site) => typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, true),
+    'Object deserializeUntyped(String)': (f, [s]) => {
       if (s === null) throwEx(f, 'NullPointerException', 'Argument cannot be null.');
       return untyped(parseJson(f, String(s)));
     },
-    createParser: (f, [s]) => new JsonParserObj(tokenize(parseJson(f, String(s)))),
-    createGenerator: (f, [pretty]) => new GenObj(pretty === true),
+    'System.JSONParser createParser(String)': (f, [s]) => new JsonParserObj(tokenize(parseJson(f, String(s)))),
+    'System.JSONGenerator createGenerator(Boolean)': (f, [pretty]) => new GenObj(pretty === true),
   },
 }, 'System.JSON');
 

@@ -40,10 +40,24 @@ function listItems(v: unknown): unknown[] {
   return [];
 }
 
+/** The body of a member Salesforce declares but the local runtime does not implement: it fails when it runs. */
+export function notImplemented(what: string): (f: Frame, ...rest: unknown[]) => never {
+  return (f, ...rest) => unsupported(f, what, rest[rest.length - 1] as Site);
+}
+
+/** `field.addError(…)` on a primitive: the call the lowering turns into a record error (lower/expressions.ts). */
+export const ADD_ERROR = { 'void addError(Object, Boolean?)': notImplemented('addError on a value that is not an sObject field') };
+
+const xmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const unescapeEntities = (s: string) =>
+  s.replace(/&(amp|lt|gt|quot|apos|#39|#x27);/g, (m, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", '#x27': "'" })[e as string] ?? m);
+
 defineNative({
   name: 'String',
+  complete: true,
   statics: {
-    'String valueOf(Object)': (f, [v], site) => (v === null ? null : apexString(f, v, site)),
+    'String valueOf(Object) | String valueOf(Date) | String valueOf(Datetime) | String valueOf(Decimal) | String valueOf(Double) | String valueOf(Integer) | String valueOf(Long)': (f, [v], site) =>
+      v === null ? null : apexString(f, v, site),
     'String valueOfGmt(Datetime)': (f, [v]) => (v instanceof ApexDatetime ? v.toString() : str(v)),
     'Boolean isBlank(String)': (f, [v]) => v === null || String(v).trim() === '',
     'Boolean isNotBlank(String)': (f, [v]) => !(v === null || String(v).trim() === ''),
@@ -53,9 +67,16 @@ defineNative({
     'String format(String, List<Object>)': (f, [p, args]) => formatPattern(str(p), listItems(args)),
     'String escapeSingleQuotes(String)': (f, [s]) => escapeSingleQuotes(str(req(f, s))),
     'String fromCharArray(List<Integer>)': (f, [l]) => String.fromCharCode(...listItems(l).map(n)),
-    isEmptyOrNull: (f, [v]) => v === null || v === '',
+    'String getCommonPrefix(List<String>)': (f, [l]) => {
+      const all = listItems(l).map(str);
+      if (!all.length) return '';
+      let p = all[0];
+      for (const x of all) while (!x.startsWith(p)) p = p.slice(0, -1);
+      return p;
+    },
   },
   methods: {
+    ...ADD_ERROR,
     'Integer length()': (f, s: string) => s.length,
     'String substring(Integer, Integer?)': (f, s: string, [a, b]) => {
       const start = n(a);
@@ -65,18 +86,42 @@ defineNative({
       return s.substring(start, end);
     },
     'Integer indexOf(String, Integer?)': (f, s: string, [x, from]) => s.indexOf(str(x), from === undefined ? 0 : n(from)),
-    'Integer lastIndexOf(String)': (f, s: string, [x]) => s.lastIndexOf(str(x)),
-    'Integer indexOfIgnoreCase(String)': (f, s: string, [x]) => s.toLowerCase().indexOf(str(x).toLowerCase()),
+    'Integer lastIndexOf(String, Integer?)': (f, s: string, [x, from]) => s.lastIndexOf(str(x), from === undefined ? Infinity : n(from)),
+    'Integer indexOfIgnoreCase(String, Integer?)': (f, s: string, [x, from]) => s.toLowerCase().indexOf(str(x).toLowerCase(), from === undefined ? 0 : n(from)),
+    'Integer lastIndexOfIgnoreCase(String, Integer?)': (f, s: string, [x, from]) => s.toLowerCase().lastIndexOf(str(x).toLowerCase(), from === undefined ? Infinity : n(from)),
+    'Integer indexOfChar(Integer, Integer?)': (f, s: string, [c, from]) => s.indexOf(String.fromCharCode(n(c)), from === undefined ? 0 : n(from)),
+    'Integer lastIndexOfChar(Integer, Integer?)': (f, s: string, [c, from]) => s.lastIndexOf(String.fromCharCode(n(c)), from === undefined ? Infinity : n(from)),
+    'Integer indexOfAny(String)': (f, s: string, [x]) => {
+      const i = [...s].findIndex((c) => str(x).includes(c));
+      return i;
+    },
+    'Integer indexOfAnyBut(String)': (f, s: string, [x]) => [...s].findIndex((c) => !str(x).includes(c)),
+    'Integer indexOfDifference(String)': (f, s: string, [x]) => {
+      const o = str(x);
+      if (s === o) return -1;
+      let i = 0;
+      while (i < s.length && i < o.length && s[i] === o[i]) i++;
+      return i;
+    },
+    'String difference(String)': (f, s: string, [x]) => {
+      const o = str(x);
+      let i = 0;
+      while (i < s.length && i < o.length && s[i] === o[i]) i++;
+      return o.slice(i);
+    },
     'Boolean contains(String)': (f, s: string, [x]) => s.includes(str(req(f, x))),
     'Boolean containsIgnoreCase(String)': (f, s: string, [x]) => s.toLowerCase().includes(str(x).toLowerCase()),
     'Boolean containsAny(String)': (f, s: string, [x]) => [...str(x)].some((c) => s.includes(c)),
+    'Boolean containsNone(String)': (f, s: string, [x]) => ![...str(x)].some((c) => s.includes(c)),
+    'Boolean containsOnly(String)': (f, s: string, [x]) => [...s].every((c) => str(x).includes(c)),
     'Boolean containsWhitespace()': (f, s: string) => /\s/.test(s),
     'Boolean startsWith(String)': (f, s: string, [x]) => s.startsWith(str(req(f, x))),
     'Boolean endsWith(String)': (f, s: string, [x]) => s.endsWith(str(req(f, x))),
     'Boolean startsWithIgnoreCase(String)': (f, s: string, [x]) => s.toLowerCase().startsWith(str(x).toLowerCase()),
     'Boolean endsWithIgnoreCase(String)': (f, s: string, [x]) => s.toLowerCase().endsWith(str(x).toLowerCase()),
-    'String toLowerCase()': (f, s: string) => s.toLowerCase(),
-    'String toUpperCase()': (f, s: string) => s.toUpperCase(),
+    'String toLowerCase(String?)': (f, s: string) => s.toLowerCase(),
+    'String toUpperCase(String?)': (f, s: string) => s.toUpperCase(),
+    'String swapCase()': (f, s: string) => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''),
     'String trim()': (f, s: string) => s.trim(),
     'String normalizeSpace()': (f, s: string) => s.trim().replace(/\s+/g, ' '),
     'String deleteWhitespace()': (f, s: string) => s.replace(/\s+/g, ''),
@@ -99,32 +144,53 @@ defineNative({
       } else while (parts.length && parts[parts.length - 1] === '') parts.pop();
       return new ApexList(parts, { name: 'String', args: [], array: 0 });
     },
+    'List<String> splitByCharacterType()': notImplemented('String.splitByCharacterType'),
+    'List<String> splitByCharacterTypeCamelCase()': notImplemented('String.splitByCharacterTypeCamelCase'),
     'String replace(String, String)': (f, s: string, [a, b]) => s.split(str(a)).join(str(b)),
     'String replaceAll(String, String)': (f, s: string, [a, b]) => s.replace(jsRegex(str(a)), jsReplacement(str(b))),
     'String replaceFirst(String, String)': (f, s: string, [a, b]) => s.replace(new RegExp(str(a)), jsReplacement(str(b))),
     'Boolean equals(Object)': (f, s: string, [x]) => s === x,
     'Boolean equalsIgnoreCase(String)': (f, s: string, [x]) => typeof x === 'string' && s.toLowerCase() === x.toLowerCase(),
     'Integer compareTo(String)': (f, s: string, [x]) => (s < str(x) ? -1 : s > str(x) ? 1 : 0),
-    isBlank: (f, s: string) => s.trim() === '',
-    isNotBlank: (f, s: string) => s.trim() !== '',
-    isEmpty: (f, s: string) => s === '',
-    isNotEmpty: (f, s: string) => s !== '',
     'Boolean isNumeric()': (f, s: string) => /^\d+$/.test(s),
+    'Boolean isNumericSpace()': (f, s: string) => /^[\d ]*$/.test(s),
     'Boolean isAlpha()': (f, s: string) => /^[A-Za-z]+$/.test(s),
+    'Boolean isAlphaSpace()': (f, s: string) => /^[A-Za-z ]*$/.test(s),
     'Boolean isAlphanumeric()': (f, s: string) => /^[A-Za-z0-9]+$/.test(s),
+    'Boolean isAlphanumericSpace()': (f, s: string) => /^[A-Za-z0-9 ]*$/.test(s),
+    'Boolean isAsciiPrintable()': (f, s: string) => /^[\x20-\x7e]*$/.test(s),
+    'Boolean isWhitespace()': (f, s: string) => /^\s*$/.test(s),
+    'Boolean isAllLowerCase()': (f, s: string) => /^[a-z]+$/.test(s),
+    'Boolean isAllUpperCase()': (f, s: string) => /^[A-Z]+$/.test(s),
     'Integer charAt(Integer)': (f, s: string, [i]) => s.charCodeAt(n(i)),
+    'Integer codePointAt(Integer)': (f, s: string, [i]) => s.codePointAt(n(i)) ?? null,
+    'Integer codePointBefore(Integer)': notImplemented('String.codePointBefore'),
+    'Integer codePointCount(Integer, Integer)': (f, s: string, [a, b]) => [...s.slice(n(a), n(b))].length,
+    'Integer offsetByCodePoints(Integer, Integer)': notImplemented('String.offsetByCodePoints'),
     'String left(Integer)': (f, s: string, [i]) => s.slice(0, n(i)),
     'String right(Integer)': (f, s: string, [i]) => (n(i) <= 0 ? '' : s.slice(-n(i))),
     'String mid(Integer, Integer)': (f, s: string, [a, b]) => s.substr(n(a), n(b)),
-    'String abbreviate(Integer)': (f, s: string, [w]) => (s.length <= n(w) ? s : s.slice(0, n(w) - 3) + '...'),
+    'String abbreviate(Integer, Integer?)': (f, s: string, [w, off], site: Site) =>
+      off === undefined ? (s.length <= n(w) ? s : s.slice(0, n(w) - 3) + '...') : unsupported(f, 'String.abbreviate with an offset', site),
     'String capitalize()': (f, s: string) => s.charAt(0).toUpperCase() + s.slice(1),
     'String uncapitalize()': (f, s: string) => s.charAt(0).toLowerCase() + s.slice(1),
-    repeat: (f, s: string, [a, b]) => (b === undefined ? s.repeat(n(a)) : Array(n(b)).fill(s).join(str(a))),
+    'String center(Integer, String?)': (f, s: string, [w, p]) => {
+      const pad = p === undefined ? ' ' : str(p);
+      const total = n(w) - s.length;
+      if (total <= 0 || pad === '') return s;
+      const left = Math.floor(total / 2);
+      return ''.padEnd(left, pad) + s + ''.padEnd(total - left, pad);
+    },
+    'String repeat(Integer) | String repeat(String, Integer)': (f, s: string, [a, b]) => (b === undefined ? s.repeat(n(a)) : Array(n(b)).fill(s).join(str(a))),
     'String reverse()': (f, s: string) => [...s].reverse().join(''),
     'String leftPad(Integer, String?)': (f, s: string, [w, p]) => s.padStart(n(w), p === undefined ? ' ' : str(p)),
     'String rightPad(Integer, String?)': (f, s: string, [w, p]) => s.padEnd(n(w), p === undefined ? ' ' : str(p)),
+    'String remove(String)': (f, s: string, [x]) => (str(x) === '' ? s : s.split(str(x)).join('')),
     'String removeStart(String)': (f, s: string, [x]) => (s.startsWith(str(x)) ? s.slice(str(x).length) : s),
     'String removeEnd(String)': (f, s: string, [x]) => (s.endsWith(str(x)) ? s.slice(0, -str(x).length) : s),
+    'String removeStartIgnoreCase(String)': (f, s: string, [x]) => (s.toLowerCase().startsWith(str(x).toLowerCase()) ? s.slice(str(x).length) : s),
+    'String removeEndIgnoreCase(String)': (f, s: string, [x]) => (str(x) !== '' && s.toLowerCase().endsWith(str(x).toLowerCase()) ? s.slice(0, -str(x).length) : s),
+    'String overlay(String, Integer, Integer)': (f, s: string, [o, a, b]) => s.slice(0, n(a)) + str(o) + s.slice(n(b)),
     'String substringBefore(String)': (f, s: string, [x]) => (s.indexOf(str(x)) < 0 ? s : s.slice(0, s.indexOf(str(x)))),
     'String substringAfter(String)': (f, s: string, [x]) => (s.indexOf(str(x)) < 0 ? '' : s.slice(s.indexOf(str(x)) + str(x).length)),
     'String substringBeforeLast(String)': (f, s: string, [x]) => (s.lastIndexOf(str(x)) < 0 ? s : s.slice(0, s.lastIndexOf(str(x)))),
@@ -136,21 +202,36 @@ defineNative({
       return j < 0 ? null : s.slice(i + str(a).length, j);
     },
     'Integer countMatches(String)': (f, s: string, [x]) => (str(x) === '' ? 0 : s.split(str(x)).length - 1),
-    escapeSingleQuotes: (f, s: string) => escapeSingleQuotes(s),
+    'Integer getLevenshteinDistance(String, Integer?)': (f, s: string, [x, limit]) => {
+      const t = str(x);
+      let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+      for (let i = 1; i <= s.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= t.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+      const d = prev[t.length];
+      return limit !== undefined && d > n(limit) ? -1 : d;
+    },
     'String escapeJava()': (f, s: string) => JSON.stringify(s).slice(1, -1),
-    escapeHtml4: (f, s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
+    'String escapeHtml3() | String escapeHtml4()': (f, s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
+    'String escapeXml()': (f, s: string) => s.replace(/[&<>"']/g, (c) => xmlEscapes[c]),
+    'String escapeCsv()': (f, s: string) => (/[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s),
     'String escapeEcmaScript()': (f, s: string) => JSON.stringify(s).slice(1, -1).replace(/'/g, "\\'"),
-    format: (f, s: string, [args]) => formatPattern(s, listItems(args)),
+    'String escapeUnicode()': (f, s: string) => s.replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')),
+    'String unescapeJava() | String unescapeEcmaScript()': (f, s: string) => JSON.parse('"' + s.replace(/\\'/g, "'").replace(/"/g, '\\"') + '"'),
+    'String unescapeUnicode()': (f, s: string) => s.replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+    'String unescapeHtml3() | String unescapeHtml4() | String unescapeXml()': (f, s: string) => unescapeEntities(s),
+    'String unescapeCsv()': (f, s: string) => (/^".*"$/s.test(s) ? s.slice(1, -1).replace(/""/g, '"') : s),
+    'String stripHtmlTags()': (f, s: string) => s.replace(/<[^>]*>/g, '').replace(/\s+/g, (w) => (w.includes('\n') ? '\n' : w)).trim(),
+    'String template(Map<String, Object>)': notImplemented('String.template'),
     'Integer hashCode()': (f, s: string) => {
       let h = 0;
       for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
       return h;
     },
     'List<Integer> getChars()': (f, s: string) => new ApexList([...s].map((c) => c.charCodeAt(0))),
-    'Boolean matches(String)': (f, s: string, [re]) => new RegExp('^(?:' + str(re) + ')$').test(s),
     'String toString()': (f, s: string) => s,
-    intValue: (f, s: string) => parseInt(s, 10),
-    'String unescapeJava()': (f, s: string) => JSON.parse('"' + s.replace(/"/g, '\\"') + '"'),
   },
   instanceOf: (v) => typeof v === 'string',
 });
@@ -178,9 +259,7 @@ const numMethods = {
   intValue: (f: Frame, v: unknown) => Math.trunc(n(v)),
   longValue: (f: Frame, v: unknown) => Math.trunc(n(v)),
   doubleValue: (f: Frame, v: unknown) => new Dec(n(v), undefined, true),
-  decimalValue: (f: Frame, v: unknown) => new Dec(n(v)),
   format: (f: Frame, v: unknown) => n(v).toLocaleString('en-US', { maximumFractionDigits: 3 }),
-  tostring: (f: Frame, v: unknown) => str(v),
   abs: (f: Frame, v: unknown) => (v instanceof Dec ? new Dec(Math.abs(v.n), v.scale, v.isDouble) : Math.abs(n(v))),
   setScale: (f: Frame, v: unknown, [s]: unknown[]) => {
     const sc = n(s);
@@ -200,40 +279,68 @@ const numMethods = {
   },
 };
 
+// At run time Integer and Long are both JS numbers, Decimal and Double both Decs, Id a string: the
+// runtime looks a method up on the first type, then the second (run/calls.ts, nativeTypesOf).
 defineNative({
   name: 'Integer',
-  statics: { valueof: (f, [v]) => (v === null ? null : parseIntStrict(f, v, 'Integer')) },
-  methods: numMethods,
+  complete: true,
+  statics: { 'Integer valueOf(Object) | Integer valueOf(String)': (f, [v]) => (v === null ? null : parseIntStrict(f, v, 'Integer')) },
+  methods: { ...ADD_ERROR, 'String format()': numMethods.format },
   instanceOf: (v) => typeof v === 'number' && Number.isInteger(v),
 });
 defineNative({
   name: 'Long',
-  statics: { valueof: (f, [v]) => (v === null ? null : parseIntStrict(f, v, 'Long')) },
-  methods: numMethods,
+  complete: true,
+  statics: { 'Long valueOf(String)': (f, [v]) => (v === null ? null : parseIntStrict(f, v, 'Long')) },
+  methods: { ...ADD_ERROR, 'String format()': numMethods.format, 'Integer intValue()': numMethods.intValue },
 });
 defineNative({
   name: 'Decimal',
-  statics: { valueof: (f, [v]) => (v === null ? null : parseDec(f, v, false)) },
-  methods: numMethods,
+  complete: true,
+  statics: { 'Decimal valueOf(Double) | Decimal valueOf(Long) | Decimal valueOf(String)': (f, [v]) => (v === null ? null : parseDec(f, v, false)) },
+  methods: {
+    ...ADD_ERROR,
+    'Decimal abs()': numMethods.abs,
+    'Decimal divide(Decimal, Integer, Object?)': numMethods.divide,
+    'Double doubleValue()': numMethods.doubleValue,
+    'String format()': numMethods.format,
+    'Integer intValue()': numMethods.intValue,
+    'Long longValue()': numMethods.longValue,
+    'Decimal pow(Integer)': numMethods.pow,
+    'Integer precision()': numMethods.precision,
+    'Long round(System.RoundingMode?)': numMethods.round,
+    'Integer scale()': numMethods.scale,
+    'Decimal setScale(Integer, System.RoundingMode?)': numMethods.setScale,
+    'Decimal stripTrailingZeros()': numMethods.stripTrailingZeros,
+    'String toPlainString()': (f: Frame, v: unknown) => (v instanceof Dec ? v.toString() : str(v)),
+  },
 });
 defineNative({
   name: 'Double',
-  statics: { valueof: (f, [v]) => (v === null ? null : parseDec(f, v, true)) },
-  methods: numMethods,
+  complete: true,
+  statics: { 'Double valueOf(Object) | Double valueOf(String)': (f, [v]) => (v === null ? null : parseDec(f, v, true)) },
+  methods: { ...ADD_ERROR, 'String format()': numMethods.format, 'Integer intValue()': numMethods.intValue, 'Long longValue()': numMethods.longValue, 'Long round()': numMethods.round },
 });
 defineNative({
   name: 'Boolean',
-  statics: { valueof: (f, [v]) => (v === null ? null : typeof v === 'boolean' ? v : str(v).toLowerCase() === 'true') },
-  methods: { tostring: (f, v) => str(v) },
+  complete: true,
+  statics: { 'Boolean valueOf(Object)': (f, [v]) => (v === null ? null : typeof v === 'boolean' ? v : str(v).toLowerCase() === 'true') },
+  methods: { ...ADD_ERROR },
 });
 defineNative({
   name: 'Id',
+  complete: true,
   statics: {
-    valueof: (f, [v]) => {
+    'Id valueOf(String, Boolean?)': (f, [v]) => {
       const s = str(v);
       if (!/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(s)) throwEx(f, 'StringException', `Invalid id: ${s}`);
       return s;
     },
+  },
+  methods: {
+    ...ADD_ERROR,
+    'Schema.SObjectType getSObjectType()': notImplemented('Id.getSObjectType'), // lib/schema.ts implements it
+    'String to15()': (f, s: string) => s.slice(0, 15),
   },
 });
 defineNative({
@@ -243,13 +350,14 @@ defineNative({
 
 defineNative({
   name: 'Blob',
+  complete: true,
   statics: {
-    valueof: (f, [s]) => new Blob(Buffer.from(str(req(f, s)), 'utf8')),
-    toPdf: (f, [s]) => unsupported(f, 'Blob.toPdf', { file: 'Blob', line: 0, col: 0, cls: f.cls }),
+    'Blob valueOf(String)': (f, [s]) => new Blob(Buffer.from(str(req(f, s)), 'utf8')),
+    'Blob toPdf(String)': notImplemented('Blob.toPdf'),
   },
   methods: {
-    tostring: (f, b: Blob) => b.buf.toString('utf8'),
-    size: (f, b: Blob) => b.buf.length,
+    'String toString()': (f, b: Blob) => b.buf.toString('utf8'),
+    'Integer size()': (f, b: Blob) => b.buf.length,
   },
 });
 
@@ -316,132 +424,150 @@ function addMonths(ms: number, k: number): number {
 
 defineNative({
   name: 'Date',
+  complete: true,
   statics: {
-    today: () => {
+    'Date today()': () => {
       const d = new Date();
       return ApexDate.of(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
     },
-    newInstance: (f, [y, m, d]) => ApexDate.of(n(y), n(m), n(d)),
-    valueof: (f, [v]) => {
+    'Date newInstance(Integer, Integer, Integer)': (f, [y, m, d]) => ApexDate.of(n(y), n(m), n(d)),
+    'Date valueOf(Object) | Date valueOf(String)': (f, [v]) => {
       if (v instanceof ApexDatetime) return new ApexDate(Math.floor(v.ms / 86400000) * 86400000);
       const dt = parseDatetime(f, str(v));
       return new ApexDate(Math.floor(dt.ms / 86400000) * 86400000);
     },
-    parse: (f, [v]) => {
+    'Date parse(String)': (f, [v]) => {
       const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(str(v));
       if (!m) throwEx(f, 'TypeException', `Invalid date: ${str(v)}`);
       return ApexDate.of(+m[3], +m[1], +m[2]);
     },
-    isLeapYear: (f, [y]) => new Date(Date.UTC(n(y), 1, 29)).getUTCMonth() === 1,
-    daysInMonth: (f, [y, m]) => new Date(Date.UTC(n(y), n(m), 0)).getUTCDate(),
+    'Boolean isLeapYear(Integer)': (f, [y]) => new Date(Date.UTC(n(y), 1, 29)).getUTCMonth() === 1,
+    'Integer daysInMonth(Integer, Integer)': (f, [y, m]) => new Date(Date.UTC(n(y), n(m), 0)).getUTCDate(),
   },
   methods: {
-    year: (f, d: ApexDate) => d.y,
-    month: (f, d: ApexDate) => d.m,
-    day: (f, d: ApexDate) => d.d,
-    addDays: (f, d: ApexDate, [k]) => new ApexDate(d.ms + n(k) * 86400000),
-    addMonths: (f, d: ApexDate, [k]) => new ApexDate(addMonths(d.ms, n(k))),
-    addYears: (f, d: ApexDate, [k]) => new ApexDate(addMonths(d.ms, 12 * n(k))),
-    daysBetween: (f, d: ApexDate, [o]) => Math.round(((o as ApexDate).ms - d.ms) / 86400000),
-    format: (f, d: ApexDate) => `${d.m}/${d.d}/${d.y}`,
-    isSameDay: (f, d: ApexDate, [o]) => d.ms === (o as ApexDate).ms,
-    dayOfYear: (f, d: ApexDate) => Math.round((d.ms - Date.UTC(d.y, 0, 1)) / 86400000) + 1,
-    toStartOfMonth: (f, d: ApexDate) => ApexDate.of(d.y, d.m, 1),
-    toStartOfWeek: (f, d: ApexDate) => new ApexDate(d.ms - new Date(d.ms).getUTCDay() * 86400000),
-    monthsBetween: (f, d: ApexDate, [o]) => ((o as ApexDate).y - d.y) * 12 + (o as ApexDate).m - d.m,
+    ...ADD_ERROR,
+    'Integer year()': (f, d: ApexDate) => d.y,
+    'Integer month()': (f, d: ApexDate) => d.m,
+    'Integer day()': (f, d: ApexDate) => d.d,
+    'Date addDays(Integer)': (f, d: ApexDate, [k]) => new ApexDate(d.ms + n(k) * 86400000),
+    'Date addMonths(Integer)': (f, d: ApexDate, [k]) => new ApexDate(addMonths(d.ms, n(k))),
+    'Date addYears(Integer)': (f, d: ApexDate, [k]) => new ApexDate(addMonths(d.ms, 12 * n(k))),
+    'Integer daysBetween(Date)': (f, d: ApexDate, [o]) => Math.round(((o as ApexDate).ms - d.ms) / 86400000),
+    'String format()': (f, d: ApexDate) => `${d.m}/${d.d}/${d.y}`,
+    'Boolean isSameDay(Date)': (f, d: ApexDate, [o]) => d.ms === (o as ApexDate).ms,
+    'Integer dayOfYear()': (f, d: ApexDate) => Math.round((d.ms - Date.UTC(d.y, 0, 1)) / 86400000) + 1,
+    'Date toStartOfMonth()': (f, d: ApexDate) => ApexDate.of(d.y, d.m, 1),
+    'Date toStartOfWeek()': (f, d: ApexDate) => new ApexDate(d.ms - new Date(d.ms).getUTCDay() * 86400000),
+    'Integer monthsBetween(Date)': (f, d: ApexDate, [o]) => ((o as ApexDate).y - d.y) * 12 + (o as ApexDate).m - d.m,
   },
 });
 
 defineNative({
   name: 'Datetime',
+  complete: true,
   statics: {
-    now: () => new ApexDatetime(Date.now()),
-    newInstance: (f, args) => {
+    'Datetime now()': () => new ApexDatetime(Date.now()),
+    'Datetime newInstance(Long) | Datetime newInstance(Date, Time) | Datetime newInstance(Integer, Integer, Integer) | Datetime newInstance(Integer, Integer, Integer, Integer, Integer, Integer)': (f, args) => {
       if (args.length === 1) return new ApexDatetime(n(args[0]));
       if (args.length === 2) return new ApexDatetime((args[0] as ApexDate).ms + ((args[1] as { ms: number })?.ms ?? 0));
       const [y, mo, d, h, mi, s] = args.map((a) => n(a ?? 0));
       return new ApexDatetime(Date.UTC(y, mo - 1, d, h || 0, mi || 0, s || 0));
     },
-    newInstanceGmt: (f, args) => {
+    'Datetime newInstanceGmt(Date, Time) | Datetime newInstanceGmt(Integer, Integer, Integer) | Datetime newInstanceGmt(Integer, Integer, Integer, Integer, Integer, Integer)': (f, args) => {
       if (args.length === 1) return new ApexDatetime(n(args[0]));
       const [y, mo, d, h, mi, s] = args.map((a) => n(a ?? 0));
       return new ApexDatetime(Date.UTC(y, mo - 1, d, h || 0, mi || 0, s || 0));
     },
-    valueof: (f, [v]) => (typeof v === 'number' ? new ApexDatetime(v) : parseDatetime(f, str(v))),
-    valueOfGmt: (f, [v]) => parseDatetime(f, str(v)),
-    parse: (f, [v]) => parseDatetime(f, str(v)),
+    'Datetime valueOf(Object) | Datetime valueOf(String)': (f, [v]) => (typeof v === 'number' ? new ApexDatetime(v) : parseDatetime(f, str(v))),
+    'Datetime valueOfGmt(String)': (f, [v]) => parseDatetime(f, str(v)),
+    'Datetime parse(String)': (f, [v]) => parseDatetime(f, str(v)),
   },
   methods: {
-    getTime: (f, d: ApexDatetime) => d.ms,
-    addSeconds: (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 1000),
-    addMinutes: (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 60000),
-    addHours: (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 3600000),
-    addDays: (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 86400000),
-    addMonths: (f, d: ApexDatetime, [k]) => new ApexDatetime(addMonths(d.ms, n(k))),
-    addYears: (f, d: ApexDatetime, [k]) => new ApexDatetime(addMonths(d.ms, 12 * n(k))),
-    year: (f, d: ApexDatetime) => new Date(d.ms).getUTCFullYear(),
-    month: (f, d: ApexDatetime) => new Date(d.ms).getUTCMonth() + 1,
-    day: (f, d: ApexDatetime) => new Date(d.ms).getUTCDate(),
-    hour: (f, d: ApexDatetime) => new Date(d.ms).getUTCHours(),
-    minute: (f, d: ApexDatetime) => new Date(d.ms).getUTCMinutes(),
-    second: (f, d: ApexDatetime) => new Date(d.ms).getUTCSeconds(),
-    millisecond: (f, d: ApexDatetime) => new Date(d.ms).getUTCMilliseconds(),
-    yearGmt: (f, d: ApexDatetime) => new Date(d.ms).getUTCFullYear(),
-    monthGmt: (f, d: ApexDatetime) => new Date(d.ms).getUTCMonth() + 1,
-    dayGmt: (f, d: ApexDatetime) => new Date(d.ms).getUTCDate(),
-    hourGmt: (f, d: ApexDatetime) => new Date(d.ms).getUTCHours(),
-    date: (f, d: ApexDatetime) => new ApexDate(Math.floor(d.ms / 86400000) * 86400000),
-    dateGmt: (f, d: ApexDatetime) => new ApexDate(Math.floor(d.ms / 86400000) * 86400000),
-    format: (f, d: ApexDatetime, [p]) => (p === undefined ? formatDate(d.ms, 'M/d/yyyy h:mm a') : formatDate(d.ms, str(p))),
-    formatGmt: (f, d: ApexDatetime, [p]) => formatDate(d.ms, str(p)),
-    formatLong: (f, d: ApexDatetime) => formatDate(d.ms, 'M/d/yyyy h:mm:ss a z'),
-    isSameDay: (f, d: ApexDatetime, [o]) => Math.floor(d.ms / 86400000) === Math.floor((o as ApexDatetime).ms / 86400000),
+    ...ADD_ERROR,
+    'Long getTime()': (f, d: ApexDatetime) => d.ms,
+    'Datetime addSeconds(Integer)': (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 1000),
+    'Datetime addMinutes(Integer)': (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 60000),
+    'Datetime addHours(Integer)': (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 3600000),
+    'Datetime addDays(Integer)': (f, d: ApexDatetime, [k]) => new ApexDatetime(d.ms + n(k) * 86400000),
+    'Datetime addMonths(Integer)': (f, d: ApexDatetime, [k]) => new ApexDatetime(addMonths(d.ms, n(k))),
+    'Datetime addYears(Integer)': (f, d: ApexDatetime, [k]) => new ApexDatetime(addMonths(d.ms, 12 * n(k))),
+    'Integer year() | Integer yearGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCFullYear(),
+    'Integer month() | Integer monthGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCMonth() + 1,
+    'Integer day() | Integer dayGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCDate(),
+    'Integer dayOfYear() | Integer dayOfYearGmt()': (f, d: ApexDatetime) => Math.floor((d.ms - Date.UTC(new Date(d.ms).getUTCFullYear(), 0, 1)) / 86400000) + 1,
+    'Integer hour() | Integer hourGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCHours(),
+    'Integer minute() | Integer minuteGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCMinutes(),
+    'Integer second() | Integer secondGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCSeconds(),
+    'Integer millisecond() | Integer millisecondGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCMilliseconds(),
+    'Time time() | Time timeGmt()': (f, d: ApexDatetime) => new ApexTime(((d.ms % 86400000) + 86400000) % 86400000),
+    'Date date() | Date dateGmt()': (f, d: ApexDatetime) => new ApexDate(Math.floor(d.ms / 86400000) * 86400000),
+    'String format(String?, String?)': (f, d: ApexDatetime, [p, tz], site: Site) =>
+      tz !== undefined && !/^(GMT|UTC)$/i.test(str(tz)) ? unsupported(f, `Datetime.format in time zone ${str(tz)}`, site) : p === undefined ? formatDate(d.ms, 'M/d/yyyy h:mm a') : formatDate(d.ms, str(p)),
+    'String formatGmt(String)': (f, d: ApexDatetime, [p]) => formatDate(d.ms, str(p)),
+    'String formatLong()': (f, d: ApexDatetime) => formatDate(d.ms, 'M/d/yyyy h:mm:ss a z'),
+    'Boolean isSameDay(Datetime)': (f, d: ApexDatetime, [o]) => Math.floor(d.ms / 86400000) === Math.floor((o as ApexDatetime).ms / 86400000),
   },
 });
 
 defineNative({
   name: 'Time',
+  complete: true,
   statics: {
-    newInstance: (f, [h, m, s, ms]) => new ApexTime(((n(h) * 60 + n(m)) * 60 + n(s)) * 1000 + n(ms ?? 0)),
+    'Time newInstance(Integer, Integer, Integer, Integer)': (f, [h, m, s, ms]) => new ApexTime(((n(h) * 60 + n(m)) * 60 + n(s)) * 1000 + n(ms ?? 0)),
   },
   methods: {
-    hour: (f, t: ApexTime) => Math.floor(t.ms / 3600000) % 24,
-    minute: (f, t: ApexTime) => Math.floor(t.ms / 60000) % 60,
-    second: (f, t: ApexTime) => Math.floor(t.ms / 1000) % 60,
-    millisecond: (f, t: ApexTime) => t.ms % 1000,
-    addHours: (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k) * 3600000) % 86400000) + 86400000) % 86400000),
-    addMinutes: (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k) * 60000) % 86400000) + 86400000) % 86400000),
-    addSeconds: (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k) * 1000) % 86400000) + 86400000) % 86400000),
-    addMilliseconds: (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k)) % 86400000) + 86400000) % 86400000),
+    ...ADD_ERROR,
+    'Integer hour()': (f, t: ApexTime) => Math.floor(t.ms / 3600000) % 24,
+    'Integer minute()': (f, t: ApexTime) => Math.floor(t.ms / 60000) % 60,
+    'Integer second()': (f, t: ApexTime) => Math.floor(t.ms / 1000) % 60,
+    'Integer millisecond()': (f, t: ApexTime) => t.ms % 1000,
+    'Time addHours(Integer)': (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k) * 3600000) % 86400000) + 86400000) % 86400000),
+    'Time addMinutes(Integer)': (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k) * 60000) % 86400000) + 86400000) % 86400000),
+    'Time addSeconds(Integer)': (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k) * 1000) % 86400000) + 86400000) % 86400000),
+    'Time addMilliseconds(Integer)': (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k)) % 86400000) + 86400000) % 86400000),
   },
 });
 
 // ---------------------------------------------------------------- Math
 
 const dec = (x: number) => new Dec(x);
+/** `Decimal f(Decimal) | Double f(Double)`: the runtime answers with a Decimal, as before. */
+const unary = (name: string, fn: (x: number) => number) => ({ [`Decimal ${name}(Decimal) | Double ${name}(Double)`]: (f: Frame, [a]: unknown[]) => dec(fn(n(a))) });
 defineNative({
   name: 'Math',
+  complete: true,
   statics: {
     'Integer abs(Integer) | Long abs(Long) | Decimal abs(Decimal) | Double abs(Double)': (f, [v]) => (v instanceof Dec ? new Dec(Math.abs(v.n), v.scale, v.isDouble) : Math.abs(n(v))),
-    'Integer max(Integer, Integer) | Long max(Long, Long) | Decimal max(Decimal, Decimal) | Double max(Double, Double)': (f, [a, b]) => (n(a) >= n(b) ? a : b),
-    'Integer min(Integer, Integer) | Long min(Long, Long) | Decimal min(Decimal, Decimal) | Double min(Double, Double)': (f, [a, b]) => (n(a) <= n(b) ? a : b),
+    'Integer max(Integer, Integer) | Long max(Long, Long) | Decimal max(Decimal, Decimal) | Decimal max(Decimal, Double) | Double max(Double, Double)': (f, [a, b]) => (n(a) >= n(b) ? a : b),
+    'Integer min(Integer, Integer) | Long min(Long, Long) | Decimal min(Decimal, Decimal) | Decimal min(Decimal, Double) | Double min(Double, Double)': (f, [a, b]) => (n(a) <= n(b) ? a : b),
     'Integer mod(Integer, Integer) | Long mod(Long, Long)': (f, [a, b]) => {
       if (n(b) === 0) throwEx(f, 'MathException', 'Divide by 0');
       return n(a) % n(b);
     },
     'Double pow(Double, Double)': (f, [a, b]) => new Dec(Math.pow(n(a), n(b)), undefined, true),
-    'Double sqrt(Double)': (f, [a]) => new Dec(Math.sqrt(n(a)), undefined, true),
-    'Double floor(Double)': (f, [a]) => new Dec(Math.floor(n(a)), undefined, true),
-    'Double ceil(Double)': (f, [a]) => new Dec(Math.ceil(n(a)), undefined, true),
+    'Decimal sqrt(Decimal) | Double sqrt(Double)': (f, [a]) => new Dec(Math.sqrt(n(a)), undefined, true),
+    'Decimal floor(Decimal) | Double floor(Double)': (f, [a]) => new Dec(Math.floor(n(a)), undefined, true),
+    'Decimal ceil(Decimal) | Double ceil(Double)': (f, [a]) => new Dec(Math.ceil(n(a)), undefined, true),
     'Integer round(Decimal) | Integer round(Double)': (f, [a]) => Math.round(n(a)),
     'Long roundToLong(Decimal) | Long roundToLong(Double)': (f, [a]) => Math.round(n(a)),
     'Double random()': () => new Dec(Math.random(), undefined, true),
-    'Double exp(Double)': (f, [a]) => dec(Math.exp(n(a))),
-    'Double log(Double)': (f, [a]) => dec(Math.log(n(a))),
-    log10: (f, [a]) => dec(Math.log10(n(a))),
-    'Double signum(Double)': (f, [a]) => dec(Math.sign(n(a))),
-    'Double sin(Double)': (f, [a]) => dec(Math.sin(n(a))),
-    'Double cos(Double)': (f, [a]) => dec(Math.cos(n(a))),
+    'Decimal atan2(Decimal, Decimal) | Double atan2(Double, Double)': (f, [a, b]) => dec(Math.atan2(n(a), n(b))),
+    ...unary('exp', Math.exp),
+    ...unary('log', Math.log),
+    ...unary('log10', Math.log10),
+    ...unary('signum', Math.sign),
+    ...unary('sin', Math.sin),
+    ...unary('cos', Math.cos),
+    ...unary('tan', Math.tan),
+    ...unary('asin', Math.asin),
+    ...unary('acos', Math.acos),
+    ...unary('atan', Math.atan),
+    ...unary('sinh', Math.sinh),
+    ...unary('cosh', Math.cosh),
+    ...unary('tanh', Math.tanh),
+    ...unary('cbrt', Math.cbrt),
+    // Java's rint: halves go to the even neighbour.
+    ...unary('rint', (x) => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x))),
   },
   props: { pi: { get: () => new Dec(Math.PI, undefined, true) }, e: { get: () => new Dec(Math.E, undefined, true) } },
 });

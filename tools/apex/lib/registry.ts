@@ -32,6 +32,8 @@ export interface NativeType {
   complete?: boolean;
   /** Signatures parsed from the member keys (filled by defineNative), lower-case name → overloads. */
   signatures?: { statics: Map<string, Signature[]>; methods: Map<string, Signature[]> };
+  /** Members declared by bare name (lower case): they exist, their types are unknown (filled by defineNative). */
+  bare?: { statics: Set<string>; methods: Set<string> };
 }
 
 /** One overload of a system method: `String substring(Integer, Integer?)` → two signatures. */
@@ -91,8 +93,8 @@ function splitParams(s: string): string[] {
 /**
  * A member key is either a bare name (`substring`: the checker knows the name, not its types) or
  * Apex signatures (`String substring(Integer, Integer?)`): a trailing `?` marks an optional
- * parameter, and `|` separates overloads that share the implementation
- * (`Integer abs(Integer) | Decimal abs(Decimal)`).
+ * parameter, and `|` separates overloads (or same-behaving members) that share the implementation
+ * (`Integer abs(Integer) | Decimal abs(Decimal)`, `Integer year() | Integer yearGmt()`).
  */
 export function parseMemberKey(key: string): { name: string; signatures: Signature[] } {
   const signatures: Signature[] = [];
@@ -101,11 +103,11 @@ export function parseMemberKey(key: string): { name: string; signatures: Signatu
     const m = SIGNATURE.exec(one);
     if (!m) return { name: key, signatures: [] };
     const [, ret, n, paramText] = m;
-    name = n;
+    if (name === key) name = n;
     const params = splitParams(paramText);
     const required = params.filter((p) => !p.endsWith('?')).length;
     const types = params.map((p) => parseTypeString(p.replace(/\?$/, '')));
-    for (let k = required; k <= types.length; k++) signatures.push({ name, returns: parseTypeString(ret), params: types.slice(0, k) });
+    for (let k = required; k <= types.length; k++) signatures.push({ name: n, returns: parseTypeString(ret), params: types.slice(0, k) });
   }
   return { name, signatures };
 }
@@ -113,21 +115,24 @@ export function parseMemberKey(key: string): { name: string; signatures: Signatu
 /** Registers a type under its name and aliases (e.g. 'System.HttpRequest', 'HttpRequest'). */
 export function defineNative(t: NativeType, ...aliases: string[]): NativeType {
   t.signatures = { statics: new Map(), methods: new Map() };
-  const lower = (o?: Record<string, unknown>, sigs?: Map<string, Signature[]>) => {
+  t.bare = { statics: new Set(), methods: new Set() };
+  const lower = (o?: Record<string, unknown>, sigs?: Map<string, Signature[]>, bare?: Set<string>) => {
     if (!o) return;
     for (const k of Object.keys(o)) {
       const { name, signatures } = parseMemberKey(k);
-      const low = name.toLowerCase();
-      if (sigs) sigs.set(low, [...(sigs.get(low) ?? []), ...signatures]);
-      if (k === low) continue;
-      // The runtime dispatches by name: overloads belong under one key (`|`), sharing one implementation.
-      (o as Record<string, unknown>)[low] = o[k];
-      delete (o as Record<string, unknown>)[k];
+      const impl = o[k];
+      delete o[k];
+      if (bare && !signatures.length) bare.add(name.toLowerCase());
+      // The runtime dispatches by name: overloads share one implementation (`|`), under each name they use.
+      for (const n of new Set([name, ...signatures.map((x) => x.name)].map((x) => x.toLowerCase()))) {
+        if (sigs) sigs.set(n, [...(sigs.get(n) ?? []), ...signatures.filter((x) => x.name.toLowerCase() === n)]);
+        o[n] = impl;
+      }
     }
   };
-  lower(t.statics, t.signatures.statics);
+  lower(t.statics, t.signatures.statics, t.bare.statics);
   lower(t.props);
-  lower(t.methods, t.signatures.methods);
+  lower(t.methods, t.signatures.methods, t.bare.methods);
   natives.set(t.name.toLowerCase(), t);
   for (const a of aliases) natives.set(a.toLowerCase(), t);
   if (!t.name.includes('.')) natives.set('system.' + t.name.toLowerCase(), t);

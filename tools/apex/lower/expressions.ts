@@ -16,6 +16,7 @@ import { runSoql } from '../run/data.ts';
 import { addSObjectError } from '../run/dml.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
+import { natives, type NativeType } from '../lib/registry.ts';
 
 /** Operators whose result is a Boolean, a number, a String or a date: never a user object. */
 const PLAIN_RESULTS = new Set(
@@ -377,6 +378,15 @@ export class ExpressionLowering {
     return undefined;
   }
 
+  /** The system type a local's name also names, when that type has a static method `method`. */
+  localShadowingType(n: N, method: string, scope: Scope): NativeType | undefined {
+    if (cname(n) !== 'PrimaryExpressionContext' || cname(kids(n)[0]) !== 'IdPrimaryContext') return undefined;
+    const name = text(rule(kids(n)[0], 'id'));
+    if (scope.lookup(name) === undefined) return undefined;
+    const nt = natives.get(name.toLowerCase());
+    return nt?.statics?.[method.toLowerCase()] ? nt : undefined;
+  }
+
   isSuper(n: N): boolean {
     return cname(n) === 'PrimaryExpressionContext' && cname(kids(n)[0]) === 'SuperPrimaryContext';
   }
@@ -412,6 +422,10 @@ export class ExpressionLowering {
     if (this.isSuper(leftN)) {
       return async (f) => callSuper(f, mname, await evalArgs(f), site);
     }
+    // `String json = …; JSON.deserializeUntyped(json)`: a local named like a system type leaves the
+    // type's static methods reachable (Salesforce compiles it; the variable's type lacks the method).
+    const shadowed = this.localShadowingType(leftN, mname, scope);
+    if (shadowed) return async (f) => callStatic(f, { kind: 'native', nt: shadowed }, mname, await evalArgs(f), site);
     const chain = this.plainChain(leftN, scope);
     if (chain) {
       let res: NameResolution | undefined;

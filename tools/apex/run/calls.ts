@@ -227,12 +227,19 @@ export async function callMethod(f: Frame, target: unknown, name: string, args: 
     }
   }
   const nt = nativeTypeOf(target);
-  const fn = nt?.methods?.[key];
+  const fn = nt?.methods?.[key] ?? twinTypeOf(target)?.methods?.[key];
   if (fn) return fn(f, target, args, site);
   if (key === 'equals' && args.length === 1) return apexEquals(f, target, args[0], true, site);
   if (key === 'hashcode') return apexHashCode(f, target, site);
   if (key === 'tostring') return apexString(f, target, site);
   return unsupported(f, `${nt?.name ?? runtimeTypeName(target)}.${name}`, site);
+}
+
+/** The other type a run-time value may have been declared as: Id (a string), Long (a number), Double (a Dec). */
+function twinTypeOf(v: unknown): NativeType | undefined {
+  if (typeof v === 'string') return natives.get('id');
+  if (typeof v === 'number') return natives.get('long');
+  return v instanceof Dec ? natives.get('double') : undefined;
 }
 
 function nativeTypeOf(v: unknown): NativeType | undefined {

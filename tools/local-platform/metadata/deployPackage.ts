@@ -248,7 +248,7 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
     for (const { name, problem } of typeProblems) {
       const entry = apexOk.find(({ c }) => c.fullName === name)!;
       entry.p.problems.push(problem);
-      failures.push(toFailure(entry.c, problem, stamp));
+      if (problem.problemType !== 'Warning') failures.push(toFailure(entry.c, problem, stamp));
     }
   }
 
@@ -273,7 +273,10 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
       const before = env.stored(c.type, c.fullName);
       const files = p.files ?? c.files;
       const changed = !!before && !sameFiles(before.files, files);
-      successes.push(msg(c, { created: !before, changed }));
+      // What the local runtime does not know deploys with a warning naming it (tools/apex/README.md).
+      const warnings = p.problems.filter((x) => x.problemType === 'Warning');
+      const warning = warnings.length ? { problemType: 'Warning' as const, problem: warnings.map((w) => (w.lineNumber ? `${w.problem} at line ${w.lineNumber}` : w.problem)).join('\n') } : {};
+      successes.push(msg(c, { created: !before, changed, ...warning }));
     }
     for (const d of deletions) {
       const exists = !!env.stored(d.type, d.fullName);

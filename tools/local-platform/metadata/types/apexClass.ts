@@ -10,6 +10,7 @@ import type { RecordStore } from '../../contracts.ts';
 import type { Handler } from './handler.ts';
 import { readXml } from './handler.ts';
 import type { Problem } from '../metadataXml.ts';
+import type { DeployComponent } from '../readDeployZip.ts';
 import type { SchemaOracle } from '../../../apex/check/checker.ts';
 
 class FirstError extends ApexErrorListener {
@@ -45,24 +46,29 @@ export function checkApexSyntax(body: string): { problem: string; lineNumber: nu
   return { problem: toSalesforceMessage(e.msg, e.token), lineNumber: e.line, columnNumber: e.column + 1 };
 }
 
-export const apexClass: Handler = (c, env) => {
-  const xml = readXml(c, 'ApexClass');
+/**
+ * What ApexClass and ApexTrigger share: the -meta.xml (apiVersion, status) and the source file.
+ * `body` is undefined when the source is missing (the problem says so).
+ */
+export function readApexSource(c: DeployComponent, type: 'ApexClass' | 'ApexTrigger', ext: string, nameProblem?: string): { problems: Problem[]; body?: string; apiVersion?: string; status?: 'Active' | 'Inactive' | 'Deleted' } {
+  const xml = readXml(c, type);
   if ('problems' in xml) return { problems: xml.problems };
   const r = xml.reader;
   r.allowOnly(['apiVersion', 'packageVersions', 'status']);
   const apiVersion = r.string('apiVersion', { required: true });
   const status = r.enumValue('status', 'ApexCodeUnitStatus', ['Active', 'Inactive', 'Deleted'] as const) ?? 'Active';
   const problems: Problem[] = r.problems.map((p) => ({ ...p, fileName: c.xmlFileName }));
-  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(c.fullName) || c.fullName.includes('__') || c.fullName.length > 40) {
-    problems.push({ problem: `Invalid class name ${c.fullName}: up to 40 letters, digits and single underscores, starting with a letter.`, fileName: c.fileName });
-    return { problems };
-  }
+  if (nameProblem) return { problems: [...problems, { problem: nameProblem, fileName: c.fileName }] };
   const bodyBuf = c.files.get(c.fileName);
-  if (!bodyBuf || c.fileName === c.xmlFileName) {
-    problems.push({ problem: `Missing source file ${c.fullName}.cls`, fileName: c.fileName });
-    return { problems };
-  }
-  const body = bodyBuf.toString('utf8');
+  if (!bodyBuf || c.fileName === c.xmlFileName) return { problems: [...problems, { problem: `Missing source file ${c.fullName}.${ext}`, fileName: c.fileName }] };
+  return { problems, body: bodyBuf.toString('utf8'), apiVersion, status };
+}
+
+export const apexClass: Handler = (c, env) => {
+  const badName = !/^[A-Za-z][A-Za-z0-9_]*$/.test(c.fullName) || c.fullName.includes('__') || c.fullName.length > 40;
+  const source = readApexSource(c, 'ApexClass', 'cls', badName ? `Invalid class name ${c.fullName}: up to 40 letters, digits and single underscores, starting with a letter.` : undefined);
+  const { problems, body, apiVersion, status } = source;
+  if (body === undefined) return { problems };
   const syntax = checkApexSyntax(body);
   if (syntax) problems.push({ ...syntax, fileName: c.fileName });
   const declared = /\bclass\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(body.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))?.[1];
@@ -92,7 +98,7 @@ export const apexClass: Handler = (c, env) => {
  * The ApexClass sObject row makes `SELECT … FROM ApexClass` work; a store that doesn't model ApexClass
  * (INVALID_TYPE) must not fail the deploy, since the class itself is stored in md_components.
  */
-function upsertUnlessUnknownType(records: RecordStore, orgId: string, sobject: string, key: string, fields: Record<string, unknown>): void {
+export function upsertUnlessUnknownType(records: RecordStore, orgId: string, sobject: string, key: string, fields: Record<string, unknown>): void {
   try {
     records.upsert(orgId, sobject, key, fields);
   } catch (e) {
@@ -104,8 +110,9 @@ function upsertUnlessUnknownType(records: RecordStore, orgId: string, sobject: s
  * The compile phase of the local Apex runtime over the org's classes as the deploy would leave them:
  * Salesforce's compile errors (unknown variables and methods, illegal assignments, missing returns,
  * duplicate locals, invalid types …) with line and column. Only problems in this deploy's classes are
- * reported. The phase refuses only what Salesforce certainly refuses (tools/apex/README.md); if the
- * runtime itself fails on a class, the syntax check above stands alone, so a runtime gap never fails a deploy.
+ * reported. The phase refuses only what Salesforce certainly refuses (tools/apex/README.md); what the
+ * local runtime does not know comes back as a Warning (the class deploys). If the runtime itself fails
+ * on a class, the syntax check above stands alone, so a runtime gap never fails a deploy.
  */
 export async function checkApexTypes(
   batch: { name: string; body: string; fileName: string }[],
@@ -114,15 +121,22 @@ export async function checkApexTypes(
 ): Promise<{ name: string; problem: Problem }[]> {
   if (batch.length === 0) return [];
   let errors: { message: string; fileName: string; line: number; column: number }[];
+  let warnings: typeof errors;
   try {
     const { Program } = await import('../../../apex/check/program.ts');
     const byName = new Map(stored.map((c) => [c.name.toLowerCase(), c]));
     for (const c of batch) byName.set(c.name.toLowerCase(), c);
-    errors = new Program([...byName.values()].map(({ name, body }) => ({ name, body })), schema).errors;
+    const program = new Program([...byName.values()].map(({ name, body }) => ({ name, body })), schema);
+    errors = program.errors;
+    warnings = program.warnings;
   } catch {
     return [];
   }
   const out: { name: string; problem: Problem }[] = [];
+  for (const w of warnings) {
+    const cls = batch.find((c) => `${c.name}.cls`.toLowerCase() === w.fileName.toLowerCase());
+    if (cls) out.push({ name: cls.name, problem: { problem: w.message, fileName: cls.fileName, lineNumber: w.line, columnNumber: w.column, problemType: 'Warning' } });
+  }
   for (const e of errors) {
     const cls = batch.find((c) => `${c.name}.cls`.toLowerCase() === e.fileName.toLowerCase());
     // A construct the runtime cannot lower is its gap, not the class's fault.

@@ -6,26 +6,13 @@
  * sObject row makes `SELECT … FROM ApexTrigger` work.
  */
 import type { Handler } from './handler.ts';
-import { readXml } from './handler.ts';
-import type { Problem } from '../metadataXml.ts';
-import { toSalesforceMessage } from './apexClass.ts';
+import { readApexSource, toSalesforceMessage, upsertUnlessUnknownType } from './apexClass.ts';
 import { readTriggerHeader } from '../../../apex/parse/triggerSource.ts';
 import { getObjectDef } from '../../schema.ts';
 
 export const apexTrigger: Handler = (c, env) => {
-  const xml = readXml(c, 'ApexTrigger');
-  if ('problems' in xml) return { problems: xml.problems };
-  const r = xml.reader;
-  r.allowOnly(['apiVersion', 'packageVersions', 'status']);
-  const apiVersion = r.string('apiVersion', { required: true });
-  const status = r.enumValue('status', 'ApexCodeUnitStatus', ['Active', 'Inactive', 'Deleted'] as const) ?? 'Active';
-  const problems: Problem[] = r.problems.map((p) => ({ ...p, fileName: c.xmlFileName }));
-  const bodyBuf = c.files.get(c.fileName);
-  if (!bodyBuf || c.fileName === c.xmlFileName) {
-    problems.push({ problem: `Missing source file ${c.fullName}.trigger`, fileName: c.fileName });
-    return { problems };
-  }
-  const body = bodyBuf.toString('utf8');
+  const { problems, body, apiVersion, status } = readApexSource(c, 'ApexTrigger', 'trigger');
+  if (body === undefined) return { problems };
   const parsed = readTriggerHeader(body);
   if ('error' in parsed) {
     const e = parsed.error;
@@ -48,27 +35,23 @@ export const apexTrigger: Handler = (c, env) => {
     problems,
     data: { apiVersion, status, sobject: header.sobject, events: header.events },
     apply: (_db, records) => {
-      try {
-        records.upsert(env.org.id, 'ApexTrigger', 'Name', {
-          Name: c.fullName,
-          Body: body,
-          TableEnumOrId: header.sobject,
-          ApiVersion: Number(apiVersion),
-          Status: status,
-          IsValid: true,
-          UsageBeforeInsert: usage('before insert'),
-          UsageAfterInsert: usage('after insert'),
-          UsageBeforeUpdate: usage('before update'),
-          UsageAfterUpdate: usage('after update'),
-          UsageBeforeDelete: usage('before delete'),
-          UsageAfterDelete: usage('after delete'),
-          UsageAfterUndelete: usage('after undelete'),
-          LengthWithoutComments: body.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').replace(/\s+/g, '').length,
-          NamespacePrefix: null,
-        });
-      } catch (e) {
-        if ((e as { errorCode?: string }).errorCode !== 'INVALID_TYPE') throw e;
-      }
+      upsertUnlessUnknownType(records, env.org.id, 'ApexTrigger', 'Name', {
+        Name: c.fullName,
+        Body: body,
+        TableEnumOrId: header.sobject,
+        ApiVersion: Number(apiVersion),
+        Status: status,
+        IsValid: true,
+        UsageBeforeInsert: usage('before insert'),
+        UsageAfterInsert: usage('after insert'),
+        UsageBeforeUpdate: usage('before update'),
+        UsageAfterUpdate: usage('after update'),
+        UsageBeforeDelete: usage('before delete'),
+        UsageAfterDelete: usage('after delete'),
+        UsageAfterUndelete: usage('after undelete'),
+        LengthWithoutComments: body.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').replace(/\s+/g, '').length,
+        NamespacePrefix: null,
+      });
     },
   };
 };
