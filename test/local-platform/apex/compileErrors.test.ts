@@ -57,7 +57,7 @@ beforeAll(async () => {
   // Valid Apex in grouped folders, as source-deploy-retrieve finds it: it must deploy.
   write('src/main/default/classes/Shapes/Overloads.cls', "public class Overloads {\n  public enum Kind { READ, EDIT }\n  public static String f(Object o) { return 'Object'; }\n  public static String f(String s) { return 'String'; }\n  public static String g(Kind k) { return 'Kind ' + k; }\n}");
   write('src/main/default/classes/Shapes/Overloads.cls-meta.xml', meta);
-  write('src/tests/OverloadsTest.cls', "@IsTest\nprivate class OverloadsTest {\n  @IsTest static void staticTypesChooseTheOverload() {\n    Object o = 'x';\n    Assert.areEqual('Object', Overloads.f(o));\n    Assert.areEqual('String', Overloads.f((String) null));\n    Assert.areEqual('Kind EDIT', Overloads.g(Overloads.Kind.EDIT));\n  }\n  @IsTest static void customFieldsOfTheSameDeploy() {\n    Assert.areEqual(1, Widgets.count());\n  }\n}");
+  write('src/tests/OverloadsTest.cls', "@IsTest\nprivate class OverloadsTest {\n  @IsTest static void staticTypesChooseTheOverload() {\n    Object o = 'x';\n    Assert.areEqual('Object', Overloads.f(o));\n    Assert.areEqual('String', Overloads.f((String) null));\n    Assert.areEqual('Kind EDIT', Overloads.g(Overloads.Kind.EDIT));\n  }\n  @IsTest static void customFieldsOfTheSameDeploy() {\n    Assert.areEqual(1, Widgets.count());\n  }\n  @IsTest static void privateReachedThroughPublic() {\n    Hidden.q();\n    Assert.areEqual(1, Dashboards.load(false));\n  }\n}");
   write('src/tests/OverloadsTest.cls-meta.xml', meta);
   // A custom object deployed with the Apex that names its field.
   write('src/main/default/objects/Widget__c/Widget__c.object-meta.xml', '<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata"><label>Widget</label><pluralLabel>Widgets</pluralLabel><nameField><label>Widget Name</label><type>Text</type></nameField><deploymentStatus>Deployed</deploymentStatus><sharingModel>ReadWrite</sharingModel></CustomObject>\n');
@@ -66,9 +66,9 @@ beforeAll(async () => {
   write('src/main/default/classes/Shapes/Widgets.cls-meta.xml', meta);
   // Valid on its own; NotVisible calls its private method. And a class naming a system class the
   // runtime lacks: it deploys, with a warning that names it.
-  write('src/main/default/classes/Shapes/Hidden.cls', 'public class Hidden {\n  private static void p() {}\n}');
+  write('src/main/default/classes/Shapes/Hidden.cls', 'public class Hidden {\n  private static void p() {}\n  public static void q() { p(); }\n}');
   write('src/main/default/classes/Shapes/Hidden.cls-meta.xml', meta);
-  write('src/main/default/classes/Shapes/Dashboards.cls', "public class Dashboards {\n  public static void load() {\n    Wave.QueryBuilder.load('x');\n  }\n}");
+  write('src/main/default/classes/Shapes/Dashboards.cls', "public class Dashboards {\n  public static Integer load(Boolean live) {\n    Integer shown = 1;\n    if (live) { Wave.QueryBuilder.load('x'); }\n    return shown;\n  }\n}");
   write('src/main/default/classes/Shapes/Dashboards.cls-meta.xml', meta);
   const login = await loginJwt(platform, 'hub', '--set-default');
   expect(login.exitCode, JSON.stringify(login.json)).toBe(0);
@@ -99,7 +99,7 @@ describe('sf project deploy start refuses Apex that Salesforce would not compile
     expect(successes.find((x) => x['fullName'] === 'Dashboards')).toMatchObject({
       success: true,
       problemType: 'Warning',
-      problem: 'not supported by the local runtime: Wave.QueryBuilder.load (it deploys; running it fails) at line 3',
+      problem: 'not supported by the local runtime: Wave.QueryBuilder.load (it deploys; running it fails) at line 4',
     });
   }, 120_000);
 });
