@@ -124,7 +124,7 @@ describe('kill -9', () => {
     await until(() => count("SELECT Id FROM Account WHERE Name LIKE 'crash-%'") === 2);
     await killChild();
 
-    const p = await startPlatform({ home, port: 0, log: () => {} });
+    const p = await startPlatform({ home, port: 0, log: () => {}, apexWorkers: false });
     try {
       expect(count("SELECT Id FROM Account WHERE Name LIKE 'crash-%'")).toBe(0);
       expect(count("SELECT Id FROM Account WHERE Name = 'kept-1'")).toBe(1);
@@ -149,7 +149,7 @@ describe('kill -9', () => {
     await until(() => count("SELECT Id FROM Account WHERE Name = 'crash-test-1'") === 1);
     await killChild();
 
-    const p = await startPlatform({ home, port: 0, log: () => {} });
+    const p = await startPlatform({ home, port: 0, log: () => {}, apexWorkers: false });
     try {
       expect(count("SELECT Id FROM Account WHERE Name LIKE 'crash-test-%'")).toBe(0);
       expect(count("SELECT Id FROM ApexClass WHERE Name IN ('Doomed', 'DoomedTest')")).toBe(0);
