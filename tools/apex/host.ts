@@ -162,6 +162,9 @@ export interface ApexHost {
   /** Optional: session cache capacity in MB of a partition (default partition when undefined); absent means 0. */
   sessionCacheCapacityMb?(partition?: string): Promise<number>;
 
+  /** Optional: the value of a custom label (`System.Label.Name`), undefined when the org has no such label. */
+  customLabel?(name: string): Promise<string | undefined>;
+
   /**
    * Optional (added by the Apex runtime for System.runAs): a host for another user of the same org,
    * sharing this host's transaction. Hosts without it run the runAs block as the current user.

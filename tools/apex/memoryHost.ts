@@ -36,6 +36,8 @@ export interface MemoryHostOptions {
   callout?: (req: HttpCallout) => Promise<HttpCalloutResult>;
   /** Custom objects, and custom fields of standard objects, beside the platform's standard objects (describe). */
   objects?: SchemaObject[];
+  /** Custom labels: full name → value (System.Label). */
+  labels?: Record<string, string>;
 }
 
 export interface ChildRelationship {
@@ -121,6 +123,7 @@ export class MemoryHost implements ApexHost {
   capacityMb: number;
   partitions: Record<string, number>;
   sessionPartitions: Record<string, number>;
+  labels: Record<string, string>;
   calloutHandler?: (req: HttpCallout) => Promise<HttpCalloutResult>;
   calloutLog: HttpCallout[] = [];
   queryLog: { soql: string; options: QueryOptions }[] = [];
@@ -148,6 +151,7 @@ export class MemoryHost implements ApexHost {
     this.capacityMb = o.cacheCapacityMb ?? 0;
     this.partitions = o.cachePartitions ?? {};
     this.sessionPartitions = o.sessionPartitions ?? {};
+    this.labels = o.labels ?? {};
     // What every org has: the running user and the standard profiles.
     const profiles = this.seed('Profile', [{ Name: 'System Administrator' }, { Name: 'Standard User' }, { Name: 'Minimum Access - Salesforce' }]);
     this.seed('User', [{ Id: this.user.id, Username: this.user.username, Name: this.user.name, Email: this.user.email, ProfileId: profiles[0], IsActive: true }]);
@@ -236,6 +240,11 @@ export class MemoryHost implements ApexHost {
 
   async describeSObject(name: string): Promise<SObjectDescribe | undefined> {
     return this.describeAs(this.user.id, name);
+  }
+
+  async customLabel(name: string): Promise<string | undefined> {
+    const hit = Object.entries(this.labels).find(([k]) => k.toLowerCase() === name.toLowerCase());
+    return hit?.[1];
   }
 
   async describeGlobal(): Promise<{ name: string; keyPrefix: string | null }[]> {

@@ -60,6 +60,20 @@ export function readCertificateNames(sourceDirs: string[]): string[] {
  * An in-memory org holding the project's classes; each certificate of the project gets a throwaway
  * RSA key (the real private key never leaves the real org, so local tests sign with a stand-in).
  */
+/** Custom labels of the project (`labels/*.labels-meta.xml`): full name → value. */
+export function readProjectLabels(files: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  for (const f of files.filter((x) => /\.labels-meta\.xml$/.test(x))) {
+    for (const block of readFileSync(f, 'utf8').split('<labels>').slice(1)) {
+      const name = /<fullName>([^<]*)<\/fullName>/.exec(block)?.[1];
+      const value = /<value>([\s\S]*?)<\/value>/.exec(block)?.[1];
+      if (name && value !== undefined) out[name] = unescape(value);
+    }
+  }
+  return out;
+}
+
 export function projectHost(sourceDirs: string[]): MemoryHost {
   const certificates: Record<string, string> = {};
   for (const name of readCertificateNames(sourceDirs)) {
@@ -80,6 +94,7 @@ export function projectHost(sourceDirs: string[]): MemoryHost {
     sessionPartitions[name] = capacity('Session');
   }
   const objects = readProjectObjects(sourceDirs.flatMap((d) => walk(d)));
+  const labels = readProjectLabels(sourceDirs.flatMap((d) => walk(d)));
   const host = new MemoryHost({
     classes: readProjectClasses(sourceDirs),
     triggers: readProjectTriggers(sourceDirs),
@@ -89,6 +104,7 @@ export function projectHost(sourceDirs: string[]): MemoryHost {
     cachePartitions,
     sessionPartitions,
     objects,
+    labels,
   });
   // Permission sets of the project, with their object permissions, as an org would have them deployed.
   for (const f of sourceDirs.flatMap((d) => walk(d)).filter((x) => /\/permissionsets\/[^/]+\.permissionset-meta\.xml$/.test(x))) {

@@ -36,7 +36,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // a pipe takes output asynchronously: exit once the results are flushed (`--json | jq` got 64 KiB)
+  (code) => process.stdout.write('', () => process.exit(code)),
   (e) => {
     if (e instanceof ToolError) {
       process.stderr.write(`Error (${e.name}): ${e.message}\n${e.actions.map((a) => `  Try: ${a}\n`).join('')}`);

@@ -5,7 +5,7 @@
  * certainly refuses: a name or type it cannot know (an incomplete system library, a standard
  * object's fields) is accepted and left to the runtime.
  */
-import type { ClassDef, FieldDef, MethodDef, Site } from '../lower/classModel.ts';
+import { type ClassDef, type FieldDef, type MethodDef, type Site, signatureOf } from '../lower/classModel.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
 import { normType, parseTypeRef } from '../parse/syntax.ts';
@@ -712,7 +712,7 @@ export class Checker {
       this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${owner.fullName}`, at);
     }
     const site = this.sites.get(siteNode);
-    if (site && byArity.length > 1) site.signature = best.params.map((p) => p.type.name.toLowerCase()).join(',');
+    if (site && byArity.length > 1) site.signature = signatureOf(best);
     return best;
   }
 
@@ -859,7 +859,7 @@ export class Checker {
       const argTypes = exprs.map((e) => this.expr(e, ctx));
       const site = this.sites.get(c);
       const best = this.closest(ctors, argTypes);
-      if (site && best) site.signature = best.params.map((p) => p.type.name.toLowerCase()).join(',');
+      if (site && best) site.signature = signatureOf(best);
     }
     return type;
   }

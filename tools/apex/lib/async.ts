@@ -39,7 +39,7 @@ asyncHooks.runQueued = async (f: Frame): Promise<void> => {
   try {
     while (f.tx.asyncJobs.length) {
       const job = f.tx.asyncJobs.shift()!;
-      f.tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0 };
+      f.tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
       f.tx.quiddity = job.quiddity;
       await job.run(new Frame(f.tx, f.cls, null, 0));
     }

@@ -7,3 +7,4 @@ import './json.ts';
 import './web.ts';
 import './trigger.ts';
 import './async.ts';
+import './messaging.ts';

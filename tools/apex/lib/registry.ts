@@ -22,6 +22,8 @@ export interface NativeType {
   /** Public instance fields (lower-case → display) for objects like RestRequest. */
   fields?: string[];
   instanceOf?: (v: unknown) => boolean;
+  /** Instance members that are not fixed names (`Account.SObjectType.fields.Name`): asked after `fields`. */
+  instanceMember?: (f: Frame, self: any, name: string, site: Site) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Static members that are not fixed names (`Schema.SObjectType.Account`): asked after `props`. */
   staticMember?: (f: Frame, name: string, site: Site) => unknown;
   /**

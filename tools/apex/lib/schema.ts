@@ -164,6 +164,13 @@ defineNative(
     construct: (f, [name]) => sobjectTypeToken(str(name)),
     // `Schema.SObjectType.Account` is Account's DescribeSObjectResult
     staticMember: async (f, name, site) => objectResult(f, await requireDescribe(f, name, site)),
+    // `Account.SObjectType.fields.Name`: the field's token
+    instanceMember: (f, t: NObj, name, site) => {
+      if (name.toLowerCase() !== 'fields') return unsupported(f, `field ${name} on Schema.SObjectType`, site);
+      const fields = new NObj('Schema.SObjectTypeTokenFields');
+      fields.set('sobject', t.get('name'));
+      return fields;
+    },
     methods: {
       getDescribe: async (f, t: NObj, _a, site) => objectResult(f, await requireDescribe(f, t.get('name'), site)),
       newSObject: (f, t: NObj, args) => {
@@ -213,6 +220,15 @@ defineNative({
       for (const fd of d.fields) m.put(fd.name, fieldToken(d.name, fd.name));
       return m;
     },
+  },
+});
+defineNative({
+  name: 'Schema.SObjectTypeTokenFields',
+  instanceMember: async (f, o: NObj, name, site) => {
+    const d = await requireDescribe(f, o.get('sobject'), site);
+    const fd = findFieldOf(d, name);
+    if (!fd) return unsupported(f, `field ${name} of ${d.name} (not in the local org's schema)`, site);
+    return fieldToken(d.name, fd.name);
   },
 });
 defineNative({ name: 'Schema.FieldSets', methods: { getMap: () => new CaseInsensitiveMap(STRING, ref('Schema.FieldSet')) } });

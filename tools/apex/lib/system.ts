@@ -15,6 +15,7 @@ import type { Frame } from '../run/frame.ts';
 import type { Site } from '../lower/classModel.ts';
 import { compileDynamicSoql } from './dynamicSoql.ts';
 import { equalsAsync } from './collections.ts';
+import { CompileError } from '../errors.ts';
 import { apexString } from '../run/equality.ts';
 
 const str = (v: unknown) => stringValueOf(v);
@@ -73,6 +74,19 @@ defineNative({
     schedule: (f, a, site) => unsupported(f, 'System.schedule', site),
   },
 }, 'System.System');
+
+// ---------------------------------------------------------------- custom labels
+
+defineNative({
+  name: 'Label',
+  // `System.Label.Name`: the org's custom label; Salesforce refuses to compile a name it lacks
+  staticMember: async (f, name, site) => {
+    if (!f.tx.host.customLabel) return unsupported(f, `System.Label.${name} (this org host has no custom labels)`, site);
+    const v = await f.tx.host.customLabel(name);
+    if (v === undefined) throw new CompileError(`Invalid field ${name} for Label`, site.file, site.line, site.col);
+    return v;
+  },
+});
 
 // ---------------------------------------------------------------- Request and Quiddity
 
@@ -156,6 +170,7 @@ const limitFns: Record<string, [(f: Frame) => number, number]> = {
   dmlstatements: [(f) => f.tx.counts.dml, LIMITS.dmlStatements],
   dmlrows: [(f) => f.tx.counts.dmlRows, LIMITS.dmlRows],
   callouts: [(f) => f.tx.counts.callouts, LIMITS.callouts],
+  emailinvocations: [(f) => f.tx.counts.emails, LIMITS.emailInvocations],
   cputime: [(f) => f.tx.cpuMs(), LIMITS.cpuMs],
   heapsize: [() => 0, LIMITS.heap],
 };
@@ -204,7 +219,7 @@ defineNative({
       if (f.tx.testStarted) throwEx(f, 'FinalException', 'Testing already started');
       f.tx.testStarted = true;
       f.tx.savedCounts = { ...f.tx.counts };
-      f.tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0 };
+      f.tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
       f.tx.pendingDml = false;
       return null;
     },

@@ -3,7 +3,7 @@
  * closures. ClassDefs are built once per program (a set of class sources) and hold no transaction
  * state; statics live in the Transaction.
  */
-import type { TypeRef } from '../run/values.ts';
+import { type TypeRef, typeRefToString } from '../run/values.ts';
 import type { Frame } from '../run/frame.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 
@@ -187,4 +187,9 @@ export interface Site {
    * overload chosen by the arguments' static types; the runtime dispatches to that signature.
    */
   signature?: string;
+}
+
+/** The key a call site keeps for the overload the check phase chose: parameter types with their type arguments. */
+export function signatureOf(m: MethodDef): string {
+  return m.params.map((p) => typeRefToString(p.type).toLowerCase()).join(',');
 }

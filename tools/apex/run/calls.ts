@@ -1,10 +1,10 @@
 /** Method dispatch, overloads, invocation, static initialization and object construction. */
 import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, EnumValue, NativeObject, SObject, type TypeRef, TypeValue, stringValueOf, typeRefToString } from './values.ts';
-import { ClassDef, type MethodDef, type Site } from '../lower/classModel.ts';
+import { ClassDef, type MethodDef, type Site, signatureOf } from '../lower/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { Frame } from './frame.ts';
 import { type NativeType, NObj, natives } from '../lib/registry.ts';
-import { type Resolved, assignable, coerce, enumValue, instanceOf, isPlainType, resolveTypeRef, runtimeTypeName } from './types.ts';
+import { type Resolved, assignable, coerce, collectionFit, enumValue, instanceOf, isPlainType, resolveTypeRef, runtimeTypeName } from './types.ts';
 import { limitEx, stampTrace, throwNpe, unsupported } from './exceptions.ts';
 import { apexEquals, apexHashCode, apexString, setAdd, userKeyed } from './equality.ts';
 
@@ -35,13 +35,27 @@ function siteOf(cls: ClassDef, line: number): Site {
   return { file: cls.fileName, line, col: 1, cls };
 }
 
+/** Whether the values fit the parameters (a type the runtime cannot name counts as a fit). */
+function fits(f: Frame, m: MethodDef, args: unknown[], site: Site): boolean {
+  return args.every((a, i) => {
+    if (a === null) return true;
+    try {
+      return assignable(f, a, m.params[i].type, site, m.cls) && collectionFit(f, a, m.params[i].type, m.cls) > 0;
+    } catch (e) {
+      if (e instanceof CompileError) return true;
+      throw e;
+    }
+  });
+}
+
 function pickMethod(f: Frame, cands: MethodDef[], args: unknown[], site: Site): MethodDef | undefined {
   const byArity = cands.filter((m) => m.params.length === args.length);
   if (byArity.length <= 1) return byArity[0];
   // The check phase chose the overload by the arguments' static types, as Salesforce's compiler does.
   if (site.signature !== undefined) {
-    const bound = byArity.find((m) => m.params.map((p) => p.type.name.toLowerCase()).join(',') === site.signature);
-    if (bound) return bound;
+    const bound = byArity.find((m) => signatureOf(m) === site.signature);
+    // a binding made from unknown static types (a system type the checker lacks) may not fit the values
+    if (bound && fits(f, bound, args, site)) return bound;
   }
   let best: MethodDef | undefined;
   let bestScore = -1;
@@ -52,8 +66,13 @@ function pickMethod(f: Frame, cands: MethodDef[], args: unknown[], site: Site): 
       const a = args[i];
       const t = m.params[i].type;
       if (a === null) continue;
-      if (instanceOf(f, a, t, site)) score += t.name.toLowerCase() === 'object' ? 1 : 3;
-      else if (assignable(f, a, t, site)) score += 1;
+      const elements = collectionFit(f, a, t, m.cls);
+      if (elements === 0) {
+        ok = false;
+        break;
+      }
+      if (instanceOf(f, a, t, site, m.cls)) score += (t.name.toLowerCase() === 'object' ? 1 : 3) + elements;
+      else if (assignable(f, a, t, site, m.cls)) score += 1;
       else {
         ok = false;
         break;

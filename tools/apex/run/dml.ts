@@ -240,6 +240,8 @@ function dmlException(f: Frame, op: DmlOp, results: DmlRowResult[]) {
 }
 
 /** insert/update/upsert/delete/undelete of one sObject (or Id) or a list; returns per-row results. */
+const ACCESS_OBJECTS = new Set(['user', 'permissionset', 'permissionsetassignment', 'objectpermissions', 'fieldpermissions']);
+
 export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, site: Site): Promise<DmlRowResult[]> {
   const tx = f.tx;
   if (v === null) throw dmlException(f, op, [{ id: null, success: false, errors: [{ statusCode: 'REQUIRED_ARGUMENT_MISSING', message: 'Required argument is missing', fields: [] }] }]);
@@ -259,6 +261,8 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
   });
   if (!sobjs.length) return [];
   tx.pendingDml = true;
+  // access comes from these rows: a describe read earlier in the transaction is stale now
+  if (sobjs.some((so) => ACCESS_OBJECTS.has(so.type.toLowerCase()))) for (const k of [...tx.cacheLocal.keys()]) if (k.startsWith('describe.')) tx.cacheLocal.delete(k);
   const triggers = await orgTriggers(f);
   const st = new Statement(f, op, opts, triggers, sobjs.length);
   const rows: Row[] = sobjs.map((so, i) => ({ i, so, type: so.type }));

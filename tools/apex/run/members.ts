@@ -156,6 +156,7 @@ export async function getMember(f: Frame, target: unknown, name: string, site: S
     const nt = natives.get(target.typeName.toLowerCase());
     const key = name.toLowerCase();
     if (nt?.fields?.includes(key) || target.fields.has(key)) return target.get(key);
+    if (nt?.instanceMember) return nt.instanceMember(f, target, name, site);
   }
   if (target instanceof TypeValue) {
     const r = resolveTypeName(f, target.ref.name);

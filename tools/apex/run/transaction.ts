@@ -18,6 +18,7 @@ export const LIMITS = {
   queryRows: 50_000,
   dmlRows: 10_000,
   heap: 6_000_000,
+  emailInvocations: 10,
 };
 
 /**
@@ -50,7 +51,7 @@ export class Transaction {
   staticInitDone = new Set<ClassDef>();
   stack: StackEntry[] = [];
   debugLines: string[] = [];
-  counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0 };
+  counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
   /** Time spent waiting for the host (SOQL, DML, callouts) is not CPU time. */
   hostMs = 0;
   startedAt = Date.now();

@@ -19,7 +19,8 @@ const STANDARD_SOBJECTS = new Set(
     'GroupMember PermissionSet PermissionSetAssignment RecordType ApexClass ApexTrigger AsyncApexJob CronTrigger EmailMessage ' +
     'UserRole Document Folder AggregateResult OpportunityLineItem OpportunityContactRole AccountContactRelation ' +
     'Certificate NamedCredential RemoteProxy ExternalDataSource CustomPermission SetupEntityAccess FeedItem Topic Period ' +
-    'BusinessHours Holiday Entitlement ServiceContract WorkOrder Quote QuoteLineItem Individual ConnectedApplication'
+    'BusinessHours Holiday Entitlement ServiceContract WorkOrder Quote QuoteLineItem Individual ConnectedApplication ' +
+    'ObjectPermissions FieldPermissions PermissionSetGroup PermissionSetLicense PermissionSetLicenseAssign'
   )
     .split(' ')
     .map((s) => s.toLowerCase()),
@@ -62,8 +63,8 @@ function canonicalSObjectName(name: string): string {
   return n;
 }
 
-export function resolveTypeRef(f: Frame, t: TypeRef, site: Site): Resolved {
-  const r = resolveTypeName(f, t.name);
+export function resolveTypeRef(f: Frame, t: TypeRef, site: Site, from: ClassDef = f.cls): Resolved {
+  const r = resolveTypeName(f, t.name, from);
   if (!r) throw new CompileError(`Invalid type: ${t.name}`, site.file, site.line, site.col);
   return r;
 }
@@ -164,7 +165,8 @@ export function runtimeTypeName(v: unknown): string {
 
 const ID_RE = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 
-export function instanceOf(f: Frame, v: unknown, t: TypeRef, site: Site): boolean {
+/** `from`: the class whose scope names `t` (a parameter type is named in its method's class). */
+export function instanceOf(f: Frame, v: unknown, t: TypeRef, site: Site, from: ClassDef = f.cls): boolean {
   if (v === null || v === undefined) return false;
   const n = t.name.toLowerCase().replace(/^system\./, '');
   switch (n) {
@@ -202,7 +204,7 @@ export function instanceOf(f: Frame, v: unknown, t: TypeRef, site: Site): boolea
     case 'type':
       return v instanceof TypeValue;
   }
-  const r = resolveTypeRef(f, t, site);
+  const r = resolveTypeRef(f, t, site, from);
   if (r.kind === 'class' && r.cls.kind === 'enum') return v instanceof EnumValue && v.enumType.toLowerCase() === r.cls.fullName.toLowerCase();
   if (r.kind === 'class') return v instanceof ApexObject && v.cls.isSubclassOf(r.cls);
   if (r.kind === 'sobject') return v instanceof SObject && v.type.toLowerCase() === r.name.toLowerCase();
@@ -214,12 +216,48 @@ export function instanceOf(f: Frame, v: unknown, t: TypeRef, site: Site): boolea
 }
 
 /** Widening used for overload choice and parameter binding (Integer → Long/Decimal). */
-export function assignable(f: Frame, v: unknown, t: TypeRef, site: Site): boolean {
+export function assignable(f: Frame, v: unknown, t: TypeRef, site: Site, from: ClassDef = f.cls): boolean {
   if (v === null) return true;
   const n = t.name.toLowerCase();
   if (typeof v === 'number' && (n === 'long' || n === 'decimal' || n === 'double')) return true;
   if (n === 'id' && typeof v === 'string') return true;
-  return instanceOf(f, v, t, site);
+  return instanceOf(f, v, t, site, from);
+}
+
+const bareName = (t: TypeRef) => t.name.toLowerCase().replace(/^(schema|system)\./, '');
+
+/**
+ * How a collection's element types fit a parameter's type arguments (`Set<String>` against
+ * `Set<Schema.SObjectField>`): 2 the same names, 1 compatible or not known, 0 incompatible. Lets
+ * overloads that differ only in a type argument be told apart by the values.
+ */
+export function collectionFit(f: Frame, v: unknown, t: TypeRef, from: ClassDef): number {
+  let have: (TypeRef | undefined)[];
+  if (v instanceof ApexList || v instanceof ApexSet) have = [v.elemType];
+  else if (v instanceof ApexMap) have = [v.keyType, v.valueType];
+  else return 1;
+  if (t.args.length !== have.length) return 1;
+  let fit = 2;
+  for (let i = 0; i < have.length; i++) {
+    const e = have[i];
+    const p = t.args[i];
+    if (!e) {
+      fit = 1;
+      continue;
+    }
+    if (bareName(e) === bareName(p)) continue;
+    fit = 1;
+    const pn = bareName(p);
+    if (pn === 'object' || (pn === 'sobject' && isSObjectName(bareName(e)))) continue;
+    const a = resolveTypeName(f, e.name);
+    const b = resolveTypeName(f, p.name, from);
+    if (!a || !b) continue; // a name the runtime cannot resolve: not known to differ
+    if (a.kind === 'class' && b.kind === 'class' && a.cls.isSubclassOf(b.cls)) continue;
+    if (a.kind === 'sobject' && b.kind === 'sobject' && a.name.toLowerCase() === b.name.toLowerCase()) continue;
+    if ((bareName(e) === 'id' && pn === 'string') || (bareName(e) === 'string' && pn === 'id')) continue;
+    return 0;
+  }
+  return fit;
 }
 
 export function coerce(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {

@@ -1,0 +1,53 @@
+/**
+ * Call dispatch the check phase decides: overloads that differ only in a collection's type argument,
+ * parameter types named in the method's own class (an inner enum) when called from another class.
+ */
+import { describe, expect, it } from 'vitest';
+import { run } from './helpers.ts';
+
+const classes = [
+  {
+    name: 'Describer',
+    body: `public class Describer {
+  public enum Mode { SHORT, LONG }
+  public static String describe(List<Integer> numbers) { return 'numbers ' + (numbers == null ? 'none' : String.valueOf(numbers.size())); }
+  public static String describe(List<String> words) { return 'words ' + (words == null ? 'none' : String.valueOf(words.size())); }
+  public static String show(String s, Mode m) { return m == Mode.SHORT ? s.left(1) : s; }
+  public static String show(Integer i, Mode m) { return 'int ' + i; }
+  public static String pick(Set<String> names) { return 'names'; }
+  public static String pick(Set<Schema.SObjectField> fields) { return 'fields'; }
+  public static String viaObject(Object o) { return pick((Set<Schema.SObjectField>) o); }
+}`,
+  },
+];
+
+describe('overloads chosen by static types', () => {
+  it('tells List<Integer> from List<String>, even for a null argument', async () => {
+    const r = await run(
+      `List<String> none; List<Integer> nums;
+       System.debug(Describer.describe(none));
+       System.debug(Describer.describe(nums));
+       System.debug(Describer.describe(new List<String>{ 'a' }));
+       System.debug(Describer.describe(new List<Integer>{ 1, 2 }));`,
+      { classes },
+    );
+    expect(r.compileProblem ?? r.exceptionMessage).toBeUndefined();
+    expect(r.debug).toEqual(['words none', 'numbers none', 'words 1', 'numbers 2']);
+  });
+
+  it('tells Set<String> from Set<Schema.SObjectField> by the values when the static types are unknown', async () => {
+    const r = await run(
+      `System.debug(Describer.pick(new Set<String>{ 'Name' }) + ' ' + Describer.pick(new Set<Schema.SObjectField>{ Account.Name }));
+       System.debug(Describer.viaObject(new Set<Schema.SObjectField>{ Account.Name }));`,
+      { classes },
+    );
+    expect(r.compileProblem ?? r.exceptionMessage).toBeUndefined();
+    expect(r.debug).toEqual(['names fields', 'fields']);
+  });
+
+  it("resolves a parameter's inner enum in the method's class when another class calls it", async () => {
+    const r = await run(`Object o = 'hello'; System.debug(Describer.show((String) o, Describer.Mode.SHORT) + ' ' + Describer.show(3, Describer.Mode.LONG));`, { classes });
+    expect(r.compileProblem ?? r.exceptionMessage).toBeUndefined();
+    expect(r.debug).toEqual(['h int 3']);
+  });
+});
