@@ -8,14 +8,14 @@ import { Lowering } from './lower/declarations.ts';
 import { parseApex } from './parse/parse.ts';
 import { CompileError } from './errors.ts';
 import { ClassDef, type MethodDef, type Site } from './lower/classModel.ts';
-import type { Program } from './check/program.ts';
+import { programFor, type Program } from './check/program.ts';
 import type { Coverage, Transaction } from './run/transaction.ts';
 import { invoke, ensureStaticInit } from './run/calls.ts';
 import { compiledTriggers } from './run/triggers.ts';
 import { dml } from './run/dml.ts';
 import { recordToSObject } from './run/data.ts';
 import { ApexThrow } from './errors.ts';
-import type { SObjectRecord } from './host.ts';
+import type { ApexClassSource, SObjectRecord } from './host.ts';
 import { ApexList, ApexMap, Blob } from './run/values.ts';
 import { newRestRequest, newRestResponse } from './lib/web.ts';
 import { serialize, parseJson, typed } from './lib/json.ts';
@@ -118,6 +118,14 @@ export function matchUrlMapping(mappings: { pattern: string; cls: ClassDef }[], 
 }
 
 const VERBS: Record<string, string> = { GET: 'httpget', POST: 'httppost', PUT: 'httpput', PATCH: 'httppatch', DELETE: 'httpdelete' };
+
+/**
+ * Compiles a set of classes ahead of use: programs are cached by their sources (per thread), so an
+ * org's first transaction on a fresh Apex worker does not pay for parsing and checking them.
+ */
+export function compileClasses(classes: ApexClassSource[]): void {
+  programFor(classes);
+}
 
 /** Runs the @RestResource method for one /services/apexrest request, as Salesforce answers it. */
 export async function runApexRest(host: ApexHost, request: ApexRestRequest): Promise<ApexRestResponse> {

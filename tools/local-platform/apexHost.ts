@@ -94,6 +94,13 @@ function approxSize(value: unknown, seen = new WeakSet<object>()): number {
   return n;
 }
 
+/** The org's deployed Apex classes: what its transactions compile. */
+export function orgApexClasses(db: DatabaseSync, orgId: string, metadata: MetadataModule): ApexClassSource[] {
+  if (metadata.listApexClasses) return metadata.listApexClasses(db, orgId);
+  const rows = db.prepare("SELECT fields FROM records WHERE org_id = ? AND sobject = 'ApexClass'").all(orgId) as { fields: string }[];
+  return rows.map((r) => JSON.parse(r.fields)).map((f: Record<string, unknown>) => ({ name: String(f.Name), body: String(f.Body ?? '') }));
+}
+
 export function createApexHost(deps: ApexHostDeps): ApexHost {
   const { db, org, userId, metadata } = deps;
   const fetchImpl = deps.fetchImpl ?? fetch;
@@ -122,9 +129,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     instanceUrl: org.instanceUrl,
     user,
     async listClasses(): Promise<ApexClassSource[]> {
-      if (metadata.listApexClasses) return metadata.listApexClasses(db, org.id);
-      const rows = db.prepare("SELECT fields FROM records WHERE org_id = ? AND sobject = 'ApexClass'").all(org.id) as { fields: string }[];
-      return rows.map((r) => JSON.parse(r.fields)).map((f: Record<string, unknown>) => ({ name: String(f.Name), body: String(f.Body ?? '') }));
+      return orgApexClasses(db, org.id, metadata);
     },
     async listTriggers() {
       return metadata.listApexTriggers?.(db, org.id) ?? [];

@@ -13,39 +13,68 @@ import type { ApexJob } from './apexWorker.ts';
  * transaction it left open are undone from the journal (apexJournal.ts).
  */
 const HEAP_TEXT = 'System.LimitException: Apex heap size too large';
-const BOOT = new URL('./apexWorkerBoot.mjs', import.meta.url);
+const BOOT = new URL('./workerBoot.mjs', import.meta.url);
+const ENTRY = new URL('./apexWorker.ts', import.meta.url).href;
 
 interface Slot {
   worker: Worker;
   prefix: string;
   job?: { id: number; entry: string; resolve: (v: unknown) => void; reject: (e: Error) => void };
+  /** Orgs whose classes changed while this worker was busy: compiled as soon as it is free. */
+  stale: Set<string>;
 }
+
+/** How many orgs' programs each worker keeps compiled ahead of use: the ones most recently deployed to or run. */
+const HOT_ORGS = 4;
+
 
 export class ApexPool {
   private slots: Slot[] = [];
   private queue: { job: Omit<ApexJob, 'id'>; resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
   private seq = 0;
   private closed = false;
+  /** Most recently used orgs first. */
+  private hot: string[];
 
   constructor(
     private readonly home: string,
     private readonly db: DatabaseSync,
     private readonly log: (line: string) => void,
     private readonly max = 8,
-  ) {}
+  ) {
+    this.hot = recentApexOrgs(db);
+  }
 
   /** Runs `entry` of tools/apex/index.ts with a host for (org, user) and the given arguments. */
   run<T>(entry: string, orgId: string, userId: string, args: unknown[]): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The local platform is stopping'));
+    this.touch(orgId);
     return new Promise<unknown>((resolve, reject) => {
       this.queue.push({ job: { entry, orgId, userId, args }, resolve, reject });
       this.pump();
     }) as Promise<T>;
   }
 
-  /** Starts two workers ahead of the first request (loading the runtime takes seconds): an A → B callout needs both; pump keeps one spare. */
-  warm(): void {
-    while (!this.closed && this.slots.length < Math.min(2, this.max)) this.spawn();
+  /**
+   * Starts workers ahead of the first request, each compiling the programs of the orgs in use: loading
+   * the runtime and compiling an org's classes take seconds, longer than Apex's callout timeout on a
+   * busy machine when one org's Apex calls another's. pump keeps one spare after that.
+   */
+  warm(count: number): void {
+    while (!this.closed && this.slots.length < Math.min(count, this.max)) this.spawn();
+  }
+
+  /** The org's classes changed (a deploy): every worker compiles them now, not in the org's next transaction. */
+  preload(orgId: string): void {
+    this.touch(orgId);
+    for (const slot of this.slots) {
+      if (slot.job) slot.stale.add(orgId);
+      else slot.worker.postMessage({ preload: [orgId] });
+    }
+  }
+
+  private touch(orgId: string): void {
+    this.hot = [orgId, ...this.hot.filter((o) => o !== orgId)].slice(0, HOT_ORGS);
   }
 
   /** Workers running a transaction now. */
@@ -81,8 +110,8 @@ export class ApexPool {
 
   private spawn(): Slot {
     const prefix = `w${++this.seq}:`;
-    const worker = new Worker(BOOT, { workerData: { home: this.home, prefix }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 1024 } });
-    const slot: Slot = { worker, prefix };
+    const worker = new Worker(BOOT, { workerData: { entry: ENTRY, home: this.home, prefix, preload: this.hot }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    const slot: Slot = { worker, prefix, stale: new Set() };
     worker.unref();
     worker.on('message', (m: { ready?: boolean; id?: number; ok?: boolean; value?: unknown; error?: { message: string; status?: number; errorCode?: string; fields?: string[] } }) => {
       if (m.ready) this.log(`Apex worker ${prefix} ready`);
@@ -90,6 +119,8 @@ export class ApexPool {
       const job = slot.job;
       slot.job = undefined;
       worker.unref();
+      if (slot.stale.size) worker.postMessage({ preload: [...slot.stale] });
+      slot.stale.clear();
       if (m.ok) job.resolve(m.value);
       else job.reject(m.error?.errorCode ? new ApiError(m.error.status ?? 500, m.error.errorCode, m.error.message, m.error.fields ?? []) : new Error(m.error?.message));
       this.pump();
@@ -113,6 +144,18 @@ export class ApexPool {
     });
     this.slots.push(slot);
     return slot;
+  }
+}
+
+/** Orgs that last had Apex deployed (a restarted platform readies them first). */
+function recentApexOrgs(db: DatabaseSync): string[] {
+  try {
+    const rows = db
+      .prepare("SELECT m.org_id AS id FROM md_components m JOIN orgs o ON o.id = m.org_id WHERE m.type = 'ApexClass' AND o.status = 'Active' GROUP BY m.org_id ORDER BY max(m.updated_at) DESC LIMIT ?")
+      .all(HOT_ORGS) as { id: string }[];
+    return rows.map((r) => r.id);
+  } catch {
+    return []; // no Metadata module, no md_components
   }
 }
 

@@ -10,7 +10,7 @@ import { runInNewContext } from 'node:vm';
 import * as apex from '../apex/index.ts';
 import { heapGauge } from '../apex/run/transaction.ts';
 import { createRecordStore, getOrg, openDatabase } from './store.ts';
-import { createApexHost, setJournalPrefix } from './apexHost.ts';
+import { createApexHost, orgApexClasses, setJournalPrefix } from './apexHost.ts';
 import { loadNeighbours } from './neighbours.ts';
 import { setMetadataModule } from './access.ts';
 import { setCustomObjectSource } from './schema.ts';
@@ -25,7 +25,7 @@ export interface ApexJob {
   args: unknown[];
 }
 
-const { home, prefix } = workerData as { home: string; prefix: string };
+const { home, prefix } = workerData as { home: string; prefix: string; preload?: string[] };
 setJournalPrefix(prefix);
 const db = openDatabase(home);
 skipDeployRecovery(db); // the main thread owns recovery; a deploy may be running there right now
@@ -50,7 +50,20 @@ function revive(v: unknown): unknown {
   return v;
 }
 
-parentPort!.on('message', async (job: ApexJob) => {
+/** Compiles these orgs' classes now (after a deploy, or at start for the orgs in use), so their next transaction here need not. */
+function preload(orgIds: string[]): void {
+  for (const orgId of orgIds) {
+    try {
+      apex.compileClasses(orgApexClasses(db, orgId, neighbours.metadata));
+    } catch {
+      // A class that fails to compile fails its transaction, with the message, when one runs.
+    }
+  }
+}
+preload((workerData as { preload?: string[] }).preload ?? []);
+
+parentPort!.on('message', async (job: ApexJob | { preload: string[] }) => {
+  if ('preload' in job) return preload(job.preload);
   try {
     const org = getOrg(db, job.orgId);
     if (!org) throw new ApiError(404, 'NOT_FOUND', 'This org no longer exists');

@@ -43,6 +43,8 @@ export interface RequestContext {
    * when the platform runs Apex in-process.
    */
   runApex?<T>(entry: string, userId: string, args: unknown[]): Promise<T>;
+  /** Tells the platform a deploy changed these component types of this org (it readies their Apex and tab bundles). */
+  deployed?(types: string[]): void;
 }
 
 /** Each part mounts one handler; it returns false for requests that are not its own. */

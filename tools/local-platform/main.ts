@@ -1,7 +1,8 @@
 /**
  * Entry point of the background server that `local-orgs start` spawns: starts the platform with
  * settings from the environment (LOCAL_SF_HOME, LOCAL_SF_PORT, LOCAL_SF_PROPAGATION_SECONDS,
- * LOCAL_SF_ACTIVE_SCRATCH_ORGS, LOCAL_SF_DAILY_SCRATCH_ORGS, LOCAL_SF_LOG_REQUESTS=0 to silence) and
+ * LOCAL_SF_ACTIVE_SCRATCH_ORGS, LOCAL_SF_DAILY_SCRATCH_ORGS, LOCAL_SF_LOG_REQUESTS=0 to silence,
+ * LOCAL_SF_PRECOMPILE_TABS=0 to compile LWC tabs only when first viewed, LOCAL_SF_BUNDLE_CACHE) and
  * closes cleanly on SIGTERM/SIGINT so the SQLite file is left consistent. A stop always ends the
  * process: after 5 s, or on a second signal, it exits whatever is still closing (the Apex journal
  * undoes an unfinished transaction at the next start).
@@ -14,7 +15,13 @@ const { exitWithParent } = await import('../core/background.ts');
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 try {
-  const platform = await startPlatform({ log, logRequests: process.env.LOCAL_SF_LOG_REQUESTS !== '0' });
+  const platform = await startPlatform({
+    log,
+    logRequests: process.env.LOCAL_SF_LOG_REQUESTS !== '0',
+    precompileTabs: process.env.LOCAL_SF_PRECOMPILE_TABS !== '0',
+    // A tab's first view runs two Apex actions of Org A at once, and one of them calls Org B's Apex REST.
+    warmApexWorkers: 3,
+  });
   log(`listening: Dev Hub ${platform.devHub.id} at ${platform.url}; ${platform.orgs().length - 1} scratch org(s); routes ${platform.routeNames().join(', ')}`);
   let stopping = false;
   const stop = (why: string) => {

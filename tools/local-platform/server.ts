@@ -18,6 +18,7 @@ import { ApiError, invalidSession, notFound } from './errors.ts';
 import { DOCTYPE_REFUSED, hasDoctype, sendApiError, sendJson, sendSoapFault } from './http.ts';
 import { createApexHost } from './apexHost.ts';
 import { lightningRoutes } from './lightning/index.ts';
+import { BundleCompiler, DEFAULT_BUNDLE_CACHE } from './lightning/bundleCompiler.ts';
 import { recoverApexTransactions } from './apexJournal.ts';
 import { ApexPool } from './apexPool.ts';
 
@@ -48,6 +49,12 @@ export interface PlatformOptions {
   logRequests?: boolean;
   /** Run Apex on worker threads (default; env LOCAL_SF_APEX_WORKERS=0 runs it on the server's event loop). */
   apexWorkers?: boolean;
+  /** Apex workers started with the platform (default 2: an A → B callout needs two at once). */
+  warmApexWorkers?: number;
+  /** Compile an org's LWC tabs as soon as a deploy changes them (the background server does; env LOCAL_SF_PRECOMPILE_TABS=0 stops it). */
+  precompileTabs?: boolean;
+  /** Folder of compiled LWC bundles, shared by platform homes; default env LOCAL_SF_BUNDLE_CACHE or node_modules/.cache/local-sf-lightning. */
+  bundleCache?: string;
 }
 
 export interface CliAppInfo {
@@ -109,6 +116,9 @@ function notSupported(what: string, soap: boolean, res: ServerResponse): void {
   sendJson(res, 501, [{ message, errorCode: 'NOT_SUPPORTED' }]);
 }
 
+/** Deployed types a compiled tab bundle is made of (its components, the tab naming one, the labels they import). */
+const LIGHTNING_TYPES = new Set(['LightningComponentBundle', 'CustomTab', 'CustomLabels', 'CustomLabel']);
+
 const SOAP_SESSION = /<(?:\w+:)?sessionId>([^<]+)<\/(?:\w+:)?sessionId>/;
 
 /** Starts the platform in this process (the CLI's background server and tests both use this). */
@@ -135,7 +145,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   };
   const servers = new Map<string, Server>();
   const apexPool = (options.apexWorkers ?? process.env.LOCAL_SF_APEX_WORKERS !== '0') ? new ApexPool(home, db, log) : undefined;
-  apexPool?.warm();
+  apexPool?.warm(options.warmApexWorkers ?? 2);
+  const bundles = new BundleCompiler(options.bundleCache ?? process.env.LOCAL_SF_BUNDLE_CACHE ?? DEFAULT_BUNDLE_CACHE, log);
+  /** After a deploy: ready the org's Apex in every worker and its tabs' bundles, before anyone asks for them. */
+  const deployed = (orgId: string, types: string[]) => {
+    if (types.some((t) => t === 'ApexClass' || t === 'ApexTrigger')) apexPool?.preload(orgId);
+    if (options.precompileTabs && types.some((t) => LIGHTNING_TYPES.has(t))) bundles.precompileTabs(db, orgId);
+  };
   const oauthSettings = (): OAuthSettings => ({ propagationSeconds: settings.propagationSeconds, propagationError: settings.propagationError, metadata: neighbours.metadata });
 
   const newServer = (getOrgId: () => string | undefined) => {
@@ -177,7 +193,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const registry: { name: string; handler: RouteHandler }[] = [
     { name: 'oauth', handler: oauthRoutes(oauthSettings) },
     // sf org open (front door), the login page, Lightning pages of LWC tabs and their /aura endpoint.
-    { name: 'lightning', handler: lightningRoutes({ home }) },
+    { name: 'lightning', handler: lightningRoutes({ compiler: bundles }) },
     {
       name: 'data',
       handler: dataRoutes({
@@ -238,6 +254,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
         db, org, records, userId,
         apexHost: (uid: string) => createApexHost({ db, org, userId: uid, metadata: neighbours.metadata, records }),
         runApex: apexPool ? <T>(entry: string, uid: string, args: unknown[]) => apexPool.run<T>(entry, org.id, uid, args) : undefined,
+        deployed: (types) => deployed(org.id, types),
       };
       const needsSession = path.startsWith('/services/apexrest') || /^\/services\/data\/v[\d.]+\/(tooling|sobjects|query|composite|limits)/.test(path);
       if (needsSession && !userId) {
@@ -339,6 +356,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     async close() {
       clearInterval(sweeper);
       await apexPool?.close();
+      await bundles.close();
       // Stop listening first, then end every connection (idle keep-alive sockets and requests in flight).
       await Promise.all([...servers.values()].map((s) => {
         const closed = new Promise<void>((r) => s.close(() => r()));

@@ -1,19 +1,20 @@
 /**
  * Compiles a tab's Lightning web component as deployed to the org (md_components, not the repository)
  * with rollup + @lwc/rollup-plugin: the org's `c` bundles, `lightning/*` from lightning-base-components,
- * `@salesforce/*` from salesforceModules.ts. One bundle per deployed version: the key hashes every
- * bundle's files, so a redeploy compiles again and an unchanged org reuses the file on disk.
+ * `@salesforce/*` from salesforceModules.ts. The key hashes every deployed bundle's files, the org's
+ * labels, the compiler versions and our own client code, so one file serves every org with the same
+ * components and a redeploy compiles again. `buildBundle` runs on a worker thread (bundleCompiler.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { DatabaseSync } from 'node:sqlite';
 import { rollup, type RollupCache, type RollupLog } from 'rollup';
 import lwc from '@lwc/rollup-plugin';
 import { listStoredComponents } from '../metadata/componentStore.ts';
-import { salesforceModules, type OrgModuleLookups } from './salesforceModules.ts';
+import { salesforceModules } from './salesforceModules.ts';
 
 const HERE = import.meta.dirname;
 const OVERRIDES = join(HERE, 'modules');
@@ -22,7 +23,15 @@ const packageDir = (name: string) => dirname(createRequire(import.meta.url).reso
 const LBC = packageDir('lightning-base-components');
 const LWC_RUNTIME = ['@lwc/engine-dom', '@lwc/synthetic-shadow', '@lwc/wire-service'].map((name) => ({ npm: packageDir(name) }));
 const LBC_ANCHOR = join(LBC, 'src', 'lightning', 'primitiveIcon', 'primitiveIcon.js');
-const COMPILER = 'lwc 9.4.3 / lightning-base-components 1.28.15-alpha / local-1';
+
+/** What a bundle is made with besides the org's files: package versions and our own sources that end up in it. */
+const COMPILER = (() => {
+  const h = createHash('sha256');
+  for (const name of ['@lwc/compiler', '@lwc/rollup-plugin', '@lwc/engine-dom', 'lightning-base-components', 'rollup']) h.update(`${name}@${JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')).version}\0`);
+  const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  for (const f of [...files(join(HERE, 'client')), ...files(OVERRIDES), join(HERE, 'salesforceModules.ts'), join(HERE, 'compile.ts')].sort()) h.update(f.slice(HERE.length)).update(readFileSync(f));
+  return h.digest('hex');
+})();
 
 export interface CompiledBundle {
   key: string;
@@ -39,52 +48,49 @@ export class CompileProblem extends Error {
 /** `latestOrgBAccounts` → `c-latest-org-b-accounts`, LWC's rule for custom element names. */
 export const tagNameOf = (bundle: string): string => `c-${bundle.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
-interface Bundle {
+/** An LWC bundle as deployed: its name and files (path inside the bundle → content), tests and metadata left out. */
+export interface DeployedBundle {
   name: string;
-  files: Map<string, Buffer>;
+  files: [string, Uint8Array][];
 }
 
-function deployedBundles(db: DatabaseSync, orgId: string): Bundle[] {
+export function deployedBundles(db: DatabaseSync, orgId: string): DeployedBundle[] {
   return listStoredComponents(db, orgId, 'LightningComponentBundle').map((c) => {
-    const files = new Map<string, Buffer>();
+    const files: [string, Uint8Array][] = [];
     for (const [path, b64] of Object.entries(c.files)) {
       const rel = path.split('/').slice(path.split('/').indexOf(c.fullName) + 1).join('/');
       // Tests and metadata stay out of the bundle, as on Salesforce.
       if (!rel || rel.startsWith('__tests__/') || rel.endsWith('-meta.xml')) continue;
-      files.set(rel, Buffer.from(b64, 'base64'));
+      files.push([rel, Buffer.from(b64, 'base64')]);
     }
-    return { name: c.fullName, files };
+    return { name: c.fullName, files: files.sort(([a], [b]) => a.localeCompare(b)) };
   });
 }
 
-function keyOf(bundles: Bundle[], component: string, lookups: OrgModuleLookups): string {
-  const h = createHash('sha256').update(COMPILER).update(component).update(lookups.versionKey());
-  for (const b of bundles) for (const [path, content] of [...b.files].sort(([a], [c]) => a.localeCompare(c))) h.update(`${b.name}/${path}\0`).update(content);
+/** Everything a build needs, as plain data (it crosses to a worker thread). */
+export interface BuildInput {
+  bundles: DeployedBundle[];
+  component: string;
+  /** The org's custom labels, name → value. */
+  labels: [string, string][];
+  key: string;
+}
+
+export function bundleKey(bundles: DeployedBundle[], component: string, labels: [string, string][]): string {
+  const h = createHash('sha256').update(COMPILER).update(component).update(JSON.stringify(labels));
+  for (const b of bundles) for (const [path, content] of b.files) h.update(`${b.name}/${path}\0`).update(content);
   return h.digest('hex').slice(0, 32);
 }
 
-/** Rollup's transform cache, kept in the process so a redeploy recompiles only what changed. */
+/** Rollup's transform cache, kept in this thread so a redeploy recompiles only what changed. */
 let rollupCache: RollupCache | undefined;
-const building = new Map<string, Promise<CompiledBundle>>();
 
-export async function compileTabComponent(db: DatabaseSync, orgId: string, component: string, cacheDir: string, lookups: OrgModuleLookups): Promise<CompiledBundle> {
-  const bundles = deployedBundles(db, orgId);
-  if (!bundles.some((b) => b.name === component)) {
-    throw new CompileProblem(`The org has no Lightning web component named ${component}.`, 'Deploy the bundle (sf project deploy start) with the tab that names it.');
-  }
-  const key = keyOf(bundles, component, lookups);
-  const path = join(cacheDir, `${key}.js`);
-  if (existsSync(path)) return { key, path };
-  let pending = building.get(key);
-  if (!pending) {
-    pending = build(bundles, component, cacheDir, key, lookups).finally(() => building.delete(key));
-    building.set(key, pending);
-  }
-  return pending;
-}
-
-async function build(bundles: Bundle[], component: string, cacheDir: string, key: string, lookups: OrgModuleLookups): Promise<CompiledBundle> {
-  const src = join(cacheDir, `src-${key}`);
+/** Builds `<dir>/<key>.js`, or throws a CompileProblem saying what to fix. */
+export async function buildBundle(input: BuildInput, cacheDir: string): Promise<void> {
+  const { bundles, component, key } = input;
+  const labels = new Map(input.labels);
+  const lookups = { label: (name: string) => labels.get(name) };
+  const src = join(cacheDir, `src-${key}-${process.pid}`);
   await rm(src, { recursive: true, force: true });
   for (const b of bundles) {
     for (const [rel, content] of b.files) {
@@ -151,9 +157,8 @@ async function build(bundles: Bundle[], component: string, cacheDir: string, key
     const { output } = await bundle.generate({ format: 'iife', inlineDynamicImports: true, intro: 'var process = { env: {} };' });
     await bundle.close();
     const path = join(cacheDir, `${key}.js`);
-    await writeFile(`${path}.tmp`, output[0].code);
-    await rename(`${path}.tmp`, path);
-    return { key, path };
+    await writeFile(`${path}.${process.pid}.tmp`, output[0].code);
+    await rename(`${path}.${process.pid}.tmp`, path);
   } catch (e) {
     if (e instanceof CompileProblem) throw e;
     const err = e as Error & { id?: string; loc?: { file?: string; line: number; column: number } };
@@ -169,7 +174,18 @@ function unresolvedMessage(log: RollupLog): string {
   return `imports ${source}, which the local platform does not provide`;
 }
 
-export async function readCompiled(cacheDir: string, key: string): Promise<string | undefined> {
-  if (!/^[0-9a-f]{32}$/.test(key)) return undefined;
-  return readFile(join(cacheDir, `${key}.js`), 'utf8').catch(() => undefined);
+/** The org's custom labels (labels/CustomLabels.labels), name → value, sorted by name. */
+export function orgLabels(db: DatabaseSync, orgId: string): [string, string][] {
+  const xml = listStoredComponents(db, orgId, 'CustomLabels')
+    .concat(listStoredComponents(db, orgId, 'CustomLabel'))
+    .flatMap((c) => Object.values(c.files).map((b64) => Buffer.from(b64, 'base64').toString('utf8')))
+    .join('\n');
+  const labels = new Map<string, string>();
+  for (const m of xml.matchAll(/<labels>([\s\S]*?)<\/labels>|<CustomLabel\b[^>]*>([\s\S]*?)<\/CustomLabel>/g)) {
+    const inner = m[1] ?? m[2] ?? '';
+    const name = /<fullName>([^<]+)<\/fullName>/.exec(inner)?.[1];
+    const value = /<value>([\s\S]*?)<\/value>/.exec(inner)?.[1];
+    if (name && value !== undefined) labels.set(name.trim(), value.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&'));
+  }
+  return [...labels].sort(([a], [b]) => a.localeCompare(b));
 }

@@ -4,39 +4,19 @@
  * SLDS assets. Mounted by server.ts as the `lightning` route.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
 import type { RequestContext, RouteHandler } from '../contracts.ts';
-import { listStoredComponents } from '../metadata/componentStore.ts';
 import { getRecord } from '../store.ts';
 import { frontDoor, HOME_PATH, loginPage, redirectToLogin, safeStartPath, singleAccess } from './frontDoor.ts';
 import { findBrowserSession, readCookie, sessionCookieName, type BrowserSession } from './uiSessions.ts';
 import { homePage, tabPage } from './tabPage.ts';
 import { auraEndpoint } from './auraEndpoint.ts';
-import { readCompiled } from './compile.ts';
+import type { BundleCompiler } from './bundleCompiler.ts';
 import { serveAsset } from './assets.ts';
 import { errorBox, renderPage, sendHtml } from './html.ts';
-import type { OrgModuleLookups } from './salesforceModules.ts';
 
 export interface LightningDeps {
-  /** The platform's state folder: compiled bundles live in <home>/lightning/<orgId>/. */
-  home: string;
-}
-
-/** The org's custom labels (labels/CustomLabels.labels), read when a bundle is compiled. */
-function labelLookups(db: DatabaseSync, orgId: string): OrgModuleLookups {
-  const xml = listStoredComponents(db, orgId, 'CustomLabels')
-    .concat(listStoredComponents(db, orgId, 'CustomLabel'))
-    .flatMap((c) => Object.values(c.files).map((b64) => Buffer.from(b64, 'base64').toString('utf8')))
-    .join('\n');
-  const labels = new Map<string, string>();
-  for (const m of xml.matchAll(/<labels>([\s\S]*?)<\/labels>|<CustomLabel\b[^>]*>([\s\S]*?)<\/CustomLabel>/g)) {
-    const inner = m[1] ?? m[2] ?? '';
-    const name = /<fullName>([^<]+)<\/fullName>/.exec(inner)?.[1];
-    const value = /<value>([\s\S]*?)<\/value>/.exec(inner)?.[1];
-    if (name && value !== undefined) labels.set(name.trim(), value.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&'));
-  }
-  return { label: (name) => labels.get(name), versionKey: () => JSON.stringify([...labels]) };
+  /** Builds and keeps the tabs' compiled bundles (bundleCompiler.ts). */
+  compiler: BundleCompiler;
 }
 
 /** The browser session of this request, if its cookie names a live one of this org and an active user. */
@@ -47,7 +27,6 @@ function sessionOf(ctx: RequestContext, req: IncomingMessage): BrowserSession | 
 }
 
 export function lightningRoutes(deps: LightningDeps): RouteHandler {
-  const cacheDir = (orgId: string) => join(deps.home, 'lightning', orgId);
   return async (ctx, req, res, body) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
@@ -67,7 +46,7 @@ export function lightningRoutes(deps: LightningDeps): RouteHandler {
     if (!session) return (redirectToLogin(req, res), true);
     const bundle = /^\/lightning\/_bundle\/([0-9a-f]{32})\.js$/.exec(path);
     if (bundle) {
-      const code = await readCompiled(cacheDir(ctx.org.id), bundle[1]);
+      const code = await deps.compiler.read(ctx.db, ctx.org.id, bundle[1]);
       if (code === undefined) return false;
       res.writeHead(200, { 'Content-Type': 'text/javascript;charset=UTF-8', 'Content-Length': String(Buffer.byteLength(code)), 'Cache-Control': 'private, max-age=31536000, immutable' });
       res.end(code);
@@ -75,7 +54,7 @@ export function lightningRoutes(deps: LightningDeps): RouteHandler {
     }
     const tab = /^\/lightning\/n\/([^/]+)\/?$/.exec(path);
     if (tab) {
-      await tabPage(ctx, session, decodeURIComponent(tab[1]), res, { cacheDir: cacheDir(ctx.org.id), lookups: (orgId) => labelLookups(ctx.db, orgId) });
+      await tabPage(ctx, session, decodeURIComponent(tab[1]), res, { compiler: deps.compiler });
       return true;
     }
     if (path === HOME_PATH || path === '/lightning' || path === '/lightning/') return (homePage(ctx, res), true);

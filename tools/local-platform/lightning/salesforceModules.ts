@@ -14,8 +14,6 @@ import type { Plugin } from 'rollup';
 export interface OrgModuleLookups {
   /** The value of the org's custom label, or undefined. */
   label(name: string): string | undefined;
-  /** Changes when anything these modules read changes (labels), so compiled bundles are rebuilt. */
-  versionKey(): string;
 }
 
 const PREFIX = '\0lp-sf:';

@@ -8,9 +8,9 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { RequestContext } from '../contracts.ts';
 import { getStoredComponent, listStoredComponents } from '../metadata/componentStore.ts';
 import { getRecord } from '../store.ts';
-import { CompileProblem, compileTabComponent } from './compile.ts';
+import { CompileProblem } from './compile.ts';
+import type { BundleCompiler } from './bundleCompiler.ts';
 import { errorBox, escapeHtml, renderPage, sendHtml } from './html.ts';
-import type { OrgModuleLookups } from './salesforceModules.ts';
 import type { BrowserSession } from './uiSessions.ts';
 
 export interface DeployedTab {
@@ -48,8 +48,7 @@ export function listTabs(db: DatabaseSync, orgId: string): DeployedTab[] {
 }
 
 export interface TabPageDeps {
-  cacheDir: string;
-  lookups(orgId: string): OrgModuleLookups;
+  compiler: BundleCompiler;
 }
 
 export async function tabPage(ctx: RequestContext, session: BrowserSession, tabName: string, res: ServerResponse, deps: TabPageDeps): Promise<void> {
@@ -64,7 +63,7 @@ export async function tabPage(ctx: RequestContext, session: BrowserSession, tabN
   }
   let bundle;
   try {
-    bundle = await compileTabComponent(ctx.db, ctx.org.id, tab.lwcComponent, deps.cacheDir, deps.lookups(ctx.org.id));
+    bundle = await deps.compiler.compile(ctx.db, ctx.org.id, tab.lwcComponent);
   } catch (e) {
     if (!(e instanceof CompileProblem)) throw e;
     return page(500, tab.label, errorBox(`${tab.label} could not be rendered`, e.message, e.fix), tab.label);

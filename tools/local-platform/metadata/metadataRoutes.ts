@@ -253,6 +253,9 @@ async function runDeploy(ctx: RequestContext, zip: Buffer, options: DeployOption
   ctx.db
     .prepare("INSERT INTO md_async_results (id, org_id, kind, status, test_level, check_only, result, zip, created_at) VALUES (?, ?, 'deploy', ?, ?, ?, ?, ?, ?)")
     .run(id, ctx.org.id, result.status, result.testLevel ?? null, options.checkOnly ? 1 : 0, JSON.stringify(result), options.checkOnly ? zip : null, Date.now());
+  if (!options.checkOnly && (result.status === 'Succeeded' || result.status === 'SucceededPartial')) {
+    ctx.deployed?.([...new Set(result.details.componentSuccesses.map((m) => m.componentType).filter(Boolean))]);
+  }
   return id;
 }
 

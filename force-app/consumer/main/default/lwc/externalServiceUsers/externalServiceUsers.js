@@ -1,5 +1,6 @@
 import { LightningElement } from "lwc";
 import getUsers from "@salesforce/apex/ExternalServiceController.getUsers";
+import { callApex } from "c/apexCard";
 
 /** Columns of the datatable; field names match ExternalServiceClient.ExternalUser. */
 export const COLUMNS = [
@@ -37,21 +38,13 @@ export default class ExternalServiceUsers extends LightningElement {
   }
 
   async load() {
-    this.isLoading = true;
-    this.error = undefined;
-    try {
-      const view = await getUsers();
-      this.configured = Boolean(view && view.configured);
-      this.users = (view && view.users) || [];
-      this.callerSubject = view && view.callerSubject;
-    } catch (e) {
+    const view = await callApex(this, getUsers, "Unknown error while calling the external service.");
+    if (this.error) {
       this.users = [];
-      this.error =
-        (e && e.body && e.body.message) ||
-        (e && e.message) ||
-        "Unknown error while calling the external service.";
-    } finally {
-      this.isLoading = false;
+      return;
     }
+    this.configured = Boolean(view && view.configured);
+    this.users = (view && view.users) || [];
+    this.callerSubject = view && view.callerSubject;
   }
 }

@@ -1,5 +1,6 @@
 import { LightningElement } from "lwc";
 import getLatestAccounts from "@salesforce/apex/OrgBAccountsController.getLatestAccounts";
+import { callApex } from "c/apexCard";
 
 /** Columns of the datatable; field names match OrgBAccountsClient.RemoteAccount. */
 export const COLUMNS = [
@@ -52,28 +53,8 @@ export default class LatestOrgBAccounts extends LightningElement {
   }
 
   async load() {
-    this.isLoading = true;
-    this.error = undefined;
-    try {
-      const rows = await getLatestAccounts();
-      this.accounts = rows || [];
-    } catch (e) {
-      this.accounts = [];
-      this.error = errorMessage(e);
-    } finally {
-      this.isLoading = false;
-      this.hasLoaded = true;
-    }
+    const rows = await callApex(this, getLatestAccounts, "Unknown error while loading the Accounts of Org B.");
+    this.accounts = rows || [];
+    this.hasLoaded = true;
   }
-}
-
-/** The message of an Apex error (AuraHandledException sets body.message) or of any other error. */
-export function errorMessage(error) {
-  if (error && error.body && typeof error.body.message === "string") {
-    return error.body.message;
-  }
-  if (error && typeof error.message === "string") {
-    return error.message;
-  }
-  return "Unknown error while loading the Accounts of Org B.";
 }

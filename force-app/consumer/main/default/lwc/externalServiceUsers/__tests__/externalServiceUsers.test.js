@@ -1,4 +1,4 @@
-import { createElement } from "lwc";
+import { find, flush, mount as mountAs, unmountAll } from "../../apexCard/__tests__/cardTestUtils.js";
 import ExternalServiceUsers from "c/externalServiceUsers";
 import getUsers from "@salesforce/apex/ExternalServiceController.getUsers";
 
@@ -25,23 +25,11 @@ const REFUSED = {
   }
 };
 
-function flush() {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-function mount() {
-  const element = createElement("c-external-service-users", { is: ExternalServiceUsers });
-  document.body.appendChild(element);
-  return element;
-}
-
-const find = (element, id) => element.shadowRoot.querySelector(`[data-id="${id}"]`);
+const mount = () => mountAs("c-external-service-users", ExternalServiceUsers);
 
 describe("c-external-service-users", () => {
   afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
+    unmountAll();
     jest.clearAllMocks();
   });
 

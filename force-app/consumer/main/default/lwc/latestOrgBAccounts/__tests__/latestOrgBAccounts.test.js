@@ -1,4 +1,4 @@
-import { createElement } from "lwc";
+import { find, flush, mount as mountAs, unmountAll } from "../../apexCard/__tests__/cardTestUtils.js";
 import LatestOrgBAccounts from "c/latestOrgBAccounts";
 import getLatestAccounts from "@salesforce/apex/OrgBAccountsController.getLatestAccounts";
 import getExternalServiceUsers from "@salesforce/apex/ExternalServiceController.getUsers";
@@ -29,26 +29,11 @@ const APEX_ERROR = {
   }
 };
 
-/** Resolves after pending promises and the re-render they cause. */
-function flush() {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-function mount() {
-  const element = createElement("c-latest-org-b-accounts", { is: LatestOrgBAccounts });
-  document.body.appendChild(element);
-  return element;
-}
-
-function find(element, id) {
-  return element.shadowRoot.querySelector(`[data-id="${id}"]`);
-}
+const mount = () => mountAs("c-latest-org-b-accounts", LatestOrgBAccounts);
 
 describe("c-latest-org-b-accounts", () => {
   afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
+    unmountAll();
     jest.clearAllMocks();
   });
 
