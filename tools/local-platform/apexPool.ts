@@ -24,6 +24,8 @@ interface Slot {
   stale: Set<string>;
 }
 
+/** Workers the background server starts with: a tab's first view runs two Apex actions of Org A at once, and one calls Org B's Apex REST. */
+export const BACKGROUND_WARM_WORKERS = 3;
 /** How many orgs' programs each worker keeps compiled ahead of use: the ones most recently deployed to or run. */
 const HOT_ORGS = 4;
 

@@ -11,6 +11,7 @@
 process.removeAllListeners('warning');
 process.on('warning', (w) => process.stdout.write(`${new Date().toISOString()} warning ${w.name}: ${w.message}\n`));
 const { startPlatform } = await import('./server.ts');
+const { BACKGROUND_WARM_WORKERS } = await import('./apexPool.ts');
 const { exitWithParent } = await import('../core/background.ts');
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
@@ -19,8 +20,7 @@ try {
     log,
     logRequests: process.env.LOCAL_SF_LOG_REQUESTS !== '0',
     precompileTabs: process.env.LOCAL_SF_PRECOMPILE_TABS !== '0',
-    // A tab's first view runs two Apex actions of Org A at once, and one of them calls Org B's Apex REST.
-    warmApexWorkers: 3,
+    warmApexWorkers: BACKGROUND_WARM_WORKERS,
   });
   log(`listening: Dev Hub ${platform.devHub.id} at ${platform.url}; ${platform.orgs().length - 1} scratch org(s); routes ${platform.routeNames().join(', ')}`);
   let stopping = false;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { Connection } from '@jsforce/jsforce-node';
 import { getDevHub, openDatabase } from '../../../tools/local-platform/store.ts';
+import { BACKGROUND_WARM_WORKERS } from '../../../tools/local-platform/apexPool.ts';
 import { startPlatform } from '../../../tools/local-platform/server.ts';
 import { startServer } from '../../../tools/local-platform/daemon.ts';
 import { issueToken } from '../../../tools/local-platform/tokens.ts';
@@ -87,7 +88,7 @@ describe('idle and SIGTERM', () => {
 
   it('idles at close to no CPU once its Apex workers are warm', async () => {
     const log = () => readFileSync(join(home, 'server.log'), 'utf8');
-    await until(() => (log().match(/Apex worker \S+ ready/g) ?? []).length >= 2, 90_000, 'two warm Apex workers');
+    await until(() => (log().match(/Apex worker \S+ ready/g) ?? []).length >= BACKGROUND_WARM_WORKERS, 90_000, 'the warm Apex workers');
     await sleep(500);
     const before = cpuSeconds(pid!);
     await sleep(3000);
