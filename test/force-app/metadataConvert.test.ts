@@ -47,7 +47,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     ],
     CustomObject: ['Org_B_Connection__mdt'],
     CustomTab: ['Org_B_Accounts'],
-    LightningComponentBundle: ['externalServiceUsers', 'latestOrgBAccounts'],
+    LightningComponentBundle: ['apexCard', 'externalServiceUsers', 'latestOrgBAccounts'],
     PermissionSet: ['Org_B_Accounts_Viewer'],
     PlatformCachePartition: ['OrgBTokens'],
   },
