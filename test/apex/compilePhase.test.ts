@@ -118,6 +118,14 @@ describe('more compile errors', () => {
     expect(programFor([base, { name: 'E', body: 'public class E extends B {\n  void m() { new E().prot(); }\n}' }]).errors).toEqual([]);
   });
 
+  it('checks a trigger body as a class body, at the lines of the .trigger file', () => {
+    const p = programFor([{ name: 'Handler', body: 'public class Handler {\n  public static void run(List<Account> rows) {}\n}' }]);
+    const ok = p.checkTrigger('AccountTrigger', 'trigger AccountTrigger on Account (before insert) {\n  Handler.run(Trigger.new);\n}');
+    expect(ok.errors).toEqual([]);
+    const bad = p.checkTrigger('AccountTrigger', "trigger AccountTrigger on Account (before insert) {\n  for (Account a : Trigger.new) {\n    Integer n = a.Name.length();\n    String s = 5;\n    Handler.nope();\n  }\n}");
+    expect(bad.errors.map((e) => `${e.fileName} ${e.message} (${e.line}:${e.column})`)).toEqual(['AccountTrigger.trigger Illegal assignment from Integer to String (4:12)']);
+  });
+
   it('warns about what the local runtime does not know, and deploys it', async () => {
     const p = programFor([{ name: 'C', body: "public class C {\n  static void m() {\n    Wave.QueryBuilder.load('x');\n    Cache.Org.put('k', 1);\n  }\n}" }]);
     expect(p.errors).toEqual([]);

@@ -250,8 +250,14 @@ export async function runTests(host: ApexHost, options: RunTestsOptions = {}): P
   const tests: TestMethodResult[] = [];
   const wantClasses = options.classNames?.map((c) => c.toLowerCase());
   const wantMethods = options.methodNames?.map((m) => m.toLowerCase());
-  const located = (e: CompileError) => ({ className: e.fileName.replace(/\.cls$/, ''), message: e.message, line: e.line, column: e.column });
-  const compileErrors = program.errors.map(located);
+  const located = (e: CompileError) => ({ className: e.fileName.replace(/\.(cls|trigger)$/, ''), message: e.message, line: e.line, column: e.column });
+  const problems = { errors: [...program.errors], warnings: [...program.warnings] };
+  for (const t of (await host.listTriggers?.()) ?? []) {
+    const r = program.checkTrigger(t.name, t.body);
+    problems.errors.push(...r.errors);
+    problems.warnings.push(...r.warnings);
+  }
+  const compileErrors = problems.errors.map(located);
   for (const e of compileErrors) {
     if (wantClasses && !wantClasses.includes(e.className.toLowerCase())) continue;
     if (/test/i.test(e.className)) tests.push({ className: e.className, methodName: '<compile>', outcome: 'CompileFail', message: `${e.message} (line ${e.line}, column ${e.column})`, runTimeMs: 0 });
@@ -308,7 +314,7 @@ export async function runTests(host: ApexHost, options: RunTestsOptions = {}): P
     tests,
     coverage: cov,
     compileErrors,
-    compileWarnings: program.warnings.map(located),
+    compileWarnings: problems.warnings.map(located),
   };
 }
 

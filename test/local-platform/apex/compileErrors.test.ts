@@ -64,6 +64,9 @@ beforeAll(async () => {
   write('src/main/default/objects/Widget__c/fields/Size__c.field-meta.xml', '<?xml version="1.0" encoding="UTF-8"?>\n<CustomField xmlns="http://soap.sforce.com/2006/04/metadata"><fullName>Size__c</fullName><label>Size</label><type>Number</type><precision>5</precision><scale>0</scale></CustomField>\n');
   write('src/main/default/classes/Shapes/Widgets.cls', "public class Widgets {\n  public static Integer count() {\n    insert new Widget__c(Name = 'w', Size__c = 3);\n    return [SELECT Id, Size__c FROM Widget__c].size();\n  }\n}");
   write('src/main/default/classes/Shapes/Widgets.cls-meta.xml', meta);
+  // A trigger is checked as a class body is.
+  write('src/main/default/triggers/BadTrigger.trigger', 'trigger BadTrigger on Account (before insert) {\n  for (Account a : Trigger.new) {\n    String s = 5;\n  }\n}');
+  write('src/main/default/triggers/BadTrigger.trigger-meta.xml', '<?xml version="1.0" encoding="UTF-8"?>\n<ApexTrigger xmlns="http://soap.sforce.com/2006/04/metadata"><apiVersion>62.0</apiVersion><status>Active</status></ApexTrigger>\n');
   // Valid on its own; NotVisible calls its private method. And a class naming a system class the
   // runtime lacks: it deploys, with a warning that names it.
   write('src/main/default/classes/Shapes/Hidden.cls', 'public class Hidden {\n  private static void p() {}\n  public static void q() { p(); }\n}');
@@ -88,6 +91,11 @@ describe('sf project deploy start refuses Apex that Salesforce would not compile
     const f = failures().find((x) => x['fullName'] === b.cls);
     expect(f, JSON.stringify(failures())).toMatchObject({ problem: b.problem, problemType: 'Error', lineNumber: b.line, columnNumber: b.column });
     expect(String(f!['fileName'])).toMatch(new RegExp(`classes/${b.cls}\\.cls$`));
+  });
+
+  it('refuses a trigger whose body does not compile', () => {
+    const f = failures().find((x) => x['fullName'] === 'BadTrigger');
+    expect(f, JSON.stringify(failures())).toMatchObject({ componentType: 'ApexTrigger', problem: 'Illegal assignment from Integer to String', problemType: 'Error', lineNumber: 3, columnNumber: 12 });
   });
 
   it('saves nothing of a refused deploy, and the valid grouped classes deploy alone with their test passing', async () => {

@@ -726,8 +726,9 @@ export class Checker {
     return `${ret} ${m.cls.fullName}.${m.name}(${m.params.map((p) => typeText({ ref: p.type })).join(', ')})`;
   }
 
+  /** Anonymous Apex and trigger bodies: their statements run as one static block. */
   private isAnonymous(cls: ClassDef): boolean {
-    return cls.fileName === 'AnonymousBlock';
+    return cls.fileName === 'AnonymousBlock' || cls.trigger;
   }
 
   /**

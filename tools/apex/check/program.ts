@@ -7,6 +7,7 @@ import { ClassDef, type MethodDef } from '../lower/classModel.ts';
 import { Lowering } from '../lower/declarations.ts';
 import { builtinExceptions } from '../lib/exceptions.ts';
 import { parseApex, sourceHash, type ParserRuleContext } from '../parse/parse.ts';
+import { readTriggerHeader, triggerBodyText } from '../parse/triggerSource.ts';
 import { Checker, type SchemaOracle } from './checker.ts';
 import type { Site } from '../lower/classModel.ts';
 import type { TypeRef } from '../run/values.ts';
@@ -56,6 +57,24 @@ export class Program {
     checker.checkAnonymous(anon.cls, anon.main);
     if (checker.errors.length) throw checker.errors[0];
     return anon;
+  }
+
+  /**
+   * A trigger's body checked against this program as a class body is (its syntax is the deploy's own
+   * check): compile errors, and warnings naming what the runtime does not know.
+   */
+  checkTrigger(name: string, source: string): { errors: CompileError[]; warnings: CompileError[] } {
+    const parsed = readTriggerHeader(source);
+    if ('error' in parsed) return { errors: [], warnings: [] };
+    const fileName = `${name}.trigger`;
+    const text = triggerBodyText(source, parsed.header);
+    const sites = new Map<ParserRuleContext, Site>();
+    const { cls, main } = new Lowering(fileName, text, sites).compileAnonymous(parseApex(text, 'anonymous', fileName), parsed.header.name);
+    cls.trigger = true;
+    this.linkAll(cls);
+    const checker = new Checker(this, sites);
+    checker.checkAnonymous(cls, main);
+    return { errors: checker.errors, warnings: checker.warnings };
   }
 
   linkAll(c: ClassDef): void {

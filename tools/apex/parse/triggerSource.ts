@@ -36,6 +36,15 @@ class FirstError extends ApexErrorListener {
   apexSyntaxError(): void {}
 }
 
+/**
+ * The trigger's source with everything outside its block blanked (newlines kept), so the block parses
+ * as anonymous Apex and keeps the lines and columns it has in the `.trigger` file.
+ */
+export function triggerBodyText(source: string, header: TriggerHeader): string {
+  const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+  return blank(source.slice(0, header.body.offset)) + source.slice(header.body.offset, header.body.end) + blank(source.slice(header.body.end));
+}
+
 /** Parses a `.trigger` file; a syntax error or an event Salesforce has no trigger for comes back as `error`. */
 export function readTriggerHeader(source: string): { header: TriggerHeader } | { error: TriggerSyntaxError } {
   const listener = new FirstError();

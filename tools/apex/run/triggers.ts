@@ -10,7 +10,7 @@ import type { ClassDef, MethodDef } from '../lower/classModel.ts';
 import type { Program } from '../check/program.ts';
 import { Lowering } from '../lower/declarations.ts';
 import { parseApex, sourceHash } from '../parse/parse.ts';
-import { readTriggerHeader, type TriggerEvent } from '../parse/triggerSource.ts';
+import { readTriggerHeader, triggerBodyText, type TriggerEvent } from '../parse/triggerSource.ts';
 import { CompileError } from '../errors.ts';
 import { ApexList, ApexMap, SObject } from './values.ts';
 import { invoke } from './calls.ts';
@@ -53,8 +53,7 @@ export function compileTrigger(program: Program, name: string, source: string): 
   const parsed = readTriggerHeader(source);
   if ('error' in parsed) throw new CompileError(parsed.error.msg, fileName, parsed.error.line, parsed.error.column + 1);
   const { header } = parsed;
-  const blank = (s: string) => s.replace(/[^\n]/g, ' ');
-  const text = blank(source.slice(0, header.body.offset)) + source.slice(header.body.offset, header.body.end) + blank(source.slice(header.body.end));
+  const text = triggerBodyText(source, header);
   const tree = parseApex(text, 'anonymous', fileName);
   const { cls, main } = new Lowering(fileName, text).compileAnonymous(tree, header.name);
   cls.trigger = true;

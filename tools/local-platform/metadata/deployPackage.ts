@@ -236,17 +236,15 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
     prepared.push({ c, p });
   }
 
-  // Superclasses must exist among the org's classes as this deploy leaves them.
+  // The compile phase over the org's classes as this deploy leaves them, and this deploy's triggers.
   const apexOk = prepared.filter(({ c, p }) => c.type === 'ApexClass' && p.problems.length === 0);
-  if (apexOk.length > 0) {
+  const triggersOk = prepared.filter(({ c, p }) => c.type === 'ApexTrigger' && p.problems.length === 0);
+  if (apexOk.length > 0 || triggersOk.length > 0) {
     const storedClasses = listApexClassesFromStore(caller.db, caller.org.id);
-    const typeProblems = await checkApexTypes(
-      apexOk.map(({ c }) => ({ name: c.fullName, body: c.files.get(c.fileName)!.toString('utf8'), fileName: c.fileName })),
-      storedClasses,
-      customFieldsOracle(caller.db, caller.org.id, selected),
-    );
-    for (const { name, problem } of typeProblems) {
-      const entry = apexOk.find(({ c }) => c.fullName === name)!;
+    const source = ({ c }: { c: DeployComponent }) => ({ name: c.fullName, body: c.files.get(c.fileName)!.toString('utf8'), fileName: c.fileName });
+    const typeProblems = await checkApexTypes(apexOk.map(source), storedClasses, customFieldsOracle(caller.db, caller.org.id, selected), triggersOk.map(source));
+    for (const { name, type, problem } of typeProblems) {
+      const entry = [...apexOk, ...triggersOk].find(({ c }) => c.type === type && c.fullName === name)!;
       entry.p.problems.push(problem);
       if (problem.problemType !== 'Warning') failures.push(toFailure(entry.c, problem, stamp));
     }

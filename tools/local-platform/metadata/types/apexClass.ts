@@ -118,8 +118,9 @@ export async function checkApexTypes(
   batch: { name: string; body: string; fileName: string }[],
   stored: { name: string; body: string }[],
   schema?: SchemaOracle,
-): Promise<{ name: string; problem: Problem }[]> {
-  if (batch.length === 0) return [];
+  triggers: { name: string; body: string; fileName: string }[] = [],
+): Promise<{ name: string; type: 'ApexClass' | 'ApexTrigger'; problem: Problem }[]> {
+  if (batch.length === 0 && triggers.length === 0) return [];
   let errors: { message: string; fileName: string; line: number; column: number }[];
   let warnings: typeof errors;
   try {
@@ -127,30 +128,37 @@ export async function checkApexTypes(
     const byName = new Map(stored.map((c) => [c.name.toLowerCase(), c]));
     for (const c of batch) byName.set(c.name.toLowerCase(), c);
     const program = new Program([...byName.values()].map(({ name, body }) => ({ name, body })), schema);
-    errors = program.errors;
-    warnings = program.warnings;
+    errors = [...program.errors];
+    warnings = [...program.warnings];
+    for (const t of triggers) {
+      const r = program.checkTrigger(t.name, t.body);
+      errors.push(...r.errors);
+      warnings.push(...r.warnings);
+    }
   } catch {
     return [];
   }
-  const out: { name: string; problem: Problem }[] = [];
+  const units = [...batch.map((c) => ({ ...c, type: 'ApexClass' as const, file: `${c.name}.cls` })), ...triggers.map((t) => ({ ...t, type: 'ApexTrigger' as const, file: `${t.name}.trigger` }))];
+  const unitOf = (fileName: string) => units.find((u) => u.file.toLowerCase() === fileName.toLowerCase());
+  const out: { name: string; type: 'ApexClass' | 'ApexTrigger'; problem: Problem }[] = [];
   for (const w of warnings) {
-    const cls = batch.find((c) => `${c.name}.cls`.toLowerCase() === w.fileName.toLowerCase());
-    if (cls) out.push({ name: cls.name, problem: { problem: w.message, fileName: cls.fileName, lineNumber: w.line, columnNumber: w.column, problemType: 'Warning' } });
+    const u = unitOf(w.fileName);
+    if (u) out.push({ name: u.name, type: u.type, problem: { problem: w.message, fileName: u.fileName, lineNumber: w.line, columnNumber: w.column, problemType: 'Warning' } });
   }
   for (const e of errors) {
-    const cls = batch.find((c) => `${c.name}.cls`.toLowerCase() === e.fileName.toLowerCase());
+    const u = unitOf(e.fileName);
     // A construct the runtime cannot lower is its gap, not the class's fault.
-    if (!cls || /^(no type declaration|unexpected member)/.test(e.message)) continue;
+    if (!u || /^(no type declaration|unexpected member)/.test(e.message)) continue;
     let { line: lineNumber, column: columnNumber } = e;
     const superType = /^Invalid type: (.+)$/.exec(e.message);
     if (superType && lineNumber === 1 && columnNumber === 1) {
       // Linking reports a missing superclass without a position: point at its `extends`.
-      const at = cls.body.search(new RegExp(`\\bextends\\s+${superType[1]!.replace(/[.]/g, '\\.')}\\b`, 'i'));
-      const before = at >= 0 ? cls.body.slice(0, at) : '';
+      const at = u.body.search(new RegExp(`\\bextends\\s+${superType[1]!.replace(/[.]/g, '\\.')}\\b`, 'i'));
+      const before = at >= 0 ? u.body.slice(0, at) : '';
       lineNumber = at >= 0 ? before.split('\n').length : 1;
       columnNumber = at >= 0 ? at - before.lastIndexOf('\n') : 1;
     }
-    out.push({ name: cls.name, problem: { problem: e.message, fileName: cls.fileName, lineNumber, columnNumber } });
+    out.push({ name: u.name, type: u.type, problem: { problem: e.message, fileName: u.fileName, lineNumber, columnNumber } });
   }
   return out;
 }
