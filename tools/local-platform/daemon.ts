@@ -5,7 +5,7 @@ import { DatabaseSync } from '../core/sqlite.ts';
 import { execa } from 'execa';
 import { ToolError } from '../core/ToolError.ts';
 import { backgroundEnv, isAlive as alive, spawnBackground, stopBackground } from '../core/background.ts';
-import { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome } from './server.ts';
+import { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome } from './defaults.ts';
 
 /**
  * What `npm run local-orgs -- start|stop|status|reset` does: run the platform as a detached

@@ -21,6 +21,7 @@ import { lightningRoutes } from './lightning/index.ts';
 import { BundleCompiler, DEFAULT_BUNDLE_CACHE } from './lightning/bundleCompiler.ts';
 import { recoverApexTransactions } from './apexJournal.ts';
 import { ApexPool } from './apexPool.ts';
+import { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome } from './defaults.ts';
 
 /**
  * The local Salesforce platform: one process, one SQLite file, one loopback HTTP listener per org
@@ -28,9 +29,8 @@ import { ApexPool } from './apexPool.ts';
  * after a restart). Requests pass through a small route registry: OAuth, the REST data API, then
  * the Metadata and Apex modules' handlers, then a Salesforce-shaped 404.
  */
-export const DEFAULT_PORT = 6100;
+export { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome };
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
-export const DEVHUB_ADMIN = 'admin@devhub.local';
 
 export interface PlatformOptions {
   /** State folder; default env LOCAL_SF_HOME or <cwd>/.local/platform. */
@@ -81,10 +81,6 @@ export interface RunningPlatform {
   /** Deletes scratch orgs past their expiration date now (also runs at start and every minute). */
   expireScratchOrgs(): Promise<number>;
   close(): Promise<void>;
-}
-
-export function defaultHome(): string {
-  return resolve(process.env.LOCAL_SF_HOME ?? join(process.cwd(), '.local', 'platform'));
 }
 
 function envNumber(name: string): number | undefined {
