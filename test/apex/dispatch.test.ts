@@ -3,6 +3,8 @@
  * parameter types named in the method's own class (an inner enum) when called from another class.
  */
 import { describe, expect, it } from 'vitest';
+import { runTests } from '../../tools/apex/index.ts';
+import { MemoryHost } from '../../tools/apex/memoryHost.ts';
 import { run } from './helpers.ts';
 
 const classes = [
@@ -49,5 +51,54 @@ describe('overloads chosen by static types', () => {
     const r = await run(`Object o = 'hello'; System.debug(Describer.show((String) o, Describer.Mode.SHORT) + ' ' + Describer.show(3, Describer.Mode.LONG));`, { classes });
     expect(r.compileProblem ?? r.exceptionMessage).toBeUndefined();
     expect(r.debug).toEqual(['h int 3']);
+  });
+});
+
+describe('instanceof and assignment widenings', () => {
+  it('answers instanceof as Salesforce does for numbers and dates, and widens a Date assigned to a Datetime', async () => {
+    const r = await run(`
+      Object i = 9; Object l = 9L; Object d = 9.99; Object day = Date.newInstance(2024, 2, 29); Object now = Datetime.now();
+      System.debug((i instanceof Decimal) + ' ' + (i instanceof Double) + ' ' + (l instanceof Decimal) + ' ' + (d instanceof Double) + ' ' + (d instanceof Integer));
+      System.debug((day instanceof Datetime) + ' ' + (now instanceof Date) + ' ' + (day instanceof Date));
+      Datetime widened = Date.newInstance(2024, 2, 29);
+      System.debug(widened.formatGmt('yyyy-MM-dd HH:mm'));`);
+    expect(r.compileProblem ?? r.exceptionMessage).toBeUndefined();
+    expect(r.debug).toEqual(['true true true true false', 'true false true', '2024-02-29 00:00']);
+  });
+});
+
+describe('stubs (Test.createStub)', () => {
+  it('show their generated class name and dispatch a null argument by its static type', async () => {
+    const host = new MemoryHost({
+      classes: [
+        {
+          name: 'Recorder',
+          body: `public class Recorder implements System.StubProvider {
+  public List<String> calls = new List<String>();
+  public Object handleMethodCall(Object stub, String name, Type returnType, List<Type> types, List<String> names, List<Object> args) {
+    calls.add(name + types);
+    return null;
+  }
+}`,
+        },
+        { name: 'Sink', body: 'public virtual class Sink { public virtual void add(String s) {} public virtual void add(List<String> l) {} }' },
+        {
+          name: 'StubTest',
+          body: `@IsTest private class StubTest {
+  @IsTest static void names() {
+    Recorder rec = new Recorder();
+    Sink s = (Sink) Test.createStub(Sink.class, rec);
+    Assert.areEqual('Sink__sfdc_ApexStub', String.valueOf(s).split(':')[0]);
+    String none = null;
+    s.add(none);
+    s.add(new List<String>{ 'a' });
+    Assert.areEqual(new List<String>{ 'add(String)', 'add(List<String>)' }, rec.calls);
+  }
+}`,
+        },
+      ],
+    });
+    const res = await runTests(host);
+    expect(res.tests.map((t) => `${t.methodName}: ${t.outcome === 'Pass' ? 'Pass' : t.message}`)).toEqual(['names: Pass']);
   });
 });

@@ -9,10 +9,10 @@ import { defineNative, natives, NObj } from './registry.ts';
 import { ApexList, ApexObject, TypeValue, stringValueOf, type TypeRef } from '../run/values.ts';
 import { asyncHooks, callMethod, callVirtual, invoke } from '../run/calls.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
-import { coerce, instanceOf, resolveTypeRef, runtimeTypeName, typeValue } from '../run/types.ts';
+import { coerce, collectionFit, instanceOf, resolveTypeRef, runtimeTypeName, typeValue } from '../run/types.ts';
 import { Frame } from '../run/frame.ts';
 import type { AsyncJob } from '../run/transaction.ts';
-import type { ClassDef, MethodDef, Site } from '../lower/classModel.ts';
+import { type ClassDef, type MethodDef, type Site, signatureOf } from '../lower/classModel.ts';
 
 const ref = (name: string, ...args: TypeRef[]): TypeRef => ({ name, args, array: 0 });
 
@@ -141,7 +141,11 @@ function stubbedMethod(f: Frame, cls: ClassDef, key: string, args: unknown[], si
     c.interfaces.forEach(walk);
   };
   walk(cls);
-  const fits = (m: MethodDef) => m.params.every((p, i) => args[i] === null || instanceOf(new Frame(f.tx, m.cls, null, 0), args[i], p.type, site) || typeof args[i] === 'number');
+  // the overload the check phase bound by static types (`add(null)` typed String is add(String))
+  const bound = site.signature === undefined ? undefined : cands.find((m) => signatureOf(m) === site.signature);
+  if (bound) return bound;
+  const fits = (m: MethodDef) =>
+    m.params.every((p, i) => args[i] === null || ((instanceOf(f, args[i], p.type, site, m.cls) || typeof args[i] === 'number') && collectionFit(f, args[i], p.type, m.cls) > 0));
   return cands.find(fits) ?? cands[0];
 }
 
@@ -161,13 +165,15 @@ natives.get('test')!.statics!['createstub'] = (f: Frame, [type, provider]: unkno
   if (r.kind !== 'class') return unsupported(f, `Test.createStub of ${type}`, site);
   if (!instanceOf(f, provider, ref('System.StubProvider'), site)) throwEx(f, 'TypeException', `${runtimeTypeName(provider)} does not implement System.StubProvider`);
   const stub = new ApexObject(r.cls);
+  // Salesforce's stub is an instance of a generated subclass; String.valueOf names it (fflib reads the name)
+  stub.displayName = `${r.cls.name}__sfdc_ApexStub`;
   stub.stubCall = async (cf, name, args, cs) => {
     const m = stubbedMethod(cf, r.cls, name.toLowerCase(), args, cs);
     if (!m) {
       const low = name.toLowerCase();
       if (low === 'equals' && args.length === 1) return stub === args[0];
       if (low === 'hashcode' && args.length === 0) return 0;
-      if (low === 'tostring' && args.length === 0) return `${r.cls.fullName}:[stub]`;
+      if (low === 'tostring' && args.length === 0) return stringValueOf(stub);
       return unsupported(cf, `method ${name} on stub of ${r.cls.fullName}`, cs);
     }
     const result = await callVirtual(cf, provider as ApexObject, 'handleMethodCall', [

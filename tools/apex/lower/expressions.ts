@@ -8,7 +8,7 @@ import { type LValue, Scope, syncEx } from './scope.ts';
 import { type NameResolution, assignName, evalName, getMember, index, resolveName, setIndex, setMember } from '../run/members.ts';
 import { arith, compare, negate, refEquals, valueEquals } from '../run/operators.ts';
 import { callMethod, callStatic, callSuper, callUnqualified, newCollection, newCollectionFrom, newObject, newWithFields } from '../run/calls.ts';
-import { cast, coerce, instanceOf, isPlainType, isSObjectName, isTestDataObject, typeValue } from '../run/types.ts';
+import { cast, coerce, instanceOfOperator, isPlainType, isSObjectName, isTestDataObject, typeValue } from '../run/types.ts';
 import { apexEquals, apexString, mapPut, needsApexEquality, needsApexString } from '../run/equality.ts';
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
 import { normType, parseTypeRef, unescapeApex } from '../parse/syntax.ts';
@@ -33,10 +33,10 @@ function plainType(t: TypeRef | undefined): boolean {
   return PRIMITIVES.has(n) || (isSObjectName(n) && !t.args.length);
 }
 
-/** String concatenation where an operand's class may have its own toString(). */
-async function concat(f: Frame, x: unknown, y: unknown, site: Site): Promise<unknown> {
+/** String concatenation where an operand's class may have its own toString() (a promise only then). */
+function concat(f: Frame, x: unknown, y: unknown, site: Site): unknown {
   if ((typeof x === 'string' || typeof y === 'string') && (needsApexString(x) || needsApexString(y)))
-    return (await apexString(f, x, site)) + (await apexString(f, y, site));
+    return (async () => (await apexString(f, x, site)) + (await apexString(f, y, site)))(); // in order: toString() runs Apex
   return arith(f, '+', x, y, site);
 }
 
@@ -92,7 +92,7 @@ export class ExpressionLowering {
         const site = this.site(n, cls);
         return async (f) => {
           const v = await e(f);
-          return v !== null && instanceOf(f, v, type, site);
+          return v !== null && instanceOfOperator(f, v, type, site);
         };
       }
       case 'CondExpressionContext': {
@@ -275,7 +275,8 @@ export class ExpressionLowering {
           const old = await lv.get(f);
           const rv = await r(f);
           if (old === null && !(bop === '+' && typeof rv === 'string')) throwNpe(f, site);
-          const nv = await combine(f, old, rv);
+          let nv = combine(f, old, rv);
+          if (nv instanceof Promise) nv = await nv;
           await lv.set(f, nv);
           return nv;
         };

@@ -25,11 +25,11 @@ function declares(cls: ClassDef, key: string): boolean {
 }
 
 /** A user object that Set and Map key through its hashCode() and equals(). */
-export const userKeyed = (v: unknown): v is ApexObject => v instanceof ApexObject && definesEquality(v);
+export const userKeyed = (v: unknown): v is ApexObject => v instanceof ApexObject && !v.stubCall && definesEquality(v);
 
 /** Whether comparing `v` may run Apex (a class's equals, possibly inside a collection). */
 export function needsApexEquality(v: unknown, depth = 0): boolean {
-  if (v instanceof ApexObject) return declares(v.cls, 'equals') || userKeyed(v);
+  if (v instanceof ApexObject) return !v.stubCall && (declares(v.cls, 'equals') || userKeyed(v));
   if (depth > 8) return false;
   if (v instanceof ApexList) return v.items.some((x) => needsApexEquality(x, depth + 1));
   if (v instanceof ApexSet) return v.values().some((x) => needsApexEquality(x, depth + 1));
@@ -125,7 +125,8 @@ export async function mapPut(f: Frame, m: ApexMap, k: unknown, v: unknown, site:
 
 /** Whether converting `v` to a String may run Apex (a class's own toString, possibly in a collection). */
 export function needsApexString(v: unknown, depth = 0): boolean {
-  if (v instanceof ApexObject) return declares(v.cls, 'tostring');
+  // a stub's class methods go to its StubProvider: String.valueOf does not call them (unverified)
+  if (v instanceof ApexObject) return !v.stubCall && declares(v.cls, 'tostring');
   if (depth > 8) return false;
   if (v instanceof ApexList) return v.items.some((x) => needsApexString(x, depth + 1));
   if (v instanceof ApexSet) return v.values().some((x) => needsApexString(x, depth + 1));

@@ -136,7 +136,7 @@ export function typeValue(f: Frame, t: TypeRef, site: Site): TypeValue {
 /** Names whose values need no coercion on assignment. */
 export function isPlainType(t: TypeRef): boolean {
   const n = t.name.toLowerCase();
-  if (n === 'decimal' || n === 'double' || n === 'long' || n === 'integer') return false;
+  if (n === 'decimal' || n === 'double' || n === 'long' || n === 'integer' || n === 'datetime') return false;
   if (isSObjectName(n) && n !== 'sobject') return false;
   if (n === 'sobject') return false;
   return true;
@@ -164,6 +164,18 @@ export function runtimeTypeName(v: unknown): string {
 }
 
 const ID_RE = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
+
+/**
+ * The `instanceof` operator: Salesforce answers true for the widenings it allows on assignment too,
+ * an Integer or Long is an instance of Decimal and Double (an Integer of Long), a Decimal of Double
+ * and back, a Date of Datetime (as fflib's matcher tests record from real orgs).
+ */
+export function instanceOfOperator(f: Frame, v: unknown, t: TypeRef, site: Site): boolean {
+  const n = t.name.toLowerCase().replace(/^system\./, '');
+  if (n === 'decimal' || n === 'double') return v instanceof Dec || typeof v === 'number';
+  if (n === 'datetime' && v instanceof ApexDate) return true;
+  return instanceOf(f, v, t, site);
+}
 
 /** `from`: the class whose scope names `t` (a parameter type is named in its method's class). */
 export function instanceOf(f: Frame, v: unknown, t: TypeRef, site: Site, from: ClassDef = f.cls): boolean {
@@ -269,6 +281,8 @@ export function coerce(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
     return v;
   }
   if (n === 'long') return v instanceof Dec ? Math.trunc(v.n) : v;
+  // Date widens to Datetime (midnight, in the user's time zone: GMT here)
+  if (n === 'datetime') return v instanceof ApexDate ? new ApexDatetime(v.ms) : v;
   // Integer is 32-bit: a value that left the range while stored as Integer wraps like Java's int.
   if (n === 'integer') return typeof v === 'number' && (v > 2147483647 || v < -2147483648) ? v | 0 : v;
   if (v instanceof ApexList && v.fromQuery && (isSObjectName(n) || n === 'sobject')) {

@@ -93,6 +93,7 @@ export class ApexList {
 
 /** A class that overrides equals/hashCode: the local runtime does not call them for Set/Map/==. */
 export function definesEquality(o: ApexObject): boolean {
+  if (o.stubCall) return false; // a stub's methods answer through its StubProvider; keyed by identity
   for (let c: import('../lower/classModel.ts').ClassDef | undefined = o.cls; c; c = c.superClass)
     if (c.methods.has('equals') || c.methods.has('hashcode')) return true;
   return false;
@@ -199,6 +200,8 @@ export class ApexObject {
   stackTrace?: string;
   line?: number;
   column?: number;
+  /** The class name String.valueOf shows when it is not the class's own (a stub's `X__sfdc_ApexStub`). */
+  displayName?: string;
   /** Test.createStub: every method call goes to the StubProvider (set by lib/system.ts). */
   stubCall?: (f: import('./frame.ts').Frame, name: string, args: unknown[], site: import('../lower/classModel.ts').Site) => Promise<unknown>;
   constructor(readonly cls: import('../lower/classModel.ts').ClassDef) {}
@@ -260,7 +263,7 @@ export function stringValueOf(v: unknown): string {
     if (custom !== undefined) return custom;
     if (v.cls.isException) return v.cls.typeName + ': ' + stringValueOf(v.fields.get('__message') ?? null);
     return (
-      v.cls.name +
+      (v.displayName ?? v.cls.name) +
       ':[' +
       v.cls
         .allInstanceFieldNames()
