@@ -3,15 +3,18 @@
  * consumer sources (into the Dev Hub and into a scratch org created with `org create scratch`), a broken
  * class that fails with its line, a dry run, and `project retrieve start` bringing back the generated
  * certificate as public PEM. HOME is a temp folder so the CLI's auth files never touch the user's.
+ * What only checks the orgs' state afterwards (queries, a permission set assignment, a token) goes through
+ * jsforce, the library under the CLI, in this process: each sf start costs seconds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { cpSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { X509Certificate } from 'node:crypto';
+import { Connection, OAuth2 } from '@jsforce/jsforce-node';
 import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/server.ts';
 import { runSoql } from '../../../tools/local-platform/soql.ts';
-import { adminToken, api, sfWorkspace } from '../helpers.ts';
+import { adminToken, api, JWT_GRANT, sfWorkspace, signRs256 } from '../helpers.ts';
 import { getCertificate, listApexClasses, listApexTriggers, getCachePartitions, findOAuthApp, listRemoteSites } from '../../../tools/local-platform/metadata/index.ts';
 import { renderConsumerConfig, renderExternalClientApp, writeRendered } from '../../../tools/provisioning/render.ts';
 
@@ -19,6 +22,11 @@ const repo = resolve(import.meta.dirname, '../../..');
 const { work, project, env, sf, loginJwt, remove } = sfWorkspace('md-sf-');
 let platform: RunningPlatform;
 let scratchOrgId = '';
+/** The scratch org through jsforce, as the sf libraries reach it (a CLI start per query would cost seconds). */
+let scratch: Connection;
+/** The Dev Hub through jsforce. */
+let hub: Connection;
+const connect = async (instanceUrl: string, username: string) => new Connection({ instanceUrl, accessToken: await adminToken(platform, instanceUrl, username), version: '66.0' });
 
 beforeAll(async () => {
   platform = await startPlatform({ home: join(work, 'platform'), port: 0, log: () => {} });
@@ -38,6 +46,7 @@ beforeAll(async () => {
   );
   const login = await loginJwt(platform, 'hub', '--set-default-dev-hub');
   expect(login.exitCode, JSON.stringify(login.json)).toBe(0);
+  hub = await connect(platform.url, platform.adminUsername);
 }, 120_000);
 
 afterAll(async () => {
@@ -120,6 +129,7 @@ private class AccountDescriberTest {
     expect(created.exitCode, JSON.stringify(created.json)).toBe(0);
     const orgId = created.json.result['orgId'] as string;
     scratchOrgId = orgId;
+    scratch = await connect((created.json.result['authFields'] as { instanceUrl: string }).instanceUrl, created.json.result['username'] as string);
     // through the REST deploy endpoint (the CLI's org-metadata-rest-deploy setting)
     const r = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga'], { SF_ORG_METADATA_REST_DEPLOY: 'true' });
     expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
@@ -134,9 +144,9 @@ private class AccountDescriberTest {
 
   it('renews the key pair when the empty certificate is deployed again (new fingerprint), and Tooling Certificate finds it', async () => {
     const before = new X509Certificate(getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem).fingerprint256;
-    const q = await sf(['data', 'query', '--use-tooling-api', '--query', "SELECT Id, DeveloperName FROM Certificate WHERE DeveloperName = 'OrgA_JWT_Signing'", '--target-org', 'orga']);
-    expect(q.exitCode, JSON.stringify(q.json)).toBe(0);
-    expect(q.json.result['records']).toEqual([expect.objectContaining({ DeveloperName: 'OrgA_JWT_Signing', Id: expect.stringMatching(/^0P1\w{15}$/) })]);
+    // what setup:orgs asks before it deploys the certificate (through sfdx-core's jsforce)
+    const q = await scratch.tooling.query("SELECT Id, DeveloperName FROM Certificate WHERE DeveloperName = 'OrgA_JWT_Signing'");
+    expect(q.records).toEqual([expect.objectContaining({ DeveloperName: 'OrgA_JWT_Signing', Id: expect.stringMatching(/^0P1\w{15}$/) })]);
     const again = await sf(['project', 'deploy', 'start', '--source-dir', 'deploy-once/consumer', '--target-org', 'orga']);
     expect(again.exitCode, JSON.stringify(again.json)).toBe(0);
     expect(new X509Certificate(getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem).fingerprint256).not.toBe(before);
@@ -178,19 +188,19 @@ private class AccountDescriberTest {
     expect(listRemoteSites(platform.db, scratchOrgId)).toEqual([expect.objectContaining({ url: platform.url, isActive: true, disableProtocolSecurity: true })]);
 
     // the record is queryable like Salesforce's custom metadata
-    const q = await sf(['data', 'query', '--query', "SELECT DeveloperName, Consumer_Key__c, Named_Credential__c FROM Org_B_Connection__mdt WHERE DeveloperName = 'Default'", '--target-org', 'orga']);
-    expect(q.exitCode, JSON.stringify(q.json)).toBe(0);
-    expect(q.json.result['records']).toEqual([expect.objectContaining({ DeveloperName: 'Default', Consumer_Key__c: consumerKey, Named_Credential__c: null })]);
+    const q = await scratch.query("SELECT DeveloperName, Consumer_Key__c, Named_Credential__c FROM Org_B_Connection__mdt WHERE DeveloperName = 'Default'");
+    expect(q.records).toEqual([expect.objectContaining({ DeveloperName: 'Default', Consumer_Key__c: consumerKey, Named_Credential__c: null })]);
 
     // The deployed ECA trusts Org A's generated certificate: its private key logs a pre-authorised user in
-    // (pre-authorised through the deployed permission set, assigned with `sf org assign permset`).
-    const hubAssign = await sf(['org', 'assign', 'permset', '--name', 'Account_Retriever_Integration', '--target-org', 'hub']);
-    expect(hubAssign.exitCode, JSON.stringify(hubAssign.json)).toBe(0);
-    const keyFile = join(work, 'orga-signing.key');
-    writeFileSync(keyFile, getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.privateKeyPem, { mode: 0o600 });
-    const login = await sf(['org', 'login', 'jwt', '--username', platform.adminUsername, '--client-id', consumerKey, '--jwt-key-file', keyFile, '--instance-url', platform.url, '--alias', 'via-eca']);
-    expect(login.exitCode, JSON.stringify(login.json)).toBe(0);
-  }, 240_000); // nine sf CLI calls
+    // (pre-authorised through the deployed permission set, assigned as `sf org assign permset` does).
+    const [user] = (await hub.query<{ Id: string }>(`SELECT Id FROM User WHERE Username = '${platform.adminUsername}'`)).records;
+    const [permSet] = (await hub.query<{ Id: string }>("SELECT Id FROM PermissionSet WHERE Name = 'Account_Retriever_Integration'")).records;
+    expect(await hub.sobject('PermissionSetAssignment').create({ AssigneeId: user.Id, PermissionSetId: permSet.Id })).toMatchObject({ success: true });
+    // An External Client App takes the org's own URL as audience, not login.salesforce.com (facts C4).
+    const assertion = signRs256({ alg: 'RS256' }, { iss: consumerKey, sub: platform.adminUsername, aud: platform.url, exp: Math.floor(Date.now() / 1000) + 120 }, getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.privateKeyPem);
+    const token = (await new OAuth2({ loginUrl: platform.url }).requestToken({ grant_type: JWT_GRANT, assertion })) as unknown as { access_token: string };
+    expect(token.access_token).toBeTruthy();
+  }, 120_000);
 
   it('answers a Metadata API call without a valid session with the INVALID_SESSION_ID fault jsforce refreshes on', async () => {
     const envelope = '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>not-a-token</sessionId></SessionHeader></soapenv:Header><soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata"><describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadata></soapenv:Body></soapenv:Envelope>';
