@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryHost } from '../../tools/apex/memoryHost.ts';
 import { programFor } from '../../tools/apex/check/program.ts';
+import { runTests } from '../../tools/apex/index.ts';
+import { testRunHuman } from '../../tools/apex/testFormatters.ts';
 import { debugOf, run } from './helpers.ts';
 
 const errorsOf = (body: string, name = 'C') => programFor([{ name, body }]).errors.map((e) => `${e.message} (${e.line}:${e.column})`);
@@ -126,10 +128,13 @@ describe('more compile errors', () => {
     expect(bad.errors.map((e) => `${e.fileName} ${e.message} (${e.line}:${e.column})`)).toEqual(['AccountTrigger.trigger Illegal assignment from Integer to String (4:12)']);
   });
 
-  it('warns about what the local runtime does not know, and deploys it', async () => {
-    const p = programFor([{ name: 'C', body: "public class C {\n  static void m() {\n    Wave.QueryBuilder.load('x');\n    Cache.Org.put('k', 1);\n  }\n}" }]);
+  it('warns about what the local runtime does not know, and apex-test lists it', async () => {
+    const body = "public class C {\n  static void m() {\n    Wave.QueryBuilder.load('x');\n    Cache.Org.put('k', 1);\n  }\n}";
+    const p = programFor([{ name: 'C', body }]);
     expect(p.errors).toEqual([]);
     expect(p.warnings.map((w) => `${w.message} (${w.line}:${w.column})`)).toEqual(['not supported by the local runtime: Wave.QueryBuilder.load (it deploys; running it fails) (3:23)']);
+    const r = await runTests(new MemoryHost({ classes: [{ name: 'C', body }] }));
+    expect(testRunHuman(r, { orgId: '00D000000000001AAA', username: 'u@x' })).toContain('=== Warnings\nC (line 3, column 23): not supported by the local runtime: Wave.QueryBuilder.load');
   });
 });
 

@@ -21,6 +21,7 @@ describe.runIf(hasProject)("the project's Apex tests on the local runtime", () =
   it('compiles every class and runs every test without unsupported constructs', { timeout: 60_000 }, async () => {
     const r = (result = await runTests(projectHost(['force-app'])));
     expect(r.compileErrors).toEqual([]);
+    expect(r.compileWarnings).toEqual([]); // the project uses nothing the local runtime lacks
     expect(r.testsRan).toBeGreaterThan(0);
     const runtimeProblems = r.tests.filter((t) => /not supported by the local runtime|Internal error in the local Apex runtime|Variable does not exist|Method does not exist/.test(t.message ?? ''));
     expect(runtimeProblems.map((t) => `${t.className}.${t.methodName}: ${t.message}`)).toEqual([]);
