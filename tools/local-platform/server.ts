@@ -18,7 +18,7 @@ import { ApiError, invalidSession, notFound } from './errors.ts';
 import { DOCTYPE_REFUSED, hasDoctype, sendApiError, sendJson, sendSoapFault } from './http.ts';
 import { createApexHost } from './apexHost.ts';
 import { lightningRoutes } from './lightning/index.ts';
-import { BundleCompiler, DEFAULT_BUNDLE_CACHE } from './lightning/bundleCompiler.ts';
+import { BundleCompiler, defaultBundleCache } from './lightning/bundleCompiler.ts';
 import { recoverApexTransactions } from './apexJournal.ts';
 import { ApexPool } from './apexPool.ts';
 import { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome } from './defaults.ts';
@@ -53,7 +53,7 @@ export interface PlatformOptions {
   warmApexWorkers?: number;
   /** Compile an org's LWC tabs as soon as a deploy changes them (the background server does; env LOCAL_SF_PRECOMPILE_TABS=0 stops it). */
   precompileTabs?: boolean;
-  /** Folder of compiled LWC bundles, shared by platform homes; default env LOCAL_SF_BUNDLE_CACHE or node_modules/.cache/local-sf-lightning. */
+  /** Folder of compiled LWC bundles, shared by platform homes; default env LOCAL_SF_BUNDLE_CACHE or node_modules/.cache/local-sf-lightning (<home>/lightning if node_modules is read-only). */
   bundleCache?: string;
 }
 
@@ -142,7 +142,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const servers = new Map<string, Server>();
   const apexPool = (options.apexWorkers ?? process.env.LOCAL_SF_APEX_WORKERS !== '0') ? new ApexPool(home, db, log) : undefined;
   apexPool?.warm(options.warmApexWorkers ?? 2);
-  const bundles = new BundleCompiler(options.bundleCache ?? process.env.LOCAL_SF_BUNDLE_CACHE ?? DEFAULT_BUNDLE_CACHE, log);
+  const bundles = new BundleCompiler(options.bundleCache ?? process.env.LOCAL_SF_BUNDLE_CACHE ?? defaultBundleCache(home), log);
   /** After a deploy: ready the org's Apex in every worker and its tabs' bundles, before anyone asks for them. */
   const deployed = (orgId: string, types: string[]) => {
     if (types.some((t) => t === 'ApexClass' || t === 'ApexTrigger')) apexPool?.preload(orgId);

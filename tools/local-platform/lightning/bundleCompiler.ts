@@ -5,7 +5,7 @@
  * processes too (a lock file naming its pid); and started when a deploy changes an org's components,
  * so the first view of a tab finds its bundle ready.
  */
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
@@ -16,8 +16,17 @@ import { listTabs } from './tabPage.ts';
 
 const BOOT = new URL('../workerBoot.mjs', import.meta.url);
 const ENTRY = new URL('./compileWorker.ts', import.meta.url).href;
-/** Default cache folder: beside the installed packages, so `npm ci` starts it afresh. */
-export const DEFAULT_BUNDLE_CACHE = join(import.meta.dirname, '..', '..', '..', 'node_modules', '.cache', 'local-sf-lightning');
+const NODE_MODULES = join(import.meta.dirname, '..', '..', '..', 'node_modules');
+
+/** The cache folder: beside the installed packages (so `npm ci` starts it afresh), or in the platform's home when they are read-only. */
+export function defaultBundleCache(home: string): string {
+  try {
+    accessSync(NODE_MODULES, constants.W_OK);
+    return join(NODE_MODULES, '.cache', 'local-sf-lightning');
+  } catch {
+    return join(home, 'lightning');
+  }
+}
 /** A lock older than this is left over (a build takes 15–80 s on two busy cores). */
 const STALE_LOCK_MS = 10 * 60_000;
 /** The worker (and rollup's transform cache in it) goes after this long without work. */

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { threadId } from 'node:worker_threads';
 import type { DatabaseSync } from 'node:sqlite';
 import { rollup, type RollupCache, type RollupLog } from 'rollup';
 import lwc from '@lwc/rollup-plugin';
@@ -90,7 +91,9 @@ export async function buildBundle(input: BuildInput, cacheDir: string): Promise<
   const { bundles, component, key } = input;
   const labels = new Map(input.labels);
   const lookups = { label: (name: string) => labels.get(name) };
-  const src = join(cacheDir, `src-${key}-${process.pid}`);
+  // One folder per thread, the same for every build: rollup's cache keeps the entry's resolved imports,
+  // which must still point at the org's files in the next build (builds in a thread run one at a time).
+  const src = join(cacheDir, `src-${process.pid}-${threadId}`);
   await rm(src, { recursive: true, force: true });
   for (const b of bundles) {
     for (const [rel, content] of b.files) {

@@ -14,7 +14,7 @@ export interface CompileJob {
 
 export type CompileReply = { id: number; ok: true } | { id: number; ok: false; problem?: { message: string; fix: string }; error?: string };
 
-parentPort!.on('message', async (job: CompileJob) => {
+async function run(job: CompileJob): Promise<void> {
   let reply: CompileReply;
   try {
     await buildBundle(job.input, job.dir);
@@ -23,4 +23,10 @@ parentPort!.on('message', async (job: CompileJob) => {
     reply = e instanceof CompileProblem ? { id: job.id, ok: false, problem: { message: e.message, fix: e.fix } } : { id: job.id, ok: false, error: (e as Error).stack ?? String(e) };
   }
   parentPort!.postMessage(reply);
+}
+
+// One build at a time: they share the thread's source folder and rollup cache (compile.ts).
+let queue = Promise.resolve();
+parentPort!.on('message', (job: CompileJob) => {
+  queue = queue.then(() => run(job));
 });
