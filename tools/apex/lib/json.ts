@@ -4,6 +4,7 @@
  * deserialization into Apex classes, sObjects and collections; JSONParser/JSONToken/JSONGenerator.
  */
 import { defineNative, NObj } from './registry.ts';
+import { notImplemented } from './primitives.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Blob, Dec, EnumValue, NativeObject, SObject, TypeValue, stringValueOf, type TypeRef } from '../run/values.ts';
 import { throwEx, unsupported } from '../run/exceptions.ts';
 import { resolveTypeName, isSObjectName, enumValue, runtimeTypeName } from '../run/types.ts';
@@ -336,26 +337,27 @@ function pcur(f: Frame, p: JsonParserObj): PTok {
 
 defineNative({
   name: 'System.JSONParser',
+  complete: true,
   methods: {
-    nextToken: (f, p: JsonParserObj) => {
+    'System.JSONToken nextToken()': (f, p: JsonParserObj) => {
       if (p.pos < p.toks.length) p.pos++;
       const c = p.cur();
       return c ? tokenCache.get(c.t) : null;
     },
-    nextValue: (f, p: JsonParserObj) => {
+    'System.JSONToken nextValue()': (f, p: JsonParserObj) => {
       do p.pos++;
       while (p.cur() && (p.cur()!.t === 'FIELD_NAME' || p.cur()!.t.startsWith('END_')));
       const c = p.cur();
       return c ? tokenCache.get(c.t) : null;
     },
-    getCurrentToken: (f, p: JsonParserObj) => {
+    'System.JSONToken getCurrentToken()': (f, p: JsonParserObj) => {
       const c = p.cur();
       return c ? tokenCache.get(c.t) : null;
     },
-    hasCurrentToken: (f, p: JsonParserObj) => !!p.cur(),
-    clearCurrentToken: (f, p: JsonParserObj) => null,
-    getCurrentName: (f, p: JsonParserObj) => p.cur()?.name ?? null,
-    getText: (f, p: JsonParserObj) => {
+    'Boolean hasCurrentToken()': (f, p: JsonParserObj) => !!p.cur(),
+    'void clearCurrentToken()': (f, p: JsonParserObj) => null,
+    'String getCurrentName()': (f, p: JsonParserObj) => p.cur()?.name ?? null,
+    'String getText()': (f, p: JsonParserObj) => {
       const c = pcur(f, p);
       if (c.t === 'FIELD_NAME') return c.name;
       if (c.value instanceof Num) return c.value.text;
@@ -365,31 +367,32 @@ defineNative({
       if (c.t === 'END_ARRAY') return ']';
       return c.value === null ? 'null' : String(c.value);
     },
-    getIntegerValue: (f, p: JsonParserObj) => Math.trunc(Number((pcur(f, p).value as Num).text ?? pcur(f, p).value)),
-    getLongValue: (f, p: JsonParserObj) => Math.trunc(Number((pcur(f, p).value as Num).text ?? pcur(f, p).value)),
-    getDecimalValue: (f, p: JsonParserObj) => untyped(pcur(f, p).value) instanceof Dec ? untyped(pcur(f, p).value) : new Dec(Number((pcur(f, p).value as Num).text)),
-    getDoubleValue: (f, p: JsonParserObj) => new Dec(Number((pcur(f, p).value as Num).text), undefined, true),
-    getBooleanValue: (f, p: JsonParserObj) => pcur(f, p).value === true,
-    getDatetimeValue: (f, p: JsonParserObj) => new ApexDatetime(Date.parse(String(pcur(f, p).value))),
-    getDateValue: (f, p: JsonParserObj) => new ApexDate(Date.parse(String(pcur(f, p).value).slice(0, 10) + 'T00:00:00Z')),
-    getBlobValue: (f, p: JsonParserObj) => new Blob(Buffer.from(String(pcur(f, p).value), 'base64')),
-    getIdValue: (f, p: JsonParserObj) => String(pcur(f, p).value),
-    skipChildren: (f, p: JsonParserObj) => {
+    'Integer getIntegerValue()': (f, p: JsonParserObj) => Math.trunc(Number((pcur(f, p).value as Num).text ?? pcur(f, p).value)),
+    'Long getLongValue()': (f, p: JsonParserObj) => Math.trunc(Number((pcur(f, p).value as Num).text ?? pcur(f, p).value)),
+    'Decimal getDecimalValue()': (f, p: JsonParserObj) => untyped(pcur(f, p).value) instanceof Dec ? untyped(pcur(f, p).value) : new Dec(Number((pcur(f, p).value as Num).text)),
+    'Double getDoubleValue()': (f, p: JsonParserObj) => new Dec(Number((pcur(f, p).value as Num).text), undefined, true),
+    'Boolean getBooleanValue()': (f, p: JsonParserObj) => pcur(f, p).value === true,
+    'Datetime getDatetimeValue()': (f, p: JsonParserObj) => new ApexDatetime(Date.parse(String(pcur(f, p).value))),
+    'Date getDateValue()': (f, p: JsonParserObj) => new ApexDate(Date.parse(String(pcur(f, p).value).slice(0, 10) + 'T00:00:00Z')),
+    'Blob getBlobValue()': (f, p: JsonParserObj) => new Blob(Buffer.from(String(pcur(f, p).value), 'base64')),
+    'Id getIdValue()': (f, p: JsonParserObj) => String(pcur(f, p).value),
+    'Time getTimeValue()': notImplemented('JSONParser.getTimeValue'),
+    'void skipChildren()': (f, p: JsonParserObj) => {
       const c = p.cur();
       if (c?.end !== undefined) p.pos = c.end;
       return null;
     },
-    readValueAs: (f, p: JsonParserObj, [t], site) => {
+    'Object readValueAs(System.Type)': (f, p: JsonParserObj, [t], site) => {
       const c = pcur(f, p);
       if (c.end !== undefined) p.pos = c.end;
       return typed(f, c.value, typeArg(f, t, site), site, false);
     },
-    readValueAsStrict: (f, p: JsonParserObj, [t], site) => {
+    'Object readValueAsStrict(System.Type)': (f, p: JsonParserObj, [t], site) => {
       const c = pcur(f, p);
       if (c.end !== undefined) p.pos = c.end;
       return typed(f, c.value, typeArg(f, t, site), site, true);
     },
-    getLastClearedToken: () => null,
+    'System.JSONToken getLastClearedToken()': () => null,
   },
 }, 'JSONParser');
 
@@ -426,43 +429,46 @@ class GenObj extends NativeObject {
 const gv = (f: Frame, v: unknown): J => toJsonTree(f, v, { suppressNulls: false });
 defineNative({
   name: 'System.JSONGenerator',
+  complete: true,
   methods: {
-    writeStartObject: (f, g: GenObj) => {
+    'void writeStartObject()': (f, g: GenObj) => {
       const o = {};
       g.add(f, o);
       g.stack.push({ v: o, key: null });
       return null;
     },
-    writeEndObject: (f, g: GenObj) => (g.stack.pop(), null),
-    writeStartArray: (f, g: GenObj) => {
+    'void writeEndObject()': (f, g: GenObj) => (g.stack.pop(), null),
+    'void writeStartArray()': (f, g: GenObj) => {
       const a: J[] = [];
       g.add(f, a);
       g.stack.push({ v: a, key: null });
       return null;
     },
-    writeEndArray: (f, g: GenObj) => (g.stack.pop(), null),
-    writeFieldName: (f, g: GenObj, [n]) => ((g.pendingName = String(n)), null),
-    writeString: (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    writeNumber: (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    writeBoolean: (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    writeNull: (f, g: GenObj) => (g.add(f, null), null),
-    writeObject: (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    writeDateTime: (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    writeDate: (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    writeBlob: (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    writeId: (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    writeStringField: (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    writeNumberField: (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    writeBooleanField: (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    writeObjectField: (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    writeDateTimeField: (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    writeDateField: (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    writeIdField: (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    writeBlobField: (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    writeNullField: (f, g: GenObj, [n]) => ((g.pendingName = String(n)), g.add(f, null), null),
-    getAsString: (f, g: GenObj) => (g.root === undefined ? '' : g.pretty ? writePretty(g.root) : writeCompact(g.root)),
-    isClosed: (f, g: GenObj) => g.stack.length === 0 && g.root !== undefined,
-    close: () => null,
+    'void writeEndArray()': (f, g: GenObj) => (g.stack.pop(), null),
+    'void writeFieldName(String)': (f, g: GenObj, [n]) => ((g.pendingName = String(n)), null),
+    'void writeString(String)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+    'void writeNumber(Decimal) | void writeNumber(Double) | void writeNumber(Integer) | void writeNumber(Long)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+    'void writeBoolean(Boolean)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+    'void writeNull()': (f, g: GenObj) => (g.add(f, null), null),
+    'void writeObject(Object)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+    'void writeDateTime(Datetime)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+    'void writeDate(Date)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+    'void writeBlob(Blob)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+    'void writeTime(Time)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+    'void writeTimeField(String, Time)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+    'void writeId(Id)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+    'void writeStringField(String, String)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+    'void writeNumberField(String, Decimal) | void writeNumberField(String, Double) | void writeNumberField(String, Integer) | void writeNumberField(String, Long)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+    'void writeBooleanField(String, Boolean)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+    'void writeObjectField(String, Object)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+    'void writeDateTimeField(String, Datetime)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+    'void writeDateField(String, Date)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+    'void writeIdField(String, Id)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+    'void writeBlobField(String, Blob)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+    'void writeNullField(String)': (f, g: GenObj, [n]) => ((g.pendingName = String(n)), g.add(f, null), null),
+    'String getAsString()': (f, g: GenObj) => (g.root === undefined ? '' : g.pretty ? writePretty(g.root) : writeCompact(g.root)),
+    'Boolean isClosed()': (f, g: GenObj) => g.stack.length === 0 && g.root !== undefined,
+    'void close()': () => null,
   },
 }, 'JSONGenerator');
 
