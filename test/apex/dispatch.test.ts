@@ -102,3 +102,12 @@ describe('stubs (Test.createStub)', () => {
     expect(res.tests.map((t) => `${t.methodName}: ${t.outcome === 'Pass' ? 'Pass' : t.message}`)).toEqual(['names: Pass']);
   });
 });
+
+describe('custom exceptions', () => {
+  it('keep the standard constructors beside their own', async () => {
+    const classes = [{ name: 'FieldError', body: 'public class FieldError extends Exception { public FieldError(String field, Integer code) { this.setMessage(field + \' \' + code); } }' }];
+    const r = await run(`System.debug(new FieldError('Name', 3).getMessage() + ' / ' + new FieldError().getMessage() + ' / ' + new FieldError('plain').getMessage());`, { classes });
+    expect(r.compileProblem ?? r.exceptionMessage).toBeUndefined();
+    expect(r.debug).toEqual(['Name 3 / null / plain']);
+  });
+});

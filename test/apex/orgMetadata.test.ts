@@ -73,3 +73,32 @@ describe('standard objects and tokens', () => {
     expect(r.debug).toEqual(['01t 01t 1', 'true LastName', 'true']);
   });
 });
+
+describe('org shape', () => {
+  it('is a single-currency org with case comments, user managers and a countable org cache', async () => {
+    const host = new MemoryHost({
+      cachePartitions: { Main: 1 },
+      classes: [
+        {
+          name: 'ShapeTest',
+          body: `@IsTest private class ShapeTest {
+  @IsTest static void shape() {
+    Assert.isFalse(UserInfo.isMultiCurrencyOrganization());
+    Case c = new Case(Subject = 'Broken');
+    insert c;
+    insert new CaseComment(ParentId = c.Id, CommentBody = 'Looking');
+    Assert.areEqual(1, [SELECT Id, (SELECT CommentBody FROM CaseComments) FROM Case].CaseComments.size());
+    Assert.isNull([SELECT ManagerId FROM User WHERE Id = :UserInfo.getUserId()].ManagerId);
+    Cache.OrgPartition p = Cache.Org.getPartition('local.Main');
+    p.put('a', 1);
+    p.put('b', 2);
+    Assert.areEqual(2, p.getNumKeys());
+  }
+}`,
+        },
+      ],
+    });
+    const r = await runTests(host);
+    expect(r.tests.map((t) => `${t.methodName}: ${t.outcome === 'Pass' ? 'Pass' : t.message}`)).toEqual(['shape: Pass']);
+  });
+});

@@ -34,6 +34,7 @@ export const KEY_PREFIXES: Record<string, string> = {
   ExternalClientApplication: '0xI',
   PlatformCachePartition: '0Ev',
   ObjectPermissions: '110',
+  CaseComment: '00a',
   FieldPermissions: '01k',
   Product2: '01t',
   Pricebook2: '01s',

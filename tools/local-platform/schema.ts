@@ -138,7 +138,7 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     fields: [...audit(), f('Username', 'string', { required: true, length: 80 }), f('FirstName', 'string', len(40)), f('LastName', 'string', { required: true, length: 80 }), sys('Name', 'string', len(121)),
       f('Email', 'email', { required: true, length: 128 }), f('Alias', 'string', len(8)), f('CommunityNickname', 'string', len(40)), f('IsActive', 'boolean'), ref('ProfileId', 'Profile', 'Profile', { required: true }),
       f('TimeZoneSidKey', 'picklist'), f('LocaleSidKey', 'picklist'), f('EmailEncodingKey', 'picklist'), f('LanguageLocaleKey', 'picklist'), f('UserType', 'picklist'),
-      f('Title', 'string', len(80)), f('Department', 'string', len(80))],
+      f('Title', 'string', len(80)), f('Department', 'string', len(80)), ref('ManagerId', 'User', 'Manager')],
   },
   { name: 'Profile', label: 'Profile', fields: [...audit(), f('Name', 'string', { required: true }), f('Description', 'textarea'), f('UserType', 'picklist')] },
   {
@@ -159,6 +159,10 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
   {
     name: 'PermissionSetLicenseAssign', label: 'Permission Set License Assignment',
     fields: [...audit(), ref('AssigneeId', 'User', 'Assignee', { required: true }), ref('PermissionSetLicenseId', 'PermissionSetLicense', 'PermissionSetLicense', { required: true })],
+  },
+  {
+    name: 'CaseComment', label: 'Case Comment',
+    fields: [...audit(), ref('ParentId', 'Case', 'Parent', { required: true }), f('CommentBody', 'textarea'), f('IsPublished', 'boolean')],
   },
   {
     name: 'ObjectPermissions', label: 'Object Permissions',
@@ -334,7 +338,7 @@ const CHILD_RELATIONSHIPS: Record<string, ChildRelationship[]> = {
   ],
   contact: [{ name: 'Cases', childSObject: 'Case', field: 'ContactId' }, { name: 'Opportunities', childSObject: 'Opportunity', field: 'ContactId' }, { name: 'Tasks', childSObject: 'Task', field: 'WhoId' }],
   campaign: [{ name: 'Opportunities', childSObject: 'Opportunity', field: 'CampaignId' }, { name: 'ChildCampaigns', childSObject: 'Campaign', field: 'ParentId' }],
-  case: [{ name: 'Cases', childSObject: 'Case', field: 'ParentId' }],
+  case: [{ name: 'Cases', childSObject: 'Case', field: 'ParentId' }, { name: 'CaseComments', childSObject: 'CaseComment', field: 'ParentId' }],
   permissionset: [
     { name: 'Assignments', childSObject: 'PermissionSetAssignment', field: 'PermissionSetId' }, { name: 'ObjectPerms', childSObject: 'ObjectPermissions', field: 'ParentId' },
     { name: 'FieldPerms', childSObject: 'FieldPermissions', field: 'ParentId' },

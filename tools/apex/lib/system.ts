@@ -202,6 +202,8 @@ defineNative({
       return tz;
     },
     isCurrentUserLicensed: () => true,
+    // local orgs have one currency (Salesforce enables multi-currency per org, never by default)
+    'Boolean isMultiCurrencyOrganization()': () => false,
   },
 });
 defineNative({ name: 'TimeZone', methods: { getID: (f, t: NObj) => t.get('id'), getDisplayName: () => 'Greenwich Mean Time' } });
@@ -479,6 +481,7 @@ defineNative({
     },
     getCapacity: (f) => staticOps.getCapacity(f, null),
     getKeys: (f, a, site) => staticOps.getKeys(f, null, a, site),
+    getNumKeys: async (f, a, site) => ((await staticOps.getKeys(f, null, a, site)) as ApexSet).map.size,
   },
 });
 defineNative({
@@ -490,6 +493,7 @@ defineNative({
     contains: partOps.contains,
     getCapacity: partOps.getCapacity,
     getKeys: partOps.getKeys,
+    getNumKeys: async (f, p: NObj, a, site) => ((await partOps.getKeys(f, p, a, site)) as ApexSet).map.size,
     getName: (f, p: NObj) => p.get('name'),
   },
 });

@@ -418,7 +418,8 @@ async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[]
   }
   const ctor = pickMethod(f, cls.ctors, args, site);
   if (!ctor) {
-    const implicit = cls.ctors.length === 0 && (args.length === 0 || cls.isException);
+    // exceptions keep the four standard constructors beside their own ((), (msg), (cause), (msg, cause))
+    const implicit = (cls.ctors.length === 0 && args.length === 0) || (cls.isException && args.length <= 2);
     if (!implicit)
       throw new CompileError(`Constructor not defined: [${cls.fullName}].<Constructor>(${args.map(runtimeTypeName).join(', ')})`, site.file, site.line, site.col);
     if (cls.superClass) await runCtor(f, cls.superClass, obj, cls.isException ? args : [], unbound(site));

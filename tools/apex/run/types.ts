@@ -20,7 +20,7 @@ const STANDARD_SOBJECTS = new Set(
     'UserRole Document Folder AggregateResult OpportunityLineItem OpportunityContactRole AccountContactRelation ' +
     'Certificate NamedCredential RemoteProxy ExternalDataSource CustomPermission SetupEntityAccess FeedItem Topic Period ' +
     'BusinessHours Holiday Entitlement ServiceContract WorkOrder Quote QuoteLineItem Individual ConnectedApplication ' +
-    'ObjectPermissions FieldPermissions PermissionSetGroup PermissionSetLicense PermissionSetLicenseAssign'
+    'ObjectPermissions FieldPermissions PermissionSetGroup PermissionSetLicense PermissionSetLicenseAssign CaseComment'
   )
     .split(' ')
     .map((s) => s.toLowerCase()),
