@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, api, postToken, startTestPlatform } from './helpers.ts';
 import { getOrg } from '../../tools/local-platform/store.ts';
 import { isValidId, to18 } from '../../tools/local-platform/ids.ts';
+import { resetDailySignups } from '../../tools/local-platform/devhub.ts';
+import { clearSimulationChanges, writeSimulationChanges } from '../../tools/local-platform/simulation.ts';
 
 /** Dev Hub signup over the REST API (what the sf CLI does), the auth-code and refresh-token grants, limits, teardown. */
 let p: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -92,5 +94,22 @@ describe('ScratchOrgInfo signup', () => {
     expect(await p.expireScratchOrgs()).toBe(1);
     expect(getOrg(p.db, info.ScratchOrg)!.status).toBe('Expired');
     await expect(fetch(`${info.LoginUrl}/services/data`)).rejects.toThrow();
+  });
+
+  it("refuses a sign-up past the daily limit with Salesforce's message, until the counter is reset (local-orgs reset-limits)", async () => {
+    // Two sign-ups so far today. A limit changed while the platform runs (daemon.ts setSimulation) counts from the next sign-up.
+    writeSimulationChanges(p.db, { maxDaily: 2 });
+    try {
+      const over = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer' }) });
+      expect(over.status).toBe(400);
+      expect(over.body[0]).toMatchObject({ errorCode: 'LIMIT_EXCEEDED', message: 'The signup request failed because this organization has reached its daily scratch org signup limit (2).' });
+      expect((await api(p.url, token, `${V}/limits`)).body.DailyScratchOrgs).toEqual({ Max: 2, Remaining: 0 });
+      resetDailySignups(p.db);
+      expect((await api(p.url, token, `${V}/limits`)).body.DailyScratchOrgs).toEqual({ Max: 2, Remaining: 2 });
+      const again = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer' }) });
+      expect(again.status, JSON.stringify(again.body)).toBe(201);
+    } finally {
+      clearSimulationChanges(p.db);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { insertApp, sessionMinutes } from '../../tools/local-platform/oauth.ts';
 import { generateSelfSigned } from '../../tools/local-platform/cliApp.ts';
 import { profileId } from '../../tools/local-platform/orgs.ts';
 import { getOrg, insertRecord, tx } from '../../tools/local-platform/store.ts';
+import { clearSimulationChanges, writeSimulationChanges } from '../../tools/local-platform/simulation.ts';
 
 /** Every rule of the JWT bearer grant, each with Salesforce's exact error (salesforce-facts §1.5). */
 let p: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -146,6 +147,25 @@ describe('JWT bearer grant: rejected assertions', () => {
       p.settings.propagationSeconds = 0;
       (p.settings as { propagationError?: string }).propagationError = 'invalid_client_id';
     }
+  });
+  it('propagates over a number of token requests when told so while running (LOCAL_SF_PROPAGATION_REQUESTS through the meta table)', async () => {
+    const key = generateSelfSigned('counted app');
+    // What daemon.ts's setSimulation writes for a running platform: read on the next request, no restart.
+    writeSimulationChanges(p.db, { propagationRequests: 3, propagationError: 'app_not_found' });
+    try {
+      insertApp(p.db, p.devHub.id, { kind: 'ExternalClientApplication', name: 'CountedApp', consumerKey: '3MVG9Counted0001', certificatePem: key.certificatePem, adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: Date.now() });
+      const mint = () => signRs256({ alg: 'RS256' }, { iss: '3MVG9Counted0001', sub: p.adminUsername, aud: p.url, exp: secs() + 60 }, key.privateKeyPem);
+      expectError(await grant(mint()), 'app_not_found', 'External client app is not installed in this org');
+      expectError(await grant(mint()), 'app_not_found', 'External client app is not installed in this org');
+      expectError(await grant(mint()), 'invalid_grant', "user hasn't approved this consumer");
+      expect((await grant(mint())).status).toBe(200);
+      // A redeploy of the app starts the count again.
+      insertApp(p.db, p.devHub.id, { kind: 'ExternalClientApplication', name: 'CountedApp', consumerKey: '3MVG9Counted0001', certificatePem: key.certificatePem, adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: Date.now() + 1 });
+      expectError(await grant(mint()), 'app_not_found', 'External client app is not installed in this org');
+    } finally {
+      clearSimulationChanges(p.db);
+    }
+    expect((await grant(signRs256({ alg: 'RS256' }, { iss: '3MVG9Counted0001', sub: p.adminUsername, aud: p.url, exp: secs() + 60 }, key.privateKeyPem))).status).toBe(200);
   });
   it('rejects unsupported grant types and non-form bodies', async () => {
     expectError(await postToken(p.url, { grant_type: 'password', username: 'a', password: 'b' }), 'unsupported_grant_type', 'grant type not supported');

@@ -1,16 +1,21 @@
 /**
  * setup:orgs, verify and teardown end to end on the local platform, through the same code path as
  * real orgs: the real command in a child process with its own HOME (sf auth files), platform home and
- * port, and the real sf CLI libraries underneath.
+ * port, and the real sf CLI libraries underneath. Faults are made and mended through the orgs' own APIs
+ * from the test's process (world.connect), so each diagnosis costs one `verify` run.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Connection } from '@salesforce/core';
+import { Duration } from '@salesforce/kit';
+import { ComponentSet, RequestStatus } from '@salesforce/source-deploy-retrieve';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyMaterial } from '../../tools/certs/index.ts';
-import { renderConsumerConfig, renderExternalClientApp, writeRendered } from '../../tools/provisioning/render.ts';
-import type { SetupState } from '../../tools/provisioning/setupState.ts';
+import { API_INTEGRATION_PSL } from '../../tools/provisioning/orgOps.ts';
+import { INTEGRATION_PERMSET, renderConsumerConfig, renderExternalClientApp, writeRendered, type RenderedFiles } from '../../tools/provisioning/render.ts';
+import type { OrgRef, SetupState } from '../../tools/provisioning/setupState.ts';
 import { isolatedWorld, root, tsx, type Isolated } from './commandHarness.ts';
 
 let world: Isolated;
@@ -29,15 +34,6 @@ async function interruptBefore(step: string): Promise<void> {
   await writeFile(statePath(), JSON.stringify(state));
 }
 
-/** Runs code with the sf libraries in a child process with the test's HOME (auth files live there). */
-async function inOrgs(script: string): Promise<void> {
-  // Inside the project, so the script resolves the project's packages.
-  const file = join(root, '.local', `e2e-script-${process.pid}-${Date.now()}.mts`);
-  await writeFile(file, script);
-  const child = await execa(tsx, [file], { cwd: root, env, reject: false }).finally(() => rm(file, { force: true }));
-  if (child.exitCode !== 0) throw new Error(`script failed: ${child.stderr}`);
-}
-
 /** The real sf CLI in this world (its HOME holds the orgs' auth files). */
 async function sf(args: string[]): Promise<{ status: number; result?: any; message?: string }> {
   const child = await execa(join(root, 'node_modules', '.bin', 'sf'), [...args, '--json'], {
@@ -46,11 +42,33 @@ async function sf(args: string[]): Promise<{ status: number; result?: any; messa
   return JSON.parse(child.stdout) as { status: number; result?: any; message?: string };
 }
 
-const ops = (body: string) =>
-  `import * as ops from ${JSON.stringify(join(root, 'tools', 'provisioning', 'orgOps.ts'))};\n${body}\n`;
+/** Deploys rendered files to an org through its Metadata API, as setup's own deploys do (SDR). */
+async function deployRendered(org: OrgRef, name: string, files: RenderedFiles): Promise<void> {
+  const dir = join(base, name);
+  await writeRendered(dir, files);
+  const deploy = await ComponentSet.fromSource(dir).deploy({ usernameOrConnection: await world.connect(org) });
+  const result = await deploy.pollStatus({ frequency: Duration.milliseconds(250), timeout: Duration.minutes(5) });
+  expect(result.response.status, JSON.stringify(result.getFileResponses())).toBe(RequestStatus.Succeeded);
+}
+
+/** B's External Client App as setup redeploys it: the app exists, so its consumer key stays out (facts C5). */
+const providerApp = (certificatePem: string) =>
+  renderExternalClientApp({ certificatePem, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET });
+
+/** A's connection record and remote sites as setup renders them from the state file. */
+const consumerConfig = (state: SetupState, consumerKey = state.app!.consumerKey) =>
+  renderConsumerConfig({ loginUrl: state.provider!.loginUrl, instanceUrl: state.provider!.instanceUrl, consumerKey, username: state.integrationUsername!, certificateName: state.certificate!.name });
+
+async function idOf(conn: Connection, soql: string): Promise<string> {
+  const rows = await conn.query<{ Id: string }>(soql);
+  expect(rows.records, soql).toHaveLength(1);
+  return rows.records[0]!.Id;
+}
 
 beforeAll(async () => {
-  world = await isolatedWorld('setup-e2e-');
+  // New apps propagate here: each refuses its first two token requests, first as unknown (app_not_found for an
+  // External Client App, facts C4), then as not approved. The first run waits through it; then it is switched off.
+  world = await isolatedWorld('setup-e2e-', { LOCAL_SF_PROPAGATION_REQUESTS: '2', LOCAL_SF_PROPAGATION_ERROR: 'app_not_found' });
   ({ base, env } = world);
   await mkdir(join(root, '.local'), { recursive: true });
 });
@@ -61,11 +79,18 @@ let first: Record<string, any>;
 
 describe('setup:orgs on the local platform', () => {
 
-  it('provisions both orgs from nothing and verifies the callout', async () => {
-    const run = await cli('setupOrgs');
+  it("provisions both orgs from nothing, waits while B's new app propagates (app_not_found, then not approved), and verifies the callout", async () => {
+    // The new orgs' copy of the CLI app propagates too: sfdx-core retries their JWT login over 20 s instead of 300 s.
+    const run = await cli('setupOrgs', [], { SFDX_JWT_AUTH_RETRY_TIMEOUT: '20' });
     expect(run.json.status, JSON.stringify(run.json)).toBe(0);
+    await world.simulate({ propagationRequests: 0 });
     first = run.json.result!;
     expect(first.devHub).toEqual({ alias: 'local-devhub', local: true });
+    // Both answers of a propagating app were retried until B issued the token.
+    expect(first.tokenWait).toEqual({
+      attempts: 3,
+      refusals: [{ answer: 'External client app is not installed', count: 1 }, { answer: "user hasn't approved this consumer", count: 1 }],
+    });
     expect(first.verify.ok).toBe(true);
     expect(first.verify.legs.map((l: { name: string; ok: boolean }) => [l.name, l.ok])).toEqual([
       ['token', true],
@@ -96,8 +121,9 @@ describe('setup:orgs on the local platform', () => {
     expect(deployed.status, JSON.stringify(deployed)).toBe(0);
     const verify = await cli('verify');
     expect(verify.json.status, JSON.stringify(verify.json)).toBe(0);
-    const files = await sf(['data', 'query', '--use-tooling-api', '--query', "SELECT Id FROM Certificate WHERE DeveloperName = 'OrgA_JWT_Signing'", '--target-org', 'orga-consumer']);
-    expect(files.result.records).toHaveLength(1);
+    const state = await readState();
+    const certificates = await (await world.connect(state.consumer!)).tooling.query("SELECT Id FROM Certificate WHERE DeveloperName = 'OrgA_JWT_Signing'");
+    expect(certificates.records).toHaveLength(1);
   }, 300_000);
 
   it('changes nothing on a second run and verifies again', async () => {
@@ -129,11 +155,6 @@ describe('setup:orgs on the local platform', () => {
 });
 
 describe('verify names the cause of each wiring fault', { timeout: 300_000 }, () => {
-  const restore = async (step: string) => {
-    await interruptBefore(step);
-    const run = await cli('setupOrgs');
-    expect(run.json.status, JSON.stringify(run.json)).toBe(0);
-  };
   const failedVerify = async () => {
     const run = await cli('verify');
     expect(run.exitCode).not.toBe(0);
@@ -143,81 +164,70 @@ describe('verify names the cause of each wiring fault', { timeout: 300_000 }, ()
   it('a certificate B does not trust', async () => {
     const state = await readState();
     const other = await createKeyMaterial({ alias: 'other_cert', cn: 'Someone else' });
-    const dir = join(base, 'fault-cert');
-    // The app exists: its consumer key stays out of the redeploy (facts C5).
-    await writeRendered(dir, renderExternalClientApp({ certificatePem: other.certificatePem, contactEmail: 'a@example.com', permissionSet: 'Account_Retriever_Integration' }));
-    await inOrgs(ops(`await ops.deploySource(${JSON.stringify(state.provider!.alias)}, [${JSON.stringify(dir)}]);`));
+    await deployRendered(state.provider!, 'fault-cert', providerApp(other.certificatePem));
     const text = await failedVerify();
     expect(text).toContain('invalid assertion');
     expect(text).toMatch(/certificate: A signs with [0-9A-F:]+ but B's External Client App has [0-9A-F:]+/);
-    await restore('provider');
+    await deployRendered(state.provider!, 'mend-cert', providerApp(state.certificate!.pem));
   });
 
   it('a missing remote site', async () => {
     const state = await readState();
-    const files = renderConsumerConfig({ loginUrl: state.provider!.loginUrl, instanceUrl: state.provider!.instanceUrl, consumerKey: state.app!.consumerKey, username: state.integrationUsername!, certificateName: state.certificate!.name });
+    const files = consumerConfig(state);
     for (const path of Object.keys(files)) if (path.includes('remoteSite')) files[path] = files[path].replace('<isActive>true</isActive>', '<isActive>false</isActive>');
-    const dir = join(base, 'fault-site');
-    await writeRendered(dir, files);
-    await inOrgs(ops(`await ops.deploySource(${JSON.stringify(state.consumer!.alias)}, [${JSON.stringify(dir)}]);`));
+    await deployRendered(state.consumer!, 'fault-site', files);
     const text = await failedVerify();
     expect(text).toContain('Unauthorized endpoint');
     expect(text).toContain(`remote sites: A has no active Remote Site Setting for ${new URL(state.provider!.instanceUrl).origin}`);
-    await restore('consumer');
-  });
-
-  it('a user the app does not pre-authorize', async () => {
-    const state = await readState();
-    await inOrgs(
-      ops(`
-import { Org } from '@salesforce/core';
-const conn = (await Org.create({ aliasOrUsername: ${JSON.stringify(state.provider!.alias)} })).getConnection();
-const rows = await conn.query("SELECT Id FROM PermissionSetAssignment WHERE Assignee.Username = '${state.integrationUsername}' AND PermissionSet.Name = 'Account_Retriever_Integration'");
-if (rows.records.length !== 1) throw new Error('expected one assignment, got ' + rows.records.length);
-await conn.sobject('PermissionSetAssignment').destroy(rows.records[0].Id);`),
-    );
-    const text = await failedVerify();
-    expect(text).toContain("user hasn't approved this consumer");
-    expect(text).toContain(`integration user: ${state.integrationUsername} lacks Account_Retriever_Integration`);
-    await restore('provider');
+    await deployRendered(state.consumer!, 'mend-site', consumerConfig(state));
   });
 
   it('an integration user without its permission set license', async () => {
     const state = await readState();
-    await inOrgs(
-      ops(`
-import { Org } from '@salesforce/core';
-const conn = (await Org.create({ aliasOrUsername: ${JSON.stringify(state.provider!.alias)} })).getConnection();
-const user = (await conn.query("SELECT Id FROM User WHERE Username = '${state.integrationUsername}'")).records[0];
-const psa = await conn.query("SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '" + user.Id + "'");
-for (const r of psa.records) await conn.sobject('PermissionSetAssignment').destroy(r.Id);
-const psla = await conn.query("SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '" + user.Id + "'");
-for (const r of psla.records) await conn.sobject('PermissionSetLicenseAssign').destroy(r.Id);`),
-    );
+    const b = await world.connect(state.provider!);
+    const userId = await idOf(b, `SELECT Id FROM User WHERE Username = '${state.integrationUsername}'`);
+    const assignment = await idOf(b, `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND PermissionSet.Name = '${INTEGRATION_PERMSET}'`);
+    const license = await idOf(b, `SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${userId}'`);
+    await b.sobject('PermissionSetAssignment').destroy(assignment);
+    await b.sobject('PermissionSetLicenseAssign').destroy(license);
     const text = await failedVerify();
-    expect(text).toContain(`integration user: ${state.integrationUsername} (Minimum Access - API Only Integrations) lacks the permission set license SalesforceAPIIntegrationPsl`);
-    await restore('provider');
+    expect(text).toContain(`integration user: ${state.integrationUsername} (Minimum Access - API Only Integrations) lacks the permission set license ${API_INTEGRATION_PSL}`);
+    // Mended in setup's order: the license first, else B refuses the permission set (facts C1).
+    await b.sobject('PermissionSetLicenseAssign').create({ AssigneeId: userId, PermissionSetLicenseId: await idOf(b, `SELECT Id FROM PermissionSetLicense WHERE DeveloperName = '${API_INTEGRATION_PSL}'`) });
+    await b.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: await idOf(b, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`) });
+  });
+
+  it('a user the app does not pre-authorize', async () => {
+    const state = await readState();
+    const b = await world.connect(state.provider!);
+    const userId = await idOf(b, `SELECT Id FROM User WHERE Username = '${state.integrationUsername}'`);
+    await b.sobject('PermissionSetAssignment').destroy(await idOf(b, `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND PermissionSet.Name = '${INTEGRATION_PERMSET}'`));
+    const text = await failedVerify();
+    expect(text).toContain("user hasn't approved this consumer");
+    expect(text).toContain(`integration user: ${state.integrationUsername} lacks ${INTEGRATION_PERMSET}`);
+    await b.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: await idOf(b, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`) });
   });
 
   it('a consumer key B does not know', async () => {
     const state = await readState();
-    const files = renderConsumerConfig({ loginUrl: state.provider!.loginUrl, instanceUrl: state.provider!.instanceUrl, consumerKey: '3MVGnotTheRightKey123', username: state.integrationUsername!, certificateName: state.certificate!.name });
-    const dir = join(base, 'fault-key');
-    await writeRendered(dir, files);
-    await inOrgs(ops(`await ops.deploySource(${JSON.stringify(state.consumer!.alias)}, [${JSON.stringify(dir)}]);`));
+    await deployRendered(state.consumer!, 'fault-key', consumerConfig(state, '3MVGnotTheRightKey123'));
     const text = await failedVerify();
     expect(text).toContain('client identifier invalid');
     expect(text).toContain('Consumer_Key__c');
-    await restore('consumer');
+    await deployRendered(state.consumer!, 'mend-key', consumerConfig(state));
   });
 
-  it('a daily sign-up limit names the reset; then a new app still propagating (app_not_found, then not approved): setup waits and retries until B answers', async () => {
-    const restart = async (extra: Record<string, string>) => {
-      await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: root, env, reject: false });
-      await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'start', '--no-login'], { cwd: root, env: { ...env, ...extra } });
-    };
-    // Two sign-ups a day: this world's first run used them up.
-    await restart({ LOCAL_SF_PROPAGATION_SECONDS: '20', LOCAL_SF_PROPAGATION_ERROR: 'app_not_found', LOCAL_SF_DAILY_SCRATCH_ORGS: '2' });
+  it('and once each fault is mended, verify passes again', async () => {
+    const run = await cli('verify');
+    expect(run.json.status, JSON.stringify(run.json)).toBe(0);
+  });
+});
+
+describe('Dev Hub limits', () => {
+  it('a daily sign-up limit ends the run with DailyScratchOrgLimit and the reset command, and signs nothing up', async () => {
+    const before = await readFile(statePath(), 'utf8');
+    // This world signed up two orgs today, and now its Dev Hub allows two a day.
+    await world.simulate({ maxDaily: 2 });
     try {
       await interruptBefore('orgs');
       const limited = await cli('setupOrgs');
@@ -225,20 +235,15 @@ for (const r of psla.records) await conn.sobject('PermissionSetLicenseAssign').d
       expect(limited.json.message).toMatch(/reached its daily scratch org signup limit \(2\)/);
       expect(limited.json.actions?.[0]).toContain('npm run local-orgs -- reset-limits');
       const reset = await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'reset-limits', '--json'], { cwd: root, env });
-      expect(JSON.parse(reset.stdout)).toMatchObject({ daily: 0 });
-      // New orgs, so B's app is new and answers "External client app is not installed in this org" (app_not_found,
-      // facts C4), then user hasn't approved, for 20 s: both are retried as propagation.
-      await interruptBefore('orgs');
-      // sfdx-core's retries of the new orgs' JWT login, spread over 30 s instead of 300 s.
-      const run = await cli('setupOrgs', [], { SFDX_JWT_AUTH_RETRY_TIMEOUT: '30' });
-      expect(run.json.status, JSON.stringify(run.json)).toBe(0);
-      expect(run.json.result!.verify.ok).toBe(true);
-      expect(run.json.result!.provider.orgId).not.toBe(first.provider.orgId);
-      expect(run.json.result!.timings.token).toBeGreaterThan(1_500); // it waited for the app
+      // Still this world's two orgs: the refused run signed none up.
+      expect(JSON.parse(reset.stdout)).toMatchObject({ daily: 0, active: 2 });
+      // (That a sign-up works again after the reset: test/local-platform/devHub.test.ts.)
     } finally {
-      await restart({});
+      await world.simulate({ maxDaily: 40 });
     }
-  }, 480_000);
+    // So the state it replaced still describes the orgs (the cases after this one verify through it).
+    await writeFile(statePath(), before);
+  });
 });
 
 describe('other ways in', { timeout: 300_000 }, () => {

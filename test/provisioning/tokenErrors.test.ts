@@ -24,7 +24,7 @@ describe('diagnoseTokenError', () => {
     expect(d!.transient).toBe(transient);
   });
 
-  it("retries app_not_found as propagation while the audience is B's My Domain, never for the login/test hosts", () => {
+  it("retries app_not_found, then not approved, as propagation while the audience is B's My Domain, never for the login/test hosts", () => {
     const text = 'Jwt.TokenException: app_not_found: External client app is not installed in this org';
     expect(diagnoseTokenError(text, 'https://orgb-dev-ed.scratch.my.salesforce.com')?.transient).toBe(true);
     expect(diagnoseTokenError(text, 'http://127.0.0.1:6102')?.transient).toBe(true);
@@ -49,6 +49,7 @@ describe('diagnoseCalloutError', () => {
 
 describe('waitForToken', () => {
   const APP_NOT_FOUND = 'Jwt.TokenException: app_not_found: External client app is not installed in this org';
+  const NOT_APPROVED = "Jwt.TokenException: invalid_grant: user hasn't approved this consumer";
   /** Answers as A's anonymous Apex would: the given failures in turn, then a token. */
   const answers = (...failures: string[]) => {
     let n = 0;
@@ -58,11 +59,18 @@ describe('waitForToken', () => {
     };
   };
 
-  it("retries app_not_found as propagation while the audience is B's My Domain", async () => {
+  it("retries app_not_found, then not approved, as propagation while the audience is B's My Domain", async () => {
     const said: string[] = [];
-    const attempts = await waitForToken('orga', 5_000, (l) => said.push(l), 'https://orgb.my.salesforce.com', answers(APP_NOT_FOUND, APP_NOT_FOUND), 10);
-    expect(attempts).toBe(3);
-    expect(said).toEqual([expect.stringContaining('External client app is not installed'), expect.stringContaining('External client app is not installed')]);
+    const wait = await waitForToken('orga', 5_000, (l) => said.push(l), 'https://orgb.my.salesforce.com', answers(APP_NOT_FOUND, APP_NOT_FOUND, NOT_APPROVED), 10);
+    expect(wait).toEqual({
+      attempts: 4,
+      refusals: [{ answer: 'External client app is not installed', count: 2 }, { answer: "user hasn't approved this consumer", count: 1 }],
+    });
+    expect(said).toEqual([
+      expect.stringContaining('External client app is not installed'),
+      expect.stringContaining('External client app is not installed'),
+      expect.stringContaining("user hasn't approved this consumer"),
+    ]);
   });
 
   it('stops at once on app_not_found when the audience is login.salesforce.com, naming the fix', async () => {

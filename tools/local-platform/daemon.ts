@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { ToolError } from '../core/ToolError.ts';
 import { backgroundEnv, isAlive as alive, spawnBackground, stopBackground } from '../core/background.ts';
 import { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome } from './defaults.ts';
+import { writeSimulationChanges, type Simulation } from './simulation.ts';
 
 /**
  * What `npm run local-orgs -- start|stop|status|reset` does: run the platform as a detached
@@ -93,6 +94,22 @@ export async function resetScratchLimits(opts: DaemonOptions = {}): Promise<{ ho
     const hub = db.prepare("SELECT id FROM orgs WHERE kind = 'devhub'").get() as { id: string } | undefined;
     const usage = hub ? scratchUsage(db, hub.id) : { active: 0, daily: 0 };
     return { home: p.home, ...usage };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Changes the running platform's simulated delays and allocations (simulation.ts) without a restart: the
+ * server reads them from the same SQLite file on each use. For tests; the next start drops them.
+ */
+export async function setSimulation(changes: Partial<Simulation>, opts: DaemonOptions = {}): Promise<void> {
+  const p = paths(opts);
+  if (!existsSync(p.db)) throw new ToolError(`No local platform in ${p.home}.`, 'NoLocalPlatform', ['npm run local-orgs -- start']);
+  const db = new DatabaseSync(p.db);
+  try {
+    db.exec('PRAGMA busy_timeout = 5000');
+    writeSimulationChanges(db, changes);
   } finally {
     db.close();
   }

@@ -32,6 +32,9 @@ export interface OAuthSettings {
    * or `app_not_found`, which Salesforce also answers right after an app is created (facts C4).
    */
   propagationError?: 'invalid_client_id' | 'app_not_found';
+  /** The same window in token requests (simulation.ts): the app refuses this many, counted in `propagationRefusals`. */
+  propagationRequests?: number;
+  propagationRefusals?: Map<string, number>;
   metadata: MetadataModule;
 }
 
@@ -150,8 +153,16 @@ export function verifyJwtAssertion(
   const age = (now - app.deployedAt) / 1000;
   const window = settings.propagationSeconds;
   // Propagation: first half of the window the app is unknown, second half its approvals are not replicated.
-  if (age < window / 2) {
-    return settings.propagationError === 'app_not_found' && app.kind === 'ExternalClientApplication' ? APP_NOT_FOUND : fail('invalid_client_id', 'client identifier invalid');
+  // Counted in seconds since the app's (re)deploy, or in the token requests it has refused since then.
+  const requests = settings.propagationRequests ?? 0;
+  const deployment = `${org.id}/${app.consumerKey}/${app.deployedAt}`;
+  const refused = settings.propagationRefusals?.get(deployment) ?? 0;
+  const refuse = <T>(answer: T): T => {
+    settings.propagationRefusals?.set(deployment, refused + 1);
+    return answer;
+  };
+  if (age < window / 2 || refused < Math.ceil(requests / 2)) {
+    return refuse(settings.propagationError === 'app_not_found' && app.kind === 'ExternalClientApplication' ? APP_NOT_FOUND : fail('invalid_client_id', 'client identifier invalid'));
   }
   if (!app.certificatePem) return fail('invalid_grant', 'invalid assertion');
   try {
@@ -182,7 +193,7 @@ export function verifyJwtAssertion(
   // Unknown or inactive users get the same answer as an unapproved one (unverified: Salesforce's exact
   // text for these cases is not documented; field reports show "user hasn't approved this consumer").
   if (!user || user.fields.IsActive === false) return fail('invalid_grant', "user hasn't approved this consumer");
-  if (age < window) return fail('invalid_grant', "user hasn't approved this consumer");
+  if (age < window || refused < requests) return refuse(fail('invalid_grant', "user hasn't approved this consumer"));
   if (!app.adminApproved) return fail('invalid_grant', "user hasn't approved this consumer");
   const profile = profileNameOf(db, org.id, user.id);
   const sets = permissionSetNamesOf(db, org.id, user.id);

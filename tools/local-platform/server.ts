@@ -22,6 +22,7 @@ import { BundleCompiler, defaultBundleCache } from './lightning/bundleCompiler.t
 import { recoverApexTransactions } from './apexJournal.ts';
 import { ApexPool } from './apexPool.ts';
 import { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome } from './defaults.ts';
+import { clearSimulationChanges, readSimulationChanges, simulationAtStart, type Simulation } from './simulation.ts';
 
 /**
  * The local Salesforce platform: one process, one SQLite file, one loopback HTTP listener per org
@@ -71,7 +72,8 @@ export interface RunningPlatform {
   cliApp: CliAppInfo;
   db: DatabaseSync;
   records: RecordStore;
-  settings: { propagationSeconds: number };
+  /** Delays and allocations as started; in-process tests may change them (simulation.ts). */
+  settings: Simulation;
   /** Orgs with an open listener (Dev Hub first). */
   orgs(): StoredOrg[];
   /** Handlers in the order they are tried, with where each came from. */
@@ -131,14 +133,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   setMetadataModule(neighbours.metadata);
   setCustomObjectSource(neighbours.metadata.getCustomObject?.bind(neighbours.metadata));
   (neighbours.metadata as { ensureMetadataSchema?: (db: DatabaseSync) => void }).ensureMetadataSchema?.(db);
-  const settings = {
-    propagationSeconds: options.propagationSeconds ?? envNumber('LOCAL_SF_PROPAGATION_SECONDS') ?? 0,
-    propagationError: process.env.LOCAL_SF_PROPAGATION_ERROR === 'app_not_found' ? ('app_not_found' as const) : ('invalid_client_id' as const),
+  // Delays and allocations: from options and the environment now; changes made while running come from the meta table.
+  clearSimulationChanges(db);
+  const settings: Simulation = simulationAtStart({
+    propagationSeconds: options.propagationSeconds, signupSeconds: options.signupSeconds, maxActive: options.limits?.maxActive, maxDaily: options.limits?.maxDaily,
+  });
+  const simulation = (): Simulation => ({ ...settings, ...readSimulationChanges(db) });
+  const limits = (): ScratchLimits => {
+    const s = simulation();
+    return { maxActive: s.maxActive, maxDaily: s.maxDaily };
   };
-  const limits: ScratchLimits = {
-    maxActive: options.limits?.maxActive ?? envNumber('LOCAL_SF_ACTIVE_SCRATCH_ORGS') ?? 20,
-    maxDaily: options.limits?.maxDaily ?? envNumber('LOCAL_SF_DAILY_SCRATCH_ORGS') ?? 40,
-  };
+  /** Token requests each app has refused while propagating (LOCAL_SF_PROPAGATION_REQUESTS). */
+  const propagationRefusals = new Map<string, number>();
   const servers = new Map<string, Server>();
   const apexPool = (options.apexWorkers ?? process.env.LOCAL_SF_APEX_WORKERS !== '0') ? new ApexPool(home, db, log) : undefined;
   apexPool?.warm(options.warmApexWorkers ?? 2);
@@ -148,7 +154,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     if (types.some((t) => t === 'ApexClass' || t === 'ApexTrigger')) apexPool?.preload(orgId);
     if (options.precompileTabs && types.some((t) => LIGHTNING_TYPES.has(t))) bundles.precompileTabs(db, orgId);
   };
-  const oauthSettings = (): OAuthSettings => ({ propagationSeconds: settings.propagationSeconds, propagationError: settings.propagationError, metadata: neighbours.metadata });
+  const oauthSettings = (): OAuthSettings => {
+    const s = simulation();
+    return { propagationSeconds: s.propagationSeconds, propagationRequests: s.propagationRequests, propagationRefusals, propagationError: s.propagationError, metadata: neighbours.metadata };
+  };
 
   const newServer = (getOrgId: () => string | undefined) => {
     const server = createServer((req, res) => void handle(getOrgId(), req, res));
@@ -160,8 +169,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const signupDeps: SignupDeps = {
     db,
     metadata: neighbours.metadata,
-    limits,
-    signupSeconds: options.signupSeconds ?? envNumber('LOCAL_SF_SIGNUP_SECONDS') ?? 0,
+    get limits() {
+      return limits();
+    },
+    get signupSeconds() {
+      return simulation().signupSeconds;
+    },
     async openPort() {
       let orgId: string | undefined;
       const server = newServer(() => orgId);
@@ -195,7 +208,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       handler: dataRoutes({
         createScratchOrgInfo: (hubId, input, userId) => signUpScratchOrg(signupDeps, hubId, input, userId),
         beforeActiveScratchOrgDelete: (hubId, asoId) => deleteScratchOrg(signupDeps, hubId, asoId),
-        limits: (org) => hubLimits(db, org, limits),
+        limits: (org) => hubLimits(db, org, limits()),
       }),
     },
     ...(options.routes ?? []),

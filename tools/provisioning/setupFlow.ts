@@ -18,7 +18,7 @@ import { ensureLocalKeyPair, importIntoConsumer } from './localCertificate.ts';
 import { consumerPermissionSets, renderConsumerFor } from './consumerAuthPath.ts';
 import { saveState, statePathIn, type OrgRef, type SetupState } from './setupState.ts';
 import { projectRoot } from './sfCli.ts';
-import { waitForToken, verifyCallout, type VerifyReport } from './verifyCallout.ts';
+import { waitForToken, verifyCallout, type TokenWait, type VerifyReport } from './verifyCallout.ts';
 
 /** How long setup waits for a new app on real orgs by default: public samples report up to 30 minutes. */
 export const REAL_TOKEN_WAIT_MINUTES = 30;
@@ -48,6 +48,8 @@ export interface SetupResult {
   consumerKey: string;
   certificateFingerprint: string;
   verify: VerifyReport;
+  /** When this run asked B for a token: how many attempts it took and what B answered while the app propagated. */
+  tokenWait?: TokenWait;
   timings: Record<string, number>;
   warnings: string[];
 }
@@ -64,6 +66,7 @@ interface Ctx {
   options: SetupOptions;
   state: SetupState;
   warnings: string[];
+  tokenWait?: TokenWait;
 }
 
 /** A's empty certificate lives outside every package directory: a redeploy of it would renew A's key. */
@@ -218,8 +221,9 @@ const steps: Step[] = [
       const o = ctx.options;
       // A new External Client App can take up to 30 minutes on real orgs (facts C4); local ones, LOCAL_SF_PROPAGATION_SECONDS.
       const waitMs = o.tokenWaitMs ?? (ctx.state.devHub?.local ? 60_000 : REAL_TOKEN_WAIT_MINUTES * 60_000);
-      const attempts = await waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${line}`), ctx.state.provider!.loginUrl);
-      return attempts > 1 ? `after ${attempts} attempts` : undefined;
+      const wait = await waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${line}`), ctx.state.provider!.loginUrl);
+      ctx.tokenWait = wait;
+      return wait.attempts > 1 ? `after ${wait.attempts} attempts (${wait.refusals.map((r) => `${r.count}x ${r.answer}`).join(', ')})` : undefined;
     },
   },
 ];
@@ -269,6 +273,7 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
     consumerKey: state.app!.consumerKey,
     certificateFingerprint: state.certificate!.fingerprintSha256,
     verify,
+    tokenWait: ctx.tokenWait,
     timings,
     warnings: ctx.warnings,
   };

@@ -25,8 +25,14 @@ export interface VerifyReport {
 const CALLOUT_SCRIPT = `List<OrgBAccountsClient.RemoteAccount> accounts = OrgBAccountsClient.getLatestAccounts();
 System.debug(LoggingLevel.ERROR, 'VERIFY_ACCOUNTS ' + JSON.serialize(accounts));`;
 
+/** What a token wait met: the attempts it took and each refusal it retried, in the order first met. */
+export interface TokenWait {
+  attempts: number;
+  refusals: Array<{ answer: string; count: number }>;
+}
+
 /**
- * Asks B for a token from A until it works or `waitMs` passes (app propagation); returns the attempts made.
+ * Asks B for a token from A until it works or `waitMs` passes (app propagation).
  * `audience` is B's login URL as rendered into A (the JWT's aud): some errors are propagation only with My Domain.
  */
 export async function waitForToken(
@@ -36,13 +42,14 @@ export async function waitForToken(
   audience?: string,
   ask: (alias: string, code: string) => Promise<ApexRunResult> = runAnonymousApex,
   firstDelayMs = 2_000,
-): Promise<number> {
+): Promise<TokenWait> {
   const deadline = Date.now() + waitMs;
   // Each distinct answer once, with how often it came: a wait of ten identical refusals is one line.
   const errors = new Map<string, number>();
+  const refusals = new Map<string, number>();
   for (let attempt = 1; ; attempt++) {
     const run = await ask(consumerAlias, VERIFY_TOKEN_SCRIPT);
-    if (run.success) return attempt;
+    if (run.success) return { attempts: attempt, refusals: [...refusals].map(([answer, count]) => ({ answer, count })) };
     const message = apexFailure(run);
     const diagnosis = diagnoseTokenError(message, audience);
     errors.set(message, (errors.get(message) ?? 0) + 1);
@@ -54,6 +61,7 @@ export async function waitForToken(
         'Run npm run verify for a full diagnosis.',
       ]);
     }
+    refusals.set(diagnosis.description, (refusals.get(diagnosis.description) ?? 0) + 1);
     say(`waiting for B's app (${diagnosis.description}); retry in ${Math.round(delay / 1000)} s`);
     await new Promise((r) => setTimeout(r, delay));
   }
