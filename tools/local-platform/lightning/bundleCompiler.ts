@@ -6,7 +6,7 @@
  * so the first view of a tab finds its bundle ready.
  */
 import { accessSync, constants, existsSync } from 'node:fs';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
@@ -29,6 +29,8 @@ export function defaultBundleCache(home: string): string {
 }
 /** A lock older than this is left over (a build takes 15–80 s on two busy cores). */
 const STALE_LOCK_MS = 10 * 60_000;
+/** Bundles kept in the cache (about 4 MB each): the most recently built; an older one is built again when asked for. */
+const KEEP_BUNDLES = 20;
 /** The worker (and rollup's transform cache in it) goes after this long without work. */
 const IDLE_MS = 60_000;
 
@@ -126,6 +128,7 @@ export class BundleCompiler {
         } finally {
           await rm(lock, { force: true });
         }
+        await this.prune();
         return;
       }
       const owner = Number(await readFile(lock, 'utf8').catch(() => '0'));
@@ -133,6 +136,13 @@ export class BundleCompiler {
       if ((owner && !alive(owner)) || age > STALE_LOCK_MS) await rm(lock, { force: true });
       else await sleep(250);
     }
+  }
+
+  private async prune(): Promise<void> {
+    const files = (await readdir(this.dir)).filter((f) => /^[0-9a-f]{32}\.js$/.test(f));
+    if (files.length <= KEEP_BUNDLES) return;
+    const dated = await Promise.all(files.map(async (f) => ({ f, t: (await stat(join(this.dir, f)).catch(() => undefined))?.mtimeMs ?? 0 })));
+    for (const { f } of dated.sort((a, b) => b.t - a.t).slice(KEEP_BUNDLES)) await rm(join(this.dir, f), { force: true });
   }
 
   private runJob(input: BuildInput): Promise<void> {
