@@ -8,3 +8,4 @@ import './web.ts';
 import './trigger.ts';
 import './async.ts';
 import './messaging.ts';
+import './eventBus.ts';
