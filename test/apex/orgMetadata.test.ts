@@ -75,7 +75,7 @@ describe('standard objects and tokens', () => {
 });
 
 describe('org shape', () => {
-  it('is a single-currency org with case comments, user managers and a countable org cache', async () => {
+  it('is a single-currency org without encryption, with case comments, user managers and roles, a countable org cache and one value per AccessLevel', async () => {
     const host = new MemoryHost({
       cachePartitions: { Main: 1 },
       classes: [
@@ -93,6 +93,10 @@ describe('org shape', () => {
     p.put('a', 1);
     p.put('b', 2);
     Assert.areEqual(2, p.getNumKeys());
+    Assert.areEqual(AccessLevel.USER_MODE, System.AccessLevel.USER_MODE);
+    Assert.areNotEqual(AccessLevel.USER_MODE, AccessLevel.SYSTEM_MODE);
+    Assert.isFalse(User.LastLoginDate.getDescribe().isEncrypted());
+    Assert.areEqual('UserRole', User.UserRoleId.getDescribe().getRelationshipName());
   }
 }`,
         },

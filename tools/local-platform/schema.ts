@@ -138,7 +138,8 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     fields: [...audit(), f('Username', 'string', { required: true, length: 80 }), f('FirstName', 'string', len(40)), f('LastName', 'string', { required: true, length: 80 }), sys('Name', 'string', len(121)),
       f('Email', 'email', { required: true, length: 128 }), f('Alias', 'string', len(8)), f('CommunityNickname', 'string', len(40)), f('IsActive', 'boolean'), ref('ProfileId', 'Profile', 'Profile', { required: true }),
       f('TimeZoneSidKey', 'picklist'), f('LocaleSidKey', 'picklist'), f('EmailEncodingKey', 'picklist'), f('LanguageLocaleKey', 'picklist'), f('UserType', 'picklist'),
-      f('Title', 'string', len(80)), f('Department', 'string', len(80)), ref('ManagerId', 'User', 'Manager')],
+      f('Title', 'string', len(80)), f('Department', 'string', len(80)), ref('ManagerId', 'User', 'Manager'),
+      ref('UserRoleId', 'UserRole', 'UserRole'), sys('LastLoginDate', 'datetime')],
   },
   { name: 'Profile', label: 'Profile', fields: [...audit(), f('Name', 'string', { required: true }), f('Description', 'textarea'), f('UserType', 'picklist')] },
   {

@@ -352,6 +352,8 @@ defineNative(
       isCalculated: (f, o: NObj) => F(o).calculated,
       isUnique: (f, o: NObj) => F(o).unique,
       isExternalId: (f, o: NObj) => F(o).externalId,
+      // Shield Platform Encryption is not available in local orgs: no field is encrypted
+      isEncrypted: () => false,
       isIdLookup: (f, o: NObj) => F(o).idLookup,
       isNameField: (f, o: NObj) => F(o).nameField,
       isDefaultedOnCreate: (f, o: NObj) => F(o).defaultedOnCreate,

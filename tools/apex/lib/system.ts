@@ -380,9 +380,12 @@ for (const t of ['Database.SaveResult', 'Database.UpsertResult', 'Database.Delet
     },
   });
 defineNative({ name: 'Database.Error', methods: { getMessage: (f, o: NObj) => o.get('message'), getStatusCode: (f, o: NObj) => o.get('statusCode'), getFields: (f, o: NObj) => o.get('fields') ?? new ApexList([]) } });
+// one value per level, so == and Assert.areEqual compare them as Salesforce does
+const USER_MODE = new EnumValue('AccessLevel', 'USER_MODE', 0);
+const SYSTEM_MODE = new EnumValue('AccessLevel', 'SYSTEM_MODE', 1);
 defineNative({
   name: 'AccessLevel',
-  props: { user_mode: { get: () => new EnumValue('AccessLevel', 'USER_MODE', 0) }, system_mode: { get: () => new EnumValue('AccessLevel', 'SYSTEM_MODE', 1) } },
+  props: { user_mode: { get: () => USER_MODE }, system_mode: { get: () => SYSTEM_MODE } },
 }, 'System.AccessLevel');
 
 // ---------------------------------------------------------------- Platform Cache
@@ -497,9 +500,11 @@ defineNative({
     getName: (f, p: NObj) => p.get('name'),
   },
 });
+const VISIBILITY_ALL = new EnumValue('Cache.Visibility', 'ALL', 0);
+const VISIBILITY_NAMESPACE = new EnumValue('Cache.Visibility', 'NAMESPACE', 1);
 defineNative({
   name: 'Cache.Visibility',
-  props: { all: { get: () => new EnumValue('Cache.Visibility', 'ALL', 0) }, namespace: { get: () => new EnumValue('Cache.Visibility', 'NAMESPACE', 1) } },
+  props: { all: { get: () => VISIBILITY_ALL }, namespace: { get: () => VISIBILITY_NAMESPACE } },
 });
 // ---------------------------------------------------------------- Session cache
 

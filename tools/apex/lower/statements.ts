@@ -243,7 +243,7 @@ export class StatementLowering extends ExpressionLowering {
       if (efc) {
         const type = parseTypeRef(rule(efc, 'typeRef'));
         const src = this.expr(rule(efc, 'expression'), scope);
-        const slot = scope.declare(text(rule(efc, 'id')));
+        const slot = scope.declare(text(rule(efc, 'id')), type);
         const body = st ? this.scoped(st, scope) : async () => NORMAL;
         const site = this.site(n, scope.cls);
         const isListVar = type.name === 'List';
