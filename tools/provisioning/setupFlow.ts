@@ -67,6 +67,8 @@ interface Ctx {
   state: SetupState;
   warnings: string[];
   tokenWait?: TokenWait;
+  /** B's integration user, license and provider source, when started ahead of the provider step. */
+  providerPrepared?: Promise<string>;
 }
 
 /** A's empty certificate lives outside every package directory: a redeploy of it would renew A's key. */
@@ -127,6 +129,11 @@ const steps: Step[] = [
     stillDone: async (ctx) => ctx.state.certificate?.source === ctx.options.cert,
     async run(ctx) {
       const o = ctx.options;
+      // B's preparation needs nothing of A: in parallel mode it runs while A makes its key; the next step awaits it.
+      if (!o.serial) {
+        ctx.providerPrepared = prepareProvider(ctx);
+        ctx.providerPrepared.catch(() => undefined); // awaited (and reported) by the provider step
+      }
       if (o.cert === 'local') {
         const cert = await ensureLocalKeyPair(join(o.workDir, 'certs'));
         await importIntoConsumer(cert, { alias: o.consumerAlias, local: Boolean(ctx.state.devHub?.local) }, 30 * 60_000, o.progress);
@@ -152,11 +159,10 @@ const steps: Step[] = [
     async run(ctx) {
       const o = ctx.options;
       const b = ctx.state.provider!;
-      ctx.state.integrationUsername = await ensureIntegrationUser(ctx);
-      // The license first: without it the permission set's Account read is refused (facts C1).
-      await licenseIntegrationUser(ctx, ctx.state.integrationUsername);
-      // The permission set the app pre-authorizes goes in first (facts C6), then the app.
-      await deploySource(o.providerAlias, [join(projectRoot, 'force-app', 'provider')]);
+      // Started beside A's certificate when this run made that too (parallel mode); else now.
+      const prepared = ctx.providerPrepared ?? prepareProvider(ctx);
+      ctx.providerPrepared = undefined;
+      ctx.state.integrationUsername = await prepared;
       // The consumer key is deployed only when the app is created (facts C5): a redeploy leaves it out.
       const existing = await existingApp(o.providerAlias, o.app);
       const recorded = ctx.state.app?.kind === o.app ? ctx.state.app.consumerKey : undefined;
@@ -251,6 +257,8 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
       await saveState(statePathIn(options.workDir), state);
       options.progress.succeed(step.title, ms, detail || undefined);
     } catch (error) {
+      // Work started ahead for a later step ends before the failure is reported.
+      await ctx.providerPrepared?.catch(() => undefined);
       options.progress.fail(step.title, performance.now() - started);
       await saveState(statePathIn(options.workDir), state);
       throw error;
@@ -357,6 +365,18 @@ function unknownConsumerKey(kind: 'eca' | 'connected-app'): ToolError {
     `or copy the key from B's Setup (${where}) into the state file's app.consumerKey,`,
     `or delete ${APP_NAME} in B and run the command again (a new app gets a new key).`,
   ]);
+}
+
+/**
+ * B's side before its app: the integration user, its license first (without it the permission set's Account read
+ * is refused, facts C1), then force-app/provider, since the permission set the app pre-authorizes must exist
+ * before the app (facts C6). Returns the integration user's username.
+ */
+async function prepareProvider(ctx: Ctx): Promise<string> {
+  const username = await ensureIntegrationUser(ctx);
+  await licenseIntegrationUser(ctx, username);
+  await deploySource(ctx.options.providerAlias, [join(projectRoot, 'force-app', 'provider')]);
+  return username;
 }
 
 /** The API-only profile gives object permissions only with its permission set license (facts C1). */
