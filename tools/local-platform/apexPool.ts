@@ -43,8 +43,10 @@ export class ApexPool {
     private readonly db: DatabaseSync,
     private readonly log: (line: string) => void,
     private readonly max = 8,
+    /** Compile the orgs in use ahead of their transactions (the background server); off, a worker compiles when a job needs it. */
+    private readonly ahead = false,
   ) {
-    this.hot = recentApexOrgs(db);
+    this.hot = ahead ? recentApexOrgs(db) : [];
   }
 
   /** Runs `entry` of tools/apex/index.ts with a host for (org, user) and the given arguments. */
@@ -68,6 +70,7 @@ export class ApexPool {
 
   /** The org's classes changed (a deploy): every worker compiles them now, not in the org's next transaction. */
   preload(orgId: string): void {
+    if (!this.ahead) return;
     this.touch(orgId);
     for (const slot of this.slots) {
       if (slot.job) slot.stale.add(orgId);
@@ -76,6 +79,7 @@ export class ApexPool {
   }
 
   private touch(orgId: string): void {
+    if (!this.ahead) return;
     this.hot = [orgId, ...this.hot.filter((o) => o !== orgId)].slice(0, HOT_ORGS);
   }
 

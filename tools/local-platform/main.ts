@@ -21,6 +21,7 @@ try {
     logRequests: process.env.LOCAL_SF_LOG_REQUESTS !== '0',
     precompileTabs: process.env.LOCAL_SF_PRECOMPILE_TABS !== '0',
     warmApexWorkers: BACKGROUND_WARM_WORKERS,
+    readyAhead: true,
   });
   log(`listening: Dev Hub ${platform.devHub.id} at ${platform.url}; ${platform.orgs().length - 1} scratch org(s); routes ${platform.routeNames().join(', ')}`);
   let stopping = false;

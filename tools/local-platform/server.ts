@@ -52,6 +52,8 @@ export interface PlatformOptions {
   apexWorkers?: boolean;
   /** Apex workers started with the platform (default 2: an A → B callout needs two at once). */
   warmApexWorkers?: number;
+  /** Apex workers keep the programs of the orgs in use compiled, recompiling after each Apex deploy (the background server does). */
+  readyAhead?: boolean;
   /** Compile an org's LWC tabs as soon as a deploy changes them (the background server does; env LOCAL_SF_PRECOMPILE_TABS=0 stops it). */
   precompileTabs?: boolean;
   /** Folder of compiled LWC bundles, shared by platform homes; default env LOCAL_SF_BUNDLE_CACHE or node_modules/.cache/local-sf-lightning (<home>/lightning if node_modules is read-only). */
@@ -146,7 +148,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   /** Token requests each app has refused while propagating (LOCAL_SF_PROPAGATION_REQUESTS). */
   const propagationRefusals = new Map<string, number>();
   const servers = new Map<string, Server>();
-  const apexPool = (options.apexWorkers ?? process.env.LOCAL_SF_APEX_WORKERS !== '0') ? new ApexPool(home, db, log) : undefined;
+  const apexPool = (options.apexWorkers ?? process.env.LOCAL_SF_APEX_WORKERS !== '0') ? new ApexPool(home, db, log, 8, options.readyAhead) : undefined;
   apexPool?.warm(options.warmApexWorkers ?? 2);
   const bundles = new BundleCompiler(options.bundleCache ?? process.env.LOCAL_SF_BUNDLE_CACHE ?? defaultBundleCache(home), log);
   /** After a deploy: ready the org's Apex in every worker and its tabs' bundles, before anyone asks for them. */
