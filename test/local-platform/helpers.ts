@@ -137,6 +137,8 @@ export function sfWorkspace(prefix: string) {
     HOME: join(work, 'home'),
     SF_DISABLE_TELEMETRY: 'true',
     SF_AUTOUPDATE_DISABLE: 'true',
+    // What oclif's update hook reads: without it each sf start may leave an `sf update --autoupdate` behind.
+    SF_DISABLE_AUTOUPDATE: 'true',
     SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
     SF_SKIP_NEW_VERSION_CHECK: 'true',
     PATH: `${join(fileURLToPath(new URL('../../node_modules/.bin', import.meta.url)))}:${process.env.PATH}`,

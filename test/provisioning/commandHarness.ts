@@ -56,6 +56,8 @@ export async function isolatedWorld(prefix: string, worldEnv: Record<string, str
     ORG_A_TO_B_WORKDIR: work,
     SF_DISABLE_TELEMETRY: 'true',
     SF_AUTOUPDATE_DISABLE: 'true',
+    // What oclif's update hook reads: without it each sf start may leave an `sf update --autoupdate` behind.
+    SF_DISABLE_AUTOUPDATE: 'true',
     SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
     CI: 'true',
     // The world's background servers end with the test run, even if cleanup() never runs.
