@@ -105,6 +105,18 @@ describe('ApexClass', () => {
     expect(listApexClasses(platform.db, org.id).map((c) => c.name)).not.toContain('Fine');
   });
 
+  it('deploys a class naming a standard field the platform does not know, with a warning that names it', async () => {
+    // Salesforce may have the field (the platform's standard field lists are partial): a warning, not
+    // a refusal; a custom field it lacks is refused (Invalid field …), a known standard field says nothing.
+    const body = "public class Fields {\n  static void m() {\n    Account a = new Account(Name = 'x', Phone = '1', Shoe_Size = 'y');\n    List<Account> l = [SELECT Id, Name, Tradestyle_Code FROM Account];\n  }\n}";
+    const r = await deploy(await zipOf({ 'classes/Fields.cls': body, 'classes/Fields.cls-meta.xml': classMeta }, { ApexClass: ['Fields'] }));
+    expect(r.status).toBe('Succeeded');
+    expect(r.details.componentSuccesses.find((c) => c.fullName === 'Fields')).toMatchObject({
+      problemType: 'Warning',
+      problem: 'not supported by the local runtime: Account.Shoe_Size (it deploys; running it fails) at line 3\nnot supported by the local runtime: Account.Tradestyle_Code (it deploys; running it fails) at line 4',
+    });
+  });
+
   it('stores classes, upserts the ApexClass row, and tells created, changed and unchanged apart', async () => {
     const files = (body: string) => ({ 'classes/Hello.cls': body, 'classes/Hello.cls-meta.xml': classMeta });
     const first = await deploy(await zipOf(files('public class Hello {}'), { ApexClass: ['Hello'] }));

@@ -25,6 +25,8 @@ type Ty = SType | undefined;
  */
 export interface SchemaOracle {
   customFields(sobject: string): Set<string> | undefined;
+  /** The standard fields the local platform knows for an object (lower case): a list that may be partial. */
+  standardFields?(sobject: string): Set<string> | undefined;
 }
 
 const NO_SUCH_COLUMN = (field: string, entity: string) =>
@@ -472,6 +474,16 @@ export class Checker {
     return undefined;
   }
 
+  /**
+   * A standard field the local platform does not know: Salesforce may have it, so it only gets a
+   * warning (writing or reading it fails when it runs).
+   */
+  private unknownStandardField(sobject: string, field: string): boolean {
+    if (/__c$/i.test(field) || field.includes('.')) return false;
+    const known = this.program.schema?.standardFields?.(sobject.replace(/^schema\./i, ''));
+    return !!known && !known.has(field.toLowerCase());
+  }
+
   private unknownCustomField(sobject: string, field: string): boolean {
     if (!/__c$/i.test(field) || field.includes('.')) return false;
     const known = this.program.schema?.customFields(sobject.replace(/^schema\./i, ''));
@@ -487,7 +499,9 @@ export class Checker {
     const entity = text(kids(from)[0]);
     for (const entry of rules(list, 'selectEntry')) {
       const fn = rule(entry, 'fieldName');
-      if (fn && kids(entry).length === 1 && this.unknownCustomField(entity, text(fn))) this.fail(NO_SUCH_COLUMN(text(fn), entity), p);
+      if (!fn || kids(entry).length !== 1) continue;
+      if (this.unknownCustomField(entity, text(fn))) this.fail(NO_SUCH_COLUMN(text(fn), entity), p);
+      if (this.unknownStandardField(entity, text(fn))) this.warn(`${entity}.${text(fn)}`, fn);
     }
   }
 
@@ -845,6 +859,7 @@ export class Checker {
       for (const e of exprs) {
         const fieldNode = rules(e, 'expression')[0];
         if (this.unknownCustomField(name, text(fieldNode))) this.fail(`Invalid field ${text(fieldNode)} for ${name}`, fieldNode);
+        if (this.unknownStandardField(name, text(fieldNode))) this.warn(`${name}.${text(fieldNode)}`, fieldNode);
         this.expr(rules(e, 'expression')[1], ctx);
       }
     } else {

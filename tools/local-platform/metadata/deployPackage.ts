@@ -439,5 +439,10 @@ function customFieldsOracle(db: DatabaseSync, orgId: string, selected: DeployCom
       for (const m of xml.matchAll(/<fields>\s*<fullName>([^<]+)<\/fullName>/g)) names.add(m[1].toLowerCase());
       return names;
     },
+    standardFields(sobject) {
+      const def = getObjectDef(db, orgId, kind, sobject);
+      // An open object takes any field, so its list says nothing of what is missing.
+      return def && !def.open ? new Set(def.fields.map((f) => f.name.toLowerCase()).filter((n) => !n.endsWith('__c'))) : undefined;
+    },
   };
 }
