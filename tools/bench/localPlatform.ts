@@ -73,7 +73,7 @@ export async function run(): Promise<void> {
 
     const work = mkdtempSync(join(tmpdir(), 'lp-bench-sf-'));
     const env = {
-      ...process.env, HOME: join(work, 'home'), XDG_CONFIG_HOME: join(work, 'home', '.config'), SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true',
+      ...process.env, HOME: join(work, 'home'), XDG_CONFIG_HOME: join(work, 'home', '.config'), SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_DISABLE_AUTOUPDATE: 'true',
       SF_SKIP_NEW_VERSION_CHECK: 'true', SF_USE_GENERIC_UNIX_KEYCHAIN: 'true', NODE_NO_WARNINGS: '1',
     };
     writeFileSync(join(work, 'def.json'), JSON.stringify({ edition: 'Developer', features: ['API', 'AuthorApex', 'PlatformCache'] }));

@@ -161,7 +161,7 @@ export async function loginDevHub(info: StartInfo, env: NodeJS.ProcessEnv = proc
   const r = await execa(
     sf,
     ['org', 'login', 'jwt', '--instance-url', info.instanceUrl, '--client-id', info.clientId, '--jwt-key-file', info.keyPath, '--username', info.username, '--alias', DEVHUB_ALIAS, '--set-default-dev-hub', '--json'],
-    { env: { SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true', ...env }, reject: false, cwd: ROOT },
+    { env: { SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_DISABLE_AUTOUPDATE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true', ...env }, reject: false, cwd: ROOT },
   );
   if (r.exitCode !== 0) {
     let message = String(r.stderr || r.stdout).trim();

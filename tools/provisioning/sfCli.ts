@@ -32,6 +32,8 @@ export function sfEnv(extra: Record<string, string | undefined> = {}): Record<st
   return {
     SF_DISABLE_TELEMETRY: 'true',
     SF_AUTOUPDATE_DISABLE: 'true',
+    // The one oclif's update hook reads: without it each sf call leaves `sf update --autoupdate` behind.
+    SF_DISABLE_AUTOUPDATE: 'true',
     SF_SKIP_NEW_VERSION_CHECK: 'true',
     SF_DISABLE_DNS_CHECK: 'true',
     PATH: `${join(projectRoot, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
