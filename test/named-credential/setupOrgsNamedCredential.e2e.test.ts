@@ -6,24 +6,15 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedWorld, root, type Isolated } from '../provisioning/commandHarness.ts';
+import { isolatedWorld, type Isolated } from '../provisioning/commandHarness.ts';
 import { readServiceConfig } from '../../tools/external-service/config.ts';
 import { startExternalService } from '../../tools/external-service/server.ts';
 import { readWiring } from '../../tools/provisioning/externalServiceSetup.ts';
 import { stopLocalService } from '../../tools/provisioning/externalServiceProcess.ts';
 
-const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 let world: Isolated;
-let base: string;
-let env: Record<string, string>;
 const cli = (command: string, args: string[] = []) => world.cli(command, args);
-
-async function sf(args: string[]): Promise<any> {
-  const child = await execa(bin('sf'), [...args, '--json'], { cwd: root, env, reject: false, timeout: 120_000 });
-  return JSON.parse(child.stdout);
-}
 
 async function filesUnder(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name).slice(dir.length + 1)).sort();
@@ -31,7 +22,6 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 beforeAll(async () => {
   world = await isolatedWorld('nc-e2e-');
-  ({ base, env } = world);
 });
 
 afterAll(async () => {
@@ -109,9 +99,12 @@ describe('setup:orgs --auth named-credential on the local platform', () => {
   }, 240_000);
 
   it("verify names the missing principal access once A's user loses the permission set", async () => {
-    const q = await sf(['data', 'query', '-o', 'orga-consumer', '-q', "SELECT Id FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Org_B_Named_Credential_Access'"]);
-    const id = q.result.records[0].Id as string;
-    expect((await sf(['data', 'delete', 'record', '-o', 'orga-consumer', '-s', 'PermissionSetAssignment', '-i', id])).status).toBe(0);
+    // Taken away through A's own API, from the test's process (no sf start).
+    const state = JSON.parse(await readFile(join(world.work, 'setup-state.json'), 'utf8'));
+    const a = await world.connect(state.consumer);
+    const q = await a.query<{ Id: string }>("SELECT Id FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Org_B_Named_Credential_Access'");
+    expect(q.records).toHaveLength(1);
+    expect(await a.sobject('PermissionSetAssignment').destroy(q.records[0]!.Id)).toMatchObject({ success: true });
     const v = await cli('verify');
     expect(v.exitCode).not.toBe(0);
     expect(v.json.message).toContain('The callout couldn\'t access the endpoint. You might not have the required permissions, or the named credential "Org_B" might not exist.');
