@@ -417,6 +417,21 @@ describe('CustomTab and LWC', () => {
       "LightningComponentBundle:accountsView: 'maybe' is not a valid value for the type xsd:boolean",
     ]);
   });
+  it('fails a bundle whose template, script or style does not compile, naming the file, line and column', async () => {
+    const broken = {
+      ...bundle,
+      'lwc/accountsView/accountsView.html': '<template>\n  <div>\n</template>',
+      'lwc/accountsView/accountsView.js': "import { LightningElement } from 'lwc';\nexport default class AccountsView extends LightningElement {\n  load( {}\n}\n",
+      'lwc/accountsView/accountsView.css': '.card { color: red;',
+    };
+    const r = await deploy(await zipOf(broken, { LightningComponentBundle: ['accountsView'] }));
+    expect(r.status).toBe('Failed');
+    const byFile = Object.fromEntries(r.details.componentFailures.map((f) => [f.fileName, f]));
+    expect(byFile['lwc/accountsView/accountsView.html']).toMatchObject({ lineNumber: 3, problem: expect.stringMatching(/^LWC1058: Invalid HTML syntax/) });
+    expect(byFile['lwc/accountsView/accountsView.js']).toMatchObject({ lineNumber: 4, problem: expect.stringMatching(/LWC1007: accountsView\.js: Unexpected token/) });
+    expect(byFile['lwc/accountsView/accountsView.css']).toMatchObject({ problem: expect.stringMatching(/LWC1009: .*Unclosed block/) });
+    expect(JSON.stringify(r.details.componentFailures)).not.toContain(process.cwd());
+  });
 });
 
 describe('hostile zips', () => {

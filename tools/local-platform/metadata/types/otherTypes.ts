@@ -6,6 +6,7 @@
 import type { Handler } from './handler.ts';
 import { readXml } from './handler.ts';
 import { parseMetadataXml, type Problem } from '../metadataXml.ts';
+import { lwcCompileProblems } from './lwcCompile.ts';
 
 export const lightningComponentBundle: Handler = (c) => {
   const metaPath = [...c.files.keys()].find((p) => p.endsWith(`${c.fullName}.js-meta.xml`));
@@ -28,6 +29,7 @@ export const lightningComponentBundle: Handler = (c) => {
   problems.push(...r.problems.map((p) => ({ ...p, fileName: metaPath })));
   const hasJs = [...c.files.keys()].some((p) => p.endsWith(`/${c.fullName}/${c.fullName}.js`) || p.endsWith(`/${c.fullName}/${c.fullName}.ts`));
   if (!hasJs) problems.push({ problem: `No JavaScript file ${c.fullName}.js found in the bundle.`, fileName: metaPath });
+  problems.push(...lwcCompileProblems(c.fullName, c.files));
   return { problems, data: { isExposed, targets } };
 };
 
