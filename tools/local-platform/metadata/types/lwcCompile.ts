@@ -5,10 +5,14 @@
  * The wording Salesforce wraps around the compiler's message is unverified: we pass the compiler's own
  * first line, with the file's line and column.
  */
-import { transformSync } from '@lwc/compiler';
+import { createRequire } from 'node:module';
 import type { Problem } from '../metadataXml.ts';
 
 const COMPILED = /\.(js|html|css)$/;
+
+// Loaded on the first LWC deploy (half a second): most platform starts never deploy one.
+let compiler: typeof import('@lwc/compiler') | undefined;
+const lwcCompiler = () => (compiler ??= createRequire(import.meta.url)('@lwc/compiler') as typeof import('@lwc/compiler'));
 
 export function lwcCompileProblems(bundleName: string, files: Map<string, Buffer>): Problem[] {
   const problems: Problem[] = [];
@@ -17,7 +21,7 @@ export function lwcCompileProblems(bundleName: string, files: Map<string, Buffer
     if (!COMPILED.test(path) || path.includes('/__tests__/')) continue;
     const file = path.slice(path.lastIndexOf('/') + 1);
     try {
-      transformSync(content.toString('utf8'), file, { namespace: 'c', name: bundleName });
+      lwcCompiler().transformSync(content.toString('utf8'), file, { namespace: 'c', name: bundleName });
     } catch (e) {
       const err = e as { message?: string; location?: { line?: number; column?: number } };
       // Babel prefixes the file with the working directory; the path is the server's, not the user's.
