@@ -3,24 +3,16 @@
  * org B runs `while (true) {}` in anonymous Apex until its 10 s CPU limit, next to the same endpoint on
  * an idle platform. Before Apex ran on worker threads the busy case waited for the whole 10 s.
  */
-import { createSign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatform } from '../local-platform/server.ts';
 import { issueToken } from '../local-platform/tokens.ts';
 import { getOrg } from '../local-platform/store.ts';
+import { jwtAssertion, median } from './figures.ts';
 
 const SAMPLES = 15;
 const V = '/services/data/v66.0';
-
-function assertion(clientId: string, sub: string, aud: string, keyPem: string): string {
-  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const input = `${b64({ alg: 'RS256' })}.${b64({ iss: clientId, sub, aud, exp: Math.floor(Date.now() / 1000) + 600 })}`;
-  return `${input}.${createSign('RSA-SHA256').update(input).sign(keyPem).toString('base64url')}`;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function run(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'bench-iso-'));
@@ -33,7 +25,7 @@ export async function run(): Promise<void> {
     const soi = (await (await fetch(`${p.url}${V}/sobjects/ScratchOrgInfo/${c.id}`, { headers: json })).json()) as { ScratchOrg: string; SignupUsername: string };
     const b = getOrg(p.db, soi.ScratchOrg)!;
     const bToken = issueToken(p.db, 'access', b.id, p.records.find(b.id, 'User', 'Username', soi.SignupUsername)!['Id'] as string, undefined, 3600);
-    const form = `grant_type=${encodeURIComponent('urn:ietf:params:oauth:grant-type:jwt-bearer')}&assertion=${assertion(p.cliApp.clientId, p.adminUsername, p.url, readFileSync(p.cliApp.keyPath, 'utf8'))}`;
+    const form = `grant_type=${encodeURIComponent('urn:ietf:params:oauth:grant-type:jwt-bearer')}&assertion=${jwtAssertion(p.cliApp.clientId, p.adminUsername, p.url, readFileSync(p.cliApp.keyPath, 'utf8'))}`;
     const grant = async () => {
       const t0 = performance.now();
       const r = await fetch(`${p.url}/services/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form });

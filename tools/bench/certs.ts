@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { createKeyMaterial } from '../certs/keyMaterial.ts';
 import { encodeJks } from '../certs/jks.ts';
 import { writeCertificateSet } from '../certs/writeCertificateSet.ts';
+import { median } from './figures.ts';
 
 const RUNS = 7;
 const PASSWORD = 'bench-password-1';
@@ -53,7 +54,6 @@ async function time(fn: (dir: string) => Promise<void>): Promise<number> {
   }
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (s: number): string => `${s.toFixed(3)} s`;
 
 export async function run(): Promise<void> {

@@ -5,23 +5,17 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { startPlatform } from '../local-platform/server.ts';
+import { jwtAssertion } from './figures.ts';
 
 const REQUESTS = 1500;
 const CONCURRENCY = 8;
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-
-function jwt(clientId: string, sub: string, aud: string, keyPem: string): string {
-  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const input = `${b64({ alg: 'RS256' })}.${b64({ iss: clientId, sub, aud, exp: Math.floor(Date.now() / 1000) + 600 })}`;
-  return `${input}.${createSign('RSA-SHA256').update(input).sign(keyPem).toString('base64url')}`;
-}
 
 async function loop(url: string, body: string): Promise<{ rps: number; ms: number; failures: number }> {
   let next = 0;
@@ -62,7 +56,7 @@ export async function run(): Promise<void> {
   const plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
   try {
     const key = readFileSync(platform.cliApp.keyPath, 'utf8');
-    const body = new URLSearchParams({ grant_type: JWT_GRANT, assertion: jwt(platform.cliApp.clientId, platform.adminUsername, platform.url, key) }).toString();
+    const body = new URLSearchParams({ grant_type: JWT_GRANT, assertion: jwtAssertion(platform.cliApp.clientId, platform.adminUsername, platform.url, key) }).toString();
     await loop(plainUrl, body); // warm-up both sides
     const base = await loop(plainUrl, body);
     const ours = await loop(platform.url, body);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { projectRoot } from '../provisioning/sfCli.ts';
+import { median } from './figures.ts';
 
 const RUNS = Number(process.env.BENCH_SETUP_RUNS ?? 2);
 const SIGNUP_SECONDS = Number(process.env.BENCH_SIGNUP_SECONDS ?? 20);
@@ -44,7 +45,6 @@ async function coldRun(serial: boolean, signupSeconds = 0): Promise<{ totalMs: n
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export async function run(): Promise<void> {
