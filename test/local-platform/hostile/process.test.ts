@@ -51,6 +51,16 @@ function cpuSeconds(p: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Starts the platform again on the same home (recovery runs at start; no Apex workers needed), then checks. */
+async function afterRestart(check: () => void): Promise<void> {
+  const p = await startPlatform({ home, port: 0, log: () => {}, apexWorkers: false });
+  try {
+    check();
+  } finally {
+    await p.close();
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (soql: string) => runSoql(db, getDevHub(db)!.id, soql).totalSize;
 async function until(cond: () => boolean, timeoutMs = 60_000, what = 'the condition'): Promise<void> {
@@ -122,13 +132,10 @@ describe('kill -9', () => {
     await until(() => count("SELECT Id FROM Account WHERE Name LIKE 'crash-%'") === 2);
     await killChild();
 
-    const p = await startPlatform({ home, port: 0, log: () => {}, apexWorkers: false });
-    try {
+    await afterRestart(() => {
       expect(count("SELECT Id FROM Account WHERE Name LIKE 'crash-%'")).toBe(0);
       expect(count("SELECT Id FROM Account WHERE Name = 'kept-1'")).toBe(1);
-    } finally {
-      await p.close();
-    }
+    });
   }, 120_000);
 
   it('during a deploy\'s tests: neither the components nor the tests\' rows survive', async () => {
@@ -147,13 +154,10 @@ describe('kill -9', () => {
     await until(() => count("SELECT Id FROM Account WHERE Name = 'crash-test-1'") === 1);
     await killChild();
 
-    const p = await startPlatform({ home, port: 0, log: () => {}, apexWorkers: false });
-    try {
+    await afterRestart(() => {
       expect(count("SELECT Id FROM Account WHERE Name LIKE 'crash-test-%'")).toBe(0);
       expect(count("SELECT Id FROM ApexClass WHERE Name IN ('Doomed', 'DoomedTest')")).toBe(0);
       expect(count("SELECT Id FROM Account WHERE Name = 'kept-1'")).toBe(1);
-    } finally {
-      await p.close();
-    }
+    });
   }, 120_000);
 });
