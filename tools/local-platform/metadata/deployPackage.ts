@@ -242,7 +242,7 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
   if (apexOk.length > 0 || triggersOk.length > 0) {
     const storedClasses = listApexClassesFromStore(caller.db, caller.org.id);
     const source = ({ c }: { c: DeployComponent }) => ({ name: c.fullName, body: c.files.get(c.fileName)!.toString('utf8'), fileName: c.fileName });
-    const typeProblems = await checkApexTypes(apexOk.map(source), storedClasses, customFieldsOracle(caller.db, caller.org.id, selected), triggersOk.map(source));
+    const typeProblems = await checkApexTypes(apexOk.map(source), storedClasses, schemaOracle(caller.db, caller.org.id, selected), triggersOk.map(source));
     for (const { name, type, problem } of typeProblems) {
       const entry = [...apexOk, ...triggersOk].find(({ c }) => c.type === type && c.fullName === name)!;
       entry.p.problems.push(problem);
@@ -424,25 +424,35 @@ function mergeIntoStoredObject(db: DatabaseSync, orgId: string, c: DeployCompone
 }
 
 /**
- * The custom fields Apex in this deploy may name: those the org has (stored objects, custom fields on
- * standard objects) plus those of the CustomObjects deployed with it.
+ * The fields Apex in this deploy may name. Custom: those the org has (stored objects, custom fields on
+ * standard objects) plus those of the CustomObjects deployed with it. Standard: the platform's list for
+ * the object. Each object is looked up once per deploy: the checker asks for every field it meets.
  */
-function customFieldsOracle(db: DatabaseSync, orgId: string, selected: DeployComponent[]): SchemaOracle {
+function schemaOracle(db: DatabaseSync, orgId: string, selected: DeployComponent[]): SchemaOracle {
   const kind = orgKind(db, orgId);
+  const custom = new Map<string, Set<string> | undefined>();
+  const standard = new Map<string, Set<string> | undefined>();
+  const once = (cache: Map<string, Set<string> | undefined>, sobject: string, make: () => Set<string> | undefined) => {
+    const key = sobject.toLowerCase();
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key);
+  };
   return {
-    customFields(sobject) {
-      const def = getObjectDef(db, orgId, kind, sobject);
-      const deployed = selected.find((c) => c.type === 'CustomObject' && c.fullName.toLowerCase() === sobject.toLowerCase());
-      if (!def && !deployed) return undefined;
-      const names = new Set((def?.fields ?? []).map((f) => f.name.toLowerCase()).filter((n) => n.endsWith('__c')));
-      const xml = deployed?.files.get(deployed.fileName)?.toString('utf8') ?? '';
-      for (const m of xml.matchAll(/<fields>\s*<fullName>([^<]+)<\/fullName>/g)) names.add(m[1].toLowerCase());
-      return names;
-    },
-    standardFields(sobject) {
-      const def = getObjectDef(db, orgId, kind, sobject);
-      // An open object takes any field, so its list says nothing of what is missing.
-      return def && !def.open ? new Set(def.fields.map((f) => f.name.toLowerCase()).filter((n) => !n.endsWith('__c'))) : undefined;
-    },
+    customFields: (sobject) =>
+      once(custom, sobject, () => {
+        const def = getObjectDef(db, orgId, kind, sobject);
+        const deployed = selected.find((c) => c.type === 'CustomObject' && c.fullName.toLowerCase() === sobject.toLowerCase());
+        if (!def && !deployed) return undefined;
+        const names = new Set((def?.fields ?? []).map((f) => f.name.toLowerCase()).filter((n) => n.endsWith('__c')));
+        const xml = deployed?.files.get(deployed.fileName)?.toString('utf8') ?? '';
+        for (const m of xml.matchAll(/<fields>\s*<fullName>([^<]+)<\/fullName>/g)) names.add(m[1].toLowerCase());
+        return names;
+      }),
+    standardFields: (sobject) =>
+      once(standard, sobject, () => {
+        const def = getObjectDef(db, orgId, kind, sobject);
+        // An open object takes any field, so its list says nothing of what is missing.
+        return def && !def.open ? new Set(def.fields.map((f) => f.name.toLowerCase()).filter((n) => !n.endsWith('__c'))) : undefined;
+      }),
   };
 }
