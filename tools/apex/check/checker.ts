@@ -475,22 +475,22 @@ export class Checker {
   }
 
   /**
-   * A standard field the local platform does not know: Salesforce may have it, so it only gets a
-   * warning (writing or reading it fails when it runs).
+   * A field named in Apex. An unknown custom field is Salesforce's compile error (`refusal`, at `at`);
+   * an unknown standard field only a warning, since the local standard field lists are partial (it
+   * fails when it runs).
    */
-  private unknownStandardField(sobject: string, field: string): boolean {
-    if (/__c$/i.test(field) || field.includes('.')) return false;
-    const known = this.program.schema?.standardFields?.(sobject.replace(/^schema\./i, ''));
-    return !!known && !known.has(field.toLowerCase());
+  private checkField(sobject: string, fieldNode: N, refusal: string, at: N): void {
+    const field = text(fieldNode);
+    if (field.includes('.')) return;
+    const custom = /__c$/i.test(field);
+    const name = sobject.replace(/^schema\./i, '');
+    const known = custom ? this.program.schema?.customFields(name) : this.program.schema?.standardFields?.(name);
+    if (!known || known.has(field.toLowerCase())) return;
+    if (custom) this.fail(refusal, at);
+    this.warn(`${sobject}.${field}`, fieldNode);
   }
 
-  private unknownCustomField(sobject: string, field: string): boolean {
-    if (!/__c$/i.test(field) || field.includes('.')) return false;
-    const known = this.program.schema?.customFields(sobject.replace(/^schema\./i, ''));
-    return !!known && !known.has(field.toLowerCase());
-  }
-
-  /** Selected custom fields of the queried object must exist (Salesforce points at the query). */
+  /** Selected fields of the queried object must exist (Salesforce points at the query). */
   private soqlColumns(p: N): void {
     const q = rule(rule(p, 'soqlLiteral'), 'query');
     const from = rule(q, 'fromNameList');
@@ -499,9 +499,7 @@ export class Checker {
     const entity = text(kids(from)[0]);
     for (const entry of rules(list, 'selectEntry')) {
       const fn = rule(entry, 'fieldName');
-      if (!fn || kids(entry).length !== 1) continue;
-      if (this.unknownCustomField(entity, text(fn))) this.fail(NO_SUCH_COLUMN(text(fn), entity), p);
-      if (this.unknownStandardField(entity, text(fn))) this.warn(`${entity}.${text(fn)}`, fn);
+      if (fn && kids(entry).length === 1) this.checkField(entity, fn, NO_SUCH_COLUMN(text(fn), entity), p);
     }
   }
 
@@ -858,8 +856,7 @@ export class Checker {
     if (named && (isSObjectName(name) || !type?.cls)) {
       for (const e of exprs) {
         const fieldNode = rules(e, 'expression')[0];
-        if (this.unknownCustomField(name, text(fieldNode))) this.fail(`Invalid field ${text(fieldNode)} for ${name}`, fieldNode);
-        if (this.unknownStandardField(name, text(fieldNode))) this.warn(`${name}.${text(fieldNode)}`, fieldNode);
+        this.checkField(name, fieldNode, `Invalid field ${text(fieldNode)} for ${name}`, fieldNode);
         this.expr(rules(e, 'expression')[1], ctx);
       }
     } else {
