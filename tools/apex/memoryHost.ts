@@ -105,6 +105,7 @@ function eq(a: unknown, b: unknown): boolean {
 
 /** Standard field spellings a new record's fields are matched against (case-insensitively). */
 const STANDARD_FIELD_NAMES = ['Id', 'Name', 'OwnerId', 'ProfileId', 'UserRoleId', 'AccountId', 'ContactId', 'ParentId', 'FirstName', 'LastName', 'Email', 'Username', 'Alias', 'Phone', 'Industry', 'Type', 'Description', 'Subject', 'Status', 'StageName', 'CloseDate', 'Amount', 'IsActive', 'TimeZoneSidKey', 'LocaleSidKey', 'EmailEncodingKey', 'LanguageLocaleKey', 'Title', 'Website', 'BillingCity', 'BillingStreet', 'ShippingStreet', 'RecordTypeId', 'WhatId', 'WhoId'];
+const STANDARD_SPELLING = new Map(STANDARD_FIELD_NAMES.map((n) => [n.toLowerCase(), n]));
 
 export class MemoryHost implements ApexHost {
   readonly orgId: string;
@@ -493,11 +494,10 @@ export class MemoryHost implements ApexHost {
    * one spelling per field, the one the org already uses (a stored row's, else a standard field's).
    */
   private canonicalFields(type: string, input: Record<string, unknown>, existing?: Rec): Record<string, unknown> {
-    const known = new Map(STANDARD_FIELD_NAMES.map((n) => [n.toLowerCase(), n]));
     const sample = existing ?? (type ? this.table(type).values().next().value : undefined);
-    for (const k of Object.keys(sample ?? {})) known.set(k.toLowerCase(), k);
+    const stored = new Map(Object.keys(sample ?? {}).map((k) => [k.toLowerCase(), k]));
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(input)) out[known.get(k.toLowerCase()) ?? k] = v;
+    for (const [k, v] of Object.entries(input)) out[stored.get(k.toLowerCase()) ?? STANDARD_SPELLING.get(k.toLowerCase()) ?? k] = v;
     return out;
   }
 
