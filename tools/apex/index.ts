@@ -338,19 +338,18 @@ export function computeCoverage(program: Program, coverage: Coverage): ClassCove
       for (const i of c.inner.values()) walk(i);
     };
     walk(top);
-    if (!exec.size) continue;
-    const covered = [...exec].filter((l) => hit.has(l)).sort((a, b) => a - b);
-    const uncovered = [...exec].filter((l) => !hit.has(l)).sort((a, b) => a - b);
-    out.push({ className: top.name, coveredLines: covered, uncoveredLines: uncovered, percent: Math.round((covered.length / exec.size) * 100) });
+    if (exec.size) out.push(coverageRow(top.name, exec, hit));
   }
   for (const t of compiledTriggers(program)) {
-    const exec = [...t.cls.executableLines].sort((a, b) => a - b);
-    if (!exec.length) continue;
-    const hit = coverage.get(t.cls) ?? new Set<number>();
-    const covered = exec.filter((l) => hit.has(l));
-    out.push({ className: t.name, kind: 'Trigger', coveredLines: covered, uncoveredLines: exec.filter((l) => !hit.has(l)), percent: Math.round((covered.length / exec.length) * 100) });
+    if (t.cls.executableLines.size) out.push({ ...coverageRow(t.name, t.cls.executableLines, coverage.get(t.cls) ?? new Set()), kind: 'Trigger' });
   }
   return out.sort((a, b) => a.className.localeCompare(b.className));
+}
+
+function coverageRow(className: string, exec: Set<number>, hit: Set<number>): ClassCoverage {
+  const lines = [...exec].sort((a, b) => a - b);
+  const covered = lines.filter((l) => hit.has(l));
+  return { className, coveredLines: covered, uncoveredLines: lines.filter((l) => !hit.has(l)), percent: Math.round((covered.length / lines.length) * 100) };
 }
 
 export { ApexList };
