@@ -24,18 +24,22 @@ function declares(cls: ClassDef, key: string): boolean {
   return v;
 }
 
-/** A user object that Set and Map key through its hashCode() and equals(). */
-export const userKeyed = (v: unknown): v is ApexObject => v instanceof ApexObject && !v.stubCall && definesEquality(v);
+/** A user object that Set and Map key through its hashCode() and equals() (never a stub: definesEquality). */
+export const userKeyed = (v: unknown): v is ApexObject => v instanceof ApexObject && definesEquality(v);
 
-/** Whether comparing `v` may run Apex (a class's equals, possibly inside a collection). */
-export function needsApexEquality(v: unknown, depth = 0): boolean {
-  if (v instanceof ApexObject) return !v.stubCall && (declares(v.cls, 'equals') || userKeyed(v));
+/** Whether `test` holds for `v` or for an object inside it (lists, sets, maps; 8 levels deep). */
+function anyObject(v: unknown, test: (o: ApexObject) => boolean, depth = 0): boolean {
+  if (v instanceof ApexObject) return test(v);
   if (depth > 8) return false;
-  if (v instanceof ApexList) return v.items.some((x) => needsApexEquality(x, depth + 1));
-  if (v instanceof ApexSet) return v.values().some((x) => needsApexEquality(x, depth + 1));
-  if (v instanceof ApexMap) return [...v.map.values()].some(([k, x]) => needsApexEquality(k, depth + 1) || needsApexEquality(x, depth + 1));
+  const inner = (x: unknown) => anyObject(x, test, depth + 1);
+  if (v instanceof ApexList) return v.items.some(inner);
+  if (v instanceof ApexSet) return v.values().some(inner);
+  if (v instanceof ApexMap) return [...v.map.values()].some(([k, x]) => inner(k) || inner(x));
   return false;
 }
+
+/** Whether comparing `v` may run Apex (a class's equals, possibly inside a collection). */
+export const needsApexEquality = (v: unknown): boolean => anyObject(v, definesEquality);
 
 /**
  * `==` (strings case-insensitive) and `equals()`/Assert (case-sensitive): a class's own equals()
@@ -124,15 +128,9 @@ export async function mapPut(f: Frame, m: ApexMap, k: unknown, v: unknown, site:
 }
 
 /** Whether converting `v` to a String may run Apex (a class's own toString, possibly in a collection). */
-export function needsApexString(v: unknown, depth = 0): boolean {
+export const needsApexString = (v: unknown): boolean =>
   // a stub's class methods go to its StubProvider: String.valueOf does not call them (unverified)
-  if (v instanceof ApexObject) return !v.stubCall && declares(v.cls, 'tostring');
-  if (depth > 8) return false;
-  if (v instanceof ApexList) return v.items.some((x) => needsApexString(x, depth + 1));
-  if (v instanceof ApexSet) return v.values().some((x) => needsApexString(x, depth + 1));
-  if (v instanceof ApexMap) return [...v.map.values()].some(([k, x]) => needsApexString(k, depth + 1) || needsApexString(x, depth + 1));
-  return false;
-}
+  anyObject(v, (o) => !o.stubCall && declares(o.cls, 'tostring'));
 
 /** String.valueOf, concatenation and System.debug: a class's own toString() where it has one. */
 export async function apexString(f: Frame, v: unknown, site: Site): Promise<string> {
