@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, cliKey, JWT_GRANT, postToken, signRs256, startTestPlatform } from '../helpers.ts';
 import { issueToken } from '../../../tools/local-platform/tokens.ts';
-import { getOrg } from '../../../tools/local-platform/store.ts';
-import { anonymousApexSoap, V } from './world.ts';
+import { anonymousApexSoap, signUpScratchOrg, until, V } from './world.ts';
 
 let p: Awaited<ReturnType<typeof startTestPlatform>>;
 let hubToken: string;
@@ -18,19 +17,12 @@ beforeAll(async () => {
   p = await startTestPlatform({ log: () => {} });
   const adminId = p.records.find(p.devHub.id, 'User', 'Username', p.adminUsername)!['Id'] as string;
   hubToken = issueToken(p.db, 'access', p.devHub.id, adminId, undefined, 3600);
-  const c = await api(p.url, hubToken, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer', OrgName: 'B', ConnectedAppConsumerKey: p.cliApp.clientId, ConnectedAppCallbackUrl: 'http://localhost:1717/OauthRedirect' }) });
-  const soi = (await api(p.url, hubToken, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body;
-  const org = getOrg(p.db, soi.ScratchOrg)!;
-  const bAdmin = p.records.find(org.id, 'User', 'Username', soi.SignupUsername)!['Id'] as string;
-  b = { url: org.instanceUrl, token: issueToken(p.db, 'access', org.id, bAdmin, undefined, 3600) };
+  b = await signUpScratchOrg(p, hubToken, 'B');
 }, 120_000);
 afterAll(async () => p?.cleanup());
 
 const exceptionOf = (xml: string) => /<exceptionMessage>([^<]*)<\/exceptionMessage>/.exec(xml)?.[1];
 
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 20));
-}
 
 describe('a busy Apex transaction in B', () => {
   it('leaves the Dev Hub (token endpoint, REST) and B itself answering, and ends with the CPU LimitException', async () => {

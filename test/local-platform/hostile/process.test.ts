@@ -20,7 +20,7 @@ import { issueToken } from '../../../tools/local-platform/tokens.ts';
 import { runSoql } from '../../../tools/local-platform/soql.ts';
 import { EXIT_WITH_PID, isAlive, stopBackground } from '../../../tools/core/background.ts';
 import { zipOf, classMeta } from '../metadata/fixtures.ts';
-import { anonymousApexSoap, freePort } from './world.ts';
+import { anonymousApexSoap, freePort, until } from './world.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'lp-process-'));
 let pid: number | undefined;
@@ -63,13 +63,6 @@ async function afterRestart(check: () => void): Promise<void> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (soql: string) => runSoql(db, getDevHub(db)!.id, soql).totalSize;
-async function until(cond: () => boolean, timeoutMs = 60_000, what = 'the condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 beforeAll(async () => {
   const saved = process.env.KEYSTORE_PASSWORD;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Connection } from '@jsforce/jsforce-node';
 import { startTestPlatform } from '../helpers.ts';
+import type { RunningPlatform } from '../../../tools/local-platform/server.ts';
 import { issueToken } from '../../../tools/local-platform/tokens.ts';
 import { getOrg, insertRecord, tx } from '../../../tools/local-platform/store.ts';
 import { profileId } from '../../../tools/local-platform/orgs.ts';
@@ -63,15 +64,27 @@ export async function startWorld() {
     });
   const tokenFor = (userId: string) => issueToken(p.db, 'access', org, userId, undefined, 3600);
   /** A scratch org signed up from this Dev Hub, with its admin's token: another org's session. */
-  const otherOrg = async () => {
-    const json = { 'Content-Type': 'application/json' };
-    const soi = await call(p.url, adminToken, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', headers: json, body: JSON.stringify({ Edition: 'Developer', OrgName: 'Other', ConnectedAppConsumerKey: p.cliApp.clientId, ConnectedAppCallbackUrl: 'http://localhost:1717/OauthRedirect' }) });
-    const info = (await call(p.url, adminToken, `${V}/sobjects/ScratchOrgInfo/${soi.body.id}`)).body;
-    const other = getOrg(p.db, info.ScratchOrg)!;
-    const admin = p.records.find(other.id, 'User', 'Username', info.SignupUsername)!['Id'] as string;
-    return { url: other.instanceUrl, token: issueToken(p.db, 'access', other.id, admin, undefined, 3600) };
-  };
+  const otherOrg = () => signUpScratchOrg(p, adminToken, 'Other');
   return { p, org, adminId, adminToken, admin, integrationId, integrationToken, bareToken, userWith, tokenFor, otherOrg };
+}
+
+/** A scratch org signed up through the Dev Hub's REST API (ScratchOrgInfo), with its admin's token. */
+export async function signUpScratchOrg(p: RunningPlatform, hubToken: string, orgName: string): Promise<{ url: string; token: string }> {
+  const json = { 'Content-Type': 'application/json' };
+  const soi = await call(p.url, hubToken, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', headers: json, body: JSON.stringify({ Edition: 'Developer', OrgName: orgName, ConnectedAppConsumerKey: p.cliApp.clientId, ConnectedAppCallbackUrl: 'http://localhost:1717/OauthRedirect' }) });
+  const info = (await call(p.url, hubToken, `${V}/sobjects/ScratchOrgInfo/${soi.body.id}`)).body;
+  const org = getOrg(p.db, info.ScratchOrg)!;
+  const admin = p.records.find(org.id, 'User', 'Username', info.SignupUsername)!['Id'] as string;
+  return { url: org.instanceUrl, token: issueToken(p.db, 'access', org.id, admin, undefined, 3600) };
+}
+
+/** Polls `cond` every 25 ms; fails naming `what` after `timeoutMs`. */
+export async function until(cond: () => boolean, timeoutMs = 60_000, what = 'the condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /** A raw request; JSON bodies parsed, anything else as text. */
