@@ -133,17 +133,9 @@ export interface SfJson {
 export function sfWorkspace(prefix: string) {
   const work = mkdtempSync(join(tmpdir(), prefix));
   const project = join(work, 'project');
-  const env = {
-    HOME: join(work, 'home'),
-    SF_DISABLE_TELEMETRY: 'true',
-    SF_AUTOUPDATE_DISABLE: 'true',
-    // What oclif's update hook reads: without it each sf start may leave an `sf update --autoupdate` behind.
-    SF_DISABLE_AUTOUPDATE: 'true',
-    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-    SF_SKIP_NEW_VERSION_CHECK: 'true',
-    PATH: `${join(fileURLToPath(new URL('../../node_modules/.bin', import.meta.url)))}:${process.env.PATH}`,
-  };
-  mkdirSync(env.HOME, { recursive: true });
+  const home = join(work, 'home');
+  const env = { ...isolatedSfEnv(home), PATH: `${join(fileURLToPath(new URL('../../node_modules/.bin', import.meta.url)))}:${process.env.PATH}` };
+  mkdirSync(home, { recursive: true });
   mkdirSync(project, { recursive: true });
   async function sf(args: string[], extraEnv: Record<string, string> = {}): Promise<SfJson> {
     const r = await execa(SF, [...args, '--json'], { cwd: project, env: { ...env, ...extraEnv }, reject: false, extendEnv: true });

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/server.ts';
 import { listApexClasses } from '../../../tools/local-platform/metadata/index.ts';
 import { sfWorkspace, type SfJson } from '../helpers.ts';
+import { classMeta as meta } from '../metadata/fixtures.ts';
 
 const { work, project, sf, loginJwt, remove } = sfWorkspace('apex-compile-');
 
@@ -44,8 +45,6 @@ function write(path: string, text: string): void {
   mkdirSync(dirname(join(project, path)), { recursive: true });
   writeFileSync(join(project, path), text);
 }
-
-const meta = '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata"><apiVersion>62.0</apiVersion><status>Active</status></ApexClass>\n';
 
 beforeAll(async () => {
   platform = await startPlatform({ home: join(work, 'platform'), port: 0, log: () => {} });
