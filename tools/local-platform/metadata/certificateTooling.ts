@@ -8,6 +8,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../contracts.ts';
 import { to18 } from '../ids.ts';
+import { sendJson as json } from '../http.ts';
 
 const QUERY = /^\s*SELECT\s+([\w\s,]+?)\s+FROM\s+Certificate(?:\s+WHERE\s+DeveloperName\s*=\s*'([^']*)')?(?:\s+LIMIT\s+(\d+))?\s*$/i;
 const FIELDS = ['Id', 'DeveloperName', 'MasterLabel', 'KeySize', 'ExpirationDate'];
@@ -19,11 +20,6 @@ function certificateId(orgId: string, devName: string): string {
   let id = '0P1';
   for (let i = 0; id.length < 15; i++) id += BASE62[digest[i]! % 62];
   return to18(id);
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8' });
-  res.end(JSON.stringify(body));
 }
 
 /** Handles `tooling/query` on Certificate; false for anything else. */
@@ -41,19 +37,19 @@ export function certificateToolingRoute(ctx: RequestContext, req: IncomingMessag
     json(res, 400, [{ errorCode: 'MALFORMED_QUERY', message: "Only SELECT <fields> FROM Certificate [WHERE DeveloperName = '<name>'] is supported by the local platform." }]);
     return true;
   }
-  const fields = m[1]!.split(',').map((f) => f.trim());
-  const unknown = fields.find((f) => !FIELDS.some((k) => k.toLowerCase() === f.toLowerCase()));
+  const asked = m[1]!.split(',').map((f) => f.trim());
+  // Each asked field under its proper spelling (SOQL field names are case-insensitive).
+  const proper = asked.map((f) => FIELDS.find((k) => k.toLowerCase() === f.toLowerCase()));
+  const unknown = asked.find((_, i) => !proper[i]);
   if (unknown) {
     json(res, 400, [{ errorCode: 'INVALID_FIELD', message: `No such column '${unknown}' on entity 'Certificate'.` }]);
     return true;
   }
+  const fields = proper as string[];
   if (url.searchParams.get('columns') === 'true') {
     // `sf data query` asks for the columns first.
-    const columnMetadata = fields.map((f) => {
-      const name = FIELDS.find((k) => k.toLowerCase() === f.toLowerCase())!;
-      return { aggregate: false, apexType: null, booleanType: false, columnName: name, custom: false, displayName: name, foreignKeyName: null, insertable: false, joinColumns: [], numberType: name === 'KeySize', textType: name !== 'KeySize', updatable: false };
-    });
-    json(res, 200, { columnMetadata, entityName: 'Certificate', groupBy: false, idSelected: fields.some((f) => f.toLowerCase() === 'id'), keyPrefix: '0P1' });
+    const columnMetadata = fields.map((name) => ({ aggregate: false, apexType: null, booleanType: false, columnName: name, custom: false, displayName: name, foreignKeyName: null, insertable: false, joinColumns: [], numberType: name === 'KeySize', textType: name !== 'KeySize', updatable: false }));
+    json(res, 200, { columnMetadata, entityName: 'Certificate', groupBy: false, idSelected: fields.includes('Id'), keyPrefix: '0P1' });
     return true;
   }
   const rows = (m[2] === undefined
@@ -69,10 +65,7 @@ export function certificateToolingRoute(ctx: RequestContext, req: IncomingMessag
       ExpirationDate: new Date(new X509Certificate(r.certificate_pem).validTo).toISOString(),
     };
     const out: Record<string, unknown> = { attributes: { type: 'Certificate', url: `/services/data/v${base[1]}/tooling/sobjects/Certificate/${id}` } };
-    for (const f of fields) {
-      const key = FIELDS.find((k) => k.toLowerCase() === f.toLowerCase())!;
-      out[key] = all[key];
-    }
+    for (const key of fields) out[key] = all[key];
     return out;
   });
   json(res, 200, { size: records.length, totalSize: records.length, done: true, queryLocator: null, entityTypeName: 'Certificate', records });
