@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerify, X509Certificate } from 'node:crypto';
 import { addScratchOrg, startTestPlatform } from './helpers.ts';
-import { createApexHost, remoteSiteAllows, unauthorizedEndpoint } from '../../tools/local-platform/apexHost.ts';
-import { generateSelfSigned } from '../../tools/local-platform/cliApp.ts';
-import { getOrg, type StoredOrg } from '../../tools/local-platform/store.ts';
-import type { MetadataModule } from '../../tools/local-platform/neighbours.ts';
+import { createApexHost, remoteSiteAllows, unauthorizedEndpoint } from '../../tools/local-platform/apex/apexHost.ts';
+import { generateSelfSigned } from '../../tools/local-platform/devhub/cliApp.ts';
+import { getOrg, type StoredOrg } from '../../tools/local-platform/data/store.ts';
+import type { MetadataModule } from '../../tools/local-platform/http/neighbours.ts';
 
 /** The ApexHost the platform gives the Apex runtime: SOQL/DML, transactions, callouts, signing, cache. */
 let p: Awaited<ReturnType<typeof startTestPlatform>>;

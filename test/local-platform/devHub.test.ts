@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, api, postToken, startTestPlatform } from './helpers.ts';
-import { getOrg } from '../../tools/local-platform/store.ts';
-import { isValidId, to18 } from '../../tools/local-platform/ids.ts';
-import { resetDailySignups } from '../../tools/local-platform/devhub.ts';
-import { clearSimulationChanges, writeSimulationChanges } from '../../tools/local-platform/simulation.ts';
+import { getOrg } from '../../tools/local-platform/data/store.ts';
+import { isValidId, to18 } from '../../tools/local-platform/data/ids.ts';
+import { resetDailySignups } from '../../tools/local-platform/devhub/devhub.ts';
+import { clearSimulationChanges, writeSimulationChanges } from '../../tools/local-platform/process/simulation.ts';
 
 /** Dev Hub signup over the REST API (what the sf CLI does), the auth-code and refresh-token grants, limits, teardown. */
 let p: Awaited<ReturnType<typeof startTestPlatform>>;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { adminToken, api, cliKey, JWT_GRANT, otherKey, postToken, signHs256, signRs256, startTestPlatform, b64 } from './helpers.ts';
-import { insertApp, sessionMinutes } from '../../tools/local-platform/oauth.ts';
-import { generateSelfSigned } from '../../tools/local-platform/cliApp.ts';
-import { profileId } from '../../tools/local-platform/orgs.ts';
-import { getOrg, insertRecord, tx } from '../../tools/local-platform/store.ts';
-import { clearSimulationChanges, writeSimulationChanges } from '../../tools/local-platform/simulation.ts';
+import { insertApp, sessionMinutes } from '../../tools/local-platform/oauth/oauth.ts';
+import { generateSelfSigned } from '../../tools/local-platform/devhub/cliApp.ts';
+import { profileId } from '../../tools/local-platform/devhub/orgs.ts';
+import { getOrg, insertRecord, tx } from '../../tools/local-platform/data/store.ts';
+import { clearSimulationChanges, writeSimulationChanges } from '../../tools/local-platform/process/simulation.ts';
 
 /** Every rule of the JWT bearer grant, each with Salesforce's exact error (salesforce-facts §1.5). */
 let p: Awaited<ReturnType<typeof startTestPlatform>>;

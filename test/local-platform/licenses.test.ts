@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type RunningPlatform } from '../../tools/local-platform/server.ts';
+import { startPlatform, type RunningPlatform } from '../../tools/local-platform/http/server.ts';
 import { deployZip } from '../../tools/local-platform/metadata/index.ts';
 import { adminToken, api, cliKey, isolatedSfEnv, runSfJson } from './helpers.ts';
 import { MD, zipOf } from './metadata/fixtures.ts';

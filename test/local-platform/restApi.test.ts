@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminToken, api } from './helpers.ts';
-import { startPlatform, type RunningPlatform } from '../../tools/local-platform/server.ts';
-import { runSoql } from '../../tools/local-platform/soql.ts';
-import { insertRecord, tx } from '../../tools/local-platform/store.ts';
-import { profileId } from '../../tools/local-platform/orgs.ts';
-import { isValidId, idSuffix, to15 } from '../../tools/local-platform/ids.ts';
-import { setMetadataModule } from '../../tools/local-platform/access.ts';
-import { loadNeighbours } from '../../tools/local-platform/neighbours.ts';
-import { setCustomObjectSource } from '../../tools/local-platform/schema.ts';
+import { startPlatform, type RunningPlatform } from '../../tools/local-platform/http/server.ts';
+import { runSoql } from '../../tools/local-platform/data/soql.ts';
+import { insertRecord, tx } from '../../tools/local-platform/data/store.ts';
+import { profileId } from '../../tools/local-platform/devhub/orgs.ts';
+import { isValidId, idSuffix, to15 } from '../../tools/local-platform/data/ids.ts';
+import { setMetadataModule } from '../../tools/local-platform/data/access.ts';
+import { loadNeighbours } from '../../tools/local-platform/http/neighbours.ts';
+import { setCustomObjectSource } from '../../tools/local-platform/data/schema.ts';
 
 /** REST data API and SOQL: shapes, errors, paging, transactions, user mode, bad input, restarts. */
 let home: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consumerPermissionSets, renderConsumerFor, VERIFY_TOKEN_SCRIPT } from '../../tools/provisioning/consumerAuthPath.ts';
 import { diagnoseCalloutError, diagnoseNamedCredentialError, diagnoseTokenError } from '../../tools/provisioning/tokenErrors.ts';
-import { namedCredentialErrors } from '../../tools/local-platform/namedCredentials.ts';
+import { namedCredentialErrors } from '../../tools/local-platform/apex/namedCredentials.ts';
 
 /** What --auth changes in A's rendered folder, and how verify explains the Named Credential's failures. */
 const input = { loginUrl: 'https://orgb.my.salesforce.com', instanceUrl: 'https://orgb.my.salesforce.com', consumerKey: '3MVGk', username: 'int@orgb.example', certificateName: 'OrgA_JWT_Signing' };

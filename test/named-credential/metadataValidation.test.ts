@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTestPlatform, zipOf, MD } from '../local-platform/metadata/fixtures.ts';
 import { deployZip } from '../../tools/local-platform/metadata/index.ts';
-import type { OrgInfo } from '../../tools/local-platform/contracts.ts';
+import type { OrgInfo } from '../../tools/local-platform/http/contracts.ts';
 import { renderNamedCredential } from '../../tools/provisioning/renderNamedCredential.ts';
 
 /** The local Metadata API accepts the rendered Named Credential path and refuses broken variants of it. */

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVerify, X509Certificate } from 'node:crypto';
 import JSZip from 'jszip';
 import { addScratchOrg, startTestPlatform } from '../local-platform/helpers.ts';
-import { createApexHost } from '../../tools/local-platform/apexHost.ts';
-import { profileId } from '../../tools/local-platform/orgs.ts';
-import { insertApp } from '../../tools/local-platform/oauth.ts';
-import { getOrg, insertRecord, tx, type StoredOrg } from '../../tools/local-platform/store.ts';
+import { createApexHost } from '../../tools/local-platform/apex/apexHost.ts';
+import { profileId } from '../../tools/local-platform/devhub/orgs.ts';
+import { insertApp } from '../../tools/local-platform/oauth/oauth.ts';
+import { getOrg, insertRecord, tx, type StoredOrg } from '../../tools/local-platform/data/store.ts';
 import { deployZip, getCertificate } from '../../tools/local-platform/metadata/index.ts';
 import * as metadataModule from '../../tools/local-platform/metadata/index.ts';
-import { cachedTokenCount, clearNamedCredentialTokens, namedCredentialErrors } from '../../tools/local-platform/namedCredentials.ts';
+import { cachedTokenCount, clearNamedCredentialTokens, namedCredentialErrors } from '../../tools/local-platform/apex/namedCredentials.ts';
 import {
   NAMED_CREDENTIAL, NAMED_CREDENTIAL_PERMSET, renderLegacyJwtExchange, renderNamedCredential, type NamedCredentialInput,
 } from '../../tools/provisioning/renderNamedCredential.ts';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { execa } from 'execa';
-import { readHubInfo, setSimulation } from '../../tools/local-platform/daemon.ts';
-import type { Simulation } from '../../tools/local-platform/simulation.ts';
+import { readHubInfo, setSimulation } from '../../tools/local-platform/process/daemon.ts';
+import type { Simulation } from '../../tools/local-platform/process/simulation.ts';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const tsx = join(root, 'node_modules', '.bin', 'tsx');

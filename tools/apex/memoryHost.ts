@@ -10,8 +10,8 @@ import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { ApexClassSource, ApexHost, ApexTriggerSource, ApexUser, HttpCallout, HttpCalloutResult, QueryOptions, SObjectDescribe, SObjectRecord } from './host.ts';
 import { aggregateRecords, isAggregateQuery, isPlainCount } from './soqlAggregate.ts';
 import { childRelationshipsOf, describeObject, type ObjectAccess, type SchemaObject } from './describe.ts';
-import { STANDARD_OBJECTS } from '../local-platform/schema.ts';
-import { KEY_PREFIXES } from '../local-platform/ids.ts';
+import { STANDARD_OBJECTS } from '../local-platform/data/schema.ts';
+import { KEY_PREFIXES } from '../local-platform/data/ids.ts';
 
 type Rec = Record<string, unknown> & { Id: string };
 /** soql-parser-js takes ~100 ms per parse; queries repeat, so parses are kept. */

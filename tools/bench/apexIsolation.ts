@@ -6,9 +6,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPlatform } from '../local-platform/server.ts';
-import { issueToken } from '../local-platform/tokens.ts';
-import { getOrg } from '../local-platform/store.ts';
+import { startPlatform } from '../local-platform/http/server.ts';
+import { issueToken } from '../local-platform/oauth/tokens.ts';
+import { getOrg } from '../local-platform/data/store.ts';
 import { jwtAssertion, median } from './figures.ts';
 
 const SAMPLES = 15;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { startPlatform } from '../local-platform/server.ts';
+import { startPlatform } from '../local-platform/http/server.ts';
 import { jwtAssertion } from './figures.ts';
 
 const REQUESTS = 1500;

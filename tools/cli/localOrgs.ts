@@ -7,7 +7,7 @@
 import { ToolError } from '../core/ToolError.ts';
 import { exitWithFlagError, flagError, parseFlags } from './flags.ts';
 
-import { DEVHUB_ALIAS, loginDevHub, resetScratchLimits, resetState, serverStatus, startServer, stopServer } from '../local-platform/daemon.ts';
+import { DEVHUB_ALIAS, loginDevHub, resetScratchLimits, resetState, serverStatus, startServer, stopServer } from '../local-platform/process/daemon.ts';
 
 const USAGE = `Usage: npm run local-orgs -- start [--no-login] [--json] | stop [--json] | status [--json] | reset --force [--json] | reset-limits [--json]
        npm run local-orgs -- import-keystore --target-org ALIAS --file KEYSTORE.jks [--label LABEL] [--json]`;

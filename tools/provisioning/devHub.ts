@@ -3,7 +3,7 @@
  * embedded local platform (started if needed). Announced in one line by the caller.
  */
 import { AuthInfo, AuthRemover, ConfigAggregator } from '@salesforce/core';
-import { DEVHUB_ALIAS, startServer } from '../local-platform/daemon.ts';
+import { DEVHUB_ALIAS, startServer } from '../local-platform/process/daemon.ts';
 
 export const LOCAL_DEVHUB_ALIAS = DEVHUB_ALIAS;
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
 import { ENV } from '../external-service/config.ts';
-import { isLoopbackUrl } from '../local-platform/directJwt.ts';
+import { isLoopbackUrl } from '../local-platform/apex/directJwt.ts';
 import { assignPermissionSet, debugValue, deploySource, runAnonymousApex } from './orgOps.ts';
 import type { Progress } from './progress.ts';
 import { writeRendered } from './render.ts';

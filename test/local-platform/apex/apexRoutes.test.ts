@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isolatedSfEnv, runSfJson, startTestPlatform } from '../helpers.ts';
-import { issueToken } from '../../../tools/local-platform/tokens.ts';
+import { issueToken } from '../../../tools/local-platform/oauth/tokens.ts';
 
 let p: Awaited<ReturnType<typeof startTestPlatform>>;
 let work: string;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/server.ts';
+import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/http/server.ts';
 import { listApexClasses } from '../../../tools/local-platform/metadata/index.ts';
 import { sfWorkspace, type SfJson } from '../helpers.ts';
 import { classMeta as meta } from '../metadata/fixtures.ts';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, cliKey, JWT_GRANT, postToken, signRs256, startTestPlatform } from '../helpers.ts';
-import { issueToken } from '../../../tools/local-platform/tokens.ts';
+import { issueToken } from '../../../tools/local-platform/oauth/tokens.ts';
 import { anonymousApexSoap, signUpScratchOrg, until, V } from './world.ts';
 
 let p: Awaited<ReturnType<typeof startTestPlatform>>;

@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Connection } from '@jsforce/jsforce-node';
 import { startTestPlatform } from '../helpers.ts';
-import type { RunningPlatform } from '../../../tools/local-platform/server.ts';
-import { issueToken } from '../../../tools/local-platform/tokens.ts';
-import { getOrg, insertRecord, tx } from '../../../tools/local-platform/store.ts';
-import { profileId } from '../../../tools/local-platform/orgs.ts';
+import type { RunningPlatform } from '../../../tools/local-platform/http/server.ts';
+import { issueToken } from '../../../tools/local-platform/oauth/tokens.ts';
+import { getOrg, insertRecord, tx } from '../../../tools/local-platform/data/store.ts';
+import { profileId } from '../../../tools/local-platform/devhub/orgs.ts';
 const API_ONLY_PROFILE = 'Minimum Access - API Only Integrations';
 import { zipOf, classMeta } from '../metadata/fixtures.ts';
 

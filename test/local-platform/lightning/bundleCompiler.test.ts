@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployZip } from '../../../tools/local-platform/metadata/index.ts';
-import type { OrgInfo } from '../../../tools/local-platform/contracts.ts';
+import type { OrgInfo } from '../../../tools/local-platform/http/contracts.ts';
 import { BundleCompiler } from '../../../tools/local-platform/lightning/bundleCompiler.ts';
 import { CompileProblem } from '../../../tools/local-platform/lightning/compile.ts';
 import { MD, newTestPlatform, zipOf } from '../metadata/fixtures.ts';

@@ -18,7 +18,7 @@ import {
   PRIVATE_KEY_IMPORT_REFUSED,
   CONNECTED_APP_RESTRICTED,
 } from '../../../tools/local-platform/metadata/index.ts';
-import type { OrgInfo } from '../../../tools/local-platform/contracts.ts';
+import type { OrgInfo } from '../../../tools/local-platform/http/contracts.ts';
 import { generateSelfSigned } from '../../../tools/local-platform/metadata/types/certificate.ts';
 
 const platform = newTestPlatform();

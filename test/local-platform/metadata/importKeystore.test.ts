@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { newTestPlatform } from './fixtures.ts';
 import { importKeystore, getCertificate, retrieveComponents } from '../../../tools/local-platform/metadata/index.ts';
-import type { OrgInfo } from '../../../tools/local-platform/contracts.ts';
+import type { OrgInfo } from '../../../tools/local-platform/http/contracts.ts';
 import JSZip from 'jszip';
 
 // Keystores made by the real keytool, as a person following Salesforce's help would make them.

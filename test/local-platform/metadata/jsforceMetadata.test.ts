@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@jsforce/jsforce-node';
-import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/server.ts';
-import { issueToken } from '../../../tools/local-platform/tokens.ts';
+import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/http/server.ts';
+import { issueToken } from '../../../tools/local-platform/oauth/tokens.ts';
 import { zipOf, classMeta, MD } from './fixtures.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'md-jsforce-'));

@@ -12,8 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestContext, RouteHandler } from '../contracts.ts';
-import { hasUserPermission } from '../access.ts';
+import type { RequestContext, RouteHandler } from '../http/contracts.ts';
+import { hasUserPermission } from '../data/access.ts';
 import { executeAnonymous, runApexRest, runTests, type ApexHost, type ApexRestRequest, type ExecuteAnonymousResult, type TestRunResult } from '../../apex/index.ts';
 
 const JSON_CT = 'application/json;charset=UTF-8';

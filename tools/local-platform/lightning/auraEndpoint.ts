@@ -5,8 +5,8 @@
  * (ctx.apexHost), whose class-access check applies.
  */
 import type { ServerResponse } from 'node:http';
-import type { RequestContext } from '../contracts.ts';
-import { parseForm, parseJsonText, sendJson } from '../http.ts';
+import type { RequestContext } from '../http/contracts.ts';
+import { parseForm, parseJsonText, sendJson } from '../http/http.ts';
 import { runAuraAction, type AuraActionResult } from '../../apex/index.ts';
 import type { BrowserSession } from './uiSessions.ts';
 

@@ -14,7 +14,7 @@ import { bundleKey, CompileProblem, deployedBundles, orgLabels, type BuildInput,
 import type { CompileJob, CompileReply } from './compileWorker.ts';
 import { listTabs } from './tabPage.ts';
 
-const BOOT = new URL('../workerBoot.mjs', import.meta.url);
+const BOOT = new URL('../process/workerBoot.mjs', import.meta.url);
 const ENTRY = new URL('./compileWorker.ts', import.meta.url).href;
 const NODE_MODULES = join(import.meta.dirname, '..', '..', '..', 'node_modules');
 

@@ -5,11 +5,11 @@
  * redirects to the requested path. A browser without a session gets the login page.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestContext } from '../contracts.ts';
-import { sendApiError, sendJson } from '../http.ts';
-import { ApiError } from '../errors.ts';
-import { sessionMinutes } from '../oauth.ts';
-import { getOrg } from '../store.ts';
+import type { RequestContext } from '../http/contracts.ts';
+import { sendApiError, sendJson } from '../http/http.ts';
+import { ApiError } from '../http/errors.ts';
+import { sessionMinutes } from '../oauth/oauth.ts';
+import { getOrg } from '../data/store.ts';
 import { createBrowserSession, issueFrontDoorToken, redeemFrontDoorToken, sessionCookieName } from './uiSessions.ts';
 import { errorBox, escapeHtml, renderPage, sendHtml } from './html.ts';
 

@@ -4,8 +4,8 @@
  * SLDS assets. Mounted by server.ts as the `lightning` route.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestContext, RouteHandler } from '../contracts.ts';
-import { getRecord } from '../store.ts';
+import type { RequestContext, RouteHandler } from '../http/contracts.ts';
+import { getRecord } from '../data/store.ts';
 import { frontDoor, HOME_PATH, loginPage, redirectToLogin, safeStartPath, singleAccess } from './frontDoor.ts';
 import { findBrowserSession, readCookie, sessionCookieName, type BrowserSession } from './uiSessions.ts';
 import { homePage, tabPage } from './tabPage.ts';

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import { hashToken } from '../tokens.ts';
-import { to15 } from '../ids.ts';
+import { hashToken } from '../oauth/tokens.ts';
+import { to15 } from '../data/ids.ts';
 
 /**
  * How long a front-door URL stays valid. Unverified: Salesforce documents single use but no lifetime;

@@ -6,9 +6,9 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestContext } from '../contracts.ts';
-import { to18 } from '../ids.ts';
-import { sendJson as json } from '../http.ts';
+import type { RequestContext } from '../http/contracts.ts';
+import { to18 } from '../data/ids.ts';
+import { sendJson as json } from '../http/http.ts';
 
 const QUERY = /^\s*SELECT\s+([\w\s,]+?)\s+FROM\s+Certificate(?:\s+WHERE\s+DeveloperName\s*=\s*'([^']*)')?(?:\s+LIMIT\s+(\d+))?\s*$/i;
 const FIELDS = ['Id', 'DeveloperName', 'MasterLabel', 'KeySize', 'ExpirationDate'];

@@ -1,6 +1,6 @@
 /** Reads and deletes stored components (md_components) — the org's deployed metadata. */
 import type { DatabaseSync } from 'node:sqlite';
-import type { RecordStore } from '../contracts.ts';
+import type { RecordStore } from '../http/contracts.ts';
 import type { StoredComponent } from './types/handler.ts';
 
 interface Row {

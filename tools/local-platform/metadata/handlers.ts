@@ -19,7 +19,7 @@ import {
 } from './types/externalClientApp.ts';
 import { customTab, generic, lightningComponentBundle } from './types/otherTypes.ts';
 import { permissionSet } from './types/permissionSet.ts';
-import { registerObject, type FieldType } from '../schema.ts';
+import { registerObject, type FieldType } from '../data/schema.ts';
 
 const HANDLERS: Record<string, Handler> = {
   ApexClass: apexClass,

@@ -5,7 +5,7 @@
  * it can be called before the first deploy.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { OAuthApp, PermissionSetInfo } from '../contracts.ts';
+import type { OAuthApp, PermissionSetInfo } from '../http/contracts.ts';
 import { ensureMetadataSchema } from './ensureMetadataSchema.ts';
 import { getStoredComponent, listStoredComponents } from './componentStore.ts';
 import { orgCacheCapacityMb } from './types/endpoints.ts';

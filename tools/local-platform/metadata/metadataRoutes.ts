@@ -8,7 +8,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestContext, RouteHandler } from '../contracts.ts';
+import type { RequestContext, RouteHandler } from '../http/contracts.ts';
 import { ensureMetadataSchema } from './ensureMetadataSchema.ts';
 import { parseSoapRequest, sendSoapFault, sendSoapResult, type SoapCall } from './soapEnvelope.ts';
 import { asArray, parseXml, text, type XmlNode } from './metadataXml.ts';
@@ -21,7 +21,7 @@ import { ToolError } from '../../core/ToolError.ts';
 import { sourceMemberRoute } from './sourceTracking.ts';
 import { certificateToolingRoute } from './certificateTooling.ts';
 import { restDeployRoute } from './restDeploy.ts';
-import { hasUserPermission, METADATA_ACCESS_MESSAGE } from '../access.ts';
+import { hasUserPermission, METADATA_ACCESS_MESSAGE } from '../data/access.ts';
 
 const SOAP_PATH = /^\/services\/Soap\/m\/(\d+\.\d+)(\/[A-Za-z0-9]+)?\/?$/;
 const ADMIN_PROFILE = 'System Administrator';

@@ -4,7 +4,7 @@
  * parser reports it), and a plain object tree. Values stay strings; each type decides what they mean.
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
-import { DOCTYPE_REFUSED, hasDoctype } from '../http.ts';
+import { DOCTYPE_REFUSED, hasDoctype } from '../http/http.ts';
 
 export const MD_NS = 'http://soap.sforce.com/2006/04/metadata';
 

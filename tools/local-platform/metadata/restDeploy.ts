@@ -5,7 +5,7 @@
  * the SOAP calls.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestContext } from '../contracts.ts';
+import type { RequestContext } from '../http/contracts.ts';
 import type { DeployOptions, DeployResult } from './deployPackage.ts';
 
 interface Part {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestContext } from '../contracts.ts';
+import type { RequestContext } from '../http/contracts.ts';
 
 export function ensureSourceMemberTable(db: DatabaseSync): void {
   db.exec(`CREATE TABLE IF NOT EXISTS md_source_members (

@@ -6,7 +6,7 @@
  * ("Missing ';' at '}'", "Unexpected token 'x'.") — the mapping is ours; exact parity is unverified.
  */
 import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
-import type { RecordStore } from '../../contracts.ts';
+import type { RecordStore } from '../../http/contracts.ts';
 import type { Handler } from './handler.ts';
 import { readXml } from './handler.ts';
 import type { Problem } from '../metadataXml.ts';

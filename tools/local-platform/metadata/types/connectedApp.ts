@@ -6,7 +6,7 @@
  * Support case), never a scratch definition. Seeded apps (the Dev Hub's CLI app) bypass this through
  * `registerConnectedApp`.
  */
-import type { OrgInfo } from '../../contracts.ts';
+import type { OrgInfo } from '../../http/contracts.ts';
 import type { Handler } from './handler.ts';
 import { readXml } from './handler.ts';
 import { normaliseCertificate } from './certificatePem.ts';

@@ -4,7 +4,7 @@
  * its single transaction only when every component passed. Validation never writes.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { OrgInfo, RecordStore } from '../../contracts.ts';
+import type { OrgInfo, RecordStore } from '../../http/contracts.ts';
 import type { DeployComponent } from '../readDeployZip.ts';
 import { parseMetadataXml, FieldReader, type Problem } from '../metadataXml.ts';
 

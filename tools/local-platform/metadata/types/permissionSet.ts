@@ -4,7 +4,7 @@
  * (`SELECT Id FROM PermissionSet WHERE Name = …`). References to classes and custom fields must exist,
  * with Salesforce's "In field: … - no … named … found" wording.
  */
-import type { PermissionSetInfo } from '../../contracts.ts';
+import type { PermissionSetInfo } from '../../http/contracts.ts';
 import type { Handler } from './handler.ts';
 import { isApiName, readXml } from './handler.ts';
 import { objectInfo } from './customMetadata.ts';

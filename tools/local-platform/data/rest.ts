@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import type { RequestContext, RouteHandler } from './contracts.ts';
-import { ApiError, invalidType, notFound } from './errors.ts';
-import { parseJsonBody, sendJson } from './http.ts';
+import type { RequestContext, RouteHandler } from '../http/contracts.ts';
+import { ApiError, invalidType, notFound } from '../http/errors.ts';
+import { parseJsonBody, sendJson } from '../http/http.ts';
 import { deleteRecord, getRecord, insertRecord, objectDef, tx, updateRecord, type StoredOrg } from './store.ts';
 import { getObjectDef, listObjects, findField, type ObjectDef } from './schema.ts';
 import { runSoql, soqlColumns } from './soql.ts';
@@ -209,7 +209,7 @@ function hasActiveTriggers(db: DatabaseSync, orgId: string, sobject: string): bo
  * A failed row answers as Salesforce's REST API does: 400 with the row's status code, message, fields.
  */
 async function writeThroughApex(ctx: RequestContext, userId: string, op: 'insert' | 'update' | 'delete', record: Record<string, unknown>): Promise<string> {
-  const { runApiDml } = await import('../apex/index.ts');
+  const { runApiDml } = await import('../../apex/index.ts');
   const r = await runApiDml(ctx.apexHost(userId), op, record as Parameters<typeof runApiDml>[2]);
   if (!r.ok) throw new ApiError(400, r.error!.statusCode, r.error!.message, r.error!.fields);
   return r.id ?? '';

@@ -1,8 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { newId } from './ids.ts';
-import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from './store.ts';
-import { ADMIN_PROFILE, API_ONLY_PROFILE } from './access.ts';
-import { seedPermissionSetLicenses } from './licenses.ts';
+import { newId } from '../data/ids.ts';
+import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from '../data/store.ts';
+import { ADMIN_PROFILE, API_ONLY_PROFILE } from '../data/access.ts';
+import { seedPermissionSetLicenses } from '../data/licenses.ts';
 
 /**
  * Creating an org: its row, its Organization record, the standard profiles and its admin user.

@@ -7,15 +7,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import * as apex from '../apex/index.ts';
-import { heapGauge } from '../apex/run/transaction.ts';
-import { createRecordStore, getOrg, openDatabase } from './store.ts';
+import * as apex from '../../apex/index.ts';
+import { heapGauge } from '../../apex/run/transaction.ts';
+import { createRecordStore, getOrg, openDatabase } from '../data/store.ts';
 import { createApexHost, orgApexClasses, setJournalPrefix } from './apexHost.ts';
-import { loadNeighbours } from './neighbours.ts';
-import { setMetadataModule } from './access.ts';
-import { setCustomObjectSource } from './schema.ts';
-import { skipDeployRecovery } from './metadata/ensureMetadataSchema.ts';
-import { ApiError } from './errors.ts';
+import { loadNeighbours } from '../http/neighbours.ts';
+import { setMetadataModule } from '../data/access.ts';
+import { setCustomObjectSource } from '../data/schema.ts';
+import { skipDeployRecovery } from '../metadata/ensureMetadataSchema.ts';
+import { ApiError } from '../http/errors.ts';
 
 export interface ApexJob {
   id: number;

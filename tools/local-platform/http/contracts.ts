@@ -7,7 +7,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApexHost } from '../apex/host.ts';
+import type { ApexHost } from '../../apex/host.ts';
 
 export interface OrgInfo {
   id: string; // 00D… (18 chars)

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { moveToRecycleBin } from './store.ts';
+import { moveToRecycleBin } from '../data/store.ts';
 
 /**
  * The undo journal of Apex transactions, persisted. Each DML statement of an open transaction writes

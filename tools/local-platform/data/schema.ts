@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../http/errors.ts';
 
 /**
  * Field definitions of the sObjects this platform serves. Standard objects are fixed here; custom

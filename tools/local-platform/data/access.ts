@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { PermissionSetInfo } from './contracts.ts';
-import type { MetadataModule } from './neighbours.ts';
-import { invalidField, invalidType, noSuchColumnOnWrite, ApiError } from './errors.ts';
+import type { PermissionSetInfo } from '../http/contracts.ts';
+import type { MetadataModule } from '../http/neighbours.ts';
+import { invalidField, invalidType, noSuchColumnOnWrite, ApiError } from '../http/errors.ts';
 import { getRecord } from './store.ts';
 
 /**

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import { ApiError } from './errors.ts';
-import { getOrg, getRecord, insertRecord, nowIso, tx, type StoredOrg } from './store.ts';
+import { ApiError } from '../http/errors.ts';
+import { getOrg, getRecord, insertRecord, nowIso, tx, type StoredOrg } from '../data/store.ts';
 import { createOrg } from './orgs.ts';
-import { findApp, insertApp } from './oauth.ts';
-import { issueToken } from './tokens.ts';
-import { to15 } from './ids.ts';
-import { ADMIN_PROFILE } from './access.ts';
-import type { MetadataModule } from './neighbours.ts';
+import { findApp, insertApp } from '../oauth/oauth.ts';
+import { issueToken } from '../oauth/tokens.ts';
+import { to15 } from '../data/ids.ts';
+import { ADMIN_PROFILE } from '../data/access.ts';
+import type { MetadataModule } from '../http/neighbours.ts';
 
 /**
  * Dev Hub behaviour: a ScratchOrgInfo insert signs up a scratch org (synchronously, so the CLI's

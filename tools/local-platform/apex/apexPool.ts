@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DatabaseSync } from 'node:sqlite';
 import { recoverApexTransactions } from './apexJournal.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../http/errors.ts';
 import type { ApexJob } from './apexWorker.ts';
 
 /**
@@ -13,7 +13,7 @@ import type { ApexJob } from './apexWorker.ts';
  * transaction it left open are undone from the journal (apexJournal.ts).
  */
 const HEAP_TEXT = 'System.LimitException: Apex heap size too large';
-const BOOT = new URL('./workerBoot.mjs', import.meta.url);
+const BOOT = new URL('../process/workerBoot.mjs', import.meta.url);
 const ENTRY = new URL('./apexWorker.ts', import.meta.url).href;
 
 interface Slot {

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { DatabaseSync } from 'node:sqlite';
 import type { OAuthApp, PermissionSetInfo, RouteHandler } from './contracts.ts';
+import * as metadataModule from '../metadata/index.ts';
+import * as apexModule from '../apex/index.ts';
 
 /**
- * What this server expects from its neighbours, loaded lazily so the platform runs (and says
- * "not supported yet") before they exist. The Metadata module (./metadata/index.ts) is expected to
+ * What this server expects from its neighbours. The Metadata module (./metadata/index.ts) is expected to
  * export any of:
  *   metadataRoutes: RouteHandler                                   — /services/Soap/m/*, /services/data/vXX/tooling/* it owns, keystore import
  *   findOAuthApp(db, orgId, consumerKey): OAuthApp | undefined      — deployed ECAs / Connected Apps
@@ -41,28 +40,13 @@ export interface ApexModule {
 export interface Neighbours {
   metadata: MetadataModule;
   apex: ApexModule;
-  /** Why a module could not be loaded, for the log. */
+  /** Kept for the log line server.ts writes; static imports leave it empty. */
   problems: string[];
 }
 
-async function load<T>(rel: string, problems: string[]): Promise<T> {
-  const url = new URL(rel, import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return {} as T;
-  try {
-    return (await import(url.href)) as T;
-  } catch (e) {
-    problems.push(`${rel}: ${(e as Error).message}`);
-    return {} as T;
-  }
-}
-
-let loaded: Promise<Neighbours> | undefined;
+/** The modules are imported statically so "go to definition" and the import check see them; the
+ * interfaces above stay the seam that oauth, access, devhub and Apex hosting depend on. */
+const neighbours: Neighbours = { metadata: metadataModule, apex: apexModule, problems: [] };
 export function loadNeighbours(): Promise<Neighbours> {
-  loaded ??= (async () => {
-    const problems: string[] = [];
-    const metadata = await load<MetadataModule>('./metadata/index.ts', problems);
-    const apex = await load<ApexModule>('./apex/index.ts', problems);
-    return { metadata, apex, problems };
-  })();
-  return loaded;
+  return Promise.resolve(neighbours);
 }

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../http/errors.ts';
 import { insertRecord } from './store.ts';
 import { getRecord } from './store.ts';
 import { API_ONLY_PROFILE, permissionSetInfo, profileNameOf } from './access.ts';

@@ -17,7 +17,7 @@
  * the machine.
  */
 import { createPrivateKey, randomUUID, sign as cryptoSign } from 'node:crypto';
-import type { ExternalCredentialInfo, NamedCredentialInfo } from './metadata/lookups.ts';
+import type { ExternalCredentialInfo, NamedCredentialInfo } from '../metadata/lookups.ts';
 
 export const DEFAULT_DIRECT_JWT_SECONDS = 120;
 

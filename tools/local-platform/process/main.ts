@@ -10,9 +10,9 @@
 // Warnings go to the log as one line each (node:sqlite's experimental notice is silenced at its load, tools/core/sqlite.ts).
 process.removeAllListeners('warning');
 process.on('warning', (w) => process.stdout.write(`${new Date().toISOString()} warning ${w.name}: ${w.message}\n`));
-const { startPlatform } = await import('./server.ts');
-const { BACKGROUND_WARM_WORKERS } = await import('./apexPool.ts');
-const { exitWithParent } = await import('../core/background.ts');
+const { startPlatform } = await import('../http/server.ts');
+const { BACKGROUND_WARM_WORKERS } = await import('../apex/apexPool.ts');
+const { exitWithParent } = await import('../../core/background.ts');
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 try {

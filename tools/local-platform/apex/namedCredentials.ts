@@ -15,11 +15,11 @@
  */
 import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import type { HttpCallout, HttpCalloutResult } from '../apex/host.ts';
-import { permissionSetNamesOf } from './access.ts';
-import { ensureMetadataSchema } from './metadata/ensureMetadataSchema.ts';
-import { getStoredComponent } from './metadata/componentStore.ts';
-import { getCertificate, getExternalCredential, getNamedCredential, type ExternalCredentialInfo, type NamedCredentialInfo } from './metadata/lookups.ts';
+import type { HttpCallout, HttpCalloutResult } from '../../apex/host.ts';
+import { permissionSetNamesOf } from '../data/access.ts';
+import { ensureMetadataSchema } from '../metadata/ensureMetadataSchema.ts';
+import { getStoredComponent } from '../metadata/componentStore.ts';
+import { getCertificate, getExternalCredential, getNamedCredential, type ExternalCredentialInfo, type NamedCredentialInfo } from '../metadata/lookups.ts';
 import { directJwtFromExternal, directJwtFromLegacy, DirectJwtProblem, isLoopbackUrl, mintDirectJwt, parseAudience, type DirectJwtConfig } from './directJwt.ts';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';

@@ -1,13 +1,13 @@
 import { createPublicKey, createVerify, X509Certificate, createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import type { OAuthApp, RequestContext, RouteHandler } from './contracts.ts';
-import type { StoredOrg } from './store.ts';
-import { getRecord, tx } from './store.ts';
+import type { OAuthApp, RequestContext, RouteHandler } from '../http/contracts.ts';
+import type { StoredOrg } from '../data/store.ts';
+import { getRecord, tx } from '../data/store.ts';
 import { issueToken, lookupToken, revokeToken } from './tokens.ts';
-import { bearerToken, parseForm, sendJson, sendOAuthError } from './http.ts';
-import { permissionSetNamesOf, profileNameOf } from './access.ts';
-import type { MetadataModule } from './neighbours.ts';
-import { sameId } from './ids.ts';
+import { bearerToken, parseForm, sendJson, sendOAuthError } from '../http/http.ts';
+import { permissionSetNamesOf, profileNameOf } from '../data/access.ts';
+import type { MetadataModule } from '../http/neighbours.ts';
+import { sameId } from '../data/ids.ts';
 
 /**
  * The OAuth 2.0 endpoints of every org: the JWT bearer grant validated as Salesforce does

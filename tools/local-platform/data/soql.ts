@@ -1,12 +1,12 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { parseQuery, type Query, type WhereClause, type Condition, type FieldType as SoqlField } from '@jetstreamapp/soql-parser-js';
-import { ApiError, invalidField, invalidType } from './errors.ts';
+import { ApiError, invalidField, invalidType } from '../http/errors.ts';
 import { findChildRelationship, findField, findRelationship, type ObjectDef } from './schema.ts';
 import { composeQuery } from '@jetstreamapp/soql-parser-js';
 import { objectDef, getRecord, orgKind } from './store.ts';
 import { to15, to18 } from './ids.ts';
 import { canReadField, checkFieldAccess, checkObjectAccess } from './access.ts';
-import { aggregatePaths, aggregateRecords, AggregateQueryError, isAggregateQuery, isPlainCount } from '../apex/soqlAggregate.ts';
+import { aggregatePaths, aggregateRecords, AggregateQueryError, isAggregateQuery, isPlainCount } from '../../apex/soqlAggregate.ts';
 
 /**
  * SOQL over the `records` table: the query is parsed with @jetstreamapp/soql-parser-js, names are

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DatabaseSync } from '../core/sqlite.ts';
+import { DatabaseSync } from '../../core/sqlite.ts';
 import { execa } from 'execa';
-import { ToolError } from '../core/ToolError.ts';
-import { backgroundEnv, isAlive as alive, spawnBackground, stopBackground } from '../core/background.ts';
+import { ToolError } from '../../core/ToolError.ts';
+import { backgroundEnv, isAlive as alive, spawnBackground, stopBackground } from '../../core/background.ts';
 import { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome } from './defaults.ts';
 import { writeSimulationChanges, type Simulation } from './simulation.ts';
 
@@ -14,7 +14,7 @@ import { writeSimulationChanges, type Simulation } from './simulation.ts';
  * the Dev Hub, report, stop, and wipe state on request.
  */
 export const DEVHUB_ALIAS = 'local-devhub';
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface StartInfo {
   instanceUrl: string;
@@ -86,7 +86,7 @@ export function listOrgSummaries(opts: DaemonOptions = {}): { id: string; kind: 
 export async function resetScratchLimits(opts: DaemonOptions = {}): Promise<{ home: string; active: number; daily: number }> {
   const p = paths(opts);
   if (!existsSync(p.db)) throw new ToolError(`No local platform in ${p.home}.`, 'NoLocalPlatform', ['npm run local-orgs -- start']);
-  const { resetDailySignups, scratchUsage } = await import('./devhub.ts');
+  const { resetDailySignups, scratchUsage } = await import('../devhub/devhub.ts');
   const db = new DatabaseSync(p.db);
   try {
     db.exec('PRAGMA busy_timeout = 5000');

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.ts';
-import { jsonTooDeep, jsonTooDeepMessage } from '../core/jsonDepth.ts';
+import { jsonTooDeep, jsonTooDeepMessage } from '../../core/jsonDepth.ts';
 
 /** Small response helpers shared by the routes; every error body has Salesforce's shape. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,16 +1,16 @@
 import { sign as cryptoSign, createPrivateKey, randomUUID } from 'node:crypto';
 import { journalCommit, journalNextSeq, journalRollback, journalWrite, type RawRow } from './apexJournal.ts';
 import type { DatabaseSync } from 'node:sqlite';
-import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord, ApexClassSource } from '../apex/host.ts';
-import type { RecordStore } from './contracts.ts';
-import type { MetadataModule } from './neighbours.ts';
-import { runSoql, splitAllRows } from './soql.ts';
-import { deleteRecord, getDeletedRecord, getRecord, insertRecord, undeleteRecord, updateRecord, tx, type StoredOrg } from './store.ts';
-import { checkFieldEdit, checkObjectAccess, fieldPermission, hasClassAccess, hasObjectAccess, profileNameOf } from './access.ts';
-import { childRelationships, getObjectDef, listObjects } from './schema.ts';
-import { keyPrefixFor } from './ids.ts';
-import { describeObject } from '../apex/describe.ts';
-import { ApiError } from './errors.ts';
+import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord, ApexClassSource } from '../../apex/host.ts';
+import type { RecordStore } from '../http/contracts.ts';
+import type { MetadataModule } from '../http/neighbours.ts';
+import { runSoql, splitAllRows } from '../data/soql.ts';
+import { deleteRecord, getDeletedRecord, getRecord, insertRecord, undeleteRecord, updateRecord, tx, type StoredOrg } from '../data/store.ts';
+import { checkFieldEdit, checkObjectAccess, fieldPermission, hasClassAccess, hasObjectAccess, profileNameOf } from '../data/access.ts';
+import { childRelationships, getObjectDef, listObjects } from '../data/schema.ts';
+import { keyPrefixFor } from '../data/ids.ts';
+import { describeObject } from '../../apex/describe.ts';
+import { ApiError } from '../http/errors.ts';
 import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
 
 /**
