@@ -5,6 +5,7 @@ import './schema.ts';
 import './system.ts';
 import './json.ts';
 import './web.ts';
+import './continuation.ts';
 import './trigger.ts';
 import './async.ts';
 import './messaging.ts';

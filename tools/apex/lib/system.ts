@@ -17,6 +17,7 @@ import { compileDynamicSoql } from './dynamicSoql.ts';
 import { equalsAsync } from './collections.ts';
 import { CompileError } from '../errors.ts';
 import { apexString } from '../run/equality.ts';
+import { testInvokeContinuationMethod, testSetContinuationResponse } from './continuation.ts';
 
 const str = (v: unknown) => stringValueOf(v);
 
@@ -248,6 +249,14 @@ defineNative({
       const iso = new Date((dt as ApexDatetime).ms).toISOString().replace('Z', '+0000');
       await f.tx.hostCall(() => f.tx.host.update([{ Id: id as string, CreatedDate: iso }], { userMode: false }));
       return null;
+    },
+    setContinuationResponse: (f, [label, response], site) => {
+      requireTest(f, 'Test.setContinuationResponse', site);
+      return testSetContinuationResponse(f, label, response);
+    },
+    invokeContinuationMethod: (f, [controller, request], site) => {
+      requireTest(f, 'Test.invokeContinuationMethod', site);
+      return testInvokeContinuationMethod(f, controller, request, site);
     },
     getStandardPricebookId: (f, a, site) => unsupported(f, 'Test.getStandardPricebookId', site),
     loadData: (f, a, site) => unsupported(f, 'Test.loadData', site),

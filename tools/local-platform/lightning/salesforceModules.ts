@@ -1,6 +1,7 @@
 /**
  * The `@salesforce/*` modules a component may import, as a rollup plugin of virtual modules:
  * - `@salesforce/apex/Class.method` → a callable wire adapter posting to the org's /aura (client/apex.js);
+ * - `@salesforce/apexContinuation/Class.method` → the same for a method returning a Continuation (one at a time per page);
  * - `@salesforce/apex` → refreshApex, getSObjectValue;
  * - `@salesforce/user/Id`, `@salesforce/user/isGuest` → the session's user (client/context.js);
  * - `@salesforce/label/c.Name` → the org's deployed custom label (a missing one fails, as a deploy would);
@@ -17,7 +18,7 @@ export interface OrgModuleLookups {
 }
 
 const PREFIX = '\0lp-sf:';
-const HANDLED = /^@salesforce\/(apex(\/.*)?|user\/(Id|isGuest)|label\/c\..+|schema\/.+)$/;
+const HANDLED = /^@salesforce\/(apex(\/.*)?|apexContinuation\/.*|user\/(Id|isGuest)|label\/c\..+|schema\/.+)$/;
 
 export function salesforceModules(lookups: OrgModuleLookups, clientDir: string): Plugin {
   const apexRuntime = JSON.stringify(join(clientDir, 'apex.js'));
@@ -31,9 +32,9 @@ export function salesforceModules(lookups: OrgModuleLookups, clientDir: string):
       if (!id.startsWith(PREFIX)) return null;
       const source = id.slice(PREFIX.length);
       if (source === '@salesforce/apex') return `export { refreshApex, getSObjectValue } from ${apexRuntime};`;
-      const apex = /^@salesforce\/apex\/(?:\w+\.)?(\w+)\.(\w+)$/.exec(source);
-      if (apex) return `import { apexMethod } from ${apexRuntime};\nexport default apexMethod(${JSON.stringify(apex[1])}, ${JSON.stringify(apex[2])});`;
-      if (source.startsWith('@salesforce/apex/')) this.error(`Invalid Apex import ${source}: use @salesforce/apex/Class.method`);
+      const apex = /^@salesforce\/(apex|apexContinuation)\/(?:\w+\.)?(\w+)\.(\w+)$/.exec(source);
+      if (apex) return `import { apexMethod } from ${apexRuntime};\nexport default apexMethod(${JSON.stringify(apex[2])}, ${JSON.stringify(apex[3])}, ${apex[1] === 'apexContinuation'});`;
+      if (/^@salesforce\/apex(Continuation)?\//.test(source)) this.error(`Invalid Apex import ${source}: use @salesforce/${source.split('/')[1]}/Class.method`);
       if (source === '@salesforce/user/Id') return `import { context } from ${context};\nexport default context.userId;`;
       if (source === '@salesforce/user/isGuest') return 'export default false;';
       if (source.startsWith('@salesforce/label/c.')) {

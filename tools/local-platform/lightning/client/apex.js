@@ -10,7 +10,7 @@ function apexError(status, statusText, body) {
     return { status, statusText, ok: false, headers: {}, body };
 }
 
-async function callApex(classname, method, params, cacheable) {
+async function callApex(classname, method, params, cacheable, isContinuation = false) {
     const id = `${++sequence};a`;
     const message = {
         actions: [
@@ -18,7 +18,7 @@ async function callApex(classname, method, params, cacheable) {
                 id,
                 descriptor: 'aura://ApexActionController/ACTION$execute',
                 callingDescriptor: 'UNKNOWN',
-                params: { namespace: '', classname, method, params: params || {}, cacheable, isContinuation: false }
+                params: { namespace: '', classname, method, params: params || {}, cacheable, isContinuation }
             }
         ]
     };
@@ -49,11 +49,25 @@ async function callApex(classname, method, params, cacheable) {
     throw apexError(500, 'Server Error', (action.error && action.error[0]) || { message: 'The Apex action failed.' });
 }
 
+// "At any time, there can be only one continuation in progress on the client" (LWC Developer Guide,
+// Continuation Limits): continuation actions wait for the one before them.
+let continuationTail = Promise.resolve();
+function callContinuation(classname, method, params, cacheable) {
+    const run = continuationTail.then(() => callApex(classname, method, params, cacheable, true));
+    continuationTail = run.then(
+        () => undefined,
+        () => undefined
+    );
+    return run;
+}
+
 // Wired values → the adapter that emitted them, for refreshApex.
 const emitted = new WeakMap();
 
-export function apexMethod(classname, method) {
-    const imperative = (params) => callApex(classname, method, params, false);
+/** `@salesforce/apex/Class.method`, or with `continuation` `@salesforce/apexContinuation/Class.method`. */
+export function apexMethod(classname, method, continuation = false) {
+    const call = (params, cacheable) => (continuation ? callContinuation : callApex)(classname, method, params, cacheable);
+    const imperative = (params) => call(params, false);
     imperative.adapter = class ApexWireAdapter {
         constructor(dataCallback) {
             this.dataCallback = dataCallback;
@@ -75,7 +89,7 @@ export function apexMethod(classname, method) {
             if (this.connected) this.load();
         }
         load() {
-            return callApex(classname, method, this.config, true).then(
+            return call(this.config, true).then(
                 (data) => this.emit({ data, error: undefined }),
                 (error) => this.emit({ data: undefined, error })
             );
