@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setMetadataModule } from '../../tools/local-platform/data/access.ts';
 import { createApexHost } from '../../tools/local-platform/apex/apexHost.ts';
 import * as metadata from '../../tools/local-platform/metadata/index.ts';
-import type { MetadataModule } from '../../tools/local-platform/http/neighbours.ts';
+import type { MetadataModule } from '../../tools/local-platform/http/contracts.ts';
 import { createOrg } from '../../tools/local-platform/devhub/orgs.ts';
 import { createRecordStore, openDatabase } from '../../tools/local-platform/data/store.ts';
 import { projectRoot } from './projectFiles.ts';

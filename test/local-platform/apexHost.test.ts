@@ -4,7 +4,7 @@ import { addScratchOrg, startTestPlatform } from './helpers.ts';
 import { createApexHost, remoteSiteAllows, unauthorizedEndpoint } from '../../tools/local-platform/apex/apexHost.ts';
 import { generateSelfSigned } from '../../tools/local-platform/devhub/cliApp.ts';
 import { getOrg, type StoredOrg } from '../../tools/local-platform/data/store.ts';
-import type { MetadataModule } from '../../tools/local-platform/http/neighbours.ts';
+import type { MetadataModule } from '../../tools/local-platform/http/contracts.ts';
 
 /** The ApexHost the platform gives the Apex runtime: SOQL/DML, transactions, callouts, signing, cache. */
 let p: Awaited<ReturnType<typeof startTestPlatform>>;

@@ -5,24 +5,12 @@
  * The password comes from KEYSTORE_PASSWORD or the keystore's `.password` file (tools/certs), travels in a
  * header — never argv, URL or output.
  */
-import { readFileSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Org } from '@salesforce/core';
 import { ToolError } from '../core/ToolError.ts';
-import { readKeystorePassword } from '../certs/keystorePassword.ts';
+import { importKeystoreIntoOrg, type ImportKeystoreFlags, type ImportKeystoreResult } from '../provisioning/importKeystore.ts';
 import { runCommand } from './runCommand.ts';
 
-export interface ImportKeystoreFlags {
-  targetOrg: string;
-  file: string;
-  label?: string;
-}
-
-export interface ImportKeystoreResult {
-  orgId: string;
-  instanceUrl: string;
-  imported: { name: string; label: string; keySize: number; expirationDate: string; unchanged?: boolean }[];
-}
+export type { ImportKeystoreFlags, ImportKeystoreResult };
 
 const USAGE = 'npm run local-orgs -- import-keystore --target-org <alias> --file <keystore.jks> [--label <label>] [--json]';
 
@@ -41,42 +29,6 @@ export function parseImportKeystoreFlags(args: string[]): ImportKeystoreFlags {
   const file = value('file') ?? value('f');
   if (!targetOrg || !file) throw new ToolError('--target-org and --file are required.', 'InvalidFlag', [USAGE]);
   return { targetOrg, file, label: value('label') };
-}
-
-/** Posts the keystore to the org's /local/import-keystore endpoint and returns what was imported. */
-export async function importKeystoreIntoOrg(flags: ImportKeystoreFlags, env: NodeJS.ProcessEnv = process.env): Promise<ImportKeystoreResult> {
-  if (!existsSync(flags.file)) throw new ToolError(`${flags.file} does not exist.`, 'KeystoreNotFound', ['Create one: npm run cert -- create']);
-  const jks = readFileSync(flags.file);
-  const password = readKeystorePassword(flags.file, env);
-  const org = await Org.create({ aliasOrUsername: flags.targetOrg });
-  const conn = org.getConnection();
-  const instanceUrl = conn.instanceUrl;
-  const host = new URL(instanceUrl).hostname;
-  if (host !== '127.0.0.1' && host !== 'localhost') {
-    throw new ToolError(`${flags.targetOrg} is not an org of the local platform (${instanceUrl}).`, 'NotLocalOrg', [
-      "Salesforce has no API for Import from Keystore: use Setup → Certificate and Key Management → Import from Keystore in that org.",
-    ]);
-  }
-  await org.refreshAuth();
-  const res = await fetch(`${instanceUrl}/local/import-keystore`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${conn.accessToken}`,
-      'Content-Type': 'application/octet-stream',
-      'X-Keystore-Password': password,
-      ...(flags.label ? { 'X-Certificate-Label': flags.label } : {}),
-    },
-    body: jks,
-  });
-  const body = (await res.json().catch(() => undefined)) as
-    | { imported?: ImportKeystoreResult['imported'] }
-    | { errorCode: string; message: string; actions?: string[] }[]
-    | undefined;
-  if (!res.ok || !body || Array.isArray(body)) {
-    const err = Array.isArray(body) ? body[0] : undefined;
-    throw new ToolError(err?.message ?? `The local platform answered HTTP ${res.status}.`, err?.errorCode ?? 'ImportKeystoreFailed', err?.actions ?? []);
-  }
-  return { orgId: org.getOrgId(), instanceUrl, imported: body.imported ?? [] };
 }
 
 export function importedHuman(r: ImportKeystoreResult): string {

@@ -93,7 +93,8 @@ async function main(): Promise<void> {
     }
     case 'import-keystore': {
       // Same password rules as `npm run cert`: KEYSTORE_PASSWORD or the .password file beside the keystore.
-      const { importKeystoreIntoOrg, importedHuman, parseImportKeystoreFlags } = await import('./importKeystore.ts');
+      const { importedHuman, parseImportKeystoreFlags } = await import('./importKeystore.ts');
+      const { importKeystoreIntoOrg } = await import('../provisioning/importKeystore.ts');
       const r = await importKeystoreIntoOrg(parseImportKeystoreFlags(args.filter((a) => a !== 'import-keystore')));
       print(importedHuman(r), r);
       return;

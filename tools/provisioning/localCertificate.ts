@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCertificateSet } from '../certs/createCertificateSet.ts';
 import { resolveNewKeystorePassword } from '../certs/keystorePassword.ts';
-import { importKeystoreIntoOrg } from '../cli/importKeystore.ts';
+import { importKeystoreIntoOrg } from './importKeystore.ts';
 import { ToolError } from '../core/ToolError.ts';
 import { retrieveComponent } from './orgOps.ts';
 import type { Progress } from './progress.ts';

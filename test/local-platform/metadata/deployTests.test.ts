@@ -6,7 +6,7 @@ import { getOrg } from '../../../tools/local-platform/data/store.ts';
 import type { OrgInfo } from '../../../tools/local-platform/http/contracts.ts';
 import { listStoredComponents } from '../../../tools/local-platform/metadata/componentStore.ts';
 import { setMetadataModule } from '../../../tools/local-platform/data/access.ts';
-import type { MetadataModule } from '../../../tools/local-platform/http/neighbours.ts';
+import type { MetadataModule } from '../../../tools/local-platform/http/contracts.ts';
 
 // Deploys that run Apex tests go through the real local Apex runtime (tools/apex).
 const platform = newTestPlatform();

@@ -3,7 +3,7 @@ import { journalCommit, journalNextSeq, journalRollback, journalWrite, type RawR
 import type { DatabaseSync } from 'node:sqlite';
 import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord, ApexClassSource } from '../../apex/host.ts';
 import type { RecordStore } from '../http/contracts.ts';
-import type { MetadataModule } from '../http/neighbours.ts';
+import type { MetadataModule } from '../http/contracts.ts';
 import { runSoql, splitAllRows } from '../data/soql.ts';
 import { deleteRecord, getDeletedRecord, getRecord, insertRecord, undeleteRecord, updateRecord, tx, type StoredOrg } from '../data/store.ts';
 import { checkFieldEdit, checkObjectAccess, fieldPermission, hasClassAccess, hasObjectAccess, profileNameOf } from '../data/access.ts';

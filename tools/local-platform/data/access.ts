@@ -1,8 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { PermissionSetInfo } from '../http/contracts.ts';
-import type { MetadataModule } from '../http/neighbours.ts';
+import type { MetadataModule } from '../http/contracts.ts';
 import { invalidField, invalidType, noSuchColumnOnWrite, ApiError } from '../http/errors.ts';
-import { getRecord } from './store.ts';
+import { getRecord } from './records.ts';
 
 /**
  * Object and field permissions for `WITH USER_MODE` and user-mode DML. The System Administrator

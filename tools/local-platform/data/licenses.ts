@@ -1,11 +1,10 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { ApiError } from '../http/errors.ts';
-import { insertRecord } from './store.ts';
-import { getRecord } from './store.ts';
+import { getRecord } from './records.ts';
 import { API_ONLY_PROFILE, permissionSetInfo, profileNameOf } from './access.ts';
 
 /**
- * Permission set licenses (facts C1). The Salesforce Integration user license "makes the Minimum Access -
+ * Permission set licenses (docs/salesforce-rules.md#integration-user-license). The Salesforce Integration user license "makes the Minimum Access -
  * API Only Integrations profile and the Salesforce API Integration permission set license available"
  * (Help, platform.integration_user.htm): a user on that profile gets object permissions only through a
  * permission set after `SalesforceAPIIntegrationPsl` is assigned to them (PermissionSetLicenseAssign).
@@ -14,15 +13,6 @@ import { API_ONLY_PROFILE, permissionSetInfo, profileNameOf } from './access.ts'
  * code are unverified; FIELD_INTEGRITY_EXCEPTION is our choice).
  */
 export const API_INTEGRATION_PSL = 'SalesforceAPIIntegrationPsl';
-
-/** The licenses every org gets; Developer Edition orgs come with five Salesforce Integration users. */
-export function seedPermissionSetLicenses(db: DatabaseSync, orgId: string): void {
-  insertRecord(
-    db, orgId, 'PermissionSetLicense',
-    { DeveloperName: API_INTEGRATION_PSL, MasterLabel: 'Salesforce API Integration', Status: 'Active', TotalLicenses: 5, UsedLicenses: 0, ExpirationDate: null },
-    { trusted: true },
-  );
-}
 
 function pslAssigned(db: DatabaseSync, orgId: string, userId: string, developerName: string): boolean {
   return !!db

@@ -140,19 +140,8 @@ export function updateOrgSettings(db: DatabaseSync, orgId: string, patch: Record
   });
 }
 
-export interface StoredRecord {
-  id: string;
-  sobject: string;
-  fields: Record<string, unknown>;
-}
-
-export function getRecord(db: DatabaseSync, orgId: string, id: string): StoredRecord | undefined {
-  if (!isValidId(id)) return undefined;
-  const r = db.prepare('SELECT id, sobject, fields FROM records WHERE org_id = ? AND substr(id,1,15) = ?').get(orgId, to15(id)) as
-    | { id: string; sobject: string; fields: string }
-    | undefined;
-  return r ? { id: r.id, sobject: r.sobject, fields: JSON.parse(r.fields) } : undefined;
-}
+export { getRecord, type StoredRecord } from './records.ts';
+import { getRecord, type StoredRecord } from './records.ts';
 
 export function orgKind(db: DatabaseSync, orgId: string): 'devhub' | 'scratch' {
   return (getOrg(db, orgId)?.kind ?? 'scratch') as 'devhub' | 'scratch';

@@ -7,7 +7,7 @@ import { findApp, insertApp } from '../oauth/oauth.ts';
 import { issueToken } from '../oauth/tokens.ts';
 import { to15 } from '../data/ids.ts';
 import { ADMIN_PROFILE } from '../data/access.ts';
-import type { MetadataModule } from '../http/neighbours.ts';
+import type { MetadataModule } from '../http/contracts.ts';
 
 /**
  * Dev Hub behaviour: a ScratchOrgInfo insert signs up a scratch org (synchronously, so the CLI's
@@ -106,7 +106,7 @@ export async function signUpScratchOrg(deps: SignupDeps, hubId: string, input: R
   try {
     const soiId = tx(db, () => {
       const settings: Record<string, unknown> = {};
-      // Feature PlatformCache "enables Platform Cache and allocates a 3 MB cache" (facts §5.7).
+      // Feature PlatformCache "enables Platform Cache and allocates a 3 MB cache" (docs/salesforce-rules.md#platform-cache).
       if (features.some((f) => f.toLowerCase() === 'platformcache')) settings.platformCache = { orgCapacityMb: 3 };
       const { org, adminId } = createOrg(db, {
         name: orgName, kind: 'scratch', port: listener.port, edition: canonicalEdition, features, settings, hubId,

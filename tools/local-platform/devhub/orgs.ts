@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { newId } from '../data/ids.ts';
 import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from '../data/store.ts';
 import { ADMIN_PROFILE, API_ONLY_PROFILE } from '../data/access.ts';
-import { seedPermissionSetLicenses } from '../data/licenses.ts';
+import { API_INTEGRATION_PSL } from '../data/licenses.ts';
 
 /**
  * Creating an org: its row, its Organization record, the standard profiles and its admin user.
@@ -62,4 +62,13 @@ export function createOrg(db: DatabaseSync, spec: NewOrg): { org: StoredOrg; adm
 export function profileId(db: DatabaseSync, orgId: string, name: string): string | undefined {
   const r = db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'Profile' AND json_extract(fields,'$.Name') = ?").get(orgId, name) as { id: string } | undefined;
   return r?.id;
+}
+
+/** The licenses every org gets; Developer Edition orgs come with five Salesforce Integration users. */
+export function seedPermissionSetLicenses(db: DatabaseSync, orgId: string): void {
+  insertRecord(
+    db, orgId, 'PermissionSetLicense',
+    { DeveloperName: API_INTEGRATION_PSL, MasterLabel: 'Salesforce API Integration', Status: 'Active', TotalLicenses: 5, UsedLicenses: 0, ExpirationDate: null },
+    { trusted: true },
+  );
 }

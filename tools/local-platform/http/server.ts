@@ -10,7 +10,8 @@ import { generateSelfSigned, newConsumerKey, writeKeyFiles } from '../devhub/cli
 import { insertApp, oauthRoutes, type OAuthSettings } from '../oauth/oauth.ts';
 import { dataRoutes, toolingRoutes } from '../data/rest.ts';
 import { deleteScratchOrg, expireScratchOrgs, hubLimits, signUpScratchOrg, type ScratchLimits, type SignupDeps } from '../devhub/devhub.ts';
-import { loadNeighbours, type Neighbours } from './neighbours.ts';
+import { loadNeighbours } from './neighbours.ts';
+import type { Neighbours } from './contracts.ts';
 import { setCustomObjectSource } from '../data/schema.ts';
 import { setMetadataModule, ADMIN_PROFILE, apiDisabled, hasUserPermission } from '../data/access.ts';
 import { lookupToken } from '../oauth/tokens.ts';
@@ -315,7 +316,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
         admin: { username: DEVHUB_ADMIN, email: DEVHUB_ADMIN, firstName: 'DevHub', lastName: 'Admin' },
       });
       // A Connected App, as a Dev Hub's CI app must be: scratch sign-up cannot replicate an External Client App
-      // (C-1016, forcedotcom/cli#3515; facts C7).
+      // (C-1016, forcedotcom/cli#3515; docs/salesforce-rules.md#devhub-eca).
       insertApp(db, org.id, {
         kind: 'ConnectedApp', name: 'LocalCLI', consumerKey: clientId, certificatePem: key.certificatePem,
         adminApproved: true, profiles: [ADMIN_PROFILE], permissionSets: [], deployedAt: 0,

@@ -4,7 +4,7 @@
  * keys live apart from the components in `md_certificate_keys` and never leave through the API.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { undoInterruptedDeploys } from './applyWithUndo.ts';
+import { undoInterruptedDeploys } from './undoLog.ts';
 
 const recovered = new WeakSet<DatabaseSync>();
 

@@ -6,12 +6,12 @@ import { getRecord, tx } from '../data/store.ts';
 import { issueToken, lookupToken, revokeToken } from './tokens.ts';
 import { bearerToken, parseForm, sendJson, sendOAuthError } from '../http/http.ts';
 import { permissionSetNamesOf, profileNameOf } from '../data/access.ts';
-import type { MetadataModule } from '../http/neighbours.ts';
+import type { MetadataModule } from '../http/contracts.ts';
 import { sameId } from '../data/ids.ts';
 
 /**
  * The OAuth 2.0 endpoints of every org: the JWT bearer grant validated as Salesforce does
- * (salesforce-facts §1), the authorization-code and refresh-token grants the sf CLI uses after
+ * (docs/salesforce-rules.md#jwt-claims), the authorization-code and refresh-token grants the sf CLI uses after
  * scratch org signup, revoke, userinfo and the identity URL.
  */
 export const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -29,7 +29,7 @@ export interface OAuthSettings {
   propagationSeconds: number;
   /**
    * What a new External Client App answers in the first half of that window: `invalid_client_id` (default)
-   * or `app_not_found`, which Salesforce also answers right after an app is created (facts C4).
+   * or `app_not_found`, which Salesforce also answers right after an app is created (docs/salesforce-rules.md#eca-not-installed).
    */
   propagationError?: 'invalid_client_id' | 'app_not_found';
   /** The same window in token requests (simulation.ts): the app refuses this many, counted in `propagationRefusals`. */
@@ -148,7 +148,7 @@ export function verifyJwtAssertion(
   if (header.alg !== 'RS256' || !parts[2]) return fail('invalid_grant', 'invalid assertion');
   const iss = typeof claims.iss === 'string' ? claims.iss : '';
   const app = iss ? findApp(db, org.id, iss, settings.metadata) : undefined;
-  // The key of another org's External Client App: "External client app is not installed in this org" (facts §1.5).
+  // The key of another org's External Client App: "External client app is not installed in this org" (docs/salesforce-rules.md#token-errors).
   if (!app) return isOtherOrgsEca(db, org.id, iss) ? APP_NOT_FOUND : fail('invalid_client_id', 'client identifier invalid');
   const age = (now - app.deployedAt) / 1000;
   const window = settings.propagationSeconds;
@@ -175,11 +175,11 @@ export function verifyJwtAssertion(
   const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const audOk = auds.some((a) => typeof a === 'string' && (ACCEPTED_AUDIENCES.some((x) => sameOrigin(a, x)) || sameOrigin(a, org.instanceUrl)));
   if (!audOk) return fail('invalid_grant', 'audience is invalid');
-  // Since Spring '26 External Client Apps refuse the login/test hosts as audience with app_not_found (facts C4,
+  // Since Spring '26 External Client Apps refuse the login/test hosts as audience with app_not_found (docs/salesforce-rules.md#jwt-audience,
   // a field report): only the org's own My Domain (here its instance URL) is taken.
   if (app.kind === 'ExternalClientApplication' && !auds.some((a) => typeof a === 'string' && sameOrigin(a, org.instanceUrl))) return APP_NOT_FOUND;
   // exp in seconds per the spec; the sf CLI sends Date.now() + 300 (milliseconds) and Salesforce accepts
-  // it (facts §1.2). A value above 1e11 cannot be seconds (year 5138), so read it as milliseconds.
+  // it (docs/salesforce-rules.md#jwt-claims). A value above 1e11 cannot be seconds (year 5138), so read it as milliseconds.
   const rawExp = typeof claims.exp === 'string' && /^\d+$/.test(claims.exp) ? Number(claims.exp) : claims.exp;
   if (typeof rawExp !== 'number' || !Number.isFinite(rawExp)) return fail('invalid_grant', 'invalid assertion');
   const expMs = rawExp > 1e11 ? rawExp : rawExp * 1000;
@@ -283,7 +283,7 @@ export function oauthRoutes(settings: () => OAuthSettings): RouteHandler {
         if (!form.assertion) return (sendOAuthError(res, 400, 'invalid_grant', 'invalid assertion'), true);
         const r = verifyJwtAssertion(db, org, form.assertion, settings());
         if ('error' in r) return (sendOAuthError(res, r.status, r.error, r.error_description), true);
-        // JWT bearer issues no refresh token (facts §1.4).
+        // JWT bearer issues no refresh token (docs/salesforce-rules.md#token-response).
         const out = tx(db, () => tokenResponse(db, org, r.userId, r.app, r.app.consumerKey, false, settings().metadata));
         sendJson(res, 200, out);
         return true;
