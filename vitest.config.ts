@@ -1,11 +1,37 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three loops (DEVELOPING.md): `unit` runs in-process only (no sf CLI, no background platform, no browser),
+ * `e2e` drives real processes (the sf CLI, tsx commands, Jest, background servers), `browser` drives Chromium.
+ * A new test that starts a process belongs in e2e: name it *.e2e.test.ts or list it here.
+ */
+const E2E = [
+  'test/**/*.e2e.test.ts',
+  'test/apex/projectTests.test.ts',
+  'test/certs/cli.test.ts',
+  'test/cli/commands.test.ts',
+  'test/force-app/lwcJest.test.ts',
+  'test/force-app/codeAnalyzer.test.ts',
+  'test/local-platform/apex/apexRoutes.test.ts',
+  'test/local-platform/apex/compileErrors.test.ts',
+  'test/local-platform/hostile/process.test.ts',
+  'test/local-platform/licenses.test.ts',
+  'test/local-platform/localOrgsCli.test.ts',
+  'test/local-platform/metadata/sfDeployRetrieve.test.ts',
+  'test/local-platform/sfCliCompat.test.ts',
+];
+const BROWSER = ['test/browser/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Suites start local servers and the sf CLI; two cores cannot take more at once.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...BROWSER] } },
+      { extends: true, test: { name: 'e2e', include: E2E, exclude: BROWSER } },
+      { extends: true, test: { name: 'browser', include: BROWSER } },
+    ],
   },
 });

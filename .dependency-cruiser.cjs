@@ -1,0 +1,50 @@
+/**
+ * Import rules for tools/ (npm run lint:imports; part of npm test). Arrows point one way:
+ *   cli → provisioning → local-platform → apex → core, and inside the Apex runtime parse → check → lower → run.
+ * certs and external-service sit beside provisioning, below cli; bench may import anything but cli.
+ * Violations that existed when the rules were written are listed in .dependency-cruiser-known-violations.json
+ * (the Apex pipeline's cycle, issue 19): they may only shrink; any new one fails.
+ */
+const layer = (name, mayNotImport, comment) => ({
+  name,
+  severity: 'error',
+  comment,
+  from: { path: `^tools/${name}/` },
+  to: { path: `^tools/(${mayNotImport.join('|')})/` },
+});
+const phase = (name, later) => ({
+  name: `apex-${name}-before-${later.join('-')}`,
+  severity: 'error',
+  comment: `The Apex runtime runs parse → check → lower → run: ${name}/ imports nothing of a later phase.`,
+  from: { path: `^tools/apex/${name}/` },
+  to: { path: `^tools/apex/(${later.join('|')})/`, dependencyTypesNot: ['type-only'] },
+});
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle makes load order decide behaviour (an undefined constant once broke CI).',
+      from: { path: '^tools/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    layer('core', ['apex', 'local-platform', 'provisioning', 'cli', 'certs', 'external-service', 'bench', 'ci'], 'core is the bottom layer.'),
+    layer('apex', ['local-platform', 'provisioning', 'cli', 'bench', 'external-service', 'ci'], 'The Apex runtime knows nothing of the platform that hosts it.'),
+    layer('certs', ['apex', 'local-platform', 'provisioning', 'cli', 'bench', 'ci'], 'certs is a library below the tools that use it.'),
+    layer('local-platform', ['provisioning', 'cli', 'bench', 'ci'], 'The platform is what provisioning talks to, never the other way.'),
+    layer('external-service', ['provisioning', 'cli', 'bench', 'local-platform', 'ci'], 'The reference service stands alone.'),
+    layer('provisioning', ['cli', 'bench'], 'Commands are thin: the libraries they call never import them.'),
+    layer('ci', ['cli', 'bench'], 'The workflow runner is a library.'),
+    layer('bench', ['cli'], 'Benchmarks call libraries, not commands.'),
+    phase('parse', ['check', 'lower', 'run']),
+    phase('check', ['lower', 'run']),
+    phase('lower', ['run']),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^tools/local-platform/lightning/(modules|client)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.mjs', '.js'] },
+  },
+};
