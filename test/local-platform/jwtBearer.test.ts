@@ -7,7 +7,7 @@ import { profileId } from '../../tools/local-platform/devhub/orgs.ts';
 import { getOrg, insertRecord, tx } from '../../tools/local-platform/data/store.ts';
 import { clearSimulationChanges, writeSimulationChanges } from '../../tools/local-platform/process/simulation.ts';
 
-/** Every rule of the JWT bearer grant, each with Salesforce's exact error (salesforce-facts §1.5). */
+/** Every rule of the JWT bearer grant, each with Salesforce's exact error (docs/salesforce-rules.md#token-errors). */
 let p: Awaited<ReturnType<typeof startTestPlatform>>;
 const secs = () => Math.floor(Date.now() / 1000);
 

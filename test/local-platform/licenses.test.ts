@@ -1,5 +1,5 @@
 /**
- * Permission set licenses (facts C1): PermissionSetLicense and PermissionSetLicenseAssign through REST
+ * Permission set licenses (docs/salesforce-rules.md#integration-user-license): PermissionSetLicense and PermissionSetLicenseAssign through REST
  * and the real `sf data` commands, and the rule that a user on Minimum Access - API Only Integrations gets
  * a permission set with object permissions only after SalesforceAPIIntegrationPsl is assigned.
  */

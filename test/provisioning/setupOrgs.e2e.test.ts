@@ -51,7 +51,7 @@ async function deployRendered(org: OrgRef, name: string, files: RenderedFiles): 
   expect(result.response.status, JSON.stringify(result.getFileResponses())).toBe(RequestStatus.Succeeded);
 }
 
-/** B's External Client App as setup redeploys it: the app exists, so its consumer key stays out (facts C5). */
+/** B's External Client App as setup redeploys it: the app exists, so its consumer key stays out (docs/salesforce-rules.md#consumer-key-on-create). */
 const providerApp = (certificatePem: string) =>
   renderExternalClientApp({ certificatePem, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET });
 
@@ -67,7 +67,7 @@ async function idOf(conn: Connection, soql: string): Promise<string> {
 
 beforeAll(async () => {
   // New apps propagate here: each refuses its first two token requests, first as unknown (app_not_found for an
-  // External Client App, facts C4), then as not approved. The first run waits through it; then it is switched off.
+  // External Client App, docs/salesforce-rules.md#eca-not-installed), then as not approved. The first run waits through it; then it is switched off.
   world = await isolatedWorld('setup-e2e-', { LOCAL_SF_PROPAGATION_REQUESTS: '2', LOCAL_SF_PROPAGATION_ERROR: 'app_not_found' });
   ({ base, env } = world);
   await mkdir(join(root, '.local'), { recursive: true });
@@ -192,7 +192,7 @@ describe('verify names the cause of each wiring fault', { timeout: 300_000 }, ()
     await b.sobject('PermissionSetLicenseAssign').destroy(license);
     const text = await failedVerify();
     expect(text).toContain(`integration user: ${state.integrationUsername} (Minimum Access - API Only Integrations) lacks the permission set license ${API_INTEGRATION_PSL}`);
-    // Mended in setup's order: the license first, else B refuses the permission set (facts C1).
+    // Mended in setup's order: the license first, else B refuses the permission set (docs/salesforce-rules.md#integration-user-license).
     await b.sobject('PermissionSetLicenseAssign').create({ AssigneeId: userId, PermissionSetLicenseId: await idOf(b, `SELECT Id FROM PermissionSetLicense WHERE DeveloperName = '${API_INTEGRATION_PSL}'`) });
     await b.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: await idOf(b, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`) });
   });

@@ -3,7 +3,7 @@ import { diagnoseCalloutError, diagnoseTokenError } from '../../tools/provisioni
 import { waitForToken } from '../../tools/provisioning/verifyCallout.ts';
 import type { ApexRunResult } from '../../tools/provisioning/orgOps.ts';
 
-// Every row of the error table in shared/reference/salesforce-facts.md §1.5, as Apex surfaces it.
+// Every row of the error table in docs/salesforce-rules.md#token-errors, as Apex surfaces it.
 const cases: Array<[string, string, boolean]> = [
   ['Jwt.TokenException: invalid_client_id: client identifier invalid', 'Consumer_Key__c', true],
   ["Jwt.TokenException: invalid_grant: user hasn't approved this consumer", 'Account_Retriever_Integration', true],

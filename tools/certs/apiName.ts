@@ -1,7 +1,7 @@
 /**
  * The keystore alias becomes the certificate's Unique Name in Org A (Apex signs with it), so it must be a
  * valid Salesforce API name. The rule is Salesforce's DeveloperName rule; that Import from Keystore applies
- * it to the alias is an inference (salesforce-facts §3.2: "Alias rules: not found") — unverified.
+ * it to the alias is an inference (docs/salesforce-rules.md#import-keystore: "Alias rules: not found") — unverified.
  */
 import { certErrors } from './certErrors.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Every certificate and keystore failure a person can hit, as ToolErrors with the fix to try.
  * The texts Salesforce shows on Setup → Certificate and Key Management → Import from Keystore are
- * copied verbatim from salesforce-facts §3.2 (KEYSTORE-HELP, KEYSTORE-KB) so the local platform
+ * copied verbatim from docs/salesforce-rules.md#import-keystore (KEYSTORE-HELP, KEYSTORE-KB) so the local platform
  * rejects a keystore exactly the way Setup does.
  */
 import { ToolError } from '../core/ToolError.ts';
@@ -9,7 +9,7 @@ import { ToolError } from '../core/ToolError.ts';
 export const SUPPORTED_KEY_SIZES = [2048, 3072, 4096] as const;
 export type KeySize = (typeof SUPPORTED_KEY_SIZES)[number];
 
-/** Salesforce's own import messages (salesforce-facts §3.2), verbatim. */
+/** Salesforce's own import messages (docs/salesforce-rules.md#import-keystore), verbatim. */
 export const SALESFORCE_IMPORT_MESSAGES = {
   noPrivateKeyEntry: "No certificate was imported because the keystore file doesn't contain a PrivateKey entry.",
   notRsa: 'The key is not an RSA key.',

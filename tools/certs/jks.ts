@@ -1,6 +1,6 @@
 /**
  * Our own Java KeyStore (JKS) encoder and decoder. node-forge has no JKS and the npm JKS packages only
- * read, yet Salesforce's "Import from Keystore" takes JKS only (salesforce-facts §3.2). The format
+ * read, yet Salesforce's "Import from Keystore" takes JKS only (docs/salesforce-rules.md#import-keystore). The format
  * (sun.security.provider.JavaKeyStore) is small:
  *
  *   u32 magic 0xFEEDFEED, u32 version 2, u32 entry count, then per entry

@@ -78,7 +78,7 @@ export async function collectSfWarnings<T>(fn: () => Promise<T>): Promise<{ valu
 }
 
 /**
- * Dev Hub refusals that need the user to act, as named errors with the way out (facts §6.2: daily
+ * Dev Hub refusals that need the user to act, as named errors with the way out (docs/salesforce-rules.md#devhub-limits: daily
  * sign-ups count in a rolling 24-hour window; an active allocation frees when an org is deleted or
  * expires; §6.3 / C7: a hub authorized through an External Client App gets C-1016).
  */

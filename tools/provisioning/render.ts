@@ -16,7 +16,7 @@ export const RESOURCE_PATH = '/services/apexrest/AccountRetriever';
 
 export interface ProviderAppInput {
   certificatePem: string;
-  /** Only when the app is created: a redeploy carrying the key may be refused (facts C5). */
+  /** Only when the app is created: a redeploy carrying the key may be refused (docs/salesforce-rules.md#consumer-key-on-create). */
   consumerKey?: string;
   contactEmail: string;
   /** Scratch orgs: the policy pre-authorizes this permission set. */

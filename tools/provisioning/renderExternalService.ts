@@ -9,7 +9,7 @@
  * (claims iss/sub/aud editable, iat added, exp two minutes unless set, alg RS256); Connect REST
  * ExternalCredentialInput (`authenticationProtocol` `Jwt`; parameter types `SigningCertificate`,
  * `JwtBodyClaim`, `JwtHeaderClaim`; its JWT-bearer example names the certificate row `SigningCertificate`).
- * UNVERIFIED (salesforce-facts Correction 8: no retrieved JWT External Credential is public): that the
+ * UNVERIFIED (docs/salesforce-rules.md#jwt-external-credential: no retrieved JWT External Credential is public): that the
  * Metadata API takes `Jwt` (its API 56 page says "Reserved for future use"), the row names, the group
  * `DefaultGroup`, the certificate in `certificate` rather than `parameterValue`, and the principal-access
  * name `<ExternalCredential>-<Principal>`. Make one in Setup and `sf project retrieve start -m

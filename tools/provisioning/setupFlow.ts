@@ -141,7 +141,7 @@ const steps: Step[] = [
         return `SHA-256 ${cert.fingerprintSha256} (made here, imported from ${cert.jksPath})`;
       }
       // The org generates the key pair; only the public certificate comes back. Deploying over an existing
-      // certificate renews its key pair (facts C3) and breaks B's trust, so it is deployed only when absent.
+      // certificate renews its key pair (docs/salesforce-rules.md#certificate-renewal) and breaks B's trust, so it is deployed only when absent.
       const existing = await toolingQuery(o.consumerAlias, `SELECT Id FROM Certificate WHERE DeveloperName = '${CERTIFICATE_NAME}'`);
       if (existing.length === 0) await deploySource(o.consumerAlias, [CERTIFICATE_SOURCE]);
       const files = await retrieveComponent(o.consumerAlias, `Certificate:${CERTIFICATE_NAME}`);
@@ -163,7 +163,7 @@ const steps: Step[] = [
       const prepared = ctx.providerPrepared ?? prepareProvider(ctx);
       ctx.providerPrepared = undefined;
       ctx.state.integrationUsername = await prepared;
-      // The consumer key is deployed only when the app is created (facts C5): a redeploy leaves it out.
+      // The consumer key is deployed only when the app is created (docs/salesforce-rules.md#consumer-key-on-create): a redeploy leaves it out.
       const existing = await existingApp(o.providerAlias, o.app);
       const recorded = ctx.state.app?.kind === o.app ? ctx.state.app.consumerKey : undefined;
       const createKey = existing.exists ? undefined : (recorded ?? newConsumerKey());
@@ -225,7 +225,7 @@ const steps: Step[] = [
     title: 'B issues A a token (waits for the app to propagate)',
     async run(ctx) {
       const o = ctx.options;
-      // A new External Client App can take up to 30 minutes on real orgs (facts C4); local ones, LOCAL_SF_PROPAGATION_SECONDS.
+      // A new External Client App can take up to 30 minutes on real orgs (docs/salesforce-rules.md#eca-not-installed); local ones, LOCAL_SF_PROPAGATION_SECONDS.
       const waitMs = o.tokenWaitMs ?? (ctx.state.devHub?.local ? 60_000 : REAL_TOKEN_WAIT_MINUTES * 60_000);
       const wait = await waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${line}`), ctx.state.provider!.loginUrl);
       ctx.tokenWait = wait;
@@ -323,7 +323,7 @@ async function existingApp(alias: string, kind: 'eca' | 'connected-app'): Promis
 
 /**
  * @salesforce/core warns `features.N: Invalid input` for features missing from its own list, and sends the
- * definition unchanged (facts C2). Salesforce's recipe for External Client Apps needs two such features, so
+ * definition unchanged (docs/salesforce-rules.md#eca-scratch). Salesforce's recipe for External Client Apps needs two such features, so
  * that warning is expected: it becomes an info line naming them. Any other warning stays a warning.
  */
 function reportDefinitionWarnings(ctx: Ctx, warnings: string[], definitionFiles: string[]): void {
@@ -369,8 +369,8 @@ function unknownConsumerKey(kind: 'eca' | 'connected-app'): ToolError {
 
 /**
  * B's side before its app: the integration user, its license first (without it the permission set's Account read
- * is refused, facts C1), then force-app/provider, since the permission set the app pre-authorizes must exist
- * before the app (facts C6). Returns the integration user's username.
+ * is refused, docs/salesforce-rules.md#integration-user-license), then force-app/provider, since the permission set the app pre-authorizes must exist
+ * before the app (docs/salesforce-rules.md#preauthorize-permission-set). Returns the integration user's username.
  */
 async function prepareProvider(ctx: Ctx): Promise<string> {
   const username = await ensureIntegrationUser(ctx);
@@ -379,7 +379,7 @@ async function prepareProvider(ctx: Ctx): Promise<string> {
   return username;
 }
 
-/** The API-only profile gives object permissions only with its permission set license (facts C1). */
+/** The API-only profile gives object permissions only with its permission set license (docs/salesforce-rules.md#integration-user-license). */
 async function licenseIntegrationUser(ctx: Ctx, username: string): Promise<void> {
   const rows = await query<{ Profile?: { Name?: string } }>(ctx.options.providerAlias, `SELECT Profile.Name FROM User WHERE Username = '${username}'`);
   if (rows[0]?.Profile?.Name !== INTEGRATION_PROFILE) return;

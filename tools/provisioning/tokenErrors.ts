@@ -1,6 +1,6 @@
 /**
  * What each token-endpoint error means for this setup and what to change. Strings are Salesforce's own
- * (../shared/reference/salesforce-facts.md §1.5); the local platform answers the same ones.
+ * (docs/salesforce-rules.md#token-errors); the local platform answers the same ones.
  */
 export interface TokenDiagnosis {
   error: string;

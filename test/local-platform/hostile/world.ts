@@ -42,7 +42,7 @@ export async function startWorld() {
     const profile = profileId(p.db, org, API_ONLY_PROFILE) ?? insertRecord(p.db, org, 'Profile', { Name: API_ONLY_PROFILE, UserType: 'Standard' }, { trusted: true });
     const userId = insertRecord(p.db, org, 'User', { Username: 'integration@orgb.hostile', LastName: 'Integration', Email: 'i@x.test', IsActive: true, ProfileId: profile }, { trusted: true });
     const ps = p.records.find(org, 'PermissionSet', 'Name', 'Account_Retriever_Integration')!;
-    // The API-only profile takes Account read only with its permission set license (facts C1), as setup assigns it.
+    // The API-only profile takes Account read only with its permission set license (docs/salesforce-rules.md#integration-user-license), as setup assigns it.
     const psl = p.records.find(org, 'PermissionSetLicense', 'DeveloperName', 'SalesforceAPIIntegrationPsl')!;
     insertRecord(p.db, org, 'PermissionSetLicenseAssign', { AssigneeId: userId, PermissionSetLicenseId: psl['Id'] }, { trusted: true });
     insertRecord(p.db, org, 'PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: ps['Id'] }, { trusted: true });

@@ -196,7 +196,7 @@ private class AccountDescriberTest {
     const [user] = (await hub.query<{ Id: string }>(`SELECT Id FROM User WHERE Username = '${platform.adminUsername}'`)).records;
     const [permSet] = (await hub.query<{ Id: string }>("SELECT Id FROM PermissionSet WHERE Name = 'Account_Retriever_Integration'")).records;
     expect(await hub.sobject('PermissionSetAssignment').create({ AssigneeId: user.Id, PermissionSetId: permSet.Id })).toMatchObject({ success: true });
-    // An External Client App takes the org's own URL as audience, not login.salesforce.com (facts C4).
+    // An External Client App takes the org's own URL as audience, not login.salesforce.com (docs/salesforce-rules.md#eca-not-installed).
     const assertion = signRs256({ alg: 'RS256' }, { iss: consumerKey, sub: platform.adminUsername, aud: platform.url, exp: Math.floor(Date.now() / 1000) + 120 }, getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.privateKeyPem);
     const token = (await new OAuth2({ loginUrl: platform.url }).requestToken({ grant_type: JWT_GRANT, assertion })) as unknown as { access_token: string };
     expect(token.access_token).toBeTruthy();

@@ -4,7 +4,7 @@
  * service verifies it. Two forms:
  * - new model: an External Credential with `authenticationProtocol` `Jwt` (Connect API lists `Jwt`;
  *   Help "Create or Edit a JWT External Credential"; the Metadata API reference of API 56 still says
- *   "Reserved for future use" — UNVERIFIED that a deploy takes it, see salesforce-facts Correction 8);
+ *   "Reserved for future use" — UNVERIFIED that a deploy takes it, see docs/salesforce-rules.md#jwt-external-credential);
  *   claims come from `JwtBodyClaim` rows, extra header fields from `JwtHeaderClaim` rows, the key from the
  *   `SigningCertificate` row's `certificate`.
  * - legacy: a NamedCredential with `protocol` `Jwt` ("for connections using a direct token system"),

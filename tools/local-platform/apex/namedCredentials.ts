@@ -3,8 +3,8 @@
  * External Credential (new model: OAuth 2.0, JWT Bearer Flow) or its legacy `JwtExchange` fields say how
  * to get a token. The platform signs an RS256 assertion with the org's certificate, trades it at the
  * token endpoint over real HTTP, caches the token per credential and principal, re-mints once on a 401,
- * and adds `Authorization: Bearer`. No Remote Site Setting is checked for these callouts (salesforce-facts
- * §4.1: "If the callout specifies a named credential as the endpoint, you don't need to configure remote
+ * and adds `Authorization: Bearer`. No Remote Site Setting is checked for these callouts (docs/salesforce-rules.md#callout-endpoints,
+ * Apex guide: "If the callout specifies a named credential as the endpoint, you don't need to configure remote
  * site settings").
  *
  * Error texts: the missing/no-access message is the one Salesforce's new model shows (same text for a

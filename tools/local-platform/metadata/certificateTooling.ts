@@ -1,7 +1,7 @@
 /**
  * Tooling API `Certificate` (query only, as on Salesforce: "supports query() and retrieve()"): what
  * setup scripts ask before deploying a certificate, since a deploy over an existing one renews its key
- * pair (facts C3). Served from md_certificate_keys: generated and keystore-imported certificates alike.
+ * pair (docs/salesforce-rules.md#certificate-renewal). Served from md_certificate_keys: generated and keystore-imported certificates alike.
  * Supported: `SELECT <fields> FROM Certificate [WHERE DeveloperName = '<name>']`.
  */
 import { createHash, X509Certificate } from 'node:crypto';

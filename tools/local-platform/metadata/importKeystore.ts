@@ -1,6 +1,6 @@
 /**
  * Setup → Certificate and Key Management → "Import from Keystore", which Salesforce offers in the UI only
- * (salesforce-facts §3.2). The JKS is decoded by tools/certs (decodeJks), which applies Salesforce's import
+ * (docs/salesforce-rules.md#import-keystore). The JKS is decoded by tools/certs (decodeJks), which applies Salesforce's import
  * rules and exact messages (no PrivateKey entry, not RSA, not PKCS#8, key size, key/chain mismatch, key
  * password ≠ store password). Each private-key entry becomes a Certificate whose Unique Name is its alias;
  * the key is kept in md_certificate_keys, the public certificate is retrievable like any Certificate.

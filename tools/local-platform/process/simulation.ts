@@ -14,7 +14,7 @@ export interface Simulation {
    * the first half as unknown, the rest as not approved. Tests use it: it does not depend on the machine's speed.
    */
   propagationRequests: number;
-  /** What a new External Client App answers while unknown (LOCAL_SF_PROPAGATION_ERROR; facts C4). */
+  /** What a new External Client App answers while unknown (LOCAL_SF_PROPAGATION_ERROR; docs/salesforce-rules.md#eca-not-installed). */
   propagationError: 'invalid_client_id' | 'app_not_found';
   /** How long a scratch org sign-up takes (LOCAL_SF_SIGNUP_SECONDS). */
   signupSeconds: number;

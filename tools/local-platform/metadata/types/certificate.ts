@@ -1,11 +1,11 @@
 /**
- * Certificate (salesforce-facts §3.1): "A new private+public key pair is created with a new certificate.
+ * Certificate (docs/salesforce-rules.md#certificate): "A new private+public key pair is created with a new certificate.
  * Salesforce doesn't allow the import or export of the private key via the API." So an empty `.crt`
  * makes the org generate an RSA key pair of `keySize` and a self-signed certificate; the private key stays
  * in md_certificate_keys and the stored `.crt` becomes the public PEM, which is all retrieve returns.
  * Deploying over an existing certificate renews it: the Usage section of the Metadata API Certificate page
  * says "You can also use this procedure to renew a certificate. A new private+public key pair is created
- * with a new certificate" (facts C3). So an empty `.crt`, and also the certificate's own public PEM (a
+ * with a new certificate" (docs/salesforce-rules.md#certificate-renewal). So an empty `.crt`, and also the certificate's own public PEM (a
  * retrieve round trip; unverified whether Salesforce renews then too, renewing is what protects a real
  * run), gets a new key pair and a new fingerprint: every app that trusted the old one stops accepting it.
  * Any other content is refused with the documented sentence.

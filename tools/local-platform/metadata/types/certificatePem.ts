@@ -1,7 +1,7 @@
 /**
  * App certificates arrive as a PEM string (what the Metadata API docs say: "the PEM-encoded certificate
  * string") or as base64 of that PEM (what some working projects deploy to ECAs). Which one Salesforce
- * treats as canonical is unverified (salesforce-facts §3.1), so both are accepted and normalised to PEM.
+ * treats as canonical is unverified (docs/salesforce-rules.md#certificate), so both are accepted and normalised to PEM.
  */
 import { X509Certificate } from 'node:crypto';
 

@@ -1,5 +1,5 @@
 /**
- * ConnectedApp (salesforce-facts §2.1). Salesforce restricts creating new connected apps as of Spring '26
+ * ConnectedApp (docs/salesforce-rules.md#app-metadata). Salesforce restricts creating new connected apps as of Spring '26
  * and re-enables it only through Support; whether a Metadata API deploy is blocked too is unverified.
  * Local rule: updating an app that already exists is always allowed; creating one needs the org setting
  * `settings.localPlatform.allowConnectedAppCreation === true`, which the platform sets (it stands for the
@@ -75,7 +75,7 @@ export const connectedApp: Handler = (c, env) => {
     // Doc: "To use this field, the isAdminApproved field on the ConnectedAppOauthConfig subtype must be set to true."
     problems.push({ problem: 'profileName and permissionSetName require oauthConfig.isAdminApproved to be true.' });
   }
-  // As for External Client Apps: the permission set must be in the org before the app (facts C6, unverified).
+  // As for External Client Apps: the permission set must be in the org before the app (docs/salesforce-rules.md#preauthorize-permission-set, unverified).
   for (const ps of permissionSets) {
     if (env.stored('PermissionSet', ps)) continue;
     const sameDeploy = env.exists('PermissionSet', ps) ? ' (deploy the permission set before the app that pre-authorizes it)' : '';

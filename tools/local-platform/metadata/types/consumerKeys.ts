@@ -1,13 +1,13 @@
 /**
  * Consumer keys are globally unique on Salesforce; here they are unique across every org of the local
  * platform. Re-deploying an app somewhere else with the same key fails with "The consumer key is already
- * taken" (field reports in salesforce-facts §2.1).
+ * taken" (field reports in docs/salesforce-rules.md#app-metadata).
  */
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 
 export const CONSUMER_KEY_TAKEN = 'The consumer key is already taken';
-/** Our wording for a redeploy that carries an existing app's key (facts C5; Salesforce's text is unverified). */
+/** Our wording for a redeploy that carries an existing app's key (docs/salesforce-rules.md#consumer-key-on-create; Salesforce's text is unverified). */
 export const CONSUMER_KEY_IN_USE = 'The consumer key is already in use by this app: it can be set only when the app is created.';
 
 /** A key shaped like Salesforce's (`3MVG9…`, 85 characters), alphanumeric so it fits every rule. */

@@ -1,5 +1,5 @@
 /**
- * What outbound callouts are checked against (salesforce-facts §4): Remote Site Settings, Named
+ * What outbound callouts are checked against (docs/salesforce-rules.md#callout-endpoints): Remote Site Settings, Named
  * Credentials (legacy and the new model) and External Credentials. Values are stored so the platform can
  * enforce "Unauthorized endpoint" and resolve `callout:Name/…`.
  */
@@ -130,7 +130,7 @@ export const externalCredential: Handler = (c, env) => {
   return { problems: r.problems.map((p) => ({ ...p, fileName: c.xmlFileName })), data: { label, authenticationProtocol, parameters } };
 };
 
-/** Platform Cache capacity by edition (salesforce-facts §5.7); the PlatformCache scratch feature gives 3 MB. */
+/** Platform Cache capacity by edition (docs/salesforce-rules.md#platform-cache); the PlatformCache scratch feature gives 3 MB. */
 export function orgCacheCapacityMb(edition: string, features: string[]): number {
   if (features.some((f) => f.toLowerCase().startsWith('platformcache'))) return 3;
   const e = edition.toLowerCase();

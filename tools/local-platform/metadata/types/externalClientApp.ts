@@ -1,5 +1,5 @@
 /**
- * External Client App metadata (salesforce-facts §2.2): the header (.eca) plus its global OAuth settings
+ * External Client App metadata (docs/salesforce-rules.md#app-metadata): the header (.eca) plus its global OAuth settings
  * (certificate, consumer key), OAuth settings (scopes) and configurable policies (who is pre-authorised).
  * The pieces reference each other by `externalClientApplication`; a piece whose app is neither in the
  * deploy nor in the org fails, so a partial app never lands.
@@ -132,7 +132,7 @@ export const extlClntAppOauthConfigurablePolicies: Handler = (c, env) => {
   checkAppRef(env, app, problems);
   // The docs say "Permission set IDs"; deploys seen in the field use names. Names are checked against
   // the org and this deploy; IDs are kept as given. Profiles are not checked (the store owns them).
-  // A permission set of the same deploy counts as missing (facts C6: the field deploys the permission set
+  // A permission set of the same deploy counts as missing (docs/salesforce-rules.md#preauthorize-permission-set: the field deploys the permission set
   // first, then the app; unverified that Salesforce refuses the single deploy, refusing protects a real run).
   for (const ps of permissionSets) {
     if (/^0PS[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(ps)) continue;
