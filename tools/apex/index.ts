@@ -78,7 +78,7 @@ export interface TestRunResult {
   totalTimeMs: number;
   tests: TestMethodResult[];
   coverage: ClassCoverage[];
-  /** Classes that did not compile (their tests are reported as CompileFail). */
+  /** Classes and triggers that did not compile: their tests do not run, and the run fails. */
   compileErrors: { className: string; message: string; line: number; column: number }[];
   /** Names the local runtime does not know: the classes compile, and a run that reaches one fails. */
   compileWarnings: { className: string; message: string; line: number; column: number }[];
@@ -258,11 +258,10 @@ export async function runTests(host: ApexHost, options: RunTestsOptions = {}): P
     problems.warnings.push(...r.warnings);
   }
   const compileErrors = problems.errors.map(located);
-  for (const e of compileErrors) {
-    if (wantClasses && !wantClasses.includes(e.className.toLowerCase())) continue;
-    if (/test/i.test(e.className)) tests.push({ className: e.className, methodName: '<compile>', outcome: 'CompileFail', message: `${e.message} (line ${e.line}, column ${e.column})`, runTimeMs: 0 });
-  }
-  const testClasses = [...program.classes.values()].filter((c) => c.isTest).sort((a, b) => a.name.localeCompare(b.name));
+  // A class that does not compile is not deployed on Salesforce, so its tests never run; its errors
+  // are reported apart and fail the run, and the summary counts test methods only.
+  const broken = new Set(compileErrors.map((e) => e.className.toLowerCase()));
+  const testClasses = [...program.classes.values()].filter((c) => c.isTest && !broken.has(c.key)).sort((a, b) => a.name.localeCompare(b.name));
   for (const cls of testClasses) {
     if (wantClasses && !wantClasses.includes(cls.key) && !wantMethods?.some((m) => m.startsWith(cls.key + '.'))) continue;
     const methods = [...cls.methods.values()].flat();
@@ -305,7 +304,7 @@ export async function runTests(host: ApexHost, options: RunTestsOptions = {}): P
   const cov = computeCoverage(program, coverage);
   const failing = tests.filter((t) => t.outcome === 'Fail' || t.outcome === 'CompileFail').length;
   return {
-    outcome: failing ? 'Failed' : 'Passed',
+    outcome: failing || compileErrors.length ? 'Failed' : 'Passed',
     testsRan: tests.length,
     passing: tests.filter((t) => t.outcome === 'Pass').length,
     failing,

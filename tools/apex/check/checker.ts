@@ -14,6 +14,7 @@ import { natives, type Signature } from '../lib/registry.ts';
 import { isSObjectName } from '../run/types.ts';
 import type { TypeRef } from '../run/values.ts';
 import type { Program } from './program.ts';
+import { fieldInScope, hasStaticVariable } from '../model/names.ts';
 import { NULL_TYPE, T, fitDistance, illegalAssignment, isNumeric, resolveStatic, surelyFits, typeText, widerNumeric, type SType } from './staticTypes.ts';
 
 type Ty = SType | undefined;
@@ -445,7 +446,7 @@ export class Checker {
         const name = text(idn);
         const local = ctx.locals.get(name);
         if (local.found) return local.type;
-        const field = this.findField(ctx.cls, name);
+        const field = this.findField(ctx, name);
         if (field) return this.fieldType(field);
         if (isQualifier || !this.knowsAllFields(ctx.cls)) return undefined;
         this.fail(`Variable does not exist: ${name}`, idn);
@@ -514,14 +515,9 @@ export class Checker {
     walk(p);
   }
 
-  /** Fields visible by simple name from `cls`: its own and inherited ones, and those of outer classes. */
-  private findField(cls: ClassDef, name: string): FieldDef | undefined {
-    const key = name.toLowerCase();
-    for (let scope: ClassDef | undefined = cls; scope; scope = scope.outer) {
-      const f = scope.findField(key);
-      if (f) return f;
-    }
-    return undefined;
+  /** The field a simple name means in this context (model/names.ts); an instance field named from static code is accepted. */
+  private findField(ctx: Ctx, name: string): FieldDef | undefined {
+    return fieldInScope(ctx.cls, name, ctx.isStatic)?.field;
   }
 
   /** Every supertype of `cls` and of its outer classes is the project's (or Exception): names are known in full. */
@@ -566,7 +562,7 @@ export class Checker {
     if (cname(n) === 'PrimaryExpressionContext' && cname(kids(n)[0]) === 'IdPrimaryContext') {
       const name = text(rule(kids(n)[0], 'id'));
       const local = ctx.locals.get(name);
-      const field = local.found ? undefined : this.findField(ctx.cls, name);
+      const field = local.found ? undefined : this.findField(ctx, name);
       // A variable named like a type (`String json; JSON.serialize(…)`): which one Salesforce takes is not known here.
       if ((local.found || field) && (natives.has(name.toLowerCase()) || this.program.findClass(name, ctx.cls))) return undefined;
       if (local.found) return { kind: 'value', type: local.type };
@@ -579,7 +575,8 @@ export class Checker {
     if (cname(n) === 'DotExpressionContext' && !rule(n, 'dotMethodCall')) {
       const left = this.qualifier(rule(n, 'expression'), ctx);
       const name = text(rule(n, 'anyId'));
-      if (left?.kind === 'type' && left.cls) {
+      // Outer.Filter: Outer's static variable Filter before its inner type Filter (model/names.ts)
+      if (left?.kind === 'type' && left.cls && !hasStaticVariable(left.cls, name)) {
         const inner = left.cls.inner.get(name.toLowerCase());
         if (inner) return { kind: 'type', cls: inner };
       }
@@ -607,7 +604,7 @@ export class Checker {
     }
     if (cname(cur) !== 'PrimaryExpressionContext' || cname(kids(cur)[0]) !== 'IdPrimaryContext') return undefined;
     const head = text(rule(kids(cur)[0], 'id'));
-    if (ctx.locals.get(head).found || this.findField(ctx.cls, head) || this.program.findClass(head, ctx.cls) || isSObjectName(head.toLowerCase())) return undefined;
+    if (ctx.locals.get(head).found || this.findField(ctx, head) || this.program.findClass(head, ctx.cls) || isSObjectName(head.toLowerCase())) return undefined;
     if (!this.knowsAllFields(ctx.cls)) return undefined; // an inherited field of an unknown supertype
     for (let k = parts.length; k >= 0; k--) if (natives.has([head, ...parts.slice(0, k)].join('.').toLowerCase())) return undefined;
     return [head, ...parts].join('.');

@@ -13,8 +13,9 @@ import type { Site } from '../lower/classModel.ts';
 import type { TypeRef } from '../run/values.ts';
 import type { ApexClassSource } from '../host.ts';
 import { CompileError } from '../errors.ts';
+import { findType, type TypeTable } from '../model/names.ts';
 
-export class Program {
+export class Program implements TypeTable {
   readonly classes = new Map<string, ClassDef>();
   readonly errors: CompileError[] = [];
   /** Names the local runtime does not know: they deploy, and a run that reaches one fails. */
@@ -104,36 +105,13 @@ export class Program {
     }
   }
 
-  /** Apex class lookup from inside `from` (may be undefined for top level). Case-insensitive. */
+  /** Apex class lookup from inside `from` (undefined for top level), case-insensitive: model/names.ts's rules. */
   findClass(name: string, from?: ClassDef): ClassDef | undefined {
-    const parts = name.toLowerCase().split('.');
-    // relative: inner classes of from, its supers, its outers
-    for (let scope: ClassDef | undefined = from; scope; scope = scope.outer) {
-      for (let s: ClassDef | undefined = scope; s; s = s.superClass) {
-        if (s.key === parts[0] && parts.length > 1) {
-          const r = this.walkInner(s, parts.slice(1));
-          if (r) return r;
-        }
-        const hit = s.inner.get(parts[0]);
-        if (hit) {
-          const r = this.walkInner(hit, parts.slice(1));
-          if (r) return r;
-        }
-        if (s.key === parts[0] && parts.length === 1) return s;
-      }
-    }
-    const top = this.classes.get(parts[0]);
-    if (top) return this.walkInner(top, parts.slice(1));
-    return builtinExceptions.get(name.toLowerCase());
+    return findType(this, name, from);
   }
 
-  private walkInner(c: ClassDef, rest: string[]): ClassDef | undefined {
-    let cur: ClassDef | undefined = c;
-    for (const p of rest) {
-      cur = cur?.inner.get(p);
-      if (!cur) return undefined;
-    }
-    return cur;
+  builtin(lowerName: string): ClassDef | undefined {
+    return builtinExceptions.get(lowerName);
   }
 
   /** All classes including inner ones. */

@@ -60,12 +60,26 @@ export function resolveStatic(program: Program, ref: TypeRef, from: ClassDef | u
   const n = ref.name.toLowerCase().replace(/^system\./, '');
   if (SCALARS.has(n)) return t(SCALARS.get(n)!);
   if (n === 'object') return T.Object;
-  if (COLLECTIONS.has(n)) return { ref };
+  if (COLLECTIONS.has(n)) return { ref: qualifyArgs(program, ref, from) };
   const cls = program.findClass(ref.name, from);
   if (cls) return { ref: { name: cls.fullName, args: [], array: 0 }, cls };
   if (isSObjectName(n)) return { ref: { name: ref.name.replace(/^schema\./i, ''), args: [], array: 0 } };
   if (natives.has(n)) return { ref };
   return undefined;
+}
+
+/**
+ * Type arguments with class names written in full (`Map<FLSType, Boolean>` in `Checker` is
+ * `Map<Checker.FLSType,Boolean>`): a collection's element types are later read with no class in scope
+ * (`List<T>.get` returns T), and must still mean the class the declaration meant.
+ */
+function qualifyArgs(program: Program, ref: TypeRef, from: ClassDef | undefined): TypeRef {
+  if (!ref.args.length) return ref;
+  const one = (a: TypeRef): TypeRef => {
+    const cls = COLLECTIONS.has(a.name.toLowerCase()) ? undefined : program.findClass(a.name, from);
+    return { ...a, name: cls && !cls.builtin ? cls.fullName : a.name, args: a.args.map(one) };
+  };
+  return { ...ref, args: ref.args.map(one) };
 }
 
 /** The printed form Salesforce uses in messages: `List<String>`, `Map<Id,Account>`. */
@@ -86,6 +100,8 @@ export function illegalAssignment(from: SType | undefined, to: SType | undefined
   if ((f === 'id' && d === 'string') || (f === 'string' && d === 'id')) return false;
   // Date → Datetime converts implicitly.
   if (f === 'date' && d === 'datetime') return false;
+  // a scalar is never Iterable; List and Set always are
+  if (d === 'iterable' && !to.cls) return SCALARS.has(f) || f === 'map';
   const fKnown = SCALARS.has(f) || COLLECTIONS.has(f) || f === 'object' || !!from.cls;
   const dKnown = SCALARS.has(d) || COLLECTIONS.has(d) || !!to.cls;
   if (from.cls && to.cls) return !from.cls.isSubclassOf(to.cls) && linkedFully(from.cls);
@@ -122,6 +138,8 @@ export function fitDistance(arg: SType | undefined, param: SType | undefined): n
   if (illegalAssignment(arg, param)) return -1;
   if (p === 'object') return 40;
   if (a in NUMERIC_RANK && p in NUMERIC_RANK) return NUMERIC_RANK[p] - NUMERIC_RANK[a];
+  // List<T> and Set<T> are Iterable<T> (Apex Reference, "Iterable Interface")
+  if (p === 'iterable' && !param.cls && (a === 'list' || a === 'set')) return illegalCollection(arg, param) ? -1 : 2;
   if (arg.cls && param.cls) {
     let d = 1;
     for (let s = arg.cls.superClass; s && s !== param.cls; s = s.superClass) d++;

@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac, createPrivateKey, createSign, createVerify, createPublicKey, randomBytes, randomInt, timingSafeEqual, createCipheriv, createDecipheriv } from 'node:crypto';
 import { defineNative, NObj, natives } from './registry.ts';
-import { ApexList, ApexMap, ApexObject, Blob, Dec, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexMap, ApexObject, ApexSet, Blob, Dec, stringValueOf, type TypeRef } from '../run/values.ts';
 import { throwEx, throwNpe, limitEx } from '../run/exceptions.ts';
 import { callMethod } from '../run/calls.ts';
 import { LIMITS } from '../run/transaction.ts';
@@ -31,8 +31,11 @@ function implementsIface(name: string) {
     return walk(v.cls);
   };
 }
-for (const i of ['HttpCalloutMock', 'Comparable', 'Comparator', 'Schedulable', 'Queueable', 'Database.Batchable', 'Database.AllowsCallouts', 'Database.Stateful', 'Cache.CacheBuilder', 'Iterable', 'Iterator', 'StubProvider', 'WebServiceMock', 'Callable'])
+for (const i of ['HttpCalloutMock', 'Comparable', 'Comparator', 'Schedulable', 'Queueable', 'Database.Batchable', 'Database.AllowsCallouts', 'Database.Stateful', 'Cache.CacheBuilder', 'Iterator', 'StubProvider', 'WebServiceMock', 'Callable'])
   defineNative({ name: i, instanceOf: implementsIface(i.split('.').pop()!) });
+// List and Set implement Iterable (Apex Reference, "Iterable Interface"): `f(Iterable<String>)` takes both.
+const userIterable = implementsIface('Iterable');
+defineNative({ name: 'Iterable', instanceOf: (v) => v instanceof ApexList || v instanceof ApexSet || userIterable(v) });
 
 // ---------------------------------------------------------------- HttpRequest / HttpResponse
 

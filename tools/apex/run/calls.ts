@@ -4,7 +4,7 @@ import { ClassDef, type MethodDef, type Site, signatureOf } from '../lower/class
 import { CompileError } from '../errors.ts';
 import { Frame } from './frame.ts';
 import { type NativeType, NObj, natives } from '../lib/registry.ts';
-import { type Resolved, assignable, coerce, collectionFit, enumValue, instanceOf, isPlainType, resolveTypeRef, runtimeTypeName } from './types.ts';
+import { type Resolved, assignable, coerce, collectionFit, enumValue, instanceOf, isPlainType, qualifyTypeArgs, resolveTypeRef, runtimeTypeName } from './types.ts';
 import { limitEx, stampTrace, throwNpe, unsupported } from './exceptions.ts';
 import { apexEquals, apexHashCode, apexString, setAdd, userKeyed } from './equality.ts';
 
@@ -86,16 +86,31 @@ function pickMethod(f: Frame, cands: MethodDef[], args: unknown[], site: Site): 
   return best;
 }
 
-/** Finds an instance or static method along the class chain (and interfaces for abstract checks). */
+/**
+ * Finds an instance or static method among every method of that name the class declares or
+ * inherits (a subclass's overload does not hide the base class's others; an override replaces the
+ * method with its signature), then picks the overload the arguments fit.
+ */
 export function findMethod(f: Frame, cls: ClassDef, key: string, args: unknown[], site: Site, wantStatic?: boolean): MethodDef | undefined {
+  let cands: MethodDef[] | undefined;
+  let only: ClassDef | undefined;
   for (let c: ClassDef | undefined = cls; c; c = c.superClass) {
     const list = c.methods.get(key);
     if (!list) continue;
-    const cands = wantStatic === undefined ? list : list.filter((m) => m.isStatic === wantStatic);
-    const m = pickMethod(f, cands.filter((x) => x.body || x.native), args, site);
-    if (m) return m;
+    if (!cands) {
+      cands = list;
+      only = c;
+    } else {
+      // a second class in the chain declares the name: merge, the most derived signature first
+      if (only) {
+        cands = cands.slice();
+        only = undefined;
+      }
+      for (const m of list) if (!cands.some((x) => x.params.length === m.params.length && signatureOf(x) === signatureOf(m))) cands.push(m);
+    }
   }
-  return undefined;
+  if (!cands) return undefined;
+  return pickMethod(f, cands.filter((x) => (x.body || x.native) && (wantStatic === undefined || x.isStatic === wantStatic)), args, site);
 }
 
 const MAX_DEPTH = 1000;
@@ -331,7 +346,8 @@ export async function newWithFields(f: Frame, t: TypeRef, pairs: [string, unknow
   return so;
 }
 
-export function newCollection(f: Frame, t: TypeRef, vals: unknown[], site: Site): unknown {
+export function newCollection(f: Frame, written: TypeRef, vals: unknown[], site: Site): unknown {
+  const t = qualifyTypeArgs(f, written);
   const n = t.name.toLowerCase();
   if (n === 'list') return new ApexList(vals.map((v) => (t.args[0] && !isPlainType(t.args[0]) ? coerce(f, v, t.args[0], site) : v)), t.args[0]);
   if (n === 'set') {
@@ -354,7 +370,8 @@ function setOf(f: Frame, t: TypeRef, vals: unknown[], site: Site): ApexSet | Pro
   })();
 }
 
-export function newCollectionFrom(f: Frame, t: TypeRef, args: unknown[], site: Site): unknown {
+export function newCollectionFrom(f: Frame, written: TypeRef, args: unknown[], site: Site): unknown {
+  const t = qualifyTypeArgs(f, written);
   const n = t.name.toLowerCase();
   const src = args[0];
   if (args.length === 0) return newCollection(f, t, [], site);

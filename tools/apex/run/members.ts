@@ -7,29 +7,31 @@ import { NObj, natives } from '../lib/registry.ts';
 import { type Resolved, coerce, enumValue, isPlainType, resolveTypeName, runtimeTypeName, typeValue } from './types.ts';
 import { ensureStaticInit, invoke } from './calls.ts';
 import { throwEx, throwNpe, unsupported } from './exceptions.ts';
+import { fieldInScope, hasStaticVariable, typePrefix } from '../model/names.ts';
 
 export type NameResolution =
   | { kind: 'field'; consumed: number }
   | { kind: 'static'; cls: ClassDef; consumed: number }
   | { kind: 'type'; type: Resolved; consumed: number };
 
+/**
+ * What a dotted name whose head is not a local means (model/names.ts): a field, then the longest
+ * type prefix, stopped at a static variable (`Outer.Filter` is Outer's static `Filter` before its
+ * inner type `Filter`).
+ */
 export function resolveName(f: Frame, parts: string[], site: Site): NameResolution {
-  const head = parts[0].toLowerCase();
-  // Instance fields are visible only from the class's own instance code; outer classes and
-  // static contexts see static fields only (Apex inner classes are like Java static nested ones).
-  for (let scope: ClassDef | undefined = f.cls; scope; scope = scope.outer) {
-    for (let s: ClassDef | undefined = scope; s; s = s.superClass) {
-      const fd = s.fieldMap.get(head);
-      if (!fd) continue;
-      if (fd.isStatic) return { kind: 'static', cls: s, consumed: 1 };
-      if (scope === f.cls && f.self) return { kind: 'field', consumed: 1 };
-    }
-  }
-  for (let i = parts.length; i >= 1; i--) {
-    const r = resolveTypeName(f, parts.slice(0, i).join('.'));
-    if (r) return { kind: 'type', type: r, consumed: i };
-  }
+  const hit = fieldInScope(f.cls, parts[0], !f.self);
+  if (hit && !hit.fromStatic) return hit.field.isStatic ? { kind: 'static', cls: hit.owner, consumed: 1 } : { kind: 'field', consumed: 1 };
+  const t = typePrefix(parts, { type: (name) => resolveTypeName(f, name), hasStatic: staticOf });
+  if (t) return { kind: 'type', type: t.type, consumed: t.consumed };
   throw new CompileError(`Variable does not exist: ${parts[0]}`, site.file, site.line, site.col);
+}
+
+/** Whether `name` is a static member of a resolved type (a static variable or enum constant of a class, a system type's property). */
+function staticOf(t: Resolved, name: string): boolean {
+  if (t.kind === 'class') return hasStaticVariable(t.cls, name);
+  if (t.kind === 'native') return !!t.nt.props?.[name.toLowerCase()];
+  return false;
 }
 
 export async function evalName(f: Frame, res: NameResolution, parts: string[], site: Site): Promise<unknown> {
@@ -55,6 +57,8 @@ export async function assignName(f: Frame, res: NameResolution, parts: string[],
     return setStatic(f, res.cls, parts[0].toLowerCase(), v, site);
   }
   if (res.kind === 'type' && parts.length === res.consumed + 1) return setStaticMember(f, res.type, parts[res.consumed], v, site);
+  // a type is not a variable (this crashed reading parts past the end)
+  if (res.kind === 'type' && parts.length <= res.consumed) throw new CompileError(`Variable does not exist: ${parts.join('.')}`, site.file, site.line, site.col);
   const target = await evalName(f, res, parts.slice(0, -1), site);
   return setMember(f, target, parts[parts.length - 1], v, site);
 }

@@ -69,6 +69,28 @@ export function resolveTypeRef(f: Frame, t: TypeRef, site: Site, from: ClassDef 
   return r;
 }
 
+const qualified = new WeakMap<TypeRef, TypeRef>();
+
+/**
+ * A collection type with the class names among its type arguments written in full (`Map<FLSType,
+ * Boolean>` inside `Checker` becomes `Map<Checker.FLSType,Boolean>`), so that the element types a
+ * collection keeps mean the same class wherever the collection travels. Cached per written type.
+ */
+export function qualifyTypeArgs(f: Frame, t: TypeRef): TypeRef {
+  if (!t.args.length) return t;
+  let q = qualified.get(t);
+  if (!q) {
+    const one = (a: TypeRef): TypeRef => {
+      const args = a.args.map(one);
+      const r = /^(list|set|map)$/i.test(a.name) ? undefined : resolveTypeName(f, a.name);
+      return { ...a, name: r?.kind === 'class' ? r.cls.fullName : a.name, args };
+    };
+    q = { ...t, args: t.args.map(one) };
+    qualified.set(t, q);
+  }
+  return q;
+}
+
 /** A type written as a string (`Type.forName('Map<Id,Account>')`), arrays as Lists; undefined when malformed. */
 export function parseTypeString(text: string): TypeRef | undefined {
   let s = text.replace(/\s+/g, '');
