@@ -5,7 +5,7 @@
  * Dev Hub) serve every case; HOME is a temp folder so the CLI's auth files never touch the user's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/http/server.ts';
 import { listApexClasses } from '../../../tools/local-platform/metadata/index.ts';
@@ -35,6 +35,7 @@ const broken: { cls: string; body: string; problem: string; line: number; column
   { cls: 'Ambiguous', body: 'public class Ambiguous {\n  static void f(String s) {}\n  static void f(Boolean b) {}\n  static void m() { f(null); }\n}', problem: 'Ambiguous method signature: void f(NULL)', line: 4, column: 21 },
   { cls: 'BadReturn', body: "public class BadReturn {\n  static Integer m() {\n    return 'x';\n  }\n}", problem: 'Illegal conversion from String to Integer', line: 3, column: 12 },
   { cls: 'NotVisible', body: 'public class NotVisible {\n  static void m() {\n    Hidden.p();\n  }\n}', problem: 'Method is not visible: void Hidden.p()', line: 3, column: 12 },
+  { cls: 'UnknownType', body: 'public class UnknownType {\n  static void m() {\n    Widget w = null;\n  }\n}', problem: 'Invalid type: Widget', line: 3, column: 5 },
   { cls: 'StaticContext', body: 'public class StaticContext {\n  void inst() {}\n  static void m() { inst(); }\n}', problem: 'Non static method cannot be referenced from a static context: void StaticContext.inst()', line: 3, column: 21 },
 ];
 
@@ -72,6 +73,11 @@ beforeAll(async () => {
   write('src/main/default/classes/Shapes/Hidden.cls-meta.xml', meta);
   write('src/main/default/classes/Shapes/Dashboards.cls', "public class Dashboards {\n  public static Integer load(Boolean live) {\n    Integer shown = 1;\n    if (live) { Wave.QueryBuilder.load('x'); }\n    return shown;\n  }\n}");
   write('src/main/default/classes/Shapes/Dashboards.cls-meta.xml', meta);
+  // A system type the runtime lacks deploys with a warning; issue 18's fixtures (names, overloads) deploy and pass.
+  write('src/main/default/classes/Shapes/Describer.cls', 'public class Describer {\n  public static Object deferred() {\n    return SObjectDescribeOptions.DEFERRED;\n  }\n}');
+  write('src/main/default/classes/Shapes/Describer.cls-meta.xml', meta);
+  const fixtures = join(import.meta.dirname, '../../apex/fixtures/issue18/classes');
+  for (const f of readdirSync(fixtures)) write(`src/issue18/classes/${f}`, readFileSync(join(fixtures, f), 'utf8'));
   const login = await loginJwt(platform, 'hub', '--set-default');
   expect(login.exitCode, JSON.stringify(login.json)).toBe(0);
   deploy = await sf(['project', 'deploy', 'start', '--source-dir', 'src', '--target-org', 'hub']);
@@ -99,7 +105,7 @@ describe('sf project deploy start refuses Apex that Salesforce would not compile
 
   it('saves nothing of a refused deploy, and the valid grouped classes deploy alone with their test passing', async () => {
     expect(listApexClasses(platform.db, platform.devHub.id).map((c) => c.name)).not.toContain('UnknownVar');
-    const ok = await sf(['project', 'deploy', 'start', '--source-dir', 'src/main/default/classes/Shapes', '--source-dir', 'src/main/default/objects', '--source-dir', 'src/tests', '--target-org', 'hub', '--test-level', 'RunSpecifiedTests', '--tests', 'OverloadsTest']);
+    const ok = await sf(['project', 'deploy', 'start', '--source-dir', 'src/main/default/classes/Shapes', '--source-dir', 'src/main/default/objects', '--source-dir', 'src/tests', '--source-dir', 'src/issue18', '--target-org', 'hub', '--test-level', 'RunSpecifiedTests', '--tests', 'OverloadsTest', '--tests', 'NameResolutionTest']);
     expect(ok.exitCode, JSON.stringify(ok.json)).toBe(0);
     expect(listApexClasses(platform.db, platform.devHub.id).map((c) => c.name)).toEqual(expect.arrayContaining(['Overloads', 'OverloadsTest', 'Widgets', 'Dashboards']));
     const successes = ((ok.json.result['details'] as Record<string, unknown>)['componentSuccesses'] ?? []) as Record<string, unknown>[];
@@ -108,6 +114,9 @@ describe('sf project deploy start refuses Apex that Salesforce would not compile
       problemType: 'Warning',
       problem: 'not supported by the local runtime: Wave.QueryBuilder.load (it deploys; running it fails) at line 4',
     });
+    expect(successes.find((x) => x['fullName'] === 'Describer')).toMatchObject({ success: true, problemType: 'Warning', problem: expect.stringContaining('not supported by the local runtime: SObjectDescribeOptions') });
+    const tests = ((ok.json.result['details'] as Record<string, unknown>)['runTestResult'] ?? {}) as Record<string, unknown>;
+    expect([tests['numTestsRun'], tests['numFailures']], JSON.stringify(tests['failures'])).toEqual([8, 0]);
   }, 120_000);
 });
 

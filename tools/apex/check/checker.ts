@@ -15,6 +15,7 @@ import { isSObjectName } from '../run/types.ts';
 import type { TypeRef } from '../run/values.ts';
 import type { Program } from './program.ts';
 import { fieldInScope, hasStaticVariable } from '../model/names.ts';
+import { isSystemNamespace, systemTypeStatus } from '../model/catalogue.ts';
 import { NULL_TYPE, T, fitDistance, illegalAssignment, isNumeric, resolveStatic, surelyFits, typeText, widerNumeric, type SType } from './staticTypes.ts';
 
 type Ty = SType | undefined;
@@ -32,6 +33,9 @@ export interface SchemaOracle {
 
 const NO_SUCH_COLUMN = (field: string, entity: string) =>
   `No such column '${field}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
+
+/** A position for a declaration the check phase has no parse node of (a field without initializer). */
+const atLine = (line: number): N => ({ start: { line, column: 0 } }) as unknown as N;
 
 /** Block scopes of one method body: local name → declared type. */
 class Locals {
@@ -87,7 +91,7 @@ export class Checker {
   /** Checks one top-level class and its inner classes; returns its errors. */
   checkClass(cls: ClassDef): void {
     this.currentFile = cls.fileName;
-    for (const f of cls.fields) if (f.initNode) this.guard(cls, () => this.fieldInit(f, cls));
+    for (const f of cls.fields) this.guard(cls, () => (f.initNode ? this.fieldInit(f, cls) : this.declared(f.type, cls, atLine(f.line))));
     for (const b of cls.initBlocks) this.guard(cls, () => this.block(b.node, this.ctx(cls, b.isStatic)));
     const methods = [...[...cls.methods.values()].flat(), ...cls.ctors, ...cls.fields.flatMap((f) => [f.getter, f.setter].filter((m): m is MethodDef => !!m))];
     for (const m of methods) this.guard(cls, () => this.method(m));
@@ -145,7 +149,12 @@ export class Checker {
   }
 
   private method(m: MethodDef): void {
-    if (!m.node) return;
+    if (!m.node) {
+      // an abstract or interface method: its declared types still have to exist
+      if (m.propertyOf) return; // the property's field carries its type
+      for (const t of [...(m.returnType ? [m.returnType] : []), ...m.params.map((p) => p.type)]) if (t.name.toLowerCase() !== 'void') this.declared(t, m.cls, atLine(m.line));
+      return;
+    }
     this.currentFile = m.cls.fileName;
     const ctx = this.ctx(m.cls, m.isStatic);
     const ret = m.returnType && m.returnType.name.toLowerCase() !== 'void' ? this.declared(m.returnType, m.cls, m.node) : undefined;
@@ -170,14 +179,30 @@ export class Checker {
     return st;
   }
 
+  /**
+   * A type name neither the program nor the library knows. `Outer.Missing` of a project class, or a
+   * bare name that is no system type, standard sObject or object of the org (model/catalogue.ts), is
+   * Salesforce's `Invalid type`; a system or namespaced type the local runtime lacks deploys with a
+   * warning naming it (a managed package's `ns.Type` is never refused).
+   */
   private checkTypeExists(ref: TypeRef, from: ClassDef, at: N): void {
+    const problem = this.typeProblem(ref, from);
+    if (problem === 'invalid') this.fail(`Invalid type: ${ref.name}`, at);
+    if (problem === 'unsupported') this.warn(ref.name, at);
+  }
+
+  private typeProblem(ref: TypeRef, from: ClassDef): 'invalid' | 'unsupported' | undefined {
     const parts = ref.name.split('.');
     if (parts.length > 1) {
       // Outer.Missing: the outer type is the project's, so its inner types are known in full.
       // A project class named like a system namespace (`Database`, `Approval`) does not hide it.
       const head = this.program.findClass(parts[0], from);
-      if (head && !head.builtin && !SYSTEM_NAMESPACES.has(parts[0].toLowerCase()) && !natives.has(parts[0].toLowerCase())) this.fail(`Invalid type: ${ref.name}`, at);
+      if (head && !head.builtin && !SYSTEM_NAMESPACES.has(parts[0].toLowerCase()) && !isSystemNamespace(parts[0]) && !natives.has(parts[0].toLowerCase())) return 'invalid';
+      if (head) return undefined;
     }
+    // objects of the org and of packages: `X__c`, `ns__X__mdt`, `X__kav`…; objects a deploy knows
+    if (ref.name.includes('__') || this.program.schema?.customFields(ref.name.replace(/^schema\./i, ''))) return undefined;
+    return systemTypeStatus(ref.name) === 'unknown' ? 'invalid' : 'unsupported';
   }
 
   // ---------------------------------------------------------------- statements
@@ -539,6 +564,9 @@ export class Checker {
     const left = this.qualifier(leftN, ctx);
     if (!dmc) {
       const name = text(rule(n, 'anyId'));
+      // `SObjectDescribeOptions.DEFERRED`: a system type the library lacks, named in a warning
+      const unknown = left ? undefined : this.unknownName(leftN, ctx);
+      if (unknown) this.warn(`${unknown}.${name}`, rule(n, 'anyId'));
       return this.memberType(left, name, ctx, rule(n, 'anyId'));
     }
     const el = rule(dmc, 'expressionList');

@@ -431,7 +431,7 @@ export class ExpressionLowering {
     if (chain) {
       let res: NameResolution | undefined;
       return async (f) => {
-        if (!res) res = resolveName(f, chain, site);
+        if (!res) res = resolveName(f, chain, site, mname);
         if (res.kind === 'type' && res.consumed === chain.length)
           return callStatic(f, res.type, mname, await evalArgs(f), site);
         const t = await evalName(f, res, chain, site);

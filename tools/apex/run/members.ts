@@ -8,6 +8,7 @@ import { type Resolved, coerce, enumValue, isPlainType, resolveTypeName, runtime
 import { ensureStaticInit, invoke } from './calls.ts';
 import { throwEx, throwNpe, unsupported } from './exceptions.ts';
 import { fieldInScope, hasStaticVariable, typePrefix } from '../model/names.ts';
+import { systemTypeStatus } from '../model/catalogue.ts';
 
 export type NameResolution =
   | { kind: 'field'; consumed: number }
@@ -19,11 +20,14 @@ export type NameResolution =
  * type prefix, stopped at a static variable (`Outer.Filter` is Outer's static `Filter` before its
  * inner type `Filter`).
  */
-export function resolveName(f: Frame, parts: string[], site: Site): NameResolution {
+export function resolveName(f: Frame, parts: string[], site: Site, member?: string): NameResolution {
   const hit = fieldInScope(f.cls, parts[0], !f.self);
   if (hit && !hit.fromStatic) return hit.field.isStatic ? { kind: 'static', cls: hit.owner, consumed: 1 } : { kind: 'field', consumed: 1 };
   const t = typePrefix(parts, { type: (name) => resolveTypeName(f, name), hasStatic: staticOf });
   if (t) return { kind: 'type', type: t.type, consumed: t.consumed };
+  // a system type the library lacks (`SObjectDescribeOptions.DEFERRED`), or a package's `ns.Type`: it
+  // deployed with a warning, and fails here as unsupported rather than as a compile error
+  if (parts.length > 1 || systemTypeStatus(parts[0]) === 'known') unsupported(f, [...parts, ...(member ? [member] : [])].join('.'), site);
   throw new CompileError(`Variable does not exist: ${parts[0]}`, site.file, site.line, site.col);
 }
 
