@@ -73,3 +73,14 @@ describe('the test runner counts test methods, and a class that does not compile
     expect([r.outcome, r.testsRan, r.passing]).toEqual(['Failed', 1, 1]);
   });
 });
+
+describe('inner types', () => {
+  it('reaches an inner type of a superclass through the subclass (Child.Inner)', () => {
+    const classes = [
+      { name: 'Base', body: 'public virtual class Base {\n  public class Options {}\n}' },
+      { name: 'Child', body: 'public class Child extends Base {}' },
+      { name: 'User1', body: 'public class User1 {\n  static void m() {\n    Child.Options o = new Child.Options();\n  }\n}' },
+    ];
+    expect(programFor(classes).errors).toEqual([]);
+  });
+});

@@ -53,10 +53,13 @@ export function findType(table: TypeTable, name: string, from?: ClassDef): Class
   return table.builtin(name.toLowerCase());
 }
 
+/** `Outer.Inner.Deeper`: each step an inner type of the type so far or of one of its superclasses. */
 function walkInner(c: ClassDef, rest: string[]): ClassDef | undefined {
   let cur: ClassDef | undefined = c;
   for (const p of rest) {
-    cur = cur?.inner.get(p);
+    let next: ClassDef | undefined;
+    for (let s: ClassDef | undefined = cur; s && !next; s = s.superClass) next = s.inner.get(p);
+    cur = next;
     if (!cur) return undefined;
   }
   return cur;
