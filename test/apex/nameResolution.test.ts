@@ -84,3 +84,16 @@ describe('inner types', () => {
     expect(programFor(classes).errors).toEqual([]);
   });
 });
+
+describe('what public projects compile on Salesforce', () => {
+  it('clones an Apex object (a shallow copy) and takes a List<Decimal> as a List<Double>', async () => {
+    const classes = [
+      {
+        name: 'Pair',
+        body: "public class Pair {\n  public List<String> names = new List<String>{ 'a' };\n  public Integer n = 1;\n  public Pair copy() { Pair c = this.clone(); c.n = 2; return c; }\n  public static List<Double> none() { List<Double> ds = new List<Decimal>(); return ds; }\n}",
+      },
+    ];
+    expect(programFor(classes).errors).toEqual([]);
+    expect(await debugOf('Pair p = new Pair();\nPair c = p.copy();\nSystem.debug(p.n + \' \' + c.n + \' \' + (p.names === c.names) + \' \' + Pair.none().size());', { classes })).toEqual(['1 2 true 0']);
+  });
+});

@@ -71,6 +71,8 @@ interface Ctx {
 /** Apex methods every exception has (System.Exception's members). */
 const EXCEPTION_METHODS = new Set(['getmessage', 'setmessage', 'getcause', 'initcause', 'gettypename', 'getlinenumber', 'getstacktracestring', 'tostring', 'getdmlmessage', 'getnumdml', 'getdmltype', 'getdmlfieldnames', 'getdmlfields', 'getdmlid', 'getdmlindex', 'getdmlstatuscode']);
 const OBJECT_METHODS = new Set(['tostring', 'equals', 'hashcode']);
+/** An instance of an Apex class also has `clone()` (a shallow copy): apex-rollup and Query.apex call it and compile on Salesforce. */
+const USER_OBJECT_METHODS = new Set([...OBJECT_METHODS, 'clone']);
 /** Salesforce's Apex namespaces (Apex Reference Guide): their types are never the project's. */
 const SYSTEM_NAMESPACES = new Set(
   'appLauncher approval auth cache canvas chatteranswers commercepayments commercetax communities compression connectapi database datasource datacloud datetime dataweave dom eventbus flow formula functions invocable kbmanagement lxscheduler messaging metadata process quickaction reports richmessaging schema search sfc site slack support system territorymgmt txnsecurity userprovisioning visualeditor wave'
@@ -684,8 +686,8 @@ export class Checker {
     }
     if (!this.knowsAllMethods(ctx.cls)) return undefined;
     for (let scope: ClassDef | undefined = ctx.cls; scope; scope = scope.outer)
-      if (scope.isException && (EXCEPTION_METHODS.has(key) || OBJECT_METHODS.has(key))) return undefined;
-    if (OBJECT_METHODS.has(key)) return undefined;
+      if (scope.isException && (EXCEPTION_METHODS.has(key) || USER_OBJECT_METHODS.has(key))) return undefined;
+    if (USER_OBJECT_METHODS.has(key)) return undefined;
     this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${ctx.cls.fullName}`, head);
   }
 
@@ -707,7 +709,7 @@ export class Checker {
       if (best && best.isStatic && !isStatic) this.fail(`Static method cannot be referenced from a non static context: ${this.signatureText(best)}`, at);
       return this.returnOf(best);
     }
-    if (!this.knowsAllMethods(cls) || cls.isException || OBJECT_METHODS.has(key)) return undefined;
+    if (!this.knowsAllMethods(cls) || cls.isException || USER_OBJECT_METHODS.has(key)) return undefined;
     if (cls.kind === 'interface' || cls.modifiers.includes('abstract')) return undefined;
     this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${cls.fullName}`, rule(dmc, 'anyId'));
   }

@@ -117,7 +117,9 @@ function illegalCollection(from: SType, to: SType): boolean {
   return a.some((x, i) => {
     const xs = SCALARS.get(x.name.toLowerCase());
     const ys = SCALARS.get(b[i].name.toLowerCase());
-    return !!xs && !!ys && xs !== ys && !(xs === 'Id' && ys === 'String') && !(xs === 'String' && ys === 'Id');
+    // Decimal and Double elements pass each other (`List<Double> l = new List<Decimal>()` compiles: apex-lambda)
+    const numeric = (t: string) => t === 'Decimal' || t === 'Double';
+    return !!xs && !!ys && xs !== ys && !(xs === 'Id' && ys === 'String') && !(xs === 'String' && ys === 'Id') && !(numeric(xs) && numeric(ys));
   });
 }
 

@@ -208,6 +208,12 @@ async function objectMethod(f: Frame, obj: ApexObject, key: string, args: unknow
   if (key === 'tostring' && args.length === 0) return stringValueOf(obj);
   if (key === 'equals' && args.length === 1) return obj === args[0];
   if (key === 'hashcode' && args.length === 0) return 0;
+  if (key === 'clone' && args.length === 0) {
+    // a shallow copy: the same class, the same field values (collections and objects shared)
+    const copy = new ApexObject(obj.cls);
+    for (const [k, v] of obj.fields) copy.fields.set(k, v);
+    return copy;
+  }
   return unsupported(f, `method ${key} on ${obj.cls.fullName}`, site);
 }
 
