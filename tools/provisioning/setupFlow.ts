@@ -19,6 +19,8 @@ import { consumerPermissionSets, renderConsumerFor } from './consumerAuthPath.ts
 import { saveState, statePathIn, type OrgRef, type SetupState } from './setupState.ts';
 import { projectRoot } from './sfCli.ts';
 import { waitForToken, verifyCallout, type TokenWait, type VerifyReport } from './verifyCallout.ts';
+import { consumerExtras, exposeStep, extraTokensStep, moreProvidersStep } from './remoteRecordsFlow.ts';
+import { remoteRecordsFailure, verifyRemoteRecords, type RemoteRecordsCheck } from './remoteRecordsVerify.ts';
 
 /** How long setup waits for a new app on real orgs by default: public samples report up to 30 minutes. */
 export const REAL_TOKEN_WAIT_MINUTES = 30;
@@ -35,6 +37,12 @@ export interface SetupOptions {
   tokenWaitMs?: number;
   providerAlias: string;
   consumerAlias: string;
+  /** `--objects`: objects each source org exposes and A's App page shows (issue 20). */
+  objects?: string[];
+  /** `--providers`: how many source orgs setup:orgs creates and wires to A (1–3). */
+  providers?: number;
+  /** configure: the further source orgs, by alias (they exist; none is created). */
+  extraProviderAliases?: string[];
   /** Folder for the state file and rendered metadata (git-ignored). */
   workDir: string;
   progress: Progress;
@@ -50,11 +58,14 @@ export interface SetupResult {
   verify: VerifyReport;
   /** When this run asked B for a token: how many attempts it took and what B answered while the app propagated. */
   tokenWait?: TokenWait;
+  /** `--providers`/`--objects`: the source orgs after the first, and each connection asked for each object. */
+  extraProviders: OrgRef[];
+  remoteRecords: RemoteRecordsCheck[];
   timings: Record<string, number>;
   warnings: string[];
 }
 
-interface Step {
+export interface Step {
   id: string;
   title: string;
   /** Extra check beyond the state file, e.g. the orgs still exist. */
@@ -62,7 +73,7 @@ interface Step {
   run: (ctx: Ctx) => Promise<string | void>;
 }
 
-interface Ctx {
+export interface Ctx {
   options: SetupOptions;
   state: SetupState;
   warnings: string[];
@@ -74,7 +85,7 @@ interface Ctx {
 /** A's empty certificate lives outside every package directory: a redeploy of it would renew A's key. */
 export const CERTIFICATE_SOURCE = join(projectRoot, 'deploy-once', 'consumer');
 
-const renderedDir = (o: SetupOptions, role: string) => join(o.workDir, 'rendered', role);
+export const renderedDir = (o: SetupOptions, role: string) => join(o.workDir, 'rendered', role);
 
 const steps: Step[] = [
   {
@@ -163,31 +174,13 @@ const steps: Step[] = [
       const prepared = ctx.providerPrepared ?? prepareProvider(ctx);
       ctx.providerPrepared = undefined;
       ctx.state.integrationUsername = await prepared;
-      // The consumer key is deployed only when the app is created (docs/salesforce-rules.md#consumer-key-on-create): a redeploy leaves it out.
-      const existing = await existingApp(o.providerAlias, o.app);
+      const target = { alias: o.providerAlias, org: b };
       const recorded = ctx.state.app?.kind === o.app ? ctx.state.app.consumerKey : undefined;
-      const createKey = existing.exists ? undefined : (recorded ?? newConsumerKey());
-      const knownKey = createKey ?? existing.consumerKey ?? recorded;
-      if (!knownKey) throw unknownConsumerKey(o.app);
       // Saved before the deploy: if the deploy creates the app and a later step fails, a retry knows the key.
-      ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey: knownKey };
-      await saveState(statePathIn(o.workDir), ctx.state);
-      const appInput = { certificatePem: ctx.state.certificate!.pem, consumerKey: createKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
-      const files = o.app === 'eca' ? renderExternalClientApp(appInput) : renderConnectedApp(appInput);
-      const dir = renderedDir(o, 'provider');
-      await writeRendered(dir, files);
-      await deploySource(o.providerAlias, [dir]);
-      // Whether Salesforce keeps a consumer key set on create is unverified for External Client Apps
-      // (the Connected App doc says it does): read back what the org holds and use that.
-      const actual = (await existingApp(o.providerAlias, o.app)).consumerKey;
-      if (actual && actual !== knownKey) {
-        ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey: actual };
-        o.progress.info(`  B generated its own consumer key for ${APP_NAME}; using it.`);
-      } else if (!actual) {
-        const warning = `Could not read the consumer key back from B (enable "Allow access to OAuth consumer secrets via Metadata API"); assuming ${APP_NAME} kept ${createKey ? 'the one deployed' : 'the one recorded'}.`;
-        ctx.warnings.push(warning);
-        o.progress.warn(warning);
-      }
+      ctx.state.app = await deployProviderApp(ctx, target, recorded, async (app) => {
+        ctx.state.app = app;
+        await saveState(statePathIn(o.workDir), ctx.state);
+      });
       await assignPermissionSet(o.providerAlias, INTEGRATION_PERMSET, ctx.state.integrationUsername);
       // Imported once: a re-run adds none.
       if (!(await hasSampleAccounts(ctx))) {
@@ -196,6 +189,8 @@ const steps: Step[] = [
       return `app ${APP_NAME} (${o.app}), user ${ctx.state.integrationUsername} on ${b.instanceUrl}`;
     },
   },
+  moreProvidersStep,
+  exposeStep,
   {
     id: 'consumer',
     title: 'A: remote sites, connection record, viewer permission set',
@@ -205,18 +200,25 @@ const steps: Step[] = [
       const o = ctx.options;
       const b = ctx.state.provider!;
       const dir = renderedDir(o, 'consumer');
-      await writeRendered(
-        dir,
-        renderConsumerFor(o.auth, {
-          loginUrl: b.loginUrl,
-          instanceUrl: b.instanceUrl,
-          consumerKey: ctx.state.app!.consumerKey,
-          username: ctx.state.integrationUsername!,
-          certificateName: ctx.state.certificate!.name,
-        }),
-      );
+      // --providers/--objects: a connection per further source org and the App page (remoteRecordsFlow.ts).
+      const extras = consumerExtras(ctx, (input, connection) => renderConsumerFor(o.auth, input, false, connection));
+      await writeRendered(dir, {
+        ...renderConsumerFor(
+          o.auth,
+          {
+            loginUrl: b.loginUrl,
+            instanceUrl: b.instanceUrl,
+            consumerKey: ctx.state.app!.consumerKey,
+            username: ctx.state.integrationUsername!,
+            certificateName: ctx.state.certificate!.name,
+          },
+          false,
+          extras.defaultConnection,
+        ),
+        ...extras.files,
+      });
       await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer'), dir]);
-      for (const permissionSet of consumerPermissionSets(o.auth)) await assignPermissionSet(o.consumerAlias, permissionSet, undefined);
+      for (const permissionSet of [...consumerPermissionSets(o.auth), ...extras.permissionSets]) await assignPermissionSet(o.consumerAlias, permissionSet, undefined);
       ctx.state.auth = o.auth;
     },
   },
@@ -232,6 +234,7 @@ const steps: Step[] = [
       return wait.attempts > 1 ? `after ${wait.attempts} attempts (${wait.refusals.map((r) => `${r.count}x ${r.answer}`).join(', ')})` : undefined;
     },
   },
+  extraTokensStep,
 ];
 
 /** Runs the flow from the first unfinished step, then always verifies. */
@@ -273,6 +276,19 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
     throw new ToolError(`Verification failed: ${verify.failure?.message ?? 'unknown'}`, 'VerifyFailed', verify.failure?.actions ?? ['Run npm run verify for diagnostics.']);
   }
   options.progress.succeed('Verify', timings.verify, verify.legs.map((l) => `${l.name} ${l.ms} ms`).join(', '));
+  let remoteRecords: RemoteRecordsCheck[] = [];
+  if (state.remoteRecords?.objects.length) {
+    options.progress.start('Verify: A reads every --objects object from every source org');
+    const at = performance.now();
+    remoteRecords = await verifyRemoteRecords(state, options.consumerAlias, options.providerAlias);
+    timings.verifyRemoteRecords = Math.round(performance.now() - at);
+    const failure = remoteRecordsFailure(remoteRecords);
+    if (failure) {
+      options.progress.fail('Verify remote records', timings.verifyRemoteRecords);
+      throw failure;
+    }
+    options.progress.succeed('Verify remote records', timings.verifyRemoteRecords, remoteRecords.map((c) => `${c.object}@${c.source} ${c.records}`).join(', '));
+  }
   return {
     devHub: state.devHub!,
     provider: state.provider!,
@@ -282,6 +298,8 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
     certificateFingerprint: state.certificate!.fingerprintSha256,
     verify,
     tokenWait: ctx.tokenWait,
+    extraProviders: (state.extraProviders ?? []).map((e) => e.org),
+    remoteRecords,
     timings,
     warnings: ctx.warnings,
   };
@@ -304,6 +322,43 @@ export function newConsumerKey(): string {
   let key = '3MVG';
   for (let i = 0; key.length < 64; i++) key += alphabet[bytes[i] % alphabet.length];
   return key;
+}
+
+/**
+ * B's External Client App (or Connected App) trusting A's certificate, in the source org `target`:
+ * the consumer key is deployed only when the app is created (docs/salesforce-rules.md#consumer-key-on-create), a redeploy leaves it out.
+ * `remember` is called with the key before the deploy, so a retry after a failure knows it.
+ */
+export async function deployProviderApp(
+  ctx: Ctx,
+  target: ProviderTarget,
+  recorded: string | undefined,
+  remember: (app: NonNullable<SetupState['app']>) => Promise<void>,
+): Promise<NonNullable<SetupState['app']>> {
+  const o = ctx.options;
+  const existing = await existingApp(target.alias, o.app);
+  const createKey = existing.exists ? undefined : (recorded ?? newConsumerKey());
+  const knownKey = createKey ?? existing.consumerKey ?? recorded;
+  if (!knownKey) throw unknownConsumerKey(o.app);
+  await remember({ kind: o.app, name: APP_NAME, consumerKey: knownKey });
+  const appInput = { certificatePem: ctx.state.certificate!.pem, consumerKey: createKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
+  const files = o.app === 'eca' ? renderExternalClientApp(appInput) : renderConnectedApp(appInput);
+  const dir = target.alias === o.providerAlias ? renderedDir(o, 'provider') : renderedDir(o, `provider-${target.alias}`);
+  await writeRendered(dir, files);
+  await deploySource(target.alias, [dir]);
+  // Whether Salesforce keeps a consumer key set on create is unverified for External Client Apps
+  // (the Connected App doc says it does): read back what the org holds and use that.
+  const actual = (await existingApp(target.alias, o.app)).consumerKey;
+  if (actual && actual !== knownKey) {
+    o.progress.info(`  ${target.alias} generated its own consumer key for ${APP_NAME}; using it.`);
+    return { kind: o.app, name: APP_NAME, consumerKey: actual };
+  }
+  if (!actual) {
+    const warning = `Could not read the consumer key back from ${target.alias} (enable "Allow access to OAuth consumer secrets via Metadata API"); assuming ${APP_NAME} kept ${createKey ? 'the one deployed' : 'the one recorded'}.`;
+    ctx.warnings.push(warning);
+    o.progress.warn(warning);
+  }
+  return { kind: o.app, name: APP_NAME, consumerKey: knownKey };
 }
 
 /**
@@ -372,18 +427,24 @@ function unknownConsumerKey(kind: 'eca' | 'connected-app'): ToolError {
  * is refused, docs/salesforce-rules.md#integration-user-license), then force-app/provider, since the permission set the app pre-authorizes must exist
  * before the app (docs/salesforce-rules.md#preauthorize-permission-set). Returns the integration user's username.
  */
-async function prepareProvider(ctx: Ctx): Promise<string> {
-  const username = await ensureIntegrationUser(ctx);
-  await licenseIntegrationUser(ctx, username);
-  await deploySource(ctx.options.providerAlias, [join(projectRoot, 'force-app', 'provider')]);
+export async function prepareProvider(ctx: Ctx, target: ProviderTarget = { alias: ctx.options.providerAlias, org: ctx.state.provider! }): Promise<string> {
+  const username = await ensureIntegrationUser(ctx, target);
+  await licenseIntegrationUser(ctx, username, target.alias);
+  await deploySource(target.alias, [join(projectRoot, 'force-app', 'provider')]);
   return username;
 }
 
+/** One source org: its sf alias and where it is. */
+export interface ProviderTarget {
+  alias: string;
+  org: OrgRef;
+}
+
 /** The API-only profile gives object permissions only with its permission set license (docs/salesforce-rules.md#integration-user-license). */
-async function licenseIntegrationUser(ctx: Ctx, username: string): Promise<void> {
-  const rows = await query<{ Profile?: { Name?: string } }>(ctx.options.providerAlias, `SELECT Profile.Name FROM User WHERE Username = '${username}'`);
+async function licenseIntegrationUser(ctx: Ctx, username: string, alias: string): Promise<void> {
+  const rows = await query<{ Profile?: { Name?: string } }>(alias, `SELECT Profile.Name FROM User WHERE Username = '${username}'`);
   if (rows[0]?.Profile?.Name !== INTEGRATION_PROFILE) return;
-  await assignPermissionSetLicense(ctx.options.providerAlias, API_INTEGRATION_PSL, username);
+  await assignPermissionSetLicense(alias, API_INTEGRATION_PSL, username);
 }
 
 async function hasSampleAccounts(ctx: Ctx): Promise<boolean> {
@@ -395,22 +456,22 @@ async function hasSampleAccounts(ctx: Ctx): Promise<boolean> {
  * A dedicated API-only user for B's side: least privilege, pre-authorized through the permission set.
  * Falls back to B's admin, with a warning, when the org refuses to create users.
  */
-async function ensureIntegrationUser(ctx: Ctx): Promise<string> {
+async function ensureIntegrationUser(ctx: Ctx, target: ProviderTarget): Promise<string> {
   const o = ctx.options;
-  const b = ctx.state.provider!;
+  const b = target.org;
   const username = `integration.${b.orgId.slice(0, 15).toLowerCase()}@orgb.example`;
-  const existing = await query<{ Id: string }>(o.providerAlias, `SELECT Id FROM User WHERE Username = '${username}'`);
+  const existing = await query<{ Id: string }>(target.alias, `SELECT Id FROM User WHERE Username = '${username}'`);
   if (existing.length > 0) return username;
   try {
     const profiles = await query<{ Id: string; Name: string }>(
-      o.providerAlias,
+      target.alias,
       "SELECT Id, Name FROM Profile WHERE Name IN ('Minimum Access - API Only Integrations', 'Minimum Access - Salesforce', 'Standard User')",
     );
     const order = [INTEGRATION_PROFILE, 'Minimum Access - Salesforce', 'Standard User'];
     const profile = order.map((n) => profiles.find((p) => p.Name === n)).find(Boolean);
     if (!profile) throw new ToolError('No suitable profile for an integration user.', 'NoProfile');
     await createRecord(
-      o.providerAlias,
+      target.alias,
       'User',
       {
         Username: username, LastName: 'Integration', FirstName: 'Org A', Email: 'integration@orgb.example', Alias: 'orgaint',
@@ -420,7 +481,7 @@ async function ensureIntegrationUser(ctx: Ctx): Promise<string> {
     return username;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const warning = `Could not create a dedicated integration user in B (${reason}); using B's admin ${b.username} instead. Create an API-only user and re-run for least privilege.`;
+    const warning = `Could not create a dedicated integration user in ${target.alias} (${reason}); using its admin ${b.username} instead. Create an API-only user and re-run for least privilege.`;
     ctx.warnings.push(warning);
     o.progress.warn(warning);
     return b.username;
