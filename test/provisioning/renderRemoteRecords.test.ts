@@ -39,8 +39,8 @@ describe('renderRemoteRecords', () => {
     expect(page.type).toBe('AppPage');
     const instances = page.flexiPageRegions.itemInstances.map((i) => [i.componentInstance.componentName, Object.fromEntries(i.componentInstance.componentInstanceProperties.map((p) => [p.name, p.value]))]);
     expect(instances).toEqual([
-      ['c:remoteRecords', { connections: 'Default,Provider_2', fields: 'Name', objectApiName: 'Account', pageSize: '10', title: 'Account records from 2 source orgs' }],
-      ['c:remoteRecords', { connections: 'Default,Provider_2', fields: 'Name,Email', objectApiName: 'Contact', pageSize: '10', title: 'Contact records from 2 source orgs' }],
+      ['c:remoteRecords', { connections: 'Default,Provider_2', fields: 'Name', sourceObject: 'Account', pageSize: '10', title: 'Account records from 2 source orgs' }],
+      ['c:remoteRecords', { connections: 'Default,Provider_2', fields: 'Name,Email', sourceObject: 'Contact', pageSize: '10', title: 'Contact records from 2 source orgs' }],
     ]);
     expect(files['main/default/tabs/Remote_Records.tab-meta.xml']).toContain('<flexiPage>Remote_Records</flexiPage>');
     expect(files['main/default/permissionsets/Remote_Records_Viewer.permissionset-meta.xml']).toContain('<tab>Remote_Records</tab>');

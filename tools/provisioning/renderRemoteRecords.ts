@@ -115,7 +115,7 @@ export function renderConsumerPage(input: PageInput): RenderedFiles {
     const props: Array<[string, string]> = [
       ['connections', input.connections.join(',')],
       ['fields', o.fields.join(',')],
-      ['objectApiName', o.name],
+      ['sourceObject', o.name],
       ['pageSize', String(PAGE_SIZE)],
       ['title', `${o.name} records from ${input.connections.length === 1 ? 'Org B' : `${input.connections.length} source orgs`}`],
     ];
