@@ -11,8 +11,9 @@ import { assignPermissionSet, createScratchOrg, deploySource, describeFields, di
 import { connectionRecord, providerTargets } from './remoteRecordsVerify.ts';
 import { INTEGRATION_PERMSET, writeRendered, type ConnectionName, type RenderedFiles } from './render.ts';
 import { exposedObject, OBJECTS_PERMSET, PAGE_VIEWER_PERMSET, renderConsumerPage, renderProviderObjects, SAMPLE_DATA, type ExposedObject } from './renderRemoteRecords.ts';
-import { renderConsumerConfig } from './render.ts';
-import { deployProviderApp, prepareProvider, renderedDir, type Ctx, type Step } from './setupFlow.ts';
+import type { renderConsumerConfig } from './render.ts';
+import { deployProviderApp, prepareProvider } from './providerSide.ts';
+import { renderedDir, type Ctx, type Step } from './setupTypes.ts';
 import { saveState, statePathIn, type ExtraProvider } from './setupState.ts';
 import { projectRoot } from './sfCli.ts';
 import { waitForToken } from './verifyCallout.ts';

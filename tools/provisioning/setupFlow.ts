@@ -2,18 +2,13 @@
  * `setup:orgs` as a flow of small steps. Each step says what it needs, records what it produced in the
  * state file, and is skipped on a re-run once done; a step that runs again invalidates the ones after it.
  */
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
 import { chooseDevHub } from './devHub.ts';
-import {
-  API_INTEGRATION_PSL, assignPermissionSet, assignPermissionSetLicense, collectSfWarnings, createRecord, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent, toolingQuery,
-} from './orgOps.ts';
-import type { Progress } from './progress.ts';
-import {
-  APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET, INTEGRATION_PROFILE, renderConnectedApp, renderExternalClientApp, writeRendered,
-} from './render.ts';
+import { assignPermissionSet, collectSfWarnings, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent, toolingQuery } from './orgOps.ts';
+import { APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET } from './render.ts';
 import { ensureLocalKeyPair, importIntoConsumer } from './localCertificate.ts';
 import { consumerPermissionSets, renderConsumerFor } from './consumerAuthPath.ts';
 import { saveState, statePathIn, type OrgRef, type SetupState } from './setupState.ts';
@@ -21,32 +16,15 @@ import { projectRoot } from './sfCli.ts';
 import { waitForToken, verifyCallout, type TokenWait, type VerifyReport } from './verifyCallout.ts';
 import { consumerExtras, exposeStep, extraTokensStep, moreProvidersStep } from './remoteRecordsFlow.ts';
 import { remoteRecordsFailure, verifyRemoteRecords, type RemoteRecordsCheck } from './remoteRecordsVerify.ts';
+import { deployProviderApp, prepareProvider } from './providerSide.ts';
+import { renderedDir, type Ctx, type SetupOptions, type Step } from './setupTypes.ts';
+import { writeRendered } from './render.ts';
+
+export type { SetupOptions } from './setupTypes.ts';
+export { newConsumerKey } from './providerSide.ts';
 
 /** How long setup waits for a new app on real orgs by default: public samples report up to 30 minutes. */
 export const REAL_TOKEN_WAIT_MINUTES = 30;
-
-export interface SetupOptions {
-  devHub?: string;
-  local: boolean;
-  cert: 'org' | 'local';
-  app: 'eca' | 'connected-app';
-  auth: 'apex-jwt' | 'named-credential';
-  durationDays: number;
-  serial: boolean;
-  /** How long to wait for B's app to accept A's token, in ms (30 minutes on real orgs). */
-  tokenWaitMs?: number;
-  providerAlias: string;
-  consumerAlias: string;
-  /** `--objects`: objects each source org exposes and A's App page shows (issue 20). */
-  objects?: string[];
-  /** `--providers`: how many source orgs setup:orgs creates and wires to A (1–3). */
-  providers?: number;
-  /** configure: the further source orgs, by alias (they exist; none is created). */
-  extraProviderAliases?: string[];
-  /** Folder for the state file and rendered metadata (git-ignored). */
-  workDir: string;
-  progress: Progress;
-}
 
 export interface SetupResult {
   devHub: { alias: string; local: boolean };
@@ -65,27 +43,8 @@ export interface SetupResult {
   warnings: string[];
 }
 
-export interface Step {
-  id: string;
-  title: string;
-  /** Extra check beyond the state file, e.g. the orgs still exist. */
-  stillDone?: (ctx: Ctx) => Promise<boolean>;
-  run: (ctx: Ctx) => Promise<string | void>;
-}
-
-export interface Ctx {
-  options: SetupOptions;
-  state: SetupState;
-  warnings: string[];
-  tokenWait?: TokenWait;
-  /** B's integration user, license and provider source, when started ahead of the provider step. */
-  providerPrepared?: Promise<string>;
-}
-
 /** A's empty certificate lives outside every package directory: a redeploy of it would renew A's key. */
 export const CERTIFICATE_SOURCE = join(projectRoot, 'deploy-once', 'consumer');
-
-export const renderedDir = (o: SetupOptions, role: string) => join(o.workDir, 'rendered', role);
 
 const steps: Step[] = [
   {
@@ -315,67 +274,6 @@ export function fingerprintOf(pem: string): string {
   }
 }
 
-/** Salesforce consumer keys: 8–256 alphanumerics, globally unique, so a fresh random one per app. */
-export function newConsumerKey(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  const bytes = randomBytes(64);
-  let key = '3MVG';
-  for (let i = 0; key.length < 64; i++) key += alphabet[bytes[i] % alphabet.length];
-  return key;
-}
-
-/**
- * B's External Client App (or Connected App) trusting A's certificate, in the source org `target`:
- * the consumer key is deployed only when the app is created (docs/salesforce-rules.md#consumer-key-on-create), a redeploy leaves it out.
- * `remember` is called with the key before the deploy, so a retry after a failure knows it.
- */
-export async function deployProviderApp(
-  ctx: Ctx,
-  target: ProviderTarget,
-  recorded: string | undefined,
-  remember: (app: NonNullable<SetupState['app']>) => Promise<void>,
-): Promise<NonNullable<SetupState['app']>> {
-  const o = ctx.options;
-  const existing = await existingApp(target.alias, o.app);
-  const createKey = existing.exists ? undefined : (recorded ?? newConsumerKey());
-  const knownKey = createKey ?? existing.consumerKey ?? recorded;
-  if (!knownKey) throw unknownConsumerKey(o.app);
-  await remember({ kind: o.app, name: APP_NAME, consumerKey: knownKey });
-  const appInput = { certificatePem: ctx.state.certificate!.pem, consumerKey: createKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
-  const files = o.app === 'eca' ? renderExternalClientApp(appInput) : renderConnectedApp(appInput);
-  const dir = target.alias === o.providerAlias ? renderedDir(o, 'provider') : renderedDir(o, `provider-${target.alias}`);
-  await writeRendered(dir, files);
-  await deploySource(target.alias, [dir]);
-  // Whether Salesforce keeps a consumer key set on create is unverified for External Client Apps
-  // (the Connected App doc says it does): read back what the org holds and use that.
-  const actual = (await existingApp(target.alias, o.app)).consumerKey;
-  if (actual && actual !== knownKey) {
-    o.progress.info(`  ${target.alias} generated its own consumer key for ${APP_NAME}; using it.`);
-    return { kind: o.app, name: APP_NAME, consumerKey: actual };
-  }
-  if (!actual) {
-    const warning = `Could not read the consumer key back from ${target.alias} (enable "Allow access to OAuth consumer secrets via Metadata API"); assuming ${APP_NAME} kept ${createKey ? 'the one deployed' : 'the one recorded'}.`;
-    ctx.warnings.push(warning);
-    o.progress.warn(warning);
-  }
-  return { kind: o.app, name: APP_NAME, consumerKey: knownKey };
-}
-
-/**
- * Whether B has the app this flow deploys, and its consumer key when B shows it: real orgs return the
- * key only with "Allow access to OAuth consumer secrets via Metadata API". The ECA's global OAuth settings
- * exist exactly when the app does (they are deployed together).
- */
-async function existingApp(alias: string, kind: 'eca' | 'connected-app'): Promise<{ exists: boolean; consumerKey?: string }> {
-  const member = kind === 'eca' ? `ExtlClntAppGlobalOauthSettings:${APP_NAME}_glbloauth` : `ConnectedApp:${APP_NAME}`;
-  const files = await retrieveComponent(alias, member).catch(() => new Map<string, Buffer>());
-  for (const content of files.values()) {
-    const key = /<consumerKey>([^<]+)<\/consumerKey>/.exec(content.toString('utf8'))?.[1];
-    if (key) return { exists: true, consumerKey: key };
-  }
-  return { exists: files.size > 0 };
-}
-
 /**
  * @salesforce/core warns `features.N: Invalid input` for features missing from its own list, and sends the
  * definition unchanged (docs/salesforce-rules.md#eca-scratch). Salesforce's recipe for External Client Apps needs two such features, so
@@ -413,78 +311,7 @@ function readFeatures(file: string): string[] | undefined {
   }
 }
 
-function unknownConsumerKey(kind: 'eca' | 'connected-app'): ToolError {
-  const where = kind === 'eca' ? 'External Client App Manager → OrgA_Account_Reader → Settings → OAuth Settings → Consumer Key and Secret' : 'App Manager → OrgA_Account_Reader → View → Manage Consumer Details';
-  return new ToolError(`B already has ${APP_NAME}, but its consumer key is neither readable nor recorded in the state file.`, 'ConsumerKeyUnknown', [
-    'Let B show the key to the Metadata API (Setup → External Client App Settings: allow access to consumer secrets) and run the command again,',
-    `or copy the key from B's Setup (${where}) into the state file's app.consumerKey,`,
-    `or delete ${APP_NAME} in B and run the command again (a new app gets a new key).`,
-  ]);
-}
-
-/**
- * B's side before its app: the integration user, its license first (without it the permission set's Account read
- * is refused, docs/salesforce-rules.md#integration-user-license), then force-app/provider, since the permission set the app pre-authorizes must exist
- * before the app (docs/salesforce-rules.md#preauthorize-permission-set). Returns the integration user's username.
- */
-export async function prepareProvider(ctx: Ctx, target: ProviderTarget = { alias: ctx.options.providerAlias, org: ctx.state.provider! }): Promise<string> {
-  const username = await ensureIntegrationUser(ctx, target);
-  await licenseIntegrationUser(ctx, username, target.alias);
-  await deploySource(target.alias, [join(projectRoot, 'force-app', 'provider')]);
-  return username;
-}
-
-/** One source org: its sf alias and where it is. */
-export interface ProviderTarget {
-  alias: string;
-  org: OrgRef;
-}
-
-/** The API-only profile gives object permissions only with its permission set license (docs/salesforce-rules.md#integration-user-license). */
-async function licenseIntegrationUser(ctx: Ctx, username: string, alias: string): Promise<void> {
-  const rows = await query<{ Profile?: { Name?: string } }>(alias, `SELECT Profile.Name FROM User WHERE Username = '${username}'`);
-  if (rows[0]?.Profile?.Name !== INTEGRATION_PROFILE) return;
-  await assignPermissionSetLicense(alias, API_INTEGRATION_PSL, username);
-}
-
 async function hasSampleAccounts(ctx: Ctx): Promise<boolean> {
   const rows = await query<{ Id: string }>(ctx.options.providerAlias, "SELECT Id FROM Account WHERE Name LIKE 'Org B Sample Account%' LIMIT 1");
   return rows.length > 0;
 }
-
-/**
- * A dedicated API-only user for B's side: least privilege, pre-authorized through the permission set.
- * Falls back to B's admin, with a warning, when the org refuses to create users.
- */
-async function ensureIntegrationUser(ctx: Ctx, target: ProviderTarget): Promise<string> {
-  const o = ctx.options;
-  const b = target.org;
-  const username = `integration.${b.orgId.slice(0, 15).toLowerCase()}@orgb.example`;
-  const existing = await query<{ Id: string }>(target.alias, `SELECT Id FROM User WHERE Username = '${username}'`);
-  if (existing.length > 0) return username;
-  try {
-    const profiles = await query<{ Id: string; Name: string }>(
-      target.alias,
-      "SELECT Id, Name FROM Profile WHERE Name IN ('Minimum Access - API Only Integrations', 'Minimum Access - Salesforce', 'Standard User')",
-    );
-    const order = [INTEGRATION_PROFILE, 'Minimum Access - Salesforce', 'Standard User'];
-    const profile = order.map((n) => profiles.find((p) => p.Name === n)).find(Boolean);
-    if (!profile) throw new ToolError('No suitable profile for an integration user.', 'NoProfile');
-    await createRecord(
-      target.alias,
-      'User',
-      {
-        Username: username, LastName: 'Integration', FirstName: 'Org A', Email: 'integration@orgb.example', Alias: 'orgaint',
-        ProfileId: profile.Id, TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US',
-      },
-    );
-    return username;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const warning = `Could not create a dedicated integration user in ${target.alias} (${reason}); using its admin ${b.username} instead. Create an API-only user and re-run for least privilege.`;
-    ctx.warnings.push(warning);
-    o.progress.warn(warning);
-    return b.username;
-  }
-}
-

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployZip } from '../../../tools/local-platform/metadata/index.ts';
-import type { OrgInfo } from '../../../tools/local-platform/contracts.ts';
+import type { OrgInfo } from '../../../tools/local-platform/http/contracts.ts';
 import { findFlexiPage, pageLayout, tabComponents } from '../../../tools/local-platform/lightning/flexiPages.ts';
 import { findTab } from '../../../tools/local-platform/lightning/tabPage.ts';
 import { BundleCompiler } from '../../../tools/local-platform/lightning/bundleCompiler.ts';
