@@ -64,7 +64,12 @@ export async function verifyRemoteRecords(state: SetupState, consumerAlias: stri
           const status = Number(line.split(' ')[0]);
           const body = line.slice(line.indexOf(' ') + 1);
           if (status !== 200) return { ...base, ok: false, records: 0, detail: `${target.alias} answered ${status || 'nothing'}: ${body}` };
-          const records = ((JSON.parse(body) as { records?: unknown[] }).records ?? []).length;
+          let records: number;
+          try {
+            records = ((JSON.parse(body) as { records?: unknown[] }).records ?? []).length;
+          } catch {
+            return { ...base, ok: false, records: 0, detail: `${target.alias} answered 200 with a body that is not RecordsResource's JSON: ${body.slice(0, 200)}` };
+          }
           const inB = (await query<{ Id: string }>(target.alias, `SELECT Id FROM ${object} LIMIT 1`)).length;
           return { ...base, ok: records > 0 || inB === 0, records, detail: records === 0 && inB > 0 ? `${target.alias} has ${object} rows but A got none` : undefined };
         }),
