@@ -17,7 +17,15 @@ const project = JSON.parse(readFileSync(path.join(projectRoot, 'sfdx-project.jso
 
 const EXPECTED: Record<string, Record<string, string[]>> = {
   'force-app/provider': {
-    ApexClass: ['AccountRetriever', 'AccountRetrieverTest'],
+    ApexClass: ['AccountRetriever', 'AccountRetrieverTest', 'RecordsPage', 'RecordsResource', 'RecordsResourceTest'],
+    CustomField: [
+      'Exposed_Object__mdt.Default_Order_By__c',
+      'Exposed_Object__mdt.Fields__c',
+      'Exposed_Object__mdt.Max_Page_Size__c',
+      'Exposed_Object__mdt.Object_Api_Name__c',
+    ],
+    CustomMetadata: ['Exposed_Object.Account'],
+    CustomObject: ['Exposed_Object__mdt'],
     PermissionSet: ['Account_Retriever_Integration'],
   },
   'force-app/consumer': {
@@ -36,6 +44,11 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'OrgBAccountsControllerTest',
       'OrgBCalloutTestSupport',
       'PlatformHttpTransport',
+      'RemoteRecords',
+      'RemoteRecordsController',
+      'RemoteRecordsControllerTest',
+      'RemoteRecordsRequestTest',
+      'RemoteRecordsTestSupport',
     ],
     CustomField: [
       'Org_B_Connection__mdt.Certificate_Name__c',
@@ -47,7 +60,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     ],
     CustomObject: ['Org_B_Connection__mdt'],
     CustomTab: ['Org_B_Accounts'],
-    LightningComponentBundle: ['apexCard', 'externalServiceUsers', 'latestOrgBAccounts'],
+    LightningComponentBundle: ['apexCard', 'externalServiceUsers', 'latestOrgBAccounts', 'remoteRecords'],
     PermissionSet: ['Org_B_Accounts_Viewer'],
     PlatformCachePartition: ['OrgBTokens'],
   },

@@ -12,15 +12,19 @@ import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
 import { setupExternalService } from '../provisioning/externalServiceSetup.ts';
 import { withExternalServiceDefault } from './externalServiceFlag.ts';
+import { objectsFlag, providersFlag } from './remoteRecordsFlags.ts';
+import { flagError } from './flags.ts';
 
-const USAGE = `Usage: npm run configure -- --provider-org ALIAS --consumer-org ALIAS [--app eca|connected-app]
-         [--auth apex-jwt|named-credential] [--external-service [URL]] [--token-wait-minutes N] [--json]`;
+const USAGE = `Usage: npm run configure -- --provider-org ALIAS [--provider-org ALIAS2 …] --consumer-org ALIAS [--app eca|connected-app]
+         [--auth apex-jwt|named-credential] [--objects Account,Contact,…] [--external-service [URL]]
+         [--token-wait-minutes N] [--json]`;
 
 const { values } = parseFlags(USAGE, {
   args: withExternalServiceDefault(process.argv.slice(2)),
   options: {
     'external-service': { type: 'string' },
-    'provider-org': { type: 'string' },
+    'provider-org': { type: 'string', multiple: true },
+    objects: { type: 'string' },
     'consumer-org': { type: 'string' },
     app: { type: 'string' },
     auth: { type: 'string' },
@@ -33,8 +37,15 @@ const json = values.json ?? false;
 await runCommand(
   json,
   async () => {
-    const providerAlias = values['provider-org'];
+    const [providerAlias, ...extraProviderAliases] = values['provider-org'] ?? [];
     const consumerAlias = values['consumer-org'];
+    const auth = choiceFlag('auth', values.auth, ['apex-jwt', 'named-credential'] as const, 'apex-jwt');
+    const objects = objectsFlag(values.objects, USAGE);
+    // Up to three source orgs, as setup:orgs --providers (one Continuation holds three requests).
+    providersFlag(String(1 + extraProviderAliases.length), USAGE, auth);
+    if (new Set([providerAlias, ...extraProviderAliases, consumerAlias]).size !== 2 + extraProviderAliases.length) {
+      throw flagError('Each --provider-org and the --consumer-org must be a different org alias.', USAGE);
+    }
     if (!providerAlias || !consumerAlias) {
       throw new ToolError('Both --provider-org and --consumer-org are required.', 'MissingFlag', [
         'Log in to each org first (sf org login web --alias X) and pass the aliases.',
@@ -49,7 +60,9 @@ await runCommand(
       local: false,
       cert: 'org' as const,
       app: choiceFlag('app', values.app, ['eca', 'connected-app'] as const, 'eca'),
-      auth: choiceFlag('auth', values.auth, ['apex-jwt', 'named-credential'] as const, 'apex-jwt'),
+      auth,
+      objects,
+      extraProviderAliases,
       durationDays: 1,
       serial: false,
       tokenWaitMs: intFlag('token-wait-minutes', values['token-wait-minutes'], REAL_TOKEN_WAIT_MINUTES, 0, 120) * 60_000,
@@ -73,6 +86,7 @@ await runCommand(
   (r) =>
     [
       `Verified: ${r.consumer.alias} reads ${r.verify.accounts.length} Accounts from ${r.provider.alias}.`,
+      ...(r.remoteRecords.length ? [`Verified: ${r.consumer.alias} reads ${r.remoteRecords.map((c) => `${c.object} from ${c.source}`).join(', ')}.`] : []),
       ...(r.externalService
         ? [
             `Verified: ${r.consumer.alias} calls ${r.externalService.url} with a Salesforce-minted JWT (${r.externalService.verified.users} users).`,

@@ -7,10 +7,11 @@ import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
 import { setupExternalService, type ExternalServiceReport } from '../provisioning/externalServiceSetup.ts';
 import { withExternalServiceDefault } from './externalServiceFlag.ts';
+import { objectsFlag, providersFlag } from './remoteRecordsFlags.ts';
 
 export const USAGE = `Usage: npm run setup:orgs -- [--dev-hub ALIAS] [--local] [--cert org|local] [--app eca|connected-app]
          [--auth apex-jwt|named-credential] [--external-service [URL]] [--duration-days N] [--serial]
-         [--token-wait-minutes N] [--json]`;
+         [--token-wait-minutes N] [--objects Account,Contact,…] [--providers 1-3] [--json]`;
 
 const { values } = parseFlags(USAGE, {
   args: withExternalServiceDefault(process.argv.slice(2)),
@@ -24,6 +25,8 @@ const { values } = parseFlags(USAGE, {
     'duration-days': { type: 'string' },
     'token-wait-minutes': { type: 'string' },
     serial: { type: 'boolean', default: false },
+    objects: { type: 'string' },
+    providers: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -42,12 +45,15 @@ await runCommand(
   async () => {
     const config = readProjectConfig();
     const waitMinutes = values['token-wait-minutes'];
+    const auth = choiceFlag('auth', values.auth, ['apex-jwt', 'named-credential'] as const, 'apex-jwt');
     const options = {
       devHub: values['dev-hub'],
       local: values.local ?? false,
       cert: choiceFlag('cert', values.cert, ['org', 'local'] as const, 'org'),
       app: choiceFlag('app', values.app, ['eca', 'connected-app'] as const, 'eca'),
-      auth: choiceFlag('auth', values.auth, ['apex-jwt', 'named-credential'] as const, 'apex-jwt'),
+      auth,
+      objects: objectsFlag(values.objects, USAGE),
+      providers: providersFlag(values.providers, USAGE, auth),
       durationDays: intFlag('duration-days', values['duration-days'], 7, 1, 30),
       tokenWaitMs: waitMinutes === undefined ? undefined : intFlag('token-wait-minutes', waitMinutes, REAL_TOKEN_WAIT_MINUTES, 0, 120) * 60_000,
       serial: values.serial ?? false,
@@ -76,10 +82,12 @@ await runCommand(
       `Org B (provider): ${r.provider.alias} ${r.provider.username} ${r.provider.instanceUrl}`,
       `Org A (consumer): ${r.consumer.alias} ${r.consumer.username} ${r.consumer.instanceUrl}`,
       `A signs as ${r.integrationUsername} with consumer key ${r.consumerKey}; certificate SHA-256 ${r.certificateFingerprint}`,
+      ...r.extraProviders.map((p, i) => `Org B ${i + 2} (provider): ${p.alias} ${p.username} ${p.instanceUrl}`),
       `Verified: A got B's latest ${r.verify.accounts.length} Accounts (${r.verify.legs.map((l) => `${l.name} ${l.ms} ms`).join(', ')}).`,
+      ...(r.remoteRecords.length ? [`Verified: A read ${r.remoteRecords.map((c) => `${c.object} from ${c.source}`).join(', ')} through RecordsResource.`] : []),
       ...externalServiceLines(r.externalService),
       // Local orgs live at http://127.0.0.1:<port>, where sf's wait for a Lightning domain (DNS, up to 240 s) can never succeed.
-      `Done in ${(r.totalMs / 1000).toFixed(1)} s. Open A with: ${r.devHub.local ? 'SF_DOMAIN_RETRY=0 ' : ''}npx sf org open --target-org ${r.consumer.alias} --path lightning/n/Org_B_Accounts`,
+      `Done in ${(r.totalMs / 1000).toFixed(1)} s. Open A with: ${r.devHub.local ? 'SF_DOMAIN_RETRY=0 ' : ''}npx sf org open --target-org ${r.consumer.alias} --path lightning/n/${r.remoteRecords.length ? 'Remote_Records' : 'Org_B_Accounts'}`,
     ].join('\n'),
 );
 

@@ -1,4 +1,4 @@
-/** `npm run teardown`: deletes both scratch orgs and the rendered files; keeps keys unless `--purge`. */
+/** `npm run teardown`: deletes the scratch orgs (each source org and A) and the rendered files; keeps keys unless `--purge`. */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseFlags } from './flags.ts';
@@ -7,6 +7,7 @@ import { readProjectConfig } from '../provisioning/projectConfig.ts';
 import { projectRoot } from '../provisioning/sfCli.ts';
 import { runCommand } from './runCommand.ts';
 import { stopLocalService } from '../provisioning/externalServiceProcess.ts';
+import { loadState, statePathIn } from '../provisioning/setupState.ts';
 
 const { values } = parseFlags('Usage: npm run teardown -- [--purge] [--json]', { options: { json: { type: 'boolean', default: false }, purge: { type: 'boolean', default: false } } });
 
@@ -16,7 +17,10 @@ await runCommand(
     const config = readProjectConfig();
     const deleted: string[] = [];
     const kept: string[] = [];
-    for (const alias of [config.providerAlias, config.consumerAlias]) {
+    // --providers N made <provider>-2 … too; they are in the state file.
+    const state = await loadState(statePathIn(config.workDir));
+    const extra = (state.extraProviders ?? []).map((e) => e.org.alias);
+    for (const alias of [config.providerAlias, ...extra, config.consumerAlias]) {
       try {
         await deleteScratchOrg(alias);
         deleted.push(alias);

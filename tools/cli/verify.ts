@@ -7,6 +7,7 @@ import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { verifyCallout, type VerifyReport } from '../provisioning/verifyCallout.ts';
 import { runCommand } from './runCommand.ts';
 import { readWiring, verifyExternalService } from '../provisioning/externalServiceSetup.ts';
+import { remoteRecordsFailure, verifyRemoteRecords, type RemoteRecordsCheck } from '../provisioning/remoteRecordsVerify.ts';
 
 const { values } = parseFlags('Usage: npm run verify -- [--json]', { options: { json: { type: 'boolean', default: false } } });
 const json = values.json ?? false;
@@ -29,14 +30,19 @@ await runCommand(
         ...problems.map((c) => `${c.name}: ${c.detail}${c.fix ? ` Fix: ${c.fix}` : ''}`),
       ]);
     }
+    // Set up with --objects/--providers: every source org asked for every exposed object, as the App page does.
+    const remoteRecords = await verifyRemoteRecords(state, state.consumer.alias, state.provider.alias);
+    const remoteFailure = remoteRecordsFailure(remoteRecords);
+    if (remoteFailure) throw remoteFailure;
     // Set up with --external-service: A's call to the service, whose refusal names its cause.
     const wiring = readWiring(config.workDir);
     const externalService = wiring ? { url: wiring.url, ...(await verifyExternalService(state.consumer.alias, wiring)) } : undefined;
-    return { ...report, checks, externalService };
+    return { ...report, checks, remoteRecords, externalService };
   },
-  (r: VerifyReport & { checks: Check[]; externalService?: { url: string; users: number; callerSubject: string; ms: number } }) =>
+  (r: VerifyReport & { checks: Check[]; remoteRecords: RemoteRecordsCheck[]; externalService?: { url: string; users: number; callerSubject: string; ms: number } }) =>
     [
       ...r.legs.map((l) => `${l.ok ? '✔' : '✖'} ${l.name} (${l.ms} ms)${l.detail ? `: ${l.detail}` : ''}`),
+      ...r.remoteRecords.map((c) => `✔ ${c.object} from ${c.source} (connection ${c.connection}, ${c.ms} ms): ${c.records} record(s) on the first page`),
       ...(r.externalService ? [`✔ external service (${r.externalService.ms} ms): ${r.externalService.users} users from ${r.externalService.url} as ${r.externalService.callerSubject}`] : []),
       ...r.accounts.map((a) => `  ${a.createdDate}  ${a.name}`),
     ].join('\n'),

@@ -7,7 +7,7 @@
  *   Named_Credential__c names it, no Remote Site Setting is rendered (Salesforce needs none for
  *   named-credential callouts), and A's users need the principal-access permission set.
  */
-import { renderConsumerConfig, VIEWER_PERMSET, type ConsumerInput, type RenderedFiles } from './render.ts';
+import { renderConsumerConfig, VIEWER_PERMSET, type ConnectionName, type ConsumerInput, type RenderedFiles } from './render.ts';
 import { NAMED_CREDENTIAL, NAMED_CREDENTIAL_PERMSET, renderLegacyJwtExchange, renderNamedCredential } from './renderNamedCredential.ts';
 
 export type AuthPath = 'apex-jwt' | 'named-credential';
@@ -16,9 +16,9 @@ export type AuthPath = 'apex-jwt' | 'named-credential';
  * Org A's rendered folder for the chosen path. `legacy` renders the deprecated JwtExchange Named
  * Credential instead of the External Credential (then no principal-access permission set is needed).
  */
-export function renderConsumerFor(auth: AuthPath | undefined, input: Omit<ConsumerInput, 'namedCredential'>, legacy = false): RenderedFiles {
-  if (auth !== 'named-credential') return renderConsumerConfig(input);
-  const config = renderConsumerConfig({ ...input, namedCredential: NAMED_CREDENTIAL });
+export function renderConsumerFor(auth: AuthPath | undefined, input: Omit<ConsumerInput, 'namedCredential'>, legacy = false, connection?: ConnectionName): RenderedFiles {
+  if (auth !== 'named-credential') return renderConsumerConfig(input, connection);
+  const config = renderConsumerConfig({ ...input, namedCredential: NAMED_CREDENTIAL }, connection);
   const withoutRemoteSites = Object.fromEntries(Object.entries(config).filter(([path]) => !path.includes('/remoteSiteSettings/')));
   return { ...withoutRemoteSites, ...(legacy ? renderLegacyJwtExchange(input) : renderNamedCredential(input)) };
 }

@@ -234,6 +234,12 @@ export async function assignPermissionSetLicense(alias: string, developerName: s
   if (!result.success) throw new ToolError(`Assigning ${developerName} to ${username} in ${alias} failed: ${JSON.stringify(result.errors)}`, 'PermissionSetLicenseAssignFailed');
 }
 
+/** An object's fields as the org's describe shows them to the CLI's user; rejects for an object the org lacks. */
+export async function describeFields(alias: string, sobject: string): Promise<Array<{ name: string; type: string; nillable: boolean; createable: boolean; updateable: boolean; calculated: boolean; nameField?: boolean }>> {
+  const { conn } = await connect(alias);
+  return (await conn.describe(sobject)).fields;
+}
+
 /** Imports an sObject tree file (as `sf data import tree --files`). */
 export async function importTree(alias: string, file: string): Promise<void> {
   const { conn } = await connect(alias);

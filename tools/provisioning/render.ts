@@ -120,12 +120,22 @@ export function renderConnectedApp(input: ProviderAppInput): RenderedFiles {
   };
 }
 
+/** Which connection record a rendering is: `Default` (the seed's), or one more source org (`Provider_2` …). */
+export interface ConnectionName {
+  /** The record's DeveloperName. */
+  record: string;
+  label: string;
+  /** Prefix of its remote sites' names, unique per source org. */
+  sitePrefix: string;
+}
+export const DEFAULT_CONNECTION: ConnectionName = { record: 'Default', label: 'Default', sitePrefix: 'Org_B' };
+
 /** A's remote sites (B's token host and instance URL) and the connection record the caller reads. */
-export function renderConsumerConfig(input: ConsumerInput): RenderedFiles {
+export function renderConsumerConfig(input: ConsumerInput, connection: ConnectionName = DEFAULT_CONNECTION): RenderedFiles {
   const sites: Record<string, string> = {};
   const origins = [...new Set([new URL(input.loginUrl).origin, new URL(input.instanceUrl).origin])];
   origins.forEach((origin, i) => {
-    const name = i === 0 ? 'Org_B_Login' : 'Org_B_Instance';
+    const name = `${connection.sitePrefix}_${i === 0 ? 'Login' : 'Instance'}`;
     sites[`main/default/remoteSiteSettings/${name}.remoteSite-meta.xml`] = element('RemoteSiteSetting', {
       description: i === 0 ? "Org B's token endpoint host" : "Org B's instance (Apex REST)",
       disableProtocolSecurity: origin.startsWith('http://'),
@@ -150,8 +160,8 @@ export function renderConsumerConfig(input: ConsumerInput): RenderedFiles {
     .join('\n');
   const record =
     `${xmlHead}<CustomMetadata ${ns} xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">\n` +
-    `    <label>Default</label>\n    <protected>false</protected>\n${valueXml}\n</CustomMetadata>\n`;
-  return { ...sites, [`main/default/customMetadata/${CONNECTION_TYPE}.Default.md-meta.xml`]: record };
+    `    <label>${escapeXml(connection.label)}</label>\n    <protected>false</protected>\n${valueXml}\n</CustomMetadata>\n`;
+  return { ...sites, [`main/default/customMetadata/${CONNECTION_TYPE}.${connection.record}.md-meta.xml`]: record };
 }
 
 /**

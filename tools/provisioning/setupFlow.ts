@@ -2,43 +2,29 @@
  * `setup:orgs` as a flow of small steps. Each step says what it needs, records what it produced in the
  * state file, and is skipped on a re-run once done; a step that runs again invalidates the ones after it.
  */
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
 import { chooseDevHub } from './devHub.ts';
-import {
-  API_INTEGRATION_PSL, assignPermissionSet, assignPermissionSetLicense, collectSfWarnings, createRecord, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent, toolingQuery,
-} from './orgOps.ts';
-import type { Progress } from './progress.ts';
-import {
-  APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET, INTEGRATION_PROFILE, renderConnectedApp, renderExternalClientApp, writeRendered,
-} from './render.ts';
+import { assignPermissionSet, collectSfWarnings, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent, toolingQuery } from './orgOps.ts';
+import { APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET } from './render.ts';
 import { ensureLocalKeyPair, importIntoConsumer } from './localCertificate.ts';
 import { consumerPermissionSets, renderConsumerFor } from './consumerAuthPath.ts';
 import { saveState, statePathIn, type OrgRef, type SetupState } from './setupState.ts';
 import { projectRoot } from './sfCli.ts';
 import { waitForToken, verifyCallout, type TokenWait, type VerifyReport } from './verifyCallout.ts';
+import { consumerExtras, exposeStep, extraTokensStep, moreProvidersStep } from './remoteRecordsFlow.ts';
+import { remoteRecordsFailure, verifyRemoteRecords, type RemoteRecordsCheck } from './remoteRecordsVerify.ts';
+import { deployProviderApp, prepareProvider } from './providerSide.ts';
+import { renderedDir, type Ctx, type SetupOptions, type Step } from './setupTypes.ts';
+import { writeRendered } from './render.ts';
+
+export type { SetupOptions } from './setupTypes.ts';
+export { newConsumerKey } from './providerSide.ts';
 
 /** How long setup waits for a new app on real orgs by default: public samples report up to 30 minutes. */
 export const REAL_TOKEN_WAIT_MINUTES = 30;
-
-export interface SetupOptions {
-  devHub?: string;
-  local: boolean;
-  cert: 'org' | 'local';
-  app: 'eca' | 'connected-app';
-  auth: 'apex-jwt' | 'named-credential';
-  durationDays: number;
-  serial: boolean;
-  /** How long to wait for B's app to accept A's token, in ms (30 minutes on real orgs). */
-  tokenWaitMs?: number;
-  providerAlias: string;
-  consumerAlias: string;
-  /** Folder for the state file and rendered metadata (git-ignored). */
-  workDir: string;
-  progress: Progress;
-}
 
 export interface SetupResult {
   devHub: { alias: string; local: boolean };
@@ -50,31 +36,15 @@ export interface SetupResult {
   verify: VerifyReport;
   /** When this run asked B for a token: how many attempts it took and what B answered while the app propagated. */
   tokenWait?: TokenWait;
+  /** `--providers`/`--objects`: the source orgs after the first, and each connection asked for each object. */
+  extraProviders: OrgRef[];
+  remoteRecords: RemoteRecordsCheck[];
   timings: Record<string, number>;
   warnings: string[];
 }
 
-interface Step {
-  id: string;
-  title: string;
-  /** Extra check beyond the state file, e.g. the orgs still exist. */
-  stillDone?: (ctx: Ctx) => Promise<boolean>;
-  run: (ctx: Ctx) => Promise<string | void>;
-}
-
-interface Ctx {
-  options: SetupOptions;
-  state: SetupState;
-  warnings: string[];
-  tokenWait?: TokenWait;
-  /** B's integration user, license and provider source, when started ahead of the provider step. */
-  providerPrepared?: Promise<string>;
-}
-
 /** A's empty certificate lives outside every package directory: a redeploy of it would renew A's key. */
 export const CERTIFICATE_SOURCE = join(projectRoot, 'deploy-once', 'consumer');
-
-const renderedDir = (o: SetupOptions, role: string) => join(o.workDir, 'rendered', role);
 
 const steps: Step[] = [
   {
@@ -163,31 +133,13 @@ const steps: Step[] = [
       const prepared = ctx.providerPrepared ?? prepareProvider(ctx);
       ctx.providerPrepared = undefined;
       ctx.state.integrationUsername = await prepared;
-      // The consumer key is deployed only when the app is created (docs/salesforce-rules.md#consumer-key-on-create): a redeploy leaves it out.
-      const existing = await existingApp(o.providerAlias, o.app);
+      const target = { alias: o.providerAlias, org: b };
       const recorded = ctx.state.app?.kind === o.app ? ctx.state.app.consumerKey : undefined;
-      const createKey = existing.exists ? undefined : (recorded ?? newConsumerKey());
-      const knownKey = createKey ?? existing.consumerKey ?? recorded;
-      if (!knownKey) throw unknownConsumerKey(o.app);
       // Saved before the deploy: if the deploy creates the app and a later step fails, a retry knows the key.
-      ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey: knownKey };
-      await saveState(statePathIn(o.workDir), ctx.state);
-      const appInput = { certificatePem: ctx.state.certificate!.pem, consumerKey: createKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
-      const files = o.app === 'eca' ? renderExternalClientApp(appInput) : renderConnectedApp(appInput);
-      const dir = renderedDir(o, 'provider');
-      await writeRendered(dir, files);
-      await deploySource(o.providerAlias, [dir]);
-      // Whether Salesforce keeps a consumer key set on create is unverified for External Client Apps
-      // (the Connected App doc says it does): read back what the org holds and use that.
-      const actual = (await existingApp(o.providerAlias, o.app)).consumerKey;
-      if (actual && actual !== knownKey) {
-        ctx.state.app = { kind: o.app, name: APP_NAME, consumerKey: actual };
-        o.progress.info(`  B generated its own consumer key for ${APP_NAME}; using it.`);
-      } else if (!actual) {
-        const warning = `Could not read the consumer key back from B (enable "Allow access to OAuth consumer secrets via Metadata API"); assuming ${APP_NAME} kept ${createKey ? 'the one deployed' : 'the one recorded'}.`;
-        ctx.warnings.push(warning);
-        o.progress.warn(warning);
-      }
+      ctx.state.app = await deployProviderApp(ctx, target, recorded, async (app) => {
+        ctx.state.app = app;
+        await saveState(statePathIn(o.workDir), ctx.state);
+      });
       await assignPermissionSet(o.providerAlias, INTEGRATION_PERMSET, ctx.state.integrationUsername);
       // Imported once: a re-run adds none.
       if (!(await hasSampleAccounts(ctx))) {
@@ -196,6 +148,8 @@ const steps: Step[] = [
       return `app ${APP_NAME} (${o.app}), user ${ctx.state.integrationUsername} on ${b.instanceUrl}`;
     },
   },
+  moreProvidersStep,
+  exposeStep,
   {
     id: 'consumer',
     title: 'A: remote sites, connection record, viewer permission set',
@@ -205,18 +159,25 @@ const steps: Step[] = [
       const o = ctx.options;
       const b = ctx.state.provider!;
       const dir = renderedDir(o, 'consumer');
-      await writeRendered(
-        dir,
-        renderConsumerFor(o.auth, {
-          loginUrl: b.loginUrl,
-          instanceUrl: b.instanceUrl,
-          consumerKey: ctx.state.app!.consumerKey,
-          username: ctx.state.integrationUsername!,
-          certificateName: ctx.state.certificate!.name,
-        }),
-      );
+      // --providers/--objects: a connection per further source org and the App page (remoteRecordsFlow.ts).
+      const extras = consumerExtras(ctx, (input, connection) => renderConsumerFor(o.auth, input, false, connection));
+      await writeRendered(dir, {
+        ...renderConsumerFor(
+          o.auth,
+          {
+            loginUrl: b.loginUrl,
+            instanceUrl: b.instanceUrl,
+            consumerKey: ctx.state.app!.consumerKey,
+            username: ctx.state.integrationUsername!,
+            certificateName: ctx.state.certificate!.name,
+          },
+          false,
+          extras.defaultConnection,
+        ),
+        ...extras.files,
+      });
       await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer'), dir]);
-      for (const permissionSet of consumerPermissionSets(o.auth)) await assignPermissionSet(o.consumerAlias, permissionSet, undefined);
+      for (const permissionSet of [...consumerPermissionSets(o.auth), ...extras.permissionSets]) await assignPermissionSet(o.consumerAlias, permissionSet, undefined);
       ctx.state.auth = o.auth;
     },
   },
@@ -232,6 +193,7 @@ const steps: Step[] = [
       return wait.attempts > 1 ? `after ${wait.attempts} attempts (${wait.refusals.map((r) => `${r.count}x ${r.answer}`).join(', ')})` : undefined;
     },
   },
+  extraTokensStep,
 ];
 
 /** Runs the flow from the first unfinished step, then always verifies. */
@@ -273,6 +235,19 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
     throw new ToolError(`Verification failed: ${verify.failure?.message ?? 'unknown'}`, 'VerifyFailed', verify.failure?.actions ?? ['Run npm run verify for diagnostics.']);
   }
   options.progress.succeed('Verify', timings.verify, verify.legs.map((l) => `${l.name} ${l.ms} ms`).join(', '));
+  let remoteRecords: RemoteRecordsCheck[] = [];
+  if (state.remoteRecords?.objects.length) {
+    options.progress.start('Verify: A reads every --objects object from every source org');
+    const at = performance.now();
+    remoteRecords = await verifyRemoteRecords(state, options.consumerAlias, options.providerAlias);
+    timings.verifyRemoteRecords = Math.round(performance.now() - at);
+    const failure = remoteRecordsFailure(remoteRecords);
+    if (failure) {
+      options.progress.fail('Verify remote records', timings.verifyRemoteRecords);
+      throw failure;
+    }
+    options.progress.succeed('Verify remote records', timings.verifyRemoteRecords, remoteRecords.map((c) => `${c.object}@${c.source} ${c.records}`).join(', '));
+  }
   return {
     devHub: state.devHub!,
     provider: state.provider!,
@@ -282,6 +257,8 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
     certificateFingerprint: state.certificate!.fingerprintSha256,
     verify,
     tokenWait: ctx.tokenWait,
+    extraProviders: (state.extraProviders ?? []).map((e) => e.org),
+    remoteRecords,
     timings,
     warnings: ctx.warnings,
   };
@@ -295,30 +272,6 @@ export function fingerprintOf(pem: string): string {
       `Check that Certificate ${CERTIFICATE_NAME} deployed to Org A (Setup → Certificate and Key Management).`,
     ]);
   }
-}
-
-/** Salesforce consumer keys: 8–256 alphanumerics, globally unique, so a fresh random one per app. */
-export function newConsumerKey(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  const bytes = randomBytes(64);
-  let key = '3MVG';
-  for (let i = 0; key.length < 64; i++) key += alphabet[bytes[i] % alphabet.length];
-  return key;
-}
-
-/**
- * Whether B has the app this flow deploys, and its consumer key when B shows it: real orgs return the
- * key only with "Allow access to OAuth consumer secrets via Metadata API". The ECA's global OAuth settings
- * exist exactly when the app does (they are deployed together).
- */
-async function existingApp(alias: string, kind: 'eca' | 'connected-app'): Promise<{ exists: boolean; consumerKey?: string }> {
-  const member = kind === 'eca' ? `ExtlClntAppGlobalOauthSettings:${APP_NAME}_glbloauth` : `ConnectedApp:${APP_NAME}`;
-  const files = await retrieveComponent(alias, member).catch(() => new Map<string, Buffer>());
-  for (const content of files.values()) {
-    const key = /<consumerKey>([^<]+)<\/consumerKey>/.exec(content.toString('utf8'))?.[1];
-    if (key) return { exists: true, consumerKey: key };
-  }
-  return { exists: files.size > 0 };
 }
 
 /**
@@ -358,72 +311,7 @@ function readFeatures(file: string): string[] | undefined {
   }
 }
 
-function unknownConsumerKey(kind: 'eca' | 'connected-app'): ToolError {
-  const where = kind === 'eca' ? 'External Client App Manager → OrgA_Account_Reader → Settings → OAuth Settings → Consumer Key and Secret' : 'App Manager → OrgA_Account_Reader → View → Manage Consumer Details';
-  return new ToolError(`B already has ${APP_NAME}, but its consumer key is neither readable nor recorded in the state file.`, 'ConsumerKeyUnknown', [
-    'Let B show the key to the Metadata API (Setup → External Client App Settings: allow access to consumer secrets) and run the command again,',
-    `or copy the key from B's Setup (${where}) into the state file's app.consumerKey,`,
-    `or delete ${APP_NAME} in B and run the command again (a new app gets a new key).`,
-  ]);
-}
-
-/**
- * B's side before its app: the integration user, its license first (without it the permission set's Account read
- * is refused, docs/salesforce-rules.md#integration-user-license), then force-app/provider, since the permission set the app pre-authorizes must exist
- * before the app (docs/salesforce-rules.md#preauthorize-permission-set). Returns the integration user's username.
- */
-async function prepareProvider(ctx: Ctx): Promise<string> {
-  const username = await ensureIntegrationUser(ctx);
-  await licenseIntegrationUser(ctx, username);
-  await deploySource(ctx.options.providerAlias, [join(projectRoot, 'force-app', 'provider')]);
-  return username;
-}
-
-/** The API-only profile gives object permissions only with its permission set license (docs/salesforce-rules.md#integration-user-license). */
-async function licenseIntegrationUser(ctx: Ctx, username: string): Promise<void> {
-  const rows = await query<{ Profile?: { Name?: string } }>(ctx.options.providerAlias, `SELECT Profile.Name FROM User WHERE Username = '${username}'`);
-  if (rows[0]?.Profile?.Name !== INTEGRATION_PROFILE) return;
-  await assignPermissionSetLicense(ctx.options.providerAlias, API_INTEGRATION_PSL, username);
-}
-
 async function hasSampleAccounts(ctx: Ctx): Promise<boolean> {
   const rows = await query<{ Id: string }>(ctx.options.providerAlias, "SELECT Id FROM Account WHERE Name LIKE 'Org B Sample Account%' LIMIT 1");
   return rows.length > 0;
 }
-
-/**
- * A dedicated API-only user for B's side: least privilege, pre-authorized through the permission set.
- * Falls back to B's admin, with a warning, when the org refuses to create users.
- */
-async function ensureIntegrationUser(ctx: Ctx): Promise<string> {
-  const o = ctx.options;
-  const b = ctx.state.provider!;
-  const username = `integration.${b.orgId.slice(0, 15).toLowerCase()}@orgb.example`;
-  const existing = await query<{ Id: string }>(o.providerAlias, `SELECT Id FROM User WHERE Username = '${username}'`);
-  if (existing.length > 0) return username;
-  try {
-    const profiles = await query<{ Id: string; Name: string }>(
-      o.providerAlias,
-      "SELECT Id, Name FROM Profile WHERE Name IN ('Minimum Access - API Only Integrations', 'Minimum Access - Salesforce', 'Standard User')",
-    );
-    const order = [INTEGRATION_PROFILE, 'Minimum Access - Salesforce', 'Standard User'];
-    const profile = order.map((n) => profiles.find((p) => p.Name === n)).find(Boolean);
-    if (!profile) throw new ToolError('No suitable profile for an integration user.', 'NoProfile');
-    await createRecord(
-      o.providerAlias,
-      'User',
-      {
-        Username: username, LastName: 'Integration', FirstName: 'Org A', Email: 'integration@orgb.example', Alias: 'orgaint',
-        ProfileId: profile.Id, TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US',
-      },
-    );
-    return username;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const warning = `Could not create a dedicated integration user in B (${reason}); using B's admin ${b.username} instead. Create an API-only user and re-run for least privilege.`;
-    ctx.warnings.push(warning);
-    o.progress.warn(warning);
-    return b.username;
-  }
-}
-

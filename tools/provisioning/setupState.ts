@@ -14,6 +14,13 @@ export interface OrgRef {
   loginUrl: string;
 }
 
+/** A source org after the first (`--providers N`, or configure's further --provider-org). */
+export interface ExtraProvider {
+  org: OrgRef;
+  app?: { kind: 'eca' | 'connected-app'; name: string; consumerKey: string };
+  integrationUsername?: string;
+}
+
 export interface SetupState {
   version: 1;
   devHub?: { alias: string; local: boolean };
@@ -23,6 +30,9 @@ export interface SetupState {
   app?: { kind: 'eca' | 'connected-app'; name: string; consumerKey: string };
   integrationUsername?: string;
   auth?: 'apex-jwt' | 'named-credential';
+  extraProviders?: ExtraProvider[];
+  /** What `--objects` exposed (fields as the first source org has them) and A's connection records, in order. */
+  remoteRecords?: { objects: { name: string; fields: string[] }[]; connections: string[] };
   done: Record<string, { at: string; ms: number }>;
 }
 

@@ -77,6 +77,6 @@ describe('BundleCompiler', () => {
   it('names a component the org does not have', async () => {
     const problem = await compiler.compile(platform.db, orgA.id, 'nowhere').catch((e: unknown) => e);
     expect(problem).toBeInstanceOf(CompileProblem);
-    expect(problem).toMatchObject({ message: 'The org has no Lightning web component named nowhere.', fix: 'Deploy the bundle (sf project deploy start) with the tab that names it.' });
+    expect(problem).toMatchObject({ message: 'The org has no Lightning web component named nowhere.', fix: 'Deploy the bundle (sf project deploy start) with the tab or page that names it.' });
   });
 });

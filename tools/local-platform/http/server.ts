@@ -118,7 +118,7 @@ function notSupported(what: string, soap: boolean, res: ServerResponse): void {
 }
 
 /** Deployed types a compiled tab bundle is made of (its components, the tab naming one, the labels they import). */
-const LIGHTNING_TYPES = new Set(['LightningComponentBundle', 'CustomTab', 'CustomLabels', 'CustomLabel']);
+const LIGHTNING_TYPES = new Set(['LightningComponentBundle', 'CustomTab', 'FlexiPage', 'CustomLabels', 'CustomLabel']);
 
 const SOAP_SESSION = /<(?:\w+:)?sessionId>([^<]+)<\/(?:\w+:)?sessionId>/;
 

@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { bundleKey, CompileProblem, deployedBundles, orgLabels, type BuildInput, type CompiledBundle } from './compile.ts';
 import type { CompileJob, CompileReply } from './compileWorker.ts';
 import { listTabs } from './tabPage.ts';
+import { tabComponents } from './flexiPages.ts';
 
 const BOOT = new URL('../process/workerBoot.mjs', import.meta.url);
 const ENTRY = new URL('./compileWorker.ts', import.meta.url).href;
@@ -60,8 +61,9 @@ export class BundleCompiler {
   /** The bundle of `component` as deployed to the org: from the cache, or built now. Rejects with a CompileProblem. */
   async compile(db: DatabaseSync, orgId: string, component: string): Promise<CompiledBundle> {
     const bundles = deployedBundles(db, orgId);
-    if (!bundles.some((b) => b.name === component)) {
-      throw new CompileProblem(`The org has no Lightning web component named ${component}.`, 'Deploy the bundle (sf project deploy start) with the tab that names it.');
+    const missing = component.split(',').find((name) => !bundles.some((b) => b.name === name));
+    if (missing) {
+      throw new CompileProblem(`The org has no Lightning web component named ${missing}.`, 'Deploy the bundle (sf project deploy start) with the tab or page that names it.');
     }
     const labels = orgLabels(db, orgId);
     const key = bundleKey(bundles, component, labels);
@@ -84,9 +86,10 @@ export class BundleCompiler {
   /** Starts building every LWC tab of the org (after a deploy), so that its first view does not wait. */
   precompileTabs(db: DatabaseSync, orgId: string): void {
     for (const tab of listTabs(db, orgId)) {
-      if (!tab.lwcComponent) continue;
+      const component = tabComponents(db, orgId, tab);
+      if (!component) continue;
       // A problem is shown when the tab is opened; here it is only logged.
-      this.compile(db, orgId, tab.lwcComponent).catch((e: Error) => this.log(`tab ${tab.name} of ${orgId} does not compile: ${e.message}`));
+      this.compile(db, orgId, component).catch((e: Error) => this.log(`tab ${tab.name} of ${orgId} does not compile: ${e.message}`));
     }
   }
 
@@ -95,7 +98,10 @@ export class BundleCompiler {
     if (!/^[0-9a-f]{32}$/.test(key)) return undefined;
     const bundles = deployedBundles(db, orgId);
     const labels = orgLabels(db, orgId);
-    const ours = listTabs(db, orgId).some((t) => t.lwcComponent && bundleKey(bundles, t.lwcComponent, labels) === key);
+    const ours = listTabs(db, orgId).some((t) => {
+      const component = tabComponents(db, orgId, t);
+      return component && bundleKey(bundles, component, labels) === key;
+    });
     return ours ? readFile(join(this.dir, `${key}.js`), 'utf8').catch(() => undefined) : undefined;
   }
 

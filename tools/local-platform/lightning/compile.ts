@@ -68,9 +68,21 @@ export function deployedBundles(db: DatabaseSync, orgId: string): DeployedBundle
   });
 }
 
+/** A tab's component, or a Lightning page's custom components: `name` or `a,b` (LWC names have no commas). */
+export const componentList = (names: string[]): string => [...new Set(names)].sort().join(',');
+
+/** The entry module: imports each component and hands them to client/mount.js, which places them. */
+function entrySource(component: string): string {
+  const names = component.split(',');
+  const imports = names.map((n, i) => `import C${i} from 'c/${n}';`).join('\n');
+  const table = names.map((n, i) => `${JSON.stringify(n)}: [${JSON.stringify(tagNameOf(n))}, C${i}]`).join(', ');
+  return `import { mount } from ${JSON.stringify(join(HERE, 'client', 'mount.js'))};\n${imports}\nmount({ ${table} });\n`;
+}
+
 /** Everything a build needs, as plain data (it crosses to a worker thread). */
 export interface BuildInput {
   bundles: DeployedBundle[];
+  /** One component, or several joined by commas (componentList). */
   component: string;
   /** The org's custom labels, name → value. */
   labels: [string, string][];
@@ -116,7 +128,7 @@ export async function buildBundle(input: BuildInput, cacheDir: string): Promise<
           resolveId: (id) => (id === entry ? id : null),
           load: (id) =>
             id === entry
-              ? `import { mount } from ${JSON.stringify(join(HERE, 'client', 'mount.js'))};\nimport Component from 'c/${component}';\nmount(${JSON.stringify(tagNameOf(component))}, Component);\n`
+              ? entrySource(component)
               : null,
         },
         salesforceModules(lookups, join(HERE, 'client')),

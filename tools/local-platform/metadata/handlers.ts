@@ -18,6 +18,7 @@ import {
   extlClntAppOauthSettings,
 } from './types/externalClientApp.ts';
 import { customTab, generic, lightningComponentBundle } from './types/otherTypes.ts';
+import { flexiPage } from './types/flexiPage.ts';
 import { permissionSet } from './types/permissionSet.ts';
 import { registerObject, type FieldType } from '../data/schema.ts';
 
@@ -30,6 +31,7 @@ const HANDLERS: Record<string, Handler> = {
   CustomObject: customObject,
   CustomTab: customTab,
   ExternalClientApplication: externalClientApplication,
+  FlexiPage: flexiPage,
   ExternalCredential: externalCredential,
   ExtlClntAppGlobalOauthSettings: extlClntAppGlobalOauthSettings,
   ExtlClntAppOauthConfigurablePolicies: extlClntAppOauthConfigurablePolicies,

@@ -1,0 +1,168 @@
+/**
+ * The setup steps of `--providers N` and `--objects A,B` (issue 20), run by setupFlow.ts between its own:
+ * more source orgs wired like the first (integration user, app trusting A's certificate, sample data),
+ * the exposed objects in each, A's connection per source org and its App page, a token from each new
+ * source org, and a verify that asks every source org for every object.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ToolError } from '../core/ToolError.ts';
+import { assignPermissionSet, createScratchOrg, deploySource, describeFields, displayOrg, importTree, query, runAnonymousApex, type ApexRunResult } from './orgOps.ts';
+import { connectionRecord, providerTargets } from './remoteRecordsVerify.ts';
+import { INTEGRATION_PERMSET, writeRendered, type ConnectionName, type RenderedFiles } from './render.ts';
+import { exposedObject, OBJECTS_PERMSET, PAGE_VIEWER_PERMSET, renderConsumerPage, renderProviderObjects, SAMPLE_DATA, type ExposedObject } from './renderRemoteRecords.ts';
+import type { renderConsumerConfig } from './render.ts';
+import { deployProviderApp, prepareProvider } from './providerSide.ts';
+import { renderedDir, type Ctx, type Step } from './setupTypes.ts';
+import { saveState, statePathIn, type ExtraProvider } from './setupState.ts';
+import { projectRoot } from './sfCli.ts';
+import { waitForToken } from './verifyCallout.ts';
+
+
+/** The aliases of the source orgs after the first: configure's --provider-org list, or `<alias>-2` … for scratch orgs. */
+export function extraProviderAliases(ctx: Ctx): string[] {
+  const o = ctx.options;
+  if (o.extraProviderAliases) return o.extraProviderAliases;
+  return Array.from({ length: Math.max(0, (o.providers ?? 1) - 1) }, (_, i) => `${o.providerAlias}-${i + 2}`);
+}
+
+
+const remoteRecordsWanted = (ctx: Ctx) => Boolean(ctx.options.objects?.length) || extraProviderAliases(ctx).length > 0;
+
+async function seedOnce(alias: string, object: string): Promise<void> {
+  const sample = SAMPLE_DATA[object];
+  if (!sample) return;
+  const rows = await query<{ Id: string }>(alias, sample.marker);
+  if (rows.length === 0) await importTree(alias, join(projectRoot, 'config', 'data', sample.file));
+}
+
+async function setUpExtraProvider(ctx: Ctx, alias: string): Promise<ExtraProvider> {
+  const o = ctx.options;
+  const before = ctx.state.extraProviders?.find((e) => e.org.alias === alias);
+  let org = await displayOrg(alias);
+  if (!org && o.extraProviderAliases) {
+    throw new ToolError(`sf knows no org ${alias}.`, 'UnknownOrg', [`Run sf org login web --alias ${alias} --instance-url https://<MyDomain>.my.salesforce.com`]);
+  }
+  if (!org || (before && before.org.orgId !== org.orgId && !o.extraProviderAliases)) {
+    org = await createScratchOrg({
+      devHub: ctx.state.devHub!.alias, alias, definitionFile: join(projectRoot, 'config', 'provider-scratch-def.json'),
+      durationDays: o.durationDays, waitMinutes: 15, local: Boolean(ctx.state.devHub?.local),
+    });
+  }
+  const target = { alias, org };
+  const entry: ExtraProvider = { org, app: before?.org.orgId === org.orgId ? before.app : undefined };
+  entry.integrationUsername = await prepareProvider(ctx, target);
+  entry.app = await deployProviderApp(ctx, target, entry.app?.kind === o.app ? entry.app.consumerKey : undefined, async (app) => {
+    entry.app = app;
+    ctx.state.extraProviders = [...(ctx.state.extraProviders ?? []).filter((e) => e.org.alias !== alias), entry];
+    await saveState(statePathIn(o.workDir), ctx.state);
+  });
+  await assignPermissionSet(alias, INTEGRATION_PERMSET, entry.integrationUsername);
+  await seedOnce(alias, 'Account');
+  return entry;
+}
+
+export const moreProvidersStep: Step = {
+  id: 'more-providers',
+  title: 'More source orgs (--providers): integration user, External Client App, sample Accounts',
+  async stillDone(ctx) {
+    const wanted = extraProviderAliases(ctx);
+    const have = ctx.state.extraProviders ?? [];
+    if (wanted.length !== have.length || !wanted.every((a, i) => have[i]?.org.alias === a && have[i]?.app?.kind === ctx.options.app)) return false;
+    const orgs = await Promise.all(have.map((e) => displayOrg(e.org.alias)));
+    return orgs.every((org, i) => org?.orgId === have[i]!.org.orgId);
+  },
+  async run(ctx) {
+    const aliases = extraProviderAliases(ctx);
+    const entries: ExtraProvider[] = [];
+    if (ctx.options.serial) for (const alias of aliases) entries.push(await setUpExtraProvider(ctx, alias));
+    else entries.push(...(await Promise.all(aliases.map((alias) => setUpExtraProvider(ctx, alias)))));
+    ctx.state.extraProviders = entries;
+    return entries.length ? entries.map((e) => `${e.org.alias} (${e.integrationUsername})`).join(', ') : 'none asked';
+  },
+};
+
+const sameList = (a: string[] | undefined, b: string[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+
+export const exposeStep: Step = {
+  id: 'expose',
+  title: 'Source orgs expose the --objects (Exposed_Object__mdt, read permission, sample records)',
+  stillDone: async (ctx) => sameList(ctx.state.remoteRecords?.objects.map((o) => o.name), ctx.options.objects) && sameList(ctx.state.remoteRecords?.connections, providerTargets(ctx.state, ctx.options.providerAlias).map((_, i) => connectionRecord(i))),
+  async run(ctx) {
+    const o = ctx.options;
+    const names = o.objects ?? [];
+    const targets = providerTargets(ctx.state, o.providerAlias);
+    const usernames = [ctx.state.integrationUsername!, ...(ctx.state.extraProviders ?? []).map((e) => e.integrationUsername!)];
+    let first: ExposedObject[] = [];
+    await Promise.all(
+      targets.map(async (target, i) => {
+        if (!names.length) return;
+        const objects: ExposedObject[] = [];
+        for (const name of names) {
+          const fields = await describeFields(target.alias, name).catch(() => undefined);
+          if (!fields) {
+            throw new ToolError(`${target.alias} has no object ${name} (from --objects).`, 'UnknownObject', [
+              `Check the API name (custom objects end in __c), deploy the object to ${target.alias}, or leave it out of --objects.`,
+            ]);
+          }
+          objects.push(exposedObject(name, fields));
+        }
+        if (i === 0) first = objects;
+        const dir = renderedDir(o, `objects-${target.alias}`);
+        await writeRendered(dir, renderProviderObjects(objects));
+        await deploySource(target.alias, [dir]);
+        await assignPermissionSet(target.alias, OBJECTS_PERMSET, usernames[i]);
+        for (const name of names) await seedOnce(target.alias, name);
+      }),
+    );
+    ctx.state.remoteRecords = { objects: first.map((x) => ({ name: x.name, fields: x.fields })), connections: targets.map((_, i) => connectionRecord(i)) };
+    return names.length ? `${names.join(', ')} in ${targets.map((t) => t.alias).join(', ')}` : 'no --objects';
+  },
+};
+
+/** The component the App page places; its absence fails the page's deploy, so it is checked first. */
+const COMPONENT_DIR = join(projectRoot, 'force-app', 'consumer', 'main', 'default', 'lwc', 'remoteRecords');
+
+/**
+ * What A gets besides the seed's rendering: a connection record and remote sites per further source
+ * org, the App page with its tab when --objects was given, and the permission sets A's admin needs.
+ */
+export function consumerExtras(ctx: Ctx, renderFor: (input: Parameters<typeof renderConsumerConfig>[0], connection: ConnectionName) => RenderedFiles): { files: RenderedFiles; permissionSets: string[]; defaultConnection?: ConnectionName } {
+  if (!remoteRecordsWanted(ctx)) return { files: {}, permissionSets: [] };
+  const s = ctx.state;
+  const files: RenderedFiles = {};
+  (s.extraProviders ?? []).forEach((e, i) => {
+    const connection = { record: connectionRecord(i + 1), label: e.org.alias, sitePrefix: `Org_B_${i + 2}` };
+    Object.assign(files, renderFor({ loginUrl: e.org.loginUrl, instanceUrl: e.org.instanceUrl, consumerKey: e.app!.consumerKey, username: e.integrationUsername!, certificateName: s.certificate!.name }, connection));
+  });
+  const permissionSets: string[] = [];
+  if (s.remoteRecords?.objects.length) {
+    if (!existsSync(COMPONENT_DIR)) {
+      throw new ToolError('force-app/consumer has no remoteRecords component for the App page --objects places.', 'RemoteRecordsComponentMissing', [
+        'Update the project (the component lives in force-app/consumer/main/default/lwc/remoteRecords), or run setup:orgs without --objects.',
+      ]);
+    }
+    Object.assign(files, renderConsumerPage({ connections: s.remoteRecords.connections, objects: s.remoteRecords.objects.map((x) => ({ ...x, permissionable: [] })) }));
+    permissionSets.push(PAGE_VIEWER_PERMSET);
+  }
+  return { files, permissionSets, defaultConnection: { record: 'Default', label: ctx.options.providerAlias, sitePrefix: 'Org_B' } };
+}
+
+export const extraTokensStep: Step = {
+  id: 'extra-tokens',
+  title: 'Each further source org issues A a token',
+  async run(ctx) {
+    const o = ctx.options;
+    const extras = ctx.state.extraProviders ?? [];
+    const waitMs = o.tokenWaitMs ?? (ctx.state.devHub?.local ? 60_000 : 30 * 60_000);
+    // The seed's token script, for another connection record.
+    const waits = await Promise.all(
+      extras.map((e, i) => {
+        const ask = (alias: string, code: string): Promise<ApexRunResult> => runAnonymousApex(alias, code.replace('OrgBAccountsClient.DEFAULT_CONNECTION', `'${connectionRecord(i + 1)}'`));
+        return waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${e.org.alias}: ${line}`), e.org.loginUrl, ask);
+      }),
+    );
+    return waits.length ? waits.map((w, i) => `${extras[i]!.org.alias} after ${w.attempts} attempt(s)`).join(', ') : 'none';
+  },
+};
+
