@@ -87,16 +87,52 @@ function literal(value: unknown, type: string): unknown {
   return value;
 }
 
+const DATETIME_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** Datetimes are stored as `…+0000` and bound as `…Z` (toPlain): compare them as instants, not as text. */
+function instant(v: unknown): number | undefined {
+  return typeof v === 'string' && DATETIME_TEXT.test(v) ? Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : undefined;
+}
+
 function cmp(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === null || a === undefined) return -1;
   if (b === null || b === undefined) return 1;
+  const ia = instant(a);
+  const ib = instant(b);
+  if (ia !== undefined && ib !== undefined) return ia < ib ? -1 : ia > ib ? 1 : 0;
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0;
   return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type WhereToken = { kind: '(' | ')' | 'AND' | 'OR' | 'NOT' } | { kind: 'cond'; cond: any };
+
+/** A WHERE chain of soql-parser-js as tokens: parentheses (from openParen/closeParen), conditions, AND/OR/NOT. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function whereTokens(w: any, out: WhereToken[] = []): WhereToken[] {
+  if (!w) return out;
+  const left = w.left;
+  for (let n = 0; n < (left?.openParen ?? 0); n++) out.push({ kind: '(' });
+  if (w.operator === 'NOT' && (!left || left.field === undefined)) {
+    out.push({ kind: 'NOT' });
+    for (let n = 0; n < (left?.closeParen ?? 0); n++) out.push({ kind: ')' });
+    return whereTokens(w.right, out);
+  }
+  if (left) out.push({ kind: 'cond', cond: left });
+  for (let n = 0; n < (left?.closeParen ?? 0); n++) out.push({ kind: ')' });
+  if (w.right) {
+    out.push({ kind: String(w.operator).toUpperCase() === 'OR' ? 'OR' : 'AND' });
+    whereTokens(w.right, out);
+  }
+  return out;
+}
+
 function eq(a: unknown, b: unknown): boolean {
   if (typeof a === 'string' && typeof b === 'string') {
+    const ia = instant(a);
+    const ib = instant(b);
+    if (ia !== undefined && ib !== undefined) return ia === ib;
     if (/^[a-zA-Z0-9]{15,18}$/.test(a) && /^[a-zA-Z0-9]{15,18}$/.test(b)) return a.slice(0, 15) === b.slice(0, 15);
     return a.toLowerCase() === b.toLowerCase();
   }
@@ -380,7 +416,16 @@ export class MemoryHost implements ApexHost {
       const obs = Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy];
       rows.sort((a, b) => {
         for (const ob of obs) {
-          const c = cmp(this.getPath(a, ob.field.split('.')), this.getPath(b, ob.field.split('.')));
+          const va = this.getPath(a, ob.field.split('.'));
+          const vb = this.getPath(b, ob.field.split('.'));
+          const aNull = va === null || va === undefined;
+          const bNull = vb === null || vb === undefined;
+          if (aNull !== bNull) {
+            // Salesforce's default: nulls first for ASC, last for DESC; NULLS FIRST/LAST overrides it.
+            const nullsFirst = ob.nulls ? String(ob.nulls).toUpperCase() === 'FIRST' : ob.order !== 'DESC';
+            return aNull === nullsFirst ? -1 : 1;
+          }
+          const c = cmp(va, vb);
           if (c) return ob.order === 'DESC' ? -c : c;
         }
         return 0;
@@ -429,14 +474,48 @@ export class MemoryHost implements ApexHost {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private evalWhere(r: Rec, w: any, binds: Record<string, unknown>): boolean {
     if (!w) return true;
-    let left: boolean;
-    if (w.left && w.left.field === undefined && w.operator === 'NOT') left = true;
-    else left = w.left ? this.evalCond(r, w.left, binds) : true;
-    if (w.operator === 'NOT' && w.right) return !this.evalWhere(r, w.right, binds);
-    if (!w.right) return left;
-    const right = this.evalWhere(r, w.right, binds);
-    return w.operator === 'OR' ? left || right : left && right;
+    let tokens = this.whereTokens.get(w);
+    if (!tokens) this.whereTokens.set(w, (tokens = whereTokens(w)));
+    const toks = tokens;
+    let i = 0;
+    // soql-parser-js chains conditions to the right and marks parentheses as counts on each condition;
+    // grouping follows those marks (`A OR (B AND C) OR D`), not the chain.
+    const expr = (): boolean => {
+      let v = andExpr();
+      while (toks[i]?.kind === 'OR') {
+        i++;
+        const rhs = andExpr();
+        v = v || rhs;
+      }
+      return v;
+    };
+    const andExpr = (): boolean => {
+      let v = unary();
+      while (toks[i]?.kind === 'AND') {
+        i++;
+        const rhs = unary();
+        v = v && rhs;
+      }
+      return v;
+    };
+    const unary = (): boolean => {
+      if (toks[i]?.kind === 'NOT') {
+        i++;
+        return !unary();
+      }
+      const t = toks[i++];
+      if (t?.kind === '(') {
+        const v = expr();
+        i++;
+        return v;
+      }
+      return t?.kind === 'cond' ? this.evalCond(r, t.cond, binds) : true;
+    };
+    return expr();
   }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private whereTokens = new WeakMap<object, WhereToken[]>();
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private evalCond(r: Rec, c: any, binds: Record<string, unknown>): boolean {
