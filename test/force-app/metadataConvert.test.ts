@@ -17,7 +17,15 @@ const project = JSON.parse(readFileSync(path.join(projectRoot, 'sfdx-project.jso
 
 const EXPECTED: Record<string, Record<string, string[]>> = {
   'force-app/provider': {
-    ApexClass: ['AccountRetriever', 'AccountRetrieverTest'],
+    ApexClass: ['AccountRetriever', 'AccountRetrieverTest', 'RecordsPage', 'RecordsResource', 'RecordsResourceTest'],
+    CustomField: [
+      'Exposed_Object__mdt.Default_Order_By__c',
+      'Exposed_Object__mdt.Fields__c',
+      'Exposed_Object__mdt.Max_Page_Size__c',
+      'Exposed_Object__mdt.Object_Api_Name__c',
+    ],
+    CustomMetadata: ['Exposed_Object.Account'],
+    CustomObject: ['Exposed_Object__mdt'],
     PermissionSet: ['Account_Retriever_Integration'],
   },
   'force-app/consumer': {
