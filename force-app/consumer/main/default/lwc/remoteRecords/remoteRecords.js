@@ -61,7 +61,7 @@ function displayRow(row, percentFields) {
  */
 export default class RemoteRecords extends LightningElement {
   @api title;
-  @api objectApiName;
+  @api sourceObject;
   @api fields;
   @api connections;
   @api pageSize;
@@ -79,14 +79,14 @@ export default class RemoteRecords extends LightningElement {
   }
 
   get needsObject() {
-    return !this.objectApiName || !this.objectApiName.trim();
+    return !this.sourceObject || !this.sourceObject.trim();
   }
 
   get cardTitle() {
     if (this.title) {
       return this.title;
     }
-    const name = this.objectLabel || this.objectApiName || "Records";
+    const name = this.objectLabel || this.sourceObject || "Records";
     return this.sources.length > 1 ? `${name} from ${this.sources.length} orgs` : `${name} from Org B`;
   }
 
@@ -121,7 +121,7 @@ export default class RemoteRecords extends LightningElement {
       .map((source) => source.label)
       .join(", ");
     return (
-      `No ${this.objectLabel || this.objectApiName} records in ${names}. Records appear here once they exist ` +
+      `No ${this.objectLabel || this.sourceObject} records in ${names}. Records appear here once they exist ` +
       "in the source org and its integration user can read them."
     );
   }
@@ -154,7 +154,7 @@ export default class RemoteRecords extends LightningElement {
       () =>
         loadRecords({
           connections: this.connections || null,
-          objectApiName: this.objectApiName.trim(),
+          objectApiName: this.sourceObject.trim(),
           fields: this.fields || null,
           pageSize: this.pageSize ? Number(this.pageSize) : null,
           cursors: cursors || null

@@ -62,7 +62,7 @@ const APEX_ERROR = {
 
 function mount(properties) {
   const element = createElement("c-remote-records", { is: RemoteRecords });
-  Object.assign(element, { objectApiName: "Account", pageSize: 10, ...properties });
+  Object.assign(element, { sourceObject: "Account", pageSize: 10, ...properties });
   document.body.appendChild(element);
   return element;
 }
@@ -179,8 +179,19 @@ describe("c-remote-records", () => {
     expect(find(element, "empty")).toBeNull();
   });
 
+  it("keeps its configured object when a record page sets objectApiName", async () => {
+    loadRecords.mockResolvedValue(TWO_SOURCES);
+
+    const element = createElement("c-remote-records", { is: RemoteRecords });
+    Object.assign(element, { sourceObject: "Contact", objectApiName: "Account" });
+    document.body.appendChild(element);
+    await flush();
+
+    expect(loadRecords.mock.calls[0][0].objectApiName).toBe("Contact");
+  });
+
   it("asks for an object before calling Apex", async () => {
-    const element = mount({ objectApiName: " " });
+    const element = mount({ sourceObject: " " });
     await flush();
 
     expect(find(element, "unconfigured").textContent).toContain("Set the Object property");
