@@ -1,5 +1,5 @@
 /**
- * Org A's Apex tests (JwtTest, OrgBAccountsClientTest, OrgBAccountsControllerTest) run in the project's
+ * Org A's Apex tests (JwtTest, OrgBAccountsClientTest, OrgBAccountsControllerTest, RemoteRecords*Test) run in the project's
  * own Apex runtime (tools/apex) and pass, with the coverage Salesforce demands for a deploy (75 %).
  * They need nothing from the org but the Platform Cache and a missing certificate: every callout is
  * answered by the tests' own HttpCalloutMock, so the host below refuses real HTTP and SOQL finds no
@@ -13,8 +13,15 @@ import { runTests, type TestRunResult } from '../../tools/apex/index.ts';
 import { projectRoot } from './projectFiles.ts';
 
 const CLASSES_DIR = path.join(projectRoot, 'force-app/consumer/main/default/classes');
-const TEST_CLASSES = ['JwtTest', 'OrgBAccountsClientTest', 'OrgBAccountsClientNamedCredentialTest', 'OrgBAccountsControllerTest'];
-const PRODUCTION_CLASSES = ['Jwt', 'OrgBAccountsClient', 'OrgBAccountsController', 'PlatformHttpTransport'];
+const TEST_CLASSES = [
+  'JwtTest',
+  'OrgBAccountsClientTest',
+  'OrgBAccountsClientNamedCredentialTest',
+  'OrgBAccountsControllerTest',
+  'RemoteRecordsControllerTest',
+  'RemoteRecordsRequestTest',
+];
+const PRODUCTION_CLASSES = ['Jwt', 'OrgBAccountsClient', 'OrgBAccountsController', 'PlatformHttpTransport', 'RemoteRecords', 'RemoteRecordsController'];
 
 /** An org with the consumer classes, an empty database, a 1 MB OrgBTokens partition and no certificates. */
 function consumerHost(): ApexHost {

@@ -37,13 +37,28 @@ async function zipOf(packageDir: string): Promise<Buffer> {
 }
 
 const CASES = [
-  { packageDir: 'force-app/provider', org: 'Org B', features: ['API', 'AuthorApex'], tests: 6, covered: ['AccountRetriever'] },
+  {
+    packageDir: 'force-app/provider',
+    org: 'Org B',
+    features: ['API', 'AuthorApex'],
+    tests: 25, // 6 in AccountRetrieverTest + 19 in RecordsResourceTest
+    covered: ['AccountRetriever', 'RecordsPage', 'RecordsResource'],
+  },
   {
     packageDir: 'force-app/consumer',
     org: 'Org A',
     features: ['API', 'AuthorApex', 'PlatformCache'],
-    tests: 62, // 45 + 7 in OrgBAccountsClientNamedCredentialTest + 10 in ExternalServiceClientTest
-    covered: ['ExternalServiceClient', 'ExternalServiceController', 'Jwt', 'OrgBAccountsClient', 'OrgBAccountsController', 'PlatformHttpTransport'],
+    tests: 74, // 45 + 7 in OrgBAccountsClientNamedCredentialTest + 10 in ExternalServiceClientTest + 8 in RemoteRecordsControllerTest + 4 in RemoteRecordsRequestTest
+    covered: [
+      'ExternalServiceClient',
+      'ExternalServiceController',
+      'Jwt',
+      'OrgBAccountsClient',
+      'OrgBAccountsController',
+      'PlatformHttpTransport',
+      'RemoteRecords',
+      'RemoteRecordsController',
+    ],
   },
 ];
 
