@@ -447,6 +447,18 @@ describe('hostile zips', () => {
     expect(failures(bad)[0]).toMatch(/^ApexClass:Bad Name: Invalid class name Bad Name/);
   });
 
+  it("reads a class's name past a string holding /* (a REST urlMapping such as '/records/v1/*')", async () => {
+    const body = `@RestResource(urlMapping='/records/v1/*')
+global with sharing class Records {
+  /** @description An inner class after a doc comment. */
+  private class Failure extends Exception {
+  }
+}`;
+    const r = await deploy(await zipOf({ 'classes/Records.cls': body, 'classes/Records.cls-meta.xml': classMeta }, { ApexClass: ['Records'] }));
+    expect(failures(r)).toEqual([]);
+    expect(listApexClasses(platform.db, org.id).map((c) => c.name)).toContain('Records');
+  });
+
   it('refuses more files than a deploy may hold, before inflating any', async () => {
     const zip = new JSZip();
     zip.file('package.xml', `<Package ${MD}><version>62.0</version></Package>`);

@@ -64,6 +64,14 @@ export function readApexSource(c: DeployComponent, type: 'ApexClass' | 'ApexTrig
   return { problems, body: bodyBuf.toString('utf8'), apiVersion, status };
 }
 
+/**
+ * Apex without its comments, read left to right so that a string holding `/*` or `//` (a REST
+ * `urlMapping='/records/v1/*'`) stays a string; `strings` replaces string literals when given.
+ */
+function withoutComments(body: string, strings?: string): string {
+  return body.replace(/'(?:\\.|[^'\\\n])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => (m.startsWith("'") ? (strings ?? m) : ''));
+}
+
 export const apexClass: Handler = (c, env) => {
   const badName = !/^[A-Za-z][A-Za-z0-9_]*$/.test(c.fullName) || c.fullName.includes('__') || c.fullName.length > 40;
   const source = readApexSource(c, 'ApexClass', 'cls', badName ? `Invalid class name ${c.fullName}: up to 40 letters, digits and single underscores, starting with a letter.` : undefined);
@@ -71,12 +79,12 @@ export const apexClass: Handler = (c, env) => {
   if (body === undefined) return { problems };
   const syntax = checkApexSyntax(body);
   if (syntax) problems.push({ ...syntax, fileName: c.fileName });
-  const declared = /\bclass\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(body.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))?.[1];
+  const declared = /\bclass\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(withoutComments(body, ''))?.[1];
   if (!syntax && declared && declared.toLowerCase() !== c.fullName.toLowerCase()) {
     // Wording unverified; Salesforce rejects a class whose name differs from its file name.
     problems.push({ problem: `Invalid class name: ${declared}, expected ${c.fullName}`, fileName: c.fileName, lineNumber: 1, columnNumber: 1 });
   }
-  const lengthWithoutComments = body.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').replace(/\s+/g, '').length;
+  const lengthWithoutComments = withoutComments(body).replace(/\s+/g, '').length;
   return {
     problems,
     data: { apiVersion, status },
