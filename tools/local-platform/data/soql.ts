@@ -107,8 +107,22 @@ function unquote(s: string): string {
   return s.replace(/\\(.)/g, (_m, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c);
 }
 
+const DATETIME_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Datetimes are stored as `…+0000` (REST writes, nowIso) or `…Z` (Apex DML, Test.setCreatedDate): both
+ * sides of a comparison are brought to `YYYY-MM-DDTHH:MM:SS.mmm+0000`, so equal instants compare equal.
+ */
+function canonicalDatetime(v: string): string {
+  if (!DATETIME_TEXT.test(v)) return v;
+  const ms = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? v : new Date(ms).toISOString().replace('Z', '+0000');
+}
+const canonicalDatetimeSql = (sql: string) => `(CASE WHEN substr(${sql}, -1) = 'Z' THEN substr(${sql}, 1, length(${sql}) - 1) || '+0000' ELSE ${sql} END)`;
+
 function toSql(v: unknown, type: string): SQLInputValue {
   if (v === null || v === undefined) return null;
+  if (type === 'datetime' && typeof v === 'string') return canonicalDatetime(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'number' || typeof v === 'bigint') return v as SQLInputValue;
   if (v instanceof Date) return v.toISOString().replace('Z', '+0000');
@@ -137,7 +151,7 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
   const op = (c.operator ?? '=').toUpperCase();
   if ('valueQuery' in c && c.valueQuery) return semiJoin(ctx, field.sql, type, op, c.valueQuery as Query);
   const nocase = isText(type) && type !== 'id' && type !== 'reference' ? ' COLLATE NOCASE' : '';
-  const sql = nocase && type !== 'date' && type !== 'datetime' ? nulSafeSql(field.sql) : field.sql;
+  const sql = type === 'datetime' ? canonicalDatetimeSql(field.sql) : nocase && type !== 'date' ? nulSafeSql(field.sql) : field.sql;
   const value = (c as { value?: unknown }).value;
   const lt = (c as { literalType?: string | string[] }).literalType;
   if (op === 'IN' || op === 'NOT IN') {
