@@ -20,8 +20,9 @@ export const V = '/services/data/v66.0';
 
 export type World = Awaited<ReturnType<typeof startWorld>>;
 
-export async function startWorld() {
-  const p = await startTestPlatform({ log: () => {} });
+/** `log` receives the platform's log lines (with one line per request), as server.log would. */
+export async function startWorld(opts: { log?: (line: string) => void } = {}) {
+  const p = await startTestPlatform({ log: opts.log ?? (() => {}), logRequests: !!opts.log });
   const org = p.devHub.id;
   const adminId = p.records.find(org, 'User', 'Username', p.adminUsername)!['Id'] as string;
   const adminToken = issueToken(p.db, 'access', org, adminId, undefined, 3600);

@@ -15,6 +15,7 @@ import type { Neighbours } from './contracts.ts';
 import { setCustomObjectSource } from '../data/schema.ts';
 import { setMetadataModule, ADMIN_PROFILE, apiDisabled, hasUserPermission } from '../data/access.ts';
 import { lookupToken } from '../oauth/tokens.ts';
+import { signInBlock } from '../oauth/signIn.ts';
 import { ApiError, invalidSession, notFound } from './errors.ts';
 import { DOCTYPE_REFUSED, hasDoctype, sendApiError, sendJson, sendSoapFault } from './http.ts';
 import { createApexHost } from '../apex/apexHost.ts';
@@ -261,7 +262,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       if (bearer) raw = bearer[1].trim();
       else if (isSoap) raw = SOAP_SESSION.exec(body.toString('utf8'))?.[1];
       const row = raw ? lookupToken(db, raw, 'access') : undefined;
-      const userId = row && row.org_id === org.id ? row.user_id : undefined;
+      // A token of a user deactivated or frozen since it was issued is no session (signIn.ts).
+      const userId = row && row.org_id === org.id && !signInBlock(db, org.id, row.user_id) ? row.user_id : undefined;
       const ctx: RequestContext = {
         db, org, records, userId,
         apexHost: (uid: string) => createApexHost({ db, org, userId: uid, metadata: neighbours.metadata, records }),
@@ -290,7 +292,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       sendApiError(res, notFound('The requested resource does not exist'));
     } catch (e) {
       if (e instanceof ApiError) return sendApiError(res, e);
-      log(`500 ${req.method} ${req.url}: ${(e as Error).stack ?? e}`);
+      // A path with malformed percent-encoding (decodeURIComponent's URIError) names no resource.
+      if (e instanceof URIError) return sendApiError(res, notFound('The requested resource does not exist'));
+      // The path only: a query string may hold a single-use login token (frontdoor otp), a token to revoke or data.
+      log(`500 ${req.method} ${(req.url ?? '').split('?')[0]}: ${(e as Error).stack ?? e}`);
       if (!res.headersSent) sendJson(res, 500, [{ message: `An unexpected error occurred: ${(e as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }]);
       else res.end();
     }
