@@ -85,7 +85,9 @@ describe('freezing a user (UserLogin.IsFrozen)', () => {
 
 describe('"API Only User"', () => {
   it('gets no UI session through singleaccess, an old front-door link or an earlier cookie', async () => {
-    const r = await call(w.p.url, w.integrationToken, '/services/oauth2/singleaccess');
+    // A fresh token: the deactivation above ended the world's one.
+    const integration = w.tokenFor(w.integrationId);
+    const r = await call(w.p.url, integration, '/services/oauth2/singleaccess');
     expect(r.status).toBe(403);
     expect(r.body.error_description).toContain('Access Restricted for API Only Users');
     // A session started before the user became API-only ends with it.
@@ -101,7 +103,7 @@ describe('"API Only User"', () => {
     expect(page.headers.get('set-cookie')).toBeNull();
     expect(await page.text()).toContain('Access Restricted for API Only Users');
     // The APIs stay open to it.
-    expect((await call(w.p.url, w.integrationToken, '/services/apexrest/AccountRetriever')).status).toBe(200);
+    expect((await call(w.p.url, integration, '/services/apexrest/AccountRetriever')).status).toBe(200);
     expect(sessionCookieName(w.org)).toBeTruthy();
   });
 });
