@@ -33,11 +33,15 @@ export function parseFlags<T extends ParseArgsConfig>(usage: string, config: T):
     process.stdout.write(`${usage}\n`);
     process.exit(0);
   }
+  let parsed: ReturnType<typeof parseArgs<T>>;
   try {
-    return parseArgs<T>({ ...config, args } as T);
+    parsed = parseArgs<T>({ ...config, args } as T);
   } catch (e) {
     return exitWithFlagError(flagError(firstSentence((e as Error).message), usage), args.includes('--json'));
   }
+  // Environment values every command reads are checked with its flags, before any work.
+  checkFlags(usage, {}, {}, args.includes('--json'));
+  return parsed;
 }
 
 /**
