@@ -44,7 +44,6 @@ export const SETUP_FLAG_CHECKS = {
   'duration-days': wholeNumber(1, 30),
   'token-wait-minutes': wholeNumber(0, 120),
   'external-service': urlOr('local'),
-  objects: (v: string) => objectsFlag(v, USAGE)!,
 };
 const checked = checkFlags(USAGE, SETUP_FLAG_CHECKS, values, json);
 // The libraries warn through process warnings (e.g. plain http on the loopback platform); show each once, as a line.
@@ -67,7 +66,7 @@ await runCommand(
       cert: checked.cert ?? 'org',
       app: checked.app ?? 'eca',
       auth,
-      objects: checked.objects,
+      objects: objectsFlag(values.objects, USAGE),
       providers: providersFlag(values.providers, USAGE, auth),
       durationDays: checked['duration-days'] ?? 7,
       tokenWaitMs: waitMinutes === undefined ? undefined : waitMinutes * 60_000,
