@@ -20,10 +20,23 @@ const CONTROLLER = `public with sharing class Ctrl {
   public static String fail() { throw new CtrlException('custom failure'); }
   public class CtrlException extends Exception {}
   public static String notEnabled() { return 'x'; }
+  @AuraEnabled
+  private static String secret() { return 'private'; }
+  @AuraEnabled
+  static String implicitPrivate() { return 'private'; }
+  @AuraEnabled
+  public String instanceMethod() { return 'instance'; }
+}`;
+
+const TEST_CLASS = `@IsTest
+public class CtrlTest {
+  @AuraEnabled
+  public static String fromTest() { return 'test'; }
+  public class Inner { @AuraEnabled public static String nested() { return 'nested'; } }
 }`;
 
 const host = (canAccess = true) => {
-  const h = new MemoryHost({ classes: [{ name: 'Ctrl', body: CONTROLLER }] });
+  const h = new MemoryHost({ classes: [{ name: 'Ctrl', body: CONTROLLER }, { name: 'CtrlTest', body: TEST_CLASS }] });
   return Object.assign(h, { canAccessClass: async () => canAccess });
 };
 const call = (methodName: string, params: Record<string, unknown> = {}, cacheable = false, h = host()) => runAuraAction(h, { className: 'Ctrl', methodName, params, cacheable });
@@ -47,5 +60,13 @@ describe('runAuraAction', () => {
     expect(await call('refuse', {}, true)).toMatchObject({ ok: false, error: { message: 'Apex methods that are to be cached must be marked as @AuraEnabled(cacheable=true)' } });
     expect(await call('notEnabled')).toMatchObject({ ok: false, error: { message: expect.stringContaining('No @AuraEnabled static method notEnabled') } });
     expect(await call('rows', { count: 1 }, true, host(false))).toMatchObject({ ok: false, error: { message: "You do not have access to the Apex class named 'Ctrl'." } });
+  });
+
+  it('runs only public or global static methods of classes that are not tests', async () => {
+    for (const m of ['secret', 'implicitPrivate', 'instanceMethod']) expect(await call(m), m).toMatchObject({ ok: false, error: { message: expect.stringContaining(`No @AuraEnabled static method ${m}`) } });
+    const h = host();
+    expect(await runAuraAction(h, { className: 'CtrlTest', methodName: 'fromTest', params: {}, cacheable: false })).toMatchObject({ ok: false });
+    expect(await runAuraAction(h, { className: 'CtrlTest.Inner', methodName: 'nested', params: {}, cacheable: false })).toMatchObject({ ok: false });
+    expect(await call('rows', { count: 1 })).toMatchObject({ ok: true });
   });
 });

@@ -127,6 +127,11 @@ describe('external service refuses forged tokens', () => {
     await expectRefused(await token({ sub: 'intruder@orga.example' }), /subject not allowed: sub 'intruder@orga.example'/);
   });
 
+  it('sub that is not a string, even an array or object holding an allowed subject', async () => {
+    await expectRefused(await token({ sub: [SUBJECT] }), /subject not allowed: sub must be a string \(RFC 7519 section 4\.1\.2\), got an array/);
+    await expectRefused(await token({ sub: { toString: SUBJECT } }), /sub must be a string/);
+  });
+
   it('token in the query string instead of the header: refused, and the URL is logged without it', async () => {
     const jwt = await token();
     const r = await call(undefined, `?access_token=${jwt}`);

@@ -92,3 +92,27 @@ describe('local-orgs command', () => {
     expect(existsSync(join(work, 'platform'))).toBe(false);
   });
 });
+
+describe('local-orgs start under faults', () => {
+  it('fails, naming the port, while another server holds it: success only once its own server answers; no stale log lines', async () => {
+    const { createServer: httpServer } = await import('node:http');
+    // Another platform-like server on the port: it answers /services/data as the real one does.
+    const squatter = httpServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]'));
+    const port = await new Promise<number>((resolve) => squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as { port: number }).port)));
+    const home = join(work, 'squatted');
+    try {
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      mkdirSync(home, { recursive: true });
+      // A log line of an earlier run that this start must not quote.
+      writeFileSync(join(home, 'server.log'), '2020-01-01T00:00:00.000Z an old line of an earlier run\n');
+      const r = await localOrgsWith({ LOCAL_SF_HOME: home, LOCAL_SF_PORT: String(port) }, 'start', '--no-login');
+      expect(r.code, r.stdout).not.toBe(0);
+      expect(r.stdout).not.toContain('started');
+      expect(r.stderr).toContain(`did not start on port ${port}, which another process holds`);
+      expect(r.stderr).not.toContain('an old line of an earlier run');
+    } finally {
+      squatter.close();
+      await localOrgsWith({ LOCAL_SF_HOME: home }, 'stop');
+    }
+  });
+});

@@ -88,8 +88,11 @@ export async function auraTransaction(host: ApexHost, program: Program, cls: Cla
 export async function runAuraAction(host: ApexHost, request: AuraActionRequest): Promise<AuraActionResult> {
   const program = await loadProgram(host);
   const cls = program.classes.get(request.className.toLowerCase());
-  const method = cls?.methods.get(request.methodName.toLowerCase())?.find((m) => m.isStatic && annotation(m, 'auraenabled'));
-  // Unverified: Salesforce's exact text for an unknown class or method (deploy normally rejects such an import first).
+  // Only `public` or `global` `static` @AuraEnabled methods of classes that are not tests (LWC Developer Guide,
+  // "Expose Apex Methods to Lightning Web Components": "the method must be static and either global or public").
+  const exposed = (m: MethodDef) => m.isStatic && !!annotation(m, 'auraenabled') && m.modifiers.some((x) => x === 'public' || x === 'global');
+  const method = cls && !inTestClass(cls) ? cls.methods.get(request.methodName.toLowerCase())?.find(exposed) : undefined;
+  // Unverified: Salesforce's exact text for an unknown, private or test method (deploy normally rejects such an import first).
   if (!cls || !method) return auraFailed(`No @AuraEnabled static method ${request.methodName} on the Apex class ${request.className} in this org.`);
   // Unverified: the wording Lightning shows (field reports quote it; Apex REST says "named: X").
   if (host.canAccessClass && !(await host.canAccessClass(cls.name))) return auraFailed(`You do not have access to the Apex class named '${cls.name}'.`);
@@ -105,4 +108,10 @@ export async function runAuraAction(host: ApexHost, request: AuraActionRequest):
   if (!step.ok) return step;
   if (step.continuation) return runContinuation(host, program, cls, method, step.continuation);
   return { ok: true, returnValue: step.value, cacheable };
+}
+
+/** A class annotated @IsTest, or nested in one. */
+function inTestClass(cls: ClassDef): boolean {
+  for (let c: ClassDef | undefined = cls; c; c = c.outer) if (c.isTest) return true;
+  return false;
 }

@@ -5,7 +5,7 @@
  * Thin command over tools/local-platform/daemon.ts. Prints paths and ids, never key contents.
  */
 import { ToolError } from '../core/ToolError.ts';
-import { exitWithFlagError, flagError, parseFlags } from './flags.ts';
+import { checkFlags, exitWithFlagError, flagError, parseFlags } from './flags.ts';
 
 import { DEVHUB_ALIAS, loginDevHub, resetScratchLimits, resetState, serverStatus, startServer, stopServer } from '../local-platform/process/daemon.ts';
 
@@ -41,6 +41,7 @@ if (command === undefined || !COMMAND_FLAGS[command] || positionals.length > 1) 
 }
 const misplaced = Object.keys(values).find((flag) => !COMMAND_FLAGS[command]!.includes(flag));
 if (misplaced) exitWithFlagError(flagError(`--${misplaced} does not apply to ${command}.`, USAGE), json);
+checkFlags(USAGE, {}, values, json);
 
 function print(human: string, data: unknown): void {
   process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : human + '\n');

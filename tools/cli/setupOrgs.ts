@@ -1,10 +1,12 @@
 /** `npm run setup:orgs`: from nothing to Org A showing Org B's latest Accounts. */
-import { parseFlags } from './flags.ts';
+import { ToolError } from '../core/ToolError.ts';
+import { LOCAL_DEVHUB_ALIAS } from '../provisioning/devHub.ts';
+import { checkFlags, FLAG_ERROR_EXIT_CODE, nonEmpty, oneOf, parseFlags, urlOr, wholeNumber } from './flags.ts';
 import { createProgress } from '../provisioning/progress.ts';
 import { readProjectConfig } from '../provisioning/projectConfig.ts';
-import { REAL_TOKEN_WAIT_MINUTES, runSetup, type SetupResult } from '../provisioning/setupFlow.ts';
+import { runSetup, type SetupResult } from '../provisioning/setupFlow.ts';
 import { loadState, statePathIn } from '../provisioning/setupState.ts';
-import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
+import { runCommand } from './runCommand.ts';
 import { setupExternalService, type ExternalServiceReport } from '../provisioning/externalServiceSetup.ts';
 import { withExternalServiceDefault } from './externalServiceFlag.ts';
 import { objectsFlag, providersFlag } from './remoteRecordsFlags.ts';
@@ -32,6 +34,18 @@ const { values } = parseFlags(USAGE, {
 });
 
 const json = values.json ?? false;
+
+/** Every value setup:orgs takes, checked before any work (flags.ts); a new flag is one more row. */
+export const SETUP_FLAG_CHECKS = {
+  'dev-hub': nonEmpty,
+  cert: oneOf('org', 'local'),
+  app: oneOf('eca', 'connected-app'),
+  auth: oneOf('apex-jwt', 'named-credential'),
+  'duration-days': wholeNumber(1, 30),
+  'token-wait-minutes': wholeNumber(0, 120),
+  'external-service': urlOr('local'),
+};
+const checked = checkFlags(USAGE, SETUP_FLAG_CHECKS, values, json);
 // The libraries warn through process warnings (e.g. plain http on the loopback platform); show each once, as a line.
 process.removeAllListeners('warning');
 const seenWarnings = new Set<string>();
@@ -44,18 +58,18 @@ await runCommand(
   json,
   async () => {
     const config = readProjectConfig();
-    const waitMinutes = values['token-wait-minutes'];
-    const auth = choiceFlag('auth', values.auth, ['apex-jwt', 'named-credential'] as const, 'apex-jwt');
+    const waitMinutes = checked['token-wait-minutes'];
+    const auth = checked.auth ?? 'apex-jwt';
     const options = {
-      devHub: values['dev-hub'],
+      devHub: checked['dev-hub'],
       local: values.local ?? false,
-      cert: choiceFlag('cert', values.cert, ['org', 'local'] as const, 'org'),
-      app: choiceFlag('app', values.app, ['eca', 'connected-app'] as const, 'eca'),
+      cert: checked.cert ?? 'org',
+      app: checked.app ?? 'eca',
       auth,
       objects: objectsFlag(values.objects, USAGE),
       providers: providersFlag(values.providers, USAGE, auth),
-      durationDays: intFlag('duration-days', values['duration-days'], 7, 1, 30),
-      tokenWaitMs: waitMinutes === undefined ? undefined : intFlag('token-wait-minutes', waitMinutes, REAL_TOKEN_WAIT_MINUTES, 0, 120) * 60_000,
+      durationDays: checked['duration-days'] ?? 7,
+      tokenWaitMs: waitMinutes === undefined ? undefined : waitMinutes * 60_000,
       serial: values.serial ?? false,
       providerAlias: config.providerAlias,
       consumerAlias: config.consumerAlias,
@@ -64,6 +78,15 @@ await runCommand(
     };
     const started = performance.now();
     const state = await loadState(statePathIn(options.workDir));
+    // The orgs of this work folder came from one Dev Hub: another --dev-hub would be ignored by the finished step.
+    if (options.devHub && state.devHub && options.devHub !== state.devHub.alias && !(options.devHub === LOCAL_DEVHUB_ALIAS && state.devHub.local)) {
+      throw new ToolError(
+        `--dev-hub ${options.devHub} is not the Dev Hub this work folder's orgs came from (${state.devHub.alias}, recorded in ${statePathIn(options.workDir)}).`,
+        'InvalidFlag',
+        [`Drop --dev-hub to carry on with ${state.devHub.alias}, or delete those orgs first (npm run teardown), then run setup:orgs --dev-hub ${options.devHub}.`, USAGE],
+        FLAG_ERROR_EXIT_CODE,
+      );
+    }
     const result = await runSetup(options, state);
     let externalService: ExternalServiceReport | undefined;
     if (values['external-service']) {
@@ -90,6 +113,9 @@ await runCommand(
       `Done in ${(r.totalMs / 1000).toFixed(1)} s. Open A with: ${r.devHub.local ? 'SF_DOMAIN_RETRY=0 ' : ''}npx sf org open --target-org ${r.consumer.alias} --path lightning/n/${r.remoteRecords.length ? 'Remote_Records' : 'Org_B_Accounts'}`,
     ].join('\n'),
 );
+
+// A failed step may leave a client polling (e.g. sf waiting on a platform that died): the answer is given, end here.
+if (process.exitCode) process.exit();
 
 function externalServiceLines(e: ExternalServiceReport | undefined): string[] {
   if (!e) return [];

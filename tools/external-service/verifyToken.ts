@@ -60,7 +60,11 @@ export async function createTokenVerifier(config: ServiceConfig, now: () => numb
     } catch (e) {
       return { ok: false, description: describe(e, config, nowS) };
     }
-    if (!config.allowedSubjects.includes(String(claims.sub))) {
+    // RFC 7519 §4.1.2: sub is a string. String(["allowed"]) would be "allowed", so anything else is refused first.
+    if (typeof claims.sub !== 'string') {
+      return { ok: false, description: `subject not allowed: sub must be a string (RFC 7519 section 4.1.2), got ${Array.isArray(claims.sub) ? 'an array' : typeof claims.sub}` };
+    }
+    if (!config.allowedSubjects.includes(claims.sub)) {
       return { ok: false, description: `subject not allowed: sub ${shown(claims.sub)} is not on the allow-list` };
     }
     if (config.replayCheck && typeof claims.jti === 'string') {

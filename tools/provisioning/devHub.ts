@@ -3,7 +3,8 @@
  * embedded local platform (started if needed). Announced in one line by the caller.
  */
 import { AuthInfo, AuthRemover, ConfigAggregator } from '@salesforce/core';
-import { DEVHUB_ALIAS, startServer } from '../local-platform/process/daemon.ts';
+import { DEVHUB_ALIAS, runningPid, startServer } from '../local-platform/process/daemon.ts';
+import { ToolError } from '../core/ToolError.ts';
 
 export const LOCAL_DEVHUB_ALIAS = DEVHUB_ALIAS;
 
@@ -50,4 +51,26 @@ export async function startLocalPlatform(): Promise<string> {
   await authInfo.save();
   await authInfo.handleAliasAndDefaultSettings({ alias: LOCAL_DEVHUB_ALIAS, setDefault: false, setDefaultDevHub: true });
   return LOCAL_DEVHUB_ALIAS;
+}
+
+/**
+ * `work` while the local platform lives: if its process ends mid-step (killed, crashed), the step ends
+ * within seconds with what to do, instead of waiting on a client's retries for minutes.
+ */
+export async function whileLocalPlatformRuns<T>(work: Promise<T>, step: string, pollMs = 1000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    timer = setInterval(() => {
+      if (runningPid()) return;
+      reject(new ToolError(`The local platform stopped during "${step}".`, 'LocalPlatformStopped', [
+        'Run the same command again: it restarts the local platform and resumes from this step.',
+        'If it stops again, read its log: npm run local-orgs -- status names it.',
+      ]));
+    }, pollMs);
+  });
+  try {
+    return await Promise.race([work, stopped]);
+  } finally {
+    clearInterval(timer);
+  }
 }

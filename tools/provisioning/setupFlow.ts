@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
-import { chooseDevHub } from './devHub.ts';
+import { chooseDevHub, startLocalPlatform, whileLocalPlatformRuns } from './devHub.ts';
 import { assignPermissionSet, collectSfWarnings, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent, toolingQuery } from './orgOps.ts';
 import { APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET } from './render.ts';
 import { ensureLocalKeyPair, importIntoConsumer } from './localCertificate.ts';
@@ -50,6 +50,11 @@ const steps: Step[] = [
   {
     id: 'dev-hub',
     title: 'Dev Hub',
+    // The local Dev Hub is a process of this machine: a re-run (re)starts it when it was stopped or killed.
+    async stillDone(ctx) {
+      if (ctx.state.devHub?.local) await startLocalPlatform();
+      return true;
+    },
     async run(ctx) {
       const choice = await chooseDevHub(ctx.options.devHub, ctx.options.local);
       ctx.state.devHub = { alias: choice.alias, local: choice.local };
@@ -211,7 +216,7 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
     options.progress.start(step.title);
     const started = performance.now();
     try {
-      const detail = await step.run(ctx);
+      const detail = await (state.devHub?.local && step.id !== 'dev-hub' ? whileLocalPlatformRuns(step.run(ctx), step.title) : step.run(ctx));
       const ms = performance.now() - started;
       timings[step.id] = Math.round(ms);
       state.done[step.id] = { at: new Date().toISOString(), ms: Math.round(ms) };

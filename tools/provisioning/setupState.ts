@@ -4,6 +4,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ToolError } from '../core/ToolError.ts';
 
 export interface OrgRef {
   alias: string;
@@ -45,14 +46,49 @@ export function emptyState(): SetupState {
   return { version: 1, done: {} };
 }
 
+/**
+ * The state of a work folder. A file that is not JSON, or not of the shape this version writes, is an
+ * error that names the file and the orgs it lists: carrying on with an empty state would sign up a new
+ * pair of orgs and leave the old pair active.
+ */
 export async function loadState(path: string): Promise<SetupState> {
+  let text: string;
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as SetupState;
-    return parsed.version === 1 ? parsed : emptyState();
+    text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
     throw error;
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ToolError(`The setup state file ${path} is not valid JSON: ${(error as Error).message}.`, 'BrokenStateFile', [
+      ...deleteCommands(text),
+      `Then delete ${path} (rm ${path}) and run setup:orgs again: it signs up a new pair of orgs.`,
+    ]);
+  }
+  if (!isSetupState(parsed)) {
+    const version = parsed && typeof parsed === 'object' ? (parsed as { version?: unknown }).version : undefined;
+    throw new ToolError(`The setup state file ${path} is not of the shape this version writes (version ${JSON.stringify(version ?? null)}, expected 1).`, 'UnknownStateFile', [
+      ...deleteCommands(text),
+      `Then delete ${path} (rm ${path}) and run setup:orgs again: it signs up a new pair of orgs.`,
+    ]);
+  }
+  return parsed;
+}
+
+function isSetupState(v: unknown): v is SetupState {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const s = v as Record<string, unknown>;
+  const org = (o: unknown) => o === undefined || (!!o && typeof o === 'object' && typeof (o as OrgRef).username === 'string' && typeof (o as OrgRef).alias === 'string');
+  return s.version === 1 && !!s.done && typeof s.done === 'object' && org(s.provider) && org(s.consumer);
+}
+
+/** The scratch orgs a state file names (any "username" that looks like one), with the command that deletes each. */
+function deleteCommands(text: string): string[] {
+  const names = new Set([...text.matchAll(/"username"\s*:\s*"([^"@\s]+@[^"\s]+)"/g)].map((m) => m[1]!));
+  return [...names].map((u) => `Delete the scratch org it names if you no longer need it: npx sf org delete scratch --target-org ${u} --no-prompt`);
 }
 
 export async function saveState(path: string, state: SetupState): Promise<void> {

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from '@jsforce/jsforce-node';
 import { zipOf, classMeta } from '../metadata/fixtures.ts';
 import { anonymousApexSoap, call, startWorld, V, type World } from './world.ts';
+import { createBrowserSession, sessionCookieName } from '../../../tools/local-platform/lightning/uiSessions.ts';
+import { insertRecord, tx } from '../../../tools/local-platform/data/store.ts';
 
 let w: World;
 beforeAll(async () => {
@@ -198,5 +200,90 @@ describe('auth boundaries that hold', () => {
       expect(r.success, path).toBe(false);
       expect(JSON.stringify(r), path).toContain('invalid path');
     }
+  });
+});
+
+describe('/aura runs only what Lightning may call', () => {
+  let cookie: string;
+  let csrf: string;
+  beforeAll(async () => {
+    const zip = await zipOf(
+      {
+        'classes/AuraCtl.cls': "public with sharing class AuraCtl {\n  @AuraEnabled public static String open() { return 'open'; }\n  @AuraEnabled private static String hidden() { return 'hidden'; }\n  @AuraEnabled static String implicit() { return 'implicit'; }\n}",
+        'classes/AuraCtl.cls-meta.xml': classMeta,
+        'classes/AuraCtlTest.cls': "@IsTest\npublic class AuraCtlTest {\n  @AuraEnabled public static String fromTest() { return 'test'; }\n  @IsTest static void runs() { System.assertEquals('open', AuraCtl.open()); }\n}",
+        'classes/AuraCtlTest.cls-meta.xml': classMeta,
+      },
+      { ApexClass: ['AuraCtl', 'AuraCtlTest'] },
+    );
+    const r = await w.admin.metadata.deploy(zip, { rollbackOnError: true, singlePackage: true }).complete(true);
+    if (!r.success) throw new Error(JSON.stringify(r.details));
+    const s = createBrowserSession(w.p.db, w.org, w.adminId, 60);
+    cookie = `${sessionCookieName(w.org)}=${encodeURIComponent(s.sid)}`;
+    csrf = s.session.csrf;
+  });
+
+  const aura = async (classname: string, method: string) => {
+    const message = JSON.stringify({ actions: [{ id: '1', descriptor: 'aura://ApexActionController/ACTION$execute', params: { classname, method, params: {} } }] });
+    const r = await fetch(`${w.p.url}/aura`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ message, 'aura.token': csrf }) });
+    expect(r.status).toBe(200);
+    return ((await r.json()) as { actions: { state: string; returnValue: { returnValue: unknown } | null }[] }).actions[0];
+  };
+
+  it('runs a public static @AuraEnabled method, and refuses a private one and a method of an @IsTest class', async () => {
+    expect(await aura('AuraCtl', 'open')).toMatchObject({ state: 'SUCCESS', returnValue: { returnValue: 'open' } });
+    for (const [cls, method] of [['AuraCtl', 'hidden'], ['AuraCtl', 'implicit'], ['AuraCtlTest', 'fromTest']]) {
+      expect(await aura(cls, method), `${cls}.${method}`).toMatchObject({ state: 'ERROR', returnValue: null });
+    }
+  });
+});
+
+describe('query locators (nextRecordsUrl)', () => {
+  const json = { 'Sforce-Query-Options': 'batchSize=200' };
+  let moreUrl: string;
+  beforeAll(async () => {
+    tx(w.p.db, () => {
+      for (let i = 0; i < 450; i++) insertRecord(w.p.db, w.org, 'Account', { Name: `Many ${i}`, Description: `secret many ${i}` }, { userId: w.adminId });
+    });
+    const first = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT Id, Description FROM Account WHERE Name LIKE 'Many%'")}`, { headers: json });
+    expect(first.body.done).toBe(false);
+    moreUrl = first.body.nextRecordsUrl;
+  });
+
+  it('belong to the user who ran the query: another user of the org gets INVALID_QUERY_LOCATOR', async () => {
+    const stolen = await call(w.p.url, w.integrationToken, moreUrl, { headers: json });
+    expect(stolen.status).toBe(400);
+    expect(stolen.body).toEqual([{ errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' }]);
+    expect(stolen.text).not.toContain('secret many');
+    const own = await call(w.p.url, w.adminToken, moreUrl, { headers: json });
+    expect(own.status).toBe(200);
+    expect(own.body.records[0].Description).toMatch(/^secret many/);
+  });
+
+  it('are at most ten per user: the eleventh releases the oldest', async () => {
+    const urls: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const r = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT Id FROM Account WHERE Name LIKE 'Many%'")}`, { headers: json });
+      urls.push(r.body.nextRecordsUrl);
+    }
+    expect((await call(w.p.url, w.adminToken, urls[0], { headers: json })).body[0].errorCode).toBe('INVALID_QUERY_LOCATOR');
+    expect((await call(w.p.url, w.adminToken, urls[10], { headers: json })).status).toBe(200);
+  });
+});
+
+describe('describe answers only objects the user may read', () => {
+  it('Tooling describe and query?columns=true refuse Contact to the integration user, as the REST describe does', async () => {
+    const rest = await call(w.p.url, w.integrationToken, `${V}/sobjects/Contact/describe`);
+    expect(rest.body[0].errorCode).toBe('INVALID_TYPE');
+    const tooling = await call(w.p.url, w.integrationToken, `${V}/tooling/sobjects/Contact/describe`);
+    expect(tooling.body[0]?.errorCode).toBe('INVALID_TYPE');
+    const columns = await call(w.p.url, w.integrationToken, `${V}/query?columns=true&q=${encodeURIComponent('SELECT Id, LastName FROM Contact')}`);
+    expect(columns.body[0]?.errorCode).toBe('INVALID_TYPE');
+    const hiddenField = await call(w.p.url, w.integrationToken, `${V}/query?columns=true&q=${encodeURIComponent('SELECT Description FROM Account')}`);
+    expect(hiddenField.body[0]?.errorCode).toBe('INVALID_FIELD');
+    const account = await call(w.p.url, w.integrationToken, `${V}/tooling/sobjects/Account/describe`);
+    expect(account.status).toBe(200);
+    expect(account.body.fields.map((f: { name: string }) => f.name)).not.toContain('Description');
+    expect((await call(w.p.url, w.adminToken, `${V}/tooling/sobjects/Contact/describe`)).status).toBe(200);
   });
 });

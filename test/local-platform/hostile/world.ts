@@ -20,8 +20,9 @@ export const V = '/services/data/v66.0';
 
 export type World = Awaited<ReturnType<typeof startWorld>>;
 
-export async function startWorld() {
-  const p = await startTestPlatform({ log: () => {} });
+/** `log` receives the platform's log lines (with one line per request), as server.log would. */
+export async function startWorld(opts: { log?: (line: string) => void } = {}) {
+  const p = await startTestPlatform({ log: opts.log ?? (() => {}), logRequests: !!opts.log });
   const org = p.devHub.id;
   const adminId = p.records.find(org, 'User', 'Username', p.adminUsername)!['Id'] as string;
   const adminToken = issueToken(p.db, 'access', org, adminId, undefined, 3600);
@@ -32,7 +33,11 @@ export async function startWorld() {
       'classes/AccountRetriever.cls-meta.xml': classMeta,
       'classes/OtherResource.cls': "@RestResource(urlMapping='/Other/*')\nglobal with sharing class OtherResource {\n  @HttpGet global static String get() { return 'other'; }\n}",
       'classes/OtherResource.cls-meta.xml': classMeta,
-      'permissionsets/Account_Retriever_Integration.permissionset': readFileSync(new URL('permissionsets/Account_Retriever_Integration.permissionset-meta.xml', PROVIDER), 'utf8'),
+      // The project's set, less its grant of RecordsResource (issue 20's generic resource, which this world does not deploy).
+      'permissionsets/Account_Retriever_Integration.permissionset': readFileSync(new URL('permissionsets/Account_Retriever_Integration.permissionset-meta.xml', PROVIDER), 'utf8').replace(
+        /\s*<classAccesses>\s*<apexClass>RecordsResource<\/apexClass>[\s\S]*?<\/classAccesses>/,
+        '',
+      ),
     },
     { ApexClass: ['AccountRetriever', 'OtherResource'], PermissionSet: ['Account_Retriever_Integration'] },
   );

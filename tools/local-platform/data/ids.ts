@@ -19,6 +19,7 @@ export const KEY_PREFIXES: Record<string, string> = {
   Task: '00T',
   User: '005',
   Profile: '00e',
+  UserLogin: '060',
   Organization: '00D',
   PermissionSet: '0PS',
   PermissionSetAssignment: '0Pa',

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { RequestContext, RouteHandler } from '../http/contracts.ts';
 import { ApiError, invalidType, notFound } from '../http/errors.ts';
@@ -7,6 +6,7 @@ import { deleteRecord, getRecord, insertRecord, objectDef, tx, updateRecord, typ
 import { getObjectDef, listObjects, findField, type ObjectDef } from './schema.ts';
 import { runSoql, soqlColumns } from './soql.ts';
 import { describeObject, describeSummary } from './describe.ts';
+import { keepLocator, readLocator } from './queryLocators.ts';
 import { canReadField, checkFieldEdit, checkObjectAccess, hasObjectAccess } from './access.ts';
 
 /**
@@ -25,19 +25,14 @@ export interface DataHooks {
   limits(org: StoredOrg): Record<string, { Max: number; Remaining: number }>;
 }
 
-const locators = new Map<string, { orgId: string; records: Record<string, unknown>[]; expires: number }>();
 const BATCH = 2000;
 
-function pageQuery(org: StoredOrg, v: string, all: { totalSize: number; records: Record<string, unknown>[] }, batch: number, offset = 0, locatorId?: string): Record<string, unknown> {
+function pageQuery(org: StoredOrg, userId: string, v: string, all: { totalSize: number; records: Record<string, unknown>[] }, batch: number, offset = 0, locatorId?: string): Record<string, unknown> {
   const records = all.records.slice(offset, offset + batch);
   const next = offset + batch;
   const done = next >= all.records.length;
   const out: Record<string, unknown> = { totalSize: all.totalSize, done, records };
-  if (!done) {
-    const id = locatorId ?? `01g${randomBytes(6).toString('hex')}`;
-    locators.set(id, { orgId: org.id, records: all.records, expires: Date.now() + 15 * 60_000 });
-    out.nextRecordsUrl = `/services/data/v${v}/query/${id}-${next}`;
-  }
+  if (!done) out.nextRecordsUrl = `/services/data/v${v}/query/${keepLocator(org.id, userId, all.records, locatorId)}-${next}`;
   return out;
 }
 
@@ -97,18 +92,20 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
       const q = url.searchParams.get('q');
       if (!q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
       if (url.searchParams.get('columns') === 'true') {
+        // The columns of a query the user may run: objects and fields it cannot read fail as the query would.
+        runSoql(db, org.id, q, { userMode: true, userId, apiVersion: v, instanceUrl: org.instanceUrl });
         sendJson(res, 200, soqlColumns(db, org.id, q));
         return true;
       }
       const all = runSoql(db, org.id, q, { userMode: true, userId, apiVersion: v, instanceUrl: org.instanceUrl, allRows: rest === '/queryAll' });
-      sendJson(res, 200, pageQuery(org, v, all, batchSize(ctx, req.headers['sforce-query-options'])));
+      sendJson(res, 200, pageQuery(org, userId, v, all, batchSize(ctx, req.headers['sforce-query-options'])));
       return true;
     }
     const more = /^\/query(?:All)?\/(01g[0-9a-f]+)-(\d+)$/.exec(rest);
     if (more) {
-      const loc = locators.get(more[1]);
-      if (!loc || loc.orgId !== org.id || loc.expires < Date.now()) throw new ApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
-      sendJson(res, 200, pageQuery(org, v, { totalSize: loc.records.length, records: loc.records }, batchSize(ctx, req.headers['sforce-query-options']), Number(more[2]), more[1]));
+      const rows = readLocator(org.id, userId, more[1]);
+      if (!rows) throw new ApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+      sendJson(res, 200, pageQuery(org, userId, v, { totalSize: rows.length, records: rows }, batchSize(ctx, req.headers['sforce-query-options']), Number(more[2]), more[1]));
       return true;
     }
     if (rest === '/sobjects') {
@@ -280,15 +277,19 @@ export function toolingRoutes(): RouteHandler {
     if ((rest === '/query' || rest === '/queryAll') && req.method === 'GET') {
       const q = url.searchParams.get('q');
       if (!q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-      const all = runSoql(ctx.db, ctx.org.id, q, { userMode: true, userId: userOf(ctx), apiVersion: v });
-      sendJson(res, 200, { ...pageQuery(ctx.org as StoredOrg, v, all, BATCH), entityTypeName: all.records[0] ? (all.records[0].attributes as { type: string }).type : null });
+      const userId = userOf(ctx);
+      const all = runSoql(ctx.db, ctx.org.id, q, { userMode: true, userId, apiVersion: v });
+      sendJson(res, 200, { ...pageQuery(ctx.org as StoredOrg, userId, v, all, BATCH), entityTypeName: all.records[0] ? (all.records[0].attributes as { type: string }).type : null });
       return true;
     }
     const d = /^\/sobjects\/([A-Za-z0-9_]+)\/describe$/.exec(rest);
     if (d && req.method === 'GET') {
       const def = getObjectDef(ctx.db, ctx.org.id, (ctx.org as StoredOrg).kind, d[1]);
       if (!def) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
-      sendJson(res, 200, describeObject(def, v));
+      // As the REST describe: only objects the user may read, with the fields it may read.
+      const userId = userOf(ctx);
+      checkObjectAccess(ctx.db, ctx.org.id, userId, def.name, 'read');
+      sendJson(res, 200, describeObject(readableFields(ctx.db, ctx.org.id, userId, def), v));
       return true;
     }
     return false;

@@ -162,6 +162,12 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     fields: [...audit(), ref('AssigneeId', 'User', 'Assignee', { required: true }), ref('PermissionSetLicenseId', 'PermissionSetLicense', 'PermissionSetLicense', { required: true })],
   },
   {
+    // One per user, made with it: IsFrozen stops the user signing in without deactivating it (Object Reference, UserLogin).
+    name: 'UserLogin', label: 'User Login',
+    fields: [sys('Id', 'id'), sys('LastModifiedDate', 'datetime'), sys('LastModifiedById', 'reference'), sys('SystemModstamp', 'datetime'), sys('IsDeleted', 'boolean'),
+      ref('UserId', 'User', 'User', { system: true }), f('IsFrozen', 'boolean'), f('IsPasswordLocked', 'boolean')],
+  },
+  {
     name: 'CaseComment', label: 'Case Comment',
     fields: [...audit(), ref('ParentId', 'Case', 'Parent', { required: true }), f('CommentBody', 'textarea'), f('IsPublished', 'boolean')],
   },

@@ -44,6 +44,13 @@ CREATE TABLE IF NOT EXISTS tokens (
   hash TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('access','refresh','code')),
   org_id TEXT NOT NULL, user_id TEXT NOT NULL, client_id TEXT, expires_at INTEGER, revoked INTEGER NOT NULL DEFAULT 0
 );
+-- Deactivating or freezing a user ends its OAuth tokens at once, whoever writes the row (REST, Apex, Setup).
+CREATE TRIGGER IF NOT EXISTS tokens_end_on_deactivate AFTER UPDATE OF fields ON records
+WHEN NEW.sobject = 'User' AND json_extract(NEW.fields, '$.IsActive') = 0
+BEGIN UPDATE tokens SET revoked = 1 WHERE org_id = NEW.org_id AND user_id = NEW.id AND revoked = 0; END;
+CREATE TRIGGER IF NOT EXISTS tokens_end_on_freeze AFTER UPDATE OF fields ON records
+WHEN NEW.sobject = 'UserLogin' AND json_extract(NEW.fields, '$.IsFrozen') = 1
+BEGIN UPDATE tokens SET revoked = 1 WHERE org_id = NEW.org_id AND user_id = json_extract(NEW.fields, '$.UserId') AND revoked = 0; END;
 CREATE TABLE IF NOT EXISTS cache_entries (
   org_id TEXT NOT NULL, partition TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, size INTEGER NOT NULL, expires_at INTEGER NOT NULL,
   PRIMARY KEY (org_id, partition, key)
@@ -257,6 +264,8 @@ export function insertRecord(db: DatabaseSync, orgId: string, sobject: string, i
   computedFields(def.name, fields);
   checkUnique(db, orgId, def.name, fields, id);
   db.prepare('INSERT INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(id, orgId, def.name, JSON.stringify(fields), now, now);
+  // Every user has its UserLogin row (where an admin freezes it), as on Salesforce.
+  if (def.name === 'User') insertRecord(db, orgId, 'UserLogin', { UserId: id, IsFrozen: false, IsPasswordLocked: false }, { trusted: true });
   return id;
 }
 

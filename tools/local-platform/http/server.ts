@@ -15,6 +15,8 @@ import type { Neighbours } from './contracts.ts';
 import { setCustomObjectSource } from '../data/schema.ts';
 import { setMetadataModule, ADMIN_PROFILE, apiDisabled, hasUserPermission } from '../data/access.ts';
 import { lookupToken } from '../oauth/tokens.ts';
+import { signInBlock } from '../oauth/signIn.ts';
+import { safeLog } from './lineLog.ts';
 import { ApiError, invalidSession, notFound } from './errors.ts';
 import { DOCTYPE_REFUSED, hasDoctype, sendApiError, sendJson, sendSoapFault } from './http.ts';
 import { createApexHost } from '../apex/apexHost.ts';
@@ -33,6 +35,20 @@ import { clearSimulationChanges, readSimulationChanges, simulationAtStart, type 
  */
 export { DEFAULT_PORT, DEVHUB_ADMIN, defaultHome };
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
+
+/**
+ * The largest request body each route reads. Metadata deploys (SOAP or REST) and the data API keep the
+ * platform-wide 50 MB; the others are far smaller, so an unauthenticated or mistaken upload cannot hold
+ * memory. Unverified: Salesforce documents no per-route limits for these; 6 MB is Apex's synchronous heap
+ * (Apex Developer Guide, "Execution Governors and Limits"), which an Apex REST body must fit in.
+ */
+export function bodyLimit(path: string): number {
+  const MB = 1024 * 1024;
+  if (path.startsWith('/services/Soap/') || path.startsWith('/services/data/')) return MAX_BODY_BYTES;
+  if (path.startsWith('/services/apexrest')) return 6 * MB;
+  if (path === '/aura') return 4 * MB;
+  return 1 * MB;
+}
 
 export interface PlatformOptions {
   /** State folder; default env LOCAL_SF_HOME or <cwd>/.local/platform. */
@@ -88,6 +104,15 @@ export interface RunningPlatform {
   close(): Promise<void>;
 }
 
+/** SQLITE_FULL (13) or ENOSPC: a full disk, or the page limit a test sets to stand for one. */
+export function isDiskFull(e: unknown): boolean {
+  const err = e as { errcode?: number; code?: string; message?: string } | undefined;
+  return (err?.errcode !== undefined && (err.errcode & 0xff) === 13) || err?.code === 'ENOSPC' || /database or disk is full/i.test(err?.message ?? '');
+}
+
+/** A request's path without its query string (which may hold a login token, a token to revoke or data). */
+const path0 = (req: IncomingMessage): string => (req.url ?? '').split('?')[0];
+
 function envNumber(name: string): number | undefined {
   const v = process.env[name];
   if (v === undefined || v === '') return undefined;
@@ -125,7 +150,7 @@ const SOAP_SESSION = /<(?:\w+:)?sessionId>([^<]+)<\/(?:\w+:)?sessionId>/;
 /** Starts the platform in this process (the CLI's background server and tests both use this). */
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
   const home = resolve(options.home ?? defaultHome());
-  const log = options.log ?? (() => {});
+  const log = safeLog(options.log ?? (() => {}));
   const db = openDatabase(home);
   // Apex transactions a dead process left open are undone before anything else runs (apexJournal.ts).
   const undone = recoverApexTransactions(db);
@@ -220,18 +245,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   if (neighbours.apex.apexRoutes) registry.push({ name: 'apex', handler: neighbours.apex.apexRoutes });
   registry.push({ name: 'tooling', handler: toolingRoutes() });
 
-  async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) return 'too-large';
+    if (declared > limit) return 'too-large';
     const chunks: Buffer[] = [];
     let size = 0;
-    // Keep draining past the cap (breaking out would destroy the socket before the 413 is sent).
+    // Keep draining past the cap (breaking out would destroy the socket before the 413 is sent); nothing past it is kept.
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+      if (size <= limit) chunks.push(chunk as Buffer);
       else chunks.length = 0;
     }
-    return size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks);
+    return size > limit ? 'too-large' : Buffer.concat(chunks);
   }
 
   async function handle(orgId: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -241,13 +266,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       res.on('finish', () => log(`${req.socket.localPort} ${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
     }
     try {
-      const body = await readBody(req);
-      if (body === 'too-large') {
-        res.setHeader('Connection', 'close');
-        sendJson(res, 413, [{ message: `Request body exceeds the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`, errorCode: 'REQUEST_ENTITY_TOO_LARGE' }]);
-        req.resume();
-        return;
-      }
       const org = orgId ? getOrg(db, orgId) : undefined;
       if (!org || org.status !== 'Active') {
         sendApiError(res, notFound('This org no longer exists'));
@@ -255,24 +273,38 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       }
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const isSoap = path.startsWith('/services/Soap/');
-      if (isSoap && hasDoctype(body)) return sendSoapFault(res, 'soapenv:Client', DOCTYPE_REFUSED);
-      let raw: string | undefined;
+      // The session is checked before a byte of the body is read: only SOAP carries it inside the body.
       const bearer = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(req.headers.authorization ?? '');
-      if (bearer) raw = bearer[1].trim();
-      else if (isSoap) raw = SOAP_SESSION.exec(body.toString('utf8'))?.[1];
-      const row = raw ? lookupToken(db, raw, 'access') : undefined;
-      const userId = row && row.org_id === org.id ? row.user_id : undefined;
+      const needsSession = path.startsWith('/services/apexrest') || /^\/services\/data\/v[\d.]+\/(tooling|sobjects|query|composite|limits)/.test(path);
+      const headerRow = bearer ? lookupToken(db, bearer[1].trim(), 'access') : undefined;
+      // A token of a user deactivated or frozen since it was issued is no session (signIn.ts).
+      const headerUser = headerRow && headerRow.org_id === org.id && !signInBlock(db, org.id, headerRow.user_id) ? headerRow.user_id : undefined;
+      if (needsSession && !headerUser) {
+        res.setHeader('Connection', 'close');
+        sendApiError(res, invalidSession());
+        return;
+      }
+      const limit = bodyLimit(path);
+      const body = await readBody(req, limit);
+      if (body === 'too-large') {
+        res.setHeader('Connection', 'close');
+        sendJson(res, 413, [{ message: `Request body exceeds the ${limit / 1024 / 1024} MB limit of ${path}`, errorCode: 'REQUEST_ENTITY_TOO_LARGE' }]);
+        req.resume();
+        return;
+      }
+      if (isSoap && hasDoctype(body)) return sendSoapFault(res, 'soapenv:Client', DOCTYPE_REFUSED);
+      let userId = headerUser;
+      if (!bearer && isSoap) {
+        const raw = SOAP_SESSION.exec(body.toString('utf8'))?.[1];
+        const row = raw ? lookupToken(db, raw, 'access') : undefined;
+        userId = row && row.org_id === org.id && !signInBlock(db, org.id, row.user_id) ? row.user_id : undefined;
+      }
       const ctx: RequestContext = {
         db, org, records, userId,
         apexHost: (uid: string) => createApexHost({ db, org, userId: uid, metadata: neighbours.metadata, records }),
         runApex: apexPool ? <T>(entry: string, uid: string, args: unknown[]) => apexPool.run<T>(entry, org.id, uid, args) : undefined,
         deployed: (types) => deployed(org.id, types),
       };
-      const needsSession = path.startsWith('/services/apexrest') || /^\/services\/data\/v[\d.]+\/(tooling|sobjects|query|composite|limits)/.test(path);
-      if (needsSession && !userId) {
-        sendApiError(res, invalidSession());
-        return;
-      }
       // Every API needs the user's "API Enabled" permission (profile or permission set).
       const isApi = isSoap || path.startsWith('/services/apexrest') || /^\/services\/data\/v[\d.]+\//.test(path);
       if (userId && isApi && !hasUserPermission(db, org.id, userId, 'ApiEnabled')) {
@@ -290,7 +322,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       sendApiError(res, notFound('The requested resource does not exist'));
     } catch (e) {
       if (e instanceof ApiError) return sendApiError(res, e);
-      log(`500 ${req.method} ${req.url}: ${(e as Error).stack ?? e}`);
+      // A path with malformed percent-encoding (decodeURIComponent's URIError) names no resource.
+      if (e instanceof URIError) return sendApiError(res, notFound('The requested resource does not exist'));
+      // The disk (or SQLite's page limit) is full: this write is refused and nothing half-done is kept (the
+      // transaction rolls back); reads go on, and writes work again as soon as space returns.
+      if (isDiskFull(e)) {
+        log(`write refused, disk full: ${req.method} ${path0(req)}`);
+        return sendApiError(res, new ApiError(507, 'STORAGE_LIMIT_EXCEEDED', `The local platform could not write: the disk holding ${home} is full. Free some space there and retry; reads still work.`));
+      }
+      // The path only: a query string may hold a single-use login token (frontdoor otp), a token to revoke or data.
+      log(`500 ${req.method} ${path0(req)}: ${(e as Error).stack ?? e}`);
       if (!res.headersSent) sendJson(res, 500, [{ message: `An unexpected error occurred: ${(e as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }]);
       else res.end();
     }

@@ -12,30 +12,33 @@ import { sessionMinutes } from '../oauth/oauth.ts';
 import { getOrg } from '../data/store.ts';
 import { createBrowserSession, issueFrontDoorToken, redeemFrontDoorToken, sessionCookieName } from './uiSessions.ts';
 import { errorBox, escapeHtml, renderPage, sendHtml } from './html.ts';
+import { API_ONLY_MESSAGE, API_ONLY_TITLE, isApiOnlyUser, signInBlock } from '../oauth/signIn.ts';
 
 export const HOME_PATH = '/lightning/page/home';
 
 /**
- * The path a redirect may go to: a path of this org only (`lightning/n/X`, `/lightning/n/X`), never
- * another host, so a front-door or login link cannot send the browser elsewhere.
+ * The path a redirect may go to (startURL, retURL, redirect_uri): only a path of this org. The value is
+ * judged as a browser reads it, through the WHATWG URL parser resolved against the org's root, so tabs
+ * and newlines (which the parser drops), backslashes (read as "/"), "//host", schemes and dot segments
+ * that end in "//" cannot leave the org; what is returned is the parser's own serialization (no CR/LF).
  */
 export function safeStartPath(raw: string | null | undefined, instanceUrl: string): string | undefined {
   if (!raw) return HOME_PATH;
-  let candidate = raw.trim();
-  if (/^[a-z][a-z0-9+.-]*:/i.test(candidate)) {
-    const u = URL.canParse(candidate) ? new URL(candidate) : undefined;
-    if (!u || u.origin !== new URL(instanceUrl).origin) return undefined;
-    candidate = u.pathname + u.search + u.hash;
-  }
-  if (!candidate.startsWith('/')) candidate = `/${candidate}`;
-  if (candidate.startsWith('//') || candidate.includes('\\')) return undefined;
-  return candidate;
+  const origin = new URL(instanceUrl).origin;
+  const u = URL.parse(raw, `${origin}/`);
+  if (!u || u.origin !== origin) return undefined;
+  const path = u.pathname + u.search + u.hash;
+  // "/.//evil.example" resolves to the path "//evil.example", which a browser reads as another host.
+  if (path.startsWith('//') || URL.parse(path, `${origin}/`)?.origin !== origin) return undefined;
+  return path;
 }
 
 /** `GET /services/oauth2/singleaccess[?redirect_uri=path]` with a Bearer token → `{ frontdoor_uri }`. */
 export function singleAccess(ctx: RequestContext, url: URL, res: ServerResponse): void {
   // sfdx-core: "the singleaccess endpoint returns 403 when using an expired token". Body unverified.
   if (!ctx.userId) return sendApiError(res, new ApiError(403, 'INVALID_SESSION_ID', 'Session expired or invalid'));
+  // No UI session for an "API Only User" (signIn.ts); the JSON shape of this refusal is unverified.
+  if (isApiOnlyUser(ctx.db, ctx.org.id, ctx.userId)) return sendJson(res, 403, { error: 'access_denied', error_description: `${API_ONLY_TITLE}: ${API_ONLY_MESSAGE}` });
   const start = safeStartPath(url.searchParams.get('redirect_uri'), ctx.org.instanceUrl);
   if (!start) return sendJson(res, 400, { error: 'invalid_request', error_description: 'redirect_uri must be a path of this org' });
   const otp = issueFrontDoorToken(ctx.db, ctx.org.id, ctx.userId, start);
@@ -53,6 +56,8 @@ export function frontDoor(ctx: RequestContext, url: URL, res: ServerResponse): v
     const why = redeemed.refused === 'used' ? 'This front-door link was already used: each one opens a session once.' : redeemed.refused === 'expired' ? 'This front-door link has expired.' : 'This front-door link is not valid for this org.';
     return sendHtml(res, 401, loginPage(ctx, undefined, why));
   }
+  if (signInBlock(ctx.db, ctx.org.id, redeemed.userId)) return sendHtml(res, 401, loginPage(ctx, undefined, 'This user is frozen or inactive: it cannot log in.'));
+  if (isApiOnlyUser(ctx.db, ctx.org.id, redeemed.userId)) return sendHtml(res, 403, apiOnlyPage(ctx));
   const org = getOrg(ctx.db, ctx.org.id)!;
   const { sid } = createBrowserSession(ctx.db, ctx.org.id, redeemed.userId, sessionMinutes(org));
   res.writeHead(302, {
@@ -84,4 +89,9 @@ ${refused ? errorBox('Login refused', refused, 'Ask the sf CLI for a new link.')
 <p class="slds-m-vertical_small">You have no session in this org (${escapeHtml(ctx.org.instanceUrl)}). Orgs of the local platform have no passwords: open the org with the sf CLI, which logs this browser in with a one-time link.</p>
 <pre class="slds-box slds-theme_shade" data-id="login-command">npx sf org open --target-org &lt;alias of this org&gt;${escapeHtml(path)}</pre></div></div>`;
   return renderPage({ title: `Login | ${ctx.org.name}`, body });
+}
+
+/** The page an "API Only User" gets instead of a UI session. */
+export function apiOnlyPage(ctx: RequestContext): string {
+  return renderPage({ title: `${API_ONLY_TITLE} | ${ctx.org.name}`, orgName: ctx.org.name, body: errorBox(API_ONLY_TITLE, API_ONLY_MESSAGE, 'This user has the "API Only User" permission: it uses the APIs and never the browser.') });
 }

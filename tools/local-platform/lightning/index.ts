@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext, RouteHandler } from '../http/contracts.ts';
-import { getRecord } from '../data/store.ts';
+import { isApiOnlyUser, signInBlock } from '../oauth/signIn.ts';
 import { frontDoor, HOME_PATH, loginPage, redirectToLogin, safeStartPath, singleAccess } from './frontDoor.ts';
 import { findBrowserSession, readCookie, sessionCookieName, type BrowserSession } from './uiSessions.ts';
 import { homePage, tabPage } from './tabPage.ts';
@@ -23,7 +23,9 @@ export interface LightningDeps {
 function sessionOf(ctx: RequestContext, req: IncomingMessage): BrowserSession | undefined {
   const session = findBrowserSession(ctx.db, ctx.org.id, readCookie(req.headers.cookie, sessionCookieName(ctx.org.id)));
   if (!session) return undefined;
-  return getRecord(ctx.db, ctx.org.id, session.userId)?.fields.IsActive === false ? undefined : session;
+  // A user deactivated, frozen or made "API Only" since the session began has no session any more.
+  if (signInBlock(ctx.db, ctx.org.id, session.userId) || isApiOnlyUser(ctx.db, ctx.org.id, session.userId)) return undefined;
+  return session;
 }
 
 export function lightningRoutes(deps: LightningDeps): RouteHandler {

@@ -23,7 +23,18 @@ function ensureSchema(db: DatabaseSync): void {
     org_id TEXT NOT NULL, user_id TEXT NOT NULL, start_url TEXT, csrf TEXT,
     expires_at INTEGER NOT NULL, used_at INTEGER
   )`);
+  // Deactivating or freezing a user ends its browser sessions and unused front-door links at once (signIn.ts).
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records'").get()) endSessionsWithUser(db);
   ensured.add(db);
+}
+
+function endSessionsWithUser(db: DatabaseSync): void {
+  db.exec(`CREATE TRIGGER IF NOT EXISTS ui_sessions_end_on_deactivate AFTER UPDATE OF fields ON records
+    WHEN NEW.sobject = 'User' AND json_extract(NEW.fields, '$.IsActive') = 0
+    BEGIN DELETE FROM ui_sessions WHERE org_id = NEW.org_id AND user_id = NEW.id; END`);
+  db.exec(`CREATE TRIGGER IF NOT EXISTS ui_sessions_end_on_freeze AFTER UPDATE OF fields ON records
+    WHEN NEW.sobject = 'UserLogin' AND json_extract(NEW.fields, '$.IsFrozen') = 1
+    BEGIN DELETE FROM ui_sessions WHERE org_id = NEW.org_id AND user_id = json_extract(NEW.fields, '$.UserId'); END`);
 }
 
 /** The cookie of an org's browser session: one per org, since every local org shares the host 127.0.0.1. */

@@ -8,6 +8,7 @@ import { bearerToken, parseForm, sendJson, sendOAuthError } from '../http/http.t
 import { permissionSetNamesOf, profileNameOf } from '../data/access.ts';
 import type { MetadataModule } from '../http/contracts.ts';
 import { sameId } from '../data/ids.ts';
+import { signInBlock } from './signIn.ts';
 
 /**
  * The OAuth 2.0 endpoints of every org: the JWT bearer grant validated as Salesforce does
@@ -192,7 +193,7 @@ export function verifyJwtAssertion(
   const user = subject ? findUserByUsername(db, org.id, subject) : undefined;
   // Unknown or inactive users get the same answer as an unapproved one (unverified: Salesforce's exact
   // text for these cases is not documented; field reports show "user hasn't approved this consumer").
-  if (!user || user.fields.IsActive === false) return fail('invalid_grant', "user hasn't approved this consumer");
+  if (!user || signInBlock(db, org.id, user.id)) return fail('invalid_grant', "user hasn't approved this consumer");
   if (age < window || refused < requests) return refuse(fail('invalid_grant', "user hasn't approved this consumer"));
   if (!app.adminApproved) return fail('invalid_grant', "user hasn't approved this consumer");
   const profile = profileNameOf(db, org.id, user.id);
@@ -290,7 +291,7 @@ export function oauthRoutes(settings: () => OAuthSettings): RouteHandler {
       }
       if (grant === 'authorization_code') {
         const code = form.code ? lookupToken(db, form.code, 'code') : undefined;
-        if (!code || code.org_id !== org.id) return (sendOAuthError(res, 400, 'invalid_grant', 'invalid authorization code'), true);
+        if (!code || code.org_id !== org.id || signInBlock(db, org.id, code.user_id)) return (sendOAuthError(res, 400, 'invalid_grant', 'invalid authorization code'), true);
         if (code.client_id && form.client_id !== code.client_id) return (sendOAuthError(res, 400, 'invalid_client_id', 'client identifier invalid'), true);
         const out = tx(db, () => {
           revokeToken(db, form.code);
@@ -302,7 +303,7 @@ export function oauthRoutes(settings: () => OAuthSettings): RouteHandler {
       }
       if (grant === 'refresh_token') {
         const rt = form.refresh_token ? lookupToken(db, form.refresh_token, 'refresh') : undefined;
-        if (!rt || rt.org_id !== org.id) return (sendOAuthError(res, 400, 'invalid_grant', 'expired access/refresh token'), true);
+        if (!rt || rt.org_id !== org.id || signInBlock(db, org.id, rt.user_id)) return (sendOAuthError(res, 400, 'invalid_grant', 'expired access/refresh token'), true);
         const out = tx(db, () => {
           const app = rt.client_id ? findApp(db, org.id, rt.client_id, settings().metadata) : undefined;
           const r = tokenResponse(db, org, rt.user_id, app, rt.client_id ?? undefined, false, settings().metadata);
@@ -328,7 +329,7 @@ export function oauthRoutes(settings: () => OAuthSettings): RouteHandler {
     if (path === '/services/oauth2/userinfo' || path.startsWith('/id/')) {
       const raw = bearerToken(req) ?? url.searchParams.get('oauth_token') ?? undefined;
       const row = raw ? lookupToken(db, raw, 'access') : undefined;
-      if (!row || row.org_id !== org.id) {
+      if (!row || row.org_id !== org.id || signInBlock(db, org.id, row.user_id)) {
         // Salesforce answers a bad token here with 403 and the text Bad_OAuth_Token (unverified wording).
         res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Bad_OAuth_Token');
         return true;

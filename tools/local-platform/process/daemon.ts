@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatabaseSync } from '../../core/sqlite.ts';
@@ -34,7 +34,15 @@ function paths(opts: DaemonOptions) {
 }
 
 function portOf(opts: DaemonOptions): number {
-  return opts.port ?? (process.env.LOCAL_SF_PORT ? Number(process.env.LOCAL_SF_PORT) : DEFAULT_PORT);
+  if (opts.port !== undefined) return opts.port;
+  const raw = process.env.LOCAL_SF_PORT;
+  if (raw === undefined || raw === '') return DEFAULT_PORT;
+  const port = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  // 0 would be any free port: a background server nobody could find again.
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ToolError(`LOCAL_SF_PORT must be a whole number from 1 to 65535, not "${raw}".`, 'InvalidFlag', [`Set LOCAL_SF_PORT to a free port, e.g. LOCAL_SF_PORT=${DEFAULT_PORT}, or unset it.`], 2);
+  }
+  return port;
 }
 
 export function runningPid(opts: DaemonOptions = {}): number | undefined {
@@ -125,6 +133,9 @@ export async function startServer(opts: DaemonOptions = {}): Promise<{ info: Sta
     if (info && (await answers(info.instanceUrl))) return { info, pid: existing, alreadyRunning: true, logFile: p.logFile };
   }
   mkdirSync(p.home, { recursive: true, mode: 0o700 });
+  // The log is appended to: only what this start writes after `from` is about this start.
+  const from = existsSync(p.logFile) ? statSync(p.logFile).size : 0;
+  const thisRun = () => (existsSync(p.logFile) ? readFileSync(p.logFile).subarray(from).toString('utf8') : '');
   let pid: number;
   try {
     pid = spawnBackground(fileURLToPath(new URL('./main.ts', import.meta.url)), {
@@ -140,16 +151,18 @@ export async function startServer(opts: DaemonOptions = {}): Promise<{ info: Sta
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (!alive(pid)) break;
-    if (await answers(url)) {
+    // Its own server: another process answering on the port (this one then fails with EADDRINUSE) is not a start.
+    if (/ listening: Dev Hub /.test(thisRun()) && alive(pid) && (await answers(url))) {
       const info = readHubInfo(opts);
       if (info) return { info, pid, alreadyRunning: false, logFile: p.logFile };
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  const tail = existsSync(p.logFile) ? readFileSync(p.logFile, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
+  const tail = thisRun().trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+  const inUse = /EADDRINUSE/.test(tail);
   await stopBackground(pid, 5_000);
   rmSync(p.pidFile, { force: true });
-  throw new ToolError(`The local platform did not start on port ${port}: ${tail || 'no output'}`, 'LocalPlatformStartError', [
+  throw new ToolError(`The local platform did not start on port ${port}${inUse ? ', which another process holds' : ''}: ${tail || 'no output'}`, 'LocalPlatformStartError', [
     `Is port ${port} in use? Set LOCAL_SF_PORT to another port.`,
     `Read ${p.logFile} for details.`,
   ]);

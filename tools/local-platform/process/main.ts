@@ -8,13 +8,18 @@
  * undoes an unfinished transaction at the next start).
  */
 // Warnings go to the log as one line each (node:sqlite's experimental notice is silenced at its load, tools/core/sqlite.ts).
+// The log is stdout (server.log): a write that fails (disk full) drops the line, never the process (lineLog.ts).
+const { writeSync } = await import('node:fs');
+const { lineLog } = await import('../http/lineLog.ts');
+const log = lineLog((text) => writeSync(1, text));
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
 process.removeAllListeners('warning');
-process.on('warning', (w) => process.stdout.write(`${new Date().toISOString()} warning ${w.name}: ${w.message}\n`));
+process.on('warning', (w) => log(`warning ${w.name}: ${w.message}`));
 const { startPlatform } = await import('../http/server.ts');
 const { BACKGROUND_WARM_WORKERS } = await import('../apex/apexPool.ts');
 const { exitWithParent } = await import('../../core/background.ts');
 
-const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 try {
   const platform = await startPlatform({
     log,
