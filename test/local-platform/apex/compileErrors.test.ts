@@ -57,7 +57,7 @@ beforeAll(async () => {
   // Valid Apex in grouped folders, as source-deploy-retrieve finds it: it must deploy.
   write('src/main/default/classes/Shapes/Overloads.cls', "public class Overloads {\n  public enum Kind { READ, EDIT }\n  public static String f(Object o) { return 'Object'; }\n  public static String f(String s) { return 'String'; }\n  public static String g(Kind k) { return 'Kind ' + k; }\n}");
   write('src/main/default/classes/Shapes/Overloads.cls-meta.xml', meta);
-  write('src/tests/OverloadsTest.cls', "@IsTest\nprivate class OverloadsTest {\n  @IsTest static void staticTypesChooseTheOverload() {\n    Object o = 'x';\n    Assert.areEqual('Object', Overloads.f(o));\n    Assert.areEqual('String', Overloads.f((String) null));\n    Assert.areEqual('Kind EDIT', Overloads.g(Overloads.Kind.EDIT));\n  }\n  @IsTest static void customFieldsOfTheSameDeploy() {\n    Assert.areEqual(1, Widgets.count());\n  }\n  @IsTest static void privateReachedThroughPublic() {\n    Hidden.q();\n    Assert.areEqual(1, Dashboards.load(false));\n  }\n}");
+  write('src/tests/OverloadsTest.cls', "@IsTest\nprivate class OverloadsTest {\n  @IsTest static void staticTypesChooseTheOverload() {\n    Object o = 'x';\n    Assert.areEqual('Object', Overloads.f(o));\n    Assert.areEqual('String', Overloads.f((String) null));\n    Assert.areEqual('Kind EDIT', Overloads.g(Overloads.Kind.EDIT));\n  }\n  @IsTest static void customFieldsOfTheSameDeploy() {\n    Assert.areEqual(1, Widgets.count());\n  }\n  @IsTest static void privateReachedThroughPublic() {\n    Hidden.q();\n    Assert.areEqual(1, Dashboards.load(false));\n    Assert.isNull(Describer.deferred(false));\n  }\n}");
   write('src/tests/OverloadsTest.cls-meta.xml', meta);
   // A custom object deployed with the Apex that names its field.
   write('src/main/default/objects/Widget__c/Widget__c.object-meta.xml', '<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata"><label>Widget</label><pluralLabel>Widgets</pluralLabel><nameField><label>Widget Name</label><type>Text</type></nameField><deploymentStatus>Deployed</deploymentStatus><sharingModel>ReadWrite</sharingModel></CustomObject>\n');
@@ -74,7 +74,7 @@ beforeAll(async () => {
   write('src/main/default/classes/Shapes/Dashboards.cls', "public class Dashboards {\n  public static Integer load(Boolean live) {\n    Integer shown = 1;\n    if (live) { Wave.QueryBuilder.load('x'); }\n    return shown;\n  }\n}");
   write('src/main/default/classes/Shapes/Dashboards.cls-meta.xml', meta);
   // A system type the runtime lacks deploys with a warning; issue 18's fixtures (names, overloads) deploy and pass.
-  write('src/main/default/classes/Shapes/Describer.cls', 'public class Describer {\n  public static Object deferred() {\n    return SObjectDescribeOptions.DEFERRED;\n  }\n}');
+  write('src/main/default/classes/Shapes/Describer.cls', 'public class Describer {\n  public static Object deferred(Boolean asked) {\n    Object options = null;\n    if (asked) {\n      options = SObjectDescribeOptions.DEFERRED;\n    }\n    return options;\n  }\n}');
   write('src/main/default/classes/Shapes/Describer.cls-meta.xml', meta);
   const fixtures = join(import.meta.dirname, '../../apex/fixtures/issue18/classes');
   for (const f of readdirSync(fixtures)) write(`src/issue18/classes/${f}`, readFileSync(join(fixtures, f), 'utf8'));

@@ -5,6 +5,7 @@ import { CompileError } from '../errors.ts';
 import { Frame } from './frame.ts';
 import { type NativeType, natives } from '../lib/registry.ts';
 import { throwEx } from './exceptions.ts';
+import { isStandardSObject } from '../model/catalogue.ts';
 
 export type Resolved =
   | { kind: 'class'; cls: ClassDef }
@@ -26,9 +27,17 @@ const STANDARD_SOBJECTS = new Set(
     .map((s) => s.toLowerCase()),
 );
 
+const sobjectNames = new Map<string, boolean>();
+
+/** An sObject type name: the local schema's, a custom one (`X__c`, `X__mdt`…), or any standard one Salesforce has (model/catalogue.ts). */
 export function isSObjectName(name: string): boolean {
-  const n = name.toLowerCase().replace(/^schema\./, '');
-  return STANDARD_SOBJECTS.has(n) || /__(c|mdt|e|x|b|share|history|feed)$/.test(n) || n === 'sobject';
+  let known = sobjectNames.get(name);
+  if (known === undefined) {
+    const n = name.toLowerCase().replace(/^schema\./, '');
+    known = STANDARD_SOBJECTS.has(n) || /__(c|mdt|e|x|b|share|history|feed)$/.test(n) || n === 'sobject' || isStandardSObject(n);
+    if (sobjectNames.size < 10_000) sobjectNames.set(name, known);
+  }
+  return known;
 }
 
 /** Setup objects and custom metadata stay visible in tests; other rows only when the test made them. */
