@@ -7,8 +7,10 @@ import { readProjectConfig } from '../provisioning/projectConfig.ts';
 import { projectRoot } from '../provisioning/sfCli.ts';
 import { tearDown } from '../provisioning/teardown.ts';
 import { runCommand } from './runCommand.ts';
+import { showLibraryWarnings } from '../provisioning/sfWarnings.ts';
 
 const { values } = parseFlags('Usage: npm run teardown -- [--purge] [--json]', { options: { json: { type: 'boolean', default: false }, purge: { type: 'boolean', default: false } } });
+showLibraryWarnings(values.json ?? false);
 
 await runCommand(
   values.json ?? false,

@@ -14,6 +14,7 @@ import { Duration } from '@salesforce/kit';
 import { ComponentSet, RequestStatus, type DeployResult } from '@salesforce/source-deploy-retrieve';
 import { ToolError } from '../core/ToolError.ts';
 import { projectRoot } from './sfCli.ts';
+import { isLoopbackHttpNotice, settleRecordTypeCapitalization } from './sfWarnings.ts';
 import type { OrgRef } from './setupState.ts';
 
 async function connect(alias: string): Promise<{ org: Org; conn: Connection }> {
@@ -39,6 +40,7 @@ export async function createScratchOrg(input: {
   local?: boolean;
 }): Promise<OrgRef> {
   const hubOrg = await Org.create({ aliasOrUsername: input.devHub });
+  await settleRecordTypeCapitalization();
   const orgConfig = JSON.parse(await readFile(input.definitionFile, 'utf8')) as Record<string, unknown>;
   const result = await scratchOrgCreate({
     hubOrg,
@@ -68,7 +70,7 @@ export async function collectSfWarnings<T>(fn: () => Promise<T>): Promise<{ valu
   const lifecycle = Lifecycle.getInstance();
   const warnings: string[] = [];
   lifecycle.onWarning(async (warning) => {
-    warnings.push(warning);
+    if (!isLoopbackHttpNotice(warning)) warnings.push(warning);
   });
   try {
     return { value: await fn(), warnings };
