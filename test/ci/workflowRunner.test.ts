@@ -30,6 +30,8 @@ jobs:
           test -d "$RUNNER_TEMP"
       - name: sees the export
         run: echo "from=$FROM_STEP"
+      - name: quotes
+        run: echo "\${{ format('a ''b'' ''c'' {0}', 'd') }}"
       - name: fails
         run: exit 3
       - name: skipped after a failure
@@ -59,6 +61,8 @@ describe('runWorkflowJob', () => {
     // Unset: '' everywhere, and an env value of '' is still set (the defect 2 mechanism).
     expect(by('expressions').output).toContain('has=false app=[] url=[] host=[https://login.salesforce.com] set=yes');
     expect(by('sees the export').output).toContain('from=exported');
+    // Each '' in a literal is one quote (the library alone unescapes only the first).
+    expect(by('quotes').output).toContain("a 'b' 'c' d");
     expect(by('fails')).toMatchObject({ outcome: 'failure', exitCode: 3 });
     expect(by('skipped after a failure')).toMatchObject({ outcome: 'skipped' });
     expect(by('on failure').output).toContain('failure-ran');

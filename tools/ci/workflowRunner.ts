@@ -19,6 +19,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
+import { TokenType } from '@actions/expressions/lexer';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { convertWorkflowTemplate, isBasicExpression, isString, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
@@ -96,6 +97,11 @@ function evaluate(expression: string, context: data.Dictionary, jobFailed: boole
   const hashFiles: FunctionDefinition = { name: 'hashFiles', minArgs: 1, maxArgs: 255, call: () => new data.StringData('') };
   const all = [...functions, hashFiles];
   const lexed = new Lexer(expression).lex();
+  // @actions/expressions 0.3.61 unescapes only the first '' of a string literal (lexer.js: value.replace("''", "'"));
+  // GitHub unescapes each ("Expressions" → Literals: escape a single quote with a single quote).
+  for (const token of lexed.tokens) {
+    if (token.type === TokenType.STRING) (token as { value?: unknown }).value = token.lexeme.slice(1, -1).replaceAll("''", "'");
+  }
   const tree = new Parser(lexed.tokens, CONTEXTS, all).parse();
   return new Evaluator(tree, context, new Map(all.map((f) => [f.name.toLowerCase(), f]))).evaluate();
 }
