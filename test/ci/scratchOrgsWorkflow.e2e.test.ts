@@ -61,6 +61,9 @@ async function runScratchOrgsJob(variant: { hubApp: 'ConnectedApp' | 'ExternalCl
   return { run, hub };
 }
 
+// A whole job: login, two sign-ups, setup, both orgs' Apex tests, verify, teardown.
+const JOB_MS = 15 * 60_000;
+
 describe('the scratch-orgs job of .github/workflows/ci.yml, run as GitHub would', () => {
   it('passes against a Dev Hub authorized through a Connected App (SCRATCH_SIGNUP_APP unset) and leaves no org', async () => {
     const { run, hub } = await runScratchOrgsJob({ hubApp: 'ConnectedApp', vars: {} });
@@ -71,11 +74,11 @@ describe('the scratch-orgs job of .github/workflows/ci.yml, run as GitHub would'
     expect(setup?.outcome).toBe('success');
     expect(setup!.output).not.toMatch(/will stop being capitalized|Using insecure protocol/);
     expect(await activeScratchOrgs(world!, hub)).toBe(0);
-  });
+  }, JOB_MS);
 
   it('passes against a Dev Hub authorized through an External Client App (SCRATCH_SIGNUP_APP=PlatformCLI) and leaves no org', async () => {
     const { run, hub } = await runScratchOrgsJob({ hubApp: 'ExternalClientApplication', vars: { SCRATCH_SIGNUP_APP: 'PlatformCLI' } });
     expect(failures(run)).toBe('');
     expect(await activeScratchOrgs(world!, hub)).toBe(0);
-  });
+  }, JOB_MS);
 });

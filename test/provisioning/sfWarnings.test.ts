@@ -4,7 +4,7 @@
  */
 import { ConfigAggregator, ScratchOrgSettingsGenerator, SfdcUrl } from '@salesforce/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectSfWarnings } from '../../tools/provisioning/orgOps.ts';
+import { checkSignupAppVariables, collectSfWarnings } from '../../tools/provisioning/orgOps.ts';
 import { isLoopbackHttpNotice, settleRecordTypeCapitalization } from '../../tools/provisioning/sfWarnings.ts';
 
 const saved = process.env.SF_ORG_CAPITALIZE_RECORD_TYPES;
@@ -37,5 +37,16 @@ describe('the sf libraries’ notes', () => {
     process.env.SF_ORG_CAPITALIZE_RECORD_TYPES = 'false';
     await settleRecordTypeCapitalization();
     expect(process.env.SF_ORG_CAPITALIZE_RECORD_TYPES).toBe('false');
+  });
+});
+
+describe('checkSignupAppVariables', () => {
+  it('refuses SF_SCRATCH_SIGNUP_* set to an empty string, by name, and lets unset or set ones through', () => {
+    expect(() => checkSignupAppVariables({ SF_SCRATCH_SIGNUP_CONNECTED_APP: '', SF_SCRATCH_SIGNUP_CALLBACK_URL: '' })).toThrow(
+      'SF_SCRATCH_SIGNUP_CONNECTED_APP and SF_SCRATCH_SIGNUP_CALLBACK_URL are set but empty',
+    );
+    expect(() => checkSignupAppVariables({ SF_SCRATCH_SIGNUP_CALLBACK_URL: ' ' })).toThrow(/^SF_SCRATCH_SIGNUP_CALLBACK_URL is set but empty/);
+    expect(() => checkSignupAppVariables({})).not.toThrow();
+    expect(() => checkSignupAppVariables({ SF_SCRATCH_SIGNUP_CONNECTED_APP: 'PlatformCLI', SF_SCRATCH_SIGNUP_CALLBACK_URL: 'http://localhost:1717/OauthRedirect' })).not.toThrow();
   });
 });

@@ -39,6 +39,7 @@ export async function createScratchOrg(input: {
   /** The embedded local platform: its limits have a reset command instead of a 24-hour wait. */
   local?: boolean;
 }): Promise<OrgRef> {
+  checkSignupAppVariables();
   const hubOrg = await Org.create({ aliasOrUsername: input.devHub });
   await settleRecordTypeCapitalization();
   const orgConfig = JSON.parse(await readFile(input.definitionFile, 'utf8')) as Record<string, unknown>;
@@ -60,6 +61,27 @@ export async function createScratchOrg(input: {
   const org = await displayOrg(input.alias);
   if (!org) throw new ToolError(`Scratch org ${input.alias} was created but cannot be reached.`, 'ScratchOrgMissing');
   return org;
+}
+
+const SIGNUP_APP_VARIABLES = ['SF_SCRATCH_SIGNUP_CONNECTED_APP', 'SF_SCRATCH_SIGNUP_CALLBACK_URL'];
+
+/**
+ * sfdx-core sends these as the sign-up's required app fields when they are set, an empty string included,
+ * and then fails on Salesforce's REQUIRED_FIELD_MISSING with a TypeError of its own (it reads `error.fields`,
+ * which jsforce keeps in `error.data`): an empty one is refused here, by name
+ * (docs/salesforce-rules.md#ci-scratch-orgs).
+ */
+export function checkSignupAppVariables(env: NodeJS.ProcessEnv = process.env): void {
+  const empty = SIGNUP_APP_VARIABLES.filter((name) => env[name] !== undefined && env[name]!.trim() === '');
+  if (!empty.length) return;
+  throw new ToolError(
+    `${empty.join(' and ')} ${empty.length > 1 ? 'are' : 'is'} set but empty: the sign-up would send an empty ConnectedAppConsumerKey/ConnectedAppCallbackUrl, which Salesforce requires.`,
+    'EmptySignupAppVariable',
+    [
+      `For a Dev Hub authorized through a Connected App, unset them: unset ${SIGNUP_APP_VARIABLES.join(' ')} (in GitHub Actions, write them only when set).`,
+      'For one authorized through an External Client App: SF_SCRATCH_SIGNUP_CONNECTED_APP=PlatformCLI and SF_SCRATCH_SIGNUP_CALLBACK_URL=http://localhost:1717/OauthRedirect (forcedotcom/cli#3515).',
+    ],
+  );
 }
 
 /**
