@@ -4,7 +4,7 @@
  */
 import { ConfigAggregator, ScratchOrgSettingsGenerator, SfdcUrl } from '@salesforce/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkSignupAppVariables, collectSfWarnings } from '../../tools/provisioning/orgOps.ts';
+import { checkHubKeyFile, checkSignupAppVariables, collectSfWarnings } from '../../tools/provisioning/orgOps.ts';
 import { isLoopbackHttpNotice, settleRecordTypeCapitalization } from '../../tools/provisioning/sfWarnings.ts';
 
 const saved = process.env.SF_ORG_CAPITALIZE_RECORD_TYPES;
@@ -48,5 +48,15 @@ describe('checkSignupAppVariables', () => {
     expect(() => checkSignupAppVariables({ SF_SCRATCH_SIGNUP_CALLBACK_URL: ' ' })).toThrow(/^SF_SCRATCH_SIGNUP_CALLBACK_URL is set but empty/);
     expect(() => checkSignupAppVariables({})).not.toThrow();
     expect(() => checkSignupAppVariables({ SF_SCRATCH_SIGNUP_CONNECTED_APP: 'PlatformCLI', SF_SCRATCH_SIGNUP_CALLBACK_URL: 'http://localhost:1717/OauthRedirect' })).not.toThrow();
+  });
+});
+
+describe('checkHubKeyFile', () => {
+  it("refuses a hub whose JWT key file is gone, naming it, before any sign-up", () => {
+    expect(() => checkHubKeyFile('ci-devhub', '/tmp/runner/devhub.key-that-is-gone')).toThrow(
+      'The Dev Hub ci-devhub was logged in with the JWT key /tmp/runner/devhub.key-that-is-gone, which no longer exists',
+    );
+    expect(() => checkHubKeyFile('ci-devhub', undefined)).not.toThrow();
+    expect(() => checkHubKeyFile('ci-devhub', import.meta.filename)).not.toThrow();
   });
 });

@@ -4,7 +4,7 @@
  * the same auth files as `sf`, without paying the CLI's start-up for each of some twenty steps.
  * Local platform and real orgs take the same path; only the Dev Hub differs.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
@@ -41,6 +41,7 @@ export async function createScratchOrg(input: {
 }): Promise<OrgRef> {
   checkSignupAppVariables();
   const hubOrg = await Org.create({ aliasOrUsername: input.devHub });
+  checkHubKeyFile(input.devHub, hubOrg.getConnection().getAuthInfoFields().privateKey);
   await settleRecordTypeCapitalization();
   const orgConfig = JSON.parse(await readFile(input.definitionFile, 'utf8')) as Record<string, unknown>;
   const result = await scratchOrgCreate({
@@ -61,6 +62,20 @@ export async function createScratchOrg(input: {
   const org = await displayOrg(input.alias);
   if (!org) throw new ToolError(`Scratch org ${input.alias} was created but cannot be reached.`, 'ScratchOrgMissing');
   return org;
+}
+
+/**
+ * A hub logged in with `sf org login jwt` keeps the key file's path; sfdx-core reads the file again to authorize
+ * each new scratch org and to log in to the hub again. Gone, the sign-ups would succeed and their authorization
+ * retry for 5 minutes ("Timeout after 300000ms") leaving two orgs nobody can delete by alias: refused first.
+ */
+export function checkHubKeyFile(devHub: string, keyFile: string | undefined): void {
+  if (!keyFile || existsSync(keyFile)) return;
+  throw new ToolError(
+    `The Dev Hub ${devHub} was logged in with the JWT key ${keyFile}, which no longer exists: the sf libraries read it again for each new scratch org and each new hub login.`,
+    'DevHubKeyMissing',
+    ['Keep the key file until the job ends (in CI, remove it in a last step that runs always()), or log in again: sf org login jwt --jwt-key-file <key> ….'],
+  );
 }
 
 const SIGNUP_APP_VARIABLES = ['SF_SCRATCH_SIGNUP_CONNECTED_APP', 'SF_SCRATCH_SIGNUP_CALLBACK_URL'];
