@@ -47,6 +47,14 @@ describe('tearDown', () => {
     expect(existsSync(statePathIn(workDir))).toBe(true);
   });
 
+  it('deletes the further source orgs the state records (--providers), between B and A', async () => {
+    await saveState(statePathIn(workDir), { ...state, extraProviders: [{ org: org('orgb-provider-2', '00D000000000003AAA') }] });
+    const asked: string[] = [];
+    const result = await tearDown(config(), { purge: false, projectRoot: base, deleteOrg: async (alias) => void asked.push(alias) });
+    expect(asked).toEqual(['orgb-provider', 'orgb-provider-2', 'orga-consumer']);
+    expect(result.deleted).toEqual(asked);
+  });
+
   it('takes an org the hub no longer has (expired, deleted) or one never created as gone, and removes the work folder', async () => {
     const result = await tearDown(config(), {
       purge: false, projectRoot: base,
