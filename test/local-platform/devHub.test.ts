@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, api, postToken, startTestPlatform } from './helpers.ts';
+import { JWT_GRANT, adminToken, api, cliKey, postToken, signRs256, startTestPlatform } from './helpers.ts';
 import { getOrg } from '../../tools/local-platform/data/store.ts';
 import { isValidId, to18 } from '../../tools/local-platform/data/ids.ts';
 import { resetDailySignups } from '../../tools/local-platform/devhub/devhub.ts';
@@ -9,6 +9,9 @@ import { clearSimulationChanges, writeSimulationChanges } from '../../tools/loca
 let p: Awaited<ReturnType<typeof startTestPlatform>>;
 let token: string;
 const V = '/services/data/v66.0';
+const CALLBACK = 'http://localhost:1717/OauthRedirect';
+/** A sign-up body as sfdx-core sends it: the hub's CLI app named in both required app fields. */
+const signup = (fields: Record<string, unknown>) => JSON.stringify({ ConnectedAppConsumerKey: p.cliApp.clientId, ConnectedAppCallbackUrl: CALLBACK, ...fields });
 
 beforeAll(async () => {
   p = await startTestPlatform({ limits: { maxActive: 1, maxDaily: 5 } });
@@ -44,10 +47,10 @@ describe('ScratchOrgInfo signup', () => {
     expect(q.body.records).toHaveLength(1);
     const l = await api(p.url, token, `${V}/limits`);
     expect(l.body.ActiveScratchOrgs).toEqual({ Max: 1, Remaining: 0 });
-    const over = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer' }) });
+    const over = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: signup({ Edition: 'Developer' }) });
     expect(over.status).toBe(400);
     expect(over.body[0].errorCode).toBe('LIMIT_EXCEEDED');
-    const bad = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Galactic' }) });
+    const bad = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: signup({ Edition: 'Galactic' }) });
     expect(bad.body[0].errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
   });
 
@@ -85,7 +88,7 @@ describe('ScratchOrgInfo signup', () => {
   });
 
   it('expires scratch orgs past their ExpirationDate', async () => {
-    const c = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer', DurationDays: 1 }) });
+    const c = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: signup({ Edition: 'Developer', DurationDays: 1 }) });
     expect(c.status, JSON.stringify(c.body)).toBe(201);
     // Runs after the first org's deletion freed the single allocation.
     const info = (await api(p.url, token, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body;
@@ -100,16 +103,67 @@ describe('ScratchOrgInfo signup', () => {
     // Two sign-ups so far today. A limit changed while the platform runs (daemon.ts setSimulation) counts from the next sign-up.
     writeSimulationChanges(p.db, { maxDaily: 2 });
     try {
-      const over = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer' }) });
+      const over = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: signup({ Edition: 'Developer' }) });
       expect(over.status).toBe(400);
       expect(over.body[0]).toMatchObject({ errorCode: 'LIMIT_EXCEEDED', message: 'The signup request failed because this organization has reached its daily scratch org signup limit (2).' });
       expect((await api(p.url, token, `${V}/limits`)).body.DailyScratchOrgs).toEqual({ Max: 2, Remaining: 0 });
       resetDailySignups(p.db);
       expect((await api(p.url, token, `${V}/limits`)).body.DailyScratchOrgs).toEqual({ Max: 2, Remaining: 2 });
-      const again = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer' }) });
+      const again = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: signup({ Edition: 'Developer' }) });
       expect(again.status, JSON.stringify(again.body)).toBe(201);
     } finally {
       clearSimulationChanges(p.db);
     }
+  });
+});
+
+describe('the sign-up app (ConnectedAppConsumerKey, ConnectedAppCallbackUrl)', () => {
+  it('refuses a sign-up whose app fields are empty strings (what unset GitHub variables become), naming each', async () => {
+    const both = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer', ConnectedAppConsumerKey: '', ConnectedAppCallbackUrl: '' }) });
+    expect(both.status).toBe(400);
+    expect(both.body[0]).toMatchObject({ errorCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [ConnectedAppConsumerKey, ConnectedAppCallbackUrl]' });
+    const url = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: signup({ Edition: 'Developer', ConnectedAppCallbackUrl: '' }) });
+    expect(url.body[0]).toMatchObject({ errorCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [ConnectedAppCallbackUrl]' });
+  });
+
+  describe('a Dev Hub whose CLI app is an External Client App (LOCAL_SF_DEVHUB_APP)', () => {
+    let eca: Awaited<ReturnType<typeof startTestPlatform>>;
+    let hubToken: string;
+    beforeAll(async () => {
+      process.env.LOCAL_SF_DEVHUB_APP = 'ExternalClientApplication';
+      try {
+        eca = await startTestPlatform();
+      } finally {
+        delete process.env.LOCAL_SF_DEVHUB_APP;
+      }
+      // An External Client App takes only the org's own URL as audience (FIDELITY.md, OAuth C4).
+      const jwt = signRs256({ alg: 'RS256' }, { iss: eca.cliApp.clientId, sub: eca.adminUsername, aud: eca.url, exp: Math.floor(Date.now() / 1000) + 120 }, cliKey(eca));
+      const r = await postToken(eca.url, { grant_type: JWT_GRANT, assertion: jwt });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      hubToken = r.body.access_token as string;
+    });
+    afterAll(async () => eca?.cleanup());
+
+    it('fails a sign-up with its own app as C-1016: Status Error, no org, no allocation used', async () => {
+      const c = await api(eca.url, hubToken, `${V}/sobjects/ScratchOrgInfo`, {
+        method: 'POST', body: JSON.stringify({ Edition: 'Developer', ConnectedAppConsumerKey: eca.cliApp.clientId, ConnectedAppCallbackUrl: CALLBACK }),
+      });
+      expect(c.status, JSON.stringify(c.body)).toBe(201);
+      const info = (await api(eca.url, hubToken, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body;
+      expect(info).toMatchObject({ Status: 'Error', ErrorCode: 'C-1016', ScratchOrg: null, AuthCode: null });
+      const active = await api(eca.url, hubToken, `${V}/query?q=${encodeURIComponent('SELECT Id FROM ActiveScratchOrg')}`);
+      expect(active.body.records).toHaveLength(0);
+    });
+
+    it("signs up through Salesforce's built-in PlatformCLI app, whose auth code the new org trades", async () => {
+      const c = await api(eca.url, hubToken, `${V}/sobjects/ScratchOrgInfo`, {
+        method: 'POST', body: JSON.stringify({ Edition: 'Developer', ConnectedAppConsumerKey: 'PlatformCLI', ConnectedAppCallbackUrl: CALLBACK }),
+      });
+      const info = (await api(eca.url, hubToken, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body;
+      expect(info).toMatchObject({ Status: 'Active', ErrorCode: null });
+      const r = await postToken(info.LoginUrl, { grant_type: 'authorization_code', code: info.AuthCode, client_id: 'PlatformCLI', redirect_uri: CALLBACK });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body.refresh_token).toBeTruthy();
+    });
   });
 });

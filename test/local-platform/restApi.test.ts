@@ -280,7 +280,9 @@ describe('bad input', () => {
 
 describe('restart', () => {
   it('keeps orgs, records, tokens, the Dev Hub port and scratch org ports across a restart', async () => {
-    const c = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer' }) });
+    const c = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, {
+      method: 'POST', body: JSON.stringify({ Edition: 'Developer', ConnectedAppConsumerKey: p.cliApp.clientId, ConnectedAppCallbackUrl: 'http://localhost:1717/OauthRedirect' }),
+    });
     const scratchUrl = (await api(p.url, token, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body.LoginUrl as string;
     const port = p.devHub.port;
     await p.close();

@@ -14,6 +14,7 @@ import { setupExternalService } from '../provisioning/externalServiceSetup.ts';
 import { withExternalServiceDefault } from './externalServiceFlag.ts';
 import { objectsFlag, providersFlag } from './remoteRecordsFlags.ts';
 import { flagError } from './flags.ts';
+import { showLibraryWarnings } from '../provisioning/sfWarnings.ts';
 
 const USAGE = `Usage: npm run configure -- --provider-org ALIAS [--provider-org ALIAS2 …] --consumer-org ALIAS [--app eca|connected-app]
          [--auth apex-jwt|named-credential] [--objects Account,Contact,…] [--external-service [URL]]
@@ -33,6 +34,7 @@ const { values } = parseFlags(USAGE, {
   },
 });
 const json = values.json ?? false;
+showLibraryWarnings(json);
 
 await runCommand(
   json,

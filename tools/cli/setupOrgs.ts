@@ -10,6 +10,7 @@ import { runCommand } from './runCommand.ts';
 import { setupExternalService, type ExternalServiceReport } from '../provisioning/externalServiceSetup.ts';
 import { withExternalServiceDefault } from './externalServiceFlag.ts';
 import { objectsFlag, providersFlag } from './remoteRecordsFlags.ts';
+import { showLibraryWarnings } from '../provisioning/sfWarnings.ts';
 
 export const USAGE = `Usage: npm run setup:orgs -- [--dev-hub ALIAS] [--local] [--cert org|local] [--app eca|connected-app]
          [--auth apex-jwt|named-credential] [--external-service [URL]] [--duration-days N] [--serial]
@@ -46,14 +47,8 @@ export const SETUP_FLAG_CHECKS = {
   'external-service': urlOr('local'),
 };
 const checked = checkFlags(USAGE, SETUP_FLAG_CHECKS, values, json);
-// The libraries warn through process warnings (e.g. plain http on the loopback platform); show each once, as a line.
-process.removeAllListeners('warning');
-const seenWarnings = new Set<string>();
-process.on('warning', (w) => {
-  if (json || seenWarnings.has(w.message) || /insecure protocol: http: on url: http:\/\/127\.0\.0\.1/.test(w.message)) return;
-  seenWarnings.add(w.message);
-  process.stderr.write(`Warning: ${w.message.split('\n')[0]}\n`);
-});
+// The libraries warn through process warnings: each once, as a line (loopback http notes dropped).
+showLibraryWarnings(json);
 await runCommand(
   json,
   async () => {

@@ -8,9 +8,11 @@ import { verifyCallout, type VerifyReport } from '../provisioning/verifyCallout.
 import { runCommand } from './runCommand.ts';
 import { readWiring, verifyExternalService } from '../provisioning/externalServiceSetup.ts';
 import { remoteRecordsFailure, verifyRemoteRecords, type RemoteRecordsCheck } from '../provisioning/remoteRecordsVerify.ts';
+import { showLibraryWarnings } from '../provisioning/sfWarnings.ts';
 
 const { values } = parseFlags('Usage: npm run verify -- [--json]', { options: { json: { type: 'boolean', default: false } } });
 const json = values.json ?? false;
+showLibraryWarnings(json);
 
 await runCommand(
   json,

@@ -4,7 +4,7 @@
  * the same auth files as `sf`, without paying the CLI's start-up for each of some twenty steps.
  * Local platform and real orgs take the same path; only the Dev Hub differs.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
@@ -14,6 +14,7 @@ import { Duration } from '@salesforce/kit';
 import { ComponentSet, RequestStatus, type DeployResult } from '@salesforce/source-deploy-retrieve';
 import { ToolError } from '../core/ToolError.ts';
 import { projectRoot } from './sfCli.ts';
+import { isLoopbackHttpNotice, settleRecordTypeCapitalization } from './sfWarnings.ts';
 import type { OrgRef } from './setupState.ts';
 
 async function connect(alias: string): Promise<{ org: Org; conn: Connection }> {
@@ -38,7 +39,10 @@ export async function createScratchOrg(input: {
   /** The embedded local platform: its limits have a reset command instead of a 24-hour wait. */
   local?: boolean;
 }): Promise<OrgRef> {
+  checkSignupAppVariables();
   const hubOrg = await Org.create({ aliasOrUsername: input.devHub });
+  checkHubKeyFile(input.devHub, hubOrg.getConnection().getAuthInfoFields().privateKey);
+  await settleRecordTypeCapitalization();
   const orgConfig = JSON.parse(await readFile(input.definitionFile, 'utf8')) as Record<string, unknown>;
   const result = await scratchOrgCreate({
     hubOrg,
@@ -61,6 +65,41 @@ export async function createScratchOrg(input: {
 }
 
 /**
+ * A hub logged in with `sf org login jwt` keeps the key file's path; sfdx-core reads the file again to authorize
+ * each new scratch org and to log in to the hub again. Gone, the sign-ups would succeed and their authorization
+ * retry for 5 minutes ("Timeout after 300000ms") leaving two orgs nobody can delete by alias: refused first.
+ */
+export function checkHubKeyFile(devHub: string, keyFile: string | undefined): void {
+  if (!keyFile || existsSync(keyFile)) return;
+  throw new ToolError(
+    `The Dev Hub ${devHub} was logged in with the JWT key ${keyFile}, which no longer exists: the sf libraries read it again for each new scratch org and each new hub login.`,
+    'DevHubKeyMissing',
+    ['Keep the key file until the job ends (in CI, remove it in a last step that runs always()), or log in again: sf org login jwt --jwt-key-file <key> ….'],
+  );
+}
+
+const SIGNUP_APP_VARIABLES = ['SF_SCRATCH_SIGNUP_CONNECTED_APP', 'SF_SCRATCH_SIGNUP_CALLBACK_URL'];
+
+/**
+ * sfdx-core sends these as the sign-up's required app fields when they are set, an empty string included,
+ * and then fails on Salesforce's REQUIRED_FIELD_MISSING with a TypeError of its own (it reads `error.fields`,
+ * which jsforce keeps in `error.data`): an empty one is refused here, by name
+ * (docs/salesforce-rules.md#ci-scratch-orgs).
+ */
+export function checkSignupAppVariables(env: NodeJS.ProcessEnv = process.env): void {
+  const empty = SIGNUP_APP_VARIABLES.filter((name) => env[name] !== undefined && env[name]!.trim() === '');
+  if (!empty.length) return;
+  throw new ToolError(
+    `${empty.join(' and ')} ${empty.length > 1 ? 'are' : 'is'} set but empty: the sign-up would send an empty ConnectedAppConsumerKey/ConnectedAppCallbackUrl, which Salesforce requires.`,
+    'EmptySignupAppVariable',
+    [
+      `For a Dev Hub authorized through a Connected App, unset them: unset ${SIGNUP_APP_VARIABLES.join(' ')} (in GitHub Actions, write them only when set).`,
+      'For one authorized through an External Client App: SF_SCRATCH_SIGNUP_CONNECTED_APP=PlatformCLI and SF_SCRATCH_SIGNUP_CALLBACK_URL=http://localhost:1717/OauthRedirect (forcedotcom/cli#3515).',
+    ],
+  );
+}
+
+/**
  * Runs `fn` and collects the warnings the sf libraries emit meanwhile (Lifecycle warnings), which would
  * otherwise go to process.emitWarning and print as "(node) Warning: …" — alarming for a mere note.
  */
@@ -68,7 +107,7 @@ export async function collectSfWarnings<T>(fn: () => Promise<T>): Promise<{ valu
   const lifecycle = Lifecycle.getInstance();
   const warnings: string[] = [];
   lifecycle.onWarning(async (warning) => {
-    warnings.push(warning);
+    if (!isLoopbackHttpNotice(warning)) warnings.push(warning);
   });
   try {
     return { value: await fn(), warnings };

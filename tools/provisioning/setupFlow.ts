@@ -60,7 +60,7 @@ const steps: Step[] = [
       ctx.state.devHub = { alias: choice.alias, local: choice.local };
       ctx.options.progress.info(
         choice.local
-          ? `Using the LOCAL Salesforce platform (Dev Hub ${choice.alias} on this machine): these are not real orgs.`
+          ? `Using the LOCAL Salesforce platform (Dev Hub ${choice.alias} on this machine): these are not real orgs, and they run on plain http at 127.0.0.1.`
           : `Using the Dev Hub ${choice.alias} (from ${choice.source === 'flag' ? '--dev-hub' : 'sf config target-dev-hub'}): real scratch orgs.`,
       );
       return choice.alias;

@@ -79,6 +79,10 @@ export async function signUpScratchOrg(deps: SignupDeps, hubId: string, input: R
   if (!canonicalEdition) {
     throw new ApiError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Edition: bad value for restricted picklist field: ${edition}`, ['Edition']);
   }
+  // Both are required (Object Reference, ScratchOrgInfo: "Required." on each); an empty string is as missing
+  // as an absent field, as GitHub's unset variables make it (forcedotcom/cli#3515 quotes the refusal).
+  const missing = REQUIRED_APP_FIELDS.filter((name) => String(get(name) ?? '').trim() === '');
+  if (missing.length) throw new ApiError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
   const usage = scratchUsage(db, hubId);
   // Wording of these two refusals is unverified (Salesforce reports them as signup errors; the daily one is
   // what users quote). The limits are LOCAL_SF_ACTIVE_SCRATCH_ORGS / LOCAL_SF_DAILY_SCRATCH_ORGS.
@@ -100,7 +104,11 @@ export async function signUpScratchOrg(deps: SignupDeps, hubId: string, input: R
   const username = String(get('Username') ?? `test-${randomBytes(6).toString('hex')}@example.com`).toLowerCase();
   const adminEmail = String(get('AdminEmail') ?? get('SignupEmail') ?? 'admin@example.com');
   const orgName = String(get('OrgName') ?? 'Company');
-  const consumerKey = get('ConnectedAppConsumerKey') as string | undefined;
+  const consumerKey = String(get('ConnectedAppConsumerKey'));
+  const signupApp = findApp(db, hubId, consumerKey, deps.metadata);
+  // Proxy Signup replicates the named app into the new org and cannot replicate an External Client App:
+  // the sign-up ends in Status Error with C-1016 (forcedotcom/cli#3515, forcedotcom/sfdx-core#1315).
+  if (signupApp?.kind === 'ExternalClientApplication') return recordFailedSignup(db, hubId, input, userId, canonicalEdition, 'C-1016');
 
   const listener = await deps.openPort();
   try {
@@ -115,13 +123,11 @@ export async function signUpScratchOrg(deps: SignupDeps, hubId: string, input: R
       });
       // The hub's CLI app is replicated into the scratch org, pre-authorized for its admin (as Salesforce
       // does for the app named in ConnectedAppConsumerKey).
-      if (consumerKey) {
-        const hubApp = findApp(db, hubId, consumerKey, deps.metadata);
-        insertApp(db, org.id, {
-          kind: hubApp?.kind ?? 'ConnectedApp', name: hubApp?.name ?? 'SalesforceCLI', consumerKey, certificatePem: hubApp?.certificatePem,
-          adminApproved: true, profiles: [ADMIN_PROFILE], permissionSets: [], deployedAt: Date.now(), sessionTimeoutMinutes: hubApp?.sessionTimeoutMinutes,
-        });
-      }
+      // PlatformCLI is Salesforce's built-in CLI app, present in every org (forcedotcom/cli#3515).
+      insertApp(db, org.id, {
+        kind: 'ConnectedApp', name: signupApp?.name ?? (consumerKey === PLATFORM_CLI ? 'Salesforce CLI' : 'SalesforceCLI'), consumerKey, certificatePem: signupApp?.certificatePem,
+        adminApproved: true, profiles: [ADMIN_PROFILE], permissionSets: [], deployedAt: Date.now(), sessionTimeoutMinutes: signupApp?.sessionTimeoutMinutes,
+      });
       const authCode = issueToken(db, 'code', org.id, adminId, consumerKey, 15 * 60);
       const fields: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(input)) if (k !== 'attributes') fields[k] = v;
@@ -145,6 +151,21 @@ export async function signUpScratchOrg(deps: SignupDeps, hubId: string, input: R
     await listener.close();
     throw e;
   }
+}
+
+/** The consumer key of Salesforce's built-in CLI Connected App, which sign-up can name instead of the hub's own app. */
+export const PLATFORM_CLI = 'PlatformCLI';
+const REQUIRED_APP_FIELDS = ['ConnectedAppConsumerKey', 'ConnectedAppCallbackUrl'];
+
+/**
+ * A sign-up that Salesforce accepts and then fails: the ScratchOrgInfo is saved with Status Error and its
+ * ErrorCode, no org is created (sfdx-core reads the code and prints its own message for it).
+ */
+function recordFailedSignup(db: DatabaseSync, hubId: string, input: Record<string, unknown>, userId: string, edition: string, errorCode: string): string {
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) if (k !== 'attributes') fields[k] = v;
+  Object.assign(fields, { Edition: edition, Status: 'Error', ErrorCode: errorCode, ScratchOrg: null, AuthCode: null, LoginUrl: null });
+  return insertRecord(db, hubId, 'ScratchOrgInfo', fields, { trusted: true, userId });
 }
 
 /** Every table with an org_id column loses the org's rows (ours and the neighbours'). */

@@ -113,6 +113,13 @@ export function isDiskFull(e: unknown): boolean {
 /** A request's path without its query string (which may hold a login token, a token to revoke or data). */
 const path0 = (req: IncomingMessage): string => (req.url ?? '').split('?')[0];
 
+/** The kind of the Dev Hub's CLI app at bootstrap (LOCAL_SF_DEVHUB_APP); anything else is refused by name. */
+function devHubAppKind(): 'ConnectedApp' | 'ExternalClientApplication' {
+  const v = process.env.LOCAL_SF_DEVHUB_APP || 'ConnectedApp';
+  if (v === 'ConnectedApp' || v === 'ExternalClientApplication') return v;
+  throw new Error(`LOCAL_SF_DEVHUB_APP must be ConnectedApp or ExternalClientApplication, not '${v}'.`);
+}
+
 function envNumber(name: string): number | undefined {
   const v = process.env[name];
   if (v === undefined || v === '') return undefined;
@@ -356,10 +363,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
         name: 'Local Dev Hub', kind: 'devhub', port: hubPort, edition: 'Developer', features: ['DevHub'],
         admin: { username: DEVHUB_ADMIN, email: DEVHUB_ADMIN, firstName: 'DevHub', lastName: 'Admin' },
       });
-      // A Connected App, as a Dev Hub's CI app must be: scratch sign-up cannot replicate an External Client App
-      // (C-1016, forcedotcom/cli#3515; docs/salesforce-rules.md#devhub-eca).
+      // A Connected App by default, as a Dev Hub's CI app should be: scratch sign-up cannot replicate an External
+      // Client App (C-1016, forcedotcom/cli#3515; docs/salesforce-rules.md#devhub-eca). LOCAL_SF_DEVHUB_APP=
+      // ExternalClientApplication makes it one, to test the sign-up through the PlatformCLI app such a hub needs.
       insertApp(db, org.id, {
-        kind: 'ConnectedApp', name: 'LocalCLI', consumerKey: clientId, certificatePem: key.certificatePem,
+        kind: devHubAppKind(), name: 'LocalCLI', consumerKey: clientId, certificatePem: key.certificatePem,
         adminApproved: true, profiles: [ADMIN_PROFILE], permissionSets: [], deployedAt: 0,
       });
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('cli_client_id', ?)").run(clientId);
