@@ -1,8 +1,9 @@
 /**
  * One Apex worker thread (apexPool.ts): its own V8 isolate, event loop and SQLite connection, so a
- * runaway transaction stalls only this thread. It runs one Apex entry point at a time — any function
- * of tools/apex/index.ts taking the host first — against a host built here exactly as the server
- * builds it, and measures its isolate's heap for the Apex heap limit.
+ * runaway transaction stalls only this thread. It runs Apex entry points — any function of
+ * tools/apex/index.ts taking the host first — against a host built here exactly as the server builds
+ * it, and measures its isolate's heap for the Apex heap limit. One transaction runs at a time; one
+ * that waits on a callout gives the thread to the others (apexTurns.ts), so several may be open.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import v8 from 'node:v8';
@@ -16,6 +17,7 @@ import { setMetadataModule } from '../data/access.ts';
 import { setCustomObjectSource } from '../data/schema.ts';
 import { skipDeployRecovery } from '../metadata/ensureMetadataSchema.ts';
 import { ApiError } from '../http/errors.ts';
+import { Turns } from './apexTurns.ts';
 
 export interface ApexJob {
   id: number;
@@ -62,12 +64,16 @@ function preload(orgIds: string[]): void {
 }
 preload((workerData as { preload?: string[] }).preload ?? []);
 
+const turns = new Turns((parked) => parentPort!.postMessage({ parked }));
+const park = <T>(wait: () => Promise<T>): Promise<T> => turns.outside(wait);
+
 parentPort!.on('message', async (job: ApexJob | { preload: string[] }) => {
   if ('preload' in job) return preload(job.preload);
+  await turns.begin();
   try {
     const org = getOrg(db, job.orgId);
     if (!org) throw new ApiError(404, 'NOT_FOUND', 'This org no longer exists');
-    const host = createApexHost({ db, org, userId: job.userId, metadata: neighbours.metadata, records });
+    const host = createApexHost({ db, org, userId: job.userId, metadata: neighbours.metadata, records, park });
     const fn = (apex as unknown as Record<string, unknown>)[job.entry];
     if (typeof fn !== 'function') throw new Error(`No Apex entry point ${job.entry}`);
     const value = await (fn as (...a: unknown[]) => Promise<unknown>)(host, ...job.args.map(revive));
@@ -76,7 +82,8 @@ parentPort!.on('message', async (job: ApexJob | { preload: string[] }) => {
     const err = e as Partial<ApiError> & Error;
     parentPort!.postMessage({ id: job.id, ok: false, error: { message: err.message, status: err.status, errorCode: err.errorCode, fields: err.fields } });
   } finally {
-    gc(); // a clean baseline for the next transaction's heap accounting
+    turns.end();
+    if (turns.idle()) gc(); // a clean baseline for the next transaction's heap accounting
   }
 });
 parentPort!.postMessage({ ready: true });
