@@ -57,6 +57,8 @@ export class ApexPool {
   private queue: { job: Omit<ApexJob, 'id'>; resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
   private seq = 0;
   private closed = false;
+  /** Open transactions per org. */
+  private readonly openOf = new Map<string, number>();
   /** Most recently used orgs first. */
   private hot: string[];
 
@@ -133,13 +135,35 @@ export class ApexPool {
     return best;
   }
 
+  /**
+   * The next job: the oldest of the org with the fewest transactions open, so one org's burst (50 tab
+   * views of A) cannot keep another org's requests (B's Apex REST, which A's callouts wait for) queued
+   * behind it: each org's transactions run independently, as on Salesforce.
+   */
+  private nextJob(): number {
+    let best = 0;
+    let fewest = Infinity;
+    const seen = new Set<string>();
+    for (let i = 0; i < this.queue.length; i++) {
+      const org = this.queue[i]!.job.orgId;
+      if (seen.has(org)) continue;
+      seen.add(org);
+      const open = this.openOf.get(org) ?? 0;
+      if (open < fewest) [best, fewest] = [i, open];
+    }
+    return best;
+  }
+
   private pump(): void {
     while (this.queue.length) {
       const slot = this.pick();
       if (!slot) break;
-      const next = this.queue.shift()!;
+      const next = this.queue.splice(this.nextJob(), 1)[0]!;
       const id = ++this.seq;
-      slot.jobs.set(id, { id, entry: next.job.entry, resolve: next.resolve, reject: next.reject });
+      const orgId = next.job.orgId;
+      this.openOf.set(orgId, (this.openOf.get(orgId) ?? 0) + 1);
+      const done = () => this.openOf.set(orgId, (this.openOf.get(orgId) ?? 1) - 1);
+      slot.jobs.set(id, { id, entry: next.job.entry, resolve: (v) => (done(), next.resolve(v)), reject: (e) => (done(), next.reject(e)) });
       slot.parked = false; // until the worker says its transactions all wait again
       slot.worker.ref();
       slot.worker.postMessage({ id, ...next.job });
