@@ -13,7 +13,7 @@ describe('Turns', () => {
     const a = (async () => {
       await turns.begin();
       log.push('A runs');
-      const v = await turns.outside(() => new Promise<string>((r) => (answer = r)));
+      const v = await turns.parker()(() => new Promise<string>((r) => (answer = r)));
       log.push(`A resumes with ${v}`);
       turns.end();
     })();
@@ -58,7 +58,29 @@ describe('Turns', () => {
   it('a callout that fails still gives the turn back before the error reaches Apex', async () => {
     const turns = new Turns(() => {});
     await turns.begin();
-    await expect(turns.outside(() => Promise.reject(new Error('timed out')))).rejects.toThrow('timed out');
+    await expect(turns.parker()(() => Promise.reject(new Error('timed out')))).rejects.toThrow('timed out');
+    turns.end();
+    expect(turns.idle()).toBe(true);
+  });
+
+  it("a transaction's three callouts in flight at once (a Continuation) give the turn up once and take it back once", async () => {
+    const said: boolean[] = [];
+    const turns = new Turns((parked) => said.push(parked));
+    await turns.begin();
+    const park = turns.parker();
+    const answers: ((v: number) => void)[] = [];
+    const all = Promise.all([1, 2, 3].map(() => park(() => new Promise<number>((r) => answers.push(r)))));
+    await tick();
+    expect(said).toEqual([true]);
+    let otherRan = false;
+    const other = turns.begin().then(() => {
+      otherRan = true;
+      turns.end();
+    });
+    await other;
+    expect(otherRan).toBe(true);
+    answers.forEach((answer, i) => answer(i));
+    expect(await all).toEqual([0, 1, 2]);
     turns.end();
     expect(turns.idle()).toBe(true);
   });

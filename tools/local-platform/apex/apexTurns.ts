@@ -29,14 +29,21 @@ export class Turns {
     this.give();
   }
 
-  /** Runs `wait` (a callout) without the turn, and takes it back before the transaction goes on. */
-  async outside<T>(wait: () => Promise<T>): Promise<T> {
-    this.give();
-    try {
-      return await wait();
-    } finally {
-      await this.take();
-    }
+  /**
+   * For one transaction: runs `wait` (a callout) without the turn, and takes it back before the
+   * transaction goes on. A transaction may have several callouts in flight at once (a Continuation's
+   * requests): it gives the turn up when the first starts and takes it back when the last ends.
+   */
+  parker(): <T>(wait: () => Promise<T>) => Promise<T> {
+    let inFlight = 0;
+    return async (wait) => {
+      if (inFlight++ === 0) this.give();
+      try {
+        return await wait();
+      } finally {
+        if (--inFlight === 0) await this.take();
+      }
+    };
   }
 
   /** Nothing runs and nothing waits for the turn: a good moment for a full GC. */

@@ -77,7 +77,6 @@ function preload(orgIds: string[]): void {
 preload((workerData as { preload?: string[] }).preload ?? []);
 
 const turns = new Turns((parked) => parentPort!.postMessage({ parked }));
-const park = <T>(wait: () => Promise<T>): Promise<T> => turns.outside(wait);
 
 parentPort!.on('message', async (job: ApexJob | { preload: string[] }) => {
   if ('preload' in job) return preload(job.preload);
@@ -85,7 +84,7 @@ parentPort!.on('message', async (job: ApexJob | { preload: string[] }) => {
   try {
     const org = getOrg(db, job.orgId);
     if (!org) throw new ApiError(404, 'NOT_FOUND', 'This org no longer exists');
-    const host = createApexHost({ db, org, userId: job.userId, metadata: neighbours.metadata, records, park });
+    const host = createApexHost({ db, org, userId: job.userId, metadata: neighbours.metadata, records, park: turns.parker() });
     const fn = (apex as unknown as Record<string, unknown>)[job.entry];
     if (typeof fn !== 'function') throw new Error(`No Apex entry point ${job.entry}`);
     const value = await (fn as (...a: unknown[]) => Promise<unknown>)(host, ...job.args.map(revive));
