@@ -49,7 +49,23 @@ export class Program implements TypeTable {
   }
 
   /** Anonymous Apex against this program: lowered, linked and checked; throws its first compile error. */
+  /**
+   * Compiled anonymous blocks of this program by source text: the same block run again (a tool's
+   * anonymous-Apex view, `sf apex run` in a loop) skips parsing and checking, which took tens of
+   * milliseconds. Its class is shared like the program's own; statics live per transaction.
+   */
+  private readonly anonymous = new Map<string, { cls: ClassDef; main: MethodDef }>();
+
   compileAnonymous(source: string): { cls: ClassDef; main: MethodDef } {
+    const hit = this.anonymous.get(source);
+    if (hit) return hit;
+    const compiled = this.compileAnonymousNow(source);
+    if (this.anonymous.size >= 100) this.anonymous.delete(this.anonymous.keys().next().value!);
+    this.anonymous.set(source, compiled);
+    return compiled;
+  }
+
+  private compileAnonymousNow(source: string): { cls: ClassDef; main: MethodDef } {
     const tree = parseApex(source, 'anonymous', 'AnonymousBlock');
     const sites = new Map<ParserRuleContext, Site>();
     const anon = new Lowering('AnonymousBlock', source, sites).compileAnonymous(tree);

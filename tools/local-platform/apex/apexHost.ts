@@ -28,6 +28,11 @@ export interface ApexHostDeps {
   fetchImpl?: typeof fetch;
   /** Shared with runAs hosts so their DML joins this host's transaction. */
   journal?: Journal;
+  /**
+   * Runs a callout's network wait; an Apex worker passes one that lets its other transactions run
+   * meanwhile (apexTurns.ts). Default: just wait.
+   */
+  park?: <T>(wait: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -124,6 +129,31 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     return s?.orgCapacityMb ?? 0;
   };
 
+  /** A callout as Apex makes it: Named Credential or Remote Site check, then real HTTP. */
+  async function calloutNow(request: HttpCallout): Promise<HttpCalloutResult> {
+    const send = (endpoint: string, headers: Record<string, string>) => sendHttp(endpoint, headers);
+    // callout:Name/… — Named/External Credentials resolve, authenticate and send (tools/local-platform/namedCredentials.ts); no remote site check.
+    if (parseCalloutEndpoint(request.endpoint)) return calloutThroughNamedCredential({ db, orgId: org.id, userId, fetchImpl }, request, send);
+    const endpoint = request.endpoint;
+    const sites = metadata.findRemoteSites?.(db, org.id) ?? [];
+    if (!remoteSiteAllows(sites, endpoint)) throw new Error(unauthorizedEndpoint(endpoint));
+    return send(endpoint, request.headers);
+    async function sendHttp(endpoint: string, requestHeaders: Record<string, string>): Promise<HttpCalloutResult> {
+      const timeoutMs = Math.min(Math.max(request.timeoutMs || 10_000, 1), 120_000);
+      const method = request.method.toUpperCase();
+      const res = await fetchImpl(endpoint, {
+        method,
+        headers: requestHeaders,
+        body: method === 'GET' || method === 'HEAD' ? undefined : typeof request.body === 'string' ? request.body : new Uint8Array(request.body),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+      const headers: Record<string, string> = {};
+      res.headers.forEach((v, k) => (headers[k] = v));
+      return { statusCode: res.status, status: res.statusText, headers, body: Buffer.from(await res.arrayBuffer()) };
+    }
+  }
+
   return {
     orgId: org.id,
     instanceUrl: org.instanceUrl,
@@ -202,27 +232,8 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       });
     },
     async callout(request: HttpCallout): Promise<HttpCalloutResult> {
-      const send = (endpoint: string, headers: Record<string, string>) => sendHttp(endpoint, headers);
-      // callout:Name/… — Named/External Credentials resolve, authenticate and send (tools/local-platform/namedCredentials.ts); no remote site check.
-      if (parseCalloutEndpoint(request.endpoint)) return calloutThroughNamedCredential({ db, orgId: org.id, userId, fetchImpl }, request, send);
-      const endpoint = request.endpoint;
-      const sites = metadata.findRemoteSites?.(db, org.id) ?? [];
-      if (!remoteSiteAllows(sites, endpoint)) throw new Error(unauthorizedEndpoint(endpoint));
-      return send(endpoint, request.headers);
-      async function sendHttp(endpoint: string, requestHeaders: Record<string, string>): Promise<HttpCalloutResult> {
-      const timeoutMs = Math.min(Math.max(request.timeoutMs || 10_000, 1), 120_000);
-      const method = request.method.toUpperCase();
-      const res = await fetchImpl(endpoint, {
-        method,
-        headers: requestHeaders,
-        body: method === 'GET' || method === 'HEAD' ? undefined : typeof request.body === 'string' ? request.body : new Uint8Array(request.body),
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'manual',
-      });
-      const headers: Record<string, string> = {};
-      res.headers.forEach((v, k) => (headers[k] = v));
-      return { statusCode: res.status, status: res.statusText, headers, body: Buffer.from(await res.arrayBuffer()) };
-      }
+      // The network wait (a token exchange included) leaves an Apex worker to its other transactions.
+      return deps.park ? deps.park(() => calloutNow(request)) : calloutNow(request);
     },
     async signWithCertificate(algorithm, data, certDevName) {
       const cert = metadata.findCertificate?.(db, org.id, certDevName);

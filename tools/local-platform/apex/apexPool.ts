@@ -5,21 +5,39 @@ import { ApiError } from '../http/errors.ts';
 import type { ApexJob } from './apexWorker.ts';
 
 /**
- * Apex runs on worker threads, one transaction per worker at a time, so a runaway transaction
- * (`while (true) {}` until its 10 s CPU limit) stalls only its worker: the server's event loop keeps
- * answering every org, token endpoints included. Workers start on demand up to `max` (a callout from
- * Org A's Apex to Org B's Apex REST needs a second one), then jobs queue. A worker that dies (its
- * isolate out of memory, say) fails its job with Apex's heap LimitException, and the writes of the
- * transaction it left open are undone from the journal (apexJournal.ts).
+ * Apex runs on worker threads, so a runaway transaction (`while (true) {}` until its 10 s CPU limit)
+ * stalls only its worker: the server's event loop keeps answering every org, token endpoints included.
+ *
+ * A worker runs one transaction at a time, but a transaction that waits on a callout gives its worker
+ * up (apexTurns.ts): the pool then hands that worker further jobs, up to PER_WORKER open transactions.
+ * So Org A's transactions waiting on a callout to Org B's Apex REST never keep B's transactions from
+ * running — 50 tab views of A at once need 50 of A's and 50 of B's transactions open, not 100 workers.
+ * Each transaction keeps its own CPU clock and limits. Jobs go to an idle ready worker first, then to
+ * a worker whose transactions all wait; workers start on demand (one at a time, up to `max`), and a
+ * job waits in the pool queue rather than on a worker still loading the runtime. A worker that dies
+ * (its isolate out of memory, say) fails each of its open jobs with Apex's heap LimitException, and the
+ * writes of the transactions it left open are undone from the journal (apexJournal.ts).
  */
 const HEAP_TEXT = 'System.LimitException: Apex heap size too large';
 const BOOT = new URL('../process/workerBoot.mjs', import.meta.url);
 const ENTRY = new URL('./apexWorker.ts', import.meta.url).href;
 
+interface Job {
+  id: number;
+  entry: string;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
 interface Slot {
   worker: Worker;
   prefix: string;
-  job?: { id: number; entry: string; resolve: (v: unknown) => void; reject: (e: Error) => void };
+  /** Loaded the runtime and the hot orgs' programs: jobs sent now start at once. */
+  ready: boolean;
+  /** Open transactions on this worker. */
+  jobs: Map<number, Job>;
+  /** Every open transaction waits on a callout: the worker's CPU is free for another job. */
+  parked: boolean;
   /** Orgs whose classes changed while this worker was busy: compiled as soon as it is free. */
   stale: Set<string>;
 }
@@ -28,13 +46,19 @@ interface Slot {
 export const BACKGROUND_WARM_WORKERS = 3;
 /** How many orgs' programs each worker keeps compiled ahead of use: the ones most recently deployed to or run. */
 const HOT_ORGS = 4;
-
+/**
+ * Open transactions per worker, most of them waiting on callouts: a bound on memory (each keeps its
+ * frames and statics), not on Salesforce's behaviour. 8 workers × 64 = 512 transactions open at once.
+ */
+export const PER_WORKER = 64;
 
 export class ApexPool {
   private slots: Slot[] = [];
   private queue: { job: Omit<ApexJob, 'id'>; resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
   private seq = 0;
   private closed = false;
+  /** Open transactions per org. */
+  private readonly openOf = new Map<string, number>();
   /** Most recently used orgs first. */
   private hot: string[];
 
@@ -73,7 +97,7 @@ export class ApexPool {
     if (!this.ahead) return;
     this.touch(orgId);
     for (const slot of this.slots) {
-      if (slot.job) slot.stale.add(orgId);
+      if (slot.jobs.size) slot.stale.add(orgId);
       else slot.worker.postMessage({ preload: [orgId] });
     }
   }
@@ -83,9 +107,14 @@ export class ApexPool {
     this.hot = [orgId, ...this.hot.filter((o) => o !== orgId)].slice(0, HOT_ORGS);
   }
 
-  /** Workers running a transaction now. */
+  /** Workers with a transaction open now. */
   busy(): number {
-    return this.slots.filter((s) => s.job).length;
+    return this.slots.filter((s) => s.jobs.size).length;
+  }
+
+  /** Transactions open now, on every worker (running or waiting on a callout). */
+  open(): number {
+    return this.slots.reduce((n, s) => n + s.jobs.size, 0);
   }
 
   async close(): Promise<void> {
@@ -95,38 +124,83 @@ export class ApexPool {
     this.slots = [];
   }
 
+  /** A ready worker for the next job: an idle one, else one whose transactions all wait on callouts (fewest first). */
+  private pick(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const s of this.slots) {
+      if (!s.ready) continue;
+      if (!s.jobs.size) return s;
+      if (s.parked && s.jobs.size < PER_WORKER && (!best || s.jobs.size < best.jobs.size)) best = s;
+    }
+    return best;
+  }
+
+  /**
+   * The next job: the oldest of the org with the fewest transactions open, so one org's burst (50 tab
+   * views of A) cannot keep another org's requests (B's Apex REST, which A's callouts wait for) queued
+   * behind it: each org's transactions run independently, as on Salesforce.
+   */
+  private nextJob(): number {
+    let best = 0;
+    let fewest = Infinity;
+    const seen = new Set<string>();
+    for (let i = 0; i < this.queue.length; i++) {
+      const org = this.queue[i]!.job.orgId;
+      if (seen.has(org)) continue;
+      seen.add(org);
+      const open = this.openOf.get(org) ?? 0;
+      if (open < fewest) [best, fewest] = [i, open];
+    }
+    return best;
+  }
+
   private pump(): void {
-    const hadWork = this.queue.length > 0;
     while (this.queue.length) {
-      let slot = this.slots.find((s) => !s.job);
-      if (!slot && this.slots.length < this.max) slot = this.spawn();
-      if (!slot) return;
-      const next = this.queue.shift()!;
+      const slot = this.pick();
+      if (!slot) break;
+      const next = this.queue.splice(this.nextJob(), 1)[0]!;
       const id = ++this.seq;
-      slot.job = { id, entry: next.job.entry, resolve: next.resolve, reject: next.reject };
+      const orgId = next.job.orgId;
+      this.openOf.set(orgId, (this.openOf.get(orgId) ?? 0) + 1);
+      const done = () => this.openOf.set(orgId, (this.openOf.get(orgId) ?? 1) - 1);
+      slot.jobs.set(id, { id, entry: next.job.entry, resolve: (v) => (done(), next.resolve(v)), reject: (e) => (done(), next.reject(e)) });
+      slot.parked = false; // until the worker says its transactions all wait again
       slot.worker.ref();
       slot.worker.postMessage({ id, ...next.job });
     }
-    // Keep one idle worker ready: a callout from one org's Apex to another's Apex REST needs a second
-    // worker at once, and a cold one takes seconds to load the runtime (longer than a callout timeout
-    // on a busy machine). Only after handing out work, so a worker that cannot start is not respawned
-    // in a loop.
-    if (hadWork && !this.closed && this.slots.length < this.max && !this.slots.some((s) => !s.job)) this.spawn();
+    // A job waits for a worker: start one (a single one at a time: loading the runtime takes seconds
+    // of CPU, and a job is never bound to a worker still loading). And keep one idle worker ready for
+    // the callout from one org's Apex to another's that is likely next. Only after handing out work,
+    // so a worker that cannot start is not respawned in a loop.
+    if (this.closed || this.slots.length >= this.max || this.slots.some((s) => !s.ready)) return;
+    if (this.queue.length || !this.slots.some((s) => !s.jobs.size)) this.spawn();
   }
 
   private spawn(): Slot {
     const prefix = `w${++this.seq}:`;
     const worker = new Worker(BOOT, { workerData: { entry: ENTRY, home: this.home, prefix, preload: this.hot }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 1024 } });
-    const slot: Slot = { worker, prefix, stale: new Set() };
+    const slot: Slot = { worker, prefix, ready: false, jobs: new Map(), parked: false, stale: new Set() };
     worker.unref();
-    worker.on('message', (m: { ready?: boolean; id?: number; ok?: boolean; value?: unknown; error?: { message: string; status?: number; errorCode?: string; fields?: string[] } }) => {
-      if (m.ready) this.log(`Apex worker ${prefix} ready`);
-      if (!slot.job || m.id !== slot.job.id) return;
-      const job = slot.job;
-      slot.job = undefined;
-      worker.unref();
-      if (slot.stale.size) worker.postMessage({ preload: [...slot.stale] });
-      slot.stale.clear();
+    worker.on('message', (m: { ready?: boolean; parked?: boolean; id?: number; ok?: boolean; value?: unknown; error?: { message: string; status?: number; errorCode?: string; fields?: string[] } }) => {
+      if (m.ready) {
+        this.log(`Apex worker ${prefix} ready`);
+        slot.ready = true;
+        return this.pump();
+      }
+      if (m.parked !== undefined) {
+        slot.parked = m.parked && slot.jobs.size > 0;
+        if (slot.parked) this.pump();
+        return;
+      }
+      const job = m.id === undefined ? undefined : slot.jobs.get(m.id);
+      if (!job) return;
+      slot.jobs.delete(job.id);
+      if (!slot.jobs.size) {
+        slot.parked = false;
+        worker.unref();
+        if (slot.stale.size) worker.postMessage({ preload: [...slot.stale] });
+        slot.stale.clear();
+      }
       if (m.ok) job.resolve(m.value);
       else job.reject(m.error?.errorCode ? new ApiError(m.error.status ?? 500, m.error.errorCode, m.error.message, m.error.fields ?? []) : new Error(m.error?.message));
       this.pump();
@@ -134,10 +208,10 @@ export class ApexPool {
     const died = (reason: string) => {
       this.slots = this.slots.filter((s) => s !== slot);
       const undone = recoverApexTransactions(this.db, prefix);
-      this.log(`Apex worker ${prefix} ended (${reason}); undid ${undone} write(s) of its open transaction`);
-      const job = slot.job;
-      slot.job = undefined;
-      if (job) {
+      this.log(`Apex worker ${prefix} ended (${reason}); undid ${undone} write(s) of its ${slot.jobs.size} open transaction(s)`);
+      const jobs = [...slot.jobs.values()];
+      slot.jobs.clear();
+      for (const job of jobs) {
         const fallback = crashAnswer(job.entry, reason);
         if (fallback) job.resolve(fallback);
         else job.reject(new Error(reason.includes('memory') ? HEAP_TEXT : `The Apex worker stopped: ${reason}`));

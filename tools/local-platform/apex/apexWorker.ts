@@ -1,8 +1,9 @@
 /**
  * One Apex worker thread (apexPool.ts): its own V8 isolate, event loop and SQLite connection, so a
- * runaway transaction stalls only this thread. It runs one Apex entry point at a time — any function
- * of tools/apex/index.ts taking the host first — against a host built here exactly as the server
- * builds it, and measures its isolate's heap for the Apex heap limit.
+ * runaway transaction stalls only this thread. It runs Apex entry points — any function of
+ * tools/apex/index.ts taking the host first — against a host built here exactly as the server builds
+ * it, and measures its isolate's heap for the Apex heap limit. One transaction runs at a time; one
+ * that waits on a callout gives the thread to the others (apexTurns.ts), so several may be open.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import v8 from 'node:v8';
@@ -16,6 +17,7 @@ import { setMetadataModule } from '../data/access.ts';
 import { setCustomObjectSource } from '../data/schema.ts';
 import { skipDeployRecovery } from '../metadata/ensureMetadataSchema.ts';
 import { ApiError } from '../http/errors.ts';
+import { Turns } from './apexTurns.ts';
 
 export interface ApexJob {
   id: number;
@@ -41,7 +43,19 @@ heapGauge.used = () => {
   const h = v8.getHeapStatistics() as v8.HeapInfo & { external_memory?: number };
   return h.used_heap_size + (h.external_memory ?? 0); // Blob bodies live outside the JS heap
 };
-heapGauge.collect = gc;
+/** Live heap right after the last full GC. */
+let afterGc = 0;
+heapGauge.collect = () => {
+  gc();
+  afterGc = heapGauge.used!();
+};
+/**
+ * Garbage an idle worker may carry into the next transaction's heap baseline: a full GC after every
+ * transaction cost tens of milliseconds each (a trivial Apex REST call allocates far less than this),
+ * and the baseline may now hold up to this much garbage, i.e. the heap limit is lenient by at most a
+ * quarter of it in Apex terms (FIDELITY.md).
+ */
+const GC_SLACK = 8 * 1024 * 1024;
 
 /** Structured clone turns Buffers into Uint8Arrays; the entry points expect Buffers (request bodies). */
 function revive(v: unknown): unknown {
@@ -62,12 +76,15 @@ function preload(orgIds: string[]): void {
 }
 preload((workerData as { preload?: string[] }).preload ?? []);
 
+const turns = new Turns((parked) => parentPort!.postMessage({ parked }));
+
 parentPort!.on('message', async (job: ApexJob | { preload: string[] }) => {
   if ('preload' in job) return preload(job.preload);
+  await turns.begin();
   try {
     const org = getOrg(db, job.orgId);
     if (!org) throw new ApiError(404, 'NOT_FOUND', 'This org no longer exists');
-    const host = createApexHost({ db, org, userId: job.userId, metadata: neighbours.metadata, records });
+    const host = createApexHost({ db, org, userId: job.userId, metadata: neighbours.metadata, records, park: turns.parker() });
     const fn = (apex as unknown as Record<string, unknown>)[job.entry];
     if (typeof fn !== 'function') throw new Error(`No Apex entry point ${job.entry}`);
     const value = await (fn as (...a: unknown[]) => Promise<unknown>)(host, ...job.args.map(revive));
@@ -76,7 +93,9 @@ parentPort!.on('message', async (job: ApexJob | { preload: string[] }) => {
     const err = e as Partial<ApiError> & Error;
     parentPort!.postMessage({ id: job.id, ok: false, error: { message: err.message, status: err.status, errorCode: err.errorCode, fields: err.fields } });
   } finally {
-    gc(); // a clean baseline for the next transaction's heap accounting
+    turns.end();
+    // A nearly clean baseline for the next transaction's heap accounting, without a full GC per request.
+    if (turns.idle() && heapGauge.used!() - afterGc > GC_SLACK) heapGauge.collect!();
   }
 });
 parentPort!.postMessage({ ready: true });

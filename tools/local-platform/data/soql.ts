@@ -41,9 +41,22 @@ function malformed(message: string): ApiError {
   return new ApiError(400, 'MALFORMED_QUERY', message);
 }
 
+/**
+ * Parsed queries by text. The parser costs tens of milliseconds a call — most of a trivial Apex REST
+ * request's time (issue 21) — and an Apex class sends the same text each time (binds stay `:name`).
+ * Callers get their own copy, as they may change the tree.
+ */
+const parsed = new Map<string, Query>();
+const PARSED_MAX = 500;
+
 export function parseSoql(soql: string): Query {
+  const hit = parsed.get(soql);
+  if (hit) return structuredClone(hit);
   try {
-    return parseQuery(soql, { allowApexBindVariables: true }) as Query;
+    const q = parseQuery(soql, { allowApexBindVariables: true }) as Query;
+    if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+    parsed.set(soql, structuredClone(q));
+    return q;
   } catch (e) {
     const first = (e as Error).message.split('\n')[0];
     throw malformed(`unexpected token in query: ${soql.length > 200 ? soql.slice(0, 200) + '…' : soql} (${first})`);
