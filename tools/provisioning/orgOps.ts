@@ -179,6 +179,13 @@ export async function retrieveComponent(alias: string, metadata: string): Promis
   }
 }
 
+/** Full names of the components of one metadata type in the org (Metadata API listMetadata). */
+export async function listMetadata(alias: string, type: string): Promise<string[]> {
+  const { conn } = await connect(alias);
+  const found = await conn.metadata.list([{ type }], apiVersion());
+  return (Array.isArray(found) ? found : found ? [found] : []).map((p) => p.fullName);
+}
+
 export async function query<T = Record<string, unknown>>(alias: string, soql: string): Promise<T[]> {
   const { conn } = await connect(alias);
   const result = await conn.query<T & Record<string, unknown>>(soql, { autoFetch: true });
