@@ -23,6 +23,7 @@ import { writeRendered } from './render.ts';
 export type { SetupOptions } from './setupTypes.ts';
 export { newConsumerKey } from './providerSide.ts';
 import { audienceCandidates, discoverAudience, readOrgKind } from './audience.ts';
+import { planTokenCache, withoutFor } from './tokenCache.ts';
 
 /** How long setup waits for a new app on real orgs by default: public samples report up to 30 minutes. */
 export const REAL_TOKEN_WAIT_MINUTES = 30;
@@ -160,9 +161,17 @@ const steps: Step[] = [
     async run(ctx) {
       const o = ctx.options;
       const { dir, permissionSets } = await renderConsumer(ctx);
-      await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer'), dir]);
+      // The token partition only where A has room for it; the client works without (tokenCache.ts).
+      const cache = await planTokenCache(o.consumerAlias);
+      ctx.state.tokenCache = cache;
+      if (!cache.partition) {
+        ctx.warnings.push(`A's token cache: ${cache.detail}.`);
+        o.progress.warn(`A's token cache: ${cache.detail}.`);
+      }
+      await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer'), dir], { without: withoutFor(cache) });
       for (const permissionSet of [...consumerPermissionSets(o.auth), ...permissionSets]) await assignPermissionSet(o.consumerAlias, permissionSet, undefined);
       ctx.state.auth = o.auth;
+      return `token cache ${cache.detail}`;
     },
   },
   {
@@ -265,7 +274,7 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
     options.progress.fail('Verify', timings.verify);
     throw new ToolError(`Verification failed: ${verify.failure?.message ?? 'unknown'}`, 'VerifyFailed', verify.failure?.actions ?? ['Run npm run verify for diagnostics.']);
   }
-  options.progress.succeed('Verify', timings.verify, verify.legs.map((l) => `${l.name} ${l.ms} ms`).join(', '));
+  options.progress.succeed('Verify', timings.verify, [...verify.legs.map((l) => `${l.name} ${l.ms} ms`), ...(verify.tokenCache ? [`token cache ${verify.tokenCache}`] : [])].join(', '));
   let remoteRecords: RemoteRecordsCheck[] = [];
   if (state.remoteRecords?.objects.length) {
     options.progress.start('Verify: A reads every --objects object from every source org');

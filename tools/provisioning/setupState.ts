@@ -33,6 +33,8 @@ export interface SetupState {
   extraProviders?: ExtraProvider[];
   /** What `--objects` exposed (fields as the first source org has them) and A's connection records, in order. */
   remoteRecords?: { objects: { name: string; fields: string[] }[]; connections: string[] };
+  /** Whether A got the token cache partition (tokenCache.ts), and why. */
+  tokenCache?: { partition: boolean; detail: string };
   /** The JWT audience B accepted (Audience__c) and what B answered the candidates tried before it. */
   audience?: { value: string; refused: Array<{ audience: string; answer: string }> };
   done: Record<string, { at: string; ms: number }>;

@@ -7,6 +7,7 @@ import { answersFor, audienceCandidates, readOrgKind, type AudienceAnswer } from
 import { debugValue, displayOrg, query, runAnonymousApex, type ApexRunResult } from './orgOps.ts';
 import { diagnoseCalloutError, diagnoseTokenError } from './tokenErrors.ts';
 import { VERIFY_TOKEN_SCRIPT } from './consumerAuthPath.ts';
+import { describeTokenCache } from './tokenCache.ts';
 
 export interface VerifyLeg {
   name: 'token' | 'callout' | 'data match';
@@ -19,6 +20,8 @@ export interface VerifyReport {
   ok: boolean;
   legs: VerifyLeg[];
   accounts: Array<{ id: string; name: string; createdDate: string }>;
+  /** A's token cache: the partition, or none (one token per transaction). */
+  tokenCache?: string;
   /** The JWT audience A signed for when B issued the token (Apex JWT path). */
   audience?: string;
   /** When B refused A's token: what B answered for each audience setup would try. */
@@ -113,7 +116,8 @@ export async function verifyCallout(orgs: { consumerAlias: string; providerAlias
   if (!same) {
     return failed(legs, `A got ${accounts.length} Accounts that differ from B's latest ${direct.length} (${direct.map((r) => r.Name).join(', ')})`);
   }
-  return { ok: true, legs, accounts, audience };
+  const tokenCache = await describeTokenCache(orgs.consumerAlias).catch((error: unknown) => `unknown (${error instanceof Error ? error.message : String(error)})`);
+  return { ok: true, legs, accounts, audience, tokenCache };
 }
 
 /** What B answers for each audience setup tries (B's My Domain, then test/login.salesforce.com). */
