@@ -1,5 +1,6 @@
 /**
- * Which JWT audience (`aud`) Org B accepts is not settled in public sources: External Client Apps are
+ * Which JWT audience (`aud`) Org B accepts is not settled in public sources
+ * (docs/salesforce-rules.md#jwt-audience-discovery): External Client Apps are
  * reported to refuse login/test.salesforce.com (n8n-io/n8n#29016), other working code sends
  * https://test.salesforce.com to scratch orgs (Lightning Flow Scanner's ToolingAPI.cls getAudience()),
  * and older libraries keep login/test even with a My Domain token host (restforce#886,

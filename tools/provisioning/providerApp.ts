@@ -4,7 +4,7 @@
  * `ExtlClntAppGlobalOauthSettings` instead needs the special "Allow Access to OAuth Consumer Secrets via
  * Metadata API" access and returns the secret (Metadata API "ExtlClntAppGlobalOauthSettings"). A failed
  * listing is an error, never "absent": reading it as absent would send the consumer key again, which B
- * refuses for an existing app (facts C5).
+ * refuses for an existing app (docs/salesforce-rules.md#consumer-key-on-create).
  */
 import { ToolError } from '../core/ToolError.ts';
 import { listMetadata, retrieveComponent } from './orgOps.ts';

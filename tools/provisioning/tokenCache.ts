@@ -1,5 +1,5 @@
 /**
- * A's token cache: the Platform Cache partition OrgBTokens (1 MB of org cache) when A has room for it,
+ * A's token cache (docs/salesforce-rules.md#cache-partition-missing): the Platform Cache partition OrgBTokens (1 MB of org cache) when A has room for it,
  * none otherwise. No API reports an org's total cache capacity (Tooling/Metadata PlatformCachePartition
  * and PlatformCachePartitionType give only what partitions hold; the Apex Developer Guide's "Platform
  * Cache Limits" gives it by edition, with trial and purchased cache on top), so A itself is asked: a
