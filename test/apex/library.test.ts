@@ -284,4 +284,27 @@ describe('Apex system library on the local runtime', () => {
     );
     expect(out).toEqual(['v1 true', '(1)', 'true null', 'Cache.Org.OrgCacheException']);
   });
+
+  it('throws OrgCacheException for a partition the org lacks on every operation, and skips one of 0 MB silently', async () => {
+    const out = await debugOf(
+      `
+      for (String op : new List<String>{'put', 'get', 'contains', 'remove'}) {
+        try {
+          if (op == 'put') Cache.Org.put('local.Missing.k', 'v', 600);
+          if (op == 'get') Cache.Org.get('local.Missing.k');
+          if (op == 'contains') Cache.Org.contains('local.Missing.k');
+          if (op == 'remove') Cache.Org.remove('local.Missing.k');
+          System.debug(op + ' ran');
+        } catch (Cache.Org.OrgCacheException e) { System.debug(op + ' ' + e.getTypeName()); }
+      }
+      Cache.Org.put('local.Empty.k', 'v', 600);
+      System.debug(Cache.Org.get('local.Empty.k') + ' ' + Cache.Org.contains('local.Empty.k') + ' ' + Cache.Org.remove('local.Empty.k'));
+    `,
+      { cachePartitions: { Empty: 0 } },
+    );
+    expect(out).toEqual([
+      'put Cache.Org.OrgCacheException', 'get Cache.Org.OrgCacheException', 'contains Cache.Org.OrgCacheException', 'remove Cache.Org.OrgCacheException',
+      'null false false',
+    ]);
+  });
 });

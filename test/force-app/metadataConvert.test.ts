@@ -51,6 +51,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'RemoteRecordsTestSupport',
     ],
     CustomField: [
+      'Org_B_Connection__mdt.Audience__c',
       'Org_B_Connection__mdt.Certificate_Name__c',
       'Org_B_Connection__mdt.Consumer_Key__c',
       'Org_B_Connection__mdt.Login_Url__c',

@@ -110,6 +110,9 @@ describe('ApexHost', () => {
     expect(await host.cacheGet('apexValue')).toBe(cyclic);
     const again = createApexHost({ db: p.db, org: cacheOrg, userId: cacheAdmin, metadata: {}, records: p.records });
     expect(await again.cacheGet('apexValue')).toBe(cyclic);
+    // A named partition the org lacks holds nothing, whatever the org's capacity (Cache.Org throws for it).
+    expect(await host.cacheCapacityMb('local.NotDeployed')).toBe(0);
+    expect(await host.cachePartitionExists!('local.NotDeployed')).toBe(false);
     const hub = hubHost();
     expect(await hub.cacheCapacityMb()).toBe(0);
     await expect(hub.cachePut('token', 'x', 600)).rejects.toThrow('OrgCacheException');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { adminToken, api, cliKey, JWT_GRANT, otherKey, postToken, signHs256, signRs256, startTestPlatform, b64 } from './helpers.ts';
-import { insertApp, sessionMinutes } from '../../tools/local-platform/oauth/oauth.ts';
+import { insertApp, sessionMinutes, verifyJwtAssertion } from '../../tools/local-platform/oauth/oauth.ts';
 import { generateSelfSigned } from '../../tools/local-platform/devhub/cliApp.ts';
 import { profileId } from '../../tools/local-platform/devhub/orgs.ts';
 import { getOrg, insertRecord, tx } from '../../tools/local-platform/data/store.ts';
@@ -166,6 +166,30 @@ describe('JWT bearer grant: rejected assertions', () => {
       clearSimulationChanges(p.db);
     }
     expect((await grant(signRs256({ alg: 'RS256' }, { iss: '3MVG9Counted0001', sub: p.adminUsername, aud: p.url, exp: secs() + 60 }, key.privateKeyPem))).status).toBe(200);
+  });
+  it("follows the audience policy for an admin's deployed app (LOCAL_SF_JWT_AUDIENCE): my-domain by default, or login/test only", () => {
+    const key = generateSelfSigned('policy app');
+    const app = { kind: 'ExternalClientApplication' as const, name: 'PolicyApp', consumerKey: '3MVG9Policy00001', certificatePem: key.certificatePem, adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: 0 };
+    // Deployed through metadata (not one of the platform's own CLI apps, which take any audience).
+    const metadata = { findOAuthApp: (_db: unknown, _org: string, k: string) => (k === app.consumerKey ? app : undefined) } as never;
+    const hub = getOrg(p.db, p.devHub.id)!;
+    const scratch = { ...hub, kind: 'scratch' as const };
+    const answer = (org: typeof hub, aud: string, jwtAudience?: 'my-domain' | 'login-test') => {
+      const r = verifyJwtAssertion(p.db, org, signRs256({ alg: 'RS256' }, { iss: app.consumerKey, sub: p.adminUsername, aud, exp: secs() + 60 }, key.privateKeyPem), { propagationSeconds: 0, jwtAudience, metadata });
+      return 'error' in r ? `${r.error}: ${r.error_description}` : 'token';
+    };
+    // my-domain (today's behaviour, the default): an External Client App takes only the org's own URL.
+    expect(answer(scratch, p.url)).toBe('token');
+    expect(answer(scratch, 'https://test.salesforce.com', 'my-domain')).toBe('app_not_found: External client app is not installed in this org');
+    // login-test: only the generic host of the org's kind; the My Domain is an invalid audience.
+    expect(answer(scratch, p.url, 'login-test')).toBe('invalid_grant: audience is invalid');
+    expect(answer(scratch, 'https://test.salesforce.com', 'login-test')).toBe('token');
+    expect(answer(scratch, 'https://login.salesforce.com', 'login-test')).toBe('invalid_grant: audience is invalid');
+    expect(answer(hub, 'https://login.salesforce.com', 'login-test')).toBe('token');
+    expect(answer(hub, 'https://test.salesforce.com', 'login-test')).toBe('invalid_grant: audience is invalid');
+    // The platform's own CLI app is not the admin's: sf keeps logging in under either policy.
+    const cli = verifyJwtAssertion(p.db, hub, signRs256({ alg: 'RS256' }, claims(), cliKey(p)), { propagationSeconds: 0, jwtAudience: 'login-test', metadata });
+    expect('error' in cli ? cli : 'token').toBe('token');
   });
   it('rejects unsupported grant types and non-form bodies', async () => {
     expectError(await postToken(p.url, { grant_type: 'password', username: 'a', password: 'b' }), 'unsupported_grant_type', 'grant type not supported');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consumerPermissionSets, renderConsumerFor, VERIFY_TOKEN_SCRIPT } from '../../tools/provisioning/consumerAuthPath.ts';
+import { consumerPermissionSets, renderConsumerFor, VERIFY_TOKEN_SCRIPT, verifyTokenScript } from '../../tools/provisioning/consumerAuthPath.ts';
 import { diagnoseCalloutError, diagnoseNamedCredentialError, diagnoseTokenError } from '../../tools/provisioning/tokenErrors.ts';
 import { namedCredentialErrors } from '../../tools/local-platform/apex/namedCredentials.ts';
 
@@ -36,8 +36,15 @@ describe('renderConsumerFor', () => {
   });
 
   it('verify script checks either path from the record', () => {
-    expect(VERIFY_TOKEN_SCRIPT).toContain("'callout:' + s.namedCredential + '/services/oauth2/userinfo'");
-    expect(VERIFY_TOKEN_SCRIPT).toContain('new Jwt(s.loginUrl, s.consumerKey, s.username, s.certificateName)');
+    // The REST API root of a version needs a session the `api` scope allows; userinfo's scope is unsettled.
+    expect(VERIFY_TOKEN_SCRIPT).toContain("'callout:' + s.namedCredential + '/services/data/v66.0/'");
+    expect(VERIFY_TOKEN_SCRIPT).not.toContain('userinfo');
+    expect(VERIFY_TOKEN_SCRIPT).toContain('new Jwt(s.loginUrl, s.consumerKey, s.username, s.certificateName).withAudience(s.audience)');
+  });
+
+  it('setup tries a candidate audience as an Apex literal, quotes escaped', () => {
+    expect(verifyTokenScript('https://test.salesforce.com')).toContain(".withAudience('https://test.salesforce.com')");
+    expect(verifyTokenScript("https://x'y\\z")).toContain(".withAudience('https://x\\'y\\\\z')");
   });
 });
 

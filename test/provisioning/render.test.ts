@@ -78,6 +78,12 @@ describe('render', () => {
     const record = Object.entries(local).find(([p]) => p.endsWith('.md-meta.xml'))![1];
     expect(XMLValidator.validate(record)).toBe(true);
     expect(record).toMatch(/<field>Named_Credential__c<\/field>\s*<value xsi:nil="true"\/>/);
+    expect(record, 'no audience found yet: Jwt falls back to Login_Url__c').toMatch(/<field>Audience__c<\/field>\s*<value xsi:nil="true"\/>/);
+    const found = renderConsumerConfig({ loginUrl: 'https://b.my.salesforce.com', audience: 'https://test.salesforce.com', instanceUrl: 'https://b.my.salesforce.com', consumerKey: 'k', username: 'u', certificateName: 'c' });
+    const foundRecord = Object.entries(found).find(([p]) => p.endsWith('.md-meta.xml'))![1];
+    expect(foundRecord).toMatch(/<field>Audience__c<\/field>\s*<value xsi:type="xsd:string">https:\/\/test\.salesforce\.com<\/value>/);
+    // The audience is only a claim: A never calls it, so it gets no remote site.
+    expect(Object.keys(found).filter((p) => p.includes('remoteSite'))).toHaveLength(1);
   });
 
   it('replaces a rendered folder whole and leaves no temp folder', async () => {

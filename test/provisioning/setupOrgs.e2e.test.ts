@@ -86,11 +86,17 @@ describe('setup:orgs on the local platform', () => {
     await world.simulate({ propagationRequests: 0 });
     first = run.json.result!;
     expect(first.devHub).toEqual({ alias: 'local-devhub', local: true });
-    // Both answers of a propagating app were retried until B issued the token.
+    // Both answers of a propagating app were retried until B issued the token. Each round also tried
+    // test.salesforce.com as audience, which this platform's External Client App refuses (my-domain policy).
     expect(first.tokenWait).toEqual({
-      attempts: 3,
-      refusals: [{ answer: 'External client app is not installed', count: 1 }, { answer: "user hasn't approved this consumer", count: 1 }],
+      attempts: 5,
+      refusals: [{ answer: 'External client app is not installed', count: 3 }, { answer: "user hasn't approved this consumer", count: 1 }],
     });
+    expect((await readState()).audience).toEqual({
+      value: first.provider.loginUrl,
+      refused: [{ audience: 'https://test.salesforce.com', answer: expect.stringContaining('External client app is not installed in this org') }],
+    });
+    expect(first.verify.audience).toBe(first.provider.loginUrl);
     expect(first.verify.ok).toBe(true);
     expect(first.verify.legs.map((l: { name: string; ok: boolean }) => [l.name, l.ok])).toEqual([
       ['token', true],

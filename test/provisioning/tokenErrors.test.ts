@@ -7,7 +7,7 @@ import type { ApexRunResult } from '../../tools/provisioning/orgOps.ts';
 const cases: Array<[string, string, boolean]> = [
   ['Jwt.TokenException: invalid_client_id: client identifier invalid', 'Consumer_Key__c', true],
   ["Jwt.TokenException: invalid_grant: user hasn't approved this consumer", 'Account_Retriever_Integration', true],
-  ['Jwt.TokenException: invalid_grant: audience is invalid', 'Login_Url__c', false],
+  ['Jwt.TokenException: invalid_grant: audience is invalid', 'Audience__c', false],
   ['Jwt.TokenException: invalid_grant: expired authorization code', 'seconds', false],
   ['Jwt.TokenException: invalid_grant: invalid assertion', 'Certificate_Name__c', false],
   ['invalid_app_access: user is not admin approved to access this app', 'Account_Retriever_Integration', false],

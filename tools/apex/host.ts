@@ -157,8 +157,17 @@ export interface ApexHost {
   cacheRemove(key: string): Promise<boolean>;
   /** Optional: every live org cache key, fully qualified (`local.Partition.key`) or bare (Cache.Org getKeys). */
   cacheKeys?(): Promise<string[]>;
-  /** Capacity in MB of the org cache partition; 0 makes Cache.Org.put throw Cache.Org.OrgCacheException. */
+  /**
+   * Capacity in MB of the org cache partition. A partition that exists with 0 MB makes the cache
+   * operations do nothing, without error (Apex Developer Guide, "Platform Cache Partitions").
+   */
   cacheCapacityMb(partition?: string): Promise<number>;
+  /**
+   * Optional: whether the org has this partition (the default partition when undefined). Salesforce
+   * throws Cache.Org.OrgCacheException for "a partition that doesn't exist" (Apex Reference, "Cache
+   * Exceptions"). A host without it counts a partition of 0 MB as missing.
+   */
+  cachePartitionExists?(partition?: string): Promise<boolean>;
   /** Optional: session cache capacity in MB of a partition (default partition when undefined); absent means 0. */
   sessionCacheCapacityMb?(partition?: string): Promise<number>;
 

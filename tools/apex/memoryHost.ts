@@ -681,6 +681,13 @@ export class MemoryHost implements ApexHost {
     return hit ? this.partitions[hit] : 0;
   }
 
+  /** The default partition exists when a default capacity is given; a named one when it is in cachePartitions. */
+  async cachePartitionExists(partition?: string): Promise<boolean> {
+    if (!partition) return this.capacityMb > 0;
+    const name = partition.replace(/^local\./i, '');
+    return Object.keys(this.partitions).some((p) => p.toLowerCase() === name.toLowerCase());
+  }
+
   async sessionCacheCapacityMb(partition?: string): Promise<number> {
     if (!partition) return 0;
     const name = partition.replace(/^local\./i, '');

@@ -76,7 +76,7 @@ await runCommand(
     const state = await loadState(statePathIn(options.workDir));
     const now = { at: new Date().toISOString(), ms: 0 };
     if (state.provider?.orgId !== provider!.orgId || state.consumer?.orgId !== consumer!.orgId) {
-      Object.assign(state, { done: {}, devHub: { alias: '', local: false }, provider, consumer });
+      Object.assign(state, { done: {}, devHub: { alias: '', local: false }, provider, consumer, audience: undefined });
     }
     state.done['dev-hub'] = state.done['dev-hub'] ?? now;
     state.done.orgs = state.done.orgs ?? now;

@@ -45,6 +45,8 @@ await runCommand(
     [
       ...r.legs.map((l) => `${l.ok ? '✔' : '✖'} ${l.name} (${l.ms} ms)${l.detail ? `: ${l.detail}` : ''}`),
       ...r.remoteRecords.map((c) => `✔ ${c.object} from ${c.source} (connection ${c.connection}, ${c.ms} ms): ${c.records} record(s) on the first page`),
+      ...(r.audience ? [`  JWT audience B accepts: ${r.audience}`] : []),
+      ...(r.tokenCache ? [`  A's token cache: ${r.tokenCache}`] : []),
       ...(r.externalService ? [`✔ external service (${r.externalService.ms} ms): ${r.externalService.users} users from ${r.externalService.url} as ${r.externalService.callerSubject}`] : []),
       ...r.accounts.map((a) => `  ${a.createdDate}  ${a.name}`),
     ].join('\n'),

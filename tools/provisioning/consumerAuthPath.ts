@@ -7,6 +7,9 @@
  *   Named_Credential__c names it, no Remote Site Setting is rendered (Salesforce needs none for
  *   named-credential callouts), and A's users need the principal-access permission set.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './sfCli.ts';
 import { renderConsumerConfig, VIEWER_PERMSET, type ConnectionName, type ConsumerInput, type RenderedFiles } from './render.ts';
 import { NAMED_CREDENTIAL, NAMED_CREDENTIAL_PERMSET, renderLegacyJwtExchange, renderNamedCredential } from './renderNamedCredential.ts';
 
@@ -29,20 +32,42 @@ export function consumerPermissionSets(auth: AuthPath | undefined, legacy = fals
 }
 
 /**
- * Anonymous Apex for the token leg of `verify`, for either path (it reads which one from the connection
- * record): the Apex path asks B for a token with `Jwt`; the Named Credential path makes one callout
- * through the credential to B's userinfo endpoint, which needs the platform's JWT exchange to succeed.
+ * The API version the Named Credential check calls: the project's sourceApiVersion. `/services/data/` alone
+ * (the version list) answers without a session, so it would not prove the token; `/services/data/vNN.N`
+ * needs one, and the `api` scope B's app grants allows REST API calls (Help "OAuth Tokens and Scopes").
+ * Userinfo is not used: which scope it needs (`openid`, `id`, `profile`) is not settled in public sources,
+ * and the app grants only `Api, RefreshToken`.
  */
-export const VERIFY_TOKEN_SCRIPT = `OrgBAccountsClient.Settings s = OrgBAccountsClient.loadSettings(OrgBAccountsClient.DEFAULT_CONNECTION);
+const CHECK_API_VERSION = (JSON.parse(readFileSync(join(projectRoot, 'sfdx-project.json'), 'utf8')) as { sourceApiVersion: string }).sourceApiVersion;
+
+/** An Apex string literal (URLs only; quotes and backslashes escaped). */
+const apexString = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/**
+ * Anonymous Apex for the token leg of `verify`, for either path (it reads which one from the connection
+ * record): the Apex path asks B for a token with `Jwt`, signing for `audience` when given (setup tries
+ * each candidate this way before recording one) and otherwise for the record's Audience__c; the Named
+ * Credential path makes one callout through the credential to B's REST API root, which needs the
+ * platform's JWT exchange to succeed and the token to be valid.
+ */
+export function verifyTokenScript(audience?: string): string {
+  const aud = audience === undefined ? 's.audience' : apexString(audience);
+  return `OrgBAccountsClient.Settings s = OrgBAccountsClient.loadSettings(OrgBAccountsClient.DEFAULT_CONNECTION);
 if (String.isBlank(s.namedCredential)) {
-  Jwt.AccessToken t = new Jwt(s.loginUrl, s.consumerKey, s.username, s.certificateName).requestAccessToken();
+  Jwt jwt = new Jwt(s.loginUrl, s.consumerKey, s.username, s.certificateName).withAudience(${aud});
+  Jwt.AccessToken t = jwt.requestAccessToken();
   System.debug(LoggingLevel.ERROR, 'VERIFY_TOKEN ' + t.instanceUrl);
+  System.debug(LoggingLevel.ERROR, 'VERIFY_AUDIENCE ' + jwt.getAudience());
 } else {
   HttpRequest req = new HttpRequest();
-  req.setEndpoint('callout:' + s.namedCredential + '/services/oauth2/userinfo');
+  req.setEndpoint('callout:' + s.namedCredential + '/services/data/v${CHECK_API_VERSION}/');
   req.setMethod('GET');
   req.setTimeout(10000);
   HttpResponse res = new Http().send(req);
   Assert.areEqual(200, res.getStatusCode(), 'Named Credential ' + s.namedCredential + ' answered ' + res.getStatusCode() + ': ' + res.getBody());
   System.debug(LoggingLevel.ERROR, 'VERIFY_TOKEN callout:' + s.namedCredential);
 }`;
+}
+
+/** The token leg with the audience the connection record holds. */
+export const VERIFY_TOKEN_SCRIPT = verifyTokenScript();

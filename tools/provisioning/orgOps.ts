@@ -163,13 +163,19 @@ export async function deleteScratchOrg(alias: string): Promise<void> {
   await state.aliases.unsetAndSave(alias).catch(() => undefined);
 }
 
-/** Deploys source folders together: one deploy, one transaction in the org. */
-export async function deploySource(alias: string, sourceDirs: string[]): Promise<void> {
+/**
+ * Deploys source folders together: one deploy, one transaction in the org. `without` leaves out every
+ * component of those metadata types; `checkOnly` validates without saving anything.
+ */
+export async function deploySource(alias: string, sourceDirs: string[], options: { without?: string[]; checkOnly?: boolean } = {}): Promise<void> {
   const { conn } = await connect(alias);
   const staging = await mkdtemp(join(tmpdir(), 'deploy-'));
   try {
     const paths = await Promise.all(sourceDirs.map((dir, i) => stageIfHidden(dir, join(staging, `src${i}`))));
-    const deploy = await ComponentSet.fromSource(paths).deploy({ usernameOrConnection: conn, apiVersion: apiVersion() });
+    const all = ComponentSet.fromSource(paths);
+    const without = new Set(options.without ?? []);
+    const set = without.size ? new ComponentSet(all.getSourceComponents().toArray().filter((c) => !without.has(c.type.name))) : all;
+    const deploy = await set.deploy({ usernameOrConnection: conn, apiVersion: apiVersion(), apiOptions: { checkOnly: Boolean(options.checkOnly) } });
     const result = await deploy.pollStatus({ frequency: Duration.milliseconds(250), timeout: Duration.minutes(30) });
     if (result.response.status !== RequestStatus.Succeeded) throw deployFailure(alias, result);
   } finally {
@@ -216,6 +222,13 @@ export async function retrieveComponent(alias: string, metadata: string): Promis
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Full names of the components of one metadata type in the org (Metadata API listMetadata). */
+export async function listMetadata(alias: string, type: string): Promise<string[]> {
+  const { conn } = await connect(alias);
+  const found = await conn.metadata.list([{ type }], apiVersion());
+  return (Array.isArray(found) ? found : found ? [found] : []).map((p) => p.fullName);
 }
 
 export async function query<T = Record<string, unknown>>(alias: string, soql: string): Promise<T[]> {

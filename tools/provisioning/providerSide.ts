@@ -6,11 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
-import { API_INTEGRATION_PSL, assignPermissionSetLicense, createRecord, deploySource, query, retrieveComponent } from './orgOps.ts';
+import { API_INTEGRATION_PSL, assignPermissionSetLicense, createRecord, deploySource, query } from './orgOps.ts';
 import { APP_NAME, INTEGRATION_PERMSET, INTEGRATION_PROFILE, renderConnectedApp, renderExternalClientApp, writeRendered } from './render.ts';
 import { renderedDir, type Ctx, type ProviderTarget } from './setupTypes.ts';
 import type { SetupState } from './setupState.ts';
 import { projectRoot } from './sfCli.ts';
+import { existingApp } from './providerApp.ts';
 
 /** Salesforce consumer keys: 8–256 alphanumerics, globally unique, so a fresh random one per app. */
 export function newConsumerKey(): string {
@@ -56,21 +57,6 @@ export async function deployProviderApp(
     o.progress.warn(warning);
   }
   return { kind: o.app, name: APP_NAME, consumerKey: knownKey };
-}
-
-/**
- * Whether B has the app this flow deploys, and its consumer key when B shows it: real orgs return the
- * key only with "Allow access to OAuth consumer secrets via Metadata API". The ECA's global OAuth settings
- * exist exactly when the app does (they are deployed together).
- */
-async function existingApp(alias: string, kind: 'eca' | 'connected-app'): Promise<{ exists: boolean; consumerKey?: string }> {
-  const member = kind === 'eca' ? `ExtlClntAppGlobalOauthSettings:${APP_NAME}_glbloauth` : `ConnectedApp:${APP_NAME}`;
-  const files = await retrieveComponent(alias, member).catch(() => new Map<string, Buffer>());
-  for (const content of files.values()) {
-    const key = /<consumerKey>([^<]+)<\/consumerKey>/.exec(content.toString('utf8'))?.[1];
-    if (key) return { exists: true, consumerKey: key };
-  }
-  return { exists: files.size > 0 };
 }
 
 function unknownConsumerKey(kind: 'eca' | 'connected-app'): ToolError {

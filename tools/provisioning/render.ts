@@ -24,7 +24,10 @@ export interface ProviderAppInput {
 }
 
 export interface ConsumerInput {
+  /** B's token host (and the JWT audience when `audience` is not given). */
   loginUrl: string;
+  /** The JWT audience B accepted when setup tried them (audience.ts); blank until one was found. */
+  audience?: string;
   instanceUrl: string;
   consumerKey: string;
   username: string;
@@ -145,6 +148,7 @@ export function renderConsumerConfig(input: ConsumerInput, connection: Connectio
   });
   const values: Array<[string, string]> = [
     ['Login_Url__c', input.loginUrl],
+    ['Audience__c', input.audience ?? ''],
     ['Consumer_Key__c', input.consumerKey],
     ['Username__c', input.username],
     ['Certificate_Name__c', input.certificateName],

@@ -22,6 +22,8 @@ import { writeRendered } from './render.ts';
 
 export type { SetupOptions } from './setupTypes.ts';
 export { newConsumerKey } from './providerSide.ts';
+import { audienceCandidates, discoverAudience, readOrgKind } from './audience.ts';
+import { planTokenCache, withoutFor } from './tokenCache.ts';
 
 /** How long setup waits for a new app on real orgs by default: public samples report up to 30 minutes. */
 export const REAL_TOKEN_WAIT_MINUTES = 30;
@@ -80,6 +82,7 @@ const steps: Step[] = [
       delete ctx.state.app;
       delete ctx.state.certificate;
       delete ctx.state.integrationUsername;
+      delete ctx.state.audience;
       const create = (alias: string, def: string) =>
         createScratchOrg({ devHub, alias, definitionFile: join(projectRoot, 'config', def), durationDays: o.durationDays, waitMinutes: 15, local: Boolean(ctx.state.devHub?.local) });
       const { warnings } = await collectSfWarnings(async () => {
@@ -162,28 +165,18 @@ const steps: Step[] = [
     stillDone: async (ctx) => (ctx.state.auth ?? 'apex-jwt') === ctx.options.auth,
     async run(ctx) {
       const o = ctx.options;
-      const b = ctx.state.provider!;
-      const dir = renderedDir(o, 'consumer');
-      // --providers/--objects: a connection per further source org and the App page (remoteRecordsFlow.ts).
-      const extras = consumerExtras(ctx, (input, connection) => renderConsumerFor(o.auth, input, false, connection));
-      await writeRendered(dir, {
-        ...renderConsumerFor(
-          o.auth,
-          {
-            loginUrl: b.loginUrl,
-            instanceUrl: b.instanceUrl,
-            consumerKey: ctx.state.app!.consumerKey,
-            username: ctx.state.integrationUsername!,
-            certificateName: ctx.state.certificate!.name,
-          },
-          false,
-          extras.defaultConnection,
-        ),
-        ...extras.files,
-      });
-      await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer'), dir]);
-      for (const permissionSet of [...consumerPermissionSets(o.auth), ...extras.permissionSets]) await assignPermissionSet(o.consumerAlias, permissionSet, undefined);
+      const { dir, permissionSets } = await renderConsumer(ctx);
+      // The token partition only where A has room for it; the client works without (tokenCache.ts).
+      const cache = await planTokenCache(o.consumerAlias);
+      ctx.state.tokenCache = cache;
+      if (!cache.partition) {
+        ctx.warnings.push(`A's token cache: ${cache.detail}.`);
+        o.progress.warn(`A's token cache: ${cache.detail}.`);
+      }
+      await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer'), dir], { without: withoutFor(cache) });
+      for (const permissionSet of [...consumerPermissionSets(o.auth), ...permissionSets]) await assignPermissionSet(o.consumerAlias, permissionSet, undefined);
       ctx.state.auth = o.auth;
+      return `token cache ${cache.detail}`;
     },
   },
   {
@@ -193,13 +186,60 @@ const steps: Step[] = [
       const o = ctx.options;
       // A new External Client App can take up to 30 minutes on real orgs (docs/salesforce-rules.md#eca-not-installed); local ones, LOCAL_SF_PROPAGATION_SECONDS.
       const waitMs = o.tokenWaitMs ?? (ctx.state.devHub?.local ? 60_000 : REAL_TOKEN_WAIT_MINUTES * 60_000);
-      const wait = await waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${line}`), ctx.state.provider!.loginUrl);
-      ctx.tokenWait = wait;
-      return wait.attempts > 1 ? `after ${wait.attempts} attempts (${wait.refusals.map((r) => `${r.count}x ${r.answer}`).join(', ')})` : undefined;
+      const say = (line: string) => o.progress.info(`  ${line}`);
+      const b = ctx.state.provider!;
+      if (o.auth === 'named-credential') {
+        // The External Credential carries its own aud; the Apex path's discovery does not apply.
+        const wait = await waitForToken(o.consumerAlias, waitMs, say, b.loginUrl);
+        ctx.tokenWait = wait;
+        return wait.attempts > 1 ? `after ${wait.attempts} attempts (${wait.refusals.map((r) => `${r.count}x ${r.answer}`).join(', ')})` : undefined;
+      }
+      // Which aud B accepts is contested (audience.ts): B's My Domain first, then test/login.salesforce.com.
+      // setup:orgs made B as a scratch org; configure's orgs say what they are.
+      const candidates = audienceCandidates(b.loginUrl, await readOrgKind(o.providerAlias), Boolean(ctx.state.devHub?.alias));
+      const found = await discoverAudience(o.consumerAlias, candidates, waitMs, say);
+      ctx.tokenWait = { attempts: found.attempts, refusals: found.refusals };
+      const deployed = ctx.state.audience?.value;
+      ctx.state.audience = { value: found.audience, refused: found.answers };
+      if (found.audience !== deployed) {
+        // A's record names the audience found, so every later token (the client's, verify's) signs for it.
+        await deploySource(o.consumerAlias, [(await renderConsumer(ctx)).dir]);
+      }
+      const tried = found.answers.map((a) => `${a.audience}: ${a.answer}`).join('; ');
+      return `aud ${found.audience}${tried ? ` (refused: ${tried})` : ''}${found.attempts > candidates.length ? `, after ${found.attempts} attempts (${found.refusals.map((r) => `${r.count}x ${r.answer}`).join(', ')})` : ''}`;
     },
   },
   extraTokensStep,
 ];
+
+/**
+ * Renders A's connection records, remote sites (and Named Credential), and with --providers/--objects a
+ * connection per further source org and the App page (remoteRecordsFlow.ts), from the state file.
+ * B's record carries the audience setup found (Audience__c). Returns the folder and the extra permission sets.
+ */
+async function renderConsumer(ctx: Ctx): Promise<{ dir: string; permissionSets: string[] }> {
+  const o = ctx.options;
+  const b = ctx.state.provider!;
+  const dir = renderedDir(o, 'consumer');
+  const extras = consumerExtras(ctx, (input, connection) => renderConsumerFor(o.auth, input, false, connection));
+  await writeRendered(dir, {
+    ...renderConsumerFor(
+      o.auth,
+      {
+        loginUrl: b.loginUrl,
+        audience: ctx.state.audience?.value,
+        instanceUrl: b.instanceUrl,
+        consumerKey: ctx.state.app!.consumerKey,
+        username: ctx.state.integrationUsername!,
+        certificateName: ctx.state.certificate!.name,
+      },
+      false,
+      extras.defaultConnection,
+    ),
+    ...extras.files,
+  });
+  return { dir, permissionSets: extras.permissionSets };
+}
 
 /** Runs the flow from the first unfinished step, then always verifies. */
 export async function runSetup(options: SetupOptions, state: SetupState): Promise<SetupResult> {
@@ -239,7 +279,7 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
     options.progress.fail('Verify', timings.verify);
     throw new ToolError(`Verification failed: ${verify.failure?.message ?? 'unknown'}`, 'VerifyFailed', verify.failure?.actions ?? ['Run npm run verify for diagnostics.']);
   }
-  options.progress.succeed('Verify', timings.verify, verify.legs.map((l) => `${l.name} ${l.ms} ms`).join(', '));
+  options.progress.succeed('Verify', timings.verify, [...verify.legs.map((l) => `${l.name} ${l.ms} ms`), ...(verify.tokenCache ? [`token cache ${verify.tokenCache}`] : [])].join(', '));
   let remoteRecords: RemoteRecordsCheck[] = [];
   if (state.remoteRecords?.objects.length) {
     options.progress.start('Verify: A reads every --objects object from every source org');

@@ -11,7 +11,7 @@ export interface OrgRef {
   username: string;
   orgId: string;
   instanceUrl: string;
-  /** Login URL used for the JWT audience and token host: B's My Domain URL. */
+  /** B's My Domain URL: the token host, and the first JWT audience setup tries. */
   loginUrl: string;
 }
 
@@ -34,6 +34,10 @@ export interface SetupState {
   extraProviders?: ExtraProvider[];
   /** What `--objects` exposed (fields as the first source org has them) and A's connection records, in order. */
   remoteRecords?: { objects: { name: string; fields: string[] }[]; connections: string[] };
+  /** Whether A got the token cache partition (tokenCache.ts), and why. */
+  tokenCache?: { partition: boolean; detail: string };
+  /** The JWT audience B accepted (Audience__c) and what B answered the candidates tried before it. */
+  audience?: { value: string; refused: Array<{ audience: string; answer: string }> };
   done: Record<string, { at: string; ms: number }>;
 }
 

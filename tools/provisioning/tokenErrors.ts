@@ -49,8 +49,8 @@ const rules: Rule[] = [
   {
     error: 'invalid_grant',
     description: /audience is invalid|audience validation failed/i,
-    cause: "The JWT's aud (Login_Url__c) is not a login URL Org B accepts.",
-    fix: "Set Login_Url__c to B's My Domain URL (https://<domain>.my.salesforce.com, or …scratch.my.salesforce.com); use the same host for the token endpoint.",
+    cause: "The JWT's aud (Audience__c in A's Org_B_Connection__mdt, or Login_Url__c when blank) is not an audience Org B accepts.",
+    fix: "Run npm run setup:orgs (or npm run configure) again: it tries B's My Domain URL, then https://test.salesforce.com (sandbox, scratch org) or https://login.salesforce.com (production), and records the one B accepts in Audience__c. Login_Url__c stays B's My Domain URL, the token host.",
     transient: false,
   },
   {
@@ -95,7 +95,7 @@ const rules: Rule[] = [
     error: '',
     description: /external client app is not installed/i,
     cause: "B does not know the app yet (a new External Client App propagates for up to 30 minutes), the consumer key belongs to an app of another org, or the JWT's aud is login.salesforce.com/test.salesforce.com, which External Client Apps refuse since Spring '26.",
-    fix: "Use B's My Domain URL for Login_Url__c (aud and token host) and the consumer key of the app deployed to Org B; after creating the app, wait up to 30 minutes.",
+    fix: "Use B's My Domain URL for Login_Url__c (the token host) and the consumer key of the app deployed to Org B; after creating the app, wait up to 30 minutes. Setup tries B's My Domain and the login/test host as audience and records the one B accepts in Audience__c.",
     transient: true,
     finalFor: (audience) => isLoginHost(audience),
   },

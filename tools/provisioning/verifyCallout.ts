@@ -3,9 +3,11 @@
  * Accounts; the tool reads B directly and compares. Each leg is timed.
  */
 import { ToolError } from '../core/ToolError.ts';
-import { debugValue, query, runAnonymousApex, type ApexRunResult } from './orgOps.ts';
+import { answersFor, audienceCandidates, readOrgKind, type AudienceAnswer } from './audience.ts';
+import { debugValue, displayOrg, query, runAnonymousApex, type ApexRunResult } from './orgOps.ts';
 import { diagnoseCalloutError, diagnoseTokenError } from './tokenErrors.ts';
 import { VERIFY_TOKEN_SCRIPT } from './consumerAuthPath.ts';
+import { describeTokenCache } from './tokenCache.ts';
 
 export interface VerifyLeg {
   name: 'token' | 'callout' | 'data match';
@@ -18,6 +20,12 @@ export interface VerifyReport {
   ok: boolean;
   legs: VerifyLeg[];
   accounts: Array<{ id: string; name: string; createdDate: string }>;
+  /** A's token cache: the partition, or none (one token per transaction). */
+  tokenCache?: string;
+  /** The JWT audience A signed for when B issued the token (Apex JWT path). */
+  audience?: string;
+  /** When B refused A's token: what B answered for each audience setup would try. */
+  audienceAnswers?: AudienceAnswer[];
   failure?: { message: string; cause?: string; actions: string[] };
 }
 
@@ -76,8 +84,21 @@ export async function verifyCallout(orgs: { consumerAlias: string; providerAlias
   };
 
   const [tokenRun, tokenMs] = await timed(() => runAnonymousApex(orgs.consumerAlias, VERIFY_TOKEN_SCRIPT));
-  legs.push({ name: 'token', ok: tokenRun.success, ms: tokenMs, detail: debugValue(tokenRun.logs, 'VERIFY_TOKEN') });
-  if (!tokenRun.success) return failed(legs, apexFailure(tokenRun));
+  const audience = debugValue(tokenRun.logs, 'VERIFY_AUDIENCE');
+  const instance = debugValue(tokenRun.logs, 'VERIFY_TOKEN');
+  legs.push({ name: 'token', ok: tokenRun.success, ms: tokenMs, detail: instance && audience ? `${instance} (aud ${audience})` : instance });
+  if (!tokenRun.success) {
+    const report = failed(legs, apexFailure(tokenRun));
+    const answers = /Jwt\.TokenException/.test(report.failure!.message) ? await audienceAnswers(orgs).catch(() => undefined) : undefined;
+    if (!answers) return report;
+    const works = answers.find((a) => a.answer === 'accepted');
+    report.audienceAnswers = answers;
+    report.failure!.actions.unshift(
+      ...answers.map((a) => `aud=${a.audience}: ${a.answer}`),
+      ...(works ? [`B accepts aud=${works.audience}: run the setup command again to record it in Audience__c.`] : []),
+    );
+    return report;
+  }
 
   const [calloutRun, calloutMs] = await timed(() => runAnonymousApex(orgs.consumerAlias, CALLOUT_SCRIPT));
   const raw = debugValue(calloutRun.logs, 'VERIFY_ACCOUNTS');
@@ -95,7 +116,15 @@ export async function verifyCallout(orgs: { consumerAlias: string; providerAlias
   if (!same) {
     return failed(legs, `A got ${accounts.length} Accounts that differ from B's latest ${direct.length} (${direct.map((r) => r.Name).join(', ')})`);
   }
-  return { ok: true, legs, accounts };
+  const tokenCache = await describeTokenCache(orgs.consumerAlias).catch((error: unknown) => `unknown (${error instanceof Error ? error.message : String(error)})`);
+  return { ok: true, legs, accounts, audience, tokenCache };
+}
+
+/** What B answers for each audience setup tries (B's My Domain, then test/login.salesforce.com). */
+async function audienceAnswers(orgs: { consumerAlias: string; providerAlias: string }): Promise<AudienceAnswer[] | undefined> {
+  const b = await displayOrg(orgs.providerAlias);
+  if (!b) return undefined;
+  return answersFor(orgs.consumerAlias, audienceCandidates(b.loginUrl, await readOrgKind(orgs.providerAlias)));
 }
 
 function failed(legs: VerifyLeg[], message: string): VerifyReport {

@@ -415,14 +415,31 @@ function partitionOf(full: string): string | undefined {
   return parts.length >= 3 ? parts.slice(0, 2).join('.') : undefined;
 }
 
+/**
+ * Whether an org cache operation runs: a partition the org does not have throws OrgCacheException ("an
+ * attempt is made to access a partition that doesn't exist", Apex Reference "Cache Exceptions"; the same
+ * in tests: aer-dist#160, Pharos-AI/triton#33); one with no allocation is skipped without error ("cache
+ * operations (such as get and put) are not invoked and no error is returned", Apex Developer Guide
+ * "Platform Cache Partitions"). unverified: the exception's exact text.
+ */
+async function orgCacheUsable(f: Frame, op: string, partition: string | null, key: unknown, k: string): Promise<boolean> {
+  const name = partition ?? partitionOf(k);
+  const host = f.tx.host;
+  const cap = await f.tx.hostCall(() => host.cacheCapacityMb(name));
+  const exists = host.cachePartitionExists ? await f.tx.hostCall(() => host.cachePartitionExists!(name)) : cap > 0;
+  if (!exists) {
+    throwEx(f, 'Cache.Org.OrgCacheException', name
+      ? `Failed Cache.Org.${op}() for key '${str(key)}': partition ${name} does not exist in this org. Create it in Setup (Platform Cache) or deploy its PlatformCachePartition.`
+      : `Failed Cache.Org.${op}() for key '${str(key)}': this org has no default org cache partition. Qualify the key with its partition (local.Partition.key) or mark a partition as default in Setup.`);
+  }
+  return cap > 0;
+}
+
 /** Cache values cross transactions as JSON-free deep copies is not possible; keep Apex values. */
 async function cachePut(f: Frame, partition: string | null, args: unknown[]): Promise<null> {
   const [key, value, ttl] = args;
   const k = cacheKey(f, partition, key);
-  const cap = await f.tx.hostCall(() => f.tx.host.cacheCapacityMb(partition ?? partitionOf(k)));
-  if (cap <= 0)
-    throwEx(f, 'Cache.Org.OrgCacheException', `Failed Cache.Org.put() for key '${str(key)}': exceeds cache capacity or the partition has no allocated capacity. Allocate capacity to the partition in Setup.`);
-  // unverified: exact OrgCacheException text for a 0 MB partition; the type is documented.
+  if (!(await orgCacheUsable(f, 'put', partition, key, k))) return null;
   let seconds = typeof ttl === 'number' ? ttl : 86400;
   if (seconds < 300) seconds = 300;
   if (seconds > 172800) seconds = 172800;
@@ -459,15 +476,22 @@ function keysIn(all: Iterable<string>, partition: string | null): ApexSet {
 function cacheOps(partition: (self: NObj | null) => string | null) {
   return {
     get: async (f: Frame, self: NObj | null, [key]: unknown[]) => {
-      const v = await orgGet(f, cacheKey(f, partition(self), key));
+      const k = cacheKey(f, partition(self), key);
+      if (!(await orgCacheUsable(f, 'get', partition(self), key, k))) return null;
+      const v = await orgGet(f, k);
       return v === undefined ? null : v;
     },
     put: (f: Frame, self: NObj | null, args: unknown[]) => cachePut(f, partition(self), args),
     remove: async (f: Frame, self: NObj | null, [key]: unknown[]) => {
       const k = cacheKey(f, partition(self), key);
+      if (!(await orgCacheUsable(f, 'remove', partition(self), key, k))) return false;
       return f.tx.isTest ? testCache(f).delete(k) : f.tx.hostCall(() => f.tx.host.cacheRemove(k));
     },
-    contains: async (f: Frame, self: NObj | null, [key]: unknown[]) => (await orgGet(f, cacheKey(f, partition(self), key))) !== undefined,
+    contains: async (f: Frame, self: NObj | null, [key]: unknown[]) => {
+      const k = cacheKey(f, partition(self), key);
+      if (!(await orgCacheUsable(f, 'contains', partition(self), key, k))) return false;
+      return (await orgGet(f, k)) !== undefined;
+    },
     getCapacity: async (f: Frame, self: NObj | null) => f.tx.hostCall(() => f.tx.host.cacheCapacityMb(partition(self) ?? undefined)),
     getKeys: async (f: Frame, self: NObj | null, _a: unknown[], site: Site) => {
       if (f.tx.isTest) return keysIn(testCache(f).keys(), partition(self));

@@ -122,9 +122,12 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     const parts = key.split('.');
     return parts.length >= 3 ? { partition: `${parts[0]}.${parts[1]}`, key: parts.slice(2).join('.') } : { partition: '', key };
   };
+  // A named partition the org does not have holds nothing (Cache.Org throws for it; see the Apex runtime's
+  // orgCacheUsable); only partition-less keys fall back to the org's capacity.
   const capacity = (partition?: string): number => {
     const p = metadata.findCachePartition?.(db, org.id, partition?.replace(/^local\./, ''));
     if (p) return p.orgCapacityMb;
+    if (partition) return 0;
     const s = org.settings.platformCache as { orgCapacityMb?: number } | undefined;
     return s?.orgCapacityMb ?? 0;
   };
@@ -296,6 +299,9 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     },
     async cacheCapacityMb(partition) {
       return capacity(partition);
+    },
+    async cachePartitionExists(partition) {
+      return Boolean(metadata.findCachePartition?.(db, org.id, partition?.replace(/^local\./, '')));
     },
     async sessionCacheCapacityMb(partition) {
       return metadata.findCachePartition?.(db, org.id, partition?.replace(/^local\./, ''))?.sessionCapacityMb ?? 0;

@@ -191,7 +191,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   };
   const oauthSettings = (): OAuthSettings => {
     const s = simulation();
-    return { propagationSeconds: s.propagationSeconds, propagationRequests: s.propagationRequests, propagationRefusals, propagationError: s.propagationError, metadata: neighbours.metadata };
+    return { propagationSeconds: s.propagationSeconds, propagationRequests: s.propagationRequests, propagationRefusals, propagationError: s.propagationError, jwtAudience: s.jwtAudience, metadata: neighbours.metadata };
   };
 
   const newServer = (getOrgId: () => string | undefined) => {

@@ -36,6 +36,8 @@ export interface OAuthSettings {
   /** The same window in token requests (simulation.ts): the app refuses this many, counted in `propagationRefusals`. */
   propagationRequests?: number;
   propagationRefusals?: Map<string, number>;
+  /** Which audiences deployed apps accept (simulation.ts `jwtAudience`); default `my-domain`. */
+  jwtAudience?: 'my-domain' | 'login-test';
   metadata: MetadataModule;
 }
 
@@ -68,6 +70,11 @@ export function findApp(db: DatabaseSync, orgId: string, clientId: string, metad
     };
   }
   return metadata.findOAuthApp?.(db, orgId, clientId);
+}
+
+/** An app the org's admin deployed (metadata), not one of the platform's own (the CLI's, in oauth_apps). */
+function isDeployedApp(db: DatabaseSync, orgId: string, consumerKey: string): boolean {
+  return !db.prepare('SELECT 1 FROM oauth_apps WHERE org_id = ? AND consumer_key = ?').get(orgId, consumerKey);
 }
 
 export function insertApp(db: DatabaseSync, orgId: string, app: OAuthApp): void {
@@ -176,9 +183,18 @@ export function verifyJwtAssertion(
   const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const audOk = auds.some((a) => typeof a === 'string' && (ACCEPTED_AUDIENCES.some((x) => sameOrigin(a, x)) || sameOrigin(a, org.instanceUrl)));
   if (!audOk) return fail('invalid_grant', 'audience is invalid');
-  // Since Spring '26 External Client Apps refuse the login/test hosts as audience with app_not_found (docs/salesforce-rules.md#jwt-audience,
-  // a field report): only the org's own My Domain (here its instance URL) is taken.
-  if (app.kind === 'ExternalClientApplication' && !auds.some((a) => typeof a === 'string' && sameOrigin(a, org.instanceUrl))) return APP_NOT_FOUND;
+  // The apps an org's admin deployed follow the audience policy; the platform's own apps (the CLI's) take any
+  // of the above, as sfdx-core tries several audiences itself (getLoginAudienceCombos).
+  if (settings.jwtAudience === 'login-test' && isDeployedApp(db, org.id, app.consumerKey)) {
+    // docs/salesforce-rules.md#jwt-audience-discovery: aud stays login/test even with a My Domain token host
+    // (restforce#886, simple-salesforce#711); the generic host of the org's kind (forcedotcom/cli#3325).
+    const generic = org.kind === 'scratch' ? 'https://test.salesforce.com' : 'https://login.salesforce.com';
+    if (!auds.some((a) => typeof a === 'string' && sameOrigin(a, generic))) return fail('invalid_grant', 'audience is invalid');
+  } else if (app.kind === 'ExternalClientApplication' && !auds.some((a) => typeof a === 'string' && sameOrigin(a, org.instanceUrl))) {
+    // Since Spring '26 External Client Apps refuse the login/test hosts as audience with app_not_found
+    // (docs/salesforce-rules.md#jwt-audience, n8n-io/n8n#29016): only the org's own My Domain (here its instance URL) is taken.
+    return APP_NOT_FOUND;
+  }
   // exp in seconds per the spec; the sf CLI sends Date.now() + 300 (milliseconds) and Salesforce accepts
   // it (docs/salesforce-rules.md#jwt-claims). A value above 1e11 cannot be seconds (year 5138), so read it as milliseconds.
   const rawExp = typeof claims.exp === 'string' && /^\d+$/.test(claims.exp) ? Number(claims.exp) : claims.exp;

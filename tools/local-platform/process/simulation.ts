@@ -16,6 +16,14 @@ export interface Simulation {
   propagationRequests: number;
   /** What a new External Client App answers while unknown (LOCAL_SF_PROPAGATION_ERROR; docs/salesforce-rules.md#eca-not-installed). */
   propagationError: 'invalid_client_id' | 'app_not_found';
+  /**
+   * Which JWT audiences the apps deployed to an org accept (LOCAL_SF_JWT_AUDIENCE), since public sources
+   * disagree (FIDELITY.md): `my-domain` (default) takes the org's My Domain, and for a Connected App also
+   * login/test.salesforce.com, while an External Client App answers app_not_found for those; `login-test`
+   * takes only the generic host of the org's kind (test.salesforce.com for scratch orgs,
+   * login.salesforce.com for production) and answers `audience is invalid` for the My Domain.
+   */
+  jwtAudience: JwtAudiencePolicy;
   /** How long a scratch org sign-up takes (LOCAL_SF_SIGNUP_SECONDS). */
   signupSeconds: number;
   /** The Dev Hub's ActiveScratchOrgs / DailyScratchOrgs (LOCAL_SF_ACTIVE_SCRATCH_ORGS / LOCAL_SF_DAILY_SCRATCH_ORGS). */
@@ -23,7 +31,17 @@ export interface Simulation {
   maxDaily: number;
 }
 
+export type JwtAudiencePolicy = 'my-domain' | 'login-test';
+export const JWT_AUDIENCE_POLICIES: readonly JwtAudiencePolicy[] = ['my-domain', 'login-test'];
+
 const META_KEY = 'simulation';
+
+function envAudiencePolicy(env: NodeJS.ProcessEnv): JwtAudiencePolicy | undefined {
+  const v = env.LOCAL_SF_JWT_AUDIENCE;
+  if (v === undefined || v === '') return undefined;
+  if (!(JWT_AUDIENCE_POLICIES as readonly string[]).includes(v)) throw new Error(`LOCAL_SF_JWT_AUDIENCE must be one of ${JWT_AUDIENCE_POLICIES.join(', ')}, got "${v}"`);
+  return v as JwtAudiencePolicy;
+}
 
 function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const v = env[name];
@@ -39,6 +57,7 @@ export function simulationAtStart(options: Partial<Simulation>, env: NodeJS.Proc
     propagationSeconds: options.propagationSeconds ?? envNumber(env, 'LOCAL_SF_PROPAGATION_SECONDS') ?? 0,
     propagationRequests: options.propagationRequests ?? envNumber(env, 'LOCAL_SF_PROPAGATION_REQUESTS') ?? 0,
     propagationError: options.propagationError ?? (env.LOCAL_SF_PROPAGATION_ERROR === 'app_not_found' ? 'app_not_found' : 'invalid_client_id'),
+    jwtAudience: options.jwtAudience ?? envAudiencePolicy(env) ?? 'my-domain',
     signupSeconds: options.signupSeconds ?? envNumber(env, 'LOCAL_SF_SIGNUP_SECONDS') ?? 0,
     maxActive: options.maxActive ?? envNumber(env, 'LOCAL_SF_ACTIVE_SCRATCH_ORGS') ?? 20,
     maxDaily: options.maxDaily ?? envNumber(env, 'LOCAL_SF_DAILY_SCRATCH_ORGS') ?? 40,
