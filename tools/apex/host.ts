@@ -21,6 +21,12 @@ export interface QueryOptions {
   userMode: boolean;
   /** Values for `:name` bind expressions, already evaluated by the runtime. */
   binds: Record<string, unknown>;
+  /**
+   * Test isolation (Apex guide, "Isolation of Test Data from Organization Data in Unit Tests"): the query's
+   * own rows are only these Ids, the records the test made. Set by the runtime for every query of a
+   * data-siloed test, static or dynamic; child subqueries and parents are not restricted by it.
+   */
+  onlyIds?: string[];
 }
 
 export interface HttpCallout {

@@ -407,6 +407,10 @@ export class MemoryHost implements ApexHost {
     let rows = [...this.table(type).values()];
     if (allRows) rows.push(...[...this.recycleBin.values()].filter((r) => String((r.attributes as { type?: string } | undefined)?.type ?? '').toLowerCase() === type.toLowerCase()));
     if (within) rows = rows.filter((r) => eq(this.field(r, within.field), within.id));
+    else if (options.onlyIds) {
+      const only = new Set(options.onlyIds.map((id) => String(id).slice(0, 15)));
+      rows = rows.filter((r) => only.has(String(r.Id).slice(0, 15)));
+    }
     if (q.where) rows = rows.filter((r) => this.evalWhere(r, q.where, options.binds));
     if (isAggregateQuery(q)) {
       if (isPlainCount(q)) return rows.map((r) => ({ attributes: { type }, Id: r.Id }));

@@ -6,7 +6,7 @@ import { LIMITS } from './transaction.ts';
 import type { SObjectRecord } from '../host.ts';
 import type { Site } from '../lower/classModel.ts';
 import { limitEx, throwEx, unsupported } from './exceptions.ts';
-import { runtimeTypeName } from './types.ts';
+import { isTestDataObject, runtimeTypeName } from './types.ts';
 
 /** Turns Apex values into plain JSON-able bind values for the host's SOQL engine. */
 export function toPlain(v: unknown): unknown {
@@ -81,7 +81,10 @@ export async function runSoql(
   if (opts.isCount) q = soql.replace(/^\s*select\s+count\(\s*\)\s+from/i, 'SELECT Id FROM');
   let rows: SObjectRecord[];
   try {
-    rows = await tx.hostCall(() => tx.host.query(q, { userMode: opts.userMode, binds }));
+    // Every query path of a data-siloed test (inline SOQL, Database.query, queryWithBinds, countQuery) sees
+    // only the rows the test made, as Salesforce isolates them.
+    const onlyIds = tx.testDataIds && isTestDataObject(opts.sobject) ? [...tx.testDataIds] : undefined;
+    rows = await tx.hostCall(() => tx.host.query(q, { userMode: opts.userMode, binds, ...(onlyIds ? { onlyIds } : {}) }));
   } catch (e) {
     throwEx(f, 'QueryException', (e as Error).message);
   }

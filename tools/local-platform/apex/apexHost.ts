@@ -169,7 +169,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     },
     async query(soql, options) {
       const { soql: text, allRows } = splitAllRows(soql);
-      return runSoql(db, org.id, text, { userMode: options.userMode, userId, binds: options.binds, instanceUrl: org.instanceUrl, allRows, emptyChildLists: true }).records as SObjectRecord[];
+      return runSoql(db, org.id, text, { userMode: options.userMode, userId, binds: options.binds, instanceUrl: org.instanceUrl, allRows, emptyChildLists: true, onlyIds: options.onlyIds }).records as SObjectRecord[];
     },
     async insert(recs, options) {
       return tx(db, () =>

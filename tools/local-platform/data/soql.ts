@@ -27,6 +27,8 @@ export interface SoqlOptions {
   emptyChildLists?: boolean;
   /** Internal: restricts a child subquery to one parent. */
   parentFilter?: { field: string; id: string };
+  /** Apex test isolation: the query's own rows are only these Ids (the test's records); subqueries are not restricted. */
+  onlyIds?: string[];
 }
 
 export interface SoqlResult {
@@ -338,6 +340,9 @@ function filter(ctx: Ctx, def: ObjectDef, q: Query, options: SoqlOptions): strin
     const fd = findField(def, options.parentFilter.field)!;
     sql += ` AND ${fieldPath('r', fd.name)} = ?`;
     ctx.params.push(to18(options.parentFilter.id));
+  } else if (options.onlyIds) {
+    sql += options.onlyIds.length ? ` AND r.id IN (${options.onlyIds.map(() => '?').join(',')})` : ' AND 0';
+    ctx.params.push(...options.onlyIds.map((id) => to18(id)));
   }
   return sql;
 }
