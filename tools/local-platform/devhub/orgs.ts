@@ -3,6 +3,7 @@ import { newId } from '../data/ids.ts';
 import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from '../data/store.ts';
 import { ADMIN_PROFILE, API_ONLY_PROFILE } from '../data/access.ts';
 import { API_INTEGRATION_PSL } from '../data/licenses.ts';
+import { MORE_STANDARD_PROFILES, USER_LICENSES } from '../data/standardRows.ts';
 
 /**
  * Creating an org: its row, its Organization record, the standard profiles and its admin user.
@@ -32,7 +33,9 @@ export function createOrg(db: DatabaseSync, spec: NewOrg): { org: StoredOrg; adm
       edition: spec.edition, features: spec.features ?? [], settings: spec.settings ?? {}, hubId: spec.hubId, expiresAt: spec.expiresAt,
     });
     const profileIds: Record<string, string> = {};
-    for (const p of STANDARD_PROFILES) profileIds[p] = insertRecord(db, id, 'Profile', { Name: p, UserType: 'Standard' }, { trusted: true });
+    const licenseIds = Object.fromEntries(USER_LICENSES.map((l) => [l.Name, insertRecord(db, id, 'UserLicense', l, { trusted: true })]));
+    for (const p of STANDARD_PROFILES) profileIds[p] = insertRecord(db, id, 'Profile', { Name: p, UserType: 'Standard', UserLicenseId: licenseIds['Salesforce'] }, { trusted: true });
+    for (const p of MORE_STANDARD_PROFILES) insertRecord(db, id, 'Profile', { Name: p.name, UserType: 'Standard', UserLicenseId: licenseIds[p.license] }, { trusted: true });
     seedPermissionSetLicenses(db, id);
     const adminId = insertRecord(
       db, id, 'User',
