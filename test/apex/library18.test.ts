@@ -26,6 +26,7 @@ describe('issue 18: library gaps found by the corpus', () => {
       'invocableActionInvokeRunsOnSalesforceOnly',
       'changeEventHeaderAndDmlOptions',
       'timeZoneOffsetsAndLimits',
+      'checkboxOfANewSObjectReadsFalse',
     ]);
   }, 60_000);
 });

@@ -37,8 +37,11 @@ export function isSObjectName(name: string): boolean {
   let known = sobjectNames.get(name);
   if (known === undefined) {
     const n = name.toLowerCase().replace(/^schema\./, '');
-    // `Rollup__mdt.CalcItemText__c` is a field of a type, never a type itself
-    known = !n.includes('.') && (STANDARD_SOBJECTS.has(n) || /__(c|mdt|e|x|b|share|history|feed)$/.test(n) || n === 'sobject' || isStandardSObject(n));
+    // `Rollup__mdt.CalcItemText__c` is a field of a type, never a type itself; change events: AccountChangeEvent,
+    // Thing__ChangeEvent (Change Data Capture Developer Guide, "Change Event Object Name")
+    known =
+      !n.includes('.') &&
+      (STANDARD_SOBJECTS.has(n) || /__(c|mdt|e|x|b|share|history|feed|changeevent)$/.test(n) || /^[a-z]\w*changeevent$/.test(n) || n === 'sobject' || isStandardSObject(n));
     if (sobjectNames.size < 10_000) sobjectNames.set(name, known);
   }
   return known;
