@@ -12,7 +12,7 @@ import { aggregateRecords, isAggregateQuery, isPlainCount } from './soqlAggregat
 import { childRelationshipsOf, describeObject, type ObjectAccess, type SchemaObject } from './describe.ts';
 import { STANDARD_OBJECTS } from '../local-platform/data/schema.ts';
 import { KEY_PREFIXES } from '../local-platform/data/ids.ts';
-import { MORE_STANDARD_PROFILES, USER_LICENSES } from '../local-platform/data/standardRows.ts';
+import { MORE_STANDARD_PROFILES, USER_LICENSES } from './standardRows.ts';
 
 type Rec = Record<string, unknown> & { Id: string };
 /** soql-parser-js takes ~100 ms per parse; queries repeat, so parses are kept. */

@@ -3,7 +3,7 @@ import { newId } from '../data/ids.ts';
 import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from '../data/store.ts';
 import { ADMIN_PROFILE, API_ONLY_PROFILE } from '../data/access.ts';
 import { API_INTEGRATION_PSL } from '../data/licenses.ts';
-import { MORE_STANDARD_PROFILES, USER_LICENSES } from '../data/standardRows.ts';
+import { MORE_STANDARD_PROFILES, USER_LICENSES } from '../../apex/standardRows.ts';
 
 /**
  * Creating an org: its row, its Organization record, the standard profiles and its admin user.
