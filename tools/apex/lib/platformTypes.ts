@@ -8,7 +8,9 @@
  * "not supported by the local runtime".
  */
 import { defineNative, natives, NObj } from './registry.ts';
-import { ApexDatetime, ApexList, ApexMap, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexDatetime, ApexList, ApexMap, EnumValue, stringValueOf, type TypeRef } from '../run/values.ts';
+import { runSoql } from '../run/data.ts';
+import { compileDynamicSoql } from './dynamicSoql.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';
 import type { Frame } from '../run/frame.ts';
 
@@ -184,3 +186,14 @@ for (const [k, max] of Object.entries(UNMETERED)) {
   limits.statics!['get' + k] ??= () => 0;
   limits.statics!['getlimit' + k] ??= () => max;
 }
+
+// ---------------------------------------------------------------- Database.countQueryWithBinds
+
+/** `Database.countQueryWithBinds(query, Map<String, Object> binds, AccessLevel)`: the count of `SELECT COUNT() …` with binds from the map. */
+natives.get('database')!.statics!['countquerywithbinds'] ??= async (f, [q, binds, mode], site) => {
+  const c = compileDynamicSoql(stringValueOf(q));
+  const b: Record<string, unknown> = {};
+  if (binds instanceof ApexMap) for (const [k, v] of binds.map.values()) b[stringValueOf(k)] = v;
+  const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
+  return runSoql(f, c.soql, { userMode: userMode || c.userMode, binds: b, sobject: c.sobject, isCount: true }, site);
+};
