@@ -27,6 +27,7 @@ describe('issue 18: library gaps found by the corpus', () => {
       'changeEventHeaderAndDmlOptions',
       'timeZoneOffsetsAndLimits',
       'checkboxOfANewSObjectReadsFalse',
+      'standardPricebookInTests',
     ]);
   }, 60_000);
 });

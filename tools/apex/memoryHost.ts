@@ -12,7 +12,7 @@ import { aggregateRecords, isAggregateQuery, isPlainCount } from './soqlAggregat
 import { childRelationshipsOf, describeObject, type ObjectAccess, type SchemaObject } from './describe.ts';
 import { STANDARD_OBJECTS } from '../local-platform/data/schema.ts';
 import { KEY_PREFIXES } from '../local-platform/data/ids.ts';
-import { MORE_STANDARD_PROFILES, USER_LICENSES } from './standardRows.ts';
+import { MORE_STANDARD_PROFILES, STANDARD_PRICEBOOK, USER_LICENSES } from './standardRows.ts';
 
 type Rec = Record<string, unknown> & { Id: string };
 /** soql-parser-js takes ~100 ms per parse; queries repeat, so parses are kept. */
@@ -195,6 +195,7 @@ export class MemoryHost implements ApexHost {
     const sfdc = licenses.get('Salesforce');
     const profiles = this.seed('Profile', [{ Name: 'System Administrator', UserLicenseId: sfdc }, { Name: 'Standard User', UserLicenseId: sfdc }, { Name: 'Minimum Access - Salesforce', UserLicenseId: sfdc }]);
     this.seed('Profile', MORE_STANDARD_PROFILES.map((p) => ({ Name: p.name, UserLicenseId: licenses.get(p.license) })));
+    this.seed('Pricebook2', [STANDARD_PRICEBOOK]);
     this.seed('User', [{ Id: this.user.id, Username: this.user.username, Name: this.user.name, Email: this.user.email, ProfileId: profiles[0], IsActive: true }]);
     // Every org has its Organization row (SELECT … FROM Organization), Id = the org Id.
     this.seed('Organization', [{ Id: this.orgId, Name: 'Local Org', OrganizationType: 'Developer Edition', IsSandbox: false, InstanceName: 'LOCAL', NamespacePrefix: null,

@@ -23,3 +23,6 @@ export const MORE_STANDARD_PROFILES: { name: string; license: string }[] = [
   { name: 'Chatter External User', license: 'Chatter External' },
   { name: 'Chatter Moderator User', license: 'Chatter Free' },
 ];
+
+/** Every org with products has its standard price book (Test.getStandardPricebookId returns its Id in tests). */
+export const STANDARD_PRICEBOOK = { Name: 'Standard Price Book', IsStandard: true, IsActive: true, Description: null };

@@ -197,3 +197,13 @@ natives.get('database')!.statics!['countquerywithbinds'] ??= async (f, [q, binds
   const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
   return runSoql(f, c.soql, { userMode: userMode || c.userMode, binds: b, sobject: c.sobject, isCount: true }, site);
 };
+
+// ---------------------------------------------------------------- Test.getStandardPricebookId
+
+/** The org's standard price book, in a test too, where a query of Pricebook2 cannot see it (Apex Reference, "Test Class"). */
+natives.get('test')!.statics!['getstandardpricebookid'] = async (f, _args, site) => {
+  const list = (await runSoql(f, 'SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1', { userMode: false, binds: {}, sobject: 'Pricebook2', isCount: false }, site)) as ApexList;
+  f.tx.counts.queries--;
+  const pb = list.items[0] as { get(k: string): unknown } | undefined;
+  return pb ? pb.get('Id') : unsupported(f, 'Test.getStandardPricebookId (this org has no standard price book)', site);
+};
