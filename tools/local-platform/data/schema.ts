@@ -85,7 +85,8 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
   {
     name: 'Account', label: 'Account',
     fields: [...audit(), f('Name', 'string', { required: true }), pick('Type', ACCOUNT_TYPES), pick('Industry', INDUSTRIES), f('Phone', 'phone'), f('Fax', 'phone'), f('Website', 'url'),
-      f('AccountNumber', 'string', len(40)), f('Site', 'string', len(80)), f('TickerSymbol', 'string', len(20)), pick('Ownership', ['Public', 'Private', 'Subsidiary', 'Other']), f('Sic', 'string', len(20)), pick('AccountSource', LEAD_SOURCES),
+      f('AccountNumber', 'string', len(40)), f('Site', 'string', len(80)), f('TickerSymbol', 'string', len(20)), pick('Ownership', ['Public', 'Private', 'Subsidiary', 'Other']), f('Sic', 'string', len(20)), f('SicDesc', 'string', len(80)), pick('AccountSource', LEAD_SOURCES),
+      f('YearStarted', 'string', len(4)), f('NaicsCode', 'string', len(8)), f('NaicsDesc', 'string', len(120)), f('DunsNumber', 'string', len(9)), f('Tradestyle', 'string', len(255)), sys('LastActivityDate', 'date'),
       ...address('Billing'), ...address('Shipping'),
       f('NumberOfEmployees', 'int'), f('AnnualRevenue', 'currency'), f('Description', 'textarea'), pick('Rating', ['Hot', 'Warm', 'Cold']),
       ref('ParentId', 'Account', 'Parent'), ref('OwnerId', 'User', 'Owner')],
