@@ -39,8 +39,8 @@ describe('unknown type names', () => {
   });
 
   it.each([
-    ['a system type the library lacks', 'Schema.SObjectDescribeOptions o = null;', 'not supported by the local runtime: Schema.SObjectDescribeOptions (it deploys; running it fails)'],
-    ['an inner system type', 'Invocable.Action.Result r = null;', 'not supported by the local runtime: Invocable.Action.Result (it deploys; running it fails)'],
+    ['a system type the library lacks', 'FormulaEval.FormulaBuilder b = null;', 'not supported by the local runtime: FormulaEval.FormulaBuilder (it deploys; running it fails)'],
+    ['an inner system type', 'Metadata.DeployContainer d = null;', 'not supported by the local runtime: Metadata.DeployContainer (it deploys; running it fails)'],
     ["a managed package's type", 'acme.Gadget g = null;', 'not supported by the local runtime: acme.Gadget (it deploys; running it fails)'],
   ])('deploys %s, with a warning naming it', (_what, stmt, warning) => {
     expect(inMethod(stmt)).toEqual({ errors: [], warnings: [warning] });
@@ -52,9 +52,9 @@ describe('unknown type names', () => {
   });
 
   it('fails only when run, as unsupported rather than as a compile error', async () => {
-    const r = await run('Object o = SObjectDescribeOptions.DEFERRED;');
+    const r = await run('Object o = ParentJobResult.SUCCESS;');
     expect(r.compiled).toBe(true);
-    expect(r.exceptionMessage).toBe('not supported by the local runtime: SObjectDescribeOptions.DEFERRED at AnonymousBlock:1');
+    expect(r.exceptionMessage).toBe('not supported by the local runtime: ParentJobResult.SUCCESS at AnonymousBlock:1');
   });
 });
 

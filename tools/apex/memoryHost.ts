@@ -12,6 +12,7 @@ import { aggregateRecords, isAggregateQuery, isPlainCount } from './soqlAggregat
 import { childRelationshipsOf, describeObject, type ObjectAccess, type SchemaObject } from './describe.ts';
 import { STANDARD_OBJECTS } from '../local-platform/data/schema.ts';
 import { KEY_PREFIXES } from '../local-platform/data/ids.ts';
+import { MORE_STANDARD_PROFILES, STANDARD_PRICEBOOK, USER_LICENSES } from './standardRows.ts';
 
 type Rec = Record<string, unknown> & { Id: string };
 /** soql-parser-js takes ~100 ms per parse; queries repeat, so parses are kept. */
@@ -190,7 +191,11 @@ export class MemoryHost implements ApexHost {
     this.sessionPartitions = o.sessionPartitions ?? {};
     this.labels = o.labels ?? {};
     // What every org has: the running user and the standard profiles.
-    const profiles = this.seed('Profile', [{ Name: 'System Administrator' }, { Name: 'Standard User' }, { Name: 'Minimum Access - Salesforce' }]);
+    const licenses = new Map(USER_LICENSES.map((l) => [l.Name, this.seed('UserLicense', [l])[0]]));
+    const sfdc = licenses.get('Salesforce');
+    const profiles = this.seed('Profile', [{ Name: 'System Administrator', UserLicenseId: sfdc }, { Name: 'Standard User', UserLicenseId: sfdc }, { Name: 'Minimum Access - Salesforce', UserLicenseId: sfdc }]);
+    this.seed('Profile', MORE_STANDARD_PROFILES.map((p) => ({ Name: p.name, UserLicenseId: licenses.get(p.license) })));
+    this.seed('Pricebook2', [STANDARD_PRICEBOOK]);
     this.seed('User', [{ Id: this.user.id, Username: this.user.username, Name: this.user.name, Email: this.user.email, ProfileId: profiles[0], IsActive: true }]);
     // Every org has its Organization row (SELECT … FROM Organization), Id = the org Id.
     this.seed('Organization', [{ Id: this.orgId, Name: 'Local Org', OrganizationType: 'Developer Edition', IsSandbox: false, InstanceName: 'LOCAL', NamespacePrefix: null,
@@ -466,7 +471,11 @@ export class MemoryHost implements ApexHost {
         }
         target[fld.field] = this.getPath(r, path);
       } else if (fld.type === 'FieldFunctionExpression' && fld.functionName === 'FIELDS') {
-        for (const [k, v] of Object.entries(r)) if (k !== 'attributes') out[k] = v;
+        // every field of the object, set or not (Salesforce returns null for the unset ones)
+        const def = this.schema.find((o) => o.name.toLowerCase() === type.toLowerCase());
+        const which = String(fld.parameters?.[0] ?? 'ALL').toUpperCase();
+        for (const x of def?.fields ?? []) if (which === 'ALL' || (which === 'CUSTOM') === /__c$/i.test(x.name)) out[x.name] = null;
+        for (const [k, v] of Object.entries(r)) if (k !== 'attributes') out[Object.keys(out).find((o) => o.toLowerCase() === k.toLowerCase()) ?? k] = v;
       } else if (fld.type === 'FieldSubquery') {
         out[fld.subquery.relationshipName] = this.subquery(r, type, fld.subquery, options, allRows);
       } else throw new Error(`The in-memory host does not support ${fld.type} in SOQL`);

@@ -75,6 +75,9 @@ function baseFields(name: string, objectXml: string, fields: SchemaField[]): Sch
       { name: 'CreatedDate', type: 'datetime', system: true },
       { name: 'CreatedById', type: 'reference', referenceTo: 'User', relationshipName: 'CreatedBy', system: true },
     ];
+  // custom settings: a Name, and hierarchy ones the level they belong to (org, profile or user)
+  const settingType = tag(objectXml, 'customSettingsType');
+  if (settingType) return [...AUDIT, { name: 'Name', type: 'string', length: 38 }, ...(settingType === 'Hierarchy' ? [{ name: 'SetupOwnerId', type: 'reference', referenceTo: 'User' }] : [])];
   const nameField = tag(objectXml, 'nameField') ?? '';
   const autoNumber = tag(nameField, 'type') === 'AutoNumber';
   const out: SchemaField[] = [...AUDIT, { name: 'Name', type: 'string', label: tag(nameField, 'label'), autoNumber, length: 80 }];

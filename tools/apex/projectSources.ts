@@ -9,6 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { ApexClassSource, ApexTriggerSource } from './host.ts';
 import { MemoryHost, type ChildRelationship } from './memoryHost.ts';
 import { readProjectObjects } from './projectObjects.ts';
+import { readCustomMetadataRecords, readSetupRows } from './projectRecords.ts';
 
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
@@ -106,6 +107,8 @@ export function projectHost(sourceDirs: string[]): MemoryHost {
     objects,
     labels,
   });
+  // Records the project's metadata deploys: custom metadata records, custom permissions, static resources, cache partitions.
+  for (const { sobject, rows } of [...readCustomMetadataRecords(sourceDirs.flatMap((d) => walk(d)), objects), ...readSetupRows(sourceDirs.flatMap((d) => walk(d)))]) host.seed(sobject, rows);
   // Permission sets of the project, with their object permissions, as an org would have them deployed.
   for (const f of sourceDirs.flatMap((d) => walk(d)).filter((x) => /\/permissionsets\/[^/]+\.permissionset-meta\.xml$/.test(x))) {
     const xml = readFileSync(f, 'utf8');

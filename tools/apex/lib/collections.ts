@@ -16,6 +16,7 @@ import { isSObjectName } from '../run/types.ts';
 import { dmlError } from './system.ts';
 import { addSObjectError } from '../run/dml.ts';
 import type { Frame } from '../run/frame.ts';
+import { settingGetAll, settingGetInstance, settingGetOrgDefaults, settingGetValues } from './customSettings.ts';
 import type { Site } from '../lower/classModel.ts';
 
 const n = (v: unknown): number => (v instanceof Dec ? v.n : Number(v));
@@ -285,19 +286,24 @@ defineNative({
 
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };
 
-/** Static methods on sObject types: custom metadata `X__mdt.getInstance/getAll`. */
+/** Static methods on sObject types: custom metadata `X__mdt.getInstance/getAll`, custom settings (lib/customSettings.ts). */
 defineNative({
   name: '$sobjectstatics',
   statics: {
-    getInstance: async (f, [type, name], site) => {
+    getInstance: async (f, [type, ...args], site) => {
       const t = String(type);
+      const name = args[0];
+      if (/__c$/i.test(t)) return settingGetInstance(f, t, args, site);
       if (!/__mdt$/i.test(t)) return unsupported(f, `${t}.getInstance`, site);
       const list = (await runSoql(f, `SELECT FIELDS(ALL) FROM ${t} WHERE DeveloperName = :name LIMIT 1`, { userMode: false, binds: { name }, sobject: t, isCount: false }, site)) as ApexList;
       f.tx.counts.queries--; // custom metadata reads do not count against SOQL limits
       return list.items[0] ?? null;
     },
+    getValues: (f, [type, ...args], site) => (/__c$/i.test(String(type)) ? settingGetValues(f, String(type), args, site) : unsupported(f, `${type}.getValues`, site)),
+    getOrgDefaults: (f, [type], site) => (/__c$/i.test(String(type)) ? settingGetOrgDefaults(f, String(type), site) : unsupported(f, `${type}.getOrgDefaults`, site)),
     getAll: async (f, [type], site) => {
       const t = String(type);
+      if (/__c$/i.test(t)) return settingGetAll(f, t, site);
       if (!/__mdt$/i.test(t)) return unsupported(f, `${t}.getAll`, site);
       const list = (await runSoql(f, `SELECT FIELDS(ALL) FROM ${t}`, { userMode: false, binds: {}, sobject: t, isCount: false }, site)) as ApexList;
       f.tx.counts.queries--;

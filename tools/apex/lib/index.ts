@@ -10,3 +10,4 @@ import './trigger.ts';
 import './async.ts';
 import './messaging.ts';
 import './eventBus.ts';
+import './platformTypes.ts';

@@ -3,7 +3,7 @@
  * Datetime as 2024-01-01T00:00:00.000Z, Decimal text kept, Jackson-style pretty printing; typed
  * deserialization into Apex classes, sObjects and collections; JSONParser/JSONToken/JSONGenerator.
  */
-import { defineNative, NObj } from './registry.ts';
+import { defineNative, NObj, parseTypeString as parseSignatureType } from './registry.ts';
 import { notImplemented } from './primitives.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Blob, Dec, EnumValue, NativeObject, SObject, TypeValue, stringValueOf, type TypeRef } from '../run/values.ts';
 import { throwEx, unsupported } from '../run/exceptions.ts';
@@ -263,6 +263,18 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
       obj.fields.set(fd.key, typed(f, v, fd.type, site, strict, fd.owner ?? cls));
     }
     return obj;
+  }
+  if (r.kind === 'native' && typeof j === 'string' && r.nt.props?.[j.toLowerCase()]) return r.nt.props[j.toLowerCase()].get(f); // a system enum's constant
+  if (r.kind === 'native' && r.nt.json) {
+    if (typeof j !== 'object' || Array.isArray(j) || j instanceof Num) throwEx(f, 'JSONException', `Cannot deserialize instance of ${t.name} from ${describe(j)} value`);
+    const o = new NObj(r.nt.name);
+    const keys = new Map(Object.entries(r.nt.json).map(([k, type]) => [k.toLowerCase(), type]));
+    for (const [k, v] of Object.entries(j)) {
+      const type = keys.get(k.toLowerCase());
+      if (type) o.set(k, v === null ? null : typed(f, v, parseSignatureType(type), site, strict));
+      else if (strict) throwEx(f, 'JSONException', `No such column '${k}' on object of type ${r.nt.name}`);
+    }
+    return o;
   }
   return unsupported(f, `JSON.deserialize into ${t.name}`, site);
 }

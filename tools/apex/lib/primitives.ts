@@ -64,7 +64,12 @@ defineNative({
     'Boolean isEmpty(String)': (f, [v]) => v === null || v === '',
     'Boolean isNotEmpty(String)': (f, [v]) => !(v === null || v === ''),
     'String join(Object, String)': (f, [l, sep]) => listItems(req(f, l)).map(str).join(str(sep ?? '')),
-    'String format(String, List<Object>)': (f, [p, args]) => formatPattern(str(p), listItems(args)),
+    // each argument as String.valueOf gives it: a class's own toString() included
+    'String format(String, List<Object>)': async (f, [p, args], site) => {
+      const items = listItems(args);
+      const texts = await Promise.all(items.map((x) => (x === null || x === undefined ? x : apexString(f, x, site))));
+      return formatPattern(str(p), texts);
+    },
     'String escapeSingleQuotes(String)': (f, [s]) => escapeSingleQuotes(str(req(f, s))),
     'String fromCharArray(List<Integer>)': (f, [l]) => String.fromCharCode(...listItems(l).map(n)),
     'String getCommonPrefix(List<String>)': (f, [l]) => {

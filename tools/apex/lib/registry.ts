@@ -19,6 +19,8 @@ export interface NativeType {
   props?: Record<string, { get: (f: Frame) => unknown; set?: (f: Frame, v: unknown) => void }>;
   construct?: (f: Frame, args: unknown[], site: Site, type: TypeRef) => unknown;
   methods?: Record<string, NativeMethod>;
+  /** JSON.deserialize into the type: its JSON keys and their Apex types (an NObj with those fields, lower-cased). */
+  json?: Record<string, string>;
   /** Public instance fields (lower-case → display) for objects like RestRequest. */
   fields?: string[];
   instanceOf?: (v: unknown) => boolean;

@@ -132,6 +132,9 @@ const SOAP_OF: Record<string, string> = {
   datetime: 'DATETIME', time: 'TIME', base64: 'BASE64BINARY', long: 'LONG', location: 'ANYTYPE', address: 'ANYTYPE', anytype: 'ANYTYPE',
 };
 const displayType = (t: string) => DISPLAY_TYPES.get(t === 'int' ? 'integer' : t) ?? DISPLAY_TYPES.get('string')!;
+// describeSObjects(names, options) and getDescribe(options): DEFERRED describes child relationships and
+// fields lazily; the answers are the same (Apex Reference, "SObjectDescribeOptions Enum")
+defineEnum('Schema.SObjectDescribeOptions', ['DEFAULT', 'DEFERRED', 'FULL'], 'SObjectDescribeOptions');
 defineEnum('System.AccessType', ['CREATABLE', 'READABLE', 'UPDATABLE', 'UPSERTABLE'], 'AccessType');
 
 // ---------------------------------------------------------------- Schema namespace

@@ -21,11 +21,8 @@ import { testInvokeContinuationMethod, testSetContinuationResponse } from './con
 
 const str = (v: unknown) => stringValueOf(v);
 
-const LEVELS = ['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'FINE', 'FINER', 'FINEST'];
-defineNative({
-  name: 'LoggingLevel',
-  props: Object.fromEntries(LEVELS.map((l, i) => [l.toLowerCase(), { get: () => new EnumValue('LoggingLevel', l, i) }])),
-});
+// an enum like any other: one value per constant (so `==` and Map keys work), values() and valueOf()
+defineEnum('LoggingLevel', ['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'FINE', 'FINER', 'FINEST'], 'System.LoggingLevel');
 
 function assertFail(f: Frame, msg: string, custom: unknown): never {
   throwEx(f, 'AssertException', custom === undefined || custom === null ? msg : `${msg}${str(custom)}`);
@@ -299,10 +296,17 @@ export function dmlError(e: DmlRowError): NObj {
   return err;
 }
 
+/** allOrNone of a Database.insert/update/… call's second argument: a Boolean, or a Database.DMLOptions' optAllOrNone (default true). */
+function allOrNoneOf(opt: unknown): boolean {
+  if (typeof opt === 'boolean') return opt;
+  if (opt instanceof NObj && opt.typeName === 'Database.DMLOptions') return opt.get('optAllOrNone') !== false;
+  return true;
+}
+
 async function dbDml(f: Frame, op: DmlOp, args: unknown[], site: Site, type: string) {
   const [records, opt] = args;
   const userMode = args.some((a) => a instanceof EnumValue && a.name === 'USER_MODE');
-  const allOrNone = typeof opt === 'boolean' ? opt : true;
+  const allOrNone = allOrNoneOf(opt);
   const rows = await dml(f, op, records, { userMode, allOrNone }, site);
   const out = rows.map((r) => {
     const o = new NObj(type);

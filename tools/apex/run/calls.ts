@@ -5,6 +5,7 @@ import { CompileError } from '../errors.ts';
 import { Frame } from './frame.ts';
 import { type NativeType, NObj, natives } from '../lib/registry.ts';
 import { type Resolved, assignable, coerce, collectionFit, enumValue, instanceOf, isPlainType, qualifyTypeArgs, resolveTypeRef, runtimeTypeName } from './types.ts';
+import { primeCheckboxes } from './checkboxes.ts';
 import { limitEx, stampTrace, throwNpe, unsupported } from './exceptions.ts';
 import { apexEquals, apexHashCode, apexString, setAdd, userKeyed } from './equality.ts';
 
@@ -339,6 +340,7 @@ export async function newObject(f: Frame, t: TypeRef, args: unknown[], site: Sit
   }
   if (r.kind === 'sobject') {
     if (args.length) unsupported(f, `new ${r.name}(<positional arguments>)`, site);
+    await primeCheckboxes(f, r.name);
     return new SObject(r.name);
   }
   return unsupported(f, `new ${t.name}`, site);
@@ -347,6 +349,7 @@ export async function newObject(f: Frame, t: TypeRef, args: unknown[], site: Sit
 export async function newWithFields(f: Frame, t: TypeRef, pairs: [string, unknown][], site: Site): Promise<unknown> {
   const r = resolveTypeRef(f, t, site);
   if (r.kind !== 'sobject') return unsupported(f, `name=value constructor arguments for ${t.name}`, site);
+  await primeCheckboxes(f, r.name);
   const so = new SObject(r.name);
   for (const [k, v] of pairs) so.put(k, v);
   return so;

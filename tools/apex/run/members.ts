@@ -9,6 +9,7 @@ import { ensureStaticInit, invoke } from './calls.ts';
 import { throwEx, throwNpe, unsupported } from './exceptions.ts';
 import { fieldInScope, hasStaticVariable, typePrefix } from '../model/names.ts';
 import { systemTypeStatus } from '../model/catalogue.ts';
+import { isCheckbox, unsetChildren } from './checkboxes.ts';
 
 export type NameResolution =
   | { kind: 'field'; consumed: number }
@@ -181,6 +182,11 @@ export function sobjectGet(f: Frame, so: SObject, name: string): unknown {
       'SObjectException',
       `SObject row was retrieved via SOQL without querying the requested field: ${so.type}.${name}`,
     );
+  if (!queried && !so.has(name)) {
+    if (isCheckbox(f, so.type, name)) return false;
+    const children = unsetChildren(f, so.type, name);
+    if (children) return children;
+  }
   return so.get(name);
 }
 

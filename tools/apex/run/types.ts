@@ -21,7 +21,10 @@ const STANDARD_SOBJECTS = new Set(
     'UserRole Document Folder AggregateResult OpportunityLineItem OpportunityContactRole AccountContactRelation ' +
     'Certificate NamedCredential RemoteProxy ExternalDataSource CustomPermission SetupEntityAccess FeedItem Topic Period ' +
     'BusinessHours Holiday Entitlement ServiceContract WorkOrder Quote QuoteLineItem Individual ConnectedApplication ' +
-    'ObjectPermissions FieldPermissions PermissionSetGroup PermissionSetLicense PermissionSetLicenseAssign CaseComment'
+    'ObjectPermissions FieldPermissions PermissionSetGroup PermissionSetLicense PermissionSetLicenseAssign CaseComment ' +
+    // tools/local-platform/data/setupObjects.ts
+    'QueueSobject UserLicense UserRecordAccess ProcessDefinition ProcessInstance ProcessInstanceWorkitem ContactPointAddress ContactPointPhone ' +
+    'ContactPointEmail QuickText OpportunityFieldHistory WorkOrderLineItem StaticResource PlatformCachePartition CronJobDetail BatchApexErrorEvent'
   )
     .split(' ')
     .map((s) => s.toLowerCase()),
@@ -34,7 +37,11 @@ export function isSObjectName(name: string): boolean {
   let known = sobjectNames.get(name);
   if (known === undefined) {
     const n = name.toLowerCase().replace(/^schema\./, '');
-    known = STANDARD_SOBJECTS.has(n) || /__(c|mdt|e|x|b|share|history|feed)$/.test(n) || n === 'sobject' || isStandardSObject(n);
+    // `Rollup__mdt.CalcItemText__c` is a field of a type, never a type itself; change events: AccountChangeEvent,
+    // Thing__ChangeEvent (Change Data Capture Developer Guide, "Change Event Object Name")
+    known =
+      !n.includes('.') &&
+      (STANDARD_SOBJECTS.has(n) || /__(c|mdt|e|x|b|share|history|feed|changeevent)$/.test(n) || /^[a-z]\w*changeevent$/.test(n) || n === 'sobject' || isStandardSObject(n));
     if (sobjectNames.size < 10_000) sobjectNames.set(name, known);
   }
   return known;
@@ -42,7 +49,8 @@ export function isSObjectName(name: string): boolean {
 
 /** Setup objects and custom metadata stay visible in tests; other rows only when the test made them. */
 const TEST_VISIBLE = new Set(
-  'user profile userrole recordtype organization permissionset permissionsetassignment permissionsetgroup group groupmember apexclass apextrigger apexpage asyncapexjob crontrigger businesshours certificate namedcredential externalcredential remotesitesetting customPermission setupentityaccess aggregateresult'
+  ('user profile userrole recordtype organization permissionset permissionsetassignment permissionsetgroup group groupmember apexclass apextrigger apexpage asyncapexjob crontrigger businesshours certificate namedcredential externalcredential remotesitesetting customPermission setupentityaccess aggregateresult ' +
+    'userlicense staticresource platformcachepartition queuesobject processdefinition permissionsetlicense cronjobdetail')
     .toLowerCase()
     .split(' '),
 );

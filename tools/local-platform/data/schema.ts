@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { ApiError } from '../http/errors.ts';
+import { SETUP_OBJECTS } from './setupObjects.ts';
 
 /**
  * Field definitions of the sObjects this platform serves. Standard objects are fixed here; custom
@@ -84,7 +85,8 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
   {
     name: 'Account', label: 'Account',
     fields: [...audit(), f('Name', 'string', { required: true }), pick('Type', ACCOUNT_TYPES), pick('Industry', INDUSTRIES), f('Phone', 'phone'), f('Fax', 'phone'), f('Website', 'url'),
-      f('AccountNumber', 'string', len(40)), f('Site', 'string', len(80)), f('TickerSymbol', 'string', len(20)), pick('Ownership', ['Public', 'Private', 'Subsidiary', 'Other']), f('Sic', 'string', len(20)), pick('AccountSource', LEAD_SOURCES),
+      f('AccountNumber', 'string', len(40)), f('Site', 'string', len(80)), f('TickerSymbol', 'string', len(20)), pick('Ownership', ['Public', 'Private', 'Subsidiary', 'Other']), f('Sic', 'string', len(20)), f('SicDesc', 'string', len(80)), pick('AccountSource', LEAD_SOURCES),
+      f('YearStarted', 'string', len(4)), f('NaicsCode', 'string', len(8)), f('NaicsDesc', 'string', len(120)), f('DunsNumber', 'string', len(9)), f('Tradestyle', 'string', len(255)), sys('LastActivityDate', 'date'),
       ...address('Billing'), ...address('Shipping'),
       f('NumberOfEmployees', 'int'), f('AnnualRevenue', 'currency'), f('Description', 'textarea'), pick('Rating', ['Hot', 'Warm', 'Cold']),
       ref('ParentId', 'Account', 'Parent'), ref('OwnerId', 'User', 'Owner')],
@@ -141,7 +143,7 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('Title', 'string', len(80)), f('Department', 'string', len(80)), ref('ManagerId', 'User', 'Manager'),
       ref('UserRoleId', 'UserRole', 'UserRole'), sys('LastLoginDate', 'datetime')],
   },
-  { name: 'Profile', label: 'Profile', fields: [...audit(), f('Name', 'string', { required: true }), f('Description', 'textarea'), f('UserType', 'picklist')] },
+  { name: 'Profile', label: 'Profile', fields: [...audit(), f('Name', 'string', { required: true }), f('Description', 'textarea'), f('UserType', 'picklist'), ref('UserLicenseId', 'UserLicense', 'UserLicense')] },
   {
     name: 'PermissionSet', label: 'Permission Set',
     fields: [...audit(), f('Name', 'string', { required: true, length: 80 }), f('Label', 'string', { required: true, length: 80 }), f('Description', 'textarea', len(255)), f('NamespacePrefix'),
@@ -230,6 +232,7 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     fields: [...audit(), f('Name'), f('ScratchOrg'), f('SignupUsername'), f('Edition', 'picklist'), f('ExpirationDate', 'date'), f('OrgName'), f('Description', 'textarea'),
       ref('ScratchOrgInfoId', 'ScratchOrgInfo', 'ScratchOrgInfo'), f('Namespace'), f('Features', 'textarea'), ref('OwnerId', 'User', 'Owner')],
   },
+  ...SETUP_OBJECTS,
 ];
 
 const STANDARD = new Map(STANDARD_OBJECTS.map((o) => [o.name.toLowerCase(), o]));
@@ -238,7 +241,7 @@ const STANDARD = new Map(STANDARD_OBJECTS.map((o) => [o.name.toLowerCase(), o]))
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** Deployed CustomObject definitions (the Metadata module's getCustomObject), set by the server. */
-type CustomObjectSource = (db: DatabaseSync, orgId: string, name: string) => { name: string; label?: string; fields: { name: string; type?: string; length?: number; referenceTo?: string; relationshipName?: string; required?: boolean }[] } | undefined;
+type CustomObjectSource = (db: DatabaseSync, orgId: string, name: string) => { name: string; label?: string; customSettingsType?: string; fields: { name: string; type?: string; length?: number; referenceTo?: string; relationshipName?: string; required?: boolean }[] } | undefined;
 let customObjects: CustomObjectSource | undefined;
 export function setCustomObjectSource(source: CustomObjectSource | undefined): void {
   customObjects = source;
@@ -257,11 +260,12 @@ function deployedLength(type: string, length: number | undefined): number | unde
   return t === 'textarea' ? 255 : undefined;
 }
 
-function deployedFields(db: DatabaseSync, orgId: string, name: string): { label?: string; apiName: string; fields: FieldDef[] } | undefined {
+function deployedFields(db: DatabaseSync, orgId: string, name: string): { label?: string; apiName: string; customSettingsType?: string; fields: FieldDef[] } | undefined {
   const d = customObjects?.(db, orgId, name);
   if (!d) return undefined;
   return {
     label: d.label,
+    customSettingsType: d.customSettingsType,
     apiName: d.name,
     // A name Salesforce would refuse (deployed before names were checked) is left out, never handed to SQL.
     fields: d.fields
@@ -293,6 +297,10 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
   const fields: FieldDef[] = [...audit()];
   if (apiName.endsWith('__mdt')) {
     for (const n of ['DeveloperName', 'MasterLabel', 'Label', 'QualifiedApiName', 'NamespacePrefix', 'Language']) fields.push(f(n));
+  } else if (deployed?.customSettingsType) {
+    // custom settings have no owner; a hierarchy setting's row belongs to the org, a profile or a user (as projectObjects.ts reads them for apex-test)
+    fields.push(f('Name', 'string', len(38)));
+    if (deployed.customSettingsType === 'Hierarchy') fields.push(f('SetupOwnerId', 'reference', { referenceTo: 'User' }));
   } else fields.push(f('Name', 'string', len(80)), ref('OwnerId', 'User', 'Owner'));
   for (const d of deployed?.fields ?? []) if (!fields.some((x) => x.name.toLowerCase() === d.name.toLowerCase())) fields.push(d);
   for (const r of rows) {

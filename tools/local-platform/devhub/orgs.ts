@@ -3,6 +3,7 @@ import { newId } from '../data/ids.ts';
 import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from '../data/store.ts';
 import { ADMIN_PROFILE, API_ONLY_PROFILE } from '../data/access.ts';
 import { API_INTEGRATION_PSL } from '../data/licenses.ts';
+import { MORE_STANDARD_PROFILES, STANDARD_PRICEBOOK, USER_LICENSES } from '../../apex/standardRows.ts';
 
 /**
  * Creating an org: its row, its Organization record, the standard profiles and its admin user.
@@ -32,7 +33,10 @@ export function createOrg(db: DatabaseSync, spec: NewOrg): { org: StoredOrg; adm
       edition: spec.edition, features: spec.features ?? [], settings: spec.settings ?? {}, hubId: spec.hubId, expiresAt: spec.expiresAt,
     });
     const profileIds: Record<string, string> = {};
-    for (const p of STANDARD_PROFILES) profileIds[p] = insertRecord(db, id, 'Profile', { Name: p, UserType: 'Standard' }, { trusted: true });
+    const licenseIds = Object.fromEntries(USER_LICENSES.map((l) => [l.Name, insertRecord(db, id, 'UserLicense', l, { trusted: true })]));
+    for (const p of STANDARD_PROFILES) profileIds[p] = insertRecord(db, id, 'Profile', { Name: p, UserType: 'Standard', UserLicenseId: licenseIds['Salesforce'] }, { trusted: true });
+    for (const p of MORE_STANDARD_PROFILES) insertRecord(db, id, 'Profile', { Name: p.name, UserType: 'Standard', UserLicenseId: licenseIds[p.license] }, { trusted: true });
+    insertRecord(db, id, 'Pricebook2', STANDARD_PRICEBOOK, { trusted: true });
     seedPermissionSetLicenses(db, id);
     const adminId = insertRecord(
       db, id, 'User',

@@ -26,6 +26,8 @@ export interface CustomObjectInfo {
   label?: string;
   pluralLabel?: string;
   fields: CustomFieldInfo[];
+  /** Custom settings: 'Hierarchy' or 'List' (their rows have SetupOwnerId or only a Name). */
+  customSettingsType?: string;
 }
 
 const MDT_FIELD_TYPES = ['Checkbox', 'Date', 'DateTime', 'Email', 'MetadataRelationship', 'Number', 'Percent', 'Phone', 'Picklist', 'Text', 'TextArea', 'LongTextArea', 'Url'];
@@ -87,7 +89,7 @@ export const customObject: Handler = (c) => {
     f.bool('unique');
     f.bool('externalId');
   }
-  const info: CustomObjectInfo = { name: c.fullName, label, pluralLabel, fields: readFields(xml.reader.node) };
+  const info: CustomObjectInfo = { name: c.fullName, label, pluralLabel, fields: readFields(xml.reader.node), customSettingsType: text(xml.reader.node['customSettingsType']) };
   return { problems: r.problems.map((p) => ({ ...p, fileName: c.xmlFileName })), data: { ...info } };
 };
 

@@ -1,0 +1,43 @@
+/**
+ * What an sObject built in Apex (not queried) reads for a field it never set:
+ * - a Checkbox field is never null: it reads false (Apex Developer Guide, "Primitive Data Types":
+ *   Boolean fields of sObjects default to false);
+ * - a child relationship (`acc.Contacts`, `meta.Children__r`) reads an empty list, so code can call
+ *   `isEmpty()` on records it made in memory (issue 18's field report, custom metadata `X__r`).
+ * Each sObject type is described once per org host, when code first constructs it; reads then
+ * answer synchronously.
+ */
+import { ApexList } from './values.ts';
+import type { Frame } from './frame.ts';
+
+interface Shape {
+  checkboxes: Set<string>;
+  /** child relationship name (lower case) → child sObject */
+  children: Map<string, string>;
+}
+
+const byHost = new WeakMap<object, Map<string, Shape>>();
+
+export async function primeCheckboxes(f: Frame, sobject: string): Promise<void> {
+  const host = f.tx.host;
+  let types = byHost.get(host);
+  if (!types) byHost.set(host, (types = new Map()));
+  const key = sobject.toLowerCase();
+  if (types.has(key) || !host.describeSObject) return;
+  types.set(key, { checkboxes: new Set(), children: new Map() });
+  const d = await f.tx.hostCall(() => host.describeSObject!(sobject)).catch(() => undefined);
+  types.set(key, {
+    checkboxes: new Set((d?.fields ?? []).filter((x) => x.type === 'boolean').map((x) => x.name.toLowerCase())),
+    children: new Map((d?.childRelationships ?? []).filter((c) => c.relationshipName).map((c) => [c.relationshipName!.toLowerCase(), c.childSObject])),
+  });
+}
+
+export function isCheckbox(f: Frame, sobject: string, field: string): boolean {
+  return byHost.get(f.tx.host)?.get(sobject.toLowerCase())?.checkboxes.has(field.toLowerCase()) ?? false;
+}
+
+/** An empty list for a child relationship of the type, else undefined. */
+export function unsetChildren(f: Frame, sobject: string, field: string): ApexList | undefined {
+  const child = byHost.get(f.tx.host)?.get(sobject.toLowerCase())?.children.get(field.toLowerCase());
+  return child ? new ApexList([], { name: child, args: [], array: 0 }) : undefined;
+}
