@@ -33,7 +33,7 @@ function verifyScript(connection: string, objects: string[]): string {
   HttpRequest r = new HttpRequest();
   r.setEndpoint(t.instanceUrl + '/services/apexrest/records/v1/${object}?limit=1');
   r.setMethod('GET');
-  r.setTimeout(20000);
+  r.setTimeout(60000);
   r.setHeader('Authorization', 'Bearer ' + t.accessToken);
   HttpResponse res = new Http().send(r);
   System.debug(LoggingLevel.ERROR, 'VERIFY_RECORDS_${object} ' + res.getStatusCode() + ' ' + res.getBody());
@@ -50,8 +50,11 @@ export async function verifyRemoteRecords(state: SetupState, consumerAlias: stri
   const objects = state.remoteRecords?.objects.map((o) => o.name) ?? [];
   if (!objects.length) return [];
   const targets = providerTargets(state, providerAlias);
-  const checks = await Promise.all(
-    targets.map(async (target, i) => {
+  // One source org at a time: each check holds an Apex transaction in A while it waits for the source org's
+  // Apex REST, which needs a transaction of its own (on the local platform, another Apex worker).
+  const checks: RemoteRecordsCheck[][] = [];
+  for (const [i, target] of targets.entries()) {
+    checks.push(await (async () => {
       const connection = connectionRecord(i);
       const started = performance.now();
       const run = await runAnonymousApex(consumerAlias, verifyScript(connection, objects));
@@ -74,8 +77,8 @@ export async function verifyRemoteRecords(state: SetupState, consumerAlias: stri
           return { ...base, ok: records > 0 || inB === 0, records, detail: records === 0 && inB > 0 ? `${target.alias} has ${object} rows but A got none` : undefined };
         }),
       );
-    }),
-  );
+    })());
+  }
   return checks.flat();
 }
 
