@@ -13,6 +13,10 @@ export default tseslint.config(
       // The Apex runtime handles values of any Apex type; `any` at those seams is deliberate.
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // Class chains are walked from `this` (for (let c = this; c; c = c.superClass)); proxies keep their parent.
+      '@typescript-eslint/no-this-alias': 'off',
+      // A handler declared before the server that calls it and assigned once the server listens.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
 );

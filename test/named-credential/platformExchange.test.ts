@@ -37,7 +37,8 @@ async function deploySource(files: Record<string, string>, extra: Record<string,
     const mdPath = rel.endsWith('.crt-meta.xml') || rel.endsWith('.crt') ? rel : rel.replace(/-meta\.xml$/, '');
     zip.file(mdPath, content);
     const name = file!.replace(/\..*$/, '');
-    (members[typeOf[folder!]!] ??= []).includes(name) || members[typeOf[folder!]!]!.push(name);
+    const list = (members[typeOf[folder!]!] ??= []);
+    if (!list.includes(name)) list.push(name);
   }
   const types = Object.entries(members).map(([t, m]) => `<types>${m.map((x) => `<members>${x}</members>`).join('')}<name>${t}</name></types>`).join('');
   zip.file('package.xml', `<?xml version="1.0" encoding="UTF-8"?><Package ${MD}>${types}<version>66.0</version></Package>`);

@@ -4,8 +4,9 @@
  */
 import type { ApexHost } from './host.ts';
 import { loadProgram, runInTransaction, describeFailure, type ApexFailure } from './run/runtime.ts';
-import { Lowering } from './lower/declarations.ts';
-import { parseApex } from './parse/parse.ts';
+// Loaded here for their place in the evaluation order of the runtime's import cycle (names unused).
+import './lower/declarations.ts';
+import './parse/parse.ts';
 import { CompileError } from './errors.ts';
 import { ClassDef, type MethodDef, type Site } from './lower/classModel.ts';
 import { programFor, type Program } from './check/program.ts';
@@ -16,7 +17,7 @@ import { dml } from './run/dml.ts';
 import { recordToSObject } from './run/data.ts';
 import { ApexThrow } from './errors.ts';
 import type { ApexClassSource, SObjectRecord } from './host.ts';
-import { ApexList, ApexMap, Blob } from './run/values.ts';
+import { ApexList, type ApexMap, Blob } from './run/values.ts';
 import { newRestRequest, newRestResponse } from './lib/web.ts';
 import { serialize, parseJson, typed } from './lib/json.ts';
 import type { NObj } from './lib/registry.ts';

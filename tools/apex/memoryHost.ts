@@ -16,7 +16,7 @@ import { MORE_STANDARD_PROFILES, STANDARD_PRICEBOOK, USER_LICENSES } from './sta
 
 type Rec = Record<string, unknown> & { Id: string };
 /** soql-parser-js takes ~100 ms per parse; queries repeat, so parses are kept. */
-const parsedQueries = new Map<string, any>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+const parsedQueries = new Map<string, any>();  
 
 export interface MemoryHostOptions {
   orgId?: string;
@@ -106,11 +106,11 @@ function cmp(a: unknown, b: unknown): number {
   return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type WhereToken = { kind: '(' | ')' | 'AND' | 'OR' | 'NOT' } | { kind: 'cond'; cond: any };
 
 /** A WHERE chain of soql-parser-js as tokens: parentheses (from openParen/closeParen), conditions, AND/OR/NOT. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 function whereTokens(w: any, out: WhereToken[] = []): WhereToken[] {
   if (!w) return out;
   const left = w.left;
@@ -407,7 +407,7 @@ export class MemoryHost implements ApexHost {
   }
 
   /** Runs a parsed query (also a child subquery, with `within` restricting it to one parent). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   private select(q: any, type: string, options: QueryOptions, allRows: boolean, within?: { field: string; id: string }): SObjectRecord[] {
     let rows = [...this.table(type).values()];
     if (allRows) rows.push(...[...this.recycleBin.values()].filter((r) => String((r.attributes as { type?: string } | undefined)?.type ?? '').toLowerCase() === type.toLowerCase()));
@@ -445,7 +445,7 @@ export class MemoryHost implements ApexHost {
     return rows.map((r) => this.project(r, q, type, options, allRows));
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   private subquery(parent: Rec, parentType: string, sub: any, options: QueryOptions, allRows: boolean): unknown {
     const rel = this.childRelationships.find((c) => c.parent.toLowerCase() === parentType.toLowerCase() && c.name.toLowerCase() === String(sub.relationshipName).toLowerCase());
     if (!rel)
@@ -455,7 +455,7 @@ export class MemoryHost implements ApexHost {
     return { totalSize: records.length, done: true, records };
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   private project(r: Rec, q: any, type: string, options: QueryOptions, allRows: boolean): SObjectRecord {
     const out: SObjectRecord = { attributes: { type, url: `/services/data/v65.0/sobjects/${type}/${r.Id}` } };
     for (const fld of q.fields) {
@@ -484,7 +484,7 @@ export class MemoryHost implements ApexHost {
     return out;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   private evalWhere(r: Rec, w: any, binds: Record<string, unknown>): boolean {
     if (!w) return true;
     let tokens = this.whereTokens.get(w);
@@ -527,10 +527,10 @@ export class MemoryHost implements ApexHost {
     return expr();
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   private whereTokens = new WeakMap<object, WhereToken[]>();
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   private evalCond(r: Rec, c: any, binds: Record<string, unknown>): boolean {
     const v = this.getPath(r, String(c.field).split('.'));
     if (c.valueQuery) {
@@ -569,7 +569,7 @@ export class MemoryHost implements ApexHost {
   private semiJoins = new WeakMap<object, WeakMap<object, unknown[]>>();
 
   /** `Id IN (SELECT AccountId FROM Contact …)`: the subquery's values, once per query and binds. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   private semiJoin(sub: any, binds: Record<string, unknown>): unknown[] {
     let byBinds = this.semiJoins.get(sub);
     if (!byBinds) this.semiJoins.set(sub, (byBinds = new WeakMap()));

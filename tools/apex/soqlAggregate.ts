@@ -54,8 +54,14 @@ export function aggregatePaths(q: Query): string[] {
     else if (x.type === 'FieldRelationship') out.add(x.rawValue!);
     else if (x.type === 'FieldFunctionExpression') fromFn(x);
   }
-  for (const g of groupByList(q)) g.field ? out.add(g.field) : fromFn(g.fn!);
-  for (const o of orderByList(q)) o.field ? out.add(o.field) : o.fn && fromFn(o.fn);
+  for (const g of groupByList(q)) {
+    if (g.field) out.add(g.field);
+    else fromFn(g.fn!);
+  }
+  for (const o of orderByList(q)) {
+    if (o.field) out.add(o.field);
+    else if (o.fn) fromFn(o.fn);
+  }
   walkHaving(q.having, (c) => (c.field ? out.add(c.field) : c.fn && fromFn(c.fn)));
   return [...out];
 }

@@ -13,7 +13,7 @@
  * UTF is Java's modified UTF-8 with a u16 length. Java's JKS provider lower-cases aliases when it stores
  * them and when it looks them up, so we store them lower-cased too: keytool finds the entry by any case.
  */
-import { X509Certificate, createHash, timingSafeEqual } from 'node:crypto';
+import { type X509Certificate, createHash, timingSafeEqual } from 'node:crypto';
 import { certErrors } from './certErrors.ts';
 import { assertValidApiName } from './apiName.ts';
 import { checkKeyPair, readCertificate, readPkcs8Der } from './checkKeyPair.ts';

@@ -3,7 +3,7 @@
  * compiles each source, links superclasses and interfaces, and resolves type names the way Apex
  * does (inner classes of the current class and its outers, then top-level classes, then System).
  */
-import { ClassDef, type MethodDef } from '../lower/classModel.ts';
+import { type ClassDef, type MethodDef } from '../lower/classModel.ts';
 import { Lowering } from '../lower/declarations.ts';
 import { builtinExceptions } from '../lib/exceptions.ts';
 import { parseApex, sourceHash, type ParserRuleContext } from '../parse/parse.ts';

@@ -8,7 +8,7 @@ import { notImplemented } from './primitives.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Blob, Dec, EnumValue, NativeObject, SObject, TypeValue, stringValueOf, type TypeRef } from '../run/values.ts';
 import { throwEx, unsupported } from '../run/exceptions.ts';
 import { resolveTypeName, isSObjectName, enumValue, runtimeTypeName } from '../run/types.ts';
-import { Frame } from '../run/frame.ts';
+import { type Frame } from '../run/frame.ts';
 import type { Site, ClassDef } from '../lower/classModel.ts';
 import { jsonTooDeep, jsonTooDeepMessage } from '../../core/jsonDepth.ts';
 
@@ -177,7 +177,7 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
       if (j instanceof Num) return Math.trunc(numValue(j));
       if (typeof j === 'string' && /^-?\d+$/.test(j)) return Number(j);
       throwEx(f, 'JSONException', `Cannot deserialize instance of integer from ${describe(j)} value`);
-    // eslint-disable-next-line no-fallthrough
+     
     case 'decimal':
     case 'double':
       if (j instanceof Num || (typeof j === 'string' && /^-?[\d.]+$/.test(j))) {
@@ -186,12 +186,12 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
         return new Dec(Number(text), n === 'double' ? undefined : m ? m[1].length : 0, n === 'double');
       }
       throwEx(f, 'JSONException', `Cannot deserialize instance of decimal from ${describe(j)} value`);
-    // eslint-disable-next-line no-fallthrough
+     
     case 'boolean':
       if (typeof j === 'boolean') return j;
       if (typeof j === 'string') return j.toLowerCase() === 'true';
       throwEx(f, 'JSONException', `Cannot deserialize instance of boolean from ${describe(j)} value`);
-    // eslint-disable-next-line no-fallthrough
+     
     case 'datetime':
       if (typeof j === 'string') {
         const ms = Date.parse(j);
@@ -200,15 +200,15 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
       }
       if (j instanceof Num) return new ApexDatetime(numValue(j));
       throwEx(f, 'JSONException', `Cannot deserialize instance of datetime from ${describe(j)} value`);
-    // eslint-disable-next-line no-fallthrough
+     
     case 'date':
       if (typeof j === 'string' && /^\d{4}-\d{2}-\d{2}/.test(j)) return new ApexDate(Date.parse(j.slice(0, 10) + 'T00:00:00Z'));
       throwEx(f, 'JSONException', `Cannot deserialize instance of date from ${describe(j)} value`);
-    // eslint-disable-next-line no-fallthrough
+     
     case 'blob':
       if (typeof j === 'string') return new Blob(Buffer.from(j, 'base64'));
       throwEx(f, 'JSONException', `Cannot deserialize instance of blob from ${describe(j)} value`);
-    // eslint-disable-next-line no-fallthrough
+     
     case 'list':
     case 'set': {
       if (!Array.isArray(j)) throwEx(f, 'JSONException', `Cannot deserialize instance of ${n} from ${describe(j)} value`);
@@ -367,7 +367,7 @@ defineNative({
       return c ? tokenCache.get(c.t) : null;
     },
     'Boolean hasCurrentToken()': (f, p: JsonParserObj) => !!p.cur(),
-    'void clearCurrentToken()': (f, p: JsonParserObj) => null,
+    'void clearCurrentToken()': () => null,
     'String getCurrentName()': (f, p: JsonParserObj) => p.cur()?.name ?? null,
     'String getText()': (f, p: JsonParserObj) => {
       const c = pcur(f, p);

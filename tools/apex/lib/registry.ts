@@ -8,9 +8,9 @@ import type { Frame } from '../run/frame.ts';
 import type { Site } from '../lower/classModel.ts';
 import { ApexList, EnumValue, NativeObject, type TypeRef } from '../run/values.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type NativeFn = (f: Frame, args: any[], site: Site) => unknown;
-export type NativeMethod = (f: Frame, self: any, args: any[], site: Site) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type NativeMethod = (f: Frame, self: any, args: any[], site: Site) => unknown;  
 
 export interface NativeType {
   /** Display name, e.g. 'HttpRequest', 'Auth.JWT'. */
@@ -25,7 +25,7 @@ export interface NativeType {
   fields?: string[];
   instanceOf?: (v: unknown) => boolean;
   /** Instance members that are not fixed names (`Account.SObjectType.fields.Name`): asked after `fields`. */
-  instanceMember?: (f: Frame, self: any, name: string, site: Site) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+  instanceMember?: (f: Frame, self: any, name: string, site: Site) => unknown;  
   /** Static members that are not fixed names (`Schema.SObjectType.Account`): asked after `props`. */
   staticMember?: (f: Frame, name: string, site: Site) => unknown;
   /**

@@ -5,7 +5,7 @@ import { defineEnum, defineNative, NObj } from './registry.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexObject, ApexSet, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../run/values.ts';
 import { newObject, callVirtual, asyncHooks } from '../run/calls.ts';
 import { throwEx, throwNpe, unsupported, limitEx } from '../run/exceptions.ts';
-import { valueEquals } from '../run/operators.ts';
+import '../run/operators.ts'; // evaluation order of the runtime's import cycle
 import { instanceOf, runtimeTypeName } from '../run/types.ts';
 import { runSoql } from '../run/data.ts';
 import { dml, type DmlOp, type DmlRowError } from '../run/dml.ts';

@@ -4,7 +4,7 @@
  */
 import { ClassDef, type FieldDef, type MethodDef, type St } from './classModel.ts';
 import { CompileError } from '../errors.ts';
-import { Frame } from '../run/frame.ts';
+import { type Frame } from '../run/frame.ts';
 import { type Modifiers, parseModifiers, parseTypeRef } from '../parse/syntax.ts';
 import { NORMAL, Scope } from './scope.ts';
 import { StatementLowering } from './statements.ts';

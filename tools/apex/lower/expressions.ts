@@ -1,10 +1,10 @@
 /**
  * Lowering of expressions to closures: operators, names, calls, construction, inline SOQL.
  */
-import { ApexList, ApexMap, Dec, SObject, type TypeRef } from '../run/values.ts';
-import { ClassDef, type Ex, type Site } from './classModel.ts';
-import { Frame } from '../run/frame.ts';
-import { type LValue, Scope, syncEx } from './scope.ts';
+import { ApexList, type ApexMap, Dec, SObject, type TypeRef } from '../run/values.ts';
+import { type ClassDef, type Ex, type Site } from './classModel.ts';
+import { type Frame } from '../run/frame.ts';
+import { type LValue, type Scope, syncEx } from './scope.ts';
 import { type NameResolution, assignName, evalName, getMember, index, resolveName, setIndex, setMember } from '../run/members.ts';
 import { arith, compare, negate, refEquals, valueEquals } from '../run/operators.ts';
 import { callMethod, callStatic, callSuper, callUnqualified, newCollection, newCollectionFrom, newObject, newWithFields } from '../run/calls.ts';

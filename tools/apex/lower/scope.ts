@@ -1,8 +1,7 @@
 /** What lowering shares: statement result codes, sync-capable expressions, block scopes of locals. */
-import { ClassDef, type Ex, type St } from './classModel.ts';
-import { Frame } from '../run/frame.ts';
+import { type ClassDef, type Ex, type St } from './classModel.ts';
+import { type Frame } from '../run/frame.ts';
 import type { TypeRef } from '../run/values.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
 
 /** Builds an expression that also offers a synchronous evaluator (saves a microtask per node). */
 export function syncEx(fn: (f: Frame) => unknown): Ex {

@@ -1,7 +1,7 @@
 /** Lowering of statements to closures that return NORMAL, BREAK, CONTINUE or RETURN. */
 import { ApexList, ApexObject, Dec, EnumValue, type TypeRef } from '../run/values.ts';
 import { callMethod } from '../run/calls.ts';
-import { BREAK, CONTINUE, NORMAL, RETURN, Scope, runSt } from './scope.ts';
+import { BREAK, CONTINUE, NORMAL, RETURN, type Scope, runSt } from './scope.ts';
 import type { Ex, Site, St } from './classModel.ts';
 import { ExpressionLowering } from './expressions.ts';
 import { cname, hasTok, kids, rule, rules, text } from '../parse/tree.ts';

@@ -49,7 +49,7 @@ export function triggerBodyText(source: string, header: TriggerHeader): string {
 export function readTriggerHeader(source: string): { header: TriggerHeader } | { error: TriggerSyntaxError } {
   const listener = new FirstError();
   const { parser } = ApexParserFactory.createLexerAndParser(source, listener);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   const unit = parser.triggerUnit() as any;
   if (listener.error) return { error: listener.error };
   const ids = unit.id_list();

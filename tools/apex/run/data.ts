@@ -1,12 +1,12 @@
 /** SOQL and DML against the host, and System.runAs. */
 import { ApexDate, ApexDatetime, ApexList, ApexSet, Blob, Dec, EnumValue, SObject } from './values.ts';
-import { ApexThrow, UnsupportedError } from '../errors.ts';
-import { Frame } from './frame.ts';
+import '../errors.ts'; // evaluation order of the runtime's import cycle
+import { type Frame } from './frame.ts';
 import { LIMITS } from './transaction.ts';
 import type { SObjectRecord } from '../host.ts';
 import type { Site } from '../lower/classModel.ts';
 import { limitEx, throwEx, unsupported } from './exceptions.ts';
-import { isTestDataObject, runtimeTypeName } from './types.ts';
+import { isTestDataObject } from './types.ts';
 
 /** Turns Apex values into plain JSON-able bind values for the host's SOQL engine. */
 export function toPlain(v: unknown): unknown {

@@ -1,7 +1,7 @@
 /** Throwing Apex exceptions from the runtime, and catching them. */
 import { ApexObject } from './values.ts';
 import { ApexThrow, UnsupportedError } from '../errors.ts';
-import { Frame } from './frame.ts';
+import { type Frame } from './frame.ts';
 import type { Site } from '../lower/classModel.ts';
 import { exceptionClass } from '../lib/exceptions.ts';
 

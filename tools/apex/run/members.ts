@@ -1,8 +1,8 @@
 /** Names, fields, statics and indexing: reading and writing what an expression names. */
 import { ApexList, ApexObject, ApexSet, Dec, SObject, TypeValue } from './values.ts';
-import { ClassDef, type Site } from '../lower/classModel.ts';
+import { type ClassDef, type Site } from '../lower/classModel.ts';
 import { CompileError } from '../errors.ts';
-import { Frame } from './frame.ts';
+import { type Frame } from './frame.ts';
 import { NObj, natives } from '../lib/registry.ts';
 import { type Resolved, coerce, enumValue, isPlainType, resolveTypeName, runtimeTypeName, typeValue } from './types.ts';
 import { ensureStaticInit, invoke } from './calls.ts';

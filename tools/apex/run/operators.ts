@@ -1,6 +1,6 @@
 /** Apex operators: equality, arithmetic with Integer/Long/Decimal/Double rules, comparisons. */
 import { Blob, ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, SObject, UnsupportedEquality, definesEquality, stringValueOf, TypeValue } from './values.ts';
-import { Frame } from './frame.ts';
+import { type Frame } from './frame.ts';
 import type { Site } from '../lower/classModel.ts';
 import { runtimeTypeName } from './types.ts';
 import { throwEx, throwNpe, unsupported } from './exceptions.ts';

@@ -12,7 +12,7 @@ import { Lowering } from '../lower/declarations.ts';
 import { parseApex, sourceHash } from '../parse/parse.ts';
 import { readTriggerHeader, triggerBodyText, type TriggerEvent } from '../parse/triggerSource.ts';
 import { CompileError } from '../errors.ts';
-import { ApexList, ApexMap, SObject } from './values.ts';
+import { ApexList, ApexMap, type SObject } from './values.ts';
 import { invoke } from './calls.ts';
 import { ApexThrow } from '../errors.ts';
 import { throwEx } from './exceptions.ts';

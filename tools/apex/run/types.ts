@@ -1,8 +1,8 @@
 /** Types at run time: name resolution, instanceof, assignability, coercion and casts. */
 import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, EnumValue, NativeObject, SObject, type TypeRef, TypeValue, typeRefToString } from './values.ts';
-import { ClassDef, type Site } from '../lower/classModel.ts';
+import { type ClassDef, type Site } from '../lower/classModel.ts';
 import { CompileError } from '../errors.ts';
-import { Frame } from './frame.ts';
+import { type Frame } from './frame.ts';
 import { type NativeType, natives } from '../lib/registry.ts';
 import { throwEx } from './exceptions.ts';
 import { isStandardSObject } from '../model/catalogue.ts';

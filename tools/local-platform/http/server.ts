@@ -351,7 +351,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const existing = getDevHub(db);
   const hubPort = await listen(hubServer, wantedPort);
   let hub = existing;
-  let cliApp: CliAppInfo;
   const keyPath = join(home, 'keys', 'devhub-cli.key');
   const certPath = join(home, 'keys', 'devhub-cli.crt');
   if (!hub) {
@@ -380,7 +379,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   }
   if (!existsSync(keyPath)) log(`warning: the CLI app key ${keyPath} is missing; run reset --force to regenerate`);
   const clientId = (db.prepare("SELECT value FROM meta WHERE key = 'cli_client_id'").get() as { value: string }).value;
-  cliApp = { clientId, keyPath, certPath };
+  const cliApp: CliAppInfo = { clientId, keyPath, certPath };
   hubServerOrg.id = hub.id;
   servers.set(hub.id, hubServer);
 
