@@ -141,6 +141,18 @@ describe('setup:orgs on the local platform', () => {
     expect(run.json.result!.verify.accounts).toEqual(first.verify.accounts); // no second import of sample data
   });
 
+  it('restarts a local platform that was killed, then verifies again', async () => {
+    // Before: "Dev Hub: already done", then "fetch failed" with no hint (issue 21); the next command must bring it back.
+    const pid = Number((await readFile(join(world.env.LOCAL_SF_HOME, 'server.pid'), 'utf8')).trim());
+    process.kill(pid, 'SIGKILL');
+    await until(() => !alive(pid), 10_000);
+    // The restarted platform starts from the world's environment; its apps are not new, so no propagation.
+    const run = await cli('setupOrgs', [], { LOCAL_SF_PROPAGATION_REQUESTS: '0' });
+    expect(run.json.status, JSON.stringify(run.json)).toBe(0);
+    expect(run.json.result!.provider.orgId).toBe(first.provider.orgId);
+    expect(run.json.result!.verify.accounts).toEqual(first.verify.accounts);
+  });
+
   it.each(['token', 'consumer', 'provider', 'certificate'])('resumes a run interrupted before %s', async (step) => {
     await interruptBefore(step);
     const run = await cli('setupOrgs');
@@ -310,3 +322,20 @@ describe('teardown', () => {
     expect(verify.json.name).toBe('NotSetUp');
   });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(ok: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -65,6 +65,7 @@ async function setUpExtraProvider(ctx: Ctx, alias: string): Promise<ExtraProvide
 export const moreProvidersStep: Step = {
   id: 'more-providers',
   title: 'More source orgs (--providers): integration user, External Client App, sample Accounts',
+  applies: (ctx) => extraProviderAliases(ctx).length > 0 || (ctx.state.extraProviders?.length ?? 0) > 0,
   async stillDone(ctx) {
     const wanted = extraProviderAliases(ctx);
     const have = ctx.state.extraProviders ?? [];
@@ -87,6 +88,7 @@ const sameList = (a: string[] | undefined, b: string[] | undefined) => JSON.stri
 export const exposeStep: Step = {
   id: 'expose',
   title: 'Source orgs expose the --objects (Exposed_Object__mdt, read permission, sample records)',
+  applies: (ctx) => (ctx.options.objects?.length ?? 0) > 0 || !!ctx.state.remoteRecords,
   stillDone: async (ctx) => sameList(ctx.state.remoteRecords?.objects.map((o) => o.name), ctx.options.objects) && sameList(ctx.state.remoteRecords?.connections, providerTargets(ctx.state, ctx.options.providerAlias).map((_, i) => connectionRecord(i))),
   async run(ctx) {
     const o = ctx.options;
@@ -151,6 +153,7 @@ export function consumerExtras(ctx: Ctx, renderFor: (input: Parameters<typeof re
 export const extraTokensStep: Step = {
   id: 'extra-tokens',
   title: 'Each further source org issues A a token',
+  applies: (ctx) => (ctx.state.extraProviders?.length ?? 0) > 0,
   async run(ctx) {
     const o = ctx.options;
     const extras = ctx.state.extraProviders ?? [];

@@ -247,6 +247,7 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
   const timings: Record<string, number> = {};
   let rerun = false;
   for (const step of steps) {
+    if (step.applies && !step.applies(ctx)) continue;
     const recorded = state.done[step.id];
     if (!rerun && recorded && (!step.stillDone || (await step.stillDone(ctx)))) {
       options.progress.skip(step.title, 'already done');

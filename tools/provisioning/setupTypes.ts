@@ -35,6 +35,8 @@ export interface Step {
   title: string;
   /** Extra check beyond the state file, e.g. the orgs still exist. */
   stillDone?: (ctx: Ctx) => Promise<boolean>;
+  /** False when the run asked for nothing this step does (no --providers, no --objects): no line, no timing. */
+  applies?: (ctx: Ctx) => boolean;
   run: (ctx: Ctx) => Promise<string | void>;
 }
 
