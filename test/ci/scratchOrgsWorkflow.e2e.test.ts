@@ -41,7 +41,12 @@ async function activeScratchOrgs(w: Isolated, hub: Hub): Promise<number> {
 function failures(run: JobResult): string {
   return run.steps
     .filter((s) => s.outcome === 'failure')
-    .map((s) => `step "${s.name}" failed (exit ${s.exitCode}):\n${s.output.trim().split('\n').slice(-40).join('\n')}`)
+    .map((s) => {
+      const lines = s.output.trim().split('\n');
+      // A failing Apex test's row and message come first in sf's table, far from the end: show them too.
+      const failing = lines.filter((l) => /\bFail\b|Exception|Error/.test(l) && !/Fail Rate/.test(l));
+      return `step "${s.name}" failed (exit ${s.exitCode}):\n${[...failing, '…', ...lines.slice(-20)].join('\n')}`;
+    })
     .join('\n\n');
 }
 

@@ -48,7 +48,7 @@ const CASES = [
     packageDir: 'force-app/consumer',
     org: 'Org A',
     features: ['API', 'AuthorApex', 'PlatformCache'],
-    tests: 74, // 45 + 7 in OrgBAccountsClientNamedCredentialTest + 10 in ExternalServiceClientTest + 8 in RemoteRecordsControllerTest + 4 in RemoteRecordsRequestTest
+    tests: 77, // 48 (3 for the recorded JWT audience) + 7 in OrgBAccountsClientNamedCredentialTest + 10 in ExternalServiceClientTest + 8 in RemoteRecordsControllerTest + 4 in RemoteRecordsRequestTest
     covered: [
       'ExternalServiceClient',
       'ExternalServiceController',

@@ -202,7 +202,7 @@ natives.get('database')!.statics!['countquerywithbinds'] ??= async (f, [q, binds
 
 /** The org's standard price book, in a test too, where a query of Pricebook2 cannot see it (Apex Reference, "Test Class"). */
 natives.get('test')!.statics!['getstandardpricebookid'] = async (f, _args, site) => {
-  const list = (await runSoql(f, 'SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1', { userMode: false, binds: {}, sobject: 'Pricebook2', isCount: false }, site)) as ApexList;
+  const list = (await runSoql(f, 'SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1', { userMode: false, binds: {}, sobject: 'Pricebook2', isCount: false, unsiloed: true }, site)) as ApexList;
   f.tx.counts.queries--;
   const pb = list.items[0] as { get(k: string): unknown } | undefined;
   return pb ? pb.get('Id') : unsupported(f, 'Test.getStandardPricebookId (this org has no standard price book)', site);

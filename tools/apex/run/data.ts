@@ -65,7 +65,8 @@ export function sobjectToRecord(so: SObject): SObjectRecord {
 export async function runSoql(
   f: Frame,
   soql: string,
-  opts: { userMode: boolean; binds: Record<string, unknown>; sobject: string; isCount: boolean },
+  /** `unsiloed`: the runtime's own look-up (Test.getStandardPricebookId), which a test's isolation does not hide. */
+  opts: { userMode: boolean; binds: Record<string, unknown>; sobject: string; isCount: boolean; unsiloed?: boolean },
   site: Site,
 ): Promise<unknown> {
   const tx = f.tx;
@@ -83,7 +84,7 @@ export async function runSoql(
   try {
     // Every query path of a data-siloed test (inline SOQL, Database.query, queryWithBinds, countQuery) sees
     // only the rows the test made, as Salesforce isolates them.
-    const onlyIds = tx.testDataIds && isTestDataObject(opts.sobject) ? [...tx.testDataIds] : undefined;
+    const onlyIds = tx.testDataIds && !opts.unsiloed && isTestDataObject(opts.sobject) ? [...tx.testDataIds] : undefined;
     rows = await tx.hostCall(() => tx.host.query(q, { userMode: opts.userMode, binds, ...(onlyIds ? { onlyIds } : {}) }));
   } catch (e) {
     throwEx(f, 'QueryException', (e as Error).message);

@@ -41,7 +41,11 @@ export function journalCommit(db: DatabaseSync, txId: string): void {
 }
 
 export function applyUndo(db: DatabaseSync, u: Undo): void {
-  if (u.kind === 'insert') db.prepare('DELETE FROM records WHERE id = ?').run(u.id);
+  if (u.kind === 'insert') {
+    db.prepare('DELETE FROM records WHERE id = ?').run(u.id);
+    // A user's UserLogin row is made with it by the store (data/store.ts), so it goes with it.
+    db.prepare("DELETE FROM records WHERE sobject = 'UserLogin' AND json_extract(fields, '$.UserId') = ?").run(u.id);
+  }
   else if (u.kind === 'undelete') moveToRecycleBin(db, u.id);
   else if (u.kind === 'update') db.prepare('UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(u.row.fields, u.row.updated_at, u.row.id);
   else {
