@@ -5,7 +5,7 @@
  * App (SCRATCH_SIGNUP_APP=PlatformCLI, as forcedotcom/cli#3515 and sfdx-core#1315 prescribe). Each run
  * must pass every step and leave no scratch org behind. Heavy: run under the lock.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,15 @@ import { isolatedWorld, root, tsx, type Isolated } from '../provisioning/command
 // CI_WORKFLOW_UNDER_TEST runs another version of the file (e.g. an older one, to show what it did).
 const WORKFLOW = process.env.CI_WORKFLOW_UNDER_TEST ?? join(root, '.github', 'workflows', 'ci.yml');
 let world: Isolated | undefined;
-afterEach(async () => world?.cleanup());
+// The job's `sf org login jwt --set-default-dev-hub` runs in this checkout, as on a runner, and so writes the
+// project's local sf config (.sf/config.json, .sfdx/sfdx-config.json). A runner's checkout is thrown away;
+// this one is the developer's and the rest of the suite's: put the files back as they were.
+const localConfig = ['.sf/config.json', '.sfdx/sfdx-config.json'].map((f) => join(root, f));
+const configBefore = await Promise.all(localConfig.map((f) => readFile(f, 'utf8').catch(() => undefined)));
+afterEach(async () => {
+  await world?.cleanup();
+  await Promise.all(localConfig.map((f, i) => (configBefore[i] === undefined ? rm(f, { force: true }) : writeFile(f, configBefore[i]!))));
+});
 
 interface Hub {
   instanceUrl: string;
@@ -50,13 +58,25 @@ function failures(run: JobResult): string {
     .join('\n\n');
 }
 
+/**
+ * The job's workspace: the checkout's entries linked into a folder of the world's, less the project's local
+ * sf config. `sf org login jwt --set-default-dev-hub` in a project writes .sf/config.json there, as it does in
+ * a runner's checkout; in the real checkout it would point every other suite's setup at this job's hub.
+ */
+async function checkoutView(base: string): Promise<string> {
+  const dir = join(base, 'checkout');
+  await mkdir(dir, { recursive: true });
+  for (const entry of await readdir(root)) if (!['.sf', '.sfdx', '.git'].includes(entry)) await symlink(join(root, entry), join(dir, entry));
+  return dir;
+}
+
 async function runScratchOrgsJob(variant: { hubApp: 'ConnectedApp' | 'ExternalClientApplication'; vars: Record<string, string> }): Promise<{ run: JobResult; hub: Hub }> {
   world = await isolatedWorld('ci-workflow-', { LOCAL_SF_DEVHUB_APP: variant.hubApp });
   const hub = await startHub(world);
   const run = await runWorkflowJob({
     workflowFile: WORKFLOW,
     job: 'scratch-orgs',
-    workspace: root,
+    workspace: await checkoutView(world.base),
     secrets: { DEVHUB_JWT_KEY: await readFile(hub.keyPath, 'utf8'), DEVHUB_CLIENT_ID: hub.clientId, DEVHUB_LOGIN_URL: hub.instanceUrl, DEVHUB_USERNAME: hub.username },
     vars: variant.vars,
     // What actions/setup-node gives the job: Node 22 first on PATH (here the project's own).
