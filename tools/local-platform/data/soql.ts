@@ -484,7 +484,8 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
       const dir = (ob.order ?? 'ASC').toUpperCase() === 'DESC' ? 'DESC' : 'ASC';
       // Salesforce default: nulls first for ASC, last for DESC.
       const nulls = ob.nulls ? ob.nulls.toUpperCase() : dir === 'ASC' ? 'FIRST' : 'LAST';
-      return `${e}${isText(type) ? ' COLLATE NOCASE' : ''} ${dir} NULLS ${nulls}`;
+      // Ids sort as they compare (case-sensitive), so a keyset walk (Id < :last) neither skips nor repeats a row.
+      return `${e}${isText(type) && type !== 'id' && type !== 'reference' ? ' COLLATE NOCASE' : ''} ${dir} NULLS ${nulls}`;
     });
     sql += ` ORDER BY ${orders.join(', ')}`;
   } else sql += ' ORDER BY r.rowid';
