@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { debugOf, run } from './helpers.ts';
 import { MemoryHost } from '../../tools/apex/memoryHost.ts';
 import { matchUrlMapping, runApexRest, runTests } from '../../tools/apex/index.ts';
-import type { ClassDef } from '../../tools/apex/lower/classModel.ts';
+import type { ClassDef } from '../../tools/apex/model/classModel.ts';
 import { LIMITS } from '../../tools/apex/run/transaction.ts';
 
 let server: Server;

@@ -11,7 +11,7 @@ import { ApexThrow } from './errors.ts';
 import { invoke, ensureStaticInit } from './run/calls.ts';
 import { parseJson, serialize, typed } from './lib/json.ts';
 import { stringValueOf } from './run/values.ts';
-import type { ClassDef, MethodDef, Site } from './lower/classModel.ts';
+import type { ClassDef, MethodDef, Site } from './model/classModel.ts';
 import type { Coverage } from './run/transaction.ts';
 import type { Frame } from './run/frame.ts';
 import type { Program } from './check/program.ts';

@@ -10,7 +10,7 @@
  */
 import type { ApexHost } from './host.ts';
 import type { Program } from './check/program.ts';
-import type { ClassDef, MethodDef } from './lower/classModel.ts';
+import type { ClassDef, MethodDef } from './model/classModel.ts';
 import type { NObj } from './lib/registry.ts';
 import { auraFailed, auraFlag, auraTransaction, type AuraActionResult } from './aura.ts';
 import { callbackArgs, continuationRequests, findCallback, MAX_CONTINUATION_TIMEOUT_SECONDS, setContinuationResponses, timeoutMessage } from './lib/continuation.ts';

@@ -8,7 +8,7 @@ import { loadProgram, runInTransaction, describeFailure, type ApexFailure } from
 import './lower/declarations.ts';
 import './parse/parse.ts';
 import { CompileError } from './errors.ts';
-import { ClassDef, type MethodDef, type Site } from './lower/classModel.ts';
+import { ClassDef, type MethodDef, type Site } from './model/classModel.ts';
 import { programFor, type Program } from './check/program.ts';
 import type { Coverage, Transaction } from './run/transaction.ts';
 import { invoke, ensureStaticInit } from './run/calls.ts';

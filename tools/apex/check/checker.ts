@@ -5,14 +5,14 @@
  * certainly refuses: a name or type it cannot know (an incomplete system library, a standard
  * object's fields) is accepted and left to the runtime.
  */
-import { type ClassDef, type FieldDef, type MethodDef, type Site, signatureOf } from '../lower/classModel.ts';
+import { type ClassDef, type FieldDef, type MethodDef, type Site, signatureOf } from '../model/classModel.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
 import { normType, parseTypeRef } from '../parse/syntax.ts';
 import { CompileError } from '../errors.ts';
 import { natives, type Signature } from '../lib/registry.ts';
-import { isSObjectName } from '../run/types.ts';
-import type { TypeRef } from '../run/values.ts';
+import { isSObjectName } from '../model/sobjectNames.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import type { Program } from './program.ts';
 import { fieldInScope, hasStaticVariable } from '../model/names.ts';
 import { isSystemNamespace, systemTypeStatus } from '../model/catalogue.ts';

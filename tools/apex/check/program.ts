@@ -3,14 +3,14 @@
  * compiles each source, links superclasses and interfaces, and resolves type names the way Apex
  * does (inner classes of the current class and its outers, then top-level classes, then System).
  */
-import { type ClassDef, type MethodDef } from '../lower/classModel.ts';
+import { type ClassDef, type MethodDef } from '../model/classModel.ts';
 import { Lowering } from '../lower/declarations.ts';
 import { builtinExceptions } from '../lib/exceptions.ts';
 import { parseApex, sourceHash, type ParserRuleContext } from '../parse/parse.ts';
 import { readTriggerHeader, triggerBodyText } from '../parse/triggerSource.ts';
 import { Checker, type SchemaOracle } from './checker.ts';
-import type { Site } from '../lower/classModel.ts';
-import type { TypeRef } from '../run/values.ts';
+import type { Site } from '../model/classModel.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import type { ApexClassSource } from '../host.ts';
 import { CompileError } from '../errors.ts';
 import { findType, type TypeTable } from '../model/names.ts';

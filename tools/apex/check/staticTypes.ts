@@ -4,10 +4,10 @@
  * A type the checker cannot know is `undefined`, and every rule accepts it: only what Salesforce
  * certainly refuses is refused.
  */
-import type { ClassDef } from '../lower/classModel.ts';
-import type { TypeRef } from '../run/values.ts';
+import type { ClassDef } from '../model/classModel.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { natives } from '../lib/registry.ts';
-import { isSObjectName } from '../run/types.ts';
+import { isSObjectName } from '../model/sobjectNames.ts';
 import type { Program } from './program.ts';
 
 /** A static type: a TypeRef, or a user class the program knows (for subtyping). */

@@ -6,13 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import './system.ts'; // System, Database and Test, which this file extends
 import { defineNative, natives, NObj } from './registry.ts';
-import { ApexList, ApexObject, TypeValue, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexObject, TypeValue, stringValueOf } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { asyncHooks, callMethod, callVirtual, invoke } from '../run/calls.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { coerce, collectionFit, instanceOf, resolveTypeRef, runtimeTypeName, typeValue } from '../run/types.ts';
 import { Frame } from '../run/frame.ts';
 import type { AsyncJob } from '../run/transaction.ts';
-import { type ClassDef, type MethodDef, type Site, signatureOf } from '../lower/classModel.ts';
+import { type ClassDef, type MethodDef, type Site, signatureOf } from '../model/classModel.ts';
 
 const ref = (name: string, ...args: TypeRef[]): TypeRef => ({ name, args, array: 0 });
 

@@ -3,7 +3,8 @@
  * Schema.SObjectType basics).
  */
 import { defineNative, NObj } from './registry.ts';
-import { ApexList, ApexMap, ApexObject, ApexSet, Dec, SObject, hashKey, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexMap, ApexObject, ApexSet, Dec, SObject, hashKey, stringValueOf } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { apexEquals, apexHashCode, apexString, mapBucket, mapPut, needsApexEquality, setAdd, setBucket } from '../run/equality.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { valueEquals } from '../run/operators.ts';
@@ -12,12 +13,12 @@ import { sobjectGet } from '../run/members.ts';
 import { callMethod } from '../run/calls.ts';
 import { compareValues } from './primitives.ts';
 import { sobjectTypeToken } from './schema.ts';
-import { isSObjectName } from '../run/types.ts';
+import { isSObjectName } from '../model/sobjectNames.ts';
 import { dmlError } from './system.ts';
 import { addSObjectError } from '../run/dml.ts';
 import type { Frame } from '../run/frame.ts';
 import { settingGetAll, settingGetInstance, settingGetOrgDefaults, settingGetValues } from './customSettings.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 
 const n = (v: unknown): number => (v instanceof Dec ? v.n : Number(v));
 

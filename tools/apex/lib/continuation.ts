@@ -8,11 +8,12 @@
  * The Aura side (sending the requests, the callback transaction) is tools/apex/auraContinuation.ts.
  */
 import { defineNative, NObj } from './registry.ts';
-import { ApexList, ApexMap, ApexObject, Dec, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexMap, ApexObject, Dec, stringValueOf } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe } from '../run/exceptions.ts';
 import { invoke } from '../run/calls.ts';
 import type { Frame } from '../run/frame.ts';
-import type { Site, ClassDef, MethodDef } from '../lower/classModel.ts';
+import type { Site, ClassDef, MethodDef } from '../model/classModel.ts';
 
 export const MAX_CONTINUATION_REQUESTS = 3;
 export const MAX_CONTINUATION_TIMEOUT_SECONDS = 120;

@@ -8,10 +8,11 @@
  * Rows come from SOQL, so a test sees only the settings it inserted (Salesforce isolates custom
  * settings data from tests like other data), and the reads do not count against SOQL limits.
  */
-import { type ApexList, ApexMap, SObject, type TypeRef } from '../run/values.ts';
+import { type ApexList, ApexMap, SObject } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { runSoql } from '../run/data.ts';
 import type { Frame } from '../run/frame.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };
 

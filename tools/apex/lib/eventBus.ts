@@ -8,13 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import './async.ts'; // Test, which this file extends
 import { defineNative, natives, NObj } from './registry.ts';
-import { ApexDatetime, ApexList, SObject, type TypeRef } from '../run/values.ts';
+import { ApexDatetime, ApexList, SObject } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { limitEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { fireTriggers, orgTriggers, triggersFor } from '../run/triggers.ts';
 import { LIMITS } from '../run/transaction.ts';
 import { dmlError } from './system.ts';
 import type { Frame } from '../run/frame.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 
 const ref = (name: string): TypeRef => ({ name, args: [], array: 0 });
 const CHUNK = 2000;

@@ -5,11 +5,13 @@
  */
 import { defineNative, NObj, parseTypeString as parseSignatureType } from './registry.ts';
 import { notImplemented } from './primitives.ts';
-import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Blob, Dec, EnumValue, NativeObject, SObject, TypeValue, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Blob, Dec, EnumValue, NativeObject, SObject, TypeValue, stringValueOf } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, unsupported } from '../run/exceptions.ts';
-import { resolveTypeName, isSObjectName, enumValue, runtimeTypeName } from '../run/types.ts';
+import { resolveTypeName, enumValue, runtimeTypeName } from '../run/types.ts';
+import { isSObjectName } from '../model/sobjectNames.ts';
 import { type Frame } from '../run/frame.ts';
-import type { Site, ClassDef } from '../lower/classModel.ts';
+import type { Site, ClassDef } from '../model/classModel.ts';
 import { jsonTooDeep, jsonTooDeepMessage } from '../../core/jsonDepth.ts';
 
 export const API_VERSION = '65.0';

@@ -5,12 +5,13 @@
  * the local platform has no mail transport and says so instead of dropping the message.
  */
 import { defineNative, NObj } from './registry.ts';
-import { ApexList, type TypeRef } from '../run/values.ts';
+import { ApexList } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { LIMITS } from '../run/transaction.ts';
 import { statusCode } from './system.ts';
 import { limitEx, throwEx, unsupported } from '../run/exceptions.ts';
 import type { Frame } from '../run/frame.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 
 
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };

@@ -8,7 +8,8 @@
  * "not supported by the local runtime".
  */
 import { defineNative, natives, NObj } from './registry.ts';
-import { ApexDatetime, ApexList, ApexMap, EnumValue, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexDatetime, ApexList, ApexMap, EnumValue, stringValueOf } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { runSoql } from '../run/data.ts';
 import { compileDynamicSoql } from './dynamicSoql.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';

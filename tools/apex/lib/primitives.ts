@@ -2,13 +2,14 @@
  * String, the number types, Boolean, Id, Blob, Date, Datetime, Math, enums and System.Type.
  */
 import { defineNative, natives, NObj as NObjP } from './registry.ts';
-import { ApexDate, ApexDatetime, ApexList, ApexObject, ApexTime, Blob, Dec, EnumValue, TypeValue, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexObject, ApexTime, Blob, Dec, EnumValue, TypeValue, stringValueOf } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { parseTypeString, resolveTypeName, runtimeTypeName, typeDisplayName, typeResolves } from '../run/types.ts';
 import { construct, callMethod, newCollection } from '../run/calls.ts';
 import { apexHashCode, apexString } from '../run/equality.ts';
 import type { Frame } from '../run/frame.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 
 const str = (v: unknown): string => stringValueOf(v);
 const n = (v: unknown): number => (v instanceof Dec ? v.n : Number(v));

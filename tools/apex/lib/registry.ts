@@ -5,8 +5,9 @@
  * system type".
  */
 import type { Frame } from '../run/frame.ts';
-import type { Site } from '../lower/classModel.ts';
-import { ApexList, EnumValue, NativeObject, type TypeRef } from '../run/values.ts';
+import type { Site } from '../model/classModel.ts';
+import { ApexList, EnumValue, NativeObject } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 
  
 export type NativeFn = (f: Frame, args: any[], site: Site) => unknown;

@@ -7,10 +7,11 @@
  */
 import './primitives.ts'; // String and Id, which Id.getSObjectType extends below
 import { defineEnum, defineNative, natives, NObj } from './registry.ts';
-import { ApexList, ApexMap, ApexSet, EnumValue, SObject, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexMap, ApexSet, EnumValue, SObject, stringValueOf } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import type { Frame } from '../run/frame.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 import type { FieldDescribe, SObjectDescribe } from '../host.ts';
 
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };

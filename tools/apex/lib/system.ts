@@ -12,7 +12,7 @@ import { dml, type DmlOp, type DmlRowError } from '../run/dml.ts';
 import { evalName, resolveName } from '../run/members.ts';
 import { LIMITS } from '../run/transaction.ts';
 import type { Frame } from '../run/frame.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 import { compileDynamicSoql } from './dynamicSoql.ts';
 import { equalsAsync } from './collections.ts';
 import { CompileError } from '../errors.ts';

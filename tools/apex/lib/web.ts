@@ -5,12 +5,13 @@
  */
 import { createHash, createHmac, createPrivateKey, createSign, createVerify, createPublicKey, randomBytes, randomInt, timingSafeEqual, createCipheriv, createDecipheriv } from 'node:crypto';
 import { defineNative, NObj, natives } from './registry.ts';
-import { ApexList, ApexMap, ApexObject, ApexSet, Blob, Dec, stringValueOf, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexMap, ApexObject, ApexSet, Blob, Dec, stringValueOf } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe, limitEx } from '../run/exceptions.ts';
 import { callMethod } from '../run/calls.ts';
 import { LIMITS } from '../run/transaction.ts';
 import type { Frame } from '../run/frame.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 import { serialize, parseJson, untyped } from './json.ts';
 
 const str = (v: unknown) => stringValueOf(v);

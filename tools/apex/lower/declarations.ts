@@ -2,13 +2,13 @@
  * Lowering of a class (or anonymous Apex) into a ClassDef whose members are closures. Locals are
  * resolved to frame slots here; names that depend on other classes are resolved at run time.
  */
-import { ClassDef, type FieldDef, type MethodDef, type St } from './classModel.ts';
+import { ClassDef, type FieldDef, type MethodDef, type St } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { type Frame } from '../run/frame.ts';
 import { type Modifiers, parseModifiers, parseTypeRef } from '../parse/syntax.ts';
 import { NORMAL, Scope } from './scope.ts';
 import { StatementLowering } from './statements.ts';
-import type { TypeRef } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 

@@ -1,14 +1,16 @@
 /**
  * Lowering of expressions to closures: operators, names, calls, construction, inline SOQL.
  */
-import { ApexList, type ApexMap, Dec, SObject, type TypeRef } from '../run/values.ts';
-import { type ClassDef, type Ex, type Site } from './classModel.ts';
+import { ApexList, type ApexMap, Dec, SObject } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
+import { type ClassDef, type Ex, type Site } from '../model/classModel.ts';
 import { type Frame } from '../run/frame.ts';
 import { type LValue, type Scope, syncEx } from './scope.ts';
 import { type NameResolution, assignName, evalName, getMember, index, resolveName, setIndex, setMember } from '../run/members.ts';
 import { arith, compare, negate, refEquals, valueEquals } from '../run/operators.ts';
 import { callMethod, callStatic, callSuper, callUnqualified, newCollection, newCollectionFrom, newObject, newWithFields } from '../run/calls.ts';
-import { cast, coerce, instanceOfOperator, isPlainType, isSObjectName, isTestDataObject, typeValue } from '../run/types.ts';
+import { cast, coerce, instanceOfOperator, isPlainType, isTestDataObject, typeValue } from '../run/types.ts';
+import { isSObjectName } from '../model/sobjectNames.ts';
 import { apexEquals, apexString, mapPut, needsApexEquality, needsApexString } from '../run/equality.ts';
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
 import { normType, parseTypeRef, unescapeApex } from '../parse/syntax.ts';

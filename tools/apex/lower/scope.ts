@@ -1,7 +1,7 @@
 /** What lowering shares: statement result codes, sync-capable expressions, block scopes of locals. */
-import { type ClassDef, type Ex, type St } from './classModel.ts';
+import { type ClassDef, type Ex, type St } from '../model/classModel.ts';
 import { type Frame } from '../run/frame.ts';
-import type { TypeRef } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 
 /** Builds an expression that also offers a synchronous evaluator (saves a microtask per node). */
 export function syncEx(fn: (f: Frame) => unknown): Ex {

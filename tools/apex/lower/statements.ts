@@ -1,8 +1,9 @@
 /** Lowering of statements to closures that return NORMAL, BREAK, CONTINUE or RETURN. */
-import { ApexList, ApexObject, Dec, EnumValue, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexObject, Dec, EnumValue } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { callMethod } from '../run/calls.ts';
 import { BREAK, CONTINUE, NORMAL, RETURN, type Scope, runSt } from './scope.ts';
-import type { Ex, Site, St } from './classModel.ts';
+import type { Ex, Site, St } from '../model/classModel.ts';
 import { ExpressionLowering } from './expressions.ts';
 import { cname, hasTok, kids, rule, rules, text } from '../parse/tree.ts';
 import { coerce, instanceOf, isPlainType } from '../run/types.ts';

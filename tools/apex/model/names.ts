@@ -19,7 +19,7 @@
  *
  * Only types are imported: this module sits below the phases (issue 19's `model/` layer).
  */
-import type { ClassDef, FieldDef } from '../lower/classModel.ts';
+import type { ClassDef, FieldDef } from './classModel.ts';
 
 /** The types of one program: its top-level classes (lower-case keys) and the built-in classes it knows. */
 export interface TypeTable {

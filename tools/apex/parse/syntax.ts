@@ -1,6 +1,6 @@
 /** Declarations as written: type references, modifiers, annotations, literals. */
-import type { Annotation } from '../lower/classModel.ts';
-import type { TypeRef } from '../run/values.ts';
+import type { Annotation } from '../model/classModel.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { isTerm, kids, rule, rules, text } from './tree.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 

@@ -1,6 +1,7 @@
 /** Method dispatch, overloads, invocation, static initialization and object construction. */
-import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, EnumValue, NativeObject, SObject, type TypeRef, TypeValue, stringValueOf, typeRefToString } from './values.ts';
-import { type ClassDef, type MethodDef, type Site, signatureOf } from '../lower/classModel.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, EnumValue, NativeObject, SObject, TypeValue, stringValueOf } from './values.ts';
+import { type TypeRef, typeRefToString } from '../model/typeRef.ts';
+import { type ClassDef, type MethodDef, type Site, signatureOf } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { Frame } from './frame.ts';
 import { type NativeType, NObj, natives } from '../lib/registry.ts';

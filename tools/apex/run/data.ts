@@ -4,7 +4,7 @@ import '../errors.ts'; // evaluation order of the runtime's import cycle
 import { type Frame } from './frame.ts';
 import { LIMITS } from './transaction.ts';
 import type { SObjectRecord } from '../host.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 import { limitEx, throwEx, unsupported } from './exceptions.ts';
 import { isTestDataObject } from './types.ts';
 

@@ -11,7 +11,7 @@ import { NObj } from '../lib/registry.ts';
 import { ApexThrow, UnsupportedError } from '../errors.ts';
 import type { Frame } from './frame.ts';
 import { LIMITS } from './transaction.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 import { limitEx, makeEx, unsupported } from './exceptions.ts';
 import { runtimeTypeName } from './types.ts';
 import { recordToSObject, sobjectToRecord } from './data.ts';

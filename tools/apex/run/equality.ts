@@ -6,7 +6,7 @@
 import { ApexList, ApexMap, ApexObject, ApexSet, Dec, EnumValue, TypeValue, definesEquality, hashKey, stringValueOf } from './values.ts';
 import { valueEquals } from './operators.ts';
 import { callMethod } from './calls.ts';
-import type { ClassDef, Site } from '../lower/classModel.ts';
+import type { ClassDef, Site } from '../model/classModel.ts';
 import type { Frame } from './frame.ts';
 
 const overrides = new WeakMap<ClassDef, Map<string, boolean>>();

@@ -2,7 +2,7 @@
 import { ApexObject } from './values.ts';
 import { ApexThrow, UnsupportedError } from '../errors.ts';
 import { type Frame } from './frame.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 import { exceptionClass } from '../lib/exceptions.ts';
 
 export function where(site: Site): string {

@@ -1,5 +1,5 @@
 /** One activation of a method: its locals (slots resolved at compile time), `this`, and the transaction. */
-import type { ClassDef, MethodDef } from '../lower/classModel.ts';
+import type { ClassDef, MethodDef } from '../model/classModel.ts';
 import type { ApexObject } from './values.ts';
 import type { Transaction } from './transaction.ts';
 

@@ -1,6 +1,6 @@
 /** Names, fields, statics and indexing: reading and writing what an expression names. */
 import { ApexList, ApexObject, ApexSet, Dec, SObject, TypeValue } from './values.ts';
-import { type ClassDef, type Site } from '../lower/classModel.ts';
+import { type ClassDef, type Site } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { type Frame } from './frame.ts';
 import { NObj, natives } from '../lib/registry.ts';

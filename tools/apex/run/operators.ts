@@ -1,7 +1,7 @@
 /** Apex operators: equality, arithmetic with Integer/Long/Decimal/Double rules, comparisons. */
 import { Blob, ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, SObject, UnsupportedEquality, definesEquality, stringValueOf, TypeValue } from './values.ts';
 import { type Frame } from './frame.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 import { runtimeTypeName } from './types.ts';
 import { throwEx, throwNpe, unsupported } from './exceptions.ts';
 

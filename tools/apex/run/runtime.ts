@@ -10,7 +10,7 @@ import { Frame } from './frame.ts';
 import { ApexThrow, CompileError, UnsupportedError } from '../errors.ts';
 import { limitEx } from './exceptions.ts';
 import { stringValueOf, UnsupportedEquality } from './values.ts';
-import type { ClassDef } from '../lower/classModel.ts';
+import type { ClassDef } from '../model/classModel.ts';
 
 export interface ApexFailure {
   kind: 'exception' | 'unsupported' | 'compile' | 'internal';

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ApexHost } from '../host.ts';
-import type { ClassDef } from '../lower/classModel.ts';
+import type { ClassDef } from '../model/classModel.ts';
 import type { Program } from '../check/program.ts';
 import type { ApexObject } from './values.ts';
 import type { TriggerContext } from './triggers.ts';

@@ -6,7 +6,7 @@
  * DML fires triggers again, up to Salesforce's depth of 16.
  */
 import type { Frame } from './frame.ts';
-import type { ClassDef, MethodDef } from '../lower/classModel.ts';
+import type { ClassDef, MethodDef } from '../model/classModel.ts';
 import type { Program } from '../check/program.ts';
 import { Lowering } from '../lower/declarations.ts';
 import { parseApex, sourceHash } from '../parse/parse.ts';

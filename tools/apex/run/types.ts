@@ -1,11 +1,12 @@
 /** Types at run time: name resolution, instanceof, assignability, coercion and casts. */
-import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, EnumValue, NativeObject, SObject, type TypeRef, TypeValue, typeRefToString } from './values.ts';
-import { type ClassDef, type Site } from '../lower/classModel.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, EnumValue, NativeObject, SObject, TypeValue } from './values.ts';
+import { type TypeRef, typeRefToString } from '../model/typeRef.ts';
+import { type ClassDef, type Site } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { type Frame } from './frame.ts';
 import { type NativeType, natives } from '../lib/registry.ts';
 import { throwEx } from './exceptions.ts';
-import { isStandardSObject } from '../model/catalogue.ts';
+import { isSObjectName, STANDARD_SOBJECTS } from '../model/sobjectNames.ts';
 
 export type Resolved =
   | { kind: 'class'; cls: ClassDef }
@@ -13,39 +14,6 @@ export type Resolved =
   | { kind: 'sobject'; name: string }
   | { kind: 'namespace'; name: string };
 
-const STANDARD_SOBJECTS = new Set(
-  (
-    'Account Contact Lead Opportunity Case User Profile Organization Task Event Campaign CampaignMember Product2 Pricebook2 ' +
-    'PricebookEntry Order OrderItem Asset Contract Note Attachment ContentVersion ContentDocument ContentDocumentLink Group ' +
-    'GroupMember PermissionSet PermissionSetAssignment RecordType ApexClass ApexTrigger AsyncApexJob CronTrigger EmailMessage ' +
-    'UserRole Document Folder AggregateResult OpportunityLineItem OpportunityContactRole AccountContactRelation ' +
-    'Certificate NamedCredential RemoteProxy ExternalDataSource CustomPermission SetupEntityAccess FeedItem Topic Period ' +
-    'BusinessHours Holiday Entitlement ServiceContract WorkOrder Quote QuoteLineItem Individual ConnectedApplication ' +
-    'ObjectPermissions FieldPermissions PermissionSetGroup PermissionSetLicense PermissionSetLicenseAssign CaseComment ' +
-    // tools/local-platform/data/setupObjects.ts
-    'QueueSobject UserLicense UserRecordAccess ProcessDefinition ProcessInstance ProcessInstanceWorkitem ContactPointAddress ContactPointPhone ' +
-    'ContactPointEmail QuickText OpportunityFieldHistory WorkOrderLineItem StaticResource PlatformCachePartition CronJobDetail BatchApexErrorEvent'
-  )
-    .split(' ')
-    .map((s) => s.toLowerCase()),
-);
-
-const sobjectNames = new Map<string, boolean>();
-
-/** An sObject type name: the local schema's, a custom one (`X__c`, `X__mdt`…), or any standard one Salesforce has (model/catalogue.ts). */
-export function isSObjectName(name: string): boolean {
-  let known = sobjectNames.get(name);
-  if (known === undefined) {
-    const n = name.toLowerCase().replace(/^schema\./, '');
-    // `Rollup__mdt.CalcItemText__c` is a field of a type, never a type itself; change events: AccountChangeEvent,
-    // Thing__ChangeEvent (Change Data Capture Developer Guide, "Change Event Object Name")
-    known =
-      !n.includes('.') &&
-      (STANDARD_SOBJECTS.has(n) || /__(c|mdt|e|x|b|share|history|feed|changeevent)$/.test(n) || /^[a-z]\w*changeevent$/.test(n) || n === 'sobject' || isStandardSObject(n));
-    if (sobjectNames.size < 10_000) sobjectNames.set(name, known);
-  }
-  return known;
-}
 
 /** Setup objects and custom metadata stay visible in tests; other rows only when the test made them. */
 const TEST_VISIBLE = new Set(

@@ -3,6 +3,7 @@
  * (Integer/Long → number, String/Id → string, Boolean → boolean, null → null); the rest get small
  * classes so that `instanceof`, JSON and String.valueOf can tell them apart.
  */
+import type { TypeRef } from '../model/typeRef.ts';
 
 /** Decimal or Double. Integers stay plain numbers so `5 / 2` stays 2. */
 export class Dec {
@@ -67,21 +68,6 @@ export class ApexTime {
   }
 }
 
-/** A resolved or unresolved type reference such as `Map<String, List<Account>>`. */
-export interface TypeRef {
-  name: string; // as written, dotted, e.g. 'Map', 'Auth.JWT', 'Outer.Inner'
-  args: TypeRef[];
-  array: number; // String[] → 1
-}
-
-export function typeRefToString(t: TypeRef | undefined): string {
-  if (!t) return 'Object';
-  let s = t.name;
-  if (t.args.length) s += '<' + t.args.map(typeRefToString).join(',') + '>';
-  for (let i = 0; i < t.array; i++) s = 'List<' + s + '>';
-  return s;
-}
-
 export class ApexList {
   /** Set for lists returned by inline SOQL, so `Account a = [SELECT …]` can take the single row. */
   fromQuery = false;
@@ -94,7 +80,7 @@ export class ApexList {
 /** A class that overrides equals/hashCode: the local runtime does not call them for Set/Map/==. */
 export function definesEquality(o: ApexObject): boolean {
   if (o.stubCall) return false; // a stub's methods answer through its StubProvider; keyed by identity
-  for (let c: import('../lower/classModel.ts').ClassDef | undefined = o.cls; c; c = c.superClass)
+  for (let c: import('../model/classModel.ts').ClassDef | undefined = o.cls; c; c = c.superClass)
     if (c.methods.has('equals') || c.methods.has('hashcode')) return true;
   return false;
 }
@@ -203,8 +189,8 @@ export class ApexObject {
   /** The class name String.valueOf shows when it is not the class's own (a stub's `X__sfdc_ApexStub`). */
   displayName?: string;
   /** Test.createStub: every method call goes to the StubProvider (set by lib/system.ts). */
-  stubCall?: (f: import('./frame.ts').Frame, name: string, args: unknown[], site: import('../lower/classModel.ts').Site) => Promise<unknown>;
-  constructor(readonly cls: import('../lower/classModel.ts').ClassDef) {}
+  stubCall?: (f: import('./frame.ts').Frame, name: string, args: unknown[], site: import('../model/classModel.ts').Site) => Promise<unknown>;
+  constructor(readonly cls: import('../model/classModel.ts').ClassDef) {}
 }
 
 export class EnumValue {

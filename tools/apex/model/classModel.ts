@@ -3,7 +3,7 @@
  * closures. ClassDefs are built once per program (a set of class sources) and hold no transaction
  * state; statics live in the Transaction.
  */
-import { type TypeRef, typeRefToString } from '../run/values.ts';
+import { type TypeRef, typeRefToString } from './typeRef.ts';
 import type { Frame } from '../run/frame.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 
