@@ -1,9 +1,9 @@
-import { DatabaseSync } from '../../core/sqlite.ts';
+import { DatabaseSync } from '../core/sqlite.ts';
 import { mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OrgInfo, RecordStore } from '../http/contracts.ts';
+import type { OrgInfo, RecordStore } from './types.ts';
 import { newId, to15, to18, isValidId } from './ids.ts';
-import { ApiError, invalidField, invalidType, noSuchColumnOnWrite, notFound } from '../http/errors.ts';
+import { ApiError, invalidField, invalidType, noSuchColumnOnWrite, notFound } from './errors.ts';
 import { checkAssignmentLicense, checkLicenseAssignment } from './licenses.ts';
 import { findField, getObjectDef, inferType, maxLength, registerObject, type FieldDef, type ObjectDef } from './schema.ts';
 

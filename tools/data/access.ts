@@ -1,7 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { PermissionSetInfo } from '../http/contracts.ts';
-import type { MetadataModule } from '../http/contracts.ts';
-import { invalidField, invalidType, noSuchColumnOnWrite, ApiError } from '../http/errors.ts';
+import type { PermissionSetInfo } from './types.ts';
+import { invalidField, invalidType, noSuchColumnOnWrite, ApiError } from './errors.ts';
 import { getRecord } from './records.ts';
 
 /**
@@ -9,9 +8,14 @@ import { getRecord } from './records.ts';
  * profile sees everything ("Modify All Data"); other users get what their profile grants plus the
  * union of their assigned permission sets, as deployed through the Metadata API (the Metadata
  * module's `findPermissionSet`). Setup objects every API user can read are always readable.
+ *
+ * Where deployed permission sets come from: the platform's Metadata module (its MetadataModule has this member).
  */
-let metadata: MetadataModule = {};
-export function setMetadataModule(m: MetadataModule): void {
+export interface PermissionSetSource {
+  findPermissionSet?(db: DatabaseSync, orgId: string, name: string): PermissionSetInfo | undefined;
+}
+let metadata: PermissionSetSource = {};
+export function setMetadataModule(m: PermissionSetSource): void {
   metadata = m;
 }
 
