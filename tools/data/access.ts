@@ -15,8 +15,11 @@ export interface PermissionSetSource {
   findPermissionSet?(db: DatabaseSync, orgId: string, name: string): PermissionSetInfo | undefined;
 }
 let metadata: PermissionSetSource = {};
-export function setMetadataModule(m: PermissionSetSource): void {
-  metadata = m;
+/** An in-memory org's own source, beside the server's one for its file. */
+const metadataOf = new WeakMap<DatabaseSync, PermissionSetSource>();
+export function setMetadataModule(m: PermissionSetSource, db?: DatabaseSync): void {
+  if (db) metadataOf.set(db, m);
+  else metadata = m;
 }
 
 export const ADMIN_PROFILE = 'System Administrator';
@@ -96,7 +99,7 @@ export function permissionSetNamesOf(db: DatabaseSync, orgId: string, userId: st
 function permissionSets(db: DatabaseSync, orgId: string, userId: string): PermissionSetInfo[] {
   const out: PermissionSetInfo[] = [];
   for (const name of permissionSetNamesOf(db, orgId, userId)) {
-    const info = metadata.findPermissionSet?.(db, orgId, name);
+    const info = (metadataOf.get(db) ?? metadata).findPermissionSet?.(db, orgId, name);
     if (info) out.push(info);
   }
   return out;
@@ -181,5 +184,5 @@ export function fieldPermission(db: DatabaseSync, orgId: string, userId: string,
 
 /** A deployed permission set's permissions by name (the Metadata module's), for rules outside this file. */
 export function permissionSetInfo(db: DatabaseSync, orgId: string, name: string): PermissionSetInfo | undefined {
-  return metadata.findPermissionSet?.(db, orgId, name);
+  return (metadataOf.get(db) ?? metadata).findPermissionSet?.(db, orgId, name);
 }

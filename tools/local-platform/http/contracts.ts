@@ -66,6 +66,7 @@ export interface OAuthApp {
  *   listApexTriggers(db, orgId): { name, body, status }[]           — deployed Apex triggers
  *   getSettings(db, orgId, 'Security'): deployed *Settings values    — e.g. the session timeout
  *   getCustomObject(db, orgId, name): { name, label, fields[] }      — deployed custom objects / __mdt types
+ *   findCustomLabel(db, orgId, name): string | undefined             — custom labels (System.Label)
  * The Apex module (./apex/index.ts) is expected to export `apexRoutes: RouteHandler`.
  */
 export interface MetadataModule {
@@ -79,6 +80,8 @@ export interface MetadataModule {
   listApexClasses?(db: DatabaseSync, orgId: string): { name: string; body: string }[];
   listApexTriggers?(db: DatabaseSync, orgId: string): { name: string; body: string; status?: 'Active' | 'Inactive' }[];
   getSettings?(db: DatabaseSync, orgId: string, name: string): Record<string, unknown> | undefined;
+  /** A custom label's value (System.Label): the in-memory org serves the project's labels. */
+  findCustomLabel?(db: DatabaseSync, orgId: string, name: string): string | undefined;
   getCustomObject?(db: DatabaseSync, orgId: string, name: string): { name: string; label?: string; fields: { name: string; type?: string; referenceTo?: string; relationshipName?: string; required?: boolean }[] } | undefined;
 }
 
