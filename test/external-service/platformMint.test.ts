@@ -8,7 +8,7 @@ import JSZip from 'jszip';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { addScratchOrg, startTestPlatform } from '../local-platform/helpers.ts';
 import { createApexHost } from '../../tools/local-platform/apex/apexHost.ts';
-import { insertRecord, tx, type StoredOrg } from '../../tools/local-platform/data/store.ts';
+import { insertRecord, tx, type StoredOrg } from '../../tools/data/store.ts';
 import { deployZip, getCertificate } from '../../tools/local-platform/metadata/index.ts';
 import * as metadataModule from '../../tools/local-platform/metadata/index.ts';
 import { namedCredentialErrors } from '../../tools/local-platform/apex/namedCredentials.ts';

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setMetadataModule } from '../../tools/local-platform/data/access.ts';
+import { setMetadataModule } from '../../tools/data/access.ts';
 import { createApexHost } from '../../tools/local-platform/apex/apexHost.ts';
 import * as metadata from '../../tools/local-platform/metadata/index.ts';
 import type { MetadataModule } from '../../tools/local-platform/http/contracts.ts';
 import { createOrg } from '../../tools/local-platform/devhub/orgs.ts';
-import { createRecordStore, openDatabase } from '../../tools/local-platform/data/store.ts';
+import { createRecordStore, openDatabase } from '../../tools/data/store.ts';
 import { projectRoot } from './projectFiles.ts';
 
 const home = mkdtempSync(path.join(tmpdir(), 'provider-apex-'));

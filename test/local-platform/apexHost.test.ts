@@ -3,7 +3,7 @@ import { createVerify, X509Certificate } from 'node:crypto';
 import { addScratchOrg, startTestPlatform } from './helpers.ts';
 import { createApexHost, remoteSiteAllows, unauthorizedEndpoint } from '../../tools/local-platform/apex/apexHost.ts';
 import { generateSelfSigned } from '../../tools/local-platform/devhub/cliApp.ts';
-import { getOrg, type StoredOrg } from '../../tools/local-platform/data/store.ts';
+import { getOrg, type StoredOrg } from '../../tools/data/store.ts';
 import type { MetadataModule } from '../../tools/local-platform/http/contracts.ts';
 
 /** The ApexHost the platform gives the Apex runtime: SOQL/DML, transactions, callouts, signing, cache. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_GRANT, adminToken, api, cliKey, postToken, signRs256, startTestPlatform } from './helpers.ts';
-import { getOrg } from '../../tools/local-platform/data/store.ts';
-import { isValidId, to18 } from '../../tools/local-platform/data/ids.ts';
+import { getOrg } from '../../tools/data/store.ts';
+import { isValidId, to18 } from '../../tools/data/ids.ts';
 import { resetDailySignups } from '../../tools/local-platform/devhub/devhub.ts';
 import { clearSimulationChanges, writeSimulationChanges } from '../../tools/local-platform/process/simulation.ts';
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { startPlatform, type RunningPlatform, type PlatformOptions } from '../../tools/local-platform/http/server.ts';
 import { createOrg, type NewOrg } from '../../tools/local-platform/devhub/orgs.ts';
-import type { StoredOrg } from '../../tools/local-platform/data/store.ts';
+import type { StoredOrg } from '../../tools/data/store.ts';
 
 /** Shared helpers for the local platform suites: a platform in a temp home on free ports, JWT minting. */
 export async function startTestPlatform(opts: Partial<PlatformOptions> = {}): Promise<RunningPlatform & { cleanup(): Promise<void> }> {

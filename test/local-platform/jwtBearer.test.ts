@@ -4,7 +4,7 @@ import { adminToken, api, cliKey, JWT_GRANT, otherKey, postToken, signHs256, sig
 import { insertApp, sessionMinutes, verifyJwtAssertion } from '../../tools/local-platform/oauth/oauth.ts';
 import { generateSelfSigned } from '../../tools/local-platform/devhub/cliApp.ts';
 import { profileId } from '../../tools/local-platform/devhub/orgs.ts';
-import { getOrg, insertRecord, tx } from '../../tools/local-platform/data/store.ts';
+import { getOrg, insertRecord, tx } from '../../tools/data/store.ts';
 import { clearSimulationChanges, writeSimulationChanges } from '../../tools/local-platform/process/simulation.ts';
 
 /** Every rule of the JWT bearer grant, each with Salesforce's exact error (docs/salesforce-rules.md#token-errors). */

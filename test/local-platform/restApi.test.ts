@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminToken, api } from './helpers.ts';
 import { startPlatform, type RunningPlatform } from '../../tools/local-platform/http/server.ts';
-import { runSoql } from '../../tools/local-platform/data/soql.ts';
-import { insertRecord, tx } from '../../tools/local-platform/data/store.ts';
+import { runSoql } from '../../tools/data/soql.ts';
+import { insertRecord, tx } from '../../tools/data/store.ts';
 import { profileId } from '../../tools/local-platform/devhub/orgs.ts';
-import { isValidId, idSuffix, to15 } from '../../tools/local-platform/data/ids.ts';
-import { setMetadataModule } from '../../tools/local-platform/data/access.ts';
+import { isValidId, idSuffix, to15 } from '../../tools/data/ids.ts';
+import { setMetadataModule } from '../../tools/data/access.ts';
 import { loadNeighbours } from '../../tools/local-platform/http/neighbours.ts';
-import { setCustomObjectSource } from '../../tools/local-platform/data/schema.ts';
+import { setCustomObjectSource } from '../../tools/data/schema.ts';
 
 /** REST data API and SOQL: shapes, errors, paging, transactions, user mode, bad input, restarts. */
 let home: string;

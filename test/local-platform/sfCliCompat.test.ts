@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, OAuth2 } from '@jsforce/jsforce-node';
 import { cliKey, isolatedSfEnv, JWT_GRANT, runSfJson, signRs256, startTestPlatform } from './helpers.ts';
-import { getOrg } from '../../tools/local-platform/data/store.ts';
-import { runSoql } from '../../tools/local-platform/data/soql.ts';
+import { getOrg } from '../../tools/data/store.ts';
+import { runSoql } from '../../tools/data/soql.ts';
 
 /**
  * The real sf CLI (project-local) and jsforce against the local platform, with the CLI's config

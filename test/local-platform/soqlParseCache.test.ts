@@ -1,6 +1,6 @@
 /** Parsed SOQL is cached by text (the parser costs tens of ms a call); each caller still gets its own tree. */
 import { describe, expect, it } from 'vitest';
-import { parseSoql } from '../../tools/local-platform/data/soql.ts';
+import { parseSoql } from '../../tools/data/soql.ts';
 
 describe('parseSoql cache', () => {
   const text = 'SELECT Id, Name FROM Account WHERE Name != :skip ORDER BY CreatedDate DESC LIMIT 10';

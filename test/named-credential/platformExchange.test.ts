@@ -5,7 +5,7 @@ import { addScratchOrg, startTestPlatform } from '../local-platform/helpers.ts';
 import { createApexHost } from '../../tools/local-platform/apex/apexHost.ts';
 import { profileId } from '../../tools/local-platform/devhub/orgs.ts';
 import { insertApp } from '../../tools/local-platform/oauth/oauth.ts';
-import { getOrg, insertRecord, tx, type StoredOrg } from '../../tools/local-platform/data/store.ts';
+import { getOrg, insertRecord, tx, type StoredOrg } from '../../tools/data/store.ts';
 import { deployZip, getCertificate } from '../../tools/local-platform/metadata/index.ts';
 import * as metadataModule from '../../tools/local-platform/metadata/index.ts';
 import { cachedTokenCount, clearNamedCredentialTokens, namedCredentialErrors } from '../../tools/local-platform/apex/namedCredentials.ts';

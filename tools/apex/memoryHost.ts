@@ -8,10 +8,10 @@
 import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { ApexClassSource, ApexHost, ApexTriggerSource, ApexUser, HttpCallout, HttpCalloutResult, QueryOptions, SObjectDescribe, SObjectRecord } from './host.ts';
-import { aggregateRecords, isAggregateQuery, isPlainCount } from './soqlAggregate.ts';
+import { aggregateRecords, isAggregateQuery, isPlainCount } from '../data/aggregate.ts';
 import { childRelationshipsOf, describeObject, type ObjectAccess, type SchemaObject } from './describe.ts';
-import { STANDARD_OBJECTS } from '../local-platform/data/schema.ts';
-import { KEY_PREFIXES } from '../local-platform/data/ids.ts';
+import { STANDARD_OBJECTS } from '../data/schema.ts';
+import { KEY_PREFIXES } from '../data/ids.ts';
 import { MORE_STANDARD_PROFILES, STANDARD_PRICEBOOK, USER_LICENSES } from './standardRows.ts';
 
 type Rec = Record<string, unknown> & { Id: string };

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import type { ApexClassSource, ApexTriggerSource } from './host.ts';
+import type { SchemaObject } from './describe.ts';
 import { MemoryHost, type ChildRelationship } from './memoryHost.ts';
 import { readProjectObjects } from './projectObjects.ts';
 import { readCustomMetadataRecords, readSetupRows } from './projectRecords.ts';
@@ -75,7 +76,29 @@ export function readProjectLabels(files: string[]): Record<string, string> {
   return out;
 }
 
-export function projectHost(sourceDirs: string[]): MemoryHost {
+/** A permission set of the project as an org has it deployed: object and field permissions. */
+export interface ProjectPermissionSet {
+  name: string;
+  label: string;
+  objectPermissions: Record<string, { read: boolean; create: boolean; edit: boolean; delete: boolean }>;
+  fieldPermissions: Record<string, { readable: boolean; editable: boolean }>;
+}
+
+/** What an org would have after deploying the project, beside its classes and triggers. */
+export interface ProjectSetup {
+  /** certificate developer name → a throwaway PEM private key */
+  certificates: Record<string, string>;
+  cachePartitions: Record<string, number>;
+  sessionPartitions: Record<string, number>;
+  objects: SchemaObject[];
+  labels: Record<string, string>;
+  permissionSets: ProjectPermissionSet[];
+  /** Custom metadata records, custom permissions, static resources, cache partitions. */
+  rows: { sobject: string; rows: Record<string, unknown>[] }[];
+}
+
+export function readProjectSetup(sourceDirs: string[]): ProjectSetup {
+  const files = sourceDirs.flatMap((d) => walk(d));
   const certificates: Record<string, string> = {};
   for (const name of readCertificateNames(sourceDirs)) {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -83,7 +106,7 @@ export function projectHost(sourceDirs: string[]): MemoryHost {
   }
   const cachePartitions: Record<string, number> = {};
   const sessionPartitions: Record<string, number> = {};
-  for (const f of sourceDirs.flatMap((d) => walk(d)).filter((x) => /\/cachePartitions\/[^/]+\.cachePartition-meta\.xml$/.test(x))) {
+  for (const f of files.filter((x) => /\/cachePartitions\/[^/]+\.cachePartition-meta\.xml$/.test(x))) {
     const xml = readFileSync(f, 'utf8');
     const capacity = (type: string) => {
       const block = xml.split('<platformCachePartitionTypes>').find((b) => b.includes(`<cacheType>${type}</cacheType>`));
@@ -94,38 +117,44 @@ export function projectHost(sourceDirs: string[]): MemoryHost {
     cachePartitions[name] = capacity('Organization');
     sessionPartitions[name] = capacity('Session');
   }
-  const objects = readProjectObjects(sourceDirs.flatMap((d) => walk(d)));
-  const labels = readProjectLabels(sourceDirs.flatMap((d) => walk(d)));
-  const host = new MemoryHost({
-    classes: readProjectClasses(sourceDirs),
-    triggers: readProjectTriggers(sourceDirs),
-    childRelationships: readChildRelationships(sourceDirs),
-    certificates,
-    cacheCapacityMb: 0,
-    cachePartitions,
-    sessionPartitions,
-    objects,
-    labels,
-  });
-  // Records the project's metadata deploys: custom metadata records, custom permissions, static resources, cache partitions.
-  for (const { sobject, rows } of [...readCustomMetadataRecords(sourceDirs.flatMap((d) => walk(d)), objects), ...readSetupRows(sourceDirs.flatMap((d) => walk(d)))]) host.seed(sobject, rows);
-  // Permission sets of the project, with their object permissions, as an org would have them deployed.
-  for (const f of sourceDirs.flatMap((d) => walk(d)).filter((x) => /\/permissionsets\/[^/]+\.permissionset-meta\.xml$/.test(x))) {
+  const objects = readProjectObjects(files);
+  const permissionSets: ProjectPermissionSet[] = [];
+  for (const f of files.filter((x) => /\/permissionsets\/[^/]+\.permissionset-meta\.xml$/.test(x))) {
     const xml = readFileSync(f, 'utf8');
-    const perms: Record<string, Record<string, boolean>> = {};
+    const perms: ProjectPermissionSet['objectPermissions'] = {};
     for (const block of xml.split('<objectPermissions>').slice(1)) {
       const get = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(block)?.[1];
       const obj = get('object');
       if (obj) perms[obj] = { read: get('allowRead') === 'true', create: get('allowCreate') === 'true', edit: get('allowEdit') === 'true', delete: get('allowDelete') === 'true' };
     }
-    const fields: Record<string, { readable: boolean; editable: boolean }> = {};
+    const fields: ProjectPermissionSet['fieldPermissions'] = {};
     for (const block of xml.split('<fieldPermissions>').slice(1)) {
       const get = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(block)?.[1];
       const field = get('field');
       if (field) fields[field] = { readable: get('readable') === 'true', editable: get('editable') === 'true' };
     }
     const name = basename(f).replace(/\.permissionset-meta\.xml$/, '');
-    host.seed('PermissionSet', [{ Name: name, Label: /<label>([^<]*)<\/label>/.exec(xml)?.[1] ?? name, ObjectPermissions: perms, FieldPermissions: fields }]);
+    permissionSets.push({ name, label: /<label>([^<]*)<\/label>/.exec(xml)?.[1] ?? name, objectPermissions: perms, fieldPermissions: fields });
   }
+  return { certificates, cachePartitions, sessionPartitions, objects, labels: readProjectLabels(files), permissionSets, rows: [...readCustomMetadataRecords(files, objects), ...readSetupRows(files)] };
+}
+
+export function projectHost(sourceDirs: string[]): MemoryHost {
+  const setup = readProjectSetup(sourceDirs);
+  const host = new MemoryHost({
+    classes: readProjectClasses(sourceDirs),
+    triggers: readProjectTriggers(sourceDirs),
+    childRelationships: readChildRelationships(sourceDirs),
+    certificates: setup.certificates,
+    cacheCapacityMb: 0,
+    cachePartitions: setup.cachePartitions,
+    sessionPartitions: setup.sessionPartitions,
+    objects: setup.objects,
+    labels: setup.labels,
+  });
+  // Records the project's metadata deploys: custom metadata records, custom permissions, static resources, cache partitions.
+  for (const { sobject, rows } of setup.rows) host.seed(sobject, rows);
+  // Permission sets of the project, with their object permissions, as an org would have them deployed.
+  for (const ps of setup.permissionSets) host.seed('PermissionSet', [{ Name: ps.name, Label: ps.label, ObjectPermissions: ps.objectPermissions, FieldPermissions: ps.fieldPermissions }]);
   return host;
 }

@@ -12,7 +12,7 @@ export const USER_LICENSES = [
   { Name: 'Chatter External', MasterLabel: 'Chatter External', LicenseDefinitionKey: 'PID_Chatter_External', Status: 'Active', TotalLicenses: 500, UsedLicenses: 0 },
 ];
 
-/** Standard profiles besides the ones the platform grants permissions to (data/access.ts), with their licence. */
+/** Standard profiles besides the ones the platform grants permissions to (tools/data/access.ts), with their licence. */
 export const MORE_STANDARD_PROFILES: { name: string; license: string }[] = [
   { name: 'Read Only', license: 'Salesforce' },
   { name: 'Marketing User', license: 'Salesforce' },

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatform } from '../local-platform/http/server.ts';
 import { issueToken } from '../local-platform/oauth/tokens.ts';
-import { getOrg } from '../local-platform/data/store.ts';
+import { getOrg } from '../data/store.ts';
 import { jwtAssertion, median } from './figures.ts';
 
 const SAMPLES = 15;

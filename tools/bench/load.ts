@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { projectRoot } from '../provisioning/sfCli.ts';
-import { openDatabase } from '../local-platform/data/store.ts';
+import { openDatabase } from '../data/store.ts';
 import { issueToken } from '../local-platform/oauth/tokens.ts';
 import { readHubInfo } from '../local-platform/process/daemon.ts';
 import { createBrowserSession, sessionCookieName } from '../local-platform/lightning/uiSessions.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addScratchOrg, startTestPlatform } from '../helpers.ts';
 import { createApexHost } from '../../../tools/local-platform/apex/apexHost.ts';
-import { insertRecord } from '../../../tools/local-platform/data/store.ts';
+import { insertRecord } from '../../../tools/data/store.ts';
 import { runTests } from '../../../tools/apex/index.ts';
 
 /**

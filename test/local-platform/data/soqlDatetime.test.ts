@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOrg } from '../../../tools/local-platform/devhub/orgs.ts';
-import { runSoql } from '../../../tools/local-platform/data/soql.ts';
-import { insertRecord, openDatabase, updateRecord } from '../../../tools/local-platform/data/store.ts';
+import { runSoql } from '../../../tools/data/soql.ts';
+import { insertRecord, openDatabase, updateRecord } from '../../../tools/data/store.ts';
 
 const home = mkdtempSync(path.join(tmpdir(), 'soql-datetime-'));
 const db = openDatabase(home);

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOrg } from '../../../tools/local-platform/devhub/orgs.ts';
-import { runSoql } from '../../../tools/local-platform/data/soql.ts';
-import { insertRecord, openDatabase } from '../../../tools/local-platform/data/store.ts';
+import { runSoql } from '../../../tools/data/soql.ts';
+import { insertRecord, openDatabase } from '../../../tools/data/store.ts';
 
 const home = mkdtempSync(path.join(tmpdir(), 'soql-id-order-'));
 const db = openDatabase(home);

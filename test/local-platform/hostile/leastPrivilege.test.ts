@@ -7,7 +7,7 @@ import { Connection } from '@jsforce/jsforce-node';
 import { zipOf, classMeta } from '../metadata/fixtures.ts';
 import { anonymousApexSoap, call, startWorld, V, type World } from './world.ts';
 import { createBrowserSession, sessionCookieName } from '../../../tools/local-platform/lightning/uiSessions.ts';
-import { insertRecord, tx } from '../../../tools/local-platform/data/store.ts';
+import { insertRecord, tx } from '../../../tools/data/store.ts';
 
 let w: World;
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { Connection } from '@jsforce/jsforce-node';
 import { startTestPlatform } from '../helpers.ts';
 import type { RunningPlatform } from '../../../tools/local-platform/http/server.ts';
 import { issueToken } from '../../../tools/local-platform/oauth/tokens.ts';
-import { getOrg, insertRecord, tx } from '../../../tools/local-platform/data/store.ts';
+import { getOrg, insertRecord, tx } from '../../../tools/data/store.ts';
 import { profileId } from '../../../tools/local-platform/devhub/orgs.ts';
 const API_ONLY_PROFILE = 'Minimum Access - API Only Integrations';
 import { zipOf, classMeta } from '../metadata/fixtures.ts';

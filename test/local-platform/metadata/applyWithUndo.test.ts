@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { newTestPlatform } from './fixtures.ts';
-import { openDatabase } from '../../../tools/local-platform/data/store.ts';
+import { openDatabase } from '../../../tools/data/store.ts';
 import { applyWithUndo, keepApply, undoApply } from '../../../tools/local-platform/metadata/applyWithUndo.ts';
 import { ensureMetadataSchema } from '../../../tools/local-platform/metadata/index.ts';
 

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTestPlatform, zipOf, classMeta, MD } from './fixtures.ts';
 import * as metadata from '../../../tools/local-platform/metadata/index.ts';
 import { createApexHost } from '../../../tools/local-platform/apex/apexHost.ts';
-import { getOrg } from '../../../tools/local-platform/data/store.ts';
+import { getOrg } from '../../../tools/data/store.ts';
 import type { OrgInfo } from '../../../tools/local-platform/http/contracts.ts';
 import { listStoredComponents } from '../../../tools/local-platform/metadata/componentStore.ts';
-import { setMetadataModule } from '../../../tools/local-platform/data/access.ts';
+import { setMetadataModule } from '../../../tools/data/access.ts';
 import type { MetadataModule } from '../../../tools/local-platform/http/contracts.ts';
 
 // Deploys that run Apex tests go through the real local Apex runtime (tools/apex).

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import type { DatabaseSync } from 'node:sqlite';
-import { openDatabase, createRecordStore } from '../../../tools/local-platform/data/store.ts';
+import { openDatabase, createRecordStore } from '../../../tools/data/store.ts';
 import { createOrg } from '../../../tools/local-platform/devhub/orgs.ts';
 import type { OrgInfo, RecordStore } from '../../../tools/local-platform/http/contracts.ts';
 import { ensureMetadataSchema } from '../../../tools/local-platform/metadata/index.ts';

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { Connection, OAuth2 } from '@jsforce/jsforce-node';
 import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/http/server.ts';
-import { runSoql } from '../../../tools/local-platform/data/soql.ts';
+import { runSoql } from '../../../tools/data/soql.ts';
 import { adminToken, api, JWT_GRANT, sfWorkspace, signRs256 } from '../helpers.ts';
 import { getCertificate, listApexClasses, listApexTriggers, getCachePartitions, findOAuthApp, listRemoteSites } from '../../../tools/local-platform/metadata/index.ts';
 import { renderConsumerConfig, renderExternalClientApp, writeRendered } from '../../../tools/provisioning/render.ts';

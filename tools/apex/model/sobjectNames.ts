@@ -10,7 +10,7 @@ export const STANDARD_SOBJECTS = new Set(
     'Certificate NamedCredential RemoteProxy ExternalDataSource CustomPermission SetupEntityAccess FeedItem Topic Period ' +
     'BusinessHours Holiday Entitlement ServiceContract WorkOrder Quote QuoteLineItem Individual ConnectedApplication ' +
     'ObjectPermissions FieldPermissions PermissionSetGroup PermissionSetLicense PermissionSetLicenseAssign CaseComment ' +
-    // tools/local-platform/data/setupObjects.ts
+    // tools/data/setupObjects.ts
     'QueueSobject UserLicense UserRecordAccess ProcessDefinition ProcessInstance ProcessInstanceWorkitem ContactPointAddress ContactPointPhone ' +
     'ContactPointEmail QuickText OpportunityFieldHistory WorkOrderLineItem StaticResource PlatformCachePartition CronJobDetail BatchApexErrorEvent'
   )

@@ -4,11 +4,11 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord, ApexClassSource } from '../../apex/host.ts';
 import type { RecordStore } from '../http/contracts.ts';
 import type { MetadataModule } from '../http/contracts.ts';
-import { runSoql, splitAllRows } from '../data/soql.ts';
-import { deleteRecord, getDeletedRecord, getRecord, insertRecord, undeleteRecord, updateRecord, tx, type StoredOrg } from '../data/store.ts';
-import { checkFieldEdit, checkObjectAccess, fieldPermission, hasClassAccess, hasObjectAccess, profileNameOf } from '../data/access.ts';
-import { childRelationships, getObjectDef, listObjects } from '../data/schema.ts';
-import { keyPrefixFor } from '../data/ids.ts';
+import { runSoql, splitAllRows } from '../../data/soql.ts';
+import { deleteRecord, getDeletedRecord, getRecord, insertRecord, undeleteRecord, updateRecord, tx, type StoredOrg } from '../../data/store.ts';
+import { checkFieldEdit, checkObjectAccess, fieldPermission, hasClassAccess, hasObjectAccess, profileNameOf } from '../../data/access.ts';
+import { childRelationships, getObjectDef, listObjects } from '../../data/schema.ts';
+import { keyPrefixFor } from '../../data/ids.ts';
 import { describeObject } from '../../apex/describe.ts';
 import { ApiError } from '../http/errors.ts';
 import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
@@ -33,6 +33,8 @@ export interface ApexHostDeps {
    * meanwhile (apexTurns.ts). Default: just wait.
    */
   park?: <T>(wait: () => Promise<T>) => Promise<T>;
+  /** Answers callouts in place of the network and the Remote Site check (the in-memory org's tests). */
+  callout?: (request: HttpCallout) => Promise<HttpCalloutResult>;
 }
 
 /**
@@ -235,6 +237,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       });
     },
     async callout(request: HttpCallout): Promise<HttpCalloutResult> {
+      if (deps.callout) return deps.callout(request);
       // The network wait (a token exchange included) leaves an Apex worker to its other transactions.
       return deps.park ? deps.park(() => calloutNow(request)) : calloutNow(request);
     },
@@ -291,6 +294,16 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
         used -= e.size;
       }
     },
+    async cacheKeys() {
+      const now = Date.now();
+      const keys = new Set<string>();
+      const full = (partition: string, key: string) => (partition ? `${partition}.${key}` : key);
+      const prefix = `${org.id}\u0000`;
+      for (const [id, e] of liveCache) if (id.startsWith(prefix) && e.expires >= now) keys.add(full(...(id.slice(prefix.length).split('\u0000') as [string, string])));
+      const rows = db.prepare('SELECT partition, key FROM cache_entries WHERE org_id = ? AND expires_at >= ?').all(org.id, now) as { partition: string; key: string }[];
+      for (const r of rows) keys.add(full(r.partition, r.key));
+      return [...keys];
+    },
     async cacheRemove(fullKey) {
       const { partition, key } = partitionName(fullKey);
       const wasLive = liveCache.delete(cacheId(org.id, partition, key));
@@ -306,6 +319,8 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     async sessionCacheCapacityMb(partition) {
       return metadata.findCachePartition?.(db, org.id, partition?.replace(/^local\./, ''))?.sessionCapacityMb ?? 0;
     },
+    // System.Label where the org's metadata knows its labels (the in-memory org); elsewhere the runtime says it cannot.
+    ...(metadata.findCustomLabel ? { customLabel: async (name: string) => metadata.findCustomLabel!(db, org.id, name) } : {}),
     async canAccessClass(className) {
       return hasClassAccess(db, org.id, userId, className);
     },

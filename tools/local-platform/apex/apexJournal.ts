@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { moveToRecycleBin } from '../data/store.ts';
+import { moveToRecycleBin } from '../../data/store.ts';
 
 /**
  * The undo journal of Apex transactions, persisted. Each DML statement of an open transaction writes
@@ -43,7 +43,7 @@ export function journalCommit(db: DatabaseSync, txId: string): void {
 export function applyUndo(db: DatabaseSync, u: Undo): void {
   if (u.kind === 'insert') {
     db.prepare('DELETE FROM records WHERE id = ?').run(u.id);
-    // A user's UserLogin row is made with it by the store (data/store.ts), so it goes with it.
+    // A user's UserLogin row is made with it by the store (tools/data/store.ts), so it goes with it.
     db.prepare("DELETE FROM records WHERE sobject = 'UserLogin' AND json_extract(fields, '$.UserId') = ?").run(u.id);
   }
   else if (u.kind === 'undelete') moveToRecycleBin(db, u.id);

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext, RouteHandler } from '../http/contracts.ts';
-import { hasUserPermission } from '../data/access.ts';
+import { hasUserPermission } from '../../data/access.ts';
 import { executeAnonymous, runApexRest, runTests, type ApexHost, type ApexRestRequest, type ExecuteAnonymousResult, type TestRunResult } from '../../apex/index.ts';
 
 const JSON_CT = 'application/json;charset=UTF-8';

@@ -16,7 +16,7 @@
 import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { HttpCallout, HttpCalloutResult } from '../../apex/host.ts';
-import { permissionSetNamesOf } from '../data/access.ts';
+import { permissionSetNamesOf } from '../../data/access.ts';
 import { ensureMetadataSchema } from '../metadata/ensureMetadataSchema.ts';
 import { getStoredComponent } from '../metadata/componentStore.ts';
 import { getCertificate, getExternalCredential, getNamedCredential, type ExternalCredentialInfo, type NamedCredentialInfo } from '../metadata/lookups.ts';

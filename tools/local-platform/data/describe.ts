@@ -1,5 +1,5 @@
-import { maxLength, type ObjectDef, type FieldDef } from './schema.ts';
-import { keyPrefixFor } from './ids.ts';
+import { maxLength, type ObjectDef, type FieldDef } from '../../data/schema.ts';
+import { keyPrefixFor } from '../../data/ids.ts';
 
 /** Describe results in the REST API's shape, for the fields tools read (sf data, jsforce, SDR). */
 const SOAP: Record<string, string> = {

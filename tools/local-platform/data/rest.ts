@@ -2,12 +2,12 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { RequestContext, RouteHandler } from '../http/contracts.ts';
 import { ApiError, invalidType, notFound } from '../http/errors.ts';
 import { parseJsonBody, sendJson } from '../http/http.ts';
-import { deleteRecord, getRecord, insertRecord, objectDef, tx, updateRecord, type StoredOrg } from './store.ts';
-import { getObjectDef, listObjects, findField, type ObjectDef } from './schema.ts';
-import { runSoql, soqlColumns } from './soql.ts';
+import { deleteRecord, getRecord, insertRecord, objectDef, tx, updateRecord, type StoredOrg } from '../../data/store.ts';
+import { getObjectDef, listObjects, findField, type ObjectDef } from '../../data/schema.ts';
+import { runSoql, soqlColumns } from '../../data/soql.ts';
 import { describeObject, describeSummary } from './describe.ts';
 import { keepLocator, readLocator } from './queryLocators.ts';
-import { canReadField, checkFieldEdit, checkObjectAccess, hasObjectAccess } from './access.ts';
+import { canReadField, checkFieldEdit, checkObjectAccess, hasObjectAccess } from '../../data/access.ts';
 
 /**
  * The REST data API under /services/data: versions, resources, limits, describe, sObject CRUD,

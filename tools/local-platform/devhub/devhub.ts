@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { ApiError } from '../http/errors.ts';
-import { getOrg, getRecord, insertRecord, nowIso, tx, type StoredOrg } from '../data/store.ts';
+import { getOrg, getRecord, insertRecord, nowIso, tx, type StoredOrg } from '../../data/store.ts';
 import { createOrg } from './orgs.ts';
 import { findApp, insertApp } from '../oauth/oauth.ts';
 import { issueToken } from '../oauth/tokens.ts';
-import { to15 } from '../data/ids.ts';
-import { ADMIN_PROFILE } from '../data/access.ts';
+import { to15 } from '../../data/ids.ts';
+import { ADMIN_PROFILE } from '../../data/access.ts';
 import type { MetadataModule } from '../http/contracts.ts';
 
 /**

@@ -1,8 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { newId } from '../data/ids.ts';
-import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from '../data/store.ts';
-import { ADMIN_PROFILE, API_ONLY_PROFILE } from '../data/access.ts';
-import { API_INTEGRATION_PSL } from '../data/licenses.ts';
+import { newId } from '../../data/ids.ts';
+import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from '../../data/store.ts';
+import { ADMIN_PROFILE, API_ONLY_PROFILE } from '../../data/access.ts';
+import { API_INTEGRATION_PSL } from '../../data/licenses.ts';
 import { MORE_STANDARD_PROFILES, STANDARD_PRICEBOOK, USER_LICENSES } from '../../apex/standardRows.ts';
 
 /**

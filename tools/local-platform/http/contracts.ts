@@ -8,25 +8,11 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApexHost } from '../../apex/host.ts';
+import type { OrgInfo, PermissionSetInfo, RecordStore } from '../../data/types.ts';
 
-export interface OrgInfo {
-  id: string; // 00D… (18 chars)
-  name: string;
-  kind: 'devhub' | 'scratch';
-  instanceUrl: string; // http://127.0.0.1:<port>
-  port: number;
-  edition: string;
-  features: string[];
-  settings: Record<string, unknown>;
-}
+export type { OrgInfo, PermissionSetInfo, RecordStore };
 
-/** sObject rows that other parts write (PermissionSet, ApexClass, custom metadata records, …). */
-export interface RecordStore {
-  /** Inserts or updates the record whose `keyField` equals `fields[keyField]`; returns its Id. */
-  upsert(orgId: string, sobject: string, keyField: string, fields: Record<string, unknown>): string;
-  deleteWhere(orgId: string, sobject: string, field: string, value: unknown): number;
-  find(orgId: string, sobject: string, field: string, value: unknown): Record<string, unknown> | undefined;
-}
+
 
 export interface RequestContext {
   db: DatabaseSync;
@@ -65,15 +51,6 @@ export interface OAuthApp {
   sessionTimeoutMinutes?: number;
 }
 
-export interface PermissionSetInfo {
-  name: string;
-  label: string;
-  objectPermissions: Record<string, { read: boolean; create: boolean; edit: boolean; delete: boolean }>;
-  /** `Account.Name` → readable/editable */
-  fieldPermissions: Record<string, { readable: boolean; editable: boolean }>;
-  classAccesses: string[];
-  userPermissions: string[]; // e.g. ApiEnabled
-}
 
 /**
  * What this server expects from its neighbours. The Metadata module (./metadata/index.ts) is expected to
@@ -89,6 +66,7 @@ export interface PermissionSetInfo {
  *   listApexTriggers(db, orgId): { name, body, status }[]           — deployed Apex triggers
  *   getSettings(db, orgId, 'Security'): deployed *Settings values    — e.g. the session timeout
  *   getCustomObject(db, orgId, name): { name, label, fields[] }      — deployed custom objects / __mdt types
+ *   findCustomLabel(db, orgId, name): string | undefined             — custom labels (System.Label)
  * The Apex module (./apex/index.ts) is expected to export `apexRoutes: RouteHandler`.
  */
 export interface MetadataModule {
@@ -102,6 +80,8 @@ export interface MetadataModule {
   listApexClasses?(db: DatabaseSync, orgId: string): { name: string; body: string }[];
   listApexTriggers?(db: DatabaseSync, orgId: string): { name: string; body: string; status?: 'Active' | 'Inactive' }[];
   getSettings?(db: DatabaseSync, orgId: string, name: string): Record<string, unknown> | undefined;
+  /** A custom label's value (System.Label): the in-memory org serves the project's labels. */
+  findCustomLabel?(db: DatabaseSync, orgId: string, name: string): string | undefined;
   getCustomObject?(db: DatabaseSync, orgId: string, name: string): { name: string; label?: string; fields: { name: string; type?: string; referenceTo?: string; relationshipName?: string; required?: boolean }[] } | undefined;
 }
 

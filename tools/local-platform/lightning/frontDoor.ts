@@ -9,7 +9,7 @@ import type { RequestContext } from '../http/contracts.ts';
 import { sendApiError, sendJson } from '../http/http.ts';
 import { ApiError } from '../http/errors.ts';
 import { sessionMinutes } from '../oauth/oauth.ts';
-import { getOrg } from '../data/store.ts';
+import { getOrg } from '../../data/store.ts';
 import { createBrowserSession, issueFrontDoorToken, redeemFrontDoorToken, sessionCookieName } from './uiSessions.ts';
 import { errorBox, escapeHtml, renderPage, sendHtml } from './html.ts';
 import { API_ONLY_MESSAGE, API_ONLY_TITLE, isApiOnlyUser, signInBlock } from '../oauth/signIn.ts';

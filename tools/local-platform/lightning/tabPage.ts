@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { DatabaseSync } from 'node:sqlite';
 import type { RequestContext } from '../http/contracts.ts';
 import { getStoredComponent, listStoredComponents } from '../metadata/componentStore.ts';
-import { getRecord } from '../data/store.ts';
+import { getRecord } from '../../data/store.ts';
 import { CompileProblem } from './compile.ts';
 import type { BundleCompiler } from './bundleCompiler.ts';
 import { errorBox, escapeHtml, renderPage, sendHtml } from './html.ts';

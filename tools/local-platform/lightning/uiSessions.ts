@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { hashToken } from '../oauth/tokens.ts';
-import { to15 } from '../data/ids.ts';
+import { to15 } from '../../data/ids.ts';
 
 /**
  * How long a front-door URL stays valid. Unverified: Salesforce documents single use but no lifetime;

@@ -15,7 +15,7 @@
  * ensureMetadataSchema).
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { tx } from '../data/store.ts';
+import { tx } from '../../data/store.ts';
 import { ensureMetadataSchema } from './ensureMetadataSchema.ts';
 import { quote, type UndoEntry, type UndoLog } from './undoLog.ts';
 

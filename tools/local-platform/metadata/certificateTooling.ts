@@ -7,7 +7,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../http/contracts.ts';
-import { to18 } from '../data/ids.ts';
+import { to18 } from '../../data/ids.ts';
 import { sendJson as json } from '../http/http.ts';
 
 const QUERY = /^\s*SELECT\s+([\w\s,]+?)\s+FROM\s+Certificate(?:\s+WHERE\s+DeveloperName\s*=\s*'([^']*)')?(?:\s+LIMIT\s+(\d+))?\s*$/i;

@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { OrgInfo, RecordStore } from '../http/contracts.ts';
-import { orgKind, tx } from '../data/store.ts';
-import { getObjectDef } from '../data/schema.ts';
+import { orgKind, tx } from '../../data/store.ts';
+import { getObjectDef } from '../../data/schema.ts';
 import type { SchemaOracle } from '../../apex/check/checker.ts';
 import { PackageError, readDeployZip, type DeployComponent, type DeployPackage } from './readDeployZip.ts';
 import { parentOfChildType } from './metadataRegistry.ts';

@@ -20,7 +20,7 @@ import {
 import { customTab, generic, lightningComponentBundle } from './types/otherTypes.ts';
 import { flexiPage } from './types/flexiPage.ts';
 import { permissionSet } from './types/permissionSet.ts';
-import { registerObject, type FieldType } from '../data/schema.ts';
+import { registerObject, type FieldType } from '../../data/schema.ts';
 
 const HANDLERS: Record<string, Handler> = {
   ApexClass: apexClass,

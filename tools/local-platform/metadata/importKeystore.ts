@@ -12,7 +12,7 @@ import { X509Certificate } from 'node:crypto';
 import { decodeJks } from '../../certs/jks.ts';
 import { assertValidApiName } from '../../certs/apiName.ts';
 import { ToolError } from '../../core/ToolError.ts';
-import { tx } from '../data/store.ts';
+import { tx } from '../../data/store.ts';
 import { ensureMetadataSchema } from './ensureMetadataSchema.ts';
 import { buildMetadataXml } from './metadataXml.ts';
 

@@ -21,7 +21,7 @@ import { ToolError } from '../../core/ToolError.ts';
 import { sourceMemberRoute } from './sourceTracking.ts';
 import { certificateToolingRoute } from './certificateTooling.ts';
 import { restDeployRoute } from './restDeploy.ts';
-import { hasUserPermission, METADATA_ACCESS_MESSAGE } from '../data/access.ts';
+import { hasUserPermission, METADATA_ACCESS_MESSAGE } from '../../data/access.ts';
 
 const SOAP_PATH = /^\/services\/Soap\/m\/(\d+\.\d+)(\/[A-Za-z0-9]+)?\/?$/;
 const ADMIN_PROFILE = 'System Administrator';

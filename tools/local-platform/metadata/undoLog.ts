@@ -4,7 +4,7 @@
  * run the recovery without importing the apply.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { tx } from '../data/store.ts';
+import { tx } from '../../data/store.ts';
 
 export interface UndoEntry {
   table: string;

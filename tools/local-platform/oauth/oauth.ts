@@ -1,13 +1,13 @@
 import { createPublicKey, createVerify, X509Certificate, createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { OAuthApp, RequestContext, RouteHandler } from '../http/contracts.ts';
-import type { StoredOrg } from '../data/store.ts';
-import { getRecord, tx } from '../data/store.ts';
+import type { StoredOrg } from '../../data/store.ts';
+import { getRecord, tx } from '../../data/store.ts';
 import { issueToken, lookupToken, revokeToken } from './tokens.ts';
 import { bearerToken, parseForm, sendJson, sendOAuthError } from '../http/http.ts';
-import { permissionSetNamesOf, profileNameOf } from '../data/access.ts';
+import { permissionSetNamesOf, profileNameOf } from '../../data/access.ts';
 import type { MetadataModule } from '../http/contracts.ts';
-import { sameId } from '../data/ids.ts';
+import { sameId } from '../../data/ids.ts';
 import { signInBlock } from './signIn.ts';
 
 /**

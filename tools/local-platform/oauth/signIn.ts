@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { getRecord } from '../data/records.ts';
-import { hasUserPermission } from '../data/access.ts';
+import { getRecord } from '../../data/records.ts';
+import { hasUserPermission } from '../../data/access.ts';
 
 /**
  * Whether a user may be signed in at all, checked on every request as well as when a token or session

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import { to15 } from '../data/ids.ts';
+import { to15 } from '../../data/ids.ts';
 
 /**
  * OAuth tokens: random, stored only as SHA-256 hashes, bound to an org and user, expiring with the

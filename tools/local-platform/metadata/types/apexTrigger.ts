@@ -8,7 +8,7 @@
 import type { Handler } from './handler.ts';
 import { readApexSource, toSalesforceMessage, upsertUnlessUnknownType } from './apexClass.ts';
 import { readTriggerHeader } from '../../../apex/parse/triggerSource.ts';
-import { getObjectDef } from '../../data/schema.ts';
+import { getObjectDef } from '../../../data/schema.ts';
 
 export const apexTrigger: Handler = (c, env) => {
   const { problems, body, apiVersion, status } = readApexSource(c, 'ApexTrigger', 'trigger');

@@ -1,12 +1,12 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { parseQuery, type Query, type WhereClause, type Condition, type FieldType as SoqlField } from '@jetstreamapp/soql-parser-js';
-import { ApiError, invalidField, invalidType } from '../http/errors.ts';
+import { ApiError, invalidField, invalidType } from './errors.ts';
 import { findChildRelationship, findField, findRelationship, type ObjectDef } from './schema.ts';
 import { composeQuery } from '@jetstreamapp/soql-parser-js';
 import { objectDef, getRecord, orgKind } from './store.ts';
 import { to15, to18 } from './ids.ts';
 import { canReadField, checkFieldAccess, checkObjectAccess } from './access.ts';
-import { aggregatePaths, aggregateRecords, AggregateQueryError, isAggregateQuery, isPlainCount } from '../../apex/soqlAggregate.ts';
+import { aggregatePaths, aggregateRecords, AggregateQueryError, isAggregateQuery, isPlainCount } from './aggregate.ts';
 
 /**
  * SOQL over the `records` table: the query is parsed with @jetstreamapp/soql-parser-js, names are
@@ -374,7 +374,7 @@ const NUMERIC = new Set(['int', 'double', 'currency']);
 
 /**
  * Aggregate queries: the WHERE runs in SQL, each field the query reads becomes one column, and the
- * grouping runs in JS (tools/apex/soqlAggregate.ts, shared with the in-memory host).
+ * grouping runs in JS (tools/data/aggregate.ts).
  * `SELECT COUNT() FROM …` answers with totalSize only, as Salesforce does.
  */
 function runAggregate(ctx: Ctx, def: ObjectDef, q: Query, options: SoqlOptions): SoqlResult {

@@ -1,9 +1,9 @@
-import { DatabaseSync } from '../../core/sqlite.ts';
+import { DatabaseSync } from '../core/sqlite.ts';
 import { mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OrgInfo, RecordStore } from '../http/contracts.ts';
+import type { OrgInfo, RecordStore } from './types.ts';
 import { newId, to15, to18, isValidId } from './ids.ts';
-import { ApiError, invalidField, invalidType, noSuchColumnOnWrite, notFound } from '../http/errors.ts';
+import { ApiError, invalidField, invalidType, noSuchColumnOnWrite, notFound } from './errors.ts';
 import { checkAssignmentLicense, checkLicenseAssignment } from './licenses.ts';
 import { findField, getObjectDef, inferType, maxLength, registerObject, type FieldDef, type ObjectDef } from './schema.ts';
 
@@ -63,16 +63,28 @@ export function openDatabase(home: string): DatabaseSync {
   const db = new DatabaseSync(file);
   // WAL + synchronous=NORMAL: a crash can lose the last commits but never corrupts the file.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-  db.exec(SCHEMA);
-  // SOQL's NUL-safe text comparisons (soql.ts): SQLite's text functions stop at a NUL, so the value comes as bytes.
-  const utf8 = new TextDecoder();
-  db.function('sf_text', { deterministic: true }, (v) => (v instanceof Uint8Array ? utf8.decode(v).replaceAll('\0', '\uE000') : v));
+  prepareSchema(db);
   try {
     chmodSync(file, 0o600);
   } catch {
     /* best effort */
   }
   return db;
+}
+
+/** The same engine on `:memory:`: an org that lives as long as the process (the Apex tests, apex-test). */
+export function openMemoryDatabase(): DatabaseSync {
+  const db = new DatabaseSync(':memory:');
+  db.exec('PRAGMA foreign_keys = ON;');
+  prepareSchema(db);
+  return db;
+}
+
+function prepareSchema(db: DatabaseSync): void {
+  db.exec(SCHEMA);
+  // SOQL's NUL-safe text comparisons (soql.ts): SQLite's text functions stop at a NUL, so the value comes as bytes.
+  const utf8 = new TextDecoder();
+  db.function('sf_text', { deterministic: true }, (v) => (v instanceof Uint8Array ? utf8.decode(v).replaceAll('\0', '\uE000') : v));
 }
 
 let savepoints = 0;

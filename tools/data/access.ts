@@ -1,7 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { PermissionSetInfo } from '../http/contracts.ts';
-import type { MetadataModule } from '../http/contracts.ts';
-import { invalidField, invalidType, noSuchColumnOnWrite, ApiError } from '../http/errors.ts';
+import type { PermissionSetInfo } from './types.ts';
+import { invalidField, invalidType, noSuchColumnOnWrite, ApiError } from './errors.ts';
 import { getRecord } from './records.ts';
 
 /**
@@ -9,10 +8,18 @@ import { getRecord } from './records.ts';
  * profile sees everything ("Modify All Data"); other users get what their profile grants plus the
  * union of their assigned permission sets, as deployed through the Metadata API (the Metadata
  * module's `findPermissionSet`). Setup objects every API user can read are always readable.
+ *
+ * Where deployed permission sets come from: the platform's Metadata module (its MetadataModule has this member).
  */
-let metadata: MetadataModule = {};
-export function setMetadataModule(m: MetadataModule): void {
-  metadata = m;
+export interface PermissionSetSource {
+  findPermissionSet?(db: DatabaseSync, orgId: string, name: string): PermissionSetInfo | undefined;
+}
+let metadata: PermissionSetSource = {};
+/** An in-memory org's own source, beside the server's one for its file. */
+const metadataOf = new WeakMap<DatabaseSync, PermissionSetSource>();
+export function setMetadataModule(m: PermissionSetSource, db?: DatabaseSync): void {
+  if (db) metadataOf.set(db, m);
+  else metadata = m;
 }
 
 export const ADMIN_PROFILE = 'System Administrator';
@@ -92,7 +99,7 @@ export function permissionSetNamesOf(db: DatabaseSync, orgId: string, userId: st
 function permissionSets(db: DatabaseSync, orgId: string, userId: string): PermissionSetInfo[] {
   const out: PermissionSetInfo[] = [];
   for (const name of permissionSetNamesOf(db, orgId, userId)) {
-    const info = metadata.findPermissionSet?.(db, orgId, name);
+    const info = (metadataOf.get(db) ?? metadata).findPermissionSet?.(db, orgId, name);
     if (info) out.push(info);
   }
   return out;
@@ -177,5 +184,5 @@ export function fieldPermission(db: DatabaseSync, orgId: string, userId: string,
 
 /** A deployed permission set's permissions by name (the Metadata module's), for rules outside this file. */
 export function permissionSetInfo(db: DatabaseSync, orgId: string, name: string): PermissionSetInfo | undefined {
-  return metadata.findPermissionSet?.(db, orgId, name);
+  return (metadataOf.get(db) ?? metadata).findPermissionSet?.(db, orgId, name);
 }

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { ApiError } from '../http/errors.ts';
+import { ApiError } from './errors.ts';
 import { SETUP_OBJECTS } from './setupObjects.ts';
 
 /**
@@ -243,8 +243,12 @@ const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Deployed CustomObject definitions (the Metadata module's getCustomObject), set by the server. */
 type CustomObjectSource = (db: DatabaseSync, orgId: string, name: string) => { name: string; label?: string; customSettingsType?: string; fields: { name: string; type?: string; length?: number; referenceTo?: string; relationshipName?: string; required?: boolean }[] } | undefined;
 let customObjects: CustomObjectSource | undefined;
-export function setCustomObjectSource(source: CustomObjectSource | undefined): void {
-  customObjects = source;
+/** An in-memory org's own source (its project's objects), beside the server's one for its file. */
+const customObjectsOf = new WeakMap<DatabaseSync, CustomObjectSource>();
+export function setCustomObjectSource(source: CustomObjectSource | undefined, db?: DatabaseSync): void {
+  if (!db) customObjects = source;
+  else if (source) customObjectsOf.set(db, source);
+  else customObjectsOf.delete(db);
 }
 
 const METADATA_TYPES: Record<string, FieldType> = {
@@ -261,7 +265,7 @@ function deployedLength(type: string, length: number | undefined): number | unde
 }
 
 function deployedFields(db: DatabaseSync, orgId: string, name: string): { label?: string; apiName: string; customSettingsType?: string; fields: FieldDef[] } | undefined {
-  const d = customObjects?.(db, orgId, name);
+  const d = (customObjectsOf.get(db) ?? customObjects)?.(db, orgId, name);
   if (!d) return undefined;
   return {
     label: d.label,

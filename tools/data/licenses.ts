@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { ApiError } from '../http/errors.ts';
+import { ApiError } from './errors.ts';
 import { getRecord } from './records.ts';
 import { API_ONLY_PROFILE, permissionSetInfo, profileNameOf } from './access.ts';
 
