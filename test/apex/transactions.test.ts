@@ -141,7 +141,7 @@ describe('SOQL and DML on the local runtime', () => {
 
   describe('the CPU time limit', () => {
     // The mechanism, at a tenth of Salesforce's 10 s so the suite does not idle for 20 s; the real
-    // 10 s limit on the running platform is test/local-platform/hostile/isolation.test.ts.
+    // 10 s limit on the running platform is test/local-platform/hostile/isolation.e2e.test.ts.
     const real = LIMITS.cpuMs;
     beforeAll(() => { LIMITS.cpuMs = 1_000; });
     afterAll(() => { LIMITS.cpuMs = real; });
