@@ -11,3 +11,4 @@ import './async.ts';
 import './messaging.ts';
 import './eventBus.ts';
 import './platformTypes.ts';
+import './search.ts';

@@ -15,6 +15,7 @@ import { apexEquals, apexString, mapPut, needsApexEquality, needsApexString } fr
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
 import { normType, parseTypeRef, unescapeApex } from '../parse/syntax.ts';
 import { runSoql } from '../run/data.ts';
+import { lowerSosl } from './sosl.ts';
 import { addSObjectError } from '../run/dml.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
@@ -313,10 +314,12 @@ export class ExpressionLowering {
       }
       case 'SoqlPrimaryContext':
         return this.soql(rule(p, 'soqlLiteral'), scope);
+      case 'SoslPrimaryContext':
+        return lowerSosl(this, rule(p, 'soslLiteral'), scope);
       case 'SuperPrimaryContext':
         return async (f) => f.self;
     }
-    return async (f) => unsupported(f, k.replace('PrimaryContext', '') === 'Sosl' ? 'SOSL' : k, site);
+    return async (f) => unsupported(f, k, site);
   }
 
   literal(l: N): Ex {
@@ -402,13 +405,8 @@ export class ExpressionLowering {
     if (!dmc) {
       const chain = this.plainChain(n, scope);
       if (chain) return this.nameChain(chain, scope, site);
-      const left = this.expr(leftN, scope);
-      const name = text(rule(n, 'anyId'));
-      return async (f) => {
-        const t = await left(f);
-        if (t === null && safe) return null;
-        return getMember(f, t, name, site);
-      };
+      const read = this.fieldRead(n, scope, site);
+      return async (f) => (await read(f)).v;
     }
     const mname = text(rule(dmc, 'anyId'));
     if (mname.toLowerCase() === 'adderror' && cname(leftN) === 'DotExpressionContext' && !rule(leftN, 'dotMethodCall') && !hasTok(leftN, '?.')) {
@@ -446,6 +444,26 @@ export class ExpressionLowering {
       const t = await left(f);
       if (t === null && safe) return null;
       return callMethod(f, t, mname, await evalArgs(f), site);
+    };
+  }
+
+  /**
+   * `o.a.b` read as a value: after `?.` met null, or after an sObject field held null (`c.Account` of a
+   * contact without one), the rest of the chain reads null rather than throwing (Apex Developer Guide,
+   * "Accessing sObject Fields Through Relationships"). `through` says the chain is in that state.
+   */
+  fieldRead(n: N, scope: Scope, site: Site): (f: Frame) => Promise<{ v: unknown; through: boolean }> {
+    const leftN = rule(n, 'expression');
+    const name = text(rule(n, 'anyId'));
+    const safe = hasTok(n, '?.');
+    const leftIsRead = cname(leftN) === 'DotExpressionContext' && !rule(leftN, 'dotMethodCall') && !this.plainChain(leftN, scope);
+    const left = leftIsRead ? this.fieldRead(leftN, scope, this.site(leftN, scope.cls)) : undefined;
+    const plain = leftIsRead ? undefined : this.expr(leftN, scope);
+    return async (f) => {
+      const r = left ? await left(f) : { v: await plain!(f), through: false };
+      if (r.v === null && (safe || r.through)) return { v: null, through: true };
+      const v = await getMember(f, r.v, name, site);
+      return { v, through: v === null && r.v instanceof SObject };
     };
   }
 
