@@ -28,3 +28,10 @@ describe('reads through a null relationship', () => {
     expect((await run(`Contact c = null;\nSystem.debug(c.Account.Name);`)).exceptionMessage).toBe(NPE);
   });
 });
+
+describe('inline queries after a character outside the BMP', () => {
+  it('send the query as written (the parser counts code points, not UTF-16 units)', async () => {
+    const out = await debugOf(`// rocket 🚀 and 😀 before the query\ninsert new Account(Name = 'Acme');\nAccount a = [SELECT Name FROM Account];\nSystem.debug(a.Name);`);
+    expect(out).toEqual(['Acme']);
+  });
+});

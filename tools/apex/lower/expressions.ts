@@ -16,6 +16,7 @@ import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts
 import { normType, parseTypeRef, unescapeApex } from '../parse/syntax.ts';
 import { runSoql } from '../run/data.ts';
 import { lowerSosl } from './sosl.ts';
+import { sourceSlice } from './sourceText.ts';
 import { addSObjectError } from '../run/dml.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
@@ -670,11 +671,11 @@ export class ExpressionLowering {
       let out = '';
       let pos = start;
       for (const e of edits) {
-        out += this.source.slice(pos, e.from) + e.text;
+        out += sourceSlice(this.source, pos, e.from) + e.text;
         pos = e.to + 1;
       }
       // Comments inside inline SOQL compile on Salesforce; the query text sent on has none.
-      return stripComments(out + this.source.slice(pos, stop + 1));
+      return stripComments(out + sourceSlice(this.source, pos, stop + 1));
     };
     const soql = build([]);
     // Test isolation: in a test, data rows that existed before it are invisible. The variant adds

@@ -7,6 +7,7 @@ import type { Scope } from './scope.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 import { cname, isTerm, kids, rule } from '../parse/tree.ts';
 import { runSosl } from '../run/sosl.ts';
+import { sourceSlice } from './sourceText.ts';
 import type { ExpressionLowering } from './expressions.ts';
 
 export function lowerSosl(lx: ExpressionLowering, lit: N, scope: Scope): Ex {
@@ -24,10 +25,10 @@ export function lowerSosl(lx: ExpressionLowering, lit: N, scope: Scope): Ex {
   let text = '';
   let pos: number = lit.start.start;
   for (const b of binds) {
-    text += lx.source.slice(pos, b.from) + ':' + b.name;
+    text += sourceSlice(lx.source, pos, b.from) + ':' + b.name;
     pos = b.to + 1;
   }
-  text += lx.source.slice(pos, lit.stop.stop + 1);
+  text += sourceSlice(lx.source, pos, lit.stop.stop + 1);
   // the brackets and comments are Apex's, not the statement's
   const sosl = text
     .replace(/'(?:\\.|[^'\\])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => (m.startsWith("'") ? m : ' '))
