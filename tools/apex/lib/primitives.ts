@@ -481,6 +481,7 @@ defineNative({
     },
     'Datetime newInstanceGmt(Date, Time) | Datetime newInstanceGmt(Integer, Integer, Integer) | Datetime newInstanceGmt(Integer, Integer, Integer, Integer, Integer, Integer)': (f, args) => {
       if (args.length === 1) return new ApexDatetime(n(args[0]));
+      if (args.length === 2) return new ApexDatetime((args[0] as ApexDate).ms + ((args[1] as { ms: number })?.ms ?? 0));
       const [y, mo, d, h, mi, s] = args.map((a) => n(a ?? 0));
       return new ApexDatetime(Date.UTC(y, mo - 1, d, h || 0, mi || 0, s || 0));
     },

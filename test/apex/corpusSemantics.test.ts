@@ -1,0 +1,15 @@
+/**
+ * Semantics the corpus of public Apex projects showed wrong (issue 18), each with a small block of our
+ * own; every expectation is what the Apex Reference states.
+ */
+import { describe, expect, it } from 'vitest';
+import { debugOf } from './helpers.ts';
+
+describe('corpus semantics', () => {
+  it('Datetime.newInstanceGmt(Date, Time) is the GMT instant of that date and time (Apex Reference, "Datetime Class")', async () => {
+    const out = await debugOf(`Datetime d = Datetime.newInstanceGmt(Date.newInstance(2024, 3, 5), Time.newInstance(7, 30, 15, 0));
+System.debug(d.formatGmt('yyyy-MM-dd HH:mm:ss'));
+System.debug(d == Datetime.newInstanceGmt(2024, 3, 5, 7, 30, 15));`);
+    expect(out).toEqual(['2024-03-05 07:30:15', 'true']);
+  });
+});
