@@ -13,3 +13,14 @@ System.debug(d == Datetime.newInstanceGmt(2024, 3, 5, 7, 30, 15));`);
     expect(out).toEqual(['2024-03-05 07:30:15', 'true']);
   });
 });
+
+describe('System.OrgLimits (Apex Reference, "OrgLimits Class")', () => {
+  it('lists the org limits by name with their maximum and usage', async () => {
+    const out = await debugOf(`Map<String, System.OrgLimit> byName = OrgLimits.getMap();
+System.OrgLimit async = byName.get('DailyAsyncApexExecutions');
+System.debug(async.getName() + ' ' + async.getLimit() + ' ' + async.getValue());
+System.debug(OrgLimits.getAll().size() == byName.size());
+System.debug(String.valueOf(byName.get('DailyApiRequests')));`);
+    expect(out).toEqual(['DailyAsyncApexExecutions 250000 0', 'true', 'OrgLimit[DailyApiRequests: consumed 0 of 15000]']);
+  });
+});

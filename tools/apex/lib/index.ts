@@ -12,3 +12,4 @@ import './messaging.ts';
 import './eventBus.ts';
 import './platformTypes.ts';
 import './search.ts';
+import './orgLimits.ts';
