@@ -24,3 +24,17 @@ System.debug(String.valueOf(byName.get('DailyApiRequests')));`);
     expect(out).toEqual(['DailyAsyncApexExecutions 250000 0', 'true', 'OrgLimit[DailyApiRequests: consumed 0 of 15000]']);
   });
 });
+
+describe('String.format with objects', () => {
+  it("calls each argument's toString() in order, one after another (a counter they share counts 1, 2)", async () => {
+    const out = await debugOf(`public class Counter { public Integer n = 0; }
+public class Bound {
+  Counter c;
+  public Bound(Counter c) { this.c = c; }
+  public override String toString() { c.n++; return ':v' + c.n; }
+}
+Counter c = new Counter();
+System.debug(String.format('{0} AND {1}', new List<Object>{ new Bound(c), new Bound(c) }));`);
+    expect(out).toEqual([':v1 AND :v2']);
+  });
+});

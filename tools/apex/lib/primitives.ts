@@ -68,7 +68,9 @@ defineNative({
     // each argument as String.valueOf gives it: a class's own toString() included
     'String format(String, List<Object>)': async (f, [p, args], site) => {
       const items = listItems(args);
-      const texts = await Promise.all(items.map((x) => (x === null || x === undefined ? x : apexString(f, x, site))));
+      // one after another: a toString() may change state the next one reads (a bind counter)
+      const texts: unknown[] = [];
+      for (const x of items) texts.push(x === null || x === undefined ? x : await apexString(f, x, site));
       return formatPattern(str(p), texts);
     },
     'String escapeSingleQuotes(String)': (f, [s]) => escapeSingleQuotes(str(req(f, s))),
