@@ -38,3 +38,17 @@ System.debug(String.format('{0} AND {1}', new List<Object>{ new Bound(c), new Bo
     expect(out).toEqual([':v1 AND :v2']);
   });
 });
+
+describe('System.Location (Apex Reference, "Location Class")', () => {
+  it('keeps its coordinates as Doubles and measures the distance in mi or km', async () => {
+    const out = await debugOf(`Location zero = Location.newInstance(0, 0);
+System.debug('GEOLOCATION(' + zero.getLatitude() + ',' + zero.getLongitude() + ')');
+Location sf = Location.newInstance(37.775, -122.418);
+System.debug(sf.getLatitude());
+Location la = Location.newInstance(34.052, -118.244);
+Double km = sf.getDistance(la, 'km');
+System.debug(km > 540 && km < 570);
+System.debug(Location.getDistance(sf, la, 'mi') < km);`);
+    expect(out).toEqual(['GEOLOCATION(0.0,0.0)', '37.775', 'true', 'true']);
+  });
+});

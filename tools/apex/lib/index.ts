@@ -13,3 +13,4 @@ import './eventBus.ts';
 import './platformTypes.ts';
 import './search.ts';
 import './orgLimits.ts';
+import './location.ts';
