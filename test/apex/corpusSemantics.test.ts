@@ -52,3 +52,17 @@ System.debug(Location.getDistance(sf, la, 'mi') < km);`);
     expect(out).toEqual(['GEOLOCATION(0.0,0.0)', '37.775', 'true', 'true']);
   });
 });
+
+describe('switch on an enum', () => {
+  it('matches a constant whose name ends in L (LESS_THAN_OR_EQUAL), and Long literals still match', async () => {
+    const out = await debugOf(`public enum Op { LESS_THAN, LESS_THAN_OR_EQUAL, ALL }
+String r = '';
+for (Op o : Op.values()) {
+  switch on o { when LESS_THAN { r += '<'; } when LESS_THAN_OR_EQUAL { r += '<='; } when ALL { r += '*'; } }
+}
+System.debug(r);
+Long n = 5;
+switch on n { when 5L { System.debug('five'); } when else { System.debug('other'); } }`);
+    expect(out).toEqual(['<<=*', 'five']);
+  });
+});
