@@ -66,3 +66,22 @@ switch on n { when 5L { System.debug('five'); } when else { System.debug('other'
     expect(out).toEqual(['<<=*', 'five']);
   });
 });
+
+describe('Apex cursors (Apex Reference, "Cursor Class")', () => {
+  it('fix their rows when created and fetch slices of them, counted in Limits', async () => {
+    const out = await debugOf(`List<Account> accounts = new List<Account>();
+for (Integer i = 0; i < 5; i++) accounts.add(new Account(Name = 'C' + i));
+insert accounts;
+String prefix = 'C%';
+Database.Cursor c = Database.getCursorWithBinds('SELECT Name FROM Account WHERE Name LIKE :p ORDER BY Name', new Map<String, Object>{ 'p' => prefix }, AccessLevel.SYSTEM_MODE);
+insert new Account(Name = 'C9');
+System.debug(c.getNumRecords());
+List<Account> page = c.fetch(1, 2);
+System.debug(page[0].Name + ' ' + page[1].Name);
+System.debug(c.fetch(4, 10).size());
+System.debug(Limits.getApexCursorRows() + ' ' + Limits.getFetchCallsOnApexCursor());
+Database.Cursor all = Database.getCursor('SELECT Id FROM Account WHERE Name LIKE :prefix');
+System.debug(all.getNumRecords());`);
+    expect(out).toEqual(['5', 'C1 C2', '1', '5 2', '6']);
+  });
+});

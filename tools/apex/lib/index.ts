@@ -14,3 +14,4 @@ import './platformTypes.ts';
 import './search.ts';
 import './orgLimits.ts';
 import './location.ts';
+import './cursor.ts';

@@ -413,7 +413,7 @@ export class ExpressionLowering {
     if (mname.toLowerCase() === 'adderror' && cname(leftN) === 'DotExpressionContext' && !rule(leftN, 'dotMethodCall') && !hasTok(leftN, '?.')) {
       return this.fieldAddError(leftN, dmc, scope, site);
     }
-    if (/^(query|countquery|getquerylocator)$/i.test(mname)) site.locals = new Map(scope.scopes.flatMap((m) => [...m]));
+    if (/^(query|countquery|getquerylocator|getcursor)$/i.test(mname)) site.locals = new Map(scope.scopes.flatMap((m) => [...m]));
     const el = rule(dmc, 'expressionList');
     const args: Ex[] = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
     const evalArgs = async (f: Frame): Promise<unknown[]> => {
