@@ -15,3 +15,4 @@ import './search.ts';
 import './orgLimits.ts';
 import './location.ts';
 import './cursor.ts';
+import './databaseResults.ts';
