@@ -11,7 +11,7 @@ import { runSoql } from '../run/data.ts';
 import { compileDynamicSoql } from './dynamicSoql.ts';
 import { limitEx, throwEx, throwNpe } from '../run/exceptions.ts';
 import type { Frame } from '../run/frame.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 import type { Transaction } from '../run/transaction.ts';
 
 const used = new WeakMap<Transaction, { rows: number; fetches: number }>();

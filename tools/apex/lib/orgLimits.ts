@@ -6,7 +6,8 @@
  * `/limits` resource of the local platform answers the same maximums).
  */
 import { defineNative, NObj } from './registry.ts';
-import { ApexList, ApexMap, type TypeRef } from '../run/values.ts';
+import { ApexList, ApexMap } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 
 const ref = (name: string, ...args: TypeRef[]): TypeRef => ({ name, args, array: 0 });
 

@@ -6,10 +6,10 @@
  */
 import { defineNative, natives, NObj } from './registry.ts';
 import { ApexList, EnumValue, SObject, stringValueOf, TypeValue } from '../run/values.ts';
-import { runSosl, setFixedSearchResults, soslQueriesUsed } from '../run/sosl.ts';
+import { runSosl, setFixedSearchResults, soslQueriesUsed } from './sosl.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';
 import type { Frame } from '../run/frame.ts';
-import type { Site } from '../lower/classModel.ts';
+import type { Site } from '../model/classModel.ts';
 
 const isUserMode = (mode: unknown) => mode instanceof EnumValue && mode.name === 'USER_MODE';
 

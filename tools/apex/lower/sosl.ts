@@ -2,11 +2,11 @@
  * Inline SOSL (`[FIND 'acme*' IN NAME FIELDS RETURNING Account(Id, Name WHERE Industry = :industry)]`):
  * the statement's text with each bound expression replaced by a `:name` bind, evaluated when it runs.
  */
-import type { Ex } from './classModel.ts';
+import type { Ex } from '../model/classModel.ts';
 import type { Scope } from './scope.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 import { cname, isTerm, kids, rule } from '../parse/tree.ts';
-import { runSosl } from '../run/sosl.ts';
+import { runSosl } from '../lib/sosl.ts';
 import { sourceSlice } from './sourceText.ts';
 import type { ExpressionLowering } from './expressions.ts';
 

@@ -6,12 +6,12 @@
  * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_testing_SOSL.htm).
  * Outside tests there is no search index locally: a search fails as not supported.
  */
-import type { Frame } from './frame.ts';
-import type { Site } from '../lower/classModel.ts';
-import type { Transaction } from './transaction.ts';
-import { ApexList } from './values.ts';
-import { runSoql, toPlain } from './data.ts';
-import { limitEx, throwEx, unsupported } from './exceptions.ts';
+import type { Frame } from '../run/frame.ts';
+import type { Site } from '../model/classModel.ts';
+import type { Transaction } from '../run/transaction.ts';
+import { ApexList } from '../run/values.ts';
+import { runSoql, toPlain } from '../run/data.ts';
+import { limitEx, throwEx, unsupported } from '../run/exceptions.ts';
 
 /** One object of a RETURNING clause, its clauses as SOQL text. */
 export interface SoslReturning {
