@@ -16,3 +16,4 @@ import './orgLimits.ts';
 import './location.ts';
 import './cursor.ts';
 import './databaseResults.ts';
+import './finalizers.ts';
