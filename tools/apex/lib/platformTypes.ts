@@ -175,8 +175,8 @@ defineNative(
 
 /**
  * Governor limits of features the local runtime does not meter (Apex Developer Guide, "Execution
- * Governors and Limits"): the maximum as Salesforce gives it, usage 0. SOSL is not supported locally,
- * cursors neither, so nothing can use them.
+ * Governors and Limits"): the maximum as Salesforce gives it, usage 0. SOSL (search.ts) and cursors
+ * (cursor.ts) replace their own getters with counted ones.
  */
 const UNMETERED: Record<string, number> = {
   soslqueries: 20, aggregatequeries: 300, futurecalls: 50, queueablejobs: 50, publishimmediatedml: 150, mobilepushapexcalls: 10,

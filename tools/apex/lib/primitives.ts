@@ -68,7 +68,9 @@ defineNative({
     // each argument as String.valueOf gives it: a class's own toString() included
     'String format(String, List<Object>)': async (f, [p, args], site) => {
       const items = listItems(args);
-      const texts = await Promise.all(items.map((x) => (x === null || x === undefined ? x : apexString(f, x, site))));
+      // one after another: a toString() may change state the next one reads (a bind counter)
+      const texts: unknown[] = [];
+      for (const x of items) texts.push(x === null || x === undefined ? x : await apexString(f, x, site));
       return formatPattern(str(p), texts);
     },
     'String escapeSingleQuotes(String)': (f, [s]) => escapeSingleQuotes(str(req(f, s))),
@@ -481,6 +483,7 @@ defineNative({
     },
     'Datetime newInstanceGmt(Date, Time) | Datetime newInstanceGmt(Integer, Integer, Integer) | Datetime newInstanceGmt(Integer, Integer, Integer, Integer, Integer, Integer)': (f, args) => {
       if (args.length === 1) return new ApexDatetime(n(args[0]));
+      if (args.length === 2) return new ApexDatetime((args[0] as ApexDate).ms + ((args[1] as { ms: number })?.ms ?? 0));
       const [y, mo, d, h, mi, s] = args.map((a) => n(a ?? 0));
       return new ApexDatetime(Date.UTC(y, mo - 1, d, h || 0, mi || 0, s || 0));
     },

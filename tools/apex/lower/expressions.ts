@@ -15,6 +15,8 @@ import { apexEquals, apexString, mapPut, needsApexEquality, needsApexString } fr
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
 import { normType, parseTypeRef, unescapeApex } from '../parse/syntax.ts';
 import { runSoql } from '../run/data.ts';
+import { lowerSosl } from './sosl.ts';
+import { sourceSlice } from './sourceText.ts';
 import { addSObjectError } from '../run/dml.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
@@ -313,10 +315,12 @@ export class ExpressionLowering {
       }
       case 'SoqlPrimaryContext':
         return this.soql(rule(p, 'soqlLiteral'), scope);
+      case 'SoslPrimaryContext':
+        return lowerSosl(this, rule(p, 'soslLiteral'), scope);
       case 'SuperPrimaryContext':
         return async (f) => f.self;
     }
-    return async (f) => unsupported(f, k.replace('PrimaryContext', '') === 'Sosl' ? 'SOSL' : k, site);
+    return async (f) => unsupported(f, k, site);
   }
 
   literal(l: N): Ex {
@@ -402,19 +406,14 @@ export class ExpressionLowering {
     if (!dmc) {
       const chain = this.plainChain(n, scope);
       if (chain) return this.nameChain(chain, scope, site);
-      const left = this.expr(leftN, scope);
-      const name = text(rule(n, 'anyId'));
-      return async (f) => {
-        const t = await left(f);
-        if (t === null && safe) return null;
-        return getMember(f, t, name, site);
-      };
+      const read = this.fieldRead(n, scope, site);
+      return async (f) => (await read(f)).v;
     }
     const mname = text(rule(dmc, 'anyId'));
     if (mname.toLowerCase() === 'adderror' && cname(leftN) === 'DotExpressionContext' && !rule(leftN, 'dotMethodCall') && !hasTok(leftN, '?.')) {
       return this.fieldAddError(leftN, dmc, scope, site);
     }
-    if (/^(query|countquery|getquerylocator)$/i.test(mname)) site.locals = new Map(scope.scopes.flatMap((m) => [...m]));
+    if (/^(query|countquery|getquerylocator|getcursor)$/i.test(mname)) site.locals = new Map(scope.scopes.flatMap((m) => [...m]));
     const el = rule(dmc, 'expressionList');
     const args: Ex[] = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
     const evalArgs = async (f: Frame): Promise<unknown[]> => {
@@ -446,6 +445,26 @@ export class ExpressionLowering {
       const t = await left(f);
       if (t === null && safe) return null;
       return callMethod(f, t, mname, await evalArgs(f), site);
+    };
+  }
+
+  /**
+   * `o.a.b` read as a value: after `?.` met null, or after an sObject field held null (`c.Account` of a
+   * contact without one), the rest of the chain reads null rather than throwing (Apex Developer Guide,
+   * "Accessing sObject Fields Through Relationships"). `through` says the chain is in that state.
+   */
+  fieldRead(n: N, scope: Scope, site: Site): (f: Frame) => Promise<{ v: unknown; through: boolean }> {
+    const leftN = rule(n, 'expression');
+    const name = text(rule(n, 'anyId'));
+    const safe = hasTok(n, '?.');
+    const leftIsRead = cname(leftN) === 'DotExpressionContext' && !rule(leftN, 'dotMethodCall') && !this.plainChain(leftN, scope);
+    const left = leftIsRead ? this.fieldRead(leftN, scope, this.site(leftN, scope.cls)) : undefined;
+    const plain = leftIsRead ? undefined : this.expr(leftN, scope);
+    return async (f) => {
+      const r = left ? await left(f) : { v: await plain!(f), through: false };
+      if (r.v === null && (safe || r.through)) return { v: null, through: true };
+      const v = await getMember(f, r.v, name, site);
+      return { v, through: v === null && r.v instanceof SObject };
     };
   }
 
@@ -652,11 +671,11 @@ export class ExpressionLowering {
       let out = '';
       let pos = start;
       for (const e of edits) {
-        out += this.source.slice(pos, e.from) + e.text;
+        out += sourceSlice(this.source, pos, e.from) + e.text;
         pos = e.to + 1;
       }
       // Comments inside inline SOQL compile on Salesforce; the query text sent on has none.
-      return stripComments(out + this.source.slice(pos, stop + 1));
+      return stripComments(out + sourceSlice(this.source, pos, stop + 1));
     };
     const soql = build([]);
     // Test isolation: in a test, data rows that existed before it are invisible. The variant adds

@@ -381,8 +381,8 @@ export class StatementLowering extends ExpressionLowering {
           let t = text(wl).replace(/^\((.*)\)$/, '$1');
           if (/^'.*'$/s.test(t)) return unescapeApex(t);
           if (/^null$/i.test(t)) return null;
-          t = t.replace(/[lL]$/, '');
-          if (/^[-+\d]+$/.test(t)) return Number(t);
+          // a Long literal's suffix (5L), not the last letter of an enum constant (LESS_THAN_OR_EQUAL)
+          if (/^[-+\d]+[lL]?$/.test(t)) return Number(t.replace(/[lL]$/, ''));
           return { enumName: t.split('.').pop()!.toUpperCase() };
         });
         return { kind: 'values', values, blk: this.block(rule(wc, 'block'), scope) };

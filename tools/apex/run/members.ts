@@ -52,7 +52,12 @@ export async function evalName(f: Frame, res: NameResolution, parts: string[], s
     v = await getStaticMember(f, res.type, parts[i], site);
     i++;
   }
-  for (; i < parts.length; i++) v = await getMember(f, v, parts[i], site);
+  // reading through an sObject field that holds null gives null (Apex Developer Guide, "Accessing sObject Fields Through Relationships")
+  for (; i < parts.length; i++) {
+    const owner = v;
+    v = await getMember(f, v, parts[i], site);
+    if (v === null && owner instanceof SObject) return null;
+  }
   return v;
 }
 

@@ -1,0 +1,44 @@
+/**
+ * Inline SOSL (`[FIND 'acme*' IN NAME FIELDS RETURNING Account(Id, Name WHERE Industry = :industry)]`):
+ * the statement's text with each bound expression replaced by a `:name` bind, evaluated when it runs.
+ */
+import type { Ex } from '../model/classModel.ts';
+import type { Scope } from './scope.ts';
+import type { ParserRuleContext as N } from '../parse/parse.ts';
+import { cname, isTerm, kids, rule } from '../parse/tree.ts';
+import { runSosl } from '../lib/sosl.ts';
+import { sourceSlice } from './sourceText.ts';
+import type { ExpressionLowering } from './expressions.ts';
+
+export function lowerSosl(lx: ExpressionLowering, lit: N, scope: Scope): Ex {
+  const site = lx.site(lit, scope.cls);
+  const binds: { from: number; to: number; name: string; ex: Ex }[] = [];
+  const walk = (node: N): void => {
+    if (cname(node) === 'BoundExpressionContext') {
+      const e = rule(node, 'expression');
+      binds.push({ from: node.start.start, to: node.stop.stop, name: `sosl__${binds.length}`, ex: lx.expr(e, scope) });
+      return;
+    }
+    for (const c of kids(node)) if (!isTerm(c)) walk(c);
+  };
+  walk(lit);
+  let text = '';
+  let pos: number = lit.start.start;
+  for (const b of binds) {
+    text += sourceSlice(lx.source, pos, b.from) + ':' + b.name;
+    pos = b.to + 1;
+  }
+  text += sourceSlice(lx.source, pos, lit.stop.stop + 1);
+  // the brackets and comments are Apex's, not the statement's
+  const sosl = text
+    .replace(/'(?:\\.|[^'\\])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => (m.startsWith("'") ? m : ' '))
+    .trim()
+    .replace(/^\[/, '')
+    .replace(/\]$/, '');
+  const userMode = /\bWITH\s+USER_MODE\b/i.test(sosl);
+  return async (f) => {
+    const values: Record<string, unknown> = {};
+    for (const b of binds) values[b.name] = await b.ex(f);
+    return runSosl(f, sosl.replace(/\bWITH\s+(USER|SYSTEM)_MODE\b/gi, ' '), values, userMode, site);
+  };
+}
