@@ -51,7 +51,7 @@ defineNative(
 );
 
 const system = natives.get('system')!.statics!;
-system['attachfinalizer'] = (f: Frame, [finalizer]: unknown[], site: Site) => {
+system['attachfinalizer'] = (f: Frame, [finalizer]: unknown[], _site: Site) => {
   const slot = running.get(f.tx);
   if (!slot || f.tx.quiddity !== 'QUEUEABLE') throwEx(f, 'AsyncException', 'System.attachFinalizer(Finalizer) is not allowed in this context');
   if (finalizer === null || finalizer === undefined) throwEx(f, 'AsyncException', 'Argument cannot be null');

@@ -5,7 +5,7 @@
  * and "SearchResults Class"/"SearchResult Class"). The search itself runs in run/sosl.ts.
  */
 import { defineNative, natives, NObj } from './registry.ts';
-import { ApexList, EnumValue, SObject, stringValueOf, TypeValue } from '../run/values.ts';
+import { ApexList, EnumValue, type SObject, stringValueOf, TypeValue } from '../run/values.ts';
 import { runSosl, setFixedSearchResults, soslQueriesUsed } from './sosl.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';
 import type { Frame } from '../run/frame.ts';

@@ -378,7 +378,7 @@ export class StatementLowering extends ExpressionLowering {
           return { kind: 'type', type, slot, blk: this.block(rule(wc, 'block'), scope) };
         }
         const values = rules(wv, 'whenLiteral').map((wl: N) => {
-          let t = text(wl).replace(/^\((.*)\)$/, '$1');
+          const t = text(wl).replace(/^\((.*)\)$/, '$1');
           if (/^'.*'$/s.test(t)) return unescapeApex(t);
           if (/^null$/i.test(t)) return null;
           // a Long literal's suffix (5L), not the last letter of an enum constant (LESS_THAN_OR_EQUAL)
