@@ -11,6 +11,7 @@ import type { ApexClassSource, ApexHost, ApexTriggerSource, ApexUser, HttpCallou
 import { aggregateRecords, isAggregateQuery, isPlainCount } from '../data/aggregate.ts';
 import { childRelationshipsOf, describeObject, type ObjectAccess, type SchemaObject } from './describe.ts';
 import { STANDARD_OBJECTS } from '../data/schema.ts';
+import { dateLiteralRange } from '../data/soql.ts';
 import { KEY_PREFIXES } from '../data/ids.ts';
 import { MORE_STANDARD_PROFILES, STANDARD_PRICEBOOK, USER_LICENSES } from './standardRows.ts';
 
@@ -93,6 +94,22 @@ const DATETIME_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d
 /** Datetimes are stored as `…+0000` and bound as `…Z` (toPlain): compare them as instants, not as text. */
 function instant(v: unknown): number | undefined {
   return typeof v === 'string' && DATETIME_TEXT.test(v) ? Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : undefined;
+}
+
+/** A Date or Datetime field against a date literal (YESTERDAY, LAST_N_QUARTERS:2), as the SQLite engine reads them. */
+function inDateLiteral(v: unknown, op: string, literal: string): boolean {
+  const [start, end] = dateLiteralRange(literal);
+  const at = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(v + 'T00:00:00Z') : instant(v);
+  if (at === undefined) return op === '!=' || op === '<>';
+  switch (op) {
+    case '=': return at >= start.getTime() && at < end.getTime();
+    case '!=': case '<>': return at < start.getTime() || at >= end.getTime();
+    case '<': return at < start.getTime();
+    case '<=': return at < end.getTime();
+    case '>': return at >= end.getTime();
+    case '>=': return at >= start.getTime();
+  }
+  throw new Error(`operator ${op} cannot be used with ${literal}`);
 }
 
 function cmp(a: unknown, b: unknown): number {
@@ -538,6 +555,7 @@ export class MemoryHost implements ApexHost {
       const hit = this.semiJoin(c.valueQuery, binds).some((x) => eq(v, x));
       return op === 'NOT IN' ? !hit : hit;
     }
+    if (c.literalType === 'DATE_LITERAL' || c.literalType === 'DATE_N_LITERAL') return inDateLiteral(v, String(c.operator), String(c.value));
     let rhs: unknown = c.literalType === 'APEX_BIND_VARIABLE' ? binds[c.value] : literal(c.value, Array.isArray(c.literalType) ? 'STRING' : c.literalType);
     if (c.literalType === 'APEX_BIND_VARIABLE' && !(c.value in binds)) throw new Error(`Variable does not exist: ${c.value}`);
     const op = String(c.operator).toUpperCase();

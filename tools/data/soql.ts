@@ -231,28 +231,46 @@ function semiJoin(ctx: Ctx, sql: string, type: string, op: string, sub: Query): 
   return `${idMatch ? `substr(${sql},1,15)` : sql} ${op} (${list.join(', ')})`;
 }
 
-/** [start, end) of a SOQL date literal in UTC (TODAY, LAST_N_DAYS:7, THIS_MONTH, …). */
+/**
+ * [start, end) of a SOQL date literal in UTC (SOQL and SOSL Reference, "Date Formats and Date Literals",
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_dateformats.htm).
+ * Weeks start on Sunday (the en_US locale); the fiscal year is the calendar year (the default fiscal
+ * year starts in January), so the FISCAL literals equal the calendar ones.
+ */
 export function dateLiteralRange(literal: string, now = new Date()): [Date, Date] {
-  const [name, nRaw] = literal.toUpperCase().split(':');
+  const [rawName, nRaw] = literal.toUpperCase().replace(/\s+/g, '').split(':');
+  const name = rawName.replace('_FISCAL_', '_');
   const n = nRaw === undefined ? 0 : Number(nRaw);
-  const day = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset));
-  const month = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
-  const year = (offset: number) => new Date(Date.UTC(now.getUTCFullYear() + offset, 0, 1));
+  const [y, m, d] = [now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()];
+  const day = (offset: number) => new Date(Date.UTC(y, m, d + offset));
+  const week = (offset: number) => new Date(Date.UTC(y, m, d - now.getUTCDay() + 7 * offset));
+  const month = (offset: number) => new Date(Date.UTC(y, m + offset, 1));
+  const quarter = (offset: number) => new Date(Date.UTC(y, m - (m % 3) + 3 * offset, 1));
+  const year = (offset: number) => new Date(Date.UTC(y + offset, 0, 1));
+  const units: Record<string, (offset: number) => Date> = { WEEK: week, MONTH: month, QUARTER: quarter, YEAR: year };
   switch (name) {
     case 'TODAY': return [day(0), day(1)];
     case 'YESTERDAY': return [day(-1), day(0)];
     case 'TOMORROW': return [day(1), day(2)];
+    case 'LAST_90_DAYS': return [day(-90), day(1)];
+    case 'NEXT_90_DAYS': return [day(1), day(91)];
     case 'LAST_N_DAYS': return [day(-n), day(1)];
     case 'NEXT_N_DAYS': return [day(1), day(1 + n)];
     case 'N_DAYS_AGO': return [day(-n), day(-n + 1)];
-    case 'THIS_MONTH': return [month(0), month(1)];
-    case 'LAST_MONTH': return [month(-1), month(0)];
-    case 'NEXT_MONTH': return [month(1), month(2)];
-    case 'THIS_YEAR': return [year(0), year(1)];
-    case 'LAST_YEAR': return [year(-1), year(0)];
-    case 'NEXT_YEAR': return [year(1), year(2)];
-    default: throw malformed(`date literal ${literal} is not supported by the local platform`);
   }
+  const one = /^(THIS|LAST|NEXT)_(WEEK|MONTH|QUARTER|YEAR)$/.exec(name);
+  if (one) {
+    const at = { THIS: 0, LAST: -1, NEXT: 1 }[one[1] as 'THIS' | 'LAST' | 'NEXT'];
+    return [units[one[2]](at), units[one[2]](at + 1)];
+  }
+  const many = /^(LAST_N|NEXT_N|N)_(WEEK|MONTH|QUARTER|YEAR)S(_AGO)?$/.exec(name);
+  if (many && nRaw !== undefined && Number.isInteger(n)) {
+    const unit = units[many[2]];
+    if (many[1] === 'LAST_N' && !many[3]) return [unit(-n), unit(0)];
+    if (many[1] === 'NEXT_N' && !many[3]) return [unit(1), unit(1 + n)];
+    if (many[1] === 'N' && many[3]) return [unit(-n), unit(-n + 1)];
+  }
+  throw malformed(`date literal ${literal} is not supported by the local platform`);
 }
 
 function dateLiteralCondition(ctx: Ctx, sql: string, type: string, op: string, literal: string): string {
