@@ -96,3 +96,23 @@ System.debug(u.isCreated() + ' ' + e.getMessage() + ' ' + e.getStatusCode() + ' 
     expect(out).toEqual(['true 001000000000001AAA 0', 'true bad REQUIRED_FIELD_MISSING (Name)']);
   });
 });
+
+describe('standard objects public projects use (SOAP API Object Reference)', () => {
+  it('Individual, Contract, ContactPointConsent and OpportunityContactRole can be described, inserted and queried', async () => {
+    const out = await debugOf(`Account a = new Account(Name = 'A');
+insert a;
+insert new Individual(LastName = 'Ind');
+insert new Contract(AccountId = a.Id, Status = 'Draft', StartDate = Date.today(), ContractTerm = 12);
+Opportunity o = new Opportunity(Name = 'O', StageName = 'Prospecting', CloseDate = Date.today(), AccountId = a.Id);
+insert o;
+Contact c = new Contact(LastName = 'C');
+insert c;
+insert new OpportunityContactRole(OpportunityId = o.Id, ContactId = c.Id, Role = 'Evaluator');
+for (String name : new List<String>{ 'Individual', 'Contract', 'ContactPointConsent', 'OpportunityContactRole' }) {
+  System.debug(Schema.describeSObjects(new List<String>{ name })[0].getName());
+}
+System.debug([SELECT COUNT() FROM OpportunityContactRole WHERE OpportunityId = :o.Id]);
+System.debug(Task.CallDurationInSeconds.getDescribe().getType());`);
+    expect(out).toEqual(['Individual', 'Contract', 'ContactPointConsent', 'OpportunityContactRole', '1', 'INTEGER']);
+  });
+});

@@ -133,7 +133,8 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     name: 'Task', label: 'Task',
     fields: [...audit(), f('Subject', 'string'), f('Status', 'picklist', { picklistValues: ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'] }),
       pick('Priority', ['High', 'Normal', 'Low']), f('ActivityDate', 'date'), f('Description', 'textarea'), sys('IsClosed', 'boolean'),
-      pick('Type', ['Call', 'Email', 'Meeting', 'Other']), ref('WhoId', 'Contact', 'Who'), ref('WhatId', 'Account', 'What'), ref('OwnerId', 'User', 'Owner')],
+      pick('Type', ['Call', 'Email', 'Meeting', 'Other']), ref('WhoId', 'Contact', 'Who'), ref('WhatId', 'Account', 'What'), ref('OwnerId', 'User', 'Owner'),
+      f('CallDurationInSeconds', 'int'), pick('CallType', ['Internal', 'Inbound', 'Outbound']), f('CallDisposition', 'string'), f('CallObject', 'string')],
   },
   {
     name: 'User', label: 'User',

@@ -67,6 +67,29 @@ export const SETUP_OBJECTS: ObjectDef[] = [
     fields: [...audit(), sys('Name', 'string'), ref('ParentId', 'Account', 'Parent'), f('EmailAddress', 'email', { required: true }), f('IsPrimary', 'boolean'), f('ActiveFromDate', 'date'), f('ActiveToDate', 'date'), ref('OwnerId', 'User', 'Owner')],
   },
   {
+    name: 'ContactPointConsent', label: 'Contact Point Consent',
+    fields: [...audit(), f('Name', 'string', { required: true }), ref('ContactPointId', 'ContactPointAddress', 'ContactPoint'), f('CaptureDate', 'datetime'), f('CaptureSource', 'string', { length: 255 }),
+      pick('CaptureContactPointType', ['Email', 'Phone', 'Web']), pick('PrivacyConsentStatus', ['NotSeen', 'Seen', 'OptIn', 'OptOut']), f('EffectiveFrom', 'datetime'), f('EffectiveTo', 'datetime'),
+      f('DoubleConsentCaptureDate', 'datetime'), f('DataUsePurposeId', 'reference', { referenceTo: 'DataUsePurpose' }), ref('OwnerId', 'User', 'Owner')],
+  },
+  {
+    name: 'Individual', label: 'Individual',
+    fields: [...audit(), f('FirstName', 'string', { length: 40 }), f('LastName', 'string', { required: true, length: 80 }), sys('Name', 'string'), pick('Salutation', ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.']),
+      f('BirthDate', 'date'), f('HasOptedOutTracking', 'boolean'), f('HasOptedOutProfiling', 'boolean'), f('HasOptedOutProcessing', 'boolean'), f('HasOptedOutSolicit', 'boolean'),
+      f('ShouldForget', 'boolean'), f('SendIndividualData', 'boolean'), f('CanStorePiiElsewhere', 'boolean'), ref('OwnerId', 'User', 'Owner')],
+  },
+  {
+    name: 'Contract', label: 'Contract',
+    fields: [...audit(), ref('AccountId', 'Account', 'Account', { required: true }), f('Name', 'string', { length: 80 }), sys('ContractNumber', 'string'), pick('Status', ['Draft', 'In Approval Process', 'Activated']),
+      f('StartDate', 'date'), sys('EndDate', 'date'), f('ContractTerm', 'int'), f('Description', 'textarea'), f('SpecialTerms', 'textarea'), f('OwnerExpirationNotice', 'picklist'),
+      ref('CustomerSignedId', 'Contact', 'CustomerSigned'), f('CustomerSignedDate', 'date'), f('CustomerSignedTitle', 'string', { length: 40 }), sys('ActivatedDate', 'datetime'), ref('OwnerId', 'User', 'Owner')],
+  },
+  {
+    name: 'OpportunityContactRole', label: 'Opportunity Contact Role',
+    fields: [...audit(), ref('OpportunityId', 'Opportunity', 'Opportunity', { required: true }), ref('ContactId', 'Contact', 'Contact', { required: true }),
+      pick('Role', ['Business User', 'Decision Maker', 'Economic Buyer', 'Economic Decision Maker', 'Evaluator', 'Executive Sponsor', 'Influencer', 'Technical Buyer', 'Other']), f('IsPrimary', 'boolean')],
+  },
+  {
     name: 'QuickText', label: 'Quick Text',
     fields: [...audit(), f('Name', 'string', { required: true }), f('Message', 'textarea', { required: true, length: 4096 }), pick('Category', ['Greetings', 'FAQ', 'Closings']), f('Channel', 'picklist'), f('FolderId', 'reference', { referenceTo: 'Folder' }), f('IsInsertable', 'boolean'), ref('OwnerId', 'User', 'Owner')],
   },
