@@ -116,3 +116,12 @@ System.debug(Task.CallDurationInSeconds.getDescribe().getType());`);
     expect(out).toEqual(['Individual', 'Contract', 'ContactPointConsent', 'OpportunityContactRole', '1', 'INTEGER']);
   });
 });
+
+describe('new List<T>(Integer)', () => {
+  it('holds that many nulls, as new T[n] does, so elements can be set by index', async () => {
+    const out = await debugOf(`Integer[] codes = new List<Integer>(3);
+codes[2] = 65;
+System.debug(codes.size() + ' ' + codes);`);
+    expect(out).toEqual(['3 (null, null, 65)']);
+  });
+});

@@ -388,7 +388,8 @@ export function newCollectionFrom(f: Frame, written: TypeRef, args: unknown[], s
   if (src === null) throwNpe(f, site);
   if (n === 'list') {
     if (src instanceof ApexList || src instanceof ApexSet) return new ApexList(src instanceof ApexList ? src.items.slice() : src.values(), t.args[0]);
-    if (typeof src === 'number') return new ApexList([], t.args[0]);
+    // `new List<Integer>(n)` holds n nulls, as `new Integer[n]` does (ApexKit's ULID fills one by index)
+    if (typeof src === 'number') return new ApexList(new Array(Math.max(0, Math.trunc(src))).fill(null), t.args[0]);
   }
   if (n === 'set') {
     if (src instanceof ApexList || src instanceof ApexSet) return setOf(f, t, src instanceof ApexList ? src.items : src.values(), site);
