@@ -125,3 +125,18 @@ System.debug(codes.size() + ' ' + codes);`);
     expect(out).toEqual(['3 (null, null, 65)']);
   });
 });
+
+describe('instanceof a collection type', () => {
+  it('checks the element type the collection was made with; collections are covariant', async () => {
+    const out = await debugOf(`Object dates = new List<Date>{ Date.today() };
+Object ints = new Set<Integer>{ 1 };
+Object accounts = new List<Account>();
+Object ids = new List<Id>();
+Object byName = new Map<String, Integer>();
+System.debug((dates instanceof List<String>) + ' ' + (dates instanceof List<Date>) + ' ' + (dates instanceof List<Object>));
+System.debug((ints instanceof Set<Boolean>) + ' ' + (ints instanceof Set<Integer>));
+System.debug((accounts instanceof List<SObject>) + ' ' + (accounts instanceof List<Contact>) + ' ' + (ids instanceof List<String>));
+System.debug((byName instanceof Map<String, Integer>) + ' ' + (byName instanceof Map<String, Boolean>));`);
+    expect(out).toEqual(['false true true', 'false true', 'true false true', 'true false']);
+  });
+});

@@ -1,4 +1,5 @@
 /** Types at run time: name resolution, instanceof, assignability, coercion and casts. */
+import { collectionArgsFit } from './collectionInstanceOf.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, EnumValue, NativeObject, SObject, TypeValue } from './values.ts';
 import { type TypeRef, typeRefToString } from '../model/typeRef.ts';
 import { type ClassDef, type Site } from '../model/classModel.ts';
@@ -181,6 +182,7 @@ export function instanceOfOperator(f: Frame, v: unknown, t: TypeRef, site: Site)
   const n = t.name.toLowerCase().replace(/^system\./, '');
   if (n === 'decimal' || n === 'double') return v instanceof Dec || typeof v === 'number';
   if (n === 'datetime' && v instanceof ApexDate) return true;
+  if ((n === 'list' || n === 'set' || n === 'map') && !collectionArgsFit(v, t)) return false;
   return instanceOf(f, v, t, site);
 }
 
