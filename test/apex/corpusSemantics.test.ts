@@ -140,3 +140,13 @@ System.debug((byName instanceof Map<String, Integer>) + ' ' + (byName instanceof
     expect(out).toEqual(['false true true', 'false true', 'true false true', 'true false']);
   });
 });
+
+describe('Datetime.formatGmt with week and day-of-year patterns (Java SimpleDateFormat, en_US)', () => {
+  it('formats D, w, W, u, F and the week year Y', async () => {
+    const out = await debugOf(`Datetime d = Datetime.newInstanceGmt(2026, 12, 31, 8, 0, 0);
+System.debug(d.formatGmt('D w YYYY yyyy u'));
+Datetime m = Datetime.newInstanceGmt(2026, 5, 13, 0, 0, 0);
+System.debug(m.formatGmt('D w W u F k'));`);
+    expect(out).toEqual(['365 1 2027 2026 4', '133 20 3 3 2 24']);
+  });
+});

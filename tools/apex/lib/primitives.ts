@@ -378,11 +378,34 @@ export function formatDate(ms: number, pattern: string): string {
   const d = new Date(ms);
   const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
   const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-  return pattern.replace(/'([^']*)'|y+|M+|d+|H+|h+|m+|s+|S+|a|E+|Z|X+|z/g, (t, lit) => {
+  // Java's SimpleDateFormat in the en_US locale: weeks start on Sunday, week 1 holds January 1
+  const y0 = d.getUTCFullYear();
+  const dayOfYear = Math.floor((Date.UTC(y0, d.getUTCMonth(), d.getUTCDate()) - Date.UTC(y0, 0, 1)) / 86400000) + 1;
+  const weekStart = Date.UTC(y0, d.getUTCMonth(), d.getUTCDate() - d.getUTCDay());
+  const inNextYearsWeek1 = weekStart + 6 * 86400000 >= Date.UTC(y0 + 1, 0, 1);
+  const weekYear = inNextYearsWeek1 ? y0 + 1 : y0;
+  const weekOfYear = inNextYearsWeek1 ? 1 : Math.floor((dayOfYear - 1 + new Date(Date.UTC(y0, 0, 1)).getUTCDay()) / 7) + 1;
+  return pattern.replace(/'([^']*)'|y+|Y+|M+|d+|D+|w+|W+|u+|F+|H+|h+|k+|K+|m+|s+|S+|a|E+|Z|X+|z/g, (t, lit) => {
     if (lit !== undefined) return lit;
     const c = t[0];
     const w = t.length;
     switch (c) {
+      case 'Y':
+        return w === 2 ? pad(weekYear % 100) : pad(weekYear, w);
+      case 'D':
+        return pad(dayOfYear, w);
+      case 'w':
+        return pad(weekOfYear, w);
+      case 'W':
+        return pad(Math.floor((d.getUTCDate() - 1 + new Date(Date.UTC(y0, d.getUTCMonth(), 1)).getUTCDay()) / 7) + 1, w);
+      case 'u':
+        return pad(d.getUTCDay() || 7, w);
+      case 'F':
+        return pad(Math.floor((d.getUTCDate() - 1) / 7) + 1, w);
+      case 'k':
+        return pad(d.getUTCHours() || 24, w);
+      case 'K':
+        return pad(d.getUTCHours() % 12, w);
       case 'y':
         return w === 2 ? pad(d.getUTCFullYear() % 100) : pad(d.getUTCFullYear(), w);
       case 'M':
