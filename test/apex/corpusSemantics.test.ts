@@ -150,3 +150,13 @@ System.debug(m.formatGmt('D w W u F k'));`);
     expect(out).toEqual(['365 1 2027 2026 4', '133 20 3 3 2 24']);
   });
 });
+
+describe('a Date cast to Datetime', () => {
+  it('is the Datetime at midnight GMT of that date, as instanceof Datetime already says', async () => {
+    const out = await debugOf(`Object v = Date.newInstance(2026, 3, 5);
+System.debug(v instanceof Datetime);
+Datetime d = (Datetime) v;
+System.debug(d.formatGmt('yyyy-MM-dd HH:mm'));`);
+    expect(out).toEqual(['true', '2026-03-05 00:00']);
+  });
+});

@@ -309,6 +309,8 @@ export function cast(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
   if ((n === 'decimal' || n === 'double') && typeof v === 'number') return new Dec(v, undefined, n === 'double');
   if ((n === 'integer' || n === 'long') && v instanceof Dec) throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeDisplayName(f, t)}`);
   if (v instanceof ApexList && v.fromQuery && isSObjectName(n)) return coerce(f, v, t, site);
+  // a Date is an instanceof Datetime and casts to one (midnight GMT); apex-rollup's sorter relies on it
+  if ((n === 'datetime' || n === 'system.datetime') && v instanceof ApexDate) return new ApexDatetime(v.ms);
   if (!assignable(f, v, t, site))
     throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeDisplayName(f, t)}`);
   if (v instanceof ApexList && t.args.length && !v.elemType) v.elemType = t.args[0];
