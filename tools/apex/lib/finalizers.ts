@@ -97,9 +97,21 @@ async function runWithFinalizer(jf: Frame, job: AsyncJob, run: AsyncJob['run'], 
   return null;
 }
 
+/**
+ * `Limits.getQueueableJobs()`: the jobs this transaction enqueued. In a test the queued jobs run at
+ * `Test.stopTest()` inside the test's transaction, so a running job still sees its own enqueue counted
+ * (apex-rollup's finalizer path depends on it). `getLimitQueueableJobs()`: 50, or 1 in asynchronous code
+ * (Apex Developer Guide, "Execution Governors and Limits").
+ */
+const enqueued = new WeakMap<Transaction, number>();
+const limits = natives.get('limits')!.statics!;
+limits['getqueueablejobs'] = (f: Frame) => enqueued.get(f.tx) ?? 0;
+limits['getlimitqueueablejobs'] = (f: Frame) => (/^(QUEUEABLE|FUTURE|BATCH)/.test(f.tx.quiddity) ? 1 : 50);
+
 const enqueue = system['enqueuejob'];
 system['enqueuejob'] = (f: Frame, args: unknown[], site: Site) => {
   const id = enqueue(f, args, site);
+  enqueued.set(f.tx, (enqueued.get(f.tx) ?? 0) + 1);
   const job = f.tx.asyncJobs.find((j) => j.id === id);
   if (job) {
     const run = job.run;
