@@ -160,3 +160,16 @@ System.debug(d.formatGmt('yyyy-MM-dd HH:mm'));`);
     expect(out).toEqual(['true', '2026-03-05 00:00']);
   });
 });
+
+describe('a String variable holding null in a concatenation', () => {
+  it("reads 'null' whatever the other operand is (String s = null; s + 5 is 'null5')", async () => {
+    const out = await debugOf(`String clause = null;
+SObjectType t = Account.SObjectType;
+Integer n = 5;
+System.debug(clause + t);
+System.debug(clause + n);
+Integer missing = null;
+try { Integer sum = missing + n; } catch (NullPointerException e) { System.debug('numbers still throw'); }`);
+    expect(out).toEqual(['nullAccount', 'null5', 'numbers still throw']);
+  });
+});

@@ -230,7 +230,9 @@ export class ExpressionLowering {
         } else if (k === 'CmpExpressionContext') fn = (f, x, y) => compare(f, op, x, y, site);
         else {
           fn = (f, x, y) => arith(f, op, x, y, site);
-          if (op === '+' && !(a.plain && b.plain)) apex = (f, x, y) => concat(f, x, y, site);
+          // a String variable holding null concatenates as 'null' (`String s = null; s + 5` is 'null5')
+          if (op === '+' && (a.isString || b.isString)) fn = (f, x, y) => arith(f, op, x === null && a.isString ? 'null' : x, y === null && b.isString ? 'null' : y, site);
+          if (op === '+' && !(a.plain && b.plain)) apex = (f, x, y) => concat(f, x === null && a.isString ? 'null' : x, y === null && b.isString ? 'null' : y, site);
         }
         let ex: Ex;
         if (a.sync && b.sync && !apex) {
@@ -305,6 +307,7 @@ export class ExpressionLowering {
         if (slot !== undefined) {
           const ex = syncEx((f) => f.locals[slot]);
           ex.plain = plainType(scope.slotTypes[slot]);
+          ex.isString = /^(system\.)?string$/i.test(scope.slotTypes[slot]?.name ?? '') && !scope.slotTypes[slot]?.array;
           return ex;
         }
         return this.nameChain([name], scope, site);

@@ -12,7 +12,7 @@ import type { ParserRuleContext as N } from '../parse/parse.ts';
  * `plain`: its value is never an object whose class has its own equals/toString (a literal, a local
  * of a primitive or sObject type, an operator's result), so `==` and `+` need no Apex call.
  */
-export type Ex = ((f: Frame) => Promise<unknown>) & { sync?: (f: Frame) => unknown; plain?: boolean; isNull?: boolean };
+export type Ex = ((f: Frame) => Promise<unknown>) & { sync?: (f: Frame) => unknown; plain?: boolean; isNull?: boolean; isString?: boolean };
 /** Statement result: 0 normal, 1 break, 2 continue, 3 return (value in frame.ret); sync when possible. */
 export type St = (f: Frame) => Promise<number> | number;
 
