@@ -173,3 +173,15 @@ try { Integer sum = missing + n; } catch (NullPointerException e) { System.debug
     expect(out).toEqual(['nullAccount', 'null5', 'numbers still throw']);
   });
 });
+
+describe('Database.getQueryLocatorWithBinds', () => {
+  it('iterates the rows of the query with the map binds', async () => {
+    const out = await debugOf(`insert new List<Account>{ new Account(Name = 'L1'), new Account(Name = 'L2'), new Account(Name = 'X') };
+Database.QueryLocator loc = Database.getQueryLocatorWithBinds('SELECT Name FROM Account WHERE Name LIKE :p ORDER BY Name', new Map<String, Object>{ 'p' => 'L%' }, AccessLevel.SYSTEM_MODE);
+Database.QueryLocatorIterator it = loc.iterator();
+String names = '';
+while (it.hasNext()) names += ((Account) it.next()).Name;
+System.debug(names + ' ' + loc.getQuery().startsWith('SELECT Name'));`);
+    expect(out).toEqual(['L1L2 true']);
+  });
+});

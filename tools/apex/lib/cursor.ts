@@ -5,6 +5,7 @@
  * count)` returns a slice of them, counting against the SOQL query and row limits, and
  * `Limits.getApexCursorRows`/`getFetchCallsOnApexCursor` count what this transaction used.
  */
+import './async.ts'; // Database.QueryLocator, which getQueryLocatorWithBinds returns
 import { defineNative, natives, NObj } from './registry.ts';
 import { ApexList, ApexMap, Dec, EnumValue, stringValueOf } from '../run/values.ts';
 import { runSoql } from '../run/data.ts';
@@ -74,6 +75,16 @@ database['getcursorwithbinds'] = (f, [q, binds, mode], site) => {
   const b: Record<string, unknown> = {};
   if (binds instanceof ApexMap) for (const [k, v] of binds.map.values()) b[stringValueOf(k)] = v;
   return open(f, q, b, mode, site);
+};
+
+// Database.getQueryLocatorWithBinds(query, binds, accessLevel): a QueryLocator over queryWithBinds' rows
+// (Apex Reference, "Database Class"), as getQueryLocator is one over query's
+database['getquerylocatorwithbinds'] = async (f, [q, binds, mode], site) => {
+  const records = await database['querywithbinds'](f, [q, binds, mode], site);
+  const loc = new NObj('Database.QueryLocator');
+  loc.set('records', records);
+  loc.set('query', stringValueOf(q));
+  return loc;
 };
 
 const limits = natives.get('limits')!.statics!;
