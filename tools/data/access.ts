@@ -169,17 +169,27 @@ export function checkFieldEdit(db: DatabaseSync, orgId: string, userId: string, 
 
 /** Field-level security of one field for a user, as describe reports it (Apex Schema describe). */
 export function fieldPermission(db: DatabaseSync, orgId: string, userId: string, sobject: string, field: string): { read: boolean; edit: boolean } {
+  return fieldPermissionsOf(db, orgId, userId, sobject)(field);
+}
+
+/** fieldPermission for every field of one object: the user's profile and permission sets are read once (describe). */
+export function fieldPermissionsOf(db: DatabaseSync, orgId: string, userId: string, sobject: string): (field: string) => { read: boolean; edit: boolean } {
   const profile = profileNameOf(db, orgId, userId);
-  if (profile === ADMIN_PROFILE || ALWAYS_FIELDS.has(field.toLowerCase()) || hasUserPermission(db, orgId, userId, 'ModifyAllData')) return { read: true, edit: true };
-  if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase())) return { read: true, edit: true };
-  let read = false;
-  let edit = false;
-  for (const ps of permissionSets(db, orgId, userId)) {
-    const p = lookupCI(ps.fieldPermissions, `${sobject}.${field}`);
-    read ||= !!p?.readable || !!p?.editable;
-    edit ||= !!p?.editable;
-  }
-  return { read, edit };
+  const all = { read: true, edit: true };
+  if (profile === ADMIN_PROFILE || hasUserPermission(db, orgId, userId, 'ModifyAllData')) return () => all;
+  if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase())) return () => all;
+  const sets = permissionSets(db, orgId, userId);
+  return (field) => {
+    if (ALWAYS_FIELDS.has(field.toLowerCase())) return all;
+    let read = false;
+    let edit = false;
+    for (const ps of sets) {
+      const p = lookupCI(ps.fieldPermissions, `${sobject}.${field}`);
+      read ||= !!p?.readable || !!p?.editable;
+      edit ||= !!p?.editable;
+    }
+    return { read, edit };
+  };
 }
 
 /** A deployed permission set's permissions by name (the Metadata module's), for rules outside this file. */

@@ -6,7 +6,7 @@ import type { RecordStore } from '../http/contracts.ts';
 import type { MetadataModule } from '../http/contracts.ts';
 import { runSoql, splitAllRows } from '../../data/soql.ts';
 import { deleteRecord, getDeletedRecord, getRecord, insertRecord, undeleteRecord, updateRecord, tx, type StoredOrg } from '../../data/store.ts';
-import { checkFieldEdit, checkObjectAccess, fieldPermission, hasClassAccess, hasObjectAccess, profileNameOf } from '../../data/access.ts';
+import { checkFieldEdit, checkObjectAccess, fieldPermissionsOf, hasClassAccess, hasObjectAccess, profileNameOf } from '../../data/access.ts';
 import { childRelationships, getObjectDef, listObjects } from '../../data/schema.ts';
 import { keyPrefixFor } from '../../data/ids.ts';
 import { describeObject } from '../../apex/describe.ts';
@@ -330,7 +330,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       const can = (op: 'read' | 'create' | 'edit' | 'delete') => hasObjectAccess(db, org.id, userId, def.name, op);
       const object = { read: can('read'), create: can('create'), edit: can('edit'), delete: can('delete') };
       const children = childRelationships(db, org.id, kind, def).map((c) => ({ childSObject: c.childSObject, field: c.field, relationshipName: c.name, cascadeDelete: false }));
-      return describeObject({ ...def, keyPrefix: keyPrefixFor(def.name) }, { object, field: (f) => fieldPermission(db, org.id, userId, def.name, f) }, children);
+      return describeObject({ ...def, keyPrefix: keyPrefixFor(def.name) }, { object, field: fieldPermissionsOf(db, org.id, userId, def.name) }, children);
     },
     async describeGlobal() {
       return listObjects(db, org.id, kind).map((o) => ({ name: o.name, keyPrefix: keyPrefixFor(o.name) }));
