@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { PermissionSetInfo } from './types.ts';
 import { invalidField, invalidType, noSuchColumnOnWrite, ApiError } from './errors.ts';
 import { getRecord } from './records.ts';
+import { statement } from './statements.ts';
 
 /**
  * Object and field permissions for `WITH USER_MODE` and user-mode DML. The System Administrator
@@ -96,11 +97,40 @@ export function permissionSetNamesOf(db: DatabaseSync, orgId: string, userId: st
   return rows.map((r) => r.name);
 }
 
+/**
+ * The user's permission sets: each as deployed (the Metadata module's), plus the ObjectPermissions and
+ * FieldPermissions rows written for it (by Apex, REST or `sf data`), which on Salesforce are the same
+ * permissions seen as records (Object Reference: ObjectPermissions, FieldPermissions).
+ */
 function permissionSets(db: DatabaseSync, orgId: string, userId: string): PermissionSetInfo[] {
   const out: PermissionSetInfo[] = [];
-  for (const name of permissionSetNamesOf(db, orgId, userId)) {
-    const info = (metadataOf.get(db) ?? metadata).findPermissionSet?.(db, orgId, name);
-    if (info) out.push(info);
+  const assigned = statement(
+    db,
+    `SELECT p.id AS id, json_extract(p.fields,'$.Name') AS name FROM records a JOIN records p ON p.id = json_extract(a.fields,'$.PermissionSetId')
+     WHERE a.org_id = ? AND a.sobject = 'PermissionSetAssignment' AND json_extract(a.fields,'$.AssigneeId') = ?`,
+  ).all(orgId, userId) as { id: string; name: string }[];
+  for (const { id, name } of assigned) {
+    const deployed = (metadataOf.get(db) ?? metadata).findPermissionSet?.(db, orgId, name);
+    const rows = statement(db, "SELECT sobject, fields FROM records WHERE org_id = ? AND sobject IN ('ObjectPermissions', 'FieldPermissions') AND json_extract(fields,'$.ParentId') = ?").all(orgId, id) as {
+      sobject: string;
+      fields: string;
+    }[];
+    if (!rows.length) {
+      if (deployed) out.push(deployed);
+      continue;
+    }
+    const info: PermissionSetInfo = deployed
+      ? { ...deployed, objectPermissions: { ...deployed.objectPermissions }, fieldPermissions: { ...deployed.fieldPermissions } }
+      : { name, label: name, objectPermissions: {}, fieldPermissions: {}, classAccesses: [], userPermissions: [] };
+    for (const r of rows) {
+      const f = JSON.parse(r.fields) as Record<string, unknown>;
+      if (r.sobject === 'ObjectPermissions') {
+        info.objectPermissions[String(f.SobjectType)] = { read: f.PermissionsRead === true, create: f.PermissionsCreate === true, edit: f.PermissionsEdit === true, delete: f.PermissionsDelete === true };
+      } else {
+        info.fieldPermissions[String(f.Field)] = { readable: f.PermissionsRead === true || f.PermissionsEdit === true, editable: f.PermissionsEdit === true };
+      }
+    }
+    out.push(info);
   }
   return out;
 }
