@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runTests } from '../../tools/apex/index.ts';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
-import { run } from './helpers.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
+import { rowsOf, run } from './helpers.ts';
 
 async function outcomes(classes: Record<string, string>) {
-  const host = new MemoryHost({ classes: Object.entries(classes).map(([name, body]) => ({ name, body })) });
+  const host = createMemoryOrg({ classes: Object.entries(classes).map(([name, body]) => ({ name, body })) }).host;
   const r = await runTests(host);
   return Object.fromEntries(r.tests.map((t) => [t.methodName, t.outcome === 'Pass' ? 'Pass' : `${t.message}\n${t.stackTrace}`]));
 }
@@ -110,12 +110,13 @@ describe('async Apex', () => {
   });
 
   it('outside tests, runs a job in its own transaction after the enqueuing one commits, and never after a rollback', async () => {
-    const host = new MemoryHost({ classes: [{ name: 'Renamer', body: JOBS.Renamer.replace(/Assert\.isTrue\(System\.isQueueable\(\)\);/, '') }] });
+    const org = createMemoryOrg({ classes: [{ name: 'Renamer', body: JOBS.Renamer.replace(/Assert\.isTrue\(System\.isQueueable\(\)\);/, '') }] });
+    const host = org.host;
     const ok = await run(`Account a = new Account(Name = 'Before'); insert a; System.enqueueJob(new Renamer(a.Id));`, { host });
     expect(ok.success).toBe(true);
     const failed = await run(`Account a = new Account(Name = 'Kept?'); insert a; System.enqueueJob(new Renamer(a.Id)); Integer x = 1 / 0;`, { host });
     expect(failed.success).toBe(false);
-    const names = [...host.table('Account').values()].map((r) => r.Name);
+    const names = rowsOf(org, 'Account').map((r) => r.Name);
     expect(names).toEqual(['Renamed']);
   });
 });

@@ -1,7 +1,7 @@
 /** @AuraEnabled methods as Lightning's Aura endpoint calls them (tools/apex/aura.ts), on an in-memory org. */
 import { describe, expect, it } from 'vitest';
 import { runAuraAction } from '../../tools/apex/index.ts';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
 
 const CONTROLLER = `public with sharing class Ctrl {
   public class Row { @AuraEnabled public String name; @AuraEnabled public String note; }
@@ -36,7 +36,7 @@ public class CtrlTest {
 }`;
 
 const host = (canAccess = true) => {
-  const h = new MemoryHost({ classes: [{ name: 'Ctrl', body: CONTROLLER }, { name: 'CtrlTest', body: TEST_CLASS }] });
+  const h = createMemoryOrg({ classes: [{ name: 'Ctrl', body: CONTROLLER }, { name: 'CtrlTest', body: TEST_CLASS }] }).host;
   return Object.assign(h, { canAccessClass: async () => canAccess });
 };
 const call = (methodName: string, params: Record<string, unknown> = {}, cacheable = false, h = host()) => runAuraAction(h, { className: 'Ctrl', methodName, params, cacheable });

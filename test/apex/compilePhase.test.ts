@@ -4,7 +4,7 @@
  * sf CLI is in test/local-platform/apex/compileErrors.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
 import { programFor } from '../../tools/apex/check/program.ts';
 import { runTests } from '../../tools/apex/index.ts';
 import { testRunHuman } from '../../tools/apex/testFormatters.ts';
@@ -133,7 +133,7 @@ describe('more compile errors', () => {
     const p = programFor([{ name: 'C', body }]);
     expect(p.errors).toEqual([]);
     expect(p.warnings.map((w) => `${w.message} (${w.line}:${w.column})`)).toEqual(['not supported by the local runtime: Wave.QueryBuilder.load (it deploys; running it fails) (3:23)']);
-    const r = await runTests(new MemoryHost({ classes: [{ name: 'C', body }] }));
+    const r = await runTests(createMemoryOrg({ classes: [{ name: 'C', body }] }).host);
     expect(testRunHuman(r, { orgId: '00D000000000001AAA', username: 'u@x' })).toContain('=== Warnings\nC (line 3, column 23): not supported by the local runtime: Wave.QueryBuilder.load');
   });
 });
@@ -166,7 +166,7 @@ describe('overloads follow static types', () => {
 
 describe('sObject field names are case-insensitive', () => {
   it('takes `name` for Name and `profileId` for ProfileId in the in-memory org', async () => {
-    const host = new MemoryHost();
+    const host = createMemoryOrg().host;
     const out = await debugOf(
       "Account a = new Account(name = 'x');\ninsert a;\nSystem.debug([SELECT Name FROM Account WHERE Id = :a.Id].Name);\nUser u = new User(LastName = 'l', profileId = [SELECT Id FROM Profile LIMIT 1].Id);\nSystem.debug(u.ProfileId != null);",
       { host },

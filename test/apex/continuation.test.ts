@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runAuraAction, runTests } from '../../tools/apex/index.ts';
-import type { HttpCallout, HttpCalloutResult } from '../../tools/apex/host.ts';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
+import type { ApexHost, HttpCallout, HttpCalloutResult } from '../../tools/apex/host.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
 import { run } from './helpers.ts';
 
 const CONTROLLER = `public with sharing class Multi {
@@ -56,10 +56,10 @@ function slowOrgs(delays: Record<string, number>) {
     log.push({ endpoint: req.endpoint, start, end: Date.now() });
     return { statusCode: 200, status: 'OK', headers: {}, body: Buffer.from(`from ${host}`) };
   };
-  return { log, host: new MemoryHost({ classes: [{ name: 'Multi', body: CONTROLLER }], callout: handler }) };
+  return { log, host: createMemoryOrg({ classes: [{ name: 'Multi', body: CONTROLLER }], callout: handler }).host };
 }
 
-const call = (host: MemoryHost, methodName: string, params: Record<string, unknown> = {}, cacheable = false) => runAuraAction(host, { className: 'Multi', methodName, params, cacheable });
+const call = (host: ApexHost, methodName: string, params: Record<string, unknown> = {}, cacheable = false) => runAuraAction(host, { className: 'Multi', methodName, params, cacheable });
 
 describe('Continuation in an Aura action', () => {
   it('sends the requests at once and answers with the callback result, read by label in a new transaction', async () => {
@@ -123,7 +123,7 @@ System.debug(Continuation.getResponse('Continuation-1'));`);
     Assert.areEqual('Continuation-1 200 mocked', result[0]);
   }
 }`;
-    const host = new MemoryHost({ classes: [{ name: 'Multi', body: CONTROLLER }, { name: 'MultiTest', body: test }] });
+    const host = createMemoryOrg({ classes: [{ name: 'Multi', body: CONTROLLER }, { name: 'MultiTest', body: test }] }).host;
     const r = await runTests(host);
     expect(r.tests.map((t) => [t.methodName, t.outcome, t.message])).toEqual([['callback', 'Pass', undefined]]);
   });

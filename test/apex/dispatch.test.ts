@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runTests } from '../../tools/apex/index.ts';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
 import { run } from './helpers.ts';
 
 const classes = [
@@ -69,7 +69,7 @@ describe('instanceof and assignment widenings', () => {
 
 describe('stubs (Test.createStub)', () => {
   it('show their generated class name and dispatch a null argument by its static type', async () => {
-    const host = new MemoryHost({
+    const host = createMemoryOrg({
       classes: [
         {
           name: 'Recorder',
@@ -97,7 +97,7 @@ describe('stubs (Test.createStub)', () => {
 }`,
         },
       ],
-    });
+    }).host;
     const res = await runTests(host);
     expect(res.tests.map((t) => `${t.methodName}: ${t.outcome === 'Pass' ? 'Pass' : t.message}`)).toEqual(['names: Pass']);
   });

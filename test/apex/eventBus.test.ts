@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { executeAnonymous, runTests } from '../../tools/apex/index.ts';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
 
 const trigger = {
   name: 'OrderPlacedTrigger',
@@ -20,7 +20,7 @@ const objects = [{ name: 'Order_Placed__e', custom: true, fields: [{ name: 'Cust
 
 describe('EventBus.publish', () => {
   it('delivers events to their triggers at deliver() and stopTest(), not at publish', async () => {
-    const host = new MemoryHost({
+    const host = createMemoryOrg({
       triggers: [trigger],
       objects,
       classes: [
@@ -54,13 +54,13 @@ describe('EventBus.publish', () => {
 }`,
         },
       ],
-    });
+    }).host;
     const r = await runTests(host);
     expect(r.tests.map((t) => `${t.methodName}: ${t.outcome === 'Pass' ? 'Pass' : t.message}`).sort()).toEqual(['deliversAtStopTest: Pass', 'deliversOnRequest: Pass', 'refusesAnEventWithoutItsRequiredFields: Pass']);
   });
 
   it('outside tests delivers after the publishing transaction commits, and nothing after a rollback', async () => {
-    const host = new MemoryHost({ triggers: [trigger], objects });
+    const host = createMemoryOrg({ triggers: [trigger], objects }).host;
     const ok = await executeAnonymous(host, `EventBus.publish(new Order_Placed__e(Customer__c = 'Bo')); System.assertEquals(0, [SELECT COUNT() FROM Account]);`);
     expect(ok.success).toBe(true);
     const after = await executeAnonymous(host, `System.debug([SELECT Name FROM Account].Name);`);

@@ -1,10 +1,17 @@
-/** Runs anonymous Apex on an in-memory org and returns what System.debug printed. */
+/** Runs anonymous Apex on an in-memory org (the platform's data engine on :memory:) and returns what System.debug printed. */
 import { executeAnonymous, type ExecuteAnonymousResult } from '../../tools/apex/index.ts';
-import { MemoryHost, type MemoryHostOptions } from '../../tools/apex/memoryHost.ts';
+import type { ApexHost } from '../../tools/apex/host.ts';
+import { createMemoryOrg, type MemoryOrg, type MemoryOrgOptions } from '../../tools/local-platform/apex/memoryOrg.ts';
 
 export interface RunOutput extends ExecuteAnonymousResult {
   debug: string[];
-  host: MemoryHost;
+  host: ApexHost;
+}
+
+/** An org's rows of one object, as the store keeps them (what a test inspects after Apex ran). */
+export function rowsOf(org: MemoryOrg, sobject: string): Record<string, unknown>[] {
+  const rows = org.db.prepare('SELECT id, fields FROM records WHERE org_id = ? AND lower(sobject) = lower(?) ORDER BY rowid').all(org.org.id, sobject) as { id: string; fields: string }[];
+  return rows.map((r) => ({ ...JSON.parse(r.fields), Id: r.id }));
 }
 
 export function debugMessages(log: string): string[] {
@@ -21,14 +28,14 @@ export function debugMessages(log: string): string[] {
   return out;
 }
 
-export async function run(source: string, options: MemoryHostOptions & { host?: MemoryHost } = {}): Promise<RunOutput> {
-  const host = options.host ?? new MemoryHost(options);
+export async function run(source: string, options: MemoryOrgOptions & { host?: ApexHost } = {}): Promise<RunOutput> {
+  const host = options.host ?? createMemoryOrg(options).host;
   const r = await executeAnonymous(host, source);
   return { ...r, debug: debugMessages(r.debugLog), host };
 }
 
 /** Runs and fails loudly (with the Apex error) unless the block succeeded. */
-export async function debugOf(source: string, options: MemoryHostOptions & { host?: MemoryHost } = {}): Promise<string[]> {
+export async function debugOf(source: string, options: MemoryOrgOptions & { host?: ApexHost } = {}): Promise<string[]> {
   const r = await run(source, options);
   if (!r.success) throw new Error(`Apex failed: ${r.compileProblem ?? r.exceptionMessage}\n${r.exceptionStackTrace ?? ''}`);
   return r.debug;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { debugOf, run } from './helpers.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
 
 describe('Apex system library on the local runtime', () => {
   it('implements the common String methods', async () => {
@@ -255,11 +256,9 @@ describe('Apex system library on the local runtime', () => {
   });
 
   it('answers UserInfo from the running user and Assert with Salesforce messages', async () => {
-    const out = await debugOf(`System.debug(UserInfo.getUserName() + ' ' + UserInfo.getOrganizationId() + ' ' + UserInfo.getUserId());`, {
-      user: { username: 'me@org.test', id: '005000000000009AAA' },
-      orgId: '00D000000000042AAA',
-    });
-    expect(out).toEqual(['me@org.test 00D000000000042AAA 005000000000009AAA']);
+    const org = createMemoryOrg({ user: { username: 'me@org.test' } });
+    const out = await debugOf(`System.debug(UserInfo.getUserName() + ' ' + UserInfo.getOrganizationId() + ' ' + UserInfo.getUserId());`, { host: org.host });
+    expect(out).toEqual([`me@org.test ${org.org.id} ${org.userId}`]);
     const r = await run(`Assert.areEqual(1, 2, 'numbers differ');`);
     expect(r.exceptionMessage).toBe('System.AssertException: Assertion Failed: Expected: 1, Actual: 2: numbers differ');
     const r2 = await run(`System.assertEquals('a', 'b');`);

@@ -5,13 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { runTests } from '../../tools/apex/index.ts';
-import { projectHost } from '../../tools/apex/projectSources.ts';
+import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
 
 const SOURCE = join(import.meta.dirname, 'library18', 'force-app');
 
 describe('issue 18: library gaps found by the corpus', () => {
   it('compiles the class and passes every method but the one that needs Salesforce', async () => {
-    const r = await runTests(projectHost([SOURCE]));
+    const r = await runTests(projectOrg([SOURCE]).host);
     expect(r.compileErrors).toEqual([]);
     const failed = r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message}`);
     expect(failed).toEqual([expect.stringMatching(/^invocableActionInvokeRunsOnSalesforceOnly: not supported by the local runtime: Invocable.Action.invoke of flow My_Flow/)]);

@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runTests } from '../../tools/apex/index.ts';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
 import { run } from './helpers.ts';
 
 async function outcomes(body: string): Promise<Record<string, string>> {
-  const host = new MemoryHost({ classes: [{ name: 'MailTest', body }] });
+  const host = createMemoryOrg({ classes: [{ name: 'MailTest', body }] }).host;
   const r = await runTests(host);
   return Object.fromEntries(r.tests.map((t) => [t.methodName, t.outcome === 'Pass' ? 'Pass' : String(t.message)]));
 }

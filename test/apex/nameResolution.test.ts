@@ -6,15 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runTests } from '../../tools/apex/index.ts';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
-import { projectHost } from '../../tools/apex/projectSources.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
+import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
 import { programFor } from '../../tools/apex/check/program.ts';
 import { testRunJson } from '../../tools/apex/testFormatters.ts';
 import { debugOf } from './helpers.ts';
 
 describe('names and overloads (fixtures/issue18)', () => {
   it('compiles and passes every test of the fixture classes', async () => {
-    const r = await runTests(projectHost(['test/apex/fixtures/issue18']));
+    const r = await runTests(projectOrg(['test/apex/fixtures/issue18']).host);
     expect(r.compileErrors).toEqual([]);
     expect(r.tests.map((t) => `${t.methodName} ${t.outcome}${t.message ? ': ' + t.message : ''}`)).toEqual([
       'staticPropertyBeatsInnerTypePositive Pass',
@@ -60,7 +60,7 @@ describe('the test runner counts test methods, and a class that does not compile
   ];
 
   it('reports compile errors apart and runs only the classes that compile', async () => {
-    const r = await runTests(new MemoryHost({ classes }));
+    const r = await runTests(createMemoryOrg({ classes }).host);
     expect(r.tests.map((t) => `${t.className}.${t.methodName} ${t.outcome}`)).toEqual(['GoodTest.one Pass', 'GoodTest.two Fail']);
     expect(r.compileErrors.map((e) => `${e.className}: ${e.message}`)).toEqual(['BrokenTest: Illegal assignment from Integer to String']);
     expect(r.outcome).toBe('Failed');
@@ -69,7 +69,7 @@ describe('the test runner counts test methods, and a class that does not compile
   });
 
   it('fails the run on a compile error even when every test that ran passed', async () => {
-    const r = await runTests(new MemoryHost({ classes: [classes[0], { name: 'OkTest', body: '@IsTest\nprivate class OkTest {\n  @IsTest static void one() { System.assert(true); }\n}' }] }));
+    const r = await runTests(createMemoryOrg({ classes: [classes[0], { name: 'OkTest', body: '@IsTest\nprivate class OkTest {\n  @IsTest static void one() { System.assert(true); }\n}' }] }).host);
     expect([r.outcome, r.testsRan, r.passing]).toEqual(['Failed', 1, 1]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runTests } from '../../tools/apex/index.ts';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
 import { run } from './helpers.ts';
 
 describe('custom labels', () => {
@@ -22,7 +22,7 @@ describe('custom labels', () => {
 
 describe('permission-set rows written by Apex', () => {
   it('grant object and field access to the users the set is assigned to', async () => {
-    const host = new MemoryHost({
+    const host = createMemoryOrg({
       classes: [
         {
           name: 'PermTest',
@@ -52,7 +52,7 @@ describe('permission-set rows written by Apex', () => {
 }`,
         },
       ],
-    });
+    }).host;
     const r = await runTests(host);
     expect(r.tests.map((t) => `${t.methodName}: ${t.outcome === 'Pass' ? 'Pass' : t.message}`)).toEqual(['grants: Pass']);
   });
@@ -76,7 +76,7 @@ describe('standard objects and tokens', () => {
 
 describe('org shape', () => {
   it('is a single-currency org without encryption, with case comments, user managers and roles, a countable org cache and one value per AccessLevel', async () => {
-    const host = new MemoryHost({
+    const host = createMemoryOrg({
       cachePartitions: { Main: 1 },
       classes: [
         {
@@ -101,7 +101,7 @@ describe('org shape', () => {
 }`,
         },
       ],
-    });
+    }).host;
     const r = await runTests(host);
     expect(r.tests.map((t) => `${t.methodName}: ${t.outcome === 'Pass' ? 'Pass' : t.message}`)).toEqual(['shape: Pass']);
   });

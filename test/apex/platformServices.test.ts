@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runTests } from '../../tools/apex/index.ts';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
+import { createMemoryOrg, type MemoryOrgOptions } from '../../tools/local-platform/apex/memoryOrg.ts';
 import { run } from './helpers.ts';
 
-async function apexTests(classes: Record<string, string>, opts: ConstructorParameters<typeof MemoryHost>[0] = {}) {
-  const host = new MemoryHost({ ...opts, classes: Object.entries(classes).map(([name, body]) => ({ name, body })) });
+async function apexTests(classes: Record<string, string>, opts: MemoryOrgOptions = {}) {
+  const host = createMemoryOrg({ ...opts, classes: Object.entries(classes).map(([name, body]) => ({ name, body })) }).host;
   const r = await runTests(host);
   return Object.fromEntries(r.tests.map((t) => [`${t.className}.${t.methodName}`, t.outcome === 'Pass' ? 'Pass' : `${t.outcome}: ${t.message}`]));
 }
@@ -72,7 +72,7 @@ describe('Cache.Session', () => {
   });
 
   it('does not carry values from one transaction to the next', async () => {
-    const host = new MemoryHost({ sessionPartitions: { Main: 1 } });
+    const host = createMemoryOrg({ sessionPartitions: { Main: 1 } }).host;
     const first = await run(`Cache.Session.getPartition('local.Main').put('k', 'v'); System.debug(Cache.Session.get('local.Main.k'));`, { host });
     const second = await run(`System.debug(Cache.Session.get('local.Main.k'));`, { host });
     expect([first.debug, second.debug]).toEqual([['v'], ['null']]);
@@ -81,7 +81,7 @@ describe('Cache.Session', () => {
 
 describe('Cache.Org in tests', () => {
   it('starts each test method with an empty org cache and lists keys per partition', async () => {
-    const host = new MemoryHost({ cachePartitions: { Main: 1 } });
+    const host = createMemoryOrg({ cachePartitions: { Main: 1 } }).host;
     await host.cachePut('local.Main.left', 'from before', 3600);
     const results = await apexTests(
       {
@@ -165,10 +165,11 @@ describe('Crypto.verifyHMAC', () => {
 
 describe('ApexClass and Organization rows', () => {
   it("lists the in-memory org's classes as ApexClass records and has its Organization row", async () => {
-    const host = new MemoryHost({ classes: [{ name: 'Foo', body: 'public class Foo {}' }] });
+    const host = createMemoryOrg({ classes: [{ name: 'Foo', body: 'public class Foo {}' }] }).host;
     const r = await run(`ApexClass k = [SELECT Name, Body, Status FROM ApexClass WHERE Name = 'Foo']; System.debug(k.Body + ' ' + k.Status);
       Organization o = [SELECT Id, IsSandbox FROM Organization LIMIT 1]; System.debug((o.Id == UserInfo.getOrganizationId()) + ' ' + o.IsSandbox);`, { host });
-    expect(r.debug).toEqual(['public class Foo {} Active', 'true false']);
+    // the in-memory org is a scratch org as the platform creates one: IsSandbox (docs/salesforce-rules.md, JWT audience)
+    expect(r.debug).toEqual(['public class Foo {} Active', 'true true']);
   });
 });
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { runTests } from '../../tools/apex/index.ts';
-import { projectHost } from '../../tools/apex/projectSources.ts';
+import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
 import { testRunHuman } from '../../tools/apex/testFormatters.ts';
 
 const hasProject = existsSync('force-app');
@@ -19,7 +19,7 @@ describe.runIf(hasProject)("the project's Apex tests on the local runtime", () =
   let result: Awaited<ReturnType<typeof runTests>> | undefined;
 
   it('compiles every class and runs every test without unsupported constructs', { timeout: 60_000 }, async () => {
-    const r = (result = await runTests(projectHost(['force-app'])));
+    const r = (result = await runTests(projectOrg(['force-app']).host));
     expect(r.compileErrors).toEqual([]);
     expect(r.compileWarnings).toEqual([]); // the project uses nothing the local runtime lacks
     expect(r.testsRan).toBeGreaterThan(0);

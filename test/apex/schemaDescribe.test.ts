@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runTests } from '../../tools/apex/index.ts';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
+import type { ApexHost } from '../../tools/apex/host.ts';
 import { readField } from '../../tools/apex/projectObjects.ts';
 import type { SchemaObject } from '../../tools/apex/describe.ts';
 
@@ -25,20 +26,22 @@ const junction: SchemaObject = {
   ],
 };
 
-function org(classes: Record<string, string>): MemoryHost {
-  const host = new MemoryHost({ classes: Object.entries(classes).map(([name, body]) => ({ name, body })), objects: [junction] });
-  host.seed('PermissionSet', [
-    {
-      Name: 'ReadAccounts',
-      Label: 'Read Accounts',
-      ObjectPermissions: { Account: { read: true, create: false, edit: false, delete: false } },
-      FieldPermissions: { 'Account.Description': { readable: true, editable: false }, 'Account.Industry': { readable: true, editable: true } },
-    },
-  ]);
-  return host;
+function org(classes: Record<string, string>): ApexHost {
+  // a deployed permission set: its row, and its permissions as the Metadata module reports them
+  const permissionSet = {
+    name: 'ReadAccounts',
+    label: 'Read Accounts',
+    objectPermissions: { Account: { read: true, create: false, edit: false, delete: false } },
+    fieldPermissions: { 'Account.Description': { readable: true, editable: false }, 'Account.Industry': { readable: true, editable: true } },
+    classAccesses: [],
+    userPermissions: [],
+  };
+  const o = createMemoryOrg({ classes: Object.entries(classes).map(([name, body]) => ({ name, body })), objects: [junction], permissionSets: [permissionSet] });
+  o.seed('PermissionSet', [{ Name: permissionSet.name, Label: permissionSet.label }]);
+  return o.host;
 }
 
-async function outcomes(host: MemoryHost) {
+async function outcomes(host: ApexHost) {
   const r = await runTests(host);
   return Object.fromEntries(r.tests.map((t) => [t.methodName, t.outcome === 'Pass' ? 'Pass' : `${t.message}\n${t.stackTrace}`]));
 }

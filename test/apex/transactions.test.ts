@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { debugOf, run } from './helpers.ts';
-import { MemoryHost } from '../../tools/apex/memoryHost.ts';
+import { debugOf, rowsOf, run } from './helpers.ts';
+import type { ApexHost, QueryOptions } from '../../tools/apex/host.ts';
+import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
 import { matchUrlMapping, runApexRest, runTests } from '../../tools/apex/index.ts';
 import type { ClassDef } from '../../tools/apex/model/classModel.ts';
 import { LIMITS } from '../../tools/apex/run/transaction.ts';
@@ -37,7 +38,10 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('SOQL and DML on the local runtime', () => {
   it('inserts, queries with binds, updates, upserts and deletes', async () => {
-    const host = new MemoryHost();
+    const org = createMemoryOrg().host;
+    // what the runtime hands the host's query: the statement's text, its mode and its binds
+    const queryLog: { soql: string; options: QueryOptions }[] = [];
+    const host: ApexHost = { ...org, query: (soql, options) => (queryLog.push({ soql, options }), org.query(soql, options)) };
     const out = await debugOf(
       `
       List<Account> accs = new List<Account>();
@@ -76,8 +80,8 @@ describe('SOQL and DML on the local runtime', () => {
       'List has no rows for assignment to SObject',
       'SObject row was retrieved via SOQL without querying the requested field: Account.Name',
     ]);
-    expect(host.queryLog.find((q) => q.soql.includes('WITH USER_MODE'))?.options.userMode).toBe(true);
-    expect(host.queryLog.find((q) => q.soql.includes('LIKE'))?.options).toMatchObject({ userMode: false, binds: { prefix: 'Acc%' } });
+    expect(queryLog.find((q) => q.soql.includes('WITH USER_MODE'))?.options.userMode).toBe(true);
+    expect(queryLog.find((q) => q.soql.includes('LIKE'))?.options).toMatchObject({ userMode: false, binds: { prefix: 'Acc%' } });
   });
 
   it('runs dynamic SOQL with binds to locals and Database DML methods', async () => {
@@ -97,7 +101,8 @@ describe('SOQL and DML on the local runtime', () => {
   });
 
   it('rolls back to a savepoint and keeps the work before it', async () => {
-    const host = new MemoryHost();
+    const org = createMemoryOrg();
+    const host = org.host;
     const out = await debugOf(
       `
       insert new Account(Name = 'Before');
@@ -111,17 +116,19 @@ describe('SOQL and DML on the local runtime', () => {
       { host },
     );
     expect(out).toEqual(['2', '1']);
-    expect([...host.table('Account').values()].map((a) => a.Name).sort()).toEqual(['Again', 'Before']);
-    expect(host.snapshots).toHaveLength(0);
+    expect(rowsOf(org, 'Account').map((a) => a.Name).sort()).toEqual(['Again', 'Before']);
+    // nothing left open: the transaction's undo journal is gone
+    expect(org.db.prepare('SELECT COUNT(*) AS n FROM apex_tx_journal').get()).toEqual({ n: 0 });
   });
 
   it('rolls back the transaction when the block fails', async () => {
-    const host = new MemoryHost();
+    const org = createMemoryOrg();
+    const host = org.host;
     const r = await run(`insert new Account(Name = 'Temp'); Integer x = 1 / 0;`, { host });
     expect(r.success).toBe(false);
-    expect([...host.table('Account').values()]).toHaveLength(0);
+    expect(rowsOf(org, 'Account')).toHaveLength(0);
     await debugOf(`insert new Account(Name = 'Kept');`, { host });
-    expect([...host.table('Account').values()].map((a) => a.Name)).toEqual(['Kept']);
+    expect(rowsOf(org, 'Account').map((a) => a.Name)).toEqual(['Kept']);
   });
 
   it('turns host DML errors into DmlException', async () => {
@@ -173,7 +180,7 @@ describe('HTTP callouts on the local runtime', () => {
       HttpResponse res = new Http().send(req);
       System.debug(res.getStatusCode() + ' ' + res.getHeader('x-echo') + ' ' + res.getBody());
       System.debug(Limits.getCallouts());
-    `);
+    `, { remoteSites: [{ url: base }] });
     expect(out).toEqual(['201 yes {"method":"POST","body":"{\\"a\\":1}"}', '1']);
     expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/echo', body: '{"a":1}' });
   });
@@ -184,14 +191,14 @@ describe('HTTP callouts on the local runtime', () => {
   });
 
   it('reports a timed-out callout as CalloutException', async () => {
-    const host = new MemoryHost({
+    const host = createMemoryOrg({
       callout: async (req) => {
         const res = await fetch(req.endpoint, { signal: AbortSignal.timeout(req.timeoutMs) }).catch(() => {
           throw new Error('Read timed out');
         });
         return { statusCode: res.status, status: res.statusText, headers: {}, body: Buffer.from(await res.text()) };
       },
-    });
+    }).host;
     const r = await run(`HttpRequest req = new HttpRequest(); req.setEndpoint('${base}/slow'); req.setMethod('GET'); req.setTimeout(50);
       try { new Http().send(req); } catch (CalloutException e) { System.debug(e.getMessage()); }`, { host });
     expect(r.debug).toEqual(['Read timed out']);
@@ -207,7 +214,7 @@ describe('HTTP callouts on the local runtime', () => {
       System.debug(x.getAccessToken());
       System.debug(((Map<String, Object>) JSON.deserializeUntyped(x.getHttpResponse().getBody())).get('instance_url'));
     `,
-      { certificates: { Cert: pem } },
+      { certificates: { Cert: pem }, remoteSites: [{ url: base }] },
     );
     expect(out).toEqual(['TOKEN123', 'http://b.local']);
     const form = new URLSearchParams(seen.at(-1)!.body);
@@ -260,7 +267,7 @@ describe('Apex REST dispatch', () => {
   });
 
   it('runs @HttpGet/@HttpPost methods with RestContext and serializes the result without nulls', async () => {
-    const host = new MemoryHost({ classes: [REST_CLASS] });
+    const host = createMemoryOrg({ classes: [REST_CLASS] }).host;
     const get = await runApexRest(host, { method: 'GET', requestUri: '/things/box', params: { size: '3' }, headers: {}, body: '' });
     expect(get.statusCode).toBe(200);
     expect(JSON.parse(get.body)).toEqual([{ name: 'box', size: 3 }]);
@@ -272,7 +279,7 @@ describe('Apex REST dispatch', () => {
   });
 
   it('answers 404 for unknown URLs, 405 for other verbs and 500 APEX_ERROR for uncaught exceptions', async () => {
-    const host = new MemoryHost({ classes: [REST_CLASS] });
+    const host = createMemoryOrg({ classes: [REST_CLASS] }).host;
     const nf = await runApexRest(host, { method: 'GET', requestUri: '/nothing', params: {}, headers: {}, body: '' });
     expect(nf.statusCode).toBe(404);
     expect(JSON.parse(nf.body)).toEqual([{ errorCode: 'NOT_FOUND', message: 'Could not find a match for URL' }]);
@@ -341,9 +348,9 @@ private class GreeterTest {
   ];
 
   it('runs @IsTest methods with @TestSetup, mocks and per-method rollback, and measures coverage', async () => {
-    const host = new MemoryHost({ classes });
-    host.seed('Account', [{ Name: 'Org data the tests must not see' }]);
-    const r = await runTests(host);
+    const org = createMemoryOrg({ classes });
+    org.seed('Account', [{ Name: 'Org data the tests must not see' }]);
+    const r = await runTests(org.host);
     const byName = Object.fromEntries(r.tests.map((t) => [t.methodName, t]));
     expect(byName.greetsPositive.outcome).toBe('Pass');
     expect(byName.dataIsRolledBackPositive.outcome).toBe('Pass');
@@ -357,11 +364,11 @@ private class GreeterTest {
     });
     expect(r).toMatchObject({ testsRan: 6, passing: 4, failing: 2, outcome: 'Failed' });
     expect(r.coverage).toEqual([{ className: 'Greeter', coveredLines: [3, 4, 6, 7, 10, 11], uncoveredLines: [], percent: 100 }]);
-    expect([...host.table('Account').values()].map((a) => a.Name)).toEqual(['Org data the tests must not see']);
+    expect(rowsOf(org, 'Account').map((a) => a.Name)).toEqual(['Org data the tests must not see']);
   });
 
   it('filters by class and method name', async () => {
-    const r = await runTests(new MemoryHost({ classes }), { methodNames: ['GreeterTest.greetsPositive'] });
+    const r = await runTests(createMemoryOrg({ classes }).host, { methodNames: ['GreeterTest.greetsPositive'] });
     expect(r.tests.map((t) => t.methodName)).toEqual(['greetsPositive']);
   });
 });

@@ -8,7 +8,6 @@ import { join, basename } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import type { ApexClassSource, ApexTriggerSource } from './host.ts';
 import type { SchemaObject } from './describe.ts';
-import { MemoryHost, type ChildRelationship } from './memoryHost.ts';
 import { readProjectObjects } from './projectObjects.ts';
 import { readCustomMetadataRecords, readSetupRows } from './projectRecords.ts';
 
@@ -37,20 +36,6 @@ export function readProjectTriggers(sourceDirs: string[]): ApexTriggerSource[] {
   });
 }
 
-/** Lookups and master-details of the project's objects with a relationshipName: the parent's child relationships. */
-export function readChildRelationships(sourceDirs: string[]): ChildRelationship[] {
-  const out: ChildRelationship[] = [];
-  for (const f of sourceDirs.flatMap((d) => walk(d))) {
-    const m = /\/objects\/([^/]+)\/fields\/([^/]+)\.field-meta\.xml$/.exec(f);
-    if (!m) continue;
-    const xml = readFileSync(f, 'utf8');
-    const parent = /<referenceTo>([^<]+)<\/referenceTo>/.exec(xml)?.[1];
-    const rel = /<relationshipName>([^<]+)<\/relationshipName>/.exec(xml)?.[1];
-    if (parent && rel) out.push({ parent: parent.trim(), name: `${rel.trim()}__r`, child: m[1], field: m[2] });
-  }
-  return out;
-}
-
 export function readCertificateNames(sourceDirs: string[]): string[] {
   return sourceDirs
     .flatMap((d) => walk(d))
@@ -58,10 +43,6 @@ export function readCertificateNames(sourceDirs: string[]): string[] {
     .map((f) => basename(f, '.crt'));
 }
 
-/**
- * An in-memory org holding the project's classes; each certificate of the project gets a throwaway
- * RSA key (the real private key never leaves the real org, so local tests sign with a stand-in).
- */
 /** Custom labels of the project (`labels/*.labels-meta.xml`): full name → value. */
 export function readProjectLabels(files: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -97,6 +78,10 @@ export interface ProjectSetup {
   rows: { sobject: string; rows: Record<string, unknown>[] }[];
 }
 
+/**
+ * Each certificate of the project gets a throwaway RSA key (the real private key never leaves the real
+ * org, so local tests sign with a stand-in).
+ */
 export function readProjectSetup(sourceDirs: string[]): ProjectSetup {
   const files = sourceDirs.flatMap((d) => walk(d));
   const certificates: Record<string, string> = {};
@@ -137,24 +122,4 @@ export function readProjectSetup(sourceDirs: string[]): ProjectSetup {
     permissionSets.push({ name, label: /<label>([^<]*)<\/label>/.exec(xml)?.[1] ?? name, objectPermissions: perms, fieldPermissions: fields });
   }
   return { certificates, cachePartitions, sessionPartitions, objects, labels: readProjectLabels(files), permissionSets, rows: [...readCustomMetadataRecords(files, objects), ...readSetupRows(files)] };
-}
-
-export function projectHost(sourceDirs: string[]): MemoryHost {
-  const setup = readProjectSetup(sourceDirs);
-  const host = new MemoryHost({
-    classes: readProjectClasses(sourceDirs),
-    triggers: readProjectTriggers(sourceDirs),
-    childRelationships: readChildRelationships(sourceDirs),
-    certificates: setup.certificates,
-    cacheCapacityMb: 0,
-    cachePartitions: setup.cachePartitions,
-    sessionPartitions: setup.sessionPartitions,
-    objects: setup.objects,
-    labels: setup.labels,
-  });
-  // Records the project's metadata deploys: custom metadata records, custom permissions, static resources, cache partitions.
-  for (const { sobject, rows } of setup.rows) host.seed(sobject, rows);
-  // Permission sets of the project, with their object permissions, as an org would have them deployed.
-  for (const ps of setup.permissionSets) host.seed('PermissionSet', [{ Name: ps.name, Label: ps.label, ObjectPermissions: ps.objectPermissions, FieldPermissions: ps.fieldPermissions }]);
-  return host;
 }

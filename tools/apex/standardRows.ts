@@ -3,7 +3,7 @@
  * by name (`SELECT Id FROM Profile WHERE Name = 'Read Only'`) and the user licences behind them.
  * Names from Salesforce Help, "Standard Profiles" (https://help.salesforce.com/s/articleView?id=sf.standard_profiles.htm)
  * and "User Licenses" (https://help.salesforce.com/s/articleView?id=sf.users_license_types_available.htm).
- * Both data engines seed them (local-platform/devhub/orgs.ts for the platform, memoryHost.ts for apex-test).
+ * The platform seeds them into every org it creates (local-platform/devhub/orgs.ts), the in-memory org of apex-test included.
  */
 export const USER_LICENSES = [
   { Name: 'Salesforce', MasterLabel: 'Salesforce', LicenseDefinitionKey: 'SFDC', Status: 'Active', TotalLicenses: 2, UsedLicenses: 1 },

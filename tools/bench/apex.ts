@@ -4,11 +4,11 @@
  * (iterations per second) — integer arithmetic, string building and a method call per iteration.
  */
 import { executeAnonymous, runTests } from '../apex/index.ts';
-import { MemoryHost } from '../apex/memoryHost.ts';
-import { projectHost } from '../apex/projectSources.ts';
+import { createMemoryOrg } from '../local-platform/apex/memoryOrg.ts';
+import { projectOrg } from '../local-platform/apex/projectOrg.ts';
 
 async function loop(label: string, body: string, iterations: number, classes: { name: string; body: string }[] = []): Promise<void> {
-  const host = new MemoryHost({ classes });
+  const { host } = createMemoryOrg({ classes });
   const src = `Integer acc = 0; String s = '';\nfor (Integer i = 0; i < ${iterations}; i++) { ${body} }\nSystem.debug(acc);`;
   await executeAnonymous(host, src.replace(String(iterations), '10')); // warm the parse and JIT
   const t0 = performance.now();
@@ -21,7 +21,7 @@ async function loop(label: string, body: string, iterations: number, classes: { 
 export async function run(): Promise<void> {
   console.log('Project Apex tests (force-app, in-memory org):');
   for (const label of ['cold (parse + compile + run)', 'warm (compiled classes cached)']) {
-    const host = projectHost(['force-app']);
+    const { host } = projectOrg(['force-app']);
     const t0 = performance.now();
     const r = await runTests(host);
     const ms = performance.now() - t0;

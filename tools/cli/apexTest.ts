@@ -1,13 +1,13 @@
 /**
  * `npm run apex-test [-- --json] [--junit FILE] [--class-names A,B] [--tests A.m,B.n] [--source-dir DIR]`:
- * runs the project's Apex tests on the local Apex runtime (in-memory org) and prints sf-style results
+ * runs the project's Apex tests on the local Apex runtime (an in-memory org on the platform's data engine) and prints sf-style results
  * with coverage per class. Exit code 1 when a test fails.
  */
 import { parseFlags } from './flags.ts';
 import { writeFileSync } from 'node:fs';
 import { ToolError } from '../core/ToolError.ts';
 import { runTests } from '../apex/index.ts';
-import { projectHost } from '../apex/projectSources.ts';
+import { projectOrg } from '../local-platform/apex/projectOrg.ts';
 import { testRunHuman, testRunJson, testRunJunit } from '../apex/testFormatters.ts';
 
 const USAGE = 'Usage: npm run apex-test -- [--json] [--junit FILE] [--class-names A,B] [--tests Class.method,...] [--source-dir force-app]';
@@ -24,8 +24,8 @@ async function main(argv: string[]): Promise<number> {
     },
   }).values;
   const dirs = args['source-dir']?.length ? args['source-dir'] : ['force-app'];
-  const host = projectHost(dirs);
-  if (!host.classes.length) throw new ToolError(`No Apex classes found under ${dirs.join(', ')}.`, 'NoApexClasses', ['Pass --source-dir pointing at a package directory holding .cls files (any folder depth)']);
+  const { host, classes } = projectOrg(dirs);
+  if (!classes.length) throw new ToolError(`No Apex classes found under ${dirs.join(', ')}.`, 'NoApexClasses', ['Pass --source-dir pointing at a package directory holding .cls files (any folder depth)']);
   const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
   const result = await runTests(host, { classNames: split(args['class-names']), methodNames: split(args.tests) });
   const meta = { orgId: host.orgId, username: host.user.username };

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { PermissionSetInfo } from './types.ts';
 import { invalidField, invalidType, noSuchColumnOnWrite, ApiError } from './errors.ts';
 import { getRecord } from './records.ts';
+import { statement } from './statements.ts';
 
 /**
  * Object and field permissions for `WITH USER_MODE` and user-mode DML. The System Administrator
@@ -96,11 +97,40 @@ export function permissionSetNamesOf(db: DatabaseSync, orgId: string, userId: st
   return rows.map((r) => r.name);
 }
 
+/**
+ * The user's permission sets: each as deployed (the Metadata module's), plus the ObjectPermissions and
+ * FieldPermissions rows written for it (by Apex, REST or `sf data`), which on Salesforce are the same
+ * permissions seen as records (Object Reference: ObjectPermissions, FieldPermissions).
+ */
 function permissionSets(db: DatabaseSync, orgId: string, userId: string): PermissionSetInfo[] {
   const out: PermissionSetInfo[] = [];
-  for (const name of permissionSetNamesOf(db, orgId, userId)) {
-    const info = (metadataOf.get(db) ?? metadata).findPermissionSet?.(db, orgId, name);
-    if (info) out.push(info);
+  const assigned = statement(
+    db,
+    `SELECT p.id AS id, json_extract(p.fields,'$.Name') AS name FROM records a JOIN records p ON p.id = json_extract(a.fields,'$.PermissionSetId')
+     WHERE a.org_id = ? AND a.sobject = 'PermissionSetAssignment' AND json_extract(a.fields,'$.AssigneeId') = ?`,
+  ).all(orgId, userId) as { id: string; name: string }[];
+  for (const { id, name } of assigned) {
+    const deployed = (metadataOf.get(db) ?? metadata).findPermissionSet?.(db, orgId, name);
+    const rows = statement(db, "SELECT sobject, fields FROM records WHERE org_id = ? AND sobject IN ('ObjectPermissions', 'FieldPermissions') AND json_extract(fields,'$.ParentId') = ?").all(orgId, id) as {
+      sobject: string;
+      fields: string;
+    }[];
+    if (!rows.length) {
+      if (deployed) out.push(deployed);
+      continue;
+    }
+    const info: PermissionSetInfo = deployed
+      ? { ...deployed, objectPermissions: { ...deployed.objectPermissions }, fieldPermissions: { ...deployed.fieldPermissions } }
+      : { name, label: name, objectPermissions: {}, fieldPermissions: {}, classAccesses: [], userPermissions: [] };
+    for (const r of rows) {
+      const f = JSON.parse(r.fields) as Record<string, unknown>;
+      if (r.sobject === 'ObjectPermissions') {
+        info.objectPermissions[String(f.SobjectType)] = { read: f.PermissionsRead === true, create: f.PermissionsCreate === true, edit: f.PermissionsEdit === true, delete: f.PermissionsDelete === true };
+      } else {
+        info.fieldPermissions[String(f.Field)] = { readable: f.PermissionsRead === true || f.PermissionsEdit === true, editable: f.PermissionsEdit === true };
+      }
+    }
+    out.push(info);
   }
   return out;
 }
@@ -169,17 +199,27 @@ export function checkFieldEdit(db: DatabaseSync, orgId: string, userId: string, 
 
 /** Field-level security of one field for a user, as describe reports it (Apex Schema describe). */
 export function fieldPermission(db: DatabaseSync, orgId: string, userId: string, sobject: string, field: string): { read: boolean; edit: boolean } {
+  return fieldPermissionsOf(db, orgId, userId, sobject)(field);
+}
+
+/** fieldPermission for every field of one object: the user's profile and permission sets are read once (describe). */
+export function fieldPermissionsOf(db: DatabaseSync, orgId: string, userId: string, sobject: string): (field: string) => { read: boolean; edit: boolean } {
   const profile = profileNameOf(db, orgId, userId);
-  if (profile === ADMIN_PROFILE || ALWAYS_FIELDS.has(field.toLowerCase()) || hasUserPermission(db, orgId, userId, 'ModifyAllData')) return { read: true, edit: true };
-  if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase())) return { read: true, edit: true };
-  let read = false;
-  let edit = false;
-  for (const ps of permissionSets(db, orgId, userId)) {
-    const p = lookupCI(ps.fieldPermissions, `${sobject}.${field}`);
-    read ||= !!p?.readable || !!p?.editable;
-    edit ||= !!p?.editable;
-  }
-  return { read, edit };
+  const all = { read: true, edit: true };
+  if (profile === ADMIN_PROFILE || hasUserPermission(db, orgId, userId, 'ModifyAllData')) return () => all;
+  if (profile === 'Standard User' && STANDARD_USER_OBJECTS.has(sobject.toLowerCase())) return () => all;
+  const sets = permissionSets(db, orgId, userId);
+  return (field) => {
+    if (ALWAYS_FIELDS.has(field.toLowerCase())) return all;
+    let read = false;
+    let edit = false;
+    for (const ps of sets) {
+      const p = lookupCI(ps.fieldPermissions, `${sobject}.${field}`);
+      read ||= !!p?.readable || !!p?.editable;
+      edit ||= !!p?.editable;
+    }
+    return { read, edit };
+  };
 }
 
 /** A deployed permission set's permissions by name (the Metadata module's), for rules outside this file. */

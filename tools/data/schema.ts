@@ -27,6 +27,11 @@ export interface FieldDef {
   autoNumber?: boolean;
   /** Text length when it differs from the type's (see maxLength). */
   length?: number;
+  /**
+   * Describe attributes deployed metadata gives and the store does not check (label, precision, scale,
+   * picklist entries with labels, master-detail, auto-number, help text): describe shows them as given.
+   */
+  describe?: Record<string, unknown>;
 }
 
 /**
@@ -48,6 +53,8 @@ export interface ObjectDef {
   /** Accepts fields not listed (ScratchOrgInfo takes any definition-file option). */
   open?: boolean;
   custom?: boolean;
+  /** Describe attributes of a deployed object (labelPlural, …), as for FieldDef.describe. */
+  describe?: Record<string, unknown>;
 }
 
 const sys = (name: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type, system: true, ...extra });
@@ -103,7 +110,7 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     fields: [...audit(), f('Name', 'string', { required: true, length: 120 }), ref('AccountId', 'Account', 'Account'), f('StageName', 'picklist', { required: true, picklistValues: OPPORTUNITY_STAGES }),
       f('CloseDate', 'date', { required: true }), f('Amount', 'currency'), f('Probability', 'double'), pick('Type', ['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade', 'New Customer']),
       pick('LeadSource', LEAD_SOURCES), f('NextStep'), f('Description', 'textarea'), sys('IsClosed', 'boolean'), sys('IsWon', 'boolean'), pick('ForecastCategoryName', ['Omitted', 'Pipeline', 'Best Case', 'Commit', 'Closed']),
-      ref('CampaignId', 'Campaign', 'Campaign'), ref('ContactId', 'Contact', 'Contact'), ref('OwnerId', 'User', 'Owner')],
+      ref('CampaignId', 'Campaign', 'Campaign'), ref('ContactId', 'Contact', 'Contact'), ref('OwnerId', 'User', 'Owner'), f('IsPrivate', 'boolean')],
   },
   {
     name: 'Lead', label: 'Lead',
@@ -242,7 +249,19 @@ const STANDARD = new Map(STANDARD_OBJECTS.map((o) => [o.name.toLowerCase(), o]))
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** Deployed CustomObject definitions (the Metadata module's getCustomObject), set by the server. */
-type CustomObjectSource = (db: DatabaseSync, orgId: string, name: string) => { name: string; label?: string; customSettingsType?: string; fields: { name: string; type?: string; length?: number; referenceTo?: string; relationshipName?: string; required?: boolean }[] } | undefined;
+type CustomObjectSource = (
+  db: DatabaseSync,
+  orgId: string,
+  name: string,
+) =>
+  | {
+      name: string;
+      label?: string;
+      customSettingsType?: string;
+      describe?: Record<string, unknown>;
+      fields: { name: string; type?: string; length?: number; referenceTo?: string; relationshipName?: string; required?: boolean; describe?: Record<string, unknown> }[];
+    }
+  | undefined;
 let customObjects: CustomObjectSource | undefined;
 /** An in-memory org's own source (its project's objects), beside the server's one for its file. */
 const customObjectsOf = new WeakMap<DatabaseSync, CustomObjectSource>();
@@ -265,12 +284,13 @@ function deployedLength(type: string, length: number | undefined): number | unde
   return t === 'textarea' ? 255 : undefined;
 }
 
-function deployedFields(db: DatabaseSync, orgId: string, name: string): { label?: string; apiName: string; customSettingsType?: string; fields: FieldDef[] } | undefined {
+function deployedFields(db: DatabaseSync, orgId: string, name: string): { label?: string; apiName: string; customSettingsType?: string; describe?: Record<string, unknown>; fields: FieldDef[] } | undefined {
   const d = (customObjectsOf.get(db) ?? customObjects)?.(db, orgId, name);
   if (!d) return undefined;
   return {
     label: d.label,
     customSettingsType: d.customSettingsType,
+    describe: d.describe,
     apiName: d.name,
     // A name Salesforce would refuse (deployed before names were checked) is left out, never handed to SQL.
     fields: d.fields
@@ -278,8 +298,9 @@ function deployedFields(db: DatabaseSync, orgId: string, name: string): { label?
       .map((x) => {
         const type = METADATA_TYPES[(x.type ?? 'text').toLowerCase()] ?? 'string';
         const length = deployedLength(x.type ?? 'text', x.length);
-        if (type !== 'reference' || !x.referenceTo) return f(x.name, type, length === undefined ? {} : { length });
-        return ref(x.name, x.referenceTo, x.name.replace(/__c$/, '__r'), x.relationshipName ? { childRelationshipName: `${x.relationshipName}__r` } : {});
+        const describe = x.describe ? { describe: x.describe } : {};
+        if (type !== 'reference' || !x.referenceTo) return f(x.name, type, length === undefined ? describe : { length, ...describe });
+        return ref(x.name, x.referenceTo, x.name.replace(/__c$/, '__r'), x.relationshipName ? { childRelationshipName: `${x.relationshipName}__r`, ...describe } : describe);
       }),
   };
 }
@@ -296,23 +317,30 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
   const rows = db
     .prepare('SELECT sobject, name, type, reference_to FROM sobject_fields WHERE org_id = ? AND lower(sobject) = lower(?) ORDER BY rowid')
     .all(orgId, name) as { sobject: string; name: string; type: FieldType; reference_to: string | null }[];
-  const deployed = /__(c|mdt)$/i.test(name) ? deployedFields(db, orgId, name) : undefined;
+  const deployed = /__(c|mdt|e)$/i.test(name) ? deployedFields(db, orgId, name) : undefined;
   if (rows.length === 0 && !deployed) return undefined;
   const apiName = deployed?.apiName ?? rows[0].sobject;
-  const fields: FieldDef[] = [...audit()];
+  // A platform event has no Id, owner or modification stamps: its replay id, uuid and creation (Platform Events Developer Guide).
+  const fields: FieldDef[] = apiName.endsWith('__e')
+    ? [sys('ReplayId', 'string'), sys('EventUuid', 'string'), sys('CreatedDate', 'datetime'), ref('CreatedById', 'User', 'CreatedBy', { system: true })]
+    : [...audit()];
   if (apiName.endsWith('__mdt')) {
     for (const n of ['DeveloperName', 'MasterLabel', 'Label', 'QualifiedApiName', 'NamespacePrefix', 'Language']) fields.push(f(n));
   } else if (deployed?.customSettingsType) {
     // custom settings have no owner; a hierarchy setting's row belongs to the org, a profile or a user (as projectObjects.ts reads them for apex-test)
     fields.push(f('Name', 'string', len(38)));
     if (deployed.customSettingsType === 'Hierarchy') fields.push(f('SetupOwnerId', 'reference', { referenceTo: 'User' }));
-  } else fields.push(f('Name', 'string', len(80)), ref('OwnerId', 'User', 'Owner'));
-  for (const d of deployed?.fields ?? []) if (!fields.some((x) => x.name.toLowerCase() === d.name.toLowerCase())) fields.push(d);
+  } else if (!apiName.endsWith('__e')) fields.push(f('Name', 'string', len(80)), ref('OwnerId', 'User', 'Owner'));
+  for (const d of deployed?.fields ?? []) {
+    const base = fields.findIndex((x) => x.name.toLowerCase() === d.name.toLowerCase());
+    if (base < 0) fields.push(d);
+    else if (d.describe) fields[base] = { ...fields[base], describe: d.describe }; // an auto-number Name, a label of its own
+  }
   for (const r of rows) {
     if (fields.some((x) => x.name.toLowerCase() === r.name.toLowerCase())) continue;
     fields.push(r.reference_to ? ref(r.name, r.reference_to, r.name.replace(/__c$/, '__r')) : f(r.name, r.type));
   }
-  return { name: apiName, label: deployed?.label ?? apiName.replace(/__(c|mdt)$/, '').replace(/_/g, ' '), fields, custom: true };
+  return { name: apiName, label: deployed?.label ?? apiName.replace(/__(c|mdt)$/, '').replace(/_/g, ' '), fields, custom: true, ...(deployed?.describe ? { describe: deployed.describe } : {}) };
 }
 
 /** Lists every object an org can use (global describe). */
@@ -374,6 +402,8 @@ export interface ChildRelationship {
   name: string;
   childSObject: string;
   field: string;
+  /** A master-detail: deleting the parent deletes the children. */
+  cascadeDelete?: boolean;
 }
 
 /**
@@ -386,7 +416,8 @@ export function childRelationships(db: DatabaseSync, orgId: string, kind: 'devhu
     // Custom lookups deployed on a standard object (Contact.Thing__c) live in its full definition.
     const child = listed.custom ? listed : (getObjectDef(db, orgId, kind, listed.name) ?? listed);
     for (const fd of child.fields) {
-      if (fd.childRelationshipName && fd.referenceTo?.toLowerCase() === def.name.toLowerCase()) out.push({ name: fd.childRelationshipName, childSObject: child.name, field: fd.name });
+      if (fd.childRelationshipName && fd.referenceTo?.toLowerCase() === def.name.toLowerCase())
+        out.push({ name: fd.childRelationshipName, childSObject: child.name, field: fd.name, ...(fd.describe?.masterDetail === true ? { cascadeDelete: true } : {}) });
     }
   }
   return out;

@@ -1,4 +1,5 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import { statement } from './statements.ts';
 import { parseQuery, type Query, type WhereClause, type Condition, type FieldType as SoqlField } from '@jetstreamapp/soql-parser-js';
 import { ApiError, invalidField, invalidType } from './errors.ts';
 import { findChildRelationship, findField, findRelationship, type ObjectDef } from './schema.ts';
@@ -401,7 +402,7 @@ function runAggregate(ctx: Ctx, def: ObjectDef, q: Query, options: SoqlOptions):
   const where = filter(ctx, def, q, options);
   checkUserMode(ctx, q, options);
   const cols = exprs.length ? exprs.map((e, i) => `${e.sql} AS c${i}`).join(', ') : 'r.id AS c0';
-  const rows = ctx.db.prepare(`SELECT ${cols} FROM ${source(options)} r WHERE ${where}`).all(...ctx.params) as Record<string, unknown>[];
+  const rows = statement(ctx.db, `SELECT ${cols} FROM ${source(options)} r WHERE ${where}`).all(...ctx.params) as Record<string, unknown>[];
   if (isPlainCount(q)) return { totalSize: rows.length, done: true, records: [] };
   const index = new Map(paths.map((p, i) => [p.toLowerCase(), i]));
   const value = (row: Record<string, unknown>, path: string) => {
@@ -510,7 +511,7 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
   checkUserMode(ctx, q, options);
   if (q.limit !== undefined) sql += ` LIMIT ${Number(q.limit)}`;
   if (q.offset !== undefined) sql += `${q.limit === undefined ? ' LIMIT -1' : ''} OFFSET ${Number(q.offset)}`;
-  const rows = db.prepare(sql).all(...ctx.params) as { id: string; fields: string }[];
+  const rows = statement(db, sql).all(...ctx.params) as { id: string; fields: string }[];
   const paths = selected.filter((s) => s.kind === 'field').map((s) => s.path);
   const subqueries = selected.filter((s) => s.kind === 'subquery');
   const records = rows.map((r) => {

@@ -1,4 +1,5 @@
 import { DatabaseSync } from '../core/sqlite.ts';
+import { statement } from './statements.ts';
 import { mkdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrgInfo, RecordStore } from './types.ts';
@@ -124,7 +125,7 @@ export function rowToOrg(r: OrgRow): OrgInfo & { hubId?: string; status: string;
 export type StoredOrg = ReturnType<typeof rowToOrg>;
 
 export function getOrg(db: DatabaseSync, id: string): StoredOrg | undefined {
-  const r = db.prepare('SELECT * FROM orgs WHERE id = ?').get(to18(id)) as OrgRow | undefined;
+  const r = statement(db, 'SELECT * FROM orgs WHERE id = ?').get(to18(id)) as OrgRow | undefined;
   return r ? rowToOrg(r) : undefined;
 }
 
@@ -275,7 +276,7 @@ export function insertRecord(db: DatabaseSync, orgId: string, sobject: string, i
   if (findField(def, 'OwnerId') && !fields.OwnerId && opts.userId) fields.OwnerId = opts.userId;
   computedFields(def.name, fields);
   checkUnique(db, orgId, def.name, fields, id);
-  db.prepare('INSERT INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(id, orgId, def.name, JSON.stringify(fields), now, now);
+  statement(db, 'INSERT INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(id, orgId, def.name, JSON.stringify(fields), now, now);
   // Every user has its UserLogin row (where an admin freezes it), as on Salesforce.
   if (def.name === 'User') insertRecord(db, orgId, 'UserLogin', { UserId: id, IsFrozen: false, IsPasswordLocked: false }, { trusted: true });
   return id;
@@ -315,7 +316,7 @@ export function updateRecord(db: DatabaseSync, orgId: string, sobject: string | 
   }
   computedFields(def.name, fields);
   checkUnique(db, orgId, def.name, fields, existing.id);
-  db.prepare('UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(fields), now, existing.id);
+  statement(db, 'UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(fields), now, existing.id);
 }
 
 export function deleteRecord(db: DatabaseSync, orgId: string, sobject: string | undefined, id: string): StoredRecord {
@@ -335,7 +336,7 @@ export function moveToRecycleBin(db: DatabaseSync, id: string): void {
   db.prepare(
     "INSERT OR REPLACE INTO recycle_bin (id, org_id, sobject, fields, created_at, updated_at, deleted_at) SELECT id, org_id, sobject, json_set(fields, '$.IsDeleted', json('true')), created_at, updated_at, ? FROM records WHERE id = ?",
   ).run(nowIso(), id);
-  db.prepare('DELETE FROM records WHERE id = ?').run(id);
+  statement(db, 'DELETE FROM records WHERE id = ?').run(id);
 }
 
 /** A record in the recycle bin, by 15- or 18-character Id. */
@@ -361,7 +362,7 @@ export function undeleteRecord(db: DatabaseSync, orgId: string, id: string): Sto
   db.prepare(
     "INSERT INTO records (id, org_id, sobject, fields, created_at, updated_at) SELECT id, org_id, sobject, json_set(fields, '$.IsDeleted', json('false')), created_at, updated_at FROM recycle_bin WHERE id = ?",
   ).run(deleted.id);
-  db.prepare('DELETE FROM recycle_bin WHERE id = ?').run(deleted.id);
+  statement(db, 'DELETE FROM recycle_bin WHERE id = ?').run(deleted.id);
   return { ...deleted, fields: { ...deleted.fields, IsDeleted: false } };
 }
 
@@ -384,7 +385,7 @@ export function createRecordStore(db: DatabaseSync): RecordStore {
     const fd = findField(def, field);
     if (!fd) return undefined;
     const r = (fd.name === 'Id'
-      ? db.prepare('SELECT fields FROM records WHERE org_id = ? AND sobject = ? AND substr(id,1,15) = ?').get(orgId, def.name, to15(String(value)))
+      ? statement(db, 'SELECT fields FROM records WHERE org_id = ? AND sobject = ? AND substr(id,1,15) = ?').get(orgId, def.name, to15(String(value)))
       : db.prepare(`SELECT fields FROM records WHERE org_id = ? AND sobject = ? AND json_extract(fields, ?) = ?`).get(orgId, def.name, `$.${fd.name}`, value as string)) as
       | { fields: string }
       | undefined;

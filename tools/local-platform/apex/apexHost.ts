@@ -6,7 +6,7 @@ import type { RecordStore } from '../http/contracts.ts';
 import type { MetadataModule } from '../http/contracts.ts';
 import { runSoql, splitAllRows } from '../../data/soql.ts';
 import { deleteRecord, getDeletedRecord, getRecord, insertRecord, undeleteRecord, updateRecord, tx, type StoredOrg } from '../../data/store.ts';
-import { checkFieldEdit, checkObjectAccess, fieldPermission, hasClassAccess, hasObjectAccess, profileNameOf } from '../../data/access.ts';
+import { checkFieldEdit, checkObjectAccess, fieldPermissionsOf, hasClassAccess, hasObjectAccess, profileNameOf } from '../../data/access.ts';
 import { childRelationships, getObjectDef, listObjects } from '../../data/schema.ts';
 import { keyPrefixFor } from '../../data/ids.ts';
 import { describeObject } from '../../apex/describe.ts';
@@ -329,8 +329,10 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       if (!def) return undefined;
       const can = (op: 'read' | 'create' | 'edit' | 'delete') => hasObjectAccess(db, org.id, userId, def.name, op);
       const object = { read: can('read'), create: can('create'), edit: can('edit'), delete: can('delete') };
-      const children = childRelationships(db, org.id, kind, def).map((c) => ({ childSObject: c.childSObject, field: c.field, relationshipName: c.name, cascadeDelete: false }));
-      return describeObject({ ...def, keyPrefix: keyPrefixFor(def.name) }, { object, field: (f) => fieldPermission(db, org.id, userId, def.name, f) }, children);
+      const children = childRelationships(db, org.id, kind, def).map((c) => ({ childSObject: c.childSObject, field: c.field, relationshipName: c.name, cascadeDelete: c.cascadeDelete ?? false }));
+      // Deployed metadata's describe attributes (labels, precision, picklist entries, …) over the store's definition.
+      const fields = def.fields.map((f) => (f.describe ? { ...f, ...f.describe, name: f.name } : f));
+      return describeObject({ ...def, ...def.describe, fields, keyPrefix: keyPrefixFor(def.name) }, { object, field: fieldPermissionsOf(db, org.id, userId, def.name) }, children);
     },
     async describeGlobal() {
       return listObjects(db, org.id, kind).map((o) => ({ name: o.name, keyPrefix: keyPrefixFor(o.name) }));

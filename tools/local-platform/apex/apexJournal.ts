@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { moveToRecycleBin } from '../../data/store.ts';
+import { statement } from '../../data/statements.ts';
 
 /**
  * The undo journal of Apex transactions, persisted. Each DML statement of an open transaction writes
@@ -24,42 +25,42 @@ function ensureTable(db: DatabaseSync): void {
 /** Records one undo entry; call inside the SQLite transaction of the write it undoes. Returns its seq. */
 export function journalWrite(db: DatabaseSync, txId: string, undo: Undo): number {
   ensureTable(db);
-  return Number(db.prepare('INSERT INTO apex_tx_journal (tx, entry) VALUES (?, ?)').run(txId, JSON.stringify(undo)).lastInsertRowid);
+  return Number(statement(db, 'INSERT INTO apex_tx_journal (tx, entry) VALUES (?, ?)').run(txId, JSON.stringify(undo)).lastInsertRowid);
 }
 
 /** The seq the next entry will get: marks where a transaction level begins. */
 export function journalNextSeq(db: DatabaseSync): number {
   ensureTable(db);
-  const row = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'apex_tx_journal'").get() as { seq: number } | undefined;
+  const row = statement(db, "SELECT seq FROM sqlite_sequence WHERE name = 'apex_tx_journal'").get() as { seq: number } | undefined;
   return (row?.seq ?? 0) + 1;
 }
 
 /** The commit point of an Apex transaction: its undo entries are gone. */
 export function journalCommit(db: DatabaseSync, txId: string): void {
   ensureTable(db);
-  db.prepare('DELETE FROM apex_tx_journal WHERE tx = ?').run(txId);
+  statement(db, 'DELETE FROM apex_tx_journal WHERE tx = ?').run(txId);
 }
 
 export function applyUndo(db: DatabaseSync, u: Undo): void {
   if (u.kind === 'insert') {
-    db.prepare('DELETE FROM records WHERE id = ?').run(u.id);
+    statement(db, 'DELETE FROM records WHERE id = ?').run(u.id);
     // A user's UserLogin row is made with it by the store (tools/data/store.ts), so it goes with it.
-    db.prepare("DELETE FROM records WHERE sobject = 'UserLogin' AND json_extract(fields, '$.UserId') = ?").run(u.id);
+    statement(db, "DELETE FROM records WHERE sobject = 'UserLogin' AND json_extract(fields, '$.UserId') = ?").run(u.id);
   }
   else if (u.kind === 'undelete') moveToRecycleBin(db, u.id);
-  else if (u.kind === 'update') db.prepare('UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(u.row.fields, u.row.updated_at, u.row.id);
+  else if (u.kind === 'update') statement(db, 'UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(u.row.fields, u.row.updated_at, u.row.id);
   else {
-    db.prepare('INSERT OR REPLACE INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(u.row.id, u.row.org_id, u.row.sobject, u.row.fields, u.row.created_at, u.row.updated_at);
-    db.prepare('DELETE FROM recycle_bin WHERE id = ?').run(u.row.id);
+    statement(db, 'INSERT OR REPLACE INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(u.row.id, u.row.org_id, u.row.sobject, u.row.fields, u.row.created_at, u.row.updated_at);
+    statement(db, 'DELETE FROM recycle_bin WHERE id = ?').run(u.row.id);
   }
 }
 
 /** Undoes the entries of `txId` from `fromSeq` on (all when omitted), newest first. Call inside a transaction. */
 export function journalRollback(db: DatabaseSync, txId: string, fromSeq = 0): void {
   ensureTable(db);
-  const rows = db.prepare('SELECT entry FROM apex_tx_journal WHERE tx = ? AND seq >= ? ORDER BY seq DESC').all(txId, fromSeq) as { entry: string }[];
+  const rows = statement(db, 'SELECT entry FROM apex_tx_journal WHERE tx = ? AND seq >= ? ORDER BY seq DESC').all(txId, fromSeq) as { entry: string }[];
   for (const r of rows) applyUndo(db, JSON.parse(r.entry) as Undo);
-  db.prepare('DELETE FROM apex_tx_journal WHERE tx = ? AND seq >= ?').run(txId, fromSeq);
+  statement(db, 'DELETE FROM apex_tx_journal WHERE tx = ? AND seq >= ?').run(txId, fromSeq);
 }
 
 /**
@@ -68,14 +69,14 @@ export function journalRollback(db: DatabaseSync, txId: string, fromSeq = 0): vo
  */
 export function recoverApexTransactions(db: DatabaseSync, txPrefix = ''): number {
   ensureTable(db);
-  const rows = db.prepare("SELECT seq, entry FROM apex_tx_journal WHERE tx LIKE ? ESCAPE '\\' ORDER BY seq DESC").all(`${txPrefix.replace(/[\\%_]/g, '\\$&')}%`) as { seq: number; entry: string }[];
+  const rows = statement(db, "SELECT seq, entry FROM apex_tx_journal WHERE tx LIKE ? ESCAPE '\\' ORDER BY seq DESC").all(`${txPrefix.replace(/[\\%_]/g, '\\$&')}%`) as { seq: number; entry: string }[];
   if (!rows.length) return 0;
   const own = !db.isTransaction;
   if (own) db.exec('BEGIN IMMEDIATE');
   try {
     for (const r of rows) {
       applyUndo(db, JSON.parse(r.entry) as Undo);
-      db.prepare('DELETE FROM apex_tx_journal WHERE seq = ?').run(r.seq);
+      statement(db, 'DELETE FROM apex_tx_journal WHERE seq = ?').run(r.seq);
     }
     if (own) db.exec('COMMIT');
   } catch (e) {

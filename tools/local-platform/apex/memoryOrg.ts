@@ -34,6 +34,8 @@ export interface MemoryOrgOptions {
   labels?: Record<string, string>;
   /** Deployed permission sets, as the Metadata module would report them. */
   permissionSets?: PermissionSetInfo[];
+  /** Remote Site Settings: real HTTP callouts go only to these, as on the platform. */
+  remoteSites?: { url: string; isActive?: boolean }[];
   /** Answers callouts in place of the network (and of the Remote Site check). */
   callout?: (req: HttpCallout) => Promise<HttpCalloutResult>;
 }
@@ -55,10 +57,11 @@ const METADATA_TYPE: Record<string, string> = {
   phone: 'Phone', url: 'Url', picklist: 'Picklist', reference: 'Lookup', textarea: 'TextArea',
 };
 
-function deployedField(x: SchemaField): { name: string; type: string; length?: number; referenceTo?: string; relationshipName?: string; required?: boolean } {
+function deployedField(x: SchemaField): { name: string; type: string; length?: number; referenceTo?: string; relationshipName?: string; required?: boolean; describe: Record<string, unknown> } {
   const type = x.type === 'textarea' && (x.length ?? 0) > 255 ? 'LongTextArea' : (METADATA_TYPE[x.type] ?? 'Text');
   const referenceTo = Array.isArray(x.referenceTo) ? x.referenceTo[0] : x.referenceTo;
-  return { name: x.name, type, length: x.length, referenceTo, relationshipName: x.childRelationshipName, required: x.required };
+  const { name: _n, ...describe } = x;
+  return { name: x.name, type, length: x.length, referenceTo, relationshipName: x.childRelationshipName, required: x.required, describe };
 }
 
 function lookup<T>(map: Record<string, T>, name: string | undefined): T | undefined {
@@ -91,16 +94,19 @@ export function createMemoryOrg(o: MemoryOrgOptions = {}): MemoryOrg {
     },
     findCachePartition: (_db, _org, name) => {
       if (!name) return (o.cacheCapacityMb ?? 0) > 0 ? { name: 'default', isDefault: true, orgCapacityMb: o.cacheCapacityMb ?? 0 } : undefined;
-      const capacity = lookup(partitions, name);
-      return capacity === undefined ? undefined : { name, isDefault: false, orgCapacityMb: capacity, sessionCapacityMb: lookup(sessions, name) ?? 0 };
+      const org = lookup(partitions, name);
+      const session = lookup(sessions, name);
+      return org === undefined && session === undefined ? undefined : { name, isDefault: false, orgCapacityMb: org ?? 0, sessionCapacityMb: session ?? 0 };
     },
     findCustomLabel: (_db, _org, name) => lookup(labels, name),
+    findRemoteSites: () => (o.remoteSites ?? []).map((s, i) => ({ name: `Site${i + 1}`, url: s.url, isActive: s.isActive ?? true })),
     findPermissionSet: (_db, _org, name) => permissionSets.find((p) => p.name.toLowerCase() === name.toLowerCase()),
     getCustomObject: (_db, _org, name) => {
       const def = objects.get(name.toLowerCase());
       if (!def) return undefined;
       const customSettingsType = def.customSetting ? (def.fields.some((x) => x.name === 'SetupOwnerId') ? 'Hierarchy' : 'List') : undefined;
-      return { name: def.name, label: def.label, customSettingsType, fields: def.fields.filter((x) => !x.system).map(deployedField) };
+      const describe = { labelPlural: def.labelPlural, customSetting: def.customSetting };
+      return { name: def.name, label: def.label, customSettingsType, describe, fields: def.fields.filter((x) => !x.system).map(deployedField) };
     },
   };
   setCustomObjectSource(metadata.getCustomObject, db);
