@@ -3,7 +3,7 @@ import { createVerify, X509Certificate } from 'node:crypto';
 import { addScratchOrg, startTestPlatform } from './helpers.ts';
 import { createApexHost, remoteSiteAllows, unauthorizedEndpoint } from '../../tools/local-platform/apex/apexHost.ts';
 import { generateSelfSigned } from '../../tools/local-platform/devhub/cliApp.ts';
-import { getOrg, type StoredOrg } from '../../tools/data/store.ts';
+import { getOrg, openDatabase, type StoredOrg } from '../../tools/data/store.ts';
 import type { MetadataModule } from '../../tools/local-platform/http/contracts.ts';
 
 /** The ApexHost the platform gives the Apex runtime: SOQL/DML, transactions, callouts, signing, cache. */
@@ -49,6 +49,23 @@ describe('ApexHost', () => {
     await expect(host.update([{ Id: kept, CreatedById: host.user.id, Name: 'x' }], { userMode: false })).rejects.toThrow('CreatedById');
     await host.delete([kept], { userMode: false });
     expect(await host.query('SELECT Id FROM Account WHERE Name = :n', { userMode: false, binds: { n: 'Kept 2' } })).toHaveLength(0);
+  });
+
+  it('ends a read-only transaction without SQLite\'s write lock, so read-only Apex never queues behind a writer', async () => {
+    const writer = openDatabase(p.home);
+    writer.exec('BEGIN IMMEDIATE'); // another connection (an Apex worker, the server) holds the write lock
+    try {
+      const host = hubHost();
+      await host.begin();
+      expect(await host.query('SELECT Id FROM Organization', { userMode: false, binds: {} })).toHaveLength(1);
+      await host.commit(); // before: BEGIN IMMEDIATE here waited busy_timeout (5 s), then "database is locked"
+      await host.begin();
+      await host.query('SELECT Id FROM Account', { userMode: true, binds: {} });
+      await host.rollback();
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
   });
 
   it('keeps interleaved transactions of two orgs apart (Org A awaiting a callout that Org B serves)', async () => {

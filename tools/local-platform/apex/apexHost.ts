@@ -1,5 +1,5 @@
 import { sign as cryptoSign, createPrivateKey, randomUUID } from 'node:crypto';
-import { journalCommit, journalNextSeq, journalRollback, journalWrite, type RawRow } from './apexJournal.ts';
+import { journalCommit, journalNextSeq, journalRollback, journalWrite, type RawRow, type Undo } from './apexJournal.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord, ApexClassSource } from '../../apex/host.ts';
 import type { RecordStore } from '../http/contracts.ts';
@@ -50,6 +50,11 @@ export interface Journal {
   txId: string;
   /** Per open level: the first journal seq that belongs to it. */
   marks: number[];
+  /**
+   * Whether any statement wrote an undo entry: a transaction that wrote nothing ends without touching
+   * the journal, so read-only Apex (most requests) never waits for SQLite's write lock.
+   */
+  wrote?: boolean;
 }
 let journalPrefix = 'main:';
 /** Tags this thread's transactions (an Apex worker's), so a dead worker's open ones can be undone. */
@@ -118,6 +123,12 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     profileName: profileNameOf(db, org.id, userId) ?? '', orgId: org.id,
   };
   const journal = deps.journal ?? newJournal();
+  /** The undo entry of a write of the open Apex transaction; call inside the write's SQLite transaction. */
+  const undoEntry = (undo: Undo) => {
+    if (!journal.marks.length) return;
+    journalWrite(db, journal.txId, undo);
+    journal.wrote = true;
+  };
   const kind = org.kind === 'devhub' ? 'devhub' : 'scratch';
   const rowOf = (id: string) => db.prepare('SELECT * FROM records WHERE id = ?').get(id) as RawRow | undefined;
   const partitionName = (key: string): { partition: string; key: string } => {
@@ -184,7 +195,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
             checkFieldEdit(db, org.id, userId, type, Object.keys(fields));
           }
           const id = insertRecord(db, org.id, type, fields, { userId });
-          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'insert', id });
+          undoEntry({ kind: 'insert', id });
           return id;
         }),
       );
@@ -202,7 +213,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           }
           // Test.setCreatedDate arrives as an update of CreatedDate alone: the one system field tests may set.
           const onlyCreatedDate = Object.keys(fields).length === 1 && 'CreatedDate' in fields;
-          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'update', row: rowOf(existing.id)! });
+          undoEntry({ kind: 'update', row: rowOf(existing.id)! });
           updateRecord(db, org.id, existing.sobject, Id, fields, { userId, trusted: onlyCreatedDate });
         }
       });
@@ -213,7 +224,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           const existing = getRecord(db, org.id, id);
           if (!existing) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
           if (options.userMode) checkObjectAccess(db, org.id, userId, existing.sobject, 'delete');
-          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'delete', row: rowOf(existing.id)! });
+          undoEntry({ kind: 'delete', row: rowOf(existing.id)! });
           deleteRecord(db, org.id, existing.sobject, id);
         }
       });
@@ -232,7 +243,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           const bin = getDeletedRecord(db, org.id, id);
           if (bin && options.userMode) checkObjectAccess(db, org.id, userId, bin.sobject, 'delete');
           const back = undeleteRecord(db, org.id, id);
-          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'undelete', id: back.id });
+          undoEntry({ kind: 'undelete', id: back.id });
         }
       });
     },
@@ -348,11 +359,14 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     },
     async commit() {
       journal.marks.pop();
-      if (journal.marks.length === 0) tx(db, () => journalCommit(db, journal.txId));
+      if (journal.marks.length || !journal.wrote) return;
+      tx(db, () => journalCommit(db, journal.txId));
+      journal.wrote = false;
     },
     async rollback() {
       const mark = journal.marks.pop() ?? 0;
-      tx(db, () => journalRollback(db, journal.txId, mark));
+      if (journal.wrote) tx(db, () => journalRollback(db, journal.txId, mark));
+      if (!journal.marks.length) journal.wrote = false;
     },
   };
 }
