@@ -68,6 +68,29 @@ describe('ApexHost', () => {
     }
   });
 
+  it('reads the org\'s classes again only after the database changed (a deploy by another connection, or a write of its own)', async () => {
+    let reads = 0;
+    let body = 'public class Versioned { public static Integer v() { return 1; } }';
+    const metadata: MetadataModule = { listApexClasses: () => (reads++, [{ name: 'Versioned', body }]) };
+    const host = hubHost(metadata);
+    expect((await host.listClasses())[0]!.body).toContain('return 1;');
+    await host.listClasses();
+    await hubHost(metadata).listClasses();
+    expect(reads).toBe(1);
+    // A deploy on another connection (the server's main thread, seen from an Apex worker).
+    body = 'public class Versioned { public static Integer v() { return 2; } }';
+    const other = openDatabase(p.home);
+    other.exec("CREATE TABLE IF NOT EXISTS deploy_marker (n INTEGER); INSERT INTO deploy_marker VALUES (1)");
+    other.close();
+    expect((await host.listClasses())[0]!.body).toContain('return 2;');
+    expect(reads).toBe(2);
+    // A write on this connection.
+    body = 'public class Versioned { public static Integer v() { return 3; } }';
+    await host.insert([{ attributes: { type: 'Account' }, Name: 'Any write' }], { userMode: false });
+    expect((await host.listClasses())[0]!.body).toContain('return 3;');
+    expect(reads).toBe(3);
+  });
+
   it('keeps interleaved transactions of two orgs apart (Org A awaiting a callout that Org B serves)', async () => {
     const a = hubHost();
     const b = createApexHost({ db: p.db, org: cacheOrg, userId: cacheAdmin, metadata: {}, records: p.records });

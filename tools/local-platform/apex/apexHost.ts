@@ -106,6 +106,29 @@ function approxSize(value: unknown, seen = new WeakSet<object>()): number {
   return n;
 }
 
+/**
+ * The org's classes as a connection last read them, with the database's state then: `PRAGMA
+ * data_version` moves when another connection commits, `total_changes()` when this one writes. While
+ * both stand still nothing can have changed, so a transaction need not read and decode every class
+ * again (most requests: Apex REST and /aura calls between deploys).
+ */
+const classesRead = new WeakMap<DatabaseSync, Map<string, { stamp: string; classes: ApexClassSource[] }>>();
+function databaseStamp(db: DatabaseSync): string {
+  const r = db.prepare('SELECT total_changes() AS changes').get() as { changes: number };
+  const v = db.prepare('PRAGMA data_version').get() as { data_version: number };
+  return `${v.data_version}:${r.changes}`;
+}
+function cachedOrgApexClasses(db: DatabaseSync, orgId: string, metadata: MetadataModule): ApexClassSource[] {
+  let byOrg = classesRead.get(db);
+  if (!byOrg) classesRead.set(db, (byOrg = new Map()));
+  const stamp = databaseStamp(db);
+  const hit = byOrg.get(orgId);
+  if (hit?.stamp === stamp) return hit.classes;
+  const classes = orgApexClasses(db, orgId, metadata);
+  byOrg.set(orgId, { stamp, classes });
+  return classes;
+}
+
 /** The org's deployed Apex classes: what its transactions compile. */
 export function orgApexClasses(db: DatabaseSync, orgId: string, metadata: MetadataModule): ApexClassSource[] {
   if (metadata.listApexClasses) return metadata.listApexClasses(db, orgId);
@@ -175,7 +198,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     instanceUrl: org.instanceUrl,
     user,
     async listClasses(): Promise<ApexClassSource[]> {
-      return orgApexClasses(db, org.id, metadata);
+      return cachedOrgApexClasses(db, org.id, metadata);
     },
     async listTriggers() {
       return metadata.listApexTriggers?.(db, org.id) ?? [];
