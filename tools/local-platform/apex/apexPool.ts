@@ -15,9 +15,10 @@ import type { ApexJob } from './apexWorker.ts';
  * Each transaction keeps its own CPU clock and limits. Jobs go to an idle ready worker first, then to
  * a worker whose transactions all wait; a job waits in the pool queue rather than on a worker still
  * loading the runtime. A further worker starts (one at a time, up to `max`) only once a job has waited
- * SPAWN_AFTER_MS for one: starting a worker costs seconds of CPU (the runtime and the orgs' programs),
- * which a burst of short transactions on a machine of few cores pays in its own latency, while a job
- * stuck behind long transactions (a runaway loop until its CPU limit) still gets a worker of its own. A worker that dies
+ * SPAWN_AFTER_MS for one while no worker finished or parked a transaction: starting a worker costs
+ * seconds of CPU (the runtime and the orgs' programs), which a burst of short transactions on a
+ * machine of few cores pays in its own latency, while a job stuck behind long transactions (a runaway
+ * loop until its CPU limit) still gets a worker of its own. A worker that dies
  * (its isolate out of memory, say) fails each of its open jobs with Apex's heap LimitException, and the
  * writes of the transactions it left open are undone from the journal (apexJournal.ts).
  */
@@ -58,7 +59,7 @@ const HOT_ORGS = 4;
  * frames and statics), not on Salesforce's behaviour. 8 workers × 64 = 512 transactions open at once.
  */
 export const PER_WORKER = 64;
-/** How long the oldest job may wait for a free worker before the pool starts another. */
+/** How long the oldest job may wait, with no worker making progress, before the pool starts another. */
 export const SPAWN_AFTER_MS = 150;
 
 export class ApexPool {
@@ -66,6 +67,8 @@ export class ApexPool {
   private queue: { job: Omit<ApexJob, 'id'>; at: number; resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
   /** Set while jobs wait: starts a worker if the oldest still waits at SPAWN_AFTER_MS. */
   private spawnTimer?: NodeJS.Timeout;
+  /** When a worker last finished a transaction or parked its transactions on callouts. */
+  private lastProgress = 0;
   private seq = 0;
   private closed = false;
   /** Open transactions per org. */
@@ -186,13 +189,14 @@ export class ApexPool {
     // worker still loading. Only after handing out work, so a worker that cannot start is not
     // respawned in a loop.
     if (!this.queue.length || this.closed || this.slots.length >= this.max || this.slots.some((s) => !s.ready)) return;
-    const waited = performance.now() - this.queue[0]!.at;
-    if (!this.slots.length || waited >= SPAWN_AFTER_MS) return void this.spawn();
+    const now = performance.now();
+    const still = Math.min(now - this.queue[0]!.at, now - this.lastProgress);
+    if (!this.slots.length || still >= SPAWN_AFTER_MS) return void this.spawn();
     if (this.spawnTimer) return;
     this.spawnTimer = setTimeout(() => {
       this.spawnTimer = undefined;
       this.pump();
-    }, SPAWN_AFTER_MS - waited + 1);
+    }, SPAWN_AFTER_MS - still + 1);
     this.spawnTimer.unref();
   }
 
@@ -209,11 +213,13 @@ export class ApexPool {
       }
       if (m.parked !== undefined) {
         slot.parked = m.parked && slot.jobs.size > 0;
+        if (slot.parked) this.lastProgress = performance.now();
         if (slot.parked) this.pump();
         return;
       }
       const job = m.id === undefined ? undefined : slot.jobs.get(m.id);
       if (!job) return;
+      this.lastProgress = performance.now();
       slot.jobs.delete(job.id);
       if (!slot.jobs.size) {
         slot.parked = false;
