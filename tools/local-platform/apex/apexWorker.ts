@@ -56,7 +56,8 @@ heapGauge.collect = (kind) => {
  * and the baseline may now hold up to this much garbage, i.e. the heap limit is lenient by at most a
  * quarter of it in Apex terms (FIDELITY.md). A transaction's garbage dies young, so a young-generation
  * GC clears most of it for a few milliseconds; a full GC (tens to hundreds of milliseconds on a
- * worker's heap, under load most of a worker's time) runs only once old-generation garbage reaches it.
+ * worker's heap; garbage collection was a third of a busy worker's time in the load bench's profile)
+ * runs only once old-generation garbage reaches it.
  */
 const GC_SLACK = 8 * 1024 * 1024;
 const overSlack = () => heapGauge.used!() - afterGc > GC_SLACK;
