@@ -3,7 +3,7 @@ import { createVerify, X509Certificate } from 'node:crypto';
 import { addScratchOrg, startTestPlatform } from './helpers.ts';
 import { createApexHost, remoteSiteAllows, unauthorizedEndpoint } from '../../tools/local-platform/apex/apexHost.ts';
 import { generateSelfSigned } from '../../tools/local-platform/devhub/cliApp.ts';
-import { getOrg, type StoredOrg } from '../../tools/data/store.ts';
+import { getOrg, openDatabase, type StoredOrg } from '../../tools/data/store.ts';
 import type { MetadataModule } from '../../tools/local-platform/http/contracts.ts';
 
 /** The ApexHost the platform gives the Apex runtime: SOQL/DML, transactions, callouts, signing, cache. */
@@ -49,6 +49,46 @@ describe('ApexHost', () => {
     await expect(host.update([{ Id: kept, CreatedById: host.user.id, Name: 'x' }], { userMode: false })).rejects.toThrow('CreatedById');
     await host.delete([kept], { userMode: false });
     expect(await host.query('SELECT Id FROM Account WHERE Name = :n', { userMode: false, binds: { n: 'Kept 2' } })).toHaveLength(0);
+  });
+
+  it('ends a read-only transaction without SQLite\'s write lock, so read-only Apex never queues behind a writer', async () => {
+    const writer = openDatabase(p.home);
+    writer.exec('BEGIN IMMEDIATE'); // another connection (an Apex worker, the server) holds the write lock
+    try {
+      const host = hubHost();
+      await host.begin();
+      expect(await host.query('SELECT Id FROM Organization', { userMode: false, binds: {} })).toHaveLength(1);
+      await host.commit(); // before: BEGIN IMMEDIATE here waited busy_timeout (5 s), then "database is locked"
+      await host.begin();
+      await host.query('SELECT Id FROM Account', { userMode: true, binds: {} });
+      await host.rollback();
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+  });
+
+  it('reads the org\'s classes again only after the database changed (a deploy by another connection, or a write of its own)', async () => {
+    let reads = 0;
+    let body = 'public class Versioned { public static Integer v() { return 1; } }';
+    const metadata: MetadataModule = { listApexClasses: () => (reads++, [{ name: 'Versioned', body }]) };
+    const host = hubHost(metadata);
+    expect((await host.listClasses())[0]!.body).toContain('return 1;');
+    await host.listClasses();
+    await hubHost(metadata).listClasses();
+    expect(reads).toBe(1);
+    // A deploy on another connection (the server's main thread, seen from an Apex worker).
+    body = 'public class Versioned { public static Integer v() { return 2; } }';
+    const other = openDatabase(p.home);
+    other.exec("CREATE TABLE IF NOT EXISTS deploy_marker (n INTEGER); INSERT INTO deploy_marker VALUES (1)");
+    other.close();
+    expect((await host.listClasses())[0]!.body).toContain('return 2;');
+    expect(reads).toBe(2);
+    // A write on this connection.
+    body = 'public class Versioned { public static Integer v() { return 3; } }';
+    await host.insert([{ attributes: { type: 'Account' }, Name: 'Any write' }], { userMode: false });
+    expect((await host.listClasses())[0]!.body).toContain('return 3;');
+    expect(reads).toBe(3);
   });
 
   it('keeps interleaved transactions of two orgs apart (Org A awaiting a callout that Org B serves)', async () => {

@@ -67,11 +67,14 @@ function line(label: string, r: { samples: Sample[]; wallMs: number }, withRate:
   const good = r.samples.filter((s) => s.ok).map((s) => s.ms);
   const failed = r.samples.filter((s) => !s.ok);
   const rate = withRate ? `${((good.length / r.wallMs) * 1000).toFixed(1).padStart(7)} req/s  ` : '';
-  console.log(`  ${label.padEnd(34)} ${rate}p50 ${ms(pct(good, 50))}  p99 ${ms(pct(good, 99))}  ${failed.length}/${r.samples.length} failed`);
+  console.log(`  ${label.padEnd(34)} ${rate}p50 ${ms(pct(good, 50))}  p99 ${ms(pct(good, 99))}  ${failed.length}/${r.samples.length} failed  (load ${loadAverage()})`);
   const reasons = new Map<string, number>();
   for (const f of failed) reasons.set(f.why ?? '?', (reasons.get(f.why ?? '?') ?? 0) + 1);
   for (const [why, count] of reasons) console.log(`    ${count}x ${why}`);
 }
+
+/** The 1, 5 and 15 minute load averages: the machine is shared, so each figure carries the load it was taken under. */
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 async function expectOk(r: Response, check?: (text: string) => string | undefined): Promise<void> {
   const text = await r.text();
@@ -96,7 +99,7 @@ export async function run(): Promise<void> {
     const setup = await execa(tsx, [join(projectRoot, 'tools', 'cli', 'setupOrgs.ts'), '--json'], { cwd: projectRoot, env, reject: false, timeout: 300_000 });
     const out = JSON.parse(String(setup.stdout || '{}')) as { status?: number; message?: string; result?: { provider: { orgId: string; instanceUrl: string }; consumer: { orgId: string; instanceUrl: string; username: string }; integrationUsername: string } };
     if (out.status !== 0 || !out.result) throw new Error(`setup:orgs failed: ${out.message ?? String(setup.stderr).slice(-400)}`);
-    console.log(`pair of orgs set up in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s (setup:orgs, own platform on port ${env.LOCAL_SF_PORT}); load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    console.log(`pair of orgs set up in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s (setup:orgs, own platform on port ${env.LOCAL_SF_PORT}); load average ${loadAverage()}`);
     const { provider: b, consumer: a, integrationUsername } = out.result;
 
     // Sessions minted in the platform's own store (as its token endpoint and front door would).

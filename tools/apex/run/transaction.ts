@@ -23,11 +23,13 @@ export const LIMITS = {
 
 /**
  * Optional heap gauge, set by hosts that run each transaction on its own V8 isolate (the local
- * platform's Apex workers): `used()` is that isolate's live heap in bytes, `collect()` a full GC.
- * The runtime's objects are bigger than Salesforce's accounting of the same Apex values, so growth is
- * divided by `scale` before it is compared with the 6 MB limit (an approximation, unverified).
+ * platform's Apex workers): `used()` is that isolate's live heap in bytes, `collect()` a full GC,
+ * `collect('minor')` a young-generation one (milliseconds, where a full GC of a worker's heap takes
+ * tens to hundreds). The runtime's objects are bigger than Salesforce's accounting of the same Apex
+ * values, so growth is divided by `scale` before it is compared with the 6 MB limit (an
+ * approximation, unverified).
  */
-export const heapGauge: { used?: () => number; collect?: () => void; scale: number } = { scale: 4 };
+export const heapGauge: { used?: () => number; collect?: (kind?: 'minor') => void; scale: number } = { scale: 4 };
 
 export interface StackEntry {
   cls: ClassDef;
@@ -116,6 +118,9 @@ export class Transaction {
     const used = heapGauge.used;
     if (!used) return false;
     const over = () => (used() - this.heapBase) / heapGauge.scale > LIMITS.heap;
+    if (!over()) return false;
+    // Short-lived garbage first (cheap); a full GC only if the heap still looks over the limit.
+    heapGauge.collect?.('minor');
     if (!over()) return false;
     heapGauge.collect?.();
     return over();

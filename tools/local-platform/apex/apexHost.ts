@@ -1,5 +1,5 @@
 import { sign as cryptoSign, createPrivateKey, randomUUID } from 'node:crypto';
-import { journalCommit, journalNextSeq, journalRollback, journalWrite, type RawRow } from './apexJournal.ts';
+import { journalCommit, journalNextSeq, journalRollback, journalWrite, type RawRow, type Undo } from './apexJournal.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord, ApexClassSource } from '../../apex/host.ts';
 import type { RecordStore } from '../http/contracts.ts';
@@ -50,6 +50,11 @@ export interface Journal {
   txId: string;
   /** Per open level: the first journal seq that belongs to it. */
   marks: number[];
+  /**
+   * Whether any statement wrote an undo entry: a transaction that wrote nothing ends without touching
+   * the journal, so read-only Apex (most requests) never waits for SQLite's write lock.
+   */
+  wrote?: boolean;
 }
 let journalPrefix = 'main:';
 /** Tags this thread's transactions (an Apex worker's), so a dead worker's open ones can be undone. */
@@ -101,6 +106,29 @@ function approxSize(value: unknown, seen = new WeakSet<object>()): number {
   return n;
 }
 
+/**
+ * The org's classes as a connection last read them, with the database's state then: `PRAGMA
+ * data_version` moves when another connection commits, `total_changes()` when this one writes. While
+ * both stand still nothing can have changed, so a transaction need not read and decode every class
+ * again (most requests: Apex REST and /aura calls between deploys).
+ */
+const classesRead = new WeakMap<DatabaseSync, Map<string, { stamp: string; classes: ApexClassSource[] }>>();
+function databaseStamp(db: DatabaseSync): string {
+  const r = db.prepare('SELECT total_changes() AS changes').get() as { changes: number };
+  const v = db.prepare('PRAGMA data_version').get() as { data_version: number };
+  return `${v.data_version}:${r.changes}`;
+}
+function cachedOrgApexClasses(db: DatabaseSync, orgId: string, metadata: MetadataModule): ApexClassSource[] {
+  let byOrg = classesRead.get(db);
+  if (!byOrg) classesRead.set(db, (byOrg = new Map()));
+  const stamp = databaseStamp(db);
+  const hit = byOrg.get(orgId);
+  if (hit?.stamp === stamp) return hit.classes;
+  const classes = orgApexClasses(db, orgId, metadata);
+  byOrg.set(orgId, { stamp, classes });
+  return classes;
+}
+
 /** The org's deployed Apex classes: what its transactions compile. */
 export function orgApexClasses(db: DatabaseSync, orgId: string, metadata: MetadataModule): ApexClassSource[] {
   if (metadata.listApexClasses) return metadata.listApexClasses(db, orgId);
@@ -118,6 +146,12 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     profileName: profileNameOf(db, org.id, userId) ?? '', orgId: org.id,
   };
   const journal = deps.journal ?? newJournal();
+  /** The undo entry of a write of the open Apex transaction; call inside the write's SQLite transaction. */
+  const undoEntry = (undo: Undo) => {
+    if (!journal.marks.length) return;
+    journalWrite(db, journal.txId, undo);
+    journal.wrote = true;
+  };
   const kind = org.kind === 'devhub' ? 'devhub' : 'scratch';
   const rowOf = (id: string) => db.prepare('SELECT * FROM records WHERE id = ?').get(id) as RawRow | undefined;
   const partitionName = (key: string): { partition: string; key: string } => {
@@ -164,7 +198,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     instanceUrl: org.instanceUrl,
     user,
     async listClasses(): Promise<ApexClassSource[]> {
-      return orgApexClasses(db, org.id, metadata);
+      return cachedOrgApexClasses(db, org.id, metadata);
     },
     async listTriggers() {
       return metadata.listApexTriggers?.(db, org.id) ?? [];
@@ -184,7 +218,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
             checkFieldEdit(db, org.id, userId, type, Object.keys(fields));
           }
           const id = insertRecord(db, org.id, type, fields, { userId });
-          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'insert', id });
+          undoEntry({ kind: 'insert', id });
           return id;
         }),
       );
@@ -202,7 +236,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           }
           // Test.setCreatedDate arrives as an update of CreatedDate alone: the one system field tests may set.
           const onlyCreatedDate = Object.keys(fields).length === 1 && 'CreatedDate' in fields;
-          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'update', row: rowOf(existing.id)! });
+          undoEntry({ kind: 'update', row: rowOf(existing.id)! });
           updateRecord(db, org.id, existing.sobject, Id, fields, { userId, trusted: onlyCreatedDate });
         }
       });
@@ -213,7 +247,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           const existing = getRecord(db, org.id, id);
           if (!existing) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
           if (options.userMode) checkObjectAccess(db, org.id, userId, existing.sobject, 'delete');
-          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'delete', row: rowOf(existing.id)! });
+          undoEntry({ kind: 'delete', row: rowOf(existing.id)! });
           deleteRecord(db, org.id, existing.sobject, id);
         }
       });
@@ -232,7 +266,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           const bin = getDeletedRecord(db, org.id, id);
           if (bin && options.userMode) checkObjectAccess(db, org.id, userId, bin.sobject, 'delete');
           const back = undeleteRecord(db, org.id, id);
-          if (journal.marks.length) journalWrite(db, journal.txId, { kind: 'undelete', id: back.id });
+          undoEntry({ kind: 'undelete', id: back.id });
         }
       });
     },
@@ -350,11 +384,14 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     },
     async commit() {
       journal.marks.pop();
-      if (journal.marks.length === 0) tx(db, () => journalCommit(db, journal.txId));
+      if (journal.marks.length || !journal.wrote) return;
+      tx(db, () => journalCommit(db, journal.txId));
+      journal.wrote = false;
     },
     async rollback() {
       const mark = journal.marks.pop() ?? 0;
-      tx(db, () => journalRollback(db, journal.txId, mark));
+      if (journal.wrote) tx(db, () => journalRollback(db, journal.txId, mark));
+      if (!journal.marks.length) journal.wrote = false;
     },
   };
 }

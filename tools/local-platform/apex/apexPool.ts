@@ -13,14 +13,22 @@ import type { ApexJob } from './apexWorker.ts';
  * So Org A's transactions waiting on a callout to Org B's Apex REST never keep B's transactions from
  * running — 50 tab views of A at once need 50 of A's and 50 of B's transactions open, not 100 workers.
  * Each transaction keeps its own CPU clock and limits. Jobs go to an idle ready worker first, then to
- * a worker whose transactions all wait; workers start on demand (one at a time, up to `max`), and a
- * job waits in the pool queue rather than on a worker still loading the runtime. A worker that dies
+ * a worker whose transactions all wait; a job waits in the pool queue rather than on a worker still
+ * loading the runtime. A further worker starts (one at a time, up to `max`) only once a job has waited
+ * SPAWN_AFTER_MS for one while no worker finished or parked a transaction: starting a worker costs
+ * seconds of CPU (the runtime and the orgs' programs), which a burst of short transactions on a
+ * machine of few cores pays in its own latency, while a job stuck behind long transactions (a runaway
+ * loop until its CPU limit) still gets a worker of its own. A worker that dies
  * (its isolate out of memory, say) fails each of its open jobs with Apex's heap LimitException, and the
  * writes of the transactions it left open are undone from the journal (apexJournal.ts).
  */
 const HEAP_TEXT = 'System.LimitException: Apex heap size too large';
 const BOOT = new URL('../process/workerBoot.mjs', import.meta.url);
 const ENTRY = new URL('./apexWorker.ts', import.meta.url).href;
+
+/** What a worker thread is started with; a seam so tests can drive the pool with stand-in workers. */
+export type StartWorker = (data: { home: string; prefix: string; preload: string[] }) => Pick<Worker, 'postMessage' | 'ref' | 'unref' | 'on' | 'terminate'>;
+const startThread: StartWorker = (data) => new Worker(BOOT, { workerData: { entry: ENTRY, ...data }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 1024 } });
 
 interface Job {
   id: number;
@@ -30,7 +38,7 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
+  worker: ReturnType<StartWorker>;
   prefix: string;
   /** Loaded the runtime and the hot orgs' programs: jobs sent now start at once. */
   ready: boolean;
@@ -51,10 +59,16 @@ const HOT_ORGS = 4;
  * frames and statics), not on Salesforce's behaviour. 8 workers × 64 = 512 transactions open at once.
  */
 export const PER_WORKER = 64;
+/** How long the oldest job may wait, with no worker making progress, before the pool starts another. */
+export const SPAWN_AFTER_MS = 150;
 
 export class ApexPool {
   private slots: Slot[] = [];
-  private queue: { job: Omit<ApexJob, 'id'>; resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
+  private queue: { job: Omit<ApexJob, 'id'>; at: number; resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
+  /** Set while jobs wait: starts a worker if the oldest still waits at SPAWN_AFTER_MS. */
+  private spawnTimer?: NodeJS.Timeout;
+  /** When a worker last finished a transaction or parked its transactions on callouts. */
+  private lastProgress = 0;
   private seq = 0;
   private closed = false;
   /** Open transactions per org. */
@@ -69,6 +83,7 @@ export class ApexPool {
     private readonly max = 8,
     /** Compile the orgs in use ahead of their transactions (the background server); off, a worker compiles when a job needs it. */
     private readonly ahead = false,
+    private readonly startWorker: StartWorker = startThread,
   ) {
     this.hot = ahead ? recentApexOrgs(db) : [];
   }
@@ -78,7 +93,7 @@ export class ApexPool {
     if (this.closed) return Promise.reject(new Error('The local platform is stopping'));
     this.touch(orgId);
     return new Promise<unknown>((resolve, reject) => {
-      this.queue.push({ job: { entry, orgId, userId, args }, resolve, reject });
+      this.queue.push({ job: { entry, orgId, userId, args }, at: performance.now(), resolve, reject });
       this.pump();
     }) as Promise<T>;
   }
@@ -119,6 +134,7 @@ export class ApexPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.spawnTimer);
     for (const q of this.queue.splice(0)) q.reject(new Error('The local platform is stopping'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots = [];
@@ -168,17 +184,25 @@ export class ApexPool {
       slot.worker.ref();
       slot.worker.postMessage({ id, ...next.job });
     }
-    // A job waits for a worker: start one (a single one at a time: loading the runtime takes seconds
-    // of CPU, and a job is never bound to a worker still loading). And keep one idle worker ready for
-    // the callout from one org's Apex to another's that is likely next. Only after handing out work,
-    // so a worker that cannot start is not respawned in a loop.
-    if (this.closed || this.slots.length >= this.max || this.slots.some((s) => !s.ready)) return;
-    if (this.queue.length || !this.slots.some((s) => !s.jobs.size)) this.spawn();
+    // A job waits for a worker: start one once it has waited SPAWN_AFTER_MS (at once if there is none),
+    // a single one at a time: loading the runtime takes seconds of CPU, and a job is never bound to a
+    // worker still loading. Only after handing out work, so a worker that cannot start is not
+    // respawned in a loop.
+    if (!this.queue.length || this.closed || this.slots.length >= this.max || this.slots.some((s) => !s.ready)) return;
+    const now = performance.now();
+    const still = Math.min(now - this.queue[0]!.at, now - this.lastProgress);
+    if (!this.slots.length || still >= SPAWN_AFTER_MS) return void this.spawn();
+    if (this.spawnTimer) return;
+    this.spawnTimer = setTimeout(() => {
+      this.spawnTimer = undefined;
+      this.pump();
+    }, SPAWN_AFTER_MS - still + 1);
+    this.spawnTimer.unref();
   }
 
   private spawn(): Slot {
     const prefix = `w${++this.seq}:`;
-    const worker = new Worker(BOOT, { workerData: { entry: ENTRY, home: this.home, prefix, preload: this.hot }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    const worker = this.startWorker({ home: this.home, prefix, preload: this.hot });
     const slot: Slot = { worker, prefix, ready: false, jobs: new Map(), parked: false, stale: new Set() };
     worker.unref();
     worker.on('message', (m: { ready?: boolean; parked?: boolean; id?: number; ok?: boolean; value?: unknown; error?: { message: string; status?: number; errorCode?: string; fields?: string[] } }) => {
@@ -189,11 +213,13 @@ export class ApexPool {
       }
       if (m.parked !== undefined) {
         slot.parked = m.parked && slot.jobs.size > 0;
+        if (slot.parked) this.lastProgress = performance.now();
         if (slot.parked) this.pump();
         return;
       }
       const job = m.id === undefined ? undefined : slot.jobs.get(m.id);
       if (!job) return;
+      this.lastProgress = performance.now();
       slot.jobs.delete(job.id);
       if (!slot.jobs.size) {
         slot.parked = false;
