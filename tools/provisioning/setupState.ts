@@ -20,6 +20,8 @@ export interface ExtraProvider {
   org: OrgRef;
   app?: { kind: 'eca' | 'connected-app'; name: string; consumerKey: string };
   integrationUsername?: string;
+  /** The JWT audience this source org accepted (its connection's Audience__c), found as for Default. */
+  audience?: { value: string; refused: Array<{ audience: string; answer: string }> };
 }
 
 export interface SetupState {
