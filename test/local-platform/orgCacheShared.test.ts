@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addScratchOrg, startTestPlatform } from './helpers.ts';
 import { createApexHost } from '../../tools/local-platform/apex/apexHost.ts';
 import { executeAnonymous } from '../../tools/apex/index.ts';
-import type { StoredOrg } from '../../tools/local-platform/data/store.ts';
+import type { StoredOrg } from '../../tools/data/store.ts';
 import type { MetadataModule } from '../../tools/local-platform/http/contracts.ts';
 
 /**

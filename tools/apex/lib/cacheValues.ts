@@ -10,10 +10,11 @@
  * A value this file cannot write (a system object such as HttpRequest, a system enum, a cycle) stays
  * with the host as is, which can keep it only within one worker (FIDELITY.md, "Platform Cache").
  */
-import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Blob, Dec, EnumValue, SObject, TypeValue, type TypeRef } from '../run/values.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Blob, Dec, EnumValue, SObject, TypeValue } from '../run/values.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { enumValue } from '../run/types.ts';
 import type { Frame } from '../run/frame.ts';
-import type { ClassDef } from '../lower/classModel.ts';
+import type { ClassDef } from '../model/classModel.ts';
 
 /** What the runtime hands the host for a value it could write: plain JSON, shared by every worker. */
 export interface StoredCacheValue {
