@@ -32,6 +32,13 @@ describe('loadState', () => {
     expect(await loadState(path)).toEqual(state);
   });
 
+  it('saves that run side by side (further source orgs) all land, the last one last', async () => {
+    const path = join(dir, 'parallel.json');
+    const states = [2, 3, 4, 5].map((n) => ({ ...emptyState(), integrationUsername: `integration${n}@b.test` }));
+    await Promise.all(states.map((s) => saveState(path, s)));
+    expect(await loadState(path)).toEqual(states.at(-1));
+  });
+
   it('an unparsable file names the file and the fix', async () => {
     const e = await refusal('{"version": 1, "provider": {"username": "b@scratch.test"');
     expect(e.name).toBe('BrokenStateFile');

@@ -8,17 +8,14 @@
  * with a browser session from the front door), so they include A's Apex, the Continuation, B's Apex
  * REST in each source org and the callback. Its own HOME, platform home and port; torn down after.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from '../core/sqlite.ts';
 import { execa } from 'execa';
 import { projectRoot } from '../provisioning/sfCli.ts';
-import { median } from './figures.ts';
+import { isolatedSetup, median, tsx } from './figures.ts';
 
 const VIEWS = Number(process.env.BENCH_VIEWS ?? 15);
 const TOKEN_VIEWS = Number(process.env.BENCH_TOKEN_VIEWS ?? 100);
-const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
 const PAGE = 'lightning/n/Remote_Records';
 
 interface Session {
@@ -81,14 +78,7 @@ function tokensIssued(platformHome: string, sources: { orgId: string; alias: str
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 export async function run(): Promise<void> {
-  const base = await mkdtemp(join(tmpdir(), 'bench-remote-'));
-  const env = {
-    HOME: join(base, 'home'),
-    LOCAL_SF_HOME: join(base, 'platform'),
-    LOCAL_SF_PORT: String(30_000 + Math.floor(Math.random() * 20_000)),
-    ORG_A_TO_B_WORKDIR: join(base, 'work'),
-    SF_DISABLE_TELEMETRY: 'true',
-  };
+  const { env, teardown } = await isolatedSetup('bench-remote-');
   const saved = { ...process.env };
   try {
     const setup = await execa(tsx, [join(projectRoot, 'tools', 'cli', 'setupOrgs.ts'), '--json', '--objects', 'Account', '--providers', '3'], { cwd: projectRoot, env, reject: false });
@@ -130,7 +120,6 @@ export async function run(): Promise<void> {
     console.log(`token requests over ${TOKEN_VIEWS} three-org views (${minutes.toFixed(1)} min): ${counts.join(', ')} (target <= ${allowed} per connection) ${worst <= allowed ? 'OK' : 'OVER TARGET'}`);
   } finally {
     process.env = saved;
-    await execa(tsx, [join(projectRoot, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: projectRoot, env, reject: false });
-    await rm(base, { recursive: true, force: true });
+    await teardown();
   }
 }

@@ -6,28 +6,17 @@
  * BENCH_SIGNUP_SECONDS): Salesforce takes minutes per sign-up, so that is where creating B and A in
  * parallel has to pay off (target: parallel at most 0.7x serial).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { projectRoot } from '../provisioning/sfCli.ts';
-import { median } from './figures.ts';
+import { isolatedSetup, median, tsx } from './figures.ts';
 
 const RUNS = Number(process.env.BENCH_SETUP_RUNS ?? 2);
 const SIGNUP_SECONDS = Number(process.env.BENCH_SIGNUP_SECONDS ?? 20);
 const SIGNUP_RUNS = Number(process.env.BENCH_SIGNUP_RUNS ?? 1);
-const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
 
 async function coldRun(serial: boolean, signupSeconds = 0): Promise<{ totalMs: number; steps: Record<string, number> }> {
-  const base = await mkdtemp(join(tmpdir(), 'bench-setup-'));
-  const env = {
-    HOME: join(base, 'home'),
-    LOCAL_SF_HOME: join(base, 'platform'),
-    LOCAL_SF_PORT: String(30_000 + Math.floor(Math.random() * 20_000)),
-    ORG_A_TO_B_WORKDIR: join(base, 'work'),
-    SF_DISABLE_TELEMETRY: 'true',
-    LOCAL_SF_SIGNUP_SECONDS: String(signupSeconds),
-  };
+  const { env, teardown } = await isolatedSetup('bench-setup-', { LOCAL_SF_SIGNUP_SECONDS: String(signupSeconds) });
   try {
     const started = performance.now();
     const child = await execa(tsx, [join(projectRoot, 'tools', 'cli', 'setupOrgs.ts'), '--json', ...(serial ? ['--serial'] : [])], {
@@ -40,8 +29,7 @@ async function coldRun(serial: boolean, signupSeconds = 0): Promise<{ totalMs: n
     if (out.status !== 0) throw new Error(`setup:orgs failed: ${out.message}`);
     return { totalMs, steps: out.result!.timings };
   } finally {
-    await execa(tsx, [join(projectRoot, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: projectRoot, env, reject: false });
-    await rm(base, { recursive: true, force: true });
+    await teardown();
   }
 }
 

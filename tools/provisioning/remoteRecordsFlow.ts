@@ -17,6 +17,7 @@ import { renderedDir, type Ctx, type Step } from './setupTypes.ts';
 import { saveState, statePathIn, type ExtraProvider } from './setupState.ts';
 import { projectRoot } from './sfCli.ts';
 import { waitForToken } from './verifyCallout.ts';
+import { audienceCandidates, discoverAudience, readOrgKind, type OrgKind } from './audience.ts';
 
 
 /** The aliases of the source orgs after the first: configure's --provider-org list, or `<alias>-2` … for scratch orgs. */
@@ -135,7 +136,7 @@ export function consumerExtras(ctx: Ctx, renderFor: (input: Parameters<typeof re
   const files: RenderedFiles = {};
   (s.extraProviders ?? []).forEach((e, i) => {
     const connection = { record: connectionRecord(i + 1), label: e.org.alias, sitePrefix: `Org_B_${i + 2}` };
-    Object.assign(files, renderFor({ loginUrl: e.org.loginUrl, instanceUrl: e.org.instanceUrl, consumerKey: e.app!.consumerKey, username: e.integrationUsername!, certificateName: s.certificate!.name }, connection));
+    Object.assign(files, renderFor({ loginUrl: e.org.loginUrl, audience: e.audience?.value, instanceUrl: e.org.instanceUrl, consumerKey: e.app!.consumerKey, username: e.integrationUsername!, certificateName: s.certificate!.name }, connection));
   });
   const permissionSets: string[] = [];
   if (s.remoteRecords?.objects.length) {
@@ -150,22 +151,58 @@ export function consumerExtras(ctx: Ctx, renderFor: (input: Parameters<typeof re
   return { files, permissionSets, defaultConnection: { record: 'Default', label: ctx.options.providerAlias, sitePrefix: 'Org_B' } };
 }
 
-export const extraTokensStep: Step = {
-  id: 'extra-tokens',
-  title: 'Each further source org issues A a token',
-  applies: (ctx) => (ctx.state.extraProviders?.length ?? 0) > 0,
-  async run(ctx) {
-    const o = ctx.options;
-    const extras = ctx.state.extraProviders ?? [];
-    const waitMs = o.tokenWaitMs ?? (ctx.state.devHub?.local ? 60_000 : 30 * 60_000);
-    // The seed's token script, for another connection record.
-    const waits = await Promise.all(
-      extras.map((e, i) => {
-        const ask = (alias: string, code: string): Promise<ApexRunResult> => runAnonymousApex(alias, code.replace('OrgBAccountsClient.DEFAULT_CONNECTION', `'${connectionRecord(i + 1)}'`));
-        return waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${e.org.alias}: ${line}`), e.org.loginUrl, ask);
-      }),
-    );
-    return waits.length ? waits.map((w, i) => `${extras[i]!.org.alias} after ${w.attempts} attempt(s)`).join(', ') : 'none';
-  },
-};
+type Ask = (alias: string, code: string) => Promise<ApexRunResult>;
+
+/**
+ * Finds the JWT audience each further source org accepts, as the token step does for Default
+ * (audience.ts: its My Domain first, then the generic host of its kind of org), asking through that
+ * connection's record; records it on the source org (its Audience__c). Answers whether any changed, so
+ * the caller redeploys A's connection records.
+ */
+export async function discoverExtraAudiences(ctx: Ctx, waitMs: number, ask: Ask = runAnonymousApex, kindOf: (alias: string) => Promise<OrgKind> = readOrgKind): Promise<{ changed: boolean; lines: string[] }> {
+  const o = ctx.options;
+  const extras = ctx.state.extraProviders ?? [];
+  const found = await Promise.all(
+    extras.map(async (e, i) => {
+      const viaRecord: Ask = (alias, code) => ask(alias, code.replace('OrgBAccountsClient.DEFAULT_CONNECTION', `'${connectionRecord(i + 1)}'`));
+      const candidates = audienceCandidates(e.org.loginUrl, await kindOf(e.org.alias), Boolean(ctx.state.devHub?.alias));
+      return discoverAudience(o.consumerAlias, candidates, waitMs, (line) => o.progress.info(`  ${e.org.alias}: ${line}`), viaRecord);
+    }),
+  );
+  let changed = false;
+  const lines = extras.map((e, i) => {
+    const f = found[i]!;
+    changed ||= e.audience?.value !== f.audience;
+    e.audience = { value: f.audience, refused: f.answers };
+    return `${e.org.alias}: aud ${f.audience} after ${f.attempts} attempt(s)`;
+  });
+  return { changed, lines };
+}
+
+/** A token from each further source org; `redeployConsumer` renders and deploys A's records again (an audience changed). */
+export function extraTokensStep(redeployConsumer: (ctx: Ctx) => Promise<void>): Step {
+  return {
+    id: 'extra-tokens',
+    title: 'Each further source org issues A a token',
+    applies: (ctx) => (ctx.state.extraProviders?.length ?? 0) > 0,
+    async run(ctx) {
+      const o = ctx.options;
+      const extras = ctx.state.extraProviders ?? [];
+      const waitMs = o.tokenWaitMs ?? (ctx.state.devHub?.local ? 60_000 : 30 * 60_000);
+      if (o.auth === 'named-credential') {
+        // Each External Credential carries its own aud; the Apex path's discovery does not apply.
+        const waits = await Promise.all(
+          extras.map((e, i) => {
+            const ask: Ask = (alias, code) => runAnonymousApex(alias, code.replace('OrgBAccountsClient.DEFAULT_CONNECTION', `'${connectionRecord(i + 1)}'`));
+            return waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${e.org.alias}: ${line}`), e.org.loginUrl, ask);
+          }),
+        );
+        return waits.map((w, i) => `${extras[i]!.org.alias} after ${w.attempts} attempt(s)`).join(', ');
+      }
+      const { changed, lines } = await discoverExtraAudiences(ctx, waitMs);
+      if (changed) await redeployConsumer(ctx);
+      return lines.join(', ');
+    },
+  };
+}
 

@@ -209,7 +209,9 @@ const steps: Step[] = [
       return `aud ${found.audience}${tried ? ` (refused: ${tried})` : ''}${found.attempts > candidates.length ? `, after ${found.attempts} attempts (${found.refusals.map((r) => `${r.count}x ${r.answer}`).join(', ')})` : ''}`;
     },
   },
-  extraTokensStep,
+  extraTokensStep(async (ctx) => {
+    await deploySource(ctx.options.consumerAlias, [(await renderConsumer(ctx)).dir]);
+  }),
 ];
 
 /**

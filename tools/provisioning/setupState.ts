@@ -20,6 +20,8 @@ export interface ExtraProvider {
   org: OrgRef;
   app?: { kind: 'eca' | 'connected-app'; name: string; consumerKey: string };
   integrationUsername?: string;
+  /** The JWT audience this source org accepted (its connection's Audience__c), found as for Default. */
+  audience?: { value: string; refused: Array<{ audience: string; answer: string }> };
 }
 
 export interface SetupState {
@@ -95,9 +97,18 @@ function deleteCommands(text: string): string[] {
   return [...names].map((u) => `Delete the scratch org it names if you no longer need it: npx sf org delete scratch --target-org ${u} --no-prompt`);
 }
 
-export async function saveState(path: string, state: SetupState): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(temp, path);
+/** Writes in progress per state file: steps that run side by side (further source orgs) save one after another. */
+const writing = new Map<string, Promise<void>>();
+
+export function saveState(path: string, state: SetupState): Promise<void> {
+  const text = `${JSON.stringify(state, null, 2)}\n`;
+  // Two saves sharing one temp file raced: the second rename found it gone (ENOENT) and failed setup.
+  const next = (writing.get(path) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+    await mkdir(dirname(path), { recursive: true });
+    const temp = `${path}.tmp-${process.pid}`;
+    await writeFile(temp, text, { mode: 0o600 });
+    await rename(temp, path);
+  });
+  writing.set(path, next);
+  return next;
 }

@@ -17,6 +17,7 @@ import { compileDynamicSoql } from './dynamicSoql.ts';
 import { equalsAsync } from './collections.ts';
 import { CompileError } from '../errors.ts';
 import { apexString } from '../run/equality.ts';
+import { isStoredCacheValue, readCacheValue, storeCacheValue } from './cacheValues.ts';
 import { testInvokeContinuationMethod, testSetContinuationResponse } from './continuation.ts';
 
 const str = (v: unknown) => stringValueOf(v);
@@ -439,7 +440,7 @@ async function orgCacheUsable(f: Frame, op: string, partition: string | null, ke
   return cap > 0;
 }
 
-/** Cache values cross transactions as JSON-free deep copies is not possible; keep Apex values. */
+/** Outside tests the value goes to the host serialized (cacheValues.ts), so every worker's transactions read it. */
 async function cachePut(f: Frame, partition: string | null, args: unknown[]): Promise<null> {
   const [key, value, ttl] = args;
   const k = cacheKey(f, partition, key);
@@ -448,7 +449,7 @@ async function cachePut(f: Frame, partition: string | null, args: unknown[]): Pr
   if (seconds < 300) seconds = 300;
   if (seconds > 172800) seconds = 172800;
   if (f.tx.isTest) testCache(f).set(k, value);
-  else await f.tx.hostCall(() => f.tx.host.cachePut(k, value, seconds));
+  else await f.tx.hostCall(() => f.tx.host.cachePut(k, storeCacheValue(f, value) ?? value, seconds));
   return null;
 }
 
@@ -464,7 +465,8 @@ function testCache(f: Frame): Map<string, unknown> {
 
 async function orgGet(f: Frame, k: string): Promise<unknown> {
   if (f.tx.isTest) return testCache(f).get(k);
-  return f.tx.hostCall(() => f.tx.host.cacheGet(k));
+  const v = await f.tx.hostCall(() => f.tx.host.cacheGet(k));
+  return isStoredCacheValue(v) ? readCacheValue(f, v) : v;
 }
 
 /** Keys of a partition without their `namespace.partition.` prefix. */

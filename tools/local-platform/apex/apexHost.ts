@@ -90,7 +90,7 @@ export function remoteSiteAllows(sites: { url: string; isActive: boolean; disabl
   });
 }
 
-/** Platform Cache values as the runtime gave them, per org/partition/key (this process only). */
+/** Platform Cache values the runtime could not serialize (system objects), per org/partition/key: this worker thread only. */
 const liveCache = new Map<string, { value: unknown; expires: number; size: number }>();
 const cacheId = (orgId: string, partition: string, key: string) => `${orgId}\u0000${partition}\u0000${key}`;
 
@@ -284,14 +284,15 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     },
     async cacheGet(fullKey) {
       const { partition, key } = partitionName(fullKey);
+      // SQLite first: what any worker put there is the org's current value (a put there drops a live one).
+      const r = db.prepare('SELECT value, expires_at FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').get(org.id, partition, key) as { value: string; expires_at: number } | undefined;
+      if (r && r.expires_at >= Date.now()) return JSON.parse(r.value);
       const live = liveCache.get(cacheId(org.id, partition, key));
       if (live) {
         if (live.expires >= Date.now()) return live.value;
         liveCache.delete(cacheId(org.id, partition, key));
       }
-      const r = db.prepare('SELECT value, expires_at FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').get(org.id, partition, key) as { value: string; expires_at: number } | undefined;
-      if (!r || r.expires_at < Date.now()) return undefined;
-      return JSON.parse(r.value);
+      return undefined;
     },
     async cachePut(fullKey, value, ttlSeconds) {
       const { partition, key } = partitionName(fullKey);
@@ -299,8 +300,9 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       if (cap <= 0) throw new Error('Cache.Org.OrgCacheException: Failed Cache.Org.put() for key ' + fullKey + ': no cache capacity is allocated to the partition');
       const ttl = Math.min(Math.max(ttlSeconds || 86_400, 300), 172_800);
       const expires = Date.now() + ttl * 1000;
-      // The Apex runtime hands over its own values (objects with class references), which only live in
-      // this process; plain JSON values are also written to SQLite so they survive a restart.
+      // The Apex runtime hands over plain JSON (tools/apex/lib/cacheValues.ts), kept in SQLite where every
+      // worker thread reads it, as every app server reads Salesforce's org cache. A value it cannot write
+      // (a system object) stays live in this thread only (FIDELITY.md, "Platform Cache").
       let json: string | undefined;
       try {
         json = JSON.stringify(value ?? null);
@@ -308,7 +310,8 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
         json = undefined;
       }
       const size = json !== undefined ? Buffer.byteLength(json) : approxSize(value);
-      liveCache.set(cacheId(org.id, partition, key), { value, expires, size });
+      if (json !== undefined) liveCache.delete(cacheId(org.id, partition, key));
+      else liveCache.set(cacheId(org.id, partition, key), { value, expires, size });
       tx(db, () => {
         if (json !== undefined) {
           db.prepare('INSERT OR REPLACE INTO cache_entries (org_id, partition, key, value, size, expires_at) VALUES (?,?,?,?,?,?)').run(org.id, partition, key, json, size, expires);
@@ -318,13 +321,17 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       });
       // Over capacity: evict the entries closest to expiry ("cache misses can happen").
       const prefix = cacheId(org.id, partition, '');
-      const entries = [...liveCache.entries()].filter(([id]) => id.startsWith(prefix));
-      let used = entries.reduce((n, [, e]) => n + e.size, 0);
-      for (const [id, e] of entries.sort((a, b) => a[1].expires - b[1].expires)) {
+      const stored = db.prepare('SELECT key, size, expires_at AS expires FROM cache_entries WHERE org_id = ? AND partition = ?').all(org.id, partition) as { key: string; size: number; expires: number }[];
+      const entries = [
+        ...stored.map((e) => ({ key: e.key, size: e.size, expires: e.expires })),
+        ...[...liveCache.entries()].filter(([id]) => id.startsWith(prefix)).map(([id, e]) => ({ key: id.slice(prefix.length), size: e.size, expires: e.expires })),
+      ];
+      let used = entries.reduce((n, e) => n + e.size, 0);
+      for (const e of entries.sort((a, b) => a.expires - b.expires)) {
         if (used <= cap) break;
-        if (id === cacheId(org.id, partition, key)) continue;
-        liveCache.delete(id);
-        db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, id.slice(prefix.length));
+        if (e.key === key) continue;
+        liveCache.delete(cacheId(org.id, partition, e.key));
+        db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, e.key);
         used -= e.size;
       }
     },
