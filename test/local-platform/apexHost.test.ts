@@ -4,6 +4,7 @@ import { addScratchOrg, startTestPlatform } from './helpers.ts';
 import { createApexHost, remoteSiteAllows, unauthorizedEndpoint } from '../../tools/local-platform/apex/apexHost.ts';
 import { generateSelfSigned } from '../../tools/local-platform/devhub/cliApp.ts';
 import { getOrg, openDatabase, type StoredOrg } from '../../tools/data/store.ts';
+import { clearSimulationChanges, networkLatencyMs, writeSimulationChanges } from '../../tools/local-platform/process/simulation.ts';
 import type { MetadataModule } from '../../tools/local-platform/http/contracts.ts';
 
 /** The ApexHost the platform gives the Apex runtime: SOQL/DML, transactions, callouts, signing, cache. */
@@ -117,6 +118,24 @@ describe('ApexHost', () => {
     const r = await host.callout({ method: 'GET', endpoint: `${p.url}/services/data`, headers: {}, body: '', timeoutMs: 5000 });
     expect(r.statusCode).toBe(200);
     expect(JSON.parse(r.body.toString()).at(-1).version).toBe('66.0');
+  });
+
+  it('waits the simulated network latency on each callout, set while the platform runs (LOCAL_SF_NETWORK_LATENCY_MS)', async () => {
+    const host = hubHost({ findRemoteSites: () => [{ name: 'Self', url: p.url, isActive: true }] });
+    const timed = async () => {
+      const t0 = performance.now();
+      expect((await host.callout({ method: 'GET', endpoint: `${p.url}/services/data`, headers: {}, body: '', timeoutMs: 5000 })).statusCode).toBe(200);
+      return performance.now() - t0;
+    };
+    writeSimulationChanges(p.db, { networkLatencyMs: 300 });
+    try {
+      expect(await timed()).toBeGreaterThanOrEqual(300);
+    } finally {
+      writeSimulationChanges(p.db, { networkLatencyMs: 0 });
+    }
+    expect(networkLatencyMs(p.db, {})).toBe(0);
+    clearSimulationChanges(p.db);
+    expect(() => networkLatencyMs(p.db, { LOCAL_SF_NETWORK_LATENCY_MS: 'slow' })).toThrow('LOCAL_SF_NETWORK_LATENCY_MS must be a non-negative number, got "slow"');
   });
 
   it('matches remote sites by scheme, host, port and path prefix; inactive sites do not count', () => {

@@ -11,6 +11,7 @@ import { childRelationships, getObjectDef, listObjects } from '../../data/schema
 import { keyPrefixFor } from '../../data/ids.ts';
 import { describeObject } from '../../apex/describe.ts';
 import { ApiError } from '../http/errors.ts';
+import { networkLatencyMs } from '../process/simulation.ts';
 import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
 
 /**
@@ -180,6 +181,8 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     async function sendHttp(endpoint: string, requestHeaders: Record<string, string>): Promise<HttpCalloutResult> {
       const timeoutMs = Math.min(Math.max(request.timeoutMs || 10_000, 1), 120_000);
       const method = request.method.toUpperCase();
+      const latency = networkLatencyMs(db);
+      if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       const res = await fetchImpl(endpoint, {
         method,
         headers: requestHeaders,

@@ -26,6 +26,12 @@ export interface Simulation {
   jwtAudience: JwtAudiencePolicy;
   /** How long a scratch org sign-up takes (LOCAL_SF_SIGNUP_SECONDS). */
   signupSeconds: number;
+  /**
+   * Each Apex callout's network round trip, in milliseconds (LOCAL_SF_NETWORK_LATENCY_MS, default 0). Real
+   * orgs are on other hosts, so a callout waits on the network; here every org shares this machine's cores,
+   * where a callout costs only CPU. Benchmarks of concurrent callouts set it (tools/bench/remoteRecords.ts).
+   */
+  networkLatencyMs: number;
   /** The Dev Hub's ActiveScratchOrgs / DailyScratchOrgs (LOCAL_SF_ACTIVE_SCRATCH_ORGS / LOCAL_SF_DAILY_SCRATCH_ORGS). */
   maxActive: number;
   maxDaily: number;
@@ -59,6 +65,7 @@ export function simulationAtStart(options: Partial<Simulation>, env: NodeJS.Proc
     propagationError: options.propagationError ?? (env.LOCAL_SF_PROPAGATION_ERROR === 'app_not_found' ? 'app_not_found' : 'invalid_client_id'),
     jwtAudience: options.jwtAudience ?? envAudiencePolicy(env) ?? 'my-domain',
     signupSeconds: options.signupSeconds ?? envNumber(env, 'LOCAL_SF_SIGNUP_SECONDS') ?? 0,
+    networkLatencyMs: options.networkLatencyMs ?? envNumber(env, 'LOCAL_SF_NETWORK_LATENCY_MS') ?? 0,
     maxActive: options.maxActive ?? envNumber(env, 'LOCAL_SF_ACTIVE_SCRATCH_ORGS') ?? 20,
     maxDaily: options.maxDaily ?? envNumber(env, 'LOCAL_SF_DAILY_SCRATCH_ORGS') ?? 40,
   };
@@ -78,4 +85,9 @@ export function writeSimulationChanges(db: DatabaseSync, changes: Partial<Simula
 
 export function clearSimulationChanges(db: DatabaseSync): void {
   db.prepare('DELETE FROM meta WHERE key = ?').run(META_KEY);
+}
+
+/** The callout latency in force: a change made while the platform runs, else the environment's. */
+export function networkLatencyMs(db: DatabaseSync, env: NodeJS.ProcessEnv = process.env): number {
+  return readSimulationChanges(db).networkLatencyMs ?? envNumber(env, 'LOCAL_SF_NETWORK_LATENCY_MS') ?? 0;
 }
