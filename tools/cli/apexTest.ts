@@ -4,6 +4,7 @@
  * with coverage per class. Exit code 1 when a test fails.
  */
 import { parseFlags } from './flags.ts';
+import { runMain } from './runMain.ts';
 import { writeFileSync } from 'node:fs';
 import { ToolError } from '../core/ToolError.ts';
 import { runTests } from '../apex/index.ts';
@@ -35,15 +36,4 @@ async function main(argv: string[]): Promise<number> {
   return result.outcome === 'Passed' ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  // a pipe takes output asynchronously: exit once the results are flushed (`--json | jq` got 64 KiB)
-  (code) => process.stdout.write('', () => process.exit(code)),
-  (e) => {
-    if (e instanceof ToolError) {
-      process.stderr.write(`Error (${e.name}): ${e.message}\n${e.actions.map((a) => `  Try: ${a}\n`).join('')}`);
-      process.exit(e.exitCode);
-    }
-    process.stderr.write(`Error: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -10,7 +10,6 @@ import { readProjectConfig } from '../provisioning/projectConfig.ts';
 import { REAL_TOKEN_WAIT_MINUTES, runSetup } from '../provisioning/setupFlow.ts';
 import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { choiceFlag, intFlag, runCommand } from './runCommand.ts';
-import { setupExternalService } from '../provisioning/externalServiceSetup.ts';
 import { withExternalServiceDefault } from './externalServiceFlag.ts';
 import { objectsFlag, providersFlag } from './remoteRecordsFlags.ts';
 import { flagError } from './flags.ts';
@@ -70,6 +69,7 @@ await runCommand(
       tokenWaitMs: intFlag('token-wait-minutes', values['token-wait-minutes'], REAL_TOKEN_WAIT_MINUTES, 0, 120) * 60_000,
       providerAlias,
       consumerAlias,
+      externalService: values['external-service'],
       workDir: `${config.workDir}-${providerAlias}-${consumerAlias}`,
       progress: createProgress(json ? 'silent' : process.stderr.isTTY ? 'tty' : 'plain'),
     };
@@ -80,10 +80,7 @@ await runCommand(
     }
     state.done['dev-hub'] = state.done['dev-hub'] ?? now;
     state.done.orgs = state.done.orgs ?? now;
-    const result = await runSetup(options, state);
-    const target = values['external-service'];
-    const externalService = target ? await setupExternalService({ target, consumerAlias, workDir: options.workDir, progress: options.progress }, state) : undefined;
-    return { ...result, externalService };
+    return runSetup(options, state);
   },
   (r) =>
     [

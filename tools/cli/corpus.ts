@@ -11,6 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseFlags } from './flags.ts';
+import { runMain } from './runMain.ts';
 import { ToolError } from '../core/ToolError.ts';
 
 const USAGE = 'Usage: npm run corpus -- [--dir .local/corpus] [--from-mirrors DIR] [--only owner/name,...] [--json] [--timeout SECONDS] [--save DIR]';
@@ -135,14 +136,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.stdout.write('', () => process.exit(code)),
-  (e) => {
-    if (e instanceof ToolError) {
-      process.stderr.write(`Error (${e.name}): ${e.message}\n${e.actions.map((a) => `  Try: ${a}\n`).join('')}`);
-      process.exit(e.exitCode);
-    }
-    process.stderr.write(`Error: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -7,7 +7,7 @@ import { readProjectConfig } from '../provisioning/projectConfig.ts';
 import { runSetup, type SetupResult } from '../provisioning/setupFlow.ts';
 import { loadState, statePathIn } from '../provisioning/setupState.ts';
 import { runCommand } from './runCommand.ts';
-import { setupExternalService, type ExternalServiceReport } from '../provisioning/externalServiceSetup.ts';
+import type { ExternalServiceReport } from '../provisioning/externalServiceSetup.ts';
 import { withExternalServiceDefault } from './externalServiceFlag.ts';
 import { objectsFlag, providersFlag } from './remoteRecordsFlags.ts';
 import { showLibraryWarnings } from '../provisioning/sfWarnings.ts';
@@ -68,6 +68,7 @@ await runCommand(
       serial: values.serial ?? false,
       providerAlias: config.providerAlias,
       consumerAlias: config.consumerAlias,
+      externalService: values['external-service'],
       workDir: config.workDir,
       progress: createProgress(json ? 'silent' : process.stderr.isTTY ? 'tty' : 'plain'),
     };
@@ -83,19 +84,9 @@ await runCommand(
       );
     }
     const result = await runSetup(options, state);
-    let externalService: ExternalServiceReport | undefined;
-    if (values['external-service']) {
-      options.progress.start('External service: A calls it with a JWT Salesforce mints');
-      const at = performance.now();
-      externalService = await setupExternalService({ target: values['external-service'], consumerAlias: options.consumerAlias, workDir: options.workDir, progress: options.progress }, state).catch((e) => {
-        options.progress.fail('External service', performance.now() - at);
-        throw e;
-      });
-      options.progress.succeed('External service', performance.now() - at, `${externalService.verified.users} users from ${externalService.url}`);
-    }
-    return { ...result, externalService, totalMs: Math.round(performance.now() - started) };
+    return { ...result, totalMs: Math.round(performance.now() - started) };
   },
-  (r: SetupResult & { externalService?: ExternalServiceReport; totalMs: number }) =>
+  (r: SetupResult & { totalMs: number }) =>
     [
       `Org B (provider): ${r.provider.alias} ${r.provider.username} ${r.provider.instanceUrl}`,
       `Org A (consumer): ${r.consumer.alias} ${r.consumer.username} ${r.consumer.instanceUrl}`,

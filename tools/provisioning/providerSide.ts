@@ -25,11 +25,13 @@ export function newConsumerKey(): string {
 /**
  * B's External Client App (or Connected App) trusting A's certificate, in the source org `target`:
  * the consumer key is deployed only when the app is created (docs/salesforce-rules.md#consumer-key-on-create), a redeploy leaves it out.
- * `remember` is called with the key before the deploy, so a retry after a failure knows it.
+ * `certificatePem`: A's certificate, which the app trusts. `remember` is called with the key before the
+ * deploy, so a retry after a failure knows it.
  */
 export async function deployProviderApp(
   ctx: Ctx,
   target: ProviderTarget,
+  certificatePem: string,
   recorded: string | undefined,
   remember: (app: NonNullable<SetupState['app']>) => Promise<void>,
 ): Promise<NonNullable<SetupState['app']>> {
@@ -39,7 +41,7 @@ export async function deployProviderApp(
   const knownKey = createKey ?? existing.consumerKey ?? recorded;
   if (!knownKey) throw unknownConsumerKey(o.app);
   await remember({ kind: o.app, name: APP_NAME, consumerKey: knownKey });
-  const appInput = { certificatePem: ctx.state.certificate!.pem, consumerKey: createKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
+  const appInput = { certificatePem, consumerKey: createKey, contactEmail: 'admin@example.com', permissionSet: INTEGRATION_PERMSET };
   const files = o.app === 'eca' ? renderExternalClientApp(appInput) : renderConnectedApp(appInput);
   const dir = target.alias === o.providerAlias ? renderedDir(o, 'provider') : renderedDir(o, `provider-${target.alias}`);
   await writeRendered(dir, files);
@@ -73,7 +75,7 @@ function unknownConsumerKey(kind: 'eca' | 'connected-app'): ToolError {
  * is refused, docs/salesforce-rules.md#integration-user-license), then force-app/provider, since the permission set the app pre-authorizes must exist
  * before the app (docs/salesforce-rules.md#preauthorize-permission-set). Returns the integration user's username.
  */
-export async function prepareProvider(ctx: Ctx, target: ProviderTarget = { alias: ctx.options.providerAlias, org: ctx.state.provider! }): Promise<string> {
+export async function prepareProvider(ctx: Ctx, target: ProviderTarget): Promise<string> {
   const username = await ensureIntegrationUser(ctx, target);
   await licenseIntegrationUser(ctx, username, target.alias);
   await deploySource(target.alias, [join(projectRoot, 'force-app', 'provider')]);

@@ -8,13 +8,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
 import { assignPermissionSet, createScratchOrg, deploySource, describeFields, displayOrg, importTree, query, runAnonymousApex, type ApexRunResult } from './orgOps.ts';
-import { connectionRecord, providerTargets } from './remoteRecordsVerify.ts';
+import { connectionRecord } from './remoteRecordsVerify.ts';
 import { INTEGRATION_PERMSET, writeRendered, type ConnectionName, type RenderedFiles } from './render.ts';
 import { exposedObject, OBJECTS_PERMSET, PAGE_VIEWER_PERMSET, renderConsumerPage, renderProviderObjects, SAMPLE_DATA, type ExposedObject } from './renderRemoteRecords.ts';
 import type { renderConsumerConfig } from './render.ts';
 import { deployProviderApp, prepareProvider } from './providerSide.ts';
-import { renderedDir, type Ctx, type Step } from './setupTypes.ts';
-import { saveState, statePathIn, type ExtraProvider } from './setupState.ts';
+import { defineStep, renderedDir, type Ctx, type Products, type ProviderTarget, type WiredProvider } from './setupTypes.ts';
+import type { ExtraProvider } from './setupState.ts';
 import { projectRoot } from './sfCli.ts';
 import { waitForToken } from './verifyCallout.ts';
 import { audienceCandidates, discoverAudience, readOrgKind, type OrgKind } from './audience.ts';
@@ -37,8 +37,9 @@ async function seedOnce(alias: string, object: string): Promise<void> {
   if (rows.length === 0) await importTree(alias, join(projectRoot, 'config', 'data', sample.file));
 }
 
-async function setUpExtraProvider(ctx: Ctx, alias: string): Promise<ExtraProvider> {
+async function setUpExtraProvider(ctx: Ctx, devHub: Products['devHub'], certificatePem: string, alias: string): Promise<WiredProvider> {
   const o = ctx.options;
+  // This step's own record of a previous try (its app key, when the app deployed and a later part failed).
   const before = ctx.state.extraProviders?.find((e) => e.org.alias === alias);
   let org = await displayOrg(alias);
   if (!org && o.extraProviderAliases) {
@@ -46,56 +47,67 @@ async function setUpExtraProvider(ctx: Ctx, alias: string): Promise<ExtraProvide
   }
   if (!org || (before && before.org.orgId !== org.orgId && !o.extraProviderAliases)) {
     org = await createScratchOrg({
-      devHub: ctx.state.devHub!.alias, alias, definitionFile: join(projectRoot, 'config', 'provider-scratch-def.json'),
-      durationDays: o.durationDays, waitMinutes: 15, local: Boolean(ctx.state.devHub?.local),
+      devHub: devHub.alias, alias, definitionFile: join(projectRoot, 'config', 'provider-scratch-def.json'),
+      durationDays: o.durationDays, waitMinutes: 15, local: devHub.local,
     });
   }
   const target = { alias, org };
   const entry: ExtraProvider = { org, app: before?.org.orgId === org.orgId ? before.app : undefined };
-  entry.integrationUsername = await prepareProvider(ctx, target);
-  entry.app = await deployProviderApp(ctx, target, entry.app?.kind === o.app ? entry.app.consumerKey : undefined, async (app) => {
+  const integrationUsername = await prepareProvider(ctx, target);
+  entry.integrationUsername = integrationUsername;
+  const app = await deployProviderApp(ctx, target, certificatePem, entry.app?.kind === o.app ? entry.app.consumerKey : undefined, async (app) => {
     entry.app = app;
     ctx.state.extraProviders = [...(ctx.state.extraProviders ?? []).filter((e) => e.org.alias !== alias), entry];
-    await saveState(statePathIn(o.workDir), ctx.state);
+    await ctx.save();
   });
-  await assignPermissionSet(alias, INTEGRATION_PERMSET, entry.integrationUsername);
+  await assignPermissionSet(alias, INTEGRATION_PERMSET, integrationUsername);
   await seedOnce(alias, 'Account');
-  return entry;
+  return { org, app, integrationUsername };
 }
 
-export const moreProvidersStep: Step = {
+export const moreProvidersStep = defineStep({
   id: 'more-providers',
   title: 'More source orgs (--providers): integration user, External Client App, sample Accounts',
+  needs: ['devHub', 'certificate'],
+  produces: ['extraProviders'],
   applies: (ctx) => extraProviderAliases(ctx).length > 0 || (ctx.state.extraProviders?.length ?? 0) > 0,
-  async stillDone(ctx) {
+  async stillDone(ctx, _input, recorded) {
     const wanted = extraProviderAliases(ctx);
-    const have = ctx.state.extraProviders ?? [];
-    if (wanted.length !== have.length || !wanted.every((a, i) => have[i]?.org.alias === a && have[i]?.app?.kind === ctx.options.app)) return false;
+    const have = recorded.extraProviders ?? [];
+    if (wanted.length !== have.length || !wanted.every((a, i) => have[i]?.org.alias === a && have[i]?.app.kind === ctx.options.app)) return false;
     const orgs = await Promise.all(have.map((e) => displayOrg(e.org.alias)));
-    return orgs.every((org, i) => org?.orgId === have[i]!.org.orgId);
+    return orgs.every((org, i) => org?.orgId === have[i]?.org.orgId);
   },
-  async run(ctx) {
+  async run(ctx, { devHub, certificate }) {
     const aliases = extraProviderAliases(ctx);
-    const entries: ExtraProvider[] = [];
-    if (ctx.options.serial) for (const alias of aliases) entries.push(await setUpExtraProvider(ctx, alias));
-    else entries.push(...(await Promise.all(aliases.map((alias) => setUpExtraProvider(ctx, alias)))));
-    ctx.state.extraProviders = entries;
-    return entries.length ? entries.map((e) => `${e.org.alias} (${e.integrationUsername})`).join(', ') : 'none asked';
+    const entries: WiredProvider[] = [];
+    const one = (alias: string) => setUpExtraProvider(ctx, devHub, certificate.pem, alias);
+    if (ctx.options.serial) for (const alias of aliases) entries.push(await one(alias));
+    else entries.push(...(await Promise.all(aliases.map(one))));
+    return {
+      products: { extraProviders: entries },
+      detail: entries.length ? entries.map((e) => `${e.org.alias} (${e.integrationUsername})`).join(', ') : 'none asked',
+    };
   },
-};
+});
 
 const sameList = (a: string[] | undefined, b: string[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 
-export const exposeStep: Step = {
+export const exposeStep = defineStep({
   id: 'expose',
   title: 'Source orgs expose the --objects (Exposed_Object__mdt, read permission, sample records)',
+  // After B's app: one deploy to B at a time, in the order a person would make them.
+  needs: ['orgs', 'integrationUser', 'app', 'extraProviders'],
+  produces: ['exposed'],
   applies: (ctx) => (ctx.options.objects?.length ?? 0) > 0 || !!ctx.state.remoteRecords,
-  stillDone: async (ctx) => sameList(ctx.state.remoteRecords?.objects.map((o) => o.name), ctx.options.objects) && sameList(ctx.state.remoteRecords?.connections, providerTargets(ctx.state, ctx.options.providerAlias).map((_, i) => connectionRecord(i))),
-  async run(ctx) {
+  stillDone: async (ctx, input, recorded) =>
+    sameList(recorded.exposed?.objects.map((o) => o.name), ctx.options.objects) &&
+    sameList(recorded.exposed?.connections, sourceOrgs(ctx, input).map((_, i) => connectionRecord(i))),
+  async run(ctx, input) {
     const o = ctx.options;
     const names = o.objects ?? [];
-    const targets = providerTargets(ctx.state, o.providerAlias);
-    const usernames = [ctx.state.integrationUsername!, ...(ctx.state.extraProviders ?? []).map((e) => e.integrationUsername!)];
+    const targets = sourceOrgs(ctx, input);
+    const usernames = [input.integrationUser, ...input.extraProviders.map((e) => e.integrationUsername)];
     let first: ExposedObject[] = [];
     await Promise.all(
       targets.map(async (target, i) => {
@@ -118,10 +130,17 @@ export const exposeStep: Step = {
         for (const name of names) await seedOnce(target.alias, name);
       }),
     );
-    ctx.state.remoteRecords = { objects: first.map((x) => ({ name: x.name, fields: x.fields })), connections: targets.map((_, i) => connectionRecord(i)) };
-    return names.length ? `${names.join(', ')} in ${targets.map((t) => t.alias).join(', ')}` : 'no --objects';
+    return {
+      products: { exposed: { objects: first.map((x) => ({ name: x.name, fields: x.fields })), connections: targets.map((_, i) => connectionRecord(i)) } },
+      detail: names.length ? `${names.join(', ')} in ${targets.map((t) => t.alias).join(', ')}` : 'no --objects',
+    };
   },
-};
+});
+
+/** Every source org, the first included, in connection order. */
+function sourceOrgs(ctx: Ctx, input: Pick<Products, 'orgs' | 'extraProviders'>): ProviderTarget[] {
+  return [{ alias: ctx.options.providerAlias, org: input.orgs.provider }, ...input.extraProviders.map((e) => ({ alias: e.org.alias, org: e.org }))];
+}
 
 /** The component the App page places; its absence fails the page's deploy, so it is checked first. */
 const COMPONENT_DIR = join(projectRoot, 'force-app', 'consumer', 'main', 'default', 'lwc', 'remoteRecords');
@@ -130,22 +149,25 @@ const COMPONENT_DIR = join(projectRoot, 'force-app', 'consumer', 'main', 'defaul
  * What A gets besides the seed's rendering: a connection record and remote sites per further source
  * org, the App page with its tab when --objects was given, and the permission sets A's admin needs.
  */
-export function consumerExtras(ctx: Ctx, renderFor: (input: Parameters<typeof renderConsumerConfig>[0], connection: ConnectionName) => RenderedFiles): { files: RenderedFiles; permissionSets: string[]; defaultConnection?: ConnectionName } {
+export function consumerExtras(
+  ctx: Ctx,
+  input: Pick<Products, 'extraProviders' | 'exposed' | 'certificate'>,
+  renderFor: (input: Parameters<typeof renderConsumerConfig>[0], connection: ConnectionName) => RenderedFiles,
+): { files: RenderedFiles; permissionSets: string[]; defaultConnection?: ConnectionName } {
   if (!remoteRecordsWanted(ctx)) return { files: {}, permissionSets: [] };
-  const s = ctx.state;
   const files: RenderedFiles = {};
-  (s.extraProviders ?? []).forEach((e, i) => {
+  input.extraProviders.forEach((e, i) => {
     const connection = { record: connectionRecord(i + 1), label: e.org.alias, sitePrefix: `Org_B_${i + 2}` };
-    Object.assign(files, renderFor({ loginUrl: e.org.loginUrl, audience: e.audience?.value, instanceUrl: e.org.instanceUrl, consumerKey: e.app!.consumerKey, username: e.integrationUsername!, certificateName: s.certificate!.name }, connection));
+    Object.assign(files, renderFor({ loginUrl: e.org.loginUrl, audience: e.audience?.value, instanceUrl: e.org.instanceUrl, consumerKey: e.app.consumerKey, username: e.integrationUsername, certificateName: input.certificate.name }, connection));
   });
   const permissionSets: string[] = [];
-  if (s.remoteRecords?.objects.length) {
+  if (input.exposed?.objects.length) {
     if (!existsSync(COMPONENT_DIR)) {
       throw new ToolError('force-app/consumer has no remoteRecords component for the App page --objects places.', 'RemoteRecordsComponentMissing', [
         'Update the project (the component lives in force-app/consumer/main/default/lwc/remoteRecords), or run setup:orgs without --objects.',
       ]);
     }
-    Object.assign(files, renderConsumerPage({ connections: s.remoteRecords.connections, objects: s.remoteRecords.objects.map((x) => ({ ...x, permissionable: [] })) }));
+    Object.assign(files, renderConsumerPage({ connections: input.exposed.connections, objects: input.exposed.objects.map((x) => ({ ...x, permissionable: [] })) }));
     permissionSets.push(PAGE_VIEWER_PERMSET);
   }
   return { files, permissionSets, defaultConnection: { record: 'Default', label: ctx.options.providerAlias, sitePrefix: 'Org_B' } };
@@ -171,7 +193,8 @@ export async function discoverExtraAudiences(ctx: Ctx, waitMs: number, ask: Ask 
   );
   let changed = false;
   const lines = extras.map((e, i) => {
-    const f = found[i]!;
+    const f = found[i];
+    if (!f) return `${e.org.alias}: no answer`;
     changed ||= e.audience?.value !== f.audience;
     e.audience = { value: f.audience, refused: f.answers };
     return `${e.org.alias}: aud ${f.audience} after ${f.attempts} attempt(s)`;
@@ -179,30 +202,35 @@ export async function discoverExtraAudiences(ctx: Ctx, waitMs: number, ask: Ask 
   return { changed, lines };
 }
 
+/** What A's rendering reads, for the redeploy after an audience changed. */
+export type ConsumerRendering = Pick<Products, 'orgs' | 'app' | 'integrationUser' | 'certificate' | 'extraProviders' | 'exposed' | 'audience'>;
+
 /** A token from each further source org; `redeployConsumer` renders and deploys A's records again (an audience changed). */
-export function extraTokensStep(redeployConsumer: (ctx: Ctx) => Promise<void>): Step {
-  return {
+export const extraTokensStep = (redeployConsumer: (ctx: Ctx, input: ConsumerRendering) => Promise<void>) =>
+  defineStep({
     id: 'extra-tokens',
     title: 'Each further source org issues A a token',
+    // After B's token: that step may redeploy A's connection records, these among them.
+    needs: ['devHub', 'extraProviders', 'consumerSide', 'audience', 'orgs', 'app', 'integrationUser', 'certificate', 'exposed'],
+    produces: ['extraTokens'],
     applies: (ctx) => (ctx.state.extraProviders?.length ?? 0) > 0,
-    async run(ctx) {
+    async run(ctx, input) {
       const o = ctx.options;
-      const extras = ctx.state.extraProviders ?? [];
-      const waitMs = o.tokenWaitMs ?? (ctx.state.devHub?.local ? 60_000 : 30 * 60_000);
+      const waitMs = o.tokenWaitMs ?? (input.devHub.local ? 60_000 : 30 * 60_000);
       if (o.auth === 'named-credential') {
         // Each External Credential carries its own aud; the Apex path's discovery does not apply.
         const waits = await Promise.all(
-          extras.map((e, i) => {
+          input.extraProviders.map((e, i) => {
             const ask: Ask = (alias, code) => runAnonymousApex(alias, code.replace('OrgBAccountsClient.DEFAULT_CONNECTION', `'${connectionRecord(i + 1)}'`));
             return waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${e.org.alias}: ${line}`), e.org.loginUrl, ask);
           }),
         );
-        return waits.map((w, i) => `${extras[i]!.org.alias} after ${w.attempts} attempt(s)`).join(', ');
+        const lines = waits.map((w, i) => `${input.extraProviders[i]?.org.alias} after ${w.attempts} attempt(s)`);
+        return { products: { extraTokens: lines }, detail: lines.join(', ') };
       }
       const { changed, lines } = await discoverExtraAudiences(ctx, waitMs);
-      if (changed) await redeployConsumer(ctx);
-      return lines.join(', ');
+      // discoverExtraAudiences recorded each audience on the state's entries: render from those.
+      if (changed) await redeployConsumer(ctx, { ...input, extraProviders: (ctx.state.extraProviders ?? []).filter((e): e is WiredProvider => Boolean(e.app && e.integrationUsername)) });
+      return { products: { extraTokens: lines }, detail: lines.join(', ') };
     },
-  };
-}
-
+  });
