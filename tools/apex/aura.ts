@@ -6,7 +6,8 @@
  * callback.
  */
 import type { ApexHost } from './host.ts';
-import { loadProgram, runInTransaction } from './run/runtime.ts';
+import { runInTransaction } from './run/runtime.ts';
+import { loadProgram } from './compiler.ts';
 import { ApexThrow } from './errors.ts';
 import { invoke, ensureStaticInit } from './run/calls.ts';
 import { parseJson, serialize, typed } from './lib/json.ts';
@@ -14,7 +15,7 @@ import { stringValueOf } from './run/values.ts';
 import type { ClassDef, MethodDef, Site } from './model/classModel.ts';
 import type { Coverage } from './run/transaction.ts';
 import type { Frame } from './run/frame.ts';
-import type { Program } from './check/program.ts';
+import type { RunnableProgram as Program } from './model/program.ts';
 import { isContinuation } from './lib/continuation.ts';
 import type { NObj } from './lib/registry.ts';
 import { throwEx } from './run/exceptions.ts';

@@ -9,7 +9,7 @@
  * "Asynchronous Callout Limits" (HttpRequest timeouts are ignored; only the Continuation's applies).
  */
 import type { ApexHost } from './host.ts';
-import type { Program } from './check/program.ts';
+import type { RunnableProgram as Program } from './model/program.ts';
 import type { ClassDef, MethodDef } from './model/classModel.ts';
 import type { NObj } from './lib/registry.ts';
 import { auraFailed, auraFlag, auraTransaction, type AuraActionResult } from './aura.ts';

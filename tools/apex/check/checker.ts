@@ -5,7 +5,7 @@
  * certainly refuses: a name or type it cannot know (an incomplete system library, a standard
  * object's fields) is accepted and left to the runtime.
  */
-import { type ClassDef, type FieldDef, type MethodDef, type Site, signatureOf } from '../model/classModel.ts';
+import { type ClassDef, type FieldDef, type MethodDef, signatureOf } from '../model/classModel.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
 import { normType, parseTypeRef } from '../parse/syntax.ts';
@@ -87,7 +87,8 @@ export class Checker {
 
   constructor(
     private readonly program: Program,
-    private readonly sites: Map<N, Site>,
+    /** Call site (parse node) → the chosen overload's parameter types, for lowering to bind. */
+    private readonly bindings: Map<N, string>,
   ) {}
 
   /** Checks one top-level class and its inner classes; returns its errors. */
@@ -750,8 +751,7 @@ export class Checker {
       if ((byArity.length && args.some((a) => !a)) || !this.knowsAllMethods(owner)) return undefined;
       this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${owner.fullName}`, at);
     }
-    const site = this.sites.get(siteNode);
-    if (site && byArity.length > 1) site.signature = signatureOf(best);
+    if (byArity.length > 1) this.bindings.set(siteNode, signatureOf(best));
     return best;
   }
 
@@ -897,9 +897,8 @@ export class Checker {
     const ctors = type?.cls && !type.cls.builtin ? type.cls.ctors.filter((m) => m.params.length === exprs.length) : [];
     if (ctors.length > 1 && !named) {
       const argTypes = exprs.map((e) => this.expr(e, ctx));
-      const site = this.sites.get(c);
       const best = this.closest(ctors, argTypes);
-      if (site && best) site.signature = signatureOf(best);
+      if (best) this.bindings.set(c, signatureOf(best));
     }
     return type;
   }

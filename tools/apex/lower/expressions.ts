@@ -48,13 +48,14 @@ export class ExpressionLowering {
   constructor(
     readonly fileName: string,
     readonly source: string,
-    /** Call sites by parse node, so the check phase can bind them to their overload. */
-    readonly sites = new Map<N, Site>(),
+    /** The overload the check phase chose for a call site (parameter types), by parse node. */
+    readonly bindings: ReadonlyMap<N, string> = new Map(),
   ) {}
 
   site(n: N, cls: ClassDef): Site {
     const s: Site = { file: this.fileName, line: n.start?.line ?? 0, col: (n.start?.column ?? 0) + 1, cls };
-    this.sites.set(n, s);
+    const signature = this.bindings.get(n);
+    if (signature !== undefined) s.signature = signature;
     return s;
   }
 

@@ -26,7 +26,7 @@ export async function ensureStaticInit(f: Frame, cls: ClassDef): Promise<void> {
         const fd = step.field;
         if (fd.init) tx.tick(cls, fd.line, 1);
         store.set(fd.key, fd.init ? coerce(frame, await fd.init(frame), fd.type, siteOf(cls, fd.line)) : null);
-      } else await step.block(frame);
+      } else await step.block!(frame);
     }
   } finally {
     tx.stack.pop();
@@ -484,6 +484,6 @@ async function runInstanceInit(f: Frame, cls: ClassDef, obj: ApexObject): Promis
       if (fd.init) f.tx.tick(cls, fd.line, 1);
       const v = fd.init ? await fd.init(frame) : null;
       obj.fields.set(fd.key, v === null ? null : coerce(frame, v, fd.type, siteOf(cls, fd.line)));
-    } else await step.block(frame);
+    } else await step.block!(frame);
   }
 }
