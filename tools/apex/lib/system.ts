@@ -14,9 +14,8 @@ import { LIMITS } from '../run/transaction.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../model/classModel.ts';
 import { compileDynamicSoql } from './dynamicSoql.ts';
-import { equalsAsync } from './collections.ts';
 import { CompileError } from '../errors.ts';
-import { apexString } from '../run/equality.ts';
+import { apexString, equalsAsync } from '../run/equality.ts';
 import { isStoredCacheValue, readCacheValue, storeCacheValue } from './cacheValues.ts';
 import { testInvokeContinuationMethod, testSetContinuationResponse } from './continuation.ts';
 

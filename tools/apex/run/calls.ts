@@ -8,7 +8,7 @@ import { type NativeType, NObj, natives } from '../lib/registry.ts';
 import { type Resolved, assignable, coerce, collectionFit, enumValue, instanceOf, isPlainType, qualifyTypeArgs, resolveTypeRef, runtimeTypeName } from './types.ts';
 import { primeCheckboxes } from './checkboxes.ts';
 import { limitEx, stampTrace, throwNpe, unsupported } from './exceptions.ts';
-import { apexEquals, apexHashCode, apexString, setAdd, userKeyed } from './equality.ts';
+import { apexEquals, apexHashCode, apexString, setAdd, setMethodCaller, userKeyed } from './equality.ts';
 
 export async function ensureStaticInit(f: Frame, cls: ClassDef): Promise<void> {
   const tx = f.tx;
@@ -276,6 +276,8 @@ export async function callMethod(f: Frame, target: unknown, name: string, args: 
   if (key === 'tostring') return apexString(f, target, site);
   return unsupported(f, `${nt?.name ?? runtimeTypeName(target)}.${name}`, site);
 }
+
+setMethodCaller(callMethod);
 
 /** The other type a run-time value may have been declared as: Id (a string), Long (a number), Double (a Dec). */
 function twinTypeOf(v: unknown): NativeType | undefined {
