@@ -2,8 +2,12 @@
  * Import rules for tools/ (npm run lint:imports; part of npm test). Arrows point one way:
  *   cli → provisioning → local-platform → apex → data → core, and inside the Apex runtime parse → check → lower → run.
  * certs and external-service sit beside provisioning, below cli; bench may import anything but cli.
- * Violations that existed when the rules were written are listed in .dependency-cruiser-known-violations.json
- * (the Apex pipeline's cycle, issue 19): they may only shrink; any new one fails.
+ * Inside the runtime, model/ sits below every phase; compiler.ts (parse → check → lower) hands the runtime a
+ * RunnableProgram (model/program.ts). lower/ is a closure compiler: the closures it emits call run/'s instruction
+ * set, so lower/ may import run/ except the transaction entry (runtime.ts), and run/ imports no parse/, check/
+ * or lower/ value (DEVELOPING.md, "Layout and layers").
+ * Violations that existed when the rules were written are listed in .dependency-cruiser-known-violations.json:
+ * they may only shrink; any new one fails.
  */
 const layer = (name, mayNotImport, comment) => ({
   name,
@@ -37,9 +41,31 @@ module.exports = {
     layer('provisioning', ['cli', 'bench'], 'Commands are thin: the libraries they call never import them.'),
     layer('ci', ['cli', 'bench'], 'The workflow runner is a library.'),
     layer('bench', ['cli'], 'Benchmarks call libraries, not commands.'),
+    {
+      name: 'apex-model-imports-no-phase',
+      severity: 'error',
+      comment: 'model/ (types, class definitions, signatures, the program interface) is what every phase may import: it imports no phase and no library.',
+      from: { path: '^tools/apex/model/' },
+      to: { path: '^tools/apex/(parse|check|lower|run|lib)/', dependencyTypesNot: ['type-only'] },
+    },
     phase('parse', ['check', 'lower', 'run']),
     phase('check', ['lower', 'run']),
-    phase('lower', ['run']),
+    {
+      name: 'apex-lower-calls-only-the-instruction-set',
+      severity: 'error',
+      comment:
+        "lower/ builds closures that call the runtime's instruction set (run/'s values, operators, equality, members, calls, dml, data, " +
+        'exceptions, types, frame, transaction, triggers): it may import those, never the transaction entry run/runtime.ts.',
+      from: { path: '^tools/apex/lower/' },
+      to: { path: '^tools/apex/run/runtime\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'apex-run-gets-compiled-programs',
+      severity: 'error',
+      comment: 'The runtime receives compiled programs (model/program.ts, built by compiler.ts): run/ never parses, checks or lowers.',
+      from: { path: '^tools/apex/run/' },
+      to: { path: '^tools/apex/(parse|check|lower)/', dependencyTypesNot: ['type-only'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
-import { programFor } from '../../tools/apex/check/program.ts';
+import { programFor } from '../../tools/apex/compiler.ts';
 import { runTests } from '../../tools/apex/index.ts';
 import { testRunHuman } from '../../tools/apex/testFormatters.ts';
 import { debugOf, run } from './helpers.ts';

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { heapGauge, Transaction } from '../../tools/apex/run/transaction.ts';
 import type { ApexHost } from '../../tools/apex/host.ts';
-import type { Program } from '../../tools/apex/check/program.ts';
+import type { RunnableProgram as Program } from '../../tools/apex/model/program.ts';
 
 const MB = 1024 * 1024;
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runTests } from '../../tools/apex/index.ts';
 import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
 import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
-import { programFor } from '../../tools/apex/check/program.ts';
+import { programFor } from '../../tools/apex/compiler.ts';
 import { testRunJson } from '../../tools/apex/testFormatters.ts';
 import { debugOf } from './helpers.ts';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import '../../tools/apex/index.ts';
-import { programFor } from '../../tools/apex/check/program.ts';
+import { programFor } from '../../tools/apex/compiler.ts';
 import { isStandardSObject, systemTypeStatus } from '../../tools/apex/model/catalogue.ts';
 import { run } from './helpers.ts';
 

@@ -9,10 +9,10 @@
  * "Asynchronous Callout Limits" (HttpRequest timeouts are ignored; only the Continuation's applies).
  */
 import type { ApexHost } from './host.ts';
-import type { Program } from './check/program.ts';
+import type { RunnableProgram as Program } from './model/program.ts';
 import type { ClassDef, MethodDef } from './model/classModel.ts';
 import type { NObj } from './lib/registry.ts';
-import { auraFailed, auraFlag, auraTransaction, type AuraActionResult } from './aura.ts';
+import { auraFailed, auraFlag, auraTransaction, type AuraActionResult } from './auraTransaction.ts';
 import { callbackArgs, continuationRequests, findCallback, MAX_CONTINUATION_TIMEOUT_SECONDS, setContinuationResponses, timeoutMessage } from './lib/continuation.ts';
 import { newResponse } from './lib/web.ts';
 import { Dec } from './run/values.ts';

@@ -3,16 +3,14 @@
  * tools/apex is internal. Each call runs Apex transactions against the org behind `host`.
  */
 import type { ApexHost } from './host.ts';
-import { loadProgram, runInTransaction, describeFailure, type ApexFailure } from './run/runtime.ts';
+import { runInTransaction, describeFailure, type ApexFailure } from './run/runtime.ts';
 // Loaded here for their place in the evaluation order of the runtime's import cycle (names unused).
-import './lower/declarations.ts';
 import './parse/parse.ts';
 import { CompileError } from './errors.ts';
 import { ClassDef, type MethodDef, type Site } from './model/classModel.ts';
-import { programFor, type Program } from './check/program.ts';
+import { loadProgram, programFor, type CompiledProgram as Program } from './compiler.ts';
 import type { Coverage, Transaction } from './run/transaction.ts';
 import { invoke, ensureStaticInit } from './run/calls.ts';
-import { compiledTriggers } from './run/triggers.ts';
 import { dml } from './run/dml.ts';
 import { recordToSObject } from './run/data.ts';
 import { ApexThrow } from './errors.ts';
@@ -340,7 +338,7 @@ export function computeCoverage(program: Program, coverage: Coverage): ClassCove
     walk(top);
     if (exec.size) out.push(coverageRow(top.name, exec, hit));
   }
-  for (const t of compiledTriggers(program)) {
+  for (const t of program.compiledTriggers()) {
     if (t.cls.executableLines.size) out.push({ ...coverageRow(t.name, t.cls.executableLines, coverage.get(t.cls) ?? new Set()), kind: 'Trigger' });
   }
   return out.sort((a, b) => a.className.localeCompare(b.className));

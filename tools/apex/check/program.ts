@@ -1,16 +1,15 @@
 /**
- * A compiled set of Apex classes (an org's deployed classes, or the project's for local tests):
- * compiles each source, links superclasses and interfaces, and resolves type names the way Apex
- * does (inner classes of the current class and its outers, then top-level classes, then System).
+ * A checked set of Apex classes (an org's deployed classes, or the project's for local tests):
+ * declares each source's types and members, links superclasses and interfaces, resolves type names
+ * the way Apex does (model/names.ts), and checks every body. Nothing is lowered here: compiler.ts
+ * lowers what this phase accepted; a deploy's check (local-platform) needs only this.
  */
-import { type ClassDef, type MethodDef } from '../model/classModel.ts';
-import { Lowering } from '../lower/declarations.ts';
+import type { ClassDef, MethodDef } from '../model/classModel.ts';
 import { builtinExceptions } from '../lib/exceptions.ts';
-import { parseApex, sourceHash, type ParserRuleContext } from '../parse/parse.ts';
+import { parseApex, type ParserRuleContext } from '../parse/parse.ts';
 import { readTriggerHeader, triggerBodyText } from '../parse/triggerSource.ts';
 import { Checker, type SchemaOracle } from './checker.ts';
-import type { Site } from '../model/classModel.ts';
-import type { TypeRef } from '../model/typeRef.ts';
+import { Declarations } from './declarations.ts';
 import type { ApexClassSource } from '../host.ts';
 import { CompileError } from '../errors.ts';
 import { findType, type TypeTable } from '../model/names.ts';
@@ -20,12 +19,12 @@ export class Program implements TypeTable {
   readonly errors: CompileError[] = [];
   /** Names the local runtime does not know: they deploy, and a run that reaches one fails. */
   readonly warnings: CompileError[] = [];
-  /** Call sites by parse node, bound to their overloads by the check phase. */
-  readonly sites = new Map<ParserRuleContext, Site>();
+  /** Call sites (parse nodes) bound by the check phase to the parameter types of their overload. */
+  readonly bindings = new Map<ParserRuleContext, string>();
 
   /**
-   * Compiles every class; a class that fails to compile is reported, the rest still run. `schema`
-   * (the org's custom fields, when the caller knows them) lets the check phase refuse unknown ones.
+   * Declares and checks every class; a class that fails to compile is reported, the rest still run.
+   * `schema` (the org's custom fields, when the caller knows them) lets the check phase refuse unknown ones.
    */
   constructor(
     sources: ApexClassSource[],
@@ -34,7 +33,7 @@ export class Program implements TypeTable {
     for (const s of sources) {
       try {
         const tree = parseApex(s.body, 'class', s.name + '.cls');
-        const cls = new Lowering(s.name + '.cls', s.body, this.sites).compileUnit(tree);
+        const cls = new Declarations(s.name + '.cls').declareUnit(tree);
         this.classes.set(cls.key, cls);
       } catch (e) {
         if (e instanceof CompileError) this.errors.push(e);
@@ -42,38 +41,36 @@ export class Program implements TypeTable {
       }
     }
     for (const c of this.classes.values()) this.linkAll(c);
-    const checker = new Checker(this, this.sites);
+    const checker = new Checker(this, this.bindings);
     for (const c of this.classes.values()) checker.checkClass(c);
     this.errors.push(...checker.errors);
     this.warnings.push(...checker.warnings);
   }
 
-  /** Anonymous Apex against this program: lowered, linked and checked; throws its first compile error. */
   /**
-   * Compiled anonymous blocks of this program by source text: the same block run again (a tool's
-   * anonymous-Apex view, `sf apex run` in a loop) skips parsing and checking, which took tens of
-   * milliseconds. Its class is shared like the program's own; statics live per transaction.
+   * Anonymous Apex (or a trigger's body, `name` its trigger) declared, linked and checked against this
+   * program: its compile errors and warnings, and the call sites' overloads for lowering.
    */
-  private readonly anonymous = new Map<string, { cls: ClassDef; main: MethodDef }>();
-
-  compileAnonymous(source: string): { cls: ClassDef; main: MethodDef } {
-    const hit = this.anonymous.get(source);
-    if (hit) return hit;
-    const compiled = this.compileAnonymousNow(source);
-    if (this.anonymous.size >= 100) this.anonymous.delete(this.anonymous.keys().next().value!);
-    this.anonymous.set(source, compiled);
-    return compiled;
+  checkBlock(
+    source: string,
+    fileName: string,
+    name?: string,
+    trigger = false,
+  ): { cls: ClassDef; main: MethodDef; bindings: Map<ParserRuleContext, string>; errors: CompileError[]; warnings: CompileError[] } {
+    const { cls, main } = this.declareBlock(source, fileName, name, trigger);
+    const bindings = new Map<ParserRuleContext, string>();
+    const checker = new Checker(this, bindings);
+    checker.checkAnonymous(cls, main);
+    return { cls, main, bindings, errors: checker.errors, warnings: checker.warnings };
   }
 
-  private compileAnonymousNow(source: string): { cls: ClassDef; main: MethodDef } {
-    const tree = parseApex(source, 'anonymous', 'AnonymousBlock');
-    const sites = new Map<ParserRuleContext, Site>();
-    const anon = new Lowering('AnonymousBlock', source, sites).compileAnonymous(tree);
-    this.linkAll(anon.cls);
-    const checker = new Checker(this, sites);
-    checker.checkAnonymous(anon.cls, anon.main);
-    if (checker.errors.length) throw checker.errors[0];
-    return anon;
+  /** Anonymous Apex (or a trigger's body) declared and linked against this program, not checked. */
+  declareBlock(source: string, fileName: string, name?: string, trigger = false): { cls: ClassDef; main: MethodDef } {
+    const tree = parseApex(source, 'anonymous', fileName);
+    const { cls, main } = new Declarations(fileName).declareAnonymous(tree, name);
+    cls.trigger = trigger;
+    this.linkAll(cls);
+    return { cls, main };
   }
 
   /**
@@ -83,15 +80,8 @@ export class Program implements TypeTable {
   checkTrigger(name: string, source: string): { errors: CompileError[]; warnings: CompileError[] } {
     const parsed = readTriggerHeader(source);
     if ('error' in parsed) return { errors: [], warnings: [] };
-    const fileName = `${name}.trigger`;
-    const text = triggerBodyText(source, parsed.header);
-    const sites = new Map<ParserRuleContext, Site>();
-    const { cls, main } = new Lowering(fileName, text, sites).compileAnonymous(parseApex(text, 'anonymous', fileName), parsed.header.name);
-    cls.trigger = true;
-    this.linkAll(cls);
-    const checker = new Checker(this, sites);
-    checker.checkAnonymous(cls, main);
-    return { errors: checker.errors, warnings: checker.warnings };
+    const { errors, warnings } = this.checkBlock(triggerBodyText(source, parsed.header), `${name}.trigger`, parsed.header.name, true);
+    return { errors, warnings };
   }
 
   linkAll(c: ClassDef): void {
@@ -139,24 +129,3 @@ export class Program implements TypeTable {
     for (const c of this.classes.values()) yield* walk(c);
   }
 }
-
-const programCache = new Map<string, Program>();
-
-/** Programs are cached by the hash of all their sources: deploys produce a new program. */
-export function programFor(sources: ApexClassSource[]): Program {
-  const key = sourceHash(
-    [...sources]
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((s) => s.name + '\u0000' + s.body)
-      .join('\u0001'),
-  );
-  let p = programCache.get(key);
-  if (!p) {
-    p = new Program(sources);
-    if (programCache.size > 50) programCache.clear();
-    programCache.set(key, p);
-  }
-  return p;
-}
-
-export type { MethodDef, TypeRef };

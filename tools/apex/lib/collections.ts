@@ -5,7 +5,7 @@
 import { defineNative, NObj } from './registry.ts';
 import { ApexList, ApexMap, ApexObject, ApexSet, Dec, SObject, hashKey, stringValueOf } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
-import { apexEquals, apexHashCode, apexString, mapBucket, mapPut, needsApexEquality, setAdd, setBucket } from '../run/equality.ts';
+import { equalsAsync, apexEquals, apexHashCode, apexString, mapBucket, mapPut, needsApexEquality, setAdd, setBucket } from '../run/equality.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { valueEquals } from '../run/operators.ts';
 import { runSoql, recordToSObject, sobjectToRecord } from '../run/data.ts';
@@ -124,8 +124,6 @@ defineNative({
 
 // ---------------------------------------------------------------- keys with their own equals/hashCode
 
-/** Value equality that calls a class's own equals() (Assert, List.contains/indexOf). */
-export const equalsAsync = (f: Frame, a: unknown, b: unknown, site: Site): Promise<boolean> => apexEquals(f, a, b, true, site);
 
 async function indexOfAsync(f: Frame, l: ApexList, v: unknown, site: Site): Promise<number> {
   if (!needsApexEquality(v) && !needsApexEquality(l)) return l.items.findIndex((x) => valueEquals(x, v, true));

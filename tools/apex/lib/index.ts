@@ -1,8 +1,10 @@
 /** Loads every system library module (each registers its types on import). */
 import './primitives.ts';
+import './dates.ts';
 import './collections.ts';
 import './schema.ts';
 import './system.ts';
+import './cache.ts';
 import './json.ts';
 import './web.ts';
 import './continuation.ts';

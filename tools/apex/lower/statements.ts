@@ -4,7 +4,7 @@ import type { TypeRef } from '../model/typeRef.ts';
 import { callMethod } from '../run/calls.ts';
 import { BREAK, CONTINUE, NORMAL, RETURN, type Scope, runSt } from './scope.ts';
 import type { Ex, Site, St } from '../model/classModel.ts';
-import { ExpressionLowering } from './expressions.ts';
+import { ObjectLowering } from './objects.ts';
 import { cname, hasTok, kids, rule, rules, text } from '../parse/tree.ts';
 import { coerce, instanceOf, isPlainType } from '../run/types.ts';
 import { runAs } from '../run/data.ts';
@@ -15,7 +15,7 @@ import { parseTypeRef, unescapeApex } from '../parse/syntax.ts';
 import { valueEquals } from '../run/operators.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 
-export class StatementLowering extends ExpressionLowering {
+export class StatementLowering extends ObjectLowering {
   block(n: N, scope: Scope): St {
     scope.push();
     const st = this.stmtList(rules(n, 'statement'), scope);

@@ -66,8 +66,15 @@ export interface FieldDef {
   owner?: ClassDef;
 }
 
+/** An initializer block as declared (`node`), with its closure once lowered (`block`). */
+export interface InitBlock {
+  node: N;
+  isStatic: boolean;
+  block?: St;
+}
+
 /** Static or instance initialization step, in source order. */
-export type InitStep = { field: FieldDef } | { block: St };
+export type InitStep = { field: FieldDef } | InitBlock;
 
 export class ClassDef {
   kind: 'class' | 'interface' | 'enum' = 'class';
@@ -86,8 +93,8 @@ export class ClassDef {
   /** Slots for locals of init blocks. */
   staticInitSlots = 0;
   instanceInitSlots = 0;
-  /** Initializer blocks as parsed, for the check phase. */
-  initBlocks: { node: N; isStatic: boolean }[] = [];
+  /** Initializer blocks as parsed, for the check phase (the same objects as in staticInit/instanceInit). */
+  initBlocks: InitBlock[] = [];
   inner = new Map<string, ClassDef>();
   enumValues: string[] = [];
   annotations: Annotation[] = [];

@@ -5,9 +5,9 @@
  */
 import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
 
-export type TriggerEvent =
-  | 'before insert' | 'before update' | 'before delete'
-  | 'after insert' | 'after update' | 'after delete' | 'after undelete';
+import type { TriggerEvent } from '../model/program.ts';
+
+export type { TriggerEvent };
 
 export const TRIGGER_EVENTS: readonly TriggerEvent[] = ['before insert', 'before update', 'before delete', 'after insert', 'after update', 'after delete', 'after undelete'];
 

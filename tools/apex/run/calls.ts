@@ -8,7 +8,7 @@ import { type NativeType, NObj, natives } from '../lib/registry.ts';
 import { type Resolved, assignable, coerce, collectionFit, enumValue, instanceOf, isPlainType, qualifyTypeArgs, resolveTypeRef, runtimeTypeName } from './types.ts';
 import { primeCheckboxes } from './checkboxes.ts';
 import { limitEx, stampTrace, throwNpe, unsupported } from './exceptions.ts';
-import { apexEquals, apexHashCode, apexString, setAdd, userKeyed } from './equality.ts';
+import { apexEquals, apexHashCode, apexString, setAdd, setMethodCaller, userKeyed } from './equality.ts';
 
 export async function ensureStaticInit(f: Frame, cls: ClassDef): Promise<void> {
   const tx = f.tx;
@@ -26,7 +26,7 @@ export async function ensureStaticInit(f: Frame, cls: ClassDef): Promise<void> {
         const fd = step.field;
         if (fd.init) tx.tick(cls, fd.line, 1);
         store.set(fd.key, fd.init ? coerce(frame, await fd.init(frame), fd.type, siteOf(cls, fd.line)) : null);
-      } else await step.block(frame);
+      } else await step.block!(frame);
     }
   } finally {
     tx.stack.pop();
@@ -277,6 +277,8 @@ export async function callMethod(f: Frame, target: unknown, name: string, args: 
   return unsupported(f, `${nt?.name ?? runtimeTypeName(target)}.${name}`, site);
 }
 
+setMethodCaller(callMethod);
+
 /** The other type a run-time value may have been declared as: Id (a string), Long (a number), Double (a Dec). */
 function twinTypeOf(v: unknown): NativeType | undefined {
   if (typeof v === 'string') return natives.get('id');
@@ -484,6 +486,6 @@ async function runInstanceInit(f: Frame, cls: ClassDef, obj: ApexObject): Promis
       if (fd.init) f.tx.tick(cls, fd.line, 1);
       const v = fd.init ? await fd.init(frame) : null;
       obj.fields.set(fd.key, v === null ? null : coerce(frame, v, fd.type, siteOf(cls, fd.line)));
-    } else await step.block(frame);
+    } else await step.block!(frame);
   }
 }

@@ -5,9 +5,23 @@
  */
 import { ApexList, ApexMap, ApexObject, ApexSet, Dec, EnumValue, TypeValue, definesEquality, hashKey, stringValueOf } from './values.ts';
 import { valueEquals } from './operators.ts';
-import { callMethod } from './calls.ts';
 import type { ClassDef, Site } from '../model/classModel.ts';
 import type { Frame } from './frame.ts';
+
+type MethodCaller = (f: Frame, target: unknown, name: string, args: unknown[], site: Site) => Promise<unknown>;
+
+let callMethod: MethodCaller = () => {
+  throw new Error('run/calls.ts has not registered its method caller (import it before comparing Apex objects)');
+};
+
+/**
+ * calls.ts hands its dispatcher over when it loads: equality runs a class's own equals, hashCode and
+ * toString through it. calls.ts imports this module for Object's methods, so importing it back would
+ * make a cycle whose load order decides behaviour.
+ */
+export function setMethodCaller(caller: MethodCaller): void {
+  callMethod = caller;
+}
 
 const overrides = new WeakMap<ClassDef, Map<string, boolean>>();
 
@@ -190,3 +204,6 @@ export async function apexHashCode(f: Frame, v: unknown, site: Site): Promise<nu
   if (v instanceof TypeValue) return stringHash(v.display.toLowerCase());
   return stringHash(stringValueOf(v));
 }
+
+/** Value equality that calls a class's own equals() (Assert, List.contains/indexOf). */
+export const equalsAsync = (f: Frame, a: unknown, b: unknown, site: Site): Promise<boolean> => apexEquals(f, a, b, true, site);

@@ -4,7 +4,7 @@
  */
 import '../lib/index.ts';
 import type { ApexHost } from '../host.ts';
-import { programFor, type Program } from '../check/program.ts';
+import type { RunnableProgram } from '../model/program.ts';
 import { Transaction, type Coverage } from './transaction.ts';
 import { Frame } from './frame.ts';
 import { ApexThrow, CompileError, UnsupportedError } from '../errors.ts';
@@ -20,10 +20,6 @@ export interface ApexFailure {
   stackTrace: string;
   line: number;
   column: number;
-}
-
-export async function loadProgram(host: ApexHost): Promise<Program> {
-  return programFor(await host.listClasses());
 }
 
 /** Describes an error that escaped Apex code. */
@@ -76,7 +72,7 @@ export interface TxOptions {
  */
 export async function runInTransaction<T>(
   host: ApexHost,
-  program: Program,
+  program: RunnableProgram,
   coverage: Coverage,
   entryCls: ClassDef,
   opts: TxOptions,

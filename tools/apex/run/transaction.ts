@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApexHost } from '../host.ts';
 import type { ClassDef } from '../model/classModel.ts';
-import type { Program } from '../check/program.ts';
+import type { RunnableProgram } from '../model/program.ts';
 import type { ApexObject } from './values.ts';
 import type { TriggerContext } from './triggers.ts';
 
@@ -92,7 +92,7 @@ export class Transaction {
 
   constructor(
     host: ApexHost,
-    readonly program: Program,
+    readonly program: RunnableProgram,
     readonly coverage: Coverage,
   ) {
     this.host = host;

@@ -1,31 +1,18 @@
 /**
- * Apex triggers: the org's `.trigger` sources compiled as blocks (the header read with the trigger
- * grammar, the body lowered like anonymous Apex with its own line numbers), and firing them around
+ * Apex triggers: the org's active `.trigger` sources, compiled by the program's compiler
+ * (RunnableProgram.trigger: the body lowered like anonymous Apex with its own line numbers), and firing them around
  * DML with the `Trigger` context (new, old, newMap, oldMap, is*, size, operationType). Triggers of
  * one event run in name order (Salesforce leaves the order undefined) in system mode; a trigger's
  * DML fires triggers again, up to Salesforce's depth of 16.
  */
 import type { Frame } from './frame.ts';
-import type { ClassDef, MethodDef } from '../model/classModel.ts';
-import type { Program } from '../check/program.ts';
-import { Lowering } from '../lower/declarations.ts';
-import { parseApex, sourceHash } from '../parse/parse.ts';
-import { readTriggerHeader, triggerBodyText, type TriggerEvent } from '../parse/triggerSource.ts';
-import { CompileError } from '../errors.ts';
+import type { CompiledTrigger, TriggerEvent } from '../model/program.ts';
 import { ApexList, ApexMap, type SObject } from './values.ts';
 import { invoke } from './calls.ts';
 import { ApexThrow } from '../errors.ts';
 import { throwEx } from './exceptions.ts';
 
-export type { TriggerEvent };
-
-export interface CompiledTrigger {
-  name: string;
-  sobject: string;
-  events: Set<TriggerEvent>;
-  cls: ClassDef;
-  main: MethodDef;
-}
+export type { CompiledTrigger, TriggerEvent };
 
 /** What `Trigger.*` reads while a trigger runs. */
 export interface TriggerContext {
@@ -40,34 +27,6 @@ export interface TriggerContext {
 /** Salesforce's limit on triggers firing triggers ("maximum trigger depth exceeded"). */
 const MAX_TRIGGER_DEPTH = 16;
 
-const compiled = new WeakMap<Program, Map<string, CompiledTrigger>>();
-
-/** Compiles a trigger; its body keeps the line and column it has in the `.trigger` file. */
-export function compileTrigger(program: Program, name: string, source: string): CompiledTrigger {
-  let byHash = compiled.get(program);
-  if (!byHash) compiled.set(program, (byHash = new Map()));
-  const key = sourceHash(name + '\u0000' + source);
-  const hit = byHash.get(key);
-  if (hit) return hit;
-  const fileName = `${name}.trigger`;
-  const parsed = readTriggerHeader(source);
-  if ('error' in parsed) throw new CompileError(parsed.error.msg, fileName, parsed.error.line, parsed.error.column + 1);
-  const { header } = parsed;
-  const text = triggerBodyText(source, header);
-  const tree = parseApex(text, 'anonymous', fileName);
-  const { cls, main } = new Lowering(fileName, text).compileAnonymous(tree, header.name);
-  cls.trigger = true;
-  program.linkAll(cls);
-  const t: CompiledTrigger = { name: header.name, sobject: header.sobject.toLowerCase(), events: new Set(header.events), cls, main };
-  byHash.set(key, t);
-  return t;
-}
-
-/** Every trigger compiled for a program so far (for coverage). */
-export function compiledTriggers(program: Program): CompiledTrigger[] {
-  return [...(compiled.get(program)?.values() ?? [])];
-}
-
 /** The active triggers of the transaction's org, compiled once per transaction. */
 export async function orgTriggers(f: Frame): Promise<CompiledTrigger[]> {
   const tx = f.tx;
@@ -77,7 +36,7 @@ export async function orgTriggers(f: Frame): Promise<CompiledTrigger[]> {
   const out: CompiledTrigger[] = [];
   for (const s of sources) {
     if (s.status === 'Inactive') continue;
-    out.push(compileTrigger(tx.program, s.name, s.body));
+    out.push(tx.program.trigger(s.name, s.body));
   }
   out.sort((a, b) => a.name.localeCompare(b.name));
   tx.cacheLocal.set('triggers', out);
