@@ -32,9 +32,21 @@ module.exports = {
       from: { path: '^tools/' },
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
-    layer('core', ['data', 'apex', 'local-platform', 'provisioning', 'cli', 'certs', 'external-service', 'bench', 'ci'], 'core is the bottom layer.'),
-    layer('data', ['apex', 'local-platform', 'provisioning', 'cli', 'certs', 'bench', 'external-service', 'ci'], 'The data engine (SQLite store, SOQL, schema, ids) serves the platform and the Apex tests alike.'),
-    layer('apex', ['local-platform', 'provisioning', 'cli', 'bench', 'external-service', 'ci'], 'The Apex runtime knows nothing of the platform that hosts it.'),
+    layer(
+      'core',
+      ['data', 'apex', 'local-platform', 'provisioning', 'cli', 'certs', 'external-service', 'bench', 'ci'],
+      'core is the bottom layer.',
+    ),
+    layer(
+      'data',
+      ['apex', 'local-platform', 'provisioning', 'cli', 'certs', 'bench', 'external-service', 'ci'],
+      'The data engine (SQLite store, SOQL, schema, ids) serves the platform and the Apex tests alike.',
+    ),
+    layer(
+      'apex',
+      ['local-platform', 'provisioning', 'cli', 'bench', 'external-service', 'ci'],
+      'The Apex runtime knows nothing of the platform that hosts it.',
+    ),
     layer('certs', ['apex', 'local-platform', 'provisioning', 'cli', 'bench', 'ci'], 'certs is a library below the tools that use it.'),
     layer('local-platform', ['provisioning', 'cli', 'bench', 'ci'], 'The platform is what provisioning talks to, never the other way.'),
     layer('external-service', ['provisioning', 'cli', 'bench', 'local-platform', 'ci'], 'The reference service stands alone.'),
@@ -44,7 +56,8 @@ module.exports = {
     {
       name: 'apex-model-imports-no-phase',
       severity: 'error',
-      comment: 'model/ (types, class definitions, signatures, the program interface) is what every phase may import: it imports no phase and no library.',
+      comment:
+        'model/ (types, class definitions, signatures, the program interface) is what every phase may import: it imports no phase and no library.',
       from: { path: '^tools/apex/model/' },
       to: { path: '^tools/apex/(parse|check|lower|run|lib)/', dependencyTypesNot: ['type-only'] },
     },
@@ -72,6 +85,10 @@ module.exports = {
     exclude: { path: '^tools/local-platform/lightning/(modules|client)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.mjs', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.mjs', '.js'],
+    },
   },
 };

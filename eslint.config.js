@@ -2,7 +2,15 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.local/**', 'force-app/**', 'tools/local-platform/lightning/modules/**', 'tools/local-platform/lightning/client/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.local/**',
+      'force-app/**',
+      'tools/local-platform/lightning/modules/**',
+      'tools/local-platform/lightning/client/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -6,7 +6,8 @@ import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
 describe('anonymous Apex compiled once per source', () => {
   it('runs twice with fresh statics each time', async () => {
     const host = createMemoryOrg({ classes: [{ name: 'Counter', body: 'public class Counter { public static Integer n = 0; }' }] }).host;
-    const source = "Counter.n++;\nSystem.assertEquals(1, Counter.n, 'statics start fresh in each transaction');\nSystem.debug('n=' + Counter.n);";
+    const source =
+      "Counter.n++;\nSystem.assertEquals(1, Counter.n, 'statics start fresh in each transaction');\nSystem.debug('n=' + Counter.n);";
     for (let i = 0; i < 2; i++) {
       const r = await executeAnonymous(host, source);
       expect(r.exceptionMessage, `run ${i + 1}`).toBeUndefined();

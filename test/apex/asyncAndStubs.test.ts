@@ -110,11 +110,16 @@ describe('async Apex', () => {
   });
 
   it('outside tests, runs a job in its own transaction after the enqueuing one commits, and never after a rollback', async () => {
-    const org = createMemoryOrg({ classes: [{ name: 'Renamer', body: JOBS.Renamer.replace(/Assert\.isTrue\(System\.isQueueable\(\)\);/, '') }] });
+    const org = createMemoryOrg({
+      classes: [{ name: 'Renamer', body: JOBS.Renamer.replace(/Assert\.isTrue\(System\.isQueueable\(\)\);/, '') }],
+    });
     const host = org.host;
     const ok = await run(`Account a = new Account(Name = 'Before'); insert a; System.enqueueJob(new Renamer(a.Id));`, { host });
     expect(ok.success).toBe(true);
-    const failed = await run(`Account a = new Account(Name = 'Kept?'); insert a; System.enqueueJob(new Renamer(a.Id)); Integer x = 1 / 0;`, { host });
+    const failed = await run(
+      `Account a = new Account(Name = 'Kept?'); insert a; System.enqueueJob(new Renamer(a.Id)); Integer x = 1 / 0;`,
+      { host },
+    );
     expect(failed.success).toBe(false);
     const names = rowsOf(org, 'Account').map((r) => r.Name);
     expect(names).toEqual(['Renamed']);

@@ -36,14 +36,24 @@ public class CtrlTest {
 }`;
 
 const host = (canAccess = true) => {
-  const h = createMemoryOrg({ classes: [{ name: 'Ctrl', body: CONTROLLER }, { name: 'CtrlTest', body: TEST_CLASS }] }).host;
+  const h = createMemoryOrg({
+    classes: [
+      { name: 'Ctrl', body: CONTROLLER },
+      { name: 'CtrlTest', body: TEST_CLASS },
+    ],
+  }).host;
   return Object.assign(h, { canAccessClass: async () => canAccess });
 };
-const call = (methodName: string, params: Record<string, unknown> = {}, cacheable = false, h = host()) => runAuraAction(h, { className: 'Ctrl', methodName, params, cacheable });
+const call = (methodName: string, params: Record<string, unknown> = {}, cacheable = false, h = host()) =>
+  runAuraAction(h, { className: 'Ctrl', methodName, params, cacheable });
 
 describe('runAuraAction', () => {
   it('returns the value serialized without null fields, with named params', async () => {
-    expect(await call('rows', { count: 2 }, true)).toEqual({ ok: true, cacheable: true, returnValue: [{ name: 'Row 0' }, { name: 'Row 1' }] });
+    expect(await call('rows', { count: 2 }, true)).toEqual({
+      ok: true,
+      cacheable: true,
+      returnValue: [{ name: 'Row 0' }, { name: 'Row 1' }],
+    });
   });
 
   it("an AuraHandledException reaches the client with the constructor's message", async () => {
@@ -53,20 +63,40 @@ describe('runAuraAction', () => {
   });
 
   it('a custom exception keeps its type and message', async () => {
-    expect(await call('fail')).toMatchObject({ ok: false, error: { message: 'custom failure', exceptionType: 'Ctrl.CtrlException', isUserDefinedException: true } });
+    expect(await call('fail')).toMatchObject({
+      ok: false,
+      error: { message: 'custom failure', exceptionType: 'Ctrl.CtrlException', isUserDefinedException: true },
+    });
   });
 
   it('refuses a wired call of a method that is not cacheable, a method without @AuraEnabled, and a class the user cannot access', async () => {
-    expect(await call('refuse', {}, true)).toMatchObject({ ok: false, error: { message: 'Apex methods that are to be cached must be marked as @AuraEnabled(cacheable=true)' } });
-    expect(await call('notEnabled')).toMatchObject({ ok: false, error: { message: expect.stringContaining('No @AuraEnabled static method notEnabled') } });
-    expect(await call('rows', { count: 1 }, true, host(false))).toMatchObject({ ok: false, error: { message: "You do not have access to the Apex class named 'Ctrl'." } });
+    expect(await call('refuse', {}, true)).toMatchObject({
+      ok: false,
+      error: { message: 'Apex methods that are to be cached must be marked as @AuraEnabled(cacheable=true)' },
+    });
+    expect(await call('notEnabled')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('No @AuraEnabled static method notEnabled') },
+    });
+    expect(await call('rows', { count: 1 }, true, host(false))).toMatchObject({
+      ok: false,
+      error: { message: "You do not have access to the Apex class named 'Ctrl'." },
+    });
   });
 
   it('runs only public or global static methods of classes that are not tests', async () => {
-    for (const m of ['secret', 'implicitPrivate', 'instanceMethod']) expect(await call(m), m).toMatchObject({ ok: false, error: { message: expect.stringContaining(`No @AuraEnabled static method ${m}`) } });
+    for (const m of ['secret', 'implicitPrivate', 'instanceMethod'])
+      expect(await call(m), m).toMatchObject({
+        ok: false,
+        error: { message: expect.stringContaining(`No @AuraEnabled static method ${m}`) },
+      });
     const h = host();
-    expect(await runAuraAction(h, { className: 'CtrlTest', methodName: 'fromTest', params: {}, cacheable: false })).toMatchObject({ ok: false });
-    expect(await runAuraAction(h, { className: 'CtrlTest.Inner', methodName: 'nested', params: {}, cacheable: false })).toMatchObject({ ok: false });
+    expect(await runAuraAction(h, { className: 'CtrlTest', methodName: 'fromTest', params: {}, cacheable: false })).toMatchObject({
+      ok: false,
+    });
+    expect(await runAuraAction(h, { className: 'CtrlTest.Inner', methodName: 'nested', params: {}, cacheable: false })).toMatchObject({
+      ok: false,
+    });
     expect(await call('rows', { count: 1 })).toMatchObject({ ok: true });
   });
 });

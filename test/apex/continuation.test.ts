@@ -51,7 +51,8 @@ function slowOrgs(delays: Record<string, number>) {
     const start = Date.now();
     const host = new URL(req.endpoint).hostname;
     if (host === 'down.example') throw new TypeError('fetch failed');
-    if (host === 'blocked.example') throw new Error(`Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = ${req.endpoint}`);
+    if (host === 'blocked.example')
+      throw new Error(`Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = ${req.endpoint}`);
     await new Promise((r) => setTimeout(r, delays[host] ?? 0));
     log.push({ endpoint: req.endpoint, start, end: Date.now() });
     return { statusCode: 200, status: 'OK', headers: {}, body: Buffer.from(`from ${host}`) };
@@ -59,7 +60,8 @@ function slowOrgs(delays: Record<string, number>) {
   return { log, host: createMemoryOrg({ classes: [{ name: 'Multi', body: CONTROLLER }], callout: handler }).host };
 }
 
-const call = (host: ApexHost, methodName: string, params: Record<string, unknown> = {}, cacheable = false) => runAuraAction(host, { className: 'Multi', methodName, params, cacheable });
+const call = (host: ApexHost, methodName: string, params: Record<string, unknown> = {}, cacheable = false) =>
+  runAuraAction(host, { className: 'Multi', methodName, params, cacheable });
 
 describe('Continuation in an Aura action', () => {
   it('sends the requests at once and answers with the callback result, read by label in a new transaction', async () => {
@@ -83,16 +85,31 @@ describe('Continuation in an Aura action', () => {
   it('a fourth request fails the action method', async () => {
     const { host } = slowOrgs({});
     const urls = ['a', 'b', 'c', 'd'].map((h) => `https://${h}.example/`);
-    expect(await call(host, 'start', { urls })).toMatchObject({ ok: false, error: { exceptionType: 'System.CalloutException', message: 'A Continuation can hold at most 3 requests' } });
+    expect(await call(host, 'start', { urls })).toMatchObject({
+      ok: false,
+      error: { exceptionType: 'System.CalloutException', message: 'A Continuation can hold at most 3 requests' },
+    });
   });
 
   it('refuses DML before the Continuation (rolled back), a method without continuation=true, a cacheable chain with a callback that is not, and a timeout over 120 s', async () => {
     const { host } = slowOrgs({});
-    expect(await call(host, 'withDml')).toMatchObject({ ok: false, error: { exceptionType: 'System.CalloutException', message: expect.stringContaining('uncommitted work pending') } });
+    expect(await call(host, 'withDml')).toMatchObject({
+      ok: false,
+      error: { exceptionType: 'System.CalloutException', message: expect.stringContaining('uncommitted work pending') },
+    });
     expect(await host.query('SELECT Id FROM Account', { userMode: false, binds: {} })).toEqual([]);
-    expect(await call(host, 'notAnnotated')).toMatchObject({ ok: false, error: { message: expect.stringContaining('@AuraEnabled(continuation=true)') } });
-    expect(await call(host, 'cached', {}, true)).toMatchObject({ ok: false, error: { message: expect.stringContaining('must be @AuraEnabled(cacheable=true) too') } });
-    expect(await call(host, 'tooLong')).toMatchObject({ ok: false, error: { message: expect.stringContaining('between 1 and 120 seconds') } });
+    expect(await call(host, 'notAnnotated')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('@AuraEnabled(continuation=true)') },
+    });
+    expect(await call(host, 'cached', {}, true)).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('must be @AuraEnabled(cacheable=true) too') },
+    });
+    expect(await call(host, 'tooLong')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('between 1 and 120 seconds') },
+    });
   });
 
   it('a callback taking only the state gets it', async () => {
@@ -109,7 +126,14 @@ System.debug(c.addHttpRequest(q)); System.debug(c.addHttpRequest(q));
 System.debug(c.getRequests().keySet()); System.debug(c.timeout);
 try { new Continuation(121); } catch (CalloutException e) { System.debug(e.getMessage()); }
 System.debug(Continuation.getResponse('Continuation-1'));`);
-    expect(r.debug).toEqual(['Continuation-1', 'Continuation-2', '{Continuation-1, Continuation-2}', '120', 'Continuation timeout must be between 1 and 120 seconds, not 121', 'null']);
+    expect(r.debug).toEqual([
+      'Continuation-1',
+      'Continuation-2',
+      '{Continuation-1, Continuation-2}',
+      '120',
+      'Continuation timeout must be between 1 and 120 seconds, not 121',
+      'null',
+    ]);
   });
 
   it('Test.setContinuationResponse and Test.invokeContinuationMethod run the callback with the mock', async () => {
@@ -123,7 +147,12 @@ System.debug(Continuation.getResponse('Continuation-1'));`);
     Assert.areEqual('Continuation-1 200 mocked', result[0]);
   }
 }`;
-    const host = createMemoryOrg({ classes: [{ name: 'Multi', body: CONTROLLER }, { name: 'MultiTest', body: test }] }).host;
+    const host = createMemoryOrg({
+      classes: [
+        { name: 'Multi', body: CONTROLLER },
+        { name: 'MultiTest', body: test },
+      ],
+    }).host;
     const r = await runTests(host);
     expect(r.tests.map((t) => [t.methodName, t.outcome, t.message])).toEqual([['callback', 'Pass', undefined]]);
   });

@@ -88,7 +88,8 @@ System.debug(all.getNumRecords());`);
 
 describe('JSON.deserialize into DML results', () => {
   it('reads id, success, created and errors, as mocking libraries write them', async () => {
-    const out = await debugOf(`Database.SaveResult s = (Database.SaveResult) JSON.deserialize('{"success": true, "id": "001000000000001AAA"}', Database.SaveResult.class);
+    const out =
+      await debugOf(`Database.SaveResult s = (Database.SaveResult) JSON.deserialize('{"success": true, "id": "001000000000001AAA"}', Database.SaveResult.class);
 System.debug(s.isSuccess() + ' ' + s.getId() + ' ' + s.getErrors().size());
 Database.UpsertResult u = (Database.UpsertResult) JSON.deserialize('{"success": false, "created": true, "errors": [{"message": "bad", "statusCode": "REQUIRED_FIELD_MISSING", "fields": ["Name"]}]}', Database.UpsertResult.class);
 Database.Error e = u.getErrors()[0];

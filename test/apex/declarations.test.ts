@@ -34,7 +34,12 @@ describe('system type declarations', () => {
     const string = natives.get('string')!;
     expect(string.signatures!.methods.get('substring')!.map((s) => s.params.length)).toEqual([1, 2]);
     expect(typeof string.methods!['substring']).toBe('function');
-    expect(natives.get('math')!.signatures!.statics.get('max')!.map((s) => s.returns.name)).toEqual(['Integer', 'Long', 'Decimal', 'Decimal', 'Double']);
+    expect(
+      natives
+        .get('math')!
+        .signatures!.statics.get('max')!
+        .map((s) => s.returns.name),
+    ).toEqual(['Integer', 'Long', 'Decimal', 'Decimal', 'Double']);
     expect(await debugOf("System.debug('abcdef'.substring(2) + 'abcdef'.substring(1, 3) + Math.max(2, 5));")).toEqual(['cdefbc5']);
   });
 });
@@ -43,12 +48,20 @@ describe('project sources', () => {
   it('finds classes in any folder of a package directory, as source-deploy-retrieve does', () => {
     const dir = mkdtempSync(join(tmpdir(), 'apex-folders-'));
     try {
-      for (const [folder, name] of [['main/default/classes/Group A', 'Grouped'], ['tests/Group A', 'GroupedTest'], ['main/default/classes', 'Flat']]) {
+      for (const [folder, name] of [
+        ['main/default/classes/Group A', 'Grouped'],
+        ['tests/Group A', 'GroupedTest'],
+        ['main/default/classes', 'Flat'],
+      ]) {
         mkdirSync(join(dir, folder), { recursive: true });
         writeFileSync(join(dir, folder, `${name}.cls`), `public class ${name} {}`);
         writeFileSync(join(dir, folder, `${name}.cls-meta.xml`), '<ApexClass/>');
       }
-      expect(readProjectClasses([dir]).map((c) => c.name).sort()).toEqual(['Flat', 'Grouped', 'GroupedTest']);
+      expect(
+        readProjectClasses([dir])
+          .map((c) => c.name)
+          .sort(),
+      ).toEqual(['Flat', 'Grouped', 'GroupedTest']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -48,7 +48,10 @@ describe('overloads chosen by static types', () => {
   });
 
   it("resolves a parameter's inner enum in the method's class when another class calls it", async () => {
-    const r = await run(`Object o = 'hello'; System.debug(Describer.show((String) o, Describer.Mode.SHORT) + ' ' + Describer.show(3, Describer.Mode.LONG));`, { classes });
+    const r = await run(
+      `Object o = 'hello'; System.debug(Describer.show((String) o, Describer.Mode.SHORT) + ' ' + Describer.show(3, Describer.Mode.LONG));`,
+      { classes },
+    );
     expect(r.compileProblem ?? r.exceptionMessage).toBeUndefined();
     expect(r.debug).toEqual(['h int 3']);
   });
@@ -81,7 +84,10 @@ describe('stubs (Test.createStub)', () => {
   }
 }`,
         },
-        { name: 'Sink', body: 'public virtual class Sink { public virtual void add(String s) {} public virtual void add(List<String> l) {} }' },
+        {
+          name: 'Sink',
+          body: 'public virtual class Sink { public virtual void add(String s) {} public virtual void add(List<String> l) {} }',
+        },
         {
           name: 'StubTest',
           body: `@IsTest private class StubTest {
@@ -105,8 +111,16 @@ describe('stubs (Test.createStub)', () => {
 
 describe('custom exceptions', () => {
   it('keep the standard constructors beside their own', async () => {
-    const classes = [{ name: 'FieldError', body: 'public class FieldError extends Exception { public FieldError(String field, Integer code) { this.setMessage(field + \' \' + code); } }' }];
-    const r = await run(`System.debug(new FieldError('Name', 3).getMessage() + ' / ' + new FieldError().getMessage() + ' / ' + new FieldError('plain').getMessage());`, { classes });
+    const classes = [
+      {
+        name: 'FieldError',
+        body: "public class FieldError extends Exception { public FieldError(String field, Integer code) { this.setMessage(field + ' ' + code); } }",
+      },
+    ];
+    const r = await run(
+      `System.debug(new FieldError('Name', 3).getMessage() + ' / ' + new FieldError().getMessage() + ' / ' + new FieldError('plain').getMessage());`,
+      { classes },
+    );
     expect(r.compileProblem ?? r.exceptionMessage).toBeUndefined();
     expect(r.debug).toEqual(['Name 3 / null / plain']);
   });

@@ -16,7 +16,16 @@ const trigger = {
 }`,
 };
 
-const objects = [{ name: 'Order_Placed__e', custom: true, fields: [{ name: 'Customer__c', type: 'string', required: true }, { name: 'Note__c', type: 'string' }] }];
+const objects = [
+  {
+    name: 'Order_Placed__e',
+    custom: true,
+    fields: [
+      { name: 'Customer__c', type: 'string', required: true },
+      { name: 'Note__c', type: 'string' },
+    ],
+  },
+];
 
 describe('EventBus.publish', () => {
   it('delivers events to their triggers at deliver() and stopTest(), not at publish', async () => {
@@ -56,16 +65,26 @@ describe('EventBus.publish', () => {
       ],
     }).host;
     const r = await runTests(host);
-    expect(r.tests.map((t) => `${t.methodName}: ${t.outcome === 'Pass' ? 'Pass' : t.message}`).sort()).toEqual(['deliversAtStopTest: Pass', 'deliversOnRequest: Pass', 'refusesAnEventWithoutItsRequiredFields: Pass']);
+    expect(r.tests.map((t) => `${t.methodName}: ${t.outcome === 'Pass' ? 'Pass' : t.message}`).sort()).toEqual([
+      'deliversAtStopTest: Pass',
+      'deliversOnRequest: Pass',
+      'refusesAnEventWithoutItsRequiredFields: Pass',
+    ]);
   });
 
   it('outside tests delivers after the publishing transaction commits, and nothing after a rollback', async () => {
     const host = createMemoryOrg({ triggers: [trigger], objects }).host;
-    const ok = await executeAnonymous(host, `EventBus.publish(new Order_Placed__e(Customer__c = 'Bo')); System.assertEquals(0, [SELECT COUNT() FROM Account]);`);
+    const ok = await executeAnonymous(
+      host,
+      `EventBus.publish(new Order_Placed__e(Customer__c = 'Bo')); System.assertEquals(0, [SELECT COUNT() FROM Account]);`,
+    );
     expect(ok.success).toBe(true);
     const after = await executeAnonymous(host, `System.debug([SELECT Name FROM Account].Name);`);
     expect(after.debugLog).toContain('Bo true true');
-    const failed = await executeAnonymous(host, `EventBus.publish(new Order_Placed__e(Customer__c = 'Lost')); throw new IllegalArgumentException('no');`);
+    const failed = await executeAnonymous(
+      host,
+      `EventBus.publish(new Order_Placed__e(Customer__c = 'Lost')); throw new IllegalArgumentException('no');`,
+    );
     expect(failed.success).toBe(false);
     const count = await executeAnonymous(host, `System.assertEquals(1, [SELECT COUNT() FROM Account]);`);
     expect(count.success).toBe(true);

@@ -10,7 +10,9 @@ export interface RunOutput extends ExecuteAnonymousResult {
 
 /** An org's rows of one object, as the store keeps them (what a test inspects after Apex ran). */
 export function rowsOf(org: MemoryOrg, sobject: string): Record<string, unknown>[] {
-  const rows = org.db.prepare('SELECT id, fields FROM records WHERE org_id = ? AND lower(sobject) = lower(?) ORDER BY rowid').all(org.org.id, sobject) as { id: string; fields: string }[];
+  const rows = org.db
+    .prepare('SELECT id, fields FROM records WHERE org_id = ? AND lower(sobject) = lower(?) ORDER BY rowid')
+    .all(org.org.id, sobject) as { id: string; fields: string }[];
   return rows.map((r) => ({ ...JSON.parse(r.fields), Id: r.id }));
 }
 

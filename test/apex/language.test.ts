@@ -52,11 +52,11 @@ describe('Apex language on the local runtime', () => {
   });
 
   it('wraps Integer overflow at 32 bits and keeps Long', async () => {
-    expect(await debugOf(`Integer i = 2147483647; i++; System.debug(i); Long l = 2147483647L; l++; System.debug(l); Integer m = 65536; m = m * 65536; System.debug(m);`)).toEqual([
-      '-2147483648',
-      '2147483648',
-      '0',
-    ]);
+    expect(
+      await debugOf(
+        `Integer i = 2147483647; i++; System.debug(i); Long l = 2147483647L; l++; System.debug(l); Integer m = 65536; m = m * 65536; System.debug(m);`,
+      ),
+    ).toEqual(['-2147483648', '2147483648', '0']);
   });
 
   it('concatenates strings with null and non-strings', async () => {
@@ -103,7 +103,11 @@ describe('Apex language on the local runtime', () => {
   });
 
   it('compares strings case-insensitively with == and exactly with equals', async () => {
-    expect(await debugOf(`System.debug('Abc' == 'aBC'); System.debug('Abc'.equals('aBC')); System.debug('a' != 'b');`)).toEqual(['true', 'false', 'true']);
+    expect(await debugOf(`System.debug('Abc' == 'aBC'); System.debug('Abc'.equals('aBC')); System.debug('a' != 'b');`)).toEqual([
+      'true',
+      'false',
+      'true',
+    ]);
   });
 
   it('runs classes: inheritance, super, overloaded constructors, abstract, interfaces, properties, static init, enums', async () => {
@@ -222,7 +226,9 @@ describe('Apex language on the local runtime', () => {
   it('fails clearly on constructs it does not implement', async () => {
     const r = await run(`List<List<SObject>> found = [FIND 'x' IN ALL FIELDS RETURNING Account];`);
     expect(r.success).toBe(false);
-    expect(r.exceptionMessage).toBe('not supported by the local runtime: SOSL outside a test (the local platform has no search index) at AnonymousBlock:1');
+    expect(r.exceptionMessage).toBe(
+      'not supported by the local runtime: SOSL outside a test (the local platform has no search index) at AnonymousBlock:1',
+    );
     // String is declared in full: a member Salesforce has but the runtime lacks fails when it runs…
     const r2 = await run(`String s = 'abc';\nSystem.debug(s.splitByCharacterType());`);
     expect(r2.exceptionMessage).toBe('not supported by the local runtime: String.splitByCharacterType at AnonymousBlock:2');
@@ -243,10 +249,8 @@ describe('Apex language on the local runtime', () => {
 }`,
       },
     ];
-    expect(await debugOf(`Counter c = new Counter(); System.debug(c.hits); c.hits = 2; System.debug(c.hits); System.debug(c.log);`, { classes })).toEqual([
-      '0',
-      '20',
-      '(init, ctor)',
-    ]);
+    expect(
+      await debugOf(`Counter c = new Counter(); System.debug(c.hits); c.hits = 2; System.debug(c.hits); System.debug(c.log);`, { classes }),
+    ).toEqual(['0', '20', '(init, ctor)']);
   });
 });

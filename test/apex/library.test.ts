@@ -89,8 +89,14 @@ describe('Apex system library on the local runtime', () => {
 
   it('sorts with Comparable and with a Comparator', async () => {
     const classes = [
-      { name: 'ByLen', body: 'public class ByLen implements Comparator<String> { public Integer compare(String a, String b) { return a.length() - b.length(); } }' },
-      { name: 'Score', body: 'public class Score implements Comparable { public Integer v; public Score(Integer v) { this.v = v; } public Integer compareTo(Object o) { return v - ((Score) o).v; } }' },
+      {
+        name: 'ByLen',
+        body: 'public class ByLen implements Comparator<String> { public Integer compare(String a, String b) { return a.length() - b.length(); } }',
+      },
+      {
+        name: 'Score',
+        body: 'public class Score implements Comparable { public Integer v; public Score(Integer v) { this.v = v; } public Integer compareTo(Object o) { return v - ((Score) o).v; } }',
+      },
     ];
     expect(
       await debugOf(
@@ -129,7 +135,15 @@ describe('Apex system library on the local runtime', () => {
         System.debug(Datetime.now().getTime() > 1700000000000L);
         System.debug(Date.today() == Datetime.now().dateGmt());
       `),
-    ).toEqual(['2024-01-31 13:05:09', '1706706309000', '2024-01-31 13:06:09', '"2024-01-31T13:05:09.000Z"', '2024-02-29 2024-02-01 2024 30', 'true', 'true']);
+    ).toEqual([
+      '2024-01-31 13:05:09',
+      '1706706309000',
+      '2024-01-31 13:06:09',
+      '"2024-01-31T13:05:09.000Z"',
+      '2024-02-29 2024-02-01 2024 30',
+      'true',
+      'true',
+    ]);
   });
 
   it('serializes and deserializes JSON with Salesforce rules', async () => {
@@ -257,7 +271,9 @@ describe('Apex system library on the local runtime', () => {
 
   it('answers UserInfo from the running user and Assert with Salesforce messages', async () => {
     const org = createMemoryOrg({ user: { username: 'me@org.test' } });
-    const out = await debugOf(`System.debug(UserInfo.getUserName() + ' ' + UserInfo.getOrganizationId() + ' ' + UserInfo.getUserId());`, { host: org.host });
+    const out = await debugOf(`System.debug(UserInfo.getUserName() + ' ' + UserInfo.getOrganizationId() + ' ' + UserInfo.getUserId());`, {
+      host: org.host,
+    });
     expect(out).toEqual([`me@org.test ${org.org.id} ${org.userId}`]);
     const r = await run(`Assert.areEqual(1, 2, 'numbers differ');`);
     expect(r.exceptionMessage).toBe('System.AssertException: Assertion Failed: Expected: 1, Actual: 2: numbers differ');
@@ -302,7 +318,10 @@ describe('Apex system library on the local runtime', () => {
       { cachePartitions: { Empty: 0 } },
     );
     expect(out).toEqual([
-      'put Cache.Org.OrgCacheException', 'get Cache.Org.OrgCacheException', 'contains Cache.Org.OrgCacheException', 'remove Cache.Org.OrgCacheException',
+      'put Cache.Org.OrgCacheException',
+      'get Cache.Org.OrgCacheException',
+      'contains Cache.Org.OrgCacheException',
+      'remove Cache.Org.OrgCacheException',
       'null false false',
     ]);
   });

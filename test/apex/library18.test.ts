@@ -14,7 +14,11 @@ describe('issue 18: library gaps found by the corpus', () => {
     const r = await runTests(projectOrg([SOURCE]).host);
     expect(r.compileErrors).toEqual([]);
     const failed = r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message}`);
-    expect(failed).toEqual([expect.stringMatching(/^invocableActionInvokeRunsOnSalesforceOnly: not supported by the local runtime: Invocable.Action.invoke of flow My_Flow/)]);
+    expect(failed).toEqual([
+      expect.stringMatching(
+        /^invocableActionInvokeRunsOnSalesforceOnly: not supported by the local runtime: Invocable.Action.invoke of flow My_Flow/,
+      ),
+    ]);
     expect(r.tests.map((t) => t.methodName)).toEqual([
       'describeWithSObjectDescribeOptions',
       'fieldTokenOfCustomMetadataType',

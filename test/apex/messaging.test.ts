@@ -60,9 +60,12 @@ describe('Messaging.sendEmail', () => {
   });
 
   it('is not supported outside tests: the local platform delivers no email', async () => {
-    const r = await run(`Messaging.SingleEmailMessage m = new Messaging.SingleEmailMessage(); m.setToAddresses(new List<String>{ 'a@example.com' }); m.setPlainTextBody('x');
+    const r =
+      await run(`Messaging.SingleEmailMessage m = new Messaging.SingleEmailMessage(); m.setToAddresses(new List<String>{ 'a@example.com' }); m.setPlainTextBody('x');
 Messaging.sendEmail(new List<Messaging.Email>{ m });`);
-    expect(r.exceptionMessage).toBe('not supported by the local runtime: Messaging.sendEmail outside Apex tests (the local platform delivers no email) at AnonymousBlock:2');
+    expect(r.exceptionMessage).toBe(
+      'not supported by the local runtime: Messaging.sendEmail outside Apex tests (the local platform delivers no email) at AnonymousBlock:2',
+    );
   });
 });
 

@@ -29,7 +29,7 @@ describe('names and overloads (fixtures/issue18)', () => {
     const classes = [
       {
         name: 'Registry',
-        body: 'public class Registry {\n  public interface Handler { String name(); }\n  public class Impl implements Handler { public String name() { return \'impl\'; } }\n  public static Handler Handler;\n}',
+        body: "public class Registry {\n  public interface Handler { String name(); }\n  public class Impl implements Handler { public String name() { return 'impl'; } }\n  public static Handler Handler;\n}",
       },
     ];
     expect(await debugOf('Registry.Handler = new Registry.Impl();\nSystem.debug(Registry.Handler.name());', { classes })).toEqual(['impl']);
@@ -40,7 +40,7 @@ describe('names and overloads (fixtures/issue18)', () => {
       { name: 'Bars', body: "public class Bars {\n  public static String label = 'class';\n}" },
       {
         name: 'Foo',
-        body: "public class Foo {\n  public Bars bars;\n  public class Inner {\n    public String read() { return Bars.label; }\n  }\n}",
+        body: 'public class Foo {\n  public Bars bars;\n  public class Inner {\n    public String read() { return Bars.label; }\n  }\n}',
       },
     ];
     expect(programFor(classes).errors).toEqual([]);
@@ -48,15 +48,23 @@ describe('names and overloads (fixtures/issue18)', () => {
   });
 
   it('refuses a String where only Iterable overloads exist, and binds List to Iterable before Object', () => {
-    const body = 'public class C {\n  static void f(Iterable<String> it) {}\n  static void m() { f(\'x\'); }\n}';
-    expect(programFor([{ name: 'C', body }]).errors.map((e) => e.message)).toEqual(['Method does not exist or incorrect signature: void f(String) from the type C']);
+    const body = "public class C {\n  static void f(Iterable<String> it) {}\n  static void m() { f('x'); }\n}";
+    expect(programFor([{ name: 'C', body }]).errors.map((e) => e.message)).toEqual([
+      'Method does not exist or incorrect signature: void f(String) from the type C',
+    ]);
   });
 });
 
 describe('the test runner counts test methods, and a class that does not compile does not run', () => {
   const classes = [
-    { name: 'BrokenTest', body: '@IsTest\nprivate class BrokenTest {\n  @IsTest static void ran() { String s = 5; }\n  @IsTest static void other() { System.assert(true); }\n}' },
-    { name: 'GoodTest', body: '@IsTest\nprivate class GoodTest {\n  @IsTest static void one() { System.assert(true); }\n  @IsTest static void two() { System.assert(false, \'no\'); }\n}' },
+    {
+      name: 'BrokenTest',
+      body: '@IsTest\nprivate class BrokenTest {\n  @IsTest static void ran() { String s = 5; }\n  @IsTest static void other() { System.assert(true); }\n}',
+    },
+    {
+      name: 'GoodTest',
+      body: "@IsTest\nprivate class GoodTest {\n  @IsTest static void one() { System.assert(true); }\n  @IsTest static void two() { System.assert(false, 'no'); }\n}",
+    },
   ];
 
   it('reports compile errors apart and runs only the classes that compile', async () => {
@@ -69,7 +77,14 @@ describe('the test runner counts test methods, and a class that does not compile
   });
 
   it('fails the run on a compile error even when every test that ran passed', async () => {
-    const r = await runTests(createMemoryOrg({ classes: [classes[0], { name: 'OkTest', body: '@IsTest\nprivate class OkTest {\n  @IsTest static void one() { System.assert(true); }\n}' }] }).host);
+    const r = await runTests(
+      createMemoryOrg({
+        classes: [
+          classes[0],
+          { name: 'OkTest', body: '@IsTest\nprivate class OkTest {\n  @IsTest static void one() { System.assert(true); }\n}' },
+        ],
+      }).host,
+    );
     expect([r.outcome, r.testsRan, r.passing]).toEqual(['Failed', 1, 1]);
   });
 });
@@ -94,6 +109,11 @@ describe('what public projects compile on Salesforce', () => {
       },
     ];
     expect(programFor(classes).errors).toEqual([]);
-    expect(await debugOf('Pair p = new Pair();\nPair c = p.copy();\nSystem.debug(p.n + \' \' + c.n + \' \' + (p.names === c.names) + \' \' + Pair.none().size());', { classes })).toEqual(['1 2 true 0']);
+    expect(
+      await debugOf(
+        "Pair p = new Pair();\nPair c = p.copy();\nSystem.debug(p.n + ' ' + c.n + ' ' + (p.names === c.names) + ' ' + Pair.none().size());",
+        { classes },
+      ),
+    ).toEqual(['1 2 true 0']);
   });
 });

@@ -31,7 +31,7 @@ async function debug(source: string): Promise<string[]> {
   return r.debug;
 }
 
-describe('== and != call a class\'s own equals()', () => {
+describe("== and != call a class's own equals()", () => {
   it('compares objects, and objects inside lists, sets and maps, by equals()', async () => {
     expect(
       await debug(`
@@ -97,7 +97,7 @@ describe('Set and Map keys through hashCode() and equals()', () => {
   });
 });
 
-describe('a class\'s own toString()', () => {
+describe("a class's own toString()", () => {
   it('is used by concatenation, +=, String.valueOf, collections and System.debug', async () => {
     expect(
       await debug(`
@@ -128,7 +128,11 @@ describe('a failed cast names the target type as Salesforce spells it', () => {
         try { List<string> l = (list<string>) m; } catch (TypeException e) { System.debug(e.getMessage()); }
         try { Plain p = (plain) m; } catch (TypeException e) { System.debug(e.getMessage()); }
       `),
-    ).toEqual(['Invalid conversion from runtime type Money to Datetime', 'Invalid conversion from runtime type Money to List<String>', 'Invalid conversion from runtime type Money to Plain']);
+    ).toEqual([
+      'Invalid conversion from runtime type Money to Datetime',
+      'Invalid conversion from runtime type Money to List<String>',
+      'Invalid conversion from runtime type Money to Plain',
+    ]);
   });
 });
 

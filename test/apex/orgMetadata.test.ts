@@ -11,7 +11,9 @@ import { run } from './helpers.ts';
 describe('custom labels', () => {
   it('reads System.Label and Label from the org, and refuses a label the org lacks', async () => {
     const labels = { Greeting: 'Hello {0}', Farewell: 'Bye' };
-    const r = await run(`System.debug(String.format(System.Label.Greeting, new List<String>{ 'Ada' }) + ' / ' + Label.farewell);`, { labels });
+    const r = await run(`System.debug(String.format(System.Label.Greeting, new List<String>{ 'Ada' }) + ' / ' + Label.farewell);`, {
+      labels,
+    });
     expect(r.compileProblem ?? r.exceptionMessage).toBeUndefined();
     expect(r.debug).toEqual(['Hello Ada / Bye']);
     const missing = await run(`String s = System.Label.Nope;`, { labels });

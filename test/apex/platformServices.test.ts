@@ -10,7 +10,9 @@ import { run } from './helpers.ts';
 async function apexTests(classes: Record<string, string>, opts: MemoryOrgOptions = {}) {
   const host = createMemoryOrg({ ...opts, classes: Object.entries(classes).map(([name, body]) => ({ name, body })) }).host;
   const r = await runTests(host);
-  return Object.fromEntries(r.tests.map((t) => [`${t.className}.${t.methodName}`, t.outcome === 'Pass' ? 'Pass' : `${t.outcome}: ${t.message}`]));
+  return Object.fromEntries(
+    r.tests.map((t) => [`${t.className}.${t.methodName}`, t.outcome === 'Pass' ? 'Pass' : `${t.outcome}: ${t.message}`]),
+  );
 }
 
 describe('Cache.Session', () => {
@@ -73,7 +75,9 @@ describe('Cache.Session', () => {
 
   it('does not carry values from one transaction to the next', async () => {
     const host = createMemoryOrg({ sessionPartitions: { Main: 1 } }).host;
-    const first = await run(`Cache.Session.getPartition('local.Main').put('k', 'v'); System.debug(Cache.Session.get('local.Main.k'));`, { host });
+    const first = await run(`Cache.Session.getPartition('local.Main').put('k', 'v'); System.debug(Cache.Session.get('local.Main.k'));`, {
+      host,
+    });
     const second = await run(`System.debug(Cache.Session.get('local.Main.k'));`, { host });
     expect([first.debug, second.debug]).toEqual([['v'], ['null']]);
   });
@@ -140,7 +144,9 @@ describe('Request and Quiddity', () => {
       }`,
     });
     expect(results).toEqual({ 'QuiddityTest.runsAsSyncTest': 'Pass' });
-    const anon = await run(`System.debug(Request.getCurrent().getQuiddity()); System.debug(Request.getCurrent().getRequestId().length() > 0);`);
+    const anon = await run(
+      `System.debug(Request.getCurrent().getQuiddity()); System.debug(Request.getCurrent().getRequestId().length() > 0);`,
+    );
     expect(anon.debug).toEqual(['ANONYMOUS', 'true']);
   });
 });
@@ -166,8 +172,11 @@ describe('Crypto.verifyHMAC', () => {
 describe('ApexClass and Organization rows', () => {
   it("lists the in-memory org's classes as ApexClass records and has its Organization row", async () => {
     const host = createMemoryOrg({ classes: [{ name: 'Foo', body: 'public class Foo {}' }] }).host;
-    const r = await run(`ApexClass k = [SELECT Name, Body, Status FROM ApexClass WHERE Name = 'Foo']; System.debug(k.Body + ' ' + k.Status);
-      Organization o = [SELECT Id, IsSandbox FROM Organization LIMIT 1]; System.debug((o.Id == UserInfo.getOrganizationId()) + ' ' + o.IsSandbox);`, { host });
+    const r = await run(
+      `ApexClass k = [SELECT Name, Body, Status FROM ApexClass WHERE Name = 'Foo']; System.debug(k.Body + ' ' + k.Status);
+      Organization o = [SELECT Id, IsSandbox FROM Organization LIMIT 1]; System.debug((o.Id == UserInfo.getOrganizationId()) + ' ' + o.IsSandbox);`,
+      { host },
+    );
     // the in-memory org is a scratch org as the platform creates one: IsSandbox (docs/salesforce-rules.md, JWT audience)
     expect(r.debug).toEqual(['public class Foo {} Active', 'true true']);
   });

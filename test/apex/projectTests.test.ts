@@ -23,9 +23,14 @@ describe.runIf(hasProject)("the project's Apex tests on the local runtime", () =
     expect(r.compileErrors).toEqual([]);
     expect(r.compileWarnings).toEqual([]); // the project uses nothing the local runtime lacks
     expect(r.testsRan).toBeGreaterThan(0);
-    const runtimeProblems = r.tests.filter((t) => /not supported by the local runtime|Internal error in the local Apex runtime|Variable does not exist|Method does not exist/.test(t.message ?? ''));
+    const runtimeProblems = r.tests.filter((t) =>
+      /not supported by the local runtime|Internal error in the local Apex runtime|Variable does not exist|Method does not exist/.test(
+        t.message ?? '',
+      ),
+    );
     expect(runtimeProblems.map((t) => `${t.className}.${t.methodName}: ${t.message}`)).toEqual([]);
-    for (const t of r.tests.filter((x) => x.outcome !== 'Pass')) console.warn(`[project Apex test failed] ${t.className}.${t.methodName}: ${t.message}`);
+    for (const t of r.tests.filter((x) => x.outcome !== 'Pass'))
+      console.warn(`[project Apex test failed] ${t.className}.${t.methodName}: ${t.message}`);
     expect(r.coverage.length).toBeGreaterThan(0);
   });
 
@@ -43,7 +48,9 @@ describe.runIf(hasProject)("the project's Apex tests on the local runtime", () =
     const dir = mkdtempSync(join(tmpdir(), 'apex-test-'));
     try {
       const junit = join(dir, 'junit.xml');
-      const json = await execa('node_modules/.bin/tsx', ['tools/cli/apexTest.ts', '--json', '--class-names', 'JwtTest', '--junit', junit], { reject: false });
+      const json = await execa('node_modules/.bin/tsx', ['tools/cli/apexTest.ts', '--json', '--class-names', 'JwtTest', '--junit', junit], {
+        reject: false,
+      });
       const parsed = JSON.parse(json.stdout);
       expect(parsed.result.summary.testsRan).toBeGreaterThan(0);
       expect(parsed.result.tests.every((t: { FullName: string }) => t.FullName.startsWith('JwtTest.'))).toBe(true);

@@ -31,7 +31,9 @@ describe('reads through a null relationship', () => {
 
 describe('inline queries after a character outside the BMP', () => {
   it('send the query as written (the parser counts code points, not UTF-16 units)', async () => {
-    const out = await debugOf(`// rocket 🚀 and 😀 before the query\ninsert new Account(Name = 'Acme');\nAccount a = [SELECT Name FROM Account];\nSystem.debug(a.Name);`);
+    const out = await debugOf(
+      `// rocket 🚀 and 😀 before the query\ninsert new Account(Name = 'Acme');\nAccount a = [SELECT Name FROM Account];\nSystem.debug(a.Name);`,
+    );
     expect(out).toEqual(['Acme']);
   });
 });

@@ -18,8 +18,12 @@ const junction: SchemaObject = {
     { name: 'Id', type: 'id', system: true },
     { name: 'Name', type: 'string', autoNumber: true },
     { name: 'OwnerId', type: 'reference', referenceTo: 'User' },
-    readField(`<CustomField><fullName>Budget__c</fullName><label>Budget</label><type>Currency</type><precision>12</precision><scale>2</scale></CustomField>`),
-    readField(`<CustomField><fullName>Account__c</fullName><label>Account</label><type>MasterDetail</type><referenceTo>Account</referenceTo><relationshipName>Projects</relationshipName></CustomField>`),
+    readField(
+      `<CustomField><fullName>Budget__c</fullName><label>Budget</label><type>Currency</type><precision>12</precision><scale>2</scale></CustomField>`,
+    ),
+    readField(
+      `<CustomField><fullName>Account__c</fullName><label>Account</label><type>MasterDetail</type><referenceTo>Account</referenceTo><relationshipName>Projects</relationshipName></CustomField>`,
+    ),
     readField(`<CustomField><fullName>Phase__c</fullName><label>Phase</label><type>Picklist</type><valueSet><valueSetDefinition>
       <value><fullName>Plan</fullName><default>true</default><label>Planning</label></value>
       <value><fullName>Build</fullName><default>false</default><label>Build</label></value></valueSetDefinition></valueSet></CustomField>`),
@@ -32,11 +36,18 @@ function org(classes: Record<string, string>): ApexHost {
     name: 'ReadAccounts',
     label: 'Read Accounts',
     objectPermissions: { Account: { read: true, create: false, edit: false, delete: false } },
-    fieldPermissions: { 'Account.Description': { readable: true, editable: false }, 'Account.Industry': { readable: true, editable: true } },
+    fieldPermissions: {
+      'Account.Description': { readable: true, editable: false },
+      'Account.Industry': { readable: true, editable: true },
+    },
     classAccesses: [],
     userPermissions: [],
   };
-  const o = createMemoryOrg({ classes: Object.entries(classes).map(([name, body]) => ({ name, body })), objects: [junction], permissionSets: [permissionSet] });
+  const o = createMemoryOrg({
+    classes: Object.entries(classes).map(([name, body]) => ({ name, body })),
+    objects: [junction],
+    permissionSets: [permissionSet],
+  });
   o.seed('PermissionSet', [{ Name: permissionSet.name, Label: permissionSet.label }]);
   return o.host;
 }
@@ -159,7 +170,7 @@ describe('Schema describe', () => {
     });
   });
 
-  it("answers CRUD and FLS for the running user: profile, permission sets and System.runAs", async () => {
+  it('answers CRUD and FLS for the running user: profile, permission sets and System.runAs', async () => {
     const host = org({
       AccessTest: `@IsTest private class AccessTest {
         ${USER_SETUP}
@@ -194,7 +205,11 @@ describe('Schema describe', () => {
         }
       }`,
     });
-    expect(await outcomes(host)).toEqual({ adminSeesEverything: 'Pass', minimumAccessUserSeesNothing: 'Pass', permissionSetGrantsObjectAndFieldAccess: 'Pass' });
+    expect(await outcomes(host)).toEqual({
+      adminSeesEverything: 'Pass',
+      minimumAccessUserSeesNothing: 'Pass',
+      permissionSetGrantsObjectAndFieldAccess: 'Pass',
+    });
   });
 });
 

@@ -93,11 +93,7 @@ describe('SOQL and DML on the local runtime', () => {
       System.debug(found.size() + ' ' + found[0].Name);
       System.debug(Database.countQuery('SELECT COUNT() FROM Account'));
     `);
-    expect(out).toEqual([
-      'true false Required fields are missing: [Name]',
-      '1 Dyn',
-      '1',
-    ]);
+    expect(out).toEqual(['true false Required fields are missing: [Name]', '1 Dyn', '1']);
   });
 
   it('rolls back to a savepoint and keeps the work before it', async () => {
@@ -116,7 +112,11 @@ describe('SOQL and DML on the local runtime', () => {
       { host },
     );
     expect(out).toEqual(['2', '1']);
-    expect(rowsOf(org, 'Account').map((a) => a.Name).sort()).toEqual(['Again', 'Before']);
+    expect(
+      rowsOf(org, 'Account')
+        .map((a) => a.Name)
+        .sort(),
+    ).toEqual(['Again', 'Before']);
     // nothing left open: the transaction's undo journal is gone
     expect(org.db.prepare('SELECT COUNT(*) AS n FROM apex_tx_journal').get()).toEqual({ n: 0 });
   });
@@ -133,7 +133,9 @@ describe('SOQL and DML on the local runtime', () => {
 
   it('turns host DML errors into DmlException', async () => {
     const r = await run(`try { insert new Account(); } catch (DmlException e) { System.debug(e.getMessage()); }`);
-    expect(r.debug).toEqual(['Insert failed. First exception on row 0; first error: REQUIRED_FIELD_MISSING, Required fields are missing: [Name]: [Name]']);
+    expect(r.debug).toEqual([
+      'Insert failed. First exception on row 0; first error: REQUIRED_FIELD_MISSING, Required fields are missing: [Name]: [Name]',
+    ]);
   });
 
   it('stops at the governor limits with Salesforce messages', async () => {
@@ -141,7 +143,9 @@ describe('SOQL and DML on the local runtime', () => {
     expect(q.exceptionMessage).toBe('System.LimitException: Too many SOQL queries: 101');
     const d = await run(`for (Integer i = 0; i < 151; i++) { insert new Account(Name = 'x' + i); }`);
     expect(d.exceptionMessage).toBe('System.LimitException: Too many DML statements: 151');
-    const caught = await run(`try { for (Integer i = 0; i < 101; i++) { Integer c = [SELECT COUNT() FROM Account]; } } catch (Exception e) { System.debug('caught'); }`);
+    const caught = await run(
+      `try { for (Integer i = 0; i < 101; i++) { Integer c = [SELECT COUNT() FROM Account]; } } catch (Exception e) { System.debug('caught'); }`,
+    );
     expect(caught.debug).toEqual([]);
     expect(caught.exceptionMessage).toBe('System.LimitException: Too many SOQL queries: 101');
   });
@@ -150,8 +154,12 @@ describe('SOQL and DML on the local runtime', () => {
     // The mechanism, at a tenth of Salesforce's 10 s so the suite does not idle for 20 s; the real
     // 10 s limit on the running platform is test/local-platform/hostile/isolation.e2e.test.ts.
     const real = LIMITS.cpuMs;
-    beforeAll(() => { LIMITS.cpuMs = 1_000; });
-    afterAll(() => { LIMITS.cpuMs = real; });
+    beforeAll(() => {
+      LIMITS.cpuMs = 1_000;
+    });
+    afterAll(() => {
+      LIMITS.cpuMs = real;
+    });
 
     it('stops a runaway loop at the CPU time limit, not before', async () => {
       const started = Date.now();
@@ -169,7 +177,8 @@ describe('SOQL and DML on the local runtime', () => {
 
 describe('HTTP callouts on the local runtime', () => {
   it('sends real HTTP through the host and reads the response', async () => {
-    const out = await debugOf(`
+    const out = await debugOf(
+      `
       HttpRequest req = new HttpRequest();
       req.setEndpoint('${base}/echo');
       req.setMethod('POST');
@@ -180,14 +189,20 @@ describe('HTTP callouts on the local runtime', () => {
       HttpResponse res = new Http().send(req);
       System.debug(res.getStatusCode() + ' ' + res.getHeader('x-echo') + ' ' + res.getBody());
       System.debug(Limits.getCallouts());
-    `, { remoteSites: [{ url: base }] });
+    `,
+      { remoteSites: [{ url: base }] },
+    );
     expect(out).toEqual(['201 yes {"method":"POST","body":"{\\"a\\":1}"}', '1']);
     expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/echo', body: '{"a":1}' });
   });
 
   it('refuses a callout after uncommitted DML', async () => {
-    const r = await run(`insert new Account(Name = 'x'); HttpRequest req = new HttpRequest(); req.setEndpoint('${base}/x'); req.setMethod('GET'); new Http().send(req);`);
-    expect(r.exceptionMessage).toBe('System.CalloutException: You have uncommitted work pending. Please commit or rollback before calling out');
+    const r = await run(
+      `insert new Account(Name = 'x'); HttpRequest req = new HttpRequest(); req.setEndpoint('${base}/x'); req.setMethod('GET'); new Http().send(req);`,
+    );
+    expect(r.exceptionMessage).toBe(
+      'System.CalloutException: You have uncommitted work pending. Please commit or rollback before calling out',
+    );
   });
 
   it('reports a timed-out callout as CalloutException', async () => {
@@ -199,8 +214,11 @@ describe('HTTP callouts on the local runtime', () => {
         return { statusCode: res.status, status: res.statusText, headers: {}, body: Buffer.from(await res.text()) };
       },
     }).host;
-    const r = await run(`HttpRequest req = new HttpRequest(); req.setEndpoint('${base}/slow'); req.setMethod('GET'); req.setTimeout(50);
-      try { new Http().send(req); } catch (CalloutException e) { System.debug(e.getMessage()); }`, { host });
+    const r = await run(
+      `HttpRequest req = new HttpRequest(); req.setEndpoint('${base}/slow'); req.setMethod('GET'); req.setTimeout(50);
+      try { new Http().send(req); } catch (CalloutException e) { System.debug(e.getMessage()); }`,
+      { host },
+    );
     expect(r.debug).toEqual(['Read timed out']);
   });
 
@@ -287,7 +305,9 @@ describe('Apex REST dispatch', () => {
     expect(put.statusCode).toBe(405);
     const err = await runApexRest(host, { method: 'DELETE', requestUri: '/things/a', params: {}, headers: {}, body: '' });
     expect(err.statusCode).toBe(500);
-    expect(JSON.parse(err.body)).toEqual([{ errorCode: 'APEX_ERROR', message: 'System.MathException: Divide by 0\n\nClass.Things.remove: line 22, column 33' }]);
+    expect(JSON.parse(err.body)).toEqual([
+      { errorCode: 'APEX_ERROR', message: 'System.MathException: Divide by 0\n\nClass.Things.remove: line 22, column 33' },
+    ]);
   });
 });
 
@@ -356,7 +376,10 @@ private class GreeterTest {
     expect(byName.dataIsRolledBackPositive.outcome).toBe('Pass');
     expect(byName.seesOnlySetupDataPositive.outcome).toBe('Pass');
     expect(byName.calloutMockPositive.outcome).toBe('Pass');
-    expect(byName.calloutWithoutMockNegative).toMatchObject({ outcome: 'Fail', message: 'System.CalloutException: Methods defined as TestMethod do not support Web service callouts' });
+    expect(byName.calloutWithoutMockNegative).toMatchObject({
+      outcome: 'Fail',
+      message: 'System.CalloutException: Methods defined as TestMethod do not support Web service callouts',
+    });
     expect(byName.failingNegative).toMatchObject({
       outcome: 'Fail',
       message: 'System.AssertException: Assertion Failed: Expected: x, Actual: Hello, nobody: blank names',

@@ -58,10 +58,13 @@ describe('trigger events and context variables', () => {
       update new Account(Id = accs[0].Id, Name = 'Renamed');`,
       {
         triggers: [
-          trig('Sizes', `trigger Sizes on Account (before insert, before update) {
+          trig(
+            'Sizes',
+            `trigger Sizes on Account (before insert, before update) {
             if (Trigger.isInsert) System.debug('chunk ' + Trigger.size);
             else System.debug(Trigger.new[0].Name + ' ' + Trigger.new[0].Industry + ' was ' + Trigger.oldMap.get(Trigger.new[0].Id).get('Name'));
-          }`),
+          }`,
+          ),
         ],
       },
     );
@@ -70,8 +73,19 @@ describe('trigger events and context variables', () => {
 
   it('lets code a trigger calls see Trigger.isExecuting, and skips inactive triggers', async () => {
     const out = await debugOf(`insert new Contact(LastName = 'Zed');`, {
-      classes: [{ name: 'Handler', body: 'public class Handler { public static void run() { System.debug(\'handler ' + "' + Trigger.isExecuting + ' ' + Trigger.isAfter);" + ' } }' }],
-      triggers: [trig('ContactAfter', 'trigger ContactAfter on Contact (after insert) { Handler.run(); }'), trig('Off', "trigger Off on Contact (after insert) { System.debug('never'); }", 'Inactive')],
+      classes: [
+        {
+          name: 'Handler',
+          body:
+            "public class Handler { public static void run() { System.debug('handler " +
+            "' + Trigger.isExecuting + ' ' + Trigger.isAfter);" +
+            ' } }',
+        },
+      ],
+      triggers: [
+        trig('ContactAfter', 'trigger ContactAfter on Contact (after insert) { Handler.run(); }'),
+        trig('Off', "trigger Off on Contact (after insert) { System.debug('never'); }", 'Inactive'),
+      ],
     });
     expect(out).toEqual(['handler true true']);
   });
@@ -117,7 +131,12 @@ describe('addError and failures', () => {
       System.debug([SELECT Name FROM Account].size());`,
       { triggers: [guard] },
     );
-    expect(out).toEqual(['ok true', 'FIELD_CUSTOM_VALIDATION_EXCEPTION Worse is worse (Name)', 'FIELD_CUSTOM_VALIDATION_EXCEPTION Bad names are not allowed ()', '1']);
+    expect(out).toEqual([
+      'ok true',
+      'FIELD_CUSTOM_VALIDATION_EXCEPTION Worse is worse (Name)',
+      'FIELD_CUSTOM_VALIDATION_EXCEPTION Bad names are not allowed ()',
+      '1',
+    ]);
   });
 
   it('wraps an exception a trigger does not catch, and refuses writes to Trigger.new after the save', async () => {
@@ -142,8 +161,14 @@ describe('recursion', () => {
           insert new Contact(LastName = 'again');
         }`,
       );
-    const guardClass = { name: 'Guard', body: 'public class Guard { public static Boolean done = false; public static Integer count = 0; }' };
-    const ok = await debugOf(`insert new Contact(LastName = 'first'); System.debug(Guard.count + ' ' + [SELECT COUNT() FROM Contact]);`, { classes: [guardClass], triggers: [chain(true)] });
+    const guardClass = {
+      name: 'Guard',
+      body: 'public class Guard { public static Boolean done = false; public static Integer count = 0; }',
+    };
+    const ok = await debugOf(`insert new Contact(LastName = 'first'); System.debug(Guard.count + ' ' + [SELECT COUNT() FROM Contact]);`, {
+      classes: [guardClass],
+      triggers: [chain(true)],
+    });
     expect(ok).toEqual(['1 2']);
     const deep = await run(`insert new Contact(LastName = 'first');`, { classes: [guardClass], triggers: [chain(false)] });
     expect(deep.success).toBe(false);
@@ -181,6 +206,10 @@ describe('undelete and the recycle bin', () => {
       } catch (DmlException e) {
         System.debug(e.getMessage().replace(a.Id, '<id>'));
       }`);
-    expect(out).toEqual(['0 true', 'true false', 'Undelete failed. First exception on row 0 with id <id>; first error: UNDELETE_FAILED, Entity is not in the recycle bin: []']);
+    expect(out).toEqual([
+      '0 true',
+      'true false',
+      'Undelete failed. First exception on row 0 with id <id>; first error: UNDELETE_FAILED, Entity is not in the recycle bin: []',
+    ]);
   });
 });

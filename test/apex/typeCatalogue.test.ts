@@ -33,14 +33,28 @@ describe('unknown type names', () => {
     ['a system type the library has', 'Database.SaveResult r = null; Schema.DescribeSObjectResult d = null; SObjectField f = null;'],
     ['an inner type and generics', 'C.Inner i = null; Map<String, List<C.Inner>> m = null; Inner j = null;'],
     ['the org objects and standard sObjects', 'Widget__c w = null; acme__Thing__mdt t = null; Account a = null; Schema.Contact c = null;'],
-    ['standard sObjects beyond the local schema, and those derived from one', 'ServiceAppointment sa = null; AccountShare s = null; OpportunityFieldHistory h = null;'],
+    [
+      'standard sObjects beyond the local schema, and those derived from one',
+      'ServiceAppointment sa = null; AccountShare s = null; OpportunityFieldHistory h = null;',
+    ],
   ])('accepts %s', (_what, stmt) => {
-    expect(compile(`public class C {\n  public class Inner {}\n  static void m() {\n    ${stmt}\n  }\n}`)).toEqual({ errors: [], warnings: [] });
+    expect(compile(`public class C {\n  public class Inner {}\n  static void m() {\n    ${stmt}\n  }\n}`)).toEqual({
+      errors: [],
+      warnings: [],
+    });
   });
 
   it.each([
-    ['a system type the library lacks', 'FormulaEval.FormulaBuilder b = null;', 'not supported by the local runtime: FormulaEval.FormulaBuilder (it deploys; running it fails)'],
-    ['an inner system type', 'Metadata.DeployContainer d = null;', 'not supported by the local runtime: Metadata.DeployContainer (it deploys; running it fails)'],
+    [
+      'a system type the library lacks',
+      'FormulaEval.FormulaBuilder b = null;',
+      'not supported by the local runtime: FormulaEval.FormulaBuilder (it deploys; running it fails)',
+    ],
+    [
+      'an inner system type',
+      'Metadata.DeployContainer d = null;',
+      'not supported by the local runtime: Metadata.DeployContainer (it deploys; running it fails)',
+    ],
     ["a managed package's type", 'acme.Gadget g = null;', 'not supported by the local runtime: acme.Gadget (it deploys; running it fails)'],
   ])('deploys %s, with a warning naming it', (_what, stmt, warning) => {
     expect(inMethod(stmt)).toEqual({ errors: [], warnings: [warning] });
@@ -60,8 +74,17 @@ describe('unknown type names', () => {
 
 describe('the catalogue', () => {
   it('knows system names in any case, and standard sObjects', () => {
-    expect(['Invocable.Action', 'system.finalizer', 'EventBus.ChangeEventHeader', 'Component.Apex.OutputText', 'FinalizerContext'].map(systemTypeStatus)).toEqual(['known', 'known', 'known', 'known', 'known']);
+    expect(
+      ['Invocable.Action', 'system.finalizer', 'EventBus.ChangeEventHeader', 'Component.Apex.OutputText', 'FinalizerContext'].map(
+        systemTypeStatus,
+      ),
+    ).toEqual(['known', 'known', 'known', 'known', 'known']);
     expect([systemTypeStatus('Widget'), systemTypeStatus('acme.Widget')]).toEqual(['unknown', 'namespace']);
-    expect(['UserRecordAccess', 'Schema.GroupMember', 'OpportunityFieldHistory', 'Widget'].map(isStandardSObject)).toEqual([true, true, true, false]);
+    expect(['UserRecordAccess', 'Schema.GroupMember', 'OpportunityFieldHistory', 'Widget'].map(isStandardSObject)).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 });

@@ -55,7 +55,8 @@ function npmChromium(): Promise<ChromiumChoice> {
     const libs = join(await inflate(join(binDir, 'al2023.tar.br')), 'lib');
     const fonts = join(executablePath, '..', 'fonts');
     return {
-      executablePath, source: 'npm' as const,
+      executablePath,
+      source: 'npm' as const,
       env: { LD_LIBRARY_PATH: [libs, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), FONTCONFIG_PATH: fonts },
     };
   })();
@@ -65,7 +66,10 @@ function npmChromium(): Promise<ChromiumChoice> {
 /** Picks the Chromium to drive (see the file comment); `env` is the environment to look in. */
 export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promise<ChromiumChoice> {
   if (env.CHROMIUM_PATH) {
-    if (!existsSync(env.CHROMIUM_PATH)) throw new Error(`No browser at CHROMIUM_PATH=${env.CHROMIUM_PATH}: fix the path, or unset it to use the system chromium or the one npm installed.`);
+    if (!existsSync(env.CHROMIUM_PATH))
+      throw new Error(
+        `No browser at CHROMIUM_PATH=${env.CHROMIUM_PATH}: fix the path, or unset it to use the system chromium or the one npm installed.`,
+      );
     return { executablePath: env.CHROMIUM_PATH, source: 'CHROMIUM_PATH' };
   }
   const system = onPath('chromium', env.PATH);

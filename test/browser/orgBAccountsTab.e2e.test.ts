@@ -27,11 +27,15 @@ const contexts: BrowserContext[] = [];
 
 /** `npx sf org open --url-only --json` for A, as a user runs it. */
 async function sfOrgOpenUrl(): Promise<string> {
-  const run = await execa(join(root, 'node_modules', '.bin', 'sf'), ['org', 'open', '--target-org', setup.consumer.alias, '--path', TAB_PATH, '--url-only', '--json'], {
-    cwd: root,
-    env: world.env,
-    reject: false,
-  });
+  const run = await execa(
+    join(root, 'node_modules', '.bin', 'sf'),
+    ['org', 'open', '--target-org', setup.consumer.alias, '--path', TAB_PATH, '--url-only', '--json'],
+    {
+      cwd: root,
+      env: world.env,
+      reject: false,
+    },
+  );
   const out = JSON.parse(run.stdout) as { status: number; result?: { url: string } };
   expect(out.status, run.stdout).toBe(0);
   return out.result!.url;
@@ -43,7 +47,10 @@ async function newPage(): Promise<Page> {
   return context.newPage();
 }
 
-const rowNames = (page: Page) => page.locator('[data-id="table"] tbody tr').evaluateAll((rows) => rows.map((r) => (r.querySelector('th, td') as HTMLElement).innerText.trim()));
+const rowNames = (page: Page) =>
+  page
+    .locator('[data-id="table"] tbody tr')
+    .evaluateAll((rows) => rows.map((r) => (r.querySelector('th, td') as HTMLElement).innerText.trim()));
 
 /** The Account names the card lists, once it shows them; an error on the page fails with its text. */
 async function shownAccounts(page: Page): Promise<string[]> {
@@ -58,13 +65,20 @@ const frontDoorUrl = (): Promise<string> => orgA.getFrontDoorUrl(TAB_PATH);
 
 beforeAll(async () => {
   world = await isolatedWorld('browser-e2e-');
-  const [run] = await Promise.all([world.cli('setupOrgs'), launchChromium().then((b) => (browser = b)), mkdir(ARTIFACTS, { recursive: true })]);
+  const [run] = await Promise.all([
+    world.cli('setupOrgs'),
+    launchChromium().then((b) => (browser = b)),
+    mkdir(ARTIFACTS, { recursive: true }),
+  ]);
   expect(run.json.status, JSON.stringify(run.json)).toBe(0);
   setup = run.json.result!;
   // The sf libraries read the auth files of the world's HOME (this test file has a process of its own).
   Object.assign(process.env, world.env);
   const { Org } = await import('@salesforce/core');
-  [orgA, orgB] = await Promise.all([Org.create({ aliasOrUsername: setup.consumer.alias }), Org.create({ aliasOrUsername: setup.provider.alias })]);
+  [orgA, orgB] = await Promise.all([
+    Org.create({ aliasOrUsername: setup.consumer.alias }),
+    Org.create({ aliasOrUsername: setup.provider.alias }),
+  ]);
 }, 300_000);
 
 afterAll(async () => {
@@ -85,7 +99,9 @@ describe("Org A's Org B Accounts tab in Chromium", () => {
     expect(await page.locator('lightning-card').getByText('Latest Accounts in Org B').isVisible()).toBe(true);
     // SLDS applies (not an unstyled page): the card is a white box and the refresh icon has a sprite.
     expect(await page.locator('article.slds-card').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(255, 255, 255)');
-    expect(await page.locator('[data-id="refresh"] use').getAttribute('href')).toMatch(/\/assets\/icons\/utility-sprite\/svg\/symbols\.svg#refresh$/);
+    expect(await page.locator('[data-id="refresh"] use').getAttribute('href')).toMatch(
+      /\/assets\/icons\/utility-sprite\/svg\/symbols\.svg#refresh$/,
+    );
     expect(await page.locator('[data-id="page-error"]').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'org-b-accounts-tab.png'), fullPage: true });
   });
@@ -111,7 +127,9 @@ describe("Org A's Org B Accounts tab in Chromium", () => {
     expect(url.pathname).toBe('/');
     expect(url.searchParams.get('startURL')).toBe(`/${TAB_PATH}`);
     expect(await page.locator('[data-id="login"] h1').innerText()).toBe('Log in to Org A (consumer)');
-    expect(await page.locator('[data-id="login-command"]').innerText()).toContain(`npx sf org open --target-org <alias of this org> --path ${TAB_PATH}`);
+    expect(await page.locator('[data-id="login-command"]').innerText()).toContain(
+      `npx sf org open --target-org <alias of this org> --path ${TAB_PATH}`,
+    );
     expect(await page.locator('[data-id="table"]').count()).toBe(0);
   });
 
@@ -131,7 +149,9 @@ describe("Org A's Org B Accounts tab in Chromium", () => {
 
   it("when B refuses (the integration user lost its permission set) the card shows B's answer and the fix", async () => {
     const conn = orgB.getConnection();
-    const rows = await conn.query<{ Id: string }>(`SELECT Id FROM PermissionSetAssignment WHERE Assignee.Username = '${setup.integrationUsername}' AND PermissionSet.Name = 'Account_Retriever_Integration'`);
+    const rows = await conn.query<{ Id: string }>(
+      `SELECT Id FROM PermissionSetAssignment WHERE Assignee.Username = '${setup.integrationUsername}' AND PermissionSet.Name = 'Account_Retriever_Integration'`,
+    );
     expect(rows.records).toHaveLength(1);
     await conn.sobject('PermissionSetAssignment').destroy(rows.records[0].Id);
     const page = await newPage();

@@ -46,7 +46,13 @@ describe('cert create', () => {
 
   it('writes certificate, PKCS#8 key, JKS, PKCS#12 and the generated password; secrets 0600', () => {
     expect(created.exitCode, created.stderr).toBe(0);
-    expect(listAll(out)).toEqual(['orga_jwt_signing.cert.pem', 'orga_jwt_signing.jks', 'orga_jwt_signing.key.pem', 'orga_jwt_signing.p12', 'orga_jwt_signing.password']);
+    expect(listAll(out)).toEqual([
+      'orga_jwt_signing.cert.pem',
+      'orga_jwt_signing.jks',
+      'orga_jwt_signing.key.pem',
+      'orga_jwt_signing.p12',
+      'orga_jwt_signing.password',
+    ]);
     for (const secret of ['key.pem', 'jks', 'p12', 'password']) expect(mode(join(out, `orga_jwt_signing.${secret}`)), secret).toBe(0o600);
     expect(mode(join(out, 'orga_jwt_signing.cert.pem'))).toBe(0o644);
     expect(password.length).toBeGreaterThanOrEqual(24);
@@ -81,7 +87,9 @@ describe('cert create', () => {
     expect(String(keyMod.stdout)).toBe(String(certMod.stdout));
     const p12 = await openssl(['pkcs12', '-in', json.paths.pkcs12, '-passin', 'env:PW', '-nokeys'], password);
     expect(p12.exitCode, String(p12.stderr)).toBe(0);
-    expect(pemBody(String(p12.stdout).slice(String(p12.stdout).indexOf('-----BEGIN CERTIFICATE')))).toBe(pemBody(readFileSync(json.paths.certificate, 'utf8')));
+    expect(pemBody(String(p12.stdout).slice(String(p12.stdout).indexOf('-----BEGIN CERTIFICATE')))).toBe(
+      pemBody(readFileSync(json.paths.certificate, 'utf8')),
+    );
   });
 
   it('human output names the files and does not print the password; --show-password does', async () => {
@@ -97,7 +105,9 @@ describe('cert create', () => {
 
   it('KEYSTORE_PASSWORD from the environment: no password file, keytool opens the JKS with it', async () => {
     const dir = join(root, 'env');
-    const run = await runCli(['create', '--out', dir, '--alias', 'Env_Key', '--bits', '3072', '--json'], { env: { KEYSTORE_PASSWORD: 'from-the-env-123' } });
+    const run = await runCli(['create', '--out', dir, '--alias', 'Env_Key', '--bits', '3072', '--json'], {
+      env: { KEYSTORE_PASSWORD: 'from-the-env-123' },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).not.toContain('from-the-env-123');
     expect(JSON.parse(run.stdout).passwordSource).toBe('env');
@@ -117,7 +127,13 @@ describe('cert create', () => {
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(JSON.parse(forced.stdout).fingerprintSha256).not.toBe(json.fingerprintSha256);
     expect(listAll(out)).toHaveLength(5); // no temp files left
-    const r = await keytool(['-list', '-keystore', join(out, 'orga_jwt_signing.jks'), '-storepass:file', join(out, 'orga_jwt_signing.password')]);
+    const r = await keytool([
+      '-list',
+      '-keystore',
+      join(out, 'orga_jwt_signing.jks'),
+      '-storepass:file',
+      join(out, 'orga_jwt_signing.password'),
+    ]);
     expect(String(r.stdout)).toContain(JSON.parse(forced.stdout).fingerprintSha256);
   });
 });
@@ -194,7 +210,11 @@ describe('cert create: bad input', () => {
   it('--json errors are JSON on stdout with name, message and actions', async () => {
     const run = await runCli(['create', '--out', join(root, 'jsonerr'), '--bits', '512', '--json']);
     expect(run.exitCode).toBe(1);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: 1, name: 'UnsupportedKeySize', message: 'Imported keys must have a bit size of 2048, 3072, or 4096.' });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      status: 1,
+      name: 'UnsupportedKeySize',
+      message: 'Imported keys must have a bit size of 2048, 3072, or 4096.',
+    });
   });
 });
 
@@ -218,7 +238,14 @@ describe('cert inspect', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.kind).toBe('jks');
-    expect(report.entries[0]).toMatchObject({ alias: 'inspect_me', subject: 'CN=Inspect_Me', keyBits: 2048, keyType: 'rsa', keyMatchesCertificate: true, expired: false });
+    expect(report.entries[0]).toMatchObject({
+      alias: 'inspect_me',
+      subject: 'CN=Inspect_Me',
+      keyBits: 2048,
+      keyType: 'rsa',
+      keyMatchesCertificate: true,
+      expired: false,
+    });
     expect([9, 10]).toContain(report.entries[0].daysLeft);
     const list = await keytool(['-list', '-keystore', join(dir, 'inspect_me.jks'), '-storepass:file', join(dir, 'inspect_me.password')]);
     expect(String(list.stdout)).toContain(report.entries[0].fingerprintSha256);
@@ -234,13 +261,39 @@ describe('cert inspect', () => {
     expect(cert.stdout).toMatch(/valid .* \(\d+ days left\)/);
     expect(cert.stdout).toContain('key matches certificate: yes');
     const key = await runCli(['inspect', join(dir, 'inspect_me.key.pem'), '--json']);
-    expect(JSON.parse(key.stdout).entries[0]).toMatchObject({ keyType: 'rsa', keyBits: 2048, keyFormat: 'pkcs8', keyMatchesCertificate: null });
+    expect(JSON.parse(key.stdout).entries[0]).toMatchObject({
+      keyType: 'rsa',
+      keyBits: 2048,
+      keyFormat: 'pkcs8',
+      keyMatchesCertificate: null,
+    });
     expect(key.stdout).not.toContain('PRIVATE KEY');
   });
 
   it('a keystore made by keytool -genkeypair', async () => {
     const path = join(root, 'kt.jks');
-    const gen = await keytool(['-genkeypair', '-alias', 'kt_made', '-dname', 'CN=keytool', '-keyalg', 'RSA', '-keysize', '2048', '-storetype', 'JKS', '-keystore', path, '-storepass:env', 'PW', '-keypass:env', 'PW'], 'keytool-pass');
+    const gen = await keytool(
+      [
+        '-genkeypair',
+        '-alias',
+        'kt_made',
+        '-dname',
+        'CN=keytool',
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-storetype',
+        'JKS',
+        '-keystore',
+        path,
+        '-storepass:env',
+        'PW',
+        '-keypass:env',
+        'PW',
+      ],
+      'keytool-pass',
+    );
     expect(gen.exitCode, String(gen.stderr)).toBe(0);
     const run = await runCli(['inspect', path, '--json'], { env: { KEYSTORE_PASSWORD: 'keytool-pass' } });
     expect(run.exitCode, run.stderr).toBe(0);
@@ -268,10 +321,36 @@ describe('cert inspect', () => {
 
   it('a key password different from the store password (Salesforce wording)', async () => {
     const path = join(root, 'keypass.jks');
-    const gen = await keytool(['-genkeypair', '-alias', 'two_passwords', '-dname', 'CN=x', '-keyalg', 'RSA', '-keysize', '2048', '-storetype', 'JKS', '-keystore', path, '-storepass:env', 'PW', '-keypass:env', 'KP'], 'store-pass', { KP: 'key-pass-other' });
+    const gen = await keytool(
+      [
+        '-genkeypair',
+        '-alias',
+        'two_passwords',
+        '-dname',
+        'CN=x',
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-storetype',
+        'JKS',
+        '-keystore',
+        path,
+        '-storepass:env',
+        'PW',
+        '-keypass:env',
+        'KP',
+      ],
+      'store-pass',
+      { KP: 'key-pass-other' },
+    );
     expect(gen.exitCode, String(gen.stderr)).toBe(0);
     const run = await runCli(['inspect', path], { env: { KEYSTORE_PASSWORD: 'store-pass' } });
-    expectOneLineError(run, 'KeyPasswordDiffers', "The Keystore contains a certificate 'two_passwords' whose per key password is not the same as the keystore password.");
+    expectOneLineError(
+      run,
+      'KeyPasswordDiffers',
+      "The Keystore contains a certificate 'two_passwords' whose per key password is not the same as the keystore password.",
+    );
   });
 
   it('a missing file and a keystore without a password', async () => {
@@ -294,7 +373,11 @@ describe('cert rotate', () => {
     expect(result.previous).toMatchObject({ alias: 'signing', fingerprintSha256: JSON.parse(first.stdout).fingerprintSha256 });
     expect(result.current).toMatchObject({ alias: 'signing_v2', cn: 'Org A signing' });
     expect(result.current.fingerprintSha256).not.toBe(result.previous.fingerprintSha256);
-    expect(listAll(dir).filter((f) => f.startsWith('signing.')).map((f) => sha(join(dir, f)))).toEqual(before);
+    expect(
+      listAll(dir)
+        .filter((f) => f.startsWith('signing.'))
+        .map((f) => sha(join(dir, f))),
+    ).toEqual(before);
     const r = await keytool(['-list', '-keystore', result.current.paths.jks, '-storepass:file', result.current.paths.password]);
     expect(String(r.stdout)).toContain('signing_v2, ');
     expect(rotated.stdout).not.toContain(readFileSync(result.current.paths.password, 'utf8').trim());

@@ -44,7 +44,24 @@ function expectToolError(fn: () => unknown, name: string, message?: string): Too
 async function keytoolGenerate(name: string, args: string[], storePass = PASSWORD, keyPass = PASSWORD): Promise<string> {
   const path = join(dir, `${name}.jks`);
   const r = await keytool(
-    ['-genkeypair', '-alias', name, '-dname', `CN=${name}`, '-validity', '30', '-storetype', 'JKS', '-keystore', path, '-storepass:env', 'PW', '-keypass:env', 'KP', ...args],
+    [
+      '-genkeypair',
+      '-alias',
+      name,
+      '-dname',
+      `CN=${name}`,
+      '-validity',
+      '30',
+      '-storetype',
+      'JKS',
+      '-keystore',
+      path,
+      '-storepass:env',
+      'PW',
+      '-keypass:env',
+      'KP',
+      ...args,
+    ],
     storePass,
     { KP: keyPass },
   );
@@ -73,7 +90,23 @@ beforeAll(async () => {
       'trusted',
       async () => {
         const path = join(dir, 'trusted.jks');
-        const r = await keytool(['-importcert', '-noprompt', '-alias', 'b_cert', '-file', certPath, '-storetype', 'JKS', '-keystore', path, '-storepass:env', 'PW'], PASSWORD);
+        const r = await keytool(
+          [
+            '-importcert',
+            '-noprompt',
+            '-alias',
+            'b_cert',
+            '-file',
+            certPath,
+            '-storetype',
+            'JKS',
+            '-keystore',
+            path,
+            '-storepass:env',
+            'PW',
+          ],
+          PASSWORD,
+        );
         expect(r.exitCode, String(r.stderr)).toBe(0);
         return path;
       },
@@ -82,7 +115,26 @@ beforeAll(async () => {
       'pkcs12',
       async () => {
         const path = join(dir, 'kt_p12.p12');
-        const r = await keytool(['-genkeypair', '-alias', 'kt_p12', '-dname', 'CN=p12', '-keyalg', 'RSA', '-keysize', '2048', '-storetype', 'PKCS12', '-keystore', path, '-storepass:env', 'PW'], PASSWORD);
+        const r = await keytool(
+          [
+            '-genkeypair',
+            '-alias',
+            'kt_p12',
+            '-dname',
+            'CN=p12',
+            '-keyalg',
+            'RSA',
+            '-keysize',
+            '2048',
+            '-storetype',
+            'PKCS12',
+            '-keystore',
+            path,
+            '-storepass:env',
+            'PW',
+          ],
+          PASSWORD,
+        );
         expect(r.exitCode, String(r.stderr)).toBe(0);
         return path;
       },
@@ -127,7 +179,22 @@ describe('keytool reads the JKS we write', () => {
   it('imports it into a PKCS12 store (decrypting the key with the store password) that openssl reads back as our key', async () => {
     const dest = join(dir, 'imported.p12');
     const r = await keytool(
-      ['-importkeystore', '-noprompt', '-srckeystore', jksPath, '-srcstoretype', 'JKS', '-srcstorepass:env', 'PW', '-destkeystore', dest, '-deststoretype', 'PKCS12', '-deststorepass:env', 'PW'],
+      [
+        '-importkeystore',
+        '-noprompt',
+        '-srckeystore',
+        jksPath,
+        '-srcstoretype',
+        'JKS',
+        '-srcstorepass:env',
+        'PW',
+        '-destkeystore',
+        dest,
+        '-deststoretype',
+        'PKCS12',
+        '-deststorepass:env',
+        'PW',
+      ],
       PASSWORD,
     );
     expect(r.exitCode, String(r.stderr)).toBe(0);
@@ -140,7 +207,22 @@ describe('keytool reads the JKS we write', () => {
   it('imports it into another JKS with keytool', async () => {
     const dest = join(dir, 'copy.jks');
     const r = await keytool(
-      ['-importkeystore', '-noprompt', '-srckeystore', jksPath, '-srcstoretype', 'JKS', '-srcstorepass:env', 'PW', '-destkeystore', dest, '-deststoretype', 'JKS', '-deststorepass:env', 'PW'],
+      [
+        '-importkeystore',
+        '-noprompt',
+        '-srckeystore',
+        jksPath,
+        '-srcstoretype',
+        'JKS',
+        '-srcstorepass:env',
+        'PW',
+        '-destkeystore',
+        dest,
+        '-deststoretype',
+        'JKS',
+        '-deststorepass:env',
+        'PW',
+      ],
       PASSWORD,
     );
     expect(r.exitCode, String(r.stderr)).toBe(0);
@@ -173,7 +255,11 @@ describe('jks-js (an independent reader) reads the JKS we write', () => {
     expect(Object.keys(entries)).toEqual(['orga_jwt_signing']);
     const { cert, key } = entries['orga_jwt_signing']!;
     expect(pemBody(cert)).toBe(pemBody(material.certificatePem));
-    expect(createPrivateKey(key).export({ format: 'der', type: 'pkcs8' }).equals(createPrivateKey(material.privateKeyPem).export({ format: 'der', type: 'pkcs8' }))).toBe(true);
+    expect(
+      createPrivateKey(key)
+        .export({ format: 'der', type: 'pkcs8' })
+        .equals(createPrivateKey(material.privateKeyPem).export({ format: 'der', type: 'pkcs8' })),
+    ).toBe(true);
   });
 });
 
@@ -221,7 +307,22 @@ describe('openssl reads the PEM files and the PKCS#12 we write', () => {
     expect(String(list.stdout)).toContain(material.fingerprintSha256);
     const dest = join(dir, 'from-p12.jks');
     const r = await keytool(
-      ['-importkeystore', '-noprompt', '-srckeystore', p12Path, '-srcstoretype', 'PKCS12', '-srcstorepass:env', 'PW', '-destkeystore', dest, '-deststoretype', 'JKS', '-deststorepass:env', 'PW'],
+      [
+        '-importkeystore',
+        '-noprompt',
+        '-srckeystore',
+        p12Path,
+        '-srcstoretype',
+        'PKCS12',
+        '-srcstorepass:env',
+        'PW',
+        '-destkeystore',
+        dest,
+        '-deststoretype',
+        'JKS',
+        '-deststorepass:env',
+        'PW',
+      ],
       PASSWORD,
     );
     expect(r.exitCode, String(r.stderr)).toBe(0);
@@ -230,7 +331,10 @@ describe('openssl reads the PEM files and the PKCS#12 we write', () => {
 
   it('PKCS#12: our reader reads a file openssl wrote', async () => {
     const path = join(dir, 'openssl.p12');
-    const r = await openssl(['pkcs12', '-export', '-in', certPath, '-inkey', keyPath, '-name', 'from_openssl', '-passout', 'env:PW', '-out', path], PASSWORD);
+    const r = await openssl(
+      ['pkcs12', '-export', '-in', certPath, '-inkey', keyPath, '-name', 'from_openssl', '-passout', 'env:PW', '-out', path],
+      PASSWORD,
+    );
     expect(r.exitCode, String(r.stderr)).toBe(0);
     const p12 = decodePkcs12(readFileSync(path), PASSWORD);
     expect(p12.alias).toBe('from_openssl');
@@ -246,7 +350,10 @@ describe('our decoder reads keystores keytool made, the way Import from Keystore
     expect(entry!.alias).toBe('kt_rsa');
     expect(entry!.bits).toBe(2048);
     expect(entry!.privateKeyPem.startsWith(PKCS8_HEADER)).toBe(true);
-    const exported = await keytool(['-exportcert', '-rfc', '-alias', 'kt_rsa', '-keystore', made.rsa2048!, '-storepass:env', 'PW'], PASSWORD);
+    const exported = await keytool(
+      ['-exportcert', '-rfc', '-alias', 'kt_rsa', '-keystore', made.rsa2048!, '-storepass:env', 'PW'],
+      PASSWORD,
+    );
     expect(pemBody(entry!.certificatePem)).toBe(pemBody(String(exported.stdout)));
     expect(new X509Certificate(entry!.certificatePem).checkPrivateKey(createPrivateKey(entry!.privateKeyPem))).toBe(true);
   });
@@ -260,11 +367,19 @@ describe('our decoder reads keystores keytool made, the way Import from Keystore
   });
 
   it('key password differs from the store password: Salesforce per-key password message naming the alias', () => {
-    expectToolError(() => decodeJks(readFileSync(made.keypass!), PASSWORD), 'KeyPasswordDiffers', SALESFORCE_IMPORT_MESSAGES.keyPasswordDiffers('kt_keypass'));
+    expectToolError(
+      () => decodeJks(readFileSync(made.keypass!), PASSWORD),
+      'KeyPasswordDiffers',
+      SALESFORCE_IMPORT_MESSAGES.keyPasswordDiffers('kt_keypass'),
+    );
   });
 
   it('only a trusted certificate: Salesforce "no PrivateKey entry" message', () => {
-    expectToolError(() => decodeJks(readFileSync(made.trusted!), PASSWORD), 'NoPrivateKeyEntry', SALESFORCE_IMPORT_MESSAGES.noPrivateKeyEntry);
+    expectToolError(
+      () => decodeJks(readFileSync(made.trusted!), PASSWORD),
+      'NoPrivateKeyEntry',
+      SALESFORCE_IMPORT_MESSAGES.noPrivateKeyEntry,
+    );
   });
 
   it('a PKCS12 keystore (keytool default since Java 9) is named as such, not called corrupt', () => {
@@ -279,8 +394,18 @@ describe('our decoder reads keystores keytool made, the way Import from Keystore
     const utf = (t: string) => Buffer.concat([Buffer.from([0, t.length]), Buffer.from(t, 'ascii')]);
     const protectedKey = protectKey(pkcs1, PASSWORD);
     const body = Buffer.concat([
-      u32(0xfeedfeed), u32(2), u32(1), u32(1), utf('pkcs1_key'), Buffer.alloc(8),
-      u32(protectedKey.length), protectedKey, u32(1), utf('X.509'), u32(certDer.length), certDer,
+      u32(0xfeedfeed),
+      u32(2),
+      u32(1),
+      u32(1),
+      utf('pkcs1_key'),
+      Buffer.alloc(8),
+      u32(protectedKey.length),
+      protectedKey,
+      u32(1),
+      utf('X.509'),
+      u32(certDer.length),
+      certDer,
     ]);
     const digest = createHash('sha1').update(passwordBytes(PASSWORD)).update('Mighty Aphrodite').update(body).digest();
     expectToolError(() => decodeJks(Buffer.concat([body, digest]), PASSWORD), 'KeyNotPkcs8', SALESFORCE_IMPORT_MESSAGES.notPkcs8);
@@ -307,15 +432,30 @@ describe('our decoder reads keystores keytool made, the way Import from Keystore
 describe('the encoder refuses what Salesforce would refuse', () => {
   it('a key that does not match the certificate', async () => {
     const other = await createKeyMaterial({ alias: 'Other', days: 1 });
-    expectToolError(() => encodeJks({ alias: 'Mixed', privateKeyPem: other.privateKeyPem, certificatePem: material.certificatePem, password: PASSWORD }), 'KeyCertificateMismatch', SALESFORCE_IMPORT_MESSAGES.mismatch);
-    expectToolError(() => encodePkcs12({ alias: 'Mixed', privateKeyPem: other.privateKeyPem, certificatePem: material.certificatePem, password: PASSWORD }), 'KeyCertificateMismatch');
+    expectToolError(
+      () => encodeJks({ alias: 'Mixed', privateKeyPem: other.privateKeyPem, certificatePem: material.certificatePem, password: PASSWORD }),
+      'KeyCertificateMismatch',
+      SALESFORCE_IMPORT_MESSAGES.mismatch,
+    );
+    expectToolError(
+      () =>
+        encodePkcs12({ alias: 'Mixed', privateKeyPem: other.privateKeyPem, certificatePem: material.certificatePem, password: PASSWORD }),
+      'KeyCertificateMismatch',
+    );
   });
 
   it('a non-RSA key and an unsupported key size', async () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
-    expectToolError(() => encodeJks({ alias: 'Ec', privateKeyPem: ec, certificatePem: material.certificatePem, password: PASSWORD }), 'KeyNotRsa');
+    expectToolError(
+      () => encodeJks({ alias: 'Ec', privateKeyPem: ec, certificatePem: material.certificatePem, password: PASSWORD }),
+      'KeyNotRsa',
+    );
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
-    expectToolError(() => encodeJks({ alias: 'Small', privateKeyPem: small, certificatePem: material.certificatePem, password: PASSWORD }), 'UnsupportedKeySize', SALESFORCE_IMPORT_MESSAGES.keySize);
+    expectToolError(
+      () => encodeJks({ alias: 'Small', privateKeyPem: small, certificatePem: material.certificatePem, password: PASSWORD }),
+      'UnsupportedKeySize',
+      SALESFORCE_IMPORT_MESSAGES.keySize,
+    );
     await expect(createKeyMaterial({ bits: 1024 })).rejects.toMatchObject({ name: 'UnsupportedKeySize' });
   });
 

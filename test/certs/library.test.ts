@@ -20,16 +20,19 @@ let other: KeyMaterial;
 
 beforeAll(async () => {
   root = tempDir('certs-lib-');
-  [material, other] = await Promise.all([createKeyMaterial({ alias: 'Lib_Key', days: 2 }), createKeyMaterial({ alias: 'Other_Key', days: 2 })]);
+  [material, other] = await Promise.all([
+    createKeyMaterial({ alias: 'Lib_Key', days: 2 }),
+    createKeyMaterial({ alias: 'Other_Key', days: 2 }),
+  ]);
 });
 afterAll(() => removeDir(root));
 
 describe('writeCertificateSet', () => {
   it('a key that does not match the certificate: throws before creating anything, not even the folder', () => {
     const out = join(root, 'new', 'nested');
-    expect(() => writeCertificateSet(out, { ...material, privateKeyPem: other.privateKeyPem }, { value: 'password-1', source: 'generated' })).toThrow(
-      'The private key does not match the certificate chain in the keystore.',
-    );
+    expect(() =>
+      writeCertificateSet(out, { ...material, privateKeyPem: other.privateKeyPem }, { value: 'password-1', source: 'generated' }),
+    ).toThrow('The private key does not match the certificate chain in the keystore.');
     expect(existsSync(join(root, 'new'))).toBe(false);
   });
 
@@ -63,7 +66,9 @@ describe('writeCertificateSet', () => {
     const project = join(root, 'project');
     mkdirSync(join(project, 'force-app', 'main'), { recursive: true });
     symlinkSync(join(project, 'force-app', 'main'), join(root, 'innocent'));
-    expect(() => writeCertificateSet(join(root, 'innocent', 'certs'), material, { value: 'password-1', source: 'generated' })).toThrow(/inside force-app/);
+    expect(() => writeCertificateSet(join(root, 'innocent', 'certs'), material, { value: 'password-1', source: 'generated' })).toThrow(
+      /inside force-app/,
+    );
     expect(listAll(join(project, 'force-app', 'main'))).toEqual([]);
   });
 });
@@ -71,7 +76,8 @@ describe('writeCertificateSet', () => {
 describe('aliases', () => {
   it('accepts Salesforce API names and rejects the rest', () => {
     for (const ok of ['A', 'OrgA_JWT_Signing', 'key_v2', 'x1']) expect(() => assertValidApiName(ok)).not.toThrow();
-    for (const bad of ['_a', '9a', 'a__b', 'a_', 'a-b', 'a.b', 'ä', '']) expect(() => assertValidApiName(bad), bad).toThrow(/not a valid Salesforce API name/);
+    for (const bad of ['_a', '9a', 'a__b', 'a_', 'a-b', 'a.b', 'ä', ''])
+      expect(() => assertValidApiName(bad), bad).toThrow(/not a valid Salesforce API name/);
   });
 
   it('rotation names stay valid and count up', () => {
@@ -97,7 +103,10 @@ describe('inspectFile', () => {
   it('reads a DER certificate (binary .cer) as a certificate, not as a PKCS#12', () => {
     const path = join(root, 'lib.cer');
     writeFileSync(path, new X509Certificate(material.certificatePem).raw);
-    expect(inspectFile(path)).toMatchObject({ kind: 'certificate', entries: [{ fingerprintSha256: material.fingerprintSha256, keyBits: 2048 }] });
+    expect(inspectFile(path)).toMatchObject({
+      kind: 'certificate',
+      entries: [{ fingerprintSha256: material.fingerprintSha256, keyBits: 2048 }],
+    });
   });
 
   it('reports a PKCS#1 key as such (it must be converted before use)', () => {

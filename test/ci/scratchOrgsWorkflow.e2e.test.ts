@@ -34,7 +34,11 @@ interface Hub {
 
 /** Starts this world's local platform without logging sf in: the workflow's own login step does that. */
 async function startHub(w: Isolated): Promise<Hub> {
-  const child = await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'start', '--no-login', '--json'], { cwd: root, env: w.env, reject: false });
+  const child = await execa(tsx, [join(root, 'tools', 'cli', 'localOrgs.ts'), 'start', '--no-login', '--json'], {
+    cwd: root,
+    env: w.env,
+    reject: false,
+  });
   const info = JSON.parse(child.stdout) as Hub;
   expect(info.instanceUrl, child.stdout + child.stderr).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   return info;
@@ -66,18 +70,27 @@ function failures(run: JobResult): string {
 async function checkoutView(base: string): Promise<string> {
   const dir = join(base, 'checkout');
   await mkdir(dir, { recursive: true });
-  for (const entry of await readdir(root)) if (!['.sf', '.sfdx', '.git'].includes(entry)) await symlink(join(root, entry), join(dir, entry));
+  for (const entry of await readdir(root))
+    if (!['.sf', '.sfdx', '.git'].includes(entry)) await symlink(join(root, entry), join(dir, entry));
   return dir;
 }
 
-async function runScratchOrgsJob(variant: { hubApp: 'ConnectedApp' | 'ExternalClientApplication'; vars: Record<string, string> }): Promise<{ run: JobResult; hub: Hub }> {
+async function runScratchOrgsJob(variant: {
+  hubApp: 'ConnectedApp' | 'ExternalClientApplication';
+  vars: Record<string, string>;
+}): Promise<{ run: JobResult; hub: Hub }> {
   world = await isolatedWorld('ci-workflow-', { LOCAL_SF_DEVHUB_APP: variant.hubApp });
   const hub = await startHub(world);
   const run = await runWorkflowJob({
     workflowFile: WORKFLOW,
     job: 'scratch-orgs',
     workspace: await checkoutView(world.base),
-    secrets: { DEVHUB_JWT_KEY: await readFile(hub.keyPath, 'utf8'), DEVHUB_CLIENT_ID: hub.clientId, DEVHUB_LOGIN_URL: hub.instanceUrl, DEVHUB_USERNAME: hub.username },
+    secrets: {
+      DEVHUB_JWT_KEY: await readFile(hub.keyPath, 'utf8'),
+      DEVHUB_CLIENT_ID: hub.clientId,
+      DEVHUB_LOGIN_URL: hub.instanceUrl,
+      DEVHUB_USERNAME: hub.username,
+    },
     vars: variant.vars,
     // What actions/setup-node gives the job: Node 22 first on PATH (here the project's own).
     runnerEnv: { ...world.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, LANG: 'C.UTF-8' },
@@ -90,21 +103,29 @@ async function runScratchOrgsJob(variant: { hubApp: 'ConnectedApp' | 'ExternalCl
 const JOB_MS = 15 * 60_000;
 
 describe('the scratch-orgs job of .github/workflows/ci.yml, run as GitHub would', () => {
-  it('passes against a Dev Hub authorized through a Connected App (SCRATCH_SIGNUP_APP unset) and leaves no org', async () => {
-    const { run, hub } = await runScratchOrgsJob({ hubApp: 'ConnectedApp', vars: {} });
-    // Teardown runs even after a failed step: no org is left, whatever failed.
-    expect(await activeScratchOrgs(world!, hub)).toBe(0);
-    expect(failures(run)).toBe('');
-    expect(run.steps.filter((s) => s.outcome === 'success').length).toBeGreaterThanOrEqual(5);
-    // Setup's output carries none of the libraries' notes (tools/provisioning/sfWarnings.ts).
-    const setup = run.steps.find((s) => s.name.startsWith('run npm run setup:orgs'));
-    expect(setup?.outcome).toBe('success');
-    expect(setup!.output).not.toMatch(/will stop being capitalized|Using insecure protocol/);
-  }, JOB_MS);
+  it(
+    'passes against a Dev Hub authorized through a Connected App (SCRATCH_SIGNUP_APP unset) and leaves no org',
+    async () => {
+      const { run, hub } = await runScratchOrgsJob({ hubApp: 'ConnectedApp', vars: {} });
+      // Teardown runs even after a failed step: no org is left, whatever failed.
+      expect(await activeScratchOrgs(world!, hub)).toBe(0);
+      expect(failures(run)).toBe('');
+      expect(run.steps.filter((s) => s.outcome === 'success').length).toBeGreaterThanOrEqual(5);
+      // Setup's output carries none of the libraries' notes (tools/provisioning/sfWarnings.ts).
+      const setup = run.steps.find((s) => s.name.startsWith('run npm run setup:orgs'));
+      expect(setup?.outcome).toBe('success');
+      expect(setup!.output).not.toMatch(/will stop being capitalized|Using insecure protocol/);
+    },
+    JOB_MS,
+  );
 
-  it('passes against a Dev Hub authorized through an External Client App (SCRATCH_SIGNUP_APP=PlatformCLI) and leaves no org', async () => {
-    const { run, hub } = await runScratchOrgsJob({ hubApp: 'ExternalClientApplication', vars: { SCRATCH_SIGNUP_APP: 'PlatformCLI' } });
-    expect(await activeScratchOrgs(world!, hub)).toBe(0);
-    expect(failures(run)).toBe('');
-  }, JOB_MS);
+  it(
+    'passes against a Dev Hub authorized through an External Client App (SCRATCH_SIGNUP_APP=PlatformCLI) and leaves no org',
+    async () => {
+      const { run, hub } = await runScratchOrgsJob({ hubApp: 'ExternalClientApplication', vars: { SCRATCH_SIGNUP_APP: 'PlatformCLI' } });
+      expect(await activeScratchOrgs(world!, hub)).toBe(0);
+      expect(failures(run)).toBe('');
+    },
+    JOB_MS,
+  );
 });

@@ -53,7 +53,14 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 describe('runWorkflowJob', () => {
   it('evaluates with GitHub semantics and runs steps by their if:', async () => {
     const run = (secrets: Record<string, string>, vars: Record<string, string>) =>
-      runWorkflowJob({ workflowFile: join(dir, 'ci.yml'), job: 'main', workspace: dir, secrets, vars, runnerEnv: { PATH: process.env.PATH } });
+      runWorkflowJob({
+        workflowFile: join(dir, 'ci.yml'),
+        job: 'main',
+        workspace: dir,
+        secrets,
+        vars,
+        runnerEnv: { PATH: process.env.PATH },
+      });
     const unset = await run({}, {});
     expect(unset.conclusion).toBe('failure');
     const by = (name: string) => unset.steps.find((s) => s.name === name)!;
@@ -69,7 +76,9 @@ describe('runWorkflowJob', () => {
     expect(by('always')).toMatchObject({ outcome: 'skipped' });
 
     const set = await run({ KEY: 'k', HOST: 'https://x.my.salesforce.com' }, { APP: 'PlatformCLI' });
-    expect(set.steps.find((s) => s.name === 'expressions')!.output).toContain('has=true app=[PlatformCLI] url=[http://localhost:1717/OauthRedirect] host=[https://x.my.salesforce.com]');
+    expect(set.steps.find((s) => s.name === 'expressions')!.output).toContain(
+      'has=true app=[PlatformCLI] url=[http://localhost:1717/OauthRedirect] host=[https://x.my.salesforce.com]',
+    );
     expect(set.steps.find((s) => s.name === 'on failure')!.outcome).toBe('success');
     expect(set.steps.find((s) => s.name === 'always')!.output).toContain('always-ran');
   });

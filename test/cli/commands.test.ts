@@ -18,7 +18,13 @@ const run = (command: string, args: string[], env: Record<string, string> = {}) 
     cwd: root,
     reject: false,
     // Nothing here may touch a real platform or sf state.
-    env: { HOME: join(home, 'home'), LOCAL_SF_HOME: join(home, 'platform'), ORG_A_TO_B_WORKDIR: join(home, 'work'), SF_DISABLE_TELEMETRY: 'true', ...env },
+    env: {
+      HOME: join(home, 'home'),
+      LOCAL_SF_HOME: join(home, 'platform'),
+      ORG_A_TO_B_WORKDIR: join(home, 'work'),
+      SF_DISABLE_TELEMETRY: 'true',
+      ...env,
+    },
   });
 
 beforeAll(async () => {
@@ -116,13 +122,18 @@ describe.concurrent('setup:orgs checks every flag and environment value first', 
     expect(r.stderr).not.toContain('NaN');
   });
 
-  it('--dev-hub that is not the one the work folder\'s orgs came from', async () => {
+  it("--dev-hub that is not the one the work folder's orgs came from", async () => {
     const work = join(home, 'work-devhub');
     await mkdir(work, { recursive: true });
-    await writeFile(join(work, 'setup-state.json'), JSON.stringify({ version: 1, devHub: { alias: 'local-devhub', local: true }, done: { 'dev-hub': { at: '', ms: 1 } } }));
+    await writeFile(
+      join(work, 'setup-state.json'),
+      JSON.stringify({ version: 1, devHub: { alias: 'local-devhub', local: true }, done: { 'dev-hub': { at: '', ms: 1 } } }),
+    );
     const r = await run('setupOrgs', ['--dev-hub', 'nosuchhub'], { ORG_A_TO_B_WORKDIR: work });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe(`Error (InvalidFlag): --dev-hub nosuchhub is not the Dev Hub this work folder's orgs came from (local-devhub, recorded in ${join(work, 'setup-state.json')}).`);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `Error (InvalidFlag): --dev-hub nosuchhub is not the Dev Hub this work folder's orgs came from (local-devhub, recorded in ${join(work, 'setup-state.json')}).`,
+    );
     expect(r.stderr).toContain('Try this: Usage: npm run setup:orgs -- ');
   });
 });

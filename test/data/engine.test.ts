@@ -16,10 +16,31 @@ describe('permission-set rows', () => {
   it('ObjectPermissions and FieldPermissions rows grant what they say to the assignees, and nothing before the assignment', () => {
     const { db, org } = createMemoryOrg();
     const w = (sobject: string, fields: Record<string, unknown>) => tx(db, () => insertRecord(db, org.id, sobject, fields));
-    const profile = db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'Profile' AND json_extract(fields,'$.Name') = 'Minimum Access - Salesforce'").get(org.id) as { id: string };
-    const user = w('User', { Username: 'rows@example.test', LastName: 'Rows', Email: 'rows@example.test', Alias: 'rows', ProfileId: profile.id, TimeZoneSidKey: 'GMT', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US' });
+    const profile = db
+      .prepare(
+        "SELECT id FROM records WHERE org_id = ? AND sobject = 'Profile' AND json_extract(fields,'$.Name') = 'Minimum Access - Salesforce'",
+      )
+      .get(org.id) as { id: string };
+    const user = w('User', {
+      Username: 'rows@example.test',
+      LastName: 'Rows',
+      Email: 'rows@example.test',
+      Alias: 'rows',
+      ProfileId: profile.id,
+      TimeZoneSidKey: 'GMT',
+      LocaleSidKey: 'en_US',
+      EmailEncodingKey: 'UTF-8',
+      LanguageLocaleKey: 'en_US',
+    });
     const ps = w('PermissionSet', { Name: 'ReadContacts', Label: 'Read Contacts' });
-    w('ObjectPermissions', { ParentId: ps, SobjectType: 'Contact', PermissionsRead: true, PermissionsCreate: false, PermissionsEdit: false, PermissionsDelete: false });
+    w('ObjectPermissions', {
+      ParentId: ps,
+      SobjectType: 'Contact',
+      PermissionsRead: true,
+      PermissionsCreate: false,
+      PermissionsEdit: false,
+      PermissionsDelete: false,
+    });
     w('FieldPermissions', { ParentId: ps, SobjectType: 'Contact', Field: 'Contact.Email', PermissionsRead: true, PermissionsEdit: false });
     expect(hasObjectAccess(db, org.id, user, 'Contact', 'read')).toBe(false);
     w('PermissionSetAssignment', { AssigneeId: user, PermissionSetId: ps });
@@ -39,8 +60,12 @@ describe('deployed objects', () => {
         labelPlural: 'Projects',
         fields: [
           { name: 'Name', type: 'string', autoNumber: true },
-          readField('<CustomField><fullName>Budget__c</fullName><label>Budget</label><type>Currency</type><precision>12</precision><scale>2</scale></CustomField>'),
-          readField('<CustomField><fullName>Account__c</fullName><label>Account</label><type>MasterDetail</type><referenceTo>Account</referenceTo><relationshipName>Projects</relationshipName></CustomField>'),
+          readField(
+            '<CustomField><fullName>Budget__c</fullName><label>Budget</label><type>Currency</type><precision>12</precision><scale>2</scale></CustomField>',
+          ),
+          readField(
+            '<CustomField><fullName>Account__c</fullName><label>Account</label><type>MasterDetail</type><referenceTo>Account</referenceTo><relationshipName>Projects</relationshipName></CustomField>',
+          ),
         ],
       },
       { name: 'Order_Placed__e', custom: true, fields: [{ name: 'Customer__c', type: 'string', required: true }] },
@@ -54,7 +79,10 @@ describe('deployed objects', () => {
     expect(def.fields.find((f) => f.name === 'Name')?.describe).toMatchObject({ autoNumber: true });
     const account = getObjectDef(project.db, project.org.id, 'scratch', 'Account')!;
     expect(childRelationships(project.db, project.org.id, 'scratch', account).find((c) => c.name === 'Projects__r')).toEqual({
-      name: 'Projects__r', childSObject: 'Project__c', field: 'Account__c', cascadeDelete: true,
+      name: 'Projects__r',
+      childSObject: 'Project__c',
+      field: 'Account__c',
+      cascadeDelete: true,
     });
   });
 

@@ -39,7 +39,9 @@ const now = () => Math.floor(Date.now() / 1000);
 /** A token as Org A's Named Credential mints it, with overrides. */
 async function token(claims: Record<string, unknown> = {}, key: KeyMaterial = orgA): Promise<string> {
   const base = { iss: ISSUER, sub: SUBJECT, aud: audience, iat: now(), exp: now() + 120, jti: randomUUID() };
-  return new SignJWT({ ...base, ...claims }).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(await importPKCS8(key.privateKeyPem, 'RS256'));
+  return new SignJWT({ ...base, ...claims })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+    .sign(await importPKCS8(key.privateKeyPem, 'RS256'));
 }
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -75,7 +77,12 @@ describe('external service: a genuine token', () => {
   it('health answers without a token and says what it trusts', async () => {
     const res = await fetch(`${service.url}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', issuer: ISSUER, audience, trust: `certificate SHA-256 ${orgA.fingerprintSha256}` });
+    expect(await res.json()).toMatchObject({
+      status: 'ok',
+      issuer: ISSUER,
+      audience,
+      trust: `certificate SHA-256 ${orgA.fingerprintSha256}`,
+    });
   });
 });
 
@@ -92,7 +99,10 @@ describe('external service refuses forged tokens', () => {
   });
 
   it('expired beyond the clock skew', async () => {
-    await expectRefused(await token({ iat: now() - 200, exp: now() - 31 }), /clock skew or expired token: expired at .*allowed clock skew 30 s/);
+    await expectRefused(
+      await token({ iat: now() - 200, exp: now() - 31 }),
+      /clock skew or expired token: expired at .*allowed clock skew 30 s/,
+    );
   });
 
   it('nbf in the future beyond the clock skew', async () => {
@@ -100,7 +110,10 @@ describe('external service refuses forged tokens', () => {
   });
 
   it('wrong audience', async () => {
-    await expectRefused(await token({ aud: 'https://another-service.example' }), /wrong audience: aud 'https:\/\/another-service.example', this service accepts 'https:\/\/service.example\/users-api'/);
+    await expectRefused(
+      await token({ aud: 'https://another-service.example' }),
+      /wrong audience: aud 'https:\/\/another-service.example', this service accepts 'https:\/\/service.example\/users-api'/,
+    );
   });
 
   it('wrong issuer', async () => {
@@ -128,7 +141,10 @@ describe('external service refuses forged tokens', () => {
   });
 
   it('sub that is not a string, even an array or object holding an allowed subject', async () => {
-    await expectRefused(await token({ sub: [SUBJECT] }), /subject not allowed: sub must be a string \(RFC 7519 section 4\.1\.2\), got an array/);
+    await expectRefused(
+      await token({ sub: [SUBJECT] }),
+      /subject not allowed: sub must be a string \(RFC 7519 section 4\.1\.2\), got an array/,
+    );
     await expectRefused(await token({ sub: { toString: SUBJECT } }), /sub must be a string/);
   });
 
@@ -152,13 +168,19 @@ describe('external service refuses forged tokens', () => {
 describe('external service configuration', () => {
   const base = { EXTERNAL_SERVICE_ISSUER: ISSUER, EXTERNAL_SERVICE_SUBJECTS: SUBJECT };
   it('bounds the clock skew and names the variable to fix', () => {
-    expect(() => readServiceConfig({ ...base, EXTERNAL_SERVICE_CERT_PEM: orgA.certificatePem, EXTERNAL_SERVICE_CLOCK_SKEW_SECONDS: '3600' })).toThrow(
-      /EXTERNAL_SERVICE_CLOCK_SKEW_SECONDS: '3600' is not a whole number from 0 to 300/,
-    );
+    expect(() =>
+      readServiceConfig({ ...base, EXTERNAL_SERVICE_CERT_PEM: orgA.certificatePem, EXTERNAL_SERVICE_CLOCK_SKEW_SECONDS: '3600' }),
+    ).toThrow(/EXTERNAL_SERVICE_CLOCK_SKEW_SECONDS: '3600' is not a whole number from 0 to 300/);
   });
   it('needs exactly one source of trust', () => {
     expect(() => readServiceConfig(base)).toThrow(/no key to trust/);
-    expect(() => readServiceConfig({ ...base, EXTERNAL_SERVICE_CERT_PEM: orgA.certificatePem, EXTERNAL_SERVICE_JWKS_URL: 'https://keys.example/jwks' })).toThrow(/trust one source/);
+    expect(() =>
+      readServiceConfig({
+        ...base,
+        EXTERNAL_SERVICE_CERT_PEM: orgA.certificatePem,
+        EXTERNAL_SERVICE_JWKS_URL: 'https://keys.example/jwks',
+      }),
+    ).toThrow(/trust one source/);
   });
   it('refuses a private key where the certificate belongs', () => {
     expect(() => readServiceConfig({ ...base, EXTERNAL_SERVICE_CERT_PEM: orgA.privateKeyPem })).toThrow(/not an RSA X.509 certificate/);

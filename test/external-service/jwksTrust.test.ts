@@ -50,7 +50,7 @@ async function call(key: KeyMaterial) {
 }
 
 describe('external service trusting a JWKS URL', () => {
-  it("accepts a token signed with the published key", async () => {
+  it('accepts a token signed with the published key', async () => {
     const r = await call(orgA);
     expect(r.status, r.challenge).toBe(200);
   });

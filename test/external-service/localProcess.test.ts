@@ -34,7 +34,12 @@ describe('the local external service process', () => {
     const first = await ensureLocalService(work, settings, cert.fingerprintSha256);
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = (await (await fetch(`${first.url}/health`)).json()) as Record<string, unknown>;
-    expect(health).toMatchObject({ status: 'ok', issuer: 'https://orga.example', audience: first.url, trust: `certificate SHA-256 ${cert.fingerprintSha256}` });
+    expect(health).toMatchObject({
+      status: 'ok',
+      issuer: 'https://orga.example',
+      audience: first.url,
+      trust: `certificate SHA-256 ${cert.fingerprintSha256}`,
+    });
 
     expect((await ensureLocalService(work, settings, cert.fingerprintSha256)).pid).toBe(first.pid);
 

@@ -16,7 +16,11 @@ import { readServiceConfig } from '../../tools/external-service/config.ts';
 import { createKeyMaterial } from '../../tools/certs/index.ts';
 import { startExternalService, type ExternalService } from '../../tools/external-service/server.ts';
 import {
-  renderExternalServiceCredential, renderLegacyExternalServiceCredential, SERVICE_NAMED_CREDENTIAL, SERVICE_PERMSET, type ExternalServiceInput,
+  renderExternalServiceCredential,
+  renderLegacyExternalServiceCredential,
+  SERVICE_NAMED_CREDENTIAL,
+  SERVICE_PERMSET,
+  type ExternalServiceInput,
 } from '../../tools/provisioning/renderExternalService.ts';
 
 const MD = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
@@ -29,7 +33,12 @@ const sent: Record<string, string>[] = [];
 
 async function deploy(files: Record<string, string>) {
   const zip = new JSZip();
-  const typeOf: Record<string, string> = { externalCredentials: 'ExternalCredential', namedCredentials: 'NamedCredential', permissionsets: 'PermissionSet', certs: 'Certificate' };
+  const typeOf: Record<string, string> = {
+    externalCredentials: 'ExternalCredential',
+    namedCredentials: 'NamedCredential',
+    permissionsets: 'PermissionSet',
+    certs: 'Certificate',
+  };
   const members: Record<string, string[]> = {};
   for (const [path, content] of Object.entries(files)) {
     const rel = path.replace(/^main\/default\//, '');
@@ -39,7 +48,9 @@ async function deploy(files: Record<string, string>) {
     const list = (members[typeOf[folder!]!] ??= []);
     if (!list.includes(name)) list.push(name);
   }
-  const types = Object.entries(members).map(([t, m]) => `<types>${m.map((x) => `<members>${x}</members>`).join('')}<name>${t}</name></types>`).join('');
+  const types = Object.entries(members)
+    .map(([t, m]) => `<types>${m.map((x) => `<members>${x}</members>`).join('')}<name>${t}</name></types>`)
+    .join('');
   zip.file('package.xml', `<?xml version="1.0" encoding="UTF-8"?><Package ${MD}>${types}<version>66.0</version></Package>`);
   return deployZip({ db: p.db, org: orgA, records: p.records, userId: adminA }, await zip.generateAsync({ type: 'nodebuffer' }));
 }
@@ -50,7 +61,11 @@ const recordingFetch: typeof fetch = async (url, init) => {
 };
 const call = (endpoint = `callout:${SERVICE_NAMED_CREDENTIAL}/users`) =>
   createApexHost({ db: p.db, org: orgA, userId: adminA, metadata: metadataModule, records: p.records, fetchImpl: recordingFetch }).callout({
-    method: 'GET', endpoint, headers: { Accept: 'application/json' }, body: '', timeoutMs: 10_000,
+    method: 'GET',
+    endpoint,
+    headers: { Accept: 'application/json' },
+    body: '',
+    timeoutMs: 10_000,
   });
 
 beforeAll(async () => {
@@ -68,7 +83,13 @@ beforeAll(async () => {
     EXTERNAL_SERVICE_CERT_PEM: getCertificate(p.db, orgA.id, 'OrgA_JWT_Signing')!.certificatePem,
   });
   service = await startExternalService(config);
-  input = { serviceUrl: service.url, issuer: orgA.instanceUrl, subject: 'admin@orga.local', audience: 'urn:external-service:test', certificateName: 'OrgA_JWT_Signing' };
+  input = {
+    serviceUrl: service.url,
+    issuer: orgA.instanceUrl,
+    subject: 'admin@orga.local',
+    audience: 'urn:external-service:test',
+    certificateName: 'OrgA_JWT_Signing',
+  };
 });
 
 afterAll(async () => {
@@ -77,15 +98,19 @@ afterAll(async () => {
 });
 
 describe('callout:External_Service (protocol JWT) on the local platform', () => {
-  it('refuses a user without the principal access with Salesforce\'s message', async () => {
+  it("refuses a user without the principal access with Salesforce's message", async () => {
     const r = await deploy(renderExternalServiceCredential(input));
     expect(r.status, JSON.stringify(r.details.componentFailures)).toBe('Succeeded');
     await expect(call()).rejects.toThrow(namedCredentialErrors.notAccessible(SERVICE_NAMED_CREDENTIAL));
   });
 
   it("sends a fresh RS256 JWT signed with A's certificate, with the claims the credential sets, and the service accepts it", async () => {
-    const ps = p.db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSet' AND json_extract(fields,'$.Name') = ?").get(orgA.id, SERVICE_PERMSET) as { id: string };
-    tx(p.db, () => insertRecord(p.db, orgA.id, 'PermissionSetAssignment', { AssigneeId: adminA, PermissionSetId: ps.id }, { trusted: true }));
+    const ps = p.db
+      .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSet' AND json_extract(fields,'$.Name') = ?")
+      .get(orgA.id, SERVICE_PERMSET) as { id: string };
+    tx(p.db, () =>
+      insertRecord(p.db, orgA.id, 'PermissionSetAssignment', { AssigneeId: adminA, PermissionSetId: ps.id }, { trusted: true }),
+    );
     sent.length = 0;
     const first = await call();
     expect(first.statusCode, first.body.toString()).toBe(200);
@@ -108,16 +133,28 @@ describe('callout:External_Service (protocol JWT) on the local platform', () => 
     sent.length = 0;
     const res = await call();
     expect(res.statusCode, res.body.toString()).toBe(200);
-    expect(decodeJwt(sent[0]!.Authorization!.replace(/^Bearer /, ''))).toMatchObject({ iss: orgA.instanceUrl, aud: 'urn:external-service:test' });
+    expect(decodeJwt(sent[0]!.Authorization!.replace(/^Bearer /, ''))).toMatchObject({
+      iss: orgA.instanceUrl,
+      aud: 'urn:external-service:test',
+    });
   });
 
   it("the service's refusals reach A as 401s naming the cause: a clock ahead of A's, a certificate it does not trust", async () => {
     const trusted = getCertificate(p.db, orgA.id, 'OrgA_JWT_Signing')!.certificatePem;
-    const base = { EXTERNAL_SERVICE_PORT: '0', EXTERNAL_SERVICE_ISSUER: orgA.instanceUrl, EXTERNAL_SERVICE_AUDIENCE: input.audience, EXTERNAL_SERVICE_SUBJECTS: 'admin@orga.local' };
+    const base = {
+      EXTERNAL_SERVICE_PORT: '0',
+      EXTERNAL_SERVICE_ISSUER: orgA.instanceUrl,
+      EXTERNAL_SERVICE_AUDIENCE: input.audience,
+      EXTERNAL_SERVICE_SUBJECTS: 'admin@orga.local',
+    };
     const cases = [
       // Ten minutes ahead: A's two-minute token has expired on the service's clock.
       { config: { ...base, EXTERNAL_SERVICE_CERT_PEM: trusted }, now: () => Date.now() + 600_000, cause: /clock skew or expired token/ },
-      { config: { ...base, EXTERNAL_SERVICE_CERT_PEM: (await createKeyMaterial({ alias: 'Other' })).certificatePem }, now: Date.now, cause: /untrusted certificate/ },
+      {
+        config: { ...base, EXTERNAL_SERVICE_CERT_PEM: (await createKeyMaterial({ alias: 'Other' })).certificatePem },
+        now: Date.now,
+        cause: /untrusted certificate/,
+      },
     ];
     for (const c of cases) {
       const other = await startExternalService(readServiceConfig(c.config), () => {}, c.now);
@@ -143,10 +180,15 @@ describe('callout:External_Service (protocol JWT) on the local platform', () => 
   it('a JWT External Credential without a signing certificate does not deploy', async () => {
     const files = renderExternalServiceCredential(input);
     const path = Object.keys(files).find((f) => f.includes('externalCredentials/'))!;
-    const broken = files[path]!.replace(/ {4}<externalCredentialParameters>\n {8}<certificate>[\s\S]*?<\/externalCredentialParameters>\n/, '');
+    const broken = files[path]!.replace(
+      / {4}<externalCredentialParameters>\n {8}<certificate>[\s\S]*?<\/externalCredentialParameters>\n/,
+      '',
+    );
     expect(broken).not.toContain('SigningCertificate');
     const r = await deploy({ [path]: broken });
     expect(r.status).toBe('Failed');
-    expect(JSON.stringify(r.details.componentFailures)).toContain('requires the following external credential parameter types: SigningCertificate');
+    expect(JSON.stringify(r.details.componentFailures)).toContain(
+      'requires the following external credential parameter types: SigningCertificate',
+    );
   });
 });

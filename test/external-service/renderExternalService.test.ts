@@ -2,7 +2,10 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import {
-  renderExternalServiceCredential, renderLegacyExternalServiceCredential, servicePrincipalAccess, type ExternalServiceInput,
+  renderExternalServiceCredential,
+  renderLegacyExternalServiceCredential,
+  servicePrincipalAccess,
+  type ExternalServiceInput,
 } from '../../tools/provisioning/renderExternalService.ts';
 
 const input: ExternalServiceInput = {
@@ -18,27 +21,49 @@ describe('renderExternalServiceCredential', () => {
   const files = renderExternalServiceCredential(input);
   const read = (part: string) => xml.parse(files[Object.keys(files).find((f) => f.includes(part))!]!);
 
-  it('an External Credential with protocol Jwt, A\'s certificate and the iss/sub/aud claims', () => {
+  it("an External Credential with protocol Jwt, A's certificate and the iss/sub/aud claims", () => {
     const ec = read('externalCredentials/').ExternalCredential;
     expect(ec.authenticationProtocol).toBe('Jwt');
     const rows = ec.externalCredentialParameters as Array<Record<string, string | number>>;
     expect(rows.find((r) => r.parameterType === 'SigningCertificate')).toMatchObject({ certificate: 'OrgA_JWT_Signing' });
-    const claims = Object.fromEntries(rows.filter((r) => r.parameterType === 'JwtBodyClaim').map((r) => [r.parameterName, r.parameterValue]));
+    const claims = Object.fromEntries(
+      rows.filter((r) => r.parameterType === 'JwtBodyClaim').map((r) => [r.parameterName, r.parameterValue]),
+    );
     expect(claims).toEqual({ iss: input.issuer, sub: input.subject, aud: input.audience });
-    expect(rows.find((r) => r.parameterType === 'NamedPrincipal')).toMatchObject({ parameterName: 'External_Service_Caller', sequenceNumber: 1 });
+    expect(rows.find((r) => r.parameterType === 'NamedPrincipal')).toMatchObject({
+      parameterName: 'External_Service_Caller',
+      sequenceNumber: 1,
+    });
   });
 
   it('a SecuredEndpoint Named Credential on the service URL and the principal-access permission set', () => {
     const nc = read('namedCredentials/').NamedCredential;
     expect(nc.namedCredentialType).toBe('SecuredEndpoint');
-    expect(nc.namedCredentialParameters).toContainEqual({ parameterName: 'Url', parameterType: 'Url', parameterValue: 'https://svc.example' });
-    expect(nc.namedCredentialParameters).toContainEqual({ externalCredential: 'External_Service_JWT', parameterName: 'ExternalCredential', parameterType: 'Authentication' });
-    expect(read('permissionsets/').PermissionSet.externalCredentialPrincipalAccesses.externalCredentialPrincipal).toBe(servicePrincipalAccess());
+    expect(nc.namedCredentialParameters).toContainEqual({
+      parameterName: 'Url',
+      parameterType: 'Url',
+      parameterValue: 'https://svc.example',
+    });
+    expect(nc.namedCredentialParameters).toContainEqual({
+      externalCredential: 'External_Service_JWT',
+      parameterName: 'ExternalCredential',
+      parameterType: 'Authentication',
+    });
+    expect(read('permissionsets/').PermissionSet.externalCredentialPrincipalAccesses.externalCredentialPrincipal).toBe(
+      servicePrincipalAccess(),
+    );
   });
 
   it('the legacy form: one NamedCredential with protocol Jwt and a JSON audience', () => {
     const nc = xml.parse(Object.values(renderLegacyExternalServiceCredential(input))[0]!).NamedCredential;
-    expect(nc).toMatchObject({ protocol: 'Jwt', jwtIssuer: input.issuer, jwtTextSubject: input.subject, jwtAudience: '"https://svc.example"', jwtSigningCertificate: 'OrgA_JWT_Signing', jwtValidityPeriodSeconds: 120 });
+    expect(nc).toMatchObject({
+      protocol: 'Jwt',
+      jwtIssuer: input.issuer,
+      jwtTextSubject: input.subject,
+      jwtAudience: '"https://svc.example"',
+      jwtSigningCertificate: 'OrgA_JWT_Signing',
+      jwtValidityPeriodSeconds: 120,
+    });
   });
 
   it('refuses a bad URL, an empty claim, or a certificate that is not an API name, naming the fix', () => {

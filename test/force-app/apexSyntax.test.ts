@@ -39,7 +39,7 @@ describe('Apex sources', () => {
   it.each(apexFiles.map((file) => [relative(file), file]))('%s parses and is formatted', async (_name, file) => {
     const source = readFileSync(file, 'utf8');
     const formatted = await prettier.format(source, APEX_OPTIONS);
-    expect(source, 'not formatted: run the prettier --write command in this file\'s header').toBe(formatted);
+    expect(source, "not formatted: run the prettier --write command in this file's header").toBe(formatted);
   });
 
   it('keep test-only behaviour out of production classes and org values out of the code', () => {

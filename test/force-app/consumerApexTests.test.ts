@@ -21,7 +21,14 @@ const TEST_CLASSES = [
   'RemoteRecordsControllerTest',
   'RemoteRecordsRequestTest',
 ];
-const PRODUCTION_CLASSES = ['Jwt', 'OrgBAccountsClient', 'OrgBAccountsController', 'PlatformHttpTransport', 'RemoteRecords', 'RemoteRecordsController'];
+const PRODUCTION_CLASSES = [
+  'Jwt',
+  'OrgBAccountsClient',
+  'OrgBAccountsController',
+  'PlatformHttpTransport',
+  'RemoteRecords',
+  'RemoteRecordsController',
+];
 
 /** An org with the consumer classes, an empty database, a 1 MB OrgBTokens partition and no certificates. */
 function consumerHost(): ApexHost {

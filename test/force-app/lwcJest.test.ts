@@ -24,9 +24,7 @@ interface JestReport {
 describe('LWC Jest', () => {
   it('passes every component test', () => {
     const specs = sourceFiles('.test.js').filter((file) => file.includes(`${path.sep}__tests__${path.sep}`));
-    expect(specs.map(relative)).toContain(
-      'force-app/consumer/main/default/lwc/latestOrgBAccounts/__tests__/latestOrgBAccounts.test.js',
-    );
+    expect(specs.map(relative)).toContain('force-app/consumer/main/default/lwc/latestOrgBAccounts/__tests__/latestOrgBAccounts.test.js');
 
     const outDir = mkdtempSync(path.join(tmpdir(), 'lwc-jest-'));
     const reportFile = path.join(outDir, 'report.json');

@@ -58,9 +58,9 @@ describe('scratch definitions', () => {
   });
 
   it("size A's token partition within the scratch org's Platform Cache", () => {
-    const partition = new XMLParser().parse(
-      read('force-app/consumer/main/default/cachePartitions/OrgBTokens.cachePartition-meta.xml'),
-    ) as { PlatformCachePartition: { platformCachePartitionTypes: { cacheType: string; allocatedCapacity: number }[] } };
+    const partition = new XMLParser().parse(read('force-app/consumer/main/default/cachePartitions/OrgBTokens.cachePartition-meta.xml')) as {
+      PlatformCachePartition: { platformCachePartitionTypes: { cacheType: string; allocatedCapacity: number }[] };
+    };
     const types = partition.PlatformCachePartition.platformCachePartitionTypes;
     const total = types.reduce((sum, t) => sum + t.allocatedCapacity, 0);
     expect(types.find((t) => t.cacheType === 'Organization')?.allocatedCapacity).toBeGreaterThanOrEqual(1);

@@ -15,7 +15,10 @@ const key = generateSelfSigned('Org_A_Signing');
 
 beforeAll(async () => {
   p = await startTestPlatform();
-  const made = addScratchOrg(p, 'Cache org', 'cache@scratch.local', { features: ['PlatformCache'], settings: { platformCache: { orgCapacityMb: 3 } } });
+  const made = addScratchOrg(p, 'Cache org', 'cache@scratch.local', {
+    features: ['PlatformCache'],
+    settings: { platformCache: { orgCapacityMb: 3 } },
+  });
   cacheOrg = made.org;
   cacheAdmin = made.adminId;
 });
@@ -25,7 +28,9 @@ afterAll(async () => {
 
 function hubHost(metadata: MetadataModule = {}) {
   const hub = getOrg(p.db, p.devHub.id)!;
-  const admin = p.db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND json_extract(fields,'$.Username') = ?").get(hub.id, p.adminUsername) as { id: string };
+  const admin = p.db
+    .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND json_extract(fields,'$.Username') = ?")
+    .get(hub.id, p.adminUsername) as { id: string };
   return createApexHost({ db: p.db, org: hub, userId: admin.id, metadata, records: p.records });
 }
 
@@ -46,13 +51,16 @@ describe('ApexHost', () => {
     expect(rows).toHaveLength(1);
     // Test.setCreatedDate: an update of CreatedDate alone is accepted; other system fields are not.
     await host.update([{ Id: kept, CreatedDate: '2026-01-01T00:00:00.000+0000' }], { userMode: false });
-    expect((await host.query('SELECT CreatedDate FROM Account WHERE Id = :id LIMIT :n', { userMode: true, binds: { id: kept, n: 1 } }))[0].CreatedDate).toBe('2026-01-01T00:00:00.000+0000');
+    expect(
+      (await host.query('SELECT CreatedDate FROM Account WHERE Id = :id LIMIT :n', { userMode: true, binds: { id: kept, n: 1 } }))[0]
+        .CreatedDate,
+    ).toBe('2026-01-01T00:00:00.000+0000');
     await expect(host.update([{ Id: kept, CreatedById: host.user.id, Name: 'x' }], { userMode: false })).rejects.toThrow('CreatedById');
     await host.delete([kept], { userMode: false });
     expect(await host.query('SELECT Id FROM Account WHERE Name = :n', { userMode: false, binds: { n: 'Kept 2' } })).toHaveLength(0);
   });
 
-  it('ends a read-only transaction without SQLite\'s write lock, so read-only Apex never queues behind a writer', async () => {
+  it("ends a read-only transaction without SQLite's write lock, so read-only Apex never queues behind a writer", async () => {
     const writer = openDatabase(p.home);
     writer.exec('BEGIN IMMEDIATE'); // another connection (an Apex worker, the server) holds the write lock
     try {
@@ -69,7 +77,7 @@ describe('ApexHost', () => {
     }
   });
 
-  it('reads the org\'s classes again only after the database changed (a deploy by another connection, or a write of its own)', async () => {
+  it("reads the org's classes again only after the database changed (a deploy by another connection, or a write of its own)", async () => {
     let reads = 0;
     let body = 'public class Versioned { public static Integer v() { return 1; } }';
     const metadata: MetadataModule = { listApexClasses: () => (reads++, [{ name: 'Versioned', body }]) };
@@ -81,7 +89,7 @@ describe('ApexHost', () => {
     // A deploy on another connection (the server's main thread, seen from an Apex worker).
     body = 'public class Versioned { public static Integer v() { return 2; } }';
     const other = openDatabase(p.home);
-    other.exec("CREATE TABLE IF NOT EXISTS deploy_marker (n INTEGER); INSERT INTO deploy_marker VALUES (1)");
+    other.exec('CREATE TABLE IF NOT EXISTS deploy_marker (n INTEGER); INSERT INTO deploy_marker VALUES (1)');
     other.close();
     expect((await host.listClasses())[0]!.body).toContain('return 2;');
     expect(reads).toBe(2);
@@ -106,11 +114,15 @@ describe('ApexHost', () => {
     expect(await b.query("SELECT Name FROM Account WHERE Name = 'B committed'", { userMode: false, binds: {} })).toHaveLength(1);
   });
 
-  it('refuses callouts to hosts without a Remote Site Setting, with Salesforce\'s message', async () => {
+  it("refuses callouts to hosts without a Remote Site Setting, with Salesforce's message", async () => {
     const host = hubHost({ findRemoteSites: () => [] });
     const endpoint = `${p.url}/services/data`;
-    await expect(host.callout({ method: 'GET', endpoint, headers: {}, body: '', timeoutMs: 5000 })).rejects.toThrow(unauthorizedEndpoint(endpoint));
-    expect(unauthorizedEndpoint('https://x.test/a')).toBe('Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = https://x.test/a');
+    await expect(host.callout({ method: 'GET', endpoint, headers: {}, body: '', timeoutMs: 5000 })).rejects.toThrow(
+      unauthorizedEndpoint(endpoint),
+    );
+    expect(unauthorizedEndpoint('https://x.test/a')).toBe(
+      'Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = https://x.test/a',
+    );
   });
 
   it('makes real loopback HTTP callouts to a registered remote site', async () => {
@@ -124,7 +136,9 @@ describe('ApexHost', () => {
     const host = hubHost({ findRemoteSites: () => [{ name: 'Self', url: p.url, isActive: true }] });
     const timed = async () => {
       const t0 = performance.now();
-      expect((await host.callout({ method: 'GET', endpoint: `${p.url}/services/data`, headers: {}, body: '', timeoutMs: 5000 })).statusCode).toBe(200);
+      expect(
+        (await host.callout({ method: 'GET', endpoint: `${p.url}/services/data`, headers: {}, body: '', timeoutMs: 5000 })).statusCode,
+      ).toBe(200);
       return performance.now() - t0;
     };
     writeSimulationChanges(p.db, { networkLatencyMs: 300 });
@@ -135,11 +149,16 @@ describe('ApexHost', () => {
     }
     expect(networkLatencyMs(p.db, {})).toBe(0);
     clearSimulationChanges(p.db);
-    expect(() => networkLatencyMs(p.db, { LOCAL_SF_NETWORK_LATENCY_MS: 'slow' })).toThrow('LOCAL_SF_NETWORK_LATENCY_MS must be a non-negative number, got "slow"');
+    expect(() => networkLatencyMs(p.db, { LOCAL_SF_NETWORK_LATENCY_MS: 'slow' })).toThrow(
+      'LOCAL_SF_NETWORK_LATENCY_MS must be a non-negative number, got "slow"',
+    );
   });
 
   it('matches remote sites by scheme, host, port and path prefix; inactive sites do not count', () => {
-    const sites = [{ url: 'https://b.example.com/services', isActive: true }, { url: 'https://off.example.com', isActive: false }];
+    const sites = [
+      { url: 'https://b.example.com/services', isActive: true },
+      { url: 'https://off.example.com', isActive: false },
+    ];
     expect(remoteSiteAllows(sites, 'https://b.example.com/services/apexrest/x')).toBe(true);
     expect(remoteSiteAllows(sites, 'https://b.example.com/other')).toBe(false);
     expect(remoteSiteAllows(sites, 'http://b.example.com/services/x')).toBe(false);
@@ -147,7 +166,7 @@ describe('ApexHost', () => {
     expect(remoteSiteAllows(sites, 'https://off.example.com/')).toBe(false);
   });
 
-  it('signs with a certificate\'s private key (RSA-SHA256), verifiable with its public certificate', async () => {
+  it("signs with a certificate's private key (RSA-SHA256), verifiable with its public certificate", async () => {
     const host = hubHost({ findCertificate: (_db, _org, name) => (name === 'Org_A_Signing' ? key : undefined) });
     const data = Buffer.from('header.payload');
     const sig = await host.signWithCertificate('RSA-SHA256', data, 'Org_A_Signing');
@@ -189,14 +208,28 @@ describe('ApexHost', () => {
     const account = (await admin.describeSObject!('account'))!;
     expect([account.name, account.keyPrefix, account.accessible, account.deletable]).toEqual(['Account', '001', true, true]);
     const industry = account.fields.find((f) => f.name === 'Industry')!;
-    expect([industry.type, industry.accessible, industry.updateable, industry.picklistValues[0].value]).toEqual(['picklist', true, true, 'Agriculture']);
+    expect([industry.type, industry.accessible, industry.updateable, industry.picklistValues[0].value]).toEqual([
+      'picklist',
+      true,
+      true,
+      'Agriculture',
+    ]);
     expect(account.fields.find((f) => f.name === 'Id')!.updateable).toBe(false);
     expect(account.childRelationships.map((c) => c.relationshipName)).toContain('Contacts');
     expect(await admin.describeSObject!('NoSuchObject__c')).toBeUndefined();
     expect((await admin.describeGlobal!()).find((o) => o.name === 'Contact')?.keyPrefix).toBe('003');
 
-    const profileId = (p.db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'Profile' AND json_extract(fields,'$.Name') = 'Standard User'").get(cacheOrg.id) as { id: string }).id;
-    const userId = p.records.upsert(cacheOrg.id, 'User', 'Username', { Username: 'std@scratch.local', LastName: 'Std', Email: 'std@scratch.local', ProfileId: profileId });
+    const profileId = (
+      p.db
+        .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'Profile' AND json_extract(fields,'$.Name') = 'Standard User'")
+        .get(cacheOrg.id) as { id: string }
+    ).id;
+    const userId = p.records.upsert(cacheOrg.id, 'User', 'Username', {
+      Username: 'std@scratch.local',
+      LastName: 'Std',
+      Email: 'std@scratch.local',
+      ProfileId: profileId,
+    });
     const std = await admin.withUser!({ id: userId });
     const asStd = (await std.describeSObject!('Account'))!;
     expect([asStd.accessible, asStd.createable, asStd.deletable]).toEqual([true, true, false]);

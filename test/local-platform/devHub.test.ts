@@ -11,7 +11,8 @@ let token: string;
 const V = '/services/data/v66.0';
 const CALLBACK = 'http://localhost:1717/OauthRedirect';
 /** A sign-up body as sfdx-core sends it: the hub's CLI app named in both required app fields. */
-const signup = (fields: Record<string, unknown>) => JSON.stringify({ ConnectedAppConsumerKey: p.cliApp.clientId, ConnectedAppCallbackUrl: CALLBACK, ...fields });
+const signup = (fields: Record<string, unknown>) =>
+  JSON.stringify({ ConnectedAppConsumerKey: p.cliApp.clientId, ConnectedAppCallbackUrl: CALLBACK, ...fields });
 
 beforeAll(async () => {
   p = await startTestPlatform({ limits: { maxActive: 1, maxDaily: 5 } });
@@ -27,7 +28,14 @@ describe('ScratchOrgInfo signup', () => {
   it('creates an Active scratch org with its own port, org Id, admin user and auth code', async () => {
     const c = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, {
       method: 'POST',
-      body: JSON.stringify({ Edition: 'developer', OrgName: 'Signup', Features: 'API;PlatformCache', ConnectedAppConsumerKey: p.cliApp.clientId, ConnectedAppCallbackUrl: 'http://localhost:1717/OauthRedirect', DurationDays: 3 }),
+      body: JSON.stringify({
+        Edition: 'developer',
+        OrgName: 'Signup',
+        Features: 'API;PlatformCache',
+        ConnectedAppConsumerKey: p.cliApp.clientId,
+        ConnectedAppCallbackUrl: 'http://localhost:1717/OauthRedirect',
+        DurationDays: 3,
+      }),
     });
     expect(c.status, JSON.stringify(c.body)).toBe(201);
     soi = (await api(p.url, token, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body;
@@ -43,7 +51,11 @@ describe('ScratchOrgInfo signup', () => {
   });
 
   it('lists the org as an ActiveScratchOrg and counts it against the limits', async () => {
-    const q = await api(p.url, token, `${V}/query?q=${encodeURIComponent(`SELECT Id, SignupUsername FROM ActiveScratchOrg WHERE ScratchOrg = '${soi.ScratchOrg}'`)}`);
+    const q = await api(
+      p.url,
+      token,
+      `${V}/query?q=${encodeURIComponent(`SELECT Id, SignupUsername FROM ActiveScratchOrg WHERE ScratchOrg = '${soi.ScratchOrg}'`)}`,
+    );
     expect(q.body.records).toHaveLength(1);
     const l = await api(p.url, token, `${V}/limits`);
     expect(l.body.ActiveScratchOrgs).toEqual({ Max: 1, Remaining: 0 });
@@ -55,20 +67,38 @@ describe('ScratchOrgInfo signup', () => {
   });
 
   it('trades the auth code once for access and refresh tokens; the refresh token mints new access tokens', async () => {
-    const bad = await postToken(soi.LoginUrl, { grant_type: 'authorization_code', code: soi.AuthCode, client_id: 'someone-else', redirect_uri: 'http://localhost:1717/OauthRedirect' });
+    const bad = await postToken(soi.LoginUrl, {
+      grant_type: 'authorization_code',
+      code: soi.AuthCode,
+      client_id: 'someone-else',
+      redirect_uri: 'http://localhost:1717/OauthRedirect',
+    });
     expect(bad.body).toEqual({ error: 'invalid_client_id', error_description: 'client identifier invalid' });
-    const r = await postToken(soi.LoginUrl, { grant_type: 'authorization_code', code: soi.AuthCode, client_id: p.cliApp.clientId, redirect_uri: 'http://localhost:1717/OauthRedirect' });
+    const r = await postToken(soi.LoginUrl, {
+      grant_type: 'authorization_code',
+      code: soi.AuthCode,
+      client_id: p.cliApp.clientId,
+      redirect_uri: 'http://localhost:1717/OauthRedirect',
+    });
     expect(r.status).toBe(200);
     expect(r.body.instance_url).toBe(soi.LoginUrl);
     const again = await postToken(soi.LoginUrl, { grant_type: 'authorization_code', code: soi.AuthCode, client_id: p.cliApp.clientId });
     expect(again.body).toEqual({ error: 'invalid_grant', error_description: 'invalid authorization code' });
     const info = await api(soi.LoginUrl, r.body.access_token as string, '/services/oauth2/userinfo');
     expect(info.body.preferred_username).toBe(soi.SignupUsername);
-    const refreshed = await postToken(soi.LoginUrl, { grant_type: 'refresh_token', refresh_token: r.body.refresh_token as string, client_id: p.cliApp.clientId });
+    const refreshed = await postToken(soi.LoginUrl, {
+      grant_type: 'refresh_token',
+      refresh_token: r.body.refresh_token as string,
+      client_id: p.cliApp.clientId,
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.access_token).not.toBe(r.body.access_token);
     // A scratch org is not a Dev Hub: ScratchOrgInfo does not exist there (the CLI checks this).
-    const notHub = await api(soi.LoginUrl, refreshed.body.access_token as string, `${V}/query?q=${encodeURIComponent('SELECT Id FROM ScratchOrgInfo')}`);
+    const notHub = await api(
+      soi.LoginUrl,
+      refreshed.body.access_token as string,
+      `${V}/query?q=${encodeURIComponent('SELECT Id FROM ScratchOrgInfo')}`,
+    );
     expect(notHub.body[0].errorCode).toBe('INVALID_TYPE');
     // Tokens of one org are no good at another.
     expect((await api(p.url, refreshed.body.access_token as string, `${V}/limits`)).status).toBe(401);
@@ -80,7 +110,13 @@ describe('ScratchOrgInfo signup', () => {
   });
 
   it('deletes the org through ActiveScratchOrg: port closed, allocation freed', async () => {
-    const aso = (await api(p.url, token, `${V}/query?q=${encodeURIComponent(`SELECT Id FROM ActiveScratchOrg WHERE SignupUsername = '${soi.SignupUsername}'`)}`)).body.records[0];
+    const aso = (
+      await api(
+        p.url,
+        token,
+        `${V}/query?q=${encodeURIComponent(`SELECT Id FROM ActiveScratchOrg WHERE SignupUsername = '${soi.SignupUsername}'`)}`,
+      )
+    ).body.records[0];
     expect((await api(p.url, token, `${V}/sobjects/ActiveScratchOrg/${aso.Id}`, { method: 'DELETE' })).status).toBe(204);
     await expect(fetch(`${soi.LoginUrl}/services/data`)).rejects.toThrow();
     expect((await api(p.url, token, `${V}/limits`)).body.ActiveScratchOrgs.Remaining).toBe(1);
@@ -88,7 +124,10 @@ describe('ScratchOrgInfo signup', () => {
   });
 
   it('expires scratch orgs past their ExpirationDate', async () => {
-    const c = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: signup({ Edition: 'Developer', DurationDays: 1 }) });
+    const c = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, {
+      method: 'POST',
+      body: signup({ Edition: 'Developer', DurationDays: 1 }),
+    });
     expect(c.status, JSON.stringify(c.body)).toBe(201);
     // Runs after the first org's deletion freed the single allocation.
     const info = (await api(p.url, token, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body;
@@ -105,7 +144,10 @@ describe('ScratchOrgInfo signup', () => {
     try {
       const over = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: signup({ Edition: 'Developer' }) });
       expect(over.status).toBe(400);
-      expect(over.body[0]).toMatchObject({ errorCode: 'LIMIT_EXCEEDED', message: 'The signup request failed because this organization has reached its daily scratch org signup limit (2).' });
+      expect(over.body[0]).toMatchObject({
+        errorCode: 'LIMIT_EXCEEDED',
+        message: 'The signup request failed because this organization has reached its daily scratch org signup limit (2).',
+      });
       expect((await api(p.url, token, `${V}/limits`)).body.DailyScratchOrgs).toEqual({ Max: 2, Remaining: 0 });
       resetDailySignups(p.db);
       expect((await api(p.url, token, `${V}/limits`)).body.DailyScratchOrgs).toEqual({ Max: 2, Remaining: 2 });
@@ -119,11 +161,23 @@ describe('ScratchOrgInfo signup', () => {
 
 describe('the sign-up app (ConnectedAppConsumerKey, ConnectedAppCallbackUrl)', () => {
   it('refuses a sign-up whose app fields are empty strings (what unset GitHub variables become), naming each', async () => {
-    const both = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: JSON.stringify({ Edition: 'Developer', ConnectedAppConsumerKey: '', ConnectedAppCallbackUrl: '' }) });
+    const both = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, {
+      method: 'POST',
+      body: JSON.stringify({ Edition: 'Developer', ConnectedAppConsumerKey: '', ConnectedAppCallbackUrl: '' }),
+    });
     expect(both.status).toBe(400);
-    expect(both.body[0]).toMatchObject({ errorCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [ConnectedAppConsumerKey, ConnectedAppCallbackUrl]' });
-    const url = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, { method: 'POST', body: signup({ Edition: 'Developer', ConnectedAppCallbackUrl: '' }) });
-    expect(url.body[0]).toMatchObject({ errorCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [ConnectedAppCallbackUrl]' });
+    expect(both.body[0]).toMatchObject({
+      errorCode: 'REQUIRED_FIELD_MISSING',
+      message: 'Required fields are missing: [ConnectedAppConsumerKey, ConnectedAppCallbackUrl]',
+    });
+    const url = await api(p.url, token, `${V}/sobjects/ScratchOrgInfo`, {
+      method: 'POST',
+      body: signup({ Edition: 'Developer', ConnectedAppCallbackUrl: '' }),
+    });
+    expect(url.body[0]).toMatchObject({
+      errorCode: 'REQUIRED_FIELD_MISSING',
+      message: 'Required fields are missing: [ConnectedAppCallbackUrl]',
+    });
   });
 
   describe('a Dev Hub whose CLI app is an External Client App (LOCAL_SF_DEVHUB_APP)', () => {
@@ -137,7 +191,11 @@ describe('the sign-up app (ConnectedAppConsumerKey, ConnectedAppCallbackUrl)', (
         delete process.env.LOCAL_SF_DEVHUB_APP;
       }
       // An External Client App takes only the org's own URL as audience (FIDELITY.md, OAuth C4).
-      const jwt = signRs256({ alg: 'RS256' }, { iss: eca.cliApp.clientId, sub: eca.adminUsername, aud: eca.url, exp: Math.floor(Date.now() / 1000) + 120 }, cliKey(eca));
+      const jwt = signRs256(
+        { alg: 'RS256' },
+        { iss: eca.cliApp.clientId, sub: eca.adminUsername, aud: eca.url, exp: Math.floor(Date.now() / 1000) + 120 },
+        cliKey(eca),
+      );
       const r = await postToken(eca.url, { grant_type: JWT_GRANT, assertion: jwt });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       hubToken = r.body.access_token as string;
@@ -146,7 +204,8 @@ describe('the sign-up app (ConnectedAppConsumerKey, ConnectedAppCallbackUrl)', (
 
     it('fails a sign-up with its own app as C-1016: Status Error, no org, no allocation used', async () => {
       const c = await api(eca.url, hubToken, `${V}/sobjects/ScratchOrgInfo`, {
-        method: 'POST', body: JSON.stringify({ Edition: 'Developer', ConnectedAppConsumerKey: eca.cliApp.clientId, ConnectedAppCallbackUrl: CALLBACK }),
+        method: 'POST',
+        body: JSON.stringify({ Edition: 'Developer', ConnectedAppConsumerKey: eca.cliApp.clientId, ConnectedAppCallbackUrl: CALLBACK }),
       });
       expect(c.status, JSON.stringify(c.body)).toBe(201);
       const info = (await api(eca.url, hubToken, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body;
@@ -157,11 +216,17 @@ describe('the sign-up app (ConnectedAppConsumerKey, ConnectedAppCallbackUrl)', (
 
     it("signs up through Salesforce's built-in PlatformCLI app, whose auth code the new org trades", async () => {
       const c = await api(eca.url, hubToken, `${V}/sobjects/ScratchOrgInfo`, {
-        method: 'POST', body: JSON.stringify({ Edition: 'Developer', ConnectedAppConsumerKey: 'PlatformCLI', ConnectedAppCallbackUrl: CALLBACK }),
+        method: 'POST',
+        body: JSON.stringify({ Edition: 'Developer', ConnectedAppConsumerKey: 'PlatformCLI', ConnectedAppCallbackUrl: CALLBACK }),
       });
       const info = (await api(eca.url, hubToken, `${V}/sobjects/ScratchOrgInfo/${c.body.id}`)).body;
       expect(info).toMatchObject({ Status: 'Active', ErrorCode: null });
-      const r = await postToken(info.LoginUrl, { grant_type: 'authorization_code', code: info.AuthCode, client_id: 'PlatformCLI', redirect_uri: CALLBACK });
+      const r = await postToken(info.LoginUrl, {
+        grant_type: 'authorization_code',
+        code: info.AuthCode,
+        client_id: 'PlatformCLI',
+        redirect_uri: CALLBACK,
+      });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       expect(r.body.refresh_token).toBeTruthy();
     });

@@ -21,9 +21,19 @@ export async function startTestPlatform(opts: Partial<PlatformOptions> = {}): Pr
 }
 
 /** A scratch org made directly in the test platform's store (no sign-up), with its admin user. */
-export function addScratchOrg(p: RunningPlatform, name: string, username: string, extra: Partial<NewOrg> = {}): { org: StoredOrg; adminId: string } {
+export function addScratchOrg(
+  p: RunningPlatform,
+  name: string,
+  username: string,
+  extra: Partial<NewOrg> = {},
+): { org: StoredOrg; adminId: string } {
   return createOrg(p.db, {
-    name, kind: 'scratch', port: 1, edition: 'Developer', features: [], settings: {},
+    name,
+    kind: 'scratch',
+    port: 1,
+    edition: 'Developer',
+    features: [],
+    settings: {},
     admin: { username, email: username, lastName: 'Admin' },
     ...extra,
   });
@@ -50,7 +60,10 @@ export function cliKey(p: RunningPlatform): string {
   return readFileSync(p.cliApp.keyPath, 'utf8');
 }
 
-export async function postToken(instanceUrl: string, form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postToken(
+  instanceUrl: string,
+  form: Record<string, string>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const r = await fetch(`${instanceUrl}/services/oauth2/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -83,10 +96,19 @@ export function isolatedSfEnv(home: string): NodeJS.ProcessEnv {
   };
 }
 
-export async function api(url: string, token: string | undefined, path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+export async function api(
+  url: string,
+  token: string | undefined,
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: any }> {
   const r = await fetch(`${url}${path}`, {
     ...init,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...(init.headers ?? {}) },
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(init.body ? { 'Content-Type': 'application/json' } : {}),
+      ...(init.headers ?? {}),
+    },
   });
   const text = await r.text();
   let body: unknown = text;
@@ -100,7 +122,11 @@ export async function api(url: string, token: string | undefined, path: string, 
 
 /** An access token for the Dev Hub admin through the real JWT grant. */
 export async function adminToken(p: RunningPlatform, instanceUrl = p.url, username = p.adminUsername): Promise<string> {
-  const jwt = signRs256({ alg: 'RS256' }, { iss: p.cliApp.clientId, sub: username, aud: 'https://login.salesforce.com', exp: Math.floor(Date.now() / 1000) + 120 }, cliKey(p));
+  const jwt = signRs256(
+    { alg: 'RS256' },
+    { iss: p.cliApp.clientId, sub: username, aud: 'https://login.salesforce.com', exp: Math.floor(Date.now() / 1000) + 120 },
+    cliKey(p),
+  );
   const r = await postToken(instanceUrl, { grant_type: JWT_GRANT, assertion: jwt });
   if (r.status !== 200) throw new Error(`token: ${JSON.stringify(r.body)}`);
   return r.body.access_token as string;
@@ -109,7 +135,12 @@ export async function adminToken(p: RunningPlatform, instanceUrl = p.url, userna
 const SF = fileURLToPath(new URL('../../node_modules/.bin/sf', import.meta.url));
 
 /** Runs the project's real sf CLI with `--json` in an isolated env; never throws on a failed command. */
-export async function runSfJson(args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 120_000): Promise<{ status: number; result: any; message?: string; raw: string }> {
+export async function runSfJson(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs = 120_000,
+): Promise<{ status: number; result: any; message?: string; raw: string }> {
   const r = await execa(SF, [...args, '--json'], { env, cwd, reject: false, timeout: timeoutMs });
   const raw = String(r.stdout);
   try {
@@ -123,7 +154,14 @@ export async function runSfJson(args: string[], env: NodeJS.ProcessEnv, cwd: str
 /** What `sf … --json` printed, with its exit code. */
 export interface SfJson {
   exitCode: number;
-  json: { status: number; result: Record<string, unknown>; message?: string; warnings?: string[]; name?: string; data?: Record<string, unknown> };
+  json: {
+    status: number;
+    result: Record<string, unknown>;
+    message?: string;
+    warnings?: string[];
+    name?: string;
+    data?: Record<string, unknown>;
+  };
 }
 
 /**
@@ -134,7 +172,10 @@ export function sfWorkspace(prefix: string) {
   const work = mkdtempSync(join(tmpdir(), prefix));
   const project = join(work, 'project');
   const home = join(work, 'home');
-  const env = { ...isolatedSfEnv(home), PATH: `${join(fileURLToPath(new URL('../../node_modules/.bin', import.meta.url)))}:${process.env.PATH}` };
+  const env = {
+    ...isolatedSfEnv(home),
+    PATH: `${join(fileURLToPath(new URL('../../node_modules/.bin', import.meta.url)))}:${process.env.PATH}`,
+  };
   mkdirSync(home, { recursive: true });
   mkdirSync(project, { recursive: true });
   async function sf(args: string[], extraEnv: Record<string, string> = {}): Promise<SfJson> {
@@ -147,6 +188,21 @@ export function sfWorkspace(prefix: string) {
   }
   /** `sf org login jwt` as the platform's admin through its CLI app, under `alias`. */
   const loginJwt = (p: RunningPlatform, alias: string, defaultFlag: '--set-default' | '--set-default-dev-hub') =>
-    sf(['org', 'login', 'jwt', '--username', p.adminUsername, '--client-id', p.cliApp.clientId, '--jwt-key-file', p.cliApp.keyPath, '--instance-url', p.url, '--alias', alias, defaultFlag]);
+    sf([
+      'org',
+      'login',
+      'jwt',
+      '--username',
+      p.adminUsername,
+      '--client-id',
+      p.cliApp.clientId,
+      '--jwt-key-file',
+      p.cliApp.keyPath,
+      '--instance-url',
+      p.url,
+      '--alias',
+      alias,
+      defaultFlag,
+    ]);
   return { work, project, env, sf, loginJwt, remove: () => rmSync(work, { recursive: true, force: true }) };
 }

@@ -33,7 +33,13 @@ function expectError(r: { status: number; body: Record<string, unknown> }, error
 
 function addUser(username: string, profile: string, active = true): string {
   return tx(p.db, () =>
-    insertRecord(p.db, p.devHub.id, 'User', { Username: username, LastName: 'Test', Email: username, IsActive: active, ProfileId: profileId(p.db, p.devHub.id, profile)! }, { trusted: true }),
+    insertRecord(
+      p.db,
+      p.devHub.id,
+      'User',
+      { Username: username, LastName: 'Test', Email: username, IsActive: active, ProfileId: profileId(p.db, p.devHub.id, profile)! },
+      { trusted: true },
+    ),
   );
 }
 
@@ -43,9 +49,15 @@ describe('JWT bearer grant: accepted assertions', () => {
     expect(r.status).toBe(200);
     expect(r.body.token_type).toBe('Bearer');
     expect(r.body.instance_url).toBe(p.url);
-    expect(r.body.id).toBe(`${p.url}/id/${p.devHub.id}/${(await api(p.url, r.body.access_token as string, '/services/oauth2/userinfo')).body.user_id}`);
+    expect(r.body.id).toBe(
+      `${p.url}/id/${p.devHub.id}/${(await api(p.url, r.body.access_token as string, '/services/oauth2/userinfo')).body.user_id}`,
+    );
     expect(r.body).not.toHaveProperty('refresh_token');
-    const q = await api(p.url, r.body.access_token as string, `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Username FROM User')}`);
+    const q = await api(
+      p.url,
+      r.body.access_token as string,
+      `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Username FROM User')}`,
+    );
     expect(q.status).toBe(200);
     expect(q.body.records.map((x: { Username: string }) => x.Username)).toContain(p.adminUsername);
   });
@@ -62,8 +74,14 @@ describe('JWT bearer grant: accepted assertions', () => {
   });
 
   it('uses prn over sub when both are present', async () => {
-    expect((await grant(signRs256({ alg: 'RS256' }, claims({ sub: 'nobody@nowhere.test', prn: p.adminUsername }), cliKey(p)))).status).toBe(200);
-    expectError(await grant(signRs256({ alg: 'RS256' }, claims({ sub: p.adminUsername, prn: 'nobody@nowhere.test' }), cliKey(p))), 'invalid_grant', "user hasn't approved this consumer");
+    expect((await grant(signRs256({ alg: 'RS256' }, claims({ sub: 'nobody@nowhere.test', prn: p.adminUsername }), cliKey(p)))).status).toBe(
+      200,
+    );
+    expectError(
+      await grant(signRs256({ alg: 'RS256' }, claims({ sub: p.adminUsername, prn: 'nobody@nowhere.test' }), cliKey(p))),
+      'invalid_grant',
+      "user hasn't approved this consumer",
+    );
   });
 });
 
@@ -82,29 +100,79 @@ describe('JWT bearer grant: rejected assertions', () => {
     expectError(await grant('not-a-jwt'), 'invalid_grant', 'invalid assertion');
   });
   it('rejects an unknown issuer', async () => {
-    expectError(await grant(signRs256({ alg: 'RS256' }, claims({ iss: '3MVG9unknownConsumerKey' }), cliKey(p))), 'invalid_client_id', 'client identifier invalid');
+    expectError(
+      await grant(signRs256({ alg: 'RS256' }, claims({ iss: '3MVG9unknownConsumerKey' }), cliKey(p))),
+      'invalid_client_id',
+      'client identifier invalid',
+    );
   });
   it('rejects an unknown and an inactive user', async () => {
-    expectError(await grant(signRs256({ alg: 'RS256' }, claims({ sub: 'ghost@devhub.local' }), cliKey(p))), 'invalid_grant', "user hasn't approved this consumer");
+    expectError(
+      await grant(signRs256({ alg: 'RS256' }, claims({ sub: 'ghost@devhub.local' }), cliKey(p))),
+      'invalid_grant',
+      "user hasn't approved this consumer",
+    );
     addUser('inactive@devhub.local', 'System Administrator', false);
-    expectError(await grant(signRs256({ alg: 'RS256' }, claims({ sub: 'inactive@devhub.local' }), cliKey(p))), 'invalid_grant', "user hasn't approved this consumer");
+    expectError(
+      await grant(signRs256({ alg: 'RS256' }, claims({ sub: 'inactive@devhub.local' }), cliKey(p))),
+      'invalid_grant',
+      "user hasn't approved this consumer",
+    );
   });
   it('rejects a wrong audience', async () => {
-    expectError(await grant(signRs256({ alg: 'RS256' }, claims({ aud: 'https://evil.example.com' }), cliKey(p))), 'invalid_grant', 'audience is invalid');
-    expectError(await grant(signRs256({ alg: 'RS256' }, claims({ aud: 'http://127.0.0.1:1' }), cliKey(p))), 'invalid_grant', 'audience is invalid');
+    expectError(
+      await grant(signRs256({ alg: 'RS256' }, claims({ aud: 'https://evil.example.com' }), cliKey(p))),
+      'invalid_grant',
+      'audience is invalid',
+    );
+    expectError(
+      await grant(signRs256({ alg: 'RS256' }, claims({ aud: 'http://127.0.0.1:1' }), cliKey(p))),
+      'invalid_grant',
+      'audience is invalid',
+    );
   });
   it('rejects an expired assertion, in seconds and in milliseconds', async () => {
-    expectError(await grant(signRs256({ alg: 'RS256' }, claims({ exp: secs() - 10 }), cliKey(p))), 'invalid_grant', 'expired authorization code');
-    expectError(await grant(signRs256({ alg: 'RS256' }, claims({ exp: Date.now() - 10_000 }), cliKey(p))), 'invalid_grant', 'expired authorization code');
+    expectError(
+      await grant(signRs256({ alg: 'RS256' }, claims({ exp: secs() - 10 }), cliKey(p))),
+      'invalid_grant',
+      'expired authorization code',
+    );
+    expectError(
+      await grant(signRs256({ alg: 'RS256' }, claims({ exp: Date.now() - 10_000 }), cliKey(p))),
+      'invalid_grant',
+      'expired authorization code',
+    );
   });
   it('rejects a user whose profile and permission sets are not pre-authorized on the app', async () => {
     addUser('standard@devhub.local', 'Standard User');
-    expectError(await grant(signRs256({ alg: 'RS256' }, claims({ sub: 'standard@devhub.local' }), cliKey(p))), 'invalid_grant', "user hasn't approved this consumer");
+    expectError(
+      await grant(signRs256({ alg: 'RS256' }, claims({ sub: 'standard@devhub.local' }), cliKey(p))),
+      'invalid_grant',
+      "user hasn't approved this consumer",
+    );
   });
   it('accepts a user pre-authorized through a permission set of an admin-approved app, and refuses a self-authorize app', async () => {
     const key = generateSelfSigned('perm-set app');
-    insertApp(p.db, p.devHub.id, { kind: 'ExternalClientApplication', name: 'PsApp', consumerKey: '3MVG9PsApp000001', certificatePem: key.certificatePem, adminApproved: true, profiles: [], permissionSets: ['Jwt_Users'], deployedAt: 0 });
-    insertApp(p.db, p.devHub.id, { kind: 'ConnectedApp', name: 'SelfApp', consumerKey: '3MVG9SelfApp0001', certificatePem: key.certificatePem, adminApproved: false, profiles: ['System Administrator'], permissionSets: [], deployedAt: 0 });
+    insertApp(p.db, p.devHub.id, {
+      kind: 'ExternalClientApplication',
+      name: 'PsApp',
+      consumerKey: '3MVG9PsApp000001',
+      certificatePem: key.certificatePem,
+      adminApproved: true,
+      profiles: [],
+      permissionSets: ['Jwt_Users'],
+      deployedAt: 0,
+    });
+    insertApp(p.db, p.devHub.id, {
+      kind: 'ConnectedApp',
+      name: 'SelfApp',
+      consumerKey: '3MVG9SelfApp0001',
+      certificatePem: key.certificatePem,
+      adminApproved: false,
+      profiles: ['System Administrator'],
+      permissionSets: [],
+      deployedAt: 0,
+    });
     const userId = addUser('integration@devhub.local', 'Minimum Access - Salesforce');
     const c = { iss: '3MVG9PsApp000001', sub: 'integration@devhub.local', aud: p.url, exp: secs() + 60 };
     expectError(await grant(signRs256({ alg: 'RS256' }, c, key.privateKeyPem)), 'invalid_grant', "user hasn't approved this consumer");
@@ -113,14 +181,28 @@ describe('JWT bearer grant: rejected assertions', () => {
       insertRecord(p.db, p.devHub.id, 'PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: psId }, { trusted: true });
     });
     expect((await grant(signRs256({ alg: 'RS256' }, c, key.privateKeyPem))).status).toBe(200);
-    expectError(await grant(signRs256({ alg: 'RS256' }, { ...c, iss: '3MVG9SelfApp0001', sub: p.adminUsername }, key.privateKeyPem)), 'invalid_grant', "user hasn't approved this consumer");
+    expectError(
+      await grant(signRs256({ alg: 'RS256' }, { ...c, iss: '3MVG9SelfApp0001', sub: p.adminUsername }, key.privateKeyPem)),
+      'invalid_grant',
+      "user hasn't approved this consumer",
+    );
   });
   it('answers invalid_client_id, then "user hasn\'t approved this consumer", while a new app propagates', async () => {
     const key = generateSelfSigned('new app');
     p.settings.propagationSeconds = 2;
     try {
-      insertApp(p.db, p.devHub.id, { kind: 'ExternalClientApplication', name: 'NewApp', consumerKey: '3MVG9NewApp00001', certificatePem: key.certificatePem, adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: Date.now() });
-      const mint = () => signRs256({ alg: 'RS256' }, { iss: '3MVG9NewApp00001', sub: p.adminUsername, aud: p.url, exp: secs() + 60 }, key.privateKeyPem);
+      insertApp(p.db, p.devHub.id, {
+        kind: 'ExternalClientApplication',
+        name: 'NewApp',
+        consumerKey: '3MVG9NewApp00001',
+        certificatePem: key.certificatePem,
+        adminApproved: true,
+        profiles: ['System Administrator'],
+        permissionSets: [],
+        deployedAt: Date.now(),
+      });
+      const mint = () =>
+        signRs256({ alg: 'RS256' }, { iss: '3MVG9NewApp00001', sub: p.adminUsername, aud: p.url, exp: secs() + 60 }, key.privateKeyPem);
       expectError(await grant(mint()), 'invalid_client_id', 'client identifier invalid');
       await new Promise((r) => setTimeout(r, 1100));
       expectError(await grant(mint()), 'invalid_grant', "user hasn't approved this consumer");
@@ -132,8 +214,18 @@ describe('JWT bearer grant: rejected assertions', () => {
   });
   it('answers app_not_found for an External Client App with the login/test host as audience, and (LOCAL_SF_PROPAGATION_ERROR) while it propagates', async () => {
     const key = generateSelfSigned('eca audience');
-    insertApp(p.db, p.devHub.id, { kind: 'ExternalClientApplication', name: 'AudApp', consumerKey: '3MVG9AudApp00001', certificatePem: key.certificatePem, adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: 0 });
-    const mint = (aud: string) => signRs256({ alg: 'RS256' }, { iss: '3MVG9AudApp00001', sub: p.adminUsername, aud, exp: secs() + 60 }, key.privateKeyPem);
+    insertApp(p.db, p.devHub.id, {
+      kind: 'ExternalClientApplication',
+      name: 'AudApp',
+      consumerKey: '3MVG9AudApp00001',
+      certificatePem: key.certificatePem,
+      adminApproved: true,
+      profiles: ['System Administrator'],
+      permissionSets: [],
+      deployedAt: 0,
+    });
+    const mint = (aud: string) =>
+      signRs256({ alg: 'RS256' }, { iss: '3MVG9AudApp00001', sub: p.adminUsername, aud, exp: secs() + 60 }, key.privateKeyPem);
     for (const aud of ['https://login.salesforce.com', 'https://test.salesforce.com']) {
       expectError(await grant(mint(aud)), 'app_not_found', 'External client app is not installed in this org');
     }
@@ -141,7 +233,16 @@ describe('JWT bearer grant: rejected assertions', () => {
     p.settings.propagationSeconds = 2;
     (p.settings as { propagationError?: string }).propagationError = 'app_not_found';
     try {
-      insertApp(p.db, p.devHub.id, { kind: 'ExternalClientApplication', name: 'AudApp', consumerKey: '3MVG9AudApp00001', certificatePem: key.certificatePem, adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: Date.now() });
+      insertApp(p.db, p.devHub.id, {
+        kind: 'ExternalClientApplication',
+        name: 'AudApp',
+        consumerKey: '3MVG9AudApp00001',
+        certificatePem: key.certificatePem,
+        adminApproved: true,
+        profiles: ['System Administrator'],
+        permissionSets: [],
+        deployedAt: Date.now(),
+      });
       expectError(await grant(mint(p.url)), 'app_not_found', 'External client app is not installed in this org');
     } finally {
       p.settings.propagationSeconds = 0;
@@ -153,34 +254,75 @@ describe('JWT bearer grant: rejected assertions', () => {
     // What daemon.ts's setSimulation writes for a running platform: read on the next request, no restart.
     writeSimulationChanges(p.db, { propagationRequests: 3, propagationError: 'app_not_found' });
     try {
-      insertApp(p.db, p.devHub.id, { kind: 'ExternalClientApplication', name: 'CountedApp', consumerKey: '3MVG9Counted0001', certificatePem: key.certificatePem, adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: Date.now() });
-      const mint = () => signRs256({ alg: 'RS256' }, { iss: '3MVG9Counted0001', sub: p.adminUsername, aud: p.url, exp: secs() + 60 }, key.privateKeyPem);
+      insertApp(p.db, p.devHub.id, {
+        kind: 'ExternalClientApplication',
+        name: 'CountedApp',
+        consumerKey: '3MVG9Counted0001',
+        certificatePem: key.certificatePem,
+        adminApproved: true,
+        profiles: ['System Administrator'],
+        permissionSets: [],
+        deployedAt: Date.now(),
+      });
+      const mint = () =>
+        signRs256({ alg: 'RS256' }, { iss: '3MVG9Counted0001', sub: p.adminUsername, aud: p.url, exp: secs() + 60 }, key.privateKeyPem);
       expectError(await grant(mint()), 'app_not_found', 'External client app is not installed in this org');
       expectError(await grant(mint()), 'app_not_found', 'External client app is not installed in this org');
       expectError(await grant(mint()), 'invalid_grant', "user hasn't approved this consumer");
       expect((await grant(mint())).status).toBe(200);
       // A redeploy of the app starts the count again.
-      insertApp(p.db, p.devHub.id, { kind: 'ExternalClientApplication', name: 'CountedApp', consumerKey: '3MVG9Counted0001', certificatePem: key.certificatePem, adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: Date.now() + 1 });
+      insertApp(p.db, p.devHub.id, {
+        kind: 'ExternalClientApplication',
+        name: 'CountedApp',
+        consumerKey: '3MVG9Counted0001',
+        certificatePem: key.certificatePem,
+        adminApproved: true,
+        profiles: ['System Administrator'],
+        permissionSets: [],
+        deployedAt: Date.now() + 1,
+      });
       expectError(await grant(mint()), 'app_not_found', 'External client app is not installed in this org');
     } finally {
       clearSimulationChanges(p.db);
     }
-    expect((await grant(signRs256({ alg: 'RS256' }, { iss: '3MVG9Counted0001', sub: p.adminUsername, aud: p.url, exp: secs() + 60 }, key.privateKeyPem))).status).toBe(200);
+    expect(
+      (
+        await grant(
+          signRs256({ alg: 'RS256' }, { iss: '3MVG9Counted0001', sub: p.adminUsername, aud: p.url, exp: secs() + 60 }, key.privateKeyPem),
+        )
+      ).status,
+    ).toBe(200);
   });
   it("follows the audience policy for an admin's deployed app (LOCAL_SF_JWT_AUDIENCE): my-domain by default, or login/test only", () => {
     const key = generateSelfSigned('policy app');
-    const app = { kind: 'ExternalClientApplication' as const, name: 'PolicyApp', consumerKey: '3MVG9Policy00001', certificatePem: key.certificatePem, adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: 0 };
+    const app = {
+      kind: 'ExternalClientApplication' as const,
+      name: 'PolicyApp',
+      consumerKey: '3MVG9Policy00001',
+      certificatePem: key.certificatePem,
+      adminApproved: true,
+      profiles: ['System Administrator'],
+      permissionSets: [],
+      deployedAt: 0,
+    };
     // Deployed through metadata (not one of the platform's own CLI apps, which take any audience).
     const metadata = { findOAuthApp: (_db: unknown, _org: string, k: string) => (k === app.consumerKey ? app : undefined) } as never;
     const hub = getOrg(p.db, p.devHub.id)!;
     const scratch = { ...hub, kind: 'scratch' as const };
     const answer = (org: typeof hub, aud: string, jwtAudience?: 'my-domain' | 'login-test') => {
-      const r = verifyJwtAssertion(p.db, org, signRs256({ alg: 'RS256' }, { iss: app.consumerKey, sub: p.adminUsername, aud, exp: secs() + 60 }, key.privateKeyPem), { propagationSeconds: 0, jwtAudience, metadata });
+      const r = verifyJwtAssertion(
+        p.db,
+        org,
+        signRs256({ alg: 'RS256' }, { iss: app.consumerKey, sub: p.adminUsername, aud, exp: secs() + 60 }, key.privateKeyPem),
+        { propagationSeconds: 0, jwtAudience, metadata },
+      );
       return 'error' in r ? `${r.error}: ${r.error_description}` : 'token';
     };
     // my-domain (today's behaviour, the default): an External Client App takes only the org's own URL.
     expect(answer(scratch, p.url)).toBe('token');
-    expect(answer(scratch, 'https://test.salesforce.com', 'my-domain')).toBe('app_not_found: External client app is not installed in this org');
+    expect(answer(scratch, 'https://test.salesforce.com', 'my-domain')).toBe(
+      'app_not_found: External client app is not installed in this org',
+    );
     // login-test: only the generic host of the org's kind; the My Domain is an invalid audience.
     expect(answer(scratch, p.url, 'login-test')).toBe('invalid_grant: audience is invalid');
     expect(answer(scratch, 'https://test.salesforce.com', 'login-test')).toBe('token');
@@ -188,12 +330,24 @@ describe('JWT bearer grant: rejected assertions', () => {
     expect(answer(hub, 'https://login.salesforce.com', 'login-test')).toBe('token');
     expect(answer(hub, 'https://test.salesforce.com', 'login-test')).toBe('invalid_grant: audience is invalid');
     // The platform's own CLI app is not the admin's: sf keeps logging in under either policy.
-    const cli = verifyJwtAssertion(p.db, hub, signRs256({ alg: 'RS256' }, claims(), cliKey(p)), { propagationSeconds: 0, jwtAudience: 'login-test', metadata });
+    const cli = verifyJwtAssertion(p.db, hub, signRs256({ alg: 'RS256' }, claims(), cliKey(p)), {
+      propagationSeconds: 0,
+      jwtAudience: 'login-test',
+      metadata,
+    });
     expect('error' in cli ? cli : 'token').toBe('token');
   });
   it('rejects unsupported grant types and non-form bodies', async () => {
-    expectError(await postToken(p.url, { grant_type: 'password', username: 'a', password: 'b' }), 'unsupported_grant_type', 'grant type not supported');
-    const r = await fetch(`${p.url}/services/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expectError(
+      await postToken(p.url, { grant_type: 'password', username: 'a', password: 'b' }),
+      'unsupported_grant_type',
+      'grant type not supported',
+    );
+    const r = await fetch(`${p.url}/services/oauth2/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(r.status).toBe(400);
     expect(Object.keys((await r.json()) as object).sort()).toEqual(['error', 'error_description']);
   });
@@ -208,7 +362,11 @@ describe('tokens', () => {
     expect(info.body.organization_id).toBe(p.devHub.id);
     const id = await api(p.url, token, `/id/${p.devHub.id}/${info.body.user_id}`);
     expect(id.body.username).toBe(p.adminUsername);
-    const rev = await fetch(`${p.url}/services/oauth2/revoke`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `token=${encodeURIComponent(token)}` });
+    const rev = await fetch(`${p.url}/services/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `token=${encodeURIComponent(token)}`,
+    });
     expect(rev.status).toBe(200);
     const after = await api(p.url, token, '/services/data/v66.0/limits');
     expect(after.status).toBe(401);
@@ -216,7 +374,9 @@ describe('tokens', () => {
   });
   it('expires tokens with the session timeout (Session Settings, default 2 hours)', async () => {
     const token = await adminToken(p);
-    const row = p.db.prepare("SELECT expires_at FROM tokens WHERE kind = 'access' ORDER BY rowid DESC LIMIT 1").get() as { expires_at: number };
+    const row = p.db.prepare("SELECT expires_at FROM tokens WHERE kind = 'access' ORDER BY rowid DESC LIMIT 1").get() as {
+      expires_at: number;
+    };
     expect(Math.round((row.expires_at - Date.now()) / 60_000)).toBe(120);
     expect(sessionMinutes(getOrg(p.db, p.devHub.id)!, undefined, { sessionSettings: { sessionTimeout: 'FifteenMinutes' } })).toBe(15);
     p.db.prepare('UPDATE tokens SET expires_at = ? WHERE expires_at = ?').run(Date.now() - 1, row.expires_at);

@@ -18,14 +18,23 @@ let home: string;
 let p: RunningPlatform;
 let token: string;
 let sfEnv: NodeJS.ProcessEnv;
-const q = async (soql: string) => (await api(p.url, token, `${V}/query?q=${encodeURIComponent(soql)}`)).body.records as Record<string, any>[];
-const insert = (sobject: string, values: Record<string, unknown>) => api(p.url, token, `${V}/sobjects/${sobject}`, { method: 'POST', body: JSON.stringify(values) });
+const q = async (soql: string) =>
+  (await api(p.url, token, `${V}/query?q=${encodeURIComponent(soql)}`)).body.records as Record<string, any>[];
+const insert = (sobject: string, values: Record<string, unknown>) =>
+  api(p.url, token, `${V}/sobjects/${sobject}`, { method: 'POST', body: JSON.stringify(values) });
 
 async function newUser(profile: string, alias: string): Promise<string> {
   const [prof] = await q(`SELECT Id FROM Profile WHERE Name = '${profile}'`);
   const r = await insert('User', {
-    Username: `${alias}.${Date.now()}@licenses.example`, LastName: alias, Email: 'x@licenses.example', Alias: alias, ProfileId: prof!.Id,
-    TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US',
+    Username: `${alias}.${Date.now()}@licenses.example`,
+    LastName: alias,
+    Email: 'x@licenses.example',
+    Alias: alias,
+    ProfileId: prof!.Id,
+    TimeZoneSidKey: 'America/Los_Angeles',
+    LocaleSidKey: 'en_US',
+    EmailEncodingKey: 'UTF-8',
+    LanguageLocaleKey: 'en_US',
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id as string;
@@ -40,7 +49,10 @@ beforeAll(async () => {
   token = await adminToken(p);
   const [admin] = await q(`SELECT Id FROM User WHERE Username = '${p.adminUsername}'`);
   const zip = await zipOf(
-    { 'permissionsets/Account_Reader.permissionset': permissionSet('Account_Reader', true), 'permissionsets/Api_Only.permissionset': permissionSet('Api_Only', false) },
+    {
+      'permissionsets/Account_Reader.permissionset': permissionSet('Account_Reader', true),
+      'permissionsets/Api_Only.permissionset': permissionSet('Api_Only', false),
+    },
     { PermissionSet: ['Account_Reader', 'Api_Only'] },
   );
   const deployed = await deployZip({ db: p.db, org: p.devHub, records: p.records, userId: admin!.Id }, zip, {});
@@ -48,7 +60,25 @@ beforeAll(async () => {
   sfEnv = isolatedSfEnv(join(home, 'sf-home'));
   const keyFile = join(home, 'cli.key');
   writeFileSync(keyFile, cliKey(p), { mode: 0o600 });
-  const login = await runSfJson(['org', 'login', 'jwt', '--username', p.adminUsername, '--client-id', p.cliApp.clientId, '--jwt-key-file', keyFile, '--instance-url', p.url, '--alias', 'hub'], sfEnv, home);
+  const login = await runSfJson(
+    [
+      'org',
+      'login',
+      'jwt',
+      '--username',
+      p.adminUsername,
+      '--client-id',
+      p.cliApp.clientId,
+      '--jwt-key-file',
+      keyFile,
+      '--instance-url',
+      p.url,
+      '--alias',
+      'hub',
+    ],
+    sfEnv,
+    home,
+  );
   expect(login.status, login.raw).toBe(0);
 }, 120_000);
 
@@ -59,18 +89,28 @@ afterAll(async () => {
 
 describe('permission set licenses', () => {
   it('every org has SalesforceAPIIntegrationPsl and the API-only integration profile', async () => {
-    expect(await q("SELECT DeveloperName, MasterLabel, TotalLicenses FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'")).toEqual([
-      expect.objectContaining({ DeveloperName: 'SalesforceAPIIntegrationPsl', MasterLabel: 'Salesforce API Integration', TotalLicenses: 5 }),
+    expect(
+      await q(
+        "SELECT DeveloperName, MasterLabel, TotalLicenses FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'",
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        DeveloperName: 'SalesforceAPIIntegrationPsl',
+        MasterLabel: 'Salesforce API Integration',
+        TotalLicenses: 5,
+      }),
     ]);
     expect(await q("SELECT Name FROM Profile WHERE Name = 'Minimum Access - API Only Integrations'")).toHaveLength(1);
   });
 
-  it("refuses Account read to an API-only integration user without the license, with the field-reported message; `sf data` assigns the license, then it works", async () => {
+  it('refuses Account read to an API-only integration user without the license, with the field-reported message; `sf data` assigns the license, then it works', async () => {
     const userId = await newUser('Minimum Access - API Only Integrations', 'apionly');
     const [reader] = await q("SELECT Id FROM PermissionSet WHERE Name = 'Account_Reader'");
     const refused = await insert('PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: reader!.Id });
     expect(refused.status).toBe(400);
-    expect(refused.body[0].message).toMatch(/^Can't assign permission set Account Reader to user apionly\. The user license doesn't allow the permission: Read Accounts$/);
+    expect(refused.body[0].message).toMatch(
+      /^Can't assign permission set Account Reader to user apionly\. The user license doesn't allow the permission: Read Accounts$/,
+    );
     expect(await q(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}'`)).toEqual([]);
 
     // A permission set without object permissions needs no license.
@@ -78,9 +118,34 @@ describe('permission set licenses', () => {
     expect((await insert('PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: apiOnly!.Id })).status).toBe(201);
 
     const [psl] = await q("SELECT Id FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'");
-    const created = await runSfJson(['data', 'create', 'record', '--sobject', 'PermissionSetLicenseAssign', '--values', `AssigneeId=${userId} PermissionSetLicenseId=${psl!.Id}`, '--target-org', 'hub'], sfEnv, home);
+    const created = await runSfJson(
+      [
+        'data',
+        'create',
+        'record',
+        '--sobject',
+        'PermissionSetLicenseAssign',
+        '--values',
+        `AssigneeId=${userId} PermissionSetLicenseId=${psl!.Id}`,
+        '--target-org',
+        'hub',
+      ],
+      sfEnv,
+      home,
+    );
     expect(created.status, created.raw).toBe(0);
-    const listed = await runSfJson(['data', 'query', '--query', `SELECT AssigneeId, PermissionSetLicenseId FROM PermissionSetLicenseAssign WHERE AssigneeId = '${userId}'`, '--target-org', 'hub'], sfEnv, home);
+    const listed = await runSfJson(
+      [
+        'data',
+        'query',
+        '--query',
+        `SELECT AssigneeId, PermissionSetLicenseId FROM PermissionSetLicenseAssign WHERE AssigneeId = '${userId}'`,
+        '--target-org',
+        'hub',
+      ],
+      sfEnv,
+      home,
+    );
     expect(listed.status, listed.raw).toBe(0);
     expect(listed.result.records).toEqual([expect.objectContaining({ AssigneeId: userId, PermissionSetLicenseId: psl!.Id })]);
     const twice = await insert('PermissionSetLicenseAssign', { AssigneeId: userId, PermissionSetLicenseId: psl!.Id });
@@ -89,8 +154,15 @@ describe('permission set licenses', () => {
 
     expect((await insert('PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: reader!.Id })).status).toBe(201);
     // Parent relationships, as a user's tooling would ask.
-    expect(await q(`SELECT Assignee.Profile.Name, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId = '${userId}'`)).toEqual([
-      expect.objectContaining({ Assignee: expect.objectContaining({ Profile: expect.objectContaining({ Name: 'Minimum Access - API Only Integrations' }) }), PermissionSetLicense: expect.objectContaining({ DeveloperName: 'SalesforceAPIIntegrationPsl' }) }),
+    expect(
+      await q(
+        `SELECT Assignee.Profile.Name, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId = '${userId}'`,
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        Assignee: expect.objectContaining({ Profile: expect.objectContaining({ Name: 'Minimum Access - API Only Integrations' }) }),
+        PermissionSetLicense: expect.objectContaining({ DeveloperName: 'SalesforceAPIIntegrationPsl' }),
+      }),
     ]);
   }, 120_000);
 

@@ -26,7 +26,12 @@ async function localOrgs(...args: string[]) {
 }
 
 async function localOrgsWith(extra: NodeJS.ProcessEnv, ...args: string[]) {
-  const r = await execa(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'tools/cli/localOrgs.ts'), ...args], { env: { ...env, ...extra }, cwd: ROOT, reject: false, timeout: 90_000 });
+  const r = await execa(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'tools/cli/localOrgs.ts'), ...args], {
+    env: { ...env, ...extra },
+    cwd: ROOT,
+    reject: false,
+    timeout: 90_000,
+  });
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
@@ -64,12 +69,47 @@ describe('local-orgs command', () => {
 
   it('import-keystore imports a JKS into a local org with the password from the environment, and reports a wrong one', async () => {
     const jks = join(work, 'signing.jks');
-    await execa('keytool', ['-genkeypair', '-alias', 'Imported_Cert', '-keyalg', 'RSA', '-keysize', '2048', '-keystore', jks, '-storepass', 'secret123', '-keypass', 'secret123', '-dname', 'CN=Imported', '-validity', '30', '-storetype', 'JKS']);
-    const ok = await localOrgsWith({ KEYSTORE_PASSWORD: 'secret123' }, 'import-keystore', '--target-org', 'local-devhub', '--file', jks, '--json');
+    await execa('keytool', [
+      '-genkeypair',
+      '-alias',
+      'Imported_Cert',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-keystore',
+      jks,
+      '-storepass',
+      'secret123',
+      '-keypass',
+      'secret123',
+      '-dname',
+      'CN=Imported',
+      '-validity',
+      '30',
+      '-storetype',
+      'JKS',
+    ]);
+    const ok = await localOrgsWith(
+      { KEYSTORE_PASSWORD: 'secret123' },
+      'import-keystore',
+      '--target-org',
+      'local-devhub',
+      '--file',
+      jks,
+      '--json',
+    );
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     // JKS stores aliases in lower case, so the certificate's Unique Name is imported_cert.
     expect(JSON.parse(ok.stdout).imported).toEqual([expect.objectContaining({ name: 'imported_cert', keySize: 2048 })]);
-    const bad = await localOrgsWith({ KEYSTORE_PASSWORD: 'wrong-password' }, 'import-keystore', '--target-org', 'local-devhub', '--file', jks);
+    const bad = await localOrgsWith(
+      { KEYSTORE_PASSWORD: 'wrong-password' },
+      'import-keystore',
+      '--target-org',
+      'local-devhub',
+      '--file',
+      jks,
+    );
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/Error \(/);
     expect(bad.stderr).not.toContain('wrong-password');
@@ -98,7 +138,9 @@ describe('local-orgs start under faults', () => {
     const { createServer: httpServer } = await import('node:http');
     // Another platform-like server on the port: it answers /services/data as the real one does.
     const squatter = httpServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]'));
-    const port = await new Promise<number>((resolve) => squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as { port: number }).port)),
+    );
     const home = join(work, 'squatted');
     try {
       const { mkdirSync, writeFileSync } = await import('node:fs');

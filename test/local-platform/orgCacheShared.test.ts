@@ -26,7 +26,8 @@ const HOLDER = `public class Holder {
 /** A host as one worker thread has it: its own compile of the org's classes (the comment makes it a new program). */
 function workerHost(worker: number) {
   const metadata: MetadataModule = {
-    findCachePartition: (_db, _org, name) => (name === undefined || name === 'Tokens' ? { name: 'Tokens', isDefault: false, orgCapacityMb: 1 } : undefined),
+    findCachePartition: (_db, _org, name) =>
+      name === undefined || name === 'Tokens' ? { name: 'Tokens', isDefault: false, orgCapacityMb: 1 } : undefined,
     listApexClasses: () => [{ name: 'Holder', body: `// compiled by worker ${worker}\n${HOLDER}` }],
   };
   return createApexHost({ db: p.db, org, userId: admin, metadata, records: p.records });
@@ -40,7 +41,10 @@ async function run(worker: number, code: string): Promise<void> {
 
 beforeAll(async () => {
   p = await startTestPlatform();
-  const made = addScratchOrg(p, 'Shared cache org', 'shared-cache@scratch.local', { features: ['PlatformCache'], settings: { platformCache: { orgCapacityMb: 3 } } });
+  const made = addScratchOrg(p, 'Shared cache org', 'shared-cache@scratch.local', {
+    features: ['PlatformCache'],
+    settings: { platformCache: { orgCapacityMb: 3 } },
+  });
   org = made.org;
   admin = made.adminId;
 });
@@ -50,17 +54,25 @@ afterAll(async () => {
 
 describe('Cache.Org across Apex worker threads', () => {
   it('reads an Apex object put by another worker as an object of its class, and as a copy', async () => {
-    await run(1, `Holder h = new Holder('abc'); h.n = 3; h.days.put('x', new List<Date>{ Date.newInstance(2026, 12, 7) });
-      Cache.Org.put('local.Tokens.tok1', h, 600);`);
-    const row = p.db.prepare("SELECT count(*) AS n FROM cache_entries WHERE org_id = ? AND partition = 'local.Tokens' AND key = 'tok1'").get(org.id) as { n: number };
+    await run(
+      1,
+      `Holder h = new Holder('abc'); h.n = 3; h.days.put('x', new List<Date>{ Date.newInstance(2026, 12, 7) });
+      Cache.Org.put('local.Tokens.tok1', h, 600);`,
+    );
+    const row = p.db
+      .prepare("SELECT count(*) AS n FROM cache_entries WHERE org_id = ? AND partition = 'local.Tokens' AND key = 'tok1'")
+      .get(org.id) as { n: number };
     expect(row.n, 'the value is in the store every worker reads').toBe(1);
-    await run(2, `Object v = Cache.Org.get('local.Tokens.tok1');
+    await run(
+      2,
+      `Object v = Cache.Org.get('local.Tokens.tok1');
       System.assert(v instanceof Holder, 'not a Holder: ' + v);
       Holder h = (Holder) v;
       System.assertEquals('abc', h.token);
       System.assertEquals(3, h.n);
       System.assertEquals(Date.newInstance(2026, 12, 7), h.days.get('x')[0]);
-      h.token = 'changed';`);
+      h.token = 'changed';`,
+    );
     await run(3, `System.assertEquals('abc', ((Holder) Cache.Org.get('local.Tokens.tok1')).token, 'a get returns a copy');`);
   });
 

@@ -23,17 +23,33 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'lp-sf-'));
   env = isolatedSfEnv(join(work, 'home'));
   // A tiny SFDX project so `sf project deploy/retrieve start` have something to move.
-  writeFileSync(join(work, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }));
+  writeFileSync(
+    join(work, 'sfdx-project.json'),
+    JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }),
+  );
   const classes = join(work, 'force-app', 'main', 'default', 'classes');
   mkdirSync(classes, { recursive: true });
   writeFileSync(join(classes, 'Hello.cls'), "public with sharing class Hello {\n  public static String hi() {\n    return 'hi';\n  }\n}\n");
-  writeFileSync(join(classes, 'Hello.cls-meta.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n  <apiVersion>66.0</apiVersion>\n  <status>Active</status>\n</ApexClass>\n');
-  writeFileSync(join(work, 'def.json'), JSON.stringify({ orgName: 'Provider', edition: 'Developer', features: ['API', 'AuthorApex', 'PlatformCache'] }));
+  writeFileSync(
+    join(classes, 'Hello.cls-meta.xml'),
+    '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n  <apiVersion>66.0</apiVersion>\n  <status>Active</status>\n</ApexClass>\n',
+  );
+  writeFileSync(
+    join(work, 'def.json'),
+    JSON.stringify({ orgName: 'Provider', edition: 'Developer', features: ['API', 'AuthorApex', 'PlatformCache'] }),
+  );
   writeFileSync(
     join(work, 'accounts.json'),
     JSON.stringify({
       records: [
-        { attributes: { type: 'Account', referenceId: 'AcmeRef' }, Name: 'Acme', NumberOfEmployees: 50, Contacts: { records: [{ attributes: { type: 'Contact', referenceId: 'SmithRef' }, LastName: 'Smith', Email: 'smith@acme.test' }] } },
+        {
+          attributes: { type: 'Account', referenceId: 'AcmeRef' },
+          Name: 'Acme',
+          NumberOfEmployees: 50,
+          Contacts: {
+            records: [{ attributes: { type: 'Contact', referenceId: 'SmithRef' }, LastName: 'Smith', Email: 'smith@acme.test' }],
+          },
+        },
         { attributes: { type: 'Account', referenceId: 'GlobexRef' }, Name: 'Globex', NumberOfEmployees: 5 },
       ],
     }),
@@ -49,14 +65,41 @@ describe('sf CLI against the local Dev Hub', () => {
   let scratchOrgId = '';
 
   it('sf org login jwt logs into the hub with the CLI app key', async () => {
-    const r = await sf('org', 'login', 'jwt', '--instance-url', p.url, '--client-id', p.cliApp.clientId, '--jwt-key-file', p.cliApp.keyPath, '--username', p.adminUsername, '--alias', 'hub', '--set-default-dev-hub');
+    const r = await sf(
+      'org',
+      'login',
+      'jwt',
+      '--instance-url',
+      p.url,
+      '--client-id',
+      p.cliApp.clientId,
+      '--jwt-key-file',
+      p.cliApp.keyPath,
+      '--username',
+      p.adminUsername,
+      '--alias',
+      'hub',
+      '--set-default-dev-hub',
+    );
     expect(r.status, r.raw).toBe(0);
     expect(r.result.orgId).toBe(p.devHub.id);
     expect(r.result.isDevHub).toBe(true);
   });
 
   it('sf org create scratch creates a local scratch org and logs into it', async () => {
-    const r = await sf('org', 'create', 'scratch', '--target-dev-hub', 'hub', '--definition-file', join(work, 'def.json'), '--alias', 'so', '--wait', '5');
+    const r = await sf(
+      'org',
+      'create',
+      'scratch',
+      '--target-dev-hub',
+      'hub',
+      '--definition-file',
+      join(work, 'def.json'),
+      '--alias',
+      'so',
+      '--wait',
+      '5',
+    );
     expect(r.status, r.raw).toBe(0);
     scratchOrgId = r.result.authFields.orgId;
     const org = getOrg(p.db, scratchOrgId)!;
@@ -72,7 +115,14 @@ describe('sf CLI against the local Dev Hub', () => {
     const imp = await sf('data', 'import', 'tree', '--files', join(work, 'accounts.json'), '--target-org', 'so');
     expect(imp.status, imp.raw).toBe(0);
     expect(imp.result.map((x: { refId: string }) => x.refId).sort()).toEqual(['AcmeRef', 'GlobexRef', 'SmithRef']);
-    const q2 = await sf('data', 'query', '--query', 'SELECT Name, Owner.Name FROM Account WHERE NumberOfEmployees > 10 OR Name LIKE \'glob%\' ORDER BY Name DESC', '--target-org', 'so');
+    const q2 = await sf(
+      'data',
+      'query',
+      '--query',
+      "SELECT Name, Owner.Name FROM Account WHERE NumberOfEmployees > 10 OR Name LIKE 'glob%' ORDER BY Name DESC",
+      '--target-org',
+      'so',
+    );
     expect(q2.status, q2.raw).toBe(0);
     expect(q2.result.records.map((x: { Name: string }) => x.Name)).toEqual(['Globex', 'Acme']);
     expect(q2.result.records[0].Owner.Name).toBe('User User');
@@ -83,7 +133,9 @@ describe('sf CLI against the local Dev Hub', () => {
     const r = await sf('org', 'assign', 'permset', '--name', 'Test_PS', '--target-org', 'so');
     expect(r.status, r.raw).toBe(0);
     expect(r.result.successes).toHaveLength(1);
-    const n = p.db.prepare("SELECT count(*) AS n FROM records WHERE org_id = ? AND sobject = 'PermissionSetAssignment'").get(scratchOrgId) as { n: number };
+    const n = p.db
+      .prepare("SELECT count(*) AS n FROM records WHERE org_id = ? AND sobject = 'PermissionSetAssignment'")
+      .get(scratchOrgId) as { n: number };
     expect(n.n).toBe(1);
   });
 
@@ -107,7 +159,11 @@ describe('sf CLI against the local Dev Hub', () => {
     expect(r.status, r.raw).toBe(0);
     expect(getOrg(p.db, scratchOrgId)!.status).toBe('Deleted');
     expect((p.db.prepare('SELECT count(*) AS n FROM records WHERE org_id = ?').get(scratchOrgId) as { n: number }).n).toBe(0);
-    const soi = p.db.prepare("SELECT json_extract(fields,'$.Status') AS s FROM records WHERE sobject = 'ScratchOrgInfo' AND json_extract(fields,'$.ScratchOrg') = ?").get(scratchOrgId.slice(0, 15)) as { s: string };
+    const soi = p.db
+      .prepare(
+        "SELECT json_extract(fields,'$.Status') AS s FROM records WHERE sobject = 'ScratchOrgInfo' AND json_extract(fields,'$.ScratchOrg') = ?",
+      )
+      .get(scratchOrgId.slice(0, 15)) as { s: string };
     expect(soi.s).toBe('Deleted');
     await expect(fetch(`${url}/services/data`)).rejects.toThrow();
   });
@@ -115,9 +171,16 @@ describe('sf CLI against the local Dev Hub', () => {
 
 describe('jsforce against the local Dev Hub', () => {
   it('OAuth2.requestToken with the JWT grant, then conn.query', async () => {
-    const assertion = signRs256({ alg: 'RS256' }, { iss: p.cliApp.clientId, sub: p.adminUsername, aud: 'https://login.salesforce.com', exp: Math.floor(Date.now() / 1000) + 120 }, cliKey(p));
+    const assertion = signRs256(
+      { alg: 'RS256' },
+      { iss: p.cliApp.clientId, sub: p.adminUsername, aud: 'https://login.salesforce.com', exp: Math.floor(Date.now() / 1000) + 120 },
+      cliKey(p),
+    );
     const oauth2 = new OAuth2({ loginUrl: p.url });
-    const token = (await oauth2.requestToken({ grant_type: JWT_GRANT, assertion })) as unknown as { access_token: string; instance_url: string };
+    const token = (await oauth2.requestToken({ grant_type: JWT_GRANT, assertion })) as unknown as {
+      access_token: string;
+      instance_url: string;
+    };
     const conn = new Connection({ instanceUrl: token.instance_url, accessToken: token.access_token, version: '66.0' });
     const res = await conn.query<{ Username: string }>(`SELECT Username FROM User WHERE Username = '${p.adminUsername}'`);
     expect(res.totalSize).toBe(1);
@@ -127,7 +190,11 @@ describe('jsforce against the local Dev Hub', () => {
   });
 
   it('surfaces the token error as jsforce does (name = error, message = error_description)', async () => {
-    const assertion = signRs256({ alg: 'RS256' }, { iss: p.cliApp.clientId, sub: p.adminUsername, aud: 'https://wrong.example.com', exp: Math.floor(Date.now() / 1000) + 120 }, cliKey(p));
+    const assertion = signRs256(
+      { alg: 'RS256' },
+      { iss: p.cliApp.clientId, sub: p.adminUsername, aud: 'https://wrong.example.com', exp: Math.floor(Date.now() / 1000) + 120 },
+      cliKey(p),
+    );
     const err = await new OAuth2({ loginUrl: p.url }).requestToken({ grant_type: JWT_GRANT, assertion }).catch((e: Error) => e);
     expect((err as Error).name).toBe('invalid_grant');
     expect((err as Error).message).toBe('audience is invalid');

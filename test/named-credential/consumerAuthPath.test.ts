@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { consumerPermissionSets, renderConsumerFor, VERIFY_TOKEN_SCRIPT, verifyTokenScript } from '../../tools/provisioning/consumerAuthPath.ts';
+import {
+  consumerPermissionSets,
+  renderConsumerFor,
+  VERIFY_TOKEN_SCRIPT,
+  verifyTokenScript,
+} from '../../tools/provisioning/consumerAuthPath.ts';
 import { diagnoseCalloutError, diagnoseNamedCredentialError, diagnoseTokenError } from '../../tools/provisioning/tokenErrors.ts';
 import { namedCredentialErrors } from '../../tools/local-platform/apex/namedCredentials.ts';
 
 /** What --auth changes in A's rendered folder, and how verify explains the Named Credential's failures. */
-const input = { loginUrl: 'https://orgb.my.salesforce.com', instanceUrl: 'https://orgb.my.salesforce.com', consumerKey: '3MVGk', username: 'int@orgb.example', certificateName: 'OrgA_JWT_Signing' };
+const input = {
+  loginUrl: 'https://orgb.my.salesforce.com',
+  instanceUrl: 'https://orgb.my.salesforce.com',
+  consumerKey: '3MVGk',
+  username: 'int@orgb.example',
+  certificateName: 'OrgA_JWT_Signing',
+};
 
 describe('renderConsumerFor', () => {
   it('apex-jwt: remote sites and a record without Named_Credential__c', () => {
@@ -57,7 +68,11 @@ describe('diagnosing the Named Credential path', () => {
   });
 
   it("uses B's own error when the exchange detail carries it, and calls a bare exchange failure transient", () => {
-    expect(diagnoseTokenError(`${namedCredentialErrors.exchangeFailed} [local platform: token endpoint answered 400 invalid_grant: invalid assertion]`)?.description).toBe('invalid assertion');
+    expect(
+      diagnoseTokenError(
+        `${namedCredentialErrors.exchangeFailed} [local platform: token endpoint answered 400 invalid_grant: invalid assertion]`,
+      )?.description,
+    ).toBe('invalid assertion');
     const bare = diagnoseTokenError(`System.CalloutException: ${namedCredentialErrors.exchangeFailed}`);
     expect(bare?.transient).toBe(true);
     expect(bare?.fix).toContain('Org_B_JWT');

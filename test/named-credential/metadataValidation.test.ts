@@ -8,8 +8,19 @@ import { renderNamedCredential } from '../../tools/provisioning/renderNamedCrede
 let platform: ReturnType<typeof newTestPlatform>;
 let org: OrgInfo;
 let adminId: string;
-const input = { loginUrl: 'https://orgb.my.salesforce.com', instanceUrl: 'https://orgb.my.salesforce.com', consumerKey: '3MVGk', username: 'int@orgb.example', certificateName: 'OrgA_JWT_Signing' };
-const typeOf: Record<string, string> = { externalCredentials: 'ExternalCredential', namedCredentials: 'NamedCredential', permissionsets: 'PermissionSet', certs: 'Certificate' };
+const input = {
+  loginUrl: 'https://orgb.my.salesforce.com',
+  instanceUrl: 'https://orgb.my.salesforce.com',
+  consumerKey: '3MVGk',
+  username: 'int@orgb.example',
+  certificateName: 'OrgA_JWT_Signing',
+};
+const typeOf: Record<string, string> = {
+  externalCredentials: 'ExternalCredential',
+  namedCredentials: 'NamedCredential',
+  permissionsets: 'PermissionSet',
+  certs: 'Certificate',
+};
 const cert = {
   'certs/OrgA_JWT_Signing.crt': '',
   'certs/OrgA_JWT_Signing.crt-meta.xml': `<Certificate ${MD}><caSigned>false</caSigned><keySize>2048</keySize><masterLabel>OrgA_JWT_Signing</masterLabel><privateKeyExportable>false</privateKeyExportable></Certificate>`,
@@ -41,16 +52,23 @@ describe('Metadata API deploy of the Named Credential path', () => {
     const files = renderNamedCredential(input);
     const ps = Object.entries(files).find(([p]) => p.includes('permissionsets'))!;
     const r = await deploy({ [ps[0]]: ps[1] });
-    expect(r.failures).toEqual(['PermissionSet:Org_B_Named_Credential_Access: In field: externalCredentialPrincipal - no ExternalCredentialPrincipal named Org_B_JWT-Org_B_Integration found']);
+    expect(r.failures).toEqual([
+      'PermissionSet:Org_B_Named_Credential_Access: In field: externalCredentialPrincipal - no ExternalCredentialPrincipal named Org_B_JWT-Org_B_Integration found',
+    ]);
   });
 
   it('refuses an OAuth External Credential without its variant and token endpoint', async () => {
     const files = renderNamedCredential(input);
     const [path, xml] = Object.entries(files).find(([p]) => p.includes('externalCredentials'))!;
-    const broken = xml.replace(/<externalCredentialParameters>\s*<parameterGroup>DefaultGroup<\/parameterGroup>\s*<parameterName>AuthProviderUrl<\/parameterName>[\s\S]*?<\/externalCredentialParameters>\n/, '');
+    const broken = xml.replace(
+      /<externalCredentialParameters>\s*<parameterGroup>DefaultGroup<\/parameterGroup>\s*<parameterName>AuthProviderUrl<\/parameterName>[\s\S]*?<\/externalCredentialParameters>\n/,
+      '',
+    );
     expect(broken).not.toContain('AuthProviderUrl');
     const r = await deploy({ [path]: broken }, cert);
-    expect(r.failures).toContain('ExternalCredential:Org_B_JWT: The authentication protocol "Oauth JwtBearer" requires the following external credential parameter types: AuthProtocolVariant, AuthProviderUrl.');
+    expect(r.failures).toContain(
+      'ExternalCredential:Org_B_JWT: The authentication protocol "Oauth JwtBearer" requires the following external credential parameter types: AuthProtocolVariant, AuthProviderUrl.',
+    );
   });
 
   it('accepts the rendered External Credential, Named Credential and permission set in one deploy', async () => {

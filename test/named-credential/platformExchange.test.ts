@@ -10,7 +10,11 @@ import { deployZip, getCertificate } from '../../tools/local-platform/metadata/i
 import * as metadataModule from '../../tools/local-platform/metadata/index.ts';
 import { cachedTokenCount, clearNamedCredentialTokens, namedCredentialErrors } from '../../tools/local-platform/apex/namedCredentials.ts';
 import {
-  NAMED_CREDENTIAL, NAMED_CREDENTIAL_PERMSET, renderLegacyJwtExchange, renderNamedCredential, type NamedCredentialInput,
+  NAMED_CREDENTIAL,
+  NAMED_CREDENTIAL_PERMSET,
+  renderLegacyJwtExchange,
+  renderNamedCredential,
+  type NamedCredentialInput,
 } from '../../tools/provisioning/renderNamedCredential.ts';
 
 /**
@@ -30,7 +34,12 @@ const CONSUMER_KEY = '3MVGnamedCredentialTestKey0123456789';
 async function deploySource(files: Record<string, string>, extra: Record<string, string> = {}) {
   const zip = new JSZip();
   const members: Record<string, string[]> = {};
-  const typeOf: Record<string, string> = { externalCredentials: 'ExternalCredential', namedCredentials: 'NamedCredential', permissionsets: 'PermissionSet', certs: 'Certificate' };
+  const typeOf: Record<string, string> = {
+    externalCredentials: 'ExternalCredential',
+    namedCredentials: 'NamedCredential',
+    permissionsets: 'PermissionSet',
+    certs: 'Certificate',
+  };
   for (const [path, content] of Object.entries({ ...files, ...extra })) {
     const rel = path.replace(/^main\/default\//, '');
     const [folder, file] = rel.split('/');
@@ -40,7 +49,9 @@ async function deploySource(files: Record<string, string>, extra: Record<string,
     const list = (members[typeOf[folder!]!] ??= []);
     if (!list.includes(name)) list.push(name);
   }
-  const types = Object.entries(members).map(([t, m]) => `<types>${m.map((x) => `<members>${x}</members>`).join('')}<name>${t}</name></types>`).join('');
+  const types = Object.entries(members)
+    .map(([t, m]) => `<types>${m.map((x) => `<members>${x}</members>`).join('')}<name>${t}</name></types>`)
+    .join('');
   zip.file('package.xml', `<?xml version="1.0" encoding="UTF-8"?><Package ${MD}>${types}<version>66.0</version></Package>`);
   const r = await deployZip({ db: p.db, org: orgA, records: p.records, userId: adminA }, await zip.generateAsync({ type: 'nodebuffer' }));
   expect(r.status, JSON.stringify(r.details.componentFailures)).toBe('Succeeded');
@@ -52,20 +63,36 @@ const cert = (name: string) => ({
 });
 
 function addUserA(username: string, profile: string): string {
-  return tx(p.db, () => insertRecord(p.db, orgA.id, 'User', { Username: username, LastName: 'User', Email: username, IsActive: true, ProfileId: profileId(p.db, orgA.id, profile)! }, { trusted: true }));
+  return tx(p.db, () =>
+    insertRecord(
+      p.db,
+      orgA.id,
+      'User',
+      { Username: username, LastName: 'User', Email: username, IsActive: true, ProfileId: profileId(p.db, orgA.id, profile)! },
+      { trusted: true },
+    ),
+  );
 }
 
 function assign(userId: string, permissionSet: string): void {
-  const ps = p.db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSet' AND json_extract(fields,'$.Name') = ?").get(orgA.id, permissionSet) as { id: string };
+  const ps = p.db
+    .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSet' AND json_extract(fields,'$.Name') = ?")
+    .get(orgA.id, permissionSet) as { id: string };
   tx(p.db, () => insertRecord(p.db, orgA.id, 'PermissionSetAssignment', { AssigneeId: userId, PermissionSetId: ps.id }, { trusted: true }));
 }
 
 const recordingFetch: typeof fetch = async (url, init) => {
-  calls.push({ url: String(url), headers: { ...(init?.headers as Record<string, string>) }, body: typeof init?.body === 'string' ? init.body : undefined });
+  calls.push({
+    url: String(url),
+    headers: { ...(init?.headers as Record<string, string>) },
+    body: typeof init?.body === 'string' ? init.body : undefined,
+  });
   return fetch(url, init);
 };
-const hostFor = (userId = adminA) => createApexHost({ db: p.db, org: orgA, userId, metadata: metadataModule, records: p.records, fetchImpl: recordingFetch });
-const get = (userId: string | undefined, endpoint: string) => hostFor(userId).callout({ method: 'GET', endpoint, headers: { Accept: 'application/json' }, body: '', timeoutMs: 10_000 });
+const hostFor = (userId = adminA) =>
+  createApexHost({ db: p.db, org: orgA, userId, metadata: metadataModule, records: p.records, fetchImpl: recordingFetch });
+const get = (userId: string | undefined, endpoint: string) =>
+  hostFor(userId).callout({ method: 'GET', endpoint, headers: { Accept: 'application/json' }, body: '', timeoutMs: 10_000 });
 const tokenPosts = () => calls.filter((c) => c.url.endsWith('/services/oauth2/token'));
 
 beforeAll(async () => {
@@ -73,14 +100,26 @@ beforeAll(async () => {
   const made = addScratchOrg(p, 'Org A', 'admin@orga.local');
   orgA = made.org;
   adminA = made.adminId;
-  input = { loginUrl: p.url, instanceUrl: p.url, consumerKey: CONSUMER_KEY, username: p.adminUsername, certificateName: 'OrgA_JWT_Signing' };
+  input = {
+    loginUrl: p.url,
+    instanceUrl: p.url,
+    consumerKey: CONSUMER_KEY,
+    username: p.adminUsername,
+    certificateName: 'OrgA_JWT_Signing',
+  };
   // A's certificates (key pairs generated by the deploy), then the new-model credential on top.
   await deploySource({}, { ...cert('OrgA_JWT_Signing'), ...cert('Untrusted_Cert') });
   await deploySource(renderNamedCredential(input));
   // B trusts A's OrgA_JWT_Signing only: its app carries that public certificate and pre-authorizes admins.
   insertApp(p.db, p.devHub.id, {
-    kind: 'ConnectedApp', name: 'OrgA_Account_Reader', consumerKey: CONSUMER_KEY, certificatePem: getCertificate(p.db, orgA.id, 'OrgA_JWT_Signing')!.certificatePem,
-    adminApproved: true, profiles: ['System Administrator'], permissionSets: [], deployedAt: Date.now() - 60_000,
+    kind: 'ConnectedApp',
+    name: 'OrgA_Account_Reader',
+    consumerKey: CONSUMER_KEY,
+    certificatePem: getCertificate(p.db, orgA.id, 'OrgA_JWT_Signing')!.certificatePem,
+    adminApproved: true,
+    profiles: ['System Administrator'],
+    permissionSets: [],
+    deployedAt: Date.now() - 60_000,
   });
   assign(adminA, NAMED_CREDENTIAL_PERMSET);
 });
@@ -132,7 +171,11 @@ describe('callout:Org_B through the External Credential (OAuth 2.0 JWT bearer)',
     const path = `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM User LIMIT 1')}`;
     expect((await get(adminA, `callout:${NAMED_CREDENTIAL}${path}`)).statusCode).toBe(200);
     const old = calls.find((x) => x.url.includes('/query'))!.headers.Authorization!.slice('Bearer '.length);
-    const revoked = await fetch(`${p.url}/services/oauth2/revoke`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `token=${old}` });
+    const revoked = await fetch(`${p.url}/services/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `token=${old}`,
+    });
     expect(revoked.status).toBe(200);
     calls.length = 0;
     const r = await get(adminA, `callout:${NAMED_CREDENTIAL}${path}`);
@@ -150,13 +193,30 @@ describe('callout:Org_B through the External Credential (OAuth 2.0 JWT bearer)',
       const res = await fetch(url, init);
       if (String(url).endsWith('/services/oauth2/token')) {
         const body = (await res.clone().json()) as { access_token: string };
-        await fetch(`${p.url}/services/oauth2/revoke`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `token=${body.access_token}` });
+        await fetch(`${p.url}/services/oauth2/revoke`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: `token=${body.access_token}`,
+        });
         calls.push({ url: String(url), headers: {} });
       }
       return res;
     };
-    const host = createApexHost({ db: p.db, org: orgA, userId: adminA, metadata: metadataModule, records: p.records, fetchImpl: revokingFetch });
-    const r = await host.callout({ method: 'GET', endpoint: `callout:${NAMED_CREDENTIAL}/services/data/v66.0/query?q=SELECT+Id+FROM+User`, headers: {}, body: '', timeoutMs: 10_000 });
+    const host = createApexHost({
+      db: p.db,
+      org: orgA,
+      userId: adminA,
+      metadata: metadataModule,
+      records: p.records,
+      fetchImpl: revokingFetch,
+    });
+    const r = await host.callout({
+      method: 'GET',
+      endpoint: `callout:${NAMED_CREDENTIAL}/services/data/v66.0/query?q=SELECT+Id+FROM+User`,
+      headers: {},
+      body: '',
+      timeoutMs: 10_000,
+    });
     expect(r.statusCode).toBe(401);
     expect(tokenPosts()).toHaveLength(1);
     expect(cachedTokenCount()).toBe(0);
@@ -171,7 +231,9 @@ describe('callout:Org_B through the External Credential (OAuth 2.0 JWT bearer)',
 
   it('refuses a user without the principal access (no permission set), with the same message, before any exchange', async () => {
     const plain = addUserA('plain@orga.local', 'Standard User');
-    await expect(get(plain, `callout:${NAMED_CREDENTIAL}/services/oauth2/userinfo`)).rejects.toThrow(namedCredentialErrors.notAccessible(NAMED_CREDENTIAL));
+    await expect(get(plain, `callout:${NAMED_CREDENTIAL}/services/oauth2/userinfo`)).rejects.toThrow(
+      namedCredentialErrors.notAccessible(NAMED_CREDENTIAL),
+    );
     expect(tokenPosts()).toHaveLength(0);
     assign(plain, NAMED_CREDENTIAL_PERMSET);
     // With the permission set the same user gets through (sub is B's integration user for every A user).
@@ -193,7 +255,9 @@ describe('callout:Org_B through the External Credential (OAuth 2.0 JWT bearer)',
   it('fails the exchange when the token endpoint does not answer', async () => {
     await deploySource(renderNamedCredential({ ...input, loginUrl: 'http://127.0.0.1:9' }));
     try {
-      await expect(get(adminA, `callout:${NAMED_CREDENTIAL}/services/oauth2/userinfo`)).rejects.toThrow(namedCredentialErrors.exchangeFailed);
+      await expect(get(adminA, `callout:${NAMED_CREDENTIAL}/services/oauth2/userinfo`)).rejects.toThrow(
+        namedCredentialErrors.exchangeFailed,
+      );
     } finally {
       await deploySource(renderNamedCredential(input));
     }
@@ -202,9 +266,13 @@ describe('callout:Org_B through the External Credential (OAuth 2.0 JWT bearer)',
   it('refuses a credential disabled for callouts', async () => {
     const files = renderNamedCredential(input);
     const ncPath = Object.keys(files).find((k) => k.includes('namedCredentials/'))!;
-    await deploySource({ [ncPath]: files[ncPath]!.replace('<calloutStatus>Enabled</calloutStatus>', '<calloutStatus>Disabled</calloutStatus>') });
+    await deploySource({
+      [ncPath]: files[ncPath]!.replace('<calloutStatus>Enabled</calloutStatus>', '<calloutStatus>Disabled</calloutStatus>'),
+    });
     try {
-      await expect(get(adminA, `callout:${NAMED_CREDENTIAL}/services/oauth2/userinfo`)).rejects.toThrow(namedCredentialErrors.disabled(NAMED_CREDENTIAL));
+      await expect(get(adminA, `callout:${NAMED_CREDENTIAL}/services/oauth2/userinfo`)).rejects.toThrow(
+        namedCredentialErrors.disabled(NAMED_CREDENTIAL),
+      );
     } finally {
       await deploySource(renderNamedCredential(input));
     }
@@ -223,7 +291,9 @@ describe('callout:Org_B_Legacy through a legacy JwtExchange Named Credential', (
     const r = await get(other, 'callout:Org_B_Legacy/services/oauth2/userinfo');
     expect(r.statusCode, r.body.toString()).toBe(200);
     expect(JSON.parse(r.body.toString()).preferred_username).toBe(p.adminUsername);
-    const claims = JSON.parse(Buffer.from(new URLSearchParams(tokenPosts()[0]!.body).get('assertion')!.split('.')[1]!, 'base64url').toString());
+    const claims = JSON.parse(
+      Buffer.from(new URLSearchParams(tokenPosts()[0]!.body).get('assertion')!.split('.')[1]!, 'base64url').toString(),
+    );
     expect(claims).toMatchObject({ iss: CONSUMER_KEY, sub: p.adminUsername, aud: p.url });
   });
 

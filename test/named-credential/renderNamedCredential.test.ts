@@ -6,7 +6,12 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeRendered } from '../../tools/provisioning/render.ts';
 import {
-  EXTERNAL_CREDENTIAL, NAMED_CREDENTIAL, NAMED_CREDENTIAL_PERMSET, principalAccessName, renderLegacyJwtExchange, renderNamedCredential,
+  EXTERNAL_CREDENTIAL,
+  NAMED_CREDENTIAL,
+  NAMED_CREDENTIAL_PERMSET,
+  principalAccessName,
+  renderLegacyJwtExchange,
+  renderNamedCredential,
 } from '../../tools/provisioning/renderNamedCredential.ts';
 
 /** A's Named Credential metadata: what SDR reads it as, and the exact values the exchange depends on. */
@@ -30,7 +35,10 @@ async function componentsOf(files: Record<string, string>): Promise<string[]> {
     .sort();
 }
 
-const parser = new XMLParser({ isArray: (name) => ['externalCredentialParameters', 'namedCredentialParameters', 'externalCredentialPrincipalAccesses'].includes(name), parseTagValue: false });
+const parser = new XMLParser({
+  isArray: (name) => ['externalCredentialParameters', 'namedCredentialParameters', 'externalCredentialPrincipalAccesses'].includes(name),
+  parseTagValue: false,
+});
 const parse = (xml: string) => parser.parse(xml) as Record<string, Record<string, unknown>>;
 const fileOf = (files: Record<string, string>, folder: string) => Object.entries(files).find(([p]) => p.includes(`/${folder}/`))![1];
 

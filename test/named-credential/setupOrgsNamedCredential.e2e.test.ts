@@ -17,7 +17,10 @@ let world: Isolated;
 const cli = (command: string, args: string[] = []) => world.cli(command, args);
 
 async function filesUnder(dir: string): Promise<string[]> {
-  return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name).slice(dir.length + 1)).sort();
+  return (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
+    .sort();
 }
 
 beforeAll(async () => {
@@ -34,7 +37,11 @@ describe('setup:orgs --auth named-credential on the local platform', () => {
     const r = await cli('setupOrgs', ['--local', '--auth', 'named-credential']);
     expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
     expect(r.json.result!.verify.ok).toBe(true);
-    expect(r.json.result!.verify.legs.map((l: { name: string; ok: boolean }) => `${l.name}:${l.ok}`)).toEqual(['token:true', 'callout:true', 'data match:true']);
+    expect(r.json.result!.verify.legs.map((l: { name: string; ok: boolean }) => `${l.name}:${l.ok}`)).toEqual([
+      'token:true',
+      'callout:true',
+      'data match:true',
+    ]);
     expect(r.json.result!.verify.legs[0].detail).toBe('callout:Org_B');
     expect(r.json.result!.verify.accounts.length).toBeGreaterThan(0);
 
@@ -45,18 +52,25 @@ describe('setup:orgs --auth named-credential on the local platform', () => {
       'main/default/namedCredentials/Org_B.namedCredential-meta.xml',
       'main/default/permissionsets/Org_B_Named_Credential_Access.permissionset-meta.xml',
     ]);
-    expect(await readFile(join(consumer, 'main/default/customMetadata/Org_B_Connection.Default.md-meta.xml'), 'utf8')).toContain('<value xsi:type="xsd:string">Org_B</value>');
+    expect(await readFile(join(consumer, 'main/default/customMetadata/Org_B_Connection.Default.md-meta.xml'), 'utf8')).toContain(
+      '<value xsi:type="xsd:string">Org_B</value>',
+    );
     const state = JSON.parse(await readFile(join(world.work, 'setup-state.json'), 'utf8'));
     expect(state.auth).toBe('named-credential');
   }, 240_000);
 
   // Same world, one more command: Org A now also calls the reference external service with a JWT the
   // platform mints (protocol JWT), and the service verifies it.
-  it('setup:orgs --external-service starts the service, deploys A\'s JWT credential and verifies the call', async () => {
+  it("setup:orgs --external-service starts the service, deploys A's JWT credential and verifies the call", async () => {
     const r = await cli('setupOrgs', ['--local', '--auth', 'named-credential', '--external-service']);
     expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
     const e = r.json.result!.externalService;
-    expect(e).toMatchObject({ mode: 'local', subject: r.json.result!.consumer.username, audience: e.url, certificateName: 'OrgA_JWT_Signing' });
+    expect(e).toMatchObject({
+      mode: 'local',
+      subject: r.json.result!.consumer.username,
+      audience: e.url,
+      certificateName: 'OrgA_JWT_Signing',
+    });
     expect(e.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(e.verified).toMatchObject({ users: 3, callerSubject: r.json.result!.consumer.username });
     expect(await filesUnder(join(world.work, 'rendered', 'external-service'))).toEqual([
@@ -102,12 +116,16 @@ describe('setup:orgs --auth named-credential on the local platform', () => {
     // Taken away through A's own API, from the test's process (no sf start).
     const state = JSON.parse(await readFile(join(world.work, 'setup-state.json'), 'utf8'));
     const a = await world.connect(state.consumer);
-    const q = await a.query<{ Id: string }>("SELECT Id FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Org_B_Named_Credential_Access'");
+    const q = await a.query<{ Id: string }>(
+      "SELECT Id FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Org_B_Named_Credential_Access'",
+    );
     expect(q.records).toHaveLength(1);
     expect(await a.sobject('PermissionSetAssignment').destroy(q.records[0]!.Id)).toMatchObject({ success: true });
     const v = await cli('verify');
     expect(v.exitCode).not.toBe(0);
-    expect(v.json.message).toContain('The callout couldn\'t access the endpoint. You might not have the required permissions, or the named credential "Org_B" might not exist.');
+    expect(v.json.message).toContain(
+      'The callout couldn\'t access the endpoint. You might not have the required permissions, or the named credential "Org_B" might not exist.',
+    );
     expect(v.json.actions?.join('\n')).toContain('principal access');
   }, 240_000);
 });

@@ -24,10 +24,22 @@ function orgB(accepts: (audience: string, attempt: number) => string | true) {
 describe('audienceCandidates', () => {
   it("tries B's My Domain first, then test.salesforce.com for sandboxes and scratch orgs, login.salesforce.com for production", () => {
     expect(audienceCandidates(`${MY_DOMAIN}/`, { IsSandbox: true })).toEqual([MY_DOMAIN, 'https://test.salesforce.com']);
-    expect(audienceCandidates(MY_DOMAIN, { IsSandbox: false, OrganizationType: 'Developer Edition', TrialExpirationDate: '2026-12-31T00:00:00.000+0000' })).toEqual([MY_DOMAIN, 'https://test.salesforce.com']);
+    expect(
+      audienceCandidates(MY_DOMAIN, {
+        IsSandbox: false,
+        OrganizationType: 'Developer Edition',
+        TrialExpirationDate: '2026-12-31T00:00:00.000+0000',
+      }),
+    ).toEqual([MY_DOMAIN, 'https://test.salesforce.com']);
     expect(audienceCandidates(MY_DOMAIN, { IsSandbox: false }, true)).toEqual([MY_DOMAIN, 'https://test.salesforce.com']);
-    expect(audienceCandidates(MY_DOMAIN, { IsSandbox: false, OrganizationType: 'Developer Edition', TrialExpirationDate: null })).toEqual([MY_DOMAIN, 'https://login.salesforce.com']);
-    expect(audienceCandidates(MY_DOMAIN, { IsSandbox: false, OrganizationType: 'Enterprise Edition' })).toEqual([MY_DOMAIN, 'https://login.salesforce.com']);
+    expect(audienceCandidates(MY_DOMAIN, { IsSandbox: false, OrganizationType: 'Developer Edition', TrialExpirationDate: null })).toEqual([
+      MY_DOMAIN,
+      'https://login.salesforce.com',
+    ]);
+    expect(audienceCandidates(MY_DOMAIN, { IsSandbox: false, OrganizationType: 'Enterprise Edition' })).toEqual([
+      MY_DOMAIN,
+      'https://login.salesforce.com',
+    ]);
   });
 });
 
@@ -42,7 +54,11 @@ describe('discoverAudience', () => {
   it("moves on from 'audience is invalid' to the next candidate and records it (it was final before)", async () => {
     const b = orgB((aud) => (aud === 'https://test.salesforce.com' ? true : AUDIENCE_INVALID));
     const found = await discoverAudience('orga', [MY_DOMAIN, 'https://test.salesforce.com'], 1_000, () => {}, b.ask, 1);
-    expect(found).toMatchObject({ audience: 'https://test.salesforce.com', attempts: 2, answers: [{ audience: MY_DOMAIN, answer: AUDIENCE_INVALID }] });
+    expect(found).toMatchObject({
+      audience: 'https://test.salesforce.com',
+      attempts: 2,
+      answers: [{ audience: MY_DOMAIN, answer: AUDIENCE_INVALID }],
+    });
   });
 
   it('waits through propagation, trying every candidate each round, and drops the one B calls invalid', async () => {
@@ -52,13 +68,18 @@ describe('discoverAudience', () => {
     const found = await discoverAudience('orga', [MY_DOMAIN, 'https://test.salesforce.com'], 5_000, (l) => said.push(l), b.ask, 1);
     expect(found.audience).toBe('https://test.salesforce.com');
     expect(b.asked).toEqual([MY_DOMAIN, 'https://test.salesforce.com', MY_DOMAIN, 'https://test.salesforce.com']);
-    expect(found.refusals).toEqual([{ answer: 'External client app is not installed', count: 2 }, { answer: 'audience is invalid', count: 1 }]);
+    expect(found.refusals).toEqual([
+      { answer: 'External client app is not installed', count: 2 },
+      { answer: 'audience is invalid', count: 1 },
+    ]);
     expect(said[0]).toContain('retry in');
   });
 
-  it('fails at once with each candidate\'s answer when every refusal is final', async () => {
+  it("fails at once with each candidate's answer when every refusal is final", async () => {
     const b = orgB((aud) => (aud === MY_DOMAIN ? AUDIENCE_INVALID : BAD_SIGNATURE));
-    const failure = await discoverAudience('orga', [MY_DOMAIN, 'https://login.salesforce.com'], 60_000, () => {}, b.ask, 1).catch((e: Error) => e);
+    const failure = await discoverAudience('orga', [MY_DOMAIN, 'https://login.salesforce.com'], 60_000, () => {}, b.ask, 1).catch(
+      (e: Error) => e,
+    );
     expect(failure).toMatchObject({ name: 'TokenRequestFailed' });
     expect((failure as Error).message).toContain(`aud=${MY_DOMAIN}: ${AUDIENCE_INVALID}`);
     expect((failure as Error).message).toContain(`aud=https://login.salesforce.com: ${BAD_SIGNATURE}`);
@@ -67,7 +88,9 @@ describe('discoverAudience', () => {
 
   it('gives up when the wait is over, naming the last answer of each', async () => {
     const b = orgB(() => APP_NOT_FOUND);
-    const failure = await discoverAudience('orga', [MY_DOMAIN, 'https://test.salesforce.com'], 30, () => {}, b.ask, 20).catch((e: Error) => e);
+    const failure = await discoverAudience('orga', [MY_DOMAIN, 'https://test.salesforce.com'], 30, () => {}, b.ask, 20).catch(
+      (e: Error) => e,
+    );
     expect((failure as Error).message).toMatch(/aud=https:\/\/test\.salesforce\.com: .*not installed/);
   });
 });

@@ -19,20 +19,32 @@ const readState = async () => JSON.parse(await readFile(statePath(), 'utf8')) as
 /** The real sf CLI in this world (its HOME holds the orgs' auth files). */
 async function sf(args: string[]): Promise<{ status: number; result?: any; message?: string }> {
   const child = await execa(join(root, 'node_modules', '.bin', 'sf'), [...args, '--json'], {
-    cwd: root, env: { ...world.env, SF_SKIP_NEW_VERSION_CHECK: 'true' }, reject: false, timeout: 280_000,
+    cwd: root,
+    env: { ...world.env, SF_SKIP_NEW_VERSION_CHECK: 'true' },
+    reject: false,
+    timeout: 280_000,
   });
   return JSON.parse(child.stdout) as { status: number; result?: any; message?: string };
 }
 
 async function audienceOnA(alias: string): Promise<string | null> {
-  const q = await sf(['data', 'query', '--query', "SELECT Audience__c FROM Org_B_Connection__mdt WHERE DeveloperName = 'Default'", '--target-org', alias]);
+  const q = await sf([
+    'data',
+    'query',
+    '--query',
+    "SELECT Audience__c FROM Org_B_Connection__mdt WHERE DeveloperName = 'Default'",
+    '--target-org',
+    alias,
+  ]);
   return q.result.records[0].Audience__c;
 }
 
 /** `sf apex run test … --test-level RunLocalTests`, as the workflow's "Apex tests in both orgs" step runs it. */
 async function runLocalTests(alias: string) {
   const run = await sf(['apex', 'run', 'test', '--target-org', alias, '--test-level', 'RunLocalTests', '--wait', '10']);
-  const failures = (run.result?.tests ?? []).filter((t: { Outcome: string }) => t.Outcome !== 'Pass').map((t: { FullName: string; Message: string }) => `${t.FullName}: ${t.Message}`);
+  const failures = (run.result?.tests ?? [])
+    .filter((t: { Outcome: string }) => t.Outcome !== 'Pass')
+    .map((t: { FullName: string; Message: string }) => `${t.FullName}: ${t.Message}`);
   return { run, failures };
 }
 
@@ -90,13 +102,25 @@ describe("both orgs' Apex tests pass where admins and CI run them", { timeout: 3
 });
 
 describe('configure for an Org A without Platform Cache capacity', { timeout: 300_000 }, () => {
-  it('deploys A without the token partition, verifies, says so, and A\'s own tests still pass', async () => {
+  it("deploys A without the token partition, verifies, says so, and A's own tests still pass", async () => {
     // A Developer Edition scratch org without the PlatformCache feature has 0 MB (Apex Developer Guide, "Platform Cache Limits").
     const definition = join(world.base, 'no-cache-def.json');
     const def = JSON.parse(await readFile(join(root, 'config', 'consumer-scratch-def.json'), 'utf8')) as { features: string[] };
     def.features = def.features.filter((f) => f !== 'PlatformCache');
     await writeFile(definition, JSON.stringify(def));
-    const created = await sf(['org', 'create', 'scratch', '--definition-file', definition, '--alias', 'orga-nocache', '--target-dev-hub', 'local-devhub', '--wait', '5']);
+    const created = await sf([
+      'org',
+      'create',
+      'scratch',
+      '--definition-file',
+      definition,
+      '--alias',
+      'orga-nocache',
+      '--target-dev-hub',
+      'local-devhub',
+      '--wait',
+      '5',
+    ]);
     expect(created.status, JSON.stringify(created)).toBe(0);
 
     const run = await cli('configure', ['--provider-org', 'orgb-provider', '--consumer-org', 'orga-nocache']);

@@ -88,7 +88,10 @@ export async function isolatedWorld(prefix: string, worldEnv: Record<string, str
       if (!hub) throw new Error(`no local platform in ${platform.home}`);
       const claims = { iss: hub.clientId, sub: org.username, aud: org.instanceUrl, exp: Math.floor(Date.now() / 1000) + 120 };
       const input = [{ alg: 'RS256' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.');
-      const assertion = `${input}.${createSign('RSA-SHA256').update(input).sign(await readFile(hub.keyPath, 'utf8')).toString('base64url')}`;
+      const assertion = `${input}.${createSign('RSA-SHA256')
+        .update(input)
+        .sign(await readFile(hub.keyPath, 'utf8'))
+        .toString('base64url')}`;
       const response = await fetch(`${org.instanceUrl}/services/oauth2/token`, {
         method: 'POST',
         body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
@@ -96,7 +99,9 @@ export async function isolatedWorld(prefix: string, worldEnv: Record<string, str
       const token = (await response.json()) as { access_token?: string };
       if (!token.access_token) throw new Error(`JWT login to ${org.instanceUrl} as ${org.username} failed: ${JSON.stringify(token)}`);
       const { AuthInfo, Connection } = await import('@salesforce/core');
-      const authInfo = await AuthInfo.create({ accessTokenOptions: { accessToken: token.access_token, instanceUrl: org.instanceUrl, loginUrl: org.instanceUrl } });
+      const authInfo = await AuthInfo.create({
+        accessTokenOptions: { accessToken: token.access_token, instanceUrl: org.instanceUrl, loginUrl: org.instanceUrl },
+      });
       return Connection.create({ authInfo });
     },
     async cleanup() {

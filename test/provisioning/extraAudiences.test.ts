@@ -8,7 +8,13 @@ const AUDIENCE_INVALID = 'Jwt.TokenException: invalid_grant: audience is invalid
 const TEST_HOST = 'https://test.salesforce.com';
 
 const provider = (n: number): ExtraProvider => ({
-  org: { alias: `orgb-${n}`, username: `admin@orgb${n}.local`, orgId: `00D00000000000${n}`, instanceUrl: `https://orgb${n}.my.salesforce.com`, loginUrl: `https://orgb${n}.my.salesforce.com` },
+  org: {
+    alias: `orgb-${n}`,
+    username: `admin@orgb${n}.local`,
+    orgId: `00D00000000000${n}`,
+    instanceUrl: `https://orgb${n}.my.salesforce.com`,
+    loginUrl: `https://orgb${n}.my.salesforce.com`,
+  },
   app: { kind: 'eca', name: 'OrgA_Reader', consumerKey: `key${n}` },
   integrationUsername: `integration@orgb${n}.local`,
 });
@@ -46,7 +52,10 @@ describe('discoverExtraAudiences', () => {
     const kind = async () => ({ IsSandbox: false, OrganizationType: 'Developer Edition', TrialExpirationDate: '2026-12-31' });
     const r = await discoverExtraAudiences(ctxWith(extras), 1_000, s.ask, kind);
     expect(r.changed).toBe(true);
-    expect(extras[0]!.audience).toEqual({ value: TEST_HOST, refused: [{ audience: 'https://orgb2.my.salesforce.com', answer: AUDIENCE_INVALID }] });
+    expect(extras[0]!.audience).toEqual({
+      value: TEST_HOST,
+      refused: [{ audience: 'https://orgb2.my.salesforce.com', answer: AUDIENCE_INVALID }],
+    });
     expect(extras[1]!.audience).toEqual({ value: 'https://orgb3.my.salesforce.com', refused: [] });
     expect(s.asked.map((a) => a.record)).not.toContain('DEFAULT_CONNECTION');
     expect(s.asked.filter((a) => a.record === 'Provider_2').map((a) => a.audience)).toEqual(['https://orgb2.my.salesforce.com', TEST_HOST]);
@@ -57,8 +66,10 @@ describe('discoverExtraAudiences', () => {
     expect(again.changed).toBe(false);
   });
 
-  it('fails with every candidate\'s answer when a source org takes none', async () => {
+  it("fails with every candidate's answer when a source org takes none", async () => {
     const ask = async (): Promise<ApexRunResult> => ({ success: false, compiled: true, exceptionMessage: AUDIENCE_INVALID });
-    await expect(discoverExtraAudiences(ctxWith([provider(2)]), 1_000, ask, async () => ({ IsSandbox: true }))).rejects.toThrow(/aud=https:\/\/orgb2\.my\.salesforce\.com: .*audience is invalid/);
+    await expect(discoverExtraAudiences(ctxWith([provider(2)]), 1_000, ask, async () => ({ IsSandbox: true }))).rejects.toThrow(
+      /aud=https:\/\/orgb2\.my\.salesforce\.com: .*audience is invalid/,
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { existingApp, type AppOps } from '../../tools/provisioning/providerApp.ts';
 
-const settingsFile = (key: string) => new Map([['OrgA_Account_Reader_glbloauth.ecaGlblOauth-meta.xml', Buffer.from(`<ExtlClntAppGlobalOauthSettings><consumerKey>${key}</consumerKey></ExtlClntAppGlobalOauthSettings>`)]]);
+const settingsFile = (key: string) =>
+  new Map([
+    [
+      'OrgA_Account_Reader_glbloauth.ecaGlblOauth-meta.xml',
+      Buffer.from(`<ExtlClntAppGlobalOauthSettings><consumerKey>${key}</consumerKey></ExtlClntAppGlobalOauthSettings>`),
+    ],
+  ]);
 
 function ops(list: AppOps['list'], retrieve: AppOps['retrieve'] = async () => new Map()) {
   const calls: string[] = [];
@@ -25,14 +31,20 @@ describe("B's app existence", () => {
   });
 
   it('finds the app by listing and reads its key when B shows it', async () => {
-    const shown = ops(async () => ['OrgA_Account_Reader'], async () => settingsFile('3MVGkey'));
+    const shown = ops(
+      async () => ['OrgA_Account_Reader'],
+      async () => settingsFile('3MVGkey'),
+    );
     expect(await existingApp('orgb', 'eca', shown.ops)).toEqual({ exists: true, consumerKey: '3MVGkey' });
   });
 
   it('keeps "exists" when the key cannot be read (no access to consumer secrets)', async () => {
-    const hidden = ops(async () => ['OrgA_Account_Reader'], async () => {
-      throw new Error('INSUFFICIENT_ACCESS: Allow Access to OAuth Consumer Secrets via Metadata API');
-    });
+    const hidden = ops(
+      async () => ['OrgA_Account_Reader'],
+      async () => {
+        throw new Error('INSUFFICIENT_ACCESS: Allow Access to OAuth Consumer Secrets via Metadata API');
+      },
+    );
     expect(await existingApp('orgb', 'eca', hidden.ops)).toEqual({ exists: true });
   });
 
@@ -40,7 +52,10 @@ describe("B's app existence", () => {
     const broken = ops(async () => {
       throw new Error('INVALID_SESSION_ID: Session expired or invalid');
     });
-    await expect(existingApp('orgb', 'eca', broken.ops)).rejects.toMatchObject({ name: 'AppCheckFailed', message: expect.stringContaining('INVALID_SESSION_ID') });
+    await expect(existingApp('orgb', 'eca', broken.ops)).rejects.toMatchObject({
+      name: 'AppCheckFailed',
+      message: expect.stringContaining('INVALID_SESSION_ID'),
+    });
     expect(broken.calls).toEqual(['list ExternalClientApplication']);
   });
 });

@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { ComponentSet } from '@salesforce/source-deploy-retrieve';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  renderConnectedApp, renderConsumerConfig, renderExternalClientApp, writeRendered,
-} from '../../tools/provisioning/render.ts';
+import { renderConnectedApp, renderConsumerConfig, renderExternalClientApp, writeRendered } from '../../tools/provisioning/render.ts';
 
 const pem = '-----BEGIN CERTIFICATE-----\nMIIB&<>\n-----END CERTIFICATE-----';
-const appInput = { certificatePem: pem, consumerKey: '3MVGabc123', contactEmail: 'a@example.com', permissionSet: 'Account_Retriever_Integration' };
+const appInput = {
+  certificatePem: pem,
+  consumerKey: '3MVGabc123',
+  contactEmail: 'a@example.com',
+  permissionSet: 'Account_Retriever_Integration',
+};
 const dirs: string[] = [];
 const tempDir = async () => {
   const d = await mkdtemp(join(tmpdir(), 'render-'));
@@ -78,8 +81,17 @@ describe('render', () => {
     const record = Object.entries(local).find(([p]) => p.endsWith('.md-meta.xml'))![1];
     expect(XMLValidator.validate(record)).toBe(true);
     expect(record).toMatch(/<field>Named_Credential__c<\/field>\s*<value xsi:nil="true"\/>/);
-    expect(record, 'no audience found yet: Jwt falls back to Login_Url__c').toMatch(/<field>Audience__c<\/field>\s*<value xsi:nil="true"\/>/);
-    const found = renderConsumerConfig({ loginUrl: 'https://b.my.salesforce.com', audience: 'https://test.salesforce.com', instanceUrl: 'https://b.my.salesforce.com', consumerKey: 'k', username: 'u', certificateName: 'c' });
+    expect(record, 'no audience found yet: Jwt falls back to Login_Url__c').toMatch(
+      /<field>Audience__c<\/field>\s*<value xsi:nil="true"\/>/,
+    );
+    const found = renderConsumerConfig({
+      loginUrl: 'https://b.my.salesforce.com',
+      audience: 'https://test.salesforce.com',
+      instanceUrl: 'https://b.my.salesforce.com',
+      consumerKey: 'k',
+      username: 'u',
+      certificateName: 'c',
+    });
     const foundRecord = Object.entries(found).find(([p]) => p.endsWith('.md-meta.xml'))![1];
     expect(foundRecord).toMatch(/<field>Audience__c<\/field>\s*<value xsi:type="xsd:string">https:\/\/test\.salesforce\.com<\/value>/);
     // The audience is only a claim: A never calls it, so it gets no remote site.

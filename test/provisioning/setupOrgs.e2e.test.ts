@@ -14,7 +14,13 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyMaterial } from '../../tools/certs/index.ts';
 import { API_INTEGRATION_PSL } from '../../tools/provisioning/orgOps.ts';
-import { INTEGRATION_PERMSET, renderConsumerConfig, renderExternalClientApp, writeRendered, type RenderedFiles } from '../../tools/provisioning/render.ts';
+import {
+  INTEGRATION_PERMSET,
+  renderConsumerConfig,
+  renderExternalClientApp,
+  writeRendered,
+  type RenderedFiles,
+} from '../../tools/provisioning/render.ts';
 import type { OrgRef, SetupState } from '../../tools/provisioning/setupState.ts';
 import { isolatedWorld, root, tsx, type Isolated } from './commandHarness.ts';
 
@@ -37,7 +43,10 @@ async function interruptBefore(step: string): Promise<void> {
 /** The real sf CLI in this world (its HOME holds the orgs' auth files). */
 async function sf(args: string[]): Promise<{ status: number; result?: any; message?: string }> {
   const child = await execa(join(root, 'node_modules', '.bin', 'sf'), [...args, '--json'], {
-    cwd: root, env: { ...env, SF_DISABLE_AUTOUPDATE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true' }, reject: false, timeout: 240_000,
+    cwd: root,
+    env: { ...env, SF_DISABLE_AUTOUPDATE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true' },
+    reject: false,
+    timeout: 240_000,
   });
   return JSON.parse(child.stdout) as { status: number; result?: any; message?: string };
 }
@@ -57,7 +66,13 @@ const providerApp = (certificatePem: string) =>
 
 /** A's connection record and remote sites as setup renders them from the state file. */
 const consumerConfig = (state: SetupState, consumerKey = state.app!.consumerKey) =>
-  renderConsumerConfig({ loginUrl: state.provider!.loginUrl, instanceUrl: state.provider!.instanceUrl, consumerKey, username: state.integrationUsername!, certificateName: state.certificate!.name });
+  renderConsumerConfig({
+    loginUrl: state.provider!.loginUrl,
+    instanceUrl: state.provider!.instanceUrl,
+    consumerKey,
+    username: state.integrationUsername!,
+    certificateName: state.certificate!.name,
+  });
 
 async function idOf(conn: Connection, soql: string): Promise<string> {
   const rows = await conn.query<{ Id: string }>(soql);
@@ -78,7 +93,6 @@ afterAll(async () => world.cleanup());
 let first: Record<string, any>;
 
 describe('setup:orgs on the local platform', () => {
-
   it("provisions both orgs from nothing, waits while B's new app propagates (app_not_found, then not approved), and verifies the callout", async () => {
     // The new orgs' copy of the CLI app propagates too: sfdx-core retries their JWT login over 20 s instead of 300 s.
     const run = await cli('setupOrgs', [], { SFDX_JWT_AUTH_RETRY_TIMEOUT: '20' });
@@ -90,11 +104,16 @@ describe('setup:orgs on the local platform', () => {
     // test.salesforce.com as audience, which this platform's External Client App refuses (my-domain policy).
     expect(first.tokenWait).toEqual({
       attempts: 5,
-      refusals: [{ answer: 'External client app is not installed', count: 3 }, { answer: "user hasn't approved this consumer", count: 1 }],
+      refusals: [
+        { answer: 'External client app is not installed', count: 3 },
+        { answer: "user hasn't approved this consumer", count: 1 },
+      ],
     });
     expect((await readState()).audience).toEqual({
       value: first.provider.loginUrl,
-      refused: [{ audience: 'https://test.salesforce.com', answer: expect.stringContaining('External client app is not installed in this org') }],
+      refused: [
+        { audience: 'https://test.salesforce.com', answer: expect.stringContaining('External client app is not installed in this org') },
+      ],
     });
     expect(first.verify.audience).toBe(first.provider.loginUrl);
     expect(first.verify.ok).toBe(true);
@@ -113,10 +132,20 @@ describe('setup:orgs on the local platform', () => {
 
   it("gives B's API-only integration user its permission set license (sf data query)", async () => {
     const state = await readState();
-    const held = await sf(['data', 'query', '--query', 'SELECT Assignee.Username, Assignee.Profile.Name, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign', '--target-org', 'orgb-provider']);
+    const held = await sf([
+      'data',
+      'query',
+      '--query',
+      'SELECT Assignee.Username, Assignee.Profile.Name, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign',
+      '--target-org',
+      'orgb-provider',
+    ]);
     expect(held.result.records).toEqual([
       expect.objectContaining({
-        Assignee: expect.objectContaining({ Username: state.integrationUsername, Profile: expect.objectContaining({ Name: 'Minimum Access - API Only Integrations' }) }),
+        Assignee: expect.objectContaining({
+          Username: state.integrationUsername,
+          Profile: expect.objectContaining({ Name: 'Minimum Access - API Only Integrations' }),
+        }),
         PermissionSetLicense: expect.objectContaining({ DeveloperName: 'SalesforceAPIIntegrationPsl' }),
       }),
     ]);
@@ -128,7 +157,9 @@ describe('setup:orgs on the local platform', () => {
     const verify = await cli('verify');
     expect(verify.json.status, JSON.stringify(verify.json)).toBe(0);
     const state = await readState();
-    const certificates = await (await world.connect(state.consumer!)).tooling.query("SELECT Id FROM Certificate WHERE DeveloperName = 'OrgA_JWT_Signing'");
+    const certificates = await (
+      await world.connect(state.consumer!)
+    ).tooling.query("SELECT Id FROM Certificate WHERE DeveloperName = 'OrgA_JWT_Signing'");
     expect(certificates.records).toHaveLength(1);
   }, 300_000);
 
@@ -160,7 +191,9 @@ describe('setup:orgs on the local platform', () => {
     const order = ['certificate', 'provider', 'consumer', 'token'];
     expect(Object.keys(run.json.result!.timings)).toEqual([...order.slice(order.indexOf(step)), 'verify']);
     expect(run.json.result!.provider.orgId).toBe(first.provider.orgId);
-    expect(run.json.result!.verify.accounts.map((a: { id: string }) => a.id)).toEqual(first.verify.accounts.map((a: { id: string }) => a.id));
+    expect(run.json.result!.verify.accounts.map((a: { id: string }) => a.id)).toEqual(
+      first.verify.accounts.map((a: { id: string }) => a.id),
+    );
   });
 
   it('rejects a bad flag with the fix and touches nothing', async () => {
@@ -192,7 +225,8 @@ describe('verify names the cause of each wiring fault', { timeout: 300_000 }, ()
   it('a missing remote site', async () => {
     const state = await readState();
     const files = consumerConfig(state);
-    for (const path of Object.keys(files)) if (path.includes('remoteSite')) files[path] = files[path].replace('<isActive>true</isActive>', '<isActive>false</isActive>');
+    for (const path of Object.keys(files))
+      if (path.includes('remoteSite')) files[path] = files[path].replace('<isActive>true</isActive>', '<isActive>false</isActive>');
     await deployRendered(state.consumer!, 'fault-site', files);
     const text = await failedVerify();
     expect(text).toContain('Unauthorized endpoint');
@@ -204,26 +238,45 @@ describe('verify names the cause of each wiring fault', { timeout: 300_000 }, ()
     const state = await readState();
     const b = await world.connect(state.provider!);
     const userId = await idOf(b, `SELECT Id FROM User WHERE Username = '${state.integrationUsername}'`);
-    const assignment = await idOf(b, `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND PermissionSet.Name = '${INTEGRATION_PERMSET}'`);
+    const assignment = await idOf(
+      b,
+      `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND PermissionSet.Name = '${INTEGRATION_PERMSET}'`,
+    );
     const license = await idOf(b, `SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${userId}'`);
     await b.sobject('PermissionSetAssignment').destroy(assignment);
     await b.sobject('PermissionSetLicenseAssign').destroy(license);
     const text = await failedVerify();
-    expect(text).toContain(`integration user: ${state.integrationUsername} (Minimum Access - API Only Integrations) lacks the permission set license ${API_INTEGRATION_PSL}`);
+    expect(text).toContain(
+      `integration user: ${state.integrationUsername} (Minimum Access - API Only Integrations) lacks the permission set license ${API_INTEGRATION_PSL}`,
+    );
     // Mended in setup's order: the license first, else B refuses the permission set (docs/salesforce-rules.md#integration-user-license).
-    await b.sobject('PermissionSetLicenseAssign').create({ AssigneeId: userId, PermissionSetLicenseId: await idOf(b, `SELECT Id FROM PermissionSetLicense WHERE DeveloperName = '${API_INTEGRATION_PSL}'`) });
-    await b.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: await idOf(b, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`) });
+    await b.sobject('PermissionSetLicenseAssign').create({
+      AssigneeId: userId,
+      PermissionSetLicenseId: await idOf(b, `SELECT Id FROM PermissionSetLicense WHERE DeveloperName = '${API_INTEGRATION_PSL}'`),
+    });
+    await b
+      .sobject('PermissionSetAssignment')
+      .create({ AssigneeId: userId, PermissionSetId: await idOf(b, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`) });
   });
 
   it('a user the app does not pre-authorize', async () => {
     const state = await readState();
     const b = await world.connect(state.provider!);
     const userId = await idOf(b, `SELECT Id FROM User WHERE Username = '${state.integrationUsername}'`);
-    await b.sobject('PermissionSetAssignment').destroy(await idOf(b, `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND PermissionSet.Name = '${INTEGRATION_PERMSET}'`));
+    await b
+      .sobject('PermissionSetAssignment')
+      .destroy(
+        await idOf(
+          b,
+          `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND PermissionSet.Name = '${INTEGRATION_PERMSET}'`,
+        ),
+      );
     const text = await failedVerify();
     expect(text).toContain("user hasn't approved this consumer");
     expect(text).toContain(`integration user: ${state.integrationUsername} lacks ${INTEGRATION_PERMSET}`);
-    await b.sobject('PermissionSetAssignment').create({ AssigneeId: userId, PermissionSetId: await idOf(b, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`) });
+    await b
+      .sobject('PermissionSetAssignment')
+      .create({ AssigneeId: userId, PermissionSetId: await idOf(b, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`) });
   });
 
   it('a consumer key B does not know', async () => {

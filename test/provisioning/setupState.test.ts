@@ -15,7 +15,10 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 async function refusal(text: string): Promise<ToolError> {
   const path = join(dir, `${Math.random()}.json`);
   await writeFile(path, text);
-  const e = await loadState(path).then(() => undefined, (x: unknown) => x);
+  const e = await loadState(path).then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(ToolError);
   const err = e as ToolError;
   expect(err.message).toContain(path);
@@ -27,7 +30,10 @@ describe('loadState', () => {
   it('a missing file is an empty state; what saveState writes reads back', async () => {
     expect(await loadState(join(dir, 'none.json'))).toEqual(emptyState());
     const path = join(dir, 'ok.json');
-    const state = { ...emptyState(), provider: { alias: 'b', username: 'b@x.test', orgId: '00D', instanceUrl: 'http://x', loginUrl: 'http://x' } };
+    const state = {
+      ...emptyState(),
+      provider: { alias: 'b', username: 'b@x.test', orgId: '00D', instanceUrl: 'http://x', loginUrl: 'http://x' },
+    };
     await saveState(path, state);
     expect(await loadState(path)).toEqual(state);
   });
@@ -43,14 +49,19 @@ describe('loadState', () => {
     const e = await refusal('{"version": 1, "provider": {"username": "b@scratch.test"');
     expect(e.name).toBe('BrokenStateFile');
     expect(e.message).toMatch(/is not valid JSON/);
-    expect(e.actions[0]).toBe('Delete the scratch org it names if you no longer need it: npx sf org delete scratch --target-org b@scratch.test --no-prompt');
+    expect(e.actions[0]).toBe(
+      'Delete the scratch org it names if you no longer need it: npx sf org delete scratch --target-org b@scratch.test --no-prompt',
+    );
   });
 
   it('a file of another shape names the orgs it lists instead of signing up a new pair silently', async () => {
     const e = await refusal(JSON.stringify({ version: 2, orgs: [{ username: 'old-b@scratch.test' }, { username: 'old-a@scratch.test' }] }));
     expect(e.name).toBe('UnknownStateFile');
     expect(e.message).toContain('(version 2, expected 1)');
-    expect(e.actions.slice(0, 2).map((a) => a.split('--target-org ')[1])).toEqual(['old-b@scratch.test --no-prompt', 'old-a@scratch.test --no-prompt']);
+    expect(e.actions.slice(0, 2).map((a) => a.split('--target-org ')[1])).toEqual([
+      'old-b@scratch.test --no-prompt',
+      'old-a@scratch.test --no-prompt',
+    ]);
     await refusal('[]');
     await refusal(JSON.stringify({ version: 1, done: {}, provider: 'b' }));
   });

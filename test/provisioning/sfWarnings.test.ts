@@ -45,14 +45,21 @@ describe('checkSignupAppVariables', () => {
     expect(() => checkSignupAppVariables({ SF_SCRATCH_SIGNUP_CONNECTED_APP: '', SF_SCRATCH_SIGNUP_CALLBACK_URL: '' })).toThrow(
       'SF_SCRATCH_SIGNUP_CONNECTED_APP and SF_SCRATCH_SIGNUP_CALLBACK_URL are set but empty',
     );
-    expect(() => checkSignupAppVariables({ SF_SCRATCH_SIGNUP_CALLBACK_URL: ' ' })).toThrow(/^SF_SCRATCH_SIGNUP_CALLBACK_URL is set but empty/);
+    expect(() => checkSignupAppVariables({ SF_SCRATCH_SIGNUP_CALLBACK_URL: ' ' })).toThrow(
+      /^SF_SCRATCH_SIGNUP_CALLBACK_URL is set but empty/,
+    );
     expect(() => checkSignupAppVariables({})).not.toThrow();
-    expect(() => checkSignupAppVariables({ SF_SCRATCH_SIGNUP_CONNECTED_APP: 'PlatformCLI', SF_SCRATCH_SIGNUP_CALLBACK_URL: 'http://localhost:1717/OauthRedirect' })).not.toThrow();
+    expect(() =>
+      checkSignupAppVariables({
+        SF_SCRATCH_SIGNUP_CONNECTED_APP: 'PlatformCLI',
+        SF_SCRATCH_SIGNUP_CALLBACK_URL: 'http://localhost:1717/OauthRedirect',
+      }),
+    ).not.toThrow();
   });
 });
 
 describe('checkHubKeyFile', () => {
-  it("refuses a hub whose JWT key file is gone, naming it, before any sign-up", () => {
+  it('refuses a hub whose JWT key file is gone, naming it, before any sign-up', () => {
     expect(() => checkHubKeyFile('ci-devhub', '/tmp/runner/devhub.key-that-is-gone')).toThrow(
       'The Dev Hub ci-devhub was logged in with the JWT key /tmp/runner/devhub.key-that-is-gone, which no longer exists',
     );

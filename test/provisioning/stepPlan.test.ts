@@ -54,8 +54,12 @@ describe('planSteps', () => {
   });
 
   it('names the steps of a cycle', () => {
-    const error = planError(() => planSteps([node('hub', [], ['hub']), node('consumer', ['hub', 'audience'], ['consumer']), node('token', ['consumer'], ['audience'])]));
-    expect(error.message).toMatch(/^Steps "(consumer" → "token" → "consumer|token" → "consumer" → "token)" need each other's products: a cycle\.$/);
+    const error = planError(() =>
+      planSteps([node('hub', [], ['hub']), node('consumer', ['hub', 'audience'], ['consumer']), node('token', ['consumer'], ['audience'])]),
+    );
+    expect(error.message).toMatch(
+      /^Steps "(consumer" → "token" → "consumer|token" → "consumer" → "token)" need each other's products: a cycle\.$/,
+    );
   });
 
   it('refuses a product two steps claim, a step named twice, and a step that needs what it makes', () => {
@@ -75,7 +79,13 @@ describe('planSteps', () => {
   });
 });
 
-const org = (alias: string): OrgRef => ({ alias, username: `${alias}@example.com`, orgId: `00D${alias}`, instanceUrl: 'http://127.0.0.1', loginUrl: 'http://127.0.0.1' });
+const org = (alias: string): OrgRef => ({
+  alias,
+  username: `${alias}@example.com`,
+  orgId: `00D${alias}`,
+  instanceUrl: 'http://127.0.0.1',
+  loginUrl: 'http://127.0.0.1',
+});
 const cert = { source: 'org' as const, pem: 'PEM', fingerprintSha256: 'AB:CD', name: 'Cert' };
 
 /** Steps on setup's products that log when they start and end; `gate` holds the certificate until released. */
@@ -84,14 +94,26 @@ function world(fail?: string) {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   const steps: StepSpec[] = [
-    defineStep({ id: 'dev-hub', title: 'Dev Hub', needs: [], produces: ['devHub'], run: async () => ({ products: { devHub: { alias: 'hub', local: false } } }) }),
     defineStep({
-      id: 'orgs', title: 'Orgs', needs: ['devHub'], produces: ['orgs'],
+      id: 'dev-hub',
+      title: 'Dev Hub',
+      needs: [],
+      produces: ['devHub'],
+      run: async () => ({ products: { devHub: { alias: 'hub', local: false } } }),
+    }),
+    defineStep({
+      id: 'orgs',
+      title: 'Orgs',
+      needs: ['devHub'],
+      produces: ['orgs'],
       stillDone: async () => true,
       run: async () => ({ products: { orgs: { provider: org('b'), consumer: org('a') } } }),
     }),
     defineStep({
-      id: 'certificate', title: 'Certificate', needs: ['orgs'], produces: ['certificate'],
+      id: 'certificate',
+      title: 'Certificate',
+      needs: ['orgs'],
+      produces: ['certificate'],
       stillDone: async (_ctx, _input, recorded) => recorded.certificate?.name === 'Cert',
       async run() {
         log.push('certificate started');
@@ -102,10 +124,15 @@ function world(fail?: string) {
       },
     }),
     defineStep({
-      id: 'provider', title: 'Provider', needs: ['orgs', 'certificate', 'integrationUser'], produces: ['app'],
+      id: 'provider',
+      title: 'Provider',
+      needs: ['orgs', 'certificate', 'integrationUser'],
+      produces: ['app'],
       stillDone: async () => true,
       ahead: defineAhead({
-        id: 'provider-user', needs: ['orgs'], produces: ['integrationUser'],
+        id: 'provider-user',
+        needs: ['orgs'],
+        produces: ['integrationUser'],
         async run(_ctx, { orgs }) {
           log.push(`user for ${orgs.provider.alias}`);
           release();
@@ -120,12 +147,29 @@ function world(fail?: string) {
   ];
   const lines: string[] = [];
   const progress: Progress = {
-    start: (t) => lines.push(`… ${t}`), succeed: (t, _ms, d) => lines.push(`✔ ${t}${d ? `: ${d}` : ''}`), skip: (t, d) => lines.push(`• ${t}: ${d}`),
-    fail: (t) => lines.push(`✖ ${t}`), info: (l) => lines.push(l), warn: (l) => lines.push(`Warning: ${l}`),
+    start: (t) => lines.push(`… ${t}`),
+    succeed: (t, _ms, d) => lines.push(`✔ ${t}${d ? `: ${d}` : ''}`),
+    skip: (t, d) => lines.push(`• ${t}: ${d}`),
+    fail: (t) => lines.push(`✖ ${t}`),
+    info: (l) => lines.push(l),
+    warn: (l) => lines.push(`Warning: ${l}`),
   };
   const ctx = (state: SetupState, serial = false): Ctx => ({
-    options: { local: true, cert: 'org', app: 'eca', auth: 'apex-jwt', durationDays: 1, serial, providerAlias: 'b', consumerAlias: 'a', workDir: '/nowhere', progress },
-    state, warnings: [], save: async () => undefined,
+    options: {
+      local: true,
+      cert: 'org',
+      app: 'eca',
+      auth: 'apex-jwt',
+      durationDays: 1,
+      serial,
+      providerAlias: 'b',
+      consumerAlias: 'a',
+      workDir: '/nowhere',
+      progress,
+    },
+    state,
+    warnings: [],
+    save: async () => undefined,
   });
   const guard = <T>(_s: StepSpec, work: Promise<T>) => work;
   return { log, lines, run: (state: SetupState, serial = false) => runSteps(steps, ctx(state, serial), { serial, guard }), release };
@@ -138,7 +182,16 @@ describe('runSteps', () => {
     const report = await w.run(state);
     // The certificate waits until B's user is made: only possible if the two overlap.
     expect(w.log).toEqual(['certificate started', 'user for b', 'certificate ended', 'app trusting AB:CD for user@b']);
-    expect(w.lines).toEqual(['… Dev Hub', '✔ Dev Hub', '… Orgs', '✔ Orgs', '… Certificate', '✔ Certificate: made', '… Provider', '✔ Provider']);
+    expect(w.lines).toEqual([
+      '… Dev Hub',
+      '✔ Dev Hub',
+      '… Orgs',
+      '✔ Orgs',
+      '… Certificate',
+      '✔ Certificate: made',
+      '… Provider',
+      '✔ Provider',
+    ]);
     expect(Object.keys(report.timings)).toEqual(['dev-hub', 'orgs', 'certificate', 'provider']);
     expect(state.integrationUsername).toBe('user@b');
     expect(Object.keys(state.done)).toEqual(['dev-hub', 'orgs', 'certificate', 'provider']);
@@ -166,7 +219,14 @@ describe('runSteps', () => {
     const w2 = world();
     const again = await w2.run(state);
     expect(Object.keys(again.timings)).toEqual(['certificate', 'provider']);
-    expect(w2.lines).toEqual(['• Dev Hub: already done', '• Orgs: already done', '… Certificate', '✔ Certificate: made', '… Provider', '✔ Provider']);
+    expect(w2.lines).toEqual([
+      '• Dev Hub: already done',
+      '• Orgs: already done',
+      '… Certificate',
+      '✔ Certificate: made',
+      '… Provider',
+      '✔ Provider',
+    ]);
     expect(w2.log).toEqual(['certificate started', 'user for b', 'certificate ended', 'app trusting AB:CD for user@b']);
   });
 

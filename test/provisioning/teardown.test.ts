@@ -16,8 +16,20 @@ import { root, tsx } from './commandHarness.ts';
 let base: string;
 let workDir: string;
 const config = () => ({ providerAlias: 'orgb-provider', consumerAlias: 'orga-consumer', workDir });
-const org = (alias: string, orgId: string) => ({ alias, username: `${alias}@example.com`, orgId, instanceUrl: 'https://x.my.salesforce.com', loginUrl: 'https://x.my.salesforce.com' });
-const state: SetupState = { version: 1, devHub: { alias: 'ci-devhub', local: false }, provider: org('orgb-provider', '00D000000000001AAA'), consumer: org('orga-consumer', '00D000000000002AAA'), done: {} };
+const org = (alias: string, orgId: string) => ({
+  alias,
+  username: `${alias}@example.com`,
+  orgId,
+  instanceUrl: 'https://x.my.salesforce.com',
+  loginUrl: 'https://x.my.salesforce.com',
+});
+const state: SetupState = {
+  version: 1,
+  devHub: { alias: 'ci-devhub', local: false },
+  provider: org('orgb-provider', '00D000000000001AAA'),
+  consumer: org('orga-consumer', '00D000000000002AAA'),
+  done: {},
+};
 const named = (name: string, message = name) => Object.assign(new Error(message), { name });
 
 beforeEach(async () => {
@@ -31,14 +43,17 @@ describe('tearDown', () => {
   it('names an org it could not delete with the commands that delete it, keeps the state and fails', async () => {
     await saveState(statePathIn(workDir), state);
     const error = await tearDown(config(), {
-      purge: false, projectRoot: base,
+      purge: false,
+      projectRoot: base,
       deleteOrg: async (alias) => {
         if (alias === 'orgb-provider') throw named('Error', "ENOENT: no such file or directory, open '/tmp/runner/devhub.key'");
       },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolError);
     expect((error as ToolError).name).toBe('ScratchOrgsLeft');
-    expect((error as ToolError).message).toContain("orgb-provider (orgb-provider@example.com): ENOENT: no such file or directory, open '/tmp/runner/devhub.key'");
+    expect((error as ToolError).message).toContain(
+      "orgb-provider (orgb-provider@example.com): ENOENT: no such file or directory, open '/tmp/runner/devhub.key'",
+    );
     expect((error as ToolError).actions).toEqual([
       'sf org delete scratch --target-org orgb-provider@example.com --no-prompt',
       'sf data delete record --sobject ActiveScratchOrg --where "ScratchOrg=00D000000000001" --target-org ci-devhub',
@@ -57,9 +72,12 @@ describe('tearDown', () => {
 
   it('takes an org the hub no longer has (expired, deleted) or one never created as gone, and removes the work folder', async () => {
     const result = await tearDown(config(), {
-      purge: false, projectRoot: base,
+      purge: false,
+      projectRoot: base,
       deleteOrg: async (alias) => {
-        throw alias === 'orgb-provider' ? named('ScratchOrgNotFound', 'Attempting to delete an expired or deleted org') : named('NamedOrgNotFoundError');
+        throw alias === 'orgb-provider'
+          ? named('ScratchOrgNotFound', 'Attempting to delete an expired or deleted org')
+          : named('NamedOrgNotFoundError');
       },
     });
     expect(result).toEqual({ deleted: [], absent: ['orgb-provider', 'orga-consumer'], removed: [workDir] });
@@ -70,12 +88,19 @@ describe('tearDown', () => {
 describe('npm run teardown', () => {
   it('exits 1 and names both orgs when the state records orgs this machine has no auth for', async () => {
     await saveState(statePathIn(workDir), state);
-    const env = { HOME: join(base, 'home'), ORG_A_TO_B_WORKDIR: workDir, SF_DISABLE_TELEMETRY: 'true', SF_USE_GENERIC_UNIX_KEYCHAIN: 'true' };
+    const env = {
+      HOME: join(base, 'home'),
+      ORG_A_TO_B_WORKDIR: workDir,
+      SF_DISABLE_TELEMETRY: 'true',
+      SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    };
     await mkdir(env.HOME);
     const child = await execa(tsx, [join(root, 'tools', 'cli', 'teardown.ts')], { cwd: root, env, reject: false });
     expect(child.exitCode).toBe(1);
     expect(child.stderr).toContain('Error (ScratchOrgsLeft): 2 scratch org(s) could not be deleted');
     expect(child.stderr).toContain('Try this: sf org delete scratch --target-org orga-consumer@example.com --no-prompt');
-    expect(child.stderr).toContain('Try this: sf data delete record --sobject ActiveScratchOrg --where "ScratchOrg=00D000000000002" --target-org ci-devhub');
+    expect(child.stderr).toContain(
+      'Try this: sf data delete record --sobject ActiveScratchOrg --where "ScratchOrg=00D000000000002" --target-org ci-devhub',
+    );
   });
 });

@@ -10,7 +10,9 @@ describe("A's token cache plan", () => {
 
   it('goes without when A has no room, naming the refusal', async () => {
     const plan = await planTokenCache('orga', async () => {
-      throw new Error("Deploy to orga failed: PlatformCachePartition OrgBTokens: The total allocated capacity (1 MB) exceeds the org's available Platform Cache capacity (0 MB).");
+      throw new Error(
+        "Deploy to orga failed: PlatformCachePartition OrgBTokens: The total allocated capacity (1 MB) exceeds the org's available Platform Cache capacity (0 MB).",
+      );
     });
     expect(plan.partition).toBe(false);
     expect(plan.detail).toContain('(0 MB)');
@@ -19,8 +21,10 @@ describe("A's token cache plan", () => {
   });
 
   it('does not read any other failure as "no room"', async () => {
-    await expect(planTokenCache('orga', async () => {
-      throw new Error('INVALID_SESSION_ID: Session expired or invalid');
-    })).rejects.toThrow('INVALID_SESSION_ID');
+    await expect(
+      planTokenCache('orga', async () => {
+        throw new Error('INVALID_SESSION_ID: Session expired or invalid');
+      }),
+    ).rejects.toThrow('INVALID_SESSION_ID');
   });
 });

@@ -42,7 +42,9 @@ describe('diagnoseTokenError', () => {
 
 describe('diagnoseCalloutError', () => {
   it('names the endpoint that lacks a remote site', () => {
-    const d = diagnoseCalloutError('System.CalloutException: Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = http://127.0.0.1:6102/services/apexrest/AccountRetriever');
+    const d = diagnoseCalloutError(
+      'System.CalloutException: Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = http://127.0.0.1:6102/services/apexrest/AccountRetriever',
+    );
     expect(d?.cause).toContain('http://127.0.0.1:6102/services/apexrest/AccountRetriever');
   });
 });
@@ -61,10 +63,20 @@ describe('waitForToken', () => {
 
   it("retries app_not_found, then not approved, as propagation while the audience is B's My Domain", async () => {
     const said: string[] = [];
-    const wait = await waitForToken('orga', 5_000, (l) => said.push(l), 'https://orgb.my.salesforce.com', answers(APP_NOT_FOUND, APP_NOT_FOUND, NOT_APPROVED), 10);
+    const wait = await waitForToken(
+      'orga',
+      5_000,
+      (l) => said.push(l),
+      'https://orgb.my.salesforce.com',
+      answers(APP_NOT_FOUND, APP_NOT_FOUND, NOT_APPROVED),
+      10,
+    );
     expect(wait).toEqual({
       attempts: 4,
-      refusals: [{ answer: 'External client app is not installed', count: 2 }, { answer: "user hasn't approved this consumer", count: 1 }],
+      refusals: [
+        { answer: 'External client app is not installed', count: 2 },
+        { answer: "user hasn't approved this consumer", count: 1 },
+      ],
     });
     expect(said).toEqual([
       expect.stringContaining('External client app is not installed'),
@@ -74,7 +86,9 @@ describe('waitForToken', () => {
   });
 
   it('stops at once on app_not_found when the audience is login.salesforce.com, naming the fix', async () => {
-    const failure = await waitForToken('orga', 5_000, () => {}, 'https://login.salesforce.com', answers(APP_NOT_FOUND), 10).catch((e: Error & { actions?: string[] }) => e);
+    const failure = await waitForToken('orga', 5_000, () => {}, 'https://login.salesforce.com', answers(APP_NOT_FOUND), 10).catch(
+      (e: Error & { actions?: string[] }) => e,
+    );
     expect(failure).toMatchObject({ name: 'TokenRequestFailed' });
     expect((failure as { actions: string[] }).actions.join('\n')).toContain("B's My Domain URL for Login_Url__c");
   });

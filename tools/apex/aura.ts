@@ -19,12 +19,15 @@ export async function runAuraAction(host: ApexHost, request: AuraActionRequest):
   const cls = program.classes.get(request.className.toLowerCase());
   // Only `public` or `global` `static` @AuraEnabled methods of classes that are not tests (LWC Developer Guide,
   // "Expose Apex Methods to Lightning Web Components": "the method must be static and either global or public").
-  const exposed = (m: MethodDef) => m.isStatic && !!annotation(m, 'auraenabled') && m.modifiers.some((x) => x === 'public' || x === 'global');
+  const exposed = (m: MethodDef) =>
+    m.isStatic && !!annotation(m, 'auraenabled') && m.modifiers.some((x) => x === 'public' || x === 'global');
   const method = cls && !inTestClass(cls) ? cls.methods.get(request.methodName.toLowerCase())?.find(exposed) : undefined;
   // Unverified: Salesforce's exact text for an unknown, private or test method (deploy normally rejects such an import first).
-  if (!cls || !method) return auraFailed(`No @AuraEnabled static method ${request.methodName} on the Apex class ${request.className} in this org.`);
+  if (!cls || !method)
+    return auraFailed(`No @AuraEnabled static method ${request.methodName} on the Apex class ${request.className} in this org.`);
   // Unverified: the wording Lightning shows (field reports quote it; Apex REST says "named: X").
-  if (host.canAccessClass && !(await host.canAccessClass(cls.name))) return auraFailed(`You do not have access to the Apex class named '${cls.name}'.`);
+  if (host.canAccessClass && !(await host.canAccessClass(cls.name)))
+    return auraFailed(`You do not have access to the Apex class named '${cls.name}'.`);
   const cacheable = auraFlag(method, 'cacheable');
   if (request.cacheable && !cacheable) {
     return auraFailed(`Apex methods that are to be cached must be marked as @AuraEnabled(cacheable=true)`);

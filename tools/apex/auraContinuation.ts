@@ -13,7 +13,14 @@ import type { RunnableProgram as Program } from './model/program.ts';
 import type { ClassDef, MethodDef } from './model/classModel.ts';
 import type { NObj } from './lib/registry.ts';
 import { auraFailed, auraFlag, auraTransaction, type AuraActionResult } from './auraTransaction.ts';
-import { callbackArgs, continuationRequests, findCallback, MAX_CONTINUATION_TIMEOUT_SECONDS, setContinuationResponses, timeoutMessage } from './lib/continuation.ts';
+import {
+  callbackArgs,
+  continuationRequests,
+  findCallback,
+  MAX_CONTINUATION_TIMEOUT_SECONDS,
+  setContinuationResponses,
+  timeoutMessage,
+} from './lib/continuation.ts';
 import { newResponse } from './lib/web.ts';
 import { Dec } from './run/values.ts';
 
@@ -52,8 +59,10 @@ async function send(host: ApexHost, req: NObj, timeoutMs: number): Promise<NObj>
     return res;
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') return failedResponse(2000, `No response within the Continuation's timeout (${timeoutMs / 1000} s): ${endpoint}`);
-    if (err.message === 'fetch failed') return failedResponse(2001, `Connection failure: ${endpoint}${err.cause?.code ? ` (${err.cause.code})` : ''}`);
+    if (err.name === 'TimeoutError' || err.name === 'AbortError')
+      return failedResponse(2000, `No response within the Continuation's timeout (${timeoutMs / 1000} s): ${endpoint}`);
+    if (err.message === 'fetch failed')
+      return failedResponse(2001, `Connection failure: ${endpoint}${err.cause?.code ? ` (${err.cause.code})` : ''}`);
     // Unauthorized endpoint (no Remote Site Setting), an unknown Named Credential …: the host's message.
     return failedResponse(2002, err.message);
   }
@@ -61,32 +70,57 @@ async function send(host: ApexHost, req: NObj, timeoutMs: number): Promise<NObj>
 
 /** Sends every request of the Continuation at once; the responses by label. */
 export async function sendContinuation(host: ApexHost, c: NObj): Promise<Map<string, NObj>> {
-  const seconds = Number(c.get<unknown>('timeout') instanceof Dec ? (c.get<Dec>('timeout')).n : c.get('timeout'));
+  const seconds = Number(c.get<unknown>('timeout') instanceof Dec ? c.get<Dec>('timeout').n : c.get('timeout'));
   const timeoutMs = Math.min(Math.max(seconds, 1), MAX_CONTINUATION_TIMEOUT_SECONDS) * 1000;
   const entries = [...continuationRequests(c)];
   const responses = await Promise.all(entries.map(([, req]) => send(host, req, timeoutMs)));
   return new Map(entries.map(([label], i) => [label, responses[i]]));
 }
 
-export async function runContinuation(host: ApexHost, program: Program, cls: ClassDef, start: MethodDef, first: NObj): Promise<AuraActionResult> {
+export async function runContinuation(
+  host: ApexHost,
+  program: Program,
+  cls: ClassDef,
+  start: MethodDef,
+  first: NObj,
+): Promise<AuraActionResult> {
   // Unverified wordings below are ours; each names the fix.
-  if (!auraFlag(start, 'continuation')) return auraFailed(`${cls.name}.${start.name} returned a Continuation: annotate it @AuraEnabled(continuation=true)`);
+  if (!auraFlag(start, 'continuation'))
+    return auraFailed(`${cls.name}.${start.name} returned a Continuation: annotate it @AuraEnabled(continuation=true)`);
   let returnedBy = start;
   let current = first;
   for (let chain = 1; ; chain++) {
     const seconds = Number(current.get<unknown>('timeout') instanceof Dec ? current.get<Dec>('timeout').n : current.get('timeout'));
-    if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_CONTINUATION_TIMEOUT_SECONDS) return auraFailed(timeoutMessage(current.get('timeout')), 'System.CalloutException');
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_CONTINUATION_TIMEOUT_SECONDS)
+      return auraFailed(timeoutMessage(current.get('timeout')), 'System.CalloutException');
     const name = current.get<string | null>('continuationMethod');
-    if (!name) return auraFailed(`The Continuation returned by ${cls.name}.${returnedBy.name} has no continuationMethod: set it to the name of a static callback method of ${cls.name}`);
+    if (!name)
+      return auraFailed(
+        `The Continuation returned by ${cls.name}.${returnedBy.name} has no continuationMethod: set it to the name of a static callback method of ${cls.name}`,
+      );
     const callback = findCallback(cls, name);
-    if (!callback || !callback.isStatic) return auraFailed(`No static callback method ${name}(List<String> labels, Object state) on ${cls.name}: the callback must be in the class whose method returned the Continuation`);
+    if (!callback || !callback.isStatic)
+      return auraFailed(
+        `No static callback method ${name}(List<String> labels, Object state) on ${cls.name}: the callback must be in the class whose method returned the Continuation`,
+      );
     // "@AuraEnabled Annotations for Continuations": a cacheable action with a callback that is not cacheable throws.
-    if (auraFlag(returnedBy, 'cacheable') && !auraFlag(callback, 'cacheable')) return auraFailed(`${cls.name}.${returnedBy.name} is @AuraEnabled(cacheable=true), so its callback ${callback.name} must be @AuraEnabled(cacheable=true) too`);
+    if (auraFlag(returnedBy, 'cacheable') && !auraFlag(callback, 'cacheable'))
+      return auraFailed(
+        `${cls.name}.${returnedBy.name} is @AuraEnabled(cacheable=true), so its callback ${callback.name} must be @AuraEnabled(cacheable=true) too`,
+      );
     const responses = await sendContinuation(host, current);
-    const step = await auraTransaction(host, program, cls, callback, () => callbackArgs(callback, current), (frame) => setContinuationResponses(frame, responses));
+    const step = await auraTransaction(
+      host,
+      program,
+      cls,
+      callback,
+      () => callbackArgs(callback, current),
+      (frame) => setContinuationResponses(frame, responses),
+    );
     if (!step.ok) return step;
     if (!step.continuation) return { ok: true, returnValue: step.value, cacheable: auraFlag(callback, 'cacheable') };
-    if (chain >= MAX_CHAIN) return auraFailed(`More than ${MAX_CHAIN} chained Continuations: the limit is ${MAX_CHAIN} (Asynchronous Callout Limits)`);
+    if (chain >= MAX_CHAIN)
+      return auraFailed(`More than ${MAX_CHAIN} chained Continuations: the limit is ${MAX_CHAIN} (Asynchronous Callout Limits)`);
     returnedBy = callback;
     current = step.continuation;
   }

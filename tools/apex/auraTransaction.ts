@@ -34,7 +34,10 @@ export interface AuraErrorBody {
 
 export type AuraActionResult = { ok: true; returnValue: unknown; cacheable: boolean } | { ok: false; error: AuraErrorBody };
 
-export const auraFailed = (message: string, exceptionType = ''): AuraActionResult & { ok: false } => ({ ok: false, error: { message, exceptionType, isUserDefinedException: false, stackTrace: '' } });
+export const auraFailed = (message: string, exceptionType = ''): AuraActionResult & { ok: false } => ({
+  ok: false,
+  error: { message, exceptionType, isUserDefinedException: false, stackTrace: '' },
+});
 
 export const annotation = (m: MethodDef, name: string) => m.annotations.find((a) => a.name === name);
 export const auraFlag = (m: MethodDef, flag: string) => annotation(m, 'auraenabled')?.params[flag] === true;
@@ -46,7 +49,14 @@ export type AuraStep = { ok: true; value: unknown; continuation?: NObj } | { ok:
  * Runs `method` of `cls` in a new transaction with the arguments `args` builds, and serializes what it
  * returns (a Continuation is handed back as is, for the caller to carry on with).
  */
-export async function auraTransaction(host: ApexHost, program: Program, cls: ClassDef, method: MethodDef, args: (frame: Frame, site: Site) => unknown[] | Promise<unknown[]>, before?: (frame: Frame) => void): Promise<AuraStep> {
+export async function auraTransaction(
+  host: ApexHost,
+  program: Program,
+  cls: ClassDef,
+  method: MethodDef,
+  args: (frame: Frame, site: Site) => unknown[] | Promise<unknown[]>,
+  before?: (frame: Frame) => void,
+): Promise<AuraStep> {
   let clientMessage: string | undefined;
   const coverage: Coverage = new Map();
   let continuation: NObj | undefined;
@@ -59,7 +69,8 @@ export async function auraTransaction(host: ApexHost, program: Program, cls: Cla
       if (isContinuation(value)) {
         // "An Apex method that returns a Continuation object can't perform DML": rolled back, an error
         // returned (LWC Developer Guide, "Continuation Limits"). The text is the callout rule's (unverified here).
-        if (tx.counts.dml > 0) throwEx(frame, 'CalloutException', 'You have uncommitted work pending. Please commit or rollback before calling out');
+        if (tx.counts.dml > 0)
+          throwEx(frame, 'CalloutException', 'You have uncommitted work pending. Please commit or rollback before calling out');
         continuation = value;
         return null;
       }
@@ -80,4 +91,3 @@ export async function auraTransaction(host: ApexHost, program: Program, cls: Cla
   const builtin = typeName.startsWith('System.') || typeName === 'Exception';
   return { ok: false, error: { message, exceptionType: typeName, isUserDefinedException: !builtin, stackTrace: f.stackTrace } };
 }
-

@@ -56,7 +56,19 @@ export interface UserAccess {
   field(name: string): { read: boolean; edit: boolean };
 }
 
-const TEXT_LENGTH: Record<string, number> = { string: 255, email: 80, phone: 40, url: 255, picklist: 255, multipicklist: 4099, textarea: 32000, id: 18, reference: 18, combobox: 255, encryptedstring: 175 };
+const TEXT_LENGTH: Record<string, number> = {
+  string: 255,
+  email: 80,
+  phone: 40,
+  url: 255,
+  picklist: 255,
+  multipicklist: 4099,
+  textarea: 32000,
+  id: 18,
+  reference: 18,
+  combobox: 255,
+  encryptedstring: 175,
+};
 
 /** Label from an API name: `Account_Number__c` → `Account Number`, `AccountId` → `Account ID`. */
 export function labelOf(name: string, type: string): string {
@@ -144,8 +156,17 @@ export function describeObject(o: SchemaObject, access: UserAccess, children: SO
 }
 
 /** Child relationships of `parent` among `objects`: every lookup to it that has a relationship name. */
-export function childRelationshipsOf(parent: string, objects: SchemaObject[], known: { name: string; childSObject: string; field: string }[] = []): SObjectDescribe['childRelationships'] {
-  const out: SObjectDescribe['childRelationships'] = known.map((k) => ({ childSObject: k.childSObject, field: k.field, relationshipName: k.name, cascadeDelete: false }));
+export function childRelationshipsOf(
+  parent: string,
+  objects: SchemaObject[],
+  known: { name: string; childSObject: string; field: string }[] = [],
+): SObjectDescribe['childRelationships'] {
+  const out: SObjectDescribe['childRelationships'] = known.map((k) => ({
+    childSObject: k.childSObject,
+    field: k.field,
+    relationshipName: k.name,
+    cascadeDelete: false,
+  }));
   for (const o of objects)
     for (const fd of o.fields) {
       const to = fd.referenceTo === undefined ? [] : Array.isArray(fd.referenceTo) ? fd.referenceTo : [fd.referenceTo];

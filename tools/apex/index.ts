@@ -106,7 +106,14 @@ export function matchUrlMapping(mappings: { pattern: string; cls: ClassDef }[], 
   let best: { len: number; cls: ClassDef } | undefined;
   for (const m of mappings) {
     if (!m.pattern.includes('*')) continue;
-    const rx = new RegExp('^' + m.pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    const rx = new RegExp(
+      '^' +
+        m.pattern
+          .split('*')
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*') +
+        '$',
+    );
     const alt = m.pattern.endsWith('/*') ? m.pattern.slice(0, -2) : undefined;
     if (rx.test(uri) || alt === uri) {
       const len = m.pattern.length;
@@ -137,7 +144,8 @@ export async function runApexRest(host: ApexHost, request: ApexRestRequest): Pro
   }
   const cls = matchUrlMapping(mappings, request.requestUri);
   if (!cls) return restError(404, 'NOT_FOUND', 'Could not find a match for URL');
-  if (host.canAccessClass && !(await host.canAccessClass(cls.name))) return restError(403, 'FORBIDDEN', `You do not have access to the Apex class named: ${cls.name}`);
+  if (host.canAccessClass && !(await host.canAccessClass(cls.name)))
+    return restError(403, 'FORBIDDEN', `You do not have access to the Apex class named: ${cls.name}`);
   const verb = request.method.toUpperCase();
   const ann = VERBS[verb];
   let method: MethodDef | undefined;
@@ -157,7 +165,10 @@ export async function runApexRest(host: ApexHost, request: ApexRestRequest): Pro
     const req = newRestRequest();
     req.set('requestURI', request.requestUri);
     req.set('httpMethod', verb);
-    req.set('resourcePath', '/services/apexrest' + (cls.annotations.find((x) => x.name === 'restresource')!.params['urlmapping'] as string));
+    req.set(
+      'resourcePath',
+      '/services/apexrest' + (cls.annotations.find((x) => x.name === 'restresource')!.params['urlmapping'] as string),
+    );
     req.set('remoteAddress', request.remoteAddress ?? '127.0.0.1');
     req.set('requestBody', new Blob(body));
     for (const [k, v] of Object.entries(request.params)) req.get<ApexMap>('params').put(k, v);
@@ -249,7 +260,12 @@ export async function runTests(host: ApexHost, options: RunTestsOptions = {}): P
   const tests: TestMethodResult[] = [];
   const wantClasses = options.classNames?.map((c) => c.toLowerCase());
   const wantMethods = options.methodNames?.map((m) => m.toLowerCase());
-  const located = (e: CompileError) => ({ className: e.fileName.replace(/\.(cls|trigger)$/, ''), message: e.message, line: e.line, column: e.column });
+  const located = (e: CompileError) => ({
+    className: e.fileName.replace(/\.(cls|trigger)$/, ''),
+    message: e.message,
+    line: e.line,
+    column: e.column,
+  });
   const problems = { errors: [...program.errors], warnings: [...program.warnings] };
   for (const t of (await host.listTriggers?.()) ?? []) {
     const r = program.checkTrigger(t.name, t.body);
@@ -260,7 +276,9 @@ export async function runTests(host: ApexHost, options: RunTestsOptions = {}): P
   // A class that does not compile is not deployed on Salesforce, so its tests never run; its errors
   // are reported apart and fail the run, and the summary counts test methods only.
   const broken = new Set(compileErrors.map((e) => e.className.toLowerCase()));
-  const testClasses = [...program.classes.values()].filter((c) => c.isTest && !broken.has(c.key)).sort((a, b) => a.name.localeCompare(b.name));
+  const testClasses = [...program.classes.values()]
+    .filter((c) => c.isTest && !broken.has(c.key))
+    .sort((a, b) => a.name.localeCompare(b.name));
   for (const cls of testClasses) {
     if (wantClasses && !wantClasses.includes(cls.key) && !wantMethods?.some((m) => m.startsWith(cls.key + '.'))) continue;
     const methods = [...cls.methods.values()].flat();
@@ -339,7 +357,8 @@ export function computeCoverage(program: Program, coverage: Coverage): ClassCove
     if (exec.size) out.push(coverageRow(top.name, exec, hit));
   }
   for (const t of program.compiledTriggers()) {
-    if (t.cls.executableLines.size) out.push({ ...coverageRow(t.name, t.cls.executableLines, coverage.get(t.cls) ?? new Set()), kind: 'Trigger' });
+    if (t.cls.executableLines.size)
+      out.push({ ...coverageRow(t.name, t.cls.executableLines, coverage.get(t.cls) ?? new Set()), kind: 'Trigger' });
   }
   return out.sort((a, b) => a.className.localeCompare(b.className));
 }
@@ -347,7 +366,12 @@ export function computeCoverage(program: Program, coverage: Coverage): ClassCove
 function coverageRow(className: string, exec: Set<number>, hit: Set<number>): ClassCoverage {
   const lines = [...exec].sort((a, b) => a - b);
   const covered = lines.filter((l) => hit.has(l));
-  return { className, coveredLines: covered, uncoveredLines: lines.filter((l) => !hit.has(l)), percent: Math.round((covered.length / lines.length) * 100) };
+  return {
+    className,
+    coveredLines: covered,
+    uncoveredLines: lines.filter((l) => !hit.has(l)),
+    percent: Math.round((covered.length / lines.length) * 100),
+  };
 }
 
 export { ApexList };
@@ -366,7 +390,11 @@ export interface ApiDmlOutcome {
  * so the org's triggers fire as they do for Salesforce's API writes. When the row fails (addError,
  * an exception in a trigger, the host's refusal), everything the triggers did is rolled back.
  */
-export async function runApiDml(host: ApexHost, op: 'insert' | 'update' | 'delete' | 'undelete', record: SObjectRecord): Promise<ApiDmlOutcome> {
+export async function runApiDml(
+  host: ApexHost,
+  op: 'insert' | 'update' | 'delete' | 'undelete',
+  record: SObjectRecord,
+): Promise<ApiDmlOutcome> {
   const program = await loadProgram(host);
   const cls = new ClassDef('ApiRequest', 'ApiRequest');
   const site: Site = { file: 'ApiRequest', line: 1, col: 1, cls };
@@ -377,7 +405,10 @@ export async function runApiDml(host: ApexHost, op: 'insert' | 'update' | 'delet
       const [row] = await dml(frame, op, so, { userMode: false, allOrNone: true }, site);
       return row?.id ?? null;
     } catch (e) {
-      const rows = e instanceof ApexThrow ? (e.ex.fields.get('__dmlrows') as { statusCode: string; message: string; fields: string[] }[] | undefined) : undefined;
+      const rows =
+        e instanceof ApexThrow
+          ? (e.ex.fields.get('__dmlrows') as { statusCode: string; message: string; fields: string[] }[] | undefined)
+          : undefined;
       if (rows?.length) failedRow = { statusCode: rows[0].statusCode, message: rows[0].message, fields: rows[0].fields };
       throw e;
     }

@@ -8,14 +8,41 @@ import { join } from 'node:path';
 import type { SchemaField, SchemaObject } from './describe.ts';
 
 const TYPES: Record<string, string> = {
-  Text: 'string', TextArea: 'textarea', LongTextArea: 'textarea', Html: 'textarea', Checkbox: 'boolean', Number: 'double', Currency: 'currency',
-  Percent: 'percent', Date: 'date', DateTime: 'datetime', Time: 'time', Email: 'email', Phone: 'phone', Url: 'url', Picklist: 'picklist',
-  MultiselectPicklist: 'multipicklist', Lookup: 'reference', MasterDetail: 'reference', Hierarchy: 'reference', AutoNumber: 'string',
-  Summary: 'double', EncryptedText: 'encryptedstring', Location: 'location', MetadataRelationship: 'string', ExternalLookup: 'reference',
+  Text: 'string',
+  TextArea: 'textarea',
+  LongTextArea: 'textarea',
+  Html: 'textarea',
+  Checkbox: 'boolean',
+  Number: 'double',
+  Currency: 'currency',
+  Percent: 'percent',
+  Date: 'date',
+  DateTime: 'datetime',
+  Time: 'time',
+  Email: 'email',
+  Phone: 'phone',
+  Url: 'url',
+  Picklist: 'picklist',
+  MultiselectPicklist: 'multipicklist',
+  Lookup: 'reference',
+  MasterDetail: 'reference',
+  Hierarchy: 'reference',
+  AutoNumber: 'string',
+  Summary: 'double',
+  EncryptedText: 'encryptedstring',
+  Location: 'location',
+  MetadataRelationship: 'string',
+  ExternalLookup: 'reference',
 };
 
 const tag = (xml: string, name: string): string | undefined => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml)?.[1]?.trim();
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 export function readField(xml: string): SchemaField {
   const name = tag(xml, 'fullName') ?? '';
@@ -27,7 +54,12 @@ export function readField(xml: string): SchemaField {
   if (set)
     for (const m of set.matchAll(/<value>([\s\S]*?)<\/value>/g)) {
       const v = unescape(tag(m[1], 'fullName') ?? '');
-      values.push({ value: v, label: unescape(tag(m[1], 'label') ?? v), default: tag(m[1], 'default') === 'true', active: tag(m[1], 'isActive') !== 'false' });
+      values.push({
+        value: v,
+        label: unescape(tag(m[1], 'label') ?? v),
+        default: tag(m[1], 'default') === 'true',
+        active: tag(m[1], 'isActive') !== 'false',
+      });
     }
   return {
     name,
@@ -66,7 +98,11 @@ function baseFields(name: string, objectXml: string, fields: SchemaField[]): Sch
   if (/__mdt$/i.test(name))
     return [
       { name: 'Id', type: 'id', system: true },
-      ...['DeveloperName', 'MasterLabel', 'Label', 'QualifiedApiName', 'NamespacePrefix', 'Language'].map((n) => ({ name: n, type: 'string', required: n === 'DeveloperName' || n === 'MasterLabel' })),
+      ...['DeveloperName', 'MasterLabel', 'Label', 'QualifiedApiName', 'NamespacePrefix', 'Language'].map((n) => ({
+        name: n,
+        type: 'string',
+        required: n === 'DeveloperName' || n === 'MasterLabel',
+      })),
     ];
   if (/__e$/i.test(name))
     return [
@@ -77,7 +113,12 @@ function baseFields(name: string, objectXml: string, fields: SchemaField[]): Sch
     ];
   // custom settings: a Name, and hierarchy ones the level they belong to (org, profile or user)
   const settingType = tag(objectXml, 'customSettingsType');
-  if (settingType) return [...AUDIT, { name: 'Name', type: 'string', length: 38 }, ...(settingType === 'Hierarchy' ? [{ name: 'SetupOwnerId', type: 'reference', referenceTo: 'User' }] : [])];
+  if (settingType)
+    return [
+      ...AUDIT,
+      { name: 'Name', type: 'string', length: 38 },
+      ...(settingType === 'Hierarchy' ? [{ name: 'SetupOwnerId', type: 'reference', referenceTo: 'User' }] : []),
+    ];
   const nameField = tag(objectXml, 'nameField') ?? '';
   const autoNumber = tag(nameField, 'type') === 'AutoNumber';
   const out: SchemaField[] = [...AUDIT, { name: 'Name', type: 'string', label: tag(nameField, 'label'), autoNumber, length: 80 }];

@@ -29,7 +29,13 @@ export function metadataValue(text: string | null, fieldType: string | undefined
   }
 }
 
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 const tag = (xml: string, name: string): string | undefined => {
   const m = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml)?.[1];
   return m === undefined ? undefined : unescape(m.trim());
@@ -51,7 +57,13 @@ export function readCustomMetadataRecords(files: string[], objects: SchemaObject
     const xml = readFileSync(file, 'utf8');
     const type = objects.find((o) => o.name.toLowerCase() === sobject.toLowerCase());
     const label = tag(xml, 'label') ?? developerName;
-    const row: Record<string, unknown> = { DeveloperName: developerName, MasterLabel: label, Label: label, QualifiedApiName: developerName, NamespacePrefix: null };
+    const row: Record<string, unknown> = {
+      DeveloperName: developerName,
+      MasterLabel: label,
+      Label: label,
+      QualifiedApiName: developerName,
+      NamespacePrefix: null,
+    };
     for (const f of type?.fields ?? []) if (/__c$/i.test(f.name)) row[f.name] = f.type === 'boolean' ? false : null;
     for (const block of xml.split('<values>').slice(1)) {
       const field = tag(block, 'field');
@@ -75,19 +87,36 @@ export function readSetupRows(files: string[]): SeedRows[] {
     let m = /\/customPermissions\/([^/]+)\.customPermission-meta\.xml$/.exec(file);
     if (m) {
       const xml = readFileSync(file, 'utf8');
-      permissions.push({ DeveloperName: m[1], MasterLabel: tag(xml, 'label') ?? m[1], NamespacePrefix: null, Description: tag(xml, 'description') ?? null, IsLicensed: tag(xml, 'isLicensed') === 'true' });
+      permissions.push({
+        DeveloperName: m[1],
+        MasterLabel: tag(xml, 'label') ?? m[1],
+        NamespacePrefix: null,
+        Description: tag(xml, 'description') ?? null,
+        IsLicensed: tag(xml, 'isLicensed') === 'true',
+      });
       continue;
     }
     m = /\/staticresources\/([^/]+)\.resource-meta\.xml$/.exec(file);
     if (m) {
       const xml = readFileSync(file, 'utf8');
-      resources.push({ Name: m[1], NamespacePrefix: null, ContentType: tag(xml, 'contentType') ?? null, Description: tag(xml, 'description') ?? null, CacheControl: tag(xml, 'cacheControl') ?? 'Private' });
+      resources.push({
+        Name: m[1],
+        NamespacePrefix: null,
+        ContentType: tag(xml, 'contentType') ?? null,
+        Description: tag(xml, 'description') ?? null,
+        CacheControl: tag(xml, 'cacheControl') ?? 'Private',
+      });
       continue;
     }
     m = /\/cachePartitions\/([^/]+)\.cachePartition-meta\.xml$/.exec(file);
     if (m) {
       const xml = readFileSync(file, 'utf8');
-      partitions.push({ DeveloperName: basename(m[1]), MasterLabel: tag(xml, 'masterLabel') ?? m[1], NamespacePrefix: null, IsDefaultPartition: tag(xml, 'isDefaultPartition') === 'true' });
+      partitions.push({
+        DeveloperName: basename(m[1]),
+        MasterLabel: tag(xml, 'masterLabel') ?? m[1],
+        NamespacePrefix: null,
+        IsDefaultPartition: tag(xml, 'isDefaultPartition') === 'true',
+      });
     }
   }
   return [

@@ -32,7 +32,11 @@ export function readProjectTriggers(sourceDirs: string[]): ApexTriggerSource[] {
   const files = sourceDirs.flatMap((d) => walk(d)).filter((f) => f.endsWith('.trigger'));
   return files.sort().map((f) => {
     const meta = existsSync(f + '-meta.xml') ? readFileSync(f + '-meta.xml', 'utf8') : '';
-    return { name: basename(f, '.trigger'), body: readFileSync(f, 'utf8'), status: /<status>\s*Inactive\s*<\/status>/.test(meta) ? 'Inactive' : 'Active' };
+    return {
+      name: basename(f, '.trigger'),
+      body: readFileSync(f, 'utf8'),
+      status: /<status>\s*Inactive\s*<\/status>/.test(meta) ? 'Inactive' : 'Active',
+    };
   });
 }
 
@@ -46,7 +50,13 @@ export function readCertificateNames(sourceDirs: string[]): string[] {
 /** Custom labels of the project (`labels/*.labels-meta.xml`): full name → value. */
 export function readProjectLabels(files: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  const unescape = (s: string) =>
+    s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
   for (const f of files.filter((x) => /\.labels-meta\.xml$/.test(x))) {
     for (const block of readFileSync(f, 'utf8').split('<labels>').slice(1)) {
       const name = /<fullName>([^<]*)<\/fullName>/.exec(block)?.[1];
@@ -110,7 +120,13 @@ export function readProjectSetup(sourceDirs: string[]): ProjectSetup {
     for (const block of xml.split('<objectPermissions>').slice(1)) {
       const get = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(block)?.[1];
       const obj = get('object');
-      if (obj) perms[obj] = { read: get('allowRead') === 'true', create: get('allowCreate') === 'true', edit: get('allowEdit') === 'true', delete: get('allowDelete') === 'true' };
+      if (obj)
+        perms[obj] = {
+          read: get('allowRead') === 'true',
+          create: get('allowCreate') === 'true',
+          edit: get('allowEdit') === 'true',
+          delete: get('allowDelete') === 'true',
+        };
     }
     const fields: ProjectPermissionSet['fieldPermissions'] = {};
     for (const block of xml.split('<fieldPermissions>').slice(1)) {
@@ -119,7 +135,20 @@ export function readProjectSetup(sourceDirs: string[]): ProjectSetup {
       if (field) fields[field] = { readable: get('readable') === 'true', editable: get('editable') === 'true' };
     }
     const name = basename(f).replace(/\.permissionset-meta\.xml$/, '');
-    permissionSets.push({ name, label: /<label>([^<]*)<\/label>/.exec(xml)?.[1] ?? name, objectPermissions: perms, fieldPermissions: fields });
+    permissionSets.push({
+      name,
+      label: /<label>([^<]*)<\/label>/.exec(xml)?.[1] ?? name,
+      objectPermissions: perms,
+      fieldPermissions: fields,
+    });
   }
-  return { certificates, cachePartitions, sessionPartitions, objects, labels: readProjectLabels(files), permissionSets, rows: [...readCustomMetadataRecords(files, objects), ...readSetupRows(files)] };
+  return {
+    certificates,
+    cachePartitions,
+    sessionPartitions,
+    objects,
+    labels: readProjectLabels(files),
+    permissionSets,
+    rows: [...readCustomMetadataRecords(files, objects), ...readSetupRows(files)],
+  };
 }

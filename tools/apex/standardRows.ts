@@ -7,9 +7,30 @@
  */
 export const USER_LICENSES = [
   { Name: 'Salesforce', MasterLabel: 'Salesforce', LicenseDefinitionKey: 'SFDC', Status: 'Active', TotalLicenses: 2, UsedLicenses: 1 },
-  { Name: 'Salesforce Platform', MasterLabel: 'Salesforce Platform', LicenseDefinitionKey: 'AUL', Status: 'Active', TotalLicenses: 3, UsedLicenses: 0 },
-  { Name: 'Chatter Free', MasterLabel: 'Chatter Free', LicenseDefinitionKey: 'PID_Chatter', Status: 'Active', TotalLicenses: 5000, UsedLicenses: 0 },
-  { Name: 'Chatter External', MasterLabel: 'Chatter External', LicenseDefinitionKey: 'PID_Chatter_External', Status: 'Active', TotalLicenses: 500, UsedLicenses: 0 },
+  {
+    Name: 'Salesforce Platform',
+    MasterLabel: 'Salesforce Platform',
+    LicenseDefinitionKey: 'AUL',
+    Status: 'Active',
+    TotalLicenses: 3,
+    UsedLicenses: 0,
+  },
+  {
+    Name: 'Chatter Free',
+    MasterLabel: 'Chatter Free',
+    LicenseDefinitionKey: 'PID_Chatter',
+    Status: 'Active',
+    TotalLicenses: 5000,
+    UsedLicenses: 0,
+  },
+  {
+    Name: 'Chatter External',
+    MasterLabel: 'Chatter External',
+    LicenseDefinitionKey: 'PID_Chatter_External',
+    Status: 'Active',
+    TotalLicenses: 500,
+    UsedLicenses: 0,
+  },
 ];
 
 /** Standard profiles besides the ones the platform grants permissions to (tools/data/access.ts), with their licence. */

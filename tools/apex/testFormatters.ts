@@ -6,7 +6,11 @@ import type { TestRunResult } from './index.ts';
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -25,18 +29,21 @@ export function testRunHuman(r: TestRunResult, meta: { orgId: string; username: 
   const out: string[] = [];
   out.push('=== Test Summary');
   out.push(
-    table(['NAME', 'VALUE'], [
-      ['Outcome', r.outcome],
-      ['Tests Ran', String(r.testsRan)],
-      ['Pass Rate', pct(r.passing)],
-      ['Fail Rate', pct(r.failing)],
-      ['Skip Rate', pct(r.skipped)],
-      ['Test Run Id', 'local'],
-      ['Test Execution Time', `${r.totalTimeMs} ms`],
-      ['Org Id', meta.orgId],
-      ['Username', meta.username],
-      ['Org Wide Coverage', `${orgWideCoverage(r)}%`],
-    ]),
+    table(
+      ['NAME', 'VALUE'],
+      [
+        ['Outcome', r.outcome],
+        ['Tests Ran', String(r.testsRan)],
+        ['Pass Rate', pct(r.passing)],
+        ['Fail Rate', pct(r.failing)],
+        ['Skip Rate', pct(r.skipped)],
+        ['Test Run Id', 'local'],
+        ['Test Execution Time', `${r.totalTimeMs} ms`],
+        ['Org Id', meta.orgId],
+        ['Username', meta.username],
+        ['Org Wide Coverage', `${orgWideCoverage(r)}%`],
+      ],
+    ),
   );
   out.push('', '=== Test Results');
   out.push(
@@ -48,10 +55,20 @@ export function testRunHuman(r: TestRunResult, meta: { orgId: string; username: 
   const failed = r.tests.filter((t) => t.outcome !== 'Pass');
   if (failed.length) {
     out.push('', '=== Failures');
-    for (const t of failed) out.push(`${t.className}.${t.methodName}`, `  ${t.message ?? ''}`, ...(t.stackTrace ? t.stackTrace.split('\n').map((l) => '  ' + l) : []));
+    for (const t of failed)
+      out.push(
+        `${t.className}.${t.methodName}`,
+        `  ${t.message ?? ''}`,
+        ...(t.stackTrace ? t.stackTrace.split('\n').map((l) => '  ' + l) : []),
+      );
   }
   out.push('', '=== Apex Code Coverage by Class');
-  out.push(table(['CLASSES', 'PERCENT', 'UNCOVERED LINES'], r.coverage.map((c) => [c.className, `${c.percent}%`, c.uncoveredLines.join(',')])));
+  out.push(
+    table(
+      ['CLASSES', 'PERCENT', 'UNCOVERED LINES'],
+      r.coverage.map((c) => [c.className, `${c.percent}%`, c.uncoveredLines.join(',')]),
+    ),
+  );
   if (r.compileErrors.length) {
     out.push('', '=== Compile Errors');
     for (const e of r.compileErrors) out.push(`${e.className} (line ${e.line}, column ${e.column}): ${e.message}`);
@@ -113,7 +130,10 @@ export function testRunJunit(r: TestRunResult): string {
   ];
   for (const t of r.tests) {
     lines.push(`    <testcase name="${esc(t.methodName)}" classname="${esc(t.className)}" time="${(t.runTimeMs / 1000).toFixed(2)}">`);
-    if (t.outcome !== 'Pass') lines.push(`      <failure message="${esc(t.message ?? '')}"><![CDATA[${(t.stackTrace ?? '').replace(/]]>/g, ']]]]><![CDATA[>')}]]></failure>`);
+    if (t.outcome !== 'Pass')
+      lines.push(
+        `      <failure message="${esc(t.message ?? '')}"><![CDATA[${(t.stackTrace ?? '').replace(/]]>/g, ']]]]><![CDATA[>')}]]></failure>`,
+      );
     lines.push('    </testcase>');
   }
   lines.push('  </testsuite>', '</testsuites>');

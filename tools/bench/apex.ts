@@ -15,7 +15,11 @@ async function loop(label: string, body: string, iterations: number, classes: { 
   const r = await executeAnonymous(host, src);
   const ms = performance.now() - t0;
   if (!r.success) throw new Error(`${label}: ${r.exceptionMessage ?? r.compileProblem}`);
-  console.log(`  ${label.padEnd(34)} ${Math.round(iterations / (ms / 1000)).toLocaleString('en-US').padStart(12)} iterations/s  (${iterations.toLocaleString('en-US')} in ${ms.toFixed(0)} ms)`);
+  console.log(
+    `  ${label.padEnd(34)} ${Math.round(iterations / (ms / 1000))
+      .toLocaleString('en-US')
+      .padStart(12)} iterations/s  (${iterations.toLocaleString('en-US')} in ${ms.toFixed(0)} ms)`,
+  );
 }
 
 export async function run(): Promise<void> {

@@ -19,7 +19,10 @@ export const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
 
 /** A bench run's own world: sf's HOME, the platform's home and a random port, the tooling's work folder. */
 export interface IsolatedSetup {
-  env: { HOME: string; LOCAL_SF_HOME: string; LOCAL_SF_PORT: string; ORG_A_TO_B_WORKDIR: string; SF_DISABLE_TELEMETRY: string } & Record<string, string>;
+  env: { HOME: string; LOCAL_SF_HOME: string; LOCAL_SF_PORT: string; ORG_A_TO_B_WORKDIR: string; SF_DISABLE_TELEMETRY: string } & Record<
+    string,
+    string
+  >;
   /** Stops the platform this run started and deletes its folders. */
   teardown(): Promise<void>;
 }

@@ -35,7 +35,12 @@ interface Sample {
 }
 
 /** `count` calls of `once`, `concurrency` at a time, stopping early after `maxSeconds`. */
-async function drive(count: number, concurrency: number, maxSeconds: number, once: () => Promise<void>): Promise<{ samples: Sample[]; wallMs: number }> {
+async function drive(
+  count: number,
+  concurrency: number,
+  maxSeconds: number,
+  once: () => Promise<void>,
+): Promise<{ samples: Sample[]; wallMs: number }> {
   const samples: Sample[] = [];
   let started = 0;
   const t0 = performance.now();
@@ -67,7 +72,9 @@ function line(label: string, r: { samples: Sample[]; wallMs: number }, withRate:
   const good = r.samples.filter((s) => s.ok).map((s) => s.ms);
   const failed = r.samples.filter((s) => !s.ok);
   const rate = withRate ? `${((good.length / r.wallMs) * 1000).toFixed(1).padStart(7)} req/s  ` : '';
-  console.log(`  ${label.padEnd(34)} ${rate}p50 ${ms(pct(good, 50))}  p99 ${ms(pct(good, 99))}  ${failed.length}/${r.samples.length} failed  (load ${loadAverage()})`);
+  console.log(
+    `  ${label.padEnd(34)} ${rate}p50 ${ms(pct(good, 50))}  p99 ${ms(pct(good, 99))}  ${failed.length}/${r.samples.length} failed  (load ${loadAverage()})`,
+  );
   const reasons = new Map<string, number>();
   for (const f of failed) reasons.set(f.why ?? '?', (reasons.get(f.why ?? '?') ?? 0) + 1);
   for (const [why, count] of reasons) console.log(`    ${count}x ${why}`);
@@ -96,16 +103,35 @@ export async function run(): Promise<void> {
   };
   try {
     const setupStarted = performance.now();
-    const setup = await execa(tsx, [join(projectRoot, 'tools', 'cli', 'setupOrgs.ts'), '--json'], { cwd: projectRoot, env, reject: false, timeout: 300_000 });
-    const out = JSON.parse(String(setup.stdout || '{}')) as { status?: number; message?: string; result?: { provider: { orgId: string; instanceUrl: string }; consumer: { orgId: string; instanceUrl: string; username: string }; integrationUsername: string } };
+    const setup = await execa(tsx, [join(projectRoot, 'tools', 'cli', 'setupOrgs.ts'), '--json'], {
+      cwd: projectRoot,
+      env,
+      reject: false,
+      timeout: 300_000,
+    });
+    const out = JSON.parse(String(setup.stdout || '{}')) as {
+      status?: number;
+      message?: string;
+      result?: {
+        provider: { orgId: string; instanceUrl: string };
+        consumer: { orgId: string; instanceUrl: string; username: string };
+        integrationUsername: string;
+      };
+    };
     if (out.status !== 0 || !out.result) throw new Error(`setup:orgs failed: ${out.message ?? String(setup.stderr).slice(-400)}`);
-    console.log(`pair of orgs set up in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s (setup:orgs, own platform on port ${env.LOCAL_SF_PORT}); load average ${loadAverage()}`);
+    console.log(
+      `pair of orgs set up in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s (setup:orgs, own platform on port ${env.LOCAL_SF_PORT}); load average ${loadAverage()}`,
+    );
     const { provider: b, consumer: a, integrationUsername } = out.result;
 
     // Sessions minted in the platform's own store (as its token endpoint and front door would).
     const db = openDatabase(env.LOCAL_SF_HOME);
     const userId = (orgId: string, username: string) =>
-      (db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND lower(json_extract(fields, '$.Username')) = lower(?)").get(orgId, username) as { id: string }).id;
+      (
+        db
+          .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND lower(json_extract(fields, '$.Username')) = lower(?)")
+          .get(orgId, username) as { id: string }
+      ).id;
     const integrationToken = issueToken(db, 'access', b.orgId, userId(b.orgId, integrationUsername), undefined, 3600);
     const adminA = userId(a.orgId, a.username);
     const adminAToken = issueToken(db, 'access', a.orgId, adminA, undefined, 3600);
@@ -119,20 +145,41 @@ export async function run(): Promise<void> {
 
     const signal = () => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const retriever = async () =>
-      expectOk(await fetch(`${b.instanceUrl}/services/apexrest/AccountRetriever`, { headers: { Authorization: `Bearer ${integrationToken}` }, signal: signal() }), (t) =>
-        Array.isArray(JSON.parse(t)) ? undefined : `not a list: ${t.slice(0, 80)}`,
+      expectOk(
+        await fetch(`${b.instanceUrl}/services/apexrest/AccountRetriever`, {
+          headers: { Authorization: `Bearer ${integrationToken}` },
+          signal: signal(),
+        }),
+        (t) => (Array.isArray(JSON.parse(t)) ? undefined : `not a list: ${t.slice(0, 80)}`),
       );
     const token = async () =>
-      expectOk(await fetch(`${hub.instanceUrl}/services/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: grantBody, signal: signal() }), (t) =>
-        JSON.parse(t).access_token ? undefined : 'no access_token',
+      expectOk(
+        await fetch(`${hub.instanceUrl}/services/oauth2/token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: grantBody,
+          signal: signal(),
+        }),
+        (t) => (JSON.parse(t).access_token ? undefined : 'no access_token'),
       );
-    const message = JSON.stringify({ actions: [{ id: '1;a', descriptor: 'aura://ApexActionController/ACTION$execute', params: { namespace: '', classname: 'OrgBAccountsController', method: 'getLatestAccounts', params: {}, cacheable: false } }] });
+    const message = JSON.stringify({
+      actions: [
+        {
+          id: '1;a',
+          descriptor: 'aura://ApexActionController/ACTION$execute',
+          params: { namespace: '', classname: 'OrgBAccountsController', method: 'getLatestAccounts', params: {}, cacheable: false },
+        },
+      ],
+    });
     const auraForm = new URLSearchParams({ message, 'aura.context': '{}', 'aura.token': ui.session.csrf }).toString();
     const tabView = async () =>
       expectOk(
         await fetch(`${a.instanceUrl}/aura?r=1&aura.ApexAction.execute=1`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8', Cookie: `${sessionCookieName(a.orgId)}=${encodeURIComponent(ui.sid)}` },
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8',
+            Cookie: `${sessionCookieName(a.orgId)}=${encodeURIComponent(ui.sid)}`,
+          },
           body: auraForm,
           signal: signal(),
         }),
@@ -143,7 +190,10 @@ export async function run(): Promise<void> {
       );
     const anonymous = async () =>
       expectOk(
-        await fetch(`${a.instanceUrl}${V}/tooling/executeAnonymous/?anonymousBody=${encodeURIComponent('OrgBAccountsController.getLatestAccounts();')}`, { headers: { Authorization: `Bearer ${adminAToken}` }, signal: signal() }),
+        await fetch(
+          `${a.instanceUrl}${V}/tooling/executeAnonymous/?anonymousBody=${encodeURIComponent('OrgBAccountsController.getLatestAccounts();')}`,
+          { headers: { Authorization: `Bearer ${adminAToken}` }, signal: signal() },
+        ),
         (t) => {
           const r = JSON.parse(t) as { success: boolean; exceptionMessage?: string; compileProblem?: string };
           return r.success ? undefined : (r.exceptionMessage ?? r.compileProblem ?? 'failed');
@@ -165,7 +215,12 @@ export async function run(): Promise<void> {
     console.log(`Anonymous-Apex view (Tooling executeAnonymous of OrgBAccountsController.getLatestAccounts()):`);
     line('anonymous Apex, 1 at a time', await drive(n(20), 1, 60, anonymous), false);
   } finally {
-    await execa(tsx, [join(projectRoot, 'tools', 'cli', 'localOrgs.ts'), 'stop'], { cwd: projectRoot, env, reject: false, timeout: 30_000 });
+    await execa(tsx, [join(projectRoot, 'tools', 'cli', 'localOrgs.ts'), 'stop'], {
+      cwd: projectRoot,
+      env,
+      reject: false,
+      timeout: 30_000,
+    });
     await rm(base, { recursive: true, force: true });
   }
 }

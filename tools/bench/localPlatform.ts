@@ -24,7 +24,11 @@ async function loop(url: string, body: string): Promise<{ rps: number; ms: numbe
   const worker = async () => {
     while (next < REQUESTS) {
       next++;
-      const r = await fetch(`${url}/services/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body });
+      const r = await fetch(`${url}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body,
+      });
       const j = (await r.json()) as { access_token?: string };
       if (r.status !== 200 || !j.access_token) failures++;
     }
@@ -48,7 +52,14 @@ export async function run(): Promise<void> {
   const plain = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      const text = JSON.stringify({ access_token: '00D000000000001!AQfixed', instance_url: 'http://127.0.0.1', id: 'x', token_type: 'Bearer', scope: 'web api full', issued_at: '0' });
+      const text = JSON.stringify({
+        access_token: '00D000000000001!AQfixed',
+        instance_url: 'http://127.0.0.1',
+        id: 'x',
+        token_type: 'Bearer',
+        scope: 'web api full',
+        issued_at: '0',
+      });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
     });
   });
@@ -56,7 +67,10 @@ export async function run(): Promise<void> {
   const plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
   try {
     const key = readFileSync(platform.cliApp.keyPath, 'utf8');
-    const body = new URLSearchParams({ grant_type: JWT_GRANT, assertion: jwtAssertion(platform.cliApp.clientId, platform.adminUsername, platform.url, key) }).toString();
+    const body = new URLSearchParams({
+      grant_type: JWT_GRANT,
+      assertion: jwtAssertion(platform.cliApp.clientId, platform.adminUsername, platform.url, key),
+    }).toString();
     await loop(plainUrl, body); // warm-up both sides
     const base = await loop(plainUrl, body);
     const ours = await loop(platform.url, body);
@@ -67,13 +81,47 @@ export async function run(): Promise<void> {
 
     const work = mkdtempSync(join(tmpdir(), 'lp-bench-sf-'));
     const env = {
-      ...process.env, HOME: join(work, 'home'), XDG_CONFIG_HOME: join(work, 'home', '.config'), SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_DISABLE_AUTOUPDATE: 'true',
-      SF_SKIP_NEW_VERSION_CHECK: 'true', SF_USE_GENERIC_UNIX_KEYCHAIN: 'true', NODE_NO_WARNINGS: '1',
+      ...process.env,
+      HOME: join(work, 'home'),
+      XDG_CONFIG_HOME: join(work, 'home', '.config'),
+      SF_DISABLE_TELEMETRY: 'true',
+      SF_AUTOUPDATE_DISABLE: 'true',
+      SF_DISABLE_AUTOUPDATE: 'true',
+      SF_SKIP_NEW_VERSION_CHECK: 'true',
+      SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+      NODE_NO_WARNINGS: '1',
     };
     writeFileSync(join(work, 'def.json'), JSON.stringify({ edition: 'Developer', features: ['API', 'AuthorApex', 'PlatformCache'] }));
     try {
-      const login = await sfTimed(env, work, ['org', 'login', 'jwt', '--instance-url', platform.url, '--client-id', platform.cliApp.clientId, '--jwt-key-file', platform.cliApp.keyPath, '--username', platform.adminUsername, '--alias', 'hub', '--set-default-dev-hub']);
-      const create = await sfTimed(env, work, ['org', 'create', 'scratch', '--target-dev-hub', 'hub', '--definition-file', join(work, 'def.json'), '--alias', 'bench', '--wait', '5']);
+      const login = await sfTimed(env, work, [
+        'org',
+        'login',
+        'jwt',
+        '--instance-url',
+        platform.url,
+        '--client-id',
+        platform.cliApp.clientId,
+        '--jwt-key-file',
+        platform.cliApp.keyPath,
+        '--username',
+        platform.adminUsername,
+        '--alias',
+        'hub',
+        '--set-default-dev-hub',
+      ]);
+      const create = await sfTimed(env, work, [
+        'org',
+        'create',
+        'scratch',
+        '--target-dev-hub',
+        'hub',
+        '--definition-file',
+        join(work, 'def.json'),
+        '--alias',
+        'bench',
+        '--wait',
+        '5',
+      ]);
       const del = await sfTimed(env, work, ['org', 'delete', 'scratch', '--target-org', 'bench', '--no-prompt']);
       console.log('sf CLI against the local Dev Hub (wall time, includes CLI start-up):');
       console.log(`  sf org login jwt       : ${(login / 1000).toFixed(1)} s`);

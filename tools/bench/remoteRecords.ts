@@ -50,7 +50,14 @@ async function view(s: Session, connections: string): Promise<number> {
       {
         id: '1;a',
         descriptor: 'aura://ApexActionController/ACTION$execute',
-        params: { namespace: '', classname: 'RemoteRecordsController', method: 'loadRecords', params: { connections, objectApiName: 'Account', fields: 'Name,Industry,CreatedDate', pageSize: 10, cursors: null }, cacheable: false, isContinuation: true },
+        params: {
+          namespace: '',
+          classname: 'RemoteRecordsController',
+          method: 'loadRecords',
+          params: { connections, objectApiName: 'Account', fields: 'Name,Industry,CreatedDate', pageSize: 10, cursors: null },
+          cacheable: false,
+          isContinuation: true,
+        },
       },
     ],
   };
@@ -58,13 +65,20 @@ async function view(s: Session, connections: string): Promise<number> {
   const started = performance.now();
   const res = await fetch(`${s.base}/aura`, { method: 'POST', body, headers: { cookie: s.cookie } });
   const ms = performance.now() - started;
-  const out = (await res.json()) as { actions: { state: string; error?: { message: string }[]; returnValue?: { returnValue: { rows: unknown[]; sources: { label: string; error?: string }[] } } }[] };
+  const out = (await res.json()) as {
+    actions: {
+      state: string;
+      error?: { message: string }[];
+      returnValue?: { returnValue: { rows: unknown[]; sources: { label: string; error?: string }[] } };
+    }[];
+  };
   const action = out.actions[0]!;
   if (action.state !== 'SUCCESS') throw new Error(`The view failed: ${action.error?.[0]?.message}`);
   const result = action.returnValue!.returnValue;
   const failed = result.sources.filter((x) => x.error);
   if (failed.length) throw new Error(`Sources answered with errors: ${failed.map((x) => `${x.label}: ${x.error}`).join('; ')}`);
-  if (result.sources.length !== connections.split(',').length || result.rows.length === 0) throw new Error(`Unexpected view: ${JSON.stringify(result).slice(0, 300)}`);
+  if (result.sources.length !== connections.split(',').length || result.rows.length === 0)
+    throw new Error(`Unexpected view: ${JSON.stringify(result).slice(0, 300)}`);
   return ms;
 }
 
@@ -72,7 +86,9 @@ async function view(s: Session, connections: string): Promise<number> {
 function tokensIssued(platformHome: string, sources: { orgId: string; alias: string }[]): Map<string, number> {
   const db = new DatabaseSync(join(platformHome, 'platform.db'), { readOnly: true });
   try {
-    const count = db.prepare("SELECT count(*) AS n FROM tokens t JOIN records u ON u.id = t.user_id WHERE t.kind = 'access' AND t.org_id = ? AND json_extract(u.fields, '$.Username') LIKE 'integration.%'");
+    const count = db.prepare(
+      "SELECT count(*) AS n FROM tokens t JOIN records u ON u.id = t.user_id WHERE t.kind = 'access' AND t.org_id = ? AND json_extract(u.fields, '$.Username') LIKE 'integration.%'",
+    );
     return new Map(sources.map((s) => [s.alias, Number((count.get(s.orgId) as { n: number }).n)]));
   } finally {
     db.close();
@@ -85,8 +101,21 @@ export async function run(): Promise<void> {
   const { env, teardown } = await isolatedSetup('bench-remote-');
   const saved = { ...process.env };
   try {
-    const setup = await execa(tsx, [join(projectRoot, 'tools', 'cli', 'setupOrgs.ts'), '--json', '--objects', 'Account', '--providers', '3'], { cwd: projectRoot, env, reject: false });
-    const out = JSON.parse(setup.stdout) as { status: number; message?: string; result?: { consumer: { alias: string }; provider: { alias: string; orgId: string }; extraProviders: { alias: string; orgId: string }[]; totalMs: number } };
+    const setup = await execa(
+      tsx,
+      [join(projectRoot, 'tools', 'cli', 'setupOrgs.ts'), '--json', '--objects', 'Account', '--providers', '3'],
+      { cwd: projectRoot, env, reject: false },
+    );
+    const out = JSON.parse(setup.stdout) as {
+      status: number;
+      message?: string;
+      result?: {
+        consumer: { alias: string };
+        provider: { alias: string; orgId: string };
+        extraProviders: { alias: string; orgId: string }[];
+        totalMs: number;
+      };
+    };
     if (out.status !== 0) throw new Error(`setup:orgs --objects Account --providers 3 failed: ${out.message}`);
     const r = out.result!;
     console.log(`setup:orgs --objects Account --providers 3: ${(r.totalMs / 1000).toFixed(1)} s`);
@@ -120,7 +149,10 @@ export async function run(): Promise<void> {
     }
     await setSimulation({ networkLatencyMs: 0 }, { home: env.LOCAL_SF_HOME });
 
-    const sources = [{ alias: r.provider.alias, orgId: r.provider.orgId }, ...r.extraProviders.map((p) => ({ alias: p.alias, orgId: p.orgId }))];
+    const sources = [
+      { alias: r.provider.alias, orgId: r.provider.orgId },
+      ...r.extraProviders.map((p) => ({ alias: p.alias, orgId: p.orgId })),
+    ];
     const before = tokensIssued(env.LOCAL_SF_HOME, sources);
     const started = performance.now();
     for (let i = 0; i < TOKEN_VIEWS; i++) await view(session, three);
@@ -130,7 +162,9 @@ export async function run(): Promise<void> {
     const worst = Math.max(...sources.map((s) => after.get(s.alias)! - before.get(s.alias)!));
     // A caches a token for 10 minutes (OrgBAccountsClient): a run longer than that may need one more per connection.
     const allowed = Math.max(1, Math.ceil(minutes / 10));
-    console.log(`token requests over ${TOKEN_VIEWS} three-org views (${minutes.toFixed(1)} min): ${counts.join(', ')} (target <= ${allowed} per connection) ${worst <= allowed ? 'OK' : 'OVER TARGET'}`);
+    console.log(
+      `token requests over ${TOKEN_VIEWS} three-org views (${minutes.toFixed(1)} min): ${counts.join(', ')} (target <= ${allowed} per connection) ${worst <= allowed ? 'OK' : 'OVER TARGET'}`,
+    );
   } finally {
     process.env = saved;
     await teardown();

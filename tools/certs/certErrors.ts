@@ -42,9 +42,7 @@ export const certErrors = {
       cause,
     ),
   keySize: (bits: number | string) =>
-    new ToolError(SALESFORCE_IMPORT_MESSAGES.keySize, 'UnsupportedKeySize', [
-      `The key has ${bits} bits; use --bits 2048, 3072 or 4096.`,
-    ]),
+    new ToolError(SALESFORCE_IMPORT_MESSAGES.keySize, 'UnsupportedKeySize', [`The key has ${bits} bits; use --bits 2048, 3072 or 4096.`]),
   mismatch: () =>
     new ToolError(SALESFORCE_IMPORT_MESSAGES.mismatch, 'KeyCertificateMismatch', [
       'Use the private key that was created together with this certificate.',
@@ -66,14 +64,10 @@ export const certErrors = {
       CREATE_AGAIN,
     ]),
   notJks: (kind: string) =>
-    new ToolError(
-      `The keystore is in ${kind} format; Salesforce's Import from Keystore accepts JKS only.`,
-      'KeystoreNotJks',
-      [
-        'Convert it: keytool -importkeystore -srckeystore FILE -srcstoretype PKCS12 -destkeystore out.jks -deststoretype JKS',
-        CREATE_AGAIN,
-      ],
-    ),
+    new ToolError(`The keystore is in ${kind} format; Salesforce's Import from Keystore accepts JKS only.`, 'KeystoreNotJks', [
+      'Convert it: keytool -importkeystore -srckeystore FILE -srcstoretype PKCS12 -destkeystore out.jks -deststoretype JKS',
+      CREATE_AGAIN,
+    ]),
   invalidAlias: (alias: string, why: string) =>
     new ToolError(`Alias '${alias}' is not a valid Salesforce API name: ${why}.`, 'InvalidAlias', [
       'Use letters, digits and single underscores, starting with a letter, e.g. --alias OrgA_JWT_Signing',
@@ -96,7 +90,5 @@ export const certErrors = {
       'Set KEYSTORE_PASSWORD, or keep the .password file the tool wrote beside the keystore.',
     ]),
   unreadable: (file: string, detail: string) =>
-    new ToolError(`Cannot read ${file}: ${detail}.`, 'UnreadableFile', [
-      'Pass a PEM certificate or key, a .jks or a .p12 file.',
-    ]),
+    new ToolError(`Cannot read ${file}: ${detail}.`, 'UnreadableFile', ['Pass a PEM certificate or key, a .jks or a .p12 file.']),
 };

@@ -4,7 +4,13 @@
  */
 import { createKeyMaterial, DEFAULT_ALIAS, type KeyMaterialOptions } from './keyMaterial.ts';
 import type { KeystorePassword } from './keystorePassword.ts';
-import { assertNotCommittable, assertOutsideForceApp, certificateSetPaths, writeCertificateSet, type CertificateSet } from './writeCertificateSet.ts';
+import {
+  assertNotCommittable,
+  assertOutsideForceApp,
+  certificateSetPaths,
+  writeCertificateSet,
+  type CertificateSet,
+} from './writeCertificateSet.ts';
 import { certErrors } from './certErrors.ts';
 import { existsSync } from 'node:fs';
 import { assertValidApiName } from './apiName.ts';
@@ -26,7 +32,11 @@ export interface CreateOptions extends KeyMaterialOptions {
   force?: boolean;
 }
 
-export async function createCertificateSet(outDir: string, password: KeystorePassword, options: CreateOptions = {}): Promise<CertificateSetResult> {
+export async function createCertificateSet(
+  outDir: string,
+  password: KeystorePassword,
+  options: CreateOptions = {},
+): Promise<CertificateSetResult> {
   // Cheap refusals first, before spending time on a key pair.
   assertOutsideForceApp(outDir);
   const alias = options.alias ?? DEFAULT_ALIAS;

@@ -35,7 +35,9 @@ export function createdHuman(result: CertificateSetResult, password?: string): s
     `  private key  ${rel(p.privateKey)}   (PKCS#8, 0600; for sf org login jwt --jwt-key-file)`,
     `  keystore     ${rel(p.jks)}   <- Org A: Setup > Certificate and Key Management > Import from Keystore`,
     `  PKCS#12      ${rel(p.pkcs12)}`,
-    p.password ? `  password     ${rel(p.password)}   (generated, 0600; key password = keystore password)` : `  password     from ${PASSWORD_ENV} (key password = keystore password)`,
+    p.password
+      ? `  password     ${rel(p.password)}   (generated, 0600; key password = keystore password)`
+      : `  password     from ${PASSWORD_ENV} (key password = keystore password)`,
     `  SHA-256      ${result.fingerprintSha256}`,
     `  serial       ${result.serialHex}`,
     `  valid        ${result.notBefore} .. ${result.notAfter}`,
@@ -67,7 +69,10 @@ export function inspectedHuman(report: InspectReport): string {
     if (e.alias) lines.push(`  alias        ${e.alias}`);
     if (e.subject) lines.push(`  subject      ${e.subject}`);
     if (e.issuer && e.issuer !== e.subject) lines.push(`  issuer       ${e.issuer}`);
-    if (e.keyType) lines.push(`  key          ${e.keyType.toUpperCase()} ${e.keyBits ?? '?'} bits${e.keyFormat ? ` (${e.keyFormat === 'pkcs1' ? 'PKCS#1: convert to PKCS#8 before use' : e.keyFormat.toUpperCase().replace('PKCS8', 'PKCS#8')})` : ''}`);
+    if (e.keyType)
+      lines.push(
+        `  key          ${e.keyType.toUpperCase()} ${e.keyBits ?? '?'} bits${e.keyFormat ? ` (${e.keyFormat === 'pkcs1' ? 'PKCS#1: convert to PKCS#8 before use' : e.keyFormat.toUpperCase().replace('PKCS8', 'PKCS#8')})` : ''}`,
+      );
     if (e.fingerprintSha256) lines.push(`  SHA-256      ${e.fingerprintSha256}`);
     if (e.serialHex) lines.push(`  serial       ${e.serialHex}`);
     if (e.notAfter) lines.push(`  valid        ${e.notBefore} .. ${e.notAfter} (${e.expired ? 'EXPIRED' : `${e.daysLeft} days left`})`);

@@ -64,7 +64,12 @@ export function inspectFile(file: string, options: InspectOptions = {}): Inspect
     return {
       file,
       kind: 'jks',
-      entries: entries.map((e) => ({ ...describeCertificate(new X509Certificate(e.certificatePem), now), alias: e.alias, ...describeKey(createPrivateKey(e.privateKeyPem), 'pkcs8'), keyMatchesCertificate: true })),
+      entries: entries.map((e) => ({
+        ...describeCertificate(new X509Certificate(e.certificatePem), now),
+        alias: e.alias,
+        ...describeKey(createPrivateKey(e.privateKeyPem), 'pkcs8'),
+        keyMatchesCertificate: true,
+      })),
     };
   }
   const text = data.toString('utf8');
@@ -112,7 +117,10 @@ function inspectPem(file: string, text: string, options: InspectOptions, now: Da
   let key: KeyObject | undefined;
   if (keyPem) {
     if (keyLabel === 'ENCRYPTED PRIVATE KEY') {
-      throw certErrors.invalidOption(`${keyFile ?? file} holds an encrypted private key.`, 'Decrypt it first: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.pkcs8.pem');
+      throw certErrors.invalidOption(
+        `${keyFile ?? file} holds an encrypted private key.`,
+        'Decrypt it first: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.pkcs8.pem',
+      );
     }
     try {
       key = createPrivateKey(keyPem);
@@ -129,11 +137,19 @@ function inspectPem(file: string, text: string, options: InspectOptions, now: Da
     }
   });
   const kind: InspectedKind = certs.length > 0 ? 'certificate' : 'private-key';
-  const entries = certs.length > 0 ? certs.map((c, i) => describePair(c, i === 0 ? key : undefined, format, now)) : [describePair(undefined, key, format, now)];
+  const entries =
+    certs.length > 0
+      ? certs.map((c, i) => describePair(c, i === 0 ? key : undefined, format, now))
+      : [describePair(undefined, key, format, now)];
   return { file, kind, ...(keyFile ? { keyFile } : {}), entries };
 }
 
-function describePair(cert: X509Certificate | undefined, key: KeyObject | undefined, format: InspectedEntry['keyFormat'], now: Date): InspectedEntry {
+function describePair(
+  cert: X509Certificate | undefined,
+  key: KeyObject | undefined,
+  format: InspectedEntry['keyFormat'],
+  now: Date,
+): InspectedEntry {
   if (cert && key && !cert.checkPrivateKey(key)) throw certErrors.mismatch();
   return {
     ...(cert ? describeCertificate(cert, now) : {}),

@@ -54,8 +54,7 @@ export function protectKey(pkcs8Der: Buffer, password: string, salt: Buffer = ra
 }
 
 export type RecoverResult =
-  | { ok: true; pkcs8Der: Buffer }
-  | { ok: false; reason: 'wrong-password' | 'unknown-algorithm' | 'malformed'; algorithm?: string };
+  { ok: true; pkcs8Der: Buffer } | { ok: false; reason: 'wrong-password' | 'unknown-algorithm' | 'malformed'; algorithm?: string };
 
 /** Inverse of protectKey. `wrong-password` means the checksum failed: the key has another password. */
 export function recoverKey(encryptedPrivateKeyInfo: Buffer, password: string): RecoverResult {

@@ -73,7 +73,8 @@ function u32(n: number): Buffer {
  */
 export function encodeJks(input: JksInput): Buffer {
   assertValidApiName(input.alias);
-  if (input.password.length === 0) throw certErrors.invalidOption('The keystore password is empty.', 'Set KEYSTORE_PASSWORD or let the tool generate one.');
+  if (input.password.length === 0)
+    throw certErrors.invalidOption('The keystore password is empty.', 'Set KEYSTORE_PASSWORD or let the tool generate one.');
   const key = readPrivateKey(input.privateKeyPem);
   const certificate = readCertificate(input.certificatePem);
   checkKeyPair(key, certificate);
@@ -142,7 +143,7 @@ class Reader {
     this.offset += 2;
     const b = this.bytes(len);
     let out = '';
-    for (let i = 0; i < b.length; ) {
+    for (let i = 0; i < b.length;) {
       const c = b[i]!;
       if (c < 0x80) {
         out += String.fromCharCode(c);
@@ -224,7 +225,11 @@ export function decodeJks(buffer: Buffer, password: string, file = 'the keystore
     const recovered = recoverKey(entry.protectedKey, password);
     if (!recovered.ok) {
       if (recovered.reason === 'wrong-password') throw certErrors.keyPasswordDiffers(entry.alias);
-      if (recovered.reason === 'unknown-algorithm') throw certErrors.corruptKeystore(`key of '${entry.alias}' is protected with ${recovered.algorithm}, not Sun's JKS key protector`, file);
+      if (recovered.reason === 'unknown-algorithm')
+        throw certErrors.corruptKeystore(
+          `key of '${entry.alias}' is protected with ${recovered.algorithm}, not Sun's JKS key protector`,
+          file,
+        );
       throw certErrors.corruptKeystore(`key of '${entry.alias}' is not an EncryptedPrivateKeyInfo`, file);
     }
     if (entry.chain.length === 0) throw certErrors.corruptKeystore(`entry '${entry.alias}' has no certificate`, file);

@@ -53,7 +53,12 @@ export async function rotateCertificateSet(outDir: string, password: KeystorePas
     days: options.days,
   });
   return {
-    previous: { alias: current, fingerprintSha256: fingerprintSha256(oldCert.raw), notAfter: new Date(oldCert.validTo).toISOString(), certificate: certPath },
+    previous: {
+      alias: current,
+      fingerprintSha256: fingerprintSha256(oldCert.raw),
+      notAfter: new Date(oldCert.validTo).toISOString(),
+      certificate: certPath,
+    },
     current: result,
   };
 }
@@ -68,7 +73,10 @@ function newestAlias(dir: string): string {
   if (names.length === 0) {
     throw new ToolError(`No certificate set in ${dir} to rotate.`, 'NothingToRotate', ['Create one first: npm run cert -- create']);
   }
-  const dated = names.map((n) => ({ alias: n.slice(0, -'.cert.pem'.length), from: new Date(new X509Certificate(readFileSync(join(dir, n))).validFrom).getTime() }));
+  const dated = names.map((n) => ({
+    alias: n.slice(0, -'.cert.pem'.length),
+    from: new Date(new X509Certificate(readFileSync(join(dir, n))).validFrom).getTime(),
+  }));
   dated.sort((a, b) => b.from - a.from || version(b.alias) - version(a.alias));
   return dated[0]!.alias;
 }

@@ -6,7 +6,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { certErrors } from './certErrors.ts';
 import { encodeJks } from './jks.ts';
@@ -80,7 +93,12 @@ export interface WriteOptions {
   force?: boolean;
 }
 
-export function writeCertificateSet(outDir: string, material: KeyMaterial, password: KeystorePassword, options: WriteOptions = {}): CertificateSet {
+export function writeCertificateSet(
+  outDir: string,
+  material: KeyMaterial,
+  password: KeystorePassword,
+  options: WriteOptions = {},
+): CertificateSet {
   assertOutsideForceApp(outDir);
   const paths = certificateSetPaths(outDir, material.alias);
   assertNotCommittable(paths.privateKey);
@@ -91,7 +109,10 @@ export function writeCertificateSet(outDir: string, material: KeyMaterial, passw
   // With --force a rename must not fail half-way: every target that exists has to be a plain file.
   const blocked = existing.filter((p) => !lstatSync(p).isFile());
   if (blocked.length > 0) {
-    throw certErrors.invalidOption(`Cannot replace ${blocked.join(', ')}: not a regular file.`, 'Remove or rename it, or choose another --out folder.');
+    throw certErrors.invalidOption(
+      `Cannot replace ${blocked.join(', ')}: not a regular file.`,
+      'Remove or rename it, or choose another --out folder.',
+    );
   }
 
   // Encode everything before touching the disk: a bad key or certificate fails here, with nothing written.

@@ -92,8 +92,18 @@ const CONTEXTS = ['github', 'env', 'vars', 'secrets', 'runner', 'job', 'steps', 
 
 /** Evaluates one expression (without `${{ }}`) with GitHub's library and the job's status so far. */
 function evaluate(expression: string, context: data.Dictionary, jobFailed: boolean): data.ExpressionData {
-  const status = (name: string, value: () => boolean): FunctionDefinition => ({ name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value()) });
-  const functions = [status('always', () => true), status('success', () => !jobFailed), status('failure', () => jobFailed), status('cancelled', () => false)];
+  const status = (name: string, value: () => boolean): FunctionDefinition => ({
+    name,
+    minArgs: 0,
+    maxArgs: 0,
+    call: () => new data.BooleanData(value()),
+  });
+  const functions = [
+    status('always', () => true),
+    status('success', () => !jobFailed),
+    status('failure', () => jobFailed),
+    status('cancelled', () => false),
+  ];
   const hashFiles: FunctionDefinition = { name: 'hashFiles', minArgs: 1, maxArgs: 255, call: () => new data.StringData('') };
   const all = [...functions, hashFiles];
   const lexed = new Lexer(expression).lex();
@@ -171,7 +181,13 @@ export function parseEnvFile(text: string): Record<string, string> {
   return out;
 }
 
-function runBash(script: string, cwd: string, env: Record<string, string>, timeoutMs: number, onOutput: (t: string) => void): Promise<{ exitCode: number; output: string }> {
+function runBash(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+  onOutput: (t: string) => void,
+): Promise<{ exitCode: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn('bash', ['-e', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -198,12 +214,23 @@ export async function runWorkflowJob(options: WorkflowRunOptions): Promise<JobRe
   Object.assign(secrets, options.secrets);
   Object.assign(vars, options.vars);
   const runnerTemp = await mkdtemp(join(tmpdir(), 'runner-temp-'));
-  const files = { env: join(runnerTemp, '_github_env'), path: join(runnerTemp, '_github_path'), output: join(runnerTemp, '_github_output') };
+  const files = {
+    env: join(runnerTemp, '_github_env'),
+    path: join(runnerTemp, '_github_path'),
+    output: join(runnerTemp, '_github_output'),
+  };
   const runnerEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.runnerEnv ?? process.env)) if (v !== undefined) runnerEnv[k] = v;
   Object.assign(runnerEnv, {
-    CI: 'true', GITHUB_ACTIONS: 'true', RUNNER_OS: 'Linux', RUNNER_TEMP: runnerTemp, GITHUB_WORKSPACE: options.workspace,
-    GITHUB_JOB: options.job, GITHUB_ENV: files.env, GITHUB_PATH: files.path, GITHUB_OUTPUT: files.output,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    RUNNER_OS: 'Linux',
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_JOB: options.job,
+    GITHUB_ENV: files.env,
+    GITHUB_PATH: files.path,
+    GITHUB_OUTPUT: files.output,
   });
 
   const base = (env: Record<string, string>) => {

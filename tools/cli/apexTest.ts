@@ -26,12 +26,24 @@ async function main(argv: string[]): Promise<number> {
   }).values;
   const dirs = args['source-dir']?.length ? args['source-dir'] : ['force-app'];
   const { host, classes } = projectOrg(dirs);
-  if (!classes.length) throw new ToolError(`No Apex classes found under ${dirs.join(', ')}.`, 'NoApexClasses', ['Pass --source-dir pointing at a package directory holding .cls files (any folder depth)']);
-  const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+  if (!classes.length)
+    throw new ToolError(`No Apex classes found under ${dirs.join(', ')}.`, 'NoApexClasses', [
+      'Pass --source-dir pointing at a package directory holding .cls files (any folder depth)',
+    ]);
+  const split = (s?: string) =>
+    s
+      ? s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : undefined;
   const result = await runTests(host, { classNames: split(args['class-names']), methodNames: split(args.tests) });
   const meta = { orgId: host.orgId, username: host.user.username };
   if (args.junit) writeFileSync(args.junit, testRunJunit(result));
-  if (args.json) process.stdout.write(JSON.stringify({ status: result.outcome === 'Passed' ? 0 : 100, result: testRunJson(result, meta) }, null, 2) + '\n');
+  if (args.json)
+    process.stdout.write(
+      JSON.stringify({ status: result.outcome === 'Passed' ? 0 : 100, result: testRunJson(result, meta) }, null, 2) + '\n',
+    );
   else process.stdout.write(testRunHuman(result, meta));
   return result.outcome === 'Passed' ? 0 : 1;
 }

@@ -38,7 +38,10 @@ const ALLOWED: Record<string, string[]> = {
 
 function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new ToolError(`--${flag} must be a whole number, got '${value}'.`, 'InvalidOption', [`Pass e.g. --${flag} ${flag === 'bits' ? 2048 : 365}`]);
+  if (!/^\d+$/.test(value))
+    throw new ToolError(`--${flag} must be a whole number, got '${value}'.`, 'InvalidOption', [
+      `Pass e.g. --${flag} ${flag === 'bits' ? 2048 : 365}`,
+    ]);
   return Number(value);
 }
 
@@ -70,11 +73,13 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     const allowed = ALLOWED[command];
-    const misplaced = allowed && Object.keys(values).find((flag) => !allowed.includes(flag) && values[flag as keyof typeof values] !== false);
+    const misplaced =
+      allowed && Object.keys(values).find((flag) => !allowed.includes(flag) && values[flag as keyof typeof values] !== false);
     if (misplaced) throw new ToolError(`--${misplaced} does not apply to ${command}.`, 'InvalidOption', ['Run: npm run cert -- --help']);
     const out = values.out ?? DEFAULT_OUT_DIR;
     const common = { alias: values.alias, cn: values.cn, bits: integer('bits', values.bits), days: integer('days', values.days) };
-    if (command !== 'inspect' && rest.length > 0) throw new ToolError(`Unexpected argument '${rest[0]}'.`, 'InvalidOption', ['Run: npm run cert -- --help']);
+    if (command !== 'inspect' && rest.length > 0)
+      throw new ToolError(`Unexpected argument '${rest[0]}'.`, 'InvalidOption', ['Run: npm run cert -- --help']);
     switch (command) {
       case 'create': {
         const password = resolveNewKeystorePassword();
@@ -89,7 +94,10 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'inspect': {
-        if (rest.length !== 1) throw new ToolError('inspect takes exactly one FILE.', 'InvalidOption', ['Run: npm run cert -- inspect .local/certs/orga_jwt_signing.jks']);
+        if (rest.length !== 1)
+          throw new ToolError('inspect takes exactly one FILE.', 'InvalidOption', [
+            'Run: npm run cert -- inspect .local/certs/orga_jwt_signing.jks',
+          ]);
         const report = inspectFile(rest[0]!, { keyPath: values.key });
         print(values.json ? inspectedJson(report) : inspectedHuman(report));
         return 0;
@@ -98,7 +106,12 @@ export async function main(argv: string[]): Promise<number> {
         throw new ToolError(`Unknown subcommand '${command}'.`, 'InvalidOption', ['Use create, inspect or rotate: npm run cert -- --help']);
     }
   } catch (caught) {
-    const error = caught instanceof ToolError ? caught : new ToolError(String((caught as Error)?.message ?? caught).split('\n')[0]!, 'UnexpectedError', ['Report this with the command you ran.']);
+    const error =
+      caught instanceof ToolError
+        ? caught
+        : new ToolError(String((caught as Error)?.message ?? caught).split('\n')[0]!, 'UnexpectedError', [
+            'Report this with the command you ran.',
+          ]);
     if (wantsJson) process.stdout.write(`${JSON.stringify({ status: error.exitCode, ...error.toJson() }, null, 2)}\n`);
     else process.stderr.write(`${errorHuman(error)}\n`);
     return error.exitCode;

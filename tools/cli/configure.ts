@@ -53,8 +53,14 @@ await runCommand(
       ]);
     }
     const [provider, consumer] = await Promise.all([displayOrg(providerAlias), displayOrg(consumerAlias)]);
-    for (const [alias, org] of [[providerAlias, provider], [consumerAlias, consumer]] as const) {
-      if (!org) throw new ToolError(`sf knows no org ${alias}.`, 'UnknownOrg', [`Run sf org login web --alias ${alias} --instance-url https://<MyDomain>.my.salesforce.com`]);
+    for (const [alias, org] of [
+      [providerAlias, provider],
+      [consumerAlias, consumer],
+    ] as const) {
+      if (!org)
+        throw new ToolError(`sf knows no org ${alias}.`, 'UnknownOrg', [
+          `Run sf org login web --alias ${alias} --instance-url https://<MyDomain>.my.salesforce.com`,
+        ]);
     }
     const config = readProjectConfig();
     const options = {
@@ -85,7 +91,9 @@ await runCommand(
   (r) =>
     [
       `Verified: ${r.consumer.alias} reads ${r.verify.accounts.length} Accounts from ${r.provider.alias}.`,
-      ...(r.remoteRecords.length ? [`Verified: ${r.consumer.alias} reads ${r.remoteRecords.map((c) => `${c.object} from ${c.source}`).join(', ')}.`] : []),
+      ...(r.remoteRecords.length
+        ? [`Verified: ${r.consumer.alias} reads ${r.remoteRecords.map((c) => `${c.object} from ${c.source}`).join(', ')}.`]
+        : []),
       ...(r.externalService
         ? [
             `Verified: ${r.consumer.alias} calls ${r.externalService.url} with a Salesforce-minted JWT (${r.externalService.verified.users} users).`,

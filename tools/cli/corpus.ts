@@ -14,7 +14,8 @@ import { parseFlags } from './flags.ts';
 import { runMain } from './runMain.ts';
 import { ToolError } from '../core/ToolError.ts';
 
-const USAGE = 'Usage: npm run corpus -- [--dir .local/corpus] [--from-mirrors DIR] [--only owner/name,...] [--json] [--timeout SECONDS] [--save DIR]';
+const USAGE =
+  'Usage: npm run corpus -- [--dir .local/corpus] [--from-mirrors DIR] [--only owner/name,...] [--json] [--timeout SECONDS] [--save DIR]';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MANIFEST = join(ROOT, 'test', 'corpus', 'projects.json');
 
@@ -48,18 +49,32 @@ export const checkoutName = (p: CorpusProject) => p.repo.replace('/', '+');
 function materialize(p: CorpusProject, mirrors: string, target: string): void {
   const candidates = [join(mirrors, checkoutName(p), 'repo'), join(mirrors, checkoutName(p)), join(mirrors, checkoutName(p), '.git')];
   const gitDir = candidates.find((d) => existsSync(join(d, 'HEAD')));
-  if (!gitDir) throw new ToolError(`No git mirror of ${p.repo} under ${mirrors}.`, 'CorpusMirrorMissing', [`git clone --mirror https://github.com/${p.repo} ${join(mirrors, checkoutName(p), 'repo')}`]);
+  if (!gitDir)
+    throw new ToolError(`No git mirror of ${p.repo} under ${mirrors}.`, 'CorpusMirrorMissing', [
+      `git clone --mirror https://github.com/${p.repo} ${join(mirrors, checkoutName(p), 'repo')}`,
+    ]);
   mkdirSync(target, { recursive: true });
   // only what a run reads (mirrors may lack large binaries elsewhere in the tree): the source folders and top-level files
-  const top = execFileSync('git', ['--git-dir', gitDir, 'ls-tree', '--name-only', p.commit], { encoding: 'utf8' }).split('\n').filter((f) => /^(licen[cs]e|copying|sfdx-project\.json|readme)/i.test(f));
-  const archive = execFileSync('git', ['--git-dir', gitDir, 'archive', p.commit, '--', ...top, ...p.sourceDirs], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+  const top = execFileSync('git', ['--git-dir', gitDir, 'ls-tree', '--name-only', p.commit], { encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => /^(licen[cs]e|copying|sfdx-project\.json|readme)/i.test(f));
+  const archive = execFileSync('git', ['--git-dir', gitDir, 'archive', p.commit, '--', ...top, ...p.sourceDirs], {
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   execFileSync('tar', ['-x', '-C', target], { input: archive });
 }
 
 function runProject(p: CorpusProject, checkout: string, timeoutMs: number, save?: string): Promise<CorpusRow> {
   const started = Date.now();
   const row: CorpusRow = { repo: p.repo, passed: 0, total: 0, compileErrors: 0, warnings: 0, seconds: 0, firstCompileErrors: [] };
-  const args = ['--import', 'tsx', join(ROOT, 'tools', 'cli', 'apexTest.ts'), '--json', ...p.sourceDirs.flatMap((d) => ['--source-dir', join(checkout, d)])];
+  const args = [
+    '--import',
+    'tsx',
+    join(ROOT, 'tools', 'cli', 'apexTest.ts'),
+    '--json',
+    ...p.sourceDirs.flatMap((d) => ['--source-dir', join(checkout, d)]),
+  ];
   return new Promise((done) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -97,11 +112,26 @@ function runProject(p: CorpusProject, checkout: string, timeoutMs: number, save?
 export function corpusTable(rows: CorpusRow[]): string {
   const pct = (r: CorpusRow) => (r.total ? `${Math.round((r.passed / r.total) * 100)}%` : '-');
   const lines = rows.map((r) =>
-    [r.repo.padEnd(40), `${r.passed}/${r.total}`.padStart(9), pct(r).padStart(5), String(r.compileErrors).padStart(7), `${r.seconds}s`.padStart(6), r.problem ?? ''].join('  ').trimEnd(),
+    [
+      r.repo.padEnd(40),
+      `${r.passed}/${r.total}`.padStart(9),
+      pct(r).padStart(5),
+      String(r.compileErrors).padStart(7),
+      `${r.seconds}s`.padStart(6),
+      r.problem ?? '',
+    ]
+      .join('  ')
+      .trimEnd(),
   );
   const sum = (k: 'passed' | 'total' | 'compileErrors') => rows.reduce((n, r) => n + r[k], 0);
   const total = `TOTAL ${rows.length} projects: ${sum('passed')}/${sum('total')} test methods pass (${sum('total') ? Math.round((sum('passed') / sum('total')) * 100) : 0}%), ${sum('compileErrors')} compile errors, ${rows.filter((r) => r.compileErrors === 0 && r.total && r.passed / r.total >= 0.9).length} projects at 0 errors and >= 90%`;
-  return [['PROJECT'.padEnd(40), 'PASSED'.padStart(9), 'RATE'.padStart(5), 'CERRORS'.padStart(7), 'TIME'.padStart(6)].join('  '), ...lines, total].join('\n') + '\n';
+  return (
+    [
+      ['PROJECT'.padEnd(40), 'PASSED'.padStart(9), 'RATE'.padStart(5), 'CERRORS'.padStart(7), 'TIME'.padStart(6)].join('  '),
+      ...lines,
+      total,
+    ].join('\n') + '\n'
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -124,13 +154,25 @@ async function main(argv: string[]): Promise<number> {
     const checkout = join(dir, checkoutName(p));
     if (!existsSync(checkout) && args['from-mirrors']) materialize(p, resolve(args['from-mirrors']), checkout);
     if (!existsSync(checkout)) {
-      rows.push({ repo: p.repo, passed: 0, total: 0, compileErrors: 0, warnings: 0, seconds: 0, firstCompileErrors: [], problem: `no checkout at ${checkout} (git clone https://github.com/${p.repo} ${checkout} && git -C ${checkout} checkout ${p.commit})` });
+      rows.push({
+        repo: p.repo,
+        passed: 0,
+        total: 0,
+        compileErrors: 0,
+        warnings: 0,
+        seconds: 0,
+        firstCompileErrors: [],
+        problem: `no checkout at ${checkout} (git clone https://github.com/${p.repo} ${checkout} && git -C ${checkout} checkout ${p.commit})`,
+      });
       continue;
     }
     if (args.save) mkdirSync(args.save, { recursive: true });
     const row = await runProject(p, checkout, Number(args.timeout) * 1000, args.save);
     rows.push(row);
-    if (!args.json) process.stderr.write(`${p.repo}: ${row.passed}/${row.total}, ${row.compileErrors} compile errors${row.problem ? ` (${row.problem})` : ''}\n`);
+    if (!args.json)
+      process.stderr.write(
+        `${p.repo}: ${row.passed}/${row.total}, ${row.compileErrors} compile errors${row.problem ? ` (${row.problem})` : ''}\n`,
+      );
   }
   process.stdout.write(args.json ? JSON.stringify({ status: 0, result: rows }, null, 2) + '\n' : corpusTable(rows));
   return 0;

@@ -72,7 +72,8 @@ export const urlOr =
   (v) => {
     if (words.includes(v)) return v;
     const u = URL.canParse(v) ? new URL(v) : undefined;
-    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new Error(`must be an http(s) URL${words.length ? ` or ${words.join(', ')}` : ''}, not "${v}"`);
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:'))
+      throw new Error(`must be an http(s) URL${words.length ? ` or ${words.join(', ')}` : ''}, not "${v}"`);
     return v;
   };
 
@@ -95,10 +96,17 @@ type Checked<C> = { [K in keyof C]?: C[K] extends FlagCheck<infer T> ? T : never
  * Runs the table's checks over the given flag values and the environment, before any work: the first bad
  * one ends the command with its name, what is accepted, the usage and exit code 2.
  */
-export function checkFlags<C extends Record<string, FlagCheck<unknown>>>(usage: string, checks: C, values: Record<string, unknown>, json: boolean, env: NodeJS.ProcessEnv = process.env): Checked<C> {
+export function checkFlags<C extends Record<string, FlagCheck<unknown>>>(
+  usage: string,
+  checks: C,
+  values: Record<string, unknown>,
+  json: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): Checked<C> {
   const out: Record<string, unknown> = {};
   // A check may throw its own flag error (a whole sentence and the usage), or a "must be …" clause.
-  const fail = (what: string, e: unknown) => exitWithFlagError(e instanceof ToolError ? e : flagError(`${what} ${(e as Error).message}.`, usage), json);
+  const fail = (what: string, e: unknown) =>
+    exitWithFlagError(e instanceof ToolError ? e : flagError(`${what} ${(e as Error).message}.`, usage), json);
   for (const [name, check] of Object.entries(ENV_CHECKS)) {
     const v = env[name];
     if (v === undefined || v === '') continue;

@@ -23,7 +23,9 @@ export function parseImportKeystoreFlags(args: string[]): ImportKeystoreFlags {
     return v;
   };
   if (args.some((a) => /^--(password|storepass)/.test(a))) {
-    throw new ToolError('The keystore password is never taken as a flag.', 'InvalidFlag', ['Set KEYSTORE_PASSWORD, or keep it in the .password file next to the keystore.']);
+    throw new ToolError('The keystore password is never taken as a flag.', 'InvalidFlag', [
+      'Set KEYSTORE_PASSWORD, or keep it in the .password file next to the keystore.',
+    ]);
   }
   const targetOrg = value('target-org') ?? value('o');
   const file = value('file') ?? value('f');
@@ -34,7 +36,10 @@ export function parseImportKeystoreFlags(args: string[]): ImportKeystoreFlags {
 export function importedHuman(r: ImportKeystoreResult): string {
   return [
     `Imported into ${r.orgId} (${r.instanceUrl}):`,
-    ...r.imported.map((c) => `  ${c.name}  "${c.label}"  RSA ${c.keySize}  expires ${c.expirationDate}${c.unchanged ? '  (already imported, unchanged)' : ''}`),
+    ...r.imported.map(
+      (c) =>
+        `  ${c.name}  "${c.label}"  RSA ${c.keySize}  expires ${c.expirationDate}${c.unchanged ? '  (already imported, unchanged)' : ''}`,
+    ),
     'Apex signs with it by that name (Crypto.signWithCertificate / Auth.JWS).',
   ].join('\n');
 }

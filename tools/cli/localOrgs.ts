@@ -7,7 +7,15 @@
 import { ToolError } from '../core/ToolError.ts';
 import { checkFlags, exitWithFlagError, flagError, parseFlags } from './flags.ts';
 
-import { DEVHUB_ALIAS, loginDevHub, resetScratchLimits, resetState, serverStatus, startServer, stopServer } from '../local-platform/process/daemon.ts';
+import {
+  DEVHUB_ALIAS,
+  loginDevHub,
+  resetScratchLimits,
+  resetState,
+  serverStatus,
+  startServer,
+  stopServer,
+} from '../local-platform/process/daemon.ts';
 
 const USAGE = `Usage: npm run local-orgs -- start [--no-login] [--json] | stop [--json] | status [--json] | reset --force [--json] | reset-limits [--json]
        npm run local-orgs -- import-keystore --target-org ALIAS --file KEYSTORE.jks [--label LABEL] [--json]`;
@@ -37,7 +45,17 @@ const { values, positionals } = parseFlags(USAGE, {
 });
 const command = positionals[0];
 if (command === undefined || !COMMAND_FLAGS[command] || positionals.length > 1) {
-  exitWithFlagError(flagError(command === undefined ? 'Name a command.' : positionals.length > 1 ? `Unexpected argument '${positionals[1]}'.` : `Unknown command '${command}'.`, USAGE), json);
+  exitWithFlagError(
+    flagError(
+      command === undefined
+        ? 'Name a command.'
+        : positionals.length > 1
+          ? `Unexpected argument '${positionals[1]}'.`
+          : `Unknown command '${command}'.`,
+      USAGE,
+    ),
+    json,
+  );
 }
 const misplaced = Object.keys(values).find((flag) => !COMMAND_FLAGS[command]!.includes(flag));
 if (misplaced) exitWithFlagError(flagError(`--${misplaced} does not apply to ${command}.`, USAGE), json);
@@ -59,7 +77,9 @@ async function main(): Promise<void> {
           `Admin username: ${info.username}`,
           `Client id:      ${info.clientId}`,
           `Private key:    ${info.keyPath}`,
-          args.includes('--no-login') ? 'sf CLI login skipped (--no-login).' : `Logged the sf CLI into the Dev Hub as alias "${DEVHUB_ALIAS}" (default Dev Hub).`,
+          args.includes('--no-login')
+            ? 'sf CLI login skipped (--no-login).'
+            : `Logged the sf CLI into the Dev Hub as alias "${DEVHUB_ALIAS}" (default Dev Hub).`,
         ].join('\n'),
         info,
       );
@@ -74,7 +94,10 @@ async function main(): Promise<void> {
       const s = await serverStatus();
       print(
         s.running
-          ? [`Running (pid ${s.pid}) at ${s.devHub?.instanceUrl}; home ${s.home}`, ...s.orgs.map((o) => `  ${o.kind.padEnd(7)} ${o.id} ${o.instanceUrl} ${o.name}`)].join('\n')
+          ? [
+              `Running (pid ${s.pid}) at ${s.devHub?.instanceUrl}; home ${s.home}`,
+              ...s.orgs.map((o) => `  ${o.kind.padEnd(7)} ${o.id} ${o.instanceUrl} ${o.name}`),
+            ].join('\n')
           : `Not running; home ${s.home}${s.devHub ? ' (state kept; start resumes it)' : ''}`,
         s,
       );
@@ -89,7 +112,10 @@ async function main(): Promise<void> {
     case 'reset-limits': {
       // The local stand-in for Salesforce's rolling 24-hour window: today's sign-ups stop counting.
       const r = await resetScratchLimits();
-      print(`Reset the daily scratch org sign-up counter (${r.home}). Counting now: ${r.daily} sign-ups today, ${r.active} active orgs (delete orgs to free active ones).`, r);
+      print(
+        `Reset the daily scratch org sign-up counter (${r.home}). Counting now: ${r.daily} sign-ups today, ${r.active} active orgs (delete orgs to free active ones).`,
+        r,
+      );
       return;
     }
     case 'import-keystore': {
@@ -101,7 +127,9 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new ToolError(`Unknown command "${command ?? ''}".`, 'UsageError', ['Use: npm run local-orgs -- start|stop|status|reset|reset-limits [--json] [--force] [--no-login] | import-keystore --target-org <alias> --file <x.jks>']);
+      throw new ToolError(`Unknown command "${command ?? ''}".`, 'UsageError', [
+        'Use: npm run local-orgs -- start|stop|status|reset|reset-limits [--json] [--force] [--no-login] | import-keystore --target-org <alias> --file <x.jks>',
+      ]);
   }
 }
 

@@ -31,9 +31,13 @@ export function providersFlag(value: string | undefined, usage: string, auth: st
   if (value === undefined) return 1;
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > MAX_PROVIDERS) {
-    throw flagError(`--providers must be a whole number from 1 to ${MAX_PROVIDERS} (one Continuation holds at most ${MAX_PROVIDERS} requests), not "${value}".`, usage);
+    throw flagError(
+      `--providers must be a whole number from 1 to ${MAX_PROVIDERS} (one Continuation holds at most ${MAX_PROVIDERS} requests), not "${value}".`,
+      usage,
+    );
   }
   // The Named Credential path renders one credential, Org_B: further source orgs need the Apex signer.
-  if (n > 1 && auth === 'named-credential') throw flagError('--providers above 1 needs --auth apex-jwt (the Named Credential path wires one source org).', usage);
+  if (n > 1 && auth === 'named-credential')
+    throw flagError('--providers above 1 needs --auth apex-jwt (the Named Credential path wires one source org).', usage);
   return n;
 }

@@ -75,11 +75,19 @@ await runCommand(
     const started = performance.now();
     const state = await loadState(statePathIn(options.workDir));
     // The orgs of this work folder came from one Dev Hub: another --dev-hub would be ignored by the finished step.
-    if (options.devHub && state.devHub && options.devHub !== state.devHub.alias && !(options.devHub === LOCAL_DEVHUB_ALIAS && state.devHub.local)) {
+    if (
+      options.devHub &&
+      state.devHub &&
+      options.devHub !== state.devHub.alias &&
+      !(options.devHub === LOCAL_DEVHUB_ALIAS && state.devHub.local)
+    ) {
       throw new ToolError(
         `--dev-hub ${options.devHub} is not the Dev Hub this work folder's orgs came from (${state.devHub.alias}, recorded in ${statePathIn(options.workDir)}).`,
         'InvalidFlag',
-        [`Drop --dev-hub to carry on with ${state.devHub.alias}, or delete those orgs first (npm run teardown), then run setup:orgs --dev-hub ${options.devHub}.`, USAGE],
+        [
+          `Drop --dev-hub to carry on with ${state.devHub.alias}, or delete those orgs first (npm run teardown), then run setup:orgs --dev-hub ${options.devHub}.`,
+          USAGE,
+        ],
         FLAG_ERROR_EXIT_CODE,
       );
     }
@@ -93,7 +101,9 @@ await runCommand(
       `A signs as ${r.integrationUsername} with consumer key ${r.consumerKey}; certificate SHA-256 ${r.certificateFingerprint}`,
       ...r.extraProviders.map((p, i) => `Org B ${i + 2} (provider): ${p.alias} ${p.username} ${p.instanceUrl}`),
       `Verified: A got B's latest ${r.verify.accounts.length} Accounts (${r.verify.legs.map((l) => `${l.name} ${l.ms} ms`).join(', ')}).`,
-      ...(r.remoteRecords.length ? [`Verified: A read ${r.remoteRecords.map((c) => `${c.object} from ${c.source}`).join(', ')} through RecordsResource.`] : []),
+      ...(r.remoteRecords.length
+        ? [`Verified: A read ${r.remoteRecords.map((c) => `${c.object} from ${c.source}`).join(', ')} through RecordsResource.`]
+        : []),
       ...externalServiceLines(r.externalService),
       // Local orgs live at http://127.0.0.1:<port>, where sf's wait for a Lightning domain (DNS, up to 240 s) can never succeed.
       `Done in ${(r.totalMs / 1000).toFixed(1)} s. Open A with: ${r.devHub.local ? 'SF_DOMAIN_RETRY=0 ' : ''}npx sf org open --target-org ${r.consumer.alias} --path lightning/n/${r.remoteRecords.length ? 'Remote_Records' : 'Org_B_Accounts'}`,

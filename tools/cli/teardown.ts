@@ -9,11 +9,18 @@ import { tearDown } from '../provisioning/teardown.ts';
 import { runCommand } from './runCommand.ts';
 import { showLibraryWarnings } from '../provisioning/sfWarnings.ts';
 
-const { values } = parseFlags('Usage: npm run teardown -- [--purge] [--json]', { options: { json: { type: 'boolean', default: false }, purge: { type: 'boolean', default: false } } });
+const { values } = parseFlags('Usage: npm run teardown -- [--purge] [--json]', {
+  options: { json: { type: 'boolean', default: false }, purge: { type: 'boolean', default: false } },
+});
 showLibraryWarnings(values.json ?? false);
 
 await runCommand(
   values.json ?? false,
   () => tearDown(readProjectConfig(), { purge: values.purge ?? false, projectRoot }),
-  (r) => [`Deleted: ${r.deleted.join(', ') || 'none'}`, ...(r.absent.length ? [`Already gone: ${r.absent.join(', ')}`] : []), `Removed ${r.removed.join(', ')}`].join('\n'),
+  (r) =>
+    [
+      `Deleted: ${r.deleted.join(', ') || 'none'}`,
+      ...(r.absent.length ? [`Already gone: ${r.absent.join(', ')}`] : []),
+      `Removed ${r.removed.join(', ')}`,
+    ].join('\n'),
 );

@@ -20,7 +20,9 @@ await runCommand(
     const config = readProjectConfig();
     const state = await loadState(statePathIn(config.workDir));
     if (!state.consumer || !state.provider) {
-      throw new ToolError('Nothing to verify: no orgs are recorded.', 'NotSetUp', ['Run npm run setup:orgs first (or npm run configure for existing orgs).']);
+      throw new ToolError('Nothing to verify: no orgs are recorded.', 'NotSetUp', [
+        'Run npm run setup:orgs first (or npm run configure for existing orgs).',
+      ]);
     }
     const report = await verifyCallout({ consumerAlias: state.consumer.alias, providerAlias: state.provider.alias });
     const checks = report.ok ? [] : await diagnose(state);
@@ -41,13 +43,25 @@ await runCommand(
     const externalService = wiring ? { url: wiring.url, ...(await verifyExternalService(state.consumer.alias, wiring)) } : undefined;
     return { ...report, checks, remoteRecords, externalService };
   },
-  (r: VerifyReport & { checks: Check[]; remoteRecords: RemoteRecordsCheck[]; externalService?: { url: string; users: number; callerSubject: string; ms: number } }) =>
+  (
+    r: VerifyReport & {
+      checks: Check[];
+      remoteRecords: RemoteRecordsCheck[];
+      externalService?: { url: string; users: number; callerSubject: string; ms: number };
+    },
+  ) =>
     [
       ...r.legs.map((l) => `${l.ok ? '✔' : '✖'} ${l.name} (${l.ms} ms)${l.detail ? `: ${l.detail}` : ''}`),
-      ...r.remoteRecords.map((c) => `✔ ${c.object} from ${c.source} (connection ${c.connection}, ${c.ms} ms): ${c.records} record(s) on the first page`),
+      ...r.remoteRecords.map(
+        (c) => `✔ ${c.object} from ${c.source} (connection ${c.connection}, ${c.ms} ms): ${c.records} record(s) on the first page`,
+      ),
       ...(r.audience ? [`  JWT audience B accepts: ${r.audience}`] : []),
       ...(r.tokenCache ? [`  A's token cache: ${r.tokenCache}`] : []),
-      ...(r.externalService ? [`✔ external service (${r.externalService.ms} ms): ${r.externalService.users} users from ${r.externalService.url} as ${r.externalService.callerSubject}`] : []),
+      ...(r.externalService
+        ? [
+            `✔ external service (${r.externalService.ms} ms): ${r.externalService.users} users from ${r.externalService.url} as ${r.externalService.callerSubject}`,
+          ]
+        : []),
       ...r.accounts.map((a) => `  ${a.createdDate}  ${a.name}`),
     ].join('\n'),
 );

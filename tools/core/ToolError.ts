@@ -6,13 +6,7 @@ export class ToolError extends Error {
   readonly actions: string[];
   readonly exitCode: number;
 
-  constructor(
-    message: string,
-    name = 'ToolError',
-    actions: string[] = [],
-    exitCode = 1,
-    cause?: unknown,
-  ) {
+  constructor(message: string, name = 'ToolError', actions: string[] = [], exitCode = 1, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = name;
     this.actions = actions;

@@ -34,7 +34,12 @@ export function isAlive(pid: number): boolean {
 export function spawnBackground(script: string, opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string }): number {
   const out = openSync(opts.logFile, 'a', 0o600);
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: opts.cwd, detached: true, stdio: ['ignore', out, out], env: opts.env });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: opts.cwd,
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: opts.env,
+    });
     child.unref();
     if (!child.pid) throw new Error(`could not spawn ${script}`);
     return child.pid;

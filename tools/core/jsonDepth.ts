@@ -7,7 +7,8 @@
 export const MAX_JSON_DEPTH = 1000;
 
 /** Jackson's wording for a document nested too deeply. */
-export const jsonTooDeepMessage = (): string => `Document nesting depth (${MAX_JSON_DEPTH + 1}) exceeds the maximum allowed (${MAX_JSON_DEPTH})`;
+export const jsonTooDeepMessage = (): string =>
+  `Document nesting depth (${MAX_JSON_DEPTH + 1}) exceeds the maximum allowed (${MAX_JSON_DEPTH})`;
 
 /** True when the text opens more than MAX_JSON_DEPTH arrays/objects at once (strings skipped). One pass, no parse. */
 export function jsonTooDeep(text: string): boolean {
@@ -16,7 +17,8 @@ export function jsonTooDeep(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {

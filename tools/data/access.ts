@@ -34,7 +34,16 @@ export const API_ONLY_PROFILE = 'Minimum Access - API Only Integrations';
  * Unverified: the exact default lists beyond these gates; a custom profile grants nothing here.
  */
 const PROFILE_PERMISSIONS: Record<string, string[]> = {
-  [ADMIN_PROFILE]: ['ApiEnabled', 'AuthorApex', 'ModifyAllData', 'ViewAllData', 'ModifyMetadata', 'CustomizeApplication', 'ViewSetup', 'ManageUsers'],
+  [ADMIN_PROFILE]: [
+    'ApiEnabled',
+    'AuthorApex',
+    'ModifyAllData',
+    'ViewAllData',
+    'ModifyMetadata',
+    'CustomizeApplication',
+    'ViewSetup',
+    'ManageUsers',
+  ],
   'Standard User': ['ApiEnabled'],
   [API_ONLY_PROFILE]: ['ApiEnabled', 'ApiUserOnly'],
   'Minimum Access - Salesforce': [],
@@ -73,7 +82,8 @@ export function canReadField(db: DatabaseSync, orgId: string, userId: string, so
 export const apiDisabled = (): ApiError => new ApiError(403, 'API_CURRENTLY_DISABLED', 'API is disabled for this User');
 
 /** Metadata API without Modify All Data / Modify Metadata (field-reported SOAP fault text). */
-export const METADATA_ACCESS_MESSAGE = 'INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions';
+export const METADATA_ACCESS_MESSAGE =
+  'INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions';
 const ALWAYS_READABLE = new Set(['user', 'profile', 'organization', 'permissionset', 'permissionsetassignment']);
 /** The object permissions the Standard User profile has out of the box (read/create/edit, no delete). */
 const STANDARD_USER_OBJECTS = new Set(['account', 'contact']);
@@ -111,7 +121,10 @@ function permissionSets(db: DatabaseSync, orgId: string, userId: string): Permis
   ).all(orgId, userId) as { id: string; name: string }[];
   for (const { id, name } of assigned) {
     const deployed = (metadataOf.get(db) ?? metadata).findPermissionSet?.(db, orgId, name);
-    const rows = statement(db, "SELECT sobject, fields FROM records WHERE org_id = ? AND sobject IN ('ObjectPermissions', 'FieldPermissions') AND json_extract(fields,'$.ParentId') = ?").all(orgId, id) as {
+    const rows = statement(
+      db,
+      "SELECT sobject, fields FROM records WHERE org_id = ? AND sobject IN ('ObjectPermissions', 'FieldPermissions') AND json_extract(fields,'$.ParentId') = ?",
+    ).all(orgId, id) as {
       sobject: string;
       fields: string;
     }[];
@@ -125,9 +138,17 @@ function permissionSets(db: DatabaseSync, orgId: string, userId: string): Permis
     for (const r of rows) {
       const f = JSON.parse(r.fields) as Record<string, unknown>;
       if (r.sobject === 'ObjectPermissions') {
-        info.objectPermissions[String(f.SobjectType)] = { read: f.PermissionsRead === true, create: f.PermissionsCreate === true, edit: f.PermissionsEdit === true, delete: f.PermissionsDelete === true };
+        info.objectPermissions[String(f.SobjectType)] = {
+          read: f.PermissionsRead === true,
+          create: f.PermissionsCreate === true,
+          edit: f.PermissionsEdit === true,
+          delete: f.PermissionsDelete === true,
+        };
       } else {
-        info.fieldPermissions[String(f.Field)] = { readable: f.PermissionsRead === true || f.PermissionsEdit === true, editable: f.PermissionsEdit === true };
+        info.fieldPermissions[String(f.Field)] = {
+          readable: f.PermissionsRead === true || f.PermissionsEdit === true,
+          editable: f.PermissionsEdit === true,
+        };
       }
     }
     out.push(info);
@@ -165,7 +186,17 @@ export function checkObjectAccess(db: DatabaseSync, orgId: string, userId: strin
   throw new ApiError(403, 'INSUFFICIENT_ACCESS_OR_READONLY', `insufficient access rights on object id`);
 }
 
-const ALWAYS_FIELDS = new Set(['id', 'name', 'createddate', 'lastmodifieddate', 'systemmodstamp', 'createdbyid', 'lastmodifiedbyid', 'isdeleted', 'ownerid']);
+const ALWAYS_FIELDS = new Set([
+  'id',
+  'name',
+  'createddate',
+  'lastmodifieddate',
+  'systemmodstamp',
+  'createdbyid',
+  'lastmodifiedbyid',
+  'isdeleted',
+  'ownerid',
+]);
 
 /** Throws INVALID_FIELD for the first field the user cannot read (names as written in the query). */
 export function checkFieldAccess(db: DatabaseSync, orgId: string, userId: string, sobject: string, fields: string[]): void {
@@ -193,17 +224,33 @@ export function checkFieldEdit(db: DatabaseSync, orgId: string, userId: string, 
     if (granted.some((p) => p?.editable)) continue;
     // A field the user cannot see does not exist for them; one they only read is refused as read-only.
     if (!granted.some((p) => p?.readable)) throw noSuchColumnOnWrite(f, sobject);
-    throw new ApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${f}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [f]);
+    throw new ApiError(
+      400,
+      'INVALID_FIELD_FOR_INSERT_UPDATE',
+      `Unable to create/update fields: ${f}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+      [f],
+    );
   }
 }
 
 /** Field-level security of one field for a user, as describe reports it (Apex Schema describe). */
-export function fieldPermission(db: DatabaseSync, orgId: string, userId: string, sobject: string, field: string): { read: boolean; edit: boolean } {
+export function fieldPermission(
+  db: DatabaseSync,
+  orgId: string,
+  userId: string,
+  sobject: string,
+  field: string,
+): { read: boolean; edit: boolean } {
   return fieldPermissionsOf(db, orgId, userId, sobject)(field);
 }
 
 /** fieldPermission for every field of one object: the user's profile and permission sets are read once (describe). */
-export function fieldPermissionsOf(db: DatabaseSync, orgId: string, userId: string, sobject: string): (field: string) => { read: boolean; edit: boolean } {
+export function fieldPermissionsOf(
+  db: DatabaseSync,
+  orgId: string,
+  userId: string,
+  sobject: string,
+): (field: string) => { read: boolean; edit: boolean } {
   const profile = profileNameOf(db, orgId, userId);
   const all = { read: true, edit: true };
   if (profile === ADMIN_PROFILE || hasUserPermission(db, orgId, userId, 'ModifyAllData')) return () => all;

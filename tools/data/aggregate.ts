@@ -19,10 +19,24 @@ interface Fn {
 }
 
 const AGGREGATES = new Set(['COUNT', 'COUNT_DISTINCT', 'SUM', 'AVG', 'MIN', 'MAX']);
-const DATE_FUNCTIONS = new Set(['CALENDAR_YEAR', 'CALENDAR_MONTH', 'CALENDAR_QUARTER', 'DAY_IN_MONTH', 'DAY_IN_WEEK', 'DAY_IN_YEAR', 'DAY_ONLY', 'HOUR_IN_DAY', 'WEEK_IN_YEAR', 'WEEK_IN_MONTH']);
+const DATE_FUNCTIONS = new Set([
+  'CALENDAR_YEAR',
+  'CALENDAR_MONTH',
+  'CALENDAR_QUARTER',
+  'DAY_IN_MONTH',
+  'DAY_IN_WEEK',
+  'DAY_IN_YEAR',
+  'DAY_ONLY',
+  'HOUR_IN_DAY',
+  'WEEK_IN_YEAR',
+  'WEEK_IN_MONTH',
+]);
 
 export class AggregateQueryError extends Error {
-  constructor(message: string, readonly code = 'MALFORMED_QUERY') {
+  constructor(
+    message: string,
+    readonly code = 'MALFORMED_QUERY',
+  ) {
     super(message);
   }
 }
@@ -32,14 +46,23 @@ export function isAggregateQuery(q: Query): boolean {
   if (q.groupBy) return true;
   return (q.fields ?? []).some((f) => {
     const fn = f as { type: string; functionName?: string };
-    return fn.type === 'FieldFunctionExpression' && (AGGREGATES.has(String(fn.functionName).toUpperCase()) || DATE_FUNCTIONS.has(String(fn.functionName).toUpperCase()));
+    return (
+      fn.type === 'FieldFunctionExpression' &&
+      (AGGREGATES.has(String(fn.functionName).toUpperCase()) || DATE_FUNCTIONS.has(String(fn.functionName).toUpperCase()))
+    );
   });
 }
 
 /** `SELECT COUNT() FROM …` (no field): Salesforce answers with totalSize and no records. */
 export function isPlainCount(q: Query): boolean {
   const fields = q.fields ?? [];
-  return fields.length === 1 && !q.groupBy && (fields[0] as Fn & { type: string }).type === 'FieldFunctionExpression' && String((fields[0] as Fn).functionName).toUpperCase() === 'COUNT' && !((fields[0] as Fn).parameters ?? []).length;
+  return (
+    fields.length === 1 &&
+    !q.groupBy &&
+    (fields[0] as Fn & { type: string }).type === 'FieldFunctionExpression' &&
+    String((fields[0] as Fn).functionName).toUpperCase() === 'COUNT' &&
+    !((fields[0] as Fn).parameters ?? []).length
+  );
 }
 
 /** Every field path an aggregate query reads (for validation and for fetching values). */
@@ -110,16 +133,26 @@ function dateFunction(name: string, v: unknown): unknown {
   const startOfYear = Date.UTC(d.getUTCFullYear(), 0, 1);
   const dayInYear = Math.floor((d.getTime() - startOfYear) / 86_400_000) + 1;
   switch (name) {
-    case 'CALENDAR_YEAR': return d.getUTCFullYear();
-    case 'CALENDAR_MONTH': return d.getUTCMonth() + 1;
-    case 'CALENDAR_QUARTER': return Math.floor(d.getUTCMonth() / 3) + 1;
-    case 'DAY_IN_MONTH': return d.getUTCDate();
-    case 'DAY_IN_WEEK': return d.getUTCDay() + 1;
-    case 'DAY_IN_YEAR': return dayInYear;
-    case 'DAY_ONLY': return d.toISOString().slice(0, 10);
-    case 'HOUR_IN_DAY': return d.getUTCHours();
-    case 'WEEK_IN_YEAR': return Math.floor((dayInYear - 1) / 7) + 1;
-    case 'WEEK_IN_MONTH': return Math.floor((d.getUTCDate() - 1) / 7) + 1;
+    case 'CALENDAR_YEAR':
+      return d.getUTCFullYear();
+    case 'CALENDAR_MONTH':
+      return d.getUTCMonth() + 1;
+    case 'CALENDAR_QUARTER':
+      return Math.floor(d.getUTCMonth() / 3) + 1;
+    case 'DAY_IN_MONTH':
+      return d.getUTCDate();
+    case 'DAY_IN_WEEK':
+      return d.getUTCDay() + 1;
+    case 'DAY_IN_YEAR':
+      return dayInYear;
+    case 'DAY_ONLY':
+      return d.toISOString().slice(0, 10);
+    case 'HOUR_IN_DAY':
+      return d.getUTCHours();
+    case 'WEEK_IN_YEAR':
+      return Math.floor((dayInYear - 1) / 7) + 1;
+    case 'WEEK_IN_MONTH':
+      return Math.floor((d.getUTCDate() - 1) / 7) + 1;
   }
   return null;
 }
@@ -131,8 +164,10 @@ function evalFn<R>(fn: Fn, rows: R[], value: PathValue<R>): unknown {
   if (name === 'COUNT' && param === undefined) return rows.length;
   const values = rows.map((r) => value(r, String(param))).filter((v) => v !== null && v !== undefined);
   switch (name) {
-    case 'COUNT': return values.length;
-    case 'COUNT_DISTINCT': return new Set(values.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))).size;
+    case 'COUNT':
+      return values.length;
+    case 'COUNT_DISTINCT':
+      return new Set(values.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))).size;
     case 'SUM': {
       const ns = values.map(num).filter((n): n is number => n !== null);
       return ns.length ? ns.reduce((a, b) => a + b, 0) : null;
@@ -162,16 +197,36 @@ function literalOf(c: HavingCond): unknown {
 
 function test(op: string, v: unknown, rhs: unknown): boolean {
   switch (op.toUpperCase()) {
-    case '=': return rhs === null ? v === null : v !== null && compare(v, rhs) === 0;
+    case '=':
+      return rhs === null ? v === null : v !== null && compare(v, rhs) === 0;
     case '!=':
-    case '<>': return rhs === null ? v !== null : v === null || compare(v, rhs) !== 0;
-    case '<': return v !== null && compare(v, rhs) < 0;
-    case '<=': return v !== null && compare(v, rhs) <= 0;
-    case '>': return v !== null && compare(v, rhs) > 0;
-    case '>=': return v !== null && compare(v, rhs) >= 0;
-    case 'IN': return (rhs as unknown[]).some((x) => v !== null && compare(v, x) === 0);
-    case 'NOT IN': return !(rhs as unknown[]).some((x) => v !== null && compare(v, x) === 0);
-    case 'LIKE': return typeof v === 'string' && new RegExp('^' + String(rhs).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', 'i').test(v);
+    case '<>':
+      return rhs === null ? v !== null : v === null || compare(v, rhs) !== 0;
+    case '<':
+      return v !== null && compare(v, rhs) < 0;
+    case '<=':
+      return v !== null && compare(v, rhs) <= 0;
+    case '>':
+      return v !== null && compare(v, rhs) > 0;
+    case '>=':
+      return v !== null && compare(v, rhs) >= 0;
+    case 'IN':
+      return (rhs as unknown[]).some((x) => v !== null && compare(v, x) === 0);
+    case 'NOT IN':
+      return !(rhs as unknown[]).some((x) => v !== null && compare(v, x) === 0);
+    case 'LIKE':
+      return (
+        typeof v === 'string' &&
+        new RegExp(
+          '^' +
+            String(rhs)
+              .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+              .replace(/%/g, '.*')
+              .replace(/_/g, '.') +
+            '$',
+          'i',
+        ).test(v)
+      );
   }
   throw new AggregateQueryError(`unexpected operator ${op} in HAVING`);
 }
@@ -180,7 +235,8 @@ function test(op: string, v: unknown, rhs: unknown): boolean {
 function having(h: unknown, groupValue: (c: HavingCond) => unknown): boolean {
   let expr = '';
   const results: boolean[] = [];
-  let node = h as { left?: (HavingCond & { openParen?: number; closeParen?: number }) | null; operator?: string; right?: unknown } | undefined;
+  let node = h as
+    { left?: (HavingCond & { openParen?: number; closeParen?: number }) | null; operator?: string; right?: unknown } | undefined;
   while (node) {
     const left = node.left;
     if (left?.openParen) expr += '('.repeat(left.openParen);
@@ -228,8 +284,10 @@ export function aggregateRecords<R>(q: Query, o: AggregateOptions<R>): Record<st
       cols.push({ name: x.alias ?? outName(path), path, eval: (rows) => (rows.length ? o.value(rows[0], path) : null) });
     } else if (x.type === 'FieldFunctionExpression') {
       const name = x.functionName.toUpperCase();
-      if (!AGGREGATES.has(name) && !DATE_FUNCTIONS.has(name)) throw new AggregateQueryError(`${name} is not supported by the local platform`);
-      if (DATE_FUNCTIONS.has(name) && !groupKeys.has(fnKey(x))) throw new AggregateQueryError(`Field must be grouped or aggregated: ${x.rawValue ?? name}`);
+      if (!AGGREGATES.has(name) && !DATE_FUNCTIONS.has(name))
+        throw new AggregateQueryError(`${name} is not supported by the local platform`);
+      if (DATE_FUNCTIONS.has(name) && !groupKeys.has(fnKey(x)))
+        throw new AggregateQueryError(`Field must be grouped or aggregated: ${x.rawValue ?? name}`);
       if (x.parameters?.length && o.checkFunction) o.checkFunction(name, String(x.parameters[0]));
       cols.push({ name: x.alias ?? `expr${expr++}`, fnKey: fnKey(x), eval: (rows) => evalFn(x, rows, o.value) });
     } else if (x.type === 'FieldSubquery') {
@@ -241,10 +299,12 @@ export function aggregateRecords<R>(q: Query, o: AggregateOptions<R>): Record<st
   if (groups.length === 0) buckets.set('', o.rows);
   else {
     for (const r of o.rows) {
-      const k = JSON.stringify(groups.map((g) => {
-        const v = g.field ? o.value(r, g.field) : evalFn(g.fn!, [r], o.value);
-        return typeof v === 'string' ? v.toLowerCase() : (v ?? null);
-      }));
+      const k = JSON.stringify(
+        groups.map((g) => {
+          const v = g.field ? o.value(r, g.field) : evalFn(g.fn!, [r], o.value);
+          return typeof v === 'string' ? v.toLowerCase() : (v ?? null);
+        }),
+      );
       const b = buckets.get(k);
       if (b) b.push(r);
       else buckets.set(k, [r]);
@@ -259,7 +319,7 @@ export function aggregateRecords<R>(q: Query, o: AggregateOptions<R>): Record<st
   const valueOf = (g: Group, c: { field?: string; fn?: Fn }) => {
     if (c.fn) return evalFn(c.fn, g.rows, o.value);
     if (!groupKeys.has(key(c.field!))) throw new AggregateQueryError(`Field must be grouped or aggregated: ${outName(c.field!)}`);
-    return g.rows.length ? o.value(g.rows[0], c.field!) ?? null : null;
+    return g.rows.length ? (o.value(g.rows[0], c.field!) ?? null) : null;
   };
   if (q.having) out = out.filter((g) => having(q.having, (c) => valueOf(g, c)));
   const orders = orderByList(q);

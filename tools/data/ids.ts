@@ -42,9 +42,22 @@ export const KEY_PREFIXES: Record<string, string> = {
   PricebookEntry: '01u',
   OpportunityLineItem: '00k',
   // setupObjects.ts (SOAP API Developer Guide, "Standard Field Record ID Prefix Decoder")
-  Group: '00G', GroupMember: '011', UserRole: '00E', Event: '00U', ContentVersion: '068', ContentDocument: '069', ContentDocumentLink: '06A',
-  StaticResource: '081', UserLicense: '100', AsyncApexJob: '707', CronTrigger: '08e', CustomPermission: '0CP', ProcessInstance: '04g',
-  ProcessInstanceWorkitem: '04i', WorkOrder: '0WO', QuickText: '574',
+  Group: '00G',
+  GroupMember: '011',
+  UserRole: '00E',
+  Event: '00U',
+  ContentVersion: '068',
+  ContentDocument: '069',
+  ContentDocumentLink: '06A',
+  StaticResource: '081',
+  UserLicense: '100',
+  AsyncApexJob: '707',
+  CronTrigger: '08e',
+  CustomPermission: '0CP',
+  ProcessInstance: '04g',
+  ProcessInstanceWorkitem: '04i',
+  WorkOrder: '0WO',
+  QuickText: '574',
 };
 
 /** The 3-character checksum suffix of a 15-character Id. */

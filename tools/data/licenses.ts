@@ -24,10 +24,18 @@ function pslAssigned(db: DatabaseSync, orgId: string, userId: string, developerN
     .get(orgId, userId, developerName);
 }
 
-const PLURAL: Record<string, string> = { Account: 'Accounts', Contact: 'Contacts', Opportunity: 'Opportunities', Case: 'Cases', Lead: 'Leads' };
+const PLURAL: Record<string, string> = {
+  Account: 'Accounts',
+  Contact: 'Contacts',
+  Opportunity: 'Opportunities',
+  Case: 'Cases',
+  Lead: 'Leads',
+};
 
 /** The first object permission a permission set grants, as Setup names it ("Read Accounts"). */
-function firstObjectPermission(objectPermissions: Record<string, { read: boolean; create: boolean; edit: boolean; delete: boolean }>): string | undefined {
+function firstObjectPermission(
+  objectPermissions: Record<string, { read: boolean; create: boolean; edit: boolean; delete: boolean }>,
+): string | undefined {
   for (const object of Object.keys(objectPermissions).sort()) {
     const p = objectPermissions[object]!;
     const op = p.read ? 'Read' : p.create ? 'Create' : p.edit ? 'Edit' : p.delete ? 'Delete' : undefined;
@@ -58,10 +66,14 @@ export function checkAssignmentLicense(db: DatabaseSync, orgId: string, fields: 
 export function checkLicenseAssignment(db: DatabaseSync, orgId: string, fields: Record<string, unknown>, id: string): void {
   const license = getRecord(db, orgId, String(fields.PermissionSetLicenseId ?? ''));
   if (!license || license.sobject !== 'PermissionSetLicense') {
-    throw new ApiError(400, 'FIELD_INTEGRITY_EXCEPTION', 'Permission Set License ID: id value of incorrect type', ['PermissionSetLicenseId']);
+    throw new ApiError(400, 'FIELD_INTEGRITY_EXCEPTION', 'Permission Set License ID: id value of incorrect type', [
+      'PermissionSetLicenseId',
+    ]);
   }
   const clash = db
-    .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSetLicenseAssign' AND json_extract(fields,'$.AssigneeId') = ? AND json_extract(fields,'$.PermissionSetLicenseId') = ? AND id != ?")
+    .prepare(
+      "SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSetLicenseAssign' AND json_extract(fields,'$.AssigneeId') = ? AND json_extract(fields,'$.PermissionSetLicenseId') = ? AND id != ?",
+    )
     .get(orgId, String(fields.AssigneeId), String(fields.PermissionSetLicenseId), id);
   if (clash) throw new ApiError(400, 'DUPLICATE_VALUE', 'duplicate value found: this user already has this permission set license');
 }

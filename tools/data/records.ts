@@ -15,8 +15,6 @@ export function getRecord(db: DatabaseSync, orgId: string, id: string): StoredRe
   // By primary key first (stored Ids are 18 characters); a row stored under another spelling still matches on its 15.
   const r = (statement(db, 'SELECT id, sobject, fields FROM records WHERE id = ? AND org_id = ?').get(to18(id), orgId) ??
     statement(db, 'SELECT id, sobject, fields FROM records WHERE org_id = ? AND substr(id,1,15) = ?').get(orgId, to15(id))) as
-    | { id: string; sobject: string; fields: string }
-    | undefined;
+    { id: string; sobject: string; fields: string } | undefined;
   return r ? { id: r.id, sobject: r.sobject, fields: JSON.parse(r.fields) } : undefined;
 }
-

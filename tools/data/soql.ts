@@ -134,7 +134,8 @@ function canonicalDatetime(v: string): string {
   const ms = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(ms) ? v : new Date(ms).toISOString().replace('Z', '+0000');
 }
-const canonicalDatetimeSql = (sql: string) => `(CASE WHEN substr(${sql}, -1) = 'Z' THEN substr(${sql}, 1, length(${sql}) - 1) || '+0000' ELSE ${sql} END)`;
+const canonicalDatetimeSql = (sql: string) =>
+  `(CASE WHEN substr(${sql}, -1) = 'Z' THEN substr(${sql}, 1, length(${sql}) - 1) || '+0000' ELSE ${sql} END)`;
 
 function toSql(v: unknown, type: string): SQLInputValue {
   if (v === null || v === undefined) return null;
@@ -218,11 +219,23 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
  */
 function semiJoin(ctx: Ctx, sql: string, type: string, op: string, sub: Query): string {
   if (op !== 'IN' && op !== 'NOT IN') throw malformed(`semi-join subqueries need IN or NOT IN, not ${op}`);
-  const field = (sub.fields?.[0] as { field?: string; rawValue?: string } | undefined);
+  const field = sub.fields?.[0] as { field?: string; rawValue?: string } | undefined;
   const path = field?.field ?? field?.rawValue;
   if (!path || (sub.fields?.length ?? 0) !== 1) throw malformed('a semi-join subquery selects exactly one field');
   const rows = runSoql(ctx.db, ctx.orgId, composeQuery(sub), { binds: ctx.binds }).records;
-  const values = rows.map((r) => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[Object.keys(o).find((x) => x.toLowerCase() === k.toLowerCase()) ?? k] : null), r)).filter((v) => v !== null && v !== undefined);
+  const values = rows
+    .map((r) =>
+      path
+        .split('.')
+        .reduce<unknown>(
+          (o, k) =>
+            o && typeof o === 'object'
+              ? (o as Record<string, unknown>)[Object.keys(o).find((x) => x.toLowerCase() === k.toLowerCase()) ?? k]
+              : null,
+          r,
+        ),
+    )
+    .filter((v) => v !== null && v !== undefined);
   if (values.length === 0) return op === 'IN' ? '0' : '1';
   const idMatch = type === 'id' || type === 'reference';
   const list = values.map((v) => {
@@ -250,14 +263,22 @@ export function dateLiteralRange(literal: string, now = new Date()): [Date, Date
   const year = (offset: number) => new Date(Date.UTC(y + offset, 0, 1));
   const units: Record<string, (offset: number) => Date> = { WEEK: week, MONTH: month, QUARTER: quarter, YEAR: year };
   switch (name) {
-    case 'TODAY': return [day(0), day(1)];
-    case 'YESTERDAY': return [day(-1), day(0)];
-    case 'TOMORROW': return [day(1), day(2)];
-    case 'LAST_90_DAYS': return [day(-90), day(1)];
-    case 'NEXT_90_DAYS': return [day(1), day(91)];
-    case 'LAST_N_DAYS': return [day(-n), day(1)];
-    case 'NEXT_N_DAYS': return [day(1), day(1 + n)];
-    case 'N_DAYS_AGO': return [day(-n), day(-n + 1)];
+    case 'TODAY':
+      return [day(0), day(1)];
+    case 'YESTERDAY':
+      return [day(-1), day(0)];
+    case 'TOMORROW':
+      return [day(1), day(2)];
+    case 'LAST_90_DAYS':
+      return [day(-90), day(1)];
+    case 'NEXT_90_DAYS':
+      return [day(1), day(91)];
+    case 'LAST_N_DAYS':
+      return [day(-n), day(1)];
+    case 'NEXT_N_DAYS':
+      return [day(1), day(1 + n)];
+    case 'N_DAYS_AGO':
+      return [day(-n), day(-n + 1)];
   }
   const one = /^(THIS|LAST|NEXT)_(WEEK|MONTH|QUARTER|YEAR)$/.exec(name);
   if (one) {
@@ -281,13 +302,21 @@ function dateLiteralCondition(ctx: Ctx, sql: string, type: string, op: string, l
   const e = fmt(end);
   const p = (v: string) => (ctx.params.push(v), '?');
   switch (op) {
-    case '=': return `(${sql} >= ${p(s)} AND ${sql} < ${p(e)})`;
-    case '!=': case '<>': return `(${sql} IS NULL OR ${sql} < ${p(s)} OR ${sql} >= ${p(e)})`;
-    case '<': return `${sql} < ${p(s)}`;
-    case '<=': return `${sql} < ${p(e)}`;
-    case '>': return `${sql} >= ${p(e)}`;
-    case '>=': return `${sql} >= ${p(s)}`;
-    default: throw malformed(`operator ${op} cannot be used with ${literal}`);
+    case '=':
+      return `(${sql} >= ${p(s)} AND ${sql} < ${p(e)})`;
+    case '!=':
+    case '<>':
+      return `(${sql} IS NULL OR ${sql} < ${p(s)} OR ${sql} >= ${p(e)})`;
+    case '<':
+      return `${sql} < ${p(s)}`;
+    case '<=':
+      return `${sql} < ${p(e)}`;
+    case '>':
+      return `${sql} >= ${p(e)}`;
+    case '>=':
+      return `${sql} >= ${p(s)}`;
+    default:
+      throw malformed(`operator ${op} cannot be used with ${literal}`);
   }
 }
 
@@ -320,8 +349,17 @@ interface Selected {
 }
 
 /** Builds the Salesforce JSON shape of one record for the selected paths. */
-function shape(ctx: Ctx, def: ObjectDef, rec: { id: string; fields: Record<string, unknown> }, paths: string[][], instanceUrl: string, apiVersion: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { attributes: { type: def.name, url: `/services/data/v${apiVersion}/sobjects/${def.name}/${rec.id}` } };
+function shape(
+  ctx: Ctx,
+  def: ObjectDef,
+  rec: { id: string; fields: Record<string, unknown> },
+  paths: string[][],
+  instanceUrl: string,
+  apiVersion: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    attributes: { type: def.name, url: `/services/data/v${apiVersion}/sobjects/${def.name}/${rec.id}` },
+  };
   const groups = new Map<string, string[][]>();
   for (const p of paths) {
     if (p.length === 1) {
@@ -338,7 +376,9 @@ function shape(ctx: Ctx, def: ObjectDef, rec: { id: string; fields: Record<strin
     const rel = findRelationship(def, relName)!;
     const parentId = rec.fields[rel.name] as string | undefined;
     const parent = parentId ? getRecord(ctx.db, ctx.orgId, parentId) : undefined;
-    out[rel.relationshipName!] = parent ? shape(ctx, objectDef(ctx.db, ctx.orgId, rel.referenceTo!), { id: parent.id, fields: parent.fields }, sub, instanceUrl, apiVersion) : null;
+    out[rel.relationshipName!] = parent
+      ? shape(ctx, objectDef(ctx.db, ctx.orgId, rel.referenceTo!), { id: parent.id, fields: parent.fields }, sub, instanceUrl, apiVersion)
+      : null;
   }
   void instanceUrl;
   return out;
@@ -414,10 +454,15 @@ function runAggregate(ctx: Ctx, def: ObjectDef, q: Query, options: SoqlOptions):
     const records = aggregateRecords(q, {
       rows,
       value,
-      fieldName: (path) => normalisePath(def, path).map((part, i, all) => (i === all.length - 1 ? canonicalLeaf(ctx, def, all) : part)).join('.'),
+      fieldName: (path) =>
+        normalisePath(def, path)
+          .map((part, i, all) => (i === all.length - 1 ? canonicalLeaf(ctx, def, all) : part))
+          .join('.'),
       checkFunction: (fn, path) => {
         const type = exprs[index.get(path.toLowerCase())!].type;
-        const bad = ((fn === 'SUM' || fn === 'AVG') && !NUMERIC.has(type)) || ((fn === 'MIN' || fn === 'MAX') && ['boolean', 'textarea'].includes(type));
+        const bad =
+          ((fn === 'SUM' || fn === 'AVG') && !NUMERIC.has(type)) ||
+          ((fn === 'MIN' || fn === 'MAX') && ['boolean', 'textarea'].includes(type));
         if (bad) throw new ApiError(400, 'INVALID_FIELD', `field ${path} does not support aggregate operator ${fn}`);
       },
     });
@@ -447,7 +492,8 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
   // LIMIT/OFFSET binds (`LIMIT :rowLimit`) are inlined: the parser only takes literals there.
   soql = soql.replace(/\b(LIMIT|OFFSET)\s*:\s*([A-Za-z_]\w*)/gi, (m, kw: string, name: string) => {
     const v = options.binds?.[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ApiError(400, 'MALFORMED_QUERY', `${kw.toUpperCase()} bind :${name} must be a non-negative Integer`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      throw new ApiError(400, 'MALFORMED_QUERY', `${kw.toUpperCase()} bind :${name} must be a non-negative Integer`);
     return `${kw} ${v}`;
   });
   const q = parseSoql(soql);
@@ -474,12 +520,21 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
     } else if (fld.type === 'FieldSubquery') {
       const sub = (fld as unknown as { subquery: Query & { relationshipName: string } }).subquery;
       const rel = findChildRelationship(db, orgId, orgKind(db, orgId), def, sub.relationshipName);
-      if (!rel) throw new ApiError(400, 'INVALID_TYPE', `Didn't understand relationship '${sub.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
+      if (!rel)
+        throw new ApiError(
+          400,
+          'INVALID_TYPE',
+          `Didn't understand relationship '${sub.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+        );
       const { relationshipName: _r, ...rest } = sub;
       const soqlText = composeQuery({ ...rest, sObject: rel.childSObject } as Query);
       // Validate now so a bad subquery fails the whole query, as Salesforce does.
       runSoql(db, orgId, soqlText, { ...options, parentFilter: { field: rel.field, id: '000000000000000AAA' } });
-      selected.push({ kind: 'subquery', path: [rel.name], subquery: { relationship: rel.name, childSObject: rel.childSObject, field: rel.field, soql: soqlText } });
+      selected.push({
+        kind: 'subquery',
+        path: [rel.name],
+        subquery: { relationship: rel.name, childSObject: rel.childSObject, field: rel.field, soql: soqlText },
+      });
     } else if (fld.type === 'FieldFunctionExpression' && fld.functionName?.toUpperCase() === 'FIELDS') {
       // FIELDS() "respects field-level security, so it only shows the fields that you have permission to access".
       const group = String(fld.parameters?.[0] ?? 'ALL').toUpperCase();
@@ -532,8 +587,18 @@ export function soqlColumns(db: DatabaseSync, orgId: string, soql: string): Reco
   const q = parseSoql(soql);
   const def = objectDef(db, orgId, q.sObject ?? '');
   const col = (name: string, joins: unknown[] = [], aggregate = false, display = name) => ({
-    aggregate, apexType: null, booleanType: false, columnName: name, custom: name.endsWith('__c'), displayName: display,
-    foreignKeyName: null, insertable: !aggregate, joinColumns: joins, numberType: aggregate, textType: !aggregate, updatable: !aggregate,
+    aggregate,
+    apexType: null,
+    booleanType: false,
+    columnName: name,
+    custom: name.endsWith('__c'),
+    displayName: display,
+    foreignKeyName: null,
+    insertable: !aggregate,
+    joinColumns: joins,
+    numberType: aggregate,
+    textType: !aggregate,
+    updatable: !aggregate,
   });
   const columns: Record<string, unknown>[] = [];
   let expr = 0;
@@ -552,7 +617,10 @@ export function soqlColumns(db: DatabaseSync, orgId: string, soql: string): Reco
       for (let i = 0; i < parts.length - 1; i++) {
         const rel = findRelationship(currentDef, parts[i]);
         if (!rel) throw invalidField(parts[i], currentDef.name);
-        const key = parts.slice(0, i + 1).join('.').toLowerCase();
+        const key = parts
+          .slice(0, i + 1)
+          .join('.')
+          .toLowerCase();
         let node = byRel.get(key);
         if (!node) {
           node = col(rel.relationshipName!);
@@ -577,5 +645,11 @@ export function soqlColumns(db: DatabaseSync, orgId: string, soql: string): Reco
       columns.push(col(rel.name, child.columnMetadata, true));
     }
   }
-  return { columnMetadata: columns, entityName: def.name, groupBy: false, idSelected: columns.some((c) => c.columnName === 'Id'), keyPrefix: null };
+  return {
+    columnMetadata: columns,
+    entityName: def.name,
+    groupBy: false,
+    idSelected: columns.some((c) => c.columnName === 'Id'),
+    keyPrefix: null,
+  };
 }

@@ -110,15 +110,34 @@ export function nowIso(d = new Date()): string {
 }
 
 interface OrgRow {
-  id: string; name: string; kind: 'devhub' | 'scratch'; port: number; instance_url: string; edition: string;
-  features: string; settings: string; hub_id: string | null; status: string; created_at: string; expires_at: string | null;
+  id: string;
+  name: string;
+  kind: 'devhub' | 'scratch';
+  port: number;
+  instance_url: string;
+  edition: string;
+  features: string;
+  settings: string;
+  hub_id: string | null;
+  status: string;
+  created_at: string;
+  expires_at: string | null;
 }
 
 export function rowToOrg(r: OrgRow): OrgInfo & { hubId?: string; status: string; createdAt: string; expiresAt?: string } {
   return {
-    id: r.id, name: r.name, kind: r.kind, instanceUrl: r.instance_url, port: r.port, edition: r.edition,
-    features: JSON.parse(r.features), settings: JSON.parse(r.settings), hubId: r.hub_id ?? undefined,
-    status: r.status, createdAt: r.created_at, expiresAt: r.expires_at ?? undefined,
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    instanceUrl: r.instance_url,
+    port: r.port,
+    edition: r.edition,
+    features: JSON.parse(r.features),
+    settings: JSON.parse(r.settings),
+    hubId: r.hub_id ?? undefined,
+    status: r.status,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at ?? undefined,
   };
 }
 
@@ -141,7 +160,20 @@ export function getDevHub(db: DatabaseSync): StoredOrg | undefined {
 export function insertOrg(db: DatabaseSync, org: OrgInfo & { hubId?: string; expiresAt?: string }): void {
   db.prepare(
     'INSERT INTO orgs (id, name, kind, port, instance_url, edition, features, settings, hub_id, status, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
-  ).run(org.id, org.name, org.kind, org.port, org.instanceUrl, org.edition, JSON.stringify(org.features), JSON.stringify(org.settings), org.hubId ?? null, 'Active', nowIso(), org.expiresAt ?? null);
+  ).run(
+    org.id,
+    org.name,
+    org.kind,
+    org.port,
+    org.instanceUrl,
+    org.edition,
+    JSON.stringify(org.features),
+    JSON.stringify(org.settings),
+    org.hubId ?? null,
+    'Active',
+    nowIso(),
+    org.expiresAt ?? null,
+  );
 }
 
 /**
@@ -188,7 +220,8 @@ function checkLength(def: ObjectDef, fd: FieldDef, value: unknown): void {
 function coerce(def: ObjectDef, name: string, value: unknown): unknown {
   const fd = findField(def, name)!;
   if (value === null || value === undefined || value === '') return null;
-  const bad = () => new ApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `${fd.name}: value not of required type: ${JSON.stringify(value)}`, [fd.name]);
+  const bad = () =>
+    new ApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `${fd.name}: value not of required type: ${JSON.stringify(value)}`, [fd.name]);
   switch (fd.type) {
     case 'boolean':
       if (typeof value === 'boolean') return value;
@@ -230,7 +263,13 @@ export interface WriteOptions {
  * unknown fields and system fields (unless trusted) fail as Salesforce fails them. An update names
  * its record by Id, so there Id is skipped; an insert that sets it fails like any system field.
  */
-function applyInput(def: ObjectDef, fields: Record<string, unknown>, input: Record<string, unknown>, opts: WriteOptions, isUpdate: boolean): Record<string, unknown> {
+function applyInput(
+  def: ObjectDef,
+  fields: Record<string, unknown>,
+  input: Record<string, unknown>,
+  opts: WriteOptions,
+  isUpdate: boolean,
+): Record<string, unknown> {
   for (const [k, v] of Object.entries(input)) {
     if (k === 'attributes' || (isUpdate && k === 'Id')) continue;
     const fd = findField(def, k);
@@ -242,7 +281,12 @@ function applyInput(def: ObjectDef, fields: Record<string, unknown>, input: Reco
       throw noSuchColumnOnWrite(k, def.name);
     }
     if (fd.system && !opts.trusted) {
-      throw new ApiError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${fd.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [fd.name]);
+      throw new ApiError(
+        400,
+        'INVALID_FIELD_FOR_INSERT_UPDATE',
+        `Unable to create/update fields: ${fd.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+        [fd.name],
+      );
     }
     fields[fd.name] = coerce(def, fd.name, v);
     if (!opts.trusted) checkLength(def, fd, fields[fd.name]);
@@ -251,14 +295,23 @@ function applyInput(def: ObjectDef, fields: Record<string, unknown>, input: Reco
 }
 
 /** Validates and inserts one record; returns its 18-character Id. Call inside `tx`. */
-export function insertRecord(db: DatabaseSync, orgId: string, sobject: string, input: Record<string, unknown>, opts: WriteOptions = {}): string {
+export function insertRecord(
+  db: DatabaseSync,
+  orgId: string,
+  sobject: string,
+  input: Record<string, unknown>,
+  opts: WriteOptions = {},
+): string {
   const def = objectDef(db, orgId, sobject);
   const fields = applyInput(def, {}, input, opts, false);
-  const missing = def.fields.filter((fd) => fd.required && (fields[fd.name] === undefined || fields[fd.name] === null)).map((fd) => fd.name);
+  const missing = def.fields
+    .filter((fd) => fd.required && (fields[fd.name] === undefined || fields[fd.name] === null))
+    .map((fd) => fd.name);
   if (missing.length) throw new ApiError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
   // A checkbox is never null on Salesforce: false unless the field defaults to true (User.IsActive).
   for (const fd of def.fields) {
-    if (fd.type === 'boolean' && !fd.system && fields[fd.name] === undefined) fields[fd.name] = def.name === 'User' && fd.name === 'IsActive';
+    if (fd.type === 'boolean' && !fd.system && fields[fd.name] === undefined)
+      fields[fd.name] = def.name === 'User' && fd.name === 'IsActive';
   }
   const id = (opts.trusted && typeof input.Id === 'string' ? input.Id : undefined) ?? newId(def.name);
   const now = nowIso();
@@ -276,36 +329,70 @@ export function insertRecord(db: DatabaseSync, orgId: string, sobject: string, i
   if (findField(def, 'OwnerId') && !fields.OwnerId && opts.userId) fields.OwnerId = opts.userId;
   computedFields(def.name, fields);
   checkUnique(db, orgId, def.name, fields, id);
-  statement(db, 'INSERT INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(id, orgId, def.name, JSON.stringify(fields), now, now);
+  statement(db, 'INSERT INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(
+    id,
+    orgId,
+    def.name,
+    JSON.stringify(fields),
+    now,
+    now,
+  );
   // Every user has its UserLogin row (where an admin freezes it), as on Salesforce.
-  if (def.name === 'User') insertRecord(db, orgId, 'UserLogin', { UserId: id, IsFrozen: false, IsPasswordLocked: false }, { trusted: true });
+  if (def.name === 'User')
+    insertRecord(db, orgId, 'UserLogin', { UserId: id, IsFrozen: false, IsPasswordLocked: false }, { trusted: true });
   return id;
 }
 
 function checkUnique(db: DatabaseSync, orgId: string, sobject: string, fields: Record<string, unknown>, id: string): void {
   if (sobject === 'User' && typeof fields.Username === 'string') {
     // Usernames are unique across every org, as on Salesforce.
-    const clash = db.prepare("SELECT id FROM records WHERE sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?) AND id != ?").get(fields.Username, id);
-    if (clash) throw new ApiError(400, 'DUPLICATE_USERNAME', 'Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn\'t need to match the user\'s email address). ', ['Username']);
+    const clash = db
+      .prepare("SELECT id FROM records WHERE sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?) AND id != ?")
+      .get(fields.Username, id);
+    if (clash)
+      throw new ApiError(
+        400,
+        'DUPLICATE_USERNAME',
+        "Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn't need to match the user's email address). ",
+        ['Username'],
+      );
     fields.Username = fields.Username.toLowerCase();
   }
   if (sobject === 'PermissionSetAssignment') {
     const clash = db
-      .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSetAssignment' AND json_extract(fields,'$.AssigneeId') = ? AND json_extract(fields,'$.PermissionSetId') = ? AND id != ?")
+      .prepare(
+        "SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSetAssignment' AND json_extract(fields,'$.AssigneeId') = ? AND json_extract(fields,'$.PermissionSetId') = ? AND id != ?",
+      )
       .get(orgId, fields.AssigneeId as string, fields.PermissionSetId as string, id);
-    if (clash) throw new ApiError(400, 'DUPLICATE_VALUE', `Duplicate PermissionSetAssignment. Assignee: ${String(fields.AssigneeId)}; Permission Set: ${String(fields.PermissionSetId)}`);
+    if (clash)
+      throw new ApiError(
+        400,
+        'DUPLICATE_VALUE',
+        `Duplicate PermissionSetAssignment. Assignee: ${String(fields.AssigneeId)}; Permission Set: ${String(fields.PermissionSetId)}`,
+      );
     checkAssignmentLicense(db, orgId, fields);
   }
   if (sobject === 'PermissionSetLicenseAssign') checkLicenseAssignment(db, orgId, fields, id);
   if (sobject === 'PermissionSet' && typeof fields.Name === 'string') {
-    const clash = db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSet' AND json_extract(fields,'$.Name') = ? AND id != ?").get(orgId, fields.Name, id);
-    if (clash) throw new ApiError(400, 'DUPLICATE_DEVELOPER_NAME', 'The API Name you entered is already in use. Enter a unique name.', ['Name']);
+    const clash = db
+      .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSet' AND json_extract(fields,'$.Name') = ? AND id != ?")
+      .get(orgId, fields.Name, id);
+    if (clash)
+      throw new ApiError(400, 'DUPLICATE_DEVELOPER_NAME', 'The API Name you entered is already in use. Enter a unique name.', ['Name']);
   }
 }
 
-export function updateRecord(db: DatabaseSync, orgId: string, sobject: string | undefined, id: string, input: Record<string, unknown>, opts: WriteOptions = {}): void {
+export function updateRecord(
+  db: DatabaseSync,
+  orgId: string,
+  sobject: string | undefined,
+  id: string,
+  input: Record<string, unknown>,
+  opts: WriteOptions = {},
+): void {
   const existing = getRecord(db, orgId, id);
-  if (!existing || (sobject && existing.sobject.toLowerCase() !== sobject.toLowerCase())) throw notFound('Provided external ID field does not exist or is not accessible: ' + id);
+  if (!existing || (sobject && existing.sobject.toLowerCase() !== sobject.toLowerCase()))
+    throw notFound('Provided external ID field does not exist or is not accessible: ' + id);
   const def = objectDef(db, orgId, existing.sobject);
   const fields = applyInput(def, { ...existing.fields }, input, opts, true);
   const now = nowIso();
@@ -343,8 +430,7 @@ export function moveToRecycleBin(db: DatabaseSync, id: string): void {
 export function getDeletedRecord(db: DatabaseSync, orgId: string, id: string): StoredRecord | undefined {
   if (!isValidId(id)) return undefined;
   const r = db.prepare('SELECT id, sobject, fields FROM recycle_bin WHERE org_id = ? AND substr(id,1,15) = ?').get(orgId, to15(id)) as
-    | { id: string; sobject: string; fields: string }
-    | undefined;
+    { id: string; sobject: string; fields: string } | undefined;
   return r ? { id: r.id, sobject: r.sobject, fields: JSON.parse(r.fields) } : undefined;
 }
 
@@ -373,22 +459,41 @@ export function createRecordStore(db: DatabaseSync): RecordStore {
       const def = getObjectDef(db, orgId, orgKind(db, orgId), sobject)!;
       if (!def.custom) return;
       const unknown = Object.keys(fields).filter((k) => k !== 'attributes' && !findField(def, k));
-      if (unknown.length) registerObject(db, orgId, def.name, unknown.map((k) => ({ name: k, type: inferType(fields[k]) })));
+      if (unknown.length)
+        registerObject(
+          db,
+          orgId,
+          def.name,
+          unknown.map((k) => ({ name: k, type: inferType(fields[k]) })),
+        );
       return;
     }
     if (!/__(c|mdt)$/.test(sobject)) throw invalidType(sobject);
-    registerObject(db, orgId, sobject, Object.keys(fields).filter((k) => k !== 'attributes').map((k) => ({ name: k, type: inferType(fields[k]) })));
+    registerObject(
+      db,
+      orgId,
+      sobject,
+      Object.keys(fields)
+        .filter((k) => k !== 'attributes')
+        .map((k) => ({ name: k, type: inferType(fields[k]) })),
+    );
   };
   const find = (orgId: string, sobject: string, field: string, value: unknown) => {
     const def = getObjectDef(db, orgId, orgKind(db, orgId), sobject);
     if (!def) return undefined;
     const fd = findField(def, field);
     if (!fd) return undefined;
-    const r = (fd.name === 'Id'
-      ? statement(db, 'SELECT fields FROM records WHERE org_id = ? AND sobject = ? AND substr(id,1,15) = ?').get(orgId, def.name, to15(String(value)))
-      : db.prepare(`SELECT fields FROM records WHERE org_id = ? AND sobject = ? AND json_extract(fields, ?) = ?`).get(orgId, def.name, `$.${fd.name}`, value as string)) as
-      | { fields: string }
-      | undefined;
+    const r = (
+      fd.name === 'Id'
+        ? statement(db, 'SELECT fields FROM records WHERE org_id = ? AND sobject = ? AND substr(id,1,15) = ?').get(
+            orgId,
+            def.name,
+            to15(String(value)),
+          )
+        : db
+            .prepare(`SELECT fields FROM records WHERE org_id = ? AND sobject = ? AND json_extract(fields, ?) = ?`)
+            .get(orgId, def.name, `$.${fd.name}`, value as string)
+    ) as { fields: string } | undefined;
     return r ? JSON.parse(r.fields) : undefined;
   };
   return {
@@ -409,7 +514,9 @@ export function createRecordStore(db: DatabaseSync): RecordStore {
         if (!def) return 0;
         const fd = findField(def, field);
         if (!fd) throw invalidField(field, def.name);
-        const res = db.prepare('DELETE FROM records WHERE org_id = ? AND sobject = ? AND json_extract(fields, ?) = ?').run(orgId, def.name, `$.${fd.name}`, value as string);
+        const res = db
+          .prepare('DELETE FROM records WHERE org_id = ? AND sobject = ? AND json_extract(fields, ?) = ?')
+          .run(orgId, def.name, `$.${fd.name}`, value as string);
         return Number(res.changes);
       });
     },

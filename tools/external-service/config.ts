@@ -57,7 +57,12 @@ function int(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: nu
   const raw = env[variable];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw bad(variable, `'${raw}' is not a whole number from ${min} to ${max}.`, `Set ${variable} to a value from ${min} to ${max}, or unset it (default ${fallback}).`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw bad(
+      variable,
+      `'${raw}' is not a whole number from ${min} to ${max}.`,
+      `Set ${variable} to a value from ${min} to ${max}, or unset it (default ${fallback}).`,
+    );
   return n;
 }
 
@@ -67,31 +72,49 @@ export function readServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
   const port = int(env, ENV.port, DEFAULT_PORT, 0, 65535);
   const publicUrl = (env[ENV.publicUrl] || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
   const issuer = env[ENV.issuer] ?? '';
-  if (!issuer) throw bad(ENV.issuer, 'is not set.', `Set ${ENV.issuer} to the iss Org A's credential sends (setup:orgs uses A's My Domain URL).`);
+  if (!issuer)
+    throw bad(ENV.issuer, 'is not set.', `Set ${ENV.issuer} to the iss Org A's credential sends (setup:orgs uses A's My Domain URL).`);
   const audience = env[ENV.audience] || publicUrl;
-  const allowedSubjects = (env[ENV.subjects] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (!allowedSubjects.length) throw bad(ENV.subjects, 'is empty: no subject could call.', `Set ${ENV.subjects} to a comma-separated list of allowed sub values.`);
+  const allowedSubjects = (env[ENV.subjects] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!allowedSubjects.length)
+    throw bad(ENV.subjects, 'is empty: no subject could call.', `Set ${ENV.subjects} to a comma-separated list of allowed sub values.`);
   let certificatePem = env[ENV.certPem] || undefined;
   if (!certificatePem && env[ENV.certFile]) {
     try {
       certificatePem = readFileSync(env[ENV.certFile]!, 'utf8');
     } catch (e) {
-      throw bad(ENV.certFile, `cannot read ${env[ENV.certFile]}: ${(e as Error).message}`, "Point it at Org A's certificate (the public PEM retrieved from Certificate and Key Management).");
+      throw bad(
+        ENV.certFile,
+        `cannot read ${env[ENV.certFile]}: ${(e as Error).message}`,
+        "Point it at Org A's certificate (the public PEM retrieved from Certificate and Key Management).",
+      );
     }
   }
   const jwksUrl = env[ENV.jwksUrl] || undefined;
   if (!certificatePem === !jwksUrl) {
-    throw bad(certificatePem ? ENV.jwksUrl : ENV.certFile, certificatePem ? 'set together with a certificate: trust one source.' : 'no key to trust.', `Set exactly one of ${ENV.certFile} (or ${ENV.certPem}) and ${ENV.jwksUrl}.`);
+    throw bad(
+      certificatePem ? ENV.jwksUrl : ENV.certFile,
+      certificatePem ? 'set together with a certificate: trust one source.' : 'no key to trust.',
+      `Set exactly one of ${ENV.certFile} (or ${ENV.certPem}) and ${ENV.jwksUrl}.`,
+    );
   }
   if (certificatePem) {
     try {
       const cert = new X509Certificate(certificatePem);
       if (cert.publicKey.asymmetricKeyType !== 'rsa') throw new Error('not an RSA key');
     } catch (e) {
-      throw bad(ENV.certFile, `not an RSA X.509 certificate (${(e as Error).message}).`, "Use Org A's signing certificate in PEM form (-----BEGIN CERTIFICATE-----).");
+      throw bad(
+        ENV.certFile,
+        `not an RSA X.509 certificate (${(e as Error).message}).`,
+        "Use Org A's signing certificate in PEM form (-----BEGIN CERTIFICATE-----).",
+      );
     }
   }
-  if (jwksUrl && !/^https?:\/\//.test(jwksUrl)) throw bad(ENV.jwksUrl, `'${jwksUrl}' is not an http(s) URL.`, 'Set the full URL of the key set.');
+  if (jwksUrl && !/^https?:\/\//.test(jwksUrl))
+    throw bad(ENV.jwksUrl, `'${jwksUrl}' is not an http(s) URL.`, 'Set the full URL of the key set.');
   return {
     host,
     port,

@@ -56,15 +56,25 @@ export function createRequestHandler(config: ServiceConfig, verifier: TokenVerif
     };
     const refuse = (status: number, error: string | undefined, description: string) => {
       line.reason = description;
-      const challenge = [`Bearer realm=${quote(REALM)}`, ...(error ? [`error=${quote(error)}`, `error_description=${quote(description)}`] : [])].join(', ');
+      const challenge = [
+        `Bearer realm=${quote(REALM)}`,
+        ...(error ? [`error=${quote(error)}`, `error_description=${quote(description)}`] : []),
+      ].join(', ');
       finish(status, { error: error ?? 'unauthorized', error_description: description }, { 'WWW-Authenticate': challenge });
     };
 
     if (url.pathname === '/health') {
       if (method !== 'GET') return finish(405, { error: 'method_not_allowed' }, { Allow: 'GET' });
-      return finish(200, { status: 'ok', issuer: config.issuer, audience: config.audience, trust: verifier.trust, clockSkewSeconds: config.clockSkewSeconds });
+      return finish(200, {
+        status: 'ok',
+        issuer: config.issuer,
+        audience: config.audience,
+        trust: verifier.trust,
+        clockSkewSeconds: config.clockSkewSeconds,
+      });
     }
-    if (url.pathname !== '/users') return finish(404, { error: 'not_found', error_description: `No resource ${url.pathname}; try /users or /health.` });
+    if (url.pathname !== '/users')
+      return finish(404, { error: 'not_found', error_description: `No resource ${url.pathname}; try /users or /health.` });
     if (method !== 'GET') return finish(405, { error: 'method_not_allowed' }, { Allow: 'GET' });
 
     if (url.searchParams.has('access_token')) {
@@ -87,7 +97,11 @@ export function createRequestHandler(config: ServiceConfig, verifier: TokenVerif
  * Starts the service; `port` 0 picks a free one, and a derived public URL and audience follow it. `now`
  * is the service's clock (tests set one that runs ahead or behind).
  */
-export async function startExternalService(config: ServiceConfig, log: (line: LogLine) => void = () => {}, now: () => number = Date.now): Promise<ExternalService> {
+export async function startExternalService(
+  config: ServiceConfig,
+  log: (line: LogLine) => void = () => {},
+  now: () => number = Date.now,
+): Promise<ExternalService> {
   let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   const server = createServer((req, res) => {
     if (!handle) return send(res, 503, { error: 'temporarily_unavailable', error_description: 'starting' });
@@ -102,7 +116,9 @@ export async function startExternalService(config: ServiceConfig, log: (line: Lo
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  const effective = config.publicUrlDefaulted ? { ...config, publicUrl: url, audience: config.audienceDefaulted ? url : config.audience } : config;
+  const effective = config.publicUrlDefaulted
+    ? { ...config, publicUrl: url, audience: config.audienceDefaulted ? url : config.audience }
+    : config;
   let verifier: TokenVerifier;
   try {
     verifier = await createTokenVerifier(effective, now);

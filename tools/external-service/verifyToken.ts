@@ -22,7 +22,7 @@ export interface TokenVerifier {
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 /** A claim value for a description: caller-controlled, so shortened and single-quoted (RFC 6750 forbids " and \ there). */
-const shown = (v: unknown) => `'${(typeof v === 'string' ? v : JSON.stringify(v) ?? '').slice(0, 120)}'`;
+const shown = (v: unknown) => `'${(typeof v === 'string' ? v : (JSON.stringify(v) ?? '')).slice(0, 120)}'`;
 
 export async function createTokenVerifier(config: ServiceConfig, now: () => number = Date.now): Promise<TokenVerifier> {
   let key: CryptoKey | JWTVerifyGetKey;
@@ -62,14 +62,18 @@ export async function createTokenVerifier(config: ServiceConfig, now: () => numb
     }
     // RFC 7519 §4.1.2: sub is a string. String(["allowed"]) would be "allowed", so anything else is refused first.
     if (typeof claims.sub !== 'string') {
-      return { ok: false, description: `subject not allowed: sub must be a string (RFC 7519 section 4.1.2), got ${Array.isArray(claims.sub) ? 'an array' : typeof claims.sub}` };
+      return {
+        ok: false,
+        description: `subject not allowed: sub must be a string (RFC 7519 section 4.1.2), got ${Array.isArray(claims.sub) ? 'an array' : typeof claims.sub}`,
+      };
     }
     if (!config.allowedSubjects.includes(claims.sub)) {
       return { ok: false, description: `subject not allowed: sub ${shown(claims.sub)} is not on the allow-list` };
     }
     if (config.replayCheck && typeof claims.jti === 'string') {
       const earlier = seen.get(claims.jti);
-      if (earlier !== undefined && earlier + config.clockSkewSeconds >= nowS) return { ok: false, description: `token replayed: jti ${shown(claims.jti)} was already used` };
+      if (earlier !== undefined && earlier + config.clockSkewSeconds >= nowS)
+        return { ok: false, description: `token replayed: jti ${shown(claims.jti)} was already used` };
       remember(claims.jti, claims.exp!);
     }
     return { ok: true, claims };
@@ -83,7 +87,8 @@ function describe(e: unknown, config: ServiceConfig, nowS: number): string {
   const clock = `server time ${iso(nowS)}, allowed clock skew ${config.clockSkewSeconds} s`;
   if (e instanceof errors.JWTExpired) {
     const p = e.payload;
-    if (e.claim === 'iat') return `clock skew or stale token: issued at ${iso(Number(p.iat))}, older than ${config.maxTokenAgeSeconds} s (${clock})`;
+    if (e.claim === 'iat')
+      return `clock skew or stale token: issued at ${iso(Number(p.iat))}, older than ${config.maxTokenAgeSeconds} s (${clock})`;
     return `clock skew or expired token: expired at ${iso(Number(p.exp))} (${clock})`;
   }
   if (e instanceof errors.JWTClaimValidationFailed) {
@@ -94,17 +99,23 @@ function describe(e: unknown, config: ServiceConfig, nowS: number): string {
       case 'iat':
         return e.reason === 'missing' ? 'missing claim: iat' : `clock skew: token issued in the future at ${iso(Number(p.iat))} (${clock})`;
       case 'aud':
-        return e.reason === 'missing' ? 'missing claim: aud' : `wrong audience: aud ${shown(p.aud)}, this service accepts ${shown(config.audience)}`;
+        return e.reason === 'missing'
+          ? 'missing claim: aud'
+          : `wrong audience: aud ${shown(p.aud)}, this service accepts ${shown(config.audience)}`;
       case 'iss':
-        return e.reason === 'missing' ? 'missing claim: iss' : `wrong issuer: iss ${shown(p.iss)}, this service accepts ${shown(config.issuer)}`;
+        return e.reason === 'missing'
+          ? 'missing claim: iss'
+          : `wrong issuer: iss ${shown(p.iss)}, this service accepts ${shown(config.issuer)}`;
       default:
         return e.reason === 'missing' ? `missing claim: ${e.claim}` : `claim ${e.claim} is invalid`;
     }
   }
   if (e instanceof errors.JOSEAlgNotAllowed) return 'algorithm not allowed: only RS256 is accepted';
-  if (e instanceof errors.JWSSignatureVerificationFailed) return "untrusted certificate: the signature does not verify with the certificate this service trusts";
+  if (e instanceof errors.JWSSignatureVerificationFailed)
+    return 'untrusted certificate: the signature does not verify with the certificate this service trusts';
   if (e instanceof errors.JWKSNoMatchingKey) return 'untrusted certificate: no key in the trusted key set matches the token';
-  if (e instanceof errors.JWKSTimeout || e instanceof errors.JOSEError && e.code === 'ERR_JWKS_INVALID') return 'key set unavailable: the service could not load its JWKS';
+  if (e instanceof errors.JWKSTimeout || (e instanceof errors.JOSEError && e.code === 'ERR_JWKS_INVALID'))
+    return 'key set unavailable: the service could not load its JWKS';
   if (e instanceof errors.JOSENotSupported) return 'algorithm not allowed: only RS256 is accepted';
   if (e instanceof errors.JWSInvalid || e instanceof errors.JWTInvalid) return 'malformed token: not a signed JWT';
   return 'token could not be verified';

@@ -83,7 +83,12 @@ export async function discoverAudience(
       const run = await ask(consumerAlias, verifyTokenScript(audience));
       if (run.success) {
         const answers = [...last].filter(([a]) => a !== audience).map(([a, answer]) => ({ audience: a, answer }));
-        return { audience: debugValue(run.logs, 'VERIFY_AUDIENCE') ?? audience, attempts, refusals: [...refusals].map(([answer, count]) => ({ answer, count })), answers };
+        return {
+          audience: debugValue(run.logs, 'VERIFY_AUDIENCE') ?? audience,
+          attempts,
+          refusals: [...refusals].map(([answer, count]) => ({ answer, count })),
+          answers,
+        };
       }
       const message = failureOf(run);
       last.set(audience, message);
@@ -95,7 +100,9 @@ export async function discoverAudience(
     }
     const delay = Math.min(firstDelayMs * 2 ** (round - 1), 60_000);
     if (open.length === 0 || Date.now() + delay > deadline) throw noAudience(candidates, last, attempts);
-    say(`waiting for B's app (${open.map((a) => `${a}: ${shortAnswer(last.get(a)!)}`).join('; ')}); retry in ${Math.round(delay / 1000)} s`);
+    say(
+      `waiting for B's app (${open.map((a) => `${a}: ${shortAnswer(last.get(a)!)}`).join('; ')}); retry in ${Math.round(delay / 1000)} s`,
+    );
     await new Promise((r) => setTimeout(r, delay));
   }
 }
@@ -121,7 +128,8 @@ function noAudience(candidates: string[], last: Map<string, string>, attempts: n
 }
 
 function failureOf(run: ApexRunResult): string {
-  if (!run.compiled) return `Anonymous Apex did not compile: ${run.compileProblem ?? 'unknown problem'} (is force-app/consumer deployed to A?)`;
+  if (!run.compiled)
+    return `Anonymous Apex did not compile: ${run.compileProblem ?? 'unknown problem'} (is force-app/consumer deployed to A?)`;
   return run.exceptionMessage ?? 'Anonymous Apex failed without a message';
 }
 

@@ -19,7 +19,12 @@ export type AuthPath = 'apex-jwt' | 'named-credential';
  * Org A's rendered folder for the chosen path. `legacy` renders the deprecated JwtExchange Named
  * Credential instead of the External Credential (then no principal-access permission set is needed).
  */
-export function renderConsumerFor(auth: AuthPath | undefined, input: Omit<ConsumerInput, 'namedCredential'>, legacy = false, connection?: ConnectionName): RenderedFiles {
+export function renderConsumerFor(
+  auth: AuthPath | undefined,
+  input: Omit<ConsumerInput, 'namedCredential'>,
+  legacy = false,
+  connection?: ConnectionName,
+): RenderedFiles {
   if (auth !== 'named-credential') return renderConsumerConfig(input, connection);
   const config = renderConsumerConfig({ ...input, namedCredential: NAMED_CREDENTIAL }, connection);
   const withoutRemoteSites = Object.fromEntries(Object.entries(config).filter(([path]) => !path.includes('/remoteSiteSettings/')));
@@ -38,7 +43,8 @@ export function consumerPermissionSets(auth: AuthPath | undefined, legacy = fals
  * Userinfo is not used: which scope it needs (`openid`, `id`, `profile`) is not settled in public sources,
  * and the app grants only `Api, RefreshToken`.
  */
-const CHECK_API_VERSION = (JSON.parse(readFileSync(join(projectRoot, 'sfdx-project.json'), 'utf8')) as { sourceApiVersion: string }).sourceApiVersion;
+const CHECK_API_VERSION = (JSON.parse(readFileSync(join(projectRoot, 'sfdx-project.json'), 'utf8')) as { sourceApiVersion: string })
+  .sourceApiVersion;
 
 /** An Apex string literal (URLs only; quotes and backslashes escaped). */
 const apexString = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

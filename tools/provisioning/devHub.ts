@@ -62,10 +62,12 @@ export async function whileLocalPlatformRuns<T>(work: Promise<T>, step: string, 
   const stopped = new Promise<never>((_, reject) => {
     timer = setInterval(() => {
       if (runningPid()) return;
-      reject(new ToolError(`The local platform stopped during "${step}".`, 'LocalPlatformStopped', [
-        'Run the same command again: it restarts the local platform and resumes from this step.',
-        'If it stops again, read its log: npm run local-orgs -- status names it.',
-      ]));
+      reject(
+        new ToolError(`The local platform stopped during "${step}".`, 'LocalPlatformStopped', [
+          'Run the same command again: it restarts the local platform and resumes from this step.',
+          'If it stops again, read its log: npm run local-orgs -- status names it.',
+        ]),
+      );
     }, pollMs);
   });
   try {

@@ -18,7 +18,14 @@ export async function diagnose(state: SetupState): Promise<Check[]> {
   const a = state.consumer;
   const b = state.provider;
   if (!a || !b) {
-    return [{ name: 'orgs', ok: false, detail: 'No provisioned orgs recorded.', fix: 'Run npm run setup:orgs (or npm run configure for existing orgs).' }];
+    return [
+      {
+        name: 'orgs',
+        ok: false,
+        detail: 'No provisioned orgs recorded.',
+        fix: 'Run npm run setup:orgs (or npm run configure for existing orgs).',
+      },
+    ];
   }
   const checks = await Promise.all([
     guard('certificate', () => checkCertificate(state)),
@@ -48,7 +55,13 @@ function fingerprint(pem: string): string | undefined {
 async function checkCertificate(state: SetupState): Promise<Check> {
   const aFiles = await retrieveComponent(state.consumer!.alias, `Certificate:${CERTIFICATE_NAME}`);
   const aPrint = fingerprint(aFiles.get(`${CERTIFICATE_NAME}.crt`)?.toString('utf8') ?? '');
-  if (!aPrint) return { name: 'certificate', ok: false, detail: `A has no certificate ${CERTIFICATE_NAME}.`, fix: "Deploy deploy-once/consumer to A once (sf project deploy start --source-dir deploy-once/consumer), then re-render B's app: npm run setup:orgs." };
+  if (!aPrint)
+    return {
+      name: 'certificate',
+      ok: false,
+      detail: `A has no certificate ${CERTIFICATE_NAME}.`,
+      fix: "Deploy deploy-once/consumer to A once (sf project deploy start --source-dir deploy-once/consumer), then re-render B's app: npm run setup:orgs.",
+    };
   let bPrint = state.certificate?.fingerprintSha256;
   let source = 'the certificate setup:orgs rendered into B';
   try {
@@ -95,7 +108,10 @@ async function checkLicense(alias: string, username: string, userId: string, pro
   if (profile !== INTEGRATION_PROFILE) return undefined;
   const licenses = await query<{ Id: string }>(alias, `SELECT Id FROM PermissionSetLicense WHERE DeveloperName = '${API_INTEGRATION_PSL}'`);
   const held = licenses.length
-    ? await query<{ Id: string }>(alias, `SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${userId}' AND PermissionSetLicenseId = '${licenses[0]!.Id}'`)
+    ? await query<{ Id: string }>(
+        alias,
+        `SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${userId}' AND PermissionSetLicenseId = '${licenses[0]!.Id}'`,
+      )
     : [];
   if (held.length > 0) return undefined;
   return {
@@ -108,15 +124,28 @@ async function checkLicense(alias: string, username: string, userId: string, pro
 
 async function checkIntegrationUser(state: SetupState): Promise<Check> {
   const username = state.integrationUsername ?? '';
-  const users = await query<{ Id: string; IsActive: boolean; Profile?: { Name?: string } }>(state.provider!.alias, `SELECT Id, IsActive, Profile.Name FROM User WHERE Username = '${username}'`);
-  if (users.length === 0) return { name: 'integration user', ok: false, detail: `B has no user ${username}.`, fix: 'Set Username__c in A to an existing B user.' };
+  const users = await query<{ Id: string; IsActive: boolean; Profile?: { Name?: string } }>(
+    state.provider!.alias,
+    `SELECT Id, IsActive, Profile.Name FROM User WHERE Username = '${username}'`,
+  );
+  if (users.length === 0)
+    return {
+      name: 'integration user',
+      ok: false,
+      detail: `B has no user ${username}.`,
+      fix: 'Set Username__c in A to an existing B user.',
+    };
   // Salesforce never returns null for a checkbox; treat only an explicit false as inactive.
-  if (users[0].IsActive === false) return { name: 'integration user', ok: false, detail: `${username} is inactive in B.`, fix: 'Activate the user in B.' };
+  if (users[0].IsActive === false)
+    return { name: 'integration user', ok: false, detail: `${username} is inactive in B.`, fix: 'Activate the user in B.' };
   const license = await checkLicense(state.provider!.alias, username, users[0].Id, users[0].Profile?.Name);
   if (license) return license;
   const permsets = await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSet WHERE Name = '${INTEGRATION_PERMSET}'`);
   const assigned = permsets.length
-    ? await query<{ Id: string }>(state.provider!.alias, `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${users[0].Id}' AND PermissionSetId = '${permsets[0].Id}'`)
+    ? await query<{ Id: string }>(
+        state.provider!.alias,
+        `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${users[0].Id}' AND PermissionSetId = '${permsets[0].Id}'`,
+      )
     : [];
   if (assigned.length > 0) return { name: 'integration user', ok: true, detail: `${username} is active and holds ${INTEGRATION_PERMSET}.` };
   return {

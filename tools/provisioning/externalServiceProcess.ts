@@ -59,7 +59,8 @@ export async function runningLocalService(workDir: string): Promise<LocalService
 /** Starts the service (or keeps the one running with the same settings); returns where it listens. */
 export async function ensureLocalService(workDir: string, settings: LocalServiceSettings, fingerprint: string): Promise<LocalServiceInfo> {
   const running = await runningLocalService(workDir);
-  const same = (i: LocalServiceInfo) => i.issuer === settings.issuer && i.fingerprint === fingerprint && i.subjects.join(',') === settings.subjects.join(',');
+  const same = (i: LocalServiceInfo) =>
+    i.issuer === settings.issuer && i.fingerprint === fingerprint && i.subjects.join(',') === settings.subjects.join(',');
   if (running && same(running)) return running;
   await stopLocalService(workDir);
   const dir = folder(workDir);
@@ -89,7 +90,9 @@ export async function ensureLocalService(workDir: string, settings: LocalService
     if (!alive(info.pid)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  const tail = existsSync(join(dir, 'service.log')) ? readFileSync(join(dir, 'service.log'), 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
+  const tail = existsSync(join(dir, 'service.log'))
+    ? readFileSync(join(dir, 'service.log'), 'utf8').trim().split('\n').slice(-3).join(' | ')
+    : '';
   await stopLocalService(workDir);
   throw new ToolError(`The external service did not start on ${url}${tail ? `: ${tail}` : ''}.`, 'ExternalServiceStartFailed', [
     `Read ${join(dir, 'service.log')}, or start it by hand with npm run external-service to see why.`,

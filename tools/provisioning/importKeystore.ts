@@ -22,8 +22,12 @@ export interface ImportKeystoreResult {
 }
 
 /** Posts the keystore to the org's /local/import-keystore endpoint and returns what was imported. */
-export async function importKeystoreIntoOrg(flags: ImportKeystoreFlags, env: NodeJS.ProcessEnv = process.env): Promise<ImportKeystoreResult> {
-  if (!existsSync(flags.file)) throw new ToolError(`${flags.file} does not exist.`, 'KeystoreNotFound', ['Create one: npm run cert -- create']);
+export async function importKeystoreIntoOrg(
+  flags: ImportKeystoreFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ImportKeystoreResult> {
+  if (!existsSync(flags.file))
+    throw new ToolError(`${flags.file} does not exist.`, 'KeystoreNotFound', ['Create one: npm run cert -- create']);
   const jks = readFileSync(flags.file);
   const password = readKeystorePassword(flags.file, env);
   const org = await Org.create({ aliasOrUsername: flags.targetOrg });
@@ -32,7 +36,7 @@ export async function importKeystoreIntoOrg(flags: ImportKeystoreFlags, env: Nod
   const host = new URL(instanceUrl).hostname;
   if (host !== '127.0.0.1' && host !== 'localhost') {
     throw new ToolError(`${flags.targetOrg} is not an org of the local platform (${instanceUrl}).`, 'NotLocalOrg', [
-      "Salesforce has no API for Import from Keystore: use Setup → Certificate and Key Management → Import from Keystore in that org.",
+      'Salesforce has no API for Import from Keystore: use Setup → Certificate and Key Management → Import from Keystore in that org.',
     ]);
   }
   await org.refreshAuth();
@@ -47,12 +51,14 @@ export async function importKeystoreIntoOrg(flags: ImportKeystoreFlags, env: Nod
     body: jks,
   });
   const body = (await res.json().catch(() => undefined)) as
-    | { imported?: ImportKeystoreResult['imported'] }
-    | { errorCode: string; message: string; actions?: string[] }[]
-    | undefined;
+    { imported?: ImportKeystoreResult['imported'] } | { errorCode: string; message: string; actions?: string[] }[] | undefined;
   if (!res.ok || !body || Array.isArray(body)) {
     const err = Array.isArray(body) ? body[0] : undefined;
-    throw new ToolError(err?.message ?? `The local platform answered HTTP ${res.status}.`, err?.errorCode ?? 'ImportKeystoreFailed', err?.actions ?? []);
+    throw new ToolError(
+      err?.message ?? `The local platform answered HTTP ${res.status}.`,
+      err?.errorCode ?? 'ImportKeystoreFailed',
+      err?.actions ?? [],
+    );
   }
   return { orgId: org.getOrgId(), instanceUrl, imported: body.imported ?? [] };
 }

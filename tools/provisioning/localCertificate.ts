@@ -48,14 +48,16 @@ export async function importIntoConsumer(
   }
   progress.info(
     [
-      "Salesforce accepts a private key only through Setup. In Org A (opening it now):",
+      'Salesforce accepts a private key only through Setup. In Org A (opening it now):',
       '  Setup → Certificate and Key Management → Import from Keystore',
       `  Keystore file: ${cert.jksPath}`,
       `  Keystore password: the content of ${cert.jksPath.replace(/\.jks$/, '.password')} (or your KEYSTORE_PASSWORD)`,
       `Waiting until certificate ${cert.name} appears in Org A…`,
     ].join('\n'),
   );
-  await sf(['org', 'open', '--target-org', org.alias, '--path', 'lightning/setup/CertificatesAndKeysManagement/home']).catch(() => undefined);
+  await sf(['org', 'open', '--target-org', org.alias, '--path', 'lightning/setup/CertificatesAndKeysManagement/home']).catch(
+    () => undefined,
+  );
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     const files = await retrieveComponent(org.alias, `Certificate:${cert.name}`).catch(() => new Map<string, Buffer>());

@@ -25,7 +25,8 @@ async function connect(alias: string): Promise<{ org: Org; conn: Connection }> {
 let cachedApiVersion: string | undefined;
 /** The project's sourceApiVersion, so deploys match what an admin's `sf project deploy start` sends. */
 function apiVersion(): string {
-  cachedApiVersion ??= (JSON.parse(readFileSync(join(projectRoot, 'sfdx-project.json'), 'utf8')) as { sourceApiVersion: string }).sourceApiVersion;
+  cachedApiVersion ??= (JSON.parse(readFileSync(join(projectRoot, 'sfdx-project.json'), 'utf8')) as { sourceApiVersion: string })
+    .sourceApiVersion;
   return cachedApiVersion;
 }
 
@@ -74,7 +75,9 @@ export function checkHubKeyFile(devHub: string, keyFile: string | undefined): vo
   throw new ToolError(
     `The Dev Hub ${devHub} was logged in with the JWT key ${keyFile}, which no longer exists: the sf libraries read it again for each new scratch org and each new hub login.`,
     'DevHubKeyMissing',
-    ['Keep the key file until the job ends (in CI, remove it in a last step that runs always()), or log in again: sf org login jwt --jwt-key-file <key> ….'],
+    [
+      'Keep the key file until the job ends (in CI, remove it in a last step that runs always()), or log in again: sf org login jwt --jwt-key-file <key> ….',
+    ],
   );
 }
 
@@ -125,9 +128,19 @@ export function signupFailure(error: unknown, devHub: string, local: boolean): T
   const message = error instanceof Error ? error.message : String(error);
   const check = `Check the allocations: sf limits api display --target-org ${devHub} (DailyScratchOrgs, ActiveScratchOrgs).`;
   if (/daily scratch org signup limit/i.test(message)) {
-    return new ToolError(message, 'DailyScratchOrgLimit', local
-      ? ['Reset the local counter: npm run local-orgs -- reset-limits (or raise LOCAL_SF_DAILY_SCRATCH_ORGS and restart: npm run local-orgs -- stop, then start).', 'Then run the command again.']
-      : ['Salesforce counts sign-ups over a rolling 24-hour window: run again once the oldest sign-up of the last 24 hours is a day old, or use another Dev Hub (--dev-hub).', check]);
+    return new ToolError(
+      message,
+      'DailyScratchOrgLimit',
+      local
+        ? [
+            'Reset the local counter: npm run local-orgs -- reset-limits (or raise LOCAL_SF_DAILY_SCRATCH_ORGS and restart: npm run local-orgs -- stop, then start).',
+            'Then run the command again.',
+          ]
+        : [
+            'Salesforce counts sign-ups over a rolling 24-hour window: run again once the oldest sign-up of the last 24 hours is a day old, or use another Dev Hub (--dev-hub).',
+            check,
+          ],
+    );
   }
   if (/active scratch org limit/i.test(message)) {
     return new ToolError(message, 'ActiveScratchOrgLimit', [
@@ -137,7 +150,7 @@ export function signupFailure(error: unknown, devHub: string, local: boolean): T
   }
   if (/C-1016/.test(message)) {
     return new ToolError(message, 'ScratchSignupAppBlocked', [
-      'A Dev Hub authorized through an External Client App cannot sign up scratch orgs with its own app (forcedotcom/cli#3515). Use Salesforce\'s built-in app for the sign-up:',
+      "A Dev Hub authorized through an External Client App cannot sign up scratch orgs with its own app (forcedotcom/cli#3515). Use Salesforce's built-in app for the sign-up:",
       'export SF_SCRATCH_SIGNUP_CONNECTED_APP=PlatformCLI SF_SCRATCH_SIGNUP_CALLBACK_URL=http://localhost:1717/OauthRedirect, then run the command again (or authorize the Dev Hub through a Connected App).',
     ]);
   }
@@ -167,15 +180,30 @@ export async function deleteScratchOrg(alias: string): Promise<void> {
  * Deploys source folders together: one deploy, one transaction in the org. `without` leaves out every
  * component of those metadata types; `checkOnly` validates without saving anything.
  */
-export async function deploySource(alias: string, sourceDirs: string[], options: { without?: string[]; checkOnly?: boolean } = {}): Promise<void> {
+export async function deploySource(
+  alias: string,
+  sourceDirs: string[],
+  options: { without?: string[]; checkOnly?: boolean } = {},
+): Promise<void> {
   const { conn } = await connect(alias);
   const staging = await mkdtemp(join(tmpdir(), 'deploy-'));
   try {
     const paths = await Promise.all(sourceDirs.map((dir, i) => stageIfHidden(dir, join(staging, `src${i}`))));
     const all = ComponentSet.fromSource(paths);
     const without = new Set(options.without ?? []);
-    const set = without.size ? new ComponentSet(all.getSourceComponents().toArray().filter((c) => !without.has(c.type.name))) : all;
-    const deploy = await set.deploy({ usernameOrConnection: conn, apiVersion: apiVersion(), apiOptions: { checkOnly: Boolean(options.checkOnly) } });
+    const set = without.size
+      ? new ComponentSet(
+          all
+            .getSourceComponents()
+            .toArray()
+            .filter((c) => !without.has(c.type.name)),
+        )
+      : all;
+    const deploy = await set.deploy({
+      usernameOrConnection: conn,
+      apiVersion: apiVersion(),
+      apiOptions: { checkOnly: Boolean(options.checkOnly) },
+    });
     const result = await deploy.pollStatus({ frequency: Duration.milliseconds(250), timeout: Duration.minutes(30) });
     if (result.response.status !== RequestStatus.Succeeded) throw deployFailure(alias, result);
   } finally {
@@ -196,7 +224,12 @@ async function stageIfHidden(dir: string, copy: string): Promise<string> {
 }
 
 function deployFailure(alias: string, result: DeployResult): ToolError {
-  const failures = result.getFileResponses().filter((f) => f.state === 'Failed') as Array<{ type: string; fullName: string; error?: string; lineNumber?: number }>;
+  const failures = result.getFileResponses().filter((f) => f.state === 'Failed') as Array<{
+    type: string;
+    fullName: string;
+    error?: string;
+    lineNumber?: number;
+  }>;
   const detail = failures.length
     ? failures.map((f) => `${f.type} ${f.fullName}${f.lineNumber ? ` (line ${f.lineNumber})` : ''}: ${f.error ?? 'failed'}`).join('; ')
     : (result.response.errorMessage ?? result.response.status);
@@ -280,14 +313,33 @@ export async function assignPermissionSetLicense(alias: string, developerName: s
   }
   const assigneeId = users.records[0]!.Id;
   const licenseId = licenses.records[0]!.Id;
-  const existing = await conn.query(`SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${assigneeId}' AND PermissionSetLicenseId = '${licenseId}'`);
+  const existing = await conn.query(
+    `SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = '${assigneeId}' AND PermissionSetLicenseId = '${licenseId}'`,
+  );
   if (existing.records.length > 0) return;
   const result = await conn.sobject('PermissionSetLicenseAssign').create({ AssigneeId: assigneeId, PermissionSetLicenseId: licenseId });
-  if (!result.success) throw new ToolError(`Assigning ${developerName} to ${username} in ${alias} failed: ${JSON.stringify(result.errors)}`, 'PermissionSetLicenseAssignFailed');
+  if (!result.success)
+    throw new ToolError(
+      `Assigning ${developerName} to ${username} in ${alias} failed: ${JSON.stringify(result.errors)}`,
+      'PermissionSetLicenseAssignFailed',
+    );
 }
 
 /** An object's fields as the org's describe shows them to the CLI's user; rejects for an object the org lacks. */
-export async function describeFields(alias: string, sobject: string): Promise<Array<{ name: string; type: string; nillable: boolean; createable: boolean; updateable: boolean; calculated: boolean; nameField?: boolean }>> {
+export async function describeFields(
+  alias: string,
+  sobject: string,
+): Promise<
+  Array<{
+    name: string;
+    type: string;
+    nillable: boolean;
+    createable: boolean;
+    updateable: boolean;
+    calculated: boolean;
+    nameField?: boolean;
+  }>
+> {
   const { conn } = await connect(alias);
   return (await conn.describe(sobject)).fields;
 }

@@ -30,10 +30,14 @@ export async function existingApp(alias: string, kind: AppKind, ops: AppOps = re
     names = await ops.list(alias, type);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ToolError(`Could not tell whether ${alias} has the app ${APP_NAME} (listMetadata ${type} failed: ${reason}).`, 'AppCheckFailed', [
-      `Check that the user of ${alias} may use the Metadata API (Modify Metadata or Customize Application), then run the command again.`,
-      'Nothing was deployed to B: its app, if it exists, keeps its consumer key.',
-    ]);
+    throw new ToolError(
+      `Could not tell whether ${alias} has the app ${APP_NAME} (listMetadata ${type} failed: ${reason}).`,
+      'AppCheckFailed',
+      [
+        `Check that the user of ${alias} may use the Metadata API (Modify Metadata or Customize Application), then run the command again.`,
+        'Nothing was deployed to B: its app, if it exists, keeps its consumer key.',
+      ],
+    );
   }
   if (!names.some((n) => n.toLowerCase() === APP_NAME.toLowerCase())) return { exists: false };
   const member = kind === 'eca' ? `ExtlClntAppGlobalOauthSettings:${APP_NAME}_glbloauth` : `ConnectedApp:${APP_NAME}`;

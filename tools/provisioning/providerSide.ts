@@ -7,7 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
 import { API_INTEGRATION_PSL, assignPermissionSetLicense, createRecord, deploySource, query } from './orgOps.ts';
-import { APP_NAME, INTEGRATION_PERMSET, INTEGRATION_PROFILE, renderConnectedApp, renderExternalClientApp, writeRendered } from './render.ts';
+import {
+  APP_NAME,
+  INTEGRATION_PERMSET,
+  INTEGRATION_PROFILE,
+  renderConnectedApp,
+  renderExternalClientApp,
+  writeRendered,
+} from './render.ts';
 import { renderedDir, type Ctx, type ProviderTarget } from './setupTypes.ts';
 import type { SetupState } from './setupState.ts';
 import { projectRoot } from './sfCli.ts';
@@ -62,12 +69,19 @@ export async function deployProviderApp(
 }
 
 function unknownConsumerKey(kind: 'eca' | 'connected-app'): ToolError {
-  const where = kind === 'eca' ? 'External Client App Manager → OrgA_Account_Reader → Settings → OAuth Settings → Consumer Key and Secret' : 'App Manager → OrgA_Account_Reader → View → Manage Consumer Details';
-  return new ToolError(`B already has ${APP_NAME}, but its consumer key is neither readable nor recorded in the state file.`, 'ConsumerKeyUnknown', [
-    'Let B show the key to the Metadata API (Setup → External Client App Settings: allow access to consumer secrets) and run the command again,',
-    `or copy the key from B's Setup (${where}) into the state file's app.consumerKey,`,
-    `or delete ${APP_NAME} in B and run the command again (a new app gets a new key).`,
-  ]);
+  const where =
+    kind === 'eca'
+      ? 'External Client App Manager → OrgA_Account_Reader → Settings → OAuth Settings → Consumer Key and Secret'
+      : 'App Manager → OrgA_Account_Reader → View → Manage Consumer Details';
+  return new ToolError(
+    `B already has ${APP_NAME}, but its consumer key is neither readable nor recorded in the state file.`,
+    'ConsumerKeyUnknown',
+    [
+      'Let B show the key to the Metadata API (Setup → External Client App Settings: allow access to consumer secrets) and run the command again,',
+      `or copy the key from B's Setup (${where}) into the state file's app.consumerKey,`,
+      `or delete ${APP_NAME} in B and run the command again (a new app gets a new key).`,
+    ],
+  );
 }
 
 /**
@@ -107,14 +121,18 @@ async function ensureIntegrationUser(ctx: Ctx, target: ProviderTarget): Promise<
     const order = [INTEGRATION_PROFILE, 'Minimum Access - Salesforce', 'Standard User'];
     const profile = order.map((n) => profiles.find((p) => p.Name === n)).find(Boolean);
     if (!profile) throw new ToolError('No suitable profile for an integration user.', 'NoProfile');
-    await createRecord(
-      target.alias,
-      'User',
-      {
-        Username: username, LastName: 'Integration', FirstName: 'Org A', Email: 'integration@orgb.example', Alias: 'orgaint',
-        ProfileId: profile.Id, TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US',
-      },
-    );
+    await createRecord(target.alias, 'User', {
+      Username: username,
+      LastName: 'Integration',
+      FirstName: 'Org A',
+      Email: 'integration@orgb.example',
+      Alias: 'orgaint',
+      ProfileId: profile.Id,
+      TimeZoneSidKey: 'America/Los_Angeles',
+      LocaleSidKey: 'en_US',
+      EmailEncodingKey: 'UTF-8',
+      LanguageLocaleKey: 'en_US',
+    });
     return username;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -124,4 +142,3 @@ async function ensureIntegrationUser(ctx: Ctx, target: ProviderTarget): Promise<
     return b.username;
   }
 }
-

@@ -7,10 +7,28 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
-import { assignPermissionSet, createScratchOrg, deploySource, describeFields, displayOrg, importTree, query, runAnonymousApex, type ApexRunResult } from './orgOps.ts';
+import {
+  assignPermissionSet,
+  createScratchOrg,
+  deploySource,
+  describeFields,
+  displayOrg,
+  importTree,
+  query,
+  runAnonymousApex,
+  type ApexRunResult,
+} from './orgOps.ts';
 import { connectionRecord } from './remoteRecordsVerify.ts';
 import { INTEGRATION_PERMSET, writeRendered, type ConnectionName, type RenderedFiles } from './render.ts';
-import { exposedObject, OBJECTS_PERMSET, PAGE_VIEWER_PERMSET, renderConsumerPage, renderProviderObjects, SAMPLE_DATA, type ExposedObject } from './renderRemoteRecords.ts';
+import {
+  exposedObject,
+  OBJECTS_PERMSET,
+  PAGE_VIEWER_PERMSET,
+  renderConsumerPage,
+  renderProviderObjects,
+  SAMPLE_DATA,
+  type ExposedObject,
+} from './renderRemoteRecords.ts';
 import type { renderConsumerConfig } from './render.ts';
 import { deployProviderApp, prepareProvider } from './providerSide.ts';
 import { defineStep, renderedDir, type Ctx, type Products, type ProviderTarget, type WiredProvider } from './setupTypes.ts';
@@ -19,14 +37,12 @@ import { projectRoot } from './sfCli.ts';
 import { waitForToken } from './verifyCallout.ts';
 import { audienceCandidates, discoverAudience, readOrgKind, type OrgKind } from './audience.ts';
 
-
 /** The aliases of the source orgs after the first: configure's --provider-org list, or `<alias>-2` … for scratch orgs. */
 export function extraProviderAliases(ctx: Ctx): string[] {
   const o = ctx.options;
   if (o.extraProviderAliases) return o.extraProviderAliases;
   return Array.from({ length: Math.max(0, (o.providers ?? 1) - 1) }, (_, i) => `${o.providerAlias}-${i + 2}`);
 }
-
 
 const remoteRecordsWanted = (ctx: Ctx) => Boolean(ctx.options.objects?.length) || extraProviderAliases(ctx).length > 0;
 
@@ -43,23 +59,35 @@ async function setUpExtraProvider(ctx: Ctx, devHub: Products['devHub'], certific
   const before = ctx.state.extraProviders?.find((e) => e.org.alias === alias);
   let org = await displayOrg(alias);
   if (!org && o.extraProviderAliases) {
-    throw new ToolError(`sf knows no org ${alias}.`, 'UnknownOrg', [`Run sf org login web --alias ${alias} --instance-url https://<MyDomain>.my.salesforce.com`]);
+    throw new ToolError(`sf knows no org ${alias}.`, 'UnknownOrg', [
+      `Run sf org login web --alias ${alias} --instance-url https://<MyDomain>.my.salesforce.com`,
+    ]);
   }
   if (!org || (before && before.org.orgId !== org.orgId && !o.extraProviderAliases)) {
     org = await createScratchOrg({
-      devHub: devHub.alias, alias, definitionFile: join(projectRoot, 'config', 'provider-scratch-def.json'),
-      durationDays: o.durationDays, waitMinutes: 15, local: devHub.local,
+      devHub: devHub.alias,
+      alias,
+      definitionFile: join(projectRoot, 'config', 'provider-scratch-def.json'),
+      durationDays: o.durationDays,
+      waitMinutes: 15,
+      local: devHub.local,
     });
   }
   const target = { alias, org };
   const entry: ExtraProvider = { org, app: before?.org.orgId === org.orgId ? before.app : undefined };
   const integrationUsername = await prepareProvider(ctx, target);
   entry.integrationUsername = integrationUsername;
-  const app = await deployProviderApp(ctx, target, certificatePem, entry.app?.kind === o.app ? entry.app.consumerKey : undefined, async (app) => {
-    entry.app = app;
-    ctx.state.extraProviders = [...(ctx.state.extraProviders ?? []).filter((e) => e.org.alias !== alias), entry];
-    await ctx.save();
-  });
+  const app = await deployProviderApp(
+    ctx,
+    target,
+    certificatePem,
+    entry.app?.kind === o.app ? entry.app.consumerKey : undefined,
+    async (app) => {
+      entry.app = app;
+      ctx.state.extraProviders = [...(ctx.state.extraProviders ?? []).filter((e) => e.org.alias !== alias), entry];
+      await ctx.save();
+    },
+  );
   await assignPermissionSet(alias, INTEGRATION_PERMSET, integrationUsername);
   await seedOnce(alias, 'Account');
   return { org, app, integrationUsername };
@@ -74,7 +102,8 @@ export const moreProvidersStep = defineStep({
   async stillDone(ctx, _input, recorded) {
     const wanted = extraProviderAliases(ctx);
     const have = recorded.extraProviders ?? [];
-    if (wanted.length !== have.length || !wanted.every((a, i) => have[i]?.org.alias === a && have[i]?.app.kind === ctx.options.app)) return false;
+    if (wanted.length !== have.length || !wanted.every((a, i) => have[i]?.org.alias === a && have[i]?.app.kind === ctx.options.app))
+      return false;
     const orgs = await Promise.all(have.map((e) => displayOrg(e.org.alias)));
     return orgs.every((org, i) => org?.orgId === have[i]?.org.orgId);
   },
@@ -101,8 +130,14 @@ export const exposeStep = defineStep({
   produces: ['exposed'],
   applies: (ctx) => (ctx.options.objects?.length ?? 0) > 0 || !!ctx.state.remoteRecords,
   stillDone: async (ctx, input, recorded) =>
-    sameList(recorded.exposed?.objects.map((o) => o.name), ctx.options.objects) &&
-    sameList(recorded.exposed?.connections, sourceOrgs(ctx, input).map((_, i) => connectionRecord(i))),
+    sameList(
+      recorded.exposed?.objects.map((o) => o.name),
+      ctx.options.objects,
+    ) &&
+    sameList(
+      recorded.exposed?.connections,
+      sourceOrgs(ctx, input).map((_, i) => connectionRecord(i)),
+    ),
   async run(ctx, input) {
     const o = ctx.options;
     const names = o.objects ?? [];
@@ -131,7 +166,12 @@ export const exposeStep = defineStep({
       }),
     );
     return {
-      products: { exposed: { objects: first.map((x) => ({ name: x.name, fields: x.fields })), connections: targets.map((_, i) => connectionRecord(i)) } },
+      products: {
+        exposed: {
+          objects: first.map((x) => ({ name: x.name, fields: x.fields })),
+          connections: targets.map((_, i) => connectionRecord(i)),
+        },
+      },
       detail: names.length ? `${names.join(', ')} in ${targets.map((t) => t.alias).join(', ')}` : 'no --objects',
     };
   },
@@ -139,7 +179,10 @@ export const exposeStep = defineStep({
 
 /** Every source org, the first included, in connection order. */
 function sourceOrgs(ctx: Ctx, input: Pick<Products, 'orgs' | 'extraProviders'>): ProviderTarget[] {
-  return [{ alias: ctx.options.providerAlias, org: input.orgs.provider }, ...input.extraProviders.map((e) => ({ alias: e.org.alias, org: e.org }))];
+  return [
+    { alias: ctx.options.providerAlias, org: input.orgs.provider },
+    ...input.extraProviders.map((e) => ({ alias: e.org.alias, org: e.org })),
+  ];
 }
 
 /** The component the App page places; its absence fails the page's deploy, so it is checked first. */
@@ -158,16 +201,39 @@ export function consumerExtras(
   const files: RenderedFiles = {};
   input.extraProviders.forEach((e, i) => {
     const connection = { record: connectionRecord(i + 1), label: e.org.alias, sitePrefix: `Org_B_${i + 2}` };
-    Object.assign(files, renderFor({ loginUrl: e.org.loginUrl, audience: e.audience?.value, instanceUrl: e.org.instanceUrl, consumerKey: e.app.consumerKey, username: e.integrationUsername, certificateName: input.certificate.name }, connection));
+    Object.assign(
+      files,
+      renderFor(
+        {
+          loginUrl: e.org.loginUrl,
+          audience: e.audience?.value,
+          instanceUrl: e.org.instanceUrl,
+          consumerKey: e.app.consumerKey,
+          username: e.integrationUsername,
+          certificateName: input.certificate.name,
+        },
+        connection,
+      ),
+    );
   });
   const permissionSets: string[] = [];
   if (input.exposed?.objects.length) {
     if (!existsSync(COMPONENT_DIR)) {
-      throw new ToolError('force-app/consumer has no remoteRecords component for the App page --objects places.', 'RemoteRecordsComponentMissing', [
-        'Update the project (the component lives in force-app/consumer/main/default/lwc/remoteRecords), or run setup:orgs without --objects.',
-      ]);
+      throw new ToolError(
+        'force-app/consumer has no remoteRecords component for the App page --objects places.',
+        'RemoteRecordsComponentMissing',
+        [
+          'Update the project (the component lives in force-app/consumer/main/default/lwc/remoteRecords), or run setup:orgs without --objects.',
+        ],
+      );
     }
-    Object.assign(files, renderConsumerPage({ connections: input.exposed.connections, objects: input.exposed.objects.map((x) => ({ ...x, permissionable: [] })) }));
+    Object.assign(
+      files,
+      renderConsumerPage({
+        connections: input.exposed.connections,
+        objects: input.exposed.objects.map((x) => ({ ...x, permissionable: [] })),
+      }),
+    );
     permissionSets.push(PAGE_VIEWER_PERMSET);
   }
   return { files, permissionSets, defaultConnection: { record: 'Default', label: ctx.options.providerAlias, sitePrefix: 'Org_B' } };
@@ -181,12 +247,18 @@ type Ask = (alias: string, code: string) => Promise<ApexRunResult>;
  * connection's record; records it on the source org (its Audience__c). Answers whether any changed, so
  * the caller redeploys A's connection records.
  */
-export async function discoverExtraAudiences(ctx: Ctx, waitMs: number, ask: Ask = runAnonymousApex, kindOf: (alias: string) => Promise<OrgKind> = readOrgKind): Promise<{ changed: boolean; lines: string[] }> {
+export async function discoverExtraAudiences(
+  ctx: Ctx,
+  waitMs: number,
+  ask: Ask = runAnonymousApex,
+  kindOf: (alias: string) => Promise<OrgKind> = readOrgKind,
+): Promise<{ changed: boolean; lines: string[] }> {
   const o = ctx.options;
   const extras = ctx.state.extraProviders ?? [];
   const found = await Promise.all(
     extras.map(async (e, i) => {
-      const viaRecord: Ask = (alias, code) => ask(alias, code.replace('OrgBAccountsClient.DEFAULT_CONNECTION', `'${connectionRecord(i + 1)}'`));
+      const viaRecord: Ask = (alias, code) =>
+        ask(alias, code.replace('OrgBAccountsClient.DEFAULT_CONNECTION', `'${connectionRecord(i + 1)}'`));
       const candidates = audienceCandidates(e.org.loginUrl, await kindOf(e.org.alias), Boolean(ctx.state.devHub?.alias));
       return discoverAudience(o.consumerAlias, candidates, waitMs, (line) => o.progress.info(`  ${e.org.alias}: ${line}`), viaRecord);
     }),
@@ -203,7 +275,10 @@ export async function discoverExtraAudiences(ctx: Ctx, waitMs: number, ask: Ask 
 }
 
 /** What A's rendering reads, for the redeploy after an audience changed. */
-export type ConsumerRendering = Pick<Products, 'orgs' | 'app' | 'integrationUser' | 'certificate' | 'extraProviders' | 'exposed' | 'audience'>;
+export type ConsumerRendering = Pick<
+  Products,
+  'orgs' | 'app' | 'integrationUser' | 'certificate' | 'extraProviders' | 'exposed' | 'audience'
+>;
 
 /** A token from each further source org; `redeployConsumer` renders and deploys A's records again (an audience changed). */
 export const extraTokensStep = (redeployConsumer: (ctx: Ctx, input: ConsumerRendering) => Promise<void>) =>
@@ -221,7 +296,8 @@ export const extraTokensStep = (redeployConsumer: (ctx: Ctx, input: ConsumerRend
         // Each External Credential carries its own aud; the Apex path's discovery does not apply.
         const waits = await Promise.all(
           input.extraProviders.map((e, i) => {
-            const ask: Ask = (alias, code) => runAnonymousApex(alias, code.replace('OrgBAccountsClient.DEFAULT_CONNECTION', `'${connectionRecord(i + 1)}'`));
+            const ask: Ask = (alias, code) =>
+              runAnonymousApex(alias, code.replace('OrgBAccountsClient.DEFAULT_CONNECTION', `'${connectionRecord(i + 1)}'`));
             return waitForToken(o.consumerAlias, waitMs, (line) => o.progress.info(`  ${e.org.alias}: ${line}`), e.org.loginUrl, ask);
           }),
         );
@@ -230,7 +306,11 @@ export const extraTokensStep = (redeployConsumer: (ctx: Ctx, input: ConsumerRend
       }
       const { changed, lines } = await discoverExtraAudiences(ctx, waitMs);
       // discoverExtraAudiences recorded each audience on the state's entries: render from those.
-      if (changed) await redeployConsumer(ctx, { ...input, extraProviders: (ctx.state.extraProviders ?? []).filter((e): e is WiredProvider => Boolean(e.app && e.integrationUsername)) });
+      if (changed)
+        await redeployConsumer(ctx, {
+          ...input,
+          extraProviders: (ctx.state.extraProviders ?? []).filter((e): e is WiredProvider => Boolean(e.app && e.integrationUsername)),
+        });
       return { products: { extraTokens: lines }, detail: lines.join(', ') };
     },
   });

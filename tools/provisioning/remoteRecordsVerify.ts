@@ -54,30 +54,44 @@ export async function verifyRemoteRecords(state: SetupState, consumerAlias: stri
   // Apex REST, which needs a transaction of its own (on the local platform, another Apex worker).
   const checks: RemoteRecordsCheck[][] = [];
   for (const [i, target] of targets.entries()) {
-    checks.push(await (async () => {
-      const connection = connectionRecord(i);
-      const started = performance.now();
-      const run = await runAnonymousApex(consumerAlias, verifyScript(connection, objects));
-      const ms = Math.round(performance.now() - started);
-      return Promise.all(
-        objects.map(async (object): Promise<RemoteRecordsCheck> => {
-          const base = { connection, source: target.alias, object, ms };
-          if (!run.success) return { ...base, ok: false, records: 0, detail: run.exceptionMessage ?? run.compileProblem ?? 'the verify script failed' };
-          const line = debugValue(run.logs, `VERIFY_RECORDS_${object}`) ?? '';
-          const status = Number(line.split(' ')[0]);
-          const body = line.slice(line.indexOf(' ') + 1);
-          if (status !== 200) return { ...base, ok: false, records: 0, detail: `${target.alias} answered ${status || 'nothing'}: ${body}` };
-          let records: number;
-          try {
-            records = ((JSON.parse(body) as { records?: unknown[] }).records ?? []).length;
-          } catch {
-            return { ...base, ok: false, records: 0, detail: `${target.alias} answered 200 with a body that is not RecordsResource's JSON: ${body.slice(0, 200)}` };
-          }
-          const inB = (await query<{ Id: string }>(target.alias, `SELECT Id FROM ${object} LIMIT 1`)).length;
-          return { ...base, ok: records > 0 || inB === 0, records, detail: records === 0 && inB > 0 ? `${target.alias} has ${object} rows but A got none` : undefined };
-        }),
-      );
-    })());
+    checks.push(
+      await (async () => {
+        const connection = connectionRecord(i);
+        const started = performance.now();
+        const run = await runAnonymousApex(consumerAlias, verifyScript(connection, objects));
+        const ms = Math.round(performance.now() - started);
+        return Promise.all(
+          objects.map(async (object): Promise<RemoteRecordsCheck> => {
+            const base = { connection, source: target.alias, object, ms };
+            if (!run.success)
+              return { ...base, ok: false, records: 0, detail: run.exceptionMessage ?? run.compileProblem ?? 'the verify script failed' };
+            const line = debugValue(run.logs, `VERIFY_RECORDS_${object}`) ?? '';
+            const status = Number(line.split(' ')[0]);
+            const body = line.slice(line.indexOf(' ') + 1);
+            if (status !== 200)
+              return { ...base, ok: false, records: 0, detail: `${target.alias} answered ${status || 'nothing'}: ${body}` };
+            let records: number;
+            try {
+              records = ((JSON.parse(body) as { records?: unknown[] }).records ?? []).length;
+            } catch {
+              return {
+                ...base,
+                ok: false,
+                records: 0,
+                detail: `${target.alias} answered 200 with a body that is not RecordsResource's JSON: ${body.slice(0, 200)}`,
+              };
+            }
+            const inB = (await query<{ Id: string }>(target.alias, `SELECT Id FROM ${object} LIMIT 1`)).length;
+            return {
+              ...base,
+              ok: records > 0 || inB === 0,
+              records,
+              detail: records === 0 && inB > 0 ? `${target.alias} has ${object} rows but A got none` : undefined,
+            };
+          }),
+        );
+      })(),
+    );
   }
   return checks.flat();
 }
@@ -91,4 +105,3 @@ export function remoteRecordsFailure(checks: RemoteRecordsCheck[]): ToolError | 
     `Exposed objects are ${'Exposed_Object__mdt'} records in each source org; the integration user reads them through ${OBJECTS_PERMSET}. Re-run setup:orgs with the same --objects to render both again.`,
   ]);
 }
-

@@ -56,43 +56,81 @@ function check(input: ExternalServiceInput): void {
   } catch {
     ok = false;
   }
-  if (!ok) throw new ToolError(`The external service URL '${input.serviceUrl}' is not an http(s) URL.`, 'BadExternalServiceInput', ['Pass --external-service https://<host> (or no value to start the local one).']);
+  if (!ok)
+    throw new ToolError(`The external service URL '${input.serviceUrl}' is not an http(s) URL.`, 'BadExternalServiceInput', [
+      'Pass --external-service https://<host> (or no value to start the local one).',
+    ]);
   for (const [field, value] of Object.entries({ issuer: input.issuer, subject: input.subject, audience: input.audience })) {
-    if (!value.trim()) throw new ToolError(`The JWT ${field} is empty.`, 'BadExternalServiceInput', [`Pass the ${field} the service expects.`]);
+    if (!value.trim())
+      throw new ToolError(`The JWT ${field} is empty.`, 'BadExternalServiceInput', [`Pass the ${field} the service expects.`]);
   }
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(input.certificateName)) {
-    throw new ToolError(`'${input.certificateName}' is not a certificate API name.`, 'BadExternalServiceInput', ['Use the Unique Name from Certificate and Key Management, e.g. OrgA_JWT_Signing.']);
+    throw new ToolError(`'${input.certificateName}' is not a certificate API name.`, 'BadExternalServiceInput', [
+      'Use the Unique Name from Certificate and Key Management, e.g. OrgA_JWT_Signing.',
+    ]);
   }
 }
-
 
 /** The current form: External Credential (JWT), Named Credential, principal-access permission set. */
 export function renderExternalServiceCredential(input: ExternalServiceInput): RenderedFiles {
   check(input);
   const group = 'DefaultGroup';
-  const claim = (name: string, value: string) => param([['parameterGroup', group], ['parameterName', name], ['parameterType', 'JwtBodyClaim'], ['parameterValue', value]]);
+  const claim = (name: string, value: string) =>
+    param([
+      ['parameterGroup', group],
+      ['parameterName', name],
+      ['parameterType', 'JwtBodyClaim'],
+      ['parameterValue', value],
+    ]);
   const externalCredential =
     `${xmlHead}<ExternalCredential ${ns}>\n` +
     `    <authenticationProtocol>Jwt</authenticationProtocol>\n` +
     `    <description>${escapeXml("The external service: a JWT Salesforce mints and signs with Org A's certificate, sent as the bearer token.")}</description>\n` +
     [
-      param([['certificate', input.certificateName], ['parameterGroup', group], ['parameterName', 'SigningCertificate'], ['parameterType', 'SigningCertificate']]),
+      param([
+        ['certificate', input.certificateName],
+        ['parameterGroup', group],
+        ['parameterName', 'SigningCertificate'],
+        ['parameterType', 'SigningCertificate'],
+      ]),
       claim('iss', input.issuer),
       claim('sub', input.subject),
       claim('aud', input.audience),
-      param([['parameterGroup', SERVICE_PRINCIPAL], ['parameterName', SERVICE_PRINCIPAL], ['parameterType', 'NamedPrincipal'], ['sequenceNumber', 1]]),
+      param([
+        ['parameterGroup', SERVICE_PRINCIPAL],
+        ['parameterName', SERVICE_PRINCIPAL],
+        ['parameterType', 'NamedPrincipal'],
+        ['sequenceNumber', 1],
+      ]),
     ].join('\n') +
     `\n    <label>External Service JWT</label>\n</ExternalCredential>\n`;
   const namedCredential =
     `${xmlHead}<NamedCredential ${ns}>\n` +
-    tags('    ', [['allowMergeFieldsInBody', false], ['allowMergeFieldsInHeader', false], ['calloutStatus', 'Enabled'], ['generateAuthorizationHeader', true], ['label', 'External Service']]) +
-    `\n    <namedCredentialParameters>\n${tags('        ', [['parameterName', 'Url'], ['parameterType', 'Url'], ['parameterValue', trimSlash(input.serviceUrl)]])}\n    </namedCredentialParameters>\n` +
-    `    <namedCredentialParameters>\n${tags('        ', [['externalCredential', SERVICE_EXTERNAL_CREDENTIAL], ['parameterName', 'ExternalCredential'], ['parameterType', 'Authentication']])}\n    </namedCredentialParameters>\n` +
+    tags('    ', [
+      ['allowMergeFieldsInBody', false],
+      ['allowMergeFieldsInHeader', false],
+      ['calloutStatus', 'Enabled'],
+      ['generateAuthorizationHeader', true],
+      ['label', 'External Service'],
+    ]) +
+    `\n    <namedCredentialParameters>\n${tags('        ', [
+      ['parameterName', 'Url'],
+      ['parameterType', 'Url'],
+      ['parameterValue', trimSlash(input.serviceUrl)],
+    ])}\n    </namedCredentialParameters>\n` +
+    `    <namedCredentialParameters>\n${tags('        ', [
+      ['externalCredential', SERVICE_EXTERNAL_CREDENTIAL],
+      ['parameterName', 'ExternalCredential'],
+      ['parameterType', 'Authentication'],
+    ])}\n    </namedCredentialParameters>\n` +
     `    <namedCredentialType>SecuredEndpoint</namedCredentialType>\n</NamedCredential>\n`;
   const permissionSet =
     `${xmlHead}<PermissionSet ${ns}>\n` +
     `    <description>${escapeXml(`Lets Org A's users call the external service through ${SERVICE_NAMED_CREDENTIAL} (principal ${SERVICE_PRINCIPAL}).`)}</description>\n` +
-    `    <externalCredentialPrincipalAccesses>\n${tags('        ', [['enabled', true], ['externalCredentialPrincipal', servicePrincipalAccess()]])}\n    </externalCredentialPrincipalAccesses>\n` +
+    `    <externalCredentialPrincipalAccesses>\n${tags('        ', [
+      ['enabled', true],
+      ['externalCredentialPrincipal', servicePrincipalAccess()],
+    ])}\n    </externalCredentialPrincipalAccesses>\n` +
     `    <hasActivationRequired>false</hasActivationRequired>\n    <label>External Service Access</label>\n</PermissionSet>\n`;
   return {
     [`${base}/externalCredentials/${SERVICE_EXTERNAL_CREDENTIAL}.externalCredential-meta.xml`]: externalCredential,
@@ -120,5 +158,7 @@ export function renderLegacyExternalServiceCredential(input: ExternalServiceInpu
     ['principalType', 'NamedUser'],
     ['protocol', 'Jwt'],
   ]);
-  return { [`${base}/namedCredentials/${SERVICE_NAMED_CREDENTIAL}.namedCredential-meta.xml`]: `${xmlHead}<NamedCredential ${ns}>\n${body}\n</NamedCredential>\n` };
+  return {
+    [`${base}/namedCredentials/${SERVICE_NAMED_CREDENTIAL}.namedCredential-meta.xml`]: `${xmlHead}<NamedCredential ${ns}>\n${body}\n</NamedCredential>\n`,
+  };
 }

@@ -50,7 +50,8 @@ const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
 const base = 'main/default';
 
 /** `<ExternalCredential>-<Principal>`, as permission sets name the principal (3RD retrieves; unverified). */
-export const principalAccessName = (externalCredential = EXTERNAL_CREDENTIAL, principal = PRINCIPAL): string => `${externalCredential}-${principal}`;
+export const principalAccessName = (externalCredential = EXTERNAL_CREDENTIAL, principal = PRINCIPAL): string =>
+  `${externalCredential}-${principal}`;
 
 /** Token endpoint of B: `<loginUrl>/services/oauth2/token`. */
 export const tokenEndpointOf = (loginUrl: string): string => `${trimSlash(loginUrl)}/services/oauth2/token`;
@@ -60,20 +61,33 @@ export function trimSlash(url: string): string {
 }
 
 function checkInput(input: NamedCredentialInput): void {
-  for (const [field, value] of [['loginUrl', input.loginUrl], ['instanceUrl', input.instanceUrl]] as const) {
+  for (const [field, value] of [
+    ['loginUrl', input.loginUrl],
+    ['instanceUrl', input.instanceUrl],
+  ] as const) {
     let ok = false;
     try {
       ok = ['https:', 'http:'].includes(new URL(value).protocol);
     } catch {
       ok = false;
     }
-    if (!ok) throw new ToolError(`${field} must be an http(s) URL; got '${value}'.`, 'BadNamedCredentialInput', [`Pass Org B's ${field === 'loginUrl' ? 'My Domain login URL' : 'instance URL'}.`]);
+    if (!ok)
+      throw new ToolError(`${field} must be an http(s) URL; got '${value}'.`, 'BadNamedCredentialInput', [
+        `Pass Org B's ${field === 'loginUrl' ? 'My Domain login URL' : 'instance URL'}.`,
+      ]);
   }
-  for (const [field, value] of [['consumerKey', input.consumerKey], ['username', input.username], ['certificateName', input.certificateName]] as const) {
-    if (!value?.trim()) throw new ToolError(`${field} is empty.`, 'BadNamedCredentialInput', [`Pass the ${field} of the Org B connection.`]);
+  for (const [field, value] of [
+    ['consumerKey', input.consumerKey],
+    ['username', input.username],
+    ['certificateName', input.certificateName],
+  ] as const) {
+    if (!value?.trim())
+      throw new ToolError(`${field} is empty.`, 'BadNamedCredentialInput', [`Pass the ${field} of the Org B connection.`]);
   }
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(input.certificateName)) {
-    throw new ToolError(`certificateName '${input.certificateName}' is not a certificate API name.`, 'BadNamedCredentialInput', ['Use the Unique Name from Certificate and Key Management, e.g. OrgA_JWT_Signing.']);
+    throw new ToolError(`certificateName '${input.certificateName}' is not a certificate API name.`, 'BadNamedCredentialInput', [
+      'Use the Unique Name from Certificate and Key Management, e.g. OrgA_JWT_Signing.',
+    ]);
   }
 }
 
@@ -97,13 +111,48 @@ export function renderNamedCredential(input: NamedCredentialInput): RenderedFile
   checkInput(input);
   const group = 'DefaultGroup';
   const params = [
-    parameter([['parameterGroup', group], ['parameterName', 'Oauth'], ['parameterType', 'AuthProtocolVariant'], ['parameterValue', 'JwtBearer']]),
-    parameter([['parameterGroup', group], ['parameterName', 'AuthProviderUrl'], ['parameterType', 'AuthProviderUrl'], ['parameterValue', tokenEndpointOf(input.loginUrl)]]),
-    parameter([['certificate', input.certificateName], ['parameterGroup', group], ['parameterName', 'SigningCertificate'], ['parameterType', 'SigningCertificate']]),
-    parameter([['parameterGroup', group], ['parameterName', 'iss'], ['parameterType', 'JwtBodyClaim'], ['parameterValue', input.consumerKey]]),
-    parameter([['parameterGroup', group], ['parameterName', 'sub'], ['parameterType', 'JwtBodyClaim'], ['parameterValue', input.username]]),
-    parameter([['parameterGroup', group], ['parameterName', 'aud'], ['parameterType', 'JwtBodyClaim'], ['parameterValue', trimSlash(input.loginUrl)]]),
-    parameter([['parameterGroup', PRINCIPAL], ['parameterName', PRINCIPAL], ['parameterType', 'NamedPrincipal'], ['sequenceNumber', 1]]),
+    parameter([
+      ['parameterGroup', group],
+      ['parameterName', 'Oauth'],
+      ['parameterType', 'AuthProtocolVariant'],
+      ['parameterValue', 'JwtBearer'],
+    ]),
+    parameter([
+      ['parameterGroup', group],
+      ['parameterName', 'AuthProviderUrl'],
+      ['parameterType', 'AuthProviderUrl'],
+      ['parameterValue', tokenEndpointOf(input.loginUrl)],
+    ]),
+    parameter([
+      ['certificate', input.certificateName],
+      ['parameterGroup', group],
+      ['parameterName', 'SigningCertificate'],
+      ['parameterType', 'SigningCertificate'],
+    ]),
+    parameter([
+      ['parameterGroup', group],
+      ['parameterName', 'iss'],
+      ['parameterType', 'JwtBodyClaim'],
+      ['parameterValue', input.consumerKey],
+    ]),
+    parameter([
+      ['parameterGroup', group],
+      ['parameterName', 'sub'],
+      ['parameterType', 'JwtBodyClaim'],
+      ['parameterValue', input.username],
+    ]),
+    parameter([
+      ['parameterGroup', group],
+      ['parameterName', 'aud'],
+      ['parameterType', 'JwtBodyClaim'],
+      ['parameterValue', trimSlash(input.loginUrl)],
+    ]),
+    parameter([
+      ['parameterGroup', PRINCIPAL],
+      ['parameterName', PRINCIPAL],
+      ['parameterType', 'NamedPrincipal'],
+      ['sequenceNumber', 1],
+    ]),
   ];
   const externalCredential =
     `${xmlHead}<ExternalCredential ${ns}>\n` +
@@ -122,14 +171,25 @@ export function renderNamedCredential(input: NamedCredentialInput): RenderedFile
       ['label', 'Org B'],
     ]) +
     '\n' +
-    `    <namedCredentialParameters>\n${tags('        ', [['parameterName', 'Url'], ['parameterType', 'Url'], ['parameterValue', trimSlash(input.instanceUrl)]])}\n    </namedCredentialParameters>\n` +
-    `    <namedCredentialParameters>\n${tags('        ', [['externalCredential', EXTERNAL_CREDENTIAL], ['parameterName', 'ExternalCredential'], ['parameterType', 'Authentication']])}\n    </namedCredentialParameters>\n` +
+    `    <namedCredentialParameters>\n${tags('        ', [
+      ['parameterName', 'Url'],
+      ['parameterType', 'Url'],
+      ['parameterValue', trimSlash(input.instanceUrl)],
+    ])}\n    </namedCredentialParameters>\n` +
+    `    <namedCredentialParameters>\n${tags('        ', [
+      ['externalCredential', EXTERNAL_CREDENTIAL],
+      ['parameterName', 'ExternalCredential'],
+      ['parameterType', 'Authentication'],
+    ])}\n    </namedCredentialParameters>\n` +
     `    <namedCredentialType>SecuredEndpoint</namedCredentialType>\n` +
     `</NamedCredential>\n`;
   const permissionSet =
     `${xmlHead}<PermissionSet ${ns}>\n` +
     `    <description>${escapeXml(`Lets Org A's users call Org B through the Named Credential ${NAMED_CREDENTIAL} (principal ${PRINCIPAL}).`)}</description>\n` +
-    `    <externalCredentialPrincipalAccesses>\n${tags('        ', [['enabled', true], ['externalCredentialPrincipal', principalAccessName()]])}\n    </externalCredentialPrincipalAccesses>\n` +
+    `    <externalCredentialPrincipalAccesses>\n${tags('        ', [
+      ['enabled', true],
+      ['externalCredentialPrincipal', principalAccessName()],
+    ])}\n    </externalCredentialPrincipalAccesses>\n` +
     `    <hasActivationRequired>false</hasActivationRequired>\n` +
     `    <label>Org B Named Credential Access</label>\n` +
     `</PermissionSet>\n`;
@@ -164,5 +224,7 @@ export function renderLegacyJwtExchange(input: NamedCredentialInput): RenderedFi
     ['principalType', 'NamedUser'],
     ['protocol', 'JwtExchange'],
   ]);
-  return { [`${base}/namedCredentials/${NAMED_CREDENTIAL}.namedCredential-meta.xml`]: `${xmlHead}<NamedCredential ${ns}>\n${body}\n</NamedCredential>\n` };
+  return {
+    [`${base}/namedCredentials/${NAMED_CREDENTIAL}.namedCredential-meta.xml`]: `${xmlHead}<NamedCredential ${ns}>\n${body}\n</NamedCredential>\n`,
+  };
 }

@@ -76,7 +76,12 @@ const xmlHead = '<?xml version="1.0" encoding="UTF-8"?>\n';
 const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
 
 function cmdtRecord(label: string, values: Array<[string, string, 'string' | 'double']>): string {
-  const body = values.map(([field, value, type]) => `    <values>\n        <field>${field}</field>\n        <value xsi:type="xsd:${type}">${escapeXml(value)}</value>\n    </values>`).join('\n');
+  const body = values
+    .map(
+      ([field, value, type]) =>
+        `    <values>\n        <field>${field}</field>\n        <value xsi:type="xsd:${type}">${escapeXml(value)}</value>\n    </values>`,
+    )
+    .join('\n');
   return `${xmlHead}<CustomMetadata ${ns} xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">\n    <label>${escapeXml(label)}</label>\n    <protected>false</protected>\n${body}\n</CustomMetadata>\n`;
 }
 
@@ -96,7 +101,10 @@ export function renderProviderObjects(objects: ExposedObject[]): RenderedFiles {
       `    <objectPermissions>\n        <allowCreate>false</allowCreate>\n        <allowDelete>false</allowDelete>\n        <allowEdit>false</allowEdit>\n        <allowRead>true</allowRead>\n        <modifyAllRecords>false</modifyAllRecords>\n        <object>${escapeXml(o.name)}</object>\n        <viewAllRecords>false</viewAllRecords>\n    </objectPermissions>`,
   );
   const fieldPermissions = objects.flatMap((o) =>
-    o.permissionable.map((f) => `    <fieldPermissions>\n        <editable>false</editable>\n        <field>${escapeXml(`${o.name}.${f}`)}</field>\n        <readable>true</readable>\n    </fieldPermissions>`),
+    o.permissionable.map(
+      (f) =>
+        `    <fieldPermissions>\n        <editable>false</editable>\n        <field>${escapeXml(`${o.name}.${f}`)}</field>\n        <readable>true</readable>\n    </fieldPermissions>`,
+    ),
   );
   files[`main/default/permissionsets/${OBJECTS_PERMSET}.permissionset-meta.xml`] =
     `${xmlHead}<PermissionSet ${ns}>\n    <description>Rendered by setup:orgs --objects: read on the objects and fields B exposes to Org A (${escapeXml(objects.map((o) => o.name).join(', '))}).</description>\n${fieldPermissions.join('\n')}${fieldPermissions.length ? '\n' : ''}    <hasActivationRequired>false</hasActivationRequired>\n    <label>Remote Records Objects</label>\n${objectPermissions.join('\n')}\n</PermissionSet>\n`;
@@ -119,7 +127,12 @@ export function renderConsumerPage(input: PageInput): RenderedFiles {
       ['pageSize', String(PAGE_SIZE)],
       ['title', `${o.name} records from ${input.connections.length === 1 ? 'Org B' : `${input.connections.length} source orgs`}`],
     ];
-    const properties = props.map(([n, v]) => `                <componentInstanceProperties>\n                    <name>${n}</name>\n                    <value>${escapeXml(v)}</value>\n                </componentInstanceProperties>`).join('\n');
+    const properties = props
+      .map(
+        ([n, v]) =>
+          `                <componentInstanceProperties>\n                    <name>${n}</name>\n                    <value>${escapeXml(v)}</value>\n                </componentInstanceProperties>`,
+      )
+      .join('\n');
     return `        <itemInstances>\n            <componentInstance>\n${properties}\n                <componentName>c:${COMPONENT}</componentName>\n                <identifier>c_${COMPONENT}_${exposedRecordName(o.name)}</identifier>\n            </componentInstance>\n        </itemInstances>`;
   });
   const page = `${xmlHead}<FlexiPage ${ns}>\n    <flexiPageRegions>\n${instances.join('\n')}\n        <name>main</name>\n        <type>Region</type>\n    </flexiPageRegions>\n    <masterLabel>Remote Records</masterLabel>\n    <template>\n        <name>flexipage:defaultAppHomeTemplate</name>\n    </template>\n    <type>AppPage</type>\n</FlexiPage>\n`;

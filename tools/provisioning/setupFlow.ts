@@ -47,9 +47,18 @@ const verifyStep = defineStep({
   async run(ctx) {
     const verify = await verifyCallout({ consumerAlias: ctx.options.consumerAlias, providerAlias: ctx.options.providerAlias });
     if (!verify.ok) {
-      throw new ToolError(`Verification failed: ${verify.failure?.message ?? 'unknown'}`, 'VerifyFailed', verify.failure?.actions ?? ['Run npm run verify for diagnostics.']);
+      throw new ToolError(
+        `Verification failed: ${verify.failure?.message ?? 'unknown'}`,
+        'VerifyFailed',
+        verify.failure?.actions ?? ['Run npm run verify for diagnostics.'],
+      );
     }
-    return { products: { verified: verify }, detail: [...verify.legs.map((l) => `${l.name} ${l.ms} ms`), ...(verify.tokenCache ? [`token cache ${verify.tokenCache}`] : [])].join(', ') };
+    return {
+      products: { verified: verify },
+      detail: [...verify.legs.map((l) => `${l.name} ${l.ms} ms`), ...(verify.tokenCache ? [`token cache ${verify.tokenCache}`] : [])].join(
+        ', ',
+      ),
+    };
   },
 });
 
@@ -81,7 +90,10 @@ const externalServiceStep = defineStep({
   applies: (ctx) => Boolean(ctx.options.externalService),
   async run(ctx) {
     const o = ctx.options;
-    const report = await setupExternalService({ target: o.externalService ?? 'local', consumerAlias: o.consumerAlias, workDir: o.workDir, progress: o.progress }, ctx.state);
+    const report = await setupExternalService(
+      { target: o.externalService ?? 'local', consumerAlias: o.consumerAlias, workDir: o.workDir, progress: o.progress },
+      ctx.state,
+    );
     return { products: { externalService: report }, detail: `${report.verified.users} users from ${report.url}` };
   },
 });
@@ -118,7 +130,8 @@ export async function runSetup(options: SetupOptions, state: SetupState): Promis
   });
   const got = <K extends keyof Products>(key: K): NonNullable<Products[K]> => {
     const value = products[key];
-    if (value === undefined || value === null) throw new ToolError(`Setup finished without "${key}".`, 'SetupStateIncomplete', ['Run setup:orgs again.']);
+    if (value === undefined || value === null)
+      throw new ToolError(`Setup finished without "${key}".`, 'SetupStateIncomplete', ['Run setup:orgs again.']);
     return value as NonNullable<Products[K]>;
   };
   const orgs = got('orgs');

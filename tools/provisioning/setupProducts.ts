@@ -31,7 +31,7 @@ const SLOTS: { [K in ProductName]: Slot<K> } = {
   app: { read: (s) => s.app, write: (s, _r, v) => void (s.app = v) },
   // None without --providers; an entry whose app or user is not known yet is a step that did not finish.
   extraProviders: {
-    read: (s) => (s.extraProviders ?? []).every(wired) ? ((s.extraProviders ?? []) as WiredProvider[]) : undefined,
+    read: (s) => ((s.extraProviders ?? []).every(wired) ? ((s.extraProviders ?? []) as WiredProvider[]) : undefined),
     write: (s, _r, v) => void (s.extraProviders = v),
   },
   exposed: { read: (s) => s.remoteRecords ?? null, write: (s, _r, v) => void (s.remoteRecords = v ?? undefined) },

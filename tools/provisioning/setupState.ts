@@ -76,10 +76,11 @@ export async function loadState(path: string): Promise<SetupState> {
   }
   if (!isSetupState(parsed)) {
     const version = parsed && typeof parsed === 'object' ? (parsed as { version?: unknown }).version : undefined;
-    throw new ToolError(`The setup state file ${path} is not of the shape this version writes (version ${JSON.stringify(version ?? null)}, expected 1).`, 'UnknownStateFile', [
-      ...deleteCommands(text),
-      `Then delete ${path} (rm ${path}) and run setup:orgs again: it signs up a new pair of orgs.`,
-    ]);
+    throw new ToolError(
+      `The setup state file ${path} is not of the shape this version writes (version ${JSON.stringify(version ?? null)}, expected 1).`,
+      'UnknownStateFile',
+      [...deleteCommands(text), `Then delete ${path} (rm ${path}) and run setup:orgs again: it signs up a new pair of orgs.`],
+    );
   }
   return parsed;
 }
@@ -87,14 +88,18 @@ export async function loadState(path: string): Promise<SetupState> {
 function isSetupState(v: unknown): v is SetupState {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
   const s = v as Record<string, unknown>;
-  const org = (o: unknown) => o === undefined || (!!o && typeof o === 'object' && typeof (o as OrgRef).username === 'string' && typeof (o as OrgRef).alias === 'string');
+  const org = (o: unknown) =>
+    o === undefined ||
+    (!!o && typeof o === 'object' && typeof (o as OrgRef).username === 'string' && typeof (o as OrgRef).alias === 'string');
   return s.version === 1 && !!s.done && typeof s.done === 'object' && org(s.provider) && org(s.consumer);
 }
 
 /** The scratch orgs a state file names (any "username" that looks like one), with the command that deletes each. */
 function deleteCommands(text: string): string[] {
   const names = new Set([...text.matchAll(/"username"\s*:\s*"([^"@\s]+@[^"\s]+)"/g)].map((m) => m[1]!));
-  return [...names].map((u) => `Delete the scratch org it names if you no longer need it: npx sf org delete scratch --target-org ${u} --no-prompt`);
+  return [...names].map(
+    (u) => `Delete the scratch org it names if you no longer need it: npx sf org delete scratch --target-org ${u} --no-prompt`,
+  );
 }
 
 /** Writes in progress per state file: steps that run side by side (further source orgs) save one after another. */
@@ -103,12 +108,14 @@ const writing = new Map<string, Promise<void>>();
 export function saveState(path: string, state: SetupState): Promise<void> {
   const text = `${JSON.stringify(state, null, 2)}\n`;
   // Two saves sharing one temp file raced: the second rename found it gone (ENOENT) and failed setup.
-  const next = (writing.get(path) ?? Promise.resolve()).catch(() => undefined).then(async () => {
-    await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}.tmp-${process.pid}`;
-    await writeFile(temp, text, { mode: 0o600 });
-    await rename(temp, path);
-  });
+  const next = (writing.get(path) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(async () => {
+      await mkdir(dirname(path), { recursive: true });
+      const temp = `${path}.tmp-${process.pid}`;
+      await writeFile(temp, text, { mode: 0o600 });
+      await rename(temp, path);
+    });
   writing.set(path, next);
   return next;
 }

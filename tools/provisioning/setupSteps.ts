@@ -7,7 +7,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../core/ToolError.ts';
 import { chooseDevHub, startLocalPlatform } from './devHub.ts';
-import { assignPermissionSet, collectSfWarnings, createScratchOrg, deploySource, displayOrg, importTree, query, retrieveComponent, toolingQuery } from './orgOps.ts';
+import {
+  assignPermissionSet,
+  collectSfWarnings,
+  createScratchOrg,
+  deploySource,
+  displayOrg,
+  importTree,
+  query,
+  retrieveComponent,
+  toolingQuery,
+} from './orgOps.ts';
 import { APP_NAME, CERTIFICATE_NAME, INTEGRATION_PERMSET, writeRendered } from './render.ts';
 import { ensureLocalKeyPair, importIntoConsumer } from './localCertificate.ts';
 import { consumerPermissionSets, renderConsumerFor } from './consumerAuthPath.ts';
@@ -65,19 +75,33 @@ export const orgsStep = defineStep({
     // What later steps made belongs to the old orgs (a consumer key is unique platform-wide).
     forgetProducts(ctx.state, ['app', 'certificate', 'integrationUser', 'audience']);
     const create = (alias: string, def: string) =>
-      createScratchOrg({ devHub: devHub.alias, alias, definitionFile: join(projectRoot, 'config', def), durationDays: o.durationDays, waitMinutes: 15, local: devHub.local });
+      createScratchOrg({
+        devHub: devHub.alias,
+        alias,
+        definitionFile: join(projectRoot, 'config', def),
+        durationDays: o.durationDays,
+        waitMinutes: 15,
+        local: devHub.local,
+      });
     let orgs: Products['orgs'] | undefined;
     const { warnings } = await collectSfWarnings(async () => {
       if (o.serial) {
         const provider = await create(o.providerAlias, 'provider-scratch-def.json');
         orgs = { provider, consumer: await create(o.consumerAlias, 'consumer-scratch-def.json') };
       } else {
-        const [provider, consumer] = await Promise.all([create(o.providerAlias, 'provider-scratch-def.json'), create(o.consumerAlias, 'consumer-scratch-def.json')]);
+        const [provider, consumer] = await Promise.all([
+          create(o.providerAlias, 'provider-scratch-def.json'),
+          create(o.consumerAlias, 'consumer-scratch-def.json'),
+        ]);
         orgs = { provider, consumer };
       }
     });
     if (!orgs) throw new ToolError('The scratch orgs were not created.', 'ScratchOrgsMissing', ['Run setup:orgs again.']);
-    reportDefinitionWarnings(ctx, warnings, ['provider-scratch-def.json', 'consumer-scratch-def.json'].map((d) => join(projectRoot, 'config', d)));
+    reportDefinitionWarnings(
+      ctx,
+      warnings,
+      ['provider-scratch-def.json', 'consumer-scratch-def.json'].map((d) => join(projectRoot, 'config', d)),
+    );
     return { products: { orgs }, detail: `${orgs.provider.username}, ${orgs.consumer.username}` };
   },
 });
@@ -123,7 +147,9 @@ export const providerStep = defineStep({
     id: 'provider-user',
     needs: ['orgs'],
     produces: ['integrationUser'],
-    run: async (ctx, { orgs }) => ({ integrationUser: await prepareProvider(ctx, { alias: ctx.options.providerAlias, org: orgs.provider }) }),
+    run: async (ctx, { orgs }) => ({
+      integrationUser: await prepareProvider(ctx, { alias: ctx.options.providerAlias, org: orgs.provider }),
+    }),
   }),
   // Asking for the other kind of app (--app) renders and deploys B's side again.
   stillDone: async (ctx, _input, recorded) => recorded.app?.kind === ctx.options.app,
@@ -167,7 +193,8 @@ export const consumerStep = defineStep({
       o.progress.warn(`A's token cache: ${cache.detail}.`);
     }
     await deploySource(o.consumerAlias, [join(projectRoot, 'force-app', 'consumer'), dir], { without: withoutFor(cache) });
-    for (const permissionSet of [...consumerPermissionSets(o.auth), ...permissionSets]) await assignPermissionSet(o.consumerAlias, permissionSet, undefined);
+    for (const permissionSet of [...consumerPermissionSets(o.auth), ...permissionSets])
+      await assignPermissionSet(o.consumerAlias, permissionSet, undefined);
     return { products: { consumerSide: { auth: o.auth, tokenCache: cache } }, detail: `token cache ${cache.detail}` };
   },
 });
@@ -188,7 +215,10 @@ export const tokenStep = defineStep({
       const wait = await waitForToken(o.consumerAlias, waitMs, say, b.loginUrl);
       return {
         products: { audience: null, tokenWait: wait },
-        detail: wait.attempts > 1 ? `after ${wait.attempts} attempts (${wait.refusals.map((r) => `${r.count}x ${r.answer}`).join(', ')})` : undefined,
+        detail:
+          wait.attempts > 1
+            ? `after ${wait.attempts} attempts (${wait.refusals.map((r) => `${r.count}x ${r.answer}`).join(', ')})`
+            : undefined,
       };
     }
     // Which aud B accepts is contested (audience.ts): B's My Domain first, then test/login.salesforce.com.
@@ -246,7 +276,7 @@ export function fingerprintOf(pem: string): string {
   try {
     return new X509Certificate(pem).fingerprint256;
   } catch {
-    throw new ToolError("The certificate retrieved from Org A is not a PEM certificate.", 'BadCertificate', [
+    throw new ToolError('The certificate retrieved from Org A is not a PEM certificate.', 'BadCertificate', [
       `Check that Certificate ${CERTIFICATE_NAME} deployed to Org A (Setup → Certificate and Key Management).`,
     ]);
   }
@@ -263,9 +293,10 @@ function reportDefinitionWarnings(ctx: Ctx, warnings: string[], definitionFiles:
     const issues = warning.split('\n').slice(1);
     const indices = issues.map((line) => /^features\.(\d+): Invalid input/.exec(line)?.[1]);
     // The warning names its source ("orgConfig"), not the file: the first definition that has those indices.
-    const features = /^Scratch org definition validation issues in /.test(warning) && indices.every(Boolean)
-      ? definitionFiles.map(readFeatures).find((f) => f && indices.every((i) => Number(i) < f.length))
-      : undefined;
+    const features =
+      /^Scratch org definition validation issues in /.test(warning) && indices.every(Boolean)
+        ? definitionFiles.map(readFeatures).find((f) => f && indices.every((i) => Number(i) < f.length))
+        : undefined;
     if (features) {
       for (const i of indices) unknownFeatures.add(features[Number(i)]!);
       continue;

@@ -82,5 +82,10 @@ function parseJson(text: string | undefined): SfJson | undefined {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim().length > 0)?.trim() ?? '(no output)';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim().length > 0)
+      ?.trim() ?? '(no output)'
+  );
 }

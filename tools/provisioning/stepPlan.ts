@@ -35,7 +35,11 @@ export function planSteps(nodes: readonly PlanNode[], given: readonly string[] =
     ids.add(node.id);
     for (const product of node.produces) {
       const other = producer.get(product);
-      if (other) throw invalid(`Steps "${other}" and "${node.id}" both produce "${product}".`, `Let one step produce "${product}" and the other need it.`);
+      if (other)
+        throw invalid(
+          `Steps "${other}" and "${node.id}" both produce "${product}".`,
+          `Let one step produce "${product}" and the other need it.`,
+        );
       producer.set(product, node.id);
     }
   }
@@ -44,18 +48,28 @@ export function planSteps(nodes: readonly PlanNode[], given: readonly string[] =
     const deps: string[] = [];
     for (const need of node.needs) {
       const from = producer.get(need);
-      if (from === node.id) throw invalid(`Step "${node.id}" needs "${need}", which it produces itself.`, `Remove "${need}" from the needs of "${node.id}".`);
+      if (from === node.id)
+        throw invalid(`Step "${node.id}" needs "${need}", which it produces itself.`, `Remove "${need}" from the needs of "${node.id}".`);
       if (from === undefined) {
         if (given.includes(need)) continue;
-        throw invalid(`Step "${node.id}" needs "${need}", which no step produces.`, `Add a step that produces "${need}", or remove it from the needs of "${node.id}".`);
+        throw invalid(
+          `Step "${node.id}" needs "${need}", which no step produces.`,
+          `Add a step that produces "${need}", or remove it from the needs of "${node.id}".`,
+        );
       }
       if (!deps.includes(from)) deps.push(from);
     }
     dependsOn.set(node.id, deps);
   }
-  const cycle = findCycle(nodes.map((n) => n.id), dependsOn);
+  const cycle = findCycle(
+    nodes.map((n) => n.id),
+    dependsOn,
+  );
   if (cycle) {
-    throw invalid(`Steps ${cycle.map((id) => `"${id}"`).join(' → ')} need each other's products: a cycle.`, `Split one of them so that it needs nothing a later step produces.`);
+    throw invalid(
+      `Steps ${cycle.map((id) => `"${id}"`).join(' → ')} need each other's products: a cycle.`,
+      `Split one of them so that it needs nothing a later step produces.`,
+    );
   }
   // Depth of each step: 0 without dependencies, else one more than its deepest dependency.
   const depth = new Map<string, number>();

@@ -47,7 +47,11 @@ export async function runSteps(steps: readonly StepSpec[], ctx: Ctx, options: Ru
   const ms: Record<string, number> = {};
 
   /** The steps (owners, not ahead parts) a step waits for before its line. */
-  const lineDeps = (s: StepSpec) => plan.dependsOn.get(s.id)!.filter((d) => d !== s.ahead?.id).map((d) => ownerOf.get(d)?.id ?? d);
+  const lineDeps = (s: StepSpec) =>
+    plan.dependsOn
+      .get(s.id)!
+      .filter((d) => d !== s.ahead?.id)
+      .map((d) => ownerOf.get(d)?.id ?? d);
   const dependants = new Map<string, Set<string>>();
   for (const s of steps) for (const d of lineDeps(s)) (dependants.get(d) ?? dependants.set(d, new Set()).get(d)!).add(s.id);
   const downstream = (id: string, seen = new Set<string>()): Set<string> => {

@@ -53,7 +53,10 @@ export function deleteCommands(alias: string, org: OrgRef | undefined, devHub: s
  * Deletes both orgs; removes the work folder (state, rendered files) only when none is left, so a
  * left org stays on record. Throws `ScratchOrgsLeft` naming each left org and its commands.
  */
-export async function tearDown(config: ProjectConfig, options: { purge: boolean; projectRoot: string; deleteOrg?: DeleteOrg }): Promise<TeardownResult> {
+export async function tearDown(
+  config: ProjectConfig,
+  options: { purge: boolean; projectRoot: string; deleteOrg?: DeleteOrg },
+): Promise<TeardownResult> {
   const deleteOrg = options.deleteOrg ?? deleteScratchOrg;
   const state = await loadState(statePathIn(config.workDir));
   const recorded: Record<string, OrgRef | undefined> = { [config.providerAlias]: state.provider, [config.consumerAlias]: state.consumer };
@@ -74,7 +77,9 @@ export async function tearDown(config: ProjectConfig, options: { purge: boolean;
         continue;
       }
       left.push({
-        alias, username: org?.username, orgId: org?.orgId,
+        alias,
+        username: org?.username,
+        orgId: org?.orgId,
         reason: error instanceof Error ? error.message : String(error),
         commands: deleteCommands(alias, org, state.devHub?.alias),
       });

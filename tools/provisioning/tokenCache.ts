@@ -14,7 +14,15 @@ import { projectRoot } from './sfCli.ts';
 
 export const TOKEN_PARTITION = 'OrgBTokens';
 export const PARTITION_TYPE = 'PlatformCachePartition';
-export const PARTITION_SOURCE = join(projectRoot, 'force-app', 'consumer', 'main', 'default', 'cachePartitions', `${TOKEN_PARTITION}.cachePartition-meta.xml`);
+export const PARTITION_SOURCE = join(
+  projectRoot,
+  'force-app',
+  'consumer',
+  'main',
+  'default',
+  'cachePartitions',
+  `${TOKEN_PARTITION}.cachePartition-meta.xml`,
+);
 
 export interface TokenCachePlan {
   /** Deploy the partition with force-app/consumer. */
@@ -24,7 +32,10 @@ export interface TokenCachePlan {
 }
 
 /** Whether A can hold the token partition: a check-only deploy of it, nothing saved. */
-export async function planTokenCache(alias: string, validate = (a: string) => deploySource(a, [PARTITION_SOURCE], { checkOnly: true })): Promise<TokenCachePlan> {
+export async function planTokenCache(
+  alias: string,
+  validate = (a: string) => deploySource(a, [PARTITION_SOURCE], { checkOnly: true }),
+): Promise<TokenCachePlan> {
   try {
     await validate(alias);
     return { partition: true, detail: `local.${TOKEN_PARTITION} (1 MB of org cache)` };
@@ -33,7 +44,10 @@ export async function planTokenCache(alias: string, validate = (a: string) => de
     // Salesforce's wording for "no room" is unverified: anything about capacity or allocation counts as that;
     // any other refusal is an error of its own, not a reason to go without a cache.
     if (!/capacity|allocat/i.test(message)) throw error;
-    return { partition: false, detail: `none: ${alias} has no room for local.${TOKEN_PARTITION} (${message.replace(/^Deploy to \S+ failed: /, '')}); A mints one token per transaction` };
+    return {
+      partition: false,
+      detail: `none: ${alias} has no room for local.${TOKEN_PARTITION} (${message.replace(/^Deploy to \S+ failed: /, '')}); A mints one token per transaction`,
+    };
   }
 }
 
@@ -45,7 +59,10 @@ export function withoutFor(plan: TokenCachePlan | undefined): string[] {
 /** What verify says about A's token cache: the partition when A has it, else none. */
 export async function describeTokenCache(alias: string): Promise<string> {
   const names = await listMetadata(alias, PARTITION_TYPE).catch((error: unknown) => {
-    throw new ToolError(`Could not list ${alias}'s Platform Cache partitions: ${error instanceof Error ? error.message : String(error)}`, 'CacheCheckFailed');
+    throw new ToolError(
+      `Could not list ${alias}'s Platform Cache partitions: ${error instanceof Error ? error.message : String(error)}`,
+      'CacheCheckFailed',
+    );
   });
   return names.some((n) => n.toLowerCase() === TOKEN_PARTITION.toLowerCase())
     ? `local.${TOKEN_PARTITION} (tokens kept between transactions)`

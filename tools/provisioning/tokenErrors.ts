@@ -35,14 +35,16 @@ const rules: Rule[] = [
   {
     error: 'invalid_client_id',
     description: /client identifier invalid/i,
-    cause: "The JWT's iss (Consumer_Key__c in A's Org_B_Connection__mdt) is not the consumer key of an app in Org B, or the app is still propagating.",
+    cause:
+      "The JWT's iss (Consumer_Key__c in A's Org_B_Connection__mdt) is not the consumer key of an app in Org B, or the app is still propagating.",
     fix: "Set Consumer_Key__c to the consumer key of B's External Client App (npm run setup:orgs renders both from one value); a new app can take up to 10 minutes to propagate.",
     transient: true,
   },
   {
     error: 'invalid_grant',
     description: /user hasn't approved this consumer/i,
-    cause: "B's app does not pre-authorize the JWT's sub user: the user lacks the permission set the app's policy names, the policy is not 'Admin approved users are pre-authorized', or the app is still propagating.",
+    cause:
+      "B's app does not pre-authorize the JWT's sub user: the user lacks the permission set the app's policy names, the policy is not 'Admin approved users are pre-authorized', or the app is still propagating.",
     fix: "Assign Account_Retriever_Integration to B's integration user and keep permittedUsersPolicyType=AdminApprovedPreAuthorized with that permission set; after a fresh deploy wait a few minutes.",
     transient: true,
   },
@@ -63,7 +65,8 @@ const rules: Rule[] = [
   {
     error: 'invalid_grant',
     description: /invalid assertion/i,
-    cause: "The JWT's signature does not verify against the certificate in B's app: A signs with a different key (Certificate_Name__c) than the one B trusts.",
+    cause:
+      "The JWT's signature does not verify against the certificate in B's app: A signs with a different key (Certificate_Name__c) than the one B trusts.",
     fix: "Put A's current certificate (Setup → Certificate and Key Management → the one named in Certificate_Name__c) into B's External Client App, or re-run npm run setup:orgs.",
     transient: false,
   },
@@ -84,8 +87,8 @@ const rules: Rule[] = [
   {
     error: 'OAUTH_AUTHORIZATION_BLOCKED',
     description: /cross-org oauth/i,
-    cause: "The app in B is a local External Client App but sub is not a user of Org B.",
-    fix: "Set Username__c to a user of Org B.",
+    cause: 'The app in B is a local External Client App but sub is not a user of Org B.',
+    fix: 'Set Username__c to a user of Org B.',
     transient: false,
   },
   {
@@ -94,7 +97,8 @@ const rules: Rule[] = [
     // while the audience is B's My Domain, and final otherwise.
     error: '',
     description: /external client app is not installed/i,
-    cause: "B does not know the app yet (a new External Client App propagates for up to 30 minutes), the consumer key belongs to an app of another org, or the JWT's aud is login.salesforce.com/test.salesforce.com, which External Client Apps refuse since Spring '26.",
+    cause:
+      "B does not know the app yet (a new External Client App propagates for up to 30 minutes), the consumer key belongs to an app of another org, or the JWT's aud is login.salesforce.com/test.salesforce.com, which External Client Apps refuse since Spring '26.",
     fix: "Use B's My Domain URL for Login_Url__c (the token host) and the consumer key of the app deployed to Org B; after creating the app, wait up to 30 minutes. Setup tries B's My Domain and the login/test host as audience and records the one B accepts in Audience__c.",
     transient: true,
     finalFor: (audience) => isLoginHost(audience),
@@ -104,7 +108,8 @@ const rules: Rule[] = [
     // so this rule only applies when no rule above found B's error in the text. A new app may still be propagating.
     error: '',
     description: /Unable to complete the JWT token exchange/i,
-    cause: "A's Named Credential could not trade its JWT at B's token endpoint: B's app does not know the issuer yet (propagation), does not trust A's signing certificate, or does not pre-authorize the subject.",
+    cause:
+      "A's Named Credential could not trade its JWT at B's token endpoint: B's app does not know the issuer yet (propagation), does not trust A's signing certificate, or does not pre-authorize the subject.",
     fix: "Check the External Credential Org_B_JWT (AuthProviderUrl = B's /services/oauth2/token, iss = B's consumer key, sub = B's integration user, aud = B's login URL, SigningCertificate = the certificate in B's app); re-run npm run setup:orgs -- --auth named-credential.",
     transient: true,
   },
@@ -137,10 +142,13 @@ export function diagnoseCalloutError(text: string): { cause: string; fix: string
     };
   }
   if (/INVALID_SESSION_ID|Session expired or invalid/i.test(text)) {
-    return { cause: "B rejected the access token.", fix: "Clear A's token cache (Platform Cache partition OrgBTokens) and retry." };
+    return { cause: 'B rejected the access token.', fix: "Clear A's token cache (Platform Cache partition OrgBTokens) and retry." };
   }
   if (/Could not find a match for URL|NOT_FOUND/i.test(text)) {
-    return { cause: "B has no Apex REST resource at Resource_Path__c.", fix: 'Deploy force-app/provider to Org B and check Resource_Path__c.' };
+    return {
+      cause: 'B has no Apex REST resource at Resource_Path__c.',
+      fix: 'Deploy force-app/provider to Org B and check Resource_Path__c.',
+    };
   }
   if (/Read timed out|timed out/i.test(text)) {
     return { cause: 'The callout to B timed out.', fix: "Check B's instance URL and that B answers; raise the timeout if B is slow." };
@@ -158,11 +166,22 @@ export function diagnoseNamedCredentialError(text: string): { cause: string; fix
     };
   }
   const disabled = /named credential "([^"]+)" is not enabled for callouts/i.exec(text);
-  if (disabled) return { cause: `The Named Credential ${disabled[1]} is disabled for callouts.`, fix: 'Set calloutStatus to Enabled (Setup → Named Credentials → Enabled for Callouts).' };
+  if (disabled)
+    return {
+      cause: `The Named Credential ${disabled[1]} is disabled for callouts.`,
+      fix: 'Set calloutStatus to Enabled (Setup → Named Credentials → Enabled for Callouts).',
+    };
   const incomplete = /external credential "([^"]+)" isn't configured for callouts: (.*)/i.exec(text);
-  if (incomplete) return { cause: `The External Credential ${incomplete[1]} is incomplete: ${incomplete[2]}.`, fix: 'Re-render and deploy it (npm run setup:orgs -- --auth named-credential).' };
+  if (incomplete)
+    return {
+      cause: `The External Credential ${incomplete[1]} is incomplete: ${incomplete[2]}.`,
+      fix: 'Re-render and deploy it (npm run setup:orgs -- --auth named-credential).',
+    };
   if (/Named Credential \S+ answered 401|did not authenticate; check its External Credential/i.test(text)) {
-    return { cause: "B refused the token the Named Credential obtained.", fix: "Check that B's integration user is API-enabled (permission set Account_Retriever_Integration)." };
+    return {
+      cause: 'B refused the token the Named Credential obtained.',
+      fix: "Check that B's integration user is API-enabled (permission set Account_Retriever_Integration).",
+    };
   }
   return undefined;
 }

@@ -29,7 +29,6 @@ export interface VerifyReport {
   failure?: { message: string; cause?: string; actions: string[] };
 }
 
-
 const CALLOUT_SCRIPT = `List<OrgBAccountsClient.RemoteAccount> accounts = OrgBAccountsClient.getLatestAccounts();
 System.debug(LoggingLevel.ERROR, 'VERIFY_ACCOUNTS ' + JSON.serialize(accounts));`;
 
@@ -86,7 +85,12 @@ export async function verifyCallout(orgs: { consumerAlias: string; providerAlias
   const [tokenRun, tokenMs] = await timed(() => runAnonymousApex(orgs.consumerAlias, VERIFY_TOKEN_SCRIPT));
   const audience = debugValue(tokenRun.logs, 'VERIFY_AUDIENCE');
   const instance = debugValue(tokenRun.logs, 'VERIFY_TOKEN');
-  legs.push({ name: 'token', ok: tokenRun.success, ms: tokenMs, detail: instance && audience ? `${instance} (aud ${audience})` : instance });
+  legs.push({
+    name: 'token',
+    ok: tokenRun.success,
+    ms: tokenMs,
+    detail: instance && audience ? `${instance} (aud ${audience})` : instance,
+  });
   if (!tokenRun.success) {
     const report = failed(legs, apexFailure(tokenRun));
     const answers = /Jwt\.TokenException/.test(report.failure!.message) ? await audienceAnswers(orgs).catch(() => undefined) : undefined;
@@ -105,18 +109,28 @@ export async function verifyCallout(orgs: { consumerAlias: string; providerAlias
   legs.push({ name: 'callout', ok: calloutRun.success && raw !== undefined, ms: calloutMs });
   if (!calloutRun.success || raw === undefined) return failed(legs, calloutRun.success ? 'A printed no result' : apexFailure(calloutRun));
   const accounts = (JSON.parse(raw) as Array<{ id: string; name: string; createdDate: string }>).map((a) => ({
-    id: a.id, name: a.name, createdDate: a.createdDate,
+    id: a.id,
+    name: a.name,
+    createdDate: a.createdDate,
   }));
 
   const [direct, matchMs] = await timed(() =>
-    query<{ Id: string; Name: string }>(orgs.providerAlias, 'SELECT Id, Name, CreatedDate FROM Account ORDER BY CreatedDate DESC, Id DESC LIMIT 10'),
+    query<{ Id: string; Name: string }>(
+      orgs.providerAlias,
+      'SELECT Id, Name, CreatedDate FROM Account ORDER BY CreatedDate DESC, Id DESC LIMIT 10',
+    ),
   );
   const same = direct.length === accounts.length && direct.every((r, i) => sameId(r.Id, accounts[i].id) && r.Name === accounts[i].name);
   legs.push({ name: 'data match', ok: same, ms: matchMs, detail: `${accounts.length} Accounts` });
   if (!same) {
-    return failed(legs, `A got ${accounts.length} Accounts that differ from B's latest ${direct.length} (${direct.map((r) => r.Name).join(', ')})`);
+    return failed(
+      legs,
+      `A got ${accounts.length} Accounts that differ from B's latest ${direct.length} (${direct.map((r) => r.Name).join(', ')})`,
+    );
   }
-  const tokenCache = await describeTokenCache(orgs.consumerAlias).catch((error: unknown) => `unknown (${error instanceof Error ? error.message : String(error)})`);
+  const tokenCache = await describeTokenCache(orgs.consumerAlias).catch(
+    (error: unknown) => `unknown (${error instanceof Error ? error.message : String(error)})`,
+  );
   return { ok: true, legs, accounts, audience, tokenCache };
 }
 
@@ -140,7 +154,8 @@ function failed(legs: VerifyLeg[], message: string): VerifyReport {
 }
 
 function apexFailure(run: ApexRunResult): string {
-  if (!run.compiled) return `Anonymous Apex did not compile: ${run.compileProblem ?? 'unknown problem'} (is force-app/consumer deployed to A?)`;
+  if (!run.compiled)
+    return `Anonymous Apex did not compile: ${run.compileProblem ?? 'unknown problem'} (is force-app/consumer deployed to A?)`;
   return run.exceptionMessage ?? 'Anonymous Apex failed without a message';
 }
 

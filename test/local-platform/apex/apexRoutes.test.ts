@@ -17,7 +17,8 @@ let org: { instanceUrl: string; accessToken: string };
 
 const sf = (...args: string[]) => runSfJson(args, env, work, 120_000);
 
-const META = '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n  <apiVersion>65.0</apiVersion>\n  <status>Active</status>\n</ApexClass>\n';
+const META =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n  <apiVersion>65.0</apiVersion>\n  <status>Active</status>\n</ApexClass>\n';
 const CLASSES: Record<string, string> = {
   Inventory: `@RestResource(urlMapping='/inventory/*')
 global with sharing class Inventory {
@@ -59,7 +60,10 @@ beforeAll(async () => {
   p = await startTestPlatform();
   work = mkdtempSync(join(tmpdir(), 'lp-apex-'));
   env = isolatedSfEnv(join(work, 'home'));
-  writeFileSync(join(work, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '65.0' }));
+  writeFileSync(
+    join(work, 'sfdx-project.json'),
+    JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '65.0' }),
+  );
   const dir = join(work, 'force-app', 'main', 'default', 'classes');
   mkdirSync(dir, { recursive: true });
   for (const [name, body] of Object.entries(CLASSES)) {
@@ -67,15 +71,44 @@ beforeAll(async () => {
     writeFileSync(join(dir, `${name}.cls-meta.xml`), META);
   }
   writeFileSync(join(work, 'def.json'), JSON.stringify({ orgName: 'Apex', edition: 'Developer', features: ['API', 'AuthorApex'] }));
-  const login = await sf('org', 'login', 'jwt', '--instance-url', p.url, '--client-id', p.cliApp.clientId, '--jwt-key-file', p.cliApp.keyPath, '--username', p.adminUsername, '--alias', 'hub', '--set-default-dev-hub');
+  const login = await sf(
+    'org',
+    'login',
+    'jwt',
+    '--instance-url',
+    p.url,
+    '--client-id',
+    p.cliApp.clientId,
+    '--jwt-key-file',
+    p.cliApp.keyPath,
+    '--username',
+    p.adminUsername,
+    '--alias',
+    'hub',
+    '--set-default-dev-hub',
+  );
   if (login.status !== 0) throw new Error(login.raw);
-  const so = await sf('org', 'create', 'scratch', '--target-dev-hub', 'hub', '--definition-file', join(work, 'def.json'), '--alias', 'so', '--wait', '5');
+  const so = await sf(
+    'org',
+    'create',
+    'scratch',
+    '--target-dev-hub',
+    'hub',
+    '--definition-file',
+    join(work, 'def.json'),
+    '--alias',
+    'so',
+    '--wait',
+    '5',
+  );
   if (so.status !== 0) throw new Error(so.raw);
   const dep = await sf('project', 'deploy', 'start', '--target-org', 'so');
   if (dep.status !== 0) throw new Error(dep.raw);
   const disp = await sf('org', 'display', '--target-org', 'so');
   // sf redacts the token in `org display`; a token for the same user comes from the platform's store.
-  const user = p.db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?)").get(disp.result.id, disp.result.username) as { id: string };
+  const user = p.db
+    .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?)")
+    .get(disp.result.id, disp.result.username) as { id: string };
   org = { instanceUrl: disp.result.instanceUrl, accessToken: issueToken(p.db, 'access', disp.result.id, user.id, undefined, 3600) };
 }, 300_000);
 
@@ -86,7 +119,10 @@ afterAll(async () => {
 
 describe('Apex on the local platform through the sf CLI', () => {
   it('sf apex run executes anonymous Apex with DML and returns the debug log', async () => {
-    writeFileSync(join(work, 'seed.apex'), "insert new List<Account>{ new Account(Name = 'Bolts', NumberOfEmployees = 7), new Account(Name = 'Nuts', NumberOfEmployees = 3) };\nSystem.debug('total=' + Inventory.total());\n");
+    writeFileSync(
+      join(work, 'seed.apex'),
+      "insert new List<Account>{ new Account(Name = 'Bolts', NumberOfEmployees = 7), new Account(Name = 'Nuts', NumberOfEmployees = 3) };\nSystem.debug('total=' + Inventory.total());\n",
+    );
     const r = await sf('apex', 'run', '--file', join(work, 'seed.apex'), '--target-org', 'so');
     expect(r.status, r.raw).toBe(0);
     expect(r.result.success).toBe(true);
@@ -95,7 +131,7 @@ describe('Apex on the local platform through the sf CLI', () => {
   });
 
   it('sf apex run reports an uncaught exception and a compile problem', async () => {
-    writeFileSync(join(work, 'boom.apex'), "Integer x = 1;\nx = x / 0;\n");
+    writeFileSync(join(work, 'boom.apex'), 'Integer x = 1;\nx = x / 0;\n');
     const r = await sf('apex', 'run', '--file', join(work, 'boom.apex'), '--target-org', 'so');
     expect(r.status).not.toBe(0);
     expect(r.raw).toContain('System.MathException: Divide by 0');
@@ -106,7 +142,9 @@ describe('Apex on the local platform through the sf CLI', () => {
   });
 
   it('serves @RestResource classes on /services/apexrest with the org user token', async () => {
-    const get = await fetch(`${org.instanceUrl}/services/apexrest/inventory/all?only=Bolts`, { headers: { Authorization: `Bearer ${org.accessToken}` } });
+    const get = await fetch(`${org.instanceUrl}/services/apexrest/inventory/all?only=Bolts`, {
+      headers: { Authorization: `Bearer ${org.accessToken}` },
+    });
     expect(get.status).toBe(200);
     expect(await get.json()).toEqual([{ name: 'Bolts', qty: 7 }]);
     const post = await fetch(`${org.instanceUrl}/services/apexrest/inventory`, {
@@ -124,11 +162,22 @@ describe('Apex on the local platform through the sf CLI', () => {
   });
 
   it('answers Tooling executeAnonymous', async () => {
-    const r = await fetch(`${org.instanceUrl}/services/data/v65.0/tooling/executeAnonymous/?anonymousBody=${encodeURIComponent("System.debug('x');")}`, {
-      headers: { Authorization: `Bearer ${org.accessToken}` },
-    });
+    const r = await fetch(
+      `${org.instanceUrl}/services/data/v65.0/tooling/executeAnonymous/?anonymousBody=${encodeURIComponent("System.debug('x');")}`,
+      {
+        headers: { Authorization: `Bearer ${org.accessToken}` },
+      },
+    );
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ line: -1, column: -1, compiled: true, success: true, compileProblem: null, exceptionStackTrace: null, exceptionMessage: null });
+    expect(await r.json()).toEqual({
+      line: -1,
+      column: -1,
+      compiled: true,
+      success: true,
+      compileProblem: null,
+      exceptionStackTrace: null,
+      exceptionMessage: null,
+    });
   });
 
   it('sf apex run test (asynchronous, --wait) reports results and code coverage', { timeout: 240_000 }, async () => {
@@ -139,7 +188,9 @@ describe('Apex on the local platform through the sf CLI', () => {
       'InventoryTest.totalFailsNegative:Fail',
       'InventoryTest.totalPositive:Pass',
     ]);
-    expect(r.result.coverage.coverage.find((c: { name: string }) => c.name === 'Inventory')).toMatchObject({ coveredPercent: expect.any(Number) });
+    expect(r.result.coverage.coverage.find((c: { name: string }) => c.name === 'Inventory')).toMatchObject({
+      coveredPercent: expect.any(Number),
+    });
     const runId = r.result.summary.testRunId;
     expect(runId).toMatch(/^707/);
     // `sf apex get test` waits on the Streaming API (/cometd), which the local platform does not serve.

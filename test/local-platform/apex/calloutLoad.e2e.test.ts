@@ -44,7 +44,8 @@ beforeAll(async () => {
   );
   const deployed = await conn.metadata.deploy(zip, { rollbackOnError: true, singlePackage: true }).complete(true);
   if (!deployed.success) throw new Error(`A's deploy failed: ${JSON.stringify(deployed.details)}`);
-  const adminA = (await conn.query<{ Id: string }>("SELECT Id FROM User WHERE Profile.Name = 'System Administrator' LIMIT 1")).records[0]!.Id;
+  const adminA = (await conn.query<{ Id: string }>("SELECT Id FROM User WHERE Profile.Name = 'System Administrator' LIMIT 1")).records[0]!
+    .Id;
   const ui = createBrowserSession(w.p.db, org.id, adminA, 60);
   a = { url: made.url, orgId: org.id, sid: ui.sid, csrf: ui.session.csrf };
 }, 120_000);
@@ -54,14 +55,24 @@ afterAll(async () => {
 });
 
 async function view(): Promise<{ state: string; value?: unknown; error?: string }> {
-  const message = JSON.stringify({ actions: [{ id: '1;a', descriptor: 'aura://ApexActionController/ACTION$execute', params: { classname: 'TabView', method: 'latest', params: { token: w.integrationToken } } }] });
+  const message = JSON.stringify({
+    actions: [
+      {
+        id: '1;a',
+        descriptor: 'aura://ApexActionController/ACTION$execute',
+        params: { classname: 'TabView', method: 'latest', params: { token: w.integrationToken } },
+      },
+    ],
+  });
   const r = await fetch(`${a.url}/aura`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `${sessionCookieName(a.orgId)}=${encodeURIComponent(a.sid)}` },
     body: new URLSearchParams({ message, 'aura.context': '{}', 'aura.token': a.csrf }).toString(),
     signal: AbortSignal.timeout(90_000),
   });
-  const action = ((await r.json()) as { actions: { state: string; returnValue: { returnValue: unknown } | null; error: { message: string }[] }[] }).actions[0]!;
+  const action = (
+    (await r.json()) as { actions: { state: string; returnValue: { returnValue: unknown } | null; error: { message: string }[] }[] }
+  ).actions[0]!;
   return { state: action.state, value: action.returnValue?.returnValue, error: action.error[0]?.message };
 }
 

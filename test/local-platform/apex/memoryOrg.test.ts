@@ -15,7 +15,9 @@ describe('in-memory org', () => {
   it('runs test methods on the SQLite engine, each rolled back: DML, SOQL, aggregates', async () => {
     const org = createMemoryOrg({
       classes: [
-        cls('T', `@IsTest private class T {
+        cls(
+          'T',
+          `@IsTest private class T {
           @IsTest static void writes() {
             insert new List<Account>{ new Account(Name = 'a', Industry = 'Banking'), new Account(Name = 'b', Industry = 'Banking') };
             AggregateResult[] r = [SELECT Industry, COUNT(Id) n FROM Account GROUP BY Industry];
@@ -23,7 +25,8 @@ describe('in-memory org', () => {
           }
           @IsTest static void seesNothingOfTheOther() { Assert.areEqual(0, [SELECT COUNT() FROM Account]); }
           @IsTest static void runsAsTheAdmin() { Assert.areEqual(1, [SELECT COUNT() FROM User WHERE Id = :UserInfo.getUserId()]); }
-        }`),
+        }`,
+        ),
       ],
     });
     const r = await runTests(org.host);
@@ -34,9 +37,13 @@ describe('in-memory org', () => {
   });
 
   it('serves the project: custom objects and their child relationships, labels, cache partitions', async () => {
-    const parent = readField('<CustomField><fullName>Box__c</fullName><type>Lookup</type><referenceTo>Account</referenceTo><relationshipName>Things</relationshipName><label>Box</label></CustomField>');
+    const parent = readField(
+      '<CustomField><fullName>Box__c</fullName><type>Lookup</type><referenceTo>Account</referenceTo><relationshipName>Things</relationshipName><label>Box</label></CustomField>',
+    );
     const org = createMemoryOrg({
-      objects: [{ name: 'Thing__c', custom: true, fields: [{ name: 'Name', type: 'string' }, parent, { name: 'Size__c', type: 'double' }] }],
+      objects: [
+        { name: 'Thing__c', custom: true, fields: [{ name: 'Name', type: 'string' }, parent, { name: 'Size__c', type: 'double' }] },
+      ],
       labels: { Greeting: 'Hello' },
       cachePartitions: { Main: 1 },
     });
@@ -66,7 +73,10 @@ describe('in-memory org', () => {
         return { statusCode: 200, status: 'OK', headers: {}, body: Buffer.from('pong') };
       },
     });
-    const a = await executeAnonymous(org.host, `HttpRequest q = new HttpRequest(); q.setEndpoint('https://example.invalid/ping'); q.setMethod('GET'); System.debug(new Http().send(q).getBody());`);
+    const a = await executeAnonymous(
+      org.host,
+      `HttpRequest q = new HttpRequest(); q.setEndpoint('https://example.invalid/ping'); q.setMethod('GET'); System.debug(new Http().send(q).getBody());`,
+    );
     expect(debugMessages(a.debugLog)).toEqual(['pong']);
     expect(seen.map((s) => s.endpoint)).toEqual(['https://example.invalid/ping']);
   });

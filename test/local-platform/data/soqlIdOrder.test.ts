@@ -17,7 +17,10 @@ describe('SOQL ORDER BY Id', () => {
     const walked: string[] = [];
     let last: string | undefined;
     for (;;) {
-      const q = last === undefined ? 'SELECT Id FROM Account ORDER BY Id DESC LIMIT 7' : 'SELECT Id FROM Account WHERE Id < :lastId ORDER BY Id DESC LIMIT 7';
+      const q =
+        last === undefined
+          ? 'SELECT Id FROM Account ORDER BY Id DESC LIMIT 7'
+          : 'SELECT Id FROM Account WHERE Id < :lastId ORDER BY Id DESC LIMIT 7';
       const page = runSoql(db, orgId, q, { binds: { lastId: last } }).records.map((r) => String(r.Id));
       if (!page.length) break;
       walked.push(...page);

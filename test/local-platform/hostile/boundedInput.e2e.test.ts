@@ -19,7 +19,10 @@ afterAll(async () => w?.p.cleanup());
 /** A deploy zip whose one big entry declares `declared` bytes in both headers but inflates to `real`. */
 async function lyingZip(real: number, declared: number): Promise<Buffer> {
   const zip = new JSZip();
-  zip.file('package.xml', '<?xml version="1.0"?><Package xmlns="http://soap.sforce.com/2006/04/metadata"><version>62.0</version></Package>');
+  zip.file(
+    'package.xml',
+    '<?xml version="1.0"?><Package xmlns="http://soap.sforce.com/2006/04/metadata"><version>62.0</version></Package>',
+  );
   zip.file('staticresources/Bomb.resource', Buffer.alloc(real, 0x41));
   const buf = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
   for (let i = 0; i < buf.length - 4; i++) {
@@ -47,7 +50,12 @@ describe('zip inflation', () => {
 
 describe('field lengths', () => {
   it('refuses a 100,000-character Name and a 49 MB Description with STRING_TOO_LONG; stores nothing', async () => {
-    const post = (fields: Record<string, unknown>) => call(w.p.url, w.adminToken, `${V}/sobjects/Account`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fields) });
+    const post = (fields: Record<string, unknown>) =>
+      call(w.p.url, w.adminToken, `${V}/sobjects/Account`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(fields),
+      });
     const name = await post({ Name: 'n'.repeat(100_000) });
     expect(name.status).toBe(400);
     expect(name.body[0]).toMatchObject({ errorCode: 'STRING_TOO_LONG', fields: ['Name'] });
@@ -55,7 +63,11 @@ describe('field lengths', () => {
     const description = await post({ Name: 'Long', Description: 'd'.repeat(49 * 1024 * 1024) });
     expect(description.body[0]).toMatchObject({ errorCode: 'STRING_TOO_LONG', fields: ['Description'] });
     expect((await post({ Name: 'n'.repeat(255), Description: 'd'.repeat(32_000) })).status).toBe(201);
-    const count = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT COUNT() FROM Account WHERE Name = 'Long'")}`);
+    const count = await call(
+      w.p.url,
+      w.adminToken,
+      `${V}/query?q=${encodeURIComponent("SELECT COUNT() FROM Account WHERE Name = 'Long'")}`,
+    );
     expect(count.body.totalSize).toBe(0);
   });
 });
@@ -65,48 +77,96 @@ const query = (soql: string) => call(w.p.url, w.adminToken, `${V}/query?q=${enco
 
 describe('field lengths by type', () => {
   it('limits Phone to 40, Email to 80, Contact.LastName to 80, a custom Text field to its length, as describe reports', async () => {
-    const post = (type: string, fields: Record<string, unknown>) => call(w.p.url, w.adminToken, `${V}/sobjects/${type}`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(fields) });
+    const post = (type: string, fields: Record<string, unknown>) =>
+      call(w.p.url, w.adminToken, `${V}/sobjects/${type}`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(fields) });
     const phone = await post('Account', { Name: 'Lengths', Phone: '5'.repeat(41) });
-    expect(phone.body[0]).toMatchObject({ errorCode: 'STRING_TOO_LONG', fields: ['Phone'], message: `Account Phone: data value too large: ${'5'.repeat(41)} (max length=40)` });
-    expect((await post('Contact', { LastName: 'l'.repeat(81) })).body[0]).toMatchObject({ errorCode: 'STRING_TOO_LONG', fields: ['LastName'] });
-    expect((await post('Contact', { LastName: 'Ok', Email: `${'e'.repeat(76)}@x.io` })).body[0]).toMatchObject({ errorCode: 'STRING_TOO_LONG', fields: ['Email'] });
+    expect(phone.body[0]).toMatchObject({
+      errorCode: 'STRING_TOO_LONG',
+      fields: ['Phone'],
+      message: `Account Phone: data value too large: ${'5'.repeat(41)} (max length=40)`,
+    });
+    expect((await post('Contact', { LastName: 'l'.repeat(81) })).body[0]).toMatchObject({
+      errorCode: 'STRING_TOO_LONG',
+      fields: ['LastName'],
+    });
+    expect((await post('Contact', { LastName: 'Ok', Email: `${'e'.repeat(76)}@x.io` })).body[0]).toMatchObject({
+      errorCode: 'STRING_TOO_LONG',
+      fields: ['Email'],
+    });
     expect((await post('Contact', { LastName: 'l'.repeat(80), Email: `${'e'.repeat(74)}@x.io`, Phone: '5'.repeat(40) })).status).toBe(201);
-    const describe = (await call(w.p.url, w.adminToken, `${V}/sobjects/Contact/describe`)).body.fields as { name: string; length: number }[];
-    expect(Object.fromEntries(describe.filter((f) => ['Phone', 'Email', 'LastName', 'FirstName'].includes(f.name)).map((f) => [f.name, f.length]))).toEqual({ Phone: 40, Email: 80, LastName: 80, FirstName: 40 });
+    const describe = (await call(w.p.url, w.adminToken, `${V}/sobjects/Contact/describe`)).body.fields as {
+      name: string;
+      length: number;
+    }[];
+    expect(
+      Object.fromEntries(
+        describe.filter((f) => ['Phone', 'Email', 'LastName', 'FirstName'].includes(f.name)).map((f) => [f.name, f.length]),
+      ),
+    ).toEqual({ Phone: 40, Email: 80, LastName: 80, FirstName: 40 });
 
     const zip = await zipOf(
-      { 'objects/Account.object': `<?xml version="1.0" encoding="UTF-8"?><CustomObject xmlns="${MD_NS}"><fields><fullName>Code__c</fullName><label>Code</label><type>Text</type><length>10</length></fields></CustomObject>` },
+      {
+        'objects/Account.object': `<?xml version="1.0" encoding="UTF-8"?><CustomObject xmlns="${MD_NS}"><fields><fullName>Code__c</fullName><label>Code</label><type>Text</type><length>10</length></fields></CustomObject>`,
+      },
       { CustomObject: ['Account'] },
     );
     expect((await w.admin.metadata.deploy(zip, { rollbackOnError: true, singlePackage: true }).complete(true)).success).toBe(true);
-    expect((await post('Account', { Name: 'Coded', Code__c: 'c'.repeat(11) })).body[0]).toMatchObject({ errorCode: 'STRING_TOO_LONG', message: 'Account Code__c: data value too large: ccccccccccc (max length=10)' });
+    expect((await post('Account', { Name: 'Coded', Code__c: 'c'.repeat(11) })).body[0]).toMatchObject({
+      errorCode: 'STRING_TOO_LONG',
+      message: 'Account Code__c: data value too large: ccccccccccc (max length=10)',
+    });
   });
 });
 
 describe('deep JSON', () => {
   it('answers JSON_PARSER_ERROR (400) for 100,000-deep JSON, and Apex gets a catchable JSONException', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-    const r = await call(w.p.url, w.adminToken, `${V}/sobjects/Account`, { method: 'POST', headers: JSON_HEADERS, body: `{"Name": ${deep}}` });
+    const r = await call(w.p.url, w.adminToken, `${V}/sobjects/Account`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: `{"Name": ${deep}}`,
+    });
     expect(r.status).toBe(400);
-    expect(r.body).toEqual([{ errorCode: 'JSON_PARSER_ERROR', message: 'Document nesting depth (1001) exceeds the maximum allowed (1000)' }]);
-    const shallow = await call(w.p.url, w.adminToken, `${V}/sobjects/Account`, { method: 'POST', headers: JSON_HEADERS, body: `{"Name": ${'['.repeat(900)}${']'.repeat(900)}}` });
+    expect(r.body).toEqual([
+      { errorCode: 'JSON_PARSER_ERROR', message: 'Document nesting depth (1001) exceeds the maximum allowed (1000)' },
+    ]);
+    const shallow = await call(w.p.url, w.adminToken, `${V}/sobjects/Account`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: `{"Name": ${'['.repeat(900)}${']'.repeat(900)}}`,
+    });
     expect(shallow.body[0].errorCode).toBe('INVALID_FIELD_FOR_INSERT_UPDATE'); // parsed: a list is no Name
-    const apex = await anonymousApexSoap(w.p.url, w.adminToken, "String s = '['.repeat(100000) + ']'.repeat(100000);\ntry {\n  JSON.deserializeUntyped(s);\n} catch (JSONException e) {\n  System.debug('caught: ' + e.getMessage());\n}");
+    const apex = await anonymousApexSoap(
+      w.p.url,
+      w.adminToken,
+      "String s = '['.repeat(100000) + ']'.repeat(100000);\ntry {\n  JSON.deserializeUntyped(s);\n} catch (JSONException e) {\n  System.debug('caught: ' + e.getMessage());\n}",
+    );
     expect(apex.text).toContain('<success>true</success>');
     expect(apex.text).toContain('caught: Document nesting depth (1001) exceeds the maximum allowed (1000)');
   });
 });
 
 describe('XML attacks on the SOAP APIs', () => {
-  const soap = (path: string, xml: string) => call(w.p.url, undefined, path, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: '""' }, body: xml });
+  const soap = (path: string, xml: string) =>
+    call(w.p.url, undefined, path, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: '""' }, body: xml });
   const listMetadata = (type: string, doctype = '') =>
-    soapEnvelope(MD_NS, w.adminToken, `<x:listMetadata><x:queries><x:type>${type}</x:type></x:queries><x:asOfVersion>66.0</x:asOfVersion></x:listMetadata>`).replace('?>', `?>${doctype}`);
+    soapEnvelope(
+      MD_NS,
+      w.adminToken,
+      `<x:listMetadata><x:queries><x:type>${type}</x:type></x:queries><x:asOfVersion>66.0</x:asOfVersion></x:listMetadata>`,
+    ).replace('?>', `?>${doctype}`);
 
   it('refuses a DOCTYPE (external entity, entity expansion) with a SOAP fault, on the Metadata and Apex APIs alike', async () => {
     const xxe = await soap('/services/Soap/m/66.0', listMetadata('&xxe;', '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'));
     const lols = `<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">${Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join('')}]>`;
     const laughs = await soap('/services/Soap/m/66.0', listMetadata('&j;', lols));
-    const apex = await soap('/services/Soap/s/66.0', soapEnvelope(APEX_NS, w.adminToken, '<x:executeAnonymous><x:apexcode>&xxe;</x:apexcode></x:executeAnonymous>').replace('?>', '?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'));
+    const apex = await soap(
+      '/services/Soap/s/66.0',
+      soapEnvelope(APEX_NS, w.adminToken, '<x:executeAnonymous><x:apexcode>&xxe;</x:apexcode></x:executeAnonymous>').replace(
+        '?>',
+        '?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+      ),
+    );
     for (const r of [xxe, laughs, apex]) {
       expect(r.status).toBe(500);
       expect(r.text).toContain('<faultcode>soapenv:Client</faultcode>');
@@ -115,12 +175,17 @@ describe('XML attacks on the SOAP APIs', () => {
     }
   });
 
-  it('refuses XML nested past 100 levels with a SOAP fault, and a DOCTYPE inside a deployed file as that component\'s failure', async () => {
-    const deep = await soap('/services/Soap/m/66.0', soapEnvelope(MD_NS, w.adminToken, `<x:listMetadata>${'<x:queries>'.repeat(20_000)}${'</x:queries>'.repeat(20_000)}</x:listMetadata>`));
+  it("refuses XML nested past 100 levels with a SOAP fault, and a DOCTYPE inside a deployed file as that component's failure", async () => {
+    const deep = await soap(
+      '/services/Soap/m/66.0',
+      soapEnvelope(MD_NS, w.adminToken, `<x:listMetadata>${'<x:queries>'.repeat(20_000)}${'</x:queries>'.repeat(20_000)}</x:listMetadata>`),
+    );
     expect(deep.status).toBe(500);
     expect(deep.text).toContain('<faultcode>soapenv:Client</faultcode>');
     const zip = await zipOf(
-      { 'objects/Account.object': `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><CustomObject xmlns="${MD_NS}"><fields><fullName>Leak__c</fullName><label>&e;</label><type>Text</type><length>10</length></fields></CustomObject>` },
+      {
+        'objects/Account.object': `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><CustomObject xmlns="${MD_NS}"><fields><fullName>Leak__c</fullName><label>&e;</label><type>Text</type><length>10</length></fields></CustomObject>`,
+      },
       { CustomObject: ['Account'] },
     );
     const r = await w.admin.metadata.deploy(zip, { rollbackOnError: true, singlePackage: true }).complete(true);
@@ -143,7 +208,8 @@ describe('metadata names', () => {
     const r = await w.admin.metadata.deploy(zip, { rollbackOnError: true, singlePackage: true }).complete(true);
     expect(r.success).toBe(false);
     const problems = JSON.stringify(r.details);
-    const rule = 'API Name can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores.';
+    const rule =
+      'API Name can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores.';
     expect(problems.split(`Field Name: The Field ${rule}`)).toHaveLength(bad.length + 1);
     expect(problems).toContain('Value too long for field: fullName maximum length is:40');
     expect(problems).toContain(`Object Name: The Object ${rule}`);
@@ -154,7 +220,11 @@ describe('metadata names', () => {
 describe('NUL in text', () => {
   it('is stored, and = and LIKE see the whole value (REST and Apex binds alike)', async () => {
     const name = 'nul\u0000tail';
-    const created = await call(w.p.url, w.adminToken, `${V}/sobjects/Account`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ Name: name }) });
+    const created = await call(w.p.url, w.adminToken, `${V}/sobjects/Account`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ Name: name }),
+    });
     expect(created.status).toBe(201);
     expect((await call(w.p.url, w.adminToken, `${V}/sobjects/Account/${created.body.id}`)).body.Name).toBe(name);
     expect((await query("SELECT Id FROM Account WHERE Name LIKE '%tail'")).body.totalSize).toBe(1);

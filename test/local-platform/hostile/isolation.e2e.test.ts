@@ -23,7 +23,6 @@ afterAll(async () => p?.cleanup());
 
 const exceptionOf = (xml: string) => /<exceptionMessage>([^<]*)<\/exceptionMessage>/.exec(xml)?.[1];
 
-
 describe('a busy Apex transaction in B', () => {
   it('leaves the Dev Hub (token endpoint, REST) and B itself answering, and ends with the CPU LimitException', async () => {
     let busyDone = false;
@@ -32,7 +31,11 @@ describe('a busy Apex transaction in B', () => {
       return r;
     });
     await until(() => p.apexBusy() === 1);
-    const jwt = signRs256({ alg: 'RS256' }, { iss: p.cliApp.clientId, sub: p.adminUsername, aud: p.url, exp: Math.floor(Date.now() / 1000) + 60 }, cliKey(p));
+    const jwt = signRs256(
+      { alg: 'RS256' },
+      { iss: p.cliApp.clientId, sub: p.adminUsername, aud: p.url, exp: Math.floor(Date.now() / 1000) + 60 },
+      cliKey(p),
+    );
     const token = await postToken(p.url, { grant_type: JWT_GRANT, assertion: jwt });
     const hubLimits = await api(p.url, hubToken, `${V}/limits`);
     const bQuery = await api(b.url, b.token, `${V}/query?q=${encodeURIComponent('SELECT Id FROM Organization')}`);
@@ -47,12 +50,24 @@ describe('a busy Apex transaction in B', () => {
 
 describe('the Apex heap limit', () => {
   it('ends a growing list and a doubling String with System.LimitException: Apex heap size too large, uncatchable', async () => {
-    const list = await anonymousApexSoap(b.url, b.token, "String s = 'x'.repeat(10000);\nList<String> l = new List<String>();\nwhile (true) { l.add((s + l.size()).toUpperCase()); }");
+    const list = await anonymousApexSoap(
+      b.url,
+      b.token,
+      "String s = 'x'.repeat(10000);\nList<String> l = new List<String>();\nwhile (true) { l.add((s + l.size()).toUpperCase()); }",
+    );
     expect(exceptionOf(list.text)).toBe('System.LimitException: Apex heap size too large');
-    const doubling = await anonymousApexSoap(b.url, b.token, "String s = 'x';\ntry {\n  while (true) { s = s + s; }\n} catch (Exception e) {\n  System.debug('caught');\n}");
+    const doubling = await anonymousApexSoap(
+      b.url,
+      b.token,
+      "String s = 'x';\ntry {\n  while (true) { s = s + s; }\n} catch (Exception e) {\n  System.debug('caught');\n}",
+    );
     expect(exceptionOf(doubling.text)).toBe('System.LimitException: Apex heap size too large');
     expect(doubling.text).not.toContain('|USER_DEBUG|');
-    const after = await anonymousApexSoap(b.url, b.token, "List<Integer> l = new List<Integer>();\nfor (Integer i = 0; i < 20000; i++) { l.add(i); }\nSystem.assertEquals(20000, l.size());");
+    const after = await anonymousApexSoap(
+      b.url,
+      b.token,
+      'List<Integer> l = new List<Integer>();\nfor (Integer i = 0; i < 20000; i++) { l.add(i); }\nSystem.assertEquals(20000, l.size());',
+    );
     expect(after.text).toContain('<success>true</success>');
   }, 240_000);
 });

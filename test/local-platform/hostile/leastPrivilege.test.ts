@@ -35,20 +35,37 @@ describe('the integration user (Minimum Access - API Only Integrations + Account
     const soap = await anonymousApexSoap(w.p.url, w.integrationToken, "insert new Account(Name='pwned');");
     expect(soap.status).toBe(500);
     expect(soap.text).toContain('<faultcode>sf:INSUFFICIENT_ACCESS</faultcode>');
-    const tooling = await call(w.p.url, w.integrationToken, `${V}/tooling/executeAnonymous/?anonymousBody=${encodeURIComponent("delete [SELECT Id FROM Account];")}`);
+    const tooling = await call(
+      w.p.url,
+      w.integrationToken,
+      `${V}/tooling/executeAnonymous/?anonymousBody=${encodeURIComponent('delete [SELECT Id FROM Account];')}`,
+    );
     expect(tooling.status).toBe(403);
     expect(tooling.body[0].errorCode).toBe('INSUFFICIENT_ACCESS');
-    const tests = await call(w.p.url, w.integrationToken, `${V}/tooling/runTestsSynchronous`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tests: [{ className: 'AccountRetriever' }] }) });
+    const tests = await call(w.p.url, w.integrationToken, `${V}/tooling/runTestsSynchronous`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ tests: [{ className: 'AccountRetriever' }] }),
+    });
     expect(tests.status).toBe(403);
-    const count = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT COUNT() FROM Account WHERE Name = 'pwned'")}`);
+    const count = await call(
+      w.p.url,
+      w.adminToken,
+      `${V}/query?q=${encodeURIComponent("SELECT COUNT() FROM Account WHERE Name = 'pwned'")}`,
+    );
     expect(count.body.totalSize).toBe(0);
   });
 
   it('cannot deploy or retrieve through the Metadata API (SOAP or REST)', async () => {
     const conn = new Connection({ instanceUrl: w.p.url, accessToken: w.integrationToken, version: '66.0' });
-    const zip = await zipOf({ 'classes/Backdoor.cls': 'public class Backdoor {}', 'classes/Backdoor.cls-meta.xml': classMeta }, { ApexClass: ['Backdoor'] });
+    const zip = await zipOf(
+      { 'classes/Backdoor.cls': 'public class Backdoor {}', 'classes/Backdoor.cls-meta.xml': classMeta },
+      { ApexClass: ['Backdoor'] },
+    );
     await expect(conn.metadata.deploy(zip, {}).complete(true)).rejects.toThrow(METADATA_DENIED);
-    await expect(conn.metadata.retrieve({ unpackaged: { types: [{ name: 'ApexClass', members: ['*'] }], version: '66.0' } } as never).complete()).rejects.toThrow(METADATA_DENIED);
+    await expect(
+      conn.metadata.retrieve({ unpackaged: { types: [{ name: 'ApexClass', members: ['*'] }], version: '66.0' } } as never).complete(),
+    ).rejects.toThrow(METADATA_DENIED);
     await expect(conn.metadata.list([{ type: 'ApexClass' }])).rejects.toThrow(METADATA_DENIED);
     const form = new FormData();
     form.append('json', new Blob([JSON.stringify({ deployOptions: {} })], { type: 'application/json' }));
@@ -86,9 +103,18 @@ describe('the integration user (Minimum Access - API Only Integrations + Account
 
   it('cannot create, update or delete records', async () => {
     const json = { 'Content-Type': 'application/json' };
-    const id = (await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 1')}`)).body.records[0].Id;
-    const create = await call(w.p.url, w.integrationToken, `${V}/sobjects/Account`, { method: 'POST', headers: json, body: JSON.stringify({ Name: 'x' }) });
-    const update = await call(w.p.url, w.integrationToken, `${V}/sobjects/Account/${id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ Name: 'x' }) });
+    const id = (await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 1')}`)).body.records[0]
+      .Id;
+    const create = await call(w.p.url, w.integrationToken, `${V}/sobjects/Account`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ Name: 'x' }),
+    });
+    const update = await call(w.p.url, w.integrationToken, `${V}/sobjects/Account/${id}`, {
+      method: 'PATCH',
+      headers: json,
+      body: JSON.stringify({ Name: 'x' }),
+    });
     const del = await call(w.p.url, w.integrationToken, `${V}/sobjects/Account/${id}`, { method: 'DELETE' });
     for (const r of [create, update, del]) expect(r.body[0].errorCode).toBe('INSUFFICIENT_ACCESS_OR_READONLY');
   });
@@ -120,7 +146,8 @@ describe('field-level security on writes (REST and user-mode Apex DML)', () => {
   let editor: string;
   beforeAll(async () => {
     // Account create/edit; Phone read/write, Description read-only, every other field hidden.
-    const fieldPermission = (field: string, editable: boolean) => `<fieldPermissions><editable>${editable}</editable><field>Account.${field}</field><readable>true</readable></fieldPermissions>`;
+    const fieldPermission = (field: string, editable: boolean) =>
+      `<fieldPermissions><editable>${editable}</editable><field>Account.${field}</field><readable>true</readable></fieldPermissions>`;
     const zip = await zipOf(
       {
         'permissionsets/Field_Editor.permissionset': `<?xml version="1.0" encoding="UTF-8"?><PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">${fieldPermission('Description', false)}${fieldPermission('Phone', true)}<hasActivationRequired>false</hasActivationRequired><label>Field Editor</label><objectPermissions><allowCreate>true</allowCreate><allowDelete>false</allowDelete><allowEdit>true</allowEdit><allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Account</object><viewAllRecords>false</viewAllRecords></objectPermissions><userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions></PermissionSet>`,
@@ -134,14 +161,28 @@ describe('field-level security on writes (REST and user-mode Apex DML)', () => {
   });
 
   it('creates and updates with editable fields; a read-only field is INVALID_FIELD_FOR_INSERT_UPDATE, a hidden one does not exist', async () => {
-    const post = (fields: Record<string, unknown>) => call(w.p.url, editor, `${V}/sobjects/Account`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(fields) });
+    const post = (fields: Record<string, unknown>) =>
+      call(w.p.url, editor, `${V}/sobjects/Account`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(fields) });
     const ok = await post({ Name: 'Edited', Phone: '555-0199' });
     expect(ok.status).toBe(201);
     const readOnly = await post({ Name: 'Edited', Description: 'x' });
     expect(readOnly.status).toBe(400);
-    expect(readOnly.body).toEqual([{ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['Description'], message: 'Unable to create/update fields: Description. Please check the security settings of this field and verify that it is read/write for your profile or permission set.' }]);
-    const hidden = await call(w.p.url, editor, `${V}/sobjects/Account/${ok.body.id}`, { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify({ AnnualRevenue: 1 }) });
-    expect(hidden.body).toEqual([{ errorCode: 'INVALID_FIELD', fields: ['AnnualRevenue'], message: "No such column 'AnnualRevenue' on sobject of type Account" }]);
+    expect(readOnly.body).toEqual([
+      {
+        errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+        fields: ['Description'],
+        message:
+          'Unable to create/update fields: Description. Please check the security settings of this field and verify that it is read/write for your profile or permission set.',
+      },
+    ]);
+    const hidden = await call(w.p.url, editor, `${V}/sobjects/Account/${ok.body.id}`, {
+      method: 'PATCH',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ AnnualRevenue: 1 }),
+    });
+    expect(hidden.body).toEqual([
+      { errorCode: 'INVALID_FIELD', fields: ['AnnualRevenue'], message: "No such column 'AnnualRevenue' on sobject of type Account" },
+    ]);
     const after = await call(w.p.url, w.adminToken, `${V}/sobjects/Account/${ok.body.id}`);
     expect([after.body.Phone, after.body.Description, after.body.AnnualRevenue]).toEqual(['555-0199', null, null]);
   });
@@ -154,8 +195,14 @@ describe('field-level security on writes (REST and user-mode Apex DML)', () => {
       "try {\n  insert as user new Account(Name = 'Dml', Description = 'no');\n} catch (DmlException e) {\n  System.debug('refused: ' + e.getMessage());\n}\ninsert new Account(Name = 'Dml', Description = 'system');",
     );
     expect(r.text).toContain('<success>true</success>');
-    expect(r.text).toContain('refused: Insert failed. First exception on row 0; first error: INVALID_FIELD_FOR_INSERT_UPDATE, Unable to create/update fields: Description.');
-    const rows = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT Description FROM Account WHERE Name = 'Dml'")}`);
+    expect(r.text).toContain(
+      'refused: Insert failed. First exception on row 0; first error: INVALID_FIELD_FOR_INSERT_UPDATE, Unable to create/update fields: Description.',
+    );
+    const rows = await call(
+      w.p.url,
+      w.adminToken,
+      `${V}/query?q=${encodeURIComponent("SELECT Description FROM Account WHERE Name = 'Dml'")}`,
+    );
     expect(rows.body.records.map((x: { Description: string }) => x.Description)).toEqual(['system']);
   });
 });
@@ -163,9 +210,13 @@ describe('field-level security on writes (REST and user-mode Apex DML)', () => {
 describe('auth boundaries that hold', () => {
   const q = `${V}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 1')}`;
 
-  it('refuses no token, a made-up token, a revoked token and another org\'s token with INVALID_SESSION_ID', async () => {
+  it("refuses no token, a made-up token, a revoked token and another org's token with INVALID_SESSION_ID", async () => {
     const revoked = w.tokenFor(w.adminId);
-    const r = await fetch(`${w.p.url}/services/oauth2/revoke`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: revoked }) });
+    const r = await fetch(`${w.p.url}/services/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: revoked }),
+    });
     expect(r.status).toBe(200);
     const other = await w.otherOrg();
     for (const token of [undefined, 'not-a-token', revoked, other.token]) {
@@ -194,7 +245,10 @@ describe('auth boundaries that hold', () => {
     const JSZip = (await import('jszip')).default;
     for (const path of ['../classes/Evil.cls', 'classes/../../Evil.cls', '/etc/Evil.cls']) {
       const zip = new JSZip();
-      zip.file('package.xml', '<?xml version="1.0"?><Package xmlns="http://soap.sforce.com/2006/04/metadata"><version>66.0</version></Package>');
+      zip.file(
+        'package.xml',
+        '<?xml version="1.0"?><Package xmlns="http://soap.sforce.com/2006/04/metadata"><version>66.0</version></Package>',
+      );
       zip.file(path, 'public class Evil {}');
       const r = await w.admin.metadata.deploy(await zip.generateAsync({ type: 'nodebuffer' }), { singlePackage: true }).complete(true);
       expect(r.success, path).toBe(false);
@@ -209,9 +263,11 @@ describe('/aura runs only what Lightning may call', () => {
   beforeAll(async () => {
     const zip = await zipOf(
       {
-        'classes/AuraCtl.cls': "public with sharing class AuraCtl {\n  @AuraEnabled public static String open() { return 'open'; }\n  @AuraEnabled private static String hidden() { return 'hidden'; }\n  @AuraEnabled static String implicit() { return 'implicit'; }\n}",
+        'classes/AuraCtl.cls':
+          "public with sharing class AuraCtl {\n  @AuraEnabled public static String open() { return 'open'; }\n  @AuraEnabled private static String hidden() { return 'hidden'; }\n  @AuraEnabled static String implicit() { return 'implicit'; }\n}",
         'classes/AuraCtl.cls-meta.xml': classMeta,
-        'classes/AuraCtlTest.cls': "@IsTest\npublic class AuraCtlTest {\n  @AuraEnabled public static String fromTest() { return 'test'; }\n  @IsTest static void runs() { System.assertEquals('open', AuraCtl.open()); }\n}",
+        'classes/AuraCtlTest.cls':
+          "@IsTest\npublic class AuraCtlTest {\n  @AuraEnabled public static String fromTest() { return 'test'; }\n  @IsTest static void runs() { System.assertEquals('open', AuraCtl.open()); }\n}",
         'classes/AuraCtlTest.cls-meta.xml': classMeta,
       },
       { ApexClass: ['AuraCtl', 'AuraCtlTest'] },
@@ -224,15 +280,25 @@ describe('/aura runs only what Lightning may call', () => {
   });
 
   const aura = async (classname: string, method: string) => {
-    const message = JSON.stringify({ actions: [{ id: '1', descriptor: 'aura://ApexActionController/ACTION$execute', params: { classname, method, params: {} } }] });
-    const r = await fetch(`${w.p.url}/aura`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ message, 'aura.token': csrf }) });
+    const message = JSON.stringify({
+      actions: [{ id: '1', descriptor: 'aura://ApexActionController/ACTION$execute', params: { classname, method, params: {} } }],
+    });
+    const r = await fetch(`${w.p.url}/aura`, {
+      method: 'POST',
+      headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ message, 'aura.token': csrf }),
+    });
     expect(r.status).toBe(200);
     return ((await r.json()) as { actions: { state: string; returnValue: { returnValue: unknown } | null }[] }).actions[0];
   };
 
   it('runs a public static @AuraEnabled method, and refuses a private one and a method of an @IsTest class', async () => {
     expect(await aura('AuraCtl', 'open')).toMatchObject({ state: 'SUCCESS', returnValue: { returnValue: 'open' } });
-    for (const [cls, method] of [['AuraCtl', 'hidden'], ['AuraCtl', 'implicit'], ['AuraCtlTest', 'fromTest']]) {
+    for (const [cls, method] of [
+      ['AuraCtl', 'hidden'],
+      ['AuraCtl', 'implicit'],
+      ['AuraCtlTest', 'fromTest'],
+    ]) {
       expect(await aura(cls, method), `${cls}.${method}`).toMatchObject({ state: 'ERROR', returnValue: null });
     }
   });
@@ -243,9 +309,15 @@ describe('query locators (nextRecordsUrl)', () => {
   let moreUrl: string;
   beforeAll(async () => {
     tx(w.p.db, () => {
-      for (let i = 0; i < 450; i++) insertRecord(w.p.db, w.org, 'Account', { Name: `Many ${i}`, Description: `secret many ${i}` }, { userId: w.adminId });
+      for (let i = 0; i < 450; i++)
+        insertRecord(w.p.db, w.org, 'Account', { Name: `Many ${i}`, Description: `secret many ${i}` }, { userId: w.adminId });
     });
-    const first = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT Id, Description FROM Account WHERE Name LIKE 'Many%'")}`, { headers: json });
+    const first = await call(
+      w.p.url,
+      w.adminToken,
+      `${V}/query?q=${encodeURIComponent("SELECT Id, Description FROM Account WHERE Name LIKE 'Many%'")}`,
+      { headers: json },
+    );
     expect(first.body.done).toBe(false);
     moreUrl = first.body.nextRecordsUrl;
   });
@@ -263,7 +335,9 @@ describe('query locators (nextRecordsUrl)', () => {
   it('are at most ten per user: the eleventh releases the oldest', async () => {
     const urls: string[] = [];
     for (let i = 0; i < 11; i++) {
-      const r = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT Id FROM Account WHERE Name LIKE 'Many%'")}`, { headers: json });
+      const r = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT Id FROM Account WHERE Name LIKE 'Many%'")}`, {
+        headers: json,
+      });
       urls.push(r.body.nextRecordsUrl);
     }
     expect((await call(w.p.url, w.adminToken, urls[0], { headers: json })).body[0].errorCode).toBe('INVALID_QUERY_LOCATOR');
@@ -277,9 +351,17 @@ describe('describe answers only objects the user may read', () => {
     expect(rest.body[0].errorCode).toBe('INVALID_TYPE');
     const tooling = await call(w.p.url, w.integrationToken, `${V}/tooling/sobjects/Contact/describe`);
     expect(tooling.body[0]?.errorCode).toBe('INVALID_TYPE');
-    const columns = await call(w.p.url, w.integrationToken, `${V}/query?columns=true&q=${encodeURIComponent('SELECT Id, LastName FROM Contact')}`);
+    const columns = await call(
+      w.p.url,
+      w.integrationToken,
+      `${V}/query?columns=true&q=${encodeURIComponent('SELECT Id, LastName FROM Contact')}`,
+    );
     expect(columns.body[0]?.errorCode).toBe('INVALID_TYPE');
-    const hiddenField = await call(w.p.url, w.integrationToken, `${V}/query?columns=true&q=${encodeURIComponent('SELECT Description FROM Account')}`);
+    const hiddenField = await call(
+      w.p.url,
+      w.integrationToken,
+      `${V}/query?columns=true&q=${encodeURIComponent('SELECT Description FROM Account')}`,
+    );
     expect(hiddenField.body[0]?.errorCode).toBe('INVALID_FIELD');
     const account = await call(w.p.url, w.integrationToken, `${V}/tooling/sobjects/Account/describe`);
     expect(account.status).toBe(200);

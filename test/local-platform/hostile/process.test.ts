@@ -88,7 +88,6 @@ describe('idle and SIGTERM', () => {
     expect(environ.join('\n')).not.toContain('shell-secret-1234');
   });
 
-
   it('idles at close to no CPU once its Apex workers are warm', async () => {
     const log = () => readFileSync(join(home, 'server.log'), 'utf8');
     await until(() => (log().match(/Apex worker \S+ ready/g) ?? []).length >= BACKGROUND_WARM_WORKERS, 90_000, 'the warm Apex workers');
@@ -121,7 +120,11 @@ describe('kill -9', () => {
     await startChild();
     const kept = await anonymousApexSoap(url, token, "insert new Account(Name = 'kept-1');");
     expect(kept.text).toContain('<success>true</success>');
-    void anonymousApexSoap(url, token, "insert new Account(Name = 'crash-1');\ninsert new Account(Name = 'crash-2');\nwhile (true) {}").catch(() => undefined);
+    void anonymousApexSoap(
+      url,
+      token,
+      "insert new Account(Name = 'crash-1');\ninsert new Account(Name = 'crash-2');\nwhile (true) {}",
+    ).catch(() => undefined);
     await until(() => count("SELECT Id FROM Account WHERE Name LIKE 'crash-%'") === 2);
     await killChild();
 
@@ -131,19 +134,23 @@ describe('kill -9', () => {
     });
   }, 120_000);
 
-  it('during a deploy\'s tests: neither the components nor the tests\' rows survive', async () => {
+  it("during a deploy's tests: neither the components nor the tests' rows survive", async () => {
     await startChild();
     const conn = new Connection({ instanceUrl: url, accessToken: token, version: '66.0' });
     const zip = await zipOf(
       {
         'classes/Doomed.cls': 'public class Doomed {}',
         'classes/Doomed.cls-meta.xml': classMeta,
-        'classes/DoomedTest.cls': "@IsTest private class DoomedTest {\n  @IsTest static void spins() {\n    insert new Account(Name = 'crash-test-1');\n    while (true) {}\n  }\n}",
+        'classes/DoomedTest.cls':
+          "@IsTest private class DoomedTest {\n  @IsTest static void spins() {\n    insert new Account(Name = 'crash-test-1');\n    while (true) {}\n  }\n}",
         'classes/DoomedTest.cls-meta.xml': classMeta,
       },
       { ApexClass: ['Doomed', 'DoomedTest'] },
     );
-    void conn.metadata.deploy(zip, { testLevel: 'RunSpecifiedTests', runTests: ['DoomedTest'] } as never).complete(true).catch(() => undefined);
+    void conn.metadata
+      .deploy(zip, { testLevel: 'RunSpecifiedTests', runTests: ['DoomedTest'] } as never)
+      .complete(true)
+      .catch(() => undefined);
     await until(() => count("SELECT Id FROM Account WHERE Name = 'crash-test-1'") === 1);
     await killChild();
 

@@ -30,7 +30,10 @@ afterAll(async () => w?.p.cleanup());
 function partialUpload(path: string, declared: number, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, w.p.url);
-    const req = request(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': String(declared), ...headers } });
+    const req = request(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': String(declared), ...headers },
+    });
     const timer = setTimeout(() => {
       req.destroy();
       resolve(0);
@@ -54,19 +57,34 @@ describe('request bodies', () => {
 
   it('each route has its own limit: the token endpoint and /aura refuse what the data API takes', async () => {
     const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    const token = await call(w.p.url, undefined, '/services/oauth2/token', { method: 'POST', headers: form, body: `grant_type=x&pad=${'a'.repeat(2 * 1024 * 1024)}` });
+    const token = await call(w.p.url, undefined, '/services/oauth2/token', {
+      method: 'POST',
+      headers: form,
+      body: `grant_type=x&pad=${'a'.repeat(2 * 1024 * 1024)}`,
+    });
     expect(token.status).toBe(413);
     expect(token.body[0].errorCode).toBe('REQUEST_ENTITY_TOO_LARGE');
     const aura = await call(w.p.url, undefined, '/aura', { method: 'POST', headers: form, body: `message=${'a'.repeat(5 * 1024 * 1024)}` });
     expect(aura.status).toBe(413);
-    const data = await call(w.p.url, w.adminToken, `${V}/sobjects/Account`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ Name: 'Big', Description: 'd'.repeat(20_000), Website: 'x'.repeat(200) }) });
+    const data = await call(w.p.url, w.adminToken, `${V}/sobjects/Account`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ Name: 'Big', Description: 'd'.repeat(20_000), Website: 'x'.repeat(200) }),
+    });
     expect(data.status).toBe(201);
   });
 });
 
 describe('a full disk', () => {
-  const post = (name: string) => call(w.p.url, w.adminToken, `${V}/sobjects/Account`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ Name: name, Description: 'x'.repeat(8000) }) });
-  const count = async () => (await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT COUNT() FROM Account WHERE Name LIKE 'Full%'")}`)).body.totalSize;
+  const post = (name: string) =>
+    call(w.p.url, w.adminToken, `${V}/sobjects/Account`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ Name: name, Description: 'x'.repeat(8000) }),
+    });
+  const count = async () =>
+    (await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT COUNT() FROM Account WHERE Name LIKE 'Full%'")}`)).body
+      .totalSize;
 
   it('refuses writes with STORAGE_LIMIT_EXCEEDED, keeps serving reads, and takes writes again once space returns', async () => {
     // SQLite's page limit stands in for the disk: a write past it fails with SQLITE_FULL, as a full disk does.
@@ -106,24 +124,35 @@ describe('a full disk', () => {
   it('the server log says how many lines it lost once it can write again', () => {
     const written: string[] = [];
     let full = true;
-    const log = lineLog((t) => {
-      if (full) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
-      written.push(t);
-    }, () => new Date(0));
+    const log = lineLog(
+      (t) => {
+        if (full) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+        written.push(t);
+      },
+      () => new Date(0),
+    );
     log('a');
     log('b');
     full = false;
     log('c');
-    expect(written).toEqual(['1970-01-01T00:00:00.000Z 2 log line(s) dropped: the log could not be written (disk full?)\n', '1970-01-01T00:00:00.000Z c\n']);
+    expect(written).toEqual([
+      '1970-01-01T00:00:00.000Z 2 log line(s) dropped: the log could not be written (disk full?)\n',
+      '1970-01-01T00:00:00.000Z c\n',
+    ]);
   });
 });
 
 describe('malformed percent-encoding in a path', () => {
-  it.each(['/services/apexrest/%E0%A4%A', '/services/apexrest/AccountRetriever/%', '/lightning/n/%E0%A4%A', '/assets/%E0%A4%A'])('%s is a 404 with Salesforce\'s error shape', async (path) => {
-    // With a browser session too, so the Lightning path reaches its decoding.
-    const s = createBrowserSession(w.p.db, w.org, w.adminId, 60);
-    const r = await call(w.p.url, w.adminToken, path, { headers: { Cookie: `${sessionCookieName(w.org)}=${encodeURIComponent(s.sid)}` } });
-    expect(r.status).toBe(404);
-    expect(r.body).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
-  });
+  it.each(['/services/apexrest/%E0%A4%A', '/services/apexrest/AccountRetriever/%', '/lightning/n/%E0%A4%A', '/assets/%E0%A4%A'])(
+    "%s is a 404 with Salesforce's error shape",
+    async (path) => {
+      // With a browser session too, so the Lightning path reaches its decoding.
+      const s = createBrowserSession(w.p.db, w.org, w.adminId, 60);
+      const r = await call(w.p.url, w.adminToken, path, {
+        headers: { Cookie: `${sessionCookieName(w.org)}=${encodeURIComponent(s.sid)}` },
+      });
+      expect(r.status).toBe(404);
+      expect(r.body).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    },
+  );
 });

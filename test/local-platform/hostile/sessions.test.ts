@@ -30,12 +30,20 @@ async function signedIn(cookie: string): Promise<boolean> {
 }
 
 async function patch(sobject: string, id: string, fields: Record<string, unknown>) {
-  const r = await call(w.p.url, w.adminToken, `${V}/sobjects/${sobject}/${id}`, { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify(fields) });
+  const r = await call(w.p.url, w.adminToken, `${V}/sobjects/${sobject}/${id}`, {
+    method: 'PATCH',
+    headers: JSON_HEADERS,
+    body: JSON.stringify(fields),
+  });
   expect(r.status, r.text).toBe(204);
 }
 
 async function userLoginOf(userId: string): Promise<string> {
-  const r = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent(`SELECT Id, IsFrozen FROM UserLogin WHERE UserId = '${userId}'`)}`);
+  const r = await call(
+    w.p.url,
+    w.adminToken,
+    `${V}/query?q=${encodeURIComponent(`SELECT Id, IsFrozen FROM UserLogin WHERE UserId = '${userId}'`)}`,
+  );
   expect(r.body.records).toHaveLength(1);
   expect(r.body.records[0].IsFrozen).toBe(false);
   return r.body.records[0].Id;
@@ -58,7 +66,7 @@ describe('deactivating a user', () => {
     expect(await signedIn(cookie)).toBe(false);
   });
 
-  it('ends the integration user\'s token for Apex REST too', async () => {
+  it("ends the integration user's token for Apex REST too", async () => {
     const token = w.tokenFor(w.integrationId);
     expect((await call(w.p.url, token, '/services/apexrest/AccountRetriever')).status).toBe(200);
     await patch('User', w.integrationId, { IsActive: false });
@@ -95,7 +103,11 @@ describe('"API Only User"', () => {
     const cookie = await browserSession(w.tokenFor(userId));
     expect(await signedIn(cookie)).toBe(true);
     const door = await call(w.p.url, w.tokenFor(userId), '/services/oauth2/singleaccess');
-    const profile = await call(w.p.url, w.adminToken, `${V}/query?q=${encodeURIComponent("SELECT Id FROM Profile WHERE Name = 'Minimum Access - API Only Integrations'")}`);
+    const profile = await call(
+      w.p.url,
+      w.adminToken,
+      `${V}/query?q=${encodeURIComponent("SELECT Id FROM Profile WHERE Name = 'Minimum Access - API Only Integrations'")}`,
+    );
     await patch('User', userId, { ProfileId: profile.body.records[0].Id });
     expect(await signedIn(cookie)).toBe(false);
     const page = await fetch(door.body.frontdoor_uri, { redirect: 'manual' });

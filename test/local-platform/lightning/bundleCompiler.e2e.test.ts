@@ -30,7 +30,10 @@ const component = (greeting: string) => ({
   'tabs/Hello.tab': `<CustomTab ${MD}><label>Hello</label><lwcComponent>hello</lwcComponent><motif>Custom1: Heart</motif></CustomTab>`,
 });
 async function deployHello(org: OrgInfo, userId: string, greeting: string): Promise<void> {
-  const r = await deployZip({ db: platform.db, org, records: platform.records, userId }, await zipOf(component(greeting), { CustomTab: ['Hello'], LightningComponentBundle: ['hello'] }));
+  const r = await deployZip(
+    { db: platform.db, org, records: platform.records, userId },
+    await zipOf(component(greeting), { CustomTab: ['Hello'], LightningComponentBundle: ['hello'] }),
+  );
   expect(r.status, JSON.stringify(r.details.componentFailures)).toBe('Succeeded');
 }
 const bundles = () => readdirSync(cache).filter((f) => f.endsWith('.js'));
@@ -77,6 +80,9 @@ describe('BundleCompiler', () => {
   it('names a component the org does not have', async () => {
     const problem = await compiler.compile(platform.db, orgA.id, 'nowhere').catch((e: unknown) => e);
     expect(problem).toBeInstanceOf(CompileProblem);
-    expect(problem).toMatchObject({ message: 'The org has no Lightning web component named nowhere.', fix: 'Deploy the bundle (sf project deploy start) with the tab or page that names it.' });
+    expect(problem).toMatchObject({
+      message: 'The org has no Lightning web component named nowhere.',
+      fix: 'Deploy the bundle (sf project deploy start) with the tab or page that names it.',
+    });
   });
 });

@@ -13,7 +13,8 @@ const platform = newTestPlatform();
 let org: OrgInfo;
 let adminId: string;
 
-const calc = 'public with sharing class Calc {\n    public static Integer twice(Integer n) {\n        if (n == null) {\n            return 0;\n        }\n        return n * 2;\n    }\n}';
+const calc =
+  'public with sharing class Calc {\n    public static Integer twice(Integer n) {\n        if (n == null) {\n            return 0;\n        }\n        return n * 2;\n    }\n}';
 const calcTest = (expected: number) =>
   `@isTest\nprivate class CalcTest {\n    @isTest\n    static void twicePositive() {\n        System.assertEquals(${expected}, Calc.twice(2), 'twice(2)');\n        System.assertEquals(0, Calc.twice(null), 'null');\n    }\n}`;
 
@@ -24,10 +25,16 @@ const deploy = async (expected: number, testLevel: string, runTests: string[] = 
       org,
       records: platform.records,
       userId: adminId,
-      apexHost: () => createApexHost({ db: platform.db, org: getOrg(platform.db, org.id)!, userId: adminId, metadata, records: platform.records }),
+      apexHost: () =>
+        createApexHost({ db: platform.db, org: getOrg(platform.db, org.id)!, userId: adminId, metadata, records: platform.records }),
     },
     await zipOf(
-      { 'classes/Calc.cls': calc, 'classes/Calc.cls-meta.xml': classMeta, 'classes/CalcTest.cls': calcTest(expected), 'classes/CalcTest.cls-meta.xml': classMeta },
+      {
+        'classes/Calc.cls': calc,
+        'classes/Calc.cls-meta.xml': classMeta,
+        'classes/CalcTest.cls': calcTest(expected),
+        'classes/CalcTest.cls-meta.xml': classMeta,
+      },
       { ApexClass: ['Calc', 'CalcTest'] },
     ),
     { testLevel, runTests },
@@ -42,16 +49,29 @@ describe('deploy with Apex tests', () => {
   it('fails on a failing test with its message, and saves nothing', async () => {
     const r = await deploy(5, 'RunSpecifiedTests', ['CalcTest']);
     expect(r).toMatchObject({ status: 'Failed', success: false, numberTestErrors: 1, numberTestsTotal: 1 });
-    expect(r.details.runTestResult.failures).toEqual([expect.objectContaining({ name: 'CalcTest', methodName: 'twicePositive', message: expect.stringContaining('twice(2)') })]);
+    expect(r.details.runTestResult.failures).toEqual([
+      expect.objectContaining({ name: 'CalcTest', methodName: 'twicePositive', message: expect.stringContaining('twice(2)') }),
+    ]);
     expect(metadata.listApexClasses(platform.db, org.id)).toEqual([]);
   });
 
   it('deploys when tests pass and coverage is met, reporting successes and coverage', async () => {
     const r = await deploy(4, 'RunLocalTests');
-    expect(r).toMatchObject({ status: 'Succeeded', numberTestsTotal: 1, numberTestsCompleted: 1, numberTestErrors: 0, runTestsEnabled: true });
+    expect(r).toMatchObject({
+      status: 'Succeeded',
+      numberTestsTotal: 1,
+      numberTestsCompleted: 1,
+      numberTestErrors: 0,
+      runTestsEnabled: true,
+    });
     expect(r.details.runTestResult.successes).toEqual([expect.objectContaining({ name: 'CalcTest', methodName: 'twicePositive' })]);
     expect(r.details.runTestResult.codeCoverage).toEqual([expect.objectContaining({ name: 'Calc', numLocationsNotCovered: 0 })]);
-    expect(metadata.listApexClasses(platform.db, org.id).map((c) => c.name).sort()).toEqual(['Calc', 'CalcTest']);
+    expect(
+      metadata
+        .listApexClasses(platform.db, org.id)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['Calc', 'CalcTest']);
   });
 });
 
@@ -117,15 +137,37 @@ private class GateTest {
         org: gateOrg,
         records: platform.records,
         userId: gateAdmin,
-        apexHost: () => createApexHost({ db: platform.db, org: getOrg(platform.db, gateOrg.id)!, userId: gateAdmin, metadata, records: platform.records }),
+        apexHost: () =>
+          createApexHost({
+            db: platform.db,
+            org: getOrg(platform.db, gateOrg.id)!,
+            userId: gateAdmin,
+            metadata,
+            records: platform.records,
+          }),
       },
       zip,
       options,
     );
   /** Every row of every table the platform keeps (deploy results aside), to prove a rollback complete. */
   const dump = () => {
-    const tables = (platform.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'md_async_results' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    return Object.fromEntries(tables.map((t) => [t, platform.db.prepare(`SELECT * FROM "${t}"`).all().map((row) => JSON.stringify(row)).sort()]));
+    const tables = (
+      platform.db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'md_async_results' ORDER BY name",
+        )
+        .all() as { name: string }[]
+    ).map((t) => t.name);
+    return Object.fromEntries(
+      tables.map((t) => [
+        t,
+        platform.db
+          .prepare(`SELECT * FROM "${t}"`)
+          .all()
+          .map((row) => JSON.stringify(row))
+          .sort(),
+      ]),
+    );
   };
 
   beforeAll(() => {
@@ -146,7 +188,9 @@ private class GateTest {
     const before = dump();
     const r = await deployGate(await zipOf(files(6), manifest), { testLevel: 'RunLocalTests' });
     expect(r).toMatchObject({ status: 'Failed', success: false, numberTestErrors: 1 });
-    expect(r.details.runTestResult.failures).toEqual([expect.objectContaining({ name: 'GateTest', methodName: 'seesTheDeploy', message: expect.stringContaining('custom metadata limit') })]);
+    expect(r.details.runTestResult.failures).toEqual([
+      expect.objectContaining({ name: 'GateTest', methodName: 'seesTheDeploy', message: expect.stringContaining('custom metadata limit') }),
+    ]);
     expect(dump()).toEqual(before);
     expect(listStoredComponents(platform.db, gateOrg.id)).toEqual([]);
     expect(platform.records.find(gateOrg.id, 'PermissionSet', 'Name', 'Gate_Access')).toBeUndefined();
@@ -156,7 +200,11 @@ private class GateTest {
     const r = await deployGate(await zipOf(files(5), manifest), { testLevel: 'RunLocalTests' });
     expect(r.details.runTestResult.failures).toEqual([]);
     expect(r).toMatchObject({ status: 'Succeeded', success: true, numberTestsTotal: 1, numberTestsCompleted: 1 });
-    expect(listStoredComponents(platform.db, gateOrg.id).map((c) => `${c.type}:${c.fullName}`).sort()).toEqual([
+    expect(
+      listStoredComponents(platform.db, gateOrg.id)
+        .map((c) => `${c.type}:${c.fullName}`)
+        .sort(),
+    ).toEqual([
       'ApexClass:Gate',
       'ApexClass:GateTest',
       'CustomMetadata:Gate_Setting.Default',
@@ -181,7 +229,10 @@ private class GateTest {
   it('deploys to one org queue: one sent while another runs its tests lands after that one is undone', async () => {
     // The second deploy is sent once the first has applied and its tests start, and the tests are slow.
     let plain: Promise<Awaited<ReturnType<typeof deployGate>>> | undefined;
-    const plainZip = await zipOf({ 'permissionsets/Gate_Access.permissionset': permSet('Gate Access plain') }, { PermissionSet: ['Gate_Access'] });
+    const plainZip = await zipOf(
+      { 'permissionsets/Gate_Access.permissionset': permSet('Gate Access plain') },
+      { PermissionSet: ['Gate_Access'] },
+    );
     const failing = metadata.deployZip(
       {
         db: platform.db,
@@ -190,7 +241,13 @@ private class GateTest {
         userId: gateAdmin,
         apexHost: () => {
           plain = deployGate(plainZip, {});
-          const host = createApexHost({ db: platform.db, org: getOrg(platform.db, gateOrg.id)!, userId: gateAdmin, metadata, records: platform.records });
+          const host = createApexHost({
+            db: platform.db,
+            org: getOrg(platform.db, gateOrg.id)!,
+            userId: gateAdmin,
+            metadata,
+            records: platform.records,
+          });
           const listClasses = host.listClasses.bind(host);
           host.listClasses = async () => {
             await new Promise((r) => setTimeout(r, 300));

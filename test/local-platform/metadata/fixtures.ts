@@ -22,7 +22,13 @@ export interface TestOrg {
 }
 
 let port = 7000;
-export function newTestPlatform(): { db: DatabaseSync; home: string; records: RecordStore; addOrg(spec?: Partial<OrgInfo>): { org: OrgInfo; adminId: string }; cleanup(): void } {
+export function newTestPlatform(): {
+  db: DatabaseSync;
+  home: string;
+  records: RecordStore;
+  addOrg(spec?: Partial<OrgInfo>): { org: OrgInfo; adminId: string };
+  cleanup(): void;
+} {
   const home = mkdtempSync(join(tmpdir(), 'md-test-'));
   const db = openDatabase(home);
   ensureMetadataSchema(db);
@@ -57,7 +63,10 @@ export async function zipOf(files: Record<string, string>, manifest: Record<stri
   const types = Object.entries(manifest)
     .map(([name, members]) => `<types>${members.map((m) => `<members>${m}</members>`).join('')}<name>${name}</name></types>`)
     .join('');
-  zip.file('package.xml', `<?xml version="1.0" encoding="UTF-8"?><Package xmlns="http://soap.sforce.com/2006/04/metadata">${types}<version>${version}</version></Package>`);
+  zip.file(
+    'package.xml',
+    `<?xml version="1.0" encoding="UTF-8"?><Package xmlns="http://soap.sforce.com/2006/04/metadata">${types}<version>${version}</version></Package>`,
+  );
   return zip.generateAsync({ type: 'nodebuffer' });
 }
 

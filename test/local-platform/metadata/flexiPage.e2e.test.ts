@@ -20,7 +20,8 @@ let org: OrgInfo;
 let adminId: string;
 const deploy = async (files: Record<string, string>, manifest: Record<string, string[]>) =>
   deployZip({ db: platform.db, org, records: platform.records, userId: adminId }, await zipOf(files, manifest));
-const failures = (r: Awaited<ReturnType<typeof deploy>>) => r.details.componentFailures.map((f) => `${f.componentType}:${f.fullName}: ${f.problem}`);
+const failures = (r: Awaited<ReturnType<typeof deploy>>) =>
+  r.details.componentFailures.map((f) => `${f.componentType}:${f.fullName}: ${f.problem}`);
 
 const lwc = (name: string, exposed = true) => ({
   [`lwc/${name}/${name}.js`]: `import { LightningElement, api } from 'lwc';\nexport default class X extends LightningElement { @api objectApiName; @api pageSize; @api showSource; }\n`,
@@ -32,9 +33,13 @@ const lwc = (name: string, exposed = true) => ({
 const instance = (component: string, props: Record<string, string>) =>
   `<itemInstances><componentInstance>${Object.entries(props)
     .map(([n, v]) => `<componentInstanceProperties><name>${n}</name><value>${v}</value></componentInstanceProperties>`)
-    .join('')}<componentName>${component}</componentName><identifier>${component.replace(':', '_')}_${Object.values(props)[0] ?? ''}</identifier></componentInstance></itemInstances>`;
+    .join(
+      '',
+    )}<componentName>${component}</componentName><identifier>${component.replace(':', '_')}_${Object.values(props)[0] ?? ''}</identifier></componentInstance></itemInstances>`;
 
-const page = (...instances: string[]) => `<FlexiPage ${MD}><flexiPageRegions>${instances.join('')}<name>main</name><type>Region</type></flexiPageRegions>
+const page = (
+  ...instances: string[]
+) => `<FlexiPage ${MD}><flexiPageRegions>${instances.join('')}<name>main</name><type>Region</type></flexiPageRegions>
 <masterLabel>Remote Records</masterLabel><template><name>flexipage:defaultAppHomeTemplate</name></template><type>AppPage</type></FlexiPage>`;
 const tab = `<CustomTab ${MD}><flexiPage>Remote_Records</flexiPage><label>Remote Records</label><motif>Custom1: Heart</motif></CustomTab>`;
 
@@ -45,14 +50,30 @@ afterAll(() => platform.cleanup());
 
 describe('FlexiPage deploy', () => {
   it('fails a page naming a component neither the org nor the deploy has, or one that is not exposed', async () => {
-    const r = await deploy({ 'flexipages/Remote_Records.flexipage': page(instance('c:remoteRecords', { objectApiName: 'Account' })) }, { FlexiPage: ['Remote_Records'] });
-    expect(failures(r)).toEqual(["FlexiPage:Remote_Records: We couldn't retrieve the design time component information for component c:remoteRecords."]);
-    const hidden = await deploy({ ...lwc('hiddenList', false), 'flexipages/Remote_Records.flexipage': page(instance('c:hiddenList', {})) }, { FlexiPage: ['Remote_Records'], LightningComponentBundle: ['hiddenList'] });
-    expect(failures(hidden)).toEqual(["FlexiPage:Remote_Records: We couldn't retrieve the design time component information for component c:hiddenList."]);
+    const r = await deploy(
+      { 'flexipages/Remote_Records.flexipage': page(instance('c:remoteRecords', { objectApiName: 'Account' })) },
+      { FlexiPage: ['Remote_Records'] },
+    );
+    expect(failures(r)).toEqual([
+      "FlexiPage:Remote_Records: We couldn't retrieve the design time component information for component c:remoteRecords.",
+    ]);
+    const hidden = await deploy(
+      { ...lwc('hiddenList', false), 'flexipages/Remote_Records.flexipage': page(instance('c:hiddenList', {})) },
+      { FlexiPage: ['Remote_Records'], LightningComponentBundle: ['hiddenList'] },
+    );
+    expect(failures(hidden)).toEqual([
+      "FlexiPage:Remote_Records: We couldn't retrieve the design time component information for component c:hiddenList.",
+    ]);
   });
 
   it('fails a property the component does not declare for App pages', async () => {
-    const r = await deploy({ ...lwc('remoteRecords'), 'flexipages/Remote_Records.flexipage': page(instance('c:remoteRecords', { objectApiName: 'Account', colour: 'red' })) }, { FlexiPage: ['Remote_Records'], LightningComponentBundle: ['remoteRecords'] });
+    const r = await deploy(
+      {
+        ...lwc('remoteRecords'),
+        'flexipages/Remote_Records.flexipage': page(instance('c:remoteRecords', { objectApiName: 'Account', colour: 'red' })),
+      },
+      { FlexiPage: ['Remote_Records'], LightningComponentBundle: ['remoteRecords'] },
+    );
     expect(failures(r)).toEqual(['FlexiPage:Remote_Records: Invalid property [colour] in component [c:remoteRecords]']);
   });
 
@@ -68,7 +89,11 @@ describe('FlexiPage deploy', () => {
       ),
       'tabs/Remote_Records.tab': tab,
     };
-    const r = await deploy(files, { FlexiPage: ['Remote_Records'], LightningComponentBundle: ['remoteRecords', 'otherList'], CustomTab: ['Remote_Records'] });
+    const r = await deploy(files, {
+      FlexiPage: ['Remote_Records'],
+      LightningComponentBundle: ['remoteRecords', 'otherList'],
+      CustomTab: ['Remote_Records'],
+    });
     expect(failures(r)).toEqual([]);
     const t = findTab(platform.db, org.id, 'Remote_Records')!;
     expect(t).toMatchObject({ flexiPage: 'Remote_Records', lwcComponent: undefined });

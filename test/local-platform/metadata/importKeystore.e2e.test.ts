@@ -20,8 +20,25 @@ function keytool(args: string[]): void {
 }
 function genKey(file: string, alias: string, opts: { keyalg?: string; keysize?: string; keypass?: string } = {}): Buffer {
   keytool([
-    '-genkeypair', '-alias', alias, '-keyalg', opts.keyalg ?? 'RSA', '-keysize', opts.keysize ?? '2048', '-storetype', 'JKS',
-    '-keystore', join(dir, file), '-storepass', PASS, '-keypass', opts.keypass ?? PASS, '-dname', `CN=${alias}`, '-validity', '30',
+    '-genkeypair',
+    '-alias',
+    alias,
+    '-keyalg',
+    opts.keyalg ?? 'RSA',
+    '-keysize',
+    opts.keysize ?? '2048',
+    '-storetype',
+    'JKS',
+    '-keystore',
+    join(dir, file),
+    '-storepass',
+    PASS,
+    '-keypass',
+    opts.keypass ?? PASS,
+    '-dname',
+    `CN=${alias}`,
+    '-validity',
+    '30',
   ]);
   return readFileSync(join(dir, file));
 }
@@ -47,7 +64,9 @@ describe('Import from Keystore', () => {
     expect(await zip.file('unpackaged/certs/orga_imported.crt')!.async('string')).toContain('BEGIN CERTIFICATE');
     for (const f of Object.values(zip.files)) expect(await f.async('string')).not.toMatch(/PRIVATE KEY/);
     // the same keystore again changes nothing; another key under the same alias is refused
-    expect(importKeystore(platform.db, org.id, { jks, password: PASS })).toEqual([expect.objectContaining({ name: 'orga_imported', unchanged: true })]);
+    expect(importKeystore(platform.db, org.id, { jks, password: PASS })).toEqual([
+      expect.objectContaining({ name: 'orga_imported', unchanged: true }),
+    ]);
     expect(getCertificate(platform.db, org.id, 'orga_imported')!.privateKeyPem).toBe(kp.privateKeyPem);
     const other = genKey('other.jks', 'OrgA_Imported');
     expect(() => importKeystore(platform.db, org.id, { jks: other, password: PASS })).toThrow(/already exists/);
@@ -64,12 +83,31 @@ describe('Import from Keystore', () => {
     const ec = genKey('ec.jks', 'Ec_Key', { keyalg: 'EC', keysize: '256' });
     expect(() => importKeystore(platform.db, org.id, { jks: ec, password: PASS })).toThrow('The key is not an RSA key.');
     const pem = join(dir, 'trusted.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', pem, '-subj', '/CN=t', '-days', '2'], { stdio: 'pipe' });
-    keytool(['-importcert', '-noprompt', '-alias', 'trusted', '-file', pem, '-storetype', 'JKS', '-keystore', join(dir, 'trust.jks'), '-storepass', PASS]);
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', pem, '-subj', '/CN=t', '-days', '2'],
+      { stdio: 'pipe' },
+    );
+    keytool([
+      '-importcert',
+      '-noprompt',
+      '-alias',
+      'trusted',
+      '-file',
+      pem,
+      '-storetype',
+      'JKS',
+      '-keystore',
+      join(dir, 'trust.jks'),
+      '-storepass',
+      PASS,
+    ]);
     expect(() => importKeystore(platform.db, org.id, { jks: readFileSync(join(dir, 'trust.jks')), password: PASS })).toThrow(
       "No certificate was imported because the keystore file doesn't contain a PrivateKey entry.",
     );
-    const rows = platform.db.prepare("SELECT full_name FROM md_components WHERE org_id = ? AND type = 'Certificate'").all(org.id) as { full_name: string }[];
+    const rows = platform.db.prepare("SELECT full_name FROM md_components WHERE org_id = ? AND type = 'Certificate'").all(org.id) as {
+      full_name: string;
+    }[];
     expect(rows.map((r) => r.full_name)).toEqual(['orga_imported']);
   });
 });

@@ -30,7 +30,7 @@ describe('Metadata API over jsforce', () => {
   it('deploys, reports status with details, and lists, reads and retrieves what it deployed', async () => {
     const zip = await zipOf(
       {
-        'classes/Greeter.cls': 'public with sharing class Greeter {\n    public static String hello() { return \'hi\'; }\n}',
+        'classes/Greeter.cls': "public with sharing class Greeter {\n    public static String hello() { return 'hi'; }\n}",
         'classes/Greeter.cls-meta.xml': classMeta,
         'remoteSiteSettings/Org_B.remoteSite': `<RemoteSiteSetting ${MD}><disableProtocolSecurity>false</disableProtocolSecurity><isActive>true</isActive><url>https://b.example</url></RemoteSiteSetting>`,
       },
@@ -46,15 +46,23 @@ describe('Metadata API over jsforce', () => {
     expect(site).toMatchObject({ fullName: 'Org_B', url: 'https://b.example', isActive: true, disableProtocolSecurity: false });
 
     const described = await conn.metadata.describe('66.0');
-    expect(described.metadataObjects.find((o) => o.xmlName === 'ExternalClientApplication')).toMatchObject({ directoryName: 'externalClientApps', suffix: 'eca' });
+    expect(described.metadataObjects.find((o) => o.xmlName === 'ExternalClientApplication')).toMatchObject({
+      directoryName: 'externalClientApps',
+      suffix: 'eca',
+    });
 
-    const retrieved = await conn.metadata.retrieve({ unpackaged: { types: [{ name: 'ApexClass', members: ['Greeter'] }], version: '66.0' } } as never).complete();
+    const retrieved = await conn.metadata
+      .retrieve({ unpackaged: { types: [{ name: 'ApexClass', members: ['Greeter'] }], version: '66.0' } } as never)
+      .complete();
     expect(retrieved).toMatchObject({ success: true, status: 'Succeeded' });
     expect(retrieved.fileProperties.map((f) => f.fileName)).toContain('unpackaged/classes/Greeter.cls');
   });
 
   it('quick-deploys a validated dry run with deployRecentValidation', async () => {
-    const zip = await zipOf({ 'classes/Quick.cls': 'public class Quick {}', 'classes/Quick.cls-meta.xml': classMeta }, { ApexClass: ['Quick'] });
+    const zip = await zipOf(
+      { 'classes/Quick.cls': 'public class Quick {}', 'classes/Quick.cls-meta.xml': classMeta },
+      { ApexClass: ['Quick'] },
+    );
     const validated = await conn.metadata.deploy(zip, { checkOnly: true }).complete(true);
     expect(validated).toMatchObject({ success: true, checkOnly: true });
     expect((await conn.metadata.list([{ type: 'ApexClass' }])).map((f) => f.fullName)).not.toContain('Quick');
@@ -65,10 +73,15 @@ describe('Metadata API over jsforce', () => {
   });
 
   it('validates without saving through the REST deploy endpoint (deployRequest)', async () => {
-    const zip = await zipOf({ 'classes/ViaRest.cls': 'public class ViaRest {}', 'classes/ViaRest.cls-meta.xml': classMeta }, { ApexClass: ['ViaRest'] });
+    const zip = await zipOf(
+      { 'classes/ViaRest.cls': 'public class ViaRest {}', 'classes/ViaRest.cls-meta.xml': classMeta },
+      { ApexClass: ['ViaRest'] },
+    );
     const result = await conn.metadata.deployRest(zip, { checkOnly: true }).complete(true);
     expect(result).toMatchObject({ done: true, success: true, checkOnly: true, status: 'Succeeded' });
-    expect(result.details?.componentSuccesses).toEqual(expect.arrayContaining([expect.objectContaining({ fullName: 'ViaRest', created: true })]));
+    expect(result.details?.componentSuccesses).toEqual(
+      expect.arrayContaining([expect.objectContaining({ fullName: 'ViaRest', created: true })]),
+    );
     expect((await conn.metadata.list([{ type: 'ApexClass' }])).map((f) => f.fullName)).not.toContain('ViaRest');
   });
 
@@ -79,14 +92,17 @@ describe('Metadata API over jsforce', () => {
   });
 
   it('answers malformed SOAP, unknown operations and unknown ids with faults, and keeps serving', async () => {
-    const post = (body: string) => fetch(`${platform.url}/services/Soap/m/66.0`, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: '""' }, body });
+    const post = (body: string) =>
+      fetch(`${platform.url}/services/Soap/m/66.0`, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: '""' }, body });
     const bad = await post('<soapenv:Envelope><oops');
     expect(bad.status).toBe(500);
     expect(await bad.text()).toMatch(/<faultcode>soapenv:Client<\/faultcode>/);
 
     await expect(conn.metadata.checkDeployStatus('0Af000000000000AAA', true)).rejects.toThrow(/Invalid deploy ID/);
     const soap = (conn.metadata as unknown as { _invoke(m: string, a: unknown): Promise<unknown> })._invoke.bind(conn.metadata);
-    await expect(soap('renameMetadata', { type: 'ApexClass', oldFullName: 'A', newFullName: 'B' })).rejects.toThrow(/No operation available for request \{http:\/\/soap.sforce.com\/2006\/04\/metadata\}renameMetadata/);
+    await expect(soap('renameMetadata', { type: 'ApexClass', oldFullName: 'A', newFullName: 'B' })).rejects.toThrow(
+      /No operation available for request \{http:\/\/soap.sforce.com\/2006\/04\/metadata\}renameMetadata/,
+    );
 
     const listed = await conn.metadata.list([{ type: 'ApexClass' }]);
     expect(listed.map((f) => f.fullName)).toContain('Greeter');

@@ -15,7 +15,14 @@ import { Connection, OAuth2 } from '@jsforce/jsforce-node';
 import { startPlatform, type RunningPlatform } from '../../../tools/local-platform/http/server.ts';
 import { runSoql } from '../../../tools/data/soql.ts';
 import { adminToken, api, JWT_GRANT, sfWorkspace, signRs256 } from '../helpers.ts';
-import { getCertificate, listApexClasses, listApexTriggers, getCachePartitions, findOAuthApp, listRemoteSites } from '../../../tools/local-platform/metadata/index.ts';
+import {
+  getCertificate,
+  listApexClasses,
+  listApexTriggers,
+  getCachePartitions,
+  findOAuthApp,
+  listRemoteSites,
+} from '../../../tools/local-platform/metadata/index.ts';
 import { renderConsumerConfig, renderExternalClientApp, writeRendered } from '../../../tools/provisioning/render.ts';
 
 const repo = resolve(import.meta.dirname, '../../..');
@@ -26,7 +33,8 @@ let scratchOrgId = '';
 let scratch: Connection;
 /** The Dev Hub through jsforce. */
 let hub: Connection;
-const connect = async (instanceUrl: string, username: string) => new Connection({ instanceUrl, accessToken: await adminToken(platform, instanceUrl, username), version: '66.0' });
+const connect = async (instanceUrl: string, username: string) =>
+  new Connection({ instanceUrl, accessToken: await adminToken(platform, instanceUrl, username), version: '66.0' });
 
 beforeAll(async () => {
   platform = await startPlatform({ home: join(work, 'platform'), port: 0, log: () => {} });
@@ -38,7 +46,14 @@ beforeAll(async () => {
   writeFileSync(
     join(project, 'sfdx-project.json'),
     JSON.stringify({
-      packageDirectories: [{ path: 'force-app/provider', default: false }, { path: 'force-app/consumer', default: true }, { path: 'broken', default: false }, { path: 'triggers', default: false }, { path: 'rendered/provider', default: false }, { path: 'rendered/consumer', default: false }],
+      packageDirectories: [
+        { path: 'force-app/provider', default: false },
+        { path: 'force-app/consumer', default: true },
+        { path: 'broken', default: false },
+        { path: 'triggers', default: false },
+        { path: 'rendered/provider', default: false },
+        { path: 'rendered/consumer', default: false },
+      ],
       name: 'md-e2e',
       namespace: '',
       sourceApiVersion: '66.0',
@@ -65,21 +80,37 @@ describe('sf project deploy start / retrieve start', () => {
 
   it('fails a broken class with its file and line, and leaves the org unchanged', async () => {
     mkdirSync(join(project, 'broken/classes'), { recursive: true });
-    writeFileSync(join(project, 'broken/classes/Broken.cls'), 'public with sharing class Broken {\n    public static Integer twice(Integer n) {\n        return n * 2\n    }\n}\n');
-    writeFileSync(join(project, 'broken/classes/Broken.cls-meta.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n');
+    writeFileSync(
+      join(project, 'broken/classes/Broken.cls'),
+      'public with sharing class Broken {\n    public static Integer twice(Integer n) {\n        return n * 2\n    }\n}\n',
+    );
+    writeFileSync(
+      join(project, 'broken/classes/Broken.cls-meta.xml'),
+      '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n',
+    );
     writeFileSync(join(project, 'broken/classes/Sibling.cls'), 'public with sharing class Sibling {}\n');
     writeFileSync(join(project, 'broken/classes/Sibling.cls-meta.xml'), readFileSync(join(project, 'broken/classes/Broken.cls-meta.xml')));
     const r = await sf(['project', 'deploy', 'start', '--source-dir', 'broken', '--target-org', 'hub']);
     expect(r.exitCode).not.toBe(0);
-    const files = (r.json.result['files'] ?? (r.json as unknown as { data?: { files?: unknown[] } }).data?.files) as { fullName: string; state: string; lineNumber?: number; columnNumber?: number; error?: string; filePath?: string }[];
+    const files = (r.json.result['files'] ?? (r.json as unknown as { data?: { files?: unknown[] } }).data?.files) as {
+      fullName: string;
+      state: string;
+      lineNumber?: number;
+      columnNumber?: number;
+      error?: string;
+      filePath?: string;
+    }[];
     const failed = files.filter((f) => f.state === 'Failed');
-    expect(failed).toEqual([expect.objectContaining({ fullName: 'Broken', lineNumber: 4, columnNumber: 5, error: "Missing ';' at '}' (4:5)" })]);
+    expect(failed).toEqual([
+      expect.objectContaining({ fullName: 'Broken', lineNumber: 4, columnNumber: 5, error: "Missing ';' at '}' (4:5)" }),
+    ]);
     expect(failed[0]!.filePath).toMatch(/broken\/classes\/Broken\.cls$/);
     expect(listApexClasses(platform.db, platform.devHub.id).map((c) => c.name)).not.toContain('Sibling');
   }, 120_000);
 
   it('deploys a trigger with its test (RunSpecifiedTests): the test sees it fire and fail a row with addError', async () => {
-    const meta = (type: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</${type}>\n`;
+    const meta = (type: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</${type}>\n`;
     mkdirSync(join(project, 'triggers/main/triggers'), { recursive: true });
     mkdirSync(join(project, 'triggers/main/classes'), { recursive: true });
     writeFileSync(
@@ -108,30 +139,76 @@ private class AccountDescriberTest {
 `,
     );
     writeFileSync(join(project, 'triggers/main/classes/AccountDescriberTest.cls-meta.xml'), meta('ApexClass'));
-    const r = await sf(['project', 'deploy', 'start', '--source-dir', 'triggers', '--target-org', 'hub', '--test-level', 'RunSpecifiedTests', '--tests', 'AccountDescriberTest']);
+    const r = await sf([
+      'project',
+      'deploy',
+      'start',
+      '--source-dir',
+      'triggers',
+      '--target-org',
+      'hub',
+      '--test-level',
+      'RunSpecifiedTests',
+      '--tests',
+      'AccountDescriberTest',
+    ]);
     expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
-    const tests = (r.json.result['details'] as { runTestResult: { numTestsRun: number; numFailures: number; codeCoverage: { name: string; type: string; numLocationsNotCovered: number }[] } }).runTestResult;
+    const tests = (
+      r.json.result['details'] as {
+        runTestResult: {
+          numTestsRun: number;
+          numFailures: number;
+          codeCoverage: { name: string; type: string; numLocationsNotCovered: number }[];
+        };
+      }
+    ).runTestResult;
     expect(tests).toMatchObject({ numTestsRun: 1, numFailures: 0 });
-    expect(tests.codeCoverage).toContainEqual(expect.objectContaining({ name: 'AccountDescriber', type: 'Trigger', numLocationsNotCovered: 0 }));
+    expect(tests.codeCoverage).toContainEqual(
+      expect.objectContaining({ name: 'AccountDescriber', type: 'Trigger', numLocationsNotCovered: 0 }),
+    );
     expect(listApexTriggers(platform.db, platform.devHub.id).map((t) => t.name)).toContain('AccountDescriber');
     // REST writes fire triggers too (what `sf data create record` sends).
     const token = await adminToken(platform);
-    const post = (name: string) => api(platform.url, token, '/services/data/v66.0/sobjects/Account', { method: 'POST', body: JSON.stringify({ Name: name }), headers: { 'Content-Type': 'application/json' } });
+    const post = (name: string) =>
+      api(platform.url, token, '/services/data/v66.0/sobjects/Account', {
+        method: 'POST',
+        body: JSON.stringify({ Name: name }),
+        headers: { 'Content-Type': 'application/json' },
+      });
     const refused = await post('Nope');
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual([{ errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Nope is not a name' }]);
     expect((await post('ViaRest')).status).toBe(201);
-    expect(runSoql(platform.db, platform.devHub.id, "SELECT Description FROM Account WHERE Name = 'ViaRest'").records[0]).toMatchObject({ Description: 'Described: ViaRest' });
+    expect(runSoql(platform.db, platform.devHub.id, "SELECT Description FROM Account WHERE Name = 'ViaRest'").records[0]).toMatchObject({
+      Description: 'Described: ViaRest',
+    });
   }, 120_000);
 
   it('deploys force-app/consumer into a scratch org made by `sf org create scratch`, with source tracking', async () => {
-    const created = await sf(['org', 'create', 'scratch', '--definition-file', 'config/consumer-scratch-def.json', '--target-dev-hub', 'hub', '--alias', 'orga', '--wait', '5']);
+    const created = await sf([
+      'org',
+      'create',
+      'scratch',
+      '--definition-file',
+      'config/consumer-scratch-def.json',
+      '--target-dev-hub',
+      'hub',
+      '--alias',
+      'orga',
+      '--wait',
+      '5',
+    ]);
     expect(created.exitCode, JSON.stringify(created.json)).toBe(0);
     const orgId = created.json.result['orgId'] as string;
     scratchOrgId = orgId;
-    scratch = await connect((created.json.result['authFields'] as { instanceUrl: string }).instanceUrl, created.json.result['username'] as string);
+    scratch = await connect(
+      (created.json.result['authFields'] as { instanceUrl: string }).instanceUrl,
+      created.json.result['username'] as string,
+    );
     // through the REST deploy endpoint (the CLI's org-metadata-rest-deploy setting)
-    const r = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga'], { SF_ORG_METADATA_REST_DEPLOY: 'true' });
+    const r = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga'], {
+      SF_ORG_METADATA_REST_DEPLOY: 'true',
+    });
     expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
     expect(r.json.warnings ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/SourceMembers/)]));
     expect(getCachePartitions(platform.db, orgId).map((p) => p.name)).toEqual(['OrgBTokens']);
@@ -149,7 +226,9 @@ private class AccountDescriberTest {
     expect(q.records).toEqual([expect.objectContaining({ DeveloperName: 'OrgA_JWT_Signing', Id: expect.stringMatching(/^0P1\w{15}$/) })]);
     const again = await sf(['project', 'deploy', 'start', '--source-dir', 'deploy-once/consumer', '--target-org', 'orga']);
     expect(again.exitCode, JSON.stringify(again.json)).toBe(0);
-    expect(new X509Certificate(getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem).fingerprint256).not.toBe(before);
+    expect(new X509Certificate(getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem).fingerprint256).not.toBe(
+      before,
+    );
     // redeploying the package directory leaves it alone
     const current = getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem;
     const code = await sf(['project', 'deploy', 'start', '--source-dir', 'force-app/consumer', '--target-org', 'orga']);
@@ -161,60 +240,143 @@ private class AccountDescriberTest {
     // Not in any package directory of the project, so sf writes it into the default one.
     const crt = join(project, 'force-app/consumer/main/default/certs/OrgA_JWT_Signing.crt');
     expect(existsSync(crt)).toBe(false);
-    const r = await sf(['project', 'retrieve', 'start', '--metadata', 'Certificate:OrgA_JWT_Signing', '--metadata', 'ApexClass:Jwt', '--target-org', 'orga']);
+    const r = await sf([
+      'project',
+      'retrieve',
+      'start',
+      '--metadata',
+      'Certificate:OrgA_JWT_Signing',
+      '--metadata',
+      'ApexClass:Jwt',
+      '--target-org',
+      'orga',
+    ]);
     expect(r.exitCode, JSON.stringify(r.json)).toBe(0);
     const pem = readFileSync(crt, 'utf8');
     expect(pem).not.toMatch(/PRIVATE KEY/);
     expect(new X509Certificate(pem).subject).toContain('CN=OrgA_JWT_Signing');
-    expect(new X509Certificate(pem).fingerprint256).toBe(new X509Certificate(getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem).fingerprint256);
+    expect(new X509Certificate(pem).fingerprint256).toBe(
+      new X509Certificate(getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.certificatePem).fingerprint256,
+    );
   }, 120_000);
 
   it("deploys the provisioning tool's rendered External Client App (Dev Hub) and consumer config (scratch org)", async () => {
     const pem = readFileSync(join(project, 'force-app/consumer/main/default/certs/OrgA_JWT_Signing.crt'), 'utf8');
     const consumerKey = 'LocalE2eKey' + Date.now();
-    await writeRendered(join(project, 'rendered/provider'), renderExternalClientApp({ certificatePem: pem, consumerKey, contactEmail: 'ci@example.com', permissionSet: 'Account_Retriever_Integration' }));
-    await writeRendered(join(project, 'rendered/consumer'), renderConsumerConfig({ loginUrl: platform.url, instanceUrl: platform.url, consumerKey, username: platform.adminUsername, certificateName: 'OrgA_JWT_Signing' }));
+    await writeRendered(
+      join(project, 'rendered/provider'),
+      renderExternalClientApp({
+        certificatePem: pem,
+        consumerKey,
+        contactEmail: 'ci@example.com',
+        permissionSet: 'Account_Retriever_Integration',
+      }),
+    );
+    await writeRendered(
+      join(project, 'rendered/consumer'),
+      renderConsumerConfig({
+        loginUrl: platform.url,
+        instanceUrl: platform.url,
+        consumerKey,
+        username: platform.adminUsername,
+        certificateName: 'OrgA_JWT_Signing',
+      }),
+    );
     const provider = await sf(['project', 'deploy', 'start', '--source-dir', 'rendered/provider', '--target-org', 'hub']);
     expect(provider.exitCode, JSON.stringify(provider.json)).toBe(0);
     const app = findOAuthApp(platform.db, platform.devHub.id, consumerKey);
-    expect(app).toMatchObject({ kind: 'ExternalClientApplication', name: 'OrgA_Account_Reader', adminApproved: true, permissionSets: ['Account_Retriever_Integration'], sessionTimeoutMinutes: 60 });
+    expect(app).toMatchObject({
+      kind: 'ExternalClientApplication',
+      name: 'OrgA_Account_Reader',
+      adminApproved: true,
+      permissionSets: ['Account_Retriever_Integration'],
+      sessionTimeoutMinutes: 60,
+    });
     expect(new X509Certificate(app!.certificatePem!).fingerprint256).toBe(new X509Certificate(pem).fingerprint256);
 
     const consumer = await sf(['project', 'deploy', 'start', '--source-dir', 'rendered/consumer', '--target-org', 'orga']);
     expect(consumer.exitCode, JSON.stringify(consumer.json)).toBe(0);
     expect(platform.records.find(scratchOrgId, 'Org_B_Connection__mdt', 'DeveloperName', 'Default')).toMatchObject({
-      Consumer_Key__c: consumerKey, Certificate_Name__c: 'OrgA_JWT_Signing', Named_Credential__c: null,
+      Consumer_Key__c: consumerKey,
+      Certificate_Name__c: 'OrgA_JWT_Signing',
+      Named_Credential__c: null,
     });
-    expect(listRemoteSites(platform.db, scratchOrgId)).toEqual([expect.objectContaining({ url: platform.url, isActive: true, disableProtocolSecurity: true })]);
+    expect(listRemoteSites(platform.db, scratchOrgId)).toEqual([
+      expect.objectContaining({ url: platform.url, isActive: true, disableProtocolSecurity: true }),
+    ]);
 
     // the record is queryable like Salesforce's custom metadata
-    const q = await scratch.query("SELECT DeveloperName, Consumer_Key__c, Named_Credential__c FROM Org_B_Connection__mdt WHERE DeveloperName = 'Default'");
-    expect(q.records).toEqual([expect.objectContaining({ DeveloperName: 'Default', Consumer_Key__c: consumerKey, Named_Credential__c: null })]);
+    const q = await scratch.query(
+      "SELECT DeveloperName, Consumer_Key__c, Named_Credential__c FROM Org_B_Connection__mdt WHERE DeveloperName = 'Default'",
+    );
+    expect(q.records).toEqual([
+      expect.objectContaining({ DeveloperName: 'Default', Consumer_Key__c: consumerKey, Named_Credential__c: null }),
+    ]);
 
     // The deployed ECA trusts Org A's generated certificate: its private key logs a pre-authorised user in
     // (pre-authorised through the deployed permission set, assigned as `sf org assign permset` does).
     const [user] = (await hub.query<{ Id: string }>(`SELECT Id FROM User WHERE Username = '${platform.adminUsername}'`)).records;
-    const [permSet] = (await hub.query<{ Id: string }>("SELECT Id FROM PermissionSet WHERE Name = 'Account_Retriever_Integration'")).records;
-    expect(await hub.sobject('PermissionSetAssignment').create({ AssigneeId: user.Id, PermissionSetId: permSet.Id })).toMatchObject({ success: true });
+    const [permSet] = (await hub.query<{ Id: string }>("SELECT Id FROM PermissionSet WHERE Name = 'Account_Retriever_Integration'"))
+      .records;
+    expect(await hub.sobject('PermissionSetAssignment').create({ AssigneeId: user.Id, PermissionSetId: permSet.Id })).toMatchObject({
+      success: true,
+    });
     // An External Client App takes the org's own URL as audience, not login.salesforce.com (docs/salesforce-rules.md#eca-not-installed).
-    const assertion = signRs256({ alg: 'RS256' }, { iss: consumerKey, sub: platform.adminUsername, aud: platform.url, exp: Math.floor(Date.now() / 1000) + 120 }, getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.privateKeyPem);
-    const token = (await new OAuth2({ loginUrl: platform.url }).requestToken({ grant_type: JWT_GRANT, assertion })) as unknown as { access_token: string };
+    const assertion = signRs256(
+      { alg: 'RS256' },
+      { iss: consumerKey, sub: platform.adminUsername, aud: platform.url, exp: Math.floor(Date.now() / 1000) + 120 },
+      getCertificate(platform.db, scratchOrgId, 'OrgA_JWT_Signing')!.privateKeyPem,
+    );
+    const token = (await new OAuth2({ loginUrl: platform.url }).requestToken({ grant_type: JWT_GRANT, assertion })) as unknown as {
+      access_token: string;
+    };
     expect(token.access_token).toBeTruthy();
   }, 120_000);
 
   it('answers a Metadata API call without a valid session with the INVALID_SESSION_ID fault jsforce refreshes on', async () => {
-    const envelope = '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>not-a-token</sessionId></SessionHeader></soapenv:Header><soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata"><describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadata></soapenv:Body></soapenv:Envelope>';
-    const res = await fetch(`${platform.url}/services/Soap/m/66.0`, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: '""' }, body: envelope });
+    const envelope =
+      '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>not-a-token</sessionId></SessionHeader></soapenv:Header><soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata"><describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadata></soapenv:Body></soapenv:Envelope>';
+    const res = await fetch(`${platform.url}/services/Soap/m/66.0`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml', SOAPAction: '""' },
+      body: envelope,
+    });
     expect(res.status).toBe(500);
     expect(await res.text()).toMatch(/<faultcode>sf:INVALID_SESSION_ID<\/faultcode>/);
   });
 
   it('imports a keytool-made JKS into the scratch org with `local-orgs import-keystore` (password from KEYSTORE_PASSWORD, never argv)', async () => {
     const jks = join(work, 'import.jks');
-    await execa('keytool', ['-genkeypair', '-alias', 'OrgA_From_Keystore', '-keyalg', 'RSA', '-keysize', '3072', '-storetype', 'JKS', '-keystore', jks, '-storepass', 'pass-e2e-1', '-keypass', 'pass-e2e-1', '-dname', 'CN=e2e', '-validity', '10']);
-    const r = await execa(join(repo, 'node_modules/.bin/tsx'), [join(repo, 'tools/cli/importKeystore.ts'), '--target-org', 'orga', '--file', jks, '--json'], {
-      cwd: project, env: { ...env, KEYSTORE_PASSWORD: 'pass-e2e-1' }, reject: false,
-    });
+    await execa('keytool', [
+      '-genkeypair',
+      '-alias',
+      'OrgA_From_Keystore',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '3072',
+      '-storetype',
+      'JKS',
+      '-keystore',
+      jks,
+      '-storepass',
+      'pass-e2e-1',
+      '-keypass',
+      'pass-e2e-1',
+      '-dname',
+      'CN=e2e',
+      '-validity',
+      '10',
+    ]);
+    const r = await execa(
+      join(repo, 'node_modules/.bin/tsx'),
+      [join(repo, 'tools/cli/importKeystore.ts'), '--target-org', 'orga', '--file', jks, '--json'],
+      {
+        cwd: project,
+        env: { ...env, KEYSTORE_PASSWORD: 'pass-e2e-1' },
+        reject: false,
+      },
+    );
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).result.imported).toEqual([expect.objectContaining({ name: 'orga_from_keystore', keySize: 3072 })]);
     expect(r.stdout).not.toContain('pass-e2e-1');

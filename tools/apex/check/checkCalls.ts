@@ -12,7 +12,8 @@ import { CheckerBase, type Ty, type Ctx, EXCEPTION_METHODS, OBJECT_METHODS, USER
 
 export abstract class CallChecker extends CheckerBase {
   protected visible(owner: ClassDef, modifiers: string[], annotations: { name: string }[], from: ClassDef): boolean {
-    if (owner.kind === 'interface' || owner.builtin || modifiers.some((m) => m === 'public' || m === 'global' || m === 'webservice')) return true;
+    if (owner.kind === 'interface' || owner.builtin || modifiers.some((m) => m === 'public' || m === 'global' || m === 'webservice'))
+      return true;
     const top = (c: ClassDef) => {
       let t = c;
       while (t.outer) t = t.outer;
@@ -44,7 +45,10 @@ export abstract class CallChecker extends CheckerBase {
     for (let scope: ClassDef | undefined = ctx.cls; scope; scope = scope.outer)
       if (scope.isException && (EXCEPTION_METHODS.has(key) || USER_OBJECT_METHODS.has(key))) return undefined;
     if (USER_OBJECT_METHODS.has(key)) return undefined;
-    this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${ctx.cls.fullName}`, head);
+    this.fail(
+      `Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${ctx.cls.fullName}`,
+      head,
+    );
   }
 
   protected callOn(cls: ClassDef, name: string, args: Ty[], n: N, dmc: N, isStatic: boolean, ctx: Ctx): Ty {
@@ -61,13 +65,18 @@ export abstract class CallChecker extends CheckerBase {
     }
     if (cands.length) {
       const best = this.bind(cands, args, name, cls, n, at);
-      if (best && !this.visible(best.cls, best.modifiers, best.annotations, ctx.cls)) this.fail(`Method is not visible: ${this.signatureText(best)}`, at);
-      if (best && best.isStatic && !isStatic) this.fail(`Static method cannot be referenced from a non static context: ${this.signatureText(best)}`, at);
+      if (best && !this.visible(best.cls, best.modifiers, best.annotations, ctx.cls))
+        this.fail(`Method is not visible: ${this.signatureText(best)}`, at);
+      if (best && best.isStatic && !isStatic)
+        this.fail(`Static method cannot be referenced from a non static context: ${this.signatureText(best)}`, at);
       return this.returnOf(best);
     }
     if (!this.knowsAllMethods(cls) || cls.isException || USER_OBJECT_METHODS.has(key)) return undefined;
     if (cls.kind === 'interface' || cls.modifiers.includes('abstract')) return undefined;
-    this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${cls.fullName}`, rule(dmc, 'anyId'));
+    this.fail(
+      `Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${cls.fullName}`,
+      rule(dmc, 'anyId'),
+    );
   }
 
   /** Methods named `key` in the class, its superclasses and (for abstract/interface types) interfaces. */
@@ -104,7 +113,10 @@ export abstract class CallChecker extends CheckerBase {
     const best = this.closest(byArity, args, name, at);
     if (!best) {
       if ((byArity.length && args.some((a) => !a)) || !this.knowsAllMethods(owner)) return undefined;
-      this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${owner.fullName}`, at);
+      this.fail(
+        `Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${owner.fullName}`,
+        at,
+      );
     }
     if (byArity.length > 1) this.bindings.set(siteNode, signatureOf(best));
     return best;
@@ -148,7 +160,8 @@ export abstract class CallChecker extends CheckerBase {
     const fitsInto = (a: Ty[], b: Ty[]) => a.every((p, i) => !illegalAssignment(p, b[i]));
     const maximal = fits.filter((a) => !fits.some((b) => b !== a && fitsInto(b.ps, a.ps) && !fitsInto(a.ps, b.ps)));
     const known = maximal.every((x) => x.ps.every((p, i) => surelyFits(args[i], p)));
-    const unrelated = maximal.length > 1 && maximal.every((a) => maximal.every((b) => a === b || (!fitsInto(a.ps, b.ps) && !fitsInto(b.ps, a.ps))));
+    const unrelated =
+      maximal.length > 1 && maximal.every((a) => maximal.every((b) => a === b || (!fitsInto(a.ps, b.ps) && !fitsInto(b.ps, a.ps))));
     if (known && unrelated && name && at) this.fail(`Ambiguous method signature: void ${name}(${args.map(typeText).join(', ')})`, at);
     return (maximal.length ? maximal : fits).reduce((x, y) => (y.score < x.score ? y : x)).m;
   }
@@ -178,9 +191,17 @@ export abstract class CallChecker extends CheckerBase {
       const other = nt.signatures?.[isStatic ? 'methods' : 'statics'].get(key)?.find((x) => x.params.length === args.length);
       if (other) {
         const sig = `${typeText({ ref: other.returns })} ${typeName.replace(/<.*$/, '')}.${other.name}(${other.params.map((p) => typeText({ ref: p })).join(', ')})`;
-        this.fail(isStatic ? `Non static method cannot be referenced from a static context: ${sig}` : `Static method cannot be referenced from a non static context: ${sig}`, at);
+        this.fail(
+          isStatic
+            ? `Non static method cannot be referenced from a static context: ${sig}`
+            : `Static method cannot be referenced from a non static context: ${sig}`,
+          at,
+        );
       }
-      this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${typeName}`, at);
+      this.fail(
+        `Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${typeName}`,
+        at,
+      );
     }
     const vars = this.typeVars(recv);
     const bound = (r: TypeRef): TypeRef | undefined => {
@@ -203,7 +224,10 @@ export abstract class CallChecker extends CheckerBase {
     }
     if (!best) {
       if (nt.complete && args.every((a) => !!a) && !OBJECT_METHODS.has(key))
-        this.fail(`Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${typeName}`, at);
+        this.fail(
+          `Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${typeName}`,
+          at,
+        );
       return undefined;
     }
     const ret = best.sig.returns;
@@ -215,7 +239,11 @@ export abstract class CallChecker extends CheckerBase {
     const n = recv.ref.name.toLowerCase().replace(/^system\./, '');
     const a = recv.ref.args;
     if ((n === 'list' || n === 'set') && a[0]) return new Map([['T', a[0]]]);
-    if (n === 'map' && a.length === 2) return new Map([['K', a[0]], ['V', a[1]]]);
+    if (n === 'map' && a.length === 2)
+      return new Map([
+        ['K', a[0]],
+        ['V', a[1]],
+      ]);
     return new Map();
   }
 }

@@ -63,7 +63,24 @@ export interface Ctx {
 }
 
 /** Apex methods every exception has (System.Exception's members). */
-export const EXCEPTION_METHODS = new Set(['getmessage', 'setmessage', 'getcause', 'initcause', 'gettypename', 'getlinenumber', 'getstacktracestring', 'tostring', 'getdmlmessage', 'getnumdml', 'getdmltype', 'getdmlfieldnames', 'getdmlfields', 'getdmlid', 'getdmlindex', 'getdmlstatuscode']);
+export const EXCEPTION_METHODS = new Set([
+  'getmessage',
+  'setmessage',
+  'getcause',
+  'initcause',
+  'gettypename',
+  'getlinenumber',
+  'getstacktracestring',
+  'tostring',
+  'getdmlmessage',
+  'getnumdml',
+  'getdmltype',
+  'getdmlfieldnames',
+  'getdmlfields',
+  'getdmlid',
+  'getdmlindex',
+  'getdmlstatuscode',
+]);
 export const OBJECT_METHODS = new Set(['tostring', 'equals', 'hashcode']);
 /** An instance of an Apex class also has `clone()` (a shallow copy): apex-rollup and Query.apex call it and compile on Salesforce. */
 export const USER_OBJECT_METHODS = new Set([...OBJECT_METHODS, 'clone']);
@@ -141,7 +158,14 @@ export abstract class CheckerBase {
       // Outer.Missing: the outer type is the project's, so its inner types are known in full.
       // A project class named like a system namespace (`Database`, `Approval`) does not hide it.
       const head = this.program.findClass(parts[0], from);
-      if (head && !head.builtin && !SYSTEM_NAMESPACES.has(parts[0].toLowerCase()) && !isSystemNamespace(parts[0]) && !natives.has(parts[0].toLowerCase())) return 'invalid';
+      if (
+        head &&
+        !head.builtin &&
+        !SYSTEM_NAMESPACES.has(parts[0].toLowerCase()) &&
+        !isSystemNamespace(parts[0]) &&
+        !natives.has(parts[0].toLowerCase())
+      )
+        return 'invalid';
       if (head) return undefined;
     }
     // objects of the org and of packages: `X__c`, `ns__X__mdt`, `X__kav`…; objects a deploy knows

@@ -70,7 +70,10 @@ export abstract class ExpressionChecker extends CallChecker {
       case 'Arth1ExpressionContext':
       case 'Arth2ExpressionContext': {
         const [a, b] = sub().map((x) => this.expr(x, ctx));
-        const op = kids(n).filter(isTerm).map((x: N) => x.getText()).join('');
+        const op = kids(n)
+          .filter(isTerm)
+          .map((x: N) => x.getText())
+          .join('');
         if (op === '+' && ((a && a.ref.name === 'String') || (b && b.ref.name === 'String'))) return T.String;
         if (isNumeric(a) && isNumeric(b)) return widerNumeric(a!, b!);
         return undefined;
@@ -86,7 +89,8 @@ export abstract class ExpressionChecker extends CallChecker {
         const [l, r] = sub();
         const lt = this.expr(l, ctx);
         const rt = this.expr(r, ctx);
-        if (kids(n)[1].getText() === '=' && illegalAssignment(rt, lt) && !this.isQuery(r)) this.fail(`Illegal assignment from ${typeText(rt)} to ${typeText(lt)}`, n);
+        if (kids(n)[1].getText() === '=' && illegalAssignment(rt, lt) && !this.isQuery(r))
+          this.fail(`Illegal assignment from ${typeText(rt)} to ${typeText(lt)}`, n);
         return lt;
       }
     }
@@ -217,7 +221,8 @@ export abstract class ExpressionChecker extends CallChecker {
     if (left.kind === 'type' && left.cls) return this.callOn(left.cls, name, args, n, dmc, true, ctx);
     if (left.kind === 'value' && left.type?.cls) return this.callOn(left.type.cls, name, args, n, dmc, false, ctx);
     if (left.kind === 'value' && left.type) return this.nativeCall(left.type, name, args, false, at);
-    if (left.kind === 'type' && left.native) return this.nativeCall({ ref: { name: left.native, args: [], array: 0 } }, name, args, true, at);
+    if (left.kind === 'type' && left.native)
+      return this.nativeCall({ ref: { name: left.native, args: [], array: 0 } }, name, args, true, at);
     return undefined;
   }
 
@@ -268,7 +273,13 @@ export abstract class ExpressionChecker extends CallChecker {
     }
     if (cname(cur) !== 'PrimaryExpressionContext' || cname(kids(cur)[0]) !== 'IdPrimaryContext') return undefined;
     const head = text(rule(kids(cur)[0], 'id'));
-    if (ctx.locals.get(head).found || this.findField(ctx, head) || this.program.findClass(head, ctx.cls) || isSObjectName(head.toLowerCase())) return undefined;
+    if (
+      ctx.locals.get(head).found ||
+      this.findField(ctx, head) ||
+      this.program.findClass(head, ctx.cls) ||
+      isSObjectName(head.toLowerCase())
+    )
+      return undefined;
     if (!this.knowsAllFields(ctx.cls)) return undefined; // an inherited field of an unknown supertype
     for (let k = parts.length; k >= 0; k--) if (natives.has([head, ...parts.slice(0, k)].join('.').toLowerCase())) return undefined;
     return [head, ...parts].join('.');
@@ -278,7 +289,8 @@ export abstract class ExpressionChecker extends CallChecker {
     if (!left) return undefined;
     const cls = left.kind === 'type' ? left.cls : left.type?.cls;
     if (!cls) return undefined;
-    if (cls.kind === 'enum' && left.kind === 'type' && cls.enumValues.some((v) => v.toLowerCase() === name.toLowerCase())) return { ref: { name: cls.fullName, args: [], array: 0 }, cls };
+    if (cls.kind === 'enum' && left.kind === 'type' && cls.enumValues.some((v) => v.toLowerCase() === name.toLowerCase()))
+      return { ref: { name: cls.fullName, args: [], array: 0 }, cls };
     const f = cls.findField(name.toLowerCase());
     if (f && at && !this.visible(f.owner ?? cls, f.modifiers, f.annotations, ctx.cls)) this.fail(`Variable is not visible: ${f.name}`, at);
     return f ? this.fieldType(f) : undefined;

@@ -22,7 +22,11 @@ export class Checker extends ExpressionChecker {
     this.currentFile = cls.fileName;
     for (const f of cls.fields) this.guard(cls, () => (f.initNode ? this.fieldInit(f, cls) : this.declared(f.type, cls, atLine(f.line))));
     for (const b of cls.initBlocks) this.guard(cls, () => this.block(b.node, this.ctx(cls, b.isStatic)));
-    const methods = [...[...cls.methods.values()].flat(), ...cls.ctors, ...cls.fields.flatMap((f) => [f.getter, f.setter].filter((m): m is MethodDef => !!m))];
+    const methods = [
+      ...[...cls.methods.values()].flat(),
+      ...cls.ctors,
+      ...cls.fields.flatMap((f) => [f.getter, f.setter].filter((m): m is MethodDef => !!m)),
+    ];
     for (const m of methods) this.guard(cls, () => this.method(m));
     for (const inner of cls.inner.values()) this.checkClass(inner);
   }
@@ -31,7 +35,8 @@ export class Checker extends ExpressionChecker {
     this.currentFile = cls.fileName;
     const type = this.declared(f.type, cls, f.initNode);
     const vt = this.expr(f.initNode, this.ctx(cls, f.isStatic));
-    if (illegalAssignment(vt, type) && !this.isQuery(f.initNode)) this.fail(`Illegal assignment from ${typeText(vt)} to ${typeText(type)}`, f.initNode);
+    if (illegalAssignment(vt, type) && !this.isQuery(f.initNode))
+      this.fail(`Illegal assignment from ${typeText(vt)} to ${typeText(type)}`, f.initNode);
   }
 
   /** Anonymous Apex: its statements run as one static method. */
@@ -51,7 +56,8 @@ export class Checker extends ExpressionChecker {
     if (!m.node) {
       // an abstract or interface method: its declared types still have to exist
       if (m.propertyOf) return; // the property's field carries its type
-      for (const t of [...(m.returnType ? [m.returnType] : []), ...m.params.map((p) => p.type)]) if (t.name.toLowerCase() !== 'void') this.declared(t, m.cls, atLine(m.line));
+      for (const t of [...(m.returnType ? [m.returnType] : []), ...m.params.map((p) => p.type)])
+        if (t.name.toLowerCase() !== 'void') this.declared(t, m.cls, atLine(m.line));
       return;
     }
     this.currentFile = m.cls.fileName;
@@ -138,7 +144,8 @@ export class Checker extends ExpressionChecker {
         // Texts as Salesforce's compiler words them; the positions (the value, or `return`) are unverified.
         if (valueN && ctx.isVoid) this.fail('Void method must not return a value', valueN);
         if (!valueN && ctx.returnType) this.fail(`Return value must be of type: ${typeText(ctx.returnType)}`, inner);
-        if (valueN && illegalAssignment(v, ctx.returnType) && !this.isQuery(valueN)) this.fail(`Illegal conversion from ${typeText(v)} to ${typeText(ctx.returnType)}`, valueN);
+        if (valueN && illegalAssignment(v, ctx.returnType) && !this.isQuery(valueN))
+          this.fail(`Illegal conversion from ${typeText(v)} to ${typeText(ctx.returnType)}`, valueN);
         return false;
       }
       case 'ThrowStatementContext':
@@ -148,7 +155,10 @@ export class Checker extends ExpressionChecker {
         let completes = this.block(rule(inner, 'block'), ctx);
         for (const cc of rules(inner, 'catchClause')) {
           ctx.locals.push();
-          ctx.locals.declare(text(rule(cc, 'id')), resolveStatic(this.program, { name: text(rule(cc, 'qualifiedName')), args: [], array: 0 }, ctx.cls));
+          ctx.locals.declare(
+            text(rule(cc, 'id')),
+            resolveStatic(this.program, { name: text(rule(cc, 'qualifiedName')), args: [], array: 0 }, ctx.cls),
+          );
           if (this.block(rule(cc, 'block'), ctx)) completes = true;
           ctx.locals.pop();
         }
@@ -185,12 +195,12 @@ export class Checker extends ExpressionChecker {
       const init = rule(vd, 'expression');
       if (init) {
         const vt = this.expr(init, ctx);
-        if (illegalAssignment(vt, type) && !this.isQuery(init)) this.fail(`Illegal assignment from ${typeText(vt)} to ${typeText(type)}`, vd);
+        if (illegalAssignment(vt, type) && !this.isQuery(init))
+          this.fail(`Illegal assignment from ${typeText(vt)} to ${typeText(type)}`, vd);
       }
       ctx.locals.declare(name, type);
     }
   }
-
 
   protected forStmt(n: N, ctx: Ctx): boolean {
     const fc = rule(n, 'forControl');

@@ -209,8 +209,7 @@ export class Declarations {
     const params: { name: string; type: TypeRef }[] = [];
     const fpl = rule(rule(decl, 'formalParameters'), 'formalParameterList');
     if (fpl)
-      for (const fp of rules(fpl, 'formalParameter'))
-        params.push({ name: text(rule(fp, 'id')), type: parseTypeRef(rule(fp, 'typeRef')) });
+      for (const fp of rules(fpl, 'formalParameter')) params.push({ name: text(rule(fp, 'id')), type: parseTypeRef(rule(fp, 'typeRef')) });
     return {
       name,
       key: name.toLowerCase(),

@@ -95,8 +95,7 @@ export class Program implements TypeTable {
     if (c.superRef) {
       const s = this.findClass(c.superRef.name, c.outer ?? c);
       // A qualified system supertype (VisualEditor.DynamicPickList) is unknown here, not invalid.
-      if (!s && !c.superRef.name.includes('.'))
-        this.errors.push(new CompileError(`Invalid type: ${c.superRef.name}`, c.fileName, 1, 1));
+      if (!s && !c.superRef.name.includes('.')) this.errors.push(new CompileError(`Invalid type: ${c.superRef.name}`, c.fileName, 1, 1));
       else if (s) {
         this.link(s);
         c.superClass = s;

@@ -34,7 +34,12 @@ export const T = {
 };
 
 /** Types whose value set the checker knows exactly (assignments between them are decidable). */
-const SCALARS = new Map(['integer', 'long', 'decimal', 'double', 'string', 'boolean', 'id', 'blob', 'date', 'datetime', 'time'].map((n) => [n, n[0].toUpperCase() + n.slice(1)]));
+const SCALARS = new Map(
+  ['integer', 'long', 'decimal', 'double', 'string', 'boolean', 'id', 'blob', 'date', 'datetime', 'time'].map((n) => [
+    n,
+    n[0].toUpperCase() + n.slice(1),
+  ]),
+);
 SCALARS.set('datetime', 'Datetime');
 const NUMERIC_RANK: Record<string, number> = { integer: 0, long: 1, decimal: 2, double: 3 };
 const COLLECTIONS = new Set(['list', 'set', 'map']);
@@ -119,7 +124,9 @@ function illegalCollection(from: SType, to: SType): boolean {
     const ys = SCALARS.get(b[i].name.toLowerCase());
     // Decimal and Double elements pass each other (`List<Double> l = new List<Decimal>()` compiles: apex-lambda)
     const numeric = (t: string) => t === 'Decimal' || t === 'Double';
-    return !!xs && !!ys && xs !== ys && !(xs === 'Id' && ys === 'String') && !(xs === 'String' && ys === 'Id') && !(numeric(xs) && numeric(ys));
+    return (
+      !!xs && !!ys && xs !== ys && !(xs === 'Id' && ys === 'String') && !(xs === 'String' && ys === 'Id') && !(numeric(xs) && numeric(ys))
+    );
   });
 }
 

@@ -56,7 +56,10 @@ function context(type: string, id: string): NObj {
   return c;
 }
 for (const t of ['System.QueueableContext', 'Database.BatchableContext', 'System.FinalizerContext'])
-  defineNative({ name: t, methods: { getJobId: (f, c: NObj) => c.get('jobId'), getChildJobId: (f, c: NObj) => c.get('jobId') } }, t.split('.')[1]);
+  defineNative(
+    { name: t, methods: { getJobId: (f, c: NObj) => c.get('jobId'), getChildJobId: (f, c: NObj) => c.get('jobId') } },
+    t.split('.')[1],
+  );
 
 const system = natives.get('system')!;
 Object.assign(system.statics!, {
@@ -64,7 +67,11 @@ Object.assign(system.statics!, {
     if (job === null) throwNpe(f);
     if (!instanceOf(f, job, ref('Queueable'), site)) throwEx(f, 'AsyncException', `${runtimeTypeName(job)} does not implement Queueable`);
     const id = jobId();
-    return queue(f, { id, quiddity: 'QUEUEABLE', run: (jf) => callVirtual(jf, job as ApexObject, 'execute', [context('System.QueueableContext', id)], site) });
+    return queue(f, {
+      id,
+      quiddity: 'QUEUEABLE',
+      run: (jf) => callVirtual(jf, job as ApexObject, 'execute', [context('System.QueueableContext', id)], site),
+    });
   },
   isqueueable: (f: Frame) => f.tx.quiddity === 'QUEUEABLE',
   isfuture: (f: Frame) => f.tx.quiddity === 'FUTURE',
@@ -74,7 +81,11 @@ Object.assign(system.statics!, {
 /** A call of an @future method: queued with its arguments; calling one from future or batch code is an error. */
 asyncHooks.future = (f: Frame, m: MethodDef, args: unknown[], site: Site) => {
   if (f.tx.quiddity === 'FUTURE' || f.tx.quiddity.startsWith('BATCH'))
-    throwEx(f, 'AsyncException', `Future method cannot be called from a future or batch method: ${m.cls.fullName}.${m.name}(${m.params.map((p) => p.type.name).join(', ')})`);
+    throwEx(
+      f,
+      'AsyncException',
+      `Future method cannot be called from a future or batch method: ${m.cls.fullName}.${m.name}(${m.params.map((p) => p.type.name).join(', ')})`,
+    );
   const now: MethodDef = { ...m, annotations: m.annotations.filter((a) => a.name !== 'future') };
   queue(f, { id: jobId(), quiddity: 'FUTURE', run: (jf) => invoke(jf, now, null, args, site) });
   return null;
@@ -93,7 +104,8 @@ Object.assign(database.statics!, {
   },
   executebatch: (f: Frame, [batch, size]: unknown[], site: Site) => {
     if (batch === null) throwNpe(f);
-    if (!instanceOf(f, batch, ref('Database.Batchable'), site)) throwEx(f, 'AsyncException', `${runtimeTypeName(batch)} does not implement Database.Batchable`);
+    if (!instanceOf(f, batch, ref('Database.Batchable'), site))
+      throwEx(f, 'AsyncException', `${runtimeTypeName(batch)} does not implement Database.Batchable`);
     const scope = size === undefined || size === null ? 200 : Number(size);
     if (scope < 1 || scope > 2000) throwEx(f, 'InvalidParameterValueException', `Batchable scope must be between 1 and 2000: ${scope}`);
     const id = jobId();
@@ -146,7 +158,11 @@ function stubbedMethod(f: Frame, cls: ClassDef, key: string, args: unknown[], si
   const bound = site.signature === undefined ? undefined : cands.find((m) => signatureOf(m) === site.signature);
   if (bound) return bound;
   const fits = (m: MethodDef) =>
-    m.params.every((p, i) => args[i] === null || ((instanceOf(f, args[i], p.type, site, m.cls) || typeof args[i] === 'number') && collectionFit(f, args[i], p.type, m.cls) > 0));
+    m.params.every(
+      (p, i) =>
+        args[i] === null ||
+        ((instanceOf(f, args[i], p.type, site, m.cls) || typeof args[i] === 'number') && collectionFit(f, args[i], p.type, m.cls) > 0),
+    );
   return cands.find(fits) ?? cands[0];
 }
 
@@ -164,7 +180,8 @@ natives.get('test')!.statics!['createstub'] = (f: Frame, [type, provider]: unkno
   if (!(type instanceof TypeValue) || provider === null) throwNpe(f);
   const r = resolveTypeRef(f, (type as TypeValue).ref, site);
   if (r.kind !== 'class') return unsupported(f, `Test.createStub of ${type}`, site);
-  if (!instanceOf(f, provider, ref('System.StubProvider'), site)) throwEx(f, 'TypeException', `${runtimeTypeName(provider)} does not implement System.StubProvider`);
+  if (!instanceOf(f, provider, ref('System.StubProvider'), site))
+    throwEx(f, 'TypeException', `${runtimeTypeName(provider)} does not implement System.StubProvider`);
   const stub = new ApexObject(r.cls);
   // Salesforce's stub is an instance of a generated subclass; String.valueOf names it (fflib reads the name)
   stub.displayName = `${r.cls.name}__sfdc_ApexStub`;
@@ -177,14 +194,26 @@ natives.get('test')!.statics!['createstub'] = (f: Frame, [type, provider]: unkno
       if (low === 'tostring' && args.length === 0) return stringValueOf(stub);
       return unsupported(cf, `method ${name} on stub of ${r.cls.fullName}`, cs);
     }
-    const result = await callVirtual(cf, provider as ApexObject, 'handleMethodCall', [
-      stub,
-      m.name,
-      typeOf(cf, m, m.returnType, cs),
-      new ApexList(m.params.map((p) => typeOf(cf, m, p.type, cs)), ref('System.Type')),
-      new ApexList(m.params.map((p) => p.name), ref('String')),
-      new ApexList([...args], ref('Object')),
-    ], cs);
+    const result = await callVirtual(
+      cf,
+      provider as ApexObject,
+      'handleMethodCall',
+      [
+        stub,
+        m.name,
+        typeOf(cf, m, m.returnType, cs),
+        new ApexList(
+          m.params.map((p) => typeOf(cf, m, p.type, cs)),
+          ref('System.Type'),
+        ),
+        new ApexList(
+          m.params.map((p) => p.name),
+          ref('String'),
+        ),
+        new ApexList([...args], ref('Object')),
+      ],
+      cs,
+    );
     return m.returnType && m.returnType.name.toLowerCase() !== 'void' ? coerce(cf, result, m.returnType, cs) : null;
   };
   return stub;

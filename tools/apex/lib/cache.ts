@@ -42,9 +42,13 @@ async function orgCacheUsable(f: Frame, op: string, partition: string | null, ke
   const cap = await f.tx.hostCall(() => host.cacheCapacityMb(name));
   const exists = host.cachePartitionExists ? await f.tx.hostCall(() => host.cachePartitionExists!(name)) : cap > 0;
   if (!exists) {
-    throwEx(f, 'Cache.Org.OrgCacheException', name
-      ? `Failed Cache.Org.${op}() for key '${str(key)}': partition ${name} does not exist in this org. Create it in Setup (Platform Cache) or deploy its PlatformCachePartition.`
-      : `Failed Cache.Org.${op}() for key '${str(key)}': this org has no default org cache partition. Qualify the key with its partition (local.Partition.key) or mark a partition as default in Setup.`);
+    throwEx(
+      f,
+      'Cache.Org.OrgCacheException',
+      name
+        ? `Failed Cache.Org.${op}() for key '${str(key)}': partition ${name} does not exist in this org. Create it in Setup (Platform Cache) or deploy its PlatformCachePartition.`
+        : `Failed Cache.Org.${op}() for key '${str(key)}': this org has no default org cache partition. Qualify the key with its partition (local.Partition.key) or mark a partition as default in Setup.`,
+    );
   }
   return cap > 0;
 }
@@ -164,10 +168,16 @@ defineNative({
 async function sessionPut(f: Frame, partition: string | null, args: unknown[]): Promise<null> {
   const [key, value, ttl] = args;
   const k = cacheKey(f, partition, key);
-  const cap = await f.tx.hostCall(async () => (f.tx.host.sessionCacheCapacityMb ? f.tx.host.sessionCacheCapacityMb(partition ?? partitionOf(k)) : 0));
+  const cap = await f.tx.hostCall(async () =>
+    f.tx.host.sessionCacheCapacityMb ? f.tx.host.sessionCacheCapacityMb(partition ?? partitionOf(k)) : 0,
+  );
   if (cap <= 0)
     // unverified: exact SessionCacheException text for a partition without session capacity.
-    throwEx(f, 'Cache.Session.SessionCacheException', `Failed Cache.Session.put() for key '${str(key)}': the partition has no allocated session cache capacity. Allocate capacity to the partition in Setup.`);
+    throwEx(
+      f,
+      'Cache.Session.SessionCacheException',
+      `Failed Cache.Session.put() for key '${str(key)}': the partition has no allocated session cache capacity. Allocate capacity to the partition in Setup.`,
+    );
   let seconds = typeof ttl === 'number' ? ttl : 28800;
   if (seconds < 300) seconds = 300;
   if (seconds > 28800) seconds = 28800;

@@ -10,7 +10,20 @@
  * A value this file cannot write (a system object such as HttpRequest, a system enum, a cycle) stays
  * with the host as is, which can keep it only within one worker (FIDELITY.md, "Platform Cache").
  */
-import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Blob, Dec, EnumValue, SObject, TypeValue } from '../run/values.ts';
+import {
+  ApexDate,
+  ApexDatetime,
+  ApexList,
+  ApexMap,
+  ApexObject,
+  ApexSet,
+  ApexTime,
+  Blob,
+  Dec,
+  EnumValue,
+  SObject,
+  TypeValue,
+} from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { enumValue } from '../run/types.ts';
 import type { Frame } from '../run/frame.ts';
@@ -58,9 +71,12 @@ function write(f: Frame, v: unknown, path: Set<object>): Stored {
     const all = (xs: unknown[]) => xs.map((x) => write(f, x, path));
     if (v instanceof ApexList && v.constructor === ApexList) return { $: 'list', t: v.elemType ?? null, items: all(v.items) };
     if (v instanceof ApexSet && v.constructor === ApexSet) return { $: 'set', t: v.elemType ?? null, items: all(v.values()) };
-    if (v instanceof ApexMap && v.constructor === ApexMap) return { $: 'map', k: v.keyType ?? null, v: v.valueType ?? null, keys: all(v.keys()), values: all(v.values()) };
-    if (v instanceof SObject) return { $: 'sobject', type: v.type, fields: [...v.fields.values()].map((x) => [x.name, write(f, x.value, path)]) };
-    if (v instanceof ApexObject && !v.stubCall && !v.displayName) return { $: 'object', cls: v.cls.fullName, fields: [...v.fields].map(([k, x]) => [k, write(f, x, path)]) };
+    if (v instanceof ApexMap && v.constructor === ApexMap)
+      return { $: 'map', k: v.keyType ?? null, v: v.valueType ?? null, keys: all(v.keys()), values: all(v.values()) };
+    if (v instanceof SObject)
+      return { $: 'sobject', type: v.type, fields: [...v.fields.values()].map((x) => [x.name, write(f, x.value, path)]) };
+    if (v instanceof ApexObject && !v.stubCall && !v.displayName)
+      return { $: 'object', cls: v.cls.fullName, fields: [...v.fields].map(([k, x]) => [k, write(f, x, path)]) };
     throw new NotStorable();
   } finally {
     path.delete(v);

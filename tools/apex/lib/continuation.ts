@@ -27,7 +27,8 @@ const TEST_RESPONSES = 'continuation.testResponses';
 const num = (v: unknown): number => Number(v instanceof Dec ? v.n : v);
 
 // Unverified wording (ours): Salesforce's text for a timeout outside 1..120 s is not documented.
-export const timeoutMessage = (seconds: unknown) => `Continuation timeout must be between 1 and ${MAX_CONTINUATION_TIMEOUT_SECONDS} seconds, not ${stringValueOf(seconds)}`;
+export const timeoutMessage = (seconds: unknown) =>
+  `Continuation timeout must be between 1 and ${MAX_CONTINUATION_TIMEOUT_SECONDS} seconds, not ${stringValueOf(seconds)}`;
 
 function checkTimeout(f: Frame, t: unknown): number {
   if (t === null || t === undefined) throwNpe(f);
@@ -58,7 +59,8 @@ defineNative(
         if (!(req instanceof NObj)) throwNpe(f);
         const requests = continuationRequests(c);
         // Documented limit; the exception type and text are ours (unverified).
-        if (requests.size >= MAX_CONTINUATION_REQUESTS) throwEx(f, 'CalloutException', `A Continuation can hold at most ${MAX_CONTINUATION_REQUESTS} requests`);
+        if (requests.size >= MAX_CONTINUATION_REQUESTS)
+          throwEx(f, 'CalloutException', `A Continuation can hold at most ${MAX_CONTINUATION_REQUESTS} requests`);
         const label = `Continuation-${requests.size + 1}`;
         requests.set(label, req as NObj);
         return label;
@@ -73,7 +75,9 @@ defineNative(
     statics: {
       'HttpResponse getResponse(String)': (f, [label]) => {
         if (label === null) throwNpe(f);
-        return f.tx.cacheLocal.get(RESPONSES) instanceof Map ? ((f.tx.cacheLocal.get(RESPONSES) as Map<string, NObj>).get(stringValueOf(label)) ?? null) : null;
+        return f.tx.cacheLocal.get(RESPONSES) instanceof Map
+          ? ((f.tx.cacheLocal.get(RESPONSES) as Map<string, NObj>).get(stringValueOf(label)) ?? null)
+          : null;
       },
     },
   },
@@ -91,7 +95,11 @@ export function setContinuationResponses(f: Frame, responses: Map<string, NObj>)
  */
 export function findCallback(cls: ClassDef, name: string): MethodDef | undefined {
   const overloads = cls.methods.get(name.toLowerCase()) ?? [];
-  return overloads.find((m) => m.params.length === 2) ?? overloads.find((m) => m.params.length === 1) ?? overloads.find((m) => m.params.length === 0);
+  return (
+    overloads.find((m) => m.params.length === 2) ??
+    overloads.find((m) => m.params.length === 1) ??
+    overloads.find((m) => m.params.length === 0)
+  );
 }
 
 /** The arguments the callback takes: the labels and the state, the state, or none. */
@@ -131,7 +139,10 @@ export async function testInvokeContinuationMethod(f: Frame, controller: unknown
   if (!method) throwEx(f, 'CalloutException', `No callback method ${name} on ${(controller as ApexObject).cls.name}`);
   const mocks = (f.tx.cacheLocal.get(TEST_RESPONSES) as Map<string, NObj> | undefined) ?? new Map<string, NObj>();
   const saved = f.tx.cacheLocal.get(RESPONSES);
-  setContinuationResponses(f, new Map([...continuationRequests(c).keys()].flatMap((l) => (mocks.has(l) ? [[l, mocks.get(l)!] as [string, NObj]] : []))));
+  setContinuationResponses(
+    f,
+    new Map([...continuationRequests(c).keys()].flatMap((l) => (mocks.has(l) ? [[l, mocks.get(l)!] as [string, NObj]] : []))),
+  );
   try {
     return await callCallback(f, method!, controller as ApexObject, c, site);
   } finally {

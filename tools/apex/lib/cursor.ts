@@ -44,7 +44,8 @@ defineNative({
       const rows = cursor.get<ApexList>('rows');
       const from = num(position);
       const n = num(count);
-      if (from < 0 || n < 0 || from > rows.items.length) throwEx(f, 'InvalidParameterValueException', `Invalid position ${from} or count ${n} for a cursor of ${rows.items.length} rows`);
+      if (from < 0 || n < 0 || from > rows.items.length)
+        throwEx(f, 'InvalidParameterValueException', `Invalid position ${from} or count ${n} for a cursor of ${rows.items.length} rows`);
       const u = usage(f.tx);
       u.fetches++;
       if (++f.tx.counts.queries > 100) limitEx(f, `Too many SOQL queries: ${f.tx.counts.queries}`);

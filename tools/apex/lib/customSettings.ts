@@ -17,7 +17,12 @@ import type { Site } from '../model/classModel.ts';
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };
 
 async function rows(f: Frame, type: string, site: Site): Promise<SObject[]> {
-  const list = (await runSoql(f, `SELECT FIELDS(ALL) FROM ${type}`, { userMode: false, binds: {}, sobject: type, isCount: false }, site)) as ApexList;
+  const list = (await runSoql(
+    f,
+    `SELECT FIELDS(ALL) FROM ${type}`,
+    { userMode: false, binds: {}, sobject: type, isCount: false },
+    site,
+  )) as ApexList;
   f.tx.counts.queries--;
   f.tx.counts.queryRows -= list.items.length;
   return list.items as SObject[];
@@ -25,7 +30,8 @@ async function rows(f: Frame, type: string, site: Site): Promise<SObject[]> {
 
 const prefixOf = (id: unknown) => (typeof id === 'string' ? id.slice(0, 3) : '');
 /** A hierarchy argument is an Id of a user (005) or a profile (00e); anything else names a list setting's row. */
-const isOwnerId = (v: unknown) => typeof v === 'string' && /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(v) && ['005', '00e'].includes(v.slice(0, 3));
+const isOwnerId = (v: unknown) =>
+  typeof v === 'string' && /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(v) && ['005', '00e'].includes(v.slice(0, 3));
 const sameId = (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a.slice(0, 15) === b.slice(0, 15);
 
 /** Org-level rows have the org's Id as owner; a row inserted without SetupOwnerId is the org default too. */
@@ -34,7 +40,12 @@ function orgRow(all: SObject[]): SObject | undefined {
 }
 
 async function profileOf(f: Frame, userId: string, site: Site): Promise<string | undefined> {
-  const list = (await runSoql(f, 'SELECT ProfileId FROM User WHERE Id = :id', { userMode: false, binds: { id: userId }, sobject: 'User', isCount: false }, site)) as ApexList;
+  const list = (await runSoql(
+    f,
+    'SELECT ProfileId FROM User WHERE Id = :id',
+    { userMode: false, binds: { id: userId }, sobject: 'User', isCount: false },
+    site,
+  )) as ApexList;
   f.tx.counts.queries--;
   const p = (list.items[0] as SObject | undefined)?.get('ProfileId');
   return typeof p === 'string' ? p : undefined;
@@ -59,7 +70,8 @@ function merge(type: string, levels: (SObject | undefined)[]): SObject {
 export async function settingGetInstance(f: Frame, type: string, args: unknown[], site: Site): Promise<SObject | null> {
   const all = await rows(f, type, site);
   const [arg] = args;
-  if (args.length && !isOwnerId(arg)) return all.find((r) => String(r.get('Name') ?? '').toLowerCase() === String(arg).toLowerCase()) ?? null;
+  if (args.length && !isOwnerId(arg))
+    return all.find((r) => String(r.get('Name') ?? '').toLowerCase() === String(arg).toLowerCase()) ?? null;
   const owner = args.length ? (arg as string) : f.tx.host.user.id;
   const isProfile = prefixOf(owner) === '00e';
   const profile = isProfile ? owner : await profileOf(f, owner, site);

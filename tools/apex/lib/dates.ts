@@ -133,19 +133,22 @@ defineNative({
   complete: true,
   statics: {
     'Datetime now()': () => new ApexDatetime(Date.now()),
-    'Datetime newInstance(Long) | Datetime newInstance(Date, Time) | Datetime newInstance(Integer, Integer, Integer) | Datetime newInstance(Integer, Integer, Integer, Integer, Integer, Integer)': (f, args) => {
-      if (args.length === 1) return new ApexDatetime(n(args[0]));
-      if (args.length === 2) return new ApexDatetime((args[0] as ApexDate).ms + ((args[1] as { ms: number })?.ms ?? 0));
-      const [y, mo, d, h, mi, s] = args.map((a) => n(a ?? 0));
-      return new ApexDatetime(Date.UTC(y, mo - 1, d, h || 0, mi || 0, s || 0));
-    },
-    'Datetime newInstanceGmt(Date, Time) | Datetime newInstanceGmt(Integer, Integer, Integer) | Datetime newInstanceGmt(Integer, Integer, Integer, Integer, Integer, Integer)': (f, args) => {
-      if (args.length === 1) return new ApexDatetime(n(args[0]));
-      if (args.length === 2) return new ApexDatetime((args[0] as ApexDate).ms + ((args[1] as { ms: number })?.ms ?? 0));
-      const [y, mo, d, h, mi, s] = args.map((a) => n(a ?? 0));
-      return new ApexDatetime(Date.UTC(y, mo - 1, d, h || 0, mi || 0, s || 0));
-    },
-    'Datetime valueOf(Object) | Datetime valueOf(String)': (f, [v]) => (typeof v === 'number' ? new ApexDatetime(v) : parseDatetime(f, str(v))),
+    'Datetime newInstance(Long) | Datetime newInstance(Date, Time) | Datetime newInstance(Integer, Integer, Integer) | Datetime newInstance(Integer, Integer, Integer, Integer, Integer, Integer)':
+      (f, args) => {
+        if (args.length === 1) return new ApexDatetime(n(args[0]));
+        if (args.length === 2) return new ApexDatetime((args[0] as ApexDate).ms + ((args[1] as { ms: number })?.ms ?? 0));
+        const [y, mo, d, h, mi, s] = args.map((a) => n(a ?? 0));
+        return new ApexDatetime(Date.UTC(y, mo - 1, d, h || 0, mi || 0, s || 0));
+      },
+    'Datetime newInstanceGmt(Date, Time) | Datetime newInstanceGmt(Integer, Integer, Integer) | Datetime newInstanceGmt(Integer, Integer, Integer, Integer, Integer, Integer)':
+      (f, args) => {
+        if (args.length === 1) return new ApexDatetime(n(args[0]));
+        if (args.length === 2) return new ApexDatetime((args[0] as ApexDate).ms + ((args[1] as { ms: number })?.ms ?? 0));
+        const [y, mo, d, h, mi, s] = args.map((a) => n(a ?? 0));
+        return new ApexDatetime(Date.UTC(y, mo - 1, d, h || 0, mi || 0, s || 0));
+      },
+    'Datetime valueOf(Object) | Datetime valueOf(String)': (f, [v]) =>
+      typeof v === 'number' ? new ApexDatetime(v) : parseDatetime(f, str(v)),
     'Datetime valueOfGmt(String)': (f, [v]) => parseDatetime(f, str(v)),
     'Datetime parse(String)': (f, [v]) => parseDatetime(f, str(v)),
   },
@@ -161,7 +164,8 @@ defineNative({
     'Integer year() | Integer yearGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCFullYear(),
     'Integer month() | Integer monthGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCMonth() + 1,
     'Integer day() | Integer dayGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCDate(),
-    'Integer dayOfYear() | Integer dayOfYearGmt()': (f, d: ApexDatetime) => Math.floor((d.ms - Date.UTC(new Date(d.ms).getUTCFullYear(), 0, 1)) / 86400000) + 1,
+    'Integer dayOfYear() | Integer dayOfYearGmt()': (f, d: ApexDatetime) =>
+      Math.floor((d.ms - Date.UTC(new Date(d.ms).getUTCFullYear(), 0, 1)) / 86400000) + 1,
     'Integer hour() | Integer hourGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCHours(),
     'Integer minute() | Integer minuteGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCMinutes(),
     'Integer second() | Integer secondGmt()': (f, d: ApexDatetime) => new Date(d.ms).getUTCSeconds(),
@@ -169,10 +173,15 @@ defineNative({
     'Time time() | Time timeGmt()': (f, d: ApexDatetime) => new ApexTime(((d.ms % 86400000) + 86400000) % 86400000),
     'Date date() | Date dateGmt()': (f, d: ApexDatetime) => new ApexDate(Math.floor(d.ms / 86400000) * 86400000),
     'String format(String?, String?)': (f, d: ApexDatetime, [p, tz], site: Site) =>
-      tz !== undefined && !/^(GMT|UTC)$/i.test(str(tz)) ? unsupported(f, `Datetime.format in time zone ${str(tz)}`, site) : p === undefined ? formatDate(d.ms, 'M/d/yyyy h:mm a') : formatDate(d.ms, str(p)),
+      tz !== undefined && !/^(GMT|UTC)$/i.test(str(tz))
+        ? unsupported(f, `Datetime.format in time zone ${str(tz)}`, site)
+        : p === undefined
+          ? formatDate(d.ms, 'M/d/yyyy h:mm a')
+          : formatDate(d.ms, str(p)),
     'String formatGmt(String)': (f, d: ApexDatetime, [p]) => formatDate(d.ms, str(p)),
     'String formatLong()': (f, d: ApexDatetime) => formatDate(d.ms, 'M/d/yyyy h:mm:ss a z'),
-    'Boolean isSameDay(Datetime)': (f, d: ApexDatetime, [o]) => Math.floor(d.ms / 86400000) === Math.floor((o as ApexDatetime).ms / 86400000),
+    'Boolean isSameDay(Datetime)': (f, d: ApexDatetime, [o]) =>
+      Math.floor(d.ms / 86400000) === Math.floor((o as ApexDatetime).ms / 86400000),
   },
 });
 
@@ -180,7 +189,8 @@ defineNative({
   name: 'Time',
   complete: true,
   statics: {
-    'Time newInstance(Integer, Integer, Integer, Integer)': (f, [h, m, s, ms]) => new ApexTime(((n(h) * 60 + n(m)) * 60 + n(s)) * 1000 + n(ms ?? 0)),
+    'Time newInstance(Integer, Integer, Integer, Integer)': (f, [h, m, s, ms]) =>
+      new ApexTime(((n(h) * 60 + n(m)) * 60 + n(s)) * 1000 + n(ms ?? 0)),
   },
   methods: {
     ...ADD_ERROR,

@@ -1,5 +1,11 @@
 /** Facts about a dynamic SOQL string (Database.query) the runtime needs before sending it to the host. */
-export function compileDynamicSoql(soql: string): { soql: string; sobject: string; userMode: boolean; isCount: boolean; bindNames: string[] } {
+export function compileDynamicSoql(soql: string): {
+  soql: string;
+  sobject: string;
+  userMode: boolean;
+  isCount: boolean;
+  bindNames: string[];
+} {
   const noStrings = soql.replace(/'(?:\\.|[^'\\])*'/g, "''");
   const from = /\bfrom\s+([A-Za-z0-9_]+)/i.exec(noStrings);
   const bindNames = [...noStrings.matchAll(/:\s*([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);

@@ -56,7 +56,9 @@ function saveResult(id: string | null, missing: string[]): NObj {
   r.set('id', id);
   r.set('success', !missing.length);
   r.set('created', !missing.length);
-  const errors = missing.length ? [dmlError({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing })] : [];
+  const errors = missing.length
+    ? [dmlError({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing })]
+    : [];
   r.set('errors', new ApexList(errors, ref('Database.Error')));
   return r;
 }
@@ -67,7 +69,9 @@ async function missingFields(f: Frame, e: SObject): Promise<string[]> {
   let required = f.tx.cacheLocal.get(key) as string[] | undefined;
   if (!required) {
     const d = f.tx.host.describeSObject ? await f.tx.hostCall(() => f.tx.host.describeSObject!(e.type)) : undefined;
-    required = (d?.fields ?? []).filter((x) => x.custom && !x.nillable && !x.defaultedOnCreate && !x.calculated && !x.autoNumber && x.type !== 'boolean').map((x) => x.name);
+    required = (d?.fields ?? [])
+      .filter((x) => x.custom && !x.nillable && !x.defaultedOnCreate && !x.calculated && !x.autoNumber && x.type !== 'boolean')
+      .map((x) => x.name);
     f.tx.cacheLocal.set(key, required);
   }
   return required.filter((n) => e.get(n) === null || e.get(n) === '');
@@ -78,7 +82,9 @@ async function publish(f: Frame, args: unknown[], site: Site): Promise<unknown> 
   if (what === null || what === undefined) throwNpe(f, site);
   if (callback !== undefined) return unsupported(f, 'EventBus.publish with a publish callback', site);
   const list = what instanceof ApexList ? (what.items as SObject[]) : [what as SObject];
-  for (const e of list) if (!(e instanceof SObject) || !/__e$/i.test(e.type)) return unsupported(f, `EventBus.publish of ${e instanceof SObject ? e.type : 'a non-event'}`, site);
+  for (const e of list)
+    if (!(e instanceof SObject) || !/__e$/i.test(e.type))
+      return unsupported(f, `EventBus.publish of ${e instanceof SObject ? e.type : 'a non-event'}`, site);
   // publishing counts as a DML statement
   if (++f.tx.counts.dml > LIMITS.dmlStatements) limitEx(f, `Too many DML statements: ${f.tx.counts.dml}`);
   const results: NObj[] = [];

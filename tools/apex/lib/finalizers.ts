@@ -53,10 +53,10 @@ defineNative(
 const system = natives.get('system')!.statics!;
 system['attachfinalizer'] = (f: Frame, [finalizer]: unknown[], _site: Site) => {
   const slot = running.get(f.tx);
-  if (!slot || f.tx.quiddity !== 'QUEUEABLE') throwEx(f, 'AsyncException', 'System.attachFinalizer(Finalizer) is not allowed in this context');
+  if (!slot || f.tx.quiddity !== 'QUEUEABLE')
+    throwEx(f, 'AsyncException', 'System.attachFinalizer(Finalizer) is not allowed in this context');
   if (finalizer === null || finalizer === undefined) throwEx(f, 'AsyncException', 'Argument cannot be null');
-  if (!isFinalizer(finalizer))
-    throwEx(f, 'AsyncException', `Class ${runtimeTypeName(finalizer)} must implement the Finalizer interface`);
+  if (!isFinalizer(finalizer)) throwEx(f, 'AsyncException', `Class ${runtimeTypeName(finalizer)} must implement the Finalizer interface`);
   if (slot!.finalizer) throwEx(f, 'AsyncException', 'More than one Finalizer cannot be attached to same Async Apex Job');
   slot!.finalizer = finalizer as ApexObject;
   return null;

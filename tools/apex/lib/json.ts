@@ -5,7 +5,22 @@
  */
 import { defineNative, NObj, parseTypeString as parseSignatureType } from './registry.ts';
 import { notImplemented } from './primitives.ts';
-import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Blob, Dec, EnumValue, NativeObject, SObject, TypeValue, stringValueOf } from '../run/values.ts';
+import {
+  ApexDate,
+  ApexDatetime,
+  ApexList,
+  ApexMap,
+  ApexObject,
+  ApexSet,
+  ApexTime,
+  Blob,
+  Dec,
+  EnumValue,
+  NativeObject,
+  SObject,
+  TypeValue,
+  stringValueOf,
+} from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, unsupported } from '../run/exceptions.ts';
 import { resolveTypeName, enumValue, runtimeTypeName } from '../run/types.ts';
@@ -73,13 +88,15 @@ export function toJsonTree(f: Frame | undefined, v: unknown, o: SerOpts, site?: 
   if (v instanceof SObject) {
     const out: { [k: string]: J } = {};
     const id = v.get('Id');
-    out.attributes = id
-      ? { type: v.type, url: `/services/data/v${API_VERSION}/sobjects/${v.type}/${id}` }
-      : { type: v.type };
+    out.attributes = id ? { type: v.type, url: `/services/data/v${API_VERSION}/sobjects/${v.type}/${id}` } : { type: v.type };
     for (const fv of v.fields.values()) {
       if (fv.value === null && o.dropAllNulls) continue;
       if (fv.value instanceof ApexList) {
-        out[fv.name] = { totalSize: new Num(String(fv.value.items.length)), done: true, records: fv.value.items.map((x) => toJsonTree(f, x, o, site)) };
+        out[fv.name] = {
+          totalSize: new Num(String(fv.value.items.length)),
+          done: true,
+          records: fv.value.items.map((x) => toJsonTree(f, x, o, site)),
+        };
         continue;
       }
       out[fv.name] = toJsonTree(f, fv.value, o, site);
@@ -112,7 +129,13 @@ function writeCompact(j: J): string {
   if (typeof j === 'string') return JSON.stringify(j);
   if (typeof j === 'boolean') return j ? 'true' : 'false';
   if (Array.isArray(j)) return '[' + j.map(writeCompact).join(',') + ']';
-  return '{' + Object.entries(j).map(([k, v]) => JSON.stringify(k) + ':' + writeCompact(v)).join(',') + '}';
+  return (
+    '{' +
+    Object.entries(j)
+      .map(([k, v]) => JSON.stringify(k) + ':' + writeCompact(v))
+      .join(',') +
+    '}'
+  );
 }
 
 /** Jackson's DefaultPrettyPrinter, which Apex uses: `"k" : v`, arrays as `[ a, b ]`. */
@@ -172,14 +195,15 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
       return untyped(j);
     case 'string':
     case 'id':
-      if (typeof j === 'object' && !(j instanceof Num)) throwEx(f, 'JSONException', `Cannot deserialize instance of string from ${describe(j)} value`);
+      if (typeof j === 'object' && !(j instanceof Num))
+        throwEx(f, 'JSONException', `Cannot deserialize instance of string from ${describe(j)} value`);
       return j instanceof Num ? j.text : String(j);
     case 'integer':
     case 'long':
       if (j instanceof Num) return Math.trunc(numValue(j));
       if (typeof j === 'string' && /^-?\d+$/.test(j)) return Number(j);
       throwEx(f, 'JSONException', `Cannot deserialize instance of integer from ${describe(j)} value`);
-     
+
     case 'decimal':
     case 'double':
       if (j instanceof Num || (typeof j === 'string' && /^-?[\d.]+$/.test(j))) {
@@ -188,12 +212,12 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
         return new Dec(Number(text), n === 'double' ? undefined : m ? m[1].length : 0, n === 'double');
       }
       throwEx(f, 'JSONException', `Cannot deserialize instance of decimal from ${describe(j)} value`);
-     
+
     case 'boolean':
       if (typeof j === 'boolean') return j;
       if (typeof j === 'string') return j.toLowerCase() === 'true';
       throwEx(f, 'JSONException', `Cannot deserialize instance of boolean from ${describe(j)} value`);
-     
+
     case 'datetime':
       if (typeof j === 'string') {
         const ms = Date.parse(j);
@@ -202,15 +226,15 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
       }
       if (j instanceof Num) return new ApexDatetime(numValue(j));
       throwEx(f, 'JSONException', `Cannot deserialize instance of datetime from ${describe(j)} value`);
-     
+
     case 'date':
       if (typeof j === 'string' && /^\d{4}-\d{2}-\d{2}/.test(j)) return new ApexDate(Date.parse(j.slice(0, 10) + 'T00:00:00Z'));
       throwEx(f, 'JSONException', `Cannot deserialize instance of date from ${describe(j)} value`);
-     
+
     case 'blob':
       if (typeof j === 'string') return new Blob(Buffer.from(j, 'base64'));
       throwEx(f, 'JSONException', `Cannot deserialize instance of blob from ${describe(j)} value`);
-     
+
     case 'list':
     case 'set': {
       if (!Array.isArray(j)) throwEx(f, 'JSONException', `Cannot deserialize instance of ${n} from ${describe(j)} value`);
@@ -222,7 +246,8 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
       return s;
     }
     case 'map': {
-      if (typeof j !== 'object' || Array.isArray(j) || j instanceof Num) throwEx(f, 'JSONException', `Cannot deserialize instance of map from ${describe(j)} value`);
+      if (typeof j !== 'object' || Array.isArray(j) || j instanceof Num)
+        throwEx(f, 'JSONException', `Cannot deserialize instance of map from ${describe(j)} value`);
       const kt = t.args[0] ?? { name: 'String', args: [], array: 0 };
       const vt = t.args[1] ?? { name: 'Object', args: [], array: 0 };
       const m = new ApexMap(kt, vt);
@@ -233,14 +258,16 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
   const r = resolveTypeName(f, t.name, from ?? f.cls);
   if (!r) throwEx(f, 'JSONException', `Type not found: ${t.name}`);
   if (r.kind === 'sobject' || (r.kind === 'native' && n === 'sobject')) {
-    if (typeof j !== 'object' || Array.isArray(j) || j instanceof Num) throwEx(f, 'JSONException', `Cannot deserialize instance of ${t.name} from ${describe(j)} value`);
+    if (typeof j !== 'object' || Array.isArray(j) || j instanceof Num)
+      throwEx(f, 'JSONException', `Cannot deserialize instance of ${t.name} from ${describe(j)} value`);
     const attrs = (j as { attributes?: { type?: string } }).attributes;
     const so = new SObject(attrs?.type ?? (r.kind === 'sobject' ? r.name : 'SObject'));
     for (const [k, v] of Object.entries(j)) {
       if (k === 'attributes') continue;
       if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Num)) {
         const rec = v as { records?: J[]; attributes?: { type?: string } };
-        if (Array.isArray(rec.records)) so.put(k, new ApexList(rec.records.map((x) => typed(f, x, { name: 'SObject', args: [], array: 0 }, site, strict))));
+        if (Array.isArray(rec.records))
+          so.put(k, new ApexList(rec.records.map((x) => typed(f, x, { name: 'SObject', args: [], array: 0 }, site, strict))));
         else so.put(k, typed(f, v, { name: rec.attributes?.type ?? 'SObject', args: [], array: 0 }, site, strict));
       } else so.put(k, fieldValue(v));
     }
@@ -254,7 +281,8 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
     }
     if (cls.kind === 'interface' || cls.modifiers.includes('abstract'))
       throwEx(f, 'JSONException', `Abstract type or interface cannot be deserialized: ${cls.fullName}`);
-    if (typeof j !== 'object' || Array.isArray(j) || j instanceof Num) throwEx(f, 'JSONException', `Malformed JSON: Expected '{' at the beginning of object`);
+    if (typeof j !== 'object' || Array.isArray(j) || j instanceof Num)
+      throwEx(f, 'JSONException', `Malformed JSON: Expected '{' at the beginning of object`);
     const obj = new ApexObject(cls);
     for (const [k, v] of Object.entries(j)) {
       const fd = cls.findField(k.toLowerCase());
@@ -268,7 +296,8 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
   }
   if (r.kind === 'native' && typeof j === 'string' && r.nt.props?.[j.toLowerCase()]) return r.nt.props[j.toLowerCase()].get(f); // a system enum's constant
   if (r.kind === 'native' && r.nt.json) {
-    if (typeof j !== 'object' || Array.isArray(j) || j instanceof Num) throwEx(f, 'JSONException', `Cannot deserialize instance of ${t.name} from ${describe(j)} value`);
+    if (typeof j !== 'object' || Array.isArray(j) || j instanceof Num)
+      throwEx(f, 'JSONException', `Cannot deserialize instance of ${t.name} from ${describe(j)} value`);
     const o = new NObj(r.nt.name);
     const keys = new Map(Object.entries(r.nt.json).map(([k, type]) => [k.toLowerCase(), type]));
     for (const [k, v] of Object.entries(j)) {
@@ -284,7 +313,8 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
 function fieldValue(v: J): unknown {
   if (v instanceof Num) return untyped(v);
   if (typeof v === 'string') {
-    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(v)) return new ApexDatetime(Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
+    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(v))
+      return new ApexDatetime(Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
     return v;
   }
   return v;
@@ -297,7 +327,21 @@ function typeArg(f: Frame, t: unknown, site: Site): TypeRef {
 
 // ---------------------------------------------------------------- JSONParser
 
-const TOKENS = ['START_OBJECT', 'END_OBJECT', 'START_ARRAY', 'END_ARRAY', 'FIELD_NAME', 'VALUE_STRING', 'VALUE_NUMBER_INT', 'VALUE_NUMBER_FLOAT', 'VALUE_TRUE', 'VALUE_FALSE', 'VALUE_NULL', 'VALUE_EMBEDDED_OBJECT', 'NOT_AVAILABLE'];
+const TOKENS = [
+  'START_OBJECT',
+  'END_OBJECT',
+  'START_ARRAY',
+  'END_ARRAY',
+  'FIELD_NAME',
+  'VALUE_STRING',
+  'VALUE_NUMBER_INT',
+  'VALUE_NUMBER_FLOAT',
+  'VALUE_TRUE',
+  'VALUE_FALSE',
+  'VALUE_NULL',
+  'VALUE_EMBEDDED_OBJECT',
+  'NOT_AVAILABLE',
+];
 const tok = (name: string) => new EnumValue('System.JSONToken', name, TOKENS.indexOf(name));
 const tokenCache = new Map(TOKENS.map((t) => [t, tok(t)]));
 
@@ -349,71 +393,78 @@ function pcur(f: Frame, p: JsonParserObj): PTok {
   return c;
 }
 
-defineNative({
-  name: 'System.JSONParser',
-  complete: true,
-  methods: {
-    'System.JSONToken nextToken()': (f, p: JsonParserObj) => {
-      if (p.pos < p.toks.length) p.pos++;
-      const c = p.cur();
-      return c ? tokenCache.get(c.t) : null;
+defineNative(
+  {
+    name: 'System.JSONParser',
+    complete: true,
+    methods: {
+      'System.JSONToken nextToken()': (f, p: JsonParserObj) => {
+        if (p.pos < p.toks.length) p.pos++;
+        const c = p.cur();
+        return c ? tokenCache.get(c.t) : null;
+      },
+      'System.JSONToken nextValue()': (f, p: JsonParserObj) => {
+        do p.pos++;
+        while (p.cur() && (p.cur()!.t === 'FIELD_NAME' || p.cur()!.t.startsWith('END_')));
+        const c = p.cur();
+        return c ? tokenCache.get(c.t) : null;
+      },
+      'System.JSONToken getCurrentToken()': (f, p: JsonParserObj) => {
+        const c = p.cur();
+        return c ? tokenCache.get(c.t) : null;
+      },
+      'Boolean hasCurrentToken()': (f, p: JsonParserObj) => !!p.cur(),
+      'void clearCurrentToken()': () => null,
+      'String getCurrentName()': (f, p: JsonParserObj) => p.cur()?.name ?? null,
+      'String getText()': (f, p: JsonParserObj) => {
+        const c = pcur(f, p);
+        if (c.t === 'FIELD_NAME') return c.name;
+        if (c.value instanceof Num) return c.value.text;
+        if (c.t === 'START_OBJECT') return '{';
+        if (c.t === 'END_OBJECT') return '}';
+        if (c.t === 'START_ARRAY') return '[';
+        if (c.t === 'END_ARRAY') return ']';
+        return c.value === null ? 'null' : String(c.value);
+      },
+      'Integer getIntegerValue()': (f, p: JsonParserObj) => Math.trunc(Number((pcur(f, p).value as Num).text ?? pcur(f, p).value)),
+      'Long getLongValue()': (f, p: JsonParserObj) => Math.trunc(Number((pcur(f, p).value as Num).text ?? pcur(f, p).value)),
+      'Decimal getDecimalValue()': (f, p: JsonParserObj) =>
+        untyped(pcur(f, p).value) instanceof Dec ? untyped(pcur(f, p).value) : new Dec(Number((pcur(f, p).value as Num).text)),
+      'Double getDoubleValue()': (f, p: JsonParserObj) => new Dec(Number((pcur(f, p).value as Num).text), undefined, true),
+      'Boolean getBooleanValue()': (f, p: JsonParserObj) => pcur(f, p).value === true,
+      'Datetime getDatetimeValue()': (f, p: JsonParserObj) => new ApexDatetime(Date.parse(String(pcur(f, p).value))),
+      'Date getDateValue()': (f, p: JsonParserObj) => new ApexDate(Date.parse(String(pcur(f, p).value).slice(0, 10) + 'T00:00:00Z')),
+      'Blob getBlobValue()': (f, p: JsonParserObj) => new Blob(Buffer.from(String(pcur(f, p).value), 'base64')),
+      'Id getIdValue()': (f, p: JsonParserObj) => String(pcur(f, p).value),
+      'Time getTimeValue()': notImplemented('JSONParser.getTimeValue'),
+      'void skipChildren()': (f, p: JsonParserObj) => {
+        const c = p.cur();
+        if (c?.end !== undefined) p.pos = c.end;
+        return null;
+      },
+      'Object readValueAs(System.Type)': (f, p: JsonParserObj, [t], site) => {
+        const c = pcur(f, p);
+        if (c.end !== undefined) p.pos = c.end;
+        return typed(f, c.value, typeArg(f, t, site), site, false);
+      },
+      'Object readValueAsStrict(System.Type)': (f, p: JsonParserObj, [t], site) => {
+        const c = pcur(f, p);
+        if (c.end !== undefined) p.pos = c.end;
+        return typed(f, c.value, typeArg(f, t, site), site, true);
+      },
+      'System.JSONToken getLastClearedToken()': () => null,
     },
-    'System.JSONToken nextValue()': (f, p: JsonParserObj) => {
-      do p.pos++;
-      while (p.cur() && (p.cur()!.t === 'FIELD_NAME' || p.cur()!.t.startsWith('END_')));
-      const c = p.cur();
-      return c ? tokenCache.get(c.t) : null;
-    },
-    'System.JSONToken getCurrentToken()': (f, p: JsonParserObj) => {
-      const c = p.cur();
-      return c ? tokenCache.get(c.t) : null;
-    },
-    'Boolean hasCurrentToken()': (f, p: JsonParserObj) => !!p.cur(),
-    'void clearCurrentToken()': () => null,
-    'String getCurrentName()': (f, p: JsonParserObj) => p.cur()?.name ?? null,
-    'String getText()': (f, p: JsonParserObj) => {
-      const c = pcur(f, p);
-      if (c.t === 'FIELD_NAME') return c.name;
-      if (c.value instanceof Num) return c.value.text;
-      if (c.t === 'START_OBJECT') return '{';
-      if (c.t === 'END_OBJECT') return '}';
-      if (c.t === 'START_ARRAY') return '[';
-      if (c.t === 'END_ARRAY') return ']';
-      return c.value === null ? 'null' : String(c.value);
-    },
-    'Integer getIntegerValue()': (f, p: JsonParserObj) => Math.trunc(Number((pcur(f, p).value as Num).text ?? pcur(f, p).value)),
-    'Long getLongValue()': (f, p: JsonParserObj) => Math.trunc(Number((pcur(f, p).value as Num).text ?? pcur(f, p).value)),
-    'Decimal getDecimalValue()': (f, p: JsonParserObj) => untyped(pcur(f, p).value) instanceof Dec ? untyped(pcur(f, p).value) : new Dec(Number((pcur(f, p).value as Num).text)),
-    'Double getDoubleValue()': (f, p: JsonParserObj) => new Dec(Number((pcur(f, p).value as Num).text), undefined, true),
-    'Boolean getBooleanValue()': (f, p: JsonParserObj) => pcur(f, p).value === true,
-    'Datetime getDatetimeValue()': (f, p: JsonParserObj) => new ApexDatetime(Date.parse(String(pcur(f, p).value))),
-    'Date getDateValue()': (f, p: JsonParserObj) => new ApexDate(Date.parse(String(pcur(f, p).value).slice(0, 10) + 'T00:00:00Z')),
-    'Blob getBlobValue()': (f, p: JsonParserObj) => new Blob(Buffer.from(String(pcur(f, p).value), 'base64')),
-    'Id getIdValue()': (f, p: JsonParserObj) => String(pcur(f, p).value),
-    'Time getTimeValue()': notImplemented('JSONParser.getTimeValue'),
-    'void skipChildren()': (f, p: JsonParserObj) => {
-      const c = p.cur();
-      if (c?.end !== undefined) p.pos = c.end;
-      return null;
-    },
-    'Object readValueAs(System.Type)': (f, p: JsonParserObj, [t], site) => {
-      const c = pcur(f, p);
-      if (c.end !== undefined) p.pos = c.end;
-      return typed(f, c.value, typeArg(f, t, site), site, false);
-    },
-    'Object readValueAsStrict(System.Type)': (f, p: JsonParserObj, [t], site) => {
-      const c = pcur(f, p);
-      if (c.end !== undefined) p.pos = c.end;
-      return typed(f, c.value, typeArg(f, t, site), site, true);
-    },
-    'System.JSONToken getLastClearedToken()': () => null,
   },
-}, 'JSONParser');
+  'JSONParser',
+);
 
-defineNative({
-  name: 'System.JSONToken',
-  props: Object.fromEntries(TOKENS.map((t) => [t.toLowerCase(), { get: () => tokenCache.get(t) }])),
-}, 'JSONToken');
+defineNative(
+  {
+    name: 'System.JSONToken',
+    props: Object.fromEntries(TOKENS.map((t) => [t.toLowerCase(), { get: () => tokenCache.get(t) }])),
+  },
+  'JSONToken',
+);
 
 // ---------------------------------------------------------------- JSONGenerator
 
@@ -441,69 +492,81 @@ class GenObj extends NativeObject {
 }
 
 const gv = (f: Frame, v: unknown): J => toJsonTree(f, v, { suppressNulls: false });
-defineNative({
-  name: 'System.JSONGenerator',
-  complete: true,
-  methods: {
-    'void writeStartObject()': (f, g: GenObj) => {
-      const o = {};
-      g.add(f, o);
-      g.stack.push({ v: o, key: null });
-      return null;
+defineNative(
+  {
+    name: 'System.JSONGenerator',
+    complete: true,
+    methods: {
+      'void writeStartObject()': (f, g: GenObj) => {
+        const o = {};
+        g.add(f, o);
+        g.stack.push({ v: o, key: null });
+        return null;
+      },
+      'void writeEndObject()': (f, g: GenObj) => (g.stack.pop(), null),
+      'void writeStartArray()': (f, g: GenObj) => {
+        const a: J[] = [];
+        g.add(f, a);
+        g.stack.push({ v: a, key: null });
+        return null;
+      },
+      'void writeEndArray()': (f, g: GenObj) => (g.stack.pop(), null),
+      'void writeFieldName(String)': (f, g: GenObj, [n]) => ((g.pendingName = String(n)), null),
+      'void writeString(String)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+      'void writeNumber(Decimal) | void writeNumber(Double) | void writeNumber(Integer) | void writeNumber(Long)': (f, g: GenObj, [v]) => (
+        g.add(f, gv(f, v)),
+        null
+      ),
+      'void writeBoolean(Boolean)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+      'void writeNull()': (f, g: GenObj) => (g.add(f, null), null),
+      'void writeObject(Object)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+      'void writeDateTime(Datetime)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+      'void writeDate(Date)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+      'void writeBlob(Blob)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+      'void writeTime(Time)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+      'void writeTimeField(String, Time)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+      'void writeId(Id)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
+      'void writeStringField(String, String)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+      'void writeNumberField(String, Decimal) | void writeNumberField(String, Double) | void writeNumberField(String, Integer) | void writeNumberField(String, Long)':
+        (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+      'void writeBooleanField(String, Boolean)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+      'void writeObjectField(String, Object)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+      'void writeDateTimeField(String, Datetime)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+      'void writeDateField(String, Date)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+      'void writeIdField(String, Id)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+      'void writeBlobField(String, Blob)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
+      'void writeNullField(String)': (f, g: GenObj, [n]) => ((g.pendingName = String(n)), g.add(f, null), null),
+      'String getAsString()': (f, g: GenObj) => (g.root === undefined ? '' : g.pretty ? writePretty(g.root) : writeCompact(g.root)),
+      'Boolean isClosed()': (f, g: GenObj) => g.stack.length === 0 && g.root !== undefined,
+      'void close()': () => null,
     },
-    'void writeEndObject()': (f, g: GenObj) => (g.stack.pop(), null),
-    'void writeStartArray()': (f, g: GenObj) => {
-      const a: J[] = [];
-      g.add(f, a);
-      g.stack.push({ v: a, key: null });
-      return null;
-    },
-    'void writeEndArray()': (f, g: GenObj) => (g.stack.pop(), null),
-    'void writeFieldName(String)': (f, g: GenObj, [n]) => ((g.pendingName = String(n)), null),
-    'void writeString(String)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    'void writeNumber(Decimal) | void writeNumber(Double) | void writeNumber(Integer) | void writeNumber(Long)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    'void writeBoolean(Boolean)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    'void writeNull()': (f, g: GenObj) => (g.add(f, null), null),
-    'void writeObject(Object)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    'void writeDateTime(Datetime)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    'void writeDate(Date)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    'void writeBlob(Blob)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    'void writeTime(Time)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    'void writeTimeField(String, Time)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    'void writeId(Id)': (f, g: GenObj, [v]) => (g.add(f, gv(f, v)), null),
-    'void writeStringField(String, String)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    'void writeNumberField(String, Decimal) | void writeNumberField(String, Double) | void writeNumberField(String, Integer) | void writeNumberField(String, Long)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    'void writeBooleanField(String, Boolean)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    'void writeObjectField(String, Object)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    'void writeDateTimeField(String, Datetime)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    'void writeDateField(String, Date)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    'void writeIdField(String, Id)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    'void writeBlobField(String, Blob)': (f, g: GenObj, [n, v]) => ((g.pendingName = String(n)), g.add(f, gv(f, v)), null),
-    'void writeNullField(String)': (f, g: GenObj, [n]) => ((g.pendingName = String(n)), g.add(f, null), null),
-    'String getAsString()': (f, g: GenObj) => (g.root === undefined ? '' : g.pretty ? writePretty(g.root) : writeCompact(g.root)),
-    'Boolean isClosed()': (f, g: GenObj) => g.stack.length === 0 && g.root !== undefined,
-    'void close()': () => null,
   },
-}, 'JSONGenerator');
+  'JSONGenerator',
+);
 
-defineNative({
-  name: 'JSON',
-  complete: true,
-  statics: {
-    'String serialize(Object, Boolean?)': (f, [v, suppress], site) => serialize(f, v, { suppressNulls: suppress === true }, site),
-    'String serializePretty(Object, Boolean?)': (f, [v, suppress], site) => serialize(f, v, { suppressNulls: suppress === true, pretty: true }, site),
-    'Object deserialize(String, System.Type)': (f, [s, t], site) => {
-      if (s === null) throwEx(f, 'NullPointerException', 'Argument cannot be null.');
-      return typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, false);
+defineNative(
+  {
+    name: 'JSON',
+    complete: true,
+    statics: {
+      'String serialize(Object, Boolean?)': (f, [v, suppress], site) => serialize(f, v, { suppressNulls: suppress === true }, site),
+      'String serializePretty(Object, Boolean?)': (f, [v, suppress], site) =>
+        serialize(f, v, { suppressNulls: suppress === true, pretty: true }, site),
+      'Object deserialize(String, System.Type)': (f, [s, t], site) => {
+        if (s === null) throwEx(f, 'NullPointerException', 'Argument cannot be null.');
+        return typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, false);
+      },
+      'Object deserializeStrict(String, System.Type)': (f, [s, t], site) =>
+        typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, true),
+      'Object deserializeUntyped(String)': (f, [s]) => {
+        if (s === null) throwEx(f, 'NullPointerException', 'Argument cannot be null.');
+        return untyped(parseJson(f, String(s)));
+      },
+      'System.JSONParser createParser(String)': (f, [s]) => new JsonParserObj(tokenize(parseJson(f, String(s)))),
+      'System.JSONGenerator createGenerator(Boolean)': (f, [pretty]) => new GenObj(pretty === true),
     },
-    'Object deserializeStrict(String, System.Type)': (f, [s, t], site) => typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, true),
-    'Object deserializeUntyped(String)': (f, [s]) => {
-      if (s === null) throwEx(f, 'NullPointerException', 'Argument cannot be null.');
-      return untyped(parseJson(f, String(s)));
-    },
-    'System.JSONParser createParser(String)': (f, [s]) => new JsonParserObj(tokenize(parseJson(f, String(s)))),
-    'System.JSONGenerator createGenerator(Boolean)': (f, [pretty]) => new GenObj(pretty === true),
   },
-}, 'System.JSON');
+  'System.JSON',
+);
 
 export { isSObjectName, NObj };

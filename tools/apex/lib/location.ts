@@ -23,7 +23,12 @@ function distance(f: Frame, a: unknown, b: unknown, unit: unknown): Dec | null {
   if (!(a instanceof NObj) || !(b instanceof NObj)) throwNpe(f);
   const u = stringValueOf(unit).toLowerCase();
   if (u !== 'mi' && u !== 'km') throwEx(f, 'InvalidParameterValueException', `Invalid unit: ${stringValueOf(unit)}. Use mi or km.`);
-  const [lat1, lon1, lat2, lon2] = [coordinate(a as NObj, 'latitude'), coordinate(a as NObj, 'longitude'), coordinate(b as NObj, 'latitude'), coordinate(b as NObj, 'longitude')];
+  const [lat1, lon1, lat2, lon2] = [
+    coordinate(a as NObj, 'latitude'),
+    coordinate(a as NObj, 'longitude'),
+    coordinate(b as NObj, 'latitude'),
+    coordinate(b as NObj, 'longitude'),
+  ];
   if (lat1 === null || lon1 === null || lat2 === null || lon2 === null) return null;
   const rad = (d: number) => (d * Math.PI) / 180;
   const h = Math.sin(rad(lat2 - lat1) / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2;

@@ -13,7 +13,6 @@ import { limitEx, throwEx, unsupported } from '../run/exceptions.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../model/classModel.ts';
 
-
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };
 const strings = (v: unknown): string[] => (v instanceof ApexList ? v.items.map(String) : []);
 
@@ -21,9 +20,29 @@ const strings = (v: unknown): string[] => (v instanceof ApexList ? v.items.map(S
 
 /** Setter/getter pairs of SingleEmailMessage (and its base Messaging.Email). */
 const EMAIL_PROPERTIES = [
-  'ToAddresses', 'CcAddresses', 'BccAddresses', 'Subject', 'PlainTextBody', 'HtmlBody', 'TargetObjectId', 'WhatId', 'TemplateId',
-  'SaveAsActivity', 'SenderDisplayName', 'ReplyTo', 'OrgWideEmailAddressId', 'UseSignature', 'FileAttachments', 'EntityAttachments',
-  'Charset', 'TreatTargetObjectAsRecipient', 'TreatBodiesAsTemplate', 'OptOutPolicy', 'InReplyTo', 'References', 'BccSender',
+  'ToAddresses',
+  'CcAddresses',
+  'BccAddresses',
+  'Subject',
+  'PlainTextBody',
+  'HtmlBody',
+  'TargetObjectId',
+  'WhatId',
+  'TemplateId',
+  'SaveAsActivity',
+  'SenderDisplayName',
+  'ReplyTo',
+  'OrgWideEmailAddressId',
+  'UseSignature',
+  'FileAttachments',
+  'EntityAttachments',
+  'Charset',
+  'TreatTargetObjectAsRecipient',
+  'TreatBodiesAsTemplate',
+  'OptOutPolicy',
+  'InReplyTo',
+  'References',
+  'BccSender',
 ];
 
 function accessors(props: string[]): Record<string, (f: Frame, o: NObj, args: unknown[]) => unknown> {
@@ -67,7 +86,8 @@ interface EmailError {
  */
 function validate(m: NObj): EmailError | undefined {
   const recipients = [...strings(m.get('ToAddresses')), ...strings(m.get('CcAddresses')), ...strings(m.get('BccAddresses'))];
-  if (!recipients.length && !m.get('TargetObjectId')) return { code: 'REQUIRED_FIELD_MISSING', message: 'Add a recipient to send an email.', fields: [] };
+  if (!recipients.length && !m.get('TargetObjectId'))
+    return { code: 'REQUIRED_FIELD_MISSING', message: 'Add a recipient to send an email.', fields: [] };
   const bad = recipients.find((a) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a));
   if (bad !== undefined) return { code: 'INVALID_EMAIL_ADDRESS', message: `Email address is invalid: ${bad}`, fields: [] };
   if (m.get('PlainTextBody') === null && m.get('HtmlBody') === null && !m.get('TemplateId'))
@@ -93,24 +113,35 @@ async function sendEmail(f: Frame, [emails, allOrNothing]: unknown[], site: Site
   if (!f.tx.isTest) return unsupported(f, 'Messaging.sendEmail outside Apex tests (the local platform delivers no email)', site);
   if (++f.tx.counts.emails > LIMITS.emailInvocations) limitEx(f, `Too many Email Invocations: ${f.tx.counts.emails}`);
   if (!(emails instanceof ApexList)) throwEx(f, 'NullPointerException', 'Argument cannot be null.');
-  const errors = emails.items.map((m) => (m instanceof NObj ? validate(m) : { code: 'REQUIRED_FIELD_MISSING', message: 'Missing email', fields: [] }));
+  const errors = emails.items.map((m) =>
+    m instanceof NObj ? validate(m) : { code: 'REQUIRED_FIELD_MISSING', message: 'Missing email', fields: [] },
+  );
   const first = errors.findIndex(Boolean);
   if (first >= 0 && allOrNothing !== false) {
     const e = errors[first]!;
-    throwEx(f, 'EmailException', `SendEmail failed. First exception on row ${first}; first error: ${e.code}, ${e.message}: [${e.fields.join(', ')}]`);
+    throwEx(
+      f,
+      'EmailException',
+      `SendEmail failed. First exception on row ${first}; first error: ${e.code}, ${e.message}: [${e.fields.join(', ')}]`,
+    );
   }
   return new ApexList(errors.map(sendResult), { name: 'Messaging.SendEmailResult', args: [], array: 0 });
 }
 
-defineNative({
-  name: 'Messaging',
-  statics: {
-    sendEmail: sendEmail,
-    // Capacity for the day: nothing is delivered locally, so any positive amount is available.
-    reserveSingleEmailCapacity: (f, [n]) => (Number(n) > 0 ? null : throwEx(f, 'InvalidParameterValueException', 'The amount must be a positive number.')),
-    reserveMassEmailCapacity: (f, [n]) => (Number(n) > 0 ? null : throwEx(f, 'InvalidParameterValueException', 'The amount must be a positive number.')),
+defineNative(
+  {
+    name: 'Messaging',
+    statics: {
+      sendEmail: sendEmail,
+      // Capacity for the day: nothing is delivered locally, so any positive amount is available.
+      reserveSingleEmailCapacity: (f, [n]) =>
+        Number(n) > 0 ? null : throwEx(f, 'InvalidParameterValueException', 'The amount must be a positive number.'),
+      reserveMassEmailCapacity: (f, [n]) =>
+        Number(n) > 0 ? null : throwEx(f, 'InvalidParameterValueException', 'The amount must be a positive number.'),
+    },
   },
-}, 'System.Messaging');
+  'System.Messaging',
+);
 defineNative({
   name: 'Messaging.SendEmailResult',
   methods: { isSuccess: (f, r: NObj) => r.get<ApexList>('errors').items.length === 0, getErrors: (f, r: NObj) => r.get('errors') },
@@ -144,8 +175,22 @@ function dataClass(name: string, fields: string[], defaults: Record<string, () =
 }
 
 dataClass('Messaging.InboundEmail', [
-  'binaryAttachments', 'ccAddresses', 'fromAddress', 'fromName', 'headers', 'htmlBody', 'htmlBodyIsTruncated', 'inReplyTo', 'messageId',
-  'plainTextBody', 'plainTextBodyIsTruncated', 'references', 'replyTo', 'subject', 'textAttachments', 'toAddresses',
+  'binaryAttachments',
+  'ccAddresses',
+  'fromAddress',
+  'fromName',
+  'headers',
+  'htmlBody',
+  'htmlBodyIsTruncated',
+  'inReplyTo',
+  'messageId',
+  'plainTextBody',
+  'plainTextBodyIsTruncated',
+  'references',
+  'replyTo',
+  'subject',
+  'textAttachments',
+  'toAddresses',
 ]);
 dataClass('Messaging.InboundEmail.BinaryAttachment', ['body', 'fileName', 'mimeTypeSubType', 'headers']);
 dataClass('Messaging.InboundEmail.TextAttachment', ['body', 'bodyIsTruncated', 'charset', 'fileName', 'mimeTypeSubType', 'headers']);

@@ -68,13 +68,20 @@ defineNative({
       return null;
     },
     // flows and standard actions run on Salesforce only
-    invoke: (f, a: NObj, _args, site) => unsupported(f, `Invocable.Action.invoke of ${stringValueOf(a.get('type'))} ${stringValueOf(a.get('name'))}`, site),
+    invoke: (f, a: NObj, _args, site) =>
+      unsupported(f, `Invocable.Action.invoke of ${stringValueOf(a.get('type'))} ${stringValueOf(a.get('name'))}`, site),
   },
 });
 
 defineNative({
   name: 'Invocable.Action.Result',
-  json: { action: 'Invocable.Action', errors: 'List<Invocable.Action.Error>', success: 'Boolean', outputParameters: 'Map<String, Object>', invocationParameters: 'Map<String, Object>' },
+  json: {
+    action: 'Invocable.Action',
+    errors: 'List<Invocable.Action.Error>',
+    success: 'Boolean',
+    outputParameters: 'Map<String, Object>',
+    invocationParameters: 'Map<String, Object>',
+  },
   methods: {
     isSuccess: (f, r: NObj) => r.get('success') === true,
     getErrors: (f, r: NObj) => r.get('errors') ?? new ApexList([], ref('Invocable.Action.Error')),
@@ -82,7 +89,7 @@ defineNative({
       if (r.get('outputParameters') === null) r.set('outputParameters', new ApexMap(STRING, OBJECT));
       return r.get('outputParameters');
     },
-    getOutputParameter: (f, r: NObj, [name]) => (r.get<ApexMap | null>('outputParameters')?.get(name) ?? null),
+    getOutputParameter: (f, r: NObj, [name]) => r.get<ApexMap | null>('outputParameters')?.get(name) ?? null,
     getInvocationParameters: (f, r: NObj) => r.get('invocationParameters') ?? new ApexMap(STRING, OBJECT),
     getAction: (f, r: NObj) => r.get('action'),
   },
@@ -96,19 +103,41 @@ defineNative({
 
 // ---------------------------------------------------------------- EventBus.ChangeEventHeader
 
-const HEADER_FIELDS = ['entityName', 'recordIds', 'changeType', 'changeOrigin', 'transactionKey', 'sequenceNumber', 'commitTimestamp', 'commitNumber', 'commitUser', 'nulledFields', 'diffFields', 'changedFields'];
+const HEADER_FIELDS = [
+  'entityName',
+  'recordIds',
+  'changeType',
+  'changeOrigin',
+  'transactionKey',
+  'sequenceNumber',
+  'commitTimestamp',
+  'commitNumber',
+  'commitUser',
+  'nulledFields',
+  'diffFields',
+  'changedFields',
+];
 defineNative({
   name: 'EventBus.ChangeEventHeader',
   construct: () => new NObj('EventBus.ChangeEventHeader'),
   fields: HEADER_FIELDS.map((x) => x.toLowerCase()),
-  json: Object.fromEntries(HEADER_FIELDS.map((x) => [x, /Ids|Fields$/.test(x) ? 'List<String>' : /Number|Timestamp/.test(x) ? 'Long' : 'String'])),
+  json: Object.fromEntries(
+    HEADER_FIELDS.map((x) => [x, /Ids|Fields$/.test(x) ? 'List<String>' : /Number|Timestamp/.test(x) ? 'Long' : 'String']),
+  ),
   methods: Object.fromEntries(HEADER_FIELDS.map((x) => [`get${x[0].toUpperCase()}${x.slice(1)}`, (f: Frame, h: NObj) => h.get(x)])),
   instanceOf: (v) => v instanceof NObj && v.typeName === 'EventBus.ChangeEventHeader',
 });
 
 // ---------------------------------------------------------------- Database.DMLOptions
 
-const DML_OPTION_FIELDS = ['allowFieldTruncation', 'optAllOrNone', 'localeOptions', 'assignmentRuleHeader', 'duplicateRuleHeader', 'emailHeader'];
+const DML_OPTION_FIELDS = [
+  'allowFieldTruncation',
+  'optAllOrNone',
+  'localeOptions',
+  'assignmentRuleHeader',
+  'duplicateRuleHeader',
+  'emailHeader',
+];
 defineNative({
   name: 'Database.DMLOptions',
   construct: () => {
@@ -136,7 +165,16 @@ for (const [name, fields] of [
 
 /** Milliseconds the zone is ahead of GMT at that instant (Intl knows the IANA zones Salesforce uses). */
 function offsetMs(zone: string, ms: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(ms));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(ms / 1000) * 1000;
@@ -160,7 +198,11 @@ defineNative(
     methods: {
       getID: (f, t: NObj) => t.get('id'),
       getDisplayName: (f, t: NObj) =>
-        t.get('id') === 'GMT' ? 'Greenwich Mean Time' : (new Intl.DateTimeFormat('en-US', { timeZone: t.get('id'), timeZoneName: 'long' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? t.get('id')),
+        t.get('id') === 'GMT'
+          ? 'Greenwich Mean Time'
+          : (new Intl.DateTimeFormat('en-US', { timeZone: t.get('id'), timeZoneName: 'long' })
+              .formatToParts(new Date())
+              .find((p) => p.type === 'timeZoneName')?.value ?? t.get('id')),
       getOffset: (f, t: NObj, [dt]) => {
         if (!(dt instanceof ApexDatetime)) throwNpe(f);
         return offsetMs(t.get('id'), (dt as ApexDatetime).ms);
@@ -179,8 +221,17 @@ defineNative(
  * (cursor.ts) replace their own getters with counted ones.
  */
 const UNMETERED: Record<string, number> = {
-  soslqueries: 20, aggregatequeries: 300, futurecalls: 50, queueablejobs: 50, publishimmediatedml: 150, mobilepushapexcalls: 10,
-  asynccalls: 200, querylocatorrows: 10_000_000, fetchcallsonapexcursor: 10, apexcursorrows: 50_000_000, findsimilarcalls: 0,
+  soslqueries: 20,
+  aggregatequeries: 300,
+  futurecalls: 50,
+  queueablejobs: 50,
+  publishimmediatedml: 150,
+  mobilepushapexcalls: 10,
+  asynccalls: 200,
+  querylocatorrows: 10_000_000,
+  fetchcallsonapexcursor: 10,
+  apexcursorrows: 50_000_000,
+  findsimilarcalls: 0,
 };
 const limits = natives.get('limits')!;
 for (const [k, max] of Object.entries(UNMETERED)) {
@@ -203,7 +254,12 @@ natives.get('database')!.statics!['countquerywithbinds'] ??= async (f, [q, binds
 
 /** The org's standard price book, in a test too, where a query of Pricebook2 cannot see it (Apex Reference, "Test Class"). */
 natives.get('test')!.statics!['getstandardpricebookid'] = async (f, _args, site) => {
-  const list = (await runSoql(f, 'SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1', { userMode: false, binds: {}, sobject: 'Pricebook2', isCount: false, unsiloed: true }, site)) as ApexList;
+  const list = (await runSoql(
+    f,
+    'SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1',
+    { userMode: false, binds: {}, sobject: 'Pricebook2', isCount: false, unsiloed: true },
+    site,
+  )) as ApexList;
   f.tx.counts.queries--;
   const pb = list.items[0] as { get(k: string): unknown } | undefined;
   return pb ? pb.get('Id') : unsupported(f, 'Test.getStandardPricebookId (this org has no standard price book)', site);

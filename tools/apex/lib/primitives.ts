@@ -31,7 +31,10 @@ function escapeSingleQuotes(s: string): string {
 
 function formatPattern(pattern: string, args: unknown[]): string {
   // MessageFormat: {0}, '' for a quote
-  return pattern.replace(/''/g, '\u0000').replace(/\{(\d+)\}/g, (_, i) => str(args[Number(i)] ?? '{' + i + '}')).replace(/\u0000/g, "'");
+  return pattern
+    .replace(/''/g, '\u0000')
+    .replace(/\{(\d+)\}/g, (_, i) => str(args[Number(i)] ?? '{' + i + '}'))
+    .replace(/\u0000/g, "'");
 }
 
 function listItems(v: unknown): unknown[] {
@@ -51,20 +54,26 @@ export const ADD_ERROR = { 'void addError(Object, Boolean?)': notImplemented('ad
 
 const xmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const unescapeEntities = (s: string) =>
-  s.replace(/&(amp|lt|gt|quot|apos|#39|#x27);/g, (m, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", '#x27': "'" })[e as string] ?? m);
+  s.replace(
+    /&(amp|lt|gt|quot|apos|#39|#x27);/g,
+    (m, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", '#x27': "'" })[e as string] ?? m,
+  );
 
 defineNative({
   name: 'String',
   complete: true,
   statics: {
-    'String valueOf(Object) | String valueOf(Date) | String valueOf(Datetime) | String valueOf(Decimal) | String valueOf(Double) | String valueOf(Integer) | String valueOf(Long)': (f, [v], site) =>
-      v === null ? null : apexString(f, v, site),
+    'String valueOf(Object) | String valueOf(Date) | String valueOf(Datetime) | String valueOf(Decimal) | String valueOf(Double) | String valueOf(Integer) | String valueOf(Long)':
+      (f, [v], site) => (v === null ? null : apexString(f, v, site)),
     'String valueOfGmt(Datetime)': (f, [v]) => (v instanceof ApexDatetime ? v.toString() : str(v)),
     'Boolean isBlank(String)': (f, [v]) => v === null || String(v).trim() === '',
     'Boolean isNotBlank(String)': (f, [v]) => !(v === null || String(v).trim() === ''),
     'Boolean isEmpty(String)': (f, [v]) => v === null || v === '',
     'Boolean isNotEmpty(String)': (f, [v]) => !(v === null || v === ''),
-    'String join(Object, String)': (f, [l, sep]) => listItems(req(f, l)).map(str).join(str(sep ?? '')),
+    'String join(Object, String)': (f, [l, sep]) =>
+      listItems(req(f, l))
+        .map(str)
+        .join(str(sep ?? '')),
     // each argument as String.valueOf gives it: a class's own toString() included
     'String format(String, List<Object>)': async (f, [p, args], site) => {
       const items = listItems(args);
@@ -89,16 +98,19 @@ defineNative({
     'String substring(Integer, Integer?)': (f, s: string, [a, b]) => {
       const start = n(a);
       const end = b === undefined ? s.length : n(b);
-      if (start < 0 || end > s.length || start > end)
-        throwEx(f, 'StringException', `Starting position out of bounds: ${start}`);
+      if (start < 0 || end > s.length || start > end) throwEx(f, 'StringException', `Starting position out of bounds: ${start}`);
       return s.substring(start, end);
     },
     'Integer indexOf(String, Integer?)': (f, s: string, [x, from]) => s.indexOf(str(x), from === undefined ? 0 : n(from)),
     'Integer lastIndexOf(String, Integer?)': (f, s: string, [x, from]) => s.lastIndexOf(str(x), from === undefined ? Infinity : n(from)),
-    'Integer indexOfIgnoreCase(String, Integer?)': (f, s: string, [x, from]) => s.toLowerCase().indexOf(str(x).toLowerCase(), from === undefined ? 0 : n(from)),
-    'Integer lastIndexOfIgnoreCase(String, Integer?)': (f, s: string, [x, from]) => s.toLowerCase().lastIndexOf(str(x).toLowerCase(), from === undefined ? Infinity : n(from)),
-    'Integer indexOfChar(Integer, Integer?)': (f, s: string, [c, from]) => s.indexOf(String.fromCharCode(n(c)), from === undefined ? 0 : n(from)),
-    'Integer lastIndexOfChar(Integer, Integer?)': (f, s: string, [c, from]) => s.lastIndexOf(String.fromCharCode(n(c)), from === undefined ? Infinity : n(from)),
+    'Integer indexOfIgnoreCase(String, Integer?)': (f, s: string, [x, from]) =>
+      s.toLowerCase().indexOf(str(x).toLowerCase(), from === undefined ? 0 : n(from)),
+    'Integer lastIndexOfIgnoreCase(String, Integer?)': (f, s: string, [x, from]) =>
+      s.toLowerCase().lastIndexOf(str(x).toLowerCase(), from === undefined ? Infinity : n(from)),
+    'Integer indexOfChar(Integer, Integer?)': (f, s: string, [c, from]) =>
+      s.indexOf(String.fromCharCode(n(c)), from === undefined ? 0 : n(from)),
+    'Integer lastIndexOfChar(Integer, Integer?)': (f, s: string, [c, from]) =>
+      s.lastIndexOf(String.fromCharCode(n(c)), from === undefined ? Infinity : n(from)),
     'Integer indexOfAny(String)': (f, s: string, [x]) => {
       const i = [...s].findIndex((c) => str(x).includes(c));
       return i;
@@ -189,20 +201,24 @@ defineNative({
       const left = Math.floor(total / 2);
       return ''.padEnd(left, pad) + s + ''.padEnd(total - left, pad);
     },
-    'String repeat(Integer) | String repeat(String, Integer)': (f, s: string, [a, b]) => (b === undefined ? s.repeat(n(a)) : Array(n(b)).fill(s).join(str(a))),
+    'String repeat(Integer) | String repeat(String, Integer)': (f, s: string, [a, b]) =>
+      b === undefined ? s.repeat(n(a)) : Array(n(b)).fill(s).join(str(a)),
     'String reverse()': (f, s: string) => [...s].reverse().join(''),
     'String leftPad(Integer, String?)': (f, s: string, [w, p]) => s.padStart(n(w), p === undefined ? ' ' : str(p)),
     'String rightPad(Integer, String?)': (f, s: string, [w, p]) => s.padEnd(n(w), p === undefined ? ' ' : str(p)),
     'String remove(String)': (f, s: string, [x]) => (str(x) === '' ? s : s.split(str(x)).join('')),
     'String removeStart(String)': (f, s: string, [x]) => (s.startsWith(str(x)) ? s.slice(str(x).length) : s),
     'String removeEnd(String)': (f, s: string, [x]) => (s.endsWith(str(x)) ? s.slice(0, -str(x).length) : s),
-    'String removeStartIgnoreCase(String)': (f, s: string, [x]) => (s.toLowerCase().startsWith(str(x).toLowerCase()) ? s.slice(str(x).length) : s),
-    'String removeEndIgnoreCase(String)': (f, s: string, [x]) => (str(x) !== '' && s.toLowerCase().endsWith(str(x).toLowerCase()) ? s.slice(0, -str(x).length) : s),
+    'String removeStartIgnoreCase(String)': (f, s: string, [x]) =>
+      s.toLowerCase().startsWith(str(x).toLowerCase()) ? s.slice(str(x).length) : s,
+    'String removeEndIgnoreCase(String)': (f, s: string, [x]) =>
+      str(x) !== '' && s.toLowerCase().endsWith(str(x).toLowerCase()) ? s.slice(0, -str(x).length) : s,
     'String overlay(String, Integer, Integer)': (f, s: string, [o, a, b]) => s.slice(0, n(a)) + str(o) + s.slice(n(b)),
     'String substringBefore(String)': (f, s: string, [x]) => (s.indexOf(str(x)) < 0 ? s : s.slice(0, s.indexOf(str(x)))),
     'String substringAfter(String)': (f, s: string, [x]) => (s.indexOf(str(x)) < 0 ? '' : s.slice(s.indexOf(str(x)) + str(x).length)),
     'String substringBeforeLast(String)': (f, s: string, [x]) => (s.lastIndexOf(str(x)) < 0 ? s : s.slice(0, s.lastIndexOf(str(x)))),
-    'String substringAfterLast(String)': (f, s: string, [x]) => (s.lastIndexOf(str(x)) < 0 ? '' : s.slice(s.lastIndexOf(str(x)) + str(x).length)),
+    'String substringAfterLast(String)': (f, s: string, [x]) =>
+      s.lastIndexOf(str(x)) < 0 ? '' : s.slice(s.lastIndexOf(str(x)) + str(x).length),
     'String substringBetween(String, String?)': (f, s: string, [a, b]) => {
       const i = s.indexOf(str(a));
       if (i < 0) return null;
@@ -222,16 +238,23 @@ defineNative({
       return limit !== undefined && d > n(limit) ? -1 : d;
     },
     'String escapeJava()': (f, s: string) => JSON.stringify(s).slice(1, -1),
-    'String escapeHtml3() | String escapeHtml4()': (f, s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
+    'String escapeHtml3() | String escapeHtml4()': (f, s: string) =>
+      s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
     'String escapeXml()': (f, s: string) => s.replace(/[&<>"']/g, (c) => xmlEscapes[c]),
     'String escapeCsv()': (f, s: string) => (/[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s),
     'String escapeEcmaScript()': (f, s: string) => JSON.stringify(s).slice(1, -1).replace(/'/g, "\\'"),
-    'String escapeUnicode()': (f, s: string) => s.replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')),
-    'String unescapeJava() | String unescapeEcmaScript()': (f, s: string) => JSON.parse('"' + s.replace(/\\'/g, "'").replace(/"/g, '\\"') + '"'),
+    'String escapeUnicode()': (f, s: string) =>
+      s.replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')),
+    'String unescapeJava() | String unescapeEcmaScript()': (f, s: string) =>
+      JSON.parse('"' + s.replace(/\\'/g, "'").replace(/"/g, '\\"') + '"'),
     'String unescapeUnicode()': (f, s: string) => s.replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
     'String unescapeHtml3() | String unescapeHtml4() | String unescapeXml()': (f, s: string) => unescapeEntities(s),
     'String unescapeCsv()': (f, s: string) => (/^".*"$/s.test(s) ? s.slice(1, -1).replace(/""/g, '"') : s),
-    'String stripHtmlTags()': (f, s: string) => s.replace(/<[^>]*>/g, '').replace(/\s+/g, (w) => (w.includes('\n') ? '\n' : w)).trim(),
+    'String stripHtmlTags()': (f, s: string) =>
+      s
+        .replace(/<[^>]*>/g, '')
+        .replace(/\s+/g, (w) => (w.includes('\n') ? '\n' : w))
+        .trim(),
     'String template(Map<String, Object>)': notImplemented('String.template'),
     'Integer hashCode()': (f, s: string) => {
       let h = 0;
@@ -277,7 +300,10 @@ const numMethods = {
   scale: (f: Frame, v: unknown) => (v instanceof Dec ? (v.scale ?? 0) : 0),
   round: (f: Frame, v: unknown) => Math.round(n(v)),
   stripTrailingZeros: (f: Frame, v: unknown) => new Dec(n(v)),
-  precision: (f: Frame, v: unknown) => String(Math.abs(n(v))).replace('.', '').replace(/^0+/, '').length,
+  precision: (f: Frame, v: unknown) =>
+    String(Math.abs(n(v)))
+      .replace('.', '')
+      .replace(/^0+/, '').length,
   pow: (f: Frame, v: unknown, [e]: unknown[]) => new Dec(Math.pow(n(v), n(e))),
   divide: (f: Frame, v: unknown, [d, s]: unknown[]) => {
     if (n(d) === 0) throwEx(f, 'MathException', 'Divide by 0');
@@ -305,7 +331,9 @@ defineNative({
 defineNative({
   name: 'Decimal',
   complete: true,
-  statics: { 'Decimal valueOf(Double) | Decimal valueOf(Long) | Decimal valueOf(String)': (f, [v]) => (v === null ? null : parseDec(f, v, false)) },
+  statics: {
+    'Decimal valueOf(Double) | Decimal valueOf(Long) | Decimal valueOf(String)': (f, [v]) => (v === null ? null : parseDec(f, v, false)),
+  },
   methods: {
     ...ADD_ERROR,
     'Decimal abs()': numMethods.abs,
@@ -327,7 +355,13 @@ defineNative({
   name: 'Double',
   complete: true,
   statics: { 'Double valueOf(Object) | Double valueOf(String)': (f, [v]) => (v === null ? null : parseDec(f, v, true)) },
-  methods: { ...ADD_ERROR, 'String format()': numMethods.format, 'Integer intValue()': numMethods.intValue, 'Long longValue()': numMethods.longValue, 'Long round()': numMethods.round },
+  methods: {
+    ...ADD_ERROR,
+    'String format()': numMethods.format,
+    'Integer intValue()': numMethods.intValue,
+    'Long longValue()': numMethods.longValue,
+    'Long round()': numMethods.round,
+  },
 });
 defineNative({
   name: 'Boolean',
@@ -373,14 +407,19 @@ defineNative({
 
 const dec = (x: number) => new Dec(x);
 /** `Decimal f(Decimal) | Double f(Double)`: the runtime answers with a Decimal, as before. */
-const unary = (name: string, fn: (x: number) => number) => ({ [`Decimal ${name}(Decimal) | Double ${name}(Double)`]: (f: Frame, [a]: unknown[]) => dec(fn(n(a))) });
+const unary = (name: string, fn: (x: number) => number) => ({
+  [`Decimal ${name}(Decimal) | Double ${name}(Double)`]: (f: Frame, [a]: unknown[]) => dec(fn(n(a))),
+});
 defineNative({
   name: 'Math',
   complete: true,
   statics: {
-    'Integer abs(Integer) | Long abs(Long) | Decimal abs(Decimal) | Double abs(Double)': (f, [v]) => (v instanceof Dec ? new Dec(Math.abs(v.n), v.scale, v.isDouble) : Math.abs(n(v))),
-    'Integer max(Integer, Integer) | Long max(Long, Long) | Decimal max(Decimal, Decimal) | Decimal max(Decimal, Double) | Double max(Double, Double)': (f, [a, b]) => (n(a) >= n(b) ? a : b),
-    'Integer min(Integer, Integer) | Long min(Long, Long) | Decimal min(Decimal, Decimal) | Decimal min(Decimal, Double) | Double min(Double, Double)': (f, [a, b]) => (n(a) <= n(b) ? a : b),
+    'Integer abs(Integer) | Long abs(Long) | Decimal abs(Decimal) | Double abs(Double)': (f, [v]) =>
+      v instanceof Dec ? new Dec(Math.abs(v.n), v.scale, v.isDouble) : Math.abs(n(v)),
+    'Integer max(Integer, Integer) | Long max(Long, Long) | Decimal max(Decimal, Decimal) | Decimal max(Decimal, Double) | Double max(Double, Double)':
+      (f, [a, b]) => (n(a) >= n(b) ? a : b),
+    'Integer min(Integer, Integer) | Long min(Long, Long) | Decimal min(Decimal, Decimal) | Decimal min(Decimal, Double) | Double min(Double, Double)':
+      (f, [a, b]) => (n(a) <= n(b) ? a : b),
     'Integer mod(Integer, Integer) | Long mod(Long, Long)': (f, [a, b]) => {
       if (n(b) === 0) throwEx(f, 'MathException', 'Divide by 0');
       return n(a) % n(b);
@@ -438,29 +477,32 @@ function typeFor(f: Frame, name: string): TypeValue | null {
   return new TypeValue(ref, r.kind === 'class' ? r.cls.fullName : r.kind === 'native' ? r.nt.name : name);
 }
 
-defineNative({
-  name: 'Type',
-  statics: {
-    forName: (f, args) => typeFor(f, str(args.length === 2 ? (args[0] ? args[0] + '.' + args[1] : args[1]) : args[0])),
-  },
-  methods: {
-    getName: (f, t: TypeValue) => t.display,
-    tostring: (f, t: TypeValue) => t.display,
-    newInstance: async (f, t: TypeValue, _a, site: Site) => {
-      if (/^(list|set|map)$/i.test(t.ref.name)) return newCollection(f, t.ref, [], site);
-      const r = resolveTypeName(f, t.ref.name);
-      if (r?.kind === 'class') return construct(f, r.cls, [], site);
-      return unsupported(f, `Type.newInstance for ${t.display}`, site);
+defineNative(
+  {
+    name: 'Type',
+    statics: {
+      forName: (f, args) => typeFor(f, str(args.length === 2 ? (args[0] ? args[0] + '.' + args[1] : args[1]) : args[0])),
     },
-    equals: (f, t: TypeValue, [o]) => o instanceof TypeValue && o.display.toLowerCase() === t.display.toLowerCase(),
-    hashCode: (f, t: TypeValue, _a, site) => apexHashCode(f, t, site),
-    isAssignableFrom: (f, t: TypeValue, [o]) => {
-      const a = resolveTypeName(f, t.ref.name);
-      const b = resolveTypeName(f, (o as TypeValue).ref.name);
-      return a?.kind === 'class' && b?.kind === 'class' ? b.cls.isSubclassOf(a.cls) : t.display === (o as TypeValue).display;
+    methods: {
+      getName: (f, t: TypeValue) => t.display,
+      tostring: (f, t: TypeValue) => t.display,
+      newInstance: async (f, t: TypeValue, _a, site: Site) => {
+        if (/^(list|set|map)$/i.test(t.ref.name)) return newCollection(f, t.ref, [], site);
+        const r = resolveTypeName(f, t.ref.name);
+        if (r?.kind === 'class') return construct(f, r.cls, [], site);
+        return unsupported(f, `Type.newInstance for ${t.display}`, site);
+      },
+      equals: (f, t: TypeValue, [o]) => o instanceof TypeValue && o.display.toLowerCase() === t.display.toLowerCase(),
+      hashCode: (f, t: TypeValue, _a, site) => apexHashCode(f, t, site),
+      isAssignableFrom: (f, t: TypeValue, [o]) => {
+        const a = resolveTypeName(f, t.ref.name);
+        const b = resolveTypeName(f, (o as TypeValue).ref.name);
+        return a?.kind === 'class' && b?.kind === 'class' ? b.cls.isSubclassOf(a.cls) : t.display === (o as TypeValue).display;
+      },
     },
   },
-}, 'System.Type');
+  'System.Type',
+);
 
 // Comparable helper used by List.sort
 export async function compareValues(f: Frame, a: unknown, b: unknown, site: Site): Promise<number> {
@@ -480,66 +522,76 @@ export async function compareValues(f: Frame, a: unknown, b: unknown, site: Site
 
 function toJsRegex(f: Frame, p: string, flags = ''): RegExp {
   try {
-    return new RegExp(p.replace(/\(\?i\)/g, () => ((flags += flags.includes('i') ? '' : 'i'), '')), flags);
+    return new RegExp(
+      p.replace(/\(\?i\)/g, () => ((flags += flags.includes('i') ? '' : 'i'), '')),
+      flags,
+    );
   } catch (e) {
     return throwEx(f, 'StringException', `Invalid regex: ${(e as Error).message}`);
   }
 }
-defineNative({
-  name: 'Pattern',
-  statics: {
-    compile: (f, [p]) => {
-      const o = new NObjP('System.Pattern');
-      o.set('pattern', str(req(f, p)));
-      return o;
+defineNative(
+  {
+    name: 'Pattern',
+    statics: {
+      compile: (f, [p]) => {
+        const o = new NObjP('System.Pattern');
+        o.set('pattern', str(req(f, p)));
+        return o;
+      },
+      matches: (f, [p, s]) => toJsRegex(f, '^(?:' + str(req(f, p)) + ')$').test(str(req(f, s))),
+      quote: (f, [s]) => str(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
     },
-    matches: (f, [p, s]) => toJsRegex(f, '^(?:' + str(req(f, p)) + ')$').test(str(req(f, s))),
-    quote: (f, [s]) => str(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    methods: {
+      matcher: (f, p: NObjP, [s]) => {
+        const m = new NObjP('System.Matcher');
+        m.set('pattern', p.get('pattern'));
+        m.set('input', str(req(f, s)));
+        m.set('last', null);
+        m.set('pos', 0);
+        return m;
+      },
+      pattern: (f, p: NObjP) => p.get('pattern'),
+      split: (f, p: NObjP, [s]) =>
+        new ApexList(str(s).split(toJsRegex(f, p.get<string>('pattern'))), { name: 'String', args: [], array: 0 }),
+    },
   },
-  methods: {
-    matcher: (f, p: NObjP, [s]) => {
-      const m = new NObjP('System.Matcher');
-      m.set('pattern', p.get('pattern'));
-      m.set('input', str(req(f, s)));
-      m.set('last', null);
-      m.set('pos', 0);
-      return m;
+  'System.Pattern',
+);
+defineNative(
+  {
+    name: 'System.Matcher',
+    methods: {
+      matches: (f, m: NObjP) => {
+        const r = toJsRegex(f, '^(?:' + m.get<string>('pattern') + ')$').exec(m.get<string>('input'));
+        m.set('last', r);
+        return !!r;
+      },
+      find: (f, m: NObjP) => {
+        const rx = toJsRegex(f, m.get<string>('pattern'), 'g');
+        rx.lastIndex = m.get<number>('pos');
+        const r = rx.exec(m.get<string>('input'));
+        m.set('last', r);
+        if (r) m.set('pos', r.index + Math.max(1, r[0].length));
+        return !!r;
+      },
+      group: (f, m: NObjP, [i]) => {
+        const r = m.get<RegExpExecArray | null>('last');
+        if (!r) throwEx(f, 'StringException', 'No match found');
+        return r[i === undefined ? 0 : n(i)] ?? null;
+      },
+      groupCount: (f, m: NObjP) => (m.get<RegExpExecArray | null>('last')?.length ?? 1) - 1,
+      start: (f, m: NObjP) => m.get<RegExpExecArray>('last')?.index ?? -1,
+      end: (f, m: NObjP) => {
+        const r = m.get<RegExpExecArray | null>('last');
+        return r ? r.index + r[0].length : -1;
+      },
+      replaceAll: (f, m: NObjP, [r]) => m.get<string>('input').replace(toJsRegex(f, m.get<string>('pattern'), 'g'), str(r)),
+      replaceFirst: (f, m: NObjP, [r]) => m.get<string>('input').replace(toJsRegex(f, m.get<string>('pattern')), str(r)),
+      hitEnd: (f, m: NObjP) => m.get<number>('pos') >= m.get<string>('input').length,
     },
-    pattern: (f, p: NObjP) => p.get('pattern'),
-    split: (f, p: NObjP, [s]) => new ApexList(str(s).split(toJsRegex(f, p.get<string>('pattern'))), { name: 'String', args: [], array: 0 }),
   },
-}, 'System.Pattern');
-defineNative({
-  name: 'System.Matcher',
-  methods: {
-    matches: (f, m: NObjP) => {
-      const r = toJsRegex(f, '^(?:' + m.get<string>('pattern') + ')$').exec(m.get<string>('input'));
-      m.set('last', r);
-      return !!r;
-    },
-    find: (f, m: NObjP) => {
-      const rx = toJsRegex(f, m.get<string>('pattern'), 'g');
-      rx.lastIndex = m.get<number>('pos');
-      const r = rx.exec(m.get<string>('input'));
-      m.set('last', r);
-      if (r) m.set('pos', r.index + Math.max(1, r[0].length));
-      return !!r;
-    },
-    group: (f, m: NObjP, [i]) => {
-      const r = m.get<RegExpExecArray | null>('last');
-      if (!r) throwEx(f, 'StringException', 'No match found');
-      return r[i === undefined ? 0 : n(i)] ?? null;
-    },
-    groupCount: (f, m: NObjP) => (m.get<RegExpExecArray | null>('last')?.length ?? 1) - 1,
-    start: (f, m: NObjP) => m.get<RegExpExecArray>('last')?.index ?? -1,
-    end: (f, m: NObjP) => {
-      const r = m.get<RegExpExecArray | null>('last');
-      return r ? r.index + r[0].length : -1;
-    },
-    replaceAll: (f, m: NObjP, [r]) => m.get<string>('input').replace(toJsRegex(f, m.get<string>('pattern'), 'g'), str(r)),
-    replaceFirst: (f, m: NObjP, [r]) => m.get<string>('input').replace(toJsRegex(f, m.get<string>('pattern')), str(r)),
-    hitEnd: (f, m: NObjP) => m.get<number>('pos') >= m.get<string>('input').length,
-  },
-}, 'Matcher');
+  'Matcher',
+);
 
 export { natives };

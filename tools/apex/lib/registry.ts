@@ -9,9 +9,8 @@ import type { Site } from '../model/classModel.ts';
 import { ApexList, EnumValue, NativeObject } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 
- 
 export type NativeFn = (f: Frame, args: any[], site: Site) => unknown;
-export type NativeMethod = (f: Frame, self: any, args: any[], site: Site) => unknown;  
+export type NativeMethod = (f: Frame, self: any, args: any[], site: Site) => unknown;
 
 export interface NativeType {
   /** Display name, e.g. 'HttpRequest', 'Auth.JWT'. */
@@ -26,7 +25,7 @@ export interface NativeType {
   fields?: string[];
   instanceOf?: (v: unknown) => boolean;
   /** Instance members that are not fixed names (`Account.SObjectType.fields.Name`): asked after `fields`. */
-  instanceMember?: (f: Frame, self: any, name: string, site: Site) => unknown;  
+  instanceMember?: (f: Frame, self: any, name: string, site: Site) => unknown;
   /** Static members that are not fixed names (`Schema.SObjectType.Account`): asked after `props`. */
   staticMember?: (f: Frame, name: string, site: Site) => unknown;
   /**
@@ -175,7 +174,7 @@ export function defineEnum(name: string, constants: string[], ...aliases: string
       props: Object.fromEntries([...byName].map(([k, v]) => [k, { get: () => v }])),
       statics: {
         values: () => new ApexList([...byName.values()], { name, args: [], array: 0 }),
-        valueOf: (_f: Frame, args: unknown[]) => (typeof args[0] === 'string' ? byName.get(args[0].toLowerCase()) ?? null : null),
+        valueOf: (_f: Frame, args: unknown[]) => (typeof args[0] === 'string' ? (byName.get(args[0].toLowerCase()) ?? null) : null),
       },
       instanceOf: (v) => v instanceof EnumValue && v.enumType === name,
     },

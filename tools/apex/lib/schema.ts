@@ -123,14 +123,33 @@ const F = (o: NObj) => o.get<FieldDescribe>('__f');
 
 const DISPLAY_TYPES = defineEnum(
   'Schema.DisplayType',
-  ('ADDRESS ANYTYPE BASE64 BOOLEAN COMBOBOX COMPLEXVALUE CURRENCY DATACATEGORYGROUPREFERENCE DATE DATETIME DOUBLE EMAIL ' +
-    'ENCRYPTEDSTRING ID INTEGER JSON LOCATION LONG MULTIPICKLIST PERCENT PHONE PICKLIST REFERENCE SOBJECT STRING TEXTAREA TIME URL').split(' '),
+  (
+    'ADDRESS ANYTYPE BASE64 BOOLEAN COMBOBOX COMPLEXVALUE CURRENCY DATACATEGORYGROUPREFERENCE DATE DATETIME DOUBLE EMAIL ' +
+    'ENCRYPTEDSTRING ID INTEGER JSON LOCATION LONG MULTIPICKLIST PERCENT PHONE PICKLIST REFERENCE SOBJECT STRING TEXTAREA TIME URL'
+  ).split(' '),
   'DisplayType',
 );
-const SOAP_TYPES = defineEnum('Schema.SoapType', 'ANYTYPE BASE64BINARY BOOLEAN DATE DATETIME DOUBLE ID INTEGER LONG STRING TIME'.split(' '), 'SoapType');
+const SOAP_TYPES = defineEnum(
+  'Schema.SoapType',
+  'ANYTYPE BASE64BINARY BOOLEAN DATE DATETIME DOUBLE ID INTEGER LONG STRING TIME'.split(' '),
+  'SoapType',
+);
 const SOAP_OF: Record<string, string> = {
-  id: 'ID', reference: 'ID', boolean: 'BOOLEAN', int: 'INTEGER', double: 'DOUBLE', currency: 'DOUBLE', percent: 'DOUBLE', date: 'DATE',
-  datetime: 'DATETIME', time: 'TIME', base64: 'BASE64BINARY', long: 'LONG', location: 'ANYTYPE', address: 'ANYTYPE', anytype: 'ANYTYPE',
+  id: 'ID',
+  reference: 'ID',
+  boolean: 'BOOLEAN',
+  int: 'INTEGER',
+  double: 'DOUBLE',
+  currency: 'DOUBLE',
+  percent: 'DOUBLE',
+  date: 'DATE',
+  datetime: 'DATETIME',
+  time: 'TIME',
+  base64: 'BASE64BINARY',
+  long: 'LONG',
+  location: 'ANYTYPE',
+  address: 'ANYTYPE',
+  anytype: 'ANYTYPE',
 };
 const displayType = (t: string) => DISPLAY_TYPES.get(t === 'int' ? 'integer' : t) ?? DISPLAY_TYPES.get('string')!;
 // describeSObjects(names, options) and getDescribe(options): DEFERRED describes child relationships and
@@ -490,41 +509,44 @@ async function strip(f: Frame, so: SObject, st: Stripping): Promise<{ copy: SObj
   return { copy, changed };
 }
 
-defineNative({
-  name: 'Security',
-  statics: {
-    stripInaccessible: async (f, [access, records, enforceRootCrud], site) => {
-      if (!(access instanceof EnumValue) || records === null) throwNpe(f);
-      const list = records as ApexList;
-      const st: Stripping = { access: (access as EnumValue).name, removed: new Map(), site };
-      const out: unknown[] = [];
-      const modified = new ApexSet(ref('Integer'));
-      for (let i = 0; i < list.items.length; i++) {
-        const so = list.items[i];
-        if (!(so instanceof SObject)) throwEx(f, 'IllegalArgumentException', 'stripInaccessible works on sObjects only');
-        if (enforceRootCrud !== false) {
-          const d = await requireDescribe(f, (so as SObject).type, site);
-          // unverified: Salesforce's NoAccessException text when the root object is not accessible
-          if (!objectAllows(d, st.access)) throwEx(f, 'NoAccessException', `No access to entity: ${d.name}`);
+defineNative(
+  {
+    name: 'Security',
+    statics: {
+      stripInaccessible: async (f, [access, records, enforceRootCrud], site) => {
+        if (!(access instanceof EnumValue) || records === null) throwNpe(f);
+        const list = records as ApexList;
+        const st: Stripping = { access: (access as EnumValue).name, removed: new Map(), site };
+        const out: unknown[] = [];
+        const modified = new ApexSet(ref('Integer'));
+        for (let i = 0; i < list.items.length; i++) {
+          const so = list.items[i];
+          if (!(so instanceof SObject)) throwEx(f, 'IllegalArgumentException', 'stripInaccessible works on sObjects only');
+          if (enforceRootCrud !== false) {
+            const d = await requireDescribe(f, (so as SObject).type, site);
+            // unverified: Salesforce's NoAccessException text when the root object is not accessible
+            if (!objectAllows(d, st.access)) throwEx(f, 'NoAccessException', `No access to entity: ${d.name}`);
+          }
+          const r = await strip(f, so as SObject, st);
+          out.push(r.copy);
+          if (r.changed) modified.add(i);
         }
-        const r = await strip(f, so as SObject, st);
-        out.push(r.copy);
-        if (r.changed) modified.add(i);
-      }
-      const decision = new NObj('System.SObjectAccessDecision');
-      decision.set('records', new ApexList(out, list.elemType));
-      const removed = new ApexMap(STRING, ref('Set', STRING));
-      for (const [obj, fields] of st.removed) {
-        const s = new ApexSet(STRING);
-        for (const x of fields) s.add(x);
-        removed.put(obj, s);
-      }
-      decision.set('removed', removed);
-      decision.set('modified', modified);
-      return decision;
+        const decision = new NObj('System.SObjectAccessDecision');
+        decision.set('records', new ApexList(out, list.elemType));
+        const removed = new ApexMap(STRING, ref('Set', STRING));
+        for (const [obj, fields] of st.removed) {
+          const s = new ApexSet(STRING);
+          for (const x of fields) s.add(x);
+          removed.put(obj, s);
+        }
+        decision.set('removed', removed);
+        decision.set('modified', modified);
+        return decision;
+      },
     },
   },
-}, 'System.Security');
+  'System.Security',
+);
 
 defineNative(
   {

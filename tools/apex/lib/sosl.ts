@@ -135,7 +135,14 @@ function parseReturning(spec: string): SoslReturning {
   const [, sobject, inner] = m;
   if (inner === undefined) return { sobject, fields: 'Id' };
   const c = clauses(inner, ['WHERE', 'ORDER\\s+BY', 'LIMIT', 'OFFSET', 'USING\\s+LISTVIEW']);
-  return { sobject, fields: c.head || 'Id', where: c.parts.get('WHERE'), orderBy: c.parts.get('ORDER BY'), limit: c.parts.get('LIMIT'), offset: c.parts.get('OFFSET') };
+  return {
+    sobject,
+    fields: c.head || 'Id',
+    where: c.parts.get('WHERE'),
+    orderBy: c.parts.get('ORDER BY'),
+    limit: c.parts.get('LIMIT'),
+    offset: c.parts.get('OFFSET'),
+  };
 }
 
 /** The number a LIMIT clause holds (a literal or a bind). */
@@ -178,7 +185,12 @@ export async function runSosl(f: Frame, sosl: string, binds: Record<string, unkn
       ` LIMIT ${limit}` +
       (r.offset ? ` OFFSET ${r.offset}` : '');
     const before = { ...tx.counts };
-    const list = (await runSoql(f, soql, { userMode, binds: { ...binds, sosl__ids: ids }, sobject: r.sobject, isCount: false, unsiloed: true }, site)) as ApexList;
+    const list = (await runSoql(
+      f,
+      soql,
+      { userMode, binds: { ...binds, sosl__ids: ids }, sobject: r.sobject, isCount: false, unsiloed: true },
+      site,
+    )) as ApexList;
     // a search is not a SOQL query: it does not count against the SOQL limits
     tx.counts.queries = before.queries;
     tx.counts.queryRows = before.queryRows;

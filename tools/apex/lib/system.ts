@@ -36,41 +36,48 @@ async function assertEquals(f: Frame, exp: unknown, act: unknown, msg: unknown, 
   const eq = await equalsAsync(f, exp, act, site);
   if (eq === negate) {
     const base = negate ? `Same value: ${await apexString(f, act, site)}` : await equalsMsg(f, exp, act, site);
-    throwEx(f, 'AssertException', msg === undefined || msg === null ? `Assertion Failed: ${base}` : `Assertion Failed: ${str(msg)}: ${base}`);
+    throwEx(
+      f,
+      'AssertException',
+      msg === undefined || msg === null ? `Assertion Failed: ${base}` : `Assertion Failed: ${str(msg)}: ${base}`,
+    );
   }
   return null;
 }
 
-defineNative({
-  name: 'System',
-  statics: {
-    debug: async (f, args, site) => {
-      const [a, b] = args;
-      const level = args.length === 2 && a instanceof EnumValue ? a.name : 'DEBUG';
-      const v = args.length === 2 ? b : a;
-      const line = f.tx.currentLine();
-      f.tx.debug(line, level, await apexString(f, v, site));
-      return null;
+defineNative(
+  {
+    name: 'System',
+    statics: {
+      debug: async (f, args, site) => {
+        const [a, b] = args;
+        const level = args.length === 2 && a instanceof EnumValue ? a.name : 'DEBUG';
+        const v = args.length === 2 ? b : a;
+        const line = f.tx.currentLine();
+        f.tx.debug(line, level, await apexString(f, v, site));
+        return null;
+      },
+      now: () => new ApexDatetime(Date.now()),
+      today: () => {
+        const d = new Date();
+        return ApexDate.of(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+      },
+      currentTimeMillis: () => Date.now(),
+      assert: (f, [c, msg]) => {
+        if (c !== true) throwEx(f, 'AssertException', msg === undefined ? 'Assertion Failed' : `Assertion Failed: ${str(msg)}`);
+        return null;
+      },
+      assertEquals: (f, [e, a, m], site) => assertEquals(f, e, a, m, false, site),
+      assertNotEquals: (f, [e, a, m], site) => assertEquals(f, e, a, m, true, site),
+      // isBatch, isFuture, isQueueable, enqueueJob: lib/async.ts
+      isScheduled: () => false,
+      requestVersion: () => '65.0',
+      hashCode: () => 0,
+      schedule: (f, a, site) => unsupported(f, 'System.schedule', site),
     },
-    now: () => new ApexDatetime(Date.now()),
-    today: () => {
-      const d = new Date();
-      return ApexDate.of(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
-    },
-    currentTimeMillis: () => Date.now(),
-    assert: (f, [c, msg]) => {
-      if (c !== true) throwEx(f, 'AssertException', msg === undefined ? 'Assertion Failed' : `Assertion Failed: ${str(msg)}`);
-      return null;
-    },
-    assertEquals: (f, [e, a, m], site) => assertEquals(f, e, a, m, false, site),
-    assertNotEquals: (f, [e, a, m], site) => assertEquals(f, e, a, m, true, site),
-    // isBatch, isFuture, isQueueable, enqueueJob: lib/async.ts
-    isScheduled: () => false,
-    requestVersion: () => '65.0',
-    hashCode: () => 0,
-    schedule: (f, a, site) => unsupported(f, 'System.schedule', site),
   },
-}, 'System.System');
+  'System.System',
+);
 
 // ---------------------------------------------------------------- custom labels
 
@@ -89,19 +96,24 @@ defineNative({
 
 const QUIDDITY = defineEnum(
   'System.Quiddity',
-  ('ANONYMOUS AURA BATCH_ACS BATCH_APEX BATCH_CHUNK_PARALLEL BATCH_CHUNK_SERIAL BULK_API COMMERCE_INTEGRATION DISCOVERABLE_LOGIN DISCOVERY ' +
+  (
+    'ANONYMOUS AURA BATCH_ACS BATCH_APEX BATCH_CHUNK_PARALLEL BATCH_CHUNK_SERIAL BULK_API COMMERCE_INTEGRATION DISCOVERABLE_LOGIN DISCOVERY ' +
     'FUNCTION_CALLBACK FUTURE INBOUND_EMAIL_SERVICE INVOCABLE_ACTION IOT PLATFORM_EVENT_PUBLISH_CALLBACK POST_INSTALL_SCRIPT QUEUEABLE QUICK_ACTION ' +
-    'REMOTE_ACTION REST RUNTEST_ASYNC RUNTEST_DEPLOY RUNTEST_SYNC SCHEDULED SOAP SYNCHRONOUS TRANSACTION_FINALIZER_QUEUEABLE VF').split(' '),
+    'REMOTE_ACTION REST RUNTEST_ASYNC RUNTEST_DEPLOY RUNTEST_SYNC SCHEDULED SOAP SYNCHRONOUS TRANSACTION_FINALIZER_QUEUEABLE VF'
+  ).split(' '),
   'Quiddity',
 );
-defineNative({
-  name: 'System.Request',
-  statics: { getCurrent: () => new NObj('System.Request') },
-  methods: {
-    getRequestId: (f) => f.tx.requestId,
-    getQuiddity: (f) => QUIDDITY.get(f.tx.quiddity.toLowerCase()) ?? null,
+defineNative(
+  {
+    name: 'System.Request',
+    statics: { getCurrent: () => new NObj('System.Request') },
+    methods: {
+      getRequestId: (f) => f.tx.requestId,
+      getQuiddity: (f) => QUIDDITY.get(f.tx.quiddity.toLowerCase()) ?? null,
+    },
   },
-}, 'Request');
+  'Request',
+);
 
 // ---------------------------------------------------------------- ConnectApi
 
@@ -112,54 +124,79 @@ defineNative({
  */
 function connectApi(name: string): void {
   const any = (f: Frame, _a: unknown[], site: Site) => {
-    if (f.tx.isTest && f.tx.testDataIds) throwEx(f, 'UnsupportedOperationException', 'ConnectApi methods are not supported in data siloed tests. Please use @IsTest(SeeAllData=true).');
+    if (f.tx.isTest && f.tx.testDataIds)
+      throwEx(
+        f,
+        'UnsupportedOperationException',
+        'ConnectApi methods are not supported in data siloed tests. Please use @IsTest(SeeAllData=true).',
+      );
     return unsupported(f, name, site);
   };
   defineNative({ name, statics: new Proxy({}, { get: () => any }) });
 }
-for (const c of ['ChatterUsers', 'ChatterFeeds', 'ChatterGroups', 'ChatterMessages', 'Communities', 'Organization', 'RecordUi', 'UserProfiles', 'Topics', 'Mentions'])
+for (const c of [
+  'ChatterUsers',
+  'ChatterFeeds',
+  'ChatterGroups',
+  'ChatterMessages',
+  'Communities',
+  'Organization',
+  'RecordUi',
+  'UserProfiles',
+  'Topics',
+  'Mentions',
+])
   connectApi('ConnectApi.' + c);
 
-defineNative({
-  name: 'Assert',
-  statics: {
-    areEqual: async (f, [e, a, m], site) => {
-      if (!(await equalsAsync(f, e, a, site))) assertFail(f, `Assertion Failed: ${await equalsMsg(f, e, a, site)}`, m === undefined ? undefined : `: ${str(m)}`);
-      return null;
-    },
-    areNotEqual: async (f, [e, a, m], site) => {
-      if (await equalsAsync(f, e, a, site)) assertFail(f, `Assertion Failed: Same value: ${await apexString(f, a, site)}`, m === undefined ? undefined : `: ${str(m)}`);
-      return null;
-    },
-    isTrue: (f, [c, m]) => {
-      if (c !== true) assertFail(f, 'Assertion Failed: Expected: true, Actual: ' + str(c), m === undefined ? undefined : `: ${str(m)}`);
-      return null;
-    },
-    isFalse: (f, [c, m]) => {
-      if (c !== false) assertFail(f, 'Assertion Failed: Expected: false, Actual: ' + str(c), m === undefined ? undefined : `: ${str(m)}`);
-      return null;
-    },
-    isNull: (f, [v, m]) => {
-      if (v !== null) assertFail(f, 'Assertion Failed: Expected: null, Actual: ' + str(v), m === undefined ? undefined : `: ${str(m)}`);
-      return null;
-    },
-    isNotNull: (f, [v, m]) => {
-      if (v === null) assertFail(f, 'Assertion Failed: Expected: not null, Actual: null', m === undefined ? undefined : `: ${str(m)}`);
-      return null;
-    },
-    fail: (f, [m]) => assertFail(f, m === undefined ? 'Assertion Failed' : `Assertion Failed: ${str(m)}`, undefined),
-    isInstanceOfType: (f, [v, t, m], site) => {
-      if (!(t instanceof TypeValue) || !instanceOf(f, v, t.ref, site))
-        assertFail(f, `Assertion Failed: Expected instance of ${t}, Actual: ${runtimeTypeName(v)}`, m === undefined ? undefined : `: ${str(m)}`);
-      return null;
-    },
-    isNotInstanceOfType: (f, [v, t, m], site) => {
-      if (t instanceof TypeValue && instanceOf(f, v, t.ref, site))
-        assertFail(f, `Assertion Failed: Unexpected instance of ${t}`, m === undefined ? undefined : `: ${str(m)}`);
-      return null;
+defineNative(
+  {
+    name: 'Assert',
+    statics: {
+      areEqual: async (f, [e, a, m], site) => {
+        if (!(await equalsAsync(f, e, a, site)))
+          assertFail(f, `Assertion Failed: ${await equalsMsg(f, e, a, site)}`, m === undefined ? undefined : `: ${str(m)}`);
+        return null;
+      },
+      areNotEqual: async (f, [e, a, m], site) => {
+        if (await equalsAsync(f, e, a, site))
+          assertFail(f, `Assertion Failed: Same value: ${await apexString(f, a, site)}`, m === undefined ? undefined : `: ${str(m)}`);
+        return null;
+      },
+      isTrue: (f, [c, m]) => {
+        if (c !== true) assertFail(f, 'Assertion Failed: Expected: true, Actual: ' + str(c), m === undefined ? undefined : `: ${str(m)}`);
+        return null;
+      },
+      isFalse: (f, [c, m]) => {
+        if (c !== false) assertFail(f, 'Assertion Failed: Expected: false, Actual: ' + str(c), m === undefined ? undefined : `: ${str(m)}`);
+        return null;
+      },
+      isNull: (f, [v, m]) => {
+        if (v !== null) assertFail(f, 'Assertion Failed: Expected: null, Actual: ' + str(v), m === undefined ? undefined : `: ${str(m)}`);
+        return null;
+      },
+      isNotNull: (f, [v, m]) => {
+        if (v === null) assertFail(f, 'Assertion Failed: Expected: not null, Actual: null', m === undefined ? undefined : `: ${str(m)}`);
+        return null;
+      },
+      fail: (f, [m]) => assertFail(f, m === undefined ? 'Assertion Failed' : `Assertion Failed: ${str(m)}`, undefined),
+      isInstanceOfType: (f, [v, t, m], site) => {
+        if (!(t instanceof TypeValue) || !instanceOf(f, v, t.ref, site))
+          assertFail(
+            f,
+            `Assertion Failed: Expected instance of ${t}, Actual: ${runtimeTypeName(v)}`,
+            m === undefined ? undefined : `: ${str(m)}`,
+          );
+        return null;
+      },
+      isNotInstanceOfType: (f, [v, t, m], site) => {
+        if (t instanceof TypeValue && instanceOf(f, v, t.ref, site))
+          assertFail(f, `Assertion Failed: Unexpected instance of ${t}`, m === undefined ? undefined : `: ${str(m)}`);
+        return null;
+      },
     },
   },
-}, 'System.Assert');
+  'System.Assert',
+);
 
 const limitFns: Record<string, [(f: Frame) => number, number]> = {
   queries: [(f) => f.tx.counts.queries, LIMITS.queries],
@@ -275,12 +312,34 @@ defineNative({
 // ---------------------------------------------------------------- Database
 
 /** Salesforce's StatusCode values the local platform reports (Database.Error.getStatusCode). */
-const STATUS_CODES = defineEnum('System.StatusCode', [
-  'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', 'DELETE_FAILED', 'DUPLICATE_DEVELOPER_NAME', 'DUPLICATE_USERNAME', 'DUPLICATE_VALUE', 'ENTITY_IS_DELETED',
-  'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY', 'INSUFFICIENT_ACCESS_OR_READONLY', 'INVALID_CROSS_REFERENCE_KEY',
-  'INVALID_FIELD', 'INVALID_FIELD_FOR_INSERT_UPDATE', 'INVALID_OPERATION', 'INVALID_TYPE', 'INVALID_TYPE_FOR_OPERATION', 'MALFORMED_ID', 'MISSING_ARGUMENT',
-  'REQUIRED_ARGUMENT_MISSING', 'REQUIRED_FIELD_MISSING', 'STRING_TOO_LONG', 'UNDELETE_FAILED', 'UNKNOWN_EXCEPTION',
-], 'StatusCode');
+const STATUS_CODES = defineEnum(
+  'System.StatusCode',
+  [
+    'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
+    'DELETE_FAILED',
+    'DUPLICATE_DEVELOPER_NAME',
+    'DUPLICATE_USERNAME',
+    'DUPLICATE_VALUE',
+    'ENTITY_IS_DELETED',
+    'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+    'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+    'INSUFFICIENT_ACCESS_OR_READONLY',
+    'INVALID_CROSS_REFERENCE_KEY',
+    'INVALID_FIELD',
+    'INVALID_FIELD_FOR_INSERT_UPDATE',
+    'INVALID_OPERATION',
+    'INVALID_TYPE',
+    'INVALID_TYPE_FOR_OPERATION',
+    'MALFORMED_ID',
+    'MISSING_ARGUMENT',
+    'REQUIRED_ARGUMENT_MISSING',
+    'REQUIRED_FIELD_MISSING',
+    'STRING_TOO_LONG',
+    'UNDELETE_FAILED',
+    'UNKNOWN_EXCEPTION',
+  ],
+  'StatusCode',
+);
 
 export function statusCode(code: string): EnumValue {
   return STATUS_CODES.get(code.toLowerCase()) ?? new EnumValue('System.StatusCode', code, -1);
@@ -341,7 +400,12 @@ defineNative({
     query: async (f, [q, mode], site) => {
       const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
       const c = compileDynamicSoql(str(q));
-      return runSoql(f, c.soql, { userMode: userMode || c.userMode, binds: await dynamicBinds(f, c.bindNames, site), sobject: c.sobject, isCount: c.isCount }, site);
+      return runSoql(
+        f,
+        c.soql,
+        { userMode: userMode || c.userMode, binds: await dynamicBinds(f, c.bindNames, site), sobject: c.sobject, isCount: c.isCount },
+        site,
+      );
     },
     queryWithBinds: async (f, [q, binds, mode], site) => {
       const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
@@ -391,13 +455,23 @@ for (const t of ['Database.SaveResult', 'Database.UpsertResult', 'Database.Delet
       getErrors: (f, o: NObj) => o.get('errors') ?? new ApexList([]),
     },
   });
-defineNative({ name: 'Database.Error', methods: { getMessage: (f, o: NObj) => o.get('message'), getStatusCode: (f, o: NObj) => o.get('statusCode'), getFields: (f, o: NObj) => o.get('fields') ?? new ApexList([]) } });
+defineNative({
+  name: 'Database.Error',
+  methods: {
+    getMessage: (f, o: NObj) => o.get('message'),
+    getStatusCode: (f, o: NObj) => o.get('statusCode'),
+    getFields: (f, o: NObj) => o.get('fields') ?? new ApexList([]),
+  },
+});
 // one value per level, so == and Assert.areEqual compare them as Salesforce does
 const USER_MODE = new EnumValue('AccessLevel', 'USER_MODE', 0);
 const SYSTEM_MODE = new EnumValue('AccessLevel', 'SYSTEM_MODE', 1);
-defineNative({
-  name: 'AccessLevel',
-  props: { user_mode: { get: () => USER_MODE }, system_mode: { get: () => SYSTEM_MODE } },
-}, 'System.AccessLevel');
+defineNative(
+  {
+    name: 'AccessLevel',
+    props: { user_mode: { get: () => USER_MODE }, system_mode: { get: () => SYSTEM_MODE } },
+  },
+  'System.AccessLevel',
+);
 
 export const _unused = [Dec, SObject, limitEx];

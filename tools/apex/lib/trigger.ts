@@ -14,7 +14,12 @@ export const TRIGGER_OPERATION = defineEnum(
 );
 
 const current = (f: Frame): TriggerContext | undefined => f.tx.triggerStack[f.tx.triggerStack.length - 1];
-const is = (test: (c: TriggerContext) => boolean) => ({ get: (f: Frame) => { const c = current(f); return c ? test(c) : false; } });
+const is = (test: (c: TriggerContext) => boolean) => ({
+  get: (f: Frame) => {
+    const c = current(f);
+    return c ? test(c) : false;
+  },
+});
 
 defineNative(
   {
@@ -31,8 +36,18 @@ defineNative(
       isUpdate: is((c) => c.event.endsWith(' update')),
       isDelete: is((c) => c.event.endsWith(' delete')),
       isUndelete: is((c) => c.event.endsWith(' undelete')),
-      size: { get: (f) => { const c = current(f); return c ? (c.newList ?? c.oldList)!.items.length : 0; } },
-      operationType: { get: (f) => { const c = current(f); return c ? TRIGGER_OPERATION.get(c.event.replace(' ', '_')) ?? null : null; } },
+      size: {
+        get: (f) => {
+          const c = current(f);
+          return c ? (c.newList ?? c.oldList)!.items.length : 0;
+        },
+      },
+      operationType: {
+        get: (f) => {
+          const c = current(f);
+          return c ? (TRIGGER_OPERATION.get(c.event.replace(' ', '_')) ?? null) : null;
+        },
+      },
     },
   },
   'System.Trigger',

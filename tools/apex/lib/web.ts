@@ -3,7 +3,19 @@
  * context, EncodingUtil, Crypto (real RSA signatures via the org certificate), Auth.JWT/JWS and
  * Auth.JWTBearerTokenExchange (a real POST to the token endpoint), Url.
  */
-import { createHash, createHmac, createPrivateKey, createSign, createVerify, createPublicKey, randomBytes, randomInt, timingSafeEqual, createCipheriv, createDecipheriv } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createSign,
+  createVerify,
+  createPublicKey,
+  randomBytes,
+  randomInt,
+  timingSafeEqual,
+  createCipheriv,
+  createDecipheriv,
+} from 'node:crypto';
 import { defineNative, NObj, natives } from './registry.ts';
 import { ApexList, ApexMap, ApexObject, ApexSet, Blob, Dec, stringValueOf } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
@@ -32,7 +44,21 @@ function implementsIface(name: string) {
     return walk(v.cls);
   };
 }
-for (const i of ['HttpCalloutMock', 'Comparable', 'Comparator', 'Schedulable', 'Queueable', 'Database.Batchable', 'Database.AllowsCallouts', 'Database.Stateful', 'Cache.CacheBuilder', 'Iterator', 'StubProvider', 'WebServiceMock', 'Callable'])
+for (const i of [
+  'HttpCalloutMock',
+  'Comparable',
+  'Comparator',
+  'Schedulable',
+  'Queueable',
+  'Database.Batchable',
+  'Database.AllowsCallouts',
+  'Database.Stateful',
+  'Cache.CacheBuilder',
+  'Iterator',
+  'StubProvider',
+  'WebServiceMock',
+  'Callable',
+])
   defineNative({ name: i, instanceOf: implementsIface(i.split('.').pop()!) });
 // List and Set implement Iterable (Apex Reference, "Iterable Interface"): `f(Iterable<String>)` takes both.
 const userIterable = implementsIface('Iterable');
@@ -71,42 +97,55 @@ const headerMethods = {
   getBodyAsBlob: (f: Frame, o: NObj) => new Blob(o.get<Buffer>('body')),
 };
 
-defineNative({
-  name: 'System.HttpRequest',
-  construct: () => newRequest(),
-  methods: {
-    ...headerMethods,
-    setEndpoint: (f, r: NObj, [e]) => (r.set('endpoint', e), null),
-    getEndpoint: (f, r: NObj) => r.get('endpoint'),
-    setMethod: (f, r: NObj, [m]) => (r.set('method', m), null),
-    getMethod: (f, r: NObj) => r.get('method'),
-    setTimeout: (f, r: NObj, [t]) => {
-      const ms = Number(t instanceof Dec ? t.n : t);
-      if (ms < 1 || ms > 120_000) throwEx(f, 'CalloutException', `Timeout value must be between 1 and 120000 milliseconds`);
-      r.set('timeout', ms);
-      return null;
+defineNative(
+  {
+    name: 'System.HttpRequest',
+    construct: () => newRequest(),
+    methods: {
+      ...headerMethods,
+      setEndpoint: (f, r: NObj, [e]) => (r.set('endpoint', e), null),
+      getEndpoint: (f, r: NObj) => r.get('endpoint'),
+      setMethod: (f, r: NObj, [m]) => (r.set('method', m), null),
+      getMethod: (f, r: NObj) => r.get('method'),
+      setTimeout: (f, r: NObj, [t]) => {
+        const ms = Number(t instanceof Dec ? t.n : t);
+        if (ms < 1 || ms > 120_000) throwEx(f, 'CalloutException', `Timeout value must be between 1 and 120000 milliseconds`);
+        r.set('timeout', ms);
+        return null;
+      },
+      setCompressed: () => null,
+      getCompressed: () => false,
+      setClientCertificateName: () => null,
+      tostring: (f, r: NObj) => `System.HttpRequest[Endpoint=${r.get('endpoint')}, Method=${r.get('method')}]`,
     },
-    setCompressed: () => null,
-    getCompressed: () => false,
-    setClientCertificateName: () => null,
-    tostring: (f, r: NObj) => `System.HttpRequest[Endpoint=${r.get('endpoint')}, Method=${r.get('method')}]`,
   },
-}, 'HttpRequest', 'HTTPRequest');
+  'HttpRequest',
+  'HTTPRequest',
+);
 
-defineNative({
-  name: 'System.HttpResponse',
-  construct: () => newResponse(),
-  methods: {
-    ...headerMethods,
-    getStatusCode: (f, r: NObj) => r.get('statusCode'),
-    setStatusCode: (f, r: NObj, [c]) => (r.set('statusCode', c), null),
-    getStatus: (f, r: NObj) => r.get('status'),
-    setStatus: (f, r: NObj, [s]) => (r.set('status', s), null),
-    getHeaderKeys: (f, r: NObj) => new ApexList([...r.get<Headers>('headers').values()].map((h) => h.name), STRING),
-    tostring: (f, r: NObj) => `System.HttpResponse[Status=${r.get('status')}, StatusCode=${r.get('statusCode')}]`,
-    getXmlStreamReader: (f, r: NObj, a, site) => throwEx(f, 'CalloutException', `XmlStreamReader is not supported by the local runtime at ${site.file}:${site.line}`),
+defineNative(
+  {
+    name: 'System.HttpResponse',
+    construct: () => newResponse(),
+    methods: {
+      ...headerMethods,
+      getStatusCode: (f, r: NObj) => r.get('statusCode'),
+      setStatusCode: (f, r: NObj, [c]) => (r.set('statusCode', c), null),
+      getStatus: (f, r: NObj) => r.get('status'),
+      setStatus: (f, r: NObj, [s]) => (r.set('status', s), null),
+      getHeaderKeys: (f, r: NObj) =>
+        new ApexList(
+          [...r.get<Headers>('headers').values()].map((h) => h.name),
+          STRING,
+        ),
+      tostring: (f, r: NObj) => `System.HttpResponse[Status=${r.get('status')}, StatusCode=${r.get('statusCode')}]`,
+      getXmlStreamReader: (f, r: NObj, a, site) =>
+        throwEx(f, 'CalloutException', `XmlStreamReader is not supported by the local runtime at ${site.file}:${site.line}`),
+    },
   },
-}, 'HttpResponse', 'HTTPResponse');
+  'HttpResponse',
+  'HTTPResponse',
+);
 
 /** One callout: limits, pending-DML rule, test mocks, else a real request through the host. */
 export async function doCallout(f: Frame, req: NObj, site: Site, viaAuth = false): Promise<NObj> {
@@ -137,7 +176,8 @@ export async function doCallout(f: Frame, req: NObj, site: Site, viaAuth = false
   } finally {
     tx.counts.calloutMs += Date.now() - t0;
   }
-  if (tx.counts.calloutMs > LIMITS.calloutMs) throwEx(f, 'CalloutException', `Exceeded maximum time allotted for callout (${LIMITS.calloutMs} ms)`);
+  if (tx.counts.calloutMs > LIMITS.calloutMs)
+    throwEx(f, 'CalloutException', `Exceeded maximum time allotted for callout (${LIMITS.calloutMs} ms)`);
   const res = newResponse();
   res.set('statusCode', out.statusCode);
   res.set('status', out.status);
@@ -147,16 +187,19 @@ export async function doCallout(f: Frame, req: NObj, site: Site, viaAuth = false
   return res;
 }
 
-defineNative({
-  name: 'System.Http',
-  construct: () => new NObj('System.Http'),
-  methods: {
-    send: (f, _h, [req], site) => {
-      if (!(req instanceof NObj)) throwNpe(f);
-      return doCallout(f, req as NObj, site);
+defineNative(
+  {
+    name: 'System.Http',
+    construct: () => new NObj('System.Http'),
+    methods: {
+      send: (f, _h, [req], site) => {
+        if (!(req instanceof NObj)) throwNpe(f);
+        return doCallout(f, req as NObj, site);
+      },
     },
   },
-}, 'Http');
+  'Http',
+);
 
 // ---------------------------------------------------------------- Apex REST context
 
@@ -177,28 +220,37 @@ export function newRestResponse(): NObj {
   return r;
 }
 
-defineNative({
-  name: 'System.RestRequest',
-  construct: () => newRestRequest(),
-  fields: ['requesturi', 'httpmethod', 'params', 'headers', 'requestbody', 'remoteaddress', 'resourcepath', 'cookies'],
-  methods: {
-    addHeader: (f, r: NObj, [k, v]) => (r.get<ApexMap>('headers').put(k, v), null),
-    addParameter: (f, r: NObj, [k, v]) => (r.get<ApexMap>('params').put(k, v), null),
+defineNative(
+  {
+    name: 'System.RestRequest',
+    construct: () => newRestRequest(),
+    fields: ['requesturi', 'httpmethod', 'params', 'headers', 'requestbody', 'remoteaddress', 'resourcepath', 'cookies'],
+    methods: {
+      addHeader: (f, r: NObj, [k, v]) => (r.get<ApexMap>('headers').put(k, v), null),
+      addParameter: (f, r: NObj, [k, v]) => (r.get<ApexMap>('params').put(k, v), null),
+    },
   },
-}, 'RestRequest');
-defineNative({
-  name: 'System.RestResponse',
-  construct: () => newRestResponse(),
-  fields: ['statuscode', 'responsebody', 'headers'],
-  methods: { addHeader: (f, r: NObj, [k, v]) => (r.get<ApexMap>('headers').put(k, v), null) },
-}, 'RestResponse');
-defineNative({
-  name: 'System.RestContext',
-  props: {
-    request: { get: (f) => f.tx.cacheLocal.get('rest.request') ?? null, set: (f, v) => void f.tx.cacheLocal.set('rest.request', v) },
-    response: { get: (f) => f.tx.cacheLocal.get('rest.response') ?? null, set: (f, v) => void f.tx.cacheLocal.set('rest.response', v) },
+  'RestRequest',
+);
+defineNative(
+  {
+    name: 'System.RestResponse',
+    construct: () => newRestResponse(),
+    fields: ['statuscode', 'responsebody', 'headers'],
+    methods: { addHeader: (f, r: NObj, [k, v]) => (r.get<ApexMap>('headers').put(k, v), null) },
   },
-}, 'RestContext');
+  'RestResponse',
+);
+defineNative(
+  {
+    name: 'System.RestContext',
+    props: {
+      request: { get: (f) => f.tx.cacheLocal.get('rest.request') ?? null, set: (f, v) => void f.tx.cacheLocal.set('rest.request', v) },
+      response: { get: (f) => f.tx.cacheLocal.get('rest.response') ?? null, set: (f, v) => void f.tx.cacheLocal.set('rest.response', v) },
+    },
+  },
+  'RestContext',
+);
 
 // ---------------------------------------------------------------- EncodingUtil
 
@@ -242,10 +294,27 @@ defineNative({
 // 'SHA256'/'SHA512' (no dash) are not in Salesforce's list but are accepted there: trailheadapps/apex-recipes'
 // tests, green on real orgs, call generateDigest('SHA512'). unverified beyond that suite.
 const DIGESTS: Record<string, string> = {
-  md5: 'md5', sha1: 'sha1', 'sha-256': 'sha256', 'sha-512': 'sha512', sha256: 'sha256', sha512: 'sha512', 'sha3-256': 'sha3-256', 'sha3-384': 'sha3-384', 'sha3-512': 'sha3-512',
+  md5: 'md5',
+  sha1: 'sha1',
+  'sha-256': 'sha256',
+  'sha-512': 'sha512',
+  sha256: 'sha256',
+  sha512: 'sha512',
+  'sha3-256': 'sha3-256',
+  'sha3-384': 'sha3-384',
+  'sha3-512': 'sha3-512',
 };
 const MACS: Record<string, string> = { hmacmd5: 'md5', hmacsha1: 'sha1', hmacsha256: 'sha256', hmacsha512: 'sha512' };
-const SIGNS: Record<string, string> = { rsa: 'sha1', 'rsa-sha1': 'sha1', 'rsa-sha256': 'sha256', 'rsa-sha384': 'sha384', 'rsa-sha512': 'sha512', 'ecdsa-sha256': 'sha256', 'ecdsa-sha384': 'sha384', 'ecdsa-sha512': 'sha512' };
+const SIGNS: Record<string, string> = {
+  rsa: 'sha1',
+  'rsa-sha1': 'sha1',
+  'rsa-sha256': 'sha256',
+  'rsa-sha384': 'sha384',
+  'rsa-sha512': 'sha512',
+  'ecdsa-sha256': 'sha256',
+  'ecdsa-sha384': 'sha384',
+  'ecdsa-sha512': 'sha512',
+};
 
 function aes(f: Frame, alg: unknown, key: Buffer, iv: Buffer, data: Buffer, enc: boolean): Buffer {
   const m = /^aes(128|192|256)$/i.exec(str(alg));
@@ -312,11 +381,20 @@ defineNative({
   },
 });
 
-defineNative({
-  name: 'System.UUID',
-  statics: { randomUUID: () => { const u = new NObj('System.UUID'); u.set('v', crypto.randomUUID()); return u; } },
-  methods: { tostring: (f, u: NObj) => u.get('v') },
-}, 'UUID');
+defineNative(
+  {
+    name: 'System.UUID',
+    statics: {
+      randomUUID: () => {
+        const u = new NObj('System.UUID');
+        u.set('v', crypto.randomUUID());
+        return u;
+      },
+    },
+    methods: { tostring: (f, u: NObj) => u.get('v') },
+  },
+  'UUID',
+);
 
 // ---------------------------------------------------------------- Auth.JWT / JWS / token exchange
 
@@ -443,24 +521,28 @@ function newUrl(s: string): NObj {
   u.set('href', s);
   return u;
 }
-defineNative({
-  name: 'System.Url',
-  construct: (f, [s]) => newUrl(str(s)),
-  statics: {
-    getOrgDomainUrl: (f) => newUrl(f.tx.host.instanceUrl),
-    getSalesforceBaseUrl: (f) => newUrl(f.tx.host.instanceUrl),
-    getCurrentRequestUrl: (f) => newUrl(f.tx.host.instanceUrl),
-    getOrgDomainURL: (f) => newUrl(f.tx.host.instanceUrl),
+defineNative(
+  {
+    name: 'System.Url',
+    construct: (f, [s]) => newUrl(str(s)),
+    statics: {
+      getOrgDomainUrl: (f) => newUrl(f.tx.host.instanceUrl),
+      getSalesforceBaseUrl: (f) => newUrl(f.tx.host.instanceUrl),
+      getCurrentRequestUrl: (f) => newUrl(f.tx.host.instanceUrl),
+      getOrgDomainURL: (f) => newUrl(f.tx.host.instanceUrl),
+    },
+    methods: {
+      toExternalForm: (f, u: NObj) => u.get('href'),
+      getHost: (f, u: NObj) => new URL(u.get<string>('href')).hostname,
+      getPath: (f, u: NObj) => new URL(u.get<string>('href')).pathname,
+      getProtocol: (f, u: NObj) => new URL(u.get<string>('href')).protocol.replace(':', ''),
+      getPort: (f, u: NObj) => Number(new URL(u.get<string>('href')).port || -1),
+      getQuery: (f, u: NObj) => new URL(u.get<string>('href')).search.replace(/^\?/, '') || null,
+      tostring: (f, u: NObj) => u.get('href'),
+    },
   },
-  methods: {
-    toExternalForm: (f, u: NObj) => u.get('href'),
-    getHost: (f, u: NObj) => new URL(u.get<string>('href')).hostname,
-    getPath: (f, u: NObj) => new URL(u.get<string>('href')).pathname,
-    getProtocol: (f, u: NObj) => new URL(u.get<string>('href')).protocol.replace(':', ''),
-    getPort: (f, u: NObj) => Number(new URL(u.get<string>('href')).port || -1),
-    getQuery: (f, u: NObj) => new URL(u.get<string>('href')).search.replace(/^\?/, '') || null,
-    tostring: (f, u: NObj) => u.get('href'),
-  },
-}, 'Url', 'URL');
+  'Url',
+  'URL',
+);
 
 export { natives, randomInt };

@@ -20,7 +20,9 @@ import type { ParserRuleContext as N } from '../parse/parse.ts';
 
 /** Operators whose result is a Boolean, a number, a String or a date: never a user object. */
 const PLAIN_RESULTS = new Set(
-  'Arth1 Arth2 Bit BitAnd BitOr BitNot Cmp Equality LogAnd LogOr Neg PreOp PostOp InstanceOf'.split(' ').map((k) => k + 'ExpressionContext'),
+  'Arth1 Arth2 Bit BitAnd BitOr BitNot Cmp Equality LogAnd LogOr Neg PreOp PostOp InstanceOf'
+    .split(' ')
+    .map((k) => k + 'ExpressionContext'),
 );
 const PRIMITIVES = new Set('integer long decimal double string id boolean date datetime time blob'.split(' '));
 
@@ -217,19 +219,22 @@ export abstract class ExpressionLowering {
         // `==` may call a class's equals(), `+` a class's toString(): only plain operands stay synchronous
         let apex: ((f: Frame, x: unknown, y: unknown) => unknown) | undefined;
         if (k === 'EqualityExpressionContext') {
-          const neg = op === '!==' || op !== '==' && op !== '===';
+          const neg = op === '!==' || (op !== '==' && op !== '===');
           if (op === '===' || op === '!==') fn = (f, x, y) => refEquals(x, y) !== neg;
           else {
             fn = (f, x, y) => valueEquals(x, y, false, f) !== neg;
             if (!(a.plain && b.plain) && !a.isNull && !b.isNull)
-              apex = (f, x, y) => (needsApexEquality(x) || needsApexEquality(y) ? apexEquals(f, x, y, false, site).then((r) => r !== neg) : fn(f, x, y));
+              apex = (f, x, y) =>
+                needsApexEquality(x) || needsApexEquality(y) ? apexEquals(f, x, y, false, site).then((r) => r !== neg) : fn(f, x, y);
           }
         } else if (k === 'CmpExpressionContext') fn = (f, x, y) => compare(f, op, x, y, site);
         else {
           fn = (f, x, y) => arith(f, op, x, y, site);
           // a String variable holding null concatenates as 'null' (`String s = null; s + 5` is 'null5')
-          if (op === '+' && (a.isString || b.isString)) fn = (f, x, y) => arith(f, op, x === null && a.isString ? 'null' : x, y === null && b.isString ? 'null' : y, site);
-          if (op === '+' && !(a.plain && b.plain)) apex = (f, x, y) => concat(f, x === null && a.isString ? 'null' : x, y === null && b.isString ? 'null' : y, site);
+          if (op === '+' && (a.isString || b.isString))
+            fn = (f, x, y) => arith(f, op, x === null && a.isString ? 'null' : x, y === null && b.isString ? 'null' : y, site);
+          if (op === '+' && !(a.plain && b.plain))
+            apex = (f, x, y) => concat(f, x === null && a.isString ? 'null' : x, y === null && b.isString ? 'null' : y, site);
         }
         let ex: Ex;
         if (a.sync && b.sync && !apex) {
@@ -250,7 +255,10 @@ export abstract class ExpressionLowering {
         const site = this.site(n, cls);
         const bop = op.slice(0, -1);
         // `s += o` may call o's own toString()
-        const combine = bop === '+' && !r.plain ? (f: Frame, x: unknown, y: unknown) => concat(f, x, y, site) : (f: Frame, x: unknown, y: unknown) => arith(f, bop, x, y, site);
+        const combine =
+          bop === '+' && !r.plain
+            ? (f: Frame, x: unknown, y: unknown) => concat(f, x, y, site)
+            : (f: Frame, x: unknown, y: unknown) => arith(f, bop, x, y, site);
         if (lv.syncGet && lv.syncSet && r.sync && (op === '=' || bop !== '+' || r.plain)) {
           const [g, st, rs] = [lv.syncGet, lv.syncSet, r.sync];
           if (op === '=')

@@ -8,7 +8,16 @@ import { type Ex, type Site } from '../model/classModel.ts';
 import { type Frame } from '../run/frame.ts';
 import { type LValue, type Scope } from './scope.ts';
 import { type NameResolution, assignName, evalName, getMember, index, resolveName, setIndex, setMember } from '../run/members.ts';
-import { callMethod, callStatic, callSuper, callUnqualified, newCollection, newCollectionFrom, newObject, newWithFields } from '../run/calls.ts';
+import {
+  callMethod,
+  callStatic,
+  callSuper,
+  callUnqualified,
+  newCollection,
+  newCollectionFrom,
+  newObject,
+  newWithFields,
+} from '../run/calls.ts';
 import { coerce, isPlainType, isTestDataObject } from '../run/types.ts';
 import { mapPut } from '../run/equality.ts';
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
@@ -56,7 +65,12 @@ export abstract class ObjectLowering extends ExpressionLowering {
       return async (f) => (await read(f)).v;
     }
     const mname = text(rule(dmc, 'anyId'));
-    if (mname.toLowerCase() === 'adderror' && cname(leftN) === 'DotExpressionContext' && !rule(leftN, 'dotMethodCall') && !hasTok(leftN, '?.')) {
+    if (
+      mname.toLowerCase() === 'adderror' &&
+      cname(leftN) === 'DotExpressionContext' &&
+      !rule(leftN, 'dotMethodCall') &&
+      !hasTok(leftN, '?.')
+    ) {
       return this.fieldAddError(leftN, dmc, scope, site);
     }
     if (/^(query|countquery|getquerylocator|getcursor)$/i.test(mname)) site.locals = new Map(scope.scopes.flatMap((m) => [...m]));
@@ -79,8 +93,7 @@ export abstract class ObjectLowering extends ExpressionLowering {
       let res: NameResolution | undefined;
       return async (f) => {
         if (!res) res = resolveName(f, chain, site, mname);
-        if (res.kind === 'type' && res.consumed === chain.length)
-          return callStatic(f, res.type, mname, await evalArgs(f), site);
+        if (res.kind === 'type' && res.consumed === chain.length) return callStatic(f, res.type, mname, await evalArgs(f), site);
         const t = await evalName(f, res, chain, site);
         if (t === null && safe) return null;
         return callMethod(f, t, mname, await evalArgs(f), site);
@@ -175,9 +188,7 @@ export abstract class ObjectLowering extends ExpressionLowering {
       };
     }
     if (rk === 'MapCreatorRestContext') {
-      const ps = rules(rest, 'mapCreatorRestPair').map((p: N) =>
-        rules(p, 'expression').map((e: N) => this.expr(e, scope)),
-      );
+      const ps = rules(rest, 'mapCreatorRestPair').map((p: N) => rules(p, 'expression').map((e: N) => this.expr(e, scope)));
       return async (f) => {
         const m = newCollection(f, type, [], site) as ApexMap;
         for (const [k, v] of ps) await mapPut(f, m, await k(f), await v(f), site);
@@ -206,7 +217,9 @@ export abstract class ObjectLowering extends ExpressionLowering {
     }
     // new Account(Name = 'x', Industry = 'y'): name=value pairs
     const isId = (e: N) => cname(e) === 'PrimaryExpressionContext' && cname(kids(e)[0]) === 'IdPrimaryContext';
-    const named = exprs.length > 0 && exprs.every((e) => cname(e) === 'AssignExpressionContext' && kids(e)[1].getText() === '=' && isId(rule(e, 'expression')));
+    const named =
+      exprs.length > 0 &&
+      exprs.every((e) => cname(e) === 'AssignExpressionContext' && kids(e)[1].getText() === '=' && isId(rule(e, 'expression')));
     if (named) {
       const pairsC = exprs.map((e) => {
         const [l, r] = rules(e, 'expression');
@@ -313,7 +326,9 @@ export abstract class ObjectLowering extends ExpressionLowering {
     walk(q);
     type Edit = { from: number; to: number; text: string };
     const build = (extra: Edit[]): string => {
-      const edits: Edit[] = [...binds.map((b) => ({ from: b.from, to: b.to, text: ':' + b.name })), ...extra].sort((a, b) => a.from - b.from || a.to - b.to);
+      const edits: Edit[] = [...binds.map((b) => ({ from: b.from, to: b.to, text: ':' + b.name })), ...extra].sort(
+        (a, b) => a.from - b.from || a.to - b.to,
+      );
       let out = '';
       let pos = start;
       for (const e of edits) {

@@ -21,7 +21,6 @@ export const NORMAL = 0,
   CONTINUE = 2,
   RETURN = 3;
 
-
 export class Scope {
   scopes: Map<string, number>[] = [new Map()];
   nSlots = 0;

@@ -38,7 +38,19 @@ function catalogue(): Catalogue {
     simple.add(parts[parts.length - 1]);
   }
   // Namespaces the Apex Reference lists whose types the published stubs leave out (see README.md).
-  for (const ns of ['communities', 'commercetax', 'datacloud', 'dataweave', 'formula', 'functions', 'lxscheduler', 'sfc', 'slack', 'reflection']) namespaces.add(ns);
+  for (const ns of [
+    'communities',
+    'commercetax',
+    'datacloud',
+    'dataweave',
+    'formula',
+    'functions',
+    'lxscheduler',
+    'sfc',
+    'slack',
+    'reflection',
+  ])
+    namespaces.add(ns);
   loaded = { qualified, namespaces, simple, sobjects: new Set(read('sobjects.txt').map((s) => s.toLowerCase())) };
   return loaded;
 }

@@ -7,8 +7,7 @@ import type { ClassDef, MethodDef } from './classModel.ts';
 import type { TypeTable } from './names.ts';
 
 export type TriggerEvent =
-  | 'before insert' | 'before update' | 'before delete'
-  | 'after insert' | 'after update' | 'after delete' | 'after undelete';
+  'before insert' | 'before update' | 'before delete' | 'after insert' | 'after update' | 'after delete' | 'after undelete';
 
 export interface CompiledTrigger {
   name: string;

@@ -29,7 +29,11 @@ export function isSObjectName(name: string): boolean {
     // Thing__ChangeEvent (Change Data Capture Developer Guide, "Change Event Object Name")
     known =
       !n.includes('.') &&
-      (STANDARD_SOBJECTS.has(n) || /__(c|mdt|e|x|b|share|history|feed|changeevent)$/.test(n) || /^[a-z]\w*changeevent$/.test(n) || n === 'sobject' || isStandardSObject(n));
+      (STANDARD_SOBJECTS.has(n) ||
+        /__(c|mdt|e|x|b|share|history|feed|changeevent)$/.test(n) ||
+        /^[a-z]\w*changeevent$/.test(n) ||
+        n === 'sobject' ||
+        isStandardSObject(n));
     if (sobjectNames.size < 10_000) sobjectNames.set(name, known);
   }
   return known;

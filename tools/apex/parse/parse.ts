@@ -7,7 +7,7 @@ import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser'
 import { CompileError } from '../errors.ts';
 
 /** ANTLR rule context (typed loosely: the runtime walks it generically by rule class name). */
- 
+
 export type ParserRuleContext = any;
 
 class Collect extends ApexErrorListener {

@@ -56,8 +56,7 @@ export function parseAnnotation(n: N, evalConst: (e: N) => unknown): Annotation 
   const params: Record<string, unknown> = {};
   const pairs = rule(n, 'elementValuePairs');
   if (pairs)
-    for (const p of rules(pairs, 'elementValuePair'))
-      params[text(rule(p, 'id')).toLowerCase()] = evalConst(rule(p, 'elementValue'));
+    for (const p of rules(pairs, 'elementValuePair')) params[text(rule(p, 'id')).toLowerCase()] = evalConst(rule(p, 'elementValue'));
   const single = rule(n, 'elementValue');
   if (single) params[''] = evalConst(single);
   return { name, params };
@@ -81,7 +80,12 @@ export function parseModifiers(list: N[]): Modifiers {
   for (const m of list) {
     const a = rule(m, 'annotation');
     if (a) annotations.push(parseAnnotation(a, constValue));
-    else mods.push(kids(m).map((c: N) => c.getText().toLowerCase()).join(' '));
+    else
+      mods.push(
+        kids(m)
+          .map((c: N) => c.getText().toLowerCase())
+          .join(' '),
+      );
   }
   return { mods, annotations };
 }

@@ -9,7 +9,15 @@ import type { TriggerEvent } from '../model/program.ts';
 
 export type { TriggerEvent };
 
-export const TRIGGER_EVENTS: readonly TriggerEvent[] = ['before insert', 'before update', 'before delete', 'after insert', 'after update', 'after delete', 'after undelete'];
+export const TRIGGER_EVENTS: readonly TriggerEvent[] = [
+  'before insert',
+  'before update',
+  'before delete',
+  'after insert',
+  'after update',
+  'after delete',
+  'after undelete',
+];
 
 export interface TriggerHeader {
   name: string;
@@ -42,14 +50,16 @@ class FirstError extends ApexErrorListener {
  */
 export function triggerBodyText(source: string, header: TriggerHeader): string {
   const blank = (s: string) => s.replace(/[^\n]/g, ' ');
-  return blank(source.slice(0, header.body.offset)) + source.slice(header.body.offset, header.body.end) + blank(source.slice(header.body.end));
+  return (
+    blank(source.slice(0, header.body.offset)) + source.slice(header.body.offset, header.body.end) + blank(source.slice(header.body.end))
+  );
 }
 
 /** Parses a `.trigger` file; a syntax error or an event Salesforce has no trigger for comes back as `error`. */
 export function readTriggerHeader(source: string): { header: TriggerHeader } | { error: TriggerSyntaxError } {
   const listener = new FirstError();
   const { parser } = ApexParserFactory.createLexerAndParser(source, listener);
-   
+
   const unit = parser.triggerUnit() as any;
   if (listener.error) return { error: listener.error };
   const ids = unit.id_list();
@@ -59,7 +69,8 @@ export function readTriggerHeader(source: string): { header: TriggerHeader } | {
     const op = c.INSERT() ? 'insert' : c.UPDATE() ? 'update' : c.DELETE() ? 'delete' : 'undelete';
     const event = `${when} ${op}` as TriggerEvent;
     // Unverified wording: Salesforce has no `before undelete` and refuses a repeated event at compile time.
-    if (!TRIGGER_EVENTS.includes(event)) return { error: { line: c.start.line, column: c.start.column, msg: `Invalid trigger event: ${event}` } };
+    if (!TRIGGER_EVENTS.includes(event))
+      return { error: { line: c.start.line, column: c.start.column, msg: `Invalid trigger event: ${event}` } };
     if (events.includes(event)) return { error: { line: c.start.line, column: c.start.column, msg: `Duplicate trigger event: ${event}` } };
     events.push(event);
   }

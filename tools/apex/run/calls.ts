@@ -1,11 +1,36 @@
 /** Method dispatch, overloads, invocation, static initialization and object construction. */
-import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, EnumValue, NativeObject, SObject, TypeValue, stringValueOf } from './values.ts';
+import {
+  ApexDate,
+  ApexDatetime,
+  ApexList,
+  ApexMap,
+  ApexObject,
+  ApexSet,
+  ApexTime,
+  Dec,
+  EnumValue,
+  NativeObject,
+  SObject,
+  TypeValue,
+  stringValueOf,
+} from './values.ts';
 import { type TypeRef, typeRefToString } from '../model/typeRef.ts';
 import { type ClassDef, type MethodDef, type Site, signatureOf } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { Frame } from './frame.ts';
 import { type NativeType, NObj, natives } from '../lib/registry.ts';
-import { type Resolved, assignable, coerce, collectionFit, enumValue, instanceOf, isPlainType, qualifyTypeArgs, resolveTypeRef, runtimeTypeName } from './types.ts';
+import {
+  type Resolved,
+  assignable,
+  coerce,
+  collectionFit,
+  enumValue,
+  instanceOf,
+  isPlainType,
+  qualifyTypeArgs,
+  resolveTypeRef,
+  runtimeTypeName,
+} from './types.ts';
 import { primeCheckboxes } from './checkboxes.ts';
 import { limitEx, stampTrace, throwNpe, unsupported } from './exceptions.ts';
 import { apexEquals, apexHashCode, apexString, setAdd, setMethodCaller, userKeyed } from './equality.ts';
@@ -112,7 +137,12 @@ export function findMethod(f: Frame, cls: ClassDef, key: string, args: unknown[]
     }
   }
   if (!cands) return undefined;
-  return pickMethod(f, cands.filter((x) => (x.body || x.native) && (wantStatic === undefined || x.isStatic === wantStatic)), args, site);
+  return pickMethod(
+    f,
+    cands.filter((x) => (x.body || x.native) && (wantStatic === undefined || x.isStatic === wantStatic)),
+    args,
+    site,
+  );
 }
 
 const MAX_DEPTH = 1000;
@@ -160,7 +190,12 @@ export async function callUnqualified(f: Frame, name: string, args: unknown[], s
     }
   }
   if (f.self?.cls.isException || f.cls.isException) return exceptionMethod(f, f.self!, key, args, site);
-  throw new CompileError(`Method does not exist or incorrect signature: void ${name}(${args.map(runtimeTypeName).join(', ')}) from the type ${f.cls.fullName}`, site.file, site.line, site.col);
+  throw new CompileError(
+    `Method does not exist or incorrect signature: void ${name}(${args.map(runtimeTypeName).join(', ')}) from the type ${f.cls.fullName}`,
+    site.file,
+    site.line,
+    site.col,
+  );
 }
 
 export async function callSuper(f: Frame, name: string, args: unknown[], site: Site): Promise<unknown> {
@@ -180,7 +215,11 @@ export async function callStatic(f: Frame, t: Resolved, name: string, args: unkn
   if (t.kind === 'class') {
     const cls = t.cls;
     if (cls.kind === 'enum') {
-      if (key === 'values') return new ApexList(cls.enumValues.map((_, i) => enumValue(cls, i)), { name: cls.fullName, args: [], array: 0 });
+      if (key === 'values')
+        return new ApexList(
+          cls.enumValues.map((_, i) => enumValue(cls, i)),
+          { name: cls.fullName, args: [], array: 0 },
+        );
       if (key === 'valueof') {
         const idx = cls.enumValues.findIndex((e) => e === args[0]);
         return idx < 0 ? null : enumValue(cls, idx);
@@ -189,7 +228,12 @@ export async function callStatic(f: Frame, t: Resolved, name: string, args: unkn
     await ensureStaticInit(f, cls);
     const m = findMethod(f, cls, key, args, site, true);
     if (m) return invoke(f, m, null, args, site);
-    throw new CompileError(`Method does not exist or incorrect signature: void ${name}(${args.map(runtimeTypeName).join(', ')}) from the type ${cls.fullName}`, site.file, site.line, site.col);
+    throw new CompileError(
+      `Method does not exist or incorrect signature: void ${name}(${args.map(runtimeTypeName).join(', ')}) from the type ${cls.fullName}`,
+      site.file,
+      site.line,
+      site.col,
+    );
   }
   if (t.kind === 'native') {
     const fn = t.nt.statics?.[key];
@@ -312,17 +356,36 @@ function nativeTypeOf(v: unknown): NativeType | undefined {
 
 /** DmlException.getDml*(i): the failed rows run/dml.ts recorded on the exception. */
 function dmlRowInfo(f: Frame, ex: ApexObject, key: string, args: unknown[]): unknown {
-  const rows = (ex.fields.get('__dmlrows') ?? []) as { index: number; id: string | null; statusCode: string; message: string; fields: string[] }[];
+  const rows = (ex.fields.get('__dmlrows') ?? []) as {
+    index: number;
+    id: string | null;
+    statusCode: string;
+    message: string;
+    fields: string[];
+  }[];
   if (key === 'getnumdml') return rows.length || 1;
   const row = rows[Number(args[0] ?? 0)];
   const strings = (xs: string[]) => new ApexList(xs, { name: 'String', args: [], array: 0 });
   switch (key) {
-    case 'getdmlmessage': return row ? row.message : (ex.fields.get('__message') ?? null);
-    case 'getdmltype': return row ? (natives.get('system.statuscode')?.props?.[row.statusCode.toLowerCase()]?.get(f) ?? null) : null;
-    case 'getdmlfieldnames': return strings(row?.fields ?? []);
-    case 'getdmlfields': return new ApexList((row?.fields ?? []).map((name) => { const t = new NObj('Schema.SObjectField'); t.set('name', name); return t; }), { name: 'Schema.SObjectField', args: [], array: 0 });
-    case 'getdmlid': return row?.id ?? null;
-    case 'getdmlindex': return row?.index ?? null;
+    case 'getdmlmessage':
+      return row ? row.message : (ex.fields.get('__message') ?? null);
+    case 'getdmltype':
+      return row ? (natives.get('system.statuscode')?.props?.[row.statusCode.toLowerCase()]?.get(f) ?? null) : null;
+    case 'getdmlfieldnames':
+      return strings(row?.fields ?? []);
+    case 'getdmlfields':
+      return new ApexList(
+        (row?.fields ?? []).map((name) => {
+          const t = new NObj('Schema.SObjectField');
+          t.set('name', name);
+          return t;
+        }),
+        { name: 'Schema.SObjectField', args: [], array: 0 },
+      );
+    case 'getdmlid':
+      return row?.id ?? null;
+    case 'getdmlindex':
+      return row?.index ?? null;
   }
   return null;
 }
@@ -361,7 +424,11 @@ export async function newWithFields(f: Frame, t: TypeRef, pairs: [string, unknow
 export function newCollection(f: Frame, written: TypeRef, vals: unknown[], site: Site): unknown {
   const t = qualifyTypeArgs(f, written);
   const n = t.name.toLowerCase();
-  if (n === 'list') return new ApexList(vals.map((v) => (t.args[0] && !isPlainType(t.args[0]) ? coerce(f, v, t.args[0], site) : v)), t.args[0]);
+  if (n === 'list')
+    return new ApexList(
+      vals.map((v) => (t.args[0] && !isPlainType(t.args[0]) ? coerce(f, v, t.args[0], site) : v)),
+      t.args[0],
+    );
   if (n === 'set') {
     return setOf(f, t, vals, site);
   }
@@ -389,7 +456,8 @@ export function newCollectionFrom(f: Frame, written: TypeRef, args: unknown[], s
   if (args.length === 0) return newCollection(f, t, [], site);
   if (src === null) throwNpe(f, site);
   if (n === 'list') {
-    if (src instanceof ApexList || src instanceof ApexSet) return new ApexList(src instanceof ApexList ? src.items.slice() : src.values(), t.args[0]);
+    if (src instanceof ApexList || src instanceof ApexSet)
+      return new ApexList(src instanceof ApexList ? src.items.slice() : src.values(), t.args[0]);
     // `new List<Integer>(n)` holds n nulls, as `new Integer[n]` does (ApexKit's ULID fills one by index)
     if (typeof src === 'number') return new ApexList(new Array(Math.max(0, Math.trunc(src))).fill(null), t.args[0]);
   }
@@ -413,7 +481,12 @@ export function newCollectionFrom(f: Frame, written: TypeRef, args: unknown[], s
 
 export async function construct(f: Frame, cls: ClassDef, args: unknown[], site: Site): Promise<ApexObject> {
   if (cls.kind !== 'class' || cls.modifiers.includes('abstract'))
-    throw new CompileError(`${cls.kind === 'interface' ? 'Interfaces' : 'Abstract classes'} cannot be constructed: ${cls.fullName}`, site.file, site.line, site.col);
+    throw new CompileError(
+      `${cls.kind === 'interface' ? 'Interfaces' : 'Abstract classes'} cannot be constructed: ${cls.fullName}`,
+      site.file,
+      site.line,
+      site.col,
+    );
   await ensureStaticInit(f, cls);
   const obj = new ApexObject(cls);
   if (cls.isException) stampTrace(f, obj);
@@ -451,7 +524,12 @@ async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[]
     // exceptions keep the four standard constructors beside their own ((), (msg), (cause), (msg, cause))
     const implicit = (cls.ctors.length === 0 && args.length === 0) || (cls.isException && args.length <= 2);
     if (!implicit)
-      throw new CompileError(`Constructor not defined: [${cls.fullName}].<Constructor>(${args.map(runtimeTypeName).join(', ')})`, site.file, site.line, site.col);
+      throw new CompileError(
+        `Constructor not defined: [${cls.fullName}].<Constructor>(${args.map(runtimeTypeName).join(', ')})`,
+        site.file,
+        site.line,
+        site.col,
+      );
     if (cls.superClass) await runCtor(f, cls.superClass, obj, cls.isException ? args : [], unbound(site));
     await runInstanceInit(f, cls, obj);
     return;

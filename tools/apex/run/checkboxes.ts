@@ -28,7 +28,9 @@ export async function primeCheckboxes(f: Frame, sobject: string): Promise<void> 
   const d = await f.tx.hostCall(() => host.describeSObject!(sobject)).catch(() => undefined);
   types.set(key, {
     checkboxes: new Set((d?.fields ?? []).filter((x) => x.type === 'boolean').map((x) => x.name.toLowerCase())),
-    children: new Map((d?.childRelationships ?? []).filter((c) => c.relationshipName).map((c) => [c.relationshipName!.toLowerCase(), c.childSObject])),
+    children: new Map(
+      (d?.childRelationships ?? []).filter((c) => c.relationshipName).map((c) => [c.relationshipName!.toLowerCase(), c.childSObject]),
+    ),
   });
 }
 

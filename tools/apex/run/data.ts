@@ -47,7 +47,8 @@ function fromRecordValue(v: unknown, field: string): unknown {
     return v;
   }
   if (typeof v === 'number') return Number.isInteger(v) ? v : new Dec(v);
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(v)) return new ApexDatetime(Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(v))
+    return new ApexDatetime(Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return new ApexDate(Date.parse(v + 'T00:00:00Z'));
   return v;
 }
@@ -92,7 +93,10 @@ export async function runSoql(
   tx.counts.queryRows += rows.length;
   if (tx.counts.queryRows > LIMITS.queryRows) limitEx(f, `Too many query rows: ${tx.counts.queryRows}`);
   if (opts.isCount) return rows.length;
-  const list = new ApexList(rows.map((r) => recordToSObject(r, opts.sobject)), { name: opts.sobject, args: [], array: 0 });
+  const list = new ApexList(
+    rows.map((r) => recordToSObject(r, opts.sobject)),
+    { name: opts.sobject, args: [], array: 0 },
+  );
   list.fromQuery = true;
   void site;
   return list;
@@ -104,7 +108,10 @@ export async function runAs(f: Frame, user: unknown, body: () => Promise<number>
   if (!tx.isTest) unsupported(f, 'System.runAs outside a test', site);
   const before = tx.host;
   if (user instanceof SObject && tx.host.withUser) {
-    tx.host = await tx.host.withUser({ id: (user.get('Id') as string) ?? undefined, username: (user.get('Username') as string) ?? undefined });
+    tx.host = await tx.host.withUser({
+      id: (user.get('Id') as string) ?? undefined,
+      username: (user.get('Username') as string) ?? undefined,
+    });
   }
   try {
     return await body();

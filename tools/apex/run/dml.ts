@@ -133,9 +133,14 @@ class Statement {
         const keys = [...value.fields.values()].filter((x) => x.value !== null && x.value !== undefined);
         if (keys.length !== 1) continue;
         const [{ name: field, value: key }] = keys;
-        const found = await tx.hostCall(() => tx.host.query(`SELECT Id FROM ${value.type} WHERE ${field} = :key`, { userMode: false, binds: { key } }));
+        const found = await tx.hostCall(() =>
+          tx.host.query(`SELECT Id FROM ${value.type} WHERE ${field} = :key`, { userMode: false, binds: { key } }),
+        );
         if (found.length === 1) row.so.put(fk, found[0].Id);
-        else this.fail(row, 'INVALID_FIELD', `Foreign key external ID: ${String(key)} not found for field ${field} in entity ${value.type}`, [field]);
+        else
+          this.fail(row, 'INVALID_FIELD', `Foreign key external ID: ${String(key)} not found for field ${field} in entity ${value.type}`, [
+            field,
+          ]);
       }
     }
   }
@@ -154,7 +159,8 @@ class Statement {
     await this.fire('before insert', type, live, true, false);
     if (this.stop) return;
     for (const row of live.filter(this.ok)) {
-      const ids = (await this.write(row, () => tx.host.insert([sobjectToRecord(row.rec!)], { userMode: this.opts.userMode }))) as string[] | undefined;
+      const ids = (await this.write(row, () => tx.host.insert([sobjectToRecord(row.rec!)], { userMode: this.opts.userMode }))) as
+        string[] | undefined;
       if (!ids) continue;
       row.rec!.put('Id', ids[0]);
       row.so.put('Id', ids[0]);
@@ -173,7 +179,8 @@ class Statement {
     const before = new Map<Row, Map<string, unknown>>();
     for (const row of rows) {
       const rec = row.old ? copyOf(row.old) : new SObject(type);
-      for (const { name, value } of row.so.fields.values()) if (!(value instanceof SObject) && !(value instanceof ApexList)) rec.put(name, value);
+      for (const { name, value } of row.so.fields.values())
+        if (!(value instanceof SObject) && !(value instanceof ApexList)) rec.put(name, value);
       row.rec = rec;
       before.set(row, new Map([...rec.fields].map(([k, v]) => [k, v.value])));
       this.results[row.i].id = (row.so.get('Id') as string | null) ?? null;
@@ -201,7 +208,8 @@ class Statement {
     let live = rows.filter(this.ok);
     await this.fire('before delete', type, live, false, true);
     if (this.stop) return;
-    for (const row of live.filter(this.ok)) await this.write(row, () => tx.host.delete([String(row.so.get('Id'))], { userMode: this.opts.userMode }));
+    for (const row of live.filter(this.ok))
+      await this.write(row, () => tx.host.delete([String(row.so.get('Id'))], { userMode: this.opts.userMode }));
     if (this.stop) return;
     live = live.filter(this.ok);
     await this.fire('after delete', type, live, false, true);
@@ -234,8 +242,15 @@ function dmlException(f: Frame, op: DmlOp, results: DmlRowResult[]) {
   const { r, i } = failed[0];
   const e = r.errors[0];
   const withId = r.id ? ` with id ${r.id}` : '';
-  const ex = makeEx(f, 'DmlException', `${cap(op)} failed. First exception on row ${i}${withId}; first error: ${e.statusCode}, ${e.message}: [${e.fields.join(', ')}]`);
-  ex.fields.set('__dmlrows', failed.map(({ r: row, i: index }) => ({ index, id: row.id, ...row.errors[0] })));
+  const ex = makeEx(
+    f,
+    'DmlException',
+    `${cap(op)} failed. First exception on row ${i}${withId}; first error: ${e.statusCode}, ${e.message}: [${e.fields.join(', ')}]`,
+  );
+  ex.fields.set(
+    '__dmlrows',
+    failed.map(({ r: row, i: index }) => ({ index, id: row.id, ...row.errors[0] })),
+  );
   return new ApexThrow(ex);
 }
 
@@ -244,12 +259,20 @@ const ACCESS_OBJECTS = new Set(['user', 'permissionset', 'permissionsetassignmen
 
 export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, site: Site): Promise<DmlRowResult[]> {
   const tx = f.tx;
-  if (v === null) throw dmlException(f, op, [{ id: null, success: false, errors: [{ statusCode: 'REQUIRED_ARGUMENT_MISSING', message: 'Required argument is missing', fields: [] }] }]);
+  if (v === null)
+    throw dmlException(f, op, [
+      {
+        id: null,
+        success: false,
+        errors: [{ statusCode: 'REQUIRED_ARGUMENT_MISSING', message: 'Required argument is missing', fields: [] }],
+      },
+    ]);
   const list: unknown[] = v instanceof ApexList ? v.items : [v];
   if (++tx.counts.dml > LIMITS.dmlStatements) limitEx(f, `Too many DML statements: ${tx.counts.dml}`);
   tx.counts.dmlRows += list.length;
   if (tx.counts.dmlRows > LIMITS.dmlRows) limitEx(f, `Too many DML rows: ${tx.counts.dmlRows}`);
-  if (op === 'upsert' && opts.extField && !/^id$/i.test(opts.extField)) unsupported(f, `upsert on external id field ${opts.extField}`, site);
+  if (op === 'upsert' && opts.extField && !/^id$/i.test(opts.extField))
+    unsupported(f, `upsert on external id field ${opts.extField}`, site);
   const sobjs: SObject[] = list.map((x) => {
     if ((op === 'delete' || op === 'undelete') && typeof x === 'string') {
       const so = new SObject('SObject');
@@ -262,18 +285,27 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
   if (!sobjs.length) return [];
   tx.pendingDml = true;
   // access comes from these rows: a describe read earlier in the transaction is stale now
-  if (sobjs.some((so) => ACCESS_OBJECTS.has(so.type.toLowerCase()))) for (const k of [...tx.cacheLocal.keys()]) if (k.startsWith('describe.')) tx.cacheLocal.delete(k);
+  if (sobjs.some((so) => ACCESS_OBJECTS.has(so.type.toLowerCase())))
+    for (const k of [...tx.cacheLocal.keys()]) if (k.startsWith('describe.')) tx.cacheLocal.delete(k);
   const triggers = await orgTriggers(f);
   const st = new Statement(f, op, opts, triggers, sobjs.length);
   const rows: Row[] = sobjs.map((so, i) => ({ i, so, type: so.type }));
-  const kinds: [Exclude<DmlOp, 'upsert'>, Row[]][] = op === 'upsert' ? [['insert', rows.filter((r) => !r.so.get('Id'))], ['update', rows.filter((r) => r.so.get('Id'))]] : [[op, rows]];
+  const kinds: [Exclude<DmlOp, 'upsert'>, Row[]][] =
+    op === 'upsert'
+      ? [
+          ['insert', rows.filter((r) => !r.so.get('Id'))],
+          ['update', rows.filter((r) => r.so.get('Id'))],
+        ]
+      : [[op, rows]];
   // Several host writes (or triggers) make one statement: a savepoint undoes all of them on failure.
   const savepoint = sobjs.length > 1 || triggers.length > 0;
   if (savepoint) await tx.hostCall(() => tx.host.begin());
   try {
     for (const [kind, krows] of kinds) {
       if (kind !== 'insert') {
-        for (const row of krows) if (!row.so.get('Id')) st.fail(row, 'MISSING_ARGUMENT', `Id not specified in ${kind === 'update' || kind === 'undelete' ? 'an' : 'a'} ${kind} call`);
+        for (const row of krows)
+          if (!row.so.get('Id'))
+            st.fail(row, 'MISSING_ARGUMENT', `Id not specified in ${kind === 'update' || kind === 'undelete' ? 'an' : 'a'} ${kind} call`);
         await readOld(f, kind, krows.filter(st.ok), triggers, st);
       }
       const byType = new Map<string, Row[]>();
@@ -301,11 +333,22 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
  * Trigger.old (and the type of rows given as bare Ids): read from the org before the write, when a
  * trigger could need them. A row whose record is gone fails with ENTITY_IS_DELETED.
  */
-async function readOld(f: Frame, kind: 'update' | 'delete' | 'undelete', rows: Row[], triggers: CompiledTrigger[], st: Statement): Promise<void> {
+async function readOld(
+  f: Frame,
+  kind: 'update' | 'delete' | 'undelete',
+  rows: Row[],
+  triggers: CompiledTrigger[],
+  st: Statement,
+): Promise<void> {
   const host = f.tx.host;
   const wanted = triggers.some((t) => [...t.events].some((e) => e.endsWith(kind)));
   if (!wanted || !host.retrieve || !rows.length) return;
-  const recs = await f.tx.hostCall(() => host.retrieve!(rows.map((r) => String(r.so.get('Id'))), { deleted: kind === 'undelete' }));
+  const recs = await f.tx.hostCall(() =>
+    host.retrieve!(
+      rows.map((r) => String(r.so.get('Id'))),
+      { deleted: kind === 'undelete' },
+    ),
+  );
   const byId = new Map(recs.map((r) => [id15(r.Id), r]));
   for (const row of rows) {
     const rec = byId.get(id15(row.so.get('Id')));

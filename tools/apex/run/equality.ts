@@ -94,7 +94,14 @@ let userKeySeq = 0;
  * The bucket of a user-keyed object in a Set's or Map's store: its hashCode(), then equals() against
  * the stored keys of the same hash. `undefined` when absent; `create` gives a new bucket name instead.
  */
-async function userBucket(f: Frame, store: Map<unknown, unknown>, k: ApexObject, storedKey: (e: unknown) => unknown, site: Site, create: boolean): Promise<unknown> {
+async function userBucket(
+  f: Frame,
+  store: Map<unknown, unknown>,
+  k: ApexObject,
+  storedKey: (e: unknown) => unknown,
+  site: Site,
+  create: boolean,
+): Promise<unknown> {
   const h = await callMethod(f, k, 'hashCode', [], site);
   const prefix = `eq:${String(h)}:`;
   for (const [hk, e] of store) {

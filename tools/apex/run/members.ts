@@ -68,7 +68,8 @@ export async function assignName(f: Frame, res: NameResolution, parts: string[],
   }
   if (res.kind === 'type' && parts.length === res.consumed + 1) return setStaticMember(f, res.type, parts[res.consumed], v, site);
   // a type is not a variable (this crashed reading parts past the end)
-  if (res.kind === 'type' && parts.length <= res.consumed) throw new CompileError(`Variable does not exist: ${parts.join('.')}`, site.file, site.line, site.col);
+  if (res.kind === 'type' && parts.length <= res.consumed)
+    throw new CompileError(`Variable does not exist: ${parts.join('.')}`, site.file, site.line, site.col);
   const target = await evalName(f, res, parts.slice(0, -1), site);
   return setMember(f, target, parts[parts.length - 1], v, site);
 }
@@ -112,7 +113,8 @@ export async function getStaticMember(f: Frame, t: Resolved, name: string, site:
   }
   if (t.kind === 'sobject') {
     // tokens come from lib/schema.ts, interned so that `==`, Set and Map compare them by identity
-    if (key === 'sobjecttype') return natives.get('schema.sobjecttype')!.construct!(f, [t.name], site, { name: t.name, args: [], array: 0 });
+    if (key === 'sobjecttype')
+      return natives.get('schema.sobjecttype')!.construct!(f, [t.name], site, { name: t.name, args: [], array: 0 });
     return natives.get('schema.sobjectfield')!.construct!(f, [t.name, name], site, { name: 'Schema.SObjectField', args: [], array: 0 });
   }
   if (t.kind === 'namespace') {
@@ -165,7 +167,8 @@ export async function getMember(f: Frame, target: unknown, name: string, site: S
   if (target instanceof ApexObject) return getField(f, target, name, site);
   if (target instanceof SObject) return sobjectGet(f, target, name);
   // [SELECT Name FROM Account WHERE …].Name reads the single row
-  if (target instanceof ApexList && target.fromQuery) return sobjectGet(f, coerce(f, target, { name: 'SObject', args: [], array: 0 }, site) as SObject, name);
+  if (target instanceof ApexList && target.fromQuery)
+    return sobjectGet(f, coerce(f, target, { name: 'SObject', args: [], array: 0 }, site) as SObject, name);
   if (target instanceof NObj) {
     const nt = natives.get(target.typeName.toLowerCase());
     const key = name.toLowerCase();
@@ -182,11 +185,7 @@ export async function getMember(f: Frame, target: unknown, name: string, site: S
 export function sobjectGet(f: Frame, so: SObject, name: string): unknown {
   const queried = (so as SObject & { queried?: boolean }).queried;
   if (queried && !so.has(name) && !/^id$/i.test(name))
-    throwEx(
-      f,
-      'SObjectException',
-      `SObject row was retrieved via SOQL without querying the requested field: ${so.type}.${name}`,
-    );
+    throwEx(f, 'SObjectException', `SObject row was retrieved via SOQL without querying the requested field: ${so.type}.${name}`);
   if (!queried && !so.has(name)) {
     if (isCheckbox(f, so.type, name)) return false;
     const children = unsetChildren(f, so.type, name);

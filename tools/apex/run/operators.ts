@@ -1,5 +1,20 @@
 /** Apex operators: equality, arithmetic with Integer/Long/Decimal/Double rules, comparisons. */
-import { Blob, ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, SObject, UnsupportedEquality, definesEquality, stringValueOf, TypeValue } from './values.ts';
+import {
+  Blob,
+  ApexDate,
+  ApexDatetime,
+  ApexList,
+  ApexMap,
+  ApexObject,
+  ApexSet,
+  ApexTime,
+  Dec,
+  SObject,
+  UnsupportedEquality,
+  definesEquality,
+  stringValueOf,
+  TypeValue,
+} from './values.ts';
 import { type Frame } from './frame.ts';
 import type { Site } from '../model/classModel.ts';
 import { runtimeTypeName } from './types.ts';
@@ -25,7 +40,10 @@ export function valueEquals(a: unknown, b: unknown, caseSensitive: boolean, f?: 
     return a.items.length === b.items.length && a.items.every((x, i) => valueEquals(x, b.items[i], caseSensitive, f));
   if (a instanceof ApexSet && b instanceof ApexSet) return a.map.size === b.map.size && [...a.map.keys()].every((k) => b.map.has(k));
   if (a instanceof ApexMap && b instanceof ApexMap)
-    return a.map.size === b.map.size && [...a.map.entries()].every(([k, [, v]]) => b.map.has(k) && valueEquals(v, b.map.get(k)![1], caseSensitive, f));
+    return (
+      a.map.size === b.map.size &&
+      [...a.map.entries()].every(([k, [, v]]) => b.map.has(k) && valueEquals(v, b.map.get(k)![1], caseSensitive, f))
+    );
   if (a instanceof ApexObject && a !== b && definesEquality(a)) throw new UnsupportedEquality(a.cls.fullName);
   if (a instanceof SObject && b instanceof SObject) {
     if (a.type.toLowerCase() !== b.type.toLowerCase() || a.fields.size !== b.fields.size) return false;
@@ -103,7 +121,8 @@ export function arith(f: Frame, op: string, a: unknown, b: unknown, site: Site):
         return new Dec(x / y, undefined, dbl);
     }
   }
-  if (a instanceof ApexDate && typeof b === 'number' && (op === '+' || op === '-')) return new ApexDate(a.ms + (op === '+' ? b : -b) * 86400000);
+  if (a instanceof ApexDate && typeof b === 'number' && (op === '+' || op === '-'))
+    return new ApexDate(a.ms + (op === '+' ? b : -b) * 86400000);
   if (a instanceof ApexDatetime && (typeof b === 'number' || b instanceof Dec) && (op === '+' || op === '-'))
     return new ApexDatetime(a.ms + (op === '+' ? 1 : -1) * Math.round(num(b) * 86400000));
   return unsupported(f, `operator ${op} on ${runtimeTypeName(a)} and ${runtimeTypeName(b)}`, site);
@@ -119,7 +138,10 @@ export function compare(f: Frame, op: string, a: unknown, b: unknown, site: Site
   if (typeof a === 'string' && typeof b === 'string') {
     x = a.toLowerCase();
     y = b.toLowerCase();
-  } else if ((a instanceof ApexDate || a instanceof ApexDatetime || a instanceof ApexTime) && (b instanceof ApexDate || b instanceof ApexDatetime || b instanceof ApexTime)) {
+  } else if (
+    (a instanceof ApexDate || a instanceof ApexDatetime || a instanceof ApexTime) &&
+    (b instanceof ApexDate || b instanceof ApexDatetime || b instanceof ApexTime)
+  ) {
     x = a.ms;
     y = b.ms;
   } else if ((typeof a === 'number' || a instanceof Dec) && (typeof b === 'number' || b instanceof Dec)) {

@@ -38,13 +38,19 @@ export function describeFailure(err: unknown, tx?: Transaction): ApexFailure {
     };
   }
   const top = tx?.stack[tx.stack.length - 1];
-  if (err instanceof CompileError)
-    return { kind: 'compile', message: err.message, stackTrace: '', line: err.line, column: err.column };
+  if (err instanceof CompileError) return { kind: 'compile', message: err.message, stackTrace: '', line: err.line, column: err.column };
   if (err instanceof UnsupportedError || err instanceof UnsupportedEquality)
     return { kind: 'unsupported', message: err.message, stackTrace: tx?.stackTrace() ?? '', line: top?.line ?? 0, column: top?.col ?? 0 };
   const e = err as Error;
   if (e instanceof RangeError && /Invalid (string|array|typed array) length|allocation failed/i.test(e.message))
-    return { kind: 'exception', typeName: 'System.LimitException', message: 'System.LimitException: Apex heap size too large', stackTrace: tx?.stackTrace() ?? '', line: top?.line ?? 0, column: top?.col ?? 0 };
+    return {
+      kind: 'exception',
+      typeName: 'System.LimitException',
+      message: 'System.LimitException: Apex heap size too large',
+      stackTrace: tx?.stackTrace() ?? '',
+      line: top?.line ?? 0,
+      column: top?.col ?? 0,
+    };
   return {
     kind: 'internal',
     message: `Internal error in the local Apex runtime: ${e?.message ?? String(err)}`,
@@ -96,7 +102,9 @@ export async function runInTransaction<T>(
     // each job runs right away, in its own transaction, before the entry point returns.
     if (manage)
       for (const job of tx.asyncJobs.splice(0))
-        await runInTransaction(host, program, coverage, entryCls, { quiddity: job.quiddity, chainDepth: tx.chainDepth + 1 }, (_t, jf) => job.run(jf));
+        await runInTransaction(host, program, coverage, entryCls, { quiddity: job.quiddity, chainDepth: tx.chainDepth + 1 }, (_t, jf) =>
+          job.run(jf),
+        );
     return { ok: true, value, tx };
   } catch (err) {
     const failure = describeFailure(err, tx);

@@ -100,7 +100,7 @@ export async function fireTriggers(
       // The trace stops at the trigger's own frame, as Salesforce prints it.
       const lines = (ex.stackTrace ?? '').split('\n');
       const own = lines.findIndex((l) => l.startsWith(`Trigger.${t.name}:`));
-      const trace = own >= 0 ? lines.slice(0, own + 1).join('\n') : ex.stackTrace ?? '';
+      const trace = own >= 0 ? lines.slice(0, own + 1).join('\n') : (ex.stackTrace ?? '');
       return { trigger: t.name, message: `${t.name}: execution of ${eventName(event)}\n\ncaused by: ${described}\n\n${trace}` };
     } finally {
       tx.triggerStack.pop();

@@ -1,6 +1,19 @@
 /** Types at run time: name resolution, instanceof, assignability, coercion and casts. */
 import { collectionArgsFit } from './collectionInstanceOf.ts';
-import { ApexDate, ApexDatetime, ApexList, ApexMap, ApexObject, ApexSet, ApexTime, Dec, EnumValue, NativeObject, SObject, TypeValue } from './values.ts';
+import {
+  ApexDate,
+  ApexDatetime,
+  ApexList,
+  ApexMap,
+  ApexObject,
+  ApexSet,
+  ApexTime,
+  Dec,
+  EnumValue,
+  NativeObject,
+  SObject,
+  TypeValue,
+} from './values.ts';
 import { type TypeRef, typeRefToString } from '../model/typeRef.ts';
 import { type ClassDef, type Site } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
@@ -15,11 +28,12 @@ export type Resolved =
   | { kind: 'sobject'; name: string }
   | { kind: 'namespace'; name: string };
 
-
 /** Setup objects and custom metadata stay visible in tests; other rows only when the test made them. */
 const TEST_VISIBLE = new Set(
-  ('user profile userrole recordtype organization permissionset permissionsetassignment permissionsetgroup group groupmember apexclass apextrigger apexpage asyncapexjob crontrigger businesshours certificate namedcredential externalcredential remotesitesetting customPermission setupentityaccess aggregateresult ' +
-    'userlicense staticresource platformcachepartition queuesobject processdefinition permissionsetlicense cronjobdetail')
+  (
+    'user profile userrole recordtype organization permissionset permissionsetassignment permissionsetgroup group groupmember apexclass apextrigger apexpage asyncapexjob crontrigger businesshours certificate namedcredential externalcredential remotesitesetting customPermission setupentityaccess aggregateresult ' +
+    'userlicense staticresource platformcachepartition queuesobject processdefinition permissionsetlicense cronjobdetail'
+  )
     .toLowerCase()
     .split(' '),
 );
@@ -124,7 +138,8 @@ export function typeResolves(f: Frame, t: TypeRef): boolean {
 export function typeDisplayName(f: Frame, t: TypeRef): string {
   const low = t.name.toLowerCase();
   let s: string;
-  if (low === 'list' || low === 'set' || low === 'map') s = t.name[0].toUpperCase() + low.slice(1) + (t.args.length ? '<' + t.args.map((a) => typeDisplayName(f, a)).join(',') + '>' : '');
+  if (low === 'list' || low === 'set' || low === 'map')
+    s = t.name[0].toUpperCase() + low.slice(1) + (t.args.length ? '<' + t.args.map((a) => typeDisplayName(f, a)).join(',') + '>' : '');
   else {
     const r = resolveTypeName(f, t.name);
     s = r?.kind === 'class' ? r.cls.fullName : r?.kind === 'native' ? r.nt.name : r?.kind === 'sobject' ? r.name : t.name;
@@ -158,7 +173,8 @@ export function runtimeTypeName(v: unknown): string {
   if (v instanceof Dec) return v.isDouble ? 'Double' : 'Decimal';
   if (v instanceof ApexList) return `List<${v.elemType ? typeRefToString(v.elemType) : 'ANY'}>`;
   if (v instanceof ApexSet) return `Set<${v.elemType ? typeRefToString(v.elemType) : 'ANY'}>`;
-  if (v instanceof ApexMap) return `Map<${v.keyType ? typeRefToString(v.keyType) : 'ANY'},${v.valueType ? typeRefToString(v.valueType) : 'ANY'}>`;
+  if (v instanceof ApexMap)
+    return `Map<${v.keyType ? typeRefToString(v.keyType) : 'ANY'},${v.valueType ? typeRefToString(v.valueType) : 'ANY'}>`;
   if (v instanceof SObject) return v.type;
   if (v instanceof ApexObject) return v.cls.typeName;
   if (v instanceof ApexDate) return 'Date';
@@ -226,7 +242,8 @@ export function instanceOf(f: Frame, v: unknown, t: TypeRef, site: Site, from: C
       return v instanceof TypeValue;
   }
   const r = resolveTypeRef(f, t, site, from);
-  if (r.kind === 'class' && r.cls.kind === 'enum') return v instanceof EnumValue && v.enumType.toLowerCase() === r.cls.fullName.toLowerCase();
+  if (r.kind === 'class' && r.cls.kind === 'enum')
+    return v instanceof EnumValue && v.enumType.toLowerCase() === r.cls.fullName.toLowerCase();
   if (r.kind === 'class') return v instanceof ApexObject && v.cls.isSubclassOf(r.cls);
   if (r.kind === 'sobject') return v instanceof SObject && v.type.toLowerCase() === r.name.toLowerCase();
   if (r.kind === 'native') {
@@ -307,7 +324,8 @@ export function cast(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
   if (v === null) return null;
   const n = t.name.toLowerCase();
   if ((n === 'decimal' || n === 'double') && typeof v === 'number') return new Dec(v, undefined, n === 'double');
-  if ((n === 'integer' || n === 'long') && v instanceof Dec) throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeDisplayName(f, t)}`);
+  if ((n === 'integer' || n === 'long') && v instanceof Dec)
+    throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeDisplayName(f, t)}`);
   if (v instanceof ApexList && v.fromQuery && isSObjectName(n)) return coerce(f, v, t, site);
   // a Date is an instanceof Datetime and casts to one (midnight GMT); apex-rollup's sorter relies on it
   if ((n === 'datetime' || n === 'system.datetime') && v instanceof ApexDate) return new ApexDatetime(v.ms);

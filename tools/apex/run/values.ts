@@ -103,8 +103,7 @@ export function hashKey(v: unknown): unknown {
   if (v instanceof EnumValue) return v;
   if (v instanceof TypeValue) return 'type:' + v.display.toLowerCase();
   if (v instanceof ApexObject && definesEquality(v)) throw new UnsupportedEquality(v.cls.fullName);
-  if (v instanceof SObject || v instanceof ApexList || v instanceof ApexSet || v instanceof ApexMap)
-    return 'struct:' + stringValueOf(v);
+  if (v instanceof SObject || v instanceof ApexList || v instanceof ApexSet || v instanceof ApexMap) return 'struct:' + stringValueOf(v);
   return v;
 }
 
@@ -189,7 +188,12 @@ export class ApexObject {
   /** The class name String.valueOf shows when it is not the class's own (a stub's `X__sfdc_ApexStub`). */
   displayName?: string;
   /** Test.createStub: every method call goes to the StubProvider (set by lib/system.ts). */
-  stubCall?: (f: import('./frame.ts').Frame, name: string, args: unknown[], site: import('../model/classModel.ts').Site) => Promise<unknown>;
+  stubCall?: (
+    f: import('./frame.ts').Frame,
+    name: string,
+    args: unknown[],
+    site: import('../model/classModel.ts').Site,
+  ) => Promise<unknown>;
   constructor(readonly cls: import('../model/classModel.ts').ClassDef) {}
 }
 
@@ -240,8 +244,7 @@ export function stringValueOf(v: unknown): string {
   }
   if (v instanceof ApexList) return '(' + v.items.map(stringValueOf).join(', ') + ')';
   if (v instanceof ApexSet) return '{' + v.values().map(stringValueOf).join(', ') + '}';
-  if (v instanceof ApexMap)
-    return '{' + [...v.map.values()].map(([k, x]) => stringValueOf(k) + '=' + stringValueOf(x)).join(', ') + '}';
+  if (v instanceof ApexMap) return '{' + [...v.map.values()].map(([k, x]) => stringValueOf(k) + '=' + stringValueOf(x)).join(', ') + '}';
   if (v instanceof SObject)
     return v.type + ':{' + [...v.fields.values()].map((f) => f.name + '=' + stringValueOf(f.value)).join(', ') + '}';
   if (v instanceof ApexObject) {

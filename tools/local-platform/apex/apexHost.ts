@@ -5,8 +5,24 @@ import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord,
 import type { RecordStore } from '../http/contracts.ts';
 import type { MetadataModule } from '../http/contracts.ts';
 import { runSoql, splitAllRows } from '../../data/soql.ts';
-import { deleteRecord, getDeletedRecord, getRecord, insertRecord, undeleteRecord, updateRecord, tx, type StoredOrg } from '../../data/store.ts';
-import { checkFieldEdit, checkObjectAccess, fieldPermissionsOf, hasClassAccess, hasObjectAccess, profileNameOf } from '../../data/access.ts';
+import {
+  deleteRecord,
+  getDeletedRecord,
+  getRecord,
+  insertRecord,
+  undeleteRecord,
+  updateRecord,
+  tx,
+  type StoredOrg,
+} from '../../data/store.ts';
+import {
+  checkFieldEdit,
+  checkObjectAccess,
+  fieldPermissionsOf,
+  hasClassAccess,
+  hasObjectAccess,
+  profileNameOf,
+} from '../../data/access.ts';
 import { childRelationships, getObjectDef, listObjects } from '../../data/schema.ts';
 import { keyPrefixFor } from '../../data/ids.ts';
 import { describeObject } from '../../apex/describe.ts';
@@ -68,11 +84,18 @@ export const unauthorizedEndpoint = (url: string): string =>
   `Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = ${url}`;
 
 const SIGN_ALGORITHMS: Record<string, string> = {
-  RSA: 'sha1', 'RSA-SHA1': 'sha1', 'RSA-SHA256': 'sha256', 'RSA-SHA384': 'sha384', 'RSA-SHA512': 'sha512',
+  RSA: 'sha1',
+  'RSA-SHA1': 'sha1',
+  'RSA-SHA256': 'sha256',
+  'RSA-SHA384': 'sha384',
+  'RSA-SHA512': 'sha512',
 };
 
 /** Is `endpoint` covered by an active Remote Site Setting? Scheme, host and port must match; the path is a prefix. */
-export function remoteSiteAllows(sites: { url: string; isActive: boolean; disableProtocolSecurity?: boolean }[], endpoint: string): boolean {
+export function remoteSiteAllows(
+  sites: { url: string; isActive: boolean; disableProtocolSecurity?: boolean }[],
+  endpoint: string,
+): boolean {
   let target: URL;
   try {
     target = new URL(endpoint);
@@ -84,7 +107,12 @@ export function remoteSiteAllows(sites: { url: string; isActive: boolean; disabl
     try {
       const site = new URL(s.url);
       const protocolOk = site.protocol === target.protocol || !!s.disableProtocolSecurity;
-      return protocolOk && site.hostname.toLowerCase() === target.hostname.toLowerCase() && site.port === target.port && target.pathname.startsWith(site.pathname.replace(/\/$/, '') || '/');
+      return (
+        protocolOk &&
+        site.hostname.toLowerCase() === target.hostname.toLowerCase() &&
+        site.port === target.port &&
+        target.pathname.startsWith(site.pathname.replace(/\/$/, '') || '/')
+      );
     } catch {
       return false;
     }
@@ -143,8 +171,12 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
   const u = getRecord(db, org.id, userId);
   if (!u) throw new ApiError(404, 'NOT_FOUND', `No user ${userId} in org ${org.id}`);
   const user: ApexUser = {
-    id: u.id, username: String(u.fields.Username), name: String(u.fields.Name ?? ''), email: String(u.fields.Email ?? ''),
-    profileName: profileNameOf(db, org.id, userId) ?? '', orgId: org.id,
+    id: u.id,
+    username: String(u.fields.Username),
+    name: String(u.fields.Name ?? ''),
+    email: String(u.fields.Email ?? ''),
+    profileName: profileNameOf(db, org.id, userId) ?? '',
+    orgId: org.id,
   };
   const journal = deps.journal ?? newJournal();
   /** The undo entry of a write of the open Apex transaction; call inside the write's SQLite transaction. */
@@ -173,7 +205,8 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
   async function calloutNow(request: HttpCallout): Promise<HttpCalloutResult> {
     const send = (endpoint: string, headers: Record<string, string>) => sendHttp(endpoint, headers);
     // callout:Name/… — Named/External Credentials resolve, authenticate and send (tools/local-platform/namedCredentials.ts); no remote site check.
-    if (parseCalloutEndpoint(request.endpoint)) return calloutThroughNamedCredential({ db, orgId: org.id, userId, fetchImpl }, request, send);
+    if (parseCalloutEndpoint(request.endpoint))
+      return calloutThroughNamedCredential({ db, orgId: org.id, userId, fetchImpl }, request, send);
     const endpoint = request.endpoint;
     const sites = metadata.findRemoteSites?.(db, org.id) ?? [];
     if (!remoteSiteAllows(sites, endpoint)) throw new Error(unauthorizedEndpoint(endpoint));
@@ -186,7 +219,12 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       const res = await fetchImpl(endpoint, {
         method,
         headers: requestHeaders,
-        body: method === 'GET' || method === 'HEAD' ? undefined : typeof request.body === 'string' ? request.body : new Uint8Array(request.body),
+        body:
+          method === 'GET' || method === 'HEAD'
+            ? undefined
+            : typeof request.body === 'string'
+              ? request.body
+              : new Uint8Array(request.body),
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'manual',
       });
@@ -208,7 +246,15 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     },
     async query(soql, options) {
       const { soql: text, allRows } = splitAllRows(soql);
-      return runSoql(db, org.id, text, { userMode: options.userMode, userId, binds: options.binds, instanceUrl: org.instanceUrl, allRows, emptyChildLists: true, onlyIds: options.onlyIds }).records as SObjectRecord[];
+      return runSoql(db, org.id, text, {
+        userMode: options.userMode,
+        userId,
+        binds: options.binds,
+        instanceUrl: org.instanceUrl,
+        allRows,
+        emptyChildLists: true,
+        onlyIds: options.onlyIds,
+      }).records as SObjectRecord[];
     },
     async insert(recs, options) {
       return tx(db, () =>
@@ -288,7 +334,9 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     async cacheGet(fullKey) {
       const { partition, key } = partitionName(fullKey);
       // SQLite first: what any worker put there is the org's current value (a put there drops a live one).
-      const r = db.prepare('SELECT value, expires_at FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').get(org.id, partition, key) as { value: string; expires_at: number } | undefined;
+      const r = db
+        .prepare('SELECT value, expires_at FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?')
+        .get(org.id, partition, key) as { value: string; expires_at: number } | undefined;
       if (r && r.expires_at >= Date.now()) return JSON.parse(r.value);
       const live = liveCache.get(cacheId(org.id, partition, key));
       if (live) {
@@ -300,7 +348,10 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     async cachePut(fullKey, value, ttlSeconds) {
       const { partition, key } = partitionName(fullKey);
       const cap = capacity(partition || undefined) * 1024 * 1024;
-      if (cap <= 0) throw new Error('Cache.Org.OrgCacheException: Failed Cache.Org.put() for key ' + fullKey + ': no cache capacity is allocated to the partition');
+      if (cap <= 0)
+        throw new Error(
+          'Cache.Org.OrgCacheException: Failed Cache.Org.put() for key ' + fullKey + ': no cache capacity is allocated to the partition',
+        );
       const ttl = Math.min(Math.max(ttlSeconds || 86_400, 300), 172_800);
       const expires = Date.now() + ttl * 1000;
       // The Apex runtime hands over plain JSON (tools/apex/lib/cacheValues.ts), kept in SQLite where every
@@ -317,17 +368,28 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       else liveCache.set(cacheId(org.id, partition, key), { value, expires, size });
       tx(db, () => {
         if (json !== undefined) {
-          db.prepare('INSERT OR REPLACE INTO cache_entries (org_id, partition, key, value, size, expires_at) VALUES (?,?,?,?,?,?)').run(org.id, partition, key, json, size, expires);
+          db.prepare('INSERT OR REPLACE INTO cache_entries (org_id, partition, key, value, size, expires_at) VALUES (?,?,?,?,?,?)').run(
+            org.id,
+            partition,
+            key,
+            json,
+            size,
+            expires,
+          );
         } else {
           db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, key);
         }
       });
       // Over capacity: evict the entries closest to expiry ("cache misses can happen").
       const prefix = cacheId(org.id, partition, '');
-      const stored = db.prepare('SELECT key, size, expires_at AS expires FROM cache_entries WHERE org_id = ? AND partition = ?').all(org.id, partition) as { key: string; size: number; expires: number }[];
+      const stored = db
+        .prepare('SELECT key, size, expires_at AS expires FROM cache_entries WHERE org_id = ? AND partition = ?')
+        .all(org.id, partition) as { key: string; size: number; expires: number }[];
       const entries = [
         ...stored.map((e) => ({ key: e.key, size: e.size, expires: e.expires })),
-        ...[...liveCache.entries()].filter(([id]) => id.startsWith(prefix)).map(([id, e]) => ({ key: id.slice(prefix.length), size: e.size, expires: e.expires })),
+        ...[...liveCache.entries()]
+          .filter(([id]) => id.startsWith(prefix))
+          .map(([id, e]) => ({ key: id.slice(prefix.length), size: e.size, expires: e.expires })),
       ];
       let used = entries.reduce((n, e) => n + e.size, 0);
       for (const e of entries.sort((a, b) => a.expires - b.expires)) {
@@ -343,15 +405,21 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       const keys = new Set<string>();
       const full = (partition: string, key: string) => (partition ? `${partition}.${key}` : key);
       const prefix = `${org.id}\u0000`;
-      for (const [id, e] of liveCache) if (id.startsWith(prefix) && e.expires >= now) keys.add(full(...(id.slice(prefix.length).split('\u0000') as [string, string])));
-      const rows = db.prepare('SELECT partition, key FROM cache_entries WHERE org_id = ? AND expires_at >= ?').all(org.id, now) as { partition: string; key: string }[];
+      for (const [id, e] of liveCache)
+        if (id.startsWith(prefix) && e.expires >= now) keys.add(full(...(id.slice(prefix.length).split('\u0000') as [string, string])));
+      const rows = db.prepare('SELECT partition, key FROM cache_entries WHERE org_id = ? AND expires_at >= ?').all(org.id, now) as {
+        partition: string;
+        key: string;
+      }[];
       for (const r of rows) keys.add(full(r.partition, r.key));
       return [...keys];
     },
     async cacheRemove(fullKey) {
       const { partition, key } = partitionName(fullKey);
       const wasLive = liveCache.delete(cacheId(org.id, partition, key));
-      const changes = Number(db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, key).changes);
+      const changes = Number(
+        db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, key).changes,
+      );
       return wasLive || changes > 0;
     },
     async cacheCapacityMb(partition) {
@@ -373,10 +441,19 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       if (!def) return undefined;
       const can = (op: 'read' | 'create' | 'edit' | 'delete') => hasObjectAccess(db, org.id, userId, def.name, op);
       const object = { read: can('read'), create: can('create'), edit: can('edit'), delete: can('delete') };
-      const children = childRelationships(db, org.id, kind, def).map((c) => ({ childSObject: c.childSObject, field: c.field, relationshipName: c.name, cascadeDelete: c.cascadeDelete ?? false }));
+      const children = childRelationships(db, org.id, kind, def).map((c) => ({
+        childSObject: c.childSObject,
+        field: c.field,
+        relationshipName: c.name,
+        cascadeDelete: c.cascadeDelete ?? false,
+      }));
       // Deployed metadata's describe attributes (labels, precision, picklist entries, …) over the store's definition.
       const fields = def.fields.map((f) => (f.describe ? { ...f, ...f.describe, name: f.name } : f));
-      return describeObject({ ...def, ...def.describe, fields, keyPrefix: keyPrefixFor(def.name) }, { object, field: fieldPermissionsOf(db, org.id, userId, def.name) }, children);
+      return describeObject(
+        { ...def, ...def.describe, fields, keyPrefix: keyPrefixFor(def.name) },
+        { object, field: fieldPermissionsOf(db, org.id, userId, def.name) },
+        children,
+      );
     },
     async describeGlobal() {
       return listObjects(db, org.id, kind).map((o) => ({ name: o.name, keyPrefix: keyPrefixFor(o.name) }));
@@ -384,7 +461,9 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     async withUser(who) {
       const row = who.id
         ? getRecord(db, org.id, who.id)
-        : (db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?)").get(org.id, who.username ?? '') as { id: string } | undefined);
+        : (db
+            .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?)")
+            .get(org.id, who.username ?? '') as { id: string } | undefined);
       if (!row) throw new ApiError(404, 'NOT_FOUND', `No user ${who.id ?? who.username} in org ${org.id}`);
       // Same connection, so DML of the runAs host joins this host's open transaction.
       return createApexHost({ ...deps, userId: row.id, journal });

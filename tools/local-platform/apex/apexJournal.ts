@@ -11,9 +11,15 @@ import { statement } from '../../data/statements.ts';
  * fully committed or leaves nothing — also after kill -9.
  */
 export interface RawRow {
-  id: string; org_id: string; sobject: string; fields: string; created_at: string; updated_at: string;
+  id: string;
+  org_id: string;
+  sobject: string;
+  fields: string;
+  created_at: string;
+  updated_at: string;
 }
-export type Undo = { kind: 'insert'; id: string } | { kind: 'undelete'; id: string } | { kind: 'update'; row: RawRow } | { kind: 'delete'; row: RawRow };
+export type Undo =
+  { kind: 'insert'; id: string } | { kind: 'undelete'; id: string } | { kind: 'update'; row: RawRow } | { kind: 'delete'; row: RawRow };
 
 const ready = new WeakSet<DatabaseSync>();
 function ensureTable(db: DatabaseSync): void {
@@ -46,11 +52,18 @@ export function applyUndo(db: DatabaseSync, u: Undo): void {
     statement(db, 'DELETE FROM records WHERE id = ?').run(u.id);
     // A user's UserLogin row is made with it by the store (tools/data/store.ts), so it goes with it.
     statement(db, "DELETE FROM records WHERE sobject = 'UserLogin' AND json_extract(fields, '$.UserId') = ?").run(u.id);
-  }
-  else if (u.kind === 'undelete') moveToRecycleBin(db, u.id);
-  else if (u.kind === 'update') statement(db, 'UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(u.row.fields, u.row.updated_at, u.row.id);
+  } else if (u.kind === 'undelete') moveToRecycleBin(db, u.id);
+  else if (u.kind === 'update')
+    statement(db, 'UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(u.row.fields, u.row.updated_at, u.row.id);
   else {
-    statement(db, 'INSERT OR REPLACE INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(u.row.id, u.row.org_id, u.row.sobject, u.row.fields, u.row.created_at, u.row.updated_at);
+    statement(db, 'INSERT OR REPLACE INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(
+      u.row.id,
+      u.row.org_id,
+      u.row.sobject,
+      u.row.fields,
+      u.row.created_at,
+      u.row.updated_at,
+    );
     statement(db, 'DELETE FROM recycle_bin WHERE id = ?').run(u.row.id);
   }
 }
@@ -58,7 +71,9 @@ export function applyUndo(db: DatabaseSync, u: Undo): void {
 /** Undoes the entries of `txId` from `fromSeq` on (all when omitted), newest first. Call inside a transaction. */
 export function journalRollback(db: DatabaseSync, txId: string, fromSeq = 0): void {
   ensureTable(db);
-  const rows = statement(db, 'SELECT entry FROM apex_tx_journal WHERE tx = ? AND seq >= ? ORDER BY seq DESC').all(txId, fromSeq) as { entry: string }[];
+  const rows = statement(db, 'SELECT entry FROM apex_tx_journal WHERE tx = ? AND seq >= ? ORDER BY seq DESC').all(txId, fromSeq) as {
+    entry: string;
+  }[];
   for (const r of rows) applyUndo(db, JSON.parse(r.entry) as Undo);
   statement(db, 'DELETE FROM apex_tx_journal WHERE tx = ? AND seq >= ?').run(txId, fromSeq);
 }
@@ -69,7 +84,9 @@ export function journalRollback(db: DatabaseSync, txId: string, fromSeq = 0): vo
  */
 export function recoverApexTransactions(db: DatabaseSync, txPrefix = ''): number {
   ensureTable(db);
-  const rows = statement(db, "SELECT seq, entry FROM apex_tx_journal WHERE tx LIKE ? ESCAPE '\\' ORDER BY seq DESC").all(`${txPrefix.replace(/[\\%_]/g, '\\$&')}%`) as { seq: number; entry: string }[];
+  const rows = statement(db, "SELECT seq, entry FROM apex_tx_journal WHERE tx LIKE ? ESCAPE '\\' ORDER BY seq DESC").all(
+    `${txPrefix.replace(/[\\%_]/g, '\\$&')}%`,
+  ) as { seq: number; entry: string }[];
   if (!rows.length) return 0;
   const own = !db.isTransaction;
   if (own) db.exec('BEGIN IMMEDIATE');

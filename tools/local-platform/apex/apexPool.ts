@@ -27,8 +27,13 @@ const BOOT = new URL('../process/workerBoot.mjs', import.meta.url);
 const ENTRY = new URL('./apexWorker.ts', import.meta.url).href;
 
 /** What a worker thread is started with; a seam so tests can drive the pool with stand-in workers. */
-export type StartWorker = (data: { home: string; prefix: string; preload: string[] }) => Pick<Worker, 'postMessage' | 'ref' | 'unref' | 'on' | 'terminate'>;
-const startThread: StartWorker = (data) => new Worker(BOOT, { workerData: { entry: ENTRY, ...data }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+export type StartWorker = (data: {
+  home: string;
+  prefix: string;
+  preload: string[];
+}) => Pick<Worker, 'postMessage' | 'ref' | 'unref' | 'on' | 'terminate'>;
+const startThread: StartWorker = (data) =>
+  new Worker(BOOT, { workerData: { entry: ENTRY, ...data }, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 1024 } });
 
 interface Job {
   id: number;
@@ -193,10 +198,13 @@ export class ApexPool {
     const still = Math.min(now - this.queue[0]!.at, now - this.lastProgress);
     if (!this.slots.length || still >= SPAWN_AFTER_MS) return void this.spawn();
     if (this.spawnTimer) return;
-    this.spawnTimer = setTimeout(() => {
-      this.spawnTimer = undefined;
-      this.pump();
-    }, SPAWN_AFTER_MS - still + 1);
+    this.spawnTimer = setTimeout(
+      () => {
+        this.spawnTimer = undefined;
+        this.pump();
+      },
+      SPAWN_AFTER_MS - still + 1,
+    );
     this.spawnTimer.unref();
   }
 
@@ -205,32 +213,47 @@ export class ApexPool {
     const worker = this.startWorker({ home: this.home, prefix, preload: this.hot });
     const slot: Slot = { worker, prefix, ready: false, jobs: new Map(), parked: false, stale: new Set() };
     worker.unref();
-    worker.on('message', (m: { ready?: boolean; parked?: boolean; id?: number; ok?: boolean; value?: unknown; error?: { message: string; status?: number; errorCode?: string; fields?: string[] } }) => {
-      if (m.ready) {
-        this.log(`Apex worker ${prefix} ready`);
-        slot.ready = true;
-        return this.pump();
-      }
-      if (m.parked !== undefined) {
-        slot.parked = m.parked && slot.jobs.size > 0;
-        if (slot.parked) this.lastProgress = performance.now();
-        if (slot.parked) this.pump();
-        return;
-      }
-      const job = m.id === undefined ? undefined : slot.jobs.get(m.id);
-      if (!job) return;
-      this.lastProgress = performance.now();
-      slot.jobs.delete(job.id);
-      if (!slot.jobs.size) {
-        slot.parked = false;
-        worker.unref();
-        if (slot.stale.size) worker.postMessage({ preload: [...slot.stale] });
-        slot.stale.clear();
-      }
-      if (m.ok) job.resolve(m.value);
-      else job.reject(m.error?.errorCode ? new ApiError(m.error.status ?? 500, m.error.errorCode, m.error.message, m.error.fields ?? []) : new Error(m.error?.message));
-      this.pump();
-    });
+    worker.on(
+      'message',
+      (m: {
+        ready?: boolean;
+        parked?: boolean;
+        id?: number;
+        ok?: boolean;
+        value?: unknown;
+        error?: { message: string; status?: number; errorCode?: string; fields?: string[] };
+      }) => {
+        if (m.ready) {
+          this.log(`Apex worker ${prefix} ready`);
+          slot.ready = true;
+          return this.pump();
+        }
+        if (m.parked !== undefined) {
+          slot.parked = m.parked && slot.jobs.size > 0;
+          if (slot.parked) this.lastProgress = performance.now();
+          if (slot.parked) this.pump();
+          return;
+        }
+        const job = m.id === undefined ? undefined : slot.jobs.get(m.id);
+        if (!job) return;
+        this.lastProgress = performance.now();
+        slot.jobs.delete(job.id);
+        if (!slot.jobs.size) {
+          slot.parked = false;
+          worker.unref();
+          if (slot.stale.size) worker.postMessage({ preload: [...slot.stale] });
+          slot.stale.clear();
+        }
+        if (m.ok) job.resolve(m.value);
+        else
+          job.reject(
+            m.error?.errorCode
+              ? new ApiError(m.error.status ?? 500, m.error.errorCode, m.error.message, m.error.fields ?? [])
+              : new Error(m.error?.message),
+          );
+        this.pump();
+      },
+    );
     const died = (reason: string) => {
       this.slots = this.slots.filter((s) => s !== slot);
       const undone = recoverApexTransactions(this.db, prefix);
@@ -257,7 +280,9 @@ export class ApexPool {
 function recentApexOrgs(db: DatabaseSync): string[] {
   try {
     const rows = db
-      .prepare("SELECT m.org_id AS id FROM md_components m JOIN orgs o ON o.id = m.org_id WHERE m.type = 'ApexClass' AND o.status = 'Active' GROUP BY m.org_id ORDER BY max(m.updated_at) DESC LIMIT ?")
+      .prepare(
+        "SELECT m.org_id AS id FROM md_components m JOIN orgs o ON o.id = m.org_id WHERE m.type = 'ApexClass' AND o.status = 'Active' GROUP BY m.org_id ORDER BY max(m.updated_at) DESC LIMIT ?",
+      )
       .all(HOT_ORGS) as { id: string }[];
     return rows.map((r) => r.id);
   } catch {
@@ -268,8 +293,23 @@ function recentApexOrgs(db: DatabaseSync): string[] {
 /** What an entry point answers when its worker died under it (out of memory: Apex's heap limit). */
 function crashAnswer(entry: string, reason: string): unknown {
   const message = reason.includes('memory') ? HEAP_TEXT : `Internal error in the local Apex runtime: the worker stopped (${reason})`;
-  if (entry === 'executeAnonymous') return { compiled: true, success: false, line: 0, column: 0, exceptionMessage: message, exceptionStackTrace: '', debugLog: '' };
-  if (entry === 'runApexRest') return { statusCode: 500, headers: { 'Content-Type': 'application/json;charset=UTF-8' }, body: JSON.stringify([{ errorCode: 'APEX_ERROR', message }]) };
-  if (entry === 'runAuraAction') return { ok: false, error: { message, exceptionType: message === HEAP_TEXT ? 'System.LimitException' : '', isUserDefinedException: false, stackTrace: '' } };
+  if (entry === 'executeAnonymous')
+    return { compiled: true, success: false, line: 0, column: 0, exceptionMessage: message, exceptionStackTrace: '', debugLog: '' };
+  if (entry === 'runApexRest')
+    return {
+      statusCode: 500,
+      headers: { 'Content-Type': 'application/json;charset=UTF-8' },
+      body: JSON.stringify([{ errorCode: 'APEX_ERROR', message }]),
+    };
+  if (entry === 'runAuraAction')
+    return {
+      ok: false,
+      error: {
+        message,
+        exceptionType: message === HEAP_TEXT ? 'System.LimitException' : '',
+        isUserDefinedException: false,
+        stackTrace: '',
+      },
+    };
   return undefined;
 }

@@ -65,7 +65,8 @@ const overSlack = () => heapGauge.used!() - afterGc > GC_SLACK;
 /** Structured clone turns Buffers into Uint8Arrays; the entry points expect Buffers (request bodies). */
 function revive(v: unknown): unknown {
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-  if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x instanceof Uint8Array ? revive(x) : x]));
+  if (v && typeof v === 'object' && !Array.isArray(v))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x instanceof Uint8Array ? revive(x) : x]));
   return v;
 }
 
@@ -96,7 +97,11 @@ parentPort!.on('message', async (job: ApexJob | { preload: string[] }) => {
     parentPort!.postMessage({ id: job.id, ok: true, value });
   } catch (e) {
     const err = e as Partial<ApiError> & Error;
-    parentPort!.postMessage({ id: job.id, ok: false, error: { message: err.message, status: err.status, errorCode: err.errorCode, fields: err.fields } });
+    parentPort!.postMessage({
+      id: job.id,
+      ok: false,
+      error: { message: err.message, status: err.status, errorCode: err.errorCode, fields: err.fields },
+    });
   } finally {
     turns.end();
     // A nearly clean baseline for the next transaction's heap accounting, without a full GC per request.

@@ -39,7 +39,8 @@ export function parseAudience(value: string): string | string[] {
   if (v.startsWith('"') || v.startsWith('[')) {
     try {
       const parsed = JSON.parse(v) as unknown;
-      if (typeof parsed === 'string' || (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string'))) return parsed as string | string[];
+      if (typeof parsed === 'string' || (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')))
+        return parsed as string | string[];
     } catch {
       /* the literal text is the audience */
     }
@@ -50,10 +51,16 @@ export function parseAudience(value: string): string | string[] {
 /** The legacy `protocol` `Jwt` NamedCredential's settings. */
 export function directJwtFromLegacy(nc: NamedCredentialInfo): DirectJwtConfig {
   const j = nc.jwt;
-  const missing = [['jwtIssuer', j.issuer], ['jwtTextSubject', j.subject], ['jwtAudience', j.audience], ['jwtSigningCertificate', j.signingCertificate]]
+  const missing = [
+    ['jwtIssuer', j.issuer],
+    ['jwtTextSubject', j.subject],
+    ['jwtAudience', j.audience],
+    ['jwtSigningCertificate', j.signingCertificate],
+  ]
     .filter(([, v]) => !v)
     .map(([k]) => k);
-  if (j.formulaSubject && !j.subject) throw new DirectJwtProblem('the local platform does not evaluate jwtFormulaSubject; use jwtTextSubject');
+  if (j.formulaSubject && !j.subject)
+    throw new DirectJwtProblem('the local platform does not evaluate jwtFormulaSubject; use jwtTextSubject');
   if (missing.length) throw new DirectJwtProblem(`missing ${missing.join(', ')}`);
   return {
     certificate: j.signingCertificate!,
@@ -90,7 +97,12 @@ export function directJwtFromExternal(ec: ExternalCredentialInfo, principal: str
   }
   const header: Record<string, string> = {};
   for (const p of rows('JwtHeaderClaim')) if (p.name && p.name !== 'alg' && p.value !== undefined) header[p.name] = p.value;
-  const missing = [['SigningCertificate', certificate], ['JwtBodyClaim iss', claims.iss], ['JwtBodyClaim sub', claims.sub], ['JwtBodyClaim aud', claims.aud]]
+  const missing = [
+    ['SigningCertificate', certificate],
+    ['JwtBodyClaim iss', claims.iss],
+    ['JwtBodyClaim sub', claims.sub],
+    ['JwtBodyClaim aud', claims.aud],
+  ]
     .filter(([, v]) => !v)
     .map(([k]) => k);
   if (missing.length) throw new DirectJwtProblem(`missing ${missing.join(', ')}`);

@@ -14,7 +14,15 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext, RouteHandler } from '../http/contracts.ts';
 import { hasUserPermission } from '../../data/access.ts';
-import { executeAnonymous, runApexRest, runTests, type ApexHost, type ApexRestRequest, type ExecuteAnonymousResult, type TestRunResult } from '../../apex/index.ts';
+import {
+  executeAnonymous,
+  runApexRest,
+  runTests,
+  type ApexHost,
+  type ApexRestRequest,
+  type ExecuteAnonymousResult,
+  type TestRunResult,
+} from '../../apex/index.ts';
 
 const JSON_CT = 'application/json;charset=UTF-8';
 
@@ -99,7 +107,14 @@ export function runTestsResultJson(r: TestRunResult, classId: ClassIdOf = madeUp
     apexLogId: null,
     successes: r.tests
       .filter((t) => t.outcome === 'Pass')
-      .map((t) => ({ id: classId(t.className), methodName: t.methodName, name: t.className, namespace: null, seeAllData: false, time: t.runTimeMs })),
+      .map((t) => ({
+        id: classId(t.className),
+        methodName: t.methodName,
+        name: t.className,
+        namespace: null,
+        seeAllData: false,
+        time: t.runTimeMs,
+      })),
     failures: r.tests
       .filter((t) => t.outcome !== 'Pass')
       .map((t) => ({
@@ -230,7 +245,8 @@ function storeRun(ctx: RequestContext, r: TestRunResult, started: Date, classId:
   return run;
 }
 
-const TEST_OBJECTS = /\bFROM\s+(ApexTestRunResult|ApexTestQueueItem|ApexTestResult|ApexCodeCoverageAggregate|ApexCodeCoverage|ApexOrgWideCoverage|AsyncApexJob)\b/i;
+const TEST_OBJECTS =
+  /\bFROM\s+(ApexTestRunResult|ApexTestQueueItem|ApexTestResult|ApexCodeCoverageAggregate|ApexCodeCoverage|ApexOrgWideCoverage|AsyncApexJob)\b/i;
 
 /** Tooling queries over test-run objects, answered from the runs this module stored. */
 function testObjectQuery(ctx: RequestContext, soql: string): Rec[] | undefined {
@@ -239,17 +255,35 @@ function testObjectQuery(ctx: RequestContext, soql: string): Rec[] | undefined {
   const runs = [...(runsByOrg.get(ctx.org.id)?.values() ?? [])];
   const ids = new Set([...soql.matchAll(/'([A-Za-z0-9]{15,18})'/g)].map((x) => x[1]));
   const pick = (rows: Rec[], ...fields: string[]) =>
-    ids.size === 0 ? rows : rows.filter((r) => fields.some((fl) => ids.has(String(r[fl] ?? (r as { ApexClassOrTrigger?: Rec }).ApexClassOrTrigger?.Id))));
+    ids.size === 0
+      ? rows
+      : rows.filter((r) => fields.some((fl) => ids.has(String(r[fl] ?? (r as { ApexClassOrTrigger?: Rec }).ApexClassOrTrigger?.Id))));
   const latest = runs[runs.length - 1];
   switch (m[1].toLowerCase()) {
     case 'apextestrunresult':
-      return pick(runs.map((r) => r.runResult), 'AsyncApexJobId', 'Id');
+      return pick(
+        runs.map((r) => r.runResult),
+        'AsyncApexJobId',
+        'Id',
+      );
     case 'apextestqueueitem':
-      return pick(runs.flatMap((r) => r.queueItems), 'ParentJobId', 'Id');
+      return pick(
+        runs.flatMap((r) => r.queueItems),
+        'ParentJobId',
+        'Id',
+      );
     case 'apextestresult':
-      return pick(runs.flatMap((r) => r.testResults), 'QueueItemId', 'AsyncApexJobId', 'Id');
+      return pick(
+        runs.flatMap((r) => r.testResults),
+        'QueueItemId',
+        'AsyncApexJobId',
+        'Id',
+      );
     case 'asyncapexjob':
-      return pick(runs.map((r) => ({ attributes: { type: 'AsyncApexJob' }, Id: r.jobId, Status: 'Completed', JobType: 'TestRequest' })), 'Id');
+      return pick(
+        runs.map((r) => ({ attributes: { type: 'AsyncApexJob' }, Id: r.jobId, Status: 'Completed', JobType: 'TestRequest' })),
+        'Id',
+      );
     case 'apexcodecoverageaggregate':
       return pick(latest?.coverage ?? [], 'ApexClassOrTriggerId');
     case 'apexcodecoverage':
@@ -282,14 +316,24 @@ async function selection(ctx: RequestContext, payload: Rec): Promise<{ className
     if (t.testMethods?.length) for (const m of t.testMethods) methodNames.push(`${name}.${m}`);
     else classNames.push(name);
   }
-  if (typeof payload.classNames === 'string') classNames.push(...payload.classNames.split(',').map((x) => x.trim()).filter(Boolean));
+  if (typeof payload.classNames === 'string')
+    classNames.push(
+      ...payload.classNames
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
   if (typeof payload.classids === 'string')
-    for (const id of payload.classids.split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const id of payload.classids
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       const name = byId(id);
       if (!name) return `No Apex class with Id ${id}`;
       classNames.push(name);
     }
-  if (classNames.length || methodNames.length) return { classNames: classNames.length ? classNames : undefined, methodNames: methodNames.length ? methodNames : undefined };
+  if (classNames.length || methodNames.length)
+    return { classNames: classNames.length ? classNames : undefined, methodNames: methodNames.length ? methodNames : undefined };
   const level = String(payload.testLevel ?? '');
   if (/^(RunLocalTests|RunAllTestsInOrg)$/.test(level)) return {};
   return 'Name the tests to run (tests, classNames, classids or testLevel RunLocalTests)';
@@ -364,13 +408,23 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
     const rows = testObjectQuery(ctx, q);
     if (!rows) return false; // other objects: the platform's tooling query
     const type = TEST_OBJECTS.exec(q)![1];
-    send(res, 200, JSON.stringify({ size: rows.length, totalSize: rows.length, done: true, queryLocator: null, entityTypeName: type, records: rows }), { 'Content-Type': JSON_CT });
+    send(
+      res,
+      200,
+      JSON.stringify({ size: rows.length, totalSize: rows.length, done: true, queryLocator: null, entityTypeName: type, records: rows }),
+      { 'Content-Type': JSON_CT },
+    );
     return true;
   }
   const tooling = /^\/services\/data\/v[\d.]+\/tooling\/(executeAnonymous|runTestsSynchronous|runTestsAsynchronous)\/?$/.exec(path);
   if (tooling && ctx.userId) {
     if (!canAuthorApex(ctx)) {
-      send(res, 403, JSON.stringify([{ errorCode: 'INSUFFICIENT_ACCESS', message: AUTHOR_APEX_MESSAGE.replace(/^INSUFFICIENT_ACCESS: /, '') }]), { 'Content-Type': JSON_CT });
+      send(
+        res,
+        403,
+        JSON.stringify([{ errorCode: 'INSUFFICIENT_ACCESS', message: AUTHOR_APEX_MESSAGE.replace(/^INSUFFICIENT_ACCESS: /, '') }]),
+        { 'Content-Type': JSON_CT },
+      );
       return true;
     }
     const classId = classIdResolver(ctx);
@@ -397,7 +451,9 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
     if (tooling[1] === 'executeAnonymous' && req.method === 'GET') {
       const source = url.searchParams.get('anonymousBody');
       if (source === null) {
-        send(res, 400, JSON.stringify([{ errorCode: 'MISSING_ARGUMENT', message: 'anonymousBody: required parameter missing' }]), { 'Content-Type': JSON_CT });
+        send(res, 400, JSON.stringify([{ errorCode: 'MISSING_ARGUMENT', message: 'anonymousBody: required parameter missing' }]), {
+          'Content-Type': JSON_CT,
+        });
         return true;
       }
       const r = await isolated(ctx, 'executeAnonymous', [source], (h) => executeAnonymous(h, source));
@@ -419,9 +475,20 @@ export const apexRoutes: RouteHandler = async (ctx, req, res, body) => {
         if (t.testMethods?.length) for (const m of t.testMethods) methodNames.push(`${t.className}.${m}`);
         else classNames.push(t.className);
       }
-      if (payload.classNames) classNames.push(...payload.classNames.split(',').map((s) => s.trim()).filter(Boolean));
+      if (payload.classNames)
+        classNames.push(
+          ...payload.classNames
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
       if (!classNames.length && !methodNames.length) {
-        send(res, 400, JSON.stringify([{ errorCode: 'INVALID_INPUT', message: 'Name the test class (tests[].className) to run synchronously' }]), { 'Content-Type': JSON_CT });
+        send(
+          res,
+          400,
+          JSON.stringify([{ errorCode: 'INVALID_INPUT', message: 'Name the test class (tests[].className) to run synchronously' }]),
+          { 'Content-Type': JSON_CT },
+        );
         return true;
       }
       const opts = { classNames: classNames.length ? classNames : undefined, methodNames: methodNames.length ? methodNames : undefined };

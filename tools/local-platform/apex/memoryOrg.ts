@@ -53,11 +53,29 @@ export interface MemoryOrg {
 
 /** Metadata type names of the describe types a project's fields carry (tools/apex/projectObjects.ts). */
 const METADATA_TYPE: Record<string, string> = {
-  boolean: 'Checkbox', double: 'Number', percent: 'Percent', currency: 'Currency', date: 'Date', datetime: 'DateTime', email: 'Email',
-  phone: 'Phone', url: 'Url', picklist: 'Picklist', reference: 'Lookup', textarea: 'TextArea',
+  boolean: 'Checkbox',
+  double: 'Number',
+  percent: 'Percent',
+  currency: 'Currency',
+  date: 'Date',
+  datetime: 'DateTime',
+  email: 'Email',
+  phone: 'Phone',
+  url: 'Url',
+  picklist: 'Picklist',
+  reference: 'Lookup',
+  textarea: 'TextArea',
 };
 
-function deployedField(x: SchemaField): { name: string; type: string; length?: number; referenceTo?: string; relationshipName?: string; required?: boolean; describe: Record<string, unknown> } {
+function deployedField(x: SchemaField): {
+  name: string;
+  type: string;
+  length?: number;
+  referenceTo?: string;
+  relationshipName?: string;
+  required?: boolean;
+  describe: Record<string, unknown>;
+} {
   const type = x.type === 'textarea' && (x.length ?? 0) > 255 ? 'LongTextArea' : (METADATA_TYPE[x.type] ?? 'Text');
   const referenceTo = Array.isArray(x.referenceTo) ? x.referenceTo[0] : x.referenceTo;
   const { name: _n, ...describe } = x;
@@ -74,7 +92,10 @@ export function createMemoryOrg(o: MemoryOrgOptions = {}): MemoryOrg {
   const db = openMemoryDatabase();
   const username = o.user?.username ?? `admin@${Math.random().toString(36).slice(2, 10)}.local.test`;
   const { org, adminId } = createOrg(db, {
-    name: 'Local Org', kind: 'scratch', port: 6100, edition: 'Developer',
+    name: 'Local Org',
+    kind: 'scratch',
+    port: 6100,
+    edition: 'Developer',
     settings: { platformCache: { orgCapacityMb: o.cacheCapacityMb ?? 0 } },
     admin: { username, email: o.user?.email ?? username, firstName: o.user?.firstName ?? 'Local', lastName: o.user?.lastName ?? 'Admin' },
   });
@@ -93,10 +114,13 @@ export function createMemoryOrg(o: MemoryOrgOptions = {}): MemoryOrg {
       return pem ? { certificatePem: '', privateKeyPem: pem } : undefined;
     },
     findCachePartition: (_db, _org, name) => {
-      if (!name) return (o.cacheCapacityMb ?? 0) > 0 ? { name: 'default', isDefault: true, orgCapacityMb: o.cacheCapacityMb ?? 0 } : undefined;
+      if (!name)
+        return (o.cacheCapacityMb ?? 0) > 0 ? { name: 'default', isDefault: true, orgCapacityMb: o.cacheCapacityMb ?? 0 } : undefined;
       const org = lookup(partitions, name);
       const session = lookup(sessions, name);
-      return org === undefined && session === undefined ? undefined : { name, isDefault: false, orgCapacityMb: org ?? 0, sessionCapacityMb: session ?? 0 };
+      return org === undefined && session === undefined
+        ? undefined
+        : { name, isDefault: false, orgCapacityMb: org ?? 0, sessionCapacityMb: session ?? 0 };
     },
     findCustomLabel: (_db, _org, name) => lookup(labels, name),
     findRemoteSites: () => (o.remoteSites ?? []).map((s, i) => ({ name: `Site${i + 1}`, url: s.url, isActive: s.isActive ?? true })),
@@ -106,18 +130,54 @@ export function createMemoryOrg(o: MemoryOrgOptions = {}): MemoryOrg {
       if (!def) return undefined;
       const customSettingsType = def.customSetting ? (def.fields.some((x) => x.name === 'SetupOwnerId') ? 'Hierarchy' : 'List') : undefined;
       const describe = { labelPlural: def.labelPlural, customSetting: def.customSetting };
-      return { name: def.name, label: def.label, customSettingsType, describe, fields: def.fields.filter((x) => !x.system).map(deployedField) };
+      return {
+        name: def.name,
+        label: def.label,
+        customSettingsType,
+        describe,
+        fields: def.fields.filter((x) => !x.system).map(deployedField),
+      };
     },
   };
   setCustomObjectSource(metadata.getCustomObject, db);
   setMetadataModule(metadata, db);
   tx(db, () => {
     for (const def of objects.values()) if (/__(c|mdt)$/i.test(def.name)) registerObject(db, org.id, def.name, []);
-    for (const c of classes) insertRecord(db, org.id, 'ApexClass', { Name: c.name, Body: c.body, ApiVersion: 65.0, Status: 'Active', IsValid: true, NamespacePrefix: null, LengthWithoutComments: c.body.length }, { trusted: true });
+    for (const c of classes)
+      insertRecord(
+        db,
+        org.id,
+        'ApexClass',
+        {
+          Name: c.name,
+          Body: c.body,
+          ApiVersion: 65.0,
+          Status: 'Active',
+          IsValid: true,
+          NamespacePrefix: null,
+          LengthWithoutComments: c.body.length,
+        },
+        { trusted: true },
+      );
     for (const t of triggers)
-      insertRecord(db, org.id, 'ApexTrigger', { Name: t.name, Body: t.body, ApiVersion: 65.0, Status: t.status ?? 'Active', IsValid: true, NamespacePrefix: null, LengthWithoutComments: t.body.length }, { trusted: true });
+      insertRecord(
+        db,
+        org.id,
+        'ApexTrigger',
+        {
+          Name: t.name,
+          Body: t.body,
+          ApiVersion: 65.0,
+          Status: t.status ?? 'Active',
+          IsValid: true,
+          NamespacePrefix: null,
+          LengthWithoutComments: t.body.length,
+        },
+        { trusted: true },
+      );
   });
   const host = createApexHost({ db, org, userId: adminId, metadata, records: createRecordStore(db), callout: o.callout });
-  const seed = (sobject: string, rows: Record<string, unknown>[]) => tx(db, () => rows.map((r) => insertRecord(db, org.id, sobject, r, { trusted: true, userId: adminId })));
+  const seed = (sobject: string, rows: Record<string, unknown>[]) =>
+    tx(db, () => rows.map((r) => insertRecord(db, org.id, sobject, r, { trusted: true, userId: adminId })));
   return { db, org, userId: adminId, host, classes, seed };
 }

@@ -19,8 +19,22 @@ import type { HttpCallout, HttpCalloutResult } from '../../apex/host.ts';
 import { permissionSetNamesOf } from '../../data/access.ts';
 import { ensureMetadataSchema } from '../metadata/ensureMetadataSchema.ts';
 import { getStoredComponent } from '../metadata/componentStore.ts';
-import { getCertificate, getExternalCredential, getNamedCredential, type ExternalCredentialInfo, type NamedCredentialInfo } from '../metadata/lookups.ts';
-import { directJwtFromExternal, directJwtFromLegacy, DirectJwtProblem, isLoopbackUrl, mintDirectJwt, parseAudience, type DirectJwtConfig } from './directJwt.ts';
+import {
+  getCertificate,
+  getExternalCredential,
+  getNamedCredential,
+  type ExternalCredentialInfo,
+  type NamedCredentialInfo,
+} from '../metadata/lookups.ts';
+import {
+  directJwtFromExternal,
+  directJwtFromLegacy,
+  DirectJwtProblem,
+  isLoopbackUrl,
+  mintDirectJwt,
+  parseAudience,
+  type DirectJwtConfig,
+} from './directJwt.ts';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Salesforce's default JWT lifetime for external credentials: "a default of two minutes in the future" (Help: nc_jwt_claims). */
@@ -100,7 +114,9 @@ function principalAccessOf(db: DatabaseSync, orgId: string, userId: string): Set
   const out = new Set<string>();
   for (const ps of permissionSetNamesOf(db, orgId, userId)) {
     const c = getStoredComponent(db, orgId, 'PermissionSet', ps);
-    const list = (c?.data as { externalCredentialPrincipals?: { principal?: string; enabled?: boolean }[] } | undefined)?.externalCredentialPrincipals ?? [];
+    const list =
+      (c?.data as { externalCredentialPrincipals?: { principal?: string; enabled?: boolean }[] } | undefined)
+        ?.externalCredentialPrincipals ?? [];
     for (const p of list) if (p.principal && p.enabled !== false) out.add(normalizePrincipal(p.principal));
   }
   return out;
@@ -115,7 +131,8 @@ export function resolveNamedCredential(db: DatabaseSync, orgId: string, userId: 
   const nc = getNamedCredential(db, orgId, name);
   if (!nc) throw new NamedCredentialError(namedCredentialErrors.notAccessible(name), 'NOT_ACCESSIBLE');
   const xml = rawXml(db, orgId, name);
-  if ((tag(xml, 'calloutStatus') ?? 'Enabled') === 'Disabled') throw new NamedCredentialError(namedCredentialErrors.disabled(name), 'DISABLED');
+  if ((tag(xml, 'calloutStatus') ?? 'Enabled') === 'Disabled')
+    throw new NamedCredentialError(namedCredentialErrors.disabled(name), 'DISABLED');
   const generateAuthorizationHeader = (tag(xml, 'generateAuthorizationHeader') ?? 'true') !== 'false';
   const endpoint = nc.endpoint.replace(/\/$/, '');
   if (nc.namedCredentialType === 'Legacy' || !nc.externalCredential) return resolveLegacy(nc, orgId, endpoint, generateAuthorizationHeader);
@@ -124,15 +141,27 @@ export function resolveNamedCredential(db: DatabaseSync, orgId: string, userId: 
   return resolveExternal(db, orgId, userId, nc, ec, endpoint, generateAuthorizationHeader);
 }
 
-function resolveLegacy(nc: NamedCredentialInfo, orgId: string, endpoint: string, generateAuthorizationHeader: boolean): ResolvedNamedCredential {
-  if (nc.protocol === 'Jwt') return { name: nc.name, endpoint, generateAuthorizationHeader, jwt: directJwt(nc.name, () => directJwtFromLegacy(nc)) };
+function resolveLegacy(
+  nc: NamedCredentialInfo,
+  orgId: string,
+  endpoint: string,
+  generateAuthorizationHeader: boolean,
+): ResolvedNamedCredential {
+  if (nc.protocol === 'Jwt')
+    return { name: nc.name, endpoint, generateAuthorizationHeader, jwt: directJwt(nc.name, () => directJwtFromLegacy(nc)) };
   if (nc.protocol !== 'JwtExchange') return { name: nc.name, endpoint, generateAuthorizationHeader };
   const j = nc.jwt;
   const missing = [
-    ['authTokenEndpointUrl', j.tokenEndpointUrl], ['jwtIssuer', j.issuer], ['jwtTextSubject', j.subject ?? j.formulaSubject],
-    ['jwtAudience', j.audience], ['jwtSigningCertificate', j.signingCertificate],
-  ].filter(([, v]) => !v).map(([k]) => k);
-  if (missing.length) throw new NamedCredentialError(namedCredentialErrors.notConfigured(nc.name, `missing ${missing.join(', ')}`), 'NOT_CONFIGURED');
+    ['authTokenEndpointUrl', j.tokenEndpointUrl],
+    ['jwtIssuer', j.issuer],
+    ['jwtTextSubject', j.subject ?? j.formulaSubject],
+    ['jwtAudience', j.audience],
+    ['jwtSigningCertificate', j.signingCertificate],
+  ]
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length)
+    throw new NamedCredentialError(namedCredentialErrors.notConfigured(nc.name, `missing ${missing.join(', ')}`), 'NOT_CONFIGURED');
   return {
     name: nc.name,
     endpoint,
@@ -150,7 +179,13 @@ function resolveLegacy(nc: NamedCredentialInfo, orgId: string, endpoint: string,
 }
 
 function resolveExternal(
-  db: DatabaseSync, orgId: string, userId: string, nc: NamedCredentialInfo, ec: ExternalCredentialInfo, endpoint: string, generateAuthorizationHeader: boolean,
+  db: DatabaseSync,
+  orgId: string,
+  userId: string,
+  nc: NamedCredentialInfo,
+  ec: ExternalCredentialInfo,
+  endpoint: string,
+  generateAuthorizationHeader: boolean,
 ): ResolvedNamedCredential {
   const principals = ec.parameters
     .filter((p) => (p.type === 'NamedPrincipal' || p.type === 'PerUserPrincipal') && p.name)
@@ -161,15 +196,27 @@ function resolveExternal(
   const principal = principals.find((p) => access.has(normalizePrincipal(`${ec.name}-${p.name}`)));
   if (!principal) throw new NamedCredentialError(namedCredentialErrors.notAccessible(nc.name), 'NOT_ACCESSIBLE');
   if (ec.authenticationProtocol === 'Jwt') {
-    return { name: nc.name, endpoint, generateAuthorizationHeader, principal: principal.name, jwt: directJwt(ec.name, () => directJwtFromExternal(ec, principal.name!)) };
+    return {
+      name: nc.name,
+      endpoint,
+      generateAuthorizationHeader,
+      principal: principal.name,
+      jwt: directJwt(ec.name, () => directJwtFromExternal(ec, principal.name!)),
+    };
   }
   if (ec.authenticationProtocol !== 'Oauth') return { name: nc.name, endpoint, generateAuthorizationHeader, principal: principal.name };
   const param = (type: string, name?: string) =>
-    ec.parameters.find((p) => p.type === type && (name === undefined || p.name === name) && (p.group === principal.name)) ??
+    ec.parameters.find((p) => p.type === type && (name === undefined || p.name === name) && p.group === principal.name) ??
     ec.parameters.find((p) => p.type === type && (name === undefined || p.name === name));
   const variant = param('AuthProtocolVariant')?.value;
   if (variant !== 'JwtBearer') {
-    throw new NamedCredentialError(namedCredentialErrors.notConfigured(ec.name, `the local platform supports the OAuth variant JwtBearer only, got ${variant ?? 'none'}`), 'NOT_CONFIGURED');
+    throw new NamedCredentialError(
+      namedCredentialErrors.notConfigured(
+        ec.name,
+        `the local platform supports the OAuth variant JwtBearer only, got ${variant ?? 'none'}`,
+      ),
+      'NOT_CONFIGURED',
+    );
   }
   const tokenEndpoint = param('AuthProviderUrl')?.value;
   const certificate = param('SigningCertificate')?.certificate ?? param('SigningCertificate')?.value;
@@ -179,9 +226,16 @@ function resolveExternal(
   const audience = audValue ? parseAudience(audValue) : undefined;
   const exp = Number(param('AuthParameter', 'JwtExpiration')?.value ?? param('JwtBodyClaim', 'exp')?.value);
   const missing = [
-    ['AuthProviderUrl', tokenEndpoint], ['SigningCertificate', certificate], ['JwtBodyClaim iss', issuer], ['JwtBodyClaim sub', subject], ['JwtBodyClaim aud', audience],
-  ].filter(([, v]) => !v).map(([k]) => k);
-  if (missing.length) throw new NamedCredentialError(namedCredentialErrors.notConfigured(ec.name, `missing ${missing.join(', ')}`), 'NOT_CONFIGURED');
+    ['AuthProviderUrl', tokenEndpoint],
+    ['SigningCertificate', certificate],
+    ['JwtBodyClaim iss', issuer],
+    ['JwtBodyClaim sub', subject],
+    ['JwtBodyClaim aud', audience],
+  ]
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length)
+    throw new NamedCredentialError(namedCredentialErrors.notConfigured(ec.name, `missing ${missing.join(', ')}`), 'NOT_CONFIGURED');
   return {
     name: nc.name,
     endpoint,
@@ -204,7 +258,8 @@ function directJwt(name: string, read: () => DirectJwtConfig): DirectJwtConfig {
   try {
     return read();
   } catch (e) {
-    if (e instanceof DirectJwtProblem) throw new NamedCredentialError(namedCredentialErrors.notConfigured(name, e.message), 'NOT_CONFIGURED');
+    if (e instanceof DirectJwtProblem)
+      throw new NamedCredentialError(namedCredentialErrors.notConfigured(name, e.message), 'NOT_CONFIGURED');
     throw e;
   }
 }
@@ -228,8 +283,14 @@ export function mintAssertion(config: JwtExchangeConfig, privateKeyPem: string, 
 }
 
 /** Trades a fresh assertion for an access token at the credential's token endpoint (real HTTP). */
-export async function exchangeJwt(db: DatabaseSync, orgId: string, config: JwtExchangeConfig, fetchImpl: typeof fetch = fetch): Promise<string> {
-  const fail = (detail: string) => new NamedCredentialError(`${namedCredentialErrors.exchangeFailed} [local platform: ${detail}]`, 'EXCHANGE_FAILED');
+export async function exchangeJwt(
+  db: DatabaseSync,
+  orgId: string,
+  config: JwtExchangeConfig,
+  fetchImpl: typeof fetch = fetch,
+): Promise<string> {
+  const fail = (detail: string) =>
+    new NamedCredentialError(`${namedCredentialErrors.exchangeFailed} [local platform: ${detail}]`, 'EXCHANGE_FAILED');
   const cert = getCertificate(db, orgId, config.certificate);
   if (!cert) throw fail(`no certificate named ${config.certificate} in this org`);
   let assertion: string;
@@ -264,7 +325,10 @@ export async function exchangeJwt(db: DatabaseSync, orgId: string, config: JwtEx
     throw fail(`token endpoint answered ${res.status} ${why}`);
   }
   const expiresIn = Number(body.expires_in);
-  tokenCache.set(config.cacheKey, { accessToken: body.access_token, expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? Date.now() + expiresIn * 1000 : Infinity });
+  tokenCache.set(config.cacheKey, {
+    accessToken: body.access_token,
+    expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? Date.now() + expiresIn * 1000 : Infinity,
+  });
   return body.access_token;
 }
 
@@ -282,7 +346,11 @@ export type SendHttp = (endpoint: string, headers: Record<string, string>) => Pr
  * The callout a `callout:` endpoint stands for: resolve, authenticate (cached token or a new exchange),
  * send; on a 401 with a cached token, mint a new one and send once more.
  */
-export async function calloutThroughNamedCredential(ctx: NamedCalloutContext, request: HttpCallout, send: SendHttp): Promise<HttpCalloutResult> {
+export async function calloutThroughNamedCredential(
+  ctx: NamedCalloutContext,
+  request: HttpCallout,
+  send: SendHttp,
+): Promise<HttpCalloutResult> {
   const parsed = parseCalloutEndpoint(request.endpoint);
   if (!parsed) throw new NamedCredentialError(namedCredentialErrors.notAccessible(request.endpoint), 'NOT_ACCESSIBLE');
   const nc = resolveNamedCredential(ctx.db, ctx.orgId, ctx.userId, parsed.name);
@@ -308,11 +376,22 @@ export async function calloutThroughNamedCredential(ctx: NamedCalloutContext, re
 }
 
 /** Protocol JWT: a fresh token per callout (no cache: each carries its own jti), loopback only. */
-async function sendWithDirectJwt(ctx: NamedCalloutContext, nc: ResolvedNamedCredential, config: DirectJwtConfig, url: string, request: HttpCallout, send: SendHttp): Promise<HttpCalloutResult> {
+async function sendWithDirectJwt(
+  ctx: NamedCalloutContext,
+  nc: ResolvedNamedCredential,
+  config: DirectJwtConfig,
+  url: string,
+  request: HttpCallout,
+  send: SendHttp,
+): Promise<HttpCalloutResult> {
   if (!isLoopbackUrl(url)) throw new NamedCredentialError(namedCredentialErrors.notLoopback(nc.name, url), 'NOT_CONFIGURED');
   if (!nc.generateAuthorizationHeader) return send(url, request.headers);
   const cert = getCertificate(ctx.db, ctx.orgId, config.certificate);
-  if (!cert) throw new NamedCredentialError(namedCredentialErrors.notConfigured(nc.name, `no certificate named ${config.certificate} in this org`), 'NOT_CONFIGURED');
+  if (!cert)
+    throw new NamedCredentialError(
+      namedCredentialErrors.notConfigured(nc.name, `no certificate named ${config.certificate} in this org`),
+      'NOT_CONFIGURED',
+    );
   return send(url, { ...withoutAuthorization(request.headers), Authorization: `Bearer ${mintDirectJwt(config, cert.privateKeyPem)}` });
 }
 

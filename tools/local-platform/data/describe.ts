@@ -3,8 +3,14 @@ import { keyPrefixFor } from '../../data/ids.ts';
 
 /** Describe results in the REST API's shape, for the fields tools read (sf data, jsforce, SDR). */
 const SOAP: Record<string, string> = {
-  id: 'tns:ID', reference: 'tns:ID', boolean: 'xsd:boolean', int: 'xsd:int', double: 'xsd:double', currency: 'xsd:double',
-  date: 'xsd:date', datetime: 'xsd:dateTime',
+  id: 'tns:ID',
+  reference: 'tns:ID',
+  boolean: 'xsd:boolean',
+  int: 'xsd:int',
+  double: 'xsd:double',
+  currency: 'xsd:double',
+  date: 'xsd:date',
+  datetime: 'xsd:dateTime',
 };
 
 function describeField(fd: FieldDef): Record<string, unknown> {
@@ -44,13 +50,42 @@ export function objectUrls(def: ObjectDef, v: string): Record<string, string> {
 
 export function describeSummary(def: ObjectDef, v: string): Record<string, unknown> {
   return {
-    name: def.name, label: def.label, labelPlural: def.label + 's', keyPrefix: keyPrefixFor(def.name), custom: !!def.custom,
-    customSetting: false, createable: true, deletable: true, updateable: true, queryable: true, retrieveable: true, searchable: !def.name.endsWith('__mdt'),
-    layoutable: true, triggerable: true, replicateable: true, undeletable: true, mergeable: false, feedEnabled: false, activateable: false,
-    deprecatedAndHidden: false, isInterface: false, isSubtype: false, hasSubtypes: false, mruEnabled: false, urls: objectUrls(def, v),
+    name: def.name,
+    label: def.label,
+    labelPlural: def.label + 's',
+    keyPrefix: keyPrefixFor(def.name),
+    custom: !!def.custom,
+    customSetting: false,
+    createable: true,
+    deletable: true,
+    updateable: true,
+    queryable: true,
+    retrieveable: true,
+    searchable: !def.name.endsWith('__mdt'),
+    layoutable: true,
+    triggerable: true,
+    replicateable: true,
+    undeletable: true,
+    mergeable: false,
+    feedEnabled: false,
+    activateable: false,
+    deprecatedAndHidden: false,
+    isInterface: false,
+    isSubtype: false,
+    hasSubtypes: false,
+    mruEnabled: false,
+    urls: objectUrls(def, v),
   };
 }
 
 export function describeObject(def: ObjectDef, v: string): Record<string, unknown> {
-  return { ...describeSummary(def, v), fields: def.fields.map(describeField), childRelationships: [], recordTypeInfos: [], supportedScopes: [], namedLayoutInfos: [], actionOverrides: [] };
+  return {
+    ...describeSummary(def, v),
+    fields: def.fields.map(describeField),
+    childRelationships: [],
+    recordTypeInfos: [],
+    supportedScopes: [],
+    namedLayoutInfos: [],
+    actionOverrides: [],
+  };
 }

@@ -27,7 +27,15 @@ export interface DataHooks {
 
 const BATCH = 2000;
 
-function pageQuery(org: StoredOrg, userId: string, v: string, all: { totalSize: number; records: Record<string, unknown>[] }, batch: number, offset = 0, locatorId?: string): Record<string, unknown> {
+function pageQuery(
+  org: StoredOrg,
+  userId: string,
+  v: string,
+  all: { totalSize: number; records: Record<string, unknown>[] },
+  batch: number,
+  offset = 0,
+  locatorId?: string,
+): Record<string, unknown> {
   const records = all.records.slice(offset, offset + batch);
   const next = offset + batch;
   const done = next >= all.records.length;
@@ -47,7 +55,14 @@ function userOf(ctx: RequestContext): string {
   return ctx.userId;
 }
 
-function requireDml(db: DatabaseSync, orgId: string, userId: string, sobject: string, op: 'create' | 'edit' | 'delete', fields: string[]): void {
+function requireDml(
+  db: DatabaseSync,
+  orgId: string,
+  userId: string,
+  sobject: string,
+  op: 'create' | 'edit' | 'delete',
+  fields: string[],
+): void {
   checkObjectAccess(db, orgId, userId, sobject, op);
   if (op !== 'delete') checkFieldEdit(db, orgId, userId, sobject, fields);
 }
@@ -66,7 +81,11 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
     const db = ctx.db;
     const method = req.method ?? 'GET';
     if (path === '/services/data') {
-      sendJson(res, 200, API_VERSIONS.map((version) => ({ label: `v${version}`, url: `/services/data/v${version}`, version })));
+      sendJson(
+        res,
+        200,
+        API_VERSIONS.map((version) => ({ label: `v${version}`, url: `/services/data/v${version}`, version })),
+      );
       return true;
     }
     const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(path);
@@ -76,7 +95,11 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
     const userId = userOf(ctx);
     if (rest === '') {
       const base = `/services/data/v${v}`;
-      sendJson(res, 200, Object.fromEntries(['sobjects', 'query', 'queryAll', 'limits', 'composite', 'tooling', 'search'].map((k) => [k, `${base}/${k}`])));
+      sendJson(
+        res,
+        200,
+        Object.fromEntries(['sobjects', 'query', 'queryAll', 'limits', 'composite', 'tooling', 'search'].map((k) => [k, `${base}/${k}`])),
+      );
       return true;
     }
     if (rest === '/limits') {
@@ -97,7 +120,13 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
         sendJson(res, 200, soqlColumns(db, org.id, q));
         return true;
       }
-      const all = runSoql(db, org.id, q, { userMode: true, userId, apiVersion: v, instanceUrl: org.instanceUrl, allRows: rest === '/queryAll' });
+      const all = runSoql(db, org.id, q, {
+        userMode: true,
+        userId,
+        apiVersion: v,
+        instanceUrl: org.instanceUrl,
+        allRows: rest === '/queryAll',
+      });
       sendJson(res, 200, pageQuery(org, userId, v, all, batchSize(ctx, req.headers['sforce-query-options'])));
       return true;
     }
@@ -105,7 +134,19 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
     if (more) {
       const rows = readLocator(org.id, userId, more[1]);
       if (!rows) throw new ApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
-      sendJson(res, 200, pageQuery(org, userId, v, { totalSize: rows.length, records: rows }, batchSize(ctx, req.headers['sforce-query-options']), Number(more[2]), more[1]));
+      sendJson(
+        res,
+        200,
+        pageQuery(
+          org,
+          userId,
+          v,
+          { totalSize: rows.length, records: rows },
+          batchSize(ctx, req.headers['sforce-query-options']),
+          Number(more[2]),
+          more[1],
+        ),
+      );
       return true;
     }
     if (rest === '/sobjects') {
@@ -116,8 +157,10 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
     const tree = /^\/composite\/tree\/([A-Za-z0-9_]+)$/.exec(rest);
     if (tree && method === 'POST') {
       const payload = parseJsonBody(req, body) as { records?: unknown };
-      if (!payload || !Array.isArray(payload.records)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be {"records": [...]}');
-      if (payload.records.length > 200) throw new ApiError(400, 'LIMIT_EXCEEDED', 'Number of records in the request exceeds the limit of 200');
+      if (!payload || !Array.isArray(payload.records))
+        throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be {"records": [...]}');
+      if (payload.records.length > 200)
+        throw new ApiError(400, 'LIMIT_EXCEEDED', 'Number of records in the request exceeds the limit of 200');
       const result = compositeTree(db, org.id, userId, tree[1], payload.records as Record<string, unknown>[]);
       sendJson(res, result.hasErrors ? 400 : 201, result);
       return true;
@@ -139,7 +182,8 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
         }
         if (method === 'POST') {
           const input = parseJsonBody(req, body);
-          if (!input || typeof input !== 'object' || Array.isArray(input)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
+          if (!input || typeof input !== 'object' || Array.isArray(input))
+            throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
           requireDml(db, org.id, userId, def.name, 'create', Object.keys(input));
           const id =
             def.name === 'ScratchOrgInfo'
@@ -160,7 +204,12 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
         if (!rec || rec.sobject !== def.name) throw notFound('The requested resource does not exist');
         const wanted = url.searchParams.get('fields');
         // Named fields the user cannot read fail (400); without `fields`, unreadable ones are left out.
-        const fieldNames = wanted ? wanted.split(',').map((s) => s.trim()).filter(Boolean) : readableFields(db, org.id, userId, def).fields.map((f) => f.name);
+        const fieldNames = wanted
+          ? wanted
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : readableFields(db, org.id, userId, def).fields.map((f) => f.name);
         const soql = `SELECT ${fieldNames.join(', ')} FROM ${def.name} WHERE Id = '${rec.id}'`;
         const r = runSoql(db, org.id, soql, { userMode: true, userId, apiVersion: v });
         sendJson(res, 200, r.records[0]);
@@ -168,12 +217,17 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
       }
       if (method === 'PATCH') {
         const input = parseJsonBody(req, body);
-        if (!input || typeof input !== 'object' || Array.isArray(input)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
+        if (!input || typeof input !== 'object' || Array.isArray(input))
+          throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field values');
         requireDml(db, org.id, userId, def.name, 'edit', Object.keys(input));
         if (hasActiveTriggers(db, org.id, def.name)) {
           const rec = getRecord(db, org.id, id);
           if (!rec || rec.sobject !== def.name) throw notFound('Provided external ID field does not exist or is not accessible: ' + id);
-          await writeThroughApex(ctx, userId, 'update', { ...(input as Record<string, unknown>), Id: rec.id, attributes: { type: def.name } });
+          await writeThroughApex(ctx, userId, 'update', {
+            ...(input as Record<string, unknown>),
+            Id: rec.id,
+            attributes: { type: def.name },
+          });
         } else tx(db, () => updateRecord(db, org.id, def.name, id, input as Record<string, unknown>, { userId }));
         res.writeHead(204).end();
         return true;
@@ -183,7 +237,8 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
         const rec = getRecord(db, org.id, id);
         if (!rec || rec.sobject !== def.name) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
         if (def.name === 'ActiveScratchOrg') await hooks.beforeActiveScratchOrgDelete(org.id, rec.id);
-        else if (hasActiveTriggers(db, org.id, def.name)) await writeThroughApex(ctx, userId, 'delete', { Id: rec.id, attributes: { type: def.name } });
+        else if (hasActiveTriggers(db, org.id, def.name))
+          await writeThroughApex(ctx, userId, 'delete', { Id: rec.id, attributes: { type: def.name } });
         else tx(db, () => deleteRecord(db, org.id, def.name, id));
         res.writeHead(204).end();
         return true;
@@ -197,7 +252,9 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
 /** Does the org have an active trigger on this object (the ApexTrigger rows its deploys wrote)? */
 function hasActiveTriggers(db: DatabaseSync, orgId: string, sobject: string): boolean {
   return !!db
-    .prepare("SELECT 1 FROM records WHERE org_id = ? AND sobject = 'ApexTrigger' AND lower(json_extract(fields, '$.TableEnumOrId')) = lower(?) AND json_extract(fields, '$.Status') = 'Active' LIMIT 1")
+    .prepare(
+      "SELECT 1 FROM records WHERE org_id = ? AND sobject = 'ApexTrigger' AND lower(json_extract(fields, '$.TableEnumOrId')) = lower(?) AND json_extract(fields, '$.Status') = 'Active' LIMIT 1",
+    )
     .get(orgId, sobject);
 }
 
@@ -205,7 +262,12 @@ function hasActiveTriggers(db: DatabaseSync, orgId: string, sobject: string): bo
  * A record write the org's triggers must see: run as an Apex DML transaction (tools/apex runApiDml).
  * A failed row answers as Salesforce's REST API does: 400 with the row's status code, message, fields.
  */
-async function writeThroughApex(ctx: RequestContext, userId: string, op: 'insert' | 'update' | 'delete', record: Record<string, unknown>): Promise<string> {
+async function writeThroughApex(
+  ctx: RequestContext,
+  userId: string,
+  op: 'insert' | 'update' | 'delete',
+  record: Record<string, unknown>,
+): Promise<string> {
   const { runApiDml } = await import('../../apex/index.ts');
   const r = await runApiDml(ctx.apexHost(userId), op, record as Parameters<typeof runApiDml>[2]);
   if (!r.ok) throw new ApiError(400, r.error!.statusCode, r.error!.message, r.error!.fields);
@@ -227,7 +289,8 @@ export function compositeTree(db: DatabaseSync, orgId: string, userId: string, s
         const children: [string, Record<string, unknown>[]][] = [];
         for (const [k, v] of Object.entries(rec)) {
           if (k === 'attributes') continue;
-          if (v && typeof v === 'object' && Array.isArray((v as { records?: unknown }).records)) children.push([k, (v as { records: Record<string, unknown>[] }).records]);
+          if (v && typeof v === 'object' && Array.isArray((v as { records?: unknown }).records))
+            children.push([k, (v as { records: Record<string, unknown>[] }).records]);
           else fields[k] = v;
         }
         if (parent) fields[parent.field] = parent.id;
@@ -279,7 +342,10 @@ export function toolingRoutes(): RouteHandler {
       if (!q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
       const userId = userOf(ctx);
       const all = runSoql(ctx.db, ctx.org.id, q, { userMode: true, userId, apiVersion: v });
-      sendJson(res, 200, { ...pageQuery(ctx.org as StoredOrg, userId, v, all, BATCH), entityTypeName: all.records[0] ? (all.records[0].attributes as { type: string }).type : null });
+      sendJson(res, 200, {
+        ...pageQuery(ctx.org as StoredOrg, userId, v, all, BATCH),
+        entityTypeName: all.records[0] ? (all.records[0].attributes as { type: string }).type : null,
+      });
       return true;
     }
     const d = /^\/sobjects\/([A-Za-z0-9_]+)\/describe$/.exec(rest);

@@ -21,7 +21,10 @@ export function generateSelfSigned(commonName: string, days = 365): GeneratedKey
   cert.serialNumber = '01' + randomBytes(8).toString('hex');
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + days * 86_400_000);
-  const attrs = [{ name: 'commonName', value: commonName }, { name: 'organizationName', value: 'Local Salesforce Platform' }];
+  const attrs = [
+    { name: 'commonName', value: commonName },
+    { name: 'organizationName', value: 'Local Salesforce Platform' },
+  ];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
   cert.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()), forge.md.sha256.create());

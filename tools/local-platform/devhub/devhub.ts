@@ -14,7 +14,16 @@ import type { MetadataModule } from '../http/contracts.ts';
  * first poll already sees Status = Active), an ActiveScratchOrg delete tears it down. Allocation
  * limits are enforced like a hub's ActiveScratchOrgs / DailyScratchOrgs.
  */
-export const EDITIONS = ['Developer', 'Enterprise', 'Group', 'Professional', 'Partner Developer', 'Partner Enterprise', 'Partner Group', 'Partner Professional'];
+export const EDITIONS = [
+  'Developer',
+  'Enterprise',
+  'Group',
+  'Professional',
+  'Partner Developer',
+  'Partner Enterprise',
+  'Partner Group',
+  'Partner Professional',
+];
 
 export interface ScratchLimits {
   maxActive: number;
@@ -77,7 +86,9 @@ export async function signUpScratchOrg(deps: SignupDeps, hubId: string, input: R
   if (!edition) throw new ApiError(400, 'REQUIRED_FIELD_MISSING', 'Required fields are missing: [Edition]', ['Edition']);
   const canonicalEdition = EDITIONS.find((e) => e.toLowerCase() === edition.toLowerCase());
   if (!canonicalEdition) {
-    throw new ApiError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Edition: bad value for restricted picklist field: ${edition}`, ['Edition']);
+    throw new ApiError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Edition: bad value for restricted picklist field: ${edition}`, [
+      'Edition',
+    ]);
   }
   // Both are required (Object Reference, ScratchOrgInfo: "Required." on each); an empty string is as missing
   // as an absent field, as GitHub's unset variables make it (forcedotcom/cli#3515 quotes the refusal).
@@ -87,10 +98,18 @@ export async function signUpScratchOrg(deps: SignupDeps, hubId: string, input: R
   // Wording of these two refusals is unverified (Salesforce reports them as signup errors; the daily one is
   // what users quote). The limits are LOCAL_SF_ACTIVE_SCRATCH_ORGS / LOCAL_SF_DAILY_SCRATCH_ORGS.
   if (usage.active >= deps.limits.maxActive) {
-    throw new ApiError(400, 'LIMIT_EXCEEDED', `The signup request failed because this organization has reached its active scratch org limit (${deps.limits.maxActive}).`);
+    throw new ApiError(
+      400,
+      'LIMIT_EXCEEDED',
+      `The signup request failed because this organization has reached its active scratch org limit (${deps.limits.maxActive}).`,
+    );
   }
   if (usage.daily >= deps.limits.maxDaily) {
-    throw new ApiError(400, 'LIMIT_EXCEEDED', `The signup request failed because this organization has reached its daily scratch org signup limit (${deps.limits.maxDaily}).`);
+    throw new ApiError(
+      400,
+      'LIMIT_EXCEEDED',
+      `The signup request failed because this organization has reached its daily scratch org signup limit (${deps.limits.maxDaily}).`,
+    );
   }
   // Salesforce takes minutes to sign an org up; LOCAL_SF_SIGNUP_SECONDS makes the local one take that long
   // (the request returns once the org is Active, as the CLI's first poll expects), for timing benchmarks.
@@ -117,29 +136,66 @@ export async function signUpScratchOrg(deps: SignupDeps, hubId: string, input: R
       // Feature PlatformCache "enables Platform Cache and allocates a 3 MB cache" (docs/salesforce-rules.md#platform-cache).
       if (features.some((f) => f.toLowerCase() === 'platformcache')) settings.platformCache = { orgCapacityMb: 3 };
       const { org, adminId } = createOrg(db, {
-        name: orgName, kind: 'scratch', port: listener.port, edition: canonicalEdition, features, settings, hubId,
-        expiresAt: nowIso(expires), admin: { username, email: adminEmail, firstName: 'User', lastName: 'User' },
-        country: get('Country') as string | undefined, language: get('Language') as string | undefined,
+        name: orgName,
+        kind: 'scratch',
+        port: listener.port,
+        edition: canonicalEdition,
+        features,
+        settings,
+        hubId,
+        expiresAt: nowIso(expires),
+        admin: { username, email: adminEmail, firstName: 'User', lastName: 'User' },
+        country: get('Country') as string | undefined,
+        language: get('Language') as string | undefined,
       });
       // The hub's CLI app is replicated into the scratch org, pre-authorized for its admin (as Salesforce
       // does for the app named in ConnectedAppConsumerKey).
       // PlatformCLI is Salesforce's built-in CLI app, present in every org (forcedotcom/cli#3515).
       insertApp(db, org.id, {
-        kind: 'ConnectedApp', name: signupApp?.name ?? (consumerKey === PLATFORM_CLI ? 'Salesforce CLI' : 'SalesforceCLI'), consumerKey, certificatePem: signupApp?.certificatePem,
-        adminApproved: true, profiles: [ADMIN_PROFILE], permissionSets: [], deployedAt: Date.now(), sessionTimeoutMinutes: signupApp?.sessionTimeoutMinutes,
+        kind: 'ConnectedApp',
+        name: signupApp?.name ?? (consumerKey === PLATFORM_CLI ? 'Salesforce CLI' : 'SalesforceCLI'),
+        consumerKey,
+        certificatePem: signupApp?.certificatePem,
+        adminApproved: true,
+        profiles: [ADMIN_PROFILE],
+        permissionSets: [],
+        deployedAt: Date.now(),
+        sessionTimeoutMinutes: signupApp?.sessionTimeoutMinutes,
       });
       const authCode = issueToken(db, 'code', org.id, adminId, consumerKey, 15 * 60);
       const fields: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(input)) if (k !== 'attributes') fields[k] = v;
       Object.assign(fields, {
-        Edition: canonicalEdition, OrgName: orgName, Status: 'Active', ScratchOrg: to15(org.id), SignupUsername: username, Username: username,
-        LoginUrl: org.instanceUrl, AuthCode: authCode, SignupInstance: null, ExpirationDate: dateOnly(expires), DurationDays: duration,
-        Features: features.join(';') || null, ErrorCode: null,
+        Edition: canonicalEdition,
+        OrgName: orgName,
+        Status: 'Active',
+        ScratchOrg: to15(org.id),
+        SignupUsername: username,
+        Username: username,
+        LoginUrl: org.instanceUrl,
+        AuthCode: authCode,
+        SignupInstance: null,
+        ExpirationDate: dateOnly(expires),
+        DurationDays: duration,
+        Features: features.join(';') || null,
+        ErrorCode: null,
       });
       const id = insertRecord(db, hubId, 'ScratchOrgInfo', fields, { trusted: true, userId });
       insertRecord(
-        db, hubId, 'ActiveScratchOrg',
-        { Name: `${orgName}`, ScratchOrg: to15(org.id), SignupUsername: username, Edition: canonicalEdition, ExpirationDate: dateOnly(expires), OrgName: orgName, ScratchOrgInfoId: id, Features: features.join(';') || null, Description: get('Description') ?? null },
+        db,
+        hubId,
+        'ActiveScratchOrg',
+        {
+          Name: `${orgName}`,
+          ScratchOrg: to15(org.id),
+          SignupUsername: username,
+          Edition: canonicalEdition,
+          ExpirationDate: dateOnly(expires),
+          OrgName: orgName,
+          ScratchOrgInfoId: id,
+          Features: features.join(';') || null,
+          Description: get('Description') ?? null,
+        },
         { trusted: true, userId },
       );
       return { id, orgId: org.id };
@@ -161,7 +217,14 @@ const REQUIRED_APP_FIELDS = ['ConnectedAppConsumerKey', 'ConnectedAppCallbackUrl
  * A sign-up that Salesforce accepts and then fails: the ScratchOrgInfo is saved with Status Error and its
  * ErrorCode, no org is created (sfdx-core reads the code and prints its own message for it).
  */
-function recordFailedSignup(db: DatabaseSync, hubId: string, input: Record<string, unknown>, userId: string, edition: string, errorCode: string): string {
+function recordFailedSignup(
+  db: DatabaseSync,
+  hubId: string,
+  input: Record<string, unknown>,
+  userId: string,
+  edition: string,
+  errorCode: string,
+): string {
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) if (k !== 'attributes') fields[k] = v;
   Object.assign(fields, { Edition: edition, Status: 'Error', ErrorCode: errorCode, ScratchOrg: null, AuthCode: null, LoginUrl: null });
@@ -179,17 +242,27 @@ export function purgeOrgData(db: DatabaseSync, orgId: string): void {
 }
 
 /** Deletes a scratch org through its ActiveScratchOrg row: data purged, listener closed, SOI marked Deleted. */
-export async function deleteScratchOrg(deps: SignupDeps, hubId: string, asoId: string, finalStatus: 'Deleted' | 'Expired' = 'Deleted'): Promise<void> {
+export async function deleteScratchOrg(
+  deps: SignupDeps,
+  hubId: string,
+  asoId: string,
+  finalStatus: 'Deleted' | 'Expired' = 'Deleted',
+): Promise<void> {
   const { db } = deps;
   const aso = getRecord(db, hubId, asoId);
   if (!aso || aso.sobject !== 'ActiveScratchOrg') throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
-  const scratch = db.prepare("SELECT id FROM orgs WHERE hub_id = ? AND substr(id,1,15) = ?").get(hubId, String(aso.fields.ScratchOrg)) as { id: string } | undefined;
+  const scratch = db.prepare('SELECT id FROM orgs WHERE hub_id = ? AND substr(id,1,15) = ?').get(hubId, String(aso.fields.ScratchOrg)) as
+    { id: string } | undefined;
   tx(db, () => {
     db.prepare('DELETE FROM records WHERE id = ?').run(aso.id);
     const soiId = aso.fields.ScratchOrgInfoId as string | undefined;
     if (soiId) {
       const soi = getRecord(db, hubId, soiId);
-      if (soi) db.prepare('UPDATE records SET fields = ? WHERE id = ?').run(JSON.stringify({ ...soi.fields, Status: 'Deleted', AuthCode: null }), soi.id);
+      if (soi)
+        db.prepare('UPDATE records SET fields = ? WHERE id = ?').run(
+          JSON.stringify({ ...soi.fields, Status: 'Deleted', AuthCode: null }),
+          soi.id,
+        );
     }
     if (scratch) {
       purgeOrgData(db, scratch.id);
@@ -202,9 +275,13 @@ export async function deleteScratchOrg(deps: SignupDeps, hubId: string, asoId: s
 /** Deletes every active scratch org past its ExpirationDate (as Salesforce does); returns how many. */
 export async function expireScratchOrgs(deps: SignupDeps, now = new Date()): Promise<number> {
   const { db } = deps;
-  const due = db.prepare("SELECT id, hub_id FROM orgs WHERE kind = 'scratch' AND status = 'Active' AND expires_at IS NOT NULL AND expires_at < ?").all(nowIso(now)) as { id: string; hub_id: string }[];
+  const due = db
+    .prepare("SELECT id, hub_id FROM orgs WHERE kind = 'scratch' AND status = 'Active' AND expires_at IS NOT NULL AND expires_at < ?")
+    .all(nowIso(now)) as { id: string; hub_id: string }[];
   for (const o of due) {
-    const aso = db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'ActiveScratchOrg' AND json_extract(fields,'$.ScratchOrg') = ?").get(o.hub_id, to15(o.id)) as { id: string } | undefined;
+    const aso = db
+      .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'ActiveScratchOrg' AND json_extract(fields,'$.ScratchOrg') = ?")
+      .get(o.hub_id, to15(o.id)) as { id: string } | undefined;
     if (aso) await deleteScratchOrg(deps, o.hub_id, aso.id, 'Expired');
     else {
       tx(db, () => {

@@ -29,32 +29,70 @@ export function createOrg(db: DatabaseSync, spec: NewOrg): { org: StoredOrg; adm
   return tx(db, () => {
     const id = newId('Organization');
     insertOrg(db, {
-      id, name: spec.name, kind: spec.kind, port: spec.port, instanceUrl: `http://127.0.0.1:${spec.port}`,
-      edition: spec.edition, features: spec.features ?? [], settings: spec.settings ?? {}, hubId: spec.hubId, expiresAt: spec.expiresAt,
+      id,
+      name: spec.name,
+      kind: spec.kind,
+      port: spec.port,
+      instanceUrl: `http://127.0.0.1:${spec.port}`,
+      edition: spec.edition,
+      features: spec.features ?? [],
+      settings: spec.settings ?? {},
+      hubId: spec.hubId,
+      expiresAt: spec.expiresAt,
     });
     const profileIds: Record<string, string> = {};
     const licenseIds = Object.fromEntries(USER_LICENSES.map((l) => [l.Name, insertRecord(db, id, 'UserLicense', l, { trusted: true })]));
-    for (const p of STANDARD_PROFILES) profileIds[p] = insertRecord(db, id, 'Profile', { Name: p, UserType: 'Standard', UserLicenseId: licenseIds['Salesforce'] }, { trusted: true });
-    for (const p of MORE_STANDARD_PROFILES) insertRecord(db, id, 'Profile', { Name: p.name, UserType: 'Standard', UserLicenseId: licenseIds[p.license] }, { trusted: true });
+    for (const p of STANDARD_PROFILES)
+      profileIds[p] = insertRecord(
+        db,
+        id,
+        'Profile',
+        { Name: p, UserType: 'Standard', UserLicenseId: licenseIds['Salesforce'] },
+        { trusted: true },
+      );
+    for (const p of MORE_STANDARD_PROFILES)
+      insertRecord(db, id, 'Profile', { Name: p.name, UserType: 'Standard', UserLicenseId: licenseIds[p.license] }, { trusted: true });
     insertRecord(db, id, 'Pricebook2', STANDARD_PRICEBOOK, { trusted: true });
     seedPermissionSetLicenses(db, id);
     const adminId = insertRecord(
-      db, id, 'User',
+      db,
+      id,
+      'User',
       {
-        Username: spec.admin.username, Email: spec.admin.email, FirstName: spec.admin.firstName ?? null, LastName: spec.admin.lastName,
-        Alias: spec.admin.lastName.slice(0, 8).toLowerCase(), IsActive: true, ProfileId: profileIds[ADMIN_PROFILE],
-        TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: spec.language ?? 'en_US', UserType: 'Standard',
+        Username: spec.admin.username,
+        Email: spec.admin.email,
+        FirstName: spec.admin.firstName ?? null,
+        LastName: spec.admin.lastName,
+        Alias: spec.admin.lastName.slice(0, 8).toLowerCase(),
+        IsActive: true,
+        ProfileId: profileIds[ADMIN_PROFILE],
+        TimeZoneSidKey: 'America/Los_Angeles',
+        LocaleSidKey: 'en_US',
+        EmailEncodingKey: 'UTF-8',
+        LanguageLocaleKey: spec.language ?? 'en_US',
+        UserType: 'Standard',
       },
       { trusted: true },
     );
     insertRecord(
-      db, id, 'Organization',
+      db,
+      id,
+      'Organization',
       {
-        Id: id, Name: spec.name,
-        OrganizationType: spec.kind === 'devhub' ? 'Developer Edition' : `${spec.edition} Edition`.replace(/^Developer Edition$/, 'Developer Edition'),
-        InstanceName: 'LOCAL0', IsSandbox: spec.kind === 'scratch', TrialExpirationDate: spec.kind === 'scratch' ? spec.expiresAt ?? null : null,
-        NamespacePrefix: null, Country: spec.country ?? 'US', LanguageLocaleKey: spec.language ?? 'en_US', TimeZoneSidKey: 'America/Los_Angeles',
-        DefaultLocaleSidKey: 'en_US', IsReadOnly: false, CreatedDate: nowIso(),
+        Id: id,
+        Name: spec.name,
+        OrganizationType:
+          spec.kind === 'devhub' ? 'Developer Edition' : `${spec.edition} Edition`.replace(/^Developer Edition$/, 'Developer Edition'),
+        InstanceName: 'LOCAL0',
+        IsSandbox: spec.kind === 'scratch',
+        TrialExpirationDate: spec.kind === 'scratch' ? (spec.expiresAt ?? null) : null,
+        NamespacePrefix: null,
+        Country: spec.country ?? 'US',
+        LanguageLocaleKey: spec.language ?? 'en_US',
+        TimeZoneSidKey: 'America/Los_Angeles',
+        DefaultLocaleSidKey: 'en_US',
+        IsReadOnly: false,
+        CreatedDate: nowIso(),
       },
       { trusted: true, userId: adminId },
     );
@@ -64,15 +102,26 @@ export function createOrg(db: DatabaseSync, spec: NewOrg): { org: StoredOrg; adm
 
 /** Id of a profile by name in an org. */
 export function profileId(db: DatabaseSync, orgId: string, name: string): string | undefined {
-  const r = db.prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'Profile' AND json_extract(fields,'$.Name') = ?").get(orgId, name) as { id: string } | undefined;
+  const r = db
+    .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'Profile' AND json_extract(fields,'$.Name') = ?")
+    .get(orgId, name) as { id: string } | undefined;
   return r?.id;
 }
 
 /** The licenses every org gets; Developer Edition orgs come with five Salesforce Integration users. */
 export function seedPermissionSetLicenses(db: DatabaseSync, orgId: string): void {
   insertRecord(
-    db, orgId, 'PermissionSetLicense',
-    { DeveloperName: API_INTEGRATION_PSL, MasterLabel: 'Salesforce API Integration', Status: 'Active', TotalLicenses: 5, UsedLicenses: 0, ExpirationDate: null },
+    db,
+    orgId,
+    'PermissionSetLicense',
+    {
+      DeveloperName: API_INTEGRATION_PSL,
+      MasterLabel: 'Salesforce API Integration',
+      Status: 'Active',
+      TotalLicenses: 5,
+      UsedLicenses: 0,
+      ExpirationDate: null,
+    },
     { trusted: true },
   );
 }

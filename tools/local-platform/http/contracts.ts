@@ -12,8 +12,6 @@ import type { OrgInfo, PermissionSetInfo, RecordStore } from '../../data/types.t
 
 export type { OrgInfo, PermissionSetInfo, RecordStore };
 
-
-
 export interface RequestContext {
   db: DatabaseSync;
   org: OrgInfo;
@@ -51,7 +49,6 @@ export interface OAuthApp {
   sessionTimeoutMinutes?: number;
 }
 
-
 /**
  * What this server expects from its neighbours. The Metadata module (./metadata/index.ts) is expected to
  * export any of:
@@ -76,13 +73,27 @@ export interface MetadataModule {
   findRemoteSites?(db: DatabaseSync, orgId: string): { name: string; url: string; isActive: boolean; disableProtocolSecurity?: boolean }[];
   findNamedCredential?(db: DatabaseSync, orgId: string, name: string): { name: string; endpoint: string } | undefined;
   findCertificate?(db: DatabaseSync, orgId: string, devName: string): { certificatePem: string; privateKeyPem: string } | undefined;
-  findCachePartition?(db: DatabaseSync, orgId: string, name?: string): { name: string; isDefault: boolean; orgCapacityMb: number; sessionCapacityMb?: number } | undefined;
+  findCachePartition?(
+    db: DatabaseSync,
+    orgId: string,
+    name?: string,
+  ): { name: string; isDefault: boolean; orgCapacityMb: number; sessionCapacityMb?: number } | undefined;
   listApexClasses?(db: DatabaseSync, orgId: string): { name: string; body: string }[];
   listApexTriggers?(db: DatabaseSync, orgId: string): { name: string; body: string; status?: 'Active' | 'Inactive' }[];
   getSettings?(db: DatabaseSync, orgId: string, name: string): Record<string, unknown> | undefined;
   /** A custom label's value (System.Label): the in-memory org serves the project's labels. */
   findCustomLabel?(db: DatabaseSync, orgId: string, name: string): string | undefined;
-  getCustomObject?(db: DatabaseSync, orgId: string, name: string): { name: string; label?: string; fields: { name: string; type?: string; referenceTo?: string; relationshipName?: string; required?: boolean }[] } | undefined;
+  getCustomObject?(
+    db: DatabaseSync,
+    orgId: string,
+    name: string,
+  ):
+    | {
+        name: string;
+        label?: string;
+        fields: { name: string; type?: string; referenceTo?: string; relationshipName?: string; required?: boolean }[];
+      }
+    | undefined;
 }
 
 export interface ApexModule {

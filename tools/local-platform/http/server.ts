@@ -107,7 +107,11 @@ export interface RunningPlatform {
 /** SQLITE_FULL (13) or ENOSPC: a full disk, or the page limit a test sets to stand for one. */
 export function isDiskFull(e: unknown): boolean {
   const err = e as { errcode?: number; code?: string; message?: string } | undefined;
-  return (err?.errcode !== undefined && (err.errcode & 0xff) === 13) || err?.code === 'ENOSPC' || /database or disk is full/i.test(err?.message ?? '');
+  return (
+    (err?.errcode !== undefined && (err.errcode & 0xff) === 13) ||
+    err?.code === 'ENOSPC' ||
+    /database or disk is full/i.test(err?.message ?? '')
+  );
 }
 
 /** A request's path without its query string (which may hold a login token, a token to revoke or data). */
@@ -171,7 +175,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   // Delays and allocations: from options and the environment now; changes made while running come from the meta table.
   clearSimulationChanges(db);
   const settings: Simulation = simulationAtStart({
-    propagationSeconds: options.propagationSeconds, signupSeconds: options.signupSeconds, maxActive: options.limits?.maxActive, maxDaily: options.limits?.maxDaily,
+    propagationSeconds: options.propagationSeconds,
+    signupSeconds: options.signupSeconds,
+    maxActive: options.limits?.maxActive,
+    maxDaily: options.limits?.maxDaily,
   });
   const simulation = (): Simulation => ({ ...settings, ...readSimulationChanges(db) });
   const limits = (): ScratchLimits => {
@@ -181,7 +188,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   /** Token requests each app has refused while propagating (LOCAL_SF_PROPAGATION_REQUESTS). */
   const propagationRefusals = new Map<string, number>();
   const servers = new Map<string, Server>();
-  const apexPool = (options.apexWorkers ?? process.env.LOCAL_SF_APEX_WORKERS !== '0') ? new ApexPool(home, db, log, 8, options.readyAhead) : undefined;
+  const apexPool =
+    (options.apexWorkers ?? process.env.LOCAL_SF_APEX_WORKERS !== '0') ? new ApexPool(home, db, log, 8, options.readyAhead) : undefined;
   apexPool?.warm(options.warmApexWorkers ?? 2);
   const bundles = new BundleCompiler(options.bundleCache ?? process.env.LOCAL_SF_BUNDLE_CACHE ?? defaultBundleCache(home), log);
   /** After a deploy: ready the org's Apex in every worker and its tabs' bundles, before anyone asks for them. */
@@ -191,7 +199,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   };
   const oauthSettings = (): OAuthSettings => {
     const s = simulation();
-    return { propagationSeconds: s.propagationSeconds, propagationRequests: s.propagationRequests, propagationRefusals, propagationError: s.propagationError, jwtAudience: s.jwtAudience, metadata: neighbours.metadata };
+    return {
+      propagationSeconds: s.propagationSeconds,
+      propagationRequests: s.propagationRequests,
+      propagationRefusals,
+      propagationError: s.propagationError,
+      jwtAudience: s.jwtAudience,
+      metadata: neighbours.metadata,
+    };
   };
 
   const newServer = (getOrgId: () => string | undefined) => {
@@ -270,7 +285,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     if (options.logRequests) {
       const started = performance.now();
       // Path only: query strings may carry tokens (revoke) or data (SOQL).
-      res.on('finish', () => log(`${req.socket.localPort} ${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
+      res.on('finish', () =>
+        log(
+          `${req.socket.localPort} ${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`,
+        ),
+      );
     }
     try {
       const org = orgId ? getOrg(db, orgId) : undefined;
@@ -282,10 +301,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       const isSoap = path.startsWith('/services/Soap/');
       // The session is checked before a byte of the body is read: only SOAP carries it inside the body.
       const bearer = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(req.headers.authorization ?? '');
-      const needsSession = path.startsWith('/services/apexrest') || /^\/services\/data\/v[\d.]+\/(tooling|sobjects|query|composite|limits)/.test(path);
+      const needsSession =
+        path.startsWith('/services/apexrest') || /^\/services\/data\/v[\d.]+\/(tooling|sobjects|query|composite|limits)/.test(path);
       const headerRow = bearer ? lookupToken(db, bearer[1].trim(), 'access') : undefined;
       // A token of a user deactivated or frozen since it was issued is no session (signIn.ts).
-      const headerUser = headerRow && headerRow.org_id === org.id && !signInBlock(db, org.id, headerRow.user_id) ? headerRow.user_id : undefined;
+      const headerUser =
+        headerRow && headerRow.org_id === org.id && !signInBlock(db, org.id, headerRow.user_id) ? headerRow.user_id : undefined;
       if (needsSession && !headerUser) {
         res.setHeader('Connection', 'close');
         sendApiError(res, invalidSession());
@@ -295,7 +316,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       const body = await readBody(req, limit);
       if (body === 'too-large') {
         res.setHeader('Connection', 'close');
-        sendJson(res, 413, [{ message: `Request body exceeds the ${limit / 1024 / 1024} MB limit of ${path}`, errorCode: 'REQUEST_ENTITY_TOO_LARGE' }]);
+        sendJson(res, 413, [
+          { message: `Request body exceeds the ${limit / 1024 / 1024} MB limit of ${path}`, errorCode: 'REQUEST_ENTITY_TOO_LARGE' },
+        ]);
         req.resume();
         return;
       }
@@ -307,7 +330,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
         userId = row && row.org_id === org.id && !signInBlock(db, org.id, row.user_id) ? row.user_id : undefined;
       }
       const ctx: RequestContext = {
-        db, org, records, userId,
+        db,
+        org,
+        records,
+        userId,
         apexHost: (uid: string) => createApexHost({ db, org, userId: uid, metadata: neighbours.metadata, records }),
         runApex: apexPool ? <T>(entry: string, uid: string, args: unknown[]) => apexPool.run<T>(entry, org.id, uid, args) : undefined,
         deployed: (types) => deployed(org.id, types),
@@ -322,10 +348,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       for (const { handler } of registry) {
         if (await handler(ctx, req, res, body)) return;
       }
-      if (path.startsWith('/services/Soap/m/') || path.startsWith('/services/Soap/u/') || path.startsWith('/services/Soap/c/')) return notSupported('The Metadata and SOAP APIs', true, res);
+      if (path.startsWith('/services/Soap/m/') || path.startsWith('/services/Soap/u/') || path.startsWith('/services/Soap/c/'))
+        return notSupported('The Metadata and SOAP APIs', true, res);
       if (path.startsWith('/services/Soap/s/')) return notSupported('Anonymous Apex (Apex SOAP API)', true, res);
       if (path.startsWith('/services/apexrest')) return notSupported('Apex REST (the Apex runtime)', false, res);
-      if (/^\/services\/data\/v[\d.]+\/tooling\//.test(path)) return notSupported('The Tooling API (anonymous Apex, tests, metadata)', false, res);
+      if (/^\/services\/data\/v[\d.]+\/tooling\//.test(path))
+        return notSupported('The Tooling API (anonymous Apex, tests, metadata)', false, res);
       sendApiError(res, notFound('The requested resource does not exist'));
     } catch (e) {
       if (e instanceof ApiError) return sendApiError(res, e);
@@ -335,11 +363,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       // transaction rolls back); reads go on, and writes work again as soon as space returns.
       if (isDiskFull(e)) {
         log(`write refused, disk full: ${req.method} ${path0(req)}`);
-        return sendApiError(res, new ApiError(507, 'STORAGE_LIMIT_EXCEEDED', `The local platform could not write: the disk holding ${home} is full. Free some space there and retry; reads still work.`));
+        return sendApiError(
+          res,
+          new ApiError(
+            507,
+            'STORAGE_LIMIT_EXCEEDED',
+            `The local platform could not write: the disk holding ${home} is full. Free some space there and retry; reads still work.`,
+          ),
+        );
       }
       // The path only: a query string may hold a single-use login token (frontdoor otp), a token to revoke or data.
       log(`500 ${req.method} ${path0(req)}: ${(e as Error).stack ?? e}`);
-      if (!res.headersSent) sendJson(res, 500, [{ message: `An unexpected error occurred: ${(e as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }]);
+      if (!res.headersSent)
+        sendJson(res, 500, [{ message: `An unexpected error occurred: ${(e as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }]);
       else res.end();
     }
   }
@@ -359,15 +395,25 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     const clientId = newConsumerKey();
     hub = tx(db, () => {
       const { org } = createOrg(db, {
-        name: 'Local Dev Hub', kind: 'devhub', port: hubPort, edition: 'Developer', features: ['DevHub'],
+        name: 'Local Dev Hub',
+        kind: 'devhub',
+        port: hubPort,
+        edition: 'Developer',
+        features: ['DevHub'],
         admin: { username: DEVHUB_ADMIN, email: DEVHUB_ADMIN, firstName: 'DevHub', lastName: 'Admin' },
       });
       // A Connected App by default, as a Dev Hub's CI app should be: scratch sign-up cannot replicate an External
       // Client App (C-1016, forcedotcom/cli#3515; docs/salesforce-rules.md#devhub-eca). LOCAL_SF_DEVHUB_APP=
       // ExternalClientApplication makes it one, to test the sign-up through the PlatformCLI app such a hub needs.
       insertApp(db, org.id, {
-        kind: devHubAppKind(), name: 'LocalCLI', consumerKey: clientId, certificatePem: key.certificatePem,
-        adminApproved: true, profiles: [ADMIN_PROFILE], permissionSets: [], deployedAt: 0,
+        kind: devHubAppKind(),
+        name: 'LocalCLI',
+        consumerKey: clientId,
+        certificatePem: key.certificatePem,
+        adminApproved: true,
+        profiles: [ADMIN_PROFILE],
+        permissionSets: [],
+        deployedAt: 0,
       });
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('cli_client_id', ?)").run(clientId);
       return org;
@@ -398,7 +444,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     }
   }
   const devHub = hub;
-  const sweeper = setInterval(() => void expireScratchOrgs(signupDeps).catch((e: Error) => log(`expiry sweep failed: ${e.message}`)), 60_000);
+  const sweeper = setInterval(
+    () => void expireScratchOrgs(signupDeps).catch((e: Error) => log(`expiry sweep failed: ${e.message}`)),
+    60_000,
+  );
   sweeper.unref();
   return {
     home,
@@ -418,11 +467,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       await apexPool?.close();
       await bundles.close();
       // Stop listening first, then end every connection (idle keep-alive sockets and requests in flight).
-      await Promise.all([...servers.values()].map((s) => {
-        const closed = new Promise<void>((r) => s.close(() => r()));
-        s.closeAllConnections();
-        return closed;
-      }));
+      await Promise.all(
+        [...servers.values()].map((s) => {
+          const closed = new Promise<void>((r) => s.close(() => r()));
+          s.closeAllConnections();
+          return closed;
+        }),
+      );
       servers.clear();
       db.close();
     },

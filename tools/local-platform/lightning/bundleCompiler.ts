@@ -63,7 +63,10 @@ export class BundleCompiler {
     const bundles = deployedBundles(db, orgId);
     const missing = component.split(',').find((name) => !bundles.some((b) => b.name === name));
     if (missing) {
-      throw new CompileProblem(`The org has no Lightning web component named ${missing}.`, 'Deploy the bundle (sf project deploy start) with the tab or page that names it.');
+      throw new CompileProblem(
+        `The org has no Lightning web component named ${missing}.`,
+        'Deploy the bundle (sf project deploy start) with the tab or page that names it.',
+      );
     }
     const labels = orgLabels(db, orgId);
     const key = bundleKey(bundles, component, labels);
@@ -147,7 +150,9 @@ export class BundleCompiler {
   private async prune(): Promise<void> {
     const files = (await readdir(this.dir)).filter((f) => /^[0-9a-f]{32}\.js$/.test(f));
     if (files.length <= KEEP_BUNDLES) return;
-    const dated = await Promise.all(files.map(async (f) => ({ f, t: (await stat(join(this.dir, f)).catch(() => undefined))?.mtimeMs ?? 0 })));
+    const dated = await Promise.all(
+      files.map(async (f) => ({ f, t: (await stat(join(this.dir, f)).catch(() => undefined))?.mtimeMs ?? 0 })),
+    );
     for (const { f } of dated.sort((a, b) => b.t - a.t).slice(KEEP_BUNDLES)) await rm(join(this.dir, f), { force: true });
   }
 

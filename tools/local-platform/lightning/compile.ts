@@ -28,9 +28,17 @@ const LBC_ANCHOR = join(LBC, 'src', 'lightning', 'primitiveIcon', 'primitiveIcon
 /** What a bundle is made with besides the org's files: package versions and our own sources that end up in it. */
 const COMPILER = (() => {
   const h = createHash('sha256');
-  for (const name of ['@lwc/compiler', '@lwc/rollup-plugin', '@lwc/engine-dom', 'lightning-base-components', 'rollup']) h.update(`${name}@${JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')).version}\0`);
-  const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
-  for (const f of [...files(join(HERE, 'client')), ...files(OVERRIDES), join(HERE, 'salesforceModules.ts'), join(HERE, 'compile.ts')].sort()) h.update(f.slice(HERE.length)).update(readFileSync(f));
+  for (const name of ['@lwc/compiler', '@lwc/rollup-plugin', '@lwc/engine-dom', 'lightning-base-components', 'rollup'])
+    h.update(`${name}@${JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')).version}\0`);
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  for (const f of [
+    ...files(join(HERE, 'client')),
+    ...files(OVERRIDES),
+    join(HERE, 'salesforceModules.ts'),
+    join(HERE, 'compile.ts'),
+  ].sort())
+    h.update(f.slice(HERE.length)).update(readFileSync(f));
   return h.digest('hex');
 })();
 
@@ -40,7 +48,10 @@ export interface CompiledBundle {
 }
 
 export class CompileProblem extends Error {
-  constructor(message: string, readonly fix: string) {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
     super(message);
     this.name = 'CompileProblem';
   }
@@ -59,7 +70,10 @@ export function deployedBundles(db: DatabaseSync, orgId: string): DeployedBundle
   return listStoredComponents(db, orgId, 'LightningComponentBundle').map((c) => {
     const files: [string, Uint8Array][] = [];
     for (const [path, b64] of Object.entries(c.files)) {
-      const rel = path.split('/').slice(path.split('/').indexOf(c.fullName) + 1).join('/');
+      const rel = path
+        .split('/')
+        .slice(path.split('/').indexOf(c.fullName) + 1)
+        .join('/');
       // Tests and metadata stay out of the bundle, as on Salesforce.
       if (!rel || rel.startsWith('__tests__/') || rel.endsWith('-meta.xml')) continue;
       files.push([rel, Buffer.from(b64, 'base64')]);
@@ -126,10 +140,7 @@ export async function buildBundle(input: BuildInput, cacheDir: string): Promise<
         {
           name: 'lp-entry',
           resolveId: (id) => (id === entry ? id : null),
-          load: (id) =>
-            id === entry
-              ? entrySource(component)
-              : null,
+          load: (id) => (id === entry ? entrySource(component) : null),
         },
         salesforceModules(lookups, join(HERE, 'client')),
         {
@@ -161,13 +172,22 @@ export async function buildBundle(input: BuildInput, cacheDir: string): Promise<
       ],
       onLog(level, log: RollupLog) {
         if (log.code === 'UNRESOLVED_IMPORT') problems.push(unresolvedMessage(log));
-        else if (level === 'warn' && log.code !== 'PLUGIN_WARNING' && log.code !== 'CIRCULAR_DEPENDENCY' && log.code !== 'THIS_IS_UNDEFINED') problems.push(log.message);
+        else if (
+          level === 'warn' &&
+          log.code !== 'PLUGIN_WARNING' &&
+          log.code !== 'CIRCULAR_DEPENDENCY' &&
+          log.code !== 'THIS_IS_UNDEFINED'
+        )
+          problems.push(log.message);
       },
     });
     rollupCache = bundle.cache;
     const unresolved = problems.filter((p) => p.startsWith('imports '));
     if (unresolved.length) {
-      throw new CompileProblem(`${tagNameOf(component)} cannot be rendered by the local platform: it ${unresolved.join('; it ')}.`, 'Supported: c/*, lightning/* (base components), @salesforce/apex/*, @salesforce/apex, @salesforce/user/Id, @salesforce/label/c.*, @salesforce/schema/*, and the @salesforce/i18n modules the base components use.');
+      throw new CompileProblem(
+        `${tagNameOf(component)} cannot be rendered by the local platform: it ${unresolved.join('; it ')}.`,
+        'Supported: c/*, lightning/* (base components), @salesforce/apex/*, @salesforce/apex, @salesforce/user/Id, @salesforce/label/c.*, @salesforce/schema/*, and the @salesforce/i18n modules the base components use.',
+      );
     }
     const { output } = await bundle.generate({ format: 'iife', inlineDynamicImports: true, intro: 'var process = { env: {} };' });
     await bundle.close();
@@ -177,8 +197,13 @@ export async function buildBundle(input: BuildInput, cacheDir: string): Promise<
   } catch (e) {
     if (e instanceof CompileProblem) throw e;
     const err = e as Error & { id?: string; loc?: { file?: string; line: number; column: number } };
-    const where = err.loc ? ` (${(err.loc.file ?? err.id ?? '').replace(src, 'lwc').replace(/^.*node_modules\//, '')}:${err.loc.line}:${err.loc.column})` : '';
-    throw new CompileProblem(`${tagNameOf(component)} does not compile: ${err.message}${where}`, 'Fix the component and deploy it again; Salesforce would reject it too.');
+    const where = err.loc
+      ? ` (${(err.loc.file ?? err.id ?? '').replace(src, 'lwc').replace(/^.*node_modules\//, '')}:${err.loc.line}:${err.loc.column})`
+      : '';
+    throw new CompileProblem(
+      `${tagNameOf(component)} does not compile: ${err.message}${where}`,
+      'Fix the component and deploy it again; Salesforce would reject it too.',
+    );
   } finally {
     await rm(src, { recursive: true, force: true });
   }
@@ -200,7 +225,16 @@ export function orgLabels(db: DatabaseSync, orgId: string): [string, string][] {
     const inner = m[1] ?? m[2] ?? '';
     const name = /<fullName>([^<]+)<\/fullName>/.exec(inner)?.[1];
     const value = /<value>([\s\S]*?)<\/value>/.exec(inner)?.[1];
-    if (name && value !== undefined) labels.set(name.trim(), value.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&'));
+    if (name && value !== undefined)
+      labels.set(
+        name.trim(),
+        value
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&apos;/g, "'")
+          .replace(/&amp;/g, '&'),
+      );
   }
   return [...labels].sort(([a], [b]) => a.localeCompare(b));
 }

@@ -20,7 +20,10 @@ async function run(job: CompileJob): Promise<void> {
     await buildBundle(job.input, job.dir);
     reply = { id: job.id, ok: true };
   } catch (e) {
-    reply = e instanceof CompileProblem ? { id: job.id, ok: false, problem: { message: e.message, fix: e.fix } } : { id: job.id, ok: false, error: (e as Error).stack ?? String(e) };
+    reply =
+      e instanceof CompileProblem
+        ? { id: job.id, ok: false, problem: { message: e.message, fix: e.fix } }
+        : { id: job.id, ok: false, error: (e as Error).stack ?? String(e) };
   }
   parentPort!.postMessage(reply);
 }

@@ -34,7 +34,11 @@ function typed(value: string, type: string | undefined): unknown {
 }
 
 /** The page as client/mount.js places it: regions, components and their properties, typed. */
-export function pageLayout(db: DatabaseSync, orgId: string, page: FlexiPageData): { label: string; regions: { name: string; components: { componentName: string; properties: Record<string, unknown> }[] }[] } {
+export function pageLayout(
+  db: DatabaseSync,
+  orgId: string,
+  page: FlexiPageData,
+): { label: string; regions: { name: string; components: { componentName: string; properties: Record<string, unknown> }[] }[] } {
   const target = PAGE_TARGETS[page.type];
   const regions = page.regions.map((r) => ({
     name: r.name,
@@ -42,8 +46,14 @@ export function pageLayout(db: DatabaseSync, orgId: string, page: FlexiPageData)
       const name = /^c:(\w+)$/.exec(c.componentName)?.[1];
       const stored = name ? getStoredComponent(db, orgId, 'LightningComponentBundle', name) : undefined;
       const metaPath = stored && Object.keys(stored.files).find((p) => p.endsWith(`${name}.js-meta.xml`));
-      const types = metaPath && target ? bundleDesign(Buffer.from(stored!.files[metaPath], 'base64').toString('utf8')).properties.get(target) : undefined;
-      return { componentName: c.componentName, properties: Object.fromEntries(Object.entries(c.properties).map(([k, v]) => [k, typed(v, types?.get(k))])) };
+      const types =
+        metaPath && target
+          ? bundleDesign(Buffer.from(stored!.files[metaPath], 'base64').toString('utf8')).properties.get(target)
+          : undefined;
+      return {
+        componentName: c.componentName,
+        properties: Object.fromEntries(Object.entries(c.properties).map(([k, v]) => [k, typed(v, types?.get(k))])),
+      };
     }),
   }));
   return { label: page.masterLabel, regions };

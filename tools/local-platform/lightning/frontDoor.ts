@@ -38,7 +38,8 @@ export function singleAccess(ctx: RequestContext, url: URL, res: ServerResponse)
   // sfdx-core: "the singleaccess endpoint returns 403 when using an expired token". Body unverified.
   if (!ctx.userId) return sendApiError(res, new ApiError(403, 'INVALID_SESSION_ID', 'Session expired or invalid'));
   // No UI session for an "API Only User" (signIn.ts); the JSON shape of this refusal is unverified.
-  if (isApiOnlyUser(ctx.db, ctx.org.id, ctx.userId)) return sendJson(res, 403, { error: 'access_denied', error_description: `${API_ONLY_TITLE}: ${API_ONLY_MESSAGE}` });
+  if (isApiOnlyUser(ctx.db, ctx.org.id, ctx.userId))
+    return sendJson(res, 403, { error: 'access_denied', error_description: `${API_ONLY_TITLE}: ${API_ONLY_MESSAGE}` });
   const start = safeStartPath(url.searchParams.get('redirect_uri'), ctx.org.instanceUrl);
   if (!start) return sendJson(res, 400, { error: 'invalid_request', error_description: 'redirect_uri must be a path of this org' });
   const otp = issueFrontDoorToken(ctx.db, ctx.org.id, ctx.userId, start);
@@ -53,10 +54,16 @@ export function frontDoor(ctx: RequestContext, url: URL, res: ServerResponse): v
   const otp = url.searchParams.get('otp');
   const redeemed = otp ? redeemFrontDoorToken(ctx.db, ctx.org.id, otp) : ({ refused: 'unknown' } as const);
   if ('refused' in redeemed) {
-    const why = redeemed.refused === 'used' ? 'This front-door link was already used: each one opens a session once.' : redeemed.refused === 'expired' ? 'This front-door link has expired.' : 'This front-door link is not valid for this org.';
+    const why =
+      redeemed.refused === 'used'
+        ? 'This front-door link was already used: each one opens a session once.'
+        : redeemed.refused === 'expired'
+          ? 'This front-door link has expired.'
+          : 'This front-door link is not valid for this org.';
     return sendHtml(res, 401, loginPage(ctx, undefined, why));
   }
-  if (signInBlock(ctx.db, ctx.org.id, redeemed.userId)) return sendHtml(res, 401, loginPage(ctx, undefined, 'This user is frozen or inactive: it cannot log in.'));
+  if (signInBlock(ctx.db, ctx.org.id, redeemed.userId))
+    return sendHtml(res, 401, loginPage(ctx, undefined, 'This user is frozen or inactive: it cannot log in.'));
   if (isApiOnlyUser(ctx.db, ctx.org.id, redeemed.userId)) return sendHtml(res, 403, apiOnlyPage(ctx));
   const org = getOrg(ctx.db, ctx.org.id)!;
   const { sid } = createBrowserSession(ctx.db, ctx.org.id, redeemed.userId, sessionMinutes(org));
@@ -93,5 +100,13 @@ ${refused ? errorBox('Login refused', refused, 'Ask the sf CLI for a new link.')
 
 /** The page an "API Only User" gets instead of a UI session. */
 export function apiOnlyPage(ctx: RequestContext): string {
-  return renderPage({ title: `${API_ONLY_TITLE} | ${ctx.org.name}`, orgName: ctx.org.name, body: errorBox(API_ONLY_TITLE, API_ONLY_MESSAGE, 'This user has the "API Only User" permission: it uses the APIs and never the browser.') });
+  return renderPage({
+    title: `${API_ONLY_TITLE} | ${ctx.org.name}`,
+    orgName: ctx.org.name,
+    body: errorBox(
+      API_ONLY_TITLE,
+      API_ONLY_MESSAGE,
+      'This user has the "API Only User" permission: it uses the APIs and never the browser.',
+    ),
+  });
 }

@@ -29,7 +29,9 @@ function header(orgName: string, tabLabel?: string): string {
 
 export function renderPage(p: PageParts): string {
   // `<` escaped so the JSON cannot close the script element.
-  const boot = p.bootstrap ? `<script type="application/json" id="lp-bootstrap">${JSON.stringify(p.bootstrap.data).replace(/</g, '\\u003c')}</script><script src="${escapeHtml(p.bootstrap.scriptUrl)}" defer></script>` : '';
+  const boot = p.bootstrap
+    ? `<script type="application/json" id="lp-bootstrap">${JSON.stringify(p.bootstrap.data).replace(/</g, '\\u003c')}</script><script src="${escapeHtml(p.bootstrap.scriptUrl)}" defer></script>`
+    : '';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(p.title)}</title>
 <link rel="stylesheet" href="${SLDS_BASE}/styles/salesforce-lightning-design-system.min.css">

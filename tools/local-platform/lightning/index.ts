@@ -50,7 +50,11 @@ export function lightningRoutes(deps: LightningDeps): RouteHandler {
     if (bundle) {
       const code = await deps.compiler.read(ctx.db, ctx.org.id, bundle[1]);
       if (code === undefined) return false;
-      res.writeHead(200, { 'Content-Type': 'text/javascript;charset=UTF-8', 'Content-Length': String(Buffer.byteLength(code)), 'Cache-Control': 'private, max-age=31536000, immutable' });
+      res.writeHead(200, {
+        'Content-Type': 'text/javascript;charset=UTF-8',
+        'Content-Length': String(Buffer.byteLength(code)),
+        'Cache-Control': 'private, max-age=31536000, immutable',
+      });
       res.end(code);
       return true;
     }
@@ -60,7 +64,19 @@ export function lightningRoutes(deps: LightningDeps): RouteHandler {
       return true;
     }
     if (path === HOME_PATH || path === '/lightning' || path === '/lightning/') return (homePage(ctx, res), true);
-    sendHtml(res, 404, renderPage({ title: 'Page not found', orgName: ctx.org.name, body: errorBox('Page not found', `The local platform has no Lightning page at ${path}.`, `It serves custom tabs whose content is a Lightning web component (/lightning/n/<Tab>) and ${HOME_PATH}.`) }));
+    sendHtml(
+      res,
+      404,
+      renderPage({
+        title: 'Page not found',
+        orgName: ctx.org.name,
+        body: errorBox(
+          'Page not found',
+          `The local platform has no Lightning page at ${path}.`,
+          `It serves custom tabs whose content is a Lightning web component (/lightning/n/<Tab>) and ${HOME_PATH}.`,
+        ),
+      }),
+    );
     return true;
   };
 }

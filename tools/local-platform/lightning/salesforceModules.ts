@@ -33,15 +33,18 @@ export function salesforceModules(lookups: OrgModuleLookups, clientDir: string):
       const source = id.slice(PREFIX.length);
       if (source === '@salesforce/apex') return `export { refreshApex, getSObjectValue } from ${apexRuntime};`;
       const apex = /^@salesforce\/(apex|apexContinuation)\/(?:\w+\.)?(\w+)\.(\w+)$/.exec(source);
-      if (apex) return `import { apexMethod } from ${apexRuntime};\nexport default apexMethod(${JSON.stringify(apex[2])}, ${JSON.stringify(apex[3])}, ${apex[1] === 'apexContinuation'});`;
-      if (/^@salesforce\/apex(Continuation)?\//.test(source)) this.error(`Invalid Apex import ${source}: use @salesforce/${source.split('/')[1]}/Class.method`);
+      if (apex)
+        return `import { apexMethod } from ${apexRuntime};\nexport default apexMethod(${JSON.stringify(apex[2])}, ${JSON.stringify(apex[3])}, ${apex[1] === 'apexContinuation'});`;
+      if (/^@salesforce\/apex(Continuation)?\//.test(source))
+        this.error(`Invalid Apex import ${source}: use @salesforce/${source.split('/')[1]}/Class.method`);
       if (source === '@salesforce/user/Id') return `import { context } from ${context};\nexport default context.userId;`;
       if (source === '@salesforce/user/isGuest') return 'export default false;';
       if (source.startsWith('@salesforce/label/c.')) {
         const name = source.slice('@salesforce/label/c.'.length);
         const value = lookups.label(name);
         // Salesforce refuses the deploy of a component importing a label the org lacks.
-        if (value === undefined) this.error(`The org has no custom label ${name} (imported as ${source}). Deploy it in labels/CustomLabels.labels-meta.xml.`);
+        if (value === undefined)
+          this.error(`The org has no custom label ${name} (imported as ${source}). Deploy it in labels/CustomLabels.labels-meta.xml.`);
         return `export default ${JSON.stringify(value)};`;
       }
       const [objectApiName, ...rest] = source.slice('@salesforce/schema/'.length).split('.');

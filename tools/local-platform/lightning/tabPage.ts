@@ -26,7 +26,15 @@ export interface DeployedTab {
 
 const xmlValue = (xml: string, tag: string): string | undefined => {
   const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
-  return m ? m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&').trim() : undefined;
+  return m
+    ? m[1]
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&amp;/g, '&')
+        .trim()
+    : undefined;
 };
 
 function tabXml(files: Record<string, string>): string {
@@ -38,7 +46,8 @@ function toTab(name: string, files: Record<string, string>): DeployedTab {
   const xml = tabXml(files);
   const lwcComponent = xmlValue(xml, 'lwcComponent');
   const flexiPage = lwcComponent ? undefined : xmlValue(xml, 'flexiPage');
-  const otherKind = lwcComponent || flexiPage ? undefined : ['customObject', 'url', 'page', 'auraComponent'].find((k) => xml.includes(`<${k}>`));
+  const otherKind =
+    lwcComponent || flexiPage ? undefined : ['customObject', 'url', 'page', 'auraComponent'].find((k) => xml.includes(`<${k}>`));
   return { name, label: xmlValue(xml, 'label') ?? name, lwcComponent, flexiPage, otherKind };
 }
 
@@ -55,19 +64,52 @@ export interface TabPageDeps {
   compiler: BundleCompiler;
 }
 
-export async function tabPage(ctx: RequestContext, session: BrowserSession, tabName: string, res: ServerResponse, deps: TabPageDeps): Promise<void> {
+export async function tabPage(
+  ctx: RequestContext,
+  session: BrowserSession,
+  tabName: string,
+  res: ServerResponse,
+  deps: TabPageDeps,
+): Promise<void> {
   const orgName = ctx.org.name;
-  const page = (status: number, title: string, body: string, tabLabel?: string) => sendHtml(res, status, renderPage({ title: `${title} | ${orgName}`, orgName, tabLabel, body }));
+  const page = (status: number, title: string, body: string, tabLabel?: string) =>
+    sendHtml(res, status, renderPage({ title: `${title} | ${orgName}`, orgName, tabLabel, body }));
   const tab = findTab(ctx.db, ctx.org.id, tabName);
   if (!tab) {
-    return page(404, 'Page not found', errorBox('Page not found', `This org has no tab named ${tabName}.`, 'Deploy the CustomTab (sf project deploy start), or open a tab from the home page: /lightning/page/home'));
+    return page(
+      404,
+      'Page not found',
+      errorBox(
+        'Page not found',
+        `This org has no tab named ${tabName}.`,
+        'Deploy the CustomTab (sf project deploy start), or open a tab from the home page: /lightning/page/home',
+      ),
+    );
   }
   if (!tab.lwcComponent && !tab.flexiPage) {
-    return page(501, tab.label, errorBox(`${tab.label} cannot be shown here`, `The local platform renders tabs whose content is a Lightning web component or a Lightning App page; ${tab.name} is a ${tab.otherKind ?? 'different kind of'} tab.`, 'Open it in a real org.'), tab.label);
+    return page(
+      501,
+      tab.label,
+      errorBox(
+        `${tab.label} cannot be shown here`,
+        `The local platform renders tabs whose content is a Lightning web component or a Lightning App page; ${tab.name} is a ${tab.otherKind ?? 'different kind of'} tab.`,
+        'Open it in a real org.',
+      ),
+      tab.label,
+    );
   }
   const flexi = tab.flexiPage ? findFlexiPage(ctx.db, ctx.org.id, tab.flexiPage) : undefined;
   if (tab.flexiPage && !flexi) {
-    return page(404, tab.label, errorBox(`${tab.label} cannot be shown`, `The tab shows the Lightning page ${tab.flexiPage}, which this org does not have.`, 'Deploy the FlexiPage with the tab (sf project deploy start).'), tab.label);
+    return page(
+      404,
+      tab.label,
+      errorBox(
+        `${tab.label} cannot be shown`,
+        `The tab shows the Lightning page ${tab.flexiPage}, which this org does not have.`,
+        'Deploy the FlexiPage with the tab (sf project deploy start).',
+      ),
+      tab.label,
+    );
   }
   const layout = flexi ? pageLayout(ctx.db, ctx.org.id, flexi) : undefined;
   const component = tabComponents(ctx.db, ctx.org.id, tab);
@@ -75,7 +117,10 @@ export async function tabPage(ctx: RequestContext, session: BrowserSession, tabN
   try {
     if (!component) {
       // A page of standard components only: nothing to compile, the page shows their placeholders.
-      throw new CompileProblem(`The Lightning page ${tab.flexiPage} places no custom component.`, 'Add a custom component to the page in Lightning App Builder, or open it in a real org.');
+      throw new CompileProblem(
+        `The Lightning page ${tab.flexiPage} places no custom component.`,
+        'Add a custom component to the page in Lightning App Builder, or open it in a real org.',
+      );
     }
     bundle = await deps.compiler.compile(ctx.db, ctx.org.id, component);
   } catch (e) {
@@ -92,14 +137,28 @@ export async function tabPage(ctx: RequestContext, session: BrowserSession, tabN
       orgName,
       tabLabel: tab.label,
       body,
-      bootstrap: { data: { orgId: ctx.org.id, userId: session.userId, username: user?.fields.Username, csrf: session.csrf, tab: tab.name, component, page: layout }, scriptUrl: `/lightning/_bundle/${bundle.key}.js` },
+      bootstrap: {
+        data: {
+          orgId: ctx.org.id,
+          userId: session.userId,
+          username: user?.fields.Username,
+          csrf: session.csrf,
+          tab: tab.name,
+          component,
+          page: layout,
+        },
+        scriptUrl: `/lightning/_bundle/${bundle.key}.js`,
+      },
     }),
   );
 }
 
 export function homePage(ctx: RequestContext, res: ServerResponse): void {
   const tabs = listTabs(ctx.db, ctx.org.id);
-  const items = tabs.map((t) => `<li class="slds-item"><a href="/lightning/n/${encodeURIComponent(t.name)}">${escapeHtml(t.label)}</a>${t.lwcComponent || t.flexiPage ? '' : ` <span class="slds-text-color_weak">(${escapeHtml(t.otherKind ?? 'not an LWC tab')})</span>`}</li>`);
+  const items = tabs.map(
+    (t) =>
+      `<li class="slds-item"><a href="/lightning/n/${encodeURIComponent(t.name)}">${escapeHtml(t.label)}</a>${t.lwcComponent || t.flexiPage ? '' : ` <span class="slds-text-color_weak">(${escapeHtml(t.otherKind ?? 'not an LWC tab')})</span>`}</li>`,
+  );
   const body = `<div class="slds-box slds-theme_default"><h1 class="slds-text-heading_medium slds-m-bottom_small">Home</h1>
 ${tabs.length ? `<p class="slds-m-bottom_small">Tabs deployed to this org:</p><ul class="slds-has-dividers_bottom-space">${items.join('')}</ul>` : '<p>No custom tabs are deployed to this org yet.</p>'}
 <p class="slds-m-top_medium slds-text-color_weak">The local platform renders custom tabs whose content is a Lightning web component or a Lightning App page; other Lightning pages exist only in a real org.</p></div>`;

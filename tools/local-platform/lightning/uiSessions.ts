@@ -44,7 +44,11 @@ export function issueFrontDoorToken(db: DatabaseSync, orgId: string, userId: str
   ensureSchema(db);
   const raw = randomBytes(32).toString('base64url');
   db.prepare("INSERT INTO ui_sessions (hash, kind, org_id, user_id, start_url, expires_at) VALUES (?, 'frontdoor', ?, ?, ?, ?)").run(
-    hashToken(raw), orgId, userId, startUrl, Date.now() + FRONT_DOOR_SECONDS * 1000,
+    hashToken(raw),
+    orgId,
+    userId,
+    startUrl,
+    Date.now() + FRONT_DOOR_SECONDS * 1000,
   );
   return raw;
 }
@@ -56,8 +60,7 @@ export function redeemFrontDoorToken(db: DatabaseSync, orgId: string, raw: strin
   ensureSchema(db);
   const hash = hashToken(raw);
   const row = db.prepare("SELECT * FROM ui_sessions WHERE hash = ? AND kind = 'frontdoor' AND org_id = ?").get(hash, orgId) as
-    | { user_id: string; start_url: string; expires_at: number; used_at: number | null }
-    | undefined;
+    { user_id: string; start_url: string; expires_at: number; used_at: number | null } | undefined;
   if (!row) return { refused: 'unknown' };
   if (row.used_at !== null) return { refused: 'used' };
   if (row.expires_at < Date.now()) return { refused: 'expired' };
@@ -73,12 +76,21 @@ export interface BrowserSession {
   csrf: string;
 }
 
-export function createBrowserSession(db: DatabaseSync, orgId: string, userId: string, minutes: number): { sid: string; session: BrowserSession } {
+export function createBrowserSession(
+  db: DatabaseSync,
+  orgId: string,
+  userId: string,
+  minutes: number,
+): { sid: string; session: BrowserSession } {
   ensureSchema(db);
   const sid = `${to15(orgId)}!${randomBytes(36).toString('base64url')}`;
   const csrf = randomBytes(24).toString('base64url');
   db.prepare("INSERT INTO ui_sessions (hash, kind, org_id, user_id, csrf, expires_at) VALUES (?, 'browser', ?, ?, ?, ?)").run(
-    hashToken(sid), orgId, userId, csrf, Date.now() + minutes * 60_000,
+    hashToken(sid),
+    orgId,
+    userId,
+    csrf,
+    Date.now() + minutes * 60_000,
   );
   return { sid, session: { userId, csrf } };
 }
@@ -86,9 +98,9 @@ export function createBrowserSession(db: DatabaseSync, orgId: string, userId: st
 export function findBrowserSession(db: DatabaseSync, orgId: string, sid: string | undefined): BrowserSession | undefined {
   if (!sid) return undefined;
   ensureSchema(db);
-  const row = db.prepare("SELECT user_id, csrf, expires_at FROM ui_sessions WHERE hash = ? AND kind = 'browser' AND org_id = ?").get(hashToken(sid), orgId) as
-    | { user_id: string; csrf: string; expires_at: number }
-    | undefined;
+  const row = db
+    .prepare("SELECT user_id, csrf, expires_at FROM ui_sessions WHERE hash = ? AND kind = 'browser' AND org_id = ?")
+    .get(hashToken(sid), orgId) as { user_id: string; csrf: string; expires_at: number } | undefined;
   if (!row || row.expires_at < Date.now()) return undefined;
   return { userId: row.user_id, csrf: row.csrf };
 }

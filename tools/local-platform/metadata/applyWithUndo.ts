@@ -25,7 +25,10 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** The ordinary (rowid, not virtual) tables of the main database, with their columns. */
 function journaledTables(db: DatabaseSync): { name: string; columns: string[] }[] {
-  const tables = db.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string; sql: string }[];
+  const tables = db.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+    name: string;
+    sql: string;
+  }[];
   const out: { name: string; columns: string[] }[] = [];
   for (const t of tables) {
     if (/WITHOUT\s+ROWID/i.test(t.sql) || /^CREATE\s+VIRTUAL/i.test(t.sql) || t.name === 'md_deploy_undo') continue;
@@ -36,7 +39,8 @@ function journaledTables(db: DatabaseSync): { name: string; columns: string[] }[
 }
 
 /** A column's old value as JSON; BLOBs (which JSON cannot hold) as `{"$blob": "<hex>"}`. */
-const oldValue = (c: string) => `CASE typeof(OLD.${quote(c)}) WHEN 'blob' THEN json_object('$blob', hex(OLD.${quote(c)})) ELSE OLD.${quote(c)} END`;
+const oldValue = (c: string) =>
+  `CASE typeof(OLD.${quote(c)}) WHEN 'blob' THEN json_object('$blob', hex(OLD.${quote(c)})) ELSE OLD.${quote(c)} END`;
 
 /** Runs `fn` in one SQLite transaction and returns what undoes its writes. Nothing is written if `fn` throws. */
 export function applyWithUndo(db: DatabaseSync, id: string, fn: () => void): UndoLog {
@@ -47,7 +51,9 @@ export function applyWithUndo(db: DatabaseSync, id: string, fn: () => void): Und
   db.exec('PRAGMA recursive_triggers = ON');
   try {
     return tx(db, () => {
-      db.exec('CREATE TEMP TABLE deploy_undo (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL, rid INTEGER NOT NULL, old TEXT)');
+      db.exec(
+        'CREATE TEMP TABLE deploy_undo (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL, rid INTEGER NOT NULL, old TEXT)',
+      );
       for (const t of tables) {
         const old = `json_object(${t.columns.map((c) => `${literal(c)}, ${oldValue(c)}`).join(', ')})`;
         const tbl = literal(t.name);
@@ -64,12 +70,21 @@ export function applyWithUndo(db: DatabaseSync, id: string, fn: () => void): Und
         fn();
         rows = db.prepare('SELECT seq, tbl, op, rid, old FROM temp.deploy_undo ORDER BY seq').all() as typeof rows;
       } finally {
-        for (const t of tables) for (const k of ['i', 'u', 'd']) db.exec(`DROP TRIGGER IF EXISTS temp.${quote(`deploy_undo_${k}_${t.name}`)}`);
+        for (const t of tables)
+          for (const k of ['i', 'u', 'd']) db.exec(`DROP TRIGGER IF EXISTS temp.${quote(`deploy_undo_${k}_${t.name}`)}`);
         db.exec('DROP TABLE IF EXISTS temp.deploy_undo');
       }
       const save = db.prepare('INSERT INTO md_deploy_undo (deploy_id, seq, tbl, op, rid, old) VALUES (?, ?, ?, ?, ?, ?)');
       for (const r of rows) save.run(id, r.seq, r.tbl, r.op, r.rid, r.old);
-      return { id, entries: rows.map((r) => ({ table: r.tbl, op: r.op, rid: Number(r.rid), old: r.old === null ? null : (JSON.parse(r.old) as Record<string, unknown>) })) };
+      return {
+        id,
+        entries: rows.map((r) => ({
+          table: r.tbl,
+          op: r.op,
+          rid: Number(r.rid),
+          old: r.old === null ? null : (JSON.parse(r.old) as Record<string, unknown>),
+        })),
+      };
     });
   } finally {
     db.exec(`PRAGMA recursive_triggers = ${recursive ? 'ON' : 'OFF'}`);

@@ -34,7 +34,12 @@ export function certificateToolingRoute(ctx: RequestContext, req: IncomingMessag
   }
   const m = QUERY.exec(q);
   if (!m) {
-    json(res, 400, [{ errorCode: 'MALFORMED_QUERY', message: "Only SELECT <fields> FROM Certificate [WHERE DeveloperName = '<name>'] is supported by the local platform." }]);
+    json(res, 400, [
+      {
+        errorCode: 'MALFORMED_QUERY',
+        message: "Only SELECT <fields> FROM Certificate [WHERE DeveloperName = '<name>'] is supported by the local platform.",
+      },
+    ]);
     return true;
   }
   const asked = m[1]!.split(',').map((f) => f.trim());
@@ -48,26 +53,59 @@ export function certificateToolingRoute(ctx: RequestContext, req: IncomingMessag
   const fields = proper as string[];
   if (url.searchParams.get('columns') === 'true') {
     // `sf data query` asks for the columns first.
-    const columnMetadata = fields.map((name) => ({ aggregate: false, apexType: null, booleanType: false, columnName: name, custom: false, displayName: name, foreignKeyName: null, insertable: false, joinColumns: [], numberType: name === 'KeySize', textType: name !== 'KeySize', updatable: false }));
+    const columnMetadata = fields.map((name) => ({
+      aggregate: false,
+      apexType: null,
+      booleanType: false,
+      columnName: name,
+      custom: false,
+      displayName: name,
+      foreignKeyName: null,
+      insertable: false,
+      joinColumns: [],
+      numberType: name === 'KeySize',
+      textType: name !== 'KeySize',
+      updatable: false,
+    }));
     json(res, 200, { columnMetadata, entityName: 'Certificate', groupBy: false, idSelected: fields.includes('Id'), keyPrefix: '0P1' });
     return true;
   }
-  const rows = (m[2] === undefined
-    ? ctx.db.prepare('SELECT dev_name, certificate_pem, key_size FROM md_certificate_keys WHERE org_id = ? ORDER BY dev_name').all(ctx.org.id)
-    : ctx.db.prepare('SELECT dev_name, certificate_pem, key_size FROM md_certificate_keys WHERE org_id = ? AND lower(dev_name) = lower(?)').all(ctx.org.id, m[2])) as {
-    dev_name: string; certificate_pem: string; key_size: number;
+  const rows = (
+    m[2] === undefined
+      ? ctx.db
+          .prepare('SELECT dev_name, certificate_pem, key_size FROM md_certificate_keys WHERE org_id = ? ORDER BY dev_name')
+          .all(ctx.org.id)
+      : ctx.db
+          .prepare('SELECT dev_name, certificate_pem, key_size FROM md_certificate_keys WHERE org_id = ? AND lower(dev_name) = lower(?)')
+          .all(ctx.org.id, m[2])
+  ) as {
+    dev_name: string;
+    certificate_pem: string;
+    key_size: number;
   }[];
   const limited = m[3] === undefined ? rows : rows.slice(0, Number(m[3]));
   const records = limited.map((r) => {
     const id = certificateId(ctx.org.id, r.dev_name);
     const all: Record<string, unknown> = {
-      Id: id, DeveloperName: r.dev_name, MasterLabel: r.dev_name, KeySize: r.key_size,
+      Id: id,
+      DeveloperName: r.dev_name,
+      MasterLabel: r.dev_name,
+      KeySize: r.key_size,
       ExpirationDate: new Date(new X509Certificate(r.certificate_pem).validTo).toISOString(),
     };
-    const out: Record<string, unknown> = { attributes: { type: 'Certificate', url: `/services/data/v${base[1]}/tooling/sobjects/Certificate/${id}` } };
+    const out: Record<string, unknown> = {
+      attributes: { type: 'Certificate', url: `/services/data/v${base[1]}/tooling/sobjects/Certificate/${id}` },
+    };
     for (const key of fields) out[key] = all[key];
     return out;
   });
-  json(res, 200, { size: records.length, totalSize: records.length, done: true, queryLocator: null, entityTypeName: 'Certificate', records });
+  json(res, 200, {
+    size: records.length,
+    totalSize: records.length,
+    done: true,
+    queryLocator: null,
+    entityTypeName: 'Certificate',
+    records,
+  });
   return true;
 }

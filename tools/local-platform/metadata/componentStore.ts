@@ -13,11 +13,19 @@ interface Row {
 }
 
 function toStored(r: Row): StoredComponent {
-  return { type: r.type, fullName: r.full_name, files: JSON.parse(r.files), data: JSON.parse(r.data), createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    type: r.type,
+    fullName: r.full_name,
+    files: JSON.parse(r.files),
+    data: JSON.parse(r.data),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 export function getStoredComponent(db: DatabaseSync, orgId: string, type: string, fullName: string): StoredComponent | undefined {
-  const r = db.prepare('SELECT * FROM md_components WHERE org_id = ? AND type = ? AND full_name = ?').get(orgId, type, fullName) as Row | undefined;
+  const r = db.prepare('SELECT * FROM md_components WHERE org_id = ? AND type = ? AND full_name = ?').get(orgId, type, fullName) as
+    Row | undefined;
   return r ? toStored(r) : undefined;
 }
 

@@ -107,7 +107,12 @@ export function newAsyncId(prefix: string): string {
  */
 const orgQueues = new Map<string, Promise<unknown>>();
 
-export async function deployZip(caller: DeployCaller, zip: Buffer, options: DeployOptions = {}, id = newAsyncId('0Af')): Promise<DeployResult> {
+export async function deployZip(
+  caller: DeployCaller,
+  zip: Buffer,
+  options: DeployOptions = {},
+  id = newAsyncId('0Af'),
+): Promise<DeployResult> {
   const orgId = caller.org.id;
   const previous = orgQueues.get(orgId) ?? Promise.resolve();
   const run = previous.then(
@@ -137,7 +142,15 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
     details: {
       componentSuccesses: [],
       componentFailures: [],
-      runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0, successes: [], failures: [], codeCoverage: [], codeCoverageWarnings: [] },
+      runTestResult: {
+        numFailures: 0,
+        numTestsRun: 0,
+        totalTime: 0,
+        successes: [],
+        failures: [],
+        codeCoverage: [],
+        codeCoverageWarnings: [],
+      },
     },
     done: true,
     ignoreWarnings: !!options.ignoreWarnings,
@@ -189,7 +202,11 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
     }
     // Only child members named (CustomField: Obj.Field__c, as a tracked deploy of one changed field sends):
     // they are merged into the object the org already has, as Salesforce does.
-    const childOnly = c.type === 'CustomObject' && [...pkg.manifest].some(([t, ms]) => parentOfChildType(t)?.parent === 'CustomObject' && ms.some((m) => m.split('.')[0] === c.fullName));
+    const childOnly =
+      c.type === 'CustomObject' &&
+      [...pkg.manifest].some(
+        ([t, ms]) => parentOfChildType(t)?.parent === 'CustomObject' && ms.some((m) => m.split('.')[0] === c.fullName),
+      );
     if (childOnly) selected.push(mergeIntoStoredObject(caller.db, caller.org.id, c));
   }
   for (const [type, members] of pkg.manifest) {
@@ -198,11 +215,16 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
       const parent = parentOfChildType(type);
       const found = parent ? inZip.has(`${parent.parent}#${member.split('.')[0]}`) : inZip.has(`${type}#${member}`);
       if (!found && !pkg.destructive.has(type)) {
-        failures.push(msg({ type, fullName: member, fileName: 'package.xml' }, {
-          success: false,
-          problemType: 'Error',
-          problem: `An object '${member}' of type ${type} was named in package.xml, but was not found in zipped directory`,
-        }));
+        failures.push(
+          msg(
+            { type, fullName: member, fileName: 'package.xml' },
+            {
+              success: false,
+              problemType: 'Error',
+              problem: `An object '${member}' of type ${type} was named in package.xml, but was not found in zipped directory`,
+            },
+          ),
+        );
       }
     }
   }
@@ -241,8 +263,17 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
   const triggersOk = prepared.filter(({ c, p }) => c.type === 'ApexTrigger' && p.problems.length === 0);
   if (apexOk.length > 0 || triggersOk.length > 0) {
     const storedClasses = listApexClassesFromStore(caller.db, caller.org.id);
-    const source = ({ c }: { c: DeployComponent }) => ({ name: c.fullName, body: c.files.get(c.fileName)!.toString('utf8'), fileName: c.fileName });
-    const typeProblems = await checkApexTypes(apexOk.map(source), storedClasses, schemaOracle(caller.db, caller.org.id, selected), triggersOk.map(source));
+    const source = ({ c }: { c: DeployComponent }) => ({
+      name: c.fullName,
+      body: c.files.get(c.fileName)!.toString('utf8'),
+      fileName: c.fileName,
+    });
+    const typeProblems = await checkApexTypes(
+      apexOk.map(source),
+      storedClasses,
+      schemaOracle(caller.db, caller.org.id, selected),
+      triggersOk.map(source),
+    );
     for (const { name, type, problem } of typeProblems) {
       const entry = [...apexOk, ...triggersOk].find(({ c }) => c.type === type && c.fullName === name)!;
       entry.p.problems.push(problem);
@@ -261,7 +292,11 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
 
   const runTests = failures.length === 0 && TEST_RUNNING_LEVELS.includes(testLevel);
   if (runTests && !caller.apexHost) {
-    return { ...result, errorMessage: `Test level ${testLevel} needs the Apex runtime, which this platform was started without; deploy with --test-level NoTestRun.`, errorStatusCode: 'UNKNOWN_EXCEPTION' };
+    return {
+      ...result,
+      errorMessage: `Test level ${testLevel} needs the Apex runtime, which this platform was started without; deploy with --test-level NoTestRun.`,
+      errorStatusCode: 'UNKNOWN_EXCEPTION',
+    };
   }
   const applyAll = failures.length === 0 || !rollbackOnError;
   // What each component becomes, judged against the org as it was before this deploy writes anything.
@@ -273,12 +308,22 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
       const changed = !!before && !sameFiles(before.files, files);
       // What the local runtime does not know deploys with a warning naming it (tools/apex/README.md).
       const warnings = p.problems.filter((x) => x.problemType === 'Warning');
-      const warning = warnings.length ? { problemType: 'Warning' as const, problem: warnings.map((w) => (w.lineNumber ? `${w.problem} at line ${w.lineNumber}` : w.problem)).join('\n') } : {};
+      const warning = warnings.length
+        ? {
+            problemType: 'Warning' as const,
+            problem: warnings.map((w) => (w.lineNumber ? `${w.problem} at line ${w.lineNumber}` : w.problem)).join('\n'),
+          }
+        : {};
       successes.push(msg(c, { created: !before, changed, ...warning }));
     }
     for (const d of deletions) {
       const exists = !!env.stored(d.type, d.fullName);
-      successes.push(msg({ ...d, fileName: `${d.type}/${d.fullName}` }, exists ? { deleted: true } : { problemType: 'Warning', problem: `No ${d.type} named: ${d.fullName} found` }));
+      successes.push(
+        msg(
+          { ...d, fileName: `${d.type}/${d.fullName}` },
+          exists ? { deleted: true } : { problemType: 'Warning', problem: `No ${d.type} named: ${d.fullName} found` },
+        ),
+      );
     }
     const createdBefore = new Map(good.map(({ c }) => [`${c.type}#${c.fullName}`, !env.stored(c.type, c.fullName)]));
     const apply = () => {
@@ -293,11 +338,16 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
           const created = createdBefore.get(`${c.type}#${c.fullName}`)!;
           return [{ type: c.type, name: c.fullName, created }, ...childMembers(c, p).map((m) => ({ ...m, created }))];
         });
-        for (const d of deletions) members.push({ type: d.type, name: d.fullName, created: false, deleted: true } as (typeof members)[number]);
+        for (const d of deletions)
+          members.push({ type: d.type, name: d.fullName, created: false, deleted: true } as (typeof members)[number]);
         recordSourceMembers(caller.db, caller.org.id, members, caller.userId);
       }
     };
-    const saveFailed = (e: unknown): DeployResult => ({ ...result, errorMessage: `The deploy could not be saved: ${(e as Error).message}`, errorStatusCode: 'UNKNOWN_EXCEPTION' });
+    const saveFailed = (e: unknown): DeployResult => ({
+      ...result,
+      errorMessage: `The deploy could not be saved: ${(e as Error).message}`,
+      errorStatusCode: 'UNKNOWN_EXCEPTION',
+    });
     if (runTests) {
       // Tests run against the org as this deploy leaves it (every component, not only the classes), as
       // on Salesforce; the deploy is undone if they fail or if it is only a validation (checkOnly).
@@ -392,7 +442,8 @@ function childMembers(c: DeployComponent, p: Prepared): { type: string; name: st
     const fields = (p.data as { fields?: { name: string }[] } | undefined)?.fields ?? [];
     return fields.filter((f) => f.name).map((f) => ({ type: 'CustomField', name: `${c.fullName}.${f.name}` }));
   }
-  const resourceType = c.type === 'LightningComponentBundle' ? 'LightningComponentResource' : c.type === 'AuraDefinitionBundle' ? 'AuraDefinition' : undefined;
+  const resourceType =
+    c.type === 'LightningComponentBundle' ? 'LightningComponentResource' : c.type === 'AuraDefinitionBundle' ? 'AuraDefinition' : undefined;
   if (!resourceType) return [];
   return [...(p.files ?? c.files).keys()].map((path) => ({ type: resourceType, name: path.split('/').slice(1).join('/') }));
 }
@@ -408,15 +459,20 @@ function mergeIntoStoredObject(db: DatabaseSync, orgId: string, c: DeployCompone
   const storedPath = Object.keys(stored.files).find((p) => p.endsWith('.object')) ?? Object.keys(stored.files)[0]!;
   const base = Buffer.from(stored.files[storedPath]!, 'base64').toString('utf8');
   const incoming = c.files.get(xmlPath)!.toString('utf8');
-  const blocks = (xml: string) => [...xml.matchAll(/<(fields|listViews|validationRules|recordTypes|webLinks|fieldSets|compactLayouts|businessProcesses)>[\s\S]*?<\/\1>/g)];
+  const blocks = (xml: string) => [
+    ...xml.matchAll(/<(fields|listViews|validationRules|recordTypes|webLinks|fieldSets|compactLayouts|businessProcesses)>[\s\S]*?<\/\1>/g),
+  ];
   const nameOf = (block: string) => /<fullName>([^<]*)<\/fullName>/.exec(block)?.[1] ?? '';
   const replaced = new Map(blocks(incoming).map((m) => [`${m[1]}#${nameOf(m[0])}`, m[0]]));
-  let merged = base.replace(/<(fields|listViews|validationRules|recordTypes|webLinks|fieldSets|compactLayouts|businessProcesses)>[\s\S]*?<\/\1>/g, (block, tag: string) => {
-    const key = `${tag}#${nameOf(block)}`;
-    const next = replaced.get(key);
-    replaced.delete(key);
-    return next ?? block;
-  });
+  let merged = base.replace(
+    /<(fields|listViews|validationRules|recordTypes|webLinks|fieldSets|compactLayouts|businessProcesses)>[\s\S]*?<\/\1>/g,
+    (block, tag: string) => {
+      const key = `${tag}#${nameOf(block)}`;
+      const next = replaced.get(key);
+      replaced.delete(key);
+      return next ?? block;
+    },
+  );
   if (replaced.size > 0) merged = merged.replace(/(<\/CustomObject>\s*)$/, `${[...replaced.values()].join('\n')}\n$1`);
   const files = new Map(c.files);
   files.set(xmlPath, Buffer.from(merged, 'utf8'));

@@ -43,7 +43,13 @@ function hostWithClasses(host: ApexHost, batch: ApexClassSource[]): ApexHost {
   });
 }
 
-export async function runDeployTests(host: ApexHost, batch: ApexClassSource[], testLevel: string, runTests: string[], batchTriggers: string[] = []): Promise<DeployTestOutcome> {
+export async function runDeployTests(
+  host: ApexHost,
+  batch: ApexClassSource[],
+  testLevel: string,
+  runTests: string[],
+  batchTriggers: string[] = [],
+): Promise<DeployTestOutcome> {
   const { runTests: run } = await import('../../apex/index.ts');
   const specified = testLevel === 'RunSpecifiedTests';
   const classNames = specified ? runTests.filter((t) => !t.includes('.')) : undefined;
@@ -54,7 +60,16 @@ export async function runDeployTests(host: ApexHost, batch: ApexClassSource[], t
     .map((t) => ({ id: '', methodName: t.methodName, name: t.className, namespace: null, time: t.runTimeMs }));
   const failures = result.tests
     .filter((t) => t.outcome === 'Fail' || t.outcome === 'CompileFail')
-    .map((t) => ({ id: '', message: t.message ?? '', methodName: t.methodName, name: t.className, namespace: null, stackTrace: t.stackTrace ?? '', time: t.runTimeMs, type: 'Class' }));
+    .map((t) => ({
+      id: '',
+      message: t.message ?? '',
+      methodName: t.methodName,
+      name: t.className,
+      namespace: null,
+      stackTrace: t.stackTrace ?? '',
+      time: t.runTimeMs,
+      type: 'Class',
+    }));
   const codeCoverage = result.coverage.map((c) => ({
     id: '',
     locationsNotCovered: c.uncoveredLines.map((line) => ({ column: 0, line, numExecutions: 0, time: -1 })),
@@ -70,18 +85,32 @@ export async function runDeployTests(host: ApexHost, batch: ApexClassSource[], t
     for (const c of result.coverage) {
       if (!deployed.has(c.className.toLowerCase())) continue;
       const pct = Math.floor(c.percent);
-      if (pct < 75) warnings.push({ message: `Test coverage of selected Apex Class is ${pct}%, at least 75% test coverage is required`, name: c.className, namespace: null });
+      if (pct < 75)
+        warnings.push({
+          message: `Test coverage of selected Apex Class is ${pct}%, at least 75% test coverage is required`,
+          name: c.className,
+          namespace: null,
+        });
     }
   } else {
     const covered = result.coverage.reduce((n, c) => n + c.coveredLines.length, 0);
     const total = result.coverage.reduce((n, c) => n + c.coveredLines.length + c.uncoveredLines.length, 0);
     const pct = total === 0 ? 100 : Math.floor((covered / total) * 100);
-    if (pct < 75) warnings.push({ message: `Average test coverage across all Apex Classes and Triggers is ${pct}%, at least 75% test coverage is required.`, namespace: null });
+    if (pct < 75)
+      warnings.push({
+        message: `Average test coverage across all Apex Classes and Triggers is ${pct}%, at least 75% test coverage is required.`,
+        namespace: null,
+      });
   }
   // Every deployed trigger needs some coverage (Salesforce's 1% rule for triggers).
   for (const name of batchTriggers) {
     const c = result.coverage.find((x) => x.kind === 'Trigger' && x.className.toLowerCase() === name.toLowerCase());
-    if (!c || c.coveredLines.length === 0) warnings.push({ message: 'Test coverage of selected Apex Trigger is 0%, at least 1% test coverage is required', name, namespace: null });
+    if (!c || c.coveredLines.length === 0)
+      warnings.push({
+        message: 'Test coverage of selected Apex Trigger is 0%, at least 1% test coverage is required',
+        name,
+        namespace: null,
+      });
   }
   return {
     runTestResult: {

@@ -39,23 +39,32 @@ export function importKeystore(db: DatabaseSync, orgId: string, input: ImportKey
   for (const e of entries) assertValidApiName(e.alias);
   const fresh: typeof entries = [];
   for (const e of entries) {
-    const taken = db.prepare("SELECT 1 FROM md_components WHERE org_id = ? AND type = 'Certificate' AND lower(full_name) = lower(?)").get(orgId, e.alias);
+    const taken = db
+      .prepare("SELECT 1 FROM md_components WHERE org_id = ? AND type = 'Certificate' AND lower(full_name) = lower(?)")
+      .get(orgId, e.alias);
     if (!taken) {
       fresh.push(e);
       continue;
     }
     // Importing the very same key pair again changes nothing (so provisioning can re-run); anything else is refused.
-    const stored = db.prepare('SELECT certificate_pem, private_key_pem FROM md_certificate_keys WHERE org_id = ? AND lower(dev_name) = lower(?)').get(orgId, e.alias) as
-      | { certificate_pem: string; private_key_pem: string }
-      | undefined;
-    const same = stored && new X509Certificate(stored.certificate_pem).fingerprint256 === new X509Certificate(e.certificatePem).fingerprint256;
+    const stored = db
+      .prepare('SELECT certificate_pem, private_key_pem FROM md_certificate_keys WHERE org_id = ? AND lower(dev_name) = lower(?)')
+      .get(orgId, e.alias) as { certificate_pem: string; private_key_pem: string } | undefined;
+    const same =
+      stored && new X509Certificate(stored.certificate_pem).fingerprint256 === new X509Certificate(e.certificatePem).fingerprint256;
     if (!same) {
       throw new ToolError(`A certificate with the Unique Name ${e.alias} already exists in this org.`, 'DuplicateCertificate', [
         'Import the keystore under a different alias (keytool -changealias), or delete the existing certificate first.',
       ]);
     }
     const cert = new X509Certificate(e.certificatePem);
-    out.push({ name: e.alias, label: input.label ?? e.alias, keySize: e.bits, expirationDate: new Date(cert.validTo).toISOString(), unchanged: true });
+    out.push({
+      name: e.alias,
+      label: input.label ?? e.alias,
+      keySize: e.bits,
+      expirationDate: new Date(cert.validTo).toISOString(),
+      unchanged: true,
+    });
   }
   const now = Date.now();
   tx(db, () => {
@@ -78,7 +87,14 @@ export function importKeystore(db: DatabaseSync, orgId: string, input: ImportKey
       ).run(orgId, e.alias, e.certificatePem, e.privateKeyPem, e.bits, now);
       db.prepare(
         `INSERT INTO md_components (org_id, type, full_name, files, data, created_at, updated_at) VALUES (?, 'Certificate', ?, ?, ?, ?, ?)`,
-      ).run(orgId, e.alias, JSON.stringify(files), JSON.stringify({ masterLabel: label, keySize: e.bits, expirationDate: cert.validTo, imported: true }), now, now);
+      ).run(
+        orgId,
+        e.alias,
+        JSON.stringify(files),
+        JSON.stringify({ masterLabel: label, keySize: e.bits, expirationDate: cert.validTo, imported: true }),
+        now,
+        now,
+      );
       out.push({ name: e.alias, label, keySize: e.bits, expirationDate: new Date(cert.validTo).toISOString() });
     }
   });

@@ -148,7 +148,10 @@ async function dispatch(ctx: RequestContext, call: SoapCall, res: ServerResponse
         .get(id, ctx.org.id) as { result: string; zip: Uint8Array | null } | undefined;
       if (!row) return sendSoapFault(res, 'sf:INVALID_ID_FIELD', `Invalid retrieve ID: ${id}`);
       const r = JSON.parse(row.result) as Omit<RetrieveResult, 'zipFile'>;
-      return sendSoapResult(res, 'checkRetrieveStatus', { ...r, ...(includeZip && row.zip ? { zipFile: Buffer.from(row.zip).toString('base64') } : {}) });
+      return sendSoapResult(res, 'checkRetrieveStatus', {
+        ...r,
+        ...(includeZip && row.zip ? { zipFile: Buffer.from(row.zip).toString('base64') } : {}),
+      });
     }
     case 'listMetadata': {
       const out: unknown[] = [];
@@ -159,10 +162,17 @@ async function dispatch(ctx: RequestContext, call: SoapCall, res: ServerResponse
           if (parent) continue; // child types (CustomField…) are listed through their parent
           const main = Object.keys(c.files).find((p) => !p.endsWith('-meta.xml')) ?? Object.keys(c.files)[0] ?? '';
           out.push({
-            createdById: ctx.userId, createdByName: userName(ctx), createdDate: new Date(c.createdAt).toISOString(),
-            fileName: c.type === 'LightningComponentBundle' ? `lwc/${c.fullName}` : main, fullName: c.fullName, id: '',
-            lastModifiedById: ctx.userId, lastModifiedByName: userName(ctx), lastModifiedDate: new Date(c.updatedAt).toISOString(),
-            manageableState: 'unmanaged', type: c.type,
+            createdById: ctx.userId,
+            createdByName: userName(ctx),
+            createdDate: new Date(c.createdAt).toISOString(),
+            fileName: c.type === 'LightningComponentBundle' ? `lwc/${c.fullName}` : main,
+            fullName: c.fullName,
+            id: '',
+            lastModifiedById: ctx.userId,
+            lastModifiedByName: userName(ctx),
+            lastModifiedDate: new Date(c.updatedAt).toISOString(),
+            manageableState: 'unmanaged',
+            type: c.type,
           });
         }
       }
@@ -179,7 +189,12 @@ async function dispatch(ctx: RequestContext, call: SoapCall, res: ServerResponse
           suffix: info.suffix,
           xmlName: info.name,
         }));
-      return sendSoapResult(res, 'describeMetadata', { metadataObjects, organizationNamespace: '', partialSaveAllowed: true, testRequired: false });
+      return sendSoapResult(res, 'describeMetadata', {
+        metadataObjects,
+        organizationNamespace: '',
+        partialSaveAllowed: true,
+        testRequired: false,
+      });
     }
     case 'readMetadata': {
       const type = text(a['type']) ?? '';
@@ -191,7 +206,11 @@ async function dispatch(ctx: RequestContext, call: SoapCall, res: ServerResponse
     }
     default:
       void version;
-      return sendSoapFault(res, 'soapenv:Client', `No operation available for request {http://soap.sforce.com/2006/04/metadata}${call.method}`);
+      return sendSoapFault(
+        res,
+        'soapenv:Client',
+        `No operation available for request {http://soap.sforce.com/2006/04/metadata}${call.method}`,
+      );
   }
 }
 
@@ -245,14 +264,32 @@ async function runDeploy(ctx: RequestContext, zip: Buffer, options: DeployOption
   const id = newAsyncId('0Af');
   const userId = ctx.userId;
   const result = await deployZip(
-    { db: ctx.db, org: ctx.org, records: ctx.records, userId, userName: userName(ctx), apexHost: userId ? () => ctx.apexHost(userId) : undefined },
+    {
+      db: ctx.db,
+      org: ctx.org,
+      records: ctx.records,
+      userId,
+      userName: userName(ctx),
+      apexHost: userId ? () => ctx.apexHost(userId) : undefined,
+    },
     zip,
     options,
     id,
   );
   ctx.db
-    .prepare("INSERT INTO md_async_results (id, org_id, kind, status, test_level, check_only, result, zip, created_at) VALUES (?, ?, 'deploy', ?, ?, ?, ?, ?, ?)")
-    .run(id, ctx.org.id, result.status, result.testLevel ?? null, options.checkOnly ? 1 : 0, JSON.stringify(result), options.checkOnly ? zip : null, Date.now());
+    .prepare(
+      "INSERT INTO md_async_results (id, org_id, kind, status, test_level, check_only, result, zip, created_at) VALUES (?, ?, 'deploy', ?, ?, ?, ?, ?, ?)",
+    )
+    .run(
+      id,
+      ctx.org.id,
+      result.status,
+      result.testLevel ?? null,
+      options.checkOnly ? 1 : 0,
+      JSON.stringify(result),
+      options.checkOnly ? zip : null,
+      Date.now(),
+    );
   if (!options.checkOnly && (result.status === 'Succeeded' || result.status === 'SucceededPartial')) {
     ctx.deployed?.([...new Set(result.details.componentSuccesses.map((m) => m.componentType).filter(Boolean))]);
   }
@@ -260,7 +297,8 @@ async function runDeploy(ctx: RequestContext, zip: Buffer, options: DeployOption
 }
 
 function loadResult<T>(ctx: RequestContext, id: string, kind: 'deploy' | 'retrieve'): T | undefined {
-  const row = ctx.db.prepare('SELECT result FROM md_async_results WHERE id = ? AND org_id = ? AND kind = ?').get(id, ctx.org.id, kind) as { result: string } | undefined;
+  const row = ctx.db.prepare('SELECT result FROM md_async_results WHERE id = ? AND org_id = ? AND kind = ?').get(id, ctx.org.id, kind) as
+    { result: string } | undefined;
   return row ? (JSON.parse(row.result) as T) : undefined;
 }
 
@@ -280,11 +318,18 @@ async function importKeystoreRoute(ctx: RequestContext, req: IncomingMessage, re
   const user = ctx.records.find(ctx.org.id, 'User', 'Id', ctx.userId);
   const profile = user?.['ProfileId'] ? ctx.records.find(ctx.org.id, 'Profile', 'Id', user['ProfileId']) : undefined;
   if (profile?.['Name'] !== ADMIN_PROFILE) {
-    return sendJson(res, 403, [{ errorCode: 'INSUFFICIENT_ACCESS', message: 'Import from Keystore needs a System Administrator session.' }]);
+    return sendJson(res, 403, [
+      { errorCode: 'INSUFFICIENT_ACCESS', message: 'Import from Keystore needs a System Administrator session.' },
+    ]);
   }
   const url = new URL(req.url ?? '/', 'http://x');
   if ([...url.searchParams.keys()].some((k) => /pass/i.test(k))) {
-    return sendJson(res, 400, [{ errorCode: 'INVALID_REQUEST', message: 'Send the keystore password in the X-Keystore-Password header or the JSON body, never in the URL.' }]);
+    return sendJson(res, 400, [
+      {
+        errorCode: 'INVALID_REQUEST',
+        message: 'Send the keystore password in the X-Keystore-Password header or the JSON body, never in the URL.',
+      },
+    ]);
   }
   let jks: Buffer;
   let password: string | undefined;
@@ -306,7 +351,8 @@ async function importKeystoreRoute(ctx: RequestContext, req: IncomingMessage, re
     label = req.headers['x-certificate-label'] as string | undefined;
   }
   if (jks.length === 0) return sendJson(res, 400, [{ errorCode: 'INVALID_REQUEST', message: 'No keystore file was sent.' }]);
-  if (password === undefined || password === '') return sendJson(res, 400, [{ errorCode: 'INVALID_REQUEST', message: 'The keystore password is required.' }]);
+  if (password === undefined || password === '')
+    return sendJson(res, 400, [{ errorCode: 'INVALID_REQUEST', message: 'The keystore password is required.' }]);
   try {
     const imported = importKeystore(ctx.db, ctx.org.id, { jks, password, label });
     return sendJson(res, 201, { imported });

@@ -140,7 +140,9 @@ export class FieldReader {
   }
 
   strings(name: string): string[] {
-    return asArray(this.node[name]).map((x) => text(x) ?? '').filter((s) => s !== '');
+    return asArray(this.node[name])
+      .map((x) => text(x) ?? '')
+      .filter((s) => s !== '');
   }
 
   bool(name: string, opts: { required?: boolean; default?: boolean } = {}): boolean | undefined {
@@ -232,10 +234,7 @@ const builder = new XMLBuilder({
 
 /** Builds `<?xml …?><Root xmlns="…metadata">…</Root>` from a plain object. */
 export function buildMetadataXml(rootName: string, body: XmlNode): string {
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    builder.build({ [rootName]: { '@_xmlns': MD_NS, ...body } })
-  );
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + builder.build({ [rootName]: { '@_xmlns': MD_NS, ...body } });
 }
 
 export function escapeXml(s: string): string {

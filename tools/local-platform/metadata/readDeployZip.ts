@@ -38,7 +38,11 @@ const MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024;
 function inflateCapped(file: JSZip.JSZipObject, name: string, budget: () => number, add: (n: number) => void): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const stream = (file as unknown as { internalStream(t: 'nodebuffer'): { on(e: string, f: (x: never) => void): unknown; pause(): void; resume(): void } }).internalStream('nodebuffer');
+    const stream = (
+      file as unknown as {
+        internalStream(t: 'nodebuffer'): { on(e: string, f: (x: never) => void): unknown; pause(): void; resume(): void };
+      }
+    ).internalStream('nodebuffer');
     let failed = false;
     stream.on('data', (chunk: Buffer) => {
       if (failed) return;
@@ -71,9 +75,14 @@ export async function readDeployZip(zipBuffer: Buffer): Promise<DeployPackage> {
   const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir);
   // Metadata API limits: 10,000 files and 600 MB uncompressed per deploy. The sizes come from the zip's
   // directory, so a zip bomb is refused before anything is inflated.
-  if (names.length > MAX_FILES) throw new PackageError(`The zip file contains ${names.length} files; a deploy can hold at most ${MAX_FILES}.`);
-  const declared = names.reduce((n, name) => n + ((zip.files[name] as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0), 0);
-  if (declared > limits.maxUncompressedBytes) throw new PackageError(`The zip file expands to ${Math.round(declared / 1048576)} MB; a deploy can hold at most 600 MB uncompressed.`);
+  if (names.length > MAX_FILES)
+    throw new PackageError(`The zip file contains ${names.length} files; a deploy can hold at most ${MAX_FILES}.`);
+  const declared = names.reduce(
+    (n, name) => n + ((zip.files[name] as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0),
+    0,
+  );
+  if (declared > limits.maxUncompressedBytes)
+    throw new PackageError(`The zip file expands to ${Math.round(declared / 1048576)} MB; a deploy can hold at most 600 MB uncompressed.`);
   // JSZip resolves `../` in names as it loads (keeping what the zip said as unsafeOriginalName): judge the original.
   const original = (n: string) => (zip.files[n] as unknown as { unsafeOriginalName?: string }).unsafeOriginalName ?? n;
   const unsafe = names.map(original).find((n) => n.startsWith('/') || n.split('/').includes('..') || n.includes('\\'));
@@ -87,7 +96,15 @@ export async function readDeployZip(zipBuffer: Buffer): Promise<DeployPackage> {
   let produced = 0;
   for (const n of names) {
     if (!n.startsWith(root)) continue;
-    files.set(n.slice(root.length), await inflateCapped(zip.files[n]!, n, () => limits.maxUncompressedBytes - produced, (k) => (produced += k)));
+    files.set(
+      n.slice(root.length),
+      await inflateCapped(
+        zip.files[n]!,
+        n,
+        () => limits.maxUncompressedBytes - produced,
+        (k) => (produced += k),
+      ),
+    );
   }
   const manifest = readManifest(files.get('package.xml')!, 'package.xml');
   const destructive = new Map<string, string[]>();
@@ -107,7 +124,10 @@ export async function readDeployZip(zipBuffer: Buffer): Promise<DeployPackage> {
     if (info.bundle) {
       fullName = parts[1]!;
     } else {
-      const rel = parts.slice(1).join('/').replace(/-meta\.xml$/, '');
+      const rel = parts
+        .slice(1)
+        .join('/')
+        .replace(/-meta\.xml$/, '');
       fullName = info.suffix && rel.endsWith(`.${info.suffix}`) ? rel.slice(0, -info.suffix.length - 1) : rel.replace(/\.[^./]+$/, '');
     }
     const key = `${info.name}#${fullName}`;

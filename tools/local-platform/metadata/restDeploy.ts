@@ -83,7 +83,12 @@ export async function restDeployRoute(
       return true;
     }
     const id = await deps.runDeploy(file.body, deployOptions);
-    json(res, 201, { id, url: `${base}/${id}`, deployOptions, deployResult: { id, done: false, status: 'Pending', success: false, checkOnly: !!deployOptions.checkOnly } });
+    json(res, 201, {
+      id,
+      url: `${base}/${id}`,
+      deployOptions,
+      deployResult: { id, done: false, status: 'Pending', success: false, checkOnly: !!deployOptions.checkOnly },
+    });
     return true;
   }
   if (m[2] && (req.method === 'GET' || req.method === 'PATCH')) {
@@ -94,7 +99,11 @@ export async function restDeployRoute(
     }
     const includeDetails = url.searchParams.get('includeDetails') === 'true';
     // PATCH (cancel) finds the deploy already finished, as deploys complete inside the request.
-    json(res, req.method === 'PATCH' ? 202 : 200, { id: r.id, url: `${base}/${r.id}`, deployResult: includeDetails ? r : { ...r, details: undefined } });
+    json(res, req.method === 'PATCH' ? 202 : 200, {
+      id: r.id,
+      url: `${base}/${r.id}`,
+      deployResult: includeDetails ? r : { ...r, details: undefined },
+    });
     return true;
   }
   json(res, 405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${req.method}' not allowed. Allowed are GET,PATCH,POST` }]);

@@ -80,9 +80,10 @@ export async function retrieveComponents(
     const parent = parentOfChildType(t.name);
     const storedType = parent ? parent.parent : t.name;
     for (const member of t.members) {
-      const found: StoredComponent[] = member === '*'
-        ? listStoredComponents(db, orgId, storedType)
-        : [getStoredComponent(db, orgId, storedType, parent ? member.split('.')[0]! : member)].filter((x): x is StoredComponent => !!x);
+      const found: StoredComponent[] =
+        member === '*'
+          ? listStoredComponents(db, orgId, storedType)
+          : [getStoredComponent(db, orgId, storedType, parent ? member.split('.')[0]! : member)].filter((x): x is StoredComponent => !!x);
       if (found.length === 0 && member !== '*') {
         messages.push({ fileName: `${prefix}package.xml`, problem: `Entity of type '${t.name}' named '${member}' cannot be found` });
         continue;
@@ -121,7 +122,13 @@ export async function retrieveComponents(
   const packageXml =
     '<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n' +
     types
-      .map(([name, members]) => `    <types>\n${[...members].sort().map((m) => `        <members>${escapeXml(m)}</members>\n`).join('')}        <name>${name}</name>\n    </types>\n`)
+      .map(
+        ([name, members]) =>
+          `    <types>\n${[...members]
+            .sort()
+            .map((m) => `        <members>${escapeXml(m)}</members>\n`)
+            .join('')}        <name>${name}</name>\n    </types>\n`,
+      )
       .join('') +
     `    <version>${escapeXml(version)}</version>\n</Package>\n`;
   zip.file(`${prefix}package.xml`, packageXml);

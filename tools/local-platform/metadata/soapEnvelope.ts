@@ -34,8 +34,14 @@ export function toXml(name: string, value: unknown): string {
   if (value === null) return `<${name} xsi:nil="true"/>`;
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
-    const attrs = entries.filter(([k]) => k.startsWith('@')).map(([k, v]) => ` ${k.slice(1)}="${escapeXml(String(v))}"`).join('');
-    const inner = entries.filter(([k]) => !k.startsWith('@')).map(([k, v]) => toXml(k, v)).join('');
+    const attrs = entries
+      .filter(([k]) => k.startsWith('@'))
+      .map(([k, v]) => ` ${k.slice(1)}="${escapeXml(String(v))}"`)
+      .join('');
+    const inner = entries
+      .filter(([k]) => !k.startsWith('@'))
+      .map(([k, v]) => toXml(k, v))
+      .join('');
     return `<${name}${attrs}>${inner}</${name}>`;
   }
   return `<${name}>${escapeXml(String(value))}</${name}>`;
@@ -60,7 +66,10 @@ export function sendSoapFault(res: ServerResponse, code: string, message: string
     ? `<detail><sf:UnexpectedErrorFault xsi:type="sf:UnexpectedErrorFault"><sf:exceptionCode>${escapeXml(exceptionCode)}</sf:exceptionCode><sf:exceptionMessage>${escapeXml(message)}</sf:exceptionMessage></sf:UnexpectedErrorFault></detail>`
     : '';
   const faultstring = code.startsWith('sf:') ? `${exceptionCode}: ${message}` : message;
-  const xml = ENVELOPE_OPEN + `<soapenv:Fault><faultcode>${escapeXml(code)}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring>${detail}</soapenv:Fault>` + ENVELOPE_CLOSE;
+  const xml =
+    ENVELOPE_OPEN +
+    `<soapenv:Fault><faultcode>${escapeXml(code)}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring>${detail}</soapenv:Fault>` +
+    ENVELOPE_CLOSE;
   res.writeHead(500, { 'Content-Type': 'text/xml; charset=utf-8' });
   res.end(xml);
 }

@@ -26,7 +26,9 @@ export function recordSourceMembers(
   changedBy: string | undefined,
 ): void {
   ensureSourceMemberTable(db);
-  const max = (db.prepare('SELECT COALESCE(MAX(revision_counter), 0) AS m FROM md_source_members WHERE org_id = ?').get(orgId) as { m: number }).m;
+  const max = (
+    db.prepare('SELECT COALESCE(MAX(revision_counter), 0) AS m FROM md_source_members WHERE org_id = ?').get(orgId) as { m: number }
+  ).m;
   let rev = max;
   const now = new Date().toISOString().replace('Z', '+0000');
   const stmt = db.prepare(
@@ -35,7 +37,8 @@ export function recordSourceMembers(
      ON CONFLICT (org_id, member_type, member_name) DO UPDATE SET revision_counter = excluded.revision_counter,
        is_name_obsolete = excluded.is_name_obsolete, changed_by = excluded.changed_by, last_modified = excluded.last_modified`,
   );
-  for (const m of members) stmt.run(sourceMemberId(), orgId, m.type, m.name, ++rev, m.deleted ? 1 : 0, m.created ? 1 : 0, changedBy ?? null, now);
+  for (const m of members)
+    stmt.run(sourceMemberId(), orgId, m.type, m.name, ++rev, m.deleted ? 1 : 0, m.created ? 1 : 0, changedBy ?? null, now);
 }
 
 function sourceMemberId(): string {
@@ -65,10 +68,30 @@ export function sourceMemberRoute(ctx: RequestContext, req: IncomingMessage, res
       json(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
       return true;
     }
-    const fields = ['Id', 'MemberIdOrName', 'MemberType', 'MemberName', 'IsNameObsolete', 'RevisionCounter', 'IsNewMember', 'ChangedBy', 'LastModifiedDate'];
+    const fields = [
+      'Id',
+      'MemberIdOrName',
+      'MemberType',
+      'MemberName',
+      'IsNameObsolete',
+      'RevisionCounter',
+      'IsNewMember',
+      'ChangedBy',
+      'LastModifiedDate',
+    ];
     json(res, 200, {
-      name: 'SourceMember', label: 'Source Member', queryable: true, createable: false, updateable: false, deletable: false, custom: false,
-      fields: fields.map((n) => ({ name: n, label: n, type: n === 'Id' ? 'id' : n.startsWith('Is') ? 'boolean' : n === 'RevisionCounter' ? 'int' : 'string' })),
+      name: 'SourceMember',
+      label: 'Source Member',
+      queryable: true,
+      createable: false,
+      updateable: false,
+      deletable: false,
+      custom: false,
+      fields: fields.map((n) => ({
+        name: n,
+        label: n,
+        type: n === 'Id' ? 'id' : n.startsWith('Is') ? 'boolean' : n === 'RevisionCounter' ? 'int' : 'string',
+      })),
       urls: { describe: `/services/data/v${version}/tooling/sobjects/SourceMember/describe` },
     });
     return true;
@@ -88,7 +111,9 @@ export function sourceMemberRoute(ctx: RequestContext, req: IncomingMessage, res
       json(res, 400, [{ errorCode: 'INVALID_FIELD', message: 'Only RevisionCounter (an integer) can be updated on SourceMember.' }]);
       return true;
     }
-    const r = ctx.db.prepare('UPDATE md_source_members SET revision_counter = ? WHERE org_id = ? AND id = ?').run(input.RevisionCounter, ctx.org.id, patch[1]!);
+    const r = ctx.db
+      .prepare('UPDATE md_source_members SET revision_counter = ? WHERE org_id = ? AND id = ?')
+      .run(input.RevisionCounter, ctx.org.id, patch[1]!);
     if (Number(r.changes) === 0) json(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     else {
       res.writeHead(204);
@@ -105,30 +130,62 @@ export function sourceMemberRoute(ctx: RequestContext, req: IncomingMessage, res
   }
   const m = QUERY.exec(q);
   if (!m) {
-    json(res, 400, [{ errorCode: 'MALFORMED_QUERY', message: 'Only SELECT <fields> FROM SourceMember [WHERE RevisionCounter <op> <n>] is supported locally.' }]);
+    json(res, 400, [
+      {
+        errorCode: 'MALFORMED_QUERY',
+        message: 'Only SELECT <fields> FROM SourceMember [WHERE RevisionCounter <op> <n>] is supported locally.',
+      },
+    ]);
     return true;
   }
   ensureSourceMemberTable(ctx.db);
   const fields = m[1]!.split(',').map((f) => f.trim());
   const op = m[2];
   const n = Number(m[3] ?? 0);
-  const rows = (op
-    ? ctx.db.prepare(`SELECT * FROM md_source_members WHERE org_id = ? AND revision_counter ${op} ? ORDER BY revision_counter`).all(ctx.org.id, n)
-    : ctx.db.prepare('SELECT * FROM md_source_members WHERE org_id = ? ORDER BY revision_counter').all(ctx.org.id)) as {
-    id: string; member_type: string; member_name: string; revision_counter: number; is_name_obsolete: number; is_new_member: number; changed_by: string | null; last_modified: string;
+  const rows = (
+    op
+      ? ctx.db
+          .prepare(`SELECT * FROM md_source_members WHERE org_id = ? AND revision_counter ${op} ? ORDER BY revision_counter`)
+          .all(ctx.org.id, n)
+      : ctx.db.prepare('SELECT * FROM md_source_members WHERE org_id = ? ORDER BY revision_counter').all(ctx.org.id)
+  ) as {
+    id: string;
+    member_type: string;
+    member_name: string;
+    revision_counter: number;
+    is_name_obsolete: number;
+    is_new_member: number;
+    changed_by: string | null;
+    last_modified: string;
   }[];
   const records = rows.map((r) => {
     const all: Record<string, unknown> = {
-      Id: r.id, MemberIdOrName: r.member_name, MemberType: r.member_type, MemberName: r.member_name, IsNameObsolete: !!r.is_name_obsolete,
-      RevisionCounter: r.revision_counter, IsNewMember: !!r.is_new_member, ChangedBy: r.changed_by, LastModifiedDate: r.last_modified,
+      Id: r.id,
+      MemberIdOrName: r.member_name,
+      MemberType: r.member_type,
+      MemberName: r.member_name,
+      IsNameObsolete: !!r.is_name_obsolete,
+      RevisionCounter: r.revision_counter,
+      IsNewMember: !!r.is_new_member,
+      ChangedBy: r.changed_by,
+      LastModifiedDate: r.last_modified,
     };
-    const out: Record<string, unknown> = { attributes: { type: 'SourceMember', url: `/services/data/v${version}/tooling/sobjects/SourceMember/${r.id}` } };
+    const out: Record<string, unknown> = {
+      attributes: { type: 'SourceMember', url: `/services/data/v${version}/tooling/sobjects/SourceMember/${r.id}` },
+    };
     for (const f of fields) {
       const key = Object.keys(all).find((k) => k.toLowerCase() === f.toLowerCase());
       out[key ?? f] = key ? all[key] : null;
     }
     return out;
   });
-  json(res, 200, { size: records.length, totalSize: records.length, done: true, queryLocator: null, entityTypeName: 'SourceMember', records });
+  json(res, 200, {
+    size: records.length,
+    totalSize: records.length,
+    done: true,
+    queryLocator: null,
+    entityTypeName: 'SourceMember',
+    records,
+  });
   return true;
 }

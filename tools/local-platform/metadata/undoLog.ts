@@ -22,7 +22,9 @@ export interface UndoLog {
 
 export const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const fromJson = (v: unknown): string | number | null | Uint8Array =>
-  v !== null && typeof v === 'object' && '$blob' in v ? Buffer.from(String((v as { $blob: string }).$blob), 'hex') : (v as string | number | null);
+  v !== null && typeof v === 'object' && '$blob' in v
+    ? Buffer.from(String((v as { $blob: string }).$blob), 'hex')
+    : (v as string | number | null);
 
 /** The deploy stays: forgets its undo log. */
 export function keepApply(db: DatabaseSync, log: UndoLog): void {
@@ -44,7 +46,9 @@ export function undoApply(db: DatabaseSync, log: UndoLog): void {
       if (e.op === 'U') {
         db.prepare(`UPDATE main.${t} SET ${cols.map((c) => `${quote(c)} = ?`).join(', ')} WHERE rowid = ?`).run(...values, e.rid);
       } else {
-        db.prepare(`INSERT OR REPLACE INTO main.${t} (rowid, ${cols.map(quote).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`).run(e.rid, ...values);
+        db.prepare(
+          `INSERT OR REPLACE INTO main.${t} (rowid, ${cols.map(quote).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`,
+        ).run(e.rid, ...values);
       }
     }
   });
@@ -56,11 +60,22 @@ export function undoApply(db: DatabaseSync, log: UndoLog): void {
  * connection, and every deploy goes through ensureMetadataSchema before it applies.
  */
 export function undoInterruptedDeploys(db: DatabaseSync): string[] {
-  const rows = db.prepare('SELECT deploy_id, tbl, op, rid, old FROM md_deploy_undo ORDER BY deploy_id, seq').all() as { deploy_id: string; tbl: string; op: UndoEntry['op']; rid: number; old: string | null }[];
+  const rows = db.prepare('SELECT deploy_id, tbl, op, rid, old FROM md_deploy_undo ORDER BY deploy_id, seq').all() as {
+    deploy_id: string;
+    tbl: string;
+    op: UndoEntry['op'];
+    rid: number;
+    old: string | null;
+  }[];
   const logs = new Map<string, UndoLog>();
   for (const r of rows) {
     const log = logs.get(r.deploy_id) ?? { id: r.deploy_id, entries: [] };
-    log.entries.push({ table: r.tbl, op: r.op, rid: Number(r.rid), old: r.old === null ? null : (JSON.parse(r.old) as Record<string, unknown>) });
+    log.entries.push({
+      table: r.tbl,
+      op: r.op,
+      rid: Number(r.rid),
+      old: r.old === null ? null : (JSON.parse(r.old) as Record<string, unknown>),
+    });
     logs.set(r.deploy_id, log);
   }
   for (const log of logs.values()) undoApply(db, log);

@@ -47,7 +47,8 @@ const APP_NOT_FOUND = fail('app_not_found', 'External client app is not installe
 function isOtherOrgsEca(db: DatabaseSync, orgId: string, consumerKey: string): boolean {
   if (!consumerKey) return false;
   try {
-    const owner = db.prepare('SELECT org_id, type FROM md_consumer_keys WHERE consumer_key = ?').get(consumerKey) as { org_id: string; type: string } | undefined;
+    const owner = db.prepare('SELECT org_id, type FROM md_consumer_keys WHERE consumer_key = ?').get(consumerKey) as
+      { org_id: string; type: string } | undefined;
     return !!owner && owner.org_id !== orgId && owner.type === 'ExtlClntAppGlobalOauthSettings';
   } catch {
     return false; // no Metadata tables: no deployed apps at all
@@ -55,8 +56,15 @@ function isOtherOrgsEca(db: DatabaseSync, orgId: string, consumerKey: string): b
 }
 
 interface AppRow {
-  consumer_key: string; name: string; kind: string; certificate_pem: string | null; admin_approved: number;
-  profiles: string; permission_sets: string; deployed_at: number; session_timeout_minutes: number | null;
+  consumer_key: string;
+  name: string;
+  kind: string;
+  certificate_pem: string | null;
+  admin_approved: number;
+  profiles: string;
+  permission_sets: string;
+  deployed_at: number;
+  session_timeout_minutes: number | null;
 }
 
 /** The app whose consumer key is `clientId` in this org: the platform's own (CLI app) first, then deployed ones. */
@@ -64,9 +72,15 @@ export function findApp(db: DatabaseSync, orgId: string, clientId: string, metad
   const r = db.prepare('SELECT * FROM oauth_apps WHERE org_id = ? AND consumer_key = ?').get(orgId, clientId) as AppRow | undefined;
   if (r) {
     return {
-      kind: r.kind as OAuthApp['kind'], name: r.name, consumerKey: r.consumer_key, certificatePem: r.certificate_pem ?? undefined,
-      adminApproved: !!r.admin_approved, profiles: JSON.parse(r.profiles), permissionSets: JSON.parse(r.permission_sets),
-      deployedAt: r.deployed_at, sessionTimeoutMinutes: r.session_timeout_minutes ?? undefined,
+      kind: r.kind as OAuthApp['kind'],
+      name: r.name,
+      consumerKey: r.consumer_key,
+      certificatePem: r.certificate_pem ?? undefined,
+      adminApproved: !!r.admin_approved,
+      profiles: JSON.parse(r.profiles),
+      permissionSets: JSON.parse(r.permission_sets),
+      deployedAt: r.deployed_at,
+      sessionTimeoutMinutes: r.session_timeout_minutes ?? undefined,
     };
   }
   return metadata.findOAuthApp?.(db, orgId, clientId);
@@ -80,7 +94,18 @@ function isDeployedApp(db: DatabaseSync, orgId: string, consumerKey: string): bo
 export function insertApp(db: DatabaseSync, orgId: string, app: OAuthApp): void {
   db.prepare(
     'INSERT OR REPLACE INTO oauth_apps (org_id, consumer_key, name, kind, certificate_pem, admin_approved, profiles, permission_sets, deployed_at, session_timeout_minutes) VALUES (?,?,?,?,?,?,?,?,?,?)',
-  ).run(orgId, app.consumerKey, app.name, app.kind, app.certificatePem ?? null, app.adminApproved ? 1 : 0, JSON.stringify(app.profiles), JSON.stringify(app.permissionSets), app.deployedAt, app.sessionTimeoutMinutes ?? null);
+  ).run(
+    orgId,
+    app.consumerKey,
+    app.name,
+    app.kind,
+    app.certificatePem ?? null,
+    app.adminApproved ? 1 : 0,
+    JSON.stringify(app.profiles),
+    JSON.stringify(app.permissionSets),
+    app.deployedAt,
+    app.sessionTimeoutMinutes ?? null,
+  );
 }
 
 const keyCache = new Map<string, KeyObject>();
@@ -109,13 +134,19 @@ function sameOrigin(a: string, b: string): boolean {
     const x = new URL(a);
     const y = new URL(b);
     const host = (h: string) => (h === 'localhost' ? '127.0.0.1' : h);
-    return x.protocol === y.protocol && host(x.hostname) === host(y.hostname) && x.port === y.port && (x.pathname === '/' || x.pathname === '');
+    return (
+      x.protocol === y.protocol && host(x.hostname) === host(y.hostname) && x.port === y.port && (x.pathname === '/' || x.pathname === '')
+    );
   } catch {
     return false;
   }
 }
 
-function findUserByUsername(db: DatabaseSync, orgId: string, username: string): { id: string; fields: Record<string, unknown> } | undefined {
+function findUserByUsername(
+  db: DatabaseSync,
+  orgId: string,
+  username: string,
+): { id: string; fields: Record<string, unknown> } | undefined {
   const r = db
     .prepare("SELECT id, fields FROM records WHERE org_id = ? AND sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?)")
     .get(orgId, username) as { id: string; fields: string } | undefined;
@@ -129,8 +160,18 @@ function findUserByUsername(db: DatabaseSync, orgId: string, username: string): 
 export function sessionMinutes(org: StoredOrg, app?: OAuthApp, deployed?: Record<string, unknown>): number {
   if (app?.sessionTimeoutMinutes) return app.sessionTimeoutMinutes;
   const fromDeploy = (deployed?.sessionSettings as { sessionTimeout?: string } | undefined)?.sessionTimeout;
-  const fromOrg = (org.settings.securitySettings as { sessionSettings?: { sessionTimeout?: string } } | undefined)?.sessionSettings?.sessionTimeout;
-  const named: Record<string, number> = { FifteenMinutes: 15, ThirtyMinutes: 30, SixtyMinutes: 60, TwoHours: 120, FourHours: 240, EightHours: 480, TwelveHours: 720, TwentyFourHours: 1440 };
+  const fromOrg = (org.settings.securitySettings as { sessionSettings?: { sessionTimeout?: string } } | undefined)?.sessionSettings
+    ?.sessionTimeout;
+  const named: Record<string, number> = {
+    FifteenMinutes: 15,
+    ThirtyMinutes: 30,
+    SixtyMinutes: 60,
+    TwoHours: 120,
+    FourHours: 240,
+    EightHours: 480,
+    TwelveHours: 720,
+    TwentyFourHours: 1440,
+  };
   const s = fromDeploy ?? fromOrg;
   return (s && named[s]) || DEFAULT_SESSION_MINUTES;
 }
@@ -170,7 +211,11 @@ export function verifyJwtAssertion(
     return answer;
   };
   if (age < window / 2 || refused < Math.ceil(requests / 2)) {
-    return refuse(settings.propagationError === 'app_not_found' && app.kind === 'ExternalClientApplication' ? APP_NOT_FOUND : fail('invalid_client_id', 'client identifier invalid'));
+    return refuse(
+      settings.propagationError === 'app_not_found' && app.kind === 'ExternalClientApplication'
+        ? APP_NOT_FOUND
+        : fail('invalid_client_id', 'client identifier invalid'),
+    );
   }
   if (!app.certificatePem) return fail('invalid_grant', 'invalid assertion');
   try {
@@ -181,7 +226,9 @@ export function verifyJwtAssertion(
     return fail('invalid_grant', 'invalid assertion');
   }
   const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  const audOk = auds.some((a) => typeof a === 'string' && (ACCEPTED_AUDIENCES.some((x) => sameOrigin(a, x)) || sameOrigin(a, org.instanceUrl)));
+  const audOk = auds.some(
+    (a) => typeof a === 'string' && (ACCEPTED_AUDIENCES.some((x) => sameOrigin(a, x)) || sameOrigin(a, org.instanceUrl)),
+  );
   if (!audOk) return fail('invalid_grant', 'audience is invalid');
   // The apps an org's admin deployed follow the audience policy; the platform's own apps (the CLI's) take any
   // of the above, as sfdx-core tries several audiences itself (getLoginAudienceCombos).
@@ -224,7 +271,15 @@ function identityUrl(org: StoredOrg, userId: string): string {
   return `${org.instanceUrl}/id/${org.id}/${userId}`;
 }
 
-function tokenResponse(db: DatabaseSync, org: StoredOrg, userId: string, app: OAuthApp | undefined, clientId: string | undefined, withRefresh: boolean, metadata?: MetadataModule): Record<string, unknown> {
+function tokenResponse(
+  db: DatabaseSync,
+  org: StoredOrg,
+  userId: string,
+  app: OAuthApp | undefined,
+  clientId: string | undefined,
+  withRefresh: boolean,
+  metadata?: MetadataModule,
+): Record<string, unknown> {
   const minutes = sessionMinutes(org, app, metadata?.getSettings?.(db, org.id, 'Security'));
   const access = issueToken(db, 'access', org.id, userId, clientId, minutes * 60);
   const issuedAt = String(Date.now());
@@ -237,7 +292,9 @@ function tokenResponse(db: DatabaseSync, org: StoredOrg, userId: string, app: OA
     id,
     token_type: 'Bearer',
     issued_at: issuedAt,
-    signature: createHmac('sha256', randomBytes(32)).update(id + issuedAt).digest('base64'),
+    signature: createHmac('sha256', randomBytes(32))
+      .update(id + issuedAt)
+      .digest('base64'),
   };
   return body;
 }
@@ -307,8 +364,10 @@ export function oauthRoutes(settings: () => OAuthSettings): RouteHandler {
       }
       if (grant === 'authorization_code') {
         const code = form.code ? lookupToken(db, form.code, 'code') : undefined;
-        if (!code || code.org_id !== org.id || signInBlock(db, org.id, code.user_id)) return (sendOAuthError(res, 400, 'invalid_grant', 'invalid authorization code'), true);
-        if (code.client_id && form.client_id !== code.client_id) return (sendOAuthError(res, 400, 'invalid_client_id', 'client identifier invalid'), true);
+        if (!code || code.org_id !== org.id || signInBlock(db, org.id, code.user_id))
+          return (sendOAuthError(res, 400, 'invalid_grant', 'invalid authorization code'), true);
+        if (code.client_id && form.client_id !== code.client_id)
+          return (sendOAuthError(res, 400, 'invalid_client_id', 'client identifier invalid'), true);
         const out = tx(db, () => {
           revokeToken(db, form.code);
           const app = code.client_id ? findApp(db, org.id, code.client_id, settings().metadata) : undefined;
@@ -319,7 +378,8 @@ export function oauthRoutes(settings: () => OAuthSettings): RouteHandler {
       }
       if (grant === 'refresh_token') {
         const rt = form.refresh_token ? lookupToken(db, form.refresh_token, 'refresh') : undefined;
-        if (!rt || rt.org_id !== org.id || signInBlock(db, org.id, rt.user_id)) return (sendOAuthError(res, 400, 'invalid_grant', 'expired access/refresh token'), true);
+        if (!rt || rt.org_id !== org.id || signInBlock(db, org.id, rt.user_id))
+          return (sendOAuthError(res, 400, 'invalid_grant', 'expired access/refresh token'), true);
         const out = tx(db, () => {
           const app = rt.client_id ? findApp(db, org.id, rt.client_id, settings().metadata) : undefined;
           const r = tokenResponse(db, org, rt.user_id, app, rt.client_id ?? undefined, false, settings().metadata);
@@ -357,7 +417,13 @@ export function oauthRoutes(settings: () => OAuthSettings): RouteHandler {
           return true;
         }
         const info = userInfo(db, org, userId);
-        sendJson(res, 200, { id: info.sub, asserted_user: sameId(userId, row.user_id), ...info, username: info.preferred_username, display_name: info.name });
+        sendJson(res, 200, {
+          id: info.sub,
+          asserted_user: sameId(userId, row.user_id),
+          ...info,
+          username: info.preferred_username,
+          display_name: info.name,
+        });
         return true;
       }
       sendJson(res, 200, userInfo(db, org, row.user_id));

@@ -15,7 +15,9 @@ export function signInBlock(db: DatabaseSync, orgId: string, userId: string): Si
   const user = getRecord(db, orgId, userId);
   if (!user || user.fields.IsActive === false) return 'inactive';
   const frozen = db
-    .prepare("SELECT 1 FROM records WHERE org_id = ? AND sobject = 'UserLogin' AND json_extract(fields, '$.UserId') = ? AND json_extract(fields, '$.IsFrozen') = 1 LIMIT 1")
+    .prepare(
+      "SELECT 1 FROM records WHERE org_id = ? AND sobject = 'UserLogin' AND json_extract(fields, '$.UserId') = ? AND json_extract(fields, '$.IsFrozen') = 1 LIMIT 1",
+    )
     .get(orgId, user.id);
   return frozen ? 'frozen' : undefined;
 }

@@ -11,10 +11,27 @@ export type TokenKind = 'access' | 'refresh' | 'code';
 
 export const hashToken = (raw: string): string => createHash('sha256').update(raw).digest('hex');
 
-export function issueToken(db: DatabaseSync, kind: TokenKind, orgId: string, userId: string, clientId: string | undefined, ttlSeconds: number | undefined): string {
-  const raw = kind === 'access' ? `${to15(orgId)}!AQ${randomBytes(45).toString('base64url')}` : kind === 'refresh' ? `5Aep${randomBytes(45).toString('base64url')}` : `aPrx${randomBytes(36).toString('base64url')}`;
+export function issueToken(
+  db: DatabaseSync,
+  kind: TokenKind,
+  orgId: string,
+  userId: string,
+  clientId: string | undefined,
+  ttlSeconds: number | undefined,
+): string {
+  const raw =
+    kind === 'access'
+      ? `${to15(orgId)}!AQ${randomBytes(45).toString('base64url')}`
+      : kind === 'refresh'
+        ? `5Aep${randomBytes(45).toString('base64url')}`
+        : `aPrx${randomBytes(36).toString('base64url')}`;
   db.prepare('INSERT INTO tokens (hash, kind, org_id, user_id, client_id, expires_at) VALUES (?,?,?,?,?,?)').run(
-    hashToken(raw), kind, orgId, userId, clientId ?? null, ttlSeconds === undefined ? null : Date.now() + ttlSeconds * 1000,
+    hashToken(raw),
+    kind,
+    orgId,
+    userId,
+    clientId ?? null,
+    ttlSeconds === undefined ? null : Date.now() + ttlSeconds * 1000,
   );
   return raw;
 }
@@ -44,7 +61,11 @@ export function revokeToken(db: DatabaseSync, raw: string): boolean {
   db.prepare('UPDATE tokens SET revoked = 1 WHERE hash = ?').run(row.hash);
   if (row.kind === 'refresh') {
     // Revoking a refresh token ends the sessions it produced.
-    db.prepare("UPDATE tokens SET revoked = 1 WHERE kind = 'access' AND org_id = ? AND user_id = ? AND client_id IS ?").run(row.org_id, row.user_id, row.client_id);
+    db.prepare("UPDATE tokens SET revoked = 1 WHERE kind = 'access' AND org_id = ? AND user_id = ? AND client_id IS ?").run(
+      row.org_id,
+      row.user_id,
+      row.client_id,
+    );
   }
   return true;
 }

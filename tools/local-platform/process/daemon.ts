@@ -40,7 +40,12 @@ function portOf(opts: DaemonOptions): number {
   const port = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
   // 0 would be any free port: a background server nobody could find again.
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ToolError(`LOCAL_SF_PORT must be a whole number from 1 to 65535, not "${raw}".`, 'InvalidFlag', [`Set LOCAL_SF_PORT to a free port, e.g. LOCAL_SF_PORT=${DEFAULT_PORT}, or unset it.`], 2);
+    throw new ToolError(
+      `LOCAL_SF_PORT must be a whole number from 1 to 65535, not "${raw}".`,
+      'InvalidFlag',
+      [`Set LOCAL_SF_PORT to a free port, e.g. LOCAL_SF_PORT=${DEFAULT_PORT}, or unset it.`],
+      2,
+    );
   }
   return port;
 }
@@ -76,12 +81,16 @@ export function readHubInfo(opts: DaemonOptions = {}): StartInfo | undefined {
   }
 }
 
-export function listOrgSummaries(opts: DaemonOptions = {}): { id: string; kind: string; instanceUrl: string; status: string; name: string }[] {
+export function listOrgSummaries(
+  opts: DaemonOptions = {},
+): { id: string; kind: string; instanceUrl: string; status: string; name: string }[] {
   const p = paths(opts);
   if (!existsSync(p.db)) return [];
   const db = new DatabaseSync(p.db, { readOnly: true });
   try {
-    return (db.prepare("SELECT id, kind, instance_url AS instanceUrl, status, name FROM orgs WHERE status = 'Active' ORDER BY created_at").all() as never[]);
+    return db
+      .prepare("SELECT id, kind, instance_url AS instanceUrl, status, name FROM orgs WHERE status = 'Active' ORDER BY created_at")
+      .all() as never[];
   } finally {
     db.close();
   }
@@ -124,7 +133,9 @@ export async function setSimulation(changes: Partial<Simulation>, opts: DaemonOp
 }
 
 /** Starts the background server unless it already runs; resolves once it answers HTTP. */
-export async function startServer(opts: DaemonOptions = {}): Promise<{ info: StartInfo; pid: number; alreadyRunning: boolean; logFile: string }> {
+export async function startServer(
+  opts: DaemonOptions = {},
+): Promise<{ info: StartInfo; pid: number; alreadyRunning: boolean; logFile: string }> {
   const p = paths(opts);
   const port = portOf(opts);
   const existing = runningPid(opts);
@@ -162,10 +173,11 @@ export async function startServer(opts: DaemonOptions = {}): Promise<{ info: Sta
   const inUse = /EADDRINUSE/.test(tail);
   await stopBackground(pid, 5_000);
   rmSync(p.pidFile, { force: true });
-  throw new ToolError(`The local platform did not start on port ${port}${inUse ? ', which another process holds' : ''}: ${tail || 'no output'}`, 'LocalPlatformStartError', [
-    `Is port ${port} in use? Set LOCAL_SF_PORT to another port.`,
-    `Read ${p.logFile} for details.`,
-  ]);
+  throw new ToolError(
+    `The local platform did not start on port ${port}${inUse ? ', which another process holds' : ''}: ${tail || 'no output'}`,
+    'LocalPlatformStartError',
+    [`Is port ${port} in use? Set LOCAL_SF_PORT to another port.`, `Read ${p.logFile} for details.`],
+  );
 }
 
 /** Logs the project's sf CLI into the Dev Hub (alias local-devhub, default Dev Hub). */
@@ -173,8 +185,34 @@ export async function loginDevHub(info: StartInfo, env: NodeJS.ProcessEnv = proc
   const sf = join(ROOT, 'node_modules', '.bin', 'sf');
   const r = await execa(
     sf,
-    ['org', 'login', 'jwt', '--instance-url', info.instanceUrl, '--client-id', info.clientId, '--jwt-key-file', info.keyPath, '--username', info.username, '--alias', DEVHUB_ALIAS, '--set-default-dev-hub', '--json'],
-    { env: { SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_DISABLE_AUTOUPDATE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true', ...env }, reject: false, cwd: ROOT },
+    [
+      'org',
+      'login',
+      'jwt',
+      '--instance-url',
+      info.instanceUrl,
+      '--client-id',
+      info.clientId,
+      '--jwt-key-file',
+      info.keyPath,
+      '--username',
+      info.username,
+      '--alias',
+      DEVHUB_ALIAS,
+      '--set-default-dev-hub',
+      '--json',
+    ],
+    {
+      env: {
+        SF_DISABLE_TELEMETRY: 'true',
+        SF_AUTOUPDATE_DISABLE: 'true',
+        SF_DISABLE_AUTOUPDATE: 'true',
+        SF_SKIP_NEW_VERSION_CHECK: 'true',
+        ...env,
+      },
+      reject: false,
+      cwd: ROOT,
+    },
   );
   if (r.exitCode !== 0) {
     let message = String(r.stderr || r.stdout).trim();
@@ -207,14 +245,23 @@ export async function serverStatus(opts: DaemonOptions = {}) {
   const pid = runningPid(opts);
   const info = readHubInfo(opts);
   const responding = info ? await answers(info.instanceUrl) : false;
-  return { running: !!pid && responding, pid: pid ?? null, home: p.home, logFile: p.logFile, devHub: info ?? null, orgs: listOrgSummaries(opts) };
+  return {
+    running: !!pid && responding,
+    pid: pid ?? null,
+    home: p.home,
+    logFile: p.logFile,
+    devHub: info ?? null,
+    orgs: listOrgSummaries(opts),
+  };
 }
 
 /** Deletes all state (orgs, data, keys). Refuses without `force`. */
 export async function resetState(opts: DaemonOptions & { force?: boolean } = {}): Promise<{ home: string; stopped: boolean }> {
   const p = paths(opts);
   if (!opts.force) {
-    throw new ToolError(`reset deletes every local org, record and key in ${p.home}.`, 'ResetNeedsForce', ['Run again with --force to confirm: npm run local-orgs -- reset --force']);
+    throw new ToolError(`reset deletes every local org, record and key in ${p.home}.`, 'ResetNeedsForce', [
+      'Run again with --force to confirm: npm run local-orgs -- reset --force',
+    ]);
   }
   const { stopped } = await stopServer(opts);
   rmSync(p.home, { recursive: true, force: true });

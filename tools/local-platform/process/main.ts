@@ -28,7 +28,9 @@ try {
     warmApexWorkers: BACKGROUND_WARM_WORKERS,
     readyAhead: true,
   });
-  log(`listening: Dev Hub ${platform.devHub.id} at ${platform.url}; ${platform.orgs().length - 1} scratch org(s); routes ${platform.routeNames().join(', ')}`);
+  log(
+    `listening: Dev Hub ${platform.devHub.id} at ${platform.url}; ${platform.orgs().length - 1} scratch org(s); routes ${platform.routeNames().join(', ')}`,
+  );
   let stopping = false;
   const stop = (why: string) => {
     if (stopping) {

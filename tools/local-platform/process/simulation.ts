@@ -45,7 +45,8 @@ const META_KEY = 'simulation';
 function envAudiencePolicy(env: NodeJS.ProcessEnv): JwtAudiencePolicy | undefined {
   const v = env.LOCAL_SF_JWT_AUDIENCE;
   if (v === undefined || v === '') return undefined;
-  if (!(JWT_AUDIENCE_POLICIES as readonly string[]).includes(v)) throw new Error(`LOCAL_SF_JWT_AUDIENCE must be one of ${JWT_AUDIENCE_POLICIES.join(', ')}, got "${v}"`);
+  if (!(JWT_AUDIENCE_POLICIES as readonly string[]).includes(v))
+    throw new Error(`LOCAL_SF_JWT_AUDIENCE must be one of ${JWT_AUDIENCE_POLICIES.join(', ')}, got "${v}"`);
   return v as JwtAudiencePolicy;
 }
 
@@ -62,7 +63,8 @@ export function simulationAtStart(options: Partial<Simulation>, env: NodeJS.Proc
   return {
     propagationSeconds: options.propagationSeconds ?? envNumber(env, 'LOCAL_SF_PROPAGATION_SECONDS') ?? 0,
     propagationRequests: options.propagationRequests ?? envNumber(env, 'LOCAL_SF_PROPAGATION_REQUESTS') ?? 0,
-    propagationError: options.propagationError ?? (env.LOCAL_SF_PROPAGATION_ERROR === 'app_not_found' ? 'app_not_found' : 'invalid_client_id'),
+    propagationError:
+      options.propagationError ?? (env.LOCAL_SF_PROPAGATION_ERROR === 'app_not_found' ? 'app_not_found' : 'invalid_client_id'),
     jwtAudience: options.jwtAudience ?? envAudiencePolicy(env) ?? 'my-domain',
     signupSeconds: options.signupSeconds ?? envNumber(env, 'LOCAL_SF_SIGNUP_SECONDS') ?? 0,
     networkLatencyMs: options.networkLatencyMs ?? envNumber(env, 'LOCAL_SF_NETWORK_LATENCY_MS') ?? 0,
@@ -79,7 +81,10 @@ export function readSimulationChanges(db: DatabaseSync): Partial<Simulation> {
 
 export function writeSimulationChanges(db: DatabaseSync, changes: Partial<Simulation>): Partial<Simulation> {
   const merged = { ...readSimulationChanges(db), ...changes };
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(META_KEY, JSON.stringify(merged));
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+    META_KEY,
+    JSON.stringify(merged),
+  );
   return merged;
 }
 

@@ -50,7 +50,12 @@ export function checkApexSyntax(body: string): { problem: string; lineNumber: nu
  * What ApexClass and ApexTrigger share: the -meta.xml (apiVersion, status) and the source file.
  * `body` is undefined when the source is missing (the problem says so).
  */
-export function readApexSource(c: DeployComponent, type: 'ApexClass' | 'ApexTrigger', ext: string, nameProblem?: string): { problems: Problem[]; body?: string; apiVersion?: string; status?: 'Active' | 'Inactive' | 'Deleted' } {
+export function readApexSource(
+  c: DeployComponent,
+  type: 'ApexClass' | 'ApexTrigger',
+  ext: string,
+  nameProblem?: string,
+): { problems: Problem[]; body?: string; apiVersion?: string; status?: 'Active' | 'Inactive' | 'Deleted' } {
   const xml = readXml(c, type);
   if ('problems' in xml) return { problems: xml.problems };
   const r = xml.reader;
@@ -60,7 +65,8 @@ export function readApexSource(c: DeployComponent, type: 'ApexClass' | 'ApexTrig
   const problems: Problem[] = r.problems.map((p) => ({ ...p, fileName: c.xmlFileName }));
   if (nameProblem) return { problems: [...problems, { problem: nameProblem, fileName: c.fileName }] };
   const bodyBuf = c.files.get(c.fileName);
-  if (!bodyBuf || c.fileName === c.xmlFileName) return { problems: [...problems, { problem: `Missing source file ${c.fullName}.${ext}`, fileName: c.fileName }] };
+  if (!bodyBuf || c.fileName === c.xmlFileName)
+    return { problems: [...problems, { problem: `Missing source file ${c.fullName}.${ext}`, fileName: c.fileName }] };
   return { problems, body: bodyBuf.toString('utf8'), apiVersion, status };
 }
 
@@ -74,7 +80,12 @@ function withoutComments(body: string, strings?: string): string {
 
 export const apexClass: Handler = (c, env) => {
   const badName = !/^[A-Za-z][A-Za-z0-9_]*$/.test(c.fullName) || c.fullName.includes('__') || c.fullName.length > 40;
-  const source = readApexSource(c, 'ApexClass', 'cls', badName ? `Invalid class name ${c.fullName}: up to 40 letters, digits and single underscores, starting with a letter.` : undefined);
+  const source = readApexSource(
+    c,
+    'ApexClass',
+    'cls',
+    badName ? `Invalid class name ${c.fullName}: up to 40 letters, digits and single underscores, starting with a letter.` : undefined,
+  );
   const { problems, body, apiVersion, status } = source;
   if (body === undefined) return { problems };
   const syntax = checkApexSyntax(body);
@@ -82,7 +93,12 @@ export const apexClass: Handler = (c, env) => {
   const declared = /\bclass\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(withoutComments(body, ''))?.[1];
   if (!syntax && declared && declared.toLowerCase() !== c.fullName.toLowerCase()) {
     // Wording unverified; Salesforce rejects a class whose name differs from its file name.
-    problems.push({ problem: `Invalid class name: ${declared}, expected ${c.fullName}`, fileName: c.fileName, lineNumber: 1, columnNumber: 1 });
+    problems.push({
+      problem: `Invalid class name: ${declared}, expected ${c.fullName}`,
+      fileName: c.fileName,
+      lineNumber: 1,
+      columnNumber: 1,
+    });
   }
   const lengthWithoutComments = withoutComments(body).replace(/\s+/g, '').length;
   return {
@@ -106,7 +122,13 @@ export const apexClass: Handler = (c, env) => {
  * The ApexClass sObject row makes `SELECT … FROM ApexClass` work; a store that doesn't model ApexClass
  * (INVALID_TYPE) must not fail the deploy, since the class itself is stored in md_components.
  */
-export function upsertUnlessUnknownType(records: RecordStore, orgId: string, sobject: string, key: string, fields: Record<string, unknown>): void {
+export function upsertUnlessUnknownType(
+  records: RecordStore,
+  orgId: string,
+  sobject: string,
+  key: string,
+  fields: Record<string, unknown>,
+): void {
   try {
     records.upsert(orgId, sobject, key, fields);
   } catch (e) {
@@ -135,7 +157,10 @@ export async function checkApexTypes(
     const { Program } = await import('../../../apex/check/program.ts');
     const byName = new Map(stored.map((c) => [c.name.toLowerCase(), c]));
     for (const c of batch) byName.set(c.name.toLowerCase(), c);
-    const program = new Program([...byName.values()].map(({ name, body }) => ({ name, body })), schema);
+    const program = new Program(
+      [...byName.values()].map(({ name, body }) => ({ name, body })),
+      schema,
+    );
     errors = [...program.errors];
     warnings = [...program.warnings];
     for (const t of triggers) {
@@ -146,12 +171,20 @@ export async function checkApexTypes(
   } catch {
     return [];
   }
-  const units = [...batch.map((c) => ({ ...c, type: 'ApexClass' as const, file: `${c.name}.cls` })), ...triggers.map((t) => ({ ...t, type: 'ApexTrigger' as const, file: `${t.name}.trigger` }))];
+  const units = [
+    ...batch.map((c) => ({ ...c, type: 'ApexClass' as const, file: `${c.name}.cls` })),
+    ...triggers.map((t) => ({ ...t, type: 'ApexTrigger' as const, file: `${t.name}.trigger` })),
+  ];
   const unitOf = (fileName: string) => units.find((u) => u.file.toLowerCase() === fileName.toLowerCase());
   const out: { name: string; type: 'ApexClass' | 'ApexTrigger'; problem: Problem }[] = [];
   for (const w of warnings) {
     const u = unitOf(w.fileName);
-    if (u) out.push({ name: u.name, type: u.type, problem: { problem: w.message, fileName: u.fileName, lineNumber: w.line, columnNumber: w.column, problemType: 'Warning' } });
+    if (u)
+      out.push({
+        name: u.name,
+        type: u.type,
+        problem: { problem: w.message, fileName: u.fileName, lineNumber: w.line, columnNumber: w.column, problemType: 'Warning' },
+      });
   }
   for (const e of errors) {
     const u = unitOf(e.fileName);

@@ -22,13 +22,23 @@ export const apexTrigger: Handler = (c, env) => {
   const { header } = parsed;
   if (header.name.toLowerCase() !== c.fullName.toLowerCase()) {
     // Wording unverified, as for classes: Salesforce rejects a trigger whose name differs from its file name.
-    problems.push({ problem: `Invalid trigger name: ${header.name}, expected ${c.fullName}`, fileName: c.fileName, lineNumber: 1, columnNumber: 1 });
+    problems.push({
+      problem: `Invalid trigger name: ${header.name}, expected ${c.fullName}`,
+      fileName: c.fileName,
+      lineNumber: 1,
+      columnNumber: 1,
+    });
   }
   // Only custom objects are checked: the local schema lists a few standard objects, and a trigger on
   // any other standard object must still deploy. Message unverified (the compiler's "Invalid type").
   const custom = /__c$/i.test(header.sobject);
   if (custom && !env.exists('CustomObject', header.sobject) && !getObjectDef(env.db, env.org.id, env.org.kind, header.sobject)) {
-    problems.push({ problem: `Invalid type: ${header.sobject}`, fileName: c.fileName, lineNumber: 1, columnNumber: body.indexOf(header.sobject) - body.lastIndexOf('\n', body.indexOf(header.sobject)) });
+    problems.push({
+      problem: `Invalid type: ${header.sobject}`,
+      fileName: c.fileName,
+      lineNumber: 1,
+      columnNumber: body.indexOf(header.sobject) - body.lastIndexOf('\n', body.indexOf(header.sobject)),
+    });
   }
   const usage = (e: string) => header.events.includes(e as never);
   return {

@@ -70,11 +70,17 @@ export const certificate: Handler = async (c, env) => {
   r.bool('privateKeyExportable', { default: true });
   const problems = r.problems.map((p) => ({ ...p, fileName: c.xmlFileName }));
   if (!isApiName(c.fullName)) {
-    problems.push({ problem: `The Unique Name ${c.fullName} can only contain underscores and alphanumeric characters, must begin with a letter, not end with an underscore or contain two consecutive underscores.`, fileName: c.fileName });
+    problems.push({
+      problem: `The Unique Name ${c.fullName} can only contain underscores and alphanumeric characters, must begin with a letter, not end with an underscore or contain two consecutive underscores.`,
+      fileName: c.fileName,
+    });
   }
   if (caSigned) {
     // CA-signed certificates start from a CSR the org generates; signing them is out of scope locally.
-    problems.push({ problem: 'CA-signed certificates are not supported by the local platform; deploy with caSigned false.', fileName: c.xmlFileName });
+    problems.push({
+      problem: 'CA-signed certificates are not supported by the local platform; deploy with caSigned false.',
+      fileName: c.xmlFileName,
+    });
   }
   const content = (c.fileName !== c.xmlFileName ? c.files.get(c.fileName) : undefined)?.toString('utf8').trim() ?? '';
   const existing = env.db

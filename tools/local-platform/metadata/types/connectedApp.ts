@@ -17,9 +17,30 @@ export const CONNECTED_APP_RESTRICTED =
   "Connected apps creation is restricted as of Spring '26. You can use existing connected apps during and after Spring '26. However, we recommend using external client apps instead. If you must continue creating connected apps, contact Salesforce Support.";
 
 const SCOPES = [
-  'Basic', 'Api', 'Web', 'Full', 'Chatter', 'CustomApplications', 'RefreshToken', 'OpenID', 'Profile', 'Email',
-  'Address', 'Phone', 'OfflineAccess', 'CustomPermissions', 'Wave', 'Eclair', 'Pardot', 'Lightning', 'Content',
-  'CDPIngest', 'Chatbot', 'ForgotPassword', 'UserRegistration', 'PwdlessLogin',
+  'Basic',
+  'Api',
+  'Web',
+  'Full',
+  'Chatter',
+  'CustomApplications',
+  'RefreshToken',
+  'OpenID',
+  'Profile',
+  'Email',
+  'Address',
+  'Phone',
+  'OfflineAccess',
+  'CustomPermissions',
+  'Wave',
+  'Eclair',
+  'Pardot',
+  'Lightning',
+  'Content',
+  'CDPIngest',
+  'Chatbot',
+  'ForgotPassword',
+  'UserRegistration',
+  'PwdlessLogin',
 ] as const;
 
 export function connectedAppCreationAllowed(org: OrgInfo): boolean {
@@ -32,9 +53,28 @@ export const connectedApp: Handler = (c, env) => {
   if ('problems' in xml) return { problems: xml.problems };
   const r = xml.reader;
   r.allowOnly([
-    'attributes', 'canvas', 'canvasConfig', 'contactEmail', 'contactPhone', 'description', 'iconUrl', 'infoUrl',
-    'ipRanges', 'label', 'logoUrl', 'mobileAppConfig', 'mobileStartUrl', 'oauthConfig', 'oauthPolicy',
-    'permissionSetName', 'plugin', 'pluginExecutionUser', 'profileName', 'samlConfig', 'sessionPolicy', 'startUrl',
+    'attributes',
+    'canvas',
+    'canvasConfig',
+    'contactEmail',
+    'contactPhone',
+    'description',
+    'iconUrl',
+    'infoUrl',
+    'ipRanges',
+    'label',
+    'logoUrl',
+    'mobileAppConfig',
+    'mobileStartUrl',
+    'oauthConfig',
+    'oauthPolicy',
+    'permissionSetName',
+    'plugin',
+    'pluginExecutionUser',
+    'profileName',
+    'samlConfig',
+    'sessionPolicy',
+    'startUrl',
   ]);
   r.string('label', { required: true });
   r.string('contactEmail', { required: true });
@@ -46,11 +86,27 @@ export const connectedApp: Handler = (c, env) => {
   let adminApproved = false;
   if (oauth) {
     oauth.allowOnly([
-      'assetTokenConfig', 'callbackUrl', 'certificate', 'consumerKey', 'consumerSecret', 'idTokenConfig',
-      'isAdminApproved', 'isClientCredentialEnabled', 'isCodeCredentialEnabled', 'isCodeCredentialPostOnly',
-      'isConsumerSecretOptional', 'isIntrospectAllTokens', 'isNamedUserJwtEnabled', 'isPkceRequired',
-      'isRefreshTokenRotationEnabled', 'isSecretRequiredForRefreshToken', 'isSecretRequiredForTokenExchange',
-      'isTokenExchangeEnabled', 'oauthClientCredentialUser', 'scopes', 'singleLogoutUrl',
+      'assetTokenConfig',
+      'callbackUrl',
+      'certificate',
+      'consumerKey',
+      'consumerSecret',
+      'idTokenConfig',
+      'isAdminApproved',
+      'isClientCredentialEnabled',
+      'isCodeCredentialEnabled',
+      'isCodeCredentialPostOnly',
+      'isConsumerSecretOptional',
+      'isIntrospectAllTokens',
+      'isNamedUserJwtEnabled',
+      'isPkceRequired',
+      'isRefreshTokenRotationEnabled',
+      'isSecretRequiredForRefreshToken',
+      'isSecretRequiredForTokenExchange',
+      'isTokenExchangeEnabled',
+      'oauthClientCredentialUser',
+      'scopes',
+      'singleLogoutUrl',
     ]);
     oauth.string('callbackUrl', { required: true });
     adminApproved = oauth.bool('isAdminApproved', { default: false })!;
@@ -62,7 +118,8 @@ export const connectedApp: Handler = (c, env) => {
       else certificatePem = n.pem;
     }
     for (const s of oauth.strings('scopes')) {
-      if (!(SCOPES as readonly string[]).includes(s)) oauth.fail(`'${s}' is not a valid value for the enum 'ConnectedAppOauthAccessScope'`, 'scopes');
+      if (!(SCOPES as readonly string[]).includes(s))
+        oauth.fail(`'${s}' is not a valid value for the enum 'ConnectedAppOauthAccessScope'`, 'scopes');
     }
     const secret = oauth.string('consumerSecret');
     if (secret !== undefined && !/^[A-Za-z0-9]{8,256}$/.test(secret)) {
@@ -96,7 +153,15 @@ export const connectedApp: Handler = (c, env) => {
   if (oauth && isKeyTakenByOther(env.db, key, env.org.id, c.type, c.fullName)) problems.push({ problem: CONSUMER_KEY_TAKEN });
   return {
     problems: problems.map((p) => ({ ...p, fileName: c.xmlFileName })),
-    data: { oauth: !!oauth, consumerKey: oauth ? key : undefined, certificatePem, adminApproved, profiles, permissionSets, sessionTimeoutMinutes: sessionTimeout },
+    data: {
+      oauth: !!oauth,
+      consumerKey: oauth ? key : undefined,
+      certificatePem,
+      adminApproved,
+      profiles,
+      permissionSets,
+      sessionTimeoutMinutes: sessionTimeout,
+    },
     files: oauth ? rewriteOauthKey(c.files, c.xmlFileName!, key) : c.files,
     apply: oauth ? (db) => claimConsumerKey(db, key, env.org.id, c.type, c.fullName) : undefined,
   };
@@ -106,6 +171,14 @@ function rewriteOauthKey(files: Map<string, Buffer>, xmlPath: string, key: strin
   const xml = files.get(xmlPath)!.toString('utf8');
   if (/<consumerKey>/.test(xml)) return rewriteField(files, xmlPath, 'consumerKey', key, ['consumerSecret']);
   const out = new Map(files);
-  out.set(xmlPath, Buffer.from(xml.replace(/\s*<consumerSecret>[\s\S]*?<\/consumerSecret>/, '').replace(/(<\/callbackUrl>)/, `$1\n        <consumerKey>${key}</consumerKey>`), 'utf8'));
+  out.set(
+    xmlPath,
+    Buffer.from(
+      xml
+        .replace(/\s*<consumerSecret>[\s\S]*?<\/consumerSecret>/, '')
+        .replace(/(<\/callbackUrl>)/, `$1\n        <consumerKey>${key}</consumerKey>`),
+      'utf8',
+    ),
+  );
   return out;
 }

@@ -21,8 +21,7 @@ export function generateConsumerKey(): string {
 
 export function consumerKeyOwner(db: DatabaseSync, key: string): { org_id: string; type: string; full_name: string } | undefined {
   return db.prepare('SELECT org_id, type, full_name FROM md_consumer_keys WHERE consumer_key = ?').get(key) as
-    | { org_id: string; type: string; full_name: string }
-    | undefined;
+    { org_id: string; type: string; full_name: string } | undefined;
 }
 
 export function isKeyTakenByOther(db: DatabaseSync, key: string, orgId: string, type: string, fullName: string): boolean {

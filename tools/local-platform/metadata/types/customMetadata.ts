@@ -30,10 +30,37 @@ export interface CustomObjectInfo {
   customSettingsType?: string;
 }
 
-const MDT_FIELD_TYPES = ['Checkbox', 'Date', 'DateTime', 'Email', 'MetadataRelationship', 'Number', 'Percent', 'Phone', 'Picklist', 'Text', 'TextArea', 'LongTextArea', 'Url'];
+const MDT_FIELD_TYPES = [
+  'Checkbox',
+  'Date',
+  'DateTime',
+  'Email',
+  'MetadataRelationship',
+  'Number',
+  'Percent',
+  'Phone',
+  'Picklist',
+  'Text',
+  'TextArea',
+  'LongTextArea',
+  'Url',
+];
 const FIELD_TYPES = [
-  ...MDT_FIELD_TYPES, 'AutoNumber', 'Currency', 'EncryptedText', 'Formula', 'Html', 'Location', 'Lookup', 'MasterDetail',
-  'MultiselectPicklist', 'Summary', 'Time', 'Hierarchy', 'ExternalLookup', 'IndirectLookup',
+  ...MDT_FIELD_TYPES,
+  'AutoNumber',
+  'Currency',
+  'EncryptedText',
+  'Formula',
+  'Html',
+  'Location',
+  'Lookup',
+  'MasterDetail',
+  'MultiselectPicklist',
+  'Summary',
+  'Time',
+  'Hierarchy',
+  'ExternalLookup',
+  'IndirectLookup',
 ];
 
 function readFields(root: XmlNode): CustomFieldInfo[] {
@@ -83,13 +110,20 @@ export const customObject: Handler = (c) => {
     if (type === 'Number' || type === 'Percent' || type === 'Currency') {
       const precision = f.int('precision', { min: 1, max: 18 });
       const scale = f.int('scale', { min: 0 });
-      if (precision !== undefined && scale !== undefined && scale > precision) f.fail(`Field ${name}: scale ${scale} is larger than precision ${precision}.`, 'scale');
+      if (precision !== undefined && scale !== undefined && scale > precision)
+        f.fail(`Field ${name}: scale ${scale} is larger than precision ${precision}.`, 'scale');
     }
     f.bool('required');
     f.bool('unique');
     f.bool('externalId');
   }
-  const info: CustomObjectInfo = { name: c.fullName, label, pluralLabel, fields: readFields(xml.reader.node), customSettingsType: text(xml.reader.node['customSettingsType']) };
+  const info: CustomObjectInfo = {
+    name: c.fullName,
+    label,
+    pluralLabel,
+    fields: readFields(xml.reader.node),
+    customSettingsType: text(xml.reader.node['customSettingsType']),
+  };
   return { problems: r.problems.map((p) => ({ ...p, fileName: c.xmlFileName })), data: { ...info } };
 };
 

@@ -37,11 +37,35 @@ export const namedCredential: Handler = (c, env) => {
   if ('problems' in xml) return { problems: xml.problems };
   const r = xml.reader;
   r.allowOnly([
-    'allowMergeFieldsInBody', 'allowMergeFieldsInHeader', 'authProvider', 'authTokenEndpointUrl', 'awsAccessKey',
-    'awsAccessSecret', 'awsRegion', 'awsService', 'calloutStatus', 'certificate', 'description', 'endpoint',
-    'generateAuthorizationHeader', 'jwtAudience', 'jwtFormulaSubject', 'jwtIssuer', 'jwtSigningCertificate',
-    'jwtTextSubject', 'jwtValidityPeriodSeconds', 'label', 'namedCredentialParameters', 'namedCredentialType',
-    'oauthRefreshToken', 'oauthScope', 'oauthToken', 'password', 'principalType', 'protocol', 'username',
+    'allowMergeFieldsInBody',
+    'allowMergeFieldsInHeader',
+    'authProvider',
+    'authTokenEndpointUrl',
+    'awsAccessKey',
+    'awsAccessSecret',
+    'awsRegion',
+    'awsService',
+    'calloutStatus',
+    'certificate',
+    'description',
+    'endpoint',
+    'generateAuthorizationHeader',
+    'jwtAudience',
+    'jwtFormulaSubject',
+    'jwtIssuer',
+    'jwtSigningCertificate',
+    'jwtTextSubject',
+    'jwtValidityPeriodSeconds',
+    'label',
+    'namedCredentialParameters',
+    'namedCredentialType',
+    'oauthRefreshToken',
+    'oauthScope',
+    'oauthToken',
+    'password',
+    'principalType',
+    'protocol',
+    'username',
   ]);
   const label = r.string('label', { required: true });
   const type = r.enumValue('namedCredentialType', 'NamedCredentialType', NC_TYPES) ?? 'Legacy';
@@ -111,14 +135,17 @@ export const externalCredential: Handler = (c, env) => {
     sequenceNumber: p.int('sequenceNumber'),
   }));
   for (const p of parameters) {
-    if (p.certificate && !env.exists('Certificate', p.certificate)) r.fail(`In field: certificate - no Certificate named ${p.certificate} found`);
+    if (p.certificate && !env.exists('Certificate', p.certificate))
+      r.fail(`In field: certificate - no Certificate named ${p.certificate} found`);
   }
   if (authenticationProtocol === 'Oauth') {
     // Wording from a deploy error seen by a third party for "Oauth ClientCredentialsClientSecretBasic" (unverified for other variants).
     const types = new Set(parameters.map((p) => p.type));
     const variant = parameters.find((p) => p.type === 'AuthProtocolVariant')?.value;
     if (!types.has('AuthProtocolVariant') || !types.has('AuthProviderUrl')) {
-      r.fail(`The authentication protocol "Oauth${variant ? ` ${variant}` : ''}" requires the following external credential parameter types: AuthProtocolVariant, AuthProviderUrl.`);
+      r.fail(
+        `The authentication protocol "Oauth${variant ? ` ${variant}` : ''}" requires the following external credential parameter types: AuthProtocolVariant, AuthProviderUrl.`,
+      );
     }
     const url = parameters.find((p) => p.type === 'AuthProviderUrl')?.value;
     if (url && !validUrl(url)) r.fail(`Invalid URL: ${url}`, 'parameterValue'); // wording unverified
@@ -150,15 +177,20 @@ export const platformCachePartition: Handler = (c, env) => {
   let sessionMb = 0;
   for (const t of r.subs('platformCachePartitionTypes', 'PlatformCachePartitionType')) {
     const type = t.enumValue('cacheType', 'PlatformCacheType', ['Organization', 'Session'] as const, { required: true });
-    const mb = (t.int('allocatedCapacity', { required: true, min: 0 }) ?? 0) + (t.int('allocatedTrialCapacity', { min: 0 }) ?? 0) +
-      (t.int('allocatedPurchasedCapacity', { min: 0 }) ?? 0) + (t.int('allocatedPartnerCapacity', { min: 0 }) ?? 0);
+    const mb =
+      (t.int('allocatedCapacity', { required: true, min: 0 }) ?? 0) +
+      (t.int('allocatedTrialCapacity', { min: 0 }) ?? 0) +
+      (t.int('allocatedPurchasedCapacity', { min: 0 }) ?? 0) +
+      (t.int('allocatedPartnerCapacity', { min: 0 }) ?? 0);
     if (type === 'Organization') orgMb += mb;
     if (type === 'Session') sessionMb += mb;
   }
   // The org's capacity is shared by every partition; message wording unverified.
   const capacity = orgCacheCapacityMb(env.org.edition, env.org.features);
   let others = 0;
-  const rows = env.db.prepare("SELECT full_name, data FROM md_components WHERE org_id = ? AND type = 'PlatformCachePartition'").all(env.org.id) as { full_name: string; data: string }[];
+  const rows = env.db
+    .prepare("SELECT full_name, data FROM md_components WHERE org_id = ? AND type = 'PlatformCachePartition'")
+    .all(env.org.id) as { full_name: string; data: string }[];
   for (const row of rows) {
     if (row.full_name === c.fullName || env.batch.has(`PlatformCachePartition#${row.full_name}`)) continue;
     const d = JSON.parse(row.data) as { orgCapacityMb?: number; sessionCapacityMb?: number };
@@ -166,11 +198,14 @@ export const platformCachePartition: Handler = (c, env) => {
   }
   for (const [key, other] of env.batch) {
     if (!key.startsWith('PlatformCachePartition#') || other.fullName === c.fullName) continue;
-    const src = other.xmlFileName ? other.files.get(other.xmlFileName)?.toString('utf8') ?? '' : '';
+    const src = other.xmlFileName ? (other.files.get(other.xmlFileName)?.toString('utf8') ?? '') : '';
     for (const m of src.matchAll(/<allocated\w*Capacity>(\d+)<\/allocated\w*Capacity>/g)) others += Number(m[1]);
   }
   if (orgMb + sessionMb + others > capacity) {
-    r.fail(`The total allocated capacity (${orgMb + sessionMb + others} MB) exceeds the org's available Platform Cache capacity (${capacity} MB).`, 'allocatedCapacity');
+    r.fail(
+      `The total allocated capacity (${orgMb + sessionMb + others} MB) exceeds the org's available Platform Cache capacity (${capacity} MB).`,
+      'allocatedCapacity',
+    );
   }
   return {
     problems: r.problems.map((p) => ({ ...p, fileName: c.xmlFileName })),
@@ -191,7 +226,11 @@ function simplify(r: unknown): unknown {
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
       if ('#text' in v) return text(v);
-      return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('@_')).map(([k, x]) => [k, walk(x)]));
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([k]) => !k.startsWith('@_'))
+          .map(([k, x]) => [k, walk(x)]),
+      );
     }
     return v;
   };

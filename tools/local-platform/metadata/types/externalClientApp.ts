@@ -25,8 +25,17 @@ export const externalClientApplication: Handler = (c) => {
   if ('problems' in xml) return { problems: xml.problems };
   const r = xml.reader;
   r.allowOnly([
-    'contactEmail', 'contactPhone', 'description', 'distributionState', 'iconUrl', 'infoUrl', 'isProtected',
-    'label', 'logoUrl', 'managedType', 'orgScopedExternalApp',
+    'contactEmail',
+    'contactPhone',
+    'description',
+    'distributionState',
+    'iconUrl',
+    'infoUrl',
+    'isProtected',
+    'label',
+    'logoUrl',
+    'managedType',
+    'orgScopedExternalApp',
   ]);
   const label = r.string('label', { required: true });
   r.string('contactEmail');
@@ -40,11 +49,27 @@ export const extlClntAppGlobalOauthSettings: Handler = (c, env) => {
   if ('problems' in xml) return { problems: xml.problems };
   const r = xml.reader;
   r.allowOnly([
-    'callbackUrl', 'certificate', 'consumerKey', 'consumerSecret', 'externalClientApplication', 'idTokenConfig',
-    'isClientCredentialsFlowEnabled', 'isCodeCredFlowEnabled', 'isCodeCredPostOnly', 'isConsumerSecretOptional',
-    'isDeviceFlowEnabled', 'isIntrospectAllTokens', 'isNamedUserJwtEnabled', 'isPkceRequired',
-    'isRefreshTokenRotationEnabled', 'isSecretRequiredForRefreshToken', 'isSecretRequiredForTokenExchange',
-    'isTokenExchangeEnabled', 'label', 'shouldRotateConsumerKey', 'shouldRotateConsumerSecret',
+    'callbackUrl',
+    'certificate',
+    'consumerKey',
+    'consumerSecret',
+    'externalClientApplication',
+    'idTokenConfig',
+    'isClientCredentialsFlowEnabled',
+    'isCodeCredFlowEnabled',
+    'isCodeCredPostOnly',
+    'isConsumerSecretOptional',
+    'isDeviceFlowEnabled',
+    'isIntrospectAllTokens',
+    'isNamedUserJwtEnabled',
+    'isPkceRequired',
+    'isRefreshTokenRotationEnabled',
+    'isSecretRequiredForRefreshToken',
+    'isSecretRequiredForTokenExchange',
+    'isTokenExchangeEnabled',
+    'label',
+    'shouldRotateConsumerKey',
+    'shouldRotateConsumerSecret',
   ]);
   const app = r.string('externalClientApplication', { required: true });
   const certificate = r.string('certificate');
@@ -92,16 +117,28 @@ export const extlClntAppOauthSettings: Handler = (c, env) => {
   if ('problems' in xml) return { problems: xml.problems };
   const r = xml.reader;
   r.allowOnly([
-    'assetTokenConfig', 'clientAssertionCertificate', 'commaSeparatedOauthScopes', 'customAttributes',
-    'externalClientApplication', 'isFirstPartyAppEnabled', 'label', 'oauthLink', 'singleLogoutUrl', 'trustedIpRanges',
+    'assetTokenConfig',
+    'clientAssertionCertificate',
+    'commaSeparatedOauthScopes',
+    'customAttributes',
+    'externalClientApplication',
+    'isFirstPartyAppEnabled',
+    'label',
+    'oauthLink',
+    'singleLogoutUrl',
+    'trustedIpRanges',
   ]);
   const app = r.string('externalClientApplication', { required: true });
   const scopesRaw = r.string('commaSeparatedOauthScopes') ?? '';
-  const scopes = scopesRaw.split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = scopesRaw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const problems = r.problems;
   for (const s of scopes) {
     // The full scope list grows each release, so only the shape is checked here.
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(s)) problems.push({ problem: `'${s}' is not a valid value for the enum 'ConnectedAppOauthAccessScope'` });
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(s))
+      problems.push({ problem: `'${s}' is not a valid value for the enum 'ConnectedAppOauthAccessScope'` });
   }
   checkAppRef(env, app, problems);
   return { problems: withFile(problems, c.xmlFileName), data: { externalClientApplication: app, scopes } };
@@ -112,20 +149,52 @@ export const extlClntAppOauthConfigurablePolicies: Handler = (c, env) => {
   if ('problems' in xml) return { problems: xml.problems };
   const r = xml.reader;
   r.allowOnly([
-    'clientCredentialsFlowUser', 'commaSeparatedPermissionSet', 'commaSeparatedProfile', 'externalClientApplication',
-    'ipRelaxationPolicyType', 'isClientCredentialsFlowEnabled', 'isGuestCodeCredFlowEnabled', 'isNamedUserJwtEnabled',
-    'isTokenExchangeFlowEnabled', 'label', 'namedUserJwtTimeout', 'permittedUsersPolicyType', 'policyAction',
-    'refreshTokenPolicyType', 'refreshTokenValidityPeriod', 'refreshTokenValidityUnit', 'requiredSessionLevel',
-    'sessionTimeoutInMinutes', 'singleLogoutUrl', 'tokenExchangeJwtTimeout', 'clientCredentialsFlowJwtTimeout',
-    'isTokenExchangeEnabled', 'tokenExchangeFlowUser',
+    'clientCredentialsFlowUser',
+    'commaSeparatedPermissionSet',
+    'commaSeparatedProfile',
+    'externalClientApplication',
+    'ipRelaxationPolicyType',
+    'isClientCredentialsFlowEnabled',
+    'isGuestCodeCredFlowEnabled',
+    'isNamedUserJwtEnabled',
+    'isTokenExchangeFlowEnabled',
+    'label',
+    'namedUserJwtTimeout',
+    'permittedUsersPolicyType',
+    'policyAction',
+    'refreshTokenPolicyType',
+    'refreshTokenValidityPeriod',
+    'refreshTokenValidityUnit',
+    'requiredSessionLevel',
+    'sessionTimeoutInMinutes',
+    'singleLogoutUrl',
+    'tokenExchangeJwtTimeout',
+    'clientCredentialsFlowJwtTimeout',
+    'isTokenExchangeEnabled',
+    'tokenExchangeFlowUser',
   ]);
   const app = r.string('externalClientApplication', { required: true });
-  const permitted = r.enumValue('permittedUsersPolicyType', 'ExtlClntAppOauthPermittedUsersPolicyType', POLICY_TYPES) ?? 'AllSelfAuthorized';
-  r.enumValue('ipRelaxationPolicyType', 'ExtlClntAppOauthIpRelaxationPolicyType', ['Enforce', 'Bypass', 'Bypass_2factor', 'Enforce_RelaxRefresh'] as const);
-  r.enumValue('refreshTokenPolicyType', 'ExtlClntAppOauthRefreshTokenPolicyType', ['Infinite', 'SpecificInactivity', 'SpecificLifetime', 'Zero'] as const);
+  const permitted =
+    r.enumValue('permittedUsersPolicyType', 'ExtlClntAppOauthPermittedUsersPolicyType', POLICY_TYPES) ?? 'AllSelfAuthorized';
+  r.enumValue('ipRelaxationPolicyType', 'ExtlClntAppOauthIpRelaxationPolicyType', [
+    'Enforce',
+    'Bypass',
+    'Bypass_2factor',
+    'Enforce_RelaxRefresh',
+  ] as const);
+  r.enumValue('refreshTokenPolicyType', 'ExtlClntAppOauthRefreshTokenPolicyType', [
+    'Infinite',
+    'SpecificInactivity',
+    'SpecificLifetime',
+    'Zero',
+  ] as const);
   r.enumValue('refreshTokenValidityUnit', 'ExtlClntAppOauthRefreshTokenValidityUnit', ['Days', 'Hours', 'Months'] as const);
   const sessionTimeoutMinutes = r.int('sessionTimeoutInMinutes', { min: 1, max: 24 * 60 });
-  const split = (s?: string) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const split = (s?: string) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   const profiles = split(r.string('commaSeparatedProfile'));
   const permissionSets = split(r.string('commaSeparatedPermissionSet'));
   const problems = r.problems;
@@ -154,7 +223,13 @@ export const extlClntAppOauthConfigurablePolicies: Handler = (c, env) => {
 };
 
 /** Sets (or inserts) one simple element of the stored XML and drops secrets, keeping the rest as deployed. */
-export function rewriteField(files: Map<string, Buffer>, xmlPath: string, field: string, value: string, drop: string[] = []): Map<string, Buffer> {
+export function rewriteField(
+  files: Map<string, Buffer>,
+  xmlPath: string,
+  field: string,
+  value: string,
+  drop: string[] = [],
+): Map<string, Buffer> {
   let xml = files.get(xmlPath)!.toString('utf8');
   for (const d of drop) xml = xml.replace(new RegExp(`\\s*<${d}>[\\s\\S]*?</${d}>`, 'g'), '');
   const re = new RegExp(`<${field}>[\\s\\S]*?</${field}>`);

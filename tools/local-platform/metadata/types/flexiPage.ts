@@ -38,7 +38,6 @@ export const PAGE_TARGETS: Record<string, string> = {
   UtilityBar: 'lightning__UtilityBar',
 };
 
-
 /** What a bundle's js-meta.xml says App Builder may do with it. */
 export interface BundleDesign {
   isExposed: boolean;
@@ -54,7 +53,10 @@ export function bundleDesign(metaXml: string): BundleDesign {
   for (const cfgs of asArray<XmlNode>(root.targetConfigs)) {
     for (const cfg of asArray<XmlNode>(cfgs.targetConfig)) {
       const props = asArray<XmlNode>(cfg.property).map((p) => [String(p['@_name'] ?? ''), String(p['@_type'] ?? 'String')] as const);
-      for (const t of String(cfg['@_targets'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const t of String(cfg['@_targets'] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         const map = properties.get(t) ?? new Map<string, string>();
         for (const [n, type] of props) map.set(n, type);
         properties.set(t, map);
@@ -77,8 +79,10 @@ function bundleMeta(env: DeployEnv, name: string): string | undefined {
   return p ? Buffer.from(stored!.files[p], 'base64').toString('utf8') : undefined;
 }
 
-export const designTimeMissing = (componentName: string) => `We couldn't retrieve the design time component information for component ${componentName}.`;
-export const invalidProperty = (property: string, componentName: string) => `Invalid property [${property}] in component [${componentName}]`;
+export const designTimeMissing = (componentName: string) =>
+  `We couldn't retrieve the design time component information for component ${componentName}.`;
+export const invalidProperty = (property: string, componentName: string) =>
+  `Invalid property [${property}] in component [${componentName}]`;
 
 export const flexiPage: Handler = (c, env) => {
   const xml = readXml(c, 'FlexiPage');

@@ -25,7 +25,9 @@ export function lwcCompileProblems(bundleName: string, files: Map<string, Buffer
     } catch (e) {
       const err = e as { message?: string; location?: { line?: number; column?: number } };
       // Babel prefixes the file with the working directory; the path is the server's, not the user's.
-      const message = String(err.message ?? e).split('\n')[0].replaceAll(`${process.cwd()}/`, '');
+      const message = String(err.message ?? e)
+        .split('\n')[0]
+        .replaceAll(`${process.cwd()}/`, '');
       problems.push({ problem: message, fileName: path, lineNumber: err.location?.line, columnNumber: err.location?.column });
     }
   }

@@ -19,7 +19,18 @@ export const lightningComponentBundle: Handler = (c) => {
   const xml = readXml(c, 'LightningComponentBundle');
   if ('problems' in xml) return { problems: xml.problems };
   const r = xml.reader;
-  r.allowOnly(['apiVersion', 'capabilities', 'description', 'isExplicitImport', 'isExposed', 'lwcResources', 'masterLabel', 'runtimeNamespace', 'targetConfigs', 'targets']);
+  r.allowOnly([
+    'apiVersion',
+    'capabilities',
+    'description',
+    'isExplicitImport',
+    'isExposed',
+    'lwcResources',
+    'masterLabel',
+    'runtimeNamespace',
+    'targetConfigs',
+    'targets',
+  ]);
   r.string('apiVersion', { required: true });
   const isExposed = r.bool('isExposed', { default: false });
   const targets = r.sub('targets', 'Targets')?.strings('target') ?? [];
@@ -27,7 +38,9 @@ export const lightningComponentBundle: Handler = (c) => {
     r.fail(`The bundle name ${c.fullName} must begin with a lowercase letter and contain only alphanumeric or underscore characters.`);
   }
   problems.push(...r.problems.map((p) => ({ ...p, fileName: metaPath })));
-  const hasJs = [...c.files.keys()].some((p) => p.endsWith(`/${c.fullName}/${c.fullName}.js`) || p.endsWith(`/${c.fullName}/${c.fullName}.ts`));
+  const hasJs = [...c.files.keys()].some(
+    (p) => p.endsWith(`/${c.fullName}/${c.fullName}.js`) || p.endsWith(`/${c.fullName}/${c.fullName}.ts`),
+  );
   if (!hasJs) problems.push({ problem: `No JavaScript file ${c.fullName}.js found in the bundle.`, fileName: metaPath });
   problems.push(...lwcCompileProblems(c.fullName, c.files));
   return { problems, data: { isExposed, targets } };
@@ -40,7 +53,9 @@ export const generic: Handler = (c) => {
   for (const p of xmlFiles) {
     const source = c.files.get(p)!.toString('utf8');
     const root = p === c.xmlFileName && !c.info.bundle && !c.info.inFolder ? c.type : undefined;
-    const parsed = root ? parseMetadataXml(source, root) : parseMetadataXml(source, (/<([A-Za-z][\w]*)[\s>]/.exec(source.replace(/<\?xml[^>]*\?>/, ''))?.[1]) ?? '');
+    const parsed = root
+      ? parseMetadataXml(source, root)
+      : parseMetadataXml(source, /<([A-Za-z][\w]*)[\s>]/.exec(source.replace(/<\?xml[^>]*\?>/, ''))?.[1] ?? '');
     if ('problem' in parsed) problems.push({ ...parsed.problem, fileName: p });
   }
   return { problems, data: {} };

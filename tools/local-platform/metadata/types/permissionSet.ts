@@ -17,7 +17,14 @@ export const permissionSet: Handler = (c, env) => {
   const description = r.string('description');
   r.bool('hasActivationRequired');
   if (!isApiName(c.fullName)) r.fail(`Invalid Name ${c.fullName}: use letters, digits and single underscores, starting with a letter.`);
-  const info: PermissionSetInfo = { name: c.fullName, label, objectPermissions: {}, fieldPermissions: {}, classAccesses: [], userPermissions: [] };
+  const info: PermissionSetInfo = {
+    name: c.fullName,
+    label,
+    objectPermissions: {},
+    fieldPermissions: {},
+    classAccesses: [],
+    userPermissions: [],
+  };
   for (const o of r.subs('objectPermissions', 'PermissionSetObjectPermissions')) {
     const object = o.string('object', { required: true });
     const perms = {
@@ -31,7 +38,8 @@ export const permissionSet: Handler = (c, env) => {
     if ((perms.create || perms.edit || perms.delete) && !perms.read && object) {
       o.fail(`Permission Read ${object} depends on permission(s): Create ${object}, Edit ${object} or Delete ${object}`, 'object');
     }
-    if (object && /__c$/.test(object) && !objectInfo(env, object)) o.fail(`In field: object - no CustomObject named ${object} found`, 'object');
+    if (object && /__c$/.test(object) && !objectInfo(env, object))
+      o.fail(`In field: object - no CustomObject named ${object} found`, 'object');
     if (object) info.objectPermissions[object] = perms;
   }
   for (const f of r.subs('fieldPermissions', 'PermissionSetFieldPermissions')) {
@@ -48,7 +56,8 @@ export const permissionSet: Handler = (c, env) => {
       const obj = objectInfo(env, object);
       // Standard objects may be absent from the store; only custom fields we know nothing about fail.
       if (/__(c|mdt)$/.test(object) || obj) {
-        if (!obj?.fields.some((x) => x.name.toLowerCase() === name.toLowerCase())) f.fail(`In field: field - no CustomField named ${field} found`, 'field');
+        if (!obj?.fields.some((x) => x.name.toLowerCase() === name.toLowerCase()))
+          f.fail(`In field: field - no CustomField named ${field} found`, 'field');
       }
     }
     if (editable && !readable) f.fail(`Permission Read ${field} depends on permission(s): Edit ${field}`, 'field');
@@ -69,16 +78,23 @@ export const permissionSet: Handler = (c, env) => {
     t.string('tab', { required: true });
     t.enumValue('visibility', 'PermissionSetTabVisibility', ['Available', 'None', 'Visible'] as const, { required: true });
   }
-  const tabSettings = r.subs('tabSettings', 'PermissionSetTabSetting').map((t) => ({ tab: t.string('tab'), visibility: t.string('visibility') }));
-  const externalCredentialPrincipals = r.subs('externalCredentialPrincipalAccesses', 'PermissionSetExternalCredentialPrincipalAccess').map((p) => ({
-    principal: p.string('externalCredentialPrincipal'),
-    enabled: p.bool('enabled'),
-  }));
+  const tabSettings = r
+    .subs('tabSettings', 'PermissionSetTabSetting')
+    .map((t) => ({ tab: t.string('tab'), visibility: t.string('visibility') }));
+  const externalCredentialPrincipals = r
+    .subs('externalCredentialPrincipalAccesses', 'PermissionSetExternalCredentialPrincipalAccess')
+    .map((p) => ({
+      principal: p.string('externalCredentialPrincipal'),
+      enabled: p.bool('enabled'),
+    }));
   // Named Credential path: each principal access must name `<ExternalCredential>-<principal>` of a deployed or deployed-now
   // External Credential (name format from retrieved permission sets, message wording ours — unverified).
   for (const access of externalCredentialPrincipals) {
     if (access.principal && !externalCredentialPrincipalExists(env, access.principal)) {
-      r.fail(`In field: externalCredentialPrincipal - no ExternalCredentialPrincipal named ${access.principal} found`, 'externalCredentialPrincipal');
+      r.fail(
+        `In field: externalCredentialPrincipal - no ExternalCredentialPrincipal named ${access.principal} found`,
+        'externalCredentialPrincipal',
+      );
     }
   }
   return {
@@ -104,9 +120,11 @@ function externalCredentialPrincipalExists(env: Parameters<Handler>[1], access: 
   const [, ec, principal] = m as unknown as [string, string, string];
   const pending = env.batch.get(`ExternalCredential#${ec}`);
   if (pending) {
-    const xml = pending.xmlFileName ? pending.files.get(pending.xmlFileName)?.toString('utf8') ?? '' : '';
+    const xml = pending.xmlFileName ? (pending.files.get(pending.xmlFileName)?.toString('utf8') ?? '') : '';
     return [...xml.matchAll(/<externalCredentialParameters>([\s\S]*?)<\/externalCredentialParameters>/g)].some(
-      ([, body]) => /<parameterType>(NamedPrincipal|PerUserPrincipal)<\/parameterType>/.test(body!) && body!.includes(`<parameterName>${principal.trim()}</parameterName>`),
+      ([, body]) =>
+        /<parameterType>(NamedPrincipal|PerUserPrincipal)<\/parameterType>/.test(body!) &&
+        body!.includes(`<parameterName>${principal.trim()}</parameterName>`),
     );
   }
   const stored = env.stored('ExternalCredential', ec);

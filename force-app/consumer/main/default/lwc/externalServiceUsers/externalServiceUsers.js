@@ -38,7 +38,11 @@ export default class ExternalServiceUsers extends LightningElement {
   }
 
   async load() {
-    const view = await callApex(this, getUsers, "Unknown error while calling the external service.");
+    const view = await callApex(
+      this,
+      getUsers,
+      "Unknown error while calling the external service."
+    );
     if (this.error) {
       this.users = [];
       return;

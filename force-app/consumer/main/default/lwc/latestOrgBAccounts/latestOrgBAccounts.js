@@ -53,7 +53,11 @@ export default class LatestOrgBAccounts extends LightningElement {
   }
 
   async load() {
-    const rows = await callApex(this, getLatestAccounts, "Unknown error while loading the Accounts of Org B.");
+    const rows = await callApex(
+      this,
+      getLatestAccounts,
+      "Unknown error while loading the Accounts of Org B."
+    );
     this.accounts = rows || [];
     this.hasLoaded = true;
   }

@@ -5,7 +5,13 @@ import { callApex } from "c/apexCard";
 /** Key of the Source column's value in a row (set by RemoteRecords.SOURCE_KEY in Apex). */
 export const SOURCE_FIELD = "_source";
 
-const DATETIME_ATTRIBUTES = { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+const DATETIME_ATTRIBUTES = {
+  year: "numeric",
+  month: "short",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit"
+};
 
 /**
  * The datatable column of a field as Org B describes it (Schema.DisplayType in lower case). References
@@ -22,7 +28,11 @@ export function columnFor(field) {
       return { ...column, type: "number" };
     case "percent":
       // lightning-datatable's percent takes fractions; Salesforce sends 12.5 for 12.5 %.
-      return { ...column, type: "percent", typeAttributes: { maximumFractionDigits: 2 } };
+      return {
+        ...column,
+        type: "percent",
+        typeAttributes: { maximumFractionDigits: 2 }
+      };
     case "date":
       return { ...column, type: "date-local" };
     case "datetime":
@@ -87,13 +97,19 @@ export default class RemoteRecords extends LightningElement {
       return this.title;
     }
     const name = this.objectLabel || this.sourceObject || "Records";
-    return this.sources.length > 1 ? `${name} from ${this.sources.length} orgs` : `${name} from Org B`;
+    return this.sources.length > 1
+      ? `${name} from ${this.sources.length} orgs`
+      : `${name} from Org B`;
   }
 
   get columns() {
     const columns = this.fieldList.map(columnFor);
     if (this.sources.length > 1) {
-      columns.unshift({ label: "Source", fieldName: SOURCE_FIELD, type: "text" });
+      columns.unshift({
+        label: "Source",
+        fieldName: SOURCE_FIELD,
+        type: "text"
+      });
     }
     return columns;
   }
@@ -112,7 +128,13 @@ export default class RemoteRecords extends LightningElement {
 
   get isEmpty() {
     const answered = this.sources.filter((source) => !source.error);
-    return this.hasLoaded && !this.isLoading && !this.error && this.rows.length === 0 && answered.length > 0;
+    return (
+      this.hasLoaded &&
+      !this.isLoading &&
+      !this.error &&
+      this.rows.length === 0 &&
+      answered.length > 0
+    );
   }
 
   get emptyMessage() {
@@ -178,15 +200,24 @@ export default class RemoteRecords extends LightningElement {
   /** Adds a "Load more" answer: new columns, new rows, and the asked sources' new cursor or error. */
   merge(view) {
     const known = new Set(this.fieldList.map((field) => field.name));
-    this.fieldList = [...this.fieldList, ...(view.fields || []).filter((field) => !known.has(field.name))];
-    const answered = new Map((view.sources || []).map((source) => [source.connection, source]));
-    this.sources = this.sources.map((source) => answered.get(source.connection) || source);
+    this.fieldList = [
+      ...this.fieldList,
+      ...(view.fields || []).filter((field) => !known.has(field.name))
+    ];
+    const answered = new Map(
+      (view.sources || []).map((source) => [source.connection, source])
+    );
+    this.sources = this.sources.map(
+      (source) => answered.get(source.connection) || source
+    );
     this.rows = [...this.rows, ...this.display(view.rows || [])];
     this.objectLabel = this.objectLabel || view.objectLabel;
   }
 
   display(rows) {
-    const percentFields = this.fieldList.filter((field) => field.type === "percent").map((field) => field.name);
+    const percentFields = this.fieldList
+      .filter((field) => field.type === "percent")
+      .map((field) => field.name);
     return rows.map((row) => displayRow(row, percentFields));
   }
 }

@@ -1,4 +1,9 @@
-import { find, flush, mount as mountAs, unmountAll } from "../../apexCard/__tests__/cardTestUtils.js";
+import {
+  find,
+  flush,
+  mount as mountAs,
+  unmountAll
+} from "../../apexCard/__tests__/cardTestUtils.js";
 import ExternalServiceUsers from "c/externalServiceUsers";
 import getUsers from "@salesforce/apex/ExternalServiceController.getUsers";
 
@@ -40,7 +45,9 @@ describe("c-external-service-users", () => {
 
     expect(find(element, "card")).not.toBeNull();
     expect(find(element, "table").data).toEqual(CONFIGURED.users);
-    expect(find(element, "caller").textContent).toBe("Accepted as admin@orga.example");
+    expect(find(element, "caller").textContent).toBe(
+      "Accepted as admin@orga.example"
+    );
     expect(find(element, "error")).toBeNull();
   });
 

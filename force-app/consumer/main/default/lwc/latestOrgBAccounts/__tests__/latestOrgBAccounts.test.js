@@ -1,4 +1,9 @@
-import { find, flush, mount as mountAs, unmountAll } from "../../apexCard/__tests__/cardTestUtils.js";
+import {
+  find,
+  flush,
+  mount as mountAs,
+  unmountAll
+} from "../../apexCard/__tests__/cardTestUtils.js";
 import LatestOrgBAccounts from "c/latestOrgBAccounts";
 import getLatestAccounts from "@salesforce/apex/OrgBAccountsController.getLatestAccounts";
 import getExternalServiceUsers from "@salesforce/apex/ExternalServiceController.getUsers";
@@ -10,16 +15,30 @@ jest.mock(
 );
 jest.mock(
   "@salesforce/apex/ExternalServiceController.getUsers",
-  () => ({ default: jest.fn(() => Promise.resolve({ configured: false, users: [] })) }),
+  () => ({
+    default: jest.fn(() => Promise.resolve({ configured: false, users: [] }))
+  }),
   { virtual: true }
 );
 
 const TWO_ACCOUNTS = [
-  { id: "001000000000002AAA", name: "Newer Ltd", createdDate: "2026-11-20T10:30:00.000Z" },
-  { id: "001000000000001AAA", name: "Older Inc", createdDate: "2026-11-19T08:00:00.000Z" }
+  {
+    id: "001000000000002AAA",
+    name: "Newer Ltd",
+    createdDate: "2026-11-20T10:30:00.000Z"
+  },
+  {
+    id: "001000000000001AAA",
+    name: "Older Inc",
+    createdDate: "2026-11-19T08:00:00.000Z"
+  }
 ];
 const ONE_ACCOUNT = [
-  { id: "001000000000003AAA", name: "Newest GmbH", createdDate: "2026-11-21T09:00:00.000Z" }
+  {
+    id: "001000000000003AAA",
+    name: "Newest GmbH",
+    createdDate: "2026-11-21T09:00:00.000Z"
+  }
 ];
 const APEX_ERROR = {
   status: 500,
@@ -39,7 +58,9 @@ describe("c-latest-org-b-accounts", () => {
 
   it("shows a spinner while Org B answers", async () => {
     let answer;
-    getLatestAccounts.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+    getLatestAccounts.mockReturnValue(
+      new Promise((resolve) => (answer = resolve))
+    );
 
     const element = mount();
     await flush();
@@ -63,7 +84,11 @@ describe("c-latest-org-b-accounts", () => {
     expect(table).not.toBeNull();
     expect(table.data).toEqual(TWO_ACCOUNTS);
     expect(table.keyField).toBe("id");
-    expect(table.columns.map((c) => c.fieldName)).toEqual(["name", "createdDate", "id"]);
+    expect(table.columns.map((c) => c.fieldName)).toEqual([
+      "name",
+      "createdDate",
+      "id"
+    ]);
     expect(find(element, "empty")).toBeNull();
     expect(find(element, "error")).toBeNull();
     expect(getLatestAccounts).toHaveBeenCalledTimes(1);
@@ -75,7 +100,9 @@ describe("c-latest-org-b-accounts", () => {
     const element = mount();
     await flush();
 
-    expect(find(element, "empty").textContent).toBe("Org B has no Accounts yet.");
+    expect(find(element, "empty").textContent).toBe(
+      "Org B has no Accounts yet."
+    );
     expect(find(element, "table")).toBeNull();
     expect(find(element, "error")).toBeNull();
   });
@@ -92,7 +119,9 @@ describe("c-latest-org-b-accounts", () => {
   });
 
   it("reloads from Org B on refresh and clears an earlier error", async () => {
-    getLatestAccounts.mockRejectedValueOnce(APEX_ERROR).mockResolvedValueOnce(ONE_ACCOUNT);
+    getLatestAccounts
+      .mockRejectedValueOnce(APEX_ERROR)
+      .mockResolvedValueOnce(ONE_ACCOUNT);
 
     const element = mount();
     await flush();
@@ -130,7 +159,9 @@ describe("c-latest-org-b-accounts", () => {
 
     const child = find(element, "external-service");
     expect(child).not.toBeNull();
-    expect(child.shadowRoot.querySelector('[data-id="table"]').data).toHaveLength(1);
+    expect(
+      child.shadowRoot.querySelector('[data-id="table"]').data
+    ).toHaveLength(1);
     expect(find(element, "table").data).toEqual(TWO_ACCOUNTS);
   });
 
@@ -141,6 +172,10 @@ describe("c-latest-org-b-accounts", () => {
     await flush();
 
     expect(getExternalServiceUsers).toHaveBeenCalledTimes(1);
-    expect(find(element, "external-service").shadowRoot.querySelector('[data-id="card"]')).toBeNull();
+    expect(
+      find(element, "external-service").shadowRoot.querySelector(
+        '[data-id="card"]'
+      )
+    ).toBeNull();
   });
 });

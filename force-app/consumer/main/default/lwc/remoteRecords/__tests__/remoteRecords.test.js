@@ -1,5 +1,9 @@
 import { createElement } from "lwc";
-import { find, flush, unmountAll } from "../../apexCard/__tests__/cardTestUtils.js";
+import {
+  find,
+  flush,
+  unmountAll
+} from "../../apexCard/__tests__/cardTestUtils.js";
 import RemoteRecords, { columnFor } from "c/remoteRecords";
 import loadRecords from "@salesforce/apexContinuation/RemoteRecordsController.loadRecords";
 
@@ -16,8 +20,20 @@ const FIELDS = [
   { name: "ParentId", label: "Parent Account ID", type: "reference" },
   { name: "Share", label: "Share", type: "percent" }
 ];
-const ALPHA = { connection: "Alpha", label: "Org Alpha", error: null, nextCursor: "CURSOR-A1", rowCount: 1 };
-const BETA = { connection: "Beta", label: "Org Beta", error: null, nextCursor: null, rowCount: 1 };
+const ALPHA = {
+  connection: "Alpha",
+  label: "Org Alpha",
+  error: null,
+  nextCursor: "CURSOR-A1",
+  rowCount: 1
+};
+const BETA = {
+  connection: "Beta",
+  label: "Org Beta",
+  error: null,
+  nextCursor: null,
+  rowCount: 1
+};
 const row = (source, connection, id, name) => ({
   Id: id,
   Name: name,
@@ -32,7 +48,10 @@ const TWO_SOURCES = {
   objectApiName: "Account",
   objectLabel: "Account",
   fields: FIELDS,
-  rows: [row("Org Alpha", "Alpha", "001A", "Alpha Ltd"), row("Org Beta", "Beta", "001B", "Beta Inc")],
+  rows: [
+    row("Org Alpha", "Alpha", "001A", "Alpha Ltd"),
+    row("Org Beta", "Beta", "001B", "Beta Inc")
+  ],
   sources: [ALPHA, BETA]
 };
 const BETA_DOWN = {
@@ -43,7 +62,8 @@ const BETA_DOWN = {
     {
       ...BETA,
       rowCount: 0,
-      error: "The callout to Org B failed (Continuation status 2001): check that Org B is reachable"
+      error:
+        "The callout to Org B failed (Continuation status 2001): check that Org B is reachable"
     }
   ]
 };
@@ -54,15 +74,28 @@ const ALPHA_PAGE_2 = {
   rows: [row("Org Alpha", "Alpha", "001C", "Alpha Two")],
   sources: [{ ...ALPHA, nextCursor: null }]
 };
-const EMPTY = { objectApiName: "Account", objectLabel: "Account", fields: FIELDS, rows: [], sources: [{ ...BETA, rowCount: 0 }] };
+const EMPTY = {
+  objectApiName: "Account",
+  objectLabel: "Account",
+  fields: FIELDS,
+  rows: [],
+  sources: [{ ...BETA, rowCount: 0 }]
+};
 const APEX_ERROR = {
   status: 500,
-  body: { message: "This component can show at most 3 connections (one Continuation holds three callouts)" }
+  body: {
+    message:
+      "This component can show at most 3 connections (one Continuation holds three callouts)"
+  }
 };
 
 function mount(properties) {
   const element = createElement("c-remote-records", { is: RemoteRecords });
-  Object.assign(element, { sourceObject: "Account", pageSize: 10, ...properties });
+  Object.assign(element, {
+    sourceObject: "Account",
+    pageSize: 10,
+    ...properties
+  });
   document.body.appendChild(element);
   return element;
 }
@@ -76,7 +109,11 @@ describe("c-remote-records", () => {
   it("asks the controller with the component's properties", async () => {
     loadRecords.mockResolvedValue(TWO_SOURCES);
 
-    mount({ connections: "Alpha,Beta", fields: "Name,AnnualRevenue", pageSize: 5 });
+    mount({
+      connections: "Alpha,Beta",
+      fields: "Name,AnnualRevenue",
+      pageSize: 5
+    });
     await flush();
 
     expect(loadRecords).toHaveBeenCalledWith({
@@ -106,7 +143,9 @@ describe("c-remote-records", () => {
       "Share"
     ]);
     expect(table.data[0]._source).toBe("Org Alpha");
-    expect(element.shadowRoot.querySelector("c-apex-card").title).toBe("Account from 2 orgs");
+    expect(element.shadowRoot.querySelector("c-apex-card").title).toBe(
+      "Account from 2 orgs"
+    );
     expect(find(element, "source-errors")).toBeNull();
   });
 
@@ -116,7 +155,9 @@ describe("c-remote-records", () => {
     const element = mount();
     await flush();
 
-    const types = Object.fromEntries(find(element, "table").columns.map((c) => [c.fieldName, c.type]));
+    const types = Object.fromEntries(
+      find(element, "table").columns.map((c) => [c.fieldName, c.type])
+    );
     expect(types).toEqual({
       _source: "text",
       Name: "text",
@@ -126,20 +167,34 @@ describe("c-remote-records", () => {
       Share: "percent"
     });
     expect(find(element, "table").data[0].Share).toBeCloseTo(0.125);
-    expect(columnFor({ name: "D", label: "D", type: "date" }).type).toBe("date-local");
-    expect(columnFor({ name: "N", label: "N", type: "double" }).type).toBe("number");
-    expect(columnFor({ name: "E", label: "E", type: "email" }).type).toBe("email");
-    expect(columnFor({ name: "X", label: "X", type: "textarea" }).type).toBe("text");
+    expect(columnFor({ name: "D", label: "D", type: "date" }).type).toBe(
+      "date-local"
+    );
+    expect(columnFor({ name: "N", label: "N", type: "double" }).type).toBe(
+      "number"
+    );
+    expect(columnFor({ name: "E", label: "E", type: "email" }).type).toBe(
+      "email"
+    );
+    expect(columnFor({ name: "X", label: "X", type: "textarea" }).type).toBe(
+      "text"
+    );
   });
 
   it("leaves the Source column out for a single source", async () => {
-    loadRecords.mockResolvedValue({ ...TWO_SOURCES, rows: TWO_SOURCES.rows.slice(1), sources: [BETA] });
+    loadRecords.mockResolvedValue({
+      ...TWO_SOURCES,
+      rows: TWO_SOURCES.rows.slice(1),
+      sources: [BETA]
+    });
 
     const element = mount({ title: "Beta accounts" });
     await flush();
 
     expect(find(element, "table").columns[0].label).toBe("Account Name");
-    expect(element.shadowRoot.querySelector("c-apex-card").title).toBe("Beta accounts");
+    expect(element.shadowRoot.querySelector("c-apex-card").title).toBe(
+      "Beta accounts"
+    );
     expect(find(element, "load-more")).toBeNull();
   });
 
@@ -149,10 +204,16 @@ describe("c-remote-records", () => {
     const element = mount();
     await flush();
 
-    const errors = element.shadowRoot.querySelectorAll('[data-id="source-error"]');
+    const errors = element.shadowRoot.querySelectorAll(
+      '[data-id="source-error"]'
+    );
     expect(errors).toHaveLength(1);
-    expect(errors[0].textContent).toBe(`Org Beta: ${BETA_DOWN.sources[1].error}`);
-    expect(find(element, "table").data.map((r) => r.Name)).toEqual(["Alpha Ltd"]);
+    expect(errors[0].textContent).toBe(
+      `Org Beta: ${BETA_DOWN.sources[1].error}`
+    );
+    expect(find(element, "table").data.map((r) => r.Name)).toEqual([
+      "Alpha Ltd"
+    ]);
     expect(find(element, "empty")).toBeNull();
   });
 
@@ -183,7 +244,10 @@ describe("c-remote-records", () => {
     loadRecords.mockResolvedValue(TWO_SOURCES);
 
     const element = createElement("c-remote-records", { is: RemoteRecords });
-    Object.assign(element, { sourceObject: "Contact", objectApiName: "Account" });
+    Object.assign(element, {
+      sourceObject: "Contact",
+      objectApiName: "Account"
+    });
     document.body.appendChild(element);
     await flush();
 
@@ -194,12 +258,16 @@ describe("c-remote-records", () => {
     const element = mount({ sourceObject: " " });
     await flush();
 
-    expect(find(element, "unconfigured").textContent).toContain("Set the Object property");
+    expect(find(element, "unconfigured").textContent).toContain(
+      "Set the Object property"
+    );
     expect(loadRecords).not.toHaveBeenCalled();
   });
 
   it("loads the next page of the sources that have one", async () => {
-    loadRecords.mockResolvedValueOnce(TWO_SOURCES).mockResolvedValueOnce(ALPHA_PAGE_2);
+    loadRecords
+      .mockResolvedValueOnce(TWO_SOURCES)
+      .mockResolvedValueOnce(ALPHA_PAGE_2);
 
     const element = mount();
     await flush();
@@ -207,14 +275,23 @@ describe("c-remote-records", () => {
     await flush();
 
     expect(loadRecords).toHaveBeenLastCalledWith(
-      expect.objectContaining({ cursors: { Alpha: "CURSOR-A1" }, objectApiName: "Account" })
+      expect.objectContaining({
+        cursors: { Alpha: "CURSOR-A1" },
+        objectApiName: "Account"
+      })
     );
-    expect(find(element, "table").data.map((r) => r.Name)).toEqual(["Alpha Ltd", "Beta Inc", "Alpha Two"]);
+    expect(find(element, "table").data.map((r) => r.Name)).toEqual([
+      "Alpha Ltd",
+      "Beta Inc",
+      "Alpha Two"
+    ]);
     expect(find(element, "load-more")).toBeNull();
   });
 
   it("starts over from the first page on refresh", async () => {
-    loadRecords.mockResolvedValueOnce(BETA_DOWN).mockResolvedValueOnce(TWO_SOURCES);
+    loadRecords
+      .mockResolvedValueOnce(BETA_DOWN)
+      .mockResolvedValueOnce(TWO_SOURCES);
 
     const element = mount();
     await flush();
