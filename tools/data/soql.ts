@@ -7,6 +7,7 @@ import { composeQuery } from '@jetstreamapp/soql-parser-js';
 import { objectDef, getRecord, orgKind } from './store.ts';
 import { to15, to18 } from './ids.ts';
 import { canReadField, checkFieldAccess, checkObjectAccess } from './access.ts';
+import { dateLiteralCondition } from './soqlDates.ts';
 import { aggregatePaths, aggregateRecords, AggregateQueryError, isAggregateQuery, isPlainCount } from './aggregate.ts';
 
 /**
@@ -190,7 +191,7 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
     return `${lhs}${nocase} ${op} (${list.join(', ')})`;
   }
   if (op === 'INCLUDES' || op === 'EXCLUDES') throw malformed('INCLUDES/EXCLUDES are not supported by the local platform');
-  if (lt === 'DATE_LITERAL' || lt === 'DATE_N_LITERAL') return dateLiteralCondition(ctx, sql, type, op, String(value));
+  if (lt === 'DATE_LITERAL' || lt === 'DATE_N_LITERAL') return dateLiteralCondition(ctx.params, sql, type, op, String(value));
   const v = literal(ctx, value, lt, type);
   if (v === null) {
     if (op === '=') return `${field.sql} IS NULL`;
@@ -243,81 +244,6 @@ function semiJoin(ctx: Ctx, sql: string, type: string, op: string, sub: Query): 
     return '?';
   });
   return `${idMatch ? `substr(${sql},1,15)` : sql} ${op} (${list.join(', ')})`;
-}
-
-/**
- * [start, end) of a SOQL date literal in UTC (SOQL and SOSL Reference, "Date Formats and Date Literals",
- * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_dateformats.htm).
- * Weeks start on Sunday (the en_US locale); the fiscal year is the calendar year (the default fiscal
- * year starts in January), so the FISCAL literals equal the calendar ones.
- */
-export function dateLiteralRange(literal: string, now = new Date()): [Date, Date] {
-  const [rawName, nRaw] = literal.toUpperCase().replace(/\s+/g, '').split(':');
-  const name = rawName.replace('_FISCAL_', '_');
-  const n = nRaw === undefined ? 0 : Number(nRaw);
-  const [y, m, d] = [now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()];
-  const day = (offset: number) => new Date(Date.UTC(y, m, d + offset));
-  const week = (offset: number) => new Date(Date.UTC(y, m, d - now.getUTCDay() + 7 * offset));
-  const month = (offset: number) => new Date(Date.UTC(y, m + offset, 1));
-  const quarter = (offset: number) => new Date(Date.UTC(y, m - (m % 3) + 3 * offset, 1));
-  const year = (offset: number) => new Date(Date.UTC(y + offset, 0, 1));
-  const units: Record<string, (offset: number) => Date> = { WEEK: week, MONTH: month, QUARTER: quarter, YEAR: year };
-  switch (name) {
-    case 'TODAY':
-      return [day(0), day(1)];
-    case 'YESTERDAY':
-      return [day(-1), day(0)];
-    case 'TOMORROW':
-      return [day(1), day(2)];
-    case 'LAST_90_DAYS':
-      return [day(-90), day(1)];
-    case 'NEXT_90_DAYS':
-      return [day(1), day(91)];
-    case 'LAST_N_DAYS':
-      return [day(-n), day(1)];
-    case 'NEXT_N_DAYS':
-      return [day(1), day(1 + n)];
-    case 'N_DAYS_AGO':
-      return [day(-n), day(-n + 1)];
-  }
-  const one = /^(THIS|LAST|NEXT)_(WEEK|MONTH|QUARTER|YEAR)$/.exec(name);
-  if (one) {
-    const at = { THIS: 0, LAST: -1, NEXT: 1 }[one[1] as 'THIS' | 'LAST' | 'NEXT'];
-    return [units[one[2]](at), units[one[2]](at + 1)];
-  }
-  const many = /^(LAST_N|NEXT_N|N)_(WEEK|MONTH|QUARTER|YEAR)S(_AGO)?$/.exec(name);
-  if (many && nRaw !== undefined && Number.isInteger(n)) {
-    const unit = units[many[2]];
-    if (many[1] === 'LAST_N' && !many[3]) return [unit(-n), unit(0)];
-    if (many[1] === 'NEXT_N' && !many[3]) return [unit(1), unit(1 + n)];
-    if (many[1] === 'N' && many[3]) return [unit(-n), unit(-n + 1)];
-  }
-  throw malformed(`date literal ${literal} is not supported by the local platform`);
-}
-
-function dateLiteralCondition(ctx: Ctx, sql: string, type: string, op: string, literal: string): string {
-  const [start, end] = dateLiteralRange(literal);
-  const fmt = (d: Date) => (type === 'date' ? d.toISOString().slice(0, 10) : d.toISOString().replace('Z', '+0000'));
-  const s = fmt(start);
-  const e = fmt(end);
-  const p = (v: string) => (ctx.params.push(v), '?');
-  switch (op) {
-    case '=':
-      return `(${sql} >= ${p(s)} AND ${sql} < ${p(e)})`;
-    case '!=':
-    case '<>':
-      return `(${sql} IS NULL OR ${sql} < ${p(s)} OR ${sql} >= ${p(e)})`;
-    case '<':
-      return `${sql} < ${p(s)}`;
-    case '<=':
-      return `${sql} < ${p(e)}`;
-    case '>':
-      return `${sql} >= ${p(e)}`;
-    case '>=':
-      return `${sql} >= ${p(s)}`;
-    default:
-      throw malformed(`operator ${op} cannot be used with ${literal}`);
-  }
 }
 
 /** The parser gives a flat chain with paren counts; SQL has the same precedence, so emit tokens in order. */
@@ -407,6 +333,8 @@ function filter(ctx: Ctx, def: ObjectDef, q: Query, options: SoqlOptions): strin
 }
 
 /** Apex's `ALL ROWS` suffix (not SOQL of the API, where it is a syntax error) → the query and the flag. */
+export { dateLiteralRange } from './soqlDates.ts';
+
 export function splitAllRows(soql: string): { soql: string; allRows: boolean } {
   const stripped = soql.replace(/\s+ALL\s+ROWS\s*$/i, '');
   return { soql: stripped, allRows: stripped !== soql };

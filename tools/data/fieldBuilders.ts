@@ -1,0 +1,34 @@
+/** Short builders for field definitions, shared by the standard objects and the deployed ones. */
+import type { FieldDef, FieldType } from './schema.ts';
+
+export const sys = (name: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type, system: true, ...extra });
+export const f = (name: string, type: FieldType = 'string', extra: Partial<FieldDef> = {}): FieldDef => ({ name, type, ...extra });
+export const ref = (name: string, to: string, rel: string, extra: Partial<FieldDef> = {}): FieldDef => ({
+  name,
+  type: 'reference',
+  referenceTo: to,
+  relationshipName: rel,
+  ...extra,
+});
+
+export const pick = (name: string, values: string[]): FieldDef => ({ name, type: 'picklist', picklistValues: values });
+export const len = (length: number): Partial<FieldDef> => ({ length });
+export const address = (prefix: string): FieldDef[] => [
+  f(prefix + 'Street', 'textarea', len(255)),
+  f(prefix + 'City', 'string', len(40)),
+  f(prefix + 'State', 'string', len(80)),
+  f(prefix + 'PostalCode', 'string', len(20)),
+  f(prefix + 'Country', 'string', len(80)),
+  f(prefix + 'Latitude', 'double'),
+  f(prefix + 'Longitude', 'double'),
+];
+
+export const audit = (): FieldDef[] => [
+  sys('Id', 'id'),
+  sys('IsDeleted', 'boolean'),
+  sys('CreatedDate', 'datetime'),
+  ref('CreatedById', 'User', 'CreatedBy', { system: true }),
+  sys('LastModifiedDate', 'datetime'),
+  ref('LastModifiedById', 'User', 'LastModifiedBy', { system: true }),
+  sys('SystemModstamp', 'datetime'),
+];
