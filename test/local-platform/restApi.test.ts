@@ -117,7 +117,13 @@ describe('SOQL', () => {
     ).toBe(450);
     expect(runSoql(p.db, p.devHub.id, "SELECT COUNT() FROM Account WHERE Name LIKE 'Bulk%' AND CreatedDate < YESTERDAY").totalSize).toBe(0);
     expect(runSoql(p.db, p.devHub.id, "SELECT COUNT() FROM Account WHERE Name LIKE 'Bulk%' AND CreatedDate > THIS_YEAR").totalSize).toBe(0);
-    expect(() => runSoql(p.db, p.devHub.id, 'SELECT Id FROM Account WHERE CreatedDate = LAST_FISCAL_QUARTER')).toThrow('not supported');
+    // The default fiscal year is the calendar year, so LAST_FISCAL_QUARTER is the last calendar quarter.
+    expect(
+      runSoql(p.db, p.devHub.id, "SELECT COUNT() FROM Account WHERE Name LIKE 'Bulk%' AND CreatedDate = LAST_FISCAL_QUARTER").totalSize,
+    ).toBe(0);
+    expect(
+      runSoql(p.db, p.devHub.id, "SELECT COUNT() FROM Account WHERE Name LIKE 'Bulk%' AND CreatedDate = THIS_FISCAL_QUARTER").totalSize,
+    ).toBe(450);
   });
   it('counts, and follows parent relationships', async () => {
     expect((await q("SELECT COUNT() FROM Account WHERE Name LIKE 'Bulk%'")).body).toMatchObject({ totalSize: 450, records: [] });
