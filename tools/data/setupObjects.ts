@@ -6,27 +6,9 @@
  * the ones code reads most; a field not listed is refused by SOQL here, as an unknown field is.
  * Both data engines read these (the platform's SQLite store and the in-memory org of `apex-test`).
  */
-import type { FieldDef, FieldType, ObjectDef } from './schema.ts';
+import type { FieldDef, ObjectDef } from './schema.ts';
+import { audit, f, pick, ref, sys } from './fieldBuilders.ts';
 
-const f = (name: string, type: FieldType = 'string', extra: Partial<FieldDef> = {}): FieldDef => ({ name, type, ...extra });
-const sys = (name: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type, system: true, ...extra });
-const ref = (name: string, to: string, rel: string, extra: Partial<FieldDef> = {}): FieldDef => ({
-  name,
-  type: 'reference',
-  referenceTo: to,
-  relationshipName: rel,
-  ...extra,
-});
-const pick = (name: string, values: string[]): FieldDef => ({ name, type: 'picklist', picklistValues: values });
-const audit = (): FieldDef[] => [
-  sys('Id', 'id'),
-  sys('IsDeleted', 'boolean'),
-  sys('CreatedDate', 'datetime'),
-  ref('CreatedById', 'User', 'CreatedBy', { system: true }),
-  sys('LastModifiedDate', 'datetime'),
-  ref('LastModifiedById', 'User', 'LastModifiedBy', { system: true }),
-  sys('SystemModstamp', 'datetime'),
-];
 /** Setup rows (custom permissions, static resources …): named by DeveloperName and MasterLabel. */
 const setupNames = (): FieldDef[] => [
   f('DeveloperName', 'string', { required: true, length: 80 }),
