@@ -5,7 +5,8 @@
  * Inside the runtime, model/ sits below every phase; compiler.ts (parse → check → lower) hands the runtime a
  * RunnableProgram (model/program.ts). lower/ is a closure compiler: the closures it emits call run/'s instruction
  * set, so lower/ may import run/ except the transaction entry (runtime.ts), and run/ imports no parse/, check/
- * or lower/ value (DEVELOPING.md, "Layout and layers").
+ * or lower/ value. lib/ (system types) is the runtime's library: it imports model/ and run/'s values and calls, never
+ * parse/, check/, lower/ or run/runtime.ts, and check/ imports nothing of lib/ (DEVELOPING.md, "Layout and layers").
  * Violations that existed when the rules were written are listed in .dependency-cruiser-known-violations.json:
  * they may only shrink; any new one fails.
  */
@@ -61,8 +62,29 @@ module.exports = {
       from: { path: '^tools/apex/model/' },
       to: { path: '^tools/apex/(parse|check|lower|run|lib)/', dependencyTypesNot: ['type-only'] },
     },
-    phase('parse', ['check', 'lower', 'run']),
-    phase('check', ['lower', 'run']),
+    phase('parse', ['check', 'lower', 'run', 'lib']),
+    phase('check', ['lower', 'run', 'lib']),
+    {
+      name: 'apex-check-knows-no-library',
+      severity: 'error',
+      comment:
+        "The checker reads the system library's signatures and the built-in exceptions from model/ (natives.ts, exceptions.ts), " +
+        'which lib/ fills when it loads: parse/ and check/ import nothing of lib/, not even a type.',
+      from: { path: '^tools/apex/(parse|check)/' },
+      to: { path: '^tools/apex/lib/' },
+    },
+    {
+      name: 'apex-lib-is-the-runtimes-library',
+      severity: 'error',
+      comment:
+        "lib/ implements system types on the runtime's values and calls: it imports model/, run/ (never the transaction entry " +
+        'run/runtime.ts), errors.ts, host.ts and core/, nothing else of tools/ (no parse/, check/, lower/, compiler, platform).',
+      from: { path: '^tools/apex/lib/' },
+      to: {
+        path: '^tools/',
+        pathNot: '^tools/(apex/(lib|model)/|apex/run/(?!runtime\\.ts$)|apex/(errors|host)\\.ts$|core/)',
+      },
+    },
     {
       name: 'apex-lower-calls-only-the-instruction-set',
       severity: 'error',

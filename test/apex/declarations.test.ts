@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../tools/apex/lib/index.ts';
-import { natives, parseMemberKey } from '../../tools/apex/lib/registry.ts';
+import { natives, parseMemberKey } from '../../tools/apex/model/natives.ts';
 import { readProjectClasses } from '../../tools/apex/projectSources.ts';
 import { debugOf } from './helpers.ts';
 

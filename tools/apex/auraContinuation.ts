@@ -11,7 +11,7 @@
 import type { ApexHost } from './host.ts';
 import type { RunnableProgram as Program } from './model/program.ts';
 import type { ClassDef, MethodDef } from './model/classModel.ts';
-import type { NObj } from './lib/registry.ts';
+import type { NObj } from './lib/nativeValues.ts';
 import { auraFailed, auraFlag, auraTransaction, type AuraActionResult } from './auraTransaction.ts';
 import {
   callbackArgs,

@@ -13,7 +13,7 @@ import type { Coverage } from './run/transaction.ts';
 import type { Frame } from './run/frame.ts';
 import type { RunnableProgram as Program } from './model/program.ts';
 import { isContinuation } from './lib/continuation.ts';
-import type { NObj } from './lib/registry.ts';
+import type { NObj } from './lib/nativeValues.ts';
 import { throwEx } from './run/exceptions.ts';
 
 export interface AuraActionRequest {

@@ -3,6 +3,8 @@
  * runs (model/program.ts's RunnableProgram), and compiles anonymous Apex and trigger bodies on request;
  * the runtime never parses, checks or lowers itself.
  */
+// The system library fills model/natives.ts's registry when it loads; the checker reads the signatures there.
+import './lib/index.ts';
 import { Program } from './check/program.ts';
 import { Lowering } from './lower/declarations.ts';
 import { sourceHash } from './parse/parse.ts';

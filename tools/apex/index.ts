@@ -18,7 +18,7 @@ import type { ApexClassSource, SObjectRecord } from './host.ts';
 import { ApexList, type ApexMap, Blob } from './run/values.ts';
 import { newRestRequest, newRestResponse } from './lib/web.ts';
 import { serialize, parseJson, typed } from './lib/json.ts';
-import type { NObj } from './lib/registry.ts';
+import type { NObj } from './lib/nativeValues.ts';
 
 export type { ApexHost } from './host.ts';
 

@@ -5,7 +5,7 @@
 import { type ClassDef, type MethodDef, signatureOf } from '../model/classModel.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 import { isTerm, kids, rule, rules, text } from '../parse/tree.ts';
-import { natives, type Signature } from '../lib/registry.ts';
+import { natives, type Signature } from '../model/natives.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { fitDistance, illegalAssignment, resolveStatic, surelyFits, typeText, type SType } from './staticTypes.ts';
 import { CheckerBase, type Ty, type Ctx, EXCEPTION_METHODS, OBJECT_METHODS, USER_OBJECT_METHODS } from './checkContext.ts';

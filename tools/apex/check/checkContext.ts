@@ -6,7 +6,7 @@
 import { type ClassDef } from '../model/classModel.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 import { CompileError } from '../errors.ts';
-import { natives } from '../lib/registry.ts';
+import { natives } from '../model/natives.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import type { Program } from './program.ts';
 import { isSystemNamespace, systemTypeStatus } from '../model/catalogue.ts';

@@ -6,7 +6,7 @@ import { type ClassDef, type FieldDef, signatureOf } from '../model/classModel.t
 import type { ParserRuleContext as N } from '../parse/parse.ts';
 import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
 import { normType, parseTypeRef } from '../parse/syntax.ts';
-import { natives } from '../lib/registry.ts';
+import { natives } from '../model/natives.ts';
 import { isSObjectName } from '../model/sobjectNames.ts';
 import { fieldInScope, hasStaticVariable } from '../model/names.ts';
 import { NULL_TYPE, T, illegalAssignment, isNumeric, resolveStatic, typeText, widerNumeric } from './staticTypes.ts';

@@ -5,7 +5,7 @@
  * lowers what this phase accepted; a deploy's check (local-platform) needs only this.
  */
 import type { ClassDef, MethodDef } from '../model/classModel.ts';
-import { builtinExceptions } from '../lib/exceptions.ts';
+import { builtinExceptions } from '../model/exceptions.ts';
 import { parseApex, type ParserRuleContext } from '../parse/parse.ts';
 import { readTriggerHeader, triggerBodyText } from '../parse/triggerSource.ts';
 import { Checker, type SchemaOracle } from './checker.ts';

@@ -6,7 +6,7 @@
  */
 import type { ClassDef } from '../model/classModel.ts';
 import type { TypeRef } from '../model/typeRef.ts';
-import { natives } from '../lib/registry.ts';
+import { natives } from '../model/natives.ts';
 import { isSObjectName } from '../model/sobjectNames.ts';
 import type { Program } from './program.ts';
 

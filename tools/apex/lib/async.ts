@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import './system.ts'; // System, Database and Test, which this file extends
-import { defineNative, natives, NObj } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative, natives } from '../model/natives.ts';
 import { ApexList, ApexObject, TypeValue, stringValueOf } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { asyncHooks, callMethod, callVirtual, invoke } from '../run/calls.ts';

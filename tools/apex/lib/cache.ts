@@ -1,5 +1,6 @@
 /** Platform Cache: Cache.Org, Cache.Session, their partitions and Cache.Visibility (keys, partitions, test isolation). */
-import { defineNative, NObj } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative } from '../model/natives.ts';
 import { ApexObject, ApexSet, EnumValue, TypeValue, stringValueOf } from '../run/values.ts';
 import { newObject, callVirtual } from '../run/calls.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';

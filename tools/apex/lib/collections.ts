@@ -2,7 +2,8 @@
  * List, Set, Map, SObject and the static side of sObject types (custom metadata getInstance/getAll,
  * Schema.SObjectType basics).
  */
-import { defineNative, NObj } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative } from '../model/natives.ts';
 import { ApexList, ApexMap, ApexObject, ApexSet, Dec, SObject, hashKey, stringValueOf } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import {

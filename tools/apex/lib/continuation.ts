@@ -7,7 +7,8 @@
  * https://developer.salesforce.com/docs/platform/apex-dev/references/apex-dev/apex-continuation-limits.html
  * The Aura side (sending the requests, the callback transaction) is tools/apex/auraContinuation.ts.
  */
-import { defineNative, NObj } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative } from '../model/natives.ts';
 import { ApexList, ApexMap, ApexObject, Dec, stringValueOf } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe } from '../run/exceptions.ts';

@@ -6,7 +6,8 @@
  * `Limits.getApexCursorRows`/`getFetchCallsOnApexCursor` count what this transaction used.
  */
 import './async.ts'; // Database.QueryLocator, which getQueryLocatorWithBinds returns
-import { defineNative, natives, NObj } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative, natives } from '../model/natives.ts';
 import { ApexList, ApexMap, Dec, EnumValue, stringValueOf } from '../run/values.ts';
 import { runSoql } from '../run/data.ts';
 import { compileDynamicSoql } from './dynamicSoql.ts';

@@ -4,7 +4,7 @@
  * (`id`, `success`, `created`, `errors`; an error's `message`, `statusCode`, `fields`), which mocking
  * libraries use to make results without DML (Apex Reference, "SaveResult Class", "Error Class").
  */
-import { natives } from './registry.ts';
+import { natives } from '../model/natives.ts';
 
 const RESULT = { id: 'Id', success: 'Boolean', errors: 'List<Database.Error>' };
 const JSON_KEYS: Record<string, Record<string, string>> = {

@@ -1,5 +1,5 @@
 /** Date, Datetime and Time: arithmetic, formatting (Java SimpleDateFormat patterns) and parsing, in GMT. */
-import { defineNative } from './registry.ts';
+import { defineNative } from '../model/natives.ts';
 import { ApexDate, ApexDatetime, ApexTime } from '../run/values.ts';
 import { throwEx, unsupported } from '../run/exceptions.ts';
 import type { Frame } from '../run/frame.ts';

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import './async.ts'; // Test, which this file extends
-import { defineNative, natives, NObj } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative, natives } from '../model/natives.ts';
 import { ApexDatetime, ApexList, SObject } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { limitEx, throwNpe, unsupported } from '../run/exceptions.ts';

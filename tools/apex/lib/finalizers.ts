@@ -8,7 +8,8 @@
  * before the finalizer runs; the exception of a failed job still reaches Test.stopTest.
  */
 import './async.ts'; // System.enqueueJob, which this file wraps
-import { defineEnum, defineNative, natives, NObj } from './registry.ts';
+import { defineEnum, NObj } from './nativeValues.ts';
+import { defineNative, natives } from '../model/natives.ts';
 import { ApexObject } from '../run/values.ts';
 import type { Site } from '../model/classModel.ts';
 import { callVirtual } from '../run/calls.ts';

@@ -3,7 +3,8 @@
  * Datetime as 2024-01-01T00:00:00.000Z, Decimal text kept, Jackson-style pretty printing; typed
  * deserialization into Apex classes, sObjects and collections; JSONParser/JSONToken/JSONGenerator.
  */
-import { defineNative, NObj, parseTypeString as parseSignatureType } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative, parseTypeString as parseSignatureType } from '../model/natives.ts';
 import { notImplemented } from './primitives.ts';
 import {
   ApexDate,

@@ -5,7 +5,8 @@
  * locations in `mi` or `km`. The distance is the great-circle (haversine) distance on a sphere of the
  * Earth's mean radius; Salesforce does not publish its formula, so the last digits may differ.
  */
-import { defineNative, NObj } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative } from '../model/natives.ts';
 import { Dec, stringValueOf } from '../run/values.ts';
 import { throwEx, throwNpe } from '../run/exceptions.ts';
 import type { Frame } from '../run/frame.ts';

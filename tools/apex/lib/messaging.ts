@@ -4,7 +4,8 @@
  * email on Salesforce, so sendEmail in a test validates, counts and reports success; outside tests
  * the local platform has no mail transport and says so instead of dropping the message.
  */
-import { defineNative, NObj } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative } from '../model/natives.ts';
 import { ApexList } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { LIMITS } from '../run/transaction.ts';

@@ -5,7 +5,8 @@
  * local org meters none of them: each reads its Developer Edition maximum and a usage of 0 (the
  * `/limits` resource of the local platform answers the same maximums).
  */
-import { defineNative, NObj } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative } from '../model/natives.ts';
 import { ApexList, ApexMap } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 

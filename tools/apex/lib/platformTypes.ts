@@ -7,7 +7,8 @@
  * What cannot run locally (invoking a flow or a standard action) fails when it runs, with
  * "not supported by the local runtime".
  */
-import { defineNative, natives, NObj } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative, natives } from '../model/natives.ts';
 import { ApexDatetime, ApexList, ApexMap, EnumValue, stringValueOf } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { runSoql } from '../run/data.ts';

@@ -1,7 +1,8 @@
 /**
  * String, the number types, Boolean, Id, Blob, Math, enums, System.Type and Pattern (Date, Datetime, Time: dates.ts).
  */
-import { defineNative, natives, NObj as NObjP } from './registry.ts';
+import { NObj as NObjP } from './nativeValues.ts';
+import { defineNative, natives } from '../model/natives.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexObject, Blob, Dec, EnumValue, TypeValue, stringValueOf } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';

@@ -6,7 +6,8 @@
  * CRUD answers are the org's, not always true.
  */
 import './primitives.ts'; // String and Id, which Id.getSObjectType extends below
-import { defineEnum, defineNative, natives, NObj } from './registry.ts';
+import { defineEnum, NObj } from './nativeValues.ts';
+import { defineNative, natives } from '../model/natives.ts';
 import { ApexList, ApexMap, ApexSet, EnumValue, SObject, stringValueOf } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';

@@ -4,7 +4,8 @@
  * https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_class_System_Search.htm,
  * and "SearchResults Class"/"SearchResult Class"). The search itself runs in run/sosl.ts.
  */
-import { defineNative, natives, NObj } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative, natives } from '../model/natives.ts';
 import { ApexList, EnumValue, type SObject, stringValueOf, TypeValue } from '../run/values.ts';
 import { runSosl, setFixedSearchResults, soslQueriesUsed } from './sosl.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';

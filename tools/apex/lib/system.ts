@@ -1,11 +1,11 @@
 /**
  * System, Assert, Limits, UserInfo, Test, Database, LoggingLevel and Platform Cache.
  */
-import { defineEnum, defineNative, NObj } from './registry.ts';
+import { defineEnum, NObj } from './nativeValues.ts';
+import { defineNative } from '../model/natives.ts';
 import { ApexDate, ApexDatetime, ApexList, ApexObject, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../run/values.ts';
 import { asyncHooks } from '../run/calls.ts';
 import { throwEx, throwNpe, unsupported, limitEx } from '../run/exceptions.ts';
-import '../run/operators.ts'; // evaluation order of the runtime's import cycle
 import { instanceOf, runtimeTypeName } from '../run/types.ts';
 import { runSoql } from '../run/data.ts';
 import { dml, type DmlOp, type DmlRowError } from '../run/dml.ts';

@@ -5,7 +5,8 @@
  */
 import type { Frame } from '../run/frame.ts';
 import type { TriggerContext } from '../run/triggers.ts';
-import { defineEnum, defineNative } from './registry.ts';
+import { defineEnum } from './nativeValues.ts';
+import { defineNative } from '../model/natives.ts';
 
 export const TRIGGER_OPERATION = defineEnum(
   'System.TriggerOperation',

@@ -16,7 +16,8 @@ import {
   createCipheriv,
   createDecipheriv,
 } from 'node:crypto';
-import { defineNative, NObj, natives } from './registry.ts';
+import { NObj } from './nativeValues.ts';
+import { defineNative, natives } from '../model/natives.ts';
 import { ApexList, ApexMap, ApexObject, ApexSet, Blob, Dec, stringValueOf } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe, limitEx } from '../run/exceptions.ts';

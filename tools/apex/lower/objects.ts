@@ -27,7 +27,7 @@ import { sourceSlice } from './sourceText.ts';
 import { addSObjectError } from '../run/dml.ts';
 import { unsupported } from '../run/exceptions.ts';
 import type { ParserRuleContext as N } from '../parse/parse.ts';
-import { natives, type NativeType } from '../lib/registry.ts';
+import { natives, type NativeType } from '../model/natives.ts';
 import { ExpressionLowering } from './expressions.ts';
 
 export abstract class ObjectLowering extends ExpressionLowering {

@@ -18,7 +18,8 @@ import { type TypeRef, typeRefToString } from '../model/typeRef.ts';
 import { type ClassDef, type MethodDef, type Site, signatureOf } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { Frame } from './frame.ts';
-import { type NativeType, NObj, natives } from '../lib/registry.ts';
+import { NObj } from '../lib/nativeValues.ts';
+import { type NativeType, natives } from '../model/natives.ts';
 import {
   type Resolved,
   assignable,

@@ -7,7 +7,7 @@
  * with allOrNone the whole statement is undone and a DmlException names the first failed row.
  */
 import { ApexList, ApexObject, SObject } from './values.ts';
-import { NObj } from '../lib/registry.ts';
+import { NObj } from '../lib/nativeValues.ts';
 import { ApexThrow, UnsupportedError } from '../errors.ts';
 import type { Frame } from './frame.ts';
 import { LIMITS } from './transaction.ts';

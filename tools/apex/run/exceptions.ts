@@ -3,7 +3,7 @@ import { ApexObject } from './values.ts';
 import { ApexThrow, UnsupportedError } from '../errors.ts';
 import { type Frame } from './frame.ts';
 import type { Site } from '../model/classModel.ts';
-import { exceptionClass } from '../lib/exceptions.ts';
+import { exceptionClass } from '../model/exceptions.ts';
 
 export function where(site: Site): string {
   return `${site.file}:${site.line}`;

@@ -3,7 +3,8 @@ import { ApexList, ApexObject, ApexSet, Dec, SObject, TypeValue } from './values
 import { type ClassDef, type Site } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { type Frame } from './frame.ts';
-import { NObj, natives } from '../lib/registry.ts';
+import { NObj } from '../lib/nativeValues.ts';
+import { natives } from '../model/natives.ts';
 import { type Resolved, coerce, enumValue, isPlainType, resolveTypeName, runtimeTypeName, typeValue } from './types.ts';
 import { ensureStaticInit, invoke } from './calls.ts';
 import { throwEx, throwNpe, unsupported } from './exceptions.ts';

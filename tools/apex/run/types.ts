@@ -18,7 +18,7 @@ import { type TypeRef, typeRefToString } from '../model/typeRef.ts';
 import { type ClassDef, type Site } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { type Frame } from './frame.ts';
-import { type NativeType, natives } from '../lib/registry.ts';
+import { type NativeType, natives } from '../model/natives.ts';
 import { throwEx } from './exceptions.ts';
 import { isSObjectName, STANDARD_SOBJECTS } from '../model/sobjectNames.ts';
 

@@ -1,5 +1,5 @@
 /** Built-in exception classes: `Exception` and the System.* family plus namespaced ones. */
-import { ClassDef } from '../model/classModel.ts';
+import { ClassDef } from './classModel.ts';
 
 export const builtinExceptions = new Map<string, ClassDef>();
 const exceptionBase = new ClassDef('Exception', 'System');

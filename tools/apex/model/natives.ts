@@ -2,11 +2,11 @@
  * Registry of system types implemented in TypeScript: one declaration per type holds each member's
  * Apex signature and its implementation, so the compile phase (checker, overloads) and the runtime
  * read the same facts. Names are matched case-insensitively. See tools/apex/README.md, "Declaring a
- * system type".
+ * system type". The registry lives in model/ so the checker reads signatures without importing the
+ * library; lib/ fills it when it loads (lib/index.ts, which compiler.ts and run/runtime.ts import).
  */
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../model/classModel.ts';
-import { ApexList, EnumValue, NativeObject } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 
 export type NativeFn = (f: Frame, args: any[], site: Site) => unknown;
@@ -141,44 +141,4 @@ export function defineNative(t: NativeType, ...aliases: string[]): NativeType {
   for (const a of aliases) natives.set(a.toLowerCase(), t);
   if (!t.name.includes('.')) natives.set('system.' + t.name.toLowerCase(), t);
   return t;
-}
-
-/** A system object with public fields (RestRequest, HttpResponse internals, Auth.JWT …). */
-export class NObj extends NativeObject {
-  fields = new Map<string, unknown>();
-  constructor(readonly typeName: string) {
-    super();
-  }
-  get<T = unknown>(k: string): T {
-    return (this.fields.get(k.toLowerCase()) ?? null) as T;
-  }
-  set(k: string, v: unknown): void {
-    this.fields.set(k.toLowerCase(), v);
-  }
-  /** String.valueOf uses the type's own toString when it has one (Schema.SObjectType → 'Account'). */
-  toString(): string {
-    const m = natives.get(this.typeName.toLowerCase())?.methods?.['tostring'];
-    return m ? String(m(undefined as never, this, [], undefined as never)) : super.toString();
-  }
-}
-
-/**
- * A system enum (Quiddity, Schema.DisplayType …): one EnumValue per constant, so `==`, Set and Map
- * compare them by identity as they do user enums; `values()` and `valueOf()` as on any enum.
- */
-export function defineEnum(name: string, constants: string[], ...aliases: string[]): Map<string, EnumValue> {
-  const byName = new Map(constants.map((c, i) => [c.toLowerCase(), new EnumValue(name, c, i)]));
-  defineNative(
-    {
-      name,
-      props: Object.fromEntries([...byName].map(([k, v]) => [k, { get: () => v }])),
-      statics: {
-        values: () => new ApexList([...byName.values()], { name, args: [], array: 0 }),
-        valueOf: (_f: Frame, args: unknown[]) => (typeof args[0] === 'string' ? (byName.get(args[0].toLowerCase()) ?? null) : null),
-      },
-      instanceOf: (v) => v instanceof EnumValue && v.enumType === name,
-    },
-    ...aliases,
-  );
-  return byName;
 }
