@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { debugOf } from './helpers.ts';
+import { join } from 'node:path';
 import { createMemoryOrg } from '../../tools/local-platform/apex/memoryOrg.ts';
+import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
+import { runTests } from '../../tools/apex/index.ts';
 
 describe('values and types', () => {
   it('two Times of the same time of day are equal (==, equals, Object ==)', async () => {
@@ -84,4 +87,13 @@ System.debug(Limits.getQueries());`,
     );
     expect(out).toEqual(['false', 'false', 'false', 'true', '1']);
   });
+});
+
+describe('transaction finalizers in tests', () => {
+  it('a finalizer enqueues the next step (limit 1), while a Queueable chaining in a test still fails', async () => {
+    const r = await runTests(projectOrg([join(import.meta.dirname, 'corpusKit', 'force-app')]).host);
+    expect(r.compileErrors).toEqual([]);
+    expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message} ${t.stackTrace ?? ''}`)).toEqual([]);
+    expect(r.tests.length).toBe(2);
+  }, 60_000);
 });
