@@ -54,6 +54,23 @@ try { d.setScale(0, RoundingMode.UNNECESSARY); } catch (MathException e) { Syste
 System.debug(t.getName());`);
     expect(out).toEqual(['Flow.Interview']);
   });
+  it('a Blob answers its own methods and instanceof Blob (size, toString), also from HttpRequest.getBodyAsBlob', async () => {
+    const out = await debugOf(`Blob b = Blob.valueOf('11');
+Object o = b;
+System.debug(b.size() + ' ' + b.toString() + ' ' + (o instanceof Blob));
+HttpRequest req = new HttpRequest();
+req.setBodyAsBlob(Blob.valueOf('1'));
+System.debug(Blob.valueOf(req.getBody() + '1').size() + ' ' + req.getBodyAsBlob().size());`);
+    expect(out).toEqual(['2 11 true', '2 1']);
+  });
+
+  it('Type.forName of an sObject type makes a new record of it (newInstance)', async () => {
+    const out = await debugOf(`Account acc = (Account) Type.forName('Account').newInstance();
+acc.Name = 'x';
+SObject job = (SObject) Type.forName('AsyncApexJob').newInstance();
+System.debug(acc.Name + ' ' + job.getSObjectType());`);
+    expect(out).toEqual(['x AsyncApexJob']);
+  });
 });
 
 describe('org data', () => {

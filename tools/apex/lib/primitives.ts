@@ -6,7 +6,7 @@ import { ApexDate, ApexDatetime, ApexList, ApexObject, Blob, Dec, EnumValue, Typ
 import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { parseTypeString, resolveTypeName, runtimeTypeName, typeDisplayName, typeResolves } from '../run/types.ts';
-import { construct, callMethod, newCollection } from '../run/calls.ts';
+import { construct, callMethod, newCollection, newObject } from '../run/calls.ts';
 import { apexHashCode, apexString } from '../run/equality.ts';
 import { roundTo } from './rounding.ts';
 import type { Frame } from '../run/frame.ts';
@@ -486,6 +486,7 @@ defineNative(
         if (/^(list|set|map)$/i.test(t.ref.name)) return newCollection(f, t.ref, [], site);
         const r = resolveTypeName(f, t.ref.name);
         if (r?.kind === 'class') return construct(f, r.cls, [], site);
+        if (r?.kind === 'sobject') return newObject(f, t.ref, [], site); // Type.forName('Account').newInstance()
         return unsupported(f, `Type.newInstance for ${t.display}`, site);
       },
       equals: (f, t: TypeValue, [o]) => o instanceof TypeValue && o.display.toLowerCase() === t.display.toLowerCase(),

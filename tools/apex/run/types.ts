@@ -8,6 +8,7 @@ import {
   ApexObject,
   ApexSet,
   ApexTime,
+  Blob,
   Dec,
   EnumValue,
   NativeObject,
