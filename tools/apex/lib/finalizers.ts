@@ -102,12 +102,13 @@ async function runWithFinalizer(jf: Frame, job: AsyncJob, run: AsyncJob['run'], 
  * `Limits.getQueueableJobs()`: the jobs this transaction enqueued. In a test the queued jobs run at
  * `Test.stopTest()` inside the test's transaction, so a running job still sees its own enqueue counted
  * (apex-rollup's finalizer path depends on it). `getLimitQueueableJobs()`: 50, or 1 in asynchronous code
- * (Apex Developer Guide, "Execution Governors and Limits").
+ * (Apex Developer Guide, "Execution Governors and Limits") and in a finalizer, where the asynchronous
+ * limit applies ("Transaction Finalizers").
  */
 const enqueued = new WeakMap<Transaction, number>();
 const limits = natives.get('limits')!.statics!;
 limits['getqueueablejobs'] = (f: Frame) => enqueued.get(f.tx) ?? 0;
-limits['getlimitqueueablejobs'] = (f: Frame) => (/^(QUEUEABLE|FUTURE|BATCH)/.test(f.tx.quiddity) ? 1 : 50);
+limits['getlimitqueueablejobs'] = (f: Frame) => (/^(QUEUEABLE|FUTURE|BATCH|TRANSACTION_FINALIZER)/.test(f.tx.quiddity) ? 1 : 50);
 
 const enqueue = system['enqueuejob'];
 system['enqueuejob'] = (f: Frame, args: unknown[], site: Site) => {

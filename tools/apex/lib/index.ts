@@ -19,3 +19,5 @@ import './location.ts';
 import './cursor.ts';
 import './databaseResults.ts';
 import './finalizers.ts';
+import './rounding.ts';
+import './featureManagement.ts';

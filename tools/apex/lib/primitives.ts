@@ -7,8 +7,9 @@ import { ApexDate, ApexDatetime, ApexList, ApexObject, Blob, Dec, EnumValue, Typ
 import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { parseTypeString, resolveTypeName, runtimeTypeName, typeDisplayName, typeResolves } from '../run/types.ts';
-import { construct, callMethod, newCollection } from '../run/calls.ts';
+import { construct, callMethod, newCollection, newObject } from '../run/calls.ts';
 import { apexHashCode, apexString } from '../run/equality.ts';
+import { roundTo } from './rounding.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../model/classModel.ts';
 
@@ -293,24 +294,19 @@ const numMethods = {
   doubleValue: (f: Frame, v: unknown) => new Dec(n(v), undefined, true),
   format: (f: Frame, v: unknown) => n(v).toLocaleString('en-US', { maximumFractionDigits: 3 }),
   abs: (f: Frame, v: unknown) => (v instanceof Dec ? new Dec(Math.abs(v.n), v.scale, v.isDouble) : Math.abs(n(v))),
-  setScale: (f: Frame, v: unknown, [s]: unknown[]) => {
-    const sc = n(s);
-    const m = Math.pow(10, sc);
-    return new Dec(Math.round(n(v) * m) / m, sc);
-  },
+  setScale: (f: Frame, v: unknown, [s, mode]: unknown[]) => new Dec(roundTo(f, n(v), n(s), mode), n(s)),
   scale: (f: Frame, v: unknown) => (v instanceof Dec ? (v.scale ?? 0) : 0),
-  round: (f: Frame, v: unknown) => Math.round(n(v)),
+  round: (f: Frame, v: unknown, [mode]: unknown[] = []) => (mode ? roundTo(f, n(v), 0, mode) : Math.round(n(v))),
   stripTrailingZeros: (f: Frame, v: unknown) => new Dec(n(v)),
   precision: (f: Frame, v: unknown) =>
     String(Math.abs(n(v)))
       .replace('.', '')
       .replace(/^0+/, '').length,
   pow: (f: Frame, v: unknown, [e]: unknown[]) => new Dec(Math.pow(n(v), n(e))),
-  divide: (f: Frame, v: unknown, [d, s]: unknown[]) => {
+  divide: (f: Frame, v: unknown, [d, s, mode]: unknown[]) => {
     if (n(d) === 0) throwEx(f, 'MathException', 'Divide by 0');
     const sc = n(s ?? 0);
-    const m = Math.pow(10, sc);
-    return new Dec(Math.round((n(v) / n(d)) * m) / m, sc);
+    return new Dec(roundTo(f, n(v) / n(d), sc, mode ?? null), sc);
   },
 };
 
@@ -491,6 +487,7 @@ defineNative(
         if (/^(list|set|map)$/i.test(t.ref.name)) return newCollection(f, t.ref, [], site);
         const r = resolveTypeName(f, t.ref.name);
         if (r?.kind === 'class') return construct(f, r.cls, [], site);
+        if (r?.kind === 'sobject') return newObject(f, t.ref, [], site); // Type.forName('Account').newInstance()
         return unsupported(f, `Type.newInstance for ${t.display}`, site);
       },
       equals: (f, t: TypeValue, [o]) => o instanceof TypeValue && o.display.toLowerCase() === t.display.toLowerCase(),

@@ -7,6 +7,7 @@ import {
   ApexObject,
   ApexSet,
   ApexTime,
+  Blob,
   Dec,
   EnumValue,
   NativeObject,

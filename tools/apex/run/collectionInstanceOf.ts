@@ -3,6 +3,7 @@
  * `List<Date>` passed for `List<String>`). Collections are covariant here (`List<Account>` is a
  * `List<SObject>`, a `List<Id>` a `List<String>`, anything a `List<Object>`); an answer is "no" only where
  * both element types are known primitives, or two different sObject types, and neither fits the other.
+ * A `List<SObject>` is an instance of every sObject list type, as it is assignable to each without a cast.
  */
 import type { TypeRef } from '../model/typeRef.ts';
 import { ApexList, ApexMap, ApexSet } from './values.ts';
@@ -33,6 +34,9 @@ function elementArgsFit(have: TypeRef, want: TypeRef): boolean {
 /** False when `v`'s element types certainly do not fit `t`'s type arguments. */
 export function collectionArgsFit(v: unknown, t: TypeRef): boolean {
   if (!t.args.length) return true;
+  // a list made as List<SObject> answers true for any List<Account>/List<Opportunity>: it may be assigned to
+  // either without a cast (ipavlic/apex-lambda's CollectionTest.testListTyping passes on Salesforce)
+  if (v instanceof ApexList && v.elemType && bare(v.elemType) === 'sobject' && isSObjectName(t.args[0].name)) return true;
   if (v instanceof ApexList || v instanceof ApexSet) return argFits(v.elemType, t.args[0]);
   if (v instanceof ApexMap) return argFits(v.keyType, t.args[0]) && (t.args.length < 2 || argFits(v.valueType, t.args[1]));
   return true;

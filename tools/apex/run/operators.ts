@@ -32,7 +32,12 @@ export function valueEquals(a: unknown, b: unknown, caseSensitive: boolean, f?: 
   const an = a instanceof Dec ? a.n : a;
   const bn = b instanceof Dec ? b.n : b;
   if (typeof an === 'number' && typeof bn === 'number') return an === bn;
-  if ((a instanceof ApexDate && b instanceof ApexDate) || (a instanceof ApexDatetime && b instanceof ApexDatetime)) return a.ms === b.ms;
+  if (
+    (a instanceof ApexDate && b instanceof ApexDate) ||
+    (a instanceof ApexDatetime && b instanceof ApexDatetime) ||
+    (a instanceof ApexTime && b instanceof ApexTime)
+  )
+    return a.ms === b.ms;
   if (a instanceof Blob && b instanceof Blob) return a.buf.equals(b.buf);
   // System.Type values (`String.class`, a StubProvider's returnType) are equal when they name the same type
   if (a instanceof TypeValue && b instanceof TypeValue) return a.display.toLowerCase() === b.display.toLowerCase();

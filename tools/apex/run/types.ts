@@ -8,6 +8,7 @@ import {
   ApexObject,
   ApexSet,
   ApexTime,
+  Blob,
   Dec,
   EnumValue,
   NativeObject,
@@ -151,6 +152,9 @@ export function typeDisplayName(f: Frame, t: TypeRef): string {
 export function typeValue(f: Frame, t: TypeRef, site: Site): TypeValue {
   const low = t.name.toLowerCase();
   if (low === 'list' || low === 'set' || low === 'map') return new TypeValue(t, typeRefToString(t));
+  // a local org holds no flows: `Flow.Interview.X.class` names a flow that does not exist, which Salesforce
+  // compiles and names 'Flow.Interview' (mitchspano/trigger-actions-framework relies on it; FIDELITY.md)
+  if (low.startsWith('flow.interview.')) return new TypeValue({ ...t, name: 'Flow.Interview' }, 'Flow.Interview');
   const r = resolveTypeRef(f, t, site);
   const display = r.kind === 'class' ? r.cls.fullName : r.kind === 'native' ? r.nt.name : r.kind === 'sobject' ? r.name : t.name;
   return new TypeValue({ ...t, name: r.kind === 'class' ? r.cls.fullName : t.name }, display);
