@@ -13,6 +13,8 @@ export interface ApexUser {
   name: string;
   email: string;
   profileName: string;
+  /** The user's profile (UserInfo.getProfileId); every Salesforce user has one. */
+  profileId?: string;
   orgId: string;
 }
 

@@ -47,7 +47,9 @@ const unescape = (s: string) =>
 export function readField(xml: string): SchemaField {
   const name = tag(xml, 'fullName') ?? '';
   const mdType = tag(xml, 'type') ?? 'Text';
-  const type = TYPES[mdType] ?? 'string';
+  // A metadata relationship to another custom metadata type is a lookup to its records (describe: reference).
+  const toMdt = mdType === 'MetadataRelationship' && /__mdt$/i.test(tag(xml, 'referenceTo') ?? '');
+  const type = toMdt ? 'reference' : (TYPES[mdType] ?? 'string');
   const num = (t: string) => (tag(xml, t) === undefined ? undefined : Number(tag(xml, t)));
   const values: SchemaField['picklistValues'] = [];
   const set = tag(xml, 'valueSetDefinition');

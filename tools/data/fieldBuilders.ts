@@ -32,3 +32,15 @@ export const audit = (): FieldDef[] => [
   ref('LastModifiedById', 'User', 'LastModifiedBy', { system: true }),
   sys('SystemModstamp', 'datetime'),
 ];
+
+/**
+ * Fields Task and Event share (SOAP API Object Reference, Task and Event): the account the platform derives
+ * from WhatId/WhoId, the archive flag it sets (activities over a year old), recurrence and reminders.
+ */
+export const ACTIVITY_FIELDS: FieldDef[] = [
+  ref('AccountId', 'Account', 'Account', { system: true }),
+  sys('IsArchived', 'boolean'),
+  f('IsRecurrence', 'boolean'),
+  f('IsReminderSet', 'boolean'),
+  f('ReminderDateTime', 'datetime'),
+];

@@ -150,9 +150,14 @@ function deployedFields(
     fields: d.fields
       .filter((x) => x.name && IDENTIFIER.test(x.name))
       .map((x) => {
-        const type = METADATA_TYPES[(x.type ?? 'text').toLowerCase()] ?? 'string';
+        // A metadata relationship to another custom metadata type is a lookup (`Rollup__r.DeveloperName`, child
+        // subqueries); one to EntityDefinition or FieldDefinition stays the name text SOQL returns for it.
+        const toMdt = /^metadatarelationship$/i.test(x.type ?? '') && /__mdt$/i.test(x.referenceTo ?? '');
+        const type = toMdt ? 'reference' : (METADATA_TYPES[(x.type ?? 'text').toLowerCase()] ?? 'string');
         const length = deployedLength(x.type ?? 'text', x.length);
         const describe = x.describe ? { describe: x.describe } : {};
+        if (/^(EntityDefinition|FieldDefinition)$/i.test(x.referenceTo ?? ''))
+          return f(x.name, 'string', { referenceTo: x.referenceTo, relationshipName: x.name.replace(/__c$/, '__r'), ...describe });
         if (type !== 'reference' || !x.referenceTo) return f(x.name, type, length === undefined ? describe : { length, ...describe });
         return ref(
           x.name,
@@ -330,6 +335,11 @@ export function findChildRelationship(
   name: string,
 ): ChildRelationship | undefined {
   return childRelationships(db, orgId, kind, def).find((c) => c.name.toLowerCase() === name.toLowerCase());
+}
+
+/** A custom metadata type's relationship to another custom metadata type (Rollup__mdt ← RollupOrderBy__mdt.Rollup__c). */
+export function isMetadataRelationship(def: ObjectDef, fd: FieldDef): boolean {
+  return fd.type === 'reference' && /__mdt$/i.test(def.name) && /__mdt$/i.test(fd.referenceTo ?? '');
 }
 
 export function findField(def: ObjectDef, name: string): FieldDef | undefined {

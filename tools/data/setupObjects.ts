@@ -7,7 +7,7 @@
  * Both data engines read these (the platform's SQLite store and the in-memory org of `apex-test`).
  */
 import type { FieldDef, ObjectDef } from './schema.ts';
-import { audit, f, pick, ref, sys } from './fieldBuilders.ts';
+import { ACTIVITY_FIELDS, audit, f, pick, ref, sys } from './fieldBuilders.ts';
 
 /** Setup rows (custom permissions, static resources …): named by DeveloperName and MasterLabel. */
 const setupNames = (): FieldDef[] => [
@@ -362,6 +362,10 @@ export const SETUP_OBJECTS: ObjectDef[] = [
       f('ActivityDateTime', 'datetime'),
       f('DurationInMinutes', 'int'),
       f('IsAllDayEvent', 'boolean'),
+      ...ACTIVITY_FIELDS,
+      f('IsPrivate', 'boolean'),
+      pick('ShowAs', ['Busy', 'OutOfOffice', 'Free']),
+      pick('EventSubtype', ['Event']),
       pick('Type', ['Call', 'Email', 'Meeting', 'Other']),
       ref('WhoId', 'Contact', 'Who'),
       ref('WhatId', 'Account', 'What'),

@@ -3,6 +3,7 @@ import { statement } from './statements.ts';
 import { parseQuery, type Query, type WhereClause, type Condition, type FieldType as SoqlField } from '@jetstreamapp/soql-parser-js';
 import { ApiError, invalidField, invalidType } from './errors.ts';
 import { findChildRelationship, findField, findRelationship, type ObjectDef } from './schema.ts';
+import { definitionFieldSql, definitionLeaf, definitionRecord, isDefinitionRelationship } from './definitionRelationships.ts';
 import { composeQuery } from '@jetstreamapp/soql-parser-js';
 import { objectDef, getRecord, orgKind } from './store.ts';
 import { to15, to18 } from './ids.ts';
@@ -83,6 +84,10 @@ function fieldExpr(ctx: Ctx, def: ObjectDef, path: string, alias = 'r', depth = 
   if (!rel || !rel.referenceTo) throw invalidField(parts[0], def.name);
   // A relationship is as readable as its lookup field (Owner → OwnerId, Parent__r → Parent__c).
   touch(ctx, def.name, rel.name);
+  if (isDefinitionRelationship(rel)) {
+    if (parts.length !== 2) throw invalidField(parts.slice(1).join('.'), rel.referenceTo);
+    return { sql: definitionFieldSql(rel, fieldPath(alias, rel.name), parts[1]), type: 'string' };
+  }
   const parentDef = objectDef(ctx.db, ctx.orgId, rel.referenceTo);
   const p = `p${depth}`;
   const inner = fieldExpr(ctx, parentDef, parts.slice(1).join('.'), p, depth + 1);
@@ -300,6 +305,10 @@ function shape(
   }
   for (const [relName, sub] of groups) {
     const rel = findRelationship(def, relName)!;
+    if (isDefinitionRelationship(rel)) {
+      out[rel.relationshipName!] = definitionRecord(rel, rec.fields[rel.name], sub);
+      continue;
+    }
     const parentId = rec.fields[rel.name] as string | undefined;
     const parent = parentId ? getRecord(ctx.db, ctx.orgId, parentId) : undefined;
     out[rel.relationshipName!] = parent
@@ -407,6 +416,7 @@ function canonicalLeaf(ctx: Ctx, def: ObjectDef, parts: string[]): string {
   for (const rel of parts.slice(0, -1)) {
     const r = findRelationship(d, rel);
     if (!r?.referenceTo) return parts[parts.length - 1];
+    if (isDefinitionRelationship(r)) return definitionLeaf(r, parts[parts.length - 1]);
     d = objectDef(ctx.db, ctx.orgId, r.referenceTo);
   }
   return findField(d, parts[parts.length - 1])?.name ?? parts[parts.length - 1];
@@ -557,7 +567,13 @@ export function soqlColumns(db: DatabaseSync, orgId: string, soql: string): Reco
           else columns.push(node);
         }
         current = node;
+        if (isDefinitionRelationship(rel)) break;
         currentDef = objectDef(db, orgId, rel.referenceTo!);
+      }
+      const last = current && findRelationship(currentDef, parts[parts.length - 2] ?? '');
+      if (last && isDefinitionRelationship(last)) {
+        (current!.joinColumns as unknown[]).push(col(definitionLeaf(last, parts[parts.length - 1])));
+        continue;
       }
       const leaf = findField(currentDef, parts[parts.length - 1]);
       if (!leaf) throw invalidField(parts[parts.length - 1], currentDef.name);

@@ -3,7 +3,7 @@
  * Salesforce's Object Reference lists them, trimmed to the fields this platform's users touch.
  */
 import type { ObjectDef } from './schema.ts';
-import { address, audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
+import { ACTIVITY_FIELDS, address, audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
 import { SETUP_OBJECTS } from './setupObjects.ts';
 const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
 const ACCOUNT_TYPES = [
@@ -229,6 +229,10 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       pick('CallType', ['Internal', 'Inbound', 'Outbound']),
       f('CallDisposition', 'string'),
       f('CallObject', 'string'),
+      ...ACTIVITY_FIELDS,
+      sys('IsHighPriority', 'boolean'),
+      sys('CompletedDateTime', 'datetime'),
+      pick('TaskSubtype', ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn']),
     ],
   },
   {

@@ -6,7 +6,16 @@ import type { OrgInfo, RecordStore } from './types.ts';
 import { newId, to15, to18, isValidId } from './ids.ts';
 import { ApiError, invalidField, invalidType, noSuchColumnOnWrite, notFound } from './errors.ts';
 import { checkAssignmentLicense, checkLicenseAssignment } from './licenses.ts';
-import { findField, getObjectDef, inferType, maxLength, registerObject, type FieldDef, type ObjectDef } from './schema.ts';
+import {
+  findField,
+  getObjectDef,
+  inferType,
+  isMetadataRelationship,
+  maxLength,
+  registerObject,
+  type FieldDef,
+  type ObjectDef,
+} from './schema.ts';
 
 /**
  * The platform's state: one SQLite file. Orgs, OAuth apps and tokens have their own tables; every
@@ -217,7 +226,7 @@ function checkLength(def: ObjectDef, fd: FieldDef, value: unknown): void {
 }
 
 /** Converts an incoming JSON value to the stored representation for a field type, or throws. */
-function coerce(def: ObjectDef, name: string, value: unknown): unknown {
+function coerce(def: ObjectDef, name: string, value: unknown, trusted = false): unknown {
   const fd = findField(def, name)!;
   if (value === null || value === undefined || value === '') return null;
   const bad = () =>
@@ -236,6 +245,8 @@ function coerce(def: ObjectDef, name: string, value: unknown): unknown {
     }
     case 'reference':
     case 'id':
+      // A custom metadata record names its related record by DeveloperName; linkMetadataRelationships makes it an Id.
+      if (trusted && typeof value === 'string' && isMetadataRelationship(def, fd)) return value;
       if (typeof value !== 'string' || !isValidId(value)) {
         throw new ApiError(400, 'MALFORMED_ID', `${fd.name}: id value of incorrect type: ${String(value)}`, [fd.name]);
       }
@@ -249,6 +260,13 @@ function coerce(def: ObjectDef, name: string, value: unknown): unknown {
 function computedFields(sobject: string, fields: Record<string, unknown>): void {
   if (sobject === 'User' || sobject === 'Contact') {
     fields.Name = [fields.FirstName, fields.LastName].filter((x) => x).join(' ');
+  }
+  // Activities: not archived until the platform archives them; a task's closed and high-priority flags follow
+  // its Status and Priority (the default closed status is Completed; SOAP API Object Reference, Task).
+  if (sobject === 'Task' || sobject === 'Event') fields.IsArchived ??= false;
+  if (sobject === 'Task') {
+    fields.IsClosed = fields.Status === 'Completed';
+    fields.IsHighPriority = fields.Priority === 'High';
   }
 }
 
@@ -288,7 +306,7 @@ function applyInput(
         [fd.name],
       );
     }
-    fields[fd.name] = coerce(def, fd.name, v);
+    fields[fd.name] = coerce(def, fd.name, v, opts.trusted);
     if (!opts.trusted) checkLength(def, fd, fields[fd.name]);
   }
   return fields;

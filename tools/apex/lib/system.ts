@@ -226,7 +226,7 @@ defineNative({
     getUserEmail: (f) => f.tx.host.user.email,
     getOrganizationId: (f) => f.tx.host.orgId,
     getOrganizationName: (f) => f.tx.host.orgId,
-    getProfileId: () => null,
+    getProfileId: (f) => f.tx.host.user.profileId ?? null,
     getUserType: () => 'Standard',
     getLanguage: () => 'en_US',
     getLocale: () => 'en_US',

@@ -30,6 +30,12 @@ export function recordToSObject(rec: SObjectRecord, fallbackType: string, querie
     if (k === 'attributes') continue;
     so.put(k, fromRecordValue(v, k));
   }
+  // Apex always has a queried record's Id, selected or not (parents and children too); the API gives it in the url.
+  const url = rec.attributes?.url;
+  if (queried && !('Id' in rec) && typeof url === 'string') {
+    const id = /\/([a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?)$/.exec(url)?.[1];
+    if (id) so.put('Id', id);
+  }
   if (queried) (so as SObject & { queried?: boolean }).queried = true;
   return so;
 }

@@ -176,6 +176,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     name: String(u.fields.Name ?? ''),
     email: String(u.fields.Email ?? ''),
     profileName: profileNameOf(db, org.id, userId) ?? '',
+    profileId: typeof u.fields.ProfileId === 'string' ? u.fields.ProfileId : undefined,
     orgId: org.id,
   };
   const journal = deps.journal ?? newJournal();

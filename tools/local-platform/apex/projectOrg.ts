@@ -5,6 +5,7 @@
  */
 import { readProjectClasses, readProjectSetup, readProjectTriggers } from '../../apex/projectSources.ts';
 import { createMemoryOrg, type MemoryOrg } from './memoryOrg.ts';
+import { linkMetadataRelationships } from '../../data/metadataRelationships.ts';
 
 export function projectOrg(sourceDirs: string[]): MemoryOrg {
   const setup = readProjectSetup(sourceDirs);
@@ -21,6 +22,7 @@ export function projectOrg(sourceDirs: string[]): MemoryOrg {
   });
   // Rows the project's metadata deploys: custom metadata records, custom permissions, static resources, cache partitions.
   for (const { sobject, rows } of setup.rows) org.seed(sobject, rows);
+  linkMetadataRelationships(org.db, org.org.id);
   for (const p of setup.permissionSets) org.seed('PermissionSet', [{ Name: p.name, Label: p.label }]);
   return org;
 }

@@ -11,6 +11,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { OrgInfo, RecordStore } from '../http/contracts.ts';
 import { orgKind, tx } from '../../data/store.ts';
 import { getObjectDef } from '../../data/schema.ts';
+import { linkMetadataRelationships } from '../../data/metadataRelationships.ts';
 import type { SchemaOracle } from '../../apex/check/checker.ts';
 import { PackageError, readDeployZip, type DeployComponent, type DeployPackage } from './readDeployZip.ts';
 import { parentOfChildType } from './metadataRegistry.ts';
@@ -333,6 +334,8 @@ async function deployNow(caller: DeployCaller, zip: Buffer, options: DeployOptio
         afterApply(c, p, caller.db, caller.org.id);
       }
       for (const d of deletions) deleteStoredComponent(caller.db, caller.records, caller.org.id, d.type, d.fullName);
+      // Custom metadata records name related records by DeveloperName, maybe one later in this deploy: link them now.
+      if (good.some(({ c }) => c.type === 'CustomMetadata')) linkMetadataRelationships(caller.db, caller.org.id);
       if (caller.org.kind === 'scratch') {
         const members = good.flatMap(({ c, p }) => {
           const created = createdBefore.get(`${c.type}#${c.fullName}`)!;

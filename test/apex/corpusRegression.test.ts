@@ -1,0 +1,141 @@
+/**
+ * What the move to the one data engine lost (apex-rollup 306 → 103 of 736), each with a project of our own:
+ * relationships between custom metadata types, the running user's profile, documented activity fields.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
+import { debugOf, rowsOf } from './helpers.ts';
+
+const field = (name: string, type: string, extra = '') =>
+  `<?xml version="1.0" encoding="UTF-8"?><CustomField xmlns="http://soap.sforce.com/2006/04/metadata"><fullName>${name}</fullName><label>${name}</label><type>${type}</type>${extra}</CustomField>`;
+const record = (label: string, values: Record<string, string>) =>
+  `<?xml version="1.0" encoding="UTF-8"?><CustomMetadata xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><label>${label}</label><protected>false</protected>${Object.entries(
+    values,
+  )
+    .map(([f, v]) => `<values><field>${f}</field><value xsi:type="xsd:string">${v}</value></values>`)
+    .join('')}</CustomMetadata>`;
+
+/** A project with Plan__mdt and its children Step__mdt (Plan__c: a Metadata Relationship, child relationship Steps). */
+function planProject(): string {
+  const root = mkdtempSync(join(tmpdir(), 'mdt-rel-'));
+  const files: Record<string, string> = {
+    'objects/Plan__mdt/Plan__mdt.object-meta.xml': '<CustomObject><label>Plan</label></CustomObject>',
+    'objects/Step__mdt/Step__mdt.object-meta.xml': '<CustomObject><label>Step</label></CustomObject>',
+    'objects/Step__mdt/fields/Plan__c.field-meta.xml': field(
+      'Plan__c',
+      'MetadataRelationship',
+      '<referenceTo>Plan__mdt</referenceTo><relationshipName>Steps</relationshipName><required>true</required>',
+    ),
+    'objects/Step__mdt/fields/Target__c.field-meta.xml': field(
+      'Target__c',
+      'MetadataRelationship',
+      '<referenceTo>EntityDefinition</referenceTo>',
+    ),
+    'objects/Step__mdt/fields/TargetField__c.field-meta.xml': field(
+      'TargetField__c',
+      'MetadataRelationship',
+      '<referenceTo>FieldDefinition</referenceTo><metadataRelationshipControllingField>Step__mdt.Target__c</metadataRelationshipControllingField>',
+    ),
+    'objects/Step__mdt/fields/Rank__c.field-meta.xml': field('Rank__c', 'Number', '<precision>3</precision><scale>0</scale>'),
+    'customMetadata/Plan.Nightly.md-meta.xml': record('Nightly', {}),
+    'customMetadata/Plan.Weekly.md-meta.xml': record('Weekly', {}),
+    // children written before their parent type's records would be (file order must not matter)
+    'customMetadata/Step.Alpha.md-meta.xml': record('Alpha', { Plan__c: 'Nightly', Rank__c: '1' }),
+    'customMetadata/Step.Beta.md-meta.xml': record('Beta', { Plan__c: 'Nightly', Rank__c: '2' }),
+    'customMetadata/Step.Gamma.md-meta.xml': record('Gamma', {
+      Plan__c: 'Weekly',
+      Rank__c: '1',
+      Target__c: 'Big_Deal__c',
+      TargetField__c: 'Due_Date__c',
+    }),
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+describe('relationships between custom metadata types', () => {
+  it('a child subquery on the parent type, the parent through __r, and the field as the parent record Id', async () => {
+    const org = projectOrg([planProject()]);
+    const debug = await debugOf(
+      `List<Plan__mdt> plans = [SELECT DeveloperName, (SELECT DeveloperName FROM Steps__r ORDER BY Rank__c) FROM Plan__mdt ORDER BY DeveloperName];
+       for (Plan__mdt p : plans) {
+         List<String> names = new List<String>();
+         for (Step__mdt s : p.Steps__r) names.add(s.DeveloperName);
+         System.debug(p.DeveloperName + ': ' + String.join(names, ','));
+       }
+       Step__mdt beta = [SELECT Plan__c, Plan__r.DeveloperName FROM Step__mdt WHERE DeveloperName = 'Beta'];
+       System.debug(beta.Plan__r.DeveloperName);
+       System.debug(beta.Plan__c == plans[0].Id);
+       System.debug([SELECT COUNT() FROM Step__mdt WHERE Plan__r.DeveloperName = 'Weekly']);
+       System.debug(new Plan__mdt().Steps__r.size());`,
+      { host: org.host },
+    );
+    expect(debug).toEqual(['Nightly: Alpha,Beta', 'Weekly: Gamma', 'Nightly', 'true', '1', '0']);
+  });
+});
+
+describe('relationships of custom metadata to object and field definitions', () => {
+  it('read the definition by name through __r (QualifiedApiName, DeveloperName), in SELECT and WHERE', async () => {
+    const org = projectOrg([planProject()]);
+    const debug = await debugOf(
+      `for (Step__mdt s : [SELECT DeveloperName, Target__r.QualifiedApiName, Target__r.DeveloperName, TargetField__r.QualifiedApiName
+                           FROM Step__mdt ORDER BY DeveloperName])
+         System.debug(s.DeveloperName + ' ' + s.Target__r?.QualifiedApiName + ' ' + s.Target__r?.DeveloperName + ' ' + s.TargetField__r?.QualifiedApiName);
+       System.debug([SELECT DeveloperName FROM Step__mdt WHERE Target__r.QualifiedApiName = 'Big_Deal__c'].DeveloperName);`,
+      { host: org.host },
+    );
+    expect(debug).toEqual(['Alpha null null null', 'Beta null null null', 'Gamma Big_Deal__c Big_Deal Due_Date__c', 'Gamma']);
+  });
+});
+
+describe('the running user of the in-memory org', () => {
+  it('has a profile: UserInfo.getProfileId() names it, and a User insert with it succeeds', async () => {
+    const org = projectOrg([]);
+    const debug = await debugOf(
+      `Id profileId = UserInfo.getProfileId();
+       System.debug([SELECT Name FROM Profile WHERE Id = :profileId].Name);
+       insert new User(LastName = 'Second', Alias = 'second', Email = 'second@example.test', Username = 'second@example.test.local',
+         ProfileId = UserInfo.getProfileId(), TimeZoneSidKey = 'GMT', LocaleSidKey = 'en_US', EmailEncodingKey = 'UTF-8', LanguageLocaleKey = 'en_US');`,
+      { host: org.host },
+    );
+    expect(debug).toEqual(['System Administrator']);
+    expect(rowsOf(org, 'User').some((u) => u.LastName === 'Second')).toBe(true);
+  });
+});
+
+describe('activity fields of the SOAP API Object Reference', () => {
+  it('Task and Event have IsArchived (false until archived); a task is closed and high priority by its Status and Priority', async () => {
+    const org = projectOrg([]);
+    const debug = await debugOf(
+      `insert new List<Task>{ new Task(Subject = 'a', Status = 'Completed', Priority = 'High'), new Task(Subject = 'b', Status = 'Not Started', Priority = 'Normal') };
+       insert new Event(Subject = 'e', DurationInMinutes = 30, ActivityDateTime = System.now());
+       for (Task t : [SELECT Subject, IsArchived, IsClosed, IsHighPriority FROM Task WHERE IsArchived = false ORDER BY Subject])
+         System.debug(t.Subject + ' ' + t.IsClosed + ' ' + t.IsHighPriority);
+       System.debug([SELECT COUNT() FROM Event WHERE IsArchived = false]);`,
+      { host: org.host },
+    );
+    expect(debug).toEqual(['a true true', 'b false false', '1']);
+  });
+});
+
+describe('queried records', () => {
+  it('carry their Id whether or not the query selects it, as Apex gives it (parents and child rows too)', async () => {
+    const org = projectOrg([]);
+    const debug = await debugOf(
+      `Account a = new Account(Name = 'Parent'); insert a;
+       insert new Contact(LastName = 'Child', AccountId = a.Id);
+       System.debug([SELECT Name FROM Account][0].Id == a.Id);
+       Account withKids = [SELECT Name, (SELECT LastName FROM Contacts) FROM Account];
+       System.debug(withKids.Id == a.Id && withKids.Contacts[0].Id != null);
+       System.debug([SELECT Account.Name FROM Contact][0].Account.Id == a.Id);`,
+      { host: org.host },
+    );
+    expect(debug).toEqual(['true', 'true', 'true']);
+  });
+});
