@@ -27,3 +27,41 @@ describe('Cache.Org.getPartition (Apex Reference, "Cache Exceptions")', () => {
     ]);
   });
 });
+
+describe('SOQL on multi-select picklists (SOQL and SOSL Reference, "Query Multi-Select Picklists")', () => {
+  it("INCLUDES matches any listed value, ';' asks for all of its values, EXCLUDES is the rest; literals and binds alike", async () => {
+    const out = await debugOf(`insert new List<QuickText>{
+  new QuickText(Name = 'a', Message = 'm', Channel = 'Email;Phone'),
+  new QuickText(Name = 'b', Message = 'm', Channel = 'Phone'),
+  new QuickText(Name = 'c', Message = 'm', Channel = 'Portal;Email')
+};
+System.debug([SELECT Name FROM QuickText WHERE Channel INCLUDES ('Email') ORDER BY Name].size());
+System.debug([SELECT Name FROM QuickText WHERE Channel INCLUDES ('Email;Phone', 'Portal') ORDER BY Name].size());
+System.debug([SELECT Name FROM QuickText WHERE Channel INCLUDES ('Phone;Portal') ORDER BY Name].size());
+System.debug([SELECT Name FROM QuickText WHERE Channel EXCLUDES ('Email') ORDER BY Name][0].Name);
+String wanted = 'portal';
+System.debug([SELECT Name FROM QuickText WHERE Channel INCLUDES (:wanted)][0].Name);
+List<String> any = new List<String>{ 'Phone' };
+System.debug([SELECT Name FROM QuickText WHERE Channel INCLUDES :any].size());
+System.debug([SELECT Name FROM QuickText WHERE Channel INCLUDES ('Ema')].size());`);
+    expect(out).toEqual(['2', '2', '0', 'b', 'c', '2', '0']);
+  });
+});
+
+describe('toLabel() and FORMAT() in SELECT (SOQL and SOSL Reference, "toLabel()", "FORMAT()")', () => {
+  it('toLabel gives the picklist label under the field name; FORMAT formats dates and numbers as Date.format() does, under its alias', async () => {
+    const out = await debugOf(`Account a = new Account(Name = 'x', Industry = 'Banking', NumberOfEmployees = 12345);
+insert a;
+Opportunity o = new Opportunity(AccountId = a.Id, Name = 'o', StageName = 'Prospecting', CloseDate = Date.newInstance(2001, 1, 1), Amount = 44000);
+insert o;
+Account got = [SELECT Id, toLabel(Industry) FROM Account WHERE Id = :a.Id];
+System.debug(got.Industry);
+Opportunity f = [SELECT CloseDate, FORMAT(CloseDate) closeText, FORMAT(Amount) amountText FROM Opportunity WHERE Id = :o.Id];
+System.debug(f.CloseDate);
+System.debug(f.get('closeText') + ' ' + (f.get('closeText') == Date.newInstance(2001, 1, 1).format()));
+System.debug(f.get('amountText'));
+Account e = [SELECT FORMAT(NumberOfEmployees) employees FROM Account WHERE Id = :a.Id];
+System.debug(e.get('employees'));`);
+    expect(out).toEqual(['Banking', '2001-01-01', '1/1/2001 true', '$44,000.00', '12,345']);
+  });
+});
