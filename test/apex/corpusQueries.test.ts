@@ -65,3 +65,17 @@ System.debug(e.get('employees'));`);
     expect(out).toEqual(['Banking', '2001-01-01', '1/1/2001 true', '$44,000.00', '12,345']);
   });
 });
+
+describe('LIKE with a List bind', () => {
+  it('matches a row that matches any pattern of the list; NOT … LIKE :list keeps the rest; an empty list matches nothing', async () => {
+    const out =
+      await debugOf(`insert new List<Account>{ new Account(Name = 'Test Or'), new Account(Name = 'Something different'), new Account(Name = 'Other') };
+List<String> patterns = new List<String>{ 'Test%', '%diff%' };
+System.debug([SELECT Name FROM Account WHERE Name LIKE :patterns ORDER BY Name].size());
+System.debug([SELECT Name FROM Account WHERE (NOT Name LIKE :patterns)][0].Name);
+Set<String> exact = new Set<String>{ 'other' };
+System.debug([SELECT Name FROM Account WHERE Name LIKE :exact].size());
+System.debug([SELECT Name FROM Account WHERE Name LIKE :new List<String>()].size());`);
+    expect(out).toEqual(['2', 'Other', '1', '0']);
+  });
+});

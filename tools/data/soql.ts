@@ -8,7 +8,7 @@ import { objectDef, getRecord, orgKind } from './store.ts';
 import { to15, to18 } from './ids.ts';
 import { canReadField, checkFieldAccess, checkObjectAccess } from './access.ts';
 import { dateLiteralCondition } from './soqlDates.ts';
-import { bindsForParser, multiSelectCondition, selectFunction, type SelectFunction } from './soqlFunctions.ts';
+import { bindsForParser, likeAny, manyValues, multiSelectCondition, selectFunction, type SelectFunction } from './soqlFunctions.ts';
 import { aggregatePaths, aggregateRecords, AggregateQueryError, isAggregateQuery, isPlainCount } from './aggregate.ts';
 
 /**
@@ -198,6 +198,8 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
     return multiSelectCondition(ctx.params, field.sql, op, values);
   }
   if (lt === 'DATE_LITERAL' || lt === 'DATE_N_LITERAL') return dateLiteralCondition(ctx.params, sql, type, op, String(value));
+  const many = lt === 'APEX_BIND_VARIABLE' && op === 'LIKE' ? manyValues(ctx.binds[String(value)]) : undefined;
+  if (many) return likeAny(many.map((x) => (ctx.params.push(nulSafe(toSql(x, type))), `${sql} LIKE ? ESCAPE '\\'`)));
   const v = literal(ctx, value, lt, type);
   if (v === null) {
     if (op === '=') return `${field.sql} IS NULL`;

@@ -122,3 +122,19 @@ export function bindsForParser(soql: string, binds: Record<string, unknown> | un
     })
     .replace(/\b(INCLUDES|EXCLUDES)\s*\(\s*:\s*([A-Za-z_][\w.]*)\s*\)/gi, (m, op: string, name: string) => `${op} :${name}`);
 }
+
+/** A bind that holds several values (a List or Set), as an array; undefined for one value. */
+export function manyValues(bound: unknown): unknown[] | undefined {
+  if (Array.isArray(bound)) return bound;
+  if (bound instanceof Set) return [...bound];
+  return undefined;
+}
+
+/**
+ * `Name LIKE :patterns` with a List or Set bind matches a row that matches any of the patterns (Apex
+ * accepts it; apex-dml-mocking's RepositoryTest, green on Salesforce, filters with `NOT Name LIKE :list`).
+ * An empty list matches nothing.
+ */
+export function likeAny(conditions: string[]): string {
+  return conditions.length ? `(${conditions.join(' OR ')})` : '0';
+}
