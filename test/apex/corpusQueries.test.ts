@@ -79,3 +79,31 @@ System.debug([SELECT Name FROM Account WHERE Name LIKE :new List<String>()].size
     expect(out).toEqual(['2', 'Other', '1', '0']);
   });
 });
+
+describe('GROUP BY ROLLUP and CUBE (SOQL and SOSL Reference)', () => {
+  it('adds subtotal rows whose rolled-up fields read null, GROUPING() marks them, and a grand total', async () => {
+    const out = await debugOf(`insert new List<Opportunity>{
+  new Opportunity(Name = '1', StageName = 'Prospecting', Type = 'New Customer', CloseDate = Date.today(), Amount = 1),
+  new Opportunity(Name = '2', StageName = 'Closed Won', Type = 'New Customer', CloseDate = Date.today(), Amount = 2),
+  new Opportunity(Name = '3', StageName = 'Prospecting', Type = 'Existing Customer - Upgrade', CloseDate = Date.today(), Amount = 4)
+};
+for (AggregateResult r : [SELECT Type, StageName, SUM(Amount) total, GROUPING(StageName) g FROM Opportunity GROUP BY ROLLUP(Type, StageName)]) {
+  System.debug(r.get('Type') + '|' + r.get('StageName') + '|' + r.get('total') + '|' + r.get('g'));
+}
+System.debug([SELECT Type, StageName, SUM(Amount) FROM Opportunity GROUP BY CUBE(Type, StageName)].size());
+for (AggregateResult r : [SELECT StageName, COUNT(Id) n FROM Opportunity GROUP BY CUBE(StageName) HAVING COUNT(Id) > 1]) {
+  System.debug(r.get('StageName') + '|' + r.get('n'));
+}`);
+    expect(out).toEqual([
+      'New Customer|Prospecting|1|0',
+      'New Customer|Closed Won|2|0',
+      'New Customer|null|3|1',
+      'Existing Customer - Upgrade|Prospecting|4|0',
+      'Existing Customer - Upgrade|null|4|1',
+      'null|null|7|1',
+      '8',
+      'Prospecting|2',
+      'null|3',
+    ]);
+  });
+});
