@@ -107,3 +107,15 @@ for (AggregateResult r : [SELECT StageName, COUNT(Id) n FROM Opportunity GROUP B
     ]);
   });
 });
+
+describe('HAVING with binds', () => {
+  it('compares a group with the bound value, null included, in static and dynamic SOQL', async () => {
+    const out =
+      await debugOf(`insert new List<Account>{ new Account(Name = 'a', Rating = '1'), new Account(Name = 'b', Rating = '1'), new Account(Name = 'c', Rating = '9'), new Account(Name = 'd'), new Account(Name = 'e') };
+Integer n = 2;
+Object nothing = null;
+System.debug(Database.query('SELECT Rating, COUNT(Name) c FROM Account GROUP BY Rating HAVING (COUNT(Name) >= :n AND Rating != :nothing)'));
+System.debug([SELECT Rating, COUNT(Name) c FROM Account GROUP BY Rating HAVING COUNT(Name) < :n]);`);
+    expect(out).toEqual(['(AggregateResult:{Rating=1, c=2})', '(AggregateResult:{Rating=9, c=1})']);
+  });
+});

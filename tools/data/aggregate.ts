@@ -189,8 +189,14 @@ function evalFn<R>(fn: Fn, rows: R[], value: PathValue<R>): unknown {
   throw new AggregateQueryError(`${name} is not supported by the local platform`);
 }
 
-function literalOf(c: HavingCond): unknown {
+function literalOf(c: HavingCond, binds: Record<string, unknown>): unknown {
   const lt = Array.isArray(c.literalType) ? c.literalType[0] : c.literalType;
+  if (lt === 'APEX_BIND_VARIABLE') {
+    const name = String(c.value);
+    if (!(name in binds)) throw new AggregateQueryError(`Variable does not exist: ${name}`);
+    const v = binds[name];
+    return v instanceof Set ? [...v] : (v ?? null);
+  }
   if (lt === 'NULL') return null;
   if (lt === 'INTEGER' || lt === 'DECIMAL') return Number(c.value);
   if (lt === 'BOOLEAN') return String(c.value).toUpperCase() === 'TRUE';
@@ -235,7 +241,7 @@ function test(op: string, v: unknown, rhs: unknown): boolean {
 }
 
 /** HAVING, left to right with AND/OR/NOT like WHERE's flat chain (parentheses honoured). */
-function having(h: unknown, groupValue: (c: HavingCond) => unknown): boolean {
+function having(h: unknown, groupValue: (c: HavingCond) => unknown, binds: Record<string, unknown>): boolean {
   let expr = '';
   const results: boolean[] = [];
   let node = h as
@@ -249,7 +255,7 @@ function having(h: unknown, groupValue: (c: HavingCond) => unknown): boolean {
       continue;
     }
     if (left && (left.field || left.fn)) {
-      results.push(test(left.operator ?? '=', groupValue(left), literalOf(left)));
+      results.push(test(left.operator ?? '=', groupValue(left), literalOf(left, binds)));
       expr += `r[${results.length - 1}]`;
     }
     if (left?.closeParen) expr += ')'.repeat(left.closeParen);
@@ -266,6 +272,8 @@ export interface AggregateOptions<R> {
   checkFunction?: (fn: string, path: string) => void;
   rows: R[];
   value: PathValue<R>;
+  /** Apex binds of HAVING (`HAVING COUNT(Id) > :n`). */
+  binds?: Record<string, unknown>;
 }
 
 /** Runs an aggregate query's SELECT/GROUP BY/HAVING/ORDER BY/LIMIT/OFFSET over WHERE-filtered rows. */
@@ -344,7 +352,7 @@ export function aggregateRecords<R>(q: Query, o: AggregateOptions<R>): Record<st
     if (!groupKeys.has(key(c.field!))) throw new AggregateQueryError(`Field must be grouped or aggregated: ${outName(c.field!)}`);
     return g.rows.length && !rolledUp(g, key(c.field!)) ? (o.value(g.rows[0], c.field!) ?? null) : null;
   };
-  if (q.having) out = out.filter((g) => having(q.having, (c) => valueOf(g, c)));
+  if (q.having) out = out.filter((g) => having(q.having, (c) => valueOf(g, c), o.binds ?? {}));
   const orders = orderByList(q);
   if (orders.length) {
     out.sort((a, b) => {

@@ -390,6 +390,7 @@ function runAggregate(ctx: Ctx, def: ObjectDef, q: Query, options: SoqlOptions):
   try {
     const records = aggregateRecords(q, {
       rows,
+      binds: ctx.binds,
       value,
       fieldName: (path) =>
         normalisePath(def, path)
