@@ -14,6 +14,9 @@ describe('issue 18: query builders and DI', () => {
     const r = await runTests(projectOrg([SOURCE]).host);
     expect(r.compileErrors).toEqual([]);
     expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message}`)).toEqual([]);
-    expect(r.tests.map((t) => t.methodName)).toEqual(['hierarchySettingWithoutRowsReadsCheckboxFalse']);
+    expect(r.tests.map((t) => t.methodName)).toEqual([
+      'hierarchySettingWithoutRowsReadsCheckboxFalse',
+      'soslCountStartsAgainAfterStartTest',
+    ]);
   }, 60_000);
 });
