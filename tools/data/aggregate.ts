@@ -7,6 +7,7 @@
  * row even when nothing matched.
  */
 import type { Query } from '@jetstreamapp/soql-parser-js';
+import { groupingSets, orderSubtotals, subtotalKind } from './subtotals.ts';
 
 /** A field path as written in the query (`Industry`, `Account.Name`). */
 export type PathValue<R> = (row: R, path: string) => unknown;
@@ -91,7 +92,9 @@ export function aggregatePaths(q: Query): string[] {
 
 function groupByList(q: Query): { field?: string; fn?: Fn }[] {
   if (!q.groupBy) return [];
-  return (Array.isArray(q.groupBy) ? q.groupBy : [q.groupBy]) as { field?: string; fn?: Fn }[];
+  const list = (Array.isArray(q.groupBy) ? q.groupBy : [q.groupBy]) as { field?: string; fn?: Fn }[];
+  // GROUP BY ROLLUP(a, b) / CUBE(a, b) groups by a and b, plus subtotals (subtotals.ts).
+  return list.flatMap((g) => (g.fn && subtotalKind(g.fn.functionName) ? (g.fn.parameters ?? []).map((p) => ({ field: String(p) })) : [g]));
 }
 
 function orderByList(q: Query): { field?: string; fn?: Fn; order?: string; nulls?: string }[] {
@@ -186,8 +189,14 @@ function evalFn<R>(fn: Fn, rows: R[], value: PathValue<R>): unknown {
   throw new AggregateQueryError(`${name} is not supported by the local platform`);
 }
 
-function literalOf(c: HavingCond): unknown {
+function literalOf(c: HavingCond, binds: Record<string, unknown>): unknown {
   const lt = Array.isArray(c.literalType) ? c.literalType[0] : c.literalType;
+  if (lt === 'APEX_BIND_VARIABLE') {
+    const name = String(c.value);
+    if (!(name in binds)) throw new AggregateQueryError(`Variable does not exist: ${name}`);
+    const v = binds[name];
+    return v instanceof Set ? [...v] : (v ?? null);
+  }
   if (lt === 'NULL') return null;
   if (lt === 'INTEGER' || lt === 'DECIMAL') return Number(c.value);
   if (lt === 'BOOLEAN') return String(c.value).toUpperCase() === 'TRUE';
@@ -232,7 +241,7 @@ function test(op: string, v: unknown, rhs: unknown): boolean {
 }
 
 /** HAVING, left to right with AND/OR/NOT like WHERE's flat chain (parentheses honoured). */
-function having(h: unknown, groupValue: (c: HavingCond) => unknown): boolean {
+function having(h: unknown, groupValue: (c: HavingCond) => unknown, binds: Record<string, unknown>): boolean {
   let expr = '';
   const results: boolean[] = [];
   let node = h as
@@ -246,7 +255,7 @@ function having(h: unknown, groupValue: (c: HavingCond) => unknown): boolean {
       continue;
     }
     if (left && (left.field || left.fn)) {
-      results.push(test(left.operator ?? '=', groupValue(left), literalOf(left)));
+      results.push(test(left.operator ?? '=', groupValue(left), literalOf(left, binds)));
       expr += `r[${results.length - 1}]`;
     }
     if (left?.closeParen) expr += ')'.repeat(left.closeParen);
@@ -263,6 +272,8 @@ export interface AggregateOptions<R> {
   checkFunction?: (fn: string, path: string) => void;
   rows: R[];
   value: PathValue<R>;
+  /** Apex binds of HAVING (`HAVING COUNT(Id) > :n`). */
+  binds?: Record<string, unknown>;
 }
 
 /** Runs an aggregate query's SELECT/GROUP BY/HAVING/ORDER BY/LIMIT/OFFSET over WHERE-filtered rows. */
@@ -273,7 +284,11 @@ export function aggregateRecords<R>(q: Query, o: AggregateOptions<R>): Record<st
     const name = o.fieldName ? o.fieldName(path) : path;
     return name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : name;
   };
-  type Col = { name: string; eval: (rows: R[]) => unknown; fnKey?: string; path?: string };
+  type Group = { rows: R[]; set: Set<number>; record: Record<string, unknown> };
+  const groupIndex = new Map(groups.map((g, i) => [g.field ? key(g.field) : fnKey(g.fn!), i]));
+  /** A grouped field reads null on a subtotal row that rolls it up. */
+  const rolledUp = (g: Pick<Group, 'set'>, k: string) => groupIndex.has(k) && !g.set.has(groupIndex.get(k)!);
+  type Col = { name: string; eval: (g: Pick<Group, 'rows' | 'set'>) => unknown; fnKey?: string; path?: string };
   const cols: Col[] = [];
   let expr = 0;
   for (const f of q.fields ?? []) {
@@ -281,47 +296,63 @@ export function aggregateRecords<R>(q: Query, o: AggregateOptions<R>): Record<st
     if (x.type === 'Field' || x.type === 'FieldRelationship') {
       const path = x.type === 'Field' ? x.field! : x.rawValue!;
       if (!groupKeys.has(key(path))) throw new AggregateQueryError(`Field must be grouped or aggregated: ${outName(path)}`);
-      cols.push({ name: x.alias ?? outName(path), path, eval: (rows) => (rows.length ? o.value(rows[0], path) : null) });
+      cols.push({
+        name: x.alias ?? outName(path),
+        path,
+        eval: (g) => (g.rows.length && !rolledUp(g, key(path)) ? o.value(g.rows[0], path) : null),
+      });
     } else if (x.type === 'FieldFunctionExpression') {
       const name = x.functionName.toUpperCase();
+      if (name === 'GROUPING') {
+        const k = key(String(x.parameters?.[0]));
+        if (!groupIndex.has(k)) throw new AggregateQueryError(`GROUPING(${String(x.parameters?.[0])}) needs a field of the GROUP BY`);
+        cols.push({ name: x.alias ?? `expr${expr++}`, eval: (g) => (rolledUp(g, k) ? 1 : 0) });
+        continue;
+      }
       if (!AGGREGATES.has(name) && !DATE_FUNCTIONS.has(name))
         throw new AggregateQueryError(`${name} is not supported by the local platform`);
       if (DATE_FUNCTIONS.has(name) && !groupKeys.has(fnKey(x)))
         throw new AggregateQueryError(`Field must be grouped or aggregated: ${x.rawValue ?? name}`);
       if (x.parameters?.length && o.checkFunction) o.checkFunction(name, String(x.parameters[0]));
-      cols.push({ name: x.alias ?? `expr${expr++}`, fnKey: fnKey(x), eval: (rows) => evalFn(x, rows, o.value) });
+      cols.push({
+        name: x.alias ?? `expr${expr++}`,
+        fnKey: fnKey(x),
+        eval: (g) => (rolledUp(g, fnKey(x)) ? null : evalFn(x, g.rows, o.value)),
+      });
     } else if (x.type === 'FieldSubquery') {
       throw new AggregateQueryError('Nested queries are not supported in aggregate queries');
     } else throw new AggregateQueryError(`${x.type} is not supported in aggregate queries by the local platform`);
   }
 
-  const buckets = new Map<string, R[]>();
-  if (groups.length === 0) buckets.set('', o.rows);
+  const buckets = new Map<string, { rows: R[]; set: Set<number>; first: number; values: unknown[] }>();
+  const all = groups.map((_g, i) => i);
+  if (groups.length === 0) buckets.set('', { rows: o.rows, set: new Set(), first: 0, values: [] });
   else {
-    for (const r of o.rows) {
-      const k = JSON.stringify(
-        groups.map((g) => {
-          const v = g.field ? o.value(r, g.field) : evalFn(g.fn!, [r], o.value);
-          return typeof v === 'string' ? v.toLowerCase() : (v ?? null);
-        }),
-      );
-      const b = buckets.get(k);
-      if (b) b.push(r);
-      else buckets.set(k, [r]);
-    }
+    const sets = groupingSets(q, groups.length) ?? [all];
+    o.rows.forEach((r, index) => {
+      const values = groups.map((g) => {
+        const v = g.field ? o.value(r, g.field) : evalFn(g.fn!, [r], o.value);
+        return typeof v === 'string' ? v.toLowerCase() : (v ?? null);
+      });
+      for (const set of sets) {
+        const k = JSON.stringify([set, values.map((v, i) => (set.includes(i) ? v : null))]);
+        const b = buckets.get(k);
+        if (b) b.rows.push(r);
+        else buckets.set(k, { rows: [r], set: new Set(set), first: index, values });
+      }
+    });
   }
-  type Group = { rows: R[]; record: Record<string, unknown> };
-  let out: Group[] = [...buckets.values()].map((rows) => {
+  let out: Group[] = orderSubtotals([...buckets.values()], groups.length).map(({ rows, set }) => {
     const record: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
-    for (const c of cols) record[c.name] = c.eval(rows);
-    return { rows, record };
+    for (const c of cols) record[c.name] = c.eval({ rows, set });
+    return { rows, set, record };
   });
   const valueOf = (g: Group, c: { field?: string; fn?: Fn }) => {
-    if (c.fn) return evalFn(c.fn, g.rows, o.value);
+    if (c.fn) return rolledUp(g, fnKey(c.fn)) ? null : evalFn(c.fn, g.rows, o.value);
     if (!groupKeys.has(key(c.field!))) throw new AggregateQueryError(`Field must be grouped or aggregated: ${outName(c.field!)}`);
-    return g.rows.length ? (o.value(g.rows[0], c.field!) ?? null) : null;
+    return g.rows.length && !rolledUp(g, key(c.field!)) ? (o.value(g.rows[0], c.field!) ?? null) : null;
   };
-  if (q.having) out = out.filter((g) => having(q.having, (c) => valueOf(g, c)));
+  if (q.having) out = out.filter((g) => having(q.having, (c) => valueOf(g, c), o.binds ?? {}));
   const orders = orderByList(q);
   if (orders.length) {
     out.sort((a, b) => {

@@ -9,6 +9,7 @@ import { objectDef, getRecord, orgKind } from './store.ts';
 import { to15, to18 } from './ids.ts';
 import { canReadField, checkFieldAccess, checkObjectAccess } from './access.ts';
 import { dateLiteralCondition } from './soqlDates.ts';
+import { bindsForParser, likeAny, manyValues, multiSelectCondition, selectFunction, type SelectFunction } from './soqlFunctions.ts';
 import { aggregatePaths, aggregateRecords, AggregateQueryError, isAggregateQuery, isPlainCount } from './aggregate.ts';
 
 /**
@@ -195,8 +196,15 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
     const lhs = idMatch ? `substr(${sql},1,15)` : sql;
     return `${lhs}${nocase} ${op} (${list.join(', ')})`;
   }
-  if (op === 'INCLUDES' || op === 'EXCLUDES') throw malformed('INCLUDES/EXCLUDES are not supported by the local platform');
+  if (op === 'INCLUDES' || op === 'EXCLUDES') {
+    const bound = lt === 'APEX_BIND_VARIABLE' ? ctx.binds[String(value)] : undefined;
+    const values =
+      lt !== 'APEX_BIND_VARIABLE' ? [value].flat().map((v) => unquote(String(v))) : bound instanceof Set ? [...bound] : [bound].flat();
+    return multiSelectCondition(ctx.params, field.sql, op, values);
+  }
   if (lt === 'DATE_LITERAL' || lt === 'DATE_N_LITERAL') return dateLiteralCondition(ctx.params, sql, type, op, String(value));
+  const many = lt === 'APEX_BIND_VARIABLE' && op === 'LIKE' ? manyValues(ctx.binds[String(value)]) : undefined;
+  if (many) return likeAny(many.map((x) => (ctx.params.push(nulSafe(toSql(x, type))), `${sql} LIKE ? ESCAPE '\\'`)));
   const v = literal(ctx, value, lt, type);
   if (v === null) {
     if (op === '=') return `${field.sql} IS NULL`;
@@ -273,7 +281,8 @@ function where(ctx: Ctx, def: ObjectDef, w: WhereClause | undefined): string {
 }
 
 interface Selected {
-  kind: 'field' | 'subquery';
+  kind: 'field' | 'subquery' | 'function';
+  fn?: SelectFunction;
   path: string[];
   alias?: string;
   subquery?: { relationship: string; childSObject: string; field: string; soql: string };
@@ -390,6 +399,7 @@ function runAggregate(ctx: Ctx, def: ObjectDef, q: Query, options: SoqlOptions):
   try {
     const records = aggregateRecords(q, {
       rows,
+      binds: ctx.binds,
       value,
       fieldName: (path) =>
         normalisePath(def, path)
@@ -427,14 +437,7 @@ function canonicalLeaf(ctx: Ctx, def: ObjectDef, parts: string[]): string {
  * caller's concern). The Apex runtime calls this through ApexHost.query.
  */
 export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: SoqlOptions = {}): SoqlResult {
-  // LIMIT/OFFSET binds (`LIMIT :rowLimit`) are inlined: the parser only takes literals there.
-  soql = soql.replace(/\b(LIMIT|OFFSET)\s*:\s*([A-Za-z_]\w*)/gi, (m, kw: string, name: string) => {
-    const v = options.binds?.[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
-      throw new ApiError(400, 'MALFORMED_QUERY', `${kw.toUpperCase()} bind :${name} must be a non-negative Integer`);
-    return `${kw} ${v}`;
-  });
-  const q = parseSoql(soql);
+  const q = parseSoql(bindsForParser(soql, options.binds));
   if (!q.sObject) throw malformed('missing FROM');
   let def: ObjectDef;
   try {
@@ -482,6 +485,10 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
         if (userMode && options.userId && !canReadField(db, orgId, options.userId, def.name, fd.name)) continue;
         selected.push({ kind: 'field', path: [fd.name] });
       }
+    } else if (fld.type === 'FieldFunctionExpression' && selectFunction(def, fld.functionName!, fld.parameters, fld.alias)) {
+      const fn = selectFunction(def, fld.functionName!, fld.parameters, fld.alias)!;
+      touch(ctx, def.name, fn.field);
+      selected.push({ kind: 'function', path: [fn.field], fn });
     } else {
       throw malformed(`${fld.type}${fld.functionName ? ' ' + fld.functionName : ''} is not supported by the local platform`);
     }
@@ -507,8 +514,11 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
   const rows = statement(db, sql).all(...ctx.params) as { id: string; fields: string }[];
   const paths = selected.filter((s) => s.kind === 'field').map((s) => s.path);
   const subqueries = selected.filter((s) => s.kind === 'subquery');
+  const functions = selected.filter((s) => s.kind === 'function').map((s) => s.fn!);
   const records = rows.map((r) => {
-    const out = shape(ctx, def, { id: r.id, fields: JSON.parse(r.fields) }, paths, options.instanceUrl ?? '', apiVersion);
+    const fields = JSON.parse(r.fields) as Record<string, unknown>;
+    const out = shape(ctx, def, { id: r.id, fields }, paths, options.instanceUrl ?? '', apiVersion);
+    for (const fn of functions) out[fn.key] = fn.apply(fn.field === 'Id' ? r.id : (fields[fn.field] ?? null));
     for (const s of subqueries) {
       const sq = s.subquery!;
       const children = runSoql(db, orgId, sq.soql, { ...options, parentFilter: { field: sq.field, id: r.id } });

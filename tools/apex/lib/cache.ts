@@ -39,10 +39,8 @@ function partitionOf(full: string): string | undefined {
  */
 async function orgCacheUsable(f: Frame, op: string, partition: string | null, key: unknown, k: string): Promise<boolean> {
   const name = partition ?? partitionOf(k);
-  const host = f.tx.host;
-  const cap = await f.tx.hostCall(() => host.cacheCapacityMb(name));
-  const exists = host.cachePartitionExists ? await f.tx.hostCall(() => host.cachePartitionExists!(name)) : cap > 0;
-  if (!exists) {
+  const cap = await f.tx.hostCall(() => f.tx.host.cacheCapacityMb(name));
+  if (!(await orgPartitionExists(f, name, cap))) {
     throwEx(
       f,
       'Cache.Org.OrgCacheException',
@@ -52,6 +50,33 @@ async function orgCacheUsable(f: Frame, op: string, partition: string | null, ke
     );
   }
   return cap > 0;
+}
+
+async function orgPartitionExists(f: Frame, name: string | undefined, cap?: number): Promise<boolean> {
+  const host = f.tx.host;
+  if (host.cachePartitionExists) return f.tx.hostCall(() => host.cachePartitionExists!(name));
+  return (cap ?? (await f.tx.hostCall(() => host.cacheCapacityMb(name)))) > 0;
+}
+
+/**
+ * Cache.Org.getPartition checks its partition at once: a null or empty name throws
+ * Cache.InvalidParamException, a partition the org lacks Cache.Org.OrgCacheException (Apex Reference,
+ * "Cache Exceptions"; NebulaLogger's LoggerCache and force-di's di_PlatformCache catch it there and fall
+ * back, tests green on real orgs). unverified: the exceptions' exact text.
+ */
+async function orgPartition(f: Frame, name: unknown): Promise<NObj> {
+  if (name === null || str(name).trim() === '')
+    throwEx(f, 'Cache.InvalidParamException', 'Invalid partition name: the partition name is null or empty.');
+  const full = str(name);
+  if (!(await orgPartitionExists(f, full)))
+    throwEx(
+      f,
+      'Cache.Org.OrgCacheException',
+      `Failed Cache.Org.getPartition(): partition ${full} does not exist in this org. Create it in Setup (Platform Cache) or deploy its PlatformCachePartition.`,
+    );
+  const p = new NObj('Cache.OrgPartition');
+  p.set('name', full);
+  return p;
 }
 
 /** Outside tests the value goes to the host serialized (cacheValues.ts), so every worker's transactions read it. */
@@ -130,11 +155,7 @@ defineNative({
     put: (f, a) => staticOps.put(f, null, a),
     remove: (f, a) => staticOps.remove(f, null, a),
     contains: (f, a) => staticOps.contains(f, null, a),
-    getPartition: (f, [name]) => {
-      const p = new NObj('Cache.OrgPartition');
-      p.set('name', str(name));
-      return p;
-    },
+    getPartition: (f, [name]) => orgPartition(f, name),
     getCapacity: (f) => staticOps.getCapacity(f, null),
     getKeys: (f, a, site) => staticOps.getKeys(f, null, a, site),
     getNumKeys: async (f, a, site) => ((await staticOps.getKeys(f, null, a, site)) as ApexSet).map.size,

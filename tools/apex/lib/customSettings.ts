@@ -13,10 +13,13 @@ import type { TypeRef } from '../model/typeRef.ts';
 import { runSoql } from '../run/data.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../model/classModel.ts';
+import { primeCheckboxes } from '../run/checkboxes.ts';
 
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };
 
 async function rows(f: Frame, type: string, site: Site): Promise<SObject[]> {
+  // The setting a read builds is a new sObject: its Checkbox fields read false, not null.
+  await primeCheckboxes(f, type);
   const list = (await runSoql(
     f,
     `SELECT FIELDS(ALL) FROM ${type}`,

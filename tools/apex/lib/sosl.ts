@@ -37,14 +37,19 @@ const DEFAULT_LIMIT = 2000;
 
 /** Record Ids a test set with Test.setFixedSearchResults, per transaction (one test method). */
 const fixedResults = new WeakMap<Transaction, string[]>();
-const soslCounts = new WeakMap<Transaction, number>();
+/**
+ * Searches so far, kept per limits context (`tx.counts`): Test.startTest begins a fresh set of governor
+ * limits and Test.stopTest returns to the first (Apex Reference, "Test Class": startTest), so the
+ * count follows the counters object those swap.
+ */
+const soslCounts = new WeakMap<object, number>();
 
 export function setFixedSearchResults(tx: Transaction, ids: string[]): void {
   fixedResults.set(tx, ids);
 }
 
 export function soslQueriesUsed(tx: Transaction): number {
-  return soslCounts.get(tx) ?? 0;
+  return soslCounts.get(tx.counts) ?? 0;
 }
 
 /** Splits `text` at the top level (outside parentheses, braces and quotes) where `at(i)` says so. */
@@ -164,7 +169,7 @@ export async function runSosl(f: Frame, sosl: string, binds: Record<string, unkn
     return throwEx(f, 'SearchException', (e as Error).message);
   }
   const used = soslQueriesUsed(tx) + 1;
-  soslCounts.set(tx, used);
+  soslCounts.set(tx.counts, used);
   if (used > MAX_SOSL) limitEx(f, `Too many SOSL queries: ${used}`);
   if (!tx.isTest) unsupported(f, 'SOSL outside a test (the local platform has no search index)', site);
   const ids = fixedResults.get(tx) ?? [];

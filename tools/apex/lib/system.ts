@@ -254,7 +254,7 @@ defineNative({
       requireTest(f, 'Test.startTest', site);
       if (f.tx.testStarted) throwEx(f, 'FinalException', 'Testing already started');
       f.tx.testStarted = true;
-      f.tx.savedCounts = { ...f.tx.counts };
+      f.tx.savedCounts = f.tx.counts; // the same object returns at stopTest (limits kept beside it, e.g. SOSL, return with it)
       f.tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
       f.tx.pendingDml = false;
       return null;

@@ -56,6 +56,7 @@ for (const n of [
 defineException('OrgCacheException', 'Cache.Org');
 defineException('SessionCacheException', 'Cache.Session');
 defineException('InvalidCacheBuilderException', 'Cache');
+defineException('InvalidParamException', 'Cache');
 defineException('JWTBearerTokenExchangeException', 'Auth.JWTBearerTokenExchange');
 defineException('AuthProviderPluginException', 'Auth');
 
