@@ -6,11 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
+import { afterAll, beforeAll } from 'vitest';
 import type { DatabaseSync } from 'node:sqlite';
 import { openDatabase, createRecordStore } from '../../../tools/data/store.ts';
 import { createOrg } from '../../../tools/local-platform/devhub/orgs.ts';
 import type { OrgInfo, RecordStore } from '../../../tools/local-platform/http/contracts.ts';
-import { ensureMetadataSchema } from '../../../tools/local-platform/metadata/index.ts';
+import { deployZip, ensureMetadataSchema } from '../../../tools/local-platform/metadata/index.ts';
 
 export interface TestOrg {
   db: DatabaseSync;
@@ -72,3 +73,27 @@ export async function zipOf(files: Record<string, string>, manifest: Record<stri
 
 export const MD = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
 export const classMeta = `<?xml version="1.0" encoding="UTF-8"?><ApexClass ${MD}><apiVersion>62.0</apiVersion><status>Active</status></ApexClass>`;
+
+/**
+ * A fresh platform for one test file with Org A (the PlatformCache feature on) and Org B, made before its tests
+ * and removed after; `deploy` deploys a zip into A as A's admin, or into `target`.
+ */
+export function deployOrgs() {
+  const platform = newTestPlatform();
+  const t = {
+    platform,
+    org: undefined as unknown as OrgInfo,
+    other: undefined as unknown as OrgInfo,
+    adminId: '',
+    deploy: (zip: Buffer, options = {}, target?: OrgInfo) =>
+      deployZip({ db: platform.db, org: target ?? t.org, records: platform.records, userId: t.adminId }, zip, options),
+    failures: (r: Awaited<ReturnType<typeof deployZip>>) =>
+      r.details.componentFailures.map((f) => `${f.componentType}:${f.fullName}: ${f.problem}`),
+  };
+  beforeAll(() => {
+    ({ org: t.org, adminId: t.adminId } = platform.addOrg({ name: 'Org A', features: ['PlatformCache'] }));
+    t.other = platform.addOrg({ name: 'Org B' }).org;
+  });
+  afterAll(() => platform.cleanup());
+  return t;
+}
