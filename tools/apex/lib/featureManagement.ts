@@ -6,7 +6,7 @@
  * by a profile are not modelled locally (profiles carry no custom permissions here).
  * The reads are the platform's own: they count against no limit.
  */
-import { defineNative } from './registry.ts';
+import { defineNative } from '../model/natives.ts';
 import { type ApexList, type SObject } from '../run/values.ts';
 import { runSoql } from '../run/data.ts';
 import { throwNpe } from '../run/exceptions.ts';

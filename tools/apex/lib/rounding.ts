@@ -2,7 +2,7 @@
  * System.RoundingMode and rounding a number to a scale with it (Apex Reference, "RoundingMode Enum":
  * the modes of Java's BigDecimal; `Decimal.setScale` rounds HALF_UP when no mode is given).
  */
-import { defineEnum } from './registry.ts';
+import { defineEnum } from './nativeValues.ts';
 import { EnumValue } from '../run/values.ts';
 import { throwEx } from '../run/exceptions.ts';
 import type { Frame } from '../run/frame.ts';
