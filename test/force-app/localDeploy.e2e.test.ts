@@ -41,7 +41,7 @@ const CASES = [
     packageDir: 'force-app/provider',
     org: 'Org B',
     features: ['API', 'AuthorApex'],
-    tests: 25, // 6 in AccountRetrieverTest + 19 in RecordsResourceTest
+    tests: 25, // 6 in AccountRetrieverTest + 19 in RecordsResourceTest (its helpers in RecordsResourceTestHelper)
     covered: ['AccountRetriever', 'RecordsPage', 'RecordsResource'],
   },
   {
