@@ -3,8 +3,10 @@
  * source hash because ANTLR parsing dominates start-up time.
  */
 import { createHash } from 'node:crypto';
-import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
+import { ApexErrorListener, ApexParserFactory, type AnonymousUnitContext, type CompilationUnitContext } from '@apexdevtools/apex-parser';
 import { CompileError } from '../errors.ts';
+import type { AnonymousUnit, CompilationUnit } from './ast.ts';
+import { TreeBuilder } from './build.ts';
 
 /** ANTLR rule context (typed loosely: the runtime walks it generically by rule class name). */
 
@@ -36,5 +38,30 @@ export function parseApex(source: string, kind: 'class' | 'anonymous', fileName:
     throw new CompileError(`${e.msg}`, fileName, e.line, e.column + 1);
   }
   cache.set(key, tree);
+  return tree;
+}
+
+const trees = new Map<string, CompilationUnit | AnonymousUnit>();
+
+/**
+ * Parses a class file or an anonymous block into our syntax tree (parse/ast.ts), built in one walk
+ * and cached by source hash; throws CompileError on the first syntax error.
+ */
+export function parseTree(source: string, kind: 'class', fileName: string): CompilationUnit;
+export function parseTree(source: string, kind: 'anonymous', fileName: string): AnonymousUnit;
+export function parseTree(source: string, kind: 'class' | 'anonymous', fileName: string): CompilationUnit | AnonymousUnit {
+  const key = kind + ':' + sourceHash(source);
+  const hit = trees.get(key);
+  if (hit) return hit;
+  const listener = new Collect();
+  const { parser } = ApexParserFactory.createLexerAndParser(source, listener);
+  const ctx = kind === 'class' ? parser.compilationUnit() : parser.anonymousUnit();
+  if (listener.errors.length) {
+    const e = listener.errors[0];
+    throw new CompileError(`${e.msg}`, fileName, e.line, e.column + 1);
+  }
+  const b = new TreeBuilder(fileName);
+  const tree = kind === 'class' ? b.unit(ctx as CompilationUnitContext) : b.anonymous(ctx as AnonymousUnitContext);
+  trees.set(key, tree);
   return tree;
 }
