@@ -5,7 +5,7 @@
  */
 import { type TypeRef, typeRefToString } from './typeRef.ts';
 import type { Frame } from '../run/frame.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
+import type { Block, Expr, Stmt } from '../parse/ast.ts';
 
 /**
  * A compiled expression; `sync` is set when it can be evaluated without awaiting (no calls, no I/O).
@@ -41,9 +41,9 @@ export interface MethodDef {
   /** Set on property accessors: the field key they belong to. */
   propertyOf?: string;
   /** The body as parsed, for the check phase. */
-  node?: N;
-  /** Anonymous Apex: its statements and top-level locals, in order. */
-  anonymousNodes?: (N | { anonymousLocal: N })[];
+  node?: Block;
+  /** Anonymous Apex: its statements (top-level locals among them), in order. */
+  anonymousNodes?: Stmt[];
 }
 
 export interface FieldDef {
@@ -58,7 +58,7 @@ export interface FieldDef {
   line: number;
   init?: Ex;
   /** The initializer as parsed, for the check phase. */
-  initNode?: N;
+  initNode?: Expr;
   getter?: MethodDef;
   setter?: MethodDef;
   isProperty: boolean;
@@ -68,7 +68,7 @@ export interface FieldDef {
 
 /** An initializer block as declared (`node`), with its closure once lowered (`block`). */
 export interface InitBlock {
-  node: N;
+  node: Block;
   isStatic: boolean;
   block?: St;
 }
