@@ -28,7 +28,7 @@ export interface SchemaOracle {
 export const NO_SUCH_COLUMN = (field: string, entity: string) =>
   `No such column '${field}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
 
-/** A position for a declaration the check phase has no parse node of (a field without initializer). */
+/** A position for a declaration the check phase has no syntax node of (a field without initializer). */
 export const atLine = (line: number): Pos => ({ line, column: 1 });
 
 /** Block scopes of one method body: local name → declared type. */

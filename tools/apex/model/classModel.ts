@@ -40,7 +40,7 @@ export interface MethodDef {
   native?: (f: Frame, self: unknown, args: unknown[]) => Promise<unknown> | unknown;
   /** Set on property accessors: the field key they belong to. */
   propertyOf?: string;
-  /** The body as parsed, for the check phase. */
+  /** The body as a syntax tree (parse/ast.ts), for the check phase and lowering. */
   node?: Block;
   /** Anonymous Apex: its statements (top-level locals among them), in order. */
   anonymousNodes?: Stmt[];
@@ -57,7 +57,7 @@ export interface FieldDef {
   annotations: Annotation[];
   line: number;
   init?: Ex;
-  /** The initializer as parsed, for the check phase. */
+  /** The initializer as a syntax tree, for the check phase and lowering. */
   initNode?: Expr;
   getter?: MethodDef;
   setter?: MethodDef;
