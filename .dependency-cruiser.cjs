@@ -62,6 +62,15 @@ module.exports = {
       from: { path: '^tools/apex/model/' },
       to: { path: '^tools/apex/(parse|check|lower|run|lib)/', dependencyTypesNot: ['type-only'] },
     },
+    {
+      name: 'apex-only-parse-reads-the-grammar',
+      severity: 'error',
+      comment:
+        "parse/ turns Salesforce's grammar (@apexdevtools/apex-parser's ANTLR contexts) into our own syntax tree (parse/ast.ts); " +
+        'every later phase reads that tree and never imports or names the grammar, not even its types.',
+      from: { path: '^tools/apex/', pathNot: '^tools/apex/parse/' },
+      to: { path: 'node_modules/@apexdevtools/apex-parser/' },
+    },
     phase('parse', ['check', 'lower', 'run', 'lib']),
     phase('check', ['lower', 'run', 'lib']),
     {

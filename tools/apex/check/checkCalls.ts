@@ -3,8 +3,7 @@
  * overload resolution by static types, Salesforce's errors when no overload fits or two fit equally.
  */
 import { type ClassDef, type MethodDef, signatureOf } from '../model/classModel.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
-import { isTerm, kids, rule, rules, text } from '../parse/tree.ts';
+import type { Call, Expr, MethodCall, Pos } from '../parse/ast.ts';
 import { natives, type Signature } from '../model/natives.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { fitDistance, illegalAssignment, resolveStatic, surelyFits, typeText, type SType } from './staticTypes.ts';
@@ -25,12 +24,10 @@ export abstract class CallChecker extends CheckerBase {
     return false;
   }
 
-  protected unqualifiedCall(mc: N, ctx: Ctx): Ty {
-    const head = kids(mc)[0];
-    const el = rule(mc, 'expressionList');
-    const args = el ? (rules(el, 'expression') as N[]).map((x) => this.expr(x, ctx)) : [];
-    if (isTerm(head)) return undefined; // this(...) / super(...)
-    const name = text(head);
+  protected unqualifiedCall(mc: Call, ctx: Ctx): Ty {
+    const head = mc.name;
+    const args = mc.args.map((x) => this.expr(x, ctx));
+    const name = head.name;
     const key = name.toLowerCase();
     for (let scope: ClassDef | undefined = ctx.cls; scope; scope = scope.outer) {
       const cands = this.methodsNamed(scope, key);
@@ -51,9 +48,9 @@ export abstract class CallChecker extends CheckerBase {
     );
   }
 
-  protected callOn(cls: ClassDef, name: string, args: Ty[], n: N, dmc: N, isStatic: boolean, ctx: Ctx): Ty {
+  protected callOn(cls: ClassDef, name: string, args: Ty[], n: MethodCall, isStatic: boolean, ctx: Ctx): Ty {
     const key = name.toLowerCase();
-    const at = rule(dmc, 'anyId');
+    const at = n.name;
     if (cls.kind === 'enum' && (key === 'values' || key === 'valueof' || key === 'name' || key === 'ordinal')) return undefined;
     if (cls.builtin) return undefined;
     const named = this.methodsNamed(cls, key);
@@ -75,7 +72,7 @@ export abstract class CallChecker extends CheckerBase {
     if (cls.kind === 'interface' || cls.modifiers.includes('abstract')) return undefined;
     this.fail(
       `Method does not exist or incorrect signature: void ${name}(${args.map(typeText).join(', ')}) from the type ${cls.fullName}`,
-      rule(dmc, 'anyId'),
+      at,
     );
   }
 
@@ -108,7 +105,7 @@ export abstract class CallChecker extends CheckerBase {
   }
 
   /** Overload resolution by static types: the most specific fit wins; no fit, or two unrelated ones, is Salesforce's error. */
-  protected bind(cands: MethodDef[], args: Ty[], name: string, owner: ClassDef, siteNode: N, at: N): MethodDef | undefined {
+  protected bind(cands: MethodDef[], args: Ty[], name: string, owner: ClassDef, siteNode: Expr, at: Pos): MethodDef | undefined {
     const byArity = cands.filter((m) => m.params.length === args.length);
     const best = this.closest(byArity, args, name, at);
     if (!best) {
@@ -143,7 +140,7 @@ export abstract class CallChecker extends CheckerBase {
    * (`f(String)` and `f(Boolean)` called with null) are ambiguous; where a type is unknown, the
    * closest fit wins instead.
    */
-  protected closest(cands: MethodDef[], args: Ty[], name?: string, at?: N): MethodDef | undefined {
+  protected closest(cands: MethodDef[], args: Ty[], name?: string, at?: Pos): MethodDef | undefined {
     const params = (m: MethodDef) => m.params.map((p) => resolveStatic(this.program, p.type, m.cls));
     const fits: { m: MethodDef; score: number; ps: Ty[] }[] = [];
     for (const m of cands) {
@@ -172,7 +169,7 @@ export abstract class CallChecker extends CheckerBase {
    * String). On a type declared `complete`, a member it lacks, or arguments no signature takes, is
    * Salesforce's compile error; on another type an undeclared member is only warned about.
    */
-  protected nativeCall(recv: SType, name: string, args: Ty[], isStatic: boolean, at: N): Ty {
+  protected nativeCall(recv: SType, name: string, args: Ty[], isStatic: boolean, at: Pos): Ty {
     const nt = natives.get(recv.ref.name.toLowerCase());
     if (!nt) return undefined;
     const key = name.toLowerCase();

@@ -4,7 +4,7 @@
  * checkExpressions.ts and checkCalls.ts build on it.
  */
 import { type ClassDef } from '../model/classModel.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
+import type { Expr, Pos } from '../parse/ast.ts';
 import { CompileError } from '../errors.ts';
 import { natives } from '../model/natives.ts';
 import type { TypeRef } from '../model/typeRef.ts';
@@ -28,8 +28,8 @@ export interface SchemaOracle {
 export const NO_SUCH_COLUMN = (field: string, entity: string) =>
   `No such column '${field}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
 
-/** A position for a declaration the check phase has no parse node of (a field without initializer). */
-export const atLine = (line: number): N => ({ start: { line, column: 0 } }) as unknown as N;
+/** A position for a declaration the check phase has no syntax node of (a field without initializer). */
+export const atLine = (line: number): Pos => ({ line, column: 1 });
 
 /** Block scopes of one method body: local name → declared type. */
 export class Locals {
@@ -98,8 +98,8 @@ export abstract class CheckerBase {
 
   constructor(
     protected readonly program: Program,
-    /** Call site (parse node) → the chosen overload's parameter types, for lowering to bind. */
-    protected readonly bindings: Map<N, string>,
+    /** Call site (syntax node) → the chosen overload's parameter types, for lowering to bind. */
+    protected readonly bindings: Map<Expr, string>,
   ) {}
 
   /** The first error of a member stops its check (as Salesforce reports one per location). */
@@ -116,24 +116,21 @@ export abstract class CheckerBase {
     return { cls, isStatic, locals: new Locals() };
   }
 
-  protected fail(message: string, n: N): never {
-    throw new CompileError(message, this.fileOf(n), n.start?.line ?? 0, (n.start?.column ?? 0) + 1);
+  protected fail(message: string, n: Pos): never {
+    throw new CompileError(message, this.currentFile, n.line, n.column);
   }
 
   /** Once per file and name: `X.m` is unknown to the local runtime, so a run that reaches it fails. */
-  protected warn(what: string, n: N): void {
+  protected warn(what: string, n: Pos): void {
     const message = `not supported by the local runtime: ${what} (it deploys; running it fails)`;
     if (this.warnings.some((w) => w.fileName === this.currentFile && w.message === message)) return;
-    this.warnings.push(new CompileError(message, this.currentFile, n.start?.line ?? 0, (n.start?.column ?? 0) + 1));
+    this.warnings.push(new CompileError(message, this.currentFile, n.line, n.column));
   }
 
   protected currentFile = '';
-  protected fileOf(_n: N): string {
-    return this.currentFile;
-  }
 
   /** A declared type: `Invalid type: X` only where the program knows the type cannot exist. */
-  protected declared(ref: TypeRef, from: ClassDef, at: N): Ty {
+  protected declared(ref: TypeRef, from: ClassDef, at: Pos): Ty {
     const st = resolveStatic(this.program, ref, from);
     if (!st) this.checkTypeExists(ref, from, at);
     for (const a of ref.args) this.declared(a, from, at);
@@ -146,7 +143,7 @@ export abstract class CheckerBase {
    * Salesforce's `Invalid type`; a system or namespaced type the local runtime lacks deploys with a
    * warning naming it (a managed package's `ns.Type` is never refused).
    */
-  protected checkTypeExists(ref: TypeRef, from: ClassDef, at: N): void {
+  protected checkTypeExists(ref: TypeRef, from: ClassDef, at: Pos): void {
     const problem = this.typeProblem(ref, from);
     if (problem === 'invalid') this.fail(`Invalid type: ${ref.name}`, at);
     if (problem === 'unsupported') this.warn(ref.name, at);
@@ -174,5 +171,5 @@ export abstract class CheckerBase {
   }
 
   /** The static type of an expression (checkExpressions.ts). */
-  protected abstract expr(n: N, ctx: Ctx): Ty;
+  protected abstract expr(n: Expr, ctx: Ctx): Ty;
 }

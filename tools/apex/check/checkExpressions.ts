@@ -3,9 +3,7 @@
  * object creation, and SOQL's columns and binds against the org's schema.
  */
 import { type ClassDef, type FieldDef, signatureOf } from '../model/classModel.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
-import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
-import { normType, parseTypeRef } from '../parse/syntax.ts';
+import { unhandled, type Expr, type FieldAccess, type Ident, type MethodCall, type New, type Pos, type Soql } from '../parse/ast.ts';
 import { natives } from '../model/natives.ts';
 import { isSObjectName } from '../model/sobjectNames.ts';
 import { fieldInScope, hasStaticVariable } from '../model/names.ts';
@@ -16,120 +14,105 @@ import { type Ty, NO_SUCH_COLUMN, type Ctx } from './checkContext.ts';
 export abstract class ExpressionChecker extends CallChecker {
   // ---------------------------------------------------------------- expressions
 
-  protected expr(n: N, ctx: Ctx): Ty {
-    const k = cname(n);
-    const sub = () => rules(n, 'expression') as N[];
-    switch (k) {
-      case 'PrimaryExpressionContext':
-        return this.primary(kids(n)[0], ctx, false);
-      case 'SubExpressionContext':
-        return this.expr(rule(n, 'expression'), ctx);
-      case 'DotExpressionContext':
+  protected expr(n: Expr, ctx: Ctx): Ty {
+    switch (n.kind) {
+      case 'Literal':
+        return this.literal(n.text);
+      case 'This':
+        return { ref: { name: ctx.cls.fullName, args: [], array: 0 }, cls: ctx.cls };
+      case 'Super':
+        return ctx.cls.superClass ? { ref: { name: ctx.cls.superClass.fullName, args: [], array: 0 }, cls: ctx.cls.superClass } : undefined;
+      case 'Name': {
+        const local = ctx.locals.get(n.name);
+        if (local.found) return local.type;
+        const field = this.findField(ctx, n.name);
+        if (field) return this.fieldType(field);
+        if (!this.knowsAllFields(ctx.cls)) return undefined;
+        this.fail(`Variable does not exist: ${n.name}`, n);
+      }
+      // falls through (fail never returns)
+      case 'TypeLiteral':
+        return { ref: { name: 'System.Type', args: [], array: 0 } };
+      case 'Soql':
+        this.soqlColumns(n);
+        for (const b of n.binds) this.expr(b.expr, ctx);
+        return undefined;
+      case 'Sosl': // its binds are not checked (yet)
+      case 'VoidClass':
+        return undefined;
+      case 'Paren':
+        return this.expr(n.expr, ctx);
+      case 'FieldAccess':
+      case 'MethodCall':
         return this.dot(n, ctx);
-      case 'MethodCallExpressionContext':
-        return this.unqualifiedCall(rule(n, 'methodCall'), ctx);
-      case 'ArrayExpressionContext': {
-        const [a, i] = sub().map((x) => this.expr(x, ctx));
-        void i;
+      case 'Call':
+        return this.unqualifiedCall(n, ctx);
+      case 'ConstructorCall':
+        for (const a of n.args) this.expr(a, ctx);
+        return undefined;
+      case 'Index': {
+        const a = this.expr(n.target, ctx);
+        this.expr(n.index, ctx);
         return a && a.ref.name.toLowerCase() === 'list' && a.ref.args[0] ? resolveStatic(this.program, a.ref.args[0], ctx.cls) : undefined;
       }
-      case 'NewExpressionContext':
-        return this.creator(rule(n, 'creator'), ctx);
-      case 'CastExpressionContext': {
-        const tr = rule(n, 'typeRef');
-        this.expr(rule(n, 'expression'), ctx);
-        return this.declared(parseTypeRef(tr), ctx.cls, tr);
-      }
-      case 'InstanceOfExpressionContext': {
-        const tr = rule(n, 'typeRef');
-        this.expr(rule(n, 'expression'), ctx);
-        this.declared(parseTypeRef(tr), ctx.cls, tr);
+      case 'New':
+        return this.creator(n, ctx);
+      case 'Cast':
+        this.expr(n.expr, ctx);
+        return this.declared(n.type.ref, ctx.cls, n.type);
+      case 'InstanceOf':
+        this.expr(n.expr, ctx);
+        this.declared(n.type.ref, ctx.cls, n.type);
         return T.Boolean;
-      }
-      case 'CondExpressionContext': {
-        const [, a, b] = sub().map((x) => this.expr(x, ctx));
+      case 'Conditional': {
+        this.expr(n.cond, ctx);
+        const a = this.expr(n.then, ctx);
+        const b = this.expr(n.else, ctx);
         return a && b && typeText(a) === typeText(b) ? a : a === NULL_TYPE ? b : b === NULL_TYPE ? a : undefined;
       }
-      case 'CoalExpressionContext': {
-        const [a, b] = sub().map((x) => this.expr(x, ctx));
+      case 'Coalesce': {
+        const a = this.expr(n.left, ctx);
+        const b = this.expr(n.right, ctx);
         return a && b && typeText(a) === typeText(b) ? a : undefined;
       }
-      case 'LogAndExpressionContext':
-      case 'LogOrExpressionContext':
-      case 'CmpExpressionContext':
-      case 'EqualityExpressionContext':
-        for (const x of sub()) this.expr(x, ctx);
+      case 'Logical':
+      case 'Comparison':
+      case 'Equality':
+        this.expr(n.left, ctx);
+        this.expr(n.right, ctx);
         return T.Boolean;
-      case 'NegExpressionContext': {
-        const v = this.expr(rule(n, 'expression'), ctx);
-        return kids(n)[0].getText() === '!' ? T.Boolean : v;
+      case 'Negation': {
+        const v = this.expr(n.expr, ctx);
+        return n.op === '!' ? T.Boolean : v;
       }
-      case 'PreOpExpressionContext':
-      case 'PostOpExpressionContext':
-        return this.expr(rule(n, 'expression'), ctx);
-      case 'Arth1ExpressionContext':
-      case 'Arth2ExpressionContext': {
-        const [a, b] = sub().map((x) => this.expr(x, ctx));
-        const op = kids(n)
-          .filter(isTerm)
-          .map((x: N) => x.getText())
-          .join('');
-        if (op === '+' && ((a && a.ref.name === 'String') || (b && b.ref.name === 'String'))) return T.String;
+      case 'Prefix':
+      case 'Postfix':
+        return this.expr(n.expr, ctx);
+      case 'Arithmetic': {
+        const a = this.expr(n.left, ctx);
+        const b = this.expr(n.right, ctx);
+        if (n.op === '+' && ((a && a.ref.name === 'String') || (b && b.ref.name === 'String'))) return T.String;
         if (isNumeric(a) && isNumeric(b)) return widerNumeric(a!, b!);
         return undefined;
       }
-      case 'BitExpressionContext':
-      case 'BitAndExpressionContext':
-      case 'BitOrExpressionContext':
-      case 'BitNotExpressionContext': {
-        const [a] = sub().map((x) => this.expr(x, ctx));
+      case 'Bitwise': {
+        const a = this.expr(n.left, ctx);
+        this.expr(n.right, ctx);
         return a;
       }
-      case 'AssignExpressionContext': {
-        const [l, r] = sub();
-        const lt = this.expr(l, ctx);
-        const rt = this.expr(r, ctx);
-        if (kids(n)[1].getText() === '=' && illegalAssignment(rt, lt) && !this.isQuery(r))
+      case 'Assign': {
+        const lt = this.expr(n.target, ctx);
+        const rt = this.expr(n.value, ctx);
+        if (n.op === '=' && illegalAssignment(rt, lt) && n.value.kind !== 'Soql')
           this.fail(`Illegal assignment from ${typeText(rt)} to ${typeText(lt)}`, n);
         return lt;
       }
+      default:
+        return unhandled(n);
     }
-    for (const x of sub()) this.expr(x, ctx);
-    return undefined;
   }
 
-  protected primary(p: N, ctx: Ctx, isQualifier: boolean): Ty {
-    switch (cname(p)) {
-      case 'LiteralPrimaryContext':
-        return this.literal(rule(p, 'literal'));
-      case 'ThisPrimaryContext':
-        return { ref: { name: ctx.cls.fullName, args: [], array: 0 }, cls: ctx.cls };
-      case 'SuperPrimaryContext':
-        return ctx.cls.superClass ? { ref: { name: ctx.cls.superClass.fullName, args: [], array: 0 }, cls: ctx.cls.superClass } : undefined;
-      case 'IdPrimaryContext': {
-        const idn = rule(p, 'id');
-        const name = text(idn);
-        const local = ctx.locals.get(name);
-        if (local.found) return local.type;
-        const field = this.findField(ctx, name);
-        if (field) return this.fieldType(field);
-        if (isQualifier || !this.knowsAllFields(ctx.cls)) return undefined;
-        this.fail(`Variable does not exist: ${name}`, idn);
-      }
-      // falls through (fail never returns)
-      case 'TypeRefPrimaryContext':
-        return { ref: { name: 'System.Type', args: [], array: 0 } };
-      case 'SoqlPrimaryContext':
-        this.soqlColumns(p);
-        this.soqlBinds(p, ctx);
-        return undefined;
-    }
-    return undefined;
-  }
-
-  protected literal(l: N): Ty {
-    const tok = kids(l)[0];
-    const s: string = tok.getText();
+  protected literal(s: string): Ty {
     if (/^'/.test(s)) return T.String;
     if (/^(true|false)$/i.test(s)) return T.Boolean;
     if (/^null$/i.test(s)) return NULL_TYPE;
@@ -145,8 +128,8 @@ export abstract class ExpressionChecker extends CallChecker {
    * an unknown standard field only a warning, since the local standard field lists are partial (it
    * fails when it runs).
    */
-  protected checkField(sobject: string, fieldNode: N, refusal: string, at: N): void {
-    const field = text(fieldNode);
+  protected checkField(sobject: string, fieldNode: Ident, refusal: string, at: Pos): void {
+    const field = fieldNode.name;
     if (field.includes('.')) return;
     const custom = /__c$/i.test(field);
     const name = sobject.replace(/^schema\./i, '');
@@ -157,27 +140,10 @@ export abstract class ExpressionChecker extends CallChecker {
   }
 
   /** Selected fields of the queried object must exist (Salesforce points at the query). */
-  protected soqlColumns(p: N): void {
-    const q = rule(rule(p, 'soqlLiteral'), 'query');
-    const from = rule(q, 'fromNameList');
-    const list = rule(q, 'selectList');
-    if (!from || !list) return;
-    const entity = text(kids(from)[0]);
-    for (const entry of rules(list, 'selectEntry')) {
-      const fn = rule(entry, 'fieldName');
-      if (fn && kids(entry).length === 1) this.checkField(entity, fn, NO_SUCH_COLUMN(text(fn), entity), p);
-    }
-  }
-
-  protected soqlBinds(p: N, ctx: Ctx): void {
-    const walk = (node: N): void => {
-      if (cname(node) === 'BoundExpressionContext') {
-        this.expr(rule(node, 'expression'), ctx);
-        return;
-      }
-      for (const c of kids(node)) if (!isTerm(c)) walk(c);
-    };
-    walk(p);
+  protected soqlColumns(p: Soql): void {
+    const entity = p.sobject;
+    if (!entity) return;
+    for (const fn of p.columns) this.checkField(entity, fn, NO_SUCH_COLUMN(fn.name, entity), p);
   }
 
   /** The field a simple name means in this context (model/names.ts); an instance field named from static code is accepted. */
@@ -198,28 +164,25 @@ export abstract class ExpressionChecker extends CallChecker {
 
   // ---------------------------------------------------------------- members and calls
 
-  protected dot(n: N, ctx: Ctx): Ty {
-    const leftN = rule(n, 'expression');
-    const dmc = rule(n, 'dotMethodCall');
+  protected dot(n: FieldAccess | MethodCall, ctx: Ctx): Ty {
+    const leftN = n.target;
     const left = this.qualifier(leftN, ctx);
-    if (!dmc) {
-      const name = text(rule(n, 'anyId'));
+    const at = n.name;
+    const name = at.name;
+    if (n.kind === 'FieldAccess') {
       // `SObjectDescribeOptions.DEFERRED`: a system type the library lacks, named in a warning
       const unknown = left ? undefined : this.unknownName(leftN, ctx);
-      if (unknown) this.warn(`${unknown}.${name}`, rule(n, 'anyId'));
-      return this.memberType(left, name, ctx, rule(n, 'anyId'));
+      if (unknown) this.warn(`${unknown}.${name}`, at);
+      return this.memberType(left, name, ctx, at);
     }
-    const el = rule(dmc, 'expressionList');
-    const args = el ? (rules(el, 'expression') as N[]).map((x) => this.expr(x, ctx)) : [];
-    const name = text(rule(dmc, 'anyId'));
-    const at = rule(dmc, 'anyId');
+    const args = n.args.map((x) => this.expr(x, ctx));
     if (!left) {
       const unknown = this.unknownName(leftN, ctx);
       if (unknown) this.warn(`${unknown}.${name}`, at);
       return undefined;
     }
-    if (left.kind === 'type' && left.cls) return this.callOn(left.cls, name, args, n, dmc, true, ctx);
-    if (left.kind === 'value' && left.type?.cls) return this.callOn(left.type.cls, name, args, n, dmc, false, ctx);
+    if (left.kind === 'type' && left.cls) return this.callOn(left.cls, name, args, n, true, ctx);
+    if (left.kind === 'value' && left.type?.cls) return this.callOn(left.type.cls, name, args, n, false, ctx);
     if (left.kind === 'value' && left.type) return this.nativeCall(left.type, name, args, false, at);
     if (left.kind === 'type' && left.native)
       return this.nativeCall({ ref: { name: left.native, args: [], array: 0 } }, name, args, true, at);
@@ -227,9 +190,9 @@ export abstract class ExpressionChecker extends CallChecker {
   }
 
   /** The left of a dot: a value of some type, or a type (for statics), or unknown. */
-  protected qualifier(n: N, ctx: Ctx): { kind: 'value'; type: Ty } | { kind: 'type'; cls?: ClassDef; native?: string } | undefined {
-    if (cname(n) === 'PrimaryExpressionContext' && cname(kids(n)[0]) === 'IdPrimaryContext') {
-      const name = text(rule(kids(n)[0], 'id'));
+  protected qualifier(n: Expr, ctx: Ctx): { kind: 'value'; type: Ty } | { kind: 'type'; cls?: ClassDef; native?: string } | undefined {
+    if (n.kind === 'Name') {
+      const name = n.name;
       const local = ctx.locals.get(name);
       const field = local.found ? undefined : this.findField(ctx, name);
       // A variable named like a type (`String json; JSON.serialize(…)`): which one Salesforce takes is not known here.
@@ -241,9 +204,9 @@ export abstract class ExpressionChecker extends CallChecker {
       if (natives.has(name.toLowerCase())) return { kind: 'type', native: name };
       return undefined;
     }
-    if (cname(n) === 'DotExpressionContext' && !rule(n, 'dotMethodCall')) {
-      const left = this.qualifier(rule(n, 'expression'), ctx);
-      const name = text(rule(n, 'anyId'));
+    if (n.kind === 'FieldAccess') {
+      const left = this.qualifier(n.target, ctx);
+      const name = n.name.name;
       // Outer.Filter: Outer's static variable Filter before its inner type Filter (model/names.ts)
       if (left?.kind === 'type' && left.cls && !hasStaticVariable(left.cls, name)) {
         const inner = left.cls.inner.get(name.toLowerCase());
@@ -264,15 +227,15 @@ export abstract class ExpressionChecker extends CallChecker {
    * a system class the local library lacks. Undefined when the head is a local, field, class, sObject
    * or system type the library declares.
    */
-  protected unknownName(n: N, ctx: Ctx): string | undefined {
+  protected unknownName(n: Expr, ctx: Ctx): string | undefined {
     const parts: string[] = [];
     let cur = n;
-    while (cname(cur) === 'DotExpressionContext' && !rule(cur, 'dotMethodCall') && !hasTok(cur, '?.')) {
-      parts.unshift(text(rule(cur, 'anyId')));
-      cur = rule(cur, 'expression');
+    while (cur.kind === 'FieldAccess' && !cur.safe) {
+      parts.unshift(cur.name.name);
+      cur = cur.target;
     }
-    if (cname(cur) !== 'PrimaryExpressionContext' || cname(kids(cur)[0]) !== 'IdPrimaryContext') return undefined;
-    const head = text(rule(kids(cur)[0], 'id'));
+    if (cur.kind !== 'Name') return undefined;
+    const head = cur.name;
     if (
       ctx.locals.get(head).found ||
       this.findField(ctx, head) ||
@@ -285,7 +248,7 @@ export abstract class ExpressionChecker extends CallChecker {
     return [head, ...parts].join('.');
   }
 
-  protected memberType(left: ReturnType<ExpressionChecker['qualifier']>, name: string, ctx: Ctx, at?: N): Ty {
+  protected memberType(left: ReturnType<ExpressionChecker['qualifier']>, name: string, ctx: Ctx, at?: Pos): Ty {
     if (!left) return undefined;
     const cls = left.kind === 'type' ? left.cls : left.type?.cls;
     if (!cls) return undefined;
@@ -301,36 +264,38 @@ export abstract class ExpressionChecker extends CallChecker {
    * the top-level class that declares them (its inner classes too); protected ones there and in
    * subclasses; `@TestVisible` ones in test classes too.
    */
-  protected creator(c: N, ctx: Ctx): Ty {
-    const cn = rule(c, 'createdName');
-    const pairs = rules(cn, 'idCreatedNamePair');
-    const name = pairs.map((p: N) => text(rule(p, 'anyId'))).join('.');
-    const last = pairs[pairs.length - 1];
-    const tl = rule(last, 'typeList');
-    const targs = tl ? rules(tl, 'typeRef').map(parseTypeRef) : [];
-    const ref = normType({ name, args: targs, array: 0 });
-    const rest = kids(c)[1];
+  protected creator(c: New, ctx: Ctx): Ty {
+    const cn = c.type;
+    const ref = cn.ref;
+    const name = ref.name;
     const type = this.declared(ref, ctx.cls, cn);
     // A namespaced type the library lacks (Messaging.SingleEmailMessage); a bare unknown name is most likely a standard sObject.
     if (!type && name.includes('.') && !isSObjectName(name)) this.warn(name, cn);
-    const el = rule(rule(rest, 'arguments'), 'expressionList');
-    const exprs: N[] = el ? rules(el, 'expression') : [];
-    const named = exprs.length > 0 && exprs.every((e) => cname(e) === 'AssignExpressionContext' && kids(e)[1].getText() === '=');
+    const rest = c.rest;
+    const exprs: Expr[] = rest.kind === 'args' ? rest.args : [];
+    const named = exprs.length > 0 && exprs.every((e) => e.kind === 'Assign' && e.op === '=');
     // `new X(Field = value)`: name=value pairs of an sObject (any type that is not the project's class).
     if (named && (isSObjectName(name) || !type?.cls)) {
       for (const e of exprs) {
-        const fieldNode = rules(e, 'expression')[0];
-        this.checkField(name, fieldNode, `Invalid field ${text(fieldNode)} for ${name}`, fieldNode);
-        this.expr(rules(e, 'expression')[1], ctx);
+        if (e.kind !== 'Assign') continue;
+        const fieldNode: Ident = { name: exprText(e.target), line: e.target.line, column: e.target.column };
+        this.checkField(name, fieldNode, `Invalid field ${fieldNode.name} for ${name}`, fieldNode);
+        this.expr(e.value, ctx);
       }
     } else {
       for (const e of exprs) this.expr(e, ctx);
-      for (const e of rules(rest, 'expression')) this.expr(e, ctx);
-      const ai = rule(rest, 'arrayInitializer');
-      if (ai) for (const e of rules(ai, 'expression')) this.expr(e, ctx);
-      for (const p of rules(rest, 'mapCreatorRestPair')) for (const e of rules(p, 'expression')) this.expr(e, ctx);
+      if (rest.kind === 'array') {
+        if (rest.size) this.expr(rest.size, ctx);
+        for (const e of rest.items) this.expr(e, ctx);
+      }
+      if (rest.kind === 'set') for (const e of rest.items) this.expr(e, ctx);
+      if (rest.kind === 'map')
+        for (const [k, v] of rest.pairs) {
+          this.expr(k, ctx);
+          this.expr(v, ctx);
+        }
     }
-    if (cname(rest) === 'ArrayCreatorRestContext') return { ref: { name: 'List', args: [ref], array: 0 } };
+    if (rest.kind === 'array') return { ref: { name: 'List', args: [ref], array: 0 } };
     const ctors = type?.cls && !type.cls.builtin ? type.cls.ctors.filter((m) => m.params.length === exprs.length) : [];
     if (ctors.length > 1 && !named) {
       const argTypes = exprs.map((e) => this.expr(e, ctx));
@@ -339,8 +304,11 @@ export abstract class ExpressionChecker extends CallChecker {
     }
     return type;
   }
+}
 
-  protected isQuery(n: N): boolean {
-    return /^\[\s*select\b/i.test(text(n));
-  }
+/** The text of a field name on the left of `new X(Field = value)`: a name or a dotted path. */
+function exprText(e: Expr): string {
+  if (e.kind === 'Name') return e.name;
+  if (e.kind === 'FieldAccess') return exprText(e.target) + (e.safe ? '?.' : '.') + e.name.name;
+  return '';
 }

@@ -6,9 +6,7 @@
  * object's fields) is accepted and left to the runtime.
  */
 import { type ClassDef, type FieldDef, type MethodDef } from '../model/classModel.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
-import { cname, hasTok, kids, rule, rules, text } from '../parse/tree.ts';
-import { parseTypeRef } from '../parse/syntax.ts';
+import { unhandled, type Block, type For, type ForEach, type LocalVars, type Stmt, type Switch } from '../parse/ast.ts';
 import { illegalAssignment, resolveStatic, typeText } from './staticTypes.ts';
 import { ExpressionChecker } from './checkExpressions.ts';
 import { atLine, type Ctx } from './checkContext.ts';
@@ -33,10 +31,10 @@ export class Checker extends ExpressionChecker {
 
   protected fieldInit(f: FieldDef, cls: ClassDef): void {
     this.currentFile = cls.fileName;
-    const type = this.declared(f.type, cls, f.initNode);
-    const vt = this.expr(f.initNode, this.ctx(cls, f.isStatic));
-    if (illegalAssignment(vt, type) && !this.isQuery(f.initNode))
-      this.fail(`Illegal assignment from ${typeText(vt)} to ${typeText(type)}`, f.initNode);
+    const type = this.declared(f.type, cls, f.initNode!);
+    const vt = this.expr(f.initNode!, this.ctx(cls, f.isStatic));
+    if (illegalAssignment(vt, type) && f.initNode!.kind !== 'Soql')
+      this.fail(`Illegal assignment from ${typeText(vt)} to ${typeText(type)}`, f.initNode!);
   }
 
   /** Anonymous Apex: its statements run as one static method. */
@@ -44,10 +42,7 @@ export class Checker extends ExpressionChecker {
     const ctx = this.ctx(cls, true);
     this.currentFile = cls.fileName;
     this.guard(cls, () => {
-      for (const s of main.anonymousNodes ?? []) {
-        if ('anonymousLocal' in s) this.localVars(s.anonymousLocal, ctx);
-        else this.stmt(s, ctx);
-      }
+      for (const s of main.anonymousNodes ?? []) this.stmt(s, ctx);
     });
     for (const m of [...cls.methods.values()].flat()) this.guard(cls, () => this.method(m));
   }
@@ -79,13 +74,13 @@ export class Checker extends ExpressionChecker {
   // ---------------------------------------------------------------- statements
 
   /** Returns whether the block can complete normally (for `Missing return statement`). */
-  protected blockBody(n: N, ctx: Ctx): boolean {
+  protected blockBody(n: Block, ctx: Ctx): boolean {
     let completes = true;
-    for (const s of rules(n, 'statement')) if (!this.stmt(s, ctx)) completes = false;
+    for (const s of n.statements) if (!this.stmt(s, ctx)) completes = false;
     return completes;
   }
 
-  protected block(n: N, ctx: Ctx): boolean {
+  protected block(n: Block, ctx: Ctx): boolean {
     ctx.locals.push();
     try {
       return this.blockBody(n, ctx);
@@ -94,7 +89,7 @@ export class Checker extends ExpressionChecker {
     }
   }
 
-  protected scoped(n: N | undefined, ctx: Ctx): boolean {
+  protected scoped(n: Stmt | undefined, ctx: Ctx): boolean {
     if (!n) return true;
     ctx.locals.push();
     try {
@@ -104,149 +99,123 @@ export class Checker extends ExpressionChecker {
     }
   }
 
-  protected stmt(n: N, ctx: Ctx): boolean {
-    const inner = kids(n)[0];
-    const k = cname(inner);
-    const e = (x: N | undefined) => (x ? this.expr(x, ctx) : undefined);
-    switch (k) {
-      case 'BlockContext':
-        return this.block(inner, ctx);
-      case 'LocalVariableDeclarationStatementContext':
-        this.localVars(rule(inner, 'localVariableDeclaration'), ctx);
+  protected stmt(n: Stmt, ctx: Ctx): boolean {
+    switch (n.kind) {
+      case 'Block':
+        return this.block(n, ctx);
+      case 'LocalVars':
+        this.localVars(n, ctx);
         return true;
-      case 'ExpressionStatementContext':
-        e(rule(inner, 'expression'));
+      case 'ExpressionStmt':
+        this.expr(n.expr, ctx);
         return true;
-      case 'IfStatementContext': {
-        e(rule(rule(inner, 'parExpression'), 'expression'));
-        const sts = rules(inner, 'statement');
-        const a = this.scoped(sts[0], ctx);
-        const b = sts[1] ? this.scoped(sts[1], ctx) : true;
+      case 'If': {
+        this.expr(n.cond, ctx);
+        const a = this.scoped(n.then, ctx);
+        const b = n.else ? this.scoped(n.else, ctx) : true;
         return a || b;
       }
-      case 'WhileStatementContext': {
-        const cond = rule(rule(inner, 'parExpression'), 'expression');
-        e(cond);
-        this.scoped(rule(inner, 'statement'), ctx);
-        return !/^true$/i.test(text(cond));
-      }
-      case 'DoWhileStatementContext': {
-        const cond = rule(rule(inner, 'parExpression'), 'expression');
-        this.block(rule(inner, 'block'), ctx);
-        e(cond);
-        return !/^true$/i.test(text(cond));
-      }
-      case 'ForStatementContext':
-        return this.forStmt(inner, ctx);
-      case 'ReturnStatementContext': {
-        const valueN = rule(inner, 'expression');
-        const v = e(valueN);
+      case 'While':
+        this.expr(n.cond, ctx);
+        this.scoped(n.body, ctx);
+        return !isTrue(n.cond);
+      case 'DoWhile':
+        this.block(n.body, ctx);
+        this.expr(n.cond, ctx);
+        return !isTrue(n.cond);
+      case 'ForEach':
+      case 'For':
+        return this.forStmt(n, ctx);
+      case 'Return': {
+        const valueN = n.value;
+        const v = valueN ? this.expr(valueN, ctx) : undefined;
         // Texts as Salesforce's compiler words them; the positions (the value, or `return`) are unverified.
         if (valueN && ctx.isVoid) this.fail('Void method must not return a value', valueN);
-        if (!valueN && ctx.returnType) this.fail(`Return value must be of type: ${typeText(ctx.returnType)}`, inner);
-        if (valueN && illegalAssignment(v, ctx.returnType) && !this.isQuery(valueN))
+        if (!valueN && ctx.returnType) this.fail(`Return value must be of type: ${typeText(ctx.returnType)}`, n);
+        if (valueN && illegalAssignment(v, ctx.returnType) && valueN.kind !== 'Soql')
           this.fail(`Illegal conversion from ${typeText(v)} to ${typeText(ctx.returnType)}`, valueN);
         return false;
       }
-      case 'ThrowStatementContext':
-        e(rule(inner, 'expression'));
+      case 'Throw':
+        this.expr(n.value, ctx);
         return false;
-      case 'TryStatementContext': {
-        let completes = this.block(rule(inner, 'block'), ctx);
-        for (const cc of rules(inner, 'catchClause')) {
+      case 'Try': {
+        let completes = this.block(n.body, ctx);
+        for (const cc of n.catches) {
           ctx.locals.push();
-          ctx.locals.declare(
-            text(rule(cc, 'id')),
-            resolveStatic(this.program, { name: text(rule(cc, 'qualifiedName')), args: [], array: 0 }, ctx.cls),
-          );
-          if (this.block(rule(cc, 'block'), ctx)) completes = true;
+          ctx.locals.declare(cc.name.name, resolveStatic(this.program, { name: cc.type, args: [], array: 0 }, ctx.cls));
+          if (this.block(cc.body, ctx)) completes = true;
           ctx.locals.pop();
         }
-        const fb = rule(inner, 'finallyBlock');
-        if (fb && !this.block(rule(fb, 'block'), ctx)) return false;
+        if (n.finally && !this.block(n.finally, ctx)) return false;
         return completes;
       }
-      case 'SwitchStatementContext':
-        return this.switchStmt(inner, ctx);
-      case 'InsertStatementContext':
-      case 'UpdateStatementContext':
-      case 'DeleteStatementContext':
-      case 'UpsertStatementContext':
-      case 'UndeleteStatementContext':
-      case 'MergeStatementContext':
-        for (const x of rules(inner, 'expression')) e(x);
+      case 'Switch':
+        return this.switchStmt(n, ctx);
+      case 'Dml':
+        for (const x of n.operands) this.expr(x, ctx);
         return true;
-      case 'RunAsStatementContext': {
-        const el = rule(inner, 'expressionList');
-        if (el) for (const x of rules(el, 'expression')) e(x);
-        return this.block(rule(inner, 'block'), ctx);
-      }
+      case 'RunAs':
+        for (const x of n.args) this.expr(x, ctx);
+        return this.block(n.body, ctx);
+      case 'Break':
+      case 'Continue':
+        return true;
+      default:
+        return unhandled(n);
     }
-    return true;
   }
 
-  protected localVars(n: N, ctx: Ctx): void {
-    const tr = rule(n, 'typeRef');
-    const type = this.declared(parseTypeRef(tr), ctx.cls, tr);
-    for (const vd of rules(rule(n, 'variableDeclarators'), 'variableDeclarator')) {
-      const idn = rule(vd, 'id');
-      const name = text(idn);
-      if (ctx.locals.has(name)) this.fail(`Duplicate variable: ${name}`, idn);
-      const init = rule(vd, 'expression');
-      if (init) {
-        const vt = this.expr(init, ctx);
-        if (illegalAssignment(vt, type) && !this.isQuery(init))
+  protected localVars(n: LocalVars, ctx: Ctx): void {
+    const type = this.declared(n.type.ref, ctx.cls, n.type);
+    for (const vd of n.vars) {
+      const name = vd.name.name;
+      if (ctx.locals.has(name)) this.fail(`Duplicate variable: ${name}`, vd.name);
+      if (vd.init) {
+        const vt = this.expr(vd.init, ctx);
+        if (illegalAssignment(vt, type) && vd.init.kind !== 'Soql')
           this.fail(`Illegal assignment from ${typeText(vt)} to ${typeText(type)}`, vd);
       }
       ctx.locals.declare(name, type);
     }
   }
 
-  protected forStmt(n: N, ctx: Ctx): boolean {
-    const fc = rule(n, 'forControl');
+  protected forStmt(n: For | ForEach, ctx: Ctx): boolean {
     ctx.locals.push();
     try {
-      const efc = rule(fc, 'enhancedForControl');
-      if (efc) {
-        const tr = rule(efc, 'typeRef');
-        const type = this.declared(parseTypeRef(tr), ctx.cls, tr);
-        this.expr(rule(efc, 'expression'), ctx);
-        const idn = rule(efc, 'id');
-        if (ctx.locals.has(text(idn))) this.fail(`Duplicate variable: ${text(idn)}`, idn);
-        ctx.locals.declare(text(idn), type);
+      if (n.kind === 'ForEach') {
+        const type = this.declared(n.type.ref, ctx.cls, n.type);
+        this.expr(n.iterable, ctx);
+        if (ctx.locals.has(n.name.name)) this.fail(`Duplicate variable: ${n.name.name}`, n.name);
+        ctx.locals.declare(n.name.name, type);
       } else {
-        const fi = rule(fc, 'forInit');
-        if (fi) {
-          const lvd = rule(fi, 'localVariableDeclaration');
-          if (lvd) this.localVars(lvd, ctx);
-          else for (const x of rules(rule(fi, 'expressionList'), 'expression')) this.expr(x, ctx);
-        }
-        const ce = rule(fc, 'expression');
-        if (ce) this.expr(ce, ctx);
-        const fu = rule(fc, 'forUpdate');
-        if (fu) for (const x of rules(rule(fu, 'expressionList'), 'expression')) this.expr(x, ctx);
-        if (!ce && !text(n).toLowerCase().includes('break')) return false;
+        if (Array.isArray(n.init)) for (const x of n.init) this.expr(x, ctx);
+        else if (n.init) this.localVars(n.init, ctx);
+        if (n.cond) this.expr(n.cond, ctx);
+        for (const x of n.update) this.expr(x, ctx);
+        if (!n.cond && !n.mentionsBreak) return false;
       }
-      this.scoped(rule(n, 'statement'), ctx);
+      this.scoped(n.body, ctx);
       return true;
     } finally {
       ctx.locals.pop();
     }
   }
 
-  protected switchStmt(n: N, ctx: Ctx): boolean {
-    this.expr(rule(n, 'expression'), ctx);
+  protected switchStmt(n: Switch, ctx: Ctx): boolean {
+    this.expr(n.subject, ctx);
     let completes = false;
     let hasElse = false;
-    for (const wc of rules(n, 'whenControl')) {
-      const wv = rule(wc, 'whenValue');
+    for (const wc of n.whens) {
       ctx.locals.push();
-      if (hasTok(wv, 'else')) hasElse = true;
-      const tr = rule(wv, 'typeRef');
-      if (tr) ctx.locals.declare(text(rule(wv, 'id')), this.declared(parseTypeRef(tr), ctx.cls, tr));
-      if (this.block(rule(wc, 'block'), ctx)) completes = true;
+      if (wc.value.kind === 'else') hasElse = true;
+      if (wc.value.kind === 'type') ctx.locals.declare(wc.value.name.name, this.declared(wc.value.type.ref, ctx.cls, wc.value.type));
+      if (this.block(wc.body, ctx)) completes = true;
       ctx.locals.pop();
     }
     return completes || !hasElse;
   }
 }
+
+/** The literal `true` (a loop on it never completes normally). */
+const isTrue = (e: { kind: string; text?: string }): boolean => e.kind === 'Literal' && /^true$/i.test(e.text ?? '');

@@ -6,7 +6,8 @@
  */
 import type { ClassDef, MethodDef } from '../model/classModel.ts';
 import { builtinExceptions } from '../model/exceptions.ts';
-import { parseApex, type ParserRuleContext } from '../parse/parse.ts';
+import { parseTree } from '../parse/parse.ts';
+import type { Expr } from '../parse/ast.ts';
 import { readTriggerHeader, triggerBodyText } from '../parse/triggerSource.ts';
 import { Checker, type SchemaOracle } from './checker.ts';
 import { Declarations } from './declarations.ts';
@@ -19,8 +20,8 @@ export class Program implements TypeTable {
   readonly errors: CompileError[] = [];
   /** Names the local runtime does not know: they deploy, and a run that reaches one fails. */
   readonly warnings: CompileError[] = [];
-  /** Call sites (parse nodes) bound by the check phase to the parameter types of their overload. */
-  readonly bindings = new Map<ParserRuleContext, string>();
+  /** Call sites (syntax nodes) bound by the check phase to the parameter types of their overload. */
+  readonly bindings = new Map<Expr, string>();
 
   /**
    * Declares and checks every class; a class that fails to compile is reported, the rest still run.
@@ -32,7 +33,7 @@ export class Program implements TypeTable {
   ) {
     for (const s of sources) {
       try {
-        const tree = parseApex(s.body, 'class', s.name + '.cls');
+        const tree = parseTree(s.body, 'class', s.name + '.cls');
         const cls = new Declarations(s.name + '.cls').declareUnit(tree);
         this.classes.set(cls.key, cls);
       } catch (e) {
@@ -56,9 +57,9 @@ export class Program implements TypeTable {
     fileName: string,
     name?: string,
     trigger = false,
-  ): { cls: ClassDef; main: MethodDef; bindings: Map<ParserRuleContext, string>; errors: CompileError[]; warnings: CompileError[] } {
+  ): { cls: ClassDef; main: MethodDef; bindings: Map<Expr, string>; errors: CompileError[]; warnings: CompileError[] } {
     const { cls, main } = this.declareBlock(source, fileName, name, trigger);
-    const bindings = new Map<ParserRuleContext, string>();
+    const bindings = new Map<Expr, string>();
     const checker = new Checker(this, bindings);
     checker.checkAnonymous(cls, main);
     return { cls, main, bindings, errors: checker.errors, warnings: checker.warnings };
@@ -66,7 +67,7 @@ export class Program implements TypeTable {
 
   /** Anonymous Apex (or a trigger's body) declared and linked against this program, not checked. */
   declareBlock(source: string, fileName: string, name?: string, trigger = false): { cls: ClassDef; main: MethodDef } {
-    const tree = parseApex(source, 'anonymous', fileName);
+    const tree = parseTree(source, 'anonymous', fileName);
     const { cls, main } = new Declarations(fileName).declareAnonymous(tree, name);
     cls.trigger = trigger;
     this.linkAll(cls);

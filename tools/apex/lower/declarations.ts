@@ -5,11 +5,9 @@
  * at run time.
  */
 import type { ClassDef, FieldDef, InitStep, MethodDef, St } from '../model/classModel.ts';
-import { type Frame } from '../run/frame.ts';
 import { NORMAL, Scope } from './scope.ts';
 import { StatementLowering } from './statements.ts';
-import { cname, isTerm, kids, rule, rules } from '../parse/tree.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
+import type { Block, Stmt } from '../parse/ast.ts';
 
 export class Lowering extends StatementLowering {
   /** Lowers every body of a class and its inner classes. */
@@ -26,18 +24,7 @@ export class Lowering extends StatementLowering {
   lowerAnonymous(cls: ClassDef, main: MethodDef): void {
     this.lowerClass(cls);
     const scope = new Scope(cls, 'execute', true);
-    const compiled: St[] = (main.anonymousNodes ?? []).map((s) => {
-      if (!('anonymousLocal' in s)) return this.stmt(s, scope);
-      const decl = s.anonymousLocal;
-      const line = decl.start.line;
-      const col = decl.start.column + 1;
-      cls.executableLines.add(line);
-      const st = this.localVarDecl(decl, scope);
-      return (f: Frame) => {
-        f.tx.tick(cls, line, col);
-        return st(f);
-      };
-    });
+    const compiled: St[] = (main.anonymousNodes ?? []).map((s) => this.stmt(s, scope));
     main.body = async (f) => {
       for (const c of compiled) {
         const r = await c(f);
@@ -66,27 +53,16 @@ export class Lowering extends StatementLowering {
     else cls.instanceInitSlots = slots;
   }
 
-  private methodBody(m: MethodDef, block: N, isCtor = false): void {
+  private methodBody(m: MethodDef, block: Block, isCtor = false): void {
     const scope = new Scope(m.cls, m.name, m.isStatic);
     for (const p of m.params) scope.declare(p.name, p.type);
-    let stmts: N[] = rules(block, 'statement');
-    if (isCtor && stmts.length) {
-      const first = stmts[0];
-      const es = rule(first, 'expressionStatement');
-      const e = es && rule(es, 'expression');
-      if (e && cname(e) === 'MethodCallExpressionContext') {
-        const mc = rule(e, 'methodCall');
-        const head = kids(mc)[0];
-        if (isTerm(head) && /^(this|super)$/i.test(head.getText())) {
-          const el = rule(mc, 'expressionList');
-          m.delegate = {
-            kind: head.getText().toLowerCase() as 'this' | 'super',
-            args: el ? rules(el, 'expression').map((x: N) => this.expr(x, scope)) : [],
-          };
-          m.cls.executableLines.add(first.start.line);
-          stmts = stmts.slice(1);
-        }
-      }
+    let stmts: Stmt[] = block.statements;
+    const first = stmts[0];
+    if (isCtor && first?.kind === 'ExpressionStmt' && first.expr.kind === 'ConstructorCall') {
+      const call = first.expr;
+      m.delegate = { kind: call.target, args: call.args.map((x) => this.expr(x, scope)) };
+      m.cls.executableLines.add(first.line);
+      stmts = stmts.slice(1);
     }
     m.body = this.stmtList(stmts, scope);
     m.nSlots = scope.nSlots;

@@ -12,18 +12,33 @@ import { arith, compare, negate, refEquals, valueEquals } from '../run/operators
 import { cast, instanceOfOperator, typeValue } from '../run/types.ts';
 import { isSObjectName } from '../model/sobjectNames.ts';
 import { apexEquals, apexString, needsApexEquality, needsApexString } from '../run/equality.ts';
-import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
-import { parseTypeRef, unescapeApex } from '../parse/syntax.ts';
+import { unescapeApex } from '../parse/syntax.ts';
 import { lowerSosl } from './sosl.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
+import {
+  unhandled,
+  type Call,
+  type Expr,
+  type FieldAccess,
+  type Literal,
+  type MethodCall,
+  type New,
+  type Pos,
+  type Soql,
+} from '../parse/ast.ts';
 
 /** Operators whose result is a Boolean, a number, a String or a date: never a user object. */
-const PLAIN_RESULTS = new Set(
-  'Arth1 Arth2 Bit BitAnd BitOr BitNot Cmp Equality LogAnd LogOr Neg PreOp PostOp InstanceOf'
-    .split(' ')
-    .map((k) => k + 'ExpressionContext'),
-);
+const PLAIN_RESULTS = new Set<Expr['kind']>([
+  'Arithmetic',
+  'Bitwise',
+  'Comparison',
+  'Equality',
+  'Logical',
+  'Negation',
+  'Prefix',
+  'Postfix',
+  'InstanceOf',
+]);
 const PRIMITIVES = new Set('integer long decimal double string id boolean date datetime time blob'.split(' '));
 
 /** A declared type whose values never have their own equals/toString: primitives, sObjects, collections of them. */
@@ -46,60 +61,72 @@ export abstract class ExpressionLowering {
   constructor(
     readonly fileName: string,
     readonly source: string,
-    /** The overload the check phase chose for a call site (parameter types), by parse node. */
-    readonly bindings: ReadonlyMap<N, string> = new Map(),
+    /** The overload the check phase chose for a call site (parameter types), by syntax node. */
+    readonly bindings: ReadonlyMap<Expr, string> = new Map(),
   ) {}
 
-  site(n: N, cls: ClassDef): Site {
-    const s: Site = { file: this.fileName, line: n.start?.line ?? 0, col: (n.start?.column ?? 0) + 1, cls };
-    const signature = this.bindings.get(n);
+  /** Where a node runs, for errors and stack traces; `at` when the site is not where the node starts (`new`'s type). */
+  site(n: Pos, cls: ClassDef, at: Pos = n): Site {
+    const s: Site = { file: this.fileName, line: at.line, col: at.column, cls };
+    const signature = this.bindings.get(n as Expr);
     if (signature !== undefined) s.signature = signature;
     return s;
   }
 
   /** `expected` is the declared type the value flows into, used by SOQL single-row assignment. */
-  expr(n: N, scope: Scope, expected?: TypeRef): Ex {
+  expr(n: Expr, scope: Scope, expected?: TypeRef): Ex {
     const ex = this.exprOf(n, scope, expected);
-    if (PLAIN_RESULTS.has(cname(n))) ex.plain = true;
+    if (PLAIN_RESULTS.has(n.kind)) ex.plain = true;
     return ex;
   }
 
-  private exprOf(n: N, scope: Scope, expected?: TypeRef): Ex {
-    const k = cname(n);
+  private exprOf(n: Expr, scope: Scope, expected?: TypeRef): Ex {
     const cls = scope.cls;
-    switch (k) {
-      case 'PrimaryExpressionContext':
-        return this.primary(kids(n)[0], scope);
-      case 'SubExpressionContext':
-        return this.expr(rule(n, 'expression'), scope, expected);
-      case 'DotExpressionContext':
+    switch (n.kind) {
+      case 'Literal':
+      case 'Name':
+      case 'This':
+      case 'Super':
+      case 'TypeLiteral':
+      case 'VoidClass':
+      case 'Soql':
+      case 'Sosl':
+        return this.primary(n, scope);
+      case 'Paren':
+        return this.expr(n.expr, scope, expected);
+      case 'FieldAccess':
+      case 'MethodCall':
         return this.dotExpr(n, scope);
-      case 'MethodCallExpressionContext':
-        return this.methodCall(rule(n, 'methodCall'), scope);
-      case 'ArrayExpressionContext': {
-        const [a, i] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
+      case 'Call':
+      case 'ConstructorCall':
+        return this.methodCall(n, scope);
+      case 'Index': {
+        const a = this.expr(n.target, scope);
+        const i = this.expr(n.index, scope);
         const site = this.site(n, cls);
         return async (f) => index(f, await a(f), await i(f), site);
       }
-      case 'NewExpressionContext':
-        return this.creator(rule(n, 'creator'), scope);
-      case 'CastExpressionContext': {
-        const type = parseTypeRef(rule(n, 'typeRef'));
-        const e = this.expr(rule(n, 'expression'), scope);
+      case 'New':
+        return this.creator(n, scope);
+      case 'Cast': {
+        const type = n.type.ref;
+        const e = this.expr(n.expr, scope);
         const site = this.site(n, cls);
         return async (f) => cast(f, await e(f), type, site);
       }
-      case 'InstanceOfExpressionContext': {
-        const type = parseTypeRef(rule(n, 'typeRef'));
-        const e = this.expr(rule(n, 'expression'), scope);
+      case 'InstanceOf': {
+        const type = n.type.ref;
+        const e = this.expr(n.expr, scope);
         const site = this.site(n, cls);
         return async (f) => {
           const v = await e(f);
           return v !== null && instanceOfOperator(f, v, type, site);
         };
       }
-      case 'CondExpressionContext': {
-        const [c, a, b] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
+      case 'Conditional': {
+        const c = this.expr(n.cond, scope);
+        const a = this.expr(n.then, scope);
+        const b = this.expr(n.else, scope);
         const site = this.site(n, cls);
         if (c.sync && a.sync && b.sync) {
           const [cs, as, bs] = [c.sync, a.sync, b.sync];
@@ -115,8 +142,9 @@ export abstract class ExpressionLowering {
           return cv ? a(f) : b(f);
         };
       }
-      case 'CoalExpressionContext': {
-        const [a, b] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
+      case 'Coalesce': {
+        const a = this.expr(n.left, scope);
+        const b = this.expr(n.right, scope);
         if (a.sync && b.sync) {
           const [as, bs] = [a.sync, b.sync];
           return syncEx((f) => {
@@ -129,10 +157,10 @@ export abstract class ExpressionLowering {
           return v === null || v === undefined ? b(f) : v;
         };
       }
-      case 'LogAndExpressionContext':
-      case 'LogOrExpressionContext': {
-        const [a, b] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
-        const isAnd = k === 'LogAndExpressionContext';
+      case 'Logical': {
+        const a = this.expr(n.left, scope);
+        const b = this.expr(n.right, scope);
+        const isAnd = n.op === '&&';
         const site = this.site(n, cls);
         if (a.sync && b.sync) {
           const [as, bs] = [a.sync, b.sync];
@@ -154,9 +182,9 @@ export abstract class ExpressionLowering {
           return bv;
         };
       }
-      case 'NegExpressionContext': {
-        const e = this.expr(rule(n, 'expression'), scope);
-        const op = kids(n)[0].getText();
+      case 'Negation': {
+        const e = this.expr(n.expr, scope);
+        const op = n.op;
         const site = this.site(n, cls);
         const neg = (f: Frame, v: unknown) => {
           if (v === null) throwNpe(f, site);
@@ -166,10 +194,10 @@ export abstract class ExpressionLowering {
         if (es) return syncEx((f) => neg(f, es(f)));
         return async (f) => neg(f, await e(f));
       }
-      case 'PreOpExpressionContext':
-      case 'PostOpExpressionContext': {
-        const en = rule(n, 'expression');
-        const op = kids(n)[k === 'PreOpExpressionContext' ? 0 : 1].getText();
+      case 'Prefix':
+      case 'Postfix': {
+        const en = n.expr;
+        const op = n.op;
         const site = this.site(n, cls);
         if (op === '+' || op === '-') {
           const e = this.expr(en, scope);
@@ -182,7 +210,7 @@ export abstract class ExpressionLowering {
         }
         const lv = this.lvalue(en, scope);
         const delta = op === '++' ? 1 : -1;
-        const post = k === 'PostOpExpressionContext';
+        const post = n.kind === 'Postfix';
         if (lv.syncGet && lv.syncSet) {
           const [g, st] = [lv.syncGet, lv.syncSet];
           return syncEx((f) => {
@@ -201,24 +229,19 @@ export abstract class ExpressionLowering {
           return post ? old : nv;
         };
       }
-      case 'Arth1ExpressionContext':
-      case 'Arth2ExpressionContext':
-      case 'BitExpressionContext':
-      case 'BitAndExpressionContext':
-      case 'BitOrExpressionContext':
-      case 'BitNotExpressionContext':
-      case 'CmpExpressionContext':
-      case 'EqualityExpressionContext': {
-        const [a, b] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
-        const op = kids(n)
-          .filter(isTerm)
-          .map((t: N) => t.getText())
-          .join('');
+      case 'Arithmetic':
+      case 'Bitwise':
+      case 'Comparison':
+      case 'Equality': {
+        const a = this.expr(n.left, scope);
+        const b = this.expr(n.right, scope);
+        const op = n.op;
+        const k = n.kind;
         const site = this.site(n, cls);
         let fn: (f: Frame, x: unknown, y: unknown) => unknown;
         // `==` may call a class's equals(), `+` a class's toString(): only plain operands stay synchronous
         let apex: ((f: Frame, x: unknown, y: unknown) => unknown) | undefined;
-        if (k === 'EqualityExpressionContext') {
+        if (k === 'Equality') {
           const neg = op === '!==' || (op !== '==' && op !== '===');
           if (op === '===' || op === '!==') fn = (f, x, y) => refEquals(x, y) !== neg;
           else {
@@ -227,7 +250,7 @@ export abstract class ExpressionLowering {
               apex = (f, x, y) =>
                 needsApexEquality(x) || needsApexEquality(y) ? apexEquals(f, x, y, false, site).then((r) => r !== neg) : fn(f, x, y);
           }
-        } else if (k === 'CmpExpressionContext') fn = (f, x, y) => compare(f, op, x, y, site);
+        } else if (k === 'Comparison') fn = (f, x, y) => compare(f, op, x, y, site);
         else {
           fn = (f, x, y) => arith(f, op, x, y, site);
           // a String variable holding null concatenates as 'null' (`String s = null; s + 5` is 'null5')
@@ -247,9 +270,10 @@ export abstract class ExpressionLowering {
         ex.plain = true;
         return ex;
       }
-      case 'AssignExpressionContext': {
-        const [ln, rn] = rules(n, 'expression');
-        const op = kids(n)[1].getText();
+      case 'Assign': {
+        const ln = n.target;
+        const rn = n.value;
+        const op = n.op;
         const lv = this.lvalue(ln, scope);
         const r = this.expr(rn, scope);
         const site = this.site(n, cls);
@@ -292,22 +316,24 @@ export abstract class ExpressionLowering {
           return nv;
         };
       }
+      default:
+        return unhandled(n);
     }
-    const site = this.site(n, cls);
-    return async (f) => unsupported(f, k.replace('Context', ''), site);
   }
 
-  primary(p: N, scope: Scope): Ex {
-    const k = cname(p);
+  primary(
+    p: Literal | Extract<Expr, { kind: 'Name' | 'This' | 'Super' | 'TypeLiteral' | 'VoidClass' | 'Soql' | 'Sosl' }>,
+    scope: Scope,
+  ): Ex {
     const cls = scope.cls;
     const site = this.site(p, cls);
-    switch (k) {
-      case 'LiteralPrimaryContext':
-        return this.literal(rule(p, 'literal'));
-      case 'ThisPrimaryContext':
+    switch (p.kind) {
+      case 'Literal':
+        return this.literal(p);
+      case 'This':
         return async (f) => f.self;
-      case 'IdPrimaryContext': {
-        const name = text(rule(p, 'id'));
+      case 'Name': {
+        const name = p.name;
         const slot = scope.lookup(name);
         if (slot !== undefined) {
           const ex = syncEx((f) => f.locals[slot]);
@@ -317,48 +343,47 @@ export abstract class ExpressionLowering {
         }
         return this.nameChain([name], scope, site);
       }
-      case 'TypeRefPrimaryContext': {
-        const type = parseTypeRef(rule(p, 'typeRef'));
+      case 'TypeLiteral': {
+        const type = p.type.ref;
         return async (f) => typeValue(f, type, site);
       }
-      case 'SoqlPrimaryContext':
-        return this.soql(rule(p, 'soqlLiteral'), scope);
-      case 'SoslPrimaryContext':
-        return lowerSosl(this, rule(p, 'soslLiteral'), scope);
-      case 'SuperPrimaryContext':
+      case 'Soql':
+        return this.soql(p, scope);
+      case 'Sosl':
+        return lowerSosl(this, p, scope);
+      case 'Super':
         return async (f) => f.self;
+      case 'VoidClass':
+        return async (f) => unsupported(f, 'void.class', site);
+      default:
+        return unhandled(p);
     }
-    return async (f) => unsupported(f, k, site);
   }
 
-  literal(l: N): Ex {
-    const t = kids(l)[0];
-    const s: string = t.getText();
-    const type = t.symbol.type;
+  literal(l: Literal): Ex {
+    const s = l.text;
     let v: unknown;
-    switch (type) {
-      case 198: // IntegerLiteral
+    switch (l.type) {
+      case 'Integer':
         v = Number(s);
         break;
-      case 199: // LongLiteral
+      case 'Long':
         v = Number(s.slice(0, -1));
         break;
-      case 200: {
-        // NumberLiteral
+      case 'Number': {
         const isDouble = /[dD]$/.test(s);
         const num = s.replace(/[dD]$/, '');
         const dot = num.indexOf('.');
         v = new Dec(Number(num), isDouble || dot < 0 ? undefined : num.length - dot - 1, isDouble);
         break;
       }
-      case 201:
+      case 'Boolean':
         v = s.toLowerCase() === 'true';
         break;
-      case 202:
-      case 203:
+      case 'String':
         v = unescapeApex(s);
         break;
-      default:
+      case 'Null':
         v = null;
     }
     const ex = syncEx(() => v);
@@ -367,28 +392,24 @@ export abstract class ExpressionLowering {
     return ex;
   }
 
-  plainChain(n: N, scope: Scope): string[] | undefined {
-    const k = cname(n);
-    if (k === 'PrimaryExpressionContext') {
-      const p = kids(n)[0];
-      if (cname(p) !== 'IdPrimaryContext') return undefined;
-      const name = text(rule(p, 'id'));
-      if (scope.lookup(name) !== undefined) return undefined;
-      return [name];
+  plainChain(n: Expr, scope: Scope): string[] | undefined {
+    if (n.kind === 'Name') {
+      if (scope.lookup(n.name) !== undefined) return undefined;
+      return [n.name];
     }
-    if (k === 'DotExpressionContext' && !rule(n, 'dotMethodCall') && !hasTok(n, '?.')) {
-      const left = this.plainChain(rule(n, 'expression'), scope);
+    if (n.kind === 'FieldAccess' && !n.safe) {
+      const left = this.plainChain(n.target, scope);
       if (!left) return undefined;
-      return [...left, text(rule(n, 'anyId'))];
+      return [...left, n.name.name];
     }
     return undefined;
   }
 
   // objects.ts
   abstract nameChain(parts: string[], scope: Scope, site: Site): Ex;
-  abstract dotExpr(n: N, scope: Scope): Ex;
-  abstract methodCall(mc: N, scope: Scope): Ex;
-  abstract creator(c: N, scope: Scope): Ex;
-  abstract lvalue(n: N, scope: Scope): LValue;
-  abstract soql(lit: N, scope: Scope): Ex;
+  abstract dotExpr(n: FieldAccess | MethodCall, scope: Scope): Ex;
+  abstract methodCall(mc: Call | Extract<Expr, { kind: 'ConstructorCall' }>, scope: Scope): Ex;
+  abstract creator(c: New, scope: Scope): Ex;
+  abstract lvalue(n: Expr, scope: Scope): LValue;
+  abstract soql(lit: Soql, scope: Scope): Ex;
 }

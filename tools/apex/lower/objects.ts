@@ -20,13 +20,12 @@ import {
 } from '../run/calls.ts';
 import { coerce, isPlainType, isTestDataObject } from '../run/types.ts';
 import { mapPut } from '../run/equality.ts';
-import { cname, hasTok, isTerm, kids, rule, rules, text } from '../parse/tree.ts';
-import { normType, parseTypeRef } from '../parse/syntax.ts';
+import { normType } from '../parse/syntax.ts';
 import { runSoql } from '../run/data.ts';
 import { sourceSlice } from './sourceText.ts';
 import { addSObjectError } from '../run/dml.ts';
 import { unsupported } from '../run/exceptions.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
+import type { Call, Expr, FieldAccess, MethodCall, New, Soql } from '../parse/ast.ts';
 import { natives, type NativeType } from '../model/natives.ts';
 import { ExpressionLowering } from './expressions.ts';
 
@@ -41,41 +40,34 @@ export abstract class ObjectLowering extends ExpressionLowering {
   }
 
   /** The system type a local's name also names, when that type has a static method `method`. */
-  localShadowingType(n: N, method: string, scope: Scope): NativeType | undefined {
-    if (cname(n) !== 'PrimaryExpressionContext' || cname(kids(n)[0]) !== 'IdPrimaryContext') return undefined;
-    const name = text(rule(kids(n)[0], 'id'));
+  localShadowingType(n: Expr, method: string, scope: Scope): NativeType | undefined {
+    if (n.kind !== 'Name') return undefined;
+    const name = n.name;
     if (scope.lookup(name) === undefined) return undefined;
     const nt = natives.get(name.toLowerCase());
     return nt?.statics?.[method.toLowerCase()] ? nt : undefined;
   }
 
-  isSuper(n: N): boolean {
-    return cname(n) === 'PrimaryExpressionContext' && cname(kids(n)[0]) === 'SuperPrimaryContext';
+  isSuper(n: Expr): boolean {
+    return n.kind === 'Super';
   }
 
-  dotExpr(n: N, scope: Scope): Ex {
+  dotExpr(n: FieldAccess | MethodCall, scope: Scope): Ex {
     const site = this.site(n, scope.cls);
-    const leftN = rule(n, 'expression');
-    const safe = hasTok(n, '?.');
-    const dmc = rule(n, 'dotMethodCall');
-    if (!dmc) {
+    const leftN = n.target;
+    const safe = n.safe;
+    if (n.kind === 'FieldAccess') {
       const chain = this.plainChain(n, scope);
       if (chain) return this.nameChain(chain, scope, site);
       const read = this.fieldRead(n, scope, site);
       return async (f) => (await read(f)).v;
     }
-    const mname = text(rule(dmc, 'anyId'));
-    if (
-      mname.toLowerCase() === 'adderror' &&
-      cname(leftN) === 'DotExpressionContext' &&
-      !rule(leftN, 'dotMethodCall') &&
-      !hasTok(leftN, '?.')
-    ) {
-      return this.fieldAddError(leftN, dmc, scope, site);
+    const mname = n.name.name;
+    if (mname.toLowerCase() === 'adderror' && leftN.kind === 'FieldAccess' && !leftN.safe) {
+      return this.fieldAddError(leftN, n, scope, site);
     }
     if (/^(query|countquery|getquerylocator|getcursor)$/i.test(mname)) site.locals = new Map(scope.scopes.flatMap((m) => [...m]));
-    const el = rule(dmc, 'expressionList');
-    const args: Ex[] = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
+    const args: Ex[] = n.args.map((e) => this.expr(e, scope));
     const evalArgs = async (f: Frame): Promise<unknown[]> => {
       const out = new Array(args.length);
       for (let i = 0; i < args.length; i++) out[i] = await args[i](f);
@@ -112,11 +104,11 @@ export abstract class ObjectLowering extends ExpressionLowering {
    * contact without one), the rest of the chain reads null rather than throwing (Apex Developer Guide,
    * "Accessing sObject Fields Through Relationships"). `through` says the chain is in that state.
    */
-  fieldRead(n: N, scope: Scope, site: Site): (f: Frame) => Promise<{ v: unknown; through: boolean }> {
-    const leftN = rule(n, 'expression');
-    const name = text(rule(n, 'anyId'));
-    const safe = hasTok(n, '?.');
-    const leftIsRead = cname(leftN) === 'DotExpressionContext' && !rule(leftN, 'dotMethodCall') && !this.plainChain(leftN, scope);
+  fieldRead(n: FieldAccess, scope: Scope, site: Site): (f: Frame) => Promise<{ v: unknown; through: boolean }> {
+    const leftN = n.target;
+    const name = n.name.name;
+    const safe = n.safe;
+    const leftIsRead = leftN.kind === 'FieldAccess' && !this.plainChain(leftN, scope);
     const left = leftIsRead ? this.fieldRead(leftN, scope, this.site(leftN, scope.cls)) : undefined;
     const plain = leftIsRead ? undefined : this.expr(leftN, scope);
     return async (f) => {
@@ -128,11 +120,10 @@ export abstract class ObjectLowering extends ExpressionLowering {
   }
 
   /** `acc.Name.addError('…')`: a field-level error on the record, not a call on the field's value. */
-  fieldAddError(leftN: N, dmc: N, scope: Scope, site: Site): Ex {
-    const owner = this.expr(rule(leftN, 'expression'), scope);
-    const field = text(rule(leftN, 'anyId'));
-    const el = rule(dmc, 'expressionList');
-    const args: Ex[] = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
+  fieldAddError(leftN: FieldAccess, call: MethodCall, scope: Scope, site: Site): Ex {
+    const owner = this.expr(leftN.target, scope);
+    const field = leftN.name.name;
+    const args: Ex[] = call.args.map((e) => this.expr(e, scope));
     return async (f) => {
       const so = await owner(f);
       const a: unknown[] = [];
@@ -142,13 +133,11 @@ export abstract class ObjectLowering extends ExpressionLowering {
     };
   }
 
-  methodCall(mc: N, scope: Scope): Ex {
+  methodCall(mc: Call | Extract<Expr, { kind: 'ConstructorCall' }>, scope: Scope): Ex {
     const site = this.site(mc, scope.cls);
-    const head = kids(mc)[0];
-    const el = rule(mc, 'expressionList');
-    const args: Ex[] = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
-    if (isTerm(head)) return async (f) => unsupported(f, head.getText() + '(...) outside a constructor start', site);
-    const name = text(head);
+    const args: Ex[] = mc.args.map((e) => this.expr(e, scope));
+    if (mc.kind === 'ConstructorCall') return async (f) => unsupported(f, mc.target + '(...) outside a constructor start', site);
+    const name = mc.name.name;
     return async (f) => {
       const out = new Array(args.length);
       for (let i = 0; i < args.length; i++) out[i] = await args[i](f);
@@ -156,47 +145,38 @@ export abstract class ObjectLowering extends ExpressionLowering {
     };
   }
 
-  creator(c: N, scope: Scope): Ex {
-    const site = this.site(c, scope.cls);
-    const cn = rule(c, 'createdName');
-    const pairs = rules(cn, 'idCreatedNamePair');
-    const name = pairs.map((p: N) => text(rule(p, 'anyId'))).join('.');
-    const last = pairs[pairs.length - 1];
-    const tl = rule(last, 'typeList');
-    const args = tl ? rules(tl, 'typeRef').map(parseTypeRef) : [];
-    const type = normType({ name, args, array: 0 });
+  creator(c: New, scope: Scope): Ex {
+    const site = this.site(c, scope.cls, c.type);
+    const type = normType(c.type.ref);
     const low = type.name.toLowerCase();
-    const rest = kids(c)[1];
-    const rk = cname(rest);
-    if (rk === 'NoRestContext') {
+    const rest = c.rest;
+    if (rest.kind === 'empty') {
       return async (f) => newCollection(f, type, [], site);
     }
-    if (rk === 'ArrayCreatorRestContext') {
+    if (rest.kind === 'array') {
       // new String[3] or new String[]{...}
-      const sizeE = rule(rest, 'expression');
       const listType: TypeRef = { name: 'List', args: [type], array: 0 };
-      if (sizeE) {
-        const se = this.expr(sizeE, scope);
+      if (rest.size) {
+        const se = this.expr(rest.size, scope);
         return async (f) => new ApexList(new Array(Number(await se(f))).fill(null), type);
       }
-      const ai = rule(rest, 'arrayInitializer');
-      const items = ai ? rules(ai, 'expression').map((e: N) => this.expr(e, scope)) : [];
+      const items = rest.items.map((e) => this.expr(e, scope));
       return async (f) => {
         const vals = [];
         for (const e of items) vals.push(await e(f));
         return newCollection(f, listType, vals, site);
       };
     }
-    if (rk === 'MapCreatorRestContext') {
-      const ps = rules(rest, 'mapCreatorRestPair').map((p: N) => rules(p, 'expression').map((e: N) => this.expr(e, scope)));
+    if (rest.kind === 'map') {
+      const ps = rest.pairs.map((p) => p.map((e) => this.expr(e, scope)));
       return async (f) => {
         const m = newCollection(f, type, [], site) as ApexMap;
         for (const [k, v] of ps) await mapPut(f, m, await k(f), await v(f), site);
         return m;
       };
     }
-    if (rk === 'SetCreatorRestContext') {
-      const items = rules(rest, 'expression').map((e: N) => this.expr(e, scope));
+    if (rest.kind === 'set') {
+      const items = rest.items.map((e) => this.expr(e, scope));
       return async (f) => {
         const vals = [];
         for (const e of items) vals.push(await e(f));
@@ -204,9 +184,7 @@ export abstract class ObjectLowering extends ExpressionLowering {
       };
     }
     // classCreatorRest: arguments
-    const argsN = rule(rest, 'arguments');
-    const el = rule(argsN, 'expressionList');
-    const exprs: N[] = el ? rules(el, 'expression') : [];
+    const exprs: Expr[] = rest.args;
     if (low === 'list' || low === 'set' || low === 'map') {
       const a = exprs.map((e) => this.expr(e, scope));
       return async (f) => {
@@ -216,14 +194,11 @@ export abstract class ObjectLowering extends ExpressionLowering {
       };
     }
     // new Account(Name = 'x', Industry = 'y'): name=value pairs
-    const isId = (e: N) => cname(e) === 'PrimaryExpressionContext' && cname(kids(e)[0]) === 'IdPrimaryContext';
-    const named =
-      exprs.length > 0 &&
-      exprs.every((e) => cname(e) === 'AssignExpressionContext' && kids(e)[1].getText() === '=' && isId(rule(e, 'expression')));
+    const named = exprs.length > 0 && exprs.every((e) => e.kind === 'Assign' && e.op === '=' && e.target.kind === 'Name');
     if (named) {
       const pairsC = exprs.map((e) => {
-        const [l, r] = rules(e, 'expression');
-        return { field: text(l), value: this.expr(r, scope) };
+        const a = e as Extract<Expr, { kind: 'Assign' }>;
+        return { field: (a.target as Extract<Expr, { kind: 'Name' }>).name, value: this.expr(a.value, scope) };
       });
       return async (f) => {
         const vals: [string, unknown][] = [];
@@ -239,12 +214,11 @@ export abstract class ObjectLowering extends ExpressionLowering {
     };
   }
 
-  lvalue(n: N, scope: Scope): LValue {
-    const k = cname(n);
+  lvalue(n: Expr, scope: Scope): LValue {
     const site = this.site(n, scope.cls);
-    if (k === 'SubExpressionContext') return this.lvalue(rule(n, 'expression'), scope);
-    if (k === 'PrimaryExpressionContext' && cname(kids(n)[0]) === 'IdPrimaryContext') {
-      const name = text(rule(kids(n)[0], 'id'));
+    if (n.kind === 'Paren') return this.lvalue(n.expr, scope);
+    if (n.kind === 'Name') {
+      const name = n.name;
       const slot = scope.lookup(name);
       if (slot !== undefined) {
         const type = scope.slotTypes[slot];
@@ -279,16 +253,17 @@ export abstract class ObjectLowering extends ExpressionLowering {
         },
       };
     }
-    if (k === 'DotExpressionContext' && !rule(n, 'dotMethodCall')) {
-      const left = this.expr(rule(n, 'expression'), scope);
-      const name = text(rule(n, 'anyId'));
+    if (n.kind === 'FieldAccess') {
+      const left = this.expr(n.target, scope);
+      const name = n.name.name;
       return {
         get: async (f) => getMember(f, await left(f), name, site),
         set: async (f, v) => setMember(f, await left(f), name, v, site),
       };
     }
-    if (k === 'ArrayExpressionContext') {
-      const [a, i] = rules(n, 'expression').map((e: N) => this.expr(e, scope));
+    if (n.kind === 'Index') {
+      const a = this.expr(n.target, scope);
+      const i = this.expr(n.index, scope);
       return {
         get: async (f) => index(f, await a(f), await i(f), site),
         set: async (f, v) => setIndex(f, await a(f), await i(f), v, site),
@@ -298,32 +273,23 @@ export abstract class ObjectLowering extends ExpressionLowering {
     return {
       get: e,
       set: async (f) => {
-        unsupported(f, 'assignment to ' + k.replace('Context', ''), site);
+        unsupported(f, 'assignment to ' + n.kind, site);
       },
     };
   }
 
   /** Inline SOQL: the query text is sent as written; bind expressions become named binds. */
-  soql(lit: N, scope: Scope): Ex {
-    const site = this.site(lit, scope.cls);
-    const q = rule(lit, 'query');
-    const start: number = q.start.start;
-    const stop: number = q.stop.stop;
-    const binds: { from: number; to: number; name: string; ex: Ex }[] = [];
+  soql(q: Soql, scope: Scope): Ex {
+    const site = this.site(q, scope.cls);
+    const start = q.start;
+    const stop = q.stop;
     let i = 0;
-    const walk = (node: N): void => {
-      if (cname(node) === 'BoundExpressionContext') {
-        const e = rule(node, 'expression');
-        const chain = this.plainChain(e, scope);
-        const plain = cname(e) === 'PrimaryExpressionContext' && cname(kids(e)[0]) === 'IdPrimaryContext';
-        const name = plain ? text(e) : `bind__${i++}`;
-        binds.push({ from: node.start.start, to: node.stop.stop, name, ex: this.expr(e, scope) });
-        void chain;
-        return;
-      }
-      for (const c of kids(node)) if (!isTerm(c)) walk(c);
-    };
-    walk(q);
+    const binds = q.binds.map((b) => ({
+      from: b.from,
+      to: b.to,
+      name: b.expr.kind === 'Name' ? b.expr.name : `bind__${i++}`,
+      ex: this.expr(b.expr, scope),
+    }));
     type Edit = { from: number; to: number; text: string };
     const build = (extra: Edit[]): string => {
       const edits: Edit[] = [...binds.map((b) => ({ from: b.from, to: b.to, text: ':' + b.name })), ...extra].sort(
@@ -341,20 +307,16 @@ export abstract class ObjectLowering extends ExpressionLowering {
     const soql = build([]);
     // Test isolation: in a test, data rows that existed before it are invisible. The variant adds
     // `Id IN :bind__testIds` (rows the test inserted) to the WHERE clause.
-    const wh = rule(q, 'whereClause');
-    const anchor = rule(q, 'usingScope') ?? rule(q, 'fromNameList');
+    const cond = q.where;
     let isolated: string | undefined;
-    if (wh) {
-      const cond = kids(wh)[1];
+    if (cond) {
       isolated = build([
-        { from: cond.start.start, to: cond.start.start - 1, text: 'Id IN :bind__testIds AND (' },
-        { from: cond.stop.stop + 1, to: cond.stop.stop, text: ')' },
+        { from: cond.start, to: cond.start - 1, text: 'Id IN :bind__testIds AND (' },
+        { from: cond.stop + 1, to: cond.stop, text: ')' },
       ]);
-    } else if (anchor) isolated = build([{ from: anchor.stop.stop + 1, to: anchor.stop.stop, text: ' WHERE Id IN :bind__testIds' }]);
-    const wc = rule(q, 'withClause');
-    const userMode = !!wc && hasTok(wc, 'USER_MODE');
-    const from = rule(q, 'fromNameList');
-    const sobject = from ? text(kids(from)[0]) : 'SObject';
+    } else if (q.fromEnd !== undefined) isolated = build([{ from: q.fromEnd + 1, to: q.fromEnd, text: ' WHERE Id IN :bind__testIds' }]);
+    const userMode = q.userMode;
+    const sobject = q.sobject ?? 'SObject';
     const isCount = /^\s*select\s+count\(\s*\)\s+from/i.test(soql);
     return async (f) => {
       const values: Record<string, unknown> = {};

@@ -4,31 +4,21 @@
  */
 import type { Ex } from '../model/classModel.ts';
 import type { Scope } from './scope.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
-import { cname, isTerm, kids, rule } from '../parse/tree.ts';
+import type { Sosl } from '../parse/ast.ts';
 import { runSosl } from '../lib/sosl.ts';
 import { sourceSlice } from './sourceText.ts';
 import type { ExpressionLowering } from './expressions.ts';
 
-export function lowerSosl(lx: ExpressionLowering, lit: N, scope: Scope): Ex {
+export function lowerSosl(lx: ExpressionLowering, lit: Sosl, scope: Scope): Ex {
   const site = lx.site(lit, scope.cls);
-  const binds: { from: number; to: number; name: string; ex: Ex }[] = [];
-  const walk = (node: N): void => {
-    if (cname(node) === 'BoundExpressionContext') {
-      const e = rule(node, 'expression');
-      binds.push({ from: node.start.start, to: node.stop.stop, name: `sosl__${binds.length}`, ex: lx.expr(e, scope) });
-      return;
-    }
-    for (const c of kids(node)) if (!isTerm(c)) walk(c);
-  };
-  walk(lit);
+  const binds = lit.binds.map((b, i) => ({ from: b.from, to: b.to, name: `sosl__${i}`, ex: lx.expr(b.expr, scope) }));
   let text = '';
-  let pos: number = lit.start.start;
+  let pos: number = lit.start;
   for (const b of binds) {
     text += sourceSlice(lx.source, pos, b.from) + ':' + b.name;
     pos = b.to + 1;
   }
-  text += sourceSlice(lx.source, pos, lit.stop.stop + 1);
+  text += sourceSlice(lx.source, pos, lit.stop + 1);
   // the brackets and comments are Apex's, not the statement's
   const sosl = text
     .replace(/'(?:\\.|[^'\\])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => (m.startsWith("'") ? m : ' '))

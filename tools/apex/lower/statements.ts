@@ -5,25 +5,24 @@ import { callMethod } from '../run/calls.ts';
 import { BREAK, CONTINUE, NORMAL, RETURN, type Scope, runSt } from './scope.ts';
 import type { Ex, Site, St } from '../model/classModel.ts';
 import { ObjectLowering } from './objects.ts';
-import { cname, hasTok, kids, rule, rules, text } from '../parse/tree.ts';
 import { coerce, instanceOf, isPlainType } from '../run/types.ts';
 import { runAs } from '../run/data.ts';
 import { dml } from '../run/dml.ts';
 import { iterate } from '../run/members.ts';
 import { matchCatch, throwNpe, throwValue, unsupported } from '../run/exceptions.ts';
-import { parseTypeRef, unescapeApex } from '../parse/syntax.ts';
+import { unescapeApex } from '../parse/syntax.ts';
 import { valueEquals } from '../run/operators.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
+import { unhandled, type Block, type For, type ForEach, type LocalVars, type Stmt, type Switch, type Try } from '../parse/ast.ts';
 
 export class StatementLowering extends ObjectLowering {
-  block(n: N, scope: Scope): St {
+  block(n: Block, scope: Scope): St {
     scope.push();
-    const st = this.stmtList(rules(n, 'statement'), scope);
+    const st = this.stmtList(n.statements, scope);
     scope.pop();
     return st;
   }
 
-  stmtList(list: N[], scope: Scope): St {
+  stmtList(list: Stmt[], scope: Scope): St {
     const compiled = list.map((s) => this.stmt(s, scope));
     if (compiled.length === 1) return compiled[0];
     return async (f) => {
@@ -36,28 +35,26 @@ export class StatementLowering extends ObjectLowering {
     };
   }
 
-  stmt(n: N, scope: Scope): St {
-    const inner = kids(n)[0];
-    const k = cname(inner);
-    if (k === 'BlockContext') return this.block(inner, scope);
-    const line = n.start.line;
-    const col = n.start.column + 1;
+  stmt(n: Stmt, scope: Scope): St {
+    if (n.kind === 'Block') return this.block(n, scope);
+    const line = n.line;
+    const col = n.column;
     const cls = scope.cls;
     cls.executableLines.add(line);
-    const body = this.stmtInner(inner, k, scope);
+    const body = this.stmtInner(n, scope);
     return (f) => {
       f.tx.tick(cls, line, col);
       return body(f);
     };
   }
 
-  stmtInner(n: N, k: string, scope: Scope): St {
+  stmtInner(n: Exclude<Stmt, Block>, scope: Scope): St {
     const cls = scope.cls;
-    switch (k) {
-      case 'LocalVariableDeclarationStatementContext':
-        return this.localVarDecl(rule(n, 'localVariableDeclaration'), scope);
-      case 'ExpressionStatementContext': {
-        const e = this.expr(rule(n, 'expression'), scope);
+    switch (n.kind) {
+      case 'LocalVars':
+        return this.localVarDecl(n, scope);
+      case 'ExpressionStmt': {
+        const e = this.expr(n.expr, scope);
         const se = e.sync;
         if (se)
           return (f) => {
@@ -69,11 +66,10 @@ export class StatementLowering extends ObjectLowering {
           return NORMAL;
         };
       }
-      case 'IfStatementContext': {
-        const cond = this.expr(rule(rule(n, 'parExpression'), 'expression'), scope);
-        const sts = rules(n, 'statement');
-        const thenS = this.scoped(sts[0], scope);
-        const elseS = sts[1] ? this.scoped(sts[1], scope) : undefined;
+      case 'If': {
+        const cond = this.expr(n.cond, scope);
+        const thenS = this.scoped(n.then, scope);
+        const elseS = n.else ? this.scoped(n.else, scope) : undefined;
         const site = this.site(n, cls);
         const sc = cond.sync;
         if (sc)
@@ -90,13 +86,13 @@ export class StatementLowering extends ObjectLowering {
           return elseS ? elseS(f) : NORMAL;
         };
       }
-      case 'WhileStatementContext': {
-        const cond = this.expr(rule(rule(n, 'parExpression'), 'expression'), scope);
-        const st = rule(n, 'statement');
+      case 'While': {
+        const cond = this.expr(n.cond, scope);
+        const st = n.body;
         const body = st ? this.scoped(st, scope) : async () => NORMAL;
         const sc = cond.sync;
-        const line = n.start.line;
-        const col = n.start.column + 1;
+        const line = n.line;
+        const col = n.column;
         return async (f) => {
           while (sc ? sc(f) : await cond(f)) {
             // Each iteration counts, so an empty body (`while (true) {}`) still meets the CPU limit.
@@ -108,11 +104,11 @@ export class StatementLowering extends ObjectLowering {
           return NORMAL;
         };
       }
-      case 'DoWhileStatementContext': {
-        const cond = this.expr(rule(rule(n, 'parExpression'), 'expression'), scope);
-        const body = this.block(rule(n, 'block'), scope);
-        const line = n.start.line;
-        const col = n.start.column + 1;
+      case 'DoWhile': {
+        const cond = this.expr(n.cond, scope);
+        const body = this.block(n.body, scope);
+        const line = n.line;
+        const col = n.column;
         return async (f) => {
           do {
             f.tx.tick(cls, line, col);
@@ -123,18 +119,19 @@ export class StatementLowering extends ObjectLowering {
           return NORMAL;
         };
       }
-      case 'ForStatementContext':
+      case 'For':
+      case 'ForEach':
         return this.forStmt(n, scope);
-      case 'ReturnStatementContext': {
-        const en = rule(n, 'expression');
+      case 'Return': {
+        const en = n.value;
         const e = en ? this.expr(en, scope) : undefined;
         return async (f) => {
           f.ret = e ? await e(f) : null;
           return RETURN;
         };
       }
-      case 'ThrowStatementContext': {
-        const e = this.expr(rule(n, 'expression'), scope);
+      case 'Throw': {
+        const e = this.expr(n.value, scope);
         const site = this.site(n, cls);
         return async (f) => {
           const v = await e(f);
@@ -142,26 +139,19 @@ export class StatementLowering extends ObjectLowering {
           return NORMAL;
         };
       }
-      case 'BreakStatementContext':
+      case 'Break':
         return async () => BREAK;
-      case 'ContinueStatementContext':
+      case 'Continue':
         return async () => CONTINUE;
-      case 'TryStatementContext':
+      case 'Try':
         return this.tryStmt(n, scope);
-      case 'SwitchStatementContext':
+      case 'Switch':
         return this.switchStmt(n, scope);
-      case 'InsertStatementContext':
-      case 'UpdateStatementContext':
-      case 'DeleteStatementContext':
-      case 'UpsertStatementContext':
-      case 'UndeleteStatementContext':
-      case 'MergeStatementContext': {
-        const op = k.replace('StatementContext', '').toLowerCase();
-        const al = rule(n, 'accessLevel');
-        const userMode = al ? /user/i.test(text(al)) : false;
-        const exprs = rules(n, 'expression').map((e: N) => this.expr(e, scope));
-        const qn = rule(n, 'qualifiedName');
-        const extField = qn ? text(qn) : undefined;
+      case 'Dml': {
+        const op = n.op;
+        const userMode = n.userMode;
+        const exprs = n.operands.map((e) => this.expr(e, scope));
+        const extField = n.externalId;
         const site = this.site(n, cls);
         if (op === 'merge') return this.unsupportedSt('MERGE statement', site);
         return async (f) => {
@@ -170,18 +160,18 @@ export class StatementLowering extends ObjectLowering {
           return NORMAL;
         };
       }
-      case 'RunAsStatementContext': {
-        const el = rule(n, 'expressionList');
-        const args = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
-        const body = this.block(rule(n, 'block'), scope);
+      case 'RunAs': {
+        const args = n.args.map((e) => this.expr(e, scope));
+        const body = this.block(n.body, scope);
         const site = this.site(n, cls);
         return async (f) => {
           const user = args.length ? await args[0](f) : null;
           return runAs(f, user, () => runSt(body, f), site);
         };
       }
+      default:
+        return unhandled(n);
     }
-    return this.unsupportedSt(k.replace('Context', ''), this.site(n, cls));
   }
 
   unsupportedSt(what: string, site: Site): St {
@@ -192,20 +182,19 @@ export class StatementLowering extends ObjectLowering {
   }
 
   /** A statement in its own block scope (if/while bodies). */
-  scoped(n: N, scope: Scope): St {
+  scoped(n: Stmt, scope: Scope): St {
     scope.push();
     const s = this.stmt(n, scope);
     scope.pop();
     return s;
   }
 
-  localVarDecl(n: N, scope: Scope): St {
-    const type = parseTypeRef(rule(n, 'typeRef'));
+  localVarDecl(n: LocalVars, scope: Scope): St {
+    const type = n.type.ref;
     const parts: { slot: number; init?: Ex }[] = [];
-    for (const vd of rules(rule(n, 'variableDeclarators'), 'variableDeclarator')) {
-      const init = rule(vd, 'expression');
-      const ex = init ? this.expr(init, scope, type) : undefined;
-      const slot = scope.declare(text(rule(vd, 'id')), type);
+    for (const vd of n.vars) {
+      const ex = vd.init ? this.expr(vd.init, scope, type) : undefined;
+      const slot = scope.declare(vd.name.name, type);
       parts.push({ slot, init: ex });
     }
     const site = this.site(n, scope.cls);
@@ -232,19 +221,17 @@ export class StatementLowering extends ObjectLowering {
     };
   }
 
-  forStmt(n: N, scope: Scope): St {
-    const fc = rule(n, 'forControl');
-    const st = rule(n, 'statement');
+  forStmt(n: For | ForEach, scope: Scope): St {
+    const st = n.body;
     const cls = scope.cls;
-    const line = n.start.line;
-    const col = n.start.column + 1;
+    const line = n.line;
+    const col = n.column;
     scope.push();
     try {
-      const efc = rule(fc, 'enhancedForControl');
-      if (efc) {
-        const type = parseTypeRef(rule(efc, 'typeRef'));
-        const src = this.expr(rule(efc, 'expression'), scope);
-        const slot = scope.declare(text(rule(efc, 'id')), type);
+      if (n.kind === 'ForEach') {
+        const type = n.type.ref;
+        const src = this.expr(n.iterable, scope);
+        const slot = scope.declare(n.name.name, type);
         const body = st ? this.scoped(st, scope) : async () => NORMAL;
         const site = this.site(n, scope.cls);
         const isListVar = type.name === 'List';
@@ -273,23 +260,20 @@ export class StatementLowering extends ObjectLowering {
           return NORMAL;
         };
       }
-      const fi = rule(fc, 'forInit');
+      const fi = n.init;
       let init: St | undefined;
       if (fi) {
-        const lvd = rule(fi, 'localVariableDeclaration');
-        if (lvd) init = this.localVarDecl(lvd, scope);
+        if (!Array.isArray(fi)) init = this.localVarDecl(fi, scope);
         else {
-          const es = rules(rule(fi, 'expressionList'), 'expression').map((e: N) => this.expr(e, scope));
+          const es = fi.map((e) => this.expr(e, scope));
           init = async (f) => {
             for (const e of es) await e(f);
             return NORMAL;
           };
         }
       }
-      const ce = rule(fc, 'expression');
-      const cond = ce ? this.expr(ce, scope) : undefined;
-      const fu = rule(fc, 'forUpdate');
-      const upd = fu ? rules(rule(fu, 'expressionList'), 'expression').map((e: N) => this.expr(e, scope)) : [];
+      const cond = n.cond ? this.expr(n.cond, scope) : undefined;
+      const upd = n.update.map((e) => this.expr(e, scope));
       const body = st ? this.scoped(st, scope) : async () => NORMAL;
       const sc = cond?.sync;
       const su = upd.every((u) => u.sync) ? upd.map((u) => u.sync!) : undefined;
@@ -312,18 +296,17 @@ export class StatementLowering extends ObjectLowering {
     }
   }
 
-  tryStmt(n: N, scope: Scope): St {
-    const body = this.block(rule(n, 'block'), scope);
-    const catches = rules(n, 'catchClause').map((cc: N) => {
+  tryStmt(n: Try, scope: Scope): St {
+    const body = this.block(n.body, scope);
+    const catches = n.catches.map((cc) => {
       scope.push();
-      const typeName = text(rule(cc, 'qualifiedName'));
-      const slot = scope.declare(text(rule(cc, 'id')));
-      const blk = this.block(rule(cc, 'block'), scope);
+      const typeName = cc.type;
+      const slot = scope.declare(cc.name.name);
+      const blk = this.block(cc.body, scope);
       scope.pop();
       return { typeName, slot, blk };
     });
-    const fb = rule(n, 'finallyBlock');
-    const fin = fb ? this.block(rule(fb, 'block'), scope) : undefined;
+    const fin = n.finally ? this.block(n.finally, scope) : undefined;
     const site = this.site(n, scope.cls);
     return async (f) => {
       let result = NORMAL;
@@ -359,33 +342,32 @@ export class StatementLowering extends ObjectLowering {
     };
   }
 
-  switchStmt(n: N, scope: Scope): St {
-    const subject = this.expr(rule(n, 'expression'), scope);
+  switchStmt(n: Switch, scope: Scope): St {
+    const subject = this.expr(n.subject, scope);
     const site = this.site(n, scope.cls);
     type Arm =
       | { kind: 'else'; blk: St }
       | { kind: 'values'; values: (string | number | null | { enumName: string })[]; blk: St }
       | { kind: 'type'; type: TypeRef; slot: number; blk: St };
-    const arms: Arm[] = rules(n, 'whenControl').map((wc: N): Arm => {
-      const wv = rule(wc, 'whenValue');
+    const arms: Arm[] = n.whens.map((wc): Arm => {
+      const wv = wc.value;
       scope.push();
       try {
-        if (hasTok(wv, 'else')) return { kind: 'else', blk: this.block(rule(wc, 'block'), scope) };
-        const tr = rule(wv, 'typeRef');
-        if (tr) {
-          const type = parseTypeRef(tr);
-          const slot = scope.declare(text(rule(wv, 'id')));
-          return { kind: 'type', type, slot, blk: this.block(rule(wc, 'block'), scope) };
+        if (wv.kind === 'else') return { kind: 'else', blk: this.block(wc.body, scope) };
+        if (wv.kind === 'type') {
+          const type = wv.type.ref;
+          const slot = scope.declare(wv.name.name);
+          return { kind: 'type', type, slot, blk: this.block(wc.body, scope) };
         }
-        const values = rules(wv, 'whenLiteral').map((wl: N) => {
-          const t = text(wl).replace(/^\((.*)\)$/, '$1');
+        const values = wv.values.map((wl) => {
+          const t = wl.replace(/^\((.*)\)$/, '$1');
           if (/^'.*'$/s.test(t)) return unescapeApex(t);
           if (/^null$/i.test(t)) return null;
           // a Long literal's suffix (5L), not the last letter of an enum constant (LESS_THAN_OR_EQUAL)
           if (/^[-+\d]+[lL]?$/.test(t)) return Number(t.replace(/[lL]$/, ''));
           return { enumName: t.split('.').pop()!.toUpperCase() };
         });
-        return { kind: 'values', values, blk: this.block(rule(wc, 'block'), scope) };
+        return { kind: 'values', values, blk: this.block(wc.body, scope) };
       } finally {
         scope.pop();
       }

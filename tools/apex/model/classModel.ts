@@ -5,7 +5,7 @@
  */
 import { type TypeRef, typeRefToString } from './typeRef.ts';
 import type { Frame } from '../run/frame.ts';
-import type { ParserRuleContext as N } from '../parse/parse.ts';
+import type { Block, Expr, Stmt } from '../parse/ast.ts';
 
 /**
  * A compiled expression; `sync` is set when it can be evaluated without awaiting (no calls, no I/O).
@@ -40,10 +40,10 @@ export interface MethodDef {
   native?: (f: Frame, self: unknown, args: unknown[]) => Promise<unknown> | unknown;
   /** Set on property accessors: the field key they belong to. */
   propertyOf?: string;
-  /** The body as parsed, for the check phase. */
-  node?: N;
-  /** Anonymous Apex: its statements and top-level locals, in order. */
-  anonymousNodes?: (N | { anonymousLocal: N })[];
+  /** The body as a syntax tree (parse/ast.ts), for the check phase and lowering. */
+  node?: Block;
+  /** Anonymous Apex: its statements (top-level locals among them), in order. */
+  anonymousNodes?: Stmt[];
 }
 
 export interface FieldDef {
@@ -57,8 +57,8 @@ export interface FieldDef {
   annotations: Annotation[];
   line: number;
   init?: Ex;
-  /** The initializer as parsed, for the check phase. */
-  initNode?: N;
+  /** The initializer as a syntax tree, for the check phase and lowering. */
+  initNode?: Expr;
   getter?: MethodDef;
   setter?: MethodDef;
   isProperty: boolean;
@@ -68,7 +68,7 @@ export interface FieldDef {
 
 /** An initializer block as declared (`node`), with its closure once lowered (`block`). */
 export interface InitBlock {
-  node: N;
+  node: Block;
   isStatic: boolean;
   block?: St;
 }

@@ -1,14 +1,12 @@
 /**
- * Parsing with Salesforce-compatible grammar (@apexdevtools/apex-parser). Parse trees are cached by
- * source hash because ANTLR parsing dominates start-up time.
+ * Parsing with Salesforce-compatible grammar (@apexdevtools/apex-parser) into our own syntax tree
+ * (ast.ts). Trees are cached by source hash because ANTLR parsing dominates start-up time.
  */
 import { createHash } from 'node:crypto';
-import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
+import { ApexErrorListener, ApexParserFactory, type AnonymousUnitContext, type CompilationUnitContext } from '@apexdevtools/apex-parser';
 import { CompileError } from '../errors.ts';
-
-/** ANTLR rule context (typed loosely: the runtime walks it generically by rule class name). */
-
-export type ParserRuleContext = any;
+import type { AnonymousUnit, CompilationUnit } from './ast.ts';
+import { TreeBuilder } from './build.ts';
 
 class Collect extends ApexErrorListener {
   errors: { line: number; column: number; msg: string }[] = [];
@@ -17,24 +15,31 @@ class Collect extends ApexErrorListener {
   }
 }
 
-const cache = new Map<string, ParserRuleContext>();
-
 export function sourceHash(s: string): string {
   return createHash('sha1').update(s).digest('hex');
 }
 
-/** Parses a class file or an anonymous block; throws CompileError on the first syntax error. */
-export function parseApex(source: string, kind: 'class' | 'anonymous', fileName: string): ParserRuleContext {
+const trees = new Map<string, CompilationUnit | AnonymousUnit>();
+
+/**
+ * Parses a class file or an anonymous block into our syntax tree (parse/ast.ts), built in one walk
+ * and cached by source hash; throws CompileError on the first syntax error.
+ */
+export function parseTree(source: string, kind: 'class', fileName: string): CompilationUnit;
+export function parseTree(source: string, kind: 'anonymous', fileName: string): AnonymousUnit;
+export function parseTree(source: string, kind: 'class' | 'anonymous', fileName: string): CompilationUnit | AnonymousUnit {
   const key = kind + ':' + sourceHash(source);
-  const hit = cache.get(key);
+  const hit = trees.get(key);
   if (hit) return hit;
   const listener = new Collect();
   const { parser } = ApexParserFactory.createLexerAndParser(source, listener);
-  const tree = (kind === 'class' ? parser.compilationUnit() : parser.anonymousUnit()) as unknown as ParserRuleContext;
+  const ctx = kind === 'class' ? parser.compilationUnit() : parser.anonymousUnit();
   if (listener.errors.length) {
     const e = listener.errors[0];
     throw new CompileError(`${e.msg}`, fileName, e.line, e.column + 1);
   }
-  cache.set(key, tree);
+  const b = new TreeBuilder(fileName);
+  const tree = kind === 'class' ? b.unit(ctx as CompilationUnitContext) : b.anonymous(ctx as AnonymousUnitContext);
+  trees.set(key, tree);
   return tree;
 }
