@@ -85,6 +85,21 @@ System.debug(back.CompanyName + ' ' + back.Division + ' ' + back.Phone + ' ' + b
     expect(out).toEqual(['TEST East 555 Paris']);
   });
 
+  it("SOQL's X = '' finds the rows without X (a text field never holds an empty string), X != '' the rows with it", async () => {
+    const out = await debugOf(`insert new List<Account>{ new Account(Name = 'a', Site = 'x'), new Account(Name = 'b') };
+String empty = '';
+System.debug([SELECT Name FROM Account WHERE Site = ''].size() + ' ' + [SELECT Name FROM Account WHERE Site != ''].size());
+System.debug([SELECT Name FROM Account WHERE Site = :empty][0].Name);
+System.debug(Database.query('SELECT Name FROM Account WHERE Site != \\'\\'')[0].Name);`);
+    expect(out).toEqual(['1 1', 'b', 'a']);
+  });
+
+  it('the Organization row has its fiscal year start month (the calendar year by default)', async () => {
+    const out = await debugOf(`Organization o = Database.query('SELECT FIELDS(STANDARD) FROM Organization LIMIT 1');
+System.debug(o.FiscalYearStartMonth + ' ' + o.UsesStartDateAsFiscalYearName);`);
+    expect(out).toEqual(['1 false']);
+  });
+
   it('FeatureManagement.checkPermission is true only through a permission set assigned to the running user that grants it', async () => {
     const org = createMemoryOrg();
     org.seed('CustomPermission', [{ DeveloperName: 'Kit_Perm', MasterLabel: 'Kit Perm' }]);
@@ -113,4 +128,52 @@ describe('transaction finalizers in tests', () => {
     expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message} ${t.stackTrace ?? ''}`)).toEqual([]);
     expect(r.tests.length).toBe(2);
   }, 60_000);
+});
+
+describe('Formula.builder (Apex Reference, "FormulaEval Namespace")', () => {
+  const BOAT = `global class Boat {
+  global Integer lengthInYards;
+  global Account owner;
+  public Integer hidden;
+  global Account rec { get { return owner; } }
+}
+Boat b = new Boat();
+b.lengthInYards = 52;
+b.owner = new Account(Name = 'Acme', Site = 'New York');
+`;
+  it('evaluates a formula over the global fields and properties of a global class, and over an sObject', async () => {
+    const out = await debugOf(`${BOAT}
+FormulaEval.FormulaInstance size = Formula.builder().withReturnType(FormulaEval.FormulaReturnType.STRING).withType(Boat.class)
+  .withFormula('IF(lengthInYards < 100, "Not Super", "Super")').build();
+System.debug(size.evaluate(b));
+FormulaEval.FormulaInstance owner = FormulaEval.FormulaBuilder.builder().withReturnType(FormulaEval.FormulaReturnType.STRING).withType(Boat.class)
+  .withFormula('owner.Name & " (" & owner.Site & ")"').build();
+System.debug(owner.evaluate(b));
+FormulaEval.FormulaInstance test = Formula.builder().withReturnType(FormulaEval.FormulaReturnType.BOOLEAN).withGlobalVariables(FormulaEval.FormulaGlobal.values())
+  .withType(Boat.class).withFormula('rec.Name = "Acme" && CONTAINS(rec.Site, "York") && NOT(ISBLANK(rec.Name))').build();
+System.debug(test.evaluate(b) + ' ' + test.getReferencedFields().contains('rec.Site'));
+FormulaEval.FormulaInstance revenue = Formula.builder().withReturnType(FormulaEval.FormulaReturnType.DECIMAL).withType(Account.SObjectType)
+  .withFormula('AnnualRevenue * 2').build();
+System.debug(revenue.evaluate(new Account(AnnualRevenue = 21)));`);
+    expect(out).toEqual(['Not Super', 'Acme (New York)', 'true true', '42']);
+  });
+
+  it('build() refuses bad syntax, an unknown function, a missing or non-global field, and a non-global type (FormulaValidationException)', async () => {
+    const out = await debugOf(`${BOAT}
+public class NotGlobal { public Integer x; }
+for (String bad : new List<String>{ 'This will not compile!!!', 'NOPE(lengthInYards)', 'missing = 1', 'hidden > 1' }) {
+  try {
+    Formula.builder().withReturnType(FormulaEval.FormulaReturnType.BOOLEAN).withType(Boat.class).withFormula(bad).build();
+    System.debug('built ' + bad);
+  } catch (System.FormulaValidationException e) {
+    System.debug('refused');
+  }
+}
+try {
+  Formula.builder().withReturnType(FormulaEval.FormulaReturnType.BOOLEAN).withType(NotGlobal.class).withFormula('x > 1').build();
+} catch (FormulaValidationException e) {
+  System.debug('refused type');
+}`);
+    expect(out).toEqual(['refused', 'refused', 'refused', 'refused', 'refused type']);
+  });
 });
