@@ -122,11 +122,11 @@ System.debug(Limits.getQueries());`,
 });
 
 describe('transaction finalizers in tests', () => {
-  it('a finalizer enqueues the next step (limit 1), while a Queueable chaining in a test still fails', async () => {
+  it('a finalizer enqueues the next step (limit 1), a Queueable chaining in a test still fails; WebServiceMock and Metadata deploy types', async () => {
     const r = await runTests(projectOrg([join(import.meta.dirname, 'corpusKit', 'force-app')]).host);
     expect(r.compileErrors).toEqual([]);
     expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message} ${t.stackTrace ?? ''}`)).toEqual([]);
-    expect(r.tests.length).toBe(2);
+    expect(r.tests.length).toBe(4);
   }, 60_000);
 });
 

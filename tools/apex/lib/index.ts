@@ -22,3 +22,4 @@ import './finalizers.ts';
 import './rounding.ts';
 import './featureManagement.ts';
 import './formula.ts';
+import './metadataApi.ts';
