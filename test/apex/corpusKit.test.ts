@@ -73,6 +73,26 @@ System.debug(acc.Name + ' ' + job.getSObjectType());`);
   });
 });
 
+describe('platform cache and UserInfo', () => {
+  it('remove(cacheBuilder, key) removes what get(cacheBuilder, key) stored (Apex Reference, "OrgPartition Class")', async () => {
+    const out = await debugOf(
+      `public class Loader implements Cache.CacheBuilder {
+  public Object doLoad(String key) { return 'loaded ' + key; }
+}
+Cache.OrgPartition p = Cache.Org.getPartition('local.Kit');
+System.debug(p.get(Loader.class, 'k1'));
+System.debug(p.getNumKeys());
+System.debug(p.remove(Loader.class, 'k1') + ' ' + p.getNumKeys());`,
+      { cachePartitions: { Kit: 1 } },
+    );
+    expect(out).toEqual(['loaded k1', '1', 'true 0']);
+  });
+
+  it('UserInfo names the Lightning Experience theme (Theme4d)', async () => {
+    expect(await debugOf(`System.debug(UserInfo.getUiThemeDisplayed() + ' ' + UserInfo.getUiTheme());`)).toEqual(['Theme4d Theme4d']);
+  });
+});
+
 describe('org data', () => {
   it('a User takes its address and company fields (CompanyName, Division, Phone …)', async () => {
     const out = await debugOf(`Profile p = [SELECT Id FROM Profile WHERE Name = 'Standard User' LIMIT 1];

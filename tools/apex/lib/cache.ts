@@ -127,7 +127,8 @@ function cacheOps(partition: (self: NObj | null) => string | null) {
       return v === undefined ? null : v;
     },
     put: (f: Frame, self: NObj | null, args: unknown[]) => cachePut(f, partition(self), args),
-    remove: async (f: Frame, self: NObj | null, [key]: unknown[]) => {
+    remove: async (f: Frame, self: NObj | null, args: unknown[]) => {
+      const key = builderKey(args);
       const k = cacheKey(f, partition(self), key);
       if (!(await orgCacheUsable(f, 'remove', partition(self), key, k))) return false;
       return f.tx.isTest ? testCache(f).delete(k) : f.tx.hostCall(() => f.tx.host.cacheRemove(k));
@@ -222,7 +223,7 @@ function sessionOps(partition: (self: NObj | null) => string | null) {
   return {
     get: (f: Frame, self: NObj | null, [key]: unknown[]) => read(f, self, key)?.value ?? null,
     put: (f: Frame, self: NObj | null, args: unknown[]) => sessionPut(f, partition(self), args),
-    remove: (f: Frame, self: NObj | null, [key]: unknown[]) => sessionStore(f).delete(cacheKey(f, partition(self), key)),
+    remove: (f: Frame, self: NObj | null, args: unknown[]) => sessionStore(f).delete(cacheKey(f, partition(self), builderKey(args))),
     contains: (f: Frame, self: NObj | null, [key]: unknown[]) => read(f, self, key) !== undefined,
     getKeys: (f: Frame, self: NObj | null) => keysIn(sessionStore(f).keys(), partition(self)),
     getCapacity: async (f: Frame, self: NObj | null) =>
@@ -231,6 +232,11 @@ function sessionOps(partition: (self: NObj | null) => string | null) {
 }
 const sessionStatic = sessionOps(() => null);
 const sessionPart = sessionOps((self) => self!.get<string>('name'));
+
+/** remove(key), or remove(Type cacheBuilder, key): the key get(cacheBuilder, key) stored its value under. */
+function builderKey(args: unknown[]): unknown {
+  return args.length > 1 && args[0] instanceof TypeValue ? args[1] : args[0];
+}
 
 /** get(Type cacheBuilder, key): a miss runs the CacheBuilder's doLoad(key) and stores its result. */
 async function viaBuilder(
