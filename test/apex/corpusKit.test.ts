@@ -93,6 +93,18 @@ System.debug(p.remove(Loader.class, 'k1') + ' ' + p.getNumKeys());`,
   });
 });
 
+describe('JSON of system types', () => {
+  it('Invocable.Action.Error and Result serialize as their JSON keys and read back', async () => {
+    const out =
+      await debugOf(`Invocable.Action.Error e = (Invocable.Action.Error) JSON.deserialize('{"code":"TEST","message":"foo"}', Invocable.Action.Error.class);
+String s = JSON.serialize(new Map<String, Object>{ 'errors' => new List<Invocable.Action.Error>{ e }, 'success' => false });
+System.debug(s);
+Invocable.Action.Result r = (Invocable.Action.Result) JSON.deserialize(s, Invocable.Action.Result.class);
+System.debug(r.isSuccess() + ' ' + r.getErrors()[0].getCode() + ' ' + JSON.serialize(e));`);
+    expect(out).toEqual(['{"errors":[{"code":"TEST","message":"foo"}],"success":false}', 'false TEST {"code":"TEST","message":"foo"}']);
+  });
+});
+
 describe('org data', () => {
   it('a User takes its address and company fields (CompanyName, Division, Phone …)', async () => {
     const out = await debugOf(`Profile p = [SELECT Id FROM Profile WHERE Name = 'Standard User' LIMIT 1];
