@@ -74,18 +74,18 @@ System.debug(acc.Name + ' ' + job.getSObjectType());`);
 });
 
 describe('platform cache and UserInfo', () => {
-  it('remove(cacheBuilder, key) removes what get(cacheBuilder, key) stored (Apex Reference, "OrgPartition Class")', async () => {
+  it('get(cacheBuilder, key) caches under a key naming the builder class, which remove(cacheBuilder, key) removes (Apex Reference, "CacheBuilder Interface")', async () => {
     const out = await debugOf(
       `public class Loader implements Cache.CacheBuilder {
   public Object doLoad(String key) { return 'loaded ' + key; }
 }
 Cache.OrgPartition p = Cache.Org.getPartition('local.Kit');
 System.debug(p.get(Loader.class, 'k1'));
-System.debug(p.getNumKeys());
+System.debug(p.getNumKeys() + ' ' + p.getKeys().toString().containsIgnoreCase('loader') + ' ' + p.get('k1'));
 System.debug(p.remove(Loader.class, 'k1') + ' ' + p.getNumKeys());`,
       { cachePartitions: { Kit: 1 } },
     );
-    expect(out).toEqual(['loaded k1', '1', 'true 0']);
+    expect(out).toEqual(['loaded k1', '1 true null', 'true 0']);
   });
 
   it('UserInfo names the Lightning Experience theme (Theme4d)', async () => {
