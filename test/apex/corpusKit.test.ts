@@ -73,6 +73,38 @@ System.debug(acc.Name + ' ' + job.getSObjectType());`);
   });
 });
 
+describe('platform cache and UserInfo', () => {
+  it('get(cacheBuilder, key) caches under a key naming the builder class, which remove(cacheBuilder, key) removes (Apex Reference, "CacheBuilder Interface")', async () => {
+    const out = await debugOf(
+      `public class Loader implements Cache.CacheBuilder {
+  public Object doLoad(String key) { return 'loaded ' + key; }
+}
+Cache.OrgPartition p = Cache.Org.getPartition('local.Kit');
+System.debug(p.get(Loader.class, 'k1'));
+System.debug(p.getNumKeys() + ' ' + p.getKeys().toString().containsIgnoreCase('loader') + ' ' + p.get('k1'));
+System.debug(p.remove(Loader.class, 'k1') + ' ' + p.getNumKeys());`,
+      { cachePartitions: { Kit: 1 } },
+    );
+    expect(out).toEqual(['loaded k1', '1 true null', 'true 0']);
+  });
+
+  it('UserInfo names the Lightning Experience theme (Theme4d)', async () => {
+    expect(await debugOf(`System.debug(UserInfo.getUiThemeDisplayed() + ' ' + UserInfo.getUiTheme());`)).toEqual(['Theme4d Theme4d']);
+  });
+});
+
+describe('JSON of system types', () => {
+  it('Invocable.Action.Error and Result serialize as their JSON keys and read back', async () => {
+    const out =
+      await debugOf(`Invocable.Action.Error e = (Invocable.Action.Error) JSON.deserialize('{"code":"TEST","message":"foo"}', Invocable.Action.Error.class);
+String s = JSON.serialize(new Map<String, Object>{ 'errors' => new List<Invocable.Action.Error>{ e }, 'success' => false });
+System.debug(s);
+Invocable.Action.Result r = (Invocable.Action.Result) JSON.deserialize(s, Invocable.Action.Result.class);
+System.debug(r.isSuccess() + ' ' + r.getErrors()[0].getCode() + ' ' + JSON.serialize(e));`);
+    expect(out).toEqual(['{"errors":[{"code":"TEST","message":"foo"}],"success":false}', 'false TEST {"code":"TEST","message":"foo"}']);
+  });
+});
+
 describe('org data', () => {
   it('a User takes its address and company fields (CompanyName, Division, Phone …)', async () => {
     const out = await debugOf(`Profile p = [SELECT Id FROM Profile WHERE Name = 'Standard User' LIMIT 1];
@@ -83,6 +115,21 @@ insert u;
 User back = [SELECT CompanyName, Division, Phone, City FROM User WHERE Id = :u.Id];
 System.debug(back.CompanyName + ' ' + back.Division + ' ' + back.Phone + ' ' + back.City);`);
     expect(out).toEqual(['TEST East 555 Paris']);
+  });
+
+  it("SOQL's X = '' finds the rows without X (a text field never holds an empty string), X != '' the rows with it", async () => {
+    const out = await debugOf(`insert new List<Account>{ new Account(Name = 'a', Site = 'x'), new Account(Name = 'b') };
+String empty = '';
+System.debug([SELECT Name FROM Account WHERE Site = ''].size() + ' ' + [SELECT Name FROM Account WHERE Site != ''].size());
+System.debug([SELECT Name FROM Account WHERE Site = :empty][0].Name);
+System.debug(Database.query('SELECT Name FROM Account WHERE Site != \\'\\'')[0].Name);`);
+    expect(out).toEqual(['1 1', 'b', 'a']);
+  });
+
+  it('the Organization row has its fiscal year start month (the calendar year by default)', async () => {
+    const out = await debugOf(`Organization o = Database.query('SELECT FIELDS(STANDARD) FROM Organization LIMIT 1');
+System.debug(o.FiscalYearStartMonth + ' ' + o.UsesStartDateAsFiscalYearName);`);
+    expect(out).toEqual(['1 false']);
   });
 
   it('FeatureManagement.checkPermission is true only through a permission set assigned to the running user that grants it', async () => {
@@ -107,10 +154,58 @@ System.debug(Limits.getQueries());`,
 });
 
 describe('transaction finalizers in tests', () => {
-  it('a finalizer enqueues the next step (limit 1), while a Queueable chaining in a test still fails', async () => {
+  it('a finalizer enqueues the next step (limit 1), a Queueable chaining in a test still fails; WebServiceMock and Metadata deploy types', async () => {
     const r = await runTests(projectOrg([join(import.meta.dirname, 'corpusKit', 'force-app')]).host);
     expect(r.compileErrors).toEqual([]);
     expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message} ${t.stackTrace ?? ''}`)).toEqual([]);
-    expect(r.tests.length).toBe(2);
+    expect(r.tests.length).toBe(4);
   }, 60_000);
+});
+
+describe('Formula.builder (Apex Reference, "FormulaEval Namespace")', () => {
+  const BOAT = `global class Boat {
+  global Integer lengthInYards;
+  global Account owner;
+  public Integer hidden;
+  global Account rec { get { return owner; } }
+}
+Boat b = new Boat();
+b.lengthInYards = 52;
+b.owner = new Account(Name = 'Acme', Site = 'New York');
+`;
+  it('evaluates a formula over the global fields and properties of a global class, and over an sObject', async () => {
+    const out = await debugOf(`${BOAT}
+FormulaEval.FormulaInstance size = Formula.builder().withReturnType(FormulaEval.FormulaReturnType.STRING).withType(Boat.class)
+  .withFormula('IF(lengthInYards < 100, "Not Super", "Super")').build();
+System.debug(size.evaluate(b));
+FormulaEval.FormulaInstance owner = FormulaEval.FormulaBuilder.builder().withReturnType(FormulaEval.FormulaReturnType.STRING).withType(Boat.class)
+  .withFormula('owner.Name & " (" & owner.Site & ")"').build();
+System.debug(owner.evaluate(b));
+FormulaEval.FormulaInstance test = Formula.builder().withReturnType(FormulaEval.FormulaReturnType.BOOLEAN).withGlobalVariables(FormulaEval.FormulaGlobal.values())
+  .withType(Boat.class).withFormula('rec.Name = "Acme" && CONTAINS(rec.Site, "York") && NOT(ISBLANK(rec.Name))').build();
+System.debug(test.evaluate(b) + ' ' + test.getReferencedFields().contains('rec.Site'));
+FormulaEval.FormulaInstance revenue = Formula.builder().withReturnType(FormulaEval.FormulaReturnType.DECIMAL).withType(Account.SObjectType)
+  .withFormula('AnnualRevenue * 2').build();
+System.debug(revenue.evaluate(new Account(AnnualRevenue = 21)));`);
+    expect(out).toEqual(['Not Super', 'Acme (New York)', 'true true', '42']);
+  });
+
+  it('build() refuses bad syntax, an unknown function, a missing or non-global field, and a non-global type (FormulaValidationException)', async () => {
+    const out = await debugOf(`${BOAT}
+public class NotGlobal { public Integer x; }
+for (String bad : new List<String>{ 'This will not compile!!!', 'NOPE(lengthInYards)', 'missing = 1', 'hidden > 1' }) {
+  try {
+    Formula.builder().withReturnType(FormulaEval.FormulaReturnType.BOOLEAN).withType(Boat.class).withFormula(bad).build();
+    System.debug('built ' + bad);
+  } catch (System.FormulaValidationException e) {
+    System.debug('refused');
+  }
+}
+try {
+  Formula.builder().withReturnType(FormulaEval.FormulaReturnType.BOOLEAN).withType(NotGlobal.class).withFormula('x > 1').build();
+} catch (FormulaValidationException e) {
+  System.debug('refused type');
+}`);
+    expect(out).toEqual(['refused', 'refused', 'refused', 'refused', 'refused type']);
+  });
 });

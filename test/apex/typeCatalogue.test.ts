@@ -47,13 +47,13 @@ describe('unknown type names', () => {
   it.each([
     [
       'a system type the library lacks',
-      'FormulaEval.FormulaBuilder b = null;',
-      'not supported by the local runtime: FormulaEval.FormulaBuilder (it deploys; running it fails)',
+      'Reports.ReportResults r = null;',
+      'not supported by the local runtime: Reports.ReportResults (it deploys; running it fails)',
     ],
     [
       'an inner system type',
-      'Metadata.DeployContainer d = null;',
-      'not supported by the local runtime: Metadata.DeployContainer (it deploys; running it fails)',
+      'Metadata.Layout d = null;',
+      'not supported by the local runtime: Metadata.Layout (it deploys; running it fails)',
     ],
     ["a managed package's type", 'acme.Gadget g = null;', 'not supported by the local runtime: acme.Gadget (it deploys; running it fails)'],
   ])('deploys %s, with a warning naming it', (_what, stmt, warning) => {

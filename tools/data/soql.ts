@@ -221,6 +221,10 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
     ctx.params.push(to15(v));
     return `substr(${sql},1,15) ${sqlOp} ?`;
   }
+  // a text field never holds '' (an empty string is saved as null), and `X = ''` finds the rows without X:
+  // codefriar/ApexKit finds the org's own cache partition with `NamespacePrefix = ''`
+  if (v === '' && nocase && (sqlOp === '=' || sqlOp === '!='))
+    return sqlOp === '=' ? `(${field.sql} IS NULL OR ${field.sql} = '')` : `(${field.sql} IS NOT NULL AND ${field.sql} != '')`;
   ctx.params.push(nulSafe(v));
   // Salesforce treats null as "not equal" to a value: `Name != 'x'` includes null names.
   if (sqlOp === '!=') return `(${sql}${nocase} != ? OR ${field.sql} IS NULL)`;

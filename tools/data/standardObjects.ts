@@ -464,6 +464,8 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('TimeZoneSidKey', 'picklist'),
       f('DefaultLocaleSidKey', 'picklist'),
       f('IsReadOnly', 'boolean'),
+      f('FiscalYearStartMonth', 'int'),
+      f('UsesStartDateAsFiscalYearName', 'boolean'),
     ],
   },
   {

@@ -21,3 +21,5 @@ import './databaseResults.ts';
 import './finalizers.ts';
 import './rounding.ts';
 import './featureManagement.ts';
+import './formula.ts';
+import './metadataApi.ts';

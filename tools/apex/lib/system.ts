@@ -236,6 +236,9 @@ defineNative({
       return tz;
     },
     isCurrentUserLicensed: () => true,
+    // Lightning Experience, the default interface of a new org (Apex Reference, "UserInfo Class": Theme4d)
+    'String getUiTheme()': () => 'Theme4d',
+    'String getUiThemeDisplayed()': () => 'Theme4d',
     // local orgs have one currency (Salesforce enables multi-currency per org, never by default)
     'Boolean isMultiCurrencyOrganization()': () => false,
   },

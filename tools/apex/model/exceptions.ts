@@ -51,6 +51,8 @@ for (const n of [
   'NoSuchElementException',
   'UnsupportedOperationException',
   'AuraHandledException',
+  'FormulaValidationException',
+  'FormulaEvaluationException',
 ])
   defineException(n);
 defineException('OrgCacheException', 'Cache.Org');

@@ -92,6 +92,9 @@ export function createOrg(db: DatabaseSync, spec: NewOrg): { org: StoredOrg; adm
         TimeZoneSidKey: 'America/Los_Angeles',
         DefaultLocaleSidKey: 'en_US',
         IsReadOnly: false,
+        // the default fiscal year is the calendar year (Salesforce Help, "Standard Fiscal Years")
+        FiscalYearStartMonth: 1,
+        UsesStartDateAsFiscalYearName: false,
         CreatedDate: nowIso(),
       },
       { trusted: true, userId: adminId },
