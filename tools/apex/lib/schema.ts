@@ -393,8 +393,13 @@ defineNative(
       isDeprecatedAndHidden: () => false,
       isNamePointing: (f, o: NObj) => F(o).referenceTo.length > 1,
       getController: () => null,
-      getDefaultValue: (f, o: NObj) => F(o).defaultValue,
-      getDefaultValueFormula: () => null,
+      // A Checkbox's default is a Boolean; other fields' defaults are formulas, which getDefaultValue
+      // does not evaluate (null) and getDefaultValueFormula gives as written.
+      getDefaultValue: (f, o: NObj) => {
+        const d = F(o).defaultValue;
+        return F(o).type === 'boolean' && typeof d === 'string' ? d.trim().toLowerCase() === 'true' : null;
+      },
+      getDefaultValueFormula: (f, o: NObj) => (F(o).type === 'boolean' ? null : (F(o).defaultValue ?? null)),
       getInlineHelpText: (f, o: NObj) => F(o).inlineHelpText,
       getRelationshipName: (f, o: NObj) => F(o).relationshipName,
       getRelationshipOrder: () => null,

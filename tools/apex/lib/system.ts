@@ -236,6 +236,14 @@ defineNative({
       return tz;
     },
     isCurrentUserLicensed: () => true,
+    // the running user's role (a runAs user's too): the User row's UserRoleId, null without a role
+    getUserRoleId: async (f) => {
+      const id = f.tx.host.user.id;
+      const rows = await f.tx.hostCall(() =>
+        f.tx.host.query('SELECT UserRoleId FROM User WHERE Id = :id', { userMode: false, binds: { id } }),
+      );
+      return (rows[0]?.UserRoleId as string | undefined) ?? null;
+    },
     // local orgs have one currency (Salesforce enables multi-currency per org, never by default)
     'Boolean isMultiCurrencyOrganization()': () => false,
   },
