@@ -213,6 +213,8 @@ for (const [k, [get, max]] of Object.entries(limitFns)) {
   limitStatics['get' + k] = (f) => get(f);
   limitStatics['getlimit' + k] = () => max;
 }
+// time in the database layer: locally, the time spent in the data engine (Apex Reference, "Limits Class")
+limitStatics['getdatabasetime'] = (f) => f.tx.hostMs;
 defineNative({ name: 'Limits', statics: limitStatics as never });
 
 defineNative({
