@@ -4,7 +4,7 @@
  * deserialization into Apex classes, sObjects and collections; JSONParser/JSONToken/JSONGenerator.
  */
 import { NObj } from './nativeValues.ts';
-import { defineNative, parseTypeString as parseSignatureType } from '../model/natives.ts';
+import { defineNative, natives, parseTypeString as parseSignatureType } from '../model/natives.ts';
 import { notImplemented } from './primitives.ts';
 import {
   ApexDate,
@@ -120,6 +120,17 @@ export function toJsonTree(f: Frame | undefined, v: unknown, o: SerOpts, site?: 
     return out;
   }
   if (v instanceof TypeValue) return v.display;
+  // a system type with JSON keys (the DML results, Database.Error): the keys JSON.deserialize reads
+  const keys = v instanceof NObj ? natives.get(v.typeName.toLowerCase())?.json : undefined;
+  if (keys) {
+    const out: { [k: string]: J } = {};
+    for (const k of Object.keys(keys)) {
+      const val = (v as NObj).get(k);
+      if (val === null && (o.suppressNulls || o.dropAllNulls)) continue;
+      out[k] = toJsonTree(f, val, o, site);
+    }
+    return out;
+  }
   if (f && site) return unsupported(f, `JSON serialization of ${runtimeTypeName(v)}`, site);
   return String(v);
 }

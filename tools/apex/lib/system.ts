@@ -250,6 +250,9 @@ defineNative({
     'Boolean isMultiCurrencyOrganization()': () => false,
   },
 });
+// The internal org has no Experience Cloud site in context: getNetworkId() is null there (Apex Reference, "Network Class").
+// Registered as System.Network only: a bare `Network` is the sObject Schema.Network.
+defineNative({ name: 'System.Network', statics: { getNetworkId: () => null } });
 defineNative({ name: 'TimeZone', methods: { getID: (f, t: NObj) => t.get('id'), getDisplayName: () => 'Greenwich Mean Time' } });
 
 function requireTest(f: Frame, what: string, site: Site): void {
