@@ -80,7 +80,7 @@ export function readField(xml: string): SchemaField {
     autoNumber: mdType === 'AutoNumber',
     formula: tag(xml, 'formula') !== undefined || mdType === 'Summary',
     picklistValues: values,
-    defaultValue: tag(xml, 'defaultValue'),
+    defaultValue: tag(xml, 'defaultValue') === undefined ? undefined : unescape(tag(xml, 'defaultValue')!),
     helpText: tag(xml, 'inlineHelpText'),
   };
 }

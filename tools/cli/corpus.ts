@@ -1,6 +1,7 @@
 /**
- * `npm run corpus -- [--dir .local/corpus] [--from-mirrors DIR] [--only a,b] [--json] [--timeout 600]`:
- * runs the tests of the public Apex projects listed in test/corpus/projects.json on the local Apex
+ * `npm run corpus -- [--manifest test/corpus/projects.json] [--dir .local/corpus] [--from-mirrors DIR] [--only a,b] [--json] [--timeout 600]`:
+ * runs the tests of the public Apex projects listed in a corpus manifest (test/corpus/projects.json, or
+ * the held-out set test/corpus/heldout.json) on the local Apex
  * runtime (what `npm run apex-test -- --json --source-dir …` does, one child process per project) and
  * prints per project the test methods passed of all, and the compile errors (`--save DIR` keeps each
  * project's apex-test JSON, to read the failures). The projects' code is
@@ -8,24 +9,17 @@
  * developer (`git clone` + `git checkout <commit>`) or with `--from-mirrors` from local git mirrors.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseFlags } from './flags.ts';
 import { runMain } from './runMain.ts';
 import { ToolError } from '../core/ToolError.ts';
+import { apexNames, checkoutName, dependencyOrder, readManifest, type CorpusProject } from './corpusManifest.ts';
 
 const USAGE =
-  'Usage: npm run corpus -- [--dir .local/corpus] [--from-mirrors DIR] [--only owner/name,...] [--json] [--timeout SECONDS] [--save DIR]';
+  'Usage: npm run corpus -- [--manifest test/corpus/projects.json] [--dir .local/corpus] [--from-mirrors DIR] [--only owner/name,...] [--json] [--timeout SECONDS] [--save DIR]';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MANIFEST = join(ROOT, 'test', 'corpus', 'projects.json');
-
-export interface CorpusProject {
-  repo: string;
-  commit: string;
-  licence: string;
-  sourceDirs: string[];
-  why: string;
-}
 
 export interface CorpusRow {
   repo: string;
@@ -38,12 +32,6 @@ export interface CorpusRow {
   problem?: string;
   firstCompileErrors: string[];
 }
-
-export function readManifest(path = MANIFEST): CorpusProject[] {
-  return (JSON.parse(readFileSync(path, 'utf8')) as { projects: CorpusProject[] }).projects;
-}
-
-export const checkoutName = (p: CorpusProject) => p.repo.replace('/', '+');
 
 /** Extracts the project's pinned commit from a local mirror (a bare repository or a `.git` folder). */
 function materialize(p: CorpusProject, mirrors: string, target: string): void {
@@ -65,15 +53,26 @@ function materialize(p: CorpusProject, mirrors: string, target: string): void {
   execFileSync('tar', ['-x', '-C', target], { input: archive });
 }
 
-function runProject(p: CorpusProject, checkout: string, timeoutMs: number, save?: string): Promise<CorpusRow> {
+/** A checkout and the source folders of it a run deploys. */
+interface Deployed {
+  project: CorpusProject;
+  checkout: string;
+}
+
+function runProject(target: Deployed, deps: Deployed[], timeoutMs: number, save?: string): Promise<CorpusRow> {
+  const p = target.project;
   const started = Date.now();
   const row: CorpusRow = { repo: p.repo, passed: 0, total: 0, compileErrors: 0, warnings: 0, seconds: 0, firstCompileErrors: [] };
+  const dirs = (d: Deployed) => d.project.sourceDirs.map((s) => join(d.checkout, s));
+  // with dependencies deployed beside it, only the project's own classes' tests and errors count
+  const own = deps.length ? apexNames(dirs(target)) : undefined;
   const args = [
     '--import',
     'tsx',
     join(ROOT, 'tools', 'cli', 'apexTest.ts'),
     '--json',
-    ...p.sourceDirs.flatMap((d) => ['--source-dir', join(checkout, d)]),
+    ...[...deps, target].flatMap(dirs).flatMap((d) => ['--source-dir', d]),
+    ...(own ? ['--class-names', [...own].join(',')] : []),
   ];
   return new Promise((done) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -92,14 +91,16 @@ function runProject(p: CorpusProject, checkout: string, timeoutMs: number, save?
           const r = JSON.parse(out).result as {
             tests: { MethodName: string; Outcome: string }[];
             compileErrors: { className: string; message: string; line: number }[];
-            compileWarnings?: unknown[];
+            compileWarnings?: { className: string }[];
           };
+          const mine = <T extends { className: string }>(es: T[]) => (own ? es.filter((e) => own.has(e.className.toLowerCase())) : es);
+          const errors = mine(r.compileErrors);
           const methods = r.tests.filter((t) => t.MethodName !== '<compile>');
           row.total = methods.length;
           row.passed = methods.filter((t) => t.Outcome === 'Pass').length;
-          row.compileErrors = r.compileErrors.length;
-          row.warnings = r.compileWarnings?.length ?? 0;
-          row.firstCompileErrors = r.compileErrors.slice(0, 3).map((e) => `${e.className}:${e.line} ${e.message}`);
+          row.compileErrors = errors.length;
+          row.warnings = mine((r.compileWarnings ?? []) as { className: string }[]).length;
+          row.firstCompileErrors = errors.slice(0, 3).map((e) => `${e.className}:${e.line} ${e.message}`);
         } catch {
           row.problem = `apex-test exited ${code}: ${(err || out).trim().split('\n').slice(0, 3).join(' | ')}`;
         }
@@ -139,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       dir: { type: 'string', default: '.local/corpus' },
+      manifest: { type: 'string', default: MANIFEST },
       'from-mirrors': { type: 'string' },
       only: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -148,12 +150,21 @@ async function main(argv: string[]): Promise<number> {
   }).values;
   const dir = resolve(args.dir!);
   const only = args.only?.split(',').map((s) => s.trim().toLowerCase());
-  const projects = readManifest().filter((p) => !only || only.some((o) => p.repo.toLowerCase().includes(o)));
+  const manifest = readManifest(resolve(args.manifest!));
+  const projects = manifest.projects.filter((p) => !only || only.some((o) => p.repo.toLowerCase().includes(o)));
   const rows: CorpusRow[] = [];
-  for (const p of projects) {
+  const checkoutOf = (p: CorpusProject): string | undefined => {
     const checkout = join(dir, checkoutName(p));
     if (!existsSync(checkout) && args['from-mirrors']) materialize(p, resolve(args['from-mirrors']), checkout);
-    if (!existsSync(checkout)) {
+    return existsSync(checkout) ? checkout : undefined;
+  };
+  const missing = (p: CorpusProject) =>
+    `no checkout at ${join(dir, checkoutName(p))} (git clone https://github.com/${p.repo} ${join(dir, checkoutName(p))} && git -C ${join(dir, checkoutName(p))} checkout ${p.commit})`;
+  for (const p of projects) {
+    const checkout = checkoutOf(p);
+    const deps = dependencyOrder(p, manifest).map((d) => ({ project: d, checkout: checkoutOf(d) }));
+    const absent = [...deps.filter((d) => !d.checkout).map((d) => d.project), ...(checkout ? [] : [p])];
+    if (absent.length) {
       rows.push({
         repo: p.repo,
         passed: 0,
@@ -162,12 +173,12 @@ async function main(argv: string[]): Promise<number> {
         warnings: 0,
         seconds: 0,
         firstCompileErrors: [],
-        problem: `no checkout at ${checkout} (git clone https://github.com/${p.repo} ${checkout} && git -C ${checkout} checkout ${p.commit})`,
+        problem: absent.map(missing).join('; '),
       });
       continue;
     }
     if (args.save) mkdirSync(args.save, { recursive: true });
-    const row = await runProject(p, checkout, Number(args.timeout) * 1000, args.save);
+    const row = await runProject({ project: p, checkout: checkout! }, deps as Deployed[], Number(args.timeout) * 1000, args.save);
     rows.push(row);
     if (!args.json)
       process.stderr.write(

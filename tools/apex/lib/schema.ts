@@ -14,6 +14,8 @@ import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../model/classModel.ts';
 import type { FieldDescribe, SObjectDescribe } from '../host.ts';
+import { loadDefaultValues } from './fieldDefaults.ts';
+import { primeCheckboxes } from '../run/checkboxes.ts';
 
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };
 const ref = (name: string, ...args: TypeRef[]): TypeRef => ({ name, args, array: 0 });
@@ -197,9 +199,12 @@ defineNative(
     },
     methods: {
       getDescribe: async (f, t: NObj, _a, site) => objectResult(f, await requireDescribe(f, t.get('name'), site)),
-      newSObject: (f, t: NObj, args) => {
-        const so = new SObject(t.get<string>('name'));
-        if (args.length && args[0] !== null) so.put('Id', args[0]);
+      newSObject: async (f, t: NObj, args, site) => {
+        const name = t.get<string>('name');
+        await primeCheckboxes(f, name);
+        const so = new SObject(name);
+        if (args.length && args[0] !== null) so.put(args.length === 2 ? 'RecordTypeId' : 'Id', args[0]);
+        if (args[1] === true) loadDefaultValues(f, so, await requireDescribe(f, name, site), site);
         return so;
       },
       tostring: (f, t: NObj) => t.get('name'),
@@ -393,8 +398,13 @@ defineNative(
       isDeprecatedAndHidden: () => false,
       isNamePointing: (f, o: NObj) => F(o).referenceTo.length > 1,
       getController: () => null,
-      getDefaultValue: (f, o: NObj) => F(o).defaultValue,
-      getDefaultValueFormula: () => null,
+      // A Checkbox's default is a Boolean; other fields' defaults are formulas, which getDefaultValue
+      // does not evaluate (null) and getDefaultValueFormula gives as written.
+      getDefaultValue: (f, o: NObj) => {
+        const d = F(o).defaultValue;
+        return F(o).type === 'boolean' && typeof d === 'string' ? d.trim().toLowerCase() === 'true' : null;
+      },
+      getDefaultValueFormula: (f, o: NObj) => (F(o).type === 'boolean' ? null : (F(o).defaultValue ?? null)),
       getInlineHelpText: (f, o: NObj) => F(o).inlineHelpText,
       getRelationshipName: (f, o: NObj) => F(o).relationshipName,
       getRelationshipOrder: () => null,

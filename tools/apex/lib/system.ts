@@ -213,6 +213,8 @@ for (const [k, [get, max]] of Object.entries(limitFns)) {
   limitStatics['get' + k] = (f) => get(f);
   limitStatics['getlimit' + k] = () => max;
 }
+// time in the database layer: locally, the time spent in the data engine (Apex Reference, "Limits Class")
+limitStatics['getdatabasetime'] = (f) => f.tx.hostMs;
 defineNative({ name: 'Limits', statics: limitStatics as never });
 
 defineNative({
@@ -239,10 +241,21 @@ defineNative({
     // Lightning Experience, the default interface of a new org (Apex Reference, "UserInfo Class": Theme4d)
     'String getUiTheme()': () => 'Theme4d',
     'String getUiThemeDisplayed()': () => 'Theme4d',
+    // the running user's role (a runAs user's too): the User row's UserRoleId, null without a role
+    getUserRoleId: async (f) => {
+      const id = f.tx.host.user.id;
+      const rows = await f.tx.hostCall(() =>
+        f.tx.host.query('SELECT UserRoleId FROM User WHERE Id = :id', { userMode: false, binds: { id } }),
+      );
+      return (rows[0]?.UserRoleId as string | undefined) ?? null;
+    },
     // local orgs have one currency (Salesforce enables multi-currency per org, never by default)
     'Boolean isMultiCurrencyOrganization()': () => false,
   },
 });
+// The internal org has no Experience Cloud site in context: getNetworkId() is null there (Apex Reference, "Network Class").
+// Registered as System.Network only: a bare `Network` is the sObject Schema.Network.
+defineNative({ name: 'System.Network', statics: { getNetworkId: () => null } });
 defineNative({ name: 'TimeZone', methods: { getID: (f, t: NObj) => t.get('id'), getDisplayName: () => 'Greenwich Mean Time' } });
 
 function requireTest(f: Frame, what: string, site: Site): void {

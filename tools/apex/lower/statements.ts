@@ -6,7 +6,7 @@ import { BREAK, CONTINUE, NORMAL, RETURN, type Scope, runSt } from './scope.ts';
 import type { Ex, Site, St } from '../model/classModel.ts';
 import { ObjectLowering } from './objects.ts';
 import { coerce, instanceOf, isPlainType } from '../run/types.ts';
-import { runAs } from '../run/data.ts';
+import { runAs } from '../run/dml.ts';
 import { dml } from '../run/dml.ts';
 import { iterate } from '../run/members.ts';
 import { matchCatch, throwNpe, throwValue, unsupported } from '../run/exceptions.ts';

@@ -5,7 +5,7 @@ import { type Frame } from './frame.ts';
 import { LIMITS } from './transaction.ts';
 import type { SObjectRecord } from '../host.ts';
 import type { Site } from '../model/classModel.ts';
-import { limitEx, throwEx, unsupported } from './exceptions.ts';
+import { limitEx, throwEx } from './exceptions.ts';
 import { isTestDataObject } from './types.ts';
 
 /** Turns Apex values into plain JSON-able bind values for the host's SOQL engine. */
@@ -106,22 +106,4 @@ export async function runSoql(
   list.fromQuery = true;
   void site;
   return list;
-}
-
-/** System.runAs: switches the host's user when the host supports it. */
-export async function runAs(f: Frame, user: unknown, body: () => Promise<number>, site: Site): Promise<number> {
-  const tx = f.tx;
-  if (!tx.isTest) unsupported(f, 'System.runAs outside a test', site);
-  const before = tx.host;
-  if (user instanceof SObject && tx.host.withUser) {
-    tx.host = await tx.host.withUser({
-      id: (user.get('Id') as string) ?? undefined,
-      username: (user.get('Username') as string) ?? undefined,
-    });
-  }
-  try {
-    return await body();
-  } finally {
-    tx.host = before;
-  }
 }

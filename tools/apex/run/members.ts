@@ -75,10 +75,18 @@ export async function assignName(f: Frame, res: NameResolution, parts: string[],
   return setMember(f, target, parts[parts.length - 1], v, site);
 }
 
+/**
+ * Inside a property's own get or set accessor its name is the backing variable. Only that property's:
+ * `Other.NAME` read in the getter of this class's own `NAME` still calls Other's getter.
+ */
+function inOwnAccessor(f: Frame, fd: { getter?: unknown; setter?: unknown }): boolean {
+  return !!f.method && (f.method === fd.getter || f.method === fd.setter);
+}
+
 async function getStatic(f: Frame, cls: ClassDef, key: string, site: Site): Promise<unknown> {
   await ensureStaticInit(f, cls);
   const fd = cls.fieldMap.get(key)!;
-  if (fd?.getter && f.method?.propertyOf !== key) return invoke(f, fd.getter, null, [], site);
+  if (fd?.getter && !inOwnAccessor(f, fd)) return invoke(f, fd.getter, null, [], site);
   const v = f.tx.statics.get(cls)!.get(key);
   return v === undefined ? null : v;
 }
@@ -86,7 +94,7 @@ async function getStatic(f: Frame, cls: ClassDef, key: string, site: Site): Prom
 async function setStatic(f: Frame, cls: ClassDef, key: string, v: unknown, site: Site): Promise<void> {
   await ensureStaticInit(f, cls);
   const fd = cls.fieldMap.get(key)!;
-  if (fd?.setter && f.method?.propertyOf !== key) {
+  if (fd?.setter && !inOwnAccessor(f, fd)) {
     await invoke(f, fd.setter, null, [v], site);
     return;
   }

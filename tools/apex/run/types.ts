@@ -20,7 +20,8 @@ import { type ClassDef, type Site } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { type Frame } from './frame.ts';
 import { type NativeType, natives } from '../model/natives.ts';
-import { throwEx } from './exceptions.ts';
+import { throwEx, unsupported } from './exceptions.ts';
+import { systemTypeStatus } from '../model/catalogue.ts';
 import { isSObjectName, STANDARD_SOBJECTS } from '../model/sobjectNames.ts';
 
 export type Resolved =
@@ -66,8 +67,10 @@ function canonicalSObjectName(name: string): string {
 
 export function resolveTypeRef(f: Frame, t: TypeRef, site: Site, from: ClassDef = f.cls): Resolved {
   const r = resolveTypeName(f, t.name, from);
-  if (!r) throw new CompileError(`Invalid type: ${t.name}`, site.file, site.line, site.col);
-  return r;
+  if (r) return r;
+  // a Salesforce type the local runtime lacks deployed with a warning; it fails where it runs
+  if (systemTypeStatus(t.name) !== 'unknown') unsupported(f, t.name, site);
+  throw new CompileError(`Invalid type: ${t.name}`, site.file, site.line, site.col);
 }
 
 const qualified = new WeakMap<TypeRef, TypeRef>();
@@ -245,7 +248,10 @@ export function instanceOf(f: Frame, v: unknown, t: TypeRef, site: Site, from: C
     case 'type':
       return v instanceof TypeValue;
   }
-  const r = resolveTypeRef(f, t, site, from);
+  const r = resolveTypeName(f, t.name, from);
+  // No value the local runtime holds is of a Salesforce type it lacks (overloads on
+  // Database.EmptyRecycleBinResult beside Database.SaveResult): not an instance.
+  if (!r) return systemTypeStatus(t.name) !== 'unknown' ? false : !!resolveTypeRef(f, t, site, from);
   if (r.kind === 'class' && r.cls.kind === 'enum')
     return v instanceof EnumValue && v.enumType.toLowerCase() === r.cls.fullName.toLowerCase();
   if (r.kind === 'class') return v instanceof ApexObject && v.cls.isSubclassOf(r.cls);
