@@ -119,3 +119,15 @@ System.debug([SELECT Rating, COUNT(Name) c FROM Account GROUP BY Rating HAVING C
     expect(out).toEqual(['(AggregateResult:{Rating=1, c=2})', '(AggregateResult:{Rating=9, c=1})']);
   });
 });
+
+describe('JSON.deserialize of records with child lists', () => {
+  it('types the child records by their relationship when they carry no attributes (Account.Contacts → Contact)', async () => {
+    const out = await debugOf(`List<Account> accounts = (List<Account>) JSON.deserialize(
+  '[{"Name":"A","Contacts":{"totalSize":1,"done":true,"records":[{"LastName":"C","Email":"c@example.com"}]}}]',
+  List<Account>.class
+);
+Contact c = (Contact) accounts[0].Contacts[0];
+System.debug(c.LastName + ' ' + c.getSObjectType() + ' ' + accounts[0].Contacts.size());`);
+    expect(out).toEqual(['C Contact 1']);
+  });
+});
