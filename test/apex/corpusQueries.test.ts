@@ -131,3 +131,11 @@ System.debug(c.LastName + ' ' + c.getSObjectType() + ' ' + accounts[0].Contacts.
     expect(out).toEqual(['C Contact 1']);
   });
 });
+
+describe('describe of an object without a key prefix', () => {
+  it('UserRecordAccess has none (getKeyPrefix() is null); Account has its 001', async () => {
+    const out = await debugOf(`System.debug(UserRecordAccess.SObjectType.getDescribe().getKeyPrefix());
+System.debug(Account.SObjectType.getDescribe().getKeyPrefix());`);
+    expect(out).toEqual(['null', '001']);
+  });
+});
