@@ -139,3 +139,12 @@ System.debug(Account.SObjectType.getDescribe().getKeyPrefix());`);
     expect(out).toEqual(['null', '001']);
   });
 });
+
+describe('rows the org starts with', () => {
+  it('have a creator: the standard profiles and the admin user carry CreatedById', async () => {
+    const out = await debugOf(`Profile p = [SELECT CreatedById, LastModifiedById FROM Profile WHERE Name = 'System Administrator'];
+System.debug(p.CreatedById != null && p.LastModifiedById != null);
+System.debug([SELECT CreatedById FROM User WHERE Id = :UserInfo.getUserId()].CreatedById != null);`);
+    expect(out).toEqual(['true', 'true']);
+  });
+});
