@@ -148,3 +148,18 @@ System.debug([SELECT CreatedById FROM User WHERE Id = :UserInfo.getUserId()].Cre
     expect(out).toEqual(['true', 'true']);
   });
 });
+
+describe('an all-or-none insert or upsert that fails', () => {
+  it('leaves its new records without Ids and saves none of them', async () => {
+    const out = await debugOf(`Account one = new Account(Name = 'ok');
+Account two = new Account();
+try { insert new List<Account>{ one, two }; } catch (DmlException e) { System.debug('insert ' + one.Id); }
+Account three = new Account(Name = 'ok');
+try { upsert new List<Account>{ three, new Account() }; } catch (DmlException e) { System.debug('upsert ' + three.Id); }
+try { Database.upsert(new List<Account>{ three, new Account() }, true); } catch (DmlException e) { System.debug('Database.upsert ' + three.Id); }
+System.debug([SELECT COUNT() FROM Account]);
+insert three;
+System.debug(three.Id != null);`);
+    expect(out).toEqual(['insert null', 'upsert null', 'Database.upsert null', '0', 'true']);
+  });
+});
