@@ -163,3 +163,20 @@ System.debug(three.Id != null);`);
     expect(out).toEqual(['insert null', 'upsert null', 'Database.upsert null', '0', 'true']);
   });
 });
+
+describe('Visualforce dynamic components (Apex Developer Guide, "Dynamic Visualforce Components")', () => {
+  it('builds standard and custom components with attributes, child components and expressions; each is an ApexPages.Component', async () => {
+    const out = await debugOf(`Component.Apex.PageBlock block = new Component.Apex.PageBlock(title = 'Accounts');
+block.childComponents.add(new Component.Apex.OutputText(value = 'hello'));
+block.expressions.rendered = '{!true}';
+Component.Flow.Interview interview = new Component.Flow.Interview();
+interview.name = 'MyFlow';
+Object custom = new Component.c.MyWidget(size = 3);
+System.debug(block.title + ' ' + block.childComponents.size() + ' ' + block.expressions.rendered + ' ' + interview.name);
+System.debug((block instanceof Component.apex.pageblock) + ' ' + (custom instanceof Component.c.MyWidget) + ' ' + (custom instanceof Component.Apex.PageBlock));
+ApexPages.Component any = (ApexPages.Component) custom;
+System.debug(any instanceof ApexPages.Component);
+System.debug(((Component.Apex.OutputText) block.childComponents[0]).value);`);
+    expect(out).toEqual(['Accounts 1 {!true} MyFlow', 'true true false', 'true', 'hello']);
+  });
+});
