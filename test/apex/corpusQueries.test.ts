@@ -119,3 +119,64 @@ System.debug([SELECT Rating, COUNT(Name) c FROM Account GROUP BY Rating HAVING C
     expect(out).toEqual(['(AggregateResult:{Rating=1, c=2})', '(AggregateResult:{Rating=9, c=1})']);
   });
 });
+
+describe('JSON.deserialize of records with child lists', () => {
+  it('types the child records by their relationship when they carry no attributes (Account.Contacts → Contact)', async () => {
+    const out = await debugOf(`List<Account> accounts = (List<Account>) JSON.deserialize(
+  '[{"Name":"A","Contacts":{"totalSize":1,"done":true,"records":[{"LastName":"C","Email":"c@example.com"}]}}]',
+  List<Account>.class
+);
+Contact c = (Contact) accounts[0].Contacts[0];
+System.debug(c.LastName + ' ' + c.getSObjectType() + ' ' + accounts[0].Contacts.size());`);
+    expect(out).toEqual(['C Contact 1']);
+  });
+});
+
+describe('describe of an object without a key prefix', () => {
+  it('UserRecordAccess has none (getKeyPrefix() is null); Account has its 001', async () => {
+    const out = await debugOf(`System.debug(UserRecordAccess.SObjectType.getDescribe().getKeyPrefix());
+System.debug(Account.SObjectType.getDescribe().getKeyPrefix());`);
+    expect(out).toEqual(['null', '001']);
+  });
+});
+
+describe('rows the org starts with', () => {
+  it('have a creator: the standard profiles and the admin user carry CreatedById', async () => {
+    const out = await debugOf(`Profile p = [SELECT CreatedById, LastModifiedById FROM Profile WHERE Name = 'System Administrator'];
+System.debug(p.CreatedById != null && p.LastModifiedById != null);
+System.debug([SELECT CreatedById FROM User WHERE Id = :UserInfo.getUserId()].CreatedById != null);`);
+    expect(out).toEqual(['true', 'true']);
+  });
+});
+
+describe('an all-or-none insert or upsert that fails', () => {
+  it('leaves its new records without Ids and saves none of them', async () => {
+    const out = await debugOf(`Account one = new Account(Name = 'ok');
+Account two = new Account();
+try { insert new List<Account>{ one, two }; } catch (DmlException e) { System.debug('insert ' + one.Id); }
+Account three = new Account(Name = 'ok');
+try { upsert new List<Account>{ three, new Account() }; } catch (DmlException e) { System.debug('upsert ' + three.Id); }
+try { Database.upsert(new List<Account>{ three, new Account() }, true); } catch (DmlException e) { System.debug('Database.upsert ' + three.Id); }
+System.debug([SELECT COUNT() FROM Account]);
+insert three;
+System.debug(three.Id != null);`);
+    expect(out).toEqual(['insert null', 'upsert null', 'Database.upsert null', '0', 'true']);
+  });
+});
+
+describe('Visualforce dynamic components (Apex Developer Guide, "Dynamic Visualforce Components")', () => {
+  it('builds standard and custom components with attributes, child components and expressions; each is an ApexPages.Component', async () => {
+    const out = await debugOf(`Component.Apex.PageBlock block = new Component.Apex.PageBlock(title = 'Accounts');
+block.childComponents.add(new Component.Apex.OutputText(value = 'hello'));
+block.expressions.rendered = '{!true}';
+Component.Flow.Interview interview = new Component.Flow.Interview();
+interview.name = 'MyFlow';
+Object custom = new Component.c.MyWidget(size = 3);
+System.debug(block.title + ' ' + block.childComponents.size() + ' ' + block.expressions.rendered + ' ' + interview.name);
+System.debug((block instanceof Component.apex.pageblock) + ' ' + (custom instanceof Component.c.MyWidget) + ' ' + (custom instanceof Component.Apex.PageBlock));
+ApexPages.Component any = (ApexPages.Component) custom;
+System.debug(any instanceof ApexPages.Component);
+System.debug(((Component.Apex.OutputText) block.childComponents[0]).value);`);
+    expect(out).toEqual(['Accounts 1 {!true} MyFlow', 'true true false', 'true', 'hello']);
+  });
+});

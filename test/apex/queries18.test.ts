@@ -13,10 +13,12 @@ describe('issue 18: query builders and DI', () => {
   it('compiles the class and passes every method', async () => {
     const r = await runTests(projectOrg([SOURCE]).host);
     expect(r.compileErrors).toEqual([]);
+    expect(r.compileWarnings).toEqual([]);
     expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message}`)).toEqual([]);
     expect(r.tests.map((t) => t.methodName)).toEqual([
       'hierarchySettingWithoutRowsReadsCheckboxFalse',
       'soslCountStartsAgainAfterStartTest',
+      'visualforceComponentsDeployAndRun',
     ]);
   }, 60_000);
 });

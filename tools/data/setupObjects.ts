@@ -97,6 +97,8 @@ export const SETUP_OBJECTS: ObjectDef[] = [
   {
     name: 'UserRecordAccess',
     label: 'User Record Access',
+    // a computed object without a key prefix: describe's getKeyPrefix() is null (soql-lib's mocks rely on it)
+    describe: { keyPrefix: null },
     fields: [
       sys('Id', 'id'),
       f('UserId', 'reference', { referenceTo: 'User' }),

@@ -6,7 +6,7 @@
  */
 import type { ClassDef } from '../model/classModel.ts';
 import type { TypeRef } from '../model/typeRef.ts';
-import { natives } from '../model/natives.ts';
+import { familyMember, natives } from '../model/natives.ts';
 import { isSObjectName } from '../model/sobjectNames.ts';
 import type { Program } from './program.ts';
 
@@ -69,7 +69,7 @@ export function resolveStatic(program: Program, ref: TypeRef, from: ClassDef | u
   const cls = program.findClass(ref.name, from);
   if (cls) return { ref: { name: cls.fullName, args: [], array: 0 }, cls };
   if (isSObjectName(n)) return { ref: { name: ref.name.replace(/^schema\./i, ''), args: [], array: 0 } };
-  if (natives.has(n)) return { ref };
+  if (natives.has(n) || familyMember(ref.name)) return { ref }; // Component.Apex.PageBlock: a family of names
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import './collections.ts';
 import './schema.ts';
 import './system.ts';
 import './cache.ts';
+import './components.ts';
 import './json.ts';
 import './web.ts';
 import './continuation.ts';

@@ -26,6 +26,7 @@ import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, unsupported } from '../run/exceptions.ts';
 import { resolveTypeName, enumValue, runtimeTypeName } from '../run/types.ts';
 import { isSObjectName } from '../model/sobjectNames.ts';
+import { childSObjectOf, primeWithChildren } from '../run/checkboxes.ts';
 import { type Frame } from '../run/frame.ts';
 import type { Site, ClassDef } from '../model/classModel.ts';
 import { jsonTooDeep, jsonTooDeepMessage } from '../../core/jsonDepth.ts';
@@ -278,8 +279,9 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
       if (k === 'attributes') continue;
       if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Num)) {
         const rec = v as { records?: J[]; attributes?: { type?: string } };
-        if (Array.isArray(rec.records))
-          so.put(k, new ApexList(rec.records.map((x) => typed(f, x, { name: 'SObject', args: [], array: 0 }, site, strict))));
+        // A child list's records are of the relationship's child type, attributes or not (Account.Contacts → Contact).
+        const child: TypeRef = { name: childSObjectOf(f, so.type, k) ?? 'SObject', args: [], array: 0 };
+        if (Array.isArray(rec.records)) so.put(k, new ApexList(rec.records.map((x) => typed(f, x, child, site, strict))));
         else so.put(k, typed(f, v, { name: rec.attributes?.type ?? 'SObject', args: [], array: 0 }, site, strict));
       } else so.put(k, fieldValue(v));
     }
@@ -330,6 +332,13 @@ function fieldValue(v: J): unknown {
     return v;
   }
   return v;
+}
+
+/** The sObject types a deserialize target names (`List<Account>`, `Map<Id, Contact>`), described before the sync walk. */
+async function primeSObjectTypes(f: Frame, t: TypeRef): Promise<void> {
+  for (const a of t.args) await primeSObjectTypes(f, a);
+  const r = resolveTypeName(f, t.name, f.cls);
+  if (r?.kind === 'sobject') await primeWithChildren(f, r.name);
 }
 
 function typeArg(f: Frame, t: unknown, site: Site): TypeRef {
@@ -564,12 +573,15 @@ defineNative(
       'String serialize(Object, Boolean?)': (f, [v, suppress], site) => serialize(f, v, { suppressNulls: suppress === true }, site),
       'String serializePretty(Object, Boolean?)': (f, [v, suppress], site) =>
         serialize(f, v, { suppressNulls: suppress === true, pretty: true }, site),
-      'Object deserialize(String, System.Type)': (f, [s, t], site) => {
+      'Object deserialize(String, System.Type)': async (f, [s, t], site) => {
         if (s === null) throwEx(f, 'NullPointerException', 'Argument cannot be null.');
+        await primeSObjectTypes(f, typeArg(f, t, site));
         return typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, false);
       },
-      'Object deserializeStrict(String, System.Type)': (f, [s, t], site) =>
-        typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, true),
+      'Object deserializeStrict(String, System.Type)': async (f, [s, t], site) => {
+        await primeSObjectTypes(f, typeArg(f, t, site));
+        return typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, true);
+      },
       'Object deserializeUntyped(String)': (f, [s]) => {
         if (s === null) throwEx(f, 'NullPointerException', 'Argument cannot be null.');
         return untyped(parseJson(f, String(s)));

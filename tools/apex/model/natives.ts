@@ -24,6 +24,11 @@ export interface NativeType {
   /** Public instance fields (lower-case → display) for objects like RestRequest. */
   fields?: string[];
   instanceOf?: (v: unknown) => boolean;
+  /**
+   * Any field name reads and writes (a Visualforce component's attributes): unset ones read null.
+   * A type named `Family.*` (`Component.*`) stands for every name under `Family.` (familyMember).
+   */
+  openFields?: boolean;
   /** Instance members that are not fixed names (`Account.SObjectType.fields.Name`): asked after `fields`. */
   instanceMember?: (f: Frame, self: any, name: string, site: Site) => unknown;
   /** Static members that are not fixed names (`Schema.SObjectType.Account`): asked after `props`. */
@@ -48,6 +53,21 @@ export interface Signature {
 }
 
 export const natives = new Map<string, NativeType>();
+
+/**
+ * The type of a name under a family of types no list can hold (`Component.Apex.PageBlock`,
+ * `Component.c.MyComponent`: Visualforce components, standard and the project's own): the family's
+ * `Family.*` type under that name, kept once made.
+ */
+export function familyMember(name: string): NativeType | undefined {
+  const low = name.toLowerCase();
+  const dot = low.indexOf('.');
+  const family = dot > 0 && dot < low.length - 1 ? natives.get(low.slice(0, dot) + '.*') : undefined;
+  if (!family) return undefined;
+  const nt: NativeType = { ...family, name };
+  natives.set(low, nt);
+  return nt;
+}
 
 /** Parses an Apex type as written in a signature: `Map<String, List<Object>>`, `String[]`, `T`. */
 export function parseTypeString(s: string): TypeRef {

@@ -416,6 +416,11 @@ export async function newObject(f: Frame, t: TypeRef, args: unknown[], site: Sit
 
 export async function newWithFields(f: Frame, t: TypeRef, pairs: [string, unknown][], site: Site): Promise<unknown> {
   const r = resolveTypeRef(f, t, site);
+  if (r.kind === 'native' && r.nt.openFields && r.nt.construct) {
+    const made = (await r.nt.construct(f, [], site, t)) as { set(k: string, v: unknown): void };
+    for (const [k, v] of pairs) made.set(k, v);
+    return made;
+  }
   if (r.kind !== 'sobject') return unsupported(f, `name=value constructor arguments for ${t.name}`, site);
   await primeCheckboxes(f, r.name);
   const so = new SObject(r.name);

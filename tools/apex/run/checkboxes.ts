@@ -43,3 +43,15 @@ export function unsetChildren(f: Frame, sobject: string, field: string): ApexLis
   const child = byHost.get(f.tx.host)?.get(sobject.toLowerCase())?.children.get(field.toLowerCase());
   return child ? new ApexList([], { name: child, args: [], array: 0 }) : undefined;
 }
+
+/** The child sObject of a child relationship (`Account.Contacts` → Contact), once the parent type is primed. */
+export function childSObjectOf(f: Frame, sobject: string, relationship: string): string | undefined {
+  return byHost.get(f.tx.host)?.get(sobject.toLowerCase())?.children.get(relationship.toLowerCase());
+}
+
+/** Primes an sObject type and the child types of its relationships (JSON of a record with its child lists). */
+export async function primeWithChildren(f: Frame, sobject: string): Promise<void> {
+  await primeCheckboxes(f, sobject);
+  const shape = byHost.get(f.tx.host)?.get(sobject.toLowerCase());
+  for (const child of new Set(shape?.children.values() ?? [])) await primeCheckboxes(f, child);
+}

@@ -300,6 +300,9 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
           ['update', rows.filter((r) => r.so.get('Id'))],
         ]
       : [[op, rows]];
+  // An all-or-none insert or upsert that fails leaves its new records without Ids (apex-dml-mocking's
+  // DMLTest.shouldRollbackUpsertOnError, green on Salesforce).
+  const fresh = op === 'insert' || op === 'upsert' ? rows.filter((r) => !r.so.get('Id')) : [];
   // Several host writes (or triggers) make one statement: a savepoint undoes all of them on failure.
   const savepoint = sobjs.length > 1 || triggers.length > 0;
   if (savepoint) await tx.hostCall(() => tx.host.begin());
@@ -326,6 +329,10 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
     if (st.stop || (opts.allOrNone && st.results.some((r) => !r.success))) throw dmlException(f, op, st.results);
   } catch (e) {
     if (savepoint) await tx.hostCall(() => tx.host.rollback());
+    for (const r of fresh) {
+      tx.testDataIds?.delete(r.so.get('Id') as string);
+      r.so.fields.delete('id');
+    }
     throw e;
   }
   if (savepoint) await tx.hostCall(() => tx.host.commit());

@@ -183,6 +183,7 @@ export async function getMember(f: Frame, target: unknown, name: string, site: S
     const key = name.toLowerCase();
     if (nt?.fields?.includes(key) || target.fields.has(key)) return target.get(key);
     if (nt?.instanceMember) return nt.instanceMember(f, target, name, site);
+    if (nt?.openFields) return null;
   }
   if (target instanceof TypeValue) {
     const r = resolveTypeName(f, target.ref.name);
@@ -213,7 +214,7 @@ export async function setMember(f: Frame, target: unknown, name: string, v: unkn
   }
   if (target instanceof NObj) {
     const nt = natives.get(target.typeName.toLowerCase());
-    if (nt?.fields?.includes(name.toLowerCase())) {
+    if (nt?.fields?.includes(name.toLowerCase()) || nt?.openFields) {
       target.set(name, v);
       return;
     }

@@ -19,7 +19,7 @@ import { type TypeRef, typeRefToString } from '../model/typeRef.ts';
 import { type ClassDef, type Site } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { type Frame } from './frame.ts';
-import { type NativeType, natives } from '../model/natives.ts';
+import { familyMember, type NativeType, natives } from '../model/natives.ts';
 import { throwEx, unsupported } from './exceptions.ts';
 import { systemTypeStatus } from '../model/catalogue.ts';
 import { isSObjectName, STANDARD_SOBJECTS } from '../model/sobjectNames.ts';
@@ -55,6 +55,8 @@ export function resolveTypeName(f: Frame, name: string, from: ClassDef = f.cls):
   if (nt) return { kind: 'native', nt };
   if (isSObjectName(low)) return { kind: 'sobject', name: canonicalSObjectName(name) };
   if (NAMESPACES.has(low)) return { kind: 'namespace', name: low };
+  const member = familyMember(name);
+  if (member) return { kind: 'native', nt: member };
   return undefined;
 }
 

@@ -451,7 +451,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       // Deployed metadata's describe attributes (labels, precision, picklist entries, …) over the store's definition.
       const fields = def.fields.map((f) => (f.describe ? { ...f, ...f.describe, name: f.name } : f));
       return describeObject(
-        { ...def, ...def.describe, fields, keyPrefix: keyPrefixFor(def.name) },
+        { ...def, ...def.describe, fields, keyPrefix: def.describe?.keyPrefix === null ? null : keyPrefixFor(def.name) },
         { object, field: fieldPermissionsOf(db, org.id, userId, def.name) },
         children,
       );

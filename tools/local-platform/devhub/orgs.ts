@@ -74,6 +74,10 @@ export function createOrg(db: DatabaseSync, spec: NewOrg): { org: StoredOrg; adm
       },
       { trusted: true },
     );
+    // Every record has a creator: the rows seeded before the admin user existed (profiles, licences, the user) take the admin.
+    db.prepare(
+      "UPDATE records SET fields = json_set(fields, '$.CreatedById', ?, '$.LastModifiedById', ?) WHERE org_id = ? AND json_extract(fields, '$.CreatedDate') IS NOT NULL AND json_extract(fields, '$.CreatedById') IS NULL",
+    ).run(adminId, adminId, id);
     insertRecord(
       db,
       id,
