@@ -88,11 +88,15 @@ async function runWithFinalizer(jf: Frame, job: AsyncJob, run: AsyncJob['run'], 
   const saved = { counts: tx.counts, quiddity: tx.quiddity };
   tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
   tx.quiddity = 'TRANSACTION_FINALIZER_QUEUEABLE';
+  const outerDepth = finalizerDepth.get(tx);
+  finalizerDepth.set(tx, jobDepth.get(job) ?? 0);
   try {
     await callVirtual(jf, slot.finalizer, 'execute', [ctx], site);
   } finally {
     tx.counts = saved.counts;
     tx.quiddity = saved.quiddity;
+    if (outerDepth === undefined) finalizerDepth.delete(tx);
+    else finalizerDepth.set(tx, outerDepth);
   }
   if (failure) throw failure;
   return null;
@@ -110,13 +114,25 @@ const limits = natives.get('limits')!.statics!;
 limits['getqueueablejobs'] = (f: Frame) => enqueued.get(f.tx) ?? 0;
 limits['getlimitqueueablejobs'] = (f: Frame) => (/^(QUEUEABLE|FUTURE|BATCH|TRANSACTION_FINALIZER)/.test(f.tx.quiddity) ? 1 : 50);
 
+/**
+ * A finalizer that enqueues its job again makes a chain: in a test the chained job runs at Test.stopTest
+ * like the first, up to the chain depth of Developer Edition and scratch orgs (5 jobs), then
+ * "Maximum stack depth has been reached." as for any chain.
+ */
+const finalizerDepth = new WeakMap<Transaction, number>();
+const jobDepth = new WeakMap<AsyncJob, number>();
+
 const enqueue = system['enqueuejob'];
 system['enqueuejob'] = (f: Frame, args: unknown[], site: Site) => {
+  const fromFinalizer = f.tx.quiddity === 'TRANSACTION_FINALIZER_QUEUEABLE';
+  const depth = fromFinalizer ? (finalizerDepth.get(f.tx) ?? 0) + 1 : 0;
+  if (fromFinalizer && f.tx.isTest && depth >= 5) throwEx(f, 'AsyncException', 'Maximum stack depth has been reached.');
   const id = enqueue(f, args, site);
   enqueued.set(f.tx, (enqueued.get(f.tx) ?? 0) + 1);
   const job = f.tx.asyncJobs.find((j) => j.id === id);
   if (job) {
     const run = job.run;
+    jobDepth.set(job, depth);
     job.run = (jf) => runWithFinalizer(jf, job, run, site);
   }
   return id;
