@@ -77,12 +77,12 @@ function fieldExpr(ctx: Ctx, def: ObjectDef, path: string, alias = 'r', depth = 
   if (parts.length === 1) {
     touch(ctx, def.name, parts[0]);
     const fd = findField(def, parts[0]);
-    if (!fd) throw invalidField(parts[0], def.name);
+    if (!fd) throw invalidField(parts[0], def.name, !def.custom);
     if (fd.name === 'Id') return { sql: `${alias}.id`, type: 'id' };
     return { sql: fieldPath(alias, fd.name), type: fd.type };
   }
   const rel = findRelationship(def, parts[0]);
-  if (!rel || !rel.referenceTo) throw invalidField(parts[0], def.name);
+  if (!rel || !rel.referenceTo) throw invalidField(parts[0], def.name, !def.custom);
   // A relationship is as readable as its lookup field (Owner → OwnerId, Parent__r → Parent__c).
   touch(ctx, def.name, rel.name);
   if (isDefinitionRelationship(rel)) {
