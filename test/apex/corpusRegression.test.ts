@@ -125,7 +125,7 @@ describe('activity fields of the SOAP API Object Reference', () => {
 });
 
 describe('queried records', () => {
-  it('carry their Id whether or not the query selects it, as Apex gives it (parents and child rows too)', async () => {
+  it('carry their Id whether or not the query selects it, as Apex gives it (parents and child rows too); OpportunityContactRoles', async () => {
     const org = projectOrg([]);
     const debug = await debugOf(
       `Account a = new Account(Name = 'Parent'); insert a;
@@ -133,9 +133,28 @@ describe('queried records', () => {
        System.debug([SELECT Name FROM Account][0].Id == a.Id);
        Account withKids = [SELECT Name, (SELECT LastName FROM Contacts) FROM Account];
        System.debug(withKids.Id == a.Id && withKids.Contacts[0].Id != null);
-       System.debug([SELECT Account.Name FROM Contact][0].Account.Id == a.Id);`,
+       System.debug([SELECT Account.Name FROM Contact][0].Account.Id == a.Id);
+       Opportunity o = new Opportunity(Name = 'Deal', StageName = 'Prospecting', CloseDate = Date.today()); insert o;
+       insert new OpportunityContactRole(OpportunityId = o.Id, ContactId = [SELECT Id FROM Contact][0].Id);
+       System.debug([SELECT (SELECT ContactId FROM OpportunityContactRoles) FROM Opportunity][0].OpportunityContactRoles.size());`,
       { host: org.host },
     );
-    expect(debug).toEqual(['true', 'true', 'true']);
+    expect(debug).toEqual(['true', 'true', 'true', '1']);
+  });
+});
+
+describe('a standard field the schema catalogue lacks', () => {
+  it('is refused with Salesforce text plus a note that the local runtime does not know it; a custom field gets no note', async () => {
+    const org = projectOrg([]);
+    const debug = await debugOf(
+      `for (String q : new List<String>{ 'SELECT Frobnicate FROM Account', 'SELECT Frobnicate__c FROM Account' }) {
+         try { Database.query(q); } catch (QueryException e) { System.debug(e.getMessage()); }
+       }`,
+      { host: org.host },
+    );
+    expect(debug[0]).toContain("No such column 'Frobnicate' on entity 'Account'.");
+    expect(debug[0]).toContain('Not supported by the local runtime: its schema catalogue lists no Account.Frobnicate.');
+    expect(debug[1]).toContain("No such column 'Frobnicate__c' on entity 'Account'.");
+    expect(debug[1]).not.toContain('local runtime');
   });
 });
