@@ -158,3 +158,18 @@ describe('a standard field the schema catalogue lacks', () => {
     expect(debug[1]).not.toContain('local runtime');
   });
 });
+
+describe('the safe navigation operator', () => {
+  it('cuts the whole chain when its left side is null, and only then', async () => {
+    const debug = await debugOf(
+      `Schema.SObjectField f = null;
+       System.debug(f?.getDescribe().isNamePointing() == true);
+       System.debug(f?.getDescribe().getName());
+       Account a = null;
+       System.debug(a?.Name.length());
+       a = new Account();
+       try { System.debug(a?.Name.length()); } catch (NullPointerException e) { System.debug('NPE'); }`,
+    );
+    expect(debug).toEqual(['false', 'null', 'null', 'NPE']);
+  });
+});

@@ -99,11 +99,46 @@ export abstract class ObjectLowering extends ExpressionLowering {
         return callMethod(f, t, mname, await evalArgs(f), site);
       };
     }
+    if (spineHasSafe(leftN)) {
+      const left = this.shortable(leftN, scope);
+      return async (f) => {
+        const r = await left(f);
+        if (r.short || (r.v === null && safe)) return null;
+        return callMethod(f, r.v, mname, await evalArgs(f), site);
+      };
+    }
     const left = this.expr(leftN, scope);
     return async (f) => {
       const t = await left(f);
       if (t === null && safe) return null;
       return callMethod(f, t, mname, await evalArgs(f), site);
+    };
+  }
+
+  /**
+   * A link of a chain holding `?.`: "If the left-hand-side of the chain expression evaluates to null, the
+   * right-hand-side isn't evaluated" (Apex Developer Guide, "Safe Navigation Operator"), so `a?.b().c()` is
+   * null when `a` is, while a null `b()` of a non-null `a` still throws at `.c()`. `short` says the chain was cut.
+   */
+  shortable(n: N, scope: Scope): (f: Frame) => Promise<{ v: unknown; short: boolean }> {
+    if (cname(n) !== 'DotExpressionContext' || !spineHasSafe(n)) {
+      const plain = this.expr(n, scope);
+      return async (f) => ({ v: await plain(f), short: false });
+    }
+    const site = this.site(n, scope.cls);
+    const left = this.shortable(rule(n, 'expression'), scope);
+    const safe = hasTok(n, '?.');
+    const dmc = rule(n, 'dotMethodCall');
+    const name = text(dmc ? rule(dmc, 'anyId') : rule(n, 'anyId'));
+    const el = dmc ? rule(dmc, 'expressionList') : undefined;
+    const args: Ex[] = el ? rules(el, 'expression').map((e: N) => this.expr(e, scope)) : [];
+    return async (f) => {
+      const r = await left(f);
+      if (r.short || (r.v === null && safe)) return { v: null, short: true };
+      if (!dmc) return { v: await getMember(f, r.v, name, site), short: false };
+      const a: unknown[] = [];
+      for (const x of args) a.push(await x(f));
+      return { v: await callMethod(f, r.v, name, a, site), short: false };
     };
   }
 
@@ -118,9 +153,15 @@ export abstract class ObjectLowering extends ExpressionLowering {
     const safe = hasTok(n, '?.');
     const leftIsRead = cname(leftN) === 'DotExpressionContext' && !rule(leftN, 'dotMethodCall') && !this.plainChain(leftN, scope);
     const left = leftIsRead ? this.fieldRead(leftN, scope, this.site(leftN, scope.cls)) : undefined;
-    const plain = leftIsRead ? undefined : this.expr(leftN, scope);
+    // `a?.b().c`: a cut chain reads null (see shortable)
+    const cut = !leftIsRead && spineHasSafe(leftN) ? this.shortable(leftN, scope) : undefined;
+    const plain = leftIsRead || cut ? undefined : this.expr(leftN, scope);
     return async (f) => {
-      const r = left ? await left(f) : { v: await plain!(f), through: false };
+      const r = left
+        ? await left(f)
+        : cut
+          ? await cut(f).then((c) => ({ v: c.v, through: c.short }))
+          : { v: await plain!(f), through: false };
       if (r.v === null && (safe || r.through)) return { v: null, through: true };
       const v = await getMember(f, r.v, name, site);
       return { v, through: v === null && r.v instanceof SObject };
@@ -370,6 +411,12 @@ export abstract class ObjectLowering extends ExpressionLowering {
 }
 
 /** Removes Apex comments from a query, leaving string literals alone. */
+/** Whether a dotted chain has a `?.` in any link of its left spine (`a?.b().c` → true at `.c`). */
+function spineHasSafe(n: N): boolean {
+  for (let x: N | undefined = n; x && cname(x) === 'DotExpressionContext'; x = rule(x, 'expression')) if (hasTok(x, '?.')) return true;
+  return false;
+}
+
 function stripComments(s: string): string {
   return s.replace(/'(?:\\.|[^'\\])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => (m.startsWith("'") ? m : ' '));
 }
