@@ -173,3 +173,18 @@ describe('the safe navigation operator', () => {
     expect(debug).toEqual(['false', 'null', 'null', 'NPE']);
   });
 });
+
+describe('Database.emptyRecycleBin', () => {
+  it('removes deleted records for good (undelete then fails), one result per record, a failed one for a live record', async () => {
+    const debug = await debugOf(
+      `List<Account> accs = new List<Account>{ new Account(Name = 'a'), new Account(Name = 'b') };
+       insert accs;
+       delete accs[0];
+       List<Database.EmptyRecycleBinResult> rs = Database.emptyRecycleBin(accs);
+       System.debug(rs[0].isSuccess() + ' ' + (rs[0].getId() == accs[0].Id) + ' ' + rs[1].isSuccess() + ' ' + rs[1].getErrors().size());
+       System.debug([SELECT COUNT() FROM Account ALL ROWS]);
+       System.debug(Limits.getDmlStatements());`,
+    );
+    expect(debug).toEqual(['true true false 1', '1', '3']);
+  });
+});

@@ -21,3 +21,4 @@ import './databaseResults.ts';
 import './finalizers.ts';
 import './rounding.ts';
 import './featureManagement.ts';
+import './recycleBin.ts';
