@@ -188,3 +188,22 @@ describe('Database.emptyRecycleBin', () => {
     expect(debug).toEqual(['true true false 1', '1', '3']);
   });
 });
+
+describe('List.sort of sObjects', () => {
+  it('orders by type, then Name, then standard fields, then custom fields alphabetically, null first', async () => {
+    const debug = await debugOf(
+      `List<SObject> recs = new List<SObject>{
+         new Contact(LastName = 'Z'),
+         new Account(Name = 'B', AccountNumber = '2'),
+         new Account(Name = 'B', AccountNumber = '1'),
+         new Account(Name = 'A'),
+         new Account(Name = null)
+       };
+       recs.sort();
+       List<String> out = new List<String>();
+       for (SObject r : recs) out.add(String.valueOf(r.get(r.getSObjectType() == Account.SObjectType ? 'Name' : 'LastName')) + (r.getSObjectType() == Account.SObjectType ? '/' + r.get('AccountNumber') : ''));
+       System.debug(String.join(out, ' '));`,
+    );
+    expect(debug).toEqual(['null/null A/null B/1 B/2 Z']);
+  });
+});

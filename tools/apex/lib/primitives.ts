@@ -3,7 +3,8 @@
  */
 import { NObj as NObjP } from './nativeValues.ts';
 import { defineNative, natives } from '../model/natives.ts';
-import { ApexDate, ApexDatetime, ApexList, ApexObject, Blob, Dec, EnumValue, TypeValue, stringValueOf } from '../run/values.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexObject, Blob, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../run/values.ts';
+import { compareSObjects } from './sobjectSort.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { parseTypeString, resolveTypeName, runtimeTypeName, typeDisplayName, typeResolves } from '../run/types.ts';
@@ -508,6 +509,7 @@ export async function compareValues(f: Frame, a: unknown, b: unknown, site: Site
   if (a === null) return -1;
   if (b === null) return 1;
   if (a instanceof ApexObject) return n(await callMethod(f, a, 'compareTo', [b], site));
+  if (a instanceof SObject && b instanceof SObject) return compareSObjects(f, a, b, site, compareValues);
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (a instanceof EnumValue && b instanceof EnumValue) return a.ordinal - b.ordinal;
   const x = a instanceof ApexDate || a instanceof ApexDatetime ? a.ms : n(a);
