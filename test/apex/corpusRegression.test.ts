@@ -207,3 +207,21 @@ describe('List.sort of sObjects', () => {
     expect(debug).toEqual(['null/null A/null B/1 B/2 Z']);
   });
 });
+
+describe('date functions in WHERE', () => {
+  it('compare a date part of a date or datetime field (GMT), and refuse a field of another type', async () => {
+    const debug = await debugOf(
+      `insert new Account(Name = 'a');
+       insert new Opportunity(Name = 'leap', StageName = 'Prospecting', CloseDate = Date.newInstance(2020, 2, 29));
+       insert new Event(Subject = 'late', DurationInMinutes = 10, ActivityDateTime = Datetime.newInstanceGmt(2020, 2, 29, 23, 30, 0));
+       Integer yr = Date.today().year();
+       System.debug([SELECT COUNT() FROM Account WHERE CALENDAR_YEAR(CreatedDate) = :yr]);
+       System.debug([SELECT Subject FROM Event WHERE CALENDAR_MONTH(ActivityDateTime) = 2 AND DAY_IN_MONTH(ActivityDateTime) = 29 AND HOUR_IN_DAY(ActivityDateTime) = 23].Subject);
+       System.debug([SELECT COUNT() FROM Account WHERE DAY_ONLY(CreatedDate) = TODAY]);
+       System.debug([SELECT COUNT() FROM Opportunity WHERE CALENDAR_QUARTER(CloseDate) IN (1) AND DAY_IN_WEEK(CloseDate) = 7 AND WEEK_IN_YEAR(CloseDate) = 9]);
+       try { Database.query('SELECT Id FROM Account WHERE CALENDAR_MONTH(Name) = 1'); } catch (QueryException e) { System.debug(e.getMessage()); }`,
+    );
+    expect(debug.slice(0, 4)).toEqual(['1', 'late', '1', '1']);
+    expect(debug[4]).toContain('is not a date or datetime field');
+  });
+});

@@ -8,7 +8,7 @@ import { composeQuery } from '@jetstreamapp/soql-parser-js';
 import { objectDef, getRecord, orgKind } from './store.ts';
 import { to15, to18 } from './ids.ts';
 import { canReadField, checkFieldAccess, checkObjectAccess } from './access.ts';
-import { dateLiteralCondition } from './soqlDates.ts';
+import { dateFunctionField, dateLiteralCondition } from './soqlDates.ts';
 import { bindsForParser, likeAny, manyValues, multiSelectCondition, selectFunction, type SelectFunction } from './soqlFunctions.ts';
 import { aggregatePaths, aggregateRecords, AggregateQueryError, isAggregateQuery, isPlainCount } from './aggregate.ts';
 
@@ -166,13 +166,11 @@ const nulSafeSql = (sql: string) => `(CASE WHEN instr(CAST(${sql} AS BLOB), x'00
 const nulSafe = (v: SQLInputValue): SQLInputValue => (typeof v === 'string' && v.includes('\0') ? v.replaceAll('\0', '\uE000') : v);
 
 function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
-  if (!('field' in c) || !c.field) {
-    if ('fn' in c && c.fn) throw malformed('functions in WHERE are not supported by the local platform');
-    throw malformed('unsupported condition');
-  }
-  const field = fieldExpr(ctx, def, c.field);
+  const fn = 'fn' in c && c.fn ? (c.fn as Parameters<typeof dateFunctionField>[0]) : undefined;
+  if (!fn && (!('field' in c) || !c.field)) throw malformed('unsupported condition');
+  const field = fn ? dateFunctionField(fn, (p) => fieldExpr(ctx, def, p)) : fieldExpr(ctx, def, (c as { field: string }).field);
   const type = field.type;
-  const op = (c.operator ?? '=').toUpperCase();
+  const op = ((c as { operator?: string }).operator ?? '=').toUpperCase();
   if ('valueQuery' in c && c.valueQuery) return semiJoin(ctx, field.sql, type, op, c.valueQuery as Query);
   const nocase = isText(type) && type !== 'id' && type !== 'reference' ? ' COLLATE NOCASE' : '';
   const sql = type === 'datetime' ? canonicalDatetimeSql(field.sql) : nocase && type !== 'date' ? nulSafeSql(field.sql) : field.sql;
