@@ -225,3 +225,13 @@ describe('date functions in WHERE', () => {
     expect(debug[4]).toContain('is not a date or datetime field');
   });
 });
+
+describe('String.removeEnd and removeStart', () => {
+  it('keep the string for an empty or null substring', async () => {
+    const debug = await debugOf(
+      `String s = 'abc';
+       System.debug(s.removeEnd('') + '|' + s.removeEnd(null) + '|' + s.removeEnd('bc') + '|' + s.removeStart('') + '|' + s.removeStart(null) + '|' + 'xnull'.removeEnd(null));`,
+    );
+    expect(debug).toEqual(['abc|abc|a|abc|abc|xnull']);
+  });
+});

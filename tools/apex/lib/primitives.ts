@@ -210,8 +210,9 @@ defineNative({
     'String leftPad(Integer, String?)': (f, s: string, [w, p]) => s.padStart(n(w), p === undefined ? ' ' : str(p)),
     'String rightPad(Integer, String?)': (f, s: string, [w, p]) => s.padEnd(n(w), p === undefined ? ' ' : str(p)),
     'String remove(String)': (f, s: string, [x]) => (str(x) === '' ? s : s.split(str(x)).join('')),
-    'String removeStart(String)': (f, s: string, [x]) => (s.startsWith(str(x)) ? s.slice(str(x).length) : s),
-    'String removeEnd(String)': (f, s: string, [x]) => (s.endsWith(str(x)) ? s.slice(0, -str(x).length) : s),
+    'String removeStart(String)': (f, s: string, [x]) => (x !== null && s.startsWith(str(x)) ? s.slice(str(x).length) : s),
+    // removeEnd('') keeps the string (slice(0, -0) would empty it)
+    'String removeEnd(String)': (f, s: string, [x]) => (x !== null && s.endsWith(str(x)) ? s.slice(0, s.length - str(x).length) : s),
     'String removeStartIgnoreCase(String)': (f, s: string, [x]) =>
       s.toLowerCase().startsWith(str(x).toLowerCase()) ? s.slice(str(x).length) : s,
     'String removeEndIgnoreCase(String)': (f, s: string, [x]) =>
