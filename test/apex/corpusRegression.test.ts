@@ -235,3 +235,14 @@ describe('String.removeEnd and removeStart', () => {
     expect(debug).toEqual(['abc|abc|a|abc|abc|xnull']);
   });
 });
+
+describe('Individual', () => {
+  it('has the documented consumer fields (Salesforce Field Reference, "Individual")', async () => {
+    const debug = await debugOf(
+      `insert new Individual(LastName = 'B1', ConsumerCreditScore = 3, ConvictionsCount = 2, IsHomeOwner = true);
+       Individual i = [SELECT ConsumerCreditScore, ConvictionsCount, IsHomeOwner FROM Individual];
+       System.debug(i.ConsumerCreditScore + ' ' + i.ConvictionsCount + ' ' + i.IsHomeOwner);`,
+    );
+    expect(debug).toEqual(['3 2 true']);
+  });
+});
