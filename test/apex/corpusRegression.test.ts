@@ -125,7 +125,7 @@ describe('activity fields of the SOAP API Object Reference', () => {
 });
 
 describe('queried records', () => {
-  it('carry their Id whether or not the query selects it, as Apex gives it (parents and child rows too)', async () => {
+  it('carry their Id whether or not the query selects it, as Apex gives it (parents and child rows too); OpportunityContactRoles', async () => {
     const org = projectOrg([]);
     const debug = await debugOf(
       `Account a = new Account(Name = 'Parent'); insert a;
@@ -133,9 +133,116 @@ describe('queried records', () => {
        System.debug([SELECT Name FROM Account][0].Id == a.Id);
        Account withKids = [SELECT Name, (SELECT LastName FROM Contacts) FROM Account];
        System.debug(withKids.Id == a.Id && withKids.Contacts[0].Id != null);
-       System.debug([SELECT Account.Name FROM Contact][0].Account.Id == a.Id);`,
+       System.debug([SELECT Account.Name FROM Contact][0].Account.Id == a.Id);
+       Opportunity o = new Opportunity(Name = 'Deal', StageName = 'Prospecting', CloseDate = Date.today()); insert o;
+       insert new OpportunityContactRole(OpportunityId = o.Id, ContactId = [SELECT Id FROM Contact][0].Id);
+       System.debug([SELECT (SELECT ContactId FROM OpportunityContactRoles) FROM Opportunity][0].OpportunityContactRoles.size());`,
       { host: org.host },
     );
-    expect(debug).toEqual(['true', 'true', 'true']);
+    expect(debug).toEqual(['true', 'true', 'true', '1']);
+  });
+});
+
+describe('a standard field the schema catalogue lacks', () => {
+  it('is refused with Salesforce text plus a note that the local runtime does not know it; a custom field gets no note', async () => {
+    const org = projectOrg([]);
+    const debug = await debugOf(
+      `for (String q : new List<String>{ 'SELECT Frobnicate FROM Account', 'SELECT Frobnicate__c FROM Account' }) {
+         try { Database.query(q); } catch (QueryException e) { System.debug(e.getMessage()); }
+       }`,
+      { host: org.host },
+    );
+    expect(debug[0]).toContain("No such column 'Frobnicate' on entity 'Account'.");
+    expect(debug[0]).toContain('Not supported by the local runtime: its schema catalogue lists no Account.Frobnicate.');
+    expect(debug[1]).toContain("No such column 'Frobnicate__c' on entity 'Account'.");
+    expect(debug[1]).not.toContain('local runtime');
+  });
+});
+
+describe('the safe navigation operator', () => {
+  it('cuts the whole chain when its left side is null, and only then', async () => {
+    const debug = await debugOf(
+      `Schema.SObjectField f = null;
+       System.debug(f?.getDescribe().isNamePointing() == true);
+       System.debug(f?.getDescribe().getName());
+       Account a = null;
+       System.debug(a?.Name.length());
+       a = new Account();
+       try { System.debug(a?.Name.length()); } catch (NullPointerException e) { System.debug('NPE'); }`,
+    );
+    expect(debug).toEqual(['false', 'null', 'null', 'NPE']);
+  });
+});
+
+describe('Database.emptyRecycleBin', () => {
+  it('removes deleted records for good (undelete then fails), one result per record, a failed one for a live record', async () => {
+    const debug = await debugOf(
+      `List<Account> accs = new List<Account>{ new Account(Name = 'a'), new Account(Name = 'b') };
+       insert accs;
+       delete accs[0];
+       List<Database.EmptyRecycleBinResult> rs = Database.emptyRecycleBin(accs);
+       System.debug(rs[0].isSuccess() + ' ' + (rs[0].getId() == accs[0].Id) + ' ' + rs[1].isSuccess() + ' ' + rs[1].getErrors().size());
+       System.debug([SELECT COUNT() FROM Account ALL ROWS]);
+       System.debug(Limits.getDmlStatements());`,
+    );
+    expect(debug).toEqual(['true true false 1', '1', '3']);
+  });
+});
+
+describe('List.sort of sObjects', () => {
+  it('orders by type, then Name, then standard fields, then custom fields alphabetically, null first', async () => {
+    const debug = await debugOf(
+      `List<SObject> recs = new List<SObject>{
+         new Contact(LastName = 'Z'),
+         new Account(Name = 'B', AccountNumber = '2'),
+         new Account(Name = 'B', AccountNumber = '1'),
+         new Account(Name = 'A'),
+         new Account(Name = null)
+       };
+       recs.sort();
+       List<String> out = new List<String>();
+       for (SObject r : recs) out.add(String.valueOf(r.get(r.getSObjectType() == Account.SObjectType ? 'Name' : 'LastName')) + (r.getSObjectType() == Account.SObjectType ? '/' + r.get('AccountNumber') : ''));
+       System.debug(String.join(out, ' '));`,
+    );
+    expect(debug).toEqual(['null/null A/null B/1 B/2 Z']);
+  });
+});
+
+describe('date functions in WHERE', () => {
+  it('compare a date part of a date or datetime field (GMT), and refuse a field of another type', async () => {
+    const debug = await debugOf(
+      `insert new Account(Name = 'a');
+       insert new Opportunity(Name = 'leap', StageName = 'Prospecting', CloseDate = Date.newInstance(2020, 2, 29));
+       insert new Event(Subject = 'late', DurationInMinutes = 10, ActivityDateTime = Datetime.newInstanceGmt(2020, 2, 29, 23, 30, 0));
+       Integer yr = Date.today().year();
+       System.debug([SELECT COUNT() FROM Account WHERE CALENDAR_YEAR(CreatedDate) = :yr]);
+       System.debug([SELECT Subject FROM Event WHERE CALENDAR_MONTH(ActivityDateTime) = 2 AND DAY_IN_MONTH(ActivityDateTime) = 29 AND HOUR_IN_DAY(ActivityDateTime) = 23].Subject);
+       System.debug([SELECT COUNT() FROM Account WHERE DAY_ONLY(CreatedDate) = TODAY]);
+       System.debug([SELECT COUNT() FROM Opportunity WHERE CALENDAR_QUARTER(CloseDate) IN (1) AND DAY_IN_WEEK(CloseDate) = 7 AND WEEK_IN_YEAR(CloseDate) = 9]);
+       try { Database.query('SELECT Id FROM Account WHERE CALENDAR_MONTH(Name) = 1'); } catch (QueryException e) { System.debug(e.getMessage()); }`,
+    );
+    expect(debug.slice(0, 4)).toEqual(['1', 'late', '1', '1']);
+    expect(debug[4]).toContain('is not a date or datetime field');
+  });
+});
+
+describe('String.removeEnd and removeStart', () => {
+  it('keep the string for an empty or null substring', async () => {
+    const debug = await debugOf(
+      `String s = 'abc';
+       System.debug(s.removeEnd('') + '|' + s.removeEnd(null) + '|' + s.removeEnd('bc') + '|' + s.removeStart('') + '|' + s.removeStart(null) + '|' + 'xnull'.removeEnd(null));`,
+    );
+    expect(debug).toEqual(['abc|abc|a|abc|abc|xnull']);
+  });
+});
+
+describe('Individual', () => {
+  it('has the documented consumer fields (Salesforce Field Reference, "Individual")', async () => {
+    const debug = await debugOf(
+      `insert new Individual(LastName = 'B1', ConsumerCreditScore = 3, ConvictionsCount = 2, IsHomeOwner = true);
+       Individual i = [SELECT ConsumerCreditScore, ConvictionsCount, IsHomeOwner FROM Individual];
+       System.debug(i.ConsumerCreditScore + ' ' + i.ConvictionsCount + ' ' + i.IsHomeOwner);`,
+    );
+    expect(debug).toEqual(['3 2 true']);
   });
 });

@@ -14,6 +14,6 @@ describe('transaction finalizers', () => {
     const r = await runTests(projectOrg([SOURCE]).host);
     expect(r.compileErrors).toEqual([]);
     expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message} ${t.stackTrace ?? ''}`)).toEqual([]);
-    expect(r.tests.length).toBe(4);
+    expect(r.tests.length).toBe(7);
   }, 60_000);
 });

@@ -141,6 +141,11 @@ export interface ApexHost {
    */
   undelete?(ids: string[], options: { userMode: boolean }): Promise<void>;
   /**
+   * Optional: removes records from the recycle bin for good (Database.emptyRecycleBin); per Id, whether it
+   * was there. Undone with the transaction like any DML.
+   */
+  emptyRecycleBin?(ids: string[]): Promise<boolean[]>;
+  /**
    * Optional: whole records by Id (all fields, `attributes.type` set), from the recycle bin when
    * `deleted`; unknown Ids are left out. Triggers read Trigger.old and undeleted rows with it; a
    * host without it runs no update/delete/undelete triggers.

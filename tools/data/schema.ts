@@ -276,6 +276,7 @@ const CHILD_RELATIONSHIPS: Record<string, ChildRelationship[]> = {
     { name: 'Cases', childSObject: 'Case', field: 'ContactId' },
     { name: 'Opportunities', childSObject: 'Opportunity', field: 'ContactId' },
     { name: 'Tasks', childSObject: 'Task', field: 'WhoId' },
+    { name: 'OpportunityContactRoles', childSObject: 'OpportunityContactRole', field: 'ContactId' },
   ],
   campaign: [
     { name: 'Opportunities', childSObject: 'Opportunity', field: 'CampaignId' },
@@ -290,7 +291,10 @@ const CHILD_RELATIONSHIPS: Record<string, ChildRelationship[]> = {
     { name: 'ObjectPerms', childSObject: 'ObjectPermissions', field: 'ParentId' },
     { name: 'FieldPerms', childSObject: 'FieldPermissions', field: 'ParentId' },
   ],
-  opportunity: [{ name: 'OpportunityLineItems', childSObject: 'OpportunityLineItem', field: 'OpportunityId' }],
+  opportunity: [
+    { name: 'OpportunityLineItems', childSObject: 'OpportunityLineItem', field: 'OpportunityId' },
+    { name: 'OpportunityContactRoles', childSObject: 'OpportunityContactRole', field: 'OpportunityId' },
+  ],
   product2: [{ name: 'PricebookEntries', childSObject: 'PricebookEntry', field: 'Product2Id' }],
   pricebook2: [{ name: 'PricebookEntries', childSObject: 'PricebookEntry', field: 'Pricebook2Id' }],
   user: [{ name: 'PermissionSetAssignments', childSObject: 'PermissionSetAssignment', field: 'AssigneeId' }],

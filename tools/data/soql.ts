@@ -8,7 +8,7 @@ import { composeQuery } from '@jetstreamapp/soql-parser-js';
 import { objectDef, getRecord, orgKind } from './store.ts';
 import { to15, to18 } from './ids.ts';
 import { canReadField, checkFieldAccess, checkObjectAccess } from './access.ts';
-import { dateLiteralCondition } from './soqlDates.ts';
+import { dateFunctionField, dateLiteralCondition } from './soqlDates.ts';
 import { canonicalDatetimeSql, isText, nulSafe, nulSafeSql, toSql, unquote } from './soqlValues.ts';
 import { bindsForParser, likeAny, manyValues, multiSelectCondition, selectFunction, type SelectFunction } from './soqlFunctions.ts';
 import { aggregatePaths, aggregateRecords, AggregateQueryError, isAggregateQuery, isPlainCount } from './aggregate.ts';
@@ -78,12 +78,12 @@ function fieldExpr(ctx: Ctx, def: ObjectDef, path: string, alias = 'r', depth = 
   if (parts.length === 1) {
     touch(ctx, def.name, parts[0]);
     const fd = findField(def, parts[0]);
-    if (!fd) throw invalidField(parts[0], def.name);
+    if (!fd) throw invalidField(parts[0], def.name, !def.custom);
     if (fd.name === 'Id') return { sql: `${alias}.id`, type: 'id' };
     return { sql: fieldPath(alias, fd.name), type: fd.type };
   }
   const rel = findRelationship(def, parts[0]);
-  if (!rel || !rel.referenceTo) throw invalidField(parts[0], def.name);
+  if (!rel || !rel.referenceTo) throw invalidField(parts[0], def.name, !def.custom);
   // A relationship is as readable as its lookup field (Owner → OwnerId, Parent__r → Parent__c).
   touch(ctx, def.name, rel.name);
   if (isDefinitionRelationship(rel)) {
@@ -127,13 +127,11 @@ function literal(ctx: Ctx, value: unknown, literalType: string | string[] | unde
 }
 
 function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
-  if (!('field' in c) || !c.field) {
-    if ('fn' in c && c.fn) throw malformed('functions in WHERE are not supported by the local platform');
-    throw malformed('unsupported condition');
-  }
-  const field = fieldExpr(ctx, def, c.field);
+  const fn = 'fn' in c && c.fn ? (c.fn as Parameters<typeof dateFunctionField>[0]) : undefined;
+  if (!fn && (!('field' in c) || !c.field)) throw malformed('unsupported condition');
+  const field = fn ? dateFunctionField(fn, (p) => fieldExpr(ctx, def, p)) : fieldExpr(ctx, def, (c as { field: string }).field);
   const type = field.type;
-  const op = (c.operator ?? '=').toUpperCase();
+  const op = ((c as { operator?: string }).operator ?? '=').toUpperCase();
   if ('valueQuery' in c && c.valueQuery) return semiJoin(ctx, field.sql, type, op, c.valueQuery as Query);
   const nocase = isText(type) && type !== 'id' && type !== 'reference' ? ' COLLATE NOCASE' : '';
   const sql = type === 'datetime' ? canonicalDatetimeSql(field.sql) : nocase && type !== 'date' ? nulSafeSql(field.sql) : field.sql;

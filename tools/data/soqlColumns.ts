@@ -31,7 +31,7 @@ export function soqlColumns(db: DatabaseSync, orgId: string, soql: string): Reco
     const fld = f as { type: string; field?: string; rawValue?: string; functionName?: string; alias?: string };
     if (fld.type === 'Field') {
       const fd = findField(def, fld.field!);
-      if (!fd) throw invalidField(fld.field!, def.name);
+      if (!fd) throw invalidField(fld.field!, def.name, !def.custom);
       columns.push(col(fd.name));
     } else if (fld.type === 'FieldRelationship') {
       const parts = normalisePath(def, fld.rawValue!);
@@ -62,7 +62,7 @@ export function soqlColumns(db: DatabaseSync, orgId: string, soql: string): Reco
         continue;
       }
       const leaf = findField(currentDef, parts[parts.length - 1]);
-      if (!leaf) throw invalidField(parts[parts.length - 1], currentDef.name);
+      if (!leaf) throw invalidField(parts[parts.length - 1], currentDef.name, !currentDef.custom);
       (current!.joinColumns as unknown[]).push(col(leaf.name));
     } else if (fld.type === 'FieldFunctionExpression') {
       columns.push(col(fld.alias ?? `expr${expr++}`, [], true, fld.rawValue ?? fld.functionName));

@@ -79,3 +79,38 @@ export function dateLiteralCondition(params: SQLInputValue[], sql: string, type:
       throw malformed(`operator ${op} cannot be used with ${literal}`);
   }
 }
+
+/**
+ * A date function on the left of a WHERE condition (`CALENDAR_MONTH(CreatedDate) = 1`, `DAY_ONLY(CreatedDate) =
+ * TODAY`): the SQL of its value, an integer (a date for DAY_ONLY), in the running user's time zone, which is
+ * GMT for local users (SOQL and SOSL Reference, "Date Functions",
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_date_functions.htm).
+ * The fiscal year is the calendar year here, so FISCAL_* equal the CALENDAR_* values.
+ */
+export function dateFunctionField(
+  fn: { functionName?: string; parameters?: unknown[]; rawValue?: string },
+  field: (path: string) => { sql: string; type: string },
+): { sql: string; type: string } {
+  const name = (fn.functionName ?? '').toUpperCase().replace(/^FISCAL_/, 'CALENDAR_');
+  const param = fn.parameters?.[0];
+  if (typeof param !== 'string' || !DATE_PARTS[name])
+    throw malformed(`${fn.rawValue ?? fn.functionName} in WHERE is not supported by the local platform`);
+  const f = field(param);
+  if (f.type !== 'date' && f.type !== 'datetime') throw malformed(`${fn.functionName}: the field ${param} is not a date or datetime field`);
+  // stored as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS… in UTC: the first 19 characters are what SQLite reads
+  return { sql: DATE_PARTS[name](`substr(${f.sql}, 1, 19)`), type: name === 'DAY_ONLY' ? 'date' : 'int' };
+}
+
+const part = (fmt: string) => (t: string) => `CAST(strftime('${fmt}', ${t}) AS INTEGER)`;
+const DATE_PARTS: Record<string, (t: string) => string> = {
+  CALENDAR_YEAR: part('%Y'),
+  CALENDAR_MONTH: part('%m'),
+  CALENDAR_QUARTER: (t) => `((${part('%m')(t)} + 2) / 3)`,
+  DAY_IN_MONTH: part('%d'),
+  DAY_IN_WEEK: (t) => `(${part('%w')(t)} + 1)`,
+  DAY_IN_YEAR: part('%j'),
+  DAY_ONLY: (t) => `date(${t})`,
+  HOUR_IN_DAY: part('%H'),
+  WEEK_IN_YEAR: (t) => `((${part('%j')(t)} - 1) / 7 + 1)`,
+  WEEK_IN_MONTH: (t) => `((${part('%d')(t)} - 1) / 7 + 1)`,
+};

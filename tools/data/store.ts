@@ -296,7 +296,7 @@ function applyInput(
         fields[k] = v;
         continue;
       }
-      throw noSuchColumnOnWrite(k, def.name);
+      throw noSuchColumnOnWrite(k, def.name, !def.custom);
     }
     if (fd.system && !opts.trusted) {
       throw new ApiError(
@@ -531,7 +531,7 @@ export function createRecordStore(db: DatabaseSync): RecordStore {
         const def = getObjectDef(db, orgId, orgKind(db, orgId), sobject);
         if (!def) return 0;
         const fd = findField(def, field);
-        if (!fd) throw invalidField(field, def.name);
+        if (!fd) throw invalidField(field, def.name, !def.custom);
         const res = db
           .prepare('DELETE FROM records WHERE org_id = ? AND sobject = ? AND json_extract(fields, ?) = ?')
           .run(orgId, def.name, `$.${fd.name}`, value as string);

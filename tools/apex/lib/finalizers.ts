@@ -13,7 +13,7 @@ import { defineNative, natives } from '../model/natives.ts';
 import { ApexObject } from '../run/values.ts';
 import type { Site } from '../model/classModel.ts';
 import { callVirtual } from '../run/calls.ts';
-import { throwEx } from '../run/exceptions.ts';
+import { throwEx, unsupported } from '../run/exceptions.ts';
 import { runtimeTypeName } from '../run/types.ts';
 import type { Frame } from '../run/frame.ts';
 import type { AsyncJob, Transaction } from '../run/transaction.ts';
@@ -88,11 +88,15 @@ async function runWithFinalizer(jf: Frame, job: AsyncJob, run: AsyncJob['run'], 
   const saved = { counts: tx.counts, quiddity: tx.quiddity };
   tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
   tx.quiddity = 'TRANSACTION_FINALIZER_QUEUEABLE';
+  const outerDepth = finalizerDepth.get(tx);
+  finalizerDepth.set(tx, jobDepth.get(job) ?? 0);
   try {
     await callVirtual(jf, slot.finalizer, 'execute', [ctx], site);
   } finally {
     tx.counts = saved.counts;
     tx.quiddity = saved.quiddity;
+    if (outerDepth === undefined) finalizerDepth.delete(tx);
+    else finalizerDepth.set(tx, outerDepth);
   }
   if (failure) throw failure;
   return null;
@@ -110,13 +114,26 @@ const limits = natives.get('limits')!.statics!;
 limits['getqueueablejobs'] = (f: Frame) => enqueued.get(f.tx) ?? 0;
 limits['getlimitqueueablejobs'] = (f: Frame) => (/^(QUEUEABLE|FUTURE|BATCH|TRANSACTION_FINALIZER)/.test(f.tx.quiddity) ? 1 : 50);
 
+/**
+ * A finalizer that enqueues its job again makes a chain: in a test the chained job runs at Test.stopTest
+ * like the first. The chain-depth limit of chained Queueables does not carry through a finalizer (its
+ * enqueue starts a new stack; tools/local-platform/FIDELITY.md); past 100 generations in one test the
+ * local runtime stops, so a finalizer that always re-enqueues ends instead of running forever.
+ */
+const finalizerDepth = new WeakMap<Transaction, number>();
+const jobDepth = new WeakMap<AsyncJob, number>();
+
 const enqueue = system['enqueuejob'];
 system['enqueuejob'] = (f: Frame, args: unknown[], site: Site) => {
+  const fromFinalizer = f.tx.quiddity === 'TRANSACTION_FINALIZER_QUEUEABLE';
+  const depth = fromFinalizer ? (finalizerDepth.get(f.tx) ?? 0) + 1 : 0;
+  if (fromFinalizer && f.tx.isTest && depth > 100) unsupported(f, 'a chain of more than 100 finalizer-enqueued jobs in one test', site);
   const id = enqueue(f, args, site);
   enqueued.set(f.tx, (enqueued.get(f.tx) ?? 0) + 1);
   const job = f.tx.asyncJobs.find((j) => j.id === id);
   if (job) {
     const run = job.run;
+    jobDepth.set(job, depth);
     job.run = (jf) => runWithFinalizer(jf, job, run, site);
   }
   return id;

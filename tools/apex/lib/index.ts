@@ -24,3 +24,4 @@ import './rounding.ts';
 import './featureManagement.ts';
 import './formula.ts';
 import './metadataApi.ts';
+import './recycleBin.ts';

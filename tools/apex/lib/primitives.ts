@@ -3,7 +3,8 @@
  */
 import { NObj as NObjP } from './nativeValues.ts';
 import { defineNative, natives } from '../model/natives.ts';
-import { ApexDate, ApexDatetime, ApexList, ApexObject, Blob, Dec, EnumValue, TypeValue, stringValueOf } from '../run/values.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexObject, Blob, Dec, EnumValue, SObject, TypeValue, stringValueOf } from '../run/values.ts';
+import { compareSObjects } from './sobjectSort.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { parseTypeString, resolveTypeName, runtimeTypeName, typeDisplayName, typeResolves } from '../run/types.ts';
@@ -209,8 +210,9 @@ defineNative({
     'String leftPad(Integer, String?)': (f, s: string, [w, p]) => s.padStart(n(w), p === undefined ? ' ' : str(p)),
     'String rightPad(Integer, String?)': (f, s: string, [w, p]) => s.padEnd(n(w), p === undefined ? ' ' : str(p)),
     'String remove(String)': (f, s: string, [x]) => (str(x) === '' ? s : s.split(str(x)).join('')),
-    'String removeStart(String)': (f, s: string, [x]) => (s.startsWith(str(x)) ? s.slice(str(x).length) : s),
-    'String removeEnd(String)': (f, s: string, [x]) => (s.endsWith(str(x)) ? s.slice(0, -str(x).length) : s),
+    'String removeStart(String)': (f, s: string, [x]) => (x !== null && s.startsWith(str(x)) ? s.slice(str(x).length) : s),
+    // removeEnd('') keeps the string (slice(0, -0) would empty it)
+    'String removeEnd(String)': (f, s: string, [x]) => (x !== null && s.endsWith(str(x)) ? s.slice(0, s.length - str(x).length) : s),
     'String removeStartIgnoreCase(String)': (f, s: string, [x]) =>
       s.toLowerCase().startsWith(str(x).toLowerCase()) ? s.slice(str(x).length) : s,
     'String removeEndIgnoreCase(String)': (f, s: string, [x]) =>
@@ -508,6 +510,7 @@ export async function compareValues(f: Frame, a: unknown, b: unknown, site: Site
   if (a === null) return -1;
   if (b === null) return 1;
   if (a instanceof ApexObject) return n(await callMethod(f, a, 'compareTo', [b], site));
+  if (a instanceof SObject && b instanceof SObject) return compareSObjects(f, a, b, site, compareValues);
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (a instanceof EnumValue && b instanceof EnumValue) return a.ordinal - b.ordinal;
   const x = a instanceof ApexDate || a instanceof ApexDatetime ? a.ms : n(a);

@@ -91,11 +91,45 @@ export abstract class ObjectLowering extends ExpressionLowering {
         return callMethod(f, t, mname, await evalArgs(f), site);
       };
     }
+    if (spineHasSafe(leftN)) {
+      const left = this.shortable(leftN, scope);
+      return async (f) => {
+        const r = await left(f);
+        if (r.short || (r.v === null && safe)) return null;
+        return callMethod(f, r.v, mname, await evalArgs(f), site);
+      };
+    }
     const left = this.expr(leftN, scope);
     return async (f) => {
       const t = await left(f);
       if (t === null && safe) return null;
       return callMethod(f, t, mname, await evalArgs(f), site);
+    };
+  }
+
+  /**
+   * A link of a chain holding `?.`: "If the left-hand-side of the chain expression evaluates to null, the
+   * right-hand-side isn't evaluated" (Apex Developer Guide, "Safe Navigation Operator"), so `a?.b().c()` is
+   * null when `a` is, while a null `b()` of a non-null `a` still throws at `.c()`. `short` says the chain was cut.
+   */
+  shortable(n: Expr, scope: Scope): (f: Frame) => Promise<{ v: unknown; short: boolean }> {
+    if ((n.kind !== 'FieldAccess' && n.kind !== 'MethodCall') || !spineHasSafe(n)) {
+      const plain = this.expr(n, scope);
+      return async (f) => ({ v: await plain(f), short: false });
+    }
+    const site = this.site(n, scope.cls);
+    const left = this.shortable(n.target, scope);
+    const safe = n.safe;
+    const name = n.name.name;
+    const args: Ex[] = n.kind === 'MethodCall' ? n.args.map((e) => this.expr(e, scope)) : [];
+    const isCall = n.kind === 'MethodCall';
+    return async (f) => {
+      const r = await left(f);
+      if (r.short || (r.v === null && safe)) return { v: null, short: true };
+      if (!isCall) return { v: await getMember(f, r.v, name, site), short: false };
+      const a: unknown[] = [];
+      for (const x of args) a.push(await x(f));
+      return { v: await callMethod(f, r.v, name, a, site), short: false };
     };
   }
 
@@ -110,9 +144,15 @@ export abstract class ObjectLowering extends ExpressionLowering {
     const safe = n.safe;
     const leftIsRead = leftN.kind === 'FieldAccess' && !this.plainChain(leftN, scope);
     const left = leftIsRead ? this.fieldRead(leftN, scope, this.site(leftN, scope.cls)) : undefined;
-    const plain = leftIsRead ? undefined : this.expr(leftN, scope);
+    // `a?.b().c`: a cut chain reads null (see shortable)
+    const cut = !leftIsRead && spineHasSafe(leftN) ? this.shortable(leftN, scope) : undefined;
+    const plain = leftIsRead || cut ? undefined : this.expr(leftN, scope);
     return async (f) => {
-      const r = left ? await left(f) : { v: await plain!(f), through: false };
+      const r = left
+        ? await left(f)
+        : cut
+          ? await cut(f).then((c) => ({ v: c.v, through: c.short }))
+          : { v: await plain!(f), through: false };
       if (r.v === null && (safe || r.through)) return { v: null, through: true };
       const v = await getMember(f, r.v, name, site);
       return { v, through: v === null && r.v instanceof SObject };
@@ -329,6 +369,12 @@ export abstract class ObjectLowering extends ExpressionLowering {
       return runSoql(f, soql, { userMode, binds: values, sobject, isCount }, site);
     };
   }
+}
+
+/** Whether a dotted chain has a `?.` in any link of its left spine (`a?.b().c` → true at `.c`). */
+function spineHasSafe(n: Expr): boolean {
+  for (let x: Expr = n; x.kind === 'FieldAccess' || x.kind === 'MethodCall'; x = x.target) if (x.safe) return true;
+  return false;
 }
 
 /** Removes Apex comments from a query, leaving string literals alone. */

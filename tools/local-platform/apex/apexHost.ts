@@ -24,7 +24,7 @@ import {
   profileNameOf,
 } from '../../data/access.ts';
 import { childRelationships, getObjectDef, listObjects } from '../../data/schema.ts';
-import { keyPrefixFor } from '../../data/ids.ts';
+import { isValidId, keyPrefixFor, to15 } from '../../data/ids.ts';
 import { describeObject } from '../../apex/describe.ts';
 import { ApiError } from '../http/errors.ts';
 import { networkLatencyMs } from '../process/simulation.ts';
@@ -319,6 +319,20 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           undoEntry({ kind: 'undelete', id: back.id });
         }
       });
+    },
+    async emptyRecycleBin(ids) {
+      return tx(db, () =>
+        ids.map((id) => {
+          const bin = isValidId(id)
+            ? (db.prepare('SELECT * FROM recycle_bin WHERE org_id = ? AND substr(id,1,15) = ?').get(org.id, to15(id)) as
+                (RawRow & { deleted_at: string }) | undefined)
+            : undefined;
+          if (!bin) return false;
+          db.prepare('DELETE FROM recycle_bin WHERE id = ?').run(bin.id);
+          undoEntry({ kind: 'purge', row: bin });
+          return true;
+        }),
+      );
     },
     async callout(request: HttpCallout): Promise<HttpCalloutResult> {
       if (deps.callout) return deps.callout(request);

@@ -19,7 +19,12 @@ export interface RawRow {
   updated_at: string;
 }
 export type Undo =
-  { kind: 'insert'; id: string } | { kind: 'undelete'; id: string } | { kind: 'update'; row: RawRow } | { kind: 'delete'; row: RawRow };
+  | { kind: 'insert'; id: string }
+  | { kind: 'undelete'; id: string }
+  | { kind: 'update'; row: RawRow }
+  | { kind: 'delete'; row: RawRow }
+  /** a row removed from the recycle bin (Database.emptyRecycleBin): it goes back there */
+  | { kind: 'purge'; row: RawRow & { deleted_at: string } };
 
 const ready = new WeakSet<DatabaseSync>();
 function ensureTable(db: DatabaseSync): void {
@@ -53,6 +58,11 @@ export function applyUndo(db: DatabaseSync, u: Undo): void {
     // A user's UserLogin row is made with it by the store (tools/data/store.ts), so it goes with it.
     statement(db, "DELETE FROM records WHERE sobject = 'UserLogin' AND json_extract(fields, '$.UserId') = ?").run(u.id);
   } else if (u.kind === 'undelete') moveToRecycleBin(db, u.id);
+  else if (u.kind === 'purge')
+    statement(
+      db,
+      'INSERT OR REPLACE INTO recycle_bin (id, org_id, sobject, fields, created_at, updated_at, deleted_at) VALUES (?,?,?,?,?,?,?)',
+    ).run(u.row.id, u.row.org_id, u.row.sobject, u.row.fields, u.row.created_at, u.row.updated_at, u.row.deleted_at);
   else if (u.kind === 'update')
     statement(db, 'UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(u.row.fields, u.row.updated_at, u.row.id);
   else {
