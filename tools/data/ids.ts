@@ -98,10 +98,17 @@ export function keyPrefixFor(sobject: string): string {
 }
 
 /** A new 18-character Id: prefix, pod "0L", then random base62. */
+// Random bytes drawn 4 KB at a time: a randomBytes call per Id showed in the Apex tests' profile.
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
 export function newId(sobject: string): string {
-  const bytes = randomBytes(10);
+  if (poolAt + 10 > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
   let body = '';
-  for (const b of bytes) body += BASE62.charAt(b % 62);
+  for (let i = 0; i < 10; i++) body += BASE62.charAt(pool[poolAt++]! % 62);
   return to18(keyPrefixFor(sobject) + '0L' + body);
 }
 

@@ -71,6 +71,7 @@ export interface ObjectDef {
 export { STANDARD_OBJECTS } from './standardObjects.ts';
 import { STANDARD_OBJECTS } from './standardObjects.ts';
 import { audit, f, len, ref, sys } from './fieldBuilders.ts';
+import { statement } from './statements.ts';
 
 const STANDARD = new Map(STANDARD_OBJECTS.map((o) => [o.name.toLowerCase(), o]));
 
@@ -178,9 +179,10 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
     const extra = deployedFields(db, orgId, std.name)?.fields.filter((x) => x.name.endsWith('__c') && !findField(std, x.name)) ?? [];
     return extra.length ? { ...std, fields: [...std.fields, ...extra] } : std;
   }
-  const rows = db
-    .prepare('SELECT sobject, name, type, reference_to FROM sobject_fields WHERE org_id = ? AND lower(sobject) = lower(?) ORDER BY rowid')
-    .all(orgId, name) as { sobject: string; name: string; type: FieldType; reference_to: string | null }[];
+  const rows = statement(
+    db,
+    'SELECT sobject, name, type, reference_to FROM sobject_fields WHERE org_id = ? AND lower(sobject) = lower(?) ORDER BY rowid',
+  ).all(orgId, name) as { sobject: string; name: string; type: FieldType; reference_to: string | null }[];
   const deployed = /__(c|mdt|e)$/i.test(name) ? deployedFields(db, orgId, name) : undefined;
   if (rows.length === 0 && !deployed) return undefined;
   const apiName = deployed?.apiName ?? rows[0].sobject;
@@ -220,7 +222,7 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
 
 /** Lists every object an org can use (global describe). */
 export function listObjects(db: DatabaseSync, orgId: string, kind: 'devhub' | 'scratch'): ObjectDef[] {
-  const custom = db.prepare('SELECT DISTINCT sobject FROM sobject_fields WHERE org_id = ?').all(orgId) as { sobject: string }[];
+  const custom = statement(db, 'SELECT DISTINCT sobject FROM sobject_fields WHERE org_id = ?').all(orgId) as { sobject: string }[];
   return [
     ...STANDARD_OBJECTS.filter((o) => !o.devHubOnly || kind === 'devhub'),
     ...custom.map((c) => getObjectDef(db, orgId, kind, c.sobject)!).filter(Boolean),

@@ -205,7 +205,9 @@ export { getRecord, type StoredRecord } from './records.ts';
 import { getRecord, type StoredRecord } from './records.ts';
 
 export function orgKind(db: DatabaseSync, orgId: string): 'devhub' | 'scratch' {
-  return (getOrg(db, orgId)?.kind ?? 'scratch') as 'devhub' | 'scratch';
+  // Asked for every record the store writes or reads: the kind alone, not the whole org row (JSON settings).
+  const r = statement(db, 'SELECT kind FROM orgs WHERE id = ?').get(to18(orgId)) as { kind: string } | undefined;
+  return (r?.kind ?? 'scratch') as 'devhub' | 'scratch';
 }
 
 export function objectDef(db: DatabaseSync, orgId: string, sobject: string): ObjectDef {
@@ -364,9 +366,10 @@ export function insertRecord(
 function checkUnique(db: DatabaseSync, orgId: string, sobject: string, fields: Record<string, unknown>, id: string): void {
   if (sobject === 'User' && typeof fields.Username === 'string') {
     // Usernames are unique across every org, as on Salesforce.
-    const clash = db
-      .prepare("SELECT id FROM records WHERE sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?) AND id != ?")
-      .get(fields.Username, id);
+    const clash = statement(
+      db,
+      "SELECT id FROM records WHERE sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?) AND id != ?",
+    ).get(fields.Username, id);
     if (clash)
       throw new ApiError(
         400,
@@ -377,11 +380,10 @@ function checkUnique(db: DatabaseSync, orgId: string, sobject: string, fields: R
     fields.Username = fields.Username.toLowerCase();
   }
   if (sobject === 'PermissionSetAssignment') {
-    const clash = db
-      .prepare(
-        "SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSetAssignment' AND json_extract(fields,'$.AssigneeId') = ? AND json_extract(fields,'$.PermissionSetId') = ? AND id != ?",
-      )
-      .get(orgId, fields.AssigneeId as string, fields.PermissionSetId as string, id);
+    const clash = statement(
+      db,
+      "SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSetAssignment' AND json_extract(fields,'$.AssigneeId') = ? AND json_extract(fields,'$.PermissionSetId') = ? AND id != ?",
+    ).get(orgId, fields.AssigneeId as string, fields.PermissionSetId as string, id);
     if (clash)
       throw new ApiError(
         400,
@@ -392,9 +394,10 @@ function checkUnique(db: DatabaseSync, orgId: string, sobject: string, fields: R
   }
   if (sobject === 'PermissionSetLicenseAssign') checkLicenseAssignment(db, orgId, fields, id);
   if (sobject === 'PermissionSet' && typeof fields.Name === 'string') {
-    const clash = db
-      .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSet' AND json_extract(fields,'$.Name') = ? AND id != ?")
-      .get(orgId, fields.Name, id);
+    const clash = statement(
+      db,
+      "SELECT id FROM records WHERE org_id = ? AND sobject = 'PermissionSet' AND json_extract(fields,'$.Name') = ? AND id != ?",
+    ).get(orgId, fields.Name, id);
     if (clash)
       throw new ApiError(400, 'DUPLICATE_DEVELOPER_NAME', 'The API Name you entered is already in use. Enter a unique name.', ['Name']);
   }
@@ -438,7 +441,8 @@ export function deleteRecord(db: DatabaseSync, orgId: string, sobject: string | 
  * undelete find them (Salesforce keeps them 15 days; here until the org is deleted).
  */
 export function moveToRecycleBin(db: DatabaseSync, id: string): void {
-  db.prepare(
+  statement(
+    db,
     "INSERT OR REPLACE INTO recycle_bin (id, org_id, sobject, fields, created_at, updated_at, deleted_at) SELECT id, org_id, sobject, json_set(fields, '$.IsDeleted', json('true')), created_at, updated_at, ? FROM records WHERE id = ?",
   ).run(nowIso(), id);
   statement(db, 'DELETE FROM records WHERE id = ?').run(id);
@@ -447,7 +451,7 @@ export function moveToRecycleBin(db: DatabaseSync, id: string): void {
 /** A record in the recycle bin, by 15- or 18-character Id. */
 export function getDeletedRecord(db: DatabaseSync, orgId: string, id: string): StoredRecord | undefined {
   if (!isValidId(id)) return undefined;
-  const r = db.prepare('SELECT id, sobject, fields FROM recycle_bin WHERE org_id = ? AND substr(id,1,15) = ?').get(orgId, to15(id)) as
+  const r = statement(db, 'SELECT id, sobject, fields FROM recycle_bin WHERE org_id = ? AND substr(id,1,15) = ?').get(orgId, to15(id)) as
     { id: string; sobject: string; fields: string } | undefined;
   return r ? { id: r.id, sobject: r.sobject, fields: JSON.parse(r.fields) } : undefined;
 }
@@ -463,7 +467,8 @@ export function undeleteRecord(db: DatabaseSync, orgId: string, id: string): Sto
     if (getRecord(db, orgId, id)) throw new ApiError(400, 'UNDELETE_FAILED', 'Entity is not in the recycle bin');
     throw new ApiError(400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
   }
-  db.prepare(
+  statement(
+    db,
     "INSERT INTO records (id, org_id, sobject, fields, created_at, updated_at) SELECT id, org_id, sobject, json_set(fields, '$.IsDeleted', json('false')), created_at, updated_at FROM recycle_bin WHERE id = ?",
   ).run(deleted.id);
   statement(db, 'DELETE FROM recycle_bin WHERE id = ?').run(deleted.id);
@@ -508,9 +513,12 @@ export function createRecordStore(db: DatabaseSync): RecordStore {
             def.name,
             to15(String(value)),
           )
-        : db
-            .prepare(`SELECT fields FROM records WHERE org_id = ? AND sobject = ? AND json_extract(fields, ?) = ?`)
-            .get(orgId, def.name, `$.${fd.name}`, value as string)
+        : statement(db, `SELECT fields FROM records WHERE org_id = ? AND sobject = ? AND json_extract(fields, ?) = ?`).get(
+            orgId,
+            def.name,
+            `$.${fd.name}`,
+            value as string,
+          )
     ) as { fields: string } | undefined;
     return r ? JSON.parse(r.fields) : undefined;
   };
@@ -532,9 +540,12 @@ export function createRecordStore(db: DatabaseSync): RecordStore {
         if (!def) return 0;
         const fd = findField(def, field);
         if (!fd) throw invalidField(field, def.name, !def.custom);
-        const res = db
-          .prepare('DELETE FROM records WHERE org_id = ? AND sobject = ? AND json_extract(fields, ?) = ?')
-          .run(orgId, def.name, `$.${fd.name}`, value as string);
+        const res = statement(db, 'DELETE FROM records WHERE org_id = ? AND sobject = ? AND json_extract(fields, ?) = ?').run(
+          orgId,
+          def.name,
+          `$.${fd.name}`,
+          value as string,
+        );
         return Number(res.changes);
       });
     },

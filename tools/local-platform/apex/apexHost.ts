@@ -29,6 +29,7 @@ import { describeObject } from '../../apex/describe.ts';
 import { ApiError } from '../http/errors.ts';
 import { networkLatencyMs } from '../process/simulation.ts';
 import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
+import { statement } from '../../data/statements.ts';
 
 /**
  * The Apex runtime's window on one org and user (tools/apex/host.ts): SOQL and DML through the
@@ -143,8 +144,8 @@ function approxSize(value: unknown, seen = new WeakSet<object>()): number {
  */
 const classesRead = new WeakMap<DatabaseSync, Map<string, { stamp: string; classes: ApexClassSource[] }>>();
 function databaseStamp(db: DatabaseSync): string {
-  const r = db.prepare('SELECT total_changes() AS changes').get() as { changes: number };
-  const v = db.prepare('PRAGMA data_version').get() as { data_version: number };
+  const r = statement(db, 'SELECT total_changes() AS changes').get() as { changes: number };
+  const v = statement(db, 'PRAGMA data_version').get() as { data_version: number };
   return `${v.data_version}:${r.changes}`;
 }
 function cachedOrgApexClasses(db: DatabaseSync, orgId: string, metadata: MetadataModule): ApexClassSource[] {
@@ -161,7 +162,7 @@ function cachedOrgApexClasses(db: DatabaseSync, orgId: string, metadata: Metadat
 /** The org's deployed Apex classes: what its transactions compile. */
 export function orgApexClasses(db: DatabaseSync, orgId: string, metadata: MetadataModule): ApexClassSource[] {
   if (metadata.listApexClasses) return metadata.listApexClasses(db, orgId);
-  const rows = db.prepare("SELECT fields FROM records WHERE org_id = ? AND sobject = 'ApexClass'").all(orgId) as { fields: string }[];
+  const rows = statement(db, "SELECT fields FROM records WHERE org_id = ? AND sobject = 'ApexClass'").all(orgId) as { fields: string }[];
   return rows.map((r) => JSON.parse(r.fields)).map((f: Record<string, unknown>) => ({ name: String(f.Name), body: String(f.Body ?? '') }));
 }
 
@@ -187,7 +188,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     journal.wrote = true;
   };
   const kind = org.kind === 'devhub' ? 'devhub' : 'scratch';
-  const rowOf = (id: string) => db.prepare('SELECT * FROM records WHERE id = ?').get(id) as RawRow | undefined;
+  const rowOf = (id: string) => statement(db, 'SELECT * FROM records WHERE id = ?').get(id) as RawRow | undefined;
   const partitionName = (key: string): { partition: string; key: string } => {
     const parts = key.split('.');
     return parts.length >= 3 ? { partition: `${parts[0]}.${parts[1]}`, key: parts.slice(2).join('.') } : { partition: '', key };
@@ -349,9 +350,11 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     async cacheGet(fullKey) {
       const { partition, key } = partitionName(fullKey);
       // SQLite first: what any worker put there is the org's current value (a put there drops a live one).
-      const r = db
-        .prepare('SELECT value, expires_at FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?')
-        .get(org.id, partition, key) as { value: string; expires_at: number } | undefined;
+      const r = statement(db, 'SELECT value, expires_at FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').get(
+        org.id,
+        partition,
+        key,
+      ) as { value: string; expires_at: number } | undefined;
       if (r && r.expires_at >= Date.now()) return JSON.parse(r.value);
       const live = liveCache.get(cacheId(org.id, partition, key));
       if (live) {
@@ -383,7 +386,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       else liveCache.set(cacheId(org.id, partition, key), { value, expires, size });
       tx(db, () => {
         if (json !== undefined) {
-          db.prepare('INSERT OR REPLACE INTO cache_entries (org_id, partition, key, value, size, expires_at) VALUES (?,?,?,?,?,?)').run(
+          statement(db, 'INSERT OR REPLACE INTO cache_entries (org_id, partition, key, value, size, expires_at) VALUES (?,?,?,?,?,?)').run(
             org.id,
             partition,
             key,
@@ -392,14 +395,15 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
             expires,
           );
         } else {
-          db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, key);
+          statement(db, 'DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, key);
         }
       });
       // Over capacity: evict the entries closest to expiry ("cache misses can happen").
       const prefix = cacheId(org.id, partition, '');
-      const stored = db
-        .prepare('SELECT key, size, expires_at AS expires FROM cache_entries WHERE org_id = ? AND partition = ?')
-        .all(org.id, partition) as { key: string; size: number; expires: number }[];
+      const stored = statement(db, 'SELECT key, size, expires_at AS expires FROM cache_entries WHERE org_id = ? AND partition = ?').all(
+        org.id,
+        partition,
+      ) as { key: string; size: number; expires: number }[];
       const entries = [
         ...stored.map((e) => ({ key: e.key, size: e.size, expires: e.expires })),
         ...[...liveCache.entries()]
@@ -411,7 +415,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
         if (used <= cap) break;
         if (e.key === key) continue;
         liveCache.delete(cacheId(org.id, partition, e.key));
-        db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, e.key);
+        statement(db, 'DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, e.key);
         used -= e.size;
       }
     },
@@ -422,7 +426,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       const prefix = `${org.id}\u0000`;
       for (const [id, e] of liveCache)
         if (id.startsWith(prefix) && e.expires >= now) keys.add(full(...(id.slice(prefix.length).split('\u0000') as [string, string])));
-      const rows = db.prepare('SELECT partition, key FROM cache_entries WHERE org_id = ? AND expires_at >= ?').all(org.id, now) as {
+      const rows = statement(db, 'SELECT partition, key FROM cache_entries WHERE org_id = ? AND expires_at >= ?').all(org.id, now) as {
         partition: string;
         key: string;
       }[];
@@ -433,7 +437,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       const { partition, key } = partitionName(fullKey);
       const wasLive = liveCache.delete(cacheId(org.id, partition, key));
       const changes = Number(
-        db.prepare('DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, key).changes,
+        statement(db, 'DELETE FROM cache_entries WHERE org_id = ? AND partition = ? AND key = ?').run(org.id, partition, key).changes,
       );
       return wasLive || changes > 0;
     },
@@ -476,9 +480,10 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     async withUser(who) {
       const row = who.id
         ? getRecord(db, org.id, who.id)
-        : (db
-            .prepare("SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?)")
-            .get(org.id, who.username ?? '') as { id: string } | undefined);
+        : (statement(
+            db,
+            "SELECT id FROM records WHERE org_id = ? AND sobject = 'User' AND lower(json_extract(fields,'$.Username')) = lower(?)",
+          ).get(org.id, who.username ?? '') as { id: string } | undefined);
       if (!row) throw new ApiError(404, 'NOT_FOUND', `No user ${who.id ?? who.username} in org ${org.id}`);
       // Same connection, so DML of the runAs host joins this host's open transaction.
       return createApexHost({ ...deps, userId: row.id, journal });

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { moveToRecycleBin } from '../../data/store.ts';
 import { statement } from '../../data/statements.ts';
+import { keyPrefixFor } from '../../data/ids.ts';
 
 /**
  * The undo journal of Apex transactions, persisted. Each DML statement of an open transaction writes
@@ -55,8 +56,10 @@ export function journalCommit(db: DatabaseSync, txId: string): void {
 export function applyUndo(db: DatabaseSync, u: Undo): void {
   if (u.kind === 'insert') {
     statement(db, 'DELETE FROM records WHERE id = ?').run(u.id);
-    // A user's UserLogin row is made with it by the store (tools/data/store.ts), so it goes with it.
-    statement(db, "DELETE FROM records WHERE sobject = 'UserLogin' AND json_extract(fields, '$.UserId') = ?").run(u.id);
+    // A user's UserLogin row is made with it by the store (tools/data/store.ts), so it goes with it (only a
+    // User's: the delete scans every UserLogin's JSON, and most undone inserts are of other objects).
+    if (u.id.startsWith(keyPrefixFor('User')))
+      statement(db, "DELETE FROM records WHERE sobject = 'UserLogin' AND json_extract(fields, '$.UserId') = ?").run(u.id);
   } else if (u.kind === 'undelete') moveToRecycleBin(db, u.id);
   else if (u.kind === 'purge')
     statement(

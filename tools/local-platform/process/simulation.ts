@@ -5,6 +5,7 @@
  * case that needs a slow app or a full Dev Hub does not restart the platform. A start clears those changes.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { statement } from '../../data/statements.ts';
 
 export interface Simulation {
   /** A newly (re)deployed app is not yet "replicated" for this many seconds (LOCAL_SF_PROPAGATION_SECONDS). */
@@ -75,7 +76,7 @@ export function simulationAtStart(options: Partial<Simulation>, env: NodeJS.Proc
 
 /** Changes made while the platform runs. */
 export function readSimulationChanges(db: DatabaseSync): Partial<Simulation> {
-  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(META_KEY) as { value: string } | undefined;
+  const row = statement(db, 'SELECT value FROM meta WHERE key = ?').get(META_KEY) as { value: string } | undefined;
   return row ? (JSON.parse(row.value) as Partial<Simulation>) : {};
 }
 
