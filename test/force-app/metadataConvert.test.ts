@@ -17,7 +17,14 @@ const project = JSON.parse(readFileSync(path.join(projectRoot, 'sfdx-project.jso
 
 const EXPECTED: Record<string, Record<string, string[]>> = {
   'force-app/provider': {
-    ApexClass: ['AccountRetriever', 'AccountRetrieverTest', 'RecordsPage', 'RecordsResource', 'RecordsResourceTest', 'RecordsResourceTestHelper'],
+    ApexClass: [
+      'AccountRetriever',
+      'AccountRetrieverTest',
+      'RecordsPage',
+      'RecordsResource',
+      'RecordsResourceTest',
+      'RecordsResourceTestHelper',
+    ],
     CustomField: [
       'Exposed_Object__mdt.Default_Order_By__c',
       'Exposed_Object__mdt.Fields__c',
