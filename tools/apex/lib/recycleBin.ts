@@ -6,7 +6,8 @@
  * Salesforce's status code and text for that case are not documented (tools/local-platform/FIDELITY.md).
  */
 import './system.ts'; // Database, which this file extends
-import { defineNative, natives } from '../model/natives.ts';
+import './databaseResults.ts'; // Database.EmptyRecycleBinResult, with its JSON keys
+import { natives } from '../model/natives.ts';
 import { NObj } from './nativeValues.ts';
 import { ApexList, SObject } from '../run/values.ts';
 import { limitEx, throwNpe, unsupported } from '../run/exceptions.ts';
@@ -44,12 +45,3 @@ async function emptyRecycleBin(f: Frame, [arg]: unknown[], site: Site): Promise<
 }
 
 natives.get('database')!.statics!['emptyrecyclebin'] = emptyRecycleBin;
-
-defineNative({
-  name: 'Database.EmptyRecycleBinResult',
-  methods: {
-    getId: (f, o: NObj) => o.get('id'),
-    isSuccess: (f, o: NObj) => o.get('success'),
-    getErrors: (f, o: NObj) => o.get('errors'),
-  },
-});
