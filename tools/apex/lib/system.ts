@@ -327,7 +327,10 @@ defineNative({
 
 // ---------------------------------------------------------------- Database
 
-/** Salesforce's StatusCode values the local platform reports (Database.Error.getStatusCode). */
+/**
+ * Salesforce's StatusCode values the local platform reports (Database.Error.getStatusCode), and those
+ * of the results it only makes from JSON (INVALID_ID_FIELD, MERGE_FAILED, NO_APPLICABLE_PROCESS).
+ */
 const STATUS_CODES = defineEnum(
   'System.StatusCode',
   [
@@ -343,11 +346,14 @@ const STATUS_CODES = defineEnum(
     'INVALID_CROSS_REFERENCE_KEY',
     'INVALID_FIELD',
     'INVALID_FIELD_FOR_INSERT_UPDATE',
+    'INVALID_ID_FIELD',
     'INVALID_OPERATION',
     'INVALID_TYPE',
     'INVALID_TYPE_FOR_OPERATION',
     'MALFORMED_ID',
+    'MERGE_FAILED',
     'MISSING_ARGUMENT',
+    'NO_APPLICABLE_PROCESS',
     'REQUIRED_ARGUMENT_MISSING',
     'REQUIRED_FIELD_MISSING',
     'STRING_TOO_LONG',
