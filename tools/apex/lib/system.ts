@@ -21,7 +21,9 @@ import { testInvokeContinuationMethod, testSetContinuationResponse } from './con
 const str = (v: unknown) => stringValueOf(v);
 
 // an enum like any other: one value per constant (so `==` and Map keys work), values() and valueOf()
-defineEnum('LoggingLevel', ['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'FINE', 'FINER', 'FINEST'], 'System.LoggingLevel');
+// INTERNAL: not in the Apex Reference's table, but a constant Salesforce compiles (apex-dev-tools/standard-types'
+// System/LoggingLevel; NebulaLogger skips it); placed last, so the documented levels keep their order.
+defineEnum('LoggingLevel', ['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'FINE', 'FINER', 'FINEST', 'INTERNAL'], 'System.LoggingLevel');
 
 function assertFail(f: Frame, msg: string, custom: unknown): never {
   throwEx(f, 'AssertException', custom === undefined || custom === null ? msg : `${msg}${str(custom)}`);
