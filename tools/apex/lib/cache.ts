@@ -173,6 +173,9 @@ defineNative({
     getKeys: partOps.getKeys,
     getNumKeys: async (f, p: NObj, a, site) => ((await partOps.getKeys(f, p, a, site)) as ApexSet).map.size,
     getName: (f, p: NObj) => p.get('name'),
+    // Partition.isAvailable "only applies to Cache.SessionPartition" (Apex Reference, "Partition Class"):
+    // an org partition needs no session
+    isAvailable: () => true,
   },
 });
 const VISIBILITY_ALL = new EnumValue('Cache.Visibility', 'ALL', 0);

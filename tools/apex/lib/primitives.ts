@@ -10,6 +10,7 @@ import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { parseTypeString, resolveTypeName, runtimeTypeName, typeDisplayName, typeResolves } from '../run/types.ts';
 import { construct, callMethod, newCollection, newObject } from '../run/calls.ts';
 import { apexHashCode, apexString } from '../run/equality.ts';
+import { unescapeJava } from './javaEscapes.ts';
 import { roundTo } from './rounding.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../model/classModel.ts';
@@ -249,8 +250,7 @@ defineNative({
     'String escapeEcmaScript()': (f, s: string) => JSON.stringify(s).slice(1, -1).replace(/'/g, "\\'"),
     'String escapeUnicode()': (f, s: string) =>
       s.replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')),
-    'String unescapeJava() | String unescapeEcmaScript()': (f, s: string) =>
-      JSON.parse('"' + s.replace(/\\'/g, "'").replace(/"/g, '\\"') + '"'),
+    'String unescapeJava() | String unescapeEcmaScript()': (f, s: string) => unescapeJava(s),
     'String unescapeUnicode()': (f, s: string) => s.replace(/\\u([0-9a-fA-F]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
     'String unescapeHtml3() | String unescapeHtml4() | String unescapeXml()': (f, s: string) => unescapeEntities(s),
     'String unescapeCsv()': (f, s: string) => (/^".*"$/s.test(s) ? s.slice(1, -1).replace(/""/g, '"') : s),

@@ -21,7 +21,9 @@ import { testInvokeContinuationMethod, testSetContinuationResponse } from './con
 const str = (v: unknown) => stringValueOf(v);
 
 // an enum like any other: one value per constant (so `==` and Map keys work), values() and valueOf()
-defineEnum('LoggingLevel', ['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'FINE', 'FINER', 'FINEST'], 'System.LoggingLevel');
+// INTERNAL: not in the Apex Reference's table, but a constant Salesforce compiles (apex-dev-tools/standard-types'
+// System/LoggingLevel; NebulaLogger skips it); placed last, so the documented levels keep their order.
+defineEnum('LoggingLevel', ['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'FINE', 'FINER', 'FINEST', 'INTERNAL'], 'System.LoggingLevel');
 
 function assertFail(f: Frame, msg: string, custom: unknown): never {
   throwEx(f, 'AssertException', custom === undefined || custom === null ? msg : `${msg}${str(custom)}`);
@@ -327,7 +329,10 @@ defineNative({
 
 // ---------------------------------------------------------------- Database
 
-/** Salesforce's StatusCode values the local platform reports (Database.Error.getStatusCode). */
+/**
+ * Salesforce's StatusCode values the local platform reports (Database.Error.getStatusCode), and those
+ * of the results it only makes from JSON (INVALID_ID_FIELD, MERGE_FAILED, NO_APPLICABLE_PROCESS).
+ */
 const STATUS_CODES = defineEnum(
   'System.StatusCode',
   [
@@ -343,11 +348,14 @@ const STATUS_CODES = defineEnum(
     'INVALID_CROSS_REFERENCE_KEY',
     'INVALID_FIELD',
     'INVALID_FIELD_FOR_INSERT_UPDATE',
+    'INVALID_ID_FIELD',
     'INVALID_OPERATION',
     'INVALID_TYPE',
     'INVALID_TYPE_FOR_OPERATION',
     'MALFORMED_ID',
+    'MERGE_FAILED',
     'MISSING_ARGUMENT',
+    'NO_APPLICABLE_PROCESS',
     'REQUIRED_ARGUMENT_MISSING',
     'REQUIRED_FIELD_MISSING',
     'STRING_TOO_LONG',
