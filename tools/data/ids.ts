@@ -58,6 +58,8 @@ export const KEY_PREFIXES: Record<string, string> = {
   ProcessInstanceWorkitem: '04i',
   WorkOrder: '0WO',
   QuickText: '574',
+  AuthSession: '0Ak',
+  LoginHistory: '0Ya',
 };
 
 /** The 3-character checksum suffix of a 15-character Id. */

@@ -5,6 +5,7 @@
 import type { ObjectDef } from './schema.ts';
 import { ACTIVITY_FIELDS, address, audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
 import { SETUP_OBJECTS } from './setupObjects.ts';
+import { SESSION_OBJECTS } from './sessionObjects.ts';
 const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
 const ACCOUNT_TYPES = [
   'Prospect',
@@ -561,4 +562,5 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
     ],
   },
   ...SETUP_OBJECTS,
+  ...SESSION_OBJECTS,
 ];
