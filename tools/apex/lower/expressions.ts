@@ -15,6 +15,7 @@ import { apexEquals, apexString, needsApexEquality, needsApexString } from '../r
 import { unescapeApex } from '../parse/syntax.ts';
 import { lowerSosl } from './sosl.ts';
 import { throwNpe, unsupported } from '../run/exceptions.ts';
+import { isTextField } from '../run/checkboxes.ts';
 import {
   unhandled,
   type Call,
@@ -258,6 +259,17 @@ export abstract class ExpressionLowering {
             fn = (f, x, y) => arith(f, op, x === null && a.isString ? 'null' : x, y === null && b.isString ? 'null' : y, site);
           if (op === '+' && !(a.plain && b.plain))
             apex = (f, x, y) => concat(f, x === null && a.isString ? 'null' : x, y === null && b.isString ? 'null' : y, site);
+          // a String field of an sObject holding null does too (`meta.Op__c + meta.Where__c` is 'nullnull')
+          const [af, bf] = [this.textFieldOperand(n.left, scope), this.textFieldOperand(n.right, scope)];
+          if (op === '+' && (af || bf)) {
+            const plainFn = fn;
+            const inner = apex ?? ((f: Frame, x: unknown, y: unknown) => plainFn(f, x, y));
+            apex = async (f, x, y) => {
+              if (x === null && af && (await isTextField(f, af.sobject, af.field))) x = 'null';
+              if (y === null && bf && (await isTextField(f, bf.sobject, bf.field))) y = 'null';
+              return inner(f, x, y);
+            };
+          }
         }
         let ex: Ex;
         if (a.sync && b.sync && !apex) {
@@ -403,6 +415,19 @@ export abstract class ExpressionLowering {
       return [...left, n.name.name];
     }
     return undefined;
+  }
+
+  /**
+   * `rec.Field` where `rec` is a local declared as an sObject type (`Rollup__mdt meta`): the object and
+   * field, whose text-ness the runtime looks up in the schema. Other operands: undefined.
+   */
+  textFieldOperand(n: Expr, scope: Scope): { sobject: string; field: string } | undefined {
+    if (n.kind !== 'FieldAccess' || n.target.kind !== 'Name') return undefined;
+    const slot = scope.lookup(n.target.name);
+    const type = slot === undefined ? undefined : scope.slotTypes[slot];
+    if (!type || type.array || type.args.length || !isSObjectName(type.name.toLowerCase()) || /^(schema\.)?sobject$/i.test(type.name))
+      return undefined;
+    return { sobject: type.name.replace(/^schema\./i, ''), field: n.name.name };
   }
 
   // objects.ts

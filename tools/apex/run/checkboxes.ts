@@ -4,6 +4,7 @@
  *   Boolean fields of sObjects default to false);
  * - a child relationship (`acc.Contacts`, `meta.Children__r`) reads an empty list, so code can call
  *   `isEmpty()` on records it made in memory (issue 18's field report, custom metadata `X__r`).
+ * It also answers which fields are text (String in Apex), for `+` of two null String fields ('nullnull').
  * Each sObject type is described once per org host, when code first constructs it; reads then
  * answer synchronously.
  */
@@ -12,6 +13,8 @@ import type { Frame } from './frame.ts';
 
 interface Shape {
   checkboxes: Set<string>;
+  /** fields whose Apex type is String (text, text area, picklist, email, phone, URL; lower case) */
+  texts: Set<string>;
   /** child relationship name (lower case) → child sObject */
   children: Map<string, string>;
 }
@@ -24,14 +27,23 @@ export async function primeCheckboxes(f: Frame, sobject: string): Promise<void> 
   if (!types) byHost.set(host, (types = new Map()));
   const key = sobject.toLowerCase();
   if (types.has(key) || !host.describeSObject) return;
-  types.set(key, { checkboxes: new Set(), children: new Map() });
+  types.set(key, { checkboxes: new Set(), texts: new Set(), children: new Map() });
   const d = await f.tx.hostCall(() => host.describeSObject!(sobject)).catch(() => undefined);
   types.set(key, {
     checkboxes: new Set((d?.fields ?? []).filter((x) => x.type === 'boolean').map((x) => x.name.toLowerCase())),
+    texts: new Set((d?.fields ?? []).filter((x) => TEXT_TYPES.has(x.type)).map((x) => x.name.toLowerCase())),
     children: new Map(
       (d?.childRelationships ?? []).filter((c) => c.relationshipName).map((c) => [c.relationshipName!.toLowerCase(), c.childSObject]),
     ),
   });
+}
+
+const TEXT_TYPES = new Set(['string', 'textarea', 'picklist', 'multipicklist', 'combobox', 'email', 'phone', 'url', 'encryptedstring']);
+
+/** Whether a field of an sObject type is text (its Apex type String); describes the type once. */
+export async function isTextField(f: Frame, sobject: string, field: string): Promise<boolean> {
+  await primeCheckboxes(f, sobject);
+  return byHost.get(f.tx.host)?.get(sobject.toLowerCase())?.texts.has(field.toLowerCase()) ?? false;
 }
 
 export function isCheckbox(f: Frame, sobject: string, field: string): boolean {
