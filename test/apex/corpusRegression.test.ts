@@ -246,3 +246,25 @@ describe('Individual', () => {
     expect(debug).toEqual(['3 2 true']);
   });
 });
+
+describe('documented standard fields apex-rollup uses', () => {
+  it('Contact.IndividualId, ContactPointAddress.ContactPointPhoneId and Account.MasterRecordId insert and query', async () => {
+    const org = projectOrg([]);
+    const debug = await debugOf(
+      `Individual ind = new Individual(LastName = 'Solo');
+       insert ind;
+       Contact c = new Contact(LastName = 'Han', IndividualId = ind.Id);
+       insert c;
+       System.debug([SELECT Individual.LastName FROM Contact WHERE Id = :c.Id].Individual.LastName);
+       ContactPointPhone phone = new ContactPointPhone(TelephoneNumber = '555-0100');
+       insert phone;
+       ContactPointAddress cpa = new ContactPointAddress(Name = 'Home', ContactPointPhoneId = phone.Id);
+       insert cpa;
+       System.debug([SELECT ContactPointPhone.TelephoneNumber FROM ContactPointAddress WHERE Id = :cpa.Id].ContactPointPhone.TelephoneNumber);
+       insert new Account(Name = 'Acme');
+       System.debug([SELECT MasterRecordId FROM Account WHERE Name = 'Acme'].MasterRecordId);`,
+      { host: org.host },
+    );
+    expect(debug).toEqual(['Solo', '555-0100', 'null']);
+  });
+});

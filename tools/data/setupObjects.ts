@@ -170,6 +170,8 @@ export const SETUP_OBJECTS: ObjectDef[] = [
       f('ActiveToDate', 'date'),
       f('PreferenceRank', 'int'),
       f('UsageType', 'picklist'),
+      // Field Reference, ContactPointAddress (https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-contactpointaddress.html)
+      ref('ContactPointPhoneId', 'ContactPointPhone', 'ContactPointPhone'),
       ref('OwnerId', 'User', 'Owner'),
     ],
   },

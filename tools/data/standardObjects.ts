@@ -58,6 +58,8 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('NaicsDesc', 'string', len(120)),
       f('DunsNumber', 'string', len(9)),
       f('Tradestyle', 'string', len(255)),
+      // Object Reference, Account (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_account.htm)
+      sys('MasterRecordId', 'reference', { referenceTo: 'Account', relationshipName: 'MasterRecord' }),
       sys('LastActivityDate', 'date'),
       ...address('Billing'),
       ...address('Shipping'),
@@ -93,6 +95,8 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('DoNotCall', 'boolean'),
       ref('AccountId', 'Account', 'Account'),
       ref('ReportsToId', 'Contact', 'ReportsTo'),
+      // Object Reference, Contact (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contact.htm)
+      ref('IndividualId', 'Individual', 'Individual'),
       ref('OwnerId', 'User', 'Owner'),
     ],
   },
