@@ -260,9 +260,28 @@ export function instanceOf(f: Frame, v: unknown, t: TypeRef, site: Site, from: C
   if (r.kind === 'sobject') return v instanceof SObject && v.type.toLowerCase() === r.name.toLowerCase();
   if (r.kind === 'native') {
     if (r.nt.instanceOf) return r.nt.instanceOf(v);
+    if (v instanceof ApexObject) return implementsNative(f, v.cls, r.nt);
     return v instanceof NativeObject && v.typeName.toLowerCase() === r.nt.name.toLowerCase();
   }
   return false;
+}
+
+/**
+ * A class of the org that implements a system interface (`implements Database.BatchableContext`, as test
+ * mocks of job contexts do) is an instance of it, through its superclasses and interfaces too.
+ */
+function implementsNative(f: Frame, cls: ClassDef, nt: NativeType): boolean {
+  const seen = new Set<ClassDef>();
+  const walk = (c: ClassDef | undefined): boolean => {
+    if (!c || seen.has(c)) return false;
+    seen.add(c);
+    for (const ref of c.interfaceRefs) {
+      const ri = resolveTypeName(f, ref.name, c);
+      if (ri?.kind === 'native' && ri.nt === nt) return true;
+    }
+    return walk(c.superClass) || c.interfaces.some(walk);
+  };
+  return walk(cls);
 }
 
 /** Widening used for overload choice and parameter binding (Integer → Long/Decimal). */
