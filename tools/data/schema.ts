@@ -17,6 +17,7 @@ export type FieldType =
   | 'currency'
   | 'date'
   | 'datetime'
+  | 'time'
   | 'reference'
   | 'email'
   | 'phone'
@@ -116,6 +117,7 @@ const METADATA_TYPES: Record<string, FieldType> = {
   currency: 'currency',
   date: 'date',
   datetime: 'datetime',
+  time: 'time',
   email: 'email',
   phone: 'phone',
   url: 'url',

@@ -170,6 +170,8 @@ export const SETUP_OBJECTS: ObjectDef[] = [
       f('ActiveToDate', 'date'),
       f('PreferenceRank', 'int'),
       f('UsageType', 'picklist'),
+      f('BestTimeToContactStartTime', 'time'),
+      f('BestTimeToContactEndTime', 'time'),
       // Field Reference, ContactPointAddress (https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-contactpointaddress.html)
       ref('ContactPointPhoneId', 'ContactPointPhone', 'ContactPointPhone'),
       ref('OwnerId', 'User', 'Owner'),
@@ -186,6 +188,9 @@ export const SETUP_OBJECTS: ObjectDef[] = [
       f('AreaCode', 'string', { length: 10 }),
       f('ExtensionNumber', 'string', { length: 10 }),
       pick('PhoneType', ['Home', 'Mobile', 'Work', 'Fax', 'Other']),
+      // Field Reference, ContactPointPhone (https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-contactpointphone.html)
+      f('BestTimeToContactStartTime', 'time'),
+      f('BestTimeToContactEndTime', 'time'),
       f('IsPrimary', 'boolean'),
       f('IsSmsCapable', 'boolean'),
       f('ActiveFromDate', 'date'),

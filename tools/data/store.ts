@@ -245,6 +245,12 @@ function coerce(def: ObjectDef, name: string, value: unknown, trusted = false): 
       if (!Number.isFinite(n)) throw bad();
       return fd.type === 'int' ? Math.trunc(n) : n;
     }
+    case 'time': {
+      // The API's form of a Time value: HH:mm:ss.SSSZ (REST returns it so; Apex DML sends it so)
+      const t = typeof value === 'string' ? /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z?$/.exec(value) : null;
+      if (!t || Number(t[1]) > 23 || Number(t[2]) > 59 || Number(t[3] ?? 0) > 59) throw bad();
+      return `${t[1]}:${t[2]}:${t[3] ?? '00'}.${(t[4] ?? '').padEnd(3, '0')}Z`;
+    }
     case 'reference':
     case 'id':
       // A custom metadata record names its related record by DeveloperName; linkMetadataRelationships makes it an Id.

@@ -1,5 +1,5 @@
 /** SOQL and DML against the host, and System.runAs. */
-import { ApexDate, ApexDatetime, ApexList, ApexSet, Blob, Dec, EnumValue, SObject } from './values.ts';
+import { ApexDate, ApexDatetime, ApexList, ApexSet, ApexTime, Blob, Dec, EnumValue, SObject } from './values.ts';
 import '../errors.ts'; // evaluation order of the runtime's import cycle
 import { type Frame } from './frame.ts';
 import { LIMITS } from './transaction.ts';
@@ -14,6 +14,7 @@ export function toPlain(v: unknown): unknown {
   if (v instanceof Dec) return v.n;
   if (v instanceof ApexDate) return v.toString();
   if (v instanceof ApexDatetime) return new Date(v.ms).toISOString();
+  if (v instanceof ApexTime) return v.toString();
   if (v instanceof ApexList) return v.items.map((x) => (x instanceof SObject ? x.get('Id') : toPlain(x)));
   if (v instanceof ApexSet) return v.values().map(toPlain);
   if (v instanceof SObject) return v.get('Id');
@@ -56,6 +57,8 @@ function fromRecordValue(v: unknown, field: string): unknown {
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(v))
     return new ApexDatetime(Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return new ApexDate(Date.parse(v + 'T00:00:00Z'));
+  // a Time field as the API returns it (HH:mm:ss.SSSZ)
+  if (typeof v === 'string' && /^\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v)) return new ApexTime(Date.parse('1970-01-01T' + v));
   return v;
 }
 
