@@ -302,6 +302,8 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('NamespacePrefix'),
       f('IsOwnedByProfile', 'boolean'),
       ref('ProfileId', 'Profile', 'Profile'),
+      // the permission set group that owns this set (its aggregate set), null otherwise; API 45.0+
+      f('PermissionSetGroupId', 'reference'),
       f('Type', 'picklist'),
       f('IsCustom', 'boolean'),
     ],
