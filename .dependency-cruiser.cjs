@@ -67,8 +67,9 @@ module.exports = {
       severity: 'error',
       comment:
         "parse/ turns Salesforce's grammar (@apexdevtools/apex-parser's ANTLR contexts) into our own syntax tree (parse/ast.ts); " +
-        'every later phase reads that tree and never imports or names the grammar, not even its types.',
-      from: { path: '^tools/apex/', pathNot: '^tools/apex/parse/' },
+        'every later phase, and every other part of tools/ (deploys check syntax through parse/syntaxErrors.ts), ' +
+        'reads that tree and never imports or names the grammar, not even its types.',
+      from: { path: '^tools/', pathNot: '^tools/apex/parse/' },
       to: { path: 'node_modules/@apexdevtools/apex-parser/' },
     },
     phase('parse', ['check', 'lower', 'run', 'lib']),

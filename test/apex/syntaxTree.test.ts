@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ClassBodyContext, StatementContext } from '@apexdevtools/apex-parser';
 import { parseTree } from '../../tools/apex/parse/parse.ts';
 import { TreeBuilder } from '../../tools/apex/parse/build.ts';
+import { checkApexSyntax } from '../../tools/apex/parse/syntaxErrors.ts';
 import { readTriggerHeader, triggerBodyText } from '../../tools/apex/parse/triggerSource.ts';
 import type { AnonymousUnit, CompilationUnit, Expr, Stmt } from '../../tools/apex/parse/ast.ts';
 
@@ -98,6 +99,15 @@ describe('syntax tree builder', () => {
     const unit = parseTree('Integer x = 1;\nvoid f() {}\nSystem.debug(x);', 'anonymous', 'AnonymousBlock');
     expect(unit.statements.map((s) => s.kind)).toEqual(['LocalVars', 'ExpressionStmt']);
     expect(unit.members.map((m) => m.kind)).toEqual(['Method']);
+  });
+
+  it('a syntax error reads the same in a deploy and in the runtime: Salesforce wording, 1-based column', () => {
+    const broken = 'public class B {\n  Integer x = 1\n}';
+    expect(checkApexSyntax(broken)).toEqual({ problem: "Missing ';' at '}'", lineNumber: 3, columnNumber: 1 });
+    expect(() => parseTree(broken, 'class', 'B.cls')).toThrow(
+      expect.objectContaining({ message: expect.stringContaining("Missing ';' at '}'") }),
+    );
+    expect(() => parseTree('Integer y = ;', 'anonymous', 'AnonymousBlock')).toThrow(/Unexpected token ';'\./);
   });
 
   it('a grammar node the builder does not know is an internal error that names it', () => {

@@ -3,7 +3,8 @@
  * read with Salesforce's grammar (triggerUnit). The Metadata API validates deploys with it; the
  * runtime uses it to know which DML fires which trigger, and where the body starts.
  */
-import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
+import { ApexParserFactory } from '@apexdevtools/apex-parser';
+import { FirstSyntaxError, type SyntaxProblem } from './syntaxErrors.ts';
 
 import type { TriggerEvent } from '../model/program.ts';
 
@@ -27,22 +28,7 @@ export interface TriggerHeader {
   body: { offset: number; line: number; column: number; end: number };
 }
 
-export interface TriggerSyntaxError {
-  line: number;
-  column: number;
-  msg: string;
-  token?: string;
-}
-
-class FirstError extends ApexErrorListener {
-  error?: TriggerSyntaxError;
-  override syntaxError(_r: unknown, offending: unknown, line: number, column: number, msg: string): void {
-    if (this.error) return;
-    const token = (offending as { text?: string } | null)?.text;
-    this.error = { line, column, msg, token: token ?? undefined };
-  }
-  apexSyntaxError(): void {}
-}
+export type TriggerSyntaxError = SyntaxProblem;
 
 /**
  * The trigger's source with everything outside its block blanked (newlines kept), so the block parses
@@ -57,7 +43,7 @@ export function triggerBodyText(source: string, header: TriggerHeader): string {
 
 /** Parses a `.trigger` file; a syntax error or an event Salesforce has no trigger for comes back as `error`. */
 export function readTriggerHeader(source: string): { header: TriggerHeader } | { error: TriggerSyntaxError } {
-  const listener = new FirstError();
+  const listener = new FirstSyntaxError();
   const { parser } = ApexParserFactory.createLexerAndParser(source, listener);
 
   const unit = parser.triggerUnit() as any;

@@ -29,7 +29,7 @@ export {
   type ExternalCredentialInfo,
   type CachePartitionInfo,
 } from './lookups.ts';
-export { checkApexSyntax } from './types/apexClass.ts';
+export { checkApexSyntax } from '../../apex/parse/syntaxErrors.ts';
 export { connectedAppCreationAllowed, CONNECTED_APP_RESTRICTED } from './types/connectedApp.ts';
 export { PRIVATE_KEY_IMPORT_REFUSED } from './types/certificate.ts';
 

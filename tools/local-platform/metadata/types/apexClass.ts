@@ -1,50 +1,15 @@
 /**
- * ApexClass: parsed with Salesforce's open-source Apex grammar (@apexdevtools/apex-parser), so a
- * syntax error fails the deploy with its line and column like the platform compiler does. Only syntax is
- * checked here (type resolution belongs to the Apex runtime); the first error is reported, as ANTLR's
- * recovery makes later ones noise. Parser messages are mapped onto the platform's wording
- * ("Missing ';' at '}'", "Unexpected token 'x'.") — the mapping is ours; exact parity is unverified.
+ * ApexClass: parsed with Salesforce's open-source Apex grammar through the runtime's parse/ phase, so a
+ * syntax error fails the deploy with its line and column and Salesforce's wording
+ * (apex/parse/syntaxErrors.ts); names and types are then checked by the runtime's checker.
  */
-import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
 import type { RecordStore } from '../../http/contracts.ts';
 import type { Handler } from './handler.ts';
 import { readXml } from './handler.ts';
 import type { Problem } from '../metadataXml.ts';
 import type { DeployComponent } from '../readDeployZip.ts';
 import type { SchemaOracle } from '../../../apex/check/checker.ts';
-
-class FirstError extends ApexErrorListener {
-  error?: { line: number; column: number; msg: string; token?: string };
-  override syntaxError(_r: unknown, offending: unknown, line: number, column: number, msg: string): void {
-    if (this.error) return;
-    const token = (offending as { text?: string } | null)?.text;
-    this.error = { line, column, msg, token: token ?? undefined };
-  }
-  apexSyntaxError(): void {}
-}
-
-/** Salesforce's compile-error wording for the common ANTLR diagnostics. */
-export function toSalesforceMessage(msg: string, token?: string): string {
-  let m = /^missing (.+) at (.+)$/.exec(msg);
-  if (m) return `Missing ${m[1]} at ${m[2]}`;
-  if (token === '<EOF>') return 'Unexpected end of file.';
-  if (/^(mismatched|extraneous) input/.test(msg) || msg.startsWith('no viable alternative')) {
-    return `Unexpected token '${token ?? msg.replace(/^.*input '(.*?)'.*$/, '$1')}'.`;
-  }
-  m = /^token recognition error at: '(.*)'$/.exec(msg);
-  if (m) return `Invalid character in identifier: ${m[1]}`;
-  return msg;
-}
-
-/** Syntax-checks Apex source; undefined when it parses. Columns are 1-based like Salesforce's. */
-export function checkApexSyntax(body: string): { problem: string; lineNumber: number; columnNumber: number } | undefined {
-  const listener = new FirstError();
-  const { parser } = ApexParserFactory.createLexerAndParser(body, listener);
-  parser.compilationUnit();
-  if (!listener.error) return undefined;
-  const e = listener.error;
-  return { problem: toSalesforceMessage(e.msg, e.token), lineNumber: e.line, columnNumber: e.column + 1 };
-}
+import { checkApexSyntax } from '../../../apex/parse/syntaxErrors.ts';
 
 /**
  * What ApexClass and ApexTrigger share: the -meta.xml (apiVersion, status) and the source file.

@@ -6,7 +6,8 @@
  * sObject row makes `SELECT … FROM ApexTrigger` work.
  */
 import type { Handler } from './handler.ts';
-import { readApexSource, toSalesforceMessage, upsertUnlessUnknownType } from './apexClass.ts';
+import { readApexSource, upsertUnlessUnknownType } from './apexClass.ts';
+import { toSalesforceMessage } from '../../../apex/parse/syntaxErrors.ts';
 import { readTriggerHeader } from '../../../apex/parse/triggerSource.ts';
 import { getObjectDef } from '../../../data/schema.ts';
 
