@@ -9,6 +9,20 @@ import { createOrg, type NewOrg } from '../../tools/local-platform/devhub/orgs.t
 import type { StoredOrg } from '../../tools/data/store.ts';
 
 /** Shared helpers for the local platform suites: a platform in a temp home on free ports, JWT minting. */
+/**
+ * The arguments of `sf org login jwt` as the platform's admin through its CLI app, under `alias`.
+ * `keyFile` replaces the app's key path (a test that wrote the key elsewhere).
+ */
+export function jwtLoginArgs(
+  p: RunningPlatform,
+  alias: string,
+  opts: { defaultFlag?: '--set-default' | '--set-default-dev-hub'; keyFile?: string } = {},
+): string[] {
+  const args = ['org', 'login', 'jwt', '--username', p.adminUsername, '--client-id', p.cliApp.clientId];
+  args.push('--jwt-key-file', opts.keyFile ?? p.cliApp.keyPath, '--instance-url', p.url, '--alias', alias);
+  return opts.defaultFlag ? [...args, opts.defaultFlag] : args;
+}
+
 export async function startTestPlatform(opts: Partial<PlatformOptions> = {}): Promise<RunningPlatform & { cleanup(): Promise<void> }> {
   const home = mkdtempSync(join(tmpdir(), 'lp-test-'));
   const p = await startPlatform({ home, port: 0, ...opts });
@@ -188,21 +202,6 @@ export function sfWorkspace(prefix: string) {
   }
   /** `sf org login jwt` as the platform's admin through its CLI app, under `alias`. */
   const loginJwt = (p: RunningPlatform, alias: string, defaultFlag: '--set-default' | '--set-default-dev-hub') =>
-    sf([
-      'org',
-      'login',
-      'jwt',
-      '--username',
-      p.adminUsername,
-      '--client-id',
-      p.cliApp.clientId,
-      '--jwt-key-file',
-      p.cliApp.keyPath,
-      '--instance-url',
-      p.url,
-      '--alias',
-      alias,
-      defaultFlag,
-    ]);
+    sf(jwtLoginArgs(p, alias, { defaultFlag }));
   return { work, project, env, sf, loginJwt, remove: () => rmSync(work, { recursive: true, force: true }) };
 }

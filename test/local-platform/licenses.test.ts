@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../tools/local-platform/http/server.ts';
 import { deployZip } from '../../tools/local-platform/metadata/index.ts';
-import { adminToken, api, cliKey, isolatedSfEnv, runSfJson } from './helpers.ts';
+import { adminToken, api, cliKey, isolatedSfEnv, jwtLoginArgs, runSfJson } from './helpers.ts';
 import { MD, zipOf } from './metadata/fixtures.ts';
 import { writeFileSync } from 'node:fs';
 
@@ -60,25 +60,7 @@ beforeAll(async () => {
   sfEnv = isolatedSfEnv(join(home, 'sf-home'));
   const keyFile = join(home, 'cli.key');
   writeFileSync(keyFile, cliKey(p), { mode: 0o600 });
-  const login = await runSfJson(
-    [
-      'org',
-      'login',
-      'jwt',
-      '--username',
-      p.adminUsername,
-      '--client-id',
-      p.cliApp.clientId,
-      '--jwt-key-file',
-      keyFile,
-      '--instance-url',
-      p.url,
-      '--alias',
-      'hub',
-    ],
-    sfEnv,
-    home,
-  );
+  const login = await runSfJson(jwtLoginArgs(p, 'hub', { keyFile }), sfEnv, home);
   expect(login.status, login.raw).toBe(0);
 }, 120_000);
 

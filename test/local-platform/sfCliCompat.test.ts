@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, OAuth2 } from '@jsforce/jsforce-node';
-import { cliKey, isolatedSfEnv, JWT_GRANT, runSfJson, signRs256, startTestPlatform } from './helpers.ts';
+import { cliKey, isolatedSfEnv, JWT_GRANT, jwtLoginArgs, runSfJson, signRs256, startTestPlatform } from './helpers.ts';
 import { getOrg } from '../../tools/data/store.ts';
 import { runSoql } from '../../tools/data/soql.ts';
 
@@ -65,22 +65,7 @@ describe('sf CLI against the local Dev Hub', () => {
   let scratchOrgId = '';
 
   it('sf org login jwt logs into the hub with the CLI app key', async () => {
-    const r = await sf(
-      'org',
-      'login',
-      'jwt',
-      '--instance-url',
-      p.url,
-      '--client-id',
-      p.cliApp.clientId,
-      '--jwt-key-file',
-      p.cliApp.keyPath,
-      '--username',
-      p.adminUsername,
-      '--alias',
-      'hub',
-      '--set-default-dev-hub',
-    );
+    const r = await sf(...jwtLoginArgs(p, 'hub', { defaultFlag: '--set-default-dev-hub' }));
     expect(r.status, r.raw).toBe(0);
     expect(r.result.orgId).toBe(p.devHub.id);
     expect(r.result.isDevHub).toBe(true);

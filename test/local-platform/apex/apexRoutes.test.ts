@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isolatedSfEnv, runSfJson, startTestPlatform } from '../helpers.ts';
+import { isolatedSfEnv, jwtLoginArgs, runSfJson, startTestPlatform } from '../helpers.ts';
 import { issueToken } from '../../../tools/local-platform/oauth/tokens.ts';
 
 let p: Awaited<ReturnType<typeof startTestPlatform>>;
@@ -71,22 +71,7 @@ beforeAll(async () => {
     writeFileSync(join(dir, `${name}.cls-meta.xml`), META);
   }
   writeFileSync(join(work, 'def.json'), JSON.stringify({ orgName: 'Apex', edition: 'Developer', features: ['API', 'AuthorApex'] }));
-  const login = await sf(
-    'org',
-    'login',
-    'jwt',
-    '--instance-url',
-    p.url,
-    '--client-id',
-    p.cliApp.clientId,
-    '--jwt-key-file',
-    p.cliApp.keyPath,
-    '--username',
-    p.adminUsername,
-    '--alias',
-    'hub',
-    '--set-default-dev-hub',
-  );
+  const login = await sf(...jwtLoginArgs(p, 'hub', { defaultFlag: '--set-default-dev-hub' }));
   if (login.status !== 0) throw new Error(login.raw);
   const so = await sf(
     'org',
