@@ -150,3 +150,21 @@ describe('Type.forName with a collection type', () => {
     ).toEqual(['Map<Id,Account> 1', 'List<Money> List<String>', 'true']);
   });
 });
+
+describe("an sObject's hashCode()", () => {
+  // Apex Developer Guide, "Sets of Objects": uniqueness of sObjects is determined by comparing their fields
+  it('follows its field values, as its equality does', async () => {
+    expect(
+      await debug(`
+        Opportunity a = new Opportunity(Name = 'RollupZ');
+        Opportunity b = new Opportunity(Name = 'RollupZZ');
+        Opportunity c = new Opportunity(Name = 'RollupZ');
+        Object o = b;
+        System.debug((a.hashCode() == c.hashCode()) + ' ' + (a.hashCode() == b.hashCode()) + ' ' + (o.hashCode() == b.hashCode()));
+        Account x = new Account(Name = 'n', NumberOfEmployees = 3);
+        Account y = new Account(NumberOfEmployees = 3, Name = 'n');
+        System.debug((x.hashCode() == y.hashCode()) + ' ' + (x == y) + ' ' + (x.hashCode() == new Account().hashCode()));
+      `),
+    ).toEqual(['true false true', 'true true false']);
+  });
+});

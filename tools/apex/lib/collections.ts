@@ -309,7 +309,7 @@ defineNative(
           { name: 'Database.Error', args: [], array: 0 },
         ),
       equals: (f, so: SObject, [o]) => valueEquals(so, o, true),
-      hashCode: () => 0,
+      hashCode: (f, so: SObject, _a, site) => apexHashCode(f, so, site),
       tostring: (f, so: SObject) => stringValueOf(so),
       Id: (f, so: SObject) => so.get('Id'),
     },

@@ -3,7 +3,19 @@
  * `toString`, as Salesforce does for `==`, Set and Map keys, concatenation and `String.valueOf`.
  * The synchronous helpers of values.ts/operators.ts serve every value without such a class.
  */
-import { ApexList, ApexMap, ApexObject, ApexSet, Dec, EnumValue, TypeValue, definesEquality, hashKey, stringValueOf } from './values.ts';
+import {
+  ApexList,
+  ApexMap,
+  ApexObject,
+  ApexSet,
+  Dec,
+  EnumValue,
+  SObject,
+  TypeValue,
+  definesEquality,
+  hashKey,
+  stringValueOf,
+} from './values.ts';
 import { valueEquals } from './operators.ts';
 import type { ClassDef, Site } from '../model/classModel.ts';
 import type { Frame } from './frame.ts';
@@ -206,10 +218,27 @@ export async function apexHashCode(f: Frame, v: unknown, site: Site): Promise<nu
     for (const [k, x] of v.map.values()) h = (h + ((await apexHashCode(f, k, site)) ^ (await apexHashCode(f, x, site)))) | 0;
     return h;
   }
+  if (v instanceof SObject) return sobjectHash(f, v, site);
   if (v instanceof Dec) return stringHash(String(v.n));
   if (v instanceof EnumValue) return v.ordinal;
   if (v instanceof TypeValue) return stringHash(v.display.toLowerCase());
   return stringHash(stringValueOf(v));
+}
+
+/**
+ * An sObject's hashCode(): its fields and their values, as its equality compares them ("Uniqueness of
+ * sObjects is determined by comparing the objects' fields", Apex Developer Guide, "Sets of Objects"), so
+ * two records with the same field values hash alike and records that differ (almost always) do not. The
+ * fields are summed, so the order they were set in does not matter; a Decimal holding a whole number
+ * hashes as that Integer (1 and 1.0 are equal field values). Salesforce's exact numbers are not documented.
+ */
+async function sobjectHash(f: Frame, so: SObject, site: Site): Promise<number> {
+  let h = stringHash(so.type.toLowerCase());
+  for (const [name, fv] of so.fields) {
+    const v = fv.value instanceof Dec && Number.isInteger(fv.value.n) ? fv.value.n : fv.value;
+    h = (h + (stringHash(name) ^ (await apexHashCode(f, v, site)))) | 0;
+  }
+  return h;
 }
 
 /** Value equality that calls a class's own equals() (Assert, List.contains/indexOf). */
