@@ -12,6 +12,8 @@ export interface SchemaField {
   type: string;
   label?: string;
   referenceTo?: string | string[];
+  /** A polymorphic lookup's objects (data/schema.ts FieldDef.polymorphicTo): describe lists them all. */
+  polymorphicTo?: string[];
   /** Parent relationship name (`Account`, `Parent__r`). */
   relationshipName?: string;
   /** Child relationship name of a custom lookup as its metadata gives it (`Junctions`; describe adds `__r`). */
@@ -121,7 +123,8 @@ export function describeField(fd: SchemaField, access: UserAccess): FieldDescrib
     sortable: type !== 'textarea' && type !== 'multipicklist',
     groupable: !['textarea', 'double', 'currency', 'percent', 'datetime', 'multipicklist'].includes(type),
     cascadeDelete: false,
-    referenceTo: fd.referenceTo === undefined ? [] : Array.isArray(fd.referenceTo) ? fd.referenceTo : [fd.referenceTo],
+    referenceTo:
+      fd.polymorphicTo ?? (fd.referenceTo === undefined ? [] : Array.isArray(fd.referenceTo) ? fd.referenceTo : [fd.referenceTo]),
     relationshipName: type === 'reference' ? (fd.relationshipName ?? fd.name.replace(/__c$/i, '__r').replace(/Id$/, '')) : null,
     picklistValues: picklist(fd.picklistValues),
     defaultValue: fd.defaultValue ?? null,

@@ -44,3 +44,15 @@ export const ACTIVITY_FIELDS: FieldDef[] = [
   f('IsReminderSet', 'boolean'),
   f('ReminderDateTime', 'datetime'),
 ];
+
+/**
+ * Task's and Event's polymorphic lookups: WhoId is a Contact or a Lead, WhatId one of the objects that
+ * allow activities (Object Reference for the Salesforce Platform, Task and Event: "Refers To"; the local
+ * standard objects among them). Relationship paths (`Who.Name`) read through the first.
+ */
+export const ACTIVITY_LOOKUPS: FieldDef[] = [
+  ref('WhoId', 'Contact', 'Who', { polymorphicTo: ['Contact', 'Lead'] }),
+  ref('WhatId', 'Account', 'What', {
+    polymorphicTo: ['Account', 'Campaign', 'Case', 'Contract', 'Opportunity', 'Product2', 'WorkOrder'],
+  }),
+];

@@ -27,7 +27,13 @@ export type FieldType =
 export interface FieldDef {
   name: string;
   type: FieldType;
+  /** The object a lookup's relationship path (`Parent.Name`) reads through. */
   referenceTo?: string;
+  /**
+   * A polymorphic lookup's objects (describe's referenceTo, `isNamePointing()` true), `referenceTo` first;
+   * relationship paths still read through `referenceTo`.
+   */
+  polymorphicTo?: string[];
   relationshipName?: string;
   /** Lookups: the parent's name for the list of children (`Contacts`, `Things__r`). */
   childRelationshipName?: string;

@@ -7,7 +7,7 @@
  * Both data engines read these (the platform's SQLite store and the in-memory org of `apex-test`).
  */
 import type { FieldDef, ObjectDef } from './schema.ts';
-import { ACTIVITY_FIELDS, audit, f, pick, ref, sys } from './fieldBuilders.ts';
+import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, audit, f, pick, ref, sys } from './fieldBuilders.ts';
 
 /** Setup rows (custom permissions, static resources …): named by DeveloperName and MasterLabel. */
 const setupNames = (): FieldDef[] => [
@@ -155,7 +155,8 @@ export const SETUP_OBJECTS: ObjectDef[] = [
     fields: [
       ...audit(),
       f('Name', 'string', { required: true }),
-      ref('ParentId', 'Account', 'Parent'),
+      // the parent is an Account (person account) or an Individual (Object Reference, ContactPointAddress)
+      ref('ParentId', 'Account', 'Parent', { polymorphicTo: ['Account', 'Individual'] }),
       f('Street', 'textarea', { length: 255 }),
       f('City', 'string', { length: 40 }),
       f('State', 'string', { length: 80 }),
@@ -386,8 +387,7 @@ export const SETUP_OBJECTS: ObjectDef[] = [
       pick('ShowAs', ['Busy', 'OutOfOffice', 'Free']),
       pick('EventSubtype', ['Event']),
       pick('Type', ['Call', 'Email', 'Meeting', 'Other']),
-      ref('WhoId', 'Contact', 'Who'),
-      ref('WhatId', 'Account', 'What'),
+      ...ACTIVITY_LOOKUPS,
       ref('OwnerId', 'User', 'Owner'),
     ],
   },

@@ -3,7 +3,7 @@
  * Salesforce's Object Reference lists them, trimmed to the fields this platform's users touch.
  */
 import type { ObjectDef } from './schema.ts';
-import { ACTIVITY_FIELDS, address, audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
+import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, address, audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
 import { SETUP_OBJECTS } from './setupObjects.ts';
 import { SESSION_OBJECTS } from './sessionObjects.ts';
 const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
@@ -227,8 +227,7 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('Description', 'textarea'),
       sys('IsClosed', 'boolean'),
       pick('Type', ['Call', 'Email', 'Meeting', 'Other']),
-      ref('WhoId', 'Contact', 'Who'),
-      ref('WhatId', 'Account', 'What'),
+      ...ACTIVITY_LOOKUPS,
       ref('OwnerId', 'User', 'Owner'),
       f('CallDurationInSeconds', 'int'),
       pick('CallType', ['Internal', 'Inbound', 'Outbound']),

@@ -44,19 +44,16 @@ function queue(f: Frame, job: AsyncJob): string {
   return job.id;
 }
 
-/** Runs the jobs queued so far (Test.stopTest), each with fresh limits and its own quiddity. */
+/** Runs the jobs queued so far (Test.stopTest), each with fresh limits (the asynchronous ones) and its own quiddity. */
 asyncHooks.runQueued = async (f: Frame): Promise<void> => {
-  const saved = { counts: f.tx.counts, quiddity: f.tx.quiddity };
-  try {
-    while (f.tx.asyncJobs.length) {
-      const job = f.tx.asyncJobs.shift()!;
-      f.tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
-      f.tx.quiddity = job.quiddity;
+  while (f.tx.asyncJobs.length) {
+    const job = f.tx.asyncJobs.shift()!;
+    const restore = f.tx.freshLimits(job.quiddity);
+    try {
       await job.run(new Frame(f.tx, f.cls, null, 0));
+    } finally {
+      restore();
     }
-  } finally {
-    f.tx.counts = saved.counts;
-    f.tx.quiddity = saved.quiddity;
   }
 };
 
@@ -141,13 +138,21 @@ async function runBatch(f: Frame, batch: ApexObject, scope: number, id: string, 
     const it = await callMethod(f, start, 'iterator', [], site);
     while ((await callMethod(f, it, 'hasNext', [], site)) === true) items.push(await callMethod(f, it, 'next', [], site));
   } else return unsupported(f, `Database.Batchable start() returning ${runtimeTypeName(start)}`, site);
-  const quiddity = f.tx.quiddity;
+  // each execute() and finish() is a transaction of its own, with fresh limits (Apex Developer Guide, "Using Batch Apex")
   for (let i = 0; i < items.length; i += scope) {
-    f.tx.quiddity = 'BATCH_CHUNK_SERIAL';
-    await callVirtual(f, batch, 'execute', [ctx, new ApexList(items.slice(i, i + scope))], site);
+    const restore = f.tx.freshLimits('BATCH_CHUNK_SERIAL');
+    try {
+      await callVirtual(f, batch, 'execute', [ctx, new ApexList(items.slice(i, i + scope))], site);
+    } finally {
+      restore();
+    }
   }
-  f.tx.quiddity = quiddity;
-  await callVirtual(f, batch, 'finish', [ctx], site);
+  const restore = f.tx.freshLimits();
+  try {
+    await callVirtual(f, batch, 'finish', [ctx], site);
+  } finally {
+    restore();
+  }
 }
 
 // ---------------------------------------------------------------- Test.createStub

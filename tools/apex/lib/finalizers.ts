@@ -85,16 +85,13 @@ async function runWithFinalizer(jf: Frame, job: AsyncJob, run: AsyncJob['run'], 
   ctx.set('requestId', tx.requestId);
   ctx.set('result', RESULTS.get(failure ? 'unhandled_exception' : 'success'));
   ctx.set('exception', failure ? failure.ex : null);
-  const saved = { counts: tx.counts, quiddity: tx.quiddity };
-  tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
-  tx.quiddity = 'TRANSACTION_FINALIZER_QUEUEABLE';
+  const restore = tx.freshLimits('TRANSACTION_FINALIZER_QUEUEABLE');
   const outerDepth = finalizerDepth.get(tx);
   finalizerDepth.set(tx, jobDepth.get(job) ?? 0);
   try {
     await callVirtual(jf, slot.finalizer, 'execute', [ctx], site);
   } finally {
-    tx.counts = saved.counts;
-    tx.quiddity = saved.quiddity;
+    restore();
     if (outerDepth === undefined) finalizerDepth.delete(tx);
     else finalizerDepth.set(tx, outerDepth);
   }

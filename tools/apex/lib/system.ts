@@ -10,7 +10,7 @@ import { instanceOf, runtimeTypeName } from '../run/types.ts';
 import { runSoql } from '../run/data.ts';
 import { dml, type DmlOp, type DmlRowError } from '../run/dml.ts';
 import { evalName, resolveName } from '../run/members.ts';
-import { LIMITS } from '../run/transaction.ts';
+import type { LIMITS } from '../run/transaction.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../model/classModel.ts';
 import { compileDynamicSoql } from './dynamicSoql.ts';
@@ -200,20 +200,21 @@ defineNative(
   'System.Assert',
 );
 
-const limitFns: Record<string, [(f: Frame) => number, number]> = {
-  queries: [(f) => f.tx.counts.queries, LIMITS.queries],
-  queryrows: [(f) => f.tx.counts.queryRows, LIMITS.queryRows],
-  dmlstatements: [(f) => f.tx.counts.dml, LIMITS.dmlStatements],
-  dmlrows: [(f) => f.tx.counts.dmlRows, LIMITS.dmlRows],
-  callouts: [(f) => f.tx.counts.callouts, LIMITS.callouts],
-  emailinvocations: [(f) => f.tx.counts.emails, LIMITS.emailInvocations],
-  cputime: [(f) => f.tx.cpuMs(), LIMITS.cpuMs],
-  heapsize: [() => 0, LIMITS.heap],
+// each getLimitX() answers for the running execution: asynchronous jobs have higher limits (run/transaction.ts)
+const limitFns: Record<string, [(f: Frame) => number, keyof typeof LIMITS]> = {
+  queries: [(f) => f.tx.counts.queries, 'queries'],
+  queryrows: [(f) => f.tx.counts.queryRows, 'queryRows'],
+  dmlstatements: [(f) => f.tx.counts.dml, 'dmlStatements'],
+  dmlrows: [(f) => f.tx.counts.dmlRows, 'dmlRows'],
+  callouts: [(f) => f.tx.counts.callouts, 'callouts'],
+  emailinvocations: [(f) => f.tx.counts.emails, 'emailInvocations'],
+  cputime: [(f) => f.tx.cpuMs(), 'cpuMs'],
+  heapsize: [() => 0, 'heap'],
 };
 const limitStatics: Record<string, (f: Frame) => number> = {};
-for (const [k, [get, max]] of Object.entries(limitFns)) {
+for (const [k, [get, name]] of Object.entries(limitFns)) {
   limitStatics['get' + k] = (f) => get(f);
-  limitStatics['getlimit' + k] = () => max;
+  limitStatics['getlimit' + k] = (f) => f.tx.limit(name);
 }
 // time in the database layer: locally, the time spent in the data engine (Apex Reference, "Limits Class")
 limitStatics['getdatabasetime'] = (f) => f.tx.hostMs;
@@ -272,8 +273,9 @@ defineNative({
       requireTest(f, 'Test.startTest', site);
       if (f.tx.testStarted) throwEx(f, 'FinalException', 'Testing already started');
       f.tx.testStarted = true;
-      f.tx.savedCounts = f.tx.counts; // the same object returns at stopTest (limits kept beside it, e.g. SOSL, return with it)
-      f.tx.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
+      // a fresh set of governor limits, CPU time included, until stopTest (Apex Reference, "Test Class"); the same
+      // counts object returns at stopTest (limits kept beside it, e.g. SOSL, return with it)
+      f.tx.restoreTestLimits = f.tx.freshLimits();
       f.tx.pendingDml = false;
       return null;
     },
@@ -283,7 +285,7 @@ defineNative({
       f.tx.testStopped = true;
       // async Apex queued since startTest runs now, synchronously (Queueable, @future, Batch)
       await asyncHooks.runQueued?.(f);
-      if (f.tx.savedCounts) f.tx.counts = f.tx.savedCounts;
+      f.tx.restoreTestLimits?.();
       return null;
     },
     setMock: (f, [type, mock], site) => {

@@ -80,7 +80,7 @@ export async function runSoql(
   site: Site,
 ): Promise<unknown> {
   const tx = f.tx;
-  if (++tx.counts.queries > LIMITS.queries) limitEx(f, `Too many SOQL queries: ${tx.counts.queries}`);
+  if (++tx.counts.queries > tx.limit('queries')) limitEx(f, `Too many SOQL queries: ${tx.counts.queries}`);
   const binds: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(opts.binds)) binds[k] = toPlain(v);
   // LIMIT/OFFSET binds are inlined: SOQL parsers (and the API) take literals there.

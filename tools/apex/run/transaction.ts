@@ -1,6 +1,7 @@
 /**
  * One Apex transaction: governor limits, static variables, the call stack for stack traces, the
- * debug log and line coverage. Limits use Salesforce's synchronous values and LimitException texts.
+ * debug log and line coverage. Limits use Salesforce's values (synchronous, or asynchronous in a queued
+ * job) and LimitException texts.
  */
 import { randomUUID } from 'node:crypto';
 import type { ApexHost } from '../host.ts';
@@ -20,6 +21,19 @@ export const LIMITS = {
   heap: 6_000_000,
   emailInvocations: 10,
 };
+
+/**
+ * The limits that differ in asynchronous Apex (Queueable, @future, Batch Apex, Scheduled Apex and
+ * transaction finalizers): 200 SOQL queries, 12 MB heap, 60,000 ms CPU (Apex Developer Guide, "Execution
+ * Governors and Limits":
+ * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_gov_limits.htm).
+ */
+export const ASYNC_LIMITS: Partial<typeof LIMITS> = { queries: 200, heap: 12_000_000, cpuMs: 60_000 };
+
+/** Whether a System.Quiddity name is an asynchronous execution, which runs with ASYNC_LIMITS. */
+export function isAsyncQuiddity(quiddity: string): boolean {
+  return /^(QUEUEABLE|FUTURE|BATCH_|SCHEDULED|TRANSACTION_FINALIZER)/.test(quiddity);
+}
 
 /**
  * Optional heap gauge, set by hosts that run each transaction on its own V8 isolate (the local
@@ -75,7 +89,8 @@ export class Transaction {
   authMock: ApexObject | null = null;
   testStarted = false;
   testStopped = false;
-  savedCounts?: Transaction['counts'];
+  /** Set by Test.startTest: puts back the limits the test used before it. */
+  restoreTestLimits?: () => void;
   host: ApexHost;
   cacheLocal = new Map<string, unknown>();
   /** Open Database.setSavepoint levels (nested host transactions) to close when the transaction ends. */
@@ -110,14 +125,38 @@ export class Transaction {
     set.add(line);
     if ((++this.ticks & 255) !== 0) return;
     if (this.heapExceeded() && this.onHeapLimit) this.onHeapLimit();
-    if ((this.ticks & 1023) === 0 && this.cpuMs() > LIMITS.cpuMs && this.onCpuLimit) this.onCpuLimit();
+    if ((this.ticks & 1023) === 0 && this.cpuMs() > this.limit('cpuMs') && this.onCpuLimit) this.onCpuLimit();
+  }
+
+  /** A governor limit of the running execution: asynchronous code has higher ones (ASYNC_LIMITS). */
+  limit(name: keyof typeof LIMITS): number {
+    return (isAsyncQuiddity(this.quiddity) ? ASYNC_LIMITS[name] : undefined) ?? LIMITS[name];
+  }
+
+  /**
+   * Starts a fresh set of limits (counts and CPU clock), as each asynchronous job, each batch chunk and
+   * the code between Test.startTest and Test.stopTest get; returns what puts the previous set back (its
+   * CPU time goes on from where it stood).
+   */
+  freshLimits(quiddity = this.quiddity): () => void {
+    const saved = { counts: this.counts, quiddity: this.quiddity, cpu: this.cpuMs() };
+    this.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
+    this.quiddity = quiddity;
+    this.startedAt = Date.now();
+    this.hostMs = 0;
+    return () => {
+      this.counts = saved.counts;
+      this.quiddity = saved.quiddity;
+      this.startedAt = Date.now() - saved.cpu;
+      this.hostMs = 0;
+    };
   }
 
   /** Live heap grown past the limit since the transaction began (garbage collected before judging). */
   heapExceeded(): boolean {
     const used = heapGauge.used;
     if (!used) return false;
-    const over = () => (used() - this.heapBase) / heapGauge.scale > LIMITS.heap;
+    const over = () => (used() - this.heapBase) / heapGauge.scale > this.limit('heap');
     if (!over()) return false;
     // Short-lived garbage first (cheap); a full GC only if the heap still looks over the limit.
     heapGauge.collect?.('minor');

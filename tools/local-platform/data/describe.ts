@@ -34,7 +34,7 @@ function describeField(fd: FieldDef): Record<string, unknown> {
     unique: fd.name === 'Username',
     defaultedOnCreate: fd.system || fd.type === 'boolean' || fd.name === 'OwnerId',
     calculated: false,
-    referenceTo: fd.referenceTo ? [fd.referenceTo] : [],
+    referenceTo: fd.polymorphicTo ?? (fd.referenceTo ? [fd.referenceTo] : []),
     relationshipName: fd.relationshipName ?? null,
     picklistValues: [],
     precision: 0,
