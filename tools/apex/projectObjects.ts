@@ -129,26 +129,66 @@ function baseFields(name: string, objectXml: string, fields: SchemaField[]): Sch
   return out;
 }
 
+/**
+ * The share object Salesforce keeps for a custom object whose org-wide default is Private or Public Read
+ * Only (`X__Share`; Apex Developer Guide, "Sharing a Record Using Apex"; Object Reference,
+ * "StandardObjectNameShare" for the fields). RowCause holds the standard causes and the object's Apex
+ * sharing reasons (`Reason__c`).
+ */
+function shareObject(name: string, xml: string, reasons: string[]): SchemaObject | undefined {
+  if (!/__c$/i.test(name) || tag(xml, 'customSettingsType') || !/^(Private|Read)$/.test(tag(xml, 'sharingModel') ?? '')) return undefined;
+  const picklist = (values: string[]) => values.map((v) => ({ value: v, label: v, default: false, active: true }));
+  const share = `${name.slice(0, -3)}__Share`;
+  return {
+    name: share,
+    label: `${tag(xml, 'label') ?? name} Share`,
+    custom: true,
+    fields: [
+      { name: 'Id', type: 'id', system: true },
+      { name: 'ParentId', type: 'reference', referenceTo: name, relationshipName: 'Parent', required: true },
+      { name: 'UserOrGroupId', type: 'reference', referenceTo: 'User', relationshipName: 'UserOrGroup', required: true },
+      { name: 'AccessLevel', type: 'picklist', required: true, picklistValues: picklist(['Read', 'Edit', 'All']) },
+      {
+        name: 'RowCause',
+        type: 'picklist',
+        picklistValues: picklist(['Owner', 'Manual', 'Rule', 'ImplicitChild', 'ImplicitParent', 'Team', ...reasons]),
+      },
+      { name: 'IsDeleted', type: 'boolean', system: true },
+      { name: 'LastModifiedDate', type: 'datetime', system: true },
+      { name: 'LastModifiedById', type: 'reference', referenceTo: 'User', relationshipName: 'LastModifiedBy', system: true },
+    ],
+  };
+}
+
 /** Objects under each `objects/` folder of the source dirs (custom ones complete, standard ones as added fields). */
 export function readProjectObjects(files: string[]): SchemaObject[] {
-  const byObject = new Map<string, { xml: string; fields: SchemaField[] }>();
+  const byObject = new Map<string, { xml: string; fields: SchemaField[]; reasons: string[] }>();
   for (const f of files) {
-    let m = /\/objects\/([^/]+)\/[^/]+\.object-meta\.xml$/.exec(f);
+    let m = /\/objects\/([^/]+)\/sharingReasons\/([^/]+)\.sharingReason-meta\.xml$/.exec(f);
     if (m) {
-      const e = byObject.get(m[1]) ?? { xml: '', fields: [] };
+      const e = byObject.get(m[1]) ?? { xml: '', fields: [], reasons: [] };
+      e.reasons.push(m[2]);
+      byObject.set(m[1], e);
+      continue;
+    }
+    m = /\/objects\/([^/]+)\/[^/]+\.object-meta\.xml$/.exec(f);
+    if (m) {
+      const e = byObject.get(m[1]) ?? { xml: '', fields: [], reasons: [] };
       e.xml = readFileSync(f, 'utf8');
       byObject.set(m[1], e);
       continue;
     }
     m = /\/objects\/([^/]+)\/fields\/[^/]+\.field-meta\.xml$/.exec(f);
     if (m) {
-      const e = byObject.get(m[1]) ?? { xml: '', fields: [] };
+      const e = byObject.get(m[1]) ?? { xml: '', fields: [], reasons: [] };
       e.fields.push(readField(readFileSync(f, 'utf8')));
       byObject.set(m[1], e);
     }
   }
   const out: SchemaObject[] = [];
-  for (const [name, { xml, fields }] of byObject) {
+  for (const [name, { xml, fields, reasons }] of byObject) {
+    const share = shareObject(name, xml, reasons);
+    if (share) out.push(share);
     const custom = /__(c|mdt|e|b|x)$/i.test(name);
     out.push({
       name,

@@ -191,25 +191,34 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
     db,
     'SELECT sobject, name, type, reference_to FROM sobject_fields WHERE org_id = ? AND lower(sobject) = lower(?) ORDER BY rowid',
   ).all(orgId, name) as { sobject: string; name: string; type: FieldType; reference_to: string | null }[];
-  const deployed = /__(c|mdt|e)$/i.test(name) ? deployedFields(db, orgId, name) : undefined;
+  const deployed = /__(c|mdt|e|share)$/i.test(name) ? deployedFields(db, orgId, name) : undefined;
   if (rows.length === 0 && !deployed) return undefined;
   const apiName = deployed?.apiName ?? rows[0].sobject;
   // A platform event has no Id, owner or modification stamps: its replay id, uuid and creation (Platform Events Developer Guide).
-  const fields: FieldDef[] = apiName.endsWith('__e')
+  // A custom object's share (X__Share) has no name, owner or creation stamps (Object Reference, "StandardObjectNameShare").
+  const share = /__share$/i.test(apiName);
+  const fields: FieldDef[] = share
     ? [
-        sys('ReplayId', 'string'),
-        sys('EventUuid', 'string'),
-        sys('CreatedDate', 'datetime'),
-        ref('CreatedById', 'User', 'CreatedBy', { system: true }),
+        sys('Id', 'id'),
+        sys('IsDeleted', 'boolean'),
+        sys('LastModifiedDate', 'datetime'),
+        ref('LastModifiedById', 'User', 'LastModifiedBy', { system: true }),
       ]
-    : [...audit()];
+    : apiName.endsWith('__e')
+      ? [
+          sys('ReplayId', 'string'),
+          sys('EventUuid', 'string'),
+          sys('CreatedDate', 'datetime'),
+          ref('CreatedById', 'User', 'CreatedBy', { system: true }),
+        ]
+      : [...audit()];
   if (apiName.endsWith('__mdt')) {
     for (const n of ['DeveloperName', 'MasterLabel', 'Label', 'QualifiedApiName', 'NamespacePrefix', 'Language']) fields.push(f(n));
   } else if (deployed?.customSettingsType) {
     // custom settings have no owner; a hierarchy setting's row belongs to the org, a profile or a user (as projectObjects.ts reads them for apex-test)
     fields.push(f('Name', 'string', len(38)));
     if (deployed.customSettingsType === 'Hierarchy') fields.push(f('SetupOwnerId', 'reference', { referenceTo: 'User' }));
-  } else if (!apiName.endsWith('__e')) fields.push(f('Name', 'string', len(80)), ref('OwnerId', 'User', 'Owner'));
+  } else if (!apiName.endsWith('__e') && !share) fields.push(f('Name', 'string', len(80)), ref('OwnerId', 'User', 'Owner'));
   for (const d of deployed?.fields ?? []) {
     const base = fields.findIndex((x) => x.name.toLowerCase() === d.name.toLowerCase());
     if (base < 0) fields.push(d);

@@ -8,6 +8,7 @@ import './cache.ts';
 import './components.ts';
 import './json.ts';
 import './web.ts';
+import './uuid.ts';
 import './continuation.ts';
 import './trigger.ts';
 import './async.ts';

@@ -122,7 +122,9 @@ export function toJsonTree(f: Frame | undefined, v: unknown, o: SerOpts, site?: 
   }
   if (v instanceof TypeValue) return v.display;
   // a system type that declares its JSON keys (Invocable.Action.Result/Error …) serializes as them
-  const shape = v instanceof NObj ? natives.get(v.typeName.toLowerCase())?.json : undefined;
+  const native = v instanceof NObj ? natives.get(v.typeName.toLowerCase()) : undefined;
+  if (native?.jsonValue) return toJsonTree(f, native.jsonValue(v), o, site);
+  const shape = native?.json;
   if (shape && v instanceof NObj) {
     const out: { [k: string]: J } = {};
     for (const k of Object.keys(shape)) {

@@ -230,6 +230,14 @@ defineNative(
       equals: (f, t: NObj, [o]) => o === t,
       hashCode: (f, t: NObj) => hash(`${t.get('sobject')}.${t.get('name')}`),
     },
+    // Schema.X__Share.RowCause.Reason__c is the reason's name (Apex Developer Guide, "Sharing a Record Using Apex")
+    instanceMember: async (f, t: NObj, name, site) => {
+      if (String(t.get('name')).toLowerCase() !== 'rowcause' || !/share$/i.test(String(t.get('sobject'))))
+        return unsupported(f, `field ${name} on Schema.SObjectField`, site);
+      const fd = findFieldOf(await requireDescribe(f, t.get('sobject'), site), 'RowCause');
+      const cause = fd?.picklistValues.find((p) => p.value.toLowerCase() === name.toLowerCase());
+      return cause ? cause.value : unsupported(f, `sharing reason ${name} of ${t.get('sobject')}`, site);
+    },
   },
   'SObjectField',
 );

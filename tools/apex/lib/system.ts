@@ -21,9 +21,10 @@ import { testInvokeContinuationMethod, testSetContinuationResponse } from './con
 const str = (v: unknown) => stringValueOf(v);
 
 // an enum like any other: one value per constant (so `==` and Map keys work), values() and valueOf()
-// INTERNAL: not in the Apex Reference's table, but a constant Salesforce compiles (apex-dev-tools/standard-types'
-// System/LoggingLevel; NebulaLogger skips it); placed last, so the documented levels keep their order.
-defineEnum('LoggingLevel', ['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'FINE', 'FINER', 'FINEST', 'INTERNAL'], 'System.LoggingLevel');
+// The order (so ordinal()) is not the Apex Reference's table order: ERROR is the highest ordinal and FINEST the
+// lowest level above INTERNAL (NONE 0, INTERNAL 1, FINEST 2 … ERROR 8), what code that gates by
+// `entry.ordinal() >= user.ordinal()` relies on (NebulaLogger's tests, passing on Salesforce; docs/salesforce-rules.md).
+defineEnum('LoggingLevel', ['NONE', 'INTERNAL', 'FINEST', 'FINER', 'FINE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], 'System.LoggingLevel');
 
 function assertFail(f: Frame, msg: string, custom: unknown): never {
   throwEx(f, 'AssertException', custom === undefined || custom === null ? msg : `${msg}${str(custom)}`);

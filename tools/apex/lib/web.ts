@@ -382,21 +382,6 @@ defineNative({
   },
 });
 
-defineNative(
-  {
-    name: 'System.UUID',
-    statics: {
-      randomUUID: () => {
-        const u = new NObj('System.UUID');
-        u.set('v', crypto.randomUUID());
-        return u;
-      },
-    },
-    methods: { tostring: (f, u: NObj) => u.get('v') },
-  },
-  'UUID',
-);
-
 // ---------------------------------------------------------------- Auth.JWT / JWS / token exchange
 
 const b64url = (b: Buffer) => b.toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');

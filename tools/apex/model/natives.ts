@@ -21,6 +21,8 @@ export interface NativeType {
   methods?: Record<string, NativeMethod>;
   /** JSON.deserialize into the type: its JSON keys and their Apex types (an NObj with those fields, lower-cased). */
   json?: Record<string, string>;
+  /** JSON.serialize writes the value as this scalar (System.UUID as its text). */
+  jsonValue?: (self: any) => unknown;
   /** Public instance fields (lower-case → display) for objects like RestRequest. */
   fields?: string[];
   instanceOf?: (v: unknown) => boolean;
