@@ -15,6 +15,10 @@ describe('issue 18: causes found running NebulaLogger', () => {
     expect(r.compileErrors).toEqual([]);
     const failed = r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message}`);
     expect(failed).toEqual([]);
-    expect(r.tests.map((t) => t.methodName)).toEqual(['loggingLevelOrdinalsRiseWithSeverity', 'uuidFromStringAndJson', 'shareObjectOfAPrivateCustomObject']);
+    expect(r.tests.map((t) => t.methodName)).toEqual([
+      'loggingLevelOrdinalsRiseWithSeverity',
+      'uuidFromStringAndJson',
+      'shareObjectOfAPrivateCustomObject',
+    ]);
   }, 60_000);
 });
