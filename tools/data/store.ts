@@ -282,6 +282,20 @@ export interface WriteOptions {
   userId?: string;
   /** Fields the platform itself sets (Status on ScratchOrgInfo, …) bypass the system-field check. */
   trusted?: boolean;
+  /**
+   * Apex DML: an update may carry read-only fields (CreatedDate, MasterRecordId …) the record was queried
+   * with; a value equal to the stored one is no write and is skipped, as Apex skips it. A changed value
+   * still fails. The API refuses even an unchanged one, so only the Apex host sets this.
+   */
+  skipUnchangedReadOnly?: boolean;
+}
+
+/** Whether a written value is the one the record already holds (after coercion to the field's type). */
+function unchanged(def: ObjectDef, name: string, stored: unknown, written: unknown): boolean {
+  const w = coerce(def, name, written, true);
+  const s = stored === undefined ? null : stored;
+  if (w === null || s === null) return w === s;
+  return String(w) === String(s) || (typeof w === 'string' && typeof s === 'string' && Date.parse(w) === Date.parse(s));
 }
 
 /**
@@ -306,6 +320,7 @@ function applyInput(
       }
       throw noSuchColumnOnWrite(k, def.name, !def.custom);
     }
+    if (fd.system && !opts.trusted && isUpdate && opts.skipUnchangedReadOnly && unchanged(def, fd.name, fields[fd.name], v)) continue;
     if (fd.system && !opts.trusted) {
       throw new ApiError(
         400,

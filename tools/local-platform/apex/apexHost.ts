@@ -288,7 +288,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           // Test.setCreatedDate arrives as an update of CreatedDate alone: the one system field tests may set.
           const onlyCreatedDate = Object.keys(fields).length === 1 && 'CreatedDate' in fields;
           undoEntry({ kind: 'update', row: rowOf(existing.id)! });
-          updateRecord(db, org.id, existing.sobject, Id, fields, { userId, trusted: onlyCreatedDate });
+          updateRecord(db, org.id, existing.sobject, Id, fields, { userId, trusted: onlyCreatedDate, skipUnchangedReadOnly: true });
         }
       });
     },
