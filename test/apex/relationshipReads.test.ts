@@ -37,3 +37,37 @@ describe('inline queries after a character outside the BMP', () => {
     expect(out).toEqual(['Acme']);
   });
 });
+
+describe('reads through a null sObject member of an object', () => {
+  const classes = [
+    {
+      name: 'Holder',
+      body: `public class Holder {
+        public Contact tc;
+        public Holder other;
+        public Contact prop { get; set; }
+        public String viaThis() { return this.tc.LastName; }
+        public String bare() { return tc.LastName; }
+      }`,
+    },
+  ];
+
+  it('evaluate to null for other fields than Id, through a dot (r.tc.Name, this.tc.Name, a property)', async () => {
+    const out = await debugOf(
+      `Holder r = new Holder();\nSystem.debug(r.tc.FirstName);\nSystem.debug(r.tc.Account.Name);\nSystem.debug(r.prop.LastName);\nSystem.debug(r.viaThis());`,
+      { classes },
+    );
+    expect(out).toEqual(['null', 'null', 'null', 'null']);
+  });
+
+  it('still throw for the Id, a bare member name, a member of a class type, a local and a method call', async () => {
+    for (const src of [
+      'Holder r = new Holder();\nId x = r.tc.Id;',
+      'Holder r = new Holder();\nString x = r.bare();',
+      'Holder r = new Holder();\nContact x = r.other.tc;',
+      'Contact c;\nString x = c.LastName;',
+      'Holder r = new Holder();\nSystem.debug(r.tc.getSObjectType());',
+    ])
+      expect((await run(src, { classes })).exceptionMessage, src).toBe(NPE);
+  });
+});

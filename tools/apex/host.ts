@@ -151,6 +151,12 @@ export interface ApexHost {
    * host without it runs no update/delete/undelete triggers.
    */
   retrieve?(ids: string[], options?: { deleted?: boolean }): Promise<SObjectRecord[]>;
+  /**
+   * Optional: rows the platform keeps itself as Apex runs (AsyncApexJob, CronTrigger, CronJobDetail): each
+   * inserted with its given Id, or updated when a row has that Id; system fields allowed; no triggers and no
+   * access checks; undone with the transaction. A host without it keeps no such rows.
+   */
+  writeSystemRecords?(records: SObjectRecord[]): Promise<void>;
   /** Optional: the org's Apex triggers (`.trigger` sources); a host without it has none. */
   listTriggers?(): Promise<ApexTriggerSource[]>;
 

@@ -53,6 +53,7 @@ export const KEY_PREFIXES: Record<string, string> = {
   UserLicense: '100',
   AsyncApexJob: '707',
   CronTrigger: '08e',
+  CronJobDetail: '0Ys',
   CustomPermission: '0CP',
   ProcessInstance: '04g',
   ProcessInstanceWorkitem: '04i',

@@ -506,7 +506,7 @@ export const SETUP_OBJECTS: ObjectDef[] = [
       f('ParentJobId', 'reference', { referenceTo: 'AsyncApexJob' }),
       f('LastProcessed'),
       f('LastProcessedOffset', 'int'),
-      f('CronTriggerId', 'reference', { referenceTo: 'CronTrigger' }),
+      ref('CronTriggerId', 'CronTrigger', 'CronTrigger'),
     ],
   },
   {
@@ -515,7 +515,7 @@ export const SETUP_OBJECTS: ObjectDef[] = [
     fields: [
       ...audit(),
       f('CronExpression'),
-      f('CronJobDetailId', 'reference', { referenceTo: 'CronJobDetail' }),
+      ref('CronJobDetailId', 'CronJobDetail', 'CronJobDetail'),
       sys('NextFireTime', 'datetime'),
       sys('PreviousFireTime', 'datetime'),
       f('State'),

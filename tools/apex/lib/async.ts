@@ -3,7 +3,7 @@
  * (Batchable with a QueryLocator or an Iterable), run at Test.stopTest() in tests and after the
  * enqueuing transaction commits elsewhere; Test.createStub with a System.StubProvider.
  */
-import { randomBytes } from 'node:crypto';
+import { newRecordId } from '../run/recordIds.ts';
 import './system.ts'; // System, Database and Test, which this file extends
 import { NObj } from './nativeValues.ts';
 import { defineNative, natives } from '../model/natives.ts';
@@ -18,9 +18,9 @@ import { type ClassDef, type MethodDef, type Site, signatureOf } from '../model/
 
 const ref = (name: string, ...args: TypeRef[]): TypeRef => ({ name, args, array: 0 });
 
-/** AsyncApexJob Ids (prefix 707). */
+/** AsyncApexJob Ids (prefix 707, with their checksum): the Id of the job's AsyncApexJob row (asyncJobs.ts). */
 function jobId(): string {
-  return '7070L' + randomBytes(8).toString('hex').slice(0, 10).toUpperCase() + 'AAA';
+  return newRecordId('707');
 }
 
 /**

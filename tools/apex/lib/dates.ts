@@ -78,6 +78,18 @@ function parseDatetime(f: Frame, s: string): ApexDatetime {
   return new ApexDatetime(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)));
 }
 
+/**
+ * `Datetime.parse` reads the user's locale format, what `Datetime.format()` writes (Apex Reference, "Datetime Class":
+ * "Constructs a Datetime from the given String in the local time zone and in the format of the user locale",
+ * example `Datetime.parse('10/14/2011 11:46 AM')`): en_US `M/d/yyyy h:mm a`, the local user's locale, in GMT.
+ */
+function parseLocaleDatetime(s: string): ApexDatetime | undefined {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2}))? ?(AM|PM)$/i.exec(s.trim());
+  if (!m || +m[4] < 1 || +m[4] > 12) return undefined;
+  const hour = (+m[4] % 12) + (m[7].toUpperCase() === 'PM' ? 12 : 0);
+  return new ApexDatetime(Date.UTC(+m[3], +m[1] - 1, +m[2], hour, +m[5], +(m[6] ?? 0)));
+}
+
 function addMonths(ms: number, k: number): number {
   const d = new Date(ms);
   const day = d.getUTCDate();
@@ -150,7 +162,7 @@ defineNative({
     'Datetime valueOf(Object) | Datetime valueOf(String)': (f, [v]) =>
       typeof v === 'number' ? new ApexDatetime(v) : parseDatetime(f, str(v)),
     'Datetime valueOfGmt(String)': (f, [v]) => parseDatetime(f, str(v)),
-    'Datetime parse(String)': (f, [v]) => parseDatetime(f, str(v)),
+    'Datetime parse(String)': (f, [v]) => parseLocaleDatetime(str(v)) ?? parseDatetime(f, str(v)),
   },
   methods: {
     ...ADD_ERROR,

@@ -21,6 +21,8 @@ import './location.ts';
 import './cursor.ts';
 import './databaseResults.ts';
 import './finalizers.ts';
+import './asyncJobs.ts';
+import './schedule.ts';
 import './rounding.ts';
 import './featureManagement.ts';
 import './formula.ts';

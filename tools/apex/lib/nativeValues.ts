@@ -5,6 +5,7 @@
 import type { Frame } from '../run/frame.ts';
 import { defineNative, natives } from '../model/natives.ts';
 import { ApexList, EnumValue, NativeObject } from '../run/values.ts';
+import { noEnumValue } from '../run/exceptions.ts';
 
 /** A system object with public fields (RestRequest, HttpResponse internals, Auth.JWT …). */
 export class NObj extends NativeObject {
@@ -37,7 +38,8 @@ export function defineEnum(name: string, constants: string[], ...aliases: string
       props: Object.fromEntries([...byName].map(([k, v]) => [k, { get: () => v }])),
       statics: {
         values: () => new ApexList([...byName.values()], { name, args: [], array: 0 }),
-        valueOf: (_f: Frame, args: unknown[]) => (typeof args[0] === 'string' ? (byName.get(args[0].toLowerCase()) ?? null) : null),
+        valueOf: (f: Frame, args: unknown[]) =>
+          (typeof args[0] === 'string' && byName.get(args[0].toLowerCase())) || noEnumValue(f, args[0]),
       },
       instanceOf: (v) => v instanceof EnumValue && v.enumType === name,
     },

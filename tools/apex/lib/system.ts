@@ -381,10 +381,13 @@ export function dmlError(e: DmlRowError): NObj {
   return err;
 }
 
-/** allOrNone of a Database.insert/update/… call's second argument: a Boolean, or a Database.DMLOptions' optAllOrNone (default true). */
+/**
+ * allOrNone of a Database.insert/update/… call's second argument: a Boolean (absent: true), or a
+ * Database.DMLOptions' optAllOrNone, whose default is false (Apex Reference, "DMLOptions Class"): only `true` rolls back.
+ */
 function allOrNoneOf(opt: unknown): boolean {
   if (typeof opt === 'boolean') return opt;
-  if (opt instanceof NObj && opt.typeName === 'Database.DMLOptions') return opt.get('optAllOrNone') !== false;
+  if (opt instanceof NObj && opt.typeName === 'Database.DMLOptions') return opt.get('optAllOrNone') === true;
   return true;
 }
 

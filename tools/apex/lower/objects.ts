@@ -7,7 +7,17 @@ import type { TypeRef } from '../model/typeRef.ts';
 import { type Ex, type Site } from '../model/classModel.ts';
 import { type Frame } from '../run/frame.ts';
 import { type LValue, type Scope } from './scope.ts';
-import { type NameResolution, assignName, evalName, getMember, index, resolveName, setIndex, setMember } from '../run/members.ts';
+import {
+  type NameResolution,
+  assignName,
+  evalName,
+  getMember,
+  index,
+  nullSObjectMember,
+  resolveName,
+  setIndex,
+  setMember,
+} from '../run/members.ts';
 import {
   callMethod,
   callStatic,
@@ -138,7 +148,7 @@ export abstract class ObjectLowering extends ExpressionLowering {
    * contact without one), the rest of the chain reads null rather than throwing (Apex Developer Guide,
    * "Accessing sObject Fields Through Relationships"). `through` says the chain is in that state.
    */
-  fieldRead(n: FieldAccess, scope: Scope, site: Site): (f: Frame) => Promise<{ v: unknown; through: boolean }> {
+  fieldRead(n: FieldAccess, scope: Scope, site: Site): (f: Frame) => Promise<{ v: unknown; through: boolean; member?: boolean }> {
     const leftN = n.target;
     const name = n.name.name;
     const safe = n.safe;
@@ -147,15 +157,20 @@ export abstract class ObjectLowering extends ExpressionLowering {
     // `a?.b().c`: a cut chain reads null (see shortable)
     const cut = !leftIsRead && spineHasSafe(leftN) ? this.shortable(leftN, scope) : undefined;
     const plain = leftIsRead || cut ? undefined : this.expr(leftN, scope);
+    type Read = { v: unknown; through: boolean; member?: boolean };
     return async (f) => {
-      const r = left
+      const r: Read = left
         ? await left(f)
         : cut
           ? await cut(f).then((c) => ({ v: c.v, through: c.short }))
           : { v: await plain!(f), through: false };
-      if (r.v === null && (safe || r.through)) return { v: null, through: true };
+      // through a null sObject member of an object (`r.tc.Id`), the Id still throws (see nullSObjectMember)
+      if (r.v === null && (safe || (r.through && !(r.member && /^id$/i.test(name))))) return { v: null, through: true, member: r.member };
       const v = await getMember(f, r.v, name, site);
-      return { v, through: v === null && r.v instanceof SObject };
+      if (v !== null) return { v, through: false };
+      if (r.v instanceof SObject) return { v, through: true };
+      const member = nullSObjectMember(f, r.v, name);
+      return { v, through: member, member };
     };
   }
 

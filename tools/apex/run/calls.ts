@@ -34,7 +34,7 @@ import {
   runtimeTypeName,
 } from './types.ts';
 import { primeCheckboxes } from './checkboxes.ts';
-import { limitEx, stampTrace, throwNpe, unsupported } from './exceptions.ts';
+import { limitEx, noEnumValue, stampTrace, throwNpe, unsupported } from './exceptions.ts';
 import { apexEquals, apexHashCode, apexString, setAdd, setMethodCaller, userKeyed } from './equality.ts';
 
 export async function ensureStaticInit(f: Frame, cls: ClassDef): Promise<void> {
@@ -224,7 +224,8 @@ export async function callStatic(f: Frame, t: Resolved, name: string, args: unkn
         );
       if (key === 'valueof') {
         const idx = cls.enumValues.findIndex((e) => e === args[0]);
-        return idx < 0 ? null : enumValue(cls, idx);
+        if (idx < 0) noEnumValue(f, args[0]);
+        return enumValue(cls, idx);
       }
     }
     await ensureStaticInit(f, cls);

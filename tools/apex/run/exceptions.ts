@@ -34,6 +34,15 @@ export function throwEx(f: Frame, qualified: string, message: string | null, cau
   throw new ApexThrow(makeEx(f, qualified, message, cause));
 }
 
+/**
+ * `E.valueOf(s)` where no constant of E is named s: "An exception is thrown if the input string doesn't match
+ * an enum value" (Apex Reference, "Enum Methods"); its type and text as a real org gives them (field report:
+ * https://github.com/octoberswimmer/aer-dist/issues/16).
+ */
+export function noEnumValue(f: Frame, name: unknown): never {
+  throwEx(f, 'NoSuchElementException', `No enum value found called ${name === null || name === undefined ? 'null' : String(name)}`);
+}
+
 export function throwNpe(f: Frame, _site?: Site): never {
   throwEx(f, 'NullPointerException', 'Attempt to de-reference a null object');
 }

@@ -53,13 +53,29 @@ export async function evalName(f: Frame, res: NameResolution, parts: string[], s
     v = await getStaticMember(f, res.type, parts[i], site);
     i++;
   }
-  // reading through an sObject field that holds null gives null (Apex Developer Guide, "Accessing sObject Fields Through Relationships")
+  // reading through an sObject field that holds null gives null (Apex Developer Guide, "Accessing sObject Fields Through Relationships"),
+  // as does reading through an object's null sObject member, except its Id (nullSObjectMember)
   for (; i < parts.length; i++) {
     const owner = v;
     v = await getMember(f, v, parts[i], site);
-    if (v === null && owner instanceof SObject) return null;
+    if (v !== null || i === parts.length - 1) continue;
+    if (owner instanceof SObject) return null;
+    if (nullSObjectMember(f, owner, parts[i]) && !/^id$/i.test(parts[i + 1])) return null;
   }
   return v;
+}
+
+/**
+ * `r.tc.FirstName` where the object `r` declares `Contact tc` and it holds null: reading a field through it
+ * gives null, as through a null relationship; its `Id`, a method call, a write, or the bare name inside the
+ * class (`tc.FirstName`) still throw NullPointerException (field reports: Salesforce StackExchange 135750,
+ * "Strange Behavior with null sObject in Apex Class"; apex-rollup reads `this.control.MaxQueryRows__c` so).
+ */
+export function nullSObjectMember(f: Frame, owner: unknown, name: string): boolean {
+  if (!(owner instanceof ApexObject)) return false;
+  const fd = owner.cls.findField(name.toLowerCase());
+  if (!fd || fd.isStatic || fd.type.array || fd.type.args.length) return false;
+  return resolveTypeName(f, fd.type.name, fd.owner ?? owner.cls)?.kind === 'sobject';
 }
 
 export async function assignName(f: Frame, res: NameResolution, parts: string[], v: unknown, site: Site): Promise<void> {

@@ -274,6 +274,21 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
         }),
       );
     },
+    async writeSystemRecords(recs) {
+      tx(db, () => {
+        for (const r of recs) {
+          const { attributes, Id, ...fields } = r;
+          const existing = typeof Id === 'string' ? getRecord(db, org.id, Id) : undefined;
+          if (existing) {
+            undoEntry({ kind: 'update', row: rowOf(existing.id)! });
+            updateRecord(db, org.id, existing.sobject, existing.id, fields, { userId, trusted: true });
+          } else {
+            if (!attributes?.type) throw new ApiError(400, 'INVALID_TYPE', 'Record has no attributes.type');
+            undoEntry({ kind: 'insert', id: insertRecord(db, org.id, attributes.type, { Id, ...fields }, { userId, trusted: true }) });
+          }
+        }
+      });
+    },
     async update(recs, options) {
       tx(db, () => {
         for (const r of recs) {
