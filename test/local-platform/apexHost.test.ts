@@ -55,7 +55,11 @@ describe('ApexHost', () => {
       (await host.query('SELECT CreatedDate FROM Account WHERE Id = :id LIMIT :n', { userMode: true, binds: { id: kept, n: 1 } }))[0]
         .CreatedDate,
     ).toBe('2026-01-01T00:00:00.000+0000');
-    await expect(host.update([{ Id: kept, CreatedById: host.user.id, Name: 'x' }], { userMode: false })).rejects.toThrow('CreatedById');
+    // A changed CreatedById fails; the same value the record holds is skipped (a queried record carries it).
+    await expect(host.update([{ Id: kept, CreatedById: '005000000000001AAA', Name: 'x' }], { userMode: false })).rejects.toThrow(
+      'CreatedById',
+    );
+    await host.update([{ Id: kept, CreatedById: host.user.id, Name: 'Kept 2' }], { userMode: false });
     await host.delete([kept], { userMode: false });
     expect(await host.query('SELECT Id FROM Account WHERE Name = :n', { userMode: false, binds: { n: 'Kept 2' } })).toHaveLength(0);
   });
