@@ -19,6 +19,7 @@ describe('issue 18: causes found running NebulaLogger', () => {
       'loggingLevelOrdinalsRiseWithSeverity',
       'uuidFromStringAndJson',
       'shareObjectOfAPrivateCustomObject',
+      'setOptionsAllowsFieldTruncation',
     ]);
   }, 60_000);
 });

@@ -27,6 +27,7 @@ import { sobjectTypeToken } from './schema.ts';
 import { isSObjectName } from '../model/sobjectNames.ts';
 import { dmlError } from './system.ts';
 import { addSObjectError } from '../run/dml.ts';
+import { setSObjectOptions } from '../run/dmlOptions.ts';
 import type { Frame } from '../run/frame.ts';
 import { settingGetAll, settingGetInstance, settingGetOrgDefaults, settingGetValues } from './customSettings.ts';
 import type { Site } from '../model/classModel.ts';
@@ -293,6 +294,7 @@ defineNative(
         return m;
       },
       isSet: (f, so: SObject, [k]) => so.has(String(k)),
+      setOptions: (f, so: SObject, [options]) => setSObjectOptions(so, options),
       clone: (f, so: SObject, args) => {
         const c = new SObject(so.type);
         const preserveId = args[0] === true;
