@@ -20,6 +20,7 @@ describe('issue 18: causes found running NebulaLogger', () => {
       'uuidFromStringAndJson',
       'shareObjectOfAPrivateCustomObject',
       'setOptionsAllowsFieldTruncation',
+      'dmlOnAnEmptyListIsNoStatement',
     ]);
   }, 60_000);
 });

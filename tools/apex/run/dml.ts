@@ -277,6 +277,8 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
       },
     ]);
   const list: unknown[] = v instanceof ApexList ? v.items : [v];
+  // DML on an empty list is no statement: no limit used, no trigger fired (docs/salesforce-rules.md)
+  if (!list.length) return [];
   if (++tx.counts.dml > LIMITS.dmlStatements) limitEx(f, `Too many DML statements: ${tx.counts.dml}`);
   tx.counts.dmlRows += list.length;
   if (tx.counts.dmlRows > LIMITS.dmlRows) limitEx(f, `Too many DML rows: ${tx.counts.dmlRows}`);
