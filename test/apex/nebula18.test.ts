@@ -21,6 +21,7 @@ describe('issue 18: causes found running NebulaLogger', () => {
       'shareObjectOfAPrivateCustomObject',
       'setOptionsAllowsFieldTruncation',
       'dmlOnAnEmptyListIsNoStatement',
+      'genericSObjectCollectionsHaveNoSObjectType',
     ]);
   }, 60_000);
 });
