@@ -22,6 +22,7 @@ describe('issue 18: causes found running NebulaLogger', () => {
       'setOptionsAllowsFieldTruncation',
       'dmlOnAnEmptyListIsNoStatement',
       'genericSObjectCollectionsHaveNoSObjectType',
+      'apexEmailNotificationIsQueryable',
     ]);
   }, 60_000);
 });
