@@ -23,6 +23,7 @@ describe('issue 18: causes found running NebulaLogger', () => {
       'dmlOnAnEmptyListIsNoStatement',
       'genericSObjectCollectionsHaveNoSObjectType',
       'apexEmailNotificationIsQueryable',
+      'castToListOfSObjectPicksThatOverload',
     ]);
   }, 60_000);
 });
