@@ -19,6 +19,11 @@ describe('issue 18: causes found running NebulaLogger', () => {
       'loggingLevelOrdinalsRiseWithSeverity',
       'uuidFromStringAndJson',
       'shareObjectOfAPrivateCustomObject',
+      'setOptionsAllowsFieldTruncation',
+      'dmlOnAnEmptyListIsNoStatement',
+      'genericSObjectCollectionsHaveNoSObjectType',
+      'apexEmailNotificationIsQueryable',
+      'castToListOfSObjectPicksThatOverload',
     ]);
   }, 60_000);
 });

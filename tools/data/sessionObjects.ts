@@ -5,9 +5,11 @@
  * and "LoginHistory" (https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_objects_loginhistory.htm).
  * No rows are made for them here, so a query answers empty instead of failing as an unknown object; whether
  * an Apex test sees the running user's sessions on Salesforce is not documented (FIDELITY.md).
+ * Also `ApexEmailNotification`, who is told of unhandled Apex exceptions (NebulaLogger's email sender reads it):
+ * "ApexEmailNotification" (https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-apexemailnotification.html).
  */
 import type { ObjectDef } from './schema.ts';
-import { f, pick, ref, sys } from './fieldBuilders.ts';
+import { audit, f, pick, ref, sys } from './fieldBuilders.ts';
 
 const SESSION_LEVELS = ['LOW', 'STANDARD', 'HIGH_ASSURANCE'];
 
@@ -60,5 +62,10 @@ export const SESSION_OBJECTS: ObjectDef[] = [
       f('UserType', 'picklist'),
       ref('UsersId', 'User', 'Users'),
     ],
+  },
+  {
+    name: 'ApexEmailNotification',
+    label: 'Apex Email Notification',
+    fields: [...audit(), f('Email', 'string', { length: 255 }), ref('UserId', 'User', 'User')],
   },
 ];

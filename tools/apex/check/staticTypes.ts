@@ -130,6 +130,10 @@ function illegalCollection(from: SType, to: SType): boolean {
   });
 }
 
+const refText = (r: TypeRef): string =>
+  `${r.name.toLowerCase().replace(/^(system|schema)\./, '')}<${r.args.map(refText).join(',')}>${'[]'.repeat(r.array)}`;
+const sameArgs = (a: TypeRef, b: TypeRef) => a.args.length === b.args.length && a.args.every((x, i) => refText(x) === refText(b.args[i]));
+
 /** A class whose whole supertype chain is in the program (so subtyping is known). */
 function linkedFully(c: ClassDef): boolean {
   for (let s: ClassDef | undefined = c; s; s = s.superClass) if (s.superRef && !s.superClass) return false;
@@ -143,7 +147,8 @@ export function fitDistance(arg: SType | undefined, param: SType | undefined): n
   const a = low(arg);
   const p = low(param);
   if (a === p && !COLLECTIONS.has(a)) return 0;
-  if (a === p) return illegalCollection(arg, param) ? -1 : 1;
+  // the same element types fit closer than a downcast of them (`(List<SObject>) rows` picks f(List<SObject>) over f(List<Account>))
+  if (a === p) return illegalCollection(arg, param) ? -1 : sameArgs(arg.ref, param.ref) ? 1 : 2;
   if (illegalAssignment(arg, param)) return -1;
   if (p === 'object') return 40;
   if (a in NUMERIC_RANK && p in NUMERIC_RANK) return NUMERIC_RANK[p] - NUMERIC_RANK[a];

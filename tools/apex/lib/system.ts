@@ -9,6 +9,7 @@ import { throwEx, throwNpe, unsupported, limitEx } from '../run/exceptions.ts';
 import { instanceOf, runtimeTypeName } from '../run/types.ts';
 import { runSoql } from '../run/data.ts';
 import { dml, type DmlOp, type DmlRowError } from '../run/dml.ts';
+import { allowsTruncation } from '../run/dmlOptions.ts';
 import { evalName, resolveName } from '../run/members.ts';
 import type { LIMITS } from '../run/transaction.ts';
 import type { Frame } from '../run/frame.ts';
@@ -395,7 +396,7 @@ async function dbDml(f: Frame, op: DmlOp, args: unknown[], site: Site, type: str
   const [records, opt] = args;
   const userMode = args.some((a) => a instanceof EnumValue && a.name === 'USER_MODE');
   const allOrNone = allOrNoneOf(opt);
-  const rows = await dml(f, op, records, { userMode, allOrNone }, site);
+  const rows = await dml(f, op, records, { userMode, allOrNone, truncate: allowsTruncation(opt) }, site);
   const out = rows.map((r) => {
     const o = new NObj(type);
     o.set('id', r.id);

@@ -15,6 +15,7 @@ import type { Site } from '../model/classModel.ts';
 import { limitEx, makeEx, unsupported } from './exceptions.ts';
 import { runtimeTypeName } from './types.ts';
 import { recordToSObject, sobjectToRecord } from './data.ts';
+import { truncateText, truncates } from './dmlOptions.ts';
 import { fireTriggers, orgTriggers, triggersFor, type CompiledTrigger, type TriggerEvent } from './triggers.ts';
 
 export type DmlOp = 'insert' | 'update' | 'upsert' | 'delete' | 'undelete';
@@ -23,6 +24,8 @@ export interface DmlOptions {
   userMode: boolean;
   extField?: string;
   allOrNone: boolean;
+  /** Database.DMLOptions.allowFieldTruncation of the statement (run/dmlOptions.ts). */
+  truncate?: boolean;
 }
 
 export interface DmlRowError {
@@ -161,6 +164,7 @@ class Statement {
     for (const row of live.filter(this.ok)) {
       // an Id put to null is no Id (a custom setting's getInstance() row, a clone with Id = null): it inserts
       const { Id: _id, ...rec } = sobjectToRecord(row.rec!);
+      if (this.opts.truncate || truncates(row.so)) await truncateText(this.f, type, rec);
       const ids = (await this.write(row, () =>
         tx.host.insert([_id == null ? rec : { ...rec, Id: _id }], { userMode: this.opts.userMode }),
       )) as string[] | undefined;
@@ -197,7 +201,9 @@ class Statement {
       for (const { name, value } of row.so.fields.values()) out.put(name, value);
       const snap = before.get(row)!;
       for (const [k, { name, value }] of row.rec!.fields) if (snap.get(k) !== value) out.put(name, value);
-      await this.write(row, () => tx.host.update([sobjectToRecord(out)], { userMode: this.opts.userMode }));
+      const rec = sobjectToRecord(out);
+      if (this.opts.truncate || truncates(row.so)) await truncateText(this.f, type, rec);
+      await this.write(row, () => tx.host.update([rec], { userMode: this.opts.userMode }));
     }
     if (this.stop) return;
     live = live.filter(this.ok);
@@ -271,6 +277,8 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
       },
     ]);
   const list: unknown[] = v instanceof ApexList ? v.items : [v];
+  // DML on an empty list is no statement: no limit used, no trigger fired (docs/salesforce-rules.md)
+  if (!list.length) return [];
   if (++tx.counts.dml > LIMITS.dmlStatements) limitEx(f, `Too many DML statements: ${tx.counts.dml}`);
   tx.counts.dmlRows += list.length;
   if (tx.counts.dmlRows > LIMITS.dmlRows) limitEx(f, `Too many DML rows: ${tx.counts.dmlRows}`);
