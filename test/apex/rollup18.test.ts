@@ -16,6 +16,8 @@ describe('issue 18: apex-rollup causes', () => {
     expect(r.compileWarnings).toEqual([]);
     expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.className}.${t.methodName}: ${t.message}`)).toEqual([]);
     expect(r.tests.map((t) => `${t.className}.${t.methodName}`)).toEqual([
+      'CustomMetadataGetInstanceTest.getInstanceByIdNameOrQualifiedNamePositive',
+      'CustomMetadataGetInstanceTest.getInstanceOfUnknownNameNegative',
       'DynamicSoqlSubqueryTest.dynamicQueryWithChildSubqueryReadsTheOuterObjectPositive',
       'QueriedReadOnlyFieldsTest.updateOfQueriedRecordWithReadOnlyFieldsPositive',
     ]);

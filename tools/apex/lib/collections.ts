@@ -330,9 +330,11 @@ defineNative({
       const name = args[0];
       if (/__c$/i.test(t)) return settingGetInstance(f, t, args, site);
       if (!/__mdt$/i.test(t)) return unsupported(f, `${t}.getInstance`, site);
+      // getInstance(recordId), (developerName) and (qualifiedApiName): Apex Reference, "Custom Metadata Type Methods"
+      const byId = typeof name === 'string' && /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(name) ? ' OR Id = :name' : '';
       const list = (await runSoql(
         f,
-        `SELECT FIELDS(ALL) FROM ${t} WHERE DeveloperName = :name LIMIT 1`,
+        `SELECT FIELDS(ALL) FROM ${t} WHERE DeveloperName = :name OR QualifiedApiName = :name${byId} LIMIT 1`,
         { userMode: false, binds: { name }, sobject: t, isCount: false },
         site,
       )) as ApexList;
