@@ -275,6 +275,14 @@ defineNative(
 
 const sobjectType = (name: string): NObj => sobjectTypeToken(name);
 
+/** A relationship named by text (`Account`, `Parent__r`) or by its lookup field's token (`AccountId`, `Parent__c`). */
+function relationshipKey(k: unknown): string {
+  if (!(k instanceof NObj)) return String(k);
+  const field = String(k.get('name'));
+  if (/__c$/i.test(field)) return field.slice(0, -3) + '__r';
+  return /id$/i.test(field) ? field.slice(0, -2) : field;
+}
+
 defineNative(
   {
     name: 'SObject',
@@ -284,7 +292,12 @@ defineNative(
         if (so.readOnly) throwEx(f, 'FinalException', 'Record is read-only');
         return so.put(String(k instanceof NObj ? k.get('name') : k), v);
       },
-      getSObject: (f, so: SObject, [k]) => so.get(String(k)),
+      getSObject: (f, so: SObject, [k]) => so.get(relationshipKey(k)),
+      // putSObject(relationshipName | lookup field token, parent): sets the parent record; returns the previous one
+      putSObject: (f, so: SObject, [k, v]) => {
+        if (so.readOnly) throwEx(f, 'FinalException', 'Record is read-only');
+        return so.put(relationshipKey(k), v);
+      },
       getSObjects: (f, so: SObject, [k]) => so.get(String(k)),
       getSObjectType: (f, so: SObject) => sobjectType(so.type),
       getPopulatedFieldsAsMap: (f, so: SObject) => {
