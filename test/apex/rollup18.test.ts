@@ -16,7 +16,10 @@ describe('issue 18: apex-rollup causes', () => {
     expect(r.compileWarnings).toEqual([]);
     expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.className}.${t.methodName}: ${t.message}`)).toEqual([]);
     expect(r.tests.map((t) => `${t.className}.${t.methodName}`)).toEqual([
+      'CustomMetadataGetInstanceTest.getInstanceByIdNameOrQualifiedNamePositive',
+      'CustomMetadataGetInstanceTest.getInstanceOfUnknownNameNegative',
       'DynamicSoqlSubqueryTest.dynamicQueryWithChildSubqueryReadsTheOuterObjectPositive',
+      'PutSObjectTest.putSObjectSetsTheParentPositive',
       'QueriedReadOnlyFieldsTest.updateOfQueriedRecordWithReadOnlyFieldsPositive',
     ]);
   }, 60_000);

@@ -281,6 +281,14 @@ defineNative(
 
 const sobjectType = (name: string): NObj => sobjectTypeToken(name);
 
+/** A relationship named by text (`Account`, `Parent__r`) or by its lookup field's token (`AccountId`, `Parent__c`). */
+function relationshipKey(k: unknown): string {
+  if (!(k instanceof NObj)) return String(k);
+  const field = String(k.get('name'));
+  if (/__c$/i.test(field)) return field.slice(0, -3) + '__r';
+  return /id$/i.test(field) ? field.slice(0, -2) : field;
+}
+
 defineNative(
   {
     name: 'SObject',
@@ -290,7 +298,12 @@ defineNative(
         if (so.readOnly) throwEx(f, 'FinalException', 'Record is read-only');
         return so.put(String(k instanceof NObj ? k.get('name') : k), v);
       },
-      getSObject: (f, so: SObject, [k]) => so.get(String(k)),
+      getSObject: (f, so: SObject, [k]) => so.get(relationshipKey(k)),
+      // putSObject(relationshipName | lookup field token, parent): sets the parent record; returns the previous one
+      putSObject: (f, so: SObject, [k, v]) => {
+        if (so.readOnly) throwEx(f, 'FinalException', 'Record is read-only');
+        return so.put(relationshipKey(k), v);
+      },
       getSObjects: (f, so: SObject, [k]) => so.get(String(k)),
       getSObjectType: (f, so: SObject) => sobjectType(so.type),
       getPopulatedFieldsAsMap: (f, so: SObject) => {
@@ -337,9 +350,11 @@ defineNative({
       const name = args[0];
       if (/__c$/i.test(t)) return settingGetInstance(f, t, args, site);
       if (!/__mdt$/i.test(t)) return unsupported(f, `${t}.getInstance`, site);
+      // getInstance(recordId), (developerName) and (qualifiedApiName): Apex Reference, "Custom Metadata Type Methods"
+      const byId = typeof name === 'string' && /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(name) ? ' OR Id = :name' : '';
       const list = (await runSoql(
         f,
-        `SELECT FIELDS(ALL) FROM ${t} WHERE DeveloperName = :name LIMIT 1`,
+        `SELECT FIELDS(ALL) FROM ${t} WHERE DeveloperName = :name OR QualifiedApiName = :name${byId} LIMIT 1`,
         { userMode: false, binds: { name }, sobject: t, isCount: false },
         site,
       )) as ApexList;
