@@ -24,6 +24,7 @@ import { type NativeType, natives } from '../model/natives.ts';
 import {
   type Resolved,
   assignable,
+  checkIdField,
   coerce,
   collectionFit,
   enumValue,
@@ -425,7 +426,10 @@ export async function newWithFields(f: Frame, t: TypeRef, pairs: [string, unknow
   if (r.kind !== 'sobject') return unsupported(f, `name=value constructor arguments for ${t.name}`, site);
   await primeCheckboxes(f, r.name);
   const so = new SObject(r.name);
-  for (const [k, v] of pairs) so.put(k, v);
+  for (const [k, v] of pairs) {
+    checkIdField(f, k, v);
+    so.put(k, v);
+  }
   return so;
 }
 

@@ -14,6 +14,7 @@ import { LIMITS } from './transaction.ts';
 import type { Site } from '../model/classModel.ts';
 import { limitEx, makeEx, unsupported } from './exceptions.ts';
 import { runtimeTypeName } from './types.ts';
+import { checkIdPrefixes } from './idPrefixes.ts';
 import { recordToSObject, sobjectToRecord } from './data.ts';
 import { fireTriggers, orgTriggers, triggersFor, type CompiledTrigger, type TriggerEvent } from './triggers.ts';
 
@@ -286,6 +287,7 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
     return unsupported(f, `DML on ${runtimeTypeName(x)}`, site);
   });
   if (!sobjs.length) return [];
+  if (op !== 'insert') await checkIdPrefixes(f, sobjs);
   tx.pendingDml = true;
   // access comes from these rows: a describe read earlier in the transaction is stale now
   if (sobjs.some((so) => ACCESS_OBJECTS.has(so.type.toLowerCase())))
