@@ -437,6 +437,12 @@ export function updateRecord(
     throw notFound('Provided external ID field does not exist or is not accessible: ' + id);
   const def = objectDef(db, orgId, existing.sobject);
   const fields = applyInput(def, { ...existing.fields }, input, opts, true);
+  // an update that empties a required field fails as an insert without it does (an empty string is null)
+  const named = new Set(Object.keys(input).map((k) => k.toLowerCase()));
+  const emptied = def.fields
+    .filter((fd) => fd.required && named.has(fd.name.toLowerCase()) && (fields[fd.name] === undefined || fields[fd.name] === null))
+    .map((fd) => fd.name);
+  if (emptied.length) throw new ApiError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${emptied.join(', ')}]`, emptied);
   const now = nowIso();
   if (findField(def, 'LastModifiedDate')) {
     fields.LastModifiedDate = now;

@@ -23,6 +23,7 @@ import { runSoql, recordToSObject, sobjectToRecord } from '../run/data.ts';
 import { sobjectGet } from '../run/members.ts';
 import { callMethod } from '../run/calls.ts';
 import { compareValues } from './primitives.ts';
+import { checkIdField } from '../run/types.ts';
 import { sobjectTypeToken } from './schema.ts';
 import { isSObjectName } from '../model/sobjectNames.ts';
 import { dmlError } from './system.ts';
@@ -296,7 +297,9 @@ defineNative(
       get: (f, so: SObject, [k]) => sobjectGet(f, so, String(k instanceof NObj ? k.get('name') : k)),
       put: (f, so: SObject, [k, v]) => {
         if (so.readOnly) throwEx(f, 'FinalException', 'Record is read-only');
-        return so.put(String(k instanceof NObj ? k.get('name') : k), v);
+        const field = String(k instanceof NObj ? k.get('name') : k);
+        checkIdField(f, field, v);
+        return so.put(field, v);
       },
       getSObject: (f, so: SObject, [k]) => so.get(relationshipKey(k)),
       // putSObject(relationshipName | lookup field token, parent): sets the parent record; returns the previous one

@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import './async.ts'; // Test, which this file extends
 import { NObj } from './nativeValues.ts';
 import { defineNative, natives } from '../model/natives.ts';
-import { ApexDatetime, ApexList, SObject } from '../run/values.ts';
+import { ApexDatetime, ApexList, ApexObject, SObject } from '../run/values.ts';
+import { callMethod } from '../run/calls.ts';
+import type { ClassDef } from '../model/classModel.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { limitEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { fireTriggers, orgTriggers, triggersFor } from '../run/triggers.ts';
@@ -26,6 +28,8 @@ interface Publication {
   type: string;
   events: SObject[];
   delivered: boolean;
+  /** The publish callback of `EventBus.publish(events, callback)`, told the outcome of these events. */
+  callback?: ApexObject;
 }
 
 /** Event publications of a test transaction not delivered yet, in publishing order. */
@@ -50,6 +54,41 @@ async function deliver(f: Frame, p: Publication): Promise<void> {
     // A subscriber's uncaught exception stays with the subscriber: the publisher never sees it.
     await fireTriggers(f, triggers, 'after insert', p.type, chunk, null);
   }
+  await tellCallback(f, p, true);
+}
+
+/** A class of the org that implements `EventBus.<iface>`, through its superclasses and interfaces. */
+function implementsEventBus(cls: ClassDef | undefined, iface: string): boolean {
+  const seen = new Set<ClassDef>();
+  const walk = (c: ClassDef | undefined): boolean => {
+    if (!c || seen.has(c)) return false;
+    seen.add(c);
+    if (c.interfaceRefs.some((r) => r.name.toLowerCase().replace(/^eventbus\./, '') === iface)) return true;
+    return walk(c.superClass) || c.interfaces.some(walk);
+  };
+  return walk(cls);
+}
+
+/**
+ * Publish callbacks (Platform Events Developer Guide, "Get the Result of Asynchronous Platform Event Publishing
+ * with Apex Publish Callbacks"): `onSuccess` once the events are published, `onFailure` when publishing failed
+ * (in a test, `Test.getEventBus().fail()`), each with the EventUuids of the events concerned.
+ */
+async function tellCallback(f: Frame, p: Publication, success: boolean): Promise<void> {
+  const cb = p.callback;
+  if (!cb) return;
+  p.callback = undefined;
+  const iface = success ? 'eventpublishsuccesscallback' : 'eventpublishfailurecallback';
+  if (!implementsEventBus(cb.cls, iface)) return;
+  const result = new NObj(success ? 'EventBus.SuccessResult' : 'EventBus.FailureResult');
+  result.set(
+    'uuids',
+    new ApexList(
+      p.events.map((e) => e.get('EventUuid')),
+      ref('String'),
+    ),
+  );
+  await callMethod(f, cb, success ? 'onSuccess' : 'onFailure', [result], { file: cb.cls.fileName, line: 1, col: 1, cls: cb.cls });
 }
 
 function saveResult(id: string | null, missing: string[]): NObj {
@@ -81,7 +120,8 @@ async function missingFields(f: Frame, e: SObject): Promise<string[]> {
 async function publish(f: Frame, args: unknown[], site: Site): Promise<unknown> {
   const [what, callback] = args;
   if (what === null || what === undefined) throwNpe(f, site);
-  if (callback !== undefined) return unsupported(f, 'EventBus.publish with a publish callback', site);
+  if (callback !== undefined && callback !== null && !(callback instanceof ApexObject))
+    return unsupported(f, 'EventBus.publish with this callback', site);
   const list = what instanceof ApexList ? (what.items as SObject[]) : [what as SObject];
   for (const e of list)
     if (!(e instanceof SObject) || !/__e$/i.test(e.type))
@@ -106,7 +146,7 @@ async function publish(f: Frame, args: unknown[], site: Site): Promise<unknown> 
     results.push(saveResult('e00' + randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase() + 'AAA', []));
   }
   for (const events of byType.values()) {
-    const p: Publication = { type: events[0].type, events, delivered: false };
+    const p: Publication = { type: events[0].type, events, delivered: false, callback: (callback as ApexObject | null) ?? undefined };
     if (f.tx.isTest) pending(f).push(p);
     f.tx.asyncJobs.push({ id: '', quiddity: 'SYNCHRONOUS', run: (jf) => deliver(jf, p) });
   }
@@ -122,9 +162,19 @@ defineNative({
       for (const p of pending(f).splice(0)) await deliver(f, p);
       return null;
     },
-    fail: (f, _b, _a, site: Site) => unsupported(f, 'Test.getEventBus().fail()', site),
+    // Test Apex Publish Callbacks (Platform Events Developer Guide): the events not yet delivered fail to
+    // publish, leave the test event bus without reaching a trigger, and their callbacks get onFailure.
+    fail: async (f) => {
+      for (const p of pending(f).splice(0)) {
+        p.delivered = true;
+        await tellCallback(f, p, false);
+      }
+      return null;
+    },
   },
 });
+for (const name of ['EventBus.SuccessResult', 'EventBus.FailureResult'])
+  defineNative({ name, complete: true, methods: { 'List<String> getEventUuids()': (f, r: NObj) => r.get('uuids') } });
 natives.get('test')!.statics!['geteventbus'] = (f: Frame, _a: unknown[], site: Site) => {
   if (!f.tx.isTest) unsupported(f, 'Test.getEventBus outside a test', site);
   return new NObj('EventBus.TestBroker');

@@ -3,6 +3,7 @@ import './primitives.ts';
 import './dates.ts';
 import './collections.ts';
 import './schema.ts';
+import './fieldSets.ts';
 import './system.ts';
 import './cache.ts';
 import './components.ts';

@@ -3,6 +3,7 @@
  * Datetime as 2024-01-01T00:00:00.000Z, Decimal text kept, Jackson-style pretty printing; typed
  * deserialization into Apex classes, sObjects and collections; JSONParser/JSONToken/JSONGenerator.
  */
+import { expectListStart, typeArg } from './jsonStart.ts';
 import { NObj } from './nativeValues.ts';
 import { defineNative, natives, parseTypeString as parseSignatureType } from '../model/natives.ts';
 import { notImplemented } from './primitives.ts';
@@ -343,11 +344,6 @@ async function primeSObjectTypes(f: Frame, t: TypeRef): Promise<void> {
   if (r?.kind === 'sobject') await primeWithChildren(f, r.name);
 }
 
-function typeArg(f: Frame, t: unknown, site: Site): TypeRef {
-  if (!(t instanceof TypeValue)) return unsupported(f, 'JSON.deserialize without a Type', site);
-  return t.ref;
-}
-
 // ---------------------------------------------------------------- JSONParser
 
 const TOKENS = [
@@ -578,10 +574,12 @@ defineNative(
       'Object deserialize(String, System.Type)': async (f, [s, t], site) => {
         if (s === null) throwEx(f, 'NullPointerException', 'Argument cannot be null.');
         await primeSObjectTypes(f, typeArg(f, t, site));
+        expectListStart(f, String(s), typeArg(f, t, site));
         return typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, false);
       },
       'Object deserializeStrict(String, System.Type)': async (f, [s, t], site) => {
         await primeSObjectTypes(f, typeArg(f, t, site));
+        expectListStart(f, String(s), typeArg(f, t, site));
         return typed(f, parseJson(f, String(s)), typeArg(f, t, site), site, true);
       },
       'Object deserializeUntyped(String)': (f, [s]) => {

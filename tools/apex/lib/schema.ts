@@ -5,6 +5,7 @@
  * describe of the org for the running user (runAs users and permission sets included), so FLS and
  * CRUD answers are the org's, not always true.
  */
+import { randomUUID } from 'node:crypto';
 import './primitives.ts'; // String and Id, which Id.getSObjectType extends below
 import { defineEnum, NObj } from './nativeValues.ts';
 import { defineNative, natives } from '../model/natives.ts';
@@ -205,6 +206,9 @@ defineNative(
         const so = new SObject(name);
         if (args.length && args[0] !== null) so.put(args.length === 2 ? 'RecordTypeId' : 'Id', args[0]);
         if (args[1] === true) loadDefaultValues(f, so, await requireDescribe(f, name, site), site);
+        // a platform event made with defaults carries its EventUuid before it is published, for publish
+        // callbacks to correlate (Platform Events Developer Guide, Apex Publish Callbacks)
+        if (args[1] === true && /__e$/i.test(name)) so.put('EventUuid', randomUUID());
         return so;
       },
       tostring: (f, t: NObj) => t.get('name'),

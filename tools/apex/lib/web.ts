@@ -114,8 +114,9 @@ defineNative(
         r.set('timeout', ms);
         return null;
       },
-      setCompressed: () => null,
-      getCompressed: () => false,
+      // Apex Reference, HttpRequest Class: setCompressed(Boolean) asks for a gzip body; getCompressed reads it back
+      setCompressed: (f, r: NObj, [c]) => (r.set('compressed', c === true), null),
+      getCompressed: (f, r: NObj) => r.get('compressed') === true,
       setClientCertificateName: () => null,
       tostring: (f, r: NObj) => `System.HttpRequest[Endpoint=${r.get('endpoint')}, Method=${r.get('method')}]`,
     },

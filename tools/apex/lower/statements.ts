@@ -249,8 +249,9 @@ export class StatementLowering extends ObjectLowering {
             return NORMAL;
           }
           const items = iterate(f, coll, site);
-          // SOQL for with a List<T> variable iterates in one chunk
-          const seq = isListVar && coll instanceof ApexList && coll.fromQuery ? [coll] : items;
+          // SOQL for with a List<T> variable runs its body once per list of 200 records (Apex Developer
+          // Guide, "SOQL For Loops")
+          const seq = isListVar && coll instanceof ApexList && coll.fromQuery ? soqlChunks(coll) : items;
           for (let i = 0; i < seq.length; i++) {
             f.locals[slot] = seq[i];
             const r = await runSt(body, f);
@@ -394,4 +395,12 @@ export class StatementLowering extends ObjectLowering {
   }
 
   // ---------------------------------------------------------------- expressions
+}
+
+/** The lists a SOQL for loop with a list variable receives: 200 records each, at least one (maybe empty). */
+function soqlChunks(rows: ApexList): ApexList[] {
+  if (rows.items.length <= 200) return [rows];
+  const out: ApexList[] = [];
+  for (let i = 0; i < rows.items.length; i += 200) out.push(new ApexList(rows.items.slice(i, i + 200), rows.elemType));
+  return out;
 }

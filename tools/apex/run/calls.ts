@@ -24,6 +24,7 @@ import { type NativeType, natives } from '../model/natives.ts';
 import {
   type Resolved,
   assignable,
+  checkIdField,
   coerce,
   collectionFit,
   enumValue,
@@ -425,7 +426,10 @@ export async function newWithFields(f: Frame, t: TypeRef, pairs: [string, unknow
   if (r.kind !== 'sobject') return unsupported(f, `name=value constructor arguments for ${t.name}`, site);
   await primeCheckboxes(f, r.name);
   const so = new SObject(r.name);
-  for (const [k, v] of pairs) so.put(k, v);
+  for (const [k, v] of pairs) {
+    checkIdField(f, k, v);
+    so.put(k, v);
+  }
   return so;
 }
 
@@ -498,6 +502,12 @@ export async function construct(f: Frame, cls: ClassDef, args: unknown[], site: 
   await ensureStaticInit(f, cls);
   const obj = new ApexObject(cls);
   if (cls.isException) stampTrace(f, obj);
+  // Apex initializes every field of the hierarchy (superclass first) before any constructor body runs:
+  // a superclass constructor that calls a method the subclass overrides sees the subclass's fields
+  // initialized (fflib-apex-common's DerivedUnitOfWork relies on it; docs/salesforce-rules.md).
+  const chain: ClassDef[] = [];
+  for (let c: ClassDef | undefined = cls; c && !c.builtin; c = c.superClass) chain.unshift(c);
+  for (const c of chain) await runInstanceInit(f, c, obj);
   await runCtor(f, cls, obj, args, site);
   return obj;
 }
@@ -539,7 +549,6 @@ async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[]
         site.col,
       );
     if (cls.superClass) await runCtor(f, cls.superClass, obj, cls.isException ? args : [], unbound(site));
-    await runInstanceInit(f, cls, obj);
     return;
   }
   const frame = new Frame(tx, cls, obj, ctor.nSlots, ctor);
@@ -555,7 +564,6 @@ async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[]
       const sargs = [];
       if (d) for (const a of d.args) sargs.push(await a(frame));
       if (cls.superClass) await runCtor(f, cls.superClass, obj, sargs, unbound(site));
-      await runInstanceInit(f, cls, obj);
     }
     await ctor.body!(frame);
   } finally {
@@ -566,12 +574,17 @@ async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[]
 async function runInstanceInit(f: Frame, cls: ClassDef, obj: ApexObject): Promise<void> {
   if (!cls.instanceInit.length) return;
   const frame = new Frame(f.tx, cls, obj, cls.instanceInitSlots);
-  for (const step of cls.instanceInit) {
-    if ('field' in step) {
-      const fd = step.field;
-      if (fd.init) f.tx.tick(cls, fd.line, 1);
-      const v = fd.init ? await fd.init(frame) : null;
-      obj.fields.set(fd.key, v === null ? null : coerce(frame, v, fd.type, siteOf(cls, fd.line)));
-    } else await step.block!(frame);
+  f.tx.stack.push({ cls, method: '<init>', line: 1, col: 1 });
+  try {
+    for (const step of cls.instanceInit) {
+      if ('field' in step) {
+        const fd = step.field;
+        if (fd.init) f.tx.tick(cls, fd.line, 1);
+        const v = fd.init ? await fd.init(frame) : null;
+        obj.fields.set(fd.key, v === null ? null : coerce(frame, v, fd.type, siteOf(cls, fd.line)));
+      } else await step.block!(frame);
+    }
+  } finally {
+    f.tx.stack.pop();
   }
 }

@@ -2,7 +2,8 @@
  * `x instanceof List<String>` checks the element type the collection was made with (issue 18: a
  * `List<Date>` passed for `List<String>`). Collections are covariant here (`List<Account>` is a
  * `List<SObject>`, a `List<Id>` a `List<String>`, anything a `List<Object>`); an answer is "no" only where
- * both element types are known primitives, or two different sObject types, and neither fits the other.
+ * both element types are known primitives, or two different sObject types, and neither fits the other,
+ * or the collection was made with element type Object and the type asks for a narrower one.
  * A `List<SObject>` is an instance of every sObject list type, as it is assignable to each without a cast.
  */
 import type { TypeRef } from '../model/typeRef.ts';
@@ -17,6 +18,9 @@ function argFits(have: TypeRef | undefined, want: TypeRef): boolean {
   const h = bare(have);
   const w = bare(want);
   if (w === 'object' || h === w) return h !== w || elementArgsFit(have, want);
+  // a collection made as List<Object> is no List<SObjectType>: Salesforce refuses that cast at run time
+  // ("Invalid conversion from runtime type List<ANY> to List<String>"), so instanceof answers false
+  if (h === 'object') return false;
   if (h === 'id' && w === 'string') return true;
   if (PRIMITIVES.has(h) && PRIMITIVES.has(w)) return false;
   const hs = isSObjectName(have.name);

@@ -12,8 +12,9 @@ import { ApexThrow, UnsupportedError } from '../errors.ts';
 import type { Frame } from './frame.ts';
 import { LIMITS } from './transaction.ts';
 import type { Site } from '../model/classModel.ts';
-import { limitEx, makeEx, unsupported } from './exceptions.ts';
+import { limitEx, makeEx, throwNpe, unsupported } from './exceptions.ts';
 import { runtimeTypeName } from './types.ts';
+import { checkIdPrefixes } from './idPrefixes.ts';
 import { recordToSObject, sobjectToRecord } from './data.ts';
 import { truncateText, truncates } from './dmlOptions.ts';
 import { fireTriggers, orgTriggers, triggersFor, type CompiledTrigger, type TriggerEvent } from './triggers.ts';
@@ -268,14 +269,9 @@ const ACCESS_OBJECTS = new Set(['user', 'permissionset', 'permissionsetassignmen
 
 export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, site: Site): Promise<DmlRowResult[]> {
   const tx = f.tx;
-  if (v === null)
-    throw dmlException(f, op, [
-      {
-        id: null,
-        success: false,
-        errors: [{ statusCode: 'REQUIRED_ARGUMENT_MISSING', message: 'Required argument is missing', fields: [] }],
-      },
-    ]);
+  // `delete contact;` with a null Contact: NullPointerException (apex-recipes' CustomRestEndpointRecipes_Tests
+  // .httpCalloutDeleteSingleContactNegativeException passes on Salesforce on this message)
+  if (v === null) throwNpe(f, site);
   const list: unknown[] = v instanceof ApexList ? v.items : [v];
   // DML on an empty list is no statement: no limit used, no trigger fired (docs/salesforce-rules.md)
   if (!list.length) return [];
@@ -294,6 +290,7 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
     return unsupported(f, `DML on ${runtimeTypeName(x)}`, site);
   });
   if (!sobjs.length) return [];
+  if (op !== 'insert') await checkIdPrefixes(f, sobjs);
   tx.pendingDml = true;
   // access comes from these rows: a describe read earlier in the transaction is stale now
   if (sobjs.some((so) => ACCESS_OBJECTS.has(so.type.toLowerCase())))
@@ -368,11 +365,28 @@ async function readOld(
     ),
   );
   const byId = new Map(recs.map((r) => [id15(r.Id), r]));
+  const gone = rows.filter((r) => !byId.has(id15(r.so.get('Id'))));
+  // an update naming an Id no record ever had: INVALID_CROSS_REFERENCE_KEY; one in the recycle bin: ENTITY_IS_DELETED
+  // (Salesforce Help 000387915, "Errors due to invalid IDs during Data Loader import and update")
+  const binned =
+    kind === 'update' && gone.length
+      ? new Set(
+          (
+            await f.tx.hostCall(() =>
+              host.retrieve!(
+                gone.map((r) => String(r.so.get('Id'))),
+                { deleted: true },
+              ),
+            )
+          ).map((r) => id15(r.Id)),
+        )
+      : undefined;
   for (const row of rows) {
     const rec = byId.get(id15(row.so.get('Id')));
     if (!rec) {
       if (kind === 'undelete') continue; // the host answers why (not in the recycle bin, unknown id)
-      st.fail(row, 'ENTITY_IS_DELETED', 'entity is deleted');
+      if (binned && !binned.has(id15(row.so.get('Id')))) st.fail(row, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
+      else st.fail(row, 'ENTITY_IS_DELETED', 'entity is deleted');
       continue;
     }
     row.old = recordToSObject(rec, rec.attributes?.type ?? row.type, false);

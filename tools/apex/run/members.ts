@@ -5,7 +5,7 @@ import { CompileError } from '../errors.ts';
 import { type Frame } from './frame.ts';
 import { NObj } from '../lib/nativeValues.ts';
 import { natives } from '../model/natives.ts';
-import { type Resolved, coerce, enumValue, isPlainType, resolveTypeName, runtimeTypeName, typeValue } from './types.ts';
+import { type Resolved, checkIdField, coerce, enumValue, isPlainType, resolveTypeName, runtimeTypeName, typeValue } from './types.ts';
 import { ensureStaticInit, invoke } from './calls.ts';
 import { throwEx, throwNpe, unsupported } from './exceptions.ts';
 import { fieldInScope, hasStaticVariable, typePrefix } from '../model/names.ts';
@@ -225,6 +225,7 @@ export async function setMember(f: Frame, target: unknown, name: string, v: unkn
   if (target instanceof ApexObject) return setField(f, target, name, v, site);
   if (target instanceof SObject) {
     if (target.readOnly) throwEx(f, 'FinalException', 'Record is read-only');
+    checkIdField(f, name, v);
     target.put(name, v);
     return;
   }

@@ -169,6 +169,7 @@ export function typeValue(f: Frame, t: TypeRef, site: Site): TypeValue {
 export function isPlainType(t: TypeRef): boolean {
   const n = t.name.toLowerCase();
   if (n === 'decimal' || n === 'double' || n === 'long' || n === 'integer' || n === 'datetime') return false;
+  if (n === 'id' || n === 'system.id') return false; // a String assigned is checked (coerce)
   if (isSObjectName(n) && n !== 'sobject') return false;
   if (n === 'sobject') return false;
   return true;
@@ -329,6 +330,11 @@ export function collectionFit(f: Frame, v: unknown, t: TypeRef, from: ClassDef):
   return fit;
 }
 
+/** An sObject's Id field holds an Id: a String put there that is none throws as an Id assignment does. */
+export function checkIdField(f: Frame, field: string, v: unknown): void {
+  if (typeof v === 'string' && field.toLowerCase() === 'id' && !ID_RE.test(v)) throwEx(f, 'StringException', `Invalid id: ${v}`);
+}
+
 export function coerce(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
   if (v === null || v === undefined) return null;
   const n = t.name.toLowerCase();
@@ -342,6 +348,8 @@ export function coerce(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
   if (n === 'datetime') return v instanceof ApexDate ? new ApexDatetime(v.ms) : v;
   // Integer is 32-bit: a value that left the range while stored as Integer wraps like Java's int.
   if (n === 'integer') return typeof v === 'number' && (v > 2147483647 || v < -2147483648) ? v | 0 : v;
+  // a String assigned to an Id must be one: 15 or 18 letters and digits (`Id x = '';` throws "Invalid id: ")
+  if ((n === 'id' || n === 'system.id') && typeof v === 'string' && !ID_RE.test(v)) throwEx(f, 'StringException', `Invalid id: ${v}`);
   if (v instanceof ApexList && v.fromQuery && (isSObjectName(n) || n === 'sobject')) {
     if (v.items.length === 0) throwEx(f, 'QueryException', 'List has no rows for assignment to SObject');
     if (v.items.length > 1) throwEx(f, 'QueryException', 'List has more than 1 row for assignment to SObject');

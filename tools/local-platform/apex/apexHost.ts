@@ -295,7 +295,10 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           const { attributes: _a, Id, ...fields } = r;
           if (typeof Id !== 'string') throw new ApiError(400, 'MISSING_ARGUMENT', 'Id not specified in an update call');
           const existing = getRecord(db, org.id, Id);
-          if (!existing) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+          // a record in the recycle bin is deleted; an Id no record ever had is an invalid reference
+          // (Salesforce Help 000387915, "Errors due to invalid IDs during Data Loader import and update")
+          if (!existing && getDeletedRecord(db, org.id, Id)) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+          if (!existing) throw new ApiError(400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
           if (options.userMode) {
             checkObjectAccess(db, org.id, userId, existing.sobject, 'edit');
             checkFieldEdit(db, org.id, userId, existing.sobject, Object.keys(fields));
