@@ -24,6 +24,7 @@ describe('issue 18: causes found running NebulaLogger', () => {
       'genericSObjectCollectionsHaveNoSObjectType',
       'apexEmailNotificationIsQueryable',
       'castToListOfSObjectPicksThatOverload',
+      'upsertByExternalIdUpdatesTheMatchingRecord',
     ]);
   }, 60_000);
 });

@@ -16,6 +16,7 @@ import { limitEx, makeEx, unsupported } from './exceptions.ts';
 import { runtimeTypeName } from './types.ts';
 import { recordToSObject, sobjectToRecord } from './data.ts';
 import { truncateText, truncates } from './dmlOptions.ts';
+import { matchExternalIds } from './dmlUpsert.ts';
 import { fireTriggers, orgTriggers, triggersFor, type CompiledTrigger, type TriggerEvent } from './triggers.ts';
 
 export type DmlOp = 'insert' | 'update' | 'upsert' | 'delete' | 'undelete';
@@ -282,8 +283,6 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
   if (++tx.counts.dml > LIMITS.dmlStatements) limitEx(f, `Too many DML statements: ${tx.counts.dml}`);
   tx.counts.dmlRows += list.length;
   if (tx.counts.dmlRows > LIMITS.dmlRows) limitEx(f, `Too many DML rows: ${tx.counts.dmlRows}`);
-  if (op === 'upsert' && opts.extField && !/^id$/i.test(opts.extField))
-    unsupported(f, `upsert on external id field ${opts.extField}`, site);
   const sobjs: SObject[] = list.map((x) => {
     if ((op === 'delete' || op === 'undelete') && typeof x === 'string') {
       const so = new SObject('SObject');
@@ -301,6 +300,10 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
   const triggers = await orgTriggers(f);
   const st = new Statement(f, op, opts, triggers, sobjs.length);
   const rows: Row[] = sobjs.map((so, i) => ({ i, so, type: so.type }));
+  if (op === 'upsert' && opts.extField && !/^id$/i.test(opts.extField)) {
+    const several = await matchExternalIds(f, sobjs, opts.extField, site);
+    for (const row of rows) if (several.has(row.so)) st.fail(row, 'DUPLICATE_EXTERNAL_ID', several.get(row.so)!, [opts.extField]);
+  }
   const kinds: [Exclude<DmlOp, 'upsert'>, Row[]][] =
     op === 'upsert'
       ? [
