@@ -25,6 +25,7 @@ describe('issue 18: causes found running NebulaLogger', () => {
       'apexEmailNotificationIsQueryable',
       'castToListOfSObjectPicksThatOverload',
       'upsertByExternalIdUpdatesTheMatchingRecord',
+      'uniqueFieldRefusesADuplicate',
     ]);
   }, 60_000);
 });
