@@ -24,6 +24,8 @@ describe('issue 18: causes found running NebulaLogger', () => {
       'genericSObjectCollectionsHaveNoSObjectType',
       'apexEmailNotificationIsQueryable',
       'castToListOfSObjectPicksThatOverload',
+      'upsertByExternalIdUpdatesTheMatchingRecord',
+      'uniqueFieldRefusesADuplicate',
     ]);
   }, 60_000);
 });

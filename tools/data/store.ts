@@ -6,6 +6,7 @@ import type { OrgInfo, RecordStore } from './types.ts';
 import { newId, to15, to18, isValidId } from './ids.ts';
 import { ApiError, invalidField, invalidType, noSuchColumnOnWrite, notFound } from './errors.ts';
 import { checkAssignmentLicense, checkLicenseAssignment } from './licenses.ts';
+import { checkUniqueFields } from './uniqueFields.ts';
 import {
   findField,
   getObjectDef,
@@ -370,6 +371,7 @@ export function insertRecord(
   if (findField(def, 'OwnerId') && !fields.OwnerId && opts.userId) fields.OwnerId = opts.userId;
   computedFields(def.name, fields);
   checkUnique(db, orgId, def.name, fields, id);
+  checkUniqueFields(db, orgId, def, fields, id);
   statement(db, 'INSERT INTO records (id, org_id, sobject, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(
     id,
     orgId,
@@ -451,6 +453,7 @@ export function updateRecord(
   }
   computedFields(def.name, fields);
   checkUnique(db, orgId, def.name, fields, existing.id);
+  checkUniqueFields(db, orgId, def, fields, existing.id);
   statement(db, 'UPDATE records SET fields = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(fields), now, existing.id);
 }
 

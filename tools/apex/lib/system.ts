@@ -393,10 +393,13 @@ function allOrNoneOf(opt: unknown): boolean {
 }
 
 async function dbDml(f: Frame, op: DmlOp, args: unknown[], site: Site, type: string) {
-  const [records, opt] = args;
+  // Database.upsert(records, externalIdField, allOrNone): the field token comes before the options
+  const ext = op === 'upsert' && args[1] instanceof NObj && args[1].typeName === 'Schema.SObjectField' ? args[1] : undefined;
+  const [records, opt] = ext ? [args[0], args[2]] : args;
   const userMode = args.some((a) => a instanceof EnumValue && a.name === 'USER_MODE');
   const allOrNone = allOrNoneOf(opt);
-  const rows = await dml(f, op, records, { userMode, allOrNone, truncate: allowsTruncation(opt) }, site);
+  const extField = ext ? String(ext.get('name')) : undefined;
+  const rows = await dml(f, op, records, { userMode, allOrNone, extField, truncate: allowsTruncation(opt) }, site);
   const out = rows.map((r) => {
     const o = new NObj(type);
     o.set('id', r.id);

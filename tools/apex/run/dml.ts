@@ -17,6 +17,7 @@ import { runtimeTypeName } from './types.ts';
 import { checkIdPrefixes } from './idPrefixes.ts';
 import { recordToSObject, sobjectToRecord } from './data.ts';
 import { truncateText, truncates } from './dmlOptions.ts';
+import { matchExternalIds } from './dmlUpsert.ts';
 import { fireTriggers, orgTriggers, triggersFor, type CompiledTrigger, type TriggerEvent } from './triggers.ts';
 
 export type DmlOp = 'insert' | 'update' | 'upsert' | 'delete' | 'undelete';
@@ -278,8 +279,6 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
   if (++tx.counts.dml > LIMITS.dmlStatements) limitEx(f, `Too many DML statements: ${tx.counts.dml}`);
   tx.counts.dmlRows += list.length;
   if (tx.counts.dmlRows > LIMITS.dmlRows) limitEx(f, `Too many DML rows: ${tx.counts.dmlRows}`);
-  if (op === 'upsert' && opts.extField && !/^id$/i.test(opts.extField))
-    unsupported(f, `upsert on external id field ${opts.extField}`, site);
   const sobjs: SObject[] = list.map((x) => {
     if ((op === 'delete' || op === 'undelete') && typeof x === 'string') {
       const so = new SObject('SObject');
@@ -298,6 +297,10 @@ export async function dml(f: Frame, op: DmlOp, v: unknown, opts: DmlOptions, sit
   const triggers = await orgTriggers(f);
   const st = new Statement(f, op, opts, triggers, sobjs.length);
   const rows: Row[] = sobjs.map((so, i) => ({ i, so, type: so.type }));
+  if (op === 'upsert' && opts.extField && !/^id$/i.test(opts.extField)) {
+    const several = await matchExternalIds(f, sobjs, opts.extField, site);
+    for (const row of rows) if (several.has(row.so)) st.fail(row, 'DUPLICATE_EXTERNAL_ID', several.get(row.so)!, [opts.extField]);
+  }
   const kinds: [Exclude<DmlOp, 'upsert'>, Row[]][] =
     op === 'upsert'
       ? [
