@@ -137,6 +137,13 @@ function condition(ctx: Ctx, def: ObjectDef, c: Condition): string {
   const sql = type === 'datetime' ? canonicalDatetimeSql(field.sql) : nocase && type !== 'date' ? nulSafeSql(field.sql) : field.sql;
   const value = (c as { value?: unknown }).value;
   const lt = (c as { literalType?: string | string[] }).literalType;
+  // Apex binds a List or Set with = and != as IN and NOT IN (SOQL in Apex only; field reports:
+  // https://salesforce.stackexchange.com/questions/165416, https://salesforce.stackexchange.com/questions/247214)
+  if ((op === '=' || op === '!=' || op === '<>') && lt === 'APEX_BIND_VARIABLE') {
+    const bound = ctx.binds[String(value)];
+    if (Array.isArray(bound) || bound instanceof Set)
+      return condition(ctx, def, { ...c, operator: op === '=' ? 'IN' : 'NOT IN' } as Condition);
+  }
   if (op === 'IN' || op === 'NOT IN') {
     let values: unknown[];
     if (lt === 'APEX_BIND_VARIABLE' || (Array.isArray(lt) && lt[0] === 'APEX_BIND_VARIABLE' && !Array.isArray(value))) {
