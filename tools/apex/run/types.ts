@@ -333,7 +333,7 @@ export function coerce(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
   if (v === null || v === undefined) return null;
   const n = t.name.toLowerCase();
   if (n === 'decimal' || n === 'double') {
-    if (typeof v === 'number') return new Dec(v, n === 'double' ? undefined : 0, n === 'double');
+    if (typeof v === 'number') return new Dec(v, n === 'double' || !Number.isInteger(v) ? undefined : 0, n === 'double');
     if (v instanceof Dec && n === 'double' && !v.isDouble) return new Dec(v.n, undefined, true);
     return v;
   }
@@ -354,7 +354,9 @@ export function coerce(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
 export function cast(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
   if (v === null) return null;
   const n = t.name.toLowerCase();
-  if ((n === 'decimal' || n === 'double') && typeof v === 'number') return new Dec(v, undefined, n === 'double');
+  // an Integer or Long cast to Decimal has scale 0 (`0.0 + (Decimal) intObject` is 50.0, not 50)
+  if ((n === 'decimal' || n === 'double') && typeof v === 'number')
+    return new Dec(v, n === 'double' || !Number.isInteger(v) ? undefined : 0, n === 'double');
   if ((n === 'integer' || n === 'long') && v instanceof Dec)
     throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeDisplayName(f, t)}`);
   if (v instanceof ApexList && v.fromQuery && isSObjectName(n)) return coerce(f, v, t, site);

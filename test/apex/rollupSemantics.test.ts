@@ -1,0 +1,25 @@
+/**
+ * Small Apex semantics apex-rollup relies on, each checked with anonymous Apex of our own.
+ */
+import { describe, expect, it } from 'vitest';
+import { debugOf } from './helpers.ts';
+
+describe('Apex semantics apex-rollup relies on', () => {
+  it('an Integer cast to Decimal has scale 0, so Decimal arithmetic keeps the other scale', async () => {
+    // Apex Developer Guide, "Decimal": an Integer converted to Decimal has scale 0; a sum keeps the larger scale
+    const out = await debugOf(`
+      Object n = 50;
+      Decimal total = 0.0;
+      total += (Decimal) n;
+      System.debug(total);
+      Object amount = new Opportunity(Amount = 50).get('Amount');
+      Decimal sum = 0.00;
+      sum += (Decimal) amount;
+      System.debug(sum);
+      System.debug(((Decimal) n).scale());
+      Object half = 2.5;
+      System.debug((Decimal) half);
+    `);
+    expect(out).toEqual(['50.0', '50.00', '0', '2.5']);
+  });
+});
