@@ -22,4 +22,16 @@ describe('Apex semantics apex-rollup relies on', () => {
     `);
     expect(out).toEqual(['50.0', '50.00', '0', '2.5']);
   });
+
+  it('ContactPointEmail has its Field Reference fields (Time, domain, mailbox)', async () => {
+    const out = await debugOf(`
+      ContactPointEmail cpe = new ContactPointEmail(EmailAddress = 'a@example.com', EmailDomain = 'example.com',
+        EmailMailBox = 'a', BestTimeToContactEndTime = Time.newInstance(11, 11, 11, 11), PreferenceRank = 3);
+      insert cpe;
+      ContactPointEmail back = [SELECT EmailDomain, EmailMailBox, BestTimeToContactEndTime, PreferenceRank FROM ContactPointEmail WHERE Id = :cpe.Id];
+      System.debug(back.EmailDomain + ' ' + back.EmailMailBox + ' ' + back.BestTimeToContactEndTime + ' ' + back.PreferenceRank);
+      System.debug(ContactPointEmail.BestTimeToContactStartTime.getDescribe().getType());
+    `);
+    expect(out).toEqual(['example.com a 11:11:11.011Z 3', 'TIME']);
+  });
 });

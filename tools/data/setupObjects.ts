@@ -211,6 +211,16 @@ export const SETUP_OBJECTS: ObjectDef[] = [
       f('IsPrimary', 'boolean'),
       f('ActiveFromDate', 'date'),
       f('ActiveToDate', 'date'),
+      // Salesforce Field Reference, ContactPointEmail
+      // (https://developer.salesforce.com/docs/atlas.en-us.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_ContactPointEmail.htm)
+      f('BestTimeToContactStartTime', 'time'),
+      f('BestTimeToContactEndTime', 'time'),
+      f('EmailDomain', 'string', { length: 250 }),
+      f('EmailMailBox', 'string', { length: 250 }),
+      f('EmailLatestBounceDateTime', 'datetime'),
+      f('EmailLatestBounceReasonText', 'string', { length: 250 }),
+      f('PreferenceRank', 'int'),
+      f('UsageType', 'picklist'),
       ref('OwnerId', 'User', 'Owner'),
     ],
   },
