@@ -3,7 +3,8 @@
  * the asynchronous limits (60,000 ms CPU, 200 SOQL queries, 12 MB heap) and a CPU clock of their own, as
  * does the code between Test.startTest and Test.stopTest (Apex Developer Guide, "Execution Governors and
  * Limits"). apex-rollup's RollupLimits compared `cpu + 13000` with the limit a queueable reported (10,000)
- * and deferred every rollup.
+ * and deferred every rollup. A QueryLocator's chunks are lists of the queried object (`scope.getSObjectType()`),
+ * which apex-rollup's batch compares with the parent object.
  */
 import { describe, expect, it } from 'vitest';
 import { runTests } from '../../tools/apex/index.ts';
@@ -40,13 +41,13 @@ const CLASSES = {
     public void execute(Database.BatchableContext bc, List<SObject> scope) {
       Integer before = Limits.getQueries();
       List<Account> again = [SELECT Id FROM Account];
-      chunks.add(before + '/' + Limits.getQueries() + '/' + Limits.getLimitQueries());
+      chunks.add(before + '/' + Limits.getQueries() + '/' + Limits.getLimitQueries() + '/' + scope.getSObjectType());
     }
     public void finish(Database.BatchableContext bc) {
       LimitProbe.seen.put('finish.queries', Limits.getQueries());
       LimitProbe.seen.put('chunks', chunks.size());
-      LimitProbe.seen.put('chunk.first', chunks[0] == '0/1/200' ? 1 : 0);
-      LimitProbe.seen.put('chunk.last', chunks[chunks.size() - 1] == '0/1/200' ? 1 : 0);
+      LimitProbe.seen.put('chunk.first', chunks[0] == '0/1/200/Account' ? 1 : 0);
+      LimitProbe.seen.put('chunk.last', chunks[chunks.size() - 1] == '0/1/200/Account' ? 1 : 0);
     }
   }`,
   LimitsTest: `@IsTest private class LimitsTest {

@@ -34,4 +34,21 @@ describe('Apex semantics apex-rollup relies on', () => {
     `);
     expect(out).toEqual(['example.com a 11:11:11.011Z 3', 'TIME']);
   });
+
+
+
+  it('Datetime equality ignores milliseconds; ordering does not', async () => {
+    // field report https://salesforce.stackexchange.com/questions/234824 (assertEquals of values 900 ms apart passes)
+    const out = await debugOf(`
+      Datetime whole = Datetime.newInstanceGmt(2024, 1, 1, 10, 0, 0);
+      Datetime later = Datetime.newInstance(whole.getTime() + 900);
+      System.debug(whole == later);
+      System.debug(whole != later);
+      System.debug(whole < later);
+      System.debug(whole.addSeconds(1) == later);
+      System.assertEquals(whole, later);
+      System.debug(whole.getTime() == later.getTime());
+    `);
+    expect(out).toEqual(['true', 'false', 'true', 'false', 'false']);
+  });
 });

@@ -131,9 +131,15 @@ async function runBatch(f: Frame, batch: ApexObject, scope: number, id: string, 
   const ctx = context('Database.BatchableContext', id);
   const start = await callVirtual(f, batch, 'start', [ctx], site);
   let items: unknown[];
-  if (start instanceof NObj && start.typeName === 'Database.QueryLocator') items = start.get<ApexList>('records').items;
-  else if (start instanceof ApexList) items = start.items;
-  else if (start instanceof ApexObject) {
+  // a QueryLocator's chunks are lists of the queried object (scope.getSObjectType() is Account for a query on Account)
+  let elemType: TypeRef | undefined;
+  if (start instanceof NObj && start.typeName === 'Database.QueryLocator') {
+    items = start.get<ApexList>('records').items;
+    elemType = start.get<ApexList>('records').elemType;
+  } else if (start instanceof ApexList) {
+    items = start.items;
+    elemType = start.elemType;
+  } else if (start instanceof ApexObject) {
     items = [];
     const it = await callMethod(f, start, 'iterator', [], site);
     while ((await callMethod(f, it, 'hasNext', [], site)) === true) items.push(await callMethod(f, it, 'next', [], site));
@@ -142,7 +148,7 @@ async function runBatch(f: Frame, batch: ApexObject, scope: number, id: string, 
   for (let i = 0; i < items.length; i += scope) {
     const restore = f.tx.freshLimits('BATCH_CHUNK_SERIAL');
     try {
-      await callVirtual(f, batch, 'execute', [ctx, new ApexList(items.slice(i, i + scope))], site);
+      await callVirtual(f, batch, 'execute', [ctx, new ApexList(items.slice(i, i + scope), elemType)], site);
     } finally {
       restore();
     }

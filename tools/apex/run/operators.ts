@@ -32,12 +32,11 @@ export function valueEquals(a: unknown, b: unknown, caseSensitive: boolean, f?: 
   const an = a instanceof Dec ? a.n : a;
   const bn = b instanceof Dec ? b.n : b;
   if (typeof an === 'number' && typeof bn === 'number') return an === bn;
-  if (
-    (a instanceof ApexDate && b instanceof ApexDate) ||
-    (a instanceof ApexDatetime && b instanceof ApexDatetime) ||
-    (a instanceof ApexTime && b instanceof ApexTime)
-  )
-    return a.ms === b.ms;
+  // Two Datetimes are equal when they name the same second: Apex ignores milliseconds in equality (field
+  // report https://salesforce.stackexchange.com/questions/234824; apex-rollup asserts a System.now() value
+  // equal to its second-truncated copy and passes on Salesforce). Ordering (<, >) still sees milliseconds.
+  if (a instanceof ApexDatetime && b instanceof ApexDatetime) return Math.floor(a.ms / 1000) === Math.floor(b.ms / 1000);
+  if ((a instanceof ApexDate && b instanceof ApexDate) || (a instanceof ApexTime && b instanceof ApexTime)) return a.ms === b.ms;
   if (a instanceof Blob && b instanceof Blob) return a.buf.equals(b.buf);
   // System.Type values (`String.class`, a StubProvider's returnType) are equal when they name the same type
   if (a instanceof TypeValue && b instanceof TypeValue) return a.display.toLowerCase() === b.display.toLowerCase();
