@@ -26,5 +26,6 @@ import './schedule.ts';
 import './rounding.ts';
 import './featureManagement.ts';
 import './formula.ts';
+import './formulaRecalc.ts';
 import './metadataApi.ts';
 import './recycleBin.ts';
