@@ -35,8 +35,6 @@ describe('Apex semantics apex-rollup relies on', () => {
     expect(out).toEqual(['example.com a 11:11:11.011Z 3', 'TIME']);
   });
 
-
-
   it('Datetime equality ignores milliseconds; ordering does not', async () => {
     // field report https://salesforce.stackexchange.com/questions/234824 (assertEquals of values 900 ms apart passes)
     const out = await debugOf(`
