@@ -26,6 +26,7 @@ describe('issue 18: causes found running NebulaLogger', () => {
       'castToListOfSObjectPicksThatOverload',
       'upsertByExternalIdUpdatesTheMatchingRecord',
       'uniqueFieldRefusesADuplicate',
+      'publishImmediatelyEventsCountApart',
     ]);
   }, 60_000);
 });

@@ -45,6 +45,8 @@ export interface SchemaObject {
   keyPrefix?: string | null;
   custom?: boolean;
   customSetting?: boolean;
+  /** A platform event's publish behavior (`PublishImmediately` or `PublishAfterCommit`, the default). */
+  publishBehavior?: string;
   fields: SchemaField[];
 }
 
@@ -152,6 +154,7 @@ export function describeObject(o: SchemaObject, access: UserAccess, children: SO
     keyPrefix: o.keyPrefix ?? null,
     custom: o.custom ?? /__(c|mdt|e)$/i.test(o.name),
     customSetting: !!o.customSetting,
+    ...(o.publishBehavior ? { publishBehavior: o.publishBehavior } : {}),
     accessible: access.object.read,
     createable: access.object.create && !mdt,
     updateable: access.object.edit && !mdt,

@@ -112,6 +112,8 @@ export interface SObjectDescribe {
   keyPrefix: string | null;
   custom: boolean;
   customSetting: boolean;
+  /** A platform event's publish behavior, when its metadata gives one (`PublishImmediately`, `PublishAfterCommit`). */
+  publishBehavior?: string;
   /** Object permissions of the running user. */
   accessible: boolean;
   createable: boolean;

@@ -202,6 +202,7 @@ export function readProjectObjects(files: string[]): SchemaObject[] {
       labelPlural: tag(xml, 'pluralLabel'),
       custom,
       customSetting: tag(xml, 'customSettingsType') !== undefined,
+      publishBehavior: tag(xml, 'publishBehavior'),
       fields: custom ? [...baseFields(name, xml, fields), ...fields.filter((x) => x.name)] : fields.filter((x) => x.name),
     });
   }

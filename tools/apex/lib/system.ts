@@ -210,6 +210,7 @@ const limitFns: Record<string, [(f: Frame) => number, keyof typeof LIMITS]> = {
   dmlrows: [(f) => f.tx.counts.dmlRows, 'dmlRows'],
   callouts: [(f) => f.tx.counts.callouts, 'callouts'],
   emailinvocations: [(f) => f.tx.counts.emails, 'emailInvocations'],
+  publishimmediatedml: [(f) => f.tx.counts.publishImmediate, 'publishImmediateDml'],
   cputime: [(f) => f.tx.cpuMs(), 'cpuMs'],
   heapsize: [() => 0, 'heap'],
 };

@@ -20,6 +20,7 @@ export const LIMITS = {
   dmlRows: 10_000,
   heap: 6_000_000,
   emailInvocations: 10,
+  publishImmediateDml: 150,
 };
 
 /**
@@ -67,7 +68,7 @@ export class Transaction {
   staticInitDone = new Set<ClassDef>();
   stack: StackEntry[] = [];
   debugLines: string[] = [];
-  counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
+  counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0, publishImmediate: 0 };
   /** Time spent waiting for the host (SOQL, DML, callouts) is not CPU time. */
   hostMs = 0;
   startedAt = Date.now();
@@ -140,7 +141,7 @@ export class Transaction {
    */
   freshLimits(quiddity = this.quiddity): () => void {
     const saved = { counts: this.counts, quiddity: this.quiddity, cpu: this.cpuMs() };
-    this.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0 };
+    this.counts = { queries: 0, queryRows: 0, dml: 0, dmlRows: 0, callouts: 0, calloutMs: 0, emails: 0, publishImmediate: 0 };
     this.quiddity = quiddity;
     this.startedAt = Date.now();
     this.hostMs = 0;

@@ -129,7 +129,7 @@ export function createMemoryOrg(o: MemoryOrgOptions = {}): MemoryOrg {
       const def = objects.get(name.toLowerCase());
       if (!def) return undefined;
       const customSettingsType = def.customSetting ? (def.fields.some((x) => x.name === 'SetupOwnerId') ? 'Hierarchy' : 'List') : undefined;
-      const describe = { labelPlural: def.labelPlural, customSetting: def.customSetting };
+      const describe = { labelPlural: def.labelPlural, customSetting: def.customSetting, publishBehavior: def.publishBehavior };
       return {
         name: def.name,
         label: def.label,
