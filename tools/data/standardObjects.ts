@@ -6,6 +6,7 @@ import type { ObjectDef } from './schema.ts';
 import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, address, audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
 import { SETUP_OBJECTS } from './setupObjects.ts';
 import { SESSION_OBJECTS } from './sessionObjects.ts';
+import { SERVICE_OBJECTS } from './serviceObjects.ts';
 const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
 const ACCOUNT_TYPES = [
   'Prospect',
@@ -568,4 +569,5 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
   },
   ...SETUP_OBJECTS,
   ...SESSION_OBJECTS,
+  ...SERVICE_OBJECTS,
 ];
