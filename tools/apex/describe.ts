@@ -30,6 +30,9 @@ export interface SchemaField {
   externalId?: boolean;
   autoNumber?: boolean;
   formula?: boolean;
+  /** A formula field's formula text, and whether blank number fields read as zero in it. */
+  calculatedFormula?: string;
+  formulaTreatNullNumberAsZero?: boolean;
   picklistValues?: (string | { value: string; label?: string; default?: boolean; active?: boolean })[];
   defaultValue?: string;
   helpText?: string;
@@ -114,6 +117,9 @@ export function describeField(fd: SchemaField, access: UserAccess): FieldDescrib
     custom: /__c$/i.test(fd.name),
     autoNumber: !!fd.autoNumber,
     calculated: !!fd.formula,
+    ...(fd.calculatedFormula === undefined
+      ? {}
+      : { calculatedFormula: fd.calculatedFormula, formulaTreatNullNumberAsZero: !!fd.formulaTreatNullNumberAsZero }),
     unique: !!fd.unique,
     externalId: !!fd.externalId,
     idLookup: fd.name === 'Id' || !!fd.externalId || !!fd.unique,

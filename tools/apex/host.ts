@@ -84,6 +84,10 @@ export interface FieldDescribe {
   custom: boolean;
   autoNumber: boolean;
   calculated: boolean;
+  /** A formula field's formula (describe's `calculatedFormula`); absent for other fields. */
+  calculatedFormula?: string | null;
+  /** A number formula treats a blank field as zero (describe's `formulaTreatNullNumberAsZero`). */
+  formulaTreatNullNumberAsZero?: boolean;
   unique: boolean;
   externalId: boolean;
   idLookup: boolean;

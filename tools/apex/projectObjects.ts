@@ -79,6 +79,12 @@ export function readField(xml: string): SchemaField {
     externalId: tag(xml, 'externalId') === 'true',
     autoNumber: mdType === 'AutoNumber',
     formula: tag(xml, 'formula') !== undefined || mdType === 'Summary',
+    ...(tag(xml, 'formula') === undefined
+      ? {}
+      : {
+          calculatedFormula: unescape(tag(xml, 'formula')!),
+          formulaTreatNullNumberAsZero: tag(xml, 'formulaTreatBlanksAs') === 'BlankAsZero',
+        }),
     picklistValues: values,
     defaultValue: tag(xml, 'defaultValue') === undefined ? undefined : unescape(tag(xml, 'defaultValue')!),
     helpText: tag(xml, 'inlineHelpText'),

@@ -27,5 +27,6 @@ import './schedule.ts';
 import './rounding.ts';
 import './featureManagement.ts';
 import './formula.ts';
+import './formulaRecalc.ts';
 import './metadataApi.ts';
 import './recycleBin.ts';
