@@ -361,7 +361,9 @@ defineNative({
         { userMode: false, binds: { name }, sobject: t, isCount: false },
         site,
       )) as ApexList;
-      f.tx.counts.queries--; // custom metadata reads do not count against SOQL limits
+      // custom metadata reads count against no SOQL limit, queries or rows (Apex Reference, "Custom Metadata Type Methods")
+      f.tx.counts.queries--;
+      f.tx.counts.queryRows -= list.items.length;
       return list.items[0] ?? null;
     },
     getValues: (f, [type, ...args], site) =>
@@ -379,6 +381,7 @@ defineNative({
         site,
       )) as ApexList;
       f.tx.counts.queries--;
+      f.tx.counts.queryRows -= list.items.length;
       const m = new ApexMap(STRING, { name: t, args: [], array: 0 });
       for (const so of list.items as SObject[]) m.put(so.get('DeveloperName'), so);
       return m;

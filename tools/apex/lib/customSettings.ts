@@ -50,6 +50,7 @@ async function profileOf(f: Frame, userId: string, site: Site): Promise<string |
     site,
   )) as ApexList;
   f.tx.counts.queries--;
+  f.tx.counts.queryRows -= list.items.length;
   const p = (list.items[0] as SObject | undefined)?.get('ProfileId');
   return typeof p === 'string' ? p : undefined;
 }
