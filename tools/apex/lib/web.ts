@@ -45,6 +45,20 @@ function implementsIface(name: string) {
     return walk(v.cls);
   };
 }
+/**
+ * The methods a system interface declares, for calls through a variable of the interface's type
+ * (`System.Comparator<String> c; c.compare(a, b)`, Apex Reference, "Comparator Interface"); a user class
+ * implements them, and the call dispatches to its method.
+ */
+const through =
+  (name: string) =>
+  (f: Frame, self: unknown, args: unknown[], site: Site): Promise<unknown> =>
+    callMethod(f, self, name, args, site);
+const INTERFACE_METHODS: Record<string, Record<string, ReturnType<typeof through>>> = {
+  Comparator: { 'Integer compare(Object, Object)': through('compare') },
+  Comparable: { 'Integer compareTo(Object)': through('compareTo') },
+  Schedulable: { 'void execute(SchedulableContext)': through('execute') },
+};
 for (const i of [
   'HttpCalloutMock',
   'Comparable',
@@ -60,7 +74,7 @@ for (const i of [
   'WebServiceMock',
   'Callable',
 ])
-  defineNative({ name: i, instanceOf: implementsIface(i.split('.').pop()!) });
+  defineNative({ name: i, instanceOf: implementsIface(i.split('.').pop()!), methods: INTERFACE_METHODS[i] });
 // List and Set implement Iterable (Apex Reference, "Iterable Interface"): `f(Iterable<String>)` takes both.
 const userIterable = implementsIface('Iterable');
 defineNative({ name: 'Iterable', instanceOf: (v) => v instanceof ApexList || v instanceof ApexSet || userIterable(v) });
