@@ -1,7 +1,8 @@
 /**
  * Asset, EmailMessage, ContactRequest and BusinessHours are standard objects of the local schema (Object
- * Reference for the Salesforce Platform; tools/data/serviceObjects.ts): Apex inserts and queries them, walks
- * Account.Assets, and describes their fields (apex-rollup rolls Assets up to Accounts and serializes EmailMessages).
+ * Reference for the Salesforce Platform; tools/data/serviceObjects.ts), and Account has CleanStatus: Apex inserts
+ * and queries them, walks Account.Assets, and describes their fields (apex-rollup rolls Assets up to Accounts,
+ * serializes EmailMessages and rolls Account.CleanStatus up to Individuals).
  */
 import { describe, expect, it } from 'vitest';
 import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
@@ -19,9 +20,11 @@ describe('service objects', () => {
        System.debug(Schema.EmailMessage.Subject.getDescribe().getType());
        System.debug(Schema.BusinessHours.MondayStartTime.getDescribe().getType());
        insert new ContactRequest(WhatId = acc.Id, RequestDescription = 'call me');
-       System.debug([SELECT What.Name FROM ContactRequest].What.Name);`,
+       System.debug([SELECT What.Name FROM ContactRequest].What.Name);
+       update new Account(Id = acc.Id, CleanStatus = 'Pending');
+       System.debug([SELECT CleanStatus FROM Account].CleanStatus);`,
       { host: projectOrg([]).host },
     );
-    expect(out).toEqual(['Widget 500', '02i', 'STRING', 'TIME', 'Acme']);
+    expect(out).toEqual(['Widget 500', '02i', 'STRING', 'TIME', 'Acme', 'Pending']);
   });
 });

@@ -62,6 +62,8 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       // Object Reference, Account (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_account.htm)
       sys('MasterRecordId', 'reference', { referenceTo: 'Account', relationshipName: 'MasterRecord' }),
       sys('LastActivityDate', 'date'),
+      // its clean status as compared with Data.com (same page, API 30.0+)
+      pick('CleanStatus', ['Matched', 'Different', 'Acknowledged', 'NotFound', 'Inactive', 'Pending', 'SelectMatch', 'Skipped']),
       ...address('Billing'),
       ...address('Shipping'),
       f('NumberOfEmployees', 'int'),
