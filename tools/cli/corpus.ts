@@ -35,7 +35,8 @@ export interface CorpusRow {
 
 /** Extracts the project's pinned commit from a local mirror (a bare repository or a `.git` folder). */
 function materialize(p: CorpusProject, mirrors: string, target: string): void {
-  const candidates = [join(mirrors, checkoutName(p), 'repo'), join(mirrors, checkoutName(p)), join(mirrors, checkoutName(p), '.git')];
+  const base = join(mirrors, checkoutName(p));
+  const candidates = [join(base, 'repo'), join(base, 'repo', '.git'), base, join(base, '.git')];
   const gitDir = candidates.find((d) => existsSync(join(d, 'HEAD')));
   if (!gitDir)
     throw new ToolError(`No git mirror of ${p.repo} under ${mirrors}.`, 'CorpusMirrorMissing', [

@@ -49,6 +49,14 @@ const PROFILE_PERMISSIONS: Record<string, string[]> = {
   'Minimum Access - Salesforce': [],
 };
 
+/**
+ * A profile's system permissions as the boolean fields of its Profile row (`PermissionsModifyAllData`),
+ * the form SOQL reads (SOAP API Object Reference, Profile: "Permissions*" fields).
+ */
+export function profilePermissionFields(profile: string): Record<string, boolean> {
+  return Object.fromEntries((PROFILE_PERMISSIONS[profile] ?? []).map((p) => [`Permissions${p}`, true]));
+}
+
 /** The user's system permissions: the profile's plus every assigned permission set's. */
 export function userPermissionsOf(db: DatabaseSync, orgId: string, userId: string): Set<string> {
   const out = new Set<string>(PROFILE_PERMISSIONS[profileNameOf(db, orgId, userId) ?? ''] ?? []);

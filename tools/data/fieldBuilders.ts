@@ -56,3 +56,30 @@ export const ACTIVITY_LOOKUPS: FieldDef[] = [
     polymorphicTo: ['Account', 'Campaign', 'Case', 'Contract', 'Opportunity', 'Product2', 'WorkOrder'],
   }),
 ];
+
+/**
+ * System permissions as Profile and PermissionSet fields (SOAP API Object Reference, Profile and
+ * PermissionSet: one `Permissions<Name>` boolean per user permission); the ones code filters on most.
+ */
+export const SYSTEM_PERMISSION_FIELDS = [
+  'ApiEnabled',
+  'ApiUserOnly',
+  'AuthorApex',
+  'ConvertLeads',
+  'CustomizeApplication',
+  'EditEvent',
+  'EditTask',
+  'EmailMass',
+  'EmailSingle',
+  'ExportReport',
+  'ManageCases',
+  'ManageDashboards',
+  'ManageUsers',
+  'ModifyAllData',
+  'ModifyMetadata',
+  'RunReports',
+  'TransferAnyEntity',
+  'ViewAllData',
+  'ViewAllUsers',
+  'ViewSetup',
+].map((p) => f(`Permissions${p}`, 'boolean'));

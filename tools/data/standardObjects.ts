@@ -3,10 +3,11 @@
  * Salesforce's Object Reference lists them, trimmed to the fields this platform's users touch.
  */
 import type { ObjectDef } from './schema.ts';
-import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, address, audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
+import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, address, audit, f, len, pick, ref, sys, SYSTEM_PERMISSION_FIELDS } from './fieldBuilders.ts';
 import { SETUP_OBJECTS } from './setupObjects.ts';
 import { SESSION_OBJECTS } from './sessionObjects.ts';
 import { SERVICE_OBJECTS } from './serviceObjects.ts';
+import { ORG_CONFIG_OBJECTS } from './orgConfigObjects.ts';
 const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
 const ACCOUNT_TYPES = [
   'Prospect',
@@ -294,6 +295,7 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('Description', 'textarea'),
       f('UserType', 'picklist'),
       ref('UserLicenseId', 'UserLicense', 'UserLicense'),
+      ...SYSTEM_PERMISSION_FIELDS,
     ],
   },
   {
@@ -311,6 +313,7 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('PermissionSetGroupId', 'reference'),
       f('Type', 'picklist'),
       f('IsCustom', 'boolean'),
+      ...SYSTEM_PERMISSION_FIELDS,
     ],
   },
   {
@@ -575,4 +578,5 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
   ...SETUP_OBJECTS,
   ...SESSION_OBJECTS,
   ...SERVICE_OBJECTS,
+  ...ORG_CONFIG_OBJECTS,
 ];

@@ -34,7 +34,8 @@ export type Resolved =
 const TEST_VISIBLE = new Set(
   (
     'user profile userrole recordtype organization permissionset permissionsetassignment permissionsetgroup group groupmember apexclass apextrigger apexpage asyncapexjob crontrigger businesshours certificate namedcredential externalcredential remotesitesetting customPermission setupentityaccess aggregateresult ' +
-    'userlicense staticresource platformcachepartition queuesobject processdefinition permissionsetlicense cronjobdetail'
+    'userlicense staticresource platformcachepartition queuesobject processdefinition permissionsetlicense cronjobdetail ' +
+    'taskstatus taskpriority casestatus leadstatus opportunitystage'
   )
     .toLowerCase()
     .split(' '),

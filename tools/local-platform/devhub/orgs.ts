@@ -1,9 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { newId } from '../../data/ids.ts';
 import { insertOrg, insertRecord, nowIso, tx, type StoredOrg, getOrg } from '../../data/store.ts';
-import { ADMIN_PROFILE, API_ONLY_PROFILE } from '../../data/access.ts';
+import { ADMIN_PROFILE, API_ONLY_PROFILE, profilePermissionFields } from '../../data/access.ts';
 import { API_INTEGRATION_PSL } from '../../data/licenses.ts';
-import { MORE_STANDARD_PROFILES, STANDARD_PRICEBOOK, USER_LICENSES } from '../../apex/standardRows.ts';
+import { MORE_STANDARD_PROFILES, ORG_CONFIG_ROWS, STANDARD_PRICEBOOK, USER_LICENSES } from '../../apex/standardRows.ts';
 
 /**
  * Creating an org: its row, its Organization record, the standard profiles and its admin user.
@@ -47,12 +47,14 @@ export function createOrg(db: DatabaseSync, spec: NewOrg): { org: StoredOrg; adm
         db,
         id,
         'Profile',
-        { Name: p, UserType: 'Standard', UserLicenseId: licenseIds['Salesforce'] },
+        { Name: p, UserType: 'Standard', UserLicenseId: licenseIds['Salesforce'], ...profilePermissionFields(p) },
         { trusted: true },
       );
     for (const p of MORE_STANDARD_PROFILES)
       insertRecord(db, id, 'Profile', { Name: p.name, UserType: 'Standard', UserLicenseId: licenseIds[p.license] }, { trusted: true });
     insertRecord(db, id, 'Pricebook2', STANDARD_PRICEBOOK, { trusted: true });
+    for (const [sobject, rows] of Object.entries(ORG_CONFIG_ROWS))
+      for (const r of rows) insertRecord(db, id, sobject, r, { trusted: true });
     seedPermissionSetLicenses(db, id);
     const adminId = insertRecord(
       db,

@@ -1,0 +1,21 @@
+/**
+ * Causes found in the fresh held-out corpus (issue 18, test/corpus/fresh.json: ActionPlansV4, async-lib,
+ * http-mock-lib, NebulaCacheManager, SimpleLightningComponents), each checked by a test class of our
+ * own (test/apex/fresh18) run as `npm run apex-test` runs it.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { runTests } from '../../tools/apex/index.ts';
+import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
+
+const SOURCE = join(import.meta.dirname, 'fresh18', 'force-app');
+
+describe('issue 18: causes found in the fresh held-out corpus', () => {
+  it('compiles and passes every method', async () => {
+    const r = await runTests(projectOrg([SOURCE]).host);
+    expect(r.compileErrors).toEqual([]);
+    const failed = r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message}`);
+    expect(failed).toEqual([]);
+    expect(r.tests.map((t) => t.methodName)).toEqual(['orgConfigurationRowsAreVisibleInTests', 'profilePermissionFieldsAreQueryable']);
+  }, 60_000);
+});
