@@ -1,7 +1,7 @@
 /** Platform Cache: Cache.Org, Cache.Session, their partitions and Cache.Visibility (keys, partitions, test isolation). */
-import { NObj } from './nativeValues.ts';
+import { defineEnum, NObj } from './nativeValues.ts';
 import { defineNative } from '../model/natives.ts';
-import { ApexObject, ApexSet, EnumValue, TypeValue, stringValueOf } from '../run/values.ts';
+import { ApexObject, ApexSet, TypeValue, stringValueOf } from '../run/values.ts';
 import { newObject, callVirtual } from '../run/calls.ts';
 import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
 import { instanceOf } from '../run/types.ts';
@@ -178,12 +178,8 @@ defineNative({
     isAvailable: () => true,
   },
 });
-const VISIBILITY_ALL = new EnumValue('Cache.Visibility', 'ALL', 0);
-const VISIBILITY_NAMESPACE = new EnumValue('Cache.Visibility', 'NAMESPACE', 1);
-defineNative({
-  name: 'Cache.Visibility',
-  props: { all: { get: () => VISIBILITY_ALL }, namespace: { get: () => VISIBILITY_NAMESPACE } },
-});
+// an enum like any other: values(), valueOf('ALL') (Apex Reference, "Visibility Enum" and "Enum Methods")
+defineEnum('Cache.Visibility', ['ALL', 'NAMESPACE']);
 // ---------------------------------------------------------------- Session cache
 
 /**
