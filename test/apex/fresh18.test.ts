@@ -20,6 +20,9 @@ describe('issue 18: causes found in the fresh held-out corpus', () => {
       'orgConfigurationRowsAreVisibleInTests',
       'profilePermissionFieldsAreQueryable',
       'systemEnumValueOfAndValues',
+      'pageReferencesAndTheCurrentPage',
+      'pageMessagesAndSelectOptions',
+      'standardControllersOverRecords',
     ]);
   }, 60_000);
 });

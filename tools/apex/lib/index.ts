@@ -30,3 +30,4 @@ import './formula.ts';
 import './formulaRecalc.ts';
 import './metadataApi.ts';
 import './recycleBin.ts';
+import './visualforce.ts';

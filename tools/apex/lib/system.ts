@@ -18,6 +18,7 @@ import { compileDynamicSoql } from './dynamicSoql.ts';
 import { CompileError } from '../errors.ts';
 import { apexString, equalsAsync } from '../run/equality.ts';
 import { testInvokeContinuationMethod, testSetContinuationResponse } from './continuation.ts';
+import { setCurrentPage } from './visualforce.ts';
 
 const str = (v: unknown) => stringValueOf(v);
 
@@ -313,6 +314,11 @@ defineNative({
     invokeContinuationMethod: (f, [controller, request], site) => {
       requireTest(f, 'Test.invokeContinuationMethod', site);
       return testInvokeContinuationMethod(f, controller, request, site);
+    },
+    // the page ApexPages.currentPage() returns for the rest of the test (Apex Reference, "Test Class")
+    'void setCurrentPage(PageReference) | void setCurrentPageReference(PageReference)': (f, [page], site) => {
+      requireTest(f, 'Test.setCurrentPage', site);
+      return setCurrentPage(f, page);
     },
     getStandardPricebookId: (f, a, site) => unsupported(f, 'Test.getStandardPricebookId', site),
     loadData: (f, a, site) => unsupported(f, 'Test.loadData', site),
