@@ -23,6 +23,7 @@ describe('issue 18: causes found in the fresh held-out corpus', () => {
       'pageReferencesAndTheCurrentPage',
       'pageMessagesAndSelectOptions',
       'standardControllersOverRecords',
+      'activityCustomFieldsAreTaskAndEventFields',
     ]);
   }, 60_000);
 });

@@ -186,9 +186,13 @@ export function readProjectObjects(files: string[]): SchemaObject[] {
     }
     m = /\/objects\/([^/]+)\/fields\/[^/]+\.field-meta\.xml$/.exec(f);
     if (m) {
-      const e = byObject.get(m[1]) ?? { xml: '', fields: [], reasons: [] };
-      e.fields.push(readField(readFileSync(f, 'utf8')));
-      byObject.set(m[1], e);
+      const field = readField(readFileSync(f, 'utf8'));
+      // a custom field of Activity is a field of Task and of Event (Salesforce Help, "Activity Custom Fields")
+      for (const name of m[1].toLowerCase() === 'activity' ? ['Task', 'Event'] : [m[1]]) {
+        const e = byObject.get(name) ?? { xml: '', fields: [], reasons: [] };
+        e.fields.push(field);
+        byObject.set(name, e);
+      }
     }
   }
   const out: SchemaObject[] = [];

@@ -1,6 +1,6 @@
 /**
  * Org configuration that Salesforce exposes as read-only rows and Apex tests see without SeeAllData:
- * record types and the picklist-value objects behind Task, Case, Lead and Opportunity
+ * record types, user preferences and the picklist-value objects behind Task, Case, Lead and Opportunity
  * (`SELECT MasterLabel FROM TaskStatus WHERE IsClosed = true`). Fields as the SOAP API Object Reference
  * lists them (RecordType, TaskStatus, TaskPriority, CaseStatus, LeadStatus, OpportunityStage:
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/). The rows
@@ -8,7 +8,7 @@
  * apex/standardRows.ts.
  */
 import type { FieldDef, ObjectDef } from './schema.ts';
-import { audit, f } from './fieldBuilders.ts';
+import { audit, f, ref, sys } from './fieldBuilders.ts';
 
 /** A picklist value as a row: its label, API name, default flag and position. */
 const pickValue = (): FieldDef[] => [
@@ -32,6 +32,18 @@ export const ORG_CONFIG_OBJECTS: ObjectDef[] = [
       f('SobjectType', 'picklist', { required: true }),
       f('IsActive', 'boolean'),
       f('BusinessProcessId', 'reference'),
+    ],
+  },
+  {
+    // a user's saved preferences, by the preference's number (Object Reference, "UserPreference")
+    name: 'UserPreference',
+    label: 'User Preference',
+    fields: [
+      sys('Id', 'id'),
+      sys('SystemModstamp', 'datetime'),
+      ref('UserId', 'User', 'User'),
+      f('Preference', 'picklist'),
+      f('Value', 'string'),
     ],
   },
   { name: 'TaskStatus', label: 'Task Status Value', fields: [...pickValue(), f('IsClosed', 'boolean')] },
