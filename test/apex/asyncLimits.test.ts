@@ -4,7 +4,7 @@
  * does the code between Test.startTest and Test.stopTest (Apex Developer Guide, "Execution Governors and
  * Limits"). apex-rollup's RollupLimits compared `cpu + 13000` with the limit a queueable reported (10,000)
  * and deferred every rollup. A QueryLocator's chunks are lists of the queried object (`scope.getSObjectType()`),
- * which apex-rollup's batch compares with the parent object.
+ * which apex-rollup's batch compares with the parent object; a batch job has a BatchApexWorker AsyncApexJob row.
  */
 import { describe, expect, it } from 'vitest';
 import { runTests } from '../../tools/apex/index.ts';
@@ -80,8 +80,11 @@ const CLASSES = {
       for (Integer i = 0; i < 5; i++) accounts.add(new Account(Name = 'A' + i));
       insert accounts;
       Test.startTest();
-      Database.executeBatch(new ChunkProbe(), 2);
+      Id batchId = Database.executeBatch(new ChunkProbe(), 2);
       Test.stopTest();
+      AsyncApexJob worker = [SELECT Status, ParentJobId FROM AsyncApexJob WHERE JobType = 'BatchApexWorker'];
+      Assert.areEqual('Completed', worker.Status);
+      Assert.areEqual(batchId, worker.ParentJobId);
       Assert.areEqual(3, LimitProbe.seen.get('chunks'));
       Assert.areEqual(1, LimitProbe.seen.get('chunk.first'));
       Assert.areEqual(1, LimitProbe.seen.get('chunk.last'));

@@ -49,4 +49,15 @@ describe('Apex semantics apex-rollup relies on', () => {
     `);
     expect(out).toEqual(['true', 'false', 'true', 'false', 'false']);
   });
+
+  it('a new EventBus.ChangeEventHeader has empty lists, not null', async () => {
+    const out = await debugOf(`
+      EventBus.ChangeEventHeader header = new EventBus.ChangeEventHeader();
+      header.changeType = 'CREATE';
+      Set<String> changed = new Set<String>();
+      changed.addAll(header.changedFields);
+      System.debug(changed.size() + ' ' + header.getNulledFields().size() + ' ' + header.diffFields + ' ' + header.getRecordIds());
+    `);
+    expect(out).toEqual(['0 0 () ()']);
+  });
 });

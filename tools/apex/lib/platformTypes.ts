@@ -120,7 +120,13 @@ const HEADER_FIELDS = [
 ];
 defineNative({
   name: 'EventBus.ChangeEventHeader',
-  construct: () => new NObj('EventBus.ChangeEventHeader'),
+  // a new header's list fields are empty lists, not null: apex-rollup's CDC test (passing on Salesforce) builds a
+  // header without changedFields and adds them to a Set (tools/local-platform/FIDELITY.md)
+  construct: () => {
+    const h = new NObj('EventBus.ChangeEventHeader');
+    for (const x of HEADER_FIELDS) if (/Ids|Fields$/.test(x)) h.set(x, new ApexList([], STRING));
+    return h;
+  },
   fields: HEADER_FIELDS.map((x) => x.toLowerCase()),
   json: Object.fromEntries(
     HEADER_FIELDS.map((x) => [x, /Ids|Fields$/.test(x) ? 'List<String>' : /Number|Timestamp/.test(x) ? 'Long' : 'String']),
