@@ -19,6 +19,7 @@ describe('issue 18: apex-rollup causes', () => {
       'CustomMetadataGetInstanceTest.getInstanceByIdNameOrQualifiedNamePositive',
       'CustomMetadataGetInstanceTest.getInstanceOfUnknownNameNegative',
       'DynamicSoqlSubqueryTest.dynamicQueryWithChildSubqueryReadsTheOuterObjectPositive',
+      'ParentFieldLookupTest.parentFieldQueryPopulatesLookupPositive',
       'PutSObjectTest.putSObjectSetsTheParentPositive',
       'QueriedReadOnlyFieldsTest.updateOfQueriedRecordWithReadOnlyFieldsPositive',
     ]);

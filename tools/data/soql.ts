@@ -30,6 +30,11 @@ export interface SoqlOptions {
   allRows?: boolean;
   /** Apex: a parent without children gets an empty child list (REST sends null). */
   emptyChildLists?: boolean;
+  /**
+   * Apex: a parent field (`Account.Name`) brings its lookup field (`AccountId`) onto the record too
+   * (field report https://github.com/octoberswimmer/aer-dist/issues/6); the REST API sends only the parent.
+   */
+  lookupWithParent?: boolean;
   /** Internal: restricts a child subquery to one parent. */
   parentFilter?: { field: string; id: string };
   /** Apex test isolation: the query's own rows are only these Ids (the test's records); subqueries are not restricted. */
@@ -427,7 +432,11 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
       selected.push({ kind: 'field', path: normalisePath(def, fld.field!) });
     } else if (fld.type === 'FieldRelationship') {
       fieldExpr(ctx, def, fld.rawValue!);
-      selected.push({ kind: 'field', path: normalisePath(def, fld.rawValue!) });
+      const path = normalisePath(def, fld.rawValue!);
+      selected.push({ kind: 'field', path });
+      const lookup = options.lookupWithParent ? findRelationship(def, path[0]) : undefined;
+      if (lookup && !isDefinitionRelationship(lookup) && !selected.some((x) => x.path.length === 1 && x.path[0] === lookup.name))
+        selected.push({ kind: 'field', path: [lookup.name] });
     } else if (fld.type === 'FieldSubquery') {
       const sub = (fld as unknown as { subquery: Query & { relationshipName: string } }).subquery;
       const rel = findChildRelationship(db, orgId, orgKind(db, orgId), def, sub.relationshipName);

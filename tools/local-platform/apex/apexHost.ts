@@ -255,6 +255,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
         instanceUrl: org.instanceUrl,
         allRows,
         emptyChildLists: true,
+        lookupWithParent: true,
         onlyIds: options.onlyIds,
       }).records as SObjectRecord[];
     },
