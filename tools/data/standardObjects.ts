@@ -273,6 +273,9 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('State', 'string', len(80)),
       f('PostalCode', 'string', len(20)),
       f('Country', 'string', len(80)),
+      // the address's geolocation (Object Reference, User: Latitude, Longitude)
+      f('Latitude', 'double'),
+      f('Longitude', 'double'),
       f('FederationIdentifier', 'string', len(512)),
       f('AboutMe', 'textarea', len(1000)),
       ref('ManagerId', 'User', 'Manager'),
