@@ -144,6 +144,17 @@ export async function callFunction(name: string, args: FNode[], e: Evaluation): 
       const [y, m, d] = (await all()).map(num);
       return y === null || m === null || d === null ? null : new ApexDate(Date.UTC(y, m - 1, d));
     }
+    case 'ADDMONTHS': {
+      // the last day of the month stays the last day; a day the new month lacks becomes its last day
+      // (Salesforce Help, "Formula Operators and Functions": ADDMONTHS)
+      const [v, k] = await all();
+      if (!(v instanceof ApexDate) || num(k) === null) return null;
+      const d = new Date(v.ms);
+      const [y, m] = [d.getUTCFullYear(), d.getUTCMonth() + Math.trunc(num(k)!)];
+      const lastOf = (yy: number, mm: number) => new Date(Date.UTC(yy, mm + 1, 0)).getUTCDate();
+      const wasLast = d.getUTCDate() === lastOf(d.getUTCFullYear(), d.getUTCMonth());
+      return new ApexDate(Date.UTC(y, m, wasLast ? lastOf(y, m) : Math.min(d.getUTCDate(), lastOf(y, m))));
+    }
     case 'YEAR':
     case 'MONTH':
     case 'DAY': {
