@@ -47,9 +47,18 @@ export abstract class ExpressionChecker extends CallChecker {
         return this.dot(n, ctx);
       case 'Call':
         return this.unqualifiedCall(n, ctx);
-      case 'ConstructorCall':
-        for (const a of n.args) this.expr(a, ctx);
+      case 'ConstructorCall': {
+        // this(...)/super(...) bind by the arguments' static types like `new` does: a null argument typed
+        // Schema.SObjectType keeps the (SObjectType) overload rather than the first that takes null.
+        const argTypes = n.args.map((a) => this.expr(a, ctx));
+        const target = n.target === 'this' ? ctx.cls : ctx.cls.superClass;
+        const ctors = target && !target.builtin ? target.ctors.filter((m) => m.params.length === n.args.length) : [];
+        if (ctors.length > 1) {
+          const best = this.closest(ctors, argTypes);
+          if (best) this.bindings.set(n, signatureOf(best));
+        }
         return undefined;
+      }
       case 'Index': {
         const a = this.expr(n.target, ctx);
         this.expr(n.index, ctx);

@@ -166,7 +166,7 @@ defineEnum('System.AccessType', ['CREATABLE', 'READABLE', 'UPDATABLE', 'UPSERTAB
 defineNative({
   name: 'Schema',
   statics: {
-    getGlobalDescribe: async (f, _a, site) => {
+    'Map<String, Schema.SObjectType> getGlobalDescribe()': async (f, _a, site) => {
       const m = new CaseInsensitiveMap(STRING, ref('Schema.SObjectType'));
       for (const o of await globalList(f, site)) m.put(o.name, sobjectTypeToken(o.name));
       return m;

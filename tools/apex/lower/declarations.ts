@@ -60,7 +60,7 @@ export class Lowering extends StatementLowering {
     const first = stmts[0];
     if (isCtor && first?.kind === 'ExpressionStmt' && first.expr.kind === 'ConstructorCall') {
       const call = first.expr;
-      m.delegate = { kind: call.target, args: call.args.map((x) => this.expr(x, scope)) };
+      m.delegate = { kind: call.target, args: call.args.map((x) => this.expr(x, scope)), signature: this.site(call, m.cls).signature };
       m.cls.executableLines.add(first.line);
       stmts = stmts.slice(1);
     }

@@ -35,7 +35,8 @@ export interface MethodDef {
   nSlots: number;
   body?: St;
   /** Constructors: explicit `this(...)` / `super(...)` as first statement. */
-  delegate?: { kind: 'this' | 'super'; args: Ex[] };
+  /** `this(...)`/`super(...)` as a constructor's first statement; `signature` is the overload the checker bound. */
+  delegate?: { kind: 'this' | 'super'; args: Ex[]; signature?: string };
   /** Implemented in TypeScript (system classes). */
   native?: (f: Frame, self: unknown, args: unknown[]) => Promise<unknown> | unknown;
   /** Set on property accessors: the field key they belong to. */

@@ -512,9 +512,9 @@ export async function construct(f: Frame, cls: ClassDef, args: unknown[], site: 
   return obj;
 }
 
-/** `this(...)`/`super(...)` reuse the caller's site for traces, not its bound overload. */
-function unbound(site: Site): Site {
-  return site.signature === undefined ? site : { ...site, signature: undefined };
+/** `this(...)`/`super(...)` reuse the caller's site for traces, with the overload the checker bound for them. */
+function unbound(site: Site, signature?: string): Site {
+  return site.signature === signature ? site : { ...site, signature };
 }
 
 async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[], site: Site): Promise<void> {
@@ -551,6 +551,8 @@ async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[]
     if (cls.superClass) await runCtor(f, cls.superClass, obj, cls.isException ? args : [], unbound(site));
     return;
   }
+  // A constructor chain (this(...) calling itself) counts against the stack depth as method calls do.
+  if (tx.stack.length >= MAX_DEPTH) limitEx(f, `Maximum stack depth reached: ${MAX_DEPTH + 1}`);
   const frame = new Frame(tx, cls, obj, ctor.nSlots, ctor);
   for (let i = 0; i < ctor.params.length; i++) frame.locals[i] = coerce(f, args[i], ctor.params[i].type, site);
   tx.stack.push({ cls, method: '<init>', line: ctor.line, col: 1 });
@@ -559,11 +561,11 @@ async function runCtor(f: Frame, cls: ClassDef, obj: ApexObject, args: unknown[]
     if (d && d.kind === 'this') {
       const dargs = [];
       for (const a of d.args) dargs.push(await a(frame));
-      await runCtor(f, cls, obj, dargs, unbound(site));
+      await runCtor(f, cls, obj, dargs, unbound(site, d.signature));
     } else {
       const sargs = [];
       if (d) for (const a of d.args) sargs.push(await a(frame));
-      if (cls.superClass) await runCtor(f, cls.superClass, obj, sargs, unbound(site));
+      if (cls.superClass) await runCtor(f, cls.superClass, obj, sargs, unbound(site, d?.signature));
     }
     await ctor.body!(frame);
   } finally {
