@@ -3,15 +3,11 @@
  * ends at the stack depth limit (found in jongpie/SimpleLightningComponents, whose run grew without bound).
  */
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { runTests } from '../../tools/apex/index.ts';
-import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
-
-const SOURCE = join(import.meta.dirname, 'constructorChains', 'force-app');
+import { runFixture } from './helpers.ts';
 
 describe('constructor chains', () => {
   it('binds this(...) statically and limits an endless chain', async () => {
-    const r = await runTests(projectOrg([SOURCE]).host);
+    const r = await runFixture('constructorChains');
     expect(r.compileErrors).toEqual([]);
     const outcome = Object.fromEntries(r.tests.map((t) => [t.methodName, `${t.outcome}: ${t.message ?? ''}`]));
     expect(outcome).toEqual({

@@ -3,17 +3,13 @@
  * `npm run apex-test` runs them.
  */
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { runTests } from '../../tools/apex/index.ts';
-import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
-
-const SOURCE = join(import.meta.dirname, 'finalizers', 'force-app');
+import { runFixture, failuresOf } from './helpers.ts';
 
 describe('transaction finalizers', () => {
   it('run after their Queueable with its result and exception', async () => {
-    const r = await runTests(projectOrg([SOURCE]).host);
+    const r = await runFixture('finalizers');
     expect(r.compileErrors).toEqual([]);
-    expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message} ${t.stackTrace ?? ''}`)).toEqual([]);
+    expect(failuresOf(r)).toEqual([]);
     expect(r.tests.length).toBe(7);
   }, 60_000);
 });

@@ -5,13 +5,11 @@
  * by a test class of our own (test/apex/formulaRecalc) run as `npm run apex-test` runs it.
  */
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { runTests } from '../../tools/apex/index.ts';
-import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
+import { runFixture } from './helpers.ts';
 
 describe('Formula.recalculateFormulas', () => {
   it('fills text and number formula fields, blank numbers as zero where the field says so', async () => {
-    const r = await runTests(projectOrg([join(import.meta.dirname, 'formulaRecalc', 'force-app')]).host);
+    const r = await runFixture('formulaRecalc');
     expect(r.compileErrors).toEqual([]);
     expect(r.tests.map((t) => `${t.methodName}: ${t.outcome} ${t.message ?? ''}`)).toEqual([
       'recalculatesTextAndNumberFormulasPositive: Pass ',

@@ -4,17 +4,13 @@
  * own (test/apex/fresh18) run as `npm run apex-test` runs it.
  */
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { runTests } from '../../tools/apex/index.ts';
-import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
-
-const SOURCE = join(import.meta.dirname, 'fresh18', 'force-app');
+import { runFixture, failuresOf } from './helpers.ts';
 
 describe('issue 18: causes found in the fresh held-out corpus', () => {
   it('compiles and passes every method', async () => {
-    const r = await runTests(projectOrg([SOURCE]).host);
+    const r = await runFixture('fresh18');
     expect(r.compileErrors).toEqual([]);
-    const failed = r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message}`);
+    const failed = failuresOf(r);
     expect(failed).toEqual([]);
     expect(r.tests.map((t) => t.methodName)).toEqual([
       'orgConfigurationRowsAreVisibleInTests',

@@ -3,17 +3,13 @@
  * rflib, apex-mdapi), each checked by a test class of our own (test/apex/held2) run as `npm run apex-test` runs it.
  */
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { runTests } from '../../tools/apex/index.ts';
-import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
-
-const SOURCE = join(import.meta.dirname, 'held2', 'force-app');
+import { runFixture, failuresOf } from './helpers.ts';
 
 describe('issue 18: held-out corpus causes, second pass', () => {
   it('compiles and passes every method', async () => {
-    const r = await runTests(projectOrg([SOURCE]).host);
+    const r = await runFixture('held2');
     expect(r.compileErrors).toEqual([]);
-    const failed = r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.className}.${t.methodName}: ${t.message}`);
+    const failed = failuresOf(r);
     expect(failed).toEqual([]);
     expect(r.tests.map((t) => `${t.className}.${t.methodName}`).sort()).toEqual(
       [

@@ -3,15 +3,11 @@
  * each checked by a test class of our own (test/apex/heldout18) run as `npm run apex-test` runs it.
  */
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { runTests } from '../../tools/apex/index.ts';
-import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
-
-const SOURCE = join(import.meta.dirname, 'heldout18', 'force-app');
+import { runFixture } from './helpers.ts';
 
 describe('issue 18: causes found in the held-out corpus', () => {
   it('compiles and passes every method but the one that needs a type the runtime lacks', async () => {
-    const r = await runTests(projectOrg([SOURCE]).host);
+    const r = await runFixture('heldout18');
     expect(r.compileErrors).toEqual([]);
     const failed = r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message}`);
     // a known Salesforce type the runtime lacks deploys and fails only where it runs, as not supported

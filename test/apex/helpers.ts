@@ -1,7 +1,9 @@
 /** Runs anonymous Apex on an in-memory org (the platform's data engine on :memory:) and returns what System.debug printed. */
-import { executeAnonymous, type ExecuteAnonymousResult } from '../../tools/apex/index.ts';
+import { join } from 'node:path';
+import { executeAnonymous, runTests, type ExecuteAnonymousResult } from '../../tools/apex/index.ts';
 import type { ApexHost } from '../../tools/apex/host.ts';
 import { createMemoryOrg, type MemoryOrg, type MemoryOrgOptions } from '../../tools/local-platform/apex/memoryOrg.ts';
+import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
 
 export interface RunOutput extends ExecuteAnonymousResult {
   debug: string[];
@@ -41,4 +43,14 @@ export async function debugOf(source: string, options: MemoryOrgOptions & { host
   const r = await run(source, options);
   if (!r.success) throw new Error(`Apex failed: ${r.compileProblem ?? r.exceptionMessage}\n${r.exceptionStackTrace ?? ''}`);
   return r.debug;
+}
+
+/** Runs the Apex test classes of a fixture beside these tests (`test/apex/<folder>/force-app`) as `npm run apex-test` does. */
+export function runFixture(folder: string): ReturnType<typeof runTests> {
+  return runTests(projectOrg([join(import.meta.dirname, folder, 'force-app')]).host);
+}
+
+/** `Class.method: message stack` of every test method that did not pass: a run's failures for an assertion. */
+export function failuresOf(r: Awaited<ReturnType<typeof runTests>>): string[] {
+  return r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.className}.${t.methodName}: ${t.message} ${t.stackTrace ?? ''}`);
 }

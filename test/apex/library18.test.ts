@@ -3,15 +3,11 @@
  * checked by a test class of our own (test/apex/library18) run as `npm run apex-test` runs it.
  */
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { runTests } from '../../tools/apex/index.ts';
-import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
-
-const SOURCE = join(import.meta.dirname, 'library18', 'force-app');
+import { runFixture } from './helpers.ts';
 
 describe('issue 18: library gaps found by the corpus', () => {
   it('compiles the class and passes every method but the one that needs Salesforce', async () => {
-    const r = await runTests(projectOrg([SOURCE]).host);
+    const r = await runFixture('library18');
     expect(r.compileErrors).toEqual([]);
     const failed = r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message}`);
     expect(failed).toEqual([

@@ -3,18 +3,14 @@
  * run as `npm run apex-test` runs them, with test data isolation.
  */
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { runTests } from '../../tools/apex/index.ts';
-import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
-
-const SOURCE = join(import.meta.dirname, 'rollup18', 'force-app');
+import { runFixture, failuresOf } from './helpers.ts';
 
 describe('issue 18: apex-rollup causes', () => {
   it('compiles the classes and passes every method', async () => {
-    const r = await runTests(projectOrg([SOURCE]).host);
+    const r = await runFixture('rollup18');
     expect(r.compileErrors).toEqual([]);
     expect(r.compileWarnings).toEqual([]);
-    expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.className}.${t.methodName}: ${t.message}`)).toEqual([]);
+    expect(failuresOf(r)).toEqual([]);
     expect(r.tests.map((t) => `${t.className}.${t.methodName}`)).toEqual([
       'CustomMetadataGetInstanceTest.getInstanceByIdNameOrQualifiedNamePositive',
       'CustomMetadataGetInstanceTest.getInstanceOfUnknownNameNegative',

@@ -4,12 +4,9 @@
  * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_scheduler.htm).
  */
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { runTests } from '../../tools/apex/index.ts';
-import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
 import { CronError, nextFireTime, parseCron } from '../../tools/apex/lib/cron.ts';
+import { runFixture, failuresOf } from './helpers.ts';
 
-const SOURCE = join(import.meta.dirname, 'scheduler', 'force-app');
 const at = (expr: string, after: string) => {
   const next = nextFireTime(parseCron(expr), Date.parse(after));
   return next === undefined ? undefined : new Date(next).toISOString();
@@ -17,9 +14,9 @@ const at = (expr: string, after: string) => {
 
 describe('System.schedule and AsyncApexJob rows', () => {
   it('record CronTrigger, CronJobDetail and AsyncApexJob, run at Test.stopTest, refuse duplicates and bad expressions', async () => {
-    const r = await runTests(projectOrg([SOURCE]).host);
+    const r = await runFixture('scheduler');
     expect(r.compileErrors).toEqual([]);
-    expect(r.tests.filter((t) => t.outcome !== 'Pass').map((t) => `${t.methodName}: ${t.message} ${t.stackTrace ?? ''}`)).toEqual([]);
+    expect(failuresOf(r)).toEqual([]);
     expect(r.tests.length).toBe(4);
   }, 60_000);
 });
