@@ -8,7 +8,7 @@
  * Fields that point at objects the local schema lacks (Location, EmailTemplate) are plain references.
  */
 import type { ObjectDef } from './schema.ts';
-import { audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
+import { address, audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
 
 const viewed = () => [sys('LastViewedDate', 'datetime'), sys('LastReferencedDate', 'datetime')];
 const day = (d: string) => [f(`${d}StartTime`, 'time'), f(`${d}EndTime`, 'time')];
@@ -67,13 +67,7 @@ export const SERVICE_OBJECTS: ObjectDef[] = [
       f('UptimeRecordStart', 'datetime'),
       f('UptimeRecordEnd', 'datetime'),
       f('ConsequenceOfFailure', 'picklist'),
-      f('Street', 'textarea', len(255)),
-      f('City', 'string', len(40)),
-      f('State', 'string', len(80)),
-      f('PostalCode', 'string', len(20)),
-      f('Country', 'string', len(80)),
-      f('Latitude', 'double'),
-      f('Longitude', 'double'),
+      ...address(''),
       f('GeocodeAccuracy', 'picklist'),
       sys('Uuid', 'string'),
     ],

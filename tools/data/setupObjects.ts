@@ -7,7 +7,7 @@
  * Both data engines read these (the platform's SQLite store and the in-memory org of `apex-test`).
  */
 import type { FieldDef, ObjectDef } from './schema.ts';
-import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, audit, f, pick, ref, sys } from './fieldBuilders.ts';
+import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, address, audit, f, pick, ref, sys } from './fieldBuilders.ts';
 
 /** Setup rows (custom permissions, static resources …): named by DeveloperName and MasterLabel. */
 const setupNames = (): FieldDef[] => [
@@ -157,13 +157,7 @@ export const SETUP_OBJECTS: ObjectDef[] = [
       f('Name', 'string', { required: true }),
       // the parent is an Account (person account) or an Individual (Object Reference, ContactPointAddress)
       ref('ParentId', 'Account', 'Parent', { polymorphicTo: ['Account', 'Individual'] }),
-      f('Street', 'textarea', { length: 255 }),
-      f('City', 'string', { length: 40 }),
-      f('State', 'string', { length: 80 }),
-      f('PostalCode', 'string', { length: 20 }),
-      f('Country', 'string', { length: 80 }),
-      f('Latitude', 'double'),
-      f('Longitude', 'double'),
+      ...address(''),
       pick('AddressType', ['Billing', 'Shipping']),
       f('IsDefault', 'boolean'),
       f('IsPrimary', 'boolean'),
