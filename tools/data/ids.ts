@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { idSuffix } from '../core/idChecksum.ts';
 
 /**
  * Salesforce record Ids: 15 case-sensitive characters plus a 3-character suffix that makes the
@@ -6,7 +7,6 @@ import { randomBytes } from 'node:crypto';
  * suffix must be the real checksum, not random text.
  */
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const SUFFIX = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 /** Key prefixes of the objects this platform stores; custom objects get a prefix from their name (keyPrefixFor). */
 export const KEY_PREFIXES: Record<string, string> = {
@@ -66,19 +66,7 @@ export const KEY_PREFIXES: Record<string, string> = {
   LoginHistory: '0Ya',
 };
 
-/** The 3-character checksum suffix of a 15-character Id. */
-export function idSuffix(id15: string): string {
-  let out = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id15.charAt(chunk * 5 + i);
-      if (c >= 'A' && c <= 'Z') bits |= 1 << i;
-    }
-    out += SUFFIX.charAt(bits);
-  }
-  return out;
-}
+export { idSuffix };
 
 export function to18(id: string): string {
   return id.length === 15 ? id + idSuffix(id) : id;
