@@ -253,4 +253,21 @@ describe('Apex language on the local runtime', () => {
       await debugOf(`Counter c = new Counter(); System.debug(c.hits); c.hits = 2; System.debug(c.hits); System.debug(c.log);`, { classes }),
     ).toEqual(['0', '20', '(init, ctor)']);
   });
+
+  it('casts a number typed Decimal or Double to Integer or Long, and refuses an Object holding one', async () => {
+    // `(Integer) Math.ceil(x)` and `(Integer) aDecimalParameter` are everyday Apex (EDA, dreaminvest-lwc);
+    // the cast converts toward zero like intValue(). An Object holding a Decimal still throws.
+    const classes = [{ name: 'Pager', body: `public class Pager { public static Integer size(Decimal d) { return (Integer) d; } }` }];
+    expect(
+      await debugOf(
+        `Decimal d = 10.7; System.debug((Integer) d);
+        System.debug(Pager.size(-3.5));
+        System.debug((Integer) Math.ceil(Decimal.valueOf(7) / 2));
+        Double x = 2.5; System.debug((Long) x);
+        Object o = 1.5;
+        try { Integer i = (Integer) o; } catch (TypeException e) { System.debug(e.getMessage()); }`,
+        { classes },
+      ),
+    ).toEqual(['10', '-3', '4', '2', 'Invalid conversion from runtime type Decimal to Integer']);
+  });
 });

@@ -2,7 +2,7 @@
  * The check phase's expressions: the static type of each expression, names and member access, literals,
  * object creation, and SOQL's columns and binds against the org's schema.
  */
-import { type ClassDef, type FieldDef, signatureOf } from '../model/classModel.ts';
+import { type ClassDef, type FieldDef, NUMERIC_CAST, signatureOf } from '../model/classModel.ts';
 import { unhandled, type Expr, type FieldAccess, type Ident, type MethodCall, type New, type Pos, type Soql } from '../parse/ast.ts';
 import { natives } from '../model/natives.ts';
 import { isSObjectName } from '../model/sobjectNames.ts';
@@ -66,9 +66,12 @@ export abstract class ExpressionChecker extends CallChecker {
       }
       case 'New':
         return this.creator(n, ctx);
-      case 'Cast':
-        this.expr(n.expr, ctx);
-        return this.declared(n.type.ref, ctx.cls, n.type);
+      case 'Cast': {
+        const from = this.expr(n.expr, ctx);
+        const to = this.declared(n.type.ref, ctx.cls, n.type);
+        if (isNumeric(from) && isNumeric(to)) this.bindings.set(n, NUMERIC_CAST);
+        return to;
+      }
       case 'InstanceOf':
         this.expr(n.expr, ctx);
         this.declared(n.type.ref, ctx.cls, n.type);

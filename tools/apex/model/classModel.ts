@@ -192,10 +192,18 @@ export interface Site {
   locals?: Map<string, number>;
   /**
    * Set by the check phase on a call site: the parameter types (lower-case, comma-separated) of the
-   * overload chosen by the arguments' static types; the runtime dispatches to that signature.
+   * overload chosen by the arguments' static types; the runtime dispatches to that signature. On a
+   * cast it is NUMERIC_CAST when the operand's static type is a number.
    */
   signature?: string;
 }
+
+/**
+ * A cast site's binding when its operand is statically a number: `(Integer) aDecimal` and
+ * `(Integer) Math.floor(x)` convert (truncating, as `intValue()` does), while `(Integer) anObject`
+ * holding a Decimal throws TypeException.
+ */
+export const NUMERIC_CAST = 'numeric conversion';
 
 /** The key a call site keeps for the overload the check phase chose: parameter types with their type arguments. */
 export function signatureOf(m: MethodDef): string {

@@ -16,7 +16,7 @@ import {
   TypeValue,
 } from './values.ts';
 import { type TypeRef, typeRefToString } from '../model/typeRef.ts';
-import { type ClassDef, type Site } from '../model/classModel.ts';
+import { type ClassDef, NUMERIC_CAST, type Site } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { type Frame } from './frame.ts';
 import { familyMember, type NativeType, natives } from '../model/natives.ts';
@@ -366,8 +366,11 @@ export function cast(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
   // an Integer or Long cast to Decimal has scale 0 (`0.0 + (Decimal) intObject` is 50.0, not 50)
   if ((n === 'decimal' || n === 'double') && typeof v === 'number')
     return new Dec(v, n === 'double' || !Number.isInteger(v) ? undefined : 0, n === 'double');
-  if ((n === 'integer' || n === 'long') && v instanceof Dec)
+  if ((n === 'integer' || n === 'long') && v instanceof Dec) {
+    // a number typed Decimal or Double converts (toward zero, wrapping like intValue()); an Object holding one does not
+    if (site.signature === NUMERIC_CAST) return n === 'integer' ? Math.trunc(v.n) | 0 : Math.trunc(v.n);
     throwEx(f, 'TypeException', `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeDisplayName(f, t)}`);
+  }
   if (v instanceof ApexList && v.fromQuery && isSObjectName(n)) return coerce(f, v, t, site);
   // a Date is an instanceof Datetime and casts to one (midnight GMT); apex-rollup's sorter relies on it
   if ((n === 'datetime' || n === 'system.datetime') && v instanceof ApexDate) return new ApexDatetime(v.ms);
