@@ -11,6 +11,7 @@ import { parseTypeString, resolveTypeName, runtimeTypeName, typeDisplayName, typ
 import { construct, callMethod, newCollection, newObject } from '../run/calls.ts';
 import { apexHashCode, apexString } from '../run/equality.ts';
 import { unescapeJava } from './javaEscapes.ts';
+import { javaRegExp } from './javaRegex.ts';
 import { roundTo } from './rounding.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../model/classModel.ts';
@@ -18,11 +19,6 @@ import type { Site } from '../model/classModel.ts';
 export const str = (v: unknown): string => stringValueOf(v);
 export const n = (v: unknown): number => (v instanceof Dec ? v.n : Number(v));
 export const req = (f: Frame, v: unknown): unknown => (v === null || v === undefined ? throwNpe(f) : v);
-
-function jsRegex(pattern: string): RegExp {
-  // Java regex → JS: inline flags and possessive quantifiers are rare; keep as is.
-  return new RegExp(pattern, 'g');
-}
 
 /** Java replacement string ($1, \$) → JS replacement. */
 function jsReplacement(r: string): string {
@@ -150,11 +146,11 @@ defineNative({
     'String normalizeSpace()': (f, s: string) => s.trim().replace(/\s+/g, ' '),
     'String deleteWhitespace()': (f, s: string) => s.replace(/\s+/g, ''),
     'List<String> split(String, Integer?)': (f, s: string, [re, limit]) => {
-      let parts = s.split(new RegExp(str(re)));
+      let parts = s.split(toJsRegex(f, str(re)));
       if (limit !== undefined && n(limit) > 0 && parts.length > n(limit)) {
         const l = n(limit);
         // Java split with limit: keep the remainder intact
-        const rx = new RegExp(str(re), 'g');
+        const rx = toJsRegex(f, str(re), 'g');
         const out: string[] = [];
         let last = 0;
         let m: RegExpExecArray | null;
@@ -171,8 +167,8 @@ defineNative({
     'List<String> splitByCharacterType()': notImplemented('String.splitByCharacterType'),
     'List<String> splitByCharacterTypeCamelCase()': notImplemented('String.splitByCharacterTypeCamelCase'),
     'String replace(String, String)': (f, s: string, [a, b]) => s.split(str(a)).join(str(b)),
-    'String replaceAll(String, String)': (f, s: string, [a, b]) => s.replace(jsRegex(str(a)), jsReplacement(str(b))),
-    'String replaceFirst(String, String)': (f, s: string, [a, b]) => s.replace(new RegExp(str(a)), jsReplacement(str(b))),
+    'String replaceAll(String, String)': (f, s: string, [a, b]) => s.replace(toJsRegex(f, str(a), 'g'), jsReplacement(str(b))),
+    'String replaceFirst(String, String)': (f, s: string, [a, b]) => s.replace(toJsRegex(f, str(a)), jsReplacement(str(b))),
     'Boolean equals(Object)': (f, s: string, [x]) => s === x,
     'Boolean equalsIgnoreCase(String)': (f, s: string, [x]) => typeof x === 'string' && s.toLowerCase() === x.toLowerCase(),
     'Integer compareTo(String)': (f, s: string, [x]) => (s < str(x) ? -1 : s > str(x) ? 1 : 0),
@@ -523,10 +519,7 @@ export async function compareValues(f: Frame, a: unknown, b: unknown, site: Site
 
 function toJsRegex(f: Frame, p: string, flags = ''): RegExp {
   try {
-    return new RegExp(
-      p.replace(/\(\?i\)/g, () => ((flags += flags.includes('i') ? '' : 'i'), '')),
-      flags,
-    );
+    return javaRegExp(p, flags);
   } catch (e) {
     return throwEx(f, 'StringException', `Invalid regex: ${(e as Error).message}`);
   }
