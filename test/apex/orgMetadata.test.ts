@@ -20,6 +20,17 @@ describe('custom labels', () => {
     expect(missing.success).toBe(false);
     expect(missing.compileProblem ?? missing.exceptionMessage).toContain('Nope');
   });
+
+  it('reads a label named at run time with Label.get, and names a label the org lacks as unknown', async () => {
+    // Smart-Lists (SalesforceLabs) resolves `$Label.x` strings with System.Label.get('', name)
+    const labels = { Greeting: 'Hello' };
+    const r = await run(`System.debug(System.Label.get('', 'Greeting') + ' ' + Label.get(null, 'greeting', 'fr'));`, { labels });
+    expect(r.debug).toEqual(['Hello Hello']);
+    const missing = await run(`Label.get('', 'Nope');`, { labels });
+    expect(missing.exceptionMessage).toBe(
+      'not supported by the local runtime: Label.get of a label this org lacks (Nope) at AnonymousBlock:1',
+    );
+  });
 });
 
 describe('permission-set rows written by Apex', () => {

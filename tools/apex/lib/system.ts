@@ -86,8 +86,26 @@ defineNative(
 
 // ---------------------------------------------------------------- custom labels
 
+/**
+ * `Label.get(namespace, name[, language])` reads a label chosen at run time ("Label Class",
+ * https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_class_System_Label.htm). Only the
+ * org's own labels are known here (a blank namespace or the project's); translations are not read, so a language
+ * gets the label's own value. What Salesforce does for a label it lacks is not documented: it is reported as not
+ * supported rather than guessed.
+ */
+async function dynamicLabel(f: Frame, [ns, name]: unknown[], site: Site): Promise<unknown> {
+  if (name === null || name === undefined) return throwNpe(f);
+  const v = f.tx.host.customLabel ? await f.tx.host.customLabel(String(name)) : undefined;
+  if (v === undefined) return unsupported(f, `Label.get of a label this org lacks (${ns ? `${String(ns)}.` : ''}${String(name)})`, site);
+  return v;
+}
+
 defineNative({
   name: 'Label',
+  statics: {
+    get: (f, args, site) => dynamicLabel(f, args, site),
+    translationExists: (f, args, site) => unsupported(f, 'Label.translationExists (label translations are not read)', site),
+  },
   // `System.Label.Name`: the org's custom label; Salesforce refuses to compile a name it lacks
   staticMember: async (f, name, site) => {
     if (!f.tx.host.customLabel) return unsupported(f, `System.Label.${name} (this org host has no custom labels)`, site);
