@@ -198,6 +198,17 @@ describe('Apex system library on the local runtime', () => {
     ]);
   });
 
+  it('deserializes a Time from the text JSON.serialize writes, with or without seconds', async () => {
+    // record-hunter (SalesforceLabs) reads time filters with (Time) JSON.deserialize('"23:00:00.001Z"', Time.class)
+    const out = await debugOf(`
+      Time t = (Time) JSON.deserialize('"23:00:00.001Z"', Time.class);
+      System.debug(t + ' ' + t.millisecond() + ' ' + JSON.serialize(t));
+      System.debug((Time) JSON.deserialize('"08:30"', Time.class));
+      try { JSON.deserialize('"noon"', Time.class); } catch (JSONException e) { System.debug('refused'); }
+    `);
+    expect(out).toEqual(['23:00:00.001Z 1 "23:00:00.001Z"', '08:30:00.000Z', 'refused']);
+  });
+
   it('reads JSON token by token with JSONParser', async () => {
     expect(
       await debugOf(`

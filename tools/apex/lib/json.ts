@@ -247,6 +247,14 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
       if (typeof j === 'string' && /^\d{4}-\d{2}-\d{2}/.test(j)) return new ApexDate(Date.parse(j.slice(0, 10) + 'T00:00:00Z'));
       throwEx(f, 'JSONException', `Cannot deserialize instance of date from ${describe(j)} value`);
 
+    case 'time': {
+      // JSON.serialize writes a Time as HH:mm:ss.SSSZ; the seconds, milliseconds and Z are optional on the way in
+      const m = typeof j === 'string' ? /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z?$/.exec(j) : null;
+      if (!m) throwEx(f, 'JSONException', `Cannot deserialize instance of time from ${describe(j)} value`);
+      const [h, min, sec, ms] = [m[1], m[2], m[3] ?? '0', (m[4] ?? '0').padEnd(3, '0')].map(Number);
+      return new ApexTime(((h * 60 + min) * 60 + sec) * 1000 + ms);
+    }
+
     case 'blob':
       if (typeof j === 'string') return new Blob(Buffer.from(j, 'base64'));
       throwEx(f, 'JSONException', `Cannot deserialize instance of blob from ${describe(j)} value`);
