@@ -31,3 +31,4 @@ import './formulaRecalc.ts';
 import './metadataApi.ts';
 import './recycleBin.ts';
 import './visualforce.ts';
+import './visualEditor.ts';
