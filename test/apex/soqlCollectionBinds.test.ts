@@ -26,4 +26,18 @@ describe('SOQL binds of collections with = and !=', () => {
     `);
     expect(out).toEqual(['2', 'Gamma', '2', '1', '1', '1']);
   });
+
+  it('takes a written-out list of binds, IN (:a, :b), in inline SOQL', async () => {
+    // AnimalShelterStarter (SalesforceLabs) queries `WHERE Id IN (:cv1.Id, :cv2.Id, :cv3.Id)`
+    const out = await debugOf(`
+      Account a = new Account(Name = 'Alpha');
+      Account b = new Account(Name = 'Beta');
+      Account c = new Account(Name = 'Gamma');
+      insert new List<Account>{ a, b, c };
+      System.debug([SELECT Id FROM Account WHERE Id IN (:a.Id, :b.Id)].size());
+      String g = 'Gamma';
+      System.debug([SELECT Name FROM Account WHERE Name NOT IN ( :g , :a.Name ) AND Id IN (:b.Id)][0].Name);
+    `);
+    expect(out).toEqual(['2', 'Beta']);
+  });
 });
