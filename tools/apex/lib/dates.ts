@@ -216,3 +216,11 @@ defineNative({
     'Time addMilliseconds(Integer)': (f, t: ApexTime, [k]) => new ApexTime((((t.ms + n(k)) % 86400000) + 86400000) % 86400000),
   },
 });
+
+/** A Time from the text JSON.serialize writes (HH:mm:ss.SSSZ); the seconds, milliseconds and Z are optional. */
+export function timeOfText(s: string): ApexTime | null {
+  const m = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z?$/.exec(s);
+  if (!m) return null;
+  const [h, min, sec, ms] = [m[1], m[2], m[3] ?? '0', (m[4] ?? '0').padEnd(3, '0')].map(Number);
+  return new ApexTime(((h * 60 + min) * 60 + sec) * 1000 + ms);
+}

@@ -3,6 +3,8 @@
  * Datetime as 2024-01-01T00:00:00.000Z, Decimal text kept, Jackson-style pretty printing; typed
  * deserialization into Apex classes, sObjects and collections; JSONParser/JSONToken/JSONGenerator.
  */
+import { Num, writeCompact, writePretty, type J } from './jsonText.ts';
+import { timeOfText } from './dates.ts';
 import { expectListStart, typeArg } from './jsonStart.ts';
 import { NObj } from './nativeValues.ts';
 import { defineNative, natives, parseTypeString as parseSignatureType } from '../model/natives.ts';
@@ -33,13 +35,6 @@ import type { Site, ClassDef } from '../model/classModel.ts';
 import { jsonTooDeep, jsonTooDeepMessage } from '../../core/jsonDepth.ts';
 
 export const API_VERSION = '65.0';
-
-/** A JSON number kept as its source text. */
-class Num {
-  constructor(readonly text: string) {}
-}
-
-type J = null | string | boolean | Num | J[] | { [k: string]: J };
 
 export function parseJson(f: Frame, s: string): J {
   if (jsonTooDeep(s)) throwEx(f, 'JSONException', jsonTooDeepMessage());
@@ -139,34 +134,6 @@ export function toJsonTree(f: Frame | undefined, v: unknown, o: SerOpts, site?: 
   return String(v);
 }
 
-function writeCompact(j: J): string {
-  if (j === null) return 'null';
-  if (j instanceof Num) return j.text;
-  if (typeof j === 'string') return JSON.stringify(j);
-  if (typeof j === 'boolean') return j ? 'true' : 'false';
-  if (Array.isArray(j)) return '[' + j.map(writeCompact).join(',') + ']';
-  return (
-    '{' +
-    Object.entries(j)
-      .map(([k, v]) => JSON.stringify(k) + ':' + writeCompact(v))
-      .join(',') +
-    '}'
-  );
-}
-
-/** Jackson's DefaultPrettyPrinter, which Apex uses: `"k" : v`, arrays as `[ a, b ]`. */
-function writePretty(j: J, ind = ''): string {
-  if (j === null || j instanceof Num || typeof j !== 'object') return writeCompact(j);
-  const inner = ind + '  ';
-  if (Array.isArray(j)) {
-    if (!j.length) return '[ ]';
-    return '[ ' + j.map((x) => writePretty(x, ind)).join(', ') + ' ]';
-  }
-  const entries = Object.entries(j);
-  if (!entries.length) return '{ }';
-  return '{\n' + entries.map(([k, v]) => inner + JSON.stringify(k) + ' : ' + writePretty(v, inner)).join(',\n') + '\n' + ind + '}';
-}
-
 export function serialize(f: Frame | undefined, v: unknown, opts: SerOpts & { pretty?: boolean }, site?: Site): string {
   const tree = toJsonTree(f, v, opts, site);
   return opts.pretty ? writePretty(tree) : writeCompact(tree);
@@ -247,13 +214,11 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
       if (typeof j === 'string' && /^\d{4}-\d{2}-\d{2}/.test(j)) return new ApexDate(Date.parse(j.slice(0, 10) + 'T00:00:00Z'));
       throwEx(f, 'JSONException', `Cannot deserialize instance of date from ${describe(j)} value`);
 
-    case 'time': {
-      // JSON.serialize writes a Time as HH:mm:ss.SSSZ; the seconds, milliseconds and Z are optional on the way in
-      const m = typeof j === 'string' ? /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z?$/.exec(j) : null;
-      if (!m) throwEx(f, 'JSONException', `Cannot deserialize instance of time from ${describe(j)} value`);
-      const [h, min, sec, ms] = [m[1], m[2], m[3] ?? '0', (m[4] ?? '0').padEnd(3, '0')].map(Number);
-      return new ApexTime(((h * 60 + min) * 60 + sec) * 1000 + ms);
-    }
+    case 'time':
+      return (
+        (typeof j === 'string' && timeOfText(j)) ||
+        throwEx(f, 'JSONException', `Cannot deserialize instance of time from ${describe(j)} value`)
+      );
 
     case 'blob':
       if (typeof j === 'string') return new Blob(Buffer.from(j, 'base64'));
