@@ -209,6 +209,13 @@ describe('Apex system library on the local runtime', () => {
     expect(out).toEqual(['23:00:00.001Z 1 "23:00:00.001Z"', '08:30:00.000Z', 'refused']);
   });
 
+  it('answers the Site and Network of a request no Experience Cloud site serves with null', async () => {
+    // Smart-Lists (SalesforceLabs) branches on Site.getName(); `Site` alone is also the sObject Schema.Site
+    const out = await debugOf(`System.debug(Site.getName()); System.debug(System.Site.getSiteId()); System.debug(Network.getNetworkId());
+      Site s = new Site(Name = 'x'); System.debug(s.Name);`);
+    expect(out).toEqual(['null', 'null', 'null', 'x']);
+  });
+
   it('reads JSON token by token with JSONParser', async () => {
     expect(
       await debugOf(`

@@ -281,6 +281,10 @@ defineNative({
 // The internal org has no Experience Cloud site in context: getNetworkId() is null there (Apex Reference, "Network Class").
 // Registered as System.Network only: a bare `Network` is the sObject Schema.Network.
 defineNative({ name: 'System.Network', statics: { getNetworkId: () => null } });
+// Likewise no Salesforce Site serves the request: the site's name, Id and label are null ("Site Class",
+// https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_classes_sites.htm). A bare `Site` is
+// also the sObject Schema.Site, so the class is registered as System.Site.
+defineNative({ name: 'System.Site', statics: { getName: () => null, getSiteId: () => null, getMasterLabel: () => null } });
 defineNative({ name: 'TimeZone', methods: { getID: (f, t: NObj) => t.get('id'), getDisplayName: () => 'Greenwich Mean Time' } });
 
 function requireTest(f: Frame, what: string, site: Site): void {

@@ -247,6 +247,9 @@ export async function callStatic(f: Frame, t: Resolved, name: string, args: unkn
   if (t.kind === 'sobject') {
     const sm = natives.get('$sobjectstatics')!.statics![key];
     if (sm) return sm(f, [t.name, ...args], site);
+    // a System class named like an sObject (Site, Network): its static methods are the class's
+    const sys = natives.get('system.' + t.name.toLowerCase())?.statics?.[key];
+    if (sys) return sys(f, args, site);
     return unsupported(f, `${t.name}.${name}`, site);
   }
   return unsupported(f, `${t.name}.${name}`, site);
