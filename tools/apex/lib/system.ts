@@ -9,6 +9,7 @@ import { throwEx, throwNpe, unsupported, limitEx } from '../run/exceptions.ts';
 import { instanceOf, runtimeTypeName } from '../run/types.ts';
 import { runSoql } from '../run/data.ts';
 import { dml, type DmlOp, type DmlRowError } from '../run/dml.ts';
+import { mergeRecords } from '../run/merge.ts';
 import { allowsTruncation } from '../run/dmlOptions.ts';
 import { evalName, resolveName } from '../run/members.ts';
 import type { LIMITS } from '../run/transaction.ts';
@@ -441,6 +442,18 @@ async function dbDml(f: Frame, op: DmlOp, args: unknown[], site: Site, type: str
   return records instanceof ApexList ? l : l.items[0];
 }
 
+/** Database.merge(main, duplicate(s)[, allOrNone]): one MergeResult, in a list when the duplicates came as one. */
+async function dbMerge(f: Frame, [main, dups, opt]: unknown[], site: Site) {
+  const r = await mergeRecords(f, main, dups, allOrNoneOf(opt), site);
+  const o = new NObj('Database.MergeResult');
+  o.set('id', r.id);
+  o.set('success', r.success);
+  o.set('errors', new ApexList(r.errors.map(dmlError), { name: 'Database.Error', args: [], array: 0 }));
+  o.set('mergedRecordIds', new ApexList(r.mergedRecordIds, { name: 'Id', args: [], array: 0 }));
+  o.set('updatedRelatedIds', new ApexList(r.updatedRelatedIds, { name: 'Id', args: [], array: 0 }));
+  return dups instanceof ApexList ? new ApexList([o], { name: 'Database.MergeResult', args: [], array: 0 }) : o;
+}
+
 /** `:name` binds of dynamic SOQL read the caller's locals, then its fields and statics. */
 async function dynamicBinds(f: Frame, names: string[], site: Site): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
@@ -460,6 +473,7 @@ defineNative({
     upsert: (f, a, site) => dbDml(f, 'upsert', a, site, 'Database.UpsertResult'),
     delete: (f, a, site) => dbDml(f, 'delete', a, site, 'Database.DeleteResult'),
     undelete: (f, a, site) => dbDml(f, 'undelete', a, site, 'Database.UndeleteResult'),
+    merge: (f, a, site) => dbMerge(f, a, site),
     query: async (f, [q, mode], site) => {
       const userMode = mode instanceof EnumValue && mode.name === 'USER_MODE';
       const c = compileDynamicSoql(str(q));

@@ -1,4 +1,5 @@
 /** Lowering of statements to closures that return NORMAL, BREAK, CONTINUE or RETURN. */
+import { mergeRecords } from '../run/merge.ts';
 import { ApexList, ApexObject, Dec, EnumValue } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { callMethod } from '../run/calls.ts';
@@ -153,7 +154,14 @@ export class StatementLowering extends ObjectLowering {
         const exprs = n.operands.map((e) => this.expr(e, scope));
         const extField = n.externalId;
         const site = this.site(n, cls);
-        if (op === 'merge') return this.unsupportedSt('MERGE statement', site);
+        if (op === 'merge') {
+          const [main, dups] = exprs;
+          if (!dups) return this.unsupportedSt('a merge statement without duplicate records', site);
+          return async (f) => {
+            await mergeRecords(f, await main(f), await dups(f), true, site);
+            return NORMAL;
+          };
+        }
         return async (f) => {
           const v = await exprs[0](f);
           await dml(f, op as 'insert', v, { userMode, extField, allOrNone: true }, site);

@@ -1,0 +1,3 @@
+trigger ContactWatch on Contact (after update) {
+    for (Contact c : Trigger.new) MergeLog.events.add('contact update ' + c.LastName);
+}
