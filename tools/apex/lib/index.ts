@@ -32,3 +32,4 @@ import './metadataApi.ts';
 import './recycleBin.ts';
 import './visualforce.ts';
 import './visualEditor.ts';
+import './packaging.ts';

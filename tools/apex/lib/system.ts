@@ -519,6 +519,14 @@ defineNative({
       f.tx.savepointDepth = depth;
       return null;
     },
+    // releases the savepoint and every later one, keeping their work (Apex Developer Guide, "Transaction Control")
+    releaseSavepoint: async (f, [sp]) => {
+      if (!(sp instanceof NObj)) throwNpe(f);
+      const depth = (sp as NObj).get<number>('depth');
+      if (depth > f.tx.savepointDepth) throwEx(f, 'TypeException', 'Savepoint does not exist in this context');
+      for (; f.tx.savepointDepth >= depth; f.tx.savepointDepth--) await f.tx.hostCall(() => f.tx.host.commit());
+      return null;
+    },
   },
 });
 defineNative({ name: 'System.Savepoint' }, 'Savepoint');

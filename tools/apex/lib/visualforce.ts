@@ -75,9 +75,17 @@ defineNative(
 /** `Page.MyPage`: the page's PageReference, `/apex/MyPage` (Apex Developer Guide, "PageReference Class"). */
 defineNative({ name: 'Page', staticMember: (f, name) => pageReference('/apex/' + name) }, 'System.Page');
 
-/** The page of this transaction: the one a test set, or null (a test that sets none reads null). */
+/**
+ * The page of this transaction: the one a test set; in a test that set none, a page of its own that keeps the
+ * parameters and headers put in it (financialforcedev/apex-mdapi's RemoteSiteHelperTest and
+ * trailheadapps/visualforce-to-lwc's TestPageMessagesFormController read `ApexPages.currentPage()` without
+ * setting a page and pass on Salesforce); outside a test and a page, null. unverified: that page's URL (here
+ * empty).
+ */
 function currentPage(f: Frame): NObj | null {
-  return (f.tx as { vfPage?: NObj | null }).vfPage ?? null;
+  const tx = f.tx as { vfPage?: NObj | null };
+  if (tx.vfPage === undefined && f.tx.isTest) tx.vfPage = pageReference('');
+  return tx.vfPage ?? null;
 }
 
 export function setCurrentPage(f: Frame, page: unknown): null {

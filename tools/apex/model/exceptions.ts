@@ -44,6 +44,7 @@ for (const n of [
   'XmlException',
   'CryptoException',
   'AsyncException',
+  'DuplicateMessageException',
   'EmailException',
   'RequiredFeatureMissingException',
   'SearchException',

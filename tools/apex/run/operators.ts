@@ -9,6 +9,7 @@ import {
   ApexSet,
   ApexTime,
   Dec,
+  NativeObject,
   SObject,
   UnsupportedEquality,
   definesEquality,
@@ -40,6 +41,8 @@ export function valueEquals(a: unknown, b: unknown, caseSensitive: boolean, f?: 
   if (a instanceof Blob && b instanceof Blob) return a.buf.equals(b.buf);
   // System.Type values (`String.class`, a StubProvider's returnType) are equal when they name the same type
   if (a instanceof TypeValue && b instanceof TypeValue) return a.display.toLowerCase() === b.display.toLowerCase();
+  if (a instanceof NativeObject && a.valueKey)
+    return b instanceof NativeObject && a.typeName === b.typeName && !!b.valueKey && a.valueKey() === b.valueKey();
   if (a instanceof ApexList && b instanceof ApexList)
     return a.items.length === b.items.length && a.items.every((x, i) => valueEquals(x, b.items[i], caseSensitive, f));
   if (a instanceof ApexSet && b instanceof ApexSet) return a.map.size === b.map.size && [...a.map.keys()].every((k) => b.map.has(k));

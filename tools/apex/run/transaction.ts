@@ -61,6 +61,8 @@ export interface AsyncJob {
   /** System.Quiddity of the job's execution (QUEUEABLE, FUTURE, BATCH_APEX). */
   quiddity: string;
   run: (f: import('./frame.ts').Frame) => Promise<unknown>;
+  /** Queued by asynchronous code in a test: it stays queued and does not run at Test.stopTest(). */
+  held?: boolean;
 }
 
 export class Transaction {

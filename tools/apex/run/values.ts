@@ -102,6 +102,7 @@ export function hashKey(v: unknown): unknown {
   if (v instanceof Blob) return 'blob:' + v.buf.toString('base64');
   if (v instanceof EnumValue) return v;
   if (v instanceof TypeValue) return 'type:' + v.display.toLowerCase();
+  if (v instanceof NativeObject && v.valueKey) return `native:${v.typeName}:${v.valueKey()}`;
   if (v instanceof ApexObject && definesEquality(v)) throw new UnsupportedEquality(v.cls.fullName);
   if (v instanceof SObject || v instanceof ApexList || v instanceof ApexSet || v instanceof ApexMap) return 'struct:' + stringValueOf(v);
   return v;
@@ -222,6 +223,8 @@ export class TypeValue {
 /** Objects of system classes (HttpRequest, Auth.JWT, …) implemented in TypeScript. */
 export abstract class NativeObject {
   abstract readonly typeName: string;
+  /** For a system type compared by value (System.Version): equal keys mean `==` and one Set/Map key. */
+  valueKey?(): string;
   toString(): string {
     return this.typeName + ':[]';
   }
