@@ -4,7 +4,7 @@
  * security (Id, audit fields, the name field, required fields) are always readable; system, formula and
  * auto-number fields are never writable; object permissions do not change a field's own flags.
  */
-import type { FieldDescribe, PicklistValue, SObjectDescribe } from './host.ts';
+import type { FieldDescribe, FieldSetDescribe, PicklistValue, SObjectDescribe } from './host.ts';
 
 export interface SchemaField {
   name: string;
@@ -48,6 +48,8 @@ export interface SchemaObject {
   /** A platform event's publish behavior (`PublishImmediately` or `PublishAfterCommit`, the default). */
   publishBehavior?: string;
   fields: SchemaField[];
+  /** Field sets of the object (`fieldSets/*.fieldSet-meta.xml`, or `<fieldSets>` of a deployed object). */
+  fieldSets?: FieldSetDescribe[];
 }
 
 export interface ObjectAccess {
@@ -163,6 +165,7 @@ export function describeObject(o: SchemaObject, access: UserAccess, children: SO
     queryable: access.object.read,
     searchable: access.object.read && !mdt,
     fields: o.fields.map((fd) => describeField(fd, access)),
+    ...(o.fieldSets?.length ? { fieldSets: o.fieldSets } : {}),
     childRelationships: children,
   };
 }

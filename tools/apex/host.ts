@@ -104,6 +104,18 @@ export interface FieldDescribe {
   inlineHelpText: string | null;
 }
 
+/**
+ * A field set of an object as its metadata declares it (FieldSet: `displayedFields`, in order); the
+ * runtime describes each member's field (Apex Reference, "FieldSet Class", "FieldSetMember Class").
+ */
+export interface FieldSetDescribe {
+  name: string;
+  label: string;
+  description: string | null;
+  /** Field paths as written (`Account__c`, `Account.Name`), with the field set's own `isRequired`. */
+  fields: { field: string; required: boolean }[];
+}
+
 /** One object as describe shows it to the running user. */
 export interface SObjectDescribe {
   name: string;
@@ -123,6 +135,8 @@ export interface SObjectDescribe {
   queryable: boolean;
   searchable: boolean;
   fields: FieldDescribe[];
+  /** The object's field sets (absent: none deployed). */
+  fieldSets?: FieldSetDescribe[];
   childRelationships: { childSObject: string; field: string; relationshipName: string | null; cascadeDelete: boolean }[];
 }
 

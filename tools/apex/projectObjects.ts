@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SchemaField, SchemaObject } from './describe.ts';
+import type { FieldSetDescribe } from './host.ts';
 
 const TYPES: Record<string, string> = {
   Text: 'string',
@@ -91,6 +92,34 @@ export function readField(xml: string): SchemaField {
   };
 }
 
+/**
+ * Field sets in metadata XML: a source-format `<FieldSet>` file, or each `<fieldSets>` of an object file
+ * (the Metadata API format). Members are the `displayedFields` in order; `availableFields` are only
+ * offered to admins and are not in the set (Metadata API Developer Guide, "FieldSet").
+ */
+export function readFieldSets(xml: string): FieldSetDescribe[] {
+  const blocks = /<FieldSet[\s>]/.test(xml) ? [xml] : [...xml.matchAll(/<fieldSets>([\s\S]*?)<\/fieldSets>/g)].map((m) => m[1]);
+  return blocks.flatMap((block) => {
+    const fields = [...block.matchAll(/<displayedFields>([\s\S]*?)<\/displayedFields>/g)].map((m) => ({
+      field: tag(m[1], 'field') ?? '',
+      required: tag(m[1], 'isRequired') === 'true',
+    }));
+    // the set's own tags, outside its member lists
+    const own = block.replace(/<(displayedFields|availableFields)>[\s\S]*?<\/\1>/g, '');
+    const name = tag(own, 'fullName');
+    if (!name) return [];
+    const description = tag(own, 'description');
+    return [
+      {
+        name,
+        label: unescape(tag(own, 'label') ?? name),
+        description: description === undefined ? null : unescape(description),
+        fields: fields.filter((x) => x.field),
+      },
+    ];
+  });
+}
+
 const AUDIT: SchemaField[] = [
   { name: 'Id', type: 'id', system: true },
   { name: 'IsDeleted', type: 'boolean', system: true },
@@ -168,35 +197,38 @@ function shareObject(name: string, xml: string, reasons: string[]): SchemaObject
 
 /** Objects under each `objects/` folder of the source dirs (custom ones complete, standard ones as added fields). */
 export function readProjectObjects(files: string[]): SchemaObject[] {
-  const byObject = new Map<string, { xml: string; fields: SchemaField[]; reasons: string[] }>();
+  type Parts = { xml: string; fields: SchemaField[]; reasons: string[]; fieldSets: FieldSetDescribe[] };
+  const byObject = new Map<string, Parts>();
+  const partsOf = (name: string): Parts => {
+    const e = byObject.get(name) ?? { xml: '', fields: [], reasons: [], fieldSets: [] };
+    byObject.set(name, e);
+    return e;
+  };
   for (const f of files) {
     let m = /\/objects\/([^/]+)\/sharingReasons\/([^/]+)\.sharingReason-meta\.xml$/.exec(f);
     if (m) {
-      const e = byObject.get(m[1]) ?? { xml: '', fields: [], reasons: [] };
-      e.reasons.push(m[2]);
-      byObject.set(m[1], e);
+      partsOf(m[1]).reasons.push(m[2]);
+      continue;
+    }
+    m = /\/objects\/([^/]+)\/fieldSets\/[^/]+\.fieldSet-meta\.xml$/.exec(f);
+    if (m) {
+      partsOf(m[1]).fieldSets.push(...readFieldSets(readFileSync(f, 'utf8')));
       continue;
     }
     m = /\/objects\/([^/]+)\/[^/]+\.object-meta\.xml$/.exec(f);
     if (m) {
-      const e = byObject.get(m[1]) ?? { xml: '', fields: [], reasons: [] };
-      e.xml = readFileSync(f, 'utf8');
-      byObject.set(m[1], e);
+      partsOf(m[1]).xml = readFileSync(f, 'utf8');
       continue;
     }
     m = /\/objects\/([^/]+)\/fields\/[^/]+\.field-meta\.xml$/.exec(f);
     if (m) {
       const field = readField(readFileSync(f, 'utf8'));
       // a custom field of Activity is a field of Task and of Event (Salesforce Help, "Activity Custom Fields")
-      for (const name of m[1].toLowerCase() === 'activity' ? ['Task', 'Event'] : [m[1]]) {
-        const e = byObject.get(name) ?? { xml: '', fields: [], reasons: [] };
-        e.fields.push(field);
-        byObject.set(name, e);
-      }
+      for (const name of m[1].toLowerCase() === 'activity' ? ['Task', 'Event'] : [m[1]]) partsOf(name).fields.push(field);
     }
   }
   const out: SchemaObject[] = [];
-  for (const [name, { xml, fields, reasons }] of byObject) {
+  for (const [name, { xml, fields, reasons, fieldSets }] of byObject) {
     const share = shareObject(name, xml, reasons);
     if (share) out.push(share);
     const custom = /__(c|mdt|e|b|x)$/i.test(name);
@@ -208,6 +240,7 @@ export function readProjectObjects(files: string[]): SchemaObject[] {
       customSetting: tag(xml, 'customSettingsType') !== undefined,
       publishBehavior: tag(xml, 'publishBehavior'),
       fields: custom ? [...baseFields(name, xml, fields), ...fields.filter((x) => x.name)] : fields.filter((x) => x.name),
+      ...(fieldSets.length ? { fieldSets } : {}),
     });
   }
   return out;

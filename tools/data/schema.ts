@@ -62,6 +62,14 @@ export function maxLength(fd: FieldDef): number | undefined {
   return ({ string: 255, picklist: 255, email: 80, phone: 40, url: 255, textarea: 32_000 } as Record<string, number>)[fd.type];
 }
 
+/** A field set as its metadata declares it: displayed field paths in order, each with the set's `isRequired`. */
+export interface FieldSetDef {
+  name: string;
+  label: string;
+  description: string | null;
+  fields: { field: string; required: boolean }[];
+}
+
 export interface ObjectDef {
   name: string;
   label: string;
@@ -73,6 +81,8 @@ export interface ObjectDef {
   custom?: boolean;
   /** Describe attributes of a deployed object (labelPlural, …), as for FieldDef.describe. */
   describe?: Record<string, unknown>;
+  /** Deployed field sets (standard and custom objects alike). */
+  fieldSets?: FieldSetDef[];
 }
 
 export { STANDARD_OBJECTS } from './standardObjects.ts';
@@ -96,6 +106,7 @@ type CustomObjectSource = (
       label?: string;
       customSettingsType?: string;
       describe?: Record<string, unknown>;
+      fieldSets?: FieldSetDef[];
       fields: {
         name: string;
         type?: string;
@@ -147,13 +158,23 @@ function deployedFields(
   db: DatabaseSync,
   orgId: string,
   name: string,
-): { label?: string; apiName: string; customSettingsType?: string; describe?: Record<string, unknown>; fields: FieldDef[] } | undefined {
+):
+  | {
+      label?: string;
+      apiName: string;
+      customSettingsType?: string;
+      describe?: Record<string, unknown>;
+      fieldSets?: FieldSetDef[];
+      fields: FieldDef[];
+    }
+  | undefined {
   const d = (customObjectsOf.get(db) ?? customObjects)?.(db, orgId, name);
   if (!d) return undefined;
   return {
     label: d.label,
     customSettingsType: d.customSettingsType,
     describe: d.describe,
+    fieldSets: d.fieldSets,
     apiName: d.name,
     // A name Salesforce would refuse (deployed before names were checked) is left out, never handed to SQL.
     fields: d.fields
@@ -183,9 +204,11 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
   const std = STANDARD.get(name.toLowerCase());
   if (std) {
     if (std.devHubOnly && kind !== 'devhub') return undefined;
-    // Custom fields deployed on a standard object (Account.Foo__c) join its standard fields.
-    const extra = deployedFields(db, orgId, std.name)?.fields.filter((x) => x.name.endsWith('__c') && !findField(std, x.name)) ?? [];
-    return extra.length ? { ...std, fields: [...std.fields, ...extra] } : std;
+    // Custom fields deployed on a standard object (Account.Foo__c) join its standard fields, its field sets join it.
+    const deployed = deployedFields(db, orgId, std.name);
+    const extra = deployed?.fields.filter((x) => x.name.endsWith('__c') && !findField(std, x.name)) ?? [];
+    const sets = deployed?.fieldSets?.length ? { fieldSets: deployed.fieldSets } : {};
+    return extra.length || sets.fieldSets ? { ...std, fields: [...std.fields, ...extra], ...sets } : std;
   }
   const rows = statement(
     db,
@@ -234,6 +257,7 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
     fields,
     custom: true,
     ...(deployed?.describe ? { describe: deployed.describe } : {}),
+    ...(deployed?.fieldSets?.length ? { fieldSets: deployed.fieldSets } : {}),
   };
 }
 

@@ -23,7 +23,7 @@ const ref = (name: string, ...args: TypeRef[]): TypeRef => ({ name, args, array:
 const str = (v: unknown) => stringValueOf(v);
 
 /** Maps whose String keys Salesforce matches case-insensitively (getGlobalDescribe, fields.getMap()). */
-class CaseInsensitiveMap extends ApexMap {
+export class CaseInsensitiveMap extends ApexMap {
   private low = (k: unknown) => (typeof k === 'string' ? k.toLowerCase() : k);
   bucketKey(k: unknown): unknown {
     return super.bucketKey(this.low(k));
@@ -75,7 +75,7 @@ async function describeOf(f: Frame, name: string, site: Site): Promise<SObjectDe
   return d;
 }
 
-async function requireDescribe(f: Frame, name: string, site: Site): Promise<SObjectDescribe> {
+export async function requireDescribe(f: Frame, name: string, site: Site): Promise<SObjectDescribe> {
   const d = await describeOf(f, name, site);
   // The object is named in compiled code, so Salesforce knows it; the local schema does not.
   if (!d) return unsupported(f, `describe of ${name} (not in the local org's schema)`, site);
@@ -90,19 +90,19 @@ async function globalList(f: Frame, site: Site): Promise<{ name: string; keyPref
   return f.tx.cacheLocal.get(key) as { name: string; keyPrefix: string | null }[];
 }
 
-function findFieldOf(d: SObjectDescribe, name: string): FieldDescribe | undefined {
+export function findFieldOf(d: SObjectDescribe, name: string): FieldDescribe | undefined {
   const low = name.toLowerCase();
   return d.fields.find((x) => x.name.toLowerCase() === low);
 }
 
-function fieldResult(d: SObjectDescribe, fd: FieldDescribe): NObj {
+export function fieldResult(d: SObjectDescribe, fd: FieldDescribe): NObj {
   const r = new NObj('Schema.DescribeFieldResult');
   r.set('__f', fd);
   r.set('__o', d.name);
   return r;
 }
 
-/** DescribeSObjectResult: `fields.<Name>` and `fields.getMap()`, `fieldSets.getMap()`. */
+/** DescribeSObjectResult: `fields.<Name>` and `fields.getMap()`, `fieldSets` (lib/fieldSets.ts). */
 function objectResult(f: Frame, d: SObjectDescribe): NObj {
   const key = `describe.result.${f.tx.host.user.id}.${d.name.toLowerCase()}`;
   const hit = f.tx.cacheLocal.get(key) as NObj | undefined;
@@ -155,7 +155,7 @@ const SOAP_OF: Record<string, string> = {
   address: 'ANYTYPE',
   anytype: 'ANYTYPE',
 };
-const displayType = (t: string) => DISPLAY_TYPES.get(t === 'int' ? 'integer' : t) ?? DISPLAY_TYPES.get('string')!;
+export const displayType = (t: string) => DISPLAY_TYPES.get(t === 'int' ? 'integer' : t) ?? DISPLAY_TYPES.get('string')!;
 // describeSObjects(names, options) and getDescribe(options): DEFERRED describes child relationships and
 // fields lazily; the answers are the same (Apex Reference, "SObjectDescribeOptions Enum")
 defineEnum('Schema.SObjectDescribeOptions', ['DEFAULT', 'DEFERRED', 'FULL'], 'SObjectDescribeOptions');
@@ -272,7 +272,6 @@ defineNative({
     return fieldToken(d.name, fd.name);
   },
 });
-defineNative({ name: 'Schema.FieldSets', methods: { getMap: () => new CaseInsensitiveMap(STRING, ref('Schema.FieldSet')) } });
 
 const MASTER_RECORD_TYPE = '012000000000000AAA';
 function masterRecordType(): NObj {

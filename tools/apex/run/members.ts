@@ -4,7 +4,7 @@ import { type ClassDef, type Site } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
 import { type Frame } from './frame.ts';
 import { NObj } from '../lib/nativeValues.ts';
-import { natives } from '../model/natives.ts';
+import { natives, type NativeMethod, type NativeType } from '../model/natives.ts';
 import { type Resolved, checkIdField, coerce, enumValue, isPlainType, resolveTypeName, runtimeTypeName, typeValue } from './types.ts';
 import { ensureStaticInit, invoke } from './calls.ts';
 import { throwEx, throwNpe, unsupported } from './exceptions.ts';
@@ -198,6 +198,8 @@ export async function getMember(f: Frame, target: unknown, name: string, site: S
     const nt = natives.get(target.typeName.toLowerCase());
     const key = name.toLowerCase();
     if (nt?.fields?.includes(key) || target.fields.has(key)) return target.get(key);
+    const getter = nt && beanGetter(nt, key);
+    if (getter) return getter(f, target, [], site);
     if (nt?.instanceMember) return nt.instanceMember(f, target, name, site);
     if (nt?.openFields) return null;
   }
@@ -206,6 +208,20 @@ export async function getMember(f: Frame, target: unknown, name: string, site: S
     if (r) return getStaticMember(f, r, name, site);
   }
   return unsupported(f, `field ${name} on ${runtimeTypeName(target)}`, site);
+}
+
+/**
+ * A system object's getter read as a property: `entry.label`, `entry.active`, `fieldSet.fields` call
+ * `getLabel()`, `isActive()`, `getFields()`, as Salesforce compiles them (SalesforceFoundation/PMM's
+ * FieldSetService reads PicklistEntry and FieldSet this way in a package Salesforce deploys).
+ */
+function beanGetter(nt: NativeType, key: string): NativeMethod | undefined {
+  for (const name of ['get' + key, 'is' + key]) {
+    const m = nt.methods?.[name];
+    const sigs = nt.signatures?.methods.get(name);
+    if (m && (!sigs?.length || sigs.some((s) => s.params.length === 0))) return m;
+  }
+  return undefined;
 }
 
 export function sobjectGet(f: Frame, so: SObject, name: string): unknown {

@@ -135,6 +135,7 @@ export function createMemoryOrg(o: MemoryOrgOptions = {}): MemoryOrg {
         label: def.label,
         customSettingsType,
         describe,
+        fieldSets: def.fieldSets,
         fields: def.fields.filter((x) => !x.system).map(deployedField),
       };
     },
