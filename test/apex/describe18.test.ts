@@ -12,6 +12,7 @@ describe('issue 18: field sets and describe', () => {
     expect(r.compileErrors).toEqual([]);
     expect(failuresOf(r)).toEqual([]);
     expect(r.tests.map((t) => `${t.className}.${t.methodName}`).sort()).toEqual([
+      'DescribeDetailsTest.compoundFieldNames',
       'FieldSetsTest.fieldSetByNameAndThroughTheMap',
       'FieldSetsTest.gettersReadAsProperties',
       'FieldSetsTest.membersInDeclaredOrder',

@@ -17,6 +17,7 @@ import type { Site } from '../model/classModel.ts';
 import type { FieldDescribe, SObjectDescribe } from '../host.ts';
 import { loadDefaultValues } from './fieldDefaults.ts';
 import { primeCheckboxes } from '../run/checkboxes.ts';
+import { compoundFieldName } from './compoundFields.ts';
 
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };
 const ref = (name: string, ...args: TypeRef[]): TypeRef => ({ name, args, array: 0 });
@@ -99,6 +100,7 @@ export function fieldResult(d: SObjectDescribe, fd: FieldDescribe): NObj {
   const r = new NObj('Schema.DescribeFieldResult');
   r.set('__f', fd);
   r.set('__o', d.name);
+  r.set('__d', d);
   return r;
 }
 
@@ -423,6 +425,7 @@ defineNative(
       getReferenceTargetField: () => null,
       getSObjectField: (f, o: NObj) => fieldToken(o.get('__o'), F(o).name),
       getSObjectType: (f, o: NObj) => sobjectTypeToken(o.get('__o')),
+      getCompoundFieldName: (f, o: NObj) => compoundFieldName(D(o), F(o).name),
       getPicklistValues: (f, o: NObj) =>
         new ApexList(
           F(o).picklistValues.map((p) => {
