@@ -7,6 +7,8 @@
 import type { DeployEnv, Handler } from './handler.ts';
 import { badApiName, customNameProblem, isApiName, MAX_API_NAME, readXml } from './handler.ts';
 import { asArray, parseMetadataXml, text, type XmlNode } from '../metadataXml.ts';
+import { readFieldSets } from '../../../apex/projectObjects.ts';
+import type { FieldSetDescribe } from '../../../apex/host.ts';
 
 export interface CustomFieldInfo {
   name: string;
@@ -28,6 +30,8 @@ export interface CustomObjectInfo {
   fields: CustomFieldInfo[];
   /** Custom settings: 'Hierarchy' or 'List' (their rows have SetupOwnerId or only a Name). */
   customSettingsType?: string;
+  /** The object's `<fieldSets>`, which describe and Apex's `fieldSets` show. */
+  fieldSets?: FieldSetDescribe[];
 }
 
 const MDT_FIELD_TYPES = [
@@ -123,6 +127,7 @@ export const customObject: Handler = (c) => {
     pluralLabel,
     fields: readFields(xml.reader.node),
     customSettingsType: text(xml.reader.node['customSettingsType']),
+    fieldSets: readFieldSets(xml.source),
   };
   return { problems: r.problems.map((p) => ({ ...p, fileName: c.xmlFileName })), data: { ...info } };
 };

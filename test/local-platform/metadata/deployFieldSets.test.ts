@@ -1,0 +1,43 @@
+/**
+ * Field sets deployed through the Metadata API (the `<fieldSets>` of a CustomObject, as `sf project deploy`
+ * sends a source-format `fieldSets/` folder): Apex on the org reads them from describe.
+ */
+import { afterAll, expect, it } from 'vitest';
+import { setCustomObjectSource } from '../../../tools/data/schema.ts';
+import { deployZip, getCustomObject } from '../../../tools/local-platform/metadata/index.ts';
+import { createApexHost } from '../../../tools/local-platform/apex/apexHost.ts';
+import { executeAnonymous } from '../../../tools/apex/index.ts';
+import { MD, newTestPlatform, zipOf } from './fixtures.ts';
+
+const platform = newTestPlatform();
+setCustomObjectSource(getCustomObject, platform.db);
+afterAll(() => platform.cleanup());
+
+const member = (field: string, required = false) =>
+  `<displayedFields><field>${field}</field><isFieldManaged>false</isFieldManaged><isRequired>${required}</isRequired></displayedFields>`;
+
+it('serves the field sets of custom and standard objects to Apex after a deploy', async () => {
+  const { org, adminId } = platform.addOrg();
+  const gizmo =
+    `<CustomObject ${MD}><fields><fullName>Weight__c</fullName><label>Weight</label><precision>6</precision><scale>2</scale><type>Number</type></fields>` +
+    `<fieldSets><fullName>Card</fullName><description>On the card</description>${member('Name')}${member('Weight__c', true)}<label>Card view</label></fieldSets>` +
+    `<label>Gizmo</label><nameField><label>Gizmo Name</label><type>Text</type></nameField><pluralLabel>Gizmos</pluralLabel><sharingModel>ReadWrite</sharingModel></CustomObject>`;
+  const account = `<CustomObject ${MD}><fieldSets><fullName>Brief</fullName><description>Short</description>${member('Name', true)}${member('Phone')}<label>Brief</label></fieldSets></CustomObject>`;
+  const r = await deployZip(
+    { db: platform.db, org, records: platform.records, userId: adminId },
+    await zipOf({ 'objects/Gizmo__c.object': gizmo, 'objects/Account.object': account }, { CustomObject: ['Gizmo__c', 'Account'] }),
+    {},
+  );
+  expect(r.details.componentFailures).toEqual([]);
+  const host = createApexHost({ db: platform.db, org, userId: adminId, metadata: {}, records: platform.records });
+  const run = await executeAnonymous(
+    host,
+    `Schema.FieldSet card = Schema.SObjectType.Gizmo__c.fieldSets.Card;
+     List<String> out = new List<String>{ card.getLabel(), card.getDescription() };
+     for (Schema.FieldSetMember m : card.getFields()) out.add(m.getFieldPath() + ':' + m.getRequired() + ':' + m.getType());
+     for (Schema.FieldSetMember m : Account.SObjectType.getDescribe().fieldSets.getMap().get('Brief').getFields()) out.add(m.getFieldPath());
+     System.debug(String.join(out, '|'));`,
+  );
+  expect(run.exceptionMessage ?? run.compileProblem ?? null).toBeNull();
+  expect(run.debugLog).toContain('Card view|On the card|Name:false:STRING|Weight__c:true:DOUBLE|Name|Phone');
+});
