@@ -4,6 +4,7 @@
  */
 import { afterAll, expect, it } from 'vitest';
 import { setCustomObjectSource } from '../../../tools/data/schema.ts';
+import { getOrg } from '../../../tools/data/store.ts';
 import { deployZip, getCustomObject } from '../../../tools/local-platform/metadata/index.ts';
 import { createApexHost } from '../../../tools/local-platform/apex/apexHost.ts';
 import { executeAnonymous } from '../../../tools/apex/index.ts';
@@ -29,7 +30,13 @@ it('serves the field sets of custom and standard objects to Apex after a deploy'
     {},
   );
   expect(r.details.componentFailures).toEqual([]);
-  const host = createApexHost({ db: platform.db, org, userId: adminId, metadata: {}, records: platform.records });
+  const host = createApexHost({
+    db: platform.db,
+    org: getOrg(platform.db, org.id)!,
+    userId: adminId,
+    metadata: {},
+    records: platform.records,
+  });
   const run = await executeAnonymous(
     host,
     `Schema.FieldSet card = Schema.SObjectType.Gizmo__c.fieldSets.Card;

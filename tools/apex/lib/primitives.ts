@@ -509,6 +509,8 @@ export async function compareValues(f: Frame, a: unknown, b: unknown, site: Site
   if (a instanceof SObject && b instanceof SObject) return compareSObjects(f, a, b, site, compareValues);
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (a instanceof EnumValue && b instanceof EnumValue) return a.ordinal - b.ordinal;
+  const own = a instanceof NObjP && b instanceof NObjP ? natives.get(a.typeName.toLowerCase())?.compare : undefined;
+  if (own) return own(a, b);
   const x = a instanceof ApexDate || a instanceof ApexDatetime ? a.ms : n(a);
   const y = b instanceof ApexDate || b instanceof ApexDatetime ? b.ms : n(b);
   if (Number.isNaN(x) || Number.isNaN(y)) unsupported(f, `sorting ${runtimeTypeName(a)}`, site);

@@ -144,6 +144,11 @@ defineNative({
   },
 });
 
+const byText = (x: string | null, y: string | null) => {
+  const [p, q] = [x ?? '', y ?? ''];
+  return p < q ? -1 : p > q ? 1 : 0;
+};
+
 defineNative(
   {
     name: 'SelectOption',
@@ -167,6 +172,8 @@ defineNative(
       'String getTitle()': (f, o: NObj) => o.get('title'),
       'void setTitle(String)': (f, o: NObj, [v]) => (o.set('title', v), null),
     },
+    // by value, then label; empty before non-empty, Unicode order; `disabled` plays no part (Apex Developer Guide, "List Sorting")
+    compare: (a: NObj, b: NObj) => byText(a.get('value'), b.get('value')) || byText(a.get('label'), b.get('label')),
   },
   'System.SelectOption',
 );

@@ -26,6 +26,8 @@ export interface NativeType {
   /** Public instance fields (lower-case → display) for objects like RestRequest. */
   fields?: string[];
   instanceOf?: (v: unknown) => boolean;
+  /** List.sort's default order of two values of this type (SelectOption: value, then label). */
+  compare?: (a: any, b: any) => number;
   /**
    * Any field name reads and writes (a Visualforce component's attributes): unset ones read null.
    * A type named `Family.*` (`Component.*`) stands for every name under `Family.` (familyMember).
