@@ -9,6 +9,7 @@ import './cache.ts';
 import './components.ts';
 import './json.ts';
 import './web.ts';
+import './xmlStream.ts';
 import './uuid.ts';
 import './continuation.ts';
 import './trigger.ts';

@@ -21,6 +21,7 @@ import { defineNative, natives } from '../model/natives.ts';
 import { ApexList, ApexMap, ApexObject, ApexSet, Blob, Dec, stringValueOf } from '../run/values.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, throwNpe, limitEx } from '../run/exceptions.ts';
+import { xmlStreamReader } from './xmlStream.ts';
 import { callMethod } from '../run/calls.ts';
 import { LIMITS } from '../run/transaction.ts';
 import type { Frame } from '../run/frame.ts';
@@ -155,8 +156,7 @@ defineNative(
           STRING,
         ),
       tostring: (f, r: NObj) => `System.HttpResponse[Status=${r.get('status')}, StatusCode=${r.get('statusCode')}]`,
-      getXmlStreamReader: (f, r: NObj, a, site) =>
-        throwEx(f, 'CalloutException', `XmlStreamReader is not supported by the local runtime at ${site.file}:${site.line}`),
+      getXmlStreamReader: (f, r: NObj) => xmlStreamReader(r.get<Buffer>('body').toString('utf8')),
     },
   },
   'HttpResponse',
