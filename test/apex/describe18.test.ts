@@ -19,6 +19,8 @@ describe('issue 18: field sets and describe', () => {
       'FieldSetsTest.membersInDeclaredOrder',
       'FieldSetsTest.queryBuiltFromAFieldSet',
       'FieldSetsTest.standardObjectFieldSet',
+      'TabsTest.projectAppAndItsTabs',
+      'TabsTest.standardTabIconsAndProperties',
       'XmlStreamsTest.coalescingJoinsText',
       'XmlStreamsTest.misuseAndBadInput',
       'XmlStreamsTest.readerWalksEvents',

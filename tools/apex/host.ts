@@ -116,6 +116,29 @@ export interface FieldSetDescribe {
   fields: { field: string; required: boolean }[];
 }
 
+/** A tab of an app as describeTabs shows it (SOAP API, "DescribeTab"). */
+export interface TabDescribe {
+  label: string;
+  /** The object of an object tab, '' for other tabs. */
+  sobjectName: string;
+  url: string;
+  custom: boolean;
+  iconUrl: string | null;
+  miniIconUrl: string | null;
+  icons: { url: string; theme: string; width: number; height: number; contentType: string }[];
+  colors: { color: string; context: string; theme: string }[];
+}
+
+/** An app and its tabs as describeTabs shows it (SOAP API, "DescribeTabSetResult"). */
+export interface TabSetDescribe {
+  label: string;
+  description: string | null;
+  namespace: string | null;
+  logoUrl: string;
+  selected: boolean;
+  tabs: TabDescribe[];
+}
+
 /** One object as describe shows it to the running user. */
 export interface SObjectDescribe {
   name: string;
@@ -230,6 +253,8 @@ export interface ApexHost {
    * undefined for an object the org does not have. Hosts without it make describe calls fail as unsupported.
    */
   describeSObject?(name: string): Promise<SObjectDescribe | undefined>;
+  /** The apps and tabs the running user sees (Schema.describeTabs). */
+  describeTabs?(): Promise<TabSetDescribe[]>;
   /** Optional: every object of the org with its key prefix (Schema.getGlobalDescribe, Id.getSObjectType). */
   describeGlobal?(): Promise<{ name: string; keyPrefix: string | null }[]>;
 

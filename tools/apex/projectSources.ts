@@ -9,6 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { ApexClassSource, ApexTriggerSource } from './host.ts';
 import type { SchemaObject } from './describe.ts';
 import { readProjectObjects } from './projectObjects.ts';
+import { readApp, readTab, type AppSource, type TabSource } from './tabs.ts';
 import { readCustomMetadataRecords, readSetupRows } from './projectRecords.ts';
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -83,6 +84,8 @@ export interface ProjectSetup {
   sessionPartitions: Record<string, number>;
   objects: SchemaObject[];
   labels: Record<string, string>;
+  /** Apps (`applications/`) and custom tabs (`tabs/`), for Schema.describeTabs. */
+  apps: { apps: AppSource[]; tabs: TabSource[] };
   permissionSets: ProjectPermissionSet[];
   /** Custom metadata records, custom permissions, static resources, cache partitions. */
   rows: { sobject: string; rows: Record<string, unknown>[] }[];
@@ -148,6 +151,12 @@ export function readProjectSetup(sourceDirs: string[]): ProjectSetup {
     sessionPartitions,
     objects,
     labels: readProjectLabels(files),
+    apps: {
+      apps: files.filter((x) => /\/applications\/[^/]+\.app-meta\.xml$/.test(x)).flatMap((x) => readApp(readFileSync(x, 'utf8')) ?? []),
+      tabs: files
+        .filter((x) => /\/tabs\/[^/]+\.tab-meta\.xml$/.test(x))
+        .map((x) => readTab(basename(x).replace(/\.tab-meta\.xml$/, ''), readFileSync(x, 'utf8'))),
+    },
     permissionSets,
     rows: [...readCustomMetadataRecords(files, objects), ...readSetupRows(files)],
   };

@@ -4,6 +4,7 @@ import './dates.ts';
 import './collections.ts';
 import './schema.ts';
 import './fieldSets.ts';
+import './tabs.ts';
 import './system.ts';
 import './cache.ts';
 import './components.ts';

@@ -26,6 +26,7 @@ import {
 import { childRelationships, getObjectDef, listObjects } from '../../data/schema.ts';
 import { isValidId, keyPrefixFor, to15 } from '../../data/ids.ts';
 import { describeObject } from '../../apex/describe.ts';
+import { describeTabSets } from '../../apex/tabs.ts';
 import { ApiError } from '../http/errors.ts';
 import { networkLatencyMs } from '../process/simulation.ts';
 import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
@@ -493,6 +494,16 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
         children,
       );
     },
+    ...(metadata.listApps
+      ? {
+          // an object tab is labelled with its object's plural label
+          describeTabs: async () => {
+            const { apps, tabs } = metadata.listApps!(db, org.id);
+            const plural = (name: string) => getObjectDef(db, org.id, kind, name)?.describe?.labelPlural as string | undefined;
+            return describeTabSets(org.instanceUrl, apps, tabs, plural);
+          },
+        }
+      : {}),
     async describeGlobal() {
       return listObjects(db, org.id, kind).map((o) => ({ name: o.name, keyPrefix: keyPrefixFor(o.name) }));
     },

@@ -8,6 +8,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { ApexClassSource, ApexHost, ApexTriggerSource, HttpCallout, HttpCalloutResult } from '../../apex/host.ts';
 import type { SchemaField, SchemaObject } from '../../apex/describe.ts';
+import type { AppSource, TabSource } from '../../apex/tabs.ts';
 import type { MetadataModule, PermissionSetInfo } from '../http/contracts.ts';
 import { createRecordStore, insertRecord, openMemoryDatabase, tx, type StoredOrg } from '../../data/store.ts';
 import { registerObject, setCustomObjectSource } from '../../data/schema.ts';
@@ -32,6 +33,8 @@ export interface MemoryOrgOptions {
   sessionPartitions?: Record<string, number>;
   /** Custom labels: full name → value (System.Label). */
   labels?: Record<string, string>;
+  /** Apps and custom tabs (Schema.describeTabs). */
+  apps?: { apps: AppSource[]; tabs: TabSource[] };
   /** Deployed permission sets, as the Metadata module would report them. */
   permissionSets?: PermissionSetInfo[];
   /** Remote Site Settings: real HTTP callouts go only to these, as on the platform. */
@@ -123,6 +126,7 @@ export function createMemoryOrg(o: MemoryOrgOptions = {}): MemoryOrg {
         : { name, isDefault: false, orgCapacityMb: org ?? 0, sessionCapacityMb: session ?? 0 };
     },
     findCustomLabel: (_db, _org, name) => lookup(labels, name),
+    listApps: () => o.apps ?? { apps: [], tabs: [] },
     findRemoteSites: () => (o.remoteSites ?? []).map((s, i) => ({ name: `Site${i + 1}`, url: s.url, isActive: s.isActive ?? true })),
     findPermissionSet: (_db, _org, name) => permissionSets.find((p) => p.name.toLowerCase() === name.toLowerCase()),
     getCustomObject: (_db, _org, name) => {

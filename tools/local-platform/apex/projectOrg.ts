@@ -18,6 +18,7 @@ export function projectOrg(sourceDirs: string[]): MemoryOrg {
     cachePartitions: setup.cachePartitions,
     sessionPartitions: setup.sessionPartitions,
     labels: setup.labels,
+    apps: setup.apps,
     permissionSets: setup.permissionSets.map((p) => ({ ...p, classAccesses: [], userPermissions: [] })),
   });
   // Rows the project's metadata deploys: custom metadata records, custom permissions, static resources, cache partitions.

@@ -5,6 +5,7 @@
  * - the Apex routes (tools/local-platform/apex/) run Apex through tools/apex.
  * Change a signature here only together with every implementer.
  */
+import type { AppSource, TabSource } from '../../apex/tabs.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApexHost } from '../../apex/host.ts';
@@ -81,6 +82,8 @@ export interface MetadataModule {
   listApexClasses?(db: DatabaseSync, orgId: string): { name: string; body: string }[];
   listApexTriggers?(db: DatabaseSync, orgId: string): { name: string; body: string; status?: 'Active' | 'Inactive' }[];
   getSettings?(db: DatabaseSync, orgId: string, name: string): Record<string, unknown> | undefined;
+  /** The apps and custom tabs the org's metadata deploys (Schema.describeTabs). */
+  listApps?(db: DatabaseSync, orgId: string): { apps: AppSource[]; tabs: TabSource[] };
   /** A custom label's value (System.Label): the in-memory org serves the project's labels. */
   findCustomLabel?(db: DatabaseSync, orgId: string, name: string): string | undefined;
   getCustomObject?(

@@ -23,6 +23,7 @@ export {
   listApexTriggers,
   getCustomObject,
   listCustomObjects,
+  listApps,
   getSettings,
   type RemoteSite,
   type NamedCredentialInfo,

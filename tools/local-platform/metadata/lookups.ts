@@ -7,6 +7,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { OAuthApp, PermissionSetInfo } from '../http/contracts.ts';
 import { ensureMetadataSchema } from './ensureMetadataSchema.ts';
+import { readApp, readTab, type AppSource, type TabSource } from '../../apex/tabs.ts';
 import { getStoredComponent, listStoredComponents } from './componentStore.ts';
 import { orgCacheCapacityMb } from './types/endpoints.ts';
 import type { CustomObjectInfo } from './types/customMetadata.ts';
@@ -239,4 +240,16 @@ export function listCustomObjects(db: DatabaseSync, orgId: string): CustomObject
 export function getSettings(db: DatabaseSync, orgId: string, name: string): Record<string, unknown> | undefined {
   const c = getStoredComponent(prepared(db), orgId, 'Settings', name);
   return c ? ((c.data as { values?: Record<string, unknown> }).values ?? {}) : undefined;
+}
+
+/** Deployed apps and custom tabs, for Schema.describeTabs: each read from its metadata file. */
+export function listApps(db: DatabaseSync, orgId: string): { apps: AppSource[]; tabs: TabSource[] } {
+  const xmlOf = (c: { files: Record<string, string> }, ext: string) => {
+    const path = Object.keys(c.files).find((p) => p.endsWith(ext) || p.endsWith(`${ext}-meta.xml`));
+    return path ? Buffer.from(c.files[path]!, 'base64').toString('utf8') : '';
+  };
+  return {
+    apps: listStoredComponents(prepared(db), orgId, 'CustomApplication').flatMap((c) => readApp(xmlOf(c, '.app')) ?? []),
+    tabs: listStoredComponents(prepared(db), orgId, 'CustomTab').map((c) => readTab(c.fullName, xmlOf(c, '.tab'))),
+  };
 }
