@@ -19,6 +19,7 @@ describe('issue 18: field sets and describe', () => {
       'FieldSetsTest.membersInDeclaredOrder',
       'FieldSetsTest.queryBuiltFromAFieldSet',
       'FieldSetsTest.standardObjectFieldSet',
+      'SettingsInstanceTest.inheritedInstanceUpsertsAsANewUserRow',
       'TabsTest.projectAppAndItsTabs',
       'TabsTest.standardTabIconsAndProperties',
       'XmlStreamsTest.coalescingJoinsText',

@@ -61,6 +61,8 @@ function copy(type: string, from: SObject | undefined): SObject {
   return so;
 }
 
+const ROW_FIELDS = ['name', 'isdeleted', 'createddate', 'createdbyid', 'lastmodifieddate', 'lastmodifiedbyid', 'systemmodstamp'];
+
 /** Fields a level sets override the ones above it (a null leaves the higher level's value). */
 function merge(type: string, levels: (SObject | undefined)[]): SObject {
   const out = new SObject(type);
@@ -82,6 +84,9 @@ export async function settingGetInstance(f: Frame, type: string, args: unknown[]
   const own = all.find((r) => sameId(r.get('SetupOwnerId'), owner));
   const profileRow = isProfile ? own : all.find((r) => profile && sameId(r.get('SetupOwnerId'), profile));
   const merged = merge(type, [orgRow(all), profileRow, own]);
+  // without a row of its own the answer is a new record: the levels' custom fields, none of their row's own
+  // system fields (Apex Reference, Custom Settings Methods: "a new custom setting object … ID set to null")
+  if (!own) for (const k of ROW_FIELDS) merged.fields.delete(k);
   // the most specific level's own Id, else none; the owner asked about (Apex Reference: "the SetupOwnerId field which contains the user ID")
   merged.put('Id', own?.get('Id') ?? null);
   merged.put('SetupOwnerId', owner);
