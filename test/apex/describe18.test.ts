@@ -13,6 +13,7 @@ describe('issue 18: field sets and describe', () => {
     expect(failuresOf(r)).toEqual([]);
     expect(r.tests.map((t) => `${t.className}.${t.methodName}`).sort()).toEqual([
       'DescribeDetailsTest.compoundFieldNames',
+      'DescribeDetailsTest.defaultValueFormulas',
       'DescribeDetailsTest.selectOptionsSortByValueThenLabel',
       'FieldSetsTest.fieldSetByNameAndThroughTheMap',
       'FieldSetsTest.gettersReadAsProperties',

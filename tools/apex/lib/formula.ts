@@ -143,6 +143,9 @@ export async function evaluate(n: FNode, e: Evaluation): Promise<unknown> {
       if (n.op === '+' && (isText(a) || isText(b))) return (a === null ? '' : String(a)) + (b === null ? '' : String(b));
       if (a instanceof ApexDate && (n.op === '+' || n.op === '-') && typeof num(b) === 'number')
         return new ApexDate(a.ms + (n.op === '+' ? 1 : -1) * num(b)! * 86400000);
+      // a date/time plus or minus a number of days, fractions included (Salesforce Help, "Using Date, Date/Time, and Time Values in Formulas")
+      if (a instanceof ApexDatetime && (n.op === '+' || n.op === '-') && ms(b) === undefined && typeof num(b) === 'number')
+        return new ApexDatetime(a.ms + (n.op === '+' ? 1 : -1) * num(b)! * 86400000);
       const x = num(a) ?? (e.nullAsZero ? 0 : null);
       const y = num(b) ?? (e.nullAsZero ? 0 : null);
       if (x === null || y === null) return null;

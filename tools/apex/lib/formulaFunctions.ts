@@ -4,7 +4,7 @@
  * a formula may call, so `build()` refuses only a name Salesforce does not know; the ones implemented here
  * run, the others fail when they run ("not supported by the local runtime").
  */
-import { ApexDate, ApexDatetime, Dec } from '../run/values.ts';
+import { ApexDate, ApexDatetime, ApexTime, Dec } from '../run/values.ts';
 import { throwEx, unsupported } from '../run/exceptions.ts';
 import type { FNode } from './formulaParser.ts';
 import type { Frame } from '../run/frame.ts';
@@ -154,6 +154,22 @@ export async function callFunction(name: string, args: FNode[], e: Evaluation): 
       const lastOf = (yy: number, mm: number) => new Date(Date.UTC(yy, mm + 1, 0)).getUTCDate();
       const wasLast = d.getUTCDate() === lastOf(d.getUTCFullYear(), d.getUTCMonth());
       return new ApexDate(Date.UTC(y, m, wasLast ? lastOf(y, m) : Math.min(d.getUTCDate(), lastOf(y, m))));
+    }
+    // the time of day of a date/time, in GMT, or of a text `HH:MM:SS.MS` (Salesforce Help, "Formula Operators and Functions")
+    case 'TIMEVALUE': {
+      const v = await ev(0);
+      if (v instanceof ApexDatetime) return new ApexTime(((v.ms % 86400000) + 86400000) % 86400000);
+      const m = typeof v === 'string' ? /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(v.trim()) : null;
+      return m ? new ApexTime(((+m[1] * 60 + +m[2]) * 60 + +(m[3] ?? 0)) * 1000 + +(m[4] ?? 0)) : null;
+    }
+    case 'HOUR':
+    case 'MINUTE':
+    case 'SECOND':
+    case 'MILLISECOND': {
+      const v = await ev(0);
+      if (!(v instanceof ApexTime)) return null;
+      const unit = { HOUR: 3600000, MINUTE: 60000, SECOND: 1000, MILLISECOND: 1 }[name];
+      return Math.floor(v.ms / unit) % { HOUR: 24, MINUTE: 60, SECOND: 60, MILLISECOND: 1000 }[name];
     }
     case 'YEAR':
     case 'MONTH':

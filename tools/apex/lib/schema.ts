@@ -207,7 +207,7 @@ defineNative(
         await primeCheckboxes(f, name);
         const so = new SObject(name);
         if (args.length && args[0] !== null) so.put(args.length === 2 ? 'RecordTypeId' : 'Id', args[0]);
-        if (args[1] === true) loadDefaultValues(f, so, await requireDescribe(f, name, site), site);
+        if (args[1] === true) await loadDefaultValues(f, so, await requireDescribe(f, name, site), site);
         // a platform event made with defaults carries its EventUuid before it is published, for publish
         // callbacks to correlate (Platform Events Developer Guide, Apex Publish Callbacks)
         if (args[1] === true && /__e$/i.test(name)) so.put('EventUuid', randomUUID());
