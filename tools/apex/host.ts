@@ -119,8 +119,8 @@ export interface FieldSetDescribe {
 /** A tab of an app as describeTabs shows it (SOAP API, "DescribeTab"). */
 export interface TabDescribe {
   label: string;
-  /** The object of an object tab, '' for other tabs. */
-  sobjectName: string;
+  /** The object of an object tab, null for other tabs. */
+  sobjectName: string | null;
   url: string;
   custom: boolean;
   iconUrl: string | null;

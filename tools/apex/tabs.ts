@@ -24,11 +24,13 @@ export interface TabSource {
 }
 
 /**
- * Standard tabs: tab name → object, plural label, key prefix, Lightning icon name and color. The icon
+ * Standard tabs: tab name → object (null for a tab of no object), plural label, URL path, Lightning icon name and
+ * color. A tab of no object has no sObject name: ActionPlansV4's tests, which pass on Salesforce, match
+ * `name.endsWithIgnoreCase(tab.getSobjectName())` and expect the Home tab not to match. The icon
  * names are the Lightning Design System's standard icons; the colors are unverified.
  */
-const STANDARD: Record<string, [string, string, string, string, string]> = {
-  home: ['', 'Home', 'home/home.jsp', 'home', '4BC076'],
+const STANDARD: Record<string, [string | null, string, string, string, string]> = {
+  home: [null, 'Home', 'home/home.jsp', 'home', '4BC076'],
   account: ['Account', 'Accounts', '001/o', 'account', '7F8DE1'],
   contact: ['Contact', 'Contacts', '003/o', 'contact', 'A094ED'],
   lead: ['Lead', 'Leads', '00Q/o', 'lead', 'F88962'],
@@ -37,8 +39,8 @@ const STANDARD: Record<string, [string, string, string, string, string]> = {
   contract: ['Contract', 'Contracts', '800/o', 'contract', '6EC06E'],
   case: ['Case', 'Cases', '500/o', 'case', 'F2CF5B'],
   product2: ['Product2', 'Products', '01t/o', 'product', 'B781D3'],
-  report: ['', 'Reports', '00O/o', 'report', '2ECBBE'],
-  dashboard: ['', 'Dashboards', '01Z/o', 'dashboard', 'EF6E64'],
+  report: [null, 'Reports', '00O/o', 'report', '2ECBBE'],
+  dashboard: [null, 'Dashboards', '01Z/o', 'dashboard', 'EF6E64'],
   document: ['Document', 'Documents', '015/o', 'document', 'BAAC93'],
   file: ['ContentDocument', 'Files', '069/o', 'file', 'BAAC93'],
 };
@@ -100,7 +102,7 @@ function customTab(base: string, tab: TabSource, objectLabel: (name: string) => 
   const classic = n ? `${base}/img/icon/custom51_100/${(tab.motif ?? '').split(':')[1]?.trim().toLowerCase() ?? 'custom'}` : undefined;
   return {
     label: (tab.customObject ? objectLabel(tab.name) : undefined) ?? tab.label ?? tab.name,
-    sobjectName: tab.customObject ? tab.name : '',
+    sobjectName: tab.customObject ? tab.name : null,
     url: `${base}/${tab.customObject ? `lightning/o/${tab.name}/home` : `lightning/n/${tab.name}`}`,
     custom: true,
     iconUrl: classic ? `${classic}32.png` : null,
