@@ -15,6 +15,7 @@ describe('issue 18: field sets and describe', () => {
       'DescribeDetailsTest.compoundFieldNames',
       'DescribeDetailsTest.defaultValueFormulas',
       'DescribeDetailsTest.selectOptionsSortByValueThenLabel',
+      'DescribeDetailsTest.standardNameFields',
       'FieldSetsTest.fieldSetByNameAndThroughTheMap',
       'FieldSetsTest.gettersReadAsProperties',
       'FieldSetsTest.membersInDeclaredOrder',

@@ -143,6 +143,24 @@ export function describeField(fd: SchemaField, access: UserAccess): FieldDescrib
 }
 
 /**
+ * Standard objects whose name field is not `Name` (describe's `nameField`; SOAP API Object Reference, each
+ * object's fields: Case's CaseNumber, Task's Subject …; PMM's tests, passing on Salesforce, read Case's).
+ */
+const NAME_FIELDS: Record<string, string> = {
+  case: 'CaseNumber',
+  task: 'Subject',
+  event: 'Subject',
+  contract: 'ContractNumber',
+  order: 'OrderNumber',
+  solution: 'SolutionName',
+  contentversion: 'Title',
+  contentdocument: 'Title',
+  note: 'Title',
+  idea: 'Title',
+  permissionsetlicense: 'DeveloperName',
+};
+
+/**
  * The describe of `o` for a user; `children` are the lookups other objects hold to it (child
  * relationships), `field` their relationship name.
  */
@@ -164,7 +182,11 @@ export function describeObject(o: SchemaObject, access: UserAccess, children: SO
     undeletable: access.object.delete && !mdt,
     queryable: access.object.read,
     searchable: access.object.read && !mdt,
-    fields: o.fields.map((fd) => describeField(fd, access)),
+    fields: o.fields.map((fd) => {
+      const d = describeField(fd, access);
+      const own = NAME_FIELDS[o.name.toLowerCase()];
+      return own ? { ...d, nameField: d.name === own } : d;
+    }),
     ...(o.fieldSets?.length ? { fieldSets: o.fieldSets } : {}),
     childRelationships: children,
   };
