@@ -431,6 +431,9 @@ defineNative(
           F(o).picklistValues.map((p) => {
             const e = new NObj('Schema.PicklistEntry');
             e.set('__p', p);
+            for (const [k, v] of Object.entries({ active: p.active, defaultValue: p.defaultValue, label: p.label, value: p.value }))
+              e.set(k, v);
+            e.set('validFor', null);
             return e;
           }),
           ref('Schema.PicklistEntry'),
@@ -444,6 +447,8 @@ type Pick = FieldDescribe['picklistValues'][number];
 defineNative(
   {
     name: 'Schema.PicklistEntry',
+    // JSON.serialize writes these keys (validFor: the controlling values of a dependent picklist, null here)
+    json: { active: 'Boolean', defaultValue: 'Boolean', label: 'String', validFor: 'String', value: 'String' },
     methods: {
       getValue: (f, o: NObj) => o.get<Pick>('__p').value,
       getLabel: (f, o: NObj) => o.get<Pick>('__p').label,
