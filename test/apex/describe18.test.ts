@@ -14,6 +14,7 @@ describe('issue 18: field sets and describe', () => {
     expect(r.tests.map((t) => `${t.className}.${t.methodName}`).sort()).toEqual([
       'DescribeDetailsTest.compoundFieldNames',
       'DescribeDetailsTest.defaultValueFormulas',
+      'DescribeDetailsTest.packageFeatureParameters',
       'DescribeDetailsTest.selectOptionsSortByValueThenLabel',
       'DescribeDetailsTest.standardNameFields',
       'FieldSetsTest.fieldSetByNameAndThroughTheMap',

@@ -139,6 +139,13 @@ export interface TabSetDescribe {
   tabs: TabDescribe[];
 }
 
+/** A feature parameter the org's package declares (FeatureParameterBoolean, …Date, …Integer) with its default value. */
+export interface FeatureParameterSource {
+  name: string;
+  type: 'Boolean' | 'Date' | 'Integer';
+  value: string | null;
+}
+
 /** One object as describe shows it to the running user. */
 export interface SObjectDescribe {
   name: string;
@@ -255,6 +262,8 @@ export interface ApexHost {
   describeSObject?(name: string): Promise<SObjectDescribe | undefined>;
   /** The apps and tabs the running user sees (Schema.describeTabs). */
   describeTabs?(): Promise<TabSetDescribe[]>;
+  /** The feature parameters of the org's package (FeatureManagement.checkPackage…Value). */
+  featureParameters?(): Promise<FeatureParameterSource[]>;
   /** Optional: every object of the org with its key prefix (Schema.getGlobalDescribe, Id.getSObjectType). */
   describeGlobal?(): Promise<{ name: string; keyPrefix: string | null }[]>;
 

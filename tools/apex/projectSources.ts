@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import type { ApexClassSource, ApexTriggerSource } from './host.ts';
+import type { ApexClassSource, ApexTriggerSource, FeatureParameterSource } from './host.ts';
 import type { SchemaObject } from './describe.ts';
 import { readProjectObjects } from './projectObjects.ts';
 import { readApp, readTab, type AppSource, type TabSource } from './tabs.ts';
@@ -68,6 +68,16 @@ export function readProjectLabels(files: string[]): Record<string, string> {
   return out;
 }
 
+/** `featureParameters/X.featureParameterInteger-meta.xml` (…Boolean, …Date): name, type and default value. */
+export function readFeatureParameters(files: string[]): FeatureParameterSource[] {
+  return files.flatMap((f) => {
+    const m = /\/featureParameters\/([^/]+)\.featureParameter(Boolean|Date|Integer)-meta\.xml$/.exec(f);
+    if (!m) return [];
+    const value = /<value>([^<]*)<\/value>/.exec(readFileSync(f, 'utf8'))?.[1]?.trim() ?? null;
+    return [{ name: m[1], type: m[2] as FeatureParameterSource['type'], value }];
+  });
+}
+
 /** A permission set of the project as an org has it deployed: object and field permissions. */
 export interface ProjectPermissionSet {
   name: string;
@@ -84,6 +94,8 @@ export interface ProjectSetup {
   sessionPartitions: Record<string, number>;
   objects: SchemaObject[];
   labels: Record<string, string>;
+  /** Feature parameters (`featureParameters/`), for FeatureManagement. */
+  featureParameters: FeatureParameterSource[];
   /** Apps (`applications/`) and custom tabs (`tabs/`), for Schema.describeTabs. */
   apps: { apps: AppSource[]; tabs: TabSource[] };
   permissionSets: ProjectPermissionSet[];
@@ -151,6 +163,7 @@ export function readProjectSetup(sourceDirs: string[]): ProjectSetup {
     sessionPartitions,
     objects,
     labels: readProjectLabels(files),
+    featureParameters: readFeatureParameters(files),
     apps: {
       apps: files.filter((x) => /\/applications\/[^/]+\.app-meta\.xml$/.test(x)).flatMap((x) => readApp(readFileSync(x, 'utf8')) ?? []),
       tabs: files

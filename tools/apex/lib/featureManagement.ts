@@ -7,9 +7,10 @@
  * The reads are the platform's own: they count against no limit.
  */
 import { defineNative } from '../model/natives.ts';
-import { type ApexList, type SObject } from '../run/values.ts';
+import { ApexDate, type ApexList, type SObject } from '../run/values.ts';
 import { runSoql } from '../run/data.ts';
-import { throwNpe } from '../run/exceptions.ts';
+import { throwEx, throwNpe, unsupported } from '../run/exceptions.ts';
+import type { FeatureParameterSource } from '../host.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../model/classModel.ts';
 
@@ -55,11 +56,55 @@ export async function checkPermission(f: Frame, apiName: unknown, site: Site): P
   return grants.length > 0;
 }
 
+type Param = FeatureParameterSource & { current: unknown };
+
+/**
+ * The package's feature parameters, from their default values; a set value lasts for the transaction (a test
+ * method) (Second-Generation Managed Packaging Developer Guide, "Track Preferences and Activation Metrics with
+ * Subscriber-to-LMO Feature Parameters").
+ */
+async function featureParameter(f: Frame, apiName: unknown, site: Site): Promise<Param> {
+  if (apiName === null || apiName === undefined) throwNpe(f, site);
+  let params = f.tx.cacheLocal.get('featureParameters') as Map<string, Param> | undefined;
+  if (!params) {
+    const host = f.tx.host;
+    if (!host.featureParameters) return unsupported(f, 'feature parameters (this org host has no package metadata)', site);
+    const list = await f.tx.hostCall(() => host.featureParameters!());
+    params = new Map(list.map((p) => [p.name.toLowerCase(), { ...p, current: initial(p) }]));
+    f.tx.cacheLocal.set('featureParameters', params);
+  }
+  const name = String(apiName).toLowerCase();
+  const p = params.get(name) ?? params.get(name.replace(/^\w+?__/, ''));
+  // unverified: Salesforce's exception type and text for a parameter the package lacks
+  if (!p) throwEx(f, 'NoDataFoundException', `No feature parameter named ${String(apiName)} exists in this package`);
+  return p!;
+}
+
+function initial(p: FeatureParameterSource): unknown {
+  if (p.value === null || p.value === '') return null;
+  if (p.type === 'Boolean') return p.value === 'true';
+  if (p.type === 'Integer') return Number(p.value);
+  const [y, m, d] = p.value.split('-').map(Number);
+  return ApexDate.of(y, m, d);
+}
+
+const check = (f: Frame, [apiName]: unknown[], site: Site) => featureParameter(f, apiName, site).then((p) => p.current);
+const set = async (f: Frame, [apiName, value]: unknown[], site: Site) => {
+  (await featureParameter(f, apiName, site)).current = value;
+  return null;
+};
+
 defineNative(
   {
     name: 'System.FeatureManagement',
     statics: {
       'Boolean checkPermission(String)': (f, [apiName], site) => checkPermission(f, apiName, site),
+      'Boolean checkPackageBooleanValue(String)': check,
+      'Date checkPackageDateValue(String)': check,
+      'Integer checkPackageIntegerValue(String)': check,
+      'void setPackageBooleanValue(String, Boolean)': set,
+      'void setPackageDateValue(String, Date)': set,
+      'void setPackageIntegerValue(String, Integer)': set,
     },
   },
   'FeatureManagement',

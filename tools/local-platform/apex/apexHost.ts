@@ -504,6 +504,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
           },
         }
       : {}),
+    ...(metadata.listFeatureParameters ? { featureParameters: async () => metadata.listFeatureParameters!(db, org.id) } : {}),
     async describeGlobal() {
       return listObjects(db, org.id, kind).map((o) => ({ name: o.name, keyPrefix: keyPrefixFor(o.name) }));
     },

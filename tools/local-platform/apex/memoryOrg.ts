@@ -6,7 +6,14 @@
  * `npm run apex-test` run here, so they exercise the SOQL and DML the platform runs.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { ApexClassSource, ApexHost, ApexTriggerSource, HttpCallout, HttpCalloutResult } from '../../apex/host.ts';
+import type {
+  ApexClassSource,
+  ApexHost,
+  ApexTriggerSource,
+  FeatureParameterSource,
+  HttpCallout,
+  HttpCalloutResult,
+} from '../../apex/host.ts';
 import type { SchemaField, SchemaObject } from '../../apex/describe.ts';
 import type { AppSource, TabSource } from '../../apex/tabs.ts';
 import type { MetadataModule, PermissionSetInfo } from '../http/contracts.ts';
@@ -33,6 +40,8 @@ export interface MemoryOrgOptions {
   sessionPartitions?: Record<string, number>;
   /** Custom labels: full name → value (System.Label). */
   labels?: Record<string, string>;
+  /** Feature parameters of the project's package (FeatureManagement). */
+  featureParameters?: FeatureParameterSource[];
   /** Apps and custom tabs (Schema.describeTabs). */
   apps?: { apps: AppSource[]; tabs: TabSource[] };
   /** Deployed permission sets, as the Metadata module would report them. */
@@ -127,6 +136,7 @@ export function createMemoryOrg(o: MemoryOrgOptions = {}): MemoryOrg {
     },
     findCustomLabel: (_db, _org, name) => lookup(labels, name),
     listApps: () => o.apps ?? { apps: [], tabs: [] },
+    listFeatureParameters: () => o.featureParameters ?? [],
     findRemoteSites: () => (o.remoteSites ?? []).map((s, i) => ({ name: `Site${i + 1}`, url: s.url, isActive: s.isActive ?? true })),
     findPermissionSet: (_db, _org, name) => permissionSets.find((p) => p.name.toLowerCase() === name.toLowerCase()),
     getCustomObject: (_db, _org, name) => {

@@ -19,6 +19,7 @@ export function projectOrg(sourceDirs: string[]): MemoryOrg {
     sessionPartitions: setup.sessionPartitions,
     labels: setup.labels,
     apps: setup.apps,
+    featureParameters: setup.featureParameters,
     permissionSets: setup.permissionSets.map((p) => ({ ...p, classAccesses: [], userPermissions: [] })),
   });
   // Rows the project's metadata deploys: custom metadata records, custom permissions, static resources, cache partitions.

@@ -8,7 +8,7 @@
 import type { AppSource, TabSource } from '../../apex/tabs.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApexHost } from '../../apex/host.ts';
+import type { ApexHost, FeatureParameterSource } from '../../apex/host.ts';
 import type { OrgInfo, PermissionSetInfo, RecordStore } from '../../data/types.ts';
 
 export type { OrgInfo, PermissionSetInfo, RecordStore };
@@ -84,6 +84,8 @@ export interface MetadataModule {
   getSettings?(db: DatabaseSync, orgId: string, name: string): Record<string, unknown> | undefined;
   /** The apps and custom tabs the org's metadata deploys (Schema.describeTabs). */
   listApps?(db: DatabaseSync, orgId: string): { apps: AppSource[]; tabs: TabSource[] };
+  /** The feature parameters the org's metadata deploys (FeatureManagement). */
+  listFeatureParameters?(db: DatabaseSync, orgId: string): FeatureParameterSource[];
   /** A custom label's value (System.Label): the in-memory org serves the project's labels. */
   findCustomLabel?(db: DatabaseSync, orgId: string, name: string): string | undefined;
   getCustomObject?(

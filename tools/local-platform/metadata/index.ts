@@ -24,6 +24,7 @@ export {
   getCustomObject,
   listCustomObjects,
   listApps,
+  listFeatureParameters,
   getSettings,
   type RemoteSite,
   type NamedCredentialInfo,

@@ -8,6 +8,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { OAuthApp, PermissionSetInfo } from '../http/contracts.ts';
 import { ensureMetadataSchema } from './ensureMetadataSchema.ts';
 import { readApp, readTab, type AppSource, type TabSource } from '../../apex/tabs.ts';
+import type { FeatureParameterSource } from '../../apex/host.ts';
 import { getStoredComponent, listStoredComponents } from './componentStore.ts';
 import { orgCacheCapacityMb } from './types/endpoints.ts';
 import type { CustomObjectInfo } from './types/customMetadata.ts';
@@ -252,4 +253,15 @@ export function listApps(db: DatabaseSync, orgId: string): { apps: AppSource[]; 
     apps: listStoredComponents(prepared(db), orgId, 'CustomApplication').flatMap((c) => readApp(xmlOf(c, '.app')) ?? []),
     tabs: listStoredComponents(prepared(db), orgId, 'CustomTab').map((c) => readTab(c.fullName, xmlOf(c, '.tab'))),
   };
+}
+
+/** Deployed feature parameters (FeatureParameterBoolean, …Date, …Integer) with their default values. */
+export function listFeatureParameters(db: DatabaseSync, orgId: string): FeatureParameterSource[] {
+  return (['Boolean', 'Date', 'Integer'] as const).flatMap((type) =>
+    listStoredComponents(prepared(db), orgId, `FeatureParameter${type}`).map((c) => {
+      const path = Object.keys(c.files).find((p) => /\.featureParameter\w+(-meta\.xml)?$/.test(p));
+      const xml = path ? Buffer.from(c.files[path]!, 'base64').toString('utf8') : '';
+      return { name: c.fullName, type, value: /<value>([^<]*)<\/value>/.exec(xml)?.[1]?.trim() ?? null };
+    }),
+  );
 }
