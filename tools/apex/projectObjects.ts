@@ -91,6 +91,23 @@ export function readField(xml: string): SchemaField {
   };
 }
 
+/**
+ * A geolocation field's latitude and longitude, the parts code reads and writes (`Where__Latitude__s`):
+ * the compound `Where__c` itself is read-only (SOAP API Developer Guide, "Compound Field Considerations and
+ * Limitations": https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/compound_fields_limitations.htm).
+ */
+function locationParts(field: SchemaField): SchemaField[] {
+  if (field.type !== 'location' || !/__c$/i.test(field.name)) return [];
+  const base = field.name.slice(0, -3);
+  return ['Latitude', 'Longitude'].map((part) => ({
+    name: `${base}__${part}__s`,
+    type: 'double',
+    label: `${field.label ?? base.replace(/_/g, ' ')} (${part})`,
+    precision: 3 + (field.scale ?? 15),
+    scale: field.scale ?? 15,
+  }));
+}
+
 const AUDIT: SchemaField[] = [
   { name: 'Id', type: 'id', system: true },
   { name: 'IsDeleted', type: 'boolean', system: true },
@@ -190,7 +207,7 @@ export function readProjectObjects(files: string[]): SchemaObject[] {
       // a custom field of Activity is a field of Task and of Event (Salesforce Help, "Activity Custom Fields")
       for (const name of m[1].toLowerCase() === 'activity' ? ['Task', 'Event'] : [m[1]]) {
         const e = byObject.get(name) ?? { xml: '', fields: [], reasons: [] };
-        e.fields.push(field);
+        e.fields.push(field, ...locationParts(field));
         byObject.set(name, e);
       }
     }

@@ -183,8 +183,8 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
   const std = STANDARD.get(name.toLowerCase());
   if (std) {
     if (std.devHubOnly && kind !== 'devhub') return undefined;
-    // Custom fields deployed on a standard object (Account.Foo__c) join its standard fields.
-    const extra = deployedFields(db, orgId, std.name)?.fields.filter((x) => x.name.endsWith('__c') && !findField(std, x.name)) ?? [];
+    // Custom fields deployed on a standard object (Account.Foo__c, a geolocation's Where__Latitude__s) join its standard fields.
+    const extra = deployedFields(db, orgId, std.name)?.fields.filter((x) => /__[cs]$/.test(x.name) && !findField(std, x.name)) ?? [];
     return extra.length ? { ...std, fields: [...std.fields, ...extra] } : std;
   }
   const rows = statement(
