@@ -1,6 +1,6 @@
 /**
  * The standard schema as a catalogue (issue 18, causes found in SalesforceFoundation/EDA): standard
- * fields by the Object Reference, geolocation parts, schema tokens; each checked by a test class of our
+ * fields by the Object Reference, geolocation parts, schema tokens, record types; each checked by a test class of our
  * own (test/apex/schema18) run as `npm run apex-test` runs it.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,8 +13,12 @@ describe('issue 18: the standard schema as a catalogue', () => {
     expect(failuresOf(r)).toEqual([]);
     expect(r.tests.map((t) => t.methodName).sort()).toEqual([
       'contactOtherAddressAndPhoneFieldsAreStored',
+      'describeListsMasterAndEachRecordType',
       'fieldsOfAnSObjectNameAreFieldTokens',
       'geolocationPartsAreFieldsOfTheirOwn',
+      'objectsWithoutRecordTypesHaveNoRecordTypeId',
+      'recordTypeIdIsAFieldOfObjectsWithRecordTypes',
+      'recordTypeRowsAreVisibleWithoutSeeAllData',
     ]);
   }, 60_000);
 });

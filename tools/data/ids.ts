@@ -42,6 +42,7 @@ export const KEY_PREFIXES: Record<string, string> = {
   PricebookEntry: '01u',
   OpportunityLineItem: '00k',
   // setupObjects.ts (SOAP API Developer Guide, "Standard Field Record ID Prefix Decoder")
+  RecordType: '012',
   Group: '00G',
   GroupMember: '011',
   UserRole: '00E',

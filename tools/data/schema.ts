@@ -79,6 +79,7 @@ export { STANDARD_OBJECTS } from './standardObjects.ts';
 import { STANDARD_OBJECTS } from './standardObjects.ts';
 import { audit, f, len, ref, sys } from './fieldBuilders.ts';
 import { statement } from './statements.ts';
+import { withRecordTypeId } from './recordTypes.ts';
 
 const STANDARD = new Map(STANDARD_OBJECTS.map((o) => [o.name.toLowerCase(), o]));
 
@@ -185,7 +186,7 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
     if (std.devHubOnly && kind !== 'devhub') return undefined;
     // Custom fields deployed on a standard object (Account.Foo__c, a geolocation's Where__Latitude__s) join its standard fields.
     const extra = deployedFields(db, orgId, std.name)?.fields.filter((x) => /__[cs]$/.test(x.name) && !findField(std, x.name)) ?? [];
-    return extra.length ? { ...std, fields: [...std.fields, ...extra] } : std;
+    return withRecordTypeId(db, orgId, extra.length ? { ...std, fields: [...std.fields, ...extra] } : std);
   }
   const rows = statement(
     db,
@@ -228,13 +229,13 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
     if (fields.some((x) => x.name.toLowerCase() === r.name.toLowerCase())) continue;
     fields.push(r.reference_to ? ref(r.name, r.reference_to, r.name.replace(/__c$/, '__r')) : f(r.name, r.type));
   }
-  return {
+  return withRecordTypeId(db, orgId, {
     name: apiName,
     label: deployed?.label ?? apiName.replace(/__(c|mdt)$/, '').replace(/_/g, ' '),
     fields,
     custom: true,
     ...(deployed?.describe ? { describe: deployed.describe } : {}),
-  };
+  });
 }
 
 /** Lists every object an org can use (global describe). */

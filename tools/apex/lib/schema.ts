@@ -17,6 +17,7 @@ import type { Site } from '../model/classModel.ts';
 import type { FieldDescribe, SObjectDescribe } from '../host.ts';
 import { loadDefaultValues } from './fieldDefaults.ts';
 import { primeCheckboxes } from '../run/checkboxes.ts';
+import { recordTypeInfoList, recordTypeInfoMap } from './recordTypeInfos.ts';
 
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };
 const ref = (name: string, ...args: TypeRef[]): TypeRef => ({ name, args, array: 0 });
@@ -274,13 +275,6 @@ defineNative({
 });
 defineNative({ name: 'Schema.FieldSets', methods: { getMap: () => new CaseInsensitiveMap(STRING, ref('Schema.FieldSet')) } });
 
-const MASTER_RECORD_TYPE = '012000000000000AAA';
-function masterRecordType(): NObj {
-  const r = new NObj('Schema.RecordTypeInfo');
-  r.set('name', 'Master');
-  return r;
-}
-
 defineNative(
   {
     name: 'Schema.DescribeSObjectResult',
@@ -316,42 +310,13 @@ defineNative(
           }),
           ref('Schema.ChildRelationship'),
         ),
-      // Objects without record types have the Master record type only.
-      getRecordTypeInfos: () => new ApexList([masterRecordType()], ref('Schema.RecordTypeInfo')),
-      getRecordTypeInfosById: () => {
-        const m = new ApexMap(ref('Id'), ref('Schema.RecordTypeInfo'));
-        m.put(MASTER_RECORD_TYPE, masterRecordType());
-        return m;
-      },
-      getRecordTypeInfosByName: () => {
-        const m = new ApexMap(STRING, ref('Schema.RecordTypeInfo'));
-        m.put('Master', masterRecordType());
-        return m;
-      },
-      getRecordTypeInfosByDeveloperName: () => {
-        const m = new ApexMap(STRING, ref('Schema.RecordTypeInfo'));
-        m.put('Master', masterRecordType());
-        return m;
-      },
+      getRecordTypeInfos: (f, o: NObj) => recordTypeInfoList(D(o)),
+      getRecordTypeInfosById: (f, o: NObj) => recordTypeInfoMap(D(o), 'recordTypeId'),
+      getRecordTypeInfosByName: (f, o: NObj) => recordTypeInfoMap(D(o), 'name'),
+      getRecordTypeInfosByDeveloperName: (f, o: NObj) => recordTypeInfoMap(D(o), 'developerName'),
     },
   },
   'DescribeSObjectResult',
-);
-
-defineNative(
-  {
-    name: 'Schema.RecordTypeInfo',
-    methods: {
-      getName: () => 'Master',
-      getDeveloperName: () => 'Master',
-      getRecordTypeId: () => MASTER_RECORD_TYPE,
-      isActive: () => true,
-      isAvailable: () => true,
-      isDefaultRecordTypeMapping: () => true,
-      isMaster: () => true,
-    },
-  },
-  'RecordTypeInfo',
 );
 
 type Child = SObjectDescribe['childRelationships'][number];

@@ -1,7 +1,15 @@
 import { sign as cryptoSign, createPrivateKey, randomUUID } from 'node:crypto';
 import { journalCommit, journalNextSeq, journalRollback, journalWrite, type RawRow, type Undo } from './apexJournal.ts';
 import type { DatabaseSync } from 'node:sqlite';
-import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord, ApexClassSource } from '../../apex/host.ts';
+import type {
+  ApexHost,
+  ApexUser,
+  HttpCallout,
+  HttpCalloutResult,
+  SObjectRecord,
+  ApexClassSource,
+  RecordTypeInfo,
+} from '../../apex/host.ts';
 import type { RecordStore } from '../http/contracts.ts';
 import type { MetadataModule } from '../http/contracts.ts';
 import { runSoql, splitAllRows } from '../../data/soql.ts';
@@ -30,6 +38,32 @@ import { ApiError } from '../http/errors.ts';
 import { networkLatencyMs } from '../process/simulation.ts';
 import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
 import { statement } from '../../data/statements.ts';
+import { MASTER_RECORD_TYPE_ID, recordTypesOf } from '../../data/recordTypes.ts';
+
+/**
+ * Describe's record types of an object: none when it has none (the runtime answers Master alone), else
+ * Master and each record type. Every active record type is available to the running user and Master is
+ * the default mapping: profiles' record type assignments are not modelled (FIDELITY.md, "Record types").
+ */
+function recordTypeInfosOf(db: DatabaseSync, orgId: string, sobject: string): { recordTypeInfos?: RecordTypeInfo[] } {
+  const rows = recordTypesOf(db, orgId, sobject);
+  if (!rows.length) return {};
+  const master = { recordTypeId: MASTER_RECORD_TYPE_ID, name: 'Master', developerName: 'Master', active: true, available: true };
+  return {
+    recordTypeInfos: [
+      { ...master, defaultRecordTypeMapping: true, master: true },
+      ...rows.map((r) => ({
+        recordTypeId: r.Id,
+        name: r.Name,
+        developerName: r.DeveloperName,
+        active: r.IsActive,
+        available: r.IsActive,
+        defaultRecordTypeMapping: false,
+        master: false,
+      })),
+    ],
+  };
+}
 
 /**
  * The Apex runtime's window on one org and user (tools/apex/host.ts): SOQL and DML through the
@@ -487,11 +521,12 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       }));
       // Deployed metadata's describe attributes (labels, precision, picklist entries, …) over the store's definition.
       const fields = def.fields.map((f) => (f.describe ? { ...f, ...f.describe, name: f.name } : f));
-      return describeObject(
+      const described = describeObject(
         { ...def, ...def.describe, fields, keyPrefix: def.describe?.keyPrefix === null ? null : keyPrefixFor(def.name) },
         { object, field: fieldPermissionsOf(db, org.id, userId, def.name) },
         children,
       );
+      return { ...described, ...recordTypeInfosOf(db, org.id, def.name) };
     },
     async describeGlobal() {
       return listObjects(db, org.id, kind).map((o) => ({ name: o.name, keyPrefix: keyPrefixFor(o.name) }));
