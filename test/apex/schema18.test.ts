@@ -12,6 +12,7 @@ describe('issue 18: the standard schema as a catalogue', () => {
     expect(r.compileErrors).toEqual([]);
     expect(failuresOf(r)).toEqual([]);
     expect(r.tests.map((t) => t.methodName).sort()).toEqual([
+      'aQueriedNullParentIsNotWritten',
       'contactOtherAddressAndPhoneFieldsAreStored',
       'describeListsMasterAndEachRecordType',
       'fieldsOfAnSObjectNameAreFieldTokens',

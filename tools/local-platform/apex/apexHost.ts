@@ -31,7 +31,7 @@ import {
   hasObjectAccess,
   profileNameOf,
 } from '../../data/access.ts';
-import { childRelationships, getObjectDef, listObjects } from '../../data/schema.ts';
+import { childRelationships, findField, findRelationship, getObjectDef, listObjects } from '../../data/schema.ts';
 import { isValidId, keyPrefixFor, to15 } from '../../data/ids.ts';
 import { describeObject } from '../../apex/describe.ts';
 import { ApiError } from '../http/errors.ts';
@@ -39,6 +39,18 @@ import { networkLatencyMs } from '../process/simulation.ts';
 import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
 import { statement } from '../../data/statements.ts';
 import { MASTER_RECORD_TYPE_ID, recordTypesOf } from '../../data/recordTypes.ts';
+
+/**
+ * A record's own fields for a write: a queried parent that was null (`Account` of a contact without one)
+ * is a relationship, not a field, and DML leaves it out as it leaves out a parent record.
+ */
+function ownFields(db: DatabaseSync, orgId: string, kind: 'devhub' | 'scratch', type: string, r: SObjectRecord): Record<string, unknown> {
+  const { attributes: _a, ...fields } = r;
+  const def = Object.values(fields).includes(null) ? getObjectDef(db, orgId, kind, type) : undefined;
+  if (!def) return fields;
+  for (const k of Object.keys(fields)) if (fields[k] === null && !findField(def, k) && findRelationship(def, k)) delete fields[k];
+  return fields;
+}
 
 /**
  * Describe's record types of an object: none when it has none (the runtime answers Master alone), else
@@ -298,7 +310,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
         recs.map((r) => {
           const type = r.attributes?.type;
           if (!type) throw new ApiError(400, 'INVALID_TYPE', 'Record has no attributes.type');
-          const { attributes: _a, ...fields } = r;
+          const fields = ownFields(db, org.id, kind, type, r);
           if (options.userMode) {
             checkObjectAccess(db, org.id, userId, type, 'create');
             checkFieldEdit(db, org.id, userId, type, Object.keys(fields));
@@ -327,13 +339,14 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     async update(recs, options) {
       tx(db, () => {
         for (const r of recs) {
-          const { attributes: _a, Id, ...fields } = r;
+          const { Id } = r;
           if (typeof Id !== 'string') throw new ApiError(400, 'MISSING_ARGUMENT', 'Id not specified in an update call');
           const existing = getRecord(db, org.id, Id);
           // a record in the recycle bin is deleted; an Id no record ever had is an invalid reference
           // (Salesforce Help 000387915, "Errors due to invalid IDs during Data Loader import and update")
           if (!existing && getDeletedRecord(db, org.id, Id)) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
           if (!existing) throw new ApiError(400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
+          const { Id: _id, ...fields } = ownFields(db, org.id, kind, existing.sobject, r);
           if (options.userMode) {
             checkObjectAccess(db, org.id, userId, existing.sobject, 'edit');
             checkFieldEdit(db, org.id, userId, existing.sobject, Object.keys(fields));
