@@ -14,12 +14,15 @@ describe('issue 18: the standard schema as a catalogue', () => {
     expect(r.tests.map((t) => t.methodName).sort()).toEqual([
       'aQueriedNullParentIsNotWritten',
       'contactOtherAddressAndPhoneFieldsAreStored',
+      'contentVersionMajorVersionIsStored',
       'describeListsMasterAndEachRecordType',
       'fieldsOfAnSObjectNameAreFieldTokens',
       'geolocationPartsAreFieldsOfTheirOwn',
       'objectsWithoutRecordTypesHaveNoRecordTypeId',
+      'profilePermissionFieldsFilterProfiles',
       'recordTypeIdIsAFieldOfObjectsWithRecordTypes',
       'recordTypeRowsAreVisibleWithoutSeeAllData',
+      'userContactAccountAndPhotoFields',
     ]);
   }, 60_000);
 });

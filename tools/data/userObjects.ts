@@ -49,6 +49,13 @@ export const USER_OBJECTS: ObjectDef[] = [
       ref('ManagerId', 'User', 'Manager'),
       ref('UserRoleId', 'UserRole', 'UserRole'),
       sys('LastLoginDate', 'datetime'),
+      // Field Reference, User (https://developer.salesforce.com/docs/atlas.en-us.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_User.htm):
+      // an Experience Cloud user's contact and (derived from it) account; the profile photo's URLs
+      ref('ContactId', 'Contact', 'Contact'),
+      ref('AccountId', 'Account', 'Account', { system: true }),
+      sys('SmallPhotoUrl', 'url', len(1024)),
+      sys('MediumPhotoUrl', 'url', len(1024)),
+      sys('FullPhotoUrl', 'url', len(1024)),
     ],
   },
   {
