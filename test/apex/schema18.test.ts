@@ -16,6 +16,7 @@ describe('issue 18: the standard schema as a catalogue', () => {
       'contactOtherAddressAndPhoneFieldsAreStored',
       'contentVersionMajorVersionIsStored',
       'describeListsMasterAndEachRecordType',
+      'documentsCampaignMembersAndOtherStandardObjects',
       'fieldsOfAnSObjectNameAreFieldTokens',
       'geolocationPartsAreFieldsOfTheirOwn',
       'objectsWithoutRecordTypesHaveNoRecordTypeId',

@@ -5,6 +5,7 @@
 import type { ObjectDef } from './schema.ts';
 import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, address, audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
 import { USER_OBJECTS } from './userObjects.ts';
+import { ORG_CONTENT_OBJECTS } from './orgContentObjects.ts';
 import { SETUP_OBJECTS } from './setupObjects.ts';
 import { SESSION_OBJECTS } from './sessionObjects.ts';
 import { SERVICE_OBJECTS } from './serviceObjects.ts';
@@ -284,6 +285,7 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('PermissionsDelete', 'boolean'),
       f('PermissionsViewAllRecords', 'boolean'),
       f('PermissionsModifyAllRecords', 'boolean'),
+      f('PermissionsViewAllFields', 'boolean'),
     ],
   },
   {
@@ -478,4 +480,5 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
   ...SESSION_OBJECTS,
   ...SERVICE_OBJECTS,
   ...ORG_CONFIG_OBJECTS,
+  ...ORG_CONTENT_OBJECTS,
 ];
