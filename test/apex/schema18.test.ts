@@ -13,6 +13,7 @@ describe('issue 18: the standard schema as a catalogue', () => {
     expect(failuresOf(r)).toEqual([]);
     expect(r.tests.map((t) => t.methodName).sort()).toEqual([
       'aQueriedNullParentIsNotWritten',
+      'attachmentsNotesAndFeedPostsHangOffRecords',
       'contactOtherAddressAndPhoneFieldsAreStored',
       'contentVersionMajorVersionIsStored',
       'describeListsMasterAndEachRecordType',

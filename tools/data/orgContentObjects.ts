@@ -1,13 +1,64 @@
 /**
- * Objects that hold an org's documents, reports, pages, feed subscriptions, recent items and campaign
- * members, with their fields as Salesforce's Object Reference lists them
+ * Objects that hold an org's attachments, notes, feed posts, documents, reports, pages, feed subscriptions,
+ * recent items and campaign members, with their fields as Salesforce's Object Reference lists them
  * (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/), trimmed to
  * the fields code reads. Part of STANDARD_OBJECTS (standardObjects.ts).
  */
 import type { ObjectDef } from './schema.ts';
 import { audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
 
+/** The records an attachment, note or feed post may hang off (the local standard objects among them). */
+const PARENTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'Campaign', 'Contract', 'Asset', 'Product2', 'User'];
+
 export const ORG_CONTENT_OBJECTS: ObjectDef[] = [
+  {
+    // a file attached to a record (Object Reference, "Attachment")
+    name: 'Attachment',
+    label: 'Attachment',
+    fields: [
+      ...audit(),
+      f('Name', 'string', { required: true }),
+      ref('ParentId', 'Account', 'Parent', { required: true, polymorphicTo: PARENTS }),
+      f('Body', 'textarea', len(26_214_400)),
+      sys('BodyLength', 'int'),
+      f('ContentType', 'string', len(120)),
+      f('Description', 'textarea', len(500)),
+      f('IsPrivate', 'boolean'),
+      ref('OwnerId', 'User', 'Owner'),
+    ],
+  },
+  {
+    // a note on a record (Object Reference, "Note")
+    name: 'Note',
+    label: 'Note',
+    fields: [
+      ...audit(),
+      f('Title', 'string', { required: true, length: 80 }),
+      f('Body', 'textarea'),
+      ref('ParentId', 'Account', 'Parent', { required: true, polymorphicTo: PARENTS }),
+      f('IsPrivate', 'boolean'),
+      ref('OwnerId', 'User', 'Owner'),
+    ],
+  },
+  {
+    // a Chatter post on a record or user feed (Object Reference, "FeedItem")
+    name: 'FeedItem',
+    label: 'Feed Item',
+    fields: [
+      ...audit(),
+      ref('ParentId', 'User', 'Parent', { required: true, polymorphicTo: ['User', ...PARENTS.filter((p) => p !== 'User')] }),
+      f('Body', 'textarea', len(10_000)),
+      f('Title', 'string', len(255)),
+      f('LinkUrl', 'url', len(1000)),
+      pick('Type', ['TextPost', 'LinkPost', 'ContentPost', 'AdvancedTextPost', 'QuestionPost']),
+      pick('Visibility', ['AllUsers', 'InternalUsers']),
+      f('IsRichText', 'boolean'),
+      f('RelatedRecordId', 'reference'),
+      sys('CommentCount', 'int'),
+      sys('LikeCount', 'int'),
+      ref('InsertedById', 'User', 'InsertedBy', { system: true }),
+    ],
+  },
   {
     // a file in the Documents tab; FolderId is a document folder or a user's personal folder (the user's Id)
     name: 'Document',
