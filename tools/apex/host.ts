@@ -168,6 +168,19 @@ export interface SObjectDescribe {
   /** The object's field sets (absent: none deployed). */
   fieldSets?: FieldSetDescribe[];
   childRelationships: { childSObject: string; field: string; relationshipName: string | null; cascadeDelete: boolean }[];
+  /** Master and the object's record types (REST describe's recordTypeInfos); absent: Master alone. */
+  recordTypeInfos?: RecordTypeInfo[];
+}
+
+/** A record type as describe reports it to the running user (Schema.RecordTypeInfo). */
+export interface RecordTypeInfo {
+  recordTypeId: string;
+  name: string;
+  developerName: string;
+  active: boolean;
+  available: boolean;
+  defaultRecordTypeMapping: boolean;
+  master: boolean;
 }
 
 export interface ApexHost {

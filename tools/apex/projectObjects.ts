@@ -120,6 +120,23 @@ export function readFieldSets(xml: string): FieldSetDescribe[] {
   });
 }
 
+/**
+ * A geolocation field's latitude and longitude, the parts code reads and writes (`Where__Latitude__s`):
+ * the compound `Where__c` itself is read-only (SOAP API Developer Guide, "Compound Field Considerations and
+ * Limitations": https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/compound_fields_limitations.htm).
+ */
+function locationParts(field: SchemaField): SchemaField[] {
+  if (field.type !== 'location' || !/__c$/i.test(field.name)) return [];
+  const base = field.name.slice(0, -3);
+  return ['Latitude', 'Longitude'].map((part) => ({
+    name: `${base}__${part}__s`,
+    type: 'double',
+    label: `${field.label ?? base.replace(/_/g, ' ')} (${part})`,
+    precision: 3 + (field.scale ?? 15),
+    scale: field.scale ?? 15,
+  }));
+}
+
 const AUDIT: SchemaField[] = [
   { name: 'Id', type: 'id', system: true },
   { name: 'IsDeleted', type: 'boolean', system: true },
@@ -224,7 +241,8 @@ export function readProjectObjects(files: string[]): SchemaObject[] {
     if (m) {
       const field = readField(readFileSync(f, 'utf8'));
       // a custom field of Activity is a field of Task and of Event (Salesforce Help, "Activity Custom Fields")
-      for (const name of m[1].toLowerCase() === 'activity' ? ['Task', 'Event'] : [m[1]]) partsOf(name).fields.push(field);
+      for (const name of m[1].toLowerCase() === 'activity' ? ['Task', 'Event'] : [m[1]])
+        partsOf(name).fields.push(field, ...locationParts(field));
     }
   }
   const out: SchemaObject[] = [];

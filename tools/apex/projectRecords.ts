@@ -78,13 +78,33 @@ export function readCustomMetadataRecords(files: string[], objects: SchemaObject
   return [...byType].map(([sobject, rows]) => ({ sobject, rows }));
 }
 
-/** Custom permissions, static resources and cache partitions as the setup rows SOQL returns. */
+/**
+ * Custom permissions, static resources, cache partitions and record types as the setup rows SOQL returns.
+ * A record type (`objects/X/recordTypes/Name.recordType-meta.xml`) is a RecordType row of SobjectType X,
+ * labelled by its `<label>`, active by its `<active>` (Metadata API Developer Guide, "RecordType":
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_recordtype.htm).
+ */
 export function readSetupRows(files: string[]): SeedRows[] {
   const permissions: Record<string, unknown>[] = [];
   const resources: Record<string, unknown>[] = [];
   const partitions: Record<string, unknown>[] = [];
+  const recordTypes: Record<string, unknown>[] = [];
   for (const file of files) {
-    let m = /\/customPermissions\/([^/]+)\.customPermission-meta\.xml$/.exec(file);
+    let m = /\/objects\/([^/]+)\/recordTypes\/([^/]+)\.recordType-meta\.xml$/.exec(file);
+    if (m) {
+      // the record type's own tags, not those of the picklist values it lists
+      const xml = readFileSync(file, 'utf8').replace(/<picklistValues>[\s\S]*?<\/picklistValues>/g, '');
+      recordTypes.push({
+        Name: tag(xml, 'label') ?? m[2],
+        DeveloperName: m[2],
+        SobjectType: m[1],
+        IsActive: tag(xml, 'active') === 'true',
+        Description: tag(xml, 'description') ?? null,
+        NamespacePrefix: null,
+      });
+      continue;
+    }
+    m = /\/customPermissions\/([^/]+)\.customPermission-meta\.xml$/.exec(file);
     if (m) {
       const xml = readFileSync(file, 'utf8');
       permissions.push({
@@ -123,5 +143,6 @@ export function readSetupRows(files: string[]): SeedRows[] {
     { sobject: 'CustomPermission', rows: permissions },
     { sobject: 'StaticResource', rows: resources },
     { sobject: 'PlatformCachePartition', rows: partitions },
+    { sobject: 'RecordType', rows: recordTypes },
   ].filter((s) => s.rows.length);
 }

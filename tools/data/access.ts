@@ -31,6 +31,9 @@ export const API_ONLY_PROFILE = 'Minimum Access - API Only Integrations';
  * System Administrator: everything this platform gates. Standard User: "API Enabled" is on by default
  * (field report, salesforcedictionary.com "API_DISABLED_FOR_ORG"). Minimum Access - API Only
  * Integrations: API only (Help `platform.integration_user.htm`). Minimum Access - Salesforce: none.
+ * Mass edits from lists and macros: a Standard-type profile without "Manage Data Privacy" has both (field
+ * report: trailheadapps/dreamhouse-lwc's TestPropertyController selects such a profile and passes on
+ * Salesforce); "Manage Flow" (ManageInteraction) is an administrator's.
  * Unverified: the exact default lists beyond these gates; a custom profile grants nothing here.
  */
 const PROFILE_PERMISSIONS: Record<string, string[]> = {
@@ -43,8 +46,11 @@ const PROFILE_PERMISSIONS: Record<string, string[]> = {
     'CustomizeApplication',
     'ViewSetup',
     'ManageUsers',
+    'ManageInteraction',
+    'MassInlineEdit',
+    'SubmitMacrosAllowed',
   ],
-  'Standard User': ['ApiEnabled'],
+  'Standard User': ['ApiEnabled', 'MassInlineEdit', 'SubmitMacrosAllowed'],
   [API_ONLY_PROFILE]: ['ApiEnabled', 'ApiUserOnly'],
   'Minimum Access - Salesforce': [],
 };

@@ -42,6 +42,17 @@ export const KEY_PREFIXES: Record<string, string> = {
   PricebookEntry: '01u',
   OpportunityLineItem: '00k',
   // setupObjects.ts (SOAP API Developer Guide, "Standard Field Record ID Prefix Decoder")
+  RecordType: '012',
+  // orgContentObjects.ts (same decoder)
+  Document: '015',
+  Folder: '00l',
+  Report: '00O',
+  ApexPage: '066',
+  EntitySubscription: '0E8',
+  CampaignMember: '00v',
+  Attachment: '00P',
+  Note: '002',
+  FeedItem: '0D5',
   Group: '00G',
   GroupMember: '011',
   UserRole: '00E',

@@ -89,6 +89,7 @@ export { STANDARD_OBJECTS } from './standardObjects.ts';
 import { STANDARD_OBJECTS } from './standardObjects.ts';
 import { audit, f, len, ref, sys } from './fieldBuilders.ts';
 import { statement } from './statements.ts';
+import { withRecordTypeId } from './recordTypes.ts';
 
 const STANDARD = new Map(STANDARD_OBJECTS.map((o) => [o.name.toLowerCase(), o]));
 
@@ -204,11 +205,12 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
   const std = STANDARD.get(name.toLowerCase());
   if (std) {
     if (std.devHubOnly && kind !== 'devhub') return undefined;
-    // Custom fields deployed on a standard object (Account.Foo__c) join its standard fields, its field sets join it.
+    // Custom fields deployed on a standard object (Account.Foo__c, a geolocation's Where__Latitude__s) join its standard
+    // fields, its field sets join it.
     const deployed = deployedFields(db, orgId, std.name);
-    const extra = deployed?.fields.filter((x) => x.name.endsWith('__c') && !findField(std, x.name)) ?? [];
+    const extra = deployed?.fields.filter((x) => /__[cs]$/.test(x.name) && !findField(std, x.name)) ?? [];
     const sets = deployed?.fieldSets?.length ? { fieldSets: deployed.fieldSets } : {};
-    return extra.length || sets.fieldSets ? { ...std, fields: [...std.fields, ...extra], ...sets } : std;
+    return withRecordTypeId(db, orgId, extra.length || sets.fieldSets ? { ...std, fields: [...std.fields, ...extra], ...sets } : std);
   }
   const rows = statement(
     db,
@@ -251,14 +253,14 @@ export function getObjectDef(db: DatabaseSync, orgId: string, kind: 'devhub' | '
     if (fields.some((x) => x.name.toLowerCase() === r.name.toLowerCase())) continue;
     fields.push(r.reference_to ? ref(r.name, r.reference_to, r.name.replace(/__c$/, '__r')) : f(r.name, r.type));
   }
-  return {
+  return withRecordTypeId(db, orgId, {
     name: apiName,
     label: deployed?.label ?? apiName.replace(/__(c|mdt)$/, '').replace(/_/g, ' '),
     fields,
     custom: true,
     ...(deployed?.describe ? { describe: deployed.describe } : {}),
     ...(deployed?.fieldSets?.length ? { fieldSets: deployed.fieldSets } : {}),
-  };
+  });
 }
 
 /** Lists every object an org can use (global describe). */

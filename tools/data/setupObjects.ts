@@ -7,7 +7,7 @@
  * Both data engines read these (the platform's SQLite store and the in-memory org of `apex-test`).
  */
 import type { FieldDef, ObjectDef } from './schema.ts';
-import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, address, audit, f, pick, ref, sys } from './fieldBuilders.ts';
+import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, address, audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
 
 /** Setup rows (custom permissions, static resources …): named by DeveloperName and MasterLabel. */
 const setupNames = (): FieldDef[] => [
@@ -415,6 +415,13 @@ export const SETUP_OBJECTS: ObjectDef[] = [
       f('Origin', 'picklist'),
       f('ReasonForChange'),
       ref('OwnerId', 'User', 'Owner'),
+      // Field Reference, ContentVersion (https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-contentversion.html)
+      f('IsMajorVersion', 'boolean'),
+      sys('Checksum', 'string', len(50)),
+      f('ContentModifiedDate', 'datetime'),
+      f('ContentUrl', 'url', len(1333)),
+      pick('SharingOption', ['A', 'R']),
+      pick('SharingPrivacy', ['N', 'P']),
     ],
   },
   {

@@ -3,7 +3,9 @@
  * Salesforce's Object Reference lists them, trimmed to the fields this platform's users touch.
  */
 import type { ObjectDef } from './schema.ts';
-import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, address, audit, f, len, pick, ref, sys, SYSTEM_PERMISSION_FIELDS } from './fieldBuilders.ts';
+import { ACTIVITY_FIELDS, ACTIVITY_LOOKUPS, address, audit, f, len, pick, ref, sys } from './fieldBuilders.ts';
+import { USER_OBJECTS } from './userObjects.ts';
+import { ORG_CONTENT_OBJECTS } from './orgContentObjects.ts';
 import { SETUP_OBJECTS } from './setupObjects.ts';
 import { SESSION_OBJECTS } from './sessionObjects.ts';
 import { SERVICE_OBJECTS } from './serviceObjects.ts';
@@ -102,6 +104,27 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       // Object Reference, Contact (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contact.htm)
       ref('IndividualId', 'Individual', 'Individual'),
       ref('OwnerId', 'User', 'Owner'),
+      // the same page: the second ("Other") address and phone, the assistant, fax opt-out, merge and
+      // activity stamps, bounce tracking and the Data.com keys every org has (lengths as the Field
+      // Reference lists them: https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-contact.html)
+      ...address('Other'),
+      f('OtherPhone', 'phone'),
+      f('AssistantName', 'string', len(40)),
+      f('AssistantPhone', 'phone'),
+      f('HasOptedOutOfFax', 'boolean'),
+      sys('MasterRecordId', 'reference', { referenceTo: 'Contact', relationshipName: 'MasterRecord' }),
+      sys('LastActivityDate', 'date'),
+      sys('LastCURequestDate', 'datetime'),
+      sys('LastCUUpdateDate', 'datetime'),
+      sys('LastViewedDate', 'datetime'),
+      sys('LastReferencedDate', 'datetime'),
+      f('EmailBouncedReason', 'string', len(255)),
+      f('EmailBouncedDate', 'datetime'),
+      sys('IsEmailBounced', 'boolean'),
+      sys('PhotoUrl', 'url'),
+      f('Jigsaw', 'string', len(20)),
+      sys('JigsawContactId', 'string', len(20)),
+      pick('CleanStatus', ['Matched', 'Different', 'Acknowledged', 'NotFound', 'Inactive', 'Pending', 'SelectMatch', 'Skipped']),
     ],
   },
   {
@@ -243,130 +266,7 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       pick('TaskSubtype', ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn']),
     ],
   },
-  {
-    name: 'User',
-    label: 'User',
-    fields: [
-      ...audit(),
-      f('Username', 'string', { required: true, length: 80 }),
-      f('FirstName', 'string', len(40)),
-      f('LastName', 'string', { required: true, length: 80 }),
-      sys('Name', 'string', len(121)),
-      f('Email', 'email', { required: true, length: 128 }),
-      f('Alias', 'string', len(8)),
-      f('CommunityNickname', 'string', len(40)),
-      f('IsActive', 'boolean'),
-      ref('ProfileId', 'Profile', 'Profile', { required: true }),
-      f('TimeZoneSidKey', 'picklist'),
-      f('LocaleSidKey', 'picklist'),
-      f('EmailEncodingKey', 'picklist'),
-      f('LanguageLocaleKey', 'picklist'),
-      f('UserType', 'picklist'),
-      f('Title', 'string', len(80)),
-      f('Department', 'string', len(80)),
-      f('CompanyName', 'string', len(80)),
-      f('Division', 'string', len(80)),
-      f('EmployeeNumber', 'string', len(20)),
-      f('Phone', 'phone'),
-      f('MobilePhone', 'phone'),
-      f('Extension', 'phone'),
-      f('Fax', 'phone'),
-      f('Street', 'textarea'),
-      f('City', 'string', len(40)),
-      f('State', 'string', len(80)),
-      f('PostalCode', 'string', len(20)),
-      f('Country', 'string', len(80)),
-      // the address's geolocation (Object Reference, User: Latitude, Longitude)
-      f('Latitude', 'double'),
-      f('Longitude', 'double'),
-      f('FederationIdentifier', 'string', len(512)),
-      f('AboutMe', 'textarea', len(1000)),
-      ref('ManagerId', 'User', 'Manager'),
-      ref('UserRoleId', 'UserRole', 'UserRole'),
-      sys('LastLoginDate', 'datetime'),
-    ],
-  },
-  {
-    name: 'Profile',
-    label: 'Profile',
-    fields: [
-      ...audit(),
-      f('Name', 'string', { required: true }),
-      f('Description', 'textarea'),
-      f('UserType', 'picklist'),
-      ref('UserLicenseId', 'UserLicense', 'UserLicense'),
-      ...SYSTEM_PERMISSION_FIELDS,
-    ],
-  },
-  {
-    name: 'PermissionSet',
-    label: 'Permission Set',
-    fields: [
-      ...audit(),
-      f('Name', 'string', { required: true, length: 80 }),
-      f('Label', 'string', { required: true, length: 80 }),
-      f('Description', 'textarea', len(255)),
-      f('NamespacePrefix'),
-      f('IsOwnedByProfile', 'boolean'),
-      ref('ProfileId', 'Profile', 'Profile'),
-      // the permission set group that owns this set (its aggregate set), null otherwise; API 45.0+
-      f('PermissionSetGroupId', 'reference'),
-      f('Type', 'picklist'),
-      f('IsCustom', 'boolean'),
-      ...SYSTEM_PERMISSION_FIELDS,
-    ],
-  },
-  {
-    name: 'PermissionSetAssignment',
-    label: 'Permission Set Assignment',
-    fields: [
-      sys('Id', 'id'),
-      sys('SystemModstamp', 'datetime'),
-      sys('IsDeleted', 'boolean'),
-      ref('AssigneeId', 'User', 'Assignee', { required: true }),
-      ref('PermissionSetId', 'PermissionSet', 'PermissionSet', { required: true }),
-      ref('PermissionSetGroupId', 'PermissionSet', 'PermissionSetGroup'),
-      f('IsActive', 'boolean'),
-    ],
-  },
-  {
-    name: 'PermissionSetLicense',
-    label: 'Permission Set License',
-    fields: [
-      ...audit(),
-      f('DeveloperName', 'string', { required: true }),
-      f('MasterLabel', 'string', { required: true }),
-      f('Status', 'picklist'),
-      f('TotalLicenses', 'int'),
-      f('UsedLicenses', 'int'),
-      f('ExpirationDate', 'date'),
-      f('PermissionSetLicenseKey'),
-    ],
-  },
-  {
-    name: 'PermissionSetLicenseAssign',
-    label: 'Permission Set License Assignment',
-    fields: [
-      ...audit(),
-      ref('AssigneeId', 'User', 'Assignee', { required: true }),
-      ref('PermissionSetLicenseId', 'PermissionSetLicense', 'PermissionSetLicense', { required: true }),
-    ],
-  },
-  {
-    // One per user, made with it: IsFrozen stops the user signing in without deactivating it (Object Reference, UserLogin).
-    name: 'UserLogin',
-    label: 'User Login',
-    fields: [
-      sys('Id', 'id'),
-      sys('LastModifiedDate', 'datetime'),
-      sys('LastModifiedById', 'reference'),
-      sys('SystemModstamp', 'datetime'),
-      sys('IsDeleted', 'boolean'),
-      ref('UserId', 'User', 'User', { system: true }),
-      f('IsFrozen', 'boolean'),
-      f('IsPasswordLocked', 'boolean'),
-    ],
-  },
+  ...USER_OBJECTS,
   {
     name: 'CaseComment',
     label: 'Case Comment',
@@ -385,6 +285,7 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
       f('PermissionsDelete', 'boolean'),
       f('PermissionsViewAllRecords', 'boolean'),
       f('PermissionsModifyAllRecords', 'boolean'),
+      f('PermissionsViewAllFields', 'boolean'),
     ],
   },
   {
@@ -579,4 +480,5 @@ export const STANDARD_OBJECTS: ObjectDef[] = [
   ...SESSION_OBJECTS,
   ...SERVICE_OBJECTS,
   ...ORG_CONFIG_OBJECTS,
+  ...ORG_CONTENT_OBJECTS,
 ];

@@ -18,6 +18,7 @@ import type { FieldDescribe, SObjectDescribe } from '../host.ts';
 import { loadDefaultValues } from './fieldDefaults.ts';
 import { primeCheckboxes } from '../run/checkboxes.ts';
 import { compoundFieldName } from './compoundFields.ts';
+import { recordTypeInfoList, recordTypeInfoMap } from './recordTypeInfos.ts';
 
 const STRING: TypeRef = { name: 'String', args: [], array: 0 };
 const ref = (name: string, ...args: TypeRef[]): TypeRef => ({ name, args, array: 0 });
@@ -275,13 +276,6 @@ defineNative({
   },
 });
 
-const MASTER_RECORD_TYPE = '012000000000000AAA';
-function masterRecordType(): NObj {
-  const r = new NObj('Schema.RecordTypeInfo');
-  r.set('name', 'Master');
-  return r;
-}
-
 defineNative(
   {
     name: 'Schema.DescribeSObjectResult',
@@ -317,42 +311,13 @@ defineNative(
           }),
           ref('Schema.ChildRelationship'),
         ),
-      // Objects without record types have the Master record type only.
-      getRecordTypeInfos: () => new ApexList([masterRecordType()], ref('Schema.RecordTypeInfo')),
-      getRecordTypeInfosById: () => {
-        const m = new ApexMap(ref('Id'), ref('Schema.RecordTypeInfo'));
-        m.put(MASTER_RECORD_TYPE, masterRecordType());
-        return m;
-      },
-      getRecordTypeInfosByName: () => {
-        const m = new ApexMap(STRING, ref('Schema.RecordTypeInfo'));
-        m.put('Master', masterRecordType());
-        return m;
-      },
-      getRecordTypeInfosByDeveloperName: () => {
-        const m = new ApexMap(STRING, ref('Schema.RecordTypeInfo'));
-        m.put('Master', masterRecordType());
-        return m;
-      },
+      getRecordTypeInfos: (f, o: NObj) => recordTypeInfoList(D(o)),
+      getRecordTypeInfosById: (f, o: NObj) => recordTypeInfoMap(D(o), 'recordTypeId'),
+      getRecordTypeInfosByName: (f, o: NObj) => recordTypeInfoMap(D(o), 'name'),
+      getRecordTypeInfosByDeveloperName: (f, o: NObj) => recordTypeInfoMap(D(o), 'developerName'),
     },
   },
   'DescribeSObjectResult',
-);
-
-defineNative(
-  {
-    name: 'Schema.RecordTypeInfo',
-    methods: {
-      getName: () => 'Master',
-      getDeveloperName: () => 'Master',
-      getRecordTypeId: () => MASTER_RECORD_TYPE,
-      isActive: () => true,
-      isAvailable: () => true,
-      isDefaultRecordTypeMapping: () => true,
-      isMaster: () => true,
-    },
-  },
-  'RecordTypeInfo',
 );
 
 type Child = SObjectDescribe['childRelationships'][number];

@@ -140,6 +140,11 @@ export async function getStaticMember(f: Frame, t: Resolved, name: string, site:
     // tokens come from lib/schema.ts, interned so that `==`, Set and Map compare them by identity
     if (key === 'sobjecttype')
       return natives.get('schema.sobjecttype')!.construct!(f, [t.name], site, { name: t.name, args: [], array: 0 });
+    // `Contact.fields.Email` (also `Schema.Contact.fields.Email`) names the field's token, as `Contact.Email` does
+    if (key === 'fields') {
+      const type = natives.get('schema.sobjecttype')!;
+      return type.instanceMember!(f, type.construct!(f, [t.name], site, { name: t.name, args: [], array: 0 }), name, site);
+    }
     return natives.get('schema.sobjectfield')!.construct!(f, [t.name, name], site, { name: 'Schema.SObjectField', args: [], array: 0 });
   }
   if (t.kind === 'namespace') {

@@ -1,7 +1,15 @@
 import { sign as cryptoSign, createPrivateKey, randomUUID } from 'node:crypto';
 import { journalCommit, journalNextSeq, journalRollback, journalWrite, type RawRow, type Undo } from './apexJournal.ts';
 import type { DatabaseSync } from 'node:sqlite';
-import type { ApexHost, ApexUser, HttpCallout, HttpCalloutResult, SObjectRecord, ApexClassSource } from '../../apex/host.ts';
+import type {
+  ApexHost,
+  ApexUser,
+  HttpCallout,
+  HttpCalloutResult,
+  SObjectRecord,
+  ApexClassSource,
+  RecordTypeInfo,
+} from '../../apex/host.ts';
 import type { RecordStore } from '../http/contracts.ts';
 import type { MetadataModule } from '../http/contracts.ts';
 import { runSoql, splitAllRows } from '../../data/soql.ts';
@@ -23,7 +31,7 @@ import {
   hasObjectAccess,
   profileNameOf,
 } from '../../data/access.ts';
-import { childRelationships, getObjectDef, listObjects } from '../../data/schema.ts';
+import { childRelationships, findField, findRelationship, getObjectDef, listObjects } from '../../data/schema.ts';
 import { isValidId, keyPrefixFor, to15 } from '../../data/ids.ts';
 import { describeObject } from '../../apex/describe.ts';
 import { describeTabSets } from '../../apex/tabs.ts';
@@ -31,6 +39,44 @@ import { ApiError } from '../http/errors.ts';
 import { networkLatencyMs } from '../process/simulation.ts';
 import { calloutThroughNamedCredential, parseCalloutEndpoint } from './namedCredentials.ts';
 import { statement } from '../../data/statements.ts';
+import { MASTER_RECORD_TYPE_ID, recordTypesOf } from '../../data/recordTypes.ts';
+
+/**
+ * A record's own fields for a write: a queried parent that was null (`Account` of a contact without one)
+ * is a relationship, not a field, and DML leaves it out as it leaves out a parent record.
+ */
+function ownFields(db: DatabaseSync, orgId: string, kind: 'devhub' | 'scratch', type: string, r: SObjectRecord): Record<string, unknown> {
+  const { attributes: _a, ...fields } = r;
+  const def = Object.values(fields).includes(null) ? getObjectDef(db, orgId, kind, type) : undefined;
+  if (!def) return fields;
+  for (const k of Object.keys(fields)) if (fields[k] === null && !findField(def, k) && findRelationship(def, k)) delete fields[k];
+  return fields;
+}
+
+/**
+ * Describe's record types of an object: none when it has none (the runtime answers Master alone), else
+ * Master and each record type. Every active record type is available to the running user and Master is
+ * the default mapping: profiles' record type assignments are not modelled (FIDELITY.md, "Record types").
+ */
+function recordTypeInfosOf(db: DatabaseSync, orgId: string, sobject: string): { recordTypeInfos?: RecordTypeInfo[] } {
+  const rows = recordTypesOf(db, orgId, sobject);
+  if (!rows.length) return {};
+  const master = { recordTypeId: MASTER_RECORD_TYPE_ID, name: 'Master', developerName: 'Master', active: true, available: true };
+  return {
+    recordTypeInfos: [
+      { ...master, defaultRecordTypeMapping: true, master: true },
+      ...rows.map((r) => ({
+        recordTypeId: r.Id,
+        name: r.Name,
+        developerName: r.DeveloperName,
+        active: r.IsActive,
+        available: r.IsActive,
+        defaultRecordTypeMapping: false,
+        master: false,
+      })),
+    ],
+  };
+}
 
 /**
  * The Apex runtime's window on one org and user (tools/apex/host.ts): SOQL and DML through the
@@ -265,7 +311,7 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
         recs.map((r) => {
           const type = r.attributes?.type;
           if (!type) throw new ApiError(400, 'INVALID_TYPE', 'Record has no attributes.type');
-          const { attributes: _a, ...fields } = r;
+          const fields = ownFields(db, org.id, kind, type, r);
           if (options.userMode) {
             checkObjectAccess(db, org.id, userId, type, 'create');
             checkFieldEdit(db, org.id, userId, type, Object.keys(fields));
@@ -294,13 +340,14 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
     async update(recs, options) {
       tx(db, () => {
         for (const r of recs) {
-          const { attributes: _a, Id, ...fields } = r;
+          const { Id } = r;
           if (typeof Id !== 'string') throw new ApiError(400, 'MISSING_ARGUMENT', 'Id not specified in an update call');
           const existing = getRecord(db, org.id, Id);
           // a record in the recycle bin is deleted; an Id no record ever had is an invalid reference
           // (Salesforce Help 000387915, "Errors due to invalid IDs during Data Loader import and update")
           if (!existing && getDeletedRecord(db, org.id, Id)) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
           if (!existing) throw new ApiError(400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
+          const { Id: _id, ...fields } = ownFields(db, org.id, kind, existing.sobject, r);
           if (options.userMode) {
             checkObjectAccess(db, org.id, userId, existing.sobject, 'edit');
             checkFieldEdit(db, org.id, userId, existing.sobject, Object.keys(fields));
@@ -488,11 +535,12 @@ export function createApexHost(deps: ApexHostDeps): ApexHost {
       }));
       // Deployed metadata's describe attributes (labels, precision, picklist entries, …) over the store's definition.
       const fields = def.fields.map((f) => (f.describe ? { ...f, ...f.describe, name: f.name } : f));
-      return describeObject(
+      const described = describeObject(
         { ...def, ...def.describe, fields, keyPrefix: def.describe?.keyPrefix === null ? null : keyPrefixFor(def.name) },
         { object, field: fieldPermissionsOf(db, org.id, userId, def.name) },
         children,
       );
+      return { ...described, ...recordTypeInfosOf(db, org.id, def.name) };
     },
     ...(metadata.listApps
       ? {

@@ -1,5 +1,6 @@
 import { maxLength, type ObjectDef, type FieldDef } from '../../data/schema.ts';
 import { keyPrefixFor } from '../../data/ids.ts';
+import { MASTER_RECORD_TYPE_ID, type RecordTypeRow } from '../../data/recordTypes.ts';
 
 /** Describe results in the REST API's shape, for the fields tools read (sf data, jsforce, SDR). */
 const SOAP: Record<string, string> = {
@@ -78,12 +79,33 @@ export function describeSummary(def: ObjectDef, v: string): Record<string, unkno
   };
 }
 
-export function describeObject(def: ObjectDef, v: string): Record<string, unknown> {
+/**
+ * The REST describe's recordTypeInfos: Master, then the object's record types (rows of RecordType), each
+ * available (profiles' record type assignments are not modelled; FIDELITY.md) with Master the default.
+ */
+function recordTypeInfos(def: ObjectDef, v: string, rows: RecordTypeRow[]): Record<string, unknown>[] {
+  const info = (id: string, name: string, developerName: string, active: boolean, master: boolean) => ({
+    active,
+    available: active,
+    defaultRecordTypeMapping: master,
+    developerName,
+    master,
+    name,
+    recordTypeId: id,
+    urls: { layout: `/services/data/v${v}/sobjects/${def.name}/describe/layouts/${id}` },
+  });
+  return [
+    info(MASTER_RECORD_TYPE_ID, 'Master', 'Master', true, true),
+    ...rows.map((r) => info(r.Id, r.Name, r.DeveloperName, r.IsActive, false)),
+  ];
+}
+
+export function describeObject(def: ObjectDef, v: string, recordTypes: RecordTypeRow[] = []): Record<string, unknown> {
   return {
     ...describeSummary(def, v),
     fields: def.fields.map(describeField),
     childRelationships: [],
-    recordTypeInfos: [],
+    recordTypeInfos: recordTypeInfos(def, v, recordTypes),
     supportedScopes: [],
     namedLayoutInfos: [],
     actionOverrides: [],

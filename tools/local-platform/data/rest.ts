@@ -9,6 +9,7 @@ import { soqlColumns } from '../../data/soqlColumns.ts';
 import { describeObject, describeSummary } from './describe.ts';
 import { keepLocator, readLocator } from './queryLocators.ts';
 import { canReadField, checkFieldEdit, checkObjectAccess, hasObjectAccess } from '../../data/access.ts';
+import { recordTypesOf } from '../../data/recordTypes.ts';
 
 /**
  * The REST data API under /services/data: versions, resources, limits, describe, sObject CRUD,
@@ -173,7 +174,7 @@ export function dataRoutes(hooks: DataHooks): RouteHandler {
       const [, , idOrDescribe, extra] = so;
       if (idOrDescribe === 'describe' && !extra && method === 'GET') {
         checkObjectAccess(db, org.id, userId, def.name, 'read');
-        sendJson(res, 200, describeObject(readableFields(db, org.id, userId, def), v));
+        sendJson(res, 200, describeObject(readableFields(db, org.id, userId, def), v, recordTypesOf(db, org.id, def.name)));
         return true;
       }
       if (!idOrDescribe) {
@@ -356,7 +357,7 @@ export function toolingRoutes(): RouteHandler {
       // As the REST describe: only objects the user may read, with the fields it may read.
       const userId = userOf(ctx);
       checkObjectAccess(ctx.db, ctx.org.id, userId, def.name, 'read');
-      sendJson(res, 200, describeObject(readableFields(ctx.db, ctx.org.id, userId, def), v));
+      sendJson(res, 200, describeObject(readableFields(ctx.db, ctx.org.id, userId, def), v, recordTypesOf(ctx.db, ctx.org.id, def.name)));
       return true;
     }
     return false;

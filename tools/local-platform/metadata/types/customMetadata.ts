@@ -6,9 +6,12 @@
  */
 import type { DeployEnv, Handler } from './handler.ts';
 import { badApiName, customNameProblem, isApiName, MAX_API_NAME, readXml } from './handler.ts';
+import type { DatabaseSync } from 'node:sqlite';
 import { asArray, parseMetadataXml, text, type XmlNode } from '../metadataXml.ts';
 import { readFieldSets } from '../../../apex/projectObjects.ts';
 import type { FieldSetDescribe } from '../../../apex/host.ts';
+import { insertRecord, updateRecord } from '../../../data/store.ts';
+import { recordTypesOf } from '../../../data/recordTypes.ts';
 
 export interface CustomFieldInfo {
   name: string;
@@ -81,7 +84,30 @@ function readFields(root: XmlNode): CustomFieldInfo[] {
   }));
 }
 
-export const customObject: Handler = (c) => {
+/**
+ * The object's record types (`<recordTypes>`) as RecordType rows, inserted or updated by developer name,
+ * so the object gets its RecordTypeId field and SOQL finds them (tools/data/recordTypes.ts).
+ */
+function saveRecordTypes(db: DatabaseSync, orgId: string, sobject: string, root: XmlNode): void {
+  const existing = recordTypesOf(db, orgId, sobject);
+  for (const rt of asArray<XmlNode>(root['recordTypes'])) {
+    const developerName = text(rt['fullName']);
+    if (!developerName) continue;
+    const row = {
+      Name: text(rt['label']) ?? developerName,
+      DeveloperName: developerName,
+      SobjectType: sobject,
+      IsActive: text(rt['active']) === 'true',
+      Description: text(rt['description']) ?? null,
+      NamespacePrefix: null,
+    };
+    const found = existing.find((e) => e.DeveloperName.toLowerCase() === developerName.toLowerCase());
+    if (found) updateRecord(db, orgId, 'RecordType', found.Id, row, { trusted: true });
+    else insertRecord(db, orgId, 'RecordType', row, { trusted: true });
+  }
+}
+
+export const customObject: Handler = (c, env) => {
   const xml = readXml(c, 'CustomObject');
   if ('problems' in xml) return { problems: xml.problems };
   const r = xml.reader;
@@ -129,7 +155,12 @@ export const customObject: Handler = (c) => {
     customSettingsType: text(xml.reader.node['customSettingsType']),
     fieldSets: readFieldSets(xml.source),
   };
-  return { problems: r.problems.map((p) => ({ ...p, fileName: c.xmlFileName })), data: { ...info } };
+  const root = xml.reader.node;
+  return {
+    problems: r.problems.map((p) => ({ ...p, fileName: c.xmlFileName })),
+    data: { ...info },
+    ...(root['recordTypes'] ? { apply: (db: DatabaseSync) => saveRecordTypes(db, env.org.id, c.fullName, root) } : {}),
+  };
 };
 
 /** The fields of an object as this deploy will leave it: the deployed file wins over the stored one. */
