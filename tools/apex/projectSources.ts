@@ -11,6 +11,7 @@ import type { SchemaObject } from './describe.ts';
 import { readProjectObjects } from './projectObjects.ts';
 import { readApp, readTab, type AppSource, type TabSource } from './tabs.ts';
 import { readCustomMetadataRecords, readSetupRows } from './projectRecords.ts';
+import { sourceFormatFiles } from './metadataFormat.ts';
 
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
@@ -108,7 +109,8 @@ export interface ProjectSetup {
  * org, so local tests sign with a stand-in).
  */
 export function readProjectSetup(sourceDirs: string[]): ProjectSetup {
-  const files = sourceDirs.flatMap((d) => walk(d));
+  // a package directory in the Metadata API's format (an old `src` folder) reads as the source format
+  const files = sourceFormatFiles(sourceDirs.flatMap((d) => walk(d)));
   const certificates: Record<string, string> = {};
   for (const name of readCertificateNames(sourceDirs)) {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
