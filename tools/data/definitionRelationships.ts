@@ -2,16 +2,18 @@ import { ApiError } from './errors.ts';
 import type { FieldDef } from './schema.ts';
 
 /**
- * A custom metadata type's Metadata Relationship to EntityDefinition or FieldDefinition stores the object's
- * or field's name (`Account`, `Amount__c`) and reads the definition through `X__r` (`CalcItem__r.QualifiedApiName`).
+ * A custom metadata type's Metadata Relationship to EntityDefinition, FieldDefinition or EntityParticle (a
+ * field of the object its controlling field names: Salesforce Help, "Create a Relationship to a Field
+ * Definition or Entity Particle") stores the object's or field's name (`Account`, `Amount__c`) and reads
+ * the definition through `X__r` (`CalcItem__r.QualifiedApiName`).
  * The store has no rows for definitions: what SOQL can read through such a relationship is derived from
  * the name. Salesforce gives a custom object's or field's durable Id in the field itself (01I…, `Obj.00N…`)
  * where this platform keeps the name (tools/local-platform/FIDELITY.md).
  */
-const TARGETS = /^(EntityDefinition|FieldDefinition)$/i;
+export const DEFINITION_TARGETS = /^(EntityDefinition|FieldDefinition|EntityParticle)$/i;
 
 export function isDefinitionRelationship(fd: FieldDef): boolean {
-  return fd.type !== 'reference' && TARGETS.test(fd.referenceTo ?? '');
+  return fd.type !== 'reference' && DEFINITION_TARGETS.test(fd.referenceTo ?? '');
 }
 
 /** The fields of a definition read through the relationship, from its stored name. */

@@ -90,6 +90,7 @@ import { STANDARD_OBJECTS } from './standardObjects.ts';
 import { audit, f, len, ref, sys } from './fieldBuilders.ts';
 import { statement } from './statements.ts';
 import { withRecordTypeId } from './recordTypes.ts';
+import { DEFINITION_TARGETS } from './definitionRelationships.ts';
 
 const STANDARD = new Map(STANDARD_OBJECTS.map((o) => [o.name.toLowerCase(), o]));
 
@@ -182,12 +183,12 @@ function deployedFields(
       .filter((x) => x.name && IDENTIFIER.test(x.name))
       .map((x) => {
         // A metadata relationship to another custom metadata type is a lookup (`Rollup__r.DeveloperName`, child
-        // subqueries); one to EntityDefinition or FieldDefinition stays the name text SOQL returns for it.
+        // subqueries); one to EntityDefinition, FieldDefinition or EntityParticle stays the name text SOQL returns for it.
         const toMdt = /^metadatarelationship$/i.test(x.type ?? '') && /__mdt$/i.test(x.referenceTo ?? '');
         const type = toMdt ? 'reference' : (METADATA_TYPES[(x.type ?? 'text').toLowerCase()] ?? 'string');
         const length = deployedLength(x.type ?? 'text', x.length);
         const describe = x.describe ? { describe: x.describe } : {};
-        if (/^(EntityDefinition|FieldDefinition)$/i.test(x.referenceTo ?? ''))
+        if (DEFINITION_TARGETS.test(x.referenceTo ?? ''))
           return f(x.name, 'string', { referenceTo: x.referenceTo, relationshipName: x.name.replace(/__c$/, '__r'), ...describe });
         if (type !== 'reference' || !x.referenceTo) return f(x.name, type, length === undefined ? describe : { length, ...describe });
         return ref(

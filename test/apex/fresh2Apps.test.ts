@@ -1,0 +1,47 @@
+/**
+ * Causes found in the Trailhead sample apps and small libraries of the fourth held-out corpus (issue 18,
+ * test/corpus/fresh2.json: easy-spaces-lwc, ebikes-lwc, coral-cloud, dreamhouse-lwc, CustomMetadataSaver),
+ * each checked with code of our own.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
+import { debugOf } from './helpers.ts';
+
+const XMLNS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'fresh2-apps-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const relationship = (name: string, target: string, extra = '') =>
+  `<?xml version="1.0" encoding="UTF-8"?><CustomField ${XMLNS}><fullName>${name}</fullName><label>${name}</label><referenceTo>${target}</referenceTo>${extra}<type>MetadataRelationship</type></CustomField>`;
+
+describe('custom metadata relationships to an entity particle (easy-spaces-lwc)', () => {
+  it('read the field named in the record through __r, controlled by the entity definition field', async () => {
+    const root = project({
+      'objects/Shown_Field__mdt/Shown_Field__mdt.object-meta.xml': `<CustomObject ${XMLNS}><label>Shown Field</label></CustomObject>`,
+      'objects/Shown_Field__mdt/fields/Object__c.field-meta.xml': relationship('Object__c', 'EntityDefinition'),
+      'objects/Shown_Field__mdt/fields/City__c.field-meta.xml': relationship(
+        'City__c',
+        'EntityParticle',
+        '<metadataRelationshipControllingField>Shown_Field__mdt.Object__c</metadataRelationshipControllingField>',
+      ),
+      'customMetadata/Shown_Field.Contact_City.md-meta.xml': `<?xml version="1.0" encoding="UTF-8"?><CustomMetadata ${XMLNS} xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><label>Contact City</label><values><field>City__c</field><value xsi:type="xsd:string">MailingCity</value></values><values><field>Object__c</field><value xsi:type="xsd:string">Contact</value></values></CustomMetadata>`,
+    });
+    const debug = await debugOf(
+      `for (Shown_Field__mdt f : [SELECT City__r.QualifiedApiName, Object__r.QualifiedApiName FROM Shown_Field__mdt
+                                 WHERE Object__r.QualifiedApiName = 'Contact' WITH SECURITY_ENFORCED])
+         System.debug(f.Object__r.QualifiedApiName + '.' + f.City__r.QualifiedApiName);`,
+      { host: projectOrg([root]).host },
+    );
+    expect(debug).toEqual(['Contact.MailingCity']);
+  });
+});
