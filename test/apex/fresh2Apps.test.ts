@@ -45,3 +45,27 @@ describe('custom metadata relationships to an entity particle (easy-spaces-lwc)'
     expect(debug).toEqual(['Contact.MailingCity']);
   });
 });
+
+describe('the internal org has no Experience Cloud site in context (ebikes-lwc, coral-cloud)', () => {
+  it('Network.communitiesLanding() and forwardToAuthPage() are null, as getNetworkId() is', async () => {
+    const debug = await debugOf(
+      `PageReference landing = Network.communitiesLanding();
+       System.debug(landing == null);
+       System.debug(System.Network.forwardToAuthPage('/s/') == null);
+       System.debug(Network.forwardToAuthPage('/s/', 'popup') == null);
+       System.debug(Network.getNetworkId());`,
+    );
+    expect(debug).toEqual(['true', 'true', 'true', 'null']);
+  });
+});
+
+describe('UserInfo.getSessionId (CustomMetadataSaver)', () => {
+  it("is a session id of the org's shape, the same within the transaction", async () => {
+    const debug = await debugOf(
+      `String sid = UserInfo.getSessionId();
+       System.debug(sid.startsWith(UserInfo.getOrganizationId().left(15) + '!'));
+       System.debug(sid == UserInfo.getSessionId());`,
+    );
+    expect(debug).toEqual(['true', 'true']);
+  });
+});

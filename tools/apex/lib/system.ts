@@ -255,6 +255,9 @@ defineNative({
     getOrganizationId: (f) => f.tx.host.orgId,
     getOrganizationName: (f) => f.tx.host.orgId,
     getProfileId: (f) => f.tx.host.user.profileId ?? null,
+    // a session id of the org's shape (`<org id>!<token>`, Apex Reference, "UserInfo Class": getSessionId); a stand-in
+    // the local API does not accept, so no real token reaches Apex code or its debug log (FIDELITY.md)
+    'String getSessionId()': (f) => `${f.tx.host.orgId.slice(0, 15)}!LOCAL.${f.tx.host.user.id.slice(0, 15)}`,
     getUserType: () => 'Standard',
     getLanguage: () => 'en_US',
     getLocale: () => 'en_US',
@@ -279,9 +282,17 @@ defineNative({
     'Boolean isMultiCurrencyOrganization()': () => false,
   },
 });
-// The internal org has no Experience Cloud site in context: getNetworkId() is null there (Apex Reference, "Network Class").
-// Registered as System.Network only: a bare `Network` is the sObject Schema.Network.
-defineNative({ name: 'System.Network', statics: { getNetworkId: () => null } });
+// The internal org has no Experience Cloud site in context: getNetworkId(), communitiesLanding() and
+// forwardToAuthPage() are null there (Apex Reference, "Network Class"). Registered as System.Network only: a
+// bare `Network` is the sObject Schema.Network.
+defineNative({
+  name: 'System.Network',
+  statics: {
+    'String getNetworkId()': () => null,
+    'PageReference communitiesLanding()': () => null,
+    'PageReference forwardToAuthPage(String, String?)': () => null,
+  },
+});
 // Likewise no Salesforce Site serves the request: the site's name, Id and label are null ("Site Class",
 // https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_classes_sites.htm). A bare `Site` is
 // also the sObject Schema.Site, so the class is registered as System.Site.
