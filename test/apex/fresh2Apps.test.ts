@@ -69,3 +69,19 @@ describe('UserInfo.getSessionId (CustomMetadataSaver)', () => {
     expect(debug).toEqual(['true', 'true']);
   });
 });
+
+describe('binds inside an IN value list (AnimalShelterStarter)', () => {
+  it('WHERE Id IN (:a.Id, :b.Id) and a list mixing binds and literals select the listed rows', async () => {
+    const debug = await debugOf(
+      `Account a = new Account(Name = 'Ann'); Account b = new Account(Name = 'Bo'); Account c = new Account(Name = 'Cy');
+       insert new List<Account>{ a, b, c };
+       System.debug([SELECT Name FROM Account WHERE Id IN (:a.Id, :b.Id) ORDER BY Name].size());
+       String x = 'Cy';
+       List<Account> named = [SELECT Name FROM Account WHERE Name IN (:x, 'Ann', 'it\\'s') ORDER BY Name];
+       System.debug(named[0].Name + ',' + named[1].Name);
+       System.debug(Database.query('SELECT Id FROM Account WHERE Name NOT IN (:x)').size());
+       System.debug([SELECT COUNT() FROM Account WHERE Name = 'IN (:x)']);`,
+    );
+    expect(debug).toEqual(['2', 'Ann,Cy', '2', '0']);
+  });
+});

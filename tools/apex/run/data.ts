@@ -7,6 +7,7 @@ import type { SObjectRecord } from '../host.ts';
 import type { Site } from '../model/classModel.ts';
 import { limitEx, throwEx } from './exceptions.ts';
 import { isTestDataObject } from './types.ts';
+import { bindValueLists } from './soqlBindLists.ts';
 
 /** Turns Apex values into plain JSON-able bind values for the host's SOQL engine. */
 export function toPlain(v: unknown): unknown {
@@ -90,6 +91,7 @@ export async function runSoql(
     return `${kw} ${Math.trunc(v)}`;
   });
   if (opts.isCount) q = soql.replace(/^\s*select\s+count\(\s*\)\s+from/i, 'SELECT Id FROM');
+  q = bindValueLists(q, binds);
   let rows: SObjectRecord[];
   try {
     // Every query path of a data-siloed test (inline SOQL, Database.query, queryWithBinds, countQuery) sees
