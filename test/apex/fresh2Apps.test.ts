@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectOrg } from '../../tools/local-platform/apex/projectOrg.ts';
-import { debugOf } from './helpers.ts';
+import { debugOf, failuresOf, runFixture } from './helpers.ts';
 
 const XMLNS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
 
@@ -47,7 +47,7 @@ describe('custom metadata relationships to an entity particle (easy-spaces-lwc)'
 });
 
 describe('the internal org has no Experience Cloud site in context (ebikes-lwc, coral-cloud)', () => {
-  it('Network.communitiesLanding() and forwardToAuthPage() are null, as getNetworkId() is', async () => {
+  it('Network.forwardToAuthPage() is null, as getNetworkId() is; communitiesLanding() too outside a test', async () => {
     const debug = await debugOf(
       `PageReference landing = Network.communitiesLanding();
        System.debug(landing == null);
@@ -84,4 +84,13 @@ describe('binds inside an IN value list (AnimalShelterStarter)', () => {
     );
     expect(debug).toEqual(['2', 'Ann,Cy', '2', '0']);
   });
+});
+
+describe('Network.communitiesLanding() in an Apex test (coral-cloud, ebikes-lwc)', () => {
+  it('is an empty PageReference', async () => {
+    const r = await runFixture('fresh2apps');
+    expect(r.compileErrors).toEqual([]);
+    expect(failuresOf(r)).toEqual([]);
+    expect(r.tests.map((t) => t.methodName)).toEqual(['communitiesLandingIsAnEmptyPageInATest']);
+  }, 60_000);
 });

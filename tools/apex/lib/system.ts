@@ -19,7 +19,7 @@ import { compileDynamicSoql } from './dynamicSoql.ts';
 import { CompileError } from '../errors.ts';
 import { apexString, equalsAsync } from '../run/equality.ts';
 import { testInvokeContinuationMethod, testSetContinuationResponse } from './continuation.ts';
-import { setCurrentPage } from './visualforce.ts';
+import { pageReference, setCurrentPage } from './visualforce.ts';
 
 const str = (v: unknown) => stringValueOf(v);
 
@@ -283,13 +283,14 @@ defineNative({
   },
 });
 // The internal org has no Experience Cloud site in context: getNetworkId(), communitiesLanding() and
-// forwardToAuthPage() are null there (Apex Reference, "Network Class"). Registered as System.Network only: a
-// bare `Network` is the sObject Schema.Network.
+// forwardToAuthPage() are null there (Apex Reference, "Network Class"). In an Apex test communitiesLanding() is an
+// empty PageReference (public apps' tests assert it is not null, or null or empty: FIDELITY.md). Registered as
+// System.Network only: a bare `Network` is the sObject Schema.Network.
 defineNative({
   name: 'System.Network',
   statics: {
     'String getNetworkId()': () => null,
-    'PageReference communitiesLanding()': () => null,
+    'PageReference communitiesLanding()': (f) => (f.tx.isTest ? pageReference('') : null),
     'PageReference forwardToAuthPage(String, String?)': () => null,
   },
 });
