@@ -94,3 +94,21 @@ describe('Network.communitiesLanding() in an Apex test (coral-cloud, ebikes-lwc)
     expect(r.tests.map((t) => t.methodName)).toEqual(['communitiesLandingIsAnEmptyPageInATest']);
   }, 60_000);
 });
+
+describe('CampaignMemberStatus (Volunteers for Salesforce)', () => {
+  it('a campaign trigger inserts, queries and deletes its member statuses', async () => {
+    const debug = await debugOf(
+      `Campaign c = new Campaign(Name = 'Spring');
+       insert c;
+       insert new List<CampaignMemberStatus>{
+         new CampaignMemberStatus(Label = 'Prospect', CampaignId = c.Id, HasResponded = false, SortOrder = 100, IsDefault = true),
+         new CampaignMemberStatus(Label = 'Confirmed', CampaignId = c.Id, HasResponded = true, SortOrder = 200)
+       };
+       for (CampaignMemberStatus s : [SELECT Label, HasResponded, IsDefault FROM CampaignMemberStatus WHERE CampaignId = :c.Id ORDER BY SortOrder])
+         System.debug(s.Label + ' ' + s.HasResponded + ' ' + s.IsDefault);
+       delete [SELECT Id FROM CampaignMemberStatus WHERE Label = 'Confirmed'];
+       System.debug([SELECT COUNT() FROM CampaignMemberStatus]);`,
+    );
+    expect(debug).toEqual(['Prospect false true', 'Confirmed true false', '1']);
+  });
+});

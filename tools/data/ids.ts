@@ -50,6 +50,7 @@ export const KEY_PREFIXES: Record<string, string> = {
   ApexPage: '066',
   EntitySubscription: '0E8',
   CampaignMember: '00v',
+  CampaignMemberStatus: '01Y',
   Attachment: '00P',
   Note: '002',
   FeedItem: '0D5',

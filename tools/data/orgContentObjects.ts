@@ -194,4 +194,17 @@ export const ORG_CONTENT_OBJECTS: ObjectDef[] = [
       f('Description', 'string', len(255)),
     ],
   },
+  {
+    // a member status value of one campaign (Object Reference, CampaignMemberStatus)
+    name: 'CampaignMemberStatus',
+    label: 'Campaign Member Status',
+    fields: [
+      ...audit(),
+      ref('CampaignId', 'Campaign', 'Campaign', { required: true }),
+      f('Label', 'string', { ...len(765), required: true }),
+      f('HasResponded', 'boolean'),
+      f('IsDefault', 'boolean'),
+      f('SortOrder', 'int'),
+    ],
+  },
 ];
