@@ -112,3 +112,20 @@ describe('CampaignMemberStatus (Volunteers for Salesforce)', () => {
     expect(debug).toEqual(['Prospect false true', 'Confirmed true false', '1']);
   });
 });
+
+describe('a Date written to a Datetime field (Volunteers for Salesforce)', () => {
+  it('reads back as a Datetime at midnight', async () => {
+    const root = project({
+      'objects/Shift__c/Shift__c.object-meta.xml': `<CustomObject ${XMLNS}><label>Shift</label></CustomObject>`,
+      'objects/Shift__c/fields/Starts__c.field-meta.xml': `<CustomField ${XMLNS}><fullName>Starts__c</fullName><label>Starts</label><type>DateTime</type></CustomField>`,
+    });
+    const debug = await debugOf(
+      `insert new Shift__c(Name = 'day', Starts__c = System.today().addDays(1));
+       Shift__c s = [SELECT Starts__c FROM Shift__c];
+       System.debug(s.Starts__c.addMinutes(90).formatGmt('HH:mm'));
+       System.debug(s.Starts__c.dateGmt() == System.today().addDays(1));`,
+      { host: projectOrg([root]).host },
+    );
+    expect(debug).toEqual(['01:30', 'true']);
+  });
+});

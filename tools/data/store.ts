@@ -252,6 +252,9 @@ function coerce(def: ObjectDef, name: string, value: unknown, trusted = false): 
       if (!t || Number(t[1]) > 23 || Number(t[2]) > 59 || Number(t[3] ?? 0) > 59) throw bad();
       return `${t[1]}:${t[2]}:${t[3] ?? '00'}.${(t[4] ?? '').padEnd(3, '0')}Z`;
     }
+    case 'datetime':
+      // a Date written to a Datetime field (Apex converts it implicitly) is that day's midnight, GMT
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : String(value);
     case 'reference':
     case 'id':
       // A custom metadata record names its related record by DeveloperName; linkMetadataRelationships makes it an Id.
