@@ -29,9 +29,23 @@ export abstract class CallChecker extends CheckerBase {
     const args = mc.args.map((x) => this.expr(x, ctx));
     const name = head.name;
     const key = name.toLowerCase();
+    // An inner class's method does not hide an outer class's overload the arguments fit: Salesforce
+    // compiles `isRollup(operation)` inside an inner class that declares only `isRollup()` (DLRS's
+    // LREngine), and the runtime searches outward the same way (run/calls.ts, callUnqualified).
+    const scopes: { scope: ClassDef; cands: MethodDef[] }[] = [];
     for (let scope: ClassDef | undefined = ctx.cls; scope; scope = scope.outer) {
       const cands = this.methodsNamed(scope, key);
-      if (!cands.length) continue;
+      if (cands.length) scopes.push({ scope, cands });
+    }
+    const fitting = scopes.find((s) =>
+      this.closest(
+        s.cands.filter((m) => m.params.length === args.length),
+        args,
+      ),
+    );
+    const chosen = fitting ?? scopes[0];
+    if (chosen) {
+      const { scope, cands } = chosen;
       const best = this.bind(cands, args, name, scope, mc, mc);
       // A static member (or anonymous Apex) calling an instance method of its own class by name.
       if (best && !best.isStatic && ctx.isStatic && scope === ctx.cls && !this.isAnonymous(ctx.cls))
