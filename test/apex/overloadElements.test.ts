@@ -45,6 +45,17 @@ describe('a collection argument binds the overload its elements can fit', () => 
   });
 });
 
+describe('a call whose overload an argument of unknown type leaves open', () => {
+  it('has no type when the open overloads return different types (soql-lib toMap with field tokens)', () => {
+    const body = `public class Q {
+  public Map<String, SObject> toMap(String rel, SObjectField key) { return null; }
+  public Map<String, String> toMap(SObjectField key, SObjectField value) { return null; }
+  public static void m() { Map<String, String> x = new Q().toMap(Account.Name, Account.Description); }
+}`;
+    expect(programFor([{ name: 'Q', body }]).errors).toEqual([]);
+  });
+});
+
 describe('an unqualified call inside an inner class', () => {
   const outer = {
     name: 'Rollups',

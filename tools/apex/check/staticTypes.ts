@@ -45,7 +45,9 @@ SCALARS.set('datetime', 'Datetime');
 const NUMERIC_RANK: Record<string, number> = { integer: 0, long: 1, decimal: 2, double: 3 };
 const COLLECTIONS = new Set(['list', 'set', 'map']);
 
-const low = (s: SType): string => s.ref.name.toLowerCase().replace(/^system\./, '');
+/** A type name in lower case without its default namespace: `Schema.SObjectField` and `SObjectField` are one type. */
+const bare = (name: string): string => name.toLowerCase().replace(/^(system|schema)\./, '');
+const low = (s: SType): string => bare(s.ref.name);
 
 export function isNumeric(s: SType | undefined): boolean {
   return !!s && low(s) in NUMERIC_RANK;
@@ -130,8 +132,8 @@ function illegalCollection(from: SType, to: SType): boolean {
 }
 
 function illegalElement(x: TypeRef, y: TypeRef): boolean {
-  const xl = x.name.toLowerCase().replace(/^system\./, '');
-  const yl = y.name.toLowerCase().replace(/^system\./, '');
+  const xl = bare(x.name);
+  const yl = bare(y.name);
   const xs = SCALARS.get(xl);
   const ys = SCALARS.get(yl);
   if (xs && ys) {

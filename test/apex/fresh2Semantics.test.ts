@@ -1,0 +1,51 @@
+/**
+ * Runtime semantics fresh2's DLRS (afawcett/declarative-lookup-rollup-summaries, with its copies of
+ * fflib-apex-mocks and fflib-apex-common) relies on, each with classes of our own.
+ */
+import { describe, expect, it } from 'vitest';
+import { debugOf } from './helpers.ts';
+
+describe('objects as strings and keys', () => {
+  it('prints an object met again inside its own output as "already output" instead of overflowing', async () => {
+    const classes = [{ name: 'Node', body: 'public class Node {\n  public String name;\n  public Node next;\n}' }];
+    const source = "Node a = new Node(); a.name = 'a'; a.next = a;\nSystem.debug(String.valueOf(a).split(':')[0]);\nSystem.debug(a);";
+    expect(await debugOf(source, { classes })).toEqual(['Node', 'Node:[name=a, next=already output]']);
+  });
+
+  it('keeps two equal() objects of a class without hashCode() in one Set (Object hashes by identity)', async () => {
+    const classes = [
+      {
+        name: 'Q',
+        body: 'public class Q {\n  public Set<String> fields = new Set<String>();\n  public Boolean equals(Object o) { return o instanceof Q && ((Q) o).fields.size() == fields.size(); }\n}',
+      },
+    ];
+    const source =
+      "Q a = new Q(); Q b = new Q();\nSet<Q> s = new Set<Q>{ a, b };\nfor (Q q : s) q.fields.add('x');\nSystem.debug(s.size() + ' ' + a.fields.size() + ' ' + b.fields.size());\nSystem.debug(a.equals(b));";
+    expect(await debugOf(source, { classes })).toEqual(['2 1 1', 'true']);
+  });
+
+  it('gives the same ChildRelationship object each time, so a Map keyed by it finds it', async () => {
+    const source = [
+      'Map<Schema.ChildRelationship, Integer> seen = new Map<Schema.ChildRelationship, Integer>();',
+      "for (Schema.ChildRelationship r : Account.SObjectType.getDescribe().getChildRelationships()) if (r.getRelationshipName() == 'Contacts') seen.put(r, 1);",
+      "for (Schema.ChildRelationship r : Account.SObjectType.getDescribe().getChildRelationships()) if (r.getRelationshipName() == 'Contacts') System.debug(seen.containsKey(r));",
+    ].join('\n');
+    expect(await debugOf(source)).toEqual(['true']);
+  });
+});
+
+describe('Ids and JSON', () => {
+  it('converts a 15-character Id to its 18-character form (Id.valueOf and assignment)', async () => {
+    const source = "String a = Id.valueOf('001000000000001');\nId b = '001000000000002';\nString c = b;\nSystem.debug(a + ' ' + c);";
+    expect(await debugOf(source)).toEqual(['001000000000001AAA 001000000000002AAA']);
+  });
+
+  it("reads a number or Boolean written as a string as the sObject field's type", async () => {
+    const source = [
+      'List<Account> rows = (List<Account>) JSON.deserialize(\'[{"Name":"A","NumberOfEmployees":"7","AnnualRevenue":"2.5"}]\', List<Account>.class);',
+      'Object n = rows[0].NumberOfEmployees;',
+      "System.debug((n instanceof Integer) + ' ' + (rows[0].NumberOfEmployees == 7) + ' ' + rows[0].AnnualRevenue + ' ' + rows[0].Name);",
+    ].join('\n');
+    expect(await debugOf(source)).toEqual(['true true 2.5 A']);
+  });
+});
