@@ -48,4 +48,17 @@ describe('Ids and JSON', () => {
     ].join('\n');
     expect(await debugOf(source)).toEqual(['true true 2.5 A']);
   });
+
+  it('makes an aggregate query a List<AggregateResult> at run time, even returned as a List<SObject>', async () => {
+    const classes = [{ name: 'QE', body: 'public class QE {\n  public static List<SObject> q(String s) { return Database.query(s); }\n}' }];
+    const source = [
+      "Account a = new Account(Name = 'a'); insert a;",
+      "insert new Opportunity(Name = 'o', AccountId = a.Id, Amount = 50, CloseDate = Date.today(), StageName = 'Prospecting');",
+      "Object grouped = QE.q('SELECT AccountId, AVG(Amount) a0 FROM Opportunity GROUP BY AccountId');",
+      "Object none = QE.q('SELECT AccountId, AVG(Amount) a0 FROM Opportunity WHERE Amount > 100 GROUP BY AccountId');",
+      "Object rows = QE.q('SELECT Id FROM Opportunity');",
+      "System.debug((grouped instanceof List<AggregateResult>) + ' ' + (none instanceof List<AggregateResult>) + ' ' + (rows instanceof List<AggregateResult>));",
+    ].join('\n');
+    expect(await debugOf(source, { classes })).toEqual(['true true false']);
+  });
 });
