@@ -61,4 +61,13 @@ describe('Ids and JSON', () => {
     ].join('\n');
     expect(await debugOf(source, { classes })).toEqual(['true true false']);
   });
+
+  it('knows a clone and the record it was first cloned from (isClone, getCloneSourceId)', async () => {
+    const source = [
+      "Account a = new Account(Name = 'a'); insert a;",
+      "Account b = a.clone(); Account c = b.clone(); Account m = new Account(Name = 'n').clone();",
+      "System.debug(a.isClone() + ' ' + b.isClone() + ' ' + (b.getCloneSourceId() == a.Id) + ' ' + (c.getCloneSourceId() == a.Id) + ' ' + m.isClone() + ' ' + m.getCloneSourceId());",
+    ].join('\n');
+    expect(await debugOf(source)).toEqual(['false true true true true null']);
+  });
 });

@@ -163,6 +163,8 @@ export class SObject {
   readOnly = false;
   /** `addError` calls: a record with errors fails its DML row. */
   errors?: { message: string; fields: string[] }[];
+  /** Set by clone(): the Id of the record it was first cloned from (null when that had none). */
+  cloneSource?: unknown;
   constructor(public type: string) {}
   get(name: string): unknown {
     const f = this.fields.get(name.toLowerCase());
