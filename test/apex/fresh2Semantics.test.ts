@@ -35,9 +35,8 @@ describe('objects as strings and keys', () => {
 });
 
 describe('Ids and JSON', () => {
-  it('converts a 15-character Id to its 18-character form (Id.valueOf and assignment)', async () => {
-    const source = "String a = Id.valueOf('001000000000001');\nId b = '001000000000002';\nString c = b;\nSystem.debug(a + ' ' + c);";
-    expect(await debugOf(source)).toEqual(['001000000000001AAA 001000000000002AAA']);
+  it('gives the 18-character form from Id.valueOf of a 15-character Id', async () => {
+    expect(await debugOf("String a = Id.valueOf('001000000000001');\nSystem.debug(a);")).toEqual(['001000000000001AAA']);
   });
 
   it("reads a number or Boolean written as a string as the sObject field's type", async () => {
@@ -69,5 +68,11 @@ describe('Ids and JSON', () => {
       "System.debug(a.isClone() + ' ' + b.isClone() + ' ' + (b.getCloneSourceId() == a.Id) + ' ' + (c.getCloneSourceId() == a.Id) + ' ' + m.isClone() + ' ' + m.getCloneSourceId());",
     ].join('\n');
     expect(await debugOf(source)).toEqual(['false true true true true null']);
+  });
+
+  it("gives a StandardController's record Id as 15 characters (getId returns a String)", async () => {
+    const source =
+      "Account a = new Account(Name = 'a'); insert a;\nString id = new ApexPages.StandardController(a).getId();\nSystem.debug(id.length() + ' ' + (id == String.valueOf(a.Id).substring(0, 15)));";
+    expect(await debugOf(source)).toEqual(['15 true']);
   });
 });

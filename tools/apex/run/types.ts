@@ -18,7 +18,6 @@ import {
 import { type TypeRef, typeRefToString } from '../model/typeRef.ts';
 import { type ClassDef, NUMERIC_CAST, type Site } from '../model/classModel.ts';
 import { CompileError } from '../errors.ts';
-import { idSuffix } from '../../core/idChecksum.ts';
 import { type Frame } from './frame.ts';
 import { familyMember, type NativeType, natives } from '../model/natives.ts';
 import { throwEx, unsupported } from './exceptions.ts';
@@ -351,12 +350,7 @@ export function coerce(f: Frame, v: unknown, t: TypeRef, site: Site): unknown {
   // Integer is 32-bit: a value that left the range while stored as Integer wraps like Java's int.
   if (n === 'integer') return typeof v === 'number' && (v > 2147483647 || v < -2147483648) ? v | 0 : v;
   // a String assigned to an Id must be one: 15 or 18 letters and digits (`Id x = '';` throws "Invalid id: ")
-  if ((n === 'id' || n === 'system.id') && typeof v === 'string') {
-    if (!ID_RE.test(v)) throwEx(f, 'StringException', `Invalid id: ${v}`);
-    // "If you set ID to a 15-character value, Apex converts the value to its 18-character representation"
-    // (Apex Developer Guide, "Primitive Data Types")
-    if (v.length === 15) return v + idSuffix(v);
-  }
+  if ((n === 'id' || n === 'system.id') && typeof v === 'string' && !ID_RE.test(v)) throwEx(f, 'StringException', `Invalid id: ${v}`);
   if (v instanceof ApexList && v.fromQuery && (isSObjectName(n) || n === 'sobject')) {
     if (v.items.length === 0) throwEx(f, 'QueryException', 'List has no rows for assignment to SObject');
     if (v.items.length > 1) throwEx(f, 'QueryException', 'List has more than 1 row for assignment to SObject');
