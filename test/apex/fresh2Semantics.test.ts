@@ -35,10 +35,6 @@ describe('objects as strings and keys', () => {
 });
 
 describe('Ids and JSON', () => {
-  it('gives the 18-character form from Id.valueOf of a 15-character Id', async () => {
-    expect(await debugOf("String a = Id.valueOf('001000000000001');\nSystem.debug(a);")).toEqual(['001000000000001AAA']);
-  });
-
   it("reads a number or Boolean written as a string as the sObject field's type", async () => {
     const source = [
       'List<Account> rows = (List<Account>) JSON.deserialize(\'[{"Name":"A","NumberOfEmployees":"7","AnnualRevenue":"2.5"}]\', List<Account>.class);',

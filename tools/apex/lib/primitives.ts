@@ -15,7 +15,6 @@ import { javaRegExp } from './javaRegex.ts';
 import { roundTo } from './rounding.ts';
 import type { Frame } from '../run/frame.ts';
 import type { Site } from '../model/classModel.ts';
-import { idSuffix } from '../../core/idChecksum.ts';
 
 export const str = (v: unknown): string => stringValueOf(v);
 export const n = (v: unknown): number => (v instanceof Dec ? v.n : Number(v));
@@ -372,8 +371,7 @@ defineNative({
     'Id valueOf(String, Boolean?)': (f, [v]) => {
       const s = str(v);
       if (!/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(s)) throwEx(f, 'StringException', `Invalid id: ${s}`);
-      // an Id holds the 18-character form (Apex Developer Guide, "Primitive Data Types")
-      return s.length === 15 ? s + idSuffix(s) : s;
+      return s;
     },
   },
   methods: {
