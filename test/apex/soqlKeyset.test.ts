@@ -10,7 +10,7 @@ const seed = `
 `;
 
 describe('SOQL ORDER BY … NULLS', () => {
-  it('puts nulls where NULLS FIRST/LAST says, and by default first for ASC and last for DESC', async () => {
+  it('puts nulls where NULLS FIRST/LAST says, and by default first, DESC included (SOQL and SOSL Reference, "ORDER BY")', async () => {
     const out = await debugOf(`${seed}
       List<String> names = new List<String>();
       for (Account a : [SELECT Name FROM Account ORDER BY Industry ASC NULLS LAST]) names.add(a.Name);
@@ -18,7 +18,7 @@ describe('SOQL ORDER BY … NULLS', () => {
       for (Account a : [SELECT Name FROM Account ORDER BY Industry ASC]) names.add(a.Name);
       for (Account a : [SELECT Name FROM Account ORDER BY Industry DESC]) names.add(a.Name);
       System.debug(String.join(names, ','));`);
-    expect(out).toEqual(['A,C,B,B,C,A,B,A,C,C,A,B']);
+    expect(out).toEqual(['A,C,B,B,C,A,B,A,C,B,C,A']);
   });
 });
 

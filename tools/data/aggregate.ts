@@ -360,7 +360,8 @@ export function aggregateRecords<R>(q: Query, o: AggregateOptions<R>): Record<st
         const x = valueOf(a, ob);
         const y = valueOf(b, ob);
         const desc = String(ob.order ?? 'ASC').toUpperCase() === 'DESC';
-        const nullsFirst = ob.nulls ? String(ob.nulls).toUpperCase() === 'FIRST' : !desc;
+        // nulls first unless NULLS LAST, whatever the direction (SOQL and SOSL Reference, "ORDER BY")
+        const nullsFirst = ob.nulls ? String(ob.nulls).toUpperCase() === 'FIRST' : true;
         if (x === null || y === null) {
           if (x === y) continue;
           return (x === null) === nullsFirst ? -1 : 1;

@@ -480,8 +480,8 @@ export function runSoql(db: DatabaseSync, orgId: string, soql: string, options: 
       if (!ob.field) throw malformed('ORDER BY functions are not supported by the local platform');
       const { sql: e, type } = fieldExpr(ctx, def, ob.field);
       const dir = (ob.order ?? 'ASC').toUpperCase() === 'DESC' ? 'DESC' : 'ASC';
-      // Salesforce default: nulls first for ASC, last for DESC.
-      const nulls = ob.nulls ? ob.nulls.toUpperCase() : dir === 'ASC' ? 'FIRST' : 'LAST';
+      // "By default, null values are sorted first", DESC included (SOQL and SOSL Reference, "ORDER BY")
+      const nulls = ob.nulls ? ob.nulls.toUpperCase() : 'FIRST';
       // Ids sort as they compare (case-sensitive), so a keyset walk (Id < :last) neither skips nor repeats a row.
       return `${e}${isText(type) && type !== 'id' && type !== 'reference' ? ' COLLATE NOCASE' : ''} ${dir} NULLS ${nulls}`;
     });

@@ -29,14 +29,28 @@ export abstract class CallChecker extends CheckerBase {
     const args = mc.args.map((x) => this.expr(x, ctx));
     const name = head.name;
     const key = name.toLowerCase();
+    // An inner class's method does not hide an outer class's overload the arguments fit: Salesforce
+    // compiles `isRollup(operation)` inside an inner class that declares only `isRollup()` (DLRS's
+    // LREngine), and the runtime searches outward the same way (run/calls.ts, callUnqualified).
+    const scopes: { scope: ClassDef; cands: MethodDef[] }[] = [];
     for (let scope: ClassDef | undefined = ctx.cls; scope; scope = scope.outer) {
       const cands = this.methodsNamed(scope, key);
-      if (!cands.length) continue;
+      if (cands.length) scopes.push({ scope, cands });
+    }
+    const fitting = scopes.find((s) =>
+      this.closest(
+        s.cands.filter((m) => m.params.length === args.length),
+        args,
+      ),
+    );
+    const chosen = fitting ?? scopes[0];
+    if (chosen) {
+      const { scope, cands } = chosen;
       const best = this.bind(cands, args, name, scope, mc, mc);
       // A static member (or anonymous Apex) calling an instance method of its own class by name.
       if (best && !best.isStatic && ctx.isStatic && scope === ctx.cls && !this.isAnonymous(ctx.cls))
         this.fail(`Non static method cannot be referenced from a static context: ${this.signatureText(best)}`, head);
-      return this.returnOf(best);
+      return this.callResult(best, cands, args);
     }
     if (!this.knowsAllMethods(ctx.cls)) return undefined;
     for (let scope: ClassDef | undefined = ctx.cls; scope; scope = scope.outer)
@@ -66,7 +80,7 @@ export abstract class CallChecker extends CheckerBase {
         this.fail(`Method is not visible: ${this.signatureText(best)}`, at);
       if (best && best.isStatic && !isStatic)
         this.fail(`Static method cannot be referenced from a non static context: ${this.signatureText(best)}`, at);
-      return this.returnOf(best);
+      return this.callResult(best, cands, args);
     }
     if (!this.knowsAllMethods(cls) || cls.isException || USER_OBJECT_METHODS.has(key)) return undefined;
     if (cls.kind === 'interface' || cls.modifiers.includes('abstract')) return undefined;
@@ -117,6 +131,22 @@ export abstract class CallChecker extends CheckerBase {
     }
     if (byArity.length > 1) this.bindings.set(siteNode, signatureOf(best));
     return best;
+  }
+
+  /**
+   * The type of a call: the chosen overload's return type, unless an argument of unknown type left the
+   * choice open between overloads that return different types (`toMap(String, SObjectField)` and
+   * `toMap(SObjectField, SObjectField)` called with field tokens the checker cannot type): then unknown,
+   * so that no assignment of the result is refused on a guess.
+   */
+  protected callResult(best: MethodDef | undefined, cands: MethodDef[], args: Ty[]): Ty {
+    if (!best || args.every((a) => !!a)) return this.returnOf(best);
+    const ret = (m: MethodDef) => (m.returnType ? typeText({ ref: m.returnType }).toLowerCase() : 'void');
+    const open = cands.filter(
+      (m) =>
+        m.params.length === args.length && m.params.every((p, i) => fitDistance(args[i], resolveStatic(this.program, p.type, m.cls)) >= 0),
+    );
+    return open.every((m) => ret(m) === ret(best)) ? this.returnOf(best) : undefined;
   }
 
   protected returnOf(m: MethodDef | undefined): Ty {

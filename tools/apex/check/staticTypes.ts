@@ -8,6 +8,7 @@ import type { ClassDef } from '../model/classModel.ts';
 import type { TypeRef } from '../model/typeRef.ts';
 import { familyMember, natives } from '../model/natives.ts';
 import { isSObjectName } from '../model/sobjectNames.ts';
+import { systemTypeStatus } from '../model/catalogue.ts';
 import type { Program } from './program.ts';
 
 /** A static type: a TypeRef, or a user class the program knows (for subtyping). */
@@ -44,7 +45,9 @@ SCALARS.set('datetime', 'Datetime');
 const NUMERIC_RANK: Record<string, number> = { integer: 0, long: 1, decimal: 2, double: 3 };
 const COLLECTIONS = new Set(['list', 'set', 'map']);
 
-const low = (s: SType): string => s.ref.name.toLowerCase().replace(/^system\./, '');
+/** A type name in lower case without its default namespace: `Schema.SObjectField` and `SObjectField` are one type. */
+const bare = (name: string): string => name.toLowerCase().replace(/^(system|schema)\./, '');
+const low = (s: SType): string => bare(s.ref.name);
 
 export function isNumeric(s: SType | undefined): boolean {
   return !!s && low(s) in NUMERIC_RANK;
@@ -114,20 +117,37 @@ export function illegalAssignment(from: SType | undefined, to: SType | undefined
   return fKnown && dKnown && (SCALARS.has(f) || SCALARS.has(d) || COLLECTIONS.has(f) !== COLLECTIONS.has(d));
 }
 
-/** Collections: only a different element kind between scalar types is certain (List<String> to List<Integer>). */
+/**
+ * Collections: an element conversion Salesforce certainly refuses makes the whole assignment illegal.
+ * Certain are a different kind between scalar types (List<String> to List<Integer>), a scalar against
+ * any other element type but Object (List<String> to List<Database.DeleteResult>: a String is never a
+ * DeleteResult, and a DeleteResult or an sObject never a String), an sObject against a namespaced system
+ * type, and nested collections of another kind.
+ */
 function illegalCollection(from: SType, to: SType): boolean {
   const a = from.ref.args;
   const b = to.ref.args;
   if (a.length !== b.length) return false;
-  return a.some((x, i) => {
-    const xs = SCALARS.get(x.name.toLowerCase());
-    const ys = SCALARS.get(b[i].name.toLowerCase());
+  return a.some((x, i) => illegalElement(x, b[i]));
+}
+
+function illegalElement(x: TypeRef, y: TypeRef): boolean {
+  const xl = bare(x.name);
+  const yl = bare(y.name);
+  const xs = SCALARS.get(xl);
+  const ys = SCALARS.get(yl);
+  if (xs && ys) {
     // Decimal and Double elements pass each other (`List<Double> l = new List<Decimal>()` compiles: apex-lambda)
     const numeric = (t: string) => t === 'Decimal' || t === 'Double';
-    return (
-      !!xs && !!ys && xs !== ys && !(xs === 'Id' && ys === 'String') && !(xs === 'String' && ys === 'Id') && !(numeric(xs) && numeric(ys))
-    );
-  });
+    return xs !== ys && !(xs === 'Id' && ys === 'String') && !(xs === 'String' && ys === 'Id') && !(numeric(xs) && numeric(ys));
+  }
+  if (xl === 'object' || yl === 'object') return false;
+  if (xs || ys) return true;
+  if (COLLECTIONS.has(xl) && COLLECTIONS.has(yl))
+    return xl !== yl || (x.args.length === y.args.length && x.args.some((e, i) => illegalElement(e, y.args[i])));
+  // an sObject against a namespaced system type that is not one (List<Account> to List<Database.SaveResult>)
+  const systemType = (n: string) => n.includes('.') && !n.startsWith('schema.') && systemTypeStatus(n) === 'known';
+  return (isSObjectName(xl) && systemType(yl)) || (isSObjectName(yl) && systemType(xl));
 }
 
 const refText = (r: TypeRef): string =>

@@ -320,8 +320,12 @@ defineNative(
         const c = new SObject(so.type);
         const preserveId = args[0] === true;
         for (const fv of so.fields.values()) if (preserveId || fv.name.toLowerCase() !== 'id') c.put(fv.name, fv.value);
+        // a clone of a clone points back to the first record (Apex Reference, "SObject Class": getCloneSourceId)
+        c.cloneSource = so.cloneSource !== undefined ? so.cloneSource : so.get('Id');
         return c;
       },
+      isClone: (f, so: SObject) => so.cloneSource !== undefined,
+      getCloneSourceId: (f, so: SObject) => so.cloneSource ?? null,
       // addError(msg), addError(msg, escape), addError(Exception), addError(field, msg): marks the record;
       // its DML row fails with FIELD_CUSTOM_VALIDATION_EXCEPTION (run/dml.ts).
       addError: (f, so: SObject, args) => addSObjectError(so, args),

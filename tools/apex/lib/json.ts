@@ -29,7 +29,7 @@ import type { TypeRef } from '../model/typeRef.ts';
 import { throwEx, unsupported } from '../run/exceptions.ts';
 import { resolveTypeName, enumValue, runtimeTypeName } from '../run/types.ts';
 import { isSObjectName } from '../model/sobjectNames.ts';
-import { childSObjectOf, primeWithChildren } from '../run/checkboxes.ts';
+import { childSObjectOf, fieldTypeOf, primeWithChildren } from '../run/checkboxes.ts';
 import { type Frame } from '../run/frame.ts';
 import type { Site, ClassDef } from '../model/classModel.ts';
 import { jsonTooDeep, jsonTooDeepMessage } from '../../core/jsonDepth.ts';
@@ -259,7 +259,7 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
         const child: TypeRef = { name: childSObjectOf(f, so.type, k) ?? 'SObject', args: [], array: 0 };
         if (Array.isArray(rec.records)) so.put(k, new ApexList(rec.records.map((x) => typed(f, x, child, site, strict))));
         else so.put(k, typed(f, v, { name: rec.attributes?.type ?? 'SObject', args: [], array: 0 }, site, strict));
-      } else so.put(k, fieldValue(v));
+      } else so.put(k, fieldValue(v, fieldTypeOf(f, so.type, k)));
     }
     return so;
   }
@@ -300,13 +300,15 @@ export function typed(f: Frame, j: J, t: TypeRef, site: Site, strict: boolean, f
   return unsupported(f, `JSON.deserialize into ${t.name}`, site);
 }
 
-function fieldValue(v: J): unknown {
+/** A field's JSON value; numbers and Booleans written as strings (JSONGenerator.writeString) read as the field's type. */
+function fieldValue(v: J, type?: string): unknown {
   if (v instanceof Num) return untyped(v);
-  if (typeof v === 'string') {
-    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(v))
-      return new ApexDatetime(Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
-    return v;
-  }
+  const t = typeof v === 'string' ? v.trim() : '';
+  if (t && type === 'int' && /^-?\d+$/.test(t)) return Number(t);
+  if (t && /^(double|currency|percent)$/.test(type ?? '') && Number.isFinite(Number(t))) return untyped(new Num(t));
+  if (t && type === 'boolean' && /^(true|false)$/i.test(t)) return t.toLowerCase() === 'true';
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(v))
+    return new ApexDatetime(Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
   return v;
 }
 

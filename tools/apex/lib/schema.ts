@@ -124,6 +124,8 @@ function objectResult(f: Frame, d: SObjectDescribe): NObj {
 }
 
 const D = (o: NObj) => o.get<SObjectDescribe>('__d');
+type Child = SObjectDescribe['childRelationships'][number];
+const childResults = new WeakMap<Child, NObj>();
 const F = (o: NObj) => o.get<FieldDescribe>('__f');
 
 // ---------------------------------------------------------------- enums
@@ -305,7 +307,9 @@ defineNative(
       getChildRelationships: (f, o: NObj) =>
         new ApexList(
           D(o).childRelationships.map((c) => {
-            const r = new NObj('Schema.ChildRelationship');
+            // one object per relationship, so a Map keyed by it finds it again (fflib_QueryFactory's subselects)
+            let r = childResults.get(c);
+            if (!r) childResults.set(c, (r = new NObj('Schema.ChildRelationship')));
             r.set('__c', c);
             return r;
           }),
@@ -320,7 +324,6 @@ defineNative(
   'DescribeSObjectResult',
 );
 
-type Child = SObjectDescribe['childRelationships'][number];
 defineNative(
   {
     name: 'Schema.ChildRelationship',

@@ -195,7 +195,12 @@ defineNative({
   },
   methods: {
     'SObject getRecord()': (f, c: NObj) => c.get('record'),
-    'Id getId()': (f, c: NObj) => c.get<SObject>('record').get('Id'),
+    // a String, the record's 15-character Id as the page URL carries it (Apex Reference, "StandardController Class":
+    // getId returns String; DLRS's RollupServiceTest3 names a job 'rollup_' + getId() and expects 15 characters)
+    'String getId()': (f, c: NObj) => {
+      const id = c.get<SObject>('record').get('Id');
+      return typeof id === 'string' ? id.slice(0, 15) : id;
+    },
     'PageReference view()': (f, c: NObj) => viewOf(c.get('record')),
     'PageReference edit()': (f, c: NObj) => pageReference('/' + stringValueOf(c.get<SObject>('record').get('Id')) + '/e'),
     'PageReference cancel()': (f, c: NObj) =>

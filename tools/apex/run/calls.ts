@@ -260,7 +260,7 @@ async function objectMethod(f: Frame, obj: ApexObject, key: string, args: unknow
   // no override here (callMethod found none): Object's own toString, reference equality and hash
   if (key === 'tostring' && args.length === 0) return stringValueOf(obj);
   if (key === 'equals' && args.length === 1) return obj === args[0];
-  if (key === 'hashcode' && args.length === 0) return 0;
+  if (key === 'hashcode' && args.length === 0) return apexHashCode(f, obj, site);
   if (key === 'clone' && args.length === 0) {
     // a shallow copy: the same class, the same field values (collections and objects shared)
     const copy = new ApexObject(obj.cls);

@@ -17,6 +17,8 @@ interface Shape {
   texts: Set<string>;
   /** child relationship name (lower case) → child sObject */
   children: Map<string, string>;
+  /** field (lower case) → its describe type (`int`, `double`, `currency`…) */
+  types: Map<string, string>;
 }
 
 const byHost = new WeakMap<object, Map<string, Shape>>();
@@ -27,7 +29,7 @@ export async function primeCheckboxes(f: Frame, sobject: string): Promise<void> 
   if (!types) byHost.set(host, (types = new Map()));
   const key = sobject.toLowerCase();
   if (types.has(key) || !host.describeSObject) return;
-  types.set(key, { checkboxes: new Set(), texts: new Set(), children: new Map() });
+  types.set(key, { checkboxes: new Set(), texts: new Set(), children: new Map(), types: new Map() });
   const d = await f.tx.hostCall(() => host.describeSObject!(sobject)).catch(() => undefined);
   types.set(key, {
     checkboxes: new Set((d?.fields ?? []).filter((x) => x.type === 'boolean').map((x) => x.name.toLowerCase())),
@@ -35,6 +37,7 @@ export async function primeCheckboxes(f: Frame, sobject: string): Promise<void> 
     children: new Map(
       (d?.childRelationships ?? []).filter((c) => c.relationshipName).map((c) => [c.relationshipName!.toLowerCase(), c.childSObject]),
     ),
+    types: new Map((d?.fields ?? []).map((x) => [x.name.toLowerCase(), x.type])),
   });
 }
 
@@ -54,6 +57,11 @@ export function isCheckbox(f: Frame, sobject: string, field: string): boolean {
 export function unsetChildren(f: Frame, sobject: string, field: string): ApexList | undefined {
   const child = byHost.get(f.tx.host)?.get(sobject.toLowerCase())?.children.get(field.toLowerCase());
   return child ? new ApexList([], { name: child, args: [], array: 0 }) : undefined;
+}
+
+/** A field's describe type (`int`, `currency`…) once the sObject type is primed, else undefined. */
+export function fieldTypeOf(f: Frame, sobject: string, field: string): string | undefined {
+  return byHost.get(f.tx.host)?.get(sobject.toLowerCase())?.types.get(field.toLowerCase());
 }
 
 /** The child sObject of a child relationship (`Account.Contacts` → Contact), once the parent type is primed. */

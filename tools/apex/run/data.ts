@@ -104,10 +104,11 @@ export async function runSoql(
   tx.counts.queryRows += rows.length;
   if (tx.counts.queryRows > LIMITS.queryRows) limitEx(f, `Too many query rows: ${tx.counts.queryRows}`);
   if (opts.isCount) return rows.length;
-  const list = new ApexList(
-    rows.map((r) => recordToSObject(r, opts.sobject)),
-    { name: opts.sobject, args: [], array: 0 },
-  );
+  const items = rows.map((r) => recordToSObject(r, opts.sobject));
+  // an aggregate query's list is a List<AggregateResult> at run time, whatever it is declared as (DLRS's
+  // LREngine asks `instanceof List<AggregateResult>` of a List<SObject>)
+  const aggregate = items.length ? items.every((r) => r.type === 'AggregateResult') : /\bgroup\s+by\b/i.test(soql);
+  const list = new ApexList(items, { name: aggregate ? 'AggregateResult' : opts.sobject, args: [], array: 0 });
   list.fromQuery = true;
   void site;
   return list;

@@ -202,7 +202,9 @@ export async function apexHashCode(f: Frame, v: unknown, site: Site): Promise<nu
   if (typeof v === 'string') return stringHash(v);
   if (typeof v === 'boolean') return v ? 1231 : 1237;
   if (typeof v === 'number') return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? v : stringHash(String(v));
-  if (v instanceof ApexObject) return declares(v.cls, 'hashcode') ? Number(await callMethod(f, v, 'hashCode', [], site)) : 0;
+  // without its own hashCode() an object hashes by identity (Object's), so two equal() objects may both
+  // stay in a Set: fflib_QueryFactoryTest.deterministic_toSOQL puts two equal factories in one Set
+  if (v instanceof ApexObject) return declares(v.cls, 'hashcode') ? Number(await callMethod(f, v, 'hashCode', [], site)) : identityHash(v);
   if (v instanceof ApexList) {
     let h = 1;
     for (const x of v.items) h = (Math.imul(31, h) + (await apexHashCode(f, x, site))) | 0;
@@ -223,6 +225,14 @@ export async function apexHashCode(f: Frame, v: unknown, site: Site): Promise<nu
   if (v instanceof EnumValue) return v.ordinal;
   if (v instanceof TypeValue) return stringHash(v.display.toLowerCase());
   return stringHash(stringValueOf(v));
+}
+
+const identities = new WeakMap<object, number>();
+let nextIdentity = 1;
+function identityHash(o: object): number {
+  let h = identities.get(o);
+  if (h === undefined) identities.set(o, (h = nextIdentity++ | 0));
+  return h;
 }
 
 /**

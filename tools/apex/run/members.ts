@@ -1,6 +1,7 @@
 /** Names, fields, statics and indexing: reading and writing what an expression names. */
 import { ApexList, ApexObject, ApexSet, Dec, SObject, TypeValue } from './values.ts';
 import { type ClassDef, type Site } from '../model/classModel.ts';
+import type { TypeRef } from '../model/typeRef.ts';
 import { CompileError } from '../errors.ts';
 import { type Frame } from './frame.ts';
 import { NObj } from '../lib/nativeValues.ts';
@@ -24,13 +25,49 @@ export type NameResolution =
  */
 export function resolveName(f: Frame, parts: string[], site: Site, member?: string): NameResolution {
   const hit = fieldInScope(f.cls, parts[0], !f.self);
-  if (hit && !hit.fromStatic) return hit.field.isStatic ? { kind: 'static', cls: hit.owner, consumed: 1 } : { kind: 'field', consumed: 1 };
-  const t = typePrefix(parts, { type: (name) => resolveTypeName(f, name), hasStatic: staticOf });
-  if (t) return { kind: 'type', type: t.type, consumed: t.consumed };
+  const t = () => typePrefix(parts, { type: (name) => resolveTypeName(f, name), hasStatic: staticOf });
+  if (hit && !hit.fromStatic) {
+    // `Test.isRunningTest()` where `Test` is also a variable whose type has no such method: the
+    // variable reading fails, so the name is the class (Apex Developer Guide, "Namespace, Class, and
+    // Variable Name Precedence": the class is the second assumption)
+    if (member && parts.length === 1 && lacksMethod(f, hit.field.type, hit.owner, member)) {
+      const type = t();
+      if (type?.consumed === 1 && hasStaticMethod(type.type, member)) return { kind: 'type', type: type.type, consumed: 1 };
+    }
+    return hit.field.isStatic ? { kind: 'static', cls: hit.owner, consumed: 1 } : { kind: 'field', consumed: 1 };
+  }
+  const type = t();
+  if (type) return { kind: 'type', type: type.type, consumed: type.consumed };
   // a system type the library lacks (`SObjectDescribeOptions.DEFERRED`), or a package's `ns.Type`: it
   // deployed with a warning, and fails here as unsupported rather than as a compile error
   if (parts.length > 1 || systemTypeStatus(parts[0]) === 'known') unsupported(f, [...parts, ...(member ? [member] : [])].join('.'), site);
   throw new CompileError(`Variable does not exist: ${parts[0]}`, site.file, site.line, site.col);
+}
+
+/** A variable of declared type `ref` certainly has no method `name`: its type is a class of the org, or a system type, without one. */
+function lacksMethod(f: Frame, ref: TypeRef, owner: ClassDef, name: string): boolean {
+  if (ref.args.length) return false;
+  const key = name.toLowerCase();
+  const t = resolveTypeName(f, ref.name, owner);
+  if (t?.kind === 'native') return !t.nt.methods?.[key] && !t.nt.signatures?.methods.has(key);
+  if (t?.kind !== 'class') return false;
+  const seen = new Set<ClassDef>();
+  const has = (c: ClassDef | undefined): boolean => {
+    if (!c || seen.has(c)) return false;
+    seen.add(c);
+    if (c.superRef && !c.superClass) return true; // a supertype the program lacks may declare it
+    return c.methods.has(key) || has(c.superClass) || c.interfaces.some(has);
+  };
+  return !has(t.cls);
+}
+
+function hasStaticMethod(t: Resolved, name: string): boolean {
+  const key = name.toLowerCase();
+  if (t.kind === 'class') {
+    for (let s: ClassDef | undefined = t.cls; s; s = s.superClass) if (s.methods.get(key)?.some((m) => m.isStatic)) return true;
+    return false;
+  }
+  return t.kind === 'native' && !!t.nt.statics?.[key];
 }
 
 /** Whether `name` is a static member of a resolved type (a static variable or enum constant of a class, a system type's property). */

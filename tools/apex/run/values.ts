@@ -163,6 +163,8 @@ export class SObject {
   readOnly = false;
   /** `addError` calls: a record with errors fails its DML row. */
   errors?: { message: string; fields: string[] }[];
+  /** Set by clone(): the Id of the record it was first cloned from (null when that had none). */
+  cloneSource?: unknown;
   constructor(public type: string) {}
   get(name: string): unknown {
     const f = this.fields.get(name.toLowerCase());
@@ -234,8 +236,12 @@ function fmtNum(v: number): string {
   return String(v);
 }
 
-/** String.valueOf semantics, also used for string concatenation and System.debug. */
-export function stringValueOf(v: unknown): string {
+/**
+ * String.valueOf semantics, also used for string concatenation and System.debug. An object met again
+ * inside its own output (a mock holding the mocks registry that holds it) prints `already output`
+ * instead of recursing forever, as Salesforce's debug output does (unverified: tools/local-platform/FIDELITY.md).
+ */
+export function stringValueOf(v: unknown, open: Set<unknown> = new Set()): string {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
     case 'string':
@@ -245,21 +251,31 @@ export function stringValueOf(v: unknown): string {
     case 'boolean':
       return v ? 'true' : 'false';
   }
-  if (v instanceof ApexList) return '(' + v.items.map(stringValueOf).join(', ') + ')';
-  if (v instanceof ApexSet) return '{' + v.values().map(stringValueOf).join(', ') + '}';
-  if (v instanceof ApexMap) return '{' + [...v.map.values()].map(([k, x]) => stringValueOf(k) + '=' + stringValueOf(x)).join(', ') + '}';
-  if (v instanceof SObject)
-    return v.type + ':{' + [...v.fields.values()].map((f) => f.name + '=' + stringValueOf(f.value)).join(', ') + '}';
+  if (typeof v !== 'object') return String(v);
+  if (open.has(v)) return 'already output';
+  open.add(v);
+  try {
+    return composite(v, (x) => stringValueOf(x, open));
+  } finally {
+    open.delete(v);
+  }
+}
+
+function composite(v: object, str: (x: unknown) => string): string {
+  if (v instanceof ApexList) return '(' + v.items.map(str).join(', ') + ')';
+  if (v instanceof ApexSet) return '{' + v.values().map(str).join(', ') + '}';
+  if (v instanceof ApexMap) return '{' + [...v.map.values()].map(([k, x]) => str(k) + '=' + str(x)).join(', ') + '}';
+  if (v instanceof SObject) return v.type + ':{' + [...v.fields.values()].map((f) => f.name + '=' + str(f.value)).join(', ') + '}';
   if (v instanceof ApexObject) {
     const custom = (v as ApexObject & { __toString?: string }).__toString;
     if (custom !== undefined) return custom;
-    if (v.cls.isException) return v.cls.typeName + ': ' + stringValueOf(v.fields.get('__message') ?? null);
+    if (v.cls.isException) return v.cls.typeName + ': ' + str(v.fields.get('__message') ?? null);
     return (
       (v.displayName ?? v.cls.name) +
       ':[' +
       v.cls
         .allInstanceFieldNames()
-        .map((n) => n.display + '=' + stringValueOf(v.fields.get(n.key) ?? null))
+        .map((n) => n.display + '=' + str(v.fields.get(n.key) ?? null))
         .join(', ') +
       ']'
     );
