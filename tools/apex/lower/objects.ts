@@ -359,29 +359,23 @@ export abstract class ObjectLowering extends ExpressionLowering {
       // Comments inside inline SOQL compile on Salesforce; the query text sent on has none.
       return stripComments(out + sourceSlice(this.source, pos, stop + 1));
     };
-    const groups: InGroup[] = [];
-    const soql = bindLists(build([]), groups);
+    const soql = build([]);
     // Test isolation: in a test, data rows that existed before it are invisible. The variant adds
     // `Id IN :bind__testIds` (rows the test inserted) to the WHERE clause.
     const cond = q.where;
     let isolated: string | undefined;
     if (cond) {
-      isolated = bindLists(
-        build([
-          { from: cond.start, to: cond.start - 1, text: 'Id IN :bind__testIds AND (' },
-          { from: cond.stop + 1, to: cond.stop, text: ')' },
-        ]),
-        [],
-      );
-    } else if (q.fromEnd !== undefined)
-      isolated = bindLists(build([{ from: q.fromEnd + 1, to: q.fromEnd, text: ' WHERE Id IN :bind__testIds' }]), []);
+      isolated = build([
+        { from: cond.start, to: cond.start - 1, text: 'Id IN :bind__testIds AND (' },
+        { from: cond.stop + 1, to: cond.stop, text: ')' },
+      ]);
+    } else if (q.fromEnd !== undefined) isolated = build([{ from: q.fromEnd + 1, to: q.fromEnd, text: ' WHERE Id IN :bind__testIds' }]);
     const userMode = q.userMode;
     const sobject = q.sobject ?? 'SObject';
     const isCount = /^\s*select\s+count\(\s*\)\s+from/i.test(soql);
     return async (f) => {
       const values: Record<string, unknown> = {};
       for (const b of binds) values[b.name] = await b.ex(f);
-      for (const g of groups) values[g.name] = g.members.map((m) => values[m]);
       const testIds = f.tx.testDataIds;
       if (testIds && isolated && isTestDataObject(sobject)) {
         values['bind__testIds'] = [...testIds];
@@ -396,27 +390,6 @@ export abstract class ObjectLowering extends ExpressionLowering {
 function spineHasSafe(n: Expr): boolean {
   for (let x: Expr = n; x.kind === 'FieldAccess' || x.kind === 'MethodCall'; x = x.target) if (x.safe) return true;
   return false;
-}
-
-/** `IN (:a, :b)`: a list written out of single binds, sent on as one list bind. */
-interface InGroup {
-  name: string;
-  members: string[];
-}
-
-/**
- * Rewrites `IN (:a, :b)` to `IN :bind__inN` (the SOQL parser takes a bind only as a whole IN value); the
- * groups found are pushed to `groups`, named in order, so a second pass over the same query names them alike.
- * Apex accepts the written-out list ("Using Apex Variables in SOQL and SOSL Queries",
- * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/langCon_apex_SOQL_variables.htm).
- */
-function bindLists(soql: string, groups: InGroup[]): string {
-  let k = 0;
-  return soql.replace(/\b(NOT\s+IN|IN)\s*\(\s*(:\w+(?:\s*,\s*:\w+)*)\s*\)/gi, (m, op: string, list: string) => {
-    const name = `bind__in${k++}`;
-    if (!groups.some((g) => g.name === name)) groups.push({ name, members: list.split(',').map((x) => x.trim().slice(1)) });
-    return `${op} :${name}`;
-  });
 }
 
 /** Removes Apex comments from a query, leaving string literals alone. */

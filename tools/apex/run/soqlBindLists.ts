@@ -2,9 +2,8 @@
  * A value list of SOQL's IN in Apex may hold bind expressions (`WHERE Id IN (:a.Id, :b.Id)`, the Apex parser's
  * `valueList` of `value`s, a `boundExpression` among them). The data engine's parser takes a bind only as the
  * whole list (`IN :ids`), so each such list becomes one list bind holding the items in order: a bind's value (a
- * collection's items), a literal's value. Inline queries of binds only are already rewritten when lowered
- * (lower/objects.ts); this pass at run time takes the rest: dynamic SOQL (`Database.query`) and lists that mix
- * binds with literals.
+ * collection's items), a literal's value. Every query passes here at run time: inline SOQL, dynamic SOQL
+ * (`Database.query`), and lists that mix binds with literals.
  */
 const ITEM = String.raw`(?::[A-Za-z_]\w*|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|null|true|false)`;
 const LIST = new RegExp(String.raw`\b(IN|INCLUDES|EXCLUDES)(\s*)\(\s*(${ITEM}(?:\s*,\s*${ITEM})*)\s*\)`, 'gi');
