@@ -212,8 +212,9 @@ describe('Apex system library on the local runtime', () => {
   it('answers the Site and Network of a request no Experience Cloud site serves with null', async () => {
     // Smart-Lists (SalesforceLabs) branches on Site.getName(); `Site` alone is also the sObject Schema.Site
     const out = await debugOf(`System.debug(Site.getName()); System.debug(System.Site.getSiteId()); System.debug(Network.getNetworkId());
-      Site s = new Site(Name = 'x'); System.debug(s.Name);`);
-    expect(out).toEqual(['null', 'null', 'null', 'x']);
+      Site s = new Site(Name = 'x'); System.debug(s.Name);
+      System.debug(UserInfo.isMultiCurrencyOrganization() + ' ' + UserInfo.getDefaultCurrency());`);
+    expect(out).toEqual(['null', 'null', 'null', 'x', 'false USD']);
   });
 
   it('reads JSON token by token with JSONParser', async () => {

@@ -280,6 +280,8 @@ defineNative({
     },
     // local orgs have one currency (Salesforce enables multi-currency per org, never by default)
     'Boolean isMultiCurrencyOrganization()': () => false,
+    // a single-currency org answers its own currency: an en_US local org's is USD (Apex Reference, "UserInfo Class")
+    'String getDefaultCurrency()': () => 'USD',
   },
 });
 // The internal org has no Experience Cloud site in context: getNetworkId(), communitiesLanding() and
