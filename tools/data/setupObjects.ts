@@ -51,7 +51,7 @@ export const SETUP_OBJECTS: ObjectDef[] = [
     fields: [
       sys('Id', 'id'),
       sys('SystemModstamp', 'datetime'),
-      ref('GroupId', 'Group', 'Group', { required: true }),
+      ref('GroupId', 'Group', 'Group', { required: true, childRelationshipName: 'GroupMembers' }),
       ref('UserOrGroupId', 'User', 'UserOrGroup', { required: true }),
     ],
   },
@@ -61,7 +61,7 @@ export const SETUP_OBJECTS: ObjectDef[] = [
     fields: [
       sys('Id', 'id'),
       sys('SystemModstamp', 'datetime'),
-      ref('QueueId', 'Group', 'Queue', { required: true }),
+      ref('QueueId', 'Group', 'Queue', { required: true, childRelationshipName: 'QueueSobjects' }),
       f('SobjectType', 'picklist', { required: true }),
       ref('CreatedById', 'User', 'CreatedBy', { system: true }),
     ],
